@@ -1,0 +1,52 @@
+# Two commands do everything on a fresh machine with Python 3.11:
+#   make run   set up, migrate, load reference + demo data, serve on http://127.0.0.1:8000
+#   make test  run the whole suite (SQLite; set DATABASE_URL=postgres://... for PostgreSQL)
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# pytest-xdist workers; CI and a 2-core laptop both like 2.
+WORKERS ?= 2
+
+.PHONY: run setup test lint fmt bench worker clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+setup: $(STAMP)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_reference
+	JIUYE_ALLOW_DEMO=true $(PY) manage.py load_demo
+
+run: setup
+	@echo "Starting the task worker and the web server on http://$(HOST):$(PORT)/ (Ctrl-C stops both)"
+	@$(PY) manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+worker: $(STAMP)
+	$(PY) manage.py db_worker
+
+test: $(STAMP)
+	$(PY) -m pytest -n $(WORKERS) $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+fmt: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: $(STAMP)
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3* staticfiles

@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth.decorators import login_required
+from django.urls import include, path
+
+admin.site.site_header = "就业平台管理后台"
+# The admin signs in through our login (lockout, second factor), never its own form.
+admin.site.login = login_required(admin.site.login)
+
+urlpatterns = [
+    path("", include("jiuye.core.urls")),
+    path("accounts/", include("jiuye.accounts.urls")),
+    path("reference/", include("jiuye.reference.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

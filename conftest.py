@@ -1,0 +1,133 @@
+"""Shared fixtures: reference data, one persona per role, and signing in as them."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from jiuye.accounts.models import Role, User
+from jiuye.accounts.services import user_create
+from jiuye.core.validators import resident_id_check_char, uscc_check_char
+from jiuye.employers.models import Employer
+from jiuye.people.models import Person
+from jiuye.people.services import person_register
+from jiuye.reference.models import Department, Region
+from jiuye.reference.services import reference_load
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
+# around it are still plain synchronous code.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD = "Correct-Horse-Battery-9"
+TOWN_A = "440199001000"  # 东城街道
+TOWN_B = "440199002000"  # 西城街道
+VILLAGE_A = "440199001001"
+VILLAGE_B = "440199002001"
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings) -> None:  # noqa: ANN001
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def reference(db) -> None:  # noqa: ANN001
+    """The shipped reference data (demo district, departments, categories)."""
+    if not Region.objects.filter(code=TOWN_A).exists():
+        reference_load()
+
+
+def make_id_number(region6: str = "440199", birth: str = "19900307", seq: int = 123) -> str:
+    first17 = f"{region6}{birth}{seq:03d}"
+    return first17 + resident_id_check_char(first17)
+
+
+def make_uscc(body: str = "91440199MA5TEST12") -> str:
+    return body + uscc_check_char(body)
+
+
+@pytest.fixture
+def person_a(reference) -> Person:  # noqa: ANN001
+    return person_register(
+        name="张三", id_number=make_id_number(seq=101), region=Region.objects.get(code=VILLAGE_A)
+    )
+
+
+@pytest.fixture
+def person_b(reference) -> Person:  # noqa: ANN001
+    return person_register(
+        name="李四", id_number=make_id_number(seq=202), region=Region.objects.get(code=VILLAGE_B)
+    )
+
+
+@pytest.fixture
+def employer_a(reference) -> Employer:  # noqa: ANN001
+    employer = Employer(
+        name="东城示范企业",
+        uscc=make_uscc(),
+        kind=Employer.Kind.PRIVATE,
+        region=Region.objects.get(code=TOWN_A),
+    )
+    employer.save()
+    return employer
+
+
+@pytest.fixture
+def employer_b(reference) -> Employer:  # noqa: ANN001
+    employer = Employer(
+        name="西城示范企业",
+        uscc=make_uscc("91440199MA5TEST34"),
+        kind=Employer.Kind.SOE,
+        region=Region.objects.get(code=TOWN_B),
+    )
+    employer.save()
+    return employer
+
+
+@pytest.fixture
+def personas(reference, person_a, employer_a) -> dict[str, User]:  # noqa: ANN001
+    """One user per role (town officers of two towns), all with the same password."""
+    specs = {
+        "admin": (Role.ADMIN, {}),
+        "district": (Role.DISTRICT, {}),
+        "liaison": (Role.DEPARTMENT, {"department": Department.objects.get(code="rsj")}),
+        "town_a": (Role.TOWN, {"town": Region.objects.get(code=TOWN_A)}),
+        "town_b": (Role.TOWN, {"town": Region.objects.get(code=TOWN_B)}),
+        "leader": (Role.LEADER, {}),
+        "employer": (Role.EMPLOYER, {"employer": employer_a}),
+        "jobseeker": (Role.JOBSEEKER, {"person": person_a}),
+    }
+    users = {}
+    for name, (role, binding) in specs.items():
+        users[name], _ = user_create(
+            username=name, role=role, display_name=name, password=PASSWORD, **binding
+        )
+    return users
+
+
+def confirmed_totp(user: User) -> TOTPDevice:
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="totp", confirmed=True)
+
+
+def sign_in(client: Client, user: User) -> Client:
+    """Log a test client in, past the second factor when the role needs one."""
+    client.force_login(user)
+    if user.second_factor_required:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = confirmed_totp(user).persistent_id
+        session.save()
+    return client
+
+
+@pytest.fixture
+def client_for(personas) -> Callable[[str], Client]:  # noqa: ANN001
+    def make(name: str) -> Client:
+        return sign_in(Client(), personas[name])
+
+    return make

@@ -1,0 +1,118 @@
+"""The custom user: one role per account, bound to what that role works on."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("系统管理员")
+    DISTRICT = "district", _("区残联工作人员")
+    DEPARTMENT = "department", _("部门联络员")
+    TOWN = "town", _("镇街专干")
+    LEADER = "leader", _("领导（只读）")
+    EMPLOYER = "employer", _("用人单位")
+    JOBSEEKER = "jobseeker", _("求职者")
+
+
+STAFF_ROLES = frozenset({Role.ADMIN, Role.DISTRICT, Role.DEPARTMENT, Role.TOWN, Role.LEADER})
+# Roles that must use a second factor; every other staff role may turn it on.
+SECOND_FACTOR_REQUIRED = frozenset({Role.ADMIN, Role.DISTRICT})
+
+
+class User(AbstractUser):
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
+    display_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    department = models.ForeignKey(
+        "reference.Department",
+        verbose_name=_("所属部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    town = models.ForeignKey(
+        "reference.Region",
+        verbose_name=_("所属镇街"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="officers",
+    )
+    employer = models.ForeignKey(
+        "employers.Employer",
+        verbose_name=_("所属单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    person = models.OneToOneField(
+        "people.Person",
+        verbose_name=_("本人档案"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="user",
+    )
+    # Changing the stamp invalidates every session of the user ("log out everywhere").
+    security_stamp = models.UUIDField(default=uuid.uuid4, editable=False)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        constraints = [
+            models.CheckConstraint(
+                name="user_role_binding",
+                condition=(
+                    models.Q(role="department", department__isnull=False)
+                    | ~models.Q(role="department") & models.Q(department__isnull=True)
+                )
+                & (
+                    models.Q(role="town", town__isnull=False)
+                    | ~models.Q(role="town") & models.Q(town__isnull=True)
+                )
+                & (
+                    models.Q(role="employer", employer__isnull=False)
+                    | ~models.Q(role="employer") & models.Q(employer__isnull=True)
+                )
+                & (
+                    models.Q(role="jobseeker", person__isnull=False)
+                    | ~models.Q(role="jobseeker") & models.Q(person__isnull=True)
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    def get_session_auth_hash(self) -> str:
+        # Django checks this on every request; mixing in the stamp lets us end all sessions.
+        return salted_hmac(
+            "jiuye.accounts.session",
+            f"{self.password}:{self.security_stamp}",
+            algorithm="sha256",
+        ).hexdigest()
+
+    @property
+    def is_staff_role(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def is_read_only(self) -> bool:
+        return self.role == Role.LEADER
+
+    @property
+    def second_factor_required(self) -> bool:
+        return self.role in SECOND_FACTOR_REQUIRED
+
+    @property
+    def binding_label(self) -> str:
+        """What the account is bound to, for headers and user lists."""
+        bound = self.department or self.town or self.employer or self.person
+        return str(bound) if bound else ""

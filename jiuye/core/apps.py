@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "jiuye.core"
+    label = "core"
+    verbose_name = _("核心")
+
+    def ready(self) -> None:
+        from jiuye.core import checks  # noqa: F401  (registers system checks)

@@ -1,0 +1,144 @@
+"""Encryption at rest for sensitive identifiers, and blind indexes for looking them up.
+
+Ciphertext format: ``v1:<key id>:<base64(nonce || AES-GCM ciphertext+tag)>``. The key id lets
+keys rotate: the first configured key encrypts, every configured key decrypts, and
+``rotate_ciphertext`` re-encrypts an old value under the current key.
+
+A blind index is HMAC-SHA256 over the normalised plaintext with a separate key and a purpose
+label, so equal ID numbers give equal indexes (lookup, uniqueness) without storing the number,
+and an index of one field can't be matched against another field's.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import os
+from dataclasses import dataclass
+from functools import cache
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+
+PREFIX = "v1"
+
+
+class DecryptionError(Exception):
+    """A stored value could not be decrypted (unknown key id, tampered or corrupt data)."""
+
+
+@dataclass(frozen=True)
+class Keyring:
+    current_id: str
+    keys: dict[str, bytes]
+
+
+def _decode_key(kid: str, text: str) -> bytes:
+    try:
+        raw = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ImproperlyConfigured(f"Encryption key {kid!r} is not valid base64.") from exc
+    if len(raw) not in (16, 24, 32):
+        raise ImproperlyConfigured(
+            f"Encryption key {kid!r} must decode to 16, 24 or 32 bytes, not {len(raw)}."
+        )
+    return raw
+
+
+def parse_keyring(spec: str) -> Keyring:
+    keys: dict[str, bytes] = {}
+    current = ""
+    for part in spec.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        kid, sep, text = part.partition(":")
+        if not sep or not kid or ":" in kid:
+            raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS entries must look like kid:base64key")
+        keys[kid] = _decode_key(kid, text)
+        current = current or kid
+    if not keys:
+        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS is empty.")
+    return Keyring(current_id=current, keys=keys)
+
+
+@cache
+def _keyring(spec: str) -> Keyring:
+    return parse_keyring(spec)
+
+
+def keyring() -> Keyring:
+    return _keyring(settings.FIELD_ENCRYPTION_KEYS)
+
+
+def encrypt(plaintext: str, *, ring: Keyring | None = None) -> str:
+    ring = ring or keyring()
+    nonce = os.urandom(12)
+    sealed = AESGCM(ring.keys[ring.current_id]).encrypt(
+        nonce, plaintext.encode("utf-8"), ring.current_id.encode()
+    )
+    return f"{PREFIX}:{ring.current_id}:{base64.b64encode(nonce + sealed).decode('ascii')}"
+
+
+def decrypt(token: str, *, ring: Keyring | None = None) -> str:
+    ring = ring or keyring()
+    try:
+        prefix, kid, payload = token.split(":", 2)
+    except ValueError as exc:
+        raise DecryptionError("not an encrypted value") from exc
+    if prefix != PREFIX or kid not in ring.keys:
+        raise DecryptionError(f"unknown key id {kid!r}")
+    try:
+        blob = base64.b64decode(payload, validate=True)
+        return AESGCM(ring.keys[kid]).decrypt(blob[:12], blob[12:], kid.encode()).decode("utf-8")
+    except (binascii.Error, ValueError, InvalidTag) as exc:
+        raise DecryptionError("ciphertext is corrupt or was tampered with") from exc
+
+
+def key_id_of(token: str) -> str:
+    return token.split(":", 2)[1]
+
+
+def rotate_ciphertext(token: str) -> str:
+    """Return the value re-encrypted under the current key (unchanged if it already is)."""
+    ring = keyring()
+    if key_id_of(token) == ring.current_id:
+        return token
+    return encrypt(decrypt(token, ring=ring), ring=ring)
+
+
+@cache
+def _index_key(spec: str) -> bytes:
+    return _decode_key("BLIND_INDEX_KEY", spec)
+
+
+def blind_index(value: str, *, purpose: str) -> str:
+    """HMAC-SHA256 hex digest of a normalised value, separated by purpose."""
+    key = _index_key(settings.BLIND_INDEX_KEY)
+    message = f"{purpose}\x00{value}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+class EncryptedTextField(models.TextField):
+    """A text column whose value is stored AES-GCM encrypted and read back as plaintext.
+
+    The database cannot filter or sort on it: pair it with a blind index column for lookups.
+    """
+
+    description = "Encrypted text"
+
+    def from_db_value(self, value, expression, connection):  # noqa: ANN001
+        if value is None or value == "":
+            return value
+        return decrypt(value)
+
+    def get_prep_value(self, value):  # noqa: ANN001
+        value = super().get_prep_value(value)
+        if value is None or value == "":
+            return value
+        return encrypt(str(value))

@@ -1,0 +1,136 @@
+"""Base classes every domain model builds on, and the append-only access log."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class BaseModel(models.Model):
+    """UUID primary key (never a sequential id in a URL) and who/when of creation and change."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("修改人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    # How core.scoping narrows a queryset for each kind of binding a user can have.
+    # Keys: "region" (path to a Region foreign key), "employer", "person", "department";
+    # a missing key means a user bound that way sees none of these rows.
+    scope_paths: ClassVar[dict[str, str]] = {}
+    # Personal data is hidden from read-only leaders, who see aggregates only.
+    scope_personal: ClassVar[bool] = True
+
+    class Meta:
+        abstract = True
+
+
+class ArchivableModel(models.Model):
+    """Registry records are archived with a reason, never hard-deleted through the UI."""
+
+    archived_at = models.DateTimeField(_("归档时间"), null=True, blank=True)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("归档人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    archived_reason = models.TextField(_("归档原因"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+
+class DisableableModel(models.Model):
+    """Reference rows are disabled, not deleted, so history keeps pointing at them."""
+
+    disabled_at = models.DateTimeField(_("停用时间"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_disabled(self) -> bool:
+        return self.disabled_at is not None
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or delete an access-log entry."""
+
+
+class AccessEvent(models.Model):
+    """Append-only log of who saw or took out personal data, and of sign-in events."""
+
+    class Action(models.TextChoices):
+        REVEAL = "reveal", _("查看完整号码")
+        EXPORT = "export", _("导出个人信息")
+        LOGIN = "login", _("登录成功")
+        LOGIN_FAILED = "login_failed", _("登录失败")
+        LOCKED_OUT = "locked_out", _("登录被锁定")
+        LOGOUT = "logout", _("退出登录")
+        LOGOUT_ALL = "logout_all", _("退出所有设备")
+        OTP_FAILED = "otp_failed", _("动态码错误")
+        OTP_ENROLLED = "otp_enrolled", _("绑定双因素认证")
+        OTP_RESET = "otp_reset", _("重置双因素认证")
+        RECOVERY_USED = "recovery_used", _("使用恢复码")
+
+    id = models.BigAutoField(primary_key=True)
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    username = models.CharField(_("用户名"), max_length=150, blank=True, db_index=True)
+    action = models.CharField(_("操作"), max_length=20, choices=Action.choices, db_index=True)
+    object_type = models.CharField(_("对象类型"), max_length=100, blank=True)
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
+    object_repr = models.CharField(_("对象"), max_length=200, blank=True)
+    reason = models.TextField(_("原因"), blank=True)
+    detail = models.JSONField(_("详情"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("访问日志")
+        verbose_name_plural = _("访问日志")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The log is evidence: an entry, once written, never changes.
+        if not self._state.adding:
+            raise AppendOnlyError("access log entries cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise AppendOnlyError("access log entries cannot be deleted")

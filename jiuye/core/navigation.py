@@ -1,0 +1,53 @@
+"""The menu each role sees, offered to every template by a context processor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from jiuye.accounts.models import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    roles: frozenset[str]
+
+
+_ALL = frozenset(Role.values)
+_STAFF = frozenset({Role.ADMIN, Role.DISTRICT, Role.DEPARTMENT, Role.TOWN, Role.LEADER})
+_AUDITORS = frozenset({Role.ADMIN, Role.DISTRICT})
+
+MENU = [
+    NavItem(_("首页"), "core:home", _ALL),
+    NavItem(_("行政区划"), "reference:regions", _STAFF),
+    NavItem(_("责任部门"), "reference:departments", _STAFF),
+    NavItem(_("用户管理"), "accounts:user-list", frozenset({Role.ADMIN})),
+    NavItem(_("变更记录"), "core:audit-changes", _AUDITORS),
+    NavItem(_("访问日志"), "core:audit-access", _AUDITORS),
+    NavItem(_("个人信息"), "accounts:profile", _ALL),
+]
+
+
+def menu_for(user: Any) -> list[NavItem]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return [item for item in MENU if user.role in item.roles]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not user.is_verified():
+        return {"nav_items": []}
+    current = request.resolver_match.view_name if request.resolver_match else ""
+    items = [
+        {"label": item.label, "url": reverse(item.url_name), "current": item.url_name == current}
+        for item in menu_for(user)
+    ]
+    return {"nav_items": items}

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PeopleConfig(AppConfig):
+    name = "jiuye.people"
+    label = "people"
+    verbose_name = _("残疾人")
+
+    def ready(self) -> None:
+        from jiuye.core.audit import register
+        from jiuye.people.models import Person
+
+        register(Person)

@@ -1,0 +1,31 @@
+"""Reads of reference data."""
+
+from __future__ import annotations
+
+from django.db.models import Count, QuerySet
+
+from jiuye.reference.models import Department, Region
+
+
+def regions_for_browse(*, under: Region | None) -> QuerySet[Region]:
+    """Direct children of a region (the top level when none), with their child counts."""
+    qs = (
+        Region.objects.filter(parent=under) if under else Region.objects.filter(parent__isnull=True)
+    )
+    return qs.annotate(child_count=Count("children")).order_by("code")
+
+
+def region_ancestors(region: Region) -> list[Region]:
+    chain: list[Region] = []
+    code = Region.parent_code_of(region.code)
+    codes = []
+    while code:
+        codes.append(code)
+        code = Region.parent_code_of(code)
+    found = {r.code: r for r in Region.objects.filter(code__in=codes)}
+    chain = [found[c] for c in reversed(codes) if c in found]
+    return chain
+
+
+def departments_for_list() -> QuerySet[Department]:
+    return Department.objects.select_related("region").order_by("kind", "sort_order", "code")

@@ -1,0 +1,193 @@
+"""Writes to reference data. Loading is idempotent: rows that already match are left alone."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from jiuye.reference.models import Department, DisabilityCategory, DisabilityGrade, Region
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+class ReferenceDataError(Exception):
+    """A reference file has a bad row; the message names the file, row and problem."""
+
+
+@dataclass
+class LoadResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    details: list[str] = field(default_factory=list)
+
+    def add(self, other: LoadResult) -> None:
+        self.created += other.created
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+
+
+def _read_csv(path: Path, required: list[str]) -> list[tuple[int, dict[str, str]]]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ReferenceDataError(
+            _("无法读取文件 %(path)s：%(err)s") % {"path": path, "err": exc}
+        ) from exc
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ReferenceDataError(_("文件 %(path)s 不是 UTF-8 或 GBK 编码的 CSV。") % {"path": path})
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in required if c not in (reader.fieldnames or [])]
+    if missing:
+        raise ReferenceDataError(
+            _("文件 %(path)s 缺少列：%(cols)s") % {"path": path, "cols": "、".join(missing)}
+        )
+    return [
+        (number, {k: (v or "").strip() for k, v in row.items() if k})
+        for number, row in enumerate(reader, start=2)
+    ]
+
+
+def _upsert(model: type, key: dict, values: dict, result: LoadResult) -> object:
+    obj = model.objects.filter(**key).first()
+    if obj is None:
+        obj = model(**key, **values)
+        obj.full_clean()
+        obj.save()
+        result.created += 1
+        return obj
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    if changed:
+        for name in changed:
+            setattr(obj, name, values[name])
+        obj.full_clean()
+        obj.save(update_fields=changed)
+        result.updated += 1
+    else:
+        result.unchanged += 1
+    return obj
+
+
+@transaction.atomic
+def regions_load(*, path: Path) -> LoadResult:
+    """Load a code,name CSV of regions. Parents must come before children or exist already."""
+    rows = _read_csv(path, ["code", "name"])
+    result = LoadResult()
+    seen: dict[str, int] = {}
+    for number, row in sorted(rows, key=lambda r: r[1]["code"]):
+        code, name = row["code"], row["name"]
+        where = _("%(path)s 第%(row)d行") % {"path": path.name, "row": number}
+        if len(code) != 12 or not code.isdigit():
+            raise ReferenceDataError(
+                _("%(where)s：区划代码“%(code)s”应为12位数字。") % {"where": where, "code": code}
+            )
+        if not name:
+            raise ReferenceDataError(_("%(where)s：名称不能为空。") % {"where": where})
+        if code in seen:
+            raise ReferenceDataError(
+                _("%(where)s：区划代码%(code)s与第%(other)d行重复。")
+                % {"where": where, "code": code, "other": seen[code]}
+            )
+        seen[code] = number
+        parent_code = Region.parent_code_of(code)
+        if parent_code and not Region.objects.filter(code=parent_code).exists():
+            raise ReferenceDataError(
+                _("%(where)s：上级区划%(parent)s不存在，请先列出上级。")
+                % {"where": where, "parent": parent_code}
+            )
+        _upsert(
+            Region,
+            {"code": code},
+            {"name": name, "level": Region.level_of(code), "parent_id": parent_code},
+            result,
+        )
+    return result
+
+
+@transaction.atomic
+def departments_load(*, path: Path, district_code: str | None = None) -> LoadResult:
+    """Load district departments, then one responsible unit per town/street of the district."""
+    result = LoadResult()
+    for number, row in _read_csv(path, ["code", "name", "short_name", "aliases", "sort_order"]):
+        if not row["code"] or not row["name"]:
+            raise ReferenceDataError(
+                _("%(path)s 第%(row)d行：代码和名称都必须填写。")
+                % {"path": path.name, "row": number}
+            )
+        _upsert(
+            Department,
+            {"code": row["code"]},
+            {
+                "name": row["name"],
+                "short_name": row["short_name"],
+                "aliases": row["aliases"],
+                "kind": Department.Kind.DEPARTMENT,
+                "sort_order": int(row["sort_order"] or 0),
+            },
+            result,
+        )
+    towns = Region.objects.filter(level=Region.Level.TOWN)
+    if district_code:
+        towns = towns.filter(code__startswith=district_code[:6])
+    for order, town in enumerate(towns.order_by("code"), start=1):
+        _upsert(
+            Department,
+            {"code": f"town-{town.code}"},
+            {
+                "name": town.name,
+                "short_name": town.name,
+                "aliases": "",
+                "kind": Department.Kind.TOWN,
+                "region": town,
+                "sort_order": 1000 + order,
+            },
+            result,
+        )
+    return result
+
+
+@transaction.atomic
+def disability_reference_load(*, data_dir: Path = DATA_DIR) -> LoadResult:
+    result = LoadResult()
+    for model, filename in (
+        (DisabilityCategory, "disability_categories.csv"),
+        (DisabilityGrade, "disability_grades.csv"),
+    ):
+        for _number, row in _read_csv(data_dir / filename, ["code", "name", "name_en"]):
+            _upsert(
+                model,
+                {"code": int(row["code"])},
+                {"name": row["name"], "name_en": row["name_en"]},
+                result,
+            )
+    return result
+
+
+@transaction.atomic
+def reference_load(*, regions_path: Path | None = None) -> LoadResult:
+    """Everything `manage.py load_reference` loads, in one transaction."""
+    result = LoadResult()
+    regions = regions_load(path=regions_path or DATA_DIR / "regions.csv")
+    departments = departments_load(path=DATA_DIR / "departments.csv")
+    disability = disability_reference_load()
+    for part, label in (
+        (regions, "regions"),
+        (departments, "departments"),
+        (disability, "disability"),
+    ):
+        result.add(part)
+        result.details.append(
+            f"{label}: created {part.created}, updated {part.updated}, unchanged {part.unchanged}"
+        )
+    return result
