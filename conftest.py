@@ -35,9 +35,17 @@ def _fast_passwords(settings) -> None:  # noqa: ANN001
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker) -> None:  # noqa: ANN001
+    """Load the reference data once per test database; each test rolls back around it."""
+    with django_db_blocker.unblock():
+        reference_load()
+
+
 @pytest.fixture
 def reference(db) -> None:  # noqa: ANN001
-    """The shipped reference data (demo district, departments, categories)."""
+    """The shipped reference data (demo district, departments, categories). A transactional
+    test empties the database when it ends, so load again when it is missing."""
     if not Region.objects.filter(code=TOWN_A).exists():
         reference_load()
 
@@ -47,7 +55,7 @@ def make_id_number(region6: str = "440199", birth: str = "19900307", seq: int = 
     return first17 + resident_id_check_char(first17)
 
 
-def make_uscc(body: str = "91440199MA5TEST12") -> str:
+def make_uscc(body: str = "91440199MA5TEXT12") -> str:
     return body + uscc_check_char(body)
 
 
@@ -81,7 +89,7 @@ def employer_a(reference) -> Employer:  # noqa: ANN001
 def employer_b(reference) -> Employer:  # noqa: ANN001
     employer = Employer(
         name="西城示范企业",
-        uscc=make_uscc("91440199MA5TEST34"),
+        uscc=make_uscc("91440199MA5TEXT34"),
         kind=Employer.Kind.SOE,
         region=Region.objects.get(code=TOWN_B),
     )

@@ -45,7 +45,7 @@ def _safe_next(request: HttpRequest) -> str:
 def login_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and request.method == "GET":
         return redirect(_safe_next(request))
-    form = LoginForm(request.POST or None)
+    form = LoginForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"]
         user = authenticate(request, username=username, password=form.cleaned_data["password"])
@@ -100,12 +100,23 @@ def logout_everywhere(request: HttpRequest) -> HttpResponse:
 def otp_verify(request: HttpRequest) -> HttpResponse:
     if request.user.is_verified():
         return redirect(settings.LOGIN_REDIRECT_URL)
-    form = TokenForm(request.POST or None)
+    if not selectors.user_has_second_factor(request.user):
+        # Nothing to verify against: enrol if the role needs a second factor, else go on.
+        if request.user.second_factor_required:
+            return redirect("accounts:otp-setup")
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    form = TokenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         device = match_token(request.user, form.cleaned_data["token"])
         if device is None:
             access_log(action=Action.OTP_FAILED, request=request)
-            form.add_error("token", _("验证码不正确或已过期，请输入应用中当前显示的6位数字。"))
+            form.add_error(
+                "token",
+                _(
+                    "验证码不正确或已过期，请输入应用中当前显示的6位数字。"
+                    "连续输错后需要稍等几秒再试。"
+                ),
+            )
         else:
             otp_login(request, device)
             if isinstance(device, StaticDevice):
@@ -133,7 +144,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     if selectors.user_has_second_factor(user) and not user.is_verified():
         return redirect("accounts:otp-verify")
     device = services.totp_device_pending(user=user)
-    form = EnrolForm(request.POST or None)
+    form = EnrolForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         codes = services.totp_confirm(device=device, token=form.cleaned_data["token"])
         if codes is None:
@@ -200,7 +211,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def password_change(request: HttpRequest) -> HttpResponse:
-    form = PasswordChangeForm(request.user, request.POST or None)
+    form = PasswordChangeForm(request.user, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         update_session_auth_hash(request, user)
@@ -231,7 +242,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 @roles_required(Role.ADMIN)
 @require_http_methods(["GET", "POST"])
 def user_create(request: HttpRequest) -> HttpResponse:
-    form = UserCreateForm(request.POST or None)
+    form = UserCreateForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         user, password = services.user_create(
@@ -276,7 +287,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = _managed_user(pk)
-    form = UserForm(request.POST or None, instance=user)
+    form = UserForm(request.POST if request.method == "POST" else None, instance=user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.user_update(

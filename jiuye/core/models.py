@@ -34,7 +34,8 @@ class BaseModel(models.Model):
     )
 
     # How core.scoping narrows a queryset for each kind of binding a user can have.
-    # Keys: "region" (path to a Region foreign key), "employer", "person", "department";
+    # Keys: "region" (path to a Region foreign key), "employer", "person", "department" (paths
+    # to the bound object's primary key);
     # a missing key means a user bound that way sees none of these rows.
     scope_paths: ClassVar[dict[str, str]] = {}
     # Personal data is hidden from read-only leaders, who see aggregates only.

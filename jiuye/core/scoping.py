@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
@@ -47,7 +48,8 @@ def scope_for(user: Any, queryset: QuerySet[M] | type[M]) -> QuerySet[M]:
     kind, value = binding
     path = paths[kind]
     if kind == "region":
-        return qs.filter(**{f"{path}__startswith": value})
+        # The code is the primary key of Region, so Django filters the local column, no join.
+        return qs.filter(**{f"{path}__code__startswith": value})
     return qs.filter(**{path: value})
 
 
@@ -56,7 +58,7 @@ def get_scoped_or_404(user: Any, queryset: QuerySet[M] | type[M], **lookup: Any)
         return scope_for(user, queryset).get(**lookup)
     except (queryset.model if not isinstance(queryset, type) else queryset).DoesNotExist:
         raise Http404 from None
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, ValidationError):
         # A malformed id (not a UUID) is just another object the user can't see.
         raise Http404 from None
 

@@ -10,7 +10,7 @@ from jiuye.reference.models import Region
 
 
 class Employer(BaseModel, ArchivableModel):
-    scope_paths = {"region": "region_id", "employer": "id"}
+    scope_paths = {"region": "region", "employer": "id"}
 
     class Kind(models.TextChoices):
         AGENCY = "agency", _("机关")

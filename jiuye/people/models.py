@@ -18,7 +18,7 @@ class Sex(models.TextChoices):
 
 
 class Person(BaseModel, ArchivableModel):
-    scope_paths = {"region": "region_id", "person": "id"}
+    scope_paths = {"region": "region", "person": "id"}
 
     name = models.CharField(_("姓名"), max_length=50)
     id_number = EncryptedTextField(_("身份证号"))

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+import base64
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from jiuye.core.env import env_bool, env_int, env_list, env_secret
+from jiuye.core.logging import MaskPersonalDataFilter, scrub
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _production_env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    env.update(
+        DEBUG="false",
+        SECRET_KEY="x" * 20 + "-a-real-production-secret-key-with-enough-entropy-9f8e7d6c",
+        FIELD_ENCRYPTION_KEYS="k2026:" + base64.b64encode(os.urandom(32)).decode(),
+        BLIND_INDEX_KEY=base64.b64encode(os.urandom(32)).decode(),
+        ALLOWED_HOSTS="jiuye.example.gov.cn",
+        JIUYE_VAR_DIR=str(tmp_path),
+        DJANGO_SETTINGS_MODULE="config.settings",
+    )
+    return env
+
+
+def _check(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_the_deploy_check_passes_with_production_settings(tmp_path: Path) -> None:
+    result = _check(_production_env(tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_development_keys(tmp_path: Path) -> None:
+    env = _production_env(tmp_path)
+    del env["FIELD_ENCRYPTION_KEYS"]
+    result = _check(env)
+    assert result.returncode != 0
+    assert "FIELD_ENCRYPTION_KEYS still has its development default" in result.stderr
+
+
+def test_production_refuses_demo_accounts(tmp_path: Path) -> None:
+    env = _production_env(tmp_path) | {"JIUYE_ALLOW_DEMO": "true"}
+    result = _check(env)
+    assert result.returncode != 0
+    assert "jiuye.E003" in result.stdout + result.stderr
+
+
+def test_env_helpers_read_typed_values_and_fail_loudly(monkeypatch, tmp_path: Path) -> None:  # noqa: ANN001
+    monkeypatch.setenv("X_BOOL", "yes")
+    monkeypatch.setenv("X_INT", "42")
+    monkeypatch.setenv("X_LIST", "a, b,,c")
+    secret = tmp_path / "s"
+    secret.write_text("from-file\n")
+    monkeypatch.setenv("X_SECRET_FILE", str(secret))
+    assert env_bool("X_BOOL", False) is True
+    assert env_int("X_INT", 0) == 42
+    assert env_list("X_LIST", []) == ["a", "b", "c"]
+    assert env_secret("X_SECRET") == "from-file"
+    monkeypatch.setenv("X_BOOL", "maybe")
+    with pytest.raises(ImproperlyConfigured):
+        env_bool("X_BOOL", False)
+    monkeypatch.setenv("X_INT", "4x")
+    with pytest.raises(ImproperlyConfigured):
+        env_int("X_INT", 0)
+
+
+def test_logs_never_carry_id_or_phone_numbers() -> None:
+    assert scrub("person 44019919900307123X called 13812345678") == (
+        "person 440***********123X called 138****5678"
+    )
+    record = logging.LogRecord("x", logging.INFO, "f", 1, "id=%s", ("44019919900307123X",), None)
+    MaskPersonalDataFilter().filter(record)
+    assert "44019919900307123X" not in record.getMessage()
+
+
+def test_signed_in_pages_are_never_cached_and_carry_a_strict_csp(client_for) -> None:  # noqa: ANN001
+    response = client_for("town_a").get("/")
+    assert "no-store" in response["Cache-Control"]
+    csp = response["Content-Security-Policy"]
+    assert "unsafe-inline" not in csp and "script-src 'self'" in csp
