@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +24,13 @@ class Role(models.TextChoices):
 STAFF_ROLES = frozenset({Role.ADMIN, Role.DISTRICT, Role.DEPARTMENT, Role.TOWN, Role.LEADER})
 # Roles that must use a second factor; every other staff role may turn it on.
 SECOND_FACTOR_REQUIRED = frozenset({Role.ADMIN, Role.DISTRICT})
+
+
+class UserManager(DjangoUserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):  # noqa: ANN001, ANN201
+        # `manage.py createsuperuser` makes the first system administrator of a deployment.
+        extra_fields.setdefault("role", Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
 
 
 class User(AbstractUser):
@@ -62,6 +70,8 @@ class User(AbstractUser):
     )
     # Changing the stamp invalidates every session of the user ("log out everywhere").
     security_stamp = models.UUIDField(default=uuid.uuid4, editable=False)
+
+    objects = UserManager()
 
     class Meta:
         verbose_name = _("用户")

@@ -76,10 +76,16 @@ def keyring() -> Keyring:
     return _keyring(settings.FIELD_ENCRYPTION_KEYS)
 
 
+@cache
+def _cipher(key: bytes) -> AESGCM:
+    # Building the cipher object costs more than sealing one short value: build it once.
+    return AESGCM(key)
+
+
 def encrypt(plaintext: str, *, ring: Keyring | None = None) -> str:
     ring = ring or keyring()
     nonce = os.urandom(12)
-    sealed = AESGCM(ring.keys[ring.current_id]).encrypt(
+    sealed = _cipher(ring.keys[ring.current_id]).encrypt(
         nonce, plaintext.encode("utf-8"), ring.current_id.encode()
     )
     return f"{PREFIX}:{ring.current_id}:{base64.b64encode(nonce + sealed).decode('ascii')}"
@@ -95,7 +101,7 @@ def decrypt(token: str, *, ring: Keyring | None = None) -> str:
         raise DecryptionError(f"unknown key id {kid!r}")
     try:
         blob = base64.b64decode(payload, validate=True)
-        return AESGCM(ring.keys[kid]).decrypt(blob[:12], blob[12:], kid.encode()).decode("utf-8")
+        return _cipher(ring.keys[kid]).decrypt(blob[:12], blob[12:], kid.encode()).decode("utf-8")
     except (binascii.Error, ValueError, InvalidTag) as exc:
         raise DecryptionError("ciphertext is corrupt or was tampered with") from exc
 
@@ -113,15 +119,16 @@ def rotate_ciphertext(token: str) -> str:
 
 
 @cache
-def _index_key(spec: str) -> bytes:
-    return _decode_key("BLIND_INDEX_KEY", spec)
+def _index_mac(spec: str) -> hmac.HMAC:
+    """A keyed HMAC ready to copy: copying skips re-deriving the inner and outer pads."""
+    return hmac.new(_decode_key("BLIND_INDEX_KEY", spec), digestmod=hashlib.sha256)
 
 
 def blind_index(value: str, *, purpose: str) -> str:
     """HMAC-SHA256 hex digest of a normalised value, separated by purpose."""
-    key = _index_key(settings.BLIND_INDEX_KEY)
-    message = f"{purpose}\x00{value}".encode()
-    return hmac.new(key, message, hashlib.sha256).hexdigest()
+    mac = _index_mac(settings.BLIND_INDEX_KEY).copy()
+    mac.update(f"{purpose}\x00{value}".encode())
+    return mac.hexdigest()
 
 
 class EncryptedTextField(models.TextField):

@@ -1,7 +1,8 @@
 """Typed readers for settings taken from the environment.
 
 Each helper fails loudly on a value it cannot read, so a typo in production configuration
-stops the process at start-up instead of silently falling back to a default.
+stops the process at start-up instead of silently falling back to a default. An empty value
+counts as unset (sample.env lists every variable with most left empty).
 """
 
 from __future__ import annotations
@@ -12,15 +13,21 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def _raw(name: str) -> str | None:
+    value = os.environ.get(name)
+    return None if value is None or value.strip() == "" else value
 
 
 def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
+    raw = _raw(name)
+    return default if raw is None else raw
 
 
 def env_bool(name: str, default: bool) -> bool:
-    raw = os.environ.get(name)
+    raw = _raw(name)
     if raw is None:
         return default
     value = raw.strip().lower()
@@ -32,8 +39,8 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 def env_int(name: str, default: int) -> int:
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
+    raw = _raw(name)
+    if raw is None:
         return default
     try:
         return int(raw)
@@ -42,7 +49,7 @@ def env_int(name: str, default: int) -> int:
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
-    raw = os.environ.get(name)
+    raw = _raw(name)
     if raw is None:
         return default
     return [part.strip() for part in raw.split(",") if part.strip()]
@@ -50,10 +57,10 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 def env_secret(name: str, default: str = "") -> str:
     """Read NAME, or the contents of the file named by NAME_FILE (Docker/K8s secrets)."""
-    path = os.environ.get(f"{name}_FILE")
+    path = _raw(f"{name}_FILE")
     if path:
         try:
             return Path(path).read_text(encoding="utf-8").strip()
         except OSError as exc:
             raise ImproperlyConfigured(f"{name}_FILE points to an unreadable file: {path}") from exc
-    return os.environ.get(name, default)
+    return env_str(name, default)

@@ -54,3 +54,8 @@ def test_the_demo_is_refused_in_production(reference, settings) -> None:  # noqa
     settings.JIUYE_ALLOW_DEMO = False
     with pytest.raises(CommandError):
         run_demo()
+
+
+def test_createsuperuser_makes_a_system_administrator(db) -> None:  # noqa: ANN001
+    user = User.objects.create_superuser("root", "root@example.gov.cn", "A-long-enough-pass-1")
+    assert user.role == Role.ADMIN and user.is_superuser

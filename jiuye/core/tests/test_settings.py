@@ -94,3 +94,11 @@ def test_signed_in_pages_are_never_cached_and_carry_a_strict_csp(client_for) -> 
     assert "no-store" in response["Cache-Control"]
     csp = response["Content-Security-Policy"]
     assert "unsafe-inline" not in csp and "script-src 'self'" in csp
+
+
+def test_an_empty_variable_counts_as_unset(monkeypatch) -> None:  # noqa: ANN001
+    # sample.env leaves most values empty: that must not turn HTTPS redirects off.
+    monkeypatch.setenv("X_EMPTY", "")
+    assert env_bool("X_EMPTY", True) is True
+    assert env_secret("X_EMPTY", "dflt") == "dflt"
+    assert env_list("X_EMPTY", ["a"]) == ["a"]
