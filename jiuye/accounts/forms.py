@@ -9,6 +9,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
 from jiuye.accounts.models import Role, User
+from jiuye.core.formfields import ResidentIdField
 from jiuye.employers.models import Employer
 from jiuye.people.models import Person
 from jiuye.people.selectors import person_by_id_number
@@ -83,9 +84,7 @@ class UserForm(forms.Form):
         queryset=Employer.objects.filter(archived_at__isnull=True),
         required=False,
     )
-    person_id_number = forms.CharField(
-        label=_("本人身份证号（求职者账户必填）"), max_length=22, required=False
-    )
+    person_id_number = ResidentIdField(label=_("本人身份证号（求职者账户必填）"), required=False)
 
     BINDING_ERRORS = {
         Role.DEPARTMENT: ("department", _("部门联络员账户必须选择所属部门。")),
@@ -107,6 +106,11 @@ class UserForm(forms.Form):
                 "employer": instance.employer_id,
             }
         super().__init__(*args, **kwargs)
+        if instance is not None and instance.person_id:
+            # The full ID number is never put back into the page; empty keeps the current person.
+            self.fields["person_id_number"].help_text = _("留空则保持当前绑定：%(person)s") % {
+                "person": instance.person
+            }
 
     def clean_username(self) -> str:
         username = self.cleaned_data["username"].strip()
@@ -121,18 +125,22 @@ class UserForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         role = data.get("role")
-        if role in self.BINDING_ERRORS:
+        keeps_person = (
+            role == Role.JOBSEEKER
+            and not data.get("person_id_number")
+            and self.instance is not None
+            and self.instance.person_id
+        )
+        if keeps_person:
+            data["person"] = self.instance.person
+        elif role in self.BINDING_ERRORS:
             field, message = self.BINDING_ERRORS[role]
             if not data.get(field):
                 self.add_error(field, message)
         if role == Role.JOBSEEKER and data.get("person_id_number"):
-            try:
-                person = person_by_id_number(
-                    queryset=Person.objects.all(), id_number=data["person_id_number"]
-                )
-            except forms.ValidationError as exc:
-                self.add_error("person_id_number", exc)
-                return data
+            person = person_by_id_number(
+                queryset=Person.objects.all(), id_number=data["person_id_number"]
+            )
             if person is None:
                 self.add_error(
                     "person_id_number", _("登记库中没有这个身份证号的人员，请先登记或核对号码。")

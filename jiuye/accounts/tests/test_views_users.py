@@ -204,3 +204,20 @@ def test_recovery_codes_can_be_regenerated_by_their_owner(client_for, personas) 
 def test_a_user_without_a_device_cannot_make_recovery_codes(client_for) -> None:  # noqa: ANN001
     response = client_for("town_a").post("/accounts/2fa/recovery-codes/", follow=True)
     assert "请先绑定身份验证器" in response.content.decode()
+
+
+def test_editing_a_job_seeker_keeps_the_person_without_retyping_the_id(
+    client_for, personas, person_a
+) -> None:  # noqa: ANN001
+    client = client_for("admin")
+    target = personas["jobseeker"]
+    page = client.get(f"/accounts/users/{target.pk}/edit/").content.decode()
+    assert person_a.id_number not in page
+    assert "留空则保持当前绑定" in page
+    response = client.post(
+        f"/accounts/users/{target.pk}/edit/",
+        {"username": "jobseeker", "display_name": "改名", "role": "jobseeker"},
+    )
+    assert response.status_code == 302
+    target.refresh_from_db()
+    assert target.person == person_a and target.display_name == "改名"
