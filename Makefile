@@ -22,6 +22,8 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_reference
+	$(PY) manage.py import_plan jiuye/actionplan/data/plan_2022_2024.txt \
+		--tasks jiuye/actionplan/data/tasks_2022_2024.csv
 	JIUYE_ALLOW_DEMO=true $(PY) manage.py load_demo
 
 run: setup

@@ -139,3 +139,15 @@ def client_for(personas) -> Callable[[str], Client]:  # noqa: ANN001
         return sign_in(Client(), personas[name])
 
     return make
+
+
+@pytest.fixture
+def plan(reference):  # noqa: ANN001, ANN201
+    """The 2022–2024 plan imported from the shipped seed, with the default task split."""
+    from jiuye.actionplan.services.plan_import import plan_import_commit, tasks_load
+    from jiuye.actionplan.services.plan_table import parse_plan_table
+    from jiuye.actionplan.tests.conftest import SEED, TASKS
+
+    result = plan_import_commit(parsed=parse_plan_table(SEED.read_bytes(), SEED.name))
+    tasks_load(plan=result.plan, path=TASKS)
+    return result.plan

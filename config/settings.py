@@ -65,13 +65,14 @@ INSTALLED_APPS = [
     "jiuye.reference",
     "jiuye.people",
     "jiuye.employers",
+    "jiuye.actionplan",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "jiuye.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -219,3 +220,5 @@ LOGGING = {
 # Demo accounts are refused unless this is on (make run sets it; production never should).
 JIUYE_ALLOW_DEMO = env_bool("JIUYE_ALLOW_DEMO", DEBUG)
 JIUYE_DISTRICT_NAME = env_str("JIUYE_DISTRICT_NAME", "示范区")
+# The county-level region this deployment serves (12-digit code); towns are found under it.
+JIUYE_DISTRICT_CODE = env_str("JIUYE_DISTRICT_CODE", "440199000000")

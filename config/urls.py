@@ -12,6 +12,8 @@ urlpatterns = [
     path("", include("jiuye.core.urls")),
     path("accounts/", include("jiuye.accounts.urls")),
     path("reference/", include("jiuye.reference.urls")),
+    path("people/", include("jiuye.people.urls")),
+    path("plan/", include("jiuye.actionplan.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

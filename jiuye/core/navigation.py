@@ -24,13 +24,20 @@ _ALL = frozenset(Role.values)
 _STAFF = frozenset({Role.ADMIN, Role.DISTRICT, Role.DEPARTMENT, Role.TOWN, Role.LEADER})
 _AUDITORS = frozenset({Role.ADMIN, Role.DISTRICT})
 
+_PERSONAL = frozenset({Role.ADMIN, Role.DISTRICT, Role.TOWN})
+
 MENU = [
     NavItem(_("首页"), "core:home", _ALL),
+    NavItem(_("行动方案"), "actionplan:dashboard", _STAFF),
+    NavItem(_("审核报告"), "actionplan:review-queue", _AUDITORS),
+    NavItem(_("指标目标"), "actionplan:targets", _STAFF),
+    NavItem(_("残疾人名单"), "people:list", _PERSONAL),
     NavItem(_("行政区划"), "reference:regions", _STAFF),
     NavItem(_("责任部门"), "reference:departments", _STAFF),
     NavItem(_("用户管理"), "accounts:user-list", frozenset({Role.ADMIN})),
     NavItem(_("变更记录"), "core:audit-changes", _AUDITORS),
     NavItem(_("访问日志"), "core:audit-access", _AUDITORS),
+    NavItem(_("通知"), "core:notifications", _ALL),
     NavItem(_("个人信息"), "accounts:profile", _ALL),
 ]
 

@@ -37,20 +37,34 @@ def scope_for(user: Any, queryset: QuerySet[M] | type[M]) -> QuerySet[M]:
     paths: dict[str, str] = getattr(model, "scope_paths", {})
     if role == Role.LEADER:
         return qs.none() if getattr(model, "scope_personal", True) else qs
-    binding = {
-        Role.TOWN: ("region", user.town_id and town_prefix(user.town_id)),
-        Role.DEPARTMENT: ("department", user.department_id),
-        Role.EMPLOYER: ("employer", user.employer_id),
-        Role.JOBSEEKER: ("person", user.person_id),
-    }.get(role)
-    if binding is None or not binding[1] or binding[0] not in paths:
-        return qs.none()
-    kind, value = binding
-    path = paths[kind]
-    if kind == "region":
-        # The code is the primary key of Region, so Django filters the local column, no join.
-        return qs.filter(**{f"{path}__code__startswith": value})
-    return qs.filter(**{path: value})
+    for kind, value in _bindings(user):
+        if kind in paths and value:
+            return _narrow(qs, kind, paths[kind], value)
+    return qs.none()
+
+
+def _bindings(user: Any) -> list[tuple[str, Any]]:
+    """What a user is bound to, in the order their scope is looked for on a model."""
+    role = user.role
+    if role == Role.TOWN and user.town_id:
+        # A town officer also acts for their town as a responsible unit of the plan ("各镇街").
+        return [("region", town_prefix(user.town_id)), ("department", f"town-{user.town_id}")]
+    if role == Role.DEPARTMENT:
+        return [("department", user.department_id)]
+    if role == Role.EMPLOYER:
+        return [("employer", user.employer_id)]
+    if role == Role.JOBSEEKER:
+        return [("person", user.person_id)]
+    return []
+
+
+def _narrow(qs: QuerySet[M], kind: str, path: str, value: Any) -> QuerySet[M]:
+    # Region's primary key is its code, so a region filter reads the local column, no join.
+    lookup = {f"{path}__code__startswith": value} if kind == "region" else {path: value}
+    if "__" in path:
+        # A path through a to-many relation would repeat rows; a subquery keeps each row once.
+        return qs.filter(pk__in=qs.model._default_manager.filter(**lookup).values("pk"))
+    return qs.filter(**lookup)
 
 
 def get_scoped_or_404(user: Any, queryset: QuerySet[M] | type[M], **lookup: Any) -> M:

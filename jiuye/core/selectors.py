@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from auditlog.models import LogEntry
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
-from jiuye.core.models import AccessEvent
+from jiuye.core.models import AccessEvent, Notification
 
 
 def _day_range(qs: QuerySet, field: str, start: dt.date | None, end: dt.date | None) -> QuerySet:
@@ -55,3 +55,10 @@ def access_events(
     if action:
         qs = qs.filter(action=action)
     return _day_range(qs, "at", start, end)
+
+
+def notifications_for(user: object) -> QuerySet[Notification]:
+    """A user's own notifications, unread first."""
+    return Notification.objects.filter(user=user).order_by(
+        F("read_at").asc(nulls_first=True), "-created_at"
+    )

@@ -6,8 +6,9 @@ from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
 
 from jiuye.accounts.models import Role
 from jiuye.core import selectors
@@ -56,6 +57,22 @@ def audit_access(request: HttpRequest) -> HttpResponse:
         events = selectors.access_events(**form.cleaned_data)
     page = _page(request, events)
     return render(request, "core/audit_access.html", {"form": form, "page": page})
+
+
+@roles_required()
+@require_GET
+def notifications(request: HttpRequest) -> HttpResponse:
+    page = _page(request, selectors.notifications_for(request.user))
+    return render(request, "core/notifications.html", {"page": page})
+
+
+@roles_required()
+@require_POST
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    selectors.notifications_for(request.user).filter(read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    return redirect("core:notifications")
 
 
 @require_GET

@@ -37,4 +37,8 @@ class Person(BaseModel, ArchivableModel):
         verbose_name_plural = _("残疾人")
 
     def __str__(self) -> str:
-        return f"{self.name}（{mask_id_number(self.id_number)}）"
+        return f"{self.name}（{self.masked_id_number}）"
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)

@@ -156,3 +156,22 @@ class DisabilityGrade(DisableableModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class WorkingAgeRule(models.Model):
+    """Working-age bounds (就业年龄段) from a date on. A parameter, because the retirement-age
+    reform from 2025 moves the upper bounds; the defaults are DOMAIN.md's (to verify locally)."""
+
+    valid_from = models.DateField(_("生效日期"), unique=True)
+    min_age = models.PositiveSmallIntegerField(_("最低年龄"))
+    male_max_age = models.PositiveSmallIntegerField(_("男性最高年龄"))
+    female_max_age = models.PositiveSmallIntegerField(_("女性最高年龄"))
+    note = models.CharField(_("依据"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-valid_from"]
+        verbose_name = _("就业年龄段")
+        verbose_name_plural = _("就业年龄段")
+
+    def __str__(self) -> str:
+        return f"{self.valid_from}: {self.min_age}–{self.male_max_age}/{self.female_max_age}"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Count, QuerySet
 
-from jiuye.reference.models import Department, Region
+from jiuye.reference.models import Department, Region, WorkingAgeRule
 
 
 def regions_for_browse(*, under: Region | None) -> QuerySet[Region]:
@@ -29,3 +31,8 @@ def region_ancestors(region: Region) -> list[Region]:
 
 def departments_for_list() -> QuerySet[Department]:
     return Department.objects.select_related("region").order_by("kind", "sort_order", "code")
+
+
+def working_age_rule(on: dt.date) -> WorkingAgeRule | None:
+    """The working-age bounds in force on a date."""
+    return WorkingAgeRule.objects.filter(valid_from__lte=on).order_by("-valid_from").first()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,7 +11,13 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from jiuye.reference.models import Department, DisabilityCategory, DisabilityGrade, Region
+from jiuye.reference.models import (
+    Department,
+    DisabilityCategory,
+    DisabilityGrade,
+    Region,
+    WorkingAgeRule,
+)
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -175,16 +182,39 @@ def disability_reference_load(*, data_dir: Path = DATA_DIR) -> LoadResult:
 
 
 @transaction.atomic
+def working_age_load(*, path: Path = DATA_DIR / "working_age.csv") -> LoadResult:
+    result = LoadResult()
+    for number, row in _read_csv(path, ["valid_from", "min_age", "male_max_age", "female_max_age"]):
+        try:
+            values = {
+                "min_age": int(row["min_age"]),
+                "male_max_age": int(row["male_max_age"]),
+                "female_max_age": int(row["female_max_age"]),
+                "note": row.get("note", ""),
+            }
+            valid_from = dt.date.fromisoformat(row["valid_from"])
+        except ValueError as exc:
+            raise ReferenceDataError(
+                _("%(path)s 第%(row)d行：日期应写成 2025-01-01，年龄应为整数。")
+                % {"path": path.name, "row": number}
+            ) from exc
+        _upsert(WorkingAgeRule, {"valid_from": valid_from}, values, result)
+    return result
+
+
+@transaction.atomic
 def reference_load(*, regions_path: Path | None = None) -> LoadResult:
     """Everything `manage.py load_reference` loads, in one transaction."""
     result = LoadResult()
     regions = regions_load(path=regions_path or DATA_DIR / "regions.csv")
     departments = departments_load(path=DATA_DIR / "departments.csv")
     disability = disability_reference_load()
+    working_age = working_age_load()
     for part, label in (
         (regions, "regions"),
         (departments, "departments"),
         (disability, "disability"),
+        (working_age, "working age"),
     ):
         result.add(part)
         result.details.append(

@@ -102,3 +102,14 @@ def test_an_empty_variable_counts_as_unset(monkeypatch) -> None:  # noqa: ANN001
     assert env_bool("X_EMPTY", True) is True
     assert env_secret("X_EMPTY", "dflt") == "dflt"
     assert env_list("X_EMPTY", ["a"]) == ["a"]
+
+
+def test_the_page_is_chinese_even_when_the_browser_asks_for_english(client) -> None:  # noqa: ANN001
+    body = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="zh-Hans">' in body
+
+
+def test_choosing_english_with_the_switch_sticks(client) -> None:  # noqa: ANN001
+    client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    body = client.get("/accounts/login/").content.decode()
+    assert '<html lang="en">' in body

@@ -5,7 +5,13 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from jiuye.reference.models import Department, DisabilityCategory, DisabilityGrade, Region
+from jiuye.reference.models import (
+    Department,
+    DisabilityCategory,
+    DisabilityGrade,
+    Region,
+    WorkingAgeRule,
+)
 from jiuye.reference.services import ReferenceDataError, reference_load, regions_load
 
 
@@ -13,9 +19,10 @@ def test_loading_reference_data_again_changes_nothing(db) -> None:  # noqa: ANN0
     # The test database starts with the reference data loaded once (conftest).
     total = Region.objects.count() + Department.objects.count()
     total += DisabilityCategory.objects.count() + DisabilityGrade.objects.count()
+    total += WorkingAgeRule.objects.count()
     again = reference_load()
     assert (again.created, again.updated) == (0, 0)
-    assert again.unchanged == total == 108
+    assert again.unchanged == total == 109
 
 
 def test_the_demo_district_has_ten_towns_and_sixty_villages(db) -> None:  # noqa: ANN001

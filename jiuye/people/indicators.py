@@ -1,0 +1,43 @@
+"""Plan indicators computed from the registry."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+from jiuye.core.indicators import indicator
+from jiuye.core.periods import reference_date
+from jiuye.people import selectors
+from jiuye.reference.models import Region
+
+
+def _list_url(region: Region, year: int, *, working_age: bool) -> str:
+    query = {"region": region.code, "year": year}
+    if working_age:
+        query["working_age"] = "1"
+    return f"{reverse('people:list')}?{urlencode(query)}"
+
+
+@indicator(
+    code="people.registered",
+    name=_("登记残疾人数"),
+    name_en="Registered persons with disabilities",
+    unit=_("人"),
+    action=10,
+    records_url=lambda region, year: _list_url(region, year, working_age=False),
+)
+def registered(region: Region, year: int) -> int:
+    return selectors.persons_in_region(region=region).count()
+
+
+@indicator(
+    code="people.working_age",
+    name=_("就业年龄段登记残疾人数"),
+    name_en="Registered persons of working age",
+    unit=_("人"),
+    action=10,
+    records_url=lambda region, year: _list_url(region, year, working_age=True),
+)
+def working_age(region: Region, year: int) -> int:
+    return selectors.working_age_persons(region=region, on=reference_date(year)).count()
