@@ -130,6 +130,45 @@ def _ensure_second_factor(user: User) -> tuple[str, tuple[str, ...]]:
     return totp_secret(hex_key), tuple(codes)
 
 
+def _ensure_reports(users: dict[str, User]) -> None:
+    """A few progress reports in every state, so the plan dashboard has something to show."""
+    from jiuye.actionplan.models import Plan, ProgressReport, Task
+    from jiuye.actionplan.services.reports import report_review, report_save
+
+    plan = Plan.objects.filter(is_current=True).first()
+    if plan is None or ProgressReport.objects.filter(task__action__plan=plan).exists():
+        return
+    rsj = Department.objects.get(code="rsj")
+    fair = Task.objects.filter(action__plan=plan, action__number=2, position=1).first()
+    month = Task.objects.filter(action__plan=plan, action__number=5, position=4).first()
+    if fair is None or month is None:
+        return
+    liaison, district = users["dept-rsj"], users["district"]
+    periods = {p.year: p for p in plan.periods.all()}
+    stories = [
+        (fair, 2022, "举办残疾人专场招聘会2场，参会企业41家，达成就业意向63人。", "accept"),
+        (fair, 2023, "举办专场招聘会3场（含线上1场），参会企业56家。", "accept"),
+        (fair, 2024, "举办专场招聘会1场，参会企业22家。", "return"),
+        (month, 2024, "就业援助月走访就业困难残疾人118人，推荐岗位74个。", None),
+    ]
+    for task, year, text, decision in stories:
+        if year not in periods:
+            continue
+        report = report_save(
+            task=task,
+            period=periods[year],
+            department=rsj,
+            narrative=text,
+            actual_value=None,
+            figures="",
+            submit=True,
+            by=liaison,
+        )
+        if decision:
+            comment = "" if decision == "accept" else "请补充招聘会达成就业意向人数。"
+            report_review(report=report, accept=decision == "accept", comment=comment, by=district)
+
+
 @transaction.atomic
 def demo_load() -> list[DemoLogin]:
     """Create what is missing of the demo data; leave what exists as it is."""
@@ -160,4 +199,7 @@ def demo_load() -> list[DemoLogin]:
         if user.second_factor_required:
             login.totp_secret, login.recovery_codes = _ensure_second_factor(user)
         logins.append(login)
+    _ensure_reports(
+        {u.username: u for u in User.objects.filter(username__in=["dept-rsj", "district"])}
+    )
     return logins

@@ -65,6 +65,8 @@ class SecondFactorMiddleware:
 
             has_device = user_has_second_factor(user)
             if has_device or user.second_factor_required:
+                # Until the second factor is passed, the page shows no menu.
+                request.second_factor_pending = True
                 target = "accounts:otp-verify" if has_device else "accounts:otp-setup"
                 allowed = {reverse(target), reverse("accounts:logout")}
                 if request.path not in allowed and not request.path.startswith(_OPEN_PREFIXES):
