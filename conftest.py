@@ -35,6 +35,12 @@ def _fast_passwords(settings) -> None:  # noqa: ANN001
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path) -> None:  # noqa: ANN001
+    # Uploaded files of a test go to its own folder, never into var/media.
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker) -> None:  # noqa: ANN001
     """Load the reference data once per test database; each test rolls back around it."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -265,8 +266,13 @@ def attachment_download(request: HttpRequest, pk: uuid.UUID) -> FileResponse:
 
 
 def _stash_upload(upload: Any) -> str:
+    """Keep an uploaded table between preview and confirmation (a day at most)."""
     directory = Path(settings.MEDIA_ROOT) / UPLOAD_DIR
     directory.mkdir(parents=True, exist_ok=True)
+    stale = time.time() - 24 * 3600
+    for old in directory.iterdir():
+        if old.stat().st_mtime < stale:
+            old.unlink(missing_ok=True)
     token = uuid.uuid4().hex
     suffix = Path(upload.name or "").suffix.lower()[:6]
     with open(directory / f"{token}{suffix}", "wb") as out:
@@ -336,6 +342,7 @@ def plan_import_preview(request: HttpRequest) -> HttpResponse:
             by=request.user,
         )
         del request.session["plan_import"]
+        (Path(settings.MEDIA_ROOT) / UPLOAD_DIR / pending["stash"]).unlink(missing_ok=True)
         messages.success(
             request,
             _("导入完成：新增%(c)d项、更新%(u)d项、未变%(n)d项行动。")
