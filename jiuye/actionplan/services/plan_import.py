@@ -149,7 +149,8 @@ def plan_preview(
     years = years or years_from_title(parsed.title)
     if years is None:
         raise PlanImportError(_("无法从表格标题判断方案年份，请填写年份，如“2022-2024”。"))
-    name = name or parsed.title or _("%(a)d—%(b)d年行动方案") % {"a": years[0], "b": years[1]}
+    # The default name is stored and looked up, so it is not translated.
+    name = name or parsed.title or f"{years[0]}—{years[1]}年行动方案"
     name = name.strip()[:200]
     plan = Plan.objects.filter(name=name).first()
     lookup = department_lookup()
@@ -211,7 +212,8 @@ def _ensure_periods(plan: Plan) -> None:
     for year in plan.years:
         ReportingPeriod.objects.get_or_create(
             plan=plan,
-            name=_("%(year)d年") % {"year": year},
+            # Stored data, so never translated: the period is found by this name.
+            name=f"{year}年",
             defaults={
                 "year": year,
                 "start_date": dt.date(year, 1, 1),

@@ -1,0 +1,113 @@
+"""The plan pages in Chromium: axe-core at 0 violations, and a report submitted by keyboard."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+from pytest_django.live_server_helper import LiveServer
+
+from conftest import PASSWORD, confirmed_totp
+from jiuye.actionplan.models import ProgressReport, Task
+from jiuye.core.tests.browser import (
+    assert_accessible,
+    launch,
+    log_in,
+    new_context,
+    pass_second_factor,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium: Browser) -> Iterator[Page]:
+    context = new_context(chromium)
+    yield context.new_page()
+    context.close()
+
+
+def tab_to(page: Page, text: str, limit: int = 80) -> None:
+    """Press Tab until the focused element's text is ``text`` (a keyboard user's way there)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate("document.activeElement.textContent.replace(/\\s+/g, ' ').trim()")
+        if focused == text:
+            return
+    pytest.fail(f"“{text}” was never reached with Tab")
+
+
+def test_the_plan_pages_pass_axe_for_district_staff(
+    page: Page, live_server: LiveServer, plan, personas
+) -> None:  # noqa: ANN001
+    base = live_server.url
+    device = confirmed_totp(personas["district"])
+    log_in(page, base, "district", PASSWORD)
+    pass_second_factor(page, device)
+    task = Task.objects.get(action__plan=plan, action__number=10, position=1)
+    for path in [
+        "/plan/",
+        "/plan/?year=2023&department=rsj",
+        f"/plan/actions/{task.action.pk}/",
+        f"/plan/actions/{task.action.pk}/tasks/new/",
+        f"/plan/tasks/{task.pk}/",
+        "/plan/reports/review/",
+        "/plan/targets/",
+        "/plan/import/",
+        "/notifications/",
+    ]:
+        page.goto(base + path)
+        assert_accessible(page, path)
+    # A form with errors, too.
+    page.goto(f"{base}/plan/actions/{task.action.pk}/tasks/new/")
+    with page.expect_navigation():
+        page.get_by_role("button", name="保存任务").click()
+    assert page.title().startswith("错误：")
+    assert_accessible(page, "task form with errors")
+
+
+def test_a_liaison_submits_a_report_by_keyboard_alone(
+    page: Page, live_server: LiveServer, plan, personas
+) -> None:  # noqa: ANN001
+    base = live_server.url
+    log_in(page, base, "liaison", PASSWORD)
+    task = Task.objects.get(action__plan=plan, action__number=2, position=1)
+    period = plan.periods.get(year=2023)
+    page.goto(f"{base}/plan/tasks/{task.pk}/")
+    assert_accessible(page, "task page")
+    # Find the link to the 2023 report form with Tab only, then follow it with Enter.
+    tab_to(page, "填写报告 2023年")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert f"/periods/{period.pk}/report/" in page.url
+    assert_accessible(page, "report form")
+    # An empty submit first: errors are announced and focus moves to the summary.
+    tab_to(page, "提交审核")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.title().startswith("错误：")
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    assert_accessible(page, "report form with errors")
+    # The summary's link takes focus to the field; type and submit with the keyboard.
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "id_narrative"
+    page.keyboard.type("举办专场招聘会2场，参会企业35家。")
+    page.keyboard.press("Tab")
+    page.keyboard.type("2")
+    tab_to(page, "提交审核")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    report = ProgressReport.objects.get(task=task, period=period)
+    assert report.status == ProgressReport.Status.SUBMITTED
+    assert report.actual_value == 2
+    assert_accessible(page, "report page")
