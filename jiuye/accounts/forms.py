@@ -68,7 +68,7 @@ class UserForm(forms.Form):
     )
     display_name = forms.CharField(label=_("姓名"), max_length=50)
     email = forms.EmailField(label=_("电子邮箱（选填）"), required=False)
-    role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
+    role = forms.ChoiceField(label=_("角色"), choices=[("", _("请选择")), *Role.choices])
     department = forms.ModelChoiceField(
         label=_("所属部门（部门联络员必填）"),
         queryset=Department.objects.filter(disabled_at__isnull=True),

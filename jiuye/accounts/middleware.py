@@ -11,6 +11,7 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 LAST_SEEN = "jiuye_last_seen"
@@ -42,7 +43,9 @@ class SessionLimitsMiddleware:
                     if idle
                     else _("登录已超过%(n)d小时，请重新登录。") % {"n": settings.SESSION_MAX_HOURS},
                 )
-                return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
+                return redirect(
+                    f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': request.path})}"
+                )
             if now - last_seen >= TOUCH_EVERY_SECONDS or LAST_SEEN not in session:
                 session[LAST_SEEN] = now
         return self.get_response(request)

@@ -58,14 +58,17 @@ def _plan_or_404(user: Any) -> Plan:
     return plan
 
 
+def _no_plan(request: HttpRequest) -> HttpResponse:
+    """Before any plan is imported, plan pages say so and offer the import."""
+    return render(request, "actionplan/empty.html", {"can_import": request.user.role in PLANNERS})
+
+
 @roles_required(*STAFF_ROLES)
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     plan = selectors.current_plan(request.user)
     if plan is None:
-        return render(
-            request, "actionplan/empty.html", {"can_import": request.user.role in PLANNERS}
-        )
+        return _no_plan(request)
     towns = selectors.district_towns()
     if request.user.role == Role.TOWN:
         towns = towns.filter(code=request.user.town_id)
@@ -242,7 +245,9 @@ def report_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 @roles_required(*PLANNERS)
 @require_GET
 def review_queue(request: HttpRequest) -> HttpResponse:
-    plan = _plan_or_404(request.user)
+    plan = selectors.current_plan(request.user)
+    if plan is None:
+        return _no_plan(request)
     return render(
         request,
         "actionplan/review_queue.html",
@@ -371,7 +376,9 @@ def _target_regions() -> Any:
 @roles_required(*STAFF_ROLES)
 @require_http_methods(["GET", "POST"])
 def target_list(request: HttpRequest) -> HttpResponse:
-    plan = _plan_or_404(request.user)
+    plan = selectors.current_plan(request.user)
+    if plan is None:
+        return _no_plan(request)
     can_edit = request.user.role in PLANNERS
     form = TargetForm(
         request.POST if request.method == "POST" else None,

@@ -50,7 +50,11 @@ def menu_for(user: Any) -> list[NavItem]:
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated or getattr(request, "second_factor_pending", False):
+    if (
+        user is None
+        or not user.is_authenticated
+        or getattr(request, "second_factor_pending", False)
+    ):
         return {"nav_items": []}
     current = request.resolver_match.view_name if request.resolver_match else ""
     items = [

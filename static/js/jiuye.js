@@ -15,8 +15,7 @@
       var field = document.getElementById(link.getAttribute("href").slice(1));
       if (field) { event.preventDefault(); field.focus(); field.scrollIntoView({ block: "center" }); }
     });
-    // Changing the language select submits its form (the button stays for keyboard users).
-    var lang = document.getElementById("lang-select");
-    if (lang) { lang.addEventListener("change", function () { lang.form.submit(); }); }
+    // The language select deliberately does not submit on change: moving through the options
+    // with the arrow keys would reload the page mid-choice (WCAG 3.2.2 On Input). The button does.
   });
 })();

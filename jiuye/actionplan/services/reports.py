@@ -82,7 +82,8 @@ def report_save(
     else:
         if not report.is_editable:
             raise ValidationError(
-                _("这份报告的状态是“%(status)s”，不能再修改。") % {"status": report.get_status_display()}
+                _("这份报告的状态是“%(status)s”，不能再修改。")
+                % {"status": report.get_status_display()}
             )
         if version is not None and version != report.version:
             raise ConflictError

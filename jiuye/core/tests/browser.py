@@ -1,0 +1,146 @@
+"""Helpers for the Chromium tests: launching the browser, signing in, checking a page."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright
+
+CHROMIUM = Path("/usr/bin/chromium")
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    # Only violations matter here; not shipping every passing node back to Python saves time.
+    "resultTypes": ["violations"],
+}
+
+# Registered before any page script runs, so the page can report what the CSP blocked (an
+# inline style or script slipping into a template shows up here, not only in the console) and
+# any uncaught error in our own JavaScript.
+PAGE_WATCH = """
+window.__cspViolations = [];
+window.__scriptErrors = [];
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.__cspViolations.push(e.violatedDirective + " blocked " + (e.blockedURI || "inline"));
+});
+window.addEventListener("error", function (e) {
+  window.__scriptErrors.push(e.message + " at " + e.filename + ":" + e.lineno);
+});
+"""
+
+_axe = Axe()
+
+
+def launch(playwright: Playwright) -> Browser:
+    """Debian's Chromium, headless. Missing Chromium fails the run unless told to skip."""
+    if os.environ.get("JIUYE_SKIP_BROWSER") == "1":
+        pytest.skip("JIUYE_SKIP_BROWSER=1: browser tests skipped on purpose")
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing; install Chromium or set JIUYE_SKIP_BROWSER=1")
+    return playwright.chromium.launch(
+        executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS
+    )
+
+
+def new_context(browser: Browser, **kwargs: Any) -> BrowserContext:
+    context = browser.new_context(locale="zh-CN", **kwargs)
+    context.set_default_timeout(10_000)
+    context.add_init_script(PAGE_WATCH)
+    return context
+
+
+def totp_code(device: TOTPDevice) -> str:
+    device.refresh_from_db()
+    token = totp(
+        device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift
+    )
+    return format(token, f"0{device.digits}d")
+
+
+def format_violations(violations: list[dict[str, Any]]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
+        for node in violation["nodes"]:
+            target = " ".join(str(t) for t in node["target"])
+            summary = node.get("failureSummary") or ""
+            fixes = " ".join(line.strip() for line in summary.splitlines() if line.strip())
+            lines.append(f"    at {target}: {fixes}")
+    return "\n".join(lines)
+
+
+# What axe does not check, gathered in one round trip.
+PAGE_FACTS = """() => {
+  const focusable = "a[href], button, input:not([type=hidden]), select, textarea, [tabindex]";
+  const first = document.querySelector(focusable);
+  const silent = [...document.querySelectorAll("[aria-describedby]")].flatMap(el =>
+    el.getAttribute("aria-describedby").split(/\\s+/).filter(id => {
+      const target = id && document.getElementById(id);
+      return id && !(target && target.textContent.trim());
+    }).map(id => (el.id || el.tagName) + " -> #" + id));
+  return {
+    h1: document.querySelectorAll("h1").length,
+    lang: document.documentElement.lang,
+    firstFocusable: first ? first.outerHTML.slice(0, 80) : null,
+    skipFirst: !!first && first.matches("a.skip-link[href='#main']"),
+    mainTarget: document.querySelectorAll("main#main").length === 1,
+    silent: silent,
+    blocked: window.__cspViolations || [],
+    errors: window.__scriptErrors || [],
+  };
+}"""
+
+
+def assert_accessible(page: Page, what: str = "", *, lang: str = "zh-Hans") -> None:
+    """0 axe violations (WCAG 2.1 A/AA), one h1, the page language, a skip link first in the
+    tab order, every description readable, nothing blocked by the CSP and no script errors."""
+    label = what or page.url
+    results = _axe.run(page, options=AXE_OPTIONS)
+    violations = results.response["violations"]
+    assert not violations, (
+        f"{len(violations)} axe violation(s) on {label} ({page.url}):\n"
+        + format_violations(violations)
+    )
+    facts = page.evaluate(PAGE_FACTS)
+    assert facts["h1"] == 1, f"{label}: {facts['h1']} <h1> elements, expected exactly one"
+    assert facts["lang"] == lang, f"{label}: html lang is {facts['lang']!r}, expected {lang!r}"
+    assert facts["skipFirst"], f"{label}: the first focusable element is {facts['firstFocusable']}"
+    assert facts["mainTarget"], f"{label}: the skip link has no <main id=main> to go to"
+    # axe accepts a description that points at an empty element; a screen reader then says nothing.
+    assert not facts["silent"], (
+        f"{label}: aria-describedby points at missing or empty elements: {facts['silent']}"
+    )
+    assert not facts["blocked"], f"{label}: the content security policy blocked {facts['blocked']}"
+    assert not facts["errors"], f"{label}: JavaScript errors {facts['errors']}"
+
+
+def log_in(page: Page, base_url: str, username: str, password: str) -> None:
+    """Type the user name and password into the real login form and submit it."""
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("用户名").press_sequentially(username)
+    page.get_by_label("密码").press_sequentially(password)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_load_state()
+
+
+def pass_second_factor(page: Page, device: TOTPDevice) -> None:
+    """On the verification page, type the code the authenticator app would show."""
+    assert page.url.endswith("/accounts/2fa/verify/"), page.url
+    assert_accessible(page, "2FA verification")
+    page.get_by_label("验证码").press_sequentially(totp_code(device))
+    page.get_by_role("button", name="验证", exact=True).click()
+    page.wait_for_load_state()
