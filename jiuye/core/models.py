@@ -167,3 +167,89 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+def import_upload_path(instance: ImportBatch, filename: str) -> str:
+    return f"imports/{instance.id}/source{_suffix(filename)}"
+
+
+def import_report_path(instance: ImportBatch, filename: str) -> str:
+    return f"imports/{instance.id}/errors.xlsx"
+
+
+def _suffix(filename: str) -> str:
+    dot = filename.rfind(".")
+    return filename[dot:].lower()[:8] if dot >= 0 else ""
+
+
+class ImportBatch(BaseModel):
+    """One run of an import: its file, its counts, its errors, and what it changed."""
+
+    scope_personal = False
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("排队中")
+        RUNNING = "running", _("处理中")
+        VALIDATED = "validated", _("已检查")
+        SUCCEEDED = "succeeded", _("已导入")
+        FAILED = "failed", _("失败")
+        CANCELLED = "cancelled", _("已取消")
+        ROLLED_BACK = "rolled_back", _("已撤销")
+
+    kind = models.CharField(_("导入类型"), max_length=40)
+    original_name = models.CharField(_("文件名"), max_length=200)
+    source = models.FileField(_("文件"), upload_to=import_upload_path, blank=True)
+    dry_run = models.BooleanField(_("只检查"), default=True)
+    valid_only = models.BooleanField(_("只导入正确的行"), default=False)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    total_rows = models.PositiveIntegerField(_("行数"), default=0)
+    valid_rows = models.PositiveIntegerField(_("正确行"), default=0)
+    invalid_rows = models.PositiveIntegerField(_("错误行"), default=0)
+    created = models.PositiveIntegerField(_("新增"), default=0)
+    updated = models.PositiveIntegerField(_("更新"), default=0)
+    unchanged = models.PositiveIntegerField(_("未变"), default=0)
+    message = models.TextField(_("说明"), blank=True)
+    error_report = models.FileField(_("错误报告"), upload_to=import_report_path, blank=True)
+    errors_preview = models.JSONField(_("错误示例"), default=list, blank=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # The batch whose dry run this commit confirms (so the file is checked once more anyway).
+    checked_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("导入批次")
+        verbose_name_plural = _("导入批次")
+
+    def __str__(self) -> str:
+        return f"{self.original_name}（{self.get_status_display()}）"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status not in (self.Status.PENDING, self.Status.RUNNING)
+
+
+class ImportRecord(models.Model):
+    """What one committed row did, so a batch can be rolled back."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("新增")
+        UPDATED = "updated", _("更新")
+
+    id = models.BigAutoField(primary_key=True)
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="records")
+    model = models.CharField(max_length=100)
+    object_id = models.CharField(max_length=64)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    # Database values (ciphertext for encrypted fields) of the changed fields before the import.
+    before = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["batch", "action"], name="importrecord_batch_action")]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id} {self.action} {self.object_id}"

@@ -1,15 +1,15 @@
-"""Persons with disabilities. The foundation holds identity and region; the registry issue
-adds disability, household, situation and consent."""
+"""Persons with disabilities: identity, disability, household and situation, consent."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jiuye.core.crypto import EncryptedTextField
-from jiuye.core.masking import mask_id_number
+from jiuye.core.masking import mask_certificate_number, mask_id_number, mask_phone
 from jiuye.core.models import ArchivableModel, BaseModel
-from jiuye.reference.models import Region
+from jiuye.reference.models import DisabilityCategory, DisabilityGrade, Region
 
 
 class Sex(models.TextChoices):
@@ -17,17 +17,127 @@ class Sex(models.TextChoices):
     FEMALE = "F", _("女")
 
 
+class HukouType(models.TextChoices):
+    RURAL = "rural", _("农业户口")
+    URBAN = "urban", _("非农业户口")
+
+
+class Education(models.TextChoices):
+    NONE = "none", _("未上学")
+    PRIMARY = "primary", _("小学")
+    JUNIOR = "junior", _("初中")
+    SENIOR = "senior", _("高中")
+    VOCATIONAL = "vocational", _("中专/职高")
+    COLLEGE = "college", _("大专")
+    BACHELOR = "bachelor", _("本科")
+    POSTGRADUATE = "postgraduate", _("研究生")
+
+
+class MaritalStatus(models.TextChoices):
+    UNMARRIED = "unmarried", _("未婚")
+    MARRIED = "married", _("已婚")
+    DIVORCED = "divorced", _("离婚")
+    WIDOWED = "widowed", _("丧偶")
+
+
+class MonitoringCategory(models.TextChoices):
+    UNSTABLE = "unstable", _("脱贫不稳定户")
+    EDGE = "edge", _("边缘易致贫户")
+    SUDDEN = "sudden", _("突发严重困难户")
+
+
+class WishToWork(models.TextChoices):
+    YES = "yes", _("有就业意愿")
+    NO = "no", _("无就业意愿")
+    UNKNOWN = "unknown", _("不清楚")
+
+
+class LifeStatus(models.TextChoices):
+    ACTIVE = "active", _("在册")
+    DECEASED = "deceased", _("已故")
+    MOVED = "moved", _("已迁出")
+
+
+class AssistiveNeed(models.TextChoices):
+    SCREEN_READER = "screen_reader", _("读屏软件")
+    BRAILLE = "braille", _("盲文")
+    SIGN_LANGUAGE = "sign_language", _("手语翻译")
+    CAPTIONS = "captions", _("字幕/文字沟通")
+    WHEELCHAIR = "wheelchair", _("轮椅无障碍通道")
+    ACCESSIBLE_TOILET = "accessible_toilet", _("无障碍卫生间")
+    EASY_READ = "easy_read", _("简明易懂的材料")
+    JOB_COACH = "job_coach", _("就业辅导员")
+    FLEXIBLE_HOURS = "flexible_hours", _("弹性工作时间")
+
+
 class Person(BaseModel, ArchivableModel):
     scope_paths = {"region": "region", "person": "id"}
 
+    # Identity
     name = models.CharField(_("姓名"), max_length=50)
     id_number = EncryptedTextField(_("身份证号"))
     # HMAC of the normalised ID number: exact lookup and uniqueness without the plaintext.
     id_number_index = models.CharField(max_length=64, unique=True, editable=False)
     sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("出生日期"))
+    ethnicity = models.CharField(_("民族"), max_length=20, blank=True, default="汉族")
+    phone = EncryptedTextField(_("联系电话"), blank=True)
+    address = models.CharField(_("住址"), max_length=200, blank=True)
     region = models.ForeignKey(
         Region, verbose_name=_("所在村社区"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    # Disability
+    certificate_number = EncryptedTextField(_("残疾人证号"), blank=True)
+    certificate_index = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    category = models.ForeignKey(
+        DisabilityCategory, verbose_name=_("残疾类别"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
+    grade = models.ForeignKey(
+        DisabilityGrade, verbose_name=_("残疾等级"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
+    multiple_categories = models.ManyToManyField(
+        DisabilityCategory, verbose_name=_("多重残疾包含的类别"), blank=True, related_name="+"
+    )
+    certificate_issued = models.DateField(_("发证日期"), null=True, blank=True)
+    certificate_valid_until = models.DateField(_("证件有效期至"), null=True, blank=True)
+
+    # Household and situation
+    hukou_type = models.CharField(_("户口性质"), max_length=10, choices=HukouType.choices, blank=True)
+    education = models.CharField(_("文化程度"), max_length=20, choices=Education.choices, blank=True)
+    is_student = models.BooleanField(_("在校学生"), default=False)
+    school = models.CharField(_("学校"), max_length=100, blank=True)
+    major = models.CharField(_("专业"), max_length=100, blank=True)
+    graduation_year = models.PositiveSmallIntegerField(_("毕业年份"), null=True, blank=True)
+    marital_status = models.CharField(
+        _("婚姻状况"), max_length=12, choices=MaritalStatus.choices, blank=True
+    )
+    monitoring_category = models.CharField(
+        _("防返贫监测类别"), max_length=12, choices=MonitoringCategory.choices, blank=True
+    )
+    monitoring_identified = models.DateField(_("纳入监测日期"), null=True, blank=True)
+    monitoring_risk_eliminated = models.DateField(_("风险消除日期"), null=True, blank=True)
+    hard_to_employ_date = models.DateField(_("认定就业困难日期"), null=True, blank=True)
+    hard_to_employ_reasons = models.CharField(_("就业困难认定原因"), max_length=200, blank=True)
+    hard_to_employ_office = models.CharField(_("认定机构"), max_length=100, blank=True)
+    low_income = models.BooleanField(_("低保对象"), default=False)
+    wish_to_work = models.CharField(
+        _("就业意愿"), max_length=10, choices=WishToWork.choices, default=WishToWork.UNKNOWN
+    )
+    work_preferences = models.CharField(_("求职意向"), max_length=300, blank=True)
+    skills = models.CharField(_("技能特长"), max_length=300, blank=True)
+    assistive_needs = models.JSONField(_("无障碍需求"), default=list, blank=True)
+
+    # Status
+    life_status = models.CharField(
+        _("人员状态"), max_length=10, choices=LifeStatus.choices, default=LifeStatus.ACTIVE
+    )
+    life_status_date = models.DateField(_("状态变更日期"), null=True, blank=True)
+    # The import batch that last created or changed the record.
+    import_batch = models.ForeignKey(
+        "core.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -35,6 +145,10 @@ class Person(BaseModel, ArchivableModel):
         ordering = ["region_id", "name"]
         verbose_name = _("残疾人")
         verbose_name_plural = _("残疾人")
+        indexes = [
+            models.Index(fields=["region", "birth_date"], name="person_region_birth"),
+            models.Index(fields=["category", "grade"], name="person_category_grade"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.masked_id_number}）"
@@ -42,3 +156,54 @@ class Person(BaseModel, ArchivableModel):
     @property
     def masked_id_number(self) -> str:
         return mask_id_number(self.id_number)
+
+    @property
+    def masked_certificate_number(self) -> str:
+        return mask_certificate_number(self.certificate_number)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+    @property
+    def is_hard_to_employ(self) -> bool:
+        return self.hard_to_employ_date is not None
+
+    @property
+    def is_monitored(self) -> bool:
+        return bool(self.monitoring_category) and self.monitoring_risk_eliminated is None
+
+    @property
+    def town_code(self) -> str:
+        return self.region_id[:9] + "000"
+
+    def assistive_need_labels(self) -> list[str]:
+        labels = dict(AssistiveNeed.choices)
+        return [str(labels.get(code, code)) for code in self.assistive_needs]
+
+
+class Consent(BaseModel):
+    """Explicit consent for one purpose, recorded with the policy version and withdrawable."""
+
+    scope_paths = {"region": "person__region", "person": "person_id"}
+
+    class Purpose(models.TextChoices):
+        SELF_REGISTRATION = "self_registration", _("本人注册并使用平台")
+        SHARE_WITH_EMPLOYERS = "share_with_employers", _("向用人单位展示求职信息")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(_("用途"), max_length=40, choices=Purpose.choices)
+    policy_version = models.CharField(_("告知书版本"), max_length=20)
+    given_at = models.DateTimeField(_("同意时间"))
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-given_at"]
+        verbose_name = _("同意记录")
+        verbose_name_plural = _("同意记录")
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.get_purpose_display()}"
