@@ -36,6 +36,16 @@ def _fast_passwords(settings) -> None:  # noqa: ANN001
 
 
 @pytest.fixture(autouse=True)
+def _tasks_run_immediately(settings) -> None:  # noqa: ANN001
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default"],
+        }
+    }
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path) -> None:  # noqa: ANN001
     # Uploaded files of a test go to its own folder, never into var/media.
     settings.MEDIA_ROOT = str(tmp_path / "media")

@@ -42,6 +42,7 @@ from jiuye.actionplan.services import exports, plan_import, reports, targets, ta
 from jiuye.actionplan.services.plan_table import PlanTableError, parse_plan_table
 from jiuye.core.access import roles_required
 from jiuye.core.audit import access_log
+from jiuye.core.downloads import attachment_header
 from jiuye.core.models import AccessEvent
 from jiuye.core.scoping import get_scoped_or_404
 from jiuye.reference.models import Department
@@ -477,7 +478,7 @@ def plan_export(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    response["Content-Disposition"] = exports.attachment_header(f"{plan.name}-{year}年进展.xlsx")
+    response["Content-Disposition"] = attachment_header(f"{plan.name}-{year}年进展.xlsx")
     return response
 
 
@@ -511,7 +512,5 @@ def department_report_export(request: HttpRequest) -> HttpResponse:
         content,
         content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     )
-    response["Content-Disposition"] = exports.attachment_header(
-        f"{department.name}-{year}年进展报告.docx"
-    )
+    response["Content-Disposition"] = attachment_header(f"{department.name}-{year}年进展报告.docx")
     return response

@@ -110,6 +110,15 @@ def key_id_of(token: str) -> str:
     return token.split(":", 2)[1]
 
 
+def looks_encrypted(value: str) -> bool:
+    """A value already in our ciphertext format under a configured key (a stored value copied
+    back, e.g. when an import is rolled back) is written as it is, not encrypted twice."""
+    if not value.startswith(PREFIX + ":"):
+        return False
+    parts = value.split(":", 2)
+    return len(parts) == 3 and parts[1] in keyring().keys
+
+
 def rotate_ciphertext(token: str) -> str:
     """Return the value re-encrypted under the current key (unchanged if it already is)."""
     ring = keyring()
@@ -148,4 +157,5 @@ class EncryptedTextField(models.TextField):
         value = super().get_prep_value(value)
         if value is None or value == "":
             return value
-        return encrypt(str(value))
+        text = str(value)
+        return text if looks_encrypted(text) else encrypt(text)

@@ -53,3 +53,54 @@ class AccessFilterForm(DateRangeForm):
     )
 
     field_order = ["username", "action", "start", "end"]
+
+
+class ImportUploadForm(forms.Form):
+    kind = forms.ChoiceField(label=_("导入什么"))
+    file = forms.FileField(
+        label=_("表格文件"),
+        help_text=_(
+            "Excel（.xlsx、.xls）或 CSV（UTF-8 或 GBK 编码）。第一行为表头，列名见导入模板。"
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from jiuye.core.importing import kinds
+
+        self.fields["kind"].choices = [(k.name, k.label) for k in kinds()]
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size == 0:
+            raise forms.ValidationError(_("文件是空的。"))
+        if upload.size > 200 * 1024 * 1024:
+            raise forms.ValidationError(_("文件超过 200 MB，请拆分后分批导入。"))
+        return upload
+
+
+class ImportConfirmForm(forms.Form):
+    valid_only = forms.BooleanField(label=_("只导入正确的行，跳过有错误的行"), required=False)
+    confirm_valid_only = forms.BooleanField(
+        label=_("我确认：有错误的行不会导入，需要另行处理"), required=False
+    )
+
+    def __init__(self, *args: Any, invalid_rows: int = 0, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.invalid_rows = invalid_rows
+        if not invalid_rows:
+            del self.fields["valid_only"]
+            del self.fields["confirm_valid_only"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.invalid_rows:
+            if not data.get("valid_only"):
+                self.add_error(
+                    "valid_only",
+                    _("文件有%(n)d行错误。请修改后重新上传；或勾选“只导入正确的行”。")
+                    % {"n": self.invalid_rows},
+                )
+            elif not data.get("confirm_valid_only"):
+                self.add_error("confirm_valid_only", _("请再次确认：有错误的行不会导入。"))
+        return data

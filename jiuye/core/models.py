@@ -34,8 +34,8 @@ class BaseModel(models.Model):
     )
 
     # How core.scoping narrows a queryset for each kind of binding a user can have.
-    # Keys: "region" (path to a Region foreign key), "employer", "person", "department" (paths
-    # to the bound object's primary key);
+    # Keys: "region" (path to a Region foreign key), "employer", "person", "department", "user"
+    # (paths to the bound object's primary key);
     # a missing key means a user bound that way sees none of these rows.
     scope_paths: ClassVar[dict[str, str]] = {}
     # Personal data is hidden from read-only leaders, who see aggregates only.
@@ -185,7 +185,8 @@ def _suffix(filename: str) -> str:
 class ImportBatch(BaseModel):
     """One run of an import: its file, its counts, its errors, and what it changed."""
 
-    scope_personal = False
+    # Outside the district staff, each user sees the batches they started.
+    scope_paths = {"user": "created_by"}
 
     class Status(models.TextChoices):
         PENDING = "pending", _("排队中")

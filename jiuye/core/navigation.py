@@ -32,6 +32,7 @@ MENU = [
     NavItem(_("审核报告"), "actionplan:review-queue", _AUDITORS),
     NavItem(_("指标目标"), "actionplan:targets", _STAFF),
     NavItem(_("残疾人名单"), "people:list", _PERSONAL),
+    NavItem(_("数据导入"), "core:import-list", _PERSONAL),
     NavItem(_("行政区划"), "reference:regions", _STAFF),
     NavItem(_("责任部门"), "reference:departments", _STAFF),
     NavItem(_("用户管理"), "accounts:user-list", frozenset({Role.ADMIN})),

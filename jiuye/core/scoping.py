@@ -46,16 +46,21 @@ def scope_for(user: Any, queryset: QuerySet[M] | type[M]) -> QuerySet[M]:
 def _bindings(user: Any) -> list[tuple[str, Any]]:
     """What a user is bound to, in the order their scope is looked for on a model."""
     role = user.role
+    own: list[tuple[str, Any]] = [("user", user.pk)]
     if role == Role.TOWN and user.town_id:
         # A town officer also acts for their town as a responsible unit of the plan ("各镇街").
-        return [("region", town_prefix(user.town_id)), ("department", f"town-{user.town_id}")]
+        return [
+            ("region", town_prefix(user.town_id)),
+            ("department", f"town-{user.town_id}"),
+            *own,
+        ]
     if role == Role.DEPARTMENT:
-        return [("department", user.department_id)]
+        return [("department", user.department_id), *own]
     if role == Role.EMPLOYER:
-        return [("employer", user.employer_id)]
+        return [("employer", user.employer_id), *own]
     if role == Role.JOBSEEKER:
-        return [("person", user.person_id)]
-    return []
+        return [("person", user.person_id), *own]
+    return own
 
 
 def _narrow(qs: QuerySet[M], kind: str, path: str, value: Any) -> QuerySet[M]:

@@ -12,5 +12,13 @@ urlpatterns = [
     path("audit/access/", views.audit_access, name="audit-access"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications-read"),
+    path("imports/", views.import_list, name="import-list"),
+    path("imports/new/", views.import_upload, name="import-upload"),
+    path("imports/template/<slug:kind>.xlsx", views.import_template, name="import-template"),
+    path("imports/<uuid:pk>/", views.import_detail, name="import-detail"),
+    path("imports/<uuid:pk>/progress/", views.import_progress, name="import-progress"),
+    path("imports/<uuid:pk>/cancel/", views.import_cancel, name="import-cancel"),
+    path("imports/<uuid:pk>/rollback/", views.import_rollback, name="import-rollback"),
+    path("imports/<uuid:pk>/errors.xlsx", views.import_errors, name="import-errors"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jiuye.accounts.models import Role
-from jiuye.core import selectors
+from jiuye.core import importing, selectors
 from jiuye.core.access import roles_required
-from jiuye.core.forms import AccessFilterForm, ChangeFilterForm
+from jiuye.core.audit import access_log
+from jiuye.core.downloads import attachment_header
+from jiuye.core.forms import (
+    AccessFilterForm,
+    ChangeFilterForm,
+    ImportConfirmForm,
+    ImportUploadForm,
+)
+from jiuye.core.models import AccessEvent, ImportBatch
 from jiuye.core.navigation import menu_for
+from jiuye.core.scoping import get_scoped_or_404, scope_for
 
 PAGE_SIZE = 50
 
@@ -80,3 +94,138 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+# --- imports --------------------------------------------------------------------------------
+
+IMPORTERS = (Role.ADMIN, Role.DISTRICT, Role.TOWN)
+
+
+@roles_required(*IMPORTERS)
+@require_GET
+def import_list(request: HttpRequest) -> HttpResponse:
+    batches = scope_for(request.user, ImportBatch).select_related("created_by")
+    page = _page(request, batches)
+    return render(request, "core/import_list.html", {"page": page, "kinds": importing.kinds()})
+
+
+@roles_required(*IMPORTERS, write=True)
+@require_http_methods(["GET", "POST"])
+def import_upload(request: HttpRequest) -> HttpResponse:
+    form = ImportUploadForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES or None,
+        initial={"kind": request.GET.get("kind", "persons")},
+    )
+    if request.method == "POST" and form.is_valid():
+        batch = importing.batch_start(
+            kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"], by=request.user
+        )
+        return redirect("core:import-detail", pk=batch.pk)
+    return render(request, "core/import_upload.html", {"form": form})
+
+
+@roles_required(*IMPORTERS)
+@require_http_methods(["GET", "POST"])
+def import_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    batch = get_scoped_or_404(request.user, ImportBatch, pk=pk)
+    form = ImportConfirmForm(
+        request.POST if request.method == "POST" else None, invalid_rows=batch.invalid_rows
+    )
+    if request.method == "POST":
+        if request.user.is_read_only:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                committed = importing.batch_confirm(
+                    checked=batch,
+                    by=request.user,
+                    valid_only=form.cleaned_data.get("valid_only", False),
+                )
+            except importing.ImportFileError as exc:
+                form.add_error(None, str(exc))
+            else:
+                return redirect("core:import-detail", pk=committed.pk)
+    return render(
+        request,
+        "core/import_detail.html",
+        {
+            "batch": batch,
+            "form": form,
+            "progress": importing.progress_of(batch.pk),
+            "can_rollback": batch.status == ImportBatch.Status.SUCCEEDED
+            and not batch.dry_run
+            and request.user.role in (Role.ADMIN, Role.DISTRICT),
+        },
+    )
+
+
+@roles_required(*IMPORTERS)
+@require_GET
+def import_progress(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    batch = get_scoped_or_404(request.user, ImportBatch, pk=pk)
+    return render(
+        request,
+        "core/_import_progress.html",
+        {"batch": batch, "progress": importing.progress_of(batch.pk)},
+    )
+
+
+@roles_required(*IMPORTERS, write=True)
+@require_POST
+def import_cancel(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    batch = get_scoped_or_404(request.user, ImportBatch, pk=pk)
+    if not batch.is_finished:
+        importing.request_cancel(batch.pk)
+        messages.info(request, _("已请求取消，正在停止……"))
+    return redirect("core:import-detail", pk=batch.pk)
+
+
+@roles_required(Role.ADMIN, Role.DISTRICT, write=True)
+@require_POST
+def import_rollback(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    batch = get_scoped_or_404(request.user, ImportBatch, pk=pk)
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("请勾选确认后再撤销。"))
+        return redirect("core:import-detail", pk=batch.pk)
+    try:
+        importing.batch_rollback(batch=batch, by=request.user)
+    except importing.RollbackError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已撤销这个批次，数据恢复到导入之前。"))
+    return redirect("core:import-detail", pk=batch.pk)
+
+
+@roles_required(*IMPORTERS)
+@require_GET
+def import_errors(request: HttpRequest, pk: uuid.UUID) -> FileResponse:
+    batch = get_scoped_or_404(request.user, ImportBatch, pk=pk)
+    if not batch.error_report:
+        raise Http404
+    access_log(
+        action=AccessEvent.Action.EXPORT,
+        request=request,
+        obj=batch,
+        detail={"kind": "import_errors"},
+    )
+    return FileResponse(
+        batch.error_report.open("rb"),
+        as_attachment=True,
+        filename=f"错误报告-{batch.original_name}.xlsx",
+    )
+
+
+@roles_required(*IMPORTERS)
+@require_GET
+def import_template(request: HttpRequest, kind: str) -> HttpResponse:
+    try:
+        import_kind = importing.get_kind(kind)
+    except importing.ImportFileError:
+        raise Http404 from None
+    response = HttpResponse(
+        importing.template_xlsx(import_kind),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = attachment_header(f"导入模板-{import_kind.label}.xlsx")
+    return response

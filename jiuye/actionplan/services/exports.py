@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 from typing import Any
-from urllib.parse import quote
 
 from django.utils.translation import gettext as _
 from docx import Document
@@ -21,12 +20,6 @@ from jiuye.reference.models import Department
 
 PLAN_COLUMNS = ["内容", "工作任务目标", "责任部门", "完成时限"]
 STATUS_COLUMNS = ["任务数", "应报送", "已通过", "已逾期", "进展说明"]
-
-
-def attachment_header(filename: str) -> str:
-    """Content-Disposition that keeps a Chinese file name in every browser."""
-    ascii_name = "".join(c if c.isascii() and c not in '"\\' else "_" for c in filename)
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
 
 
 def _department_text(action: Any) -> str:

@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from jiuye.actionplan.models import ProgressReport, ReportAttachment, Task
+from jiuye.core.models import ImportBatch
 from jiuye.reference.models import Department
 
 ALL = ("admin", "district", "liaison", "town_a", "town_b", "leader", "employer", "jobseeker")
@@ -51,6 +52,13 @@ def _attachment(w: dict[str, Any]) -> ReportAttachment:
     return attachment
 
 
+def _batch(w: dict[str, Any]) -> ImportBatch:
+    batch = ImportBatch.objects.filter(original_name="matrix.csv").first()
+    return batch or ImportBatch.objects.create(
+        kind="persons", original_name="matrix.csv", created_by=w["personas"]["district"]
+    )
+
+
 Kwargs = Callable[[dict[str, Any]], dict[str, Any]]
 NONE: Kwargs = lambda w: {}  # noqa: E731
 USER: Kwargs = lambda w: {"pk": w["personas"]["leader"].pk}  # noqa: E731
@@ -82,6 +90,21 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "reference:region": (lambda w: {"code": "440199001000"}, access(STAFF)),
     "reference:departments": (NONE, access(STAFF)),
     "people:list": (NONE, access(PERSONAL)),
+    "core:import-list": (NONE, access(PERSONAL)),
+    "core:import-upload": (NONE, access(PERSONAL)),
+    "core:import-template": (lambda w: {"kind": "persons"}, access(PERSONAL)),
+    # A batch started by the district: others are out of its scope.
+    "core:import-detail": (
+        lambda w: {"pk": _batch(w).pk},
+        access(PERSONAL, town_a=404, town_b=404),
+    ),
+    "core:import-progress": (
+        lambda w: {"pk": _batch(w).pk},
+        access(PERSONAL, town_a=404, town_b=404),
+    ),
+    "core:import-cancel": (lambda w: {"pk": _batch(w).pk}, access(PERSONAL, ok=405)),
+    "core:import-rollback": (lambda w: {"pk": _batch(w).pk}, access(AUDITORS, ok=405)),
+    "core:import-errors": (lambda w: {"pk": _batch(w).pk}, access(PERSONAL, ok=404)),
     "actionplan:dashboard": (NONE, access(STAFF)),
     "actionplan:import": (NONE, access(PLANNERS)),
     "actionplan:import-preview": (NONE, access(PLANNERS, ok=302)),  # nothing uploaded yet

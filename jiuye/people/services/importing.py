@@ -1,0 +1,582 @@
+"""The persons import kind: the registry spreadsheet the federation and towns keep."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from typing import Any
+
+from auditlog.models import LogEntry
+from django.core.exceptions import ValidationError
+from django.db.models import Model
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jiuye.core import crypto
+from jiuye.core.audit import audit_bulk
+from jiuye.core.importing import (
+    CellError,
+    Column,
+    ImportKind,
+    RollbackError,
+    RowOutcome,
+    parse_bool,
+    parse_date,
+    register_kind,
+)
+from jiuye.core.masking import mask_certificate_number, mask_id_number, mask_phone
+from jiuye.core.models import ImportBatch, ImportRecord
+from jiuye.core.scoping import region_in_scope
+from jiuye.core.validators import (
+    CERTIFICATE_CATEGORY_NAMES,
+    certificate_category_grade,
+    resident_id_birth_date,
+    resident_id_sex,
+    validate_certificate_number,
+    validate_resident_id,
+)
+from jiuye.people.models import (
+    AssistiveNeed,
+    Education,
+    HukouType,
+    MaritalStatus,
+    MonitoringCategory,
+    Person,
+    WishToWork,
+)
+from jiuye.reference.models import Region
+
+ID_PURPOSE = "person.id_number"
+CERTIFICATE_PURPOSE = "person.certificate"
+
+GRADE_NAMES = {"一级": 1, "二级": 2, "三级": 3, "四级": 4}
+CATEGORY_BY_NAME = {}
+for _code, _name in CERTIFICATE_CATEGORY_NAMES.items():
+    CATEGORY_BY_NAME[_name] = int(_code)
+    CATEGORY_BY_NAME[f"{_name}残疾"] = int(_code)
+HUKOU = {
+    "农业": HukouType.RURAL,
+    "农业户口": HukouType.RURAL,
+    "农村": HukouType.RURAL,
+    "非农业": HukouType.URBAN,
+    "非农业户口": HukouType.URBAN,
+    "城镇": HukouType.URBAN,
+}
+WISH = {
+    "有": WishToWork.YES,
+    "是": WishToWork.YES,
+    "有就业意愿": WishToWork.YES,
+    "无": WishToWork.NO,
+    "否": WishToWork.NO,
+    "没有": WishToWork.NO,
+    "无就业意愿": WishToWork.NO,
+    "不清楚": WishToWork.UNKNOWN,
+    "": WishToWork.UNKNOWN,
+}
+EDUCATION = {str(label): value for value, label in Education.choices}
+EDUCATION.update(
+    {
+        "中专": Education.VOCATIONAL,
+        "职高": Education.VOCATIONAL,
+        "大学本科": Education.BACHELOR,
+        "硕士": Education.POSTGRADUATE,
+        "博士": Education.POSTGRADUATE,
+        "文盲": Education.NONE,
+    }
+)
+MARITAL = {str(label): value for value, label in MaritalStatus.choices}
+MONITORING = {str(label): value for value, label in MonitoringCategory.choices}
+NEEDS = {str(label): value for value, label in AssistiveNeed.choices}
+
+# Fields an import may set, in the order they are compared.
+FIELDS = [
+    "name",
+    "id_number",
+    "sex",
+    "birth_date",
+    "ethnicity",
+    "phone",
+    "address",
+    "region_id",
+    "certificate_number",
+    "certificate_index",
+    "category_id",
+    "grade_id",
+    "hukou_type",
+    "education",
+    "is_student",
+    "school",
+    "major",
+    "graduation_year",
+    "marital_status",
+    "monitoring_category",
+    "monitoring_identified",
+    "hard_to_employ_date",
+    "hard_to_employ_reasons",
+    "low_income",
+    "wish_to_work",
+    "skills",
+    "assistive_needs",
+]
+ENCRYPTED = {"id_number", "phone", "certificate_number"}
+
+
+def _choice(table: dict[str, str], text: str, header: str, errors: list[CellError]) -> str:
+    if not text:
+        return ""
+    value = table.get(text)
+    if value is None:
+        errors.append(
+            CellError(
+                header,
+                _("“%(v)s”不是可选的值，可填：%(opts)s")
+                % {"v": text, "opts": "、".join(k for k in table if k)},
+            )
+        )
+        return ""
+    return value
+
+
+class PersonsKind(ImportKind):
+    name = "persons"
+    label = _("残疾人信息")
+    model = Person
+    key_label = _("身份证号")
+    columns = (
+        Column("name", "姓名", ("名字",), required=True, example="张三"),
+        Column(
+            "id_number",
+            "身份证号",
+            ("身份证号码", "公民身份号码", "证件号码"),
+            required=True,
+            mask="id",
+            note="18位，最后一位可以是X",
+            example="44019919900307123X",
+        ),
+        Column(
+            "certificate_number",
+            "残疾人证号",
+            ("残疾证号", "残疾人证号码", "证号"),
+            mask="id",
+            note="20位：身份证号+类别+等级；补发证可多1–2位",
+            example="44019919900307123X42",
+        ),
+        Column(
+            "category",
+            "残疾类别",
+            ("类别",),
+            note="1–7 或 视力、听力、言语、肢体、智力、精神、多重",
+            example="4",
+        ),
+        Column("grade", "残疾等级", ("等级",), note="1–4 或 一级…四级", example="2"),
+        Column(
+            "phone",
+            "联系电话",
+            ("手机", "手机号", "电话", "联系方式"),
+            mask="phone",
+            example="13812345678",
+        ),
+        Column("ethnicity", "民族", example="汉族"),
+        Column("address", "住址", ("地址", "家庭住址", "现住址"), example="建设路1号"),
+        Column(
+            "region",
+            "村社区代码",
+            ("区划代码", "所在村社区代码", "村（社区）代码"),
+            required=True,
+            note="12位统计用区划代码",
+            example="440199001001",
+        ),
+        Column("hukou_type", "户口性质", ("户籍性质",), note="农业 或 非农业", example="非农业"),
+        Column("education", "文化程度", ("学历",), example="初中"),
+        Column("is_student", "在校学生", kind="bool", note="是 或 否", example="否"),
+        Column("school", "学校"),
+        Column("major", "专业"),
+        Column("graduation_year", "毕业年份", kind="int"),
+        Column("marital_status", "婚姻状况", note="未婚、已婚、离婚、丧偶", example="已婚"),
+        Column(
+            "monitoring_category",
+            "防返贫监测类别",
+            ("监测类别",),
+            note="脱贫不稳定户、边缘易致贫户、突发严重困难户；不是监测对象留空",
+        ),
+        Column("monitoring_identified", "纳入监测日期", kind="date"),
+        Column("hard_to_employ_date", "就业困难认定日期", kind="date"),
+        Column("hard_to_employ_reasons", "就业困难认定原因"),
+        Column("low_income", "低保", ("低保对象",), kind="bool", note="是 或 否", example="否"),
+        Column("wish_to_work", "就业意愿", note="有、无、不清楚", example="有"),
+        Column("skills", "技能特长", ("技能",), example="电商客服"),
+        Column("assistive_needs", "无障碍需求", note="用“、”分隔，如：读屏软件、手语翻译"),
+    )
+
+    def __init__(self) -> None:
+        self._regions: dict[str, Region] | None = None
+
+    def begin(self) -> None:
+        self._regions = None
+
+    def _region(self, code: str) -> Region | None:
+        if self._regions is None:
+            self._regions = {r.code: r for r in Region.objects.filter(level=Region.Level.VILLAGE)}
+        return self._regions.get(code)
+
+    def clean(self, values: dict[str, str], *, row_number: int, by: Any) -> RowOutcome:
+        out = RowOutcome()
+        errors = out.errors
+        data = out.data
+        data["name"] = values.get("name", "").strip()
+        if not data["name"]:
+            errors.append(CellError("name", _("请填写姓名。")))
+        elif len(data["name"]) > 50:
+            errors.append(CellError("name", _("姓名太长（最多50个字）。")))
+        raw_id = values.get("id_number", "")
+        try:
+            id_number = validate_resident_id(raw_id)
+        except ValidationError as exc:
+            message = exc.messages[0]
+            if "*" in raw_id:
+                # An export of masked numbers fed back in: say so plainly.
+                message = _("身份证号是脱敏显示的（含 *），请使用完整号码。")
+            errors.append(CellError("id_number", message))
+            id_number = ""
+        if id_number:
+            data["id_number"] = id_number
+            data["sex"] = resident_id_sex(id_number)
+            data["birth_date"] = resident_id_birth_date(id_number)
+            out.key = crypto.blind_index(id_number, purpose=ID_PURPOSE)
+        category = self._category(values.get("category", ""), errors)
+        grade = self._grade(values.get("grade", ""), errors)
+        certificate = values.get("certificate_number", "").strip()
+        data["certificate_number"] = ""
+        data["certificate_index"] = ""
+        if certificate:
+            try:
+                certificate = validate_certificate_number(
+                    certificate, id_number=id_number or None, category=category, grade=grade
+                )
+            except ValidationError as exc:
+                errors.append(CellError("certificate_number", exc.messages[0]))
+            else:
+                cert_category, cert_grade = certificate_category_grade(certificate)
+                category = category or cert_category
+                grade = grade or cert_grade
+                data["certificate_number"] = certificate
+                data["certificate_index"] = crypto.blind_index(
+                    certificate, purpose=CERTIFICATE_PURPOSE
+                )
+        if category is None and "category" not in {e.column for e in errors}:
+            errors.append(CellError("category", _("请填写残疾类别（或填写残疾人证号）。")))
+        if grade is None and "grade" not in {e.column for e in errors}:
+            errors.append(CellError("grade", _("请填写残疾等级（或填写残疾人证号）。")))
+        data["category_id"], data["grade_id"] = category, grade
+        code = values.get("region", "").strip()
+        region = self._region(code)
+        if region is None:
+            errors.append(
+                CellError(
+                    "region",
+                    _("区划代码“%(v)s”不是系统中的村（社区）代码，应为12位村社区代码。")
+                    % {"v": code},
+                )
+            )
+        elif by is not None and getattr(by, "pk", None) and not region_in_scope(by, code):
+            errors.append(CellError("region", _("“%(v)s”不在您负责的区域内。") % {"v": code}))
+        else:
+            data["region_id"] = code
+        phone = re.sub(r"[\s\-]", "", values.get("phone", ""))
+        if phone and not re.fullmatch(r"(\+?86)?1[3-9]\d{9}|0\d{2,3}\d{7,8}", phone):
+            errors.append(
+                CellError(
+                    "phone",
+                    _("电话号码“%(v)s”不对：手机为11位，座机如 02012345678。") % {"v": phone},
+                )
+            )
+        data["phone"] = phone
+        data["ethnicity"] = values.get("ethnicity", "").strip() or "汉族"
+        data["address"] = values.get("address", "").strip()[:200]
+        data["hukou_type"] = _choice(
+            HUKOU, values.get("hukou_type", "").strip(), "hukou_type", errors
+        )
+        data["education"] = _choice(
+            EDUCATION, values.get("education", "").strip(), "education", errors
+        )
+        data["marital_status"] = _choice(
+            MARITAL, values.get("marital_status", "").strip(), "marital_status", errors
+        )
+        data["monitoring_category"] = _choice(
+            MONITORING, values.get("monitoring_category", "").strip(), "monitoring_category", errors
+        )
+        data["wish_to_work"] = (
+            _choice(WISH, values.get("wish_to_work", "").strip(), "wish_to_work", errors)
+            or WishToWork.UNKNOWN
+        )
+        for key in ("is_student", "low_income"):
+            try:
+                data[key] = parse_bool(values.get(key, ""))
+            except ValueError:
+                errors.append(
+                    CellError(key, _("应填“是”或“否”，当前为“%(v)s”。") % {"v": values.get(key)})
+                )
+        for key in ("monitoring_identified", "hard_to_employ_date"):
+            data[key] = self._date(values.get(key, ""), key, errors)
+        if data.get("monitoring_category") and not data.get("monitoring_identified"):
+            errors.append(
+                CellError("monitoring_identified", _("填写了监测类别，请同时填写纳入监测日期。"))
+            )
+        year = values.get("graduation_year", "").strip()
+        data["graduation_year"] = None
+        if year:
+            if re.fullmatch(r"(19|20)\d\d", year):
+                data["graduation_year"] = int(year)
+            else:
+                errors.append(CellError("graduation_year", _("毕业年份应为四位年份，如 2023。")))
+        for key in ("school", "major", "skills"):
+            data[key] = values.get(key, "").strip()[: 100 if key != "skills" else 300]
+        data["hard_to_employ_reasons"] = values.get("hard_to_employ_reasons", "").strip()[:200]
+        needs = []
+        for label in re.split(r"[、,，;；\s]+", values.get("assistive_needs", "").strip()):
+            if not label:
+                continue
+            if label not in NEEDS:
+                errors.append(
+                    CellError(
+                        "assistive_needs",
+                        _("无障碍需求“%(v)s”不在可选范围内：%(opts)s")
+                        % {"v": label, "opts": "、".join(NEEDS)},
+                    )
+                )
+            else:
+                needs.append(NEEDS[label])
+        data["assistive_needs"] = needs
+        return out
+
+    @staticmethod
+    def _category(text: str, errors: list[CellError]) -> int | None:
+        text = text.strip()
+        if not text:
+            return None
+        if text.isdigit() and 1 <= int(text) <= 7:
+            return int(text)
+        if text in CATEGORY_BY_NAME:
+            return CATEGORY_BY_NAME[text]
+        errors.append(
+            CellError(
+                "category",
+                _("残疾类别“%(v)s”不存在：应为1–7，或 视力、听力、言语、肢体、智力、精神、多重。")
+                % {"v": text},
+            )
+        )
+        return None
+
+    @staticmethod
+    def _grade(text: str, errors: list[CellError]) -> int | None:
+        text = text.strip()
+        if not text:
+            return None
+        if text.isdigit() and 1 <= int(text) <= 4:
+            return int(text)
+        if text in GRADE_NAMES:
+            return GRADE_NAMES[text]
+        errors.append(
+            CellError("grade", _("残疾等级“%(v)s”不存在：应为1–4或一级至四级。") % {"v": text})
+        )
+        return None
+
+    @staticmethod
+    def _date(text: str, key: str, errors: list[CellError]) -> dt.date | None:
+        text = text.strip()
+        if not text:
+            return None
+        try:
+            value = parse_date(text)
+        except ValueError:
+            errors.append(CellError(key, _("日期“%(v)s”看不懂，请写成 2023-05-01。") % {"v": text}))
+            return None
+        if value > timezone.localdate():
+            errors.append(CellError(key, _("日期“%(v)s”晚于今天。") % {"v": text}))
+            return None
+        return value
+
+    def existing(self, keys: list[str]) -> dict[str, Model]:
+        found = Person.objects.filter(id_number_index__in=keys)
+        return {p.id_number_index: p for p in found}
+
+    def prepare(
+        self, data: dict[str, Any], current: Model | None, *, by: Any
+    ) -> tuple[Model, dict[str, tuple[Any, Any]]] | None:
+        actor = by if getattr(by, "pk", None) else None
+        if current is None:
+            person = Person(
+                id=uuid.uuid4(),
+                id_number_index=crypto.blind_index(data["id_number"], purpose=ID_PURPOSE),
+                created_by=actor,
+                updated_by=actor,
+                **{k: data[k] for k in FIELDS if k in data},
+            )
+            return person, {}
+        changes = {}
+        for key in FIELDS:
+            if key not in data:
+                continue
+            before = getattr(current, key)
+            if before != data[key]:
+                changes[key] = (before, data[key])
+                setattr(current, key, data[key])
+        if not changes:
+            return None
+        current.updated_by = actor
+        return current, changes
+
+    def write(
+        self,
+        *,
+        creates: list[Model],
+        updates: list[tuple[Model, dict[str, tuple[Any, Any]]]],
+        batch: ImportBatch,
+        by: Any,
+    ) -> None:
+        actor = by if getattr(by, "pk", None) else None
+        now = timezone.now()
+        for person in creates:
+            person.import_batch = batch
+            person.created_at = person.updated_at = now
+        Person.objects.bulk_create(creates, batch_size=1000)
+        if updates:
+            fields = sorted(
+                {f for _obj, diff in updates for f in diff}
+                | {"import_batch", "updated_by", "updated_at"}
+            )
+            records = []
+            for person, diff in updates:
+                person.import_batch = batch
+                person.updated_at = now
+                records.append(
+                    ImportRecord(
+                        batch=batch,
+                        model="people.Person",
+                        object_id=str(person.pk),
+                        action=ImportRecord.Action.UPDATED,
+                        before={k: _stored(k, before) for k, (before, _after) in diff.items()},
+                    )
+                )
+            Person.objects.bulk_update([p for p, _d in updates], fields, batch_size=1000)
+            ImportRecord.objects.bulk_create(records, batch_size=1000)
+        if creates:
+            audit_bulk(
+                model=Person,
+                changes=[
+                    (p, {"name": (None, p.name), "region_id": (None, p.region_id)}) for p in creates
+                ],
+                action=LogEntry.Action.CREATE,
+                actor=actor,
+                batch=str(batch.pk),
+            )
+        if updates:
+            audit_bulk(
+                model=Person,
+                changes=updates,
+                action=LogEntry.Action.UPDATE,
+                actor=actor,
+                batch=str(batch.pk),
+            )
+
+    def export_queryset(self, filters: dict[str, str]) -> Any:
+        qs = Person.objects.filter(archived_at__isnull=True).order_by("region_id", "name")
+        if filters.get("region"):
+            qs = qs.filter(
+                region__code__startswith=filters["region"].rstrip("0") or filters["region"]
+            )
+        return qs
+
+    def export_row(self, obj: Model, *, reveal: bool) -> list[str]:
+        return _export_row(obj, reveal=reveal)
+
+    def rollback(self, batch: ImportBatch, *, by: Any) -> None:
+        updated = {
+            uuid.UUID(object_id)
+            for object_id in ImportRecord.objects.filter(batch=batch).values_list(
+                "object_id", flat=True
+            )
+        }
+        if Person.objects.filter(pk__in=updated).exclude(import_batch=batch).exists():
+            raise RollbackError(_("这个批次之后又有导入修改了其中的人员，请先撤销后面的批次。"))
+        actor = by if getattr(by, "pk", None) else None
+        created = Person.objects.filter(import_batch=batch).exclude(pk__in=updated)
+        audit_bulk(
+            model=Person,
+            changes=[(p, {}) for p in created],
+            action=LogEntry.Action.DELETE,
+            actor=actor,
+            batch=str(batch.pk),
+        )
+        # Undoing an import removes what it added: these rows did not exist before it.
+        created.delete()
+        for record in ImportRecord.objects.filter(batch=batch, action=ImportRecord.Action.UPDATED):
+            values = {k: _restore(k, v) for k, v in record.before.items()}
+            Person.objects.filter(pk=record.object_id).update(import_batch=None, **values)
+        audit_bulk(
+            model=Person,
+            changes=[(p, {}) for p in Person.objects.filter(pk__in=updated)],
+            action=LogEntry.Action.UPDATE,
+            actor=actor,
+            batch=str(batch.pk),
+        )
+
+
+def _stored(key: str, value: Any) -> Any:
+    """A value as kept for rollback: encrypted fields as ciphertext, dates as text."""
+    if key in ENCRYPTED:
+        return crypto.encrypt(value) if value else ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _restore(key: str, value: Any) -> Any:
+    if value and key in {"birth_date", "monitoring_identified", "hard_to_employ_date"}:
+        return dt.date.fromisoformat(value)
+    return value
+
+
+def _label(table: dict[str, str], value: str) -> str:
+    for label, code in table.items():
+        if code == value and label:
+            return label
+    return ""
+
+
+def _export_row(person: Person, *, reveal: bool) -> list[str]:
+    id_number = person.id_number if reveal else mask_id_number(person.id_number)
+    certificate = (
+        person.certificate_number if reveal else mask_certificate_number(person.certificate_number)
+    )
+    needs = {code: label for label, code in NEEDS.items()}
+    return [
+        person.name,
+        id_number,
+        certificate,
+        str(person.category_id or ""),
+        str(person.grade_id or ""),
+        person.phone if reveal else mask_phone(person.phone),
+        person.ethnicity,
+        person.address,
+        person.region_id,
+        {"rural": "农业", "urban": "非农业"}.get(person.hukou_type, ""),
+        _label(EDUCATION, person.education),
+        "是" if person.is_student else "否",
+        person.school,
+        person.major,
+        str(person.graduation_year or ""),
+        _label(MARITAL, person.marital_status),
+        _label(MONITORING, person.monitoring_category),
+        person.monitoring_identified.isoformat() if person.monitoring_identified else "",
+        person.hard_to_employ_date.isoformat() if person.hard_to_employ_date else "",
+        person.hard_to_employ_reasons,
+        "是" if person.low_income else "否",
+        {"yes": "有", "no": "无", "unknown": "不清楚"}.get(person.wish_to_work, ""),
+        person.skills,
+        "、".join(needs.get(code, code) for code in person.assistive_needs),
+    ]
+
+
+register_kind(PersonsKind())
