@@ -4,7 +4,6 @@ writes nothing; commits are atomic, idempotent and can be rolled back."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 from pathlib import Path
 
 import pytest
