@@ -16,6 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model
 from django.http import HttpRequest
 
+from jiuye.core.bulk import fast_insert
 from jiuye.core.models import AccessEvent
 
 # Never copied into the audit trail: secrets, and encrypted identifiers (their blind index
@@ -61,7 +62,7 @@ def audit_bulk(
         )
         for obj, diff in changes
     ]
-    LogEntry.objects.bulk_create(entries, batch_size=1000)
+    fast_insert(LogEntry, entries)
     return len(entries)
 
 

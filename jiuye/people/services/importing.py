@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from jiuye.core import crypto
 from jiuye.core.audit import audit_bulk
+from jiuye.core.bulk import fast_insert
 from jiuye.core.importing import (
     CellError,
     Column,
@@ -440,7 +441,7 @@ class PersonsKind(ImportKind):
         for person in creates:
             person.import_batch = batch
             person.created_at = person.updated_at = now
-        Person.objects.bulk_create(creates, batch_size=1000)
+        fast_insert(Person, creates)
         if updates:
             fields = sorted(
                 {f for _obj, diff in updates for f in diff}
@@ -460,7 +461,7 @@ class PersonsKind(ImportKind):
                     )
                 )
             Person.objects.bulk_update([p for p, _d in updates], fields, batch_size=1000)
-            ImportRecord.objects.bulk_create(records, batch_size=1000)
+            fast_insert(ImportRecord, records)
         if creates:
             audit_bulk(
                 model=Person,
