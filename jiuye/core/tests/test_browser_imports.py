@@ -1,0 +1,72 @@
+"""The import pages in Chromium: upload, the preview with errors, confirm — axe at 0."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+from pytest_django.live_server_helper import LiveServer
+
+from conftest import PASSWORD, make_id_number
+from jiuye.core.tests.browser import assert_accessible, launch, log_in, new_context
+from jiuye.people.models import Person
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium: Browser) -> Iterator[Page]:
+    context = new_context(chromium)
+    yield context.new_page()
+    context.close()
+
+
+def test_a_town_officer_checks_a_file_sees_its_errors_and_imports_the_good_rows(
+    page: Page, live_server: LiveServer, personas, tmp_path
+) -> None:  # noqa: ANN001
+    good = make_id_number(seq=301)
+    csv = tmp_path / "名单.csv"
+    csv.write_text(
+        "姓名,身份证号,残疾类别,残疾等级,村社区代码\n"
+        f"赵一,{good},4,3,440199001001\n"
+        "钱二,12345,4,3,440199001001\n",
+        encoding="utf-8",
+    )
+    base = live_server.url
+    log_in(page, base, "town_a", PASSWORD)
+    page.goto(f"{base}/imports/")
+    assert_accessible(page, "import list")
+    page.goto(f"{base}/imports/new/")
+    assert_accessible(page, "upload form")
+    with page.expect_navigation():
+        page.get_by_role("button", name="上传并检查").click()
+    assert page.title().startswith("错误：")
+    assert_accessible(page, "upload form with errors")
+    page.get_by_label("表格文件").set_input_files(str(csv))
+    with page.expect_navigation():
+        page.get_by_role("button", name="上传并检查").click()
+    assert "检查结果" in page.content()
+    assert "身份证号应为18位" in page.content()
+    assert_accessible(page, "preview with errors")
+    page.get_by_label("只导入正确的行，跳过有错误的行").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="确认导入").click()
+    assert page.title().startswith("错误：")  # the second confirmation is missing
+    assert_accessible(page, "confirmation with errors")
+    page.get_by_label("只导入正确的行，跳过有错误的行").check()
+    page.get_by_label("我确认：有错误的行不会导入，需要另行处理").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="确认导入").click()
+    assert "导入结果" in page.content()
+    assert_accessible(page, "result")
+    assert Person.objects.filter(name="赵一").exists()
+    assert not Person.objects.filter(name="钱二").exists()
