@@ -15,8 +15,9 @@ from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model
 from django.http import HttpRequest
+from django.utils import timezone
 
-from jiuye.core.bulk import fast_insert
+from jiuye.core.bulk import fast_insert_values
 from jiuye.core.models import AccessEvent
 
 # Never copied into the audit trail: secrets, and encrypted identifiers (their blind index
@@ -45,24 +46,29 @@ def audit_bulk(
     ``changes`` pairs each object with ``{field: (before, after)}``; ``batch`` ties the entries
     to an import batch so the trail can be read per import.
     """
-    content_type = ContentType.objects.get_for_model(model)
+    content_type_id = ContentType.objects.get_for_model(model).pk
+    actor_id = actor.pk if getattr(actor, "pk", None) else None
+    now = timezone.now()
+    extra = {"batch": batch} if batch else None
     entries = [
-        LogEntry(
-            content_type=content_type,
-            object_pk=str(obj.pk),
-            object_repr=str(obj)[:200],
-            action=action,
-            changes={
+        {
+            "content_type_id": content_type_id,
+            "object_pk": str(obj.pk),
+            "object_repr": str(obj)[:200],
+            "action": action,
+            "changes": {
                 name: [_text(before), _text(after)]
                 for name, (before, after) in diff.items()
                 if name not in SENSITIVE_FIELDS
             },
-            actor=actor if getattr(actor, "pk", None) else None,
-            additional_data={"batch": batch} if batch else None,
-        )
+            "changes_text": "",
+            "actor_id": actor_id,
+            "timestamp": now,
+            "additional_data": extra,
+        }
         for obj, diff in changes
     ]
-    fast_insert(LogEntry, entries)
+    fast_insert_values(LogEntry, entries)
     return len(entries)
 
 
