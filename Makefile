@@ -25,6 +25,7 @@ setup: $(STAMP)
 	$(PY) manage.py import_plan jiuye/actionplan/data/plan_2022_2024.txt \
 		--tasks jiuye/actionplan/data/tasks_2022_2024.csv
 	JIUYE_ALLOW_DEMO=true $(PY) manage.py load_demo
+	JIUYE_ALLOW_DEMO=true $(PY) manage.py demo_data --persons 3000 --seed 1
 
 run: setup
 	@echo "Starting the task worker and the web server on http://$(HOST):$(PORT)/ (Ctrl-C stops both)"

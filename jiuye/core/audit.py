@@ -22,7 +22,14 @@ from jiuye.core.models import AccessEvent
 
 # Never copied into the audit trail: secrets, and encrypted identifiers (their blind index
 # still shows that the value changed).
-SENSITIVE_FIELDS = ["password", "security_stamp", "last_login", "id_number", "phone"]
+SENSITIVE_FIELDS = [
+    "password",
+    "security_stamp",
+    "last_login",
+    "id_number",
+    "certificate_number",  # holds the whole ID number
+    "phone",
+]
 
 
 def register(model: type[Model], *, exclude: Sequence[str] = ()) -> None:

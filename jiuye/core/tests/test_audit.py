@@ -107,3 +107,9 @@ def test_a_bad_date_is_explained(client_for) -> None:  # noqa: ANN001
 
 def test_person_str_is_masked(person_a) -> None:  # noqa: ANN001
     assert person_a.id_number not in str(Person.objects.get(pk=person_a.pk))
+
+
+def test_certificate_numbers_never_enter_the_audit_trail(person_a) -> None:  # noqa: ANN001
+    person_a.certificate_number = person_a.id_number + "42"
+    person_a.save()
+    assert person_a.id_number not in " ".join(str(e.changes) for e in LogEntry.objects.all())

@@ -1,0 +1,114 @@
+"""Tests for the demo_data command: synthetic persons written straight to the registry."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+
+from jiuye.core.crypto import blind_index
+from jiuye.core.synthetic import HARD_TO_EMPLOY_OFFICE, generate_persons
+from jiuye.core.validators import (
+    resident_id_birth_date,
+    resident_id_sex,
+    validate_certificate_number,
+)
+from jiuye.people.models import Person
+from jiuye.people.services import id_number_index
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def allowed(settings, reference) -> None:  # noqa: ANN001
+    settings.JIUYE_ALLOW_DEMO = True
+
+
+def _run(**options: object) -> str:
+    out = StringIO()
+    call_command("demo_data", stdout=out, **options)
+    return out.getvalue()
+
+
+def test_it_creates_the_persons_and_a_second_run_creates_none(allowed) -> None:  # noqa: ANN001
+    assert "created 120, skipped 0" in _run(persons=120, seed=5)
+    assert Person.objects.count() == 120
+
+    assert "created 0, skipped 120" in _run(persons=120, seed=5)
+    assert Person.objects.count() == 120
+
+
+def test_a_larger_run_with_the_same_seed_adds_only_the_new_persons(allowed) -> None:  # noqa: ANN001
+    _run(persons=40, seed=6)
+    assert "created 30, skipped 40" in _run(persons=70, seed=6)
+    assert Person.objects.count() == 70
+
+
+def test_it_is_refused_without_jiuye_allow_demo(settings, reference) -> None:  # noqa: ANN001
+    settings.JIUYE_ALLOW_DEMO = False
+    with pytest.raises(CommandError, match="JIUYE_ALLOW_DEMO"):
+        _run(persons=10)
+    assert not Person.objects.exists()
+
+
+def test_numbers_decrypt_match_their_indexes_and_are_not_stored_in_plain(allowed) -> None:  # noqa: ANN001
+    _run(persons=60, seed=7)
+    expected = {row["身份证号"]: row for row in generate_persons(60, seed=7)}
+    persons = list(Person.objects.all())
+    assert {p.id_number for p in persons} == set(expected)
+    for person in persons:
+        row = expected[person.id_number]
+        assert person.id_number_index == id_number_index(person.id_number)
+        assert person.certificate_index == blind_index(
+            person.certificate_number, purpose="person.certificate"
+        )
+        validate_certificate_number(
+            person.certificate_number,
+            id_number=person.id_number,
+            category=person.category_id,
+            grade=person.grade_id,
+        )
+        assert person.certificate_number == row["残疾人证号"]
+        assert person.phone == row["联系电话"]
+        assert person.sex == resident_id_sex(person.id_number)
+        assert person.birth_date == resident_id_birth_date(person.id_number)
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id_number, certificate_number, phone FROM people_person")
+        stored = cursor.fetchall()
+    for id_number, certificate, phone in stored:
+        assert id_number.startswith("v1:") and id_number not in expected
+        assert certificate.startswith("v1:") and phone.startswith("v1:")
+
+
+def test_every_field_follows_its_row_and_passes_model_validation(allowed) -> None:  # noqa: ANN001
+    _run(persons=200, seed=8)
+    rows = {row["身份证号"]: row for row in generate_persons(200, seed=8)}
+    for person in Person.objects.all():
+        row = rows[person.id_number]
+        person.full_clean(validate_unique=False, validate_constraints=False)
+        assert person.name == row["姓名"]
+        assert person.region_id == row["村社区代码"]
+        assert person.get_education_display() == row["文化程度"]
+        assert person.get_marital_status_display() == row["婚姻状况"]
+        assert person.is_student == (row["在校学生"] == "是")
+        assert person.low_income == (row["低保"] == "是")
+        assert (person.monitoring_category != "") == bool(row["防返贫监测类别"])
+        assert "、".join(person.assistive_need_labels()) == row["无障碍需求"]
+        if row["就业困难认定日期"]:
+            assert person.hard_to_employ_date.isoformat() == row["就业困难认定日期"]
+            assert person.hard_to_employ_office == HARD_TO_EMPLOY_OFFICE
+        else:
+            assert person.hard_to_employ_date is None and person.hard_to_employ_office == ""
+
+
+def test_each_created_person_gets_an_audit_entry(allowed) -> None:  # noqa: ANN001
+    _run(persons=25, seed=9)
+    entries = LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(Person))
+    assert entries.count() == 25
+    assert all(entry.action == LogEntry.Action.CREATE for entry in entries)
