@@ -12,10 +12,48 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import connections, router
-from django.db.models import AutoField, BigAutoField, Field, Model, SmallAutoField
+from django.db.models import (
+    AutoField,
+    BigAutoField,
+    BigIntegerField,
+    BooleanField,
+    CharField,
+    Field,
+    ForeignKey,
+    IntegerField,
+    Model,
+    PositiveIntegerField,
+    PositiveSmallIntegerField,
+    SlugField,
+    SmallAutoField,
+    SmallIntegerField,
+    TextField,
+)
 
 _AUTO = (AutoField, BigAutoField, SmallAutoField)
+# Exact types whose Python values the drivers take as they are (subclasses such as the
+# encrypted field are not in the list, so they still convert).
+_AS_IS = {
+    CharField,
+    TextField,
+    SlugField,
+    BooleanField,
+    IntegerField,
+    SmallIntegerField,
+    BigIntegerField,
+    PositiveIntegerField,
+    PositiveSmallIntegerField,
+    AutoField,
+    BigAutoField,
+    SmallAutoField,
+}
 CHUNK = 2000
+
+
+def _passes_as_is(field: Field) -> bool:
+    if type(field) is ForeignKey:
+        return type(field.target_field) in _AS_IS
+    return type(field) in _AS_IS
 
 
 def _insert(model: type[Model], items: list[Any], value: Callable[[Field, Any], Any]) -> int:
@@ -30,12 +68,17 @@ def _insert(model: type[Model], items: list[Any], value: Callable[[Field, Any], 
         ", ".join(quote(f.column) for f in fields),
         ", ".join(["%s"] * len(fields)),
     )
+    plain = [_passes_as_is(f) for f in fields]
+    pairs = list(zip(fields, plain, strict=True))
     with connection.cursor() as cursor:
         for start in range(0, len(items), CHUNK):
             cursor.executemany(
                 sql,
                 [
-                    tuple(f.get_db_prep_save(value(f, item), connection) for f in fields)
+                    tuple(
+                        value(f, item) if as_is else f.get_db_prep_save(value(f, item), connection)
+                        for f, as_is in pairs
+                    )
                     for item in items[start : start + CHUNK]
                 ],
             )
