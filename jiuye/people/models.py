@@ -91,12 +91,20 @@ class Person(BaseModel, ArchivableModel):
     certificate_number = EncryptedTextField(_("残疾人证号"), blank=True)
     certificate_index = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
     category = models.ForeignKey(
-        DisabilityCategory, verbose_name=_("残疾类别"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="+",
+        DisabilityCategory,
+        verbose_name=_("残疾类别"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     grade = models.ForeignKey(
-        DisabilityGrade, verbose_name=_("残疾等级"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="+",
+        DisabilityGrade,
+        verbose_name=_("残疾等级"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     multiple_categories = models.ManyToManyField(
         DisabilityCategory, verbose_name=_("多重残疾包含的类别"), blank=True, related_name="+"
@@ -105,8 +113,12 @@ class Person(BaseModel, ArchivableModel):
     certificate_valid_until = models.DateField(_("证件有效期至"), null=True, blank=True)
 
     # Household and situation
-    hukou_type = models.CharField(_("户口性质"), max_length=10, choices=HukouType.choices, blank=True)
-    education = models.CharField(_("文化程度"), max_length=20, choices=Education.choices, blank=True)
+    hukou_type = models.CharField(
+        _("户口性质"), max_length=10, choices=HukouType.choices, blank=True
+    )
+    education = models.CharField(
+        _("文化程度"), max_length=20, choices=Education.choices, blank=True
+    )
     is_student = models.BooleanField(_("在校学生"), default=False)
     school = models.CharField(_("学校"), max_length=100, blank=True)
     major = models.CharField(_("专业"), max_length=100, blank=True)

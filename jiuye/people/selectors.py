@@ -3,13 +3,45 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
+from jiuye.core.periods import reference_date
 from jiuye.people.models import Person, Sex
-from jiuye.people.services import id_number_index
+from jiuye.people.services import certificate_index, id_number_index
 from jiuye.reference.models import Region
 from jiuye.reference.selectors import working_age_rule
+
+# Age bands of the search page: (lowest age, highest age or None), ages in whole years.
+AGE_BANDS: dict[str, tuple[int, int | None]] = {
+    "16-24": (16, 24),
+    "25-34": (25, 34),
+    "35-44": (35, 44),
+    "45-59": (45, 59),
+    "60+": (60, None),
+}
+
+# Filters that make a search: until one of them has a value, the search lists nobody.
+SEARCH_FILTERS = (
+    "name",
+    "id_number",
+    "certificate_number",
+    "region",
+    "town",
+    "village",
+    "category",
+    "grade",
+    "age_band",
+    "working_age",
+    "wish_to_work",
+    "hard_to_employ",
+    "monitoring",
+)
+# Filters that only refine a search: the year working age is reckoned in, and archived records.
+MODIFIERS = ("year", "include_archived")
 
 
 def person_by_id_number(*, queryset: QuerySet[Person], id_number: str) -> Person | None:
@@ -35,6 +67,14 @@ def working_age_q(on: dt.date) -> Q:
     for sex, max_age in ((Sex.MALE, rule.male_max_age), (Sex.FEMALE, rule.female_max_age)):
         oldest_birth_exclusive = _years_before(on, max_age + 1)
         q |= Q(sex=sex, birth_date__lte=youngest_birth, birth_date__gt=oldest_birth_exclusive)
+    return q
+
+
+def age_q(*, lowest: int, highest: int | None, on: dt.date) -> Q:
+    """Persons aged ``lowest`` to ``highest`` (inclusive; no upper bound when None) on a date."""
+    q = Q(birth_date__lte=_years_before(on, lowest))
+    if highest is not None:
+        q &= Q(birth_date__gt=_years_before(on, highest + 1))
     return q
 
 
@@ -65,3 +105,83 @@ def persons_for_list(
     if working_age_on is not None:
         qs = qs.filter(working_age_q(working_age_on))
     return qs.order_by("region_id", "name")
+
+
+def _region_prefix(value: Region | str) -> str:
+    if isinstance(value, Region):
+        return value.prefix
+    return value[: Region.PREFIX_LENGTH[Region.level_of(value)]]
+
+
+def _code(value: Any) -> Any:
+    return getattr(value, "pk", value)
+
+
+def is_search(filters: Mapping[str, Any]) -> bool:
+    """Whether the filters ask for anything (a bare page, or only modifiers, does not)."""
+    return any(filters.get(name) not in (None, "", False, [], ()) for name in SEARCH_FILTERS)
+
+
+def persons_search(
+    *, queryset: QuerySet[Person], filters: Mapping[str, Any], today: dt.date | None = None
+) -> QuerySet[Person]:
+    """Search a (scoped) queryset of persons. Nothing is listed until a filter is given.
+
+    Filters (any may be missing or empty): ``name`` (part of the name), ``id_number`` and
+    ``certificate_number`` (exact, through the blind indexes), ``region``/``town``/``village``
+    (a Region or its code: everyone under it), ``category``, ``grade`` (instance or code),
+    ``age_band`` (a key of AGE_BANDS, on ``today``), ``working_age`` (on the reference date of
+    ``year`` when given, else today), ``wish_to_work``, ``hard_to_employ``, ``monitoring``
+    (currently monitored), and ``include_archived``. The queryset must already be scoped to the
+    user (``core.scoping.scope_for``); a region filter narrows it, never widens it.
+    """
+    unknown = set(filters) - set(SEARCH_FILTERS) - set(MODIFIERS)
+    if unknown:
+        raise ValueError(f"unknown person filters: {sorted(unknown)}")
+    if not is_search(filters):
+        return queryset.none()
+    today = today or timezone.localdate()
+    qs = queryset if filters.get("include_archived") else registered_persons(queryset=queryset)
+    if name := (filters.get("name") or "").strip():
+        qs = qs.filter(name__contains=name)
+    if filters.get("id_number"):
+        qs = qs.filter(id_number_index=id_number_index(filters["id_number"]))
+    if filters.get("certificate_number"):
+        qs = qs.filter(certificate_index=certificate_index(filters["certificate_number"]))
+    for key in ("region", "town", "village"):
+        if filters.get(key):
+            qs = qs.filter(region__code__startswith=_region_prefix(filters[key]))
+    if filters.get("category"):
+        qs = qs.filter(category_id=_code(filters["category"]))
+    if filters.get("grade"):
+        qs = qs.filter(grade_id=_code(filters["grade"]))
+    if filters.get("age_band"):
+        lowest, highest = AGE_BANDS[filters["age_band"]]
+        qs = qs.filter(age_q(lowest=lowest, highest=highest, on=today))
+    if filters.get("working_age"):
+        year = filters.get("year")
+        qs = qs.filter(working_age_q(reference_date(year, today) if year else today))
+    if filters.get("wish_to_work"):
+        qs = qs.filter(wish_to_work=filters["wish_to_work"])
+    if filters.get("hard_to_employ"):
+        qs = qs.filter(hard_to_employ_date__isnull=False)
+    if filters.get("monitoring"):
+        qs = qs.exclude(monitoring_category="").filter(monitoring_risk_eliminated__isnull=True)
+    return qs.select_related("region__parent", "category", "grade").order_by(
+        "region_id", "name", "id"
+    )
+
+
+def person_for_detail(*, queryset: QuerySet[Person]) -> QuerySet[Person]:
+    """What the person page shows in a few queries: relations joined, the multiple categories
+    fetched in one go."""
+    return queryset.select_related(
+        "region__parent", "category", "grade", "archived_by", "created_by", "updated_by"
+    ).prefetch_related("multiple_categories")
+
+
+def employment_status(person: Person, on: dt.date) -> Any:
+    """A person's employment status on a date: the place the person page and the indicators read
+    it from. It is derived from employment records (ARCHITECTURE.md: one source of truth), never
+    stored on the person; the employment-records issue fills this in. Until then: None."""
+    return None

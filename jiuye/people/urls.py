@@ -8,4 +8,10 @@ app_name = "people"
 
 urlpatterns = [
     path("", views.person_list, name="list"),
+    path("lookup/", views.person_lookup, name="lookup"),
+    path("new/", views.person_create, name="create"),
+    path("<uuid:pk>/", views.person_detail, name="detail"),
+    path("<uuid:pk>/edit/", views.person_edit, name="edit"),
+    path("<uuid:pk>/archive/", views.person_archive, name="archive"),
+    path("<uuid:pk>/reveal/", views.person_reveal, name="reveal"),
 ]

@@ -1,36 +1,226 @@
-"""Pages of the registry. The full registry (detail, edit, import) comes with the registry
-issue; this list is the scoped drill-down behind the plan indicators."""
+"""Pages of the registry: search, lookup by number, a person's page, create, edit, archive and
+the logged reveal of a full number.
+
+Who may do what: system administrators, district staff and town officers read and write the
+persons in their scope (a town officer: their town); leaders see aggregates only, department
+liaisons and employers no registry at all (403). A job seeker may open their own person page,
+read-only. A person out of scope is a 404.
+"""
 
 from __future__ import annotations
 
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jiuye.accounts.models import Role
 from jiuye.core.access import roles_required
-from jiuye.core.periods import reference_date
-from jiuye.core.scoping import scope_for
-from jiuye.people import selectors
-from jiuye.people.forms import PersonFilterForm
+from jiuye.core.scoping import get_scoped_or_404, scope_for
+from jiuye.people import selectors, services
+from jiuye.people.forms import (
+    ArchiveForm,
+    PersonForm,
+    PersonLookupForm,
+    PersonSearchForm,
+    RevealForm,
+)
 from jiuye.people.models import Person
 
 PERSONAL_DATA_ROLES = (Role.ADMIN, Role.DISTRICT, Role.TOWN)
+PAGE_SIZE = 50
+CONFLICT_MESSAGE = gettext_lazy(
+    "这条记录刚被其他人修改过，您的修改没有保存。您填写的内容仍保留在下面，"
+    "请先记下，再刷新页面查看最新内容后再改。"
+)
+
+
+def _person(request: HttpRequest, pk: uuid.UUID) -> Person:
+    queryset = selectors.person_for_detail(queryset=Person.objects.all())
+    return get_scoped_or_404(request.user, queryset, pk=pk)
+
+
+def _add_errors(form: Form, error: ValidationError) -> None:
+    """A service's errors beside the fields the form has, the rest at the top."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
+
+
+def _duplicate(request: HttpRequest, form: Form, error: services.DuplicatePersonError) -> Any:
+    """Name the existing person (and link to them) only when the user may see them."""
+    existing = scope_for(request.user, Person).filter(pk=error.existing_id).first()
+    if existing is None:
+        form.add_error(
+            "id_number",
+            _(
+                "这个身份证号的人员已在其他镇街登记，不能重复登记。"
+                "如本人已迁入本镇街，请联系区残联调整其所在村（社区）。"
+            ),
+        )
+    else:
+        form.add_error(
+            "id_number",
+            _("这个身份证号的人员已经登记过（%(name)s），不能重复登记。") % {"name": existing.name},
+        )
+    return existing
+
+
+def _render_list(
+    request: HttpRequest, search: PersonSearchForm, lookup: PersonLookupForm
+) -> HttpResponse:
+    page = None
+    if search.is_bound and search.is_valid() and selectors.is_search(search.cleaned_data):
+        persons = selectors.persons_search(
+            queryset=scope_for(request.user, Person), filters=search.cleaned_data
+        )
+        page = Paginator(persons, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"search_form": search, "lookup_form": lookup, "page": page}
+    # The page title says "错误：" after a failed submit of either form.
+    context["form"] = lookup if lookup.errors else search
+    return render(request, "people/person_list.html", context)
 
 
 @roles_required(*PERSONAL_DATA_ROLES)
 @require_GET
 def person_list(request: HttpRequest) -> HttpResponse:
-    form = PersonFilterForm(request.GET or None, user=request.user)
-    page = None
-    if not form.is_bound or form.is_valid():
-        data = form.cleaned_data if form.is_bound else {}
-        year = data.get("year")
-        persons = selectors.persons_for_list(
-            queryset=scope_for(request.user, Person),
-            region=data.get("region"),
-            working_age_on=reference_date(year) if data.get("working_age") and year else None,
-        )
-        page = Paginator(persons, 50).get_page(request.GET.get("page"))
-    return render(request, "people/person_list.html", {"form": form, "page": page})
+    search = PersonSearchForm(request.GET or None, user=request.user)
+    return _render_list(request, search, PersonLookupForm())
+
+
+@roles_required(*PERSONAL_DATA_ROLES)
+@require_POST
+def person_lookup(request: HttpRequest) -> HttpResponse:
+    form = PersonLookupForm(request.POST)
+    if form.is_valid():
+        filters = {**form.filters(), "include_archived": True}
+        found = selectors.persons_search(
+            queryset=scope_for(request.user, Person), filters=filters
+        ).first()
+        if found is not None:
+            return redirect("people:detail", pk=found.pk)
+        form.add_error("number", _("在您可查看的范围内没有找到这个号码的人员。"))
+    return _render_list(request, PersonSearchForm(user=request.user), form)
+
+
+def _render_detail(
+    request: HttpRequest, person: Person, reveal: RevealForm | None = None, revealed: Any = None
+) -> HttpResponse:
+    if reveal is None and RevealForm.allowed(request.user):
+        reveal = RevealForm(person=person)
+    today = timezone.localdate()
+    staff = request.user.role in PERSONAL_DATA_ROLES
+    context = {
+        "person": person,
+        "can_list": staff,
+        "can_write": staff and not person.is_archived,
+        "reveal_form": reveal,
+        "revealed": revealed,
+        "employment_status": selectors.employment_status(person, today),
+        "today": today,
+        "form": reveal,
+    }
+    return render(request, "people/person_detail.html", context)
+
+
+@roles_required(*PERSONAL_DATA_ROLES, Role.JOBSEEKER)
+@require_GET
+def person_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    # A job seeker's scope is their own record: anyone else's is a 404.
+    return _render_detail(request, _person(request, pk))
+
+
+@roles_required(*PERSONAL_DATA_ROLES)
+@require_POST
+def person_reveal(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    person = _person(request, pk)
+    form = RevealForm(request.POST, person=person)
+    if not form.is_valid():
+        return _render_detail(request, person, form)
+    field = form.cleaned_data["field"]
+    value = services.person_reveal(
+        person=person, field=field, reason=form.cleaned_data["reason"], request=request
+    )
+    revealed = {"label": RevealForm.LABELS[field], "value": value}
+    return _render_detail(request, person, RevealForm(person=person), revealed)
+
+
+@roles_required(*PERSONAL_DATA_ROLES, write=True)
+@require_http_methods(["GET", "POST"])
+def person_create(request: HttpRequest) -> HttpResponse:
+    form = PersonForm(request.POST if request.method == "POST" else None, user=request.user)
+    duplicate = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.person_register(by=request.user, **form.service_fields())
+        except services.DuplicatePersonError as error:
+            duplicate = _duplicate(request, form, error)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("已登记：%(name)s。") % {"name": person.name})
+            return redirect("people:detail", pk=person.pk)
+    return render(request, "people/person_form.html", {"form": form, "duplicate": duplicate})
+
+
+@roles_required(*PERSONAL_DATA_ROLES, write=True)
+@require_http_methods(["GET", "POST"])
+def person_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    person = _person(request, pk)
+    if person.is_archived:
+        messages.error(request, _("这条记录已归档，不能再修改。"))
+        return redirect("people:detail", pk=person.pk)
+    data = request.POST if request.method == "POST" else None
+    form = PersonForm(data, user=request.user, person=person)
+    duplicate = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(
+                person=person,
+                by=request.user,
+                version=form.cleaned_data["version"],
+                **form.service_fields(),
+            )
+        except services.ConflictError:
+            form.add_error(None, CONFLICT_MESSAGE)
+        except services.DuplicatePersonError as error:
+            duplicate = _duplicate(request, form, error)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("已保存修改。"))
+            return redirect("people:detail", pk=person.pk)
+    context = {"form": form, "person": person, "duplicate": duplicate}
+    return render(request, "people/person_form.html", context)
+
+
+@roles_required(*PERSONAL_DATA_ROLES, write=True)
+@require_http_methods(["GET", "POST"])
+def person_archive(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    person = _person(request, pk)
+    if person.is_archived:
+        messages.info(request, _("这条记录已经归档。"))
+        return redirect("people:detail", pk=person.pk)
+    form = ArchiveForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_archive(
+                person=person, reason=form.cleaned_data["reason"], by=request.user
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("已归档：%(name)s。") % {"name": person.name})
+            return redirect("people:detail", pk=person.pk)
+    return render(request, "people/person_archive.html", {"form": form, "person": person})

@@ -64,6 +64,7 @@ NONE: Kwargs = lambda w: {}  # noqa: E731
 USER: Kwargs = lambda w: {"pk": w["personas"]["leader"].pk}  # noqa: E731
 ACTION: Kwargs = lambda w: {"pk": _task(w).action.pk}  # noqa: E731
 ACTION_PK: Kwargs = lambda w: {"action_pk": _task(w).action.pk}  # noqa: E731
+PERSON: Kwargs = lambda w: {"pk": w["personas"]["jobseeker"].person_id}  # noqa: E731
 
 # Actions 10 involves 区残联, 区人社局 (the liaison's department) and every town, so every
 # reporting role reaches it; a report of 区人社局 is out of the towns' scope (404).
@@ -90,6 +91,13 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "reference:region": (lambda w: {"code": "440199001000"}, access(STAFF)),
     "reference:departments": (NONE, access(STAFF)),
     "people:list": (NONE, access(PERSONAL)),
+    "people:lookup": (NONE, access(PERSONAL, ok=405)),
+    "people:create": (NONE, access(PERSONAL)),
+    # The job seeker persona is bound to this person: their own page, read-only.
+    "people:detail": (PERSON, access(PERSONAL, town_b=404, jobseeker=200)),
+    "people:edit": (PERSON, access(PERSONAL, town_b=404)),
+    "people:archive": (PERSON, access(PERSONAL, town_b=404)),
+    "people:reveal": (PERSON, access(PERSONAL, ok=405)),
     "core:import-list": (NONE, access(PERSONAL)),
     "core:import-upload": (NONE, access(PERSONAL)),
     "core:import-template": (lambda w: {"kind": "persons"}, access(PERSONAL)),

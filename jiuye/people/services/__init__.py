@@ -3,6 +3,36 @@
 from __future__ import annotations
 
 from jiuye.people.services.person import *  # noqa: F403
-from jiuye.people.services.person import ID_INDEX_PURPOSE, id_number_index, person_register
+from jiuye.people.services.person import (
+    CERTIFICATE_INDEX_PURPOSE,
+    ID_INDEX_PURPOSE,
+    REVEAL_ROLES,
+    ConflictError,
+    DuplicatePersonError,
+    certificate_index,
+    id_number_index,
+    normalize_phone,
+    person_archive,
+    person_check,
+    person_register,
+    person_reveal,
+    person_set_life_status,
+    person_update,
+)
 
-__all__ = ["ID_INDEX_PURPOSE", "id_number_index", "person_register"]
+__all__ = [
+    "CERTIFICATE_INDEX_PURPOSE",
+    "ID_INDEX_PURPOSE",
+    "REVEAL_ROLES",
+    "ConflictError",
+    "DuplicatePersonError",
+    "certificate_index",
+    "id_number_index",
+    "normalize_phone",
+    "person_archive",
+    "person_check",
+    "person_register",
+    "person_reveal",
+    "person_set_life_status",
+    "person_update",
+]

@@ -9,7 +9,7 @@ from typing import Any
 
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
-from django.db.models import Model
+from django.db.models import F, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -285,6 +285,8 @@ class PersonsKind(ImportKind):
         else:
             data["region_id"] = code
         phone = re.sub(r"[\s\-]", "", values.get("phone", ""))
+        # Stored as the digits a person would dial at home, like the forms store them.
+        phone = re.sub(r"^(\+?86)(?=1\d{10}$)", "", phone)
         if phone and not re.fullmatch(r"(\+?86)?1[3-9]\d{9}|0\d{2,3}\d{7,8}", phone):
             errors.append(
                 CellError(
@@ -426,6 +428,8 @@ class PersonsKind(ImportKind):
         if not changes:
             return None
         current.updated_by = actor
+        # An edit form opened before the import must now see a conflict, not overwrite it.
+        current.version += 1
         return current, changes
 
     def write(
@@ -445,7 +449,7 @@ class PersonsKind(ImportKind):
         if updates:
             fields = sorted(
                 {f for _obj, diff in updates for f in diff}
-                | {"import_batch", "updated_by", "updated_at"}
+                | {"import_batch", "updated_by", "updated_at", "version"}
             )
             records = []
             for person, diff in updates:
@@ -514,7 +518,9 @@ class PersonsKind(ImportKind):
         created.delete()
         for record in ImportRecord.objects.filter(batch=batch, action=ImportRecord.Action.UPDATED):
             values = {k: _restore(k, v) for k, v in record.before.items()}
-            Person.objects.filter(pk=record.object_id).update(import_batch=None, **values)
+            Person.objects.filter(pk=record.object_id).update(
+                import_batch=None, version=F("version") + 1, **values
+            )
         audit_bulk(
             model=Person,
             changes=[(p, {}) for p in Person.objects.filter(pk__in=updated)],

@@ -1,39 +1,407 @@
-"""Writes to the registry of persons."""
+"""Writes to the registry of persons: register, update (with optimistic locking), archive, set
+the life status, and reveal a full number (logged).
+
+Single-row saves are recorded in the audit trail by auditlog's signals (the actor comes from the
+request); a reveal goes to the access log here.
+"""
 
 from __future__ import annotations
 
-from django.db import transaction
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jiuye.accounts.models import Role
+from jiuye.core.audit import access_log
 from jiuye.core.crypto import blind_index
+from jiuye.core.models import AccessEvent
+from jiuye.core.scoping import region_in_scope, scope_for
 from jiuye.core.validators import (
+    normalize_resident_id,
     resident_id_birth_date,
     resident_id_sex,
+    validate_certificate_number,
     validate_resident_id,
 )
-from jiuye.people.models import Person
-from jiuye.reference.models import Region
+from jiuye.people.models import AssistiveNeed, LifeStatus, Person
+from jiuye.reference.models import DisabilityCategory, Region
 
 ID_INDEX_PURPOSE = "person.id_number"
+CERTIFICATE_INDEX_PURPOSE = "person.certificate"
+MULTIPLE_CATEGORY = 7  # GB/T 26341-2010: 多重残疾
+
+# Roles that may see a full ID number, certificate number or phone number (asked with a reason,
+# logged). Everyone else only ever gets masked values.
+REVEAL_ROLES = frozenset({Role.ADMIN, Role.DISTRICT, Role.TOWN})
+REVEALABLE_FIELDS = ("id_number", "certificate_number", "phone")
+
+# What person_register and person_update accept besides name, id_number and region. Sex and
+# birth date follow from the ID number; life status has its own service; version, indexes and
+# archiving are the services' business.
+EDITABLE_FIELDS = frozenset(
+    {
+        "name",
+        "id_number",
+        "region",
+        "ethnicity",
+        "phone",
+        "address",
+        "certificate_number",
+        "category",
+        "grade",
+        "multiple_categories",
+        "certificate_issued",
+        "certificate_valid_until",
+        "hukou_type",
+        "education",
+        "is_student",
+        "school",
+        "major",
+        "graduation_year",
+        "marital_status",
+        "monitoring_category",
+        "monitoring_identified",
+        "monitoring_risk_eliminated",
+        "hard_to_employ_date",
+        "hard_to_employ_reasons",
+        "hard_to_employ_office",
+        "low_income",
+        "wish_to_work",
+        "work_preferences",
+        "skills",
+        "assistive_needs",
+    }
+)
+
+_FULLWIDTH_DIGITS = {ord("０") + i: ord("0") + i for i in range(10)}
+
+
+class ConflictError(Exception):
+    """Someone else saved the person after this user opened the record."""
+
+
+class DuplicatePersonError(ValidationError):
+    """The ID number belongs to a person already on the register (``existing_id`` says who, so
+    a caller can link to them when the user may see them)."""
+
+    def __init__(self, message: str, *, existing_id: Any) -> None:
+        super().__init__({"id_number": [message]}, code="duplicate")
+        self.existing_id = existing_id
 
 
 def id_number_index(id_number: str) -> str:
     return blind_index(validate_resident_id(id_number), purpose=ID_INDEX_PURPOSE)
 
 
-@transaction.atomic
-def person_register(*, name: str, id_number: str, region: Region, by=None) -> Person:  # noqa: ANN001
-    """Create a person from a validated ID number; sex and birth date follow from it."""
-    normalised = validate_resident_id(id_number)
-    person = Person(
-        name=name,
-        id_number=normalised,
-        id_number_index=blind_index(normalised, purpose=ID_INDEX_PURPOSE),
-        sex=resident_id_sex(normalised),
-        birth_date=resident_id_birth_date(normalised),
-        region=region,
-        created_by=by,
-        updated_by=by,
+def certificate_index(certificate_number: str) -> str:
+    """Blind index of a certificate number (normalised like the validator does)."""
+    return blind_index(normalize_resident_id(certificate_number), purpose=CERTIFICATE_INDEX_PURPOSE)
+
+
+def normalize_phone(value: str) -> str:
+    """Digits only (spaces, dashes, brackets and full-width digits are common on paper forms);
+    a leading country code 86 is dropped. Raises ValidationError for an implausible length."""
+    text = str(value or "").translate(_FULLWIDTH_DIGITS)
+    digits = "".join(ch for ch in text if ch.isascii() and ch.isdigit())
+    if not digits:
+        if text.strip():
+            raise ValidationError(_("联系电话只能包含数字。"), code="phone")
+        return ""
+    if len(digits) == 13 and digits.startswith("861"):
+        digits = digits[2:]
+    if not 7 <= len(digits) <= 12:
+        raise ValidationError(
+            _("联系电话应为11位手机号，或带区号的固定电话（7至12位数字），当前为%(n)d位数字。")
+            % {"n": len(digits)},
+            code="phone",
+        )
+    return digits
+
+
+def person_check(values: Mapping[str, Any], *, today: dt.date | None = None) -> dict[str, str]:
+    """Rules across the fields of one person's record; ``{field: message}`` for each broken one.
+
+    The forms show these beside the fields, the services refuse to save with any of them, so
+    an import or the API can't store what a form would refuse. ``values`` holds typed values
+    (model instances for category and grade); a missing key counts as empty.
+    """
+    today = today or timezone.localdate()
+    errors: dict[str, str] = {}
+    category = values.get("category")
+    grade = values.get("grade")
+    certificate = values.get("certificate_number") or ""
+    if certificate:
+        if category is None or grade is None:
+            errors["certificate_number"] = _(
+                "填写了残疾人证号，请同时选择残疾类别和残疾等级（证号第19、20位）。"
+            )
+        else:
+            try:
+                validate_certificate_number(
+                    certificate,
+                    id_number=values.get("id_number") or None,
+                    category=category.code,
+                    grade=grade.code,
+                )
+            except ValidationError as error:
+                errors["certificate_number"] = error.messages[0]
+    multiple = list(values.get("multiple_categories") or [])
+    if multiple:
+        if category is None or category.code != MULTIPLE_CATEGORY:
+            errors["multiple_categories"] = _(
+                "只有残疾类别为“多重残疾”时，才需要勾选包含的残疾类别；请取消勾选或把类别改为多重残疾。"
+            )
+        elif any(c.code == MULTIPLE_CATEGORY for c in multiple):
+            errors["multiple_categories"] = _("多重残疾包含的类别不能再选“多重残疾”。")
+        elif len(multiple) < 2:
+            errors["multiple_categories"] = _(
+                "多重残疾至少包含两类残疾：请勾选两项或以上，不清楚时可以都不勾选。"
+            )
+    issued, valid_until = values.get("certificate_issued"), values.get("certificate_valid_until")
+    if issued and valid_until and valid_until < issued:
+        errors["certificate_valid_until"] = _("证件有效期不能早于发证日期。")
+    identified = values.get("monitoring_identified")
+    eliminated = values.get("monitoring_risk_eliminated")
+    if (identified or eliminated) and not values.get("monitoring_category"):
+        errors["monitoring_category"] = _("填写了监测日期，请同时选择防返贫监测类别。")
+    if identified and eliminated and eliminated < identified:
+        errors["monitoring_risk_eliminated"] = _("风险消除日期不能早于纳入监测日期。")
+    if (values.get("hard_to_employ_reasons") or values.get("hard_to_employ_office")) and not (
+        values.get("hard_to_employ_date")
+    ):
+        errors["hard_to_employ_date"] = _("填写了就业困难认定原因或机构，请同时填写认定日期。")
+    for name in ("certificate_issued", "monitoring_identified", "hard_to_employ_date"):
+        if values.get(name) and values[name] > today and name not in errors:
+            errors[name] = _("日期不能晚于今天。")
+    if eliminated and eliminated > today and "monitoring_risk_eliminated" not in errors:
+        errors["monitoring_risk_eliminated"] = _("日期不能晚于今天。")
+    unknown_needs = set(values.get("assistive_needs") or []) - set(AssistiveNeed.values)
+    if unknown_needs:
+        errors["assistive_needs"] = _("无障碍需求中有无法识别的选项：%(codes)s。") % {
+            "codes": "、".join(sorted(unknown_needs))
+        }
+    return errors
+
+
+def _duplicate_error(existing: Person) -> DuplicatePersonError:
+    return DuplicatePersonError(
+        _("这个身份证号的人员已经登记过，不能重复登记。请查找并修改已有的记录。"),
+        existing_id=existing.pk,
     )
+
+
+def _check_region(by: Any, region: Region) -> None:
+    if by is not None and not region_in_scope(by, region.code):
+        raise ValidationError(
+            {"region": _("您只能把人员登记在自己负责的镇街范围内，请选择本镇街的村（社区）。")},
+            code="region_scope",
+        )
+
+
+def _apply(
+    person: Person, fields: dict[str, Any], *, multiple: list[DisabilityCategory]
+) -> tuple[set[str], list[DisabilityCategory]]:
+    """Set ``fields`` on ``person`` with everything derived from them; returns the names of the
+    columns that changed and the multiple categories to store (``multiple`` holds the current
+    ones)."""
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise TypeError(f"not editable through this service: {sorted(unknown)}")
+    fields = dict(fields)
+    multiple_given = "multiple_categories" in fields
+    multiple = list(fields.pop("multiple_categories", multiple) or [])
+    if "id_number" in fields:
+        try:
+            fields["id_number"] = validate_resident_id(fields["id_number"])
+        except ValidationError as error:
+            raise ValidationError({"id_number": error.messages}, code=error.code) from error
+    if "phone" in fields:
+        try:
+            fields["phone"] = normalize_phone(fields["phone"])
+        except ValidationError as error:
+            raise ValidationError({"phone": error.messages}, code="phone") from error
+    if "certificate_number" in fields:
+        fields["certificate_number"] = normalize_resident_id(fields["certificate_number"] or "")
+    if "assistive_needs" in fields:
+        fields["assistive_needs"] = sorted(set(fields["assistive_needs"] or []))
+    for text in ("name", "address", "school", "major", "ethnicity"):
+        if isinstance(fields.get(text), str):
+            fields[text] = fields[text].strip()
+    changed = {name for name, value in fields.items() if getattr(person, name) != value}
+    for name in changed:
+        setattr(person, name, fields[name])
+    category = person.category
+    if (category is None or category.code != MULTIPLE_CATEGORY) and not multiple_given:
+        multiple = []  # the old list means nothing once the category is not 多重残疾 any more
+    errors = person_check({**_values(person), "multiple_categories": multiple})
+    if errors:
+        raise ValidationError(errors)
+    if "id_number" in changed:
+        person.id_number_index = blind_index(person.id_number, purpose=ID_INDEX_PURPOSE)
+        person.sex = resident_id_sex(person.id_number)
+        person.birth_date = resident_id_birth_date(person.id_number)
+        changed |= {"id_number_index", "sex", "birth_date"}
+    new_certificate_index = (
+        certificate_index(person.certificate_number) if person.certificate_number else ""
+    )
+    if new_certificate_index != person.certificate_index:
+        person.certificate_index = new_certificate_index
+        changed.add("certificate_index")
+    return changed, multiple
+
+
+def _values(person: Person) -> dict[str, Any]:
+    return {name: getattr(person, name) for name in EDITABLE_FIELDS - {"multiple_categories"}}
+
+
+def _ensure_unique(person: Person) -> None:
+    existing = (
+        Person.objects.filter(id_number_index=person.id_number_index).exclude(pk=person.pk).first()
+    )
+    if existing is not None:
+        raise _duplicate_error(existing)
+
+
+def _save(person: Person, *, update_fields: Iterable[str] | None = None) -> None:
+    try:
+        with transaction.atomic():  # a savepoint, so a lost race leaves the outer block usable
+            person.save(update_fields=update_fields)
+    except IntegrityError as error:
+        existing = Person.objects.filter(id_number_index=person.id_number_index).first()
+        if existing is None or existing.pk == person.pk:
+            raise
+        raise _duplicate_error(existing) from error
+
+
+@transaction.atomic
+def person_register(
+    *, name: str, id_number: str, region: Region, by: Any = None, **fields: Any
+) -> Person:
+    """Create a person from a validated ID number; sex and birth date follow from it.
+
+    Other fields of the record may be given by keyword (``EDITABLE_FIELDS``). Raises
+    ``DuplicatePersonError`` when the ID number is already registered.
+    """
+    _check_region(by, region)
+    person = Person(region=region, created_by=by, updated_by=by)
+    _, multiple = _apply(person, {"name": name, "id_number": id_number, **fields}, multiple=[])
+    _ensure_unique(person)
     person.full_clean()
-    person.save()
+    _save(person)
+    if multiple:
+        person.multiple_categories.set(multiple)
     return person
+
+
+def _locked(person: Person, version: int) -> Person:
+    current = (
+        # Lock only the person's row (PostgreSQL can't lock the nullable side of a join).
+        Person.objects.select_for_update(of=("self",))
+        .select_related("region", "category", "grade")
+        .get(pk=person.pk)
+    )
+    if current.version != version:
+        raise ConflictError
+    return current
+
+
+def _bump(person: Person, by: Any, changed: set[str]) -> None:
+    person.version = F("version") + 1
+    person.updated_by = by
+    person.full_clean(exclude=["version"])
+    _save(person, update_fields=sorted(changed | {"version", "updated_by", "updated_at"}))
+    person.refresh_from_db()
+
+
+@transaction.atomic
+def person_update(*, person: Person, by: Any, version: int, **fields: Any) -> Person:
+    """Change a person's record, unless someone saved it since ``version`` was read
+    (``ConflictError``). Returns the saved record with its new version.
+
+    A changed ID number re-derives sex, birth date and the blind index; the certificate number
+    must agree with the ID number, category and grade the record ends up with.
+    """
+    current = _locked(person, version)
+    if current.is_archived:
+        raise ValidationError(_("这条记录已归档，不能再修改。"), code="archived")
+    if "region" in fields and fields["region"].pk != current.region_id:
+        _check_region(by, fields["region"])
+    old_multiple = list(current.multiple_categories.all())
+    changed, multiple = _apply(current, fields, multiple=old_multiple)
+    multiple_changed = {c.pk for c in multiple} != {c.pk for c in old_multiple}
+    if not changed and not multiple_changed:
+        return current
+    if "id_number" in changed:
+        _ensure_unique(current)
+    _bump(current, by, changed)
+    if multiple_changed:
+        current.multiple_categories.set(multiple)
+    return current
+
+
+@transaction.atomic
+def person_archive(*, person: Person, reason: str, by: Any) -> Person:
+    """Take a person off the register with a reason. Nothing is deleted; the record, its history
+    and everything that points at it stay."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("请填写归档原因，例如：重复登记、已迁出本区。")})
+    current = Person.objects.select_for_update().get(pk=person.pk)
+    if current.is_archived:
+        raise ValidationError(_("这条记录已经归档。"), code="archived")
+    current.archived_at = timezone.now()
+    current.archived_by = by
+    current.archived_reason = reason
+    _bump(current, by, {"archived_at", "archived_by", "archived_reason"})
+    return current
+
+
+@transaction.atomic
+def person_set_life_status(
+    *, person: Person, status: str, on: dt.date | None = None, by: Any = None
+) -> Person:
+    """Record that a person died or moved away (or is on the register again), and since when."""
+    if status not in LifeStatus.values:
+        raise ValidationError({"life_status": _("无法识别的人员状态。")})
+    on = on or timezone.localdate()
+    if on > timezone.localdate():
+        raise ValidationError({"life_status_date": _("状态变更日期不能晚于今天。")})
+    current = Person.objects.select_for_update().get(pk=person.pk)
+    if current.life_status == status and current.life_status_date == on:
+        return current
+    current.life_status = status
+    current.life_status_date = on
+    _bump(current, by, {"life_status", "life_status_date"})
+    return current
+
+
+def person_reveal(*, person: Person, field: str, reason: str, request: HttpRequest) -> str:
+    """The full value of one of a person's numbers, for a user allowed to see it, with the
+    reason written to the access log. Returns "" (and logs nothing) when nothing is recorded."""
+    if field not in REVEALABLE_FIELDS:
+        raise ValueError(f"{field!r} cannot be revealed")
+    user = request.user
+    if getattr(user, "role", None) not in REVEAL_ROLES or not (
+        scope_for(user, Person).filter(pk=person.pk).exists()
+    ):
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("请填写查看原因，例如：核对身份、办理业务。")})
+    value = getattr(person, field) or ""
+    if value:
+        access_log(
+            action=AccessEvent.Action.REVEAL,
+            request=request,
+            obj=person,
+            reason=reason,
+            detail={"field": field},
+        )
+    return value

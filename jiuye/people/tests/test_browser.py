@@ -1,0 +1,168 @@
+"""The registry pages in Chromium: axe-core at 0 violations in every state that matters, the
+error summary takes focus, a reveal works by keyboard, and the pages fit a 320 px screen."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import Browser, Page, sync_playwright
+from pytest_django.live_server_helper import LiveServer
+
+from conftest import PASSWORD
+from jiuye.core.models import AccessEvent
+from jiuye.core.tests.browser import assert_accessible, launch, log_in, new_context
+from jiuye.people.services import person_update
+from jiuye.people.tests.conftest import category, certificate_for, grade
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium: Browser) -> Iterator[Page]:
+    context = new_context(chromium)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def person(person_a, personas):  # noqa: ANN001, ANN201
+    """person_a with most of a record filled in, so every section of the page has content."""
+    return person_update(
+        person=person_a,
+        by=personas["district"],
+        version=1,
+        certificate_number=certificate_for(person_a.id_number, 7, 2),
+        category=category(7),
+        grade=grade(2),
+        multiple_categories=[category(1), category(2)],
+        phone="13812345678",
+        wish_to_work="yes",
+        assistive_needs=["screen_reader", "braille"],
+    )
+
+
+def submit(page: Page, name: str) -> None:
+    with page.expect_navigation():
+        page.get_by_role("button", name=name, exact=True).click()
+
+
+def test_the_registry_pages_pass_axe_for_a_town_officer(
+    page: Page, live_server: LiveServer, person, person_b
+) -> None:  # noqa: ANN001
+    base = live_server.url
+    log_in(page, base, "town_a", PASSWORD)
+
+    page.goto(base + reverse("people:list"))
+    assert_accessible(page, "search page before a search")
+    assert page.get_by_role("table").count() == 0
+
+    page.get_by_label("姓名").fill("张")
+    page.get_by_label("只看就业年龄段").check()
+    submit(page, "查询")
+    assert page.get_by_role("link", name="张三").is_visible()
+    assert page.get_by_role("link", name="李四").count() == 0
+    assert_accessible(page, "search results")
+
+    page.get_by_role("link", name="张三").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", level=1).inner_text() == "张三"
+    assert_accessible(page, "person page")
+
+    for path, what in [
+        (reverse("people:create"), "empty registration form"),
+        (reverse("people:edit", args=[person.pk]), "edit form"),
+        (reverse("people:archive", args=[person.pk]), "archive confirmation"),
+    ]:
+        page.goto(base + path)
+        assert_accessible(page, what)
+
+
+def test_forms_with_errors_pass_axe_and_focus_their_summary(
+    page: Page, live_server: LiveServer, person
+) -> None:  # noqa: ANN001
+    base = live_server.url
+    log_in(page, base, "town_a", PASSWORD)
+
+    page.goto(base + reverse("people:edit", args=[person.pk]))
+    page.get_by_label("姓名").fill("")
+    page.get_by_label("新的身份证号").fill(person.id_number[:17] + "0")
+    page.get_by_label("残疾等级").select_option(label="三级")
+    submit(page, "保存修改")
+    assert page.title().startswith("错误：")
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    summary = page.locator(".error-summary").inner_text()
+    assert "请填写姓名" in summary
+    assert "身份证号校验码错误" in summary
+    assert page.get_by_label("新的身份证号").input_value() == person.id_number[:17] + "0"
+    assert_accessible(page, "edit form with errors")
+
+    page.goto(base + reverse("people:create"))
+    page.get_by_label("残疾类别").select_option(label="肢体残疾")
+    page.get_by_label("视力残疾").check()  # a box of 多重残疾包含的类别
+    submit(page, "登记")
+    assert page.title().startswith("错误：")
+    assert_accessible(page, "registration form with errors")
+    # The summary's link for the group of boxes takes focus to the first box.
+    page.locator(".error-summary a[href='#id_multiple_categories_0']").click()
+    assert page.evaluate("document.activeElement.id") == "id_multiple_categories_0"
+
+    page.goto(base + reverse("people:archive", args=[person.pk]))
+    submit(page, "确认归档")
+    assert page.title().startswith("错误：")
+    assert_accessible(page, "archive confirmation with errors")
+
+    page.goto(base + reverse("people:list"))
+    page.get_by_label("身份证号或残疾人证号").fill("123")
+    submit(page, "查找")
+    assert page.title().startswith("错误：")
+    assert_accessible(page, "lookup with errors")
+
+
+def test_a_full_number_is_revealed_by_keyboard_with_a_reason(
+    page: Page, live_server: LiveServer, person
+) -> None:  # noqa: ANN001
+    base = live_server.url
+    log_in(page, base, "town_a", PASSWORD)
+    page.goto(base + reverse("people:detail", args=[person.pk]))
+    submit(page, "查看完整号码")  # no choice and no reason yet
+    assert page.title().startswith("错误：")
+    assert_accessible(page, "reveal form with errors")
+    page.get_by_label("联系电话", exact=True).check()
+    page.get_by_label("查看原因").focus()
+    page.keyboard.type("电话回访")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator("code.secret").inner_text() == "13812345678"
+    assert_accessible(page, "person page with a revealed number")
+    assert AccessEvent.objects.filter(
+        action=AccessEvent.Action.REVEAL, reason="电话回访", detail={"field": "phone"}
+    ).exists()
+
+
+def test_the_registry_pages_fit_a_320_pixel_screen(
+    chromium: Browser, live_server: LiveServer, person
+) -> None:  # noqa: ANN001
+    context = new_context(chromium, viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    try:
+        log_in(page, live_server.url, "town_a", PASSWORD)
+        for path in (
+            reverse("people:list") + "?name=张",
+            reverse("people:detail", args=[person.pk]),
+            reverse("people:edit", args=[person.pk]),
+        ):
+            page.goto(live_server.url + path)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 320, f"{path} scrolls sideways at 320 px ({width} px wide)"
+    finally:
+        context.close()
