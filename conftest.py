@@ -47,8 +47,15 @@ def _tasks_run_immediately(settings) -> None:  # noqa: ANN001
 
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path) -> None:  # noqa: ANN001
-    # Uploaded files of a test go to its own folder, never into var/media.
+    # Uploaded files and import progress of a test go to its own folder, never into var/.
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "progress": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "progress"),
+        },
+    }
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ app_name = "people"
 urlpatterns = [
     path("", views.person_list, name="list"),
     path("lookup/", views.person_lookup, name="lookup"),
+    path("export.xlsx", views.person_export, name="export"),
     path("new/", views.person_create, name="create"),
     path("<uuid:pk>/", views.person_detail, name="detail"),
     path("<uuid:pk>/edit/", views.person_edit, name="edit"),

@@ -396,3 +396,13 @@ def test_an_import_that_changes_a_person_bumps_its_version(reference, tmp_path) 
     person = Person.objects.get(name="测试1")
     assert person.version == version + 1
     assert person.phone == "13900000000"
+
+
+def test_a_cancelled_import_writes_nothing(reference, tmp_path) -> None:  # noqa: ANN001
+    batch = ImportBatch.objects.create(kind="persons", original_name="c.csv", dry_run=False)
+    importing.request_cancel(batch.pk)
+    result = run(write_csv(tmp_path / "c.csv", [person_row(i) for i in range(1, 30)]), batch=batch)
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.CANCELLED
+    assert "取消" in result.message
+    assert not Person.objects.filter(name__startswith="测试").exists()

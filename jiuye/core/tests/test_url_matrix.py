@@ -98,6 +98,8 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "people:edit": (PERSON, access(PERSONAL, town_b=404)),
     "people:archive": (PERSON, access(PERSONAL, town_b=404)),
     "people:reveal": (PERSON, access(PERSONAL, ok=405)),
+    # Without a search there is nothing to export: back to the list.
+    "people:export": (NONE, access(PERSONAL, ok=302)),
     "core:import-list": (NONE, access(PERSONAL)),
     "core:import-upload": (NONE, access(PERSONAL)),
     "core:import-template": (lambda w: {"kind": "persons"}, access(PERSONAL)),
