@@ -174,3 +174,29 @@ def plan(reference):  # noqa: ANN001, ANN201
     result = plan_import_commit(parsed=parse_plan_table(SEED.read_bytes(), SEED.name))
     tasks_load(plan=result.plan, path=TASKS)
     return result.plan
+
+
+# --- browser tests (Playwright driving Debian's Chromium) --------------------------------------
+
+
+@pytest.fixture(scope="module")
+def chromium():  # noqa: ANN201
+    """One headless Chromium per test module; fails (not skips) when Chromium is missing."""
+    from playwright.sync_api import sync_playwright
+
+    from jiuye.core.tests.browser import launch
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium):  # noqa: ANN001, ANN201
+    """A fresh browser context (cookies, storage) for each test."""
+    from jiuye.core.tests.browser import new_context
+
+    context = new_context(chromium)
+    yield context.new_page()
+    context.close()

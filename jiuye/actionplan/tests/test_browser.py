@@ -2,38 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Page
 from pytest_django.live_server_helper import LiveServer
 
 from conftest import PASSWORD, confirmed_totp
 from jiuye.actionplan.models import ProgressReport, Task
 from jiuye.core.tests.browser import (
     assert_accessible,
-    launch,
     log_in,
-    new_context,
     pass_second_factor,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(chromium: Browser) -> Iterator[Page]:
-    context = new_context(chromium)
-    yield context.new_page()
-    context.close()
 
 
 def tab_to(page: Page, text: str, limit: int = 80) -> None:

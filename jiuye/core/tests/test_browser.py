@@ -9,14 +9,13 @@ from __future__ import annotations
 import base64
 import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 from django.urls import reverse
 from django_otp.oath import totp
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from conftest import PASSWORD, TOWN_A, confirmed_totp
@@ -24,7 +23,6 @@ from jiuye.accounts.models import User
 from jiuye.core.navigation import menu_for
 from jiuye.core.tests.browser import (
     assert_accessible,
-    launch,
     log_in,
     new_context,
     pass_second_factor,
@@ -34,21 +32,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 Personas = dict[str, User]
 PERSONAS = ["admin", "district", "liaison", "town_a", "town_b", "leader", "employer", "jobseeker"]
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(chromium: Browser) -> Iterator[Page]:
-    context = new_context(chromium)
-    yield context.new_page()
-    context.close()
 
 
 @pytest.fixture

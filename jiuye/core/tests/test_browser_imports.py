@@ -2,32 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Page
 from pytest_django.live_server_helper import LiveServer
 
 from conftest import PASSWORD, make_id_number
-from jiuye.core.tests.browser import assert_accessible, launch, log_in, new_context
+from jiuye.core.tests.browser import assert_accessible, log_in
 from jiuye.people.models import Person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(chromium: Browser) -> Iterator[Page]:
-    context = new_context(chromium)
-    yield context.new_page()
-    context.close()
 
 
 def test_a_town_officer_checks_a_file_sees_its_errors_and_imports_the_good_rows(

@@ -3,35 +3,18 @@ error summary takes focus, a reveal works by keyboard, and the pages fit a 320 p
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from django.urls import reverse
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 from pytest_django.live_server_helper import LiveServer
 
 from conftest import PASSWORD
 from jiuye.core.models import AccessEvent
-from jiuye.core.tests.browser import assert_accessible, launch, log_in, new_context
+from jiuye.core.tests.browser import assert_accessible, log_in, new_context
 from jiuye.people.services import person_update
 from jiuye.people.tests.conftest import category, certificate_for, grade
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(chromium: Browser) -> Iterator[Page]:
-    context = new_context(chromium)
-    yield context.new_page()
-    context.close()
 
 
 @pytest.fixture
