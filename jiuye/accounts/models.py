@@ -22,6 +22,8 @@ class Role(models.TextChoices):
 
 
 STAFF_ROLES = frozenset({Role.ADMIN, Role.DISTRICT, Role.DEPARTMENT, Role.TOWN, Role.LEADER})
+# Roles that read and write persons' records (within their scope); leaders see aggregates only.
+PERSONAL_DATA_ROLES = frozenset({Role.ADMIN, Role.DISTRICT, Role.TOWN})
 # Roles that must use a second factor; every other staff role may turn it on.
 SECOND_FACTOR_REQUIRED = frozenset({Role.ADMIN, Role.DISTRICT})
 

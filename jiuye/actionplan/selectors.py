@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from jiuye.accounts.models import Role, User
+from jiuye.accounts.models import PERSONAL_DATA_ROLES, Role, User
 from jiuye.actionplan.models import (
     Action,
     ActionDepartment,
@@ -310,8 +310,6 @@ def dashboard(
     today: dt.date,
 ) -> dict[str, Any]:
     """Everything the plan dashboard shows, in a handful of queries."""
-    from jiuye.people.views import PERSONAL_DATA_ROLES
-
     actions = list(scope_for(user, actions_with_departments(plan)))
     periods = [p for p in plan.periods.all() if p.year == year]
     tasks = tasks_for_user(user, plan=plan, department=department)

@@ -21,7 +21,7 @@ import io
 import re
 import tempfile
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 from openpyxl import Workbook
 
+from jiuye.core.downloads import formula_safe
 from jiuye.core.masking import mask_id_number, mask_phone
 from jiuye.core.models import ImportBatch
 
@@ -441,9 +442,7 @@ class _ErrorReport:
             for i, value in enumerate(cells[: len(self.headers)])
         ]
         message = join_errors(errors)
-        # A value starting with = would run as a formula when the report is opened.
-        safe = [("'" + v) if v[:1] in "=+-@" else v for v in shown]
-        self.sheet.append([number, *safe, message])
+        self.sheet.append([number, *[formula_safe(v) for v in shown], message])
         self.count += 1
 
     def save(self, batch: ImportBatch) -> None:
@@ -712,7 +711,7 @@ def write_export(kind: ImportKind, queryset: Any, path: Path, *, reveal: bool) -
         with open(path, "w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
             for row in export_rows(kind, queryset, reveal=reveal):
-                writer.writerow([_formula_safe(v) for v in row])
+                writer.writerow([formula_safe(v) for v in row])
                 count += 1
         return count
     if path.suffix.lower() != ".xlsx":
@@ -720,22 +719,15 @@ def write_export(kind: ImportKind, queryset: Any, path: Path, *, reveal: bool) -
     book = Workbook(write_only=True)
     sheet = book.create_sheet(kind.label[:30] or kind.name)
     for row in export_rows(kind, queryset, reveal=reveal):
-        sheet.append([_formula_safe(v) for v in row])
+        sheet.append([formula_safe(v) for v in row])
         count += 1
     book.save(path)
     return count
 
 
-def _formula_safe(value: Any) -> Any:
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
 @task()
 def import_batch_task(batch_id: str) -> str:
     """Run a queued batch (by the task worker; immediately in tests)."""
-    from jiuye.accounts.models import User  # noqa: F401  (app registry is ready here)
-
     batch = ImportBatch.objects.select_related("created_by").get(pk=batch_id)
     if batch.is_finished:
         return batch.status
@@ -802,6 +794,3 @@ def batch_confirm(*, checked: ImportBatch, by: Any, valid_only: bool) -> ImportB
         valid_only=valid_only,
         checked_by=checked,
     )
-
-
-ProgressCallback = Callable[[int], None]

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from jiuye.accounts.models import Role
+from jiuye.accounts.models import PERSONAL_DATA_ROLES, Role
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ _ALL = frozenset(Role.values)
 _STAFF = frozenset({Role.ADMIN, Role.DISTRICT, Role.DEPARTMENT, Role.TOWN, Role.LEADER})
 _AUDITORS = frozenset({Role.ADMIN, Role.DISTRICT})
 
-_PERSONAL = frozenset({Role.ADMIN, Role.DISTRICT, Role.TOWN})
+_PERSONAL = PERSONAL_DATA_ROLES
 
 MENU = [
     NavItem(_("首页"), "core:home", _ALL),

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from jiuye.accounts.models import Role
+from jiuye.accounts.models import PERSONAL_DATA_ROLES, Role
 from jiuye.core import importing, selectors
 from jiuye.core.access import roles_required
 from jiuye.core.audit import access_log
@@ -98,7 +98,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 # --- imports --------------------------------------------------------------------------------
 
-IMPORTERS = (Role.ADMIN, Role.DISTRICT, Role.TOWN)
+# Whoever keeps persons' records may import them (a town officer into their own town).
+IMPORTERS = tuple(PERSONAL_DATA_ROLES)
 
 
 @roles_required(*IMPORTERS)

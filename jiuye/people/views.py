@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from jiuye.accounts.models import Role
+from jiuye.accounts.models import PERSONAL_DATA_ROLES, Role
 from jiuye.core.access import roles_required
 from jiuye.core.audit import access_log
 from jiuye.core.downloads import attachment_header
@@ -43,7 +43,6 @@ from jiuye.people.forms import (
 )
 from jiuye.people.models import Person
 
-PERSONAL_DATA_ROLES = (Role.ADMIN, Role.DISTRICT, Role.TOWN)
 PAGE_SIZE = 50
 CONFLICT_MESSAGE = gettext_lazy(
     "这条记录刚被其他人修改过，您的修改没有保存。您填写的内容仍保留在下面，"

@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 from jiuye.actionplan import selectors
 from jiuye.actionplan.models import Plan, ProgressReport
 from jiuye.actionplan.services.plan_table import ALL_TOWNS
+from jiuye.core.downloads import formula_safe
 from jiuye.reference.models import Department
 
 PLAN_COLUMNS = ["内容", "工作任务目标", "责任部门", "完成时限"]
@@ -35,11 +36,6 @@ def _department_text(action: Any) -> str:
     return "、".join(names) + "按职责分工负责"
 
 
-def _safe(text: str) -> str:
-    # A cell starting with = + - @ would be run as a formula by Excel.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
 def plan_xlsx(*, plan: Plan, year: int, user: Any, today: dt.date) -> bytes:
     """Same four columns as the imported table (so it imports back unchanged), plus status."""
     book = Workbook()
@@ -57,14 +53,14 @@ def plan_xlsx(*, plan: Plan, year: int, user: Any, today: dt.date) -> bytes:
         sheet.append(
             [
                 f"（{action.numeral}）{action.title}",
-                _safe(action.targets),
+                formula_safe(action.targets),
                 _department_text(action),
                 action.deadline,
                 len(tasks),
                 len(action_duties),
                 states.count("accepted"),
                 states.count("overdue"),
-                _safe(notes),
+                formula_safe(notes),
             ]
         )
     widths = [28, 80, 36, 10, 8, 8, 8, 8, 50]

@@ -18,7 +18,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jiuye.accounts.models import Role
+from jiuye.accounts.models import PERSONAL_DATA_ROLES
 from jiuye.core.audit import access_log
 from jiuye.core.crypto import blind_index
 from jiuye.core.models import AccessEvent
@@ -39,7 +39,7 @@ MULTIPLE_CATEGORY = 7  # GB/T 26341-2010: 多重残疾
 
 # Roles that may see a full ID number, certificate number or phone number (asked with a reason,
 # logged). Everyone else only ever gets masked values.
-REVEAL_ROLES = frozenset({Role.ADMIN, Role.DISTRICT, Role.TOWN})
+REVEAL_ROLES = PERSONAL_DATA_ROLES
 REVEALABLE_FIELDS = ("id_number", "certificate_number", "phone")
 
 # What person_register and person_update accept besides name, id_number and region. Sex and
