@@ -253,10 +253,6 @@ def indicator_rows(
     return rows
 
 
-def year_is_frozen(year: int) -> bool:
-    return IndicatorSnapshot.objects.filter(year=year).exists()
-
-
 def year_param(request: Any, plan: Plan) -> int:
     """The ?year= of a request, kept inside the plan's years."""
     try:
@@ -371,6 +367,7 @@ def dashboard(
         ),
         "overdue": [d for d in all_duties if d.state == "overdue"],
         "due_soon": [d for d in all_duties if d.state == "due_soon"],
-        "frozen": year_is_frozen(year),
+        # A freeze stores every region's figures, so this region's rows tell for the year.
+        "frozen": any(row.frozen is not None for row in rows),
         "today": today,
     }

@@ -1,0 +1,49 @@
+"""Query budgets of the plan pages (QUALITY.md: pages must not grow queries with the data)."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.mark.parametrize(
+    ("persona", "url", "budget"),
+    [
+        ("district", "/plan/reports/review/", 15),
+        ("district", "/plan/targets/", 15),
+        ("district", "/audit/changes/", 15),
+        ("district", "/imports/", 15),
+        ("admin", "/accounts/users/", 15),
+        # The dashboard computes one query per registered indicator on top of its fixed ~16;
+        # with the two indicators of today that is 18–20 (see the session note: known gap).
+        ("district", "/plan/", 20),
+        ("town_a", "/plan/", 20),
+    ],
+)
+def test_plan_and_staff_pages_stay_within_their_query_budget(
+    client_for, plan, django_assert_max_num_queries, persona: str, url: str, budget: int
+) -> None:  # noqa: ANN001
+    client = client_for(persona)
+    client.get(url)  # warm the session
+    with django_assert_max_num_queries(budget):
+        assert client.get(url).status_code == 200
+
+
+def test_the_dashboard_does_not_grow_with_tasks_and_reports(client_for, plan) -> None:  # noqa: ANN001
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from jiuye.actionplan.models import ProgressReport, Task
+
+    client = client_for("district")
+    client.get("/plan/")
+    with CaptureQueriesContext(connection) as before:
+        client.get("/plan/")
+    period = plan.periods.get(year=2024)
+    for task in Task.objects.filter(action__plan=plan)[:10]:
+        for assignment in task.assignments.all()[:2]:
+            ProgressReport.objects.create(
+                task=task, period=period, department=assignment.department, narrative="x"
+            )
+    with CaptureQueriesContext(connection) as after:
+        client.get("/plan/?year=2024")
+    assert len(after.captured_queries) == len(before.captured_queries)
