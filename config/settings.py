@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "jiuye.reference",
     "jiuye.people",
     "jiuye.employers",
+    "jiuye.employment",
+    "jiuye.casework",
     "jiuye.actionplan",
 ]
 

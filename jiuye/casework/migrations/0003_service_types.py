@@ -1,0 +1,32 @@
+"""The service types of action 十 as reference data (more can be added; none is deleted)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from django.db import migrations
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "service_types.csv"
+
+
+def load(apps, schema_editor):  # noqa: ANN001, ANN201
+    ServiceType = apps.get_model("casework", "ServiceType")
+    with DATA.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            ServiceType.objects.update_or_create(
+                code=row["code"],
+                defaults={
+                    "name": row["name"],
+                    "name_en": row["name_en"],
+                    "kind": row["kind"],
+                    "is_visit": row["is_visit"] == "1",
+                    "position": int(row["position"]),
+                },
+            )
+
+
+class Migration(migrations.Migration):
+    dependencies = [("casework", "0002_initial")]
+
+    operations = [migrations.RunPython(load, migrations.RunPython.noop)]

@@ -1,0 +1,338 @@
+"""Reads of town casework: the worklist, coverage by town and village, the hard-to-employ
+survey list, campaign tallies and a person's casework timeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FilteredRelation,
+    IntegerField,
+    Max,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Substr
+
+from jiuye.casework.models import (
+    AnnualCase,
+    Campaign,
+    CampaignQuota,
+    NeedsRecord,
+    ServiceKind,
+    ServiceRecord,
+    ServiceType,
+    TargetGroup,
+    WantsWork,
+)
+from jiuye.core.periods import reference_date
+from jiuye.employment.selectors import unemployed_working_age
+from jiuye.people.models import HukouType, Person, WishToWork
+from jiuye.people.selectors import persons_in_region
+from jiuye.reference.models import Region
+
+# The statuses the worklist can be narrowed to (each is a gap of the coverage dashboard).
+WORKLIST_STATUSES = ("not_verified", "needs_missing", "not_served", "done")
+
+
+def with_case(qs: QuerySet[Person], year: int) -> QuerySet[Person]:
+    """Persons with their yearly case joined (LEFT JOIN, one row per person) as ``case_*``."""
+    return qs.annotate(
+        yearcase=FilteredRelation("annual_cases", condition=Q(annual_cases__year=year))
+    ).annotate(
+        case_verified_on=F("yearcase__verified_on"),
+        case_needs_on=F("yearcase__needs_registered_on"),
+        case_wants_work=F("yearcase__wants_work"),
+        case_served_on=F("yearcase__served_on"),
+        case_last_service_on=F("yearcase__last_service_on"),
+    )
+
+
+# The three duties as conditions on a person annotated by with_case.
+VERIFIED = Q(yearcase__verified_on__isnull=False)
+WANTS_WORK = Q(wish_to_work=WishToWork.YES)
+NEEDS_REGISTERED = WANTS_WORK & Q(yearcase__wants_work=WantsWork.YES)
+SERVED = NEEDS_REGISTERED & Q(yearcase__served_on__isnull=False)
+STATUS_Q = {
+    "not_verified": ~VERIFIED,
+    "needs_missing": WANTS_WORK & ~Q(yearcase__wants_work=WantsWork.YES),
+    "not_served": NEEDS_REGISTERED & Q(yearcase__served_on__isnull=True),
+    "done": VERIFIED & (~WANTS_WORK | (NEEDS_REGISTERED & Q(yearcase__served_on__isnull=False))),
+}
+
+
+def action_population(
+    *,
+    region: Region,
+    year: int,
+    queryset: QuerySet[Person] | None = None,
+    today: dt.date | None = None,
+) -> QuerySet[Person]:
+    """Action 十's population for a year: the region's working-age unemployed persons on the
+    year's reference date (its last day, or today while it runs)."""
+    return unemployed_working_age(region=region, on=reference_date(year, today), queryset=queryset)
+
+
+def worklist(
+    *,
+    queryset: QuerySet[Person],
+    region: Region,
+    year: int,
+    status: str = "",
+    order: str = "village",
+    today: dt.date | None = None,
+) -> QuerySet[Person]:
+    """A town officer's list for the year: every working-age unemployed person in scope with
+    the three duties' state. ``order`` "village" (village, name) or "todo" (most left to do
+    first, then village)."""
+    qs = with_case(
+        action_population(region=region, year=year, queryset=queryset, today=today), year
+    )
+    if status:
+        qs = qs.filter(STATUS_Q[status])
+    qs = qs.select_related("region", "category", "grade")
+    if order == "todo":
+        todo = Case(
+            When(~VERIFIED, then=Value(0)),
+            When(STATUS_Q["needs_missing"], then=Value(1)),
+            When(STATUS_Q["not_served"], then=Value(2)),
+            default=Value(3),
+            output_field=IntegerField(),
+        )
+        return qs.annotate(todo=todo).order_by("todo", "region_id", "name", "id")
+    return qs.order_by("region_id", "name", "id")
+
+
+def _rate(part: int, whole: int) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class CoverageRow:
+    code: str
+    name: str
+    unemployed: int = 0
+    verified: int = 0
+    wanting: int = 0
+    needs: int = 0
+    served: int = 0
+
+    @property
+    def verified_rate(self) -> Decimal | None:
+        return _rate(self.verified, self.unemployed)
+
+    @property
+    def needs_rate(self) -> Decimal | None:
+        return _rate(self.needs, self.wanting)
+
+    @property
+    def served_rate(self) -> Decimal | None:
+        return _rate(self.served, self.needs)
+
+    def add(self, other: CoverageRow) -> None:
+        for key in ("unemployed", "verified", "wanting", "needs", "served"):
+            setattr(self, key, getattr(self, key) + getattr(other, key))
+
+
+@dataclass
+class Coverage:
+    region: Region
+    year: int
+    on: dt.date
+    rows: list[CoverageRow] = field(default_factory=list)
+    total: CoverageRow | None = None
+
+
+COVERAGE_COUNTS = {
+    "unemployed": Count("pk"),
+    "verified": Count("pk", filter=VERIFIED),
+    "wanting": Count("pk", filter=WANTS_WORK),
+    "needs": Count("pk", filter=NEEDS_REGISTERED),
+    "served": Count("pk", filter=SERVED),
+}
+
+
+def coverage(
+    *,
+    region: Region,
+    year: int,
+    queryset: QuerySet[Person] | None = None,
+    today: dt.date | None = None,
+) -> Coverage:
+    """Action 十's three rates for a region and year, one row per town (for a district or
+    above) or per village (for a town), in one query. Every child region appears, even with
+    nobody in it."""
+    on = reference_date(year, today)
+    child_level = Region.Level.TOWN if region.level < Region.Level.TOWN else Region.Level.VILLAGE
+    length = Region.PREFIX_LENGTH[child_level]
+    population = with_case(unemployed_working_age(region=region, on=on, queryset=queryset), year)
+    grouped = (
+        population.annotate(group=Substr("region_id", 1, length))
+        .values("group")
+        .order_by("group")
+        .annotate(**COVERAGE_COUNTS)
+    )
+    counts = {row.pop("group"): row for row in grouped}
+    children = Region.objects.filter(level=child_level, code__startswith=region.prefix).order_by(
+        "code"
+    )
+    result = Coverage(region=region, year=year, on=on, total=CoverageRow(region.code, region.name))
+    for child in children:
+        row = CoverageRow(child.code, child.name, **counts.get(child.prefix, {}))
+        result.rows.append(row)
+        result.total.add(row)
+    return result
+
+
+GAPS = {
+    "unemployed": Q(),
+    "not_verified": STATUS_Q["not_verified"],
+    "needs_missing": STATUS_Q["needs_missing"],
+    "not_served": STATUS_Q["not_served"],
+}
+
+
+# --- hard-to-employ survey (action 五) -------------------------------------------------------
+
+
+def hard_to_employ_survey(*, queryset: QuerySet[Person], region: Region) -> QuerySet[Person]:
+    """Every hard-to-employ person of the region on the register, with the date of their last
+    visit (any year) and of their last service, least recently visited first."""
+    visits = Q(service_records__archived_at__isnull=True)
+    return (
+        persons_in_region(region=region, queryset=queryset)
+        .filter(hard_to_employ_date__isnull=False)
+        .annotate(
+            last_visit_on=Max(
+                "service_records__date",
+                filter=visits & Q(service_records__service_type__is_visit=True),
+            ),
+            last_service_on=Max("service_records__date", filter=visits),
+        )
+        .select_related("region", "category", "grade")
+        .order_by(F("last_visit_on").asc(nulls_first=True), "region_id", "name")
+    )
+
+
+# --- campaigns ------------------------------------------------------------------------------
+
+
+def target_group_q(groups: list[str], *, on: dt.date) -> Q:
+    """Persons in any of the target groups (as the registry says today)."""
+    q = Q(pk__in=[])
+    for group in groups:
+        if group == TargetGroup.ALL:
+            return Q()
+        if group == TargetGroup.HARD_TO_EMPLOY:
+            q |= Q(hard_to_employ_date__isnull=False, hard_to_employ_date__lte=on)
+        elif group == TargetGroup.MONITORED:
+            q |= ~Q(monitoring_category="") & Q(monitoring_risk_eliminated__isnull=True)
+        elif group == TargetGroup.GRADUATES:
+            q |= Q(graduation_year__isnull=False, graduation_year__gte=on.year - 2)
+        elif group == TargetGroup.RURAL:
+            q |= Q(hukou_type=HukouType.RURAL)
+        elif group == TargetGroup.LOW_INCOME:
+            q |= Q(low_income=True)
+    return q
+
+
+def campaign_services(campaign: Campaign) -> QuerySet[ServiceRecord]:
+    """The service records that count toward a campaign: in its period, of its types (any
+    service when it names none), to a person of its target groups."""
+    types = list(campaign.service_types.values_list("pk", flat=True))
+    qs = ServiceRecord.objects.filter(
+        archived_at__isnull=True,
+        date__gte=campaign.start_date,
+        date__lte=campaign.end_date,
+        person__in=Person.objects.filter(
+            target_group_q(campaign.target_groups, on=campaign.end_date)
+        ),
+    )
+    if types:
+        qs = qs.filter(service_type__in=types)
+    else:
+        qs = qs.filter(service_type__kind=ServiceKind.SERVICE)
+    return qs
+
+
+@dataclass
+class TallyRow:
+    code: str
+    name: str
+    quota: int | None
+    persons: int = 0
+    services: int = 0
+
+    @property
+    def rate(self) -> Decimal | None:
+        return _rate(self.persons, self.quota) if self.quota else None
+
+
+def campaign_tally(campaign: Campaign, *, towns: QuerySet[Region] | None = None) -> list[TallyRow]:
+    """Per town: persons served (distinct) and services given toward the campaign, against the
+    town's quota."""
+    counted = (
+        campaign_services(campaign)
+        .annotate(town=Substr("person__region_id", 1, 9))
+        .values("town")
+        .order_by("town")
+        .annotate(persons=Count("person", distinct=True), services=Count("pk"))
+    )
+    by_town = {row["town"]: row for row in counted}
+    quotas = dict(CampaignQuota.objects.filter(campaign=campaign).values_list("town_id", "quota"))
+    if towns is None:
+        towns = Region.objects.filter(level=Region.Level.TOWN)
+    rows = []
+    for town in towns.order_by("code"):
+        found = by_town.get(town.prefix, {})
+        rows.append(
+            TallyRow(
+                town.code,
+                town.name,
+                quotas.get(town.code),
+                found.get("persons", 0),
+                found.get("services", 0),
+            )
+        )
+    return rows
+
+
+# --- a person's casework --------------------------------------------------------------------
+
+
+def services_of(person: Person) -> QuerySet[ServiceRecord]:
+    return (
+        ServiceRecord.objects.filter(person=person)
+        .select_related("service_type", "officer")
+        .order_by("-date", "-created_at")
+    )
+
+
+def needs_of(person: Person) -> QuerySet[NeedsRecord]:
+    return (
+        NeedsRecord.objects.filter(person=person)
+        .select_related("desired_region")
+        .order_by("-year", "-registered_on", "-created_at")
+    )
+
+
+def current_needs(person: Person, year: int) -> NeedsRecord | None:
+    return NeedsRecord.objects.filter(person=person, year=year, is_current=True).first()
+
+
+def case_of(person: Person, year: int) -> AnnualCase | None:
+    return AnnualCase.objects.filter(person=person, year=year).first()
+
+
+def service_types(kind: str | None = None) -> QuerySet[ServiceType]:
+    qs = ServiceType.objects.filter(disabled_at__isnull=True)
+    return qs.filter(kind=kind) if kind else qs

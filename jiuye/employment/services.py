@@ -1,0 +1,269 @@
+"""Writes to employment records. Every path that makes or ends a job — a verification visit,
+a placement, a declaration, an import, a staff entry — goes through here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jiuye.core.scoping import region_in_scope
+from jiuye.employment.models import (
+    FORMS_WITHOUT_EMPLOYER,
+    EmploymentForm,
+    EmploymentRecord,
+)
+from jiuye.people.models import Person
+
+MINIMUM_WORKING_AGE = 16
+
+# What employment_open and employment_update accept.
+FIELDS = (
+    "form",
+    "new_form_subtype",
+    "employer",
+    "employer_name",
+    "job_title",
+    "start_date",
+    "end_date",
+    "end_reason",
+    "contract_type",
+    "contract_months",
+    "monthly_wage",
+    "social_insurance",
+    "evidence",
+    "second_job",
+)
+
+
+class ConflictError(Exception):
+    """Someone else saved the record after this user opened it."""
+
+
+def _years_after(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def employment_check(
+    values: dict[str, Any], *, person: Person, today: dt.date | None = None
+) -> dict[str, str]:
+    """Rules across the fields of one record: ``{field: message}`` for each broken one."""
+    today = today or timezone.localdate()
+    errors: dict[str, str] = {}
+    form = values.get("form")
+    if form not in EmploymentForm.values:
+        errors["form"] = _("请选择就业形式。")
+    start = values.get("start_date")
+    end = values.get("end_date")
+    if start is None:
+        errors["start_date"] = _("请填写开始日期。")
+    else:
+        if start > today:
+            errors["start_date"] = _("开始日期不能晚于今天（%(today)s）。") % {
+                "today": f"{today:%Y-%m-%d}"
+            }
+        elif start < _years_after(person.birth_date, MINIMUM_WORKING_AGE):
+            errors["start_date"] = _("开始日期早于本人年满16周岁的日期（%(day)s），请核对。") % {
+                "day": f"{_years_after(person.birth_date, MINIMUM_WORKING_AGE):%Y-%m-%d}"
+            }
+    if end is not None:
+        if start is not None and end < start:
+            errors["end_date"] = _("结束日期不能早于开始日期。")
+        elif end > today:
+            errors["end_date"] = _("结束日期不能晚于今天；合同到期日请写在“依据”里。")
+    if end is None and values.get("end_reason"):
+        errors["end_reason"] = _("还没有结束日期，不需要填写结束原因。")
+    needs_employer = form and form not in FORMS_WITHOUT_EMPLOYER and form != EmploymentForm.FLEXIBLE
+    if (
+        needs_employer
+        and not values.get("employer")
+        and not (values.get("employer_name") or "").strip()
+    ):
+        errors["employer"] = _("请选择用人单位，或填写未登记单位的名称。")
+    if values.get("new_form_subtype") and form != EmploymentForm.FLEXIBLE:
+        errors["new_form_subtype"] = _("新就业形态属于灵活就业，请把就业形式选为“灵活就业”。")
+    wage = values.get("monthly_wage")
+    if wage is not None and Decimal(wage) < 0:
+        errors["monthly_wage"] = _("月工资不能是负数。")
+    return errors
+
+
+def _overlapping(record: EmploymentRecord) -> list[EmploymentRecord]:
+    """Other live records of the person whose period meets this one's."""
+    qs = EmploymentRecord.objects.filter(person_id=record.person_id, archived_at__isnull=True)
+    if record.pk:
+        qs = qs.exclude(pk=record.pk)
+    if record.end_date is not None:
+        qs = qs.filter(start_date__lte=record.end_date)
+    return list(qs.filter(Q(end_date__isnull=True) | Q(end_date__gte=record.start_date)))
+
+
+def _flag_overlap(record: EmploymentRecord) -> None:
+    """Two records of one person over the same days must be meant (a second job) or be
+    checked: the newer one is flagged with a note naming the other."""
+    if record.second_job:
+        record.needs_review = False
+        record.review_note = ""
+        return
+    others = _overlapping(record)
+    if others:
+        other = others[0]
+        record.needs_review = True
+        record.review_note = _(
+            "与 %(start)s 开始的另一条就业记录（%(form)s）时间重叠："
+            "如是兼职请勾选“兼职/第二份工作”，否则请结束或归档其中一条。"
+        ) % {"start": f"{other.start_date:%Y-%m-%d}", "form": other.get_form_display()}
+    else:
+        record.needs_review = False
+        record.review_note = ""
+
+
+def _check_scope(by: Any, person: Person) -> None:
+    if by is not None and getattr(by, "pk", None) and not region_in_scope(by, person.region_id):
+        raise ValidationError(_("这个人员不在您负责的范围内。"), code="scope")
+
+
+def _raise(errors: dict[str, str]) -> None:
+    if errors:
+        raise ValidationError({k: [v] for k, v in errors.items()})
+
+
+@transaction.atomic
+def employment_open(
+    *, person: Person, by: Any, source: str, import_batch: Any = None, **fields: Any
+) -> EmploymentRecord:
+    """Record a job (or self-employment, farming…) of a person."""
+    unknown = set(fields) - set(FIELDS)
+    if unknown:
+        raise TypeError(f"unknown employment fields: {sorted(unknown)}")
+    if person.is_archived:
+        raise ValidationError(_("这个人员已归档，不能再登记就业。"), code="archived")
+    _check_scope(by, person)
+    _raise(employment_check(fields, person=person))
+    actor = by if getattr(by, "pk", None) else None
+    record = EmploymentRecord(
+        person=person,
+        source=source,
+        created_by=actor,
+        updated_by=actor,
+        import_batch=import_batch,
+        **fields,
+    )
+    if record.form in FORMS_WITHOUT_EMPLOYER:
+        record.employer = None
+    _flag_overlap(record)
+    record.full_clean(exclude=["person", "employer", "import_batch"])
+    record.save()
+    return record
+
+
+def _locked(record: EmploymentRecord, version: int | None) -> EmploymentRecord:
+    current = (
+        EmploymentRecord.objects.select_for_update(of=("self",))
+        .select_related("person")
+        .get(pk=record.pk)
+    )
+    if version is not None and current.version != version:
+        raise ConflictError
+    return current
+
+
+def _save(record: EmploymentRecord, by: Any, changed: set[str]) -> EmploymentRecord:
+    record.version = F("version") + 1
+    record.updated_by = by if getattr(by, "pk", None) else None
+    record.save(update_fields=sorted(changed | {"version", "updated_by", "updated_at"}))
+    record.refresh_from_db()
+    return record
+
+
+@transaction.atomic
+def employment_update(
+    *, record: EmploymentRecord, by: Any, version: int | None, **fields: Any
+) -> EmploymentRecord:
+    """Correct a record (optimistic locking by ``version``; None skips the check)."""
+    unknown = set(fields) - set(FIELDS)
+    if unknown:
+        raise TypeError(f"unknown employment fields: {sorted(unknown)}")
+    current = _locked(record, version)
+    if current.is_archived:
+        raise ValidationError(_("这条就业记录已归档，不能再修改。"), code="archived")
+    _check_scope(by, current.person)
+    values = {name: getattr(current, name) for name in FIELDS}
+    values.update(fields)
+    _raise(employment_check(values, person=current.person))
+    changed = {name for name, value in fields.items() if getattr(current, name) != value}
+    if not changed:
+        return current
+    for name in changed:
+        setattr(current, name, fields[name])
+    if current.form in FORMS_WITHOUT_EMPLOYER and current.employer_id:
+        current.employer = None
+        changed.add("employer")
+    _flag_overlap(current)
+    return _save(current, by, changed | {"needs_review", "review_note"})
+
+
+def employment_end(
+    *, record: EmploymentRecord, end_date: dt.date, end_reason: str, by: Any
+) -> EmploymentRecord:
+    """The person left the job: the end date is their last day."""
+    if not end_reason:
+        raise ValidationError({"end_reason": [_("请选择结束原因。")]})
+    return employment_update(
+        record=record, by=by, version=None, end_date=end_date, end_reason=end_reason
+    )
+
+
+@transaction.atomic
+def employment_archive(*, record: EmploymentRecord, reason: str, by: Any) -> EmploymentRecord:
+    """Take a record entered in error out of every count (it stays, marked, on the page)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("请填写归档原因，例如：重复录入、信息有误。")]})
+    current = _locked(record, None)
+    if current.is_archived:
+        raise ValidationError(_("这条就业记录已经归档。"), code="archived")
+    _check_scope(by, current.person)
+    current.archived_at = timezone.now()
+    current.archived_by = by if getattr(by, "pk", None) else None
+    current.archived_reason = reason
+    current.needs_review = False
+    changed = {"archived_at", "archived_by", "archived_reason", "needs_review"}
+    record = _save(current, by, changed)
+    # The record it overlapped may no longer overlap anything.
+    for other in EmploymentRecord.objects.filter(
+        person_id=current.person_id, needs_review=True, archived_at__isnull=True
+    ):
+        _recheck(other, by)
+    return record
+
+
+def _recheck(record: EmploymentRecord, by: Any) -> None:
+    before = (record.needs_review, record.review_note)
+    _flag_overlap(record)
+    if (record.needs_review, record.review_note) != before:
+        _save(record, by, {"needs_review", "review_note"})
+
+
+@transaction.atomic
+def employment_resolve_review(
+    *, record: EmploymentRecord, second_job: bool, by: Any
+) -> EmploymentRecord:
+    """Staff checked a flagged overlap: mark it a second job (intended), or re-check it after
+    the other record was ended or archived."""
+    current = _locked(record, None)
+    _check_scope(by, current.person)
+    current.second_job = second_job
+    _flag_overlap(current)
+    if current.needs_review:
+        raise ValidationError(current.review_note, code="overlap")
+    return _save(current, by, {"second_job", "needs_review", "review_note"})
