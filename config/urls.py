@@ -14,6 +14,8 @@ urlpatterns = [
     path("reference/", include("jiuye.reference.urls")),
     path("people/", include("jiuye.people.urls")),
     path("plan/", include("jiuye.actionplan.urls")),
+    path("employment/", include("jiuye.employment.urls")),
+    path("casework/", include("jiuye.casework.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -181,7 +181,8 @@ def person_for_detail(*, queryset: QuerySet[Person]) -> QuerySet[Person]:
 
 
 def employment_status(person: Person, on: dt.date) -> Any:
-    """A person's employment status on a date: the place the person page and the indicators read
-    it from. It is derived from employment records (ARCHITECTURE.md: one source of truth), never
-    stored on the person; the employment-records issue fills this in. Until then: None."""
-    return None
+    """A person's employment status on a date, derived from employment records (ARCHITECTURE.md:
+    one source of truth), never stored on the person."""
+    from jiuye.employment.selectors import status_on
+
+    return status_on(person, on)

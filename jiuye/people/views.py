@@ -32,6 +32,7 @@ from jiuye.core.audit import access_log
 from jiuye.core.downloads import attachment_header
 from jiuye.core.importing import get_kind, write_export
 from jiuye.core.models import AccessEvent
+from jiuye.core import timeline
 from jiuye.core.scoping import get_scoped_or_404, scope_for
 from jiuye.people import selectors, services
 from jiuye.people.forms import (
@@ -134,6 +135,7 @@ def _render_detail(
         "reveal_form": reveal,
         "revealed": revealed,
         "employment_status": selectors.employment_status(person, today),
+        "timeline": timeline.entries_for(person, request.user),
         "today": today,
         "form": reveal,
     }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from importlib import import_module
 from typing import Any
 
 import pytest
@@ -12,18 +12,17 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from jiuye.actionplan.models import ProgressReport, ReportAttachment, Task
 from jiuye.core.models import ImportBatch
+from jiuye.core.tests.matrix import (
+    ALL,
+    AUDITORS,
+    PERSONAL,
+    PLANNERS,
+    REPORTERS,
+    STAFF,
+    Kwargs,
+    access,
+)
 from jiuye.reference.models import Department
-
-ALL = ("admin", "district", "liaison", "town_a", "town_b", "leader", "employer", "jobseeker")
-STAFF = {"admin", "district", "liaison", "town_a", "town_b", "leader"}
-AUDITORS = {"admin", "district"}
-PLANNERS = {"admin", "district"}
-REPORTERS = {"liaison", "town_a", "town_b"}
-PERSONAL = {"admin", "district", "town_a", "town_b"}
-
-
-def access(allowed: set[str], ok: int = 200, denied: int = 403, **override: int) -> dict[str, int]:
-    return {p: override.get(p, ok if p in allowed else denied) for p in ALL}
 
 
 def _task(w: dict[str, Any]) -> Task:
@@ -59,7 +58,6 @@ def _batch(w: dict[str, Any]) -> ImportBatch:
     )
 
 
-Kwargs = Callable[[dict[str, Any]], dict[str, Any]]
 NONE: Kwargs = lambda w: {}  # noqa: E731
 USER: Kwargs = lambda w: {"pk": w["personas"]["leader"].pk}  # noqa: E731
 ACTION: Kwargs = lambda w: {"pk": _task(w).action.pk}  # noqa: E731
@@ -148,6 +146,10 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
         access(REPORTERS, admin=404, district=404, leader=404),
     ),
 }
+# Each app after the plan keeps its rows beside its tests.
+for _app in ("employment", "casework"):
+    MATRIX.update(import_module(f"jiuye.{_app}.tests.access_matrix").MATRIX)
+
 # Open to everyone, signed in or not.
 PUBLIC = {"accounts:login", "accounts:logout", "core:healthz", "set_language"}
 

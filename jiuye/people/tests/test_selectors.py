@@ -171,5 +171,7 @@ def test_the_indicator_selectors_still_count_the_registered(person_a, person_b, 
     assert set(working_age_persons(region=district, on=on)) == {person_a}
 
 
-def test_employment_status_is_a_placeholder_until_employment_records_exist(person_a) -> None:  # noqa: ANN001
-    assert employment_status(person_a, timezone.localdate()) is None
+def test_employment_status_comes_from_employment_records(person_a) -> None:  # noqa: ANN001
+    status = employment_status(person_a, timezone.localdate())
+    assert not status.employed
+    assert str(status) == "未就业"

@@ -61,7 +61,7 @@ def test_the_person_page_shows_the_record_in_sections_with_masked_numbers(
     assert "肢体残疾" in body
     assert "轮椅无障碍通道" in body
     assert "本人注册并使用平台" in body
-    assert "尚无就业记录" in body
+    assert "未就业（没有在期的就业记录）" in body
     assert "查看完整号码" in body
     assert reverse("people:edit", args=[certified.pk]) in body
 

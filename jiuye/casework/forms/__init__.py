@@ -1,0 +1,1 @@
+"""Casework forms, one module per area of views (records, worklist, campaigns)."""

@@ -1,0 +1,3 @@
+"""Forms of the casework pages: records."""
+
+from __future__ import annotations

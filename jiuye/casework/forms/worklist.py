@@ -1,0 +1,3 @@
+"""Forms of the casework pages: worklist."""
+
+from __future__ import annotations
