@@ -89,6 +89,19 @@ class Command(BaseCommand):
                 f"(already registered) in {elapsed:.1f} s"
             )
         )
+        # The records later issues keep about these persons, in the order they depend on.
+        from jiuye.casework.demo import demo_casework
+        from jiuye.employment.demo import demo_employment
+
+        for label, step in (
+            ("employment records", demo_employment),
+            ("service records", demo_casework),
+        ):
+            start = time.perf_counter()
+            made = step(seed=seed)
+            elapsed = time.perf_counter() - start
+            note = f"created {made}" if made else "already there, nothing added"
+            self.stdout.write(self.style.SUCCESS(f"demo {label}: {note} in {elapsed:.1f} s"))
 
     @transaction.atomic
     def _create(self, *, persons: int, seed: int, villages: list[Village]) -> tuple[int, int]:
