@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -175,3 +177,83 @@ class WorkingAgeRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.valid_from}: {self.min_age}–{self.male_max_age}/{self.female_max_age}"
+
+
+class QuotaPolicy(models.Model):
+    """The proportional-employment and levy parameters in force for a region from a date on
+    (DOMAIN.md): set by a province, or by a city or county where the province sets a different
+    ratio there. The row that applies to an employer in a year is the one of its most specific
+    region (longest code prefix) in force on 31 December of that year."""
+
+    class CountingBasis(models.TextChoices):
+        ANNUAL = "annual", _("年平均人数")
+        MONTHLY = "monthly", _("按月人数之和 ÷ 12")
+
+    region = models.ForeignKey(
+        Region, verbose_name=_("适用地区"), on_delete=models.PROTECT, related_name="+"
+    )
+    valid_from = models.DateField(_("生效日期"))
+    ratio = models.DecimalField(
+        _("安排比例"), max_digits=6, decimal_places=5, help_text=_("例如 0.015 表示 1.5%")
+    )
+    counting_basis = models.CharField(
+        _("职工人数计算口径"),
+        max_length=10,
+        choices=CountingBasis.choices,
+        default=CountingBasis.ANNUAL,
+    )
+    double_count_grades = models.JSONField(
+        _("按两人计算的残疾等级"), default=list, help_text=_("例如 [1, 2]：一级、二级按两人计算")
+    )
+    minimum_wage = models.DecimalField(
+        _("当地月最低工资标准（元）"), max_digits=10, decimal_places=2
+    )
+    social_average_wage = models.DecimalField(
+        _("当地社会平均工资（元/年）"), max_digits=12, decimal_places=2
+    )
+    wage_cap_multiple = models.DecimalField(
+        _("平均工资封顶倍数"),
+        max_digits=4,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("空：不封顶；3 或 2：不超过当地社会平均工资的 3 倍或 2 倍"),
+    )
+    reduction_tiers = models.JSONField(
+        _("分档减缴"),
+        default=list,
+        blank=True,
+        help_text=_(
+            '从高到低的档次，每档 {"min_ratio": 实际比例下限, "share": 应缴比例}；空：不减缴'
+        ),
+    )
+    small_enterprise_max_staff = models.PositiveSmallIntegerField(
+        _("小微企业免征人数上限"),
+        null=True,
+        blank=True,
+        help_text=_("在职职工不超过这个人数的企业免征；空：无免征"),
+    )
+    window_opens = models.CharField(
+        _("申报开始（月-日）"), max_length=5, default="03-01", help_text=_("例如 03-01")
+    )
+    window_closes = models.CharField(
+        _("申报截止（月-日）"), max_length=5, default="06-30", help_text=_("例如 06-30")
+    )
+    source = models.CharField(_("依据"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["region_id", "-valid_from"]
+        verbose_name = _("按比例就业政策参数")
+        verbose_name_plural = _("按比例就业政策参数")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "valid_from"], name="quota_policy_region_from"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.valid_from:%Y-%m-%d} {self.ratio_percent}%"
+
+    @property
+    def ratio_percent(self) -> Decimal:
+        return (self.ratio * 100).normalize()

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.db import transaction
@@ -15,6 +16,7 @@ from jiuye.reference.models import (
     Department,
     DisabilityCategory,
     DisabilityGrade,
+    QuotaPolicy,
     Region,
     WorkingAgeRule,
 )
@@ -202,6 +204,70 @@ def working_age_load(*, path: Path = DATA_DIR / "working_age.csv") -> LoadResult
     return result
 
 
+def _decimal(text: str) -> Decimal:
+    value = Decimal(text)
+    if not value.is_finite() or value < 0:
+        raise InvalidOperation(text)
+    return value
+
+
+def parse_reduction_tiers(text: str) -> list[dict[str, str]]:
+    """``"0.01:0.5;0:0.9"`` → tiers from the highest threshold down (actual ratio ≥ min_ratio
+    pays ``share`` of the levy). Empty text: no reductions."""
+    tiers = []
+    for part in filter(None, (p.strip() for p in text.split(";"))):
+        threshold, share = part.split(":")
+        tiers.append({"min_ratio": str(_decimal(threshold)), "share": str(_decimal(share))})
+    return sorted(tiers, key=lambda t: Decimal(t["min_ratio"]), reverse=True)
+
+
+def quota_policy_load(*, path: Path = DATA_DIR / "quota_policy.csv") -> LoadResult:
+    """The proportional-employment parameters by region and date (DOMAIN.md)."""
+    result = LoadResult()
+    required = ["region", "valid_from", "ratio", "minimum_wage", "social_average_wage"]
+    for number, row in _read_csv(path, required):
+        try:
+            region = Region.objects.get(code=row["region"])
+        except Region.DoesNotExist:
+            raise ReferenceDataError(
+                _("%(path)s 第%(row)d行：地区代码 %(code)s 不在行政区划中。")
+                % {"path": path.name, "row": number, "code": row["region"]}
+            ) from None
+        try:
+            values = {
+                "ratio": _decimal(row["ratio"]),
+                "counting_basis": row.get("counting_basis") or QuotaPolicy.CountingBasis.ANNUAL,
+                "double_count_grades": [
+                    int(g) for g in row.get("double_count_grades", "").split(",") if g.strip()
+                ],
+                "minimum_wage": _decimal(row["minimum_wage"]),
+                "social_average_wage": _decimal(row["social_average_wage"]),
+                "wage_cap_multiple": (
+                    _decimal(row["wage_cap_multiple"]) if row.get("wage_cap_multiple") else None
+                ),
+                "reduction_tiers": parse_reduction_tiers(row.get("reduction_tiers", "")),
+                "small_enterprise_max_staff": (
+                    int(row["small_enterprise_max_staff"])
+                    if row.get("small_enterprise_max_staff")
+                    else None
+                ),
+                "window_opens": row.get("window_opens") or "03-01",
+                "window_closes": row.get("window_closes") or "06-30",
+                "source": row.get("source", ""),
+            }
+            valid_from = dt.date.fromisoformat(row["valid_from"])
+        except (ValueError, InvalidOperation) as exc:
+            raise ReferenceDataError(
+                _(
+                    "%(path)s 第%(row)d行：日期应写成 2025-01-01，比例和金额应为非负数字，"
+                    "分档减缴写成 0.01:0.5;0:0.9。"
+                )
+                % {"path": path.name, "row": number}
+            ) from exc
+        _upsert(QuotaPolicy, {"region": region, "valid_from": valid_from}, values, result)
+    return result
+
+
 @transaction.atomic
 def reference_load(*, regions_path: Path | None = None) -> LoadResult:
     """Everything `manage.py load_reference` loads, in one transaction."""
@@ -210,11 +276,13 @@ def reference_load(*, regions_path: Path | None = None) -> LoadResult:
     departments = departments_load(path=DATA_DIR / "departments.csv")
     disability = disability_reference_load()
     working_age = working_age_load()
+    quota = quota_policy_load()
     for part, label in (
         (regions, "regions"),
         (departments, "departments"),
         (disability, "disability"),
         (working_age, "working age"),
+        (quota, "quota policy"),
     ):
         result.add(part)
         result.details.append(

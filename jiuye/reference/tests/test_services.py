@@ -9,6 +9,7 @@ from jiuye.reference.models import (
     Department,
     DisabilityCategory,
     DisabilityGrade,
+    QuotaPolicy,
     Region,
     WorkingAgeRule,
 )
@@ -19,10 +20,10 @@ def test_loading_reference_data_again_changes_nothing(db) -> None:  # noqa: ANN0
     # The test database starts with the reference data loaded once (conftest).
     total = Region.objects.count() + Department.objects.count()
     total += DisabilityCategory.objects.count() + DisabilityGrade.objects.count()
-    total += WorkingAgeRule.objects.count()
+    total += WorkingAgeRule.objects.count() + QuotaPolicy.objects.count()
     again = reference_load()
     assert (again.created, again.updated) == (0, 0)
-    assert again.unchanged == total == 109
+    assert again.unchanged == total == 126
 
 
 def test_the_demo_district_has_ten_towns_and_sixty_villages(db) -> None:  # noqa: ANN001

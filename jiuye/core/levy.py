@@ -1,0 +1,193 @@
+"""The proportional-employment quota and the employment security fund levy (残疾人就业保障金)
+as a worked calculation a person can follow (DOMAIN.md, "Proportional employment").
+
+Pure functions of the declared figures and a ``QuotaPolicy``: no database access, so the
+declaration page, the review command, the benchmark and the tests compute the same way.
+Amounts stay exact Decimals through every step and are rounded to the cent once, at the end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+CENT = Decimal("0.01")
+ZERO = Decimal(0)
+
+# Employer kinds that are enterprises: only they get the small-enterprise exemption.
+ENTERPRISE_KINDS = frozenset({"soe", "private"})
+
+
+def staff_count(*, basis: str, annual: Decimal | None, monthly: Sequence[Decimal] = ()) -> Decimal:
+    """Staff on the policy's counting basis: the annual average as declared, or the sum of the
+    twelve monthly headcounts ÷ 12."""
+    if basis == "monthly":
+        if len(monthly) != 12:
+            raise ValueError("the monthly basis needs twelve monthly headcounts")
+        return sum((Decimal(m) for m in monthly), ZERO) / 12
+    if annual is None:
+        raise ValueError("the annual basis needs the annual average staff")
+    return Decimal(annual)
+
+
+@dataclass(frozen=True)
+class Step:
+    label: str
+    formula: str
+    value: str
+
+
+@dataclass
+class LevyCalculation:
+    staff: Decimal
+    ratio: Decimal
+    counted: Decimal
+    wage_total: Decimal
+    required: Decimal = ZERO
+    shortfall: Decimal = ZERO
+    actual_ratio: Decimal = ZERO
+    average_wage: Decimal = ZERO
+    wage_cap: Decimal | None = None
+    wage_used: Decimal = ZERO
+    levy_before: Decimal = ZERO
+    share: Decimal = Decimal(1)
+    payable: Decimal = ZERO
+    met: bool = False
+    exempt: bool = False
+    steps: list[Step] = field(default_factory=list)
+
+    @property
+    def levy_before_rounded(self) -> Decimal:
+        return self.levy_before.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _fmt(value: Decimal, places: int = 2) -> str:
+    quantum = Decimal(1).scaleb(-places)
+    return f"{value.quantize(quantum, rounding=ROUND_HALF_UP):,}"
+
+
+def _yuan(value: Decimal) -> str:
+    return _("%(amount)s 元") % {"amount": _fmt(value)}
+
+
+def _num(value: Decimal) -> str:
+    """A count as written: 200, 2.5, 0.83 (no trailing zeros)."""
+    text = f"{value.normalize():f}"
+    return text
+
+
+def _pct(value: Decimal) -> str:
+    return f"{_num((value * 100).quantize(Decimal('0.001'), rounding=ROUND_HALF_UP).normalize())}%"
+
+
+def calculate(
+    *,
+    staff: Decimal,
+    wage_total: Decimal,
+    counted: Decimal,
+    employer_kind: str,
+    policy: Any,
+) -> LevyCalculation:
+    """The levy of one employer for one year under ``policy`` (a QuotaPolicy or anything with
+    its attributes). Raises ValueError for impossible input (negative figures, no staff with a
+    wage total)."""
+    staff, wage_total, counted = Decimal(staff), Decimal(wage_total), Decimal(counted)
+    if staff < 0 or wage_total < 0 or counted < 0:
+        raise ValueError("staff, wage total and counted employees cannot be negative")
+    ratio = Decimal(policy.ratio)
+    calc = LevyCalculation(staff=staff, ratio=ratio, counted=counted, wage_total=wage_total)
+    steps = calc.steps
+    calc.required = staff * ratio
+    steps.append(Step(_("应安排残疾人数"), f"{_num(staff)} × {_pct(ratio)}", _num(calc.required)))
+    steps.append(Step(_("已安排残疾人数（按规定折算）"), "", _num(counted)))
+    calc.actual_ratio = counted / staff if staff else ZERO
+    steps.append(
+        Step(
+            _("实际安排比例"),
+            f"{_num(counted)} ÷ {_num(staff)}" if staff else "",
+            _pct(calc.actual_ratio),
+        )
+    )
+    small = policy.small_enterprise_max_staff
+    if employer_kind in ENTERPRISE_KINDS and small is not None and staff <= small:
+        calc.exempt = True
+        steps.append(
+            Step(
+                _("小微企业免征"),
+                _("在职职工 %(staff)s 人 ≤ %(limit)d 人") % {"staff": _num(staff), "limit": small},
+                _("免征，应缴 0.00 元"),
+            )
+        )
+        return calc
+    if counted >= calc.required:
+        calc.met = True
+        steps.append(
+            Step(_("达到规定比例"), f"{_num(counted)} ≥ {_num(calc.required)}", _("应缴 0.00 元"))
+        )
+        return calc
+    calc.shortfall = calc.required - counted
+    steps.append(
+        Step(_("差额人数"), f"{_num(calc.required)} − {_num(counted)}", _num(calc.shortfall))
+    )
+    if not staff:
+        raise ValueError("an employer with a shortfall must have staff")
+    calc.average_wage = wage_total / staff
+    steps.append(
+        Step(
+            _("职工年平均工资"),
+            f"{_fmt(wage_total)} ÷ {_num(staff)}",
+            _yuan(calc.average_wage),
+        )
+    )
+    calc.wage_used = calc.average_wage
+    if policy.wage_cap_multiple is not None:
+        calc.wage_cap = Decimal(policy.social_average_wage) * Decimal(policy.wage_cap_multiple)
+        if calc.average_wage > calc.wage_cap:
+            calc.wage_used = calc.wage_cap
+        steps.append(
+            Step(
+                _("计征工资（不超过当地社会平均工资的%(n)s倍）")
+                % {"n": _num(Decimal(policy.wage_cap_multiple))},
+                f"min({_fmt(calc.average_wage)}, {_fmt(Decimal(policy.social_average_wage))} × "
+                f"{_num(Decimal(policy.wage_cap_multiple))})",
+                _yuan(calc.wage_used),
+            )
+        )
+    calc.levy_before = calc.shortfall * calc.wage_used
+    steps.append(
+        Step(
+            _("减缴前应缴"),
+            f"{_num(calc.shortfall)} × {_fmt(calc.wage_used)}",
+            _yuan(calc.levy_before),
+        )
+    )
+    for tier in policy.reduction_tiers or []:
+        if calc.actual_ratio >= Decimal(tier["min_ratio"]):
+            calc.share = Decimal(tier["share"])
+            steps.append(
+                Step(
+                    _("分档减缴"),
+                    _("实际比例 %(actual)s ≥ %(threshold)s，按 %(share)s 缴纳")
+                    % {
+                        "actual": _pct(calc.actual_ratio),
+                        "threshold": _pct(Decimal(tier["min_ratio"])),
+                        "share": _pct(calc.share),
+                    },
+                    _pct(calc.share),
+                )
+            )
+            break
+    calc.payable = (calc.levy_before * calc.share).quantize(CENT, rounding=ROUND_HALF_UP)
+    steps.append(
+        Step(
+            _("应缴残疾人就业保障金"),
+            _("%(levy)s × %(share)s（结果四舍五入到分）")
+            % {"levy": _fmt(calc.levy_before), "share": _pct(calc.share)},
+            _yuan(calc.payable),
+        )
+    )
+    return calc
