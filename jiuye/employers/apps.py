@@ -11,6 +11,10 @@ class EmployersConfig(AppConfig):
 
     def ready(self) -> None:
         from jiuye.core.audit import register
-        from jiuye.employers.models import Employer
+        from jiuye.employers.models import CsrReport, Declaration, DeclaredEmployee, Employer
 
-        register(Employer)
+        for model in (Employer, CsrReport, Declaration):
+            register(model)
+        # The declared staff list holds ID and certificate numbers: the trail records who
+        # changed a line, never the numbers (SENSITIVE_FIELDS covers both).
+        register(DeclaredEmployee, exclude=["checks", "id_number_index"])

@@ -1,16 +1,48 @@
-"""Employers. The foundation holds identity and region; the employers issue adds the rest."""
+"""Employers, their CSR reports, and annual quota declarations (年审) with the declared disabled
+employees, each verified against the registry and computed under the year's policy."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from jiuye.core.crypto import EncryptedTextField
+from jiuye.core.masking import mask_certificate_number, mask_id_number
 from jiuye.core.models import ArchivableModel, BaseModel
 from jiuye.reference.models import Region
 
 
+class Industry(models.TextChoices):
+    """GB/T 4754-2017 sections."""
+
+    A = "A", _("农、林、牧、渔业")
+    B = "B", _("采矿业")
+    C = "C", _("制造业")
+    D = "D", _("电力、热力、燃气及水生产和供应业")
+    E = "E", _("建筑业")
+    F = "F", _("批发和零售业")
+    G = "G", _("交通运输、仓储和邮政业")
+    H = "H", _("住宿和餐饮业")
+    I = "I", _("信息传输、软件和信息技术服务业")  # noqa: E741
+    J = "J", _("金融业")
+    K = "K", _("房地产业")
+    L = "L", _("租赁和商务服务业")
+    M = "M", _("科学研究和技术服务业")
+    N = "N", _("水利、环境和公共设施管理业")
+    O = "O", _("居民服务、修理和其他服务业")  # noqa: E741
+    P = "P", _("教育")
+    Q = "Q", _("卫生和社会工作")
+    R = "R", _("文化、体育和娱乐业")
+    S = "S", _("公共管理、社会保障和社会组织")
+    T = "T", _("国际组织")
+
+
 class Employer(BaseModel, ArchivableModel):
     scope_paths = {"region": "region", "employer": "id"}
+    # Employers are organisations, not persons: leaders may read them.
+    scope_personal = False
 
     class Kind(models.TextChoices):
         AGENCY = "agency", _("机关")
@@ -24,8 +56,16 @@ class Employer(BaseModel, ArchivableModel):
     uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
     uscc_override_reason = models.TextField(_("校验码不符的确认原因"), blank=True)
     kind = models.CharField(_("单位类型"), max_length=20, choices=Kind.choices)
+    industry = models.CharField(_("行业"), max_length=1, choices=Industry.choices, blank=True)
     region = models.ForeignKey(
         Region, verbose_name=_("所在地"), on_delete=models.PROTECT, related_name="+"
+    )
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    is_concentrated = models.BooleanField(_("集中安置残疾人就业单位"), default=False)
+    import_batch = models.ForeignKey(
+        "core.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     class Meta:
@@ -35,3 +75,195 @@ class Employer(BaseModel, ArchivableModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_public_sector(self) -> bool:
+        """Agencies and public institutions: action 一 reports and discloses them."""
+        return self.kind in (self.Kind.AGENCY, self.Kind.INSTITUTION)
+
+
+class CsrReport(BaseModel):
+    """A social-responsibility report the employer published for a year."""
+
+    scope_paths = {"region": "employer__region", "employer": "employer_id"}
+    scope_personal = False
+
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="csr_reports")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    includes_disability = models.BooleanField(_("包含残疾人就业内容"), default=False)
+    link = models.URLField(_("报告链接"), blank=True)
+    file = models.FileField(_("报告文件"), upload_to="csr/%Y/", blank=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("社会责任报告")
+        verbose_name_plural = _("社会责任报告")
+        constraints = [
+            models.UniqueConstraint(fields=["employer", "year"], name="csr_employer_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employer} {self.year}"
+
+
+class DeclarationStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已提交，待审核")
+    RETURNED = "returned", _("已退回，待修改")
+    CONFIRMED = "confirmed", _("已审核确认")
+    SUPERSEDED = "superseded", _("已被更正版本取代")
+
+
+class Declaration(BaseModel):
+    """One employer's annual declaration for a year. A correction after confirmation is a new
+    version; the old one stays, marked superseded."""
+
+    scope_paths = {"region": "employer__region", "employer": "employer_id"}
+    scope_personal = False
+
+    employer = models.ForeignKey(
+        Employer, verbose_name=_("用人单位"), on_delete=models.PROTECT, related_name="declarations"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    version = models.PositiveSmallIntegerField(_("版本"), default=1)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=DeclarationStatus.choices, default=DeclarationStatus.DRAFT
+    )
+    staff_annual = models.DecimalField(
+        _("在职职工年平均人数"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    staff_monthly = models.JSONField(_("各月在职职工人数"), default=list, blank=True)
+    wage_total = models.DecimalField(_("在职职工工资总额（元）"), max_digits=16, decimal_places=2)
+    policy = models.ForeignKey(
+        "reference.QuotaPolicy",
+        verbose_name=_("适用政策参数"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # The result of the last computation (services.declaration_compute), kept with its steps.
+    staff = models.DecimalField(_("在职职工人数"), max_digits=10, decimal_places=2, default=0)
+    required = models.DecimalField(_("应安排人数"), max_digits=12, decimal_places=4, default=0)
+    counted = models.DecimalField(_("已安排人数"), max_digits=10, decimal_places=2, default=0)
+    shortfall = models.DecimalField(_("差额人数"), max_digits=12, decimal_places=4, default=0)
+    wage_used = models.DecimalField(_("计征工资"), max_digits=14, decimal_places=2, default=0)
+    levy_before = models.DecimalField(_("减缴前应缴"), max_digits=16, decimal_places=2, default=0)
+    levy_payable = models.DecimalField(_("应缴保障金"), max_digits=16, decimal_places=2, default=0)
+    met = models.BooleanField(_("达到比例"), default=False)
+    exempt = models.BooleanField(_("免征"), default=False)
+    steps = models.JSONField(_("计算过程"), default=list, blank=True)
+    computed_at = models.DateTimeField(_("计算时间"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    returned_reason = models.TextField(_("退回原因"), blank=True)
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    correction_reason = models.TextField(_("更正原因"), blank=True)
+
+    class Meta:
+        ordering = ["-year", "employer__name", "-version"]
+        verbose_name = _("按比例就业年审申报")
+        verbose_name_plural = _("按比例就业年审申报")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employer", "year", "version"], name="declaration_employer_year_version"
+            ),
+            # One version open for editing or review at a time (a confirmed one may stand
+            # beside its correction until the correction is confirmed).
+            models.UniqueConstraint(
+                fields=["employer", "year"],
+                condition=Q(status__in=["draft", "submitted", "returned"]),
+                name="declaration_one_open_per_year",
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "status"], name="declaration_year_status")]
+
+    def __str__(self) -> str:
+        return f"{self.employer} {self.year}（第{self.version}版）"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status in (DeclarationStatus.CONFIRMED, DeclarationStatus.SUPERSEDED)
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (DeclarationStatus.DRAFT, DeclarationStatus.RETURNED)
+
+
+class DeclaredEmployee(BaseModel):
+    """A disabled employee on a declaration, with the result of checking them."""
+
+    scope_paths = {
+        "region": "declaration__employer__region",
+        "employer": "declaration__employer_id",
+    }
+
+    class ContractType(models.TextChoices):
+        FIXED = "fixed", _("固定期限劳动合同")
+        OPEN_ENDED = "open_ended", _("无固定期限劳动合同")
+        TASK = "task", _("以完成一定工作任务为期限")
+        SERVICE = "service", _("劳务协议")
+
+    declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="employees")
+    name = models.CharField(_("姓名"), max_length=50)
+    id_number = EncryptedTextField(_("身份证号"))
+    id_number_index = models.CharField(max_length=64, editable=False, db_index=True)
+    certificate_number = EncryptedTextField(_("残疾人证号"))
+    person = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("登记人员"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    contract_type = models.CharField(
+        _("合同类型"), max_length=20, choices=ContractType.choices, blank=True
+    )
+    contract_start = models.DateField(_("合同开始日期"), null=True, blank=True)
+    contract_end = models.DateField(_("合同结束日期"), null=True, blank=True)
+    on_establishment = models.BooleanField(_("在编"), default=False)
+    monthly_wage = models.DecimalField(_("月工资（元）"), max_digits=10, decimal_places=2)
+    insurance_months = models.PositiveSmallIntegerField(_("缴纳社保月数"))
+    dispatched = models.BooleanField(_("劳务派遣"), default=False)
+    dispatch_agency = models.CharField(_("派遣单位"), max_length=200, blank=True)
+    # By agreement a dispatched worker counts at the dispatching agency or the user employer,
+    # never both: True when this declaration's employer is the one that counts them.
+    counts_here = models.BooleanField(_("按协议计入本单位"), default=True)
+    # Verification result: 0, 1 or 2 persons, and every check with its outcome.
+    counts = models.DecimalField(_("计入人数"), max_digits=3, decimal_places=1, default=0)
+    checks = models.JSONField(_("核验结果"), default=list, blank=True)
+    conflict = models.BooleanField(_("被多家单位申报"), default=False)
+    # District staff's ruling on a conflict (or on a person the registry does not know):
+    # "count" here, "exclude" here, or "" (no ruling yet).
+    staff_decision = models.CharField(_("区残联裁定"), max_length=10, blank=True)
+    staff_note = models.CharField(_("裁定说明"), max_length=300, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["declaration", "position", "name"]
+        verbose_name = _("申报的残疾职工")
+        verbose_name_plural = _("申报的残疾职工")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["declaration", "id_number_index"], name="declared_once_per_declaration"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.masked_id_number}）"
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def masked_certificate_number(self) -> str:
+        return mask_certificate_number(self.certificate_number)

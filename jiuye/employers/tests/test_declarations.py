@@ -1,0 +1,227 @@
+"""Annual declarations: every line verified against the registry and the policy, the levy
+computed from the counted employees, the review workflow and its employment records."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from conftest import TOWN_A, VILLAGE_A, make_id_number, make_uscc
+from jiuye.employers import services
+from jiuye.employers.models import DeclarationStatus, Employer
+from jiuye.employment.models import EmploymentRecord, Source
+from jiuye.people.services import person_register
+from jiuye.reference.models import DisabilityCategory, DisabilityGrade, Region
+
+pytestmark = pytest.mark.django_db
+
+YEAR = 2024  # policy 2024: ratio 1.5 %, minimum wage 2,300, social average wage 106,000, cap 2×
+
+
+def _person(seq: int, grade: int = 3, **extra):  # noqa: ANN003, ANN202
+    id_number = make_id_number(seq=seq)
+    return person_register(
+        name=f"职工{seq}",
+        id_number=id_number,
+        region=Region.objects.get(code=VILLAGE_A),
+        certificate_number=f"{id_number}4{grade}",
+        category=DisabilityCategory.objects.get(code=4),
+        grade=DisabilityGrade.objects.get(code=grade),
+        **extra,
+    )
+
+
+def _employer(name: str = "甲公司", uscc: str = "91440199MA5TEXT56", kind: str = "private"):  # noqa: ANN202
+    return Employer.objects.create(
+        name=name, uscc=make_uscc(uscc), kind=kind, region=Region.objects.get(code=TOWN_A)
+    )
+
+
+def _line(person, **extra):  # noqa: ANN001, ANN003, ANN202
+    values = {
+        "name": person.name,
+        "id_number": person.id_number,
+        "certificate_number": person.certificate_number,
+        "contract_type": "fixed",
+        "contract_start": dt.date(2023, 1, 1),
+        "contract_end": dt.date(2025, 12, 31),
+        "monthly_wage": Decimal("4000"),
+        "insurance_months": 12,
+    }
+    values.update(extra)
+    return values
+
+
+def _declare(employer, lines, staff=200, wages=200 * 80000):  # noqa: ANN001, ANN202
+    declaration = services.declaration_start(employer=employer, year=YEAR, by=None)
+    declaration = services.declaration_save(
+        declaration=declaration, by=None, staff_annual=staff, wage_total=wages
+    )
+    for values in lines:
+        services.employee_add(declaration=declaration, by=None, **values)
+    return services.declaration_compute(declaration)
+
+
+def _counts(declaration) -> dict[str, Decimal]:  # noqa: ANN001
+    return {e.name: e.counts for e in declaration.employees.all()}
+
+
+def _failed(declaration, name: str) -> set[str]:  # noqa: ANN001
+    employee = declaration.employees.get(name=name)
+    return {c["code"] for c in employee.checks if c["status"] == "fail"}
+
+
+def test_grade_two_counts_twice_and_grade_three_once(reference) -> None:  # noqa: ANN001
+    two, three = _person(11, grade=2), _person(13, grade=3)
+    declaration = _declare(_employer(), [_line(two), _line(three)])
+    assert _counts(declaration) == {"职工11": 2, "职工13": 1}
+    assert declaration.counted == 3
+    assert declaration.met  # 200 × 1.5 % = 3
+
+
+def test_each_failed_condition_is_explained_and_not_counted(reference) -> None:  # noqa: ANN001
+    expiring = _person(21, certificate_valid_until=dt.date(YEAR, 6, 30))
+    short = _person(23)
+    low = _person(25)
+    uninsured = _person(27)
+    service = _person(29)
+    declaration = _declare(
+        _employer(),
+        [
+            _line(expiring),
+            _line(short, contract_start=dt.date(YEAR, 1, 1), contract_end=dt.date(YEAR, 11, 30)),
+            _line(low, monthly_wage=Decimal("2299")),  # one yuan under the minimum
+            _line(uninsured, insurance_months=11),
+            _line(service, contract_type="service"),
+        ],
+    )
+    assert _failed(declaration, "职工21") == {"certificate_valid"}
+    assert _failed(declaration, "职工23") == {"contract"}
+    assert _failed(declaration, "职工25") == {"wage"}
+    assert _failed(declaration, "职工27") == {"insurance"}
+    assert _failed(declaration, "职工29") == {"contract"}
+    assert declaration.counted == 0
+    message = " ".join(c["message"] for c in declaration.employees.get(name="职工25").checks)
+    assert "2,299.00" in message and "2,300.00" in message
+
+
+def test_a_wage_exactly_at_the_minimum_and_a_contract_of_exactly_a_year_count(reference) -> None:  # noqa: ANN001
+    person = _person(31)
+    declaration = _declare(
+        _employer(),
+        [
+            _line(
+                person,
+                monthly_wage=Decimal("2300"),
+                contract_start=dt.date(YEAR, 1, 1),
+                contract_end=dt.date(YEAR, 12, 31),
+            )
+        ],
+    )
+    assert _counts(declaration) == {"职工31": 1}
+
+
+def test_a_person_not_in_the_registry_is_listed_for_staff(reference) -> None:  # noqa: ANN001
+    stranger = make_id_number(seq=41)
+    declaration = _declare(
+        _employer(),
+        [
+            {
+                **_line(_person(43)),
+                "name": "未登记",
+                "id_number": stranger,
+                "certificate_number": f"{stranger}43",
+            }
+        ],
+    )
+    assert _failed(declaration, "未登记") == {"registry"}
+    assert declaration.employees.get(name="未登记").person is None
+
+
+def test_the_levy_is_computed_from_the_counted_employees(reference) -> None:  # noqa: ANN001
+    one = _person(51, grade=4)
+    declaration = _declare(_employer(), [_line(one)], staff=200, wages=200 * 300000)
+    # 3 required − 1 counted = 2 short; wage capped at 2 × 106,000; actual 0.5 % → 90 %.
+    assert declaration.shortfall == 2
+    assert declaration.wage_used == Decimal("212000.00")
+    assert declaration.levy_payable == Decimal("381600.00")
+    assert declaration.steps[-1]["value"] == "381,600.00 元"
+
+
+def test_a_person_claimed_by_two_employers_is_a_conflict_until_staff_rule(reference) -> None:  # noqa: ANN001
+    person = _person(61)
+    first, second = _employer(), _employer("乙公司", "91440199MA5TEXT78")
+    a = _declare(first, [_line(person)])
+    services.declaration_submit(declaration=a, by=None)
+    b = _declare(second, [_line(person)])
+    services.declaration_submit(declaration=b, by=None)
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert a.employees.get().conflict and b.employees.get().conflict
+    assert a.counted == b.counted == 0
+    # The message to each employer never names the other.
+    for declaration, other in ((a, "乙公司"), (b, "甲公司")):
+        assert other not in str(declaration.employees.get().checks)
+    with pytest.raises(ValidationError, match="裁定"):
+        services.declaration_confirm(declaration=a, by=None)
+    services.conflict_resolve(employee=a.employees.get(), by=None, decision="count")
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert (a.counted, b.counted) == (1, 0)
+    services.declaration_confirm(declaration=a, by=None)
+    record = EmploymentRecord.objects.get(person=person)
+    assert (record.form, record.source, record.employer_id) == (
+        "quota",
+        Source.DECLARATION,
+        first.pk,
+    )
+
+
+def test_malformed_lines_are_refused_with_field_messages_and_nothing_saved(reference) -> None:  # noqa: ANN001
+    person, other = _person(71), _person(73)
+    declaration = services.declaration_start(employer=_employer(), year=YEAR, by=None)
+    cases = [
+        ({"id_number": person.id_number[:-1] + "0"}, "id_number"),
+        ({"certificate_number": other.certificate_number}, "certificate_number"),
+        ({"monthly_wage": Decimal("-1")}, "monthly_wage"),
+    ]
+    for change, field in cases:
+        with pytest.raises(ValidationError) as error:
+            services.employee_add(declaration=declaration, by=None, **_line(person, **change))
+        assert field in error.value.message_dict
+    services.employee_add(declaration=declaration, by=None, **_line(person))
+    with pytest.raises(ValidationError) as error:
+        services.employee_add(declaration=declaration, by=None, **_line(person))
+    assert "已经在本次申报" in str(error.value)
+    assert declaration.employees.count() == 1
+
+
+def test_workflow_return_resubmit_confirm_lock_and_correct(reference) -> None:  # noqa: ANN001
+    person = _person(81)
+    employer = _employer()
+    declaration = _declare(employer, [_line(person)])
+    services.declaration_submit(declaration=declaration, by=None)
+    with pytest.raises(ValidationError):
+        services.declaration_return(declaration=declaration, by=None, reason=" ")
+    services.declaration_return(declaration=declaration, by=None, reason="请补充工资总额证明")
+    declaration.refresh_from_db()
+    assert declaration.status == DeclarationStatus.RETURNED
+    services.declaration_save(declaration=declaration, by=None, staff_annual=210, wage_total=1)
+    services.declaration_submit(declaration=declaration, by=None)
+    services.declaration_confirm(declaration=declaration, by=None)
+    declaration.refresh_from_db()
+    assert declaration.is_locked
+    with pytest.raises(ValidationError):
+        services.employee_add(declaration=declaration, by=None, **_line(_person(83)))
+    correction = services.declaration_correct(declaration=declaration, by=None, reason="漏报一人")
+    assert (correction.version, correction.status) == (2, DeclarationStatus.DRAFT)
+    assert correction.employees.count() == 1
+    services.employee_add(declaration=correction, by=None, **_line(_person(85)))
+    services.declaration_submit(declaration=correction, by=None)
+    services.declaration_confirm(declaration=correction, by=None)
+    declaration.refresh_from_db()
+    assert declaration.status == DeclarationStatus.SUPERSEDED
+    assert EmploymentRecord.objects.filter(employer=employer).count() == 2
