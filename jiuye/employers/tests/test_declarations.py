@@ -225,3 +225,37 @@ def test_workflow_return_resubmit_confirm_lock_and_correct(reference) -> None:  
     declaration.refresh_from_db()
     assert declaration.status == DeclarationStatus.SUPERSEDED
     assert EmploymentRecord.objects.filter(employer=employer).count() == 2
+
+
+def test_quota_review_recomputes_a_year_idempotently(reference) -> None:  # noqa: ANN001
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    declaration = _declare(_employer(), [_line(_person(91))])
+    services.declaration_submit(declaration=declaration, by=None)
+    outputs = []
+    for _run in range(2):
+        out = StringIO()
+        call_command("quota_review", year=YEAR, stdout=out)
+        outputs.append(out.getvalue().split(" in ")[0])
+    assert outputs[0] == outputs[1] == f"year {YEAR}: recomputed 1"
+
+
+def test_public_sector_statistics_flag_drops_and_missing_persons(reference) -> None:  # noqa: ANN001
+    from jiuye.employers.selectors import public_sector_statistics
+
+    agency = _employer("区某局", "11440199MB2TEXT01", kind="agency")
+    kept, dropped = _person(101), _person(103)
+    for year, lines in ((YEAR - 1, [_line(kept), _line(dropped)]), (YEAR, [_line(kept)])):
+        declaration = services.declaration_start(employer=agency, year=year, by=None)
+        services.declaration_save(declaration=declaration, by=None, staff_annual=100, wage_total=1)
+        for values in lines:
+            services.employee_add(declaration=declaration, by=None, **values)
+        services.declaration_submit(declaration=declaration, by=None)
+        services.declaration_confirm(declaration=declaration, by=None)
+    rows = {row.employer.name: row for row in public_sector_statistics(year=YEAR)}
+    row = rows["区某局"]
+    assert row.change == -1
+    assert any("减少" in flag for flag in row.flags)
+    assert any("职工103" in flag for flag in row.flags)
