@@ -243,57 +243,87 @@ def employee_remove(*, employee: DeclaredEmployee, by: Any) -> None:
 # --- verification and computation -----------------------------------------------------------
 
 
-def _claimed_elsewhere(declaration: Declaration, indexes: list[str]) -> set[str]:
-    return set(
-        DeclaredEmployee.objects.filter(
-            id_number_index__in=indexes,
-            declaration__year=declaration.year,
-            declaration__status__in=CLAIMING,
-        )
-        .exclude(declaration__employer_id=declaration.employer_id)
-        .exclude(dispatched=True, counts_here=False)
-        .values_list("id_number_index", flat=True)
-    )
-
-
 def declaration_compute(declaration: Declaration) -> Declaration:
     """Verify every line against the registry and compute the quota and levy under the policy
     of the employer's region for the year. Idempotent; a confirmed declaration is not
     recomputed (its figures are what was confirmed)."""
     declaration.refresh_from_db()
-    if declaration.is_locked:
-        return declaration
-    year = declaration.year
-    policy = quota_policy(declaration.employer.region_id, year)
+    if not declaration.is_locked:
+        declarations_compute([declaration])
+    return declaration
+
+
+def _policy_for(region_code: str, year: int, cache: dict[tuple[str, int], Any]) -> Any:
+    key = (region_code[:6], year)
+    if key not in cache:
+        cache[key] = quota_policy(region_code, year)
+    policy = cache[key]
     if policy is None:
         raise ValidationError(
             _("没有适用于%(year)d年的按比例就业政策参数，请区残联先维护政策参数。") % {"year": year}
         )
-    rule = working_age_rule(dt.date(year, 12, 31))
-    employees = list(declaration.employees.all())
-    indexes = [e.id_number_index for e in employees]
+    return policy
+
+
+def declarations_compute(declarations: list[Declaration], *, policies: dict | None = None) -> None:
+    """``declaration_compute`` for many declarations (unlocked, with ``employer`` loaded) in a
+    fixed number of queries per call: the review of a whole year runs this in chunks."""
+    if not declarations:
+        return
+    policies = {} if policies is None else policies
+    employees_by: dict[Any, list[DeclaredEmployee]] = {d.pk: [] for d in declarations}
+    employees = list(DeclaredEmployee.objects.filter(declaration__in=declarations))
+    for employee in employees:
+        employees_by[employee.declaration_id].append(employee)
+    indexes = {e.id_number_index for e in employees}
     persons = {
         p.id_number_index: p
         for p in Person.objects.filter(id_number_index__in=indexes).select_related("grade")
     }
-    elsewhere = _claimed_elsewhere(declaration, indexes)
-    counted = Decimal(0)
-    for employee in employees:
-        result = check_employee(
-            employee,
-            person=persons.get(employee.id_number_index),
-            certificate_index=certificate_index(employee.certificate_number),
-            year=year,
-            policy=policy,
-            working_age_rule=rule,
-            claimed_elsewhere=employee.id_number_index in elsewhere,
+    years = {d.year for d in declarations}
+    claims: dict[tuple[int, str], set[Any]] = {}
+    for year, index, employer_id in (
+        DeclaredEmployee.objects.filter(
+            id_number_index__in=indexes,
+            declaration__year__in=years,
+            declaration__status__in=CLAIMING,
         )
-        employee.person = persons.get(employee.id_number_index)
-        employee.counts = result.counts
-        employee.checks = [c.as_dict() for c in result.checks]
-        employee.conflict = employee.id_number_index in elsewhere
-        counted += result.counts
-    DeclaredEmployee.objects.bulk_update(employees, ["person", "counts", "checks", "conflict"])
+        .exclude(dispatched=True, counts_here=False)
+        .values_list("declaration__year", "id_number_index", "declaration__employer_id")
+    ):
+        claims.setdefault((year, index), set()).add(employer_id)
+    rules = {year: working_age_rule(dt.date(year, 12, 31)) for year in years}
+    now = timezone.now()
+    for declaration in declarations:
+        year = declaration.year
+        policy = _policy_for(declaration.employer.region_id, year, policies)
+        counted = Decimal(0)
+        for employee in employees_by[declaration.pk]:
+            claimants = claims.get((year, employee.id_number_index), set())
+            elsewhere = bool(claimants - {declaration.employer_id})
+            person = persons.get(employee.id_number_index)
+            result = check_employee(
+                employee,
+                person=person,
+                certificate_index=certificate_index(employee.certificate_number),
+                year=year,
+                policy=policy,
+                working_age_rule=rules[year],
+                claimed_elsewhere=elsewhere,
+            )
+            employee.person = person
+            employee.counts = result.counts
+            employee.checks = [c.as_dict() for c in result.checks]
+            employee.conflict = elsewhere
+            counted += result.counts
+        _apply_levy(declaration, policy, counted, now)
+    DeclaredEmployee.objects.bulk_update(
+        employees, ["person", "counts", "checks", "conflict"], batch_size=1000
+    )
+    Declaration.objects.bulk_update(declarations, COMPUTED_FIELDS, batch_size=1000)
+
+
+def _apply_levy(declaration: Declaration, policy: Any, counted: Decimal, now: Any) -> None:
     monthly = [Decimal(m) for m in declaration.staff_monthly if m != ""]
     if len(monthly) == 12:
         staff = staff_count(basis="monthly", annual=None, monthly=monthly)
@@ -319,9 +349,7 @@ def declaration_compute(declaration: Declaration) -> Declaration:
     declaration.steps = [
         {"label": s.label, "formula": s.formula, "value": s.value} for s in calc.steps
     ]
-    declaration.computed_at = timezone.now()
-    declaration.save(update_fields=COMPUTED_FIELDS)
-    return declaration
+    declaration.computed_at = now
 
 
 # --- the review workflow --------------------------------------------------------------------
