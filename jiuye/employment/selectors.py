@@ -79,3 +79,13 @@ def records_to_review(*, queryset: QuerySet[EmploymentRecord]) -> QuerySet[Emplo
         .select_related("person__region", "employer")
         .order_by("person__region_id", "person__name", "-start_date")
     )
+
+
+def records_for_export(*, queryset: QuerySet[EmploymentRecord]) -> QuerySet[EmploymentRecord]:
+    """Records as the export writes them (the caller scopes): not archived, with the person and
+    employer each row names, grouped by village and person."""
+    return (
+        queryset.filter(archived_at__isnull=True)
+        .select_related("person", "employer")
+        .order_by("person__region_id", "person__name", "person_id", "start_date")
+    )

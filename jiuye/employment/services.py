@@ -107,6 +107,14 @@ def _overlapping(record: EmploymentRecord) -> list[EmploymentRecord]:
     return list(qs.filter(Q(end_date__isnull=True) | Q(end_date__gte=record.start_date)))
 
 
+def overlap_note(other: EmploymentRecord) -> str:
+    """Why a record is flagged: it meets ``other`` (the import kind writes the same note)."""
+    return _(
+        "与 %(start)s 开始的另一条就业记录（%(form)s）时间重叠："
+        "如是兼职请勾选“兼职/第二份工作”，否则请结束或归档其中一条。"
+    ) % {"start": f"{other.start_date:%Y-%m-%d}", "form": other.get_form_display()}
+
+
 def _flag_overlap(record: EmploymentRecord) -> None:
     """Two records of one person over the same days must be meant (a second job) or be
     checked: the newer one is flagged with a note naming the other."""
@@ -116,12 +124,8 @@ def _flag_overlap(record: EmploymentRecord) -> None:
         return
     others = _overlapping(record)
     if others:
-        other = others[0]
         record.needs_review = True
-        record.review_note = _(
-            "与 %(start)s 开始的另一条就业记录（%(form)s）时间重叠："
-            "如是兼职请勾选“兼职/第二份工作”，否则请结束或归档其中一条。"
-        ) % {"start": f"{other.start_date:%Y-%m-%d}", "form": other.get_form_display()}
+        record.review_note = overlap_note(others[0])
     else:
         record.needs_review = False
         record.review_note = ""
@@ -267,3 +271,16 @@ def employment_resolve_review(
     if current.needs_review:
         raise ValidationError(current.review_note, code="overlap")
     return _save(current, by, {"second_job", "needs_review", "review_note"})
+
+
+@transaction.atomic
+def employment_recheck_overlaps(*, person_ids: Any, by: Any) -> int:
+    """Re-check the flagged records of these persons after other records went away (a rolled
+    back import): a flag whose overlap is gone is cleared. Returns how many were cleared."""
+    cleared = 0
+    for record in EmploymentRecord.objects.filter(
+        person_id__in=list(person_ids), needs_review=True, archived_at__isnull=True
+    ).select_for_update(of=("self",)):
+        _recheck(record, by)
+        cleared += not record.needs_review
+    return cleared

@@ -1,0 +1,64 @@
+"""Employment on the person page's timeline: a start and (when ended) an end entry per record,
+archived ones marked. Staff who may open the record get a link to it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from jiuye.accounts.models import PERSONAL_DATA_ROLES
+from jiuye.core.timeline import Entry, provider
+from jiuye.employment.selectors import records_of
+
+KIND_LABEL = gettext_lazy("就业")
+
+
+@provider
+def employment_entries(person: Any, user: Any) -> list[Entry]:
+    # The person page is already scoped, so every record of the person is in the user's scope.
+    linked = getattr(user, "role", None) in PERSONAL_DATA_ROLES
+    entries: list[Entry] = []
+    for record in records_of(person):
+        url = reverse("employment:detail", args=[record.pk]) if linked else ""
+        what = record.get_form_display()
+        if record.workplace:
+            what = f"{what}（{record.workplace}）"
+        detail_parts = [record.job_title] if record.job_title else []
+        if record.second_job:
+            detail_parts.append(_("兼职"))
+        if record.needs_review and not record.is_archived:
+            detail_parts.append(_("待核查：时间与另一条记录重叠"))
+        if record.is_archived:
+            detail_parts.append(_("归档原因：%(reason)s") % {"reason": record.archived_reason})
+        detail = "；".join(detail_parts)
+        entries.append(
+            Entry(
+                date=record.start_date,
+                kind="employment",
+                kind_label=KIND_LABEL,
+                title=_("开始就业：%(what)s") % {"what": what},
+                detail=detail,
+                url=url,
+                archived=record.is_archived,
+                sort_key=f"{record.created_at:%Y%m%d%H%M%S%f}-start",
+            )
+        )
+        if record.end_date is not None:
+            reason = record.get_end_reason_display()
+            entries.append(
+                Entry(
+                    date=record.end_date,
+                    kind="employment",
+                    kind_label=KIND_LABEL,
+                    title=_("结束就业：%(what)s") % {"what": what},
+                    detail=_("结束原因：%(reason)s") % {"reason": reason} if reason else "",
+                    url=url,
+                    archived=record.is_archived,
+                    # On the same day an end sorts after (above) the start of the same record.
+                    sort_key=f"{record.created_at:%Y%m%d%H%M%S%f}-with-end",
+                )
+            )
+    return entries

@@ -1,0 +1,242 @@
+"""Pages of employment records: record a job for a person, a record's page, correct, end and
+archive it, the list of records flagged for review, and an export.
+
+Who may do what: system administrators, district staff and town officers read and write the
+records of persons in their scope (a town officer: their town); a record or person out of scope
+is a 404. Leaders, department liaisons, employers and job seekers get 403.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import uuid
+from pathlib import Path
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from jiuye.accounts.models import PERSONAL_DATA_ROLES
+from jiuye.core.access import roles_required
+from jiuye.core.audit import access_log
+from jiuye.core.downloads import attachment_header
+from jiuye.core.importing import get_kind, write_export
+from jiuye.core.models import AccessEvent
+from jiuye.core.scoping import get_scoped_or_404, scope_for
+from jiuye.employment import selectors, services
+from jiuye.employment.forms import ArchiveForm, EndForm, RecordForm, ResolveForm
+from jiuye.employment.models import EmploymentRecord
+from jiuye.people.models import Person
+
+PAGE_SIZE = 50
+CONFLICT_MESSAGE = gettext_lazy(
+    "这条记录刚被其他人修改过，您的修改没有保存。您填写的内容仍保留在下面，"
+    "请先记下，再刷新页面查看最新内容后再改。"
+)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _record(request: HttpRequest, pk: uuid.UUID) -> EmploymentRecord:
+    queryset = EmploymentRecord.objects.select_related(
+        "person__region__parent", "employer", "created_by", "updated_by", "archived_by"
+    )
+    return get_scoped_or_404(request.user, queryset, pk=pk)
+
+
+def _add_errors(form: Form, error: ValidationError) -> None:
+    """A service's errors beside the fields the form has, the rest at the top."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
+
+
+def _refuse_archived(request: HttpRequest, record: EmploymentRecord) -> HttpResponse | None:
+    if record.is_archived:
+        messages.error(request, _("这条就业记录已归档，不能再修改。"))
+        return redirect("employment:detail", pk=record.pk)
+    return None
+
+
+@roles_required(*PERSONAL_DATA_ROLES, write=True)
+@require_http_methods(["GET", "POST"])
+def record_create(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    person = get_scoped_or_404(request.user, Person.objects.select_related("region"), pk=pk)
+    if person.is_archived:
+        messages.error(request, _("这个人员已归档，不能再登记就业。"))
+        return redirect("people:detail", pk=person.pk)
+    form = RecordForm(request.POST if request.method == "POST" else None, person=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = services.employment_open(
+                person=person,
+                by=request.user,
+                source=form.cleaned_data["source"],
+                **form.service_fields(),
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("已登记%(name)s的就业记录。") % {"name": person.name})
+            if record.needs_review:
+                messages.warning(request, record.review_note)
+            return redirect("employment:detail", pk=record.pk)
+    return render(request, "employment/record_form.html", {"form": form, "person": person})
+
+
+@roles_required(*PERSONAL_DATA_ROLES)
+@require_GET
+def record_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    record = _record(request, pk)
+    context = {
+        "record": record,
+        "person": record.person,
+        "can_write": not record.is_archived,
+        "resolve_actions": ResolveForm.ACTIONS,
+    }
+    return render(request, "employment/record_detail.html", context)
+
+
+@roles_required(*PERSONAL_DATA_ROLES, write=True)
+@require_http_methods(["GET", "POST"])
+def record_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    record = _record(request, pk)
+    if refused := _refuse_archived(request, record):
+        return refused
+    data = request.POST if request.method == "POST" else None
+    form = RecordForm(data, person=record.person, record=record)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.employment_update(
+                record=record,
+                by=request.user,
+                version=form.cleaned_data["version"],
+                **form.service_fields(),
+            )
+        except services.ConflictError:
+            form.add_error(None, CONFLICT_MESSAGE)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("已保存修改。"))
+            if saved.needs_review:
+                messages.warning(request, saved.review_note)
+            return redirect("employment:detail", pk=record.pk)
+    context = {"form": form, "person": record.person, "record": record}
+    return render(request, "employment/record_form.html", context)
+
+
+@roles_required(*PERSONAL_DATA_ROLES, write=True)
+@require_http_methods(["GET", "POST"])
+def record_end(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    record = _record(request, pk)
+    if refused := _refuse_archived(request, record):
+        return refused
+    if record.end_date is not None:
+        messages.info(request, _("这条就业记录已经结束；如需更正结束日期，请用“修改”。"))
+        return redirect("employment:detail", pk=record.pk)
+    form = EndForm(request.POST if request.method == "POST" else None, record=record)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.employment_end(record=record, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("已记录就业结束。"))
+            return redirect("employment:detail", pk=record.pk)
+    return render(request, "employment/record_end.html", {"form": form, "record": record})
+
+
+@roles_required(*PERSONAL_DATA_ROLES, write=True)
+@require_http_methods(["GET", "POST"])
+def record_archive(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    record = _record(request, pk)
+    if record.is_archived:
+        messages.info(request, _("这条就业记录已经归档。"))
+        return redirect("employment:detail", pk=record.pk)
+    form = ArchiveForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.employment_archive(
+                record=record, reason=form.cleaned_data["reason"], by=request.user
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("已归档这条就业记录。"))
+            return redirect("employment:detail", pk=record.pk)
+    return render(request, "employment/record_archive.html", {"form": form, "record": record})
+
+
+@roles_required(*PERSONAL_DATA_ROLES)
+@require_GET
+def review_list(request: HttpRequest) -> HttpResponse:
+    records = selectors.records_to_review(queryset=scope_for(request.user, EmploymentRecord))
+    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "resolve_actions": ResolveForm.ACTIONS}
+    return render(request, "employment/review.html", context)
+
+
+@roles_required(*PERSONAL_DATA_ROLES, write=True)
+@require_POST
+def record_resolve(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    record = _record(request, pk)
+    form = ResolveForm(request.POST)
+    back = "employment:review"
+    if form.is_valid() and form.cleaned_data["next"] == "detail":
+        back = "employment:detail"
+    target = redirect(back, pk=record.pk) if back == "employment:detail" else redirect(back)
+    if not form.is_valid():
+        messages.error(request, _("请选择处理方式：是兼职，或已处理后重新检查。"))
+        return target
+    if record.is_archived:
+        messages.info(request, _("这条就业记录已归档，不需要再核查。"))
+        return target
+    second_job = form.cleaned_data["action"] == "second_job"
+    try:
+        services.employment_resolve_review(record=record, second_job=second_job, by=request.user)
+    except ValidationError as error:
+        messages.error(
+            request,
+            _("%(name)s %(start)s 开始的记录仍待核查：%(why)s")
+            % {
+                "name": record.person.name,
+                "start": f"{record.start_date:%Y-%m-%d}",
+                "why": " ".join(error.messages),
+            },
+        )
+    else:
+        done = _("已标记为兼职") if second_job else _("已重新检查，没有时间重叠")
+        messages.success(
+            request,
+            _("%(name)s %(start)s 开始的记录：%(done)s。")
+            % {"name": record.person.name, "start": f"{record.start_date:%Y-%m-%d}", "done": done},
+        )
+    return target
+
+
+@roles_required(*PERSONAL_DATA_ROLES)
+@require_GET
+def record_export(request: HttpRequest) -> HttpResponse:
+    """The user's scoped records (not archived) as .xlsx in the import template's columns, ID
+    numbers masked. Every export is in the access log."""
+    records = selectors.records_for_export(queryset=scope_for(request.user, EmploymentRecord))
+    kind = get_kind("employment")
+    with tempfile.NamedTemporaryFile(suffix=".xlsx") as handle:
+        count = write_export(kind, records, Path(handle.name), reveal=False)
+        content = Path(handle.name).read_bytes()
+    access_log(
+        action=AccessEvent.Action.EXPORT,
+        request=request,
+        detail={"kind": "employment", "rows": count, "revealed": False},
+    )
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = attachment_header("就业记录.xlsx")
+    return response
