@@ -20,6 +20,8 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Substr
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from jiuye.casework.models import (
     AnnualCase,
@@ -33,9 +35,9 @@ from jiuye.casework.models import (
     WantsWork,
 )
 from jiuye.core.periods import reference_date
-from jiuye.employment.selectors import unemployed_working_age
+from jiuye.employment.selectors import alive_on_q, employed_on_q, unemployed_working_age
 from jiuye.people.models import HukouType, Person, WishToWork
-from jiuye.people.selectors import persons_in_region
+from jiuye.people.selectors import persons_in_region, working_age_persons
 from jiuye.reference.models import Region
 
 # The statuses the worklist can be narrowed to (each is a gap of the coverage dashboard).
@@ -137,6 +139,19 @@ class CoverageRow:
     @property
     def served_rate(self) -> Decimal | None:
         return _rate(self.served, self.needs)
+
+    # The gaps: who is still missing from each duty (the worklist's statuses).
+    @property
+    def not_verified(self) -> int:
+        return self.unemployed - self.verified
+
+    @property
+    def needs_missing(self) -> int:
+        return self.wanting - self.needs
+
+    @property
+    def not_served(self) -> int:
+        return self.needs - self.served
 
     def add(self, other: CoverageRow) -> None:
         for key in ("unemployed", "verified", "wanting", "needs", "served"):
@@ -248,7 +263,8 @@ def target_group_q(groups: list[str], *, on: dt.date) -> Q:
 def campaign_services(campaign: Campaign) -> QuerySet[ServiceRecord]:
     """The service records that count toward a campaign: in its period, of its types (any
     service when it names none), to a person of its target groups."""
-    types = list(campaign.service_types.values_list("pk", flat=True))
+    # .all() rather than values_list: a list page prefetches the types (no query a row).
+    types = [t.pk for t in campaign.service_types.all()]
     qs = ServiceRecord.objects.filter(
         archived_at__isnull=True,
         date__gte=campaign.start_date,
@@ -336,3 +352,217 @@ def case_of(person: Person, year: int) -> AnnualCase | None:
 def service_types(kind: str | None = None) -> QuerySet[ServiceType]:
     qs = ServiceType.objects.filter(disabled_at__isnull=True)
     return qs.filter(kind=kind) if kind else qs
+
+
+# --- campaign and post pages ----------------------------------------------------------------
+
+
+def campaigns_for_list(queryset: QuerySet[Campaign]) -> QuerySet[Campaign]:
+    """Campaigns with what the list shows (counted types, quotas) fetched up front."""
+    return queryset.prefetch_related("service_types", "quotas")
+
+
+def campaigns_served(campaigns: list[Campaign], *, prefix: str = "") -> dict[object, int]:
+    """Distinct persons served toward each campaign (under a region prefix when given), all in
+    one query: one filtered count per campaign over the records of any of them."""
+    if not campaigns:
+        return {}
+    counts = {}
+    for campaign in campaigns:
+        types = [t.pk for t in campaign.service_types.all()]
+        q = Q(
+            date__gte=campaign.start_date,
+            date__lte=campaign.end_date,
+            person__in=Person.objects.filter(
+                target_group_q(campaign.target_groups, on=campaign.end_date)
+            ),
+        )
+        q &= Q(service_type__in=types) if types else Q(service_type__kind=ServiceKind.SERVICE)
+        counts[f"c{len(counts)}"] = (campaign.pk, Count("person", distinct=True, filter=q))
+    qs = ServiceRecord.objects.filter(archived_at__isnull=True)
+    if prefix:
+        qs = qs.filter(person__region__code__startswith=prefix)
+    first = min(c.start_date for c in campaigns)
+    last = max(c.end_date for c in campaigns)
+    found = qs.filter(date__gte=first, date__lte=last).aggregate(
+        **{key: aggregate for key, (_pk, aggregate) in counts.items()}
+    )
+    return {pk: found[key] or 0 for key, (pk, _agg) in counts.items()}
+
+
+def campaign_quota_total(campaign: Campaign, *, town_code: str = "") -> int:
+    """The sum of the campaign's town quotas (one town's when given), from prefetched quotas."""
+    return sum(q.quota for q in campaign.quotas.all() if not town_code or q.town_id == town_code)
+
+
+def campaign_town_services(campaign: Campaign, *, town: Region) -> QuerySet[ServiceRecord]:
+    """The records counted toward a campaign for persons of one town, newest first."""
+    return (
+        campaign_services(campaign)
+        .filter(person__region__code__startswith=town.prefix)
+        .select_related("person", "person__region", "service_type")
+        .order_by("-date", "-created_at")
+    )
+
+
+def posts_for_list(queryset: QuerySet, *, on: dt.date) -> QuerySet:
+    """Public-welfare posts with their region and the number of persons on them on a day."""
+    from jiuye.casework.services import posts_with_occupancy
+
+    return posts_with_occupancy(queryset.select_related("region"), on).order_by(
+        "-funding_start", "unit", "title"
+    )
+
+
+def post_placements(queryset: QuerySet) -> QuerySet:
+    """Placements with the person and the employment record they created, newest first."""
+    return queryset.select_related("person", "person__region", "employment_record").order_by(
+        "-employment_record__start_date", "-created_at"
+    )
+
+
+# --- the worklist's marks, the gap lists and the plan indicators ----------------------------
+
+# What each number of the coverage table stands for, as a condition on a person annotated by
+# with_case: the persons counted, and the persons missing from it (the gaps).
+GAP_LISTS = {
+    "unemployed": Q(),
+    "verified": VERIFIED,
+    "not_verified": STATUS_Q["not_verified"],
+    "wanting": WANTS_WORK,
+    "needs": NEEDS_REGISTERED,
+    "needs_missing": STATUS_Q["needs_missing"],
+    "served": SERVED,
+    "not_served": STATUS_Q["not_served"],
+}
+
+
+def gap_list(
+    *,
+    queryset: QuerySet[Person],
+    region: Region,
+    year: int,
+    gap: str,
+    today: dt.date | None = None,
+) -> QuerySet[Person]:
+    """The persons behind one number of the coverage table (a key of GAP_LISTS), in the
+    worklist's order and with its annotations."""
+    qs = worklist(queryset=queryset, region=region, year=year, today=today)
+    return qs.filter(GAP_LISTS[gap])
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One duty of a person's year: done or not, in words (never colour alone)."""
+
+    key: str  # done, todo or none (the duty does not apply)
+    label: str
+
+
+@dataclass(frozen=True)
+class CaseMarks:
+    verified: Mark
+    needs: Mark
+    served: Mark
+    done: bool
+
+    @property
+    def marks(self) -> tuple[Mark, Mark, Mark]:
+        return (self.verified, self.needs, self.served)
+
+
+def _day(value: dt.date) -> str:
+    return date_format(value, _("n月j日"))
+
+
+def case_marks(person: Person) -> CaseMarks:
+    """The three duties of a person annotated by with_case, as the worklist shows them. The
+    rules are those of STATUS_Q, in Python, for one row already fetched."""
+    verified_on = person.case_verified_on
+    wants = person.wish_to_work == WishToWork.YES
+    registered = wants and person.case_wants_work == WantsWork.YES
+    if verified_on:
+        verified = Mark("done", _("已核对 %(d)s") % {"d": _day(verified_on)})
+    else:
+        verified = Mark("todo", _("未核对"))
+    if registered:
+        needs = Mark("done", _("需求已登记 %(d)s") % {"d": _day(person.case_needs_on)})
+    elif wants:
+        needs = Mark("todo", _("需求未登记"))
+    elif person.case_needs_on:
+        needs = Mark("none", _("已登记：暂无就业意愿 %(d)s") % {"d": _day(person.case_needs_on)})
+    else:
+        needs = Mark(
+            "none", _("无需登记（就业意愿：%(w)s）") % {"w": person.get_wish_to_work_display()}
+        )
+    if registered and person.case_served_on:
+        served = Mark("done", _("已服务 %(d)s") % {"d": _day(person.case_served_on)})
+    elif registered:
+        served = Mark("todo", _("未服务"))
+    else:
+        served = Mark("none", _("无需服务"))
+    done = bool(verified_on) and (not wants or (registered and bool(person.case_served_on)))
+    return CaseMarks(verified, needs, served, done)
+
+
+@dataclass(frozen=True)
+class CoverageFigures:
+    """A region's action 十 totals and action 五's hard-to-employ visits for a year."""
+
+    unemployed: int
+    verified: int
+    wanting: int
+    needs: int
+    served: int
+    hard_to_employ: int
+    hard_to_employ_visited: int
+
+    @property
+    def verified_rate(self) -> Decimal | None:
+        return _rate(self.verified, self.unemployed)
+
+    @property
+    def needs_rate(self) -> Decimal | None:
+        return _rate(self.needs, self.wanting)
+
+    @property
+    def served_rate(self) -> Decimal | None:
+        return _rate(self.served, self.needs)
+
+    @property
+    def hard_to_employ_visited_rate(self) -> Decimal | None:
+        return _rate(self.hard_to_employ_visited, self.hard_to_employ)
+
+
+_FIGURES_CACHE = "_casework_figures"
+
+
+def coverage_figures(*, region: Region, year: int, today: dt.date | None = None) -> CoverageFigures:
+    """Every casework indicator of a region and year in three queries (the working-age rule,
+    action 十's totals over the working-age unemployed, and action 五's hard-to-employ persons
+    of working age with those visited in the year): the plan dashboard asks for five figures
+    and they share these.
+
+    The result is kept on the ``region`` instance, the way Django keeps a prefetch: the
+    dashboard passes one Region to every indicator, so the five cost three queries, and a fresh
+    instance (a new request) computes afresh.
+    """
+    on = reference_date(year, today)
+    cache: dict[tuple[int, dt.date], CoverageFigures] = region.__dict__.setdefault(
+        _FIGURES_CACHE, {}
+    )
+    if (year, on) in cache:
+        return cache[(year, on)]
+    # working_age_persons reads the working-age rule once; both populations start from it.
+    # ``unemployed`` is unemployed_working_age's definition, built on the same base.
+    working = working_age_persons(region=region, on=on).filter(alive_on_q(on))
+    unemployed = working.exclude(employed_on_q(on))
+    counts = with_case(unemployed, year).aggregate(**COVERAGE_COUNTS)
+    hard = with_case(
+        working.filter(hard_to_employ_date__isnull=False, hard_to_employ_date__lte=on), year
+    ).aggregate(
+        hard_to_employ=Count("pk"),
+        hard_to_employ_visited=Count("pk", filter=Q(yearcase__last_visit_on__isnull=False)),
+    )
+    cache[(year, on)] = figures = CoverageFigures(**counts, **hard)
+    return figures

@@ -618,3 +618,32 @@ def posts_with_occupancy(queryset: Any, on: dt.date) -> Any:
             ),
         )
     )
+
+
+@transaction.atomic
+def post_archive(*, post: PublicWelfarePost, reason: str, by: Any) -> PublicWelfarePost:
+    """Close a post (entered in error, or its funding ended): kept with the reason, no longer
+    listed or open to placements. Persons still on it must be recorded as having left first."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("请填写归档原因，例如：资助已结束、重复录入。")]})
+    current = PublicWelfarePost.objects.select_for_update().get(pk=post.pk)
+    if current.is_archived:
+        raise ValidationError(_("这个岗位已经归档。"), code="archived")
+    actor = _actor(by)
+    if actor is not None and not region_in_scope(actor, current.region_id):
+        raise ValidationError(_("只能归档本镇街的岗位。"), code="scope")
+    on = current.placements.filter(
+        employment_record__end_date__isnull=True, employment_record__archived_at__isnull=True
+    ).count()
+    if on:
+        raise ValidationError(
+            _("岗位上还有 %(n)d 人在岗，请先为他们登记离岗，再归档岗位。") % {"n": on},
+            code="occupied",
+        )
+    current.archived_at = timezone.now()
+    current.archived_by = actor
+    current.archived_reason = reason
+    current.updated_by = actor
+    current.save(update_fields=["archived_at", "archived_by", "archived_reason", "updated_by"])
+    return current

@@ -25,6 +25,9 @@ _STAFF = frozenset({Role.ADMIN, Role.DISTRICT, Role.DEPARTMENT, Role.TOWN, Role.
 _AUDITORS = frozenset({Role.ADMIN, Role.DISTRICT})
 
 _PERSONAL = PERSONAL_DATA_ROLES
+# Aggregates of town casework: the staff who do it and the leaders who read it.
+_COVERAGE = frozenset({*PERSONAL_DATA_ROLES, Role.LEADER})
+_CAMPAIGNS = _COVERAGE
 
 MENU = [
     NavItem(_("首页"), "core:home", _ALL),
@@ -32,6 +35,12 @@ MENU = [
     NavItem(_("审核报告"), "actionplan:review-queue", _AUDITORS),
     NavItem(_("指标目标"), "actionplan:targets", _STAFF),
     NavItem(_("残疾人名单"), "people:list", _PERSONAL),
+    NavItem(_("年度工作台账"), "casework:worklist", _PERSONAL),
+    NavItem(_("服务覆盖"), "casework:coverage", _COVERAGE),
+    NavItem(_("就业困难人员走访"), "casework:survey", _PERSONAL),
+    NavItem(_("专项活动"), "casework:campaigns", _CAMPAIGNS),
+    NavItem(_("公益性岗位"), "casework:posts", _PERSONAL),
+    NavItem(_("就业记录核查"), "employment:review", _PERSONAL),
     NavItem(_("数据导入"), "core:import-list", _PERSONAL),
     NavItem(_("行政区划"), "reference:regions", _STAFF),
     NavItem(_("责任部门"), "reference:departments", _STAFF),
