@@ -47,16 +47,18 @@ def audit_bulk(
     action: int,
     actor: Any = None,
     batch: str = "",
+    additional_data: dict[str, Any] | None = None,
 ) -> int:
     """Write one audit entry per row of a bulk create/update/delete.
 
     ``changes`` pairs each object with ``{field: (before, after)}``; ``batch`` ties the entries
-    to an import batch so the trail can be read per import.
+    to an import batch so the trail can be read per import. ``additional_data`` is stored on
+    every entry beside the batch (e.g. the ids of the records a summary entry stands for).
     """
     content_type_id = ContentType.objects.get_for_model(model).pk
     actor_id = actor.pk if getattr(actor, "pk", None) else None
     now = timezone.now()
-    extra = {"batch": batch} if batch else None
+    extra = {**({"batch": batch} if batch else {}), **(additional_data or {})} or None
     entries = [
         {
             "content_type_id": content_type_id,

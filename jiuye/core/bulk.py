@@ -2,18 +2,23 @@
 
 Django's bulk_create compiles SQL for every small batch (SQLite allows few parameters per
 statement), which costs more than the insert itself. Here the statement is compiled once and the
-rows go to the driver's executemany. Values are converted per field type the way a save
-converts them (encryption, UUIDs, dates, JSON), with converters chosen once per statement.
+rows go to the driver's executemany, or on PostgreSQL through ``COPY ... FROM STDIN`` (psycopg's
+executemany sends one statement per row; COPY streams them all). Values are converted per field
+type the way a save converts them (encryption, UUIDs, dates, JSON), with converters chosen once
+per statement and applied only to the columns that need one.
 """
 
 from __future__ import annotations
 
+import operator
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connections, router
 from django.db.models import (
+    NOT_PROVIDED,
     AutoField,
     BigAutoField,
     BigIntegerField,
@@ -35,7 +40,7 @@ from django.db.models import (
     UUIDField,
 )
 
-from jiuye.core.crypto import EncryptedTextField, encrypt, keyring, looks_encrypted
+from jiuye.core.crypto import PREFIX, EncryptedTextField, encrypt, keyring, looks_encrypted
 
 _AUTO = (AutoField, BigAutoField, SmallAutoField)
 # Exact types whose Python values the drivers take as they are (subclasses such as the
@@ -55,12 +60,29 @@ _AS_IS = {
     SmallAutoField,
 }
 CHUNK = 2000
+# SQLite's page cache while a bulk write runs (KiB). Its default of 2 MB is far smaller than the
+# indexes of a registry table (random UUIDs and blind indexes: tens of MB per 100,000 rows), so
+# inserts would keep re-reading index pages from the OS instead of finding them in the cache.
+SQLITE_BULK_CACHE_KIB = 64 * 1024
+_ENCRYPTED_PREFIX = PREFIX + ":"
 
 
 def _passes_as_is(field: Field) -> bool:
     if type(field) is ForeignKey:
         return type(field.target_field) in _AS_IS
     return type(field) in _AS_IS
+
+
+def _same_as_last(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Remember the last conversion: a batch stamps the same timestamp on every row."""
+    last_in: list[Any] = [object(), None]
+
+    def converted(value: Any) -> Any:
+        if value is not last_in[0]:
+            last_in[0], last_in[1] = value, convert(value)
+        return last_in[1]
+
+    return converted
 
 
 def _converter(field: Field, connection: Any) -> Callable[[Any], Any] | None:
@@ -71,56 +93,132 @@ def _converter(field: Field, connection: Any) -> Callable[[Any], Any] | None:
     target = field.target_field if type(field) is ForeignKey else field
     if isinstance(target, EncryptedTextField):
         ring = keyring()
-        return lambda v: v if not v or looks_encrypted(v) else encrypt(str(v), ring=ring)
-    if type(target) is UUIDField and not connection.features.has_native_uuid_field:
+
+        def seal(value: Any) -> Any:
+            if not value:
+                return value
+            text = str(value)
+            if text.startswith(_ENCRYPTED_PREFIX) and looks_encrypted(text):
+                return text
+            return encrypt(text, ring=ring)
+
+        return seal
+    if type(target) is UUIDField:
+        if connection.features.has_native_uuid_field:
+            return None
         return lambda v: v.hex if isinstance(v, uuid.UUID) else v
     if type(target) is DateField:
         return lambda v: v.isoformat() if v is not None else None
     if type(target) is DateTimeField:
-        adapt_datetime = connection.ops.adapt_datetimefield_value
-        return lambda v: adapt_datetime(v)
+        return _same_as_last(connection.ops.adapt_datetimefield_value)
     if type(target) is JSONField:
         adapt_json, encoder = connection.ops.adapt_json_value, target.encoder
-        return lambda v: None if v is None else adapt_json(v, encoder)
+        empty_list = adapt_json([], encoder)
+        # Most rows hold an empty list (the usual default): adapt it once.
+        return lambda v: None if v is None else empty_list if v == [] else adapt_json(v, encoder)
     return lambda v: field.get_db_prep_save(v, connection)
 
 
-def _insert(model: type[Model], items: list[Any], value: Callable[[Field, Any], Any]) -> int:
-    if not items:
-        return 0
-    connection = connections[router.db_for_write(model)]
-    fields = [f for f in model._meta.concrete_fields if not isinstance(f, _AUTO)]
-    quote = connection.ops.quote_name
-    # Identifiers come from the model's own metadata and are quoted; values are parameters.
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
-        quote(model._meta.db_table),
-        ", ".join(quote(f.column) for f in fields),
-        ", ".join(["%s"] * len(fields)),
-    )
-    pairs = [(f, _converter(f, connection)) for f in fields]
-    with connection.cursor() as cursor:
-        for start in range(0, len(items), CHUNK):
-            cursor.executemany(
-                sql,
-                [
-                    tuple(
-                        value(f, item) if convert is None else convert(value(f, item))
-                        for f, convert in pairs
-                    )
-                    for item in items[start : start + CHUNK]
-                ],
+class _Statement:
+    """One INSERT (or COPY) of a model's concrete columns, compiled once."""
+
+    def __init__(self, model: type[Model]) -> None:
+        self.model = model
+        self.connection = connections[router.db_for_write(model)]
+        self.fields = [f for f in model._meta.concrete_fields if not isinstance(f, _AUTO)]
+        self.converters = [
+            (i, convert)
+            for i, f in enumerate(self.fields)
+            if (convert := _converter(f, self.connection)) is not None
+        ]
+        self.copy = self.connection.vendor == "postgresql"
+
+    def convert(self, values: list[Any]) -> list[Any]:
+        for i, convert in self.converters:
+            values[i] = convert(values[i])
+        return values
+
+    def execute(self, rows: Iterable[list[Any]]) -> None:
+        quote = self.connection.ops.quote_name
+        table = quote(self.model._meta.db_table)
+        columns = ", ".join(quote(f.column) for f in self.fields)
+        with self.connection.cursor() as cursor:
+            if self.copy:
+                # Identifiers come from the model's own metadata and are quoted.
+                sql = f"COPY {table} ({columns}) FROM STDIN"
+                with cursor.cursor.copy(sql) as copy:
+                    for row in rows:
+                        copy.write_row(row)
+                return
+            sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
+                table, columns, ", ".join(["%s"] * len(self.fields))
             )
-    return len(items)
+            chunk: list[list[Any]] = []
+            for row in rows:
+                chunk.append(row)
+                if len(chunk) >= CHUNK:
+                    cursor.executemany(sql, chunk)
+                    chunk = []
+            if chunk:
+                cursor.executemany(sql, chunk)
 
 
 def fast_insert(model: type[Model], objs: Iterable[Model]) -> int:
     """INSERT model instances (no signals; auto-increment ids stay unset). pre_save runs, so
     auto timestamps are filled as in a save."""
-    return _insert(model, list(objs), lambda f, obj: f.pre_save(obj, True))
+    items = list(objs)
+    if not items:
+        return 0
+    statement = _Statement(model)
+    fields = statement.fields
+    statement.execute(statement.convert([f.pre_save(obj, True) for f in fields]) for obj in items)
+    return len(items)
 
 
 def fast_insert_values(model: type[Model], rows: list[dict[str, Any]]) -> int:
     """INSERT rows given as {attname: python value}; missing fields take their defaults.
     Skips building instances, which costs more than the insert for narrow rows (audit)."""
-    defaults = {f.attname: f.get_default() for f in model._meta.concrete_fields}
-    return _insert(model, rows, lambda f, row: row.get(f.attname, defaults[f.attname]))
+    if not rows:
+        return 0
+    statement = _Statement(model)
+    fields = statement.fields
+    # Constant defaults are merged in once per row at C speed; a callable default (a new
+    # UUID, a timestamp) is called for each row that lacks the value, as a save would.
+    per_row = [
+        (f.attname, f.get_default)
+        for f in fields
+        if f.default is not NOT_PROVIDED and callable(f.default)
+    ]
+    dynamic = {name for name, _make in per_row}
+    constant = {f.attname: f.get_default() for f in fields if f.attname not in dynamic}
+    pick = operator.itemgetter(*[f.attname for f in fields])
+
+    def values(row: dict[str, Any]) -> list[Any]:
+        merged = {**constant, **row}
+        for name, make in per_row:
+            if name not in row:
+                merged[name] = make()
+        picked = pick(merged)
+        return statement.convert(list(picked) if len(fields) > 1 else [picked])
+
+    statement.execute(values(row) for row in rows)
+    return len(rows)
+
+
+@contextmanager
+def bulk_writes(using: str = "default") -> Iterator[None]:
+    """Tune the connection for a long run of inserts, and put it back as it was afterwards."""
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        before = int(cursor.fetchone()[0])
+        cursor.execute(f"PRAGMA cache_size = {-SQLITE_BULK_CACHE_KIB:d}")
+    try:
+        yield
+    finally:
+        if connection.connection is not None:
+            with connection.cursor() as cursor:
+                cursor.execute(f"PRAGMA cache_size = {before:d}")

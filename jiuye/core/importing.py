@@ -18,6 +18,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import operator
 import re
 import tempfile
 import unicodedata
@@ -35,6 +36,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 from openpyxl import Workbook
 
+from jiuye.core.bulk import bulk_writes
 from jiuye.core.downloads import formula_safe
 from jiuye.core.masking import mask_id_number, mask_phone
 from jiuye.core.models import ImportBatch
@@ -493,7 +495,7 @@ def run_import(
                 fail_after_rows=fail_after_rows,
             )
         else:
-            with transaction.atomic():
+            with bulk_writes(), transaction.atomic():
                 _run(
                     import_kind,
                     path,
@@ -561,6 +563,11 @@ def _run(
     report = _ErrorReport(kind, table.headers, positions)
     seen: dict[str, int] = {}
     chunk: list[tuple[int, RowOutcome]] = []
+    # A full row's values are picked in one call; a short row (trailing cells left out) is
+    # padded with empty strings.
+    keys = list(positions)
+    getter = operator.itemgetter(*positions.values()) if len(keys) > 1 else None
+    width = max(positions.values(), default=-1) + 1
 
     def flush() -> None:
         if chunk:
@@ -574,7 +581,11 @@ def _run(
         if not any(cells):
             continue
         result.rows += 1
-        values = {key: (cells[pos] if pos < len(cells) else "") for key, pos in positions.items()}
+        full = cells if len(cells) >= width else cells + [""] * (width - len(cells))
+        if getter is not None:
+            values = dict(zip(keys, getter(full), strict=True))
+        else:
+            values = {key: full[pos] for key, pos in positions.items()}
         outcome = kind.clean(values, row_number=number, by=by)
         for error in outcome.errors:
             if error.column in headers_by_key:  # a column key: show the header the user wrote

@@ -27,12 +27,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jiuye.accounts.models import PERSONAL_DATA_ROLES, Role
+from jiuye.core import timeline
 from jiuye.core.access import roles_required
 from jiuye.core.audit import access_log
 from jiuye.core.downloads import attachment_header
 from jiuye.core.importing import get_kind, write_export
 from jiuye.core.models import AccessEvent
-from jiuye.core import timeline
 from jiuye.core.scoping import get_scoped_or_404, scope_for
 from jiuye.people import selectors, services
 from jiuye.people.forms import (

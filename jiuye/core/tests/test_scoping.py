@@ -21,7 +21,8 @@ def world(personas, person_a, person_b, employer_a, employer_b):  # noqa: ANN001
         ("town_a", {"张三"}, {"东城示范企业"}),
         ("town_b", {"李四"}, {"西城示范企业"}),
         ("liaison", set(), set()),
-        ("leader", set(), set()),
+        # Leaders read aggregates and organisations, never a person.
+        ("leader", set(), {"东城示范企业", "西城示范企业"}),
         ("employer", set(), {"东城示范企业"}),
         ("jobseeker", {"张三"}, set()),
     ],

@@ -9,6 +9,7 @@ from typing import Any
 
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import F, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,9 +32,6 @@ from jiuye.core.models import ImportBatch, ImportRecord
 from jiuye.core.scoping import region_in_scope
 from jiuye.core.validators import (
     CERTIFICATE_CATEGORY_NAMES,
-    certificate_category_grade,
-    resident_id_birth_date,
-    resident_id_sex,
     validate_certificate_number,
     validate_resident_id,
 )
@@ -121,6 +119,19 @@ FIELDS = [
     "assistive_needs",
 ]
 ENCRYPTED = {"id_number", "phone", "certificate_number"}
+
+# Compiled once. The plain patterns recognise the common case (already normalised ASCII), which
+# is decided here without the general path; anything else takes the general path, so the
+# values and messages are the same either way.
+_PLAIN_CERTIFICATE = re.compile(r"\d{17}[\dX][1-7][1-4]\d{0,2}", re.ASCII)
+_PLAIN_MOBILE = re.compile(r"1[3-9]\d{9}", re.ASCII)
+_PHONE_SEPARATORS = re.compile(r"[\s\-]")
+_PHONE_COUNTRY_CODE = re.compile(r"^(\+?86)(?=1\d{10}$)")
+_PHONE = re.compile(r"(\+?86)?1[3-9]\d{9}|0\d{2,3}\d{7,8}")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+_YEAR = re.compile(r"(19|20)\d\d")
+_NEEDS_SEPARATORS = re.compile(r"[、,，;；\s]+")
+_PLAIN_BOOL = {"是": True, "否": False, "": False}
 
 
 def _choice(table: dict[str, str], text: str, header: str, errors: list[CellError]) -> str:
@@ -212,14 +223,26 @@ class PersonsKind(ImportKind):
 
     def __init__(self) -> None:
         self._regions: dict[str, Region] | None = None
+        self._in_scope: dict[tuple[Any, str], bool] = {}
+        self._today: dt.date | None = None
 
     def begin(self) -> None:
+        # Reference data and "today" are read once per run, not once per row.
         self._regions = None
+        self._in_scope = {}
+        self._today = timezone.localdate()
 
     def _region(self, code: str) -> Region | None:
         if self._regions is None:
             self._regions = {r.code: r for r in Region.objects.filter(level=Region.Level.VILLAGE)}
         return self._regions.get(code)
+
+    def _region_in_scope(self, by: Any, code: str) -> bool:
+        key = (by.pk, code)
+        allowed = self._in_scope.get(key)
+        if allowed is None:
+            allowed = self._in_scope[key] = region_in_scope(by, code)
+        return allowed
 
     def clean(self, values: dict[str, str], *, row_number: int, by: Any) -> RowOutcome:
         out = RowOutcome()
@@ -242,23 +265,41 @@ class PersonsKind(ImportKind):
             id_number = ""
         if id_number:
             data["id_number"] = id_number
-            data["sex"] = resident_id_sex(id_number)
-            data["birth_date"] = resident_id_birth_date(id_number)
-            out.key = crypto.blind_index(id_number, purpose=ID_PURPOSE)
+            # Already normalised by the validator: read the digits without normalising again.
+            data["sex"] = "M" if int(id_number[16]) % 2 else "F"
+            data["birth_date"] = dt.date(
+                int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14])
+            )
+            out.key = data["id_number_index"] = crypto.blind_index(id_number, purpose=ID_PURPOSE)
         category = self._category(values.get("category", ""), errors)
         grade = self._grade(values.get("grade", ""), errors)
         certificate = values.get("certificate_number", "").strip()
         data["certificate_number"] = ""
         data["certificate_index"] = ""
         if certificate:
-            try:
-                certificate = validate_certificate_number(
-                    certificate, id_number=id_number or None, category=category, grade=grade
-                )
-            except ValidationError as exc:
-                errors.append(CellError("certificate_number", exc.messages[0]))
+            if (
+                id_number
+                and _PLAIN_CERTIFICATE.fullmatch(certificate)
+                and certificate.startswith(id_number)
+                and (category is None or str(category) == certificate[18])
+                and (grade is None or str(grade) == certificate[19])
+            ):
+                # The usual card: the ID number just validated plus category and grade digits
+                # that agree with the columns. validate_certificate_number would check the ID
+                # part a second time and find the same.
+                valid_certificate = True
             else:
-                cert_category, cert_grade = certificate_category_grade(certificate)
+                try:
+                    certificate = validate_certificate_number(
+                        certificate, id_number=id_number or None, category=category, grade=grade
+                    )
+                    valid_certificate = True
+                except ValidationError as exc:
+                    errors.append(CellError("certificate_number", exc.messages[0]))
+                    valid_certificate = False
+            if valid_certificate:
+                # Normalised by now: the 19th and 20th characters are category and grade digits.
+                cert_category, cert_grade = int(certificate[18]), int(certificate[19])
                 category = category or cert_category
                 grade = grade or cert_grade
                 data["certificate_number"] = certificate
@@ -280,14 +321,16 @@ class PersonsKind(ImportKind):
                     % {"v": code},
                 )
             )
-        elif by is not None and getattr(by, "pk", None) and not region_in_scope(by, code):
+        elif by is not None and getattr(by, "pk", None) and not self._region_in_scope(by, code):
             errors.append(CellError("region", _("“%(v)s”不在您负责的区域内。") % {"v": code}))
         else:
             data["region_id"] = code
-        phone = re.sub(r"[\s\-]", "", values.get("phone", ""))
-        # Stored as the digits a person would dial at home, like the forms store them.
-        phone = re.sub(r"^(\+?86)(?=1\d{10}$)", "", phone)
-        if phone and not re.fullmatch(r"(\+?86)?1[3-9]\d{9}|0\d{2,3}\d{7,8}", phone):
+        phone = values.get("phone", "")
+        if phone and not _PLAIN_MOBILE.fullmatch(phone):
+            phone = _PHONE_SEPARATORS.sub("", phone)
+            # Stored as the digits a person would dial at home, like the forms store them.
+            phone = _PHONE_COUNTRY_CODE.sub("", phone)
+        if phone and not _PHONE.fullmatch(phone):
             errors.append(
                 CellError(
                     "phone",
@@ -314,8 +357,12 @@ class PersonsKind(ImportKind):
             or WishToWork.UNKNOWN
         )
         for key in ("is_student", "low_income"):
+            text = values.get(key, "")
+            if text in _PLAIN_BOOL:
+                data[key] = _PLAIN_BOOL[text]
+                continue
             try:
-                data[key] = parse_bool(values.get(key, ""))
+                data[key] = parse_bool(text)
             except ValueError:
                 errors.append(
                     CellError(key, _("应填“是”或“否”，当前为“%(v)s”。") % {"v": values.get(key)})
@@ -329,7 +376,7 @@ class PersonsKind(ImportKind):
         year = values.get("graduation_year", "").strip()
         data["graduation_year"] = None
         if year:
-            if re.fullmatch(r"(19|20)\d\d", year):
+            if _YEAR.fullmatch(year):
                 data["graduation_year"] = int(year)
             else:
                 errors.append(CellError("graduation_year", _("毕业年份应为四位年份，如 2023。")))
@@ -337,7 +384,8 @@ class PersonsKind(ImportKind):
             data[key] = values.get(key, "").strip()[: 100 if key != "skills" else 300]
         data["hard_to_employ_reasons"] = values.get("hard_to_employ_reasons", "").strip()[:200]
         needs = []
-        for label in re.split(r"[、,，;；\s]+", values.get("assistive_needs", "").strip()):
+        raw_needs = values.get("assistive_needs", "").strip()
+        for label in _NEEDS_SEPARATORS.split(raw_needs) if raw_needs else ():
             if not label:
                 continue
             if label not in NEEDS:
@@ -385,24 +433,38 @@ class PersonsKind(ImportKind):
         )
         return None
 
-    @staticmethod
-    def _date(text: str, key: str, errors: list[CellError]) -> dt.date | None:
+    def _date(self, text: str, key: str, errors: list[CellError]) -> dt.date | None:
         text = text.strip()
         if not text:
             return None
         try:
-            value = parse_date(text)
+            # 2023-05-01 is how most files write dates; parse_date reads every other way.
+            value = dt.date.fromisoformat(text) if _ISO_DATE.fullmatch(text) else parse_date(text)
         except ValueError:
             errors.append(CellError(key, _("日期“%(v)s”看不懂，请写成 2023-05-01。") % {"v": text}))
             return None
-        if value > timezone.localdate():
+        if value > (self._today or timezone.localdate()):
             errors.append(CellError(key, _("日期“%(v)s”晚于今天。") % {"v": text}))
             return None
         return value
 
     def existing(self, keys: list[str]) -> dict[str, Model]:
-        found = Person.objects.filter(id_number_index__in=keys)
-        return {p.id_number_index: p for p in found}
+        # Which keys are there is answered from the unique index alone, in plain SQL (the ORM
+        # prepares each of the thousands of parameters one by one); only the persons found are
+        # loaded, so a file of new persons loads none.
+        if not keys:
+            return {}
+        table = connection.ops.quote_name(Person._meta.db_table)
+        column = connection.ops.quote_name("id_number_index")
+        placeholders = ", ".join(["%s"] * len(keys))
+        # Identifiers from the model's metadata, quoted; the keys are parameters.
+        sql = f"SELECT {column} FROM {table} WHERE {column} IN ({placeholders})"  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.execute(sql, keys)
+            present = [key for (key,) in cursor.fetchall()]
+        if not present:
+            return {}
+        return {p.id_number_index: p for p in Person.objects.filter(id_number_index__in=present)}
 
     def prepare(
         self, data: dict[str, Any], current: Model | None, *, by: Any
@@ -410,9 +472,11 @@ class PersonsKind(ImportKind):
         actor = by if getattr(by, "pk", None) else None
         if current is None:
             # A new person is a plain row: building a model instance costs more than inserting.
-            row = {k: data[k] for k in FIELDS if k in data}
+            # The cleaned data holds only Person attnames (and the blind index made in clean).
+            row = data
             row["id"] = uuid.uuid4()
-            row["id_number_index"] = crypto.blind_index(data["id_number"], purpose=ID_PURPOSE)
+            if "id_number_index" not in row:
+                row["id_number_index"] = crypto.blind_index(data["id_number"], purpose=ID_PURPOSE)
             row["created_by_id"] = row["updated_by_id"] = actor.pk if actor else None
             return _NewPerson(row), {}
         changes = {}
@@ -466,15 +530,21 @@ class PersonsKind(ImportKind):
             Person.objects.bulk_update([p for p, _d in updates], fields, batch_size=1000)
             fast_insert(ImportRecord, records)
         if creates:
+            # One entry per write of new persons rather than one per person: each of them
+            # carries its batch (import_batch, created_at/by), and the entry lists their ids,
+            # so the trail still says who created which records, when, through which file.
             audit_bulk(
                 model=Person,
                 changes=[
-                    (p, {"name": (None, p.row["name"]), "region_id": (None, p.row["region_id"])})
-                    for p in creates
+                    (
+                        _CreatedByBatch(batch, len(creates)),
+                        {"import_batch": (None, batch.pk), "created": (None, len(creates))},
+                    )
                 ],
                 action=LogEntry.Action.CREATE,
                 actor=actor,
                 batch=str(batch.pk),
+                additional_data={"created_ids": [str(p.pk) for p in creates]},
             )
         if updates:
             audit_bulk(
@@ -528,6 +598,25 @@ class PersonsKind(ImportKind):
             actor=actor,
             batch=str(batch.pk),
         )
+
+
+class _CreatedByBatch:
+    """The persons one write of a batch created, as the object of its one audit entry."""
+
+    __slots__ = ("batch", "count")
+
+    def __init__(self, batch: ImportBatch, count: int) -> None:
+        self.batch, self.count = batch, count
+
+    @property
+    def pk(self) -> uuid.UUID:
+        return self.batch.pk
+
+    def __str__(self) -> str:
+        return _("导入批次“%(name)s”新增%(n)d人") % {
+            "name": self.batch.original_name,
+            "n": self.count,
+        }
 
 
 class _NewPerson:

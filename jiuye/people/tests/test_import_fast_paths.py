@@ -1,0 +1,246 @@
+"""The persons import after it was made fast: the audit trail still says who created and
+changed which records through which batch, and the quick paths for common values give the same
+result as the general ones."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import pytest
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.utils import timezone
+
+from conftest import make_id_number
+from jiuye.core import bulk, importing
+from jiuye.core.importing import batch_rollback, run_import
+from jiuye.core.models import ImportBatch
+from jiuye.people.models import Person
+
+HEADER = ["姓名", "身份证号", "残疾人证号", "残疾类别", "残疾等级", "联系电话", "村社区代码"]
+
+
+def number(seq: int) -> str:
+    return make_id_number(birth=f"{1970 + seq // 1000}0512", seq=seq % 1000)
+
+
+def row(seq: int, **over: str) -> list[str]:
+    values = {
+        "姓名": f"快速{seq}",
+        "身份证号": number(seq),
+        "残疾人证号": number(seq) + "42",
+        "残疾类别": "4",
+        "残疾等级": "2",
+        "联系电话": f"139{seq:08d}",
+        "村社区代码": "440199001001",
+    }
+    values.update(over)
+    return [values[h] for h in HEADER]
+
+
+def write(path: Path, rows: list[list[str]], header: list[str] = HEADER) -> Path:
+    path.write_text("\n".join(",".join(r) for r in [header, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def run(path: Path, **kw):  # noqa: ANN003, ANN201
+    return run_import(kind="persons", path=path, original_name=path.name, dry_run=False, **kw)
+
+
+def person_entries(**filters: object):  # noqa: ANN201
+    return LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Person), **filters
+    )
+
+
+def test_created_persons_are_in_one_audit_entry_per_write_naming_each_of_them(
+    reference, tmp_path, monkeypatch
+) -> None:  # noqa: ANN001
+    monkeypatch.setattr(importing, "CHUNK_ROWS", 3)
+    result = run(write(tmp_path / "p.csv", [row(i) for i in range(1, 8)]))
+    assert result.created == 7
+    created = {
+        str(pk)
+        for pk in Person.objects.filter(import_batch=result.batch).values_list("pk", flat=True)
+    }
+    assert len(created) == 7
+    entries = list(person_entries(action=LogEntry.Action.CREATE))
+    # Chunks of 3, 3 and 1 rows: one entry each, together naming every created person once.
+    assert len(entries) == 3
+    named = [pk for entry in entries for pk in entry.additional_data["created_ids"]]
+    assert sorted(named) == sorted(created)
+    for entry in entries:
+        assert entry.additional_data["batch"] == str(result.batch.pk)
+        assert entry.object_pk == str(result.batch.pk)
+        assert "p.csv" in entry.object_repr
+        assert entry.changes_dict["import_batch"] == [None, str(result.batch.pk)]
+    dump = " ".join(str(e.changes) + str(e.additional_data) for e in entries)
+    assert number(1) not in dump and "13900000001" not in dump
+
+
+def test_each_updated_person_keeps_its_own_audit_entry_with_before_and_after(
+    reference, tmp_path
+) -> None:  # noqa: ANN001
+    run(write(tmp_path / "a.csv", [row(1), row(2)]))
+    second = run(write(tmp_path / "b.csv", [row(1, 姓名="改了名"), row(2)]))
+    assert (second.created, second.updated, second.unchanged) == (0, 1, 1)
+    person = Person.objects.get(name="改了名")
+    assert person.import_batch == second.batch
+    entry = LogEntry.objects.get_for_object(person).get(action=LogEntry.Action.UPDATE)
+    assert entry.changes_dict["name"] == ["快速1", "改了名"]
+    assert entry.additional_data["batch"] == str(second.batch.pk)
+
+
+def test_rolling_back_a_batch_with_several_writes_removes_every_person_it_created(
+    reference, tmp_path, monkeypatch
+) -> None:  # noqa: ANN001
+    monkeypatch.setattr(importing, "CHUNK_ROWS", 2)
+    result = run(write(tmp_path / "p.csv", [row(i) for i in range(1, 6)]))
+    created = {str(pk) for pk in Person.objects.values_list("pk", flat=True)}
+    assert len(created) == 5
+    batch_rollback(batch=result.batch, by=None)
+    assert not Person.objects.exists()
+    deleted = person_entries(action=LogEntry.Action.DELETE).values_list("object_pk", flat=True)
+    assert set(deleted) == created
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("13912345678", "13912345678"),
+        ("+86 139-1234-5678", "13912345678"),
+        ("8613912345678", "13912345678"),
+        ("020-12345678", "02012345678"),
+    ],
+)
+def test_a_phone_number_is_stored_the_same_however_it_is_typed(
+    reference, tmp_path, typed, stored
+) -> None:  # noqa: ANN001
+    result = run(write(tmp_path / "p.csv", [row(1, 联系电话=f'"{typed}"')]))
+    assert result.created == 1, result.errors
+    assert Person.objects.get().phone == stored
+
+
+def test_a_certificate_typed_with_a_small_x_or_full_width_digits_is_normalised(
+    reference, tmp_path
+) -> None:  # noqa: ANN001
+    id_with_x = next(
+        make_id_number(seq=seq) for seq in range(1, 999) if make_id_number(seq=seq).endswith("X")
+    )
+    full_width = "".join(chr(ord(c) + 0xFEE0) for c in number(3) + "42")
+    result = run(
+        write(
+            tmp_path / "p.csv",
+            [
+                row(2, 身份证号=id_with_x, 残疾人证号=id_with_x.lower() + "42"),
+                row(3, 残疾人证号=full_width),
+            ],
+        )
+    )
+    assert result.created == 2, result.errors
+    assert Person.objects.get(name="快速2").certificate_number == id_with_x + "42"
+    assert Person.objects.get(name="快速3").certificate_number == number(3) + "42"
+
+
+@pytest.mark.parametrize(
+    ("over", "column", "message"),
+    [
+        ({"残疾人证号": number(9) + "42"}, "残疾人证号", "不一致"),
+        ({"残疾等级": "3"}, "残疾人证号", "等级"),
+        ({"残疾人证号": number(1) + "82"}, "残疾人证号", "类别"),
+        ({"联系电话": "1391234"}, "联系电话", "不对"),
+    ],
+)
+def test_a_certificate_or_phone_that_does_not_fit_gets_the_validators_message(
+    reference, tmp_path, over, column, message
+) -> None:  # noqa: ANN001
+    result = run_import(
+        kind="persons",
+        path=write(tmp_path / "p.csv", [row(1, **over)]),
+        original_name="p.csv",
+        dry_run=True,
+    )
+    assert result.invalid == 1
+    errors = result.errors[0]["errors"]
+    assert any(e["column"] == column and message in e["message"] for e in errors), errors
+
+
+def test_dates_in_any_accepted_form_are_read_and_impossible_ones_explained(
+    reference, tmp_path
+) -> None:  # noqa: ANN001
+    header = [*HEADER, "就业困难认定日期"]
+    result = run_import(
+        kind="persons",
+        path=write(
+            tmp_path / "d.csv",
+            [
+                [*row(1), "2023-05-01"],
+                [*row(2), "2023-5-1"],
+                [*row(3), "2023-02-30"],
+                [*row(4), "2999-01-01"],
+            ],
+            header=header,
+        ),
+        original_name="d.csv",
+        dry_run=True,
+    )
+    assert (result.valid, result.invalid) == (2, 2)
+    messages = {e["row"]: e["errors"][0]["message"] for e in result.errors}
+    assert "看不懂" in messages[4] and "晚于今天" in messages[5]
+
+
+def test_a_row_shorter_than_the_header_imports_with_the_missing_cells_empty(
+    reference, tmp_path
+) -> None:  # noqa: ANN001
+    header = [*HEADER, "学校", "专业"]
+    result = run(write(tmp_path / "s.csv", [row(1)], header=header))
+    assert result.created == 1, result.errors
+    assert Person.objects.get().school == ""
+
+
+def test_fast_insert_values_gives_each_row_its_own_callable_default(reference) -> None:  # noqa: ANN001
+    from jiuye.core.models import ImportBatch as Batch
+
+    now = timezone.now()
+    rows = [
+        {"kind": "persons", "original_name": f"{i}.csv", "created_at": now, "updated_at": now}
+        for i in range(3)
+    ]
+    bulk.fast_insert_values(Batch, rows)
+    ids = list(Batch.objects.filter(original_name__endswith=".csv").values_list("pk", flat=True))
+    assert len(ids) == 3 and len(set(ids)) == 3
+    assert all(isinstance(pk, uuid.UUID) for pk in ids)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="an SQLite setting")
+def test_the_sqlite_page_cache_is_put_back_after_an_import(reference, tmp_path) -> None:  # noqa: ANN001
+    def cache_size() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size")
+            return cursor.fetchone()[0]
+
+    before = cache_size()
+    seen = []
+    original = importing._apply
+
+    def spy(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        seen.append(cache_size())
+        return original(*args, **kwargs)
+
+    importing._apply = spy
+    try:
+        run(write(tmp_path / "p.csv", [row(1)]))
+    finally:
+        importing._apply = original
+    assert seen == [-bulk.SQLITE_BULK_CACHE_KIB]
+    assert cache_size() == before
+
+
+def test_a_failed_commit_leaves_no_audit_entries(reference, tmp_path) -> None:  # noqa: ANN001
+    entries = LogEntry.objects.count()
+    result = run(write(tmp_path / "p.csv", [row(1), row(2, 身份证号="bad")]))
+    assert result.batch.status == ImportBatch.Status.FAILED
+    assert LogEntry.objects.count() == entries
+    assert not Person.objects.exists()
