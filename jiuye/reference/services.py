@@ -222,7 +222,8 @@ def parse_reduction_tiers(text: str) -> list[dict[str, str]]:
 
 
 def quota_policy_load(*, path: Path = DATA_DIR / "quota_policy.csv") -> LoadResult:
-    """The proportional-employment parameters by region and date (DOMAIN.md)."""
+    """The proportional-employment parameters by region and date (DOMAIN.md): rows not yet in
+    the database are created; existing rows are never overwritten."""
     result = LoadResult()
     required = ["region", "valid_from", "ratio", "minimum_wage", "social_average_wage"]
     for number, row in _read_csv(path, required):
@@ -264,6 +265,11 @@ def quota_policy_load(*, path: Path = DATA_DIR / "quota_policy.csv") -> LoadResu
                 )
                 % {"path": path.name, "row": number}
             ) from exc
+        # Once loaded, a row belongs to district staff, who correct it on the policy pages
+        # (audited): loading again adds the rows that are missing and leaves the others alone.
+        if QuotaPolicy.objects.filter(region=region, valid_from=valid_from).exists():
+            result.unchanged += 1
+            continue
         _upsert(QuotaPolicy, {"region": region, "valid_from": valid_from}, values, result)
     return result
 

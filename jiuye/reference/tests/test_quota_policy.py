@@ -67,3 +67,12 @@ def test_loading_again_changes_nothing_and_a_bad_row_names_itself(reference, tmp
     )
     with pytest.raises(ReferenceDataError, match="第2行"):
         quota_policy_load(path=bad)
+
+
+def test_loading_again_keeps_a_row_staff_corrected(reference) -> None:  # noqa: ANN001
+    row = QuotaPolicy.objects.get(region_id="440000000000", valid_from=dt.date(2024, 1, 1))
+    row.minimum_wage = Decimal("2400")
+    row.save()
+    quota_policy_load()
+    row.refresh_from_db()
+    assert row.minimum_wage == Decimal("2400")
