@@ -16,6 +16,7 @@ urlpatterns = [
     path("plan/", include("jiuye.actionplan.urls")),
     path("employment/", include("jiuye.employment.urls")),
     path("casework/", include("jiuye.casework.urls")),
+    path("employers/", include("jiuye.employers.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -68,7 +68,7 @@ class ImportUploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         from jiuye.core.importing import kinds
 
-        self.fields["kind"].choices = [(k.name, k.label) for k in kinds()]
+        self.fields["kind"].choices = [(k.name, k.label) for k in kinds(importable_only=True)]
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]

@@ -110,6 +110,9 @@ class ImportKind:
     model: type[Model]
     columns: tuple[Column, ...] = ()
     key_label: str = ""  # how the natural key is named in duplicate messages
+    # False for a kind that only exports (quota results) or imports into one parent record
+    # from that record's own page (a declaration's staff list): not offered on the upload page.
+    importable: bool = True
 
     def begin(self) -> None:
         """Called at the start of every run (reset caches of reference data)."""
@@ -171,9 +174,10 @@ def get_kind(name: str) -> ImportKind:
         ) from None
 
 
-def kinds() -> list[ImportKind]:
+def kinds(*, importable_only: bool = False) -> list[ImportKind]:
     _discover()
-    return [_KINDS[name] for name in sorted(_KINDS)]
+    found = [_KINDS[name] for name in sorted(_KINDS)]
+    return [k for k in found if k.importable] if importable_only else found
 
 
 def _discover() -> None:

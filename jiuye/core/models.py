@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -254,3 +255,23 @@ class ImportRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.batch_id} {self.action} {self.object_id}"
+
+
+class DirtyRegion(models.Model):
+    """A note that something under a region changed since the summaries kept per region
+    (``casework.CoverageTally``) were computed: written by the write services in their own
+    transaction, read and deleted by whoever refreshes the summaries (core.tallies, ADR 0005).
+
+    An append-only log rather than one row per region: a writer never waits for another
+    writer's mark, and a refresh deletes exactly the rows it saw, so a mark committed while it
+    computed survives for the next one."""
+
+    id = models.BigAutoField(primary_key=True)
+    code = models.CharField(max_length=12)
+    marked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["code"], name="dirty_region_code")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.marked_at:%Y-%m-%d %H:%M:%S}"

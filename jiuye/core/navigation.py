@@ -28,6 +28,8 @@ _PERSONAL = PERSONAL_DATA_ROLES
 # Aggregates of town casework: the staff who do it and the leaders who read it.
 _COVERAGE = frozenset({*PERSONAL_DATA_ROLES, Role.LEADER})
 _CAMPAIGNS = _COVERAGE
+# Employers are organisations: the staff who keep them and the leaders who read them.
+_EMPLOYERS = frozenset({Role.ADMIN, Role.DISTRICT, Role.TOWN, Role.LEADER})
 
 MENU = [
     NavItem(_("首页"), "core:home", _ALL),
@@ -41,6 +43,11 @@ MENU = [
     NavItem(_("专项活动"), "casework:campaigns", _CAMPAIGNS),
     NavItem(_("公益性岗位"), "casework:posts", _PERSONAL),
     NavItem(_("就业记录核查"), "employment:review", _PERSONAL),
+    NavItem(_("用人单位"), "employers:list", _EMPLOYERS),
+    NavItem(_("政策参数"), "employers:policies", _EMPLOYERS),
+    NavItem(_("年审申报"), "employers:declarations", _EMPLOYERS | {Role.EMPLOYER}),
+    NavItem(_("年审审核"), "employers:review-queue", _AUDITORS),
+    NavItem(_("机关事业单位统计"), "employers:statistics", _AUDITORS | {Role.LEADER}),
     NavItem(_("数据导入"), "core:import-list", _PERSONAL),
     NavItem(_("行政区划"), "reference:regions", _STAFF),
     NavItem(_("责任部门"), "reference:departments", _STAFF),

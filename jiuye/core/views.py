@@ -107,7 +107,11 @@ IMPORTERS = tuple(PERSONAL_DATA_ROLES)
 def import_list(request: HttpRequest) -> HttpResponse:
     batches = scope_for(request.user, ImportBatch).select_related("created_by")
     page = _page(request, batches)
-    return render(request, "core/import_list.html", {"page": page, "kinds": importing.kinds()})
+    return render(
+        request,
+        "core/import_list.html",
+        {"page": page, "kinds": importing.kinds(importable_only=True)},
+    )
 
 
 @roles_required(*IMPORTERS, write=True)

@@ -11,10 +11,23 @@ class EmployersConfig(AppConfig):
 
     def ready(self) -> None:
         from jiuye.core.audit import register
-        from jiuye.employers.models import CsrReport, Declaration, DeclaredEmployee, Employer
+        from jiuye.employers.models import (
+            CsrReport,
+            Declaration,
+            DeclaredEmployee,
+            Disclosure,
+            Employer,
+        )
+        from jiuye.reference.models import QuotaPolicy
 
-        for model in (Employer, CsrReport, Declaration):
+        for model in (Employer, CsrReport, Declaration, Disclosure):
             register(model)
         # The declared staff list holds ID and certificate numbers: the trail records who
         # changed a line, never the numbers (SENSITIVE_FIELDS covers both).
         register(DeclaredEmployee, exclude=["checks", "id_number_index"])
+        # The policy parameters are edited on this app's pages; every change is in the trail.
+        register(QuotaPolicy)
+        # Registers the ``employers``, ``declaration_staff`` and ``quota_results`` kinds for the
+        # import pages, import_file, export_file and the worker.
+        import jiuye.employers.declaration_importing  # noqa: F401
+        import jiuye.employers.importing  # noqa: F401

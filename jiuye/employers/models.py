@@ -267,3 +267,36 @@ class DeclaredEmployee(BaseModel):
     @property
     def masked_certificate_number(self) -> str:
         return mask_certificate_number(self.certificate_number)
+
+
+class Disclosure(BaseModel):
+    """The public disclosure of a year's agencies' and institutions' quota compliance
+    (action 一): district staff publish it when they choose and may withdraw it. Only the
+    units' names and figures are shown, never a person."""
+
+    scope_paths: dict[str, str] = {}
+    scope_personal = False
+
+    year = models.PositiveSmallIntegerField(_("年度"), unique=True)
+    published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("公开人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("按比例就业情况公示")
+        verbose_name_plural = _("按比例就业情况公示")
+
+    def __str__(self) -> str:
+        return f"{self.year}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None and self.withdrawn_at is None

@@ -29,7 +29,7 @@ LIVE = (
 def employers_search(
     *, queryset: QuerySet[Employer], filters: dict[str, Any]
 ) -> QuerySet[Employer]:
-    qs = queryset.filter(archived_at__isnull=True)
+    qs = queryset if filters.get("include_archived") else queryset.filter(archived_at__isnull=True)
     if text := (filters.get("q") or "").strip():
         qs = qs.filter(Q(name__contains=text) | Q(uscc__iexact=text))
     if filters.get("kind"):
@@ -37,6 +37,10 @@ def employers_search(
     if filters.get("town"):
         qs = qs.filter(region__code__startswith=filters["town"][:9])
     return qs.select_related("region").order_by("name")
+
+
+def employer_for_detail(queryset: QuerySet[Employer]) -> QuerySet[Employer]:
+    return queryset.select_related("region__parent", "archived_by")
 
 
 def declarations_of(employer: Employer) -> QuerySet[Declaration]:
@@ -122,7 +126,7 @@ class UnitRow:
 
 
 def public_sector_statistics(
-    *, year: int, queryset: QuerySet[Employer] | None = None
+    *, year: int, queryset: QuerySet[Employer] | None = None, with_names: bool = True
 ) -> list[UnitRow]:
     """Action 一: every agency and public institution with its declaration of the year and of
     the year before, flagging a count that dropped and persons counted last year who are
@@ -157,10 +161,14 @@ def public_sector_statistics(
         elif row.change is not None and row.change < 0:
             row.flags.append(_("安排人数比上年减少 %(n)s") % {"n": f"{abs(row.change):g}"})
         if employer.pk in missing:
-            row.flags.append(
-                _("上年计入的 %(n)d 人本年未计入：%(names)s")
-                % {"n": len(missing[employer.pk]), "names": "、".join(missing[employer.pk])}
-            )
+            names = missing[employer.pk]
+            if with_names:
+                row.flags.append(
+                    _("上年计入的 %(n)d 人本年未计入：%(names)s")
+                    % {"n": len(names), "names": "、".join(names)}
+                )
+            else:
+                row.flags.append(_("上年计入的 %(n)d 人本年未计入") % {"n": len(names)})
         rows.append(row)
     return rows
 
@@ -171,3 +179,80 @@ def levy_totals(year: int) -> dict[str, Decimal]:
         before=Sum("levy_before"), payable=Sum("levy_payable"), counted=Sum("counted")
     )
     return {k: v or Decimal(0) for k, v in totals.items()}
+
+
+# --- pages of declarations, statistics and disclosure (appended for the views) --------------
+
+
+def declaration_policy(declaration: Declaration) -> Any:
+    """The policy that applies to a declaration: the one it was computed under, else the one
+    in force for its employer's region and year (None when staff have not set one)."""
+    from jiuye.reference.selectors import quota_policy
+
+    if declaration.policy_id:
+        return declaration.policy
+    return quota_policy(declaration.employer.region_id, declaration.year)
+
+
+def conflict_line_for(employee: DeclaredEmployee) -> dict[str, Any]:
+    """How a line is shown to an employer: the checks as they are, except a ruling on a person
+    claimed by another employer, whose note may name that employer (it is replaced)."""
+    checks = []
+    for check in employee.checks:
+        if check.get("code") == "decision":
+            check = {**check, "message": _("区残联裁定此人不计入本单位。")}
+        checks.append(check)
+    return {"checks": checks}
+
+
+def statistics_rows(*, year: int, with_names: bool) -> list[UnitRow]:
+    """``public_sector_statistics`` for a page: readers who see aggregates only (a leader) get
+    the flags with their counts and without the names of persons."""
+    return public_sector_statistics(year=year, with_names=with_names)
+
+
+def disclosure_of(year: int) -> Any:
+    """The published disclosure of a year, or None (never published, or withdrawn)."""
+    from jiuye.employers.models import Disclosure
+
+    disclosure = Disclosure.objects.filter(year=year).first()
+    return disclosure if disclosure is not None and disclosure.is_published else None
+
+
+def disclosures() -> QuerySet[Any]:
+    from jiuye.employers.models import Disclosure
+
+    return Disclosure.objects.select_related("published_by").order_by("-year")
+
+
+def disclosure_rows(year: int) -> list[dict[str, Any]]:
+    """Agencies and institutions with the figures of their confirmed declaration of the year:
+    unit names and figures only, never a person."""
+    confirmed = {
+        d.employer_id: d
+        for d in Declaration.objects.filter(year=year, status=DeclarationStatus.CONFIRMED)
+    }
+    employers = Employer.objects.filter(
+        archived_at__isnull=True, kind__in=[Employer.Kind.AGENCY, Employer.Kind.INSTITUTION]
+    ).order_by("kind", "name")
+    return [{"employer": e, "declaration": confirmed.get(e.pk)} for e in employers]
+
+
+def quota_results(*, year: int, queryset: QuerySet[Declaration] | None = None) -> QuerySet[Any]:
+    """One declaration per employer for the year (confirmed, else the one in progress), with
+    its employer, for the ``quota_results`` export."""
+    live = live_declarations(year)
+    if queryset is not None:
+        live = live.filter(pk__in=queryset.values("pk"))
+    return live.select_related("employer").order_by("employer__name")
+
+
+def declarations_for_list(queryset: QuerySet[Declaration]) -> QuerySet[Declaration]:
+    return queryset.select_related("employer").order_by("-year", "employer__name", "-version")
+
+
+def unresolved_count(declaration: Declaration) -> dict[str, int]:
+    return declaration.employees.aggregate(
+        conflicts=Count("pk", filter=Q(conflict=True, staff_decision="")),
+        unknown=Count("pk", filter=Q(person__isnull=True)),
+    )

@@ -91,7 +91,7 @@ def pages_to_visit(name: str, personas: Personas) -> list[str]:
 NOT_PAGES = re.compile(r"\.(xlsx|docx|csv|pdf|zip)$|^/(admin|i18n|static|media)/|/attachments/")
 # Pages of one kind differ only in an id; one of each kind is enough.
 ID_IN_PATH = re.compile(r"/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d+)/")
-MAX_PAGES_PER_ROLE = 40
+MAX_PAGES_PER_ROLE = 80
 
 
 def page_kind(path: str) -> str:

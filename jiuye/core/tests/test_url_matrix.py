@@ -147,11 +147,20 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     ),
 }
 # Each app after the plan keeps its rows beside its tests.
-for _app in ("employment", "casework"):
+for _app in ("employment", "casework", "employers"):
     MATRIX.update(import_module(f"jiuye.{_app}.tests.access_matrix").MATRIX)
+MATRIX.update(import_module("jiuye.employers.tests.access_matrix_declarations").MATRIX)
 
 # Open to everyone, signed in or not.
-PUBLIC = {"accounts:login", "accounts:logout", "core:healthz", "set_language"}
+PUBLIC = {
+    "accounts:login",
+    "accounts:logout",
+    "core:healthz",
+    "set_language",
+    # Action 一's public disclosure of agencies and institutions: figures, never a person.
+    "employers:disclosure",
+    "employers:disclosure-export",
+}
 
 
 def _names(resolver: URLResolver, prefix: str = "") -> set[str]:

@@ -514,9 +514,9 @@ def conflict_resolve(
         ).exclude(declaration__employer_id=employee.declaration.employer_id)
         for other in others.select_related("declaration__employer"):
             other.staff_decision = "exclude"
-            other.staff_note = _("区残联裁定计入 %(employer)s") % {
-                "employer": employee.declaration.employer.name
-            }
+            # Neutral on purpose: the note reaches the other employer, who must not learn
+            # where the person works.
+            other.staff_note = _("区残联裁定此人计入另一家单位。")
             other.updated_by = _actor(by)
             other.save()
             declaration_compute(other.declaration)
@@ -539,3 +539,31 @@ def _recompute_others(declaration: Declaration) -> None:
     )
     for other in others:
         declaration_compute(other)
+
+
+# --- public disclosure (action 一) -----------------------------------------------------------
+
+
+@transaction.atomic
+def disclosure_publish(*, year: int, by: Any, publish: bool = True) -> Any:
+    """Publish a year's disclosure of agencies' and institutions' compliance (or withdraw it:
+    ``publish=False``). Publishing again after a withdrawal publishes it anew."""
+    from jiuye.employers.models import Disclosure
+
+    if not 2000 <= int(year) <= timezone.localdate().year:
+        raise ValidationError({"year": [_("请选择一个已经过去或当前的年度。")]})
+    actor = _actor(by)
+    disclosure, _created = Disclosure.objects.select_for_update().get_or_create(
+        year=year, defaults={"created_by": actor, "updated_by": actor}
+    )
+    if publish:
+        disclosure.published_at = timezone.now()
+        disclosure.published_by = actor
+        disclosure.withdrawn_at = None
+    else:
+        if not disclosure.is_published:
+            raise WorkflowError(_("%(year)d年度的公示尚未公开，无需撤回。") % {"year": year})
+        disclosure.withdrawn_at = timezone.now()
+    disclosure.updated_by = actor
+    disclosure.save()
+    return disclosure

@@ -21,6 +21,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--filter", action="append", default=[], metavar="字段=值", help="如 region=440199001"
         )
+        parser.add_argument(
+            "--year", type=int, default=None, help="年度，如 2024（等同于 --filter year=2024）"
+        )
         parser.add_argument("--reveal", action="store_true", help="导出完整号码（需 --reason）")
         parser.add_argument("--reason", default="", help="导出完整号码的原因")
 
@@ -37,6 +40,8 @@ class Command(BaseCommand):
             if not sep:
                 raise CommandError(f"--filter 应写成 字段=值，当前为“{item}”")
             filters[key.strip()] = value.strip()
+        if options["year"] is not None:
+            filters["year"] = str(options["year"])
         try:
             count = write_export(
                 kind, kind.export_queryset(filters), options["path"], reveal=options["reveal"]

@@ -1,0 +1,745 @@
+"""Pages of the annual quota declaration (年审): the employer's portal, the staff review, the
+conflicts, the review confirmation, the statistics of action 一 and the public disclosure.
+
+Who may do what: an employer user writes its own employer's declarations (another employer's
+are a 404); system administrators and district staff write any on an employer's behalf and
+review them; town officers read their town's employers' declarations; leaders read the figures
+but never the staff list. The disclosure of a published year is open to everyone, without a
+login, and shows units and figures only.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from openpyxl import Workbook
+
+from jiuye.accounts.models import Role
+from jiuye.core.access import roles_required
+from jiuye.core.audit import access_log
+from jiuye.core.downloads import attachment_header, formula_safe
+from jiuye.core.models import AccessEvent
+from jiuye.core.scoping import get_scoped_or_404, scope_for
+from jiuye.employers import declaration_importing as staff_lists
+from jiuye.employers import selectors, services
+from jiuye.employers.declaration_forms import (
+    EmployeeForm,
+    FiguresForm,
+    PublishForm,
+    ReasonForm,
+    ResolveForm,
+    StartForm,
+    UploadForm,
+    default_year,
+)
+from jiuye.employers.declaration_importing import figure
+from jiuye.employers.documents import confirmation_docx
+from jiuye.employers.models import Declaration, DeclarationStatus, DeclaredEmployee, Employer
+from jiuye.employers.services.declarations import disclosure_publish
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PAGE_SIZE = 50
+
+WRITERS = (Role.EMPLOYER, Role.ADMIN, Role.DISTRICT)
+READERS = (*WRITERS, Role.TOWN, Role.LEADER)
+REVIEWERS = (Role.ADMIN, Role.DISTRICT)
+# Roles that see who is on a staff list (leaders see figures only).
+LINE_READERS = (*WRITERS, Role.TOWN)
+STATISTICS_READERS = (Role.ADMIN, Role.DISTRICT, Role.LEADER)
+
+
+def _declaration(request: HttpRequest, pk: uuid.UUID) -> Declaration:
+    queryset = selectors.declaration_for_detail(Declaration.objects.all())
+    return get_scoped_or_404(request.user, queryset, pk=pk)
+
+
+def _writable(request: HttpRequest, pk: uuid.UUID) -> Declaration:
+    """A declaration the user may change: their employer's (any, for district staff). Whether
+    its status still allows changes is ``_locked``'s question."""
+    declaration = _declaration(request, pk)
+    if request.user.role not in WRITERS:
+        raise PermissionDenied
+    return declaration
+
+
+def _add_errors(form: Form, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
+
+
+def _year(request: HttpRequest, default: int | None = None) -> int:
+    text = request.GET.get("year", "")
+    if text.isdigit() and 2000 <= int(text) <= 2100:
+        return int(text)
+    return default if default is not None else default_year()
+
+
+def _monthly(policy: Any) -> bool:
+    return policy is not None and policy.counting_basis == "monthly"
+
+
+# --- the employer's portal ------------------------------------------------------------------
+
+
+def _render_list(request: HttpRequest, start_form: StartForm) -> HttpResponse:
+    declarations = selectors.declarations_for_list(scope_for(request.user, Declaration))
+    year = request.GET.get("year", "")
+    if year.isdigit():
+        declarations = declarations.filter(year=int(year))
+    if text := request.GET.get("q", "").strip():
+        declarations = declarations.filter(
+            Q(employer__name__contains=text) | Q(employer__uscc__iexact=text)
+        )
+    page = Paginator(declarations, PAGE_SIZE).get_page(request.GET.get("page"))
+    can_start = request.user.role in WRITERS
+    context = {
+        "page": page,
+        "start_form": start_form if can_start else None,
+        "form": start_form,
+        "is_employer": request.user.role == Role.EMPLOYER,
+        "year": year,
+        "q": request.GET.get("q", ""),
+    }
+    return render(request, "employers/declaration_list.html", context)
+
+
+def _start_form(request: HttpRequest, data: Any = None) -> StartForm:
+    employers = None
+    if request.user.role != Role.EMPLOYER:
+        employers = scope_for(request.user, Employer).filter(archived_at__isnull=True)
+    return StartForm(data, employers=employers)
+
+
+@roles_required(*READERS)
+@require_GET
+def declaration_list(request: HttpRequest) -> HttpResponse:
+    return _render_list(request, _start_form(request))
+
+
+@roles_required(*WRITERS, write=True)
+@require_POST
+def declaration_start(request: HttpRequest) -> HttpResponse:
+    form = _start_form(request, request.POST)
+    if form.is_valid():
+        if request.user.role == Role.EMPLOYER:
+            employer = get_scoped_or_404(request.user, Employer, pk=request.user.employer_id)
+        else:
+            employer = form.cleaned_data["uscc"]
+        try:
+            declaration = services.declaration_start(
+                employer=employer, year=form.cleaned_data["year"], by=request.user
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return redirect("employers:declaration", pk=declaration.pk)
+    return _render_list(request, form)
+
+
+def _lines(request: HttpRequest, declaration: Declaration) -> list[dict[str, Any]]:
+    if request.user.role not in LINE_READERS:
+        return []
+    employees = selectors.employees_for_detail(declaration)
+    employees = scope_for(request.user, employees)
+    lines = []
+    for employee in employees:
+        checks = employee.checks
+        if request.user.role == Role.EMPLOYER:
+            checks = selectors.conflict_line_for(employee)["checks"]
+        lines.append({"employee": employee, "checks": checks})
+    return lines
+
+
+def _reason_form(purpose: str, data: Any = None) -> ReasonForm:
+    if purpose == "return":
+        return ReasonForm(
+            data,
+            label=_("退回原因"),
+            help_text=_("写明要单位修改或补充什么，单位会在申报页面顶部看到。"),
+            auto_id="return_%s",
+        )
+    return ReasonForm(
+        data,
+        label=_("更正原因"),
+        help_text=_("将建立一个新版本的申报，已确认的版本保留。"),
+        auto_id="correct_%s",
+    )
+
+
+def _render_detail(request: HttpRequest, declaration: Declaration, **forms: Any) -> HttpResponse:
+    user = request.user
+    policy = selectors.declaration_policy(declaration)
+    monthly = _monthly(policy)
+    can_write = user.role in WRITERS and declaration.is_editable
+    can_review = user.role in REVIEWERS
+    figures_form = forms.get("figures_form") or FiguresForm(
+        initial=FiguresForm.initial_for(declaration), monthly=monthly
+    )
+    context = {
+        "declaration": declaration,
+        "employer": declaration.employer,
+        "policy": policy,
+        "monthly": monthly,
+        "lines": _lines(request, declaration),
+        "show_lines": user.role in LINE_READERS,
+        "can_write": can_write,
+        "can_review": can_review,
+        "figures_form": figures_form if can_write else None,
+        "employee_form": (forms.get("employee_form") or EmployeeForm()) if can_write else None,
+        "upload_form": (forms.get("upload_form") or UploadForm()) if can_write else None,
+        "upload": forms.get("upload"),
+        "return_form": forms.get("return_form") or _reason_form("return"),
+        "correct_form": forms.get("correct_form") or _reason_form("correct"),
+        "counts": selectors.unresolved_count(declaration) if can_review else None,
+        "versions": Declaration.objects.filter(
+            employer_id=declaration.employer_id, year=declaration.year
+        )
+        .exclude(pk=declaration.pk)
+        .order_by("-version"),
+        "is_employer": user.role == Role.EMPLOYER,
+        "status": DeclarationStatus,
+        "figures": {
+            "staff": figure(declaration.staff),
+            "required": figure(declaration.required),
+            "counted": figure(declaration.counted),
+            "shortfall": figure(declaration.shortfall),
+            "wage_total": f"{declaration.wage_total:,.2f}",
+            "levy_payable": f"{declaration.levy_payable:,.2f}",
+            "ratio": f"{figure(policy.ratio * 100)}%" if policy else "",
+        },
+    }
+    # The form that failed names the page "错误：…" and leads the error summary.
+    failed = [f for f in forms.values() if isinstance(f, Form) and f.errors]
+    context["form"] = failed[0] if failed else None
+    return render(request, "employers/declaration_detail.html", context)
+
+
+@roles_required(*READERS)
+@require_GET
+def declaration_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    return _render_detail(request, _declaration(request, pk))
+
+
+def _recompute(request: HttpRequest, declaration: Declaration) -> None:
+    """Verify and compute again after a change; a missing policy is said, not a failure of the
+    change itself (which is saved)."""
+    try:
+        services.declaration_compute(declaration)
+    except ValidationError as error:
+        messages.warning(request, " ".join(error.messages))
+
+
+def _locked(request: HttpRequest, declaration: Declaration) -> HttpResponse | None:
+    if declaration.is_editable:
+        return None
+    messages.error(
+        request,
+        _("申报状态为“%(status)s”，不能再修改。") % {"status": declaration.get_status_display()},
+    )
+    return redirect("employers:declaration", pk=declaration.pk)
+
+
+@roles_required(*WRITERS, write=True)
+@require_POST
+def declaration_figures(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    declaration = _writable(request, pk)
+    if response := _locked(request, declaration):
+        return response
+    form = FiguresForm(request.POST, monthly=_monthly(selectors.declaration_policy(declaration)))
+    if form.is_valid():
+        try:
+            services.declaration_save(
+                declaration=declaration, by=request.user, **form.service_fields()
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            _recompute(request, declaration)
+            messages.success(request, _("已保存职工人数和工资总额，并重新计算。"))
+            return redirect(f"{reverse('employers:declaration', args=[pk])}#calculation-title")
+    return _render_detail(request, declaration, figures_form=form)
+
+
+@roles_required(*WRITERS, write=True)
+@require_POST
+def employee_add(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    declaration = _writable(request, pk)
+    if response := _locked(request, declaration):
+        return response
+    form = EmployeeForm(request.POST)
+    if form.is_valid():
+        try:
+            employee = services.employee_add(
+                declaration=declaration, by=request.user, **form.service_fields()
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            _recompute(request, declaration)
+            messages.success(request, _("已加入名单：%(name)s。") % {"name": employee.name})
+            return redirect(f"{reverse('employers:declaration', args=[pk])}#staff-title")
+    return _render_detail(request, declaration, employee_form=form)
+
+
+def _employee(request: HttpRequest, declaration: Declaration, line: uuid.UUID) -> Any:
+    employees = DeclaredEmployee.objects.filter(declaration=declaration)
+    return get_scoped_or_404(request.user, employees, pk=line)
+
+
+@roles_required(*WRITERS, write=True)
+@require_http_methods(["GET", "POST"])
+def employee_edit(request: HttpRequest, pk: uuid.UUID, line: uuid.UUID) -> HttpResponse:
+    declaration = _writable(request, pk)
+    employee = _employee(request, declaration, line)
+    if response := _locked(request, declaration):
+        return response
+    form = EmployeeForm(request.POST if request.method == "POST" else None, employee=employee)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.employee_update(employee=employee, by=request.user, **form.service_fields())
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            _recompute(request, declaration)
+            messages.success(request, _("已保存：%(name)s。") % {"name": employee.name})
+            return redirect(f"{reverse('employers:declaration', args=[pk])}#staff-title")
+    context = {"form": form, "declaration": declaration, "employee": employee}
+    return render(request, "employers/declaration_employee.html", context)
+
+
+@roles_required(*WRITERS, write=True)
+@require_POST
+def employee_remove(request: HttpRequest, pk: uuid.UUID, line: uuid.UUID) -> HttpResponse:
+    declaration = _writable(request, pk)
+    employee = _employee(request, declaration, line)
+    if response := _locked(request, declaration):
+        return response
+    name = employee.name
+    services.employee_remove(employee=employee, by=request.user)
+    _recompute(request, declaration)
+    messages.success(request, _("已从名单中删除：%(name)s。") % {"name": name})
+    return redirect(f"{reverse('employers:declaration', args=[pk])}#staff-title")
+
+
+@roles_required(*WRITERS)
+@require_GET
+def staff_template(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(staff_lists.staff_template(), content_type=XLSX)
+    response["Content-Disposition"] = attachment_header("残疾职工名单模板.xlsx")
+    return response
+
+
+@roles_required(*WRITERS, write=True)
+@require_POST
+def staff_upload(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """Check an uploaded list (nothing is saved) and show every bad row, or what saving would
+    do with a button to save it."""
+    declaration = _writable(request, pk)
+    if response := _locked(request, declaration):
+        return response
+    form = UploadForm(request.POST, request.FILES)
+    upload = None
+    if form.is_valid():
+        upload = staff_lists.staff_list_import(
+            declaration=declaration, upload=form.cleaned_data["file"], dry_run=True, by=request.user
+        )
+        if upload.message and not upload.errors:
+            form.add_error("file", upload.message)
+            upload = None
+    return _render_detail(request, declaration, upload_form=form, upload=upload)
+
+
+@roles_required(*WRITERS, write=True)
+@require_POST
+def staff_upload_commit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    declaration = _writable(request, pk)
+    if response := _locked(request, declaration):
+        return response
+    batch_id = request.POST.get("batch", "")
+    batch = staff_lists.checked_batch(batch_id, by=request.user) if _uuid(batch_id) else None
+    if batch is None:
+        messages.error(request, _("找不到已检查的名单文件，请重新上传。"))
+        return redirect("employers:declaration", pk=pk)
+    result = staff_lists.staff_list_import(
+        declaration=declaration, batch=batch, dry_run=False, by=request.user
+    )
+    if not result.ok:
+        return _render_detail(request, declaration, upload=result)
+    _recompute(request, declaration)
+    messages.success(
+        request,
+        _("名单已保存：新增 %(c)d 人，更新 %(u)d 人，未变 %(n)d 人。")
+        % {"c": result.created, "u": result.updated, "n": result.unchanged},
+    )
+    return redirect(f"{reverse('employers:declaration', args=[pk])}#staff-title")
+
+
+def _uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
+
+
+@roles_required(*WRITERS, write=True)
+@require_POST
+def declaration_submit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    declaration = _writable(request, pk)
+    try:
+        services.declaration_submit(declaration=declaration, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("已提交，等待区残联审核。"))
+    return redirect("employers:declaration", pk=pk)
+
+
+# --- the staff review -----------------------------------------------------------------------
+
+
+@roles_required(*REVIEWERS, write=True)
+@require_POST
+def declaration_return(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    declaration = _declaration(request, pk)
+    form = _reason_form("return", request.POST)
+    if form.is_valid():
+        try:
+            services.declaration_return(
+                declaration=declaration, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("已退回，单位将看到退回原因。"))
+            return redirect("employers:review-queue")
+    return _render_detail(request, declaration, return_form=form)
+
+
+@roles_required(*REVIEWERS, write=True)
+@require_POST
+def declaration_confirm(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    declaration = _declaration(request, pk)
+    try:
+        services.declaration_confirm(declaration=declaration, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("已审核确认。可以下载审核确认书。"))
+    return redirect("employers:declaration", pk=pk)
+
+
+@roles_required(*REVIEWERS, write=True)
+@require_POST
+def declaration_correct(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    declaration = _declaration(request, pk)
+    form = _reason_form("correct", request.POST)
+    if form.is_valid():
+        try:
+            correction = services.declaration_correct(
+                declaration=declaration, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("已建立更正申报（第%(v)d版），原确认版本保留。") % {"v": correction.version},
+            )
+            return redirect("employers:declaration", pk=correction.pk)
+    return _render_detail(request, declaration, correct_form=form)
+
+
+@roles_required(*READERS)
+@require_GET
+def declaration_confirmation(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """The review confirmation (审核确认书) of a confirmed declaration, as .docx."""
+    declaration = _declaration(request, pk)
+    if declaration.status not in (DeclarationStatus.CONFIRMED, DeclarationStatus.SUPERSEDED):
+        raise Http404
+    response = HttpResponse(confirmation_docx(declaration), content_type=DOCX)
+    name = _("%(year)d年度按比例安排残疾人就业审核确认书-%(employer)s.docx") % {
+        "year": declaration.year,
+        "employer": declaration.employer.name,
+    }
+    response["Content-Disposition"] = attachment_header(name)
+    return response
+
+
+@roles_required(*REVIEWERS)
+@require_GET
+def review_queue(request: HttpRequest) -> HttpResponse:
+    year = request.GET.get("year", "")
+    queue = selectors.review_queue(
+        queryset=scope_for(request.user, Declaration), year=int(year) if year.isdigit() else None
+    )
+    page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "employers/review_queue.html", {"page": page, "year": year})
+
+
+@roles_required(*REVIEWERS)
+@require_GET
+def conflict_list(request: HttpRequest) -> HttpResponse:
+    year = _year(request)
+    context = {
+        "year": year,
+        "conflicts": selectors.conflicts(year=year),
+        "years": [y for y, _label in PublishForm().fields["year"].choices],
+        "resolve_form": ResolveForm(),
+    }
+    return render(request, "employers/conflict_list.html", context)
+
+
+@roles_required(*REVIEWERS, write=True)
+@require_POST
+def conflict_resolve(request: HttpRequest, line: uuid.UUID) -> HttpResponse:
+    employee = get_scoped_or_404(
+        request.user, DeclaredEmployee.objects.select_related("declaration"), pk=line
+    )
+    form = ResolveForm(request.POST)
+    year = employee.declaration.year
+    if form.is_valid():
+        services.conflict_resolve(
+            employee=employee,
+            by=request.user,
+            decision=form.cleaned_data["decision"],
+            note=form.cleaned_data["note"],
+        )
+        messages.success(request, _("已裁定：%(name)s。") % {"name": employee.name})
+    else:
+        messages.error(request, _("请选择“计入这家单位”或“不计入这家单位”后再提交。"))
+    return redirect(f"{reverse('employers:conflicts')}?year={year}")
+
+
+# --- statistics and disclosure (action 一) --------------------------------------------------
+
+
+def _statistics_book(rows: list[Any], year: int) -> bytes:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_("%(year)d年度") % {"year": year})
+    sheet.append(
+        [
+            _("单位名称"),
+            _("单位类型"),
+            _("在职职工人数"),
+            _("应安排人数"),
+            _("已安排人数"),
+            _("是否达到比例"),
+            _("上年已安排人数"),
+            _("比上年增减"),
+            _("申报状态"),
+            _("需核实的情况"),
+        ]
+    )
+    for row in rows:
+        d, prev = row.declaration, row.previous
+        sheet.append(
+            [
+                formula_safe(v)
+                for v in (
+                    row.employer.name,
+                    row.employer.get_kind_display(),
+                    figure(d.staff) if d else "",
+                    figure(d.required) if d else "",
+                    figure(d.counted) if d else "",
+                    (_("是") if d.met else _("否")) if d else "",
+                    figure(prev.counted) if prev else "",
+                    figure(row.change) if row.change is not None else "",
+                    d.get_status_display() if d else _("未申报"),
+                    "；".join(row.flags),
+                )
+            ]
+        )
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@roles_required(*STATISTICS_READERS)
+@require_GET
+def statistics(request: HttpRequest) -> HttpResponse:
+    year = _year(request)
+    rows = selectors.statistics_rows(year=year, with_names=request.user.role in REVIEWERS)
+    context = {
+        "year": year,
+        "rows": rows,
+        "years": [y for y, _label in PublishForm().fields["year"].choices],
+        "disclosure": selectors.disclosure_of(year),
+        "can_publish": request.user.role in REVIEWERS,
+        "met": sum(1 for r in rows if r.declaration and r.declaration.met),
+        "declared": sum(1 for r in rows if r.declaration),
+        "flagged": sum(1 for r in rows if r.flags),
+    }
+    return render(request, "employers/statistics.html", context)
+
+
+@roles_required(*STATISTICS_READERS)
+@require_GET
+def statistics_export(request: HttpRequest) -> HttpResponse:
+    year = _year(request)
+    with_names = request.user.role in REVIEWERS
+    rows = selectors.statistics_rows(year=year, with_names=with_names)
+    access_log(
+        action=AccessEvent.Action.EXPORT,
+        request=request,
+        detail={"kind": "public_sector_statistics", "year": year, "rows": len(rows)},
+    )
+    response = HttpResponse(_statistics_book(rows, year), content_type=XLSX)
+    name = _("%(year)d年度机关事业单位按比例安排残疾人就业统计.xlsx") % {"year": year}
+    response["Content-Disposition"] = attachment_header(name)
+    return response
+
+
+@roles_required(*REVIEWERS, write=True)
+@require_POST
+def disclosure_publish_view(request: HttpRequest) -> HttpResponse:
+    form = PublishForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请选择要公开或撤回的年度。"))
+        return redirect("employers:statistics")
+    year = form.cleaned_data["year"]
+    publish = form.cleaned_data["action"] == "publish"
+    try:
+        disclosure_publish(year=year, by=request.user, publish=publish)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            (_("已公开%(year)d年度的公示。") if publish else _("已撤回%(year)d年度的公示。"))
+            % {"year": year},
+        )
+    return redirect(f"{reverse('employers:statistics')}?year={year}")
+
+
+def _public_year(request: HttpRequest) -> int | None:
+    text = request.GET.get("year", "")
+    if text.isdigit():
+        return int(text)
+    latest = next((d for d in selectors.disclosures() if d.is_published), None)
+    return latest.year if latest else None
+
+
+@require_GET
+def disclosure(request: HttpRequest) -> HttpResponse:
+    """Open to everyone: the published year's agencies and institutions, names and figures."""
+    year = _public_year(request)
+    published = selectors.disclosure_of(year) if year else None
+    years = [d.year for d in selectors.disclosures() if d.is_published]
+    if published is None:
+        context = {"year": year, "years": years}
+        return render(request, "employers/disclosure_unpublished.html", context, status=404)
+    rows = selectors.disclosure_rows(year)
+    context = {
+        "year": year,
+        "years": years,
+        "disclosure": published,
+        "rows": [
+            {
+                "employer": row["employer"],
+                "declaration": row["declaration"],
+                "staff": figure(row["declaration"].staff) if row["declaration"] else "",
+                "required": figure(row["declaration"].required) if row["declaration"] else "",
+                "counted": figure(row["declaration"].counted) if row["declaration"] else "",
+            }
+            for row in rows
+        ],
+        "met": sum(1 for r in rows if r["declaration"] and r["declaration"].met),
+    }
+    return render(request, "employers/disclosure.html", context)
+
+
+@require_GET
+def disclosure_export(request: HttpRequest) -> HttpResponse:
+    year = _public_year(request)
+    if not year or selectors.disclosure_of(year) is None:
+        raise Http404
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_("%(year)d年度") % {"year": year})
+    sheet.append(
+        [
+            _("单位名称"),
+            _("单位类型"),
+            _("在职职工人数"),
+            _("应安排人数"),
+            _("已安排人数"),
+            _("是否达到比例"),
+        ]
+    )
+    for row in selectors.disclosure_rows(year):
+        d = row["declaration"]
+        sheet.append(
+            [
+                formula_safe(row["employer"].name),
+                row["employer"].get_kind_display(),
+                figure(d.staff) if d else "",
+                figure(d.required) if d else "",
+                figure(d.counted) if d else "",
+                (_("是") if d.met else _("否")) if d else _("尚未审核确认"),
+            ]
+        )
+    out = io.BytesIO()
+    book.save(out)
+    response = HttpResponse(out.getvalue(), content_type=XLSX)
+    name = _("%(year)d年度机关事业单位按比例安排残疾人就业情况公示.xlsx") % {"year": year}
+    response["Content-Disposition"] = attachment_header(name)
+    return response
+
+
+urlpatterns = [
+    path("declarations/", declaration_list, name="declarations"),
+    path("declarations/start/", declaration_start, name="declaration-start"),
+    path("declarations/template.xlsx", staff_template, name="declaration-template"),
+    path("declarations/<uuid:pk>/", declaration_detail, name="declaration"),
+    path("declarations/<uuid:pk>/figures/", declaration_figures, name="declaration-figures"),
+    path("declarations/<uuid:pk>/staff/add/", employee_add, name="declaration-employee-add"),
+    path(
+        "declarations/<uuid:pk>/staff/<uuid:line>/",
+        employee_edit,
+        name="declaration-employee-edit",
+    ),
+    path(
+        "declarations/<uuid:pk>/staff/<uuid:line>/remove/",
+        employee_remove,
+        name="declaration-employee-remove",
+    ),
+    path("declarations/<uuid:pk>/upload/", staff_upload, name="declaration-upload"),
+    path(
+        "declarations/<uuid:pk>/upload/save/",
+        staff_upload_commit,
+        name="declaration-upload-commit",
+    ),
+    path("declarations/<uuid:pk>/submit/", declaration_submit, name="declaration-submit"),
+    path("declarations/<uuid:pk>/return/", declaration_return, name="declaration-return"),
+    path("declarations/<uuid:pk>/confirm/", declaration_confirm, name="declaration-confirm"),
+    path("declarations/<uuid:pk>/correct/", declaration_correct, name="declaration-correct"),
+    path(
+        "declarations/<uuid:pk>/confirmation.docx",
+        declaration_confirmation,
+        name="declaration-confirmation",
+    ),
+    path("review/", review_queue, name="review-queue"),
+    path("conflicts/", conflict_list, name="conflicts"),
+    path("conflicts/<uuid:line>/resolve/", conflict_resolve, name="conflict-resolve"),
+    path("statistics/", statistics, name="statistics"),
+    path("statistics/export.xlsx", statistics_export, name="statistics-export"),
+    path("disclosure/publish/", disclosure_publish_view, name="disclosure-publish"),
+    path("disclosure/", disclosure, name="disclosure"),
+    path("disclosure/export.xlsx", disclosure_export, name="disclosure-export"),
+]

@@ -1,0 +1,98 @@
+"""The employer registry in Chromium: axe-core at 0 violations on the employer form with errors
+(and its summary taking focus, the override with a reason by keyboard), the employer page, the
+list and the policy parameters; the form fits a 360 px phone."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import Browser, Page
+from pytest_django.live_server_helper import LiveServer
+
+from conftest import PASSWORD, confirmed_totp, make_uscc
+from jiuye.core.tests.browser import assert_accessible, log_in, new_context, pass_second_factor
+from jiuye.employers.models import Employer
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _bad_code() -> str:
+    good = make_uscc("91440199MA5WEB001")
+    return good[:17] + ("0" if good[17] != "0" else "1")
+
+
+def sign_in(page: Page, base: str, user) -> None:  # noqa: ANN001
+    """District staff and administrators pass the second factor too."""
+    device = confirmed_totp(user)
+    log_in(page, base, user.username, PASSWORD)
+    pass_second_factor(page, device)
+
+
+def submit(page: Page, name: str) -> None:
+    with page.expect_navigation():
+        page.get_by_role("button", name=name, exact=True).click()
+
+
+def test_the_employer_form_with_errors_passes_axe_and_takes_an_override_by_keyboard(
+    page: Page, live_server: LiveServer, personas
+) -> None:  # noqa: ANN001
+    base = live_server.url
+    sign_in(page, base, personas["admin"])
+    page.goto(base + reverse("employers:create"))
+    assert_accessible(page, "empty employer form")
+
+    page.get_by_label("单位名称").fill("网页测试有限公司")
+    page.get_by_label("统一社会信用代码").fill(_bad_code())
+    submit(page, "登记")
+    assert page.title().startswith("错误：")
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    summary = page.locator(".error-summary").inner_text()
+    assert "统一社会信用代码校验码不符" in summary
+    assert "请选择单位类型" in summary and "请选择单位所在的镇街或村（社区）" in summary
+    assert page.get_by_label("单位名称").input_value() == "网页测试有限公司"
+    assert page.get_by_label("统一社会信用代码").get_attribute("aria-invalid") == "true"
+    assert_accessible(page, "employer form with errors")
+    page.locator(".error-summary a[href='#id_uscc']").click()
+    assert page.evaluate("document.activeElement.id") == "id_uscc"
+
+    # Corrected by keyboard alone: the reason keeps the code.
+    page.keyboard.press("Tab")
+    page.keyboard.type("与营业执照核对一致")
+    page.get_by_label("单位类型").select_option(label="民营企业")
+    page.get_by_label("所在镇街或村（社区）").select_option(label="东城街道")
+    page.get_by_label("所在镇街或村（社区）").focus()
+    page.keyboard.press("Tab")  # from the region list to the address; Enter there submits
+    assert page.evaluate("document.activeElement.id") == "id_address"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.get_by_role("heading", level=1).inner_text() == "网页测试有限公司"
+    assert Employer.objects.get(uscc=_bad_code()).uscc_override_reason == "与营业执照核对一致"
+    assert_accessible(page, "employer page")
+    page.goto(base + reverse("employers:list"))
+    assert_accessible(page, "employer list")
+
+
+def test_the_policy_list_and_form_pass_axe(page: Page, live_server: LiveServer, personas) -> None:  # noqa: ANN001
+    base = live_server.url
+    sign_in(page, base, personas["admin"])
+    page.goto(base + reverse("employers:policies"))
+    assert_accessible(page, "policy list")
+    page.goto(base + reverse("employers:policy-create"))
+    page.get_by_label("分档减缴（选填）").fill("一半")
+    submit(page, "保存")
+    assert "“一半”看不懂" in page.locator(".error-summary").inner_text()
+    assert_accessible(page, "policy form with errors")
+
+
+def test_the_employer_form_fits_a_360_px_phone(
+    chromium: Browser, live_server: LiveServer, personas
+) -> None:  # noqa: ANN001
+    context = new_context(chromium, viewport={"width": 360, "height": 740})
+    phone = context.new_page()
+    sign_in(phone, live_server.url, personas["district"])
+    phone.goto(live_server.url + reverse("employers:create"))
+    submit(phone, "登记")
+    phone.screenshot(path="/tmp/employer-form-360.png", full_page=True)
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"the form is {width} px wide on a 360 px screen"
+    context.close()

@@ -1,0 +1,363 @@
+"""Pages of the employer registry (search, export, an employer's page, register, edit, archive,
+CSR reports, inviting an employer user) and of the policy parameters.
+
+Who may do what: system administrators and district staff read and write; town officers read
+the employers of their town; leaders read every employer (organisations, not persons); an
+employer user opens only its own employer's page (others are a 404). Department liaisons and
+job seekers: 403. Policy parameters: staff who read employers see them; administrators and
+district staff add and correct rows.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import uuid
+from pathlib import Path
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.forms import Form
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from jiuye.accounts.models import Role, User
+from jiuye.core.access import roles_required
+from jiuye.core.audit import access_log
+from jiuye.core.downloads import attachment_header
+from jiuye.core.importing import get_kind, write_export
+from jiuye.core.models import AccessEvent
+from jiuye.core.scoping import get_scoped_or_404, scope_for
+from jiuye.employers import selectors
+from jiuye.employers.forms import (
+    ArchiveForm,
+    CsrForm,
+    EmployerForm,
+    EmployerSearchForm,
+    InviteForm,
+    PolicyForm,
+    region_label,
+)
+from jiuye.employers.models import CsrReport, Employer
+from jiuye.employers.services import policies, registry
+from jiuye.reference.models import QuotaPolicy
+
+PAGE_SIZE = 50
+WRITERS = (Role.ADMIN, Role.DISTRICT)
+READERS = (Role.ADMIN, Role.DISTRICT, Role.TOWN, Role.LEADER)
+CONFLICT_MESSAGE = gettext_lazy(
+    "这个单位的信息刚被其他人修改过，您的修改没有保存。您填写的内容仍保留在下面，"
+    "请先记下，再刷新页面查看最新内容后再改。"
+)
+
+
+def _employer(request: HttpRequest, pk: uuid.UUID) -> Employer:
+    queryset = selectors.employer_for_detail(Employer.objects.all())
+    return get_scoped_or_404(request.user, queryset, pk=pk)
+
+
+def _add_errors(form: Form, error: ValidationError) -> None:
+    """A service's errors beside the fields the form has, the rest at the top."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
+
+
+def _search(request: HttpRequest) -> tuple[EmployerSearchForm, Any]:
+    form = EmployerSearchForm(request.GET or None, user=request.user)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    employers = selectors.employers_search(
+        queryset=scope_for(request.user, Employer), filters=filters
+    )
+    return form, employers
+
+
+@roles_required(*READERS, Role.EMPLOYER)
+@require_GET
+def employer_list(request: HttpRequest) -> HttpResponse:
+    if request.user.role == Role.EMPLOYER:
+        # An employer user has one employer: its page is their list.
+        return redirect("employers:detail", pk=request.user.employer_id)
+    form, employers = _search(request)
+    page = Paginator(employers, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "search_form": form,
+        "page": page,
+        "can_write": request.user.role in WRITERS,
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "employers/employer_list.html", context)
+
+
+@roles_required(*READERS)
+@require_GET
+def employer_export(request: HttpRequest) -> HttpResponse:
+    """The search result as .xlsx in the import template's columns (imports back unchanged)."""
+    _form, employers = _search(request)
+    kind = get_kind("employers")
+    with tempfile.NamedTemporaryFile(suffix=".xlsx") as handle:
+        count = write_export(kind, employers, Path(handle.name), reveal=False)
+        content = Path(handle.name).read_bytes()
+    access_log(
+        action=AccessEvent.Action.EXPORT,
+        request=request,
+        detail={"kind": "employers", "rows": count, "query": request.GET.urlencode()},
+    )
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = attachment_header("用人单位名单.xlsx")
+    return response
+
+
+def _render_detail(request: HttpRequest, employer: Employer, **extra: Any) -> HttpResponse:
+    role = request.user.role
+    context = {
+        "employer": employer,
+        "region_label": region_label(employer.region),
+        "csr_reports": employer.csr_reports.order_by("-year"),
+        "declarations": selectors.declarations_of(employer),
+        "can_write": role in WRITERS and not employer.is_archived,
+        "can_list": role in READERS,
+        # Accounts name people: shown to the staff who manage them.
+        "accounts": (
+            User.objects.filter(employer=employer).order_by("username") if role in WRITERS else None
+        ),
+        **extra,
+    }
+    return render(request, "employers/employer_detail.html", context)
+
+
+@roles_required(*READERS, Role.EMPLOYER)
+@require_GET
+def employer_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    employer = _employer(request, pk)
+    shown = request.session.pop("invited_password", None)
+    invited = shown if shown and shown.get("employer") == str(employer.pk) else None
+    return _render_detail(request, employer, invited=invited)
+
+
+@roles_required(*WRITERS)
+@require_http_methods(["GET", "POST"])
+def employer_create(request: HttpRequest) -> HttpResponse:
+    form = EmployerForm(request.POST if request.method == "POST" else None)
+    duplicate = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            employer = registry.employer_create(by=request.user, **form.service_fields())
+        except registry.DuplicateEmployerError as error:
+            duplicate = error.existing
+            _add_errors(form, error)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("已登记：%(name)s。") % {"name": employer.name})
+            return redirect("employers:detail", pk=employer.pk)
+    return render(request, "employers/employer_form.html", {"form": form, "duplicate": duplicate})
+
+
+@roles_required(*WRITERS)
+@require_http_methods(["GET", "POST"])
+def employer_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    employer = _employer(request, pk)
+    if employer.is_archived:
+        messages.error(request, _("这个单位已归档，不能再修改。"))
+        return redirect("employers:detail", pk=employer.pk)
+    form = EmployerForm(request.POST if request.method == "POST" else None, employer=employer)
+    duplicate = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            registry.employer_update(
+                employer=employer,
+                by=request.user,
+                seen=form.cleaned_data.get("seen"),
+                **form.service_fields(),
+            )
+        except registry.ConflictError:
+            form.add_error(None, CONFLICT_MESSAGE)
+        except registry.DuplicateEmployerError as error:
+            duplicate = error.existing
+            _add_errors(form, error)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("已保存修改。"))
+            return redirect("employers:detail", pk=employer.pk)
+    context = {"form": form, "employer": employer, "duplicate": duplicate}
+    return render(request, "employers/employer_form.html", context)
+
+
+@roles_required(*WRITERS)
+@require_http_methods(["GET", "POST"])
+def employer_archive(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    employer = _employer(request, pk)
+    if employer.is_archived:
+        messages.info(request, _("这个单位已经归档。"))
+        return redirect("employers:detail", pk=employer.pk)
+    form = ArchiveForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            registry.employer_archive(
+                employer=employer, reason=form.cleaned_data["reason"], by=request.user
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("已归档：%(name)s。") % {"name": employer.name})
+            return redirect("employers:detail", pk=employer.pk)
+    return render(request, "employers/employer_archive.html", {"form": form, "employer": employer})
+
+
+@roles_required(*WRITERS)
+@require_http_methods(["GET", "POST"])
+def csr_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """Add the CSR report of a year, or change it (``?year=`` opens the existing one)."""
+    employer = _employer(request, pk)
+    if employer.is_archived:
+        messages.error(request, _("这个单位已归档，不能再修改。"))
+        return redirect("employers:detail", pk=employer.pk)
+    year = request.POST.get("year") or request.GET.get("year") or ""
+    report = (
+        CsrReport.objects.filter(employer=employer, year=int(year)).first()
+        if year.isdigit() and len(year) == 4
+        else None
+    )
+    if request.method == "POST":
+        form = CsrForm(request.POST, request.FILES, report=report)
+    else:
+        form = CsrForm(report=report)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            registry.csr_save(
+                employer=employer,
+                year=data["year"],
+                includes_disability=data["includes_disability"],
+                link=data["link"],
+                upload=data["file"],
+                remove_file=data.get("remove_file", False),
+                by=request.user,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request, _("已保存%(year)d年度社会责任报告。") % {"year": data["year"]}
+            )
+            return redirect("employers:detail", pk=employer.pk)
+    context = {"form": form, "employer": employer, "report": report}
+    return render(request, "employers/csr_form.html", context)
+
+
+@roles_required(*READERS, Role.EMPLOYER)
+@require_GET
+def csr_file(request: HttpRequest, pk: uuid.UUID) -> FileResponse:
+    report = get_scoped_or_404(request.user, CsrReport.objects.select_related("employer"), pk=pk)
+    if not report.file:
+        raise Http404
+    return FileResponse(
+        report.file.open("rb"),
+        as_attachment=True,
+        filename=f"{report.employer.name}-{report.year}年度社会责任报告.pdf",
+        content_type="application/pdf",
+    )
+
+
+@roles_required(*WRITERS)
+@require_http_methods(["GET", "POST"])
+def employer_invite(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """An account for the employer's staff; its one-time password is shown once, on the
+    employer's page."""
+    employer = _employer(request, pk)
+    if employer.is_archived:
+        messages.error(request, _("这个单位已归档，不能再为它创建账户。"))
+        return redirect("employers:detail", pk=employer.pk)
+    form = InviteForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user, password = registry.employer_invite(
+                employer=employer, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            request.session["invited_password"] = {
+                "employer": str(employer.pk),
+                "username": user.username,
+                "password": password,
+            }
+            messages.success(request, _("已创建账户“%(u)s”。") % {"u": user.username})
+            return redirect("employers:detail", pk=employer.pk)
+    return render(request, "employers/employer_invite.html", {"form": form, "employer": employer})
+
+
+# --- policy parameters ----------------------------------------------------------------------
+
+
+@roles_required(*READERS)
+@require_GET
+def policy_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    rows = list(
+        QuotaPolicy.objects.select_related("region").order_by("region__code", "-valid_from")
+    )
+    # The row of each region in force today (the latest that has started).
+    current: dict[str, int] = {}
+    for row in rows:
+        if row.valid_from <= today and row.region_id not in current:
+            current[row.region_id] = row.pk
+    groups: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        group = groups.setdefault(row.region_id, {"region": row.region, "rows": []})
+        group["rows"].append({"policy": row, "current": current.get(row.region_id) == row.pk})
+    context = {"groups": list(groups.values()), "can_write": request.user.role in WRITERS}
+    return render(request, "employers/policy_list.html", context)
+
+
+@roles_required(*WRITERS)
+@require_http_methods(["GET", "POST"])
+def policy_create(request: HttpRequest) -> HttpResponse:
+    initial = None
+    source = request.GET.get("from")
+    if request.method == "GET" and source and source.isdigit():
+        # "A new dated row" usually copies the one before it with a few figures changed.
+        base = QuotaPolicy.objects.filter(pk=int(source)).first()
+        if base is not None:
+            initial = PolicyForm(policy=base).initial | {"valid_from": None}
+    form = PolicyForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            policy = policies.quota_policy_create(by=request.user, **form.service_fields())
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("已添加 %(region)s 自 %(date)s 起的政策参数。")
+                % {"region": policy.region.name, "date": f"{policy.valid_from:%Y-%m-%d}"},
+            )
+            return redirect("employers:policies")
+    return render(request, "employers/policy_form.html", {"form": form})
+
+
+@roles_required(*WRITERS)
+@require_http_methods(["GET", "POST"])
+def policy_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    policy = get_object_or_404(QuotaPolicy.objects.select_related("region"), pk=pk)
+    form = PolicyForm(request.POST if request.method == "POST" else None, policy=policy)
+    if request.method == "POST" and form.is_valid():
+        try:
+            policies.quota_policy_update(policy=policy, by=request.user, **form.service_fields())
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("已保存修改。"))
+            return redirect("employers:policies")
+    return render(request, "employers/policy_form.html", {"form": form, "policy": policy})
