@@ -32,6 +32,7 @@ DEFAULT_PERSONS = 1_000_000
 RECORDS_PER_PERSON = 3
 RUNS = 7
 TOWN = "440199001000"
+VILLAGE = "440199001001"  # a village of TOWN (the one marked dirty)
 TARGET_MS = 300
 TARGET_RATIO = 2.0
 
@@ -245,7 +246,7 @@ def _raw_sql(year: int) -> tuple[str, list[Any]]:
     return sql, params
 
 
-def _timed(fn: Any) -> dict[str, Any]:
+def _timed(fn: Any, runs: int = 0) -> dict[str, Any]:
     """Median and best of RUNS calls after one warm-up, and the queries of one call."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -254,7 +255,7 @@ def _timed(fn: Any) -> dict[str, Any]:
         fn()
     queries = len(captured.captured_queries)
     times = []
-    for _ in range(RUNS):
+    for _ in range(runs or RUNS):
         start = time.perf_counter()
         fn()
         times.append((time.perf_counter() - start) * 1000)
@@ -283,11 +284,13 @@ def _explain(sql: str, params: list[Any]) -> str:
 
 def _measure(year: int) -> dict[str, Any]:
     from django.db import connection
+    from django.db.models import Count
 
     from jiuye.accounts.models import Role
     from jiuye.accounts.services import user_create
     from jiuye.casework import selectors
     from jiuye.casework.views import worklist as views
+    from jiuye.core.tallies import mark_dirty
     from jiuye.people.models import Person
     from jiuye.reference.models import Region
 
@@ -308,13 +311,24 @@ def _measure(year: int) -> dict[str, Any]:
             return cur.fetchall()
 
     out["raw_sql"] = _timed(raw)
-    out["coverage_selector"] = _timed(
-        lambda: selectors.coverage(region=district, year=year, queryset=Person.objects.all())
+    out["coverage_live"] = _timed(
+        lambda: selectors.coverage_live(region=district, year=year, queryset=Person.objects.all())
+    )
+    # The nightly command's work: every village of the district recomputed.
+    out["refresh_full"] = _timed(
+        lambda: selectors.tallies_refresh(region=district, year=year, everything=True), runs=3
     )
     query = {"year": year}
     out["coverage_page"] = _timed(
         lambda: views.coverage(_request(staff, "/casework/coverage/", query)).content
     )
+
+    def one_village_dirty() -> None:
+        # A write in one village, then the whole district's page: it refreshes that village.
+        mark_dirty([VILLAGE])
+        views.coverage(_request(staff, "/casework/coverage/", query)).content  # noqa: B018
+
+    out["coverage_page_one_dirty"] = _timed(one_village_dirty)
     out["worklist_page"] = _timed(
         lambda: views.worklist(_request(officer, "/casework/worklist/", query)).content
     )
@@ -325,13 +339,47 @@ def _measure(year: int) -> dict[str, Any]:
             ).content
         )
     )
+    counts = selectors.worklist_counts(region=town, year=year)
+    deep = max(1, counts["unemployed"] // views.PAGE_SIZE // 2)  # the middle of the list
+    out["deep_page"] = deep
+    out["worklist_page_deep"] = _timed(
+        lambda: (
+            (
+                views.worklist(_request(officer, "/casework/worklist/", {**query, "page": deep}))
+            ).content
+        )
+    )
+    out["worklist_page_todo_deep"] = _timed(
+        lambda: (
+            views.worklist(
+                _request(officer, "/casework/worklist/", {**query, "order": "todo", "page": deep})
+            ).content
+        )
+    )
     out["indicators_district"] = _timed(
         lambda: selectors.coverage_figures(
             region=Region.objects.get(code="440199000000"), year=year
         )
     )
+    # The tallies give the live figures, and the pages the live persons, or nothing is measured.
+    live = selectors.coverage_live(region=district, year=year, queryset=Person.objects.all())
+    tallied = selectors.coverage(region=district, year=year)
+    assert [(r.code, r.unemployed, r.served) for r in live.rows] == [
+        (r.code, r.unemployed, r.served) for r in tallied.rows
+    ]
+    for order in ("village", "todo"):
+        live_qs = selectors.worklist(
+            queryset=Person.objects.all(), region=town, year=year, order=order
+        )
+        pages = selectors.worklist_pages(
+            queryset=Person.objects.all(), region=town, year=year, order=order
+        )
+        assert pages.count() == live_qs.count()
+        for start in (0, deep * views.PAGE_SIZE):
+            stop = start + views.PAGE_SIZE
+            assert [p.pk for p in pages[start:stop]] == [p.pk for p in live_qs[start:stop]]
     # Same answer from both, or the comparison means nothing.
-    result = selectors.coverage(region=district, year=year, queryset=Person.objects.all())
+    result = selectors.coverage(region=district, year=year)
     by_town = {r[0]: r[1:] for r in raw()}
     for row in result.rows:
         got = (row.unemployed, row.verified, row.wanting, row.needs, row.served)
@@ -343,13 +391,27 @@ def _measure(year: int) -> dict[str, Any]:
         "served_rate": str(result.total.served_rate),
     }
     out["explain_raw"] = _explain(sql, params)
-    worklist_qs = selectors.worklist(queryset=Person.objects.all(), region=town, year=year)
-    page_sql, page_params = worklist_qs[:50].query.sql_with_params()
-    out["explain_worklist"] = _explain(page_sql, list(page_params))
-    count_sql, count_params = worklist_qs.order_by().values("pk").query.sql_with_params()
-    out["explain_worklist_count"] = _explain(
-        f"SELECT count(*) FROM ({count_sql}) q", list(count_params)
+    pages = selectors.worklist_pages(
+        queryset=Person.objects.all(), region=town, year=year, order="todo"
     )
+    for key, (segment, _size) in zip(
+        ("verify", "needs", "serve", "done"), pages.segments, strict=True
+    ):
+        sql_, params_ = segment[:50].query.sql_with_params()
+        out[f"explain_todo_{key}"] = _explain(sql_, list(params_))
+    village_qs = selectors.worklist(queryset=Person.objects.all(), region=town, year=year)
+    offset = deep * views.PAGE_SIZE
+    sql_, params_ = village_qs[offset : offset + 50].query.sql_with_params()
+    out["explain_worklist_deep"] = _explain(sql_, list(params_))
+    one = Region.objects.get(code=VILLAGE)
+    sql_, params_ = (
+        selectors.worklist(queryset=Person.objects.all(), region=one, year=year)
+        .values("region_id")
+        .order_by()
+        .annotate(n=Count("pk"))
+        .query.sql_with_params()
+    )
+    out["explain_one_village_count"] = _explain(sql_, list(params_))
     return out
 
 
@@ -427,10 +489,14 @@ def _print(outcome: dict[str, Any]) -> None:
     print(f"  {'measure':<34} {'median':>9} {'best':>9} {'queries':>8}  target")
     rows = [
         ("raw SQL aggregate (baseline)", "raw_sql", ""),
-        ("coverage selector, whole district", "coverage_selector", "ratio"),
-        ("coverage page, whole district", "coverage_page", "ratio"),
+        ("live coverage selector, district", "coverage_live", ""),
+        ("full refresh of the district", "refresh_full", ""),
+        ("coverage page, fresh tallies", "coverage_page", "ratio"),
+        ("coverage page, one village dirty", "coverage_page_one_dirty", "ratio"),
         ("worklist first page, one town", "worklist_page", "ms"),
         ("worklist first page, not-done first", "worklist_page_todo", "ms"),
+        ("worklist deep page (middle)", "worklist_page_deep", "ms"),
+        ("worklist deep page, not-done first", "worklist_page_todo_deep", "ms"),
         ("plan indicators, whole district", "indicators_district", ""),
     ]
     for label, key, kind in rows:
@@ -446,9 +512,9 @@ def _print(outcome: dict[str, Any]) -> None:
             f"  {label:<34} {m['median_ms']:>7.1f}ms {m['best_ms']:>7.1f}ms "
             f"{m['queries']:>8}  {note}"
         )
-    print(f"  totals: {outcome['total']}")
+    print(f"  deep page: {outcome['deep_page']}; totals: {outcome['total']}")
     if os.environ.get("BENCH_EXPLAIN"):
-        for key in ("explain_raw", "explain_worklist", "explain_worklist_count"):
+        for key in [k for k in outcome if k.startswith("explain_")]:
             print(f"\n  {key}:\n" + outcome[key])
 
 

@@ -64,6 +64,12 @@ def _no_plan(request: HttpRequest) -> HttpResponse:
     return render(request, "actionplan/empty.html", {"can_import": request.user.role in PLANNERS})
 
 
+def _own_town(user: Any, towns: Any) -> Any:
+    if user.role != Role.TOWN:
+        return None
+    return next(iter(towns), None)
+
+
 @roles_required(*STAFF_ROLES)
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -84,7 +90,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         plan=plan,
         year=data.get("year") or default_year,
         department=data.get("department") or selectors.department_of_user(request.user),
-        region=data.get("town") or selectors.district_region(),
+        # A town officer's dashboard opens on their own town ("each town for itself").
+        region=data.get("town") or _own_town(request.user, towns) or selectors.district_region(),
         today=today,
     )
     return render(request, "actionplan/dashboard.html", {"form": form, **context})

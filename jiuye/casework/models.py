@@ -235,6 +235,47 @@ class AnnualCase(models.Model):
         return f"{self.person_id} {self.year}"
 
 
+class CoverageTally(models.Model):
+    """Action 十's counts and action 五's hard-to-employ visits for one village and year, as the
+    live selectors compute them on ``as_of`` (ADR 0005). A cache: ``selectors.tallies_refresh``
+    recomputes a village when a write service marked it dirty (core.tallies) or when the
+    reference day moved on; the live queries stay the definition."""
+
+    scope_paths = {"region": "village"}
+    scope_personal = False
+
+    id = models.BigAutoField(primary_key=True)
+    village = models.ForeignKey(
+        "reference.Region", on_delete=models.CASCADE, related_name="coverage_tallies"
+    )
+    year = models.PositiveSmallIntegerField()
+    as_of = models.DateField()
+    unemployed = models.PositiveIntegerField(default=0)
+    verified = models.PositiveIntegerField(default=0)
+    wanting = models.PositiveIntegerField(default=0)
+    needs = models.PositiveIntegerField(default=0)
+    served = models.PositiveIntegerField(default=0)
+    # The worklist's statuses (selectors.STATUS_Q; a person can be in more than one) ...
+    not_verified = models.PositiveIntegerField(default=0)
+    needs_missing = models.PositiveIntegerField(default=0)
+    not_served = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    # ... and the two middle segments of the "not yet done first" order (verified persons only).
+    todo_needs = models.PositiveIntegerField(default=0)
+    todo_serve = models.PositiveIntegerField(default=0)
+    hard_to_employ = models.PositiveIntegerField(default=0)
+    hard_to_employ_visited = models.PositiveIntegerField(default=0)
+    refreshed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["village", "year"], name="coverage_tally_village_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.village_id} {self.year}"
+
+
 class TargetGroup(models.TextChoices):
     ALL = "all", _("就业年龄段未就业残疾人")
     HARD_TO_EMPLOY = "hard_to_employ", _("就业困难人员")

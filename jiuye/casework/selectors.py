@@ -4,22 +4,27 @@ survey list, campaign tallies and a person's casework timeline."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import connection, transaction
 from django.db.models import (
     Case,
     Count,
+    Exists,
     F,
     FilteredRelation,
     IntegerField,
     Max,
+    OuterRef,
     Q,
     QuerySet,
     Value,
     When,
 )
 from django.db.models.functions import Substr
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -27,6 +32,7 @@ from jiuye.casework.models import (
     AnnualCase,
     Campaign,
     CampaignQuota,
+    CoverageTally,
     NeedsRecord,
     ServiceKind,
     ServiceRecord,
@@ -34,6 +40,8 @@ from jiuye.casework.models import (
     TargetGroup,
     WantsWork,
 )
+from jiuye.core import tallies as core_tallies
+from jiuye.core.models import DirtyRegion
 from jiuye.core.periods import reference_date
 from jiuye.employment.selectors import alive_on_q, employed_on_q, unemployed_working_age
 from jiuye.people.models import HukouType, Person, WishToWork
@@ -176,7 +184,7 @@ COVERAGE_COUNTS = {
 }
 
 
-def coverage(
+def coverage_live(
     *,
     region: Region,
     year: int,
@@ -184,8 +192,9 @@ def coverage(
     today: dt.date | None = None,
 ) -> Coverage:
     """Action 十's three rates for a region and year, one row per town (for a district or
-    above) or per village (for a town), in one query. Every child region appears, even with
-    nobody in it."""
+    above) or per village (for a town), in one query over the registry. Every child region
+    appears, even with nobody in it. This is the definition; the pages read ``coverage``, the
+    same figures kept per village (ADR 0005)."""
     on = reference_date(year, today)
     child_level = Region.Level.TOWN if region.level < Region.Level.TOWN else Region.Level.VILLAGE
     length = Region.PREFIX_LENGTH[child_level]
@@ -537,7 +546,9 @@ class CoverageFigures:
 _FIGURES_CACHE = "_casework_figures"
 
 
-def coverage_figures(*, region: Region, year: int, today: dt.date | None = None) -> CoverageFigures:
+def coverage_figures_live(
+    *, region: Region, year: int, today: dt.date | None = None
+) -> CoverageFigures:
     """Every casework indicator of a region and year in three queries (the working-age rule,
     action 十's totals over the working-age unemployed, and action 五's hard-to-employ persons
     of working age with those visited in the year): the plan dashboard asks for five figures
@@ -566,3 +577,298 @@ def coverage_figures(*, region: Region, year: int, today: dt.date | None = None)
     )
     cache[(year, on)] = figures = CoverageFigures(**counts, **hard)
     return figures
+
+
+_TALLY_FIGURES_CACHE = "_casework_tally_figures"
+
+
+def coverage_figures(*, region: Region, year: int, today: dt.date | None = None) -> CoverageFigures:
+    """``coverage_figures_live`` read from the village tallies (two queries when they are
+    fresh), kept on the ``region`` instance like a prefetch: the plan dashboard passes one Region
+    to all five casework indicators."""
+    on = reference_date(year, today)
+    cache: dict[tuple[int, dt.date], CoverageFigures] = region.__dict__.setdefault(
+        _TALLY_FIGURES_CACHE, {}
+    )
+    if (year, on) not in cache:
+        sums = _sum_tallies(village_tallies(region=region, year=year, today=today))
+        cache[(year, on)] = CoverageFigures(
+            **{key: sums[key] for key in CoverageFigures.__dataclass_fields__}
+        )
+    return cache[(year, on)]
+
+
+# --- tallies: the coverage figures kept per village and year (ADR 0005) ---------------------
+
+# What a CoverageTally counts. The first group is over the working-age unemployed (action 十),
+# the last two over the working-age hard-to-employ persons, employed or not (action 五).
+TALLY_COUNTS = (
+    "unemployed",
+    "verified",
+    "wanting",
+    "needs",
+    "served",
+    "not_verified",
+    "needs_missing",
+    "not_served",
+    "done",
+    "todo_needs",
+    "todo_serve",
+    "hard_to_employ",
+    "hard_to_employ_visited",
+)
+# The segments of the "not yet done first" order: each a condition that excludes the segments
+# before it, with the tally count of its persons.
+TODO_SEGMENTS = (
+    ("not_verified", STATUS_Q["not_verified"]),
+    ("todo_needs", VERIFIED & STATUS_Q["needs_missing"]),
+    ("todo_serve", VERIFIED & STATUS_Q["not_served"]),
+    ("done", STATUS_Q["done"]),
+)
+_POPULATION_COUNTS = {
+    **COVERAGE_COUNTS,
+    **{status: Count("pk", filter=STATUS_Q[status]) for status in WORKLIST_STATUSES},
+    **{key: Count("pk", filter=q) for key, q in TODO_SEGMENTS[1:3]},
+}
+# One advisory lock for every refresh (PostgreSQL): two refreshes of overlapping villages must
+# not write older figures over newer ones. SQLite's IMMEDIATE transactions already serialise.
+_REFRESH_LOCK = 0x6A697579  # "jiuy"
+
+
+def _counts_by_village(
+    *, codes: list[str] | None, region: Region, year: int, on: dt.date
+) -> dict[str, dict[str, int]]:
+    """The tally counts of the persons of a region (only of the villages ``codes`` when
+    given), per village, on a day: two grouped queries (the coverage query grouped by village
+    with the status counts, and the hard-to-employ one)."""
+    base = Person.objects.all()
+    if codes is not None:
+        base = base.filter(region_id__in=codes)
+    working = working_age_persons(region=region, on=on, queryset=base).filter(alive_on_q(on))
+    found: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(TALLY_COUNTS, 0))
+    unemployed = with_case(working.exclude(employed_on_q(on)), year)
+    for row in unemployed.values("region_id").order_by("region_id").annotate(**_POPULATION_COUNTS):
+        found[row.pop("region_id")].update(row)
+    hard = with_case(
+        working.filter(hard_to_employ_date__isnull=False, hard_to_employ_date__lte=on), year
+    )
+    for row in (
+        hard.values("region_id")
+        .order_by("region_id")
+        .annotate(
+            hard_to_employ=Count("pk"),
+            hard_to_employ_visited=Count("pk", filter=Q(yearcase__last_visit_on__isnull=False)),
+        )
+    ):
+        found[row.pop("region_id")].update(row)
+    return found
+
+
+def _write_tallies(
+    *, codes: list[str], found: dict[str, dict[str, int]], year: int, on: dt.date
+) -> list[CoverageTally]:
+    now = timezone.now()
+    rows = [
+        CoverageTally(
+            village_id=code,
+            year=year,
+            as_of=on,
+            refreshed_at=now,
+            **found.get(code, dict.fromkeys(TALLY_COUNTS, 0)),
+        )
+        for code in sorted(set(codes) | set(found))
+    ]
+    CoverageTally.objects.bulk_create(
+        rows,
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["village", "year"],
+        update_fields=["as_of", "refreshed_at", *TALLY_COUNTS],
+    )
+    return rows
+
+
+@dataclass
+class _Stored:
+    """What one query tells about a region's tallies: its villages, and their tallies of every
+    year with a flag for those marked dirty."""
+
+    villages: list[str]
+    tallies: list[CoverageTally]
+
+    def of_year(self, year: int) -> list[CoverageTally]:
+        return [t for t in self.tallies if t.year == year]
+
+    def fresh(self, year: int, on: dt.date) -> bool:
+        rows = self.of_year(year)
+        good = {t.village_id for t in rows if t.as_of == on and not t.dirty}
+        return len(good) == len(rows) and good.issuperset(self.villages)
+
+
+def _stored(region: Region) -> _Stored:
+    """The region's villages left-joined to their tallies (every year), one query."""
+    fields = ["year", "as_of", "refreshed_at", *TALLY_COUNTS]
+    rows = (
+        Region.objects.filter(level=Region.Level.VILLAGE, code__startswith=region.prefix)
+        .annotate(dirty=Exists(DirtyRegion.objects.filter(code=OuterRef("code"))))
+        .order_by("code", "coverage_tallies__year")
+        .values("code", "dirty", *(f"coverage_tallies__{f}" for f in fields))
+    )
+    stored = _Stored(villages=[], tallies=[])
+    for row in rows:
+        if not stored.villages or stored.villages[-1] != row["code"]:
+            stored.villages.append(row["code"])
+        if row["coverage_tallies__year"] is not None:
+            tally = CoverageTally(
+                village_id=row["code"], **{f: row[f"coverage_tallies__{f}"] for f in fields}
+            )
+            tally.dirty = row["dirty"]
+            stored.tallies.append(tally)
+    return stored
+
+
+@transaction.atomic
+def _refresh(
+    *, region: Region, year: int, today: dt.date | None, stored: _Stored, everything: bool
+) -> tuple[list[CoverageTally], int]:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_REFRESH_LOCK])
+    on = reference_date(year, today)
+    # Read under the lock: a mark committed from now on stays for the next refresh.
+    marks = core_tallies.pending(region.prefix)
+    result = {t.village_id: t for t in stored.of_year(year)}
+    written = 0
+    # A village without this year's tally, or with one of another reference day: the whole
+    # region is recomputed (one grouped query costs about the same for one village or all).
+    outdated = [v for v in stored.villages if v not in result or result[v].as_of != on]
+    whole = everything or bool(outdated)
+    if whole:
+        found = _counts_by_village(codes=None, region=region, year=year, on=on)
+        rows = _write_tallies(codes=stored.villages, found=found, year=year, on=on)
+        result.update((t.village_id, t) for t in rows)
+        written += len(rows)
+    if marks:
+        dirty = sorted(marks)
+        years = {t.year for t in stored.tallies if t.village_id in marks} | {year}
+        if whole:
+            years.discard(year)
+        for each in sorted(years):
+            each_on = reference_date(each, today)
+            found = _counts_by_village(codes=dirty, region=region, year=each, on=each_on)
+            rows = _write_tallies(codes=dirty, found=found, year=each, on=each_on)
+            if each == year:
+                result.update((t.village_id, t) for t in rows)
+            written += len(rows)
+        core_tallies.clear(marks)
+    return sorted(result.values(), key=lambda t: t.village_id), written
+
+
+def tallies_refresh(
+    *, region: Region, year: int, today: dt.date | None = None, everything: bool = False
+) -> int:
+    """Bring the tallies of a region's villages for a year up to date: the villages marked
+    dirty are recomputed (for every year they have tallies of); when a tally is missing or was
+    computed for another reference day (a new day of the running year), or with
+    ``everything``, every village of the region. Deletes the marks it read, and only those.
+    Returns the number of tallies written."""
+    stored = _stored(region)
+    return _refresh(region=region, year=year, today=today, stored=stored, everything=everything)[1]
+
+
+def village_tallies(
+    *, region: Region, year: int, today: dt.date | None = None
+) -> list[CoverageTally]:
+    """The region's village tallies for a year, refreshed first when any is dirty, missing or
+    of another reference day: one query when they are fresh."""
+    on = reference_date(year, today)
+    stored = _stored(region)
+    if stored.fresh(year, on):
+        return stored.of_year(year)
+    return _refresh(region=region, year=year, today=today, stored=stored, everything=False)[0]
+
+
+def _sum_tallies(rows: list[CoverageTally]) -> dict[str, int]:
+    return {key: sum(getattr(row, key) for row in rows) for key in TALLY_COUNTS}
+
+
+def coverage(*, region: Region, year: int, today: dt.date | None = None) -> Coverage:
+    """``coverage_live`` read from the village tallies: a row per town (for a district or
+    above) or per village (for a town), every child region even with nobody in it."""
+    on = reference_date(year, today)
+    child_level = Region.Level.TOWN if region.level < Region.Level.TOWN else Region.Level.VILLAGE
+    length = Region.PREFIX_LENGTH[child_level]
+    counts: dict[str, CoverageRow] = defaultdict(lambda: CoverageRow("", ""))
+    for tally in village_tallies(region=region, year=year, today=today):
+        counts[tally.village_id[:length]].add(tally)
+    children = Region.objects.filter(level=child_level, code__startswith=region.prefix).order_by(
+        "code"
+    )
+    result = Coverage(region=region, year=year, on=on, total=CoverageRow(region.code, region.name))
+    for child in children:
+        row = CoverageRow(child.code, child.name)
+        if child.prefix in counts:
+            row.add(counts[child.prefix])
+        result.rows.append(row)
+        result.total.add(row)
+    return result
+
+
+class Segments:
+    """A list of persons made of querysets walked in order, each with its length known ahead
+    (from the tallies): what ``Paginator`` needs (``count`` and slicing) without a COUNT over
+    the population, and a page that touches only the segments its offset falls in."""
+
+    ordered = True
+
+    def __init__(self, segments: list[tuple[QuerySet[Person], int]]) -> None:
+        self.segments = segments
+
+    def count(self) -> int:
+        return sum(size for _qs, size in self.segments)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key: slice) -> list[Person]:
+        if not isinstance(key, slice) or key.step not in (None, 1):
+            raise TypeError("Segments only support contiguous slices")
+        start = key.start or 0
+        stop = self.count() if key.stop is None else key.stop
+        found: list[Person] = []
+        offset = 0
+        for qs, size in self.segments:
+            if start < offset + size and stop > offset and size:
+                found.extend(qs[max(start - offset, 0) : min(stop - offset, size)])
+            offset += size
+            if offset >= stop:
+                break
+        return found
+
+
+def worklist_counts(*, region: Region, year: int, today: dt.date | None = None) -> dict[str, int]:
+    """The worklist's numbers for a town or village (everyone, each status, each segment of
+    the "not yet done first" order), from the tallies."""
+    return _sum_tallies(village_tallies(region=region, year=year, today=today))
+
+
+def worklist_pages(
+    *,
+    queryset: QuerySet[Person],
+    region: Region,
+    year: int,
+    status: str = "",
+    order: str = "village",
+    today: dt.date | None = None,
+) -> Segments:
+    """``worklist`` for a Paginator: the same persons in the same order, counted from the
+    tallies, and the "not yet done first" order served segment by segment (each by village
+    and name, so a page stops early on the index) rather than by a CASE over everyone.
+    ``queryset`` must not be narrower than ``region`` (the counts are the region's)."""
+    counts = worklist_counts(region=region, year=year, today=today)
+    base = worklist(queryset=queryset, region=region, year=year, today=today)
+    if status:
+        return Segments([(base.filter(STATUS_Q[status]), counts[status])])
+    if order == "todo":
+        return Segments([(base.filter(q), counts[key]) for key, q in TODO_SEGMENTS])
+    return Segments([(base, counts["unemployed"])])

@@ -34,6 +34,7 @@ from jiuye.casework.models import (
     WantsWork,
 )
 from jiuye.core.scoping import region_in_scope
+from jiuye.core.tallies import mark_dirty
 from jiuye.employment import services as employment_services
 from jiuye.employment.models import EmploymentForm, Source
 from jiuye.people import services as people_services
@@ -347,6 +348,15 @@ def recompute_cases(person_ids: Iterable[Any], years: Iterable[int]) -> int:
     """Rebuild the ``AnnualCase`` rows of these persons and years from their records. Returns
     the number of rows written. Cheap for one person; used in bulk by imports and demo data."""
     ids = list(dict.fromkeys(person_ids))
+    # Every casework write passes here: the coverage tallies of these villages are stale.
+    villages: set[str] = set()
+    for start in range(0, len(ids), 2000):
+        villages.update(
+            Person.objects.filter(pk__in=ids[start : start + 2000]).values_list(
+                "region_id", flat=True
+            )
+        )
+    mark_dirty(villages)
     written = 0
     for year in sorted(set(years)):
         for start in range(0, len(ids), 2000):

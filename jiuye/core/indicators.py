@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.module_loading import autodiscover_modules
@@ -98,3 +99,15 @@ def indicator(
         return fn
 
     return decorate
+
+
+def shared_figures(region: Region, key: Any, compute: Callable[[], Any]) -> Any:
+    """Figures several indicators read from one query, computed once per Region instance.
+
+    The dashboard passes one Region to every indicator, so indicators of one app that share an
+    aggregate cost one query together; a new request (a new instance) computes afresh, the way
+    Django keeps a prefetch on an instance."""
+    cache: dict[Any, Any] = region.__dict__.setdefault("_indicator_figures", {})
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]

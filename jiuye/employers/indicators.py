@@ -1,17 +1,19 @@
 """Plan indicators of proportional employment (actions 一 and 二), computed from the confirmed
-annual declarations of the year and the employers' CSR reports. Each is one query; the region
-is the employer's (its code prefix)."""
+annual declarations of the year and the employers' CSR reports; the region is the employer's
+(its code prefix). The four declaration figures share one query (core.indicators.shared_figures),
+the CSR figure is one more."""
 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from jiuye.core.indicators import indicator
+from jiuye.core.indicators import indicator, shared_figures
 from jiuye.core.levy import ENTERPRISE_KINDS
 from jiuye.employers.models import (
     CsrReport,
@@ -33,6 +35,24 @@ def _confirmed(region: Region, year: int) -> QuerySet[Declaration]:
     )
 
 
+def _declaration_figures(region: Region, year: int) -> dict[str, Any]:
+    def compute() -> dict[str, Any]:
+        persons = DeclaredEmployee.objects.filter(declaration=OuterRef("pk"), counts__gt=0).values(
+            "declaration"
+        )
+        figures = _confirmed(region, year).aggregate(
+            public_met=Count("pk", filter=Q(employer__kind__in=PUBLIC_KINDS, met=True)),
+            enterprises_met=Count("pk", filter=Q(employer__kind__in=ENTERPRISE_KINDS, met=True)),
+            levy=Sum("levy_payable"),
+            persons=Sum(
+                Subquery(persons.annotate(n=Count("pk")).values("n"), output_field=IntegerField())
+            ),
+        )
+        return figures
+
+    return shared_figures(region, ("employers", year), compute)
+
+
 def _statistics_url(region: Region, year: int) -> str:
     return f"{reverse('employers:statistics')}?{urlencode({'year': year})}"
 
@@ -50,7 +70,7 @@ def _declarations_url(region: Region, year: int) -> str:
     records_url=_statistics_url,
 )
 def public_units_met(region: Region, year: int) -> int:
-    return _confirmed(region, year).filter(employer__kind__in=PUBLIC_KINDS, met=True).count()
+    return _declaration_figures(region, year)["public_met"]
 
 
 @indicator(
@@ -62,7 +82,7 @@ def public_units_met(region: Region, year: int) -> int:
     records_url=_declarations_url,
 )
 def enterprises_met(region: Region, year: int) -> int:
-    return _confirmed(region, year).filter(employer__kind__in=ENTERPRISE_KINDS, met=True).count()
+    return _declaration_figures(region, year)["enterprises_met"]
 
 
 @indicator(
@@ -76,12 +96,7 @@ def enterprises_met(region: Region, year: int) -> int:
 def quota_employed(region: Region, year: int) -> int:
     """Persons (not the double-counted figure) counted on a confirmed declaration of the year,
     every employer type."""
-    return DeclaredEmployee.objects.filter(
-        counts__gt=0,
-        declaration__year=year,
-        declaration__status=DeclarationStatus.CONFIRMED,
-        declaration__employer__region__code__startswith=region.prefix,
-    ).count()
+    return _declaration_figures(region, year)["persons"] or 0
 
 
 @indicator(
@@ -94,8 +109,7 @@ def quota_employed(region: Region, year: int) -> int:
     higher_is_better=False,
 )
 def levy_payable(region: Region, year: int) -> Decimal:
-    total = _confirmed(region, year).aggregate(total=Sum("levy_payable"))["total"]
-    return total or Decimal(0)
+    return _declaration_figures(region, year)["levy"] or Decimal(0)
 
 
 @indicator(

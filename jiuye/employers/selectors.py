@@ -159,7 +159,9 @@ def public_sector_statistics(
         if row.declaration is None:
             row.flags.append(_("未申报"))
         elif row.change is not None and row.change < 0:
-            row.flags.append(_("安排人数比上年减少 %(n)s") % {"n": f"{abs(row.change):g}"})
+            row.flags.append(
+                _("安排人数比上年减少 %(n)s") % {"n": f"{abs(row.change).normalize():f}"}
+            )
         if employer.pk in missing:
             names = missing[employer.pk]
             if with_names:

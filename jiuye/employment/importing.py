@@ -42,6 +42,7 @@ from jiuye.core.importing import (
 from jiuye.core.masking import mask_id_number
 from jiuye.core.models import ImportBatch, ImportRecord
 from jiuye.core.scoping import region_in_scope
+from jiuye.core.tallies import mark_dirty
 from jiuye.core.validators import validate_resident_id
 from jiuye.employers.models import Employer
 from jiuye.employment.models import (
@@ -609,6 +610,11 @@ class EmploymentKind(ImportKind):
     ) -> None:
         actor = by if getattr(by, "pk", None) else None
         updated = [record for record, _diff in updates]
+        # The coverage tallies of these persons' villages are stale (ADR 0005).
+        person_ids = {r.person_id for r in creates} | {r.person_id for r in updated}
+        mark_dirty(
+            Person.objects.filter(pk__in=person_ids).values_list("region_id", flat=True).distinct()
+        )
         self._flag_overlaps(creates, updates)
         for record in creates:
             record.import_batch = batch
@@ -719,6 +725,9 @@ class EmploymentKind(ImportKind):
             if e.action == ImportRecord.Action.CREATED and uuid.UUID(e.object_id) in current
         ]
         person_ids = {r.person_id for r in current.values()}
+        mark_dirty(
+            Person.objects.filter(pk__in=person_ids).values_list("region_id", flat=True).distinct()
+        )
         audit_bulk(
             model=EmploymentRecord,
             changes=[(r, {}) for r in created],

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiuye.core.scoping import region_in_scope
+from jiuye.core.tallies import mark_dirty
 from jiuye.employment.models import (
     FORMS_WITHOUT_EMPLOYER,
     EmploymentForm,
@@ -167,6 +168,7 @@ def employment_open(
     _flag_overlap(record)
     record.full_clean(exclude=["person", "employer", "import_batch"])
     record.save()
+    mark_dirty([person.region_id])  # the village's coverage tallies (ADR 0005)
     return record
 
 
@@ -182,6 +184,8 @@ def _locked(record: EmploymentRecord, version: int | None) -> EmploymentRecord:
 
 
 def _save(record: EmploymentRecord, by: Any, changed: set[str]) -> EmploymentRecord:
+    # Update, end, archive and resolve all save here: the village's coverage tallies are stale.
+    mark_dirty([record.person.region_id])
     record.version = F("version") + 1
     record.updated_by = by if getattr(by, "pk", None) else None
     record.save(update_fields=sorted(changed | {"version", "updated_by", "updated_at"}))

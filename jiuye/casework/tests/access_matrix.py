@@ -106,7 +106,7 @@ MATRIX.update(
             access(_W_PERSONAL, admin=400, district=400),
         ),
         "casework:coverage": (lambda w: {}, access(_W_COVERAGE)),
-        "casework:coverage-gaps": (lambda w: {}, access(_W_PERSONAL, ok=302)),
+        "casework:coverage-gaps": (lambda w: {}, access(_W_PERSONAL)),
         "casework:coverage-export": (lambda w: {}, access(_W_COVERAGE)),
     }
 )

@@ -12,11 +12,13 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
@@ -65,9 +67,17 @@ def worklist(request: HttpRequest) -> HttpResponse:
     form = WorklistForm(request.GET, user=request.user)
     page = rows = None
     if form.is_bound and form.is_valid() and form.area() is not None:
-        page = Paginator(_worklist_persons(request, form), PAGE_SIZE).get_page(
-            request.GET.get("page")
+        data = form.cleaned_data
+        # Counted from the village tallies, and "not yet done first" walked segment by segment
+        # (ADR 0005): no COUNT and no CASE over the town's whole population.
+        persons = selectors.worklist_pages(
+            queryset=scope_for(request.user, Person),
+            region=form.area(),
+            year=data["year"],
+            status=data.get("status") or "",
+            order=data.get("order") or "village",
         )
+        page = Paginator(persons, PAGE_SIZE).get_page(request.GET.get("page"))
         rows = _rows(page)
     context = {"form": form, "page": page, "rows": rows, "query": request.GET.urlencode()}
     return render(request, "casework/worklist.html", context)
@@ -139,18 +149,11 @@ def worklist_export(request: HttpRequest) -> HttpResponse:
 # --- coverage ------------------------------------------------------------------------------
 
 
-def _coverage_persons(request: HttpRequest) -> QuerySet[Person]:
-    # Leaders see no personal data (scope_for gives them no persons) but do see aggregates:
-    # the coverage figures are counts only, and nothing per person reaches their page.
-    if request.user.role == Role.LEADER:
-        return Person.objects.all()
-    return scope_for(request.user, Person)
-
-
 def _coverage(request: HttpRequest, form: CoverageForm) -> selectors.Coverage:
-    return selectors.coverage(
-        region=form.area(), year=form.cleaned_data["year"], queryset=_coverage_persons(request)
-    )
+    # Counts only, read from the village tallies (ADR 0005). The form offers each user only
+    # regions in their scope (a town officer's own town), so the counts are of persons they
+    # may count; leaders see aggregates but no person (the gap lists are not theirs).
+    return selectors.coverage(region=form.area(), year=form.cleaned_data["year"])
 
 
 def _chart_data(result: selectors.Coverage) -> dict[str, Any]:
@@ -269,9 +272,17 @@ def coverage_export(request: HttpRequest) -> HttpResponse:
 def coverage_gaps(request: HttpRequest) -> HttpResponse:
     """The persons behind one number of the coverage table. A region out of the user's scope
     (or unknown) is a 404, like any object they cannot see."""
-    if not request.GET:
-        return redirect("casework:coverage")
-    form = GapForm(request.GET)
+    data = request.GET
+    if not data:
+        # Opened bare (from a bookmark, say): this year's whole population of the user's town,
+        # or of the district for district staff.
+        home = request.user.town_id if request.user.role == Role.TOWN else None
+        data = {
+            "region": home or settings.JIUYE_DISTRICT_CODE,
+            "year": timezone.localdate().year,
+            "gap": "unemployed",
+        }
+    form = GapForm(data)
     if not form.is_valid():
         raise Http404
     data = form.cleaned_data

@@ -418,11 +418,15 @@ def declaration_confirm(*, declaration: Declaration, by: Any) -> Declaration:
 
 
 def _employment_from(declaration: Declaration, by: Any) -> None:
+    from jiuye.core.tallies import mark_dirty
     from jiuye.employment.models import ContractType, EmploymentForm, EmploymentRecord, Source
 
     today = timezone.localdate()
     year_start = dt.date(declaration.year, 1, 1)
-    for employee in declaration.employees.filter(counts__gt=0, person__isnull=False):
+    counted = declaration.employees.filter(counts__gt=0, person__isnull=False)
+    # New jobs take these persons out of the unemployed population (coverage tallies, ADR 0005).
+    mark_dirty(counted.values_list("person__region_id", flat=True))
+    for employee in counted:
         exists = EmploymentRecord.objects.filter(
             person_id=employee.person_id,
             employer_id=declaration.employer_id,

@@ -10,7 +10,7 @@ from typing import Any
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import F, Model
+from django.db.models import F, Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +30,7 @@ from jiuye.core.importing import (
 from jiuye.core.masking import mask_certificate_number, mask_id_number, mask_phone
 from jiuye.core.models import ImportBatch, ImportRecord
 from jiuye.core.scoping import region_in_scope
+from jiuye.core.tallies import mark_dirty
 from jiuye.core.validators import (
     CERTIFICATE_CATEGORY_NAMES,
     validate_certificate_number,
@@ -554,6 +555,13 @@ class PersonsKind(ImportKind):
                 actor=actor,
                 batch=str(batch.pk),
             )
+        # The villages whose coverage tallies now count differently (ADR 0005): where new
+        # persons live, where updated ones live, and the village a moved person left.
+        mark_dirty(
+            {new.row["region_id"] for new in creates}
+            | {person.region_id for person, _diff in updates}
+            | {diff["region_id"][0] for _person, diff in updates if "region_id" in diff}
+        )
 
     def export_queryset(self, filters: dict[str, str]) -> Any:
         qs = Person.objects.filter(archived_at__isnull=True).order_by("region_id", "name")
@@ -584,6 +592,11 @@ class PersonsKind(ImportKind):
             actor=actor,
             batch=str(batch.pk),
         )
+        touched = set(
+            Person.objects.filter(Q(import_batch=batch) | Q(pk__in=updated)).values_list(
+                "region_id", flat=True
+            )
+        )
         # Undoing an import removes what it added: these rows did not exist before it.
         created.delete()
         for record in ImportRecord.objects.filter(batch=batch, action=ImportRecord.Action.UPDATED):
@@ -598,6 +611,8 @@ class PersonsKind(ImportKind):
             actor=actor,
             batch=str(batch.pk),
         )
+        touched |= set(Person.objects.filter(pk__in=updated).values_list("region_id", flat=True))
+        mark_dirty(touched)
 
 
 class _CreatedByBatch:

@@ -23,6 +23,7 @@ from jiuye.core.audit import access_log
 from jiuye.core.crypto import blind_index
 from jiuye.core.models import AccessEvent
 from jiuye.core.scoping import region_in_scope, scope_for
+from jiuye.core.tallies import mark_dirty
 from jiuye.core.validators import (
     normalize_resident_id,
     resident_id_birth_date,
@@ -297,6 +298,7 @@ def person_register(
     _save(person)
     if multiple:
         person.multiple_categories.set(multiple)
+    mark_dirty([person.region_id])  # the village's coverage tallies (ADR 0005)
     return person
 
 
@@ -334,6 +336,7 @@ def person_update(*, person: Person, by: Any, version: int, **fields: Any) -> Pe
     if "region" in fields and fields["region"].pk != current.region_id:
         _check_region(by, fields["region"])
     old_multiple = list(current.multiple_categories.all())
+    old_region = current.region_id
     changed, multiple = _apply(current, fields, multiple=old_multiple)
     multiple_changed = {c.pk for c in multiple} != {c.pk for c in old_multiple}
     if not changed and not multiple_changed:
@@ -343,6 +346,8 @@ def person_update(*, person: Person, by: Any, version: int, **fields: Any) -> Pe
     _bump(current, by, changed)
     if multiple_changed:
         current.multiple_categories.set(multiple)
+    # Both villages' coverage tallies when the person moved (ADR 0005).
+    mark_dirty([old_region, current.region_id])
     return current
 
 
@@ -360,6 +365,7 @@ def person_archive(*, person: Person, reason: str, by: Any) -> Person:
     current.archived_by = by
     current.archived_reason = reason
     _bump(current, by, {"archived_at", "archived_by", "archived_reason"})
+    mark_dirty([current.region_id])
     return current
 
 
@@ -379,6 +385,7 @@ def person_set_life_status(
     current.life_status = status
     current.life_status_date = on
     _bump(current, by, {"life_status", "life_status_date"})
+    mark_dirty([current.region_id])
     return current
 
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 
 from auditlog.models import LogEntry
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import translation
@@ -91,10 +92,12 @@ class Command(BaseCommand):
         )
         # The records later issues keep about these persons, in the order they depend on.
         from jiuye.casework.demo import demo_casework
+        from jiuye.employers.demo import demo_employers
         from jiuye.employment.demo import demo_employment
 
         for label, step in (
             ("employment records", demo_employment),
+            ("employer declarations", demo_employers),
             ("service records", demo_casework),
         ):
             start = time.perf_counter()
@@ -102,6 +105,9 @@ class Command(BaseCommand):
             elapsed = time.perf_counter() - start
             note = f"created {made}" if made else "already there, nothing added"
             self.stdout.write(self.style.SUCCESS(f"demo {label}: {note} in {elapsed:.1f} s"))
+        # The persons went straight to the table: every village's coverage tallies are stale;
+        # this year's are computed now so the first page view does not pay (ADR 0005).
+        call_command("refresh_coverage", everything=True, stdout=self.stdout)
 
     @transaction.atomic
     def _create(self, *, persons: int, seed: int, villages: list[Village]) -> tuple[int, int]:

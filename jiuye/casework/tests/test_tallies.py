@@ -1,0 +1,251 @@
+"""The coverage tallies (ADR 0005) are a cache of the live selectors: after every kind of write
+they give the live figures, a new reference day recomputes them, and the worklist they count
+lists the same persons in the same order as the live query."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+from django.core.management import call_command
+
+from conftest import VILLAGE_B
+from jiuye.casework import selectors, services
+from jiuye.casework.models import CoverageTally, ServiceRecord, WantsWork
+from jiuye.casework.tests.test_coverage import (
+    TODAY,
+    TOWN,
+    VILLAGE_A2,
+    YEAR,
+    _needs,
+    _serve,
+    _verify,
+    town,  # noqa: F401 - the hand-counted fixture
+)
+from jiuye.core import tallies as core_tallies
+from jiuye.core.models import DirtyRegion
+from jiuye.employment import services as employment_services
+from jiuye.employment.models import EmploymentForm, EmploymentRecord, Source
+from jiuye.people.models import LifeStatus, Person
+from jiuye.people.services import person_archive, person_set_life_status, person_update
+from jiuye.reference.models import Region
+
+pytestmark = pytest.mark.django_db
+
+DISTRICT = "440199000000"
+AREAS = (DISTRICT, TOWN, "440199002000", VILLAGE_A2)
+
+
+def _table(result: selectors.Coverage) -> list[tuple[object, ...]]:
+    return [
+        (r.code, r.unemployed, r.verified, r.wanting, r.needs, r.served)
+        for r in [*result.rows, result.total]
+    ]
+
+
+def _live_counts(region: Region, today: dt.date) -> dict[str, int]:
+    def count(status: str = "", q=None) -> int:  # noqa: ANN001
+        qs = selectors.worklist(
+            queryset=Person.objects.all(), region=region, year=YEAR, status=status, today=today
+        )
+        return (qs.filter(q) if q is not None else qs).count()
+
+    counts = {status: count(status) for status in selectors.WORKLIST_STATUSES}
+    counts["unemployed"] = count()
+    counts.update({key: count(q=q) for key, q in selectors.TODO_SEGMENTS})
+    return counts
+
+
+def assert_tallies_are_live(today: dt.date = TODAY) -> None:
+    for code in AREAS:
+        region = Region.objects.get(code=code)
+        tallied = selectors.coverage(region=region, year=YEAR, today=today)
+        assert _table(tallied) == _table(
+            selectors.coverage_live(region=region, year=YEAR, today=today)
+        ), code
+        assert selectors.coverage_figures(
+            region=Region.objects.get(code=code), year=YEAR, today=today
+        ) == selectors.coverage_figures_live(
+            region=Region.objects.get(code=code), year=YEAR, today=today
+        ), code
+        counts = selectors.worklist_counts(region=region, year=YEAR, today=today)
+        live = _live_counts(region, today)
+        assert {k: counts[k] for k in live} == live, code
+
+
+def test_the_tallies_start_as_the_hand_count(town) -> None:  # noqa: ANN001, F811
+    result = selectors.coverage(region=Region.objects.get(code=TOWN), year=YEAR, today=TODAY)
+    assert (result.total.unemployed, result.total.verified, result.total.served) == (9, 6, 2)
+    assert_tallies_are_live()
+    assert not DirtyRegion.objects.filter(code__startswith="440199001").exists()
+
+
+def _record_service(p: dict) -> None:
+    _serve(p[2], dt.date(YEAR, 3, 10))
+
+
+def _register_needs(p: dict) -> None:
+    _needs(p[8], dt.date(YEAR, 7, 1))
+
+
+def _verify_with_a_change_of_wish(p: dict) -> None:
+    for seq in (3, 9):
+        person = Person.objects.get(pk=p[seq].pk)
+        _verify(person, dt.date(YEAR, 7, 1), changes={"wish_to_work": "yes"})
+
+
+def _open_a_job(p: dict) -> None:
+    employment_services.employment_open(
+        person=p[1],
+        by=None,
+        source=Source.STAFF,
+        form=EmploymentForm.FLEXIBLE,
+        start_date=dt.date(YEAR, 6, 1),
+    )
+
+
+def _end_a_job(p: dict) -> None:
+    record = EmploymentRecord.objects.get(person=p[5])
+    employment_services.employment_end(
+        record=record, end_date=dt.date(YEAR, 6, 30), end_reason="resigned", by=None
+    )
+
+
+def _archive_a_job(p: dict) -> None:
+    record = EmploymentRecord.objects.get(person=p[5])
+    employment_services.employment_archive(record=record, reason="重复录入", by=None)
+
+
+def _move_to_another_town(p: dict) -> None:
+    person = Person.objects.get(pk=p[1].pk)
+    person_update(
+        person=person, by=None, version=person.version, region=Region.objects.get(code=VILLAGE_B)
+    )
+
+
+def _die(p: dict) -> None:
+    person_set_life_status(person=p[10], status=LifeStatus.DECEASED, on=dt.date(YEAR, 8, 1))
+
+
+def _archive_the_person(p: dict) -> None:
+    person_archive(person=p[7], reason="重复登记", by=None)
+
+
+def _archive_a_service(p: dict) -> None:
+    record = ServiceRecord.objects.filter(person=p[1], service_type="job_recommendation").get()
+    services.service_archive(record=record, reason="录入错误", by=None)
+
+
+def _needs_say_no(p: dict) -> None:
+    _needs(p[1], dt.date(YEAR, 9, 1), WantsWork.NO)
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        _record_service,
+        _register_needs,
+        _verify_with_a_change_of_wish,
+        _open_a_job,
+        _end_a_job,
+        _archive_a_job,
+        _move_to_another_town,
+        _die,
+        _archive_the_person,
+        _archive_a_service,
+        _needs_say_no,
+    ],
+)
+def test_the_tallies_follow_every_kind_of_write(town, write: Callable) -> None:  # noqa: ANN001, F811
+    assert_tallies_are_live()  # computed, fresh
+    before = _table(selectors.coverage(region=Region.objects.get(code=DISTRICT), year=YEAR))
+    write(town)
+    assert DirtyRegion.objects.exists()  # the write marked its village(s)
+    assert_tallies_are_live()
+    assert not DirtyRegion.objects.filter(code__startswith="440199").exists()
+    # The write did change a figure (else this test could not fail).
+    assert _table(
+        selectors.coverage(region=Region.objects.get(code=DISTRICT), year=YEAR, today=TODAY)
+    ) != before or write in (_archive_a_job,)
+
+
+def test_a_new_reference_day_recomputes_the_running_year(town) -> None:  # noqa: ANN001, F811
+    # While 2024 runs, its reference day is today: someone turning 60 or a job starting
+    # tomorrow changes the figures without any write.
+    june = dt.date(YEAR, 6, 1)
+    assert_tallies_are_live(today=june)
+    assert set(CoverageTally.objects.filter(year=YEAR).values_list("as_of", flat=True)) == {june}
+    employment_services.employment_open(
+        person=town[1],
+        by=None,
+        source=Source.STAFF,
+        form=EmploymentForm.FLEXIBLE,
+        start_date=dt.date(YEAR, 6, 2),  # a job starting the next day
+    )
+    selectors.tallies_refresh(region=Region.objects.get(code=DISTRICT), year=YEAR, today=june)
+    next_day = june + dt.timedelta(days=1)
+    assert_tallies_are_live(today=next_day)
+    assert set(CoverageTally.objects.filter(year=YEAR).values_list("as_of", flat=True)) == {
+        next_day
+    }
+
+
+def test_a_mark_written_during_a_refresh_is_not_lost(town) -> None:  # noqa: ANN001, F811
+    core_tallies.mark_dirty([VILLAGE_A2])
+    seen = core_tallies.pending("440199001")
+    core_tallies.mark_dirty([VILLAGE_A2])  # a write committed while the refresh computed
+    core_tallies.clear(seen)
+    assert DirtyRegion.objects.filter(code=VILLAGE_A2).count() == 1
+
+
+def test_a_mark_on_another_year_recomputes_that_year_too(town) -> None:  # noqa: ANN001, F811
+    assert_tallies_are_live()
+    selectors.coverage(region=Region.objects.get(code=TOWN), year=YEAR - 1, today=TODAY)
+    _verify(town[9], dt.date(YEAR - 1, 5, 1))
+    # Reading 2024 clears the mark; 2023's tally of the village was recomputed with it.
+    assert_tallies_are_live()
+    assert not DirtyRegion.objects.exists()
+    region = Region.objects.get(code=TOWN)
+    assert _table(selectors.coverage(region=region, year=YEAR - 1, today=TODAY)) == _table(
+        selectors.coverage_live(region=region, year=YEAR - 1, today=TODAY)
+    )
+
+
+@pytest.mark.parametrize("status", ["", *selectors.WORKLIST_STATUSES])
+@pytest.mark.parametrize("order", ["village", "todo"])
+@pytest.mark.parametrize("area", [TOWN, VILLAGE_A2])
+def test_the_worklist_pages_list_the_live_persons_in_the_live_order(
+    town,  # noqa: ANN001, F811
+    status: str,
+    order: str,
+    area: str,
+) -> None:
+    region = Region.objects.get(code=area)
+    args = {"queryset": Person.objects.all(), "region": region, "year": YEAR, "today": TODAY}
+    live = list(selectors.worklist(**args, status=status, order=order))
+    pages = selectors.worklist_pages(**args, status=status, order=order)
+    assert pages.count() == len(live)
+    for size in (1, 2, 4):
+        walked = [
+            p for start in range(0, len(live) + size, size) for p in pages[start : start + size]
+        ]
+        assert [p.pk for p in walked] == [p.pk for p in live], size
+        assert [selectors.case_marks(p) for p in walked] == [selectors.case_marks(p) for p in live]
+
+
+def test_the_command_refreshes_the_district(town, capsys) -> None:  # noqa: ANN001, F811
+    call_command("refresh_coverage", year=YEAR, everything=True)
+    assert "written" in capsys.readouterr().out
+    villages = Region.objects.filter(level=Region.Level.VILLAGE, code__startswith="440199")
+    assert CoverageTally.objects.filter(year=YEAR).count() == villages.count()
+
+
+def test_a_persons_import_marks_the_villages_it_touched(town, tmp_path) -> None:  # noqa: ANN001, F811
+    from jiuye.core.importing import run_import
+    from jiuye.people.tests.test_import_fast_paths import row, write
+
+    assert_tallies_are_live()
+    path = write(tmp_path / "persons.csv", [row(seq) for seq in range(1, 4)])
+    run_import(kind="persons", path=path, original_name=path.name, dry_run=False)
+    assert_tallies_are_live()
