@@ -16,16 +16,12 @@ statement. ``BENCH_COVERAGE_PERSONS`` scales it down (service records stay at 3 
 
 from __future__ import annotations
 
-import base64
-import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PERSONS = 1_000_000
@@ -418,6 +414,8 @@ def _measure(year: int) -> dict[str, Any]:
 def _child() -> None:
     import django
 
+    from bench.scratch import result
+
     django.setup()
     from django.conf import settings
     from django.db import connection
@@ -447,35 +445,12 @@ def _child() -> None:
         "generate_s": timings,
         **_measure(year),
     }
-    print("BENCH-RESULT " + json.dumps(outcome, ensure_ascii=False, default=str), flush=True)
+    result(outcome)
 
 
 # --------------------------------------------------------------------------------------------
 # The driver (run by bench/run.py through main())
 # --------------------------------------------------------------------------------------------
-
-
-def _env(url: str, var: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=url,
-        DJANGO_SETTINGS_MODULE="config.settings",
-        JIUYE_VAR_DIR=str(var),
-        MEDIA_ROOT="",
-        DEBUG="false",
-        SECRET_KEY=base64.b64encode(os.urandom(48)).decode(),
-        FIELD_ENCRYPTION_KEYS="bench:" + base64.b64encode(os.urandom(32)).decode(),
-        BLIND_INDEX_KEY=base64.b64encode(os.urandom(32)).decode(),
-    )
-    return env
-
-
-def _admin(server_url: str, sql: str) -> None:
-    import psycopg
-
-    parts = urlsplit(server_url)
-    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
-        conn.execute(sql)
 
 
 def _print(outcome: dict[str, Any]) -> None:
@@ -519,51 +494,9 @@ def _print(outcome: dict[str, Any]) -> None:
 
 
 def main() -> None:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        print("skipped: this bench needs PostgreSQL (set DATABASE_URL=postgres://...)")
-        return
-    import tempfile
+    from bench.scratch import run_in_scratch
 
-    name = f"jiuye_bench_cov_{os.getpid()}"
-    var = Path(tempfile.mkdtemp(prefix="jiuye-bench-coverage-"))
-    scratch = urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
-    env = _env(scratch, var)
-    try:
-        _admin(url, f'CREATE DATABASE "{name}"')
-    except Exception as exc:
-        print(f"could not create the scratch database: {type(exc).__name__}: {exc}")
-        return
-    try:
-        for command in (["migrate", "--noinput", "-v0"], ["load_reference"]):
-            subprocess.run(
-                [sys.executable, "manage.py", *command],
-                cwd=ROOT,
-                env=env,
-                check=True,
-                stdout=subprocess.DEVNULL,
-            )
-        proc = subprocess.run(
-            [sys.executable, "-m", "bench.bench_coverage", "--child"],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-        )
-        for line in reversed(proc.stdout.splitlines()):
-            if line.startswith("BENCH-RESULT "):
-                _print(json.loads(line.removeprefix("BENCH-RESULT ")))
-                break
-        else:
-            print("  failed: " + " | ".join((proc.stderr or proc.stdout).splitlines()[-8:]))
-    finally:
-        if os.environ.get("BENCH_KEEP", "") in ("", "0", "false"):
-            _admin(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        else:
-            print(f"  kept database {name}")
-        import shutil
-
-        shutil.rmtree(var, ignore_errors=True)
+    run_in_scratch("bench.bench_coverage", "jiuye_bench_cov", _print)
 
 
 if __name__ == "__main__":

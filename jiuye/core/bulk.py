@@ -222,3 +222,59 @@ def bulk_writes(using: str = "default") -> Iterator[None]:
         if connection.connection is not None:
             with connection.cursor() as cursor:
                 cursor.execute(f"PRAGMA cache_size = {before:d}")
+
+
+def fast_update(model: type[Model], objs: Iterable[Model], fields: list[str]) -> int:
+    """Write ``fields`` of many objects back by primary key, values prepared by each field as
+    a save would. ``bulk_update`` builds one CASE per field and row, which costs more to
+    compile in Python than the database spends on the rows. On PostgreSQL one
+    ``UPDATE … FROM (VALUES …)`` per 1,000 rows; elsewhere ``UPDATE … WHERE pk = ?`` with
+    ``executemany``. No signals, no audit: for computed columns whose inputs are audited where
+    they change (a declaration's results, say)."""
+    using = router.db_for_write(model)
+    connection = connections[using]
+    meta = model._meta
+    columns = [meta.get_field(name) for name in fields]
+    pk_field = meta.pk
+    rows = [
+        [
+            pk_field.get_db_prep_save(obj.pk, connection),
+            *(field.get_db_prep_save(getattr(obj, field.attname), connection) for field in columns),
+        ]
+        for obj in objs
+    ]
+    if not rows:
+        return 0
+    quote = connection.ops.quote_name
+    # Only quoted names and column types from the model go into the text; values are
+    # parameters.
+    table, pk = quote(meta.db_table), quote(pk_field.column)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # COPY into a session-local table, then one joined UPDATE: Django binds parameters
+            # on the client, so a long VALUES list or big arrays cost more to quote in Python
+            # than the update costs the server.
+            scratch = quote(f"fast_update_{meta.db_table}"[:63])
+            definitions = ", ".join(
+                [f"pk {pk_field.db_type(connection)}"]
+                + [f"c{n} {field.db_type(connection)}" for n, field in enumerate(columns)]
+            )
+            cursor.execute(f"CREATE TEMP TABLE {scratch} ({definitions})")
+            try:
+                with cursor.cursor.copy(f"COPY {scratch} FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+                sets = ", ".join(
+                    f"{quote(field.column)} = v.c{n}" for n, field in enumerate(columns)
+                )
+                cursor.execute(
+                    f"UPDATE {table} SET {sets} FROM {scratch} AS v "  # noqa: S608
+                    f"WHERE {table}.{pk} = v.pk"
+                )
+            finally:
+                cursor.execute(f"DROP TABLE {scratch}")
+        else:
+            assignments = ", ".join(f"{quote(field.column)} = %s" for field in columns)
+            sql = f"UPDATE {table} SET {assignments} WHERE {pk} = %s"  # noqa: S608
+            cursor.executemany(sql, [[*row[1:], row[0]] for row in rows])
+    return len(rows)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.utils.translation import gettext as _
+from jiuye.core.i18n import cached_gettext as _
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)

@@ -8,6 +8,7 @@ nothing."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 from decimal import Decimal
 
@@ -100,7 +101,7 @@ def demo_employers(*, seed: int, today: dt.date | None = None) -> int:
             contact_phone=f"0201234{number:04d}",
             is_concentrated=name in ("康泰服装加工厂", "阳光盲人按摩店"),
         )
-        employers.append((employer, staff, [next(pool) for _ in range(disabled)]))
+        employers.append((employer, staff, list(itertools.islice(pool, disabled))))
 
     def line(person: Person, **extra: object) -> dict[str, object]:
         values = {
@@ -144,7 +145,7 @@ def demo_employers(*, seed: int, today: dt.date | None = None) -> int:
         lines = [line(p) for p in persons]
         if index == 0 and shared is not None:
             lines.append(line(shared))  # the person another employer also declares
-        if index == 2:
+        if index == 2 and (persons or shared is not None):
             stranger = _stranger_id(index)
             lines.append(
                 {

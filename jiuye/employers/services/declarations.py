@@ -14,6 +14,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jiuye.core.bulk import fast_update
+from jiuye.core.i18n import language_fixed
 from jiuye.core.levy import calculate, staff_count
 from jiuye.core.validators import validate_certificate_number, validate_resident_id
 from jiuye.employers.models import (
@@ -62,6 +64,23 @@ COMPUTED_FIELDS = [
     "steps",
     "computed_at",
 ]
+
+
+# What check_employee reads of a person (the encrypted ID and phone are never decrypted here).
+PERSON_FIELDS_CHECKED = (
+    "name",
+    "id_number_index",
+    "sex",
+    "birth_date",
+    "certificate_number",
+    "certificate_index",
+    "certificate_valid_until",
+    "category_id",
+    "grade__code",
+    "grade__name",
+    "life_status",
+    "life_status_date",
+)
 
 
 class WorkflowError(ValidationError):
@@ -272,13 +291,18 @@ def declarations_compute(declarations: list[Declaration], *, policies: dict | No
         return
     policies = {} if policies is None else policies
     employees_by: dict[Any, list[DeclaredEmployee]] = {d.pk: [] for d in declarations}
-    employees = list(DeclaredEmployee.objects.filter(declaration__in=declarations))
+    # The ID number is not needed to check a line (the blind index is): not decrypted here.
+    employees = list(
+        DeclaredEmployee.objects.filter(declaration__in=declarations).defer("id_number")
+    )
     for employee in employees:
         employees_by[employee.declaration_id].append(employee)
     indexes = {e.id_number_index for e in employees}
     persons = {
         p.id_number_index: p
-        for p in Person.objects.filter(id_number_index__in=indexes).select_related("grade")
+        for p in Person.objects.filter(id_number_index__in=indexes)
+        .select_related("grade")
+        .only(*PERSON_FIELDS_CHECKED)
     }
     years = {d.year for d in declarations}
     claims: dict[tuple[int, str], set[Any]] = {}
@@ -294,6 +318,21 @@ def declarations_compute(declarations: list[Declaration], *, policies: dict | No
         claims.setdefault((year, index), set()).add(employer_id)
     rules = {year: working_age_rule(dt.date(year, 12, 31)) for year in years}
     now = timezone.now()
+    with language_fixed():
+        _check_all(declarations, employees_by, persons, claims, rules, policies, now)
+    fast_update(DeclaredEmployee, employees, ["person", "counts", "checks", "conflict"])
+    fast_update(Declaration, declarations, COMPUTED_FIELDS)
+
+
+def _check_all(
+    declarations: list[Declaration],
+    employees_by: dict[Any, list[DeclaredEmployee]],
+    persons: dict[str, Person],
+    claims: dict[tuple[int, str], set[Any]],
+    rules: dict[int, Any],
+    policies: dict,
+    now: Any,
+) -> None:
     for declaration in declarations:
         year = declaration.year
         policy = _policy_for(declaration.employer.region_id, year, policies)
@@ -317,10 +356,6 @@ def declarations_compute(declarations: list[Declaration], *, policies: dict | No
             employee.conflict = elsewhere
             counted += result.counts
         _apply_levy(declaration, policy, counted, now)
-    DeclaredEmployee.objects.bulk_update(
-        employees, ["person", "counts", "checks", "conflict"], batch_size=1000
-    )
-    Declaration.objects.bulk_update(declarations, COMPUTED_FIELDS, batch_size=1000)
 
 
 def _apply_levy(declaration: Declaration, policy: Any, counted: Decimal, now: Any) -> None:

@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.utils.translation import gettext as _
-
+from jiuye.core.i18n import cached_gettext as _
 from jiuye.core.validators import certificate_category_grade
 
 OK = "ok"

@@ -1,0 +1,270 @@
+"""The annual quota review of a whole year: 100,000 employers, 300,000 declared disabled
+employees verified against the registry and computed (PostgreSQL).
+
+The issue's target: the whole review under 60 s. The baseline, measured in the same run, is
+the same join and sums written as one raw SQL query (declared employees joined to the registry
+by blind index, counted and summed per declaration) — what the database alone costs, before any
+rule is checked or any result written.
+
+Data is made by SQL in a throwaway database (``bench/scratch.py``): persons with real
+ciphertexts of 1,000 valid ID and certificate numbers reused in turn (the review decrypts each
+declared certificate and computes its blind index, as in production) and matching certificate
+indexes, categories and grades; employers of every type; one submitted declaration each for
+last year; three declared employees on average, 2 % of them not in the registry and 1 % claimed
+by two employers. ``BENCH_QUOTA_EMPLOYERS`` scales it down (employees stay at 3 per employer).
+SQLite: skipped with a note.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_EMPLOYERS = 100_000
+EMPLOYEES_PER_EMPLOYER = 3
+TARGET_S = 60.0
+
+
+def _numbers(count: int) -> list[tuple[int, str, str, str, int, int]]:
+    """(n, ID ciphertext, certificate ciphertext, certificate blind index, category, grade)."""
+    from jiuye.core.crypto import encrypt
+    from jiuye.core.validators import resident_id_check_char
+    from jiuye.people.services import certificate_index
+
+    out = []
+    for n in range(count):
+        first17 = f"440199{1975 + n % 30}{1 + n % 12:02d}{1 + n % 28:02d}{n % 1000:03d}"
+        id_number = first17 + resident_id_check_char(first17)
+        category, grade = 1 + n % 7, 1 + n % 4
+        certificate = f"{id_number}{category}{grade}"
+        out.append(
+            (
+                n,
+                encrypt(id_number),
+                encrypt(certificate),
+                certificate_index(certificate),
+                category,
+                grade,
+            )
+        )
+    return out
+
+
+def _generate(employers: int, year: int) -> dict[str, float]:
+    from django.db import connection
+
+    timings: dict[str, float] = {}
+    employees = employers * EMPLOYEES_PER_EMPLOYER
+    with connection.cursor() as cur:
+        start = time.perf_counter()
+        cur.execute(
+            "CREATE TEMP TABLE bench_numbers (n int PRIMARY KEY, id_c text, cert_c text, "
+            "cert_i text, category int, grade int)"
+        )
+        cur.executemany("INSERT INTO bench_numbers VALUES (%s, %s, %s, %s, %s, %s)", _numbers(1000))
+        cur.execute(
+            "CREATE TEMP TABLE bench_village AS SELECT row_number() OVER (ORDER BY code) - 1 "
+            "AS n, code FROM reference_region WHERE level = 5 AND code LIKE '440199%%'"
+        )
+        cur.execute("SELECT count(*) FROM bench_village")
+        villages = cur.fetchone()[0]
+        # One registry person per declared employee (born 1975–2004: of working age).
+        cur.execute(
+            f"""
+            INSERT INTO people_person (
+                id, created_at, updated_at, archived_at, archived_reason, name, id_number,
+                id_number_index, sex, birth_date, ethnicity, phone, address, region_id,
+                certificate_number, certificate_index, category_id, grade_id, hukou_type,
+                education, is_student, school, major, marital_status, monitoring_category,
+                hard_to_employ_date, hard_to_employ_reasons, hard_to_employ_office, low_income,
+                wish_to_work, work_preferences, skills, assistive_needs, life_status, version)
+            SELECT md5('p' || i)::uuid, now(), now(), NULL, '', '职工' || i, b.id_c,
+                'bench-' || i, CASE WHEN i % 2 = 0 THEN 'F' ELSE 'M' END,
+                make_date(1975 + i % 30, 1 + i % 12, 1 + i % 28), '汉族', '', '', v.code,
+                b.cert_c, b.cert_i, b.category, b.grade, 'urban', 'junior', false, '', '', '',
+                '', NULL, '', '', false, 'yes', '', '', '[]'::jsonb, 'active', 1
+            FROM generate_series(1, {employees}) AS i
+            JOIN bench_numbers b ON b.n = i % 1000
+            JOIN bench_village v ON v.n = i % {villages}
+            """
+        )
+        timings["persons"] = time.perf_counter() - start
+        start = time.perf_counter()
+        cur.execute(
+            f"""
+            INSERT INTO employers_employer (
+                id, created_at, updated_at, archived_at, archived_reason, name, uscc,
+                uscc_override_reason, kind, industry, region_id, address, contact_name,
+                contact_phone, is_concentrated)
+            SELECT md5('e' || i)::uuid, now(), now(), NULL, '', '单位' || i,
+                'B' || lpad(i::text, 17, '0'), '',
+                CASE WHEN i % 20 = 0 THEN 'agency' WHEN i % 20 = 1 THEN 'institution'
+                     WHEN i % 10 = 2 THEN 'soe' WHEN i % 20 = 3 THEN 'social'
+                     ELSE 'private' END,
+                'C', v.code, '', '', '', false
+            FROM generate_series(1, {employers}) AS i
+            JOIN bench_village v ON v.n = i % {villages}
+            """
+        )
+        cur.execute(
+            f"""
+            INSERT INTO employers_declaration (
+                id, created_at, updated_at, employer_id, year, version, status, staff_annual,
+                staff_monthly, wage_total, staff, required, counted, shortfall, wage_used,
+                levy_before, levy_payable, met, exempt, steps, returned_reason,
+                correction_reason, submitted_at)
+            SELECT md5('d' || i)::uuid, now(), now(), md5('e' || i)::uuid, {year}, 1,
+                'submitted', 10 + (i * 37) % 990, '[]'::jsonb,
+                (10 + (i * 37) % 990) * (60000 + (i * 131) % 100000), 0, 0, 0, 0, 0, 0, 0,
+                false, false, '[]'::jsonb, '', '', now()
+            FROM generate_series(1, {employers}) AS i
+            """
+        )
+        timings["employers"] = time.perf_counter() - start
+        start = time.perf_counter()
+        # Employee i works at employer 1 + i % employers; 2 % are not in the registry; the
+        # employees i ≤ 1 % of them are declared again by the next employer (a conflict).
+        cur.execute(
+            f"""
+            INSERT INTO employers_declaredemployee (
+                id, created_at, updated_at, declaration_id, name, id_number, id_number_index,
+                certificate_number, contract_type, contract_start, contract_end,
+                on_establishment, monthly_wage, insurance_months, dispatched, dispatch_agency,
+                counts_here, counts, checks, conflict, staff_decision, staff_note, position)
+            SELECT gen_random_uuid(), now(), now(), md5('d' || (1 + (i + k) % {employers}))::uuid,
+                '职工' || i, b.id_c,
+                CASE WHEN i % 50 = 0 THEN 'bench-missing-' || i ELSE 'bench-' || i END,
+                b.cert_c, 'fixed', DATE '2020-01-01', NULL, false, 3000 + i % 4000, 12, false,
+                '', true, 0, '[]'::jsonb, false, '', '', 1
+            FROM generate_series(1, {employees}) AS i
+            CROSS JOIN generate_series(0, 1) AS k
+            JOIN bench_numbers b ON b.n = i % 1000
+            WHERE k = 0 OR i % 100 = 7
+            """
+        )
+        timings["declared_employees"] = time.perf_counter() - start
+        start = time.perf_counter()
+        for table in (
+            "people_person",
+            "employers_employer",
+            "employers_declaration",
+            "employers_declaredemployee",
+        ):
+            cur.execute(f"VACUUM ANALYZE {table}")
+        timings["analyze"] = time.perf_counter() - start
+    return timings
+
+
+RAW_SQL = """
+SELECT d.id, count(e.id) AS lines, count(p.id) AS known,
+       sum(CASE WHEN g.code <= 2 THEN 2 ELSE 1 END) FILTER (WHERE p.id IS NOT NULL) AS counted,
+       sum(e.monthly_wage) AS wages
+FROM employers_declaration d
+JOIN employers_declaredemployee e ON e.declaration_id = d.id
+LEFT JOIN people_person p ON p.id_number_index = e.id_number_index
+LEFT JOIN reference_disabilitygrade g ON g.code = p.grade_id
+WHERE d.year = %s
+GROUP BY d.id
+"""
+
+
+def _measure(year: int) -> dict[str, Any]:
+    from django.core.management import call_command
+    from django.db import connection
+
+    from jiuye.employers.models import Declaration, DeclaredEmployee
+
+    out: dict[str, Any] = {}
+    start = time.perf_counter()
+    with connection.cursor() as cur:
+        cur.execute(RAW_SQL, [year])
+        rows = cur.fetchall()
+    out["raw_s"] = time.perf_counter() - start
+    out["raw_rows"] = len(rows)
+    start = time.perf_counter()
+    if os.environ.get("BENCH_PROFILE"):
+        import cProfile
+        import io
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+    call_command("quota_review", year=year, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    out["review_s"] = time.perf_counter() - start
+    if os.environ.get("BENCH_PROFILE"):
+        profiler.disable()
+        text = io.StringIO()
+        pstats.Stats(profiler, stream=text).sort_stats("cumulative").print_stats(30)
+        out["profile"] = text.getvalue()
+    # A second review changes nothing (idempotent) and costs about the same.
+    before = list(
+        Declaration.objects.filter(year=year).order_by("pk").values_list("pk", "levy_payable")
+    )
+    start = time.perf_counter()
+    call_command("quota_review", year=year, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    out["review_again_s"] = time.perf_counter() - start
+    after = list(
+        Declaration.objects.filter(year=year).order_by("pk").values_list("pk", "levy_payable")
+    )
+    out["idempotent"] = before == after
+    lines = DeclaredEmployee.objects.filter(declaration__year=year)
+    out["lines"] = lines.count()
+    out["counted_lines"] = lines.filter(counts__gt=0).count()
+    out["conflicts"] = lines.filter(conflict=True).count()
+    out["unknown"] = lines.filter(person__isnull=True).count()
+    out["declarations"] = Declaration.objects.filter(year=year).count()
+    return out
+
+
+def _child() -> None:
+    import django
+
+    from bench.scratch import result
+
+    django.setup()
+    from django.utils import timezone
+
+    year = timezone.localdate().year - 1
+    employers = int(os.environ.get("BENCH_QUOTA_EMPLOYERS", DEFAULT_EMPLOYERS))
+    timings = _generate(employers, year)
+    result({"generate_s": timings, **_measure(year)})
+
+
+def _print(outcome: dict[str, Any]) -> None:
+    if "profile" in outcome:
+        print(outcome["profile"])
+    gen = outcome["generate_s"]
+    print("  generated in " + ", ".join(f"{k} {v:.1f} s" for k, v in gen.items()))
+    print(
+        f"  {outcome['declarations']:,} declarations, {outcome['lines']:,} declared employees "
+        f"({outcome['counted_lines']:,} counted, {outcome['conflicts']:,} in conflicts, "
+        f"{outcome['unknown']:,} not in the registry)"
+    )
+    raw, review = outcome["raw_s"], outcome["review_s"]
+    print(f"  baseline raw SQL join and sums:   {raw:8.1f} s ({outcome['raw_rows']:,} rows)")
+    verdict = "met" if review < TARGET_S else "MISSED"
+    print(
+        f"  quota_review of the whole year:   {review:8.1f} s  ({review / raw:.0f}× raw; "
+        f"target < {TARGET_S:.0f} s: {verdict})"
+    )
+    print(
+        f"  again (idempotent: {outcome['idempotent']}):         {outcome['review_again_s']:8.1f} s"
+    )
+
+
+def main() -> None:
+    from bench.scratch import run_in_scratch
+
+    run_in_scratch("bench.bench_quota", "jiuye_bench_quota", _print)
+
+
+if __name__ == "__main__":
+    if "--child" in sys.argv:
+        sys.path.insert(0, str(ROOT))
+        _child()
+    else:
+        main()

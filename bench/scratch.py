@@ -1,0 +1,95 @@
+"""A throwaway PostgreSQL database for a benchmark, and the child process that measures in it.
+
+The project's own database is never touched: the scratch database is created from the
+`postgres` maintenance database of the DATABASE_URL server, migrated, loaded with the reference
+data, used by a child process with production settings and throwaway keys, and dropped at the
+end (``BENCH_KEEP=1`` keeps it)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def env_for(url: str, var: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=url,
+        DJANGO_SETTINGS_MODULE="config.settings",
+        JIUYE_VAR_DIR=str(var),
+        MEDIA_ROOT="",
+        DEBUG="false",
+        SECRET_KEY=base64.b64encode(os.urandom(48)).decode(),
+        FIELD_ENCRYPTION_KEYS="bench:" + base64.b64encode(os.urandom(32)).decode(),
+        BLIND_INDEX_KEY=base64.b64encode(os.urandom(32)).decode(),
+    )
+    return env
+
+
+def admin(server_url: str, sql: str) -> None:
+    import psycopg
+
+    parts = urlsplit(server_url)
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def run_in_scratch(module: str, prefix: str, show: Callable[[dict[str, Any]], None]) -> None:
+    """Create the scratch database, run ``python -m <module> --child`` in it, and hand the
+    child's ``BENCH-RESULT {json}`` line to ``show``. Skips with a note on SQLite."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        print("skipped: this bench needs PostgreSQL (set DATABASE_URL=postgres://...)")
+        return
+    name = f"{prefix}_{os.getpid()}"
+    var = Path(tempfile.mkdtemp(prefix=f"{prefix}-"))
+    env = env_for(urlunsplit(urlsplit(url)._replace(path=f"/{name}")), var)
+    try:
+        admin(url, f'CREATE DATABASE "{name}"')
+    except Exception as exc:
+        print(f"could not create the scratch database: {type(exc).__name__}: {exc}")
+        return
+    try:
+        for command in (["migrate", "--noinput", "-v0"], ["load_reference"]):
+            subprocess.run(
+                [sys.executable, "manage.py", *command],
+                cwd=ROOT,
+                env=env,
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
+        proc = subprocess.run(
+            [sys.executable, "-m", module, "--child"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        for line in reversed(proc.stdout.splitlines()):
+            if line.startswith("BENCH-RESULT "):
+                show(json.loads(line.removeprefix("BENCH-RESULT ")))
+                break
+        else:
+            print("  failed: " + " | ".join((proc.stderr or proc.stdout).splitlines()[-8:]))
+    finally:
+        if os.environ.get("BENCH_KEEP", "") in ("", "0", "false"):
+            admin(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        else:
+            print(f"  kept database {name}")
+        shutil.rmtree(var, ignore_errors=True)
+
+
+def result(outcome: dict[str, Any]) -> None:
+    """What a child prints for its parent."""
+    print("BENCH-RESULT " + json.dumps(outcome, ensure_ascii=False, default=str), flush=True)
