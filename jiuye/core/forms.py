@@ -104,3 +104,13 @@ class ImportConfirmForm(forms.Form):
             elif not data.get("confirm_valid_only"):
                 self.add_error("confirm_valid_only", _("请再次确认：有错误的行不会导入。"))
         return data
+
+
+def add_service_errors(form: forms.Form, error: Any) -> None:
+    """A service's ValidationError on a form: each message beside the field it names when the
+    form has that field, the rest at the top (the error summary lists them all)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        form.add_error(name if name in form.fields else None, errors)

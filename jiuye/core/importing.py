@@ -158,6 +158,21 @@ class ImportKind:
 _KINDS: dict[str, ImportKind] = {}
 
 
+def apply_row(current: Model, data: dict[str, Any], fields: Any) -> dict[str, tuple[Any, Any]]:
+    """Set on ``current`` the values of ``data`` that differ, for the ``fields`` a row may
+    change; a column the file does not have (a key missing from ``data``) leaves its field as
+    it is. Returns ``{field: (before, after)}`` — empty when the row changes nothing."""
+    changes = {}
+    for key in fields:
+        if key not in data:
+            continue
+        before, after = getattr(current, key), data[key]
+        if before != after:
+            changes[key] = (before, after)
+            setattr(current, key, after)
+    return changes
+
+
 def register_kind(kind: ImportKind) -> ImportKind:
     _KINDS[kind.name] = kind
     return kind

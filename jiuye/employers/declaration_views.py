@@ -30,6 +30,7 @@ from jiuye.accounts.models import Role
 from jiuye.core.access import roles_required
 from jiuye.core.audit import access_log
 from jiuye.core.downloads import attachment_header, formula_safe
+from jiuye.core.forms import add_service_errors
 from jiuye.core.models import AccessEvent
 from jiuye.core.scoping import get_scoped_or_404, scope_for
 from jiuye.employers import declaration_importing as staff_lists
@@ -73,14 +74,6 @@ def _writable(request: HttpRequest, pk: uuid.UUID) -> Declaration:
     if request.user.role not in WRITERS:
         raise PermissionDenied
     return declaration
-
-
-def _add_errors(form: Form, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 def _year(request: HttpRequest, default: int | None = None) -> int:
@@ -146,7 +139,7 @@ def declaration_start(request: HttpRequest) -> HttpResponse:
                 employer=employer, year=form.cleaned_data["year"], by=request.user
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             return redirect("employers:declaration", pk=declaration.pk)
     return _render_list(request, form)
@@ -268,7 +261,7 @@ def declaration_figures(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
                 declaration=declaration, by=request.user, **form.service_fields()
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             _recompute(request, declaration)
             messages.success(request, _("已保存职工人数和工资总额，并重新计算。"))
@@ -289,7 +282,7 @@ def employee_add(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
                 declaration=declaration, by=request.user, **form.service_fields()
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             _recompute(request, declaration)
             messages.success(request, _("已加入名单：%(name)s。") % {"name": employee.name})
@@ -314,7 +307,7 @@ def employee_edit(request: HttpRequest, pk: uuid.UUID, line: uuid.UUID) -> HttpR
         try:
             services.employee_update(employee=employee, by=request.user, **form.service_fields())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             _recompute(request, declaration)
             messages.success(request, _("已保存：%(name)s。") % {"name": employee.name})
@@ -425,7 +418,7 @@ def declaration_return(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
                 declaration=declaration, by=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("已退回，单位将看到退回原因。"))
             return redirect("employers:review-queue")
@@ -456,7 +449,7 @@ def declaration_correct(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
                 declaration=declaration, by=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,

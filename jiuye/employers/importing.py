@@ -31,6 +31,7 @@ from jiuye.core.importing import (
     ImportKind,
     RollbackError,
     RowOutcome,
+    apply_row,
     parse_bool,
     register_kind,
 )
@@ -343,14 +344,7 @@ class EmployersKind(ImportKind):
             employer = Employer(id=uuid.uuid4(), created_by=actor, updated_by=actor, **fields)
             return employer, {}
         assert isinstance(current, Employer)
-        changes = {}
-        for key in UPDATABLE:
-            if key not in data:
-                continue  # a column the file does not have leaves the field as it is
-            before, after = getattr(current, key), data[key]
-            if before != after:
-                changes[key] = (before, after)
-                setattr(current, key, after)
+        changes = apply_row(current, data, UPDATABLE)
         if not changes:
             return None
         current.updated_by = actor

@@ -18,7 +18,6 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -30,6 +29,7 @@ from jiuye.accounts.models import Role, User
 from jiuye.core.access import roles_required
 from jiuye.core.audit import access_log
 from jiuye.core.downloads import attachment_header
+from jiuye.core.forms import add_service_errors
 from jiuye.core.importing import get_kind, write_export
 from jiuye.core.models import AccessEvent
 from jiuye.core.scoping import get_scoped_or_404, scope_for
@@ -59,15 +59,6 @@ CONFLICT_MESSAGE = gettext_lazy(
 def _employer(request: HttpRequest, pk: uuid.UUID) -> Employer:
     queryset = selectors.employer_for_detail(Employer.objects.all())
     return get_scoped_or_404(request.user, queryset, pk=pk)
-
-
-def _add_errors(form: Form, error: ValidationError) -> None:
-    """A service's errors beside the fields the form has, the rest at the top."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 def _search(request: HttpRequest) -> tuple[EmployerSearchForm, Any]:
@@ -154,9 +145,9 @@ def employer_create(request: HttpRequest) -> HttpResponse:
             employer = registry.employer_create(by=request.user, **form.service_fields())
         except registry.DuplicateEmployerError as error:
             duplicate = error.existing
-            _add_errors(form, error)
+            add_service_errors(form, error)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("已登记：%(name)s。") % {"name": employer.name})
             return redirect("employers:detail", pk=employer.pk)
@@ -184,9 +175,9 @@ def employer_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             form.add_error(None, CONFLICT_MESSAGE)
         except registry.DuplicateEmployerError as error:
             duplicate = error.existing
-            _add_errors(form, error)
+            add_service_errors(form, error)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("已保存修改。"))
             return redirect("employers:detail", pk=employer.pk)
@@ -208,7 +199,7 @@ def employer_archive(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
                 employer=employer, reason=form.cleaned_data["reason"], by=request.user
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("已归档：%(name)s。") % {"name": employer.name})
             return redirect("employers:detail", pk=employer.pk)
@@ -246,7 +237,7 @@ def csr_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, _("已保存%(year)d年度社会责任报告。") % {"year": data["year"]}
@@ -286,7 +277,7 @@ def employer_invite(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
                 employer=employer, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             request.session["invited_password"] = {
                 "employer": str(employer.pk),
@@ -336,7 +327,7 @@ def policy_create(request: HttpRequest) -> HttpResponse:
         try:
             policy = policies.quota_policy_create(by=request.user, **form.service_fields())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -356,7 +347,7 @@ def policy_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             policies.quota_policy_update(policy=policy, by=request.user, **form.service_fields())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("已保存修改。"))
             return redirect("employers:policies")

@@ -35,6 +35,7 @@ from jiuye.core.importing import (
     ImportKind,
     RollbackError,
     RowOutcome,
+    apply_row,
     parse_bool,
     parse_date,
     register_kind,
@@ -585,16 +586,12 @@ class EmploymentKind(ImportKind):
         if current.is_archived:
             # Staff archived it as entered in error: a re-import does not bring it back.
             return None
-        changes = {}
-        for key in UPDATABLE:
-            if key not in data:
-                continue
-            before, after = getattr(current, key), data[key]
-            if key in ("new_form_subtype", "end_reason", "contract_type") and after is None:
-                after = ""
-            if before != after:
-                changes[key] = (before, after)
-                setattr(current, key, after)
+        blanks = {
+            key: ""
+            for key in ("new_form_subtype", "end_reason", "contract_type")
+            if key in data and data[key] is None
+        }
+        changes = apply_row(current, {**data, **blanks}, UPDATABLE)
         if not changes:
             return None
         current.updated_by = actor

@@ -15,7 +15,6 @@ from pathlib import Path
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -26,6 +25,7 @@ from jiuye.accounts.models import PERSONAL_DATA_ROLES
 from jiuye.core.access import roles_required
 from jiuye.core.audit import access_log
 from jiuye.core.downloads import attachment_header
+from jiuye.core.forms import add_service_errors
 from jiuye.core.importing import get_kind, write_export
 from jiuye.core.models import AccessEvent
 from jiuye.core.scoping import get_scoped_or_404, scope_for
@@ -47,15 +47,6 @@ def _record(request: HttpRequest, pk: uuid.UUID) -> EmploymentRecord:
         "person__region__parent", "employer", "created_by", "updated_by", "archived_by"
     )
     return get_scoped_or_404(request.user, queryset, pk=pk)
-
-
-def _add_errors(form: Form, error: ValidationError) -> None:
-    """A service's errors beside the fields the form has, the rest at the top."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 def _refuse_archived(request: HttpRequest, record: EmploymentRecord) -> HttpResponse | None:
@@ -82,7 +73,7 @@ def record_create(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
                 **form.service_fields(),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("已登记%(name)s的就业记录。") % {"name": person.name})
             if record.needs_review:
@@ -123,7 +114,7 @@ def record_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         except services.ConflictError:
             form.add_error(None, CONFLICT_MESSAGE)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("已保存修改。"))
             if saved.needs_review:
@@ -147,7 +138,7 @@ def record_end(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         try:
             services.employment_end(record=record, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("已记录就业结束。"))
             return redirect("employment:detail", pk=record.pk)
@@ -168,7 +159,7 @@ def record_archive(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
                 record=record, reason=form.cleaned_data["reason"], by=request.user
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("已归档这条就业记录。"))
             return redirect("employment:detail", pk=record.pk)

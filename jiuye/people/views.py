@@ -31,6 +31,7 @@ from jiuye.core import timeline
 from jiuye.core.access import roles_required
 from jiuye.core.audit import access_log
 from jiuye.core.downloads import attachment_header
+from jiuye.core.forms import add_service_errors
 from jiuye.core.importing import get_kind, write_export
 from jiuye.core.models import AccessEvent
 from jiuye.core.scoping import get_scoped_or_404, scope_for
@@ -54,15 +55,6 @@ CONFLICT_MESSAGE = gettext_lazy(
 def _person(request: HttpRequest, pk: uuid.UUID) -> Person:
     queryset = selectors.person_for_detail(queryset=Person.objects.all())
     return get_scoped_or_404(request.user, queryset, pk=pk)
-
-
-def _add_errors(form: Form, error: ValidationError) -> None:
-    """A service's errors beside the fields the form has, the rest at the top."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 def _duplicate(request: HttpRequest, form: Form, error: services.DuplicatePersonError) -> Any:
@@ -175,7 +167,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
         except services.DuplicatePersonError as error:
             duplicate = _duplicate(request, form, error)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("已登记：%(name)s。") % {"name": person.name})
             return redirect("people:detail", pk=person.pk)
@@ -205,7 +197,7 @@ def person_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         except services.DuplicatePersonError as error:
             duplicate = _duplicate(request, form, error)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("已保存修改。"))
             return redirect("people:detail", pk=person.pk)
@@ -227,7 +219,7 @@ def person_archive(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
                 person=person, reason=form.cleaned_data["reason"], by=request.user
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("已归档：%(name)s。") % {"name": person.name})
             return redirect("people:detail", pk=person.pk)

@@ -47,6 +47,7 @@ from jiuye.casework.forms.campaigns import (
 from jiuye.casework.models import Campaign, PostPlacement, PublicWelfarePost, TargetGroup
 from jiuye.core.access import roles_required
 from jiuye.core.downloads import attachment_header, formula_safe
+from jiuye.core.forms import add_service_errors
 from jiuye.core.scoping import get_scoped_or_404, region_in_scope, scope_for, town_prefix
 from jiuye.employment import services as employment_services
 from jiuye.people.models import Person
@@ -59,15 +60,6 @@ POST_ROLES = tuple(PERSONAL_DATA_ROLES)
 CAMPAIGNS_PER_PAGE = 20
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _add_errors(form: Form, error: ValidationError) -> None:
-    """A service's errors beside the fields the form has, the rest at the top."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 # --- campaigns ------------------------------------------------------------------------------
@@ -183,7 +175,7 @@ def _campaign_form(request: HttpRequest, campaign: Campaign | None) -> HttpRespo
                 by=request.user, campaign=campaign, **form.service_fields()
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("已保存活动：%(name)s。") % {"name": saved.name})
             return redirect("casework:campaign-detail", pk=saved.pk)
@@ -220,7 +212,7 @@ def campaign_archive(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
                 campaign=campaign, reason=form.cleaned_data["reason"], by=request.user
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("已归档活动：%(name)s。") % {"name": campaign.name})
             return redirect("casework:campaigns")
@@ -310,7 +302,7 @@ def _post_form(request: HttpRequest, post: PublicWelfarePost | None) -> HttpResp
         try:
             saved = services.post_save(by=request.user, post=post, **form.service_fields())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("已保存岗位：%(post)s。") % {"post": str(saved)})
             return redirect("casework:post-detail", pk=saved.pk)
@@ -444,7 +436,7 @@ def post_place(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
                     by=request.user,
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 start = placement.employment_record.start_date
                 messages.success(
@@ -476,7 +468,7 @@ def post_leave(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             day = form.cleaned_data["end_date"]
             messages.success(
@@ -500,7 +492,7 @@ def post_archive(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         try:
             services.post_archive(post=post, reason=form.cleaned_data["reason"], by=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("已归档岗位：%(post)s。") % {"post": str(post)})
             return redirect("casework:posts")

@@ -23,6 +23,7 @@ from jiuye.core.importing import (
     ImportKind,
     RollbackError,
     RowOutcome,
+    apply_row,
     parse_bool,
     parse_date,
     register_kind,
@@ -480,14 +481,7 @@ class PersonsKind(ImportKind):
                 row["id_number_index"] = crypto.blind_index(data["id_number"], purpose=ID_PURPOSE)
             row["created_by_id"] = row["updated_by_id"] = actor.pk if actor else None
             return _NewPerson(row), {}
-        changes = {}
-        for key in FIELDS:
-            if key not in data:
-                continue
-            before = getattr(current, key)
-            if before != data[key]:
-                changes[key] = (before, data[key])
-                setattr(current, key, data[key])
+        changes = apply_row(current, data, FIELDS)
         if not changes:
             return None
         current.updated_by = actor
