@@ -169,6 +169,38 @@ def _ensure_reports(users: dict[str, User]) -> None:
             report_review(report=report, accept=decision == "accept", comment=comment, by=district)
 
 
+# Action 十 asks every town to verify every working-age unemployed person each year, register
+# the needs of those who want work and serve each of them: 100 % is the plan's own target.
+# The hard-to-employ visits of action 五 have no number in the plan table; 90 % is the demo's.
+DEMO_TARGETS = {
+    "casework.verified_rate": 100,
+    "casework.needs_rate": 100,
+    "casework.served_rate": 100,
+    "casework.hte_visited_rate": 90,
+}
+
+
+def _ensure_targets(by: User) -> None:
+    """Targets of the casework indicators for every plan year, district and towns."""
+    from decimal import Decimal
+
+    from jiuye.actionplan.models import IndicatorTarget, Plan
+    from jiuye.actionplan.services.targets import target_set
+
+    plan = Plan.objects.filter(is_current=True).first()
+    if plan is None or IndicatorTarget.objects.filter(indicator_code__in=DEMO_TARGETS).exists():
+        return
+    regions = Region.objects.filter(
+        code__startswith=DISTRICT_CODE, level__in=[Region.Level.COUNTY, Region.Level.TOWN]
+    )
+    for year in plan.years:
+        for region in regions:
+            for code, value in DEMO_TARGETS.items():
+                target_set(
+                    indicator_code=code, year=year, region=region, value=Decimal(value), by=by
+                )
+
+
 @transaction.atomic
 def demo_load() -> list[DemoLogin]:
     """Create what is missing of the demo data; leave what exists as it is."""
@@ -202,4 +234,5 @@ def demo_load() -> list[DemoLogin]:
     _ensure_reports(
         {u.username: u for u in User.objects.filter(username__in=["dept-rsj", "district"])}
     )
+    _ensure_targets(User.objects.get(username="district"))
     return logins

@@ -237,7 +237,9 @@ def demo_casework(*, seed: int, today: dt.date | None = None) -> int:
     rng = random.Random(f"casework-{seed}")
     writer = _Writer(seed)
     touched: dict[int, set[object]] = {}
-    for year in (today.year - 1, today.year):
+    # Three years, so the plan dashboard's last plan year (2024 for the 2022–2024 plan, while
+    # that is at most two years ago) has figures too.
+    for year in (today.year - 2, today.year - 1, today.year):
         touched[year] = _year(rng, writer, year, today)
     ServiceRecord.objects.bulk_create(writer.records, batch_size=2000)
     NeedsRecord.objects.bulk_create(writer.needs, batch_size=2000)
@@ -252,7 +254,7 @@ def demo_casework(*, seed: int, today: dt.date | None = None) -> int:
     )
     for year, ids in touched.items():
         services.recompute_cases(ids, [year])
-    for year in (today.year - 1, today.year):
+    for year in (today.year - 2, today.year - 1, today.year):
         _campaign(year, today)
     _posts(rng, today)
     return len(writer.records)

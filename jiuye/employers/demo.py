@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from jiuye.accounts.demo import demo_uscc
 from jiuye.core.validators import USCC_CHARSET, resident_id_check_char, uscc_check_char
 from jiuye.employers import services
 from jiuye.employers.models import CsrReport, Declaration, Employer, Industry
@@ -175,5 +176,11 @@ def demo_employers(*, seed: int, today: dt.date | None = None) -> int:
                 includes_disability=index % 4 == 0,
                 link=f"https://example.org/csr/{last}/{index}",
             )
+    # The demo employer account's own employer has a draft to finish (the persona can try it).
+    own = Employer.objects.filter(uscc=demo_uscc()).first()
+    spare = list(itertools.islice(pool, 2))
+    if own is not None and spare:
+        declare(own, last, 120, [line(p) for p in spare])
+        made += 1
     disclosure_publish(year=before, by=None)
     return made
