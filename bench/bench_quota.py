@@ -132,13 +132,14 @@ def _generate(employers: int, year: int) -> dict[str, float]:
             f"""
             INSERT INTO employers_declaredemployee (
                 id, created_at, updated_at, declaration_id, name, id_number, id_number_index,
-                certificate_number, contract_type, contract_start, contract_end,
+                certificate_number, certificate_index, contract_type, contract_start, contract_end,
                 on_establishment, monthly_wage, insurance_months, dispatched, dispatch_agency,
                 counts_here, counts, checks, conflict, staff_decision, staff_note, position)
             SELECT gen_random_uuid(), now(), now(), md5('d' || (1 + (i + k) % {employers}))::uuid,
                 '职工' || i, b.id_c,
                 CASE WHEN i % 50 = 0 THEN 'bench-missing-' || i ELSE 'bench-' || i END,
-                b.cert_c, 'fixed', DATE '2020-01-01', NULL, false, 3000 + i % 4000, 12, false,
+                b.cert_c, b.cert_i, 'fixed', DATE '2020-01-01', NULL, false, 3000 + i % 4000,
+                12, false,
                 '', true, 0, '[]'::jsonb, false, '', '', 1
             FROM generate_series(1, {employees}) AS i
             CROSS JOIN generate_series(0, 1) AS k

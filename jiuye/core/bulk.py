@@ -264,6 +264,9 @@ def fast_update(model: type[Model], objs: Iterable[Model], fields: list[str]) ->
                 with cursor.cursor.copy(f"COPY {scratch} FROM STDIN") as copy:
                     for row in rows:
                         copy.write_row(row)
+                # Without statistics the planner guesses the scratch table's size and may
+                # scan the whole target table for every call instead of probing its key.
+                cursor.execute(f"ANALYZE {scratch}")
                 sets = ", ".join(
                     f"{quote(field.column)} = v.c{n}" for n, field in enumerate(columns)
                 )

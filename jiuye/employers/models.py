@@ -216,6 +216,9 @@ class DeclaredEmployee(BaseModel):
     id_number = EncryptedTextField(_("身份证号"))
     id_number_index = models.CharField(max_length=64, editable=False, db_index=True)
     certificate_number = EncryptedTextField(_("残疾人证号"))
+    # HMAC of the certificate number, as the registry keeps it: a line is matched to the
+    # registry's certificate without decrypting either.
+    certificate_index = models.CharField(max_length=64, blank=True, editable=False)
     person = models.ForeignKey(
         "people.Person",
         verbose_name=_("登记人员"),

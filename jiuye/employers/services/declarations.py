@@ -72,7 +72,6 @@ PERSON_FIELDS_CHECKED = (
     "id_number_index",
     "sex",
     "birth_date",
-    "certificate_number",
     "certificate_index",
     "certificate_valid_until",
     "category_id",
@@ -194,6 +193,8 @@ def _clean_employee(
         if duplicate.exists():
             errors["id_number"] = [_("这个人已经在本次申报的名单里了。")]
         cleaned["id_number_index"] = index
+        if "certificate_number" in cleaned and "certificate_number" not in errors:
+            cleaned["certificate_index"] = certificate_index(cleaned["certificate_number"])
     wage = values.get("monthly_wage")
     if wage is None or wage == "":
         errors["monthly_wage"] = [_("请填写月工资。")]
@@ -291,9 +292,11 @@ def declarations_compute(declarations: list[Declaration], *, policies: dict | No
         return
     policies = {} if policies is None else policies
     employees_by: dict[Any, list[DeclaredEmployee]] = {d.pk: [] for d in declarations}
-    # The ID number is not needed to check a line (the blind index is): not decrypted here.
+    # Neither number is needed to check a line (their blind indexes are): not decrypted here.
     employees = list(
-        DeclaredEmployee.objects.filter(declaration__in=declarations).defer("id_number")
+        DeclaredEmployee.objects.filter(declaration__in=declarations).defer(
+            "id_number", "certificate_number"
+        )
     )
     for employee in employees:
         employees_by[employee.declaration_id].append(employee)
@@ -344,7 +347,7 @@ def _check_all(
             result = check_employee(
                 employee,
                 person=person,
-                certificate_index=certificate_index(employee.certificate_number),
+                certificate_index=employee.certificate_index,
                 year=year,
                 policy=policy,
                 working_age_rule=rules[year],

@@ -14,7 +14,6 @@ from decimal import Decimal
 from typing import Any
 
 from jiuye.core.i18n import cached_gettext as _
-from jiuye.core.validators import certificate_category_grade
 
 OK = "ok"
 FAIL = "fail"
@@ -98,17 +97,9 @@ def check_employee(
     if person.certificate_index != certificate_index:
         checks.append(Check("certificate", FAIL, _("残疾人证号与登记库中此人的证号不一致。")))
     else:
-        category, grade = certificate_category_grade(person.certificate_number)
-        if (category, grade) != (person.category_id, person.grade_id):
-            checks.append(
-                Check(
-                    "certificate",
-                    FAIL,
-                    _("证号中的残疾类别、等级与登记库记录不一致，请核实。"),
-                )
-            )
-        else:
-            checks.append(Check("certificate", OK, _("残疾人证号与登记库一致。")))
+        # The same certificate as the registry's, whose category and grade the registry
+        # checked against the number when it was recorded.
+        checks.append(Check("certificate", OK, _("残疾人证号与登记库一致。")))
     valid_until = person.certificate_valid_until
     if valid_until is not None and valid_until < year_end:
         checks.append(
