@@ -194,12 +194,29 @@ def _measure(year: int) -> dict[str, Any]:
 
         profiler = cProfile.Profile()
         profiler.enable()
-    call_command("quota_review", year=year, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    spent: dict[str, list[float]] = {}
+
+    def timed(execute, sql, params, many, context):  # noqa: ANN001, ANN202
+        began = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            entry = spent.setdefault(" ".join(sql.split())[:90], [0, 0.0])
+            entry[0] += 1
+            entry[1] += time.perf_counter() - began
+
+    with connection.execute_wrapper(timed):
+        call_command("quota_review", year=year, stdout=open(os.devnull, "w"))  # noqa: SIM115
     out["review_s"] = time.perf_counter() - start
+    out["sql_time"] = sorted(
+        ((round(t, 2), n, sql) for sql, (n, t) in spent.items()), reverse=True
+    )[:8]
     if os.environ.get("BENCH_PROFILE"):
         profiler.disable()
         text = io.StringIO()
-        pstats.Stats(profiler, stream=text).sort_stats("cumulative").print_stats(30)
+        pstats.Stats(profiler, stream=text).sort_stats(
+            os.environ.get("BENCH_PROFILE_SORT", "cumulative")
+        ).print_stats(30)
         out["profile"] = text.getvalue()
     # A second review changes nothing (idempotent) and costs about the same.
     before = list(
@@ -248,6 +265,8 @@ def _print(outcome: dict[str, Any]) -> None:
     raw, review = outcome["raw_s"], outcome["review_s"]
     print(f"  baseline raw SQL join and sums:   {raw:8.1f} s ({outcome['raw_rows']:,} rows)")
     verdict = "met" if review < TARGET_S else "MISSED"
+    for seconds, count, sql in outcome.get("sql_time", []):
+        print(f"    SQL {seconds:7.2f} s in {count:4d} calls: {sql}")
     print(
         f"  quota_review of the whole year:   {review:8.1f} s  ({review / raw:.0f}× raw; "
         f"target < {TARGET_S:.0f} s: {verdict})"

@@ -26,6 +26,7 @@ from django.db.models import (
     CharField,
     DateField,
     DateTimeField,
+    DecimalField,
     Field,
     ForeignKey,
     IntegerField,
@@ -224,6 +225,21 @@ def bulk_writes(using: str = "default") -> Iterator[None]:
                 cursor.execute(f"PRAGMA cache_size = {before:d}")
 
 
+def _update_converter(field: Field, connection: Any) -> Callable[[Any], Any]:
+    """How ``fast_update`` prepares one column: as a save would, except the common types that
+    PostgreSQL's COPY takes as they are (asking the field costs more than the write)."""
+    if connection.vendor == "postgresql":
+        if isinstance(field, JSONField):
+            from psycopg.types.json import Jsonb
+
+            return lambda value: None if value is None else Jsonb(value)
+        if isinstance(field, (UUIDField, BooleanField, DecimalField, DateField, DateTimeField)):
+            return lambda value: value
+        if isinstance(field, ForeignKey) and isinstance(field.target_field, UUIDField):
+            return lambda value: value
+    return lambda value: field.get_db_prep_save(value, connection)
+
+
 def fast_update(model: type[Model], objs: Iterable[Model], fields: list[str]) -> int:
     """Write ``fields`` of many objects back by primary key, values prepared by each field as
     a save would. ``bulk_update`` builds one CASE per field and row, which costs more to
@@ -236,11 +252,10 @@ def fast_update(model: type[Model], objs: Iterable[Model], fields: list[str]) ->
     meta = model._meta
     columns = [meta.get_field(name) for name in fields]
     pk_field = meta.pk
+    prepare = [_update_converter(field, connection) for field in (pk_field, *columns)]
+    attnames = [field.attname for field in (pk_field, *columns)]
     rows = [
-        [
-            pk_field.get_db_prep_save(obj.pk, connection),
-            *(field.get_db_prep_save(getattr(obj, field.attname), connection) for field in columns),
-        ]
+        [convert(getattr(obj, name)) for convert, name in zip(prepare, attnames, strict=True)]
         for obj in objs
     ]
     if not rows:

@@ -77,6 +77,7 @@ def check_employee(
     policy: Any,
     working_age_rule: Any,
     claimed_elsewhere: bool,
+    grade_names: dict[int, str] | None = None,
 ) -> Result:
     """Every condition for one declared employee, each explained in a sentence; the number of
     persons they count as (0, 1, or 2 for the double-counting grades)."""
@@ -219,7 +220,8 @@ def check_employee(
         Check(
             "counts",
             OK,
-            _("%(grade)s残疾，按2人计算。") % {"grade": person.grade}
+            _("%(grade)s残疾，按2人计算。")
+            % {"grade": (grade_names or {}).get(person.grade_id) or person.grade}
             if double
             else _("按1人计算。"),
         )

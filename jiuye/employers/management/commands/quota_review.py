@@ -12,7 +12,7 @@ from jiuye.employers.models import Declaration, DeclarationStatus
 from jiuye.employers.selectors import levy_totals
 from jiuye.employers.services.declarations import declarations_compute
 
-CHUNK = 1000
+CHUNK = 2000
 
 
 class Command(BaseCommand):
