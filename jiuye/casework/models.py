@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from jiuye.core.models import ArchivableModel, BaseModel, DisableableModel
@@ -40,6 +41,9 @@ class ServiceType(DisableableModel):
         verbose_name_plural = _("服务类型")
 
     def __str__(self) -> str:
+        # Reference data carries its English name; show it to English readers.
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
         return self.name
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from auditlog.registry import auditlog
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from jiuye.core.models import AccessEvent
@@ -114,3 +115,9 @@ def add_service_errors(form: forms.Form, error: Any) -> None:
         return
     for name, errors in error.error_dict.items():
         form.add_error(name if name in form.fields else None, errors)
+
+
+def lazy_message(template: Any, **params: Any) -> Any:
+    """A translatable message with parameters, translated when it is shown, not when the form
+    class is defined (``_("…") % {…}`` at import time freezes the language of that moment)."""
+    return lazy(lambda: str(template) % {k: str(v) for k, v in params.items()}, str)()

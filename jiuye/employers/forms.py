@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from jiuye.accounts.models import Role, User
@@ -87,7 +88,10 @@ class EmployerForm(UsccOverrideMixin, forms.Form):
     industry = forms.ChoiceField(
         label=_("行业（选填）"),
         required=False,
-        choices=[("", _("未填写")), *((v, f"{v} {label}") for v, label in Industry.choices)],
+        choices=[
+            ("", _("未填写")),
+            *((v, format_lazy("{} {}", v, label)) for v, label in Industry.choices),
+        ],
         help_text=_("按国民经济行业分类（GB/T 4754）的门类。"),
     )
     region = forms.ChoiceField(

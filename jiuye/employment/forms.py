@@ -13,6 +13,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jiuye.core.forms import lazy_message
 from jiuye.employers.models import Employer
 from jiuye.employment.models import (
     ContractType,
@@ -41,8 +42,8 @@ def _date(label: Any, *, required: bool = False, **kwargs: Any) -> forms.DateFie
         required=required,
         widget=_date_input(),
         error_messages={
-            "required": _("请填写%(label)s。") % {"label": label},
-            "invalid": _("%(label)s的格式不对，请写成 2024-05-01。") % {"label": label},
+            "required": lazy_message(_("请填写%(label)s。"), label=label),
+            "invalid": lazy_message(_("%(label)s的格式不对，请写成 2024-05-01。"), label=label),
         },
         **kwargs,
     )

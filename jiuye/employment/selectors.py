@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext
 
 from jiuye.employment.models import EmploymentRecord, covering_q
 from jiuye.people.models import LifeStatus, Person
@@ -27,9 +28,11 @@ class EmploymentStatus:
 
     def __str__(self) -> str:
         if not self.records:
-            return "未就业"
-        return "、".join(
-            f"{r.get_form_display()}（{r.workplace or r.job_title or '—'}）" for r in self.records
+            return gettext("未就业")
+        return gettext("、").join(
+            gettext("%(form)s（%(place)s）")
+            % {"form": r.get_form_display(), "place": r.workplace or r.job_title or "—"}
+            for r in self.records
         )
 
 

@@ -20,6 +20,7 @@ from jiuye.accounts.models import Role
 from jiuye.casework.models import Campaign, PublicWelfarePost, ServiceKind, TargetGroup
 from jiuye.casework.selectors import service_types
 from jiuye.core.formfields import ResidentIdField
+from jiuye.core.forms import lazy_message
 from jiuye.employment.models import EndReason
 from jiuye.people.forms import CheckboxGroup
 from jiuye.reference.models import Region
@@ -33,8 +34,10 @@ def _date(label: str, **kwargs: Any) -> forms.DateField:
         label=label,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={
-            "required": _("请填写%(label)s。") % {"label": label},
-            "invalid": _("%(label)s请按“年-月-日”填写，例如 2025-01-01。") % {"label": label},
+            "required": lazy_message(_("请填写%(label)s。"), label=label),
+            "invalid": lazy_message(
+                _("%(label)s请按“年-月-日”填写，例如 2025-01-01。"), label=label
+            ),
         },
         **kwargs,
     )
