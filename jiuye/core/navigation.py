@@ -37,7 +37,7 @@ MENU = [
     NavItem(_("审核报告"), "actionplan:review-queue", _AUDITORS),
     NavItem(_("指标目标"), "actionplan:targets", _STAFF),
     NavItem(_("残疾人名单"), "people:list", _PERSONAL),
-    NavItem(_("年度工作台账"), "casework:worklist", _PERSONAL),
+    NavItem(_("工作清单"), "casework:worklist", _PERSONAL),
     NavItem(_("服务覆盖"), "casework:coverage", _COVERAGE),
     NavItem(_("就业困难人员走访"), "casework:survey", _PERSONAL),
     NavItem(_("专项活动"), "casework:campaigns", _CAMPAIGNS),
