@@ -41,6 +41,7 @@ from jiuye.casework.models import (
     WantsWork,
 )
 from jiuye.core import tallies as core_tallies
+from jiuye.core.indicators import shared_figures
 from jiuye.core.models import DirtyRegion
 from jiuye.core.periods import reference_date
 from jiuye.employment.selectors import alive_on_q, employed_on_q, unemployed_working_age
@@ -543,9 +544,6 @@ class CoverageFigures:
         return _rate(self.hard_to_employ_visited, self.hard_to_employ)
 
 
-_FIGURES_CACHE = "_casework_figures"
-
-
 def coverage_figures_live(
     *, region: Region, year: int, today: dt.date | None = None
 ) -> CoverageFigures:
@@ -554,16 +552,16 @@ def coverage_figures_live(
     of working age with those visited in the year): the plan dashboard asks for five figures
     and they share these.
 
-    The result is kept on the ``region`` instance, the way Django keeps a prefetch: the
-    dashboard passes one Region to every indicator, so the five cost three queries, and a fresh
-    instance (a new request) computes afresh.
+    The result is kept on the ``region`` instance (``core.indicators.shared_figures``): the
+    dashboard passes one Region to every indicator, so the five cost three queries.
     """
     on = reference_date(year, today)
-    cache: dict[tuple[int, dt.date], CoverageFigures] = region.__dict__.setdefault(
-        _FIGURES_CACHE, {}
+    return shared_figures(
+        region, ("casework-live", year, on), lambda: _figures_live(region, year, on)
     )
-    if (year, on) in cache:
-        return cache[(year, on)]
+
+
+def _figures_live(region: Region, year: int, on: dt.date) -> CoverageFigures:
     # working_age_persons reads the working-age rule once; both populations start from it.
     # ``unemployed`` is unemployed_working_age's definition, built on the same base.
     working = working_age_persons(region=region, on=on).filter(alive_on_q(on))
@@ -575,27 +573,20 @@ def coverage_figures_live(
         hard_to_employ=Count("pk"),
         hard_to_employ_visited=Count("pk", filter=Q(yearcase__last_visit_on__isnull=False)),
     )
-    cache[(year, on)] = figures = CoverageFigures(**counts, **hard)
-    return figures
-
-
-_TALLY_FIGURES_CACHE = "_casework_tally_figures"
+    return CoverageFigures(**counts, **hard)
 
 
 def coverage_figures(*, region: Region, year: int, today: dt.date | None = None) -> CoverageFigures:
     """``coverage_figures_live`` read from the village tallies (two queries when they are
-    fresh), kept on the ``region`` instance like a prefetch: the plan dashboard passes one Region
-    to all five casework indicators."""
+    fresh), kept on the ``region`` instance (``core.indicators.shared_figures``): the plan
+    dashboard passes one Region to all five casework indicators."""
     on = reference_date(year, today)
-    cache: dict[tuple[int, dt.date], CoverageFigures] = region.__dict__.setdefault(
-        _TALLY_FIGURES_CACHE, {}
-    )
-    if (year, on) not in cache:
+
+    def compute() -> CoverageFigures:
         sums = _sum_tallies(village_tallies(region=region, year=year, today=today))
-        cache[(year, on)] = CoverageFigures(
-            **{key: sums[key] for key in CoverageFigures.__dataclass_fields__}
-        )
-    return cache[(year, on)]
+        return CoverageFigures(**{key: sums[key] for key in CoverageFigures.__dataclass_fields__})
+
+    return shared_figures(region, ("casework", year, on), compute)
 
 
 # --- tallies: the coverage figures kept per village and year (ADR 0005) ---------------------
