@@ -10,6 +10,7 @@ from conftest import PASSWORD, confirmed_totp
 from jiuye.actionplan.models import ProgressReport, Task
 from jiuye.core.tests.browser import (
     assert_accessible,
+    expect_error_title,
     log_in,
     pass_second_factor,
 )
@@ -52,7 +53,7 @@ def test_the_plan_pages_pass_axe_for_district_staff(
     page.goto(f"{base}/plan/actions/{task.action.pk}/tasks/new/")
     with page.expect_navigation():
         page.get_by_role("button", name="保存任务").click()
-    assert page.title().startswith("错误：")
+    expect_error_title(page)
     assert_accessible(page, "task form with errors")
 
 
@@ -75,7 +76,7 @@ def test_a_liaison_submits_a_report_by_keyboard_alone(
     tab_to(page, "提交审核")
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert page.title().startswith("错误：")
+    expect_error_title(page)
     assert page.evaluate("document.activeElement.classList.contains('error-summary')")
     assert_accessible(page, "report form with errors")
     # The summary's link takes focus to the field; type and submit with the keyboard.

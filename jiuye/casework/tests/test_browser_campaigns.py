@@ -11,7 +11,13 @@ from pytest_django.live_server_helper import LiveServer
 
 from conftest import PASSWORD, confirmed_totp
 from jiuye.casework.models import PostPlacement
-from jiuye.core.tests.browser import assert_accessible, log_in, new_context, pass_second_factor
+from jiuye.core.tests.browser import (
+    assert_accessible,
+    expect_error_title,
+    log_in,
+    new_context,
+    pass_second_factor,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -54,7 +60,7 @@ def test_the_tally_and_the_campaign_form_pass_axe_for_district_staff(
     page.get_by_label("活动名称").fill("")
     page.get_by_label("西城街道").fill("-1")
     submit(page, "保存修改")
-    assert page.title().startswith("错误：")
+    expect_error_title(page)
     assert page.evaluate("document.activeElement.matches('[data-error-summary]')")
     assert_accessible(page, "campaign form with errors")
     page.get_by_role("link", name="西城街道：西城街道的目标人数不能是负数。").click()
@@ -79,7 +85,7 @@ def test_the_post_page_with_a_placement_error_passes_axe_at_360_px(
         page.get_by_label("身份证号").fill(person_b.id_number)
         page.get_by_label("上岗日期").fill(f"{post_a.funding_start:%Y-%m-%d}")
         submit(page, "安置到这个岗位")
-        assert page.title().startswith("错误：")
+        expect_error_title(page)
         assert page.evaluate("document.activeElement.matches('[data-error-summary]')")
         assert_accessible(page, "post page with a placement error")
         assert fits(page)
@@ -92,7 +98,7 @@ def test_the_post_page_with_a_placement_error_passes_axe_at_360_px(
         page.get_by_text("登记 张三 离岗").click()
         page.get_by_label("离岗日期").fill(f"{post_a.funding_start:%Y-%m-%d}")
         submit(page, "确认离岗")
-        assert page.title().startswith("错误：")  # no reason chosen
+        expect_error_title(page)  # no reason chosen
         assert_accessible(page, "leave form with errors")
         assert not placement.employment_record.end_date
     finally:

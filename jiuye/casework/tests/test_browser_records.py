@@ -11,7 +11,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from conftest import PASSWORD
 from jiuye.casework.models import ServiceRecord
-from jiuye.core.tests.browser import assert_accessible, log_in
+from jiuye.core.tests.browser import assert_accessible, expect_error_title, log_in
 from jiuye.people.models import Person
 from jiuye.people.services import person_update
 
@@ -55,7 +55,7 @@ def test_the_service_form_with_errors_passes_axe_at_360_px(
     page.get_by_label("服务日期").fill("2999-01-01")
     with page.expect_navigation():
         page.get_by_role("button", name="保存服务记录").click()
-    assert page.title().startswith("错误：")
+    expect_error_title(page)
     assert page.evaluate("document.activeElement.matches('[data-error-summary]')")
     assert page.get_by_label("服务内容").input_value() == "谈了求职打算"
     assert page.locator("#id_date").get_attribute("aria-invalid") == "true"

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = [
@@ -128,6 +130,21 @@ def assert_accessible(page: Page, what: str = "", *, lang: str = "zh-Hans") -> N
     assert not facts["errors"], f"{label}: JavaScript errors {facts['errors']}"
 
 
+ERROR_TITLE = re.compile(r"^错误：")
+
+
+def expect_error_title(page: Page) -> None:
+    """The page the last click or submit led to says "错误：" first in its title. Waits for the
+    navigation, so a title read while the new page is still loading does not fail the test."""
+    expect(page).to_have_title(ERROR_TITLE)
+
+
+def expect_path(page: Page, path: str) -> None:
+    """The browser has arrived at this path (waiting for a navigation still under way)."""
+    expect(page).to_have_url(re.compile(r"^[a-z]+://[^/]+" + re.escape(path) + r"(\?.*)?$"))
+    assert urlparse(page.url).path == path, page.url
+
+
 def log_in(page: Page, base_url: str, username: str, password: str) -> None:
     """Type the user name and password into the real login form and submit it."""
     page.goto(f"{base_url}/accounts/login/")
@@ -139,7 +156,7 @@ def log_in(page: Page, base_url: str, username: str, password: str) -> None:
 
 def pass_second_factor(page: Page, device: TOTPDevice) -> None:
     """On the verification page, type the code the authenticator app would show."""
-    assert page.url.endswith("/accounts/2fa/verify/"), page.url
+    expect_path(page, "/accounts/2fa/verify/")
     assert_accessible(page, "2FA verification")
     page.get_by_label("验证码").press_sequentially(totp_code(device))
     page.get_by_role("button", name="验证", exact=True).click()

@@ -23,6 +23,8 @@ from jiuye.accounts.models import User
 from jiuye.core.navigation import menu_for
 from jiuye.core.tests.browser import (
     assert_accessible,
+    expect_error_title,
+    expect_path,
     log_in,
     new_context,
     pass_second_factor,
@@ -55,7 +57,7 @@ def sign_in_as(page: Page, base_url: str, user: User) -> None:
     log_in(page, base_url, user.username, PASSWORD)
     if device is not None:
         pass_second_factor(page, device)
-    assert path_of(page) == "/", f"{user.username} did not reach the home page: {page.url}"
+    expect_path(page, "/")
 
 
 def open_page(page: Page, url: str, status: int = 200) -> None:
@@ -183,12 +185,12 @@ def test_a_district_officer_without_a_device_enrols_and_sees_recovery_codes(
     base_url: str, page: Page
 ) -> None:
     log_in(page, base_url, "district", PASSWORD)
-    assert path_of(page) == reverse("accounts:otp-setup")
+    expect_path(page, reverse("accounts:otp-setup"))
     assert_accessible(page, "required 2FA enrolment")
 
     page.get_by_label("应用中显示的6位数字").press_sequentially("12345")
     page.get_by_role("button", name="完成绑定").click()
-    assert page.title().startswith("错误：")
+    expect_error_title(page)
     assert_accessible(page, "2FA enrolment with an error")
 
     secret = page.locator("code.secret").inner_text().replace(" ", "")
@@ -197,18 +199,18 @@ def test_a_district_officer_without_a_device_enrols_and_sees_recovery_codes(
     page.get_by_label("应用中显示的6位数字").fill("")
     page.get_by_label("应用中显示的6位数字").press_sequentially(code)
     page.get_by_role("button", name="完成绑定").click()
-    assert path_of(page) == reverse("accounts:recovery-codes")
+    expect_path(page, reverse("accounts:recovery-codes"))
     expect(page.locator(".codes li")).to_have_count(10)
     assert_accessible(page, "fresh recovery codes")
     page.get_by_role("link", name="继续前往首页").click()
-    assert path_of(page) == "/"
+    expect_path(page, "/")
 
 
 # --- error states ------------------------------------------------------------------------------
 
 
 def assert_error_state(page: Page, what: str) -> None:
-    assert page.title().startswith("错误："), f"{what}: title is {page.title()!r}"
+    expect_error_title(page)
     summary = page.locator("[data-error-summary]")
     expect(summary).to_be_visible()
     focused = page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
@@ -361,7 +363,7 @@ def test_the_sixth_attempt_after_five_wrong_passwords_is_locked_out(
 ) -> None:
     for attempt in range(1, 5):
         log_in(page, base_url, "town_a", f"wrong-password-{attempt}")
-        assert page.title().startswith("错误："), f"attempt {attempt}: {page.title()!r}"
+        expect_error_title(page)
     # The fifth failure reaches the limit; django-axes answers it with the lockout page already.
     log_in(page, base_url, "town_a", "wrong-password-5")
     log_in(
@@ -369,7 +371,7 @@ def test_the_sixth_attempt_after_five_wrong_passwords_is_locked_out(
     )  # the sixth attempt: even the right password is refused
     expect(page.locator("h1")).to_contain_text("锁定")
     expect(page.get_by_role("alert")).to_contain_text("锁定")
-    assert path_of(page) == reverse("accounts:login")
+    expect_path(page, reverse("accounts:login"))
     assert_accessible(page, "lockout page")
 
 
@@ -412,7 +414,7 @@ def test_choosing_english_switches_the_page_language(
     page.get_by_label("语言").select_option("en")
     page.get_by_role("button", name="切换").click()
     page.wait_for_load_state()
-    assert path_of(page) == "/"
+    expect_path(page, "/")
     assert page.evaluate("document.documentElement.lang") == "en"
     expect(page.locator("#lang-select")).to_have_value("en")
     assert_accessible(page, "home page in English", lang="en")

@@ -7,7 +7,7 @@ from playwright.sync_api import Page
 from pytest_django.live_server_helper import LiveServer
 
 from conftest import PASSWORD, make_id_number
-from jiuye.core.tests.browser import assert_accessible, log_in
+from jiuye.core.tests.browser import assert_accessible, expect_error_title, log_in
 from jiuye.people.models import Person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -32,7 +32,7 @@ def test_a_town_officer_checks_a_file_sees_its_errors_and_imports_the_good_rows(
     assert_accessible(page, "upload form")
     with page.expect_navigation():
         page.get_by_role("button", name="上传并检查").click()
-    assert page.title().startswith("错误：")
+    expect_error_title(page)
     assert_accessible(page, "upload form with errors")
     page.get_by_label("表格文件").set_input_files(str(csv))
     with page.expect_navigation():
@@ -43,7 +43,7 @@ def test_a_town_officer_checks_a_file_sees_its_errors_and_imports_the_good_rows(
     page.get_by_label("只导入正确的行，跳过有错误的行").check()
     with page.expect_navigation():
         page.get_by_role("button", name="确认导入").click()
-    assert page.title().startswith("错误：")  # the second confirmation is missing
+    expect_error_title(page)  # the second confirmation is missing
     assert_accessible(page, "confirmation with errors")
     page.get_by_label("只导入正确的行，跳过有错误的行").check()
     page.get_by_label("我确认：有错误的行不会导入，需要另行处理").check()

@@ -10,7 +10,13 @@ from playwright.sync_api import Browser, Page
 from pytest_django.live_server_helper import LiveServer
 
 from conftest import PASSWORD, confirmed_totp, make_uscc
-from jiuye.core.tests.browser import assert_accessible, log_in, new_context, pass_second_factor
+from jiuye.core.tests.browser import (
+    assert_accessible,
+    expect_error_title,
+    log_in,
+    new_context,
+    pass_second_factor,
+)
 from jiuye.employers.models import Employer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -44,7 +50,7 @@ def test_the_employer_form_with_errors_passes_axe_and_takes_an_override_by_keybo
     page.get_by_label("单位名称").fill("网页测试有限公司")
     page.get_by_label("统一社会信用代码").fill(_bad_code())
     submit(page, "登记")
-    assert page.title().startswith("错误：")
+    expect_error_title(page)
     assert page.evaluate("document.activeElement.classList.contains('error-summary')")
     summary = page.locator(".error-summary").inner_text()
     assert "统一社会信用代码校验码不符" in summary

@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, Page
 from pytest_django.live_server_helper import LiveServer
 
 from conftest import PASSWORD
-from jiuye.core.tests.browser import assert_accessible, log_in, new_context
+from jiuye.core.tests.browser import assert_accessible, expect_error_title, log_in, new_context
 from jiuye.employers.declaration_forms import default_year
 from jiuye.employers.models import Declaration, DeclarationStatus
 from jiuye.employers.services.declarations import disclosure_publish
@@ -57,7 +57,7 @@ def test_an_employer_completes_a_declaration_by_keyboard_alone(
     tab_to(page, "#id_wage_total")
     page.keyboard.type("16000000")
     press_and_wait(page, "Enter")
-    assert page.title().startswith("错误：")
+    expect_error_title(page)
     assert page.evaluate("document.activeElement.classList.contains('error-summary')")
     assert_accessible(page, "figures form with errors")
     tab_to(page, "#id_staff_annual")
@@ -109,7 +109,7 @@ def test_the_worked_calculation_and_a_line_with_errors_pass_axe(
     page.get_by_label("姓名").fill("")
     page.get_by_role("button", name="加入名单").click()
     page.wait_for_load_state()
-    assert page.title().startswith("错误：")
+    expect_error_title(page)
     assert_accessible(page, "employee form with errors")
 
 

@@ -11,7 +11,7 @@ from playwright.sync_api import Browser, Page
 from pytest_django.live_server_helper import LiveServer
 
 from conftest import PASSWORD
-from jiuye.core.tests.browser import assert_accessible, log_in, new_context
+from jiuye.core.tests.browser import assert_accessible, expect_error_title, log_in, new_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,7 +34,7 @@ def test_the_record_form_with_errors_passes_axe_and_focuses_its_summary(
     page.get_by_label("开始日期").fill("2024-05-01")
     page.get_by_label("结束日期").fill("2024-04-01")
     submit(page, "登记")
-    assert page.title().startswith("错误：")
+    expect_error_title(page)
     assert page.evaluate("document.activeElement.classList.contains('error-summary')")
     summary = page.locator(".error-summary").inner_text()
     assert "新就业形态属于灵活就业" in summary

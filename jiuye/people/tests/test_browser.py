@@ -10,7 +10,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from conftest import PASSWORD
 from jiuye.core.models import AccessEvent
-from jiuye.core.tests.browser import assert_accessible, log_in, new_context
+from jiuye.core.tests.browser import assert_accessible, expect_error_title, log_in, new_context
 from jiuye.people.services import person_update
 from jiuye.people.tests.conftest import category, certificate_for, grade
 
@@ -81,7 +81,7 @@ def test_forms_with_errors_pass_axe_and_focus_their_summary(
     page.get_by_label("新的身份证号").fill(person.id_number[:17] + "0")
     page.get_by_label("残疾等级").select_option(label="三级")
     submit(page, "保存修改")
-    assert page.title().startswith("错误：")
+    expect_error_title(page)
     assert page.evaluate("document.activeElement.classList.contains('error-summary')")
     summary = page.locator(".error-summary").inner_text()
     assert "请填写姓名" in summary
@@ -93,7 +93,7 @@ def test_forms_with_errors_pass_axe_and_focus_their_summary(
     page.get_by_label("残疾类别").select_option(label="肢体残疾")
     page.get_by_label("视力残疾").check()  # a box of 多重残疾包含的类别
     submit(page, "登记")
-    assert page.title().startswith("错误：")
+    expect_error_title(page)
     assert_accessible(page, "registration form with errors")
     # The summary's link for the group of boxes takes focus to the first box.
     page.locator(".error-summary a[href='#id_multiple_categories_0']").click()
@@ -101,13 +101,13 @@ def test_forms_with_errors_pass_axe_and_focus_their_summary(
 
     page.goto(base + reverse("people:archive", args=[person.pk]))
     submit(page, "确认归档")
-    assert page.title().startswith("错误：")
+    expect_error_title(page)
     assert_accessible(page, "archive confirmation with errors")
 
     page.goto(base + reverse("people:list"))
     page.get_by_label("身份证号或残疾人证号").fill("123")
     submit(page, "查找")
-    assert page.title().startswith("错误：")
+    expect_error_title(page)
     assert_accessible(page, "lookup with errors")
 
 
@@ -118,7 +118,7 @@ def test_a_full_number_is_revealed_by_keyboard_with_a_reason(
     log_in(page, base, "town_a", PASSWORD)
     page.goto(base + reverse("people:detail", args=[person.pk]))
     submit(page, "查看完整号码")  # no choice and no reason yet
-    assert page.title().startswith("错误：")
+    expect_error_title(page)
     assert_accessible(page, "reveal form with errors")
     page.get_by_label("联系电话", exact=True).check()
     page.get_by_label("查看原因").focus()
