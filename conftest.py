@@ -15,6 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from jiuye.accounts.models import Role, User
 from jiuye.accounts.services import user_create
 from jiuye.casework.models import ServiceType
+from jiuye.jobs.models import Occupation
 from jiuye.core.validators import resident_id_check_char, uscc_check_char
 from jiuye.employers.models import Employer
 from jiuye.people.models import Person
@@ -77,6 +78,8 @@ def reference(db) -> None:  # noqa: ANN001
     if not ServiceType.objects.exists():
         # Shipped by a data migration, which a transactional test's flush also empties.
         import_module("jiuye.casework.migrations.0003_service_types").load(django_apps, None)
+    if not Occupation.objects.exists():
+        import_module("jiuye.jobs.migrations.0002_reference_data").load(django_apps, None)
 
 
 def make_id_number(region6: str = "440199", birth: str = "19900307", seq: int = 123) -> str:

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "jiuye.employers",
     "jiuye.employment",
     "jiuye.casework",
+    "jiuye.jobs",
     "jiuye.actionplan",
 ]
 

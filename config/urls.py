@@ -17,6 +17,7 @@ urlpatterns = [
     path("employment/", include("jiuye.employment.urls")),
     path("casework/", include("jiuye.casework.urls")),
     path("employers/", include("jiuye.employers.urls")),
+    path("jobs/", include("jiuye.jobs.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,7 @@
+"""Rows of the URL x role access matrix for the matching pages (see core/tests/test_url_matrix.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+MATRIX: dict[str, Any] = {}
