@@ -235,3 +235,5 @@ JIUYE_ALLOW_DEMO = env_bool("JIUYE_ALLOW_DEMO", DEBUG)
 JIUYE_DISTRICT_NAME = env_str("JIUYE_DISTRICT_NAME", "示范区")
 # The county-level region this deployment serves (12-digit code); towns are found under it.
 JIUYE_DISTRICT_CODE = env_str("JIUYE_DISTRICT_CODE", "440199000000")
+# Months after a placement starts at which it counts as stable (DOMAIN.md, action 九).
+JIUYE_STABILITY_MONTHS = env_int("JIUYE_STABILITY_MONTHS", 6)

@@ -1,0 +1,71 @@
+"""Referrals on the person page's timeline: every dated step (referred, interview, hired, not
+hired…) and every recorded follow-up after a placement. Staff who may open the referral get a
+link to it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from jiuye.accounts.models import PERSONAL_DATA_ROLES
+from jiuye.core.timeline import Entry, provider
+from jiuye.jobs.models import FollowUp, ReferralStep
+
+KIND_LABEL = gettext_lazy("岗位推荐")
+FOLLOW_UP_LABEL = gettext_lazy("跟踪回访")
+
+
+@provider
+def referral_entries(person: Any, user: Any) -> list[Entry]:
+    # The person page is already scoped, so every referral of the person is in the user's scope.
+    linked = getattr(user, "role", None) in PERSONAL_DATA_ROLES
+    entries: list[Entry] = []
+    steps = (
+        ReferralStep.objects.filter(referral__person=person)
+        .select_related("referral__posting__employer")
+        .order_by("on", "at")
+    )
+    for step in steps:
+        referral = step.referral
+        url = reverse("jobs:referral", args=[referral.pk]) if linked else ""
+        posting = referral.posting
+        entries.append(
+            Entry(
+                date=step.on,
+                kind="referral",
+                kind_label=KIND_LABEL,
+                title=_("%(status)s：%(employer)s · %(title)s")
+                % {
+                    "status": step.get_status_display(),
+                    "employer": posting.employer.name,
+                    "title": posting.title,
+                },
+                detail=step.note,
+                url=url,
+                sort_key=f"{step.at:%Y%m%d%H%M%S%f}",
+            )
+        )
+    follow_ups = (
+        FollowUp.objects.filter(referral__person=person, done_on__isnull=False)
+        .select_related("referral__posting__employer")
+        .order_by("done_on")
+    )
+    for follow_up in follow_ups:
+        referral = follow_up.referral
+        url = reverse("jobs:follow-up", args=[follow_up.pk]) if linked else ""
+        entries.append(
+            Entry(
+                date=follow_up.done_on,
+                kind="follow_up",
+                kind_label=FOLLOW_UP_LABEL,
+                title=_("入职后%(months)s个月回访：%(outcome)s")
+                % {"months": follow_up.months, "outcome": follow_up.get_outcome_display()},
+                detail=follow_up.notes,
+                url=url,
+                sort_key=f"{follow_up.updated_at:%Y%m%d%H%M%S%f}",
+            )
+        )
+    return entries
