@@ -15,7 +15,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -23,9 +24,8 @@ from django.utils.translation import gettext_lazy as _
 
 from jiuye.casework.models import TargetGroup as CaseworkGroup
 from jiuye.casework.selectors import target_group_q
-from jiuye.core.indicators import indicator, shared_figures
-from jiuye.employment.models import EmploymentForm
-from jiuye.jobs.models import Fair, Posting, Referral, ReferralStatus
+from jiuye.core.indicators import CountOf, indicator, shared_figures
+from jiuye.jobs.models import Fair, FairEmployer, FollowUp, Posting, Referral, ReferralStatus
 from jiuye.people.models import Person
 from jiuye.reference.models import Region
 
@@ -33,8 +33,14 @@ BLIND_CATEGORY = "1"
 
 
 def window_months() -> int:
-    """Months after a placement's start at which it counts as stable (DOMAIN.md: 6)."""
-    return int(getattr(settings, "JIUYE_STABILITY_MONTHS", 6))
+    """Months after a placement's start at which it counts as stable (DOMAIN.md: 6); one of
+    the follow-up months, whose follow-up date is then the stability date."""
+    months = int(getattr(settings, "JIUYE_STABILITY_MONTHS", 6))
+    if months not in FollowUp.MONTHS:
+        raise ImproperlyConfigured(
+            f"JIUYE_STABILITY_MONTHS must be one of the follow-up months {FollowUp.MONTHS}"
+        )
+    return months
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -53,97 +59,79 @@ def _year(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
-def _placements(region: Region, year: int) -> Any:
-    start, end = _year(year)
-    return Referral.objects.filter(
-        status=ReferralStatus.HIRED,
-        employment_record__start_date__range=(start, end),
-        person__region__code__startswith=region.prefix,
-    )
+def _figures(region: Region, year: int) -> dict[str, int]:
+    """Every jobs figure of a region and year in one statement (a count per subquery)."""
 
-
-def _placement_figures(region: Region, year: int) -> dict[str, int]:
     def compute() -> dict[str, int]:
         start, end = _year(year)
-        group = {
-            name: target_group_q([code], on=end)
-            for name, code in (
-                ("graduates", CaseworkGroup.GRADUATES),
-                ("rural", CaseworkGroup.RURAL),
-                ("hard", CaseworkGroup.HARD_TO_EMPLOY),
-            )
-        }
-        placed = Q(status=ReferralStatus.HIRED, employment_record__start_date__range=(start, end))
+        on = min(end, timezone.localdate())
+        prefix = region.prefix
+        referrals = Referral.objects.filter(person__region__code__startswith=prefix)
+        placed = referrals.filter(
+            status=ReferralStatus.HIRED, employment_record__start_date__range=(start, end)
+        )
 
-        def of_person(q: Q) -> Q:
-            return Q(person__in=Person.objects.filter(q).values("pk"))
+        def of_group(code: str) -> Any:
+            persons = Person.objects.filter(target_group_q([code], on=end)).values("pk")
+            return placed.filter(person__in=persons)
 
-        figures = Referral.objects.filter(person__region__code__startswith=region.prefix).aggregate(
-            referrals=Count("pk", filter=Q(referred_on__range=(start, end))),
-            placements=Count("pk", filter=placed),
-            graduates=Count("pk", filter=placed & of_person(group["graduates"])),
-            rural=Count("pk", filter=placed & of_person(group["rural"])),
-            hard=Count("pk", filter=placed & of_person(group["hard"])),
-            blind=Count("pk", filter=placed & Q(person__category_id=BLIND_CATEGORY)),
-            new_forms=Count(
-                "pk",
-                filter=placed
-                & (
-                    ~Q(employment_record__new_form_subtype="")
-                    | Q(employment_record__form=EmploymentForm.FLEXIBLE)
-                    & ~Q(posting__new_form_subtype="")
-                ),
+        fairs = Fair.objects.filter(
+            date__range=(start, end), region__code__startswith=prefix, archived_at__isnull=True
+        )
+        # The stability date of a placement is its follow-up at the window (start + N months).
+        due = FollowUp.objects.filter(
+            months=window_months(),
+            due_on__range=(start, on),
+            referral__status=ReferralStatus.HIRED,
+            referral__person__region__code__startswith=prefix,
+            referral__employment_record__archived_at__isnull=True,
+        )
+        stable = due.filter(
+            Q(referral__employment_record__end_date__isnull=True)
+            | Q(referral__employment_record__end_date__gte=F("due_on"))
+        )
+        counts = {
+            "postings": Posting.objects.filter(
+                published_at__date__range=(start, end),
+                region__code__startswith=prefix,
+                archived_at__isnull=True,
             ),
+            "fairs": fairs,
+            "fair_employers": FairEmployer.objects.filter(fair__in=fairs.values("pk"))
+            .values("employer_id")
+            .distinct(),
+            "referrals": referrals.filter(referred_on__range=(start, end)),
+            "placements": placed,
+            "graduates": of_group(CaseworkGroup.GRADUATES),
+            "rural": of_group(CaseworkGroup.RURAL),
+            "hard": of_group(CaseworkGroup.HARD_TO_EMPLOY),
+            "blind": placed.filter(person__category_id=BLIND_CATEGORY),
+            "new_forms": placed.exclude(employment_record__new_form_subtype=""),
+            "stability_due": due,
+            "stable": stable,
+        }
+        row = (
+            Region.objects.filter(pk=region.pk)
+            .annotate(
+                **{
+                    name: CountOf(qs if name == "fair_employers" else qs.values("pk"))
+                    for name, qs in counts.items()
+                }
+            )
+            .values(*counts)
+            .get()
         )
-        return {key: value or 0 for key, value in figures.items()}
+        return {key: value or 0 for key, value in row.items()}
 
-    return shared_figures(region, ("jobs.placements", year), compute)
-
-
-def _fair_figures(region: Region, year: int) -> dict[str, int]:
-    def compute() -> dict[str, int]:
-        start, end = _year(year)
-        figures = Fair.objects.filter(
-            date__range=(start, end),
-            region__code__startswith=region.prefix,
-            archived_at__isnull=True,
-        ).aggregate(
-            fairs=Count("pk", distinct=True),
-            employers=Count("participants__employer", distinct=True),
-        )
-        return {key: value or 0 for key, value in figures.items()}
-
-    return shared_figures(region, ("jobs.fairs", year), compute)
+    return shared_figures(region, ("jobs", year), compute)
 
 
-def stability(region: Region, year: int, *, on: dt.date | None = None) -> tuple[int, int]:
-    """(still employed, placements counted): placements whose stability date (start + the window)
-    falls in the year and has passed, and of those the ones whose job covered that date."""
-    on = on or timezone.localdate()
-    months = window_months()
-    start, end = _year(year)
-    rows = (
-        Referral.objects.filter(
-            status=ReferralStatus.HIRED,
-            person__region__code__startswith=region.prefix,
-            employment_record__start_date__range=(add_months(start, -months - 1), end),
-        )
-        .values_list(
-            "employment_record__start_date",
-            "employment_record__end_date",
-            "employment_record__archived_at",
-        )
-        .order_by()
-    )
-    counted = stable = 0
-    for started, ended, archived in rows:
-        due = add_months(started, months)
-        if archived is not None or not (start <= due <= end) or due > on:
-            continue
-        counted += 1
-        if ended is None or ended >= due:
-            stable += 1
-    return stable, counted
+def stability(region: Region, year: int) -> tuple[int, int]:
+    """(still employed, placements counted): placements whose stability date (start + the
+    window, the date of their follow-up at that month) falls in the year and has passed, and of
+    those the ones whose job covered that date."""
+    figures = _figures(region, year)
+    return figures["stable"], figures["stability_due"]
 
 
 def _rate(part: int, whole: int) -> Decimal:
@@ -181,12 +169,7 @@ def _referrals_url(status: str = "") -> Any:
     records_url=_postings_url,
 )
 def postings_published(region: Region, year: int) -> int:
-    start, end = _year(year)
-    return Posting.objects.filter(
-        published_at__date__range=(start, end),
-        region__code__startswith=region.prefix,
-        archived_at__isnull=True,
-    ).count()
+    return _figures(region, year)["postings"]
 
 
 @indicator(
@@ -198,7 +181,7 @@ def postings_published(region: Region, year: int) -> int:
     records_url=_fairs_url,
 )
 def fairs_held(region: Region, year: int) -> int:
-    return _fair_figures(region, year)["fairs"]
+    return _figures(region, year)["fairs"]
 
 
 @indicator(
@@ -210,7 +193,7 @@ def fairs_held(region: Region, year: int) -> int:
     records_url=_fairs_url,
 )
 def fair_employers(region: Region, year: int) -> int:
-    return _fair_figures(region, year)["employers"]
+    return _figures(region, year)["fair_employers"]
 
 
 @indicator(
@@ -222,7 +205,7 @@ def fair_employers(region: Region, year: int) -> int:
     records_url=_referrals_url(ReferralStatus.HIRED),
 )
 def placements_new_forms(region: Region, year: int) -> int:
-    return _placement_figures(region, year)["new_forms"]
+    return _figures(region, year)["new_forms"]
 
 
 @indicator(
@@ -234,7 +217,7 @@ def placements_new_forms(region: Region, year: int) -> int:
     records_url=_referrals_url(ReferralStatus.HIRED),
 )
 def placements_hard_to_employ(region: Region, year: int) -> int:
-    return _placement_figures(region, year)["hard"]
+    return _figures(region, year)["hard"]
 
 
 @indicator(
@@ -246,7 +229,7 @@ def placements_hard_to_employ(region: Region, year: int) -> int:
     records_url=_referrals_url(ReferralStatus.HIRED),
 )
 def placements_rural(region: Region, year: int) -> int:
-    return _placement_figures(region, year)["rural"]
+    return _figures(region, year)["rural"]
 
 
 @indicator(
@@ -258,7 +241,7 @@ def placements_rural(region: Region, year: int) -> int:
     records_url=_referrals_url(ReferralStatus.HIRED),
 )
 def placements_graduates(region: Region, year: int) -> int:
-    return _placement_figures(region, year)["graduates"]
+    return _figures(region, year)["graduates"]
 
 
 @indicator(
@@ -270,7 +253,7 @@ def placements_graduates(region: Region, year: int) -> int:
     records_url=_referrals_url(ReferralStatus.HIRED),
 )
 def placements_blind(region: Region, year: int) -> int:
-    return _placement_figures(region, year)["blind"]
+    return _figures(region, year)["blind"]
 
 
 @indicator(
@@ -294,7 +277,7 @@ def stability_rate(region: Region, year: int) -> Decimal:
     records_url=_referrals_url(),
 )
 def referrals(region: Region, year: int) -> int:
-    return _placement_figures(region, year)["referrals"]
+    return _figures(region, year)["referrals"]
 
 
 @indicator(
@@ -306,4 +289,4 @@ def referrals(region: Region, year: int) -> int:
     records_url=_referrals_url(ReferralStatus.HIRED),
 )
 def placements(region: Region, year: int) -> int:
-    return _placement_figures(region, year)["placements"]
+    return _figures(region, year)["placements"]

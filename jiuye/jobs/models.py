@@ -397,6 +397,9 @@ class ReferralStep(models.Model):
     class Meta:
         ordering = ["on", "at"]
 
+    def __str__(self) -> str:
+        return f"{self.referral_id} {self.status} {self.on:%Y-%m-%d}"
+
 
 class FollowUpOutcome(models.TextChoices):
     EMPLOYED = "employed", _("仍在岗")

@@ -7,17 +7,19 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from conftest import TOWN_A, TOWN_B, VILLAGE_A, VILLAGE_B, make_id_number
 from jiuye.core.indicators import registry
 from jiuye.employment.models import EmploymentForm, EndReason, NewFormSubtype, Source
 from jiuye.employment.services import employment_end, employment_open
-from jiuye.jobs.indicators import add_months, stability
+from jiuye.jobs.indicators import add_months, stability, window_months
 from jiuye.jobs.models import (
     Fair,
     FairEmployer,
     FairKind,
+    FollowUp,
     Posting,
     PostingStatus,
     Referral,
@@ -64,7 +66,7 @@ def _placed(person, posting, start: dt.date, end: dt.date | None = None, **field
     )
     if end is not None:
         employment_end(record=record, end_date=end, end_reason=EndReason.RESIGNED, by=None)
-    return Referral.objects.create(
+    referral = Referral.objects.create(
         person=person,
         posting=posting,
         channel=ReferralChannel.STAFF,
@@ -73,6 +75,9 @@ def _placed(person, posting, start: dt.date, end: dt.date | None = None, **field
         closed_on=start,
         employment_record=record,
     )
+    for months in FollowUp.MONTHS:
+        FollowUp.objects.create(referral=referral, months=months, due_on=add_months(start, months))
+    return referral
 
 
 def _person(seq: int, village: str = VILLAGE_A, **fields):  # noqa: ANN202
@@ -92,7 +97,6 @@ def test_add_months_keeps_the_day_or_takes_the_last_day_of_a_short_month() -> No
 
 def test_the_stability_rate_matches_the_hand_count(employer_a) -> None:  # noqa: ANN001
     posting = _posting(employer_a)
-    on = dt.date(YEAR, 12, 31)
     # Counted in YEAR: the stability date (start + 6 months) falls in the year and has passed.
     _placed(_person(301), posting, dt.date(YEAR - 1, 9, 1), dt.date(YEAR - 1, 11, 1))  # left at 2
     _placed(_person(302), posting, dt.date(YEAR - 1, 10, 1))  # still employed
@@ -101,15 +105,24 @@ def test_the_stability_rate_matches_the_hand_count(employer_a) -> None:  # noqa:
     # Not counted: started too recently (stability date next year) or counted last year.
     _placed(_person(305), posting, dt.date(YEAR, 9, 1))
     _placed(_person(306), posting, dt.date(YEAR - 1, 3, 1), dt.date(YEAR - 1, 4, 1))
-    assert stability(Region.objects.get(code=DISTRICT), YEAR, on=on) == (3, 4)
+    assert stability(Region.objects.get(code=DISTRICT), YEAR) == (3, 4)
 
 
 def test_a_stability_date_still_to_come_is_not_counted_yet(employer_a) -> None:  # noqa: ANN001
     posting = _posting(employer_a)
-    _placed(_person(311), posting, dt.date(YEAR, 3, 1), dt.date(YEAR, 4, 1))
+    today = timezone.localdate()
+    _placed(_person(311), posting, add_months(today, -7))  # stability date passed this year
+    _placed(_person(312), posting, add_months(today, -3))  # stability date still to come
     district = Region.objects.get(code=DISTRICT)
-    assert stability(district, YEAR, on=dt.date(YEAR, 8, 31)) == (0, 0)
-    assert stability(district, YEAR, on=dt.date(YEAR, 9, 1)) == (0, 1)
+    stable, counted = stability(district, today.year)
+    assert (stable, counted) == (1, 1)
+    assert _value("jobs.stability_rate", DISTRICT, today.year) == Decimal("100.0")
+
+
+def test_the_window_must_be_one_of_the_follow_up_months(settings) -> None:  # noqa: ANN001
+    settings.JIUYE_STABILITY_MONTHS = 5
+    with pytest.raises(ImproperlyConfigured):
+        window_months()
 
 
 def test_placements_are_counted_by_target_group_and_region(employer_a) -> None:  # noqa: ANN001
@@ -170,17 +183,10 @@ def test_postings_and_fairs_of_the_year_are_counted_in_their_region(employer_a, 
     assert _value("jobs.fairs_held", TOWN_B) == 0
 
 
-def test_the_placement_figures_share_one_query(employer_a, django_assert_num_queries) -> None:  # noqa: ANN001
+def test_every_jobs_figure_costs_one_query_together(employer_a, django_assert_num_queries) -> None:  # noqa: ANN001
     region = Region.objects.get(code=DISTRICT)
-    codes = [
-        "jobs.placements",
-        "jobs.referrals",
-        "jobs.placements_blind",
-        "jobs.placements_graduates",
-        "jobs.placements_rural",
-        "jobs.placements_new_forms",
-        "jobs.placements_hard_to_employ",
-    ]
+    codes = [i.code for i in registry.all() if i.code.startswith("jobs.")]
+    assert len(codes) == 11
     with django_assert_num_queries(1):
         for code in codes:
             registry.get(code).value(region, YEAR)
