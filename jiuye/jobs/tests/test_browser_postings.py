@@ -1,0 +1,113 @@
+"""The postings pages in Chromium: the search (filters for graduates, blind persons and new
+forms of employment) and the posting page pass axe-core at 320 px; the posting form passes axe
+empty and with errors, the title says "错误：", the error summary takes focus and its links
+lead to the fields."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import Browser, Page
+from pytest_django.live_server_helper import LiveServer
+
+from conftest import PASSWORD, confirmed_totp
+from jiuye.core.tests.browser import (
+    assert_accessible,
+    expect_error_title,
+    log_in,
+    new_context,
+    pass_second_factor,
+)
+from jiuye.jobs.models import Posting
+from jiuye.jobs.tests import posting_fixtures
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+posting_world = posting_fixtures.posting_world
+
+
+def submit(page: Page, name: str) -> None:
+    with page.expect_navigation():
+        page.get_by_role("button", name=name, exact=True).click()
+
+
+def fits(page: Page) -> bool:
+    """Nothing wider than the screen (tables scroll inside their own region)."""
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def listed(page: Page) -> set[str]:
+    return set(page.locator("tbody th a").all_inner_texts())
+
+
+def test_a_job_seeker_searches_postings_at_320_px(
+    chromium: Browser, live_server: LiveServer, posting_world
+) -> None:  # noqa: ANN001
+    base = live_server.url
+    context = new_context(chromium, viewport={"width": 320, "height": 700})
+    page = context.new_page()
+    try:
+        log_in(page, base, "jobseeker", PASSWORD)
+        page.goto(base + reverse("jobs:postings"))
+        assert_accessible(page, "posting list")
+        assert fits(page)
+        assert listed(page) == posting_fixtures.OPEN_TITLES
+
+        # Blind persons: postings for 视力残疾 and those open to every category.
+        page.get_by_label("适合的残疾类别").select_option(label="视力残疾")
+        submit(page, "查找")
+        assert listed(page) == {"电商客服", "盲人按摩师", "数据录入员"}
+        page.get_by_label("只看面向高校毕业生的岗位").check()
+        submit(page, "查找")
+        assert listed(page) == {"电商客服"}
+        assert_accessible(page, "posting list filtered")
+
+        page.goto(base + reverse("jobs:postings") + "?subtype=cloud_service")
+        assert listed(page) == {"电商客服"}
+        page.get_by_role("link", name="电商客服").click()
+        page.wait_for_load_state()
+        assert_accessible(page, "posting page")
+        assert fits(page)
+        assert page.get_by_role("heading", name="无障碍条件").is_visible()
+    finally:
+        context.close()
+
+
+def test_the_posting_form_with_errors_passes_axe_and_takes_focus(
+    page: Page, live_server: LiveServer, personas, posting_world
+) -> None:  # noqa: ANN001
+    base = live_server.url
+    device = confirmed_totp(personas["district"])
+    log_in(page, base, "district", PASSWORD)
+    pass_second_factor(page, device)
+
+    page.goto(base + reverse("jobs:posting-create"))
+    assert_accessible(page, "empty posting form")
+    page.get_by_label("用人单位").fill("不存在的单位")
+    page.get_by_label("岗位名称").fill("电商客服")
+    page.get_by_label("月薪下限（元）").fill("5000")
+    page.get_by_label("月薪上限（元）").fill("3000")
+    page.get_by_label("兼容读屏软件的办公系统").check()
+    submit(page, "发布岗位")
+    expect_error_title(page)
+    assert page.evaluate("document.activeElement.matches('[data-error-summary]')")
+    assert_accessible(page, "posting form with errors")
+    # What was typed is kept, and the summary's links lead to the fields.
+    assert page.get_by_label("岗位名称").input_value() == "电商客服"
+    assert page.get_by_label("兼容读屏软件的办公系统").is_checked()
+    page.get_by_role("link", name="月薪下限（元）：月薪下限不能高于上限，请核对两个金额。").click()
+    assert page.evaluate("document.activeElement.id") == "id_wage_min"
+
+    employer = posting_world["数据录入员"].employer
+    page.get_by_label("用人单位").fill(employer.uscc)
+    page.get_by_label("月薪下限（元）").fill("3000")
+    page.get_by_role("combobox", name=re.compile("^工作地点")).select_option(
+        label="东城街道 建设社区"
+    )
+    page.get_by_role("combobox", name=re.compile("^工作时间")).select_option(label="弹性时间")
+    submit(page, "发布岗位")
+    assert page.get_by_role("heading", name="电商客服", level=1).is_visible()
+    assert Posting.objects.filter(title="电商客服", employer=employer).exists()
+    assert_accessible(page, "new posting page for staff")
