@@ -19,6 +19,7 @@ class JobsConfig(AppConfig):
             models.FairEmployer,
             models.FairSeeker,
             models.Referral,
+            models.ReferralStep,
             models.FollowUp,
             models.MatchWeight,
         ):

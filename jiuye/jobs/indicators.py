@@ -16,7 +16,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -25,7 +24,9 @@ from django.utils.translation import gettext_lazy as _
 from jiuye.casework.models import TargetGroup as CaseworkGroup
 from jiuye.casework.selectors import target_group_q
 from jiuye.core.indicators import CountOf, indicator, shared_figures
-from jiuye.jobs.models import Fair, FairEmployer, FollowUp, Posting, Referral, ReferralStatus
+from jiuye.jobs.models import FollowUp, Posting, Referral, ReferralStatus
+from jiuye.jobs.selectors import referrals as referral_selectors
+from jiuye.jobs.selectors.fairs import employers_taking_part, held
 from jiuye.people.models import Person
 from jiuye.reference.models import Region
 
@@ -43,18 +44,6 @@ def window_months() -> int:
     return months
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` later (the month's last day when it has no such day)."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)  # pragma: no cover - every month has a 28th
-
-
 def _year(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
@@ -67,28 +56,14 @@ def _figures(region: Region, year: int) -> dict[str, int]:
         on = min(end, timezone.localdate())
         prefix = region.prefix
         referrals = Referral.objects.filter(person__region__code__startswith=prefix)
-        placed = referrals.filter(
-            status=ReferralStatus.HIRED, employment_record__start_date__range=(start, end)
-        )
+        placed = referral_selectors.placements(referrals, start, end)
 
         def of_group(code: str) -> Any:
             persons = Person.objects.filter(target_group_q([code], on=end)).values("pk")
             return placed.filter(person__in=persons)
 
-        fairs = Fair.objects.filter(
-            date__range=(start, end), region__code__startswith=prefix, archived_at__isnull=True
-        )
-        # The stability date of a placement is its follow-up at the window (start + N months).
-        due = FollowUp.objects.filter(
-            months=window_months(),
-            due_on__range=(start, on),
-            referral__status=ReferralStatus.HIRED,
-            referral__person__region__code__startswith=prefix,
-            referral__employment_record__archived_at__isnull=True,
-        )
-        stable = due.filter(
-            Q(referral__employment_record__end_date__isnull=True)
-            | Q(referral__employment_record__end_date__gte=F("due_on"))
+        due = referral_selectors.stability_due(
+            referrals, window_months=window_months(), start=start, end=on
         )
         counts = {
             "postings": Posting.objects.filter(
@@ -96,10 +71,8 @@ def _figures(region: Region, year: int) -> dict[str, int]:
                 region__code__startswith=prefix,
                 archived_at__isnull=True,
             ),
-            "fairs": fairs,
-            "fair_employers": FairEmployer.objects.filter(fair__in=fairs.values("pk"))
-            .values("employer_id")
-            .distinct(),
+            "fairs": held(prefix, start, end),
+            "fair_employers": employers_taking_part(prefix, start, end),
             "referrals": referrals.filter(referred_on__range=(start, end)),
             "placements": placed,
             "graduates": of_group(CaseworkGroup.GRADUATES),
@@ -108,7 +81,7 @@ def _figures(region: Region, year: int) -> dict[str, int]:
             "blind": placed.filter(person__category_id=BLIND_CATEGORY),
             "new_forms": placed.exclude(employment_record__new_form_subtype=""),
             "stability_due": due,
-            "stable": stable,
+            "stable": due.filter(referral_selectors.still_employed_q()),
         }
         row = (
             Region.objects.filter(pk=region.pk)

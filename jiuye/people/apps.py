@@ -11,6 +11,8 @@ class PeopleConfig(AppConfig):
 
     def ready(self) -> None:
         from jiuye.core.audit import register
-        from jiuye.people.models import Person
+        from jiuye.people.models import Consent, Person
 
         register(Person)
+        # Consent given and withdrawn (PIPL): who recorded it and when is in the audit trail.
+        register(Consent)

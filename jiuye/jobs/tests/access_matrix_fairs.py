@@ -1,7 +1,54 @@
-"""Rows of the URL x role access matrix for the fairs pages (see core/tests/test_url_matrix.py)."""
+"""Rows of the URL × role access matrix for the job-fair pages (see core/tests/test_url_matrix.py).
+
+The world: a fair held in 东城街道 with employer_a (the employer persona's) taking part. Every
+staff role and the job seeker read fairs; the employer reads the fairs it takes part in; district
+staff and 东城's officer run this one (西城's officer may read it but not change it: 403); the
+seekers page is for the roles that handle personal data; the export for staff roles."""
 
 from __future__ import annotations
 
 from typing import Any
 
-MATRIX: dict[str, Any] = {}
+from django.utils import timezone
+
+from jiuye.core.tests.matrix import ALL, Kwargs, access
+from jiuye.jobs.models import Fair, FairKind
+from jiuye.jobs.services import fairs
+from jiuye.reference.models import Region
+
+RUNNERS = {"admin", "district", "town_a"}
+PERSONAL = {"admin", "district", "town_a", "town_b"}
+STAFF = {"admin", "district", "liaison", "town_a", "town_b", "leader"}
+
+
+def _fair(w: dict[str, Any]) -> Fair:
+    found = Fair.objects.filter(name="矩阵招聘会").first()
+    if found:
+        return found
+    fair = fairs.fair_create(
+        by=None,
+        name="矩阵招聘会",
+        kind=FairKind.ONSITE,
+        date=timezone.localdate(),
+        place="东城文化中心",
+        region=Region.objects.get(code="440199001000"),
+        organiser="区残联",
+        target_groups=[],
+        description="",
+    )
+    fairs.fair_add_employer(fair=fair, employer=w["personas"]["employer"].employer, by=None)
+    return fair
+
+
+NONE: Kwargs = lambda w: {}  # noqa: E731
+FAIR: Kwargs = lambda w: {"pk": _fair(w).pk}  # noqa: E731
+
+MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
+    "jobs:fairs": (NONE, access(set(ALL))),
+    "jobs:fair-create": (NONE, access(PERSONAL)),
+    "jobs:fair": (FAIR, access(set(ALL))),
+    "jobs:fair-edit": (FAIR, access(RUNNERS)),
+    "jobs:fair-participants": (FAIR, access(RUNNERS)),
+    "jobs:fair-seekers": (FAIR, access(PERSONAL)),
+    "jobs:fairs-export": (NONE, access(STAFF)),
+}

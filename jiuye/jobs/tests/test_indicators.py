@@ -12,9 +12,10 @@ from django.utils import timezone
 
 from conftest import TOWN_A, TOWN_B, VILLAGE_A, VILLAGE_B, make_id_number
 from jiuye.core.indicators import registry
+from jiuye.core.periods import add_months
 from jiuye.employment.models import EmploymentForm, EndReason, NewFormSubtype, Source
 from jiuye.employment.services import employment_end, employment_open
-from jiuye.jobs.indicators import add_months, stability, window_months
+from jiuye.jobs.indicators import stability, window_months
 from jiuye.jobs.models import (
     Fair,
     FairEmployer,

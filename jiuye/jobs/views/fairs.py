@@ -1,3 +1,499 @@
+"""Job-fair pages (招聘会, action 二).
+
+Who may do what:
+- list, page: every staff role and job seekers see every fair (job seekers and leaders without
+  personal data); an employer the fairs it takes part in (another fair is a 404).
+- create, edit, participants: administrators and district staff; a town officer for fairs held
+  in their town (another town's fair: 403, they can still read it).
+- seekers (register, attendance, 现场投递): administrators, district staff and town officers, each
+  for the persons in their scope.
+- export: staff roles (figures only, no personal data).
+"""
+
 from __future__ import annotations
 
-urlpatterns: list = []
+import io
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from jiuye.accounts.models import Role
+from jiuye.core.access import roles_required
+from jiuye.core.downloads import attachment_header, formula_safe
+from jiuye.core.forms import add_service_errors
+from jiuye.core.scoping import get_scoped_or_404, scope_for
+from jiuye.core.validators import validate_resident_id
+from jiuye.employers.models import Employer
+from jiuye.employment.services import ConflictError
+from jiuye.jobs.forms.fairs import ArchiveForm, FairForm, PostingsForm, ReferAtFairForm, SearchForm
+from jiuye.jobs.models import Fair, FairEmployer, FairSeeker, Posting, PostingStatus
+from jiuye.jobs.selectors import fairs as selectors
+from jiuye.jobs.services import fairs as services
+from jiuye.people.models import Person
+from jiuye.people.selectors import person_by_id_number
+
+RUNNERS = (Role.ADMIN, Role.DISTRICT, Role.TOWN)
+PERSONAL = (Role.ADMIN, Role.DISTRICT, Role.TOWN)
+STAFF = (Role.ADMIN, Role.DISTRICT, Role.TOWN, Role.LEADER, Role.DEPARTMENT)
+READERS = (*STAFF, Role.EMPLOYER, Role.JOBSEEKER)
+PAGE_SIZE = 30
+SEARCH_LIMIT = 20
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CONFLICT = _("这场招聘会刚刚被其他人修改过。请查看最新内容后重新修改。")
+
+
+def _fair(request: HttpRequest, pk: uuid.UUID) -> Fair:
+    queryset = selectors.fairs_visible(request.user).select_related("region")
+    try:
+        return queryset.get(pk=pk)
+    except Fair.DoesNotExist:
+        raise Http404 from None
+
+
+def _runnable(request: HttpRequest, pk: uuid.UUID) -> Fair:
+    fair = _fair(request, pk)
+    if not services.may_run(request.user, fair):
+        raise PermissionDenied
+    return fair
+
+
+def _year(request: HttpRequest) -> tuple[int | None, str]:
+    raw = request.GET.get("year", "").strip()
+    if not raw:
+        return None, ""
+    if raw.isdigit() and 2000 <= int(raw) <= 2100:
+        return int(raw), ""
+    return None, _("年度请填写四位数字，例如 2025；已显示全部年度。")
+
+
+@roles_required(*READERS)
+@require_GET
+def fair_list(request: HttpRequest) -> HttpResponse:
+    year, year_error = _year(request)
+    archived = request.GET.get("archived") == "1" and request.user.role in RUNNERS
+    fairs = selectors.fairs_visible(request.user).filter(archived_at__isnull=not archived)
+    page = Paginator(selectors.fairs_for_list(fairs, year=year), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "page": page,
+        "year": year,
+        "year_raw": request.GET.get("year", ""),
+        "year_error": year_error,
+        "archived": archived,
+        "can_run": request.user.role in RUNNERS,
+        "can_export": request.user.role in STAFF,
+        "today": timezone.localdate(),
+    }
+    return render(request, "jobs/fair_list.html", context)
+
+
+def _participants(fair: Fair) -> list[dict[str, Any]]:
+    """Each employer with the postings it brings, in two queries."""
+    chosen: dict[Any, list[Posting]] = {}
+    for posting in fair.postings.select_related("employer").order_by("title"):
+        chosen.setdefault(posting.employer_id, []).append(posting)
+    rows = []
+    for participant in FairEmployer.objects.filter(fair=fair).select_related("employer"):
+        rows.append(
+            {
+                "participant": participant,
+                "employer": participant.employer,
+                "postings": chosen.get(participant.employer_id, []),
+            }
+        )
+    return rows
+
+
+@roles_required(*READERS)
+@require_GET
+def fair_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    fair = _fair(request, pk)
+    personal = request.user.role in PERSONAL
+    seekers = None
+    if personal:
+        seekers = (
+            scope_for(request.user, FairSeeker)
+            .filter(fair=fair)
+            .select_related("person__region", "person__category")
+            .order_by("person__name")
+        )
+    context = {
+        "fair": fair,
+        "participants": _participants(fair),
+        "results": selectors.fair_results(fair),
+        "seekers": seekers,
+        "personal": personal,
+        "can_run": services.may_run(request.user, fair) and request.user.role in RUNNERS,
+        "own_town": request.user.town if request.user.role == Role.TOWN else None,
+    }
+    return render(request, "jobs/fair_detail.html", context)
+
+
+def _fair_form(request: HttpRequest, fair: Fair | None) -> HttpResponse:
+    data = request.POST if request.method == "POST" else None
+    form = FairForm(data, user=request.user, fair=fair)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if fair is None:
+                saved = services.fair_create(by=request.user, **form.service_fields())
+            else:
+                saved = services.fair_update(
+                    fair=fair,
+                    by=request.user,
+                    version=form.cleaned_data.get("version"),
+                    **form.service_fields(),
+                )
+        except ConflictError:
+            form.add_error(None, CONFLICT)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("已保存招聘会：%(name)s。") % {"name": saved.name})
+            return redirect("jobs:fair", pk=saved.pk)
+    context = {
+        "form": form,
+        "fair_form": form,
+        "fair": fair,
+        "archive_form": ArchiveForm() if fair else None,
+    }
+    return render(request, "jobs/fair_form.html", context)
+
+
+@roles_required(*RUNNERS, write=True)
+@require_http_methods(["GET", "POST"])
+def fair_create(request: HttpRequest) -> HttpResponse:
+    return _fair_form(request, None)
+
+
+@roles_required(*RUNNERS, write=True)
+@require_http_methods(["GET", "POST"])
+def fair_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    fair = _runnable(request, pk)
+    if fair.is_archived:
+        messages.error(request, _("这场招聘会已归档，不能再修改。"))
+        return redirect("jobs:fair", pk=fair.pk)
+    if request.method == "POST" and "archive-reason" in request.POST:
+        archive_form = ArchiveForm(request.POST)
+        if archive_form.is_valid():
+            try:
+                services.fair_archive(
+                    fair=fair, by=request.user, reason=archive_form.cleaned_data["reason"]
+                )
+            except ValidationError as error:
+                add_service_errors(archive_form, error)
+            else:
+                messages.success(request, _("已归档招聘会：%(name)s。") % {"name": fair.name})
+                return redirect("jobs:fairs")
+        context = {
+            "form": archive_form,
+            "fair_form": FairForm(user=request.user, fair=fair),
+            "archive_form": archive_form,
+            "fair": fair,
+        }
+        return render(request, "jobs/fair_form.html", context)
+    return _fair_form(request, fair)
+
+
+def _employer_search(query: str) -> list[Employer]:
+    if not query:
+        return []
+    qs = Employer.objects.filter(archived_at__isnull=True)
+    return list(
+        qs.filter(Q(name__contains=query) | Q(uscc=query.upper())).order_by("name")[:SEARCH_LIMIT]
+    )
+
+
+@roles_required(*RUNNERS, write=True)
+@require_http_methods(["GET", "POST"])
+def fair_participants(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    fair = _runnable(request, pk)
+    failed: Any = None
+    failed_for: Any = None
+    if request.method == "POST":
+        if fair.is_archived:
+            messages.error(request, _("这场招聘会已归档，不能再修改。"))
+            return redirect("jobs:fair", pk=fair.pk)
+        action = request.POST.get("action")
+        employer = Employer.objects.filter(pk=_uuid(request.POST.get("employer"))).first()
+        if employer is None:
+            messages.error(request, _("没有找到这家单位，请重新查找。"))
+            return redirect("jobs:fair-participants", pk=fair.pk)
+        try:
+            if action == "add":
+                services.fair_add_employer(fair=fair, employer=employer, by=request.user)
+                messages.success(request, _("已加入参会单位：%(name)s。") % {"name": employer.name})
+                return redirect("jobs:fair-participants", pk=fair.pk)
+            if action == "remove":
+                services.fair_remove_employer(fair=fair, employer=employer, by=request.user)
+                messages.success(request, _("已移除参会单位：%(name)s。") % {"name": employer.name})
+                return redirect("jobs:fair-participants", pk=fair.pk)
+            form = PostingsForm(
+                request.POST,
+                prefix=f"p-{employer.pk}",
+                employer=employer,
+                choices=list(_published([employer.pk]).get(employer.pk, [])),
+            )
+            if form.is_valid():
+                services.fair_set_postings(
+                    fair=fair,
+                    employer=employer,
+                    postings=form.cleaned_data["postings"],
+                    by=request.user,
+                )
+                messages.success(
+                    request, _("已保存 %(name)s 的参会岗位。") % {"name": employer.name}
+                )
+                return redirect("jobs:fair-participants", pk=fair.pk)
+            failed, failed_for = form, employer.pk
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("jobs:fair-participants", pk=fair.pk)
+    search = SearchForm(
+        request.GET or None,
+        label=_("查找用人单位"),
+        help_text=_("输入单位名称的一部分，或18位统一社会信用代码。"),
+    )
+    query = search.query()
+    rows = _participants(fair)
+    published = _published([row["employer"].pk for row in rows])
+    for row in rows:
+        employer = row["employer"]
+        if failed is not None and failed_for == employer.pk:
+            row["form"] = failed
+        else:
+            row["form"] = PostingsForm(
+                prefix=f"p-{employer.pk}",
+                employer=employer,
+                choices=published.get(employer.pk, []),
+                initial={"postings": [p.pk for p in row["postings"]]},
+            )
+    taking_part = {row["employer"].pk for row in rows}
+    context = {
+        "fair": fair,
+        "rows": rows,
+        "search": search,
+        "query": query,
+        "found": [e for e in _employer_search(query) if e.pk not in taking_part],
+        "form": failed,
+    }
+    return render(request, "jobs/fair_participants.html", context)
+
+
+def _published(employer_ids: list[Any]) -> dict[Any, list[Posting]]:
+    by_employer: dict[Any, list[Posting]] = {}
+    postings = Posting.objects.filter(
+        employer_id__in=employer_ids, status=PostingStatus.PUBLISHED, archived_at__isnull=True
+    ).order_by("title")
+    for posting in postings:
+        by_employer.setdefault(posting.employer_id, []).append(posting)
+    return by_employer
+
+
+def _uuid(raw: Any) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(raw)) if raw else None
+    except ValueError:
+        return None
+
+
+def _person_search(request: HttpRequest, query: str) -> list[Person]:
+    if not query:
+        return []
+    people = scope_for(request.user, Person).filter(archived_at__isnull=True)
+    try:
+        id_number = validate_resident_id(query)
+    except ValidationError:
+        id_number = ""
+    if id_number:
+        found = person_by_id_number(queryset=people, id_number=id_number)
+        return [found] if found else []
+    return list(
+        people.filter(name__contains=query).select_related("region").order_by("name")[:SEARCH_LIMIT]
+    )
+
+
+def _seeker_post(request: HttpRequest, fair: Fair, postings: list[Posting]) -> tuple[Any, Any]:
+    """Handle one action of the seekers page; returns (failed form, the seeker it was for)."""
+    action = request.POST.get("action")
+    if action == "register":
+        person = (
+            scope_for(request.user, Person).filter(pk=_uuid(request.POST.get("person"))).first()
+        )
+        if person is None:
+            raise Http404
+        services.fair_register_seeker(fair=fair, person=person, by=request.user)
+        messages.success(request, _("已为 %(name)s 报名。") % {"name": person.name})
+        return None, None
+    seeker = get_scoped_or_404(
+        request.user,
+        FairSeeker.objects.filter(fair=fair).select_related("person", "fair"),
+        pk=_uuid(request.POST.get("seeker")),
+    )
+    if action == "attend":
+        attended = request.POST.get("attended") == "1"
+        services.fair_mark_attendance(seeker=seeker, attended=attended, by=request.user)
+        message = _("已登记 %(name)s 到场。") if attended else _("已取消 %(name)s 的到场登记。")
+        messages.success(request, message % {"name": seeker.person.name})
+        return None, None
+    form = ReferAtFairForm(request.POST, prefix=f"r-{seeker.pk}", fair=fair, postings=postings)
+    if not form.is_valid():
+        return form, seeker.pk
+    try:
+        services.fair_refer(seeker=seeker, posting=form.cleaned_data["posting"], by=request.user)
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return form, seeker.pk
+    messages.success(
+        request,
+        _("已为 %(name)s 现场投递“%(title)s”。")
+        % {"name": seeker.person.name, "title": form.cleaned_data["posting"].title},
+    )
+    return None, None
+
+
+@roles_required(*PERSONAL, write=True)
+@require_http_methods(["GET", "POST"])
+def fair_seekers(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    fair = _fair(request, pk)
+    postings = list(fair.postings.select_related("employer").order_by("employer__name", "title"))
+    failed: Any = None
+    failed_for: Any = None
+    if request.method == "POST":
+        if fair.is_archived:
+            messages.error(request, _("这场招聘会已归档，不能再修改。"))
+            return redirect("jobs:fair", pk=fair.pk)
+        try:
+            failed, failed_for = _seeker_post(request, fair, postings)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("jobs:fair-seekers", pk=fair.pk)
+        if failed is None:
+            return redirect("jobs:fair-seekers", pk=fair.pk)
+    search = SearchForm(
+        request.GET or None,
+        label=_("查找人员"),
+        help_text=_("输入姓名的一部分，或18位身份证号；只能查找您负责范围内的人员。"),
+    )
+    query = search.query()
+    seekers = list(
+        scope_for(request.user, FairSeeker)
+        .filter(fair=fair)
+        .select_related("person__region", "person__category")
+        .prefetch_related(
+            Prefetch(
+                "person__referrals",
+                queryset=fair.referrals.select_related("posting"),
+                to_attr="fair_referrals",
+            )
+        )
+        .order_by("person__name")
+    )
+    registered = {s.person_id for s in seekers}
+    rows = []
+    for seeker in seekers:
+        form = failed if failed_for == seeker.pk else None
+        rows.append(
+            {
+                "seeker": seeker,
+                "form": form
+                or ReferAtFairForm(prefix=f"r-{seeker.pk}", fair=fair, postings=postings),
+            }
+        )
+    context = {
+        "fair": fair,
+        "rows": rows,
+        "postings": postings,
+        "search": search,
+        "query": query,
+        "found": [p for p in _person_search(request, query) if p.pk not in registered],
+        "form": failed,
+        "own_town": request.user.town if request.user.role == Role.TOWN else None,
+    }
+    return render(request, "jobs/fair_seekers.html", context)
+
+
+def _export_xlsx(fairs: list[Fair]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("招聘会")
+    headers = [
+        _("名称"),
+        _("形式"),
+        _("举办日期"),
+        _("举办地"),
+        _("地点或平台"),
+        _("主办单位"),
+        _("面向人群"),
+        _("参会单位"),
+        _("参会岗位"),
+        _("报名人数"),
+        _("到场人数"),
+        _("现场投递和推荐"),
+        _("面试"),
+        _("录用意向"),
+        _("入职"),
+    ]
+    sheet.append(headers)
+    for fair in fairs:
+        results = selectors.results_of(fair)
+        sheet.append(
+            [
+                formula_safe(fair.name),
+                fair.get_kind_display(),
+                fair.date,
+                fair.region.name,
+                formula_safe(fair.place),
+                formula_safe(fair.organiser),
+                "、".join(fair.target_group_labels()),
+                *(results[key] for key in selectors.RESULT_KEYS),
+            ]
+        )
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in sheet.iter_rows(min_row=2, min_col=3, max_col=3):
+        for cell in row:
+            cell.number_format = "yyyy-mm-dd"
+    for index in range(1, len(headers) + 1):
+        sheet.column_dimensions[get_column_letter(index)].width = 14 if index > 1 else 30
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@roles_required(*STAFF)
+@require_GET
+def fairs_export(request: HttpRequest) -> HttpResponse:
+    """Fairs with their results as .xlsx (figures only: no personal data, no access log)."""
+    year, _error = _year(request)
+    fairs = selectors.fairs_visible(request.user).filter(archived_at__isnull=True)
+    rows = list(selectors.fairs_for_list(fairs, year=year))
+    response = HttpResponse(_export_xlsx(rows), content_type=XLSX)
+    name = _("招聘会-%(year)s.xlsx") % {"year": year} if year else _("招聘会.xlsx")
+    response["Content-Disposition"] = attachment_header(name)
+    return response
+
+
+urlpatterns = [
+    path("fairs/", fair_list, name="fairs"),
+    path("fairs/new/", fair_create, name="fair-create"),
+    path("fairs/export/", fairs_export, name="fairs-export"),
+    path("fairs/<uuid:pk>/", fair_detail, name="fair"),
+    path("fairs/<uuid:pk>/edit/", fair_edit, name="fair-edit"),
+    path("fairs/<uuid:pk>/participants/", fair_participants, name="fair-participants"),
+    path("fairs/<uuid:pk>/seekers/", fair_seekers, name="fair-seekers"),
+]

@@ -1,0 +1,640 @@
+"""Writes of referrals: the consent to share a profile with employers, referring a person to a
+posting, each later step of the referral, the hire (which opens the employment record) and the
+follow-ups after it.
+
+The state machine (``referral_advance``): referred → viewed → interview → offer, skipping
+forward allowed, never backward; not hired (with a reason) or withdrawn from any open state;
+hired only through ``referral_hire``. Every step is dated (not before the previous step, not in
+the future) and written as a ``ReferralStep`` with who took it; the rows themselves are audited
+by django-auditlog (registered in ``jobs.apps``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from jiuye.accounts.models import Role
+from jiuye.core.periods import add_months
+from jiuye.core.scoping import region_in_scope
+from jiuye.employment import services as employment_services
+from jiuye.employment.models import EmploymentForm, EmploymentRecord, EndReason, Source
+from jiuye.employment.services import ConflictError
+from jiuye.jobs.models import (
+    OPEN_REFERRAL_STATUSES,
+    Fair,
+    FollowUp,
+    FollowUpOutcome,
+    NotHiredReason,
+    Posting,
+    PostingStatus,
+    Referral,
+    ReferralChannel,
+    ReferralStatus,
+    ReferralStep,
+)
+from jiuye.people.models import Consent, LifeStatus, Person
+
+__all__ = [
+    "ConflictError",
+    "SHARED_ITEMS",
+    "consent_give",
+    "consent_withdraw",
+    "follow_up_record",
+    "current_policy_version",
+    "referral_advance",
+    "referral_create",
+    "referral_hire",
+]
+
+# The version of the notice a person agrees to; a setting so a new notice needs no code change.
+DEFAULT_POLICY_VERSION = "2026-1"
+
+# What an employer sees of a person who agreed (and nothing else: no ID or certificate number,
+# no phone, no address). The consent page lists exactly this; the applicants page shows it.
+SHARED_ITEMS = (
+    gettext_lazy("姓名"),
+    gettext_lazy("残疾类别和等级（不含残疾人证号）"),
+    gettext_lazy("文化程度"),
+    gettext_lazy("技能特长"),
+    gettext_lazy("求职意向"),
+    gettext_lazy("被推荐岗位的进度（已推荐、面试、录用意向等）"),
+)
+
+# The order of the open steps: a referral moves only to the right.
+STEP_ORDER = (
+    ReferralStatus.REFERRED,
+    ReferralStatus.VIEWED,
+    ReferralStatus.INTERVIEW,
+    ReferralStatus.OFFER,
+)
+# Steps an employer may record on its own applicants (hiring is recorded by staff).
+EMPLOYER_STEPS = frozenset(
+    {
+        ReferralStatus.VIEWED,
+        ReferralStatus.INTERVIEW,
+        ReferralStatus.OFFER,
+        ReferralStatus.NOT_HIRED,
+    }
+)
+# Where each step keeps its date on the referral.
+DATE_FIELD = {
+    ReferralStatus.VIEWED: "viewed_on",
+    ReferralStatus.INTERVIEW: "interview_on",
+    ReferralStatus.OFFER: "offer_on",
+    ReferralStatus.NOT_HIRED: "closed_on",
+    ReferralStatus.WITHDRAWN: "closed_on",
+    ReferralStatus.HIRED: "closed_on",
+}
+
+
+def current_policy_version() -> str:
+    return str(getattr(settings, "JIUYE_CONSENT_POLICY_VERSION", DEFAULT_POLICY_VERSION))
+
+
+def _actor(by: Any) -> Any:
+    return by if getattr(by, "pk", None) else None
+
+
+def _day(day: dt.date) -> str:
+    return f"{day:%Y-%m-%d}"
+
+
+def _label(status: str) -> str:
+    return str(dict(ReferralStatus.choices).get(status, status))
+
+
+def _may_act_for(by: Any, person: Person) -> bool:
+    """Staff within their scope, or the person themself (their own consent)."""
+    if _actor(by) is None:
+        return True  # commands, demo data and imports run without a user
+    if by.role == Role.JOBSEEKER:
+        return by.person_id == person.pk
+    return by.role in (Role.ADMIN, Role.DISTRICT, Role.TOWN) and region_in_scope(
+        by, person.region_id
+    )
+
+
+# --- consent ----------------------------------------------------------------------------------
+
+
+def active_consent(person: Person) -> Consent | None:
+    return (
+        Consent.objects.filter(
+            person=person,
+            purpose=Consent.Purpose.SHARE_WITH_EMPLOYERS,
+            withdrawn_at__isnull=True,
+        )
+        .order_by("-given_at")
+        .first()
+    )
+
+
+@transaction.atomic
+def consent_give(*, person: Person, by: Any, policy_version: str | None = None) -> Consent:
+    """Record the person's explicit consent to show their profile to the employers they are
+    referred to. A consent under an older notice is replaced (withdrawn, then given anew)."""
+    version = policy_version or current_policy_version()
+    if not _may_act_for(by, person):
+        raise ValidationError(_("这个人员不在您负责的范围内。"), code="scope")
+    if person.is_archived:
+        raise ValidationError(_("这个人员已归档，不能再登记同意。"), code="archived")
+    Person.objects.select_for_update().filter(pk=person.pk).first()  # one consent at a time
+    current = active_consent(person)
+    now = timezone.now()
+    if current is not None:
+        if current.policy_version == version:
+            raise ValidationError(
+                _("本人已于 %(at)s 同意（告知书版本 %(v)s），不需要重复登记。")
+                % {"at": f"{timezone.localtime(current.given_at):%Y-%m-%d %H:%M}", "v": version},
+                code="exists",
+            )
+        current.withdrawn_at = now
+        current.updated_by = _actor(by)
+        current.save(update_fields=["withdrawn_at", "updated_by", "updated_at"])
+    consent = Consent(
+        person=person,
+        purpose=Consent.Purpose.SHARE_WITH_EMPLOYERS,
+        policy_version=version,
+        given_at=now,
+        recorded_by=_actor(by),
+        created_by=_actor(by),
+        updated_by=_actor(by),
+    )
+    consent.full_clean()
+    consent.save()
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(*, consent: Consent, by: Any) -> Consent:
+    """Withdraw the consent: from now on no employer sees the person among its applicants."""
+    current = Consent.objects.select_for_update().select_related("person").get(pk=consent.pk)
+    if not _may_act_for(by, current.person):
+        raise ValidationError(_("这个人员不在您负责的范围内。"), code="scope")
+    if current.withdrawn_at is not None:
+        raise ValidationError(
+            _("这份同意已于 %(at)s 撤回。")
+            % {"at": f"{timezone.localtime(current.withdrawn_at):%Y-%m-%d %H:%M}"},
+            code="withdrawn",
+        )
+    current.withdrawn_at = timezone.now()
+    current.updated_by = _actor(by)
+    current.save(update_fields=["withdrawn_at", "updated_by", "updated_at"])
+    return current
+
+
+# --- referrals --------------------------------------------------------------------------------
+
+
+def _step(referral: Referral, status: str, on: dt.date, by: Any, note: str = "") -> ReferralStep:
+    step = ReferralStep(referral=referral, status=status, on=on, note=note[:300], by=_actor(by))
+    step.full_clean(exclude=["referral", "by"])
+    step.save()
+    return step
+
+
+def _match(posting: Posting, person: Person, on: dt.date) -> tuple[int | None, list[str]]:
+    """The score and reasons shown when the referral is made (none while matching is missing)."""
+    try:
+        from jiuye.jobs.selectors.matching import explain
+    except ImportError:
+        return None, []
+    match = explain(posting=posting, person=person, on=on)
+    reasons = [str(reason.text) for reason in match.reasons]
+    if match.excluded:
+        reasons.insert(0, _("不符合：%(why)s") % {"why": match.excluded})
+    return max(0, min(int(match.score), 32767)), reasons
+
+
+def posting_open_on(posting: Posting, on: dt.date) -> bool:
+    return (
+        posting.status == PostingStatus.PUBLISHED
+        and not posting.is_archived
+        and (posting.deadline is None or posting.deadline >= on)
+    )
+
+
+@transaction.atomic
+def referral_create(
+    *,
+    person: Person,
+    posting: Posting,
+    by: Any,
+    channel: str,
+    fair: Fair | None = None,
+    on: dt.date | None = None,
+    note: str = "",
+) -> Referral:
+    """Put a person forward for a published, open posting. Needs the person's standing consent
+    to share their profile with employers."""
+    today = timezone.localdate()
+    on = on or today
+    errors: dict[str, list[str]] = {}
+    if channel not in ReferralChannel.values:
+        raise ValidationError({"channel": [_("请选择推荐渠道。")]})
+    if on > today:
+        errors["on"] = [_("推荐日期不能晚于今天（%(today)s）。") % {"today": _day(today)}]
+    if not _may_act_for(by, person) or (_actor(by) and by.role == Role.JOBSEEKER):
+        raise ValidationError(_("这个人员不在您负责的范围内。"), code="scope")
+    if person.is_archived or person.life_status != LifeStatus.ACTIVE:
+        raise ValidationError(
+            _("%(name)s 已归档或已不在册（已故、已迁出），不能推荐。") % {"name": person.name},
+            code="person",
+        )
+    if not posting_open_on(posting, on):
+        raise ValidationError(
+            {
+                "posting": [
+                    _(
+                        "岗位“%(title)s”目前不能推荐：只有已发布、未过截止日期的岗位可以推荐"
+                        "（现在是“%(status)s”%(deadline)s）。"
+                    )
+                    % {
+                        "title": posting.title,
+                        "status": posting.get_status_display(),
+                        "deadline": _("，截止日期 %(d)s") % {"d": _day(posting.deadline)}
+                        if posting.deadline
+                        else "",
+                    }
+                ]
+            }
+        )
+    consent = active_consent(person)
+    if consent is None:
+        raise ValidationError(
+            _(
+                "%(name)s 还没有同意向用人单位展示求职信息。请先在“同意展示求职信息”页面为本人"
+                "登记同意（须本人明确同意），再推荐。"
+            )
+            % {"name": person.name},
+            code="consent",
+        )
+    if fair is not None:
+        if channel != ReferralChannel.FAIR:
+            raise ValidationError({"channel": [_("招聘会现场投递的渠道应为“招聘会现场”。")]})
+        if not fair.postings.filter(pk=posting.pk).exists():
+            raise ValidationError({"posting": [_("这个岗位没有参加这场招聘会。")]})
+        if not fair.seekers.filter(person=person).exists():
+            raise ValidationError(
+                _("%(name)s 还没有报名这场招聘会，请先报名。") % {"name": person.name},
+                code="fair",
+            )
+    elif channel == ReferralChannel.FAIR:
+        raise ValidationError({"channel": [_("“招聘会现场”的推荐须选择招聘会。")]})
+    if Referral.objects.filter(
+        person=person, posting=posting, status__in=OPEN_REFERRAL_STATUSES
+    ).exists():
+        raise ValidationError(
+            _("%(name)s 已被推荐到这个岗位，推荐还在进行中，不能重复推荐。")
+            % {"name": person.name},
+            code="duplicate",
+        )
+    if errors:
+        raise ValidationError(errors)
+    score, reasons = _match(posting, person, on)
+    referral = Referral(
+        person=person,
+        posting=posting,
+        fair=fair,
+        channel=channel,
+        referred_on=on,
+        note=note.strip()[:300],
+        consent=consent,
+        match_score=score,
+        match_reasons=reasons,
+        created_by=_actor(by),
+        updated_by=_actor(by),
+    )
+    referral.full_clean(exclude=["person", "posting", "fair", "consent", "employment_record"])
+    try:
+        with transaction.atomic():
+            referral.save()
+    except IntegrityError:  # a second click raced the first past the check above
+        raise ValidationError(
+            _("%(name)s 已被推荐到这个岗位，推荐还在进行中，不能重复推荐。")
+            % {"name": person.name},
+            code="duplicate",
+        ) from None
+    _step(referral, ReferralStatus.REFERRED, on, by, note)
+    return referral
+
+
+def _locked(referral: Referral, version: int | None) -> Referral:
+    current = (
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("person", "posting__employer")
+        .get(pk=referral.pk)
+    )
+    if version is not None and current.version != version:
+        raise ConflictError
+    return current
+
+
+def last_step_on(referral: Referral) -> dt.date:
+    days = [referral.referred_on, referral.viewed_on, referral.interview_on, referral.offer_on]
+    return max(day for day in days if day is not None)
+
+
+def _check_actor(referral: Referral, by: Any, to: str) -> None:
+    if _actor(by) is None:
+        return
+    if by.role == Role.EMPLOYER:
+        if by.employer_id != referral.posting.employer_id:
+            raise ValidationError(_("这条推荐不是推荐到本单位的岗位。"), code="scope")
+        if active_consent(referral.person) is None:
+            raise ValidationError(_("本人已撤回展示求职信息的同意。"), code="consent")
+        if to not in EMPLOYER_STEPS:
+            raise ValidationError(
+                _(
+                    "用人单位可以登记“单位已查看”“面试”“录用意向”“未录用”；入职由工作人员核实后登记。"
+                ),
+                code="role",
+            )
+    elif by.role not in (Role.ADMIN, Role.DISTRICT, Role.TOWN) or not region_in_scope(
+        by, referral.person.region_id
+    ):
+        raise ValidationError(_("这个人员不在您负责的范围内。"), code="scope")
+
+
+def _check_day(current: Referral, on: dt.date | None, field: str, what: str) -> None:
+    today = timezone.localdate()
+    if on is None:
+        raise ValidationError({field: [_("请填写%(what)s。") % {"what": what}]})
+    if on > today:
+        raise ValidationError(
+            {
+                field: [
+                    _("%(what)s不能晚于今天（%(today)s）。") % {"what": what, "today": _day(today)}
+                ]
+            }
+        )
+    previous = last_step_on(current)
+    if on < previous:
+        raise ValidationError(
+            {
+                field: [
+                    _("%(what)s不能早于上一步的日期（%(day)s）。")
+                    % {"what": what, "day": _day(previous)}
+                ]
+            }
+        )
+
+
+@transaction.atomic
+def referral_advance(
+    *,
+    referral: Referral,
+    to: str,
+    by: Any,
+    on: dt.date | None,
+    version: int | None,
+    reason: str = "",
+    note: str = "",
+) -> Referral:
+    """Move a referral one or more steps on, or close it as not hired / withdrawn."""
+    current = _locked(referral, version)
+    status = current.status
+    if to not in ReferralStatus.values:
+        raise ValidationError({"to": [_("请选择下一步。")]})
+    if status not in OPEN_REFERRAL_STATUSES:
+        raise ValidationError(
+            _("这条推荐已经是“%(status)s”，已结束，不能再改变状态。") % {"status": _label(status)},
+            code="closed",
+        )
+    if to == ReferralStatus.HIRED:
+        raise ValidationError({"to": [_("登记入职请用“登记入职”表单，填写入职日期和就业信息。")]})
+    if to == ReferralStatus.REFERRED or (
+        to in STEP_ORDER and STEP_ORDER.index(to) <= STEP_ORDER.index(status)
+    ):
+        raise ValidationError(
+            {
+                "to": [
+                    _("这条推荐现在是“%(status)s”，不能改为“%(to)s”：推荐只能向前推进，不能退回。")
+                    % {"status": _label(status), "to": _label(to)}
+                ]
+            }
+        )
+    _check_actor(current, by, to)
+    _check_day(current, on, "on", _("日期"))
+    changed = {"status"}
+    if to == ReferralStatus.NOT_HIRED:
+        if reason not in NotHiredReason.values:
+            raise ValidationError({"reason": [_("请选择未录用的原因。")]})
+        current.not_hired_reason = reason
+        changed.add("not_hired_reason")
+    field = DATE_FIELD[to]
+    setattr(current, field, on)
+    changed.add(field)
+    current.status = to
+    current.updated_by = _actor(by)
+    current.version = F("version") + 1
+    current.save(update_fields=sorted(changed | {"version", "updated_by", "updated_at"}))
+    current.refresh_from_db()
+    _step(current, to, on, by, note)  # type: ignore[arg-type]
+    return current
+
+
+@transaction.atomic
+def referral_hire(
+    *,
+    referral: Referral,
+    by: Any,
+    start_date: dt.date | None,
+    form: str,
+    contract_type: str = "",
+    monthly_wage: Decimal | None = None,
+    version: int | None,
+    note: str = "",
+) -> EmploymentRecord:
+    """The person started the job: open exactly one employment record (source: placement) and
+    plan the follow-ups at 1, 3, 6 and 12 months. Staff only: an employer's word is confirmed
+    first. The posting's own status (filled or not) stays a decision of staff."""
+    current = _locked(referral, version)
+    if current.employment_record_id or current.status == ReferralStatus.HIRED:
+        record = current.employment_record
+        raise ValidationError(
+            _("这条推荐已经登记入职（%(day)s 起的就业记录），不能重复登记。")
+            % {"day": _day(record.start_date) if record else _day(current.closed_on)},
+            code="hired",
+        )
+    if current.status not in OPEN_REFERRAL_STATUSES:
+        raise ValidationError(
+            _("这条推荐已经是“%(status)s”，已结束，不能登记入职。")
+            % {"status": _label(current.status)},
+            code="closed",
+        )
+    if _actor(by) is not None and (
+        by.role not in (Role.ADMIN, Role.DISTRICT, Role.TOWN)
+        or not region_in_scope(by, current.person.region_id)
+    ):
+        raise ValidationError(_("入职由区残联或本镇街工作人员核实后登记。"), code="role")
+    _check_day(current, start_date, "start_date", _("入职日期"))
+    posting = current.posting
+    subtype = posting.new_form_subtype if form == EmploymentForm.FLEXIBLE else ""
+    record = employment_services.employment_open(
+        person=current.person,
+        by=by,
+        source=Source.PLACEMENT,
+        form=form,
+        new_form_subtype=subtype,
+        employer=posting.employer,
+        job_title=posting.title[:100],
+        start_date=start_date,
+        contract_type=contract_type,
+        monthly_wage=monthly_wage,
+        evidence=(_("推荐就业：%(title)s") % {"title": posting.title})[:300],
+    )
+    current.status = ReferralStatus.HIRED
+    current.closed_on = start_date
+    current.employment_record = record
+    current.updated_by = _actor(by)
+    current.version = F("version") + 1
+    current.save(
+        update_fields=[
+            "status",
+            "closed_on",
+            "employment_record",
+            "updated_by",
+            "updated_at",
+            "version",
+        ]
+    )
+    current.refresh_from_db()
+    _step(current, ReferralStatus.HIRED, start_date, by, note)  # type: ignore[arg-type]
+    FollowUp.objects.bulk_create(
+        FollowUp(
+            referral=current,
+            months=months,
+            due_on=add_months(start_date, months),  # type: ignore[arg-type]
+            created_by=_actor(by),
+            updated_by=_actor(by),
+        )
+        for months in FollowUp.MONTHS
+    )
+    return record
+
+
+# --- follow-ups -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def follow_up_record(
+    *,
+    follow_up: FollowUp,
+    by: Any,
+    done_on: dt.date | None,
+    outcome: str,
+    left_on: dt.date | None = None,
+    left_reason: str = "",
+    notes: str = "",
+) -> FollowUp:
+    """Record one follow-up. "Left" ends the employment record on the day the person left
+    (later follow-ups then show as not needed)."""
+    current = (
+        FollowUp.objects.select_for_update(of=("self",))
+        .select_related("referral__person", "referral__employment_record")
+        .get(pk=follow_up.pk)
+    )
+    referral = current.referral
+    record = referral.employment_record
+    if _actor(by) is not None and (
+        by.role not in (Role.ADMIN, Role.DISTRICT, Role.TOWN)
+        or not region_in_scope(by, referral.person.region_id)
+    ):
+        raise ValidationError(_("这个人员不在您负责的范围内。"), code="scope")
+    if current.done_on is not None:
+        raise ValidationError(
+            _("这次回访已于 %(day)s 登记。") % {"day": _day(current.done_on)}, code="done"
+        )
+    if record is None or record.is_archived:
+        raise ValidationError(_("这条推荐没有有效的就业记录，不需要回访。"), code="record")
+    today = timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    if done_on is None:
+        errors["done_on"] = [_("请填写回访日期。")]
+    elif done_on > today:
+        errors["done_on"] = [_("回访日期不能晚于今天（%(today)s）。") % {"today": _day(today)}]
+    elif done_on < record.start_date:
+        errors["done_on"] = [
+            _("回访日期不能早于入职日期（%(day)s）。") % {"day": _day(record.start_date)}
+        ]
+    if outcome not in FollowUpOutcome.values:
+        errors["outcome"] = [_("请选择回访结果。")]
+    if outcome == FollowUpOutcome.LEFT:
+        if left_on is None:
+            errors["left_on"] = [_("请填写离职日期（最后一天上班的日期）。")]
+        elif left_on < record.start_date:
+            errors["left_on"] = [
+                _("离职日期不能早于入职日期（%(day)s）。") % {"day": _day(record.start_date)}
+            ]
+        elif left_on > today:
+            errors["left_on"] = [_("离职日期不能晚于今天（%(today)s）。") % {"today": _day(today)}]
+        elif done_on is not None and left_on > done_on:
+            errors["left_on"] = [_("离职日期不能晚于回访日期。")]
+        if left_reason not in EndReason.values:
+            errors["left_reason"] = [_("请选择离职原因。")]
+    elif (
+        outcome == FollowUpOutcome.EMPLOYED
+        and record.end_date is not None
+        and done_on is not None
+        and record.end_date < done_on
+    ):
+        errors["outcome"] = [
+            _("就业记录显示已于 %(day)s 离职；如果情况有变，请先核对就业记录。")
+            % {"day": _day(record.end_date)}
+        ]
+    if errors:
+        raise ValidationError(errors)
+    if outcome == FollowUpOutcome.LEFT:
+        if record.end_date is None:
+            employment_services.employment_end(
+                record=record, end_date=left_on, end_reason=left_reason, by=by
+            )
+        current.left_on = left_on
+        current.left_reason = left_reason
+    else:
+        current.left_on = None
+        current.left_reason = ""
+    current.done_on = done_on
+    current.outcome = outcome
+    current.notes = notes.strip()[:500]
+    current.done_by = _actor(by)
+    current.updated_by = _actor(by)
+    current.full_clean(exclude=["referral", "done_by"])
+    current.save(
+        update_fields=[
+            "done_on",
+            "outcome",
+            "left_on",
+            "left_reason",
+            "notes",
+            "done_by",
+            "updated_by",
+            "updated_at",
+        ]
+    )
+    return current
+
+
+def allowed_steps(referral: Referral, role: str) -> list[str]:
+    """The steps a role may take next on a referral (what the page offers): forward steps,
+    not hired and withdrawn while open; an employer never withdraws."""
+    if referral.status not in OPEN_REFERRAL_STATUSES:
+        return []
+    if role not in (Role.ADMIN, Role.DISTRICT, Role.TOWN, Role.EMPLOYER):
+        return []
+    later = list(STEP_ORDER[STEP_ORDER.index(referral.status) + 1 :])
+    steps = [*later, ReferralStatus.NOT_HIRED, ReferralStatus.WITHDRAWN]
+    if role == Role.EMPLOYER:
+        steps = [step for step in steps if step in EMPLOYER_STEPS]
+    return [str(step) for step in steps]
