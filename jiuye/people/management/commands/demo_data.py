@@ -94,11 +94,13 @@ class Command(BaseCommand):
         from jiuye.casework.demo import demo_casework
         from jiuye.employers.demo import demo_employers
         from jiuye.employment.demo import demo_employment
+        from jiuye.jobs.demo import demo_jobs
 
         for label, step in (
             ("employment records", demo_employment),
             ("employer declarations", demo_employers),
             ("service records", demo_casework),
+            ("postings, fairs and referrals", demo_jobs),
         ):
             start = time.perf_counter()
             made = step(seed=seed)
