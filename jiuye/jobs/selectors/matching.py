@@ -1,0 +1,992 @@
+"""Explainable matching of job seekers and postings (issue 7).
+
+The score is the sum of eight factors, each worth at most its weight (``jobs.MatchWeight``, data
+edited by district staff); every factor's points are a round-half-up integer, so the reasons
+shown always add up to the score. Hard exclusions (a category or grade the job does not suit, an
+essential assistive need the job does not meet) keep a pair out of every ranking and are always
+stated, never silent.
+
+One set of rules, two engines:
+
+- ``explain`` scores one pair in Python; it is the reference.
+- ``candidates_for_posting`` computes the same integer score in SQL for the whole pool (CASE and
+  LIKE expressions), keeps the best rows plus a margin, and re-scores those with the Python rules
+  (the reasons shown come from there). ``postings_for_person`` scores every open posting in
+  Python on plain values (a few thousand to tens of thousands of rows).
+
+Ties are broken by distance (nearer first), then by name (code-point order on every database)
+and id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Collate, Trim
+from django.db.models.lookups import Exact
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from jiuye.casework.models import NeedsRecord
+from jiuye.employment.selectors import alive_on_q, employed_on_q
+from jiuye.jobs.models import AccessFeature, Hours, MatchWeight, Posting
+from jiuye.people.models import AssistiveNeed, Education, Person, WishToWork
+from jiuye.people.selectors import registered_persons, working_age_q
+from jiuye.reference.models import DisabilityCategory, DisabilityGrade
+
+FACTORS = (
+    "suitability",
+    "accessibility",
+    "distance",
+    "education",
+    "skills",
+    "hours",
+    "wage",
+    "preferences",
+)
+DEFAULT_WEIGHTS = {
+    "suitability": 15,
+    "accessibility": 20,
+    "distance": 20,
+    "education": 10,
+    "skills": 20,
+    "hours": 5,
+    "wage": 5,
+    "preferences": 5,
+}
+FACTOR_LABELS: dict[str, Promise] = {
+    "suitability": gettext_lazy("残疾类别适合度"),
+    "accessibility": gettext_lazy("无障碍条件"),
+    "distance": gettext_lazy("距离"),
+    "education": gettext_lazy("学历"),
+    "skills": gettext_lazy("技能"),
+    "hours": gettext_lazy("工作时间"),
+    "wage": gettext_lazy("薪资"),
+    "preferences": gettext_lazy("求职意向"),
+}
+
+# Each assistive need of a person → the job feature that meets it, whether a job without it is
+# out of the question, and how the need reads in a reason ("需要无障碍通道：有").
+NEEDS: dict[str, tuple[str, bool, Promise]] = {
+    AssistiveNeed.WHEELCHAIR: (AccessFeature.STEP_FREE, True, gettext_lazy("无障碍通道")),
+    AssistiveNeed.SCREEN_READER: (
+        AccessFeature.SCREEN_READER,
+        True,
+        gettext_lazy("兼容读屏软件的办公系统"),
+    ),
+    AssistiveNeed.BRAILLE: (AccessFeature.BRAILLE, False, gettext_lazy("盲文或电子文档")),
+    AssistiveNeed.SIGN_LANGUAGE: (AccessFeature.SIGN_LANGUAGE, False, gettext_lazy("手语支持")),
+    AssistiveNeed.CAPTIONS: (AccessFeature.WRITTEN, False, gettext_lazy("文字沟通")),
+    AssistiveNeed.ACCESSIBLE_TOILET: (
+        AccessFeature.ACCESSIBLE_TOILET,
+        False,
+        gettext_lazy("无障碍卫生间"),
+    ),
+    AssistiveNeed.EASY_READ: (AccessFeature.EASY_READ, False, gettext_lazy("简明易懂的工作说明")),
+    AssistiveNeed.JOB_COACH: (AccessFeature.JOB_COACH, False, gettext_lazy("就业辅导员陪同")),
+    AssistiveNeed.FLEXIBLE_HOURS: (
+        AccessFeature.FLEXIBLE_HOURS,
+        False,
+        gettext_lazy("弹性工作时间"),
+    ),
+}
+NEED_ORDER = list(NEEDS)
+EDUCATION_RANK = {code: rank for rank, code in enumerate(Education.values)}
+# A person's preference (casework.Hours) that takes any job's hours.
+ANY_HOURS = ("", "any")
+# How many rows past the limit the SQL ranking hands to the Python re-scoring.
+MARGIN = 20
+
+
+def round_half_up(weight: int, num: int, den: int) -> int:
+    """``weight × num / den`` rounded half up, in integers (the same arithmetic runs in SQL)."""
+    return (2 * weight * num + den) // (2 * den)
+
+
+# Shares of the distance weight: same village, same town, same county, elsewhere.
+DISTANCE_SHARES = {"village": (1, 1), "town": (3, 4), "county": (1, 2), "far": (1, 10)}
+DISTANCE_ORDER = {"remote": 0, "village": 0, "town": 1, "county": 2, "far": 3}
+SUITABILITY_OPEN = (2, 3)
+
+
+# --- results --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reason:
+    factor: str
+    points: int
+    max: int
+    text: str
+
+    @property
+    def label(self) -> str:
+        return str(FACTOR_LABELS.get(self.factor, self.factor))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"factor": self.factor, "points": self.points, "max": self.max, "text": self.text}
+
+
+@dataclass
+class Match:
+    """One pair's score, the reason for each factor's points, and the hard exclusion if any
+    (``excluded`` non-empty: the pair never appears in a ranking; the score still shows what
+    the other factors would give)."""
+
+    score: int
+    reasons: list[Reason] = field(default_factory=list)
+    excluded: str = ""
+    # Nearer first: 0 same village (or remote), 1 same town, 2 same county, 3 elsewhere.
+    distance_rank: int = 0
+
+    @property
+    def summary(self) -> str:
+        return _("；").join(r.text for r in self.reasons)
+
+    def reasons_data(self) -> list[dict[str, Any]]:
+        """The reasons as JSON (a referral keeps them as they were shown)."""
+        return [r.as_dict() for r in self.reasons]
+
+
+@dataclass
+class Ranking:
+    results: list[tuple[Any, Match]]
+    considered: int
+    excluded: list[tuple[str, int]]
+    # The weights the scores were made with (a lookup on the same page reuses them).
+    weights: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def excluded_total(self) -> int:
+        return sum(n for _text, n in self.excluded)
+
+
+# --- the facts a score is made of -----------------------------------------------------------
+
+
+@dataclass
+class PostingFacts:
+    region_id: str
+    is_remote: bool
+    hours: str
+    wage_max: Decimal | None
+    education_min: str
+    accessibility: frozenset[str]
+    terms: tuple[str, ...]
+    title_terms: tuple[str, ...]
+    # None: open to every category (grade); else the codes it suits.
+    categories: frozenset[int] | None
+    grades: frozenset[int] | None
+
+    @classmethod
+    def of(cls, posting: Posting) -> PostingFacts:
+        cache = getattr(posting, "_prefetched_objects_cache", {})
+        if "suitable_categories" in cache and "suitable_grades" in cache:
+            categories = frozenset(c.pk for c in posting.suitable_categories.all())
+            grades = frozenset(g.pk for g in posting.suitable_grades.all())
+        else:
+            # Both lists in one query (at most 7 × 4 rows).
+            pairs = Posting.objects.filter(pk=posting.pk).values_list(
+                "suitable_categories", "suitable_grades"
+            )
+            categories = frozenset(c for c, _g in pairs if c is not None)
+            grades = frozenset(g for _c, g in pairs if g is not None)
+        return cls(
+            region_id=posting.region_id,
+            is_remote=posting.is_remote,
+            hours=posting.hours,
+            wage_max=posting.wage_max,
+            education_min=posting.education_min,
+            accessibility=frozenset(posting.accessibility or ()),
+            terms=tuple((posting.terms or "").split()),
+            title_terms=tuple((posting.title_terms or "").split()),
+            categories=categories or None,
+            grades=grades or None,
+        )
+
+
+@dataclass
+class PersonFacts:
+    region_id: str
+    category_id: int | None
+    category_name: str
+    grade_id: int | None
+    grade_name: str
+    education: str
+    needs: tuple[str, ...]
+    skills: str
+    work_preferences: str
+    desired_jobs: str
+    hours: str
+    expected_wage: Decimal | None
+
+    @classmethod
+    def of(cls, person: Person, needs: NeedsRecord | None) -> PersonFacts:
+        return cls.build(
+            person,
+            desired_jobs=needs.desired_jobs if needs else "",
+            hours=needs.hours if needs else "",
+            expected_wage=needs.expected_wage if needs else None,
+        )
+
+    @classmethod
+    def annotated(cls, person: Person) -> PersonFacts:
+        """From a person read through ``_with_latest_needs`` (the needs as annotations)."""
+        return cls.build(
+            person,
+            desired_jobs=person.needs_desired_jobs or "",
+            hours=person.needs_hours or "",
+            expected_wage=_decimal_or_none(person.needs_expected_wage),
+        )
+
+    @classmethod
+    def build(
+        cls, person: Person, *, desired_jobs: str, hours: str, expected_wage: Decimal | None
+    ) -> PersonFacts:
+        raw = person.assistive_needs if isinstance(person.assistive_needs, list) else []
+        codes = {str(code) for code in raw}
+        return cls(
+            region_id=person.region_id,
+            category_id=person.category_id,
+            category_name=person.category.name if person.category_id else "",
+            grade_id=person.grade_id,
+            grade_name=person.grade.name if person.grade_id else "",
+            education=person.education,
+            needs=tuple(code for code in NEED_ORDER if code in codes),
+            skills=person.skills or "",
+            work_preferences=person.work_preferences or "",
+            desired_jobs=desired_jobs,
+            hours=hours,
+            expected_wage=expected_wage,
+        )
+
+    @property
+    def text(self) -> str:
+        # Joined by a newline: a term (letters only) never spans two fields.
+        return "\n".join((self.skills, self.work_preferences, self.desired_jobs)).lower()
+
+    @property
+    def preference_text(self) -> str:
+        """The stated preferences ("" when none: blank, or only spaces as SQL's TRIM sees)."""
+        if not (self.desired_jobs.strip(" ") or self.work_preferences.strip(" ")):
+            return ""
+        return "\n".join((self.desired_jobs, self.work_preferences)).lower()
+
+
+def _decimal_or_none(value: Any) -> Decimal | None:
+    if value is None:
+        return None
+    # SQLite hands an annotation through a relation back as float or str; keep cents exact.
+    return Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+# --- the rules ------------------------------------------------------------------------------
+
+
+def _exclusion(posting: PostingFacts, person: PersonFacts) -> str:
+    if posting.categories is not None and person.category_id not in posting.categories:
+        if person.category_id is None:
+            return _("岗位只面向部分残疾类别，此人未登记残疾类别")
+        return _("岗位不适合%(category)s") % {"category": person.category_name}
+    if posting.grades is not None and person.grade_id not in posting.grades:
+        if person.grade_id is None:
+            return _("岗位只面向部分残疾等级，此人未登记残疾等级")
+        return _("岗位不适合%(grade)s残疾") % {"grade": person.grade_name}
+    for code in person.needs:
+        feature, essential, label = NEEDS[code]
+        if essential and feature not in posting.accessibility:
+            return _("必需%(need)s，岗位没有") % {"need": label}
+    return ""
+
+
+def _distance(posting: PostingFacts, person: PersonFacts) -> str:
+    if posting.is_remote:
+        return "remote"
+    if person.region_id == posting.region_id:
+        return "village"
+    if person.region_id[:9] == posting.region_id[:9]:
+        return "town"
+    if person.region_id[:6] == posting.region_id[:6]:
+        return "county"
+    return "far"
+
+
+def _money(value: Decimal) -> str:
+    value = Decimal(value)
+    return f"{value:.0f}" if value == value.to_integral_value() else f"{value:.2f}"
+
+
+def _education_label(code: str) -> str:
+    return str(dict(Education.choices).get(code, code))
+
+
+def _hours_label(code: str) -> str:
+    return str(dict(Hours.choices).get(code, code))
+
+
+def _factors(
+    posting: PostingFacts,
+    person: PersonFacts,
+    w: dict[str, int],
+    *,
+    text: str,
+    preference_text: str,
+    found: dict[str, bool] | None = None,
+) -> list[tuple[str, int, Any]]:
+    """Each factor's points and what they rest on (turned into words by ``_reason``).
+    ``found`` memoises term lookups across postings for one person."""
+    out: list[tuple[str, int, Any]] = []
+    # Suitability: named explicitly, or open to every category.
+    if posting.categories is not None:
+        out.append(("suitability", w["suitability"], "named"))
+    else:
+        out.append(("suitability", round_half_up(w["suitability"], *SUITABILITY_OPEN), "open"))
+    # Accessibility: the share of the person's needs the job meets.
+    needs = person.needs
+    if not needs:
+        out.append(("accessibility", w["accessibility"], ()))
+    else:
+        met = [(code, NEEDS[code][0] in posting.accessibility) for code in needs]
+        count = sum(1 for _code, ok in met if ok)
+        out.append(("accessibility", round_half_up(w["accessibility"], count, len(met)), met))
+    # Distance.
+    where = _distance(posting, person)
+    if where == "remote":
+        out.append(("distance", w["distance"], where))
+    else:
+        out.append(("distance", round_half_up(w["distance"], *DISTANCE_SHARES[where]), where))
+    # Education.
+    minimum = posting.education_min
+    if minimum not in EDUCATION_RANK:
+        out.append(("education", w["education"], "none"))
+    elif person.education in EDUCATION_RANK and (
+        EDUCATION_RANK[person.education] >= EDUCATION_RANK[minimum]
+    ):
+        out.append(("education", w["education"], "met"))
+    else:
+        out.append(("education", 0, "below"))
+    # Skills: the share of the posting's terms found in the person's text.
+    terms = posting.terms
+    if not terms:
+        out.append(("skills", w["skills"], ()))
+    else:
+        if found is None:
+            matched = tuple(t for t in terms if t in text)
+        else:
+            hits = []
+            for t in terms:
+                hit = found.get(t)
+                if hit is None:
+                    hit = found[t] = t in text
+                if hit:
+                    hits.append(t)
+            matched = tuple(hits)
+        out.append(("skills", round_half_up(w["skills"], len(matched), len(terms)), matched))
+    # Hours.
+    if person.hours in ANY_HOURS or person.hours == posting.hours:
+        out.append(("hours", w["hours"], "ok"))
+    else:
+        out.append(("hours", 0, "no"))
+    # Wage.
+    if (
+        person.expected_wage is None
+        or posting.wage_max is None
+        or person.expected_wage <= posting.wage_max
+    ):
+        out.append(("wage", w["wage"], "ok"))
+    else:
+        out.append(("wage", 0, "no"))
+    # Stated preferences.
+    if not preference_text:
+        out.append(("preferences", round_half_up(w["preferences"], 1, 2), None))
+    else:
+        hit = next((t for t in posting.title_terms if t in preference_text), None)
+        out.append(("preferences", w["preferences"] if hit else 0, hit or ""))
+    return out
+
+
+def _reason(
+    factor: str, points: int, basis: Any, posting: PostingFacts, person: PersonFacts
+) -> str:
+    if factor == "suitability":
+        if basis == "named":
+            return _("适合%(category)s") % {"category": person.category_name}
+        return _("不限残疾类别")
+    if factor == "accessibility":
+        if not basis:
+            return _("无特殊无障碍需求")
+        return _("；").join(
+            (_("需要%(need)s：有") if ok else _("需要%(need)s：无")) % {"need": NEEDS[code][2]}
+            for code, ok in basis
+        )
+    if factor == "distance":
+        return {
+            "remote": _("可远程/线上工作"),
+            "village": _("同一村（社区）"),
+            "town": _("同一街道"),
+            "county": _("同一区县"),
+            "far": _("距离较远"),
+        }[basis]
+    if factor == "education":
+        if basis == "none":
+            return _("岗位不限学历")
+        if basis == "met":
+            return _("学历符合要求")
+        required = _education_label(posting.education_min)
+        if not person.education:
+            return _("未登记学历，岗位要求：%(level)s") % {"level": required}
+        return _("学历低于要求：%(level)s") % {"level": required}
+    if factor == "skills":
+        if not posting.terms:
+            return _("岗位无技能要求")
+        if not basis:
+            return _("技能未匹配（岗位要求：%(terms)s）") % {"terms": "、".join(posting.terms)}
+        text = _("技能匹配：%(terms)s") % {"terms": "、".join(basis)}
+        missing = [t for t in posting.terms if t not in basis]
+        if missing:
+            text += _("（未匹配：%(terms)s）") % {"terms": "、".join(missing)}
+        return text
+    if factor == "hours":
+        if person.hours in ANY_HOURS:
+            return _("工作时间不限")
+        if basis == "ok":
+            return _("工作时间合适：%(hours)s") % {"hours": _hours_label(posting.hours)}
+        return _("希望%(wanted)s，岗位为%(hours)s") % {
+            "wanted": _hours_label(person.hours),
+            "hours": _hours_label(posting.hours),
+        }
+    if factor == "wage":
+        if person.expected_wage is None:
+            return _("未说明期望月薪")
+        if posting.wage_max is None:
+            return _("岗位未写月薪上限")
+        params = {"wage": _money(person.expected_wage), "max": _money(posting.wage_max)}
+        if basis == "ok":
+            return _("期望月薪%(wage)s元，不高于岗位上限%(max)s元") % params
+        return _("期望月薪%(wage)s元，高于岗位上限%(max)s元") % params
+    # preferences
+    if basis is None:
+        return _("未说明求职意向")
+    if basis:
+        return _("符合求职意向：%(term)s") % {"term": basis}
+    return _("与求职意向不符")
+
+
+def _match(
+    posting: PostingFacts,
+    person: PersonFacts,
+    w: dict[str, int],
+    *,
+    words: bool = True,
+    found: dict[str, bool] | None = None,
+    text: str | None = None,
+    preference_text: str | None = None,
+) -> Match:
+    factors = _factors(
+        posting,
+        person,
+        w,
+        text=person.text if text is None else text,
+        preference_text=person.preference_text if preference_text is None else preference_text,
+        found=found,
+    )
+    score = sum(points for _f, points, _b in factors)
+    match = Match(
+        score=score,
+        excluded=_exclusion(posting, person),
+        distance_rank=DISTANCE_ORDER[factors[2][2]],
+    )
+    if words:
+        match.reasons = [
+            Reason(f, points, w[f], _reason(f, points, basis, posting, person))
+            for f, points, basis in factors
+        ]
+    return match
+
+
+# --- reads ----------------------------------------------------------------------------------
+
+
+def weights() -> dict[str, int]:
+    """The weight of each factor (the defaults for a factor with no row)."""
+    stored = dict(MatchWeight.objects.values_list("factor", "weight"))
+    return {f: int(stored.get(f, DEFAULT_WEIGHTS[f])) for f in FACTORS}
+
+
+def latest_needs(person_ids: Iterable[Any]) -> dict[Any, NeedsRecord]:
+    """Each person's current needs registration of the latest year (one query)."""
+    out: dict[Any, NeedsRecord] = {}
+    records = NeedsRecord.objects.filter(person_id__in=list(person_ids), is_current=True)
+    for record in records.order_by("person_id", "-year"):
+        out.setdefault(record.person_id, record)
+    return out
+
+
+def explain(*, posting: Posting, person: Person, on: dt.date | None = None) -> Match:
+    """Why this person ranks where they do for this posting (the reference for the rankings).
+    ``on`` is accepted for symmetry with the rankings; the rules themselves do not change with
+    the day (who is in the pool does: see ``why_not_candidate``)."""
+    needs = latest_needs([person.pk]).get(person.pk)
+    return _match(PostingFacts.of(posting), PersonFacts.of(person, needs), weights())
+
+
+def _outside(person: Person) -> str:
+    """Read from the flags of ``_with_pool_flags``."""
+    if person.archived_at is not None:
+        return _("档案已归档")
+    if not person.alive_on_day:
+        return _("人员已故或已迁出")
+    if not person.in_working_age:
+        return _("不在就业年龄段")
+    if person.wish_to_work != WishToWork.YES:
+        return _("未登记就业意愿（就业意愿：%(wish)s）") % {
+            "wish": person.get_wish_to_work_display()
+        }
+    if person.employed_on_day:
+        return _("目前已就业")
+    return ""
+
+
+def _when(q: Q) -> Case:
+    return Case(When(q, then=Value(True)), default=Value(False), output_field=BooleanField())
+
+
+def _with_pool_flags(queryset: QuerySet[Person], on: dt.date) -> QuerySet[Person]:
+    """Each condition of ``candidate_pool`` as a flag, to say which one keeps a person out."""
+    return queryset.annotate(
+        alive_on_day=_when(alive_on_q(on)),
+        in_working_age=_when(working_age_q(on)),
+        employed_on_day=_when(employed_on_q(on)),
+    )
+
+
+def why_not_candidate(person: Person, on: dt.date | None = None) -> str:
+    """Why a person is outside every posting's candidate pool on the day ("" when inside):
+    the same conditions as ``candidate_pool``, in words."""
+    on = on or timezone.localdate()
+    return _outside(_with_pool_flags(Person.objects.filter(pk=person.pk), on).get())
+
+
+@dataclass
+class Lookup:
+    """One person named in "why is this person not listed?": why they are outside the pool
+    (if so) and what ``explain`` says for the posting."""
+
+    person: Person
+    outside: str
+    match: Match
+
+
+def explain_many(
+    *,
+    posting: Posting,
+    persons: QuerySet[Person],
+    on: dt.date | None = None,
+    w: dict[str, int] | None = None,
+) -> list[Lookup]:
+    """``why_not_candidate`` and ``explain`` for a few persons, in two queries (``w``: the
+    weights already read for the page, if any)."""
+    on = on or timezone.localdate()
+    w = w or weights()
+    facts = PostingFacts.of(posting)
+    rows = _with_latest_needs(_with_pool_flags(persons, on)).select_related(
+        "region__parent", "category", "grade"
+    )
+    return [
+        Lookup(
+            person=person,
+            outside=_outside(person),
+            match=_match(facts, PersonFacts.annotated(person), w),
+        )
+        for person in rows
+    ]
+
+
+def candidate_pool(persons: QuerySet[Person], on: dt.date) -> QuerySet[Person]:
+    """Job seekers on the day: on the register, alive and not moved away, of working age,
+    wanting work and with no employment record covering the day."""
+    return (
+        registered_persons(queryset=persons)
+        .filter(working_age_q(on))
+        .filter(alive_on_q(on))
+        .filter(wish_to_work=WishToWork.YES)
+        .exclude(employed_on_q(on))
+    )
+
+
+def _has_need(code: str) -> Q:
+    # assistive_needs is a JSON list of codes; the quoted code never matches another code.
+    return Q(assistive_needs__icontains=f'"{code}"')
+
+
+def _flag(q: Q) -> Case:
+    return Case(When(q, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+def _person_text_has(term: str) -> Q:
+    return (
+        Q(skills__icontains=term)
+        | Q(work_preferences__icontains=term)
+        | Q(latest_needs__desired_jobs__icontains=term)
+    )
+
+
+def _name_order() -> Collate:
+    # Code-point order on both databases, as Python sorts the re-scored rows.
+    return Collate(F("name"), "C" if connection.vendor == "postgresql" else "BINARY")
+
+
+def _reference_names() -> dict[tuple[str, int], str]:
+    """The names of every category and grade, in one query."""
+    categories = (
+        DisabilityCategory.objects.order_by()
+        .annotate(kind=Value("category"))
+        .values_list("kind", "pk", "name")
+    )
+    grades = (
+        DisabilityGrade.objects.order_by()
+        .annotate(kind=Value("grade"))
+        .values_list("kind", "pk", "name")
+    )
+    return {(kind, pk): name for kind, pk, name in categories.union(grades, all=True)}
+
+
+def _exclusions_q(posting: PostingFacts) -> tuple[list[tuple[str, Any, Q]], dict]:
+    """(kind, key, condition) for each hard exclusion, in the order ``_exclusion`` checks
+    them; each condition holds only for persons no earlier one excluded. With the names of
+    the categories and grades they mention."""
+    rules: list[tuple[str, Any, Q]] = []
+    names: dict[tuple[str, int], str] = {}
+    if posting.categories is not None or posting.grades is not None:
+        names = _reference_names()
+    if posting.categories is not None:
+        rules.append(("category", None, Q(category__isnull=True)))
+        for kind, code in sorted(names):
+            if kind == "category" and code not in posting.categories:
+                rules.append(("category", code, Q(category_id=code)))
+    if posting.grades is not None:
+        rules.append(("grade", None, Q(grade__isnull=True)))
+        for kind, code in sorted(names):
+            if kind == "grade" and code not in posting.grades:
+                rules.append(("grade", code, Q(grade_id=code)))
+    for code in NEED_ORDER:
+        feature, essential, _label = NEEDS[code]
+        if essential and feature not in posting.accessibility:
+            rules.append(("need", code, _has_need(code)))
+    out: list[tuple[str, Any, Q]] = []
+    earlier: list[Q] = []
+    for kind, key, q in rules:
+        condition = q
+        for prior in earlier:
+            condition &= ~prior
+        out.append((kind, key, condition))
+        earlier.append(q)
+    return out, names
+
+
+def _exclusion_text(kind: str, key: Any, names: dict[tuple[str, Any], str]) -> str:
+    if kind == "category":
+        if key is None:
+            return _("岗位只面向部分残疾类别，此人未登记残疾类别")
+        return _("岗位不适合%(category)s") % {"category": names[(kind, key)]}
+    if kind == "grade":
+        if key is None:
+            return _("岗位只面向部分残疾等级，此人未登记残疾等级")
+        return _("岗位不适合%(grade)s残疾") % {"grade": names[(kind, key)]}
+    return _("必需%(need)s，岗位没有") % {"need": NEEDS[key][2]}
+
+
+def _score_sql(posting: PostingFacts, w: dict[str, int]) -> tuple[Any, Any]:
+    """The score and the distance rank as SQL expressions (the same integers as ``_factors``
+    and ``Match.distance_rank``, for persons who pass the hard exclusions)."""
+    suitability = (
+        w["suitability"]
+        if posting.categories is not None
+        else round_half_up(w["suitability"], *SUITABILITY_OPEN)
+    )
+    constant = suitability
+    parts: list[Any] = []
+    # Accessibility.
+    total = None
+    met = None
+    for code in NEED_ORDER:
+        flag = _flag(_has_need(code))
+        total = flag if total is None else total + flag
+        if NEEDS[code][0] in posting.accessibility:
+            met = flag if met is None else met + flag
+    met = Value(0) if met is None else met
+    wa = w["accessibility"]
+    parts.append(
+        Case(
+            When(Exact(total, 0), then=Value(wa)),
+            default=(Value(2 * wa) * met + total) / (Value(2) * total),
+            output_field=IntegerField(),
+        )
+    )
+    # Distance.
+    wd = w["distance"]
+    if posting.is_remote:
+        rank: Any = Value(DISTANCE_ORDER["remote"])
+        constant += wd
+    else:
+        share = {k: round_half_up(wd, *v) for k, v in DISTANCE_SHARES.items()}
+        places = [
+            ("village", Q(region_id=posting.region_id)),
+            ("town", Q(region__code__startswith=posting.region_id[:9])),
+            ("county", Q(region__code__startswith=posting.region_id[:6])),
+        ]
+        parts.append(
+            Case(
+                *(When(q, then=Value(share[k])) for k, q in places),
+                default=Value(share["far"]),
+                output_field=IntegerField(),
+            )
+        )
+        rank = Case(
+            *(When(q, then=Value(DISTANCE_ORDER[k])) for k, q in places),
+            default=Value(DISTANCE_ORDER["far"]),
+            output_field=IntegerField(),
+        )
+    # Education.
+    minimum = posting.education_min
+    if minimum not in EDUCATION_RANK:
+        constant += w["education"]
+    else:
+        enough = [c for c, rank in EDUCATION_RANK.items() if rank >= EDUCATION_RANK[minimum]]
+        parts.append(
+            Case(
+                When(education__in=enough, then=Value(w["education"])),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+    # Skills.
+    if not posting.terms:
+        constant += w["skills"]
+    else:
+        matched = None
+        for term in posting.terms:
+            flag = _flag(_person_text_has(term))
+            matched = flag if matched is None else matched + flag
+        n = len(posting.terms)
+        parts.append((Value(2 * w["skills"]) * matched + Value(n)) / Value(2 * n))
+    # Hours.
+    parts.append(
+        Case(
+            When(Q(latest_needs__hours__isnull=True), then=Value(w["hours"])),
+            When(Q(latest_needs__hours__in=[*ANY_HOURS, posting.hours]), then=Value(w["hours"])),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    )
+    # Wage.
+    if posting.wage_max is None:
+        constant += w["wage"]
+    else:
+        parts.append(
+            Case(
+                When(
+                    Q(latest_needs__expected_wage__isnull=True)
+                    | Q(latest_needs__expected_wage__lte=posting.wage_max),
+                    then=Value(w["wage"]),
+                ),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+    # Preferences.
+    wp = w["preferences"]
+    stated = ~Q(work_preferences_trim="") | ~Q(desired_jobs_trim="")
+    hit = Q(pk__in=[])
+    for term in posting.title_terms:
+        hit |= Q(work_preferences__icontains=term) | Q(latest_needs__desired_jobs__icontains=term)
+    parts.append(
+        Case(
+            When(~stated, then=Value(round_half_up(wp, 1, 2))),
+            When(hit, then=Value(wp)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    )
+    score: Any = Value(constant)
+    for part in parts:
+        score = score + part
+    return score, rank
+
+
+def _with_latest_needs(queryset: QuerySet[Person]) -> QuerySet[Person]:
+    latest_year = (
+        NeedsRecord.objects.filter(person=OuterRef("pk"), is_current=True)
+        .order_by("-year")
+        .values("year")[:1]
+    )
+    return queryset.annotate(
+        latest_needs=FilteredRelation(
+            "needs_records",
+            condition=Q(needs_records__is_current=True)
+            & Q(needs_records__year=Subquery(latest_year)),
+        )
+    ).annotate(
+        needs_desired_jobs=F("latest_needs__desired_jobs"),
+        needs_hours=F("latest_needs__hours"),
+        needs_expected_wage=F("latest_needs__expected_wage"),
+        work_preferences_trim=Trim("work_preferences"),
+        desired_jobs_trim=Trim(Coalesce(F("latest_needs__desired_jobs"), Value(""))),
+    )
+
+
+def candidates_for_posting(
+    *,
+    posting: Posting,
+    persons: QuerySet[Person],
+    on: dt.date | None = None,
+    limit: int = 20,
+) -> Ranking:
+    """The best candidates for a posting among ``persons`` (already scoped by the caller),
+    with how many were considered and how many each hard exclusion kept out."""
+    on = on or timezone.localdate()
+    w = weights()
+    facts = PostingFacts.of(posting)
+    pool = candidate_pool(persons, on)
+    rules, names = _exclusions_q(facts)
+    # One aggregate: the pool, and the persons each exclusion keeps out.
+    counts = pool.aggregate(
+        considered=Count("pk"),
+        **{f"x{i}": Count("pk", filter=q) for i, (_k, _key, q) in enumerate(rules)},
+    )
+    excluded = [
+        (_exclusion_text(kind, key, names), counts[f"x{i}"])
+        for i, (kind, key, _q) in enumerate(rules)
+        if counts[f"x{i}"]
+    ]
+    eligible = pool
+    for _kind, _key, q in rules:
+        eligible = eligible.exclude(q)
+    score, rank = _score_sql(facts, w)
+    top = list(
+        _with_latest_needs(eligible)
+        .annotate(match_score=score, match_distance=rank)
+        .select_related("region__parent", "category", "grade")
+        .order_by("-match_score", "match_distance", _name_order(), "pk")[: limit + MARGIN]
+    )
+    scored = [(person, _match(facts, PersonFacts.annotated(person), w)) for person in top]
+    scored.sort(key=lambda pm: (-pm[1].score, pm[1].distance_rank, pm[0].name, str(pm[0].pk)))
+    return Ranking(
+        results=scored[:limit], considered=counts["considered"], excluded=excluded, weights=w
+    )
+
+
+def _posting_rows(postings: QuerySet[Posting], person: Person) -> QuerySet[Posting]:
+    categories = Posting.suitable_categories.through.objects.filter(posting_id=OuterRef("pk"))
+    grades = Posting.suitable_grades.through.objects.filter(posting_id=OuterRef("pk"))
+    return postings.annotate(
+        categories_listed=Exists(categories),
+        category_named=Exists(categories.filter(disabilitycategory_id=person.category_id)),
+        grades_listed=Exists(grades),
+        grade_named=Exists(grades.filter(disabilitygrade_id=person.grade_id)),
+    ).values_list(
+        "pk",
+        "region_id",
+        "is_remote",
+        "hours",
+        "wage_max",
+        "education_min",
+        "accessibility",
+        "terms",
+        "title_terms",
+        "categories_listed",
+        "category_named",
+        "grades_listed",
+        "grade_named",
+        "title",
+    )
+
+
+def postings_for_person(
+    *,
+    person: Person,
+    postings: QuerySet[Posting],
+    on: dt.date | None = None,
+    limit: int = 20,
+) -> Ranking:
+    """The best postings for a person among ``postings`` (the caller passes the open ones),
+    with how many were considered and how many each hard exclusion kept out."""
+    w = weights()
+    needs = latest_needs([person.pk]).get(person.pk)
+    who = PersonFacts.of(person, needs)
+    text, preference_text = who.text, who.preference_text
+    found: dict[str, bool] = {}
+    # Only whether the person's own category (grade) is listed matters: one set stands in.
+    own_category = frozenset([person.category_id]) if person.category_id is not None else None
+    own_grade = frozenset([person.grade_id]) if person.grade_id is not None else None
+    nothing: frozenset[int] = frozenset()
+    scored: list[tuple[int, int, str, str, Any]] = []
+    excluded: dict[str, int] = {}
+    considered = 0
+    for row in _posting_rows(postings, person).iterator(chunk_size=5000):
+        considered += 1
+        (pk, region_id, remote, hours, wage_max, education_min, access, terms, title_terms,
+         cat_listed, cat_named, grade_listed, grade_named, title) = row  # fmt: skip
+        facts = PostingFacts(
+            region_id=region_id,
+            is_remote=remote,
+            hours=hours,
+            wage_max=wage_max,
+            education_min=education_min,
+            accessibility=frozenset(access or ()),
+            terms=tuple(terms.split()) if terms else (),
+            title_terms=tuple(title_terms.split()) if title_terms else (),
+            categories=(own_category if cat_named else nothing) if cat_listed else None,
+            grades=(own_grade if grade_named else nothing) if grade_listed else None,
+        )
+        match = _match(
+            facts,
+            who,
+            w,
+            words=False,
+            found=found,
+            text=text,
+            preference_text=preference_text,
+        )
+        if match.excluded:
+            excluded[match.excluded] = excluded.get(match.excluded, 0) + 1
+            continue
+        scored.append((-match.score, match.distance_rank, title, str(pk), pk))
+    scored.sort()
+    top = [row[-1] for row in scored[:limit]]
+    objects = Posting.objects.select_related(
+        "employer", "region__parent", "occupation"
+    ).prefetch_related("suitable_categories", "suitable_grades")
+    by_pk = {p.pk: p for p in objects.filter(pk__in=top)}
+    results = []
+    for pk in top:
+        posting = by_pk[pk]
+        results.append((posting, _match(PostingFacts.of(posting), who, w)))
+    return Ranking(
+        results=results,
+        considered=considered,
+        excluded=sorted(excluded.items(), key=lambda item: -item[1]),
+        weights=w,
+    )
