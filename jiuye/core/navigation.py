@@ -18,6 +18,17 @@ class NavItem:
     label: str | Promise
     url_name: str
     roles: frozenset[str]
+    group: str = "system"
+
+
+# Sections of the menu, in order: the home page lists its shortcuts under these headings.
+GROUPS = {
+    "plan": _("行动方案"),
+    "people": _("人员与服务"),
+    "jobs": _("岗位与招聘"),
+    "employers": _("用人单位"),
+    "system": _("数据与系统"),
+}
 
 
 _ALL = frozenset(Role.values)
@@ -30,24 +41,33 @@ _COVERAGE = frozenset({*PERSONAL_DATA_ROLES, Role.LEADER})
 _CAMPAIGNS = _COVERAGE
 # Employers are organisations: the staff who keep them and the leaders who read them.
 _EMPLOYERS = frozenset({Role.ADMIN, Role.DISTRICT, Role.TOWN, Role.LEADER})
+# Job fairs: every staff role, the employers taking part and job seekers (no personal data).
+_JOBS_FAIRS = _ALL
 
 MENU = [
     NavItem(_("首页"), "core:home", _ALL),
-    NavItem(_("行动方案"), "actionplan:dashboard", _STAFF),
-    NavItem(_("审核报告"), "actionplan:review-queue", _AUDITORS),
-    NavItem(_("指标目标"), "actionplan:targets", _STAFF),
-    NavItem(_("残疾人名单"), "people:list", _PERSONAL),
-    NavItem(_("工作清单"), "casework:worklist", _PERSONAL),
-    NavItem(_("服务覆盖"), "casework:coverage", _COVERAGE),
-    NavItem(_("就业困难人员走访"), "casework:survey", _PERSONAL),
-    NavItem(_("专项活动"), "casework:campaigns", _CAMPAIGNS),
-    NavItem(_("公益性岗位"), "casework:posts", _PERSONAL),
-    NavItem(_("就业记录核查"), "employment:review", _PERSONAL),
-    NavItem(_("用人单位"), "employers:list", _EMPLOYERS),
-    NavItem(_("政策参数"), "employers:policies", _EMPLOYERS),
-    NavItem(_("年审申报"), "employers:declarations", _EMPLOYERS | {Role.EMPLOYER}),
-    NavItem(_("年审审核"), "employers:review-queue", _AUDITORS),
-    NavItem(_("机关事业单位统计"), "employers:statistics", _AUDITORS | {Role.LEADER}),
+    NavItem(_("行动方案"), "actionplan:dashboard", _STAFF, "plan"),
+    NavItem(_("审核报告"), "actionplan:review-queue", _AUDITORS, "plan"),
+    NavItem(_("指标目标"), "actionplan:targets", _STAFF, "plan"),
+    NavItem(_("残疾人名单"), "people:list", _PERSONAL, "people"),
+    NavItem(_("工作清单"), "casework:worklist", _PERSONAL, "people"),
+    NavItem(_("服务覆盖"), "casework:coverage", _COVERAGE, "people"),
+    NavItem(_("就业困难人员走访"), "casework:survey", _PERSONAL, "people"),
+    NavItem(_("专项活动"), "casework:campaigns", _CAMPAIGNS, "people"),
+    NavItem(_("公益性岗位"), "casework:posts", _PERSONAL, "people"),
+    NavItem(_("就业记录核查"), "employment:review", _PERSONAL, "people"),
+    NavItem(_("招聘岗位"), "jobs:postings", _ALL, "jobs"),
+    NavItem(_("岗位审核"), "jobs:posting-review-queue", _AUDITORS, "jobs"),
+    NavItem(_("招聘会"), "jobs:fairs", _JOBS_FAIRS, "jobs"),
+    NavItem(_("推荐进度"), "jobs:referrals", _PERSONAL | {Role.JOBSEEKER}, "jobs"),
+    NavItem(_("求职申请"), "jobs:applicants", frozenset({Role.EMPLOYER}), "jobs"),
+    NavItem(_("跟踪回访"), "jobs:follow-ups", _PERSONAL, "jobs"),
+    NavItem(_("匹配权重"), "jobs:match-weights", _AUDITORS, "jobs"),
+    NavItem(_("用人单位"), "employers:list", _EMPLOYERS, "employers"),
+    NavItem(_("政策参数"), "employers:policies", _EMPLOYERS, "employers"),
+    NavItem(_("年审申报"), "employers:declarations", _EMPLOYERS | {Role.EMPLOYER}, "employers"),
+    NavItem(_("年审审核"), "employers:review-queue", _AUDITORS, "employers"),
+    NavItem(_("机关事业单位统计"), "employers:statistics", _AUDITORS | {Role.LEADER}, "employers"),
     NavItem(_("数据导入"), "core:import-list", _PERSONAL),
     NavItem(_("行政区划"), "reference:regions", _STAFF),
     NavItem(_("责任部门"), "reference:departments", _STAFF),
@@ -63,6 +83,16 @@ def menu_for(user: Any) -> list[NavItem]:
     if not getattr(user, "is_authenticated", False):
         return []
     return [item for item in MENU if user.role in item.roles]
+
+
+def grouped_menu(user: Any) -> list[tuple[str | Promise, list[NavItem]]]:
+    """The user's menu under its section headings (home page), the home entry left out."""
+    items = [item for item in menu_for(user) if item.url_name != "core:home"]
+    return [
+        (label, [item for item in items if item.group == key])
+        for key, label in GROUPS.items()
+        if any(item.group == key for item in items)
+    ]
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:

@@ -27,7 +27,7 @@ from jiuye.core.forms import (
     ImportUploadForm,
 )
 from jiuye.core.models import AccessEvent, ImportBatch
-from jiuye.core.navigation import menu_for
+from jiuye.core.navigation import grouped_menu
 from jiuye.core.scoping import get_scoped_or_404, scope_for
 
 PAGE_SIZE = 50
@@ -43,8 +43,7 @@ def _page(request: HttpRequest, rows: QuerySet | None) -> Page | None:
 @roles_required()
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    items = [item for item in menu_for(request.user) if item.url_name != "core:home"]
-    return render(request, "core/home.html", {"shortcuts": items})
+    return render(request, "core/home.html", {"sections": grouped_menu(request.user)})
 
 
 @roles_required(Role.ADMIN, Role.DISTRICT)

@@ -1,19 +1,18 @@
 """Plan indicators of proportional employment (actions 一 and 二), computed from the confirmed
 annual declarations of the year and the employers' CSR reports; the region is the employer's
-(its code prefix). The four declaration figures share one query (core.indicators.shared_figures),
-the CSR figure is one more."""
+(its code prefix). The five figures share one statement (core.indicators.shared_figures)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import DecimalField, QuerySet, Subquery, Sum
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from jiuye.core.indicators import indicator, shared_figures
+from jiuye.core.indicators import CountOf, indicator, shared_figures
 from jiuye.core.levy import ENTERPRISE_KINDS
 from jiuye.employers.models import (
     CsrReport,
@@ -36,17 +35,40 @@ def _confirmed(region: Region, year: int) -> QuerySet[Declaration]:
 
 
 def _declaration_figures(region: Region, year: int) -> dict[str, Any]:
+    """The declaration figures and the CSR count of a region and year in one statement."""
+
     def compute() -> dict[str, Any]:
-        persons = DeclaredEmployee.objects.filter(declaration=OuterRef("pk"), counts__gt=0).values(
-            "declaration"
+        confirmed = _confirmed(region, year)
+        levy = (
+            confirmed.order_by().values("year").annotate(total=Sum("levy_payable")).values("total")
         )
-        figures = _confirmed(region, year).aggregate(
-            public_met=Count("pk", filter=Q(employer__kind__in=PUBLIC_KINDS, met=True)),
-            enterprises_met=Count("pk", filter=Q(employer__kind__in=ENTERPRISE_KINDS, met=True)),
-            levy=Sum("levy_payable"),
-            persons=Sum(
-                Subquery(persons.annotate(n=Count("pk")).values("n"), output_field=IntegerField())
-            ),
+        figures = (
+            Region.objects.filter(pk=region.pk)
+            .annotate(
+                public_met=CountOf(
+                    confirmed.filter(employer__kind__in=PUBLIC_KINDS, met=True).values("pk")
+                ),
+                enterprises_met=CountOf(
+                    confirmed.filter(employer__kind__in=ENTERPRISE_KINDS, met=True).values("pk")
+                ),
+                levy=Subquery(levy, output_field=DecimalField(max_digits=16, decimal_places=2)),
+                persons=CountOf(
+                    DeclaredEmployee.objects.filter(
+                        declaration__in=confirmed.values("pk"), counts__gt=0
+                    ).values("pk")
+                ),
+                csr=CountOf(
+                    CsrReport.objects.filter(
+                        year=year,
+                        includes_disability=True,
+                        employer__kind__in=ENTERPRISE_KINDS,
+                        employer__region__code__startswith=region.prefix,
+                        employer__archived_at__isnull=True,
+                    ).values("pk")
+                ),
+            )
+            .values("public_met", "enterprises_met", "levy", "persons", "csr")
+            .get()
         )
         return figures
 
@@ -120,10 +142,4 @@ def levy_payable(region: Region, year: int) -> Decimal:
     action=2,
 )
 def csr_disability(region: Region, year: int) -> int:
-    return CsrReport.objects.filter(
-        year=year,
-        includes_disability=True,
-        employer__kind__in=ENTERPRISE_KINDS,
-        employer__region__code__startswith=region.prefix,
-        employer__archived_at__isnull=True,
-    ).count()
+    return _declaration_figures(region, year)["csr"]

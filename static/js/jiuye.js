@@ -15,6 +15,26 @@
       var field = document.getElementById(link.getAttribute("href").slice(1));
       if (field) { event.preventDefault(); field.focus(); field.scrollIntoView({ block: "center" }); }
     });
+    // On a phone the long menu folds behind a "菜单" button (open on wider screens; without
+    // this script it simply stays open).
+    var toggle = document.querySelector(".site-nav__toggle");
+    var menu = document.getElementById("site-menu");
+    if (toggle && menu && window.matchMedia) {
+      var narrow = window.matchMedia("(max-width: 40rem)");
+      var apply = function () {
+        toggle.hidden = !narrow.matches;
+        var open = !narrow.matches;
+        toggle.setAttribute("aria-expanded", open ? "true" : "false");
+        menu.hidden = !open;
+      };
+      toggle.addEventListener("click", function () {
+        var open = toggle.getAttribute("aria-expanded") !== "true";
+        toggle.setAttribute("aria-expanded", open ? "true" : "false");
+        menu.hidden = !open;
+      });
+      if (narrow.addEventListener) { narrow.addEventListener("change", apply); }
+      apply();
+    }
     // The language select deliberately does not submit on change: moving through the options
     // with the arrow keys would reload the page mid-choice (WCAG 3.2.2 On Input). The button does.
   });

@@ -15,8 +15,9 @@ import pytest
         ("admin", "/accounts/users/", 15),
         # Known gap against QUALITY.md's 15: the dashboard's fixed ~16 queries (session,
         # user, second factor, plan, actions, departments, periods, tasks, reports, targets,
-        # snapshots, filter choices) plus one shared query per app's indicators (registry,
-        # casework tallies, declarations, CSR, working-age rule). It does not grow with data.
+        # snapshots, filter choices) plus one shared statement per app's indicators (registry,
+        # casework tallies, declarations with CSR, jobs, working-age rule). It does not grow
+        # with data or with the number of indicators an app declares.
         ("district", "/plan/", 20),
         ("town_a", "/plan/", 22),
     ],

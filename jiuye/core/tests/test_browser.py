@@ -406,6 +406,31 @@ def test_pages_fit_a_320_pixel_screen_without_sideways_scrolling(
         context.close()
 
 
+def test_on_a_phone_the_menu_folds_behind_a_button_that_opens_it_by_keyboard(
+    personas: Personas, base_url: str, chromium: Browser
+) -> None:
+    context = new_context(chromium, viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    try:
+        sign_in_as(page, base_url, personas["district"])
+        toggle = page.get_by_role("button", name="菜单")
+        expect(toggle).to_be_visible()
+        expect(toggle).to_have_attribute("aria-expanded", "false")
+        menu = page.locator("#site-menu")
+        expect(menu).to_be_hidden()
+        assert_accessible(page, "home page on a phone, menu folded")
+        toggle.focus()
+        page.keyboard.press("Enter")
+        expect(toggle).to_have_attribute("aria-expanded", "true")
+        expect(menu.get_by_role("link", name="招聘岗位")).to_be_visible()
+        assert_accessible(page, "home page on a phone, menu open")
+        page.set_viewport_size({"width": 1280, "height": 800})
+        expect(toggle).to_be_hidden()
+        expect(menu).to_be_visible()
+    finally:
+        context.close()
+
+
 def test_choosing_english_switches_the_page_language(
     personas: Personas, base_url: str, page: Page
 ) -> None:

@@ -34,22 +34,22 @@ from django.db.models import (
     Exists,
     F,
     FilteredRelation,
+    Func,
     IntegerField,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
 from django.db.models.functions import Coalesce, Collate, Trim
-from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jiuye.casework.models import NeedsRecord
+from jiuye.employment.models import EmploymentRecord, covering_q
 from jiuye.employment.selectors import alive_on_q, employed_on_q
 from jiuye.jobs.models import AccessFeature, Hours, MatchWeight, Posting
 from jiuye.people.models import AssistiveNeed, Education, Person, WishToWork
@@ -535,10 +535,20 @@ def weights() -> dict[str, int]:
     return {f: int(stored.get(f, DEFAULT_WEIGHTS[f])) for f in FACTORS}
 
 
-def latest_needs(person_ids: Iterable[Any]) -> dict[Any, NeedsRecord]:
-    """Each person's current needs registration of the latest year (one query)."""
+def needs_years(on: dt.date) -> tuple[int, int]:
+    """The needs registration that speaks for a person on a day: this year's, or last year's
+    while this year's is still to be made (the duty is yearly; older answers are stale)."""
+    return on.year, on.year - 1
+
+
+def latest_needs(person_ids: Iterable[Any], on: dt.date | None = None) -> dict[Any, NeedsRecord]:
+    """Each person's current needs registration of this year, else of last year (one query)."""
     out: dict[Any, NeedsRecord] = {}
-    records = NeedsRecord.objects.filter(person_id__in=list(person_ids), is_current=True)
+    records = NeedsRecord.objects.filter(
+        person_id__in=list(person_ids),
+        is_current=True,
+        year__in=needs_years(on or timezone.localdate()),
+    )
     for record in records.order_by("person_id", "-year"):
         out.setdefault(record.person_id, record)
     return out
@@ -546,9 +556,9 @@ def latest_needs(person_ids: Iterable[Any]) -> dict[Any, NeedsRecord]:
 
 def explain(*, posting: Posting, person: Person, on: dt.date | None = None) -> Match:
     """Why this person ranks where they do for this posting (the reference for the rankings).
-    ``on`` is accepted for symmetry with the rankings; the rules themselves do not change with
-    the day (who is in the pool does: see ``why_not_candidate``)."""
-    needs = latest_needs([person.pk]).get(person.pk)
+    ``on`` picks the needs registration that speaks for the person (``needs_years``); who is
+    in the pool on the day is ``why_not_candidate``'s question."""
+    needs = latest_needs([person.pk], on).get(person.pk)
     return _match(PostingFacts.of(posting), PersonFacts.of(person, needs), weights())
 
 
@@ -611,7 +621,7 @@ def explain_many(
     on = on or timezone.localdate()
     w = w or weights()
     facts = PostingFacts.of(posting)
-    rows = _with_latest_needs(_with_pool_flags(persons, on)).select_related(
+    rows = _with_latest_needs(_with_pool_flags(persons, on), on).select_related(
         "region__parent", "category", "grade"
     )
     return [
@@ -629,10 +639,11 @@ def candidate_pool(persons: QuerySet[Person], on: dt.date) -> QuerySet[Person]:
     wanting work and with no employment record covering the day."""
     return (
         registered_persons(queryset=persons)
-        .filter(working_age_q(on))
+        .filter(working_age_q(on, most_rows=True))
         .filter(alive_on_q(on))
         .filter(wish_to_work=WishToWork.YES)
-        .exclude(employed_on_q(on))
+        # The few persons with a job on the day, read once (not a probe per job seeker).
+        .exclude(pk__in=EmploymentRecord.objects.filter(covering_q(on)).values("person_id"))
     )
 
 
@@ -649,7 +660,7 @@ def _person_text_has(term: str) -> Q:
     return (
         Q(skills__icontains=term)
         | Q(work_preferences__icontains=term)
-        | Q(latest_needs__desired_jobs__icontains=term)
+        | Q(needs_desired_jobs__icontains=term)
     )
 
 
@@ -718,6 +729,23 @@ def _exclusion_text(kind: str, key: Any, names: dict[tuple[str, Any], str]) -> s
     return _("必需%(need)s，岗位没有") % {"need": NEEDS[key][2]}
 
 
+class SimpleCase(Func):
+    """``CASE <operand> WHEN k THEN v … ELSE d END``: unlike Django's ``Case``, the operand is
+    computed once per row, however many values it is compared with."""
+
+    output_field = IntegerField()
+
+    def __init__(self, operand: Any, values: dict[int, int], *, default: int) -> None:
+        super().__init__(operand)
+        self.values = values
+        self.default = default
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        operand, params = compiler.compile(self.source_expressions[0])
+        arms = " ".join(f"WHEN {int(k)} THEN {int(v)}" for k, v in self.values.items())
+        return f"(CASE {operand} {arms} ELSE {int(self.default)} END)", params
+
+
 def _score_sql(posting: PostingFacts, w: dict[str, int]) -> tuple[Any, Any]:
     """The score and the distance rank as SQL expressions (the same integers as ``_factors``
     and ``Match.distance_rank``, for persons who pass the hard exclusions)."""
@@ -728,20 +756,29 @@ def _score_sql(posting: PostingFacts, w: dict[str, int]) -> tuple[Any, Any]:
     )
     constant = suitability
     parts: list[Any] = []
-    # Accessibility.
-    total = None
-    met = None
-    for code in NEED_ORDER:
-        flag = _flag(_has_need(code))
-        total = flag if total is None else total + flag
-        if NEEDS[code][0] in posting.accessibility:
-            met = flag if met is None else met + flag
-    met = Value(0) if met is None else met
+    # Accessibility: each need's LIKE is evaluated once, into one number that says how many
+    # needs the person has and how many of them the job meets (total + 16 × met), which a
+    # simple CASE (its operand computed once) turns into the points; no needs at all is the
+    # common case and skips the LIKEs.
     wa = w["accessibility"]
+    combined: Any = None
+    offered = 0
+    for code in NEED_ORDER:
+        weight = 17 if NEEDS[code][0] in posting.accessibility else 1
+        offered += weight == 17
+        flag = Case(
+            When(_has_need(code), then=Value(weight)), default=Value(0), output_field=IntegerField()
+        )
+        combined = flag if combined is None else combined + flag
+    points = {
+        total + 16 * met: round_half_up(wa, met, total)
+        for total in range(1, len(NEED_ORDER) + 1)
+        for met in range(0, min(total, offered) + 1)
+    }
     parts.append(
         Case(
-            When(Exact(total, 0), then=Value(wa)),
-            default=(Value(2 * wa) * met + total) / (Value(2) * total),
+            When(Q(assistive_needs__in=["[]", ""]), then=Value(wa)),
+            default=SimpleCase(combined, points, default=wa),
             output_field=IntegerField(),
         )
     )
@@ -795,8 +832,8 @@ def _score_sql(posting: PostingFacts, w: dict[str, int]) -> tuple[Any, Any]:
     # Hours.
     parts.append(
         Case(
-            When(Q(latest_needs__hours__isnull=True), then=Value(w["hours"])),
-            When(Q(latest_needs__hours__in=[*ANY_HOURS, posting.hours]), then=Value(w["hours"])),
+            When(Q(needs_hours__isnull=True), then=Value(w["hours"])),
+            When(Q(needs_hours__in=[*ANY_HOURS, posting.hours]), then=Value(w["hours"])),
             default=Value(0),
             output_field=IntegerField(),
         )
@@ -808,8 +845,8 @@ def _score_sql(posting: PostingFacts, w: dict[str, int]) -> tuple[Any, Any]:
         parts.append(
             Case(
                 When(
-                    Q(latest_needs__expected_wage__isnull=True)
-                    | Q(latest_needs__expected_wage__lte=posting.wage_max),
+                    Q(needs_expected_wage__isnull=True)
+                    | Q(needs_expected_wage__lte=posting.wage_max),
                     then=Value(w["wage"]),
                 ),
                 default=Value(0),
@@ -821,7 +858,7 @@ def _score_sql(posting: PostingFacts, w: dict[str, int]) -> tuple[Any, Any]:
     stated = ~Q(work_preferences_trim="") | ~Q(desired_jobs_trim="")
     hit = Q(pk__in=[])
     for term in posting.title_terms:
-        hit |= Q(work_preferences__icontains=term) | Q(latest_needs__desired_jobs__icontains=term)
+        hit |= Q(work_preferences__icontains=term) | Q(needs_desired_jobs__icontains=term)
     parts.append(
         Case(
             When(~stated, then=Value(round_half_up(wp, 1, 2))),
@@ -836,24 +873,34 @@ def _score_sql(posting: PostingFacts, w: dict[str, int]) -> tuple[Any, Any]:
     return score, rank
 
 
-def _with_latest_needs(queryset: QuerySet[Person]) -> QuerySet[Person]:
-    latest_year = (
-        NeedsRecord.objects.filter(person=OuterRef("pk"), is_current=True)
-        .order_by("-year")
-        .values("year")[:1]
-    )
-    return queryset.annotate(
-        latest_needs=FilteredRelation(
+def _with_latest_needs(queryset: QuerySet[Person], on: dt.date) -> QuerySet[Person]:
+    """The needs registration of ``needs_years`` as annotations: two plain left joins on
+    constant years (a per-row "latest year" subquery made PostgreSQL re-plan every row)."""
+    now, before = needs_years(on)
+
+    def registered(year: int) -> FilteredRelation:
+        return FilteredRelation(
             "needs_records",
-            condition=Q(needs_records__is_current=True)
-            & Q(needs_records__year=Subquery(latest_year)),
+            condition=Q(needs_records__is_current=True) & Q(needs_records__year=year),
         )
-    ).annotate(
-        needs_desired_jobs=F("latest_needs__desired_jobs"),
-        needs_hours=F("latest_needs__hours"),
-        needs_expected_wage=F("latest_needs__expected_wage"),
-        work_preferences_trim=Trim("work_preferences"),
-        desired_jobs_trim=Trim(Coalesce(F("latest_needs__desired_jobs"), Value(""))),
+
+    def field(name: str) -> Case:
+        return Case(
+            When(needs_now__id__isnull=False, then=F(f"needs_now__{name}")),
+            default=F(f"needs_before__{name}"),
+        )
+
+    return (
+        queryset.annotate(needs_now=registered(now), needs_before=registered(before))
+        .annotate(
+            needs_desired_jobs=field("desired_jobs"),
+            needs_hours=field("hours"),
+            needs_expected_wage=field("expected_wage"),
+        )
+        .annotate(
+            work_preferences_trim=Trim("work_preferences"),
+            desired_jobs_trim=Trim(Coalesce(F("needs_desired_jobs"), Value(""))),
+        )
     )
 
 
@@ -886,7 +933,7 @@ def candidates_for_posting(
         eligible = eligible.exclude(q)
     score, rank = _score_sql(facts, w)
     top = list(
-        _with_latest_needs(eligible)
+        _with_latest_needs(eligible, on)
         .annotate(match_score=score, match_distance=rank)
         .select_related("region__parent", "category", "grade")
         .order_by("-match_score", "match_distance", _name_order(), "pk")[: limit + MARGIN]
@@ -934,7 +981,7 @@ def postings_for_person(
     """The best postings for a person among ``postings`` (the caller passes the open ones),
     with how many were considered and how many each hard exclusion kept out."""
     w = weights()
-    needs = latest_needs([person.pk]).get(person.pk)
+    needs = latest_needs([person.pk], on).get(person.pk)
     who = PersonFacts.of(person, needs)
     text, preference_text = who.text, who.preference_text
     found: dict[str, bool] = {}
