@@ -21,6 +21,8 @@ and id.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -30,6 +32,7 @@ from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
+    CharField,
     Count,
     Exists,
     F,
@@ -39,10 +42,11 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    TextField,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Collate, Trim
+from django.db.models.functions import Cast, Coalesce, Collate, Trim
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -777,7 +781,7 @@ def _score_sql(posting: PostingFacts, w: dict[str, int]) -> tuple[Any, Any]:
     }
     parts.append(
         Case(
-            When(Q(assistive_needs__in=["[]", ""]), then=Value(wa)),
+            When(Q(needs_text__in=["[]", ""]), then=Value(wa)),
             default=SimpleCase(combined, points, default=wa),
             output_field=IntegerField(),
         )
@@ -898,6 +902,8 @@ def _with_latest_needs(queryset: QuerySet[Person], on: dt.date) -> QuerySet[Pers
             needs_expected_wage=field("expected_wage"),
         )
         .annotate(
+            # The needs list as text: "[]" (no needs) is compared as is, not as JSON.
+            needs_text=Cast("assistive_needs", TextField()),
             work_preferences_trim=Trim("work_preferences"),
             desired_jobs_trim=Trim(Coalesce(F("needs_desired_jobs"), Value(""))),
         )
@@ -945,6 +951,39 @@ def candidates_for_posting(
     )
 
 
+def _posting_exclusions(person: PersonFacts) -> list[tuple[str, Q]]:
+    """(reason, condition) for each hard exclusion of postings for this person, in the order
+    ``_exclusion`` checks them; each condition holds only for postings no earlier one kept
+    out. Read on postings annotated by ``_posting_rows``."""
+    rules: list[tuple[str, Q]] = []
+    if person.category_id is None:
+        reason = _("岗位只面向部分残疾类别，此人未登记残疾类别")
+        rules.append((reason, Q(categories_listed=True)))
+    else:
+        reason = _("岗位不适合%(category)s") % {"category": person.category_name}
+        rules.append((reason, Q(categories_listed=True, category_named=False)))
+    if person.grade_id is None:
+        reason = _("岗位只面向部分残疾等级，此人未登记残疾等级")
+        rules.append((reason, Q(grades_listed=True)))
+    else:
+        reason = _("岗位不适合%(grade)s残疾") % {"grade": person.grade_name}
+        rules.append((reason, Q(grades_listed=True, grade_named=False)))
+    for code in person.needs:
+        feature, essential, label = NEEDS[code]
+        if essential:
+            reason = _("必需%(need)s，岗位没有") % {"need": label}
+            rules.append((reason, ~Q(accessibility__icontains=f'"{feature}"')))
+    out: list[tuple[str, Q]] = []
+    earlier: list[Q] = []
+    for reason, q in rules:
+        condition = q
+        for prior in earlier:
+            condition &= ~prior
+        out.append((reason, condition))
+        earlier.append(q)
+    return out
+
+
 def _posting_rows(postings: QuerySet[Posting], person: Person) -> QuerySet[Posting]:
     categories = Posting.suitable_categories.through.objects.filter(posting_id=OuterRef("pk"))
     grades = Posting.suitable_grades.through.objects.filter(posting_id=OuterRef("pk"))
@@ -953,22 +992,27 @@ def _posting_rows(postings: QuerySet[Posting], person: Person) -> QuerySet[Posti
         category_named=Exists(categories.filter(disabilitycategory_id=person.category_id)),
         grades_listed=Exists(grades),
         grade_named=Exists(grades.filter(disabilitygrade_id=person.grade_id)),
-    ).values_list(
-        "pk",
-        "region_id",
-        "is_remote",
-        "hours",
-        "wage_max",
-        "education_min",
-        "accessibility",
-        "terms",
-        "title_terms",
-        "categories_listed",
-        "category_named",
-        "grades_listed",
-        "grade_named",
-        "title",
     )
+
+
+# The scoring columns of a posting; the id and the JSON list come back as text, which spares
+# the per-row converters of 20,000 rows.
+_POSTING_COLUMNS = {
+    "pk_text": Cast("pk", CharField()),
+    "region_text": F("region_id"),
+    "remote_int": Cast("is_remote", IntegerField()),
+    "hours_text": F("hours"),
+    "wage_text": Cast("wage_max", CharField()),
+    "education_text": F("education_min"),
+    "access_text": Cast("accessibility", TextField()),
+    "terms_text": F("terms"),
+    "title_terms_text": F("title_terms"),
+    "cat_listed_int": Cast("categories_listed", IntegerField()),
+    "cat_named_int": Cast("category_named", IntegerField()),
+    "grade_listed_int": Cast("grades_listed", IntegerField()),
+    "grade_named_int": Cast("grade_named", IntegerField()),
+    "title_text": F("title"),
+}
 
 
 def postings_for_person(
@@ -979,7 +1023,8 @@ def postings_for_person(
     limit: int = 20,
 ) -> Ranking:
     """The best postings for a person among ``postings`` (the caller passes the open ones),
-    with how many were considered and how many each hard exclusion kept out."""
+    with how many were considered and how many each hard exclusion kept out. The exclusions
+    are counted and left out in SQL; the rest are scored here."""
     w = weights()
     needs = latest_needs([person.pk], on).get(person.pk)
     who = PersonFacts.of(person, needs)
@@ -989,20 +1034,33 @@ def postings_for_person(
     own_category = frozenset([person.category_id]) if person.category_id is not None else None
     own_grade = frozenset([person.grade_id]) if person.grade_id is not None else None
     nothing: frozenset[int] = frozenset()
-    scored: list[tuple[int, int, str, str, Any]] = []
+    rows = _posting_rows(postings, person)
+    rules = _posting_exclusions(who)
+    counts = rows.aggregate(
+        considered=Count("pk"),
+        **{f"x{i}": Count("pk", filter=q) for i, (_reason, q) in enumerate(rules)},
+    )
     excluded: dict[str, int] = {}
-    considered = 0
-    for row in _posting_rows(postings, person).iterator(chunk_size=5000):
-        considered += 1
+    for i, (reason, _q) in enumerate(rules):
+        if counts[f"x{i}"]:
+            excluded[reason] = excluded.get(reason, 0) + counts[f"x{i}"]
+    eligible = rows
+    for _reason, q in rules:
+        eligible = eligible.exclude(q)
+    eligible = eligible.annotate(**_POSTING_COLUMNS).values_list(*_POSTING_COLUMNS)
+    scored: list[tuple[int, int, str, str]] = []
+    wants_wage, has_needs = who.expected_wage is not None, bool(who.needs)
+    for row in eligible.iterator(chunk_size=5000):
         (pk, region_id, remote, hours, wage_max, education_min, access, terms, title_terms,
          cat_listed, cat_named, grade_listed, grade_named, title) = row  # fmt: skip
         facts = PostingFacts(
             region_id=region_id,
-            is_remote=remote,
+            is_remote=bool(remote),
             hours=hours,
-            wage_max=wage_max,
+            # Only read when the person states a wage, or has needs to meet.
+            wage_max=Decimal(wage_max) if wants_wage and wage_max is not None else None,
             education_min=education_min,
-            accessibility=frozenset(access or ()),
+            accessibility=frozenset(json.loads(access)) if has_needs and access else frozenset(),
             terms=tuple(terms.split()) if terms else (),
             title_terms=tuple(title_terms.split()) if title_terms else (),
             categories=(own_category if cat_named else nothing) if cat_listed else None,
@@ -1017,12 +1075,10 @@ def postings_for_person(
             text=text,
             preference_text=preference_text,
         )
-        if match.excluded:
-            excluded[match.excluded] = excluded.get(match.excluded, 0) + 1
-            continue
-        scored.append((-match.score, match.distance_rank, title, str(pk), pk))
+        scored.append((-match.score, match.distance_rank, title, pk))
     scored.sort()
-    top = [row[-1] for row in scored[:limit]]
+    top = [uuid.UUID(row[-1]) for row in scored[:limit]]
+    considered = counts["considered"]
     objects = Posting.objects.select_related(
         "employer", "region__parent", "occupation"
     ).prefetch_related("suitable_categories", "suitable_grades")
