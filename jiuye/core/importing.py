@@ -22,8 +22,10 @@ import operator
 import re
 import tempfile
 import unicodedata
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -171,6 +173,57 @@ def apply_row(current: Model, data: dict[str, Any], fields: Any) -> dict[str, tu
             changes[key] = (before, after)
             setattr(current, key, after)
     return changes
+
+
+def journal_value(value: Any) -> Any:
+    """A field value as the rollback journal keeps it (JSON: dates, decimals and ids as text)."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal | uuid.UUID):
+        return str(value)
+    return value
+
+
+def versioned_journal(
+    *,
+    batch: ImportBatch,
+    model_label: str,
+    creates: list[Model],
+    updates: list[tuple[Model, dict[str, tuple[Any, Any]]]],
+) -> list[Any]:
+    """The rollback journal of a committed chunk of rows that carry a ``version``: each
+    created row, and for each updated row its values before and the version it will have.
+    Marks the updated rows too (their batch, and ``version + 1``, so an edit form opened
+    before the import sees a conflict); the caller saves them and the journal."""
+    from jiuye.core.models import ImportRecord
+
+    journal = [
+        ImportRecord(
+            batch=batch,
+            model=model_label,
+            object_id=str(row.pk),
+            action=ImportRecord.Action.CREATED,
+            before={"_version": 1},
+        )
+        for row in creates
+    ]
+    for row, diff in updates:
+        journal.append(
+            ImportRecord(
+                batch=batch,
+                model=model_label,
+                object_id=str(row.pk),
+                action=ImportRecord.Action.UPDATED,
+                before={
+                    **{k: journal_value(before) for k, (before, _after) in diff.items()},
+                    "import_batch_id": journal_value(row.import_batch_id),
+                    "_version": row.version + 1,
+                },
+            )
+        )
+        row.import_batch = batch
+        row.version += 1
+    return journal
 
 
 def register_kind(kind: ImportKind) -> ImportKind:

@@ -39,6 +39,7 @@ from jiuye.core.importing import (
     parse_bool,
     parse_date,
     register_kind,
+    versioned_journal,
 )
 from jiuye.core.masking import mask_id_number
 from jiuye.core.models import ImportBatch, ImportRecord
@@ -170,14 +171,6 @@ def _key_of(record: EmploymentRecord) -> str:
 def _meets(a: EmploymentRecord, b: EmploymentRecord) -> bool:
     far = dt.date.max
     return a.start_date <= (b.end_date or far) and b.start_date <= (a.end_date or far)
-
-
-def _json(value: Any) -> Any:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Decimal | uuid.UUID):
-        return str(value)
-    return value
 
 
 DATE_FIELDS = {"start_date", "end_date"}
@@ -616,34 +609,10 @@ class EmploymentKind(ImportKind):
         for record in creates:
             record.import_batch = batch
         EmploymentRecord.objects.bulk_create(creates, batch_size=1000)
-        journal = [
-            ImportRecord(
-                batch=batch,
-                model=MODEL_LABEL,
-                object_id=str(record.pk),
-                action=ImportRecord.Action.CREATED,
-                before={"_version": 1},
-            )
-            for record in creates
-        ]
+        journal = versioned_journal(
+            batch=batch, model_label=MODEL_LABEL, creates=creates, updates=updates
+        )
         if updates:
-            for record, diff in updates:
-                journal.append(
-                    ImportRecord(
-                        batch=batch,
-                        model=MODEL_LABEL,
-                        object_id=str(record.pk),
-                        action=ImportRecord.Action.UPDATED,
-                        before={
-                            **{k: _json(before) for k, (before, _after) in diff.items()},
-                            "import_batch_id": _json(record.import_batch_id),
-                            "_version": record.version + 1,
-                        },
-                    )
-                )
-                record.import_batch = batch
-                # An edit form opened before the import must now see a conflict.
-                record.version += 1
             fields = sorted(
                 {f for _r, diff in updates for f in diff}
                 | {"import_batch", "updated_by", "updated_at", "version"}

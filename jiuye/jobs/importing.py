@@ -42,6 +42,7 @@ from jiuye.core.importing import (
     parse_bool,
     parse_date,
     register_kind,
+    versioned_journal,
 )
 from jiuye.core.models import ImportBatch, ImportRecord
 from jiuye.core.scoping import region_in_scope
@@ -145,14 +146,6 @@ def _labels(choices: Any) -> dict[str, str]:
 
 def posting_key(uscc: str, title: str, region_code: str) -> str:
     return f"{uscc}|{_fold(title)}|{region_code}"
-
-
-def _json(value: Any) -> Any:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Decimal | uuid.UUID):
-        return str(value)
-    return value
 
 
 def _restore(key: str, value: Any) -> Any:
@@ -668,33 +661,11 @@ class PostingsKind(ImportKind):
             for p in creates
             for code in getattr(p, "_categories", [])
         ]
-        journal = [
-            ImportRecord(
-                batch=batch,
-                model=MODEL_LABEL,
-                object_id=str(p.pk),
-                action=ImportRecord.Action.CREATED,
-                before={"_version": 1},
-            )
-            for p in creates
-        ]
+        journal = versioned_journal(
+            batch=batch, model_label=MODEL_LABEL, creates=creates, updates=updates
+        )
         now = timezone.now()
         for posting, diff in updates:
-            journal.append(
-                ImportRecord(
-                    batch=batch,
-                    model=MODEL_LABEL,
-                    object_id=str(posting.pk),
-                    action=ImportRecord.Action.UPDATED,
-                    before={
-                        **{k: _json(before) for k, (before, _after) in diff.items()},
-                        "import_batch_id": _json(posting.import_batch_id),
-                        "_version": posting.version + 1,
-                    },
-                )
-            )
-            posting.import_batch = batch
-            posting.version += 1  # an edit form opened before the import now sees a conflict
             posting.updated_at = now
             if CATEGORIES in diff:
                 through.objects.filter(posting_id=posting.pk).delete()
