@@ -34,12 +34,10 @@ from django.db.models import (
     Case,
     CharField,
     Count,
-    Exists,
     F,
     FilteredRelation,
     Func,
     IntegerField,
-    OuterRef,
     Q,
     QuerySet,
     TextField,
@@ -951,23 +949,37 @@ def candidates_for_posting(
     )
 
 
-def _posting_exclusions(person: PersonFacts) -> list[tuple[str, Q]]:
+def _listing(person: Person) -> dict[str, Q]:
+    """Postings that list categories (grades) at all, and those that list the person's own:
+    plain ``IN (subquery)`` tests, which both databases hash once (a correlated ``EXISTS``
+    inside ``NOT``/``OR`` made PostgreSQL probe per posting)."""
+    categories = Posting.suitable_categories.through.objects.values("posting_id")
+    grades = Posting.suitable_grades.through.objects.values("posting_id")
+    return {
+        "categories_listed": Q(pk__in=categories),
+        "category_named": Q(pk__in=categories.filter(disabilitycategory_id=person.category_id)),
+        "grades_listed": Q(pk__in=grades),
+        "grade_named": Q(pk__in=grades.filter(disabilitygrade_id=person.grade_id)),
+    }
+
+
+def _posting_exclusions(person: PersonFacts, listing: dict[str, Q]) -> list[tuple[str, Q]]:
     """(reason, condition) for each hard exclusion of postings for this person, in the order
     ``_exclusion`` checks them; each condition holds only for postings no earlier one kept
-    out. Read on postings annotated by ``_posting_rows``."""
+    out."""
     rules: list[tuple[str, Q]] = []
     if person.category_id is None:
         reason = _("岗位只面向部分残疾类别，此人未登记残疾类别")
-        rules.append((reason, Q(categories_listed=True)))
+        rules.append((reason, listing["categories_listed"]))
     else:
         reason = _("岗位不适合%(category)s") % {"category": person.category_name}
-        rules.append((reason, Q(categories_listed=True, category_named=False)))
+        rules.append((reason, listing["categories_listed"] & ~listing["category_named"]))
     if person.grade_id is None:
         reason = _("岗位只面向部分残疾等级，此人未登记残疾等级")
-        rules.append((reason, Q(grades_listed=True)))
+        rules.append((reason, listing["grades_listed"]))
     else:
         reason = _("岗位不适合%(grade)s残疾") % {"grade": person.grade_name}
-        rules.append((reason, Q(grades_listed=True, grade_named=False)))
+        rules.append((reason, listing["grades_listed"] & ~listing["grade_named"]))
     for code in person.needs:
         feature, essential, label = NEEDS[code]
         if essential:
@@ -984,17 +996,6 @@ def _posting_exclusions(person: PersonFacts) -> list[tuple[str, Q]]:
     return out
 
 
-def _posting_rows(postings: QuerySet[Posting], person: Person) -> QuerySet[Posting]:
-    categories = Posting.suitable_categories.through.objects.filter(posting_id=OuterRef("pk"))
-    grades = Posting.suitable_grades.through.objects.filter(posting_id=OuterRef("pk"))
-    return postings.annotate(
-        categories_listed=Exists(categories),
-        category_named=Exists(categories.filter(disabilitycategory_id=person.category_id)),
-        grades_listed=Exists(grades),
-        grade_named=Exists(grades.filter(disabilitygrade_id=person.grade_id)),
-    )
-
-
 # The scoring columns of a posting; the id and the JSON list come back as text, which spares
 # the per-row converters of 20,000 rows.
 _POSTING_COLUMNS = {
@@ -1007,10 +1008,6 @@ _POSTING_COLUMNS = {
     "access_text": Cast("accessibility", TextField()),
     "terms_text": F("terms"),
     "title_terms_text": F("title_terms"),
-    "cat_listed_int": Cast("categories_listed", IntegerField()),
-    "cat_named_int": Cast("category_named", IntegerField()),
-    "grade_listed_int": Cast("grades_listed", IntegerField()),
-    "grade_named_int": Cast("grade_named", IntegerField()),
     "title_text": F("title"),
 }
 
@@ -1033,9 +1030,9 @@ def postings_for_person(
     # Only whether the person's own category (grade) is listed matters: one set stands in.
     own_category = frozenset([person.category_id]) if person.category_id is not None else None
     own_grade = frozenset([person.grade_id]) if person.grade_id is not None else None
-    nothing: frozenset[int] = frozenset()
-    rows = _posting_rows(postings, person)
-    rules = _posting_exclusions(who)
+    listing = _listing(person)
+    rows = postings
+    rules = _posting_exclusions(who, listing)
     counts = rows.aggregate(
         considered=Count("pk"),
         **{f"x{i}": Count("pk", filter=q) for i, (_reason, q) in enumerate(rules)},
@@ -1047,12 +1044,18 @@ def postings_for_person(
     eligible = rows
     for _reason, q in rules:
         eligible = eligible.exclude(q)
-    eligible = eligible.annotate(**_POSTING_COLUMNS).values_list(*_POSTING_COLUMNS)
+    # Left after the exclusions, a posting that lists categories (grades) lists the person's.
+    flags = {
+        "cat_listed_int": _flag(listing["categories_listed"]),
+        "grade_listed_int": _flag(listing["grades_listed"]),
+    }
+    columns = {**_POSTING_COLUMNS, **flags}
+    eligible = eligible.annotate(**columns).values_list(*columns)
     scored: list[tuple[int, int, str, str]] = []
     wants_wage, has_needs = who.expected_wage is not None, bool(who.needs)
     for row in eligible.iterator(chunk_size=5000):
         (pk, region_id, remote, hours, wage_max, education_min, access, terms, title_terms,
-         cat_listed, cat_named, grade_listed, grade_named, title) = row  # fmt: skip
+         title, cat_listed, grade_listed) = row  # fmt: skip
         facts = PostingFacts(
             region_id=region_id,
             is_remote=bool(remote),
@@ -1063,8 +1066,8 @@ def postings_for_person(
             accessibility=frozenset(json.loads(access)) if has_needs and access else frozenset(),
             terms=tuple(terms.split()) if terms else (),
             title_terms=tuple(title_terms.split()) if title_terms else (),
-            categories=(own_category if cat_named else nothing) if cat_listed else None,
-            grades=(own_grade if grade_named else nothing) if grade_listed else None,
+            categories=own_category if cat_listed else None,
+            grades=own_grade if grade_listed else None,
         )
         match = _match(
             facts,
