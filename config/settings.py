@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "jiuye.employment",
     "jiuye.casework",
     "jiuye.jobs",
+    "jiuye.training",
     "jiuye.actionplan",
 ]
 
@@ -237,3 +238,7 @@ JIUYE_DISTRICT_NAME = env_str("JIUYE_DISTRICT_NAME", "示范区")
 JIUYE_DISTRICT_CODE = env_str("JIUYE_DISTRICT_CODE", "440199000000")
 # Months after a placement starts at which it counts as stable (DOMAIN.md, action 九).
 JIUYE_STABILITY_MONTHS = env_int("JIUYE_STABILITY_MONTHS", 6)
+# Training outcomes (action 九): a completer counts as converted when a job starts within this many
+# months of completing; a converted person is stable when still employed this many months after.
+JIUYE_CONVERSION_MONTHS = env_int("JIUYE_CONVERSION_MONTHS", 6)
+JIUYE_TRAINING_STABILITY_MONTHS = env_int("JIUYE_TRAINING_STABILITY_MONTHS", 6)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("casework/", include("jiuye.casework.urls")),
     path("employers/", include("jiuye.employers.urls")),
     path("jobs/", include("jiuye.jobs.urls")),
+    path("training/", include("jiuye.training.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -152,6 +152,8 @@ for _app in ("employment", "casework", "employers"):
 MATRIX.update(import_module("jiuye.employers.tests.access_matrix_declarations").MATRIX)
 for _area in ("postings", "matching", "referrals", "fairs"):
     MATRIX.update(import_module(f"jiuye.jobs.tests.access_matrix_{_area}").MATRIX)
+for _area in ("courses", "enrolments", "outcomes", "competitions"):
+    MATRIX.update(import_module(f"jiuye.training.tests.access_matrix_{_area}").MATRIX)
 
 # Open to everyone, signed in or not.
 PUBLIC = {
