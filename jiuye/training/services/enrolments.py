@@ -1,0 +1,372 @@
+"""Writes of enrolments (报名), attendance (考勤), completion or drop-out (结业 / 中途退出) and the
+certificates a person was awarded (证书).
+
+Staff (administrators, district staff, a town officer for the persons of their town) enrol; a
+job seeker may only *request* enrolment for themself, which staff then confirm. Places are a
+soft limit: going over asks the user to confirm (code ``capacity``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jiuye.accounts.models import Role
+from jiuye.core.scoping import region_in_scope
+from jiuye.employment.services import ConflictError
+from jiuye.people.models import LifeStatus, Person
+from jiuye.training.models import (
+    Attendance,
+    Certificate,
+    CertificateKind,
+    Course,
+    DropReason,
+    Enrolment,
+    EnrolmentStatus,
+)
+
+TAKING_SEATS = (EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED)
+STAFF_WRITERS = (Role.ADMIN, Role.DISTRICT, Role.TOWN)
+
+
+def _actor(by: Any) -> Any:
+    return by if getattr(by, "pk", None) else None
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _check_staff_scope(by: Any, person: Person) -> None:
+    if _actor(by) is None:
+        return
+    if by.role not in STAFF_WRITERS or not region_in_scope(by, person.region_id):
+        raise ValidationError(_("这个人员不在您负责的范围内。"), code="scope")
+
+
+def seats_taken(course: Course) -> int:
+    """Places used: persons enrolled or completed (a request holds no place until confirmed)."""
+    return Enrolment.objects.filter(course=course, status__in=TAKING_SEATS).count()
+
+
+def _check_capacity(course: Course, confirm_over_capacity: bool) -> None:
+    taken = seats_taken(course)
+    if taken + 1 > course.places and not confirm_over_capacity:
+        raise ValidationError(
+            _(
+                "这门课程名额已满（名额 %(places)d，已报名 %(taken)d）。"
+                "如确需超出名额报名，请勾选“仍然报名（超出名额）”后再次提交。"
+            )
+            % {"places": course.places, "taken": taken},
+            code="capacity",
+        )
+
+
+def _check_person(person: Person) -> None:
+    if person.is_archived or person.life_status != LifeStatus.ACTIVE:
+        raise ValidationError(
+            _("%(name)s 已归档或已不在册，不能报名。") % {"name": person.name}, code="person"
+        )
+
+
+@transaction.atomic
+def enrolment_create(
+    *,
+    course: Course,
+    person: Person,
+    by: Any,
+    enrolled_on: dt.date | None = None,
+    confirm_over_capacity: bool = False,
+    requested: bool = False,
+    import_batch: Any = None,
+) -> Enrolment:
+    """Enrol a person (staff), or record a job seeker's own request (``requested=True``)."""
+    current = Course.objects.select_for_update().get(pk=course.pk)
+    if current.is_archived:
+        raise ValidationError(_("这门课程已归档，不能报名。"), code="archived")
+    actor = _actor(by)
+    if requested:
+        if actor is not None and not (by.role == Role.JOBSEEKER and by.person_id == person.pk):
+            raise ValidationError(_("只能为本人申请报名。"), code="scope")
+        if current.end_date < _today():
+            raise ValidationError(_("这门课程已经结业，不能再申请报名。"), code="ended")
+    else:
+        _check_staff_scope(by, person)
+    _check_person(person)
+    existing = Enrolment.objects.filter(course=current, person=person).first()
+    if existing is not None:
+        raise ValidationError(
+            _("%(name)s 已报名这门课程（状态：%(status)s），不能重复报名。")
+            % {"name": person.name, "status": existing.get_status_display()},
+            code="duplicate",
+        )
+    day = enrolled_on or _today()
+    if day > _today():
+        message = _("报名日期不能晚于今天（%(today)s）。") % {"today": f"{_today():%Y-%m-%d}"}
+        raise ValidationError({"enrolled_on": [message]})
+    if not requested:
+        _check_capacity(current, confirm_over_capacity)
+    enrolment = Enrolment(
+        course=current,
+        person=person,
+        status=EnrolmentStatus.REQUESTED if requested else EnrolmentStatus.ENROLLED,
+        enrolled_on=day,
+        import_batch=import_batch,
+        created_by=actor,
+        updated_by=actor,
+    )
+    enrolment.full_clean(exclude=["course", "person", "import_batch"], validate_unique=False)
+    enrolment.save()
+    return enrolment
+
+
+def _locked(enrolment: Enrolment, version: int | None) -> Enrolment:
+    current = (
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("course", "person")
+        .get(pk=enrolment.pk)
+    )
+    if version is not None and current.version != version:
+        raise ConflictError
+    return current
+
+
+def _save(enrolment: Enrolment, by: Any, changed: Iterable[str]) -> Enrolment:
+    enrolment.updated_by = _actor(by)
+    enrolment.version = F("version") + 1
+    enrolment.save(update_fields=sorted({*changed, "version", "updated_by", "updated_at"}))
+    enrolment.refresh_from_db()
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_confirm(
+    *,
+    enrolment: Enrolment,
+    by: Any,
+    confirm_over_capacity: bool = False,
+    version: int | None = None,
+) -> Enrolment:
+    """Staff accept a job seeker's request: the person is then enrolled and takes a place."""
+    current = _locked(enrolment, version)
+    _check_staff_scope(by, current.person)
+    if current.status != EnrolmentStatus.REQUESTED:
+        raise ValidationError(_("这条报名不是待确认的申请。"), code="status")
+    course = Course.objects.select_for_update().get(pk=current.course_id)
+    if course.is_archived:
+        raise ValidationError(_("这门课程已归档，不能报名。"), code="archived")
+    _check_person(current.person)
+    _check_capacity(course, confirm_over_capacity)
+    current.status = EnrolmentStatus.ENROLLED
+    return _save(current, by, {"status"})
+
+
+def _day_error(day: dt.date | None, label: str) -> str:
+    if day is None:
+        return _("请填写%(label)s。") % {"label": label}
+    if day > _today():
+        return _("%(label)s不能晚于今天（%(today)s）。") % {
+            "label": label,
+            "today": f"{_today():%Y-%m-%d}",
+        }
+    return ""
+
+
+@transaction.atomic
+def enrolment_complete(
+    *,
+    enrolment: Enrolment,
+    by: Any,
+    on: dt.date | None,
+    assessment: str = "",
+    version: int | None = None,
+) -> Enrolment:
+    current = _locked(enrolment, version)
+    _check_staff_scope(by, current.person)
+    if current.status != EnrolmentStatus.ENROLLED:
+        raise ValidationError(
+            _("只有“在学”的学员可以登记结业，这条报名的状态是：%(status)s。")
+            % {"status": current.get_status_display()},
+            code="status",
+        )
+    error = _day_error(on, _("结业日期"))
+    if not error and on < current.course.start_date:
+        error = _("结业日期不能早于开班日期（%(start)s）。") % {
+            "start": f"{current.course.start_date:%Y-%m-%d}"
+        }
+    assessment = (assessment or "").strip()
+    errors: dict[str, list[str]] = {}
+    if error:
+        errors["on"] = [error]
+    if len(assessment) > 50:
+        errors["assessment"] = [_("考核结果最多50个字。")]
+    if errors:
+        raise ValidationError(errors)
+    current.status = EnrolmentStatus.COMPLETED
+    current.completed_on = on
+    current.assessment = assessment
+    return _save(current, by, {"status", "completed_on", "assessment"})
+
+
+@transaction.atomic
+def enrolment_drop(
+    *,
+    enrolment: Enrolment,
+    by: Any,
+    on: dt.date | None,
+    reason: str,
+    note: str = "",
+    version: int | None = None,
+) -> Enrolment:
+    current = _locked(enrolment, version)
+    _check_staff_scope(by, current.person)
+    if current.status not in (EnrolmentStatus.ENROLLED, EnrolmentStatus.REQUESTED):
+        raise ValidationError(
+            _("这条报名的状态是“%(status)s”，不能再登记退出。")
+            % {"status": current.get_status_display()},
+            code="status",
+        )
+    note = (note or "").strip()
+    errors: dict[str, list[str]] = {}
+    error = _day_error(on, _("退出日期"))
+    if not error and on < current.enrolled_on:
+        error = _("退出日期不能早于报名日期（%(day)s）。") % {
+            "day": f"{current.enrolled_on:%Y-%m-%d}"
+        }
+    if error:
+        errors["on"] = [error]
+    if reason not in DropReason.values:
+        errors["reason"] = [_("请选择退出原因。")]
+    elif reason == DropReason.OTHER and not note:
+        errors["note"] = [_("退出原因选择“其他”时，请在备注中写明原因。")]
+    if len(note) > 300:
+        errors["note"] = [_("备注最多300个字。")]
+    if errors:
+        raise ValidationError(errors)
+    current.status = EnrolmentStatus.DROPPED
+    current.dropped_on = on
+    current.drop_reason = reason
+    current.note = note
+    return _save(current, by, {"status", "dropped_on", "drop_reason", "note"})
+
+
+def attendance_date_error(course: Course, day: dt.date) -> str:
+    """Why attendance can't be taken for this day of the course ("" when it can)."""
+    if not course.start_date <= day <= course.end_date:
+        return _(
+            "上课日期 %(day)s 不在课程开班至结业期间（%(start)s至%(end)s），请选择期间内的日期。"
+        ) % {
+            "day": f"{day:%Y-%m-%d}",
+            "start": f"{course.start_date:%Y-%m-%d}",
+            "end": f"{course.end_date:%Y-%m-%d}",
+        }
+    if day > _today():
+        return _("上课日期 %(day)s 晚于今天，还不能记录考勤。") % {"day": f"{day:%Y-%m-%d}"}
+    return ""
+
+
+def attendance_set(
+    *,
+    enrolment: Enrolment,
+    date: dt.date,
+    present: bool,
+    by: Any,
+    import_batch: Any = None,
+) -> Attendance:
+    """Record whether the person came on one session day (creates or updates that day's row)."""
+    course = enrolment.course
+    error = attendance_date_error(course, date)
+    if error:
+        raise ValidationError({"date": [error]}, code="date")
+    _check_staff_scope(by, enrolment.person)
+    if enrolment.status not in TAKING_SEATS and enrolment.status != EnrolmentStatus.DROPPED:
+        raise ValidationError(_("待确认的申请还不能记录考勤，请先确认报名。"), code="status")
+    actor = _actor(by)
+    with transaction.atomic():
+        row, created = Attendance.objects.select_for_update().get_or_create(
+            enrolment=enrolment,
+            date=date,
+            defaults={
+                "present": present,
+                "import_batch": import_batch,
+                "created_by": actor,
+                "updated_by": actor,
+            },
+        )
+        if not created and row.present != present:
+            row.present = present
+            row.updated_by = actor
+            fields = ["present", "updated_by", "updated_at"]
+            if import_batch is not None:
+                row.import_batch = import_batch
+                fields.append("import_batch")
+            row.save(update_fields=fields)
+    return row
+
+
+@transaction.atomic
+def attendance_sheet_save(
+    *, enrolments: Iterable[Enrolment], date: dt.date, present_ids: set[Any], by: Any
+) -> tuple[int, int]:
+    """Save one session's sheet: every listed enrolment present or absent. Returns the counts."""
+    present = absent = 0
+    for enrolment in enrolments:
+        came = enrolment.pk in present_ids
+        attendance_set(enrolment=enrolment, date=date, present=came, by=by)
+        present, absent = present + came, absent + (not came)
+    return present, absent
+
+
+@transaction.atomic
+def certificate_add(
+    *,
+    person: Person,
+    by: Any,
+    kind: str,
+    level: str,
+    number: str,
+    issued_on: dt.date | None,
+    issuer: str = "",
+    enrolment: Enrolment | None = None,
+) -> Certificate:
+    _check_staff_scope(by, person)
+    number = (number or "").strip()
+    errors: dict[str, list[str]] = {}
+    if kind not in CertificateKind.values:
+        errors["kind"] = [_("请选择证书类型。")]
+    if not number:
+        errors["number"] = [_("请填写证书编号。")]
+    elif Certificate.objects.filter(kind=kind, number=number).exists():
+        errors["number"] = [
+            _("证书编号 %(number)s 已经登记过一张“%(kind)s”，请核对编号。")
+            % {"number": number, "kind": CertificateKind(kind).label}
+        ]
+    error = _day_error(issued_on, _("发证日期"))
+    if error:
+        errors["issued_on"] = [error]
+    if enrolment is not None and enrolment.person_id != person.pk:
+        errors["enrolment"] = [_("只能关联本人的培训。")]
+    if errors:
+        raise ValidationError(errors)
+    actor = _actor(by)
+    certificate = Certificate(
+        person=person,
+        enrolment=enrolment,
+        kind=kind,
+        level=(level or "").strip(),
+        number=number,
+        issued_on=issued_on,
+        issuer=(issuer or "").strip(),
+        created_by=actor,
+        updated_by=actor,
+    )
+    certificate.full_clean(exclude=["person", "enrolment"])
+    certificate.save()
+    return certificate
