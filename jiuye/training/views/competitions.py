@@ -1,3 +1,343 @@
+"""Skills competition pages (职业技能竞赛, action 九).
+
+Who may do what:
+- list, page: every staff role (read-only for leaders and department liaisons). Entrants'
+  names only for roles that handle personal data and within their scope (a town officer sees
+  their town's entrants by name, the others as counts); leaders and liaisons see figures only.
+- create, edit, archive: administrators and district staff; a town officer for competitions of
+  their town (another town's: 403, they can still read it).
+- add, correct or remove an entry: administrators, district staff and town officers, for
+  persons of their scope (a person or entry outside it: 404).
+- export: every staff role (figures only, no personal data).
+"""
+
 from __future__ import annotations
 
-urlpatterns: list = []
+import io
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from jiuye.accounts.models import Role
+from jiuye.core.access import roles_required
+from jiuye.core.downloads import attachment_header, formula_safe
+from jiuye.core.forms import add_service_errors
+from jiuye.core.scoping import get_scoped_or_404, scope_for
+from jiuye.core.validators import validate_resident_id
+from jiuye.employment.services import ConflictError
+from jiuye.jobs.forms.fairs import ArchiveForm, SearchForm
+from jiuye.people.models import Person
+from jiuye.people.selectors import person_by_id_number
+from jiuye.training.forms.competitions import LEVEL_FILTER, CompetitionForm, EntryForm
+from jiuye.training.models import Competition, CompetitionEntry, CompetitionLevel
+from jiuye.training.selectors import competitions as selectors
+from jiuye.training.services import competitions as services
+
+RUNNERS = (Role.ADMIN, Role.DISTRICT, Role.TOWN)
+PERSONAL = (Role.ADMIN, Role.DISTRICT, Role.TOWN)
+READERS = (Role.ADMIN, Role.DISTRICT, Role.TOWN, Role.LEADER, Role.DEPARTMENT)
+PAGE_SIZE = 30
+SEARCH_LIMIT = 20
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CONFLICT = _("这项竞赛刚刚被其他人修改过。请查看最新内容后重新修改。")
+
+
+def _competition(request: HttpRequest, pk: uuid.UUID) -> Competition:
+    queryset = selectors.competitions_visible(request.user).select_related("region")
+    try:
+        return queryset.get(pk=pk)
+    except Competition.DoesNotExist:
+        raise Http404 from None
+
+
+def _runnable(request: HttpRequest, pk: uuid.UUID) -> Competition:
+    competition = _competition(request, pk)
+    if not services.may_run(request.user, competition):
+        raise PermissionDenied
+    return competition
+
+
+def _filters(request: HttpRequest) -> tuple[str, int | None, list[str]]:
+    errors = []
+    level = request.GET.get("level", "").strip()
+    if level and level not in CompetitionLevel.values:
+        errors.append(_("无法识别的级别，已显示全部级别。"))
+        level = ""
+    raw = request.GET.get("year", "").strip()
+    year = None
+    if raw:
+        if raw.isdigit() and 2000 <= int(raw) <= 2100:
+            year = int(raw)
+        else:
+            errors.append(_("年度请填写四位数字，例如 2025；已显示全部年度。"))
+    return level, year, errors
+
+
+@roles_required(*READERS)
+@require_GET
+def competition_list(request: HttpRequest) -> HttpResponse:
+    level, year, errors = _filters(request)
+    archived = request.GET.get("archived") == "1" and request.user.role in RUNNERS
+    qs = selectors.competitions_visible(request.user).filter(archived_at__isnull=not archived)
+    page = Paginator(selectors.competitions_for_list(qs, level=level, year=year), PAGE_SIZE)
+    context = {
+        "page": page.get_page(request.GET.get("page")),
+        "level": level,
+        "levels": LEVEL_FILTER,
+        "year": year,
+        "year_raw": request.GET.get("year", ""),
+        "filter_errors": errors,
+        "archived": archived,
+        "can_run": request.user.role in RUNNERS,
+    }
+    return render(request, "training/competition_list.html", context)
+
+
+def _person_search(request: HttpRequest, query: str) -> list[Person]:
+    if not query:
+        return []
+    people = scope_for(request.user, Person).filter(archived_at__isnull=True)
+    try:
+        id_number = validate_resident_id(query)
+    except ValidationError:
+        id_number = ""
+    if id_number:
+        found = person_by_id_number(queryset=people, id_number=id_number)
+        return [found] if found else []
+    return list(
+        people.filter(name__contains=query).select_related("region").order_by("name")[:SEARCH_LIMIT]
+    )
+
+
+@roles_required(*READERS)
+@require_GET
+def competition_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    competition = _competition(request, pk)
+    personal = request.user.role in PERSONAL
+    search = SearchForm(
+        request.GET or None,
+        label=_("查找参赛人员"),
+        help_text=_("输入姓名的一部分，或18位身份证号；只能查找您负责范围内的人员。"),
+    )
+    query = search.query() if personal and not competition.is_archived else ""
+    entries = list(selectors.entries_visible(request.user, competition))
+    figures = selectors.entry_figures(competition)
+    context = {
+        "competition": competition,
+        "figures": figures,
+        "entries": entries,
+        "hidden_entries": figures["entries"] - len(entries),
+        "personal": personal,
+        "search": search,
+        "query": query,
+        "found": _person_search(request, query),
+        "can_run": services.may_run(request.user, competition) and request.user.role in RUNNERS,
+        "own_town": request.user.town if request.user.role == Role.TOWN else None,
+    }
+    return render(request, "training/competition_detail.html", context)
+
+
+def _competition_form(request: HttpRequest, competition: Competition | None) -> HttpResponse:
+    data = request.POST if request.method == "POST" else None
+    form = CompetitionForm(data, user=request.user, competition=competition)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if competition is None:
+                saved = services.competition_create(by=request.user, **form.service_fields())
+            else:
+                saved = services.competition_update(
+                    competition=competition,
+                    by=request.user,
+                    version=form.cleaned_data.get("version"),
+                    **form.service_fields(),
+                )
+        except ConflictError:
+            form.add_error(None, CONFLICT)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("已保存竞赛：%(name)s。") % {"name": saved.name})
+            return redirect("training:competition", pk=saved.pk)
+    context = {
+        "form": form,
+        "competition_form": form,
+        "competition": competition,
+        "archive_form": ArchiveForm() if competition else None,
+    }
+    return render(request, "training/competition_form.html", context)
+
+
+@roles_required(*RUNNERS, write=True)
+@require_http_methods(["GET", "POST"])
+def competition_create(request: HttpRequest) -> HttpResponse:
+    return _competition_form(request, None)
+
+
+@roles_required(*RUNNERS, write=True)
+@require_http_methods(["GET", "POST"])
+def competition_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    competition = _runnable(request, pk)
+    if competition.is_archived:
+        messages.error(request, _("这项竞赛已归档，不能再修改。"))
+        return redirect("training:competition", pk=competition.pk)
+    if request.method == "POST" and "archive-reason" in request.POST:
+        archive_form = ArchiveForm(request.POST)
+        if archive_form.is_valid():
+            try:
+                services.competition_archive(
+                    competition=competition,
+                    by=request.user,
+                    reason=archive_form.cleaned_data["reason"],
+                )
+            except ValidationError as error:
+                add_service_errors(archive_form, error)
+            else:
+                messages.success(request, _("已归档竞赛：%(name)s。") % {"name": competition.name})
+                return redirect("training:competitions")
+        context = {
+            "form": archive_form,
+            "competition_form": CompetitionForm(user=request.user, competition=competition),
+            "archive_form": archive_form,
+            "competition": competition,
+        }
+        return render(request, "training/competition_form.html", context)
+    return _competition_form(request, competition)
+
+
+@roles_required(*PERSONAL, write=True)
+@require_http_methods(["GET", "POST"])
+def competition_entry_add(
+    request: HttpRequest, pk: uuid.UUID, person_pk: uuid.UUID
+) -> HttpResponse:
+    competition = _competition(request, pk)
+    if competition.is_archived:
+        messages.error(request, _("这项竞赛已归档，不能再修改。"))
+        return redirect("training:competition", pk=competition.pk)
+    people = Person.objects.filter(archived_at__isnull=True).select_related("region")
+    person = get_scoped_or_404(request.user, people, pk=person_pk)
+    form = EntryForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.competition_entry_add(
+                competition=competition, person=person, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("已添加 %(name)s 的参赛记录。") % {"name": person.name})
+            return redirect("training:competition", pk=competition.pk)
+    context = {"competition": competition, "person": person, "form": form}
+    return render(request, "training/competition_entry_form.html", context)
+
+
+@roles_required(*PERSONAL, write=True)
+@require_http_methods(["GET", "POST"])
+def competition_entry(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    entry = get_scoped_or_404(
+        request.user,
+        CompetitionEntry.objects.select_related("competition", "person__region"),
+        pk=pk,
+    )
+    competition = entry.competition
+    if competition.is_archived:
+        messages.error(request, _("这项竞赛已归档，不能再修改。"))
+        return redirect("training:competition", pk=competition.pk)
+    form = EntryForm(entry=entry)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "remove":
+                services.competition_entry_remove(entry=entry, by=request.user)
+                messages.success(
+                    request, _("已删除 %(name)s 的这条参赛记录。") % {"name": entry.person.name}
+                )
+                return redirect("training:competition", pk=competition.pk)
+            form = EntryForm(request.POST, entry=entry)
+            if form.is_valid():
+                services.competition_entry_update(entry=entry, by=request.user, **form.cleaned_data)
+                messages.success(
+                    request, _("已保存 %(name)s 的参赛记录。") % {"name": entry.person.name}
+                )
+                return redirect("training:competition", pk=competition.pk)
+        except ValidationError as error:
+            add_service_errors(form, error)
+    context = {"competition": competition, "person": entry.person, "entry": entry, "form": form}
+    return render(request, "training/competition_entry_form.html", context)
+
+
+def _export_xlsx(competitions: list[Competition]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("职业技能竞赛")
+    headers = [
+        _("赛事名称"),
+        _("级别"),
+        _("举办日期"),
+        _("所属地区"),
+        _("地点"),
+        _("主办单位"),
+        _("竞赛项目"),
+        _("参赛人次"),
+        _("获奖人次"),
+    ]
+    sheet.append(headers)
+    for c in competitions:
+        sheet.append(
+            [
+                formula_safe(c.name),
+                c.get_level_display(),
+                c.date,
+                c.region.name,
+                formula_safe(c.place),
+                formula_safe(c.organiser),
+                formula_safe(c.trades),
+                c.n_entries,
+                c.n_awards,
+            ]
+        )
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in sheet.iter_rows(min_row=2, min_col=3, max_col=3):
+        for cell in row:
+            cell.number_format = "yyyy-mm-dd"
+    sheet.column_dimensions["A"].width = 30
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@roles_required(*READERS)
+@require_GET
+def competitions_export(request: HttpRequest) -> HttpResponse:
+    """Competitions with their entry figures as .xlsx (no personal data)."""
+    level, year, _errors = _filters(request)
+    qs = selectors.competitions_visible(request.user).filter(archived_at__isnull=True)
+    rows = list(selectors.competitions_for_list(qs, level=level, year=year))
+    response = HttpResponse(_export_xlsx(rows), content_type=XLSX)
+    name = _("职业技能竞赛-%(year)s.xlsx") % {"year": year} if year else _("职业技能竞赛.xlsx")
+    response["Content-Disposition"] = attachment_header(name)
+    return response
+
+
+urlpatterns = [
+    path("competitions/", competition_list, name="competitions"),
+    path("competitions/new/", competition_create, name="competition-create"),
+    path("competitions/export/", competitions_export, name="competitions-export"),
+    path("competitions/<uuid:pk>/", competition_detail, name="competition"),
+    path("competitions/<uuid:pk>/edit/", competition_edit, name="competition-edit"),
+    path(
+        "competitions/<uuid:pk>/entries/new/<uuid:person_pk>/",
+        competition_entry_add,
+        name="competition-entry-add",
+    ),
+    path("competition-entries/<uuid:pk>/", competition_entry, name="competition-entry"),
+]

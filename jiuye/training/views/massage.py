@@ -1,3 +1,292 @@
+"""Blind massage pages (action 八): massage establishments and practitioners' qualifications.
+
+Who may do what:
+- establishments (list, page, export): administrators, district staff and leaders see every
+  establishment, a town officer those of their town (another town's: 404); leaders read only
+  and see blind staff as a count. Create, edit and archive: administrators, district staff and
+  town officers (their town).
+- Blind staff on the page are the open employment records of the establishment's employer of
+  persons with category 视力残疾; names and links only for roles that see persons, within
+  their scope (others in the count only).
+- qualification (a person's page): administrators, district staff and town officers, for
+  persons of their scope (others: 404).
+"""
+
 from __future__ import annotations
 
-urlpatterns: list = []
+import io
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from jiuye.accounts.models import Role
+from jiuye.core.access import roles_required
+from jiuye.core.downloads import attachment_header, formula_safe
+from jiuye.core.forms import add_service_errors
+from jiuye.core.scoping import get_scoped_or_404, scope_for
+from jiuye.employment.services import ConflictError
+from jiuye.jobs.forms.fairs import ArchiveForm
+from jiuye.people.forms import towns_for
+from jiuye.people.models import Person
+from jiuye.reference.models import Region
+from jiuye.training.forms.massage import KIND_FILTER, EstablishmentForm, QualificationForm
+from jiuye.training.models import EstablishmentKind, MassageEstablishment, MassageQualification
+from jiuye.training.selectors import massage as selectors
+from jiuye.training.services import massage as services
+
+KEEPERS = (Role.ADMIN, Role.DISTRICT, Role.TOWN)
+READERS = (Role.ADMIN, Role.DISTRICT, Role.TOWN, Role.LEADER)
+PAGE_SIZE = 30
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CONFLICT = _("这条记录刚刚被其他人修改过。请查看最新内容后重新修改。")
+
+
+def _establishment(request: HttpRequest, pk: uuid.UUID) -> MassageEstablishment:
+    queryset = selectors.establishments_visible(request.user).select_related(
+        "region__parent", "employer", "owner__region"
+    )
+    try:
+        return queryset.get(pk=pk)
+    except MassageEstablishment.DoesNotExist:
+        raise Http404 from None
+
+
+def _town_choices(user: object) -> list[Region]:
+    if getattr(user, "role", None) == Role.LEADER:
+        return list(Region.objects.filter(level=Region.Level.TOWN, disabled_at__isnull=True))
+    return list(towns_for(user))
+
+
+def _filters(request: HttpRequest, towns: list[Region]) -> tuple[str, str, list[str]]:
+    errors = []
+    kind = request.GET.get("kind", "").strip()
+    if kind and kind not in EstablishmentKind.values:
+        errors.append(_("无法识别的机构类型，已显示全部类型。"))
+        kind = ""
+    town = request.GET.get("town", "").strip()
+    if town and town not in {t.code for t in towns}:
+        errors.append(_("只能选择列出的镇街，已显示全部镇街。"))
+        town = ""
+    return kind, town, errors
+
+
+@roles_required(*READERS)
+@require_GET
+def establishment_list(request: HttpRequest) -> HttpResponse:
+    towns = _town_choices(request.user)
+    kind, town, errors = _filters(request, towns)
+    archived = request.GET.get("archived") == "1" and request.user.role in KEEPERS
+    qs = selectors.establishments_visible(request.user).filter(archived_at__isnull=not archived)
+    rows = selectors.establishments_for_list(qs, kind=kind, town=town)
+    context = {
+        "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
+        "kind": kind,
+        "kinds": KIND_FILTER,
+        "town": town,
+        "towns": towns,
+        "filter_errors": errors,
+        "archived": archived,
+        "can_keep": request.user.role in KEEPERS,
+    }
+    return render(request, "training/establishment_list.html", context)
+
+
+@roles_required(*READERS)
+@require_GET
+def establishment_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    establishment = _establishment(request, pk)
+    personal = request.user.role in KEEPERS
+    staff = list(selectors.blind_staff(establishment)) if personal else []
+    visible = set()
+    if staff:
+        visible = set(
+            scope_for(request.user, Person)
+            .filter(pk__in={r.person_id for r in staff})
+            .values_list("pk", flat=True)
+        )
+    shown = [r for r in staff if r.person_id in visible]
+    owner_visible = (
+        personal
+        and establishment.owner is not None
+        and scope_for(request.user, Person).filter(pk=establishment.owner_id).exists()
+    )
+    context = {
+        "establishment": establishment,
+        "blind_count": selectors.blind_staff_count(establishment),
+        "staff": shown,
+        "hidden_staff": len({r.person_id for r in staff} - visible),
+        "personal": personal,
+        "owner_visible": owner_visible,
+        "can_keep": personal and services.may_keep(request.user, establishment.region_id),
+    }
+    return render(request, "training/establishment_detail.html", context)
+
+
+def _establishment_form(
+    request: HttpRequest, establishment: MassageEstablishment | None
+) -> HttpResponse:
+    data = request.POST if request.method == "POST" else None
+    form = EstablishmentForm(data, user=request.user, establishment=establishment)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if establishment is None:
+                saved = services.establishment_create(by=request.user, **form.service_fields())
+            else:
+                saved = services.establishment_update(
+                    establishment=establishment,
+                    by=request.user,
+                    version=form.cleaned_data.get("version"),
+                    **form.service_fields(),
+                )
+        except ConflictError:
+            form.add_error(None, CONFLICT)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("已保存按摩机构：%(name)s。") % {"name": saved.name})
+            return redirect("training:establishment", pk=saved.pk)
+    context = {
+        "form": form,
+        "establishment_form": form,
+        "establishment": establishment,
+        "archive_form": ArchiveForm() if establishment else None,
+    }
+    return render(request, "training/establishment_form.html", context)
+
+
+@roles_required(*KEEPERS, write=True)
+@require_http_methods(["GET", "POST"])
+def establishment_create(request: HttpRequest) -> HttpResponse:
+    return _establishment_form(request, None)
+
+
+@roles_required(*KEEPERS, write=True)
+@require_http_methods(["GET", "POST"])
+def establishment_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    establishment = _establishment(request, pk)
+    if establishment.is_archived:
+        messages.error(request, _("这家按摩机构已归档，不能再修改。"))
+        return redirect("training:establishment", pk=establishment.pk)
+    if request.method == "POST" and "archive-reason" in request.POST:
+        archive_form = ArchiveForm(request.POST)
+        if archive_form.is_valid():
+            try:
+                services.establishment_archive(
+                    establishment=establishment,
+                    by=request.user,
+                    reason=archive_form.cleaned_data["reason"],
+                )
+            except ValidationError as error:
+                add_service_errors(archive_form, error)
+            else:
+                messages.success(
+                    request, _("已归档按摩机构：%(name)s。") % {"name": establishment.name}
+                )
+                return redirect("training:establishments")
+        context = {
+            "form": archive_form,
+            "establishment_form": EstablishmentForm(user=request.user, establishment=establishment),
+            "archive_form": archive_form,
+            "establishment": establishment,
+        }
+        return render(request, "training/establishment_form.html", context)
+    return _establishment_form(request, establishment)
+
+
+def _export_xlsx(rows: list[MassageEstablishment]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("盲人按摩机构")
+    sheet.append(
+        [
+            _("名称"),
+            _("类型"),
+            _("许可证或执业登记号"),
+            _("所在地"),
+            _("地址"),
+            _("对应用人单位"),
+            _("统一社会信用代码"),
+            _("在岗盲人"),
+        ]
+    )
+    for e in rows:
+        region = f"{e.region.parent.name} {e.region.name}" if e.region.parent_id else e.region.name
+        sheet.append(
+            [
+                formula_safe(e.name),
+                e.get_kind_display(),
+                formula_safe(e.licence_number),
+                region,
+                formula_safe(e.address),
+                formula_safe(e.employer.name if e.employer_id else ""),
+                e.employer.uscc if e.employer_id else "",
+                e.n_blind,
+            ]
+        )
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.column_dimensions["A"].width = 30
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@roles_required(*READERS)
+@require_GET
+def establishments_export(request: HttpRequest) -> HttpResponse:
+    """Establishments with the count of blind staff as .xlsx (no personal data)."""
+    kind, town, _errors = _filters(request, _town_choices(request.user))
+    qs = selectors.establishments_visible(request.user).filter(archived_at__isnull=True)
+    rows = list(selectors.establishments_for_list(qs, kind=kind, town=town))
+    response = HttpResponse(_export_xlsx(rows), content_type=XLSX)
+    response["Content-Disposition"] = attachment_header(_("盲人按摩机构.xlsx"))
+    return response
+
+
+@roles_required(*KEEPERS, write=True)
+@require_http_methods(["GET", "POST"])
+def qualification(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    person = get_scoped_or_404(request.user, Person.objects.select_related("region"), pk=pk)
+    current = MassageQualification.objects.filter(person=person).first()
+    form = QualificationForm(
+        request.POST if request.method == "POST" else None, qualification=current
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.qualification_save(
+                person=person,
+                by=request.user,
+                version=form.cleaned_data.get("version"),
+                **form.service_fields(),
+            )
+        except ConflictError:
+            form.add_error(None, CONFLICT)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("已保存 %(name)s 的盲人按摩从业资格。") % {"name": person.name}
+            )
+            return redirect("training:qualification", pk=person.pk)
+    context = {"person": person, "qualification": current, "form": form}
+    return render(request, "training/qualification.html", context)
+
+
+urlpatterns = [
+    path("massage/establishments/", establishment_list, name="establishments"),
+    path("massage/establishments/new/", establishment_create, name="establishment-create"),
+    path("massage/establishments/export/", establishments_export, name="establishments-export"),
+    path("massage/establishments/<uuid:pk>/", establishment_detail, name="establishment"),
+    path("massage/establishments/<uuid:pk>/edit/", establishment_edit, name="establishment-edit"),
+    path("massage/qualifications/<uuid:pk>/", qualification, name="qualification"),
+]

@@ -1,0 +1,247 @@
+"""Writes of blind massage (action 八): massage establishments and practitioners'
+qualifications.
+
+An establishment is organisational data located at a region: district staff and administrators
+keep every one, a town officer those of their town. Its staff are never typed here: they are the
+employment records of the matching employer (``selectors.massage.blind_staff``). A
+qualification belongs to a person and is kept by the staff whose scope holds that person.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jiuye.accounts.models import Role
+from jiuye.core.scoping import region_in_scope
+from jiuye.employment.services import ConflictError
+from jiuye.people.models import Person
+from jiuye.training.models import (
+    EstablishmentKind,
+    HealthMassageLevel,
+    MassageEstablishment,
+    MassageQualification,
+    MassageTitle,
+)
+
+FIELDS = (
+    "name",
+    "kind",
+    "licence_number",
+    "region",
+    "address",
+    "owner",
+    "owner_name",
+    "employer",
+)
+QUALIFICATION_FIELDS = (
+    "medical_certificate_number",
+    "medical_certificate_date",
+    "title",
+    "health_level",
+)
+WRITERS = (Role.ADMIN, Role.DISTRICT, Role.TOWN)
+
+
+def _actor(by: Any) -> Any:
+    return by if getattr(by, "pk", None) else None
+
+
+def may_keep(by: Any, region_code: str) -> bool:
+    """Whether a user may keep records located at this region."""
+    if _actor(by) is None:
+        return True
+    return by.role in WRITERS and bool(region_code) and region_in_scope(by, region_code)
+
+
+def _check(
+    values: dict[str, Any], by: Any, current: MassageEstablishment | None, owner_given: bool
+) -> None:
+    errors: dict[str, list[str]] = {}
+    if not (values.get("name") or "").strip():
+        errors["name"] = [_("请填写机构名称。")]
+    if values.get("kind") not in EstablishmentKind.values:
+        errors["kind"] = [_("请选择机构类型：盲人医疗按摩所或盲人保健按摩机构。")]
+    region = values.get("region")
+    if region is None:
+        errors["region"] = [_("请选择所在地。")]
+    elif not may_keep(by, region.pk):
+        errors["region"] = [_("只能选择您负责的镇街或村（社区）。")]
+    owner = values.get("owner")
+    if (
+        owner_given
+        and owner is not None
+        and _actor(by) is not None
+        and not region_in_scope(by, owner.region_id)
+    ):
+        errors["owner"] = [_("开办人不在您负责的范围内，请填写开办人姓名。")]
+    if owner is not None and (values.get("owner_name") or "").strip():
+        errors["owner_name"] = [_("已选择登记的开办人时，不要再填写开办人姓名。")]
+    employer = values.get("employer")
+    if employer is not None:
+        if employer.is_archived:
+            errors["employer"] = [_("这家用人单位已归档，不能关联。")]
+        else:
+            taken = MassageEstablishment.objects.filter(employer=employer)
+            if current is not None:
+                taken = taken.exclude(pk=current.pk)
+            other = taken.first()
+            if other is not None:
+                errors["employer"] = [
+                    _("这家用人单位已经对应按摩机构“%(name)s”，一家单位只能对应一个机构。")
+                    % {"name": other.name}
+                ]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _clean_text(fields: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()}
+
+
+@transaction.atomic
+def establishment_create(*, by: Any, **fields: Any) -> MassageEstablishment:
+    unknown = set(fields) - set(FIELDS)
+    if unknown:
+        raise TypeError(f"unknown establishment fields: {sorted(unknown)}")
+    fields = _clean_text(fields)
+    _check(fields, by, None, owner_given=True)
+    establishment = MassageEstablishment(**fields, created_by=_actor(by), updated_by=_actor(by))
+    establishment.full_clean(exclude=["region", "owner", "employer"])
+    establishment.save()
+    return establishment
+
+
+def _locked(establishment: MassageEstablishment, version: int | None) -> MassageEstablishment:
+    current = MassageEstablishment.objects.select_for_update().get(pk=establishment.pk)
+    if version is not None and current.version != version:
+        raise ConflictError
+    return current
+
+
+def _bump(
+    establishment: MassageEstablishment, by: Any, changed: Iterable[str] = ()
+) -> MassageEstablishment:
+    establishment.updated_by = _actor(by)
+    establishment.version = F("version") + 1
+    establishment.save(update_fields=sorted({*changed, "version", "updated_by", "updated_at"}))
+    establishment.refresh_from_db()
+    return establishment
+
+
+def _check_keeper(by: Any, establishment: MassageEstablishment) -> None:
+    if not may_keep(by, establishment.region_id):
+        raise ValidationError(_("这家按摩机构不在您负责的范围内。"), code="scope")
+
+
+@transaction.atomic
+def establishment_update(
+    *, establishment: MassageEstablishment, by: Any, version: int | None, **fields: Any
+) -> MassageEstablishment:
+    unknown = set(fields) - set(FIELDS)
+    if unknown:
+        raise TypeError(f"unknown establishment fields: {sorted(unknown)}")
+    fields = _clean_text(fields)
+    current = _locked(establishment, version)
+    if current.is_archived:
+        raise ValidationError(_("这家按摩机构已归档，不能再修改。"), code="archived")
+    _check_keeper(by, current)
+    values = {name: getattr(current, name) for name in FIELDS}
+    values.update(fields)
+    _check(values, by, current, owner_given="owner" in fields)
+    changed = {name for name, value in fields.items() if getattr(current, name) != value}
+    for name in changed:
+        setattr(current, name, fields[name])
+    current.full_clean(exclude=["region", "owner", "employer"])
+    return _bump(current, by, changed) if changed else current
+
+
+@transaction.atomic
+def establishment_archive(
+    *, establishment: MassageEstablishment, by: Any, reason: str
+) -> MassageEstablishment:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("请填写归档原因，例如：重复录入、已停业。")]})
+    current = _locked(establishment, None)
+    _check_keeper(by, current)
+    if current.is_archived:
+        raise ValidationError(_("这家按摩机构已经归档。"), code="archived")
+    current.archived_at = timezone.now()
+    current.archived_by = _actor(by)
+    current.archived_reason = reason
+    return _bump(current, by, {"archived_at", "archived_by", "archived_reason"})
+
+
+def _check_qualification(values: dict[str, Any]) -> None:
+    errors: dict[str, list[str]] = {}
+    number = values.get("medical_certificate_number") or ""
+    day = values.get("medical_certificate_date")
+    if day is not None and day > timezone.localdate():
+        errors["medical_certificate_date"] = [
+            _("医疗按摩资格取得日期不能晚于今天，请填写证书上的日期。")
+        ]
+    if day is not None and not number:
+        errors["medical_certificate_number"] = [
+            _("填写了取得日期时，请同时填写医疗按摩资格证书编号。")
+        ]
+    if number and day is None:
+        errors["medical_certificate_date"] = [
+            _("填写了证书编号时，请同时填写医疗按摩资格取得日期。")
+        ]
+    if values.get("title") and values["title"] not in MassageTitle.values:
+        errors["title"] = [_("请从列出的专业技术职务中选择。")]
+    if values.get("health_level") and values["health_level"] not in HealthMassageLevel.values:
+        errors["health_level"] = [_("请从列出的保健按摩技能等级中选择。")]
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def qualification_save(
+    *, person: Person, by: Any, version: int | None, **fields: Any
+) -> MassageQualification:
+    """Record or correct a person's massage qualifications. ``version`` is the version the user
+    saw (0: there was none yet; None skips the check)."""
+    unknown = set(fields) - set(QUALIFICATION_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown qualification fields: {sorted(unknown)}")
+    if _actor(by) is not None and not may_keep(by, person.region_id):
+        raise ValidationError(_("这个人员不在您负责的范围内。"), code="scope")
+    if person.is_archived:
+        raise ValidationError(_("这个人员已归档，不能再修改。"), code="archived")
+    fields = _clean_text(fields)
+    current = MassageQualification.objects.select_for_update().filter(person=person).first()
+    seen = current.version if current is not None else 0
+    if version is not None and version != seen:
+        raise ConflictError
+    values = {name: getattr(current, name) if current else None for name in QUALIFICATION_FIELDS}
+    values.update(fields)
+    _check_qualification(values)
+    if current is None:
+        qualification = MassageQualification(
+            person=person,
+            created_by=_actor(by),
+            updated_by=_actor(by),
+            **{k: v if v is not None or k.endswith("date") else "" for k, v in values.items()},
+        )
+        qualification.full_clean(exclude=["person"])
+        qualification.save()
+        return qualification
+    changed = {name for name, value in fields.items() if getattr(current, name) != value}
+    if not changed:
+        return current
+    for name in changed:
+        setattr(current, name, fields[name])
+    current.full_clean(exclude=["person"])
+    current.updated_by = _actor(by)
+    current.version = F("version") + 1
+    current.save(update_fields=sorted(changed | {"version", "updated_by", "updated_at"}))
+    current.refresh_from_db()
+    return current
