@@ -1,3 +1,297 @@
+"""Training course pages (培训课程): the list and search, a course's page, the course form and
+the export.
+
+Who may do what:
+- list, page: every role. Employers and job seekers see courses that are not archived and
+  never who enrolled; a job seeker may request enrolment from the page (helper view
+  ``training:request-enrolment``).
+- a course's enrolments: administrators and district staff all of them, a town officer those
+  of their town's persons; leaders and liaisons only the counts.
+- create, edit: administrators and district staff; a town officer for courses whose provider
+  is in their town (another town's course: 403).
+- export: staff roles (figures only, no personal data).
+"""
+
 from __future__ import annotations
 
-urlpatterns: list = []
+import io
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from jiuye.accounts.models import Role
+from jiuye.core.access import roles_required
+from jiuye.core.downloads import attachment_header, formula_safe
+from jiuye.core.forms import add_service_errors
+from jiuye.core.scoping import scope_for
+from jiuye.training.forms.courses import ArchiveForm, CourseForm, CourseSearchForm
+from jiuye.training.models import Course, Enrolment, EnrolmentStatus
+from jiuye.training.selectors import courses as selectors
+from jiuye.training.services import courses as services
+
+RUNNERS = (Role.ADMIN, Role.DISTRICT, Role.TOWN)
+PERSONAL = (Role.ADMIN, Role.DISTRICT, Role.TOWN)
+STAFF = (Role.ADMIN, Role.DISTRICT, Role.TOWN, Role.LEADER, Role.DEPARTMENT)
+READERS = (*STAFF, Role.EMPLOYER, Role.JOBSEEKER)
+PAGE_SIZE = 30
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CONFLICT = _("这个课程刚刚被其他人修改过。请查看最新内容后重新修改。")
+
+
+def workbook(title: str, headers: list[str], rows: Iterable[list[Any]]) -> bytes:
+    """One sheet: a bold, frozen header row and the rows (dates shown as yyyy-mm-dd)."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title[:30]
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if cell.is_date:
+                cell.number_format = "yyyy-mm-dd"
+    for index in range(1, len(headers) + 1):
+        sheet.column_dimensions[get_column_letter(index)].width = 30 if index <= 2 else 14
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _course(request: HttpRequest, pk: uuid.UUID) -> Course:
+    queryset = selectors.courses_visible(request.user).select_related("provider__region")
+    try:
+        return queryset.get(pk=pk)
+    except Course.DoesNotExist:
+        raise Http404 from None
+
+
+def _managed(request: HttpRequest, pk: uuid.UUID) -> Course:
+    course = _course(request, pk)
+    if not services.may_manage(request.user, course.provider.region_id):
+        raise PermissionDenied
+    return course
+
+
+def _filtered(request: HttpRequest) -> tuple[CourseSearchForm, Any, bool]:
+    search_form = CourseSearchForm(request.GET or None)
+    archived = request.GET.get("archived") == "1" and request.user.role in RUNNERS
+    courses = selectors.courses_visible(request.user).filter(archived_at__isnull=not archived)
+    courses = selectors.course_search(courses, **search_form.filters())
+    return search_form, selectors.courses_for_list(courses), archived
+
+
+@roles_required(*READERS)
+@require_GET
+def course_list(request: HttpRequest) -> HttpResponse:
+    search_form, courses, archived = _filtered(request)
+    page = Paginator(courses, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "search_form": search_form,
+        "archived": archived,
+        "can_run": request.user.role in RUNNERS,
+        "can_export": request.user.role in STAFF,
+        "today": timezone.localdate(),
+    }
+    return render(request, "training/course_list.html", context)
+
+
+def _outcomes(course: Course) -> Any:
+    """Conversion figures of the course (computed by ``training.selectors.outcomes`` when that
+    module is there), for staff roles only."""
+    try:
+        from jiuye.training.selectors.outcomes import conversion
+    except ImportError:
+        return None
+    return conversion(Enrolment.objects.filter(course=course))
+
+
+def _can_request(request: HttpRequest, course: Course, mine: Enrolment | None) -> bool:
+    return (
+        request.user.role == Role.JOBSEEKER
+        and bool(request.user.person_id)
+        and not course.is_archived
+        and course.end_date >= timezone.localdate()
+        and mine is None
+    )
+
+
+@roles_required(*READERS)
+@require_GET
+def course_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    course = _course(request, pk)
+    role = request.user.role
+    counts = selectors.enrolment_counts(course)
+    seated = counts[EnrolmentStatus.ENROLLED] + counts[EnrolmentStatus.COMPLETED]
+    enrolments = None
+    if role in PERSONAL:
+        enrolments = list(
+            scope_for(request.user, Enrolment)
+            .filter(course=course)
+            .select_related("person__region", "person__category")
+            .order_by("person__name", "pk")
+        )
+    mine = None
+    if role == Role.JOBSEEKER and request.user.person_id:
+        mine = Enrolment.objects.filter(course=course, person_id=request.user.person_id).first()
+    context = {
+        "course": course,
+        "categories": list(course.target_categories.all()),
+        "counts": counts,
+        "seated": seated,
+        "free": max(course.places - seated, 0),
+        "staff": role in STAFF,
+        "personal": role in PERSONAL,
+        "enrolments": enrolments,
+        "mine": mine,
+        "can_request": _can_request(request, course, mine),
+        "can_run": role in RUNNERS and services.may_manage(request.user, course.provider.region_id),
+        "outcomes": _outcomes(course) if role in STAFF else None,
+        "own_town": request.user.town if role == Role.TOWN else None,
+    }
+    return render(request, "training/course_detail.html", context)
+
+
+def _course_form(request: HttpRequest, course: Course | None) -> HttpResponse:
+    data = request.POST if request.method == "POST" else None
+    initial = {}
+    if course is None and request.GET.get("provider"):
+        initial["provider"] = request.GET["provider"]
+    form = CourseForm(data, user=request.user, course=course, initial=initial or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if course is None:
+                saved = services.course_create(by=request.user, **form.service_fields())
+            else:
+                saved = services.course_update(
+                    course=course,
+                    by=request.user,
+                    version=form.cleaned_data.get("version"),
+                    **form.service_fields(),
+                )
+        except services.ConflictError:
+            form.add_error(None, CONFLICT)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("已保存课程：%(title)s。") % {"title": saved.title})
+            return redirect("training:course", pk=saved.pk)
+    context = {
+        "form": form,
+        "course_form": form,
+        "course": course,
+        "archive_form": ArchiveForm() if course else None,
+    }
+    return render(request, "training/course_form.html", context)
+
+
+@roles_required(*RUNNERS, write=True)
+@require_http_methods(["GET", "POST"])
+def course_create(request: HttpRequest) -> HttpResponse:
+    return _course_form(request, None)
+
+
+@roles_required(*RUNNERS, write=True)
+@require_http_methods(["GET", "POST"])
+def course_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    course = _managed(request, pk)
+    if course.is_archived:
+        messages.error(request, _("这个课程已归档，不能再修改。"))
+        return redirect("training:course", pk=course.pk)
+    if request.method == "POST" and "archive-reason" in request.POST:
+        archive_form = ArchiveForm(request.POST)
+        if archive_form.is_valid():
+            try:
+                services.course_archive(
+                    course=course, by=request.user, reason=archive_form.cleaned_data["reason"]
+                )
+            except ValidationError as error:
+                add_service_errors(archive_form, error)
+            else:
+                messages.success(request, _("已归档课程：%(title)s。") % {"title": course.title})
+                return redirect("training:courses")
+        context = {
+            "form": archive_form,
+            "course_form": CourseForm(user=request.user, course=course),
+            "archive_form": archive_form,
+            "course": course,
+        }
+        return render(request, "training/course_form.html", context)
+    return _course_form(request, course)
+
+
+EXPORT_HEADERS = (
+    "培训机构",
+    "课程名称",
+    "培训类型",
+    "培训方式",
+    "面向残疾类别",
+    "开班日期",
+    "结业日期",
+    "课时",
+    "名额",
+    "资金来源",
+    "经费",
+    "可获证书",
+    "证书等级",
+    "说明",
+    "已报名（在学和已结业）",
+)
+
+
+@roles_required(*STAFF)
+@require_GET
+def courses_export(request: HttpRequest) -> HttpResponse:
+    """The filtered courses as .xlsx, in the columns of the ``courses`` import (so a corrected
+    export imports back) plus the places taken. Figures only: no person, no access log."""
+    _search, courses, _archived = _filtered(request)
+    courses = courses.prefetch_related("target_categories")
+    rows = (
+        [
+            formula_safe(c.provider.name),
+            formula_safe(c.title),
+            c.get_kind_display(),
+            c.get_mode_display(),
+            "、".join(cat.name for cat in c.target_categories.all()),
+            c.start_date,
+            c.end_date,
+            c.hours,
+            c.places,
+            formula_safe(c.funding_source),
+            c.funding_amount,
+            c.get_certificate_kind_display(),
+            formula_safe(c.certificate_level),
+            formula_safe(c.description),
+            c.n_seated,
+        ]
+        for c in courses.iterator(chunk_size=2000)
+    )
+    headers = list(EXPORT_HEADERS)  # the import's column names, so the file imports back
+    response = HttpResponse(workbook(_("培训课程"), headers, rows), content_type=XLSX)
+    response["Content-Disposition"] = attachment_header(_("培训课程.xlsx"))
+    return response
+
+
+urlpatterns = [
+    path("courses/", course_list, name="courses"),
+    path("courses/new/", course_create, name="course-create"),
+    path("courses/export/", courses_export, name="courses-export"),
+    path("courses/<uuid:pk>/", course_detail, name="course"),
+    path("courses/<uuid:pk>/edit/", course_edit, name="course-edit"),
+]

@@ -1,3 +1,204 @@
+"""Training provider and base pages (培训机构 / 实训基地 / 职业院校 / 盲人按摩实训基地).
+
+Who may do what:
+- list, page, export: every staff role (organisational data, no person).
+- create, edit: administrators and district staff; a town officer for providers located in
+  their town (another town's provider: 403, they can still read it).
+"""
+
 from __future__ import annotations
 
-urlpatterns: list = []
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from jiuye.core.access import roles_required
+from jiuye.core.downloads import attachment_header, formula_safe
+from jiuye.core.forms import add_service_errors
+from jiuye.jobs.models import AccessFeature
+from jiuye.training.forms.courses import ArchiveForm, ProviderForm, ProviderSearchForm
+from jiuye.training.models import Provider
+from jiuye.training.selectors import courses as selectors
+from jiuye.training.services import courses as services
+from jiuye.training.views.courses import (
+    PAGE_SIZE,
+    RUNNERS,
+    STAFF,
+    XLSX,
+    workbook,
+)
+
+CONFLICT = _("这个培训机构刚刚被其他人修改过。请查看最新内容后重新修改。")
+
+
+def _provider(request: HttpRequest, pk: uuid.UUID) -> Provider:
+    try:
+        return selectors.providers_visible(request.user).select_related("region").get(pk=pk)
+    except Provider.DoesNotExist:
+        raise Http404 from None
+
+
+def _managed(request: HttpRequest, pk: uuid.UUID) -> Provider:
+    provider = _provider(request, pk)
+    if not services.may_manage(request.user, provider.region_id):
+        raise PermissionDenied
+    return provider
+
+
+def _filtered(request: HttpRequest) -> tuple[ProviderSearchForm, object, bool]:
+    search_form = ProviderSearchForm(request.GET or None)
+    archived = request.GET.get("archived") == "1" and request.user.role in RUNNERS
+    providers = selectors.providers_visible(request.user).filter(archived_at__isnull=not archived)
+    providers = selectors.provider_search(providers, **search_form.filters())
+    return search_form, selectors.providers_for_list(providers), archived
+
+
+@roles_required(*STAFF)
+@require_GET
+def provider_list(request: HttpRequest) -> HttpResponse:
+    search_form, providers, archived = _filtered(request)
+    page = Paginator(providers, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "search_form": search_form,
+        "archived": archived,
+        "can_run": request.user.role in RUNNERS,
+    }
+    return render(request, "training/provider_list.html", context)
+
+
+@roles_required(*STAFF)
+@require_GET
+def provider_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    provider = _provider(request, pk)
+    courses = selectors.courses_for_list(
+        selectors.courses_visible(request.user).filter(provider=provider, archived_at__isnull=True)
+    )
+    labels = dict(AccessFeature.choices)
+    context = {
+        "provider": provider,
+        "courses": courses,
+        "accessibility": [labels.get(code, code) for code in provider.accessibility],
+        "can_run": request.user.role in RUNNERS
+        and services.may_manage(request.user, provider.region_id),
+    }
+    return render(request, "training/provider_detail.html", context)
+
+
+def _provider_form(request: HttpRequest, provider: Provider | None) -> HttpResponse:
+    data = request.POST if request.method == "POST" else None
+    form = ProviderForm(data, user=request.user, provider=provider)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if provider is None:
+                saved = services.provider_create(by=request.user, **form.service_fields())
+            else:
+                saved = services.provider_update(
+                    provider=provider,
+                    by=request.user,
+                    version=form.cleaned_data.get("version"),
+                    **form.service_fields(),
+                )
+        except services.ConflictError:
+            form.add_error(None, CONFLICT)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("已保存培训机构：%(name)s。") % {"name": saved.name})
+            return redirect("training:provider", pk=saved.pk)
+    context = {
+        "form": form,
+        "provider_form": form,
+        "provider": provider,
+        "archive_form": ArchiveForm() if provider else None,
+    }
+    return render(request, "training/provider_form.html", context)
+
+
+@roles_required(*RUNNERS, write=True)
+@require_http_methods(["GET", "POST"])
+def provider_create(request: HttpRequest) -> HttpResponse:
+    return _provider_form(request, None)
+
+
+@roles_required(*RUNNERS, write=True)
+@require_http_methods(["GET", "POST"])
+def provider_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    provider = _managed(request, pk)
+    if provider.is_archived:
+        messages.error(request, _("这个培训机构已归档，不能再修改。"))
+        return redirect("training:provider", pk=provider.pk)
+    if request.method == "POST" and "archive-reason" in request.POST:
+        archive_form = ArchiveForm(request.POST)
+        if archive_form.is_valid():
+            try:
+                services.provider_archive(
+                    provider=provider, by=request.user, reason=archive_form.cleaned_data["reason"]
+                )
+            except ValidationError as error:
+                add_service_errors(archive_form, error)
+            else:
+                messages.success(request, _("已归档培训机构：%(name)s。") % {"name": provider.name})
+                return redirect("training:providers")
+        context = {
+            "form": archive_form,
+            "provider_form": ProviderForm(user=request.user, provider=provider),
+            "archive_form": archive_form,
+            "provider": provider,
+        }
+        return render(request, "training/provider_form.html", context)
+    return _provider_form(request, provider)
+
+
+@roles_required(*STAFF)
+@require_GET
+def providers_export(request: HttpRequest) -> HttpResponse:
+    """The filtered providers as .xlsx (organisational data: no person, no access log)."""
+    _search, providers, _archived = _filtered(request)
+    labels = dict(AccessFeature.choices)
+    headers = [
+        _("名称"),
+        _("类型"),
+        _("统一社会信用代码"),
+        _("所在地"),
+        _("地址"),
+        _("联系人"),
+        _("联系电话"),
+        _("无障碍条件"),
+        _("残联认定年度"),
+        _("课程数"),
+    ]
+    rows = (
+        [
+            formula_safe(p.name),
+            p.get_kind_display(),
+            p.uscc,
+            p.region.name,
+            formula_safe(p.address),
+            formula_safe(p.contact_name),
+            formula_safe(p.contact_phone),
+            "、".join(str(labels.get(c, c)) for c in p.accessibility),
+            p.designated_year or "",
+            p.n_courses,
+        ]
+        for p in providers.iterator(chunk_size=2000)
+    )
+    response = HttpResponse(workbook(_("培训机构"), headers, rows), content_type=XLSX)
+    response["Content-Disposition"] = attachment_header(_("培训机构.xlsx"))
+    return response
+
+
+urlpatterns = [
+    path("providers/", provider_list, name="providers"),
+    path("providers/new/", provider_create, name="provider-create"),
+    path("providers/export/", providers_export, name="providers-export"),
+    path("providers/<uuid:pk>/", provider_detail, name="provider"),
+    path("providers/<uuid:pk>/edit/", provider_edit, name="provider-edit"),
+]
