@@ -95,12 +95,14 @@ class Command(BaseCommand):
         from jiuye.employers.demo import demo_employers
         from jiuye.employment.demo import demo_employment
         from jiuye.jobs.demo import demo_jobs
+        from jiuye.training.demo import demo_training
 
         for label, step in (
             ("employment records", demo_employment),
             ("employer declarations", demo_employers),
             ("service records", demo_casework),
             ("postings, fairs and referrals", demo_jobs),
+            ("training, competitions and massage", demo_training),
         ):
             start = time.perf_counter()
             made = step(seed=seed)
