@@ -16,10 +16,11 @@ import pytest
         # Known gap against QUALITY.md's 15: the dashboard's fixed ~16 queries (session,
         # user, second factor, plan, actions, departments, periods, tasks, reports, targets,
         # snapshots, filter choices) plus one shared statement per app's indicators (registry,
-        # casework tallies, declarations with CSR, jobs, working-age rule). It does not grow
-        # with data or with the number of indicators an app declares.
-        ("district", "/plan/", 20),
-        ("town_a", "/plan/", 22),
+        # casework tallies, declarations with CSR, jobs, training, working-age rule). It does
+        # not grow with data or with the number of indicators an app declares; each new app
+        # with indicators adds its one statement.
+        ("district", "/plan/", 21),
+        ("town_a", "/plan/", 23),
     ],
 )
 def test_plan_and_staff_pages_stay_within_their_query_budget(
