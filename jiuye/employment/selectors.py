@@ -45,7 +45,20 @@ def records_of(person: Person) -> QuerySet[EmploymentRecord]:
     )
 
 
-def status_on(person: Person, on: dt.date) -> EmploymentStatus:
+def records_list(person: Person) -> list[EmploymentRecord]:
+    """``records_of`` read once per Person instance: the person page's status and timeline
+    share one query."""
+    cache = person.__dict__.setdefault("_employment_records", None)
+    if cache is None:
+        cache = person.__dict__["_employment_records"] = list(records_of(person))
+    return cache
+
+
+def status_on(person: Person, on: dt.date, *, shared: bool = False) -> EmploymentStatus:
+    """The person's status on a day. ``shared``: from the records the person page's timeline
+    also reads (one query for both; the instance must not outlive the request)."""
+    if shared:
+        return EmploymentStatus(on=on, records=[r for r in records_list(person) if r.covers(on)])
     records = list(
         EmploymentRecord.objects.filter(covering_q(on), person=person).select_related("employer")
     )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from jiuye.accounts.models import PERSONAL_DATA_ROLES
 from jiuye.core.timeline import Entry, provider
-from jiuye.employment.selectors import records_of
+from jiuye.employment.selectors import records_list
 
 KIND_LABEL = gettext_lazy("就业")
 
@@ -21,7 +21,7 @@ def employment_entries(person: Any, user: Any) -> list[Entry]:
     # The person page is already scoped, so every record of the person is in the user's scope.
     linked = getattr(user, "role", None) in PERSONAL_DATA_ROLES
     entries: list[Entry] = []
-    for record in records_of(person):
+    for record in records_list(person):
         url = reverse("employment:detail", args=[record.pk]) if linked else ""
         what = record.get_form_display()
         if record.workplace:

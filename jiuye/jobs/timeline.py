@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from jiuye.accounts.models import PERSONAL_DATA_ROLES
 from jiuye.core.timeline import Entry, provider
-from jiuye.jobs.models import FollowUp, ReferralStep
+from jiuye.jobs.models import FollowUp, ReferralStatus, ReferralStep
 
 KIND_LABEL = gettext_lazy("岗位推荐")
 FOLLOW_UP_LABEL = gettext_lazy("跟踪回访")
@@ -23,7 +23,7 @@ def referral_entries(person: Any, user: Any) -> list[Entry]:
     # The person page is already scoped, so every referral of the person is in the user's scope.
     linked = getattr(user, "role", None) in PERSONAL_DATA_ROLES
     entries: list[Entry] = []
-    steps = (
+    steps = list(
         ReferralStep.objects.filter(referral__person=person)
         .select_related("referral__posting__employer")
         .order_by("on", "at")
@@ -48,6 +48,8 @@ def referral_entries(person: Any, user: Any) -> list[Entry]:
                 sort_key=f"{step.at:%Y%m%d%H%M%S%f}",
             )
         )
+    if not any(step.status == ReferralStatus.HIRED for step in steps):
+        return entries  # follow-ups come only after a placement
     follow_ups = (
         FollowUp.objects.filter(referral__person=person, done_on__isnull=False)
         .select_related("referral__posting__employer")

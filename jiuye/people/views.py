@@ -126,7 +126,7 @@ def _render_detail(
         "can_write": staff and not person.is_archived,
         "reveal_form": reveal,
         "revealed": revealed,
-        "employment_status": selectors.employment_status(person, today),
+        "employment_status": selectors.employment_status(person, today, shared=True),
         "timeline": timeline.entries_for(person, request.user),
         "today": today,
         "form": reveal,
