@@ -491,7 +491,7 @@ def fairs_export(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("fairs/", fair_list, name="fairs"),
     path("fairs/new/", fair_create, name="fair-create"),
-    path("fairs/export/", fairs_export, name="fairs-export"),
+    path("fairs/export.xlsx", fairs_export, name="fairs-export"),
     path("fairs/<uuid:pk>/", fair_detail, name="fair"),
     path("fairs/<uuid:pk>/edit/", fair_edit, name="fair-edit"),
     path("fairs/<uuid:pk>/participants/", fair_participants, name="fair-participants"),

@@ -404,7 +404,7 @@ def posting_archive(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 urlpatterns = [
     path("postings/", posting_list, name="postings"),
     path("postings/new/", posting_create, name="posting-create"),
-    path("postings/export/", posting_export, name="postings-export"),
+    path("postings/export.xlsx", posting_export, name="postings-export"),
     path("postings/review/", posting_review_queue, name="posting-review-queue"),
     path("postings/<uuid:pk>/", posting_detail, name="posting"),
     path("postings/<uuid:pk>/edit/", posting_edit, name="posting-edit"),

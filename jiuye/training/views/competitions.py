@@ -331,7 +331,7 @@ def competitions_export(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("competitions/", competition_list, name="competitions"),
     path("competitions/new/", competition_create, name="competition-create"),
-    path("competitions/export/", competitions_export, name="competitions-export"),
+    path("competitions/export.xlsx", competitions_export, name="competitions-export"),
     path("competitions/<uuid:pk>/", competition_detail, name="competition"),
     path("competitions/<uuid:pk>/edit/", competition_edit, name="competition-edit"),
     path(

@@ -291,7 +291,7 @@ def courses_export(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("courses/", course_list, name="courses"),
     path("courses/new/", course_create, name="course-create"),
-    path("courses/export/", courses_export, name="courses-export"),
+    path("courses/export.xlsx", courses_export, name="courses-export"),
     path("courses/<uuid:pk>/", course_detail, name="course"),
     path("courses/<uuid:pk>/edit/", course_edit, name="course-edit"),
 ]

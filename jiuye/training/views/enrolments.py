@@ -434,7 +434,7 @@ urlpatterns = [
     path("courses/<uuid:pk>/enrol/", enrol, name="enrol"),
     path("courses/<uuid:pk>/request/", request_enrolment, name="request-enrolment"),
     path("courses/<uuid:pk>/attendance/", attendance, name="attendance"),
-    path("courses/<uuid:pk>/enrolments/export/", enrolments_export, name="enrolments-export"),
+    path("courses/<uuid:pk>/enrolments/export.xlsx", enrolments_export, name="enrolments-export"),
     path("enrolments/<uuid:pk>/", enrolment_detail, name="enrolment"),
     path("certificates/", certificate_list, name="certificates"),
 ]

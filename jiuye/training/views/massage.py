@@ -285,7 +285,7 @@ def qualification(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 urlpatterns = [
     path("massage/establishments/", establishment_list, name="establishments"),
     path("massage/establishments/new/", establishment_create, name="establishment-create"),
-    path("massage/establishments/export/", establishments_export, name="establishments-export"),
+    path("massage/establishments/export.xlsx", establishments_export, name="establishments-export"),
     path("massage/establishments/<uuid:pk>/", establishment_detail, name="establishment"),
     path("massage/establishments/<uuid:pk>/edit/", establishment_edit, name="establishment-edit"),
     path("massage/qualifications/<uuid:pk>/", qualification, name="qualification"),

@@ -214,5 +214,5 @@ def outcomes_export(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("providers/<uuid:pk>/scorecard/", scorecard, name="scorecard"),
     path("outcomes/", outcome_list, name="outcomes"),
-    path("outcomes/export/", outcomes_export, name="outcomes-export"),
+    path("outcomes/export.xlsx", outcomes_export, name="outcomes-export"),
 ]

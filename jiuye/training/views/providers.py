@@ -198,7 +198,7 @@ def providers_export(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("providers/", provider_list, name="providers"),
     path("providers/new/", provider_create, name="provider-create"),
-    path("providers/export/", providers_export, name="providers-export"),
+    path("providers/export.xlsx", providers_export, name="providers-export"),
     path("providers/<uuid:pk>/", provider_detail, name="provider"),
     path("providers/<uuid:pk>/edit/", provider_edit, name="provider-edit"),
 ]
