@@ -15,9 +15,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from jiuye.accounts.models import Role, User
 from jiuye.accounts.services import user_create
 from jiuye.casework.models import ServiceType
-from jiuye.jobs.models import Occupation
 from jiuye.core.validators import resident_id_check_char, uscc_check_char
 from jiuye.employers.models import Employer
+from jiuye.jobs.models import Occupation
 from jiuye.people.models import Person
 from jiuye.people.services import person_register
 from jiuye.reference.models import Department, Region

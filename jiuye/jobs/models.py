@@ -58,7 +58,7 @@ class MatchWeight(models.Model):
 class AccessFeature(models.TextChoices):
     """What a workplace and a job offer; each answers one of the persons' assistive needs
     (``people.models.AssistiveNeed``; the pairing and which needs are essential is in
-    ``jobs.matching.NEEDS``)."""
+    ``jobs.selectors.matching.NEEDS``)."""
 
     STEP_FREE = "step_free", _("无障碍通道（无台阶）")
     ACCESSIBLE_TOILET = "accessible_toilet", _("无障碍卫生间")
