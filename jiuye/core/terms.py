@@ -18,6 +18,18 @@ _tokenizer = None
 _WORD = re.compile(r"[\w\u4e00-\u9fff]+")
 STOP_WORDS = frozenset(
     {
+        # Work attitude and conditions, common in requirements but not skills.
+        "按时",
+        "上下班",
+        "服从",
+        "安排",
+        "服从安排",
+        "吃苦耐劳",
+        "认真",
+        "踏实",
+        "身体健康",
+        "责任心",
+        "经验者",
         "能够",
         "能力",
         "具有",

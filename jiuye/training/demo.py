@@ -16,6 +16,15 @@ from django.utils import timezone
 
 from jiuye.core.periods import add_months
 from jiuye.employers.models import Employer
+from jiuye.employment.models import (
+    EmploymentForm,
+    EmploymentRecord,
+    EndReason,
+    NewFormSubtype,
+    Source,
+    covering_q,
+)
+from jiuye.employment.services import employment_end, employment_open
 from jiuye.people.models import LifeStatus, Person
 from jiuye.reference.models import DisabilityCategory, Region
 from jiuye.training.models import (
@@ -164,6 +173,7 @@ def _learn(rng: random.Random, course: object, person: Person, today: dt.date) -
     enrolment = enrolment_services.enrolment_complete(
         enrolment=enrolment, by=None, on=course.end_date, assessment="合格"
     )
+    _maybe_employed(rng, course, person, today)
     if course.certificate_kind and roll < 0.8:
         enrolment_services.certificate_add(
             person=person,
@@ -176,6 +186,45 @@ def _learn(rng: random.Random, course: object, person: Person, today: dt.date) -
             enrolment=enrolment,
         )
     return 1
+
+
+JOBS_AFTER = {
+    CourseKind.ECOMMERCE: ("网络客服", EmploymentForm.FLEXIBLE, NewFormSubtype.CLOUD_SERVICE),
+    CourseKind.HEALTH_MASSAGE: ("保健按摩师", EmploymentForm.QUOTA, ""),
+    CourseKind.MEDICAL_MASSAGE: ("医疗按摩师", EmploymentForm.QUOTA, ""),
+    CourseKind.ENTREPRENEURSHIP: ("个体经营", EmploymentForm.SELF_EMPLOYED, ""),
+}
+
+
+def _maybe_employed(rng: random.Random, course: object, person: Person, today: dt.date) -> None:
+    """About half of those who complete find a job within the conversion window (some start
+    later, some leave before the stability date), so the scorecards have something to rank."""
+    if (
+        rng.random() > 0.55
+        or EmploymentRecord.objects.filter(covering_q(course.start_date), person=person).exists()
+    ):
+        return
+    start = course.end_date + dt.timedelta(days=rng.randint(7, 240))
+    if (
+        start > today
+        or EmploymentRecord.objects.filter(person=person, end_date__isnull=True).exists()
+    ):
+        return
+    title, form, subtype = JOBS_AFTER.get(course.kind, ("操作工", EmploymentForm.QUOTA, ""))
+    record = employment_open(
+        person=person,
+        by=None,
+        source=Source.STAFF,
+        form=form,
+        new_form_subtype=subtype,
+        employer_name="" if form == EmploymentForm.SELF_EMPLOYED else "示范区就业服务合作单位",
+        job_title=title,
+        start_date=start,
+        evidence="模拟数据：培训后就业",
+    )
+    leave = start + dt.timedelta(days=rng.randint(30, 150))
+    if rng.random() < 0.25 and leave <= today:
+        employment_end(record=record, end_date=leave, end_reason=EndReason.RESIGNED, by=None)
 
 
 def _competitions(rng: random.Random, towns: list[Region], today: dt.date) -> None:

@@ -27,3 +27,7 @@ def test_empty_text_has_no_terms() -> None:
 
 def test_terms_of_several_texts_are_distinct_and_in_first_seen_order() -> None:
     assert terms_of(["电商客服", "客服", "盲人按摩"]) == ("电商", "客服", "盲人", "按摩")
+
+
+def test_work_attitude_words_of_requirements_are_not_skill_terms() -> None:
+    assert terms("能按时上下班，服从安排，吃苦耐劳") == ()
