@@ -10,7 +10,7 @@ class CaseworkConfig(AppConfig):
     verbose_name = _("镇街服务")
 
     def ready(self) -> None:
-        from jiuye.casework import importing, models  # noqa: F401 - registers the import kind
+        from jiuye.casework import models
         from jiuye.core.audit import register
 
         for model in (

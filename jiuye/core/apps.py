@@ -10,4 +10,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("核心")
 
     def ready(self) -> None:
+        from django.utils.module_loading import autodiscover_modules
+
         from jiuye.core import checks  # noqa: F401  (registers system checks)
+
+        # Every app's import kinds register themselves from its ``importing`` module.
+        autodiscover_modules("importing")

@@ -249,8 +249,11 @@ def kinds(*, importable_only: bool = False) -> list[ImportKind]:
 
 
 def _discover() -> None:
-    # Kinds live beside their models; importing the services packages registers them.
-    from jiuye.people.services import importing  # noqa: F401
+    # Kinds live in each app's ``importing`` module; core's ready() imports them all
+    # (autodiscover_modules), so nothing here names an app.
+    from django.utils.module_loading import autodiscover_modules
+
+    autodiscover_modules("importing")
 
 
 # --- reading files --------------------------------------------------------------------------

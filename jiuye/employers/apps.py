@@ -27,7 +27,3 @@ class EmployersConfig(AppConfig):
         register(DeclaredEmployee, exclude=["checks", "id_number_index"])
         # The policy parameters are edited on this app's pages; every change is in the trail.
         register(QuotaPolicy)
-        # Registers the ``employers``, ``declaration_staff`` and ``quota_results`` kinds for the
-        # import pages, import_file, export_file and the worker.
-        import jiuye.employers.declaration_importing  # noqa: F401
-        import jiuye.employers.importing  # noqa: F401

@@ -509,3 +509,7 @@ class EmployersKind(ImportKind):
 
 
 register_kind(EmployersKind())
+
+# The declaration staff list and the quota results are kinds of this app too (autodiscovery
+# imports only ``importing``).
+from jiuye.employers import declaration_importing  # noqa: E402, F401

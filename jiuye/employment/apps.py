@@ -14,6 +14,3 @@ class EmploymentConfig(AppConfig):
         from jiuye.employment.models import EmploymentRecord
 
         register(EmploymentRecord)
-        # The import framework discovers only the persons kind itself; this registers
-        # ``employment`` for the pages, the import_file command and the task worker alike.
-        import jiuye.employment.importing  # noqa: F401

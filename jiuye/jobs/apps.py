@@ -11,7 +11,7 @@ class JobsConfig(AppConfig):
 
     def ready(self) -> None:
         from jiuye.core.audit import register
-        from jiuye.jobs import importing, models  # noqa: F401 - registers the import kind
+        from jiuye.jobs import models
 
         for model in (
             models.Posting,

@@ -11,7 +11,7 @@ class TrainingConfig(AppConfig):
 
     def ready(self) -> None:
         from jiuye.core.audit import register
-        from jiuye.training import importing, models  # noqa: F401 - registers the import kinds
+        from jiuye.training import models
 
         for model in (
             models.Provider,

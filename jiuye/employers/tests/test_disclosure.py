@@ -125,8 +125,6 @@ def test_the_indicators_count_confirmed_declarations(agency, employer_a) -> None
 
 
 def test_export_file_writes_quota_results_for_a_year(tmp_path, agency, employer_a) -> None:  # noqa: ANN001
-    import jiuye.employers.declaration_importing  # noqa: F401 - registers the kinds
-
     declare(employer_a, [line(person(121))], submit=True)
     path = tmp_path / "results.xlsx"
     call_command("export_file", "quota_results", str(path), year=YEAR)

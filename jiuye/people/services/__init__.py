@@ -1,4 +1,5 @@
-"""Writes to the registry: single records (person.py) and the persons import kind (importing.py)."""
+"""Writes to the registry: single records (person.py). The persons import kind is in
+people/importing.py."""
 
 from __future__ import annotations
 
