@@ -58,7 +58,7 @@ def person_entries(**filters: object):  # noqa: ANN201
 def test_created_persons_are_in_one_audit_entry_per_write_naming_each_of_them(
     reference, tmp_path, monkeypatch
 ) -> None:  # noqa: ANN001
-    monkeypatch.setattr(importing, "CHUNK_ROWS", 3)
+    monkeypatch.setattr(importing.engine, "CHUNK_ROWS", 3)
     result = run(write(tmp_path / "p.csv", [row(i) for i in range(1, 8)]))
     assert result.created == 7
     created = {
@@ -96,7 +96,7 @@ def test_each_updated_person_keeps_its_own_audit_entry_with_before_and_after(
 def test_rolling_back_a_batch_with_several_writes_removes_every_person_it_created(
     reference, tmp_path, monkeypatch
 ) -> None:  # noqa: ANN001
-    monkeypatch.setattr(importing, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(importing.engine, "CHUNK_ROWS", 2)
     result = run(write(tmp_path / "p.csv", [row(i) for i in range(1, 6)]))
     created = {str(pk) for pk in Person.objects.values_list("pk", flat=True)}
     assert len(created) == 5
@@ -223,17 +223,17 @@ def test_the_sqlite_page_cache_is_put_back_after_an_import(reference, tmp_path) 
 
     before = cache_size()
     seen = []
-    original = importing._apply
+    original = importing.engine._apply
 
     def spy(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
         seen.append(cache_size())
         return original(*args, **kwargs)
 
-    importing._apply = spy
+    importing.engine._apply = spy
     try:
         run(write(tmp_path / "p.csv", [row(1)]))
     finally:
-        importing._apply = original
+        importing.engine._apply = original
     assert seen == [-bulk.SQLITE_BULK_CACHE_KIB]
     assert cache_size() == before
 

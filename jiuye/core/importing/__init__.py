@@ -1,0 +1,98 @@
+"""The one import framework: every spreadsheet that enters the product goes through here.
+
+A kind declares its model, natural key, writer roles and typed fields with Chinese headers and
+synonyms, plus one domain ``validate`` hook (``declared.DeclaredKind``). The framework reads the
+file (``files``), maps the headers, converts and checks every row, reports every bad row, and
+commits atomically (``engine``):
+
+- a dry run writes nothing and reports created / updated / unchanged / invalid;
+- a commit writes all rows or none, unless the user asked to import only the valid rows;
+- re-importing the same content changes nothing (rows are matched by natural key), and a
+  column the file does not have leaves its field alone;
+- afterwards rows = valid + invalid and valid = created + updated + unchanged, or the batch
+  fails loudly; each written record remembers its batch, the journal keeps what it changed,
+  and a batch can be rolled back unless its rows were edited since.
+
+Kinds live in each app's ``importing`` module and register themselves; core's ready() imports
+those modules (autodiscover), so core names no app.
+"""
+
+from jiuye.core.importing.base import (
+    CellError,
+    Column,
+    ImportCancelled,
+    ImportFileError,
+    ImportKind,
+    RollbackError,
+    RowOutcome,
+    apply_row,
+    get_kind,
+    join_errors,
+    journal_value,
+    kinds,
+    register_kind,
+    versioned_journal,
+)
+from jiuye.core.importing.engine import (
+    CHUNK_ROWS,
+    ERRORS_KEPT_ON_BATCH,
+    ImportResult,
+    batch_confirm,
+    batch_rollback,
+    batch_start,
+    export_rows,
+    import_batch_task,
+    progress_of,
+    request_cancel,
+    run_import,
+    template_xlsx,
+    write_export,
+)
+from jiuye.core.importing.files import (
+    Table,
+    cell_text,
+    map_headers,
+    masked,
+    normalise_header,
+    open_table,
+    parse_bool,
+    parse_date,
+)
+
+__all__ = [
+    "CHUNK_ROWS",
+    "ERRORS_KEPT_ON_BATCH",
+    "CellError",
+    "Column",
+    "ImportCancelled",
+    "ImportFileError",
+    "ImportKind",
+    "ImportResult",
+    "RollbackError",
+    "RowOutcome",
+    "Table",
+    "apply_row",
+    "batch_confirm",
+    "batch_rollback",
+    "batch_start",
+    "cell_text",
+    "export_rows",
+    "get_kind",
+    "import_batch_task",
+    "join_errors",
+    "journal_value",
+    "kinds",
+    "map_headers",
+    "masked",
+    "normalise_header",
+    "open_table",
+    "parse_bool",
+    "parse_date",
+    "progress_of",
+    "register_kind",
+    "request_cancel",
+    "run_import",
+    "template_xlsx",
+    "versioned_journal",
+    "write_export",
+]

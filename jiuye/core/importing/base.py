@@ -1,0 +1,225 @@
+"""Kinds, columns and row outcomes: what every import kind declares and returns."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Model
+from django.utils.translation import gettext as _
+
+from jiuye.core.models import ImportBatch
+
+
+class ImportFileError(Exception):
+    """The file as a whole can't be read (wrong type, encoding, missing columns)."""
+
+
+class ImportCancelled(Exception):
+    """The user cancelled the import while it ran."""
+
+
+class RollbackError(Exception):
+    """A committed batch cannot be undone (later edits, records that depend on it)."""
+
+
+# --- columns and kinds ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    synonyms: tuple[str, ...] = ()
+    required: bool = False
+    kind: str = "text"  # text | date | int | bool | choice
+    # How a value is shown in an error report: "id", "phone" or "" (as typed).
+    mask: str = ""
+    note: str = ""
+    example: str = ""
+
+    def names(self) -> list[str]:
+        return [self.header, *self.synonyms]
+
+
+@dataclass
+class CellError:
+    column: str  # the header as the user wrote it ("" for a row-level problem)
+    message: str
+
+
+def join_errors(errors: list[CellError]) -> str:
+    """One readable sentence per problem: "身份证号：……。 残疾类别：……。"."""
+    parts = []
+    for error in errors:
+        text = f"{error.column}：{error.message}" if error.column else error.message
+        parts.append(text if text.endswith(("。", "！", "？")) else text + "。")
+    return " ".join(parts)
+
+
+@dataclass
+class RowOutcome:
+    """What a kind made of one row: cleaned data and a natural key, or errors."""
+
+    data: dict[str, Any] = field(default_factory=dict)
+    key: str = ""
+    errors: list[CellError] = field(default_factory=list)
+
+
+class ImportKind:
+    """Subclass per kind of record; register with ``register_kind``."""
+
+    name: str = ""
+    label: str = ""
+    model: type[Model]
+    columns: tuple[Column, ...] = ()
+    key_label: str = ""  # how the natural key is named in duplicate messages
+    # False for a kind that only exports (quota results) or imports into one parent record
+    # from that record's own page (a declaration's staff list): not offered on the upload page.
+    importable: bool = True
+
+    def begin(self) -> None:
+        """Called at the start of every run (reset caches of reference data)."""
+
+    def clean(self, values: dict[str, str], *, row_number: int, by: Any) -> RowOutcome:
+        raise NotImplementedError
+
+    def check(self, data: dict[str, Any], current: Model | None, *, by: Any) -> list[CellError]:
+        """Row errors that need the record as it is now (None for a new one)."""
+        return []
+
+    def existing(self, keys: list[str]) -> dict[str, Model]:
+        """Records already in the database, by natural key."""
+        raise NotImplementedError
+
+    def prepare(
+        self, data: dict[str, Any], current: Model | None, *, by: Any
+    ) -> tuple[Model, dict[str, tuple[Any, Any]]] | None:
+        """The object to write and its changes {field: (before, after)}; None if unchanged."""
+        raise NotImplementedError
+
+    def write(
+        self,
+        *,
+        creates: list[Model],
+        updates: list[tuple[Model, dict[str, tuple[Any, Any]]]],
+        batch: ImportBatch,
+        by: Any,
+    ) -> None:
+        raise NotImplementedError
+
+    def rollback(self, batch: ImportBatch, *, by: Any) -> None:
+        raise NotImplementedError
+
+    def template_rows(self) -> list[list[str]]:
+        return [[c.example for c in self.columns]]
+
+    def export_queryset(self, filters: dict[str, str]) -> Any:
+        """Records to export, narrowed by ``column key=value`` filters (unscoped: callers scope)."""
+        raise NotImplementedError
+
+    def export_row(self, obj: Model, *, reveal: bool) -> list[str]:
+        """One record in the template's columns, so an export imports back unchanged."""
+        raise NotImplementedError
+
+
+_KINDS: dict[str, ImportKind] = {}
+
+
+def apply_row(current: Model, data: dict[str, Any], fields: Any) -> dict[str, tuple[Any, Any]]:
+    """Set on ``current`` the values of ``data`` that differ, for the ``fields`` a row may
+    change; a column the file does not have (a key missing from ``data``) leaves its field as
+    it is. Returns ``{field: (before, after)}`` — empty when the row changes nothing."""
+    changes = {}
+    for key in fields:
+        if key not in data:
+            continue
+        before, after = getattr(current, key), data[key]
+        if before != after:
+            changes[key] = (before, after)
+            setattr(current, key, after)
+    return changes
+
+
+def journal_value(value: Any) -> Any:
+    """A field value as the rollback journal keeps it (JSON: dates, decimals and ids as text)."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal | uuid.UUID):
+        return str(value)
+    return value
+
+
+def versioned_journal(
+    *,
+    batch: ImportBatch,
+    model_label: str,
+    creates: list[Model],
+    updates: list[tuple[Model, dict[str, tuple[Any, Any]]]],
+) -> list[Any]:
+    """The rollback journal of a committed chunk of rows that carry a ``version``: each
+    created row, and for each updated row its values before and the version it will have.
+    Marks the updated rows too (their batch, and ``version + 1``, so an edit form opened
+    before the import sees a conflict); the caller saves them and the journal."""
+    from jiuye.core.models import ImportRecord
+
+    journal = [
+        ImportRecord(
+            batch=batch,
+            model=model_label,
+            object_id=str(row.pk),
+            action=ImportRecord.Action.CREATED,
+            before={"_version": 1},
+        )
+        for row in creates
+    ]
+    for row, diff in updates:
+        journal.append(
+            ImportRecord(
+                batch=batch,
+                model=model_label,
+                object_id=str(row.pk),
+                action=ImportRecord.Action.UPDATED,
+                before={
+                    **{k: journal_value(before) for k, (before, _after) in diff.items()},
+                    "import_batch_id": journal_value(row.import_batch_id),
+                    "_version": row.version + 1,
+                },
+            )
+        )
+        row.import_batch = batch
+        row.version += 1
+    return journal
+
+
+def register_kind(kind: ImportKind) -> ImportKind:
+    _KINDS[kind.name] = kind
+    return kind
+
+
+def get_kind(name: str) -> ImportKind:
+    _discover()
+    try:
+        return _KINDS[name]
+    except KeyError:
+        raise ImportFileError(
+            _("没有“%(name)s”这种导入类型。可用的有：%(names)s")
+            % {"name": name, "names": "、".join(sorted(_KINDS))}
+        ) from None
+
+
+def kinds(*, importable_only: bool = False) -> list[ImportKind]:
+    _discover()
+    found = [_KINDS[name] for name in sorted(_KINDS)]
+    return [k for k in found if k.importable] if importable_only else found
+
+
+def _discover() -> None:
+    # Kinds live in each app's ``importing`` module; core's ready() imports them all
+    # (autodiscover_modules), so nothing here names an app.
+    from django.utils.module_loading import autodiscover_modules
+
+    autodiscover_modules("importing")

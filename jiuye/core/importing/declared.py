@@ -1,0 +1,447 @@
+"""A declared import kind: model, natural key, writer roles and typed fields, plus one domain
+``validate`` hook. Everything else is written here once for every kind: typed conversion,
+the writer check, in-file duplicates, the look-up of existing rows per chunk, change detection
+(a column the file does not have leaves its field alone), the bulk write with many-to-many
+rows, batch stamping, the journal, audit entries, rollback that refuses when a row was edited
+since, and the export from the same fields, so that every export imports back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from auditlog.models import LogEntry
+from django.db.models import Model, ProtectedError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from jiuye.core.audit import audit_bulk
+from jiuye.core.bulk import fast_insert
+from jiuye.core.crypto import EncryptedTextField, encrypt
+from jiuye.core.importing.base import (
+    CellError,
+    ImportFileError,
+    ImportKind,
+    RollbackError,
+    RowOutcome,
+    apply_row,
+    journal_value,
+)
+from jiuye.core.importing.fields import Date, Field, FieldError, Int, ManyLookup, fold
+from jiuye.core.models import ImportBatch, ImportRecord
+
+Changes = dict[str, tuple[Any, Any]]
+ErrorSink = Callable[[str, str], None]
+
+
+def actor(by: Any) -> Any:
+    """The user to record as author, or None for a command run without one."""
+    return by if getattr(by, "pk", None) else None
+
+
+class DeclaredKind(ImportKind):
+    """Subclass, declare, register with ``register_kind``. Class attributes:
+
+    - ``model``, ``fields`` (typed ``Field``s, in template order), ``natural_key`` (field
+      keys whose values identify a record), ``key_label`` (how duplicates are named);
+    - ``writers``: roles that may import (None: any role the upload page admits);
+    - ``create_defaults``: values of a new record for columns the file does not have;
+    - ``changed_since``, ``in_use``: the messages of a refused rollback.
+
+    Hooks: ``resolve`` (row values → records, scope checks), ``validate`` (the domain check
+    the service and form use, with the record as it is now), ``after_write`` and
+    ``after_rollback`` (dirty regions, recomputed cases), ``export_queryset``.
+    """
+
+    fields: tuple[Field, ...] = ()
+    natural_key: tuple[str, ...] = ()
+    writers: tuple[str, ...] | None = None
+    who: Any = gettext_lazy("这类数据")
+    create_defaults: dict[str, Any] = {}
+    changed_since: Any = gettext_lazy(
+        "这个批次导入的“%(record)s”之后又被修改过，不能自动撤销。请先撤销后面的批次，或逐个修改。"
+    )
+    in_use: Any = gettext_lazy(
+        "这个批次导入的记录已被其他记录使用（%(error)s），不能撤销。如导入有误，请逐个修改或归档。"
+    )
+
+    def __init__(self) -> None:
+        self.columns = self.fields
+        self._by_key = {f.key: f for f in self.fields}
+
+    @property
+    def label_model(self) -> str:
+        return self.model._meta.label
+
+    @property
+    def versioned(self) -> bool:
+        return any(f.name == "version" for f in self.model._meta.concrete_fields)
+
+    # --- reading a row -------------------------------------------------------------------
+
+    def begin(self) -> None:
+        self._writer_checked = False
+        for f in self.fields:
+            f.reset()
+
+    def check_writer(self, by: Any) -> None:
+        if self._writer_checked or self.writers is None or actor(by) is None:
+            return
+        if by.role not in self.writers:
+            raise ImportFileError(
+                _("您的角色不能导入%(what)s。请联系区残联工作人员。") % {"what": self.who}
+            )
+        self._writer_checked = True
+
+    def clean(self, values: dict[str, str], *, row_number: int, by: Any) -> RowOutcome:
+        self.check_writer(by)
+        out = RowOutcome()
+
+        def error(key: str, message: str) -> None:
+            out.errors.append(CellError(key, str(message)))
+
+        for key, text in values.items():
+            f = self._by_key[key]
+            try:
+                out.data[key] = f.parse(text, by=by) if text.strip() else f.empty()
+            except FieldError as exc:
+                error(key, exc.message)
+        if out.errors:
+            return out
+        self.resolve(out.data, error, by=by)
+        if not out.errors:
+            out.key = self.key_of(out.data)
+        return out
+
+    def resolve(self, data: dict[str, Any], error: ErrorSink, *, by: Any) -> None:
+        """Turn row values into what the natural key and the write need (a course found by
+        title and date, a person in the user's scope); report what does not fit."""
+
+    def validate(self, data: dict[str, Any], current: Model | None, *, by: Any) -> Any:
+        """The domain check, with the record as it is now (None for a new one). Returns
+        ``{field key or "": [messages]}`` (a ValidationError's message_dict will do)."""
+        return {}
+
+    def check(self, data: dict[str, Any], current: Model | None, *, by: Any) -> list[CellError]:
+        problems = self.validate(data, current, by=by) or {}
+        return [
+            CellError(key if key in self._by_key else "", str(message))
+            for key, messages in problems.items()
+            for message in messages
+        ]
+
+    # --- natural keys and existing records ----------------------------------------------
+
+    def key_part(self, value: Any) -> str:
+        if isinstance(value, Model):
+            return str(value.pk)
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        return fold(str(value))
+
+    def key_of(self, data: dict[str, Any]) -> str:
+        return "|".join(self.key_part(data.get(k)) for k in self.natural_key)
+
+    def record_key(self, record: Model) -> str:
+        parts = []
+        for key in self.natural_key:
+            f = self._by_key[key]
+            if hasattr(f, "queryset") and f.target:
+                parts.append(str(getattr(record, f"{f.target}_id")))
+            else:
+                parts.append(self.key_part(getattr(record, f.target)))
+        return "|".join(parts)
+
+    def existing_queryset(self) -> Any:
+        return self.model._default_manager.all()
+
+    def existing(self, keys: list[str]) -> dict[str, Model]:
+        """Records of this chunk's keys, matched in Python on the whole key. The query is
+        narrowed on the first key part when it is a record, a date or a number; a kind whose
+        first part is free text overrides this (or the whole table is read per chunk)."""
+        first = self._by_key[self.natural_key[0]]
+        candidates = self.existing_queryset()
+        parts = {key.split("|", 1)[0] for key in keys}
+        if hasattr(first, "queryset") and first.target:
+            candidates = candidates.filter(**{f"{first.target}_id__in": parts})
+        elif isinstance(first, Date):
+            candidates = candidates.filter(
+                **{f"{first.target}__in": [dt.date.fromisoformat(p) for p in parts]}
+            )
+        elif isinstance(first, Int):
+            candidates = candidates.filter(**{f"{first.target}__in": [int(p) for p in parts]})
+        wanted, found = set(keys), {}
+        for record in candidates.order_by("-created_at"):
+            key = self.record_key(record)
+            if key in wanted and key not in found:
+                found[key] = record
+        return found
+
+    # --- writing ------------------------------------------------------------------------
+
+    def model_values(self, data: dict[str, Any]) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for key, value in data.items():
+            f = self._by_key.get(key)
+            if f is not None:
+                values.update(f.values(value))
+        return values
+
+    def updatable(self) -> list[str]:
+        names = []
+        for f in self.fields:
+            if f.update and f.key not in self.natural_key:
+                names.extend(f.values(None))
+        return names
+
+    def many(self) -> list[ManyLookup]:
+        return [f for f in self.fields if isinstance(f, ManyLookup)]
+
+    def prepare(self, data: dict[str, Any], current: Model | None, *, by: Any) -> Any:
+        who = actor(by)
+        values = self.model_values(data)
+        if current is None:
+            record = self.model(
+                id=uuid.uuid4(),
+                created_by=who,
+                updated_by=who,
+                **{**self.create_defaults, **values},
+            )
+            record._many = {f.target: data.get(f.key, []) for f in self.many()}
+            return record, {}
+        changes = apply_row(current, values, self.updatable())
+        for f in self.many():
+            before = sorted(r.pk for r in getattr(current, f.target).all())
+            if f.key in data and data[f.key] != before:
+                changes[f.target] = (before, data[f.key])
+        if not changes:
+            return None
+        current.updated_by = who
+        return current, changes
+
+    def _through(self, name: str) -> tuple[Any, str, str]:
+        relation = self.model._meta.get_field(name)
+        through = relation.remote_field.through
+        source = relation.m2m_field_name() + "_id"
+        target = relation.m2m_reverse_field_name() + "_id"
+        return through, source, target
+
+    def _stamp(self, record: Model) -> dict[str, Any]:
+        if self.versioned:
+            return {"_version": record.version}
+        return {"_updated_at": record.updated_at.isoformat()}
+
+    def _stored(self, name: str, value: Any) -> Any:
+        field = self._concrete().get(name)
+        if isinstance(field, EncryptedTextField):
+            return encrypt(value) if value else ""
+        return journal_value(value)
+
+    def _concrete(self) -> dict[str, Any]:
+        return {f.attname: f for f in self.model._meta.concrete_fields}
+
+    def write(
+        self,
+        *,
+        creates: list[Model],
+        updates: list[tuple[Model, Changes]],
+        batch: ImportBatch,
+        by: Any,
+    ) -> None:
+        who, now = actor(by), timezone.now()
+        many = {f.target for f in self.many()}
+        links: dict[str, list[Any]] = {name: [] for name in many}
+        for record in creates:
+            record.import_batch = batch
+            record.created_at = record.updated_at = now
+            for name in many:
+                links[name].extend((record.pk, key) for key in record._many.get(name, []))
+        self.insert(creates)
+        for record, diff in updates:
+            record.import_batch = batch
+            record.updated_at = now
+            if self.versioned:
+                record.version += 1
+            for name in many & set(diff):
+                through, source, _target = self._through(name)
+                through.objects.filter(**{source: record.pk}).delete()
+                links[name].extend((record.pk, key) for key in diff[name][1])
+        if updates:
+            names = {n for _r, diff in updates for n in diff if n not in many}
+            names |= {"import_batch_id", "updated_by_id", "updated_at"}
+            if self.versioned:
+                names.add("version")
+            concrete = self._concrete()
+            self.model._default_manager.bulk_update(
+                [r for r, _d in updates], sorted(concrete[n].name for n in names), batch_size=1000
+            )
+        for name, pairs in links.items():
+            through, source, target = self._through(name)
+            through.objects.bulk_create(
+                [through(**{source: a, target: b}) for a, b in pairs], batch_size=1000
+            )
+        journal = [
+            ImportRecord(
+                batch=batch,
+                model=self.label_model,
+                object_id=str(r.pk),
+                action=ImportRecord.Action.CREATED,
+                before=self._stamp(r),
+            )
+            for r in creates
+        ]
+        for record, diff in updates:
+            before = {n: self._stored(n, b) for n, (b, _a) in diff.items()}
+            journal.append(
+                ImportRecord(
+                    batch=batch,
+                    model=self.label_model,
+                    object_id=str(record.pk),
+                    action=ImportRecord.Action.UPDATED,
+                    before={**before, **self._stamp(record)},
+                )
+            )
+        fast_insert(ImportRecord, journal)
+        self.audit_creates(creates, batch=batch, by=who)
+        if updates:
+            audit_bulk(
+                model=self.model,
+                changes=updates,
+                action=LogEntry.Action.UPDATE,
+                actor=who,
+                batch=str(batch.pk),
+            )
+        self.after_write(creates=creates, updates=updates, batch=batch, by=by)
+
+    def insert(self, creates: list[Model]) -> None:
+        fast_insert(self.model, creates)
+
+    def audit_creates(self, creates: list[Model], *, batch: ImportBatch, by: Any) -> None:
+        if creates:
+            audit_bulk(
+                model=self.model,
+                changes=[(r, {"import_batch": (None, batch.pk)}) for r in creates],
+                action=LogEntry.Action.CREATE,
+                actor=by,
+                batch=str(batch.pk),
+            )
+
+    def after_write(
+        self, *, creates: list[Model], updates: list[tuple[Model, Changes]], batch: Any, by: Any
+    ) -> None:
+        """Whatever else a write changes (dirty regions, recomputed cases, review flags)."""
+
+    # --- rollback -----------------------------------------------------------------------
+
+    def edited_since(self, record: Model, before: dict[str, Any]) -> bool:
+        if "_version" in before:
+            return record.version != before["_version"]
+        if "_updated_at" in before:
+            return record.updated_at.isoformat() != before["_updated_at"]
+        return False
+
+    def rollback(self, batch: ImportBatch, *, by: Any) -> None:
+        who = actor(by)
+        journal = list(ImportRecord.objects.filter(batch=batch, model=self.label_model))
+        records = {
+            str(r.pk): r
+            for r in self.model._default_manager.filter(pk__in=[e.object_id for e in journal])
+        }
+        for entry in journal:
+            record = records.get(entry.object_id)
+            if record is not None and self.edited_since(record, entry.before):
+                raise RollbackError(self.changed_since % {"record": record})
+        created = [
+            records[e.object_id]
+            for e in journal
+            if e.action == ImportRecord.Action.CREATED and e.object_id in records
+        ]
+        self.before_rollback(batch=batch, created=created, by=by)
+        audit_bulk(
+            model=self.model,
+            changes=[(r, {}) for r in created],
+            action=LogEntry.Action.DELETE,
+            actor=who,
+            batch=str(batch.pk),
+        )
+        pks = [r.pk for r in created]
+        try:
+            for f in self.many():
+                through, source, _target = self._through(f.target)
+                through.objects.filter(**{f"{source}__in": pks}).delete()
+            self.model._default_manager.filter(pk__in=pks).delete()
+        except ProtectedError as exc:
+            names = "、".join(sorted({str(o._meta.verbose_name) for o in exc.protected_objects}))
+            raise RollbackError(self.in_use % {"error": names}) from exc
+        restored = self._restore(journal, records, who)
+        if restored:
+            audit_bulk(
+                model=self.model,
+                changes=restored,
+                action=LogEntry.Action.UPDATE,
+                actor=who,
+                batch=str(batch.pk),
+            )
+        self.after_rollback(batch=batch, created=created, restored=restored, by=by)
+
+    def _restore(
+        self, journal: list[ImportRecord], records: dict[str, Model], who: Any
+    ) -> list[tuple[Model, Changes]]:
+        concrete, many = self._concrete(), {f.target for f in self.many()}
+        restored = []
+        for entry in journal:
+            record = records.get(entry.object_id)
+            if entry.action != ImportRecord.Action.UPDATED or record is None:
+                continue
+            values, diff = {}, {}
+            for name, stored in entry.before.items():
+                if name.startswith("_"):
+                    continue
+                if name in many:
+                    through, source, target = self._through(name)
+                    through.objects.filter(**{source: record.pk}).delete()
+                    through.objects.bulk_create(
+                        [through(**{source: record.pk, target: key}) for key in stored]
+                    )
+                    continue
+                field = concrete[name]
+                value = stored if isinstance(field, EncryptedTextField) else _python(field, stored)
+                values[name] = value
+                diff[name] = (getattr(record, name), value)
+            if self.versioned:
+                values["version"] = record.version + 1
+            self.model._default_manager.filter(pk=record.pk).update(
+                updated_by=who, updated_at=timezone.now(), **values
+            )
+            restored.append((record, diff))
+        return restored
+
+    def before_rollback(self, *, batch: ImportBatch, created: list[Model], by: Any) -> None:
+        """Refuse (RollbackError) or tidy up before the batch's records go."""
+
+    def after_rollback(
+        self,
+        *,
+        batch: ImportBatch,
+        created: list[Model],
+        restored: list[tuple[Model, Changes]],
+        by: Any,
+    ) -> None:
+        """Whatever else undoing the batch changes (dirty regions, recomputed cases)."""
+
+    # --- export -------------------------------------------------------------------------
+
+    def export_row(self, obj: Model, *, reveal: bool) -> list[str]:
+        return [f.export(obj, reveal=reveal) for f in self.fields]
+
+
+def _python(field: Any, stored: Any) -> Any:
+    if stored is None:
+        return None
+    if field.is_relation:
+        return field.target_field.to_python(stored)
+    return field.to_python(stored)

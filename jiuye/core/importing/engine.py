@@ -1,0 +1,488 @@
+"""The run of an import: validate every row, write in chunks, count, report, roll back;
+templates, exports and the background task."""
+
+from __future__ import annotations
+
+import csv
+import io
+import operator
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.core.cache import caches
+from django.core.files import File
+from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tasks import task
+from openpyxl import Workbook
+
+from jiuye.core.bulk import bulk_writes
+from jiuye.core.downloads import formula_safe
+from jiuye.core.importing.base import (
+    CellError,
+    ImportCancelled,
+    ImportFileError,
+    ImportKind,
+    RollbackError,
+    RowOutcome,
+    get_kind,
+    join_errors,
+)
+from jiuye.core.importing.files import map_headers, masked, open_table
+from jiuye.core.models import ImportBatch
+
+CHUNK_ROWS = 2000
+ERRORS_KEPT_ON_BATCH = 200
+
+
+class _Abort(Exception):
+    """Internal: roll the transaction back after counting every row."""
+
+
+# --- progress and cancelling ----------------------------------------------------------------
+
+
+def _progress_cache() -> Any:
+    return caches["progress"]
+
+
+def progress_of(batch_id: Any) -> dict[str, Any]:
+    return _progress_cache().get(f"import:{batch_id}:progress") or {}
+
+
+def request_cancel(batch_id: Any) -> None:
+    _progress_cache().set(f"import:{batch_id}:cancel", True, 24 * 3600)
+
+
+def _cancelled(batch_id: Any) -> bool:
+    return bool(_progress_cache().get(f"import:{batch_id}:cancel"))
+
+
+def _report_progress(batch_id: Any, rows: int, phase: str) -> None:
+    _progress_cache().set(f"import:{batch_id}:progress", {"rows": rows, "phase": phase}, 24 * 3600)
+
+
+# --- the run --------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportResult:
+    batch: ImportBatch
+    rows: int = 0
+    valid: int = 0
+    invalid: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    message: str = ""
+
+    @property
+    def summary(self) -> str:
+        return (
+            f"created {self.created}, updated {self.updated}, "
+            f"unchanged {self.unchanged}, invalid {self.invalid}"
+        )
+
+    @property
+    def ok(self) -> bool:
+        return self.batch.status in (ImportBatch.Status.SUCCEEDED, ImportBatch.Status.VALIDATED)
+
+
+class _ErrorReport:
+    """Bad rows with their original columns plus an error column, streamed into an .xlsx."""
+
+    def __init__(self, kind: ImportKind, headers: list[str], positions: dict[str, int]) -> None:
+        # Made on the first bad row: an unsaved write-only workbook complains when collected.
+        self.book: Any = None
+        self.sheet: Any = None
+        self.headers = headers
+        by_position = {pos: key for key, pos in positions.items()}
+        columns = {c.key: c for c in kind.columns}
+        self.columns = [columns.get(by_position.get(i, "")) for i in range(len(headers))]
+        self.headers_by_key = {key: headers[pos] for key, pos in positions.items()}
+        self.count = 0
+
+    def header_of(self, column: str) -> str:
+        """A column key as the header the user wrote (a row-level problem stays "")."""
+        return self.headers_by_key.get(column, column)
+
+    def add(self, number: int, cells: list[str], errors: list[CellError]) -> None:
+        if self.book is None:
+            self.book = Workbook(write_only=True)
+            self.sheet = self.book.create_sheet(_("错误行"))
+            self.sheet.append([_("行号"), *self.headers, _("错误说明")])
+        shown = [
+            masked(self.columns[i] if i < len(self.columns) else None, value)
+            for i, value in enumerate(cells[: len(self.headers)])
+        ]
+        message = join_errors(errors)
+        self.sheet.append([number, *[formula_safe(v) for v in shown], message])
+        self.count += 1
+
+    def save(self, batch: ImportBatch) -> None:
+        if not self.count:
+            return
+        with tempfile.TemporaryFile() as handle:
+            self.book.save(handle)
+            handle.seek(0)
+            batch.error_report.save("errors.xlsx", File(handle), save=False)
+
+
+def run_import(
+    *,
+    kind: str,
+    path: Path,
+    original_name: str = "",
+    dry_run: bool,
+    valid_only: bool = False,
+    by: Any = None,
+    batch: ImportBatch | None = None,
+    fail_after_rows: int | None = None,
+) -> ImportResult:
+    """Validate (and unless ``dry_run``, write) a file of one kind. Never raises for bad data:
+    the result and its batch say what happened. ``fail_after_rows`` is for tests that prove a
+    crash mid-import leaves the database as it was."""
+    import_kind = get_kind(kind)
+    if batch is None:
+        batch = ImportBatch.objects.create(
+            kind=kind,
+            original_name=(original_name or path.name)[:200],
+            dry_run=dry_run,
+            valid_only=valid_only,
+            created_by=by if getattr(by, "pk", None) else None,
+        )
+    batch.status = ImportBatch.Status.RUNNING
+    batch.started_at = timezone.now()
+    batch.save(update_fields=["status", "started_at"])
+    result = ImportResult(batch=batch)
+    try:
+        if dry_run:
+            _run(
+                import_kind,
+                path,
+                result,
+                dry_run=True,
+                valid_only=valid_only,
+                by=by,
+                fail_after_rows=fail_after_rows,
+            )
+        else:
+            with bulk_writes(), transaction.atomic():
+                _run(
+                    import_kind,
+                    path,
+                    result,
+                    dry_run=False,
+                    valid_only=valid_only,
+                    by=by,
+                    fail_after_rows=fail_after_rows,
+                )
+                if result.invalid and not valid_only:
+                    raise _Abort
+    except _Abort:
+        result.message = _(
+            "有%(n)d行错误，没有导入任何数据。请按错误报告修改后重新导入，或选择“只导入正确的行”。"
+        ) % {"n": result.invalid}
+        _finish(batch, result, ImportBatch.Status.FAILED)
+        return result
+    except ImportFileError as exc:
+        result.message = str(exc)
+        _finish(batch, result, ImportBatch.Status.FAILED)
+        return result
+    except ImportCancelled:
+        result.message = _("导入已取消，没有写入任何数据。")
+        _finish(batch, result, ImportBatch.Status.CANCELLED)
+        return result
+    except Exception:
+        result.message = _("导入过程中出错，已全部撤回，数据库没有任何改变。")
+        _finish(batch, result, ImportBatch.Status.FAILED)
+        raise
+    status = ImportBatch.Status.VALIDATED if dry_run else ImportBatch.Status.SUCCEEDED
+    _finish(batch, result, status)
+    return result
+
+
+def _finish(batch: ImportBatch, result: ImportResult, status: str) -> None:
+    # Counts of a failed or cancelled commit say what it would have done; the message and the
+    # status say that nothing was written.
+    batch.status = status
+    batch.total_rows = result.rows
+    batch.valid_rows = result.valid
+    batch.invalid_rows = result.invalid
+    batch.created, batch.updated, batch.unchanged = result.created, result.updated, result.unchanged
+    batch.message = result.message
+    batch.errors_preview = result.errors[:ERRORS_KEPT_ON_BATCH]
+    batch.finished_at = timezone.now()
+    batch.save()
+    _report_progress(batch.pk, result.rows, "done")
+
+
+def _run(
+    kind: ImportKind,
+    path: Path,
+    result: ImportResult,
+    *,
+    dry_run: bool,
+    valid_only: bool,
+    by: Any,
+    fail_after_rows: int | None,
+) -> None:
+    batch = result.batch
+    kind.begin()
+    table = open_table(path, batch.original_name)
+    positions = map_headers(kind, table.headers)
+    report = _ErrorReport(kind, table.headers, positions)
+    seen: dict[str, int] = {}
+    chunk: list[tuple[int, list[str], RowOutcome]] = []
+    # A full row's values are picked in one call; a short row (trailing cells left out) is
+    # padded with empty strings.
+    keys = list(positions)
+    getter = operator.itemgetter(*positions.values()) if len(keys) > 1 else None
+    width = max(positions.values(), default=-1) + 1
+
+    def flush() -> None:
+        if chunk:
+            _apply(kind, chunk, result, report, dry_run=dry_run, by=by)
+            chunk.clear()
+        _report_progress(batch.pk, result.rows, "running")
+        if _cancelled(batch.pk):
+            raise ImportCancelled
+
+    for number, cells in table.rows:
+        if not any(cells):
+            continue
+        result.rows += 1
+        full = cells if len(cells) >= width else cells + [""] * (width - len(cells))
+        if getter is not None:
+            values = dict(zip(keys, getter(full), strict=True))
+        else:
+            values = {key: full[pos] for key, pos in positions.items()}
+        outcome = kind.clean(values, row_number=number, by=by)
+        for error in outcome.errors:
+            error.column = report.header_of(error.column)
+        if not outcome.errors and outcome.key:
+            first = seen.get(outcome.key)
+            if first is not None:
+                outcome.errors.append(
+                    CellError(
+                        "",
+                        _("与第%(first)d行重复（%(what)s相同）。同一条记录在文件中只能出现一次。")
+                        % {"first": first, "what": kind.key_label},
+                    )
+                )
+            else:
+                seen[outcome.key] = number
+        if outcome.errors:
+            _reject(result, report, number, cells, outcome.errors)
+            continue
+        chunk.append((number, cells, outcome))
+        if len(chunk) >= CHUNK_ROWS:
+            flush()
+        if fail_after_rows is not None and result.rows >= fail_after_rows:
+            flush()
+            raise RuntimeError("injected failure (test)")
+    flush()
+    report.save(batch)
+    if result.rows != result.valid + result.invalid or result.valid != (
+        result.created + result.updated + result.unchanged
+    ):
+        raise RuntimeError(
+            f"import counts do not add up: rows {result.rows}, valid {result.valid}, "
+            f"invalid {result.invalid}, created {result.created}, updated {result.updated}, "
+            f"unchanged {result.unchanged}"
+        )
+
+
+def _reject(
+    result: ImportResult, report: _ErrorReport, number: int, cells: list[str], errors: Any
+) -> None:
+    result.invalid += 1
+    report.add(number, cells, errors)
+    if len(result.errors) < ERRORS_KEPT_ON_BATCH:
+        result.errors.append(
+            {"row": number, "errors": [{"column": e.column, "message": e.message} for e in errors]}
+        )
+
+
+def _apply(
+    kind: ImportKind,
+    chunk: list[tuple[int, list[str], RowOutcome]],
+    result: ImportResult,
+    report: _ErrorReport,
+    *,
+    dry_run: bool,
+    by: Any,
+) -> None:
+    current = kind.existing([outcome.key for _n, _c, outcome in chunk])
+    creates: list[Model] = []
+    updates: list[tuple[Model, dict[str, tuple[Any, Any]]]] = []
+    for number, cells, outcome in chunk:
+        record = current.get(outcome.key)
+        errors = kind.check(outcome.data, record, by=by)
+        if errors:
+            for error in errors:
+                error.column = report.header_of(error.column)
+            _reject(result, report, number, cells, errors)
+            continue
+        result.valid += 1
+        prepared = kind.prepare(outcome.data, record, by=by)
+        if prepared is None:
+            result.unchanged += 1
+        elif record is not None:
+            updates.append(prepared)
+            result.updated += 1
+        else:
+            creates.append(prepared[0])
+            result.created += 1
+    if not dry_run and (creates or updates):
+        kind.write(creates=creates, updates=updates, batch=result.batch, by=by)
+
+
+# --- rollback, templates, exports -----------------------------------------------------------
+
+
+@transaction.atomic
+def batch_rollback(*, batch: ImportBatch, by: Any) -> None:
+    """Undo a committed batch: remove what it created, put back what it changed."""
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != ImportBatch.Status.SUCCEEDED or batch.dry_run:
+        raise RollbackError(_("只有已成功导入的批次可以撤销。"))
+    get_kind(batch.kind).rollback(batch, by=by)
+    batch.status = ImportBatch.Status.ROLLED_BACK
+    batch.message = _("已由%(user)s撤销。") % {"user": by}
+    batch.updated_by = by if getattr(by, "pk", None) else None
+    batch.save(update_fields=["status", "message", "updated_by", "updated_at"])
+
+
+def template_xlsx(kind: ImportKind) -> bytes:
+    """The kind's template: the header row, one example row, and a notes sheet."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = kind.label[:30] or kind.name
+    sheet.append([c.header + ("*" if c.required else "") for c in kind.columns])
+    for row in kind.template_rows():
+        sheet.append(row)
+    for index, column in enumerate(kind.columns, start=1):
+        sheet.column_dimensions[sheet.cell(1, index).column_letter].width = max(
+            12, len(column.header) * 2 + 4
+        )
+    notes = book.create_sheet(_("填写说明"))
+    notes.append([_("列名"), _("是否必填"), _("也可以写作"), _("说明")])
+    for column in kind.columns:
+        notes.append(
+            [
+                column.header,
+                _("必填") if column.required else _("选填"),
+                "、".join(column.synonyms),
+                column.note,
+            ]
+        )
+    notes.append([])
+    notes.append([_("带 * 的列必须填写。第一行是表头，不要改动列名；示例行导入前请删除。")])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def export_rows(kind: ImportKind, queryset: Any, *, reveal: bool) -> Iterator[list[str]]:
+    yield [c.header for c in kind.columns]
+    for obj in queryset.iterator(chunk_size=2000):
+        yield kind.export_row(obj, reveal=reveal)
+
+
+def write_export(kind: ImportKind, queryset: Any, path: Path, *, reveal: bool) -> int:
+    """Write .xlsx or .csv (by extension), streaming. Returns the number of records."""
+    count = -1
+    if path.suffix.lower() == ".csv":
+        with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            for row in export_rows(kind, queryset, reveal=reveal):
+                writer.writerow([formula_safe(v) for v in row])
+                count += 1
+        return count
+    if path.suffix.lower() != ".xlsx":
+        raise ImportFileError(_("只能导出为 .xlsx 或 .csv 文件。"))
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(kind.label[:30] or kind.name)
+    for row in export_rows(kind, queryset, reveal=reveal):
+        sheet.append([formula_safe(v) for v in row])
+        count += 1
+    book.save(path)
+    return count
+
+
+@task()
+def import_batch_task(batch_id: str) -> str:
+    """Run a queued batch (by the task worker; immediately in tests)."""
+    batch = ImportBatch.objects.select_related("created_by").get(pk=batch_id)
+    if batch.is_finished:
+        return batch.status
+    with (
+        batch.source.open("rb") as source,
+        tempfile.NamedTemporaryFile(suffix=Path(batch.original_name).suffix) as copy,
+    ):
+        for chunk in iter(lambda: source.read(1024 * 1024), b""):
+            copy.write(chunk)
+        copy.flush()
+        result = run_import(
+            kind=batch.kind,
+            path=Path(copy.name),
+            original_name=batch.original_name,
+            dry_run=batch.dry_run,
+            valid_only=batch.valid_only,
+            by=batch.created_by,
+            batch=batch,
+        )
+    return result.batch.status
+
+
+def batch_start(
+    *,
+    kind: str,
+    upload: Any,
+    by: Any,
+    dry_run: bool = True,
+    valid_only: bool = False,
+    checked_by: ImportBatch | None = None,
+) -> ImportBatch:
+    """Store the file, queue the batch and return it (the page then follows its progress)."""
+    get_kind(kind)
+    batch = ImportBatch(
+        kind=kind,
+        original_name=(getattr(upload, "name", "") or "upload")[:200],
+        dry_run=dry_run,
+        valid_only=valid_only,
+        checked_by=checked_by,
+        created_by=by,
+        updated_by=by,
+    )
+    batch.source.save(batch.original_name, upload, save=False)
+    batch.save()
+    _report_progress(batch.pk, 0, "queued")
+    import_batch_task.enqueue(batch_id=str(batch.pk))
+    batch.refresh_from_db()
+    return batch
+
+
+def batch_confirm(*, checked: ImportBatch, by: Any, valid_only: bool) -> ImportBatch:
+    """Commit the file of a dry run that the user has looked at."""
+    if checked.status != ImportBatch.Status.VALIDATED or not checked.dry_run:
+        raise ImportFileError(_("只能确认已检查完成的文件。"))
+    if checked.invalid_rows and not valid_only:
+        raise ImportFileError(_("文件中有错误行：请修改后重新上传，或选择“只导入正确的行”。"))
+    with checked.source.open("rb") as source:
+        upload = File(io.BytesIO(source.read()), name=checked.original_name)
+    return batch_start(
+        kind=checked.kind,
+        upload=upload,
+        by=by,
+        dry_run=False,
+        valid_only=valid_only,
+        checked_by=checked,
+    )
