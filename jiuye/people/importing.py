@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
+from dataclasses import dataclass, field
 from typing import Any
 
 from auditlog.models import LogEntry
@@ -28,9 +29,10 @@ from jiuye.core.importing import (
     parse_date,
     register_kind,
 )
+from jiuye.core.importing.fields import Field, FieldError
 from jiuye.core.masking import mask_certificate_number, mask_id_number, mask_phone
 from jiuye.core.models import ImportBatch, ImportRecord
-from jiuye.core.scoping import region_in_scope
+from jiuye.core.scoping import region_in_scope, scope_for
 from jiuye.core.tallies import mark_dirty
 from jiuye.core.validators import (
     CERTIFICATE_CATEGORY_NAMES,
@@ -41,11 +43,13 @@ from jiuye.people.models import (
     AssistiveNeed,
     Education,
     HukouType,
+    LifeStatus,
     MaritalStatus,
     MonitoringCategory,
     Person,
     WishToWork,
 )
+from jiuye.people.selectors import person_by_id_number
 from jiuye.reference.models import Region
 
 ID_PURPOSE = "person.id_number"
@@ -701,3 +705,52 @@ def _export_row(person: Person, *, reveal: bool) -> list[str]:
 
 
 register_kind(PersonsKind())
+
+
+@dataclass(frozen=True)
+class PersonByIdNumber(Field):
+    """A registered person found by ID number among those the importing user may see (all,
+    for a command run without a user). One message for "not registered" and "not yours", so
+    an import does not tell whether someone elsewhere is registered. ``inactive``: the
+    message for an archived or deceased person (empty: they are accepted)."""
+
+    key: str = "id_number"
+    header: str = "身份证号"
+    synonyms: tuple[str, ...] = ("身份证号码", "公民身份号码", "证件号码")
+    required: bool = True
+    mask: str = "id"
+    attr: str | None = "person"
+    note: str = "18位；人员须已登记，且在您负责的范围内"
+    inactive: str = ""
+    _cache: dict[Any, Any] = field(default_factory=dict, hash=False, compare=False)
+
+    def reset(self) -> None:
+        self._cache.clear()
+
+    def parse(self, text: str, *, by: Any) -> Any:
+        try:
+            id_number = validate_resident_id(text)
+        except ValidationError as exc:
+            raise FieldError(exc.messages[0]) from None
+        cache_key = (getattr(by, "pk", None), id_number)
+        if cache_key not in self._cache:
+            people = Person.objects.all() if getattr(by, "pk", None) is None else None
+            if people is None:
+                people = scope_for(by, Person)
+            self._cache[cache_key] = person_by_id_number(queryset=people, id_number=id_number)
+        person = self._cache[cache_key]
+        if person is None:
+            raise FieldError(
+                _("身份证号 %(id)s 的人员还没有登记，或不在您负责的范围内。")
+                % {"id": mask_id_number(id_number)}
+            )
+        if self.inactive and (person.is_archived or person.life_status != LifeStatus.ACTIVE):
+            raise FieldError(self.inactive % {"name": person.name})
+        return person
+
+    def values(self, value: Any) -> dict[str, Any]:
+        return {f"{self.target}_id": None if value is None else value.pk} if self.target else {}
+
+    def export(self, obj: Model, *, reveal: bool) -> str:
+        person = getattr(obj, self.target)
+        return person.id_number if reveal else mask_id_number(person.id_number)

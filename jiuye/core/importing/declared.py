@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from auditlog.models import LogEntry
-from django.db.models import Model, ProtectedError
+from django.db.models import DateField, IntegerField, Model, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,7 +31,7 @@ from jiuye.core.importing.base import (
     apply_row,
     journal_value,
 )
-from jiuye.core.importing.fields import Date, Field, FieldError, Int, ManyLookup, fold
+from jiuye.core.importing.fields import Field, FieldError, ManyLookup, fold
 from jiuye.core.models import ImportBatch, ImportRecord
 
 Changes = dict[str, tuple[Any, Any]]
@@ -92,8 +92,13 @@ class DeclaredKind(ImportKind):
         if self._writer_checked or self.writers is None or actor(by) is None:
             return
         if by.role not in self.writers:
+            labels = dict(type(by)._meta.get_field("role").flatchoices)
             raise ImportFileError(
-                _("您的角色不能导入%(what)s。请联系区残联工作人员。") % {"what": self.who}
+                _("只有%(roles)s可以导入%(what)s。")
+                % {
+                    "roles": "、".join(str(labels.get(r, r)) for r in self.writers),
+                    "what": self.who,
+                }
             )
         self._writer_checked = True
 
@@ -146,14 +151,19 @@ class DeclaredKind(ImportKind):
     def key_of(self, data: dict[str, Any]) -> str:
         return "|".join(self.key_part(data.get(k)) for k in self.natural_key)
 
+    def _key_field(self, key: str) -> Any:
+        """The model field a natural-key part stands for: a declared field's target, or a
+        model attribute that ``resolve`` put into the row (an enrolment found from two
+        columns)."""
+        f = self._by_key.get(key)
+        return self.model._meta.get_field(f.target if f is not None else key)
+
     def record_key(self, record: Model) -> str:
         parts = []
         for key in self.natural_key:
-            f = self._by_key[key]
-            if hasattr(f, "queryset") and f.target:
-                parts.append(str(getattr(record, f"{f.target}_id")))
-            else:
-                parts.append(self.key_part(getattr(record, f.target)))
+            field = self._key_field(key)
+            value = getattr(record, field.attname)
+            parts.append(str(value) if field.is_relation else self.key_part(value))
         return "|".join(parts)
 
     def existing_queryset(self) -> Any:
@@ -163,17 +173,16 @@ class DeclaredKind(ImportKind):
         """Records of this chunk's keys, matched in Python on the whole key. The query is
         narrowed on the first key part when it is a record, a date or a number; a kind whose
         first part is free text overrides this (or the whole table is read per chunk)."""
-        first = self._by_key[self.natural_key[0]]
-        candidates = self.existing_queryset()
+        field = self._key_field(self.natural_key[0])
         parts = {key.split("|", 1)[0] for key in keys}
-        if hasattr(first, "queryset") and first.target:
-            candidates = candidates.filter(**{f"{first.target}_id__in": parts})
-        elif isinstance(first, Date):
-            candidates = candidates.filter(
-                **{f"{first.target}__in": [dt.date.fromisoformat(p) for p in parts]}
-            )
-        elif isinstance(first, Int):
-            candidates = candidates.filter(**{f"{first.target}__in": [int(p) for p in parts]})
+        candidates = self.existing_queryset()
+        if field.is_relation:
+            candidates = candidates.filter(**{f"{field.attname}__in": parts})
+        elif isinstance(field, DateField):
+            dates = [dt.date.fromisoformat(p) for p in parts]
+            candidates = candidates.filter(**{f"{field.attname}__in": dates})
+        elif isinstance(field, IntegerField):
+            candidates = candidates.filter(**{f"{field.attname}__in": [int(p) for p in parts]})
         wanted, found = set(keys), {}
         for record in candidates.order_by("-created_at"):
             key = self.record_key(record)
@@ -181,18 +190,36 @@ class DeclaredKind(ImportKind):
                 found[key] = record
         return found
 
+    def merged(self, data: dict[str, Any], current: Model | None) -> dict[str, Any]:
+        """The row's values by field key, with the record's own where the file has no column:
+        what a domain check must see."""
+        values = {}
+        if current is not None:
+            for f in self.fields:
+                if f.target and not isinstance(f, ManyLookup):
+                    values[f.key] = getattr(current, f.target)
+        values.update(data)
+        return values
+
     # --- writing ------------------------------------------------------------------------
 
     def model_values(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Model attributes a row sets: each field's, and the natural-key parts that
+        ``resolve`` found (records not typed in a column of their own)."""
         values: dict[str, Any] = {}
         for key, value in data.items():
             f = self._by_key.get(key)
             if f is not None:
                 values.update(f.values(value))
+            elif key in self.natural_key:
+                values[key] = value
         return values
 
+    # Model attributes a kind sets from several columns (``model_values`` overridden).
+    also_updates: tuple[str, ...] = ()
+
     def updatable(self) -> list[str]:
-        names = []
+        names = list(self.also_updates)
         for f in self.fields:
             if f.update and f.key not in self.natural_key:
                 names.extend(f.values(None))
@@ -261,7 +288,9 @@ class DeclaredKind(ImportKind):
             for name in many:
                 links[name].extend((record.pk, key) for key in record._many.get(name, []))
         self.insert(creates)
+        was = {}
         for record, diff in updates:
+            was[record.pk] = record.updated_at
             record.import_batch = batch
             record.updated_at = now
             if self.versioned:
@@ -302,7 +331,7 @@ class DeclaredKind(ImportKind):
                     model=self.label_model,
                     object_id=str(record.pk),
                     action=ImportRecord.Action.UPDATED,
-                    before={**before, **self._stamp(record)},
+                    before={**before, **self._stamp(record), "_was": was[record.pk].isoformat()},
                 )
             )
         fast_insert(ImportRecord, journal)
@@ -413,10 +442,16 @@ class DeclaredKind(ImportKind):
                 values[name] = value
                 diff[name] = (getattr(record, name), value)
             if self.versioned:
-                values["version"] = record.version + 1
-            self.model._default_manager.filter(pk=record.pk).update(
-                updated_by=who, updated_at=timezone.now(), **values
+                # The version before the import: a form opened then may save again, one
+                # opened on the imported values sees a conflict.
+                values["version"] = entry.before["_version"] - 1
+            # Unversioned records get back their time of change, so an earlier batch that
+            # wrote them can still be undone after this one.
+            was = entry.before.get("_was")
+            values["updated_at"] = (
+                dt.datetime.fromisoformat(was) if was and not self.versioned else timezone.now()
             )
+            self.model._default_manager.filter(pk=record.pk).update(updated_by=who, **values)
             restored.append((record, diff))
         return restored
 

@@ -105,7 +105,8 @@ class _ErrorReport:
         by_position = {pos: key for key, pos in positions.items()}
         columns = {c.key: c for c in kind.columns}
         self.columns = [columns.get(by_position.get(i, "")) for i in range(len(headers))]
-        self.headers_by_key = {key: headers[pos] for key, pos in positions.items()}
+        declared = {c.key: c.header for c in kind.columns}
+        self.headers_by_key = {**declared, **{key: headers[pos] for key, pos in positions.items()}}
         self.count = 0
 
     def header_of(self, column: str) -> str:
@@ -248,7 +249,7 @@ def _run(
 
     def flush() -> None:
         if chunk:
-            _apply(kind, chunk, result, report, dry_run=dry_run, by=by)
+            _apply(kind, chunk, result, report, seen, dry_run=dry_run, by=by)
             chunk.clear()
         _report_progress(batch.pk, result.rows, "running")
         if _cancelled(batch.pk):
@@ -266,18 +267,6 @@ def _run(
         outcome = kind.clean(values, row_number=number, by=by)
         for error in outcome.errors:
             error.column = report.header_of(error.column)
-        if not outcome.errors and outcome.key:
-            first = seen.get(outcome.key)
-            if first is not None:
-                outcome.errors.append(
-                    CellError(
-                        "",
-                        _("与第%(first)d行重复（%(what)s相同）。同一条记录在文件中只能出现一次。")
-                        % {"first": first, "what": kind.key_label},
-                    )
-                )
-            else:
-                seen[outcome.key] = number
         if outcome.errors:
             _reject(result, report, number, cells, outcome.errors)
             continue
@@ -315,21 +304,29 @@ def _apply(
     chunk: list[tuple[int, list[str], RowOutcome]],
     result: ImportResult,
     report: _ErrorReport,
+    seen: dict[str, int],
     *,
     dry_run: bool,
     by: Any,
 ) -> None:
-    current = kind.existing([outcome.key for _n, _c, outcome in chunk])
+    current = kind.existing(list({outcome.key for _n, _c, outcome in chunk}))
     creates: list[Model] = []
     updates: list[tuple[Model, dict[str, tuple[Any, Any]]]] = []
     for number, cells, outcome in chunk:
         record = current.get(outcome.key)
         errors = kind.check(outcome.data, record, by=by)
+        for error in errors:
+            error.column = report.header_of(error.column)
+        # A row that is right in itself but names the same record as an earlier one.
+        first = seen.get(outcome.key) if outcome.key else None
+        if not errors and first is not None:
+            message = _("与第%(first)d行重复（%(what)s相同）。同一条记录在文件中只能出现一次。")
+            errors = [CellError("", message % {"first": first, "what": kind.key_label})]
         if errors:
-            for error in errors:
-                error.column = report.header_of(error.column)
             _reject(result, report, number, cells, errors)
             continue
+        if outcome.key:
+            seen[outcome.key] = number
         result.valid += 1
         prepared = kind.prepare(outcome.data, record, by=by)
         if prepared is None:

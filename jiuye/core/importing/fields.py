@@ -214,7 +214,8 @@ class Choice(Field):
     ``exclude`` leaves out values an import may not set (e.g. a status only a form sets)."""
 
     choices: Any = None
-    synonyms: dict[str, str] = field(default_factory=dict, hash=False)
+    # Short forms people write for a value (the header's own synonyms are ``synonyms``).
+    aliases: dict[str, str] = field(default_factory=dict, hash=False)
     exclude: tuple[str, ...] = ()
     blank: Any = ""
 
@@ -224,7 +225,7 @@ class Choice(Field):
         return {text: value for text, value in table.items() if value not in excluded}
 
     def extra_synonyms(self) -> dict[str, str]:
-        return self.synonyms
+        return self.aliases
 
     def parse(self, text: str, *, by: Any) -> Any:
         value = self.table().get(fold(text))
@@ -282,6 +283,8 @@ class Lookup(Field):
 
     queryset: Any = None
     by: tuple[str, ...] = ("name",)
+    # More names a record answers to (a category's name without 残疾, say).
+    also: Any = None
     missing: str = ""
     _cache: dict[str, list[Model]] = field(default_factory=dict, hash=False, compare=False)
 
@@ -295,8 +298,9 @@ class Lookup(Field):
         if not self._cache:
             self._cache["\0"] = []  # marks the table as read even when it is empty
             for record in self.records():
-                for name in self.by:
-                    value = getattr(record, name, "")
+                names = [getattr(record, name, "") for name in self.by]
+                names += list(self.also(record)) if self.also else []
+                for value in names:
                     if value not in (None, ""):
                         found = self._cache.setdefault(fold(str(value)), [])
                         if record not in found:

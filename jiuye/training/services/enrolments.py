@@ -179,6 +179,67 @@ def _day_error(day: dt.date | None, label: str) -> str:
     return ""
 
 
+def enrolment_change_errors(
+    *,
+    before: str,
+    status: str,
+    on: dt.date | None,
+    start: dt.date,
+    enrolled_on: dt.date,
+    reason: str = "",
+    note: str = "",
+    again: bool = True,
+) -> dict[str, list[str]]:
+    """The rules of a change of an enrolment's status, for the services and the import alike:
+    only a person in class (在学) completes; only one in class or requesting drops out, with a
+    reason (and a note for 其他); nobody goes back to 在学. ``again``: the status may stay as
+    it is (a re-import); a service completing or dropping passes False. Problems by field: ""
+    for the status, "on" for the day, "reason", "note"."""
+    errors: dict[str, list[str]] = {}
+    label = EnrolmentStatus(before).label
+    if status != before or not again:
+        if status == EnrolmentStatus.COMPLETED and before != EnrolmentStatus.ENROLLED:
+            errors[""] = [
+                _("只有“在学”的学员可以登记结业，这条报名的状态是：%(status)s。")
+                % {"status": label}
+            ]
+        elif status == EnrolmentStatus.DROPPED and before not in (
+            EnrolmentStatus.ENROLLED,
+            EnrolmentStatus.REQUESTED,
+        ):
+            errors[""] = [_("这条报名的状态是“%(status)s”，不能再登记退出。") % {"status": label}]
+        elif status == EnrolmentStatus.ENROLLED and before != EnrolmentStatus.REQUESTED:
+            errors[""] = [_("这条报名的状态是“%(status)s”，不能改回“在学”。") % {"status": label}]
+    if errors:
+        return errors
+    if status == EnrolmentStatus.COMPLETED:
+        error = _day_error(on, _("结业日期"))
+        if not error and on < start:
+            error = _("结业日期不能早于开班日期（%(start)s）。") % {"start": f"{start:%Y-%m-%d}"}
+        if error:
+            errors["on"] = [error]
+    elif status == EnrolmentStatus.DROPPED:
+        error = _day_error(on, _("退出日期"))
+        if not error and on < enrolled_on:
+            error = _("退出日期不能早于报名日期（%(day)s）。") % {"day": f"{enrolled_on:%Y-%m-%d}"}
+        if error:
+            errors["on"] = [error]
+        if reason not in DropReason.values:
+            errors["reason"] = [_("请选择退出原因。")]
+        elif reason == DropReason.OTHER and not note:
+            errors["note"] = [_("退出原因选择“其他”时，请在备注中写明原因。")]
+    if len(note) > 300:
+        errors["note"] = [_("备注最多300个字。")]
+    return errors
+
+
+def _raise_change_errors(errors: dict[str, list[str]]) -> None:
+    if "" in errors:
+        raise ValidationError(errors[""][0], code="status")
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def enrolment_complete(
     *,
@@ -190,25 +251,20 @@ def enrolment_complete(
 ) -> Enrolment:
     current = _locked(enrolment, version)
     _check_staff_scope(by, current.person)
-    if current.status != EnrolmentStatus.ENROLLED:
-        raise ValidationError(
-            _("只有“在学”的学员可以登记结业，这条报名的状态是：%(status)s。")
-            % {"status": current.get_status_display()},
-            code="status",
-        )
-    error = _day_error(on, _("结业日期"))
-    if not error and on < current.course.start_date:
-        error = _("结业日期不能早于开班日期（%(start)s）。") % {
-            "start": f"{current.course.start_date:%Y-%m-%d}"
-        }
+    errors = enrolment_change_errors(
+        before=current.status,
+        status=EnrolmentStatus.COMPLETED,
+        on=on,
+        start=current.course.start_date,
+        enrolled_on=current.enrolled_on,
+        again=False,
+    )
+    if "" in errors:
+        _raise_change_errors(errors)
     assessment = (assessment or "").strip()
-    errors: dict[str, list[str]] = {}
-    if error:
-        errors["on"] = [error]
     if len(assessment) > 50:
         errors["assessment"] = [_("考核结果最多50个字。")]
-    if errors:
-        raise ValidationError(errors)
+    _raise_change_errors(errors)
     current.status = EnrolmentStatus.COMPLETED
     current.completed_on = on
     current.assessment = assessment
@@ -227,29 +283,19 @@ def enrolment_drop(
 ) -> Enrolment:
     current = _locked(enrolment, version)
     _check_staff_scope(by, current.person)
-    if current.status not in (EnrolmentStatus.ENROLLED, EnrolmentStatus.REQUESTED):
-        raise ValidationError(
-            _("这条报名的状态是“%(status)s”，不能再登记退出。")
-            % {"status": current.get_status_display()},
-            code="status",
-        )
     note = (note or "").strip()
-    errors: dict[str, list[str]] = {}
-    error = _day_error(on, _("退出日期"))
-    if not error and on < current.enrolled_on:
-        error = _("退出日期不能早于报名日期（%(day)s）。") % {
-            "day": f"{current.enrolled_on:%Y-%m-%d}"
-        }
-    if error:
-        errors["on"] = [error]
-    if reason not in DropReason.values:
-        errors["reason"] = [_("请选择退出原因。")]
-    elif reason == DropReason.OTHER and not note:
-        errors["note"] = [_("退出原因选择“其他”时，请在备注中写明原因。")]
-    if len(note) > 300:
-        errors["note"] = [_("备注最多300个字。")]
-    if errors:
-        raise ValidationError(errors)
+    _raise_change_errors(
+        enrolment_change_errors(
+            before=current.status,
+            status=EnrolmentStatus.DROPPED,
+            on=on,
+            start=current.course.start_date,
+            enrolled_on=current.enrolled_on,
+            reason=reason,
+            note=note,
+            again=False,
+        )
+    )
     current.status = EnrolmentStatus.DROPPED
     current.dropped_on = on
     current.drop_reason = reason

@@ -257,7 +257,7 @@ def test_an_enrolments_dry_run_names_bad_rows_and_masks_ids(
     assert any(r == 3 and c == "身份证号" and "不在您负责的范围内" in m for r, c, m in errors)
     assert all(unknown not in m for _r, _c, m in errors)
     assert any(r == 6 and c == "课程名称" and "没有开班日期为" in m for r, c, m in errors)
-    assert any(r == 7 and c == "退出原因" and "请填写退出原因" in m for r, c, m in errors)
+    assert any(r == 7 and c == "退出原因" and "请选择退出原因" in m for r, c, m in errors)
     assert any(r == 8 and c == "状态" for r, c, m in errors)
     assert not Enrolment.objects.exists()
 
@@ -363,3 +363,111 @@ def test_each_training_kind_has_a_template_with_its_required_columns() -> None:
     ):
         book = load_workbook(io.BytesIO(template_xlsx(get_kind(name))))
         assert next(book.active.values)[0] == first
+
+
+# --- the import applies the enrolment services' rules ----------------------------------------
+
+
+def _one_enrolment_row(tmp_path, course, header: list[str], row: list[str], by):  # noqa: ANN001, ANN202
+    path = write(tmp_path / "rules.csv", header, [row])
+    return run_import(kind="enrolments", path=path, dry_run=True, by=by)
+
+
+def test_a_drop_out_for_another_reason_needs_a_note_as_on_the_drop_form(
+    tmp_path, personas, course_a, person_a
+) -> None:  # noqa: ANN001
+    enrol(course_a, person_a)
+    ids = make_id_number(seq=101)
+    header = [*ENROL_HEADER, "备注"]
+    row = [*enrol_row(course_a, ids, 状态="中途退出", 退出原因="其他"), ""]
+    result = _one_enrolment_row(tmp_path, course_a, header, row, personas["district"])
+    assert errors_of(result) == [(2, "备注", "退出原因选择“其他”时，请在备注中写明原因。")]
+    row[-1] = "搬家到外地"
+    assert _one_enrolment_row(tmp_path, course_a, header, row, personas["district"]).ok
+
+
+def test_a_completed_enrolment_is_not_turned_back_into_in_class(
+    tmp_path, personas, course_a, person_a
+) -> None:  # noqa: ANN001
+    from jiuye.training.services import enrolments
+
+    enrolment = enrol(course_a, person_a)
+    enrolments.enrolment_complete(enrolment=enrolment, by=None, on=today())
+    row = enrol_row(course_a, make_id_number(seq=101), 状态="在学")
+    result = _one_enrolment_row(tmp_path, course_a, ENROL_HEADER, row, personas["district"])
+    assert errors_of(result) == [(2, "状态", "这条报名的状态是“已结业”，不能改回“在学”。")]
+
+
+def test_a_dropped_enrolment_is_not_completed_by_an_import(
+    tmp_path, personas, course_a, person_a
+) -> None:  # noqa: ANN001
+    from jiuye.training.services import enrolments
+
+    enrolment = enrol(course_a, person_a)
+    enrolments.enrolment_drop(enrolment=enrolment, by=None, on=today(), reason="employed")
+    row = enrol_row(course_a, make_id_number(seq=101), 状态="已结业")
+    result = _one_enrolment_row(tmp_path, course_a, ENROL_HEADER, row, personas["district"])
+    assert errors_of(result) == [
+        (2, "状态", "只有“在学”的学员可以登记结业，这条报名的状态是：中途退出。")
+    ]
+
+
+def test_a_file_without_a_status_column_leaves_the_status_alone(
+    tmp_path, personas, course_a, person_a
+) -> None:  # noqa: ANN001
+    from jiuye.training.services import enrolments
+
+    enrolment = enrol(course_a, person_a)
+    enrolments.enrolment_complete(enrolment=enrolment, by=None, on=today())
+    header = ["课程名称", "开班日期", "身份证号"]
+    row = [course_a.title, course_a.start_date.isoformat(), make_id_number(seq=101)]
+    path = write(tmp_path / "ids.csv", header, [row])
+    result = run_import(kind="enrolments", path=path, dry_run=False, by=personas["district"])
+    assert (result.ok, result.unchanged) == (True, 1), result.errors
+    enrolment.refresh_from_db()
+    assert (enrolment.status, enrolment.completed_on) == ("completed", today())
+
+
+def test_an_attendance_rollback_refuses_after_the_sheet_changed_the_day_and_is_audited(
+    tmp_path, personas, course_a, person_a
+) -> None:  # noqa: ANN001
+    from auditlog.models import LogEntry
+
+    from jiuye.training.services import enrolments
+
+    enrolment = enrol(course_a, person_a)
+    by, day = personas["town_a"], course_a.start_date
+    path = write(
+        tmp_path / "a.csv", ATTEND_HEADER, [attend_row(course_a, make_id_number(seq=101), day)]
+    )
+    result = run_import(kind="attendance", path=path, dry_run=False, by=by)
+    assert result.created == 1
+    batch = str(result.batch.pk)
+    assert LogEntry.objects.filter(additional_data__batch=batch).count() == 1
+    enrolments.attendance_set(enrolment=enrolment, date=day, present=False, by=by)
+    with pytest.raises(RollbackError, match="之后又在考勤表上修改过"):
+        batch_rollback(batch=result.batch, by=by)
+    assert Attendance.objects.get().present is False
+    # Put back as imported (present), the day was still edited after the import.
+    enrolments.attendance_set(enrolment=enrolment, date=day, present=True, by=by)
+    with pytest.raises(RollbackError):
+        batch_rollback(batch=result.batch, by=by)
+
+
+def test_an_attendance_rollback_removes_the_days_and_writes_audit_entries(
+    tmp_path, personas, course_a, person_a
+) -> None:  # noqa: ANN001
+    from auditlog.models import LogEntry
+
+    enrol(course_a, person_a)
+    by, day = personas["town_a"], course_a.start_date
+    path = write(
+        tmp_path / "a.csv", ATTEND_HEADER, [attend_row(course_a, make_id_number(seq=101), day)]
+    )
+    result = run_import(kind="attendance", path=path, dry_run=False, by=by)
+    batch_rollback(batch=result.batch, by=by)
+    assert not Attendance.objects.exists()
+    deleted = LogEntry.objects.filter(
+        additional_data__batch=str(result.batch.pk), action=LogEntry.Action.DELETE
+    )
+    assert deleted.count() == 1
