@@ -40,14 +40,12 @@ from jiuye.core.importing.engine import (
     batch_confirm,
     batch_rollback,
     batch_start,
-    export_rows,
     import_batch_task,
     progress_of,
     request_cancel,
     run_import,
-    template_xlsx,
-    write_export,
 )
+from jiuye.core.importing.exports import export_rows, template_xlsx, write_export
 from jiuye.core.importing.files import (
     Table,
     cell_text,

@@ -1,9 +1,9 @@
 """A declared import kind: model, natural key, writer roles and typed fields, plus one domain
-``validate`` hook. Everything else is written here once for every kind: typed conversion,
+``validate`` hook. Everything else is written once for every kind: typed conversion,
 the writer check, in-file duplicates, the look-up of existing rows per chunk, change detection
 (a column the file does not have leaves its field alone), the bulk write with many-to-many
 rows, batch stamping, the journal, audit entries, rollback that refuses when a row was edited
-since, and the export from the same fields, so that every export imports back.
+since (those in ``journal``), and the export from the same fields, so every export imports back.
 """
 
 from __future__ import annotations
@@ -13,37 +13,24 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from auditlog.models import LogEntry
-from django.db.models import DateField, IntegerField, Model, ProtectedError
-from django.utils import timezone
+from django.db.models import DateField, IntegerField, Model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jiuye.core.audit import audit_bulk
-from jiuye.core.bulk import fast_insert
-from jiuye.core.crypto import EncryptedTextField, encrypt
 from jiuye.core.importing.base import (
     CellError,
     ImportFileError,
     ImportKind,
-    RollbackError,
     RowOutcome,
     apply_row,
-    journal_value,
 )
 from jiuye.core.importing.fields import Field, FieldError, ManyLookup, fold
-from jiuye.core.models import ImportBatch, ImportRecord
+from jiuye.core.importing.journal import JournalledWrites, actor
 
-Changes = dict[str, tuple[Any, Any]]
 ErrorSink = Callable[[str, str], None]
 
 
-def actor(by: Any) -> Any:
-    """The user to record as author, or None for a command run without one."""
-    return by if getattr(by, "pk", None) else None
-
-
-class DeclaredKind(ImportKind):
+class DeclaredKind(JournalledWrites, ImportKind):
     """Subclass, declare, register with ``register_kind``. Class attributes:
 
     - ``model``, ``fields`` (typed ``Field``s, in template order), ``natural_key`` (field
@@ -250,233 +237,7 @@ class DeclaredKind(ImportKind):
         current.updated_by = who
         return current, changes
 
-    def _through(self, name: str) -> tuple[Any, str, str]:
-        relation = self.model._meta.get_field(name)
-        through = relation.remote_field.through
-        source = relation.m2m_field_name() + "_id"
-        target = relation.m2m_reverse_field_name() + "_id"
-        return through, source, target
-
-    def _stamp(self, record: Model) -> dict[str, Any]:
-        if self.versioned:
-            return {"_version": record.version}
-        return {"_updated_at": record.updated_at.isoformat()}
-
-    def _stored(self, name: str, value: Any) -> Any:
-        field = self._concrete().get(name)
-        if isinstance(field, EncryptedTextField):
-            return encrypt(value) if value else ""
-        return journal_value(value)
-
-    def _concrete(self) -> dict[str, Any]:
-        return {f.attname: f for f in self.model._meta.concrete_fields}
-
-    def write(
-        self,
-        *,
-        creates: list[Model],
-        updates: list[tuple[Model, Changes]],
-        batch: ImportBatch,
-        by: Any,
-    ) -> None:
-        who, now = actor(by), timezone.now()
-        many = {f.target for f in self.many()}
-        links: dict[str, list[Any]] = {name: [] for name in many}
-        for record in creates:
-            record.import_batch = batch
-            record.created_at = record.updated_at = now
-            for name in many:
-                links[name].extend((record.pk, key) for key in record._many.get(name, []))
-        self.insert(creates)
-        was = {}
-        for record, diff in updates:
-            was[record.pk] = record.updated_at
-            record.import_batch = batch
-            record.updated_at = now
-            if self.versioned:
-                record.version += 1
-            for name in many & set(diff):
-                through, source, _target = self._through(name)
-                through.objects.filter(**{source: record.pk}).delete()
-                links[name].extend((record.pk, key) for key in diff[name][1])
-        if updates:
-            names = {n for _r, diff in updates for n in diff if n not in many}
-            names |= {"import_batch_id", "updated_by_id", "updated_at"}
-            if self.versioned:
-                names.add("version")
-            concrete = self._concrete()
-            self.model._default_manager.bulk_update(
-                [r for r, _d in updates], sorted(concrete[n].name for n in names), batch_size=1000
-            )
-        for name, pairs in links.items():
-            through, source, target = self._through(name)
-            through.objects.bulk_create(
-                [through(**{source: a, target: b}) for a, b in pairs], batch_size=1000
-            )
-        journal = [
-            ImportRecord(
-                batch=batch,
-                model=self.label_model,
-                object_id=str(r.pk),
-                action=ImportRecord.Action.CREATED,
-                before=self._stamp(r),
-            )
-            for r in creates
-        ]
-        for record, diff in updates:
-            before = {n: self._stored(n, b) for n, (b, _a) in diff.items()}
-            journal.append(
-                ImportRecord(
-                    batch=batch,
-                    model=self.label_model,
-                    object_id=str(record.pk),
-                    action=ImportRecord.Action.UPDATED,
-                    before={**before, **self._stamp(record), "_was": was[record.pk].isoformat()},
-                )
-            )
-        fast_insert(ImportRecord, journal)
-        self.audit_creates(creates, batch=batch, by=who)
-        if updates:
-            audit_bulk(
-                model=self.model,
-                changes=updates,
-                action=LogEntry.Action.UPDATE,
-                actor=who,
-                batch=str(batch.pk),
-            )
-        self.after_write(creates=creates, updates=updates, batch=batch, by=by)
-
-    def insert(self, creates: list[Model]) -> None:
-        fast_insert(self.model, creates)
-
-    def audit_creates(self, creates: list[Model], *, batch: ImportBatch, by: Any) -> None:
-        if creates:
-            audit_bulk(
-                model=self.model,
-                changes=[(r, {"import_batch": (None, batch.pk)}) for r in creates],
-                action=LogEntry.Action.CREATE,
-                actor=by,
-                batch=str(batch.pk),
-            )
-
-    def after_write(
-        self, *, creates: list[Model], updates: list[tuple[Model, Changes]], batch: Any, by: Any
-    ) -> None:
-        """Whatever else a write changes (dirty regions, recomputed cases, review flags)."""
-
-    # --- rollback -----------------------------------------------------------------------
-
-    def edited_since(self, record: Model, before: dict[str, Any]) -> bool:
-        if "_version" in before:
-            return record.version != before["_version"]
-        if "_updated_at" in before:
-            return record.updated_at.isoformat() != before["_updated_at"]
-        return False
-
-    def rollback(self, batch: ImportBatch, *, by: Any) -> None:
-        who = actor(by)
-        journal = list(ImportRecord.objects.filter(batch=batch, model=self.label_model))
-        records = {
-            str(r.pk): r
-            for r in self.model._default_manager.filter(pk__in=[e.object_id for e in journal])
-        }
-        for entry in journal:
-            record = records.get(entry.object_id)
-            if record is not None and self.edited_since(record, entry.before):
-                raise RollbackError(self.changed_since % {"record": record})
-        created = [
-            records[e.object_id]
-            for e in journal
-            if e.action == ImportRecord.Action.CREATED and e.object_id in records
-        ]
-        self.before_rollback(batch=batch, created=created, by=by)
-        audit_bulk(
-            model=self.model,
-            changes=[(r, {}) for r in created],
-            action=LogEntry.Action.DELETE,
-            actor=who,
-            batch=str(batch.pk),
-        )
-        pks = [r.pk for r in created]
-        try:
-            for f in self.many():
-                through, source, _target = self._through(f.target)
-                through.objects.filter(**{f"{source}__in": pks}).delete()
-            self.model._default_manager.filter(pk__in=pks).delete()
-        except ProtectedError as exc:
-            names = "、".join(sorted({str(o._meta.verbose_name) for o in exc.protected_objects}))
-            raise RollbackError(self.in_use % {"error": names}) from exc
-        restored = self._restore(journal, records, who)
-        if restored:
-            audit_bulk(
-                model=self.model,
-                changes=restored,
-                action=LogEntry.Action.UPDATE,
-                actor=who,
-                batch=str(batch.pk),
-            )
-        self.after_rollback(batch=batch, created=created, restored=restored, by=by)
-
-    def _restore(
-        self, journal: list[ImportRecord], records: dict[str, Model], who: Any
-    ) -> list[tuple[Model, Changes]]:
-        concrete, many = self._concrete(), {f.target for f in self.many()}
-        restored = []
-        for entry in journal:
-            record = records.get(entry.object_id)
-            if entry.action != ImportRecord.Action.UPDATED or record is None:
-                continue
-            values, diff = {}, {}
-            for name, stored in entry.before.items():
-                if name.startswith("_"):
-                    continue
-                if name in many:
-                    through, source, target = self._through(name)
-                    through.objects.filter(**{source: record.pk}).delete()
-                    through.objects.bulk_create(
-                        [through(**{source: record.pk, target: key}) for key in stored]
-                    )
-                    continue
-                field = concrete[name]
-                value = stored if isinstance(field, EncryptedTextField) else _python(field, stored)
-                values[name] = value
-                diff[name] = (getattr(record, name), value)
-            if self.versioned:
-                # The version before the import: a form opened then may save again, one
-                # opened on the imported values sees a conflict.
-                values["version"] = entry.before["_version"] - 1
-            # Unversioned records get back their time of change, so an earlier batch that
-            # wrote them can still be undone after this one.
-            was = entry.before.get("_was")
-            values["updated_at"] = (
-                dt.datetime.fromisoformat(was) if was and not self.versioned else timezone.now()
-            )
-            self.model._default_manager.filter(pk=record.pk).update(updated_by=who, **values)
-            restored.append((record, diff))
-        return restored
-
-    def before_rollback(self, *, batch: ImportBatch, created: list[Model], by: Any) -> None:
-        """Refuse (RollbackError) or tidy up before the batch's records go."""
-
-    def after_rollback(
-        self,
-        *,
-        batch: ImportBatch,
-        created: list[Model],
-        restored: list[tuple[Model, Changes]],
-        by: Any,
-    ) -> None:
-        """Whatever else undoing the batch changes (dirty regions, recomputed cases)."""
-
     # --- export -------------------------------------------------------------------------
 
     def export_row(self, obj: Model, *, reveal: bool) -> list[str]:
         return [f.export(obj, reveal=reveal) for f in self.fields]
-
-
-def _python(field: Any, stored: Any) -> Any:
-    if stored is None:
-        return None
-    if field.is_relation:
-        return field.target_field.to_python(stored)
-    return field.to_python(stored)

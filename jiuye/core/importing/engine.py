@@ -3,11 +3,9 @@ templates, exports and the background task."""
 
 from __future__ import annotations
 
-import csv
 import io
 import operator
 import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -341,7 +339,7 @@ def _apply(
         kind.write(creates=creates, updates=updates, batch=result.batch, by=by)
 
 
-# --- rollback, templates, exports -----------------------------------------------------------
+# --- rollback and the background run ----------------------------------------------------
 
 
 @transaction.atomic
@@ -355,63 +353,6 @@ def batch_rollback(*, batch: ImportBatch, by: Any) -> None:
     batch.message = _("已由%(user)s撤销。") % {"user": by}
     batch.updated_by = by if getattr(by, "pk", None) else None
     batch.save(update_fields=["status", "message", "updated_by", "updated_at"])
-
-
-def template_xlsx(kind: ImportKind) -> bytes:
-    """The kind's template: the header row, one example row, and a notes sheet."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = kind.label[:30] or kind.name
-    sheet.append([c.header + ("*" if c.required else "") for c in kind.columns])
-    for row in kind.template_rows():
-        sheet.append(row)
-    for index, column in enumerate(kind.columns, start=1):
-        sheet.column_dimensions[sheet.cell(1, index).column_letter].width = max(
-            12, len(column.header) * 2 + 4
-        )
-    notes = book.create_sheet(_("填写说明"))
-    notes.append([_("列名"), _("是否必填"), _("也可以写作"), _("说明")])
-    for column in kind.columns:
-        notes.append(
-            [
-                column.header,
-                _("必填") if column.required else _("选填"),
-                "、".join(column.synonyms),
-                column.note,
-            ]
-        )
-    notes.append([])
-    notes.append([_("带 * 的列必须填写。第一行是表头，不要改动列名；示例行导入前请删除。")])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def export_rows(kind: ImportKind, queryset: Any, *, reveal: bool) -> Iterator[list[str]]:
-    yield [c.header for c in kind.columns]
-    for obj in queryset.iterator(chunk_size=2000):
-        yield kind.export_row(obj, reveal=reveal)
-
-
-def write_export(kind: ImportKind, queryset: Any, path: Path, *, reveal: bool) -> int:
-    """Write .xlsx or .csv (by extension), streaming. Returns the number of records."""
-    count = -1
-    if path.suffix.lower() == ".csv":
-        with open(path, "w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
-            for row in export_rows(kind, queryset, reveal=reveal):
-                writer.writerow([formula_safe(v) for v in row])
-                count += 1
-        return count
-    if path.suffix.lower() != ".xlsx":
-        raise ImportFileError(_("只能导出为 .xlsx 或 .csv 文件。"))
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(kind.label[:30] or kind.name)
-    for row in export_rows(kind, queryset, reveal=reveal):
-        sheet.append([formula_safe(v) for v in row])
-        count += 1
-    book.save(path)
-    return count
 
 
 @task()
