@@ -1,5 +1,7 @@
-"""Employment on the person page's timeline: a start and (when ended) an end entry per record,
-archived ones marked. Staff who may open the record get a link to it."""
+"""Employment on the person page: the employment status on the day (derived from the records,
+ARCHITECTURE.md: one source of truth, never stored on the person) and, on the timeline, a start
+and (when ended) an end entry per record, archived ones marked. Staff who may open the record
+get a link to it."""
 
 from __future__ import annotations
 
@@ -10,10 +12,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jiuye.accounts.models import PERSONAL_DATA_ROLES
-from jiuye.core.timeline import Entry, provider
-from jiuye.employment.selectors import records_list
+from jiuye.core.timeline import Entry, Fact, fact_provider, provider
+from jiuye.employment.selectors import records_list, status_on
 
 KIND_LABEL = gettext_lazy("就业")
+STATUS_LABEL = gettext_lazy("就业状态")
+
+
+@fact_provider
+def employment_status(person: Any, user: Any, on: Any) -> list[Fact]:
+    # Read with the timeline's records: one query for both.
+    status = status_on(person, on, shared=True)
+    return [Fact(STATUS_LABEL, "employment/_person_status.html", {"status": status, "on": on})]
 
 
 @provider

@@ -200,12 +200,3 @@ def person_for_detail(*, queryset: QuerySet[Person]) -> QuerySet[Person]:
     return queryset.select_related(
         "region__parent", "category", "grade", "archived_by", "created_by", "updated_by"
     ).prefetch_related("multiple_categories")
-
-
-def employment_status(person: Person, on: dt.date, *, shared: bool = False) -> Any:
-    """A person's employment status on a date, derived from employment records (ARCHITECTURE.md:
-    one source of truth), never stored on the person. ``shared``: read with the timeline's
-    records (the person page)."""
-    from jiuye.employment.selectors import status_on
-
-    return status_on(person, on, shared=shared)

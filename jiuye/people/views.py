@@ -126,7 +126,7 @@ def _render_detail(
         "can_write": staff and not person.is_archived,
         "reveal_form": reveal,
         "revealed": revealed,
-        "employment_status": selectors.employment_status(person, today, shared=True),
+        "facts": timeline.facts_for(person, request.user, today),
         "timeline": timeline.entries_for(person, request.user),
         "today": today,
         "form": reveal,

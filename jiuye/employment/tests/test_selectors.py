@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from conftest import VILLAGE_A, make_id_number
+from jiuye.core.timeline import facts_for
 from jiuye.employment import selectors, services
 from jiuye.employment.models import EmploymentForm, Source
 from jiuye.people.models import LifeStatus
@@ -55,6 +57,22 @@ def test_a_job_covers_its_first_and_last_day(reference) -> None:  # noqa: ANN001
     assert "测试1" not in _population(DAY)
     # …and unemployed the day after.
     assert "测试1" in _population(DAY + dt.timedelta(days=1))
+
+
+def test_employment_status_comes_from_employment_records(person_a, personas) -> None:  # noqa: ANN001
+    today = timezone.localdate()
+    assert not selectors.status_on(person_a, today).employed
+    assert str(selectors.status_on(person_a, today)) == "未就业"
+    # The person page shows it as a fact the employment app registers (the registry app does not
+    # import employment): the same status, read with the timeline's records.
+    (fact,) = [f for f in facts_for(person_a, personas["district"], today) if f.label == "就业状态"]
+    assert fact.template == "employment/_person_status.html"
+    assert not fact.context["status"].employed
+    _job(person_a, dt.date(2020, 5, 1), employer_name="社区工厂")
+    del person_a.__dict__["_employment_records"]
+    (fact,) = [f for f in facts_for(person_a, personas["district"], today) if f.label == "就业状态"]
+    assert fact.context["status"].employed
+    assert "社区工厂" in str(fact.context["status"])
 
 
 def test_an_open_job_covers_every_later_day_and_archiving_takes_it_out(reference) -> None:  # noqa: ANN001

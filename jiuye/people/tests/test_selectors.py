@@ -13,7 +13,6 @@ from jiuye.people.forms import PersonSearchForm
 from jiuye.people.models import Person
 from jiuye.people.selectors import (
     AGE_BANDS,
-    employment_status,
     persons_for_list,
     persons_search,
     working_age_persons,
@@ -169,9 +168,3 @@ def test_the_indicator_selectors_still_count_the_registered(person_a, person_b, 
     assert set(working_age_persons(region=district, on=on)) == {person_a, person_b}
     person_archive(person=person_b, reason="重复", by=personas["district"])
     assert set(working_age_persons(region=district, on=on)) == {person_a}
-
-
-def test_employment_status_comes_from_employment_records(person_a) -> None:  # noqa: ANN001
-    status = employment_status(person_a, timezone.localdate())
-    assert not status.employed
-    assert str(status) == "未就业"
