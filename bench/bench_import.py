@@ -286,7 +286,7 @@ def _line(label: str, rows: int, outcome: dict[str, Any]) -> str:
 
 def _measure(scratch: _Scratch, template: str, size: int) -> None:
     csv_path = scratch.tmp / f"persons_{size}.csv"
-    from jiuye.core.synthetic import write_csv
+    from jiuye.people.demo.synthetic import write_csv
 
     start = time.perf_counter()
     write_csv(csv_path, size, seed=SEED)

@@ -31,6 +31,7 @@ from jiuye.casework.models import (
 )
 from jiuye.casework.selectors import action_population
 from jiuye.core.audit import audit_bulk
+from jiuye.core.demo import seeder
 from jiuye.people.models import Person, WishToWork
 from jiuye.reference.models import Region
 
@@ -228,6 +229,7 @@ def _posts(rng: random.Random, today: dt.date) -> None:
             )
 
 
+@seeder("service records", order=30)
 @transaction.atomic
 def demo_casework(*, seed: int, today: dt.date | None = None) -> int:
     """Create the demo casework; returns the number of service records (0 if already there)."""

@@ -16,3 +16,5 @@ class CoreConfig(AppConfig):
 
         # Every app's import kinds register themselves from its ``importing`` module.
         autodiscover_modules("importing")
+        # Every app's demo seeders (manage.py demo_data) register from its ``demo`` module.
+        autodiscover_modules("demo")

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jiuye.accounts.demo import demo_uscc
+from jiuye.core.demo import seeder
 from jiuye.core.validators import USCC_CHARSET, resident_id_check_char, uscc_check_char
 from jiuye.employers import services
 from jiuye.employers.models import CsrReport, Declaration, Employer, Industry
@@ -64,6 +65,7 @@ def _stranger_id(seq: int) -> str:
     return first17 + resident_id_check_char(first17)
 
 
+@seeder("employer declarations", order=20)
 @transaction.atomic
 def demo_employers(*, seed: int, today: dt.date | None = None) -> int:
     """Create the demo employers and declarations; returns how many declarations (0 when

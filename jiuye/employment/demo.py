@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jiuye.core.audit import audit_bulk
+from jiuye.core.demo import seeder
 from jiuye.core.tallies import mark_dirty
 from jiuye.employment.models import (
     ContractType,
@@ -71,6 +72,7 @@ def _day_between(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
     return start + dt.timedelta(days=rng.randrange(max(1, (end - start).days + 1)))
 
 
+@seeder("employment records", order=10)
 @transaction.atomic
 def demo_employment(*, seed: int, today: dt.date | None = None) -> int:
     """Create the demo employment records; returns how many (0 when they already exist)."""

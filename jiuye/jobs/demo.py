@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jiuye.accounts.models import Role, User
+from jiuye.core.demo import seeder
 from jiuye.core.periods import add_months
 from jiuye.employers.models import Employer
 from jiuye.employment.models import ContractType, EmploymentForm, EndReason, NewFormSubtype
@@ -270,6 +271,7 @@ def _seekers(today: dt.date) -> list[Person]:
     )
 
 
+@seeder("postings, fairs and referrals", order=40)
 @transaction.atomic
 def demo_jobs(*, seed: int, today: dt.date | None = None) -> int:
     """Create the demo postings, fairs, referrals and follow-ups; returns how many referrals

@@ -14,6 +14,7 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
+from jiuye.core.demo import seeder
 from jiuye.core.periods import add_months
 from jiuye.employers.models import Employer
 from jiuye.employment.models import (
@@ -91,6 +92,7 @@ def _learners(categories: list[str], today: dt.date) -> list[Person]:
     return list(qs.order_by("region_id", "birth_date", "name")[:300])
 
 
+@seeder("training, competitions and massage", order=50)
 @transaction.atomic
 def demo_training(*, seed: int, today: dt.date | None = None) -> int:
     """Create the demo training data; returns how many enrolments (0 when already there)."""

@@ -12,12 +12,12 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from jiuye.core.crypto import blind_index
-from jiuye.core.synthetic import HARD_TO_EMPLOY_OFFICE, generate_persons
 from jiuye.core.validators import (
     resident_id_birth_date,
     resident_id_sex,
     validate_certificate_number,
 )
+from jiuye.people.demo.synthetic import HARD_TO_EMPLOY_OFFICE, generate_persons
 from jiuye.people.models import Person
 from jiuye.people.services import id_number_index
 
@@ -112,3 +112,17 @@ def test_each_created_person_gets_an_audit_entry(allowed) -> None:  # noqa: ANN0
     entries = LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(Person))
     assert entries.count() == 25
     assert all(entry.action == LogEntry.Action.CREATE for entry in entries)
+
+
+def test_the_apps_seeders_run_after_the_persons_in_their_declared_order(allowed) -> None:  # noqa: ANN001
+    out = _run(persons=30, seed=4)
+    labels = [
+        "employment records",
+        "employer declarations",
+        "service records",
+        "postings, fairs and referrals",
+        "training, competitions and massage",
+    ]
+    positions = [out.index(f"demo {label}:") for label in labels]
+    assert out.index("demo persons (seed 4)") < positions[0]
+    assert positions == sorted(positions)

@@ -1,59 +1,18 @@
-"""Fill the registry with realistic synthetic persons (jiuye.core.synthetic), for demos.
-
-Writes straight to the tables in bulk rather than through the import framework, so a demo
-database with thousands of persons takes seconds. Idempotent: a person whose ID number is already
-registered (by its blind index) is skipped, so running it again creates nothing.
-"""
+"""Fill a demo database: synthetic persons (jiuye.people.demo), then every app's registered demo
+seeder (jiuye.core.demo) in its declared order. Idempotent: a second run adds nothing."""
 
 from __future__ import annotations
 
-import datetime as dt
-import itertools
 import time
-from collections.abc import Iterable, Iterator
 
-from auditlog.models import LogEntry
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
-from django.utils import translation
 
-from jiuye.core.audit import audit_bulk
-from jiuye.core.crypto import blind_index
-from jiuye.core.synthetic import HARD_TO_EMPLOY_OFFICE, Village, generate_persons, load_villages
-from jiuye.core.validators import resident_id_birth_date, resident_id_sex
-from jiuye.people.models import (
-    AssistiveNeed,
-    Education,
-    HukouType,
-    MaritalStatus,
-    MonitoringCategory,
-    Person,
-    WishToWork,
-)
-from jiuye.people.services import id_number_index
+from jiuye.core.demo import seeders
+from jiuye.people.demo.persons import demo_persons
+from jiuye.people.demo.synthetic import load_villages
 from jiuye.reference.models import Region
-
-CHUNK = 2_000
-CERTIFICATE_INDEX_PURPOSE = "person.certificate"
-HUKOU = {"农业": HukouType.RURAL, "非农业": HukouType.URBAN}
-WISH = {"有": WishToWork.YES, "无": WishToWork.NO, "不清楚": WishToWork.UNKNOWN}
-
-
-def _labels_to_codes(choices: Iterable[tuple[str, object]]) -> dict[str, str]:
-    # Labels are lazy translations: read them in Chinese whatever language is active.
-    with translation.override("zh-hans"):
-        return {str(label): value for value, label in choices}
-
-
-def _date(text: str) -> dt.date | None:
-    return dt.date.fromisoformat(text) if text else None
-
-
-def _chunks(rows: Iterator[dict[str, str]], size: int) -> Iterator[list[dict[str, str]]]:
-    while chunk := list(itertools.islice(rows, size)):
-        yield chunk
 
 
 class Command(BaseCommand):
@@ -82,7 +41,7 @@ class Command(BaseCommand):
             raise CommandError("示范区的村社区尚未载入，请先运行 manage.py load_reference。")
 
         start = time.perf_counter()
-        created, skipped = self._create(persons=persons, seed=seed, villages=villages)
+        created, skipped = demo_persons(persons=persons, seed=seed, villages=villages)
         elapsed = time.perf_counter() - start
         self.stdout.write(
             self.style.SUCCESS(
@@ -90,106 +49,13 @@ class Command(BaseCommand):
                 f"(already registered) in {elapsed:.1f} s"
             )
         )
-        # The records later issues keep about these persons, in the order they depend on.
-        from jiuye.casework.demo import demo_casework
-        from jiuye.employers.demo import demo_employers
-        from jiuye.employment.demo import demo_employment
-        from jiuye.jobs.demo import demo_jobs
-        from jiuye.training.demo import demo_training
-
-        for label, step in (
-            ("employment records", demo_employment),
-            ("employer declarations", demo_employers),
-            ("service records", demo_casework),
-            ("postings, fairs and referrals", demo_jobs),
-            ("training, competitions and massage", demo_training),
-        ):
+        # The records the other apps keep about these persons, in their declared order.
+        for step in seeders():
             start = time.perf_counter()
-            made = step(seed=seed)
+            made = step.run(seed=seed)
             elapsed = time.perf_counter() - start
             note = f"created {made}" if made else "already there, nothing added"
-            self.stdout.write(self.style.SUCCESS(f"demo {label}: {note} in {elapsed:.1f} s"))
+            self.stdout.write(self.style.SUCCESS(f"demo {step.label}: {note} in {elapsed:.1f} s"))
         # The persons went straight to the table: every village's coverage tallies are stale;
         # this year's are computed now so the first page view does not pay (ADR 0005).
         call_command("refresh_coverage", everything=True, stdout=self.stdout)
-
-    @transaction.atomic
-    def _create(self, *, persons: int, seed: int, villages: list[Village]) -> tuple[int, int]:
-        codes = {
-            "education": _labels_to_codes(Education.choices),
-            "marital": _labels_to_codes(MaritalStatus.choices),
-            "monitoring": _labels_to_codes(MonitoringCategory.choices),
-            "needs": _labels_to_codes(AssistiveNeed.choices),
-        }
-        created = skipped = 0
-        rows = generate_persons(persons, seed=seed, villages=villages)
-        for chunk in _chunks(rows, CHUNK):
-            indexed = [(id_number_index(row["身份证号"]), row) for row in chunk]
-            existing = set(
-                Person.objects.filter(
-                    id_number_index__in=[index for index, _ in indexed]
-                ).values_list("id_number_index", flat=True)
-            )
-            new = [
-                self._person(row, index, codes) for index, row in indexed if index not in existing
-            ]
-            Person.objects.bulk_create(new, batch_size=CHUNK)
-            audit_bulk(
-                model=Person,
-                changes=(
-                    (
-                        person,
-                        {
-                            "name": (None, person.name),
-                            "region": (None, person.region_id),
-                            "category": (None, person.category_id),
-                            "grade": (None, person.grade_id),
-                        },
-                    )
-                    for person in new
-                ),
-                action=LogEntry.Action.CREATE,
-                batch=f"demo_data seed={seed}",
-            )
-            created += len(new)
-            skipped += len(existing)
-        return created, skipped
-
-    @staticmethod
-    def _person(row: dict[str, str], index: str, codes: dict[str, dict[str, str]]) -> Person:
-        id_number = row["身份证号"]
-        certificate = row["残疾人证号"]
-        hard_to_employ = _date(row["就业困难认定日期"])
-        return Person(
-            name=row["姓名"],
-            id_number=id_number,
-            id_number_index=index,
-            sex=resident_id_sex(id_number),
-            birth_date=resident_id_birth_date(id_number),
-            ethnicity=row["民族"],
-            phone=row["联系电话"],
-            address=row["住址"],
-            region_id=row["村社区代码"],
-            certificate_number=certificate,
-            certificate_index=blind_index(certificate, purpose=CERTIFICATE_INDEX_PURPOSE),
-            category_id=int(row["残疾类别"]),
-            grade_id=int(row["残疾等级"]),
-            hukou_type=HUKOU[row["户口性质"]],
-            education=codes["education"][row["文化程度"]],
-            is_student=row["在校学生"] == "是",
-            school=row["学校"],
-            major=row["专业"],
-            graduation_year=int(row["毕业年份"]) if row["毕业年份"] else None,
-            marital_status=codes["marital"][row["婚姻状况"]],
-            monitoring_category=codes["monitoring"].get(row["防返贫监测类别"], ""),
-            monitoring_identified=_date(row["纳入监测日期"]),
-            hard_to_employ_date=hard_to_employ,
-            hard_to_employ_reasons=row["就业困难认定原因"],
-            hard_to_employ_office=HARD_TO_EMPLOY_OFFICE if hard_to_employ else "",
-            low_income=row["低保"] == "是",
-            wish_to_work=WISH[row["就业意愿"]],
-            skills=row["技能特长"],
-            assistive_needs=[
-                codes["needs"][label] for label in row["无障碍需求"].split("、") if label
-            ],
-        )

@@ -1,4 +1,4 @@
-"""Tests for jiuye.core.synthetic: synthetic persons that the registry would accept."""
+"""Tests for jiuye.people.demo.synthetic: synthetic persons that the registry would accept."""
 
 from __future__ import annotations
 
@@ -11,7 +11,13 @@ from collections import Counter
 import pytest
 from django.utils import translation
 
-from jiuye.core.synthetic import (
+from jiuye.core.validators import (
+    resident_id_birth_date,
+    resident_id_sex,
+    validate_certificate_number,
+    validate_resident_id,
+)
+from jiuye.people.demo.synthetic import (
     ASSISTIVE_NEED_LABELS,
     COLUMNS,
     REFERENCE_DATE,
@@ -19,12 +25,6 @@ from jiuye.core.synthetic import (
     generate_persons,
     load_villages,
     write_csv,
-)
-from jiuye.core.validators import (
-    resident_id_birth_date,
-    resident_id_sex,
-    validate_certificate_number,
-    validate_resident_id,
 )
 from jiuye.people.models import AssistiveNeed
 

@@ -92,7 +92,7 @@ COLUMNS: tuple[str, ...] = (
 
 REFERENCE_DATE = dt.date(2026, 1, 1)
 HARD_TO_EMPLOY_OFFICE = "区人力资源和社会保障局"
-REGIONS_CSV = Path(__file__).resolve().parent.parent / "reference" / "data" / "regions.csv"
+REGIONS_CSV = Path(__file__).resolve().parents[2] / "reference" / "data" / "regions.csv"
 DEMO_DISTRICT = "440199"
 
 # Labels of jiuye.people.models.AssistiveNeed (a test keeps the two in step).

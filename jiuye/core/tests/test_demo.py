@@ -1,0 +1,48 @@
+"""The demo seeder registry: apps register, the command runs them by declared order."""
+
+from __future__ import annotations
+
+import pytest
+
+from jiuye.core import demo
+
+
+@pytest.fixture
+def empty_registry(monkeypatch):  # noqa: ANN001, ANN201
+    monkeypatch.setattr(demo, "_SEEDERS", {})
+
+
+def test_seeders_run_by_their_declared_order_not_by_registration(empty_registry) -> None:  # noqa: ANN001
+    @demo.seeder("later", order=20)
+    def later(*, seed: int) -> int:
+        return seed
+
+    @demo.seeder("first", order=10)
+    def first(*, seed: int) -> int:
+        return 0
+
+    assert [s.label for s in demo.seeders()] == ["first", "later"]
+    assert demo.seeders()[1].run(seed=7) == 7
+
+
+def test_two_seeders_may_not_share_an_order(empty_registry) -> None:  # noqa: ANN001
+    @demo.seeder("one", order=10)
+    def one(*, seed: int) -> int:
+        return 0
+
+    with pytest.raises(ValueError, match="order 10 is taken"):
+
+        @demo.seeder("two", order=10)
+        def two(*, seed: int) -> int:
+            return 0
+
+
+def test_every_app_demo_module_is_registered() -> None:
+    # core's ready() discovered them: the registry app imports none of these apps.
+    assert [s.label for s in demo.seeders()] == [
+        "employment records",
+        "employer declarations",
+        "service records",
+        "postings, fairs and referrals",
+        "training, competitions and massage",
+    ]
