@@ -75,10 +75,10 @@ def _generate(persons: int, postings: int) -> dict[str, float]:
 
     from jiuye.casework.models import NeedsRecord
     from jiuye.core.crypto import encrypt
-    from jiuye.core.terms import terms_of
     from jiuye.employers.models import Employer
     from jiuye.employment.models import EmploymentRecord
     from jiuye.jobs.models import Fair, FairSeeker, Posting
+    from jiuye.jobs.services.terms import terms_of
     from jiuye.people.models import Person
     from jiuye.reference.models import Region
 

@@ -13,7 +13,6 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from jiuye.core.indicators import CountOf, indicator, shared_figures
-from jiuye.core.levy import ENTERPRISE_KINDS
 from jiuye.employers.models import (
     CsrReport,
     Declaration,
@@ -21,6 +20,7 @@ from jiuye.employers.models import (
     DeclaredEmployee,
     Employer,
 )
+from jiuye.employers.services.levy import ENTERPRISE_KINDS
 from jiuye.reference.models import Region
 
 PUBLIC_KINDS = (Employer.Kind.AGENCY, Employer.Kind.INSTITUTION)

@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 
 from jiuye.core.bulk import fast_update
 from jiuye.core.i18n import language_fixed
-from jiuye.core.levy import calculate, staff_count
 from jiuye.core.validators import validate_certificate_number, validate_resident_id
 from jiuye.employers.models import (
     Declaration,
@@ -24,6 +23,7 @@ from jiuye.employers.models import (
     DeclaredEmployee,
     Employer,
 )
+from jiuye.employers.services.levy import calculate, staff_count
 from jiuye.employers.services.verification import check_employee
 from jiuye.people.models import Person
 from jiuye.people.services import certificate_index, id_number_index

@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from jiuye.accounts.models import Role
 from jiuye.core.scoping import town_prefix
-from jiuye.core.terms import terms
 from jiuye.jobs.models import Posting, PostingStatus, TargetGroup
+from jiuye.jobs.services.terms import terms
 
 # The status filter's extra values besides PostingStatus: open (published, deadline not past)
 # is the default; "archived" lists archived postings within what the user writes.

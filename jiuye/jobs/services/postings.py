@@ -9,8 +9,8 @@ Who may write:
 - ``by=None`` (an import or a command): no role check.
 
 Staff create postings as drafts or publish them directly. Nothing is deleted: a posting is
-archived with a reason. ``terms`` and ``title_terms`` (jieba search terms, ``core.terms``) are
-kept up to date by every write, for matching and keyword search.
+archived with a reason. ``terms`` and ``title_terms`` (jieba search terms,
+``jobs.services.terms``) are kept up to date by every write, for matching and keyword search.
 """
 
 from __future__ import annotations
@@ -28,10 +28,10 @@ from django.utils.translation import gettext as _
 
 from jiuye.accounts.models import Role
 from jiuye.core.scoping import region_in_scope
-from jiuye.core.terms import terms_of
 from jiuye.employers.models import Employer
 from jiuye.employment.models import ContractType, NewFormSubtype
 from jiuye.jobs.models import AccessFeature, Hours, Occupation, Posting, PostingStatus, TargetGroup
+from jiuye.jobs.services.terms import terms_of
 from jiuye.people.models import Education
 from jiuye.reference.models import DisabilityCategory, DisabilityGrade, Region
 
@@ -329,7 +329,7 @@ def _check_many(values: dict[str, Any]) -> dict[str, str]:
 
 
 def keep_terms(posting: Posting) -> None:
-    """The jieba terms matching and keyword search read (``core.terms``)."""
+    """The jieba terms matching and keyword search read (``jobs.services.terms``)."""
     occupation = posting.occupation.name if posting.occupation_id else ""
     posting.terms = " ".join(terms_of([*posting.skills, posting.requirements]))
     posting.title_terms = " ".join(terms_of([posting.title, occupation]))[:300]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jiuye.core.terms import terms, terms_of
+from jiuye.jobs.services.terms import terms, terms_of
 
 
 def test_it_splits_chinese_text_into_words_and_keeps_latin_words_lower_case() -> None:

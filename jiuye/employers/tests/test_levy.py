@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from jiuye.core.levy import calculate, staff_count
+from jiuye.employers.services.levy import calculate, staff_count
 
 D = Decimal
 
