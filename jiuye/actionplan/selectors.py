@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -82,10 +82,6 @@ def actions_with_departments(plan: Plan) -> QuerySet[Action]:
             queryset=ActionDepartment.objects.select_related("department").order_by("position"),
         )
     ).order_by("number")
-
-
-def period_for_year(plan: Plan, year: int) -> ReportingPeriod | None:
-    return plan.periods.filter(year=year).order_by("start_date").first()
 
 
 # --- report status ------------------------------------------------------------------------
@@ -215,12 +211,6 @@ class IndicatorRow:
         if progress >= 100:
             return "met", _("✔ 已达到目标")
         return "behind", _("▲ 未达到目标")
-
-
-@dataclass
-class ActionIndicators:
-    action: Action
-    rows: list[IndicatorRow] = field(default_factory=list)
 
 
 def indicator_rows(

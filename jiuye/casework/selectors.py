@@ -29,7 +29,6 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from jiuye.casework.models import (
-    AnnualCase,
     Campaign,
     CampaignQuota,
     CoverageTally,
@@ -353,10 +352,6 @@ def needs_of(person: Person) -> QuerySet[NeedsRecord]:
 
 def current_needs(person: Person, year: int) -> NeedsRecord | None:
     return NeedsRecord.objects.filter(person=person, year=year, is_current=True).first()
-
-
-def case_of(person: Person, year: int) -> AnnualCase | None:
-    return AnnualCase.objects.filter(person=person, year=year).first()
 
 
 def service_types(kind: str | None = None) -> QuerySet[ServiceType]:

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from jiuye.jobs.models import MatchWeight
-from jiuye.jobs.selectors.matching import DEFAULT_WEIGHTS, FACTOR_LABELS, FACTORS
+from jiuye.jobs.selectors.matching import FACTOR_LABELS, FACTORS
 
 WEIGHT_MAX = 100
 
@@ -60,8 +60,3 @@ def weights_save(*, values: dict[str, Any], by: Any) -> dict[str, int]:
             row.full_clean()
             row.save(update_fields=["weight"])
     return weights
-
-
-def weights_reset(*, by: Any) -> dict[str, int]:
-    """Back to the shipped defaults."""
-    return weights_save(values=dict(DEFAULT_WEIGHTS), by=by)
