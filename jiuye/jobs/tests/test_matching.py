@@ -187,6 +187,72 @@ def test_explanations_match_the_scores_in_both_rankings(posting_of, far_region) 
             assert match.score == sum(r.points for r in match.reasons)
 
 
+def test_the_sql_score_of_every_pair_is_the_python_explained_score(posting_of, far_region) -> None:  # noqa: ANN001
+    """ADR 0006: one rule set, scored in SQL for rankings and in Python for explanations. For
+    every eligible pair, the score SQL ranked by (``match_score``) and the distance rank it broke
+    ties with are exactly ``explain()``'s, with the shipped weights and with odd ones (rounding)."""
+    rng = random.Random(13)
+    villages = [VILLAGE_A, VILLAGE_A2, VILLAGE_C, "440199002001", FAR_VILLAGE]
+    for n in range(36):
+        needs = None
+        if n % 4:
+            needs = {
+                "hours": rng.choice(["", "any", "full_time", "part_time", "flexible", "shifts"]),
+                "expected_wage": rng.choice([None, 1800, 3000, 5200]),
+                "desired_jobs": rng.choice(["", "客服", "按摩 推拿", "仓库", "电商运营"]),
+                "remote_ok": rng.choice([True, False]),
+            }
+        make_seeker(
+            f"配对{n:02d}",
+            village=rng.choice(villages),
+            category=rng.choice([1, 2, 3, 4, 6, None]),
+            grade=rng.choice([1, 2, 3, 4, None]),
+            education=rng.choice(["", *Education.values]),
+            skills=rng.choice(["电商 客服", "客服 打字", "按摩推拿", "叉车 仓库", "", "Excel"]),
+            work_preferences=rng.choice(["", "客服", "按摩", "仓库管理", "线上"]),
+            assistive_needs=rng.sample(list(NEEDS), rng.choice([0, 0, 1, 2, 3])),
+            needs=needs,
+        )
+    postings = [
+        posting_of(skills=["电商", "客服"], education_min="junior", wage_max=3000),
+        posting_of(
+            title="按摩师",
+            skills=["按摩", "推拿"],
+            suitable_categories=[1, 4],
+            accessibility=[AccessFeature.SCREEN_READER, AccessFeature.BRAILLE],
+            hours=Hours.SHIFTS,
+            village=VILLAGE_C,
+        ),
+        posting_of(
+            title="线上客服",
+            is_remote=True,
+            skills=["客服", "打字"],
+            accessibility=[AccessFeature.STEP_FREE, AccessFeature.WRITTEN],
+            suitable_grades=[3, 4],
+            hours=Hours.PART_TIME,
+            wage_max=5000,
+        ),
+        posting_of(title="仓库管理员", skills=[], education_min="college", village=FAR_VILLAGE),
+    ]
+    odd = {factor: rng.randint(0, 100) for factor in weights()}
+    compared = 0
+    for weight_set in (None, odd):
+        if weight_set:
+            weights_save(values=weight_set, by=None)
+        for posting in postings:
+            ranking = rank(posting, limit=100)
+            for person, match in ranking.results:
+                reference = explain(posting=posting, person=person)
+                assert (person.match_score, person.match_distance) == (
+                    reference.score,
+                    reference.distance_rank,
+                ), person.name
+                assert match.score == reference.score
+                compared += 1
+    # Enough eligible pairs of each posting to mean something.
+    assert compared > 60
+
+
 # --- the other factors and exclusions -------------------------------------------------------
 
 
