@@ -10,22 +10,14 @@ from django.db import models
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-
-class Role(models.TextChoices):
-    ADMIN = "admin", _("系统管理员")
-    DISTRICT = "district", _("区残联工作人员")
-    DEPARTMENT = "department", _("部门联络员")
-    TOWN = "town", _("镇街专干")
-    LEADER = "leader", _("领导（只读）")
-    EMPLOYER = "employer", _("用人单位")
-    JOBSEEKER = "jobseeker", _("求职者")
-
-
-STAFF_ROLES = frozenset({Role.ADMIN, Role.DISTRICT, Role.DEPARTMENT, Role.TOWN, Role.LEADER})
-# Roles that read and write persons' records (within their scope); leaders see aggregates only.
-PERSONAL_DATA_ROLES = frozenset({Role.ADMIN, Role.DISTRICT, Role.TOWN})
-# Roles that must use a second factor; every other staff role may turn it on.
-SECOND_FACTOR_REQUIRED = frozenset({Role.ADMIN, Role.DISTRICT})
+# The roles are the scoping framework's vocabulary (core.scoping, the menu), so they live in core;
+# imported here too because the user model is where every app has always found them.
+from jiuye.core.roles import (  # noqa: F401
+    PERSONAL_DATA_ROLES,
+    SECOND_FACTOR_REQUIRED,
+    STAFF_ROLES,
+    Role,
+)
 
 
 class UserManager(DjangoUserManager):

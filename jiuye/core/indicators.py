@@ -10,16 +10,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import IntegerField, QuerySet, Subquery
 from django.utils.functional import Promise
 from django.utils.module_loading import autodiscover_modules
 
-from jiuye.reference.models import Region
+if TYPE_CHECKING:  # only named in annotations: core imports no app
+    from jiuye.reference.models import Region
 
-Compute = Callable[[Region, int], int | Decimal]
-DrillDown = Callable[[Region, int], str]
+Compute = Callable[["Region", int], int | Decimal]
+DrillDown = Callable[["Region", int], str]
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from jiuye.accounts.models import PERSONAL_DATA_ROLES, Role
+from jiuye.core.roles import PERSONAL_DATA_ROLES, Role
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
-from jiuye.accounts.models import Role
+from jiuye.core.roles import Role
 
 M = TypeVar("M", bound=Model)
 

@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from jiuye.accounts.models import PERSONAL_DATA_ROLES, Role
 from jiuye.core import importing, selectors
 from jiuye.core.access import roles_required
 from jiuye.core.audit import access_log
@@ -28,6 +27,7 @@ from jiuye.core.forms import (
 )
 from jiuye.core.models import AccessEvent, ImportBatch
 from jiuye.core.navigation import grouped_menu
+from jiuye.core.roles import PERSONAL_DATA_ROLES, Role
 from jiuye.core.scoping import get_scoped_or_404, scope_for
 
 PAGE_SIZE = 50

@@ -6,8 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from jiuye.accounts.models import STAFF_ROLES
 from jiuye.core.access import roles_required
+from jiuye.core.roles import STAFF_ROLES
 from jiuye.reference import selectors
 from jiuye.reference.models import Region
 
