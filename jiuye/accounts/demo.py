@@ -16,11 +16,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from jiuye.accounts.models import Role, User
 from jiuye.accounts.services import user_create
+from jiuye.core.crypto import resident_id_index
+from jiuye.core.demo import seeder, seeders
 from jiuye.core.validators import resident_id_check_char, uscc_check_char
-from jiuye.employers.models import Employer
-from jiuye.people.models import Person
-from jiuye.people.services import id_number_index, person_register
 from jiuye.reference.models import Department, Region
+
+# accounts sits below the apps its demo accounts are bound to: the models come through the user's
+# relations (named by label in accounts.models), the records from those apps' own seeders.
+Employer = User._meta.get_field("employer").related_model
+Person = User._meta.get_field("person").related_model
 
 DEMO_PASSWORD = "Jiuye-Demo-2026"
 DISTRICT_CODE = "440199"
@@ -89,33 +93,6 @@ class DemoLogin:
     recovery_codes: tuple[str, ...] = ()
 
 
-def _ensure_persons() -> Person:
-    first = None
-    for name, village, birth, sequence in PERSONS:
-        number = demo_id_number(birth, sequence)
-        person = Person.objects.filter(id_number_index=id_number_index(number)).first()
-        if person is None:
-            person = person_register(
-                name=name, id_number=number, region=Region.objects.get(code=village)
-            )
-        first = first or person
-    return first
-
-
-def _ensure_employer() -> Employer:
-    employer = Employer.objects.filter(uscc=demo_uscc()).first()
-    if employer is None:
-        employer = Employer(
-            name="示范科技有限公司",
-            uscc=demo_uscc(),
-            kind=Employer.Kind.PRIVATE,
-            region=Region.objects.get(code="440199001000"),
-        )
-        employer.full_clean()
-        employer.save()
-    return employer
-
-
 def _ensure_second_factor(user: User) -> tuple[str, tuple[str, ...]]:
     key = demo_totp_key(user.username)
     if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
@@ -130,82 +107,14 @@ def _ensure_second_factor(user: User) -> tuple[str, tuple[str, ...]]:
     return totp_secret(hex_key), tuple(codes)
 
 
-def _ensure_reports(users: dict[str, User]) -> None:
-    """A few progress reports in every state, so the plan dashboard has something to show."""
-    from jiuye.actionplan.models import Plan, ProgressReport, Task
-    from jiuye.actionplan.services.reports import report_review, report_save
-
-    plan = Plan.objects.filter(is_current=True).first()
-    if plan is None or ProgressReport.objects.filter(task__action__plan=plan).exists():
-        return
-    rsj = Department.objects.get(code="rsj")
-    fair = Task.objects.filter(action__plan=plan, action__number=2, position=1).first()
-    month = Task.objects.filter(action__plan=plan, action__number=5, position=4).first()
-    if fair is None or month is None:
-        return
-    liaison, district = users["dept-rsj"], users["district"]
-    periods = {p.year: p for p in plan.periods.all()}
-    stories = [
-        (fair, 2022, "举办残疾人专场招聘会2场，参会企业41家，达成就业意向63人。", "accept"),
-        (fair, 2023, "举办专场招聘会3场（含线上1场），参会企业56家。", "accept"),
-        (fair, 2024, "举办专场招聘会1场，参会企业22家。", "return"),
-        (month, 2024, "就业援助月走访就业困难残疾人118人，推荐岗位74个。", None),
-    ]
-    for task, year, text, decision in stories:
-        if year not in periods:
-            continue
-        report = report_save(
-            task=task,
-            period=periods[year],
-            department=rsj,
-            narrative=text,
-            actual_value=None,
-            figures="",
-            submit=True,
-            by=liaison,
-        )
-        if decision:
-            comment = "" if decision == "accept" else "请补充招聘会达成就业意向人数。"
-            report_review(report=report, accept=decision == "accept", comment=comment, by=district)
-
-
-# Action 十 asks every town to verify every working-age unemployed person each year, register
-# the needs of those who want work and serve each of them: 100 % is the plan's own target.
-# The hard-to-employ visits of action 五 have no number in the plan table; 90 % is the demo's.
-DEMO_TARGETS = {
-    "casework.verified_rate": 100,
-    "casework.needs_rate": 100,
-    "casework.served_rate": 100,
-    "casework.hte_visited_rate": 90,
-}
-
-
-def _ensure_targets(by: User) -> None:
-    """Targets of the casework indicators for every plan year, district and towns."""
-    from decimal import Decimal
-
-    from jiuye.actionplan.models import IndicatorTarget, Plan
-    from jiuye.actionplan.services.targets import target_set
-
-    plan = Plan.objects.filter(is_current=True).first()
-    if plan is None or IndicatorTarget.objects.filter(indicator_code__in=DEMO_TARGETS).exists():
-        return
-    regions = Region.objects.filter(
-        code__startswith=DISTRICT_CODE, level__in=[Region.Level.COUNTY, Region.Level.TOWN]
+@seeder("demo accounts", order=30, command="load_demo")
+def demo_accounts() -> list[DemoLogin]:
+    """One account per role; the employer and job seeker accounts are bound to the demo employer
+    and the first demo person, which the employers and people apps' seeders made before."""
+    jobseeker_person = Person.objects.get(
+        id_number_index=resident_id_index(demo_id_number(*PERSONS[0][2:]))
     )
-    for year in plan.years:
-        for region in regions:
-            for code, value in DEMO_TARGETS.items():
-                target_set(
-                    indicator_code=code, year=year, region=region, value=Decimal(value), by=by
-                )
-
-
-@transaction.atomic
-def demo_load() -> list[DemoLogin]:
-    """Create what is missing of the demo data; leave what exists as it is."""
-    jobseeker_person = _ensure_persons()
-    employer = _ensure_employer()
+    employer = Employer.objects.get(uscc=demo_uscc())
     logins = []
     for account in ACCOUNTS:
         user = User.objects.filter(username=account.username).first()
@@ -231,8 +140,15 @@ def demo_load() -> list[DemoLogin]:
         if user.second_factor_required:
             login.totp_secret, login.recovery_codes = _ensure_second_factor(user)
         logins.append(login)
-    _ensure_reports(
-        {u.username: u for u in User.objects.filter(username__in=["dept-rsj", "district"])}
-    )
-    _ensure_targets(User.objects.get(username="district"))
+    return logins
+
+
+@transaction.atomic
+def demo_load() -> list[DemoLogin]:
+    """Create what is missing of the demo data; leave what exists as it is. Every app's
+    ``load_demo`` seeder runs in its order (the accounts' persons 10, their employer 20, the
+    accounts 30, plan reports and targets 40); the logins are what the accounts seeder returns."""
+    logins: list[DemoLogin] = []
+    for step in seeders(command="load_demo"):
+        logins.extend(step.run() or [])
     return logins

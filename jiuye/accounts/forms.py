@@ -9,11 +9,15 @@ from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
 from jiuye.accounts.models import Role, User
+from jiuye.core.crypto import resident_id_index
 from jiuye.core.formfields import ResidentIdField
-from jiuye.employers.models import Employer
-from jiuye.people.models import Person
-from jiuye.people.selectors import person_by_id_number
 from jiuye.reference.models import Department, Region
+
+# accounts sits below the apps whose records an account is bound to (employers, people): the user
+# model names them by label ("employers.Employer", "people.Person") and the form reaches the
+# models through those relations rather than by importing the apps.
+Employer = User._meta.get_field("employer").related_model
+Person = User._meta.get_field("person").related_model
 
 
 class LoginForm(forms.Form):
@@ -138,9 +142,8 @@ class UserForm(forms.Form):
             if not data.get(field):
                 self.add_error(field, message)
         if role == Role.JOBSEEKER and data.get("person_id_number"):
-            person = person_by_id_number(
-                queryset=Person.objects.all(), id_number=data["person_id_number"]
-            )
+            index = resident_id_index(data["person_id_number"])
+            person = Person.objects.filter(id_number_index=index).first()
             if person is None:
                 self.add_error(
                     "person_id_number", _("登记库中没有这个身份证号的人员，请先登记或核对号码。")

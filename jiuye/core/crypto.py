@@ -140,6 +140,17 @@ def blind_index(value: str, *, purpose: str) -> str:
     return mac.hexdigest()
 
 
+RESIDENT_ID_INDEX_PURPOSE = "person.id_number"
+
+
+def resident_id_index(id_number: str) -> str:
+    """The blind index persons are found by from their resident ID number (validated and
+    normalised first, so "11010519491231002x" and "11010519491231002X" find the same person)."""
+    from jiuye.core.validators import validate_resident_id
+
+    return blind_index(validate_resident_id(id_number), purpose=RESIDENT_ID_INDEX_PURPOSE)
+
+
 class EncryptedTextField(models.TextField):
     """A text column whose value is stored AES-GCM encrypted and read back as plaintext.
 

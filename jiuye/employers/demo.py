@@ -186,3 +186,18 @@ def demo_employers(*, seed: int, today: dt.date | None = None) -> int:
         made += 1
     disclosure_publish(year=before, by=None)
     return made
+
+
+@seeder("employer of the demo accounts", order=20, command="load_demo")
+def demo_account_employer() -> list:
+    """The employer the employer account is bound to, made once."""
+    if not Employer.objects.filter(uscc=demo_uscc()).exists():
+        employer = Employer(
+            name="示范科技有限公司",
+            uscc=demo_uscc(),
+            kind=Employer.Kind.PRIVATE,
+            region=Region.objects.get(code="440199001000"),
+        )
+        employer.full_clean()
+        employer.save()
+    return []

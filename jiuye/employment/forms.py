@@ -14,7 +14,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jiuye.core.forms import lazy_message
-from jiuye.employers.models import Employer
 from jiuye.employment.models import (
     ContractType,
     EmploymentForm,
@@ -30,6 +29,10 @@ NOT_GIVEN = ("", _("未填写"))
 # A unified social credit code anywhere in what was typed: "东城示范企业（91440199MA5TEXT12X）".
 _USCC = re.compile(r"[0-9A-HJ-NP-RTUW-Y]{18}")
 SUGGESTIONS = 5
+# The employer registry sits above employment (a confirmed declaration opens employment records):
+# the record names its employer model by label ("employers.Employer"), and the form reaches the
+# model through that relation rather than by importing the employers app.
+Employer = EmploymentRecord._meta.get_field("employer").related_model
 
 
 def _date_input() -> forms.DateInput:
@@ -49,7 +52,7 @@ def _date(label: Any, *, required: bool = False, **kwargs: Any) -> forms.DateFie
     )
 
 
-def employer_label(employer: Employer) -> str:
+def employer_label(employer: Any) -> str:
     return f"{employer.name}（{employer.uscc}）"
 
 
@@ -64,7 +67,7 @@ class EmployerField(forms.CharField):
         kwargs.setdefault("max_length", 230)
         super().__init__(**kwargs)
 
-    def clean(self, value: Any) -> Employer | None:  # type: ignore[override]
+    def clean(self, value: Any) -> Any:  # type: ignore[override]
         text = super().clean(value).strip()
         if not text:
             return None

@@ -46,3 +46,25 @@ def test_every_app_demo_module_is_registered() -> None:
         "postings, fairs and referrals",
         "training, competitions and massage",
     ]
+
+
+def test_load_demo_makes_the_bound_records_before_the_accounts_and_the_plan_data_after() -> None:
+    assert [s.label for s in demo.seeders("load_demo")] == [
+        "persons of the demo accounts",
+        "employer of the demo accounts",
+        "demo accounts",
+        "plan reports and targets",
+    ]
+
+
+def test_an_order_is_unique_within_one_command_only(empty_registry) -> None:  # noqa: ANN001
+    @demo.seeder("data", order=10)
+    def data(*, seed: int) -> int:
+        return 0
+
+    @demo.seeder("accounts", order=10, command="load_demo")
+    def accounts() -> list:
+        return []
+
+    assert [s.label for s in demo.seeders()] == ["data"]
+    assert [s.label for s in demo.seeders("load_demo")] == ["accounts"]

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from jiuye.accounts.models import PERSONAL_DATA_ROLES
 from jiuye.core.audit import access_log
-from jiuye.core.crypto import blind_index
+from jiuye.core.crypto import RESIDENT_ID_INDEX_PURPOSE, blind_index, resident_id_index
 from jiuye.core.models import AccessEvent
 from jiuye.core.scoping import region_in_scope, scope_for
 from jiuye.core.tallies import mark_dirty
@@ -34,7 +34,7 @@ from jiuye.core.validators import (
 from jiuye.people.models import AssistiveNeed, LifeStatus, Person
 from jiuye.reference.models import DisabilityCategory, Region
 
-ID_INDEX_PURPOSE = "person.id_number"
+ID_INDEX_PURPOSE = RESIDENT_ID_INDEX_PURPOSE
 CERTIFICATE_INDEX_PURPOSE = "person.certificate"
 MULTIPLE_CATEGORY = 7  # GB/T 26341-2010: 多重残疾
 
@@ -98,7 +98,7 @@ class DuplicatePersonError(ValidationError):
 
 
 def id_number_index(id_number: str) -> str:
-    return blind_index(validate_resident_id(id_number), purpose=ID_INDEX_PURPOSE)
+    return resident_id_index(id_number)
 
 
 def certificate_index(certificate_number: str) -> str:
