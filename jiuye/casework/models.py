@@ -241,9 +241,9 @@ class AnnualCase(models.Model):
 
 class CoverageTally(models.Model):
     """Action 十's counts and action 五's hard-to-employ visits for one village and year, as the
-    live selectors compute them on ``as_of`` (ADR 0005). A cache: ``selectors.tallies_refresh``
-    recomputes a village when a write service marked it dirty (core.tallies) or when the
-    reference day moved on; the live queries stay the definition."""
+    live selectors compute them on ``as_of`` (ADR 0005). A cache: ``tallies_refresh``
+    (services/tallies.py) recomputes a village when a write service marked it dirty
+    (core.tallies) or when the reference day moved on; the live queries stay the definition."""
 
     scope_paths = {"region": "village"}
     scope_personal = False

@@ -8,7 +8,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import connection, transaction
 from django.db.models import (
     Case,
     Count,
@@ -24,7 +23,6 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Substr
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -39,7 +37,6 @@ from jiuye.casework.models import (
     TargetGroup,
     WantsWork,
 )
-from jiuye.core import tallies as core_tallies
 from jiuye.core.indicators import shared_figures
 from jiuye.core.models import DirtyRegion
 from jiuye.core.periods import reference_date
@@ -616,12 +613,9 @@ _POPULATION_COUNTS = {
     **{status: Count("pk", filter=STATUS_Q[status]) for status in WORKLIST_STATUSES},
     **{key: Count("pk", filter=q) for key, q in TODO_SEGMENTS[1:3]},
 }
-# One advisory lock for every refresh (PostgreSQL): two refreshes of overlapping villages must
-# not write older figures over newer ones. SQLite's IMMEDIATE transactions already serialise.
-_REFRESH_LOCK = 0x6A697579  # "jiuy"
 
 
-def _counts_by_village(
+def counts_by_village(
     *, codes: list[str] | None, region: Region, year: int, on: dt.date
 ) -> dict[str, dict[str, int]]:
     """The tally counts of the persons of a region (only of the villages ``codes`` when
@@ -650,32 +644,8 @@ def _counts_by_village(
     return found
 
 
-def _write_tallies(
-    *, codes: list[str], found: dict[str, dict[str, int]], year: int, on: dt.date
-) -> list[CoverageTally]:
-    now = timezone.now()
-    rows = [
-        CoverageTally(
-            village_id=code,
-            year=year,
-            as_of=on,
-            refreshed_at=now,
-            **found.get(code, dict.fromkeys(TALLY_COUNTS, 0)),
-        )
-        for code in sorted(set(codes) | set(found))
-    ]
-    CoverageTally.objects.bulk_create(
-        rows,
-        batch_size=1000,
-        update_conflicts=True,
-        unique_fields=["village", "year"],
-        update_fields=["as_of", "refreshed_at", *TALLY_COUNTS],
-    )
-    return rows
-
-
 @dataclass
-class _Stored:
+class StoredTallies:
     """What one query tells about a region's tallies: its villages, and their tallies of every
     year with a flag for those marked dirty."""
 
@@ -691,7 +661,7 @@ class _Stored:
         return len(good) == len(rows) and good.issuperset(self.villages)
 
 
-def _stored(region: Region) -> _Stored:
+def stored_tallies(region: Region) -> StoredTallies:
     """The region's villages left-joined to their tallies (every year), one query."""
     fields = ["year", "as_of", "refreshed_at", *TALLY_COUNTS]
     rows = (
@@ -700,7 +670,7 @@ def _stored(region: Region) -> _Stored:
         .order_by("code", "coverage_tallies__year")
         .values("code", "dirty", *(f"coverage_tallies__{f}" for f in fields))
     )
-    stored = _Stored(villages=[], tallies=[])
+    stored = StoredTallies(villages=[], tallies=[])
     for row in rows:
         if not stored.villages or stored.villages[-1] != row["code"]:
             stored.villages.append(row["code"])
@@ -713,65 +683,21 @@ def _stored(region: Region) -> _Stored:
     return stored
 
 
-@transaction.atomic
-def _refresh(
-    *, region: Region, year: int, today: dt.date | None, stored: _Stored, everything: bool
-) -> tuple[list[CoverageTally], int]:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_REFRESH_LOCK])
-    on = reference_date(year, today)
-    # Read under the lock: a mark committed from now on stays for the next refresh.
-    marks = core_tallies.pending(region.prefix)
-    result = {t.village_id: t for t in stored.of_year(year)}
-    written = 0
-    # A village without this year's tally, or with one of another reference day: the whole
-    # region is recomputed (one grouped query costs about the same for one village or all).
-    outdated = [v for v in stored.villages if v not in result or result[v].as_of != on]
-    whole = everything or bool(outdated)
-    if whole:
-        found = _counts_by_village(codes=None, region=region, year=year, on=on)
-        rows = _write_tallies(codes=stored.villages, found=found, year=year, on=on)
-        result.update((t.village_id, t) for t in rows)
-        written += len(rows)
-    if marks:
-        dirty = sorted(marks)
-        years = {t.year for t in stored.tallies if t.village_id in marks} | {year}
-        if whole:
-            years.discard(year)
-        for each in sorted(years):
-            each_on = reference_date(each, today)
-            found = _counts_by_village(codes=dirty, region=region, year=each, on=each_on)
-            rows = _write_tallies(codes=dirty, found=found, year=each, on=each_on)
-            if each == year:
-                result.update((t.village_id, t) for t in rows)
-            written += len(rows)
-        core_tallies.clear(marks)
-    return sorted(result.values(), key=lambda t: t.village_id), written
-
-
-def tallies_refresh(
-    *, region: Region, year: int, today: dt.date | None = None, everything: bool = False
-) -> int:
-    """Bring the tallies of a region's villages for a year up to date: the villages marked
-    dirty are recomputed (for every year they have tallies of); when a tally is missing or was
-    computed for another reference day (a new day of the running year), or with
-    ``everything``, every village of the region. Deletes the marks it read, and only those.
-    Returns the number of tallies written."""
-    stored = _stored(region)
-    return _refresh(region=region, year=year, today=today, stored=stored, everything=everything)[1]
-
-
 def village_tallies(
     *, region: Region, year: int, today: dt.date | None = None
 ) -> list[CoverageTally]:
     """The region's village tallies for a year, refreshed first when any is dirty, missing or
     of another reference day: one query when they are fresh."""
     on = reference_date(year, today)
-    stored = _stored(region)
+    stored = stored_tallies(region)
     if stored.fresh(year, on):
         return stored.of_year(year)
-    return _refresh(region=region, year=year, today=today, stored=stored, everything=False)[0]
+    # A read-through cache: the write is the services'.
+    from jiuye.casework.services.tallies import tallies_bring_up_to_date
+
+    return tallies_bring_up_to_date(
+        region=region, year=year, today=today, stored=stored, everything=False
+    )[0]
 
 
 def _sum_tallies(rows: list[CoverageTally]) -> dict[str, int]:

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from conftest import VILLAGE_B
 from jiuye.casework import selectors, services
 from jiuye.casework.models import CoverageTally, ServiceRecord, WantsWork
+from jiuye.casework.services.tallies import tallies_refresh
 from jiuye.casework.tests.test_coverage import (
     TODAY,
     TOWN,
@@ -183,7 +184,7 @@ def test_a_new_reference_day_recomputes_the_running_year(town) -> None:  # noqa:
         form=EmploymentForm.FLEXIBLE,
         start_date=dt.date(YEAR, 6, 2),  # a job starting the next day
     )
-    selectors.tallies_refresh(region=Region.objects.get(code=DISTRICT), year=YEAR, today=june)
+    tallies_refresh(region=Region.objects.get(code=DISTRICT), year=YEAR, today=june)
     next_day = june + dt.timedelta(days=1)
     assert_tallies_are_live(today=next_day)
     assert set(CoverageTally.objects.filter(year=YEAR).values_list("as_of", flat=True)) == {

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from jiuye.casework.selectors import tallies_refresh
+from jiuye.casework.services.tallies import tallies_refresh
 from jiuye.reference.models import Region
 
 
