@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from openpyxl import Workbook
@@ -693,46 +693,3 @@ def disclosure_export(request: HttpRequest) -> HttpResponse:
     name = _("%(year)d年度机关事业单位按比例安排残疾人就业情况公示.xlsx") % {"year": year}
     response["Content-Disposition"] = attachment_header(name)
     return response
-
-
-urlpatterns = [
-    path("declarations/", declaration_list, name="declarations"),
-    path("declarations/start/", declaration_start, name="declaration-start"),
-    path("declarations/template.xlsx", staff_template, name="declaration-template"),
-    path("declarations/<uuid:pk>/", declaration_detail, name="declaration"),
-    path("declarations/<uuid:pk>/figures/", declaration_figures, name="declaration-figures"),
-    path("declarations/<uuid:pk>/staff/add/", employee_add, name="declaration-employee-add"),
-    path(
-        "declarations/<uuid:pk>/staff/<uuid:line>/",
-        employee_edit,
-        name="declaration-employee-edit",
-    ),
-    path(
-        "declarations/<uuid:pk>/staff/<uuid:line>/remove/",
-        employee_remove,
-        name="declaration-employee-remove",
-    ),
-    path("declarations/<uuid:pk>/upload/", staff_upload, name="declaration-upload"),
-    path(
-        "declarations/<uuid:pk>/upload/save/",
-        staff_upload_commit,
-        name="declaration-upload-commit",
-    ),
-    path("declarations/<uuid:pk>/submit/", declaration_submit, name="declaration-submit"),
-    path("declarations/<uuid:pk>/return/", declaration_return, name="declaration-return"),
-    path("declarations/<uuid:pk>/confirm/", declaration_confirm, name="declaration-confirm"),
-    path("declarations/<uuid:pk>/correct/", declaration_correct, name="declaration-correct"),
-    path(
-        "declarations/<uuid:pk>/confirmation.docx",
-        declaration_confirmation,
-        name="declaration-confirmation",
-    ),
-    path("review/", review_queue, name="review-queue"),
-    path("conflicts/", conflict_list, name="conflicts"),
-    path("conflicts/<uuid:line>/resolve/", conflict_resolve, name="conflict-resolve"),
-    path("statistics/", statistics, name="statistics"),
-    path("statistics/export.xlsx", statistics_export, name="statistics-export"),
-    path("disclosure/publish/", disclosure_publish_view, name="disclosure-publish"),
-    path("disclosure/", disclosure, name="disclosure"),
-    path("disclosure/export.xlsx", disclosure_export, name="disclosure-export"),
-]

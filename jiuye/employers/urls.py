@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from jiuye.employers import views
+from jiuye.employers import declaration_views, views
 
 app_name = "employers"
 
@@ -19,8 +19,78 @@ urlpatterns = [
     path("policies/", views.policy_list, name="policies"),
     path("policies/new/", views.policy_create, name="policy-create"),
     path("policies/<int:pk>/edit/", views.policy_edit, name="policy-edit"),
+    # declarations
+    path("declarations/", declaration_views.declaration_list, name="declarations"),
+    path("declarations/start/", declaration_views.declaration_start, name="declaration-start"),
+    path(
+        "declarations/template.xlsx", declaration_views.staff_template, name="declaration-template"
+    ),
+    path("declarations/<uuid:pk>/", declaration_views.declaration_detail, name="declaration"),
+    path(
+        "declarations/<uuid:pk>/figures/",
+        declaration_views.declaration_figures,
+        name="declaration-figures",
+    ),
+    path(
+        "declarations/<uuid:pk>/staff/add/",
+        declaration_views.employee_add,
+        name="declaration-employee-add",
+    ),
+    path(
+        "declarations/<uuid:pk>/staff/<uuid:line>/",
+        declaration_views.employee_edit,
+        name="declaration-employee-edit",
+    ),
+    path(
+        "declarations/<uuid:pk>/staff/<uuid:line>/remove/",
+        declaration_views.employee_remove,
+        name="declaration-employee-remove",
+    ),
+    path(
+        "declarations/<uuid:pk>/upload/", declaration_views.staff_upload, name="declaration-upload"
+    ),
+    path(
+        "declarations/<uuid:pk>/upload/save/",
+        declaration_views.staff_upload_commit,
+        name="declaration-upload-commit",
+    ),
+    path(
+        "declarations/<uuid:pk>/submit/",
+        declaration_views.declaration_submit,
+        name="declaration-submit",
+    ),
+    path(
+        "declarations/<uuid:pk>/return/",
+        declaration_views.declaration_return,
+        name="declaration-return",
+    ),
+    path(
+        "declarations/<uuid:pk>/confirm/",
+        declaration_views.declaration_confirm,
+        name="declaration-confirm",
+    ),
+    path(
+        "declarations/<uuid:pk>/correct/",
+        declaration_views.declaration_correct,
+        name="declaration-correct",
+    ),
+    path(
+        "declarations/<uuid:pk>/confirmation.docx",
+        declaration_views.declaration_confirmation,
+        name="declaration-confirmation",
+    ),
+    path("review/", declaration_views.review_queue, name="review-queue"),
+    path("conflicts/", declaration_views.conflict_list, name="conflicts"),
+    path(
+        "conflicts/<uuid:line>/resolve/",
+        declaration_views.conflict_resolve,
+        name="conflict-resolve",
+    ),
+    path("statistics/", declaration_views.statistics, name="statistics"),
+    path("statistics/export.xlsx", declaration_views.statistics_export, name="statistics-export"),
+    path(
+        "disclosure/publish/", declaration_views.disclosure_publish_view, name="disclosure-publish"
+    ),
+    path("disclosure/", declaration_views.disclosure, name="disclosure"),
+    path("disclosure/export.xlsx", declaration_views.disclosure_export, name="disclosure-export"),
 ]
-
-from jiuye.employers.declaration_views import urlpatterns as declaration_urlpatterns  # noqa: E402
-
-urlpatterns += declaration_urlpatterns

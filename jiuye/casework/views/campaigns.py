@@ -26,7 +26,6 @@ from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -497,25 +496,3 @@ def post_archive(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             messages.success(request, _("已归档岗位：%(post)s。") % {"post": str(post)})
             return redirect("casework:posts")
     return _render_post(request, post, failed=form, archive_form=form)
-
-
-urlpatterns = [
-    path("campaigns/", campaign_list, name="campaigns"),
-    path("campaigns/new/", campaign_create, name="campaign-create"),
-    path("campaigns/<uuid:pk>/", campaign_detail, name="campaign-detail"),
-    path("campaigns/<uuid:pk>/edit/", campaign_edit, name="campaign-edit"),
-    path("campaigns/<uuid:pk>/archive/", campaign_archive, name="campaign-archive"),
-    path("campaigns/<uuid:pk>/export/", campaign_export, name="campaign-export"),
-    path(
-        "campaigns/<uuid:pk>/towns/<str:town>/services/",
-        campaign_services,
-        name="campaign-services",
-    ),
-    path("posts/", post_list, name="posts"),
-    path("posts/new/", post_create, name="post-create"),
-    path("posts/<uuid:pk>/", post_detail, name="post-detail"),
-    path("posts/<uuid:pk>/edit/", post_edit, name="post-edit"),
-    path("posts/<uuid:pk>/place/", post_place, name="post-place"),
-    path("posts/<uuid:pk>/archive/", post_archive, name="post-archive"),
-    path("placements/<uuid:pk>/leave/", post_leave, name="post-leave"),
-]

@@ -24,7 +24,7 @@ from django.db.models import QuerySet
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -484,16 +484,3 @@ def services_export(request: HttpRequest) -> HttpResponse:
         f"服务记录-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"
     )
     return response
-
-
-urlpatterns = [
-    path("persons/<uuid:pk>/verify/", verify, name="verify"),
-    path("persons/<uuid:pk>/needs/", needs, name="needs"),
-    path("persons/<uuid:pk>/services/new/", service_create, name="service-create"),
-    path("services/<uuid:pk>/", service_detail, name="service-detail"),
-    path("services/<uuid:pk>/attachment/", service_attachment, name="service-attachment"),
-    path("services/<uuid:pk>/archive/", service_archive, name="service-archive"),
-    path("survey/", survey, name="survey"),
-    path("survey/export.xlsx", survey_export, name="survey-export"),
-    path("services/export.xlsx", services_export, name="services-export"),
-]

@@ -17,7 +17,6 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -306,12 +305,3 @@ def coverage_gaps(request: HttpRequest) -> HttpResponse:
         "worklist_status": data["gap"] if data["gap"] in dict(STATUS_CHOICES) else "",
     }
     return render(request, "casework/coverage_gaps.html", context)
-
-
-urlpatterns = [
-    path("worklist/", worklist, name="worklist"),
-    path("worklist/export.xlsx", worklist_export, name="worklist-export"),
-    path("coverage/", coverage, name="coverage"),
-    path("coverage/gaps/", coverage_gaps, name="coverage-gaps"),
-    path("coverage/export.xlsx", coverage_export, name="coverage-export"),
-]

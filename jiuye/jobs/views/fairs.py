@@ -22,7 +22,6 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -486,14 +485,3 @@ def fairs_export(request: HttpRequest) -> HttpResponse:
     name = _("招聘会-%(year)s.xlsx") % {"year": year} if year else _("招聘会.xlsx")
     response["Content-Disposition"] = attachment_header(name)
     return response
-
-
-urlpatterns = [
-    path("fairs/", fair_list, name="fairs"),
-    path("fairs/new/", fair_create, name="fair-create"),
-    path("fairs/export.xlsx", fairs_export, name="fairs-export"),
-    path("fairs/<uuid:pk>/", fair_detail, name="fair"),
-    path("fairs/<uuid:pk>/edit/", fair_edit, name="fair-edit"),
-    path("fairs/<uuid:pk>/participants/", fair_participants, name="fair-participants"),
-    path("fairs/<uuid:pk>/seekers/", fair_seekers, name="fair-seekers"),
-]

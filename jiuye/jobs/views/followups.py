@@ -13,7 +13,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -124,9 +123,3 @@ def follow_up_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         "today": today,
     }
     return render(request, "jobs/follow_up_form.html", context)
-
-
-urlpatterns = [
-    path("follow-ups/", follow_up_list, name="follow-ups"),
-    path("follow-ups/<uuid:pk>/", follow_up_detail, name="follow-up"),
-]

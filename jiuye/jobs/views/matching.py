@@ -20,7 +20,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -152,10 +151,3 @@ def match_weights(request: HttpRequest) -> HttpResponse:
         "rows": [(form[f], current[f]) for f in selectors.FACTORS],
     }
     return render(request, "jobs/match_weights.html", context)
-
-
-urlpatterns = [
-    path("postings/<uuid:pk>/candidates/", match_posting, name="match-posting"),
-    path("persons/<uuid:pk>/postings/", match_person, name="match-person"),
-    path("matching/weights/", match_weights, name="match-weights"),
-]

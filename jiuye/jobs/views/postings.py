@@ -23,7 +23,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -399,17 +398,3 @@ def posting_archive(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             messages.success(request, _("已归档岗位：%(title)s。") % {"title": posting.title})
             return redirect("jobs:postings")
     return render(request, "jobs/posting_archive.html", {"form": form, "posting": posting})
-
-
-urlpatterns = [
-    path("postings/", posting_list, name="postings"),
-    path("postings/new/", posting_create, name="posting-create"),
-    path("postings/export.xlsx", posting_export, name="postings-export"),
-    path("postings/review/", posting_review_queue, name="posting-review-queue"),
-    path("postings/<uuid:pk>/", posting_detail, name="posting"),
-    path("postings/<uuid:pk>/edit/", posting_edit, name="posting-edit"),
-    path("postings/<uuid:pk>/submit/", posting_submit, name="posting-submit"),
-    path("postings/<uuid:pk>/review/", posting_review, name="posting-review"),
-    path("postings/<uuid:pk>/status/", posting_status, name="posting-status"),
-    path("postings/<uuid:pk>/archive/", posting_archive, name="posting-archive"),
-]

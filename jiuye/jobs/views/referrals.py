@@ -24,7 +24,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
@@ -443,14 +443,3 @@ def applicants(request: HttpRequest) -> HttpResponse:
         "posting": posting,
     }
     return render(request, "jobs/applicants.html", context)
-
-
-urlpatterns = [
-    path("referrals/", referral_list, name="referrals"),
-    path("referrals/new/", referral_create, name="referral-create"),
-    path("referrals/<uuid:pk>/", referral_detail, name="referral"),
-    path("referrals/<uuid:pk>/advance/", referral_advance, name="referral-advance"),
-    path("referrals/<uuid:pk>/hire/", referral_hire, name="referral-hire"),
-    path("applicants/", applicants, name="applicants"),
-    path("persons/<uuid:pk>/consent/", consent, name="consent"),
-]

@@ -21,7 +21,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from openpyxl import Workbook
@@ -326,18 +325,3 @@ def competitions_export(request: HttpRequest) -> HttpResponse:
     name = _("职业技能竞赛-%(year)s.xlsx") % {"year": year} if year else _("职业技能竞赛.xlsx")
     response["Content-Disposition"] = attachment_header(name)
     return response
-
-
-urlpatterns = [
-    path("competitions/", competition_list, name="competitions"),
-    path("competitions/new/", competition_create, name="competition-create"),
-    path("competitions/export.xlsx", competitions_export, name="competitions-export"),
-    path("competitions/<uuid:pk>/", competition_detail, name="competition"),
-    path("competitions/<uuid:pk>/edit/", competition_edit, name="competition-edit"),
-    path(
-        "competitions/<uuid:pk>/entries/new/<uuid:person_pk>/",
-        competition_entry_add,
-        name="competition-entry-add",
-    ),
-    path("competition-entries/<uuid:pk>/", competition_entry, name="competition-entry"),
-]

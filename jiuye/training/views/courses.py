@@ -24,7 +24,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -286,12 +285,3 @@ def courses_export(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(workbook(_("培训课程"), headers, rows), content_type=XLSX)
     response["Content-Disposition"] = attachment_header(_("培训课程.xlsx"))
     return response
-
-
-urlpatterns = [
-    path("courses/", course_list, name="courses"),
-    path("courses/new/", course_create, name="course-create"),
-    path("courses/export.xlsx", courses_export, name="courses-export"),
-    path("courses/<uuid:pk>/", course_detail, name="course"),
-    path("courses/<uuid:pk>/edit/", course_edit, name="course-edit"),
-]

@@ -21,7 +21,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -428,13 +427,3 @@ def request_enrolment(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             _("已提交“%(title)s”的报名申请，工作人员确认后会通知您。") % {"title": course.title},
         )
     return redirect("core:home")
-
-
-urlpatterns = [
-    path("courses/<uuid:pk>/enrol/", enrol, name="enrol"),
-    path("courses/<uuid:pk>/request/", request_enrolment, name="request-enrolment"),
-    path("courses/<uuid:pk>/attendance/", attendance, name="attendance"),
-    path("courses/<uuid:pk>/enrolments/export.xlsx", enrolments_export, name="enrolments-export"),
-    path("enrolments/<uuid:pk>/", enrolment_detail, name="enrolment"),
-    path("certificates/", certificate_list, name="certificates"),
-]

@@ -22,7 +22,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from openpyxl import Workbook
@@ -280,13 +279,3 @@ def qualification(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             return redirect("training:qualification", pk=person.pk)
     context = {"person": person, "qualification": current, "form": form}
     return render(request, "training/qualification.html", context)
-
-
-urlpatterns = [
-    path("massage/establishments/", establishment_list, name="establishments"),
-    path("massage/establishments/new/", establishment_create, name="establishment-create"),
-    path("massage/establishments/export.xlsx", establishments_export, name="establishments-export"),
-    path("massage/establishments/<uuid:pk>/", establishment_detail, name="establishment"),
-    path("massage/establishments/<uuid:pk>/edit/", establishment_edit, name="establishment-edit"),
-    path("massage/qualifications/<uuid:pk>/", qualification, name="qualification"),
-]

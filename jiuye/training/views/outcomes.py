@@ -17,7 +17,6 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import path
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -209,10 +208,3 @@ def outcomes_export(request: HttpRequest) -> HttpResponse:
     name = _("培训成效-%(day)s.xlsx") % {"day": f"{timezone.localdate():%Y%m%d}"}
     response["Content-Disposition"] = attachment_header(name)
     return response
-
-
-urlpatterns = [
-    path("providers/<uuid:pk>/scorecard/", scorecard, name="scorecard"),
-    path("outcomes/", outcome_list, name="outcomes"),
-    path("outcomes/export.xlsx", outcomes_export, name="outcomes-export"),
-]

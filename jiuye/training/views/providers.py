@@ -15,7 +15,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -193,12 +192,3 @@ def providers_export(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(workbook(_("培训机构"), headers, rows), content_type=XLSX)
     response["Content-Disposition"] = attachment_header(_("培训机构.xlsx"))
     return response
-
-
-urlpatterns = [
-    path("providers/", provider_list, name="providers"),
-    path("providers/new/", provider_create, name="provider-create"),
-    path("providers/export.xlsx", providers_export, name="providers-export"),
-    path("providers/<uuid:pk>/", provider_detail, name="provider"),
-    path("providers/<uuid:pk>/edit/", provider_edit, name="provider-edit"),
-]
