@@ -21,6 +21,7 @@ from jiuye.jobs.models import Occupation
 from jiuye.people.models import Person
 from jiuye.people.services import person_register
 from jiuye.reference.models import Department, Region
+from jiuye.reference.selectors import reference_cache_clear
 from jiuye.reference.services import reference_load
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
@@ -37,6 +38,12 @@ VILLAGE_B = "440199002001"
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings) -> None:  # noqa: ANN001
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_reference_cache() -> None:
+    # The per-process cache of reference tables must not carry rows of a rolled-back test.
+    reference_cache_clear()
 
 
 @pytest.fixture(autouse=True)

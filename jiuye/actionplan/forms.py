@@ -8,8 +8,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jiuye.actionplan.models import ProgressReport, Task
+from jiuye.core.formfields import ObjectChoiceField
 from jiuye.core.indicators import registry
 from jiuye.reference.models import Department, Region
+from jiuye.reference.selectors import departments
 
 PLAN_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
 
@@ -211,24 +213,17 @@ class ReviewForm(forms.Form):
 
 class DashboardFilterForm(forms.Form):
     year = forms.TypedChoiceField(label=_("年度"), coerce=int, required=False)
-    department = forms.ModelChoiceField(
-        label=_("责任部门"),
-        queryset=Department.objects.filter(disabled_at__isnull=True),
-        required=False,
-        empty_label=_("全部"),
-    )
-    town = forms.ModelChoiceField(
-        label=_("镇街"),
-        queryset=Region.objects.none(),
-        required=False,
-        to_field_name="code",
-        empty_label=_("全区"),
+    # Choices from the cached reference tables: filtering costs the dashboard no query.
+    department = ObjectChoiceField(label=_("责任部门"), required=False, empty_label=_("全部"))
+    town = ObjectChoiceField(
+        label=_("镇街"), required=False, to_field_name="code", empty_label=_("全区")
     )
 
-    def __init__(self, *args: Any, years: list[int], towns: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, years: list[int], towns: list[Region], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [(y, str(y)) for y in years]
-        self.fields["town"].queryset = towns
+        self.fields["department"].objects = [d for d in departments() if d.disabled_at is None]
+        self.fields["town"].objects = towns
 
 
 class TargetForm(forms.Form):

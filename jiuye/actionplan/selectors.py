@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, Value
 from django.utils.translation import gettext as _
 
 from jiuye.accounts.models import PERSONAL_DATA_ROLES, Role, User
@@ -24,15 +24,16 @@ from jiuye.actionplan.models import (
     Task,
     TaskDepartment,
 )
-from jiuye.core.indicators import Indicator, registry
+from jiuye.core.indicators import Indicator, prefetch_figures, registry
 from jiuye.core.scoping import scope_for
 from jiuye.reference.models import Department, Region
+from jiuye.reference.selectors import department_of_town, district_and_towns
 
 REMINDER_DAYS = 14
 
 
 def district_region() -> Region:
-    return Region.objects.get(code=settings.JIUYE_DISTRICT_CODE)
+    return district_and_towns()[0]
 
 
 def district_towns() -> QuerySet[Region]:
@@ -51,7 +52,7 @@ def department_of_user(user: Any) -> Department | None:
     if user.role == Role.DEPARTMENT:
         return user.department
     if user.role == Role.TOWN and user.town_id:
-        return Department.objects.filter(region_id=user.town_id).first()
+        return department_of_town(user.town_id)
     return None
 
 
@@ -71,6 +72,13 @@ def tasks_for_user(
     if action:
         qs = qs.filter(action__number=action)
     return qs.select_related("action").prefetch_related(
+        Prefetch("assignments", queryset=TaskDepartment.objects.select_related("department"))
+    )
+
+
+def tasks_with_departments() -> QuerySet[Task]:
+    """Tasks with their action, plan and responsible departments, for a task's page."""
+    return Task.objects.select_related("action__plan").prefetch_related(
         Prefetch("assignments", queryset=TaskDepartment.objects.select_related("department"))
     )
 
@@ -213,16 +221,51 @@ class IndicatorRow:
         return "behind", _("▲ 未达到目标")
 
 
+def targets_and_snapshots(
+    *, region: Region, year: int
+) -> tuple[dict[str, Decimal], dict[str, tuple[Decimal, dt.datetime]]]:
+    """The targets (code → value) and the frozen figures (code → (value, frozen at)) of a
+    region and year, in one statement. Each value has a column of its own type, so each keeps
+    its own decimal places."""
+
+    def none(model: type[Any], name: str) -> Value:
+        return Value(None, output_field=model._meta.get_field(name).clone())
+
+    targets = (
+        IndicatorTarget.objects.filter(year=year, region=region)
+        .order_by()
+        .values_list(
+            "indicator_code",
+            "value",
+            none(IndicatorSnapshot, "value"),
+            none(IndicatorSnapshot, "frozen_at"),
+        )
+    )
+    snapshots = (
+        IndicatorSnapshot.objects.filter(year=year, region=region)
+        .order_by()
+        .values_list("indicator_code", none(IndicatorTarget, "value"), "value", "frozen_at")
+    )
+    # A compound statement's columns may come back with another scale (SQLite): each value
+    # gets its own field's decimal places, as a read of its own table gives them.
+    target_places = Decimal(10) ** -IndicatorTarget._meta.get_field("value").decimal_places
+    frozen_places = Decimal(10) ** -IndicatorSnapshot._meta.get_field("value").decimal_places
+    found_targets, found_snapshots = {}, {}
+    for code, target, frozen, frozen_at in targets.union(snapshots, all=True):
+        if frozen_at is None:
+            found_targets[code] = Decimal(target).quantize(target_places)
+        else:
+            found_snapshots[code] = (Decimal(frozen).quantize(frozen_places), frozen_at)
+    return found_targets, found_snapshots
+
+
 def indicator_rows(
     *, region: Region, year: int, codes: list[str] | None = None, drill_down: bool = True
 ) -> list[IndicatorRow]:
     indicators = [i for i in registry.all() if codes is None or i.code in codes]
-    targets = {
-        t.indicator_code: t.value for t in IndicatorTarget.objects.filter(year=year, region=region)
-    }
-    snapshots = {
-        s.indicator_code: s for s in IndicatorSnapshot.objects.filter(year=year, region=region)
-    }
+    if codes is None:
+        prefetch_figures(region, year)  # every app's figures in one statement
+    targets, snapshots = targets_and_snapshots(region=region, year=year)
     rows = []
     for ind in indicators:
         snap = snapshots.get(ind.code)
@@ -233,8 +276,8 @@ def indicator_rows(
                 year=year,
                 actual=ind.value(region, year),
                 target=targets.get(ind.code),
-                frozen=snap.value if snap else None,
-                frozen_at=snap.frozen_at if snap else None,
+                frozen=snap[0] if snap else None,
+                frozen_at=snap[1] if snap else None,
                 records_url=ind.records_url(region, year)
                 if drill_down and ind.records_url
                 else None,

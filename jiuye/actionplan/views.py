@@ -46,6 +46,7 @@ from jiuye.core.downloads import attachment_header
 from jiuye.core.models import AccessEvent
 from jiuye.core.scoping import get_scoped_or_404
 from jiuye.reference.models import Department
+from jiuye.reference.selectors import district_and_towns
 
 PLANNERS = (Role.ADMIN, Role.DISTRICT)
 REPORTERS = (Role.DEPARTMENT, Role.TOWN)
@@ -76,9 +77,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     plan = selectors.current_plan(request.user)
     if plan is None:
         return _no_plan(request)
-    towns = selectors.district_towns()
+    district, towns = district_and_towns()
     if request.user.role == Role.TOWN:
-        towns = towns.filter(code=request.user.town_id)
+        towns = [town for town in towns if town.code == request.user.town_id]
     today = timezone.localdate()
     default_year = min(max(today.year, plan.start_year), plan.end_year)
     form = DashboardFilterForm(
@@ -91,7 +92,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         year=data.get("year") or default_year,
         department=data.get("department") or selectors.department_of_user(request.user),
         # A town officer's dashboard opens on their own town ("each town for itself").
-        region=data.get("town") or _own_town(request.user, towns) or selectors.district_region(),
+        region=data.get("town") or _own_town(request.user, towns) or district,
         today=today,
     )
     return render(request, "actionplan/dashboard.html", {"form": form, **context})
@@ -139,7 +140,7 @@ def task_edit(
 @roles_required(*STAFF_ROLES)
 @require_GET
 def task_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    task = get_scoped_or_404(request.user, Task, pk=pk)
+    task = get_scoped_or_404(request.user, selectors.tasks_with_departments(), pk=pk)
     own = selectors.department_of_user(request.user)
     periods = list(task.action.plan.periods.all())
     duties = selectors.duties(

@@ -3,9 +3,11 @@ and give the validators' Chinese messages. Plus the override rule for credit cod
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
 from jiuye.core.validators import (
@@ -81,3 +83,38 @@ class UsccOverrideMixin(forms.Form):
         if not warnings:
             data["uscc_override_reason"] = ""
         return data
+
+
+class ObjectChoiceField(forms.ChoiceField):
+    """A choice among model instances already in memory (cached reference rows): renders and
+    cleans like a ModelChoiceField, without a query. Cleans to the chosen instance or None."""
+
+    default_error_messages = forms.ModelChoiceField.default_error_messages
+
+    def __init__(
+        self,
+        *,
+        objects: Iterable[Model] = (),
+        to_field_name: str = "pk",
+        empty_label: Any = "",
+        **kwargs: Any,
+    ) -> None:
+        self.to_field_name, self.empty_label = to_field_name, empty_label
+        super().__init__(**kwargs)
+        self.objects = objects
+
+    @property
+    def objects(self) -> list[Model]:
+        return list(self._objects.values())
+
+    @objects.setter
+    def objects(self, objects: Iterable[Model]) -> None:
+        self._objects = {str(getattr(obj, self.to_field_name)): obj for obj in objects}
+        self.choices = [
+            ("", self.empty_label),
+            *((key, str(obj)) for key, obj in self._objects.items()),
+        ]
+
+    def clean(self, value: Any) -> Model | None:
+        key = super().clean(value)
+        return self._objects[key] if key else None

@@ -21,6 +21,8 @@ if TYPE_CHECKING:  # only named in annotations: core imports no app
 
 Compute = Callable[["Region", int], int | Decimal]
 DrillDown = Callable[["Region", int], str]
+# An app's figures of a region and year as SQL expressions (CountOf …), by name.
+Figures = Callable[["Region", int], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class Indicator:
 class IndicatorRegistry:
     def __init__(self) -> None:
         self._items: dict[str, Indicator] = {}
+        self._statements: dict[str, Figures] = {}
         self._discovered = False
 
     def register(self, indicator: Indicator) -> Indicator:
@@ -49,6 +52,20 @@ class IndicatorRegistry:
             raise ValueError(f"indicator {indicator.code!r} is registered twice")
         self._items[indicator.code] = indicator
         return indicator
+
+    def register_figures(self, key: str, build: Figures) -> Figures:
+        if self._statements.get(key, build) is not build:
+            raise ValueError(f"figures {key!r} are registered twice")
+        self._statements[key] = build
+        return build
+
+    def figure_keys(self) -> list[str]:
+        self._discover()
+        return list(self._statements)
+
+    def figures(self, key: str) -> Figures:
+        self._discover()
+        return self._statements[key]
 
     def _discover(self) -> None:
         if not self._discovered:
@@ -126,3 +143,51 @@ class CountOf(Subquery):
 
     def __init__(self, queryset: QuerySet[Any]) -> None:
         super().__init__(queryset.order_by())
+
+
+def declare_figures(key: str) -> Callable[[Figures], Figures]:
+    """Decorator for an app's indicators.py: the app's figures of a region and year as
+    expressions, one per name, that read nothing of the row they annotate (scalar subqueries
+    such as ``CountOf``). Indicators read them with ``figures_of``; the dashboard first asks
+    ``prefetch_figures`` for every app's in a single statement."""
+
+    def decorate(build: Figures) -> Figures:
+        return registry.register_figures(key, build)
+
+    return decorate
+
+
+def _evaluate(region: Region, year: int, keys: list[str]) -> dict[str, dict[str, Any]]:
+    """The figures of ``keys`` in one statement: one row of scalar subqueries."""
+    names: dict[str, tuple[str, str]] = {}
+    expressions: dict[str, Any] = {}
+    for key in keys:
+        for name, expression in registry.figures(key)(region, year).items():
+            alias = f"figure_{len(expressions)}"
+            names[alias] = (key, name)
+            expressions[alias] = expression
+    out: dict[str, dict[str, Any]] = {key: {} for key in keys}
+    if expressions:
+        # One row of the region's own table carries the subqueries (core names no app's model).
+        row = type(region)._default_manager.filter(pk=region.pk)
+        row = row.annotate(**expressions).values(*expressions)
+        for alias, value in row.get().items():
+            key, name = names[alias]
+            out[key][name] = value
+    return out
+
+
+def figures_of(region: Region, year: int, key: str) -> dict[str, Any]:
+    """The figures an app declared under ``key`` (``@declare_figures(key)``), by name; one statement
+    unless the dashboard already fetched them with every other app's."""
+    return shared_figures(region, (key, year), lambda: _evaluate(region, year, [key])[key])
+
+
+def prefetch_figures(region: Region, year: int) -> None:
+    """Every app's declared figures of a region and year in a single statement, kept on the
+    Region instance for ``figures_of``: the plan dashboard pays one round trip for all of
+    them, not one per app."""
+    cache: dict[Any, Any] = region.__dict__.setdefault("_indicator_figures", {})
+    keys = [key for key in registry.figure_keys() if (key, year) not in cache]
+    for key, values in _evaluate(region, year, keys).items():
+        cache[(key, year)] = values

@@ -1,6 +1,7 @@
 """Plan indicators of proportional employment (actions 一 and 二), computed from the confirmed
 annual declarations of the year and the employers' CSR reports; the region is the employer's
-(its code prefix). The five figures share one statement (core.indicators.shared_figures)."""
+(its code prefix). The five figures share one statement (core.indicators.declare_figures),
+which the plan dashboard runs together with the other apps' figures."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from jiuye.core.indicators import CountOf, indicator, shared_figures
+from jiuye.core.indicators import CountOf, declare_figures, figures_of, indicator
 from jiuye.employers.models import (
     CsrReport,
     Declaration,
@@ -34,45 +35,39 @@ def _confirmed(region: Region, year: int) -> QuerySet[Declaration]:
     )
 
 
+@declare_figures("employers")
+def _declaration_expressions(region: Region, year: int) -> dict[str, Any]:
+    """The declaration figures and the CSR count of a region and year, as subqueries."""
+    confirmed = _confirmed(region, year)
+    levy = confirmed.order_by().values("year").annotate(total=Sum("levy_payable")).values("total")
+    return {
+        "public_met": CountOf(
+            confirmed.filter(employer__kind__in=PUBLIC_KINDS, met=True).values("pk")
+        ),
+        "enterprises_met": CountOf(
+            confirmed.filter(employer__kind__in=ENTERPRISE_KINDS, met=True).values("pk")
+        ),
+        "levy": Subquery(levy, output_field=DecimalField(max_digits=16, decimal_places=2)),
+        "persons": CountOf(
+            DeclaredEmployee.objects.filter(
+                declaration__in=confirmed.values("pk"), counts__gt=0
+            ).values("pk")
+        ),
+        "csr": CountOf(
+            CsrReport.objects.filter(
+                year=year,
+                includes_disability=True,
+                employer__kind__in=ENTERPRISE_KINDS,
+                employer__region__code__startswith=region.prefix,
+                employer__archived_at__isnull=True,
+            ).values("pk")
+        ),
+    }
+
+
 def _declaration_figures(region: Region, year: int) -> dict[str, Any]:
     """The declaration figures and the CSR count of a region and year in one statement."""
-
-    def compute() -> dict[str, Any]:
-        confirmed = _confirmed(region, year)
-        levy = (
-            confirmed.order_by().values("year").annotate(total=Sum("levy_payable")).values("total")
-        )
-        figures = (
-            Region.objects.filter(pk=region.pk)
-            .annotate(
-                public_met=CountOf(
-                    confirmed.filter(employer__kind__in=PUBLIC_KINDS, met=True).values("pk")
-                ),
-                enterprises_met=CountOf(
-                    confirmed.filter(employer__kind__in=ENTERPRISE_KINDS, met=True).values("pk")
-                ),
-                levy=Subquery(levy, output_field=DecimalField(max_digits=16, decimal_places=2)),
-                persons=CountOf(
-                    DeclaredEmployee.objects.filter(
-                        declaration__in=confirmed.values("pk"), counts__gt=0
-                    ).values("pk")
-                ),
-                csr=CountOf(
-                    CsrReport.objects.filter(
-                        year=year,
-                        includes_disability=True,
-                        employer__kind__in=ENTERPRISE_KINDS,
-                        employer__region__code__startswith=region.prefix,
-                        employer__archived_at__isnull=True,
-                    ).values("pk")
-                ),
-            )
-            .values("public_met", "enterprises_met", "levy", "persons", "csr")
-            .get()
-        )
-        return figures
-
-    return shared_figures(region, ("employers", year), compute)
+    return figures_of(region, year, "employers")
 
 
 def _statistics_url(region: Region, year: int) -> str:

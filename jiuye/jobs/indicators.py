@@ -3,9 +3,9 @@ target group (actions 四, 五, 六, 七, 八), referrals and placements (action
 of placements (action 九).
 
 Placements are counted in the year their job started, in the region of the person; postings and
-fairs in the year they were published or held, in their own region. The placement figures share
-one aggregate and the fair figures another (core.indicators.shared_figures), so the plan
-dashboard pays a handful of queries for all of them.
+fairs in the year they were published or held, in their own region. Every figure is a count
+per subquery of one statement (core.indicators.declare_figures), which the plan dashboard runs
+together with the other apps' figures.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiuye.casework.models import TargetGroup as CaseworkGroup
 from jiuye.casework.selectors import target_group_q
-from jiuye.core.indicators import CountOf, indicator, shared_figures
+from jiuye.core.indicators import CountOf, declare_figures, figures_of, indicator
 from jiuye.jobs.models import FollowUp, Posting, Referral, ReferralStatus
 from jiuye.jobs.selectors import referrals as referral_selectors
 from jiuye.jobs.selectors.fairs import employers_taking_part, held
@@ -48,55 +48,49 @@ def _year(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
+@declare_figures("jobs")
+def _expressions(region: Region, year: int) -> dict[str, Any]:
+    """Every jobs figure of a region and year, a count per subquery."""
+    start, end = _year(year)
+    on = min(end, timezone.localdate())
+    prefix = region.prefix
+    referrals = Referral.objects.filter(person__region__code__startswith=prefix)
+    placed = referral_selectors.placements(referrals, start, end)
+
+    def of_group(code: str) -> Any:
+        persons = Person.objects.filter(target_group_q([code], on=end)).values("pk")
+        return placed.filter(person__in=persons)
+
+    due = referral_selectors.stability_due(
+        referrals, window_months=window_months(), start=start, end=on
+    )
+    counts = {
+        "postings": Posting.objects.filter(
+            published_at__date__range=(start, end),
+            region__code__startswith=prefix,
+            archived_at__isnull=True,
+        ),
+        "fairs": held(prefix, start, end),
+        "fair_employers": employers_taking_part(prefix, start, end),
+        "referrals": referrals.filter(referred_on__range=(start, end)),
+        "placements": placed,
+        "graduates": of_group(CaseworkGroup.GRADUATES),
+        "rural": of_group(CaseworkGroup.RURAL),
+        "hard": of_group(CaseworkGroup.HARD_TO_EMPLOY),
+        "blind": placed.filter(person__category_id=BLIND_CATEGORY),
+        "new_forms": placed.exclude(employment_record__new_form_subtype=""),
+        "stability_due": due,
+        "stable": due.filter(referral_selectors.still_employed_q()),
+    }
+    return {
+        name: CountOf(qs if name == "fair_employers" else qs.values("pk"))
+        for name, qs in counts.items()
+    }
+
+
 def _figures(region: Region, year: int) -> dict[str, int]:
     """Every jobs figure of a region and year in one statement (a count per subquery)."""
-
-    def compute() -> dict[str, int]:
-        start, end = _year(year)
-        on = min(end, timezone.localdate())
-        prefix = region.prefix
-        referrals = Referral.objects.filter(person__region__code__startswith=prefix)
-        placed = referral_selectors.placements(referrals, start, end)
-
-        def of_group(code: str) -> Any:
-            persons = Person.objects.filter(target_group_q([code], on=end)).values("pk")
-            return placed.filter(person__in=persons)
-
-        due = referral_selectors.stability_due(
-            referrals, window_months=window_months(), start=start, end=on
-        )
-        counts = {
-            "postings": Posting.objects.filter(
-                published_at__date__range=(start, end),
-                region__code__startswith=prefix,
-                archived_at__isnull=True,
-            ),
-            "fairs": held(prefix, start, end),
-            "fair_employers": employers_taking_part(prefix, start, end),
-            "referrals": referrals.filter(referred_on__range=(start, end)),
-            "placements": placed,
-            "graduates": of_group(CaseworkGroup.GRADUATES),
-            "rural": of_group(CaseworkGroup.RURAL),
-            "hard": of_group(CaseworkGroup.HARD_TO_EMPLOY),
-            "blind": placed.filter(person__category_id=BLIND_CATEGORY),
-            "new_forms": placed.exclude(employment_record__new_form_subtype=""),
-            "stability_due": due,
-            "stable": due.filter(referral_selectors.still_employed_q()),
-        }
-        row = (
-            Region.objects.filter(pk=region.pk)
-            .annotate(
-                **{
-                    name: CountOf(qs if name == "fair_employers" else qs.values("pk"))
-                    for name, qs in counts.items()
-                }
-            )
-            .values(*counts)
-            .get()
-        )
-        return {key: value or 0 for key, value in row.items()}
-
-    return shared_figures(region, ("jobs", year), compute)
+    return {key: value or 0 for key, value in figures_of(region, year, "jobs").items()}
 
 
 def stability(region: Region, year: int) -> tuple[int, int]:

@@ -10,8 +10,21 @@ class ReferenceConfig(AppConfig):
     verbose_name = _("基础数据")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
         from jiuye.core.audit import register
-        from jiuye.reference.models import Department, DisabilityCategory, DisabilityGrade, Region
+        from jiuye.reference.models import (
+            Department,
+            DisabilityCategory,
+            DisabilityGrade,
+            Region,
+            WorkingAgeRule,
+        )
+        from jiuye.reference.selectors import reference_changed
 
         for model in (Region, Department, DisabilityCategory, DisabilityGrade):
             register(model)
+        # The per-process cache of reference tables (selectors) forgets a table that changed.
+        for model in (Region, Department, WorkingAgeRule):
+            for signal in (post_save, post_delete):
+                signal.connect(reference_changed, sender=model, dispatch_uid=f"ref-{model}")

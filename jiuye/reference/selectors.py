@@ -1,12 +1,75 @@
-"""Reads of reference data."""
+"""Reads of reference data.
+
+The small tables every request reads again (the district and its towns, the departments, the
+working-age rules) are kept per process: cleared when a row of them is saved or deleted in this
+process (apps.py connects the signals) and never older than ``CACHE_SECONDS``, so a change
+another process makes (``load_reference``, the admin in another worker) shows within that time.
+Each read builds fresh instances, so nothing a request keeps on one reaches another request.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import time
+from typing import Any, TypeVar
 
-from django.db.models import Count, QuerySet
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Model, QuerySet
 
 from jiuye.reference.models import Department, QuotaPolicy, Region, WorkingAgeRule
+
+CACHE_SECONDS = 60.0
+M = TypeVar("M", bound=Model)
+_cache: dict[Any, tuple[float, str, list[str], list[tuple[Any, ...]]]] = {}
+
+
+def reference_cache_clear() -> None:
+    """Forget every cached reference table."""
+    _cache.clear()
+
+
+def reference_changed(**kwargs: Any) -> None:
+    """Signal receiver for a saved or deleted reference row: forget the cache now, and again
+    when the transaction commits, in case a read in between cached the uncommitted rows."""
+    _cache.clear()
+    transaction.on_commit(_cache.clear)
+
+
+def _cached(key: Any, queryset: QuerySet[M]) -> list[M]:
+    hit = _cache.get(key)
+    now = time.monotonic()
+    if hit is None or now - hit[0] > CACHE_SECONDS:
+        names = [field.attname for field in queryset.model._meta.concrete_fields]
+        hit = (now, queryset.db, names, list(queryset.values_list(*names)))
+        _cache[key] = hit
+    _, db, names, rows = hit
+    return [queryset.model.from_db(db, names, row) for row in rows]
+
+
+def departments() -> list[Department]:
+    """Every department, disabled ones too, in their display order."""
+    return _cached("departments", Department.objects.order_by("kind", "sort_order", "code"))
+
+
+def department_of_town(code: str) -> Department | None:
+    """The responsible unit that stands for a town (各镇街), if it has one."""
+    return next((d for d in departments() if d.region_id == code), None)
+
+
+def district_and_towns() -> tuple[Region, list[Region]]:
+    """The district of this deployment (JIUYE_DISTRICT_CODE) and its towns by code."""
+    code = settings.JIUYE_DISTRICT_CODE
+    regions = _cached(
+        ("district", code),
+        Region.objects.filter(code__startswith=code[:6], level__lte=Region.Level.TOWN).order_by(
+            "code"
+        ),
+    )
+    district = next((r for r in regions if r.code == code), None)
+    if district is None:
+        raise Region.DoesNotExist(f"the district {code} is not loaded")
+    return district, [r for r in regions if r.level == Region.Level.TOWN]
 
 
 def regions_for_browse(*, under: Region | None) -> QuerySet[Region]:
@@ -35,7 +98,8 @@ def departments_for_list() -> QuerySet[Department]:
 
 def working_age_rule(on: dt.date) -> WorkingAgeRule | None:
     """The working-age bounds in force on a date."""
-    return WorkingAgeRule.objects.filter(valid_from__lte=on).order_by("-valid_from").first()
+    rules = _cached("working_age", WorkingAgeRule.objects.order_by("-valid_from"))
+    return next((rule for rule in rules if rule.valid_from <= on), None)
 
 
 def quota_policy(region_code: str, year: int) -> QuotaPolicy | None:

@@ -8,8 +8,9 @@ reference date (the end of the year, or today while it runs), the way
 ``training.selectors.outcomes`` does for a page. Every figure, the rates included, comes from
 one statement (a count per subquery): conversion and stability are compared in month numbers
 (year × 12 + month) and days, which is ``core.periods.add_months`` written in SQL, so the plan
-dashboard pays one query for all of them. ``test_indicators`` checks the SQL against the same
-hand count as the Python of the selector.
+dashboard runs them in its one statement of every app's figures
+(core.indicators.declare_figures). ``test_indicators`` checks the SQL against the same hand count
+as the Python of the selector.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from jiuye.core.indicators import CountOf, indicator, shared_figures
+from jiuye.core.indicators import CountOf, declare_figures, figures_of, indicator
 from jiuye.core.periods import add_months, reference_date
 from jiuye.employment.models import EmploymentRecord, covering_q
 from jiuye.people.models import Person
@@ -123,9 +124,9 @@ def _year(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
-def figures(region: Region, year: int, on: dt.date | None = None) -> dict[str, int]:
-    """Every training figure of a region and year in one statement; conversion and stability
-    judged on ``on`` (the year's reference date unless given)."""
+def _counts(region: Region, year: int, on: dt.date | None = None) -> dict[str, Any]:
+    """Every training figure of a region and year as a count per subquery; conversion and
+    stability judged on ``on`` (the year's reference date unless given)."""
     start, end = _year(year)
     on = on or reference_date(year)
     prefix = region.prefix
@@ -170,17 +171,25 @@ def figures(region: Region, year: int, on: dt.date | None = None) -> dict[str, i
         ).values("pk"),
         "blind_new_forms": blind.filter(Exists(covering.exclude(new_form_subtype=""))).values("pk"),
     }
-    row = (
-        Region.objects.filter(pk=region.pk)
-        .annotate(**{name: CountOf(qs) for name, qs in counts.items()})
-        .values(*counts)
-        .get()
-    )
+    return {name: CountOf(qs) for name, qs in counts.items()}
+
+
+@declare_figures("training")
+def _expressions(region: Region, year: int) -> dict[str, Any]:
+    return _counts(region, year)
+
+
+def figures(region: Region, year: int, on: dt.date | None = None) -> dict[str, int]:
+    """Every training figure of a region and year in one statement; conversion and stability
+    judged on ``on`` (the year's reference date unless given)."""
+    counts = _counts(region, year, on)
+    row = Region.objects.filter(pk=region.pk).annotate(**counts).values(*counts).get()
     return {key: value or 0 for key, value in row.items()}
 
 
 def _figures(region: Region, year: int) -> dict[str, int]:
-    return shared_figures(region, ("training", year), lambda: figures(region, year))
+    """The figures of the dashboard: run with the other apps' when it prefetches them."""
+    return {key: value or 0 for key, value in figures_of(region, year, "training").items()}
 
 
 def _rate(part: int, whole: int) -> Decimal:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import os
-import re
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -29,10 +28,16 @@ from jiuye.core.tests.browser import (
     new_context,
     pass_second_factor,
 )
+from jiuye.core.tests.pages import (
+    MAX_PAGES_PER_ROLE,
+    NOT_PAGES,
+    Personas,
+    page_kind,
+    pages_to_visit,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-Personas = dict[str, User]
 PERSONAS = ["admin", "district", "liaison", "town_a", "town_b", "leader", "employer", "jobseeker"]
 
 
@@ -67,37 +72,6 @@ def open_page(page: Page, url: str, status: int = 200) -> None:
 
 
 # --- every page of every role ----------------------------------------------------------------
-
-
-def pages_to_visit(name: str, personas: Personas) -> list[str]:
-    """Every menu entry of the role, plus pages that no menu or in-page link leads to."""
-    user = personas[name]
-    paths = [reverse(item.url_name) for item in menu_for(user)]
-    paths.append(reverse("accounts:password-change"))
-    if user.is_staff_role:
-        paths.append(reverse("reference:region", args=[TOWN_A]))
-    if name == "town_a":
-        paths.append(reverse("accounts:otp-setup"))  # optional enrolment for a town officer
-    if name == "admin":
-        other = personas["town_a"]
-        paths += [
-            reverse("accounts:user-create"),
-            reverse("accounts:user-detail", args=[other.pk]),
-            reverse("accounts:user-edit", args=[other.pk]),
-            reverse("accounts:recovery-codes"),
-        ]
-    return paths
-
-
-# Links that download a file or leave the application are not pages to check.
-NOT_PAGES = re.compile(r"\.(xlsx|docx|csv|pdf|zip)$|^/(admin|i18n|static|media)/|/attachments/")
-# Pages of one kind differ only in an id; one of each kind is enough.
-ID_IN_PATH = re.compile(r"/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d+)/")
-MAX_PAGES_PER_ROLE = 80
-
-
-def page_kind(path: str) -> str:
-    return ID_IN_PATH.sub("/<id>/", path)
 
 
 def links_in_main(page: Page) -> list[str]:

@@ -64,3 +64,39 @@ def test_a_credit_code_with_a_forbidden_letter_is_an_error_even_with_a_reason() 
     form = EmployerForm({"name": "x", "uscc": "91440199MA5TOST120", "uscc_override_reason": "x"})
     assert not form.is_valid()
     assert "不含I、O、S、V、Z" in form.errors["uscc"][0]
+
+
+def test_an_object_choice_renders_and_cleans_like_a_model_choice_without_a_query(
+    reference, django_assert_num_queries
+) -> None:  # noqa: ANN001
+    from jiuye.core.formfields import ObjectChoiceField
+    from jiuye.reference.models import Region
+
+    towns = list(Region.objects.filter(level=Region.Level.TOWN).order_by("code"))
+
+    class ByObject(forms.Form):
+        town = ObjectChoiceField(required=False, to_field_name="code", empty_label="全区")
+
+    class ByModel(forms.Form):
+        town = forms.ModelChoiceField(
+            Region.objects.filter(level=Region.Level.TOWN).order_by("code"),
+            required=False,
+            to_field_name="code",
+            empty_label="全区",
+        )
+
+    def by_object(data: dict[str, str]) -> forms.Form:
+        form = ByObject(data)
+        form.fields["town"].objects = towns
+        return form
+
+    for data in ({}, {"town": towns[1].code}, {"town": "nowhere"}):
+        with django_assert_num_queries(0):
+            mine = by_object(data)
+            html, valid, errors = str(mine), mine.is_valid(), mine.errors
+        theirs = ByModel(data)
+        assert html == str(theirs)
+        assert valid == theirs.is_valid()
+        assert errors == theirs.errors
+        if valid:
+            assert mine.cleaned_data == theirs.cleaned_data

@@ -1,0 +1,41 @@
+"""Every app's declared figures in one statement, the same as each app's own."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from jiuye.core.indicators import _evaluate, figures_of, prefetch_figures, registry
+from jiuye.reference.models import Region
+
+pytestmark = pytest.mark.django_db
+
+DISTRICT, TOWN_A = "440199000000", "440199001000"
+
+
+def test_the_apps_figures_come_in_one_statement_with_each_apps_own_values(
+    person_a, employer_a
+) -> None:  # noqa: ANN001
+    keys = registry.figure_keys()
+    assert {"employers", "jobs", "training"} <= set(keys)
+    for code in (DISTRICT, TOWN_A):
+        for year in (2023, 2024):
+            region = Region.objects.get(code=code)
+            with CaptureQueriesContext(connection) as captured:
+                prefetch_figures(region, year)
+                together = {key: figures_of(region, year, key) for key in keys}
+            assert len(captured) == 1
+            alone = {
+                key: _evaluate(Region.objects.get(code=code), year, [key])[key] for key in keys
+            }
+            assert together == alone
+
+
+def test_an_app_alone_costs_its_own_statement(reference) -> None:  # noqa: ANN001
+    region = Region.objects.get(code=DISTRICT)
+    with CaptureQueriesContext(connection) as captured:
+        figures_of(region, 2024, "jobs")
+        figures_of(region, 2024, "jobs")
+    assert len(captured) == 1
+    assert "employers_declaration" not in captured[0]["sql"]

@@ -1,0 +1,113 @@
+"""QUALITY.md: ≤ 15 SQL queries per page. Walks every page each role reaches (its menu, the
+pages no link leads to, and one page of each kind linked from those, like the browser walk) in
+a demo district, and counts the queries of each."""
+
+from __future__ import annotations
+
+import os
+import re
+from html import unescape
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from jiuye.core.tests.pages import (
+    NOT_PAGES,
+    Personas,
+    page_kind,
+    pages_to_visit,
+)
+from jiuye.reference import selectors as reference_selectors
+
+pytestmark = pytest.mark.django_db
+
+BUDGET = 15
+# With a demo district a role reaches more kinds of page than the browser walk opens.
+MAX_PAGES = 200
+PERSONAS = ["admin", "district", "liaison", "town_a", "leader", "employer", "jobseeker"]
+
+MAIN = re.compile(r"<main\b.*?</main>", re.S)
+HREF = re.compile(r"<a\b[^>]*\bhref=\"([^\"]+)\"")
+
+
+def links_in_main(html: str) -> list[str]:
+    """Same-site page links inside <main>, as paths without query or fragment."""
+    main = MAIN.search(html)
+    paths = []
+    for href in HREF.findall(main.group(0) if main else ""):
+        path = unescape(href).split("#")[0].split("?")[0]
+        if path.startswith("/") and not path.startswith("//") and not NOT_PAGES.search(path):
+            paths.append(path)
+    return paths
+
+
+@pytest.fixture
+def demo_district(settings, personas, plan) -> None:  # noqa: ANN001
+    """Persons, employment, casework, declarations, jobs and training as `make run` has them
+    (after the personas' own records, so every village's coverage tallies are fresh)."""
+    settings.JIUYE_ALLOW_DEMO = True
+    call_command("demo_data", persons=300, seed=5, stdout=StringIO())
+    # The plan's years are past: their tallies are computed by the first view of each, once
+    # (ADR 0005); the budget is for every view after that.
+    for year in plan.years:
+        call_command("refresh_coverage", year=year, everything=True, stdout=StringIO())
+
+
+@pytest.fixture
+def warm_reference_cache(monkeypatch, demo_district) -> None:  # noqa: ANN001
+    """The reference tables a running server keeps in memory (reference.selectors), loaded once
+    and kept for the whole walk however long it takes."""
+    monkeypatch.setattr(reference_selectors, "CACHE_SECONDS", float("inf"))
+    reference_selectors.departments()
+    reference_selectors.district_and_towns()
+    reference_selectors.working_age_rule(timezone.localdate())
+
+
+def walk(client: Client, start: list[str]) -> dict[str, tuple[int, int]]:
+    """Path → (status, queries) of every page kind reached from ``start``."""
+    queue = list(start)
+    kinds = {page_kind(path) for path in queue}
+    seen: dict[str, tuple[int, int]] = {}
+    referrer: dict[str, str] = {}
+    while queue and len(seen) < MAX_PAGES:
+        path = queue.pop(0)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path)
+        seen[path] = (response.status_code, len(captured.captured_queries))
+        if os.environ.get("JIUYE_QUERY_REPORT") and response.status_code != 200:
+            print(f"{path} answered {response.status_code}, linked from {referrer.get(path)}")
+        if response.status_code == 200 and "html" in response.get("Content-Type", ""):
+            for link in links_in_main(response.content.decode()):
+                if page_kind(link) not in kinds:
+                    kinds.add(page_kind(link))
+                    queue.append(link)
+                    referrer[link] = path
+    assert not queue, f"more than {MAX_PAGES} kinds of page: {queue}"
+    return seen
+
+
+@pytest.mark.usefixtures("demo_district", "warm_reference_cache")
+def test_no_page_any_role_reaches_runs_more_than_15_queries(personas: Personas, client_for) -> None:  # noqa: ANN001
+    """One walk per role over one demo district (building it is the slow part)."""
+    over, counted = [], 0
+    for name in PERSONAS:
+        client = client_for(name)
+        client.get("/")  # the session's first touch is a write, once per minute at most
+        pages = walk(client, pages_to_visit(name, personas))
+        assert len(pages) > 3, name
+        counted += len(pages)
+        over += [
+            f"{name} {path}: {queries}"
+            for path, (status, queries) in pages.items()
+            if status == 200 and queries > BUDGET
+        ]
+        if os.environ.get("JIUYE_QUERY_REPORT"):
+            for path, (status, queries) in pages.items():
+                print(f"{name}\t{status}\t{queries}\t{path}")
+    assert counted > 100
+    assert not over, f"{len(over)} page(s) over {BUDGET} queries:\n" + "\n".join(over)
