@@ -1,4 +1,4 @@
-"""Filter forms of the audit pages."""
+"""Forms shared by every app (the archive reason) and the forms of the audit and import pages."""
 
 from __future__ import annotations
 
@@ -105,6 +105,26 @@ class ImportConfirmForm(forms.Form):
             elif not data.get("confirm_valid_only"):
                 self.add_error("confirm_valid_only", _("请再次确认：有错误的行不会导入。"))
         return data
+
+
+class ArchiveForm(forms.Form):
+    """Why a record is archived: the one field of every archive form. The page names what
+    archiving means for its record in ``help_text``; pages that hold another form too pass
+    ``prefix="archive"``."""
+
+    reason = forms.CharField(
+        label=_("归档原因"),
+        max_length=500,
+        error_messages={
+            "required": _("请填写归档原因。"),
+            "max_length": _("归档原因最多500个字。"),
+        },
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, help_text: Any = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].help_text = help_text
 
 
 def add_service_errors(form: forms.Form, error: Any) -> None:

@@ -68,6 +68,16 @@ class ArchivableModel(models.Model):
         return self.archived_at is not None
 
 
+class VersionedModel(models.Model):
+    """A record edited through forms: ``version`` goes up on every save, so a save made after
+    someone else's is refused (``core.conflicts``: optimistic locking)."""
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
 class DisableableModel(models.Model):
     """Reference rows are disabled, not deleted, so history keeps pointing at them."""
 

@@ -1,0 +1,189 @@
+"""The create, edit and archive pages of records that a service writes, written once.
+
+Every such page does the same: show the form; on POST validate it and hand the cleaned data to
+the service; show the service's refusal beside the fields it names (a conflict at the top, with
+a link that reloads the latest content); or say what was saved and go on. A PermissionDenied
+from the service is a 403 like any other.
+
+Views stay function views with their own decorators and access helper (a record out of scope is
+a 404 before these run, a read-only user a 403) and call these with what differs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+
+from jiuye.core.conflicts import ConflictError, show_conflict
+from jiuye.core.forms import ArchiveForm, add_service_errors
+
+
+def posted(request: HttpRequest) -> QueryDict | None:
+    """The data to bind a form to: the POST on a POST, nothing (an unbound form) on a GET."""
+    return request.POST if request.method == "POST" else None
+
+
+def done(request: HttpRequest, message: Any, to: str, **kwargs: Any) -> HttpResponse:
+    """Say what was saved and go on to ``to`` (a URL name with its kwargs, or a URL)."""
+    messages.success(request, message)
+    return redirect(to, **kwargs)
+
+
+def service_form(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    save: Callable[[], HttpResponse],
+    *,
+    template: str = "",
+    context: dict[str, Any] | None = None,
+    failed: Callable[[ValidationError], None] | None = None,
+    page: Callable[[], HttpResponse] | None = None,
+) -> HttpResponse:
+    """A form page whose valid data a service saves. ``save`` runs only for a valid POST; it
+    calls the service and returns the response (usually ``done``). A ValidationError from it
+    goes onto the form (``failed`` may place it otherwise, e.g. to name a duplicate; it may
+    add to ``context``), a ConflictError at the top with a reload link; either way the page
+    shows again with what the user typed: ``template`` with ``context`` and ``form``, or what
+    ``page()`` renders (a form that sits on another page, such as a record's archive form)."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            return save()
+        except ConflictError as error:
+            show_conflict(form, error, request.get_full_path())
+        except ValidationError as error:
+            if failed is None:
+                add_service_errors(form, error)
+            else:
+                failed(error)
+    if page is not None:
+        return page()
+    context = context if context is not None else {}
+    return render(request, template, {"form": form, **context})
+
+
+def archive_page(
+    request: HttpRequest,
+    obj: Any,
+    archive: Callable[[str], Any],
+    *,
+    template: str = "",
+    context: dict[str, Any] | None = None,
+    help_text: Any,
+    already: Any,
+    message: Any,
+    detail: str,
+    after: str | None = None,
+    page: Callable[[ArchiveForm], HttpResponse] | None = None,
+) -> HttpResponse:
+    """Archive ``obj`` with a reason: ``archive(reason)`` calls the service. Already archived:
+    ``already`` and back to ``detail`` (a URL); archived: ``message`` and on to ``after`` (a
+    URL; the record's page by default). The form is a page of its own (``template``), or sits
+    on the record's page (``page(form)`` renders it, the form prefixed ``archive``)."""
+    if obj.is_archived:
+        messages.info(request, already)
+        return redirect(detail)
+    prefix = "archive" if page is not None else None
+    form = ArchiveForm(posted(request), prefix=prefix, help_text=help_text)
+
+    def save() -> HttpResponse:
+        archive(form.cleaned_data["reason"])
+        return done(request, message, after or detail)
+
+    return service_form(
+        request,
+        form,
+        save,
+        template=template,
+        context=context,
+        page=(lambda: page(form)) if page is not None else None,
+    )
+
+
+@dataclass(frozen=True)
+class EditPages:
+    """The create page and the edit page of one kind of record, where the edit page also
+    archives it (a second form, prefixed ``archive``, on the same page).
+
+    ``name`` is the record's keyword everywhere: the form takes ``<name>=`` and ``user=``, the
+    services are ``create(by=, **fields)``, ``update(<name>=, by=, version=, **fields)`` and
+    ``archive(<name>=, by=, reason=)``, the template gets ``<name>``, ``<name>_form`` and
+    ``archive_form``. Messages are lazy and may name the record by its ``label`` field."""
+
+    name: str
+    form_class: type[Any]
+    template: str
+    create: Callable[..., Any]
+    update: Callable[..., Any]
+    archive: Callable[..., Any]
+    detail: str  # URL name of a record's page, taking pk
+    listing: str  # URL name of the list, where archiving ends
+    saved: Any
+    archived: Any
+    refused: Any  # the record is archived: it is not changed any more
+    archive_help: Any = ""
+    label: str = "name"
+
+    def create_page(
+        self, request: HttpRequest, initial: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        return self._form_page(request, None, initial)
+
+    def edit_page(self, request: HttpRequest, obj: Any) -> HttpResponse:
+        if obj.is_archived:
+            messages.error(request, self.refused)
+            return redirect(self.detail, pk=obj.pk)
+        if request.method == "POST" and "archive-reason" in request.POST:
+            return self._archive_page(request, obj)
+        return self._form_page(request, obj)
+
+    def _named(self, obj: Any) -> Any:
+        return {self.label: getattr(obj, self.label)}
+
+    def _form_page(
+        self, request: HttpRequest, obj: Any, initial: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        extra = {"initial": initial} if initial else {}
+        form = self.form_class(posted(request), user=request.user, **{self.name: obj}, **extra)
+
+        def save() -> HttpResponse:
+            if obj is None:
+                saved = self.create(by=request.user, **form.service_fields())
+            else:
+                saved = self.update(
+                    **{self.name: obj},
+                    by=request.user,
+                    version=form.cleaned_data.get("version"),
+                    **form.service_fields(),
+                )
+            return done(request, self.saved % self._named(saved), self.detail, pk=saved.pk)
+
+        context = {
+            f"{self.name}_form": form,
+            self.name: obj,
+            "archive_form": self._archive_form() if obj is not None else None,
+        }
+        return service_form(request, form, save, template=self.template, context=context)
+
+    def _archive_form(self, data: QueryDict | None = None) -> ArchiveForm:
+        return ArchiveForm(data, prefix="archive", help_text=self.archive_help)
+
+    def _archive_page(self, request: HttpRequest, obj: Any) -> HttpResponse:
+        form = self._archive_form(request.POST)
+
+        def save() -> HttpResponse:
+            self.archive(**{self.name: obj}, by=request.user, reason=form.cleaned_data["reason"])
+            return done(request, self.archived % self._named(obj), self.listing)
+
+        context = {
+            f"{self.name}_form": self.form_class(user=request.user, **{self.name: obj}),
+            "archive_form": form,
+            self.name: obj,
+        }
+        return service_form(request, form, save, template=self.template, context=context)
