@@ -9,7 +9,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from jiuye.core.models import BaseModel
+from jiuye.core.models import BaseModel, VersionedModel
 from jiuye.reference.models import Department, Region
 
 
@@ -179,7 +179,7 @@ class TaskDepartment(models.Model):
         return f"{self.task.code} {self.department}"
 
 
-class ProgressReport(BaseModel):
+class ProgressReport(BaseModel, VersionedModel):
     """A department's report on one task for one period, reviewed by district staff."""
 
     scope_paths = {"department": "department"}
@@ -211,7 +211,6 @@ class ProgressReport(BaseModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     review_comment = models.TextField(_("审核意见"), blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["task", "period", "department"]

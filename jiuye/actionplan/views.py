@@ -42,6 +42,7 @@ from jiuye.actionplan.services import exports, plan_import, reports, targets, ta
 from jiuye.actionplan.services.plan_table import PlanTableError, parse_plan_table
 from jiuye.core.access import roles_required
 from jiuye.core.audit import access_log
+from jiuye.core.conflicts import ConflictError, show_conflict
 from jiuye.core.downloads import attachment_header
 from jiuye.core.models import AccessEvent
 from jiuye.core.scoping import get_scoped_or_404
@@ -196,8 +197,8 @@ def report_edit(request: HttpRequest, task_pk: uuid.UUID, period_pk: uuid.UUID) 
                 submit="submit" in request.POST,
                 by=request.user,
             )
-        except reports.ConflictError:
-            form.add_error(None, _("这份报告刚被别人修改过。请刷新页面，查看最新内容后再保存。"))
+        except ConflictError as error:
+            show_conflict(form, error, request.get_full_path())
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

@@ -142,7 +142,7 @@ class EmployerForm(UsccOverrideMixin, forms.Form):
                     "contact_name": employer.contact_name,
                     "contact_phone": employer.contact_phone,
                     "is_concentrated": employer.is_concentrated,
-                    "seen": employer.updated_at.isoformat(),
+                    "version": employer.version,
                 },
             )
         super().__init__(*args, **kwargs)
@@ -153,8 +153,8 @@ class EmployerForm(UsccOverrideMixin, forms.Form):
             *((code, region_label(r)) for code, r in self.regions.items()),
         ]
         if employer is not None:
-            # The save time the form was opened with: a later save by someone else is a conflict.
-            self.fields["seen"] = forms.CharField(widget=forms.HiddenInput, required=False)
+            # The version the form was opened at: a later save by someone else is a conflict.
+            self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     def clean_region(self) -> Region:
         return self.regions[self.cleaned_data["region"]]
@@ -162,28 +162,8 @@ class EmployerForm(UsccOverrideMixin, forms.Form):
     def clean_contact_phone(self) -> str:
         return normalize_phone(self.cleaned_data.get("contact_phone") or "")
 
-    def clean_seen(self) -> dt.datetime | None:
-        text = self.cleaned_data.get("seen") or ""
-        try:
-            return dt.datetime.fromisoformat(text) if text else None
-        except ValueError:
-            return None
-
     def service_fields(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.field_order}
-
-
-class ArchiveForm(forms.Form):
-    reason = forms.CharField(
-        label=_("归档原因"),
-        max_length=500,
-        error_messages={"required": _("请填写归档原因。")},
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_(
-            "例如：已注销、重复登记、迁出本区。归档后不再出现在单位名单中，"
-            "已有的申报、报告和账户仍然保留。"
-        ),
-    )
 
 
 def _this_year() -> int:

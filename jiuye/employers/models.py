@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiuye.core.crypto import EncryptedTextField
 from jiuye.core.masking import mask_certificate_number, mask_id_number
-from jiuye.core.models import ArchivableModel, BaseModel
+from jiuye.core.models import ArchivableModel, BaseModel, VersionedModel
 from jiuye.reference.models import Region
 
 
@@ -39,7 +39,7 @@ class Industry(models.TextChoices):
     T = "T", _("国际组织")
 
 
-class Employer(BaseModel, ArchivableModel):
+class Employer(BaseModel, ArchivableModel, VersionedModel):
     scope_paths = {"region": "region", "employer": "id"}
     # Employers are organisations, not persons: leaders may read them.
     scope_personal = False

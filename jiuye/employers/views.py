@@ -20,12 +20,14 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from jiuye.accounts.models import Role, User
+from jiuye.core import crud
 from jiuye.core.access import roles_required
 from jiuye.core.audit import access_log
 from jiuye.core.downloads import attachment_header
@@ -35,7 +37,6 @@ from jiuye.core.models import AccessEvent
 from jiuye.core.scoping import get_scoped_or_404, scope_for
 from jiuye.employers import selectors
 from jiuye.employers.forms import (
-    ArchiveForm,
     CsrForm,
     EmployerForm,
     EmployerSearchForm,
@@ -50,9 +51,8 @@ from jiuye.reference.models import QuotaPolicy
 PAGE_SIZE = 50
 WRITERS = (Role.ADMIN, Role.DISTRICT)
 READERS = (Role.ADMIN, Role.DISTRICT, Role.TOWN, Role.LEADER)
-CONFLICT_MESSAGE = gettext_lazy(
-    "这个单位的信息刚被其他人修改过，您的修改没有保存。您填写的内容仍保留在下面，"
-    "请先记下，再刷新页面查看最新内容后再改。"
+ARCHIVE_HELP = gettext_lazy(
+    "例如：已注销、重复登记、迁出本区。归档后不再出现在单位名单中，已有的申报、报告和账户仍然保留。"
 )
 
 
@@ -135,23 +135,36 @@ def employer_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     return _render_detail(request, employer, invited=invited)
 
 
+def _employer_form(request: HttpRequest, employer: Employer | None) -> HttpResponse:
+    form = EmployerForm(crud.posted(request), employer=employer)
+    context: dict[str, Any] = {"employer": employer, "duplicate": None}
+
+    def save() -> HttpResponse:
+        if employer is None:
+            saved = registry.employer_create(by=request.user, **form.service_fields())
+            message = _("已登记：%(name)s。") % {"name": saved.name}
+        else:
+            version = form.cleaned_data.get("version")
+            saved = registry.employer_update(
+                employer=employer, by=request.user, version=version, **form.service_fields()
+            )
+            message = _("已保存修改。")
+        return crud.done(request, message, "employers:detail", pk=saved.pk)
+
+    def failed(error: ValidationError) -> None:
+        if isinstance(error, registry.DuplicateEmployerError):
+            context["duplicate"] = error.existing
+        add_service_errors(form, error)
+
+    return crud.service_form(
+        request, form, save, template="employers/employer_form.html", context=context, failed=failed
+    )
+
+
 @roles_required(*WRITERS)
 @require_http_methods(["GET", "POST"])
 def employer_create(request: HttpRequest) -> HttpResponse:
-    form = EmployerForm(request.POST if request.method == "POST" else None)
-    duplicate = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            employer = registry.employer_create(by=request.user, **form.service_fields())
-        except registry.DuplicateEmployerError as error:
-            duplicate = error.existing
-            add_service_errors(form, error)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("已登记：%(name)s。") % {"name": employer.name})
-            return redirect("employers:detail", pk=employer.pk)
-    return render(request, "employers/employer_form.html", {"form": form, "duplicate": duplicate})
+    return _employer_form(request, None)
 
 
 @roles_required(*WRITERS)
@@ -161,49 +174,24 @@ def employer_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     if employer.is_archived:
         messages.error(request, _("这个单位已归档，不能再修改。"))
         return redirect("employers:detail", pk=employer.pk)
-    form = EmployerForm(request.POST if request.method == "POST" else None, employer=employer)
-    duplicate = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            registry.employer_update(
-                employer=employer,
-                by=request.user,
-                seen=form.cleaned_data.get("seen"),
-                **form.service_fields(),
-            )
-        except registry.ConflictError:
-            form.add_error(None, CONFLICT_MESSAGE)
-        except registry.DuplicateEmployerError as error:
-            duplicate = error.existing
-            add_service_errors(form, error)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("已保存修改。"))
-            return redirect("employers:detail", pk=employer.pk)
-    context = {"form": form, "employer": employer, "duplicate": duplicate}
-    return render(request, "employers/employer_form.html", context)
+    return _employer_form(request, employer)
 
 
 @roles_required(*WRITERS)
 @require_http_methods(["GET", "POST"])
 def employer_archive(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     employer = _employer(request, pk)
-    if employer.is_archived:
-        messages.info(request, _("这个单位已经归档。"))
-        return redirect("employers:detail", pk=employer.pk)
-    form = ArchiveForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            registry.employer_archive(
-                employer=employer, reason=form.cleaned_data["reason"], by=request.user
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("已归档：%(name)s。") % {"name": employer.name})
-            return redirect("employers:detail", pk=employer.pk)
-    return render(request, "employers/employer_archive.html", {"form": form, "employer": employer})
+    return crud.archive_page(
+        request,
+        employer,
+        lambda reason: registry.employer_archive(employer=employer, reason=reason, by=request.user),
+        template="employers/employer_archive.html",
+        context={"employer": employer},
+        help_text=ARCHIVE_HELP,
+        already=_("这个单位已经归档。"),
+        message=_("已归档：%(name)s。") % {"name": employer.name},
+        detail=reverse("employers:detail", args=[employer.pk]),
+    )
 
 
 @roles_required(*WRITERS)

@@ -280,15 +280,6 @@ class EndForm(forms.Form):
         return data
 
 
-class ArchiveForm(forms.Form):
-    reason = forms.CharField(
-        label=_("归档原因"),
-        max_length=300,
-        error_messages={"required": _("请填写归档原因，例如：重复录入、信息有误。")},
-        help_text=_("归档只用于录入错误的记录；人员离职请用“结束就业”。"),
-    )
-
-
 class ResolveForm(forms.Form):
     ACTIONS = (("second_job", _("是兼职，两条都保留")), ("recheck", _("已处理，重新检查")))
     action = forms.ChoiceField(choices=ACTIONS)

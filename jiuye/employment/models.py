@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from jiuye.core.models import ArchivableModel, BaseModel
+from jiuye.core.models import ArchivableModel, BaseModel, VersionedModel
 
 
 class EmploymentForm(models.TextChoices):
@@ -83,7 +83,7 @@ def covering_q(on: dt.date, prefix: str = "") -> Q:
     ) & (Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": on}))
 
 
-class EmploymentRecord(BaseModel, ArchivableModel):
+class EmploymentRecord(BaseModel, ArchivableModel, VersionedModel):
     scope_paths = {"region": "person__region", "person": "person_id", "employer": "employer_id"}
 
     person = models.ForeignKey(
@@ -130,7 +130,6 @@ class EmploymentRecord(BaseModel, ArchivableModel):
         "core.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     # A posting, placement or declaration that created the record points here by its own key.
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["-start_date", "-created_at"]

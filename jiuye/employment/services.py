@@ -9,10 +9,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jiuye.core import conflicts
 from jiuye.core.scoping import region_in_scope
 from jiuye.core.tallies import mark_dirty
 from jiuye.employment.models import (
@@ -41,10 +42,6 @@ FIELDS = (
     "evidence",
     "second_job",
 )
-
-
-class ConflictError(Exception):
-    """Someone else saved the record after this user opened it."""
 
 
 def _years_after(day: dt.date, years: int) -> dt.date:
@@ -154,7 +151,7 @@ def employment_open(
         raise ValidationError(_("这个人员已归档，不能再登记就业。"), code="archived")
     _check_scope(by, person)
     _raise(employment_check(fields, person=person))
-    actor = by if getattr(by, "pk", None) else None
+    actor = conflicts.actor(by)
     record = EmploymentRecord(
         person=person,
         source=source,
@@ -173,24 +170,14 @@ def employment_open(
 
 
 def _locked(record: EmploymentRecord, version: int | None) -> EmploymentRecord:
-    current = (
-        EmploymentRecord.objects.select_for_update(of=("self",))
-        .select_related("person")
-        .get(pk=record.pk)
-    )
-    if version is not None and current.version != version:
-        raise ConflictError
-    return current
+    queryset = EmploymentRecord.objects.select_related("person")
+    return conflicts.locked(queryset, pk=record.pk, version=version)
 
 
 def _save(record: EmploymentRecord, by: Any, changed: set[str]) -> EmploymentRecord:
     # Update, end, archive and resolve all save here: the village's coverage tallies are stale.
     mark_dirty([record.person.region_id])
-    record.version = F("version") + 1
-    record.updated_by = by if getattr(by, "pk", None) else None
-    record.save(update_fields=sorted(changed | {"version", "updated_by", "updated_at"}))
-    record.refresh_from_db()
-    return record
+    return conflicts.bump(record, by=by, changed=changed)
 
 
 @transaction.atomic
@@ -208,11 +195,9 @@ def employment_update(
     values = {name: getattr(current, name) for name in FIELDS}
     values.update(fields)
     _raise(employment_check(values, person=current.person))
-    changed = {name for name, value in fields.items() if getattr(current, name) != value}
+    changed = conflicts.assign(current, fields)
     if not changed:
         return current
-    for name in changed:
-        setattr(current, name, fields[name])
     if current.form in FORMS_WITHOUT_EMPLOYER and current.employer_id:
         current.employer = None
         changed.add("employer")

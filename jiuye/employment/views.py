@@ -17,11 +17,13 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jiuye.accounts.models import PERSONAL_DATA_ROLES
+from jiuye.core import crud
 from jiuye.core.access import roles_required
 from jiuye.core.audit import access_log
 from jiuye.core.downloads import attachment_header
@@ -30,15 +32,12 @@ from jiuye.core.importing import get_kind, write_export
 from jiuye.core.models import AccessEvent
 from jiuye.core.scoping import get_scoped_or_404, scope_for
 from jiuye.employment import selectors, services
-from jiuye.employment.forms import ArchiveForm, EndForm, RecordForm, ResolveForm
+from jiuye.employment.forms import EndForm, RecordForm, ResolveForm
 from jiuye.employment.models import EmploymentRecord
 from jiuye.people.models import Person
 
 PAGE_SIZE = 50
-CONFLICT_MESSAGE = gettext_lazy(
-    "这条记录刚被其他人修改过，您的修改没有保存。您填写的内容仍保留在下面，"
-    "请先记下，再刷新页面查看最新内容后再改。"
-)
+ARCHIVE_HELP = gettext_lazy("归档只用于录入错误的记录；人员离职请用“结束就业”。")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -101,27 +100,22 @@ def record_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     record = _record(request, pk)
     if refused := _refuse_archived(request, record):
         return refused
-    data = request.POST if request.method == "POST" else None
-    form = RecordForm(data, person=record.person, record=record)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.employment_update(
-                record=record,
-                by=request.user,
-                version=form.cleaned_data["version"],
-                **form.service_fields(),
-            )
-        except services.ConflictError:
-            form.add_error(None, CONFLICT_MESSAGE)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("已保存修改。"))
-            if saved.needs_review:
-                messages.warning(request, saved.review_note)
-            return redirect("employment:detail", pk=record.pk)
-    context = {"form": form, "person": record.person, "record": record}
-    return render(request, "employment/record_form.html", context)
+    form = RecordForm(crud.posted(request), person=record.person, record=record)
+
+    def save() -> HttpResponse:
+        version = form.cleaned_data["version"]
+        saved = services.employment_update(
+            record=record, by=request.user, version=version, **form.service_fields()
+        )
+        messages.success(request, _("已保存修改。"))
+        if saved.needs_review:
+            messages.warning(request, saved.review_note)
+        return redirect("employment:detail", pk=record.pk)
+
+    context = {"person": record.person, "record": record}
+    return crud.service_form(
+        request, form, save, template="employment/record_form.html", context=context
+    )
 
 
 @roles_required(*PERSONAL_DATA_ROLES, write=True)
@@ -149,21 +143,17 @@ def record_end(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def record_archive(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     record = _record(request, pk)
-    if record.is_archived:
-        messages.info(request, _("这条就业记录已经归档。"))
-        return redirect("employment:detail", pk=record.pk)
-    form = ArchiveForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.employment_archive(
-                record=record, reason=form.cleaned_data["reason"], by=request.user
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("已归档这条就业记录。"))
-            return redirect("employment:detail", pk=record.pk)
-    return render(request, "employment/record_archive.html", {"form": form, "record": record})
+    return crud.archive_page(
+        request,
+        record,
+        lambda reason: services.employment_archive(record=record, reason=reason, by=request.user),
+        template="employment/record_archive.html",
+        context={"record": record},
+        help_text=ARCHIVE_HELP,
+        already=_("这条就业记录已经归档。"),
+        message=_("已归档这条就业记录。"),
+        detail=reverse("employment:detail", args=[record.pk]),
+    )
 
 
 @roles_required(*PERSONAL_DATA_ROLES)

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from jiuye.core.models import ArchivableModel, BaseModel, DisableableModel
+from jiuye.core.models import ArchivableModel, BaseModel, DisableableModel, VersionedModel
 from jiuye.employment.models import ContractType, NewFormSubtype
 
 
@@ -95,7 +95,7 @@ class PostingStatus(models.TextChoices):
     CLOSED = "closed", _("已关闭")
 
 
-class Posting(BaseModel, ArchivableModel):
+class Posting(BaseModel, ArchivableModel, VersionedModel):
     scope_paths = {"region": "region", "employer": "employer_id"}
     # A vacancy is not personal data: leaders may read it.
     scope_personal = False
@@ -165,7 +165,6 @@ class Posting(BaseModel, ArchivableModel):
     import_batch = models.ForeignKey(
         "core.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["-published_at", "-created_at"]
@@ -203,7 +202,7 @@ class FairKind(models.TextChoices):
     LIVESTREAM = "livestream", _("直播带岗")
 
 
-class Fair(BaseModel, ArchivableModel):
+class Fair(BaseModel, ArchivableModel, VersionedModel):
     """招聘会. Organisational data; the seekers registered for it are personal data."""
 
     scope_paths = {"region": "region"}
@@ -228,7 +227,6 @@ class Fair(BaseModel, ArchivableModel):
     postings = models.ManyToManyField(
         Posting, verbose_name=_("参会岗位"), blank=True, related_name="fairs"
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["-date", "name"]
@@ -307,7 +305,7 @@ class NotHiredReason(models.TextChoices):
     OTHER = "other", _("其他")
 
 
-class Referral(BaseModel):
+class Referral(BaseModel, VersionedModel):
     """A person put forward for a posting, and every step after: referred → viewed →
     interview → offer → hired / not hired / withdrawn (``jobs.services.referrals``)."""
 
@@ -359,7 +357,6 @@ class Referral(BaseModel):
         on_delete=models.PROTECT,
         related_name="referral",
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["-referred_on", "-created_at"]

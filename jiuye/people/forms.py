@@ -433,15 +433,3 @@ class RevealForm(forms.Form):
     @staticmethod
     def allowed(user: Any) -> bool:
         return getattr(user, "role", None) in REVEAL_ROLES
-
-
-class ArchiveForm(forms.Form):
-    reason = forms.CharField(
-        label=_("归档原因"),
-        max_length=500,
-        error_messages={"required": _("请填写归档原因。")},
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_(
-            "例如：重复登记、已迁出本区、本人已故。归档后不再出现在名单和统计中，记录仍然保留。"
-        ),
-    )

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiuye.core.crypto import EncryptedTextField
 from jiuye.core.masking import mask_certificate_number, mask_id_number, mask_phone
-from jiuye.core.models import ArchivableModel, BaseModel
+from jiuye.core.models import ArchivableModel, BaseModel, VersionedModel
 from jiuye.reference.models import DisabilityCategory, DisabilityGrade, Region
 
 
@@ -70,7 +70,7 @@ class AssistiveNeed(models.TextChoices):
     FLEXIBLE_HOURS = "flexible_hours", _("弹性工作时间")
 
 
-class Person(BaseModel, ArchivableModel):
+class Person(BaseModel, ArchivableModel, VersionedModel):
     scope_paths = {"region": "region", "person": "id"}
 
     # Identity
@@ -151,7 +151,6 @@ class Person(BaseModel, ArchivableModel):
     import_batch = models.ForeignKey(
         "core.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["region_id", "name"]

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jiuye.accounts.models import PERSONAL_DATA_ROLES, Role
-from jiuye.core import timeline
+from jiuye.core import crud, timeline
 from jiuye.core.access import roles_required
 from jiuye.core.audit import access_log
 from jiuye.core.downloads import attachment_header
@@ -37,7 +37,6 @@ from jiuye.core.models import AccessEvent
 from jiuye.core.scoping import get_scoped_or_404, scope_for
 from jiuye.people import selectors, services
 from jiuye.people.forms import (
-    ArchiveForm,
     PersonForm,
     PersonLookupForm,
     PersonSearchForm,
@@ -46,9 +45,8 @@ from jiuye.people.forms import (
 from jiuye.people.models import Person
 
 PAGE_SIZE = 50
-CONFLICT_MESSAGE = gettext_lazy(
-    "这条记录刚被其他人修改过，您的修改没有保存。您填写的内容仍保留在下面，"
-    "请先记下，再刷新页面查看最新内容后再改。"
+ARCHIVE_HELP = gettext_lazy(
+    "例如：重复登记、已迁出本区、本人已故。归档后不再出现在名单和统计中，记录仍然保留。"
 )
 
 
@@ -156,22 +154,37 @@ def person_reveal(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     return _render_detail(request, person, RevealForm(person=person), revealed)
 
 
+def _person_form(request: HttpRequest, person: Person | None) -> HttpResponse:
+    form = PersonForm(crud.posted(request), user=request.user, person=person)
+    context: dict[str, Any] = {"person": person, "duplicate": None}
+
+    def save() -> HttpResponse:
+        if person is None:
+            saved = services.person_register(by=request.user, **form.service_fields())
+            message = _("已登记：%(name)s。") % {"name": saved.name}
+        else:
+            version = form.cleaned_data["version"]
+            saved = services.person_update(
+                person=person, by=request.user, version=version, **form.service_fields()
+            )
+            message = _("已保存修改。")
+        return crud.done(request, message, "people:detail", pk=saved.pk)
+
+    def failed(error: ValidationError) -> None:
+        if isinstance(error, services.DuplicatePersonError):
+            context["duplicate"] = _duplicate(request, form, error)
+        else:
+            add_service_errors(form, error)
+
+    return crud.service_form(
+        request, form, save, template="people/person_form.html", context=context, failed=failed
+    )
+
+
 @roles_required(*PERSONAL_DATA_ROLES, write=True)
 @require_http_methods(["GET", "POST"])
 def person_create(request: HttpRequest) -> HttpResponse:
-    form = PersonForm(request.POST if request.method == "POST" else None, user=request.user)
-    duplicate = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            person = services.person_register(by=request.user, **form.service_fields())
-        except services.DuplicatePersonError as error:
-            duplicate = _duplicate(request, form, error)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("已登记：%(name)s。") % {"name": person.name})
-            return redirect("people:detail", pk=person.pk)
-    return render(request, "people/person_form.html", {"form": form, "duplicate": duplicate})
+    return _person_form(request, None)
 
 
 @roles_required(*PERSONAL_DATA_ROLES, write=True)
@@ -181,49 +194,24 @@ def person_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     if person.is_archived:
         messages.error(request, _("这条记录已归档，不能再修改。"))
         return redirect("people:detail", pk=person.pk)
-    data = request.POST if request.method == "POST" else None
-    form = PersonForm(data, user=request.user, person=person)
-    duplicate = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.person_update(
-                person=person,
-                by=request.user,
-                version=form.cleaned_data["version"],
-                **form.service_fields(),
-            )
-        except services.ConflictError:
-            form.add_error(None, CONFLICT_MESSAGE)
-        except services.DuplicatePersonError as error:
-            duplicate = _duplicate(request, form, error)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("已保存修改。"))
-            return redirect("people:detail", pk=person.pk)
-    context = {"form": form, "person": person, "duplicate": duplicate}
-    return render(request, "people/person_form.html", context)
+    return _person_form(request, person)
 
 
 @roles_required(*PERSONAL_DATA_ROLES, write=True)
 @require_http_methods(["GET", "POST"])
 def person_archive(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     person = _person(request, pk)
-    if person.is_archived:
-        messages.info(request, _("这条记录已经归档。"))
-        return redirect("people:detail", pk=person.pk)
-    form = ArchiveForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.person_archive(
-                person=person, reason=form.cleaned_data["reason"], by=request.user
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("已归档：%(name)s。") % {"name": person.name})
-            return redirect("people:detail", pk=person.pk)
-    return render(request, "people/person_archive.html", {"form": form, "person": person})
+    return crud.archive_page(
+        request,
+        person,
+        lambda reason: services.person_archive(person=person, reason=reason, by=request.user),
+        template="people/person_archive.html",
+        context={"person": person},
+        help_text=ARCHIVE_HELP,
+        already=_("这条记录已经归档。"),
+        message=_("已归档：%(name)s。") % {"name": person.name},
+        detail=reverse("people:detail", args=[person.pk]),
+    )
 
 
 @roles_required(*PERSONAL_DATA_ROLES)

@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from jiuye.core.models import ArchivableModel, BaseModel
+from jiuye.core.models import ArchivableModel, BaseModel, VersionedModel
 
 
 class ProviderKind(models.TextChoices):
@@ -24,7 +24,7 @@ class ProviderKind(models.TextChoices):
     MASSAGE_BASE = "massage_base", _("盲人按摩实训基地")
 
 
-class Provider(BaseModel, ArchivableModel):
+class Provider(BaseModel, ArchivableModel, VersionedModel):
     scope_paths = {"region": "region"}
     scope_personal = False
 
@@ -40,7 +40,6 @@ class Provider(BaseModel, ArchivableModel):
     # Codes of jobs.models.AccessFeature the premises offer.
     accessibility = models.JSONField(_("无障碍条件"), default=list, blank=True)
     designated_year = models.PositiveSmallIntegerField(_("残联认定年度"), null=True, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -73,7 +72,7 @@ class CertificateKind(models.TextChoices):
     COMPLETION = "completion", _("结业证书")
 
 
-class Course(BaseModel, ArchivableModel):
+class Course(BaseModel, ArchivableModel, VersionedModel):
     scope_paths = {"region": "provider__region"}
     scope_personal = False
 
@@ -103,7 +102,6 @@ class Course(BaseModel, ArchivableModel):
     import_batch = models.ForeignKey(
         "core.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["-start_date", "title"]
@@ -136,7 +134,7 @@ class DropReason(models.TextChoices):
     OTHER = "other", _("其他")
 
 
-class Enrolment(BaseModel):
+class Enrolment(BaseModel, VersionedModel):
     scope_paths = {"region": "person__region", "person": "person_id"}
 
     course = models.ForeignKey(
@@ -162,7 +160,6 @@ class Enrolment(BaseModel):
     import_batch = models.ForeignKey(
         "core.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["course", "created_at"]
@@ -243,7 +240,7 @@ class CompetitionLevel(models.TextChoices):
     NATIONAL = "national", _("全国")
 
 
-class Competition(BaseModel, ArchivableModel):
+class Competition(BaseModel, ArchivableModel, VersionedModel):
     scope_paths = {"region": "region"}
     scope_personal = False
 
@@ -256,7 +253,6 @@ class Competition(BaseModel, ArchivableModel):
         "reference.Region", verbose_name=_("所属地区"), on_delete=models.PROTECT, related_name="+"
     )
     trades = models.CharField(_("竞赛项目"), max_length=300, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["-date", "name"]
@@ -303,7 +299,7 @@ class HealthMassageLevel(models.TextChoices):
     ONE = "1", _("一级")
 
 
-class MassageQualification(BaseModel):
+class MassageQualification(BaseModel, VersionedModel):
     """A blind massage practitioner's qualifications, kept on the person (one row each)."""
 
     scope_paths = {"region": "person__region", "person": "person_id"}
@@ -321,7 +317,6 @@ class MassageQualification(BaseModel):
     health_level = models.CharField(
         _("保健按摩技能等级"), max_length=2, choices=HealthMassageLevel.choices, blank=True
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("盲人按摩从业资格")
@@ -336,7 +331,7 @@ class EstablishmentKind(models.TextChoices):
     HEALTH_VENUE = "health_venue", _("盲人保健按摩机构")
 
 
-class MassageEstablishment(BaseModel, ArchivableModel):
+class MassageEstablishment(BaseModel, ArchivableModel, VersionedModel):
     """A massage establishment. Its staff are the employment records of its employer (the
     establishment is registered as an employer), so blind staff are counted, never typed."""
 
@@ -367,7 +362,6 @@ class MassageEstablishment(BaseModel, ArchivableModel):
         on_delete=models.PROTECT,
         related_name="massage_establishment",
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["name"]

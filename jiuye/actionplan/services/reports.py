@@ -19,6 +19,7 @@ from jiuye.actionplan.models import (
     ReportingPeriod,
     Task,
 )
+from jiuye.core import conflicts
 from jiuye.core.models import Notification
 from jiuye.reference.models import Department
 
@@ -42,10 +43,6 @@ ALLOWED_ATTACHMENTS: dict[str, tuple[str, tuple[bytes, ...]]] = {
     ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
     ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
 }
-
-
-class ConflictError(Exception):
-    """Someone else saved the report after this user opened it."""
 
 
 def _now() -> dt.datetime:
@@ -85,8 +82,7 @@ def report_save(
                 _("这份报告的状态是“%(status)s”，不能再修改。")
                 % {"status": report.get_status_display()}
             )
-        if version is not None and version != report.version:
-            raise ConflictError
+        conflicts.check_version(report, version)
         report.version = F("version") + 1
     report.narrative = narrative
     report.actual_value = actual_value

@@ -11,6 +11,7 @@ from jiuye.actionplan import selectors
 from jiuye.actionplan.models import ProgressReport, Task
 from jiuye.actionplan.services import reports
 from jiuye.actionplan.services.targets import reminders_notify
+from jiuye.core.conflicts import ConflictError
 from jiuye.core.models import Notification
 from jiuye.reference.models import Department
 
@@ -82,7 +83,7 @@ def test_a_stale_edit_is_a_conflict_not_an_overwrite(setup, personas) -> None:  
     _save(
         task, period, rsj, personas["liaison"], submit=False, version=draft.version, narrative="A"
     )
-    with pytest.raises(reports.ConflictError):
+    with pytest.raises(ConflictError):
         _save(
             task,
             period,

@@ -23,12 +23,12 @@ from jiuye.casework.models import (
     TargetGroup,
 )
 from jiuye.casework.services.records import (
-    _actor,
     _check_person,
     _create_record,
     _existing,
     recompute_cases,
 )
+from jiuye.core import conflicts
 from jiuye.core.scoping import region_in_scope
 from jiuye.employment import services as employment_services
 from jiuye.employment.models import EmploymentForm, Source
@@ -55,7 +55,7 @@ def _check_campaign(values: dict[str, Any]) -> None:
 
 def _set_quotas(campaign: Campaign, quotas: dict[str, int], by: Any) -> None:
     """``quotas`` maps a town code to its target number of persons (0 or missing: none)."""
-    actor = _actor(by)
+    actor = conflicts.actor(by)
     if any(number < 0 for number in quotas.values()):
         raise ValidationError({"quotas": [_("目标人数不能是负数。")]})
     campaign.quotas.exclude(town_id__in=[c for c, n in quotas.items() if n]).delete()
@@ -80,7 +80,7 @@ def campaign_save(
 ) -> Campaign:
     """Create or change a campaign, its counted service types and its per-town quotas."""
     _check_campaign(fields)
-    actor = _actor(by)
+    actor = conflicts.actor(by)
     if campaign is None:
         campaign = Campaign(created_by=actor)
     for key, value in fields.items():
@@ -99,7 +99,7 @@ def campaign_archive(*, campaign: Campaign, reason: str, by: Any) -> Campaign:
     if not reason:
         raise ValidationError({"reason": [_("请填写归档原因。")]})
     campaign.archived_at = timezone.now()
-    campaign.archived_by = _actor(by)
+    campaign.archived_by = conflicts.actor(by)
     campaign.archived_reason = reason
     campaign.save(update_fields=["archived_at", "archived_by", "archived_reason", "updated_at"])
     return campaign
@@ -112,7 +112,7 @@ def campaign_archive(*, campaign: Campaign, reason: str, by: Any) -> Campaign:
 def post_save(
     *, by: Any, post: PublicWelfarePost | None = None, **fields: Any
 ) -> PublicWelfarePost:
-    actor = _actor(by)
+    actor = conflicts.actor(by)
     errors: dict[str, list[str]] = {}
     start, end = fields.get("funding_start"), fields.get("funding_end")
     if start and end and end < start:
@@ -203,8 +203,8 @@ def post_place(
         post=post,
         person=person,
         employment_record=record,
-        created_by=_actor(by),
-        updated_by=_actor(by),
+        created_by=conflicts.actor(by),
+        updated_by=conflicts.actor(by),
     )
     _create_record(
         person=person,
@@ -243,7 +243,7 @@ def post_archive(*, post: PublicWelfarePost, reason: str, by: Any) -> PublicWelf
     current = PublicWelfarePost.objects.select_for_update().get(pk=post.pk)
     if current.is_archived:
         raise ValidationError(_("这个岗位已经归档。"), code="archived")
-    actor = _actor(by)
+    actor = conflicts.actor(by)
     if actor is not None and not region_in_scope(actor, current.region_id):
         raise ValidationError(_("只能归档本镇街的岗位。"), code="scope")
     on = current.placements.filter(

@@ -27,6 +27,7 @@ from jiuye.casework.models import (
     ServiceType,
     WantsWork,
 )
+from jiuye.core import conflicts
 from jiuye.core.scoping import region_in_scope
 from jiuye.core.tallies import mark_dirty
 from jiuye.employment import services as employment_services
@@ -49,10 +50,6 @@ NEEDS_FIELDS = (
     "support_needed",
     "notes",
 )
-
-
-def _actor(by: Any) -> Any:
-    return by if getattr(by, "pk", None) else None
 
 
 def check_service_date(person: Person, day: dt.date | None, *, field: str = "date") -> None:
@@ -78,7 +75,7 @@ def check_service_date(person: Person, day: dt.date | None, *, field: str = "dat
 def _check_person(person: Person, by: Any) -> None:
     if person.is_archived:
         raise ValidationError(_("这个人员已归档，不能再登记服务。"), code="archived")
-    actor = _actor(by)
+    actor = conflicts.actor(by)
     if actor is not None and not region_in_scope(actor, person.region_id):
         raise ValidationError(_("这个人员不在您负责的范围内。"), code="scope")
 
@@ -130,7 +127,7 @@ def _create_record(
     if follow_up_date is not None and follow_up_date < date:
         raise ValidationError({"follow_up_date": [_("下次跟进日期不能早于服务日期。")]})
     check_attachment(attachment)
-    actor = _actor(by)
+    actor = conflicts.actor(by)
     record = ServiceRecord(
         person=person,
         service_type=service_type,
@@ -277,7 +274,7 @@ def needs_register(
     NeedsRecord.objects.filter(person=person, year=date.year, is_current=True).update(
         is_current=False
     )
-    actor = _actor(by)
+    actor = conflicts.actor(by)
     needs = NeedsRecord.objects.create(
         person=person,
         year=date.year,
@@ -309,9 +306,9 @@ def service_archive(*, record: ServiceRecord, reason: str, by: Any) -> ServiceRe
         raise ValidationError(_("这条服务记录已经归档。"), code="archived")
     _check_person(current.person, by)
     current.archived_at = timezone.now()
-    current.archived_by = _actor(by)
+    current.archived_by = conflicts.actor(by)
     current.archived_reason = reason
-    current.updated_by = _actor(by)
+    current.updated_by = conflicts.actor(by)
     current.save(update_fields=["archived_at", "archived_by", "archived_reason", "updated_by"])
     if hasattr(current, "needs") and current.needs.is_current:
         # The registration it carried is void: the previous one of the year (if any) is back.

@@ -26,8 +26,10 @@ from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -36,7 +38,6 @@ from openpyxl.utils import get_column_letter
 from jiuye.accounts.models import PERSONAL_DATA_ROLES, Role
 from jiuye.casework import selectors, services
 from jiuye.casework.forms.campaigns import (
-    ArchiveForm,
     CampaignForm,
     LeaveForm,
     PlaceForm,
@@ -44,9 +45,10 @@ from jiuye.casework.forms.campaigns import (
     district_towns,
 )
 from jiuye.casework.models import Campaign, PostPlacement, PublicWelfarePost, TargetGroup
+from jiuye.core import crud
 from jiuye.core.access import roles_required
 from jiuye.core.downloads import attachment_header, formula_safe
-from jiuye.core.forms import add_service_errors
+from jiuye.core.forms import ArchiveForm, add_service_errors
 from jiuye.core.scoping import get_scoped_or_404, region_in_scope, scope_for, town_prefix
 from jiuye.employment import services as employment_services
 from jiuye.people.models import Person
@@ -57,11 +59,16 @@ PLANNERS = (Role.ADMIN, Role.DISTRICT)
 CAMPAIGN_READERS = (Role.ADMIN, Role.DISTRICT, Role.TOWN, Role.LEADER)
 POST_ROLES = tuple(PERSONAL_DATA_ROLES)
 CAMPAIGNS_PER_PAGE = 20
+ARCHIVE_HELP = gettext_lazy("例如：重复录入、活动取消。归档后不再出现在列表中，记录仍然保留。")
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # --- campaigns ------------------------------------------------------------------------------
+
+
+def _archive_form() -> ArchiveForm:
+    return ArchiveForm(prefix="archive", help_text=ARCHIVE_HELP)
 
 
 def _campaign(request: HttpRequest, pk: uuid.UUID) -> Campaign:
@@ -143,7 +150,7 @@ def _render_campaign(
     can_plan = request.user.role in PLANNERS and not campaign.is_archived
     rows, total = _tally(campaign, request.user)
     if archive_form is None and can_plan:
-        archive_form = ArchiveForm()
+        archive_form = _archive_form()
     context = {
         "campaign": campaign,
         "rows": rows,
@@ -166,19 +173,17 @@ def campaign_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 
 def _campaign_form(request: HttpRequest, campaign: Campaign | None) -> HttpResponse:
-    data = request.POST if request.method == "POST" else None
-    form = CampaignForm(data, campaign=campaign)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.campaign_save(
-                by=request.user, campaign=campaign, **form.service_fields()
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("已保存活动：%(name)s。") % {"name": saved.name})
-            return redirect("casework:campaign-detail", pk=saved.pk)
-    return render(request, "casework/campaign_form.html", {"form": form, "campaign": campaign})
+    form = CampaignForm(crud.posted(request), campaign=campaign)
+
+    def save() -> HttpResponse:
+        saved = services.campaign_save(by=request.user, campaign=campaign, **form.service_fields())
+        message = _("已保存活动：%(name)s。") % {"name": saved.name}
+        return crud.done(request, message, "casework:campaign-detail", pk=saved.pk)
+
+    context = {"campaign": campaign}
+    return crud.service_form(
+        request, form, save, template="casework/campaign_form.html", context=context
+    )
 
 
 @roles_required(*PLANNERS, write=True)
@@ -201,21 +206,17 @@ def campaign_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 @require_POST
 def campaign_archive(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     campaign = _campaign(request, pk)
-    if campaign.is_archived:
-        messages.info(request, _("这个活动已经归档。"))
-        return redirect("casework:campaign-detail", pk=campaign.pk)
-    form = ArchiveForm(request.POST)
-    if form.is_valid():
-        try:
-            services.campaign_archive(
-                campaign=campaign, reason=form.cleaned_data["reason"], by=request.user
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("已归档活动：%(name)s。") % {"name": campaign.name})
-            return redirect("casework:campaigns")
-    return _render_campaign(request, campaign, form)
+    return crud.archive_page(
+        request,
+        campaign,
+        lambda reason: services.campaign_archive(campaign=campaign, reason=reason, by=request.user),
+        help_text=ARCHIVE_HELP,
+        already=_("这个活动已经归档。"),
+        message=_("已归档活动：%(name)s。") % {"name": campaign.name},
+        detail=reverse("casework:campaign-detail", args=[campaign.pk]),
+        after=reverse("casework:campaigns"),
+        page=lambda form: _render_campaign(request, campaign, form),
+    )
 
 
 @roles_required(*POST_ROLES)
@@ -295,17 +296,16 @@ def post_list(request: HttpRequest) -> HttpResponse:
 
 
 def _post_form(request: HttpRequest, post: PublicWelfarePost | None) -> HttpResponse:
-    data = request.POST if request.method == "POST" else None
-    form = PostForm(data, user=request.user, post=post)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.post_save(by=request.user, post=post, **form.service_fields())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("已保存岗位：%(post)s。") % {"post": str(saved)})
-            return redirect("casework:post-detail", pk=saved.pk)
-    return render(request, "casework/post_form.html", {"form": form, "post": post})
+    form = PostForm(crud.posted(request), user=request.user, post=post)
+
+    def save() -> HttpResponse:
+        saved = services.post_save(by=request.user, post=post, **form.service_fields())
+        message = _("已保存岗位：%(post)s。") % {"post": str(saved)}
+        return crud.done(request, message, "casework:post-detail", pk=saved.pk)
+
+    return crud.service_form(
+        request, form, save, template="casework/post_form.html", context={"post": post}
+    )
 
 
 @roles_required(*POST_ROLES, write=True)
@@ -373,7 +373,7 @@ def _render_post(
         person, person_missing = _linked_person(request, request.GET.get("person"))
         place_form = PlaceForm(person=person)
     if archive_form is None and writable:
-        archive_form = ArchiveForm()
+        archive_form = _archive_form()
     context = {
         "post": post,
         "today": today,
@@ -483,16 +483,14 @@ def post_leave(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 @require_POST
 def post_archive(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     post = _post(request, pk)
-    if post.is_archived:
-        messages.info(request, _("这个岗位已经归档。"))
-        return redirect("casework:post-detail", pk=post.pk)
-    form = ArchiveForm(request.POST)
-    if form.is_valid():
-        try:
-            services.post_archive(post=post, reason=form.cleaned_data["reason"], by=request.user)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("已归档岗位：%(post)s。") % {"post": str(post)})
-            return redirect("casework:posts")
-    return _render_post(request, post, failed=form, archive_form=form)
+    return crud.archive_page(
+        request,
+        post,
+        lambda reason: services.post_archive(post=post, reason=reason, by=request.user),
+        help_text=ARCHIVE_HELP,
+        already=_("这个岗位已经归档。"),
+        message=_("已归档岗位：%(post)s。") % {"post": str(post)},
+        detail=reverse("casework:post-detail", args=[post.pk]),
+        after=reverse("casework:posts"),
+        page=lambda form: _render_post(request, post, failed=form, archive_form=form),
+    )

@@ -46,20 +46,16 @@ from jiuye.casework.forms.records import (
 from jiuye.casework.models import ServiceRecord
 from jiuye.core.access import roles_required
 from jiuye.core.audit import access_log
+from jiuye.core.conflicts import ConflictError, show_conflict
 from jiuye.core.downloads import attachment_header, formula_safe
 from jiuye.core.importing import get_kind, write_export
 from jiuye.core.masking import mask_id_number
 from jiuye.core.models import AccessEvent
 from jiuye.core.scoping import get_scoped_or_404, scope_for
 from jiuye.people.models import Person
-from jiuye.people.services import ConflictError
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50
-CONFLICT_MESSAGE = gettext_lazy(
-    "这个人的信息刚被其他人修改过，本次核对没有保存。您填写的内容仍保留在下面：请先记下，"
-    "再重新打开核对页面查看最新信息后再提交。"
-)
 # Which form a "saved" marker may name: the page it lands on clears that browser draft.
 DRAFT_NAMES = ("verify", "needs", "service")
 
@@ -197,8 +193,8 @@ def verify(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             attachment=_attachment(form),
             **form.service_fields(),
         )
-    except ConflictError:
-        form.add_error(None, CONFLICT_MESSAGE)
+    except ConflictError as error:
+        show_conflict(form, error, request.get_full_path())
     except ValidationError as error:
         _add_errors(form, error, VERIFY_ERROR_FIELDS)
     else:

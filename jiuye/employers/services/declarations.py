@@ -14,6 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jiuye.core import conflicts
 from jiuye.core.bulk import fast_update
 from jiuye.core.i18n import language_fixed
 from jiuye.core.validators import validate_certificate_number, validate_resident_id
@@ -116,10 +117,6 @@ class WorkflowError(ValidationError):
     """A step that the declaration's status does not allow."""
 
 
-def _actor(by: Any) -> Any:
-    return by if getattr(by, "pk", None) else None
-
-
 def _editable(declaration: Declaration) -> None:
     if not declaration.is_editable:
         raise WorkflowError(
@@ -141,7 +138,7 @@ def declaration_start(*, employer: Employer, year: int, by: Any) -> Declaration:
         )
     if year > timezone.localdate().year:
         raise ValidationError({"year": [_("不能申报未来的年度。")]})
-    actor = _actor(by)
+    actor = conflicts.actor(by)
     return Declaration.objects.create(
         employer=employer, year=year, wage_total=0, created_by=actor, updated_by=actor
     )
@@ -193,7 +190,7 @@ def declaration_save(
     declaration.wage_total = wages
     declaration.staff_annual = annual
     declaration.staff_monthly = monthly
-    declaration.updated_by = _actor(by)
+    declaration.updated_by = conflicts.actor(by)
     declaration.save()
     return declaration
 
@@ -262,7 +259,7 @@ def employee_add(*, declaration: Declaration, by: Any, **values: Any) -> Declare
     if unknown:
         raise TypeError(f"unknown employee fields: {sorted(unknown)}")
     cleaned = _clean_employee(declaration, values)
-    actor = _actor(by)
+    actor = conflicts.actor(by)
     position = (declaration.employees.aggregate(n=Max("position"))["n"] or 0) + 1
     return DeclaredEmployee.objects.create(
         declaration=declaration, position=position, created_by=actor, updated_by=actor, **cleaned
@@ -277,7 +274,7 @@ def employee_update(*, employee: DeclaredEmployee, by: Any, **values: Any) -> De
     cleaned = _clean_employee(employee.declaration, current, exclude_pk=employee.pk)
     for key, value in cleaned.items():
         setattr(employee, key, value)
-    employee.updated_by = _actor(by)
+    employee.updated_by = conflicts.actor(by)
     employee.save()
     return employee
 
@@ -440,7 +437,7 @@ def declaration_submit(*, declaration: Declaration, by: Any) -> Declaration:
     declaration.status = DeclarationStatus.SUBMITTED
     declaration.submitted_at = timezone.now()
     declaration.returned_reason = ""
-    declaration.updated_by = _actor(by)
+    declaration.updated_by = conflicts.actor(by)
     declaration.save()
     declaration_compute(declaration)
     _recompute_others(declaration)
@@ -458,7 +455,7 @@ def declaration_return(*, declaration: Declaration, by: Any, reason: str) -> Dec
         raise ValidationError({"reason": [_("请写明退回原因，告诉单位要改什么。")]})
     declaration.status = DeclarationStatus.RETURNED
     declaration.returned_reason = reason
-    declaration.updated_by = _actor(by)
+    declaration.updated_by = conflicts.actor(by)
     declaration.save()
     return declaration
 
@@ -485,8 +482,8 @@ def declaration_confirm(*, declaration: Declaration, by: Any) -> Declaration:
     ).update(status=DeclarationStatus.SUPERSEDED)
     declaration.status = DeclarationStatus.CONFIRMED
     declaration.confirmed_at = timezone.now()
-    declaration.confirmed_by = _actor(by)
-    declaration.updated_by = _actor(by)
+    declaration.confirmed_by = conflicts.actor(by)
+    declaration.updated_by = conflicts.actor(by)
     declaration.save()
     _employment_from(declaration, by)
     return declaration
@@ -531,8 +528,8 @@ def _employment_from(declaration: Declaration, by: Any) -> None:
             source=Source.DECLARATION,
             evidence=_("%(year)d年度按比例就业年审（第%(version)d版）")
             % {"year": declaration.year, "version": declaration.version},
-            created_by=_actor(by),
-            updated_by=_actor(by),
+            created_by=conflicts.actor(by),
+            updated_by=conflicts.actor(by),
         )
 
 
@@ -549,7 +546,7 @@ def declaration_correct(*, declaration: Declaration, by: Any, reason: str) -> De
         employer=declaration.employer_id, year=declaration.year, status__in=OPEN
     ).exists():
         raise WorkflowError(_("这个年度已有一份正在处理的更正申报。"))
-    actor = _actor(by)
+    actor = conflicts.actor(by)
     latest = Declaration.objects.filter(
         employer=declaration.employer_id, year=declaration.year
     ).aggregate(n=Max("version"))["n"]
@@ -584,7 +581,7 @@ def conflict_resolve(
         raise ValidationError({"decision": [_("请选择计入本单位或不计入本单位。")]})
     employee.staff_decision = decision
     employee.staff_note = (note or "").strip()
-    employee.updated_by = _actor(by)
+    employee.updated_by = conflicts.actor(by)
     employee.save()
     if decision == "count":
         others = DeclaredEmployee.objects.filter(
@@ -596,7 +593,7 @@ def conflict_resolve(
             # Neutral on purpose: the note reaches the other employer, who must not learn
             # where the person works.
             other.staff_note = _("区残联裁定此人计入另一家单位。")
-            other.updated_by = _actor(by)
+            other.updated_by = conflicts.actor(by)
             other.save()
             declaration_compute(other.declaration)
     declaration_compute(employee.declaration)
@@ -631,7 +628,7 @@ def disclosure_publish(*, year: int, by: Any, publish: bool = True) -> Any:
 
     if not 2000 <= int(year) <= timezone.localdate().year:
         raise ValidationError({"year": [_("请选择一个已经过去或当前的年度。")]})
-    actor = _actor(by)
+    actor = conflicts.actor(by)
     disclosure, _created = Disclosure.objects.select_for_update().get_or_create(
         year=year, defaults={"created_by": actor, "updated_by": actor}
     )

@@ -9,11 +9,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiuye.accounts.models import Role, User
 from jiuye.accounts.services import user_create
+from jiuye.core import conflicts
 from jiuye.core.validators import validate_uscc
 from jiuye.employers.models import CsrReport, Employer
 
@@ -32,10 +32,6 @@ EMPLOYER_FIELDS = (
 MAX_CSR_BYTES = 10 * 1024 * 1024
 
 
-class ConflictError(Exception):
-    """Someone else saved the employer after the form was opened."""
-
-
 class DuplicateEmployerError(ValidationError):
     """The credit code is registered already (to ``existing``)."""
 
@@ -49,10 +45,6 @@ class DuplicateEmployerError(ValidationError):
                 ]
             }
         )
-
-
-def _actor(by: Any) -> Any:
-    return by if getattr(by, "pk", None) else None
 
 
 def _check_uscc(employer: Employer) -> None:
@@ -70,7 +62,7 @@ def _check_uscc(employer: Employer) -> None:
 
 @transaction.atomic
 def employer_create(*, by: Any, **fields: Any) -> Employer:
-    actor = _actor(by)
+    actor = conflicts.actor(by)
     values = {name: fields[name] for name in EMPLOYER_FIELDS if name in fields}
     employer = Employer(created_by=actor, updated_by=actor, **values)
     _check_uscc(employer)
@@ -80,14 +72,14 @@ def employer_create(*, by: Any, **fields: Any) -> Employer:
 
 
 @transaction.atomic
-def employer_update(*, employer: Employer, by: Any, seen: Any = None, **fields: Any) -> Employer:
-    """Change an employer. ``seen`` is the ``updated_at`` the form was opened with: a later
-    save by someone else (or an import) is a ConflictError, never a silent overwrite."""
-    current = Employer.objects.select_for_update().get(pk=employer.pk)
+def employer_update(
+    *, employer: Employer, by: Any, version: int | None = None, **fields: Any
+) -> Employer:
+    """Change an employer. ``version`` is the version the form was opened at: a later save by
+    someone else is a ConflictError, never a silent overwrite (None skips the check)."""
+    current = conflicts.locked(Employer.objects, pk=employer.pk, version=version)
     if current.is_archived:
         raise ValidationError(_("这个单位已归档，不能再修改。"))
-    if seen is not None and current.updated_at != seen:
-        raise ConflictError
     changed = []
     for name in EMPLOYER_FIELDS:
         if name in fields and getattr(current, name) != fields[name]:
@@ -96,11 +88,8 @@ def employer_update(*, employer: Employer, by: Any, seen: Any = None, **fields: 
     _check_uscc(current)
     if not changed:
         return current
-    current.updated_by = _actor(by)
     current.full_clean()
-    fields_to_save = sorted({*changed, "uscc", "uscc_override_reason"})
-    current.save(update_fields=[*fields_to_save, "updated_by", "updated_at"])
-    return current
+    return conflicts.bump(current, by=by, changed={*changed, "uscc", "uscc_override_reason"})
 
 
 @transaction.atomic
@@ -110,17 +99,10 @@ def employer_archive(*, employer: Employer, reason: str, by: Any) -> Employer:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("请填写归档原因，例如：已注销、重复登记、迁出本区。")})
-    current = Employer.objects.select_for_update().get(pk=employer.pk)
+    current = conflicts.locked(Employer.objects, pk=employer.pk, version=None)
     if current.is_archived:
         raise ValidationError(_("这个单位已经归档。"))
-    current.archived_at = timezone.now()
-    current.archived_by = _actor(by)
-    current.archived_reason = reason
-    current.updated_by = _actor(by)
-    current.save(
-        update_fields=["archived_at", "archived_by", "archived_reason", "updated_by", "updated_at"]
-    )
-    return current
+    return conflicts.bump_archived(current, by=by, reason=reason)
 
 
 def csr_file_validate(upload: UploadedFile) -> None:
@@ -157,7 +139,7 @@ def csr_save(
 ) -> CsrReport:
     """Add or change the CSR report of a year (one per employer and year). A report needs a
     link, a PDF, or both."""
-    actor = _actor(by)
+    actor = conflicts.actor(by)
     report = CsrReport.objects.select_for_update().filter(employer=employer, year=year).first()
     if report is None:
         report = CsrReport(employer=employer, year=year, created_by=actor)
@@ -192,5 +174,5 @@ def employer_invite(
         display_name=display_name,
         email=email,
         employer=employer,
-        by=_actor(by),
+        by=conflicts.actor(by),
     )

@@ -218,13 +218,13 @@ def test_rollback_is_refused_after_a_later_change_or_once_in_use(
     employer = Employer.objects.get(uscc=CODE_1)
     client = client_for("district")
     url = reverse("employers:edit", args=[employer.pk])
-    seen = client.get(url).context["form"].initial["seen"]
+    version = client.get(url).context["form"].initial["version"]
     data = {
         "name": "手工修改",
         "uscc": CODE_1,
         "kind": "private",
         "region": VILLAGE_A,
-        "seen": seen,
+        "version": version,
     }
     assert client.post(url, data).status_code == 302
     with pytest.raises(RollbackError, match="之后又被修改过"):

@@ -213,8 +213,8 @@ def test_the_wrong_method_is_refused(client_for, employer_a) -> None:  # noqa: A
 def test_it_edits_an_employer(client_for, employer_a) -> None:  # noqa: ANN001
     client = client_for("district")
     url = reverse("employers:edit", args=[employer_a.pk])
-    seen = client.get(url).context["form"].initial["seen"]
-    data = _form(uscc=employer_a.uscc, name="东城示范企业（更名）", kind="soe", seen=seen,
+    version = client.get(url).context["form"].initial["version"]
+    data = _form(uscc=employer_a.uscc, name="东城示范企业（更名）", kind="soe", version=version,
                  region=TOWN_A, is_concentrated="on")  # fmt: skip
     response = client.post(url, data)
     assert response.status_code == 302
@@ -229,9 +229,9 @@ def test_it_edits_an_employer(client_for, employer_a) -> None:  # noqa: ANN001
 def test_a_second_editor_gets_a_conflict_not_a_silent_overwrite(client_for, employer_a) -> None:  # noqa: ANN001
     first, second = client_for("district"), client_for("admin")
     url = reverse("employers:edit", args=[employer_a.pk])
-    seen = first.get(url).context["form"].initial["seen"]
+    version = first.get(url).context["form"].initial["version"]
     second.get(url)
-    data = _form(uscc=employer_a.uscc, region=TOWN_A, seen=seen)
+    data = _form(uscc=employer_a.uscc, region=TOWN_A, version=version)
     assert first.post(url, {**data, "name": "甲"}).status_code == 302
     response = second.post(url, {**data, "name": "乙"})
     assert response.status_code == 200

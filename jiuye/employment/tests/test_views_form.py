@@ -230,7 +230,8 @@ def test_a_second_editor_gets_a_conflict_message_and_keeps_what_they_typed(
     response = client_for("town_a").post(edit_url(record_a), stale)
     body = response.content.decode()
     assert response.status_code == 200
-    assert "这条记录刚被其他人修改过，您的修改没有保存" in error_summary(body)
+    assert "这条记录刚刚被其他人修改过，您的修改没有保存" in error_summary(body)
+    assert f'<a href="{edit_url(record_a)}">重新载入最新内容</a>' in error_summary(body)
     assert 'value="我改的岗位"' in body
     record_a.refresh_from_db()
     assert record_a.job_title == "别人改的"

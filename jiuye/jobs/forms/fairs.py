@@ -96,17 +96,6 @@ class FairForm(forms.Form):
         return data
 
 
-class ArchiveForm(forms.Form):
-    prefix = "archive"
-    reason = forms.CharField(
-        label=_("归档原因"),
-        max_length=500,
-        error_messages={"required": _("请填写归档原因。")},
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("例如：重复录入、活动取消。归档后不再出现在列表中，记录仍然保留。"),
-    )
-
-
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("查找"), max_length=100, required=False)
 

@@ -476,16 +476,3 @@ class StatusForm(forms.Form):
             "invalid_choice": _("无法识别的岗位状态。"),
         },
     )
-
-
-class ArchiveForm(forms.Form):
-    reason = forms.CharField(
-        label=_("归档原因"),
-        max_length=500,
-        error_messages={
-            "required": _("请填写归档原因，例如：重复录入、单位取消招聘。"),
-            "max_length": _("归档原因最多500个字。"),
-        },
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("归档后岗位不再出现在列表中，岗位和它的推荐记录都保留。"),
-    )

@@ -13,14 +13,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiuye.accounts.models import Role
+from jiuye.core import conflicts
 from jiuye.core.scoping import region_in_scope
 from jiuye.employers.models import Employer
-from jiuye.employment.services import ConflictError
 from jiuye.jobs.models import (
     Fair,
     FairEmployer,
@@ -38,13 +37,9 @@ from jiuye.people.models import LifeStatus, Person
 FIELDS = ("name", "kind", "date", "place", "region", "organiser", "target_groups", "description")
 
 
-def _actor(by: Any) -> Any:
-    return by if getattr(by, "pk", None) else None
-
-
 def may_run(by: Any, fair: Fair | None = None, region_code: str = "") -> bool:
     """District staff and administrators run any fair; a town officer those in their town."""
-    if _actor(by) is None:
+    if conflicts.actor(by) is None:
         return True
     if by.role in (Role.ADMIN, Role.DISTRICT):
         return True
@@ -86,25 +81,10 @@ def fair_create(*, by: Any, **fields: Any) -> Fair:
         raise TypeError(f"unknown fair fields: {sorted(unknown)}")
     _check(fields)
     _check_runner(by, region_code=fields["region"].pk)
-    fair = Fair(**fields, created_by=_actor(by), updated_by=_actor(by))
+    fair = Fair(**fields, created_by=conflicts.actor(by), updated_by=conflicts.actor(by))
     fair.name = fair.name.strip()
     fair.full_clean(exclude=["region"])
     fair.save()
-    return fair
-
-
-def _locked(fair: Fair, version: int | None) -> Fair:
-    current = Fair.objects.select_for_update().get(pk=fair.pk)
-    if version is not None and current.version != version:
-        raise ConflictError
-    return current
-
-
-def _bump(fair: Fair, by: Any, changed: Iterable[str] = ()) -> Fair:
-    fair.updated_by = _actor(by)
-    fair.version = F("version") + 1
-    fair.save(update_fields=sorted({*changed, "version", "updated_by", "updated_at"}))
-    fair.refresh_from_db()
     return fair
 
 
@@ -113,7 +93,7 @@ def fair_update(*, fair: Fair, by: Any, version: int | None, **fields: Any) -> F
     unknown = set(fields) - set(FIELDS)
     if unknown:
         raise TypeError(f"unknown fair fields: {sorted(unknown)}")
-    current = _locked(fair, version)
+    current = conflicts.locked(Fair.objects, pk=fair.pk, version=version)
     if current.is_archived:
         raise ValidationError(_("这场招聘会已归档，不能再修改。"), code="archived")
     _check_runner(by, current)
@@ -121,11 +101,9 @@ def fair_update(*, fair: Fair, by: Any, version: int | None, **fields: Any) -> F
     values.update(fields)
     _check(values)
     _check_runner(by, region_code=values["region"].pk)  # nor move it out of their town
-    changed = {name for name, value in fields.items() if getattr(current, name) != value}
-    for name in changed:
-        setattr(current, name, fields[name])
+    changed = conflicts.assign(current, fields)
     current.full_clean(exclude=["region"])
-    return _bump(current, by, changed) if changed else current
+    return conflicts.bump(current, by=by, changed=changed) if changed else current
 
 
 @transaction.atomic
@@ -133,18 +111,15 @@ def fair_archive(*, fair: Fair, by: Any, reason: str) -> Fair:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("请填写归档原因，例如：重复录入、活动取消。")]})
-    current = _locked(fair, None)
+    current = conflicts.locked(Fair.objects, pk=fair.pk, version=None)
     _check_runner(by, current)
     if current.is_archived:
         raise ValidationError(_("这场招聘会已经归档。"), code="archived")
-    current.archived_at = timezone.now()
-    current.archived_by = _actor(by)
-    current.archived_reason = reason
-    return _bump(current, by, {"archived_at", "archived_by", "archived_reason"})
+    return conflicts.bump_archived(current, by=by, reason=reason)
 
 
 def _writable(fair: Fair, by: Any) -> Fair:
-    current = _locked(fair, None)
+    current = conflicts.locked(Fair.objects, pk=fair.pk, version=None)
     if current.is_archived:
         raise ValidationError(_("这场招聘会已归档，不能再修改。"), code="archived")
     _check_runner(by, current)
@@ -164,12 +139,12 @@ def fair_add_employer(*, fair: Fair, employer: Employer, by: Any, booth: str = "
         fair=current,
         employer=employer,
         booth=booth.strip()[:30],
-        created_by=_actor(by),
-        updated_by=_actor(by),
+        created_by=conflicts.actor(by),
+        updated_by=conflicts.actor(by),
     )
     participant.full_clean(exclude=["fair", "employer"])
     participant.save()
-    _bump(current, by)
+    conflicts.bump(current, by=by)
     return participant
 
 
@@ -181,7 +156,7 @@ def fair_remove_employer(*, fair: Fair, employer: Employer, by: Any) -> None:
     if not deleted:
         raise ValidationError(_("%(name)s 不在参会单位中。") % {"name": employer.name})
     current.postings.remove(*current.postings.filter(employer=employer))
-    _bump(current, by)
+    conflicts.bump(current, by=by)
 
 
 @transaction.atomic
@@ -202,17 +177,17 @@ def fair_set_postings(
             )
     current.postings.remove(*current.postings.filter(employer=employer))
     current.postings.add(*chosen)
-    return _bump(current, by)
+    return conflicts.bump(current, by=by)
 
 
 @transaction.atomic
 def fair_register_seeker(
     *, fair: Fair, person: Person, by: Any, on: dt.date | None = None
 ) -> FairSeeker:
-    current = _locked(fair, None)
+    current = conflicts.locked(Fair.objects, pk=fair.pk, version=None)
     if current.is_archived:
         raise ValidationError(_("这场招聘会已归档，不能再报名。"), code="archived")
-    if _actor(by) is not None and (
+    if conflicts.actor(by) is not None and (
         by.role not in (Role.ADMIN, Role.DISTRICT, Role.TOWN)
         or not region_in_scope(by, person.region_id)
     ):
@@ -227,8 +202,8 @@ def fair_register_seeker(
         fair=current,
         person=person,
         registered_on=on or timezone.localdate(),
-        created_by=_actor(by),
-        updated_by=_actor(by),
+        created_by=conflicts.actor(by),
+        updated_by=conflicts.actor(by),
     )
     seeker.full_clean(exclude=["fair", "person"])
     seeker.save()
@@ -244,14 +219,14 @@ def fair_mark_attendance(*, seeker: FairSeeker, attended: bool, by: Any) -> Fair
     )
     if current.fair.is_archived:
         raise ValidationError(_("这场招聘会已归档，不能再修改。"), code="archived")
-    if _actor(by) is not None and (
+    if conflicts.actor(by) is not None and (
         by.role not in (Role.ADMIN, Role.DISTRICT, Role.TOWN)
         or not region_in_scope(by, current.person.region_id)
     ):
         raise ValidationError(_("这个人员不在您负责的范围内。"), code="scope")
     if current.attended != attended:
         current.attended = attended
-        current.updated_by = _actor(by)
+        current.updated_by = conflicts.actor(by)
         current.save(update_fields=["attended", "updated_by", "updated_at"])
     return current
 

@@ -22,11 +22,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiuye.accounts.models import Role
+from jiuye.core import conflicts
 from jiuye.core.scoping import region_in_scope
 from jiuye.employers.models import Employer
 from jiuye.employment.models import ContractType, NewFormSubtype
@@ -79,23 +79,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 # What an employer may do to its own published postings without staff.
 EMPLOYER_TARGETS = frozenset({PostingStatus.FILLED, PostingStatus.CLOSED})
-
-
-class ConflictError(ValidationError):
-    """Someone else saved the posting after this user opened it."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            _(
-                "这个岗位在您打开页面之后已被其他人修改过，您的修改没有保存。"
-                "请重新打开岗位，核对最新内容后再修改。"
-            ),
-            code="conflict",
-        )
-
-
-def _actor(by: Any) -> Any:
-    return by if getattr(by, "pk", None) else None
 
 
 # --- who may do what ------------------------------------------------------------------------
@@ -360,7 +343,7 @@ def posting_create(
     unknown = set(fields) - set(FIELDS)
     if unknown:
         raise TypeError(f"unknown posting fields: {sorted(unknown)}")
-    role = getattr(by, "role", None) if _actor(by) else None
+    role = getattr(by, "role", None) if conflicts.actor(by) else None
     allowed = (
         {PostingStatus.DRAFT, PostingStatus.REVIEW}
         if role == Role.EMPLOYER
@@ -377,7 +360,7 @@ def posting_create(
     errors.update(_check_many(values))
     _raise(errors)
     many = {key: values.pop(key, []) for key in MANY}
-    actor = _actor(by)
+    actor = conflicts.actor(by)
     posting = Posting(created_by=actor, updated_by=actor, import_batch=import_batch, **values)
     posting.status = status
     if role == Role.TOWN and not region_in_scope(by, posting.region_id):
@@ -396,22 +379,8 @@ def posting_create(
 
 
 def _locked(posting: Posting, version: int | None) -> Posting:
-    current = (
-        Posting.objects.select_for_update(of=("self",))
-        .select_related("employer", "occupation", "region")
-        .get(pk=posting.pk)
-    )
-    if version is not None and current.version != version:
-        raise ConflictError
-    return current
-
-
-def _save(posting: Posting, by: Any, changed: set[str]) -> Posting:
-    posting.version = F("version") + 1
-    posting.updated_by = _actor(by)
-    posting.save(update_fields=sorted(changed | {"version", "updated_by", "updated_at"}))
-    posting.refresh_from_db()
-    return posting
+    queryset = Posting.objects.select_related("employer", "occupation", "region")
+    return conflicts.locked(queryset, pk=posting.pk, version=version)
 
 
 def _many_of(posting: Posting) -> dict[str, list[Any]]:
@@ -467,7 +436,7 @@ def posting_update(*, posting: Posting, by: Any, version: int | None, **fields: 
         return current
     keep_terms(current)
     current.full_clean(exclude=["employer", "region", "occupation", "import_batch"])
-    current = _save(current, by, changed | {"terms", "title_terms"})
+    current = conflicts.bump(current, by=by, changed=changed | {"terms", "title_terms"})
     for key in many_changed:
         getattr(current, key).set(values[key])
     return current
@@ -489,14 +458,14 @@ def posting_submit(*, posting: Posting, by: Any) -> Posting:
     values = {name: getattr(current, name) for name in FIELDS if name not in MANY}
     _raise(posting_check(values, publishing=True))
     current.status = PostingStatus.REVIEW
-    return _save(current, by, {"status"})
+    return conflicts.bump(current, by=by, changed={"status"})
 
 
 @transaction.atomic
 def posting_review(*, posting: Posting, by: Any, approve: bool, note: str) -> Posting:
     """Staff approve a posting under review (it is published) or return it to the employer as
     a draft with a note saying what to change."""
-    if _actor(by) and by.role not in REVIEWERS:
+    if conflicts.actor(by) and by.role not in REVIEWERS:
         raise PermissionDenied
     current = _locked(posting, None)
     if current.is_archived:
@@ -522,7 +491,7 @@ def posting_review(*, posting: Posting, by: Any, approve: bool, note: str) -> Po
             )
         current.status = PostingStatus.DRAFT
     current.review_note = note
-    return _save(current, by, {"status", "published_at", "review_note"})
+    return conflicts.bump(current, by=by, changed={"status", "published_at", "review_note"})
 
 
 @transaction.atomic
@@ -546,7 +515,7 @@ def posting_set_status(*, posting: Posting, by: Any, status: str) -> Posting:
         _raise(posting_check(values, publishing=True))
         current.published_at = current.published_at or timezone.now()
     current.status = status
-    return _save(current, by, {"status", "published_at"})
+    return conflicts.bump(current, by=by, changed={"status", "published_at"})
 
 
 @transaction.atomic
@@ -561,10 +530,7 @@ def posting_archive(*, posting: Posting, by: Any, reason: str) -> Posting:
     _require_manage(by, current)
     if current.is_archived:
         raise ValidationError(_("这个岗位已经归档。"), code="archived")
-    current.archived_at = timezone.now()
-    current.archived_by = _actor(by)
-    current.archived_reason = reason[:500]
-    return _save(current, by, {"archived_at", "archived_by", "archived_reason"})
+    return conflicts.bump_archived(current, by=by, reason=reason[:500])
 
 
 def occupation_for(value: Any) -> Occupation | None:

@@ -18,17 +18,16 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jiuye.accounts.models import Role
+from jiuye.core import conflicts
 from jiuye.core.periods import add_months
 from jiuye.core.scoping import region_in_scope
 from jiuye.employment import services as employment_services
 from jiuye.employment.models import EmploymentForm, EmploymentRecord, EndReason, Source
-from jiuye.employment.services import ConflictError
 from jiuye.jobs.models import (
     OPEN_REFERRAL_STATUSES,
     Fair,
@@ -45,7 +44,6 @@ from jiuye.jobs.models import (
 from jiuye.people.models import Consent, LifeStatus, Person
 
 __all__ = [
-    "ConflictError",
     "SHARED_ITEMS",
     "consent_give",
     "consent_withdraw",
@@ -101,10 +99,6 @@ def current_policy_version() -> str:
     return str(getattr(settings, "JIUYE_CONSENT_POLICY_VERSION", DEFAULT_POLICY_VERSION))
 
 
-def _actor(by: Any) -> Any:
-    return by if getattr(by, "pk", None) else None
-
-
 def _day(day: dt.date) -> str:
     return f"{day:%Y-%m-%d}"
 
@@ -115,7 +109,7 @@ def _label(status: str) -> str:
 
 def _may_act_for(by: Any, person: Person) -> bool:
     """Staff within their scope, or the person themself (their own consent)."""
-    if _actor(by) is None:
+    if conflicts.actor(by) is None:
         return True  # commands, demo data and imports run without a user
     if by.role == Role.JOBSEEKER:
         return by.person_id == person.pk
@@ -159,16 +153,16 @@ def consent_give(*, person: Person, by: Any, policy_version: str | None = None) 
                 code="exists",
             )
         current.withdrawn_at = now
-        current.updated_by = _actor(by)
+        current.updated_by = conflicts.actor(by)
         current.save(update_fields=["withdrawn_at", "updated_by", "updated_at"])
     consent = Consent(
         person=person,
         purpose=Consent.Purpose.SHARE_WITH_EMPLOYERS,
         policy_version=version,
         given_at=now,
-        recorded_by=_actor(by),
-        created_by=_actor(by),
-        updated_by=_actor(by),
+        recorded_by=conflicts.actor(by),
+        created_by=conflicts.actor(by),
+        updated_by=conflicts.actor(by),
     )
     consent.full_clean()
     consent.save()
@@ -188,7 +182,7 @@ def consent_withdraw(*, consent: Consent, by: Any) -> Consent:
             code="withdrawn",
         )
     current.withdrawn_at = timezone.now()
-    current.updated_by = _actor(by)
+    current.updated_by = conflicts.actor(by)
     current.save(update_fields=["withdrawn_at", "updated_by", "updated_at"])
     return current
 
@@ -197,7 +191,9 @@ def consent_withdraw(*, consent: Consent, by: Any) -> Consent:
 
 
 def _step(referral: Referral, status: str, on: dt.date, by: Any, note: str = "") -> ReferralStep:
-    step = ReferralStep(referral=referral, status=status, on=on, note=note[:300], by=_actor(by))
+    step = ReferralStep(
+        referral=referral, status=status, on=on, note=note[:300], by=conflicts.actor(by)
+    )
     step.full_clean(exclude=["referral", "by"])
     step.save()
     return step
@@ -244,7 +240,7 @@ def referral_create(
         raise ValidationError({"channel": [_("请选择推荐渠道。")]})
     if on > today:
         errors["on"] = [_("推荐日期不能晚于今天（%(today)s）。") % {"today": _day(today)}]
-    if not _may_act_for(by, person) or (_actor(by) and by.role == Role.JOBSEEKER):
+    if not _may_act_for(by, person) or (conflicts.actor(by) and by.role == Role.JOBSEEKER):
         raise ValidationError(_("这个人员不在您负责的范围内。"), code="scope")
     if person.is_archived or person.life_status != LifeStatus.ACTIVE:
         raise ValidationError(
@@ -312,8 +308,8 @@ def referral_create(
         consent=consent,
         match_score=score,
         match_reasons=reasons,
-        created_by=_actor(by),
-        updated_by=_actor(by),
+        created_by=conflicts.actor(by),
+        updated_by=conflicts.actor(by),
     )
     referral.full_clean(exclude=["person", "posting", "fair", "consent", "employment_record"])
     try:
@@ -330,14 +326,8 @@ def referral_create(
 
 
 def _locked(referral: Referral, version: int | None) -> Referral:
-    current = (
-        Referral.objects.select_for_update(of=("self",))
-        .select_related("person", "posting__employer")
-        .get(pk=referral.pk)
-    )
-    if version is not None and current.version != version:
-        raise ConflictError
-    return current
+    queryset = Referral.objects.select_related("person", "posting__employer")
+    return conflicts.locked(queryset, pk=referral.pk, version=version)
 
 
 def last_step_on(referral: Referral) -> dt.date:
@@ -346,7 +336,7 @@ def last_step_on(referral: Referral) -> dt.date:
 
 
 def _check_actor(referral: Referral, by: Any, to: str) -> None:
-    if _actor(by) is None:
+    if conflicts.actor(by) is None:
         return
     if by.role == Role.EMPLOYER:
         if by.employer_id != referral.posting.employer_id:
@@ -436,10 +426,7 @@ def referral_advance(
     setattr(current, field, on)
     changed.add(field)
     current.status = to
-    current.updated_by = _actor(by)
-    current.version = F("version") + 1
-    current.save(update_fields=sorted(changed | {"version", "updated_by", "updated_at"}))
-    current.refresh_from_db()
+    conflicts.bump(current, by=by, changed=changed)
     _step(current, to, on, by, note)  # type: ignore[arg-type]
     return current
 
@@ -473,7 +460,7 @@ def referral_hire(
             % {"status": _label(current.status)},
             code="closed",
         )
-    if _actor(by) is not None and (
+    if conflicts.actor(by) is not None and (
         by.role not in (Role.ADMIN, Role.DISTRICT, Role.TOWN)
         or not region_in_scope(by, current.person.region_id)
     ):
@@ -497,27 +484,15 @@ def referral_hire(
     current.status = ReferralStatus.HIRED
     current.closed_on = start_date
     current.employment_record = record
-    current.updated_by = _actor(by)
-    current.version = F("version") + 1
-    current.save(
-        update_fields=[
-            "status",
-            "closed_on",
-            "employment_record",
-            "updated_by",
-            "updated_at",
-            "version",
-        ]
-    )
-    current.refresh_from_db()
+    conflicts.bump(current, by=by, changed={"status", "closed_on", "employment_record"})
     _step(current, ReferralStatus.HIRED, start_date, by, note)  # type: ignore[arg-type]
     FollowUp.objects.bulk_create(
         FollowUp(
             referral=current,
             months=months,
             due_on=add_months(start_date, months),  # type: ignore[arg-type]
-            created_by=_actor(by),
-            updated_by=_actor(by),
+            created_by=conflicts.actor(by),
+            updated_by=conflicts.actor(by),
         )
         for months in FollowUp.MONTHS
     )
@@ -547,7 +522,7 @@ def follow_up_record(
     )
     referral = current.referral
     record = referral.employment_record
-    if _actor(by) is not None and (
+    if conflicts.actor(by) is not None and (
         by.role not in (Role.ADMIN, Role.DISTRICT, Role.TOWN)
         or not region_in_scope(by, referral.person.region_id)
     ):
@@ -608,8 +583,8 @@ def follow_up_record(
     current.done_on = done_on
     current.outcome = outcome
     current.notes = notes.strip()[:500]
-    current.done_by = _actor(by)
-    current.updated_by = _actor(by)
+    current.done_by = conflicts.actor(by)
+    current.updated_by = conflicts.actor(by)
     current.full_clean(exclude=["referral", "done_by"])
     current.save(
         update_fields=[

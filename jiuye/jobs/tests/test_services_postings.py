@@ -10,10 +10,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from conftest import TOWN_B, VILLAGE_B
+from jiuye.core.conflicts import ConflictError
 from jiuye.employers.services.registry import employer_archive
 from jiuye.jobs.models import Posting, PostingStatus
 from jiuye.jobs.services.postings import (
-    ConflictError,
     normalize_skills,
     posting_archive,
     posting_create,
@@ -188,7 +188,7 @@ def test_the_second_of_two_editors_gets_a_conflict(personas, employer_a) -> None
     posting_update(posting=posting, by=personas["district"], version=opened, openings=3)
     with pytest.raises(ConflictError) as excinfo:
         posting_update(posting=posting, by=personas["town_a"], version=opened, openings=5)
-    assert "已被其他人修改过" in excinfo.value.messages[0]
+    assert "刚刚被其他人修改过" in str(excinfo.value)
     posting.refresh_from_db()
     assert posting.openings == 3
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from jiuye.core.conflicts import ConflictError
 from jiuye.core.periods import add_months
 from jiuye.employment.models import EmploymentForm, EmploymentRecord, EndReason, Source
 from jiuye.employment.services import employment_end
@@ -254,7 +255,7 @@ def test_hired_is_only_reached_through_the_hire_form(referral_a) -> None:  # noq
 def test_a_stale_version_is_a_conflict(referral_a) -> None:  # noqa: ANN001
     version = referral_a.version
     _advance(referral_a, "viewed", today())
-    with pytest.raises(services.ConflictError):
+    with pytest.raises(ConflictError):
         services.referral_advance(
             referral=referral_a, to="interview", by=None, on=today(), version=version
         )

@@ -298,7 +298,8 @@ def test_editing_saves_and_a_stale_form_gets_the_conflict_message(
     assert posting.title == "数据录入员（夜班）"
     stale = client_for("district").post(url, {**data, "title": "另一个名字"})
     assert stale.status_code == 200
-    assert "已被其他人修改过" in stale.content.decode()
+    assert "刚刚被其他人修改过" in stale.content.decode()
+    assert f'<a href="{url}">重新载入最新内容</a>' in stale.content.decode()
     posting.refresh_from_db()
     assert posting.title == "数据录入员（夜班）"
 

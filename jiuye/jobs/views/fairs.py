@@ -24,20 +24,21 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from jiuye.accounts.models import Role
+from jiuye.core import crud
 from jiuye.core.access import roles_required
 from jiuye.core.downloads import attachment_header, formula_safe
 from jiuye.core.forms import add_service_errors
 from jiuye.core.scoping import get_scoped_or_404, scope_for
 from jiuye.core.validators import validate_resident_id
 from jiuye.employers.models import Employer
-from jiuye.employment.services import ConflictError
-from jiuye.jobs.forms.fairs import ArchiveForm, FairForm, PostingsForm, ReferAtFairForm, SearchForm
+from jiuye.jobs.forms.fairs import FairForm, PostingsForm, ReferAtFairForm, SearchForm
 from jiuye.jobs.models import Fair, FairEmployer, FairSeeker, Posting, PostingStatus
 from jiuye.jobs.selectors import fairs as selectors
 from jiuye.jobs.services import fairs as services
@@ -51,7 +52,6 @@ READERS = (*STAFF, Role.EMPLOYER, Role.JOBSEEKER)
 PAGE_SIZE = 30
 SEARCH_LIMIT = 20
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CONFLICT = _("这场招聘会刚刚被其他人修改过。请查看最新内容后重新修改。")
 
 
 def _fair(request: HttpRequest, pk: uuid.UUID) -> Fair:
@@ -142,69 +142,32 @@ def fair_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     return render(request, "jobs/fair_detail.html", context)
 
 
-def _fair_form(request: HttpRequest, fair: Fair | None) -> HttpResponse:
-    data = request.POST if request.method == "POST" else None
-    form = FairForm(data, user=request.user, fair=fair)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if fair is None:
-                saved = services.fair_create(by=request.user, **form.service_fields())
-            else:
-                saved = services.fair_update(
-                    fair=fair,
-                    by=request.user,
-                    version=form.cleaned_data.get("version"),
-                    **form.service_fields(),
-                )
-        except ConflictError:
-            form.add_error(None, CONFLICT)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("已保存招聘会：%(name)s。") % {"name": saved.name})
-            return redirect("jobs:fair", pk=saved.pk)
-    context = {
-        "form": form,
-        "fair_form": form,
-        "fair": fair,
-        "archive_form": ArchiveForm() if fair else None,
-    }
-    return render(request, "jobs/fair_form.html", context)
+PAGES = crud.EditPages(
+    name="fair",
+    form_class=FairForm,
+    template="jobs/fair_form.html",
+    create=services.fair_create,
+    update=services.fair_update,
+    archive=services.fair_archive,
+    detail="jobs:fair",
+    listing="jobs:fairs",
+    saved=gettext_lazy("已保存招聘会：%(name)s。"),
+    archived=gettext_lazy("已归档招聘会：%(name)s。"),
+    refused=gettext_lazy("这场招聘会已归档，不能再修改。"),
+    archive_help=gettext_lazy("例如：重复录入、活动取消。归档后不再出现在列表中，记录仍然保留。"),
+)
 
 
 @roles_required(*RUNNERS, write=True)
 @require_http_methods(["GET", "POST"])
 def fair_create(request: HttpRequest) -> HttpResponse:
-    return _fair_form(request, None)
+    return PAGES.create_page(request)
 
 
 @roles_required(*RUNNERS, write=True)
 @require_http_methods(["GET", "POST"])
 def fair_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    fair = _runnable(request, pk)
-    if fair.is_archived:
-        messages.error(request, _("这场招聘会已归档，不能再修改。"))
-        return redirect("jobs:fair", pk=fair.pk)
-    if request.method == "POST" and "archive-reason" in request.POST:
-        archive_form = ArchiveForm(request.POST)
-        if archive_form.is_valid():
-            try:
-                services.fair_archive(
-                    fair=fair, by=request.user, reason=archive_form.cleaned_data["reason"]
-                )
-            except ValidationError as error:
-                add_service_errors(archive_form, error)
-            else:
-                messages.success(request, _("已归档招聘会：%(name)s。") % {"name": fair.name})
-                return redirect("jobs:fairs")
-        context = {
-            "form": archive_form,
-            "fair_form": FairForm(user=request.user, fair=fair),
-            "archive_form": archive_form,
-            "fair": fair,
-        }
-        return render(request, "jobs/fair_form.html", context)
-    return _fair_form(request, fair)
+    return PAGES.edit_page(request, _runnable(request, pk))
 
 
 def _employer_search(query: str) -> list[Employer]:

@@ -23,6 +23,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,11 +31,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from openpyxl import Workbook
 
 from jiuye.accounts.models import PERSONAL_DATA_ROLES, STAFF_ROLES, Role
+from jiuye.core import crud
 from jiuye.core.access import roles_required
 from jiuye.core.downloads import attachment_header, formula_safe
 from jiuye.core.forms import add_service_errors
 from jiuye.jobs.forms.postings import (
-    ArchiveForm,
     PostingForm,
     PostingSearchForm,
     ReviewForm,
@@ -58,6 +59,7 @@ EXPORTERS = tuple(STAFF_ROLES)
 PER_PAGE = 20
 EXPORT_LIMIT = 50_000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ARCHIVE_HELP = gettext_lazy("归档后岗位不再出现在列表中，岗位和它的推荐记录都保留。")
 
 # The button of each status change, in plain words.
 STATUS_ACTIONS = {
@@ -246,19 +248,17 @@ def _create_status(request: HttpRequest) -> str:
 @roles_required(*WRITERS, write=True)
 @require_http_methods(["GET", "POST"])
 def posting_create(request: HttpRequest) -> HttpResponse:
-    data = request.POST if request.method == "POST" else None
-    form = PostingForm(data, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            posting = services.posting_create(
-                by=request.user, status=_create_status(request), **form.service_fields()
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _done_message(posting))
-            return redirect("jobs:posting", pk=posting.pk)
-    return render(request, "jobs/posting_form.html", {"form": form, "posting": None})
+    form = PostingForm(crud.posted(request), user=request.user)
+
+    def save() -> HttpResponse:
+        status = _create_status(request)
+        posting = services.posting_create(by=request.user, status=status, **form.service_fields())
+        return crud.done(request, _done_message(posting), "jobs:posting", pk=posting.pk)
+
+    context = {"posting": None}
+    return crud.service_form(
+        request, form, save, template="jobs/posting_form.html", context=context
+    )
 
 
 def _done_message(posting: Posting) -> str:
@@ -285,27 +285,27 @@ def posting_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
                 % {"status": posting.get_status_display()},
             )
         return redirect("jobs:posting", pk=posting.pk)
-    data = request.POST if request.method == "POST" else None
-    form = PostingForm(data, user=request.user, posting=posting)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.posting_update(
-                posting=posting,
-                by=request.user,
-                version=form.cleaned_data.get("version"),
-                **form.service_fields(),
-            )
-            if request.POST.get("action") == "submit" and request.user.role == Role.EMPLOYER:
-                saved = services.posting_submit(posting=saved, by=request.user)
-        except ValidationError as error:
-            add_service_errors(form, error)
+    form = PostingForm(crud.posted(request), user=request.user, posting=posting)
+
+    def save() -> HttpResponse:
+        saved = services.posting_update(
+            posting=posting,
+            by=request.user,
+            version=form.cleaned_data.get("version"),
+            **form.service_fields(),
+        )
+        if request.POST.get("action") == "submit" and request.user.role == Role.EMPLOYER:
+            saved = services.posting_submit(posting=saved, by=request.user)
+        if saved.status == PostingStatus.REVIEW:
+            message = _done_message(saved)
         else:
-            if saved.status == PostingStatus.REVIEW:
-                messages.success(request, _done_message(saved))
-            else:
-                messages.success(request, _("已保存修改：%(title)s。") % {"title": saved.title})
-            return redirect("jobs:posting", pk=saved.pk)
-    return render(request, "jobs/posting_form.html", {"form": form, "posting": posting})
+            message = _("已保存修改：%(title)s。") % {"title": saved.title}
+        return crud.done(request, message, "jobs:posting", pk=saved.pk)
+
+    context = {"posting": posting}
+    return crud.service_form(
+        request, form, save, template="jobs/posting_form.html", context=context
+    )
 
 
 @roles_required(Role.EMPLOYER, write=True)
@@ -383,18 +383,15 @@ def posting_status(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def posting_archive(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     posting = _managed(request, pk)
-    if posting.is_archived:
-        messages.info(request, _("这个岗位已经归档。"))
-        return redirect("jobs:posting", pk=posting.pk)
-    form = ArchiveForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.posting_archive(
-                posting=posting, by=request.user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("已归档岗位：%(title)s。") % {"title": posting.title})
-            return redirect("jobs:postings")
-    return render(request, "jobs/posting_archive.html", {"form": form, "posting": posting})
+    return crud.archive_page(
+        request,
+        posting,
+        lambda reason: services.posting_archive(posting=posting, by=request.user, reason=reason),
+        template="jobs/posting_archive.html",
+        context={"posting": posting},
+        help_text=ARCHIVE_HELP,
+        already=_("这个岗位已经归档。"),
+        message=_("已归档岗位：%(title)s。") % {"title": posting.title},
+        detail=reverse("jobs:posting", args=[posting.pk]),
+        after=reverse("jobs:postings"),
+    )

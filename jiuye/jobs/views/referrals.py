@@ -28,10 +28,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jiuye.accounts.models import Role
 from jiuye.core.access import roles_required
+from jiuye.core.conflicts import ConflictError
 from jiuye.core.forms import add_service_errors
 from jiuye.core.scoping import get_scoped_or_404, scope_for
 from jiuye.jobs.forms.referrals import (
@@ -50,7 +52,7 @@ from jiuye.reference.models import Region
 
 STAFF = (Role.ADMIN, Role.DISTRICT, Role.TOWN)
 PAGE_SIZE = 50
-CONFLICT = _("这条推荐刚刚被其他人更新过。请查看下面的最新状态，再决定下一步。")
+CONFLICT = gettext_lazy("这条推荐刚刚被其他人更新过。请查看下面的最新状态，再决定下一步。")
 
 
 def _uuid(raw: Any) -> uuid.UUID | None:
@@ -300,7 +302,7 @@ def referral_advance(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
                 reason=data.get("reason") or "",
                 note=data["note"],
             )
-        except services.ConflictError:
+        except ConflictError:
             messages.error(request, CONFLICT)
             return redirect("jobs:referral", pk=referral.pk)
         except ValidationError as error:
@@ -344,7 +346,7 @@ def referral_hire(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
                 version=values["version"],
                 note=values["note"],
             )
-        except services.ConflictError:
+        except ConflictError:
             messages.error(request, CONFLICT)
             return redirect("jobs:referral", pk=referral.pk)
         except ValidationError as error:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiuye.accounts.models import PERSONAL_DATA_ROLES
+from jiuye.core import conflicts
 from jiuye.core.audit import access_log
 from jiuye.core.crypto import RESIDENT_ID_INDEX_PURPOSE, blind_index, resident_id_index
 from jiuye.core.models import AccessEvent
@@ -82,10 +83,6 @@ EDITABLE_FIELDS = frozenset(
 )
 
 _FULLWIDTH_DIGITS = {ord("０") + i: ord("0") + i for i in range(10)}
-
-
-class ConflictError(Exception):
-    """Someone else saved the person after this user opened the record."""
 
 
 class DuplicatePersonError(ValidationError):
@@ -302,18 +299,6 @@ def person_register(
     return person
 
 
-def _locked(person: Person, version: int) -> Person:
-    current = (
-        # Lock only the person's row (PostgreSQL can't lock the nullable side of a join).
-        Person.objects.select_for_update(of=("self",))
-        .select_related("region", "category", "grade")
-        .get(pk=person.pk)
-    )
-    if current.version != version:
-        raise ConflictError
-    return current
-
-
 def _bump(person: Person, by: Any, changed: set[str]) -> None:
     person.version = F("version") + 1
     person.updated_by = by
@@ -330,7 +315,8 @@ def person_update(*, person: Person, by: Any, version: int, **fields: Any) -> Pe
     A changed ID number re-derives sex, birth date and the blind index; the certificate number
     must agree with the ID number, category and grade the record ends up with.
     """
-    current = _locked(person, version)
+    queryset = Person.objects.select_related("region", "category", "grade")
+    current = conflicts.locked(queryset, pk=person.pk, version=version)
     if current.is_archived:
         raise ValidationError(_("这条记录已归档，不能再修改。"), code="archived")
     if "region" in fields and fields["region"].pk != current.region_id:

@@ -12,12 +12,12 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from conftest import VILLAGE_A, VILLAGE_B, make_id_number
+from jiuye.core.conflicts import ConflictError
 from jiuye.core.crypto import blind_index
 from jiuye.core.models import AccessEvent
 from jiuye.people.models import AssistiveNeed, LifeStatus, Person
 from jiuye.people.services import (
     CERTIFICATE_INDEX_PURPOSE,
-    ConflictError,
     DuplicatePersonError,
     id_number_index,
     normalize_phone,

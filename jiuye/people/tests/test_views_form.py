@@ -231,8 +231,8 @@ def test_a_conflicting_edit_keeps_what_was_typed_and_says_so(client_for, person_
     response = client_for("town_a").post(edit(person_a), stale)
     body = response.content.decode()
     assert response.status_code == 200
-    assert "这条记录刚被其他人修改过" in body
-    assert "请先记下，再刷新页面查看最新内容后再改" in body
+    assert "这条记录刚刚被其他人修改过，您的修改没有保存" in body
+    assert f'请先记下，再<a href="{edit(person_a)}">重新载入最新内容</a>' in body
     assert 'value="张三（镇街改）"' in body
     assert 'value="新地址8号"' in body
     assert Person.objects.get(pk=person_a.pk).name == "张三（区里改）"
@@ -274,3 +274,14 @@ def test_the_edit_page_keeps_to_its_query_budget(
     client = client_for("district")
     with django_assert_max_num_queries(15):
         assert client.get(edit(person_a)).status_code == 200
+
+
+def test_an_english_user_reads_the_conflict_in_english(client_for, person_a) -> None:  # noqa: ANN001
+    stale = edit_data(person_a, name="张三（镇街改）")
+    person_update(person=person_a, by=None, version=1, name="张三（区里改）")
+    client = client_for("town_a")
+    client.post("/i18n/setlang/", {"language": "en", "next": edit(person_a)})
+    body = client.post(edit(person_a), stale).content.decode()
+    assert '<html lang="en">' in body
+    assert "Someone else changed this record a moment ago; your changes were not saved." in body
+    assert f'<a href="{edit(person_a)}">reload the latest content</a>' in body

@@ -356,14 +356,3 @@ class CourseForm(forms.Form):
         data.pop("version", None)
         data["target_categories"] = list(data.get("target_categories") or [])
         return data
-
-
-class ArchiveForm(forms.Form):
-    prefix = "archive"
-    reason = forms.CharField(
-        label=_("归档原因"),
-        max_length=500,
-        error_messages={"required": _("请填写归档原因。")},
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("例如：重复录入、已取消。归档后不再出现在列表中，记录仍然保留。"),
-    )

@@ -9,18 +9,15 @@ reason, never deleted.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiuye.accounts.models import Role
+from jiuye.core import conflicts
 from jiuye.core.scoping import region_in_scope
-from jiuye.employment.services import ConflictError
 from jiuye.people.models import Person
 from jiuye.training.models import Competition, CompetitionEntry, CompetitionLevel
 
@@ -29,14 +26,10 @@ ENTRY_FIELDS = ("trade", "result", "award")
 STAFF_WRITERS = (Role.ADMIN, Role.DISTRICT, Role.TOWN)
 
 
-def _actor(by: Any) -> Any:
-    return by if getattr(by, "pk", None) else None
-
-
 def may_run(by: Any, competition: Competition | None = None, region_code: str = "") -> bool:
     """District staff and administrators run any competition; a town officer those of their
     town."""
-    if _actor(by) is None:
+    if conflicts.actor(by) is None:
         return True
     if by.role in (Role.ADMIN, Role.DISTRICT):
         return True
@@ -79,24 +72,11 @@ def competition_create(*, by: Any, **fields: Any) -> Competition:
     fields = _clean_text(fields)
     _check(fields)
     _check_runner(by, region_code=fields["region"].pk)
-    competition = Competition(**fields, created_by=_actor(by), updated_by=_actor(by))
+    competition = Competition(
+        **fields, created_by=conflicts.actor(by), updated_by=conflicts.actor(by)
+    )
     competition.full_clean(exclude=["region"])
     competition.save()
-    return competition
-
-
-def _locked(competition: Competition, version: int | None) -> Competition:
-    current = Competition.objects.select_for_update().get(pk=competition.pk)
-    if version is not None and current.version != version:
-        raise ConflictError
-    return current
-
-
-def _bump(competition: Competition, by: Any, changed: Iterable[str] = ()) -> Competition:
-    competition.updated_by = _actor(by)
-    competition.version = F("version") + 1
-    competition.save(update_fields=sorted({*changed, "version", "updated_by", "updated_at"}))
-    competition.refresh_from_db()
     return competition
 
 
@@ -112,7 +92,7 @@ def competition_update(
     if unknown:
         raise TypeError(f"unknown competition fields: {sorted(unknown)}")
     fields = _clean_text(fields)
-    current = _locked(competition, version)
+    current = conflicts.locked(Competition.objects, pk=competition.pk, version=version)
     if current.is_archived:
         raise _archived_error()
     _check_runner(by, current)
@@ -120,11 +100,9 @@ def competition_update(
     values.update(fields)
     _check(values)
     _check_runner(by, region_code=values["region"].pk)  # nor move it out of their town
-    changed = {name for name, value in fields.items() if getattr(current, name) != value}
-    for name in changed:
-        setattr(current, name, fields[name])
+    changed = conflicts.assign(current, fields)
     current.full_clean(exclude=["region"])
-    return _bump(current, by, changed) if changed else current
+    return conflicts.bump(current, by=by, changed=changed) if changed else current
 
 
 @transaction.atomic
@@ -132,18 +110,15 @@ def competition_archive(*, competition: Competition, by: Any, reason: str) -> Co
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("请填写归档原因，例如：重复录入、赛事取消。")]})
-    current = _locked(competition, None)
+    current = conflicts.locked(Competition.objects, pk=competition.pk, version=None)
     _check_runner(by, current)
     if current.is_archived:
         raise ValidationError(_("这项竞赛已经归档。"), code="archived")
-    current.archived_at = timezone.now()
-    current.archived_by = _actor(by)
-    current.archived_reason = reason
-    return _bump(current, by, {"archived_at", "archived_by", "archived_reason"})
+    return conflicts.bump_archived(current, by=by, reason=reason)
 
 
 def _check_person_scope(by: Any, person: Person) -> None:
-    if _actor(by) is not None and (
+    if conflicts.actor(by) is not None and (
         by.role not in STAFF_WRITERS or not region_in_scope(by, person.region_id)
     ):
         raise ValidationError(_("这个人员不在您负责的范围内。"), code="scope")
@@ -184,7 +159,7 @@ def competition_entry_add(
     award: str = "",
 ) -> CompetitionEntry:
     """Enter a person of the user's scope in one trade of the competition."""
-    current = _locked(competition, None)
+    current = conflicts.locked(Competition.objects, pk=competition.pk, version=None)
     if current.is_archived:
         raise _archived_error()
     _check_person_scope(by, person)
@@ -195,7 +170,11 @@ def competition_entry_add(
     values = _entry_values(trade, result, award)
     _duplicate(current, person, values["trade"])
     entry = CompetitionEntry(
-        competition=current, person=person, created_by=_actor(by), updated_by=_actor(by), **values
+        competition=current,
+        person=person,
+        created_by=conflicts.actor(by),
+        updated_by=conflicts.actor(by),
+        **values,
     )
     entry.full_clean(exclude=["competition", "person"])
     entry.save()
@@ -226,7 +205,7 @@ def competition_entry_update(
         return current
     for name in changed:
         setattr(current, name, values[name])
-    current.updated_by = _actor(by)
+    current.updated_by = conflicts.actor(by)
     current.full_clean(exclude=["competition", "person"])
     current.save(update_fields=sorted(changed | {"updated_by", "updated_at"}))
     return current

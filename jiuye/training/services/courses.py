@@ -13,14 +13,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiuye.accounts.models import Role
+from jiuye.core import conflicts
 from jiuye.core.scoping import region_in_scope
 from jiuye.core.validators import validate_uscc
-from jiuye.employment.services import ConflictError
 from jiuye.jobs.models import AccessFeature
 from jiuye.training.models import (
     CertificateKind,
@@ -32,7 +31,6 @@ from jiuye.training.models import (
 )
 
 __all__ = [
-    "ConflictError",
     "course_archive",
     "course_create",
     "course_update",
@@ -73,14 +71,10 @@ MAX_HOURS = 10_000
 MAX_PLACES = 10_000
 
 
-def _actor(by: Any) -> Any:
-    return by if getattr(by, "pk", None) else None
-
-
 def may_manage(by: Any, region_code: str) -> bool:
     """District staff and administrators manage any provider or course; a town officer those
     whose provider is located in their town. ``by=None`` is the system (imports, tests)."""
-    if _actor(by) is None:
+    if conflicts.actor(by) is None:
         return True
     if by.role in (Role.ADMIN, Role.DISTRICT):
         return True
@@ -140,31 +134,16 @@ def provider_create(*, by: Any, **fields: Any) -> Provider:
     _unknown(fields, PROVIDER_FIELDS, "provider")
     values = _provider_check(fields)
     _check_manager(by, values["region"].pk)
-    provider = Provider(**values, created_by=_actor(by), updated_by=_actor(by))
+    provider = Provider(**values, created_by=conflicts.actor(by), updated_by=conflicts.actor(by))
     provider.full_clean(exclude=["region"])
     provider.save()
     return provider
 
 
-def _locked_provider(provider: Provider, version: int | None) -> Provider:
-    current = Provider.objects.select_for_update().get(pk=provider.pk)
-    if version is not None and current.version != version:
-        raise ConflictError
-    return current
-
-
-def _bump(obj: Any, by: Any, changed: Iterable[str] = ()) -> Any:
-    obj.updated_by = _actor(by)
-    obj.version = F("version") + 1
-    obj.save(update_fields=sorted({*changed, "version", "updated_by", "updated_at"}))
-    obj.refresh_from_db()
-    return obj
-
-
 @transaction.atomic
 def provider_update(*, provider: Provider, by: Any, version: int | None, **fields: Any) -> Provider:
     _unknown(fields, PROVIDER_FIELDS, "provider")
-    current = _locked_provider(provider, version)
+    current = conflicts.locked(Provider.objects, pk=provider.pk, version=version)
     if current.is_archived:
         raise ValidationError(_("这个培训机构已归档，不能再修改。"), code="archived")
     _check_manager(by, current.region_id)
@@ -176,7 +155,7 @@ def provider_update(*, provider: Provider, by: Any, version: int | None, **field
     for name in changed:
         setattr(current, name, values[name])
     current.full_clean(exclude=["region"])
-    return _bump(current, by, changed) if changed else current
+    return conflicts.bump(current, by=by, changed=changed) if changed else current
 
 
 @transaction.atomic
@@ -184,14 +163,11 @@ def provider_archive(*, provider: Provider, by: Any, reason: str) -> Provider:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("请填写归档原因，例如：重复录入、机构已注销。")]})
-    current = _locked_provider(provider, None)
+    current = conflicts.locked(Provider.objects, pk=provider.pk, version=None)
     _check_manager(by, current.region_id)
     if current.is_archived:
         raise ValidationError(_("这个培训机构已经归档。"), code="archived")
-    current.archived_at = timezone.now()
-    current.archived_by = _actor(by)
-    current.archived_reason = reason
-    return _bump(current, by, {"archived_at", "archived_by", "archived_reason"})
+    return conflicts.bump_archived(current, by=by, reason=reason)
 
 
 # --- courses --------------------------------------------------------------------------------
@@ -264,26 +240,19 @@ def course_create(*, by: Any, **fields: Any) -> Course:
         raise ValidationError(errors)
     _check_manager(by, values["provider"].region_id)
     categories = values.pop("target_categories")
-    course = Course(**values, created_by=_actor(by), updated_by=_actor(by))
+    course = Course(**values, created_by=conflicts.actor(by), updated_by=conflicts.actor(by))
     course.full_clean(exclude=["provider"])
     course.save()
     course.target_categories.set(categories)
     return course
 
 
-def _locked_course(course: Course, version: int | None) -> Course:
-    current = (
-        Course.objects.select_for_update(of=("self",)).select_related("provider").get(pk=course.pk)
-    )
-    if version is not None and current.version != version:
-        raise ConflictError
-    return current
-
-
 @transaction.atomic
 def course_update(*, course: Course, by: Any, version: int | None, **fields: Any) -> Course:
     _unknown(fields, COURSE_FIELDS, "course")
-    current = _locked_course(course, version)
+    current = conflicts.locked(
+        Course.objects.select_related("provider"), pk=course.pk, version=version
+    )
     if current.is_archived:
         raise ValidationError(_("这个课程已归档，不能再修改。"), code="archived")
     _check_manager(by, current.provider.region_id)
@@ -303,7 +272,7 @@ def course_update(*, course: Course, by: Any, version: int | None, **fields: Any
     if categories != before_categories:
         current.target_categories.set(categories)
         changed.add("updated_at")
-    return _bump(current, by, changed) if changed else current
+    return conflicts.bump(current, by=by, changed=changed) if changed else current
 
 
 @transaction.atomic
@@ -311,11 +280,10 @@ def course_archive(*, course: Course, by: Any, reason: str) -> Course:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("请填写归档原因，例如：重复录入、课程取消。")]})
-    current = _locked_course(course, None)
+    current = conflicts.locked(
+        Course.objects.select_related("provider"), pk=course.pk, version=None
+    )
     _check_manager(by, current.provider.region_id)
     if current.is_archived:
         raise ValidationError(_("这个课程已经归档。"), code="archived")
-    current.archived_at = timezone.now()
-    current.archived_by = _actor(by)
-    current.archived_reason = reason
-    return _bump(current, by, {"archived_at", "archived_by", "archived_reason"})
+    return conflicts.bump_archived(current, by=by, reason=reason)

@@ -14,13 +14,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiuye.accounts.models import Role
+from jiuye.core import conflicts
 from jiuye.core.scoping import region_in_scope
-from jiuye.employment.services import ConflictError
 from jiuye.people.models import LifeStatus, Person
 from jiuye.training.models import (
     Attendance,
@@ -36,16 +35,12 @@ TAKING_SEATS = (EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED)
 STAFF_WRITERS = (Role.ADMIN, Role.DISTRICT, Role.TOWN)
 
 
-def _actor(by: Any) -> Any:
-    return by if getattr(by, "pk", None) else None
-
-
 def _today() -> dt.date:
     return timezone.localdate()
 
 
 def _check_staff_scope(by: Any, person: Person) -> None:
-    if _actor(by) is None:
+    if conflicts.actor(by) is None:
         return
     if by.role not in STAFF_WRITERS or not region_in_scope(by, person.region_id):
         raise ValidationError(_("这个人员不在您负责的范围内。"), code="scope")
@@ -91,7 +86,7 @@ def enrolment_create(
     current = Course.objects.select_for_update().get(pk=course.pk)
     if current.is_archived:
         raise ValidationError(_("这门课程已归档，不能报名。"), code="archived")
-    actor = _actor(by)
+    actor = conflicts.actor(by)
     if requested:
         if actor is not None and not (by.role == Role.JOBSEEKER and by.person_id == person.pk):
             raise ValidationError(_("只能为本人申请报名。"), code="scope")
@@ -128,22 +123,8 @@ def enrolment_create(
 
 
 def _locked(enrolment: Enrolment, version: int | None) -> Enrolment:
-    current = (
-        Enrolment.objects.select_for_update(of=("self",))
-        .select_related("course", "person")
-        .get(pk=enrolment.pk)
-    )
-    if version is not None and current.version != version:
-        raise ConflictError
-    return current
-
-
-def _save(enrolment: Enrolment, by: Any, changed: Iterable[str]) -> Enrolment:
-    enrolment.updated_by = _actor(by)
-    enrolment.version = F("version") + 1
-    enrolment.save(update_fields=sorted({*changed, "version", "updated_by", "updated_at"}))
-    enrolment.refresh_from_db()
-    return enrolment
+    queryset = Enrolment.objects.select_related("course", "person")
+    return conflicts.locked(queryset, pk=enrolment.pk, version=version)
 
 
 @transaction.atomic
@@ -165,7 +146,7 @@ def enrolment_confirm(
     _check_person(current.person)
     _check_capacity(course, confirm_over_capacity)
     current.status = EnrolmentStatus.ENROLLED
-    return _save(current, by, {"status"})
+    return conflicts.bump(current, by=by, changed={"status"})
 
 
 def _day_error(day: dt.date | None, label: str) -> str:
@@ -268,7 +249,7 @@ def enrolment_complete(
     current.status = EnrolmentStatus.COMPLETED
     current.completed_on = on
     current.assessment = assessment
-    return _save(current, by, {"status", "completed_on", "assessment"})
+    return conflicts.bump(current, by=by, changed={"status", "completed_on", "assessment"})
 
 
 @transaction.atomic
@@ -300,7 +281,7 @@ def enrolment_drop(
     current.dropped_on = on
     current.drop_reason = reason
     current.note = note
-    return _save(current, by, {"status", "dropped_on", "drop_reason", "note"})
+    return conflicts.bump(current, by=by, changed={"status", "dropped_on", "drop_reason", "note"})
 
 
 def attendance_date_error(course: Course, day: dt.date) -> str:
@@ -334,7 +315,7 @@ def attendance_set(
     _check_staff_scope(by, enrolment.person)
     if enrolment.status not in TAKING_SEATS and enrolment.status != EnrolmentStatus.DROPPED:
         raise ValidationError(_("待确认的申请还不能记录考勤，请先确认报名。"), code="status")
-    actor = _actor(by)
+    actor = conflicts.actor(by)
     with transaction.atomic():
         row, created = Attendance.objects.select_for_update().get_or_create(
             enrolment=enrolment,
@@ -401,7 +382,7 @@ def certificate_add(
         errors["enrolment"] = [_("只能关联本人的培训。")]
     if errors:
         raise ValidationError(errors)
-    actor = _actor(by)
+    actor = conflicts.actor(by)
     certificate = Certificate(
         person=person,
         enrolment=enrolment,

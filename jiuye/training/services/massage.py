@@ -9,18 +9,16 @@ qualification belongs to a person and is kept by the staff whose scope holds tha
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiuye.accounts.models import Role
+from jiuye.core import conflicts
 from jiuye.core.scoping import region_in_scope
-from jiuye.employment.services import ConflictError
 from jiuye.people.models import Person
 from jiuye.training.models import (
     EstablishmentKind,
@@ -49,13 +47,9 @@ QUALIFICATION_FIELDS = (
 WRITERS = (Role.ADMIN, Role.DISTRICT, Role.TOWN)
 
 
-def _actor(by: Any) -> Any:
-    return by if getattr(by, "pk", None) else None
-
-
 def may_keep(by: Any, region_code: str) -> bool:
     """Whether a user may keep records located at this region."""
-    if _actor(by) is None:
+    if conflicts.actor(by) is None:
         return True
     return by.role in WRITERS and bool(region_code) and region_in_scope(by, region_code)
 
@@ -77,7 +71,7 @@ def _check(
     if (
         owner_given
         and owner is not None
-        and _actor(by) is not None
+        and conflicts.actor(by) is not None
         and not region_in_scope(by, owner.region_id)
     ):
         errors["owner"] = [_("开办人不在您负责的范围内，请填写开办人姓名。")]
@@ -112,26 +106,11 @@ def establishment_create(*, by: Any, **fields: Any) -> MassageEstablishment:
         raise TypeError(f"unknown establishment fields: {sorted(unknown)}")
     fields = _clean_text(fields)
     _check(fields, by, None, owner_given=True)
-    establishment = MassageEstablishment(**fields, created_by=_actor(by), updated_by=_actor(by))
+    establishment = MassageEstablishment(
+        **fields, created_by=conflicts.actor(by), updated_by=conflicts.actor(by)
+    )
     establishment.full_clean(exclude=["region", "owner", "employer"])
     establishment.save()
-    return establishment
-
-
-def _locked(establishment: MassageEstablishment, version: int | None) -> MassageEstablishment:
-    current = MassageEstablishment.objects.select_for_update().get(pk=establishment.pk)
-    if version is not None and current.version != version:
-        raise ConflictError
-    return current
-
-
-def _bump(
-    establishment: MassageEstablishment, by: Any, changed: Iterable[str] = ()
-) -> MassageEstablishment:
-    establishment.updated_by = _actor(by)
-    establishment.version = F("version") + 1
-    establishment.save(update_fields=sorted({*changed, "version", "updated_by", "updated_at"}))
-    establishment.refresh_from_db()
     return establishment
 
 
@@ -148,18 +127,16 @@ def establishment_update(
     if unknown:
         raise TypeError(f"unknown establishment fields: {sorted(unknown)}")
     fields = _clean_text(fields)
-    current = _locked(establishment, version)
+    current = conflicts.locked(MassageEstablishment.objects, pk=establishment.pk, version=version)
     if current.is_archived:
         raise ValidationError(_("这家按摩机构已归档，不能再修改。"), code="archived")
     _check_keeper(by, current)
     values = {name: getattr(current, name) for name in FIELDS}
     values.update(fields)
     _check(values, by, current, owner_given="owner" in fields)
-    changed = {name for name, value in fields.items() if getattr(current, name) != value}
-    for name in changed:
-        setattr(current, name, fields[name])
+    changed = conflicts.assign(current, fields)
     current.full_clean(exclude=["region", "owner", "employer"])
-    return _bump(current, by, changed) if changed else current
+    return conflicts.bump(current, by=by, changed=changed) if changed else current
 
 
 @transaction.atomic
@@ -169,14 +146,11 @@ def establishment_archive(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("请填写归档原因，例如：重复录入、已停业。")]})
-    current = _locked(establishment, None)
+    current = conflicts.locked(MassageEstablishment.objects, pk=establishment.pk, version=None)
     _check_keeper(by, current)
     if current.is_archived:
         raise ValidationError(_("这家按摩机构已经归档。"), code="archived")
-    current.archived_at = timezone.now()
-    current.archived_by = _actor(by)
-    current.archived_reason = reason
-    return _bump(current, by, {"archived_at", "archived_by", "archived_reason"})
+    return conflicts.bump_archived(current, by=by, reason=reason)
 
 
 def _check_qualification(values: dict[str, Any]) -> None:
@@ -212,36 +186,28 @@ def qualification_save(
     unknown = set(fields) - set(QUALIFICATION_FIELDS)
     if unknown:
         raise TypeError(f"unknown qualification fields: {sorted(unknown)}")
-    if _actor(by) is not None and not may_keep(by, person.region_id):
+    if conflicts.actor(by) is not None and not may_keep(by, person.region_id):
         raise ValidationError(_("这个人员不在您负责的范围内。"), code="scope")
     if person.is_archived:
         raise ValidationError(_("这个人员已归档，不能再修改。"), code="archived")
     fields = _clean_text(fields)
     current = MassageQualification.objects.select_for_update().filter(person=person).first()
-    seen = current.version if current is not None else 0
-    if version is not None and version != seen:
-        raise ConflictError
+    conflicts.check_version(current, version)
     values = {name: getattr(current, name) if current else None for name in QUALIFICATION_FIELDS}
     values.update(fields)
     _check_qualification(values)
     if current is None:
         qualification = MassageQualification(
             person=person,
-            created_by=_actor(by),
-            updated_by=_actor(by),
+            created_by=conflicts.actor(by),
+            updated_by=conflicts.actor(by),
             **{k: v if v is not None or k.endswith("date") else "" for k, v in values.items()},
         )
         qualification.full_clean(exclude=["person"])
         qualification.save()
         return qualification
-    changed = {name for name, value in fields.items() if getattr(current, name) != value}
+    changed = conflicts.assign(current, fields)
     if not changed:
         return current
-    for name in changed:
-        setattr(current, name, fields[name])
     current.full_clean(exclude=["person"])
-    current.updated_by = _actor(by)
-    current.version = F("version") + 1
-    current.save(update_fields=sorted(changed | {"version", "updated_by", "updated_at"}))
-    current.refresh_from_db()
-    return current
+    return conflicts.bump(current, by=by, changed=changed)

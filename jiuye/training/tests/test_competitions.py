@@ -11,7 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from conftest import TOWN_A, TOWN_B, VILLAGE_B, make_id_number
-from jiuye.employment.services import ConflictError
+from jiuye.core.conflicts import ConflictError
 from jiuye.reference.models import Region
 from jiuye.training.models import Competition, CompetitionEntry
 from jiuye.training.services import competitions as services

@@ -11,7 +11,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from conftest import TOWN_B, VILLAGE_A, VILLAGE_B, make_id_number
-from jiuye.employment.services import ConflictError, employment_end
+from jiuye.core.conflicts import ConflictError
+from jiuye.employment.services import employment_end
 from jiuye.training.models import MassageEstablishment, MassageQualification
 from jiuye.training.selectors.massage import blind_staff, blind_staff_count, establishments_for_list
 from jiuye.training.services import massage as services

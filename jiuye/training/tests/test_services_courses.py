@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from conftest import TOWN_A, TOWN_B, make_uscc
-from jiuye.employment.services import ConflictError
+from jiuye.core.conflicts import ConflictError
 from jiuye.reference.models import Region
 from jiuye.training.models import Course, EnrolmentStatus
 from jiuye.training.selectors import courses as selectors

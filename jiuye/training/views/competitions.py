@@ -22,18 +22,19 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from jiuye.accounts.models import Role
+from jiuye.core import crud
 from jiuye.core.access import roles_required
 from jiuye.core.downloads import attachment_header, formula_safe
 from jiuye.core.forms import add_service_errors
 from jiuye.core.scoping import get_scoped_or_404, scope_for
 from jiuye.core.validators import validate_resident_id
-from jiuye.employment.services import ConflictError
-from jiuye.jobs.forms.fairs import ArchiveForm, SearchForm
+from jiuye.jobs.forms.fairs import SearchForm
 from jiuye.people.models import Person
 from jiuye.people.selectors import person_by_id_number
 from jiuye.training.forms.competitions import LEVEL_FILTER, CompetitionForm, EntryForm
@@ -47,7 +48,6 @@ READERS = (Role.ADMIN, Role.DISTRICT, Role.TOWN, Role.LEADER, Role.DEPARTMENT)
 PAGE_SIZE = 30
 SEARCH_LIMIT = 20
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CONFLICT = _("这项竞赛刚刚被其他人修改过。请查看最新内容后重新修改。")
 
 
 def _competition(request: HttpRequest, pk: uuid.UUID) -> Competition:
@@ -145,71 +145,32 @@ def competition_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     return render(request, "training/competition_detail.html", context)
 
 
-def _competition_form(request: HttpRequest, competition: Competition | None) -> HttpResponse:
-    data = request.POST if request.method == "POST" else None
-    form = CompetitionForm(data, user=request.user, competition=competition)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if competition is None:
-                saved = services.competition_create(by=request.user, **form.service_fields())
-            else:
-                saved = services.competition_update(
-                    competition=competition,
-                    by=request.user,
-                    version=form.cleaned_data.get("version"),
-                    **form.service_fields(),
-                )
-        except ConflictError:
-            form.add_error(None, CONFLICT)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("已保存竞赛：%(name)s。") % {"name": saved.name})
-            return redirect("training:competition", pk=saved.pk)
-    context = {
-        "form": form,
-        "competition_form": form,
-        "competition": competition,
-        "archive_form": ArchiveForm() if competition else None,
-    }
-    return render(request, "training/competition_form.html", context)
+PAGES = crud.EditPages(
+    name="competition",
+    form_class=CompetitionForm,
+    template="training/competition_form.html",
+    create=services.competition_create,
+    update=services.competition_update,
+    archive=services.competition_archive,
+    detail="training:competition",
+    listing="training:competitions",
+    saved=gettext_lazy("已保存竞赛：%(name)s。"),
+    archived=gettext_lazy("已归档竞赛：%(name)s。"),
+    refused=gettext_lazy("这项竞赛已归档，不能再修改。"),
+    archive_help=gettext_lazy("例如：重复录入、活动取消。归档后不再出现在列表中，记录仍然保留。"),
+)
 
 
 @roles_required(*RUNNERS, write=True)
 @require_http_methods(["GET", "POST"])
 def competition_create(request: HttpRequest) -> HttpResponse:
-    return _competition_form(request, None)
+    return PAGES.create_page(request)
 
 
 @roles_required(*RUNNERS, write=True)
 @require_http_methods(["GET", "POST"])
 def competition_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    competition = _runnable(request, pk)
-    if competition.is_archived:
-        messages.error(request, _("这项竞赛已归档，不能再修改。"))
-        return redirect("training:competition", pk=competition.pk)
-    if request.method == "POST" and "archive-reason" in request.POST:
-        archive_form = ArchiveForm(request.POST)
-        if archive_form.is_valid():
-            try:
-                services.competition_archive(
-                    competition=competition,
-                    by=request.user,
-                    reason=archive_form.cleaned_data["reason"],
-                )
-            except ValidationError as error:
-                add_service_errors(archive_form, error)
-            else:
-                messages.success(request, _("已归档竞赛：%(name)s。") % {"name": competition.name})
-                return redirect("training:competitions")
-        context = {
-            "form": archive_form,
-            "competition_form": CompetitionForm(user=request.user, competition=competition),
-            "archive_form": archive_form,
-            "competition": competition,
-        }
-        return render(request, "training/competition_form.html", context)
-    return _competition_form(request, competition)
+    return PAGES.edit_page(request, _runnable(request, pk))
 
 
 @roles_required(*PERSONAL, write=True)

@@ -19,24 +19,24 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from jiuye.accounts.models import Role
+from jiuye.core import crud
 from jiuye.core.access import roles_required
 from jiuye.core.downloads import attachment_header, formula_safe
-from jiuye.core.forms import add_service_errors
 from jiuye.core.scoping import scope_for
-from jiuye.training.forms.courses import ArchiveForm, CourseForm, CourseSearchForm
+from jiuye.training.forms.courses import CourseForm, CourseSearchForm
 from jiuye.training.models import Course, Enrolment, EnrolmentStatus
 from jiuye.training.selectors import courses as selectors
 from jiuye.training.services import courses as services
@@ -47,7 +47,6 @@ STAFF = (Role.ADMIN, Role.DISTRICT, Role.TOWN, Role.LEADER, Role.DEPARTMENT)
 READERS = (*STAFF, Role.EMPLOYER, Role.JOBSEEKER)
 PAGE_SIZE = 30
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CONFLICT = _("这个课程刚刚被其他人修改过。请查看最新内容后重新修改。")
 
 
 def workbook(title: str, headers: list[str], rows: Iterable[list[Any]]) -> bytes:
@@ -167,72 +166,34 @@ def course_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     return render(request, "training/course_detail.html", context)
 
 
-def _course_form(request: HttpRequest, course: Course | None) -> HttpResponse:
-    data = request.POST if request.method == "POST" else None
-    initial = {}
-    if course is None and request.GET.get("provider"):
-        initial["provider"] = request.GET["provider"]
-    form = CourseForm(data, user=request.user, course=course, initial=initial or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if course is None:
-                saved = services.course_create(by=request.user, **form.service_fields())
-            else:
-                saved = services.course_update(
-                    course=course,
-                    by=request.user,
-                    version=form.cleaned_data.get("version"),
-                    **form.service_fields(),
-                )
-        except services.ConflictError:
-            form.add_error(None, CONFLICT)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("已保存课程：%(title)s。") % {"title": saved.title})
-            return redirect("training:course", pk=saved.pk)
-    context = {
-        "form": form,
-        "course_form": form,
-        "course": course,
-        "archive_form": ArchiveForm() if course else None,
-    }
-    return render(request, "training/course_form.html", context)
+PAGES = crud.EditPages(
+    name="course",
+    form_class=CourseForm,
+    template="training/course_form.html",
+    create=services.course_create,
+    update=services.course_update,
+    archive=services.course_archive,
+    detail="training:course",
+    listing="training:courses",
+    saved=gettext_lazy("已保存课程：%(title)s。"),
+    archived=gettext_lazy("已归档课程：%(title)s。"),
+    refused=gettext_lazy("这个课程已归档，不能再修改。"),
+    archive_help=gettext_lazy("例如：重复录入、已取消。归档后不再出现在列表中，记录仍然保留。"),
+    label="title",
+)
 
 
 @roles_required(*RUNNERS, write=True)
 @require_http_methods(["GET", "POST"])
 def course_create(request: HttpRequest) -> HttpResponse:
-    return _course_form(request, None)
+    provider = request.GET.get("provider")
+    return PAGES.create_page(request, initial={"provider": provider} if provider else None)
 
 
 @roles_required(*RUNNERS, write=True)
 @require_http_methods(["GET", "POST"])
 def course_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    course = _managed(request, pk)
-    if course.is_archived:
-        messages.error(request, _("这个课程已归档，不能再修改。"))
-        return redirect("training:course", pk=course.pk)
-    if request.method == "POST" and "archive-reason" in request.POST:
-        archive_form = ArchiveForm(request.POST)
-        if archive_form.is_valid():
-            try:
-                services.course_archive(
-                    course=course, by=request.user, reason=archive_form.cleaned_data["reason"]
-                )
-            except ValidationError as error:
-                add_service_errors(archive_form, error)
-            else:
-                messages.success(request, _("已归档课程：%(title)s。") % {"title": course.title})
-                return redirect("training:courses")
-        context = {
-            "form": archive_form,
-            "course_form": CourseForm(user=request.user, course=course),
-            "archive_form": archive_form,
-            "course": course,
-        }
-        return render(request, "training/course_form.html", context)
-    return _course_form(request, course)
+    return PAGES.edit_page(request, _managed(request, pk))
 
 
 EXPORT_HEADERS = (

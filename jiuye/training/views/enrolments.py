@@ -30,11 +30,11 @@ from openpyxl.styles import Font
 from jiuye.accounts.models import Role
 from jiuye.core.access import roles_required
 from jiuye.core.audit import access_log
+from jiuye.core.conflicts import ConflictError, show_conflict
 from jiuye.core.downloads import attachment_header, formula_safe
 from jiuye.core.forms import add_service_errors
 from jiuye.core.models import AccessEvent
 from jiuye.core.scoping import get_scoped_or_404
-from jiuye.employment.services import ConflictError
 from jiuye.jobs.forms.fairs import SearchForm
 from jiuye.people.models import Person
 from jiuye.training.forms.enrolments import (
@@ -54,7 +54,6 @@ from jiuye.training.services import enrolments as services
 PERSONAL = (Role.ADMIN, Role.DISTRICT, Role.TOWN)
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CONFLICT = _("这条报名刚刚被其他人修改过。请查看最新内容后重新填写。")
 
 
 def _course(request: HttpRequest, pk: uuid.UUID) -> Course:
@@ -166,8 +165,8 @@ def _enrolment_post(request: HttpRequest, enrolment: Enrolment) -> tuple[str, An
                 person=enrolment.person, enrolment=enrolment, by=request.user, **data
             )
             done = _("已为 %(name)s 登记证书。")
-    except ConflictError:
-        form.add_error(None, CONFLICT)
+    except ConflictError as error:
+        show_conflict(form, error, request.get_full_path())
         return action, form
     except ValidationError as error:
         add_service_errors(form, error)

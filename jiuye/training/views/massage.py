@@ -17,23 +17,20 @@ from __future__ import annotations
 import io
 import uuid
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from jiuye.accounts.models import Role
+from jiuye.core import crud
 from jiuye.core.access import roles_required
 from jiuye.core.downloads import attachment_header, formula_safe
-from jiuye.core.forms import add_service_errors
 from jiuye.core.scoping import get_scoped_or_404, scope_for
-from jiuye.employment.services import ConflictError
-from jiuye.jobs.forms.fairs import ArchiveForm
 from jiuye.people.forms import towns_for
 from jiuye.people.models import Person
 from jiuye.reference.models import Region
@@ -46,7 +43,6 @@ KEEPERS = (Role.ADMIN, Role.DISTRICT, Role.TOWN)
 READERS = (Role.ADMIN, Role.DISTRICT, Role.TOWN, Role.LEADER)
 PAGE_SIZE = 30
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CONFLICT = _("这条记录刚刚被其他人修改过。请查看最新内容后重新修改。")
 
 
 def _establishment(request: HttpRequest, pk: uuid.UUID) -> MassageEstablishment:
@@ -130,75 +126,32 @@ def establishment_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     return render(request, "training/establishment_detail.html", context)
 
 
-def _establishment_form(
-    request: HttpRequest, establishment: MassageEstablishment | None
-) -> HttpResponse:
-    data = request.POST if request.method == "POST" else None
-    form = EstablishmentForm(data, user=request.user, establishment=establishment)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if establishment is None:
-                saved = services.establishment_create(by=request.user, **form.service_fields())
-            else:
-                saved = services.establishment_update(
-                    establishment=establishment,
-                    by=request.user,
-                    version=form.cleaned_data.get("version"),
-                    **form.service_fields(),
-                )
-        except ConflictError:
-            form.add_error(None, CONFLICT)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("已保存按摩机构：%(name)s。") % {"name": saved.name})
-            return redirect("training:establishment", pk=saved.pk)
-    context = {
-        "form": form,
-        "establishment_form": form,
-        "establishment": establishment,
-        "archive_form": ArchiveForm() if establishment else None,
-    }
-    return render(request, "training/establishment_form.html", context)
+PAGES = crud.EditPages(
+    name="establishment",
+    form_class=EstablishmentForm,
+    template="training/establishment_form.html",
+    create=services.establishment_create,
+    update=services.establishment_update,
+    archive=services.establishment_archive,
+    detail="training:establishment",
+    listing="training:establishments",
+    saved=gettext_lazy("已保存按摩机构：%(name)s。"),
+    archived=gettext_lazy("已归档按摩机构：%(name)s。"),
+    refused=gettext_lazy("这家按摩机构已归档，不能再修改。"),
+    archive_help=gettext_lazy("例如：重复录入、活动取消。归档后不再出现在列表中，记录仍然保留。"),
+)
 
 
 @roles_required(*KEEPERS, write=True)
 @require_http_methods(["GET", "POST"])
 def establishment_create(request: HttpRequest) -> HttpResponse:
-    return _establishment_form(request, None)
+    return PAGES.create_page(request)
 
 
 @roles_required(*KEEPERS, write=True)
 @require_http_methods(["GET", "POST"])
 def establishment_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    establishment = _establishment(request, pk)
-    if establishment.is_archived:
-        messages.error(request, _("这家按摩机构已归档，不能再修改。"))
-        return redirect("training:establishment", pk=establishment.pk)
-    if request.method == "POST" and "archive-reason" in request.POST:
-        archive_form = ArchiveForm(request.POST)
-        if archive_form.is_valid():
-            try:
-                services.establishment_archive(
-                    establishment=establishment,
-                    by=request.user,
-                    reason=archive_form.cleaned_data["reason"],
-                )
-            except ValidationError as error:
-                add_service_errors(archive_form, error)
-            else:
-                messages.success(
-                    request, _("已归档按摩机构：%(name)s。") % {"name": establishment.name}
-                )
-                return redirect("training:establishments")
-        context = {
-            "form": archive_form,
-            "establishment_form": EstablishmentForm(user=request.user, establishment=establishment),
-            "archive_form": archive_form,
-            "establishment": establishment,
-        }
-        return render(request, "training/establishment_form.html", context)
-    return _establishment_form(request, establishment)
+    return PAGES.edit_page(request, _establishment(request, pk))
 
 
 def _export_xlsx(rows: list[MassageEstablishment]) -> bytes:
@@ -257,25 +210,17 @@ def establishments_export(request: HttpRequest) -> HttpResponse:
 def qualification(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     person = get_scoped_or_404(request.user, Person.objects.select_related("region"), pk=pk)
     current = MassageQualification.objects.filter(person=person).first()
-    form = QualificationForm(
-        request.POST if request.method == "POST" else None, qualification=current
+    form = QualificationForm(crud.posted(request), qualification=current)
+
+    def save() -> HttpResponse:
+        version = form.cleaned_data.get("version")
+        services.qualification_save(
+            person=person, by=request.user, version=version, **form.service_fields()
+        )
+        message = _("已保存 %(name)s 的盲人按摩从业资格。") % {"name": person.name}
+        return crud.done(request, message, "training:qualification", pk=person.pk)
+
+    context = {"person": person, "qualification": current}
+    return crud.service_form(
+        request, form, save, template="training/qualification.html", context=context
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.qualification_save(
-                person=person,
-                by=request.user,
-                version=form.cleaned_data.get("version"),
-                **form.service_fields(),
-            )
-        except ConflictError:
-            form.add_error(None, CONFLICT)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request, _("已保存 %(name)s 的盲人按摩从业资格。") % {"name": person.name}
-            )
-            return redirect("training:qualification", pk=person.pk)
-    context = {"person": person, "qualification": current, "form": form}
-    return render(request, "training/qualification.html", context)

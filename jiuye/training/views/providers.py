@@ -10,19 +10,19 @@ from __future__ import annotations
 
 import uuid
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from jiuye.core import crud
 from jiuye.core.access import roles_required
 from jiuye.core.downloads import attachment_header, formula_safe
-from jiuye.core.forms import add_service_errors
 from jiuye.jobs.models import AccessFeature
-from jiuye.training.forms.courses import ArchiveForm, ProviderForm, ProviderSearchForm
+from jiuye.training.forms.courses import ProviderForm, ProviderSearchForm
 from jiuye.training.models import Provider
 from jiuye.training.selectors import courses as selectors
 from jiuye.training.services import courses as services
@@ -33,8 +33,6 @@ from jiuye.training.views.courses import (
     XLSX,
     workbook,
 )
-
-CONFLICT = _("这个培训机构刚刚被其他人修改过。请查看最新内容后重新修改。")
 
 
 def _provider(request: HttpRequest, pk: uuid.UUID) -> Provider:
@@ -91,69 +89,32 @@ def provider_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     return render(request, "training/provider_detail.html", context)
 
 
-def _provider_form(request: HttpRequest, provider: Provider | None) -> HttpResponse:
-    data = request.POST if request.method == "POST" else None
-    form = ProviderForm(data, user=request.user, provider=provider)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if provider is None:
-                saved = services.provider_create(by=request.user, **form.service_fields())
-            else:
-                saved = services.provider_update(
-                    provider=provider,
-                    by=request.user,
-                    version=form.cleaned_data.get("version"),
-                    **form.service_fields(),
-                )
-        except services.ConflictError:
-            form.add_error(None, CONFLICT)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("已保存培训机构：%(name)s。") % {"name": saved.name})
-            return redirect("training:provider", pk=saved.pk)
-    context = {
-        "form": form,
-        "provider_form": form,
-        "provider": provider,
-        "archive_form": ArchiveForm() if provider else None,
-    }
-    return render(request, "training/provider_form.html", context)
+PAGES = crud.EditPages(
+    name="provider",
+    form_class=ProviderForm,
+    template="training/provider_form.html",
+    create=services.provider_create,
+    update=services.provider_update,
+    archive=services.provider_archive,
+    detail="training:provider",
+    listing="training:providers",
+    saved=gettext_lazy("已保存培训机构：%(name)s。"),
+    archived=gettext_lazy("已归档培训机构：%(name)s。"),
+    refused=gettext_lazy("这个培训机构已归档，不能再修改。"),
+    archive_help=gettext_lazy("例如：重复录入、已取消。归档后不再出现在列表中，记录仍然保留。"),
+)
 
 
 @roles_required(*RUNNERS, write=True)
 @require_http_methods(["GET", "POST"])
 def provider_create(request: HttpRequest) -> HttpResponse:
-    return _provider_form(request, None)
+    return PAGES.create_page(request)
 
 
 @roles_required(*RUNNERS, write=True)
 @require_http_methods(["GET", "POST"])
 def provider_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    provider = _managed(request, pk)
-    if provider.is_archived:
-        messages.error(request, _("这个培训机构已归档，不能再修改。"))
-        return redirect("training:provider", pk=provider.pk)
-    if request.method == "POST" and "archive-reason" in request.POST:
-        archive_form = ArchiveForm(request.POST)
-        if archive_form.is_valid():
-            try:
-                services.provider_archive(
-                    provider=provider, by=request.user, reason=archive_form.cleaned_data["reason"]
-                )
-            except ValidationError as error:
-                add_service_errors(archive_form, error)
-            else:
-                messages.success(request, _("已归档培训机构：%(name)s。") % {"name": provider.name})
-                return redirect("training:providers")
-        context = {
-            "form": archive_form,
-            "provider_form": ProviderForm(user=request.user, provider=provider),
-            "archive_form": archive_form,
-            "provider": provider,
-        }
-        return render(request, "training/provider_form.html", context)
-    return _provider_form(request, provider)
+    return PAGES.edit_page(request, _managed(request, pk))
 
 
 @roles_required(*STAFF)
