@@ -111,6 +111,25 @@ def test_forms_with_errors_pass_axe_and_focus_their_summary(
     assert_accessible(page, "lookup with errors")
 
 
+def test_a_conflict_offers_a_link_that_reloads_the_latest_content(
+    page: Page, live_server: LiveServer, person, personas
+) -> None:  # noqa: ANN001
+    base = live_server.url
+    log_in(page, base, "town_a", PASSWORD)
+    edit = reverse("people:edit", args=[person.pk])
+    page.goto(base + edit)
+    page.get_by_label("住址").fill("镇街填的地址")
+    person_update(person=person, by=personas["district"], version=person.version, name="张三丰")
+    submit(page, "保存修改")
+    expect_error_title(page)
+    assert "刚刚被其他人修改过" in page.locator(".error-summary").inner_text()
+    assert page.get_by_label("住址").input_value() == "镇街填的地址"
+    assert_accessible(page, "edit form with a conflict")
+    with page.expect_navigation():
+        page.get_by_role("link", name="重新载入最新内容").click()
+    assert page.get_by_label("姓名").input_value() == "张三丰"
+
+
 def test_a_full_number_is_revealed_by_keyboard_with_a_reason(
     page: Page, live_server: LiveServer, person
 ) -> None:  # noqa: ANN001
