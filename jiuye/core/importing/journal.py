@@ -13,16 +13,12 @@ from django.utils import timezone
 
 from jiuye.core.audit import audit_bulk
 from jiuye.core.bulk import fast_insert
+from jiuye.core.conflicts import actor
 from jiuye.core.crypto import EncryptedTextField, encrypt
 from jiuye.core.importing.base import RollbackError, journal_value
 from jiuye.core.models import ImportBatch, ImportRecord
 
 Changes = dict[str, tuple[Any, Any]]
-
-
-def actor(by: Any) -> Any:
-    """The user to record as author, or None for a command run without one."""
-    return by if getattr(by, "pk", None) else None
 
 
 class JournalledWrites:

@@ -230,6 +230,10 @@ def test_leaders_and_liaisons_see_counts_but_no_person(client_for, course_a, enr
         assert "报名和结业人数" in html and "张三" not in html and "李四" not in html
         assert "报名人员" not in html and "结业后就业（转化）" in html
         assert reverse("training:enrol", args=[course_a.pk]) not in html
+        # The list of completers' jobs names persons: no link to a page that would say 403.
+        assert reverse("training:outcomes") not in html
+    html = _html(client_for("district").get(reverse("training:course", args=[course_a.pk])))
+    assert reverse("training:outcomes") in html
 
 
 def test_the_employer_sees_the_course_without_personal_data(client_for, course_a, enrolled) -> None:  # noqa: ANN001
