@@ -129,6 +129,36 @@ def _flag_overlap(record: EmploymentRecord) -> None:
         record.review_note = ""
 
 
+def _meets(a: EmploymentRecord, b: EmploymentRecord) -> bool:
+    far = dt.date.max
+    return a.start_date <= (b.end_date or far) and b.start_date <= (a.end_date or far)
+
+
+def flag_overlaps(*, created: list[EmploymentRecord], updated: list[EmploymentRecord]) -> None:
+    """``_flag_overlap`` over many records with one query (an import's chunk, not yet saved):
+    an updated record is checked against every other live record of its person, a new one
+    against what existed before it (the database, then the new records before it)."""
+    changed = {record.pk: record for record in updated}
+    person_ids = {r.person_id for r in created} | {r.person_id for r in updated}
+    live: dict[Any, list[EmploymentRecord]] = {}
+    for record in EmploymentRecord.objects.filter(
+        person_id__in=person_ids, archived_at__isnull=True
+    ).order_by("start_date", "created_at"):
+        live.setdefault(record.person_id, []).append(changed.get(record.pk, record))
+
+    def flag(record: EmploymentRecord) -> None:
+        others = [o for o in live.get(record.person_id, []) if o.pk != record.pk]
+        meets = [] if record.second_job else [o for o in others if _meets(o, record)]
+        record.needs_review = bool(meets)
+        record.review_note = overlap_note(meets[0]) if meets else ""
+
+    for record in updated:
+        flag(record)
+    for record in created:
+        flag(record)
+        live.setdefault(record.person_id, []).append(record)
+
+
 def _check_scope(by: Any, person: Person) -> None:
     if by is not None and getattr(by, "pk", None) and not region_in_scope(by, person.region_id):
         raise ValidationError(_("这个人员不在您负责的范围内。"), code="scope")

@@ -40,7 +40,8 @@ class DeclaredKind(JournalledWrites, ImportKind):
     - ``changed_since``, ``in_use``: the messages of a refused rollback.
 
     Hooks: ``resolve`` (row values → records, scope checks), ``validate`` (the domain check
-    the service and form use, with the record as it is now), ``after_write`` and
+    the service and form use, with the record as it is now), ``before_write`` (values
+    computed over a whole chunk, e.g. review flags, kept in the journal), ``after_write`` and
     ``after_rollback`` (dirty regions, recomputed cases), ``export_queryset``.
     """
 
@@ -101,7 +102,7 @@ class DeclaredKind(JournalledWrites, ImportKind):
             try:
                 out.data[key] = f.parse(text, by=by) if text.strip() else f.empty()
             except FieldError as exc:
-                error(key, exc.message)
+                error(key, f.invalid % {"v": text.strip()} if f.invalid else exc.message)
         if out.errors:
             return out
         self.resolve(out.data, error, by=by)

@@ -66,6 +66,9 @@ class Field(Column):
     update: bool = True
     # The value of an empty cell (None unless the type says otherwise, e.g. "" for text).
     blank: Any = None
+    # The message for a cell the type cannot read, in place of the type's own (%(v)s: what
+    # was typed), where the kind's users know another wording.
+    invalid: Any = ""
 
     @property
     def target(self) -> str:
@@ -95,9 +98,12 @@ class Field(Column):
 class Text(Field):
     blank: Any = ""
     max_length: int = 0
+    # False keeps the spaces and line breaks inside the text (notes, descriptions); only the
+    # ends are trimmed.
+    collapse: bool = True
 
     def parse(self, text: str, *, by: Any) -> Any:
-        value = " ".join(text.split())
+        value = " ".join(text.split()) if self.collapse else text.strip()
         if self.max_length and len(value) > self.max_length:
             raise FieldError(
                 _("%(header)s最多%(n)d个字，现在有%(m)d个。")
@@ -145,6 +151,7 @@ class Money(Field):
 
     places: int = 2
     minimum: Decimal | None = Decimal(0)
+    maximum: Decimal | None = None
 
     def parse(self, text: str, *, by: Any) -> Any:
         value = text.strip().removesuffix("元").replace(",", "").replace("，", "").strip()
@@ -160,6 +167,10 @@ class Money(Field):
             )
         if self.minimum is not None and amount < self.minimum:
             raise FieldError(_("%(header)s不能是负数。") % {"header": self.header})
+        if self.maximum is not None and amount > self.maximum:
+            raise FieldError(
+                _("%(header)s不能大于%(n)s。") % {"header": self.header, "n": self.maximum}
+            )
         return amount
 
     def export(self, obj: Model, *, reveal: bool) -> str:

@@ -58,6 +58,7 @@ class JournalledWrites:
         batch: ImportBatch,
         by: Any,
     ) -> None:
+        self.before_write(creates=creates, updates=updates, by=by)
         who, now = actor(by), timezone.now()
         many = {f.target for f in self.many()}
         links: dict[str, list[Any]] = {name: [] for name in many}
@@ -67,9 +68,10 @@ class JournalledWrites:
             for name in many:
                 links[name].extend((record.pk, key) for key in record._many.get(name, []))
         self.insert(creates)
-        was = {}
+        was, batches = {}, {}
         for record, diff in updates:
             was[record.pk] = record.updated_at
+            batches[record.pk] = journal_value(record.import_batch_id)
             record.import_batch = batch
             record.updated_at = now
             if self.versioned:
@@ -103,7 +105,9 @@ class JournalledWrites:
             for r in creates
         ]
         for record, diff in updates:
-            before = {n: self._stored(n, b) for n, (b, _a) in diff.items()}
+            # The batch that wrote the record before: a rollback makes it that batch's again.
+            before = {"import_batch_id": batches[record.pk]}
+            before.update({n: self._stored(n, b) for n, (b, _a) in diff.items()})
             journal.append(
                 ImportRecord(
                     batch=batch,
@@ -137,6 +141,13 @@ class JournalledWrites:
                 actor=by,
                 batch=str(batch.pk),
             )
+
+    def before_write(
+        self, *, creates: list[Model], updates: list[tuple[Model, Changes]], by: Any
+    ) -> None:
+        """Values computed over the whole chunk before it is written (review flags that
+        compare a row with the others); a change added to an update's changes is written,
+        journaled and audited like the row's own."""
 
     def after_write(
         self, *, creates: list[Model], updates: list[tuple[Model, Changes]], batch: Any, by: Any

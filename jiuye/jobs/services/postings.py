@@ -261,6 +261,17 @@ def posting_check(
     return errors
 
 
+def posting_publishing(current: Posting | None, *, status: str, deadline: Any) -> bool:
+    """Whether a write needs the publishing rules of ``posting_check``: a new posting not
+    kept as a draft, a posting being published, or a published one whose deadline changes.
+    ``status`` is the posting's status after the write."""
+    if current is None:
+        return status != PostingStatus.DRAFT
+    if status == PostingStatus.PUBLISHED and current.status != PostingStatus.PUBLISHED:
+        return True
+    return current.status == PostingStatus.PUBLISHED and deadline != current.deadline
+
+
 def _raise(errors: dict[str, str]) -> None:
     if errors:
         raise ValidationError({k: [v] for k, v in errors.items()})
@@ -356,7 +367,9 @@ def posting_create(
     values = _normalised(fields)
     _employer_for(by, values)
     values.setdefault("openings", 1)
-    errors = posting_check(values, publishing=status != PostingStatus.DRAFT)
+    errors = posting_check(
+        values, publishing=posting_publishing(None, status=status, deadline=None)
+    )
     errors.update(_check_many(values))
     _raise(errors)
     many = {key: values.pop(key, []) for key in MANY}
@@ -409,9 +422,7 @@ def posting_update(*, posting: Posting, by: Any, version: int | None, **fields: 
     merged = {name: getattr(current, name) for name in FIELDS if name not in MANY}
     merged.update(before_many)
     merged.update(values)
-    publishing = current.status == PostingStatus.PUBLISHED and (
-        merged.get("deadline") != current.deadline
-    )
+    publishing = posting_publishing(current, status=current.status, deadline=merged.get("deadline"))
     errors = posting_check(merged, publishing=publishing)
     errors.update(_check_many(values))
     _raise(errors)

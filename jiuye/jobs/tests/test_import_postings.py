@@ -255,3 +255,69 @@ def test_a_file_with_only_the_required_columns_leaves_the_rest_as_it_is(
     assert created.created == 1
     new = Posting.objects.get(title="理货员")
     assert (new.openings, new.hours, new.status) == (1, "full_time", "draft")
+
+
+# --- the declared kind: the posting rules, rollback audit and scope -------------------------
+
+
+def test_the_row_check_sees_the_stored_values_as_posting_update_does(
+    tmp_path, personas, employer_a
+) -> None:  # noqa: ANN001
+    run(write(tmp_path / "a.csv", [row(employer_a.uscc, 月薪上限="4000")]), by=None)
+    short = ["单位统一社会信用代码", "岗位名称", "工作地点", "月薪下限"]
+    path = write(tmp_path / "b.csv", [[employer_a.uscc, "电商客服", VILLAGE_A, "5000"]], short)
+    result = run(path, by=personas["district"], dry_run=True)
+    assert errors_of(result) == [(2, "月薪下限", "月薪下限不能高于上限，请核对两个金额。")]
+
+
+def test_a_published_posting_past_its_deadline_re_imports_as_the_edit_form_saves_it(
+    tmp_path, personas, employer_a
+) -> None:  # noqa: ANN001
+    run(write(tmp_path / "a.csv", [row(employer_a.uscc)]), by=None)
+    past = timezone.localdate() - dt.timedelta(days=3)
+    Posting.objects.update(deadline=past)  # the deadline passed after publishing
+    same = row(employer_a.uscc, 截止日期=past.isoformat(), 招聘人数="4")
+    result = run(write(tmp_path / "b.csv", [same]), by=personas["district"])
+    assert (result.ok, result.updated) == (True, 1), result.errors
+    # Moving a published posting's deadline into the past is refused, as on the form.
+    earlier = row(employer_a.uscc, 截止日期=(past - dt.timedelta(days=1)).isoformat())
+    result = run(write(tmp_path / "c.csv", [earlier]), by=personas["district"], dry_run=True)
+    assert [(r, c) for r, c, _m in errors_of(result)] == [(2, "截止日期")]
+
+
+def test_a_rollback_writes_audit_entries_and_refuses_after_a_later_edit(
+    tmp_path, personas, employer_a
+) -> None:  # noqa: ANN001
+    from auditlog.models import LogEntry
+
+    by = personas["district"]
+    first = run(write(tmp_path / "a.csv", [row(employer_a.uscc)]), by=by)
+    second = run(write(tmp_path / "b.csv", [row(employer_a.uscc, 招聘人数="7")]), by=by)
+    batch_rollback(batch=second.batch, by=by)
+    entries = LogEntry.objects.filter(
+        additional_data__batch=str(second.batch.pk), action=LogEntry.Action.UPDATE
+    )
+    assert entries.count() == 2  # the import's and the rollback's
+    posting = Posting.objects.get()
+    assert (posting.openings, posting.import_batch) == (3, first.batch)
+    posting_update(posting=posting, by=by, version=posting.version, description="改过")
+    with pytest.raises(RollbackError, match="之后又被修改过"):
+        batch_rollback(batch=first.batch, by=by)
+    assert Posting.objects.exists()
+
+
+def test_a_town_officer_cannot_change_a_posting_of_another_town_through_an_import(
+    tmp_path, personas, employer_a
+) -> None:  # noqa: ANN001
+    run(write(tmp_path / "a.csv", [row(employer_a.uscc, 工作地点=TOWN_B)]), by=None)
+    rows = [
+        row(employer_a.uscc, 工作地点=TOWN_B, 招聘人数="9"),
+        row(employer_a.uscc, 岗位名称="新", 工作地点=TOWN_B),
+    ]
+    result = run(write(tmp_path / "b.csv", rows), by=personas["town_a"])
+    # The same message whether the posting exists or not.
+    assert errors_of(result) == [
+        (2, "工作地点", "您只能导入本镇街范围内的岗位。"),
+        (3, "工作地点", "您只能导入本镇街范围内的岗位。"),
+    ]
+    assert Posting.objects.get().openings == 3
