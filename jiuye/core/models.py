@@ -231,6 +231,10 @@ class ImportBatch(BaseModel):
     checked_by = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The record the rows go into, for a kind that imports into one record from its page (a
+    # declaration's staff list): its model label and primary key.
+    parent_model = models.CharField(max_length=100, blank=True)
+    parent_id = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -243,6 +247,21 @@ class ImportBatch(BaseModel):
     @property
     def is_finished(self) -> bool:
         return self.status not in (self.Status.PENDING, self.Status.RUNNING)
+
+    @property
+    def parent(self) -> Any:
+        """The record this batch imports into (None when the kind has no parent)."""
+        if not self.parent_model:
+            return None
+        from django.apps import apps
+
+        model = apps.get_model(self.parent_model)
+        return model._default_manager.filter(pk=self.parent_id).first()
+
+    @parent.setter
+    def parent(self, record: Any) -> None:
+        self.parent_model = record._meta.label if record is not None else ""
+        self.parent_id = str(record.pk) if record is not None else ""
 
 
 class ImportRecord(models.Model):

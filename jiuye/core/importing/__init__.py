@@ -13,6 +13,11 @@ commits atomically (``engine``):
   fails loudly; each written record remembers its batch, the journal keeps what it changed,
   and a batch can be rolled back unless its rows were edited since.
 
+A batch may name a parent record, for a kind whose rows go into one record from that record's
+page (a declaration's staff list): ``run_import(parent=…)`` / ``batch_start(parent=…)`` store
+it on the batch, the kind checks and locks it in ``open_parent`` and sees it as ``self.parent``
+while the batch runs or is rolled back.
+
 Kinds live in each app's ``importing`` module and register themselves; core's ready() imports
 those modules (autodiscover), so core names no app.
 """

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Model
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jiuye.core.models import ImportBatch
 
@@ -80,9 +81,30 @@ class ImportKind:
     # False for a kind that only exports (quota results) or imports into one parent record
     # from that record's own page (a declaration's staff list): not offered on the upload page.
     importable: bool = True
+    # The model of the record a batch of this kind imports into (a declaration for its staff
+    # list): a batch names one such record, and the kind sees it as ``self.parent`` while the
+    # batch runs or is rolled back. None: batches have no parent.
+    parent_model: type[Model] | None = None
+    parent: Any = None
+    parent_needed: Any = gettext_lazy("这类数据属于某一条记录，请在那条记录的页面上传。")
+    # The message of a row that names the same record as an earlier row (None: the
+    # framework's), with %(first)d and %(what)s; ``duplicate_column``: the column it is about.
+    duplicate: Any = None
+    duplicate_column: str = ""
 
     def begin(self) -> None:
         """Called at the start of every run (reset caches of reference data)."""
+
+    def open_parent(self, parent: Any, *, by: Any) -> Any:
+        """The parent as the run uses it: check (and lock) it, or raise ImportFileError when
+        it cannot take rows now. Called before ``begin``."""
+        return parent
+
+    def duplicate_error(self, first: int) -> CellError:
+        message = self.duplicate or _(
+            "与第%(first)d行重复（%(what)s相同）。同一条记录在文件中只能出现一次。"
+        )
+        return CellError(self.duplicate_column, message % {"first": first, "what": self.key_label})
 
     def clean(self, values: dict[str, str], *, row_number: int, by: Any) -> RowOutcome:
         raise NotImplementedError

@@ -49,6 +49,8 @@ class DeclaredKind(JournalledWrites, ImportKind):
     natural_key: tuple[str, ...] = ()
     writers: tuple[str, ...] | None = None
     who: Any = gettext_lazy("这类数据")
+    # The message for a role that may not import this kind (None: "只有……可以导入……").
+    refused: Any = None
     create_defaults: dict[str, Any] = {}
     changed_since: Any = gettext_lazy(
         "这个批次导入的“%(record)s”之后又被修改过，不能自动撤销。请先撤销后面的批次，或逐个修改。"
@@ -80,6 +82,8 @@ class DeclaredKind(JournalledWrites, ImportKind):
         if self._writer_checked or self.writers is None or actor(by) is None:
             return
         if by.role not in self.writers:
+            if self.refused is not None:
+                raise ImportFileError(str(self.refused))
             labels = dict(type(by)._meta.get_field("role").flatchoices)
             raise ImportFileError(
                 _("只有%(roles)s可以导入%(what)s。")

@@ -91,6 +91,21 @@ class ImportResult:
     def ok(self) -> bool:
         return self.batch.status in (ImportBatch.Status.SUCCEEDED, ImportBatch.Status.VALIDATED)
 
+    @classmethod
+    def of(cls, batch: ImportBatch) -> ImportResult:
+        """The result of a finished batch, as its counts and kept errors say."""
+        return cls(
+            batch=batch,
+            rows=batch.total_rows,
+            valid=batch.valid_rows,
+            invalid=batch.invalid_rows,
+            created=batch.created,
+            updated=batch.updated,
+            unchanged=batch.unchanged,
+            errors=list(batch.errors_preview),
+            message=batch.message,
+        )
+
 
 class _ErrorReport:
     """Bad rows with their original columns plus an error column, streamed into an .xlsx."""
@@ -110,6 +125,14 @@ class _ErrorReport:
     def header_of(self, column: str) -> str:
         """A column key as the header the user wrote (a row-level problem stays "")."""
         return self.headers_by_key.get(column, column)
+
+    def value_of(self, header: str, cells: list[str]) -> str:
+        """The cell of a row under a header, masked as the report shows it ("" if none)."""
+        if header not in self.headers:
+            return ""
+        position = self.headers.index(header)
+        column = self.columns[position] if position < len(self.columns) else None
+        return masked(column, cells[position]) if position < len(cells) else ""
 
     def add(self, number: int, cells: list[str], errors: list[CellError]) -> None:
         if self.book is None:
@@ -142,11 +165,13 @@ def run_import(
     valid_only: bool = False,
     by: Any = None,
     batch: ImportBatch | None = None,
+    parent: Model | None = None,
     fail_after_rows: int | None = None,
 ) -> ImportResult:
     """Validate (and unless ``dry_run``, write) a file of one kind. Never raises for bad data:
-    the result and its batch say what happened. ``fail_after_rows`` is for tests that prove a
-    crash mid-import leaves the database as it was."""
+    the result and its batch say what happened. ``parent``: the record the rows go into, for
+    a kind with a ``parent_model`` (else the batch's own). ``fail_after_rows`` is for tests
+    that prove a crash mid-import leaves the database as it was."""
     import_kind = get_kind(kind)
     if batch is None:
         batch = ImportBatch.objects.create(
@@ -154,8 +179,11 @@ def run_import(
             original_name=(original_name or path.name)[:200],
             dry_run=dry_run,
             valid_only=valid_only,
+            parent=parent,
             created_by=by if getattr(by, "pk", None) else None,
         )
+    elif parent is None:
+        parent = batch.parent
     batch.status = ImportBatch.Status.RUNNING
     batch.started_at = timezone.now()
     batch.save(update_fields=["status", "started_at"])
@@ -169,6 +197,7 @@ def run_import(
                 dry_run=True,
                 valid_only=valid_only,
                 by=by,
+                parent=parent,
                 fail_after_rows=fail_after_rows,
             )
         else:
@@ -180,6 +209,7 @@ def run_import(
                     dry_run=False,
                     valid_only=valid_only,
                     by=by,
+                    parent=parent,
                     fail_after_rows=fail_after_rows,
                 )
                 if result.invalid and not valid_only:
@@ -202,6 +232,8 @@ def run_import(
         result.message = _("导入过程中出错，已全部撤回，数据库没有任何改变。")
         _finish(batch, result, ImportBatch.Status.FAILED)
         raise
+    finally:
+        import_kind.parent = None
     status = ImportBatch.Status.VALIDATED if dry_run else ImportBatch.Status.SUCCEEDED
     _finish(batch, result, status)
     return result
@@ -230,9 +262,11 @@ def _run(
     dry_run: bool,
     valid_only: bool,
     by: Any,
+    parent: Model | None,
     fail_after_rows: int | None,
 ) -> None:
     batch = result.batch
+    kind.parent = _open_parent(kind, parent, by=by)
     kind.begin()
     table = open_table(path, batch.original_name)
     positions = map_headers(kind, table.headers)
@@ -286,15 +320,29 @@ def _run(
         )
 
 
+def _open_parent(kind: ImportKind, parent: Model | None, *, by: Any) -> Any:
+    if kind.parent_model is None:
+        if parent is not None:
+            raise ValueError(f"import kind {kind.name} takes no parent record")
+        return None
+    if parent is None:
+        raise ImportFileError(str(kind.parent_needed))
+    if not isinstance(parent, kind.parent_model):
+        raise ValueError(f"import kind {kind.name} imports into a {kind.parent_model.__name__}")
+    return kind.open_parent(parent, by=by)
+
+
 def _reject(
     result: ImportResult, report: _ErrorReport, number: int, cells: list[str], errors: Any
 ) -> None:
     result.invalid += 1
     report.add(number, cells, errors)
     if len(result.errors) < ERRORS_KEPT_ON_BATCH:
-        result.errors.append(
-            {"row": number, "errors": [{"column": e.column, "message": e.message} for e in errors]}
-        )
+        shown = [
+            {"column": e.column, "message": e.message, "value": report.value_of(e.column, cells)}
+            for e in errors
+        ]
+        result.errors.append({"row": number, "errors": shown, "text": join_errors(errors)})
 
 
 def _apply(
@@ -318,8 +366,8 @@ def _apply(
         # A row that is right in itself but names the same record as an earlier one.
         first = seen.get(outcome.key) if outcome.key else None
         if not errors and first is not None:
-            message = _("与第%(first)d行重复（%(what)s相同）。同一条记录在文件中只能出现一次。")
-            errors = [CellError("", message % {"first": first, "what": kind.key_label})]
+            errors = [kind.duplicate_error(first)]
+            errors[0].column = report.header_of(errors[0].column)
         if errors:
             _reject(result, report, number, cells, errors)
             continue
@@ -348,7 +396,12 @@ def batch_rollback(*, batch: ImportBatch, by: Any) -> None:
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status != ImportBatch.Status.SUCCEEDED or batch.dry_run:
         raise RollbackError(_("只有已成功导入的批次可以撤销。"))
-    get_kind(batch.kind).rollback(batch, by=by)
+    kind = get_kind(batch.kind)
+    kind.parent = batch.parent
+    try:
+        kind.rollback(batch, by=by)
+    finally:
+        kind.parent = None
     batch.status = ImportBatch.Status.ROLLED_BACK
     batch.message = _("已由%(user)s撤销。") % {"user": by}
     batch.updated_by = by if getattr(by, "pk", None) else None
@@ -388,8 +441,12 @@ def batch_start(
     dry_run: bool = True,
     valid_only: bool = False,
     checked_by: ImportBatch | None = None,
+    parent: Model | None = None,
+    queue: bool = True,
 ) -> ImportBatch:
-    """Store the file, queue the batch and return it (the page then follows its progress)."""
+    """Store the file, queue the batch and return it (the page then follows its progress).
+    ``parent``: the record the rows go into (kinds with a ``parent_model``). ``queue=False``
+    runs it now, for a page that shows the outcome at once (a short staff list)."""
     get_kind(kind)
     batch = ImportBatch(
         kind=kind,
@@ -397,19 +454,25 @@ def batch_start(
         dry_run=dry_run,
         valid_only=valid_only,
         checked_by=checked_by,
+        parent=parent,
         created_by=by,
         updated_by=by,
     )
     batch.source.save(batch.original_name, upload, save=False)
     batch.save()
     _report_progress(batch.pk, 0, "queued")
-    import_batch_task.enqueue(batch_id=str(batch.pk))
+    if queue:
+        import_batch_task.enqueue(batch_id=str(batch.pk))
+    else:
+        import_batch_task.call(batch_id=str(batch.pk))
     batch.refresh_from_db()
     return batch
 
 
-def batch_confirm(*, checked: ImportBatch, by: Any, valid_only: bool) -> ImportBatch:
-    """Commit the file of a dry run that the user has looked at."""
+def batch_confirm(
+    *, checked: ImportBatch, by: Any, valid_only: bool, queue: bool = True
+) -> ImportBatch:
+    """Commit the file of a dry run that the user has looked at (into the same parent)."""
     if checked.status != ImportBatch.Status.VALIDATED or not checked.dry_run:
         raise ImportFileError(_("只能确认已检查完成的文件。"))
     if checked.invalid_rows and not valid_only:
@@ -423,4 +486,6 @@ def batch_confirm(*, checked: ImportBatch, by: Any, valid_only: bool) -> ImportB
         dry_run=False,
         valid_only=valid_only,
         checked_by=checked,
+        parent=checked.parent,
+        queue=queue,
     )

@@ -50,6 +50,11 @@ class JournalledWrites:
     def _concrete(self) -> dict[str, Any]:
         return {f.attname: f for f in self.model._meta.concrete_fields}
 
+    @property
+    def stamped(self) -> bool:
+        """Whether each record remembers the batch that last wrote it (``import_batch``)."""
+        return "import_batch_id" in self._concrete()
+
     def write(
         self,
         *,
@@ -62,8 +67,10 @@ class JournalledWrites:
         who, now = actor(by), timezone.now()
         many = {f.target for f in self.many()}
         links: dict[str, list[Any]] = {name: [] for name in many}
+        stamped = self.stamped
         for record in creates:
-            record.import_batch = batch
+            if stamped:
+                record.import_batch = batch
             record.created_at = record.updated_at = now
             for name in many:
                 links[name].extend((record.pk, key) for key in record._many.get(name, []))
@@ -71,8 +78,10 @@ class JournalledWrites:
         was, batches = {}, {}
         for record, diff in updates:
             was[record.pk] = record.updated_at
-            batches[record.pk] = journal_value(record.import_batch_id)
-            record.import_batch = batch
+            if stamped:
+                # The batch before this one comes back with a rollback.
+                batches[record.pk] = {"import_batch_id": journal_value(record.import_batch_id)}
+                record.import_batch = batch
             record.updated_at = now
             if self.versioned:
                 record.version += 1
@@ -82,7 +91,7 @@ class JournalledWrites:
                 links[name].extend((record.pk, key) for key in diff[name][1])
         if updates:
             names = {n for _r, diff in updates for n in diff if n not in many}
-            names |= {"import_batch_id", "updated_by_id", "updated_at"}
+            names |= {"updated_by_id", "updated_at"} | ({"import_batch_id"} if stamped else set())
             if self.versioned:
                 names.add("version")
             concrete = self._concrete()
@@ -105,16 +114,19 @@ class JournalledWrites:
             for r in creates
         ]
         for record, diff in updates:
-            # The batch that wrote the record before: a rollback makes it that batch's again.
-            before = {"import_batch_id": batches[record.pk]}
-            before.update({n: self._stored(n, b) for n, (b, _a) in diff.items()})
+            before = {n: self._stored(n, b) for n, (b, _a) in diff.items()}
             journal.append(
                 ImportRecord(
                     batch=batch,
                     model=self.label_model,
                     object_id=str(record.pk),
                     action=ImportRecord.Action.UPDATED,
-                    before={**before, **self._stamp(record), "_was": was[record.pk].isoformat()},
+                    before={
+                        **before,
+                        **batches.get(record.pk, {}),
+                        **self._stamp(record),
+                        "_was": was[record.pk].isoformat(),
+                    },
                 )
             )
         fast_insert(ImportRecord, journal)
