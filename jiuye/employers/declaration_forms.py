@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from jiuye.core.formfields import CertificateNumberField, ResidentIdField
 from jiuye.core.validators import validate_certificate_number
-from jiuye.employers.declaration_importing import figure
 from jiuye.employers.models import DeclaredEmployee, Employer
+from jiuye.employers.selectors import figure
 from jiuye.people.forms import RadioGroup
 
 MONTHS = range(1, 13)

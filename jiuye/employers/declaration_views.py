@@ -33,7 +33,7 @@ from jiuye.core.downloads import attachment_header, formula_safe
 from jiuye.core.forms import add_service_errors
 from jiuye.core.models import AccessEvent
 from jiuye.core.scoping import get_scoped_or_404, scope_for
-from jiuye.employers import declaration_importing as staff_lists
+from jiuye.employers import importing as staff_lists
 from jiuye.employers import selectors, services
 from jiuye.employers.declaration_forms import (
     EmployeeForm,
@@ -45,9 +45,9 @@ from jiuye.employers.declaration_forms import (
     UploadForm,
     default_year,
 )
-from jiuye.employers.declaration_importing import figure
 from jiuye.employers.documents import confirmation_docx
 from jiuye.employers.models import Declaration, DeclarationStatus, DeclaredEmployee, Employer
+from jiuye.employers.selectors import figure
 from jiuye.employers.services.declarations import disclosure_publish
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -349,8 +349,8 @@ def staff_upload(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     form = UploadForm(request.POST, request.FILES)
     upload = None
     if form.is_valid():
-        upload = staff_lists.staff_list_import(
-            declaration=declaration, upload=form.cleaned_data["file"], dry_run=True, by=request.user
+        upload = staff_lists.staff_list_check(
+            declaration=declaration, upload=form.cleaned_data["file"], by=request.user
         )
         if upload.message and not upload.errors:
             form.add_error("file", upload.message)
@@ -365,13 +365,14 @@ def staff_upload_commit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     if response := _locked(request, declaration):
         return response
     batch_id = request.POST.get("batch", "")
-    batch = staff_lists.checked_batch(batch_id, by=request.user) if _uuid(batch_id) else None
-    if batch is None:
+    result = None
+    if _uuid(batch_id):
+        result = staff_lists.staff_list_save(
+            declaration=declaration, checked=batch_id, by=request.user
+        )
+    if result is None:
         messages.error(request, _("找不到已检查的名单文件，请重新上传。"))
         return redirect("employers:declaration", pk=pk)
-    result = staff_lists.staff_list_import(
-        declaration=declaration, batch=batch, dry_run=False, by=request.user
-    )
     if not result.ok:
         return _render_detail(request, declaration, upload=result)
     _recompute(request, declaration)

@@ -13,8 +13,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from jiuye.employers.declaration_importing import figure
 from jiuye.employers.models import Declaration
+from jiuye.employers.selectors import figure
 
 FONT = "SimSun"
 

@@ -258,3 +258,13 @@ def unresolved_count(declaration: Declaration) -> dict[str, int]:
         conflicts=Count("pk", filter=Q(conflict=True, staff_decision="")),
         unknown=Count("pk", filter=Q(person__isnull=True)),
     )
+
+
+def figure(value: Any) -> str:
+    """A count as written: 200, 2.5, 0.83 (no trailing zeros)."""
+    if value is None:
+        return ""
+    number = Decimal(value)
+    if number == number.to_integral_value():
+        return f"{number.quantize(Decimal(1))}"
+    return f"{number.normalize():f}"

@@ -198,6 +198,25 @@ def declaration_save(
 def _clean_employee(
     declaration: Declaration, values: dict[str, Any], *, exclude_pk: Any = None
 ) -> dict[str, Any]:
+    cleaned, errors = employee_check(declaration, values)
+    if "id_number_index" in cleaned:
+        duplicate = declaration.employees.filter(id_number_index=cleaned["id_number_index"])
+        if exclude_pk:
+            duplicate = duplicate.exclude(pk=exclude_pk)
+        if duplicate.exists():
+            errors["id_number"] = [_("这个人已经在本次申报的名单里了。")]
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def employee_check(
+    declaration: Declaration, values: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """The rules of a line of a staff list, as the form, the service and the staff list
+    import apply them (the import finds a person already on the list by the ID number's
+    index, so the check that a person is listed once is the caller's). Returns the values
+    cleaned (numbers normalised, their blind indexes added) and the problems by field."""
     errors: dict[str, list[str]] = {}
     cleaned = dict(values)
     if not (values.get("name") or "").strip():
@@ -213,13 +232,7 @@ def _clean_employee(
             )
         except ValidationError as error:
             errors["certificate_number"] = error.messages
-        index = id_number_index(cleaned["id_number"])
-        duplicate = declaration.employees.filter(id_number_index=index)
-        if exclude_pk:
-            duplicate = duplicate.exclude(pk=exclude_pk)
-        if duplicate.exists():
-            errors["id_number"] = [_("这个人已经在本次申报的名单里了。")]
-        cleaned["id_number_index"] = index
+        cleaned["id_number_index"] = id_number_index(cleaned["id_number"])
         if "certificate_number" in cleaned and "certificate_number" not in errors:
             cleaned["certificate_index"] = certificate_index(cleaned["certificate_number"])
     wage = values.get("monthly_wage")
@@ -246,9 +259,7 @@ def _clean_employee(
         errors["contract_start"] = [
             _("合同开始日期晚于%(year)d年底，不属于本年度。") % {"year": declaration.year}
         ]
-    if errors:
-        raise ValidationError(errors)
-    return cleaned
+    return cleaned, errors
 
 
 @transaction.atomic

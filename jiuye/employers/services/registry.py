@@ -47,14 +47,23 @@ class DuplicateEmployerError(ValidationError):
         )
 
 
+def uscc_check(code: str, *, reason: str) -> tuple[str, dict[str, list[str]]]:
+    """The registry's rule for a credit code, as the form, the service and the import apply
+    it: well formed (else ValidationError), and a code that fails the check character kept
+    only with a reason (DOMAIN.md). Returns the normalised code and the problems."""
+    code, warnings = validate_uscc(code)
+    if warnings and not (reason or "").strip():
+        return code, {"uscc": [w.message for w in warnings]}
+    return code, {}
+
+
 def _check_uscc(employer: Employer) -> None:
-    """A code that fails the check character is kept only with a reason (DOMAIN.md)."""
-    code, warnings = validate_uscc(employer.uscc)
+    code, problems = uscc_check(employer.uscc, reason=employer.uscc_override_reason)
     employer.uscc = code
-    if not warnings:
+    if problems:
+        raise ValidationError(problems)
+    if not validate_uscc(code)[1]:
         employer.uscc_override_reason = ""
-    elif not employer.uscc_override_reason.strip():
-        raise ValidationError({"uscc": [w.message for w in warnings]})
     duplicate = Employer.objects.filter(uscc=code).exclude(pk=employer.pk).first()
     if duplicate is not None:
         raise DuplicateEmployerError(duplicate)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from jiuye.core.importing import run_import
-from jiuye.employers.declaration_importing import staff_kind
+from jiuye.employers.importing import staff_kind
 from jiuye.employers.models import Declaration
 from jiuye.employers.tests.declaration_fixtures import declare, person
 
