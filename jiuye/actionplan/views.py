@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -40,6 +41,7 @@ from jiuye.actionplan.models import (
 )
 from jiuye.actionplan.services import exports, plan_import, reports, targets, tasks
 from jiuye.actionplan.services.plan_table import PlanTableError, parse_plan_table
+from jiuye.core import importing
 from jiuye.core.access import roles_required
 from jiuye.core.audit import access_log
 from jiuye.core.conflicts import ConflictError, show_conflict
@@ -430,27 +432,34 @@ def target_list(request: HttpRequest) -> HttpResponse:
 @roles_required(*PLANNERS, write=True)
 @require_POST
 def target_upload(request: HttpRequest) -> HttpResponse:
+    """Check (``preview``) or import a file of targets through the ``indicator_targets`` kind:
+    every bad row is listed and nothing is written unless every row is right."""
     plan = _plan_or_404(request.user)
     form = TargetUploadForm(request.POST, request.FILES)
     result = None
     if form.is_valid():
-        try:
-            result = targets.targets_import(
-                data=form.cleaned_data["file"].read(),
+        upload = form.cleaned_data["file"]
+        with tempfile.NamedTemporaryFile(suffix=Path(upload.name or "").suffix) as copy:
+            for chunk in upload.chunks():
+                copy.write(chunk)
+            copy.flush()
+            result = importing.run_import(
+                kind="indicator_targets",
+                path=Path(copy.name),
+                original_name=upload.name or "",
                 dry_run="preview" in request.POST,
                 by=request.user,
-                allowed_regions=set(_target_regions().values_list("code", flat=True)),
             )
-        except ValidationError as exc:
-            form.add_error("file", exc)
-        else:
-            if not result.errors and "preview" not in request.POST:
-                messages.success(
-                    request,
-                    _("目标已导入：新增%(c)d条，更新%(u)d条，未变%(n)d条。")
-                    % {"c": result.created, "u": result.updated, "n": result.unchanged},
-                )
-                return redirect("actionplan:targets")
+        if result.message and not result.errors:
+            form.add_error("file", result.message)
+            result = None
+        elif result.ok and "preview" not in request.POST:
+            messages.success(
+                request,
+                _("目标已导入：新增%(c)d条，更新%(u)d条，未变%(n)d条。")
+                % {"c": result.created, "u": result.updated, "n": result.unchanged},
+            )
+            return redirect("actionplan:targets")
     return render(
         request, "actionplan/target_upload.html", {"plan": plan, "form": form, "result": result}
     )
