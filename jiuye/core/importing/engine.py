@@ -128,7 +128,7 @@ class _ErrorReport:
 
     def value_of(self, header: str, cells: list[str]) -> str:
         """The cell of a row under a header, masked as the report shows it ("" if none)."""
-        if header not in self.headers:
+        if not header or header not in self.headers:
             return ""
         position = self.headers.index(header)
         column = self.columns[position] if position < len(self.columns) else None
