@@ -41,13 +41,10 @@ from jiuye.core.importing.base import (
 from jiuye.core.importing.engine import (
     CHUNK_ROWS,
     ERRORS_KEPT_ON_BATCH,
-    ImportResult,
     batch_confirm,
     batch_rollback,
     batch_start,
     import_batch_task,
-    progress_of,
-    request_cancel,
     run_import,
 )
 from jiuye.core.importing.exports import export_rows, template_xlsx, write_export
@@ -61,6 +58,7 @@ from jiuye.core.importing.files import (
     parse_bool,
     parse_date,
 )
+from jiuye.core.importing.report import ImportResult, progress_of, request_cancel
 
 __all__ = [
     "CHUNK_ROWS",

@@ -1,28 +1,23 @@
-"""The run of an import: validate every row, write in chunks, count, report, roll back;
-templates, exports and the background task."""
+"""The run of an import: validate every row, write in chunks, count, roll back; the
+background task that runs a stored batch."""
 
 from __future__ import annotations
 
 import io
 import operator
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.core.cache import caches
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
-from openpyxl import Workbook
 
 from jiuye.core.bulk import bulk_writes
-from jiuye.core.downloads import formula_safe
 from jiuye.core.importing.base import (
-    CellError,
     ImportCancelled,
     ImportFileError,
     ImportKind,
@@ -31,7 +26,13 @@ from jiuye.core.importing.base import (
     get_kind,
     join_errors,
 )
-from jiuye.core.importing.files import map_headers, masked, open_table
+from jiuye.core.importing.files import map_headers, open_table
+from jiuye.core.importing.report import (
+    ErrorReport,
+    ImportResult,
+    cancelled,
+    report_progress,
+)
 from jiuye.core.models import ImportBatch
 
 CHUNK_ROWS = 2000
@@ -42,118 +43,7 @@ class _Abort(Exception):
     """Internal: roll the transaction back after counting every row."""
 
 
-# --- progress and cancelling ----------------------------------------------------------------
-
-
-def _progress_cache() -> Any:
-    return caches["progress"]
-
-
-def progress_of(batch_id: Any) -> dict[str, Any]:
-    return _progress_cache().get(f"import:{batch_id}:progress") or {}
-
-
-def request_cancel(batch_id: Any) -> None:
-    _progress_cache().set(f"import:{batch_id}:cancel", True, 24 * 3600)
-
-
-def _cancelled(batch_id: Any) -> bool:
-    return bool(_progress_cache().get(f"import:{batch_id}:cancel"))
-
-
-def _report_progress(batch_id: Any, rows: int, phase: str) -> None:
-    _progress_cache().set(f"import:{batch_id}:progress", {"rows": rows, "phase": phase}, 24 * 3600)
-
-
 # --- the run --------------------------------------------------------------------------------
-
-
-@dataclass
-class ImportResult:
-    batch: ImportBatch
-    rows: int = 0
-    valid: int = 0
-    invalid: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    errors: list[dict[str, Any]] = field(default_factory=list)
-    message: str = ""
-
-    @property
-    def summary(self) -> str:
-        return (
-            f"created {self.created}, updated {self.updated}, "
-            f"unchanged {self.unchanged}, invalid {self.invalid}"
-        )
-
-    @property
-    def ok(self) -> bool:
-        return self.batch.status in (ImportBatch.Status.SUCCEEDED, ImportBatch.Status.VALIDATED)
-
-    @classmethod
-    def of(cls, batch: ImportBatch) -> ImportResult:
-        """The result of a finished batch, as its counts and kept errors say."""
-        return cls(
-            batch=batch,
-            rows=batch.total_rows,
-            valid=batch.valid_rows,
-            invalid=batch.invalid_rows,
-            created=batch.created,
-            updated=batch.updated,
-            unchanged=batch.unchanged,
-            errors=list(batch.errors_preview),
-            message=batch.message,
-        )
-
-
-class _ErrorReport:
-    """Bad rows with their original columns plus an error column, streamed into an .xlsx."""
-
-    def __init__(self, kind: ImportKind, headers: list[str], positions: dict[str, int]) -> None:
-        # Made on the first bad row: an unsaved write-only workbook complains when collected.
-        self.book: Any = None
-        self.sheet: Any = None
-        self.headers = headers
-        by_position = {pos: key for key, pos in positions.items()}
-        columns = {c.key: c for c in kind.columns}
-        self.columns = [columns.get(by_position.get(i, "")) for i in range(len(headers))]
-        declared = {c.key: c.header for c in kind.columns}
-        self.headers_by_key = {**declared, **{key: headers[pos] for key, pos in positions.items()}}
-        self.count = 0
-
-    def header_of(self, column: str) -> str:
-        """A column key as the header the user wrote (a row-level problem stays "")."""
-        return self.headers_by_key.get(column, column)
-
-    def value_of(self, header: str, cells: list[str]) -> str:
-        """The cell of a row under a header, masked as the report shows it ("" if none)."""
-        if not header or header not in self.headers:
-            return ""
-        position = self.headers.index(header)
-        column = self.columns[position] if position < len(self.columns) else None
-        return masked(column, cells[position]) if position < len(cells) else ""
-
-    def add(self, number: int, cells: list[str], errors: list[CellError]) -> None:
-        if self.book is None:
-            self.book = Workbook(write_only=True)
-            self.sheet = self.book.create_sheet(_("错误行"))
-            self.sheet.append([_("行号"), *self.headers, _("错误说明")])
-        shown = [
-            masked(self.columns[i] if i < len(self.columns) else None, value)
-            for i, value in enumerate(cells[: len(self.headers)])
-        ]
-        message = join_errors(errors)
-        self.sheet.append([number, *[formula_safe(v) for v in shown], message])
-        self.count += 1
-
-    def save(self, batch: ImportBatch) -> None:
-        if not self.count:
-            return
-        with tempfile.TemporaryFile() as handle:
-            self.book.save(handle)
-            handle.seek(0)
-            batch.error_report.save("errors.xlsx", File(handle), save=False)
 
 
 def run_import(
@@ -251,7 +141,7 @@ def _finish(batch: ImportBatch, result: ImportResult, status: str) -> None:
     batch.errors_preview = result.errors[:ERRORS_KEPT_ON_BATCH]
     batch.finished_at = timezone.now()
     batch.save()
-    _report_progress(batch.pk, result.rows, "done")
+    report_progress(batch.pk, result.rows, "done")
 
 
 def _run(
@@ -270,7 +160,7 @@ def _run(
     kind.begin()
     table = open_table(path, batch.original_name)
     positions = map_headers(kind, table.headers)
-    report = _ErrorReport(kind, table.headers, positions)
+    report = ErrorReport(kind, table.headers, positions)
     seen: dict[str, int] = {}
     chunk: list[tuple[int, list[str], RowOutcome]] = []
     # A full row's values are picked in one call; a short row (trailing cells left out) is
@@ -283,8 +173,8 @@ def _run(
         if chunk:
             _apply(kind, chunk, result, report, seen, dry_run=dry_run, by=by)
             chunk.clear()
-        _report_progress(batch.pk, result.rows, "running")
-        if _cancelled(batch.pk):
+        report_progress(batch.pk, result.rows, "running")
+        if cancelled(batch.pk):
             raise ImportCancelled
 
     for number, cells in table.rows:
@@ -333,7 +223,7 @@ def _open_parent(kind: ImportKind, parent: Model | None, *, by: Any) -> Any:
 
 
 def _reject(
-    result: ImportResult, report: _ErrorReport, number: int, cells: list[str], errors: Any
+    result: ImportResult, report: ErrorReport, number: int, cells: list[str], errors: Any
 ) -> None:
     result.invalid += 1
     report.add(number, cells, errors)
@@ -349,7 +239,7 @@ def _apply(
     kind: ImportKind,
     chunk: list[tuple[int, list[str], RowOutcome]],
     result: ImportResult,
-    report: _ErrorReport,
+    report: ErrorReport,
     seen: dict[str, int],
     *,
     dry_run: bool,
@@ -460,7 +350,7 @@ def batch_start(
     )
     batch.source.save(batch.original_name, upload, save=False)
     batch.save()
-    _report_progress(batch.pk, 0, "queued")
+    report_progress(batch.pk, 0, "queued")
     if queue:
         import_batch_task.enqueue(batch_id=str(batch.pk))
     else:
