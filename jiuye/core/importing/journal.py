@@ -12,7 +12,7 @@ from django.db.models import Model, ProtectedError
 from django.utils import timezone
 
 from jiuye.core.audit import audit_bulk
-from jiuye.core.bulk import fast_insert
+from jiuye.core.bulk import fast_insert, fast_insert_values
 from jiuye.core.conflicts import actor
 from jiuye.core.crypto import EncryptedTextField, encrypt
 from jiuye.core.importing.base import RollbackError, journal_value
@@ -23,7 +23,14 @@ Changes = dict[str, tuple[Any, Any]]
 
 class JournalledWrites:
     """Mixed into ``DeclaredKind``; needs ``model``, ``many()``, ``versioned``,
-    ``label_model``, ``changed_since`` and ``in_use`` from it."""
+    ``label_model``, ``changed_since`` and ``in_use`` from it.
+
+    A change named ``"<relation>.<field>"`` in ``prepare``'s changes (a service record's
+    needs registration, say) is a related record's: it counts the row as updated, is audited
+    and journalled with the rest, but the kind writes it (``after_write``) and puts it back
+    (``after_rollback`` gets it in ``restored`` as ``(None, value before)``). An update's
+    journal entry also keeps the batch that wrote the record before (``import_batch_id``),
+    which a rollback puts back."""
 
     model: Any
     changed_since: Any
@@ -90,7 +97,8 @@ class JournalledWrites:
                 through.objects.filter(**{source: record.pk}).delete()
                 links[name].extend((record.pk, key) for key in diff[name][1])
         if updates:
-            names = {n for _r, diff in updates for n in diff if n not in many}
+            # "needs.desired_jobs": a related record's value, written by the kind's after_write.
+            names = {n for _r, diff in updates for n in diff if n not in many and "." not in n}
             names |= {"updated_by_id", "updated_at"} | ({"import_batch_id"} if stamped else set())
             if self.versioned:
                 names.add("version")
@@ -103,33 +111,32 @@ class JournalledWrites:
             through.objects.bulk_create(
                 [through(**{source: a, target: b}) for a, b in pairs], batch_size=1000
             )
+        # Plain rows: one per created record is most of a large import's journal.
+        label = self.label_model
         journal = [
-            ImportRecord(
-                batch=batch,
-                model=self.label_model,
-                object_id=str(r.pk),
-                action=ImportRecord.Action.CREATED,
-                before=self._stamp(r),
-            )
+            {
+                "batch_id": batch.pk,
+                "model": label,
+                "object_id": str(r.pk),
+                "action": ImportRecord.Action.CREATED,
+                "before": self._stamp(r),
+            }
             for r in creates
         ]
         for record, diff in updates:
             before = {n: self._stored(n, b) for n, (b, _a) in diff.items()}
+            before.update(batches.get(record.pk, {}))
+            before.update(self._stamp(record), _was=was[record.pk].isoformat())
             journal.append(
-                ImportRecord(
-                    batch=batch,
-                    model=self.label_model,
-                    object_id=str(record.pk),
-                    action=ImportRecord.Action.UPDATED,
-                    before={
-                        **before,
-                        **batches.get(record.pk, {}),
-                        **self._stamp(record),
-                        "_was": was[record.pk].isoformat(),
-                    },
-                )
+                {
+                    "batch_id": batch.pk,
+                    "model": label,
+                    "object_id": str(record.pk),
+                    "action": ImportRecord.Action.UPDATED,
+                    "before": before,
+                }
             )
-        fast_insert(ImportRecord, journal)
+        fast_insert_values(ImportRecord, journal)
         self.audit_creates(creates, batch=batch, by=who)
         if updates:
             audit_bulk(
@@ -178,9 +185,11 @@ class JournalledWrites:
     def rollback(self, batch: ImportBatch, *, by: Any) -> None:
         who = actor(by)
         journal = list(ImportRecord.objects.filter(batch=batch, model=self.label_model))
+        ids = [e.object_id for e in journal]
         records = {
             str(r.pk): r
-            for r in self.model._default_manager.filter(pk__in=[e.object_id for e in journal])
+            for part in _parts(ids)
+            for r in self.model._default_manager.filter(pk__in=part)
         }
         for entry in journal:
             record = records.get(entry.object_id)
@@ -199,12 +208,12 @@ class JournalledWrites:
             actor=who,
             batch=str(batch.pk),
         )
-        pks = [r.pk for r in created]
         try:
-            for f in self.many():
-                through, source, _target = self._through(f.target)
-                through.objects.filter(**{f"{source}__in": pks}).delete()
-            self.model._default_manager.filter(pk__in=pks).delete()
+            for pks in _parts([r.pk for r in created]):
+                for f in self.many():
+                    through, source, _target = self._through(f.target)
+                    through.objects.filter(**{f"{source}__in": pks}).delete()
+                self.model._default_manager.filter(pk__in=pks).delete()
         except ProtectedError as exc:
             names = "、".join(sorted({str(o._meta.verbose_name) for o in exc.protected_objects}))
             raise RollbackError(self.in_use % {"error": names}) from exc
@@ -239,6 +248,9 @@ class JournalledWrites:
                         [through(**{source: record.pk, target: key}) for key in stored]
                     )
                     continue
+                if "." in name:  # a related record's: put back by the kind's after_rollback
+                    diff[name] = (None, stored)
+                    continue
                 field = concrete[name]
                 value = stored if isinstance(field, EncryptedTextField) else _python(field, stored)
                 values[name] = value
@@ -269,6 +281,11 @@ class JournalledWrites:
         by: Any,
     ) -> None:
         """Whatever else undoing the batch changes (dirty regions, recomputed cases)."""
+
+
+def _parts(items: list[Any], size: int = 900) -> list[list[Any]]:
+    """Slices small enough for one ``IN (…)`` on every database (SQLite counts parameters)."""
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 def _python(field: Any, stored: Any) -> Any:
