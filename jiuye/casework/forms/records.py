@@ -31,7 +31,7 @@ from jiuye.casework.models import (
     WantsWork,
 )
 from jiuye.casework.selectors import service_types
-from jiuye.casework.services import check_attachment, check_service_date
+from jiuye.casework.services import check_attachment, check_service_date, follow_up_error
 from jiuye.core.masking import mask_phone
 from jiuye.employment.models import EmploymentForm, EmploymentRecord, EndReason
 from jiuye.employment.services import employment_check
@@ -223,9 +223,9 @@ class ServiceForm(AttachmentMixin, RecordForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        day, follow_up = data.get("date"), data.get("follow_up_date")
-        if day and follow_up and follow_up < day:
-            self.add_error("follow_up_date", _("下次跟进日期不能早于服务日期。"))
+        message = follow_up_error(data.get("date"), data.get("follow_up_date"))
+        if message:
+            self.add_error("follow_up_date", message)
         return data
 
     def service_fields(self) -> dict[str, Any]:

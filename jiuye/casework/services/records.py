@@ -72,12 +72,65 @@ def check_service_date(person: Person, day: dt.date | None, *, field: str = "dat
         )
 
 
-def _check_person(person: Person, by: Any) -> None:
+def person_service_error(person: Person, by: Any) -> ValidationError | None:
+    """Why ``by`` may not record a service for ``person`` (None: they may)."""
     if person.is_archived:
-        raise ValidationError(_("这个人员已归档，不能再登记服务。"), code="archived")
+        return ValidationError(_("这个人员已归档，不能再登记服务。"), code="archived")
     actor = conflicts.actor(by)
     if actor is not None and not region_in_scope(actor, person.region_id):
-        raise ValidationError(_("这个人员不在您负责的范围内。"), code="scope")
+        return ValidationError(_("这个人员不在您负责的范围内。"), code="scope")
+    return None
+
+
+def _check_person(person: Person, by: Any) -> None:
+    if (error := person_service_error(person, by)) is not None:
+        raise error
+
+
+def service_record_errors(
+    *,
+    person: Person,
+    service_type: ServiceType,
+    date: dt.date | None,
+    channel: str,
+    outcome: str,
+    follow_up_date: dt.date | None,
+) -> dict[str, list[str]]:
+    """The rules of one service record, as the forms and the import check them."""
+    errors: dict[str, list[str]] = {}
+    if channel not in Channel.values:
+        errors["channel"] = [_("请选择服务方式。")]
+    if outcome not in Outcome.values:
+        errors["outcome"] = [_("请选择服务结果。")]
+    if service_type.is_disabled:
+        errors["service_type"] = [_("这个服务类型已停用。")]
+    try:
+        check_service_date(person, date)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if (message := follow_up_error(date, follow_up_date)) is not None:
+        errors["follow_up_date"] = [message]
+    return errors
+
+
+def follow_up_error(day: dt.date | None, follow_up: dt.date | None) -> str | None:
+    if day is not None and follow_up is not None and follow_up < day:
+        return _("下次跟进日期不能早于服务日期。")
+    return None
+
+
+def needs_errors(
+    *, wants_work: str, not_wanting_reason: str = "", expected_wage: Any = None
+) -> dict[str, list[str]]:
+    """The rules of a needs registration's answers, as the form and the import check them."""
+    errors: dict[str, list[str]] = {}
+    if wants_work not in WantsWork.values:
+        errors["wants_work"] = [_("请选择是否有就业意愿。")]
+    elif wants_work == WantsWork.NO and not not_wanting_reason:
+        errors["not_wanting_reason"] = [_("请选择暂无就业意愿的原因。")]
+    if expected_wage is not None and expected_wage < 0:
+        errors["expected_wage"] = [_("期望月薪不能是负数。")]
+    return errors
 
 
 def check_attachment(upload: UploadedFile | None) -> None:
@@ -117,15 +170,16 @@ def _create_record(
     """The record and whether it is new (False: this form was already submitted)."""
     if (found := _existing(idempotency_key)) is not None:
         return found, False
-    if channel not in Channel.values:
-        raise ValidationError({"channel": [_("请选择服务方式。")]})
-    if outcome not in Outcome.values:
-        raise ValidationError({"outcome": [_("请选择服务结果。")]})
-    if service_type.is_disabled:
-        raise ValidationError({"service_type": [_("这个服务类型已停用。")]})
-    check_service_date(person, date)
-    if follow_up_date is not None and follow_up_date < date:
-        raise ValidationError({"follow_up_date": [_("下次跟进日期不能早于服务日期。")]})
+    errors = service_record_errors(
+        person=person,
+        service_type=service_type,
+        date=date,
+        channel=channel,
+        outcome=outcome,
+        follow_up_date=follow_up_date,
+    )
+    if errors:
+        raise ValidationError(errors)
     check_attachment(attachment)
     actor = conflicts.actor(by)
     record = ServiceRecord(
@@ -253,13 +307,13 @@ def needs_register(
     if (found := _existing(idempotency_key)) is not None:
         return found.needs
     _check_person(person, by)
-    if wants_work not in WantsWork.values:
-        raise ValidationError({"wants_work": [_("请选择是否有就业意愿。")]})
-    if wants_work == WantsWork.NO and not fields.get("not_wanting_reason"):
-        raise ValidationError({"not_wanting_reason": [_("请选择暂无就业意愿的原因。")]})
-    wage = fields.get("expected_wage")
-    if wage is not None and wage < 0:
-        raise ValidationError({"expected_wage": [_("期望月薪不能是负数。")]})
+    errors = needs_errors(
+        wants_work=wants_work,
+        not_wanting_reason=fields.get("not_wanting_reason") or "",
+        expected_wage=fields.get("expected_wage"),
+    )
+    if errors:
+        raise ValidationError(errors)
     service, _created = _create_record(
         person=person,
         service_type=ServiceType.objects.get(pk=NEEDS_REGISTRATION),
@@ -309,7 +363,10 @@ def service_archive(*, record: ServiceRecord, reason: str, by: Any) -> ServiceRe
     current.archived_by = conflicts.actor(by)
     current.archived_reason = reason
     current.updated_by = conflicts.actor(by)
-    current.save(update_fields=["archived_at", "archived_by", "archived_reason", "updated_by"])
+    # updated_at too: an import batch that wrote the record must not be undone over this.
+    current.save(
+        update_fields=["archived_at", "archived_by", "archived_reason", "updated_by", "updated_at"]
+    )
     if hasattr(current, "needs") and current.needs.is_current:
         # The registration it carried is void: the previous one of the year (if any) is back.
         needs = current.needs

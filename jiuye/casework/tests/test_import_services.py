@@ -134,8 +134,11 @@ def test_bad_rows_are_named_by_row_and_column_in_chinese(tmp_path, persons, pers
     text = {
         row: " ".join(f"{x['column']}：{x['message']}" for x in es) for row, es in errors.items()
     }
-    assert "身份证号码：登记库中没有身份证号为" in text[3] and "*" in text[3]
-    assert "不在您负责的镇街" in text[4]
+    # One message for "not registered" and "registered in another town" (PersonByIdNumber):
+    # a file does not tell whether someone elsewhere is registered.
+    unknown = "的人员还没有登记，或不在您负责的范围内"
+    assert "身份证号码：身份证号 " in text[3] and unknown in text[3] and "*" in text[3]
+    assert unknown in text[4]
     assert "服务类型：服务类型“算命”不存在" in text[5]
     assert "服务日期：日期不能晚于今天" in text[6]
     assert "早于本人出生日期" in text[7] and "服务方式：“飞鸽传书”不是可选的值" in text[7]
@@ -224,3 +227,47 @@ def test_a_dry_run_writes_nothing(tmp_path, persons, personas) -> None:  # noqa:
     result = run(write_csv(tmp_path / "s.csv", _rows(persons)), by=personas["town_a"], dry_run=True)
     assert (result.created, result.invalid) == (4, 0)
     assert not ServiceRecord.objects.exists() and not NeedsRecord.objects.exists()
+
+
+def test_a_column_the_file_lacks_leaves_the_field_alone(tmp_path, persons, personas) -> None:  # noqa: ANN001
+    run(write_csv(tmp_path / "s.csv", _rows(persons)), by=personas["town_a"])
+    header = ["身份证号码", "服务类型", "服务日期", "服务方式", "服务结果"]
+    row = [persons["a"].id_number, "job_recommendation", _day(3, 5), "电话", "需跟进"]
+    again = run(write_csv(tmp_path / "t.csv", [row], header), by=personas["town_a"])
+    assert (again.updated, again.unchanged, again.invalid) == (0, 1, 0)
+    service = ServiceRecord.objects.get(service_type="job_recommendation")
+    assert service.notes == "推荐客服岗" and service.follow_up_date == dt.date(YEAR, 4, 1)
+
+
+def test_rollback_is_refused_after_an_edit_through_the_service_and_audited(
+    tmp_path, persons, personas
+) -> None:  # noqa: ANN001
+    result = run(write_csv(tmp_path / "s.csv", _rows(persons)), by=personas["town_a"])
+    record = ServiceRecord.objects.get(service_type="job_recommendation")
+    services.service_archive(record=record, reason="重复录入", by=personas["town_a"])
+    with pytest.raises(Exception, match="之后又被修改过"):
+        batch_rollback(batch=result.batch, by=personas["district"])
+    assert ServiceRecord.objects.filter(import_batch=result.batch).count() == 4
+
+    second = run(write_csv(tmp_path / "b.csv", _rows(persons)[:2]), by=personas["town_a"])
+    assert (second.created, second.unchanged) == (0, 2)
+    rows = _rows(persons)
+    rows[0][4] = "核对了住址"
+    third = run(write_csv(tmp_path / "c.csv", rows[:1]), by=personas["town_a"])
+    assert third.updated == 1
+    batch_rollback(batch=third.batch, by=personas["district"])
+    verification = ServiceRecord.objects.get(service_type="verification")
+    assert verification.notes == "当面核对" and verification.import_batch == result.batch
+    entries = LogEntry.objects.filter(additional_data__batch=str(third.batch.pk))
+    assert entries.filter(action=LogEntry.Action.UPDATE).count() == 2  # import and rollback
+
+
+def test_a_record_of_a_person_in_another_town_is_not_updated(tmp_path, persons, personas) -> None:  # noqa: ANN001
+    row = [persons["west"].id_number, "援助走访", _day(5, 1), "上门", "", "", "", "", "", "", ""]
+    run(write_csv(tmp_path / "w.csv", [row]), by=personas["district"])
+    row[4] = "改了内容"
+    for dry_run in (True, False):
+        result = run(write_csv(tmp_path / "x.csv", [row]), by=personas["town_a"], dry_run=dry_run)
+        assert (result.updated, result.invalid) == (0, 1)
+        assert "不在您负责的范围内" in result.errors[0]["errors"][0]["message"]
+    assert ServiceRecord.objects.get().notes == ""
