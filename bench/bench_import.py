@@ -162,7 +162,11 @@ def _child(argv: list[str]) -> None:
     parser.add_argument("--step", choices=["baseline", "import"], required=True)
     parser.add_argument("--csv", type=Path, required=True)
     args = parser.parse_args(argv)
+    cpu = time.process_time()
     outcome = _step_baseline(args.csv) if args.step == "baseline" else _step_import(args.csv)
+    # This process's own CPU time (with SQLite, the database's work too): steadier than the
+    # wall clock when other work shares the machine.
+    outcome["cpu_seconds"] = time.process_time() - cpu
     outcome["rss_mb"] = _peak_rss_mb()
     print("BENCH-RESULT " + json.dumps(outcome, ensure_ascii=False), flush=True)
 
@@ -278,9 +282,11 @@ def _run_step(scratch: _Scratch, url: str, step: str, csv_path: Path) -> dict[st
 
 def _line(label: str, rows: int, outcome: dict[str, Any]) -> str:
     rate = rows / outcome["seconds"]
+    cpu = outcome.get("cpu_seconds")
     return (
         f"{label:<34}{rate:>12,.0f} rows/s  {outcome['seconds']:>8.1f} s  "
         f"peak RSS {outcome['rss_mb']:>6,.0f} MB"
+        + (f"  cpu {cpu:>6.1f} s ({rows / cpu:,.0f} rows/cpu-s)" if cpu else "")
     )
 
 
