@@ -20,21 +20,7 @@ def demo_district(settings, reference) -> None:  # noqa: ANN001
     call_command("demo_data", persons=120, seed=5, stdout=StringIO())
 
 
-# Kinds whose export does not import back yet: each is fixed as it is declared (issue 13);
-# strict, so a fixed kind fails here until it is taken off the list.
-NOT_YET = {"persons"}
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(
-            kind.name,
-            marks=[pytest.mark.xfail(strict=True)] if kind.name in NOT_YET else [],
-        )
-        for kind in importing.kinds(importable_only=True)
-    ],
-)
+@pytest.mark.parametrize("name", [kind.name for kind in importing.kinds(importable_only=True)])
 def test_an_export_of_every_kind_imports_back_unchanged(demo_district, tmp_path, name) -> None:  # noqa: ANN001
     kind = importing.get_kind(name)
     path = tmp_path / f"{name}.xlsx"

@@ -65,6 +65,12 @@ from jiuye.reference.models import Region
 Changes = dict[str, tuple[Any, Any]]
 
 
+MISSING = {
+    "category": gettext_lazy("请填写残疾类别（或填写残疾人证号）。"),
+    "grade": gettext_lazy("请填写残疾等级（或填写残疾人证号）。"),
+}
+
+
 class PersonsKind(DeclaredKind):
     name = "persons"
     label = gettext_lazy("残疾人信息")
@@ -169,11 +175,16 @@ class PersonsKind(DeclaredKind):
                 data["certificate_index"] = crypto.blind_index(
                     certificate, purpose=CERTIFICATE_PURPOSE
                 )
-        if category is None and "category" not in {e.column for e in errors}:
-            errors.append(CellError("category", _("请填写残疾类别（或填写残疾人证号）。")))
-        if grade is None and "grade" not in {e.column for e in errors}:
-            errors.append(CellError("grade", _("请填写残疾等级（或填写残疾人证号）。")))
-        data["category_id"], data["grade_id"] = category, grade
+        # Left empty (and no certificate number to read them from): a new person needs them, a
+        # registered one keeps what the registry has (the person form, too, allows a person
+        # recorded without them); checked in validate(), which sees the registered person.
+        failed = {e.column for e in errors}
+        data["_missing"] = [k for k, v in (("category", category), ("grade", grade)) if v is None]
+        data["_missing"] = [k for k in data["_missing"] if k not in failed]
+        if category is not None:
+            data["category_id"] = category
+        if grade is not None:
+            data["grade_id"] = grade
         code = values.get("region", "").strip()
         region = self._region(code)
         if region is None:
@@ -285,11 +296,16 @@ class PersonsKind(DeclaredKind):
         """The scope rule on the person as registered, as the person page applies it (a town
         officer cannot open, let alone change, a person of another town): a row with a village
         of one's own town must not move someone registered elsewhere."""
+        missing = {
+            key: [MISSING[key]]
+            for key in data.get("_missing", [])
+            if current is None or getattr(current, f"{key}_id") is not None
+        }
         if current is None or actor(by) is None:
-            return {}
+            return missing
         if not self._region_in_scope(by, current.region_id):
             return {"id_number": [str(self.not_yours)]}
-        return {}
+        return missing
 
     def existing(self, keys: list[str]) -> dict[str, Model]:
         # Which keys are there is answered from the unique index alone, in plain SQL (the ORM
@@ -313,6 +329,7 @@ class PersonsKind(DeclaredKind):
 
     def prepare(self, data: dict[str, Any], current: Model | None, *, by: Any) -> Any:
         who = actor(by)
+        data.pop("_missing", None)
         if current is None:
             # A new person is a plain row: building a model instance costs more than inserting.
             # The cleaned data holds only Person attnames (and the blind index made in clean).
