@@ -100,3 +100,21 @@ def test_rollback_is_refused_after_an_edit_through_the_service_and_audited_other
         action=LogEntry.Action.UPDATE,
     )
     assert entries.count() == 2  # the import and its rollback
+
+
+def test_category_and_grade_are_needed_for_a_new_person_not_to_re_import_one_without(
+    tmp_path, west
+) -> None:  # noqa: ANN001
+    # 西 was registered on the person form without category or grade, as the form allows.
+    new = make_id_number(seq=911)
+    path = write(
+        tmp_path / "p.csv",
+        [["西", west.id_number, "", "", "", VILLAGE_B], ["新", new, "", "", "", VILLAGE_B]],
+    )
+    result = run(path, dry_run=True)
+    assert (result.unchanged, result.invalid) == (1, 1)
+    assert [e["message"] for e in result.errors[0]["errors"]] == [
+        "请填写残疾类别（或填写残疾人证号）。",
+        "请填写残疾等级（或填写残疾人证号）。",
+    ]
+    assert result.errors[0]["row"] == 3
