@@ -36,7 +36,6 @@ from jiuye.core.importing.base import (
     journal_value,
     kinds,
     register_kind,
-    versioned_journal,
 )
 from jiuye.core.importing.engine import (
     CHUNK_ROWS,
@@ -94,6 +93,5 @@ __all__ = [
     "request_cancel",
     "run_import",
     "template_xlsx",
-    "versioned_journal",
     "write_export",
 ]

@@ -36,7 +36,6 @@ class Column:
     header: str
     synonyms: tuple[str, ...] = ()
     required: bool = False
-    kind: str = "text"  # text | date | int | bool | choice
     # How a value is shown in an error report: "id", "phone" or "" (as typed).
     mask: str = ""
     note: str = ""
@@ -173,48 +172,6 @@ def journal_value(value: Any) -> Any:
     if isinstance(value, Decimal | uuid.UUID):
         return str(value)
     return value
-
-
-def versioned_journal(
-    *,
-    batch: ImportBatch,
-    model_label: str,
-    creates: list[Model],
-    updates: list[tuple[Model, dict[str, tuple[Any, Any]]]],
-) -> list[Any]:
-    """The rollback journal of a committed chunk of rows that carry a ``version``: each
-    created row, and for each updated row its values before and the version it will have.
-    Marks the updated rows too (their batch, and ``version + 1``, so an edit form opened
-    before the import sees a conflict); the caller saves them and the journal."""
-    from jiuye.core.models import ImportRecord
-
-    journal = [
-        ImportRecord(
-            batch=batch,
-            model=model_label,
-            object_id=str(row.pk),
-            action=ImportRecord.Action.CREATED,
-            before={"_version": 1},
-        )
-        for row in creates
-    ]
-    for row, diff in updates:
-        journal.append(
-            ImportRecord(
-                batch=batch,
-                model=model_label,
-                object_id=str(row.pk),
-                action=ImportRecord.Action.UPDATED,
-                before={
-                    **{k: journal_value(before) for k, (before, _after) in diff.items()},
-                    "import_batch_id": journal_value(row.import_batch_id),
-                    "_version": row.version + 1,
-                },
-            )
-        )
-        row.import_batch = batch
-        row.version += 1
-    return journal
 
 
 def register_kind(kind: ImportKind) -> ImportKind:
