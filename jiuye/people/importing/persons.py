@@ -178,13 +178,9 @@ class PersonsKind(DeclaredKind):
         # Left empty (and no certificate number to read them from): a new person needs them, a
         # registered one keeps what the registry has (the person form, too, allows a person
         # recorded without them); checked in validate(), which sees the registered person.
-        failed = {e.column for e in errors}
-        data["_missing"] = [k for k, v in (("category", category), ("grade", grade)) if v is None]
-        data["_missing"] = [k for k in data["_missing"] if k not in failed]
-        if category is not None:
-            data["category_id"] = category
-        if grade is not None:
-            data["grade_id"] = grade
+        failed, given = {e.column for e in errors}, {"category": category, "grade": grade}
+        data["_missing"] = [k for k, v in given.items() if v is None and k not in failed]
+        data.update({f"{k}_id": v for k, v in given.items() if v is not None})
         code = values.get("region", "").strip()
         region = self._region(code)
         if region is None:
