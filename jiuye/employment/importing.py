@@ -37,7 +37,6 @@ from jiuye.core.importing.fields import (
 )
 from jiuye.core.importing.journal import Changes, actor
 from jiuye.core.tallies import mark_dirty
-from jiuye.employers.models import Employer
 from jiuye.employment import services
 from jiuye.employment.models import (
     FORMS_WITHOUT_EMPLOYER,
@@ -50,6 +49,10 @@ from jiuye.employment.models import (
 )
 from jiuye.people.importing import PersonByIdNumber
 from jiuye.people.models import Person
+
+# Employers sit above employment (a confirmed declaration opens employment records): the
+# employer model is reached through the record's relation, not imported.
+Employer: Any = EmploymentRecord._meta.get_field("employer").related_model
 
 _USCC = re.compile(r"[0-9A-HJ-NP-RTUW-Y]{18}")
 YES_NO = gettext_lazy("应填“是”或“否”，当前为“%(v)s”。")
@@ -150,7 +153,7 @@ class _Person(PersonByIdNumber):
         return super().parse(text, by=by)
 
 
-def employer_key(employer: Employer | None, name: str) -> str:
+def employer_key(employer: Any, name: str) -> str:
     """The employer part of the natural key: the code of a registered employer, else the name
     as written (full-width forms and spaces folded)."""
     if employer is not None:
@@ -318,9 +321,9 @@ class EmploymentKind(DeclaredKind):
 
     def begin(self) -> None:
         super().begin()
-        self._named: dict[str, list[Employer]] = {}
+        self._named: dict[str, list[Any]] = {}
 
-    def registered(self, name: str) -> list[Employer]:
+    def registered(self, name: str) -> list[Any]:
         """The registered employers (not archived) of exactly this name, two at most."""
         if name not in self._named:
             found = Employer.objects.filter(name=name, archived_at__isnull=True)
