@@ -115,15 +115,15 @@ def _rate(part: int, whole: int) -> Decimal | None:
     return (Decimal(part) * 100 / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-@dataclass
-class CoverageRow:
-    code: str
-    name: str
-    unemployed: int = 0
-    verified: int = 0
-    wanting: int = 0
-    needs: int = 0
-    served: int = 0
+class _DutyRates:
+    """Action 十's three rates in percent (None where nothing is due), for any figures that
+    have the counts: verified of unemployed, needs registered of wanting, served of needs."""
+
+    unemployed: int
+    verified: int
+    wanting: int
+    needs: int
+    served: int
 
     @property
     def verified_rate(self) -> Decimal | None:
@@ -136,6 +136,17 @@ class CoverageRow:
     @property
     def served_rate(self) -> Decimal | None:
         return _rate(self.served, self.needs)
+
+
+@dataclass
+class CoverageRow(_DutyRates):
+    code: str
+    name: str
+    unemployed: int = 0
+    verified: int = 0
+    wanting: int = 0
+    needs: int = 0
+    served: int = 0
 
     # The gaps: who is still missing from each duty (the worklist's statuses).
     @property
@@ -299,7 +310,7 @@ def case_marks(person: Person) -> CaseMarks:
 
 
 @dataclass(frozen=True)
-class CoverageFigures:
+class CoverageFigures(_DutyRates):
     """A region's action 十 totals and action 五's hard-to-employ visits for a year."""
 
     unemployed: int
@@ -309,18 +320,6 @@ class CoverageFigures:
     served: int
     hard_to_employ: int
     hard_to_employ_visited: int
-
-    @property
-    def verified_rate(self) -> Decimal | None:
-        return _rate(self.verified, self.unemployed)
-
-    @property
-    def needs_rate(self) -> Decimal | None:
-        return _rate(self.needs, self.wanting)
-
-    @property
-    def served_rate(self) -> Decimal | None:
-        return _rate(self.served, self.needs)
 
     @property
     def hard_to_employ_visited_rate(self) -> Decimal | None:
