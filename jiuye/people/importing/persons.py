@@ -1,11 +1,10 @@
 """The persons import kind: the registry spreadsheet the federation and towns keep.
 
-Declared on the generic kind for its writing, journal, audit of updates and rollback (which
-refuses once a person was changed since, through a form or a later import). What makes it
-fast is kept here: a row is read by one hand-written ``clean`` (quick paths for the usual
-forms, the ID number's blind index computed once), new persons are inserted as plain rows,
-which keys exist is asked of the unique index in plain SQL, and new persons get one audit entry
-per chunk. A town officer may update only persons registered in their own town.
+Declared on the generic kind for its writing, journal, audit of updates and rollback (refused
+once a person was changed since). What makes it fast is kept here: one hand-written ``clean``
+(the ID number's blind index computed once), new persons inserted as plain rows, existing keys
+asked of the unique index in plain SQL, one audit entry per chunk of new persons. A town
+officer updates only persons of their own town; nobody changes an archived person.
 """
 
 from __future__ import annotations
@@ -65,6 +64,7 @@ from jiuye.reference.models import Region
 Changes = dict[str, tuple[Any, Any]]
 
 
+ARCHIVED = gettext_lazy("这条记录已归档，不能再修改。")
 MISSING = {
     "category": gettext_lazy("请填写残疾类别（或填写残疾人证号）。"),
     "grade": gettext_lazy("请填写残疾等级（或填写残疾人证号）。"),
@@ -175,9 +175,7 @@ class PersonsKind(DeclaredKind):
                 data["certificate_index"] = crypto.blind_index(
                     certificate, purpose=CERTIFICATE_PURPOSE
                 )
-        # Left empty (and no certificate number to read them from): a new person needs them, a
-        # registered one keeps what the registry has (the person form, too, allows a person
-        # recorded without them); checked in validate(), which sees the registered person.
+        # Left empty, no certificate to read them from: validate() asks a new person for them.
         failed, given = {e.column for e in errors}, {"category": category, "grade": grade}
         data["_missing"] = [k for k, v in given.items() if v is None and k not in failed]
         data.update({f"{k}_id": v for k, v in given.items() if v is not None})
@@ -289,14 +287,18 @@ class PersonsKind(DeclaredKind):
     # --- the record as it is now ----------------------------------------------------------
 
     def validate(self, data: dict[str, Any], current: Model | None, *, by: Any) -> Any:
-        """The scope rule on the person as registered, as the person page applies it (a town
-        officer cannot open, let alone change, a person of another town): a row with a village
-        of one's own town must not move someone registered elsewhere."""
+        """As the person page: no change to an archived person, and the scope rule on the
+        person as registered (a row must not move someone of another town into one's own)."""
         missing = {
             key: [MISSING[key]]
             for key in data.get("_missing", [])
             if current is None or getattr(current, f"{key}_id") is not None
         }
+        changes = current is not None and any(
+            k in data and getattr(current, k) != data[k] for k in self._updatable or ()
+        )
+        if changes and current.is_archived:
+            return {"id_number": [str(ARCHIVED)]}
         if current is None or actor(by) is None:
             return missing
         if not self._region_in_scope(by, current.region_id):

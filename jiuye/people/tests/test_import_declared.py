@@ -118,3 +118,19 @@ def test_category_and_grade_are_needed_for_a_new_person_not_to_re_import_one_wit
         "请填写残疾等级（或填写残疾人证号）。",
     ]
     assert result.errors[0]["row"] == 3
+
+
+def test_an_archived_person_is_not_changed_by_an_import_as_on_the_person_page(
+    tmp_path, west, personas
+) -> None:  # noqa: ANN001
+    from jiuye.people.services import person_archive
+
+    person_archive(person=west, reason="迁出本区", by=personas["district"])
+    same = write(tmp_path / "same.csv", [["西", west.id_number, "", "", "", VILLAGE_B]])
+    assert run(same, dry_run=True).unchanged == 1
+    changed = write(tmp_path / "new.csv", [["西新", west.id_number, "", "", "", VILLAGE_B]])
+    result = run(changed)
+    assert (result.updated, result.invalid) == (0, 1)
+    assert result.errors[0]["errors"][0]["message"] == "这条记录已归档，不能再修改。"
+    west.refresh_from_db()
+    assert west.name == "西"
