@@ -3,13 +3,12 @@ and every service), one row per record.
 
 A row names the person by ID number (who must be on the register and in the importer's scope;
 one message for "not registered" and "not yours"), the service type by name or code, and the
-day. Person + type + day is the natural key, so the same file imported again changes nothing,
-and a record found is one of a person in the importer's scope (the scope rule on the existing
-record). The row is checked by the casework services' own rules (``service_record_errors``,
-``needs_errors``, ``person_service_error``). A 就业需求登记 row also carries the answer to
-"wants work" (and why not) and the desired jobs; it becomes a needs registration like the form
-makes, the year's latest registration being the current one, and the registry's wish to work
-follows the person's latest current registration. Afterwards the yearly cases of the persons
+day. Person + type + day is the natural key: the same file again changes nothing, a record
+found is in the importer's scope, an archived one is left as it is. The row is checked by the
+casework services' own rules (``service_record_errors``, ``needs_errors``,
+``person_service_error``). A 就业需求登记 row also carries "wants work" (and why not) and the
+desired jobs; it becomes a needs registration as the form makes (the year's latest is the
+current one), and the registry's wish to work follows the latest current registration. Afterwards the yearly cases of the persons
 and years touched are recomputed. A batch rolls back unless a record was changed since.
 """
 
@@ -251,6 +250,8 @@ class ServicesKind(DeclaredKind):
     # --- writing --------------------------------------------------------------------------
 
     def prepare(self, data: dict[str, Any], current: Model | None, *, by: Any) -> Any:
+        if current is not None and current.is_archived:  # entered in error: not brought back
+            return None
         needs = {k: data[k] for k in NEEDS_FIELDS if k in data} or None
         if current is None:
             record, changes = super().prepare(data, None, by=by)

@@ -271,3 +271,17 @@ def test_a_record_of_a_person_in_another_town_is_not_updated(tmp_path, persons, 
         assert (result.updated, result.invalid) == (0, 1)
         assert "不在您负责的范围内" in result.errors[0]["errors"][0]["message"]
     assert ServiceRecord.objects.get().notes == ""
+
+
+def test_a_re_import_does_not_change_or_bring_back_an_archived_record(
+    tmp_path, persons, personas
+) -> None:  # noqa: ANN001
+    run(write_csv(tmp_path / "s.csv", _rows(persons)), by=personas["town_a"])
+    record = ServiceRecord.objects.get(service_type="job_recommendation")
+    services.service_archive(record=record, reason="重复录入", by=personas["town_a"])
+    rows = _rows(persons)
+    rows[2][4] = "改了内容"
+    again = run(write_csv(tmp_path / "again.csv", rows[2:3]), by=personas["town_a"])
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
+    record.refresh_from_db()
+    assert record.is_archived and record.notes == "推荐客服岗"
