@@ -8,8 +8,9 @@ found is in the importer's scope, an archived one is left as it is. The row is c
 casework services' own rules (``service_record_errors``, ``needs_errors``,
 ``person_service_error``). A 就业需求登记 row also carries "wants work" (and why not) and the
 desired jobs; it becomes a needs registration as the form makes (the year's latest is the
-current one), and the registry's wish to work follows the latest current registration. Afterwards the yearly cases of the persons
-and years touched are recomputed. A batch rolls back unless a record was changed since.
+current one), and the registry's wish to work follows the latest current registration.
+The yearly cases of the persons and years touched are then recomputed. A batch rolls back
+unless a record was changed since.
 """
 
 from __future__ import annotations
