@@ -1,16 +1,14 @@
 """The ``services`` import kind: service records entered in bulk from paper forms (核对、需求登记
 and every service), one row per record.
 
-A row names the person by ID number (who must be on the register and in the importer's scope;
-one message for "not registered" and "not yours"), the service type by name or code, and the
-day. Person + type + day is the natural key: the same file again changes nothing, a record
-found is in the importer's scope, an archived one is left as it is. The row is checked by the
+A row names the person by ID number (in the importer's scope; one message for "not registered"
+and "not yours"), the service type by name or code, and the day: the natural key, so the same
+file again changes nothing and an archived record is left as it is. The row is checked by the
 casework services' own rules (``service_record_errors``, ``needs_errors``,
 ``person_service_error``). A 就业需求登记 row also carries "wants work" (and why not) and the
 desired jobs; it becomes a needs registration as the form makes (the year's latest is the
-current one), and the registry's wish to work follows the latest current registration.
-The yearly cases of the persons and years touched are then recomputed. A batch rolls back
-unless a record was changed since.
+current one), the registry's wish to work follows it, and the yearly cases of the persons and
+years touched are recomputed. A batch rolls back unless a record was changed since.
 """
 
 from __future__ import annotations
