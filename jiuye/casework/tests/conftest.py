@@ -23,7 +23,7 @@ def campaign_service_types(reference) -> None:  # noqa: ANN001
     """The service types shipped by migration 0003. A transactional (browser) test empties the
     database when it ends, and the root ``reference`` fixture does not bring these back."""
     if not ServiceType.objects.filter(pk="public_welfare_placement").exists():
-        import_module("jiuye.casework.migrations.0003_service_types").load(django_apps, None)
+        import_module("jiuye.casework.migrations.0002_service_types").load(django_apps, None)
 
 
 @pytest.fixture
@@ -154,7 +154,7 @@ def worklist_service_types() -> None:
 
         from django.apps import apps
 
-        import_module("jiuye.casework.migrations.0003_service_types").load(apps, None)
+        import_module("jiuye.casework.migrations.0002_service_types").load(apps, None)
 
 
 @pytest.fixture
@@ -253,4 +253,4 @@ def records_service_types(reference):  # noqa: ANN001, ANN201
     from django.apps import apps
 
     if not ServiceType.objects.filter(pk="verification").exists():
-        importlib.import_module("jiuye.casework.migrations.0003_service_types").load(apps, None)
+        importlib.import_module("jiuye.casework.migrations.0002_service_types").load(apps, None)

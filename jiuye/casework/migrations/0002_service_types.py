@@ -27,6 +27,7 @@ def load(apps, schema_editor):  # noqa: ANN001, ANN201
 
 
 class Migration(migrations.Migration):
-    dependencies = [("casework", "0002_initial")]
+    dependencies = [("casework", "0001_initial")]
+    replaces = [("casework", "0003_service_types")]
 
     operations = [migrations.RunPython(load, migrations.RunPython.noop)]
