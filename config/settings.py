@@ -13,7 +13,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from jiuye.core.env import env_bool, env_int, env_list, env_secret, env_str
+from jiuye.core.env import development_secrets, env_bool, env_int, env_list, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("JIUYE_VAR_DIR", str(BASE_DIR / "var")))
@@ -30,16 +30,20 @@ FIELD_ENCRYPTION_KEYS = env_secret("FIELD_ENCRYPTION_KEYS", DEV_FIELD_KEYS)
 DEV_BLIND_INDEX_KEY = "ZGV2LW9ubHktYmxpbmQtaW5kZXgta2V5LTMyYnl0ZXM="
 BLIND_INDEX_KEY = env_secret("BLIND_INDEX_KEY", DEV_BLIND_INDEX_KEY)
 
+DEV_SECRETS = {
+    "SECRET_KEY": DEV_SECRET_KEY,
+    "FIELD_ENCRYPTION_KEYS": DEV_FIELD_KEYS,
+    "BLIND_INDEX_KEY": DEV_BLIND_INDEX_KEY,
+}
 if not DEBUG:
-    for name, value, dev in (
-        ("SECRET_KEY", SECRET_KEY, DEV_SECRET_KEY),
-        ("FIELD_ENCRYPTION_KEYS", FIELD_ENCRYPTION_KEYS, DEV_FIELD_KEYS),
-        ("BLIND_INDEX_KEY", BLIND_INDEX_KEY, DEV_BLIND_INDEX_KEY),
-    ):
-        if value == dev:
-            raise ImproperlyConfigured(
-                f"{name} still has its development default; set a real value when DEBUG is off."
-            )
+    _dev_in_use = development_secrets(
+        SECRET_KEY, FIELD_ENCRYPTION_KEYS, BLIND_INDEX_KEY, dev=DEV_SECRETS
+    )
+    if _dev_in_use:
+        raise ImproperlyConfigured(
+            f"These settings still use a published development value: {', '.join(_dev_in_use)}."
+            " Set real values when DEBUG is off."
+        )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -137,6 +141,7 @@ AUTHENTICATION_BACKENDS = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "jiuye.accounts.passwords.RoleMinimumLengthValidator"},
+    {"NAME": "jiuye.accounts.passwords.RepeatedCharactersValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

@@ -8,15 +8,21 @@ from django.conf import settings
 from django.core.checks import Error, Tags, register
 
 from jiuye.core.crypto import parse_keyring
+from jiuye.core.env import development_secrets
 
 
 @register(Tags.security, deploy=True)
 def check_keys(app_configs: Any = None, **kwargs: Any) -> list[Error]:
     errors: list[Error] = []
-    if settings.FIELD_ENCRYPTION_KEYS == settings.DEV_FIELD_KEYS:
-        errors.append(Error("FIELD_ENCRYPTION_KEYS uses the development key.", id="jiuye.E001"))
-    if settings.BLIND_INDEX_KEY == settings.DEV_BLIND_INDEX_KEY:
-        errors.append(Error("BLIND_INDEX_KEY uses the development key.", id="jiuye.E002"))
+    in_use = development_secrets(
+        settings.SECRET_KEY,
+        settings.FIELD_ENCRYPTION_KEYS,
+        settings.BLIND_INDEX_KEY,
+        dev=settings.DEV_SECRETS,
+    )
+    for name in in_use:
+        code = "jiuye.E002" if name == "BLIND_INDEX_KEY" else "jiuye.E001"
+        errors.append(Error(f"{name} uses a development key.", id=code))
     if settings.JIUYE_ALLOW_DEMO:
         errors.append(Error("JIUYE_ALLOW_DEMO must be off in production.", id="jiuye.E003"))
     return errors

@@ -7,6 +7,8 @@ counts as unset (sample.env lists every variable with most left empty).
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 from pathlib import Path
 
@@ -64,3 +66,35 @@ def env_secret(name: str, default: str = "") -> str:
         except OSError as exc:
             raise ImproperlyConfigured(f"{name}_FILE points to an unreadable file: {path}") from exc
     return env_str(name, default)
+
+
+def _key_bytes(text: str) -> bytes:
+    """The bytes of a base64 key, or of the text itself when it is not base64."""
+    try:
+        return base64.b64decode(text.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        return text.strip().encode()
+
+
+def development_secrets(
+    secret_key: str, field_keys: str, blind_index_key: str, *, dev: dict[str, str]
+) -> list[str]:
+    """Which secrets are (or contain) a published development value.
+
+    ``dev`` maps SECRET_KEY, FIELD_ENCRYPTION_KEYS and BLIND_INDEX_KEY to their development
+    defaults. Every key of the field keyring is compared by its bytes, whatever its id, so a
+    keyring that adds a real key beside the development one (or re-labels it) is refused too,
+    and the two key settings may not borrow each other's development value.
+    """
+    known = {_key_bytes(text.partition(":")[2]) for text in dev["FIELD_ENCRYPTION_KEYS"].split(",")}
+    known.add(_key_bytes(dev["BLIND_INDEX_KEY"]))
+    found = []
+    if secret_key.strip() == dev["SECRET_KEY"]:
+        found.append("SECRET_KEY")
+    for part in field_keys.split(","):
+        kid, _sep, text = part.strip().partition(":")
+        if text and _key_bytes(text) in known:
+            found.append(f"FIELD_ENCRYPTION_KEYS ({kid})")
+    if _key_bytes(blind_index_key) in known:
+        found.append("BLIND_INDEX_KEY")
+    return found

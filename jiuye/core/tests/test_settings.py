@@ -51,7 +51,7 @@ def test_production_refuses_development_keys(tmp_path: Path) -> None:
     del env["FIELD_ENCRYPTION_KEYS"]
     result = _check(env)
     assert result.returncode != 0
-    assert "FIELD_ENCRYPTION_KEYS still has its development default" in result.stderr
+    assert "still use a published development value: FIELD_ENCRYPTION_KEYS (dev1)" in result.stderr
 
 
 def test_production_refuses_demo_accounts(tmp_path: Path) -> None:
@@ -113,3 +113,45 @@ def test_choosing_english_with_the_switch_sticks(client) -> None:  # noqa: ANN00
     client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
     body = client.get("/accounts/login/").content.decode()
     assert '<html lang="en">' in body
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        # The development key beside a real one (the first key encrypts: it would be the dev one).
+        ("FIELD_ENCRYPTION_KEYS", "dev1:{dev_field},k2026:{real}"),
+        # The development key under another id.
+        ("FIELD_ENCRYPTION_KEYS", "k2026:{dev_field}"),
+        # The blind-index development key used as an encryption key, and the other way round.
+        ("FIELD_ENCRYPTION_KEYS", "k2026:{dev_blind}"),
+        ("BLIND_INDEX_KEY", "{dev_field}"),
+    ],
+)
+def test_production_refuses_a_development_key_anywhere_in_a_key_setting(
+    tmp_path: Path, variable: str, value: str
+) -> None:
+    from config.settings import DEV_BLIND_INDEX_KEY, DEV_FIELD_KEYS
+
+    env = _production_env(tmp_path)
+    env[variable] = value.format(
+        dev_field=DEV_FIELD_KEYS.partition(":")[2],
+        dev_blind=DEV_BLIND_INDEX_KEY,
+        real=base64.b64encode(os.urandom(32)).decode(),
+    )
+    result = _check(env)
+    assert result.returncode != 0
+    assert "still use a published development value" in result.stderr
+    assert variable in result.stderr.rpartition("development value:")[2]
+
+
+def test_the_deploy_check_names_each_development_key_in_use() -> None:
+    from config.settings import DEV_SECRETS
+
+    from jiuye.core.env import development_secrets
+
+    dev_field = DEV_SECRETS["FIELD_ENCRYPTION_KEYS"].partition(":")[2]
+    real = base64.b64encode(b"r" * 32).decode()
+    assert development_secrets(
+        DEV_SECRETS["SECRET_KEY"], f"k1:{real},old:{dev_field}", real, dev=DEV_SECRETS
+    ) == ["SECRET_KEY", "FIELD_ENCRYPTION_KEYS (old)"]
+    assert development_secrets("s" * 50, f"k1:{real}", real, dev=DEV_SECRETS) == []
