@@ -49,6 +49,7 @@ from jiuye.employers.documents import confirmation_docx
 from jiuye.employers.models import Declaration, DeclarationStatus, DeclaredEmployee, Employer
 from jiuye.employers.selectors import figure
 from jiuye.employers.services.declarations import disclosure_publish
+from jiuye.employers.services.verification import employer_checks
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -150,13 +151,12 @@ def _lines(request: HttpRequest, declaration: Declaration) -> list[dict[str, Any
         return []
     employees = selectors.employees_for_detail(declaration)
     employees = scope_for(request.user, employees)
-    lines = []
-    for employee in employees:
-        checks = employee.checks
-        if request.user.role == Role.EMPLOYER:
-            checks = selectors.conflict_line_for(employee)["checks"]
-        lines.append({"employee": employee, "checks": checks})
-    return lines
+    if request.user.role == Role.EMPLOYER:
+        return [{"employee": e, "checks": employer_checks(e.checks)} for e in employees]
+    return [
+        {"employee": e, "checks": e.checks, "unregistered": not e.person_id and e.checks}
+        for e in employees
+    ]
 
 
 def _reason_form(purpose: str, data: Any = None) -> ReasonForm:

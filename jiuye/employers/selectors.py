@@ -196,17 +196,6 @@ def declaration_policy(declaration: Declaration) -> Any:
     return quota_policy(declaration.employer.region_id, declaration.year)
 
 
-def conflict_line_for(employee: DeclaredEmployee) -> dict[str, Any]:
-    """How a line is shown to an employer: the checks as they are, except a ruling on a person
-    claimed by another employer, whose note may name that employer (it is replaced)."""
-    checks = []
-    for check in employee.checks:
-        if check.get("code") == "decision":
-            check = {**check, "message": _("区残联裁定此人不计入本单位。")}
-        checks.append(check)
-    return {"checks": checks}
-
-
 def statistics_rows(*, year: int, with_names: bool) -> list[UnitRow]:
     """``public_sector_statistics`` for a page: readers who see aggregates only (a leader) get
     the flags with their counts and without the names of persons."""

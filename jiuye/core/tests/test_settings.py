@@ -146,7 +146,6 @@ def test_production_refuses_a_development_key_anywhere_in_a_key_setting(
 
 def test_the_deploy_check_names_each_development_key_in_use() -> None:
     from config.settings import DEV_SECRETS
-
     from jiuye.core.env import development_secrets
 
     dev_field = DEV_SECRETS["FIELD_ENCRYPTION_KEYS"].partition(":")[2]

@@ -80,6 +80,7 @@ class _Row:
 EMPLOYEE_FIELDS_CHECKED = (
     "id",
     "declaration_id",
+    "name",
     "id_number_index",
     "certificate_index",
     "contract_type",

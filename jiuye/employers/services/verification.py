@@ -9,6 +9,7 @@ of working age then.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -58,6 +59,48 @@ def months_employed(start: dt.date | None, end: dt.date | None, year: int) -> in
     return (finish.year - begin.year) * 12 + finish.month - begin.month + 1
 
 
+def same_name(registered: str, declared: str) -> bool:
+    """Names compare without spaces and in one width (``张 三`` and ``张三`` are one name)."""
+    return "".join(unicodedata.normalize("NFKC", registered).split()) == "".join(
+        unicodedata.normalize("NFKC", declared).split()
+    )
+
+
+# What an employer is told of the registry: only whether what it entered matches. The checks
+# that read the registry (is the number registered, under this name, with this certificate, is
+# the certificate valid, is the person alive) are one answer to an employer, so a declaration
+# cannot be used to look a stranger up (issue 14).
+REGISTRY_CODES = frozenset({"registry", "certificate", "certificate_valid", "alive"})
+
+
+def employer_checks(checks: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The stored checks as an employer may see them: the registry's answer folded into one
+    "matches / does not match what you entered", a staff ruling without its note."""
+    shown: list[dict[str, str]] = []
+    registry = [c for c in checks if c.get("code") in REGISTRY_CODES]
+    if registry:
+        matches = all(c.get("status") != FAIL for c in registry)
+        shown.append(
+            {
+                "code": "registry",
+                "status": OK if matches else FAIL,
+                "message": _("姓名、身份证号和残疾人证号与残疾人登记库一致，证件有效。")
+                if matches
+                else _(
+                    "与残疾人登记库核对未通过：请核对填写的姓名、身份证号和残疾人证号；"
+                    "都无误的，请本人到区残联核实残疾人证。"
+                ),
+            }
+        )
+    for check in checks:
+        if check.get("code") in REGISTRY_CODES:
+            continue
+        if check.get("code") == "decision":
+            check = {**check, "message": _("区残联裁定此人不计入本单位。")}
+        shown.append(check)
+    return shown
+
+
 def _working_age_on(person: Any, on: dt.date, rule: Any) -> bool:
     age = (
         on.year
@@ -94,7 +137,16 @@ def check_employee(
             )
         )
         return result
-    checks.append(Check("registry", OK, _("登记库中有此人：%(name)s。") % {"name": person.name}))
+    if same_name(person.name, employee.name):
+        checks.append(Check("registry", OK, _("登记库中有此人，姓名一致。")))
+    else:
+        checks.append(
+            Check(
+                "registry",
+                FAIL,
+                _("姓名与登记库不一致：登记库中是“%(name)s”。") % {"name": person.name},
+            )
+        )
     if person.certificate_index != certificate_index:
         checks.append(Check("certificate", FAIL, _("残疾人证号与登记库中此人的证号不一致。")))
     else:

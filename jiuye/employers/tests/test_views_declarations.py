@@ -3,6 +3,8 @@ with each line's verification in words, the worked calculation, submitting."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -12,6 +14,7 @@ from jiuye.employers.tests.declaration_fixtures import (
     declare,
     form_line,
     line,
+    make_id_number,
     person,
 )
 
@@ -83,7 +86,7 @@ def test_the_worked_calculation_shows_the_domain_example(client_for, employer_a)
         "16,000,000.00 ÷ 200",
         "2 × 80,000.00",
         "144,000.00 元",
-        "✓ 符合：残疾人证号与登记库一致。",
+        "✓ 符合：姓名、身份证号和残疾人证号与残疾人登记库一致，证件有效。",
         "核验结果：计入 1 人",
     ):
         assert text in html, text
@@ -221,3 +224,30 @@ def test_wrong_methods_are_refused(client_for, employer_a) -> None:  # noqa: ANN
     client = client_for("employer")
     assert client.get(_url("declaration-submit", declaration)).status_code == 405
     assert client.get(reverse("employers:declaration-start")).status_code == 405
+
+
+def test_an_employer_learns_only_whether_what_it_entered_matches_the_registry(
+    client_for, employer_a
+) -> None:  # noqa: ANN001
+    """A stranger's ID with a made-up name, an expired certificate, a deceased person and an
+    unregistered number all read the same to the employer; the district sees why."""
+    stranger = person(31, grade=1, name="真实姓名")
+    expired = person(32, certificate_valid_until=dt.date(YEAR, 6, 30))
+    deceased = person(33)
+    type(deceased).objects.filter(pk=deceased.pk).update(
+        life_status="deceased", life_status_date=dt.date(YEAR - 1, 3, 1)
+    )
+    unknown = {**line(person(34)), "id_number": make_id_number(seq=35)}
+    unknown["certificate_number"] = unknown["id_number"] + "43"
+    declaration = declare(
+        employer_a,
+        [line(stranger, name="编造姓名"), line(expired), line(deceased), unknown],
+    )
+    html = client_for("employer").get(_url("declaration", declaration)).content.decode()
+    refused = "✗ 不符合：与残疾人登记库核对未通过"
+    assert html.count(refused) == 4
+    for secret in ("真实姓名", "过期", "去世", "登记库中没有此人", "一级"):
+        assert secret not in html, secret
+    staff = client_for("district").get(_url("declaration", declaration)).content.decode()
+    for reason in ("登记库中是“真实姓名”", "过期", "去世", "登记库中没有此人"):
+        assert reason in staff, reason
