@@ -230,11 +230,29 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"mask_personal": {"()": "jiuye.core.logging.MaskPersonalDataFilter"}},
+    "formatters": {
+        "server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["mask_personal"]},
+        # runserver's request lines ("GET /people/?q=… 200"), masked like every other line.
+        "server": {
+            "class": "logging.StreamHandler",
+            "filters": ["mask_personal"],
+            "formatter": "server",
+        },
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # Django's own loggers ("Not Found: /…", request lines) replace Django's unmasked handlers.
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
+    },
 }
 
 # Demo accounts are refused unless this is on (make run sets it; production never should).

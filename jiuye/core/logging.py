@@ -6,8 +6,9 @@ import logging
 import re
 
 # 18-character resident IDs (and 20–22 character certificate numbers that start with one),
-# and 11-digit mobile numbers.
-_ID = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[\dXx])(\d{2,4})?(?![0-9A-Za-z])")
+# and 11-digit mobile numbers. Only a digit next to one makes it part of something else: a
+# letter may stand right before it (``q%3D44…`` in a URL, ``id=44…``).
+_ID = re.compile(r"(?<!\d)(\d{6})\d{8}(\d{3}[\dXx])(\d{2,4})?(?!\d)")
 _PHONE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
 
 

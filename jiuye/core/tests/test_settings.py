@@ -154,3 +154,24 @@ def test_the_deploy_check_names_each_development_key_in_use() -> None:
         DEV_SECRETS["SECRET_KEY"], f"k1:{real},old:{dev_field}", real, dev=DEV_SECRETS
     ) == ["SECRET_KEY", "FIELD_ENCRYPTION_KEYS (old)"]
     assert development_secrets("s" * 50, f"k1:{real}", real, dev=DEV_SECRETS) == []
+
+
+def test_logs_mask_numbers_after_letters_and_in_django_own_lines() -> None:
+    id_number = "44019919900307123X"
+    assert id_number not in scrub(f"GET /people/?q%3D{id_number}&page=2")
+    assert id_number not in scrub(f"cert={id_number}42&x")
+    # Django's "Not Found" line and runserver's request line go through the mask too.
+    for name in ("django", "django.request", "django.server"):
+        handlers = []
+        logger = logging.getLogger(name)
+        while logger is not None:
+            handlers += logger.handlers
+            logger = logger.parent if logger.propagate else None
+        assert handlers, name
+        for handler in handlers:
+            if type(handler) is not logging.StreamHandler:
+                continue  # pytest's own capture handlers
+            assert any(isinstance(f, MaskPersonalDataFilter) for f in handler.filters), (
+                name,
+                handler,
+            )
