@@ -380,7 +380,8 @@ def validate_uscc(value: str) -> tuple[str, list[ValidationWarning]]:
     (code ``uscc_checksum``): some codes issued in practice do not satisfy the
     checksum, so staff may keep the value after recording a reason.
 
-    Raises ``ValidationError`` with code ``required``, ``length`` or ``charset``.
+    Raises ``ValidationError`` with code ``required``, ``length``, ``charset`` or ``region``
+    (positions 3–8 are the registering authority's six-digit region code).
     """
     normalized = _normalize(value)
     if not normalized:
@@ -402,6 +403,16 @@ def validate_uscc(value: str) -> tuple[str, list[ValidationWarning]]:
                 % {"position": position, "char": char},
                 code="charset",
             )
+
+    region = normalized[2:8]
+    if not region.isdigit():
+        raise ValidationError(
+            gettext(
+                "统一社会信用代码第3至8位是登记机关的行政区划代码，只能是数字，当前为“%(region)s”。"
+            )
+            % {"region": region},
+            code="region",
+        )
 
     warnings: list[ValidationWarning] = []
     expected = uscc_check_char(normalized[:17])

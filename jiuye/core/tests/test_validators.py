@@ -494,7 +494,23 @@ def test_a_wrong_uscc_check_character_is_only_a_warning() -> None:
     assert f"第18位应为“{expected}”，当前为“{wrong}”" in warnings[0].message
 
 
-uscc_bodies = st.text(alphabet=USCC_CHARS, min_size=17, max_size=17)
+# Registering authority and kind (2), region code (6 digits), organisation code (9).
+uscc_bodies = st.builds(
+    "".join,
+    st.tuples(
+        st.text(alphabet=USCC_CHARS, min_size=2, max_size=2),
+        st.text(alphabet="0123456789", min_size=6, max_size=6),
+        st.text(alphabet=USCC_CHARS, min_size=9, max_size=9),
+    ),
+)
+
+
+@pytest.mark.parametrize("region", ["11A000", "1100MA", "ABCDEF"])
+def test_it_rejects_letters_in_the_region_code_of_a_uscc(region: str) -> None:
+    value = make_uscc("91" + region + "MA0000000")
+    error = error_of(lambda: validate_uscc(value))
+    assert error.code == "region"
+    assert f"当前为“{region}”" in error.messages[0]
 
 
 @given(body=uscc_bodies)

@@ -43,6 +43,7 @@ from jiuye.employers.services.declarations import (
     EMPLOYEE_FIELDS,
     declaration_compute,
     employee_check,
+    staff_list_too_long,
 )
 from jiuye.people.services import id_number_index
 
@@ -150,6 +151,11 @@ class DeclarationStaffKind(DeclaredKind):
             )
         return declaration
 
+    def begin(self) -> None:
+        super().begin()
+        self.listed: int | None = None
+        self.new_lines = 0
+
     def resolve(self, data: dict[str, Any], error: ErrorSink, *, by: Any) -> None:
         data["declaration"] = self.parent
         try:
@@ -163,6 +169,14 @@ class DeclarationStaffKind(DeclaredKind):
             self.parent, {k: v for k, v in values.items() if k in EMPLOYEE_FIELDS}
         )
         data["_derived"] = {k: cleaned[k] for k in CLEANED if k in cleaned}
+        if current is None:
+            # Each new line must still fit in the declared staff (the service's rule).
+            if self.listed is None:
+                self.listed = self.existing_queryset().count()
+            self.new_lines += 1
+            too_many = staff_list_too_long(self.parent, adding=self.new_lines, listed=self.listed)
+            if too_many:
+                problems.setdefault("id_number", []).append(too_many)
         return problems
 
     def model_values(self, data: dict[str, Any]) -> dict[str, Any]:
@@ -173,6 +187,9 @@ class DeclarationStaffKind(DeclaredKind):
 
     def insert(self, creates: list[Model]) -> None:
         # New lines go to the end of the list, in the file's order.
+        too_many = staff_list_too_long(self.parent, adding=len(creates))
+        if too_many:
+            raise ImportFileError(too_many)
         last = self.existing_queryset().aggregate(n=Max("position"))["n"] or 0
         for number, line in enumerate(creates, start=last + 1):
             line.position = number

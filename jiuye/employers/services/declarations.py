@@ -246,9 +246,18 @@ def employee_check(
                 errors["monthly_wage"] = [_("月工资不能是负数。")]
         except InvalidOperation:
             errors["monthly_wage"] = [_("月工资应为数字。")]
-    months = values.get("insurance_months")
-    if months is None or months == "" or not 0 <= int(months) <= 12:
+    months = str(values.get("insurance_months", "")).strip()
+    if not months.isdigit() or not 0 <= int(months) <= 12:
         errors["insurance_months"] = [_("缴纳社保月数应为0到12之间的整数。")]
+    contract_type = values.get("contract_type") or ""
+    if contract_type and contract_type not in DeclaredEmployee.ContractType.values:
+        errors["contract_type"] = [
+            _("合同类型“%(value)s”不是可选的类型，请从：%(choices)s 中选择。")
+            % {
+                "value": contract_type,
+                "choices": "、".join(str(label) for label in DeclaredEmployee.ContractType.labels),
+            }
+        ]
     start, end = values.get("contract_start"), values.get("contract_end")
     if start and end and end < start:
         errors["contract_end"] = [_("合同结束日期不能早于开始日期。")]
@@ -271,11 +280,30 @@ def employee_add(*, declaration: Declaration, by: Any, **values: Any) -> Declare
     if unknown:
         raise TypeError(f"unknown employee fields: {sorted(unknown)}")
     cleaned = _clean_employee(declaration, values)
+    too_many = staff_list_too_long(declaration, adding=1)
+    if too_many:
+        raise ValidationError(too_many)
     actor = conflicts.actor(by)
     position = (declaration.employees.aggregate(n=Max("position"))["n"] or 0) + 1
     return DeclaredEmployee.objects.create(
         declaration=declaration, position=position, created_by=actor, updated_by=actor, **cleaned
     )
+
+
+def staff_list_too_long(declaration: Declaration, *, adding: int, listed: int | None = None) -> str:
+    """Why ``adding`` more lines would list more disabled employees than the declaration's
+    staff, or "" when they fit (the list cannot be longer than the staff it is part of).
+    ``listed``: the lines already on the list, when the caller has counted them."""
+    if declaration.staff_annual is None:
+        return ""
+    if listed is None:
+        listed = declaration.employees.count()
+    if listed + adding <= declaration.staff_annual.__ceil__():
+        return ""
+    return _("名单将有 %(total)d 人，超过了申报的在职职工人数 %(staff)s 人：请先核对职工人数。") % {
+        "total": listed + adding,
+        "staff": f"{declaration.staff_annual.normalize():f}",
+    }
 
 
 @transaction.atomic

@@ -3,7 +3,9 @@ as a worked calculation a person can follow (DOMAIN.md, "Proportional employment
 
 Pure functions of the declared figures and a ``QuotaPolicy``: no database access, so the
 declaration page, the review command, the benchmark and the tests compute the same way.
-Amounts stay exact Decimals through every step and are rounded to the cent once, at the end.
+Every step is computed with exact fractions (an average wage such as 3,150,010 ÷ 300 has no
+finite decimal) and the amount payable is rounded to the cent once, at the end; the Decimals on
+the result are for showing.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from typing import Any
 
 from jiuye.core.i18n import cached_gettext as _
@@ -22,13 +25,16 @@ ZERO = Decimal(0)
 ENTERPRISE_KINDS = frozenset({"soe", "private"})
 
 
-def staff_count(*, basis: str, annual: Decimal | None, monthly: Sequence[Decimal] = ()) -> Decimal:
+def staff_count(
+    *, basis: str, annual: Decimal | None, monthly: Sequence[Decimal] = ()
+) -> Decimal | Fraction:
     """Staff on the policy's counting basis: the annual average as declared, or the sum of the
-    twelve monthly headcounts ÷ 12."""
+    twelve monthly headcounts ÷ 12 (a fraction: 1,237 ÷ 12 has no finite decimal)."""
     if basis == "monthly":
         if len(monthly) != 12:
             raise ValueError("the monthly basis needs twelve monthly headcounts")
-        return sum((Decimal(m) for m in monthly), ZERO) / 12
+        total = sum((Fraction(Decimal(m)) for m in monthly), Fraction(0)) / 12
+        return Decimal(total.numerator) if total.denominator == 1 else total
     if annual is None:
         raise ValueError("the annual basis needs the annual average staff")
     return Decimal(annual)
@@ -65,6 +71,16 @@ class LevyCalculation:
         return self.levy_before.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def _decimal(value: Fraction) -> Decimal:
+    """A fraction as a Decimal for showing (28 significant digits)."""
+    return Decimal(value.numerator) / Decimal(value.denominator)
+
+
+def _cents(value: Fraction) -> Decimal:
+    """An exact non-negative amount rounded half up to the cent."""
+    return (Decimal((value * 100 + Fraction(1, 2)).__floor__()) / 100).quantize(CENT)
+
+
 def _fmt(value: Decimal, places: int = 2) -> str:
     quantum = Decimal(1).scaleb(-places)
     return f"{value.quantize(quantum, rounding=ROUND_HALF_UP):,}"
@@ -95,16 +111,20 @@ def calculate(
     """The levy of one employer for one year under ``policy`` (a QuotaPolicy or anything with
     its attributes). Raises ValueError for impossible input (negative figures, no staff with a
     wage total)."""
-    staff, wage_total, counted = Decimal(staff), Decimal(wage_total), Decimal(counted)
+    exact_staff = Fraction(staff)
+    wage, done = Fraction(Decimal(wage_total)), Fraction(Decimal(counted))
+    staff, wage_total, counted = _decimal(exact_staff), Decimal(wage_total), Decimal(counted)
     if staff < 0 or wage_total < 0 or counted < 0:
         raise ValueError("staff, wage total and counted employees cannot be negative")
     ratio = Decimal(policy.ratio)
     calc = LevyCalculation(staff=staff, ratio=ratio, counted=counted, wage_total=wage_total)
     steps = calc.steps
-    calc.required = staff * ratio
+    required = exact_staff * Fraction(ratio)
+    calc.required = _decimal(required)
     steps.append(Step(_("应安排残疾人数"), f"{_num(staff)} × {_pct(ratio)}", _num(calc.required)))
     steps.append(Step(_("已安排残疾人数（按规定折算）"), "", _num(counted)))
-    calc.actual_ratio = counted / staff if staff else ZERO
+    actual = done / exact_staff if exact_staff else Fraction(0)
+    calc.actual_ratio = _decimal(actual)
     steps.append(
         Step(
             _("实际安排比例"),
@@ -123,19 +143,21 @@ def calculate(
             )
         )
         return calc
-    if counted >= calc.required:
+    if done >= required:
         calc.met = True
         steps.append(
             Step(_("达到规定比例"), f"{_num(counted)} ≥ {_num(calc.required)}", _("应缴 0.00 元"))
         )
         return calc
-    calc.shortfall = calc.required - counted
+    shortfall = required - done
+    calc.shortfall = _decimal(shortfall)
     steps.append(
         Step(_("差额人数"), f"{_num(calc.required)} − {_num(counted)}", _num(calc.shortfall))
     )
     if not staff:
         raise ValueError("an employer with a shortfall must have staff")
-    calc.average_wage = wage_total / staff
+    average = wage / exact_staff
+    calc.average_wage = _decimal(average)
     steps.append(
         Step(
             _("职工年平均工资"),
@@ -143,11 +165,12 @@ def calculate(
             _yuan(calc.average_wage),
         )
     )
-    calc.wage_used = calc.average_wage
+    wage_used = average
     if policy.wage_cap_multiple is not None:
         calc.wage_cap = Decimal(policy.social_average_wage) * Decimal(policy.wage_cap_multiple)
-        if calc.average_wage > calc.wage_cap:
-            calc.wage_used = calc.wage_cap
+        wage_used = min(average, Fraction(calc.wage_cap))
+    calc.wage_used = _decimal(wage_used)
+    if policy.wage_cap_multiple is not None:
         steps.append(
             Step(
                 _("计征工资（不超过当地社会平均工资的%(n)s倍）")
@@ -157,7 +180,8 @@ def calculate(
                 _yuan(calc.wage_used),
             )
         )
-    calc.levy_before = calc.shortfall * calc.wage_used
+    levy_before = shortfall * wage_used
+    calc.levy_before = _decimal(levy_before)
     steps.append(
         Step(
             _("减缴前应缴"),
@@ -165,23 +189,17 @@ def calculate(
             _yuan(calc.levy_before),
         )
     )
-    for tier in policy.reduction_tiers or []:
-        if calc.actual_ratio >= Decimal(tier["min_ratio"]):
+    share = Fraction(1)
+    tiers = policy.reduction_tiers or []
+    for position, tier in enumerate(tiers):
+        if actual >= Fraction(Decimal(tier["min_ratio"])):
+            share = Fraction(Decimal(tier["share"]))
             calc.share = Decimal(tier["share"])
             steps.append(
-                Step(
-                    _("分档减缴"),
-                    _("实际比例 %(actual)s ≥ %(threshold)s，按 %(share)s 缴纳")
-                    % {
-                        "actual": _pct(calc.actual_ratio),
-                        "threshold": _pct(Decimal(tier["min_ratio"])),
-                        "share": _pct(calc.share),
-                    },
-                    _pct(calc.share),
-                )
+                Step(_("分档减缴"), _tier_sentence(calc, tiers, position), _pct(calc.share))
             )
             break
-    calc.payable = (calc.levy_before * calc.share).quantize(CENT, rounding=ROUND_HALF_UP)
+    calc.payable = _cents(levy_before * share)
     steps.append(
         Step(
             _("应缴残疾人就业保障金"),
@@ -191,3 +209,24 @@ def calculate(
         )
     )
     return calc
+
+
+def _tier_sentence(calc: LevyCalculation, tiers: Sequence[dict[str, Any]], position: int) -> str:
+    """The reduction rule that applies, said as a sentence with its thresholds (tiers run from
+    the highest ratio down): "实际安排比例 0.667%，低于 1%，按应缴额的 90% 缴纳"."""
+    values = {"actual": _pct(calc.actual_ratio), "share": _pct(calc.share)}
+    floor = Decimal(tiers[position]["min_ratio"])
+    if position > 0:
+        values["above"] = _pct(Decimal(tiers[position - 1]["min_ratio"]))
+        if floor > 0:
+            values["floor"] = _pct(floor)
+            return (
+                _(
+                    "实际安排比例 %(actual)s，达到 %(floor)s 但低于 %(above)s，"
+                    "按应缴额的 %(share)s 缴纳"
+                )
+                % values
+            )
+        return _("实际安排比例 %(actual)s，低于 %(above)s，按应缴额的 %(share)s 缴纳") % values
+    values["floor"] = _pct(floor)
+    return _("实际安排比例 %(actual)s，达到 %(floor)s，按应缴额的 %(share)s 缴纳") % values

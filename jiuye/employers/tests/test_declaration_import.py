@@ -145,3 +145,16 @@ def test_the_general_import_refuses_these_kinds_with_a_message(personas, tmp_pat
         result = run_import(kind=kind, path=path, dry_run=True, by=personas["district"])
         assert not result.ok
         assert result.message
+
+
+def test_a_list_longer_than_the_declared_staff_is_not_saved(client_for, employer_a) -> None:  # noqa: ANN001
+    declaration = declare(employer_a, [], staff=1, wages=60000)
+    client = client_for("employer")
+    rows = [_row(person(41)), _row(person(43))]
+    checked = _upload(client, declaration, _xlsx(rows)).context["upload"]
+    if not checked.errors and checked.batch is not None:
+        _commit(client, declaration, checked.batch)
+    assert declaration.employees.count() == 0
+    page = client.get(reverse("employers:declaration", args=[declaration.pk])).content.decode()
+    shown = str(checked.errors) + page
+    assert "超过了申报的在职职工人数 1 人" in shown

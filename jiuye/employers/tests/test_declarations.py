@@ -187,6 +187,8 @@ def test_malformed_lines_are_refused_with_field_messages_and_nothing_saved(refer
         ({"id_number": person.id_number[:-1] + "0"}, "id_number"),
         ({"certificate_number": other.certificate_number}, "certificate_number"),
         ({"monthly_wage": Decimal("-1")}, "monthly_wage"),
+        ({"contract_type": "gig"}, "contract_type"),
+        ({"insurance_months": "twelve"}, "insurance_months"),
     ]
     for change, field in cases:
         with pytest.raises(ValidationError) as error:
@@ -259,3 +261,13 @@ def test_public_sector_statistics_flag_drops_and_missing_persons(reference) -> N
     assert row.change == -1
     assert any("减少" in flag for flag in row.flags)
     assert any("职工103" in flag for flag in row.flags)
+
+
+def test_the_list_cannot_be_longer_than_the_declared_staff(reference) -> None:  # noqa: ANN001
+    declaration = services.declaration_start(employer=_employer(), year=YEAR, by=None)
+    services.declaration_save(declaration=declaration, by=None, staff_annual=1, wage_total=60000)
+    services.employee_add(declaration=declaration, by=None, **_line(_person(75)))
+    with pytest.raises(ValidationError) as error:
+        services.employee_add(declaration=declaration, by=None, **_line(_person(77)))
+    assert "超过了申报的在职职工人数 1 人" in str(error.value)
+    assert declaration.employees.count() == 1

@@ -126,3 +126,31 @@ def test_monthly_counting_basis_averages_twelve_months() -> None:
 def test_negative_figures_are_refused() -> None:
     with pytest.raises(ValueError):
         _levy(200, -1, 1000)
+
+
+def test_an_exact_half_cent_is_rounded_once_up() -> None:
+    # 300 staff, 1 counted, wages 3,150,010, 90 % tier: exactly 3.5 × 10,500.0333… × 0.9
+    # = 33,075.105, which rounds to 33,075.11 (rounding any step before the end gives .10).
+    calc = _levy(300, 1, 3_150_010)
+    assert calc.payable == D("33075.11")
+
+
+def test_a_monthly_staff_figure_stays_exact() -> None:
+    staff = staff_count(basis="monthly", annual=None, monthly=[D(103)] * 11 + [D(104)])
+    calc = calculate(
+        staff=staff,
+        counted=D(0),
+        wage_total=D(1237 * 6000),
+        employer_kind="private",
+        policy=Policy(),
+    )
+    # required = 1237/12 × 1.5 % ; average wage = 72,000 exactly; 90 % of shortfall × wage.
+    assert calc.average_wage == D(72000)
+    assert calc.payable == D("100197.00")
+
+
+def test_the_reduction_step_is_a_sentence_with_its_thresholds() -> None:
+    low = _levy(300, 2, 300 * 60000)
+    assert low.steps[-2].formula == "实际安排比例 0.667%，低于 1%，按应缴额的 90% 缴纳"
+    high = _levy(200, 2, 200 * 60000)
+    assert high.steps[-2].formula == "实际安排比例 1%，达到 1%，按应缴额的 50% 缴纳"
