@@ -15,8 +15,8 @@ WORKERS ?= 2
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install -qq --upgrade pip
+	$(PY) -m pip install -qq -e '.[dev]'
 	@touch $(STAMP)
 
 setup: $(STAMP)
@@ -24,10 +24,11 @@ setup: $(STAMP)
 	$(PY) manage.py load_reference
 	$(PY) manage.py import_plan jiuye/actionplan/data/plan_2022_2024.txt \
 		--tasks jiuye/actionplan/data/tasks_2022_2024.csv
-	JIUYE_ALLOW_DEMO=true $(PY) manage.py load_demo
+	JIUYE_ALLOW_DEMO=true $(PY) manage.py load_demo --quiet
 	JIUYE_ALLOW_DEMO=true $(PY) manage.py demo_data --persons 3000 --seed 1
 
 run: setup
+	@JIUYE_ALLOW_DEMO=true $(PY) manage.py load_demo --url http://$(HOST):$(PORT)/
 	@echo "Starting the task worker and the web server on http://$(HOST):$(PORT)/ (Ctrl-C stops both)"
 	@$(PY) manage.py db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \

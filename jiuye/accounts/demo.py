@@ -78,7 +78,7 @@ def demo_totp_key(username: str) -> str:
 
 def demo_recovery_codes(username: str) -> list[str]:
     stem = username.replace("-", "")[:6]
-    return [f"{stem}demo{n:02d}" for n in range(1, 6)]
+    return [f"{stem}demo{n:02d}" for n in range(1, 11)]
 
 
 def totp_secret(hex_key: str) -> str:
