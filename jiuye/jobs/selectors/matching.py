@@ -310,11 +310,11 @@ def _decimal_or_none(value: Any) -> Decimal | None:
 def _exclusion(posting: PostingFacts, person: PersonFacts) -> str:
     if posting.categories is not None and person.category_id not in posting.categories:
         if person.category_id is None:
-            return _("岗位只面向部分残疾类别，此人未登记残疾类别")
+            return _("岗位只面向部分残疾类别，登记信息里还没有残疾类别")
         return _("岗位不适合%(category)s") % {"category": person.category_name}
     if posting.grades is not None and person.grade_id not in posting.grades:
         if person.grade_id is None:
-            return _("岗位只面向部分残疾等级，此人未登记残疾等级")
+            return _("岗位只面向部分残疾等级，登记信息里还没有残疾等级")
         return _("岗位不适合%(grade)s残疾") % {"grade": person.grade_name}
     for code in person.needs:
         feature, essential, label = NEEDS[code]
@@ -722,11 +722,11 @@ def _exclusions_q(posting: PostingFacts) -> tuple[list[tuple[str, Any, Q]], dict
 def _exclusion_text(kind: str, key: Any, names: dict[tuple[str, Any], str]) -> str:
     if kind == "category":
         if key is None:
-            return _("岗位只面向部分残疾类别，此人未登记残疾类别")
+            return _("岗位只面向部分残疾类别，登记信息里还没有残疾类别")
         return _("岗位不适合%(category)s") % {"category": names[(kind, key)]}
     if kind == "grade":
         if key is None:
-            return _("岗位只面向部分残疾等级，此人未登记残疾等级")
+            return _("岗位只面向部分残疾等级，登记信息里还没有残疾等级")
         return _("岗位不适合%(grade)s残疾") % {"grade": names[(kind, key)]}
     return _("必需%(need)s，岗位没有") % {"need": NEEDS[key][2]}
 
@@ -969,13 +969,13 @@ def _posting_exclusions(person: PersonFacts, listing: dict[str, Q]) -> list[tupl
     out."""
     rules: list[tuple[str, Q]] = []
     if person.category_id is None:
-        reason = _("岗位只面向部分残疾类别，此人未登记残疾类别")
+        reason = _("岗位只面向部分残疾类别，登记信息里还没有残疾类别")
         rules.append((reason, listing["categories_listed"]))
     else:
         reason = _("岗位不适合%(category)s") % {"category": person.category_name}
         rules.append((reason, listing["categories_listed"] & ~listing["category_named"]))
     if person.grade_id is None:
-        reason = _("岗位只面向部分残疾等级，此人未登记残疾等级")
+        reason = _("岗位只面向部分残疾等级，登记信息里还没有残疾等级")
         rules.append((reason, listing["grades_listed"]))
     else:
         reason = _("岗位不适合%(grade)s残疾") % {"grade": person.grade_name}

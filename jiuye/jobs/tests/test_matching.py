@@ -297,7 +297,7 @@ def test_each_excluded_person_is_counted_once_under_the_first_reason(posting_of)
     ranking = rank(posting_of(suitable_categories=[4], suitable_grades=[3]))
     assert ranking.considered == 4
     assert ranking.excluded == [
-        ("岗位只面向部分残疾类别，此人未登记残疾类别", 1),
+        ("岗位只面向部分残疾类别，登记信息里还没有残疾类别", 1),
         ("岗位不适合听力残疾", 1),
         ("岗位不适合一级残疾", 1),
         ("必需无障碍通道，岗位没有", 1),
