@@ -84,7 +84,7 @@ def reference(db) -> None:  # noqa: ANN001
         reference_load()
     if not ServiceType.objects.exists():
         # Shipped by a data migration, which a transactional test's flush also empties.
-        import_module("jiuye.casework.migrations.0003_service_types").load(django_apps, None)
+        import_module("jiuye.casework.migrations.0002_service_types").load(django_apps, None)
     if not Occupation.objects.exists():
         import_module("jiuye.jobs.migrations.0002_reference_data").load(django_apps, None)
 

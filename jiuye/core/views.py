@@ -168,6 +168,11 @@ def import_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 @require_GET
 def import_progress(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     batch = get_scoped_or_404(request.user, ImportBatch, pk=pk)
+    if batch.is_finished and request.headers.get("HX-Request"):
+        # The page turns into the result by itself: htmx reloads it (no "cancel" left over).
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
     return render(
         request,
         "core/_import_progress.html",

@@ -53,3 +53,27 @@ def test_a_town_officer_checks_a_file_sees_its_errors_and_imports_the_good_rows(
     assert_accessible(page, "result")
     assert Person.objects.filter(name="赵一").exists()
     assert not Person.objects.filter(name="钱二").exists()
+
+
+def test_the_check_page_turns_into_the_result_by_itself(
+    page: Page, live_server: LiveServer, personas
+) -> None:  # noqa: ANN001
+    from jiuye.core.models import ImportBatch
+
+    batch = ImportBatch.objects.create(
+        kind="persons",
+        original_name="名单.xlsx",
+        status=ImportBatch.Status.RUNNING,
+        created_by=personas["town_a"],
+    )
+    base = live_server.url
+    log_in(page, base, "town_a", PASSWORD)
+    page.goto(f"{base}/imports/{batch.pk}/")
+    assert page.get_by_role("button", name="取消").is_visible()
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportBatch.Status.VALIDATED, total_rows=3, valid_rows=3, created=3
+    )
+    # No reload by the user: the progress poll finds the batch finished and the page follows.
+    page.get_by_role("heading", name="确认导入").wait_for(timeout=10_000)
+    assert page.get_by_role("button", name="取消").count() == 0
+    assert_accessible(page, "finished check")
