@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Callable
 from importlib import import_module
@@ -92,6 +93,27 @@ def reference(db) -> None:  # noqa: ANN001
 def make_id_number(region6: str = "440199", birth: str = "19900307", seq: int = 123) -> str:
     first17 = f"{region6}{birth}{seq:03d}"
     return first17 + resident_id_check_char(first17)
+
+
+def pdf_bytes(pages: int = 1) -> bytes:
+    """A real (blank) PDF: attachments are read with a PDF parser."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=72, height=72)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def image_bytes(format_: str = "JPEG") -> bytes:
+    """A real 8×8 picture in ``format_`` (JPEG, PNG, WEBP)."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(out, format=format_)
+    return out.getvalue()
 
 
 def make_uscc(body: str = "91440199MA5TEXT12") -> str:

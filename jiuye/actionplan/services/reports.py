@@ -21,28 +21,16 @@ from jiuye.actionplan.models import (
 )
 from jiuye.core import conflicts
 from jiuye.core.models import Notification
+from jiuye.core.uploads import detect
 from jiuye.reference.models import Department
 
 Status = ProgressReport.Status
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MAX_ATTACHMENTS = 10
-# Extension → (content type, the file's first bytes). Checked against the bytes, not the name.
-ALLOWED_ATTACHMENTS: dict[str, tuple[str, tuple[bytes, ...]]] = {
-    ".pdf": ("application/pdf", (b"%PDF-",)),
-    ".docx": (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        (b"PK\x03\x04",),
-    ),
-    ".doc": ("application/msword", (b"\xd0\xcf\x11\xe0",)),
-    ".xlsx": (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        (b"PK\x03\x04",),
-    ),
-    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-}
+# The extensions a report attachment may have; what it is, is read from its content.
+ALLOWED_ATTACHMENTS = frozenset({".pdf", ".docx", ".doc", ".xlsx", ".jpg", ".jpeg", ".png"})
+ATTACHMENT_TYPES = ("pdf", "docx", "doc", "xlsx", "jpeg", "png")
 
 
 def _now() -> dt.datetime:
@@ -116,15 +104,9 @@ def attachment_validate(upload: UploadedFile) -> tuple[str, str]:
         )
     if upload.size == 0:
         raise ValidationError(_("“%(name)s”是空文件。") % {"name": name})
-    content_type, magics = ALLOWED_ATTACHMENTS[ext]
-    head = upload.read(16)
-    upload.seek(0)
-    if not any(head.startswith(m) for m in magics):
-        raise ValidationError(
-            _("“%(name)s”的内容与扩展名不符（不是真正的 %(ext)s 文件），请检查文件。")
-            % {"name": name, "ext": ext}
-        )
-    return ext, content_type
+    # What the file really is, read from its content: a name or a first line can lie.
+    detected = detect(upload, ATTACHMENT_TYPES)
+    return detected.extension, detected.content_type
 
 
 @transaction.atomic

@@ -154,7 +154,11 @@ def test_the_command_lists_what_is_due_per_department(setup, capsys) -> None:  #
     ("name", "content", "message"),
     [
         ("a.exe", b"MZ\x90\x00", "类型不能上传"),
-        ("a.pdf", b"not a pdf at all", "内容与扩展名不符"),
+        ("a.pdf", b"not a pdf at all", "不是真正的"),
+        # A PDF's first line followed by a web page is not a PDF.
+        ("a.pdf", b"%PDF-1.4\n<html><script>alert(1)</script></html>", "不是真正的"),
+        ("a.png", b"<html><body>hi</body></html>", "不是真正的"),
+        ("a.docx", b"PK\x03\x04broken", "不是真正的"),
         ("a.png", b"", "空文件"),
     ],
 )
@@ -169,3 +173,14 @@ def test_an_oversized_attachment_is_refused() -> None:
     big = SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * (reports.MAX_ATTACHMENT_BYTES + 1))
     with pytest.raises(ValidationError, match="超过了 10 MB"):
         reports.attachment_validate(big)
+
+
+def test_a_real_file_is_stored_with_the_type_read_from_its_content() -> None:
+    from conftest import image_bytes, pdf_bytes
+
+    assert reports.attachment_validate(SimpleUploadedFile("a.pdf", pdf_bytes())) == (
+        ".pdf",
+        "application/pdf",
+    )
+    # A picture named .pdf is what it is: a PNG (no longer stored as a PDF).
+    assert reports.attachment_validate(SimpleUploadedFile("a.jpg", image_bytes("PNG")))[0] == ".png"

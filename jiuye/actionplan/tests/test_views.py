@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from docx import Document
 from openpyxl import Workbook, load_workbook
 
+from conftest import pdf_bytes
 from jiuye.actionplan.models import IndicatorSnapshot, IndicatorTarget, Plan, ProgressReport, Task
 from jiuye.actionplan.tests.conftest import seed_bytes
 from jiuye.core.models import AccessEvent
@@ -49,7 +50,7 @@ def test_a_liaison_submits_a_report_with_an_attachment(client_for, plan, persona
     task, period = _task(plan, 2, 1), plan.periods.get(year=2023)
     url = f"/plan/tasks/{task.pk}/periods/{period.pk}/report/"
     assert client.get(url).status_code == 200
-    pdf = SimpleUploadedFile("招聘会.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    pdf = SimpleUploadedFile("招聘会.pdf", pdf_bytes(), content_type="application/pdf")
     response = client.post(
         url, {"narrative": "举办招聘会2场", "actual_value": "2", "attachments": pdf, "submit": "1"}
     )

@@ -5,8 +5,10 @@ transaction (ADR 0004)."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -30,12 +32,14 @@ from jiuye.casework.models import (
 from jiuye.core import conflicts
 from jiuye.core.scoping import region_in_scope
 from jiuye.core.tallies import mark_dirty
+from jiuye.core.uploads import FileType, detect
 from jiuye.employment import services as employment_services
 from jiuye.employment.models import Source
 from jiuye.people import services as people_services
 from jiuye.people.models import Person, WishToWork
 
-ATTACHMENT_TYPES = {"image/jpeg", "image/png", "image/webp", "application/pdf"}
+# What a service record's attachment may be, read from its content (core.uploads).
+ATTACHMENT_TYPES = ("jpeg", "png", "webp", "pdf")
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
 # What needs_register accepts besides person, date, wants_work and the record's own fields.
@@ -133,17 +137,15 @@ def needs_errors(
     return errors
 
 
-def check_attachment(upload: UploadedFile | None) -> None:
+def check_attachment(upload: UploadedFile | None) -> FileType | None:
+    """The attachment's type read from its content, or a ValidationError under "attachment"."""
     if upload is None:
-        return
+        return None
     if upload.size > ATTACHMENT_MAX_BYTES:
         raise ValidationError(
             {"attachment": [_("附件不能超过 10 MB，请压缩照片后再上传。")]}, code="too_big"
         )
-    if upload.content_type not in ATTACHMENT_TYPES:
-        raise ValidationError(
-            {"attachment": [_("附件只能是 JPG、PNG、WebP 图片或 PDF 文件。")]}, code="type"
-        )
+    return detect(upload, ATTACHMENT_TYPES, field="attachment")
 
 
 def _existing(key: str | None) -> ServiceRecord | None:
@@ -180,7 +182,7 @@ def _create_record(
     )
     if errors:
         raise ValidationError(errors)
-    check_attachment(attachment)
+    attachment_type = check_attachment(attachment)
     actor = conflicts.actor(by)
     record = ServiceRecord(
         person=person,
@@ -197,9 +199,12 @@ def _create_record(
         created_by=actor,
         updated_by=actor,
     )
-    if attachment is not None:
-        record.attachment_name = attachment.name[:200]
-        record.attachment.save(attachment.name, attachment, save=False)
+    if attachment is not None and attachment_type is not None:
+        # Stored under a generated name with the extension of what the file really is.
+        record.attachment_name = Path(attachment.name).stem[:190] + attachment_type.extension
+        record.attachment.save(
+            f"{uuid.uuid4().hex}{attachment_type.extension}", attachment, save=False
+        )
     try:
         with transaction.atomic():
             record.save()

@@ -124,6 +124,7 @@ def _r_record(w):  # noqa: ANN001, ANN202
 
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from conftest import pdf_bytes
     from jiuye.casework.models import Channel, ServiceRecord, ServiceType
     from jiuye.casework.services import service_record_create
 
@@ -135,7 +136,7 @@ def _r_record(w):  # noqa: ANN001, ANN202
         date=dt.date(2024, 3, 1),
         channel=Channel.PHONE,
         notes="矩阵服务",
-        attachment=SimpleUploadedFile("签字表.pdf", b"%PDF-1.4 test", "application/pdf"),
+        attachment=SimpleUploadedFile("签字表.pdf", pdf_bytes(), "application/pdf"),
     )
 
 

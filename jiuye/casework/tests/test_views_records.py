@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from conftest import VILLAGE_B, make_id_number
+from conftest import VILLAGE_B, image_bytes, make_id_number, pdf_bytes
 from jiuye.casework import services
 from jiuye.casework.models import AnnualCase, Channel, NeedsRecord, ServiceRecord, ServiceType
 from jiuye.core.models import AccessEvent
@@ -187,7 +187,7 @@ def test_a_photo_of_the_signed_form_is_kept_and_served_only_in_scope(
     client_for, records_person, records_post
 ) -> None:  # noqa: ANN001
     client = client_for("town_a")
-    photo = SimpleUploadedFile("签字表.jpg", b"\xff\xd8\xff fake jpeg", "image/jpeg")
+    photo = SimpleUploadedFile("签字表.jpg", image_bytes("JPEG"), "image/jpeg")
     records_post(
         client,
         _url("service-create", records_person.pk),
@@ -199,7 +199,7 @@ def test_a_photo_of_the_signed_form_is_kept_and_served_only_in_scope(
     assert response.status_code == 200
     assert response["Content-Type"] == "image/jpeg"
     assert "filename*=UTF-8''%E7%AD%BE%E5%AD%97%E8%A1%A8.jpg" in response["Content-Disposition"]
-    assert b"".join(response.streaming_content) == b"\xff\xd8\xff fake jpeg"
+    assert b"".join(response.streaming_content) == image_bytes("JPEG")
     assert client_for("town_b").get(_url("service-attachment", record.pk)).status_code == 404
     assert client_for("leader").get(_url("service-attachment", record.pk)).status_code == 403
 
@@ -209,7 +209,7 @@ def test_a_file_chosen_before_a_failed_submit_does_not_have_to_be_chosen_again(
 ) -> None:  # noqa: ANN001
     client = client_for("town_a")
     url = _url("service-create", records_person.pk)
-    photo = SimpleUploadedFile("form.pdf", b"%PDF-1.4 signed", "application/pdf")
+    photo = SimpleUploadedFile("form.pdf", pdf_bytes(), "application/pdf")
     failed = records_post(client, url, service_type="", attachment=photo)
     body = failed.content.decode()
     token = re.search(r'name="attachment_token" value="([^"]+)"', body).group(1)
@@ -224,7 +224,7 @@ def test_a_file_chosen_before_a_failed_submit_does_not_have_to_be_chosen_again(
     )
     record = ServiceRecord.objects.get()
     assert record.attachment_name == "form.pdf"
-    assert record.attachment.read() == b"%PDF-1.4 signed"
+    assert record.attachment.read() == pdf_bytes()
 
 
 def test_a_file_of_the_wrong_type_is_refused_beside_the_field(
@@ -236,7 +236,7 @@ def test_a_file_of_the_wrong_type_is_refused_beside_the_field(
         service_type="career_guidance",
         attachment=SimpleUploadedFile("a.exe", b"MZ", "application/x-msdownload"),
     )
-    assert "只能是 JPG、PNG、WebP 图片或 PDF" in _field_error(
+    assert "不是真正的 JPG、PNG、WebP、PDF 文件" in _field_error(
         response.content.decode(), "attachment"
     )
     assert not ServiceRecord.objects.exists()
@@ -681,3 +681,21 @@ def test_the_person_page_shows_services_and_needs_with_archived_ones_marked(
     own = client_for("jobseeker").get(reverse("people:detail", kwargs={"pk": records_person.pk}))
     assert "职业指导" in own.content.decode()
     assert _url("service-detail", record.pk) not in own.content.decode()
+
+
+def test_a_web_page_sent_as_a_picture_is_refused_and_a_misnamed_file_stored_as_it_is(
+    client_for, records_person, records_post
+) -> None:  # noqa: ANN001
+    client = client_for("town_a")
+    url = _url("service-create", records_person.pk)
+    page = SimpleUploadedFile("photo.png", b"<html><script>alert(1)</script></html>", "image/png")
+    response = records_post(client, url, service_type="career_guidance", attachment=page)
+    assert "不是真正的" in _field_error(response.content.decode(), "attachment")
+    assert not ServiceRecord.objects.exists()
+    # A real PNG sent under an .html name is stored (and served) as the PNG it is.
+    png = SimpleUploadedFile("note.html", image_bytes("PNG"), "text/html")
+    records_post(client, url, service_type="career_guidance", attachment=png)
+    record = ServiceRecord.objects.get()
+    assert record.attachment.name.endswith(".png") and record.attachment_name == "note.png"
+    served = client.get(_url("service-attachment", record.pk))
+    assert served["Content-Type"] == "image/png"

@@ -93,7 +93,8 @@ def _keep_upload(form: Form) -> None:
     if not upload:
         return
     _prune_pending()
-    token = f"{uuid.uuid4().hex}.{_EXTENSIONS[upload.content_type]}"
+    detected = services.check_attachment(upload)  # the form checked it: what it really is
+    token = f"{uuid.uuid4().hex}{detected.extension}"
     default_storage.save(f"{PENDING_DIR}/{token}", upload)
     form.data = form.data.copy()
     form.data["attachment_token"] = token

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from jiuye.accounts.models import Role, User
 from jiuye.accounts.services import user_create
 from jiuye.core import conflicts
+from jiuye.core.uploads import detect
 from jiuye.core.validators import validate_uscc
 from jiuye.employers.models import CsrReport, Employer
 
@@ -127,12 +128,7 @@ def csr_file_validate(upload: UploadedFile) -> None:
             _("“%(name)s”有 %(size).1f MB，超过了 10 MB 的上限。请压缩后再上传，或填写报告链接。")
             % {"name": name, "size": upload.size / 1024 / 1024}
         )
-    head = upload.read(5)
-    upload.seek(0)
-    if head != b"%PDF-":
-        raise ValidationError(
-            _("“%(name)s”的内容不是 PDF（可能只是改了扩展名），请检查文件。") % {"name": name}
-        )
+    detect(upload, ["pdf"])  # a real PDF, read with a PDF parser
 
 
 @transaction.atomic

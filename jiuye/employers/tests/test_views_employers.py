@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from conftest import TOWN_A, TOWN_B, VILLAGE_A, make_uscc
+from conftest import TOWN_A, TOWN_B, VILLAGE_A, make_uscc, pdf_bytes
 from jiuye.accounts.models import Role, User
 from jiuye.core.models import AccessEvent
 from jiuye.employers.models import CsrReport, Declaration, Employer
@@ -262,7 +262,7 @@ def test_archiving_needs_a_reason_and_keeps_the_record(client_for, employer_a) -
 
 
 def _pdf(name: str = "csr.pdf", size: int = 0) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, b"%PDF-1.7\n" + b"0" * size, content_type="application/pdf")
+    return SimpleUploadedFile(name, pdf_bytes() + b"0" * size, content_type="application/pdf")
 
 
 def test_it_adds_a_csr_report_with_a_pdf_and_changes_it_later(client_for, employer_a) -> None:  # noqa: ANN001
@@ -296,7 +296,7 @@ def test_a_csr_report_needs_a_link_or_a_real_pdf_under_10_mb(client_for, employe
         .context["form"]
         .errors
     )
-    assert "内容不是 PDF" in errors["file"][0]
+    assert "不是真正的 PDF 文件" in errors["file"][0]
     big = _pdf("big.pdf", 10 * 1024 * 1024)
     errors = (
         client.post(url, {"year": "2023", "includes_disability": "yes", "file": big})
