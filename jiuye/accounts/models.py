@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 # The roles are the scoping framework's vocabulary (core.scoping, the menu), so they live in core;
 # imported here too because the user model is where every app has always found them.
+from jiuye.core.models import optional_fk
 from jiuye.core.roles import (  # noqa: F401
     PERSONAL_DATA_ROLES,
     SECOND_FACTOR_REQUIRED,
@@ -30,37 +31,12 @@ class UserManager(DjangoUserManager):
 class User(AbstractUser):
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
     display_name = models.CharField(_("姓名"), max_length=50, blank=True)
-    department = models.ForeignKey(
-        "reference.Department",
-        verbose_name=_("所属部门"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="users",
-    )
-    town = models.ForeignKey(
-        "reference.Region",
-        verbose_name=_("所属镇街"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="officers",
-    )
-    employer = models.ForeignKey(
-        "employers.Employer",
-        verbose_name=_("所属单位"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="users",
-    )
-    person = models.OneToOneField(
-        "people.Person",
-        verbose_name=_("本人档案"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="user",
+    # What the account is bound to (user_role_binding: exactly the one its role needs).
+    department = optional_fk("reference.Department", _("所属部门"), related_name="users")
+    town = optional_fk("reference.Region", _("所属镇街"), related_name="officers")
+    employer = optional_fk("employers.Employer", _("所属单位"), related_name="users")
+    person = optional_fk(
+        "people.Person", _("本人档案"), related_name="user", field=models.OneToOneField
     )
     # Changing the stamp invalidates every session of the user ("log out everywhere").
     security_stamp = models.UUIDField(default=uuid.uuid4, editable=False)

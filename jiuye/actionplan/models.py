@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from jiuye.core.models import BaseModel, VersionedModel
+from jiuye.core.models import BaseModel, VersionedModel, optional_decimal, user_fk
 from jiuye.reference.models import Department, Region
 
 
@@ -136,9 +135,7 @@ class Task(BaseModel):
     position = models.PositiveSmallIntegerField(_("顺序"), default=1)
     title = models.CharField(_("任务"), max_length=300)
     description = models.TextField(_("说明"), blank=True)
-    target_value = models.DecimalField(
-        _("目标值"), max_digits=14, decimal_places=2, null=True, blank=True
-    )
+    target_value = optional_decimal(_("目标值"), max_digits=14)
     target_unit = models.CharField(_("单位"), max_length=20, blank=True)
     indicator_code = models.CharField(
         _("对应指标"), max_length=80, blank=True, help_text=_("由系统数据自动计算进展的指标")
@@ -198,18 +195,12 @@ class ProgressReport(BaseModel, VersionedModel):
         _("状态"), max_length=12, choices=Status.choices, default=Status.DRAFT
     )
     narrative = models.TextField(_("工作进展"))
-    actual_value = models.DecimalField(
-        _("完成值"), max_digits=14, decimal_places=2, null=True, blank=True
-    )
+    actual_value = optional_decimal(_("完成值"), max_digits=14)
     figures = models.TextField(_("主要数据"), blank=True)
     submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    submitted_by = user_fk()
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    reviewed_by = user_fk()
     review_comment = models.TextField(_("审核意见"), blank=True)
 
     class Meta:
@@ -290,9 +281,7 @@ class IndicatorSnapshot(models.Model):
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
     value = models.DecimalField(max_digits=16, decimal_places=4)
     frozen_at = models.DateTimeField()
-    frozen_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    frozen_by = user_fk()
 
     class Meta:
         ordering = ["indicator_code", "year", "region"]

@@ -8,13 +8,21 @@ coverage dashboard read one row per person instead of scanning every service rec
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from jiuye.core.models import ArchivableModel, BaseModel, DisableableModel
+from jiuye.core.models import (
+    ArchivableModel,
+    BaseModel,
+    import_batch_fk,
+    optional_decimal,
+    optional_fk,
+    person_scope,
+    user_fk,
+)
+from jiuye.people.models import person_fk
+from jiuye.reference.models import EnglishNamed, region_fk
 
 
 class ServiceKind(models.TextChoices):
@@ -23,7 +31,7 @@ class ServiceKind(models.TextChoices):
     SERVICE = "service", _("就业服务")
 
 
-class ServiceType(DisableableModel):
+class ServiceType(EnglishNamed):
     """Reference data (extensible): what was done. Verification and needs registration are one
     type each; everything else is a service that counts as "served"."""
 
@@ -39,12 +47,6 @@ class ServiceType(DisableableModel):
         ordering = ["position", "code"]
         verbose_name = _("服务类型")
         verbose_name_plural = _("服务类型")
-
-    def __str__(self) -> str:
-        # Reference data carries its English name; show it to English readers.
-        if self.name_en and (get_language() or "").startswith("en"):
-            return self.name_en
-        return self.name
 
 
 VERIFICATION = "verification"
@@ -66,26 +68,14 @@ class Outcome(models.TextChoices):
 
 
 class ServiceRecord(BaseModel, ArchivableModel):
-    scope_paths = {"region": "person__region", "person": "person_id"}
+    scope_paths = person_scope()
 
-    person = models.ForeignKey(
-        "people.Person",
-        verbose_name=_("人员"),
-        on_delete=models.PROTECT,
-        related_name="service_records",
-    )
+    person = person_fk(_("人员"), related_name="service_records")
     service_type = models.ForeignKey(
         ServiceType, verbose_name=_("服务类型"), on_delete=models.PROTECT, related_name="+"
     )
     date = models.DateField(_("服务日期"))
-    officer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("经办人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    officer = user_fk(_("经办人"))
     officer_name = models.CharField(_("经办人姓名"), max_length=50, blank=True)
     channel = models.CharField(_("服务方式"), max_length=20, choices=Channel.choices)
     notes = models.TextField(_("服务内容"), blank=True)
@@ -97,9 +87,7 @@ class ServiceRecord(BaseModel, ArchivableModel):
     attachment_name = models.CharField(max_length=200, blank=True)
     # One per form shown: a form submitted twice creates one record.
     idempotency_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
-    import_batch = models.ForeignKey(
-        "core.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    import_batch = import_batch_fk()
 
     class Meta:
         ordering = ["-date", "-created_at"]
@@ -148,14 +136,9 @@ class NeedsRecord(BaseModel):
     """A person's employment needs for one year. A new registration in the same year supersedes
     the current one (kept as history, ``is_current`` false)."""
 
-    scope_paths = {"region": "person__region", "person": "person_id"}
+    scope_paths = person_scope()
 
-    person = models.ForeignKey(
-        "people.Person",
-        verbose_name=_("人员"),
-        on_delete=models.PROTECT,
-        related_name="needs_records",
-    )
+    person = person_fk(_("人员"), related_name="needs_records")
     year = models.PositiveSmallIntegerField(_("年度"))
     registered_on = models.DateField(_("登记日期"))
     wants_work = models.CharField(_("就业意愿"), max_length=5, choices=WantsWork.choices)
@@ -163,29 +146,15 @@ class NeedsRecord(BaseModel):
         _("暂无意愿的原因"), max_length=20, choices=NotWantingReason.choices, blank=True
     )
     desired_jobs = models.CharField(_("意向岗位"), max_length=200, blank=True)
-    desired_region = models.ForeignKey(
-        "reference.Region",
-        verbose_name=_("意向工作地点"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    desired_region = optional_fk("reference.Region", _("意向工作地点"))
     remote_ok = models.BooleanField(_("可以居家/线上工作"), default=False)
     hours = models.CharField(_("工作时间"), max_length=20, choices=Hours.choices, blank=True)
-    expected_wage = models.DecimalField(
-        _("期望月薪（元）"), max_digits=10, decimal_places=2, null=True, blank=True
-    )
+    expected_wage = optional_decimal(_("期望月薪（元）"))
     training_wanted = models.CharField(_("培训需求"), max_length=200, blank=True)
     support_needed = models.JSONField(_("需要的支持"), default=list, blank=True)
     notes = models.TextField(_("备注"), blank=True)
-    service_record = models.OneToOneField(
-        ServiceRecord,
-        verbose_name=_("登记记录"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="needs",
+    service_record = optional_fk(
+        ServiceRecord, _("登记记录"), related_name="needs", field=models.OneToOneField
     )
     is_current = models.BooleanField(default=True)
 
@@ -214,7 +183,7 @@ class AnnualCase(models.Model):
     registered, and were first served after that registration, in the year. Written only by
     the casework services, in the transaction of the records it summarises."""
 
-    scope_paths = {"region": "person__region", "person": "person_id"}
+    scope_paths = person_scope()
     scope_personal = True
 
     id = models.BigAutoField(primary_key=True)
@@ -324,9 +293,7 @@ class CampaignQuota(BaseModel):
     scope_personal = False
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="quotas")
-    town = models.ForeignKey(
-        "reference.Region", verbose_name=_("镇街"), on_delete=models.PROTECT, related_name="+"
-    )
+    town = region_fk(_("镇街"))
     quota = models.PositiveIntegerField(_("目标人数"))
 
     class Meta:
@@ -347,16 +314,12 @@ class PublicWelfarePost(BaseModel, ArchivableModel):
     scope_personal = False
 
     unit = models.CharField(_("用工单位"), max_length=200)
-    region = models.ForeignKey(
-        "reference.Region", verbose_name=_("所在镇街"), on_delete=models.PROTECT, related_name="+"
-    )
+    region = region_fk(_("所在镇街"))
     title = models.CharField(_("岗位名称"), max_length=100)
     count = models.PositiveSmallIntegerField(_("岗位数"))
     funding_start = models.DateField(_("资助开始日期"))
     funding_end = models.DateField(_("资助结束日期"))
-    monthly_subsidy = models.DecimalField(
-        _("月补贴（元）"), max_digits=10, decimal_places=2, null=True, blank=True
-    )
+    monthly_subsidy = optional_decimal(_("月补贴（元）"))
     funder = models.CharField(_("资金来源"), max_length=100, blank=True)
 
     class Meta:
@@ -375,12 +338,10 @@ class PublicWelfarePost(BaseModel, ArchivableModel):
 
 
 class PostPlacement(BaseModel):
-    scope_paths = {"region": "person__region", "person": "person_id"}
+    scope_paths = person_scope()
 
     post = models.ForeignKey(PublicWelfarePost, on_delete=models.PROTECT, related_name="placements")
-    person = models.ForeignKey(
-        "people.Person", on_delete=models.PROTECT, related_name="post_placements"
-    )
+    person = person_fk(related_name="post_placements")
     employment_record = models.OneToOneField(
         "employment.EmploymentRecord", on_delete=models.PROTECT, related_name="post_placement"
     )

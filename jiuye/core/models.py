@@ -11,28 +11,66 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+def user_fk(verbose_name: str | None = None) -> models.ForeignKey:
+    """A link to the user who did something. The record keeps its history if the account is
+    deleted (SET_NULL), and a user has no reverse accessor to what they touched."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+
+def optional_fk(
+    to: str | type[models.Model],
+    verbose_name: str | None = None,
+    *,
+    related_name: str = "+",
+    field: type[models.ForeignKey] = models.ForeignKey,
+) -> models.ForeignKey:
+    """A link that may be empty and protects what it points to (records are archived, not
+    deleted). ``field=models.OneToOneField`` for a link that at most one record may make."""
+    return field(
+        to,
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name=related_name,
+    )
+
+
+def import_batch_fk() -> models.ForeignKey:
+    """The import batch that last created or changed the record, so it can be rolled back."""
+    return models.ForeignKey(
+        "core.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+
+def optional_decimal(verbose_name: str, max_digits: int = 10) -> models.DecimalField:
+    """An amount with two decimals that may be unknown (a wage, a subsidy, a target value)."""
+    return models.DecimalField(
+        verbose_name, max_digits=max_digits, decimal_places=2, null=True, blank=True
+    )
+
+
+def person_scope(person: str = "person") -> dict[str, str]:
+    """``scope_paths`` of a record about a person reached through ``person`` (a path to a
+    ``people.Person`` foreign key): it is scoped like the person."""
+    return {"region": f"{person}__region", "person": f"{person}_id"}
+
+
 class BaseModel(models.Model):
     """UUID primary key (never a sequential id in a URL) and who/when of creation and change."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("创建人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = user_fk(_("创建人"))
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("修改人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    updated_by = user_fk(_("修改人"))
 
     # How core.scoping narrows a queryset for each kind of binding a user can have.
     # Keys: "region" (path to a Region foreign key), "employer", "person", "department", "user"
@@ -50,14 +88,7 @@ class ArchivableModel(models.Model):
     """Registry records are archived with a reason, never hard-deleted through the UI."""
 
     archived_at = models.DateTimeField(_("归档时间"), null=True, blank=True)
-    archived_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("归档人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    archived_by = user_fk(_("归档人"))
     archived_reason = models.TextField(_("归档原因"), blank=True)
 
     class Meta:
@@ -91,6 +122,18 @@ class DisableableModel(models.Model):
         return self.disabled_at is not None
 
 
+class RegionalRecord(BaseModel, ArchivableModel, VersionedModel):
+    """A registry record of an organisation or what it offers (an employer, a provider, a
+    course, a fair): archived, not deleted, edited with optimistic locking, and not personal
+    data, so leaders may read it. Scoped by its own ``region`` unless it says otherwise."""
+
+    scope_paths: ClassVar[dict[str, str]] = {"region": "region"}
+    scope_personal: ClassVar[bool] = False
+
+    class Meta:
+        abstract = True
+
+
 class AppendOnlyError(Exception):
     """Raised when code tries to change or delete an access-log entry."""
 
@@ -113,14 +156,7 @@ class AccessEvent(models.Model):
 
     id = models.BigAutoField(primary_key=True)
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("用户"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    user = user_fk(_("用户"))
     username = models.CharField(_("用户名"), max_length=150, blank=True, db_index=True)
     action = models.CharField(_("操作"), max_length=20, choices=Action.choices, db_index=True)
     object_type = models.CharField(_("对象类型"), max_length=100, blank=True)

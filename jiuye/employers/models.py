@@ -3,15 +3,14 @@ employees, each verified against the registry and computed under the year's poli
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jiuye.core.crypto import EncryptedTextField
 from jiuye.core.masking import mask_certificate_number, mask_id_number
-from jiuye.core.models import ArchivableModel, BaseModel, VersionedModel
-from jiuye.reference.models import Region
+from jiuye.core.models import BaseModel, RegionalRecord, import_batch_fk, optional_fk, user_fk
+from jiuye.reference.models import region_fk
 
 
 class Industry(models.TextChoices):
@@ -39,10 +38,8 @@ class Industry(models.TextChoices):
     T = "T", _("国际组织")
 
 
-class Employer(BaseModel, ArchivableModel, VersionedModel):
+class Employer(RegionalRecord):
     scope_paths = {"region": "region", "employer": "id"}
-    # Employers are organisations, not persons: leaders may read them.
-    scope_personal = False
 
     class Kind(models.TextChoices):
         AGENCY = "agency", _("机关")
@@ -57,16 +54,12 @@ class Employer(BaseModel, ArchivableModel, VersionedModel):
     uscc_override_reason = models.TextField(_("校验码不符的确认原因"), blank=True)
     kind = models.CharField(_("单位类型"), max_length=20, choices=Kind.choices)
     industry = models.CharField(_("行业"), max_length=1, choices=Industry.choices, blank=True)
-    region = models.ForeignKey(
-        Region, verbose_name=_("所在地"), on_delete=models.PROTECT, related_name="+"
-    )
+    region = region_fk(_("所在地"))
     address = models.CharField(_("地址"), max_length=200, blank=True)
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
     contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     is_concentrated = models.BooleanField(_("集中安置残疾人就业单位"), default=False)
-    import_batch = models.ForeignKey(
-        "core.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    import_batch = import_batch_fk()
 
     class Meta:
         ordering = ["name"]
@@ -134,14 +127,7 @@ class Declaration(BaseModel):
     )
     staff_monthly = models.JSONField(_("各月在职职工人数"), default=list, blank=True)
     wage_total = models.DecimalField(_("在职职工工资总额（元）"), max_digits=16, decimal_places=2)
-    policy = models.ForeignKey(
-        "reference.QuotaPolicy",
-        verbose_name=_("适用政策参数"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    policy = optional_fk("reference.QuotaPolicy", _("适用政策参数"))
     # The result of the last computation (services.declaration_compute), kept with its steps.
     staff = models.DecimalField(_("在职职工人数"), max_digits=10, decimal_places=2, default=0)
     required = models.DecimalField(_("应安排人数"), max_digits=12, decimal_places=4, default=0)
@@ -157,14 +143,7 @@ class Declaration(BaseModel):
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     returned_reason = models.TextField(_("退回原因"), blank=True)
     confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("审核人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    confirmed_by = user_fk(_("审核人"))
     correction_reason = models.TextField(_("更正原因"), blank=True)
 
     class Meta:
@@ -219,14 +198,7 @@ class DeclaredEmployee(BaseModel):
     # HMAC of the certificate number, as the registry keeps it: a line is matched to the
     # registry's certificate without decrypting either.
     certificate_index = models.CharField(max_length=64, blank=True, editable=False)
-    person = models.ForeignKey(
-        "people.Person",
-        verbose_name=_("登记人员"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    person = optional_fk("people.Person", _("登记人员"))
     contract_type = models.CharField(
         _("合同类型"), max_length=20, choices=ContractType.choices, blank=True
     )
@@ -282,14 +254,7 @@ class Disclosure(BaseModel):
 
     year = models.PositiveSmallIntegerField(_("年度"), unique=True)
     published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("公开人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    published_by = user_fk(_("公开人"))
     withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
 
     class Meta:

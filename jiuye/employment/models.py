@@ -12,7 +12,16 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from jiuye.core.models import ArchivableModel, BaseModel, VersionedModel
+from jiuye.core.models import (
+    ArchivableModel,
+    BaseModel,
+    VersionedModel,
+    import_batch_fk,
+    optional_decimal,
+    optional_fk,
+    person_scope,
+)
+from jiuye.people.models import person_fk
 
 
 class EmploymentForm(models.TextChoices):
@@ -84,26 +93,14 @@ def covering_q(on: dt.date, prefix: str = "") -> Q:
 
 
 class EmploymentRecord(BaseModel, ArchivableModel, VersionedModel):
-    scope_paths = {"region": "person__region", "person": "person_id", "employer": "employer_id"}
+    scope_paths = {**person_scope(), "employer": "employer_id"}
 
-    person = models.ForeignKey(
-        "people.Person",
-        verbose_name=_("人员"),
-        on_delete=models.PROTECT,
-        related_name="employment_records",
-    )
+    person = person_fk(_("人员"), related_name="employment_records")
     form = models.CharField(_("就业形式"), max_length=20, choices=EmploymentForm.choices)
     new_form_subtype = models.CharField(
         _("新就业形态"), max_length=20, choices=NewFormSubtype.choices, blank=True
     )
-    employer = models.ForeignKey(
-        "employers.Employer",
-        verbose_name=_("用人单位"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="employment_records",
-    )
+    employer = optional_fk("employers.Employer", _("用人单位"), related_name="employment_records")
     # An employer that is not (yet) in the employer registry, as written on the evidence.
     employer_name = models.CharField(_("单位名称（未登记单位）"), max_length=200, blank=True)
     job_title = models.CharField(_("岗位"), max_length=100, blank=True)
@@ -116,9 +113,7 @@ class EmploymentRecord(BaseModel, ArchivableModel, VersionedModel):
         _("合同类型"), max_length=20, choices=ContractType.choices, blank=True
     )
     contract_months = models.PositiveSmallIntegerField(_("合同期限（月）"), null=True, blank=True)
-    monthly_wage = models.DecimalField(
-        _("月工资（元）"), max_digits=10, decimal_places=2, null=True, blank=True
-    )
+    monthly_wage = optional_decimal(_("月工资（元）"))
     social_insurance = models.BooleanField(_("缴纳社会保险"), default=False)
     source = models.CharField(_("来源"), max_length=20, choices=Source.choices)
     evidence = models.CharField(_("依据"), max_length=300, blank=True)
@@ -126,9 +121,7 @@ class EmploymentRecord(BaseModel, ArchivableModel, VersionedModel):
     second_job = models.BooleanField(_("兼职/第二份工作"), default=False)
     needs_review = models.BooleanField(_("待核查"), default=False, db_index=True)
     review_note = models.CharField(_("待核查原因"), max_length=300, blank=True)
-    import_batch = models.ForeignKey(
-        "core.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    import_batch = import_batch_fk()
     # A posting, placement or declaration that created the record points here by its own key.
 
     class Meta:

@@ -9,17 +9,26 @@ posting, and only while the person's consent to share their profile with employe
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from jiuye.core.models import ArchivableModel, BaseModel, DisableableModel, VersionedModel
+from jiuye.core.models import (
+    BaseModel,
+    RegionalRecord,
+    VersionedModel,
+    import_batch_fk,
+    optional_decimal,
+    optional_fk,
+    person_scope,
+    user_fk,
+)
 from jiuye.employment.models import ContractType, NewFormSubtype
+from jiuye.people.models import person_fk
+from jiuye.reference.models import EnglishNamed, region_fk
 
 
-class Occupation(DisableableModel):
+class Occupation(EnglishNamed):
     """The occupation code list (职业分类, after GB/T 6565 major groups and common small
     categories); reference data loaded by a data migration, extensible, never deleted."""
 
@@ -32,11 +41,6 @@ class Occupation(DisableableModel):
         ordering = ["position", "code"]
         verbose_name = _("职业")
         verbose_name_plural = _("职业")
-
-    def __str__(self) -> str:
-        if self.name_en and (get_language() or "").startswith("en"):
-            return self.name_en
-        return self.name
 
 
 class MatchWeight(models.Model):
@@ -95,10 +99,9 @@ class PostingStatus(models.TextChoices):
     CLOSED = "closed", _("已关闭")
 
 
-class Posting(BaseModel, ArchivableModel, VersionedModel):
+class Posting(RegionalRecord):
+    # An employer reads and writes its own postings.
     scope_paths = {"region": "region", "employer": "employer_id"}
-    # A vacancy is not personal data: leaders may read it.
-    scope_personal = False
 
     employer = models.ForeignKey(
         "employers.Employer",
@@ -107,31 +110,18 @@ class Posting(BaseModel, ArchivableModel, VersionedModel):
         related_name="postings",
     )
     title = models.CharField(_("岗位名称"), max_length=100)
-    occupation = models.ForeignKey(
-        Occupation,
-        verbose_name=_("职业类别"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    occupation = optional_fk(Occupation, _("职业类别"))
     openings = models.PositiveSmallIntegerField(_("招聘人数"), default=1)
     # Where the work is; a remote job still names the employer's place.
-    region = models.ForeignKey(
-        "reference.Region", verbose_name=_("工作地点"), on_delete=models.PROTECT, related_name="+"
-    )
+    region = region_fk(_("工作地点"))
     is_remote = models.BooleanField(_("可远程/线上工作"), default=False)
     new_form_subtype = models.CharField(
         _("新就业形态"), max_length=20, choices=NewFormSubtype.choices, blank=True
     )
     hours = models.CharField(_("工作时间"), max_length=20, choices=Hours.choices)
     schedule = models.CharField(_("班次安排"), max_length=100, blank=True)
-    wage_min = models.DecimalField(
-        _("月薪下限（元）"), max_digits=10, decimal_places=2, null=True, blank=True
-    )
-    wage_max = models.DecimalField(
-        _("月薪上限（元）"), max_digits=10, decimal_places=2, null=True, blank=True
-    )
+    wage_min = optional_decimal(_("月薪下限（元）"))
+    wage_max = optional_decimal(_("月薪上限（元）"))
     contract_type = models.CharField(
         _("合同类型"), max_length=20, choices=ContractType.choices, blank=True
     )
@@ -162,9 +152,7 @@ class Posting(BaseModel, ArchivableModel, VersionedModel):
     # jieba's terms of the title, skills and requirements, kept by the services for matching.
     terms = models.TextField(editable=False, blank=True)
     title_terms = models.CharField(max_length=300, editable=False, blank=True)
-    import_batch = models.ForeignKey(
-        "core.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    import_batch = import_batch_fk()
 
     class Meta:
         ordering = ["-published_at", "-created_at"]
@@ -202,19 +190,14 @@ class FairKind(models.TextChoices):
     LIVESTREAM = "livestream", _("直播带岗")
 
 
-class Fair(BaseModel, ArchivableModel, VersionedModel):
+class Fair(RegionalRecord):
     """招聘会. Organisational data; the seekers registered for it are personal data."""
-
-    scope_paths = {"region": "region"}
-    scope_personal = False
 
     name = models.CharField(_("名称"), max_length=150)
     kind = models.CharField(_("形式"), max_length=20, choices=FairKind.choices)
     date = models.DateField(_("举办日期"))
     place = models.CharField(_("地点或平台"), max_length=200, blank=True)
-    region = models.ForeignKey(
-        "reference.Region", verbose_name=_("举办地"), on_delete=models.PROTECT, related_name="+"
-    )
+    region = region_fk(_("举办地"))
     organiser = models.CharField(_("主办单位"), max_length=150)
     target_groups = models.JSONField(_("面向人群"), default=list, blank=True)
     description = models.TextField(_("说明"), blank=True)
@@ -260,10 +243,10 @@ class FairEmployer(BaseModel):
 class FairSeeker(BaseModel):
     """A job seeker registered for a fair, and whether they came."""
 
-    scope_paths = {"region": "person__region", "person": "person_id"}
+    scope_paths = person_scope()
 
     fair = models.ForeignKey(Fair, on_delete=models.CASCADE, related_name="seekers")
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    person = person_fk()
     registered_on = models.DateField(_("报名日期"))
     attended = models.BooleanField(_("到场"), default=False)
 
@@ -309,26 +292,13 @@ class Referral(BaseModel, VersionedModel):
     """A person put forward for a posting, and every step after: referred → viewed →
     interview → offer → hired / not hired / withdrawn (``jobs.services.referrals``)."""
 
-    scope_paths = {
-        "region": "person__region",
-        "person": "person_id",
-        "employer": "posting__employer_id",
-    }
+    scope_paths = {**person_scope(), "employer": "posting__employer_id"}
 
-    person = models.ForeignKey(
-        "people.Person", verbose_name=_("人员"), on_delete=models.PROTECT, related_name="referrals"
-    )
+    person = person_fk(_("人员"), related_name="referrals")
     posting = models.ForeignKey(
         Posting, verbose_name=_("岗位"), on_delete=models.PROTECT, related_name="referrals"
     )
-    fair = models.ForeignKey(
-        Fair,
-        verbose_name=_("招聘会"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="referrals",
-    )
+    fair = optional_fk(Fair, _("招聘会"), related_name="referrals")
     channel = models.CharField(_("渠道"), max_length=20, choices=ReferralChannel.choices)
     status = models.CharField(
         _("状态"), max_length=20, choices=ReferralStatus.choices, default=ReferralStatus.REFERRED
@@ -343,19 +313,15 @@ class Referral(BaseModel, VersionedModel):
     )
     note = models.CharField(_("备注"), max_length=300, blank=True)
     # The consent to share the profile with employers that stood when the referral was made.
-    consent = models.ForeignKey(
-        "people.Consent", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    consent = optional_fk("people.Consent")
     # The match score and its reasons when the referral was made, kept as they were shown.
     match_score = models.PositiveSmallIntegerField(_("匹配分"), null=True, blank=True)
     match_reasons = models.JSONField(_("匹配理由"), default=list, blank=True)
-    employment_record = models.OneToOneField(
+    employment_record = optional_fk(
         "employment.EmploymentRecord",
-        verbose_name=_("就业记录"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
+        _("就业记录"),
         related_name="referral",
+        field=models.OneToOneField,
     )
 
     class Meta:
@@ -386,9 +352,7 @@ class ReferralStep(models.Model):
     status = models.CharField(_("状态"), max_length=20, choices=ReferralStatus.choices)
     on = models.DateField(_("日期"))
     note = models.CharField(_("说明"), max_length=300, blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    by = user_fk()
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -407,7 +371,7 @@ class FollowUpOutcome(models.TextChoices):
 class FollowUp(BaseModel):
     """A follow-up due 1, 3, 6 or 12 months after a placement started."""
 
-    scope_paths = {"region": "referral__person__region", "person": "referral__person_id"}
+    scope_paths = person_scope("referral__person")
 
     MONTHS = (1, 3, 6, 12)
 
@@ -421,9 +385,7 @@ class FollowUp(BaseModel):
     left_on = models.DateField(_("离职日期"), null=True, blank=True)
     left_reason = models.CharField(_("离职原因"), max_length=20, blank=True)
     notes = models.CharField(_("回访情况"), max_length=500, blank=True)
-    done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    done_by = user_fk()
 
     class Meta:
         ordering = ["due_on", "months"]

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jiuye.core.crypto import EncryptedTextField
 from jiuye.core.masking import mask_certificate_number, mask_id_number, mask_phone
-from jiuye.core.models import ArchivableModel, BaseModel, VersionedModel
-from jiuye.reference.models import DisabilityCategory, DisabilityGrade, Region
+from jiuye.core.models import (
+    ArchivableModel,
+    BaseModel,
+    VersionedModel,
+    import_batch_fk,
+    optional_fk,
+    person_scope,
+    user_fk,
+)
+from jiuye.reference.models import DisabilityCategory, DisabilityGrade, region_fk
 
 
 class Sex(models.TextChoices):
@@ -83,29 +90,13 @@ class Person(BaseModel, ArchivableModel, VersionedModel):
     ethnicity = models.CharField(_("民族"), max_length=20, blank=True, default="汉族")
     phone = EncryptedTextField(_("联系电话"), blank=True)
     address = models.CharField(_("住址"), max_length=200, blank=True)
-    region = models.ForeignKey(
-        Region, verbose_name=_("所在村社区"), on_delete=models.PROTECT, related_name="+"
-    )
+    region = region_fk(_("所在村社区"))
 
     # Disability
     certificate_number = EncryptedTextField(_("残疾人证号"), blank=True)
     certificate_index = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
-    category = models.ForeignKey(
-        DisabilityCategory,
-        verbose_name=_("残疾类别"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    grade = models.ForeignKey(
-        DisabilityGrade,
-        verbose_name=_("残疾等级"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    category = optional_fk(DisabilityCategory, _("残疾类别"))
+    grade = optional_fk(DisabilityGrade, _("残疾等级"))
     multiple_categories = models.ManyToManyField(
         DisabilityCategory, verbose_name=_("多重残疾包含的类别"), blank=True, related_name="+"
     )
@@ -148,9 +139,7 @@ class Person(BaseModel, ArchivableModel, VersionedModel):
     )
     life_status_date = models.DateField(_("状态变更日期"), null=True, blank=True)
     # The import batch that last created or changed the record.
-    import_batch = models.ForeignKey(
-        "core.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    import_batch = import_batch_fk()
 
     class Meta:
         ordering = ["region_id", "name"]
@@ -193,10 +182,17 @@ class Person(BaseModel, ArchivableModel, VersionedModel):
         return [str(labels.get(code, code)) for code in self.assistive_needs]
 
 
+def person_fk(verbose_name: str | None = None, *, related_name: str = "+") -> models.ForeignKey:
+    """The person a record is about (a person is archived, never deleted)."""
+    return models.ForeignKey(
+        Person, verbose_name=verbose_name, on_delete=models.PROTECT, related_name=related_name
+    )
+
+
 class Consent(BaseModel):
     """Explicit consent for one purpose, recorded with the policy version and withdrawable."""
 
-    scope_paths = {"region": "person__region", "person": "person_id"}
+    scope_paths = person_scope()
 
     class Purpose(models.TextChoices):
         SELF_REGISTRATION = "self_registration", _("本人注册并使用平台")
@@ -207,9 +203,7 @@ class Consent(BaseModel):
     policy_version = models.CharField(_("告知书版本"), max_length=20)
     given_at = models.DateTimeField(_("同意时间"))
     withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    recorded_by = user_fk()
 
     class Meta:
         ordering = ["-given_at"]

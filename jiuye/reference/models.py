@@ -6,9 +6,10 @@ from decimal import Decimal
 
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from jiuye.core.models import DisableableModel
+from jiuye.core.models import DisableableModel, optional_fk
 
 region_code_validator = RegexValidator(
     r"^\d{12}$", _("区划代码应为12位数字（2位省、2位市、2位县区、3位乡镇街道、3位村社区）。")
@@ -36,14 +37,7 @@ class Region(DisableableModel):
     )
     name = models.CharField(_("名称"), max_length=100)
     level = models.PositiveSmallIntegerField(_("层级"), choices=Level.choices, db_index=True)
-    parent = models.ForeignKey(
-        "self",
-        verbose_name=_("上级"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="children",
-    )
+    parent = optional_fk("self", _("上级"), related_name="children")
 
     class Meta:
         ordering = ["code"]
@@ -85,6 +79,28 @@ class Region(DisableableModel):
         return self.code[:9] + "000"
 
 
+def region_fk(verbose_name: str | None = None, *, related_name: str = "+") -> models.ForeignKey:
+    """Where a record is (required; a region is disabled, never deleted)."""
+    return models.ForeignKey(
+        Region, verbose_name=verbose_name, on_delete=models.PROTECT, related_name=related_name
+    )
+
+
+class EnglishNamed(DisableableModel):
+    """Reference data that carries its English name (``name_en``) shows it to English readers."""
+
+    name: str
+    name_en: str
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
+        return self.name
+
+
 class Department(DisableableModel):
     """A responsible unit of the plan: a district department, or a town/street for 各镇街."""
 
@@ -99,13 +115,8 @@ class Department(DisableableModel):
         _("别名"), max_length=300, blank=True, help_text=_("用“、”分隔，导入计划表时用于识别部门")
     )
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
-    region = models.OneToOneField(
-        Region,
-        verbose_name=_("对应镇街"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="department",
+    region = optional_fk(
+        Region, _("对应镇街"), related_name="department", field=models.OneToOneField
     )
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
 
@@ -128,36 +139,35 @@ class Department(DisableableModel):
         return [a.strip() for a in self.aliases.replace(",", "、").split("、") if a.strip()]
 
 
-class DisabilityCategory(DisableableModel):
-    """GB/T 26341-2010 categories 1–7."""
+class CodedName(DisableableModel):
+    """A numbered entry of a national standard's list, with its Chinese and English names."""
 
     code = models.PositiveSmallIntegerField(_("代码"), primary_key=True)
     name = models.CharField(_("名称"), max_length=20, unique=True)
     name_en = models.CharField(_("英文名称"), max_length=40)
 
     class Meta:
+        abstract = True
         ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DisabilityCategory(CodedName):
+    """GB/T 26341-2010 categories 1–7."""
+
+    class Meta(CodedName.Meta):
         verbose_name = _("残疾类别")
         verbose_name_plural = _("残疾类别")
 
-    def __str__(self) -> str:
-        return self.name
 
-
-class DisabilityGrade(DisableableModel):
+class DisabilityGrade(CodedName):
     """Grades 1–4; grade 1 is the most severe."""
 
-    code = models.PositiveSmallIntegerField(_("代码"), primary_key=True)
-    name = models.CharField(_("名称"), max_length=20, unique=True)
-    name_en = models.CharField(_("英文名称"), max_length=40)
-
-    class Meta:
-        ordering = ["code"]
+    class Meta(CodedName.Meta):
         verbose_name = _("残疾等级")
         verbose_name_plural = _("残疾等级")
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class WorkingAgeRule(models.Model):
@@ -189,9 +199,7 @@ class QuotaPolicy(models.Model):
         ANNUAL = "annual", _("年平均人数")
         MONTHLY = "monthly", _("按月人数之和 ÷ 12")
 
-    region = models.ForeignKey(
-        Region, verbose_name=_("适用地区"), on_delete=models.PROTECT, related_name="+"
-    )
+    region = region_fk(_("适用地区"))
     valid_from = models.DateField(_("生效日期"))
     ratio = models.DecimalField(
         _("安排比例"), max_digits=6, decimal_places=5, help_text=_("例如 0.015 表示 1.5%")

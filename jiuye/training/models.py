@@ -14,7 +14,17 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from jiuye.core.models import ArchivableModel, BaseModel, VersionedModel
+from jiuye.core.models import (
+    BaseModel,
+    RegionalRecord,
+    VersionedModel,
+    import_batch_fk,
+    optional_decimal,
+    optional_fk,
+    person_scope,
+)
+from jiuye.people.models import person_fk
+from jiuye.reference.models import region_fk
 
 
 class ProviderKind(models.TextChoices):
@@ -24,16 +34,11 @@ class ProviderKind(models.TextChoices):
     MASSAGE_BASE = "massage_base", _("盲人按摩实训基地")
 
 
-class Provider(BaseModel, ArchivableModel, VersionedModel):
-    scope_paths = {"region": "region"}
-    scope_personal = False
-
+class Provider(RegionalRecord):
     name = models.CharField(_("名称"), max_length=200)
     kind = models.CharField(_("类型"), max_length=20, choices=ProviderKind.choices)
     uscc = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
-    region = models.ForeignKey(
-        "reference.Region", verbose_name=_("所在地"), on_delete=models.PROTECT, related_name="+"
-    )
+    region = region_fk(_("所在地"))
     address = models.CharField(_("地址"), max_length=200, blank=True)
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
     contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
@@ -72,9 +77,8 @@ class CertificateKind(models.TextChoices):
     COMPLETION = "completion", _("结业证书")
 
 
-class Course(BaseModel, ArchivableModel, VersionedModel):
+class Course(RegionalRecord):
     scope_paths = {"region": "provider__region"}
-    scope_personal = False
 
     provider = models.ForeignKey(
         Provider, verbose_name=_("培训机构"), on_delete=models.PROTECT, related_name="courses"
@@ -91,17 +95,13 @@ class Course(BaseModel, ArchivableModel, VersionedModel):
     hours = models.PositiveSmallIntegerField(_("课时"), default=0)
     places = models.PositiveSmallIntegerField(_("名额"))
     funding_source = models.CharField(_("资金来源"), max_length=100, blank=True)
-    funding_amount = models.DecimalField(
-        _("经费（元）"), max_digits=12, decimal_places=2, null=True, blank=True
-    )
+    funding_amount = optional_decimal(_("经费（元）"), max_digits=12)
     certificate_kind = models.CharField(
         _("可获证书"), max_length=20, choices=CertificateKind.choices, blank=True
     )
     certificate_level = models.CharField(_("证书等级"), max_length=30, blank=True)
     description = models.TextField(_("说明"), blank=True)
-    import_batch = models.ForeignKey(
-        "core.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    import_batch = import_batch_fk()
 
     class Meta:
         ordering = ["-start_date", "title"]
@@ -135,17 +135,12 @@ class DropReason(models.TextChoices):
 
 
 class Enrolment(BaseModel, VersionedModel):
-    scope_paths = {"region": "person__region", "person": "person_id"}
+    scope_paths = person_scope()
 
     course = models.ForeignKey(
         Course, verbose_name=_("课程"), on_delete=models.PROTECT, related_name="enrolments"
     )
-    person = models.ForeignKey(
-        "people.Person",
-        verbose_name=_("学员"),
-        on_delete=models.PROTECT,
-        related_name="enrolments",
-    )
+    person = person_fk(_("学员"), related_name="enrolments")
     status = models.CharField(
         _("状态"), max_length=20, choices=EnrolmentStatus.choices, default=EnrolmentStatus.ENROLLED
     )
@@ -157,9 +152,7 @@ class Enrolment(BaseModel, VersionedModel):
     )
     assessment = models.CharField(_("考核结果"), max_length=50, blank=True)
     note = models.CharField(_("备注"), max_length=300, blank=True)
-    import_batch = models.ForeignKey(
-        "core.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    import_batch = import_batch_fk()
 
     class Meta:
         ordering = ["course", "created_at"]
@@ -177,14 +170,12 @@ class Enrolment(BaseModel, VersionedModel):
 class Attendance(BaseModel):
     """One session day of one enrolment: present or absent."""
 
-    scope_paths = {"region": "enrolment__person__region", "person": "enrolment__person_id"}
+    scope_paths = person_scope("enrolment__person")
 
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="attendance")
     date = models.DateField(_("上课日期"))
     present = models.BooleanField(_("出勤"), default=True)
-    import_batch = models.ForeignKey(
-        "core.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    import_batch = import_batch_fk()
 
     class Meta:
         ordering = ["date"]
@@ -199,22 +190,10 @@ class Attendance(BaseModel):
 
 
 class Certificate(BaseModel):
-    scope_paths = {"region": "person__region", "person": "person_id"}
+    scope_paths = person_scope()
 
-    person = models.ForeignKey(
-        "people.Person",
-        verbose_name=_("持证人"),
-        on_delete=models.PROTECT,
-        related_name="training_certificates",
-    )
-    enrolment = models.ForeignKey(
-        Enrolment,
-        verbose_name=_("培训"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="certificates",
-    )
+    person = person_fk(_("持证人"), related_name="training_certificates")
+    enrolment = optional_fk(Enrolment, _("培训"), related_name="certificates")
     kind = models.CharField(_("证书类型"), max_length=20, choices=CertificateKind.choices)
     level = models.CharField(_("等级"), max_length=30, blank=True)
     number = models.CharField(_("证书编号"), max_length=60)
@@ -240,18 +219,13 @@ class CompetitionLevel(models.TextChoices):
     NATIONAL = "national", _("全国")
 
 
-class Competition(BaseModel, ArchivableModel, VersionedModel):
-    scope_paths = {"region": "region"}
-    scope_personal = False
-
+class Competition(RegionalRecord):
     name = models.CharField(_("赛事名称"), max_length=150)
     level = models.CharField(_("级别"), max_length=20, choices=CompetitionLevel.choices)
     date = models.DateField(_("举办日期"))
     place = models.CharField(_("地点"), max_length=200, blank=True)
     organiser = models.CharField(_("主办单位"), max_length=150)
-    region = models.ForeignKey(
-        "reference.Region", verbose_name=_("所属地区"), on_delete=models.PROTECT, related_name="+"
-    )
+    region = region_fk(_("所属地区"))
     trades = models.CharField(_("竞赛项目"), max_length=300, blank=True)
 
     class Meta:
@@ -264,10 +238,10 @@ class Competition(BaseModel, ArchivableModel, VersionedModel):
 
 
 class CompetitionEntry(BaseModel):
-    scope_paths = {"region": "person__region", "person": "person_id"}
+    scope_paths = person_scope()
 
     competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="entries")
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    person = person_fk()
     trade = models.CharField(_("参赛项目"), max_length=100)
     result = models.CharField(_("成绩/名次"), max_length=50, blank=True)
     award = models.CharField(_("获奖等次"), max_length=50, blank=True)
@@ -302,7 +276,7 @@ class HealthMassageLevel(models.TextChoices):
 class MassageQualification(BaseModel, VersionedModel):
     """A blind massage practitioner's qualifications, kept on the person (one row each)."""
 
-    scope_paths = {"region": "person__region", "person": "person_id"}
+    scope_paths = person_scope()
 
     person = models.OneToOneField(
         "people.Person", on_delete=models.PROTECT, related_name="massage_qualification"
@@ -331,36 +305,22 @@ class EstablishmentKind(models.TextChoices):
     HEALTH_VENUE = "health_venue", _("盲人保健按摩机构")
 
 
-class MassageEstablishment(BaseModel, ArchivableModel, VersionedModel):
+class MassageEstablishment(RegionalRecord):
     """A massage establishment. Its staff are the employment records of its employer (the
     establishment is registered as an employer), so blind staff are counted, never typed."""
-
-    scope_paths = {"region": "region"}
-    scope_personal = False
 
     name = models.CharField(_("名称"), max_length=200)
     kind = models.CharField(_("类型"), max_length=20, choices=EstablishmentKind.choices)
     licence_number = models.CharField(_("许可证或执业登记号"), max_length=60, blank=True)
-    region = models.ForeignKey(
-        "reference.Region", verbose_name=_("所在地"), on_delete=models.PROTECT, related_name="+"
-    )
+    region = region_fk(_("所在地"))
     address = models.CharField(_("地址"), max_length=200, blank=True)
-    owner = models.ForeignKey(
-        "people.Person",
-        verbose_name=_("开办人（盲人）"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    owner = optional_fk("people.Person", _("开办人（盲人）"))
     owner_name = models.CharField(_("开办人姓名（未登记时）"), max_length=50, blank=True)
-    employer = models.OneToOneField(
+    employer = optional_fk(
         "employers.Employer",
-        verbose_name=_("对应用人单位"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
+        _("对应用人单位"),
         related_name="massage_establishment",
+        field=models.OneToOneField,
     )
 
     class Meta:
