@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 # The roles are the scoping framework's vocabulary (core.scoping, the menu), so they live in core;
 # imported here too because the user model is where every app has always found them.
-from jiuye.core.models import optional_fk
+from jiuye.core.fields import optional_fk
 from jiuye.core.roles import (  # noqa: F401
     PERSONAL_DATA_ROLES,
     SECOND_FACTOR_REQUIRED,
@@ -44,8 +44,7 @@ class User(AbstractUser):
     objects = UserManager()
 
     class Meta:
-        verbose_name = _("用户")
-        verbose_name_plural = _("用户")
+        verbose_name = verbose_name_plural = _("用户")
         constraints = [
             models.CheckConstraint(
                 name="user_role_binding",

@@ -8,7 +8,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from jiuye.core.models import BaseModel, VersionedModel, optional_decimal, user_fk
+from jiuye.core.fields import optional_decimal, user_fk
+from jiuye.core.models import BaseModel, VersionedModel
 from jiuye.reference.models import Department, Region
 
 
@@ -26,8 +27,7 @@ class Plan(BaseModel):
 
     class Meta:
         ordering = ["-start_year", "name"]
-        verbose_name = _("行动方案")
-        verbose_name_plural = _("行动方案")
+        verbose_name = verbose_name_plural = _("行动方案")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end_year__gte=models.F("start_year")), name="plan_years_ordered"
@@ -57,8 +57,7 @@ class Action(BaseModel):
 
     class Meta:
         ordering = ["plan", "number"]
-        verbose_name = _("行动")
-        verbose_name_plural = _("行动")
+        verbose_name = verbose_name_plural = _("行动")
         constraints = [
             models.UniqueConstraint(fields=["plan", "number"], name="action_number_unique")
         ]
@@ -108,8 +107,7 @@ class ReportingPeriod(BaseModel):
 
     class Meta:
         ordering = ["plan", "start_date"]
-        verbose_name = _("报告期")
-        verbose_name_plural = _("报告期")
+        verbose_name = verbose_name_plural = _("报告期")
         constraints = [
             models.UniqueConstraint(fields=["plan", "name"], name="period_name_unique"),
             models.CheckConstraint(
@@ -144,8 +142,7 @@ class Task(BaseModel):
 
     class Meta:
         ordering = ["action", "position"]
-        verbose_name = _("任务")
-        verbose_name_plural = _("任务")
+        verbose_name = verbose_name_plural = _("任务")
         constraints = [
             models.UniqueConstraint(fields=["action", "position"], name="task_position_unique")
         ]
@@ -205,8 +202,7 @@ class ProgressReport(BaseModel, VersionedModel):
 
     class Meta:
         ordering = ["task", "period", "department"]
-        verbose_name = _("进展报告")
-        verbose_name_plural = _("进展报告")
+        verbose_name = verbose_name_plural = _("进展报告")
         constraints = [
             models.UniqueConstraint(
                 fields=["task", "period", "department"], name="report_unique_per_period"
@@ -241,8 +237,7 @@ class ReportAttachment(BaseModel):
 
     class Meta:
         ordering = ["created_at"]
-        verbose_name = _("附件")
-        verbose_name_plural = _("附件")
+        verbose_name = verbose_name_plural = _("附件")
 
     def __str__(self) -> str:
         return self.original_name
@@ -261,8 +256,7 @@ class IndicatorTarget(BaseModel):
 
     class Meta:
         ordering = ["indicator_code", "year", "region"]
-        verbose_name = _("指标目标")
-        verbose_name_plural = _("指标目标")
+        verbose_name = verbose_name_plural = _("指标目标")
         constraints = [
             models.UniqueConstraint(
                 fields=["indicator_code", "year", "region"], name="indicator_target_unique"

@@ -12,15 +12,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from jiuye.core.models import (
-    ArchivableModel,
-    BaseModel,
-    import_batch_fk,
-    optional_decimal,
-    optional_fk,
-    person_scope,
-    user_fk,
-)
+from jiuye.core.fields import import_batch_fk, optional_decimal, optional_fk, user_fk
+from jiuye.core.models import ArchivableModel, BaseModel
+from jiuye.core.scoping import person_scope
 from jiuye.people.models import person_fk
 from jiuye.reference.models import EnglishNamed, region_fk
 
@@ -45,8 +39,7 @@ class ServiceType(EnglishNamed):
 
     class Meta:
         ordering = ["position", "code"]
-        verbose_name = _("服务类型")
-        verbose_name_plural = _("服务类型")
+        verbose_name = verbose_name_plural = _("服务类型")
 
 
 VERIFICATION = "verification"
@@ -91,8 +84,7 @@ class ServiceRecord(BaseModel, ArchivableModel):
 
     class Meta:
         ordering = ["-date", "-created_at"]
-        verbose_name = _("服务记录")
-        verbose_name_plural = _("服务记录")
+        verbose_name = verbose_name_plural = _("服务记录")
         indexes = [
             models.Index(fields=["person", "date"], name="service_person_date"),
             models.Index(fields=["date", "service_type"], name="service_date_type"),
@@ -160,8 +152,7 @@ class NeedsRecord(BaseModel):
 
     class Meta:
         ordering = ["-year", "-registered_on", "-created_at"]
-        verbose_name = _("就业需求登记")
-        verbose_name_plural = _("就业需求登记")
+        verbose_name = verbose_name_plural = _("就业需求登记")
         constraints = [
             models.UniqueConstraint(
                 fields=["person", "year"],
@@ -276,8 +267,7 @@ class Campaign(BaseModel, ArchivableModel):
 
     class Meta:
         ordering = ["-start_date", "name"]
-        verbose_name = _("专项活动")
-        verbose_name_plural = _("专项活动")
+        verbose_name = verbose_name_plural = _("专项活动")
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__gte=models.F("start_date")), name="campaign_end_after_start"
@@ -324,8 +314,7 @@ class PublicWelfarePost(BaseModel, ArchivableModel):
 
     class Meta:
         ordering = ["-funding_start", "unit", "title"]
-        verbose_name = _("公益性岗位")
-        verbose_name_plural = _("公益性岗位")
+        verbose_name = verbose_name_plural = _("公益性岗位")
         constraints = [
             models.CheckConstraint(
                 condition=Q(funding_end__gte=models.F("funding_start")),
@@ -348,8 +337,7 @@ class PostPlacement(BaseModel):
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = _("公益性岗位安置")
-        verbose_name_plural = _("公益性岗位安置")
+        verbose_name = verbose_name_plural = _("公益性岗位安置")
 
     def __str__(self) -> str:
         return f"{self.post} {self.person_id}"

@@ -10,57 +10,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-def user_fk(verbose_name: str | None = None) -> models.ForeignKey:
-    """A link to the user who did something. The record keeps its history if the account is
-    deleted (SET_NULL), and a user has no reverse accessor to what they touched."""
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=verbose_name,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-
-
-def optional_fk(
-    to: str | type[models.Model],
-    verbose_name: str | None = None,
-    *,
-    related_name: str = "+",
-    field: type[models.ForeignKey] = models.ForeignKey,
-) -> models.ForeignKey:
-    """A link that may be empty and protects what it points to (records are archived, not
-    deleted). ``field=models.OneToOneField`` for a link that at most one record may make."""
-    return field(
-        to,
-        verbose_name=verbose_name,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name=related_name,
-    )
-
-
-def import_batch_fk() -> models.ForeignKey:
-    """The import batch that last created or changed the record, so it can be rolled back."""
-    return models.ForeignKey(
-        "core.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-
-def optional_decimal(verbose_name: str, max_digits: int = 10) -> models.DecimalField:
-    """An amount with two decimals that may be unknown (a wage, a subsidy, a target value)."""
-    return models.DecimalField(
-        verbose_name, max_digits=max_digits, decimal_places=2, null=True, blank=True
-    )
-
-
-def person_scope(person: str = "person") -> dict[str, str]:
-    """``scope_paths`` of a record about a person reached through ``person`` (a path to a
-    ``people.Person`` foreign key): it is scoped like the person."""
-    return {"region": f"{person}__region", "person": f"{person}_id"}
+from jiuye.core.fields import user_fk
+from jiuye.core.masking import mask_certificate_number, mask_id_number
 
 
 class BaseModel(models.Model):
@@ -134,6 +85,29 @@ class RegionalRecord(BaseModel, ArchivableModel, VersionedModel):
         abstract = True
 
 
+class MaskedIdentity(models.Model):
+    """A record naming a person by ``name``, ``id_number`` and ``certificate_number`` (encrypted
+    fields): it shows the numbers masked."""
+
+    name: str
+    id_number: str
+    certificate_number: str
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.masked_id_number}）"
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def masked_certificate_number(self) -> str:
+        return mask_certificate_number(self.certificate_number)
+
+
 class AppendOnlyError(Exception):
     """Raised when code tries to change or delete an access-log entry."""
 
@@ -168,8 +142,7 @@ class AccessEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
-        verbose_name = _("访问日志")
-        verbose_name_plural = _("访问日志")
+        verbose_name = verbose_name_plural = _("访问日志")
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()}"
@@ -202,8 +175,7 @@ class Notification(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = _("通知")
-        verbose_name_plural = _("通知")
+        verbose_name = verbose_name_plural = _("通知")
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "dedupe_key"],
@@ -274,8 +246,7 @@ class ImportBatch(BaseModel):
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = _("导入批次")
-        verbose_name_plural = _("导入批次")
+        verbose_name = verbose_name_plural = _("导入批次")
 
     def __str__(self) -> str:
         return f"{self.original_name}（{self.get_status_display()}）"

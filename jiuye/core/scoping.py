@@ -26,6 +26,12 @@ def town_prefix(town_code: str) -> str:
     return town_code[:9]
 
 
+def person_scope(person: str = "person") -> dict[str, str]:
+    """``scope_paths`` of a record about a person reached through ``person`` (a path to a
+    ``people.Person`` foreign key): it is scoped like the person."""
+    return {"region": f"{person}__region", "person": f"{person}_id"}
+
+
 def scope_for(user: Any, queryset: QuerySet[M] | type[M]) -> QuerySet[M]:
     qs = queryset._default_manager.all() if isinstance(queryset, type) else queryset
     if not getattr(user, "is_authenticated", False) or not user.is_active:

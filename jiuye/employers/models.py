@@ -8,8 +8,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jiuye.core.crypto import EncryptedTextField
-from jiuye.core.masking import mask_certificate_number, mask_id_number
-from jiuye.core.models import BaseModel, RegionalRecord, import_batch_fk, optional_fk, user_fk
+from jiuye.core.fields import import_batch_fk, optional_fk, user_fk
+from jiuye.core.models import BaseModel, MaskedIdentity, RegionalRecord
 from jiuye.reference.models import region_fk
 
 
@@ -63,8 +63,7 @@ class Employer(RegionalRecord):
 
     class Meta:
         ordering = ["name"]
-        verbose_name = _("用人单位")
-        verbose_name_plural = _("用人单位")
+        verbose_name = verbose_name_plural = _("用人单位")
 
     def __str__(self) -> str:
         return self.name
@@ -89,8 +88,7 @@ class CsrReport(BaseModel):
 
     class Meta:
         ordering = ["-year"]
-        verbose_name = _("社会责任报告")
-        verbose_name_plural = _("社会责任报告")
+        verbose_name = verbose_name_plural = _("社会责任报告")
         constraints = [
             models.UniqueConstraint(fields=["employer", "year"], name="csr_employer_year")
         ]
@@ -148,8 +146,7 @@ class Declaration(BaseModel):
 
     class Meta:
         ordering = ["-year", "employer__name", "-version"]
-        verbose_name = _("按比例就业年审申报")
-        verbose_name_plural = _("按比例就业年审申报")
+        verbose_name = verbose_name_plural = _("按比例就业年审申报")
         constraints = [
             models.UniqueConstraint(
                 fields=["employer", "year", "version"], name="declaration_employer_year_version"
@@ -176,7 +173,7 @@ class Declaration(BaseModel):
         return self.status in (DeclarationStatus.DRAFT, DeclarationStatus.RETURNED)
 
 
-class DeclaredEmployee(BaseModel):
+class DeclaredEmployee(BaseModel, MaskedIdentity):
     """A disabled employee on a declaration, with the result of checking them."""
 
     scope_paths = {
@@ -224,24 +221,12 @@ class DeclaredEmployee(BaseModel):
 
     class Meta:
         ordering = ["declaration", "position", "name"]
-        verbose_name = _("申报的残疾职工")
-        verbose_name_plural = _("申报的残疾职工")
+        verbose_name = verbose_name_plural = _("申报的残疾职工")
         constraints = [
             models.UniqueConstraint(
                 fields=["declaration", "id_number_index"], name="declared_once_per_declaration"
             )
         ]
-
-    def __str__(self) -> str:
-        return f"{self.name}（{self.masked_id_number}）"
-
-    @property
-    def masked_id_number(self) -> str:
-        return mask_id_number(self.id_number)
-
-    @property
-    def masked_certificate_number(self) -> str:
-        return mask_certificate_number(self.certificate_number)
 
 
 class Disclosure(BaseModel):
@@ -259,8 +244,7 @@ class Disclosure(BaseModel):
 
     class Meta:
         ordering = ["-year"]
-        verbose_name = _("按比例就业情况公示")
-        verbose_name_plural = _("按比例就业情况公示")
+        verbose_name = verbose_name_plural = _("按比例就业情况公示")
 
     def __str__(self) -> str:
         return f"{self.year}"

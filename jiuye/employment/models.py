@@ -12,15 +12,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from jiuye.core.models import (
-    ArchivableModel,
-    BaseModel,
-    VersionedModel,
-    import_batch_fk,
-    optional_decimal,
-    optional_fk,
-    person_scope,
-)
+from jiuye.core.fields import import_batch_fk, optional_decimal, optional_fk
+from jiuye.core.models import ArchivableModel, BaseModel, VersionedModel
+from jiuye.core.scoping import person_scope
 from jiuye.people.models import person_fk
 
 
@@ -126,8 +120,7 @@ class EmploymentRecord(BaseModel, ArchivableModel, VersionedModel):
 
     class Meta:
         ordering = ["-start_date", "-created_at"]
-        verbose_name = _("就业记录")
-        verbose_name_plural = _("就业记录")
+        verbose_name = verbose_name_plural = _("就业记录")
         indexes = [
             models.Index(fields=["person", "start_date", "end_date"], name="employment_cover"),
             models.Index(fields=["form", "start_date"], name="employment_form_start"),

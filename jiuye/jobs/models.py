@@ -13,16 +13,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from jiuye.core.models import (
-    BaseModel,
-    RegionalRecord,
-    VersionedModel,
-    import_batch_fk,
-    optional_decimal,
-    optional_fk,
-    person_scope,
-    user_fk,
-)
+from jiuye.core.fields import import_batch_fk, optional_decimal, optional_fk, user_fk
+from jiuye.core.models import BaseModel, RegionalRecord, VersionedModel
+from jiuye.core.scoping import person_scope
 from jiuye.employment.models import ContractType, NewFormSubtype
 from jiuye.people.models import person_fk
 from jiuye.reference.models import EnglishNamed, region_fk
@@ -39,8 +32,7 @@ class Occupation(EnglishNamed):
 
     class Meta:
         ordering = ["position", "code"]
-        verbose_name = _("职业")
-        verbose_name_plural = _("职业")
+        verbose_name = verbose_name_plural = _("职业")
 
 
 class MatchWeight(models.Model):
@@ -52,8 +44,7 @@ class MatchWeight(models.Model):
 
     class Meta:
         ordering = ["position"]
-        verbose_name = _("匹配权重")
-        verbose_name_plural = _("匹配权重")
+        verbose_name = verbose_name_plural = _("匹配权重")
 
     def __str__(self) -> str:
         return f"{self.factor}={self.weight}"
@@ -156,8 +147,7 @@ class Posting(RegionalRecord):
 
     class Meta:
         ordering = ["-published_at", "-created_at"]
-        verbose_name = _("招聘岗位")
-        verbose_name_plural = _("招聘岗位")
+        verbose_name = verbose_name_plural = _("招聘岗位")
         indexes = [
             models.Index(fields=["status", "deadline"], name="posting_status_deadline"),
             models.Index(fields=["region", "status"], name="posting_region_status"),
@@ -213,8 +203,7 @@ class Fair(RegionalRecord):
 
     class Meta:
         ordering = ["-date", "name"]
-        verbose_name = _("招聘会")
-        verbose_name_plural = _("招聘会")
+        verbose_name = verbose_name_plural = _("招聘会")
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.name}"
@@ -326,8 +315,7 @@ class Referral(BaseModel, VersionedModel):
 
     class Meta:
         ordering = ["-referred_on", "-created_at"]
-        verbose_name = _("推荐")
-        verbose_name_plural = _("推荐")
+        verbose_name = verbose_name_plural = _("推荐")
         constraints = [
             models.UniqueConstraint(
                 fields=["person", "posting"],
@@ -389,8 +377,7 @@ class FollowUp(BaseModel):
 
     class Meta:
         ordering = ["due_on", "months"]
-        verbose_name = _("跟踪回访")
-        verbose_name_plural = _("跟踪回访")
+        verbose_name = verbose_name_plural = _("跟踪回访")
         constraints = [
             models.UniqueConstraint(fields=["referral", "months"], name="follow_up_once")
         ]

@@ -6,16 +6,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jiuye.core.crypto import EncryptedTextField
-from jiuye.core.masking import mask_certificate_number, mask_id_number, mask_phone
-from jiuye.core.models import (
-    ArchivableModel,
-    BaseModel,
-    VersionedModel,
-    import_batch_fk,
-    optional_fk,
-    person_scope,
-    user_fk,
-)
+from jiuye.core.fields import import_batch_fk, optional_fk, user_fk
+from jiuye.core.masking import mask_phone
+from jiuye.core.models import ArchivableModel, BaseModel, MaskedIdentity, VersionedModel
+from jiuye.core.scoping import person_scope
 from jiuye.reference.models import DisabilityCategory, DisabilityGrade, region_fk
 
 
@@ -77,7 +71,7 @@ class AssistiveNeed(models.TextChoices):
     FLEXIBLE_HOURS = "flexible_hours", _("弹性工作时间")
 
 
-class Person(BaseModel, ArchivableModel, VersionedModel):
+class Person(BaseModel, ArchivableModel, VersionedModel, MaskedIdentity):
     scope_paths = {"region": "region", "person": "id"}
 
     # Identity
@@ -143,23 +137,11 @@ class Person(BaseModel, ArchivableModel, VersionedModel):
 
     class Meta:
         ordering = ["region_id", "name"]
-        verbose_name = _("残疾人")
-        verbose_name_plural = _("残疾人")
+        verbose_name = verbose_name_plural = _("残疾人")
         indexes = [
             models.Index(fields=["region", "birth_date"], name="person_region_birth"),
             models.Index(fields=["category", "grade"], name="person_category_grade"),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.name}（{self.masked_id_number}）"
-
-    @property
-    def masked_id_number(self) -> str:
-        return mask_id_number(self.id_number)
-
-    @property
-    def masked_certificate_number(self) -> str:
-        return mask_certificate_number(self.certificate_number)
 
     @property
     def masked_phone(self) -> str:
@@ -207,8 +189,7 @@ class Consent(BaseModel):
 
     class Meta:
         ordering = ["-given_at"]
-        verbose_name = _("同意记录")
-        verbose_name_plural = _("同意记录")
+        verbose_name = verbose_name_plural = _("同意记录")
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.get_purpose_display()}"

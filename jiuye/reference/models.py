@@ -9,7 +9,8 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from jiuye.core.models import DisableableModel, optional_fk
+from jiuye.core.fields import optional_fk
+from jiuye.core.models import DisableableModel
 
 region_code_validator = RegexValidator(
     r"^\d{12}$", _("区划代码应为12位数字（2位省、2位市、2位县区、3位乡镇街道、3位村社区）。")
@@ -41,8 +42,7 @@ class Region(DisableableModel):
 
     class Meta:
         ordering = ["code"]
-        verbose_name = _("行政区划")
-        verbose_name_plural = _("行政区划")
+        verbose_name = verbose_name_plural = _("行政区划")
 
     def __str__(self) -> str:
         return self.name
@@ -122,8 +122,7 @@ class Department(DisableableModel):
 
     class Meta:
         ordering = ["kind", "sort_order", "code"]
-        verbose_name = _("责任部门")
-        verbose_name_plural = _("责任部门")
+        verbose_name = verbose_name_plural = _("责任部门")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(kind="department", region__isnull=True)
@@ -158,16 +157,14 @@ class DisabilityCategory(CodedName):
     """GB/T 26341-2010 categories 1–7."""
 
     class Meta(CodedName.Meta):
-        verbose_name = _("残疾类别")
-        verbose_name_plural = _("残疾类别")
+        verbose_name = verbose_name_plural = _("残疾类别")
 
 
 class DisabilityGrade(CodedName):
     """Grades 1–4; grade 1 is the most severe."""
 
     class Meta(CodedName.Meta):
-        verbose_name = _("残疾等级")
-        verbose_name_plural = _("残疾等级")
+        verbose_name = verbose_name_plural = _("残疾等级")
 
 
 class WorkingAgeRule(models.Model):
@@ -182,8 +179,7 @@ class WorkingAgeRule(models.Model):
 
     class Meta:
         ordering = ["-valid_from"]
-        verbose_name = _("就业年龄段")
-        verbose_name_plural = _("就业年龄段")
+        verbose_name = verbose_name_plural = _("就业年龄段")
 
     def __str__(self) -> str:
         return f"{self.valid_from}: {self.min_age}–{self.male_max_age}/{self.female_max_age}"
@@ -251,8 +247,7 @@ class QuotaPolicy(models.Model):
 
     class Meta:
         ordering = ["region_id", "-valid_from"]
-        verbose_name = _("按比例就业政策参数")
-        verbose_name_plural = _("按比例就业政策参数")
+        verbose_name = verbose_name_plural = _("按比例就业政策参数")
         constraints = [
             models.UniqueConstraint(
                 fields=["region", "valid_from"], name="quota_policy_region_from"

@@ -14,15 +14,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from jiuye.core.models import (
-    BaseModel,
-    RegionalRecord,
-    VersionedModel,
-    import_batch_fk,
-    optional_decimal,
-    optional_fk,
-    person_scope,
-)
+from jiuye.core.fields import import_batch_fk, optional_decimal, optional_fk
+from jiuye.core.models import BaseModel, RegionalRecord, VersionedModel
+from jiuye.core.scoping import person_scope
 from jiuye.people.models import person_fk
 from jiuye.reference.models import region_fk
 
@@ -48,8 +42,7 @@ class Provider(RegionalRecord):
 
     class Meta:
         ordering = ["name"]
-        verbose_name = _("培训机构和基地")
-        verbose_name_plural = _("培训机构和基地")
+        verbose_name = verbose_name_plural = _("培训机构和基地")
 
     def __str__(self) -> str:
         return self.name
@@ -105,8 +98,7 @@ class Course(RegionalRecord):
 
     class Meta:
         ordering = ["-start_date", "title"]
-        verbose_name = _("培训课程")
-        verbose_name_plural = _("培训课程")
+        verbose_name = verbose_name_plural = _("培训课程")
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__gte=models.F("start_date")), name="course_end_after_start"
@@ -156,8 +148,7 @@ class Enrolment(BaseModel, VersionedModel):
 
     class Meta:
         ordering = ["course", "created_at"]
-        verbose_name = _("报名")
-        verbose_name_plural = _("报名")
+        verbose_name = verbose_name_plural = _("报名")
         constraints = [
             models.UniqueConstraint(fields=["course", "person"], name="enrolment_once"),
         ]
@@ -179,8 +170,7 @@ class Attendance(BaseModel):
 
     class Meta:
         ordering = ["date"]
-        verbose_name = _("考勤")
-        verbose_name_plural = _("考勤")
+        verbose_name = verbose_name_plural = _("考勤")
         constraints = [
             models.UniqueConstraint(fields=["enrolment", "date"], name="attendance_once_a_day")
         ]
@@ -202,8 +192,7 @@ class Certificate(BaseModel):
 
     class Meta:
         ordering = ["-issued_on"]
-        verbose_name = _("证书")
-        verbose_name_plural = _("证书")
+        verbose_name = verbose_name_plural = _("证书")
         constraints = [
             models.UniqueConstraint(fields=["kind", "number"], name="certificate_number_once")
         ]
@@ -230,8 +219,7 @@ class Competition(RegionalRecord):
 
     class Meta:
         ordering = ["-date", "name"]
-        verbose_name = _("职业技能竞赛")
-        verbose_name_plural = _("职业技能竞赛")
+        verbose_name = verbose_name_plural = _("职业技能竞赛")
 
     def __str__(self) -> str:
         return f"{self.date:%Y} {self.name}"
@@ -293,8 +281,7 @@ class MassageQualification(BaseModel, VersionedModel):
     )
 
     class Meta:
-        verbose_name = _("盲人按摩从业资格")
-        verbose_name_plural = _("盲人按摩从业资格")
+        verbose_name = verbose_name_plural = _("盲人按摩从业资格")
 
     def __str__(self) -> str:
         return f"{self.person_id}"
@@ -325,8 +312,7 @@ class MassageEstablishment(RegionalRecord):
 
     class Meta:
         ordering = ["name"]
-        verbose_name = _("盲人按摩机构")
-        verbose_name_plural = _("盲人按摩机构")
+        verbose_name = verbose_name_plural = _("盲人按摩机构")
 
     def __str__(self) -> str:
         return self.name
