@@ -26,10 +26,17 @@ def town_prefix(town_code: str) -> str:
     return town_code[:9]
 
 
-def person_scope(person: str = "person") -> dict[str, str]:
+def person_scope(person: str = "person", **other_paths: str) -> dict[str, str]:
     """``scope_paths`` of a record about a person reached through ``person`` (a path to a
-    ``people.Person`` foreign key): it is scoped like the person."""
-    return {"region": f"{person}__region", "person": f"{person}_id"}
+    ``people.Person`` foreign key): it is scoped like the person, and by ``other_paths`` too
+    (``employer="employer_id"``)."""
+    return {"region": f"{person}__region", "person": f"{person}_id", **other_paths}
+
+
+def employer_scope(employer: str = "employer") -> dict[str, str]:
+    """``scope_paths`` of a record of an employer reached through ``employer`` (a path to an
+    ``employers.Employer`` foreign key): it is scoped like the employer."""
+    return {"region": f"{employer}__region", "employer": f"{employer}_id"}
 
 
 def scope_for(user: Any, queryset: QuerySet[M] | type[M]) -> QuerySet[M]:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from jiuye.core.crypto import EncryptedTextField
 from jiuye.core.fields import import_batch_fk, optional_fk, user_fk
 from jiuye.core.models import BaseModel, MaskedIdentity, RegionalRecord
+from jiuye.core.scoping import employer_scope
 from jiuye.reference.models import region_fk
 
 
@@ -77,7 +78,7 @@ class Employer(RegionalRecord):
 class CsrReport(BaseModel):
     """A social-responsibility report the employer published for a year."""
 
-    scope_paths = {"region": "employer__region", "employer": "employer_id"}
+    scope_paths = employer_scope()
     scope_personal = False
 
     employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="csr_reports")
@@ -109,7 +110,7 @@ class Declaration(BaseModel):
     """One employer's annual declaration for a year. A correction after confirmation is a new
     version; the old one stays, marked superseded."""
 
-    scope_paths = {"region": "employer__region", "employer": "employer_id"}
+    scope_paths = employer_scope()
     scope_personal = False
 
     employer = models.ForeignKey(
@@ -176,10 +177,7 @@ class Declaration(BaseModel):
 class DeclaredEmployee(BaseModel, MaskedIdentity):
     """A disabled employee on a declaration, with the result of checking them."""
 
-    scope_paths = {
-        "region": "declaration__employer__region",
-        "employer": "declaration__employer_id",
-    }
+    scope_paths = employer_scope("declaration__employer")
 
     class ContractType(models.TextChoices):
         FIXED = "fixed", _("固定期限劳动合同")

@@ -87,7 +87,7 @@ def covering_q(on: dt.date, prefix: str = "") -> Q:
 
 
 class EmploymentRecord(BaseModel, ArchivableModel, VersionedModel):
-    scope_paths = {**person_scope(), "employer": "employer_id"}
+    scope_paths = person_scope(employer="employer_id")
 
     person = person_fk(_("人员"), related_name="employment_records")
     form = models.CharField(_("就业形式"), max_length=20, choices=EmploymentForm.choices)

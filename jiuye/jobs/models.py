@@ -281,7 +281,7 @@ class Referral(BaseModel, VersionedModel):
     """A person put forward for a posting, and every step after: referred → viewed →
     interview → offer → hired / not hired / withdrawn (``jobs.services.referrals``)."""
 
-    scope_paths = {**person_scope(), "employer": "posting__employer_id"}
+    scope_paths = person_scope(employer="posting__employer_id")
 
     person = person_fk(_("人员"), related_name="referrals")
     posting = models.ForeignKey(
