@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jiuye.core.fields import optional_decimal, user_fk
-from jiuye.core.models import BaseModel, VersionedModel
+from jiuye.core.models import BaseModel, VersionedModel, range_check
 from jiuye.reference.models import Department, Region
 
 
@@ -28,11 +28,7 @@ class Plan(BaseModel):
     class Meta:
         ordering = ["-start_year", "name"]
         verbose_name = verbose_name_plural = _("行动方案")
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(end_year__gte=models.F("start_year")), name="plan_years_ordered"
-            )
-        ]
+        constraints = [range_check("start_year", "end_year", name="plan_years_ordered")]
 
     def __str__(self) -> str:
         return self.name
@@ -110,10 +106,7 @@ class ReportingPeriod(BaseModel):
         verbose_name = verbose_name_plural = _("报告期")
         constraints = [
             models.UniqueConstraint(fields=["plan", "name"], name="period_name_unique"),
-            models.CheckConstraint(
-                condition=models.Q(end_date__gte=models.F("start_date")),
-                name="period_dates_ordered",
-            ),
+            range_check("start_date", "end_date", name="period_dates_ordered"),
         ]
 
     def __str__(self) -> str:

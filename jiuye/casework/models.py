@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jiuye.core.fields import import_batch_fk, optional_decimal, optional_fk, user_fk
-from jiuye.core.models import ArchivableModel, BaseModel
+from jiuye.core.models import ArchivableModel, BaseModel, range_check
 from jiuye.core.scoping import person_scope
 from jiuye.people.models import person_fk
 from jiuye.reference.models import EnglishNamed, region_fk
@@ -268,11 +268,7 @@ class Campaign(BaseModel, ArchivableModel):
     class Meta:
         ordering = ["-start_date", "name"]
         verbose_name = verbose_name_plural = _("专项活动")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__gte=models.F("start_date")), name="campaign_end_after_start"
-            )
-        ]
+        constraints = [range_check("start_date", "end_date", name="campaign_end_after_start")]
 
     def __str__(self) -> str:
         return self.name
@@ -316,10 +312,7 @@ class PublicWelfarePost(BaseModel, ArchivableModel):
         ordering = ["-funding_start", "unit", "title"]
         verbose_name = verbose_name_plural = _("公益性岗位")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(funding_end__gte=models.F("funding_start")),
-                name="post_funding_end_after_start",
-            )
+            range_check("funding_start", "funding_end", name="post_funding_end_after_start")
         ]
 
     def __str__(self) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import operator
 import uuid
+from functools import reduce
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -12,6 +14,16 @@ from django.utils.translation import gettext_lazy as _
 
 from jiuye.core.fields import user_fk
 from jiuye.core.masking import mask_certificate_number, mask_id_number
+
+
+def range_check(
+    low: str, high: str, *, name: str, open_ends: tuple[str, ...] = ()
+) -> models.CheckConstraint:
+    """A database check that ``high`` is not below ``low`` (a period's end and its start, a
+    wage range). A field in ``open_ends`` may be empty instead, leaving that end open."""
+    conditions = [models.Q(**{f"{field}__isnull": True}) for field in open_ends]
+    conditions.append(models.Q(**{f"{high}__gte": models.F(low)}))
+    return models.CheckConstraint(condition=reduce(operator.or_, conditions), name=name)
 
 
 class BaseModel(models.Model):

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jiuye.core.fields import import_batch_fk, optional_decimal, optional_fk
-from jiuye.core.models import ArchivableModel, BaseModel, VersionedModel
+from jiuye.core.models import ArchivableModel, BaseModel, VersionedModel, range_check
 from jiuye.core.scoping import person_scope
 from jiuye.people.models import person_fk
 
@@ -126,9 +126,8 @@ class EmploymentRecord(BaseModel, ArchivableModel, VersionedModel):
             models.Index(fields=["form", "start_date"], name="employment_form_start"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
-                name="employment_end_after_start",
+            range_check(
+                "start_date", "end_date", name="employment_end_after_start", open_ends=("end_date",)
             )
         ]
 

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jiuye.core.fields import import_batch_fk, optional_decimal, optional_fk, user_fk
-from jiuye.core.models import BaseModel, RegionalRecord, VersionedModel
+from jiuye.core.models import BaseModel, RegionalRecord, VersionedModel, range_check
 from jiuye.core.scoping import person_scope
 from jiuye.employment.models import ContractType, NewFormSubtype
 from jiuye.people.models import person_fk
@@ -153,11 +153,11 @@ class Posting(RegionalRecord):
             models.Index(fields=["region", "status"], name="posting_region_status"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(wage_max__isnull=True)
-                | Q(wage_min__isnull=True)
-                | Q(wage_max__gte=models.F("wage_min")),
+            range_check(
+                "wage_min",
+                "wage_max",
                 name="posting_wage_range",
+                open_ends=("wage_max", "wage_min"),
             ),
             models.CheckConstraint(condition=Q(openings__gte=1), name="posting_openings"),
         ]

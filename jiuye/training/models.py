@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jiuye.core.fields import import_batch_fk, optional_decimal, optional_fk
-from jiuye.core.models import BaseModel, RegionalRecord, VersionedModel
+from jiuye.core.models import BaseModel, RegionalRecord, VersionedModel, range_check
 from jiuye.core.scoping import person_scope
 from jiuye.people.models import person_fk
 from jiuye.reference.models import region_fk
@@ -100,9 +100,7 @@ class Course(RegionalRecord):
         ordering = ["-start_date", "title"]
         verbose_name = verbose_name_plural = _("培训课程")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__gte=models.F("start_date")), name="course_end_after_start"
-            ),
+            range_check("start_date", "end_date", name="course_end_after_start"),
             models.CheckConstraint(condition=Q(places__gte=1), name="course_places"),
         ]
 
