@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jiuye.core.fields import import_batch_fk, optional_decimal, optional_fk, user_fk
-from jiuye.core.models import ArchivableModel, BaseModel, range_check
+from jiuye.core.models import ArchivableModel, BaseModel, choice_labels, range_check
 from jiuye.core.scoping import person_scope
 from jiuye.people.models import person_fk
 from jiuye.reference.models import EnglishNamed, region_fk
@@ -165,8 +165,7 @@ class NeedsRecord(BaseModel):
         return f"{self.year} {self.get_wants_work_display()}"
 
     def support_labels(self) -> list[str]:
-        labels = dict(Support.choices)
-        return [str(labels.get(code, code)) for code in self.support_needed]
+        return choice_labels(Support, self.support_needed)
 
 
 class AnnualCase(models.Model):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import operator
 import uuid
+from collections.abc import Iterable
 from functools import reduce
 from typing import Any, ClassVar
 
@@ -14,6 +15,13 @@ from django.utils.translation import gettext_lazy as _
 
 from jiuye.core.fields import user_fk
 from jiuye.core.masking import mask_certificate_number, mask_id_number
+
+
+def choice_labels(choices: type[models.Choices], codes: Iterable[str]) -> list[str]:
+    """The labels of codes stored in a list field (a code no longer among the choices shows as
+    itself)."""
+    labels = dict(choices.choices)
+    return [str(labels.get(code, code)) for code in codes]
 
 
 def range_check(

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jiuye.core.fields import import_batch_fk, optional_decimal, optional_fk, user_fk
-from jiuye.core.models import BaseModel, RegionalRecord, VersionedModel, range_check
+from jiuye.core.models import BaseModel, RegionalRecord, VersionedModel, choice_labels, range_check
 from jiuye.core.scoping import person_scope
 from jiuye.employment.models import ContractType, NewFormSubtype
 from jiuye.people.models import person_fk
@@ -166,12 +166,10 @@ class Posting(RegionalRecord):
         return f"{self.employer} · {self.title}"
 
     def accessibility_labels(self) -> list[str]:
-        labels = dict(AccessFeature.choices)
-        return [str(labels.get(code, code)) for code in self.accessibility]
+        return choice_labels(AccessFeature, self.accessibility)
 
     def target_group_labels(self) -> list[str]:
-        labels = dict(TargetGroup.choices)
-        return [str(labels.get(code, code)) for code in self.target_groups]
+        return choice_labels(TargetGroup, self.target_groups)
 
 
 class FairKind(models.TextChoices):
@@ -209,8 +207,7 @@ class Fair(RegionalRecord):
         return f"{self.date:%Y-%m-%d} {self.name}"
 
     def target_group_labels(self) -> list[str]:
-        labels = dict(TargetGroup.choices)
-        return [str(labels.get(code, code)) for code in self.target_groups]
+        return choice_labels(TargetGroup, self.target_groups)
 
 
 class FairEmployer(BaseModel):

@@ -8,7 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from jiuye.core.crypto import EncryptedTextField
 from jiuye.core.fields import import_batch_fk, optional_fk, user_fk
 from jiuye.core.masking import mask_phone
-from jiuye.core.models import ArchivableModel, BaseModel, MaskedIdentity, VersionedModel
+from jiuye.core.models import (
+    ArchivableModel,
+    BaseModel,
+    MaskedIdentity,
+    VersionedModel,
+    choice_labels,
+)
 from jiuye.core.scoping import person_scope
 from jiuye.reference.models import DisabilityCategory, DisabilityGrade, region_fk
 
@@ -160,8 +166,7 @@ class Person(BaseModel, ArchivableModel, VersionedModel, MaskedIdentity):
         return self.region_id[:9] + "000"
 
     def assistive_need_labels(self) -> list[str]:
-        labels = dict(AssistiveNeed.choices)
-        return [str(labels.get(code, code)) for code in self.assistive_needs]
+        return choice_labels(AssistiveNeed, self.assistive_needs)
 
 
 def person_fk(verbose_name: str | None = None, *, related_name: str = "+") -> models.ForeignKey:

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 
 from jiuye.casework.models import ServiceRecord
 from jiuye.core.fields import import_batch_fk, optional_decimal, optional_fk, user_fk
+from jiuye.core.models import choice_labels, range_check
 from jiuye.core.scoping import employer_scope, person_scope
 from jiuye.employers.models import DeclaredEmployee, Employer
-from jiuye.jobs.models import Referral
+from jiuye.jobs.models import AccessFeature, Referral
 from jiuye.people.models import Person
 from jiuye.training.models import Attendance
 
@@ -94,3 +96,23 @@ def test_a_person_and_a_declared_employee_show_their_numbers_masked() -> None:
         assert str(record) == "张三（110***********1234）"
         assert record.masked_id_number == "110***********1234"
     assert record.masked_certificate_number != record.certificate_number
+
+
+def test_a_range_check_keeps_the_end_from_falling_before_the_start() -> None:
+    check = range_check("start_date", "end_date", name="campaign_end_after_start")
+    assert check.condition == Q(end_date__gte=F("start_date"))
+    assert check.name == "campaign_end_after_start"
+
+
+def test_a_range_check_may_leave_its_ends_open() -> None:
+    check = range_check("wage_min", "wage_max", name="wage", open_ends=("wage_max", "wage_min"))
+    assert check.condition == (
+        Q(wage_max__isnull=True) | Q(wage_min__isnull=True) | Q(wage_max__gte=F("wage_min"))
+    )
+
+
+def test_choice_labels_name_each_stored_code_and_keep_an_unknown_one() -> None:
+    assert choice_labels(AccessFeature, ["braille", "retired_code"]) == [
+        "盲文或电子文档",
+        "retired_code",
+    ]
