@@ -1,4 +1,5 @@
-"""Base classes every domain model builds on, and the append-only access log."""
+"""Base classes every domain model builds on, helpers their declarations share, and the
+append-only access log."""
 
 from __future__ import annotations
 

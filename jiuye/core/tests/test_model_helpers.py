@@ -45,7 +45,7 @@ def test_an_optional_link_can_be_one_to_one() -> None:
     assert "verbose_name" not in kwargs_of(field)
 
 
-def test_the_import_batch_link_lets_the_batch_go_without_the_record() -> None:
+def test_a_record_outlives_the_import_batch_that_wrote_it() -> None:
     kwargs = kwargs_of(import_batch_fk())
     assert kwargs["to"] == "core.importbatch"
     assert kwargs["on_delete"] is models.SET_NULL
