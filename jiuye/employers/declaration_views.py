@@ -49,7 +49,7 @@ from jiuye.employers.documents import confirmation_docx
 from jiuye.employers.models import Declaration, DeclarationStatus, DeclaredEmployee, Employer
 from jiuye.employers.selectors import figure
 from jiuye.employers.services.declarations import disclosure_publish
-from jiuye.employers.services.verification import employer_checks
+from jiuye.employers.services.verification import employer_checks, shown
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -154,7 +154,7 @@ def _lines(request: HttpRequest, declaration: Declaration) -> list[dict[str, Any
     if request.user.role == Role.EMPLOYER:
         return [{"employee": e, "checks": employer_checks(e.checks)} for e in employees]
     return [
-        {"employee": e, "checks": e.checks, "unregistered": not e.person_id and e.checks}
+        {"employee": e, "checks": shown(e.checks), "unregistered": not e.person_id and e.checks}
         for e in employees
     ]
 

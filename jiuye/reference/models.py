@@ -138,8 +138,9 @@ class Department(DisableableModel):
         return [a.strip() for a in self.aliases.replace(",", "、").split("、") if a.strip()]
 
 
-class CodedName(DisableableModel):
-    """A numbered entry of a national standard's list, with its Chinese and English names."""
+class CodedName(EnglishNamed):
+    """A numbered entry of a national standard's list, with its Chinese and English names
+    (shown in the reader's language)."""
 
     code = models.PositiveSmallIntegerField(_("代码"), primary_key=True)
     name = models.CharField(_("名称"), max_length=20, unique=True)
@@ -148,9 +149,6 @@ class CodedName(DisableableModel):
     class Meta:
         abstract = True
         ordering = ["code"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class DisabilityCategory(CodedName):

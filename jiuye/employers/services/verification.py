@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from jiuye.core.i18n import cached_gettext as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_noop as _
 
 OK = "ok"
 FAIL = "fail"
@@ -23,12 +24,42 @@ NOTE = "note"
 
 @dataclass
 class Check:
+    """One condition's outcome. The sentence is kept as its (Chinese) source text and values,
+    and translated when it is shown, so each reader sees it in their own language."""
+
     code: str
     status: str  # ok | fail | note
-    message: str
+    template: str
+    params: dict[str, Any] = field(default_factory=dict)
 
-    def as_dict(self) -> dict[str, str]:
-        return {"code": self.code, "status": self.status, "message": self.message}
+    @property
+    def message(self) -> str:
+        return said(self.template, self.params)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "status": self.status,
+            "template": self.template,
+            "params": self.params,
+        }
+
+
+def said(template: str, params: dict[str, Any] | None = None) -> str:
+    """A sentence in the reader's language."""
+    text = gettext(template)
+    return text % params if params else text
+
+
+def shown(checks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Stored checks with their sentence in the reader's language (older rows kept only the
+    sentence, in the language of whoever computed them)."""
+    return [
+        {**check, "message": said(check["template"], check.get("params"))}
+        if "template" in check
+        else check
+        for check in checks
+    ]
 
 
 @dataclass
@@ -73,32 +104,31 @@ def same_name(registered: str, declared: str) -> bool:
 REGISTRY_CODES = frozenset({"registry", "certificate", "certificate_valid", "alive"})
 
 
-def employer_checks(checks: list[dict[str, str]]) -> list[dict[str, str]]:
-    """The stored checks as an employer may see them: the registry's answer folded into one
-    "matches / does not match what you entered", a staff ruling without its note."""
-    shown: list[dict[str, str]] = []
+def employer_checks(checks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The stored checks as an employer may see them, in the reader's language: the registry's
+    answer folded into one "matches / does not match what you entered", a staff ruling without
+    its note."""
+    seen: list[dict[str, Any]] = []
     registry = [c for c in checks if c.get("code") in REGISTRY_CODES]
     if registry:
         matches = all(c.get("status") != FAIL for c in registry)
-        shown.append(
-            {
-                "code": "registry",
-                "status": OK if matches else FAIL,
-                "message": _("姓名、身份证号和残疾人证号与残疾人登记库一致，证件有效。")
-                if matches
-                else _(
-                    "与残疾人登记库核对未通过：请核对填写的姓名、身份证号和残疾人证号；"
-                    "都无误的，请本人到区残联核实残疾人证。"
-                ),
-            }
+        template = (
+            _("姓名、身份证号和残疾人证号与残疾人登记库一致，证件有效。")
+            if matches
+            else _(
+                "与残疾人登记库核对未通过：请核对填写的姓名、身份证号和残疾人证号；"
+                "都无误的，请本人到区残联核实残疾人证。"
+            )
         )
+        seen.append({"code": "registry", "status": OK if matches else FAIL, "template": template})
     for check in checks:
         if check.get("code") in REGISTRY_CODES:
             continue
         if check.get("code") == "decision":
-            check = {**check, "message": _("区残联裁定此人不计入本单位。")}
-        shown.append(check)
-    return shown
+            check = {"code": "decision", "status": check["status"]}
+            check["template"] = _("区残联裁定此人不计入本单位。")
+        seen.append(check)
+    return shown(seen)
 
 
 def _working_age_on(person: Any, on: dt.date, rule: Any) -> bool:
@@ -144,7 +174,8 @@ def check_employee(
             Check(
                 "registry",
                 FAIL,
-                _("姓名与登记库不一致：登记库中是“%(name)s”。") % {"name": person.name},
+                _("姓名与登记库不一致：登记库中是“%(name)s”。"),
+                {"name": person.name},
             )
         )
     if person.certificate_index != certificate_index:
@@ -159,13 +190,13 @@ def check_employee(
             Check(
                 "certificate_valid",
                 FAIL,
-                _("残疾人证已于 %(day)s 过期，%(year)d年底不在有效期内。")
-                % {"day": f"{valid_until:%Y-%m-%d}", "year": year},
+                _("残疾人证已于 %(day)s 过期，%(year)d年底不在有效期内。"),
+                {"day": f"{valid_until:%Y-%m-%d}", "year": year},
             )
         )
     else:
         checks.append(
-            Check("certificate_valid", OK, _("残疾人证在%(year)d年底有效。") % {"year": year})
+            Check("certificate_valid", OK, _("残疾人证在%(year)d年底有效。"), {"year": year})
         )
     if person.life_status == "deceased" and (
         person.life_status_date is None or person.life_status_date < dt.date(year, 1, 1)
@@ -176,7 +207,8 @@ def check_employee(
             Check(
                 "working_age",
                 FAIL,
-                _("%(year)d年12月31日不在就业年龄段内。") % {"year": year},
+                _("%(year)d年12月31日不在就业年龄段内。"),
+                {"year": year},
             )
         )
     else:
@@ -199,8 +231,8 @@ def check_employee(
             Check(
                 "contract",
                 FAIL,
-                _("劳动合同期限不足1年（%(start)s 至 %(end)s）。")
-                % {
+                _("劳动合同期限不足1年（%(start)s 至 %(end)s）。"),
+                {
                     "start": f"{employee.contract_start:%Y-%m-%d}",
                     "end": f"{employee.contract_end:%Y-%m-%d}",
                 },
@@ -215,8 +247,8 @@ def check_employee(
             Check(
                 "wage",
                 FAIL,
-                _("月工资 %(wage)s 元低于当地最低工资标准 %(minimum)s 元。")
-                % {"wage": f"{Decimal(employee.monthly_wage):,.2f}", "minimum": f"{minimum:,.2f}"},
+                _("月工资 %(wage)s 元低于当地最低工资标准 %(minimum)s 元。"),
+                {"wage": f"{Decimal(employee.monthly_wage):,.2f}", "minimum": f"{minimum:,.2f}"},
             )
         )
     else:
@@ -232,8 +264,8 @@ def check_employee(
             Check(
                 "insurance",
                 FAIL,
-                _("%(year)d年在职 %(due)d 个月，社会保险只缴了 %(paid)d 个月。")
-                % {"year": year, "due": due, "paid": employee.insurance_months},
+                _("%(year)d年在职 %(due)d 个月，社会保险只缴了 %(paid)d 个月。"),
+                {"year": year, "due": due, "paid": employee.insurance_months},
             )
         )
     else:
@@ -249,7 +281,8 @@ def check_employee(
             Check(
                 "decision",
                 NOTE,
-                _("区残联裁定不计入本单位：%(note)s") % {"note": employee.staff_note or "—"},
+                _("区残联裁定不计入本单位：%(note)s"),
+                {"note": employee.staff_note or "—"},
             )
         )
         return result
@@ -268,14 +301,9 @@ def check_employee(
         return result
     double = person.grade_id in (policy.double_count_grades or [])
     result.counts = Decimal(2 if double else 1)
-    checks.append(
-        Check(
-            "counts",
-            OK,
-            _("%(grade)s残疾，按2人计算。")
-            % {"grade": (grade_names or {}).get(person.grade_id) or person.grade}
-            if double
-            else _("按1人计算。"),
-        )
-    )
+    if double:
+        grade = (grade_names or {}).get(person.grade_id) or str(person.grade)
+        checks.append(Check("counts", OK, _("%(grade)s残疾，按2人计算。"), {"grade": grade}))
+    else:
+        checks.append(Check("counts", OK, _("按1人计算。")))
     return result

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from conftest import TOWN_A, VILLAGE_A, make_id_number, make_uscc
 from jiuye.employers import services
 from jiuye.employers.models import DeclarationStatus, Employer
+from jiuye.employers.services.verification import shown
 from jiuye.employment.models import EmploymentRecord, Source
 from jiuye.people.services import person_register
 from jiuye.reference.models import DisabilityCategory, DisabilityGrade, Region
@@ -104,7 +105,8 @@ def test_each_failed_condition_is_explained_and_not_counted(reference) -> None: 
     assert _failed(declaration, "职工27") == {"insurance"}
     assert _failed(declaration, "职工29") == {"contract"}
     assert declaration.counted == 0
-    message = " ".join(c["message"] for c in declaration.employees.get(name="职工25").checks)
+    checks = shown(declaration.employees.get(name="职工25").checks)
+    message = " ".join(c["message"] for c in checks)
     assert "2,299.00" in message and "2,300.00" in message
 
 
@@ -271,3 +273,21 @@ def test_the_list_cannot_be_longer_than_the_declared_staff(reference) -> None:  
         services.employee_add(declaration=declaration, by=None, **_line(_person(77)))
     assert "超过了申报的在职职工人数 1 人" in str(error.value)
     assert declaration.employees.count() == 1
+
+
+def test_check_sentences_are_shown_in_the_readers_language(reference) -> None:  # noqa: ANN001
+    from django.utils import translation
+
+    person = _person(81)
+    declaration = services.declaration_start(employer=_employer(), year=YEAR, by=None)
+    services.employee_add(
+        declaration=declaration, by=None, **_line(person, monthly_wage=Decimal("1"))
+    )
+    services.declaration_compute(declaration)
+    stored = declaration.employees.get().checks
+    with translation.override("en"):
+        english = " ".join(c["message"] for c in shown(stored))
+    with translation.override("zh-hans"):
+        chinese = " ".join(c["message"] for c in shown(stored))
+    assert "minimum wage" in english and "最低工资" not in english
+    assert "最低工资" in chinese
