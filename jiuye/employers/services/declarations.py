@@ -414,7 +414,10 @@ def _check_all(
         counted = Decimal(0)
         for employee in employees_by[declaration.pk]:
             claimants = claims.get((year, employee.id_number_index), set())
-            elsewhere = bool(claimants - {declaration.employer_id})
+            # A line that does not count here (a dispatch agreement counting the person at the
+            # other employer) claims nothing, so it cannot be in conflict.
+            counts_here = not (employee.dispatched and not employee.counts_here)
+            elsewhere = counts_here and bool(claimants - {declaration.employer_id})
             person = persons.get(employee.id_number_index)
             result = check_employee(
                 employee,

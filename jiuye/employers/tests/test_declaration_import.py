@@ -158,3 +158,18 @@ def test_a_list_longer_than_the_declared_staff_is_not_saved(client_for, employer
     page = client.get(reverse("employers:declaration", args=[declaration.pk])).content.decode()
     shown = str(checked.errors) + page
     assert "超过了申报的在职职工人数 1 人" in shown
+
+
+def test_the_same_list_with_spaces_in_the_numbers_changes_nothing(client_for, employer_a) -> None:  # noqa: ANN001
+    declaration = declare(employer_a, [])
+    one = person(51)
+    client = client_for("employer")
+    checked = _upload(client, declaration, _xlsx([_row(one)])).context["upload"]
+    _commit(client, declaration, checked.batch)
+    spaced = _row(
+        one,
+        id_number=f"{one.id_number[:6]} {one.id_number[6:14]} {one.id_number[14:]}",
+        certificate_number=f" {one.certificate_number} ",
+    )
+    again = _upload(client, declaration, _xlsx([spaced])).context["upload"]
+    assert (again.created, again.updated, again.unchanged, again.errors) == (0, 0, 1, [])

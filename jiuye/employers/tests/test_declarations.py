@@ -182,6 +182,25 @@ def test_a_person_claimed_by_two_employers_is_a_conflict_until_staff_rule(refere
     )
 
 
+def test_a_consistent_dispatch_agreement_is_not_a_conflict(reference) -> None:  # noqa: ANN001
+    # The agency declares the person as dispatched and counted at the user employer, which
+    # declares them as its own: one claim, no conflict, both can be confirmed.
+    person = _person(63)
+    agency, user = _employer(), _employer("乙公司", "91440199MA5TEXT78")
+    a = _declare(
+        agency, [_line(person, dispatched=True, dispatch_agency="甲公司", counts_here=False)]
+    )
+    services.declaration_submit(declaration=a, by=None)
+    b = _declare(user, [_line(person)])
+    services.declaration_submit(declaration=b, by=None)
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert not a.employees.get().conflict and not b.employees.get().conflict
+    assert (a.counted, b.counted) == (0, 1)
+    services.declaration_confirm(declaration=a, by=None)
+    services.declaration_confirm(declaration=b, by=None)
+
+
 def test_malformed_lines_are_refused_with_field_messages_and_nothing_saved(reference) -> None:  # noqa: ANN001
     person, other = _person(71), _person(73)
     declaration = services.declaration_start(employer=_employer(), year=YEAR, by=None)
