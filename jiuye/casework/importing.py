@@ -205,6 +205,8 @@ class ServicesKind(DeclaredKind):
             for key in NEEDS_FIELDS:
                 data.pop(key, None)
             return
+        if "wants_work" not in data:
+            return  # no such column: the registration's own answer stands (validate checks it)
         # What the file must say for a needs registration (the rules are needs_errors').
         wants = data.get("wants_work") or ""
         if not wants:
@@ -235,12 +237,21 @@ class ServicesKind(DeclaredKind):
             follow_up_date=value("follow_up_date", "follow_up_date"),
         )
         if data["service_type"].kind == ServiceKind.NEEDS:
-            errors.update(
-                needs_errors(
-                    wants_work=data["wants_work"],
-                    not_wanting_reason=data.get("not_wanting_reason", ""),
-                )
+            registration = getattr(current, "needs", None)
+            wants = (
+                data["wants_work"]
+                if "wants_work" in data
+                else getattr(registration, "wants_work", "")
             )
+            if not wants:
+                errors["wants_work"] = [_("就业需求登记请填写“是”或“否”。")]
+            else:
+                reason = (
+                    data["not_wanting_reason"]
+                    if "not_wanting_reason" in data
+                    else getattr(registration, "not_wanting_reason", "")
+                )
+                errors.update(needs_errors(wants_work=wants, not_wanting_reason=reason))
         return errors
 
     def existing_queryset(self) -> Any:

@@ -175,6 +175,7 @@ class EmploymentKind(DeclaredKind):
     model = EmploymentRecord
     key_label = gettext_lazy("身份证号、开始日期和用人单位")
     natural_key = ("id_number", "start_date", "employer")
+    match_columns = ("uscc", "employer_name")
     create_defaults = {"source": Source.DEPARTMENT}
     changed_since = gettext_lazy(
         "这个批次导入的就业记录（%(record)s）之后又被修改过，不能自动撤销。"

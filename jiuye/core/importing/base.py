@@ -90,6 +90,9 @@ class ImportKind:
     # framework's), with %(first)d and %(what)s; ``duplicate_column``: the column it is about.
     duplicate: Any = None
     duplicate_column: str = ""
+    # Optional columns that take part in finding an existing record (a file without them can
+    # only add new ones); every other optional column a file leaves out leaves its field alone.
+    match_columns: tuple[str, ...] = ()
 
     def begin(self) -> None:
         """Called at the start of every run (reset caches of reference data)."""

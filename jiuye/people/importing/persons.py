@@ -289,11 +289,9 @@ class PersonsKind(DeclaredKind):
     def validate(self, data: dict[str, Any], current: Model | None, *, by: Any) -> Any:
         """As the person page: no change to an archived person, and the scope rule on the
         person as registered (a row must not move someone of another town into one's own)."""
-        missing = {
-            key: [MISSING[key]]
-            for key in data.get("_missing", [])
-            if current is None or getattr(current, f"{key}_id") is not None
-        }
+        # A new person must be given a category and grade; a registered one keeps theirs when
+        # the row leaves them out (no column, or an empty cell).
+        missing = {key: [MISSING[key]] for key in data.get("_missing", []) if current is None}
         changes = current is not None and any(
             k in data and getattr(current, k) != data[k] for k in self._updatable or ()
         )
