@@ -4,13 +4,19 @@ with full numbers and checked as an import change nothing and raise no error."""
 from __future__ import annotations
 
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from openpyxl import Workbook, load_workbook
 
 from jiuye.core import importing
 
 pytestmark = pytest.mark.django_db
+
+
+def _sheet(path: Path) -> list[tuple]:
+    return list(load_workbook(path, read_only=True).worksheets[0].iter_rows(values_only=True))
 
 
 @pytest.fixture
@@ -37,12 +43,10 @@ def test_a_file_with_only_the_required_columns_changes_no_stored_field(
     """A column the file does not have leaves its field alone, for every kind: the export cut
     down to the required columns re-imports as all unchanged, and committing it keeps every
     optional value the records had."""
-    from openpyxl import Workbook, load_workbook
-
     kind = importing.get_kind(name)
     full = tmp_path / f"{name}.xlsx"
     exported = importing.write_export(kind, kind.export_queryset({}), full, reveal=True)
-    rows = list(load_workbook(full, read_only=True).worksheets[0].iter_rows(values_only=True))
+    rows = _sheet(full)
     kept = {c.header for c in kind.columns if c.required or c.key in kind.match_columns}
     keep = [i for i, header in enumerate(rows[0]) if header in kept]
     book = Workbook()
@@ -59,7 +63,4 @@ def test_a_file_with_only_the_required_columns_changes_no_stored_field(
     after = tmp_path / "a.xlsx"
     importing.write_export(kind, kind.export_queryset({}), after, reveal=True)
     assert before == exported
-    sheet = lambda p: list(
-        load_workbook(p, read_only=True).worksheets[0].iter_rows(values_only=True)
-    )  # noqa: E731
-    assert sheet(after) == sheet(tmp_path / "b.xlsx")
+    assert _sheet(after) == _sheet(tmp_path / "b.xlsx")
