@@ -47,6 +47,21 @@ def current_plan(user: Any) -> Plan | None:
     return plans.first()
 
 
+def plans_in_order(user: Any) -> list[Plan]:
+    """The plans a user can see, the current one first (several plans live side by side)."""
+    return list(scope_for(user, Plan).order_by("-is_current", "-start_year"))
+
+
+def plan_of_year(plans: list[Plan], year: int) -> Plan | None:
+    """The first of ``plans`` whose years include ``year``."""
+    return next((p for p in plans if p.start_year <= year <= p.end_year), None)
+
+
+def plan_years(plans: list[Plan]) -> list[int]:
+    """Every year of ``plans``, to choose from."""
+    return sorted({year for p in plans for year in range(p.start_year, p.end_year + 1)})
+
+
 def department_of_user(user: Any) -> Department | None:
     """The responsible unit a user reports for: a liaison's department, a town officer's town."""
     if user.role == Role.DEPARTMENT:

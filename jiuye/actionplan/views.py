@@ -77,7 +77,12 @@ def _own_town(user: Any, towns: Any) -> Any:
 @roles_required(*STAFF_ROLES)
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    plan = selectors.current_plan(request.user)
+    plans = selectors.plans_in_order(request.user)
+    asked = request.GET.get("year", "").strip()
+    plan = selectors.plan_of_year(plans, int(asked)) if asked.isdigit() else None
+    # A year no plan covers is said, not silently replaced by another (issue 14).
+    outside_year = int(asked) if asked.isdigit() and plan is None else None
+    plan = plan or next(iter(plans), None)
     if plan is None:
         return _no_plan(request)
     district, towns = district_and_towns()
@@ -85,8 +90,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         towns = [town for town in towns if town.code == request.user.town_id]
     today = timezone.localdate()
     default_year = min(max(today.year, plan.start_year), plan.end_year)
+    query = request.GET.copy()
+    if outside_year is not None:
+        query.pop("year")
     form = DashboardFilterForm(
-        request.GET or None, years=plan.years, towns=towns, initial={"year": default_year}
+        query or None,
+        years=selectors.plan_years(plans),
+        towns=towns,
+        initial={"year": default_year},
     )
     data = form.cleaned_data if form.is_valid() else {}
     context = selectors.dashboard(
@@ -98,7 +109,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         region=data.get("town") or _own_town(request.user, towns) or district,
         today=today,
     )
-    return render(request, "actionplan/dashboard.html", {"form": form, **context})
+    return render(
+        request,
+        "actionplan/dashboard.html",
+        {"form": form, "outside_year": outside_year, **context},
+    )
 
 
 @roles_required(*STAFF_ROLES)

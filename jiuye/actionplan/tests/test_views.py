@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from docx import Document
 from openpyxl import Workbook, load_workbook
 
@@ -279,3 +280,18 @@ def test_notifications_list_and_mark_read(client_for, personas) -> None:  # noqa
     assert "请报送进展" in body and "别人的通知" not in body
     client.post("/notifications/read/")
     assert not Notification.objects.filter(user=personas["liaison"], read_at__isnull=True).exists()
+
+
+def test_a_year_outside_every_plan_is_said_and_the_next_plan_is_offered(
+    client_for, plan, personas
+) -> None:  # noqa: ANN001
+    page = client_for("district").get("/plan/", {"year": "2026"})
+    body = page.content.decode()
+    assert "2026年不在任何行动方案的年份内" in body
+    assert reverse("actionplan:import") in body
+    # The next plan, imported beside the first: its years open it.
+    Plan.objects.create(name="下一期方案", start_year=2025, end_year=2027, is_current=False)
+    page = client_for("district").get("/plan/", {"year": "2026"})
+    assert "不在任何行动方案" not in page.content.decode()
+    assert page.context["plan"].name == "下一期方案" and page.context["year"] == 2026
+    assert 2022 in page.context["form"].fields["year"].choices[0]
