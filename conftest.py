@@ -238,3 +238,16 @@ def page(chromium):  # noqa: ANN001, ANN201
     context = new_context(chromium)
     yield context.new_page()
     context.close()
+
+
+@pytest.fixture
+def signed_in(page, live_server, personas) -> Callable[[str], str]:  # noqa: ANN001
+    """Sign the browser page in as a persona, through the login form and past the second factor
+    where the role needs one; gives the live server's address to open pages on."""
+    from jiuye.core.tests.browser import sign_in
+
+    def sign(name: str) -> str:
+        sign_in(page, live_server.url, personas[name])
+        return live_server.url
+
+    return sign

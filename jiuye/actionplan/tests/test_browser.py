@@ -4,16 +4,9 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Page
-from pytest_django.live_server_helper import LiveServer
 
-from conftest import PASSWORD, confirmed_totp
 from jiuye.actionplan.models import ProgressReport, Task
-from jiuye.core.tests.browser import (
-    assert_accessible,
-    expect_error_title,
-    log_in,
-    pass_second_factor,
-)
+from jiuye.core.tests.browser import assert_accessible, expect_errors, submit, visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,13 +21,8 @@ def tab_to(page: Page, text: str, limit: int = 80) -> None:
     pytest.fail(f"“{text}” was never reached with Tab")
 
 
-def test_the_plan_pages_pass_axe_for_district_staff(
-    page: Page, live_server: LiveServer, plan, personas
-) -> None:  # noqa: ANN001
-    base = live_server.url
-    device = confirmed_totp(personas["district"])
-    log_in(page, base, "district", PASSWORD)
-    pass_second_factor(page, device)
+def test_the_plan_pages_pass_axe_for_district_staff(page: Page, signed_in, plan) -> None:  # noqa: ANN001
+    base = signed_in("district")
     task = Task.objects.get(action__plan=plan, action__number=10, position=1)
     for path in [
         "/plan/",
@@ -47,25 +35,18 @@ def test_the_plan_pages_pass_axe_for_district_staff(
         "/plan/import/",
         "/notifications/",
     ]:
-        page.goto(base + path)
-        assert_accessible(page, path)
+        visit(page, base + path, path)
     # A form with errors, too.
     page.goto(f"{base}/plan/actions/{task.action.pk}/tasks/new/")
-    with page.expect_navigation():
-        page.get_by_role("button", name="保存任务").click()
-    expect_error_title(page)
-    assert_accessible(page, "task form with errors")
+    submit(page, "保存任务")
+    expect_errors(page, "task form with errors", focused=False)
 
 
-def test_a_liaison_submits_a_report_by_keyboard_alone(
-    page: Page, live_server: LiveServer, plan, personas
-) -> None:  # noqa: ANN001
-    base = live_server.url
-    log_in(page, base, "liaison", PASSWORD)
+def test_a_liaison_submits_a_report_by_keyboard_alone(page: Page, signed_in, plan) -> None:  # noqa: ANN001
+    base = signed_in("liaison")
     task = Task.objects.get(action__plan=plan, action__number=2, position=1)
     period = plan.periods.get(year=2023)
-    page.goto(f"{base}/plan/tasks/{task.pk}/")
-    assert_accessible(page, "task page")
+    visit(page, f"{base}/plan/tasks/{task.pk}/", "task page")
     # Find the link to the 2023 report form with Tab only, then follow it with Enter.
     tab_to(page, "填写报告 2023年")
     with page.expect_navigation():
@@ -76,9 +57,7 @@ def test_a_liaison_submits_a_report_by_keyboard_alone(
     tab_to(page, "提交审核")
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    expect_error_title(page)
-    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
-    assert_accessible(page, "report form with errors")
+    expect_errors(page, "report form with errors")
     # The summary's link takes focus to the field; type and submit with the keyboard.
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")

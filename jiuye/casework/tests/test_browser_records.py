@@ -7,11 +7,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 from playwright.sync_api import Page
-from pytest_django.live_server_helper import LiveServer
 
-from conftest import PASSWORD
 from jiuye.casework.models import ServiceRecord
-from jiuye.core.tests.browser import assert_accessible, expect_error_title, log_in
+from jiuye.core.tests.browser import assert_accessible, expect_errors, fits, tab_to, visit
 from jiuye.people.models import Person
 from jiuye.people.services import person_update
 
@@ -32,48 +30,26 @@ def person(person_a, personas, records_service_types):  # noqa: ANN001, ANN201
     )
 
 
-def tab_to(page: Page, selector: str, limit: int = 150) -> None:
-    """Press Tab until the focused element matches ``selector`` (fails after ``limit``)."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate(
-            "s => document.activeElement && document.activeElement.matches(s)", selector
-        ):
-            return
-    raise AssertionError(f"Tab never reached {selector}")
-
-
-def test_the_service_form_with_errors_passes_axe_at_360_px(
-    page: Page, live_server: LiveServer, person
-) -> None:  # noqa: ANN001
+def test_the_service_form_with_errors_passes_axe_at_360_px(page: Page, signed_in, person) -> None:  # noqa: ANN001
     page.set_viewport_size(PHONE)
-    base = live_server.url
-    log_in(page, base, "town_a", PASSWORD)
-    page.goto(base + reverse("casework:service-create", args=[person.pk]))
-    assert_accessible(page, "empty service form")
+    form = signed_in("town_a") + reverse("casework:service-create", args=[person.pk])
+    visit(page, form, "empty service form")
     page.get_by_label("服务内容").fill("谈了求职打算")
     page.get_by_label("服务日期").fill("2999-01-01")
     with page.expect_navigation():
         page.get_by_role("button", name="保存服务记录").click()
-    expect_error_title(page)
-    assert page.evaluate("document.activeElement.matches('[data-error-summary]')")
+    expect_errors(page, "service form with errors")
     assert page.get_by_label("服务内容").input_value() == "谈了求职打算"
     assert page.locator("#id_date").get_attribute("aria-invalid") == "true"
-    assert_accessible(page, "service form with errors")
-    # Nothing wider than the phone's screen.
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert fits(page)  # nothing wider than the phone's screen
     assert not ServiceRecord.objects.exists()
 
 
-def test_recording_a_verification_by_keyboard_alone(
-    page: Page, live_server: LiveServer, person
-) -> None:  # noqa: ANN001
+def test_recording_a_verification_by_keyboard_alone(page: Page, signed_in, person) -> None:  # noqa: ANN001
     page.set_viewport_size(PHONE)
-    base = live_server.url
-    log_in(page, base, "town_a", PASSWORD)
-    page.goto(base + reverse("casework:verify", args=[person.pk]))
-    assert_accessible(page, "verification form at 360 px")
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    form = signed_in("town_a") + reverse("casework:verify", args=[person.pk])
+    visit(page, form, "verification form at 360 px")
+    assert fits(page)
 
     tab_to(page, "#id_address")
     page.keyboard.press("Control+A")
@@ -110,11 +86,9 @@ def test_recording_a_verification_by_keyboard_alone(
 
 
 def test_a_draft_survives_a_dropped_connection_and_is_cleared_after_saving(
-    page: Page, live_server: LiveServer, person
+    page: Page, signed_in, person
 ) -> None:  # noqa: ANN001
-    base = live_server.url
-    log_in(page, base, "town_a", PASSWORD)
-    url = base + reverse("casework:service-create", args=[person.pk])
+    url = signed_in("town_a") + reverse("casework:service-create", args=[person.pk])
     page.goto(url)
     key = page.locator("input[name=idempotency_key]").input_value()
     page.get_by_label("服务类型").select_option("career_guidance")

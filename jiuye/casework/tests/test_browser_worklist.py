@@ -11,27 +11,18 @@ from django.urls import reverse
 from playwright.sync_api import Browser, Page
 from pytest_django.live_server_helper import LiveServer
 
-from conftest import PASSWORD, confirmed_totp
-from jiuye.core.tests.browser import (
-    assert_accessible,
-    log_in,
-    new_context,
-    pass_second_factor,
-)
+from jiuye.core.tests.browser import assert_accessible, phone, sign_in, visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_worklist_at_360_px_passes_axe_and_works_by_keyboard(
-    chromium: Browser, live_server: LiveServer, worklist_town
+    chromium: Browser, live_server: LiveServer, personas, worklist_town
 ) -> None:  # noqa: ANN001
-    context = new_context(chromium, viewport={"width": 360, "height": 740})
-    page = context.new_page()
-    try:
-        base = live_server.url
-        log_in(page, base, "town_a", PASSWORD)
-        page.goto(base + reverse("casework:worklist"))
-        assert_accessible(page, "worklist at 360 px")
+    base = live_server.url
+    with phone(chromium) as page:
+        sign_in(page, base, personas["town_a"])
+        visit(page, base + reverse("casework:worklist"), "worklist at 360 px")
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 360, f"the worklist scrolls sideways at 360 px ({width} px wide)"
         # Each mark is in words; each action is named with the person.
@@ -51,20 +42,15 @@ def test_the_worklist_at_360_px_passes_axe_and_works_by_keyboard(
             reverse("casework:verify", kwargs={"pk": worklist_town["甲二"].pk})
         )
 
-        page.goto(base + reverse("casework:worklist") + "?status=not_served&order=todo")
-        assert_accessible(page, "worklist filtered")
-        page.goto(base + reverse("casework:worklist") + "?village=440199002001")
-        assert_accessible(page, "worklist with a filter error")
-    finally:
-        context.close()
+        worklist = base + reverse("casework:worklist")
+        visit(page, worklist + "?status=not_served&order=todo", "worklist filtered")
+        visit(page, worklist + "?village=440199002001", "worklist with a filter error")
 
 
 def test_the_coverage_dashboard_passes_axe_with_its_chart(
-    page: Page, live_server: LiveServer, worklist_town
+    page: Page, signed_in, worklist_town
 ) -> None:  # noqa: ANN001
-    base = live_server.url
-    log_in(page, base, "town_a", PASSWORD)
-    page.goto(base + reverse("casework:coverage"))
+    page.goto(signed_in("town_a") + reverse("casework:coverage"))
     chart = page.locator("#coverage-chart")
     chart.locator("canvas").wait_for()
     assert_accessible(page, "coverage dashboard (town)")
@@ -83,20 +69,12 @@ def test_the_coverage_dashboard_passes_axe_with_its_chart(
 def test_the_coverage_dashboard_fits_360_px_for_each_role(
     chromium: Browser, live_server: LiveServer, worklist_town, personas, persona: str
 ) -> None:  # noqa: ANN001
-    context = new_context(chromium, viewport={"width": 360, "height": 740})
-    page = context.new_page()
-    try:
-        base = live_server.url
-        device = confirmed_totp(personas[persona]) if persona == "district" else None
-        log_in(page, base, persona, PASSWORD)
-        if device is not None:
-            pass_second_factor(page, device)
-        page.goto(base + reverse("casework:coverage"))
+    with phone(chromium) as page:
+        sign_in(page, live_server.url, personas[persona])
+        page.goto(live_server.url + reverse("casework:coverage"))
         page.locator("#coverage-chart canvas").wait_for()
         assert_accessible(page, f"coverage dashboard ({persona}, 360 px)")
         links = page.locator("a[href*='/coverage/gaps/']").count()
         assert (links == 0) == (persona == "leader")
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 360, f"the dashboard scrolls sideways at 360 px ({width} px wide)"
-    finally:
-        context.close()

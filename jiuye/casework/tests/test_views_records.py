@@ -41,6 +41,25 @@ def _field_error(body: str, field: str) -> str:
     return re.sub(r"<[^>]+>", "", match.group(1))
 
 
+def _service(person: Person, service_type: str = "career_guidance", **fields) -> ServiceRecord:  # noqa: ANN003
+    """A service recorded directly (today, by phone unless told otherwise)."""
+    return services.service_record_create(
+        person=person,
+        service_type=ServiceType.objects.get(pk=service_type),
+        by=None,
+        date=fields.pop("date", TODAY),
+        channel=fields.pop("channel", Channel.PHONE),
+        **fields,
+    )
+
+
+def _needs(person: Person, **fields) -> NeedsRecord:  # noqa: ANN003
+    """Needs registered directly today by phone: wants to work, with these answers."""
+    return services.needs_register(
+        person=person, by=None, date=TODAY, channel=Channel.PHONE, wants_work="yes", **fields
+    )
+
+
 def _key(body: str) -> str:
     return re.search(r'name="idempotency_key" value="([^"]+)"', body).group(1)
 
@@ -111,38 +130,63 @@ def test_a_future_service_date_is_refused_beside_the_field_and_what_was_typed_is
     assert not ServiceRecord.objects.exists()
 
 
-def test_a_service_date_before_birth_is_refused(client_for, records_person, records_post) -> None:  # noqa: ANN001
-    response = records_post(
-        client_for("town_a"),
-        _url("service-create", records_person.pk),
-        service_type="career_guidance",
-        date="1980-01-01",
-    )
-    assert "早于本人出生日期（1990-03-07）" in _field_error(response.content.decode(), "date")
-
-
-def test_missing_type_and_channel_are_named_beside_their_fields(
-    client_for, records_person, records_post
+@pytest.mark.parametrize(
+    ("form", "fields", "errors"),
+    [
+        pytest.param(
+            "service-create",
+            {"service_type": "career_guidance", "date": "1980-01-01"},
+            {"date": "早于本人出生日期（1990-03-07）"},
+            id="a service date before birth",
+        ),
+        pytest.param(
+            "service-create",
+            {"channel": ""},
+            {"service_type": "请选择服务类型", "channel": "请选择服务方式"},
+            id="missing service type and channel",
+        ),
+        pytest.param(
+            "service-create",
+            {
+                "service_type": "career_guidance",
+                "date": "2024-05-02",
+                "follow_up_date": "2024-05-01",
+            },
+            {"follow_up_date": "不能早于服务日期"},
+            id="a follow-up before the service",
+        ),
+        pytest.param(
+            "service-create",
+            {
+                "service_type": "career_guidance",
+                "attachment": SimpleUploadedFile("a.exe", b"MZ", "application/x-msdownload"),
+            },
+            {"attachment": "不是真正的 JPG、PNG、WebP、PDF 文件"},
+            id="a file of the wrong type",
+        ),
+        pytest.param(
+            "needs",
+            {"wants_work": "no"},
+            {"not_wanting_reason": "请选择暂无就业意愿的原因"},
+            id="no wish to work without a reason",
+        ),
+        pytest.param(
+            "needs",
+            {"wants_work": "yes", "date": TOMORROW},
+            {"date": "日期不能晚于今天"},
+            id="needs dated tomorrow",
+        ),
+    ],
+)
+def test_a_refused_form_names_the_error_beside_the_field_and_records_nothing(
+    form: str, fields: dict, errors: dict[str, str], client_for, records_person, records_post
 ) -> None:  # noqa: ANN001
-    response = records_post(
-        client_for("town_a"), _url("service-create", records_person.pk), channel=""
-    )
+    response = records_post(client_for("town_a"), _url(form, records_person.pk), **fields)
     body = response.content.decode()
-    assert "请选择服务类型" in _field_error(body, "service_type")
-    assert "请选择服务方式" in _field_error(body, "channel")
-
-
-def test_a_follow_up_before_the_service_is_refused(
-    client_for, records_person, records_post
-) -> None:  # noqa: ANN001
-    response = records_post(
-        client_for("town_a"),
-        _url("service-create", records_person.pk),
-        service_type="career_guidance",
-        date="2024-05-02",
-        follow_up_date="2024-05-01",
-    )
-    assert "不能早于服务日期" in _field_error(response.content.decode(), "follow_up_date")
+    for field, message in errors.items():
+        assert message in _field_error(body, field)
+    assert not ServiceRecord.objects.exists()
+    assert not NeedsRecord.objects.exists()
 
 
 def test_another_towns_officer_gets_404_and_records_nothing(
@@ -227,29 +271,8 @@ def test_a_file_chosen_before_a_failed_submit_does_not_have_to_be_chosen_again(
     assert record.attachment.read() == pdf_bytes()
 
 
-def test_a_file_of_the_wrong_type_is_refused_beside_the_field(
-    client_for, records_person, records_post
-) -> None:  # noqa: ANN001
-    response = records_post(
-        client_for("town_a"),
-        _url("service-create", records_person.pk),
-        service_type="career_guidance",
-        attachment=SimpleUploadedFile("a.exe", b"MZ", "application/x-msdownload"),
-    )
-    assert "不是真正的 JPG、PNG、WebP、PDF 文件" in _field_error(
-        response.content.decode(), "attachment"
-    )
-    assert not ServiceRecord.objects.exists()
-
-
 def test_a_record_without_an_attachment_has_none_to_download(client_for, records_person) -> None:  # noqa: ANN001
-    record = services.service_record_create(
-        person=records_person,
-        service_type=ServiceType.objects.get(pk="career_guidance"),
-        by=None,
-        date=TODAY,
-        channel=Channel.PHONE,
-    )
+    record = _service(records_person)
     assert client_for("town_a").get(_url("service-attachment", record.pk)).status_code == 404
 
 
@@ -267,13 +290,7 @@ def test_an_archived_person_gets_no_new_records(client_for, records_person) -> N
 
 
 def test_a_record_entered_in_error_is_archived_with_a_reason(client_for, records_person) -> None:  # noqa: ANN001
-    record = services.service_record_create(
-        person=records_person,
-        service_type=ServiceType.objects.get(pk="career_guidance"),
-        by=None,
-        date=TODAY,
-        channel=Channel.PHONE,
-    )
+    record = _service(records_person)
     client = client_for("town_a")
     empty = client.post(_url("service-archive", record.pk), {"reason": ""})
     assert "请填写归档原因" in _field_error(empty.content.decode(), "reason")
@@ -309,16 +326,6 @@ def test_needs_are_registered_and_the_registry_follows_the_wish(
     assert Person.objects.get(pk=records_person.pk).wish_to_work == "yes"
 
 
-def test_no_wish_to_work_needs_a_reason_beside_the_field(
-    client_for, records_person, records_post
-) -> None:  # noqa: ANN001
-    response = records_post(client_for("town_a"), _url("needs", records_person.pk), wants_work="no")
-    assert "请选择暂无就业意愿的原因" in _field_error(
-        response.content.decode(), "not_wanting_reason"
-    )
-    assert not NeedsRecord.objects.exists()
-
-
 def test_needs_submitted_twice_are_registered_once(
     client_for, records_person, records_post
 ) -> None:  # noqa: ANN001
@@ -331,22 +338,8 @@ def test_needs_submitted_twice_are_registered_once(
     assert ServiceRecord.objects.count() == 1
 
 
-def test_needs_dated_tomorrow_are_refused(client_for, records_person, records_post) -> None:  # noqa: ANN001
-    response = records_post(
-        client_for("town_a"), _url("needs", records_person.pk), wants_work="yes", date=TOMORROW
-    )
-    assert "日期不能晚于今天" in _field_error(response.content.decode(), "date")
-
-
 def test_a_second_registration_starts_from_the_years_answers(client_for, records_person) -> None:  # noqa: ANN001
-    services.needs_register(
-        person=records_person,
-        by=None,
-        date=TODAY,
-        channel=Channel.PHONE,
-        wants_work="yes",
-        desired_jobs="保洁",
-    )
+    _needs(records_person, desired_jobs="保洁")
     body = client_for("town_a").get(_url("needs", records_person.pk)).content.decode()
     assert "本年度已于" in body and 'value="保洁"' in body
 
@@ -558,12 +551,8 @@ def survey_persons(personas):  # noqa: ANN001, ANN201
         region=Region.objects.get(code=VILLAGE_B),
         hard_to_employ_date=dt.date(2020, 1, 1),
     )
-    services.service_record_create(
-        person=visited,
-        service_type=ServiceType.objects.get(pk="assistance_visit"),
-        by=None,
-        date=TODAY - dt.timedelta(days=3),
-        channel=Channel.HOME_VISIT,
+    _service(
+        visited, "assistance_visit", date=TODAY - dt.timedelta(days=3), channel=Channel.HOME_VISIT
     )
     return visited, never
 
@@ -604,14 +593,7 @@ def test_the_services_export_has_the_records_in_scope_masked_and_logged(
     client_for, records_person, person_b
 ) -> None:  # noqa: ANN001
     for person in (records_person, person_b):
-        services.service_record_create(
-            person=person,
-            service_type=ServiceType.objects.get(pk="career_guidance"),
-            by=None,
-            date=TODAY,
-            channel=Channel.PHONE,
-            notes=f"给{person.name}",
-        )
+        _service(person, notes=f"给{person.name}")
     url = reverse("casework:services-export")
     response = client_for("town_a").get(url, {"start": "2020-01-01", "end": TODAY.isoformat()})
     rows = list(load_workbook(io.BytesIO(response.content)).active.values)
@@ -621,13 +603,7 @@ def test_the_services_export_has_the_records_in_scope_masked_and_logged(
 
 
 def test_full_numbers_in_the_services_export_need_a_reason(client_for, records_person) -> None:  # noqa: ANN001
-    services.service_record_create(
-        person=records_person,
-        service_type=ServiceType.objects.get(pk="career_guidance"),
-        by=None,
-        date=TODAY,
-        channel=Channel.PHONE,
-    )
+    _service(records_person)
     client, url = client_for("district"), reverse("casework:services-export")
     period = {"full-start": "2020-01-01", "full-end": TODAY.isoformat()}
     refused = client.post(url, period)
@@ -652,23 +628,9 @@ def test_a_backwards_export_range_is_refused_beside_the_end(client_for) -> None:
 def test_the_person_page_shows_services_and_needs_with_archived_ones_marked(
     client_for, records_person
 ) -> None:  # noqa: ANN001
-    record = services.service_record_create(
-        person=records_person,
-        service_type=ServiceType.objects.get(pk="career_guidance"),
-        by=None,
-        date=TODAY,
-        channel=Channel.PHONE,
-        officer_name="王专干",
-    )
+    record = _service(records_person, officer_name="王专干")
     services.service_archive(record=record, reason="重复", by=None)
-    services.needs_register(
-        person=records_person,
-        by=None,
-        date=TODAY,
-        channel=Channel.PHONE,
-        wants_work="yes",
-        desired_jobs="电商客服",
-    )
+    _needs(records_person, desired_jobs="电商客服")
     body = (
         client_for("town_a")
         .get(reverse("people:detail", kwargs={"pk": records_person.pk}))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -13,6 +15,9 @@ from axe_playwright_python.sync_playwright import Axe
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect
+
+from conftest import PASSWORD, confirmed_totp
+from jiuye.accounts.models import User
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = [
@@ -161,3 +166,65 @@ def pass_second_factor(page: Page, device: TOTPDevice) -> None:
     page.get_by_label("验证码").press_sequentially(totp_code(device))
     page.get_by_role("button", name="验证", exact=True).click()
     page.wait_for_load_state()
+
+
+def sign_in(page: Page, base_url: str, user: User) -> None:
+    """Through the login form, and past the second factor for the roles that need one."""
+    device = confirmed_totp(user) if user.second_factor_required else None
+    log_in(page, base_url, user.username, PASSWORD)
+    if device is not None:
+        pass_second_factor(page, device)
+
+
+def submit(page: Page, name: str) -> None:
+    """Click the button of that exact name and wait for the page it leads to."""
+    with page.expect_navigation():
+        page.get_by_role("button", name=name, exact=True).click()
+
+
+def visit(page: Page, url: str, what: str) -> None:
+    """Open a page and check it (see assert_accessible)."""
+    page.goto(url)
+    assert_accessible(page, what)
+
+
+def expect_errors(page: Page, what: str, *, focused: bool = True) -> None:
+    """The page a submit led to is a form with errors: "错误：" in its title, the error summary
+    focused (unless told otherwise) and the page accessible."""
+    expect_error_title(page)
+    if focused:
+        assert page.evaluate("document.activeElement.matches('[data-error-summary]')")
+    assert_accessible(page, what)
+
+
+def fits(page: Page) -> bool:
+    """Nothing wider than the screen (tables scroll inside their own region)."""
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def assert_fits_phone(page: Page, width: int = 360, height: int = 740) -> None:
+    """The page fits a phone's screen; the desktop size again afterwards."""
+    page.set_viewport_size({"width": width, "height": height})
+    assert fits(page), f"{page.url} scrolls sideways at {width} px"
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+
+@contextmanager
+def phone(browser: Browser, width: int = 360, height: int = 740) -> Iterator[Page]:
+    """A page in a fresh context with a phone's screen size."""
+    context = new_context(browser, viewport={"width": width, "height": height})
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def tab_to(page: Page, selector: str, limit: int = 250) -> None:
+    """Press Tab until the element matching ``selector`` has the focus (a keyboard user's way
+    there); fails after ``limit`` presses."""
+    focused = "s => !!document.activeElement && document.activeElement.matches(s)"
+    for _press in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(focused, selector):
+            return
+    raise AssertionError(f"Tab never reached {selector}")

@@ -17,7 +17,7 @@ from django_otp.oath import totp
 from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from conftest import PASSWORD, TOWN_A, confirmed_totp
+from conftest import PASSWORD, TOWN_A
 from jiuye.accounts.models import User
 from jiuye.core.navigation import menu_for
 from jiuye.core.tests.browser import (
@@ -26,7 +26,7 @@ from jiuye.core.tests.browser import (
     expect_path,
     log_in,
     new_context,
-    pass_second_factor,
+    sign_in,
 )
 from jiuye.core.tests.pages import (
     MAX_PAGES_PER_ROLE,
@@ -57,11 +57,9 @@ def path_of(page: Page) -> str:
 
 
 def sign_in_as(page: Page, base_url: str, user: User) -> None:
-    """Through the login form, and past the second factor for the roles that need one."""
-    device = confirmed_totp(user) if user.second_factor_required else None
-    log_in(page, base_url, user.username, PASSWORD)
-    if device is not None:
-        pass_second_factor(page, device)
+    """Through the login form, and past the second factor for the roles that need one, to the
+    home page."""
+    sign_in(page, base_url, user)
     expect_path(page, "/")
 
 

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Page
-from pytest_django.live_server_helper import LiveServer
 
-from conftest import PASSWORD, make_id_number
-from jiuye.core.tests.browser import assert_accessible, expect_error_title, log_in
+from conftest import make_id_number
+from jiuye.core.tests.browser import (
+    assert_accessible,
+    expect_errors,
+    submit,
+    visit,
+)
 from jiuye.people.models import Person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_town_officer_checks_a_file_sees_its_errors_and_imports_the_good_rows(
-    page: Page, live_server: LiveServer, personas, tmp_path
+    page: Page, signed_in, tmp_path
 ) -> None:  # noqa: ANN001
     good = make_id_number(seq=301)
     csv = tmp_path / "名单.csv"
@@ -24,31 +28,23 @@ def test_a_town_officer_checks_a_file_sees_its_errors_and_imports_the_good_rows(
         "钱二,12345,4,3,440199001001\n",
         encoding="utf-8",
     )
-    base = live_server.url
-    log_in(page, base, "town_a", PASSWORD)
-    page.goto(f"{base}/imports/")
-    assert_accessible(page, "import list")
-    page.goto(f"{base}/imports/new/")
-    assert_accessible(page, "upload form")
-    with page.expect_navigation():
-        page.get_by_role("button", name="上传并检查").click()
-    expect_error_title(page)
-    assert_accessible(page, "upload form with errors")
+    base = signed_in("town_a")
+    visit(page, f"{base}/imports/", "import list")
+    visit(page, f"{base}/imports/new/", "upload form")
+    submit(page, "上传并检查")
+    expect_errors(page, "upload form with errors", focused=False)
     page.get_by_label("表格文件").set_input_files(str(csv))
-    with page.expect_navigation():
-        page.get_by_role("button", name="上传并检查").click()
+    submit(page, "上传并检查")
     assert "检查结果" in page.content()
     assert "身份证号应为18位" in page.content()
     assert_accessible(page, "preview with errors")
     page.get_by_label("只导入正确的行，跳过有错误的行").check()
-    with page.expect_navigation():
-        page.get_by_role("button", name="确认导入").click()
-    expect_error_title(page)  # the second confirmation is missing
-    assert_accessible(page, "confirmation with errors")
+    submit(page, "确认导入")
+    # The second confirmation is missing.
+    expect_errors(page, "confirmation with errors", focused=False)
     page.get_by_label("只导入正确的行，跳过有错误的行").check()
     page.get_by_label("我确认：有错误的行不会导入，需要另行处理").check()
-    with page.expect_navigation():
-        page.get_by_role("button", name="确认导入").click()
+    submit(page, "确认导入")
     assert "导入结果" in page.content()
     assert_accessible(page, "result")
     assert Person.objects.filter(name="赵一").exists()

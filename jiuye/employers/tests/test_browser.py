@@ -9,14 +9,8 @@ from django.urls import reverse
 from playwright.sync_api import Browser, Page
 from pytest_django.live_server_helper import LiveServer
 
-from conftest import PASSWORD, confirmed_totp, make_uscc
-from jiuye.core.tests.browser import (
-    assert_accessible,
-    expect_error_title,
-    log_in,
-    new_context,
-    pass_second_factor,
-)
+from conftest import make_uscc
+from jiuye.core.tests.browser import assert_accessible, expect_errors, phone, sign_in, submit, visit
 from jiuye.employers.models import Employer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,37 +21,21 @@ def _bad_code() -> str:
     return good[:17] + ("0" if good[17] != "0" else "1")
 
 
-def sign_in(page: Page, base: str, user) -> None:  # noqa: ANN001
-    """District staff and administrators pass the second factor too."""
-    device = confirmed_totp(user)
-    log_in(page, base, user.username, PASSWORD)
-    pass_second_factor(page, device)
-
-
-def submit(page: Page, name: str) -> None:
-    with page.expect_navigation():
-        page.get_by_role("button", name=name, exact=True).click()
-
-
 def test_the_employer_form_with_errors_passes_axe_and_takes_an_override_by_keyboard(
-    page: Page, live_server: LiveServer, personas
+    page: Page, signed_in
 ) -> None:  # noqa: ANN001
-    base = live_server.url
-    sign_in(page, base, personas["admin"])
-    page.goto(base + reverse("employers:create"))
-    assert_accessible(page, "empty employer form")
+    base = signed_in("admin")
+    visit(page, base + reverse("employers:create"), "empty employer form")
 
     page.get_by_label("单位名称").fill("网页测试有限公司")
     page.get_by_label("统一社会信用代码").fill(_bad_code())
     submit(page, "登记")
-    expect_error_title(page)
-    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    expect_errors(page, "employer form with errors")
     summary = page.locator(".error-summary").inner_text()
     assert "统一社会信用代码校验码不符" in summary
     assert "请选择单位类型" in summary and "请选择单位所在的镇街或村（社区）" in summary
     assert page.get_by_label("单位名称").input_value() == "网页测试有限公司"
     assert page.get_by_label("统一社会信用代码").get_attribute("aria-invalid") == "true"
-    assert_accessible(page, "employer form with errors")
     page.locator(".error-summary a[href='#id_uscc']").click()
     assert page.evaluate("document.activeElement.id") == "id_uscc"
 
@@ -74,15 +52,12 @@ def test_the_employer_form_with_errors_passes_axe_and_takes_an_override_by_keybo
     assert page.get_by_role("heading", level=1).inner_text() == "网页测试有限公司"
     assert Employer.objects.get(uscc=_bad_code()).uscc_override_reason == "与营业执照核对一致"
     assert_accessible(page, "employer page")
-    page.goto(base + reverse("employers:list"))
-    assert_accessible(page, "employer list")
+    visit(page, base + reverse("employers:list"), "employer list")
 
 
-def test_the_policy_list_and_form_pass_axe(page: Page, live_server: LiveServer, personas) -> None:  # noqa: ANN001
-    base = live_server.url
-    sign_in(page, base, personas["admin"])
-    page.goto(base + reverse("employers:policies"))
-    assert_accessible(page, "policy list")
+def test_the_policy_list_and_form_pass_axe(page: Page, signed_in) -> None:  # noqa: ANN001
+    base = signed_in("admin")
+    visit(page, base + reverse("employers:policies"), "policy list")
     page.goto(base + reverse("employers:policy-create"))
     page.get_by_label("分档减缴（选填）").fill("一半")
     submit(page, "保存")
@@ -93,12 +68,10 @@ def test_the_policy_list_and_form_pass_axe(page: Page, live_server: LiveServer, 
 def test_the_employer_form_fits_a_360_px_phone(
     chromium: Browser, live_server: LiveServer, personas
 ) -> None:  # noqa: ANN001
-    context = new_context(chromium, viewport={"width": 360, "height": 740})
-    phone = context.new_page()
-    sign_in(phone, live_server.url, personas["district"])
-    phone.goto(live_server.url + reverse("employers:create"))
-    submit(phone, "登记")
-    phone.screenshot(path="/tmp/employer-form-360.png", full_page=True)
-    width = phone.evaluate("document.documentElement.scrollWidth")
-    assert width <= 360, f"the form is {width} px wide on a 360 px screen"
-    context.close()
+    with phone(chromium) as page:
+        sign_in(page, live_server.url, personas["district"])
+        page.goto(live_server.url + reverse("employers:create"))
+        submit(page, "登记")
+        page.screenshot(path="/tmp/employer-form-360.png", full_page=True)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 360, f"the form is {width} px wide on a 360 px screen"

@@ -9,8 +9,14 @@ from django.urls import reverse
 from playwright.sync_api import Browser, Page
 from pytest_django.live_server_helper import LiveServer
 
-from conftest import PASSWORD
-from jiuye.core.tests.browser import assert_accessible, expect_error_title, log_in, new_context
+from jiuye.core.tests.browser import (
+    assert_accessible,
+    expect_errors,
+    phone,
+    sign_in,
+    tab_to,
+    visit,
+)
 from jiuye.employers.declaration_forms import default_year
 from jiuye.employers.models import Declaration, DeclarationStatus
 from jiuye.employers.services.declarations import disclosure_publish
@@ -25,28 +31,16 @@ from jiuye.employers.tests.declaration_fixtures import (
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def tab_to(page: Page, selector: str, limit: int = 250) -> None:
-    """Press Tab until the element matching ``selector`` has the focus."""
-    for _press in range(limit):
-        if page.evaluate("(s) => document.activeElement.matches(s)", selector):
-            return
-        page.keyboard.press("Tab")
-    raise AssertionError(f"{selector} never got the focus by Tab")
-
-
 def press_and_wait(page: Page, key: str) -> None:
     with page.expect_navigation():
         page.keyboard.press(key)
 
 
 def test_an_employer_completes_a_declaration_by_keyboard_alone(
-    page: Page, live_server: LiveServer, personas, employer_a
+    page: Page, signed_in, employer_a
 ) -> None:  # noqa: ANN001
     who = person(11, name="键盘职工")
-    base = live_server.url
-    log_in(page, base, "employer", PASSWORD)
-    page.goto(base + reverse("employers:declarations"))
-    assert_accessible(page, "declaration list")
+    visit(page, signed_in("employer") + reverse("employers:declarations"), "declaration list")
     tab_to(page, "form[action$='/declarations/start/'] button")
     press_and_wait(page, "Enter")
     assert page.get_by_role("heading", level=1).inner_text().endswith("年度按比例就业申报")
@@ -57,9 +51,7 @@ def test_an_employer_completes_a_declaration_by_keyboard_alone(
     tab_to(page, "#id_wage_total")
     page.keyboard.type("16000000")
     press_and_wait(page, "Enter")
-    expect_error_title(page)
-    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
-    assert_accessible(page, "figures form with errors")
+    expect_errors(page, "figures form with errors")
     tab_to(page, "#id_staff_annual")
     page.keyboard.press("Control+A")
     page.keyboard.type("200")
@@ -92,12 +84,10 @@ def test_an_employer_completes_a_declaration_by_keyboard_alone(
 
 
 def test_the_worked_calculation_and_a_line_with_errors_pass_axe(
-    page: Page, live_server: LiveServer, personas, employer_a
+    page: Page, signed_in, employer_a
 ) -> None:  # noqa: ANN001
     declaration = declare(employer_a, [line(person(21)), line(person(23), monthly_wage=100)])
-    base = live_server.url
-    log_in(page, base, "employer", PASSWORD)
-    page.goto(base + reverse("employers:declaration", args=[declaration.pk]))
+    page.goto(signed_in("employer") + reverse("employers:declaration", args=[declaration.pk]))
     steps = page.get_by_role("list", name="三、计算过程").get_by_role("listitem")
     assert steps.count() == 9
     assert (
@@ -109,8 +99,7 @@ def test_the_worked_calculation_and_a_line_with_errors_pass_axe(
     page.get_by_label("姓名").fill("")
     page.get_by_role("button", name="加入名单").click()
     page.wait_for_load_state()
-    expect_error_title(page)
-    assert_accessible(page, "employee form with errors")
+    expect_errors(page, "employee form with errors", focused=False)
 
 
 def test_the_public_disclosure_passes_axe_without_login(
@@ -132,10 +121,8 @@ def test_the_declaration_page_fits_a_360_px_phone(
     chromium: Browser, live_server: LiveServer, personas, employer_a, tmp_path
 ) -> None:  # noqa: ANN001
     declaration = declare(employer_a, [line(person(41))])
-    context = new_context(chromium, viewport={"width": 360, "height": 800})
-    page = context.new_page()
-    try:
-        log_in(page, live_server.url, "employer", PASSWORD)
+    with phone(chromium, 360, 800) as page:
+        sign_in(page, live_server.url, personas["employer"])
         page.goto(live_server.url + reverse("employers:declaration", args=[declaration.pk]))
         overflow = page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
@@ -147,5 +134,3 @@ def test_the_declaration_page_fits_a_360_px_phone(
 
         if target := os.environ.get("JIUYE_SCREENSHOT_DIR"):
             shutil.copy(tmp_path / "declaration-360.png", target)
-    finally:
-        context.close()

@@ -20,6 +20,7 @@ from jiuye.core.importing import (
     write_export,
 )
 from jiuye.core.models import ImportBatch
+from jiuye.core.tests.imports import errors_of, row_of, write_csv
 from jiuye.employers.models import Declaration, Employer
 from jiuye.employers.services.registry import employer_create
 from jiuye.reference.models import Region
@@ -44,24 +45,15 @@ def row(**over: str) -> list[str]:
         "联系电话": "13800138000",
         "集中安置单位": "否",
     }
-    values.update(over)
-    return [values[h] for h in HEADER]
+    return row_of(HEADER, values, **over)
 
 
 def write(path: Path, rows: list[list[str]], header: list[str] = HEADER) -> Path:
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
+    return write_csv(path, header, rows)
 
 
 def run(path: Path, *, by=None, dry_run: bool = False):  # noqa: ANN001, ANN201
     return run_import(kind="employers", path=path, dry_run=dry_run, by=by)
-
-
-def errors_of(result) -> list[tuple[int, str, str]]:  # noqa: ANN001
-    return [(r["row"], e["column"], e["message"]) for r in result.errors for e in r["errors"]]
 
 
 def test_a_valid_file_creates_employers_with_their_batch(tmp_path, personas) -> None:  # noqa: ANN001

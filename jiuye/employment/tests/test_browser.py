@@ -10,38 +10,28 @@ from django.urls import reverse
 from playwright.sync_api import Browser, Page
 from pytest_django.live_server_helper import LiveServer
 
-from conftest import PASSWORD
-from jiuye.core.tests.browser import assert_accessible, expect_error_title, log_in, new_context
+from jiuye.core.tests.browser import assert_accessible, expect_errors, phone, sign_in, submit, visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def submit(page: Page, name: str) -> None:
-    with page.expect_navigation():
-        page.get_by_role("button", name=name, exact=True).click()
-
-
 def test_the_record_form_with_errors_passes_axe_and_focuses_its_summary(
-    page: Page, live_server: LiveServer, person_a, personas
+    page: Page, signed_in, person_a
 ) -> None:  # noqa: ANN001
-    base = live_server.url
-    log_in(page, base, "town_a", PASSWORD)
-    page.goto(base + reverse("employment:create", args=[person_a.pk]))
-    assert_accessible(page, "empty record form")
+    form = signed_in("town_a") + reverse("employment:create", args=[person_a.pk])
+    visit(page, form, "empty record form")
 
     page.get_by_label("就业形式").select_option(label="按比例就业")
     page.get_by_label("新就业形态").select_option(label="快递外卖配送")
     page.get_by_label("开始日期").fill("2024-05-01")
     page.get_by_label("结束日期").fill("2024-04-01")
     submit(page, "登记")
-    expect_error_title(page)
-    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    expect_errors(page, "record form with errors")
     summary = page.locator(".error-summary").inner_text()
     assert "新就业形态属于灵活就业" in summary
     assert "结束日期不能早于开始日期" in summary
     assert "请选择用人单位" in summary
     assert page.get_by_label("结束日期").input_value() == "2024-04-01"
-    assert_accessible(page, "record form with errors")
     # The summary's link takes focus to the field.
     page.locator(".error-summary a[href='#id_end_date']").click()
     assert page.evaluate("document.activeElement.id") == "id_end_date"
@@ -56,14 +46,10 @@ def test_the_record_form_with_errors_passes_axe_and_focuses_its_summary(
     assert_accessible(page, "record page")
 
 
-def test_the_review_list_passes_axe(
-    page: Page, live_server: LiveServer, person_a, open_job
-) -> None:  # noqa: ANN001
+def test_the_review_list_passes_axe(page: Page, signed_in, person_a, open_job) -> None:  # noqa: ANN001
     open_job(person_a, dt.date(2024, 1, 1), employer_name="东城小吃店")
     open_job(person_a, dt.date(2024, 3, 1), employer_name="夜市摊位")
-    base = live_server.url
-    log_in(page, base, "town_a", PASSWORD)
-    page.goto(base + reverse("employment:review"))
+    page.goto(signed_in("town_a") + reverse("employment:review"))
     assert page.get_by_role("link", name="张三").count() == 1
     assert_accessible(page, "review list")
     # Each button names its record for a screen reader (visually hidden text).
@@ -78,16 +64,12 @@ def test_the_review_list_passes_axe(
 def test_the_record_form_fits_a_360_px_phone(
     chromium: Browser, live_server: LiveServer, person_a, personas
 ) -> None:  # noqa: ANN001
-    context = new_context(chromium, viewport={"width": 360, "height": 740})
-    phone = context.new_page()
-    try:
-        log_in(phone, live_server.url, "town_a", PASSWORD)
-        phone.goto(live_server.url + reverse("employment:create", args=[person_a.pk]))
-        submit(phone, "登记")
-        overflow = phone.evaluate(
+    with phone(chromium) as page:
+        sign_in(page, live_server.url, personas["town_a"])
+        page.goto(live_server.url + reverse("employment:create", args=[person_a.pk]))
+        submit(page, "登记")
+        overflow = page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         assert overflow <= 0, f"the page is {overflow}px wider than a 360 px screen"
-        assert_accessible(phone, "record form with errors at 360 px")
-    finally:
-        context.close()
+        assert_accessible(page, "record form with errors at 360 px")

@@ -12,13 +12,14 @@ from django.urls import reverse
 from playwright.sync_api import Browser, Page
 from pytest_django.live_server_helper import LiveServer
 
-from conftest import PASSWORD, confirmed_totp
 from jiuye.core.tests.browser import (
     assert_accessible,
-    expect_error_title,
-    log_in,
-    new_context,
-    pass_second_factor,
+    expect_errors,
+    fits,
+    phone,
+    sign_in,
+    submit,
+    visit,
 )
 from jiuye.jobs.models import Posting
 from jiuye.jobs.tests import posting_fixtures
@@ -28,30 +29,17 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 posting_world = posting_fixtures.posting_world
 
 
-def submit(page: Page, name: str) -> None:
-    with page.expect_navigation():
-        page.get_by_role("button", name=name, exact=True).click()
-
-
-def fits(page: Page) -> bool:
-    """Nothing wider than the screen (tables scroll inside their own region)."""
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-
-
 def listed(page: Page) -> set[str]:
     return set(page.locator("tbody th a").all_inner_texts())
 
 
 def test_a_job_seeker_searches_postings_at_320_px(
-    chromium: Browser, live_server: LiveServer, posting_world
+    chromium: Browser, live_server: LiveServer, personas, posting_world
 ) -> None:  # noqa: ANN001
     base = live_server.url
-    context = new_context(chromium, viewport={"width": 320, "height": 700})
-    page = context.new_page()
-    try:
-        log_in(page, base, "jobseeker", PASSWORD)
-        page.goto(base + reverse("jobs:postings"))
-        assert_accessible(page, "posting list")
+    with phone(chromium, 320, 700) as page:
+        sign_in(page, base, personas["jobseeker"])
+        visit(page, base + reverse("jobs:postings"), "posting list")
         assert fits(page)
         assert listed(page) == posting_fixtures.OPEN_TITLES
 
@@ -71,29 +59,19 @@ def test_a_job_seeker_searches_postings_at_320_px(
         assert_accessible(page, "posting page")
         assert fits(page)
         assert page.get_by_role("heading", name="无障碍条件").is_visible()
-    finally:
-        context.close()
 
 
 def test_the_posting_form_with_errors_passes_axe_and_takes_focus(
-    page: Page, live_server: LiveServer, personas, posting_world
+    page: Page, signed_in, posting_world
 ) -> None:  # noqa: ANN001
-    base = live_server.url
-    device = confirmed_totp(personas["district"])
-    log_in(page, base, "district", PASSWORD)
-    pass_second_factor(page, device)
-
-    page.goto(base + reverse("jobs:posting-create"))
-    assert_accessible(page, "empty posting form")
+    visit(page, signed_in("district") + reverse("jobs:posting-create"), "empty posting form")
     page.get_by_label("用人单位").fill("不存在的单位")
     page.get_by_label("岗位名称").fill("电商客服")
     page.get_by_label("月薪下限（元）").fill("5000")
     page.get_by_label("月薪上限（元）").fill("3000")
     page.get_by_label("兼容读屏软件的办公系统").check()
     submit(page, "发布岗位")
-    expect_error_title(page)
-    assert page.evaluate("document.activeElement.matches('[data-error-summary]')")
-    assert_accessible(page, "posting form with errors")
+    expect_errors(page, "posting form with errors")
     # What was typed is kept, and the summary's links lead to the fields.
     assert page.get_by_label("岗位名称").input_value() == "电商客服"
     assert page.get_by_label("兼容读屏软件的办公系统").is_checked()

@@ -4,7 +4,6 @@ batch, rollback, the town officer's limits and the template."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from pathlib import Path
@@ -22,6 +21,7 @@ from jiuye.core.importing import (
     template_xlsx,
 )
 from jiuye.core.models import ImportBatch
+from jiuye.core.tests.imports import errors_of, row_of, write_csv
 from jiuye.jobs.models import Posting, PostingStatus
 from jiuye.jobs.services.postings import posting_update
 
@@ -54,24 +54,15 @@ def row(uscc: str, **over: str) -> list[str]:
         "岗位描述": "在线回答顾客的问题",
         "状态": "已发布",
     }
-    values.update(over)
-    return [values[h] for h in HEADER]
+    return row_of(HEADER, values, **over)
 
 
 def write(path: Path, rows: list[list[str]], header: list[str] = HEADER) -> Path:
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
+    return write_csv(path, header, rows)
 
 
 def run(path: Path, *, by=None, dry_run: bool = False):  # noqa: ANN001, ANN201
     return run_import(kind="postings", path=path, dry_run=dry_run, by=by)
-
-
-def errors_of(result) -> list[tuple[int, str, str]]:  # noqa: ANN001
-    return [(r["row"], e["column"], e["message"]) for r in result.errors for e in r["errors"]]
 
 
 def test_a_valid_file_creates_postings_with_every_field(

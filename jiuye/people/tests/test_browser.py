@@ -8,9 +8,16 @@ from django.urls import reverse
 from playwright.sync_api import Browser, Page
 from pytest_django.live_server_helper import LiveServer
 
-from conftest import PASSWORD
 from jiuye.core.models import AccessEvent
-from jiuye.core.tests.browser import assert_accessible, expect_error_title, log_in, new_context
+from jiuye.core.tests.browser import (
+    assert_accessible,
+    expect_error_title,
+    expect_errors,
+    phone,
+    sign_in,
+    submit,
+    visit,
+)
 from jiuye.people.services import person_update
 from jiuye.people.tests.conftest import category, certificate_for, grade
 
@@ -34,19 +41,12 @@ def person(person_a, personas):  # noqa: ANN001, ANN201
     )
 
 
-def submit(page: Page, name: str) -> None:
-    with page.expect_navigation():
-        page.get_by_role("button", name=name, exact=True).click()
-
-
 def test_the_registry_pages_pass_axe_for_a_town_officer(
-    page: Page, live_server: LiveServer, person, person_b
+    page: Page, signed_in, person, person_b
 ) -> None:  # noqa: ANN001
-    base = live_server.url
-    log_in(page, base, "town_a", PASSWORD)
+    base = signed_in("town_a")
 
-    page.goto(base + reverse("people:list"))
-    assert_accessible(page, "search page before a search")
+    visit(page, base + reverse("people:list"), "search page before a search")
     assert page.get_by_role("table").count() == 0
 
     page.get_by_label("姓名").fill("张")
@@ -66,58 +66,46 @@ def test_the_registry_pages_pass_axe_for_a_town_officer(
         (reverse("people:edit", args=[person.pk]), "edit form"),
         (reverse("people:archive", args=[person.pk]), "archive confirmation"),
     ]:
-        page.goto(base + path)
-        assert_accessible(page, what)
+        visit(page, base + path, what)
 
 
-def test_forms_with_errors_pass_axe_and_focus_their_summary(
-    page: Page, live_server: LiveServer, person
-) -> None:  # noqa: ANN001
-    base = live_server.url
-    log_in(page, base, "town_a", PASSWORD)
+def test_forms_with_errors_pass_axe_and_focus_their_summary(page: Page, signed_in, person) -> None:  # noqa: ANN001
+    base = signed_in("town_a")
 
     page.goto(base + reverse("people:edit", args=[person.pk]))
     page.get_by_label("姓名").fill("")
     page.get_by_label("新的身份证号").fill(person.id_number[:17] + "0")
     page.get_by_label("残疾等级").select_option(label="三级")
     submit(page, "保存修改")
-    expect_error_title(page)
-    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    expect_errors(page, "edit form with errors")
     summary = page.locator(".error-summary").inner_text()
     assert "请填写姓名" in summary
     assert "身份证号校验码错误" in summary
     assert page.get_by_label("新的身份证号").input_value() == person.id_number[:17] + "0"
-    assert_accessible(page, "edit form with errors")
 
     page.goto(base + reverse("people:create"))
     page.get_by_label("残疾类别").select_option(label="肢体残疾")
     page.get_by_label("视力残疾").check()  # a box of 多重残疾包含的类别
     submit(page, "登记")
-    expect_error_title(page)
-    assert_accessible(page, "registration form with errors")
+    expect_errors(page, "registration form with errors", focused=False)
     # The summary's link for the group of boxes takes focus to the first box.
     page.locator(".error-summary a[href='#id_multiple_categories_0']").click()
     assert page.evaluate("document.activeElement.id") == "id_multiple_categories_0"
 
     page.goto(base + reverse("people:archive", args=[person.pk]))
     submit(page, "确认归档")
-    expect_error_title(page)
-    assert_accessible(page, "archive confirmation with errors")
+    expect_errors(page, "archive confirmation with errors", focused=False)
 
     page.goto(base + reverse("people:list"))
     page.get_by_label("身份证号或残疾人证号").fill("123")
     submit(page, "查找")
-    expect_error_title(page)
-    assert_accessible(page, "lookup with errors")
+    expect_errors(page, "lookup with errors", focused=False)
 
 
 def test_a_conflict_offers_a_link_that_reloads_the_latest_content(
-    page: Page, live_server: LiveServer, person, personas
+    page: Page, signed_in, person, personas
 ) -> None:  # noqa: ANN001
-    base = live_server.url
-    log_in(page, base, "town_a", PASSWORD)
-    edit = reverse("people:edit", args=[person.pk])
-    page.goto(base + edit)
+    page.goto(signed_in("town_a") + reverse("people:edit", args=[person.pk]))
     page.get_by_label("住址").fill("镇街填的地址")
     person_update(person=person, by=personas["district"], version=person.version, name="张三丰")
     submit(page, "保存修改")
@@ -130,15 +118,10 @@ def test_a_conflict_offers_a_link_that_reloads_the_latest_content(
     assert page.get_by_label("姓名").input_value() == "张三丰"
 
 
-def test_a_full_number_is_revealed_by_keyboard_with_a_reason(
-    page: Page, live_server: LiveServer, person
-) -> None:  # noqa: ANN001
-    base = live_server.url
-    log_in(page, base, "town_a", PASSWORD)
-    page.goto(base + reverse("people:detail", args=[person.pk]))
+def test_a_full_number_is_revealed_by_keyboard_with_a_reason(page: Page, signed_in, person) -> None:  # noqa: ANN001
+    page.goto(signed_in("town_a") + reverse("people:detail", args=[person.pk]))
     submit(page, "查看完整号码")  # no choice and no reason yet
-    expect_error_title(page)
-    assert_accessible(page, "reveal form with errors")
+    expect_errors(page, "reveal form with errors", focused=False)
     page.get_by_label("联系电话", exact=True).check()
     page.get_by_label("查看原因").focus()
     page.keyboard.type("电话回访")
@@ -152,12 +135,10 @@ def test_a_full_number_is_revealed_by_keyboard_with_a_reason(
 
 
 def test_the_registry_pages_fit_a_320_pixel_screen(
-    chromium: Browser, live_server: LiveServer, person
+    chromium: Browser, live_server: LiveServer, person, personas
 ) -> None:  # noqa: ANN001
-    context = new_context(chromium, viewport={"width": 320, "height": 640})
-    page = context.new_page()
-    try:
-        log_in(page, live_server.url, "town_a", PASSWORD)
+    with phone(chromium, 320, 640) as page:
+        sign_in(page, live_server.url, personas["town_a"])
         for path in (
             reverse("people:list") + "?name=张",
             reverse("people:detail", args=[person.pk]),
@@ -166,5 +147,3 @@ def test_the_registry_pages_fit_a_320_pixel_screen(
             page.goto(live_server.url + path)
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= 320, f"{path} scrolls sideways at 320 px ({width} px wide)"
-    finally:
-        context.close()

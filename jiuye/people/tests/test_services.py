@@ -41,6 +41,27 @@ def request_as(user) -> object:  # noqa: ANN001
     return request
 
 
+def registration_errors(**fields) -> dict[str, list[str]]:  # noqa: ANN003
+    """The errors person_register refuses a new person in 东城 with, given these fields."""
+    fields = {"name": "孙八", "id_number": make_id_number(seq=555), "region": village(), **fields}
+    with pytest.raises(ValidationError) as caught:
+        person_register(**fields)
+    return caught.value.message_dict
+
+
+def register_certified(number: str, kind: int, level: int, **fields) -> Person:  # noqa: ANN003
+    """A new person in 东城 with a certificate of this category and grade."""
+    return person_register(
+        name=fields.pop("name", "冯二"),
+        id_number=number,
+        region=village(),
+        certificate_number=certificate_for(number, kind, level),
+        category=category(kind),
+        grade=grade(level),
+        **fields,
+    )
+
+
 def raw_row(person: Person) -> tuple:
     with connection.cursor() as cursor:
         cursor.execute(
@@ -66,13 +87,11 @@ def test_registering_derives_sex_and_birth_date_from_the_id_number(reference) ->
 def test_registering_takes_the_rest_of_the_record_and_encrypts_the_numbers(reference) -> None:  # noqa: ANN001
     number = make_id_number(seq=555)
     certificate = certificate_for(number, 7, 2)
-    person = person_register(
+    person = register_certified(
+        number,
+        7,
+        2,
         name="钱七",
-        id_number=number,
-        region=village(),
-        certificate_number=certificate,
-        category=category(7),
-        grade=grade(2),
         multiple_categories=[category(1), category(4)],
         phone="＋86 138-1234 5678",
         assistive_needs=[AssistiveNeed.BRAILLE, AssistiveNeed.SCREEN_READER],
@@ -106,82 +125,45 @@ def test_an_archived_person_still_blocks_a_second_registration_of_the_same_id(
 
 
 def test_a_certificate_of_someone_else_is_refused_with_the_reason(reference) -> None:  # noqa: ANN001
-    number = make_id_number(seq=555)
     other = make_id_number(seq=557)
-    with pytest.raises(ValidationError) as caught:
-        person_register(
-            name="孙八",
-            id_number=number,
-            region=village(),
-            certificate_number=certificate_for(other, 4, 2),
-            category=category(4),
-            grade=grade(2),
-        )
-    assert caught.value.message_dict["certificate_number"] == ["残疾人证号前18位与身份证号不一致。"]
+    errors = registration_errors(
+        certificate_number=certificate_for(other, 4, 2), category=category(4), grade=grade(2)
+    )
+    assert errors["certificate_number"] == ["残疾人证号前18位与身份证号不一致。"]
 
 
 def test_a_certificate_whose_category_digit_differs_from_the_category_is_refused(reference) -> None:  # noqa: ANN001
     number = make_id_number(seq=555)
-    with pytest.raises(ValidationError) as caught:
-        person_register(
-            name="孙八",
-            id_number=number,
-            region=village(),
-            certificate_number=certificate_for(number, 4, 2),
-            category=category(1),
-            grade=grade(2),
-        )
-    message = caught.value.message_dict["certificate_number"][0]
+    errors = registration_errors(
+        certificate_number=certificate_for(number, 4, 2), category=category(1), grade=grade(2)
+    )
+    message = errors["certificate_number"][0]
     assert "第19位" in message
     assert "“4”（肢体）" in message
     assert "“1”（视力）" in message
 
 
 def test_a_certificate_needs_the_category_and_grade_it_encodes(reference) -> None:  # noqa: ANN001
-    number = make_id_number(seq=555)
-    with pytest.raises(ValidationError) as caught:
-        person_register(
-            name="孙八",
-            id_number=number,
-            region=village(),
-            certificate_number=certificate_for(number, 4, 2),
-        )
-    assert "请同时选择残疾类别和残疾等级" in caught.value.message_dict["certificate_number"][0]
+    errors = registration_errors(certificate_number=certificate_for(make_id_number(seq=555), 4, 2))
+    assert "请同时选择残疾类别和残疾等级" in errors["certificate_number"][0]
 
 
 def test_multiple_categories_are_only_for_the_multiple_category(reference) -> None:  # noqa: ANN001
-    with pytest.raises(ValidationError) as caught:
-        person_register(
-            name="周九",
-            id_number=make_id_number(seq=555),
-            region=village(),
-            category=category(4),
-            multiple_categories=[category(1), category(2)],
-        )
-    assert "多重残疾" in caught.value.message_dict["multiple_categories"][0]
-    with pytest.raises(ValidationError) as caught:
-        person_register(
-            name="周九",
-            id_number=make_id_number(seq=555),
-            region=village(),
-            category=category(7),
-            multiple_categories=[category(1)],
-        )
-    assert "至少包含两类" in caught.value.message_dict["multiple_categories"][0]
+    errors = registration_errors(
+        category=category(4), multiple_categories=[category(1), category(2)]
+    )
+    assert "多重残疾" in errors["multiple_categories"][0]
+    errors = registration_errors(category=category(7), multiple_categories=[category(1)])
+    assert "至少包含两类" in errors["multiple_categories"][0]
 
 
 def test_dates_that_contradict_each_other_are_refused(reference) -> None:  # noqa: ANN001
-    with pytest.raises(ValidationError) as caught:
-        person_register(
-            name="吴十",
-            id_number=make_id_number(seq=555),
-            region=village(),
-            certificate_issued=dt.date(2020, 5, 1),
-            certificate_valid_until=dt.date(2019, 5, 1),
-            monitoring_identified=dt.date(2023, 1, 1),
-            hard_to_employ_reasons="长期失业",
-        )
-    errors = caught.value.message_dict
+    errors = registration_errors(
+        certificate_issued=dt.date(2020, 5, 1),
+        certificate_valid_until=dt.date(2019, 5, 1),
+        monitoring_identified=dt.date(2023, 1, 1),
+        hard_to_employ_reasons="长期失业",
+    )
     assert errors["certificate_valid_until"] == ["证件有效期不能早于发证日期。"]
     assert errors["monitoring_category"] == ["填写了监测日期，请同时选择防返贫监测类别。"]
     assert "认定日期" in errors["hard_to_employ_date"][0]
@@ -197,14 +179,8 @@ def test_an_implausible_phone_number_is_refused() -> None:
 
 
 def test_a_town_officer_cannot_register_a_person_in_another_town(personas) -> None:  # noqa: ANN001
-    with pytest.raises(ValidationError) as caught:
-        person_register(
-            name="郑一",
-            id_number=make_id_number(seq=555),
-            region=village(VILLAGE_B),
-            by=personas["town_a"],
-        )
-    assert "自己负责的镇街" in caught.value.message_dict["region"][0]
+    errors = registration_errors(region=village(VILLAGE_B), by=personas["town_a"])
+    assert "自己负责的镇街" in errors["region"][0]
 
 
 def test_unknown_fields_are_a_programming_error(reference) -> None:  # noqa: ANN001
@@ -260,15 +236,7 @@ def test_a_new_id_number_that_belongs_to_someone_else_is_refused(
 
 
 def test_a_new_id_number_must_agree_with_the_certificate_on_record(reference, personas) -> None:  # noqa: ANN001
-    number = make_id_number(seq=555)
-    person = person_register(
-        name="冯二",
-        id_number=number,
-        region=village(),
-        certificate_number=certificate_for(number, 4, 3),
-        category=category(4),
-        grade=grade(3),
-    )
+    person = register_certified(make_id_number(seq=555), 4, 3)
     with pytest.raises(ValidationError) as caught:
         person_update(
             person=person, by=personas["town_a"], version=1, id_number=make_id_number(seq=557)
@@ -411,13 +379,6 @@ def test_an_update_is_in_the_audit_trail_without_the_id_number(person_a, persona
 
 def test_a_certificate_number_never_enters_the_audit_trail(reference) -> None:  # noqa: ANN001
     number = make_id_number(seq=555)
-    person_register(
-        name="褚四",
-        id_number=number,
-        region=village(),
-        certificate_number=certificate_for(number, 4, 2),
-        category=category(4),
-        grade=grade(2),
-    )
+    register_certified(number, 4, 2, name="褚四")
     dump = " ".join(str(e.changes) for e in LogEntry.objects.all())
     assert number not in dump

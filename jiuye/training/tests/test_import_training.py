@@ -4,10 +4,8 @@ town officer, and rollback."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -22,6 +20,7 @@ from jiuye.core.importing import (
     write_export,
 )
 from jiuye.core.models import ImportBatch
+from jiuye.core.tests.imports import errors_of, write_csv
 from jiuye.training.models import Attendance, Course, Enrolment, EnrolmentStatus
 from jiuye.training.services import courses as services
 from jiuye.training.tests import course_fixtures as fx
@@ -60,23 +59,11 @@ def course_row(**over: str) -> list[str]:
     return [values[h] for h in COURSE_HEADER]
 
 
-def write(path: Path, header: list[str], rows: list[list[str]]) -> Path:
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
-
-
-def errors_of(result) -> list[tuple[int, str, str]]:  # noqa: ANN001
-    return [(r["row"], e["column"], e["message"]) for r in result.errors for e in r["errors"]]
-
-
 # --- courses --------------------------------------------------------------------------------
 
 
 def test_a_courses_file_creates_courses_with_every_field(tmp_path, personas, provider_a) -> None:  # noqa: ANN001
-    path = write(tmp_path / "c.csv", COURSE_HEADER, [course_row()])
+    path = write_csv(tmp_path / "c.csv", COURSE_HEADER, [course_row()])
     result = run_import(kind="courses", path=path, dry_run=False, by=personas["district"])
     assert result.ok, result.message
     course = Course.objects.get()
@@ -90,7 +77,7 @@ def test_a_courses_file_creates_courses_with_every_field(tmp_path, personas, pro
 def test_a_courses_dry_run_names_every_bad_row_and_writes_nothing(
     tmp_path, personas, provider_a
 ) -> None:  # noqa: ANN001
-    path = write(
+    path = write_csv(
         tmp_path / "c.csv",
         COURSE_HEADER,
         [
@@ -122,12 +109,14 @@ def test_a_courses_dry_run_names_every_bad_row_and_writes_nothing(
 def test_re_importing_courses_changes_nothing_and_an_edit_updates(
     tmp_path, personas, provider_a
 ) -> None:  # noqa: ANN001
-    path = write(tmp_path / "c.csv", COURSE_HEADER, [course_row()])
+    path = write_csv(tmp_path / "c.csv", COURSE_HEADER, [course_row()])
     by = personas["district"]
     assert run_import(kind="courses", path=path, dry_run=False, by=by).created == 1
     again = run_import(kind="courses", path=path, dry_run=False, by=by)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
-    path = write(tmp_path / "c2.csv", COURSE_HEADER, [course_row(名额="40", 面向残疾类别="视力")])
+    path = write_csv(
+        tmp_path / "c2.csv", COURSE_HEADER, [course_row(名额="40", 面向残疾类别="视力")]
+    )
     changed = run_import(kind="courses", path=path, dry_run=False, by=by)
     assert (changed.created, changed.updated) == (0, 1)
     course = Course.objects.get()
@@ -140,13 +129,15 @@ def test_re_importing_courses_changes_nothing_and_an_edit_updates(
 
 
 def test_a_town_officer_imports_only_their_towns_courses(tmp_path, personas, provider_b) -> None:  # noqa: ANN001
-    path = write(tmp_path / "c.csv", COURSE_HEADER, [course_row(培训机构="西城盲人按摩实训基地")])
+    path = write_csv(
+        tmp_path / "c.csv", COURSE_HEADER, [course_row(培训机构="西城盲人按摩实训基地")]
+    )
     result = run_import(kind="courses", path=path, dry_run=True, by=personas["town_a"])
     assert errors_of(result) == [(2, "培训机构", "您只能导入本镇街培训机构的课程。")]
 
 
 def test_leaders_may_not_import_courses(tmp_path, personas, provider_a) -> None:  # noqa: ANN001
-    path = write(tmp_path / "c.csv", COURSE_HEADER, [course_row()])
+    path = write_csv(tmp_path / "c.csv", COURSE_HEADER, [course_row()])
     result = run_import(kind="courses", path=path, dry_run=True, by=personas["leader"])
     assert not result.ok and "只有区残联工作人员" in result.message
 
@@ -155,7 +146,7 @@ def test_a_created_course_rolls_back_unless_it_has_enrolments(
     tmp_path, personas, provider_a, person_a
 ) -> None:  # noqa: ANN001
     by = personas["district"]
-    path = write(tmp_path / "c.csv", COURSE_HEADER, [course_row()])
+    path = write_csv(tmp_path / "c.csv", COURSE_HEADER, [course_row()])
     first = run_import(kind="courses", path=path, dry_run=False, by=by)
     batch_rollback(batch=first.batch, by=by)
     assert not Course.objects.exists()
@@ -170,7 +161,7 @@ def test_a_course_edited_after_its_import_is_not_rolled_back(
     tmp_path, personas, provider_a
 ) -> None:  # noqa: ANN001
     by = personas["district"]
-    path = write(tmp_path / "c.csv", COURSE_HEADER, [course_row()])
+    path = write_csv(tmp_path / "c.csv", COURSE_HEADER, [course_row()])
     result = run_import(kind="courses", path=path, dry_run=False, by=by)
     course = Course.objects.get()
     services.course_update(course=course, by=by, version=course.version, places=12)
@@ -200,7 +191,7 @@ def test_an_enrolments_file_enrols_completes_and_drops(
 ) -> None:  # noqa: ANN001
     yesterday = (today() - dt.timedelta(days=1)).isoformat()
     third = fx_person(303, "王五")
-    path = write(
+    path = write_csv(
         tmp_path / "e.csv",
         ENROL_HEADER,
         [
@@ -237,7 +228,7 @@ def test_an_enrolments_dry_run_names_bad_rows_and_masks_ids(
     tmp_path, personas, course_a, person_a, person_b
 ) -> None:  # noqa: ANN001
     unknown = make_id_number(seq=999)
-    path = write(
+    path = write_csv(
         tmp_path / "e.csv",
         ENROL_HEADER,
         [
@@ -266,7 +257,7 @@ def test_an_enrolments_import_rolls_back(tmp_path, personas, course_a, person_a)
     by = personas["district"]
     yesterday = today() - dt.timedelta(days=1)
     existing = enrol(course_a, person_a)
-    path = write(
+    path = write_csv(
         tmp_path / "e.csv",
         ENROL_HEADER,
         [
@@ -299,7 +290,7 @@ def test_an_attendance_file_records_days_and_re_imports_unchanged(
     by = personas["town_a"]
     ids = make_id_number(seq=101)
     day1, day2 = course_a.start_date, course_a.start_date + dt.timedelta(days=1)
-    path = write(
+    path = write_csv(
         tmp_path / "a.csv",
         ATTEND_HEADER,
         [attend_row(course_a, ids, day1), attend_row(course_a, ids, day2, "否")],
@@ -312,7 +303,7 @@ def test_an_attendance_file_records_days_and_re_imports_unchanged(
     ]
     again = run_import(kind="attendance", path=path, dry_run=False, by=by)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
-    path = write(tmp_path / "b.csv", ATTEND_HEADER, [attend_row(course_a, ids, day2, "是")])
+    path = write_csv(tmp_path / "b.csv", ATTEND_HEADER, [attend_row(course_a, ids, day2, "是")])
     changed = run_import(kind="attendance", path=path, dry_run=False, by=by)
     assert changed.updated == 1
     batch_rollback(batch=changed.batch, by=by)
@@ -326,7 +317,7 @@ def test_attendance_outside_the_course_period_is_refused_with_the_services_messa
 ) -> None:  # noqa: ANN001
     enrol(course_a, person_a)
     before = course_a.start_date - dt.timedelta(days=1)
-    path = write(
+    path = write_csv(
         tmp_path / "a.csv",
         ATTEND_HEADER,
         [
@@ -369,7 +360,7 @@ def test_each_training_kind_has_a_template_with_its_required_columns() -> None:
 
 
 def _one_enrolment_row(tmp_path, course, header: list[str], row: list[str], by):  # noqa: ANN001, ANN202
-    path = write(tmp_path / "rules.csv", header, [row])
+    path = write_csv(tmp_path / "rules.csv", header, [row])
     return run_import(kind="enrolments", path=path, dry_run=True, by=by)
 
 
@@ -421,7 +412,7 @@ def test_a_file_without_a_status_column_leaves_the_status_alone(
     enrolments.enrolment_complete(enrolment=enrolment, by=None, on=today())
     header = ["课程名称", "开班日期", "身份证号"]
     row = [course_a.title, course_a.start_date.isoformat(), make_id_number(seq=101)]
-    path = write(tmp_path / "ids.csv", header, [row])
+    path = write_csv(tmp_path / "ids.csv", header, [row])
     result = run_import(kind="enrolments", path=path, dry_run=False, by=personas["district"])
     assert (result.ok, result.unchanged) == (True, 1), result.errors
     enrolment.refresh_from_db()
@@ -437,7 +428,7 @@ def test_an_attendance_rollback_refuses_after_the_sheet_changed_the_day_and_is_a
 
     enrolment = enrol(course_a, person_a)
     by, day = personas["town_a"], course_a.start_date
-    path = write(
+    path = write_csv(
         tmp_path / "a.csv", ATTEND_HEADER, [attend_row(course_a, make_id_number(seq=101), day)]
     )
     result = run_import(kind="attendance", path=path, dry_run=False, by=by)
@@ -461,7 +452,7 @@ def test_an_attendance_rollback_removes_the_days_and_writes_audit_entries(
 
     enrol(course_a, person_a)
     by, day = personas["town_a"], course_a.start_date
-    path = write(
+    path = write_csv(
         tmp_path / "a.csv", ATTEND_HEADER, [attend_row(course_a, make_id_number(seq=101), day)]
     )
     result = run_import(kind="attendance", path=path, dry_run=False, by=by)

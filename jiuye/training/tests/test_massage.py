@@ -158,40 +158,26 @@ def test_establishment_versions_conflict_and_archiving_keeps_the_row(establishme
     assert MassageEstablishment.objects.filter(pk=establishment_a.pk).exists()
 
 
+@pytest.mark.parametrize(
+    ("number", "ago", "field", "message"),
+    [
+        ("YA123", None, "medical_certificate_date", "请同时填写医疗按摩资格取得日期"),
+        ("", 3, "medical_certificate_number", "请同时填写医疗按摩资格证书编号"),
+        ("YA123", -1, "medical_certificate_date", "不能晚于今天"),
+    ],
+)
 def test_a_qualification_number_and_date_go_together_and_the_date_is_not_in_the_future(
-    person_a,
+    person_a, number: str, ago: int | None, field: str, message: str
 ) -> None:  # noqa: ANN001
     with pytest.raises(ValidationError) as info:
         services.qualification_save(
             person=person_a,
             by=None,
             version=0,
-            medical_certificate_number="YA123",
-            medical_certificate_date=None,
+            medical_certificate_number=number,
+            medical_certificate_date=None if ago is None else days_ago(ago),
         )
-    assert (
-        "请同时填写医疗按摩资格取得日期" in info.value.message_dict["medical_certificate_date"][0]
-    )
-    with pytest.raises(ValidationError) as info:
-        services.qualification_save(
-            person=person_a,
-            by=None,
-            version=0,
-            medical_certificate_number="",
-            medical_certificate_date=days_ago(3),
-        )
-    assert (
-        "请同时填写医疗按摩资格证书编号" in info.value.message_dict["medical_certificate_number"][0]
-    )
-    with pytest.raises(ValidationError) as info:
-        services.qualification_save(
-            person=person_a,
-            by=None,
-            version=0,
-            medical_certificate_number="YA123",
-            medical_certificate_date=days_ago(-1),
-        )
-    assert "不能晚于今天" in info.value.message_dict["medical_certificate_date"][0]
+    assert message in info.value.message_dict[field][0]
 
 
 def test_a_qualification_is_recorded_corrected_and_a_stale_version_conflicts(person_a) -> None:  # noqa: ANN001
