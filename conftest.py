@@ -251,3 +251,21 @@ def signed_in(page, live_server, personas) -> Callable[[str], str]:  # noqa: ANN
         return live_server.url
 
     return sign
+
+
+@pytest.fixture
+def on_phone(chromium, live_server, personas):  # noqa: ANN001, ANN201
+    """``with on_phone("town_a") as (page, base):`` a page the size of a phone's screen (360 × 740
+    unless told), in its own browser context, signed in as a persona; ``base`` is the live
+    server's address."""
+    from contextlib import contextmanager
+
+    from jiuye.core.tests.browser import phone, sign_in
+
+    @contextmanager
+    def open_as(name: str, width: int = 360, height: int = 740):  # noqa: ANN202
+        with phone(chromium, width, height) as page:
+            sign_in(page, live_server.url, personas[name])
+            yield page, live_server.url
+
+    return open_as

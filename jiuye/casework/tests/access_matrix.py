@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jiuye.core.tests.matrix import Kwargs
+from jiuye.core.tests.matrix import Kwargs, alike
 
 MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {}
 
@@ -145,12 +145,20 @@ _R_RECORD: Kwargs = lambda w: {"pk": _r_record(w).pk}  # noqa: E731
 
 MATRIX.update(
     {
-        "casework:verify": (_R_PERSON, access(_R_PERSONAL, town_b=404)),
-        "casework:needs": (_R_PERSON, access(_R_PERSONAL, town_b=404)),
-        "casework:service-create": (_R_PERSON, access(_R_PERSONAL, town_b=404)),
-        "casework:service-detail": (_R_RECORD, access(_R_PERSONAL, town_b=404)),
-        "casework:service-attachment": (_R_RECORD, access(_R_PERSONAL, town_b=404)),
-        "casework:service-archive": (_R_RECORD, access(_R_PERSONAL, town_b=404)),
+        **alike(
+            _R_PERSON,
+            access(_R_PERSONAL, town_b=404),
+            "casework:verify",
+            "casework:needs",
+            "casework:service-create",
+        ),
+        **alike(
+            _R_RECORD,
+            access(_R_PERSONAL, town_b=404),
+            "casework:service-detail",
+            "casework:service-attachment",
+            "casework:service-archive",
+        ),
         "casework:survey": (lambda w: {}, access(_R_PERSONAL)),
         "casework:survey-export": (lambda w: {}, access(_R_PERSONAL, admin=302, district=302)),
         "casework:services-export": (lambda w: {}, access(_R_PERSONAL)),

@@ -6,19 +6,10 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import Browser, Page
-from pytest_django.live_server_helper import LiveServer
+from playwright.sync_api import Page
 
 from jiuye.casework.models import PostPlacement
-from jiuye.core.tests.browser import (
-    assert_accessible,
-    expect_errors,
-    fits,
-    phone,
-    sign_in,
-    submit,
-    visit,
-)
+from jiuye.core.tests.browser import assert_accessible, expect_errors, fits, submit, visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -52,11 +43,9 @@ def test_the_tally_and_the_campaign_form_pass_axe_for_district_staff(
 
 
 def test_the_post_page_with_a_placement_error_passes_axe_at_360_px(
-    chromium: Browser, live_server: LiveServer, personas, post_a, person_a, person_b
+    on_phone, post_a, person_a, person_b
 ) -> None:  # noqa: ANN001
-    base = live_server.url
-    with phone(chromium) as page:
-        sign_in(page, base, personas["town_a"])
+    with on_phone("town_a") as (page, base):
         visit(page, base + reverse("casework:posts"), "post list")
         visit(page, base + reverse("casework:post-detail", args=[post_a.pk]), "post page")
         assert fits(page)

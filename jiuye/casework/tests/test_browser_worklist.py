@@ -8,20 +8,15 @@ import re
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import Browser, Page
-from pytest_django.live_server_helper import LiveServer
+from playwright.sync_api import Page
 
-from jiuye.core.tests.browser import assert_accessible, phone, sign_in, visit
+from jiuye.core.tests.browser import assert_accessible, visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_worklist_at_360_px_passes_axe_and_works_by_keyboard(
-    chromium: Browser, live_server: LiveServer, personas, worklist_town
-) -> None:  # noqa: ANN001
-    base = live_server.url
-    with phone(chromium) as page:
-        sign_in(page, base, personas["town_a"])
+def test_the_worklist_at_360_px_passes_axe_and_works_by_keyboard(on_phone, worklist_town) -> None:  # noqa: ANN001
+    with on_phone("town_a") as (page, base):
         visit(page, base + reverse("casework:worklist"), "worklist at 360 px")
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 360, f"the worklist scrolls sideways at 360 px ({width} px wide)"
@@ -67,11 +62,10 @@ def test_the_coverage_dashboard_passes_axe_with_its_chart(
 
 @pytest.mark.parametrize("persona", ["leader", "town_a", "district"])
 def test_the_coverage_dashboard_fits_360_px_for_each_role(
-    chromium: Browser, live_server: LiveServer, worklist_town, personas, persona: str
+    on_phone, worklist_town, persona: str
 ) -> None:  # noqa: ANN001
-    with phone(chromium) as page:
-        sign_in(page, live_server.url, personas[persona])
-        page.goto(live_server.url + reverse("casework:coverage"))
+    with on_phone(persona) as (page, base):
+        page.goto(base + reverse("casework:coverage"))
         page.locator("#coverage-chart canvas").wait_for()
         assert_accessible(page, f"coverage dashboard ({persona}, 360 px)")
         links = page.locator("a[href*='/coverage/gaps/']").count()

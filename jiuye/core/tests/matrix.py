@@ -23,3 +23,11 @@ def access(allowed: set[str], ok: int = 200, denied: int = 403, **override: int)
     """Expected status per persona: ``ok`` for the allowed, ``denied`` for the rest, with
     per-persona overrides (a 404 for an object out of a town's scope, say)."""
     return {p: override.get(p, ok if p in allowed else denied) for p in ALL}
+
+
+Row = tuple[Kwargs, dict[str, int]]
+
+
+def alike(kwargs: Kwargs, expected: dict[str, int], *names: str) -> dict[str, Row]:
+    """Rows for URLs that take the same arguments and answer every persona alike."""
+    return dict.fromkeys(names, (kwargs, expected))

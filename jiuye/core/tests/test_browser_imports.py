@@ -6,12 +6,7 @@ import pytest
 from playwright.sync_api import Page
 
 from conftest import make_id_number
-from jiuye.core.tests.browser import (
-    assert_accessible,
-    expect_errors,
-    submit,
-    visit,
-)
+from jiuye.core.tests.browser import assert_accessible, expect_errors, submit, visit
 from jiuye.people.models import Person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -21,6 +21,7 @@ from jiuye.core.tests.matrix import (
     STAFF,
     Kwargs,
     access,
+    alike,
 )
 from jiuye.reference.models import Department
 
@@ -63,6 +64,7 @@ USER: Kwargs = lambda w: {"pk": w["personas"]["leader"].pk}  # noqa: E731
 ACTION: Kwargs = lambda w: {"pk": _task(w).action.pk}  # noqa: E731
 ACTION_PK: Kwargs = lambda w: {"action_pk": _task(w).action.pk}  # noqa: E731
 PERSON: Kwargs = lambda w: {"pk": w["personas"]["jobseeker"].person_id}  # noqa: E731
+BATCH: Kwargs = lambda w: {"pk": _batch(w).pk}  # noqa: E731
 
 # Actions 10 involves 区残联, 区人社局 (the liaison's department) and every town, so every
 # reporting role reaches it; a report of 区人社局 is out of the towns' scope (404).
@@ -102,17 +104,15 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "core:import-upload": (NONE, access(PERSONAL)),
     "core:import-template": (lambda w: {"kind": "persons"}, access(PERSONAL)),
     # A batch started by the district: others are out of its scope.
-    "core:import-detail": (
-        lambda w: {"pk": _batch(w).pk},
+    **alike(
+        BATCH,
         access(PERSONAL, town_a=404, town_b=404),
+        "core:import-detail",
+        "core:import-progress",
     ),
-    "core:import-progress": (
-        lambda w: {"pk": _batch(w).pk},
-        access(PERSONAL, town_a=404, town_b=404),
-    ),
-    "core:import-cancel": (lambda w: {"pk": _batch(w).pk}, access(PERSONAL, ok=405)),
-    "core:import-rollback": (lambda w: {"pk": _batch(w).pk}, access(AUDITORS, ok=405)),
-    "core:import-errors": (lambda w: {"pk": _batch(w).pk}, access(PERSONAL, ok=404)),
+    "core:import-cancel": (BATCH, access(PERSONAL, ok=405)),
+    "core:import-rollback": (BATCH, access(AUDITORS, ok=405)),
+    "core:import-errors": (BATCH, access(PERSONAL, ok=404)),
     "actionplan:dashboard": (NONE, access(STAFF)),
     "actionplan:import": (NONE, access(PLANNERS)),
     "actionplan:import-preview": (NONE, access(PLANNERS, ok=302)),  # nothing uploaded yet

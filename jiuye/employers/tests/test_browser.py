@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import Browser, Page
-from pytest_django.live_server_helper import LiveServer
+from playwright.sync_api import Page
 
 from conftest import make_uscc
-from jiuye.core.tests.browser import assert_accessible, expect_errors, phone, sign_in, submit, visit
+from jiuye.core.tests.browser import assert_accessible, expect_errors, submit, visit
 from jiuye.employers.models import Employer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -66,11 +65,10 @@ def test_the_policy_list_and_form_pass_axe(page: Page, signed_in) -> None:  # no
 
 
 def test_the_employer_form_fits_a_360_px_phone(
-    chromium: Browser, live_server: LiveServer, personas
+    on_phone,
 ) -> None:  # noqa: ANN001
-    with phone(chromium) as page:
-        sign_in(page, live_server.url, personas["district"])
-        page.goto(live_server.url + reverse("employers:create"))
+    with on_phone("district") as (page, base):
+        page.goto(base + reverse("employers:create"))
         submit(page, "登记")
         page.screenshot(path="/tmp/employer-form-360.png", full_page=True)
         width = page.evaluate("document.documentElement.scrollWidth")

@@ -6,17 +6,10 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Page
 from pytest_django.live_server_helper import LiveServer
 
-from jiuye.core.tests.browser import (
-    assert_accessible,
-    expect_errors,
-    phone,
-    sign_in,
-    tab_to,
-    visit,
-)
+from jiuye.core.tests.browser import assert_accessible, expect_errors, tab_to, visit
 from jiuye.employers.declaration_forms import default_year
 from jiuye.employers.models import Declaration, DeclarationStatus
 from jiuye.employers.services.declarations import disclosure_publish
@@ -117,13 +110,10 @@ def test_the_public_disclosure_passes_axe_without_login(
     assert_accessible(page, "unpublished disclosure")
 
 
-def test_the_declaration_page_fits_a_360_px_phone(
-    chromium: Browser, live_server: LiveServer, personas, employer_a, tmp_path
-) -> None:  # noqa: ANN001
+def test_the_declaration_page_fits_a_360_px_phone(on_phone, employer_a, tmp_path) -> None:  # noqa: ANN001
     declaration = declare(employer_a, [line(person(41))])
-    with phone(chromium, 360, 800) as page:
-        sign_in(page, live_server.url, personas["employer"])
-        page.goto(live_server.url + reverse("employers:declaration", args=[declaration.pk]))
+    with on_phone("employer", 360, 800) as (page, base):
+        page.goto(base + reverse("employers:declaration", args=[declaration.pk]))
         overflow = page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from jiuye.core.tests.matrix import PERSONAL, Kwargs, access
+from jiuye.core.tests.matrix import PERSONAL, Kwargs, access, alike
 from jiuye.employment.models import EmploymentForm, EmploymentRecord, Source
 from jiuye.employment.services import employment_open
 
@@ -30,10 +30,14 @@ RECORD: Kwargs = lambda w: {"pk": _record(w).pk}  # noqa: E731
 # Leaders, liaisons, employers and job seekers: 403 (a job seeker's own record included).
 MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "employment:create": (PERSON, access(PERSONAL, town_b=404)),
-    "employment:detail": (RECORD, access(PERSONAL, town_b=404)),
-    "employment:edit": (RECORD, access(PERSONAL, town_b=404)),
-    "employment:end": (RECORD, access(PERSONAL, town_b=404)),
-    "employment:archive": (RECORD, access(PERSONAL, town_b=404)),
+    **alike(
+        RECORD,
+        access(PERSONAL, town_b=404),
+        "employment:detail",
+        "employment:edit",
+        "employment:end",
+        "employment:archive",
+    ),
     "employment:resolve": (RECORD, access(PERSONAL, ok=405)),
     "employment:review": (NONE, access(PERSONAL)),
     "employment:export": (NONE, access(PERSONAL)),

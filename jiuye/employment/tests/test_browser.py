@@ -7,10 +7,9 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import Browser, Page
-from pytest_django.live_server_helper import LiveServer
+from playwright.sync_api import Page
 
-from jiuye.core.tests.browser import assert_accessible, expect_errors, phone, sign_in, submit, visit
+from jiuye.core.tests.browser import assert_accessible, expect_errors, submit, visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -61,12 +60,9 @@ def test_the_review_list_passes_axe(page: Page, signed_in, person_a, open_job) -
     assert_accessible(page, "empty review list after resolving")
 
 
-def test_the_record_form_fits_a_360_px_phone(
-    chromium: Browser, live_server: LiveServer, person_a, personas
-) -> None:  # noqa: ANN001
-    with phone(chromium) as page:
-        sign_in(page, live_server.url, personas["town_a"])
-        page.goto(live_server.url + reverse("employment:create", args=[person_a.pk]))
+def test_the_record_form_fits_a_360_px_phone(on_phone, person_a) -> None:  # noqa: ANN001
+    with on_phone("town_a") as (page, base):
+        page.goto(base + reverse("employment:create", args=[person_a.pk]))
         submit(page, "登记")
         overflow = page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"

@@ -9,18 +9,9 @@ import re
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import Browser, Page
-from pytest_django.live_server_helper import LiveServer
+from playwright.sync_api import Page
 
-from jiuye.core.tests.browser import (
-    assert_accessible,
-    expect_errors,
-    fits,
-    phone,
-    sign_in,
-    submit,
-    visit,
-)
+from jiuye.core.tests.browser import assert_accessible, expect_errors, fits, submit, visit
 from jiuye.jobs.models import Posting
 from jiuye.jobs.tests import posting_fixtures
 
@@ -33,12 +24,8 @@ def listed(page: Page) -> set[str]:
     return set(page.locator("tbody th a").all_inner_texts())
 
 
-def test_a_job_seeker_searches_postings_at_320_px(
-    chromium: Browser, live_server: LiveServer, personas, posting_world
-) -> None:  # noqa: ANN001
-    base = live_server.url
-    with phone(chromium, 320, 700) as page:
-        sign_in(page, base, personas["jobseeker"])
+def test_a_job_seeker_searches_postings_at_320_px(on_phone, posting_world) -> None:  # noqa: ANN001
+    with on_phone("jobseeker", 320, 700) as (page, base):
         visit(page, base + reverse("jobs:postings"), "posting list")
         assert fits(page)
         assert listed(page) == posting_fixtures.OPEN_TITLES

@@ -5,16 +5,13 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import Browser, Page
-from pytest_django.live_server_helper import LiveServer
+from playwright.sync_api import Page
 
 from jiuye.core.models import AccessEvent
 from jiuye.core.tests.browser import (
     assert_accessible,
     expect_error_title,
     expect_errors,
-    phone,
-    sign_in,
     submit,
     visit,
 )
@@ -134,16 +131,13 @@ def test_a_full_number_is_revealed_by_keyboard_with_a_reason(page: Page, signed_
     ).exists()
 
 
-def test_the_registry_pages_fit_a_320_pixel_screen(
-    chromium: Browser, live_server: LiveServer, person, personas
-) -> None:  # noqa: ANN001
-    with phone(chromium, 320, 640) as page:
-        sign_in(page, live_server.url, personas["town_a"])
+def test_the_registry_pages_fit_a_320_pixel_screen(on_phone, person) -> None:  # noqa: ANN001
+    with on_phone("town_a", 320, 640) as (page, base):
         for path in (
             reverse("people:list") + "?name=张",
             reverse("people:detail", args=[person.pk]),
             reverse("people:edit", args=[person.pk]),
         ):
-            page.goto(live_server.url + path)
+            page.goto(base + path)
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= 320, f"{path} scrolls sideways at 320 px ({width} px wide)"
