@@ -6,6 +6,7 @@ import io
 import os
 from collections.abc import Callable
 from importlib import import_module
+from typing import Any
 
 import pytest
 from django.apps import apps as django_apps
@@ -114,6 +115,16 @@ def image_bytes(format_: str = "JPEG") -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (8, 8), "white").save(out, format=format_)
     return out.getvalue()
+
+
+def register_person(seq: int, name: str, village: str = VILLAGE_A, **extra: Any) -> Person:
+    """A person registered in a village (东城 unless told) with an ID number made from ``seq``."""
+    return person_register(
+        name=name,
+        id_number=make_id_number(seq=seq),
+        region=Region.objects.get(code=village),
+        **extra,
+    )
 
 
 def make_uscc(body: str = "91440199MA5TEXT12") -> str:

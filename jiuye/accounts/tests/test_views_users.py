@@ -11,6 +11,11 @@ from jiuye.core.models import AccessEvent
 NON_ADMINS = ["district", "liaison", "town_a", "leader", "employer", "jobseeker"]
 
 
+def _new_user_page(client: Client, **fields: str) -> str:
+    """The page the new-user form answers with (display name "x" unless given)."""
+    return client.post("/accounts/users/new/", {"display_name": "x", **fields}).content.decode()
+
+
 def test_the_admin_lists_and_filters_users(client_for) -> None:  # noqa: ANN001
     client = client_for("admin")
     body = client.get("/accounts/users/").content.decode()
@@ -53,9 +58,7 @@ def test_a_role_without_its_binding_is_refused_with_a_clear_message(client_for) 
         ("employer", "必须选择所属单位"),
         ("jobseeker", "必须填写本人身份证号"),
     ]:
-        body = client.post(
-            "/accounts/users/new/", {"username": f"u_{role}", "display_name": "x", "role": role}
-        ).content.decode()
+        body = _new_user_page(client, username=f"u_{role}", role=role)
         assert message in body
         assert "<title>错误：" in body
     assert not User.objects.filter(username__startswith="u_").exists()
@@ -63,38 +66,21 @@ def test_a_role_without_its_binding_is_refused_with_a_clear_message(client_for) 
 
 def test_a_job_seeker_account_is_bound_by_id_number(client_for, person_a) -> None:  # noqa: ANN001
     client = client_for("admin")
-    bad = client.post(
-        "/accounts/users/new/",
-        {"username": "js2", "display_name": "x", "role": "jobseeker", "person_id_number": "123"},
-    ).content.decode()
+    bad = _new_user_page(client, username="js2", role="jobseeker", person_id_number="123")
     assert "身份证号应为18位" in bad
-    unknown = client.post(
-        "/accounts/users/new/",
-        {
-            "username": "js2",
-            "display_name": "x",
-            "role": "jobseeker",
-            "person_id_number": make_id_number(seq=777),
-        },
-    ).content.decode()
+    unknown = _new_user_page(
+        client, username="js2", role="jobseeker", person_id_number=make_id_number(seq=777)
+    )
     assert "登记库中没有" in unknown
 
 
 def test_a_weak_or_taken_password_or_username_is_refused(client_for) -> None:  # noqa: ANN001
     client = client_for("admin")
-    short = client.post(
-        "/accounts/users/new/",
-        {"username": "x1", "display_name": "x", "role": "district", "password": "short-pw"},
-    ).content.decode()
+    short = _new_user_page(client, username="x1", role="district", password="short-pw")
     assert "至少需要12个字符" in short
-    common = client.post(
-        "/accounts/users/new/",
-        {"username": "x1", "display_name": "x", "role": "leader", "password": "password1234"},
-    ).content.decode()
+    common = _new_user_page(client, username="x1", role="leader", password="password1234")
     assert "error-summary" in common and not User.objects.filter(username="x1").exists()
-    taken = client.post(
-        "/accounts/users/new/", {"username": "TOWN_A", "display_name": "x", "role": "leader"}
-    ).content.decode()
+    taken = _new_user_page(client, username="TOWN_A", role="leader")
     assert "已被使用" in taken
 
 

@@ -18,7 +18,7 @@ from jiuye.actionplan.services.plan_import import (
     plan_preview,
 )
 from jiuye.actionplan.services.plan_table import PlanTableError, parse_plan_table
-from jiuye.actionplan.tests.conftest import SEED, TASKS, seed_bytes
+from jiuye.actionplan.tests.conftest import SEED, TASKS, build_docx, seed_bytes
 from jiuye.reference.models import Department
 
 TITLES = [
@@ -124,24 +124,10 @@ def test_a_round_trip_through_the_excel_export_changes_nothing(plan, personas) -
 
 def test_a_docx_table_imports_like_the_text_export(reference) -> None:  # noqa: ANN001
     parsed = parse_plan_table(seed_bytes(), SEED.name)
-    document = Document()
-    document.add_paragraph(parsed.title)
-    table = document.add_table(rows=1, cols=4)
-    for cell, text in zip(
-        table.rows[0].cells, ["内容", "工作任务目标", "责任部门", "完成时限"], strict=True
-    ):
-        cell.text = text
-    for action in parsed.actions:
-        row = table.add_row().cells
-        row[0].text = f"（{action.numeral}）{action.title}"
-        row[1].text = action.targets
-        row[2].text = "、".join(action.departments) + "按职责分工负责"
-        row[3].text = action.deadline
-    out = io.BytesIO()
-    document.save(out)
+    docx_file = build_docx(parsed)
     plan_import_commit(parsed=parsed)
     before = _state()
-    assert plan_import_commit(parsed=parse_plan_table(out.getvalue(), "plan.docx")).unchanged == 10
+    assert plan_import_commit(parsed=parse_plan_table(docx_file, "plan.docx")).unchanged == 10
     assert _state() == before
 
 

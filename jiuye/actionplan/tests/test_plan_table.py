@@ -19,7 +19,6 @@ from django.conf import settings
 if not settings.configured:
     settings.configure(USE_I18N=False)
 
-import docx  # noqa: E402
 import openpyxl  # noqa: E402
 import pytest  # noqa: E402
 from hypothesis import given  # noqa: E402
@@ -34,12 +33,12 @@ from jiuye.actionplan.services.plan_table import (  # noqa: E402
     detect_text_encoding,
     parse_plan_table,
 )
+from jiuye.actionplan.tests.conftest import HEADER, build_docx  # noqa: E402
 
 SEED_PATH = Path(__file__).resolve().parent.parent / "data" / "plan_2022_2024.txt"
 SEED = SEED_PATH.read_bytes()
 SEED_TEXT = SEED.decode("utf-8")
 TITLE = "2022—2024年促进残疾人就业三年行动方案工作目标任务落实分解表"
-HEADER = ("内容", "工作任务目标", "责任部门", "完成时限")
 
 # number, title, departments, opening of the targets, ending of the targets,
 # non-whitespace characters in the targets, sentences ending in "。"
@@ -349,27 +348,6 @@ def test_plans_with_more_than_ten_actions_are_numbered_on() -> None:
         (11, "十一"),
         (12, "十二"),
     ]
-
-
-def build_docx(plan: ParsedPlan, *, with_table: bool = True) -> bytes:
-    document = docx.Document()
-    document.add_paragraph("附件2")
-    document.add_paragraph(plan.title)
-    if with_table:
-        table = document.add_table(rows=1, cols=4)
-        for cell, name in zip(table.rows[0].cells, HEADER, strict=True):
-            cell.text = name
-        for a in plan.actions:
-            cells = table.add_row().cells
-            cells[0].text = f"（{a.numeral}）{a.title}"
-            cells[1].text = a.targets
-            cells[2].text = "、".join(a.departments) + "按职责分工负责"
-            cells[3].text = a.deadline
-    else:
-        document.add_paragraph("（一）实施机关、事业单位带头安排残疾人就业行动")
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
 
 
 def build_xlsx(rows: list[list[object]], *, merge: str | None = None) -> bytes:

@@ -9,9 +9,10 @@ import pytest
 from django.apps import apps as django_apps
 from django.utils import timezone
 
-from conftest import VILLAGE_A, make_id_number
+from conftest import VILLAGE_A, make_id_number, register_person
 from jiuye.casework import services
 from jiuye.casework.models import Channel, ServiceType
+from jiuye.core.tests.forms import posted
 from jiuye.people.services import person_register, person_update
 from jiuye.reference.models import Region
 
@@ -49,13 +50,7 @@ def campaign_world(campaign_service_types, personas, person_a, person_b):  # noq
     )
 
     def serve(person, day, code="job_recommendation"):  # noqa: ANN001, ANN202
-        return services.service_record_create(
-            person=person,
-            service_type=ServiceType.objects.get(pk=code),
-            by=None,
-            date=day,
-            channel=Channel.PHONE,
-        )
+        return worklist_record(person, code, day)
 
     campaign = services.campaign_save(
         by=personas["district"],
@@ -126,12 +121,7 @@ def worklist_day(month: int, day: int) -> dt.date:
 
 
 def worklist_person(seq: int, name: str, village: str = VILLAGE_A, **extra):  # noqa: ANN003, ANN201
-    return person_register(
-        name=name,
-        id_number=make_id_number(seq=seq),
-        region=Region.objects.get(code=village),
-        **extra,
-    )
+    return register_person(seq, name, village, **extra)
 
 
 def worklist_record(person, kind: str, day: dt.date, **extra):  # noqa: ANN001, ANN003, ANN201
@@ -237,9 +227,8 @@ def records_post():  # noqa: ANN201
             "date": timezone.localdate().isoformat(),
             "channel": Channel.PHONE,
             "outcome": "done",
-            **fields,
         }
-        return client.post(url, {k: v for k, v in data.items() if v is not None}, follow=follow)
+        return client.post(url, posted(data, **fields), follow=follow)
 
     return post
 

@@ -11,7 +11,6 @@ from playwright.sync_api import Page
 from jiuye.casework.models import ServiceRecord
 from jiuye.core.tests.browser import assert_accessible, expect_errors, fits, tab_to, visit
 from jiuye.people.models import Person
-from jiuye.people.services import person_update
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,15 +18,9 @@ PHONE = {"width": 360, "height": 740}
 
 
 @pytest.fixture
-def person(person_a, personas, records_service_types):  # noqa: ANN001, ANN201
-    return person_update(
-        person=person_a,
-        by=None,
-        version=person_a.version,
-        address="建设路1号",
-        phone="13812345678",
-        education="junior",
-    )
+def person(records_person, records_service_types):  # noqa: ANN001, ANN201
+    """records_person, with the service types that a transactional test's flush empties."""
+    return records_person
 
 
 def test_the_service_form_with_errors_passes_axe_at_360_px(page: Page, signed_in, person) -> None:  # noqa: ANN001

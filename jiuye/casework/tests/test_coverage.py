@@ -9,12 +9,12 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from conftest import VILLAGE_A, VILLAGE_B, make_id_number
+from conftest import VILLAGE_A, VILLAGE_B
 from jiuye.casework import selectors, services
 from jiuye.casework.models import AnnualCase, Channel, ServiceRecord, ServiceType, WantsWork
+from jiuye.casework.tests.conftest import worklist_person, worklist_record
 from jiuye.employment import services as employment_services
 from jiuye.employment.models import EmploymentForm, Source
-from jiuye.people.services import person_register
 from jiuye.reference.models import Region
 
 pytestmark = pytest.mark.django_db
@@ -26,23 +26,11 @@ VILLAGE_A2 = "440199001002"
 
 
 def _person(seq: int, village: str = VILLAGE_A, **extra):  # noqa: ANN003, ANN202
-    return person_register(
-        name=f"人{seq}",
-        id_number=make_id_number(seq=seq),
-        region=Region.objects.get(code=village),
-        **extra,
-    )
+    return worklist_person(seq, f"人{seq}", village, **extra)
 
 
 def _serve(person, day: dt.date, code: str = "job_recommendation", **extra):  # noqa: ANN001, ANN003, ANN202
-    return services.service_record_create(
-        person=person,
-        service_type=ServiceType.objects.get(pk=code),
-        by=None,
-        date=day,
-        channel=Channel.PHONE,
-        **extra,
-    )
+    return worklist_record(person, code, day, **extra)
 
 
 def _verify(person, day: dt.date, **extra):  # noqa: ANN001, ANN003, ANN202

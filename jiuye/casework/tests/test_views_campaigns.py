@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from jiuye.casework.models import Campaign, CampaignQuota
 from jiuye.casework.services import campaign_save
+from jiuye.core.tests.forms import posted
 from jiuye.core.tests.responses import error_page
 
 pytestmark = pytest.mark.django_db
@@ -29,8 +30,7 @@ def _form(**override: object) -> dict[str, object]:
         f"quota_{TOWN_A}": "30",
         f"quota_{TOWN_B}": "20",
     }
-    data.update(override)
-    return {k: v for k, v in data.items() if v is not None}
+    return posted(data, **override)
 
 
 def test_the_form_has_one_labelled_quota_input_per_town(client_for) -> None:  # noqa: ANN001

@@ -228,3 +228,12 @@ def tab_to(page: Page, selector: str, limit: int = 250) -> None:
         if page.evaluate(focused, selector):
             return
     raise AssertionError(f"Tab never reached {selector}")
+
+
+def visit_list(page: Page, url: str, what: str, *, item: str, width: int = 360) -> None:
+    """Check a list page and that it fits a phone's screen, then follow the link to one of its
+    items (the item's page is left to the caller to check)."""
+    visit(page, url, what)
+    assert_fits_phone(page, width)
+    page.get_by_role("link", name=item).click()
+    page.wait_for_load_state()

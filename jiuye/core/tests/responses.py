@@ -14,3 +14,8 @@ def error_page(response: HttpResponse, *messages: str) -> str:
     missing = [message for message in messages if message not in html]
     assert not missing, f"not on the page: {missing}"
     return html
+
+
+def html_of(response: HttpResponse) -> str:
+    """The page the test client got, as text."""
+    return response.content.decode()

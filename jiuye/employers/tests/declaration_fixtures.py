@@ -7,6 +7,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.urls import reverse
+
 from conftest import VILLAGE_A, make_id_number
 from jiuye.employers import services
 from jiuye.employers.models import Declaration, Employer
@@ -49,19 +51,8 @@ def line(who: Person, **extra: Any) -> dict[str, Any]:
 
 def form_line(who: Person, **extra: Any) -> dict[str, str]:
     """A line as the add form posts it."""
-    values = {
-        "name": who.name,
-        "id_number": who.id_number,
-        "certificate_number": who.certificate_number,
-        "contract_type": "fixed",
-        "contract_start": "2023-01-01",
-        "contract_end": "2025-12-31",
-        "monthly_wage": "4000",
-        "insurance_months": "12",
-        "dispatch_agency": "",
-        "counts_here": "1",
-    }
-    values.update(extra)
+    values = {key: str(value) for key, value in line(who).items()}
+    values.update(dispatch_agency="", counts_here="1", **extra)
     return values
 
 
@@ -88,6 +79,11 @@ def declare(
         services.declaration_confirm(declaration=declaration, by=None)
     declaration.refresh_from_db()
     return declaration
+
+
+def declaration_url(name: str, declaration: Declaration, *args: object) -> str:
+    """The address of one of a declaration's pages (``employers:<name>``)."""
+    return reverse(f"employers:{name}", args=[declaration.pk, *args])
 
 
 def social_average_wage(year: int, amount: int) -> None:

@@ -9,51 +9,24 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from conftest import TOWN_A, VILLAGE_A, make_id_number, make_uscc
+from conftest import TOWN_A, make_id_number, make_uscc
 from jiuye.employers import services
 from jiuye.employers.models import DeclarationStatus, Employer
 from jiuye.employers.services.verification import shown
+from jiuye.employers.tests.declaration_fixtures import line as _line
+from jiuye.employers.tests.declaration_fixtures import person as _person
 from jiuye.employment.models import EmploymentRecord, Source
-from jiuye.people.services import person_register
-from jiuye.reference.models import DisabilityCategory, DisabilityGrade, Region
+from jiuye.reference.models import Region
 
 pytestmark = pytest.mark.django_db
 
 YEAR = 2024  # policy 2024: ratio 1.5 %, minimum wage 2,300, social average wage 106,000, cap 2×
 
 
-def _person(seq: int, grade: int = 3, **extra):  # noqa: ANN003, ANN202
-    id_number = make_id_number(seq=seq)
-    return person_register(
-        name=f"职工{seq}",
-        id_number=id_number,
-        region=Region.objects.get(code=VILLAGE_A),
-        certificate_number=f"{id_number}4{grade}",
-        category=DisabilityCategory.objects.get(code=4),
-        grade=DisabilityGrade.objects.get(code=grade),
-        **extra,
-    )
-
-
 def _employer(name: str = "甲公司", uscc: str = "91440199MA5TEXT56", kind: str = "private"):  # noqa: ANN202
     return Employer.objects.create(
         name=name, uscc=make_uscc(uscc), kind=kind, region=Region.objects.get(code=TOWN_A)
     )
-
-
-def _line(person, **extra):  # noqa: ANN001, ANN003, ANN202
-    values = {
-        "name": person.name,
-        "id_number": person.id_number,
-        "certificate_number": person.certificate_number,
-        "contract_type": "fixed",
-        "contract_start": dt.date(2023, 1, 1),
-        "contract_end": dt.date(2025, 12, 31),
-        "monthly_wage": Decimal("4000"),
-        "insurance_months": 12,
-    }
-    values.update(extra)
-    return values
 
 
 def _declare(employer, lines, staff=200, wages=200 * 80000):  # noqa: ANN001, ANN202

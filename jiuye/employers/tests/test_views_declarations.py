@@ -17,12 +17,9 @@ from jiuye.employers.tests.declaration_fixtures import (
     make_id_number,
     person,
 )
+from jiuye.employers.tests.declaration_fixtures import declaration_url as _url
 
 pytestmark = pytest.mark.django_db
-
-
-def _url(name: str, declaration: Declaration, *args: object) -> str:
-    return reverse(f"employers:{name}", args=[declaration.pk, *args])
 
 
 def test_an_employer_starts_a_declaration_of_last_year_by_default(client_for, employer_a) -> None:  # noqa: ANN001

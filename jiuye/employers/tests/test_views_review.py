@@ -17,13 +17,10 @@ from jiuye.employers.tests.declaration_fixtures import (
     person,
     social_average_wage,
 )
+from jiuye.employers.tests.declaration_fixtures import declaration_url as _url
 from jiuye.employment.models import EmploymentRecord
 
 pytestmark = pytest.mark.django_db
-
-
-def _url(name: str, declaration: Declaration, *args: object) -> str:
-    return reverse(f"employers:{name}", args=[declaration.pk, *args])
 
 
 def _docx_text(content: bytes) -> str:

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from jiuye.core.tests.forms import posted
 from jiuye.employment.models import EmploymentForm, EmploymentRecord, Source
 from jiuye.employment.services import employment_update
 
@@ -34,8 +35,7 @@ def form_data(**overrides: object) -> dict[str, object]:
         "source": "verification",
         "evidence": "劳动合同",
     }
-    data.update(overrides)
-    return {k: v for k, v in data.items() if v is not None}
+    return posted(data, **overrides)
 
 
 def edit_data(record: EmploymentRecord, **overrides: object) -> dict[str, object]:

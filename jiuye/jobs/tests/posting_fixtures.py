@@ -25,6 +25,7 @@ import pytest
 from django.utils import timezone
 
 from conftest import TOWN_A, VILLAGE_A, VILLAGE_B
+from jiuye.core.tests.forms import posted
 from jiuye.employers.models import Employer
 from jiuye.jobs.models import AccessFeature, Hours, Posting, PostingStatus
 from jiuye.jobs.services.postings import posting_archive, posting_create
@@ -76,8 +77,7 @@ def form_data(**override: Any) -> dict[str, Any]:
         "accessibility": ["screen_reader", "flexible_hours"],
         "target_groups": ["graduates"],
     }
-    data.update(override)
-    return {k: v for k, v in data.items() if v is not None}
+    return posted(data, **override)
 
 
 @pytest.fixture

@@ -14,15 +14,16 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from conftest import TOWN_A, VILLAGE_A, make_id_number
+from conftest import TOWN_A, register_person
 from jiuye.core.periods import add_months
 from jiuye.employers.models import Employer
 from jiuye.employment.models import EmploymentForm
 from jiuye.jobs.models import Fair, FairKind, Hours, Posting, PostingStatus, Referral
 from jiuye.jobs.services import referrals as services
 from jiuye.people.models import Person
-from jiuye.people.services import person_register
 from jiuye.reference.models import Region
+
+make_person = register_person  # the tests of this app import it from here
 
 
 def today() -> dt.date:
@@ -44,15 +45,6 @@ def make_posting(employer: Employer, **fields: Any) -> Posting:
     }
     values.update(fields)
     return Posting.objects.create(**values)
-
-
-def make_person(seq: int, name: str, village: str = VILLAGE_A, **extra: Any) -> Person:
-    return person_register(
-        name=name,
-        id_number=make_id_number(seq=seq),
-        region=Region.objects.get(code=village),
-        **extra,
-    )
 
 
 def consent(person: Person) -> Any:

@@ -8,13 +8,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page
 
-from jiuye.core.tests.browser import (
-    assert_accessible,
-    assert_fits_phone,
-    expect_errors,
-    submit,
-    visit,
-)
+from jiuye.core.tests.browser import assert_accessible, expect_errors, submit, visit, visit_list
 from jiuye.jobs.services import fairs as services
 from jiuye.jobs.tests import referral_fixtures as fx
 
@@ -29,10 +23,7 @@ def test_the_fair_pages_pass_axe_for_a_town_officer(
     services.fair_register_seeker(fair=fair_a, person=personas["jobseeker"].person, by=None)
     base = signed_in("town_a")
 
-    visit(page, base + reverse("jobs:fairs"), "fair list")
-    assert_fits_phone(page)
-    page.get_by_role("link", name="东城残疾人专场招聘会").click()
-    page.wait_for_load_state()
+    visit_list(page, base + reverse("jobs:fairs"), "fair list", item="东城残疾人专场招聘会")
     assert_accessible(page, "fair page")
 
     visit(page, base + reverse("jobs:fair-create"), "fair form")

@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
-from conftest import TOWN_A, TOWN_B, VILLAGE_A, VILLAGE_B, make_id_number
+from conftest import TOWN_A, TOWN_B, VILLAGE_A, VILLAGE_B, register_person
 from jiuye.core.indicators import registry
 from jiuye.core.periods import add_months
 from jiuye.employment.models import EmploymentForm, EndReason, NewFormSubtype, Source
@@ -28,7 +28,6 @@ from jiuye.jobs.models import (
     ReferralStatus,
 )
 from jiuye.people.models import HukouType
-from jiuye.people.services import person_register
 from jiuye.reference.models import DisabilityCategory, Region
 
 pytestmark = pytest.mark.django_db
@@ -82,12 +81,7 @@ def _placed(person, posting, start: dt.date, end: dt.date | None = None, **field
 
 
 def _person(seq: int, village: str = VILLAGE_A, **fields):  # noqa: ANN202
-    return person_register(
-        name=f"安置{seq}",
-        id_number=make_id_number(seq=seq),
-        region=Region.objects.get(code=village),
-        **fields,
-    )
+    return register_person(seq, f"安置{seq}", village, **fields)
 
 
 def test_add_months_keeps_the_day_or_takes_the_last_day_of_a_short_month() -> None:
@@ -160,23 +154,19 @@ def test_postings_and_fairs_of_the_year_are_counted_in_their_region(employer_a, 
     _posting(employer_b)
     _posting(employer_a, published_at=timezone.make_aware(dt.datetime(YEAR - 1, 5, 1)))
     _posting(employer_a, status=PostingStatus.DRAFT, published_at=None)
-    fair = Fair.objects.create(
-        name="春风行动专场",
-        kind=FairKind.ONSITE,
-        date=dt.date(YEAR, 3, 5),
-        region=Region.objects.get(code=TOWN_A),
-        organiser="区残联",
-    )
-    FairEmployer.objects.create(fair=fair, employer=employer_a)
-    FairEmployer.objects.create(fair=fair, employer=employer_b)
-    online = Fair.objects.create(
-        name="线上专场",
-        kind=FairKind.ONLINE,
-        date=dt.date(YEAR, 9, 1),
-        region=Region.objects.get(code=TOWN_A),
-        organiser="区残联",
-    )
-    FairEmployer.objects.create(fair=online, employer=employer_a)
+    for name, kind, day, employers in [
+        ("春风行动专场", FairKind.ONSITE, dt.date(YEAR, 3, 5), [employer_a, employer_b]),
+        ("线上专场", FairKind.ONLINE, dt.date(YEAR, 9, 1), [employer_a]),
+    ]:
+        fair = Fair.objects.create(
+            name=name,
+            kind=kind,
+            date=day,
+            region=Region.objects.get(code=TOWN_A),
+            organiser="区残联",
+        )
+        for employer in employers:
+            FairEmployer.objects.create(fair=fair, employer=employer)
     assert _value("jobs.postings_published", DISTRICT) == 2
     assert _value("jobs.postings_published", TOWN_A) == 1
     assert _value("jobs.fairs_held", DISTRICT) == 2

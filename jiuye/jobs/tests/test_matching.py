@@ -52,6 +52,19 @@ def reason(match, factor: str):  # noqa: ANN001, ANN201
 # --- the rules the issue names -------------------------------------------------------------
 
 
+def online_service(posting_of, **extra):  # noqa: ANN001, ANN003, ANN201
+    """A remote, part-time customer service job for grades 3 and 4, step-free and in writing."""
+    return posting_of(
+        title="线上客服",
+        is_remote=True,
+        skills=["客服", "打字"],
+        accessibility=[AccessFeature.STEP_FREE, AccessFeature.WRITTEN],
+        suitable_grades=[3, 4],
+        hours=Hours.PART_TIME,
+        **extra,
+    )
+
+
 def test_a_remote_job_suits_a_person_anywhere(posting_of, far_region) -> None:  # noqa: ANN001
     far = make_seeker("远方", village=FAR_VILLAGE, skills="电商")
     posting = posting_of(is_remote=True, village=VILLAGE_A, skills=["电商"])
@@ -157,14 +170,7 @@ def test_explanations_match_the_scores_in_both_rankings(posting_of, far_region) 
             hours=Hours.SHIFTS,
             village=VILLAGE_C,
         ),
-        posting_of(
-            title="线上客服",
-            is_remote=True,
-            skills=["客服", "打字"],
-            accessibility=[AccessFeature.STEP_FREE, AccessFeature.WRITTEN],
-            suitable_grades=[3, 4],
-            hours=Hours.PART_TIME,
-        ),
+        online_service(posting_of),
         posting_of(title="仓库管理", skills=[], education_min="college"),
     ]
     for posting in postings:
@@ -223,15 +229,7 @@ def test_the_sql_score_of_every_pair_is_the_python_explained_score(posting_of, f
             hours=Hours.SHIFTS,
             village=VILLAGE_C,
         ),
-        posting_of(
-            title="线上客服",
-            is_remote=True,
-            skills=["客服", "打字"],
-            accessibility=[AccessFeature.STEP_FREE, AccessFeature.WRITTEN],
-            suitable_grades=[3, 4],
-            hours=Hours.PART_TIME,
-            wage_max=5000,
-        ),
+        online_service(posting_of, wage_max=5000),
         posting_of(title="仓库管理员", skills=[], education_min="college", village=FAR_VILLAGE),
     ]
     odd = {factor: rng.randint(0, 100) for factor in weights()}

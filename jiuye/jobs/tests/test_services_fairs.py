@@ -12,14 +12,6 @@ from jiuye.jobs.selectors import fairs as selectors
 from jiuye.jobs.services import fairs as services
 from jiuye.jobs.services.referrals import referral_advance
 from jiuye.jobs.tests import referral_fixtures as fx
-from jiuye.jobs.tests.referral_fixtures import (
-    consent,
-    days_ago,
-    hire,
-    make_person,
-    make_posting,
-    today,
-)
 from jiuye.reference.models import Region
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +23,7 @@ def _fields(**override):  # noqa: ANN003, ANN202
     values = {
         "name": "西城专场",
         "kind": FairKind.ONLINE,
-        "date": today(),
+        "date": fx.today(),
         "place": "直播平台",
         "region": Region.objects.get(code=TOWN_B),
         "organiser": "西城街道",
@@ -64,7 +56,7 @@ def test_a_fair_needs_a_name_a_kind_and_an_organiser(personas) -> None:  # noqa:
 
 def test_employers_bring_only_their_own_published_postings(fair_a, personas, posting_b) -> None:  # noqa: ANN001
     employer = personas["employer"].employer
-    draft = make_posting(employer, title="草稿岗位", status=PostingStatus.DRAFT)
+    draft = fx.make_posting(employer, title="草稿岗位", status=PostingStatus.DRAFT)
     with pytest.raises(ValidationError):
         services.fair_set_postings(fair=fair_a, employer=employer, postings=[draft], by=None)
     with pytest.raises(ValidationError):
@@ -81,7 +73,7 @@ def test_seekers_are_registered_within_scope_once_and_marked_present(fair_a, per
     with pytest.raises(ValidationError):
         services.fair_register_seeker(fair=fair_a, person=person, by=personas["town_b"])
     seeker = services.fair_register_seeker(fair=fair_a, person=person, by=personas["town_a"])
-    assert seeker.registered_on == today()
+    assert seeker.registered_on == fx.today()
     with pytest.raises(ValidationError) as error:
         services.fair_register_seeker(fair=fair_a, person=person, by=None)
     assert "已经报名" in " ".join(error.value.messages)
@@ -93,9 +85,9 @@ def test_an_on_site_application_is_a_fair_referral_of_a_registered_seeker(
     fair_a, personas, posting_b
 ) -> None:  # noqa: ANN001
     person = personas["jobseeker"].person
-    consent(person)
-    stranger = make_person(750, "路人")
-    consent(stranger)
+    fx.consent(person)
+    stranger = fx.make_person(750, "路人")
+    fx.consent(stranger)
     with pytest.raises(ValidationError) as error:
         services.fair_refer(
             seeker=FairSeeker(fair=fair_a, person=stranger), posting=posting_a_of(fair_a), by=None
@@ -121,21 +113,21 @@ def test_the_results_of_a_fair_are_counted_from_its_records(fair_a, personas, em
     referral outside the fair does not count."""
     services.fair_add_employer(fair=fair_a, employer=employer_b, by=None)
     posting = posting_a_of(fair_a)
-    people = [make_person(760 + i, name) for i, name in enumerate(["甲", "乙", "丙"])]
+    people = [fx.make_person(760 + i, name) for i, name in enumerate(["甲", "乙", "丙"])]
     seekers = [services.fair_register_seeker(fair=fair_a, person=p, by=None) for p in people]
     referrals = []
     for seeker in seekers[:2]:
-        consent(seeker.person)
+        fx.consent(seeker.person)
         referrals.append(
-            services.fair_refer(seeker=seeker, posting=posting, by=None, on=days_ago(7))
+            services.fair_refer(seeker=seeker, posting=posting, by=None, on=fx.days_ago(7))
         )
-    other = make_person(770, "丁")
-    fx.refer(other, posting, on=days_ago(3))
+    other = fx.make_person(770, "丁")
+    fx.refer(other, posting, on=fx.days_ago(3))
     r0 = referrals[0]
-    referral_advance(referral=r0, to="interview", by=None, on=days_ago(7), version=r0.version)
+    referral_advance(referral=r0, to="interview", by=None, on=fx.days_ago(7), version=r0.version)
     r1 = referrals[1]
-    referral_advance(referral=r1, to="offer", by=None, on=days_ago(7), version=r1.version)
-    hire(r1, days_ago(1))
+    referral_advance(referral=r1, to="offer", by=None, on=fx.days_ago(7), version=r1.version)
+    fx.hire(r1, fx.days_ago(1))
     assert selectors.fair_results(fair_a) == {
         "employers": 2,
         "postings": 1,
@@ -152,19 +144,21 @@ def test_the_results_of_a_fair_are_counted_from_its_records(fair_a, personas, em
 def test_fairs_held_and_employers_taking_part_by_region_and_period(
     fair_a, personas, employer_b
 ) -> None:  # noqa: ANN001
-    year_start = days_ago(400)
-    second = services.fair_create(by=None, **_fields(date=days_ago(3)))
+    year_start = fx.days_ago(400)
+    second = services.fair_create(by=None, **_fields(date=fx.days_ago(3)))
     services.fair_add_employer(fair=second, employer=personas["employer"].employer, by=None)
     services.fair_add_employer(fair=second, employer=employer_b, by=None)
-    services.fair_create(by=None, **_fields(name="将来的", date=days_ago(-30)))  # not held yet
-    archived = services.fair_create(by=None, **_fields(name="录错的", date=days_ago(2)))
+    services.fair_create(by=None, **_fields(name="将来的", date=fx.days_ago(-30)))  # not held yet
+    archived = services.fair_create(by=None, **_fields(name="录错的", date=fx.days_ago(2)))
     services.fair_archive(fair=archived, by=None, reason="重复录入")
     district = "440199"
-    assert selectors.held(district, year_start, today()).count() == 2
-    assert selectors.held(Region.objects.get(code=TOWN_A).prefix, year_start, today()).count() == 1
-    assert selectors.employers_taking_part(district, year_start, today()).count() == 2
+    assert selectors.held(district, year_start, fx.today()).count() == 2
+    assert (
+        selectors.held(Region.objects.get(code=TOWN_A).prefix, year_start, fx.today()).count() == 1
+    )
+    assert selectors.employers_taking_part(district, year_start, fx.today()).count() == 2
     town = Region.objects.get(code=TOWN_A).prefix
-    assert selectors.employers_taking_part(town, year_start, today()).count() == 1
+    assert selectors.employers_taking_part(town, year_start, fx.today()).count() == 1
 
 
 def test_who_sees_which_fair(fair_a, personas) -> None:  # noqa: ANN001

@@ -11,6 +11,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from conftest import TOWN_A, TOWN_B
+from jiuye.core.tests.forms import posted
+from jiuye.core.tests.responses import html_of
 from jiuye.jobs.models import Fair, FairSeeker, Referral
 from jiuye.jobs.services import fairs as services
 from jiuye.jobs.tests import referral_fixtures as fx
@@ -19,10 +21,6 @@ from jiuye.jobs.tests.referral_fixtures import consent, days_ago, make_person, m
 pytestmark = pytest.mark.django_db
 
 posting_a, posting_b, fair_a = fx.posting_a, fx.posting_b, fx.fair_a
-
-
-def _html(response) -> str:  # noqa: ANN001
-    return response.content.decode()
 
 
 def _form(**override: object) -> dict[str, object]:
@@ -36,8 +34,7 @@ def _form(**override: object) -> dict[str, object]:
         "target_groups": ["graduates", "blind"],
         "description": "",
     }
-    data.update(override)
-    return {k: v for k, v in data.items() if v is not None}
+    return posted(data, **override)
 
 
 @pytest.fixture
@@ -51,7 +48,7 @@ def seekers(fair_a, personas):  # noqa: ANN001, ANN201
 
 
 def test_the_list_shows_each_fair_with_its_results(client_for, fair_a, seekers) -> None:  # noqa: ANN001
-    html = _html(client_for("leader").get(reverse("jobs:fairs")))
+    html = html_of(client_for("leader").get(reverse("jobs:fairs")))
     assert "东城残疾人专场招聘会" in html
     assert "<td>1 / 1</td>" in html  # employers / postings
     assert "<td>2 / 1</td>" in html  # registered / attended
@@ -61,10 +58,10 @@ def test_the_list_shows_each_fair_with_its_results(client_for, fair_a, seekers) 
 def test_the_list_filters_by_year_and_survives_a_bad_one(client_for, fair_a) -> None:  # noqa: ANN001
     client = client_for("district")
     year = fair_a.date.year
-    assert "东城残疾人专场招聘会" in _html(client.get(f"{reverse('jobs:fairs')}?year={year}"))
-    assert "东城残疾人专场招聘会" not in _html(client.get(f"{reverse('jobs:fairs')}?year=2001"))
+    assert "东城残疾人专场招聘会" in html_of(client.get(f"{reverse('jobs:fairs')}?year={year}"))
+    assert "东城残疾人专场招聘会" not in html_of(client.get(f"{reverse('jobs:fairs')}?year=2001"))
     response = client.get(f"{reverse('jobs:fairs')}?year=明年&page=abc")
-    assert response.status_code == 200 and "年度请填写四位数字" in _html(response)
+    assert response.status_code == 200 and "年度请填写四位数字" in html_of(response)
 
 
 def test_an_employer_sees_only_its_fairs_and_no_seekers(
@@ -83,23 +80,23 @@ def test_an_employer_sees_only_its_fairs_and_no_seekers(
     )
     services.fair_add_employer(fair=other, employer=employer_b, by=None)
     client = client_for("employer")
-    html = _html(client.get(reverse("jobs:fairs")))
+    html = html_of(client.get(reverse("jobs:fairs")))
     assert "东城残疾人专场招聘会" in html and "西城招聘会" not in html
     assert client.get(reverse("jobs:fair", args=[other.pk])).status_code == 404
-    page = _html(client.get(reverse("jobs:fair", args=[fair_a.pk])))
+    page = html_of(client.get(reverse("jobs:fair", args=[fair_a.pk])))
     assert "网络客服" in page and "张三" not in page and "报名人员" not in page
 
 
 def test_the_job_seeker_reads_fairs_without_personal_data(client_for, fair_a, seekers) -> None:  # noqa: ANN001
-    page = _html(client_for("jobseeker").get(reverse("jobs:fair", args=[fair_a.pk])))
+    page = html_of(client_for("jobseeker").get(reverse("jobs:fair", args=[fair_a.pk])))
     # (Their own name is in the page header; nobody's registration is shown.)
     assert "东城文化中心" in page and "李四" not in page and "报名人员" not in page
 
 
 def test_a_town_officer_sees_only_their_towns_seekers(client_for, fair_a, seekers) -> None:  # noqa: ANN001
-    page = _html(client_for("town_a").get(reverse("jobs:fair", args=[fair_a.pk])))
+    page = html_of(client_for("town_a").get(reverse("jobs:fair", args=[fair_a.pk])))
     assert "张三" in page and "李四" not in page
-    page = _html(client_for("district").get(reverse("jobs:fair", args=[fair_a.pk])))
+    page = html_of(client_for("district").get(reverse("jobs:fair", args=[fair_a.pk])))
     assert "张三" in page and "李四" in page
 
 
@@ -117,7 +114,7 @@ def test_a_fair_is_created_and_edited_through_the_form(client_for) -> None:  # n
     stale = client_for("district").post(
         reverse("jobs:fair-edit", args=[fair.pk]), _form(name="旧表单", version=1)
     )
-    assert "刚刚被其他人修改过" in _html(stale)
+    assert "刚刚被其他人修改过" in html_of(stale)
 
 
 def test_a_bad_fair_form_names_each_problem(client_for) -> None:  # noqa: ANN001
@@ -125,7 +122,7 @@ def test_a_bad_fair_form_names_each_problem(client_for) -> None:  # noqa: ANN001
         reverse("jobs:fair-create"),
         _form(name="", kind="party", date="五月", region=TOWN_B, target_groups=["x"]),
     )
-    html = _html(response)
+    html = html_of(response)
     assert "<title>错误：" in html
     for message in (
         "请填写招聘会名称",
@@ -140,11 +137,11 @@ def test_a_bad_fair_form_names_each_problem(client_for) -> None:  # noqa: ANN001
 def test_a_fair_is_archived_with_a_reason(client_for, fair_a) -> None:  # noqa: ANN001
     url = reverse("jobs:fair-edit", args=[fair_a.pk])
     response = client_for("district").post(url, {"archive-reason": ""})
-    assert "请填写归档原因" in _html(response)
+    assert "请填写归档原因" in html_of(response)
     client_for("district").post(url, {"archive-reason": "重复录入"})
     fair_a.refresh_from_db()
     assert fair_a.is_archived
-    assert "东城残疾人专场招聘会" not in _html(client_for("district").get(reverse("jobs:fairs")))
+    assert "东城残疾人专场招聘会" not in html_of(client_for("district").get(reverse("jobs:fairs")))
 
 
 def test_fair_forms_are_for_those_who_run_the_fair(client_for, fair_a) -> None:  # noqa: ANN001
@@ -160,12 +157,12 @@ def test_fair_forms_are_for_those_who_run_the_fair(client_for, fair_a) -> None: 
 def test_participants_are_added_given_postings_and_removed(client_for, fair_a, employer_b) -> None:  # noqa: ANN001
     url = reverse("jobs:fair-participants", args=[fair_a.pk])
     client = client_for("town_a")
-    html = _html(client.get(url + "?q=西城"))
+    html = html_of(client.get(url + "?q=西城"))
     assert "西城示范企业" in html
     client.post(url, {"action": "add", "employer": employer_b.pk})
     posting = make_posting(employer_b, title="理货员")
     draft = make_posting(employer_b, title="草稿", status="draft")
-    html = _html(client.get(url))
+    html = html_of(client.get(url))
     assert "理货员" in html and "草稿" not in html
     prefix = f"p-{employer_b.pk}-postings"
     client.post(url, {"action": "postings", "employer": employer_b.pk, prefix: [posting.pk]})
@@ -173,7 +170,7 @@ def test_participants_are_added_given_postings_and_removed(client_for, fair_a, e
     response = client.post(
         url, {"action": "postings", "employer": employer_b.pk, prefix: [draft.pk]}
     )
-    assert "<title>错误：" in _html(response)
+    assert "<title>错误：" in html_of(response)
     client.post(url, {"action": "remove", "employer": employer_b.pk})
     assert not fair_a.participants.filter(employer=employer_b).exists()
     assert not fair_a.postings.filter(employer=employer_b).exists()
@@ -186,10 +183,10 @@ def test_seekers_are_found_registered_marked_and_referred_on_site(
     person = personas["jobseeker"].person
     url = reverse("jobs:fair-seekers", args=[fair_a.pk])
     client = client_for("town_a")
-    html = _html(client.get(url + "?q=张"))
+    html = html_of(client.get(url + "?q=张"))
     assert "张三" in html and person.masked_id_number in html and person.id_number not in html
-    assert "张三" in _html(client.get(url + f"?q={person.id_number}"))
-    assert "李四" not in _html(client.get(url + "?q=李"))  # 西城: not in town_a's scope
+    assert "张三" in html_of(client.get(url + f"?q={person.id_number}"))
+    assert "李四" not in html_of(client.get(url + "?q=李"))  # 西城: not in town_a's scope
     client.post(url, {"action": "register", "person": person.pk})
     seeker = FairSeeker.objects.get()
     client.post(url, {"action": "attend", "seeker": seeker.pk, "attended": "1"})
@@ -198,20 +195,20 @@ def test_seekers_are_found_registered_marked_and_referred_on_site(
     posting = fair_a.postings.get()
     field = f"r-{seeker.pk}-posting"
     response = client.post(url, {"action": "refer", "seeker": seeker.pk, field: posting.pk})
-    assert "还没有同意向用人单位展示求职信息" in _html(response)
+    assert "还没有同意向用人单位展示求职信息" in html_of(response)
     consent(person)
     response = client.post(url, {"action": "refer", "seeker": seeker.pk, field: ""})
-    assert "请选择投递的岗位" in _html(response)
+    assert "请选择投递的岗位" in html_of(response)
     client.post(url, {"action": "refer", "seeker": seeker.pk, field: posting.pk})
     referral = Referral.objects.get()
     assert (referral.channel, referral.fair) == ("fair", fair_a)
-    assert "已投递：网络客服" in _html(client.get(url))
+    assert "已投递：网络客服" in html_of(client.get(url))
 
 
 def test_the_seekers_page_scope_roles_and_methods(client_for, fair_a, seekers) -> None:  # noqa: ANN001
     url = reverse("jobs:fair-seekers", args=[fair_a.pk])
     _mine, theirs = seekers
-    assert "李四" not in _html(client_for("town_a").get(url))
+    assert "李四" not in html_of(client_for("town_a").get(url))
     response = client_for("town_a").post(
         url, {"action": "attend", "seeker": theirs.pk, "attended": "1"}
     )

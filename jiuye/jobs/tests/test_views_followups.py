@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from jiuye.core.tests.responses import html_of
 from jiuye.employment.models import EmploymentRecord
 from jiuye.jobs.models import FollowUp
 from jiuye.jobs.tests import referral_fixtures as fx
@@ -14,10 +15,6 @@ from jiuye.jobs.tests.referral_fixtures import days_ago, hire, make_person, mont
 pytestmark = pytest.mark.django_db
 
 posting_a = fx.posting_a
-
-
-def _html(response) -> str:  # noqa: ANN001
-    return response.content.decode()
 
 
 def _placed(person, posting, start):  # noqa: ANN001, ANN202
@@ -36,7 +33,7 @@ def placed(personas, posting_a):  # noqa: ANN001, ANN201
 
 def test_the_worklist_lists_overdue_first_with_the_days_overdue(client_for, placed) -> None:  # noqa: ANN001
     mine, _theirs = placed
-    html = _html(client_for("district").get(reverse("jobs:follow-ups")))
+    html = html_of(client_for("district").get(reverse("jobs:follow-ups")))
     one = mine.get(months=1)
     overdue = (today() - one.due_on).days
     assert f"已逾期 {overdue} 天" in html
@@ -45,23 +42,23 @@ def test_the_worklist_lists_overdue_first_with_the_days_overdue(client_for, plac
 
 
 def test_the_worklist_of_a_town_officer_holds_only_their_town(client_for, placed) -> None:  # noqa: ANN001
-    html = _html(client_for("town_a").get(reverse("jobs:follow-ups")))
+    html = html_of(client_for("town_a").get(reverse("jobs:follow-ups")))
     assert "张三" in html and "李四" not in html
-    html = _html(client_for("town_b").get(reverse("jobs:follow-ups")))
+    html = html_of(client_for("town_b").get(reverse("jobs:follow-ups")))
     assert "李四" in html and "张三" not in html
 
 
 def test_the_worklist_filters_by_round_and_state(client_for, placed) -> None:  # noqa: ANN001
     client = client_for("district")
-    html = _html(client.get(reverse("jobs:follow-ups") + "?months=3"))
+    html = html_of(client.get(reverse("jobs:follow-ups") + "?months=3"))
     assert "张三" in html and "李四" not in html
-    html = _html(client.get(reverse("jobs:follow-ups") + "?state=done"))
+    html = html_of(client.get(reverse("jobs:follow-ups") + "?state=done"))
     assert "还没有已登记的回访" in html
-    html = _html(client.get(reverse("jobs:follow-ups") + "?state=open&months=12"))
+    html = html_of(client.get(reverse("jobs:follow-ups") + "?state=open&months=12"))
     assert "张三" in html and "李四" in html
     response = client.get(reverse("jobs:follow-ups") + "?months=5&state=x&page=-1")
     assert response.status_code == 200
-    assert "回访轮次只能是 1、3、6 或 12 个月" in _html(response)
+    assert "回访轮次只能是 1、3、6 或 12 个月" in html_of(response)
 
 
 def test_a_follow_up_saying_left_ends_the_record_and_hides_later_ones(client_for, placed) -> None:  # noqa: ANN001
@@ -80,10 +77,10 @@ def test_a_follow_up_saying_left_ends_the_record_and_hides_later_ones(client_for
     assert response.status_code == 302
     record = EmploymentRecord.objects.get(person__name="张三")
     assert (record.end_date, record.end_reason) == (days_ago(3), "resigned")
-    html = _html(client_for("town_a").get(reverse("jobs:follow-ups") + "?state=open"))
+    html = html_of(client_for("town_a").get(reverse("jobs:follow-ups") + "?state=open"))
     assert "张三" in html  # month 1 still to record
     six = mine.get(months=6)
-    page = _html(client_for("town_a").get(reverse("jobs:follow-up", args=[six.pk])))
+    page = html_of(client_for("town_a").get(reverse("jobs:follow-up", args=[six.pk])))
     assert "无需回访（已离职）" in page
     assert "保存回访" not in page
 
@@ -92,15 +89,15 @@ def test_a_bad_follow_up_names_the_problems(client_for, placed) -> None:  # noqa
     one = placed[0].get(months=1)
     url = reverse("jobs:follow-up", args=[one.pk])
     response = client_for("district").post(url, {"done_on": "昨天", "outcome": "left"})
-    html = _html(response)
+    html = html_of(response)
     assert "<title>错误：" in html
     assert "回访日期请按“年-月-日”填写" in html
     assert "请填写离职日期" in html and "请选择离职原因" in html
     response = client_for("district").post(
         url, {"done_on": today(), "outcome": "left", "left_on": "2000-01-01", "left_reason": "x"}
     )
-    assert "离职日期不能早于入职日期" in _html(response)
-    assert "请从列表中选择离职原因" in _html(response)
+    assert "离职日期不能早于入职日期" in html_of(response)
+    assert "请从列表中选择离职原因" in html_of(response)
     assert EmploymentRecord.objects.get(person__name="张三").end_date is None
 
 
@@ -112,8 +109,8 @@ def test_a_recorded_follow_up_is_shown_not_recorded_twice(client_for, placed) ->
     one.refresh_from_db()
     assert one.outcome == "employed"
     again = client.post(url, {"done_on": today(), "outcome": "left"}, follow=True)
-    assert "已经登记" in _html(again)
-    assert "适应良好" in _html(client.get(url))
+    assert "已经登记" in html_of(again)
+    assert "适应良好" in html_of(client.get(url))
 
 
 def test_follow_up_pages_scope_roles_and_methods(client_for, placed) -> None:  # noqa: ANN001

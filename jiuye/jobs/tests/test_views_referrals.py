@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from jiuye.core.tests.responses import html_of
 from jiuye.employment.models import EmploymentRecord
 from jiuye.jobs.models import Referral, ReferralStep
 from jiuye.jobs.services import referrals as services
@@ -21,17 +22,13 @@ pytestmark = pytest.mark.django_db
 posting_a, posting_b, referral_a = fx.posting_a, fx.posting_b, fx.referral_a
 
 
-def _html(response) -> str:  # noqa: ANN001
-    return response.content.decode()
-
-
 # --- consent ----------------------------------------------------------------------------------
 
 
 def test_the_consent_page_shows_what_is_shared_and_an_unticked_box(client_for, personas) -> None:  # noqa: ANN001
     person = personas["jobseeker"].person
     response = client_for("town_a").get(reverse("jobs:consent", args=[person.pk]))
-    html = _html(response)
+    html = html_of(response)
     assert response.status_code == 200
     assert "残疾类别和等级（不含残疾人证号）" in html
     assert "本人已阅读并同意" in html
@@ -45,8 +42,8 @@ def test_consent_is_not_recorded_without_the_tick(client_for, personas) -> None:
         reverse("jobs:consent", args=[person.pk]), {"action": "give"}
     )
     assert response.status_code == 200
-    assert "<title>错误：" in _html(response)
-    assert "本人同意后再勾选" in _html(response)
+    assert "<title>错误：" in html_of(response)
+    assert "本人同意后再勾选" in html_of(response)
     assert not Consent.objects.exists()
 
 
@@ -58,7 +55,7 @@ def test_consent_given_then_withdrawn_through_the_page(client_for, personas) -> 
     assert response.status_code == 302
     consent = Consent.objects.get()
     assert (consent.recorded_by, consent.policy_version) == (personas["jobseeker"], "2026-1")
-    assert "撤回同意" in _html(client.get(url))
+    assert "撤回同意" in html_of(client.get(url))
     client.post(url, {"action": "withdraw"})
     consent.refresh_from_db()
     assert consent.withdrawn_at is not None
@@ -104,7 +101,7 @@ def test_the_referral_form_names_both_and_defaults_to_today(
     person = personas["jobseeker"].person
     fx.consent(person)
     response = client_for("town_a").get(_create_url(person, posting_a))
-    html = _html(response)
+    html = html_of(response)
     assert response.status_code == 200
     assert "张三" in html and "东城示范企业 · 网络客服" in html
     assert f'value="{today():%Y-%m-%d}"' in html
@@ -115,7 +112,7 @@ def test_without_consent_the_form_says_so_and_links_the_consent_page(
     client_for, personas, posting_a
 ) -> None:  # noqa: ANN001
     person = personas["jobseeker"].person
-    html = _html(client_for("district").get(_create_url(person, posting_a)))
+    html = html_of(client_for("district").get(_create_url(person, posting_a)))
     assert "还没有同意向用人单位展示求职信息" in html
     assert reverse("jobs:consent", args=[person.pk]) + "?next=" in html
     assert "确认推荐" not in html
@@ -144,7 +141,7 @@ def test_a_referral_by_id_number_chooses_the_posting_from_a_list(
     person = personas["jobseeker"].person
     fx.consent(person)
     client = client_for("district")
-    html = _html(client.get(reverse("jobs:referral-create")))
+    html = html_of(client.get(reverse("jobs:referral-create")))
     assert "被推荐人身份证号" in html and f'value="{posting_a.pk}"' in html
     response = client.post(
         reverse("jobs:referral-create"),
@@ -161,18 +158,18 @@ def test_a_bad_referral_form_names_each_problem(client_for, personas, posting_a)
         reverse("jobs:referral-create"),
         {"person": person.pk, "posting": posting_a.pk, "on": "明天"},
     )
-    html = _html(response)
+    html = html_of(response)
     assert "<title>错误：" in html
     assert "推荐日期请按“年-月-日”填写" in html
     response = client_for("district").post(
         reverse("jobs:referral-create"),
         {"person": person.pk, "posting": posting_a.pk, "on": today() + dt.timedelta(days=3)},
     )
-    assert "推荐日期不能晚于今天" in _html(response)
+    assert "推荐日期不能晚于今天" in html_of(response)
     response = client_for("district").post(
         reverse("jobs:referral-create"), {"id_number": "123", "posting": "", "on": today()}
     )
-    assert "请选择推荐到的岗位" in _html(response)
+    assert "请选择推荐到的岗位" in html_of(response)
     assert not Referral.objects.exists()
 
 
@@ -181,13 +178,13 @@ def test_a_closed_posting_cannot_take_a_referral(client_for, personas, posting_a
     posting_a.save()
     person = personas["jobseeker"].person
     fx.consent(person)
-    html = _html(client_for("district").get(_create_url(person, posting_a)))
+    html = html_of(client_for("district").get(_create_url(person, posting_a)))
     assert "不能推荐" in html and "确认推荐" not in html
     response = client_for("district").post(
         reverse("jobs:referral-create"),
         {"person": person.pk, "posting": posting_a.pk, "on": today()},
     )
-    assert "目前不能推荐" in _html(response)
+    assert "目前不能推荐" in html_of(response)
 
 
 def test_referring_is_for_staff_within_scope(client_for, personas, posting_a) -> None:  # noqa: ANN001
@@ -209,7 +206,7 @@ def test_referring_is_for_staff_within_scope(client_for, personas, posting_a) ->
 def test_the_referral_page_shows_history_reasons_and_the_allowed_steps(
     client_for, referral_a
 ) -> None:  # noqa: ANN001
-    html = _html(client_for("town_a").get(reverse("jobs:referral", args=[referral_a.pk])))
+    html = html_of(client_for("town_a").get(reverse("jobs:referral", args=[referral_a.pk])))
     assert "进度记录" in html and f"{days_ago(10):%Y-%m-%d} 已推荐" in html
     for reason in referral_a.match_reasons:
         assert reason in html
@@ -221,7 +218,7 @@ def test_the_referral_page_shows_history_reasons_and_the_allowed_steps(
 def test_an_employer_sees_only_what_was_consented_and_no_hire_or_withdraw(
     client_for, referral_a
 ) -> None:  # noqa: ANN001
-    html = _html(client_for("employer").get(reverse("jobs:referral", args=[referral_a.pk])))
+    html = html_of(client_for("employer").get(reverse("jobs:referral", args=[referral_a.pk])))
     assert "张三" in html
     assert referral_a.person.masked_id_number not in html
     assert 'value="withdrawn"' not in html and 'value="offer"' in html
@@ -232,7 +229,7 @@ def test_an_employer_sees_only_what_was_consented_and_no_hire_or_withdraw(
 def test_the_job_seeker_reads_their_own_referral_without_steps(client_for, referral_a) -> None:  # noqa: ANN001
     response = client_for("jobseeker").get(reverse("jobs:referral", args=[referral_a.pk]))
     assert response.status_code == 200
-    assert "登记这一步" not in _html(response)
+    assert "登记这一步" not in html_of(response)
 
 
 def test_the_referral_page_scope(client_for, referral_a) -> None:  # noqa: ANN001
@@ -265,14 +262,14 @@ def test_a_step_the_page_does_not_offer_is_refused_with_a_message(client_for, re
     url = reverse("jobs:referral-advance", args=[referral_a.pk])
     data = {"advance-on": today(), "advance-version": referral_a.version}
     response = client_for("employer").post(url, {**data, "advance-to": "withdrawn"})
-    assert "<title>错误：" in _html(response)
-    assert "这一步现在不能选" in _html(response)
+    assert "<title>错误：" in html_of(response)
+    assert "这一步现在不能选" in html_of(response)
     response = client_for("district").post(url, {**data, "advance-to": "not_hired"})
-    assert "请选择未录用的原因" in _html(response)
+    assert "请选择未录用的原因" in html_of(response)
     response = client_for("district").post(
         url, {**data, "advance-on": days_ago(30), "advance-to": "viewed"}
     )
-    assert "不能早于上一步的日期" in _html(response)
+    assert "不能早于上一步的日期" in html_of(response)
     response = client_for("district").post(
         url, {**data, "advance-version": "x", "advance-to": "viewed"}
     )
@@ -286,7 +283,7 @@ def test_a_stale_form_is_a_conflict_not_an_overwrite(client_for, referral_a) -> 
     stale = {"advance-to": "viewed", "advance-on": today(), "advance-version": referral_a.version}
     client_for("district").post(url, stale)
     response = client_for("town_a").post(url, {**stale, "advance-to": "interview"}, follow=True)
-    assert "刚刚被其他人更新过" in _html(response)
+    assert "刚刚被其他人更新过" in html_of(response)
     referral_a.refresh_from_db()
     assert referral_a.status == "viewed"
 
@@ -306,13 +303,13 @@ def test_advancing_scope_and_roles(client_for, referral_a) -> None:  # noqa: ANN
 def test_the_hire_form_defaults_to_quota_or_flexible_for_new_forms(
     client_for, referral_a, personas
 ) -> None:  # noqa: ANN001
-    html = _html(client_for("district").get(reverse("jobs:referral-hire", args=[referral_a.pk])))
+    html = html_of(client_for("district").get(reverse("jobs:referral-hire", args=[referral_a.pk])))
     assert '<option value="quota" selected>' in html
     livestream = make_posting(
         personas["employer"].employer, title="主播", new_form_subtype="livestream"
     )
     other = refer(referral_a.person, livestream)
-    html = _html(client_for("district").get(reverse("jobs:referral-hire", args=[other.pk])))
+    html = html_of(client_for("district").get(reverse("jobs:referral-hire", args=[other.pk])))
     assert '<option value="flexible" selected>' in html
 
 
@@ -331,10 +328,10 @@ def test_hiring_through_the_page_creates_one_record_and_refuses_a_second(
     assert response.status_code == 302
     assert EmploymentRecord.objects.count() == 1
     again = client_for("town_a").post(url, data, follow=True)
-    assert "已经登记入职" in _html(again) and "不能重复登记" in _html(again)
+    assert "已经登记入职" in html_of(again) and "不能重复登记" in html_of(again)
     assert EmploymentRecord.objects.count() == 1
     page = client_for("town_a").get(reverse("jobs:referral", args=[referral_a.pk]))
-    assert "入职后 12 个月" in _html(page)
+    assert "入职后 12 个月" in html_of(page)
 
 
 def test_a_bad_hire_form_keeps_what_was_typed(client_for, referral_a) -> None:  # noqa: ANN001
@@ -342,7 +339,7 @@ def test_a_bad_hire_form_keeps_what_was_typed(client_for, referral_a) -> None:  
         reverse("jobs:referral-hire", args=[referral_a.pk]),
         {"start_date": "", "form": "quota", "monthly_wage": "很多", "version": referral_a.version},
     )
-    html = _html(response)
+    html = html_of(response)
     assert "<title>错误：" in html
     assert "请填写入职日期" in html and "月工资请填写金额" in html
     assert 'value="很多"' in html
@@ -367,15 +364,17 @@ def test_the_pipeline_counts_by_status_and_filters(
     services.referral_advance(
         referral=other, to="not_hired", by=None, on=today(), version=other.version, reason="skills"
     )
-    html = _html(client_for("district").get(reverse("jobs:referrals")))
+    html = html_of(client_for("district").get(reverse("jobs:referrals")))
     assert "全部（2）" in html and "已推荐（1）" in html and "未录用（1）" in html
-    html = _html(client_for("district").get(reverse("jobs:referrals") + "?status=not_hired"))
+    html = html_of(client_for("district").get(reverse("jobs:referrals") + "?status=not_hired"))
     assert "李五" in html and "张三" not in html
-    html = _html(client_for("district").get(reverse("jobs:referrals") + "?town=440199001000"))
+    html = html_of(client_for("district").get(reverse("jobs:referrals") + "?town=440199001000"))
     assert "张三" in html and "李五" not in html
-    html = _html(client_for("district").get(f"{reverse('jobs:referrals')}?posting={posting_b.pk}"))
+    html = html_of(
+        client_for("district").get(f"{reverse('jobs:referrals')}?posting={posting_b.pk}")
+    )
     assert "李五" in html and "张三" not in html
-    html = _html(client_for("town_b").get(reverse("jobs:referrals")))
+    html = html_of(client_for("town_b").get(reverse("jobs:referrals")))
     assert "李五" in html and "张三" not in html
 
 
@@ -383,7 +382,7 @@ def test_the_pipeline_survives_bad_filters(client_for, referral_a) -> None:  # n
     response = client_for("district").get(
         reverse("jobs:referrals") + "?status=bogus&town=x&year=二〇二五&posting=1&person=zz&page=x"
     )
-    html = _html(response)
+    html = html_of(response)
     assert response.status_code == 200
     assert "无法识别的状态" in html and "年度请填写四位数字" in html
     assert "张三" in html
@@ -393,7 +392,7 @@ def test_the_job_seeker_sees_their_own_referrals_read_only(
     client_for, referral_a, posting_b
 ) -> None:  # noqa: ANN001
     refer(make_person(811, "王六"), posting_b)
-    html = _html(client_for("jobseeker").get(reverse("jobs:referrals")))
+    html = html_of(client_for("jobseeker").get(reverse("jobs:referrals")))
     assert "我的推荐" in html and "网络客服" in html and "仓库理货员" not in html
     assert reverse("jobs:referral-create") not in html
 
@@ -403,12 +402,12 @@ def test_employers_see_only_their_own_applicants_who_consented(
 ) -> None:  # noqa: ANN001
     refer(make_person(812, "王七"), posting_b)  # another employer's applicant
     response = client_for("employer").get(reverse("jobs:applicants"))
-    html = _html(response)
+    html = html_of(response)
     assert response.status_code == 200
     assert "张三" in html and "王七" not in html
     assert "入职由区残联或镇街工作人员核实后登记" in html
     services.consent_withdraw(consent=referral_a.consent, by=None)
-    assert "张三" not in _html(client_for("employer").get(reverse("jobs:applicants")))
+    assert "张三" not in html_of(client_for("employer").get(reverse("jobs:applicants")))
 
 
 def test_the_lists_are_for_their_roles(client_for) -> None:  # noqa: ANN001

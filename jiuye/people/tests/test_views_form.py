@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from conftest import VILLAGE_A, VILLAGE_B, make_id_number
+from jiuye.core.tests.forms import posted
 from jiuye.people.models import Person
 from jiuye.people.services import person_update
 from jiuye.people.tests.conftest import category, certificate_for, grade
@@ -27,8 +28,7 @@ def form_data(**overrides: object) -> dict[str, object]:
         "region": VILLAGE_A,
         "wish_to_work": "yes",
     }
-    data.update(overrides)
-    return {k: v for k, v in data.items() if v is not None}
+    return posted(data, **overrides)
 
 
 def edit_data(person: Person, **overrides: object) -> dict[str, object]:

@@ -1,42 +1,21 @@
 """Rows of the URL × role access matrix for the enrolment, attendance and certificate pages (see
 core/tests/test_url_matrix.py).
 
-The world: a course of a 东城 provider running now, with person_a (东城, the job seeker's person)
-enrolled. The pages hold personal data: administrators, district staff and town officers only;
-西城's officer may open the course's sheet and export (their own persons: none) but not 张三's
-enrolment (404). The job seeker may only POST a request for themself (GET: 405)."""
+The world: the course of the course rows (access_matrix_courses.py: a 东城 provider's, running
+now), with person_a (东城, the job seeker's person) enrolled. The pages hold personal data:
+administrators, district staff and town officers only; 西城's officer may open the course's
+sheet and export (their own persons: none) but not 张三's enrolment (404). The job seeker may
+only POST a request for themself (GET: 405)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.utils import timezone
 
 from jiuye.core.tests.matrix import PERSONAL, Kwargs, access
-from jiuye.reference.models import Region
-from jiuye.training.models import Course, Enrolment, Provider
-
-TITLE = "矩阵培训班"
-
-
-def _course(w: dict[str, Any]) -> Course:
-    found = Course.objects.filter(title=TITLE).first()
-    if found:
-        return found
-    provider = Provider.objects.create(
-        name="矩阵培训机构", kind="training_org", region=Region.objects.get(code="440199001000")
-    )
-    today = timezone.localdate()
-    return Course.objects.create(
-        provider=provider,
-        title=TITLE,
-        kind="vocational",
-        mode="onsite",
-        start_date=today - dt.timedelta(days=5),
-        end_date=today + dt.timedelta(days=5),
-        places=10,
-    )
+from jiuye.training.models import Enrolment
+from jiuye.training.tests.access_matrix_courses import COURSE, NONE, _course
 
 
 def _enrolment(w: dict[str, Any]) -> Enrolment:
@@ -48,8 +27,6 @@ def _enrolment(w: dict[str, Any]) -> Enrolment:
     return enrolment
 
 
-NONE: Kwargs = lambda w: {}  # noqa: E731
-COURSE: Kwargs = lambda w: {"pk": _course(w).pk}  # noqa: E731
 ENROLMENT: Kwargs = lambda w: {"pk": _enrolment(w).pk}  # noqa: E731
 
 MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {

@@ -13,12 +13,11 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from conftest import TOWN_A, VILLAGE_A, make_id_number
+from conftest import TOWN_A, VILLAGE_A, register_person
 from jiuye.employers.models import Employer
 from jiuye.employment.models import EmploymentForm, EmploymentRecord, Source
 from jiuye.employment.services import employment_open
 from jiuye.people.models import Person
-from jiuye.people.services import person_register
 from jiuye.reference.models import DisabilityCategory, Region
 from jiuye.training.models import Competition, CompetitionLevel, MassageEstablishment
 from jiuye.training.services import competitions, massage
@@ -38,12 +37,7 @@ def make_person(seq: int, name: str, village: str = VILLAGE_A, category: str = "
     extra: dict[str, Any] = {}
     if category:
         extra["category"] = DisabilityCategory.objects.get(code=category)
-    return person_register(
-        name=name,
-        id_number=make_id_number(seq=seq),
-        region=Region.objects.get(code=village),
-        **extra,
-    )
+    return register_person(seq, name, village, **extra)
 
 
 def employ(person: Person, employer: Employer, start: dt.date, **fields: Any) -> EmploymentRecord:

@@ -13,12 +13,11 @@ from typing import Any
 
 import pytest
 
-from conftest import TOWN_A, TOWN_B, VILLAGE_A, make_id_number
+from conftest import TOWN_A, TOWN_B, register_person
 from jiuye.employers.models import Employer
 from jiuye.employment.models import EmploymentForm, EmploymentRecord, EndReason, Source
 from jiuye.employment.services import employment_end, employment_open
 from jiuye.people.models import Person
-from jiuye.people.services import person_register
 from jiuye.reference.models import Region
 from jiuye.training.models import (
     Course,
@@ -29,6 +28,8 @@ from jiuye.training.models import (
     Provider,
     ProviderKind,
 )
+
+make_person = register_person  # the tests of this app import it from here
 
 YEAR = 2024
 # The course of the hand counts: 1 March to 31 May YEAR, completions on 31 May; the
@@ -60,15 +61,6 @@ def make_course(provider: Provider, title: str = "电商客服培训班", **fiel
     }
     values.update(fields)
     return Course.objects.create(**values)
-
-
-def make_person(seq: int, name: str, village: str = VILLAGE_A, **extra: Any) -> Person:
-    return person_register(
-        name=name,
-        id_number=make_id_number(seq=seq),
-        region=Region.objects.get(code=village),
-        **extra,
-    )
 
 
 def enrol(

@@ -9,13 +9,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page
 
-from jiuye.core.tests.browser import (
-    assert_accessible,
-    assert_fits_phone,
-    expect_errors,
-    submit,
-    visit,
-)
+from jiuye.core.tests.browser import assert_accessible, expect_errors, submit, visit, visit_list
 from jiuye.training.services import competitions as services
 from jiuye.training.tests import competition_fixtures as fx
 from jiuye.training.tests.competition_fixtures import days_ago, employ, make_person
@@ -34,10 +28,8 @@ def test_the_competition_pages_pass_axe_for_a_town_officer(
     )
     base = signed_in("town_a")
 
-    visit(page, base + reverse("training:competitions"), "competition list")
-    assert_fits_phone(page)
-    page.get_by_role("link", name="东城残疾人职业技能竞赛").click()
-    page.wait_for_load_state()
+    competitions = base + reverse("training:competitions")
+    visit_list(page, competitions, "competition list", item="东城残疾人职业技能竞赛")
     assert_accessible(page, "competition page")
     competition = base + reverse("training:competition", args=[competition_a.pk])
     visit(page, competition + "?q=张", "competition page with a person search")
@@ -66,10 +58,8 @@ def test_the_establishment_pages_pass_axe(
     employ(blind, employer_a, days_ago(30))
     base = signed_in("town_a")
 
-    visit(page, base + reverse("training:establishments"), "establishment list")
-    assert_fits_phone(page)
-    page.get_by_role("link", name="东城盲人按摩所").click()
-    page.wait_for_load_state()
+    establishments = base + reverse("training:establishments")
+    visit_list(page, establishments, "establishment list", item="东城盲人按摩所")
     assert page.get_by_role("link", name="王盲", exact=True).is_visible()
     assert_accessible(page, "establishment page")
 

@@ -8,13 +8,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page
 
-from jiuye.core.tests.browser import (
-    assert_accessible,
-    assert_fits_phone,
-    expect_errors,
-    submit,
-    visit,
-)
+from jiuye.core.tests.browser import assert_accessible, expect_errors, submit, visit, visit_list
 from jiuye.training.tests import course_fixtures as fx
 from jiuye.training.tests.course_fixtures import enrol
 
@@ -29,10 +23,8 @@ def test_the_course_pages_pass_axe_for_a_town_officer(
     enrol(course_a, personas["jobseeker"].person)
     base = signed_in("town_a")
 
-    visit(page, base + reverse("training:courses"), "course list")
-    assert_fits_phone(page, width=320)
-    page.get_by_role("link", name="电商直播培训班").click()
-    page.wait_for_load_state()
+    courses = base + reverse("training:courses")
+    visit_list(page, courses, "course list", item="电商直播培训班", width=320)
     assert page.get_by_role("table", name="报名人员").get_by_text("张三").count() == 1
     assert_accessible(page, "course page")
 

@@ -12,6 +12,8 @@ from openpyxl import load_workbook
 
 from conftest import TOWN_A, TOWN_B, VILLAGE_B, make_id_number
 from jiuye.core.conflicts import ConflictError
+from jiuye.core.tests.forms import posted
+from jiuye.core.tests.responses import html_of
 from jiuye.reference.models import Region
 from jiuye.training.models import Competition, CompetitionEntry
 from jiuye.training.services import competitions as services
@@ -21,10 +23,6 @@ from jiuye.training.tests.competition_fixtures import days_ago, make_competition
 pytestmark = pytest.mark.django_db
 
 competition_a = fx.competition_a
-
-
-def _html(response) -> str:  # noqa: ANN001
-    return response.content.decode()
 
 
 def _form(**override: object) -> dict[str, object]:
@@ -37,8 +35,7 @@ def _form(**override: object) -> dict[str, object]:
         "organiser": "区残联",
         "trades": "盲人按摩",
     }
-    data.update(override)
-    return {k: v for k, v in data.items() if v is not None}
+    return posted(data, **override)
 
 
 @pytest.fixture
@@ -154,7 +151,7 @@ def test_an_entry_is_corrected_and_removed(entries, personas) -> None:  # noqa: 
 def test_the_list_shows_figures_to_a_leader_without_the_create_button(
     client_for, competition_a, entries
 ) -> None:  # noqa: ANN001
-    html = _html(client_for("leader").get(reverse("training:competitions")))
+    html = html_of(client_for("leader").get(reverse("training:competitions")))
     assert "东城残疾人职业技能竞赛" in html
     assert "<td>2</td>" in html and "<td>1</td>" in html  # entries, awards
     assert "新建竞赛" not in html
@@ -166,12 +163,12 @@ def test_the_list_filters_by_level_and_year_and_survives_bad_values(
     client = client_for("district")
     url = reverse("training:competitions")
     year = competition_a.date.year
-    assert "东城残疾人职业技能竞赛" in _html(client.get(f"{url}?level=district&year={year}"))
-    assert "东城残疾人职业技能竞赛" not in _html(client.get(f"{url}?level=city"))
-    assert "东城残疾人职业技能竞赛" not in _html(client.get(f"{url}?year=2001"))
+    assert "东城残疾人职业技能竞赛" in html_of(client.get(f"{url}?level=district&year={year}"))
+    assert "东城残疾人职业技能竞赛" not in html_of(client.get(f"{url}?level=city"))
+    assert "东城残疾人职业技能竞赛" not in html_of(client.get(f"{url}?year=2001"))
     response = client.get(f"{url}?level=银河&year=明年&page=abc")
     assert response.status_code == 200
-    assert "年度请填写四位数字" in _html(response) and "无法识别的级别" in _html(response)
+    assert "年度请填写四位数字" in html_of(response) and "无法识别的级别" in html_of(response)
 
 
 def test_the_list_stays_within_its_query_budget(
@@ -191,11 +188,13 @@ def test_the_list_stays_within_its_query_budget(
 def test_a_town_officer_sees_only_their_towns_entrants_by_name(
     client_for, competition_a, entries
 ) -> None:  # noqa: ANN001
-    html = _html(client_for("town_a").get(reverse("training:competition", args=[competition_a.pk])))
+    html = html_of(
+        client_for("town_a").get(reverse("training:competition", args=[competition_a.pk]))
+    )
     assert "张三" in html and "一等奖" in html
     assert "李四" not in html
     assert "另有 1 人次不在您负责的范围内" in html
-    district = _html(
+    district = html_of(
         client_for("district").get(reverse("training:competition", args=[competition_a.pk]))
     )
     assert "张三" in district and "李四" in district
@@ -205,7 +204,7 @@ def test_a_town_officer_sees_only_their_towns_entrants_by_name(
 def test_leaders_and_liaisons_see_counts_but_no_names(
     client_for, competition_a, entries, role
 ) -> None:  # noqa: ANN001
-    html = _html(client_for(role).get(reverse("training:competition", args=[competition_a.pk])))
+    html = html_of(client_for(role).get(reverse("training:competition", args=[competition_a.pk])))
     assert "参赛人次" in html and "<dd>2</dd>" in html
     assert "张三" not in html and "李四" not in html
     assert "修改或归档竞赛" not in html
@@ -222,7 +221,7 @@ def test_invalid_input_shows_the_errors_and_keeps_what_was_typed(client_for) -> 
     response = client_for("district").post(
         reverse("training:competition-create"), _form(date="2025-13-40", level="")
     )
-    html = _html(response)
+    html = html_of(response)
     assert response.status_code == 200
     assert "<title>错误：" in html
     assert "举办日期请按“年-月-日”填写" in html and "请选择竞赛级别。" in html
@@ -233,7 +232,7 @@ def test_a_town_officer_may_not_pick_another_town(client_for) -> None:  # noqa: 
     response = client_for("town_a").post(
         reverse("training:competition-create"), _form(region=TOWN_B)
     )
-    assert response.status_code == 200 and "只能选择列出的地区" in _html(response)
+    assert response.status_code == 200 and "只能选择列出的地区" in html_of(response)
     assert not Competition.objects.exists()
 
 
@@ -248,20 +247,20 @@ def test_editing_with_a_stale_version_shows_the_conflict(client_for, competition
     url = reverse("training:competition-edit", args=[competition_a.pk])
     services.competition_update(competition=competition_a, by=None, version=1, place="变了")
     response = client_for("town_a").post(url, _form(version=1))
-    assert response.status_code == 200 and "刚刚被其他人修改过" in _html(response)
+    assert response.status_code == 200 and "刚刚被其他人修改过" in html_of(response)
 
 
 def test_archiving_needs_a_reason_and_keeps_the_competition(client_for, competition_a) -> None:  # noqa: ANN001
     url = reverse("training:competition-edit", args=[competition_a.pk])
     client = client_for("town_a")
     response = client.post(url, {"archive-reason": ""})
-    assert response.status_code == 200 and "请填写归档原因" in _html(response)
+    assert response.status_code == 200 and "请填写归档原因" in html_of(response)
     response = client.post(url, {"archive-reason": "赛事取消"})
     assert response.status_code == 302
     competition_a.refresh_from_db()
     assert competition_a.archived_reason == "赛事取消"
     client.get(reverse("training:competitions"))  # shows the success message once
-    assert "东城残疾人职业技能竞赛" not in _html(client.get(reverse("training:competitions")))
+    assert "东城残疾人职业技能竞赛" not in html_of(client.get(reverse("training:competitions")))
 
 
 def test_wrong_methods_are_refused(client_for, competition_a, entries) -> None:  # noqa: ANN001
@@ -282,10 +281,10 @@ def test_the_person_search_finds_by_name_and_id_number_within_scope(
 ) -> None:  # noqa: ANN001
     url = reverse("training:competition", args=[competition_a.pk])
     client = client_for("town_a")
-    assert "为 张三" in _html(client.get(url + "?q=张"))
-    assert "李四" not in _html(client.get(url + "?q=李"))
-    assert "为 张三" in _html(client.get(url + f"?q={make_id_number(seq=101)}"))
-    assert "没有找到" in _html(client.get(url + f"?q={make_id_number(seq=202)}"))
+    assert "为 张三" in html_of(client.get(url + "?q=张"))
+    assert "李四" not in html_of(client.get(url + "?q=李"))
+    assert "为 张三" in html_of(client.get(url + f"?q={make_id_number(seq=101)}"))
+    assert "没有找到" in html_of(client.get(url + f"?q={make_id_number(seq=202)}"))
 
 
 def test_a_town_officer_adds_an_entry_and_a_duplicate_is_refused(
@@ -301,9 +300,9 @@ def test_a_town_officer_adds_an_entry_and_a_duplicate_is_refused(
     assert (entry.trade, entry.award) == ("盲人按摩", "一等奖")
     response = client.post(url, data)
     assert response.status_code == 200
-    assert "<title>错误：" in _html(response) and "请勿重复添加" in _html(response)
+    assert "<title>错误：" in html_of(response) and "请勿重复添加" in html_of(response)
     response = client.post(url, {"trade": ""})
-    assert "请填写参赛项目" in _html(response)
+    assert "请填写参赛项目" in html_of(response)
 
 
 def test_adding_a_person_outside_scope_is_a_404(client_for, competition_a, person_b) -> None:  # noqa: ANN001
@@ -325,7 +324,7 @@ def test_an_entry_of_another_town_is_a_404_and_ones_own_is_edited_and_removed(
     assert response.status_code == 302
     mine.refresh_from_db()
     assert mine.award == "三等奖"
-    assert "请填写参赛项目" in _html(client.post(url, {"trade": ""}))
+    assert "请填写参赛项目" in html_of(client.post(url, {"trade": ""}))
     assert client.post(url, {"action": "remove"}).status_code == 302
     assert not CompetitionEntry.objects.filter(pk=mine.pk).exists()
 

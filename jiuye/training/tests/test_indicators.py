@@ -168,21 +168,18 @@ def test_certificates_and_competitions_of_the_year_are_counted_in_their_region(
             issued_on=day,
         )
     town_a = Region.objects.get(code=TOWN_A)
-    Competition.objects.create(
-        name="区残疾人职业技能竞赛",
-        level=CompetitionLevel.DISTRICT,
-        date=dt.date(YEAR, 10, 1),
-        organiser="区残联",
-        region=town_a,
-    )
-    Competition.objects.create(
-        name="已归档",
-        level=CompetitionLevel.DISTRICT,
-        date=dt.date(YEAR, 10, 2),
-        organiser="区残联",
-        region=town_a,
-        archived_at=dt.datetime(YEAR, 10, 3, tzinfo=dt.UTC),
-    )
+    for name, day, archived_at in [
+        ("区残疾人职业技能竞赛", dt.date(YEAR, 10, 1), None),
+        ("已归档", dt.date(YEAR, 10, 2), dt.datetime(YEAR, 10, 3, tzinfo=dt.UTC)),
+    ]:
+        Competition.objects.create(
+            name=name,
+            level=CompetitionLevel.DISTRICT,
+            date=day,
+            organiser="区残联",
+            region=town_a,
+            archived_at=archived_at,
+        )
     assert _value("training.certificates") == 2
     assert _value("training.certificates", TOWN_A) == 1
     assert _value("training.competitions") == 1

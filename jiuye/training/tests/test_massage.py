@@ -12,6 +12,8 @@ from openpyxl import load_workbook
 
 from conftest import TOWN_B, VILLAGE_A, VILLAGE_B, make_id_number
 from jiuye.core.conflicts import ConflictError
+from jiuye.core.tests.forms import posted
+from jiuye.core.tests.responses import html_of
 from jiuye.employment.services import employment_end
 from jiuye.training.models import MassageEstablishment, MassageQualification
 from jiuye.training.selectors.massage import blind_staff, blind_staff_count, establishments_for_list
@@ -28,10 +30,6 @@ from jiuye.training.tests.competition_fixtures import (
 pytestmark = pytest.mark.django_db
 
 establishment_a = fx.establishment_a
-
-
-def _html(response) -> str:  # noqa: ANN001
-    return response.content.decode()
 
 
 @pytest.fixture
@@ -63,8 +61,7 @@ def _establishment_form(**override: object) -> dict[str, object]:
         "owner_name": "",
         "employer_uscc": "",
     }
-    data.update(override)
-    return {k: v for k, v in data.items() if v is not None}
+    return posted(data, **override)
 
 
 # --- blind staff ------------------------------------------------------------------------------
@@ -165,6 +162,7 @@ def test_establishment_versions_conflict_and_archiving_keeps_the_row(establishme
         ("", 3, "medical_certificate_number", "请同时填写医疗按摩资格证书编号"),
         ("YA123", -1, "medical_certificate_date", "不能晚于今天"),
     ],
+    ids=["a number without a date", "a date without a number", "a date in the future"],
 )
 def test_a_qualification_number_and_date_go_together_and_the_date_is_not_in_the_future(
     person_a, number: str, ago: int | None, field: str, message: str
@@ -204,19 +202,19 @@ def test_a_qualification_is_recorded_corrected_and_a_stale_version_conflicts(per
 
 def test_the_list_shows_blind_staff_counts_and_filters(client_for, establishment_a, staff) -> None:  # noqa: ANN001
     url = reverse("training:establishments")
-    html = _html(client_for("leader").get(url))
+    html = html_of(client_for("leader").get(url))
     assert "东城盲人按摩所" in html and "<td>2</td>" in html
     assert "登记按摩机构" not in html
     client = client_for("district")
-    assert "东城盲人按摩所" not in _html(client.get(url + "?kind=health_venue"))
-    assert "东城盲人按摩所" not in _html(client.get(url + f"?town={TOWN_B}"))
+    assert "东城盲人按摩所" not in html_of(client.get(url + "?kind=health_venue"))
+    assert "东城盲人按摩所" not in html_of(client.get(url + f"?town={TOWN_B}"))
     response = client.get(url + "?kind=spa&town=abc&page=x")
-    assert response.status_code == 200 and "无法识别的机构类型" in _html(response)
+    assert response.status_code == 200 and "无法识别的机构类型" in html_of(response)
 
 
 def test_the_other_towns_officer_neither_lists_nor_opens_it(client_for, establishment_a) -> None:  # noqa: ANN001
     client = client_for("town_b")
-    assert "东城盲人按摩所" not in _html(client.get(reverse("training:establishments")))
+    assert "东城盲人按摩所" not in html_of(client.get(reverse("training:establishments")))
     detail = reverse("training:establishment", args=[establishment_a.pk])
     assert client.get(detail).status_code == 404
     edit = reverse("training:establishment-edit", args=[establishment_a.pk])
@@ -227,13 +225,13 @@ def test_the_page_lists_blind_staff_by_name_within_scope_with_links(
     client_for, establishment_a, staff
 ) -> None:  # noqa: ANN001
     url = reverse("training:establishment", args=[establishment_a.pk])
-    html = _html(client_for("town_a").get(url))
+    html = html_of(client_for("town_a").get(url))
     assert "目前有 2 名视力残疾人" in html
     assert "王盲" in html and reverse("people:detail", args=[staff["wang"].pk]) in html
     assert reverse("training:qualification", args=[staff["wang"].pk]) in html
     assert "赵盲" not in html and "其中 1 人不在您负责的范围内" in html
     assert "钱盲" not in html and "孙聋" not in html and "周盲" not in html
-    district = _html(client_for("district").get(url))
+    district = html_of(client_for("district").get(url))
     assert "王盲" in district and "赵盲" in district
 
 
@@ -243,7 +241,7 @@ def test_a_leader_sees_the_count_but_no_names(
     url = reverse("training:establishment", args=[establishment_a.pk])
     leader = client_for("leader")
     with django_assert_max_num_queries(15):
-        html = _html(leader.get(url))
+        html = html_of(leader.get(url))
     assert "目前有 2 名视力残疾人" in html
     assert "王盲" not in html and "王师傅" not in html
     assert (
@@ -288,12 +286,12 @@ def test_a_town_officer_registers_an_establishment_with_owner_and_employer(
 def test_bad_owner_and_employer_codes_are_explained(client_for, person_b) -> None:  # noqa: ANN001
     client = client_for("town_a")
     url = reverse("training:establishment-create")
-    html = _html(client.post(url, _establishment_form(owner_id_number="123", employer_uscc="X1")))
+    html = html_of(client.post(url, _establishment_form(owner_id_number="123", employer_uscc="X1")))
     assert "<title>错误：" in html
     assert "开办人身份证号格式不对" in html and "没有找到统一社会信用代码为 X1 的用人单位" in html
-    html = _html(client.post(url, _establishment_form(owner_id_number=make_id_number(seq=202))))
+    html = html_of(client.post(url, _establishment_form(owner_id_number=make_id_number(seq=202))))
     assert "在您负责的范围内没有找到这个身份证号的人员" in html
-    html = _html(client.post(url, _establishment_form(region=VILLAGE_B, name="")))
+    html = html_of(client.post(url, _establishment_form(region=VILLAGE_B, name="")))
     assert "只能选择您负责的镇街或村（社区）" in html and "请填写机构名称" in html
     assert not MassageEstablishment.objects.exists()
 
@@ -301,7 +299,7 @@ def test_bad_owner_and_employer_codes_are_explained(client_for, person_b) -> Non
 def test_an_establishment_is_edited_and_archived(client_for, establishment_a, employer_a) -> None:  # noqa: ANN001
     url = reverse("training:establishment-edit", args=[establishment_a.pk])
     client = client_for("town_a")
-    assert employer_a.uscc in _html(client.get(url))
+    assert employer_a.uscc in html_of(client.get(url))
     response = client.post(
         url,
         _establishment_form(
@@ -312,8 +310,8 @@ def test_an_establishment_is_edited_and_archived(client_for, establishment_a, em
     establishment_a.refresh_from_db()
     assert establishment_a.address == "东城路8号" and establishment_a.version == 2
     response = client.post(url, _establishment_form(version=1))
-    assert "刚刚被其他人修改过" in _html(response)
-    assert "请填写归档原因" in _html(client.post(url, {"archive-reason": " "}))
+    assert "刚刚被其他人修改过" in html_of(response)
+    assert "请填写归档原因" in html_of(client.post(url, {"archive-reason": " "}))
     assert client.post(url, {"archive-reason": "已停业"}).status_code == 302
     establishment_a.refresh_from_db()
     assert establishment_a.is_archived
@@ -342,14 +340,14 @@ def test_the_export_lists_establishments_with_counts(client_for, establishment_a
 def test_the_qualification_page_records_and_shows_errors(client_for, person_a) -> None:  # noqa: ANN001
     url = reverse("training:qualification", args=[person_a.pk])
     client = client_for("town_a")
-    assert "还没有登记盲人按摩从业资格" in _html(client.get(url))
+    assert "还没有登记盲人按摩从业资格" in html_of(client.get(url))
     future = days_ago(-3).isoformat()
-    html = _html(
+    html = html_of(
         client.post(url, {"medical_certificate_date": future, "version": 0, "title": "boss"})
     )
     assert "<title>错误：" in html and "不能晚于今天" in html
     assert "请从列出的专业技术职务中选择" in html
-    html = _html(client.post(url, {"medical_certificate_date": "2020-06-01", "version": 0}))
+    html = html_of(client.post(url, {"medical_certificate_date": "2020-06-01", "version": 0}))
     assert "请同时填写医疗按摩资格证书编号" in html
     assert not MassageQualification.objects.exists()
     response = client.post(
@@ -363,10 +361,10 @@ def test_the_qualification_page_records_and_shows_errors(client_for, person_a) -
         },
     )
     assert response.status_code == 302
-    html = _html(client.get(url))
+    html = html_of(client.get(url))
     assert "YA2020-7" in html and "中级" in html and "三级" in html
     response = client.post(url, {"medical_certificate_number": "X", "version": 0})
-    assert "刚刚被其他人修改过" in _html(response)
+    assert "刚刚被其他人修改过" in html_of(response)
 
 
 def test_the_qualification_of_a_person_outside_scope_is_a_404(client_for, person_b) -> None:  # noqa: ANN001

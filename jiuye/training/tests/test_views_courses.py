@@ -13,6 +13,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from conftest import TOWN_A, TOWN_B
+from jiuye.core.tests.forms import posted
+from jiuye.core.tests.responses import html_of
 from jiuye.training.models import Course, EnrolmentStatus, Provider
 from jiuye.training.tests import course_fixtures as fx
 from jiuye.training.tests.course_fixtures import enrol, make_course, make_provider, today
@@ -20,10 +22,6 @@ from jiuye.training.tests.course_fixtures import enrol, make_course, make_provid
 pytestmark = pytest.mark.django_db
 
 provider_a, provider_b, course_a, course_b = fx.provider_a, fx.provider_b, fx.course_a, fx.course_b
-
-
-def _html(response) -> str:  # noqa: ANN001
-    return response.content.decode()
 
 
 def _course_form(provider: Provider, **override: object) -> dict[str, object]:
@@ -43,8 +41,7 @@ def _course_form(provider: Provider, **override: object) -> dict[str, object]:
         "certificate_level": "",
         "description": "",
     }
-    data.update(override)
-    return {k: v for k, v in data.items() if v is not None}
+    return posted(data, **override)
 
 
 def _provider_form(**override: object) -> dict[str, object]:
@@ -56,8 +53,7 @@ def _provider_form(**override: object) -> dict[str, object]:
         "accessibility": ["braille", "step_free"],
         "designated_year": "2023",
     }
-    data.update(override)
-    return {k: v for k, v in data.items() if v is not None}
+    return posted(data, **override)
 
 
 @pytest.fixture
@@ -73,12 +69,12 @@ def enrolled(course_a, personas, person_b):  # noqa: ANN001, ANN201
 
 def test_the_provider_list_filters_by_kind_and_town(client_for, provider_a, provider_b) -> None:  # noqa: ANN001
     client = client_for("leader")
-    html = _html(client.get(reverse("training:providers")))
+    html = html_of(client.get(reverse("training:providers")))
     assert "东城职业技能培训学校" in html and "西城盲人按摩实训基地" in html
     assert "登记培训机构" not in html
-    html = _html(client.get(reverse("training:providers"), {"kind": "massage_base"}))
+    html = html_of(client.get(reverse("training:providers"), {"kind": "massage_base"}))
     assert "东城职业技能培训学校" not in html and "西城盲人按摩实训基地" in html
-    html = _html(client.get(reverse("training:providers"), {"town": TOWN_A}))
+    html = html_of(client.get(reverse("training:providers"), {"town": TOWN_A}))
     assert "东城职业技能培训学校" in html and "西城盲人按摩实训基地" not in html
 
 
@@ -86,13 +82,13 @@ def test_a_bad_provider_filter_is_named_and_the_list_still_shows(client_for, pro
     response = client_for("district").get(
         reverse("training:providers"), {"kind": "nope", "town": "x", "page": "abc"}
     )
-    html = _html(response)
+    html = html_of(response)
     assert response.status_code == 200 and "东城职业技能培训学校" in html
     assert "error-summary" in html
 
 
 def test_the_provider_page_lists_its_courses(client_for, provider_a, course_a) -> None:  # noqa: ANN001
-    html = _html(client_for("liaison").get(reverse("training:provider", args=[provider_a.pk])))
+    html = html_of(client_for("liaison").get(reverse("training:provider", args=[provider_a.pk])))
     assert "电商直播培训班" in html and "无障碍通道" in html and "2024年" in html
     assert "修改培训机构信息" not in html
     assert reverse("training:scorecard", args=[provider_a.pk]) in html
@@ -112,7 +108,7 @@ def test_a_provider_is_registered_and_edited_through_the_form(client_for) -> Non
     stale = client_for("district").post(
         reverse("training:provider-edit", args=[provider.pk]), _provider_form(version=1)
     )
-    assert "刚刚被其他人修改过" in _html(stale)
+    assert "刚刚被其他人修改过" in html_of(stale)
 
 
 def test_the_provider_form_names_each_error(client_for) -> None:  # noqa: ANN001
@@ -120,7 +116,7 @@ def test_the_provider_form_names_each_error(client_for) -> None:  # noqa: ANN001
         reverse("training:provider-create"),
         _provider_form(name="", kind="", designated_year="去年", uscc="123"),
     )
-    html = _html(response)
+    html = html_of(response)
     assert response.status_code == 200 and "<title>错误：" in html
     assert "请填写培训机构名称。" in html and "请选择机构类型。" in html
     assert "残联认定年度请填写四位年份" in html
@@ -131,7 +127,7 @@ def test_a_town_officer_may_not_register_a_provider_in_another_town(client_for) 
     response = client_for("town_a").post(
         reverse("training:provider-create"), _provider_form(region=TOWN_B)
     )
-    assert response.status_code == 200 and "只能选择列出的所在地" in _html(response)
+    assert response.status_code == 200 and "只能选择列出的所在地" in html_of(response)
 
 
 def test_another_towns_officer_may_read_but_not_edit_a_provider(client_for, provider_a) -> None:  # noqa: ANN001
@@ -180,18 +176,18 @@ def test_the_provider_export_is_a_workbook_of_the_filtered_list(
 
 def test_the_course_list_searches_and_survives_bad_filters(client_for, course_a, course_b) -> None:  # noqa: ANN001
     client = client_for("jobseeker")
-    html = _html(client.get(reverse("training:courses")))
+    html = html_of(client.get(reverse("training:courses")))
     assert "电商直播培训班" in html and "盲人保健按摩培训班" in html
     assert "新建培训课程" not in html and "导出这些课程" not in html
-    html = _html(client.get(reverse("training:courses"), {"q": "按摩"}))
+    html = html_of(client.get(reverse("training:courses"), {"q": "按摩"}))
     assert "电商直播培训班" not in html and "盲人保健按摩培训班" in html
-    html = _html(client.get(reverse("training:courses"), {"provider": str(course_a.provider.pk)}))
+    html = html_of(client.get(reverse("training:courses"), {"provider": str(course_a.provider.pk)}))
     assert "电商直播培训班" in html and "盲人保健按摩培训班" not in html
     response = client.get(
         reverse("training:courses"),
         {"year": "明年", "provider": "not-a-uuid", "kind": "x", "page": "-1"},
     )
-    html = _html(response)
+    html = html_of(response)
     assert response.status_code == 200 and "年度请填写四位数字" in html
     assert "电商直播培训班" in html
 
@@ -209,7 +205,7 @@ def test_the_course_list_fits_the_query_budget(
 
 
 def test_the_course_page_shows_every_field_in_plain_words(client_for, course_a, enrolled) -> None:  # noqa: ANN001
-    html = _html(client_for("district").get(reverse("training:course", args=[course_a.pk])))
+    html = html_of(client_for("district").get(reverse("training:course", args=[course_a.pk])))
     for text in ("电商、直播、短视频培训", "线下", "听力残疾", "肢体残疾", "80 课时", "结业证书",
                  "共 2 个，已报名 2 人，还剩 0 个", "残疾人就业保障金"):  # fmt: skip
         assert text in html, text
@@ -217,7 +213,7 @@ def test_the_course_page_shows_every_field_in_plain_words(client_for, course_a, 
 
 
 def test_a_town_officer_sees_only_their_towns_enrolments(client_for, course_a, enrolled) -> None:  # noqa: ANN001
-    html = _html(client_for("town_a").get(reverse("training:course", args=[course_a.pk])))
+    html = html_of(client_for("town_a").get(reverse("training:course", args=[course_a.pk])))
     assert "张三" in html and "李四" not in html
     assert reverse("training:enrol", args=[course_a.pk]) in html
     assert reverse("training:attendance", args=[course_a.pk]) in html
@@ -226,18 +222,18 @@ def test_a_town_officer_sees_only_their_towns_enrolments(client_for, course_a, e
 
 def test_leaders_and_liaisons_see_counts_but_no_person(client_for, course_a, enrolled) -> None:  # noqa: ANN001
     for role in ("leader", "liaison"):
-        html = _html(client_for(role).get(reverse("training:course", args=[course_a.pk])))
+        html = html_of(client_for(role).get(reverse("training:course", args=[course_a.pk])))
         assert "报名和结业人数" in html and "张三" not in html and "李四" not in html
         assert "报名人员" not in html and "结业后就业（转化）" in html
         assert reverse("training:enrol", args=[course_a.pk]) not in html
         # The list of completers' jobs names persons: no link to a page that would say 403.
         assert reverse("training:outcomes") not in html
-    html = _html(client_for("district").get(reverse("training:course", args=[course_a.pk])))
+    html = html_of(client_for("district").get(reverse("training:course", args=[course_a.pk])))
     assert reverse("training:outcomes") in html
 
 
 def test_the_employer_sees_the_course_without_personal_data(client_for, course_a, enrolled) -> None:  # noqa: ANN001
-    html = _html(client_for("employer").get(reverse("training:course", args=[course_a.pk])))
+    html = html_of(client_for("employer").get(reverse("training:course", args=[course_a.pk])))
     assert "电商直播培训班" in html and "李四" not in html and "报名和结业人数" not in html
 
 
@@ -245,9 +241,9 @@ def test_a_job_seeker_may_request_an_open_course_once(client_for, personas, cour
     client = client_for("jobseeker")
     url = reverse("training:course", args=[course_a.pk])
     request_url = reverse("training:request-enrolment", args=[course_a.pk])
-    assert f'action="{request_url}"' in _html(client.get(url))
+    assert f'action="{request_url}"' in html_of(client.get(url))
     enrol(course_a, personas["jobseeker"].person, EnrolmentStatus.REQUESTED)
-    html = _html(client.get(url))
+    html = html_of(client.get(url))
     assert f'action="{request_url}"' not in html and "本人申请，待确认" in html
 
 
@@ -258,7 +254,7 @@ def test_a_finished_course_offers_no_request(client_for, provider_a) -> None:  #
         start_date=today() - dt.timedelta(days=60),
         end_date=today() - dt.timedelta(days=1),
     )
-    html = _html(client_for("jobseeker").get(reverse("training:course", args=[old.pk])))
+    html = html_of(client_for("jobseeker").get(reverse("training:course", args=[old.pk])))
     assert "申请报名这个课程" not in html
 
 
@@ -295,7 +291,7 @@ def test_a_course_is_created_and_edited_through_the_form(client_for, provider_a)
     stale = client_for("district").post(
         reverse("training:course-edit", args=[course.pk]), _course_form(provider_a, version=1)
     )
-    assert "刚刚被其他人修改过" in _html(stale)
+    assert "刚刚被其他人修改过" in html_of(stale)
 
 
 def test_the_course_form_names_each_error_in_chinese(client_for, provider_a) -> None:  # noqa: ANN001
@@ -311,7 +307,7 @@ def test_the_course_form_names_each_error_in_chinese(client_for, provider_a) -> 
             funding_amount="很多",
         ),  # fmt: skip
     )
-    html = _html(response)
+    html = html_of(response)
     assert response.status_code == 200 and "<title>错误：" in html
     assert "请填写课程名称。" in html
     assert "名额至少为 1" in html and "课时请填写 0 到 10000" in html
@@ -322,18 +318,18 @@ def test_the_course_form_names_each_error_in_chinese(client_for, provider_a) -> 
         reverse("training:course-create"),
         _course_form(provider_a, start_date="2025-05-01", end_date="2025-04-01"),
     )
-    assert "结业日期（2025-04-01）早于开班日期（2025-05-01）" in _html(response)
+    assert "结业日期（2025-04-01）早于开班日期（2025-05-01）" in html_of(response)
     response = client_for("district").post(
         reverse("training:course-create"), _course_form(provider_a, start_date="五月一日")
     )
-    assert "开班日期请按“年-月-日”填写" in _html(response)
+    assert "开班日期请按“年-月-日”填写" in html_of(response)
 
 
 def test_the_course_form_keeps_what_was_typed(client_for, provider_a) -> None:  # noqa: ANN001
     response = client_for("district").post(
         reverse("training:course-create"), _course_form(provider_a, places="0")
     )
-    assert 'value="盲人医疗按摩提高班"' in _html(response)
+    assert 'value="盲人医疗按摩提高班"' in html_of(response)
 
 
 def test_a_town_officer_cannot_open_a_course_at_another_towns_provider(
@@ -341,7 +337,7 @@ def test_a_town_officer_cannot_open_a_course_at_another_towns_provider(
 ) -> None:  # noqa: ANN001
     client = client_for("town_a")
     response = client.post(reverse("training:course-create"), _course_form(provider_b))
-    assert response.status_code == 200 and "只能选择列出的培训机构" in _html(response)
+    assert response.status_code == 200 and "只能选择列出的培训机构" in html_of(response)
     assert client.get(reverse("training:course-edit", args=[course_b.pk])).status_code == 403
 
 
@@ -349,7 +345,7 @@ def test_a_course_is_archived_with_a_reason(client_for, course_a) -> None:  # no
     url = reverse("training:course-edit", args=[course_a.pk])
     client = client_for("district")
     response = client.post(url, {"archive-reason": ""})
-    assert "请填写归档原因" in _html(response)
+    assert "请填写归档原因" in html_of(response)
     response = client.post(url, {"archive-reason": "重复录入"})
     assert response.url == reverse("training:courses")
     course_a.refresh_from_db()
@@ -380,7 +376,7 @@ def test_the_course_export_imports_back_and_carries_seats(
 
 def test_the_new_course_form_preselects_the_provider(client_for, provider_a) -> None:  # noqa: ANN001
     other = make_provider("东城第二培训学校")
-    html = _html(
+    html = html_of(
         client_for("district").get(reverse("training:course-create"), {"provider": str(other.pk)})
     )
     assert f'<option value="{other.pk}" selected>' in html

@@ -12,6 +12,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from jiuye.core.models import AccessEvent
+from jiuye.core.tests.responses import html_of
 from jiuye.jobs.tests.referral_fixtures import make_person
 from jiuye.training.models import Attendance, Certificate, Enrolment, EnrolmentStatus
 from jiuye.training.services import enrolments as services
@@ -23,10 +24,6 @@ pytestmark = pytest.mark.django_db
 course_a, enrolment_a = fx.course_a, fx.enrolment_a
 
 
-def _html(response) -> str:  # noqa: ANN001
-    return response.content.decode()
-
-
 def _enrol_url(course) -> str:  # noqa: ANN001
     return reverse("training:enrol", args=[course.pk])
 
@@ -36,7 +33,7 @@ def test_a_town_officer_finds_their_person_and_enrols_them(
 ) -> None:  # noqa: ANN001
     client = client_for("town_a")
     with django_assert_max_num_queries(15):
-        html = _html(client.get(_enrol_url(course_a) + "?q=张"))
+        html = html_of(client.get(_enrol_url(course_a) + "?q=张"))
     assert "张三" in html and person_a.masked_id_number in html
     assert person_a.id_number not in html
     response = client.post(
@@ -46,14 +43,14 @@ def test_a_town_officer_finds_their_person_and_enrols_them(
     enrolment = Enrolment.objects.get(person=person_a, course=course_a)
     assert response.status_code == 302
     assert response.url == reverse("training:enrolment", args=[enrolment.pk])
-    assert "已经报名这门课程" in _html(client.get(_enrol_url(course_a) + "?q=张"))
+    assert "已经报名这门课程" in html_of(client.get(_enrol_url(course_a) + "?q=张"))
 
 
 def test_enrolling_a_person_outside_the_officers_scope_is_a_404(
     client_for, course_a, person_b
 ) -> None:  # noqa: ANN001
     client = client_for("town_a")
-    assert "李四" not in _html(client.get(_enrol_url(course_a) + "?q=李"))
+    assert "李四" not in html_of(client.get(_enrol_url(course_a) + "?q=李"))
     response = client.post(
         _enrol_url(course_a), {"person": str(person_b.pk), "enrolled_on": f"{today():%Y-%m-%d}"}
     )
@@ -71,7 +68,7 @@ def test_a_full_course_asks_to_tick_the_box_and_enrols_after_it(
     client = client_for("town_a")
     data = {"person": str(person_a.pk), "enrolled_on": f"{today():%Y-%m-%d}"}
     response = client.post(_enrol_url(course_a), data)
-    html = _html(response)
+    html = html_of(response)
     assert response.status_code == 200
     assert "<title>错误：" in html
     assert "名额 2，已报名 2" in html
@@ -87,7 +84,7 @@ def test_a_full_course_asks_to_tick_the_box_and_enrols_after_it(
 
 def test_the_enrol_form_without_a_person_shows_errors(client_for, course_a) -> None:  # noqa: ANN001
     response = client_for("district").post(_enrol_url(course_a), {"enrolled_on": "昨天"})
-    html = _html(response)
+    html = html_of(response)
     assert response.status_code == 200 and "<title>错误：" in html
     assert "请选择要报名的人员" in html and "请按“年-月-日”填写" in html
 
@@ -97,7 +94,7 @@ def test_a_duplicate_enrolment_is_refused_on_the_form(client_for, enrolment_a, p
         _enrol_url(enrolment_a.course),
         {"person": str(person_a.pk), "enrolled_on": f"{today():%Y-%m-%d}"},
     )
-    assert "已报名这门课程" in _html(response)
+    assert "已报名这门课程" in html_of(response)
 
 
 def test_read_only_and_other_roles_are_refused_and_get_is_405_for_a_request(
@@ -125,7 +122,7 @@ def test_the_enrolment_page_shows_the_person_masked_and_the_attendance(
     client = client_for("town_a")
     with django_assert_max_num_queries(15):
         response = client.get(reverse("training:enrolment", args=[enrolment_a.pk]))
-    html = _html(response)
+    html = html_of(response)
     assert person_a.masked_id_number in html and person_a.id_number not in html
     assert "出勤 1 次，缺勤 1 次" in html
     assert "登记结业" in html and "登记中途退出" in html
@@ -136,10 +133,10 @@ def test_completion_and_drop_forms_show_errors_then_save(client_for, enrolment_a
     url = reverse("training:enrolment", args=[enrolment_a.pk])
     too_early = enrolment_a.course.start_date - dt.timedelta(days=1)
     response = client.post(url, {"action": "complete", "complete-on": f"{too_early:%Y-%m-%d}"})
-    html = _html(response)
+    html = html_of(response)
     assert "<title>错误：" in html and "不能早于开班日期" in html
     response = client.post(url, {"action": "drop", "drop-on": "", "drop-reason": ""})
-    assert "请填写退出日期" in _html(response) and "请选择退出原因" in _html(response)
+    assert "请填写退出日期" in html_of(response) and "请选择退出原因" in html_of(response)
     response = client.post(
         url,
         {
@@ -164,7 +161,7 @@ def test_a_stale_version_gets_the_conflict_message(client_for, enrolment_a) -> N
             "drop-version": str(enrolment_a.version + 5),
         },
     )
-    assert "刚刚被其他人修改过" in _html(response)
+    assert "刚刚被其他人修改过" in html_of(response)
 
 
 def test_a_certificate_is_added_and_a_taken_number_is_explained(
@@ -181,14 +178,14 @@ def test_a_certificate_is_added_and_a_taken_number_is_explained(
     }
     assert client.post(url, data).status_code == 302
     assert Certificate.objects.get().enrolment == enrolment_a
-    html = _html(client.post(url, data))
+    html = html_of(client.post(url, data))
     assert "<title>错误：" in html and "A-100 已经登记过" in html
     with django_assert_max_num_queries(15):
-        listing = _html(client.get(reverse("training:certificates") + "?kind=skill_level"))
+        listing = html_of(client.get(reverse("training:certificates") + "?kind=skill_level"))
     assert "A-100" in listing
-    assert "A-100" not in _html(client.get(reverse("training:certificates") + "?year=2001"))
+    assert "A-100" not in html_of(client.get(reverse("training:certificates") + "?year=2001"))
     bad = client.get(reverse("training:certificates") + "?year=明年&kind=x&page=abc")
-    assert bad.status_code == 200 and "年度请填写四位数字" in _html(bad)
+    assert bad.status_code == 200 and "年度请填写四位数字" in html_of(bad)
 
 
 def test_the_job_seeker_requests_and_staff_confirm(client_for, course_a, personas) -> None:  # noqa: ANN001
@@ -201,10 +198,10 @@ def test_the_job_seeker_requests_and_staff_confirm(client_for, course_a, persona
     again = client_for("jobseeker").post(
         reverse("training:request-enrolment", args=[course_a.pk]), follow=True
     )
-    assert "已报名这门课程" in _html(again)
+    assert "已报名这门课程" in html_of(again)
     client = client_for("town_a")
     url = reverse("training:enrolment", args=[request.pk])
-    assert "确认报名申请" in _html(client.get(url))
+    assert "确认报名申请" in html_of(client.get(url))
     assert client.post(url, {"action": "confirm"}).status_code == 302
     request.refresh_from_db()
     assert request.status == EnrolmentStatus.ENROLLED
@@ -218,7 +215,7 @@ def test_the_attendance_sheet_lists_scoped_persons_and_saves_every_row(
     client = client_for("town_a")
     url = reverse("training:attendance", args=[course_a.pk])
     with django_assert_max_num_queries(15):
-        html = _html(client.get(url))
+        html = html_of(client.get(url))
     assert "张三" in html and "李四" not in html
     assert f"{today():%Y-%m-%d} 出勤" in html and "<legend" in html
     day = days_ago(3)
@@ -237,16 +234,16 @@ def test_attendance_for_a_date_outside_the_course_is_refused_clearly(
     url = reverse("training:attendance", args=[course_a.pk])
     before = course_a.start_date - dt.timedelta(days=1)
     response = client.get(f"{url}?date={before:%Y-%m-%d}")
-    html = _html(response)
+    html = html_of(response)
     assert response.status_code == 200
     assert f"上课日期 {before:%Y-%m-%d} 不在课程开班至结业期间" in html
     assert 'name="present"' not in html
     posted = client.post(f"{url}?date={before:%Y-%m-%d}", {"present": [str(enrolment_a.pk)]})
     assert posted.status_code == 302 and not Attendance.objects.exists()
-    future = _html(client.get(f"{url}?date={today() + dt.timedelta(days=1):%Y-%m-%d}"))
+    future = html_of(client.get(f"{url}?date={today() + dt.timedelta(days=1):%Y-%m-%d}"))
     assert "晚于今天" in future
     garbage = client.get(f"{url}?date=2025-13-45")
-    assert garbage.status_code == 200 and "请按“年-月-日”填写" in _html(garbage)
+    assert garbage.status_code == 200 and "请按“年-月-日”填写" in html_of(garbage)
 
 
 def test_a_course_yet_to_start_opens_on_its_first_day_with_the_reason(
@@ -255,7 +252,7 @@ def test_a_course_yet_to_start_opens_on_its_first_day_with_the_reason(
     course = make_course(
         start_date=today() + dt.timedelta(days=3), end_date=today() + dt.timedelta(days=9)
     )
-    html = _html(client_for("district").get(reverse("training:attendance", args=[course.pk])))
+    html = html_of(client_for("district").get(reverse("training:attendance", args=[course.pk])))
     assert "晚于今天，还不能记录考勤" in html
 
 
@@ -300,7 +297,7 @@ def test_the_person_timeline_shows_enrolment_completion_and_certificate(
         issued_on=today(),
         enrolment=enrolment_a,
     )
-    html = _html(client_for("town_a").get(reverse("people:detail", args=[person_a.pk])))
+    html = html_of(client_for("town_a").get(reverse("people:detail", args=[person_a.pk])))
     assert "报名：电商客服培训班" in html
     assert "结业：电商客服培训班" in html
     assert "获得证书：职业技能等级证书（五级）" in html
