@@ -46,9 +46,7 @@ def test_a_town_officer_checks_a_file_sees_its_errors_and_imports_the_good_rows(
     assert not Person.objects.filter(name="钱二").exists()
 
 
-def test_the_check_page_turns_into_the_result_by_itself(
-    page: Page, live_server: LiveServer, personas
-) -> None:  # noqa: ANN001
+def test_the_check_page_turns_into_the_result_by_itself(page: Page, signed_in, personas) -> None:  # noqa: ANN001
     from jiuye.core.models import ImportBatch
 
     batch = ImportBatch.objects.create(
@@ -57,8 +55,7 @@ def test_the_check_page_turns_into_the_result_by_itself(
         status=ImportBatch.Status.RUNNING,
         created_by=personas["town_a"],
     )
-    base = live_server.url
-    log_in(page, base, "town_a", PASSWORD)
+    base = signed_in("town_a")
     page.goto(f"{base}/imports/{batch.pk}/")
     assert page.get_by_role("button", name="取消").is_visible()
     ImportBatch.objects.filter(pk=batch.pk).update(
