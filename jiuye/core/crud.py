@@ -6,7 +6,8 @@ a link that reloads the latest content); or say what was saved and go on. A Perm
 from the service is a 403 like any other.
 
 Views stay function views with their own decorators and access helper (a record out of scope is
-a 404 before these run, a read-only user a 403) and call these with what differs.
+a 404 before these run, a read-only user a 403) and call these with what differs; the plain
+create and edit views of a kind come from ``EditPages.views``.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
 
+from jiuye.core.access import View, roles_required
 from jiuye.core.conflicts import ConflictError, show_conflict
 from jiuye.core.forms import ArchiveForm, add_service_errors
 
@@ -129,6 +132,25 @@ class EditPages:
     refused: Any  # the record is archived: it is not changed any more
     archive_help: Any = ""
     label: str = "name"
+    initial_from: tuple[str, ...] = ()  # query parameters that fill the create form
+
+    def views(self, *roles: str, get: Callable[[HttpRequest, Any], Any]) -> tuple[View, View]:
+        """The create view and the edit view, open to ``roles`` (read-only users may not post);
+        the edit view finds the record with ``get(request, pk)``."""
+
+        def create(request: HttpRequest) -> HttpResponse:
+            initial = {k: request.GET[k] for k in self.initial_from if request.GET.get(k)}
+            return self.create_page(request, initial=initial or None)
+
+        def edit(request: HttpRequest, pk: Any) -> HttpResponse:
+            return self.edit_page(request, get(request, pk))
+
+        guard = require_http_methods(["GET", "POST"])
+        views = []
+        for verb, view in (("create", create), ("edit", edit)):
+            view.__name__ = view.__qualname__ = f"{self.name}_{verb}"
+            views.append(roles_required(*roles, write=True)(guard(view)))
+        return views[0], views[1]
 
     def create_page(
         self, request: HttpRequest, initial: dict[str, Any] | None = None

@@ -6,11 +6,14 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import DateField, F, Func, Q, QuerySet
 from django.db.models.lookups import GreaterThan, LessThanOrEqual
 from django.utils import timezone
 
 from jiuye.core.periods import reference_date
+from jiuye.core.scoping import scope_for
+from jiuye.core.validators import validate_resident_id
 from jiuye.people.models import Person, Sex
 from jiuye.people.services import certificate_index, id_number_index
 from jiuye.reference.models import Region
@@ -48,6 +51,25 @@ MODIFIERS = ("year", "include_archived")
 def person_by_id_number(*, queryset: QuerySet[Person], id_number: str) -> Person | None:
     """Exact lookup through the blind index (the ciphertext itself can't be searched)."""
     return queryset.filter(id_number_index=id_number_index(id_number)).first()
+
+
+def person_search(user: Any, query: str, *, limit: int = 20) -> list[Person]:
+    """Persons in the user's scope, not archived, found by part of the name or by the whole
+    ID number (at most ``limit`` by name)."""
+    query = (query or "").strip()
+    if not query:
+        return []
+    people = scope_for(user, Person).filter(archived_at__isnull=True)
+    try:
+        id_number = validate_resident_id(query)
+    except ValidationError:
+        id_number = ""
+    if id_number:
+        found = person_by_id_number(queryset=people, id_number=id_number)
+        return [found] if found else []
+    return list(
+        people.filter(name__contains=query).select_related("region").order_by("name")[:limit]
+    )
 
 
 def _years_before(day: dt.date, years: int) -> dt.date:

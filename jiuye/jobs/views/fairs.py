@@ -12,38 +12,32 @@ Who may do what:
 
 from __future__ import annotations
 
-import io
 import uuid
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from jiuye.accounts.models import Role
-from jiuye.core import crud
+from jiuye.core import crud, listing
 from jiuye.core.access import roles_required
-from jiuye.core.downloads import attachment_header, formula_safe
+from jiuye.core.downloads import attachment, formula_safe, workbook
 from jiuye.core.forms import add_service_errors
 from jiuye.core.scoping import get_scoped_or_404, scope_for
-from jiuye.core.validators import validate_resident_id
 from jiuye.employers.models import Employer
 from jiuye.jobs.forms.fairs import FairForm, PostingsForm, ReferAtFairForm, SearchForm
 from jiuye.jobs.models import Fair, FairEmployer, FairSeeker, Posting, PostingStatus
 from jiuye.jobs.selectors import fairs as selectors
 from jiuye.jobs.services import fairs as services
 from jiuye.people.models import Person
-from jiuye.people.selectors import person_by_id_number
+from jiuye.people.selectors import person_search
 
 RUNNERS = (Role.ADMIN, Role.DISTRICT, Role.TOWN)
 PERSONAL = (Role.ADMIN, Role.DISTRICT, Role.TOWN)
@@ -51,15 +45,10 @@ STAFF = (Role.ADMIN, Role.DISTRICT, Role.TOWN, Role.LEADER, Role.DEPARTMENT)
 READERS = (*STAFF, Role.EMPLOYER, Role.JOBSEEKER)
 PAGE_SIZE = 30
 SEARCH_LIMIT = 20
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _fair(request: HttpRequest, pk: uuid.UUID) -> Fair:
-    queryset = selectors.fairs_visible(request.user).select_related("region")
-    try:
-        return queryset.get(pk=pk)
-    except Fair.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(selectors.fairs_visible(request.user).select_related("region"), pk=pk)
 
 
 def _runnable(request: HttpRequest, pk: uuid.UUID) -> Fair:
@@ -69,26 +58,14 @@ def _runnable(request: HttpRequest, pk: uuid.UUID) -> Fair:
     return fair
 
 
-def _year(request: HttpRequest) -> tuple[int | None, str]:
-    raw = request.GET.get("year", "").strip()
-    if not raw:
-        return None, ""
-    if raw.isdigit() and 2000 <= int(raw) <= 2100:
-        return int(raw), ""
-    return None, _("年度请填写四位数字，例如 2025；已显示全部年度。")
-
-
 @roles_required(*READERS)
 @require_GET
 def fair_list(request: HttpRequest) -> HttpResponse:
-    year, year_error = _year(request)
-    archived = request.GET.get("archived") == "1" and request.user.role in RUNNERS
+    year, year_error = listing.year_asked(request)
+    archived = listing.archived_asked(request, RUNNERS)
     fairs = selectors.fairs_visible(request.user).filter(archived_at__isnull=not archived)
-    page = Paginator(selectors.fairs_for_list(fairs, year=year), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
     context = {
-        "page": page,
+        "page": listing.page_of(request, selectors.fairs_for_list(fairs, year=year), PAGE_SIZE),
         "year": year,
         "year_raw": request.GET.get("year", ""),
         "year_error": year_error,
@@ -158,16 +135,7 @@ PAGES = crud.EditPages(
 )
 
 
-@roles_required(*RUNNERS, write=True)
-@require_http_methods(["GET", "POST"])
-def fair_create(request: HttpRequest) -> HttpResponse:
-    return PAGES.create_page(request)
-
-
-@roles_required(*RUNNERS, write=True)
-@require_http_methods(["GET", "POST"])
-def fair_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    return PAGES.edit_page(request, _runnable(request, pk))
+fair_create, fair_edit = PAGES.views(*RUNNERS, get=_runnable)
 
 
 def _employer_search(query: str) -> list[Employer]:
@@ -272,22 +240,6 @@ def _uuid(raw: Any) -> uuid.UUID | None:
         return None
 
 
-def _person_search(request: HttpRequest, query: str) -> list[Person]:
-    if not query:
-        return []
-    people = scope_for(request.user, Person).filter(archived_at__isnull=True)
-    try:
-        id_number = validate_resident_id(query)
-    except ValidationError:
-        id_number = ""
-    if id_number:
-        found = person_by_id_number(queryset=people, id_number=id_number)
-        return [found] if found else []
-    return list(
-        people.filter(name__contains=query).select_related("region").order_by("name")[:SEARCH_LIMIT]
-    )
-
-
 def _seeker_post(request: HttpRequest, fair: Fair, postings: list[Posting]) -> tuple[Any, Any]:
     """Handle one action of the seekers page; returns (failed form, the seeker it was for)."""
     action = request.POST.get("action")
@@ -381,70 +333,53 @@ def fair_seekers(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         "postings": postings,
         "search": search,
         "query": query,
-        "found": [p for p in _person_search(request, query) if p.pk not in registered],
+        "found": [p for p in person_search(request.user, query) if p.pk not in registered],
         "form": failed,
         "own_town": request.user.town if request.user.role == Role.TOWN else None,
     }
     return render(request, "jobs/fair_seekers.html", context)
 
 
-def _export_xlsx(fairs: list[Fair]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("招聘会")
-    headers = [
-        _("名称"),
-        _("形式"),
-        _("举办日期"),
-        _("举办地"),
-        _("地点或平台"),
-        _("主办单位"),
-        _("面向人群"),
-        _("参会单位"),
-        _("参会岗位"),
-        _("报名人数"),
-        _("到场人数"),
-        _("现场投递和推荐"),
-        _("面试"),
-        _("录用意向"),
-        _("入职"),
+EXPORT_HEADERS = (
+    gettext_lazy("名称"),
+    gettext_lazy("形式"),
+    gettext_lazy("举办日期"),
+    gettext_lazy("举办地"),
+    gettext_lazy("地点或平台"),
+    gettext_lazy("主办单位"),
+    gettext_lazy("面向人群"),
+    gettext_lazy("参会单位"),
+    gettext_lazy("参会岗位"),
+    gettext_lazy("报名人数"),
+    gettext_lazy("到场人数"),
+    gettext_lazy("现场投递和推荐"),
+    gettext_lazy("面试"),
+    gettext_lazy("录用意向"),
+    gettext_lazy("入职"),
+)
+
+
+def _export_row(fair: Fair) -> list[Any]:
+    results = selectors.results_of(fair)
+    return [
+        formula_safe(fair.name),
+        fair.get_kind_display(),
+        fair.date,
+        fair.region.name,
+        formula_safe(fair.place),
+        formula_safe(fair.organiser),
+        "、".join(fair.target_group_labels()),
+        *(results[key] for key in selectors.RESULT_KEYS),
     ]
-    sheet.append(headers)
-    for fair in fairs:
-        results = selectors.results_of(fair)
-        sheet.append(
-            [
-                formula_safe(fair.name),
-                fair.get_kind_display(),
-                fair.date,
-                fair.region.name,
-                formula_safe(fair.place),
-                formula_safe(fair.organiser),
-                "、".join(fair.target_group_labels()),
-                *(results[key] for key in selectors.RESULT_KEYS),
-            ]
-        )
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in sheet.iter_rows(min_row=2, min_col=3, max_col=3):
-        for cell in row:
-            cell.number_format = "yyyy-mm-dd"
-    for index in range(1, len(headers) + 1):
-        sheet.column_dimensions[get_column_letter(index)].width = 14 if index > 1 else 30
-    sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 @roles_required(*STAFF)
 @require_GET
 def fairs_export(request: HttpRequest) -> HttpResponse:
     """Fairs with their results as .xlsx (figures only: no personal data, no access log)."""
-    year, _error = _year(request)
+    year, _error = listing.year_asked(request)
     fairs = selectors.fairs_visible(request.user).filter(archived_at__isnull=True)
-    rows = list(selectors.fairs_for_list(fairs, year=year))
-    response = HttpResponse(_export_xlsx(rows), content_type=XLSX)
+    rows = [_export_row(fair) for fair in selectors.fairs_for_list(fairs, year=year)]
+    content = workbook(_("招聘会"), EXPORT_HEADERS, rows, widths=(30,), width=14)
     name = _("招聘会-%(year)s.xlsx") % {"year": year} if year else _("招聘会.xlsx")
-    response["Content-Disposition"] = attachment_header(name)
-    return response
+    return attachment(content, name)

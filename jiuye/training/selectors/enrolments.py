@@ -6,14 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from jiuye.accounts.models import Role
 from jiuye.core.scoping import scope_for
-from jiuye.core.validators import validate_resident_id
-from jiuye.people.models import Person
-from jiuye.people.selectors import person_by_id_number
 from jiuye.training.models import (
     Attendance,
     Certificate,
@@ -22,7 +18,6 @@ from jiuye.training.models import (
     EnrolmentStatus,
 )
 
-SEARCH_LIMIT = 20
 ON_SHEET = (EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED)
 
 
@@ -36,24 +31,6 @@ def courses_for_enrolment(user: Any) -> QuerySet[Course]:
 
 def courses_open_to_requests() -> QuerySet[Course]:
     return Course.objects.filter(archived_at__isnull=True).select_related("provider")
-
-
-def person_search(user: Any, query: str) -> list[Person]:
-    """Persons in the user's scope found by part of the name or by the whole ID number."""
-    query = (query or "").strip()
-    if not query:
-        return []
-    people = scope_for(user, Person).filter(archived_at__isnull=True)
-    try:
-        id_number = validate_resident_id(query)
-    except ValidationError:
-        id_number = ""
-    if id_number:
-        found = person_by_id_number(queryset=people, id_number=id_number)
-        return [found] if found else []
-    return list(
-        people.filter(name__contains=query).select_related("region").order_by("name")[:SEARCH_LIMIT]
-    )
 
 
 def enrolments_of_course(user: Any, course: Course) -> QuerySet[Enrolment]:

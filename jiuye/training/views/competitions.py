@@ -13,30 +13,25 @@ Who may do what:
 
 from __future__ import annotations
 
-import io
 import uuid
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from jiuye.accounts.models import Role
-from jiuye.core import crud
+from jiuye.core import crud, listing
 from jiuye.core.access import roles_required
-from jiuye.core.downloads import attachment_header, formula_safe
+from jiuye.core.downloads import attachment, formula_safe, workbook
 from jiuye.core.forms import add_service_errors
-from jiuye.core.scoping import get_scoped_or_404, scope_for
-from jiuye.core.validators import validate_resident_id
+from jiuye.core.scoping import get_scoped_or_404
 from jiuye.jobs.forms.fairs import SearchForm
 from jiuye.people.models import Person
-from jiuye.people.selectors import person_by_id_number
+from jiuye.people.selectors import person_search
 from jiuye.training.forms.competitions import LEVEL_FILTER, CompetitionForm, EntryForm
 from jiuye.training.models import Competition, CompetitionEntry, CompetitionLevel
 from jiuye.training.selectors import competitions as selectors
@@ -46,16 +41,11 @@ RUNNERS = (Role.ADMIN, Role.DISTRICT, Role.TOWN)
 PERSONAL = (Role.ADMIN, Role.DISTRICT, Role.TOWN)
 READERS = (Role.ADMIN, Role.DISTRICT, Role.TOWN, Role.LEADER, Role.DEPARTMENT)
 PAGE_SIZE = 30
-SEARCH_LIMIT = 20
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _competition(request: HttpRequest, pk: uuid.UUID) -> Competition:
     queryset = selectors.competitions_visible(request.user).select_related("region")
-    try:
-        return queryset.get(pk=pk)
-    except Competition.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(queryset, pk=pk)
 
 
 def _runnable(request: HttpRequest, pk: uuid.UUID) -> Competition:
@@ -71,13 +61,9 @@ def _filters(request: HttpRequest) -> tuple[str, int | None, list[str]]:
     if level and level not in CompetitionLevel.values:
         errors.append(_("无法识别的级别，已显示全部级别。"))
         level = ""
-    raw = request.GET.get("year", "").strip()
-    year = None
-    if raw:
-        if raw.isdigit() and 2000 <= int(raw) <= 2100:
-            year = int(raw)
-        else:
-            errors.append(_("年度请填写四位数字，例如 2025；已显示全部年度。"))
+    year, year_error = listing.year_asked(request)
+    if year_error:
+        errors.append(year_error)
     return level, year, errors
 
 
@@ -85,11 +71,11 @@ def _filters(request: HttpRequest) -> tuple[str, int | None, list[str]]:
 @require_GET
 def competition_list(request: HttpRequest) -> HttpResponse:
     level, year, errors = _filters(request)
-    archived = request.GET.get("archived") == "1" and request.user.role in RUNNERS
+    archived = listing.archived_asked(request, RUNNERS)
     qs = selectors.competitions_visible(request.user).filter(archived_at__isnull=not archived)
-    page = Paginator(selectors.competitions_for_list(qs, level=level, year=year), PAGE_SIZE)
+    rows = selectors.competitions_for_list(qs, level=level, year=year)
     context = {
-        "page": page.get_page(request.GET.get("page")),
+        "page": listing.page_of(request, rows, PAGE_SIZE),
         "level": level,
         "levels": LEVEL_FILTER,
         "year": year,
@@ -99,22 +85,6 @@ def competition_list(request: HttpRequest) -> HttpResponse:
         "can_run": request.user.role in RUNNERS,
     }
     return render(request, "training/competition_list.html", context)
-
-
-def _person_search(request: HttpRequest, query: str) -> list[Person]:
-    if not query:
-        return []
-    people = scope_for(request.user, Person).filter(archived_at__isnull=True)
-    try:
-        id_number = validate_resident_id(query)
-    except ValidationError:
-        id_number = ""
-    if id_number:
-        found = person_by_id_number(queryset=people, id_number=id_number)
-        return [found] if found else []
-    return list(
-        people.filter(name__contains=query).select_related("region").order_by("name")[:SEARCH_LIMIT]
-    )
 
 
 @roles_required(*READERS)
@@ -138,7 +108,7 @@ def competition_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         "personal": personal,
         "search": search,
         "query": query,
-        "found": _person_search(request, query),
+        "found": person_search(request.user, query),
         "can_run": services.may_run(request.user, competition) and request.user.role in RUNNERS,
         "own_town": request.user.town if request.user.role == Role.TOWN else None,
     }
@@ -161,16 +131,7 @@ PAGES = crud.EditPages(
 )
 
 
-@roles_required(*RUNNERS, write=True)
-@require_http_methods(["GET", "POST"])
-def competition_create(request: HttpRequest) -> HttpResponse:
-    return PAGES.create_page(request)
-
-
-@roles_required(*RUNNERS, write=True)
-@require_http_methods(["GET", "POST"])
-def competition_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    return PAGES.edit_page(request, _runnable(request, pk))
+competition_create, competition_edit = PAGES.views(*RUNNERS, get=_runnable)
 
 
 @roles_required(*PERSONAL, write=True)
@@ -233,46 +194,17 @@ def competition_entry(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     return render(request, "training/competition_entry_form.html", context)
 
 
-def _export_xlsx(competitions: list[Competition]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("职业技能竞赛")
-    headers = [
-        _("赛事名称"),
-        _("级别"),
-        _("举办日期"),
-        _("所属地区"),
-        _("地点"),
-        _("主办单位"),
-        _("竞赛项目"),
-        _("参赛人次"),
-        _("获奖人次"),
-    ]
-    sheet.append(headers)
-    for c in competitions:
-        sheet.append(
-            [
-                formula_safe(c.name),
-                c.get_level_display(),
-                c.date,
-                c.region.name,
-                formula_safe(c.place),
-                formula_safe(c.organiser),
-                formula_safe(c.trades),
-                c.n_entries,
-                c.n_awards,
-            ]
-        )
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in sheet.iter_rows(min_row=2, min_col=3, max_col=3):
-        for cell in row:
-            cell.number_format = "yyyy-mm-dd"
-    sheet.column_dimensions["A"].width = 30
-    sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+EXPORT_HEADERS = (
+    gettext_lazy("赛事名称"),
+    gettext_lazy("级别"),
+    gettext_lazy("举办日期"),
+    gettext_lazy("所属地区"),
+    gettext_lazy("地点"),
+    gettext_lazy("主办单位"),
+    gettext_lazy("竞赛项目"),
+    gettext_lazy("参赛人次"),
+    gettext_lazy("获奖人次"),
+)
 
 
 @roles_required(*READERS)
@@ -281,8 +213,20 @@ def competitions_export(request: HttpRequest) -> HttpResponse:
     """Competitions with their entry figures as .xlsx (no personal data)."""
     level, year, _errors = _filters(request)
     qs = selectors.competitions_visible(request.user).filter(archived_at__isnull=True)
-    rows = list(selectors.competitions_for_list(qs, level=level, year=year))
-    response = HttpResponse(_export_xlsx(rows), content_type=XLSX)
+    rows = (
+        [
+            formula_safe(c.name),
+            c.get_level_display(),
+            c.date,
+            c.region.name,
+            formula_safe(c.place),
+            formula_safe(c.organiser),
+            formula_safe(c.trades),
+            c.n_entries,
+            c.n_awards,
+        ]
+        for c in selectors.competitions_for_list(qs, level=level, year=year)
+    )
+    content = workbook(_("职业技能竞赛"), EXPORT_HEADERS, rows, widths=(30,))
     name = _("职业技能竞赛-%(year)s.xlsx") % {"year": year} if year else _("职业技能竞赛.xlsx")
-    response["Content-Disposition"] = attachment_header(name)
-    return response
+    return attachment(content, name)

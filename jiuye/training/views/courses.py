@@ -14,27 +14,21 @@ Who may do what:
 
 from __future__ import annotations
 
-import io
 import uuid
-from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+from django.views.decorators.http import require_GET
 
 from jiuye.accounts.models import Role
-from jiuye.core import crud
+from jiuye.core import crud, listing
 from jiuye.core.access import roles_required
-from jiuye.core.downloads import attachment_header, formula_safe
+from jiuye.core.downloads import attachment, formula_safe, workbook
 from jiuye.core.scoping import scope_for
 from jiuye.training.forms.courses import CourseForm, CourseSearchForm
 from jiuye.training.models import Course, Enrolment, EnrolmentStatus
@@ -46,37 +40,11 @@ PERSONAL = (Role.ADMIN, Role.DISTRICT, Role.TOWN)
 STAFF = (Role.ADMIN, Role.DISTRICT, Role.TOWN, Role.LEADER, Role.DEPARTMENT)
 READERS = (*STAFF, Role.EMPLOYER, Role.JOBSEEKER)
 PAGE_SIZE = 30
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def workbook(title: str, headers: list[str], rows: Iterable[list[Any]]) -> bytes:
-    """One sheet: a bold, frozen header row and the rows (dates shown as yyyy-mm-dd)."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title[:30]
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            if cell.is_date:
-                cell.number_format = "yyyy-mm-dd"
-    for index in range(1, len(headers) + 1):
-        sheet.column_dimensions[get_column_letter(index)].width = 30 if index <= 2 else 14
-    sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def _course(request: HttpRequest, pk: uuid.UUID) -> Course:
     queryset = selectors.courses_visible(request.user).select_related("provider__region")
-    try:
-        return queryset.get(pk=pk)
-    except Course.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(queryset, pk=pk)
 
 
 def _managed(request: HttpRequest, pk: uuid.UUID) -> Course:
@@ -88,7 +56,7 @@ def _managed(request: HttpRequest, pk: uuid.UUID) -> Course:
 
 def _filtered(request: HttpRequest) -> tuple[CourseSearchForm, Any, bool]:
     search_form = CourseSearchForm(request.GET or None)
-    archived = request.GET.get("archived") == "1" and request.user.role in RUNNERS
+    archived = listing.archived_asked(request, RUNNERS)
     courses = selectors.courses_visible(request.user).filter(archived_at__isnull=not archived)
     courses = selectors.course_search(courses, **search_form.filters())
     return search_form, selectors.courses_for_list(courses), archived
@@ -98,9 +66,8 @@ def _filtered(request: HttpRequest) -> tuple[CourseSearchForm, Any, bool]:
 @require_GET
 def course_list(request: HttpRequest) -> HttpResponse:
     search_form, courses, archived = _filtered(request)
-    page = Paginator(courses, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
-        "page": page,
+        "page": listing.page_of(request, courses, PAGE_SIZE),
         "search_form": search_form,
         "archived": archived,
         "can_run": request.user.role in RUNNERS,
@@ -180,20 +147,11 @@ PAGES = crud.EditPages(
     refused=gettext_lazy("这个课程已归档，不能再修改。"),
     archive_help=gettext_lazy("例如：重复录入、已取消。归档后不再出现在列表中，记录仍然保留。"),
     label="title",
+    initial_from=("provider",),
 )
 
 
-@roles_required(*RUNNERS, write=True)
-@require_http_methods(["GET", "POST"])
-def course_create(request: HttpRequest) -> HttpResponse:
-    provider = request.GET.get("provider")
-    return PAGES.create_page(request, initial={"provider": provider} if provider else None)
-
-
-@roles_required(*RUNNERS, write=True)
-@require_http_methods(["GET", "POST"])
-def course_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    return PAGES.edit_page(request, _managed(request, pk))
+course_create, course_edit = PAGES.views(*RUNNERS, get=_managed)
 
 
 EXPORT_HEADERS = (
@@ -242,7 +200,6 @@ def courses_export(request: HttpRequest) -> HttpResponse:
         ]
         for c in courses.iterator(chunk_size=2000)
     )
-    headers = list(EXPORT_HEADERS)  # the import's column names, so the file imports back
-    response = HttpResponse(workbook(_("培训课程"), headers, rows), content_type=XLSX)
-    response["Content-Disposition"] = attachment_header(_("培训课程.xlsx"))
-    return response
+    # the import's column names, so the file imports back
+    content = workbook(_("培训课程"), EXPORT_HEADERS, rows, widths=(30, 30), width=14)
+    return attachment(content, _("培训课程.xlsx"))

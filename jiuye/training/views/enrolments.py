@@ -12,7 +12,6 @@ Who may do what:
 from __future__ import annotations
 
 import datetime as dt
-import io
 import uuid
 from typing import Any
 
@@ -23,20 +22,20 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from jiuye.accounts.models import Role
 from jiuye.core.access import roles_required
 from jiuye.core.audit import access_log
 from jiuye.core.conflicts import ConflictError, show_conflict
-from jiuye.core.downloads import attachment_header, formula_safe
+from jiuye.core.downloads import attachment, formula_safe, workbook
 from jiuye.core.forms import add_service_errors
 from jiuye.core.models import AccessEvent
 from jiuye.core.scoping import get_scoped_or_404
 from jiuye.jobs.forms.fairs import SearchForm
 from jiuye.people.models import Person
+from jiuye.people.selectors import person_search
 from jiuye.training.forms.enrolments import (
     AttendanceDateForm,
     AttendanceForm,
@@ -53,7 +52,6 @@ from jiuye.training.services import enrolments as services
 
 PERSONAL = (Role.ADMIN, Role.DISTRICT, Role.TOWN)
 PAGE_SIZE = 50
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _course(request: HttpRequest, pk: uuid.UUID) -> Course:
@@ -77,7 +75,7 @@ def enrol(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         help_text=_("输入姓名的一部分，或18位身份证号；只能查找您负责范围内的人员。"),
     )
     query = search.query()
-    found = selectors.person_search(request.user, query)
+    found = person_search(request.user, query)
     enrolled = (
         set(
             Enrolment.objects.filter(course=course, person__in=found).values_list(
@@ -267,52 +265,38 @@ def attendance(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     return render(request, "training/attendance.html", context)
 
 
-def _enrolments_xlsx(course: Course, rows: list[Enrolment]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("报名名单")
-    headers = [
-        _("姓名"),
-        _("身份证号（部分隐藏）"),
-        _("村社区"),
-        _("残疾类别"),
-        _("状态"),
-        _("报名日期"),
-        _("结业日期"),
-        _("退出日期"),
-        _("退出原因"),
-        _("考核结果"),
-        _("出勤次数"),
-        _("缺勤次数"),
+ENROLMENT_HEADERS = (
+    gettext_lazy("姓名"),
+    gettext_lazy("身份证号（部分隐藏）"),
+    gettext_lazy("村社区"),
+    gettext_lazy("残疾类别"),
+    gettext_lazy("状态"),
+    gettext_lazy("报名日期"),
+    gettext_lazy("结业日期"),
+    gettext_lazy("退出日期"),
+    gettext_lazy("退出原因"),
+    gettext_lazy("考核结果"),
+    gettext_lazy("出勤次数"),
+    gettext_lazy("缺勤次数"),
+)
+
+
+def _enrolment_row(e: Enrolment) -> list[Any]:
+    person = e.person
+    return [
+        formula_safe(person.name),
+        person.masked_id_number,
+        person.region.name,
+        str(person.category) if person.category_id else "",
+        e.get_status_display(),
+        e.enrolled_on,
+        e.completed_on,
+        e.dropped_on,
+        e.get_drop_reason_display() if e.drop_reason else "",
+        formula_safe(e.assessment),
+        e.n_present,
+        e.n_absent,
     ]
-    sheet.append(headers)
-    for e in rows:
-        person = e.person
-        sheet.append(
-            [
-                formula_safe(person.name),
-                person.masked_id_number,
-                person.region.name,
-                str(person.category) if person.category_id else "",
-                e.get_status_display(),
-                e.enrolled_on,
-                e.completed_on,
-                e.dropped_on,
-                e.get_drop_reason_display() if e.drop_reason else "",
-                formula_safe(e.assessment),
-                e.n_present,
-                e.n_absent,
-            ]
-        )
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in sheet.iter_rows(min_row=2, min_col=6, max_col=8):
-        for cell in row:
-            cell.number_format = "yyyy-mm-dd"
-    sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 @roles_required(*PERSONAL)
@@ -327,52 +311,35 @@ def enrolments_export(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         obj=course,
         detail={"kind": "training_enrolments", "rows": len(rows), "revealed": False},
     )
-    response = HttpResponse(_enrolments_xlsx(course, rows), content_type=XLSX)
-    name = _("报名名单-%(title)s.xlsx") % {"title": course.title}
-    response["Content-Disposition"] = attachment_header(name)
-    return response
+    content = workbook(_("报名名单"), ENROLMENT_HEADERS, map(_enrolment_row, rows))
+    return attachment(content, _("报名名单-%(title)s.xlsx") % {"title": course.title})
 
 
-def _certificates_xlsx(rows: list[Any]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("证书")
-    sheet.append(
-        [
-            _("姓名"),
-            _("身份证号（部分隐藏）"),
-            _("村社区"),
-            _("证书类型"),
-            _("等级"),
-            _("证书编号"),
-            _("发证日期"),
-            _("发证机构"),
-            _("培训课程"),
-        ]
-    )
-    for c in rows:
-        sheet.append(
-            [
-                formula_safe(c.person.name),
-                c.person.masked_id_number,
-                c.person.region.name,
-                c.get_kind_display(),
-                formula_safe(c.level),
-                formula_safe(c.number),
-                c.issued_on,
-                formula_safe(c.issuer),
-                formula_safe(c.enrolment.course.title) if c.enrolment_id else "",
-            ]
-        )
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in sheet.iter_rows(min_row=2, min_col=7, max_col=7):
-        for cell in row:
-            cell.number_format = "yyyy-mm-dd"
-    sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+CERTIFICATE_HEADERS = (
+    gettext_lazy("姓名"),
+    gettext_lazy("身份证号（部分隐藏）"),
+    gettext_lazy("村社区"),
+    gettext_lazy("证书类型"),
+    gettext_lazy("等级"),
+    gettext_lazy("证书编号"),
+    gettext_lazy("发证日期"),
+    gettext_lazy("发证机构"),
+    gettext_lazy("培训课程"),
+)
+
+
+def _certificate_row(c: Any) -> list[Any]:
+    return [
+        formula_safe(c.person.name),
+        c.person.masked_id_number,
+        c.person.region.name,
+        c.get_kind_display(),
+        formula_safe(c.level),
+        formula_safe(c.number),
+        c.issued_on,
+        formula_safe(c.issuer),
+        formula_safe(c.enrolment.course.title) if c.enrolment_id else "",
+    ]
 
 
 @roles_required(*PERSONAL)
@@ -388,9 +355,8 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
             request=request,
             detail={"kind": "training_certificates", "rows": len(rows), "revealed": False},
         )
-        response = HttpResponse(_certificates_xlsx(rows), content_type=XLSX)
-        response["Content-Disposition"] = attachment_header(_("培训证书.xlsx"))
-        return response
+        content = workbook(_("证书"), CERTIFICATE_HEADERS, map(_certificate_row, rows))
+        return attachment(content, _("培训证书.xlsx"))
     page = Paginator(certificates, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

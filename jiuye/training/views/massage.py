@@ -14,22 +14,19 @@ Who may do what:
 
 from __future__ import annotations
 
-import io
 import uuid
+from typing import Any
 
-from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from jiuye.accounts.models import Role
-from jiuye.core import crud
+from jiuye.core import crud, listing
 from jiuye.core.access import roles_required
-from jiuye.core.downloads import attachment_header, formula_safe
+from jiuye.core.downloads import attachment, formula_safe, workbook
 from jiuye.core.scoping import get_scoped_or_404, scope_for
 from jiuye.people.forms import towns_for
 from jiuye.people.models import Person
@@ -42,17 +39,13 @@ from jiuye.training.services import massage as services
 KEEPERS = (Role.ADMIN, Role.DISTRICT, Role.TOWN)
 READERS = (Role.ADMIN, Role.DISTRICT, Role.TOWN, Role.LEADER)
 PAGE_SIZE = 30
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _establishment(request: HttpRequest, pk: uuid.UUID) -> MassageEstablishment:
     queryset = selectors.establishments_visible(request.user).select_related(
         "region__parent", "employer", "owner__region"
     )
-    try:
-        return queryset.get(pk=pk)
-    except MassageEstablishment.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(queryset, pk=pk)
 
 
 def _town_choices(user: object) -> list[Region]:
@@ -79,11 +72,11 @@ def _filters(request: HttpRequest, towns: list[Region]) -> tuple[str, str, list[
 def establishment_list(request: HttpRequest) -> HttpResponse:
     towns = _town_choices(request.user)
     kind, town, errors = _filters(request, towns)
-    archived = request.GET.get("archived") == "1" and request.user.role in KEEPERS
+    archived = listing.archived_asked(request, KEEPERS)
     qs = selectors.establishments_visible(request.user).filter(archived_at__isnull=not archived)
     rows = selectors.establishments_for_list(qs, kind=kind, town=town)
     context = {
-        "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": listing.page_of(request, rows, PAGE_SIZE),
         "kind": kind,
         "kinds": KIND_FILTER,
         "town": town,
@@ -142,55 +135,33 @@ PAGES = crud.EditPages(
 )
 
 
-@roles_required(*KEEPERS, write=True)
-@require_http_methods(["GET", "POST"])
-def establishment_create(request: HttpRequest) -> HttpResponse:
-    return PAGES.create_page(request)
+establishment_create, establishment_edit = PAGES.views(*KEEPERS, get=_establishment)
 
 
-@roles_required(*KEEPERS, write=True)
-@require_http_methods(["GET", "POST"])
-def establishment_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    return PAGES.edit_page(request, _establishment(request, pk))
+EXPORT_HEADERS = (
+    gettext_lazy("名称"),
+    gettext_lazy("类型"),
+    gettext_lazy("许可证或执业登记号"),
+    gettext_lazy("所在地"),
+    gettext_lazy("地址"),
+    gettext_lazy("对应用人单位"),
+    gettext_lazy("统一社会信用代码"),
+    gettext_lazy("在岗盲人"),
+)
 
 
-def _export_xlsx(rows: list[MassageEstablishment]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("盲人按摩机构")
-    sheet.append(
-        [
-            _("名称"),
-            _("类型"),
-            _("许可证或执业登记号"),
-            _("所在地"),
-            _("地址"),
-            _("对应用人单位"),
-            _("统一社会信用代码"),
-            _("在岗盲人"),
-        ]
-    )
-    for e in rows:
-        region = f"{e.region.parent.name} {e.region.name}" if e.region.parent_id else e.region.name
-        sheet.append(
-            [
-                formula_safe(e.name),
-                e.get_kind_display(),
-                formula_safe(e.licence_number),
-                region,
-                formula_safe(e.address),
-                formula_safe(e.employer.name if e.employer_id else ""),
-                e.employer.uscc if e.employer_id else "",
-                e.n_blind,
-            ]
-        )
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.column_dimensions["A"].width = 30
-    sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+def _export_row(e: MassageEstablishment) -> list[Any]:
+    region = f"{e.region.parent.name} {e.region.name}" if e.region.parent_id else e.region.name
+    return [
+        formula_safe(e.name),
+        e.get_kind_display(),
+        formula_safe(e.licence_number),
+        region,
+        formula_safe(e.address),
+        formula_safe(e.employer.name if e.employer_id else ""),
+        e.employer.uscc if e.employer_id else "",
+        e.n_blind,
+    ]
 
 
 @roles_required(*READERS)
@@ -199,10 +170,9 @@ def establishments_export(request: HttpRequest) -> HttpResponse:
     """Establishments with the count of blind staff as .xlsx (no personal data)."""
     kind, town, _errors = _filters(request, _town_choices(request.user))
     qs = selectors.establishments_visible(request.user).filter(archived_at__isnull=True)
-    rows = list(selectors.establishments_for_list(qs, kind=kind, town=town))
-    response = HttpResponse(_export_xlsx(rows), content_type=XLSX)
-    response["Content-Disposition"] = attachment_header(_("盲人按摩机构.xlsx"))
-    return response
+    rows = map(_export_row, selectors.establishments_for_list(qs, kind=kind, town=town))
+    content = workbook(_("盲人按摩机构"), EXPORT_HEADERS, rows, widths=(30,))
+    return attachment(content, _("盲人按摩机构.xlsx"))
 
 
 @roles_required(*KEEPERS, write=True)

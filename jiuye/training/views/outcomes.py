@@ -10,7 +10,6 @@ Who may do what:
 
 from __future__ import annotations
 
-import io
 import uuid
 from typing import Any
 
@@ -20,15 +19,13 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from jiuye.accounts.models import PERSONAL_DATA_ROLES, Role
 from jiuye.core.access import roles_required
 from jiuye.core.audit import access_log
-from jiuye.core.downloads import attachment_header, formula_safe
+from jiuye.core.downloads import attachment, formula_safe, workbook
 from jiuye.core.models import AccessEvent
 from jiuye.core.periods import reference_date
 from jiuye.core.scoping import scope_for
@@ -39,7 +36,6 @@ from jiuye.training.selectors import outcomes as selectors
 PERSONAL = tuple(PERSONAL_DATA_ROLES)
 READERS = (Role.ADMIN, Role.DISTRICT, Role.TOWN, Role.LEADER, Role.DEPARTMENT)
 PAGE_SIZE = 50
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _provider(request: HttpRequest, pk: uuid.UUID) -> Provider:
@@ -134,56 +130,40 @@ def _yes_no(value: bool | None) -> str:
     return _("是") if value else _("否")
 
 
-def _export_xlsx(rows: list[selectors.OutcomeRow]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("培训成效")
-    headers = [
-        _("姓名"),
-        _("村社区"),
-        _("培训机构"),
-        _("课程"),
-        _("培训类型"),
-        _("开班日期"),
-        _("结业日期"),
-        _("首份工作单位"),
-        _("就业形式"),
-        _("入职日期"),
-        _("是否转化就业"),
-        _("稳定就业判定日"),
-        _("是否稳定就业"),
+EXPORT_HEADERS = (
+    gettext_lazy("姓名"),
+    gettext_lazy("村社区"),
+    gettext_lazy("培训机构"),
+    gettext_lazy("课程"),
+    gettext_lazy("培训类型"),
+    gettext_lazy("开班日期"),
+    gettext_lazy("结业日期"),
+    gettext_lazy("首份工作单位"),
+    gettext_lazy("就业形式"),
+    gettext_lazy("入职日期"),
+    gettext_lazy("是否转化就业"),
+    gettext_lazy("稳定就业判定日"),
+    gettext_lazy("是否稳定就业"),
+)
+
+
+def _export_row(row: selectors.OutcomeRow) -> list[Any]:
+    e, job = row.enrolment, row.first_job
+    return [
+        formula_safe(e.person.name),
+        e.person.region.name,
+        formula_safe(e.course.provider.name),
+        formula_safe(e.course.title),
+        e.course.get_kind_display(),
+        e.course.start_date,
+        e.completed_on,
+        formula_safe(job.workplace) if job else "",
+        job.get_form_display() if job else "",
+        job.start_date if job else None,
+        _yes_no(row.converted),
+        row.stability_date,
+        _yes_no(row.stable) if row.converted else "",
     ]
-    sheet.append(headers)
-    for row in rows:
-        e, job = row.enrolment, row.first_job
-        sheet.append(
-            [
-                formula_safe(e.person.name),
-                e.person.region.name,
-                formula_safe(e.course.provider.name),
-                formula_safe(e.course.title),
-                e.course.get_kind_display(),
-                e.course.start_date,
-                e.completed_on,
-                formula_safe(job.workplace) if job else "",
-                job.get_form_display() if job else "",
-                job.start_date if job else None,
-                _yes_no(row.converted),
-                row.stability_date,
-                _yes_no(row.stable) if row.converted else "",
-            ]
-        )
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for column in ("F", "G", "J", "L"):
-        for cell in sheet[column][1:]:
-            cell.number_format = "yyyy-mm-dd"
-    for index in range(1, len(headers) + 1):
-        sheet.column_dimensions[get_column_letter(index)].width = 16
-    sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 @roles_required(*PERSONAL)
@@ -193,7 +173,8 @@ def outcomes_export(request: HttpRequest) -> HttpResponse:
     personal data."""
     _form, chosen, _course, _provider = _chosen(request)
     figures = _figures(request, chosen)
-    content = _export_xlsx(figures.rows)
+    rows = map(_export_row, figures.rows)
+    content = workbook(_("培训成效"), EXPORT_HEADERS, rows, width=16)
     access_log(
         action=AccessEvent.Action.EXPORT,
         request=request,
@@ -204,7 +185,6 @@ def outcomes_export(request: HttpRequest) -> HttpResponse:
             "filters": {k: str(v) for k, v in chosen.items()},
         },
     )
-    response = HttpResponse(content, content_type=XLSX)
-    name = _("培训成效-%(day)s.xlsx") % {"day": f"{timezone.localdate():%Y%m%d}"}
-    response["Content-Disposition"] = attachment_header(name)
-    return response
+    return attachment(
+        content, _("培训成效-%(day)s.xlsx") % {"day": f"{timezone.localdate():%Y%m%d}"}
+    )

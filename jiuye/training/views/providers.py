@@ -11,35 +11,26 @@ from __future__ import annotations
 import uuid
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
-from jiuye.core import crud
+from jiuye.core import crud, listing
 from jiuye.core.access import roles_required
-from jiuye.core.downloads import attachment_header, formula_safe
+from jiuye.core.downloads import attachment, formula_safe, workbook
 from jiuye.jobs.models import AccessFeature
 from jiuye.training.forms.courses import ProviderForm, ProviderSearchForm
 from jiuye.training.models import Provider
 from jiuye.training.selectors import courses as selectors
 from jiuye.training.services import courses as services
-from jiuye.training.views.courses import (
-    PAGE_SIZE,
-    RUNNERS,
-    STAFF,
-    XLSX,
-    workbook,
-)
+from jiuye.training.views.courses import PAGE_SIZE, RUNNERS, STAFF
 
 
 def _provider(request: HttpRequest, pk: uuid.UUID) -> Provider:
-    try:
-        return selectors.providers_visible(request.user).select_related("region").get(pk=pk)
-    except Provider.DoesNotExist:
-        raise Http404 from None
+    queryset = selectors.providers_visible(request.user).select_related("region")
+    return get_object_or_404(queryset, pk=pk)
 
 
 def _managed(request: HttpRequest, pk: uuid.UUID) -> Provider:
@@ -51,7 +42,7 @@ def _managed(request: HttpRequest, pk: uuid.UUID) -> Provider:
 
 def _filtered(request: HttpRequest) -> tuple[ProviderSearchForm, object, bool]:
     search_form = ProviderSearchForm(request.GET or None)
-    archived = request.GET.get("archived") == "1" and request.user.role in RUNNERS
+    archived = listing.archived_asked(request, RUNNERS)
     providers = selectors.providers_visible(request.user).filter(archived_at__isnull=not archived)
     providers = selectors.provider_search(providers, **search_form.filters())
     return search_form, selectors.providers_for_list(providers), archived
@@ -61,9 +52,8 @@ def _filtered(request: HttpRequest) -> tuple[ProviderSearchForm, object, bool]:
 @require_GET
 def provider_list(request: HttpRequest) -> HttpResponse:
     search_form, providers, archived = _filtered(request)
-    page = Paginator(providers, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
-        "page": page,
+        "page": listing.page_of(request, providers, PAGE_SIZE),
         "search_form": search_form,
         "archived": archived,
         "can_run": request.user.role in RUNNERS,
@@ -105,16 +95,7 @@ PAGES = crud.EditPages(
 )
 
 
-@roles_required(*RUNNERS, write=True)
-@require_http_methods(["GET", "POST"])
-def provider_create(request: HttpRequest) -> HttpResponse:
-    return PAGES.create_page(request)
-
-
-@roles_required(*RUNNERS, write=True)
-@require_http_methods(["GET", "POST"])
-def provider_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    return PAGES.edit_page(request, _managed(request, pk))
+provider_create, provider_edit = PAGES.views(*RUNNERS, get=_managed)
 
 
 @roles_required(*STAFF)
@@ -150,6 +131,5 @@ def providers_export(request: HttpRequest) -> HttpResponse:
         ]
         for p in providers.iterator(chunk_size=2000)
     )
-    response = HttpResponse(workbook(_("培训机构"), headers, rows), content_type=XLSX)
-    response["Content-Disposition"] = attachment_header(_("培训机构.xlsx"))
-    return response
+    content = workbook(_("培训机构"), headers, rows, widths=(30, 30), width=14)
+    return attachment(content, _("培训机构.xlsx"))
