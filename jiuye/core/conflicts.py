@@ -8,10 +8,11 @@ the top with a link that reloads the latest content); an API answers 409.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import F, Model, QuerySet
 from django.utils import timezone
 from django.utils.html import format_html
@@ -84,6 +85,41 @@ def bump_archived(obj: M, *, by: Any, reason: str) -> M:
     obj.archived_by = actor(by)
     obj.archived_reason = reason
     return bump(obj, by=by, changed={"archived_at", "archived_by", "archived_reason"})
+
+
+def known_fields(fields: Iterable[str], allowed: Iterable[str], what: str) -> None:
+    """A service takes only the fields it knows: anything else is a programming error."""
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TypeError(f"unknown {what} fields: {sorted(unknown)}")
+
+
+def stripped(fields: dict[str, Any]) -> dict[str, Any]:
+    """The fields with the white space around text values taken off."""
+    return {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()}
+
+
+def archive(
+    queryset: QuerySet[M],
+    *,
+    pk: Any,
+    by: Any,
+    reason: str,
+    required: Any,
+    already: Any,
+    check: Callable[[M], None] | None = None,
+) -> M:
+    """Archive a record with the reason given: ``required`` when there is none, ``already``
+    when the locked row is archived; ``check(row)`` first refuses a user who may not."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [required]}, code="required")
+    current = locked(queryset, pk=pk, version=None)
+    if check is not None:
+        check(current)
+    if current.is_archived:
+        raise ValidationError(already, code="archived")
+    return bump_archived(current, by=by, reason=reason)
 
 
 def show_conflict(form: forms.BaseForm, error: ConflictError, reload_url: str) -> None:

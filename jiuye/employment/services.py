@@ -174,9 +174,7 @@ def employment_open(
     *, person: Person, by: Any, source: str, import_batch: Any = None, **fields: Any
 ) -> EmploymentRecord:
     """Record a job (or self-employment, farming…) of a person."""
-    unknown = set(fields) - set(FIELDS)
-    if unknown:
-        raise TypeError(f"unknown employment fields: {sorted(unknown)}")
+    conflicts.known_fields(fields, FIELDS, "employment")
     if person.is_archived:
         raise ValidationError(_("这个人员已归档，不能再登记就业。"), code="archived")
     _check_scope(by, person)
@@ -215,9 +213,7 @@ def employment_update(
     *, record: EmploymentRecord, by: Any, version: int | None, **fields: Any
 ) -> EmploymentRecord:
     """Correct a record (optimistic locking by ``version``; None skips the check)."""
-    unknown = set(fields) - set(FIELDS)
-    if unknown:
-        raise TypeError(f"unknown employment fields: {sorted(unknown)}")
+    conflicts.known_fields(fields, FIELDS, "employment")
     current = _locked(record, version)
     if current.is_archived:
         raise ValidationError(_("这条就业记录已归档，不能再修改。"), code="archived")

@@ -306,9 +306,7 @@ def needs_register(
     """Register (or re-register) the person's employment needs for the year of ``date``.
     The year's earlier registration stays as history; the person's wish to work in the
     registry follows the answer."""
-    unknown = set(fields) - set(NEEDS_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown needs fields: {sorted(unknown)}")
+    conflicts.known_fields(fields, NEEDS_FIELDS, "needs")
     if (found := _existing(idempotency_key)) is not None:
         return found.needs
     _check_person(person, by)

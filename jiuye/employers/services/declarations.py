@@ -276,9 +276,7 @@ def employee_check(
 def employee_add(*, declaration: Declaration, by: Any, **values: Any) -> DeclaredEmployee:
     declaration = Declaration.objects.select_for_update().get(pk=declaration.pk)
     _editable(declaration)
-    unknown = set(values) - set(EMPLOYEE_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown employee fields: {sorted(unknown)}")
+    conflicts.known_fields(values, EMPLOYEE_FIELDS, "employee")
     cleaned = _clean_employee(declaration, values)
     too_many = staff_list_too_long(declaration, adding=1)
     if too_many:

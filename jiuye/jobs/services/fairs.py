@@ -76,9 +76,7 @@ def _check(values: dict[str, Any]) -> None:
 
 @transaction.atomic
 def fair_create(*, by: Any, **fields: Any) -> Fair:
-    unknown = set(fields) - set(FIELDS)
-    if unknown:
-        raise TypeError(f"unknown fair fields: {sorted(unknown)}")
+    conflicts.known_fields(fields, FIELDS, "fair")
     _check(fields)
     _check_runner(by, region_code=fields["region"].pk)
     fair = Fair(**fields, created_by=conflicts.actor(by), updated_by=conflicts.actor(by))
@@ -90,9 +88,7 @@ def fair_create(*, by: Any, **fields: Any) -> Fair:
 
 @transaction.atomic
 def fair_update(*, fair: Fair, by: Any, version: int | None, **fields: Any) -> Fair:
-    unknown = set(fields) - set(FIELDS)
-    if unknown:
-        raise TypeError(f"unknown fair fields: {sorted(unknown)}")
+    conflicts.known_fields(fields, FIELDS, "fair")
     current = conflicts.locked(Fair.objects, pk=fair.pk, version=version)
     if current.is_archived:
         raise ValidationError(_("这场招聘会已归档，不能再修改。"), code="archived")
@@ -108,14 +104,15 @@ def fair_update(*, fair: Fair, by: Any, version: int | None, **fields: Any) -> F
 
 @transaction.atomic
 def fair_archive(*, fair: Fair, by: Any, reason: str) -> Fair:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": [_("请填写归档原因，例如：重复录入、活动取消。")]})
-    current = conflicts.locked(Fair.objects, pk=fair.pk, version=None)
-    _check_runner(by, current)
-    if current.is_archived:
-        raise ValidationError(_("这场招聘会已经归档。"), code="archived")
-    return conflicts.bump_archived(current, by=by, reason=reason)
+    return conflicts.archive(
+        Fair.objects,
+        pk=fair.pk,
+        by=by,
+        reason=reason,
+        required=_("请填写归档原因，例如：重复录入、活动取消。"),
+        already=_("这场招聘会已经归档。"),
+        check=lambda current: _check_runner(by, current),
+    )
 
 
 def _writable(fair: Fair, by: Any) -> Fair:

@@ -351,9 +351,7 @@ def posting_create(
 ) -> Posting:
     """A new posting. Staff may create it as a draft or published; an employer user's posting
     is a draft, or goes straight to review with ``status=review``."""
-    unknown = set(fields) - set(FIELDS)
-    if unknown:
-        raise TypeError(f"unknown posting fields: {sorted(unknown)}")
+    conflicts.known_fields(fields, FIELDS, "posting")
     role = getattr(by, "role", None) if conflicts.actor(by) else None
     allowed = (
         {PostingStatus.DRAFT, PostingStatus.REVIEW}
@@ -403,9 +401,7 @@ def _many_of(posting: Posting) -> dict[str, list[Any]]:
 @transaction.atomic
 def posting_update(*, posting: Posting, by: Any, version: int | None, **fields: Any) -> Posting:
     """Change a posting's fields (optimistic locking by ``version``; None skips the check)."""
-    unknown = set(fields) - set(FIELDS)
-    if unknown:
-        raise TypeError(f"unknown posting fields: {sorted(unknown)}")
+    conflicts.known_fields(fields, FIELDS, "posting")
     current = _locked(posting, version)
     _require_manage(by, current)
     if current.is_archived:

@@ -60,16 +60,10 @@ def _check(values: dict[str, Any]) -> None:
         raise ValidationError(errors)
 
 
-def _clean_text(fields: dict[str, Any]) -> dict[str, Any]:
-    return {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()}
-
-
 @transaction.atomic
 def competition_create(*, by: Any, **fields: Any) -> Competition:
-    unknown = set(fields) - set(FIELDS)
-    if unknown:
-        raise TypeError(f"unknown competition fields: {sorted(unknown)}")
-    fields = _clean_text(fields)
+    conflicts.known_fields(fields, FIELDS, "competition")
+    fields = conflicts.stripped(fields)
     _check(fields)
     _check_runner(by, region_code=fields["region"].pk)
     competition = Competition(
@@ -88,10 +82,8 @@ def _archived_error() -> ValidationError:
 def competition_update(
     *, competition: Competition, by: Any, version: int | None, **fields: Any
 ) -> Competition:
-    unknown = set(fields) - set(FIELDS)
-    if unknown:
-        raise TypeError(f"unknown competition fields: {sorted(unknown)}")
-    fields = _clean_text(fields)
+    conflicts.known_fields(fields, FIELDS, "competition")
+    fields = conflicts.stripped(fields)
     current = conflicts.locked(Competition.objects, pk=competition.pk, version=version)
     if current.is_archived:
         raise _archived_error()
@@ -107,14 +99,15 @@ def competition_update(
 
 @transaction.atomic
 def competition_archive(*, competition: Competition, by: Any, reason: str) -> Competition:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": [_("请填写归档原因，例如：重复录入、赛事取消。")]})
-    current = conflicts.locked(Competition.objects, pk=competition.pk, version=None)
-    _check_runner(by, current)
-    if current.is_archived:
-        raise ValidationError(_("这项竞赛已经归档。"), code="archived")
-    return conflicts.bump_archived(current, by=by, reason=reason)
+    return conflicts.archive(
+        Competition.objects,
+        pk=competition.pk,
+        by=by,
+        reason=reason,
+        required=_("请填写归档原因，例如：重复录入、赛事取消。"),
+        already=_("这项竞赛已经归档。"),
+        check=lambda current: _check_runner(by, current),
+    )
 
 
 def _check_person_scope(by: Any, person: Person) -> None:

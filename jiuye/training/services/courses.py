@@ -7,7 +7,6 @@ provider is located in their town. Leaders and liaisons only read.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -89,12 +88,6 @@ def _check_manager(by: Any, region_code: str) -> None:
         )
 
 
-def _unknown(fields: Iterable[str], allowed: tuple[str, ...], what: str) -> None:
-    unknown = set(fields) - set(allowed)
-    if unknown:
-        raise TypeError(f"unknown {what} fields: {sorted(unknown)}")
-
-
 # --- providers ------------------------------------------------------------------------------
 
 
@@ -131,7 +124,7 @@ def _provider_check(values: dict[str, Any]) -> dict[str, Any]:
 
 @transaction.atomic
 def provider_create(*, by: Any, **fields: Any) -> Provider:
-    _unknown(fields, PROVIDER_FIELDS, "provider")
+    conflicts.known_fields(fields, PROVIDER_FIELDS, "provider")
     values = _provider_check(fields)
     _check_manager(by, values["region"].pk)
     provider = Provider(**values, created_by=conflicts.actor(by), updated_by=conflicts.actor(by))
@@ -142,7 +135,7 @@ def provider_create(*, by: Any, **fields: Any) -> Provider:
 
 @transaction.atomic
 def provider_update(*, provider: Provider, by: Any, version: int | None, **fields: Any) -> Provider:
-    _unknown(fields, PROVIDER_FIELDS, "provider")
+    conflicts.known_fields(fields, PROVIDER_FIELDS, "provider")
     current = conflicts.locked(Provider.objects, pk=provider.pk, version=version)
     if current.is_archived:
         raise ValidationError(_("这个培训机构已归档，不能再修改。"), code="archived")
@@ -160,14 +153,15 @@ def provider_update(*, provider: Provider, by: Any, version: int | None, **field
 
 @transaction.atomic
 def provider_archive(*, provider: Provider, by: Any, reason: str) -> Provider:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": [_("请填写归档原因，例如：重复录入、机构已注销。")]})
-    current = conflicts.locked(Provider.objects, pk=provider.pk, version=None)
-    _check_manager(by, current.region_id)
-    if current.is_archived:
-        raise ValidationError(_("这个培训机构已经归档。"), code="archived")
-    return conflicts.bump_archived(current, by=by, reason=reason)
+    return conflicts.archive(
+        Provider.objects,
+        pk=provider.pk,
+        by=by,
+        reason=reason,
+        required=_("请填写归档原因，例如：重复录入、机构已注销。"),
+        already=_("这个培训机构已经归档。"),
+        check=lambda current: _check_manager(by, current.region_id),
+    )
 
 
 # --- courses --------------------------------------------------------------------------------
@@ -233,7 +227,7 @@ def _course_values(fields: dict[str, Any]) -> dict[str, Any]:
 def course_create(*, by: Any, **fields: Any) -> Course:
     """A new course; ``target_categories`` is a list of DisabilityCategory (or their codes),
     empty for a course open to every category."""
-    _unknown(fields, COURSE_FIELDS, "course")
+    conflicts.known_fields(fields, COURSE_FIELDS, "course")
     values = {"hours": 0, "target_categories": [], **_course_values(fields)}
     errors = course_check(values)
     if errors:
@@ -249,7 +243,7 @@ def course_create(*, by: Any, **fields: Any) -> Course:
 
 @transaction.atomic
 def course_update(*, course: Course, by: Any, version: int | None, **fields: Any) -> Course:
-    _unknown(fields, COURSE_FIELDS, "course")
+    conflicts.known_fields(fields, COURSE_FIELDS, "course")
     current = conflicts.locked(
         Course.objects.select_related("provider"), pk=course.pk, version=version
     )
@@ -277,13 +271,12 @@ def course_update(*, course: Course, by: Any, version: int | None, **fields: Any
 
 @transaction.atomic
 def course_archive(*, course: Course, by: Any, reason: str) -> Course:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": [_("请填写归档原因，例如：重复录入、课程取消。")]})
-    current = conflicts.locked(
-        Course.objects.select_related("provider"), pk=course.pk, version=None
+    return conflicts.archive(
+        Course.objects.select_related("provider"),
+        pk=course.pk,
+        by=by,
+        reason=reason,
+        required=_("请填写归档原因，例如：重复录入、课程取消。"),
+        already=_("这个课程已经归档。"),
+        check=lambda current: _check_manager(by, current.provider.region_id),
     )
-    _check_manager(by, current.provider.region_id)
-    if current.is_archived:
-        raise ValidationError(_("这个课程已经归档。"), code="archived")
-    return conflicts.bump_archived(current, by=by, reason=reason)

@@ -95,16 +95,10 @@ def _check(
         raise ValidationError(errors)
 
 
-def _clean_text(fields: dict[str, Any]) -> dict[str, Any]:
-    return {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()}
-
-
 @transaction.atomic
 def establishment_create(*, by: Any, **fields: Any) -> MassageEstablishment:
-    unknown = set(fields) - set(FIELDS)
-    if unknown:
-        raise TypeError(f"unknown establishment fields: {sorted(unknown)}")
-    fields = _clean_text(fields)
+    conflicts.known_fields(fields, FIELDS, "establishment")
+    fields = conflicts.stripped(fields)
     _check(fields, by, None, owner_given=True)
     establishment = MassageEstablishment(
         **fields, created_by=conflicts.actor(by), updated_by=conflicts.actor(by)
@@ -123,10 +117,8 @@ def _check_keeper(by: Any, establishment: MassageEstablishment) -> None:
 def establishment_update(
     *, establishment: MassageEstablishment, by: Any, version: int | None, **fields: Any
 ) -> MassageEstablishment:
-    unknown = set(fields) - set(FIELDS)
-    if unknown:
-        raise TypeError(f"unknown establishment fields: {sorted(unknown)}")
-    fields = _clean_text(fields)
+    conflicts.known_fields(fields, FIELDS, "establishment")
+    fields = conflicts.stripped(fields)
     current = conflicts.locked(MassageEstablishment.objects, pk=establishment.pk, version=version)
     if current.is_archived:
         raise ValidationError(_("这家按摩机构已归档，不能再修改。"), code="archived")
@@ -143,14 +135,15 @@ def establishment_update(
 def establishment_archive(
     *, establishment: MassageEstablishment, by: Any, reason: str
 ) -> MassageEstablishment:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": [_("请填写归档原因，例如：重复录入、已停业。")]})
-    current = conflicts.locked(MassageEstablishment.objects, pk=establishment.pk, version=None)
-    _check_keeper(by, current)
-    if current.is_archived:
-        raise ValidationError(_("这家按摩机构已经归档。"), code="archived")
-    return conflicts.bump_archived(current, by=by, reason=reason)
+    return conflicts.archive(
+        MassageEstablishment.objects,
+        pk=establishment.pk,
+        by=by,
+        reason=reason,
+        required=_("请填写归档原因，例如：重复录入、已停业。"),
+        already=_("这家按摩机构已经归档。"),
+        check=lambda current: _check_keeper(by, current),
+    )
 
 
 def _check_qualification(values: dict[str, Any]) -> None:
@@ -183,14 +176,12 @@ def qualification_save(
 ) -> MassageQualification:
     """Record or correct a person's massage qualifications. ``version`` is the version the user
     saw (0: there was none yet; None skips the check)."""
-    unknown = set(fields) - set(QUALIFICATION_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown qualification fields: {sorted(unknown)}")
+    conflicts.known_fields(fields, QUALIFICATION_FIELDS, "qualification")
     if conflicts.actor(by) is not None and not may_keep(by, person.region_id):
         raise ValidationError(_("这个人员不在您负责的范围内。"), code="scope")
     if person.is_archived:
         raise ValidationError(_("这个人员已归档，不能再修改。"), code="archived")
-    fields = _clean_text(fields)
+    fields = conflicts.stripped(fields)
     current = MassageQualification.objects.select_for_update().filter(person=person).first()
     conflicts.check_version(current, version)
     values = {name: getattr(current, name) if current else None for name in QUALIFICATION_FIELDS}
