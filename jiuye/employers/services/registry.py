@@ -106,14 +106,13 @@ def employer_update(
 def employer_archive(*, employer: Employer, reason: str, by: Any) -> Employer:
     """Take an employer off the registry with a reason; its reports, declarations and accounts
     stay (nothing is deleted)."""
-    return conflicts.archive(
-        Employer.objects,
-        pk=employer.pk,
-        by=by,
-        reason=reason,
-        required=_("请填写归档原因，例如：已注销、重复登记、迁出本区。"),
-        already=_("这个单位已经归档。"),
-    )
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("请填写归档原因，例如：已注销、重复登记、迁出本区。")})
+    current = conflicts.locked(Employer.objects, pk=employer.pk, version=None)
+    if current.is_archived:
+        raise ValidationError(_("这个单位已经归档。"))
+    return conflicts.bump_archived(current, by=by, reason=reason)
 
 
 def csr_file_validate(upload: UploadedFile) -> None:
