@@ -30,6 +30,7 @@ from jiuye.core import crud, listing
 from jiuye.core.access import roles_required
 from jiuye.core.downloads import attachment, formula_safe, workbook
 from jiuye.core.forms import add_service_errors
+from jiuye.core.roles import PERSONAL_DATA_ROLES, STAFF_ROLES
 from jiuye.core.scoping import get_scoped_or_404, scope_for
 from jiuye.employers.models import Employer
 from jiuye.jobs.forms.fairs import FairForm, PostingsForm, ReferAtFairForm, SearchForm
@@ -39,10 +40,9 @@ from jiuye.jobs.services import fairs as services
 from jiuye.people.models import Person
 from jiuye.people.selectors import person_search
 
-RUNNERS = (Role.ADMIN, Role.DISTRICT, Role.TOWN)
-PERSONAL = (Role.ADMIN, Role.DISTRICT, Role.TOWN)
-STAFF = (Role.ADMIN, Role.DISTRICT, Role.TOWN, Role.LEADER, Role.DEPARTMENT)
-READERS = (*STAFF, Role.EMPLOYER, Role.JOBSEEKER)
+RUNNERS = PERSONAL = PERSONAL_DATA_ROLES
+STAFF = STAFF_ROLES
+READERS = tuple(Role.values)
 PAGE_SIZE = 30
 SEARCH_LIMIT = 20
 

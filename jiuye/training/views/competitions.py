@@ -28,6 +28,7 @@ from jiuye.core import crud, listing
 from jiuye.core.access import roles_required
 from jiuye.core.downloads import attachment, formula_safe, workbook
 from jiuye.core.forms import add_service_errors
+from jiuye.core.roles import PERSONAL_DATA_ROLES, STAFF_ROLES
 from jiuye.core.scoping import get_scoped_or_404
 from jiuye.jobs.forms.fairs import SearchForm
 from jiuye.people.models import Person
@@ -37,9 +38,8 @@ from jiuye.training.models import Competition, CompetitionEntry, CompetitionLeve
 from jiuye.training.selectors import competitions as selectors
 from jiuye.training.services import competitions as services
 
-RUNNERS = (Role.ADMIN, Role.DISTRICT, Role.TOWN)
-PERSONAL = (Role.ADMIN, Role.DISTRICT, Role.TOWN)
-READERS = (Role.ADMIN, Role.DISTRICT, Role.TOWN, Role.LEADER, Role.DEPARTMENT)
+RUNNERS = PERSONAL = PERSONAL_DATA_ROLES
+READERS = STAFF_ROLES
 PAGE_SIZE = 30
 
 

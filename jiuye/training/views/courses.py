@@ -29,16 +29,16 @@ from jiuye.accounts.models import Role
 from jiuye.core import crud, listing
 from jiuye.core.access import roles_required
 from jiuye.core.downloads import attachment, formula_safe, workbook
+from jiuye.core.roles import PERSONAL_DATA_ROLES, STAFF_ROLES
 from jiuye.core.scoping import scope_for
 from jiuye.training.forms.courses import CourseForm, CourseSearchForm
 from jiuye.training.models import Course, Enrolment, EnrolmentStatus
 from jiuye.training.selectors import courses as selectors
 from jiuye.training.services import courses as services
 
-RUNNERS = (Role.ADMIN, Role.DISTRICT, Role.TOWN)
-PERSONAL = (Role.ADMIN, Role.DISTRICT, Role.TOWN)
-STAFF = (Role.ADMIN, Role.DISTRICT, Role.TOWN, Role.LEADER, Role.DEPARTMENT)
-READERS = (*STAFF, Role.EMPLOYER, Role.JOBSEEKER)
+RUNNERS = PERSONAL = PERSONAL_DATA_ROLES
+STAFF = STAFF_ROLES
+READERS = tuple(Role.values)
 PAGE_SIZE = 30
 
 
