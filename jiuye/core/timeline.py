@@ -28,6 +28,22 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class EntryKind:
+    """One kind of entry an app puts on the timeline: its code and label, written once."""
+
+    code: str
+    label: str | Promise
+
+    def entry(self, date: dt.date, title: str, **more: Any) -> Entry:
+        return Entry(date=date, kind=self.code, kind_label=self.label, title=title, **more)
+
+
+def stamp(moment: dt.datetime) -> str:
+    """A sort key from a moment (when a row was created or changed), to the microsecond."""
+    return f"{moment:%Y%m%d%H%M%S%f}"
+
+
+@dataclass(frozen=True)
 class Fact:
     """One line of the person page's facts: ``label`` in the ``<dt>``, ``template`` rendered in
     the ``<dd>`` with ``context`` (the app keeps its own wording and markup)."""

@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jiuye.accounts.models import PERSONAL_DATA_ROLES
-from jiuye.core.timeline import Entry, Fact, fact_provider, provider
+from jiuye.core.timeline import Entry, EntryKind, Fact, fact_provider, provider, stamp
 from jiuye.employment.selectors import records_list, status_on
 
-KIND_LABEL = gettext_lazy("就业")
+EMPLOYMENT = EntryKind("employment", gettext_lazy("就业"))
 STATUS_LABEL = gettext_lazy("就业状态")
 
 
@@ -44,31 +44,21 @@ def employment_entries(person: Any, user: Any) -> list[Entry]:
         if record.is_archived:
             detail_parts.append(_("归档原因：%(reason)s") % {"reason": record.archived_reason})
         detail = "；".join(detail_parts)
+        names = {"what": what}
+        shown = {"url": url, "archived": record.is_archived}
+        started = {"detail": detail, "sort_key": f"{stamp(record.created_at)}-start", **shown}
         entries.append(
-            Entry(
-                date=record.start_date,
-                kind="employment",
-                kind_label=KIND_LABEL,
-                title=_("开始就业：%(what)s") % {"what": what},
-                detail=detail,
-                url=url,
-                archived=record.is_archived,
-                sort_key=f"{record.created_at:%Y%m%d%H%M%S%f}-start",
-            )
+            EMPLOYMENT.entry(record.start_date, _("开始就业：%(what)s") % names, **started)
         )
         if record.end_date is not None:
             reason = record.get_end_reason_display()
+            ended = {
+                "detail": _("结束原因：%(reason)s") % {"reason": reason} if reason else "",
+                # On the same day an end sorts after (above) the start of the same record.
+                "sort_key": f"{stamp(record.created_at)}-with-end",
+                **shown,
+            }
             entries.append(
-                Entry(
-                    date=record.end_date,
-                    kind="employment",
-                    kind_label=KIND_LABEL,
-                    title=_("结束就业：%(what)s") % {"what": what},
-                    detail=_("结束原因：%(reason)s") % {"reason": reason} if reason else "",
-                    url=url,
-                    archived=record.is_archived,
-                    # On the same day an end sorts after (above) the start of the same record.
-                    sort_key=f"{record.created_at:%Y%m%d%H%M%S%f}-with-end",
-                )
+                EMPLOYMENT.entry(record.end_date, _("结束就业：%(what)s") % names, **ended)
             )
     return entries

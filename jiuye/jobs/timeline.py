@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jiuye.accounts.models import PERSONAL_DATA_ROLES
-from jiuye.core.timeline import Entry, provider
+from jiuye.core.timeline import Entry, EntryKind, provider, stamp
 from jiuye.jobs.models import FollowUp, ReferralStatus, ReferralStep
 
-KIND_LABEL = gettext_lazy("岗位推荐")
-FOLLOW_UP_LABEL = gettext_lazy("跟踪回访")
+REFERRAL = EntryKind("referral", gettext_lazy("岗位推荐"))
+FOLLOW_UP = EntryKind("follow_up", gettext_lazy("跟踪回访"))
 
 
 @provider
@@ -32,22 +32,13 @@ def referral_entries(person: Any, user: Any) -> list[Entry]:
         referral = step.referral
         url = reverse("jobs:referral", args=[referral.pk]) if linked else ""
         posting = referral.posting
-        entries.append(
-            Entry(
-                date=step.on,
-                kind="referral",
-                kind_label=KIND_LABEL,
-                title=_("%(status)s：%(employer)s · %(title)s")
-                % {
-                    "status": step.get_status_display(),
-                    "employer": posting.employer.name,
-                    "title": posting.title,
-                },
-                detail=step.note,
-                url=url,
-                sort_key=f"{step.at:%Y%m%d%H%M%S%f}",
-            )
-        )
+        title = _("%(status)s：%(employer)s · %(title)s") % {
+            "status": step.get_status_display(),
+            "employer": posting.employer.name,
+            "title": posting.title,
+        }
+        more = {"detail": step.note, "url": url, "sort_key": stamp(step.at)}
+        entries.append(REFERRAL.entry(step.on, title, **more))
     if not any(step.status == ReferralStatus.HIRED for step in steps):
         return entries  # follow-ups come only after a placement
     follow_ups = (
@@ -58,16 +49,10 @@ def referral_entries(person: Any, user: Any) -> list[Entry]:
     for follow_up in follow_ups:
         referral = follow_up.referral
         url = reverse("jobs:follow-up", args=[follow_up.pk]) if linked else ""
-        entries.append(
-            Entry(
-                date=follow_up.done_on,
-                kind="follow_up",
-                kind_label=FOLLOW_UP_LABEL,
-                title=_("入职后%(months)s个月回访：%(outcome)s")
-                % {"months": follow_up.months, "outcome": follow_up.get_outcome_display()},
-                detail=follow_up.notes,
-                url=url,
-                sort_key=f"{follow_up.updated_at:%Y%m%d%H%M%S%f}",
-            )
-        )
+        title = _("入职后%(months)s个月回访：%(outcome)s") % {
+            "months": follow_up.months,
+            "outcome": follow_up.get_outcome_display(),
+        }
+        more = {"detail": follow_up.notes, "url": url, "sort_key": stamp(follow_up.updated_at)}
+        entries.append(FOLLOW_UP.entry(follow_up.done_on, title, **more))
     return entries

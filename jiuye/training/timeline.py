@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jiuye.accounts.models import PERSONAL_DATA_ROLES
-from jiuye.core.timeline import Entry, provider
+from jiuye.core.timeline import Entry, EntryKind, provider, stamp
 from jiuye.training.models import Certificate, Enrolment, EnrolmentStatus
 
-KIND_LABEL = gettext_lazy("培训")
-CERTIFICATE_LABEL = gettext_lazy("证书")
+TRAINING = EntryKind("training", gettext_lazy("培训"))
+CERTIFICATE = EntryKind("certificate", gettext_lazy("证书"))
 
 
 @provider
@@ -33,61 +33,40 @@ def training_entries(person: Any, user: Any) -> list[Entry]:
             if requested
             else _("报名：%(title)s（%(provider)s）")
         )
+        started = f"1{stamp(enrolment.created_at)}"
         entries.append(
-            Entry(
-                date=enrolment.enrolled_on,
-                kind="training",
-                kind_label=KIND_LABEL,
-                title=title % names,
-                url=url,
-                sort_key=f"1{enrolment.created_at:%Y%m%d%H%M%S%f}",
-            )
+            TRAINING.entry(enrolment.enrolled_on, title % names, url=url, sort_key=started)
         )
-        if enrolment.completed_on:
-            entries.append(
-                Entry(
-                    date=enrolment.completed_on,
-                    kind="training",
-                    kind_label=KIND_LABEL,
-                    title=_("结业：%(title)s") % names,
-                    detail=_("考核结果：%(a)s") % {"a": enrolment.assessment}
-                    if enrolment.assessment
-                    else "",
-                    url=url,
-                    sort_key=f"2{enrolment.updated_at:%Y%m%d%H%M%S%f}",
-                )
-            )
-        if enrolment.dropped_on:
-            entries.append(
-                Entry(
-                    date=enrolment.dropped_on,
-                    kind="training",
-                    kind_label=KIND_LABEL,
-                    title=_("中途退出：%(title)s") % names,
-                    detail=enrolment.get_drop_reason_display(),
-                    url=url,
-                    sort_key=f"2{enrolment.updated_at:%Y%m%d%H%M%S%f}",
-                )
-            )
+        assessment = (
+            _("考核结果：%(a)s") % {"a": enrolment.assessment} if enrolment.assessment else ""
+        )
+        ends = (
+            (enrolment.completed_on, _("结业：%(title)s"), assessment),
+            (enrolment.dropped_on, _("中途退出：%(title)s"), enrolment.get_drop_reason_display()),
+        )
+        for day, ended, detail in ends:
+            if day:
+                changed = f"2{stamp(enrolment.updated_at)}"
+                more = {"detail": detail, "url": url, "sort_key": changed}
+                entries.append(TRAINING.entry(day, ended % names, **more))
     for certificate in Certificate.objects.filter(person=person):
         url = (
             reverse("training:enrolment", args=[certificate.enrolment_id])
             if linked and certificate.enrolment_id
             else ""
         )
+        level = f"（{certificate.level}）" if certificate.level else ""
+        title = _("获得证书：%(kind)s%(level)s") % {
+            "kind": certificate.get_kind_display(),
+            "level": level,
+        }
         entries.append(
-            Entry(
-                date=certificate.issued_on,
-                kind="certificate",
-                kind_label=CERTIFICATE_LABEL,
-                title=_("获得证书：%(kind)s%(level)s")
-                % {
-                    "kind": certificate.get_kind_display(),
-                    "level": f"（{certificate.level}）" if certificate.level else "",
-                },
+            CERTIFICATE.entry(
+                certificate.issued_on,
+                title,
                 detail=_("证书编号 %(number)s") % {"number": certificate.number},
                 url=url,
-                sort_key=f"3{certificate.created_at:%Y%m%d%H%M%S%f}",
+                sort_key=f"3{stamp(certificate.created_at)}",
             )
         )
     return entries
