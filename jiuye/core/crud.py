@@ -39,6 +39,20 @@ def done(request: HttpRequest, message: Any, to: str, **kwargs: Any) -> HttpResp
     return redirect(to, **kwargs)
 
 
+def act(
+    request: HttpRequest, action: Callable[[], Any], message: Any, to: str, **kwargs: Any
+) -> HttpResponse:
+    """A one-button action (no form to show again): run it, say what was done, or the
+    service's refusal, and go on to ``to`` (a URL name with its kwargs, or a URL)."""
+    try:
+        action()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, message)
+    return redirect(to, **kwargs)
+
+
 def service_form(
     request: HttpRequest,
     form: forms.BaseForm,

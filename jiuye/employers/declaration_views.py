@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import uuid
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -27,6 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from openpyxl import Workbook
 
 from jiuye.accounts.models import Role
+from jiuye.core import crud
 from jiuye.core.access import roles_required
 from jiuye.core.audit import access_log
 from jiuye.core.downloads import attachment_header, formula_safe
@@ -396,13 +398,8 @@ def _uuid(text: str) -> bool:
 @require_POST
 def declaration_submit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     declaration = _writable(request, pk)
-    try:
-        services.declaration_submit(declaration=declaration, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("已提交，等待区残联审核。"))
-    return redirect("employers:declaration", pk=pk)
+    submit = partial(services.declaration_submit, declaration=declaration, by=request.user)
+    return crud.act(request, submit, _("已提交，等待区残联审核。"), "employers:declaration", pk=pk)
 
 
 # --- the staff review -----------------------------------------------------------------------
@@ -413,30 +410,23 @@ def declaration_submit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 def declaration_return(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     declaration = _declaration(request, pk)
     form = _reason_form("return", request.POST)
-    if form.is_valid():
-        try:
-            services.declaration_return(
-                declaration=declaration, by=request.user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("已退回，单位将看到退回原因。"))
-            return redirect("employers:review-queue")
-    return _render_detail(request, declaration, return_form=form)
+
+    def save() -> HttpResponse:
+        reason = form.cleaned_data["reason"]
+        services.declaration_return(declaration=declaration, by=request.user, reason=reason)
+        return crud.done(request, _("已退回，单位将看到退回原因。"), "employers:review-queue")
+
+    page = partial(_render_detail, request, declaration, return_form=form)
+    return crud.service_form(request, form, save, page=page)
 
 
 @roles_required(*REVIEWERS, write=True)
 @require_POST
 def declaration_confirm(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     declaration = _declaration(request, pk)
-    try:
-        services.declaration_confirm(declaration=declaration, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("已审核确认。可以下载审核确认书。"))
-    return redirect("employers:declaration", pk=pk)
+    confirm = partial(services.declaration_confirm, declaration=declaration, by=request.user)
+    done = _("已审核确认。可以下载审核确认书。")
+    return crud.act(request, confirm, done, "employers:declaration", pk=pk)
 
 
 @roles_required(*REVIEWERS, write=True)
@@ -444,20 +434,17 @@ def declaration_confirm(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 def declaration_correct(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     declaration = _declaration(request, pk)
     form = _reason_form("correct", request.POST)
-    if form.is_valid():
-        try:
-            correction = services.declaration_correct(
-                declaration=declaration, by=request.user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("已建立更正申报（第%(v)d版），原确认版本保留。") % {"v": correction.version},
-            )
-            return redirect("employers:declaration", pk=correction.pk)
-    return _render_detail(request, declaration, correct_form=form)
+
+    def save() -> HttpResponse:
+        reason = form.cleaned_data["reason"]
+        correction = services.declaration_correct(
+            declaration=declaration, by=request.user, reason=reason
+        )
+        message = _("已建立更正申报（第%(v)d版），原确认版本保留。") % {"v": correction.version}
+        return crud.done(request, message, "employers:declaration", pk=correction.pk)
+
+    page = partial(_render_detail, request, declaration, correct_form=form)
+    return crud.service_form(request, form, save, page=page)
 
 
 @roles_required(*READERS)
@@ -609,17 +596,10 @@ def disclosure_publish_view(request: HttpRequest) -> HttpResponse:
         return redirect("employers:statistics")
     year = form.cleaned_data["year"]
     publish = form.cleaned_data["action"] == "publish"
-    try:
-        disclosure_publish(year=year, by=request.user, publish=publish)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
-            (_("已公开%(year)d年度的公示。") if publish else _("已撤回%(year)d年度的公示。"))
-            % {"year": year},
-        )
-    return redirect(f"{reverse('employers:statistics')}?year={year}")
+    done = _("已公开%(year)d年度的公示。") if publish else _("已撤回%(year)d年度的公示。")
+    change = partial(disclosure_publish, year=year, by=request.user, publish=publish)
+    back = f"{reverse('employers:statistics')}?year={year}"
+    return crud.act(request, change, done % {"year": year}, back)
 
 
 def _public_year(request: HttpRequest) -> int | None:

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jiuye.accounts.models import Role
+from jiuye.core import crud
 from jiuye.core.access import roles_required
 from jiuye.core.audit import access_log
 from jiuye.core.conflicts import ConflictError, show_conflict
@@ -382,13 +383,9 @@ def request_enrolment(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     person = request.user.person
     if person is None:
         raise Http404
-    try:
+
+    def ask() -> None:
         services.enrolment_create(course=course, person=person, by=request.user, requested=True)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
-            _("已提交“%(title)s”的报名申请，工作人员确认后会通知您。") % {"title": course.title},
-        )
-    return redirect("core:home")
+
+    done = _("已提交“%(title)s”的报名申请，工作人员确认后会通知您。") % {"title": course.title}
+    return crud.act(request, ask, done, "core:home")
