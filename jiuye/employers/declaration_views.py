@@ -10,8 +10,8 @@ login, and shows units and figures only.
 
 from __future__ import annotations
 
-import io
 import uuid
+from collections.abc import Iterable
 from functools import partial
 from typing import Any
 
@@ -24,6 +24,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from openpyxl import Workbook
 
@@ -31,7 +32,7 @@ from jiuye.accounts.models import Role
 from jiuye.core import crud
 from jiuye.core.access import roles_required
 from jiuye.core.audit import access_log
-from jiuye.core.downloads import attachment_header, formula_safe
+from jiuye.core.downloads import attachment, book_bytes, formula_safe
 from jiuye.core.forms import add_service_errors
 from jiuye.core.models import AccessEvent
 from jiuye.core.scoping import get_scoped_or_404, scope_for
@@ -53,7 +54,6 @@ from jiuye.employers.selectors import figure
 from jiuye.employers.services.declarations import disclosure_publish
 from jiuye.employers.services.verification import employer_checks, shown
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PAGE_SIZE = 50
 
@@ -335,9 +335,7 @@ def employee_remove(request: HttpRequest, pk: uuid.UUID, line: uuid.UUID) -> Htt
 @roles_required(*WRITERS)
 @require_GET
 def staff_template(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(staff_lists.staff_template(), content_type=XLSX)
-    response["Content-Disposition"] = attachment_header("残疾职工名单模板.xlsx")
-    return response
+    return attachment(staff_lists.staff_template(), "残疾职工名单模板.xlsx")
 
 
 @roles_required(*WRITERS, write=True)
@@ -454,13 +452,11 @@ def declaration_confirmation(request: HttpRequest, pk: uuid.UUID) -> HttpRespons
     declaration = _declaration(request, pk)
     if declaration.status not in (DeclarationStatus.CONFIRMED, DeclarationStatus.SUPERSEDED):
         raise Http404
-    response = HttpResponse(confirmation_docx(declaration), content_type=DOCX)
     name = _("%(year)d年度按比例安排残疾人就业审核确认书-%(employer)s.docx") % {
         "year": declaration.year,
         "employer": declaration.employer.name,
     }
-    response["Content-Disposition"] = attachment_header(name)
-    return response
+    return attachment(confirmation_docx(declaration), name, DOCX)
 
 
 @roles_required(*REVIEWERS)
@@ -511,45 +507,48 @@ def conflict_resolve(request: HttpRequest, line: uuid.UUID) -> HttpResponse:
 # --- statistics and disclosure (action 一) --------------------------------------------------
 
 
-def _statistics_book(rows: list[Any], year: int) -> bytes:
+DISCLOSED_HEADERS = (
+    gettext_lazy("单位名称"),
+    gettext_lazy("单位类型"),
+    gettext_lazy("在职职工人数"),
+    gettext_lazy("应安排人数"),
+    gettext_lazy("已安排人数"),
+    gettext_lazy("是否达到比例"),
+)
+STATISTICS_HEADERS = (
+    *DISCLOSED_HEADERS,
+    gettext_lazy("上年已安排人数"),
+    gettext_lazy("比上年增减"),
+    gettext_lazy("申报状态"),
+    gettext_lazy("需核实的情况"),
+)
+
+
+def _disclosed(employer: Any, d: Any, not_confirmed: str = "") -> list[Any]:
+    """A unit's figures as the public disclosure shows them (``d`` its declaration, if any)."""
+    met = (_("是") if d.met else _("否")) if d else not_confirmed
+    figures = [figure(d.staff), figure(d.required), figure(d.counted)] if d else ["", "", ""]
+    return [employer.name, employer.get_kind_display(), *figures, met]
+
+
+def _year_book(year: int, headers: tuple[Any, ...], rows: Iterable[list[Any]]) -> bytes:
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("%(year)d年度") % {"year": year})
-    sheet.append(
-        [
-            _("单位名称"),
-            _("单位类型"),
-            _("在职职工人数"),
-            _("应安排人数"),
-            _("已安排人数"),
-            _("是否达到比例"),
-            _("上年已安排人数"),
-            _("比上年增减"),
-            _("申报状态"),
-            _("需核实的情况"),
-        ]
-    )
+    sheet.append([str(header) for header in headers])
     for row in rows:
-        d, prev = row.declaration, row.previous
-        sheet.append(
-            [
-                formula_safe(v)
-                for v in (
-                    row.employer.name,
-                    row.employer.get_kind_display(),
-                    figure(d.staff) if d else "",
-                    figure(d.required) if d else "",
-                    figure(d.counted) if d else "",
-                    (_("是") if d.met else _("否")) if d else "",
-                    figure(prev.counted) if prev else "",
-                    figure(row.change) if row.change is not None else "",
-                    d.get_status_display() if d else _("未申报"),
-                    "；".join(row.flags),
-                )
-            ]
-        )
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+        sheet.append([formula_safe(v) for v in row])
+    return book_bytes(book)
+
+
+def _statistics_row(row: Any) -> list[Any]:
+    d, prev = row.declaration, row.previous
+    return [
+        *_disclosed(row.employer, d),
+        figure(prev.counted) if prev else "",
+        figure(row.change) if row.change is not None else "",
+        d.get_status_display() if d else _("未申报"),
+        "；".join(row.flags),
+    ]
 
 
 @roles_required(*STATISTICS_READERS)
@@ -581,10 +580,9 @@ def statistics_export(request: HttpRequest) -> HttpResponse:
         request=request,
         detail={"kind": "public_sector_statistics", "year": year, "rows": len(rows)},
     )
-    response = HttpResponse(_statistics_book(rows, year), content_type=XLSX)
+    content = _year_book(year, STATISTICS_HEADERS, map(_statistics_row, rows))
     name = _("%(year)d年度机关事业单位按比例安排残疾人就业统计.xlsx") % {"year": year}
-    response["Content-Disposition"] = attachment_header(name)
-    return response
+    return attachment(content, name)
 
 
 @roles_required(*REVIEWERS, write=True)
@@ -644,33 +642,10 @@ def disclosure_export(request: HttpRequest) -> HttpResponse:
     year = _public_year(request)
     if not year or selectors.disclosure_of(year) is None:
         raise Http404
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("%(year)d年度") % {"year": year})
-    sheet.append(
-        [
-            _("单位名称"),
-            _("单位类型"),
-            _("在职职工人数"),
-            _("应安排人数"),
-            _("已安排人数"),
-            _("是否达到比例"),
-        ]
+    rows = (
+        _disclosed(row["employer"], row["declaration"], _("尚未审核确认"))
+        for row in selectors.disclosure_rows(year)
     )
-    for row in selectors.disclosure_rows(year):
-        d = row["declaration"]
-        sheet.append(
-            [
-                formula_safe(row["employer"].name),
-                row["employer"].get_kind_display(),
-                figure(d.staff) if d else "",
-                figure(d.required) if d else "",
-                figure(d.counted) if d else "",
-                (_("是") if d.met else _("否")) if d else _("尚未审核确认"),
-            ]
-        )
-    out = io.BytesIO()
-    book.save(out)
-    response = HttpResponse(out.getvalue(), content_type=XLSX)
+    content = _year_book(year, DISCLOSED_HEADERS, rows)
     name = _("%(year)d年度机关事业单位按比例安排残疾人就业情况公示.xlsx") % {"year": year}
-    response["Content-Disposition"] = attachment_header(name)
-    return response
+    return attachment(content, name)
