@@ -10,9 +10,7 @@ district staff add and correct rows.
 
 from __future__ import annotations
 
-import tempfile
 import uuid
-from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
@@ -30,9 +28,9 @@ from jiuye.accounts.models import Role, User
 from jiuye.core import crud
 from jiuye.core.access import roles_required
 from jiuye.core.audit import access_log
-from jiuye.core.downloads import attachment_header
+from jiuye.core.downloads import attachment
 from jiuye.core.forms import add_service_errors
-from jiuye.core.importing import get_kind, write_export
+from jiuye.core.importing import export_xlsx, get_kind
 from jiuye.core.models import AccessEvent
 from jiuye.core.scoping import get_scoped_or_404, scope_for
 from jiuye.employers import selectors
@@ -92,20 +90,13 @@ def employer_list(request: HttpRequest) -> HttpResponse:
 def employer_export(request: HttpRequest) -> HttpResponse:
     """The search result as .xlsx in the import template's columns (imports back unchanged)."""
     _form, employers = _search(request)
-    kind = get_kind("employers")
-    with tempfile.NamedTemporaryFile(suffix=".xlsx") as handle:
-        count = write_export(kind, employers, Path(handle.name), reveal=False)
-        content = Path(handle.name).read_bytes()
+    content, count = export_xlsx(get_kind("employers"), employers, reveal=False)
     access_log(
         action=AccessEvent.Action.EXPORT,
         request=request,
         detail={"kind": "employers", "rows": count, "query": request.GET.urlencode()},
     )
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = attachment_header("用人单位名单.xlsx")
-    return response
+    return attachment(content, "用人单位名单.xlsx")
 
 
 def _render_detail(request: HttpRequest, employer: Employer, **extra: Any) -> HttpResponse:

@@ -8,9 +8,7 @@ is a 404. Leaders, department liaisons, employers and job seekers get 403.
 
 from __future__ import annotations
 
-import tempfile
 import uuid
-from pathlib import Path
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -26,9 +24,9 @@ from jiuye.accounts.models import PERSONAL_DATA_ROLES
 from jiuye.core import crud
 from jiuye.core.access import roles_required
 from jiuye.core.audit import access_log
-from jiuye.core.downloads import attachment_header
+from jiuye.core.downloads import attachment
 from jiuye.core.forms import add_service_errors
-from jiuye.core.importing import get_kind, write_export
+from jiuye.core.importing import export_xlsx, get_kind
 from jiuye.core.models import AccessEvent
 from jiuye.core.scoping import get_scoped_or_404, scope_for
 from jiuye.employment import selectors, services
@@ -209,15 +207,10 @@ def record_export(request: HttpRequest) -> HttpResponse:
     """The user's scoped records (not archived) as .xlsx in the import template's columns, ID
     numbers masked. Every export is in the access log."""
     records = selectors.records_for_export(queryset=scope_for(request.user, EmploymentRecord))
-    kind = get_kind("employment")
-    with tempfile.NamedTemporaryFile(suffix=".xlsx") as handle:
-        count = write_export(kind, records, Path(handle.name), reveal=False)
-        content = Path(handle.name).read_bytes()
+    content, count = export_xlsx(get_kind("employment"), records, reveal=False)
     access_log(
         action=AccessEvent.Action.EXPORT,
         request=request,
         detail={"kind": "employment", "rows": count, "revealed": False},
     )
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = attachment_header("就业记录.xlsx")
-    return response
+    return attachment(content, "就业记录.xlsx")

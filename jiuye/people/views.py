@@ -9,9 +9,7 @@ read-only. A person out of scope is a 404.
 
 from __future__ import annotations
 
-import tempfile
 import uuid
-from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
@@ -30,9 +28,9 @@ from jiuye.accounts.models import PERSONAL_DATA_ROLES, Role
 from jiuye.core import crud, timeline
 from jiuye.core.access import roles_required
 from jiuye.core.audit import access_log
-from jiuye.core.downloads import attachment_header
+from jiuye.core.downloads import attachment
 from jiuye.core.forms import add_service_errors
-from jiuye.core.importing import get_kind, write_export
+from jiuye.core.importing import export_xlsx, get_kind
 from jiuye.core.models import AccessEvent
 from jiuye.core.scoping import get_scoped_or_404, scope_for
 from jiuye.people import selectors, services
@@ -231,10 +229,7 @@ def person_export(request: HttpRequest) -> HttpResponse:
     persons = selectors.persons_search(
         queryset=scope_for(request.user, Person), filters=search.cleaned_data
     )
-    kind = get_kind("persons")
-    with tempfile.NamedTemporaryFile(suffix=".xlsx") as handle:
-        count = write_export(kind, persons, Path(handle.name), reveal=reveal)
-        content = Path(handle.name).read_bytes()
+    content, count = export_xlsx(get_kind("persons"), persons, reveal=reveal)
     access_log(
         action=AccessEvent.Action.EXPORT,
         request=request,
@@ -246,8 +241,4 @@ def person_export(request: HttpRequest) -> HttpResponse:
             "query": request.GET.urlencode(),
         },
     )
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = attachment_header("残疾人名单.xlsx")
-    return response
+    return attachment(content, "残疾人名单.xlsx")

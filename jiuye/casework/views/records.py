@@ -9,7 +9,6 @@ read and write; a person or record out of scope is a 404; every other role gets 
 from __future__ import annotations
 
 import re
-import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -44,11 +43,12 @@ from jiuye.casework.forms.records import (
     VerifyForm,
 )
 from jiuye.casework.models import ServiceRecord
+from jiuye.core import downloads
 from jiuye.core.access import roles_required
 from jiuye.core.audit import access_log
 from jiuye.core.conflicts import ConflictError, show_conflict
 from jiuye.core.downloads import attachment_header, formula_safe
-from jiuye.core.importing import get_kind, write_export
+from jiuye.core.importing import export_xlsx, get_kind
 from jiuye.core.masking import mask_id_number
 from jiuye.core.models import AccessEvent
 from jiuye.core.scoping import get_scoped_or_404, scope_for
@@ -420,17 +420,13 @@ def survey_export(request: HttpRequest) -> HttpResponse:
             ]
         )
         count += 1
-    with tempfile.NamedTemporaryFile(suffix=".xlsx") as handle:
-        book.save(handle.name)
-        content = Path(handle.name).read_bytes()
+    content = downloads.book_bytes(book)
     access_log(
         action=AccessEvent.Action.EXPORT,
         request=request,
         detail={"kind": "hard_to_employ_survey", "rows": count, "region": region.code},
     )
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = attachment_header(f"就业困难人员走访名单-{region.name}.xlsx")
-    return response
+    return downloads.attachment(content, f"就业困难人员走访名单-{region.name}.xlsx")
 
 
 def _day(value: Any) -> str:
@@ -460,10 +456,7 @@ def services_export(request: HttpRequest) -> HttpResponse:
         .select_related("person", "service_type", "needs")
         .order_by("date", "person__region_id", "created_at")
     )
-    kind = get_kind("services")
-    with tempfile.NamedTemporaryFile(suffix=".xlsx") as handle:
-        count = write_export(kind, records, Path(handle.name), reveal=reveal)
-        content = Path(handle.name).read_bytes()
+    content, count = export_xlsx(get_kind("services"), records, reveal=reveal)
     access_log(
         action=AccessEvent.Action.EXPORT,
         request=request,
@@ -476,8 +469,4 @@ def services_export(request: HttpRequest) -> HttpResponse:
             "end": end.isoformat(),
         },
     )
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = attachment_header(
-        f"服务记录-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"
-    )
-    return response
+    return downloads.attachment(content, f"服务记录-{start:%Y%m%d}-{end:%Y%m%d}.xlsx")

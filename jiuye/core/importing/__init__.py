@@ -46,7 +46,7 @@ from jiuye.core.importing.engine import (
     import_batch_task,
     run_import,
 )
-from jiuye.core.importing.exports import export_rows, template_xlsx, write_export
+from jiuye.core.importing.exports import export_rows, export_xlsx, template_xlsx, write_export
 from jiuye.core.importing.files import (
     Table,
     cell_text,
@@ -94,4 +94,5 @@ __all__ = [
     "run_import",
     "template_xlsx",
     "write_export",
+    "export_xlsx",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -71,3 +72,11 @@ def write_export(kind: ImportKind, queryset: Any, path: Path, *, reveal: bool) -
         count += 1
     book.save(path)
     return count
+
+
+def export_xlsx(kind: ImportKind, queryset: Any, *, reveal: bool) -> tuple[bytes, int]:
+    """The export as the bytes of an .xlsx file (written through a temporary file, streaming)
+    and the number of records."""
+    with tempfile.NamedTemporaryFile(suffix=".xlsx") as handle:
+        count = write_export(kind, queryset, Path(handle.name), reveal=reveal)
+        return Path(handle.name).read_bytes(), count
