@@ -36,7 +36,6 @@ from jiuye.core.importing.fields import (
     FieldError,
     Int,
     Lookup,
-    ManyLookup,
     Money,
     MultiChoice,
     Text,
@@ -61,8 +60,7 @@ from jiuye.jobs.services.postings import (
     posting_publishing,
 )
 from jiuye.people.models import Education
-from jiuye.reference.importing import Place
-from jiuye.reference.models import DisabilityCategory
+from jiuye.reference.importing import Place, categories_field
 
 WRITERS = (Role.DISTRICT, Role.ADMIN, Role.TOWN)
 
@@ -144,10 +142,6 @@ class Skills(Field):
 
     def export(self, obj: Model, *, reveal: bool) -> str:
         return "、".join(getattr(obj, self.target))
-
-
-def _category_names(category: DisabilityCategory) -> list[str]:
-    return [str(category.code), category.name.removesuffix("残疾")]
 
 
 def _status_after(current: Posting | None, status: str) -> str:
@@ -288,17 +282,11 @@ class PostingsKind(DeclaredKind):
             note="用顿号、逗号或分号分开，每项不超过20个字，最多20项",
             example="电商客服、打字",
         ),
-        ManyLookup(
+        categories_field(
             "suitable_categories",
             "适合残疾类别",
             ("适合的残疾类别", "残疾类别"),
-            queryset=lambda: DisabilityCategory.objects.filter(disabled_at__isnull=True),
-            also=_category_names,
-            missing=gettext_lazy(
-                "“%(v)s”不是残疾类别。可填：视力、听力、言语、肢体、智力、精神、多重。"
-            ),
-            note="视力、听力、言语、肢体、智力、精神、多重（或代码 1–7），用顿号分开；"
-            "不填表示都适合",
+            blank="不填表示都适合",
             example="视力残疾、肢体残疾",
         ),
         MultiChoice(

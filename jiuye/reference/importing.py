@@ -1,5 +1,5 @@
 """Import fields of reference data other apps' import kinds use: a place of the district
-typed as a code or a name."""
+typed as a code or a name, and disability categories."""
 
 from __future__ import annotations
 
@@ -8,9 +8,33 @@ from typing import Any
 
 from django.db.models import Model
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from jiuye.core.importing.fields import Field, FieldError, fold
-from jiuye.reference.models import Region
+from jiuye.core.importing.fields import Field, FieldError, ManyLookup, fold
+from jiuye.reference.models import DisabilityCategory, Region
+
+
+def _category_names(category: DisabilityCategory) -> list[str]:
+    return [str(category.code), category.name.removesuffix("残疾")]
+
+
+def categories_field(
+    target: str, header: str, synonyms: tuple[str, ...], *, blank: str, example: str
+) -> ManyLookup:
+    """Disability categories by name (视力 or 视力残疾) or code (1–7), separated by 、; ``blank``
+    says what an empty cell means."""
+    return ManyLookup(
+        target,
+        header,
+        synonyms,
+        queryset=lambda: DisabilityCategory.objects.filter(disabled_at__isnull=True),
+        also=_category_names,
+        missing=gettext_lazy(
+            "“%(v)s”不是残疾类别。可填：视力、听力、言语、肢体、智力、精神、多重。"
+        ),
+        note=f"视力、听力、言语、肢体、智力、精神、多重（或代码 1–7），用顿号分开；{blank}",
+        example=example,
+    )
 
 
 @dataclass(frozen=True)

@@ -18,14 +18,13 @@ from jiuye.core.importing.fields import (
     Date,
     Int,
     Lookup,
-    ManyLookup,
     Money,
     Text,
     fold,
 )
 from jiuye.core.scoping import region_in_scope
 from jiuye.people.importing import PersonByIdNumber
-from jiuye.reference.models import DisabilityCategory
+from jiuye.reference.importing import categories_field
 from jiuye.training.models import (
     CertificateKind,
     Course,
@@ -132,10 +131,6 @@ def person_field(attr: str) -> PersonByIdNumber:
     )
 
 
-def _category_names(category: DisabilityCategory) -> list[str]:
-    return [str(category.code), category.name.removesuffix("残疾")]
-
-
 # --- courses --------------------------------------------------------------------------------
 
 
@@ -195,17 +190,11 @@ class CoursesKind(TrainingKind):
             note="线下、线上、线上线下结合；不填为 线下",
             example="线下",
         ),
-        ManyLookup(
+        categories_field(
             "target_categories",
             "面向残疾类别",
             ("残疾类别", "面向类别"),
-            queryset=lambda: DisabilityCategory.objects.filter(disabled_at__isnull=True),
-            also=_category_names,
-            missing=gettext_lazy(
-                "“%(v)s”不是残疾类别。可填：视力、听力、言语、肢体、智力、精神、多重。"
-            ),
-            note="视力、听力、言语、肢体、智力、精神、多重（或代码 1–7），用顿号分开；"
-            "不填表示面向各类别",
+            blank="不填表示面向各类别",
             example="肢体、听力",
         ),
         Date(
