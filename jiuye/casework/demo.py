@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections import Counter
+from typing import Any
 
 from auditlog.models import LogEntry
 from django.db import transaction
@@ -94,6 +95,19 @@ class _Writer:
         self.records.append(record)
         return record
 
+    def needs_registration(
+        self, person_id: object, region: str, year: int, day: dt.date, **needs: Any
+    ) -> None:
+        """The needs registration service of the day and the year's needs it recorded."""
+        record = self.service(
+            person_id, region, "needs_registration", day, Channel.HOME_VISIT, "登记就业需求"
+        )
+        self.needs.append(
+            NeedsRecord(
+                person_id=person_id, year=year, registered_on=day, service_record=record, **needs
+            )
+        )
+
 
 def _year(rng: random.Random, writer: _Writer, year: int, today: dt.date) -> set[object]:
     """One year of the verify–register–serve duty over the year's population."""
@@ -121,19 +135,14 @@ def _year(rng: random.Random, writer: _Writer, year: int, today: dt.date) -> set
             wishes[wish].append(pk)
         if wish == WishToWork.YES and rng.random() < rate:
             registered = _day(rng, verified, min(verified + dt.timedelta(days=20), last))
-            record = writer.service(
-                pk, region, "needs_registration", registered, Channel.HOME_VISIT, "登记就业需求"
-            )
-            writer.needs.append(
-                NeedsRecord(
-                    person_id=pk,
-                    year=year,
-                    registered_on=registered,
-                    wants_work=WantsWork.YES,
-                    desired_jobs=rng.choice(JOB_WISHES),
-                    remote_ok=rng.random() < 0.3,
-                    service_record=record,
-                )
+            writer.needs_registration(
+                pk,
+                region,
+                year,
+                registered,
+                wants_work=WantsWork.YES,
+                desired_jobs=rng.choice(JOB_WISHES),
+                remote_ok=rng.random() < 0.3,
             )
             if rng.random() < rate:
                 for _n in range(rng.randint(1, 3)):
@@ -142,20 +151,14 @@ def _year(rng: random.Random, writer: _Writer, year: int, today: dt.date) -> set
                         pk, region, _pick(rng, SERVICES), day, _pick(rng, CHANNELS), "提供服务"
                     )
         elif wish == WishToWork.NO and rng.random() < 0.4:
-            record = writer.service(
-                pk, region, "needs_registration", verified, Channel.HOME_VISIT, "登记就业需求"
-            )
-            writer.needs.append(
-                NeedsRecord(
-                    person_id=pk,
-                    year=year,
-                    registered_on=verified,
-                    wants_work=WantsWork.NO,
-                    not_wanting_reason=rng.choice(
-                        [NotWantingReason.HEALTH, NotWantingReason.FAMILY, NotWantingReason.SEVERE]
-                    ),
-                    service_record=record,
-                )
+            reasons = [NotWantingReason.HEALTH, NotWantingReason.FAMILY, NotWantingReason.SEVERE]
+            writer.needs_registration(
+                pk,
+                region,
+                year,
+                verified,
+                wants_work=WantsWork.NO,
+                not_wanting_reason=rng.choice(reasons),
             )
         if hte is not None and rng.random() < 0.7:
             # Visits to hard-to-employ persons, many in the Employment Assistance Month.
