@@ -20,7 +20,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -32,6 +31,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jiuye.accounts.models import Role
+from jiuye.core import listing
 from jiuye.core.access import roles_required
 from jiuye.core.conflicts import ConflictError
 from jiuye.core.forms import add_service_errors
@@ -394,19 +394,8 @@ def referral_list(request: HttpRequest) -> HttpResponse:
         town=chosen.get("town", ""),
         year=chosen.get("year"),
     )
-    counts = selectors.status_counts(narrowed)
-    rows = selectors.referral_filter(narrowed, status=chosen.get("status", ""))
-    page = Paginator(selectors.referrals_for_list(rows), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    query = {k: v for k, v in request.GET.items() if k not in ("status", "page")}
     context = {
-        "page": page,
-        "filters": filters,
-        "counts": counts,
-        "total": sum(n for _s, _l, n in counts),
-        "status": chosen.get("status", ""),
-        "status_query": urlencode(query),
+        **_pipeline(request, filters, narrowed, chosen.get("status", "")),
         "posting": posting,
         "chosen_person": person,
         "staff": staff,
@@ -422,11 +411,6 @@ def applicants(request: HttpRequest) -> HttpResponse:
     chosen = filters.filters()
     base = selectors.referrals_visible(request.user)
     narrowed = selectors.referral_filter(base, posting=chosen.get("posting"))
-    counts = selectors.status_counts(narrowed)
-    rows = selectors.referral_filter(narrowed, status=chosen.get("status", ""))
-    page = Paginator(selectors.referrals_for_list(rows), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
     posting = None
     if chosen.get("posting"):
         posting = (
@@ -434,14 +418,25 @@ def applicants(request: HttpRequest) -> HttpResponse:
             .only("pk", "title")
             .first()
         )
-    query = {k: v for k, v in request.GET.items() if k not in ("status", "page")}
     context = {
-        "page": page,
-        "filters": filters,
-        "counts": counts,
-        "total": sum(n for _s, _l, n in counts),
-        "status": chosen.get("status", ""),
-        "status_query": urlencode(query),
+        **_pipeline(request, filters, narrowed, chosen.get("status", "")),
         "posting": posting,
     }
     return render(request, "jobs/applicants.html", context)
+
+
+def _pipeline(
+    request: HttpRequest, filters: PipelineFilterForm, narrowed: Any, status: str
+) -> dict[str, Any]:
+    """The referrals of the list by status: the counts of each and the page of the one chosen."""
+    counts = selectors.status_counts(narrowed)
+    rows = selectors.referral_filter(narrowed, status=status)
+    query = {k: v for k, v in request.GET.items() if k not in ("status", "page")}
+    return {
+        "page": listing.page_of(request, selectors.referrals_for_list(rows), PAGE_SIZE),
+        "filters": filters,
+        "counts": counts,
+        "total": sum(n for _s, _l, n in counts),
+        "status": status,
+        "status_query": urlencode(query),
+    }
