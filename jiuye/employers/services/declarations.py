@@ -35,10 +35,8 @@ OPEN = (DeclarationStatus.DRAFT, DeclarationStatus.SUBMITTED, DeclarationStatus.
 # Declarations whose claims on a person count against other employers' claims.
 CLAIMING = (DeclarationStatus.SUBMITTED, DeclarationStatus.RETURNED, DeclarationStatus.CONFIRMED)
 
-EMPLOYEE_FIELDS = (
-    "name",
-    "id_number",
-    "certificate_number",
+# A declared employee's terms of work, which the checks of the line read.
+TERMS_FIELDS = (
     "contract_type",
     "contract_start",
     "contract_end",
@@ -46,6 +44,12 @@ EMPLOYEE_FIELDS = (
     "monthly_wage",
     "insurance_months",
     "dispatched",
+)
+EMPLOYEE_FIELDS = (
+    "name",
+    "id_number",
+    "certificate_number",
+    *TERMS_FIELDS,
     "dispatch_agency",
     "counts_here",
 )
@@ -83,13 +87,7 @@ EMPLOYEE_FIELDS_CHECKED = (
     "name",
     "id_number_index",
     "certificate_index",
-    "contract_type",
-    "contract_start",
-    "contract_end",
-    "on_establishment",
-    "monthly_wage",
-    "insurance_months",
-    "dispatched",
+    *TERMS_FIELDS,
     "counts_here",
     "staff_decision",
     "staff_note",
