@@ -21,6 +21,7 @@ from jiuye.people.models import (
     Person,
     WishToWork,
 )
+from jiuye.people.services.person import BACKGROUND_FIELDS
 
 ID_PURPOSE = "person.id_number"
 CERTIFICATE_PURPOSE = "person.certificate"
@@ -78,15 +79,7 @@ FIELDS = [
     "certificate_index",
     "category_id",
     "grade_id",
-    "hukou_type",
-    "education",
-    "is_student",
-    "school",
-    "major",
-    "graduation_year",
-    "marital_status",
-    "monitoring_category",
-    "monitoring_identified",
+    *BACKGROUND_FIELDS,
     "hard_to_employ_date",
     "hard_to_employ_reasons",
     "low_income",

@@ -44,6 +44,19 @@ MULTIPLE_CATEGORY = 7  # GB/T 26341-2010: 多重残疾
 REVEAL_ROLES = PERSONAL_DATA_ROLES
 REVEALABLE_FIELDS = ("id_number", "certificate_number", "phone")
 
+# A person's household, schooling and monitoring, which the services and the import both set.
+BACKGROUND_FIELDS = (
+    "hukou_type",
+    "education",
+    "is_student",
+    "school",
+    "major",
+    "graduation_year",
+    "marital_status",
+    "monitoring_category",
+    "monitoring_identified",
+)
+
 # What person_register and person_update accept besides name, id_number and region. Sex and
 # birth date follow from the ID number; life status has its own service; version, indexes and
 # archiving are the services' business.
@@ -61,15 +74,7 @@ EDITABLE_FIELDS = frozenset(
         "multiple_categories",
         "certificate_issued",
         "certificate_valid_until",
-        "hukou_type",
-        "education",
-        "is_student",
-        "school",
-        "major",
-        "graduation_year",
-        "marital_status",
-        "monitoring_category",
-        "monitoring_identified",
+        *BACKGROUND_FIELDS,
         "monitoring_risk_eliminated",
         "hard_to_employ_date",
         "hard_to_employ_reasons",
