@@ -29,33 +29,37 @@ def _published() -> Q:
     return Q(status=PostingStatus.PUBLISHED, archived_at__isnull=True)
 
 
+def _signed_in(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def _written_by(user: Any) -> Q | None:
+    """The postings a signed-in user writes, as a condition: an empty Q for every posting
+    (district staff), None for none."""
+    if user.role in (Role.ADMIN, Role.DISTRICT):
+        return Q()
+    if user.role == Role.TOWN and user.town_id:
+        return Q(region__code__startswith=town_prefix(user.town_id))
+    if user.role == Role.EMPLOYER and user.employer_id:
+        return Q(employer_id=user.employer_id)
+    return None
+
+
 def writable_postings(user: Any) -> QuerySet[Posting]:
     """Postings a user writes, of every status (archived ones too)."""
-    qs = Posting.objects.all()
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return qs.none()
-    if user.role in (Role.ADMIN, Role.DISTRICT):
-        return qs
-    if user.role == Role.TOWN and user.town_id:
-        return qs.filter(region__code__startswith=town_prefix(user.town_id))
-    if user.role == Role.EMPLOYER and user.employer_id:
-        return qs.filter(employer_id=user.employer_id)
-    return qs.none()
+    written = _written_by(user) if _signed_in(user) else None
+    return Posting.objects.none() if written is None else Posting.objects.filter(written)
 
 
 def postings_visible(user: Any) -> QuerySet[Posting]:
     """Published, not archived postings for everyone signed in; plus, for those who write
     postings, their own of every status."""
-    qs = Posting.objects.all()
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return qs.none()
-    if user.role in (Role.ADMIN, Role.DISTRICT):
-        return qs
-    if user.role == Role.TOWN and user.town_id:
-        return qs.filter(_published() | Q(region__code__startswith=town_prefix(user.town_id)))
-    if user.role == Role.EMPLOYER and user.employer_id:
-        return qs.filter(_published() | Q(employer_id=user.employer_id))
-    return qs.filter(_published())
+    if not _signed_in(user):
+        return Posting.objects.none()
+    written = _written_by(user)
+    if written is None:
+        return Posting.objects.filter(_published())
+    return Posting.objects.filter(_published() | written) if written else Posting.objects.all()
 
 
 def open_postings(on: dt.date) -> QuerySet[Posting]:
