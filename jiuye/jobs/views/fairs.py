@@ -340,25 +340,6 @@ def fair_seekers(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     return render(request, "jobs/fair_seekers.html", context)
 
 
-EXPORT_HEADERS = (
-    gettext_lazy("名称"),
-    gettext_lazy("形式"),
-    gettext_lazy("举办日期"),
-    gettext_lazy("举办地"),
-    gettext_lazy("地点或平台"),
-    gettext_lazy("主办单位"),
-    gettext_lazy("面向人群"),
-    gettext_lazy("参会单位"),
-    gettext_lazy("参会岗位"),
-    gettext_lazy("报名人数"),
-    gettext_lazy("到场人数"),
-    gettext_lazy("现场投递和推荐"),
-    gettext_lazy("面试"),
-    gettext_lazy("录用意向"),
-    gettext_lazy("入职"),
-)
-
-
 def _export_row(fair: Fair) -> list[Any]:
     results = selectors.results_of(fair)
     return [
@@ -380,6 +361,23 @@ def fairs_export(request: HttpRequest) -> HttpResponse:
     year, _error = listing.year_asked(request)
     fairs = selectors.fairs_visible(request.user).filter(archived_at__isnull=True)
     rows = [_export_row(fair) for fair in selectors.fairs_for_list(fairs, year=year)]
-    content = workbook(_("招聘会"), EXPORT_HEADERS, rows, widths=(30,), width=14)
+    headers = [
+        _("名称"),
+        _("形式"),
+        _("举办日期"),
+        _("举办地"),
+        _("地点或平台"),
+        _("主办单位"),
+        _("面向人群"),
+        _("参会单位"),
+        _("参会岗位"),
+        _("报名人数"),
+        _("到场人数"),
+        _("现场投递和推荐"),
+        _("面试"),
+        _("录用意向"),
+        _("入职"),
+    ]
+    content = workbook(_("招聘会"), headers, rows, widths=(30,), width=14)
     name = _("招聘会-%(year)s.xlsx") % {"year": year} if year else _("招聘会.xlsx")
     return attachment(content, name)

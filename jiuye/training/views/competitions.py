@@ -194,19 +194,6 @@ def competition_entry(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     return render(request, "training/competition_entry_form.html", context)
 
 
-EXPORT_HEADERS = (
-    gettext_lazy("赛事名称"),
-    gettext_lazy("级别"),
-    gettext_lazy("举办日期"),
-    gettext_lazy("所属地区"),
-    gettext_lazy("地点"),
-    gettext_lazy("主办单位"),
-    gettext_lazy("竞赛项目"),
-    gettext_lazy("参赛人次"),
-    gettext_lazy("获奖人次"),
-)
-
-
 @roles_required(*READERS)
 @require_GET
 def competitions_export(request: HttpRequest) -> HttpResponse:
@@ -227,6 +214,17 @@ def competitions_export(request: HttpRequest) -> HttpResponse:
         ]
         for c in selectors.competitions_for_list(qs, level=level, year=year)
     )
-    content = workbook(_("职业技能竞赛"), EXPORT_HEADERS, rows, widths=(30,))
+    headers = [
+        _("赛事名称"),
+        _("级别"),
+        _("举办日期"),
+        _("所属地区"),
+        _("地点"),
+        _("主办单位"),
+        _("竞赛项目"),
+        _("参赛人次"),
+        _("获奖人次"),
+    ]
+    content = workbook(_("职业技能竞赛"), headers, rows, widths=(30,))
     name = _("职业技能竞赛-%(year)s.xlsx") % {"year": year} if year else _("职业技能竞赛.xlsx")
     return attachment(content, name)

@@ -22,7 +22,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jiuye.accounts.models import Role
@@ -266,22 +265,6 @@ def attendance(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     return render(request, "training/attendance.html", context)
 
 
-ENROLMENT_HEADERS = (
-    gettext_lazy("姓名"),
-    gettext_lazy("身份证号（部分隐藏）"),
-    gettext_lazy("村社区"),
-    gettext_lazy("残疾类别"),
-    gettext_lazy("状态"),
-    gettext_lazy("报名日期"),
-    gettext_lazy("结业日期"),
-    gettext_lazy("退出日期"),
-    gettext_lazy("退出原因"),
-    gettext_lazy("考核结果"),
-    gettext_lazy("出勤次数"),
-    gettext_lazy("缺勤次数"),
-)
-
-
 def _enrolment_row(e: Enrolment) -> list[Any]:
     person = e.person
     return [
@@ -312,21 +295,22 @@ def enrolments_export(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         obj=course,
         detail={"kind": "training_enrolments", "rows": len(rows), "revealed": False},
     )
-    content = workbook(_("报名名单"), ENROLMENT_HEADERS, map(_enrolment_row, rows))
+    headers = [
+        _("姓名"),
+        _("身份证号（部分隐藏）"),
+        _("村社区"),
+        _("残疾类别"),
+        _("状态"),
+        _("报名日期"),
+        _("结业日期"),
+        _("退出日期"),
+        _("退出原因"),
+        _("考核结果"),
+        _("出勤次数"),
+        _("缺勤次数"),
+    ]
+    content = workbook(_("报名名单"), headers, map(_enrolment_row, rows))
     return attachment(content, _("报名名单-%(title)s.xlsx") % {"title": course.title})
-
-
-CERTIFICATE_HEADERS = (
-    gettext_lazy("姓名"),
-    gettext_lazy("身份证号（部分隐藏）"),
-    gettext_lazy("村社区"),
-    gettext_lazy("证书类型"),
-    gettext_lazy("等级"),
-    gettext_lazy("证书编号"),
-    gettext_lazy("发证日期"),
-    gettext_lazy("发证机构"),
-    gettext_lazy("培训课程"),
-)
 
 
 def _certificate_row(c: Any) -> list[Any]:
@@ -356,7 +340,18 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
             request=request,
             detail={"kind": "training_certificates", "rows": len(rows), "revealed": False},
         )
-        content = workbook(_("证书"), CERTIFICATE_HEADERS, map(_certificate_row, rows))
+        headers = [
+            _("姓名"),
+            _("身份证号（部分隐藏）"),
+            _("村社区"),
+            _("证书类型"),
+            _("等级"),
+            _("证书编号"),
+            _("发证日期"),
+            _("发证机构"),
+            _("培训课程"),
+        ]
+        content = workbook(_("证书"), headers, map(_certificate_row, rows))
         return attachment(content, _("培训证书.xlsx"))
     page = Paginator(certificates, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()

@@ -138,18 +138,6 @@ PAGES = crud.EditPages(
 establishment_create, establishment_edit = PAGES.views(*KEEPERS, get=_establishment)
 
 
-EXPORT_HEADERS = (
-    gettext_lazy("名称"),
-    gettext_lazy("类型"),
-    gettext_lazy("许可证或执业登记号"),
-    gettext_lazy("所在地"),
-    gettext_lazy("地址"),
-    gettext_lazy("对应用人单位"),
-    gettext_lazy("统一社会信用代码"),
-    gettext_lazy("在岗盲人"),
-)
-
-
 def _export_row(e: MassageEstablishment) -> list[Any]:
     region = f"{e.region.parent.name} {e.region.name}" if e.region.parent_id else e.region.name
     return [
@@ -171,7 +159,17 @@ def establishments_export(request: HttpRequest) -> HttpResponse:
     kind, town, _errors = _filters(request, _town_choices(request.user))
     qs = selectors.establishments_visible(request.user).filter(archived_at__isnull=True)
     rows = map(_export_row, selectors.establishments_for_list(qs, kind=kind, town=town))
-    content = workbook(_("盲人按摩机构"), EXPORT_HEADERS, rows, widths=(30,))
+    headers = [
+        _("名称"),
+        _("类型"),
+        _("许可证或执业登记号"),
+        _("所在地"),
+        _("地址"),
+        _("对应用人单位"),
+        _("统一社会信用代码"),
+        _("在岗盲人"),
+    ]
+    content = workbook(_("盲人按摩机构"), headers, rows, widths=(30,))
     return attachment(content, _("盲人按摩机构.xlsx"))
 
 

@@ -19,7 +19,6 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from jiuye.accounts.models import PERSONAL_DATA_ROLES, Role
@@ -130,23 +129,6 @@ def _yes_no(value: bool | None) -> str:
     return _("是") if value else _("否")
 
 
-EXPORT_HEADERS = (
-    gettext_lazy("姓名"),
-    gettext_lazy("村社区"),
-    gettext_lazy("培训机构"),
-    gettext_lazy("课程"),
-    gettext_lazy("培训类型"),
-    gettext_lazy("开班日期"),
-    gettext_lazy("结业日期"),
-    gettext_lazy("首份工作单位"),
-    gettext_lazy("就业形式"),
-    gettext_lazy("入职日期"),
-    gettext_lazy("是否转化就业"),
-    gettext_lazy("稳定就业判定日"),
-    gettext_lazy("是否稳定就业"),
-)
-
-
 def _export_row(row: selectors.OutcomeRow) -> list[Any]:
     e, job = row.enrolment, row.first_job
     return [
@@ -174,7 +156,22 @@ def outcomes_export(request: HttpRequest) -> HttpResponse:
     _form, chosen, _course, _provider = _chosen(request)
     figures = _figures(request, chosen)
     rows = map(_export_row, figures.rows)
-    content = workbook(_("培训成效"), EXPORT_HEADERS, rows, width=16)
+    headers = [
+        _("姓名"),
+        _("村社区"),
+        _("培训机构"),
+        _("课程"),
+        _("培训类型"),
+        _("开班日期"),
+        _("结业日期"),
+        _("首份工作单位"),
+        _("就业形式"),
+        _("入职日期"),
+        _("是否转化就业"),
+        _("稳定就业判定日"),
+        _("是否稳定就业"),
+    ]
+    content = workbook(_("培训成效"), headers, rows, width=16)
     access_log(
         action=AccessEvent.Action.EXPORT,
         request=request,
