@@ -30,3 +30,14 @@ def year_asked(request: HttpRequest) -> tuple[int | None, str]:
     if raw.isdigit() and 2000 <= int(raw) <= 2100:
         return int(raw), ""
     return None, _("年度请填写四位数字，例如 2025；已显示全部年度。")
+
+
+def searched(
+    request: HttpRequest, form_class: type[Any], visible: Any, search: Any, roles: Collection[str]
+) -> tuple[Any, Any, bool]:
+    """A search page's form (bound to the query string, or unbound), the ``visible`` records
+    it finds (``search(records, **form.filters())``) and whether they are the archived ones."""
+    form = form_class(request.GET or None)
+    archived = archived_asked(request, roles)
+    found = search(visible.filter(archived_at__isnull=not archived), **form.filters())
+    return form, found, archived

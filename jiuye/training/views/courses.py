@@ -47,19 +47,24 @@ def _course(request: HttpRequest, pk: uuid.UUID) -> Course:
     return get_object_or_404(queryset, pk=pk)
 
 
+def managed(request: HttpRequest, region_code: str) -> None:
+    """Raise PermissionDenied unless the user manages the providers and courses of the place."""
+    if not services.may_manage(request.user, region_code):
+        raise PermissionDenied
+
+
 def _managed(request: HttpRequest, pk: uuid.UUID) -> Course:
     course = _course(request, pk)
-    if not services.may_manage(request.user, course.provider.region_id):
-        raise PermissionDenied
+    managed(request, course.provider.region_id)
     return course
 
 
 def _filtered(request: HttpRequest) -> tuple[CourseSearchForm, Any, bool]:
-    search_form = CourseSearchForm(request.GET or None)
-    archived = listing.archived_asked(request, RUNNERS)
-    courses = selectors.courses_visible(request.user).filter(archived_at__isnull=not archived)
-    courses = selectors.course_search(courses, **search_form.filters())
-    return search_form, selectors.courses_for_list(courses), archived
+    visible = selectors.courses_visible(request.user)
+    form, courses, archived = listing.searched(
+        request, CourseSearchForm, visible, selectors.course_search, RUNNERS
+    )
+    return form, selectors.courses_for_list(courses), archived
 
 
 @roles_required(*READERS)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import uuid
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
@@ -25,7 +24,7 @@ from jiuye.training.forms.courses import ProviderForm, ProviderSearchForm
 from jiuye.training.models import Provider
 from jiuye.training.selectors import courses as selectors
 from jiuye.training.services import courses as services
-from jiuye.training.views.courses import PAGE_SIZE, RUNNERS, STAFF
+from jiuye.training.views.courses import PAGE_SIZE, RUNNERS, STAFF, managed
 
 
 def _provider(request: HttpRequest, pk: uuid.UUID) -> Provider:
@@ -35,17 +34,16 @@ def _provider(request: HttpRequest, pk: uuid.UUID) -> Provider:
 
 def _managed(request: HttpRequest, pk: uuid.UUID) -> Provider:
     provider = _provider(request, pk)
-    if not services.may_manage(request.user, provider.region_id):
-        raise PermissionDenied
+    managed(request, provider.region_id)
     return provider
 
 
 def _filtered(request: HttpRequest) -> tuple[ProviderSearchForm, object, bool]:
-    search_form = ProviderSearchForm(request.GET or None)
-    archived = listing.archived_asked(request, RUNNERS)
-    providers = selectors.providers_visible(request.user).filter(archived_at__isnull=not archived)
-    providers = selectors.provider_search(providers, **search_form.filters())
-    return search_form, selectors.providers_for_list(providers), archived
+    visible = selectors.providers_visible(request.user)
+    form, providers, archived = listing.searched(
+        request, ProviderSearchForm, visible, selectors.provider_search, RUNNERS
+    )
+    return form, selectors.providers_for_list(providers), archived
 
 
 @roles_required(*STAFF)
