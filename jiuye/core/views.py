@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import QuerySet
+from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jiuye.core import importing, selectors
 from jiuye.core.access import roles_required
 from jiuye.core.audit import access_log
-from jiuye.core.downloads import attachment_header
+from jiuye.core.downloads import attachment
 from jiuye.core.forms import (
     AccessFilterForm,
     ChangeFilterForm,
@@ -46,30 +48,31 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"sections": grouped_menu(request.user)})
 
 
+def _audit_page(
+    request: HttpRequest, form_class: type[Form], rows: Callable[..., QuerySet], template: str
+) -> HttpResponse:
+    """A filtered audit list: everything until filtered, nothing while the filter has errors."""
+    form = form_class(request.GET or None)
+    found = None
+    if not form.is_bound:
+        found = rows()
+    elif form.is_valid():
+        found = rows(**form.cleaned_data)
+    return render(request, template, {"form": form, "page": _page(request, found)})
+
+
 @roles_required(Role.ADMIN, Role.DISTRICT)
 @require_GET
 def audit_changes(request: HttpRequest) -> HttpResponse:
-    form = ChangeFilterForm(request.GET or None)
-    entries = None
-    if not form.is_bound:
-        entries = selectors.change_entries()
-    elif form.is_valid():
-        entries = selectors.change_entries(**form.cleaned_data)
-    page = _page(request, entries)
-    return render(request, "core/audit_changes.html", {"form": form, "page": page})
+    rows = selectors.change_entries
+    return _audit_page(request, ChangeFilterForm, rows, "core/audit_changes.html")
 
 
 @roles_required(Role.ADMIN, Role.DISTRICT)
 @require_GET
 def audit_access(request: HttpRequest) -> HttpResponse:
-    form = AccessFilterForm(request.GET or None)
-    events = None
-    if not form.is_bound:
-        events = selectors.access_events()
-    elif form.is_valid():
-        events = selectors.access_events(**form.cleaned_data)
-    page = _page(request, events)
-    return render(request, "core/audit_access.html", {"form": form, "page": page})
+    rows = selectors.access_events
+    return _audit_page(request, AccessFilterForm, rows, "core/audit_access.html")
 
 
 @roles_required()
@@ -232,9 +235,4 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
         import_kind = importing.get_kind(kind)
     except importing.ImportFileError:
         raise Http404 from None
-    response = HttpResponse(
-        importing.template_xlsx(import_kind),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = attachment_header(f"导入模板-{import_kind.label}.xlsx")
-    return response
+    return attachment(importing.template_xlsx(import_kind), f"导入模板-{import_kind.label}.xlsx")
