@@ -9,6 +9,7 @@ the top with a link that reloads the latest content); an API answers 409.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django import forms
@@ -99,27 +100,34 @@ def stripped(fields: dict[str, Any]) -> dict[str, Any]:
     return {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()}
 
 
-def archive(
-    queryset: QuerySet[M],
-    *,
-    pk: Any,
-    by: Any,
-    reason: str,
-    required: Any,
-    already: Any,
-    check: Callable[[M], None] | None = None,
-) -> M:
-    """Archive a record with the reason given: ``required`` when there is none, ``already``
-    when the locked row is archived; ``check(row)`` first refuses a user who may not."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": [required]}, code="required")
-    current = locked(queryset, pk=pk, version=None)
-    if check is not None:
-        check(current)
-    if current.is_archived:
-        raise ValidationError(already, code="archived")
-    return bump_archived(current, by=by, reason=reason)
+@dataclass(frozen=True)
+class Archiving:
+    """How one kind of record is archived with a reason: what to say when the reason is
+    missing (``required``) and when the record is archived already (``already``)."""
+
+    required: Any
+    already: Any
+
+    def archive(
+        self,
+        queryset: QuerySet[M],
+        pk: Any,
+        *,
+        by: Any,
+        reason: str,
+        check: Callable[[M], None] | None = None,
+    ) -> M:
+        """Archive the row ``pk`` of ``queryset``, locked; ``check(row)`` first refuses a user
+        who may not."""
+        reason = (reason or "").strip()
+        if not reason:
+            raise ValidationError({"reason": [str(self.required)]})
+        current = locked(queryset, pk=pk, version=None)
+        if check is not None:
+            check(current)
+        if current.is_archived:
+            raise ValidationError(str(self.already), code="archived")
+        return bump_archived(current, by=by, reason=reason)
 
 
 def show_conflict(form: forms.BaseForm, error: ConflictError, reload_url: str) -> None:

@@ -89,15 +89,9 @@ def test_a_service_refuses_fields_it_does_not_know() -> None:
 
 
 def test_archiving_without_a_reason_is_refused_before_anything_is_read() -> None:
+    archiving = conflicts.Archiving(required="请填写归档原因。", already="已经归档。")
     with pytest.raises(ValidationError) as caught:
-        conflicts.archive(
-            None,  # type: ignore[arg-type]
-            pk=1,
-            by=None,
-            reason="  ",
-            required="请填写归档原因。",
-            already="已经归档。",
-        )
+        archiving.archive(None, 1, by=None, reason="  ")  # type: ignore[arg-type]
     assert caught.value.message_dict == {"reason": ["请填写归档原因。"]}
 
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jiuye.accounts.models import Role
 from jiuye.core import conflicts
@@ -35,6 +37,10 @@ from jiuye.jobs.services.referrals import referral_create
 from jiuye.people.models import LifeStatus, Person
 
 FIELDS = ("name", "kind", "date", "place", "region", "organiser", "target_groups", "description")
+ARCHIVING = conflicts.Archiving(
+    required=gettext_lazy("请填写归档原因，例如：重复录入、活动取消。"),
+    already=gettext_lazy("这场招聘会已经归档。"),
+)
 
 
 def may_run(by: Any, fair: Fair | None = None, region_code: str = "") -> bool:
@@ -104,15 +110,8 @@ def fair_update(*, fair: Fair, by: Any, version: int | None, **fields: Any) -> F
 
 @transaction.atomic
 def fair_archive(*, fair: Fair, by: Any, reason: str) -> Fair:
-    return conflicts.archive(
-        Fair.objects,
-        pk=fair.pk,
-        by=by,
-        reason=reason,
-        required=_("请填写归档原因，例如：重复录入、活动取消。"),
-        already=_("这场招聘会已经归档。"),
-        check=lambda current: _check_runner(by, current),
-    )
+    check = partial(_check_runner, by)
+    return ARCHIVING.archive(Fair.objects, fair.pk, by=by, reason=reason, check=check)
 
 
 def _writable(fair: Fair, by: Any) -> Fair:

@@ -9,11 +9,13 @@ reason, never deleted.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jiuye.accounts.models import Role
 from jiuye.core import conflicts
@@ -24,6 +26,10 @@ from jiuye.training.models import Competition, CompetitionEntry, CompetitionLeve
 FIELDS = ("name", "level", "date", "place", "organiser", "region", "trades")
 ENTRY_FIELDS = ("trade", "result", "award")
 STAFF_WRITERS = (Role.ADMIN, Role.DISTRICT, Role.TOWN)
+ARCHIVING = conflicts.Archiving(
+    required=gettext_lazy("请填写归档原因，例如：重复录入、赛事取消。"),
+    already=gettext_lazy("这项竞赛已经归档。"),
+)
 
 
 def may_run(by: Any, competition: Competition | None = None, region_code: str = "") -> bool:
@@ -99,15 +105,8 @@ def competition_update(
 
 @transaction.atomic
 def competition_archive(*, competition: Competition, by: Any, reason: str) -> Competition:
-    return conflicts.archive(
-        Competition.objects,
-        pk=competition.pk,
-        by=by,
-        reason=reason,
-        required=_("请填写归档原因，例如：重复录入、赛事取消。"),
-        already=_("这项竞赛已经归档。"),
-        check=lambda current: _check_runner(by, current),
-    )
+    check = partial(_check_runner, by)
+    return ARCHIVING.archive(Competition.objects, competition.pk, by=by, reason=reason, check=check)
 
 
 def _check_person_scope(by: Any, person: Person) -> None:

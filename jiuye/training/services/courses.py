@@ -8,12 +8,14 @@ provider is located in their town. Leaders and liaisons only read.
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jiuye.accounts.models import Role
 from jiuye.core import conflicts
@@ -68,6 +70,14 @@ COURSE_FIELDS = (
 )
 MAX_HOURS = 10_000
 MAX_PLACES = 10_000
+PROVIDER_ARCHIVING = conflicts.Archiving(
+    required=gettext_lazy("请填写归档原因，例如：重复录入、机构已注销。"),
+    already=gettext_lazy("这个培训机构已经归档。"),
+)
+COURSE_ARCHIVING = conflicts.Archiving(
+    required=gettext_lazy("请填写归档原因，例如：重复录入、课程取消。"),
+    already=gettext_lazy("这个课程已经归档。"),
+)
 
 
 def may_manage(by: Any, region_code: str) -> bool:
@@ -86,6 +96,14 @@ def _check_manager(by: Any, region_code: str) -> None:
             _("只有区残联工作人员，或培训机构所在镇街的专干，可以管理这个培训机构和它的课程。"),
             code="scope",
         )
+
+
+def _check_provider(by: Any, provider: Provider) -> None:
+    _check_manager(by, provider.region_id)
+
+
+def _check_course(by: Any, course: Course) -> None:
+    _check_manager(by, course.provider.region_id)
 
 
 # --- providers ------------------------------------------------------------------------------
@@ -153,14 +171,9 @@ def provider_update(*, provider: Provider, by: Any, version: int | None, **field
 
 @transaction.atomic
 def provider_archive(*, provider: Provider, by: Any, reason: str) -> Provider:
-    return conflicts.archive(
-        Provider.objects,
-        pk=provider.pk,
-        by=by,
-        reason=reason,
-        required=_("请填写归档原因，例如：重复录入、机构已注销。"),
-        already=_("这个培训机构已经归档。"),
-        check=lambda current: _check_manager(by, current.region_id),
+    check = partial(_check_provider, by)
+    return PROVIDER_ARCHIVING.archive(
+        Provider.objects, provider.pk, by=by, reason=reason, check=check
     )
 
 
@@ -271,12 +284,6 @@ def course_update(*, course: Course, by: Any, version: int | None, **fields: Any
 
 @transaction.atomic
 def course_archive(*, course: Course, by: Any, reason: str) -> Course:
-    return conflicts.archive(
-        Course.objects.select_related("provider"),
-        pk=course.pk,
-        by=by,
-        reason=reason,
-        required=_("请填写归档原因，例如：重复录入、课程取消。"),
-        already=_("这个课程已经归档。"),
-        check=lambda current: _check_manager(by, current.provider.region_id),
-    )
+    queryset = Course.objects.select_related("provider")
+    check = partial(_check_course, by)
+    return COURSE_ARCHIVING.archive(queryset, course.pk, by=by, reason=reason, check=check)

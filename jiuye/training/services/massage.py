@@ -9,12 +9,14 @@ qualification belongs to a person and is kept by the staff whose scope holds tha
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jiuye.accounts.models import Role
 from jiuye.core import conflicts
@@ -45,6 +47,10 @@ QUALIFICATION_FIELDS = (
     "health_level",
 )
 WRITERS = (Role.ADMIN, Role.DISTRICT, Role.TOWN)
+ARCHIVING = conflicts.Archiving(
+    required=gettext_lazy("请填写归档原因，例如：重复录入、已停业。"),
+    already=gettext_lazy("这家按摩机构已经归档。"),
+)
 
 
 def may_keep(by: Any, region_code: str) -> bool:
@@ -135,14 +141,9 @@ def establishment_update(
 def establishment_archive(
     *, establishment: MassageEstablishment, by: Any, reason: str
 ) -> MassageEstablishment:
-    return conflicts.archive(
-        MassageEstablishment.objects,
-        pk=establishment.pk,
-        by=by,
-        reason=reason,
-        required=_("请填写归档原因，例如：重复录入、已停业。"),
-        already=_("这家按摩机构已经归档。"),
-        check=lambda current: _check_keeper(by, current),
+    check = partial(_check_keeper, by)
+    return ARCHIVING.archive(
+        MassageEstablishment.objects, establishment.pk, by=by, reason=reason, check=check
     )
 
 
