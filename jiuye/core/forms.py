@@ -1,4 +1,5 @@
-"""Forms shared by every app (the archive reason) and the forms of the audit and import pages."""
+"""Forms shared by every app (the archive reason, the bases of list filters and of the forms that
+create or change one record) and the forms of the audit and import pages."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from jiuye.core.models import AccessEvent
+from jiuye.core.roles import Role
 
 
 def _model_choices() -> list[tuple[str, str]]:
@@ -29,8 +31,7 @@ class DateRangeForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if data.get("start") and data.get("end") and data["start"] > data["end"]:
-            self.add_error("end", _("结束日期不能早于开始日期。"))
+        check_order(self, data, "start", "end", _("结束日期不能早于开始日期。"))
         return data
 
 
@@ -125,6 +126,108 @@ class ArchiveForm(forms.Form):
     def __init__(self, *args: Any, help_text: Any = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["reason"].help_text = help_text
+
+
+def without_version(cleaned_data: dict[str, Any]) -> dict[str, Any]:
+    """A form's values for a service, which takes the version apart (``core.conflicts``)."""
+    data = dict(cleaned_data)
+    data.pop("version", None)
+    return data
+
+
+def check_order(
+    form: forms.Form, data: dict[str, Any], first: str, last: str, message: Any, *, on: str = ""
+) -> None:
+    """Puts ``message`` on ``on`` (by default ``last``) when both values are given and ``last``
+    comes before ``first`` (an end before its start, a maximum below its minimum)."""
+    low, high = data.get(first), data.get(last)
+    if low is not None and high is not None and high < low:
+        form.add_error(on or last, message)
+
+
+def initial_defaults(kwargs: dict[str, Any], **values: Any) -> dict[str, Any]:
+    """A form's ``kwargs`` whose initial data starts from ``values`` (what the caller gives
+    in ``initial`` comes first)."""
+    initial = kwargs.setdefault("initial", {})
+    for name, value in values.items():
+        initial.setdefault(name, value)
+    return kwargs
+
+
+class SectionsMixin(forms.Form):
+    """A long form shown in titled sections: ``SECTIONS`` pairs each title with its field
+    names; a field the form left out is skipped."""
+
+    SECTIONS: tuple[tuple[Any, tuple[str, ...]], ...] = ()
+
+    def sections(self) -> list[tuple[Any, list[forms.BoundField]]]:
+        return [
+            (title, [self[name] for name in names if name in self.fields])
+            for title, names in self.SECTIONS
+        ]
+
+
+class FilterForm(forms.Form):
+    """The filters of a list page (GET). A bad value is named beside its field and in the error
+    summary, and that filter is left out: the page still lists."""
+
+    def valid_data(self) -> dict[str, Any]:
+        """The values that passed their checks (none for an unbound form)."""
+        self.is_valid()
+        return getattr(self, "cleaned_data", {})
+
+    def filters(self) -> dict[str, Any]:
+        """The valid filters that were given, by name."""
+        if not self.is_bound:
+            return {}
+        return {k: v for k, v in self.valid_data().items() if v not in (None, "")}
+
+
+class EditForm(forms.Form):
+    """A form that creates a record (``record`` None) or changes one: then the record's values
+    are the initial ones, and the hidden ``version`` it was opened at makes a later save by
+    someone else a conflict (``core.conflicts``). ``service_fields`` is ``cleaned_data``
+    without the version, shaped by the class attributes below."""
+
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    # Fields that hold a related record: their initial value is its key (``<name>_id``).
+    related_fields: tuple[str, ...] = ()
+    # Text the service gets stripped, and choices it gets as a plain list.
+    stripped_fields: tuple[str, ...] = ()
+    list_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, record: Any = None, **kwargs: Any) -> None:
+        self.record = record
+        if record is not None:
+            kwargs.setdefault("initial", self.initial_for(record))
+        super().__init__(*args, **kwargs)
+        if "version" in self.fields:
+            if record is None:
+                del self.fields["version"]
+            else:  # hidden, after the fields the user fills in
+                self.fields["version"] = self.fields.pop("version")
+
+    def initial_for(self, record: Any) -> dict[str, Any]:
+        return {
+            name: getattr(record, f"{name}_id" if name in self.related_fields else name)
+            for name in self.base_fields
+        }
+
+    def offer(self, name: str, queryset: Any, user: Any) -> None:
+        """Offer in the select ``name`` only ``queryset`` (what ``user`` may choose); a town
+        officer's form starts at their town."""
+        self.fields[name].queryset = queryset
+        if user.role == Role.TOWN:
+            self.fields[name].initial = user.town_id
+
+    def service_fields(self) -> dict[str, Any]:
+        data = without_version(self.cleaned_data)
+        for name in self.stripped_fields:
+            data[name] = data[name].strip()
+        for name in self.list_fields:
+            data[name] = list(data.get(name) or [])
+        return data
 
 
 def add_service_errors(form: forms.Form, error: Any) -> None:

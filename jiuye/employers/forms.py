@@ -15,26 +15,30 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from jiuye.accounts.models import Role, User
-from jiuye.core.formfields import UsccOverrideMixin
+from jiuye.core.formfields import (
+    ALL,
+    CHOOSE,
+    RadioGroup,
+    UsccOverrideMixin,
+    choice_field,
+    date_input,
+    phone_field,
+    text_field,
+)
+from jiuye.core.forms import check_order
 from jiuye.employers.models import CsrReport, Employer, Industry
-from jiuye.people.forms import RadioGroup
+from jiuye.employers.services.policies import POLICY_FIELDS
+from jiuye.employers.services.registry import EMPLOYER_FIELDS
 from jiuye.people.services import normalize_phone
+from jiuye.reference.forms import live_regions, town_choices
 from jiuye.reference.models import QuotaPolicy, Region
 
-ALL = ("", _("全部"))
-CHOOSE = ("", _("请选择"))
 YES_NO = [("yes", _("是")), ("no", _("否"))]
 
 
 def employer_regions() -> QuerySet[Region]:
     """Towns and villages an employer may be located in (the registry is one district's)."""
-    return (
-        Region.objects.filter(
-            level__in=[Region.Level.TOWN, Region.Level.VILLAGE], disabled_at__isnull=True
-        )
-        .select_related("parent")
-        .order_by("code")
-    )
+    return live_regions(Region.Level.TOWN, Region.Level.VILLAGE).select_related("parent")
 
 
 def region_label(region: Region) -> str:
@@ -45,15 +49,12 @@ def region_label(region: Region) -> str:
 
 
 class EmployerSearchForm(forms.Form):
-    q = forms.CharField(
-        label=_("单位名称或统一社会信用代码"),
-        required=False,
+    q = text_field(
+        _("单位名称或统一社会信用代码"),
         max_length=200,
         help_text=_("名称可只填一部分；信用代码须填完整的18位。"),
     )
-    kind = forms.ChoiceField(
-        label=_("单位类型"), required=False, choices=[ALL, *Employer.Kind.choices]
-    )
+    kind = choice_field(_("单位类型"), Employer.Kind.choices, blank=ALL, required=False)
     town = forms.ChoiceField(label=_("镇街"), required=False)
     include_archived = forms.BooleanField(label=_("包括已归档的单位"), required=False)
 
@@ -62,8 +63,7 @@ class EmployerSearchForm(forms.Form):
         if user.role == Role.TOWN:
             del self.fields["town"]  # a town officer only ever sees their own town
         else:
-            towns = Region.objects.filter(level=Region.Level.TOWN, disabled_at__isnull=True)
-            self.fields["town"].choices = [ALL, *((t.code, t.name) for t in towns)]
+            self.fields["town"].choices = [ALL, *town_choices()]
 
     def clean_q(self) -> str:
         text = (self.cleaned_data.get("q") or "").strip()
@@ -73,78 +73,47 @@ class EmployerSearchForm(forms.Form):
 
 
 class EmployerForm(UsccOverrideMixin, forms.Form):
-    name = forms.CharField(
-        label=_("单位名称"),
+    name = text_field(
+        _("单位名称"),
         max_length=200,
-        error_messages={"required": _("请填写单位名称。")},
+        required=_("请填写单位名称。"),
         help_text=_("与营业执照或登记证书上的名称一致。"),
     )
-    kind = forms.ChoiceField(
-        label=_("单位类型"),
-        choices=[CHOOSE, *Employer.Kind.choices],
-        error_messages={"required": _("请选择单位类型。")},
+    kind = choice_field(
+        _("单位类型"),
+        Employer.Kind.choices,
+        required=_("请选择单位类型。"),
         help_text=_("机关、事业单位在统计和公示中与企业分开。"),
     )
-    industry = forms.ChoiceField(
-        label=_("行业（选填）"),
+    industry = choice_field(
+        _("行业（选填）"),
+        ((v, format_lazy("{} {}", v, label)) for v, label in Industry.choices),
+        blank=("", _("未填写")),
         required=False,
-        choices=[
-            ("", _("未填写")),
-            *((v, format_lazy("{} {}", v, label)) for v, label in Industry.choices),
-        ],
         help_text=_("按国民经济行业分类（GB/T 4754）的门类。"),
     )
-    region = forms.ChoiceField(
-        label=_("所在镇街或村（社区）"),
-        error_messages={"required": _("请选择单位所在的镇街或村（社区）。")},
+    region = choice_field(
+        _("所在镇街或村（社区）"),
+        blank=None,
+        required=_("请选择单位所在的镇街或村（社区）。"),
     )
-    address = forms.CharField(label=_("地址（选填）"), required=False, max_length=200)
-    contact_name = forms.CharField(label=_("联系人（选填）"), required=False, max_length=50)
-    contact_phone = forms.CharField(
-        label=_("联系电话（选填）"),
-        required=False,
-        max_length=30,
-        help_text=_("手机号或带区号的固定电话。"),
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
-    )
+    address = text_field(_("地址（选填）"), max_length=200)
+    contact_name = text_field(_("联系人（选填）"), max_length=50)
+    contact_phone = phone_field(_("联系电话（选填）"))
     is_concentrated = forms.BooleanField(
         label=_("集中安置残疾人就业单位"),
         required=False,
         help_text=_("残疾职工占25%以上且不少于10人的企业，或盲人按摩机构。"),
     )
 
-    field_order = [
-        "name",
-        "uscc",
-        "uscc_override_reason",
-        "kind",
-        "industry",
-        "region",
-        "address",
-        "contact_name",
-        "contact_phone",
-        "is_concentrated",
-    ]
+    field_order = EMPLOYER_FIELDS
 
     def __init__(self, *args: Any, employer: Employer | None = None, **kwargs: Any) -> None:
         self.employer = employer
         if employer is not None:
-            kwargs.setdefault(
-                "initial",
-                {
-                    "name": employer.name,
-                    "uscc": employer.uscc,
-                    "uscc_override_reason": employer.uscc_override_reason,
-                    "kind": employer.kind,
-                    "industry": employer.industry,
-                    "region": employer.region_id,
-                    "address": employer.address,
-                    "contact_name": employer.contact_name,
-                    "contact_phone": employer.contact_phone,
-                    "is_concentrated": employer.is_concentrated,
-                    "version": employer.version,
-                },
-            )
+            initial = {name: getattr(employer, name) for name in EMPLOYER_FIELDS}
+            initial.update(region=employer.region_id, version=employer.version)
+            kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
         self.fields["uscc"].error_messages["required"] = _("请填写统一社会信用代码。")
         self.regions = {r.code: r for r in employer_regions()}
@@ -337,7 +306,7 @@ class PolicyForm(forms.Form):
     )
     valid_from = forms.DateField(
         label=_("生效日期"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=date_input(),
         error_messages={
             "required": _("请填写生效日期。"),
             "invalid": _("生效日期应写成 2025-01-01。"),
@@ -414,41 +383,29 @@ class PolicyForm(forms.Form):
         },
         help_text=_("在职职工不超过这个人数的企业免征（机关、事业单位不适用）；留空：无免征。"),
     )
-    window_opens = forms.CharField(
-        label=_("年审申报开始（月-日）"), max_length=6, help_text=_("如 03-01。")
+    window_opens = text_field(
+        _("年审申报开始（月-日）"), max_length=6, required=True, help_text=_("如 03-01。")
     )
-    window_closes = forms.CharField(
-        label=_("年审申报截止（月-日）"), max_length=6, help_text=_("如 06-30。")
+    window_closes = text_field(
+        _("年审申报截止（月-日）"), max_length=6, required=True, help_text=_("如 06-30。")
     )
-    source = forms.CharField(
-        label=_("依据（选填）"),
-        required=False,
+    source = text_field(
+        _("依据（选填）"),
         max_length=300,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        rows=2,
         help_text=_("文件名称和文号，如 财政部公告2023年第8号。"),
     )
 
     def __init__(self, *args: Any, policy: QuotaPolicy | None = None, **kwargs: Any) -> None:
         self.policy = policy
         if policy is not None:
-            kwargs.setdefault(
-                "initial",
-                {
-                    "region": policy.region_id,
-                    "valid_from": policy.valid_from,
-                    "ratio_percent": policy.ratio_percent,
-                    "counting_basis": policy.counting_basis,
-                    "double_count_grades": policy.double_count_grades,
-                    "minimum_wage": policy.minimum_wage,
-                    "social_average_wage": policy.social_average_wage,
-                    "wage_cap_multiple": policy.wage_cap_multiple,
-                    "reduction_tiers": tiers_text(policy.reduction_tiers),
-                    "small_enterprise_max_staff": policy.small_enterprise_max_staff,
-                    "window_opens": policy.window_opens,
-                    "window_closes": policy.window_closes,
-                    "source": policy.source,
-                },
+            initial = {n: getattr(policy, n) for n in POLICY_FIELDS if n not in ("region", "ratio")}
+            initial.update(
+                region=policy.region_id,
+                ratio_percent=policy.ratio_percent,
+                reduction_tiers=tiers_text(policy.reduction_tiers),
             )
+            kwargs.setdefault("initial", initial)
         else:
             kwargs.setdefault(
                 "initial",
@@ -504,29 +461,13 @@ class PolicyForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        opens, closes = data.get("window_opens"), data.get("window_closes")
-        if opens and closes and opens > closes:
-            self.add_error("window_closes", _("申报截止不能早于申报开始（同一年内）。"))
+        message = _("申报截止不能早于申报开始（同一年内）。")
+        check_order(self, data, "window_opens", "window_closes", message)
         return data
 
     def service_fields(self) -> dict[str, Any]:
         data = self.cleaned_data
-        fields = {
-            name: data[name]
-            for name in (
-                "region",
-                "valid_from",
-                "counting_basis",
-                "minimum_wage",
-                "social_average_wage",
-                "wage_cap_multiple",
-                "reduction_tiers",
-                "small_enterprise_max_staff",
-                "window_opens",
-                "window_closes",
-                "source",
-            )
-        }
+        fields = {name: data[name] for name in POLICY_FIELDS if name in data}
         fields["ratio"] = (data["ratio_percent"] / 100).quantize(Decimal("0.00001"))
         fields["double_count_grades"] = sorted(data["double_count_grades"])
         return fields

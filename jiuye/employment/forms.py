@@ -7,13 +7,19 @@ same rules again (``services.employment_check``) for callers without a form.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jiuye.core.forms import lazy_message
+from jiuye.core.formfields import (
+    choice_field,
+    date_field,
+    int_field,
+    money_field,
+    text_field,
+)
+from jiuye.core.forms import SectionsMixin
 from jiuye.employment.models import (
     ContractType,
     EmploymentForm,
@@ -35,21 +41,9 @@ SUGGESTIONS = 5
 Employer = EmploymentRecord._meta.get_field("employer").related_model
 
 
-def _date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
 def _date(label: Any, *, required: bool = False, **kwargs: Any) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        widget=_date_input(),
-        error_messages={
-            "required": lazy_message(_("请填写%(label)s。"), label=label),
-            "invalid": lazy_message(_("%(label)s的格式不对，请写成 2024-05-01。"), label=label),
-        },
-        **kwargs,
-    )
+    invalid = _("%(label)s的格式不对，请写成 2024-05-01。")
+    return date_field(label, invalid=invalid, required=required, **kwargs)
 
 
 def employer_label(employer: Any) -> str:
@@ -110,7 +104,7 @@ class EmployerField(forms.CharField):
         )
 
 
-class RecordForm(forms.Form):
+class RecordForm(SectionsMixin, forms.Form):
     """Record a job for a person, or correct a record (then with its version)."""
 
     SECTIONS = (
@@ -122,15 +116,12 @@ class RecordForm(forms.Form):
         (_("来源与依据"), ("source", "evidence")),
     )  # fmt: skip
 
-    form = forms.ChoiceField(
-        label=_("就业形式"),
-        choices=[("", _("请选择")), *EmploymentForm.choices],
-        error_messages={"required": _("请选择就业形式。")},
-    )
-    new_form_subtype = forms.ChoiceField(
-        label=_("新就业形态"),
+    form = choice_field(_("就业形式"), EmploymentForm.choices, required=_("请选择就业形式。"))
+    new_form_subtype = choice_field(
+        _("新就业形态"),
+        NewFormSubtype.choices,
+        blank=("", _("不是新就业形态")),
         required=False,
-        choices=[("", _("不是新就业形态")), *NewFormSubtype.choices],
         help_text=_("只有就业形式为“灵活就业”时才选择，如直播带货、快递外卖配送、平台用工。"),
     )
     second_job = forms.BooleanField(
@@ -147,25 +138,22 @@ class RecordForm(forms.Form):
         ),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    employer_name = forms.CharField(
-        label=_("未登记单位的名称"),
-        required=False,
+    employer_name = text_field(
+        _("未登记单位的名称"),
         max_length=200,
         help_text=_("用人单位库中没有的单位，在这里填写营业执照上的名称。"),
     )
-    job_title = forms.CharField(label=_("岗位"), required=False, max_length=100)
+    job_title = text_field(_("岗位"), max_length=100)
     start_date = _date(_("开始日期"), required=True, help_text=_("入职或开始经营的日期。"))
     end_date = _date(
         _("结束日期"), help_text=_("最后一天工作的日期。仍在职的留空；已离职的同时选择结束原因。")
     )
-    end_reason = forms.ChoiceField(
-        label=_("结束原因"), required=False, choices=[NOT_GIVEN, *EndReason.choices]
+    end_reason = choice_field(_("结束原因"), EndReason.choices, blank=NOT_GIVEN, required=False)
+    contract_type = choice_field(
+        _("合同类型"), ContractType.choices, blank=NOT_GIVEN, required=False
     )
-    contract_type = forms.ChoiceField(
-        label=_("合同类型"), required=False, choices=[NOT_GIVEN, *ContractType.choices]
-    )
-    contract_months = forms.IntegerField(
-        label=_("合同期限（月）"),
+    contract_months = int_field(
+        _("合同期限（月）"),
         required=False,
         min_value=1,
         max_value=600,
@@ -174,14 +162,9 @@ class RecordForm(forms.Form):
             "min_value": _("合同期限至少1个月。"),
             "max_value": _("合同期限不能超过600个月。"),
         },
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-    monthly_wage = forms.DecimalField(
-        label=_("月工资（元）"),
-        required=False,
-        min_value=0,
-        max_digits=10,
-        decimal_places=2,
+    monthly_wage = money_field(
+        _("月工资（元）"),
         error_messages={
             "invalid": _("月工资请填写金额数字，如 3500 或 3500.50。"),
             "min_value": _("月工资不能是负数。"),
@@ -189,7 +172,6 @@ class RecordForm(forms.Form):
             "max_digits": _("月工资数字太大，请核对。"),
             "max_whole_digits": _("月工资数字太大，请核对。"),
         },
-        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}),
     )
     social_insurance = forms.BooleanField(label=_("单位或本人缴纳社会保险"), required=False)
     source = forms.ChoiceField(
@@ -198,9 +180,8 @@ class RecordForm(forms.Form):
         initial=Source.STAFF,
         error_messages={"required": _("请选择信息来源。")},
     )
-    evidence = forms.CharField(
-        label=_("依据"),
-        required=False,
+    evidence = text_field(
+        _("依据"),
         max_length=300,
         help_text=_("如：劳动合同、社保缴费记录、营业执照、走访记录。"),
     )
@@ -229,10 +210,6 @@ class RecordForm(forms.Form):
         initial["version"] = record.version
         return initial
 
-    def sections(self) -> Iterator[tuple[str, list[forms.BoundField]]]:
-        for title, names in self.SECTIONS:
-            yield title, [self[name] for name in names if name in self.fields]
-
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         values = {name: data.get(name) for name in FIELDS}
@@ -259,11 +236,7 @@ class EndForm(forms.Form):
     end_date = _date(
         _("结束日期"), required=True, help_text=_("最后一天工作的日期，不能晚于今天。")
     )
-    end_reason = forms.ChoiceField(
-        label=_("结束原因"),
-        choices=[("", _("请选择")), *EndReason.choices],
-        error_messages={"required": _("请选择结束原因。")},
-    )
+    end_reason = choice_field(_("结束原因"), EndReason.choices, required=_("请选择结束原因。"))
 
     def __init__(self, *args: Any, record: EmploymentRecord, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

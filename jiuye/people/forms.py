@@ -6,7 +6,6 @@ same cross-field rules again (``services.person_check``) for callers without a f
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from django import forms
@@ -15,7 +14,17 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from jiuye.accounts.models import Role
-from jiuye.core.formfields import CertificateNumberField, ResidentIdField
+from jiuye.core.formfields import (
+    ALL,
+    CertificateNumberField,
+    CheckboxGroup,
+    RadioGroup,
+    ResidentIdField,
+    date_input,
+    phone_field,
+    text_field,
+)
+from jiuye.core.forms import SectionsMixin
 from jiuye.core.scoping import region_in_scope, town_prefix
 from jiuye.core.validators import (
     normalize_resident_id,
@@ -32,35 +41,18 @@ from jiuye.people.models import (
     WishToWork,
 )
 from jiuye.people.services import REVEAL_ROLES, normalize_phone, person_check
+from jiuye.reference.forms import places_for, towns_for
 from jiuye.reference.models import DisabilityCategory, DisabilityGrade, Region
 
 MULTIPLE_CATEGORY = 7
 NOT_GIVEN = ("", _("未填写"))
-ALL = ("", _("全部"))
-
-
-class CheckboxGroup(forms.CheckboxSelectMultiple):
-    """Checkboxes in a fieldset; the error summary's link for the group lands on the first box
-    (Django gives the group no id to link to)."""
-
-    def id_for_label(self, id_: str, index: str | None = None) -> str:
-        return super().id_for_label(id_, "0" if index is None else index)
-
-
-class RadioGroup(forms.RadioSelect):
-    def id_for_label(self, id_: str, index: str | None = None) -> str:
-        return super().id_for_label(id_, "0" if index is None else index)
-
-
-def _date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _model_field(name: str, **kwargs: Any) -> forms.Field:
     """The form field Django derives from the model (label, length), adjusted by ``kwargs``."""
     field = Person._meta.get_field(name).formfield(**kwargs)
     if isinstance(field, forms.DateField):
-        field.widget = _date_input()
+        field.widget = date_input()
     return field
 
 
@@ -79,19 +71,7 @@ class VillageChoiceField(forms.ModelChoiceField):
 
 def villages_for(user: Any) -> QuerySet[Region]:
     """Villages and communities a user may register persons in or search."""
-    qs = Region.objects.filter(level=Region.Level.VILLAGE, disabled_at__isnull=True)
-    if user.role == Role.TOWN:
-        qs = qs.filter(code__startswith=town_prefix(user.town_id))
-    elif user.role not in (Role.ADMIN, Role.DISTRICT):
-        qs = qs.none()
-    return qs.select_related("parent").order_by("code")
-
-
-def towns_for(user: Any) -> QuerySet[Region]:
-    qs = Region.objects.filter(level=Region.Level.TOWN, disabled_at__isnull=True)
-    if user.role == Role.TOWN:
-        return qs.filter(code=user.town_id)
-    return qs if user.role in (Role.ADMIN, Role.DISTRICT) else qs.none()
+    return places_for(user, Region.Level.VILLAGE)
 
 
 def _categories() -> QuerySet[DisabilityCategory]:
@@ -106,9 +86,7 @@ class PersonSearchForm(forms.Form):
     """The filters of the registry page (GET). ``region`` and ``year`` also come from the
     indicators' drill-down links (``?region=<code>&year=<y>[&working_age=1]``)."""
 
-    name = forms.CharField(
-        label=_("姓名"), required=False, max_length=50, help_text=_("可只填一部分。")
-    )
+    name = text_field(_("姓名"), max_length=50, help_text=_("可只填一部分。"))
     # Plain choices, built with one query each: a ModelChoiceField would query again to
     # validate, and the page has a budget of 15 queries.
     town = forms.ChoiceField(label=_("镇街"), required=False)
@@ -212,7 +190,7 @@ class PersonLookupForm(forms.Form):
         return {"certificate_number" if len(number) >= 20 else "id_number": number}
 
 
-class PersonForm(forms.Form):
+class PersonForm(SectionsMixin, forms.Form):
     """Create or edit a person. On edit the ID number, certificate number and phone are not
     shown in full (that is a logged reveal): left empty, they stay as they are."""
 
@@ -235,13 +213,7 @@ class PersonForm(forms.Form):
         label=_("身份证号"), error_messages={"required": _("请填写身份证号。")}
     )
     ethnicity = _model_field("ethnicity")
-    phone = forms.CharField(
-        label=_("联系电话"),
-        required=False,
-        max_length=30,
-        help_text=_("手机号或带区号的固定电话。"),
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
-    )
+    phone = phone_field(_("联系电话"))
     address = _model_field("address")
     region = VillageChoiceField(
         label=_("所在村（社区）"),
@@ -354,10 +326,6 @@ class PersonForm(forms.Form):
                 label=_("删除已登记的残疾人证号"), required=False
             )
 
-    def sections(self) -> Iterator[tuple[str, list[forms.BoundField]]]:
-        for title, names in self.SECTIONS:
-            yield title, [self[name] for name in names if name in self.fields]
-
     def clean_phone(self) -> str:
         return normalize_phone(self.cleaned_data.get("phone") or "")
 
@@ -409,10 +377,10 @@ class RevealForm(forms.Form):
         widget=RadioGroup,
         error_messages={"required": _("请选择要查看哪个号码。")},
     )
-    reason = forms.CharField(
-        label=_("查看原因"),
+    reason = text_field(
+        _("查看原因"),
         max_length=200,
-        error_messages={"required": _("请填写查看原因。")},
+        required=_("请填写查看原因。"),
         help_text=_("例如：核对身份、办理业务。查看记录会写入访问日志。"),
     )
 

@@ -8,81 +8,60 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jiuye.accounts.models import Role
 from jiuye.casework.models import Campaign, PublicWelfarePost, ServiceKind, TargetGroup
 from jiuye.casework.selectors import service_types
-from jiuye.core.formfields import ResidentIdField
-from jiuye.core.forms import lazy_message
+from jiuye.core.formfields import (
+    ResidentIdField,
+    checkbox_field,
+    choice_field,
+    date_field,
+    int_field,
+    link_id_field,
+    model_choice_field,
+    money_field,
+    text_field,
+)
+from jiuye.core.forms import EditForm, check_order, initial_defaults
 from jiuye.employment.models import EndReason
-from jiuye.people.forms import CheckboxGroup
+from jiuye.reference.forms import district_towns, towns_for
 from jiuye.reference.models import Region
 
 QUOTA_PREFIX = "quota_"
 QUOTA_MAX = 100_000
 
 
-def _date(label: str, **kwargs: Any) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={
-            "required": lazy_message(_("请填写%(label)s。"), label=label),
-            "invalid": lazy_message(
-                _("%(label)s请按“年-月-日”填写，例如 2025-01-01。"), label=label
-            ),
-        },
-        **kwargs,
-    )
-
-
-def district_towns() -> QuerySet[Region]:
-    """The towns and streets a campaign can set quotas for, in code order."""
-    return Region.objects.filter(level=Region.Level.TOWN, disabled_at__isnull=True).order_by("code")
-
-
 class CampaignForm(forms.Form):
     """Create or change a campaign, with one quota input per town of the district."""
 
-    name = forms.CharField(
-        label=_("活动名称"),
+    name = text_field(
+        _("活动名称"),
         max_length=100,
-        error_messages={"required": _("请填写活动名称。")},
+        required=_("请填写活动名称。"),
         help_text=_("例如：2025年就业援助月。"),
     )
-    start_date = _date(_("开始日期"))
-    end_date = _date(_("结束日期"), help_text=_("这一天的服务也计入。"))
-    target_groups = forms.MultipleChoiceField(
-        label=_("服务对象"),
+    start_date = date_field(_("开始日期"))
+    end_date = date_field(_("结束日期"), help_text=_("这一天的服务也计入。"))
+    target_groups = checkbox_field(
+        _("服务对象"),
         choices=TargetGroup.choices,
-        widget=CheckboxGroup,
-        error_messages={
-            "required": _("请至少选择一类服务对象。"),
-            "invalid_choice": _("无法识别的服务对象，请重新勾选。"),
-        },
+        required=_("请至少选择一类服务对象。"),
+        invalid=_("无法识别的服务对象，请重新勾选。"),
         help_text=_("属于任意一类的人员接受的服务都计入；选“就业年龄段未就业残疾人”表示不限对象。"),
     )
-    service_types = forms.ModelMultipleChoiceField(
-        label=_("计入的服务类型"),
+    service_types = checkbox_field(
+        _("计入的服务类型"),
+        field=forms.ModelMultipleChoiceField,
         queryset=service_types(ServiceKind.SERVICE),
-        required=False,
-        widget=CheckboxGroup,
-        error_messages={"invalid_choice": _("所选服务类型已停用，请重新勾选。")},
+        invalid=_("所选服务类型已停用，请重新勾选。"),
         help_text=_("都不勾选，则所有就业服务都计入（核对和需求登记不计入）。"),
     )
-    description = forms.CharField(
-        label=_("说明"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    description = text_field(_("说明"), max_length=2000, rows=3)
 
     def __init__(self, *args: Any, campaign: Campaign | None = None, **kwargs: Any) -> None:
         self.campaign = campaign
@@ -93,12 +72,11 @@ class CampaignForm(forms.Form):
         # A fresh queryset per form: a type disabled since the module loaded is no longer offered.
         self.fields["service_types"].queryset = service_types(ServiceKind.SERVICE)
         for town in self.towns:
-            self.fields[QUOTA_PREFIX + town.code] = forms.IntegerField(
-                label=town.name,
+            self.fields[QUOTA_PREFIX + town.code] = int_field(
+                town.name,
                 required=False,
                 min_value=0,
                 max_value=QUOTA_MAX,
-                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
                 error_messages={
                     "invalid": _("%(town)s的目标人数请填写整数，没有目标请留空或填 0。")
                     % {"town": town.name},
@@ -130,9 +108,7 @@ class CampaignForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        start, end = data.get("start_date"), data.get("end_date")
-        if start and end and end < start:
-            self.add_error("end_date", _("结束日期不能早于开始日期。"))
+        check_order(self, data, "start_date", "end_date", _("结束日期不能早于开始日期。"))
         return data
 
     def service_fields(self) -> dict[str, Any]:
@@ -152,38 +128,27 @@ class CampaignForm(forms.Form):
 # --- public-welfare posts -------------------------------------------------------------------
 
 
-def towns_for_posts(user: Any) -> QuerySet[Region]:
-    """Towns a user may put a post in: their own for a town officer, all for district staff."""
-    qs = district_towns()
-    if user.role == Role.TOWN:
-        return qs.filter(code=user.town_id)
-    return qs if user.role in (Role.ADMIN, Role.DISTRICT) else qs.none()
-
-
-class PostForm(forms.Form):
-    unit = forms.CharField(
-        label=_("用工单位"),
+class PostForm(EditForm):
+    unit = text_field(
+        _("用工单位"),
         max_length=200,
-        error_messages={"required": _("请填写用工单位。")},
+        required=_("请填写用工单位。"),
         help_text=_("例如：东城街道社区服务中心。"),
     )
-    region = forms.ModelChoiceField(
-        label=_("所在镇街"),
+    region = model_choice_field(
+        _("所在镇街"),
         queryset=Region.objects.none(),
-        empty_label=_("请选择"),
-        error_messages={
-            "required": _("请选择岗位所在镇街。"),
-            "invalid_choice": _("只能选择您负责的镇街。"),
-        },
+        required=_("请选择岗位所在镇街。"),
+        invalid=_("只能选择您负责的镇街。"),
     )
-    title = forms.CharField(
-        label=_("岗位名称"),
+    title = text_field(
+        _("岗位名称"),
         max_length=100,
-        error_messages={"required": _("请填写岗位名称。")},
+        required=_("请填写岗位名称。"),
         help_text=_("例如：社区保洁、助残协理员。"),
     )
-    count = forms.IntegerField(
-        label=_("岗位数"),
+    count = int_field(
+        _("岗位数"),
         min_value=1,
         max_value=10_000,
         error_messages={
@@ -192,16 +157,12 @@ class PostForm(forms.Form):
             "min_value": _("岗位数至少为 1。"),
             "max_value": _("岗位数不能超过 10000。"),
         },
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-    funding_start = _date(_("资助开始日期"))
-    funding_end = _date(_("资助结束日期"), help_text=_("上岗日期必须在资助期内。"))
-    monthly_subsidy = forms.DecimalField(
-        label=_("月补贴（元）"),
-        required=False,
-        min_value=Decimal(0),
-        max_digits=10,
-        decimal_places=2,
+    funding_start = date_field(_("资助开始日期"))
+    funding_end = date_field(_("资助结束日期"), help_text=_("上岗日期必须在资助期内。"))
+    monthly_subsidy = money_field(
+        _("月补贴（元）"),
+        step=None,
         error_messages={
             "invalid": _("月补贴请填写金额，例如 1800 或 1800.50。"),
             "min_value": _("月补贴不能是负数。"),
@@ -209,36 +170,22 @@ class PostForm(forms.Form):
             "max_decimal_places": _("月补贴最多保留两位小数。"),
         },
     )
-    funder = forms.CharField(
-        label=_("资金来源"),
-        max_length=100,
-        required=False,
-        help_text=_("例如：残疾人就业保障金。"),
-    )
+    funder = text_field(_("资金来源"), max_length=100, help_text=_("例如：残疾人就业保障金。"))
+    version = None  # posts carry no version
+
+    related_fields = ("region",)
+    stripped_fields = ("unit", "title")
 
     def __init__(
         self, *args: Any, user: Any, post: PublicWelfarePost | None = None, **kwargs: Any
     ) -> None:
-        if post is not None:
-            initial = {name: getattr(post, name) for name in self.base_fields}
-            kwargs.setdefault("initial", {**initial, "region": post.region_id})
-        super().__init__(*args, **kwargs)
-        towns = towns_for_posts(user)
-        self.fields["region"].queryset = towns
-        if user.role == Role.TOWN:
-            self.fields["region"].initial = user.town_id
+        super().__init__(*args, record=post, **kwargs)
+        # A post is in a town the user works in.
+        self.offer("region", towns_for(user), user)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        start, end = data.get("funding_start"), data.get("funding_end")
-        if start and end and end < start:
-            self.add_error("funding_end", _("资助结束日期不能早于开始日期。"))
-        return data
-
-    def service_fields(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
-        data["unit"] = data["unit"].strip()
-        data["title"] = data["title"].strip()
+        check_order(self, data, "funding_start", "funding_end", _("资助结束日期不能早于开始日期。"))
         return data
 
 
@@ -247,24 +194,16 @@ class PlaceForm(forms.Form):
     link (``?person=<id>``, kept as a hidden field)."""
 
     prefix = "place"
-    person = forms.UUIDField(
-        label=_("安置人员"),
-        required=False,
-        widget=forms.HiddenInput,
-        error_messages={"invalid": _("链接中的人员编号无效，请用身份证号查找。")},
-    )
+    person = link_id_field(_("链接中的人员编号无效，请用身份证号查找。"), label=_("安置人员"))
     id_number = ResidentIdField(
         label=_("身份证号"),
         required=False,
         help_text=_("要安置人员的18位身份证号，最后一位可以是X。"),
     )
-    start_date = _date(_("上岗日期"))
-    monthly_wage = forms.DecimalField(
-        label=_("月工资（元）"),
-        required=False,
-        min_value=Decimal(0),
-        max_digits=10,
-        decimal_places=2,
+    start_date = date_field(_("上岗日期"))
+    monthly_wage = money_field(
+        _("月工资（元）"),
+        step=None,
         error_messages={
             "invalid": _("月工资请填写金额，例如 2300 或 2300.50。"),
             "min_value": _("月工资不能是负数。"),
@@ -276,8 +215,7 @@ class PlaceForm(forms.Form):
     idempotency_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, person: Any = None, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {})
-        kwargs["initial"].setdefault("idempotency_key", uuid.uuid4().hex)
+        initial_defaults(kwargs, idempotency_key=uuid.uuid4().hex)
         if person is not None:
             kwargs["initial"]["person"] = person.pk
         super().__init__(*args, **kwargs)
@@ -297,12 +235,8 @@ class PlaceForm(forms.Form):
 class LeaveForm(forms.Form):
     """A person left their post: the last day and why (ends the employment record)."""
 
-    end_date = _date(_("离岗日期"), help_text=_("最后一天上岗的日期。"))
-    end_reason = forms.ChoiceField(
-        label=_("离岗原因"),
-        choices=[("", _("请选择")), *EndReason.choices],
-        error_messages={"required": _("请选择离岗原因。")},
-    )
+    end_date = date_field(_("离岗日期"), help_text=_("最后一天上岗的日期。"))
+    end_reason = choice_field(_("离岗原因"), EndReason.choices, required=_("请选择离岗原因。"))
 
     def __init__(self, *args: Any, start: dt.date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -32,16 +32,29 @@ from jiuye.casework.models import (
 )
 from jiuye.casework.selectors import service_types
 from jiuye.casework.services import check_attachment, check_service_date, follow_up_error
+from jiuye.core.formfields import (
+    checkbox_field,
+    choice_field,
+    date_input,
+    model_choice_field,
+    money_field,
+    phone_field,
+    radio_field,
+    text_field,
+)
+from jiuye.core.forms import check_order
 from jiuye.core.masking import mask_phone
 from jiuye.employment.models import EmploymentForm, EmploymentRecord, EndReason
 from jiuye.employment.services import employment_check
-from jiuye.people.forms import CheckboxGroup, PersonForm, RadioGroup, towns_for, villages_for
+from jiuye.people.forms import PersonForm, towns_for, villages_for
 from jiuye.people.models import Person
 from jiuye.people.services import normalize_phone, person_check
 from jiuye.people.services.person import EDITABLE_FIELDS
+from jiuye.reference.forms import district_towns
 from jiuye.reference.models import Region
 
 NOT_GIVEN = ("", _("未填写"))
+DATE_FORMAT = _("日期格式应为 2024-05-01。")
 
 # The registry fields a verification visit checks, in the order the form shows them.
 REGISTRY_FIELDS = (
@@ -77,8 +90,10 @@ VERIFY_ERROR_FIELDS = {
 }
 
 
-def _date_input(**attrs: Any) -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date", **attrs}, format="%Y-%m-%d")
+def _date(label: Any, **kwargs: Any) -> forms.DateField:
+    """A date of the casework forms: a wrong format gets the same message everywhere."""
+    kwargs["error_messages"] = {"invalid": DATE_FORMAT, **kwargs.get("error_messages", {})}
+    return forms.DateField(label=label, widget=date_input(), **kwargs)
 
 
 def _message(error: ValidationError, field: str) -> list[str]:
@@ -91,17 +106,8 @@ class RecordForm(forms.Form):
     """What every record form has: the idempotency key, the day and the channel."""
 
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
-    date = forms.DateField(
-        label=_("服务日期"),
-        widget=_date_input(),
-        error_messages={"required": _("请填写日期。"), "invalid": _("日期格式应为 2024-05-01。")},
-    )
-    channel = forms.ChoiceField(
-        label=_("服务方式"),
-        choices=Channel.choices,
-        widget=RadioGroup,
-        error_messages={"required": _("请选择服务方式。")},
-    )
+    date = _date(_("服务日期"), error_messages={"required": _("请填写日期。")})
+    channel = radio_field(_("服务方式"), Channel.choices, required=_("请选择服务方式。"))
 
     # The kind of form (part of the browser draft's key and of the "saved" marker).
     draft_name = ""
@@ -166,44 +172,30 @@ class AttachmentMixin(forms.Form):
         return ""
 
 
-def _common_fields(form: forms.Form) -> None:
-    form.fields["outcome"] = forms.ChoiceField(
-        label=_("服务结果"), choices=Outcome.choices, initial=Outcome.DONE
-    )
-    form.fields["notes"] = forms.CharField(
-        label=_("服务内容"),
-        required=False,
+class OutcomeMixin(forms.Form):
+    """What a service or a verification visit achieved, and what was done and said."""
+
+    outcome = forms.ChoiceField(label=_("服务结果"), choices=Outcome.choices, initial=Outcome.DONE)
+    notes = text_field(
+        _("服务内容"),
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        rows=3,
         help_text=_("做了什么、本人怎么说。不要写身份证号。"),
     )
 
 
-class ServiceForm(AttachmentMixin, RecordForm):
+class ServiceForm(OutcomeMixin, AttachmentMixin, RecordForm):
     """A service of kind "service" (job recommendation, a visit, …)."""
 
     draft_name = "service"
 
-    service_type = forms.ModelChoiceField(
-        label=_("服务类型"),
+    service_type = model_choice_field(
+        _("服务类型"),
         queryset=service_types(ServiceKind.SERVICE),
-        empty_label=_("请选择"),
-        error_messages={"required": _("请选择服务类型。")},
+        required=_("请选择服务类型。"),
     )
-    outcome = forms.ChoiceField(label=_("服务结果"), choices=Outcome.choices, initial=Outcome.DONE)
-    notes = forms.CharField(
-        label=_("服务内容"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("做了什么、本人怎么说。不要写身份证号。"),
-    )
-    follow_up_date = forms.DateField(
-        label=_("下次跟进日期"),
-        required=False,
-        widget=_date_input(),
-        help_text=_("选填。需要再联系时填写。"),
-        error_messages={"invalid": _("日期格式应为 2024-05-01。")},
+    follow_up_date = _date(
+        _("下次跟进日期"), required=False, help_text=_("选填。需要再联系时填写。")
     )
 
     field_order = [
@@ -246,68 +238,46 @@ class NeedsForm(RecordForm):
 
     draft_name = "needs"
 
-    wants_work = forms.ChoiceField(
-        label=_("是否有就业意愿"),
-        choices=WantsWork.choices,
-        widget=RadioGroup,
-        error_messages={"required": _("请选择是否有就业意愿。")},
+    wants_work = radio_field(
+        _("是否有就业意愿"), WantsWork.choices, required=_("请选择是否有就业意愿。")
     )
-    not_wanting_reason = forms.ChoiceField(
-        label=_("暂无就业意愿的原因"),
-        choices=[NOT_GIVEN, *NotWantingReason.choices],
+    not_wanting_reason = choice_field(
+        _("暂无就业意愿的原因"),
+        NotWantingReason.choices,
+        blank=NOT_GIVEN,
         required=False,
         help_text=_("选择“暂无就业意愿”时必填。"),
     )
-    desired_jobs = forms.CharField(
-        label=_("意向岗位"),
-        required=False,
+    desired_jobs = text_field(
+        _("意向岗位"),
         max_length=200,
         help_text=_("例如：电商客服、保洁、手工编织。多个用“、”分隔。"),
     )
-    desired_region = forms.ModelChoiceField(
-        label=_("意向工作地点"),
-        queryset=Region.objects.none(),
-        required=False,
-        empty_label=_("不限"),
+    desired_region = model_choice_field(
+        _("意向工作地点"), queryset=Region.objects.none(), required=False, empty_label=_("不限")
     )
     remote_ok = forms.BooleanField(label=_("可以居家/线上工作"), required=False)
-    hours = forms.ChoiceField(
-        label=_("工作时间"), choices=[NOT_GIVEN, *Hours.choices], required=False
-    )
-    expected_wage = forms.DecimalField(
-        label=_("期望月薪（元）"),
-        required=False,
-        min_value=0,
-        max_digits=10,
-        decimal_places=2,
+    hours = choice_field(_("工作时间"), Hours.choices, blank=NOT_GIVEN, required=False)
+    expected_wage = money_field(
+        _("期望月薪（元）"),
+        step="any",
         error_messages={
             "invalid": _("请填写数字，例如 3000。"),
             "min_value": _("期望月薪不能是负数。"),
         },
-        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}),
     )
-    training_wanted = forms.CharField(
-        label=_("培训需求"), required=False, max_length=200, help_text=_("想参加什么培训。")
+    training_wanted = text_field(_("培训需求"), max_length=200, help_text=_("想参加什么培训。"))
+    support_needed = checkbox_field(
+        _("需要的支持"), choices=Support.choices, help_text=_("可多选。")
     )
-    support_needed = forms.MultipleChoiceField(
-        label=_("需要的支持"),
-        choices=Support.choices,
-        required=False,
-        widget=CheckboxGroup,
-        help_text=_("可多选。"),
-    )
-    notes = forms.CharField(
-        label=_("备注"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    notes = text_field(_("备注"), max_length=2000, rows=3)
 
     field_order = ["idempotency_key", "date", "channel", "wants_work", "not_wanting_reason"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["date"].label = _("登记日期")
-        self.fields["desired_region"].queryset = Region.objects.filter(
-            level=Region.Level.TOWN, disabled_at__isnull=True
-        ).order_by("code")
+        self.fields["desired_region"].queryset = district_towns()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -353,7 +323,7 @@ class OpenRecordField(forms.ModelChoiceField):
         }
 
 
-class VerifyForm(AttachmentMixin, RecordForm):
+class VerifyForm(OutcomeMixin, AttachmentMixin, RecordForm):
     """Basic-information verification (核对): the registry fields as they are now, to correct
     in place; the visit itself; and optionally a job found or ended."""
 
@@ -373,36 +343,15 @@ class VerifyForm(AttachmentMixin, RecordForm):
     END_FIELDS = ("end_record", "end_date", "end_reason")
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    employment = forms.ChoiceField(
-        label=_("就业情况有没有变化"),
-        widget=RadioGroup,
-        required=False,
-        initial="",
+    employment = radio_field(_("就业情况有没有变化"), required=False, initial="")
+    job_form = choice_field(_("就业形式"), EmploymentForm.choices, required=False)
+    job_employer_name = text_field(
+        _("单位名称"), max_length=200, help_text=_("自主创业、农业种养、灵活就业可不填。")
     )
-    job_form = forms.ChoiceField(
-        label=_("就业形式"), choices=[("", _("请选择")), *EmploymentForm.choices], required=False
-    )
-    job_employer_name = forms.CharField(
-        label=_("单位名称"),
-        required=False,
-        max_length=200,
-        help_text=_("自主创业、农业种养、灵活就业可不填。"),
-    )
-    job_title = forms.CharField(label=_("岗位"), required=False, max_length=100)
-    job_start_date = forms.DateField(
-        label=_("开始工作日期"),
-        required=False,
-        widget=_date_input(),
-        error_messages={"invalid": _("日期格式应为 2024-05-01。")},
-    )
-    job_monthly_wage = forms.DecimalField(
-        label=_("月工资（元）"),
-        required=False,
-        min_value=0,
-        max_digits=10,
-        decimal_places=2,
-        error_messages={"invalid": _("请填写数字，例如 3000。")},
-        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}),
+    job_title = text_field(_("岗位"), max_length=100)
+    job_start_date = _date(_("开始工作日期"), required=False)
+    job_monthly_wage = money_field(
+        _("月工资（元）"), step="any", error_messages={"invalid": _("请填写数字，例如 3000。")}
     )
     end_record = OpenRecordField(
         label=_("结束的是哪份工作"),
@@ -410,15 +359,8 @@ class VerifyForm(AttachmentMixin, RecordForm):
         required=False,
         empty_label=_("请选择"),
     )
-    end_date = forms.DateField(
-        label=_("最后工作日"),
-        required=False,
-        widget=_date_input(),
-        error_messages={"invalid": _("日期格式应为 2024-05-01。")},
-    )
-    end_reason = forms.ChoiceField(
-        label=_("结束原因"), choices=[("", _("请选择")), *EndReason.choices], required=False
-    )
+    end_date = _date(_("最后工作日"), required=False)
+    end_reason = choice_field(_("结束原因"), EndReason.choices, required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         person = kwargs["person"]
@@ -426,7 +368,6 @@ class VerifyForm(AttachmentMixin, RecordForm):
             kwargs.setdefault("initial", self._initial(person))
         super().__init__(*args, **kwargs)
         self.user = user
-        _common_fields(self)
         self.fields["date"].label = _("核对日期")
         self.fields["notes"].label = _("核对情况")
         self.fields["notes"].help_text = _("例如：本人在家，信息已当面核对。不要写身份证号。")
@@ -473,16 +414,13 @@ class VerifyForm(AttachmentMixin, RecordForm):
 
     def _phone_fields(self, person: Person) -> None:
         masked = person.masked_phone
-        self.fields["phone"] = forms.CharField(
-            label=_("新的联系电话") if masked else _("联系电话"),
-            required=False,
-            max_length=30,
+        self.fields["phone"] = phone_field(
+            _("新的联系电话") if masked else _("联系电话"),
             help_text=(
                 _("已登记：%(masked)s。号码没变就留空。") % {"masked": masked}
                 if masked
                 else _("尚未登记联系电话。")
             ),
-            widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
         )
         if person.phone:
             self.fields["clear_phone"] = forms.BooleanField(
@@ -688,11 +626,11 @@ class VerifyForm(AttachmentMixin, RecordForm):
 
 
 class ArchiveRecordForm(forms.Form):
-    reason = forms.CharField(
-        label=_("归档原因"),
+    reason = text_field(
+        _("归档原因"),
         max_length=500,
-        error_messages={"required": _("请填写归档原因，例如：重复录入、录错了人。")},
-        widget=forms.Textarea(attrs={"rows": 3}),
+        required=_("请填写归档原因，例如：重复录入、录错了人。"),
+        rows=3,
         help_text=_("归档后这条记录不再计入核对、登记和服务的统计，记录本身仍然保留。"),
     )
 
@@ -720,37 +658,21 @@ class SurveyForm(forms.Form):
 
 
 class ServicesExportForm(forms.Form):
-    start = forms.DateField(
-        label=_("开始日期"),
-        widget=_date_input(),
-        error_messages={
-            "required": _("请填写开始日期。"),
-            "invalid": _("日期格式应为 2024-05-01。"),
-        },
-    )
-    end = forms.DateField(
-        label=_("结束日期"),
-        widget=_date_input(),
-        error_messages={
-            "required": _("请填写结束日期。"),
-            "invalid": _("日期格式应为 2024-05-01。"),
-        },
-    )
+    start = _date(_("开始日期"), error_messages={"required": _("请填写开始日期。")})
+    end = _date(_("结束日期"), error_messages={"required": _("请填写结束日期。")})
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        start, end = data.get("start"), data.get("end")
-        if start and end and end < start:
-            self.add_error("end", _("结束日期不能早于开始日期。"))
+        check_order(self, data, "start", "end", _("结束日期不能早于开始日期。"))
         return data
 
 
 class ServicesRevealForm(ServicesExportForm):
     """The same range, with full ID numbers: only with a reason, which the access log keeps."""
 
-    reason = forms.CharField(
-        label=_("导出完整号码的原因"),
+    reason = text_field(
+        _("导出完整号码的原因"),
         max_length=200,
-        error_messages={"required": _("导出完整号码必须写明原因。")},
+        required=_("导出完整号码必须写明原因。"),
         help_text=_("例如：报送人社部门核对。导出记录会写入访问日志。"),
     )

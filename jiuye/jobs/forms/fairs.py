@@ -5,105 +5,69 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
-from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from jiuye.accounts.models import Role
-from jiuye.jobs.forms.referrals import date_field
+from jiuye.core.formfields import (
+    CheckboxGroup,
+    SearchInput,
+    checkbox_field,
+    choice_field,
+    date_field,
+    model_choice_field,
+    text_field,
+)
+from jiuye.core.forms import EditForm
 from jiuye.jobs.models import Fair, FairKind, Posting, PostingStatus, TargetGroup
-from jiuye.people.forms import CheckboxGroup
+from jiuye.reference.forms import district_or_towns
 from jiuye.reference.models import Region
 
 
-def fair_regions(user: Any) -> QuerySet[Region]:
-    """Where a user may hold a fair: the district or any town for district staff; their own
-    town for a town officer."""
-    qs = Region.objects.filter(disabled_at__isnull=True)
-    if user.role == Role.TOWN:
-        return qs.filter(code=user.town_id)
-    district = getattr(settings, "JIUYE_DISTRICT_CODE", "")
-    return qs.filter(Q(code=district) | Q(level=Region.Level.TOWN)).order_by("code")
-
-
-class FairForm(forms.Form):
-    name = forms.CharField(
-        label=_("招聘会名称"),
+class FairForm(EditForm):
+    name = text_field(
+        _("招聘会名称"),
         max_length=150,
-        error_messages={"required": _("请填写招聘会名称。")},
+        required=_("请填写招聘会名称。"),
         help_text=_("例如：2025年残疾人高校毕业生专场招聘会。"),
     )
-    kind = forms.ChoiceField(
-        label=_("形式"),
-        choices=[("", _("请选择")), *FairKind.choices],
-        error_messages={"required": _("请选择招聘会形式。")},
-    )
+    kind = choice_field(_("形式"), FairKind.choices, required=_("请选择招聘会形式。"))
     date = date_field(_("举办日期"))
-    region = forms.ModelChoiceField(
-        label=_("举办地"),
+    region = model_choice_field(
+        _("举办地"),
         queryset=Region.objects.none(),
-        empty_label=_("请选择"),
-        error_messages={
-            "required": _("请选择举办地。"),
-            "invalid_choice": _("只能选择列出的举办地。"),
-        },
+        required=_("请选择举办地。"),
+        invalid=_("只能选择列出的举办地。"),
         help_text=_("全区性的招聘会选本区；镇街专干只能选本镇街。"),
     )
-    place = forms.CharField(
-        label=_("地点或平台"),
+    place = text_field(
+        _("地点或平台"),
         max_length=200,
-        required=False,
         help_text=_("现场招聘会写地址；网络或直播招聘会写平台名称。"),
     )
-    organiser = forms.CharField(
-        label=_("主办单位"),
-        max_length=150,
-        error_messages={"required": _("请填写主办单位。")},
-    )
-    target_groups = forms.MultipleChoiceField(
-        label=_("面向人群"),
-        required=False,
+    organiser = text_field(_("主办单位"), max_length=150, required=_("请填写主办单位。"))
+    target_groups = checkbox_field(
+        _("面向人群"),
         choices=TargetGroup.choices,
-        widget=CheckboxGroup,
         help_text=_("不勾选表示面向所有求职的残疾人。"),
-        error_messages={"invalid_choice": _("无法识别的面向人群，请重新勾选。")},
+        invalid=_("无法识别的面向人群，请重新勾选。"),
     )
-    description = forms.CharField(
-        label=_("说明"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    description = text_field(_("说明"), max_length=2000, rows=3)
+
+    related_fields = ("region",)
+    stripped_fields = ("name", "organiser")
+    list_fields = ("target_groups",)
 
     def __init__(self, *args: Any, user: Any, fair: Fair | None = None, **kwargs: Any) -> None:
-        if fair is not None:
-            initial = {name: getattr(fair, name) for name in self.base_fields if name != "region"}
-            kwargs.setdefault("initial", {**initial, "region": fair.region_id})
-        super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = fair_regions(user)
-        if user.role == Role.TOWN:
-            self.fields["region"].initial = user.town_id
-        if fair is None:
-            del self.fields["version"]
-
-    def service_fields(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
-        data.pop("version", None)
-        data["name"] = data["name"].strip()
-        data["organiser"] = data["organiser"].strip()
-        data["target_groups"] = list(data.get("target_groups") or [])
-        return data
+        super().__init__(*args, record=fair, **kwargs)
+        self.offer("region", district_or_towns(user), user)
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label=_("查找"), max_length=100, required=False)
+    q = forms.CharField(label=_("查找"), max_length=100, required=False, widget=SearchInput)
 
     def __init__(self, *args: Any, label: Any, help_text: Any = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["q"].label = label
         self.fields["q"].help_text = help_text
-        self.fields["q"].widget.input_type = "search"
 
     def query(self) -> str:
         if not self.is_bound or not self.is_valid():

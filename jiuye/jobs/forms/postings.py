@@ -14,27 +14,35 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jiuye.accounts.models import Role
-from jiuye.core.forms import lazy_message
+from jiuye.core.formfields import (
+    ALL,
+    checkbox_field,
+    choice_field,
+    date_input,
+    int_field,
+    money_field,
+    radio_field,
+    text_field,
+    version_field,
+)
+from jiuye.core.forms import FilterForm, lazy_message
 from jiuye.core.scoping import town_prefix
 from jiuye.employers.models import Employer
 from jiuye.employment.models import ContractType, NewFormSubtype
 from jiuye.jobs.models import AccessFeature, Hours, Occupation, Posting, PostingStatus, TargetGroup
 from jiuye.jobs.selectors.postings import ARCHIVED
 from jiuye.jobs.services.postings import MAX_OPENINGS, normalize_skills
-from jiuye.people.forms import CheckboxGroup, RadioGroup
 from jiuye.people.models import Education
+from jiuye.reference.forms import live_regions, town_choices
 from jiuye.reference.models import DisabilityCategory, DisabilityGrade, Region
 
-ALL = ("", _("全部"))
 WRITER_ROLES = (Role.ADMIN, Role.DISTRICT, Role.TOWN, Role.EMPLOYER)
 
 
 def district_places(user: Any = None) -> list[tuple[Any, Any]]:
     """Choices of the place of work: each town with its villages (a town officer: their own),
     grouped by town so a screen reader announces the town of a repeated village name."""
-    regions = Region.objects.filter(
-        level__in=(Region.Level.TOWN, Region.Level.VILLAGE), disabled_at__isnull=True
-    ).order_by("code")
+    regions = live_regions(Region.Level.TOWN, Region.Level.VILLAGE)
     if user is not None and user.role == Role.TOWN:
         regions = regions.filter(code__startswith=town_prefix(user.town_id))
     groups: dict[str, tuple[str, list[tuple[str, str]]]] = {}
@@ -48,11 +56,6 @@ def district_places(user: Any = None) -> list[tuple[Any, Any]]:
     return [(name, options) for name, options in groups.values()]
 
 
-def town_choices() -> list[tuple[str, str]]:
-    towns = Region.objects.filter(level=Region.Level.TOWN, disabled_at__isnull=True)
-    return [(r.code, r.name) for r in towns.order_by("code")]
-
-
 def _fold(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text or "").split())
 
@@ -60,13 +63,12 @@ def _fold(text: str) -> str:
 # --- search ---------------------------------------------------------------------------------
 
 
-class PostingSearchForm(forms.Form):
+class PostingSearchForm(FilterForm):
     """The filters of the postings page (GET). A bad value is named in the error summary and
     that filter is left out; the page still lists postings."""
 
-    q = forms.CharField(
-        label=_("关键词"),
-        required=False,
+    q = text_field(
+        _("关键词"),
         max_length=50,
         help_text=_("岗位名称、技能或单位名称，可填几个词，用空格分开。"),
     )
@@ -80,11 +82,7 @@ class PostingSearchForm(forms.Form):
         empty_value=None,
         help_text=_("列出写明适合这一类别的岗位，以及不限类别的岗位。"),
     )
-    subtype = forms.ChoiceField(
-        label=_("新就业形态"),
-        required=False,
-        choices=[ALL, *NewFormSubtype.choices],
-    )
+    subtype = choice_field(_("新就业形态"), NewFormSubtype.choices, blank=ALL, required=False)
     remote = forms.BooleanField(label=_("只看可远程/线上工作的岗位"), required=False)
     graduates = forms.BooleanField(label=_("只看面向高校毕业生的岗位"), required=False)
     status = forms.ChoiceField(label=_("岗位状态"), required=False)
@@ -111,8 +109,7 @@ class PostingSearchForm(forms.Form):
 
     def filters(self) -> dict[str, Any]:
         """The valid filters (a bad one is dropped), as ``posting_search`` takes them."""
-        self.is_valid()
-        data = getattr(self, "cleaned_data", {})
+        data = self.valid_data()
         return {
             "q": (data.get("q") or "").strip(),
             "region": data.get("town") or "",
@@ -128,14 +125,10 @@ class PostingSearchForm(forms.Form):
 
 
 def _money(label: Any) -> forms.DecimalField:
-    return forms.DecimalField(
-        label=label,
-        required=False,
-        min_value=Decimal(0),
+    return money_field(
+        label,
         max_value=Decimal("999999"),
-        max_digits=10,
-        decimal_places=2,
-        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}),
+        step="any",
         error_messages={
             "invalid": lazy_message(_("%(label)s请填写金额，例如 3500。"), label=label),
             "min_value": lazy_message(_("%(label)s不能是负数。"), label=label),
@@ -160,28 +153,25 @@ class PostingForm(forms.Form):
                                   "accessibility", "target_groups")),
     )  # fmt: skip
 
-    employer = forms.CharField(
-        label=_("用人单位"),
+    employer = text_field(
+        _("用人单位"),
         max_length=200,
-        error_messages={"required": _("请填写用人单位的统一社会信用代码或全称。")},
+        required=_("请填写用人单位的统一社会信用代码或全称。"),
         help_text=_("填写18位统一社会信用代码，或在“用人单位”中登记的单位全称。"),
     )
-    title = forms.CharField(
-        label=_("岗位名称"),
+    title = text_field(
+        _("岗位名称"),
         max_length=100,
-        error_messages={
-            "required": _("请填写岗位名称，例如：电商客服。"),
-            "max_length": _("岗位名称最多100个字，请缩短。"),
-        },
+        required=_("请填写岗位名称，例如：电商客服。"),
+        error_messages={"max_length": _("岗位名称最多100个字，请缩短。")},
         help_text=_("例如：电商客服、盲人按摩师、数据标注员。"),
     )
     occupation = forms.ChoiceField(label=_("职业类别"), required=False)
-    openings = forms.IntegerField(
-        label=_("招聘人数"),
+    openings = int_field(
+        _("招聘人数"),
         min_value=1,
         max_value=MAX_OPENINGS,
         initial=1,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
         error_messages={
             "required": _("请填写招聘人数。"),
             "invalid": _("招聘人数请填写整数，例如 2。"),
@@ -189,27 +179,23 @@ class PostingForm(forms.Form):
             "max_value": _("招聘人数不能超过 10000，请核对。"),
         },
     )
-    description = forms.CharField(
-        label=_("岗位描述"),
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("每天做什么、在哪里做，用平实的话写。"),
+    description = text_field(
+        _("岗位描述"), max_length=5000, rows=4, help_text=_("每天做什么、在哪里做，用平实的话写。")
     )
-    region = forms.ChoiceField(
-        label=_("工作地点"),
-        error_messages={
-            "required": _("请选择工作地点（镇街或村社区）；远程岗位选单位所在地。"),
-            "invalid_choice": _("请从列表中选择工作地点。"),
-        },
+    region = choice_field(
+        _("工作地点"),
+        blank=None,
+        required=_("请选择工作地点（镇街或村社区）；远程岗位选单位所在地。"),
+        invalid=_("请从列表中选择工作地点。"),
         help_text=_("可远程的岗位也请选择单位所在地。"),
     )
     is_remote = forms.BooleanField(label=_("可远程/线上工作"), required=False)
-    new_form_subtype = forms.ChoiceField(
-        label=_("新就业形态"),
+    new_form_subtype = choice_field(
+        _("新就业形态"),
+        NewFormSubtype.choices,
+        blank=("", _("否")),
         required=False,
-        choices=[("", _("否")), *NewFormSubtype.choices],
-        error_messages={"invalid_choice": _("请从列表中选择新就业形态。")},
+        invalid=_("请从列表中选择新就业形态。"),
         help_text=_("直播、电商、快递外卖、平台用工等岗位请选择类型。"),
     )
     hours = forms.ChoiceField(
@@ -220,45 +206,40 @@ class PostingForm(forms.Form):
             "invalid_choice": _("请从列表中选择工作时间。"),
         },
     )
-    schedule = forms.CharField(
-        label=_("班次安排"),
-        required=False,
-        max_length=100,
-        help_text=_("例如：周一至周五 9:00–17:00。"),
+    schedule = text_field(
+        _("班次安排"), max_length=100, help_text=_("例如：周一至周五 9:00–17:00。")
     )
     deadline = forms.DateField(
         label=_("截止日期"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=date_input(),
         error_messages={"invalid": _("截止日期请按“年-月-日”填写，例如 2025-12-31。")},
         help_text=_("不填表示长期招聘。"),
     )
     wage_min = _money(_("月薪下限（元）"))
     wage_max = _money(_("月薪上限（元）"))
-    contract_type = forms.ChoiceField(
-        label=_("合同类型"),
+    contract_type = choice_field(
+        _("合同类型"),
+        ContractType.choices,
+        blank=("", _("未确定")),
         required=False,
-        choices=[("", _("未确定")), *ContractType.choices],
-        error_messages={"invalid_choice": _("请从列表中选择合同类型。")},
+        invalid=_("请从列表中选择合同类型。"),
     )
-    benefits = forms.CharField(
-        label=_("福利待遇"),
+    benefits = text_field(
+        _("福利待遇"), max_length=300, help_text=_("例如：五险一金、包午餐、交通补贴。")
+    )
+    education_min = choice_field(
+        _("最低学历"),
+        Education.choices,
+        blank=("", _("不限")),
         required=False,
-        max_length=300,
-        help_text=_("例如：五险一金、包午餐、交通补贴。"),
+        invalid=_("请从列表中选择最低学历。"),
     )
-    education_min = forms.ChoiceField(
-        label=_("最低学历"),
-        required=False,
-        choices=[("", _("不限")), *Education.choices],
-        error_messages={"invalid_choice": _("请从列表中选择最低学历。")},
-    )
-    experience_years = forms.IntegerField(
-        label=_("工作经验（年）"),
+    experience_years = int_field(
+        _("工作经验（年）"),
         required=False,
         min_value=0,
         max_value=50,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
         error_messages={
             "invalid": _("工作经验请填写整数年数，不要求经验填 0。"),
             "min_value": _("工作经验不能是负数。"),
@@ -266,51 +247,39 @@ class PostingForm(forms.Form):
         },
         help_text=_("不要求经验填 0 或不填。"),
     )
-    skills = forms.CharField(
-        label=_("技能要求"),
-        required=False,
+    skills = text_field(
+        _("技能要求"),
         max_length=500,
         help_text=_("用顿号或逗号分开，每项不超过20个字，最多20项。例如：电商客服、打字、普通话。"),
     )
-    requirements = forms.CharField(
-        label=_("其他要求"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    suitable_categories = forms.TypedMultipleChoiceField(
-        label=_("适合的残疾类别"),
-        required=False,
+    requirements = text_field(_("其他要求"), max_length=2000, rows=3)
+    suitable_categories = checkbox_field(
+        _("适合的残疾类别"),
+        field=forms.TypedMultipleChoiceField,
         coerce=int,
-        widget=CheckboxGroup,
-        error_messages={"invalid_choice": _("无法识别的残疾类别，请重新勾选。")},
+        invalid=_("无法识别的残疾类别，请重新勾选。"),
         help_text=_("都不勾选表示各类别都适合。"),
     )
-    suitable_grades = forms.TypedMultipleChoiceField(
-        label=_("适合的残疾等级"),
-        required=False,
+    suitable_grades = checkbox_field(
+        _("适合的残疾等级"),
+        field=forms.TypedMultipleChoiceField,
         coerce=int,
-        widget=CheckboxGroup,
-        error_messages={"invalid_choice": _("无法识别的残疾等级，请重新勾选。")},
+        invalid=_("无法识别的残疾等级，请重新勾选。"),
         help_text=_("都不勾选表示各等级都适合。"),
     )
-    accessibility = forms.MultipleChoiceField(
-        label=_("无障碍条件"),
-        required=False,
+    accessibility = checkbox_field(
+        _("无障碍条件"),
         choices=AccessFeature.choices,
-        widget=CheckboxGroup,
-        error_messages={"invalid_choice": _("无法识别的无障碍条件，请重新勾选。")},
+        invalid=_("无法识别的无障碍条件，请重新勾选。"),
         help_text=_("工作场所和岗位已经具备的条件。"),
     )
-    target_groups = forms.MultipleChoiceField(
-        label=_("面向人群"),
-        required=False,
+    target_groups = checkbox_field(
+        _("面向人群"),
         choices=TargetGroup.choices,
-        widget=CheckboxGroup,
-        error_messages={"invalid_choice": _("无法识别的面向人群，请重新勾选。")},
+        invalid=_("无法识别的面向人群，请重新勾选。"),
         help_text=_("专门面向这些人群的岗位请勾选，便于按人群查找和统计。"),
     )
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    version = version_field()
 
     def __init__(
         self, *args: Any, user: Any, posting: Posting | None = None, **kwargs: Any
@@ -445,17 +414,15 @@ class PostingForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    decision = forms.ChoiceField(
-        label=_("审核结果"),
-        choices=[("approve", _("通过，发布岗位")), ("return", _("退回单位修改"))],
-        widget=RadioGroup,
-        error_messages={"required": _("请选择审核结果：通过或退回。")},
+    decision = radio_field(
+        _("审核结果"),
+        [("approve", _("通过，发布岗位")), ("return", _("退回单位修改"))],
+        required=_("请选择审核结果：通过或退回。"),
     )
-    note = forms.CharField(
-        label=_("审核意见"),
-        required=False,
+    note = text_field(
+        _("审核意见"),
         max_length=300,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        rows=3,
         error_messages={"max_length": _("审核意见最多300个字，请缩短。")},
         help_text=_("退回时必填：告诉单位需要修改什么。单位能看到这段话。"),
     )

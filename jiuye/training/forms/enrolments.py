@@ -9,8 +9,17 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jiuye.jobs.forms.referrals import date_field
-from jiuye.people.forms import CheckboxGroup, RadioGroup
+from jiuye.core.formfields import (
+    YEAR_FILTER_MESSAGE,
+    CheckboxGroup,
+    RadioGroup,
+    choice_field,
+    date_field,
+    text_field,
+    version_field,
+    year_field,
+)
+from jiuye.core.forms import FilterForm
 from jiuye.people.models import Person
 from jiuye.training.models import CertificateKind, DropReason, Enrolment
 
@@ -46,13 +55,10 @@ class ConfirmRequestForm(forms.Form):
 class CompleteForm(forms.Form):
     prefix = "complete"
     on = date_field(_("结业日期"), help_text=_("不能早于开班日期，也不能晚于今天。"))
-    assessment = forms.CharField(
-        label=_("考核结果"),
-        max_length=50,
-        required=False,
-        help_text=_("例如：合格、优秀，或考核分数。"),
+    assessment = text_field(
+        _("考核结果"), max_length=50, help_text=_("例如：合格、优秀，或考核分数。")
     )
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    version = version_field()
 
 
 class DropForm(forms.Form):
@@ -66,34 +72,24 @@ class DropForm(forms.Form):
             "invalid_choice": _("请从列出的退出原因中选择。"),
         },
     )
-    note = forms.CharField(
-        label=_("备注"),
-        max_length=300,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("退出原因选择“其他”时必须写明原因。"),
+    note = text_field(
+        _("备注"), max_length=300, rows=2, help_text=_("退出原因选择“其他”时必须写明原因。")
     )
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    version = version_field()
 
 
 class CertificateForm(forms.Form):
     prefix = "cert"
-    kind = forms.ChoiceField(
-        label=_("证书类型"),
-        choices=[("", _("请选择")), *CertificateKind.choices],
-        error_messages={
-            "required": _("请选择证书类型。"),
-            "invalid_choice": _("请从列出的证书类型中选择。"),
-        },
+    kind = choice_field(
+        _("证书类型"),
+        CertificateKind.choices,
+        required=_("请选择证书类型。"),
+        invalid=_("请从列出的证书类型中选择。"),
     )
-    level = forms.CharField(
-        label=_("等级"), max_length=30, required=False, help_text=_("例如：五级/初级工。")
-    )
-    number = forms.CharField(
-        label=_("证书编号"), max_length=60, error_messages={"required": _("请填写证书编号。")}
-    )
+    level = text_field(_("等级"), max_length=30, help_text=_("例如：五级/初级工。"))
+    number = text_field(_("证书编号"), max_length=60, required=_("请填写证书编号。"))
     issued_on = date_field(_("发证日期"))
-    issuer = forms.CharField(label=_("发证机构"), max_length=100, required=False)
+    issuer = text_field(_("发证机构"), max_length=100)
 
     def __init__(self, *args: Any, enrolment: Enrolment | None = None, **kwargs: Any) -> None:
         if enrolment is not None and not (args and args[0]):
@@ -132,28 +128,12 @@ class AttendanceForm(forms.Form):
         return set(self.cleaned_data.get("present") or [])
 
 
-class CertificateFilterForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=_("证书类型"), required=False, choices=[("", _("全部")), *CertificateKind.choices]
+class CertificateFilterForm(FilterForm):
+    kind = choice_field(
+        _("证书类型"), CertificateKind.choices, blank=("", _("全部")), required=False
     )
-    year = forms.IntegerField(
-        label=_("发证年度"),
-        required=False,
-        min_value=2000,
-        max_value=2100,
-        error_messages={
-            "invalid": _("年度请填写四位数字，例如 2025；已显示全部年度。"),
-            "min_value": _("年度请填写四位数字，例如 2025；已显示全部年度。"),
-            "max_value": _("年度请填写四位数字，例如 2025；已显示全部年度。"),
-        },
-    )
+    year = year_field(_("发证年度"), message=YEAR_FILTER_MESSAGE, widget=forms.NumberInput)
 
     def filters(self) -> dict[str, Any]:
-        if not self.is_valid():
-            data = {}
-            for name in ("kind", "year"):
-                if name not in self.errors and name in getattr(self, "cleaned_data", {}):
-                    data[name] = self.cleaned_data[name]
-        else:
-            data = self.cleaned_data
+        data = self.valid_data()
         return {"kind": data.get("kind") or "", "year": data.get("year")}

@@ -11,13 +11,14 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jiuye.accounts.models import Role
-from jiuye.core.scoping import scope_for, town_prefix
+from jiuye.core.formfields import choice_field, date_field, text_field, version_field
+from jiuye.core.forms import without_version
+from jiuye.core.scoping import scope_for
 from jiuye.core.validators import validate_resident_id
 from jiuye.employers.models import Employer
-from jiuye.jobs.forms.referrals import date_field
 from jiuye.people.models import Person
 from jiuye.people.selectors import person_by_id_number
+from jiuye.reference.forms import places_for
 from jiuye.reference.models import Region
 from jiuye.training.models import (
     EstablishmentKind,
@@ -28,18 +29,12 @@ from jiuye.training.models import (
 )
 
 KIND_FILTER = [("", _("全部类型")), *EstablishmentKind.choices]
+NONE = ("", _("无"))
 
 
 def establishment_regions(user: Any) -> QuerySet[Region]:
     """Towns and villages (communities) the user keeps records in."""
-    qs = Region.objects.filter(
-        level__in=(Region.Level.TOWN, Region.Level.VILLAGE), disabled_at__isnull=True
-    )
-    if user.role == Role.TOWN:
-        qs = qs.filter(code__startswith=town_prefix(user.town_id))
-    elif user.role not in (Role.ADMIN, Role.DISTRICT):
-        qs = qs.none()
-    return qs.select_related("parent").order_by("code")
+    return places_for(user, Region.Level.TOWN, Region.Level.VILLAGE)
 
 
 class RegionField(forms.ModelChoiceField):
@@ -52,9 +47,7 @@ class RegionField(forms.ModelChoiceField):
 
 
 class EstablishmentForm(forms.Form):
-    name = forms.CharField(
-        label=_("机构名称"), max_length=200, error_messages={"required": _("请填写机构名称。")}
-    )
+    name = text_field(_("机构名称"), max_length=200, required=_("请填写机构名称。"))
     kind = forms.ChoiceField(
         label=_("类型"),
         choices=[("", _("请选择")), *EstablishmentKind.choices],
@@ -63,10 +56,9 @@ class EstablishmentForm(forms.Form):
             "invalid_choice": _("请从列出的类型中选择。"),
         },
     )
-    licence_number = forms.CharField(
-        label=_("许可证或执业登记号"),
+    licence_number = text_field(
+        _("许可证或执业登记号"),
         max_length=60,
-        required=False,
         help_text=_("医疗按摩所填写《医疗机构执业许可证》或备案号；保健按摩机构可留空。"),
     )
     region = RegionField(
@@ -80,23 +72,21 @@ class EstablishmentForm(forms.Form):
         },
         help_text=_("选择所在镇街，或更具体的村（社区）。"),
     )
-    address = forms.CharField(label=_("地址"), max_length=200, required=False)
-    owner_id_number = forms.CharField(
-        label=_("开办人身份证号（已登记的残疾人）"),
+    address = text_field(_("地址"), max_length=200)
+    owner_id_number = text_field(
+        _("开办人身份证号（已登记的残疾人）"),
         max_length=18,
-        required=False,
         help_text=_("开办人已在残疾人登记中时填写18位身份证号；否则留空，填写下面的开办人姓名。"),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    owner_name = forms.CharField(label=_("开办人姓名（未登记时）"), max_length=50, required=False)
-    employer_uscc = forms.CharField(
-        label=_("对应用人单位的统一社会信用代码"),
+    owner_name = text_field(_("开办人姓名（未登记时）"), max_length=50)
+    employer_uscc = text_field(
+        _("对应用人单位的统一社会信用代码"),
         max_length=18,
-        required=False,
         help_text=_("机构已作为用人单位登记时填写18位代码：盲人员工从这家单位的就业记录统计。"),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    version = version_field()
 
     def __init__(
         self,
@@ -160,8 +150,7 @@ class EstablishmentForm(forms.Form):
         return employer
 
     def service_fields(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
-        data.pop("version", None)
+        data = without_version(self.cleaned_data)
         owner = data.pop("owner_id_number")
         data["employer"] = data.pop("employer_uscc")
         if owner is not None:
@@ -172,28 +161,29 @@ class EstablishmentForm(forms.Form):
 
 
 class QualificationForm(forms.Form):
-    medical_certificate_number = forms.CharField(
-        label=_("医疗按摩资格证书编号"),
+    medical_certificate_number = text_field(
+        _("医疗按摩资格证书编号"),
         max_length=60,
-        required=False,
         help_text=_("《盲人医疗按摩人员从事医疗按摩资格证书》上的编号；没有时留空。"),
     )
     medical_certificate_date = date_field(
         _("医疗按摩资格取得日期"), required=False, help_text=_("按“年-月-日”填写。")
     )
-    title = forms.ChoiceField(
-        label=_("专业技术职务"),
-        choices=[("", _("无")), *MassageTitle.choices],
+    title = choice_field(
+        _("专业技术职务"),
+        MassageTitle.choices,
+        blank=NONE,
         required=False,
-        error_messages={"invalid_choice": _("请从列出的专业技术职务中选择。")},
+        invalid=_("请从列出的专业技术职务中选择。"),
     )
-    health_level = forms.ChoiceField(
-        label=_("保健按摩技能等级"),
-        choices=[("", _("无")), *HealthMassageLevel.choices],
+    health_level = choice_field(
+        _("保健按摩技能等级"),
+        HealthMassageLevel.choices,
+        blank=NONE,
         required=False,
-        error_messages={"invalid_choice": _("请从列出的保健按摩技能等级中选择。")},
+        invalid=_("请从列出的保健按摩技能等级中选择。"),
     )
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    version = version_field()
 
     def __init__(
         self, *args: Any, qualification: MassageQualification | None = None, **kwargs: Any
@@ -220,6 +210,4 @@ class QualificationForm(forms.Form):
         return day
 
     def service_fields(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
-        data.pop("version", None)
-        return data
+        return without_version(self.cleaned_data)

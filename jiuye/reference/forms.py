@@ -1,0 +1,57 @@
+"""The regions a form offers: the district's towns and villages a user may choose, as querysets
+(for a ModelChoiceField) or as (code, name) pairs. Disabled regions are never offered; a town
+officer is offered only their own town and what lies under it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+
+from jiuye.core.roles import Role
+from jiuye.core.scoping import town_prefix
+from jiuye.reference.models import Region
+
+
+def live_regions(*levels: int) -> QuerySet[Region]:
+    """The regions of these levels that are not disabled, in code order."""
+    return Region.objects.filter(level__in=levels, disabled_at__isnull=True).order_by("code")
+
+
+def district_towns() -> QuerySet[Region]:
+    """The towns and streets of the district, in code order."""
+    return live_regions(Region.Level.TOWN)
+
+
+def town_choices() -> list[tuple[str, str]]:
+    return [(r.code, r.name) for r in district_towns()]
+
+
+def towns_for(user: Any) -> QuerySet[Region]:
+    """The towns a user works in: their own for a town officer, all for district staff."""
+    qs = district_towns()
+    if user.role == Role.TOWN:
+        return qs.filter(code=user.town_id)
+    return qs if user.role in (Role.ADMIN, Role.DISTRICT) else qs.none()
+
+
+def places_for(user: Any, *levels: int) -> QuerySet[Region]:
+    """Regions of these levels a user keeps records in: under their own town for a town
+    officer, anywhere for district staff (with each region's town, to name it)."""
+    qs = live_regions(*levels)
+    if user.role == Role.TOWN:
+        qs = qs.filter(code__startswith=town_prefix(user.town_id))
+    elif user.role not in (Role.ADMIN, Role.DISTRICT):
+        qs = qs.none()
+    return qs.select_related("parent")
+
+
+def district_or_towns(user: Any) -> QuerySet[Region]:
+    """Where an event of the district may be held: the district itself or any town for
+    district staff; their own town for a town officer."""
+    qs = Region.objects.filter(disabled_at__isnull=True)
+    if user.role == Role.TOWN:
+        return qs.filter(code=user.town_id)
+    district = getattr(settings, "JIUYE_DISTRICT_CODE", "")
+    return qs.filter(Q(code=district) | Q(level=Region.Level.TOWN)).order_by("code")
