@@ -8,7 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jiuye.actionplan.models import ProgressReport, Task
-from jiuye.core.formfields import ObjectChoiceField
+from jiuye.core.formfields import ObjectChoiceField, text_field
+from jiuye.core.forms import DecisionForm, checked_upload
 from jiuye.core.indicators import registry
 from jiuye.reference.models import Department, Region
 from jiuye.reference.selectors import departments
@@ -38,14 +39,11 @@ class PlanUploadForm(forms.Form):
     )
 
     def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > PLAN_UPLOAD_MAX_BYTES:
-            raise forms.ValidationError(
-                _("文件超过 5 MB，计划表不应这么大，请检查是否选错了文件。")
-            )
-        if upload.size == 0:
-            raise forms.ValidationError(_("文件是空的。"))
-        return upload
+        return checked_upload(
+            self.cleaned_data["file"],
+            max_bytes=PLAN_UPLOAD_MAX_BYTES,
+            too_large=_("文件超过 5 MB，计划表不应这么大，请检查是否选错了文件。"),
+        )
 
     def clean_years(self) -> tuple[int, int] | None:
         from jiuye.actionplan.services.plan_import import PlanImportError, parse_years
@@ -139,10 +137,11 @@ class MultipleFileField(forms.FileField):
 
 
 class ReportForm(forms.Form):
-    narrative = forms.CharField(
-        label=_("工作进展"),
-        widget=forms.Textarea(attrs={"rows": 6}),
+    narrative = text_field(
+        _("工作进展"),
         max_length=10000,
+        required=True,
+        rows=6,
         help_text=_("本报告期做了什么、取得了什么成效、存在什么问题。"),
     )
     actual_value = forms.DecimalField(
@@ -152,11 +151,10 @@ class ReportForm(forms.Form):
         decimal_places=2,
         min_value=0,
     )
-    figures = forms.CharField(
-        label=_("主要数据（选填）"),
-        required=False,
+    figures = text_field(
+        _("主要数据（选填）"),
         max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        rows=3,
         help_text=_("例如：举办招聘会2场，参会企业35家，达成意向48人。"),
     )
     attachments = MultipleFileField(
@@ -190,25 +188,21 @@ class ReportForm(forms.Form):
         return uploads
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(DecisionForm):
     decision = forms.ChoiceField(
         label=_("审核结果"),
         choices=[("accept", _("通过")), ("return", _("退回修改"))],
         widget=forms.RadioSelect,
     )
-    comment = forms.CharField(
-        label=_("审核意见"),
-        required=False,
+    comment = text_field(
+        _("审核意见"),
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        rows=3,
         help_text=_("退回时必须写明需要修改的地方。"),
     )
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if data.get("decision") == "return" and not (data.get("comment") or "").strip():
-            self.add_error("comment", _("退回时请写明需要修改的地方。"))
-        return data
+    note_field = "comment"
+    note_missing = _("退回时请写明需要修改的地方。")
 
 
 class DashboardFilterForm(forms.Form):

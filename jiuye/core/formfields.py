@@ -14,14 +14,21 @@ from typing import Any
 from django import forms
 from django.db.models import Model
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from jiuye.core.forms import lazy_message
 from jiuye.core.validators import (
     validate_certificate_number,
     validate_resident_id,
     validate_uscc,
 )
+
+
+def lazy_message(template: Any, **params: Any) -> Any:
+    """A translatable message with parameters, translated when it is shown, not when the form
+    class is defined (``_("…") % {…}`` at import time freezes the language of that moment)."""
+    return lazy(lambda: str(template) % {k: str(v) for k, v in params.items()}, str)()
+
 
 CHOOSE = ("", _("请选择"))
 ALL = ("", _("全部"))
@@ -51,6 +58,11 @@ class SearchInput(forms.TextInput):
     """A search box (phones offer a "search" key; screen readers announce it as one)."""
 
     input_type = "search"
+
+
+def code_input() -> forms.TextInput:
+    """A box for a code or a name typed exactly: no autofill, no spelling marks."""
+    return forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"})
 
 
 def date_input(**attrs: Any) -> forms.DateInput:
@@ -263,17 +275,17 @@ class UsccOverrideMixin(forms.Form):
     ``cleaned_data["uscc_warnings"]`` lists the warnings that the reason overrode.
     """
 
-    uscc = forms.CharField(
-        label=_("统一社会信用代码"),
+    uscc = text_field(
+        _("统一社会信用代码"),
         max_length=30,
+        required=True,
         help_text=_("18位，见营业执照或登记证书。"),
     )
-    uscc_override_reason = forms.CharField(
-        label=_("校验码不符时的说明（选填）"),
-        required=False,
+    uscc_override_reason = text_field(
+        _("校验码不符时的说明（选填）"),
         max_length=500,
+        rows=2,
         help_text=_("只有系统提示校验码不符、而代码确与证照一致时才需要填写。"),
-        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def clean_uscc(self) -> str:

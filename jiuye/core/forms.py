@@ -7,9 +7,9 @@ from typing import Any
 
 from auditlog.registry import auditlog
 from django import forms
-from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from jiuye.core.formfields import text_field
 from jiuye.core.models import AccessEvent
 from jiuye.core.roles import Role
 
@@ -73,12 +73,11 @@ class ImportUploadForm(forms.Form):
         self.fields["kind"].choices = [(k.name, k.label) for k in kinds(importable_only=True)]
 
     def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size == 0:
-            raise forms.ValidationError(_("文件是空的。"))
-        if upload.size > 200 * 1024 * 1024:
-            raise forms.ValidationError(_("文件超过 200 MB，请拆分后分批导入。"))
-        return upload
+        return checked_upload(
+            self.cleaned_data["file"],
+            max_bytes=200 * 1024 * 1024,
+            too_large=_("文件超过 200 MB，请拆分后分批导入。"),
+        )
 
 
 class ImportConfirmForm(forms.Form):
@@ -113,14 +112,12 @@ class ArchiveForm(forms.Form):
     archiving means for its record in ``help_text``; pages that hold another form too pass
     ``prefix="archive"``."""
 
-    reason = forms.CharField(
-        label=_("归档原因"),
+    reason = text_field(
+        _("归档原因"),
         max_length=500,
-        error_messages={
-            "required": _("请填写归档原因。"),
-            "max_length": _("归档原因最多500个字。"),
-        },
-        widget=forms.Textarea(attrs={"rows": 3}),
+        required=_("请填写归档原因。"),
+        error_messages={"max_length": _("归档原因最多500个字。")},
+        rows=3,
     )
 
     def __init__(self, *args: Any, help_text: Any = "", **kwargs: Any) -> None:
@@ -165,6 +162,30 @@ class SectionsMixin(forms.Form):
             (title, [self[name] for name in names if name in self.fields])
             for title, names in self.SECTIONS
         ]
+
+
+class DecisionForm(forms.Form):
+    """A reviewer's ``decision``: sending the record back ("return") needs a note in
+    ``note_field`` that tells what to change (``note_missing`` asks for it)."""
+
+    note_field = "note"
+    note_missing: Any = ""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        note = (data.get(self.note_field) or "").strip()
+        if data.get("decision") == "return" and not note:
+            self.add_error(self.note_field, self.note_missing)
+        return data
+
+
+def checked_upload(upload: Any, *, max_bytes: int, too_large: Any) -> Any:
+    """An uploaded file that is neither empty nor larger than ``max_bytes``."""
+    if upload.size == 0:
+        raise forms.ValidationError(_("文件是空的。"))
+    if upload.size > max_bytes:
+        raise forms.ValidationError(too_large)
+    return upload
 
 
 class FilterForm(forms.Form):
@@ -238,9 +259,3 @@ def add_service_errors(form: forms.Form, error: Any) -> None:
         return
     for name, errors in error.error_dict.items():
         form.add_error(name if name in form.fields else None, errors)
-
-
-def lazy_message(template: Any, **params: Any) -> Any:
-    """A translatable message with parameters, translated when it is shown, not when the form
-    class is defined (``_("…") % {…}`` at import time freezes the language of that moment)."""
-    return lazy(lambda: str(template) % {k: str(v) for k, v in params.items()}, str)()

@@ -21,6 +21,7 @@ from jiuye.core.formfields import (
     RadioGroup,
     UsccOverrideMixin,
     choice_field,
+    code_input,
     date_input,
     phone_field,
     text_field,
@@ -209,14 +210,14 @@ class CsrForm(forms.Form):
 
 
 class InviteForm(forms.Form):
-    username = forms.CharField(
-        label=_("用户名"),
+    username = text_field(
+        _("用户名"),
         max_length=150,
-        error_messages={"required": _("请填写用户名。")},
+        required=_("请填写用户名。"),
         help_text=_("登录时使用，可以是字母、数字和 @ . + - _，例如单位简称的拼音。"),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        widget=code_input(),
     )
-    display_name = forms.CharField(label=_("使用人姓名（选填）"), required=False, max_length=50)
+    display_name = text_field(_("使用人姓名（选填）"), max_length=50)
     email = forms.EmailField(
         label=_("电子邮箱（选填）"),
         required=False,

@@ -20,6 +20,7 @@ from jiuye.core.formfields import (
     CheckboxGroup,
     RadioGroup,
     ResidentIdField,
+    code_input,
     date_input,
     phone_field,
     text_field,
@@ -41,8 +42,8 @@ from jiuye.people.models import (
     WishToWork,
 )
 from jiuye.people.services import REVEAL_ROLES, normalize_phone, person_check
-from jiuye.reference.forms import places_for, towns_for
-from jiuye.reference.models import DisabilityCategory, DisabilityGrade, Region
+from jiuye.reference.forms import code_choices, live_categories, live_grades, places_for, towns_for
+from jiuye.reference.models import Region
 
 MULTIPLE_CATEGORY = 7
 NOT_GIVEN = ("", _("未填写"))
@@ -72,14 +73,6 @@ class VillageChoiceField(forms.ModelChoiceField):
 def villages_for(user: Any) -> QuerySet[Region]:
     """Villages and communities a user may register persons in or search."""
     return places_for(user, Region.Level.VILLAGE)
-
-
-def _categories() -> QuerySet[DisabilityCategory]:
-    return DisabilityCategory.objects.filter(disabled_at__isnull=True)
-
-
-def _grades() -> QuerySet[DisabilityGrade]:
-    return DisabilityGrade.objects.filter(disabled_at__isnull=True)
 
 
 class PersonSearchForm(forms.Form):
@@ -138,9 +131,9 @@ class PersonSearchForm(forms.Form):
         if user.role == Role.TOWN:
             del self.fields["town"]  # a town officer's search is always within their town
         else:
-            self.fields["town"].choices = [ALL, *((r.code, r.name) for r in towns_for(user))]
-        self.fields["category"].choices = [ALL, *((c.code, c.name) for c in _categories())]
-        self.fields["grade"].choices = [ALL, *((g.code, g.name) for g in _grades())]
+            self.fields["town"].choices = [ALL, *code_choices(towns_for(user))]
+        self.fields["category"].choices = [ALL, *code_choices(live_categories())]
+        self.fields["grade"].choices = [ALL, *code_choices(live_grades())]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -169,12 +162,12 @@ class PersonLookupForm(forms.Form):
     an address, a browser history or a server's access log."""
 
     prefix = "lookup"
-    number = forms.CharField(
-        label=_("身份证号或残疾人证号"),
+    number = text_field(
+        _("身份证号或残疾人证号"),
         max_length=30,
-        error_messages={"required": _("请填写要查找的身份证号或残疾人证号。")},
+        required=_("请填写要查找的身份证号或残疾人证号。"),
         help_text=_("完整号码，18位身份证号或20位残疾人证号。"),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        widget=code_input(),
     )
 
     def clean_number(self) -> str:
@@ -224,14 +217,14 @@ class PersonForm(SectionsMixin, forms.Form):
     )
     certificate_number = CertificateNumberField(label=_("残疾人证号"), required=False)
     category = forms.ModelChoiceField(
-        label=_("残疾类别"), queryset=_categories(), required=False, empty_label=_("未填写")
+        label=_("残疾类别"), queryset=live_categories(), required=False, empty_label=_("未填写")
     )
     grade = forms.ModelChoiceField(
-        label=_("残疾等级"), queryset=_grades(), required=False, empty_label=_("未填写")
+        label=_("残疾等级"), queryset=live_grades(), required=False, empty_label=_("未填写")
     )
     multiple_categories = forms.ModelMultipleChoiceField(
         label=_("多重残疾包含的类别"),
-        queryset=_categories().exclude(code=MULTIPLE_CATEGORY),
+        queryset=live_categories().exclude(code=MULTIPLE_CATEGORY),
         required=False,
         widget=CheckboxGroup,
         help_text=_("只在残疾类别为“多重残疾”时勾选，至少两项。"),

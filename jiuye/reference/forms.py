@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
+from jiuye.core.formfields import checkbox_field
 from jiuye.core.roles import Role
 from jiuye.core.scoping import town_prefix
-from jiuye.reference.models import Region
+from jiuye.reference.models import DisabilityCategory, DisabilityGrade, Region
 
 
 def live_regions(*levels: int) -> QuerySet[Region]:
@@ -25,7 +28,7 @@ def district_towns() -> QuerySet[Region]:
 
 
 def town_choices() -> list[tuple[str, str]]:
-    return [(r.code, r.name) for r in district_towns()]
+    return code_choices(district_towns())
 
 
 def towns_for(user: Any) -> QuerySet[Region]:
@@ -45,6 +48,31 @@ def places_for(user: Any, *levels: int) -> QuerySet[Region]:
     elif user.role not in (Role.ADMIN, Role.DISTRICT):
         qs = qs.none()
     return qs.select_related("parent")
+
+
+def live_categories() -> QuerySet[DisabilityCategory]:
+    return DisabilityCategory.objects.filter(disabled_at__isnull=True)
+
+
+def live_grades() -> QuerySet[DisabilityGrade]:
+    return DisabilityGrade.objects.filter(disabled_at__isnull=True)
+
+
+def code_choices(rows: Any) -> list[tuple[Any, str]]:
+    """Reference rows as (code, name) choices."""
+    return [(row.code, row.name) for row in rows]
+
+
+def category_checkboxes(label: Any, **kwargs: Any) -> Any:
+    """A box per disability category (the form sets ``choices`` from ``live_categories``);
+    none ticked means every category."""
+    return checkbox_field(
+        label,
+        field=forms.TypedMultipleChoiceField,
+        coerce=int,
+        invalid=_("无法识别的残疾类别，请重新勾选。"),
+        **kwargs,
+    )
 
 
 def district_or_towns(user: Any) -> QuerySet[Region]:

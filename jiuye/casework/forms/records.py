@@ -31,7 +31,12 @@ from jiuye.casework.models import (
     WantsWork,
 )
 from jiuye.casework.selectors import service_types
-from jiuye.casework.services import check_attachment, check_service_date, follow_up_error
+from jiuye.casework.services import (
+    NEEDS_FIELDS,
+    check_attachment,
+    check_service_date,
+    follow_up_error,
+)
 from jiuye.core.formfields import (
     checkbox_field,
     choice_field,
@@ -289,21 +294,7 @@ class NeedsForm(RecordForm):
 
     def service_fields(self) -> dict[str, Any]:
         data = self.cleaned_data
-        names = (
-            "date",
-            "channel",
-            "wants_work",
-            "not_wanting_reason",
-            "desired_jobs",
-            "desired_region",
-            "remote_ok",
-            "hours",
-            "expected_wage",
-            "training_wanted",
-            "support_needed",
-            "notes",
-            "idempotency_key",
-        )
+        names = ("date", "channel", "wants_work", *NEEDS_FIELDS, "idempotency_key")
         return {name: data[name] for name in names}
 
 

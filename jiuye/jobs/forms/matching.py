@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jiuye.core.forms import lazy_message
+from jiuye.core.formfields import int_field, lazy_message, text_field
 from jiuye.jobs.selectors.matching import FACTOR_LABELS, FACTORS
 from jiuye.jobs.services.matching import WEIGHT_MAX
 
@@ -22,13 +22,11 @@ ID_LIKE = re.compile(r"^\d{17}[\dXx]$")
 class WhyNotForm(forms.Form):
     """Look up a person in the user's scope by name or ID number (GET)."""
 
-    who = forms.CharField(
-        label=_("姓名或身份证号"),
+    who = text_field(
+        _("姓名或身份证号"),
         max_length=50,
-        error_messages={
-            "required": _("请填写要查看的人员的姓名或18位身份证号。"),
-            "max_length": _("姓名或身份证号最多50个字，请核对。"),
-        },
+        required=_("请填写要查看的人员的姓名或18位身份证号。"),
+        error_messages={"max_length": _("姓名或身份证号最多50个字，请核对。")},
         help_text=_("只查找您负责范围内的人员。身份证号须完整填写18位。"),
     )
 
@@ -57,11 +55,10 @@ class WeightsForm(forms.Form):
             label = FACTOR_LABELS[factor]
             whole = lazy_message(_("%(label)s的权重请填写 0 到 100 的整数。"), label=label)
             within = lazy_message(_("%(label)s的权重须在 0 到 100 之间。"), label=label)
-            self.fields[factor] = forms.IntegerField(
-                label=label,
+            self.fields[factor] = int_field(
+                label,
                 min_value=0,
                 max_value=WEIGHT_MAX,
-                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
                 error_messages={
                     "required": whole,
                     "invalid": whole,

@@ -20,12 +20,13 @@ from jiuye.core.formfields import (
     choice_field,
     date_input,
     int_field,
+    lazy_message,
     money_field,
     radio_field,
     text_field,
     version_field,
 )
-from jiuye.core.forms import FilterForm, lazy_message
+from jiuye.core.forms import DecisionForm, FilterForm
 from jiuye.core.scoping import town_prefix
 from jiuye.employers.models import Employer
 from jiuye.employment.models import ContractType, NewFormSubtype
@@ -33,8 +34,15 @@ from jiuye.jobs.models import AccessFeature, Hours, Occupation, Posting, Posting
 from jiuye.jobs.selectors.postings import ARCHIVED
 from jiuye.jobs.services.postings import MAX_OPENINGS, normalize_skills
 from jiuye.people.models import Education
-from jiuye.reference.forms import live_regions, town_choices
-from jiuye.reference.models import DisabilityCategory, DisabilityGrade, Region
+from jiuye.reference.forms import (
+    category_checkboxes,
+    code_choices,
+    live_categories,
+    live_grades,
+    live_regions,
+    town_choices,
+)
+from jiuye.reference.models import Region
 
 WRITER_ROLES = (Role.ADMIN, Role.DISTRICT, Role.TOWN, Role.EMPLOYER)
 
@@ -90,8 +98,7 @@ class PostingSearchForm(FilterForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["town"].choices = [ALL, *town_choices()]
-        categories = DisabilityCategory.objects.filter(disabled_at__isnull=True)
-        self.fields["category"].choices = [ALL, *((c.code, c.name) for c in categories)]
+        self.fields["category"].choices = [ALL, *code_choices(live_categories())]
         if user.role in WRITER_ROLES:
             mine = _("本单位的") if user.role == Role.EMPLOYER else ""
             self.fields["status"].choices = [
@@ -122,6 +129,16 @@ class PostingSearchForm(FilterForm):
 
 
 # --- the posting form -----------------------------------------------------------------------
+
+
+def accessibility_field(**kwargs: Any) -> forms.MultipleChoiceField:
+    """What a workplace (or a training site) already offers, a box per feature."""
+    return checkbox_field(
+        _("无障碍条件"),
+        choices=AccessFeature.choices,
+        invalid=_("无法识别的无障碍条件，请重新勾选。"),
+        **kwargs,
+    )
 
 
 def _money(label: Any) -> forms.DecimalField:
@@ -253,12 +270,8 @@ class PostingForm(forms.Form):
         help_text=_("用顿号或逗号分开，每项不超过20个字，最多20项。例如：电商客服、打字、普通话。"),
     )
     requirements = text_field(_("其他要求"), max_length=2000, rows=3)
-    suitable_categories = checkbox_field(
-        _("适合的残疾类别"),
-        field=forms.TypedMultipleChoiceField,
-        coerce=int,
-        invalid=_("无法识别的残疾类别，请重新勾选。"),
-        help_text=_("都不勾选表示各类别都适合。"),
+    suitable_categories = category_checkboxes(
+        _("适合的残疾类别"), help_text=_("都不勾选表示各类别都适合。")
     )
     suitable_grades = checkbox_field(
         _("适合的残疾等级"),
@@ -267,12 +280,7 @@ class PostingForm(forms.Form):
         invalid=_("无法识别的残疾等级，请重新勾选。"),
         help_text=_("都不勾选表示各等级都适合。"),
     )
-    accessibility = checkbox_field(
-        _("无障碍条件"),
-        choices=AccessFeature.choices,
-        invalid=_("无法识别的无障碍条件，请重新勾选。"),
-        help_text=_("工作场所和岗位已经具备的条件。"),
-    )
+    accessibility = accessibility_field(help_text=_("工作场所和岗位已经具备的条件。"))
     target_groups = checkbox_field(
         _("面向人群"),
         choices=TargetGroup.choices,
@@ -299,10 +307,8 @@ class PostingForm(forms.Form):
             *((o.code, str(o)) for o in occupations),
         ]
         self.fields["region"].choices = [("", _("请选择")), *district_places(user)]
-        categories = DisabilityCategory.objects.filter(disabled_at__isnull=True)
-        self.fields["suitable_categories"].choices = [(c.code, c.name) for c in categories]
-        grades = DisabilityGrade.objects.filter(disabled_at__isnull=True)
-        self.fields["suitable_grades"].choices = [(g.code, g.name) for g in grades]
+        self.fields["suitable_categories"].choices = code_choices(live_categories())
+        self.fields["suitable_grades"].choices = code_choices(live_grades())
         if posting is None and user.role == Role.TOWN:
             self.fields["region"].initial = user.town_id
         if posting is None and user.role == Role.EMPLOYER and user.employer_id:
@@ -413,7 +419,7 @@ class PostingForm(forms.Form):
 # --- review, status, archive ----------------------------------------------------------------
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(DecisionForm):
     decision = radio_field(
         _("审核结果"),
         [("approve", _("通过，发布岗位")), ("return", _("退回单位修改"))],
@@ -427,11 +433,7 @@ class ReviewForm(forms.Form):
         help_text=_("退回时必填：告诉单位需要修改什么。单位能看到这段话。"),
     )
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if data.get("decision") == "return" and not (data.get("note") or "").strip():
-            self.add_error("note", _("请填写退回意见，告诉单位需要修改什么。"))
-        return data
+    note_missing = _("请填写退回意见，告诉单位需要修改什么。")
 
 
 class StatusForm(forms.Form):

@@ -17,6 +17,7 @@ from jiuye.core.formfields import (
     ResidentIdField,
     choice_field,
     date_field,
+    lazy_message,
     link_id_field,
     model_choice_field,
     money_field,
@@ -25,7 +26,7 @@ from jiuye.core.formfields import (
     text_field,
     year_field,
 )
-from jiuye.core.forms import FilterForm, initial_defaults, lazy_message
+from jiuye.core.forms import FilterForm, initial_defaults
 from jiuye.employment.models import ContractType, EmploymentForm, EndReason
 from jiuye.jobs.models import (
     FollowUp,
@@ -34,6 +35,7 @@ from jiuye.jobs.models import (
     Posting,
     ReferralStatus,
 )
+from jiuye.reference.forms import code_choices
 from jiuye.reference.models import Region
 
 
@@ -204,7 +206,7 @@ class PipelineFilterForm(FilterForm):
         if towns is None:
             del self.fields["town"]
         else:
-            self.fields["town"].choices = [ALL, *((t.code, t.name) for t in towns)]
+            self.fields["town"].choices = [ALL, *code_choices(towns)]
 
 
 class FollowUpFilterForm(FilterForm):

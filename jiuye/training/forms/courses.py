@@ -17,7 +17,6 @@ from jiuye.core.formfields import (
     ALL,
     YEAR_FILTER_MESSAGE,
     SearchInput,
-    checkbox_field,
     choice_field,
     date_field,
     int_field,
@@ -28,9 +27,9 @@ from jiuye.core.formfields import (
 )
 from jiuye.core.forms import EditForm, FilterForm
 from jiuye.core.scoping import town_prefix
-from jiuye.jobs.models import AccessFeature
-from jiuye.reference.forms import town_choices
-from jiuye.reference.models import DisabilityCategory, Region
+from jiuye.jobs.forms.postings import accessibility_field
+from jiuye.reference.forms import category_checkboxes, code_choices, live_categories, town_choices
+from jiuye.reference.models import Region
 from jiuye.training.models import (
     CertificateKind,
     Course,
@@ -145,12 +144,7 @@ class ProviderForm(EditForm):
     address = text_field(_("地址"), max_length=200)
     contact_name = text_field(_("联系人"), max_length=50)
     contact_phone = text_field(_("联系电话"), max_length=20)
-    accessibility = checkbox_field(
-        _("无障碍条件"),
-        choices=AccessFeature.choices,
-        invalid=_("无法识别的无障碍条件，请重新勾选。"),
-        help_text=_("培训场所已经具备的条件。"),
-    )
+    accessibility = accessibility_field(help_text=_("培训场所已经具备的条件。"))
     designated_year = year_field(
         _("残联认定年度"),
         min_value=1990,
@@ -185,12 +179,8 @@ class CourseForm(EditForm):
     )
     kind = choice_field(_("培训类型"), CourseKind.choices, required=_("请选择培训类型。"))
     mode = choice_field(_("培训方式"), CourseMode.choices, required=_("请选择培训方式。"))
-    target_categories = checkbox_field(
-        _("面向残疾类别"),
-        field=forms.TypedMultipleChoiceField,
-        coerce=int,
-        invalid=_("无法识别的残疾类别，请重新勾选。"),
-        help_text=_("都不勾选表示面向各类别的残疾人。"),
+    target_categories = category_checkboxes(
+        _("面向残疾类别"), help_text=_("都不勾选表示面向各类别的残疾人。")
     )
     start_date = date_field(_("开班日期"))
     end_date = date_field(_("结业日期"), help_text=_("开班日期当天或之后。"))
@@ -244,8 +234,7 @@ class CourseForm(EditForm):
     def __init__(self, *args: Any, user: Any, course: Course | None = None, **kwargs: Any):
         super().__init__(*args, record=course, **kwargs)
         self.fields["provider"].queryset = managed_providers(user)
-        categories = DisabilityCategory.objects.filter(disabled_at__isnull=True)
-        self.fields["target_categories"].choices = [(c.code, c.name) for c in categories]
+        self.fields["target_categories"].choices = code_choices(live_categories())
         if course is None:
             self.fields["start_date"].initial = timezone.localdate()
 
