@@ -197,6 +197,11 @@ class FilterForm(forms.Form):
         self.is_valid()
         return getattr(self, "cleaned_data", {})
 
+    def text_filters(self, *names: str) -> dict[str, str]:
+        """The valid values of these text and choice filters, stripped ("" when not given)."""
+        data = self.valid_data()
+        return {name: (data.get(name) or "").strip() for name in names}
+
     def filters(self) -> dict[str, Any]:
         """The valid filters that were given, by name."""
         if not self.is_bound:

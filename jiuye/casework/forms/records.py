@@ -130,6 +130,10 @@ class RecordForm(forms.Form):
     def draft_key(self) -> str:
         return f"{self.draft_name}:{self.person.pk}"
 
+    def values(self, *names: str) -> dict[str, Any]:
+        """The cleaned values of these fields, by name (for the service)."""
+        return {name: self.cleaned_data[name] for name in names}
+
     def clean_idempotency_key(self) -> str:
         # A missing or malformed key (a hand-made request) gets a fresh one: the submit still
         # works, it just can't be recognised as a repeat.
@@ -226,16 +230,8 @@ class ServiceForm(OutcomeMixin, AttachmentMixin, RecordForm):
         return data
 
     def service_fields(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        return {
-            "service_type": data["service_type"],
-            "date": data["date"],
-            "channel": data["channel"],
-            "notes": data["notes"],
-            "outcome": data["outcome"],
-            "follow_up_date": data["follow_up_date"],
-            "idempotency_key": data["idempotency_key"],
-        }
+        names = ("service_type", "date", "channel", "notes", "outcome", "follow_up_date")
+        return self.values(*names, "idempotency_key")
 
 
 class NeedsForm(RecordForm):
@@ -293,9 +289,7 @@ class NeedsForm(RecordForm):
         return data
 
     def service_fields(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        names = ("date", "channel", "wants_work", *NEEDS_FIELDS, "idempotency_key")
-        return {name: data[name] for name in names}
+        return self.values("date", "channel", "wants_work", *NEEDS_FIELDS, "idempotency_key")
 
 
 def open_records(person: Person) -> QuerySet[EmploymentRecord]:
@@ -602,15 +596,9 @@ class VerifyForm(OutcomeMixin, AttachmentMixin, RecordForm):
         return pairs
 
     def service_fields(self) -> dict[str, Any]:
-        data = self.cleaned_data
         return {
-            "date": data["date"],
-            "channel": data["channel"],
-            "version": data["version"],
+            **self.values("date", "channel", "version", "notes", "outcome", "idempotency_key"),
             "changes": self.changes(),
-            "notes": data["notes"],
-            "outcome": data["outcome"],
-            "idempotency_key": data["idempotency_key"],
             "open_employment": self.open_employment(),
             "end_employment": self.end_employment(),
         }

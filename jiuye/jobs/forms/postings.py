@@ -118,13 +118,11 @@ class PostingSearchForm(FilterForm):
         """The valid filters (a bad one is dropped), as ``posting_search`` takes them."""
         data = self.valid_data()
         return {
-            "q": (data.get("q") or "").strip(),
+            **self.text_filters("q", "subtype", "status"),
             "region": data.get("town") or "",
             "category": data.get("category"),
             "remote": bool(data.get("remote")),
-            "subtype": data.get("subtype") or "",
             "graduates": bool(data.get("graduates")),
-            "status": data.get("status") or "",
         }
 
 

@@ -76,12 +76,7 @@ class ProviderSearchForm(FilterForm):
         self.fields["town"].choices = [ALL, *town_choices()]
 
     def filters(self) -> dict[str, Any]:
-        data = self.valid_data()
-        return {
-            "q": (data.get("q") or "").strip(),
-            "kind": data.get("kind") or "",
-            "town": data.get("town") or "",
-        }
+        return self.text_filters("q", "kind", "town")
 
 
 class CourseSearchForm(FilterForm):
@@ -113,13 +108,8 @@ class CourseSearchForm(FilterForm):
 
     def filters(self) -> dict[str, Any]:
         data = self.valid_data()
-        return {
-            "q": (data.get("q") or "").strip(),
-            "kind": data.get("kind") or "",
-            "provider": data.get("provider"),
-            "year": data.get("year"),
-            "town": data.get("town") or "",
-        }
+        chosen = {"provider": data.get("provider"), "year": data.get("year")}
+        return {**self.text_filters("q", "kind", "town"), **chosen}
 
 
 # --- providers ------------------------------------------------------------------------------
