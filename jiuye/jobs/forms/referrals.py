@@ -122,7 +122,21 @@ class ReferralForm(forms.Form):
         return data
 
 
-class AdvanceForm(forms.Form):
+class StepForm(forms.Form):
+    """A step of a referral: what the page asks, then an optional note and (hidden) the
+    referral's version the page was opened at, which the caller gives."""
+
+    note = text_field(_("说明"), max_length=300)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, version: int, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {})["version"] = version
+        super().__init__(*args, **kwargs)
+        for name in ("note", "version"):  # after the step's own fields
+            self.fields[name] = self.fields.pop(name)
+
+
+class AdvanceForm(StepForm):
     """The next step of a referral: only the allowed ones are offered."""
 
     prefix = "advance"
@@ -139,12 +153,10 @@ class AdvanceForm(forms.Form):
         help_text=_("选择“未录用”时必填。"),
         invalid=_("请从列表中选择未录用原因。"),
     )
-    note = text_field(_("说明"), max_length=300)
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, steps: list[str], version: int, **kwargs: Any) -> None:
-        initial_defaults(kwargs, on=timezone.localdate())["initial"]["version"] = version
-        super().__init__(*args, **kwargs)
+        initial_defaults(kwargs, on=timezone.localdate())
+        super().__init__(*args, version=version, **kwargs)
         labels = dict(ReferralStatus.choices)
         self.fields["to"].choices = [(step, labels[step]) for step in steps]
         if ReferralStatus.NOT_HIRED not in steps:
@@ -157,7 +169,7 @@ class AdvanceForm(forms.Form):
         return data
 
 
-class HireForm(forms.Form):
+class HireForm(StepForm):
     """The person started the job: what the employment record needs."""
 
     start_date = date_field(_("入职日期"), help_text=_("第一天上班的日期，不能晚于今天。"))
@@ -170,8 +182,6 @@ class HireForm(forms.Form):
     )
     contract_type = choice_field(_("合同类型"), ContractType.choices, required=False)
     monthly_wage = wage_field(_("月工资（元）"))
-    note = text_field(_("说明"), max_length=300)
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, posting: Posting, version: int, **kwargs: Any) -> None:
         initial_defaults(
@@ -179,8 +189,8 @@ class HireForm(forms.Form):
             start_date=timezone.localdate(),
             form=EmploymentForm.FLEXIBLE if posting.new_form_subtype else EmploymentForm.QUOTA,
             contract_type=posting.contract_type,
-        )["initial"]["version"] = version
-        super().__init__(*args, **kwargs)
+        )
+        super().__init__(*args, version=version, **kwargs)
 
     def clean_start_date(self) -> dt.date:
         return not_after_today(self.cleaned_data["start_date"], _("入职日期"))
