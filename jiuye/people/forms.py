@@ -32,15 +32,7 @@ from jiuye.core.validators import (
     validate_certificate_number,
     validate_resident_id,
 )
-from jiuye.people.models import (
-    AssistiveNeed,
-    Education,
-    HukouType,
-    MaritalStatus,
-    MonitoringCategory,
-    Person,
-    WishToWork,
-)
+from jiuye.people.models import AssistiveNeed, Person, WishToWork
 from jiuye.people.services import REVEAL_ROLES, normalize_phone, person_check
 from jiuye.reference.forms import code_choices, live_categories, live_grades, places_for, towns_for
 from jiuye.reference.models import Region
@@ -57,9 +49,11 @@ def _model_field(name: str, **kwargs: Any) -> forms.Field:
     return field
 
 
-def _choice(name: str, choices: Any, **kwargs: Any) -> forms.ChoiceField:
-    label = Person._meta.get_field(name).verbose_name
-    return forms.ChoiceField(label=label, choices=[NOT_GIVEN, *choices], required=False, **kwargs)
+def _choice(name: str, **kwargs: Any) -> forms.ChoiceField:
+    """The model field's choices after "未填写", with its label."""
+    field = Person._meta.get_field(name)
+    choices = [NOT_GIVEN, *field.choices]
+    return forms.ChoiceField(label=field.verbose_name, choices=choices, required=False, **kwargs)
 
 
 class VillageChoiceField(forms.ModelChoiceField):
@@ -231,9 +225,9 @@ class PersonForm(SectionsMixin, forms.Form):
     )
     certificate_issued = _model_field("certificate_issued")
     certificate_valid_until = _model_field("certificate_valid_until")
-    hukou_type = _choice("hukou_type", HukouType.choices)
-    education = _choice("education", Education.choices)
-    marital_status = _choice("marital_status", MaritalStatus.choices)
+    hukou_type = _choice("hukou_type")
+    education = _choice("education")
+    marital_status = _choice("marital_status")
     is_student = _model_field("is_student")
     school = _model_field("school")
     major = _model_field("major")
@@ -241,7 +235,7 @@ class PersonForm(SectionsMixin, forms.Form):
         label=_("毕业年份"), required=False, min_value=1950, max_value=2100
     )
     low_income = _model_field("low_income")
-    monitoring_category = _choice("monitoring_category", MonitoringCategory.choices)
+    monitoring_category = _choice("monitoring_category")
     monitoring_identified = _model_field("monitoring_identified")
     monitoring_risk_eliminated = _model_field(
         "monitoring_risk_eliminated", help_text=_("风险尚未消除时留空。")
