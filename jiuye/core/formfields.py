@@ -202,7 +202,7 @@ def money_field(
 
 
 def phone_field(label: Any, **kwargs: Any) -> forms.CharField:
-    """An optional phone number (the views' services normalise it)."""
+    """An optional phone number (the form's ``clean_<name>`` normalises it)."""
     kwargs.setdefault("help_text", _("手机号或带区号的固定电话。"))
     return forms.CharField(
         label=label,

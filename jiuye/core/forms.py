@@ -133,13 +133,13 @@ def without_version(cleaned_data: dict[str, Any]) -> dict[str, Any]:
 
 
 def check_order(
-    form: forms.Form, data: dict[str, Any], first: str, last: str, message: Any, *, on: str = ""
+    form: forms.Form, data: dict[str, Any], first: str, last: str, message: Any
 ) -> None:
-    """Puts ``message`` on ``on`` (by default ``last``) when both values are given and ``last``
-    comes before ``first`` (an end before its start, a maximum below its minimum)."""
+    """Puts ``message`` on ``last`` when both values are given and ``last`` comes before
+    ``first`` (an end date before its start, a closing day before the opening one)."""
     low, high = data.get(first), data.get(last)
     if low is not None and high is not None and high < low:
-        form.add_error(on or last, message)
+        form.add_error(last, message)
 
 
 def initial_defaults(kwargs: dict[str, Any], **values: Any) -> dict[str, Any]:

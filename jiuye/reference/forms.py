@@ -1,6 +1,7 @@
-"""The regions a form offers: the district's towns and villages a user may choose, as querysets
-(for a ModelChoiceField) or as (code, name) pairs. Disabled regions are never offered; a town
-officer is offered only their own town and what lies under it."""
+"""The reference rows a form offers. Regions: the district's towns and villages a user may
+choose, as querysets (for a ModelChoiceField) or as (code, name) pairs; a town officer is offered
+only their own town and what lies under it. Disability categories and grades. Disabled rows are
+never offered."""
 
 from __future__ import annotations
 
