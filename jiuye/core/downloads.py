@@ -15,10 +15,44 @@ from openpyxl.utils import get_column_letter
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+# What makes a spreadsheet program read a text cell as a formula (a tab or carriage return
+# before one counts too, in CSV files).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell_value(value: Any) -> Any:
+    """The one escaping of every cell the product writes to a spreadsheet or CSV file: text that
+    a spreadsheet program would run as a formula gets a leading apostrophe; numbers and dates
+    stay what they are."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def formula_safe(value: object) -> str:
-    """Text for a spreadsheet cell: a leading = + - @ would make Excel run it as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    """A value as the text of a cell, escaped (``cell_value``)."""
+    return cell_value("" if value is None else str(value))
+
+
+def _escaping(sheet: Any) -> Any:
+    """Make ``sheet.append`` escape every cell of the rows it is given."""
+    append = sheet.append
+    sheet.append = lambda row: append([cell_value(value) for value in row])
+    return sheet
+
+
+class Book(Workbook):
+    """An openpyxl workbook whose sheets escape every cell appended to them (``cell_value``):
+    every export and error report is built on one, so none can carry a live formula from a
+    value someone typed (a region, an occupation, a header cell of an uploaded file)."""
+
+    def __init__(self, write_only: bool = False, iso_dates: bool = False) -> None:
+        super().__init__(write_only=write_only, iso_dates=iso_dates)
+        for sheet in self._sheets:
+            _escaping(sheet)
+
+    def create_sheet(self, title: str | None = None, index: int | None = None) -> Any:
+        return _escaping(super().create_sheet(title, index))
 
 
 def attachment_header(filename: str) -> str:
@@ -44,7 +78,7 @@ def workbook(
 ) -> bytes:
     """One sheet: a bold, frozen header row and the rows (dates shown as yyyy-mm-dd). The first
     columns are ``widths`` wide, the others ``width`` (the spreadsheet's default if None)."""
-    book = Workbook()
+    book = Book()
     sheet = book.active
     sheet.title = title[:30]
     sheet.append([str(header) for header in headers])

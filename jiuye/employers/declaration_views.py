@@ -26,13 +26,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from openpyxl import Workbook
 
 from jiuye.accounts.models import Role
 from jiuye.core import crud
 from jiuye.core.access import roles_required
 from jiuye.core.audit import access_log
-from jiuye.core.downloads import attachment, book_bytes, formula_safe
+from jiuye.core.downloads import Book, attachment, book_bytes, formula_safe
 from jiuye.core.forms import add_service_errors
 from jiuye.core.models import AccessEvent
 from jiuye.core.scoping import get_scoped_or_404, scope_for
@@ -532,7 +531,7 @@ def _disclosed(employer: Any, d: Any, not_confirmed: str = "") -> list[Any]:
 
 
 def _year_book(year: int, headers: tuple[Any, ...], rows: Iterable[list[Any]]) -> bytes:
-    book = Workbook(write_only=True)
+    book = Book(write_only=True)
     sheet = book.create_sheet(_("%(year)d年度") % {"year": year})
     sheet.append([str(header) for header in headers])
     for row in rows:

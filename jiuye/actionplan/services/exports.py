@@ -9,14 +9,13 @@ from typing import Any
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.shared import Pt
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from jiuye.actionplan import selectors
 from jiuye.actionplan.models import Plan, ProgressReport
 from jiuye.actionplan.services.plan_table import ALL_TOWNS
-from jiuye.core.downloads import formula_safe
+from jiuye.core.downloads import Book, formula_safe
 from jiuye.reference.models import Department
 
 PLAN_COLUMNS = ["内容", "工作任务目标", "责任部门", "完成时限"]
@@ -38,7 +37,7 @@ def _department_text(action: Any) -> str:
 
 def plan_xlsx(*, plan: Plan, year: int, user: Any, today: dt.date) -> bytes:
     """Same four columns as the imported table (so it imports back unchanged), plus status."""
-    book = Workbook()
+    book = Book()
     sheet = book.active
     sheet.title = str(year)
     sheet.append([plan.source_title or plan.name])

@@ -31,7 +31,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -47,7 +46,7 @@ from jiuye.casework.forms.campaigns import (
 from jiuye.casework.models import Campaign, PostPlacement, PublicWelfarePost, TargetGroup
 from jiuye.core import crud
 from jiuye.core.access import roles_required
-from jiuye.core.downloads import attachment_header, formula_safe
+from jiuye.core.downloads import Book, attachment_header, formula_safe
 from jiuye.core.forms import ArchiveForm, add_service_errors
 from jiuye.core.scoping import get_scoped_or_404, region_in_scope, scope_for, town_prefix
 from jiuye.employment import services as employment_services
@@ -234,7 +233,7 @@ def campaign_services(request: HttpRequest, pk: uuid.UUID, town: str) -> HttpRes
 
 
 def _tally_xlsx(campaign: Campaign, rows: list[selectors.TallyRow], total: TallyTotal) -> bytes:
-    book = Workbook()
+    book = Book()
     sheet = book.active
     sheet.title = _("分镇街进度")
     sheet.append([formula_safe(campaign.name)])

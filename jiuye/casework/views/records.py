@@ -47,7 +47,7 @@ from jiuye.core import downloads
 from jiuye.core.access import roles_required
 from jiuye.core.audit import access_log
 from jiuye.core.conflicts import ConflictError, show_conflict
-from jiuye.core.downloads import attachment_header, formula_safe
+from jiuye.core.downloads import Book, attachment_header, formula_safe
 from jiuye.core.importing import export_xlsx, get_kind
 from jiuye.core.masking import mask_id_number
 from jiuye.core.models import AccessEvent
@@ -393,13 +393,12 @@ SURVEY_HEADERS = (
 @require_GET
 def survey_export(request: HttpRequest) -> HttpResponse:
     """The survey list as .xlsx, ID numbers masked; every export is in the access log."""
-    from openpyxl import Workbook
 
     form, region, persons = _survey(request)
     if persons is None:
         messages.error(request, _("请先选择镇街，再导出走访名单。"))
         return redirect("casework:survey")
-    book = Workbook(write_only=True)
+    book = Book(write_only=True)
     sheet = book.create_sheet(_("就业困难人员走访"))
     sheet.append([str(h) for h in SURVEY_HEADERS])
     count = 0

@@ -34,7 +34,7 @@ from jiuye.casework.forms.worklist import (
 )
 from jiuye.core.access import roles_required
 from jiuye.core.audit import access_log
-from jiuye.core.downloads import attachment_header, formula_safe
+from jiuye.core.downloads import Book, attachment_header, formula_safe
 from jiuye.core.models import AccessEvent
 from jiuye.core.scoping import region_in_scope, scope_for
 from jiuye.people.models import Person
@@ -97,7 +97,7 @@ def worklist_export(request: HttpRequest) -> HttpResponse:
     form = WorklistForm(request.GET, user=request.user)
     if not (form.is_bound and form.is_valid() and form.area() is not None):
         return render(request, "casework/worklist.html", {"form": form}, status=400)
-    workbook = Workbook(write_only=True)
+    workbook = Book(write_only=True)
     sheet = workbook.create_sheet(_("工作清单"))
     sheet.append(
         [
@@ -230,7 +230,7 @@ def coverage_export(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "casework/coverage.html", {"form": form}, status=400)
     result = _coverage(request, form)
-    workbook = Workbook(write_only=True)
+    workbook = Book(write_only=True)
     sheet = workbook.create_sheet(_("覆盖情况"))
     sheet.append([_("%(y)s年%(r)s") % {"y": result.year, "r": result.region.name}])
     sheet.append(

@@ -11,15 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
-from jiuye.core.downloads import formula_safe
+from jiuye.core.downloads import Book, formula_safe
 from jiuye.core.importing.base import ImportFileError, ImportKind
 
 
 def template_xlsx(kind: ImportKind) -> bytes:
     """The kind's template: the header row, one example row, and a notes sheet."""
-    book = Workbook()
+    book = Book()
     sheet = book.active
     sheet.title = kind.label[:30] or kind.name
     sheet.append([c.header + ("*" if c.required else "") for c in kind.columns])
@@ -65,7 +64,7 @@ def write_export(kind: ImportKind, queryset: Any, path: Path, *, reveal: bool) -
         return count
     if path.suffix.lower() != ".xlsx":
         raise ImportFileError(_("只能导出为 .xlsx 或 .csv 文件。"))
-    book = Workbook(write_only=True)
+    book = Book(write_only=True)
     sheet = book.create_sheet(kind.label[:30] or kind.name)
     for row in export_rows(kind, queryset, reveal=reveal):
         sheet.append([formula_safe(v) for v in row])

@@ -11,9 +11,8 @@ from typing import Any
 from django.core.cache import caches
 from django.core.files import File
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
-from jiuye.core.downloads import formula_safe
+from jiuye.core.downloads import Book, formula_safe
 from jiuye.core.importing.base import CellError, ImportKind, join_errors
 from jiuye.core.importing.files import masked
 from jiuye.core.models import ImportBatch
@@ -112,7 +111,7 @@ class ErrorReport:
 
     def add(self, number: int, cells: list[str], errors: list[CellError]) -> None:
         if self.book is None:
-            self.book = Workbook(write_only=True)
+            self.book = Book(write_only=True)
             self.sheet = self.book.create_sheet(_("错误行"))
             self.sheet.append([_("行号"), *self.headers, _("错误说明")])
         shown = [

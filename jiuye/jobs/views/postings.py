@@ -28,12 +28,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from openpyxl import Workbook
 
 from jiuye.accounts.models import PERSONAL_DATA_ROLES, STAFF_ROLES, Role
 from jiuye.core import crud
 from jiuye.core.access import roles_required
-from jiuye.core.downloads import attachment_header, formula_safe
+from jiuye.core.downloads import Book, attachment_header, formula_safe
 from jiuye.core.forms import add_service_errors
 from jiuye.jobs.forms.postings import (
     PostingForm,
@@ -133,7 +132,7 @@ def posting_list(request: HttpRequest) -> HttpResponse:
 
 
 def _export_xlsx(postings: Any) -> bytes:
-    book = Workbook(write_only=True)
+    book = Book(write_only=True)
     sheet = book.create_sheet(_("招聘岗位"))
     sheet.append(
         [
