@@ -266,3 +266,14 @@ JIUYE_STABILITY_MONTHS = env_int("JIUYE_STABILITY_MONTHS", 6)
 # months of completing; a converted person is stable when still employed this many months after.
 JIUYE_CONVERSION_MONTHS = env_int("JIUYE_CONVERSION_MONTHS", 6)
 JIUYE_TRAINING_STABILITY_MONTHS = env_int("JIUYE_TRAINING_STABILITY_MONTHS", 6)
+
+# Imports (issue 14): the largest sheet read (rows, columns, and rows × columns: the grid the
+# reader builds), the uncompressed size of a workbook's sheet, and the reader process's memory
+# and time. A batch whose worker has not reported for JIUYE_IMPORT_STALE_MINUTES is failed.
+JIUYE_IMPORT_MAX_ROWS = env_int("JIUYE_IMPORT_MAX_ROWS", 200_000)
+JIUYE_IMPORT_MAX_COLUMNS = env_int("JIUYE_IMPORT_MAX_COLUMNS", 200)
+JIUYE_IMPORT_MAX_CELLS = env_int("JIUYE_IMPORT_MAX_CELLS", 10_000_000)
+JIUYE_IMPORT_MAX_UNCOMPRESSED_MB = env_int("JIUYE_IMPORT_MAX_UNCOMPRESSED_MB", 1024)
+JIUYE_IMPORT_READER_MEMORY_MB = env_int("JIUYE_IMPORT_READER_MEMORY_MB", 2048)
+JIUYE_IMPORT_READER_SECONDS = env_int("JIUYE_IMPORT_READER_SECONDS", 300)
+JIUYE_IMPORT_STALE_MINUTES = env_int("JIUYE_IMPORT_STALE_MINUTES", 10)

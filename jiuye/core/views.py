@@ -108,6 +108,7 @@ IMPORTERS = tuple(PERSONAL_DATA_ROLES)
 @require_GET
 def import_list(request: HttpRequest) -> HttpResponse:
     batches = scope_for(request.user, ImportBatch).select_related("created_by")
+    importing.fail_stale_batches(batches)
     page = _page(request, batches)
     return render(
         request,
@@ -136,6 +137,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def import_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     batch = get_scoped_or_404(request.user, ImportBatch, pk=pk)
+    importing.batch_fail_stale(batch)
     form = ImportConfirmForm(
         request.POST if request.method == "POST" else None, invalid_rows=batch.invalid_rows
     )
@@ -160,6 +162,7 @@ def import_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             "batch": batch,
             "form": form,
             "progress": importing.progress_of(batch.pk),
+            "can_retry": importing.batch_can_retry(batch) and not request.user.is_read_only,
             "can_rollback": batch.status == ImportBatch.Status.SUCCEEDED
             and not batch.dry_run
             and request.user.role in (Role.ADMIN, Role.DISTRICT),
@@ -171,6 +174,7 @@ def import_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 @require_GET
 def import_progress(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     batch = get_scoped_or_404(request.user, ImportBatch, pk=pk)
+    importing.batch_fail_stale(batch)
     if batch.is_finished and request.headers.get("HX-Request"):
         # The page turns into the result by itself: htmx reloads it (no "cancel" left over).
         response = HttpResponse(status=204)
@@ -191,6 +195,18 @@ def import_cancel(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         importing.request_cancel(batch.pk)
         messages.info(request, _("已请求取消，正在停止……"))
     return redirect("core:import-detail", pk=batch.pk)
+
+
+@roles_required(*IMPORTERS, write=True)
+@require_POST
+def import_retry(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    batch = get_scoped_or_404(request.user, ImportBatch, pk=pk)
+    try:
+        retried = importing.batch_retry(batch=batch, by=request.user)
+    except importing.ImportFileError as exc:
+        messages.error(request, str(exc))
+        return redirect("core:import-detail", pk=batch.pk)
+    return redirect("core:import-detail", pk=retried.pk)
 
 
 @roles_required(Role.ADMIN, Role.DISTRICT, write=True)

@@ -17,12 +17,13 @@ import codecs
 import datetime
 import io
 import re
+import tempfile
 import unicodedata
 import zipfile
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext
@@ -743,23 +744,27 @@ def _cell_text(value: object) -> str:
 def _parse_workbook(
     data: bytes, source_format: str, unreadable: Callable[[], PlanTableError]
 ) -> ParsedPlan:
-    from python_calamine import CalamineError, CalamineWorkbook
+    # Read in a process of its own under size and memory limits, as every import is: a
+    # crafted workbook cannot take the web process down (core.importing.read_workbook).
+    from jiuye.core.importing import ImportFileError, read_workbook
+    from jiuye.core.importing.files import DamagedFileError
 
     grids: list[_Grid] = []
-    try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        for name in workbook.sheet_names:
-            sheet = workbook.get_sheet_by_name(name)
-            # Keep the empty area above and left of the data so row numbers match Excel's.
-            rows = [
-                [_normalise(_cell_text(value))[0] for value in row]
-                for row in sheet.to_python(skip_empty_area=False)
-            ]
-            _fill_merged(rows, sheet.merged_cell_ranges or [])
-            if any(value.strip() for row in rows for value in row):
-                grids.append(_Grid(rows, _sheet_place(name)))
-    except (CalamineError, ValueError, OSError) as error:
-        raise unreadable() from error
+    with tempfile.NamedTemporaryFile(suffix=f".{source_format}") as copy:
+        copy.write(data)
+        copy.flush()
+        try:
+            sheets = read_workbook(Path(copy.name))
+        except DamagedFileError as error:
+            raise unreadable() from error
+        except ImportFileError as error:
+            raise PlanTableError(str(error)) from error
+    for sheet in sheets:
+        # Keep the empty area above and left of the data so row numbers match Excel's.
+        rows = [[_normalise(_cell_text(value))[0] for value in row] for row in sheet.rows]
+        _fill_merged(rows, sheet.merged)
+        if any(value.strip() for row in rows for value in row):
+            grids.append(_Grid(rows, _sheet_place(sheet.name)))
     if not grids:
         raise PlanTableError(
             gettext("Excel 文件里没有任何数据：所有工作表都是空的。请确认上传的是填好的计划表。")

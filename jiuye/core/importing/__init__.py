@@ -40,14 +40,19 @@ from jiuye.core.importing.base import (
 from jiuye.core.importing.engine import (
     CHUNK_ROWS,
     ERRORS_KEPT_ON_BATCH,
+    batch_can_retry,
     batch_confirm,
+    batch_fail_stale,
+    batch_retry,
     batch_rollback,
     batch_start,
+    fail_stale_batches,
     import_batch_task,
     run_import,
 )
 from jiuye.core.importing.exports import export_rows, export_xlsx, template_xlsx, write_export
 from jiuye.core.importing.files import (
+    Sheet,
     Table,
     cell_text,
     map_headers,
@@ -56,6 +61,7 @@ from jiuye.core.importing.files import (
     open_table,
     parse_bool,
     parse_date,
+    read_workbook,
 )
 from jiuye.core.importing.report import ImportResult, progress_of, request_cancel
 
@@ -70,13 +76,18 @@ __all__ = [
     "ImportResult",
     "RollbackError",
     "RowOutcome",
+    "Sheet",
     "Table",
     "apply_row",
+    "batch_can_retry",
     "batch_confirm",
+    "batch_fail_stale",
+    "batch_retry",
     "batch_rollback",
     "batch_start",
     "cell_text",
     "export_rows",
+    "fail_stale_batches",
     "get_kind",
     "import_batch_task",
     "join_errors",
@@ -89,6 +100,7 @@ __all__ = [
     "parse_bool",
     "parse_date",
     "progress_of",
+    "read_workbook",
     "register_kind",
     "request_cancel",
     "run_import",

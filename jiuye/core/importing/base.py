@@ -44,6 +44,13 @@ class Column:
     def names(self) -> list[str]:
         return [self.header, *self.synonyms]
 
+    @property
+    def text_only(self) -> bool:
+        """An ID or certificate number (18–22 characters): Excel keeps 15 significant digits
+        of a number, so a numeric cell in such a column is refused, never read (its last
+        digits may have been changed)."""
+        return self.mask == "id"
+
 
 @dataclass
 class CellError:

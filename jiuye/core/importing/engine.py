@@ -6,9 +6,11 @@ from __future__ import annotations
 import io
 import operator
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Model
@@ -26,11 +28,12 @@ from jiuye.core.importing.base import (
     get_kind,
     join_errors,
 )
-from jiuye.core.importing.files import map_headers, open_table
+from jiuye.core.importing.files import cell_errors, map_headers, open_table
 from jiuye.core.importing.report import (
     ErrorReport,
     ImportResult,
     cancelled,
+    progress_of,
     report_progress,
 )
 from jiuye.core.models import ImportBatch
@@ -158,8 +161,13 @@ def _run(
     batch = result.batch
     kind.parent = _open_parent(kind, parent, by=by)
     kind.begin()
-    table = open_table(path, batch.original_name)
+    table = open_table(
+        path,
+        batch.original_name,
+        heartbeat=lambda: report_progress(batch.pk, result.rows, "running"),
+    )
     positions = map_headers(kind, table.headers)
+    columns = {c.key: c for c in kind.columns}
     report = ErrorReport(kind, table.headers, positions)
     seen: dict[str, int] = {}
     chunk: list[tuple[int, list[str], RowOutcome]] = []
@@ -181,12 +189,19 @@ def _run(
         if not any(cells):
             continue
         result.rows += 1
+        if result.rows % CHUNK_ROWS == 0:
+            report_progress(batch.pk, result.rows, "running")
         full = cells if len(cells) >= width else cells + [""] * (width - len(cells))
         if getter is not None:
             values = dict(zip(keys, getter(full), strict=True))
         else:
             values = {key: full[pos] for key, pos in positions.items()}
-        outcome = kind.clean(values, row_number=number, by=by)
+        # A cell the file spoilt (a number for an ID, a formula without its result) is not
+        # read at all, for every kind.
+        spoilt = cell_errors(columns, values)
+        outcome = (
+            RowOutcome(errors=spoilt) if spoilt else kind.clean(values, row_number=number, by=by)
+        )
         for error in outcome.errors:
             error.column = report.header_of(error.column)
         if outcome.errors:
@@ -298,9 +313,46 @@ def batch_rollback(*, batch: ImportBatch, by: Any) -> None:
     batch.save(update_fields=["status", "message", "updated_by", "updated_at"])
 
 
+def batch_fail_stale(batch: ImportBatch) -> bool:
+    """End as failed a running batch whose worker stopped reporting (it died: killed for its
+    memory, restarted), so the batch does not stay "running" forever and can be run again.
+    The worker reports at least every few seconds (``report_progress``); a commit is one
+    transaction, so a dead worker wrote nothing. True if the batch was failed now."""
+    if batch.status != ImportBatch.Status.RUNNING:
+        return False
+    last = max(
+        progress_of(batch.pk).get("at") or 0,
+        batch.started_at.timestamp() if batch.started_at else 0,
+    )
+    if time.time() - last < settings.JIUYE_IMPORT_STALE_MINUTES * 60:
+        return False
+    message = _(
+        "处理中断：负责处理这个文件的后台进程已停止（可能是服务器重启，或文件异常），"
+        "没有写入任何数据。可以点“重新运行”再试一次；如果再次中断，请检查文件或联系管理员。"
+    )
+    finished = timezone.now()
+    if not ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.RUNNING).update(
+        status=ImportBatch.Status.FAILED, message=message, finished_at=finished
+    ):
+        return False
+    batch.status, batch.message, batch.finished_at = ImportBatch.Status.FAILED, message, finished
+    report_progress(batch.pk, batch.total_rows, "done")
+    return True
+
+
+def fail_stale_batches(batches: Any = None) -> int:
+    """``batch_fail_stale`` for every running batch (of ``batches``); how many were failed."""
+    running = (batches if batches is not None else ImportBatch.objects.all()).filter(
+        status=ImportBatch.Status.RUNNING
+    )
+    return sum(batch_fail_stale(batch) for batch in running)
+
+
 @task()
 def import_batch_task(batch_id: str) -> str:
-    """Run a queued batch (by the task worker; immediately in tests)."""
+    """Run a queued batch (by the task worker; immediately in tests). A worker starting a
+    batch first fails the batches of workers that died."""
+    fail_stale_batches(ImportBatch.objects.exclude(pk=batch_id))
     batch = ImportBatch.objects.select_related("created_by").get(pk=batch_id)
     if batch.is_finished:
         return batch.status
@@ -367,15 +419,37 @@ def batch_confirm(
         raise ImportFileError(_("只能确认已检查完成的文件。"))
     if checked.invalid_rows and not valid_only:
         raise ImportFileError(_("文件中有错误行：请修改后重新上传，或选择“只导入正确的行”。"))
-    with checked.source.open("rb") as source:
-        upload = File(io.BytesIO(source.read()), name=checked.original_name)
-    return batch_start(
-        kind=checked.kind,
-        upload=upload,
+    return _start_again(
+        checked, by=by, dry_run=False, valid_only=valid_only, checked_by=checked, queue=queue
+    )
+
+
+def batch_can_retry(batch: ImportBatch) -> bool:
+    """A batch that failed without reaching its rows (interrupted, or the file could not be
+    read) can be run again on the same file; one refused for bad rows needs a new file."""
+    return (
+        batch.status == ImportBatch.Status.FAILED and not batch.invalid_rows and bool(batch.source)
+    )
+
+
+def batch_retry(*, batch: ImportBatch, by: Any, queue: bool = True) -> ImportBatch:
+    """Run a failed batch again: a new batch with the same file, kind, options and parent."""
+    if not batch_can_retry(batch):
+        raise ImportFileError(_("只有中断或没能读取的批次可以重新运行。"))
+    return _start_again(
+        batch,
         by=by,
-        dry_run=False,
-        valid_only=valid_only,
-        checked_by=checked,
-        parent=checked.parent,
+        dry_run=batch.dry_run,
+        valid_only=batch.valid_only,
+        checked_by=batch.checked_by,
         queue=queue,
+    )
+
+
+def _start_again(batch: ImportBatch, *, by: Any, queue: bool, **options: Any) -> ImportBatch:
+    """A new batch on the file a batch stored, of its kind and into its parent record."""
+    with batch.source.open("rb") as source:
+        upload = File(io.BytesIO(source.read()), name=batch.original_name)
+    return batch_start(
+        kind=batch.kind, upload=upload, by=by, parent=batch.parent, queue=queue, **options
     )

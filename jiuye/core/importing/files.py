@@ -1,25 +1,38 @@
-"""Reading spreadsheets (.xlsx/.xls with calamine, .csv in UTF-8, UTF-8 with BOM or
-GBK/GB18030, streamed), mapping their headers, and reading typed values from cells."""
+"""Reading spreadsheets (.xlsx/.xls/.ods with calamine in a process of its own, see
+``workbook``; .csv and tab-separated text in UTF-8, UTF-8 with BOM, GBK/GB18030 or UTF-16,
+streamed), mapping their headers, and reading typed values from cells."""
 
 from __future__ import annotations
 
 import codecs
 import csv
 import datetime as dt
+import json
 import re
+import subprocess
+import sys
+import tempfile
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
-from jiuye.core.importing.base import Column, ImportFileError, ImportKind
+from jiuye.core.importing.base import CellError, Column, ImportFileError, ImportKind
 from jiuye.core.masking import mask_id_number, mask_phone
 
 _SNIFF_BYTES = 64 * 1024
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
+_WORKBOOK_SCRIPT = Path(__file__).with_name("workbook.py")
+# Invisible characters that come along when a number is copied from a web page or a chat.
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+# ="0123" is how exports keep Excel from turning a long number into a number.
+_EXCEL_TEXT = re.compile(r'^="(.*)"$', re.DOTALL)
+# A long number Excel has already turned into a number and written out as text (1.10101E+17).
+_SCIENTIFIC = re.compile(r"\d+(\.\d+)?[eE]\+?\d+")
 
 # --- reading files --------------------------------------------------------------------------
 
@@ -30,21 +43,55 @@ def normalise_header(text: str) -> str:
     return re.sub(r"[（(](必填|选填)[）)]$", "", text)
 
 
+class NumberCell(str):
+    """The text of a cell that held a number (Excel keeps 15 significant digits of it), so a
+    column that must be typed as text can refuse it."""
+
+    __slots__ = ()
+
+
+class NoValueCell(str):
+    """An empty cell that holds a formula saved without its result (a file written by a
+    program, never opened in Excel). Not blank, so its row is not skipped as empty."""
+
+    __slots__ = ()
+
+    def __bool__(self) -> bool:
+        return True
+
+
+def clean_text(text: str) -> str:
+    """A text cell as meant: zero-width characters removed, ``="…"`` unwrapped, ends trimmed."""
+    text = text.translate(_ZERO_WIDTH).strip()
+    if text.startswith('="'):
+        match = _EXCEL_TEXT.match(text)
+        if match:
+            text = match.group(1).strip()
+    return text
+
+
 def cell_text(value: Any) -> str:
-    """A cell as the text the user sees: 12.0 → "12", dates as YYYY-MM-DD."""
+    """A cell as the text the user sees: 12.0 → "12", dates as YYYY-MM-DD. A number comes back
+    as a ``NumberCell``."""
+    if value.__class__ is str:
+        return clean_text(value)
     if value is None:
         return ""
+    if isinstance(value, NoValueCell):
+        return value
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
+        return NumberCell(int(value) if value.is_integer() else repr(value))
+    if isinstance(value, int):
+        return NumberCell(value)
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, dt.timedelta):
         return str(value)
-    return str(value).strip()
+    return clean_text(str(value))
 
 
 @dataclass
@@ -54,11 +101,164 @@ class Table:
     file_type: str
 
 
+def _limits(**extra: Any) -> dict[str, Any]:
+    return {
+        "max_rows": settings.JIUYE_IMPORT_MAX_ROWS,
+        "max_columns": settings.JIUYE_IMPORT_MAX_COLUMNS,
+        "max_cells": settings.JIUYE_IMPORT_MAX_CELLS,
+        "max_xml_bytes": settings.JIUYE_IMPORT_MAX_UNCOMPRESSED_MB * 1024 * 1024,
+        "memory_mb": settings.JIUYE_IMPORT_READER_MEMORY_MB,
+        "cpu_seconds": settings.JIUYE_IMPORT_READER_SECONDS,
+        **extra,
+    }
+
+
+def too_big_error(rows: int, columns: int) -> ImportFileError:
+    return ImportFileError(
+        _(
+            "表格太大：数据区域到第%(rows)d行、第%(columns)d列（有时是很远的单元格里有内容或格式，"
+            "如 XFD1048576）。每个文件最多%(max_rows)d行、%(max_columns)d列。"
+            "请删除多余的行和列（或把数据复制到新的工作表）后再导入；数据多时请拆分成几个文件。"
+        )
+        % {
+            "rows": rows,
+            "columns": columns,
+            "max_rows": settings.JIUYE_IMPORT_MAX_ROWS,
+            "max_columns": settings.JIUYE_IMPORT_MAX_COLUMNS,
+        }
+    )
+
+
+class DamagedFileError(ImportFileError):
+    """A workbook that is not one (broken, cut off, or another kind of zip)."""
+
+
+def _damaged() -> ImportFileError:
+    return DamagedFileError(
+        _("这个 Excel 文件已损坏或不完整，无法读取。请在 Excel 中打开确认后重新保存再导入。")
+    )
+
+
+def _reader_problem(returncode: int, stderr: bytes) -> ImportFileError:
+    """The message for a reader process that did not finish: a limit it found, or its end."""
+    details: dict[str, Any] = {}
+    if returncode == 3 and stderr.strip():
+        try:
+            details = json.loads(stderr.strip().splitlines()[-1])
+        except ValueError:
+            details = {}
+    problem = details.get("problem")
+    if problem == "too_big":
+        return too_big_error(details.get("rows", 0), details.get("columns", 0))
+    if problem == "bomb":
+        return ImportFileError(
+            _(
+                "这个文件解压后超过%(mb)d MB，不是正常的表格，没有读取。"
+                "请确认上传的是要导入的表格；数据确实很多时请拆分成几个文件。"
+            )
+            % {"mb": details.get("mb", 0)}
+        )
+    if problem == "damaged":
+        return _damaged()
+    return ImportFileError(
+        _(
+            "读取这个表格时超出了允许的内存或时间（文件太大或结构异常），已停止读取，没有导入任何数据。"
+            "请在 Excel 中删除多余的行和列、另存为新的 .xlsx 文件后再导入，或拆分成几个文件。"
+        )
+    )
+
+
+def workbook_lines(
+    path: Path, *, all_sheets: bool = False, heartbeat: Callable[[], None] | None = None
+) -> Iterator[Any]:
+    """The decoded lines ``workbook.py`` writes for the workbook at ``path``, read in a
+    separate process under memory, CPU-time and size limits (the settings
+    ``JIUYE_IMPORT_*``); any problem is an ``ImportFileError`` with a message for the user."""
+    limits = _limits(all_sheets=all_sheets)
+    seconds = settings.JIUYE_IMPORT_READER_SECONDS
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        process = subprocess.Popen(  # noqa: S603 - our own script, no shell
+            [sys.executable, "-I", str(_WORKBOOK_SCRIPT), str(path), json.dumps(limits)],
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=err,
+            env={"RUST_BACKTRACE": "0", "LC_ALL": "C.UTF-8"},
+        )
+        waited = 0.0
+        while True:
+            try:
+                process.wait(timeout=2)
+                break
+            except subprocess.TimeoutExpired:
+                waited += 2
+                if heartbeat is not None:
+                    heartbeat()
+                if waited >= seconds:
+                    process.kill()
+                    process.wait()
+                    raise ImportFileError(
+                        _("读取这个表格超过了%(s)d秒，已停止。请拆分成几个较小的文件后再导入。")
+                        % {"s": seconds}
+                    ) from None
+        if process.returncode != 0:
+            err.seek(0)
+            raise _reader_problem(process.returncode, err.read(64 * 1024))
+        out.seek(0)
+        for line in out:
+            yield json.loads(line)
+
+
+def _typed(value: Any) -> Any:
+    """A cell as ``workbook.py`` sent it, back to the Python value calamine gave."""
+    if not isinstance(value, dict):
+        return value
+    kind, text = value.get("t"), value.get("v")
+    if kind == "datetime":
+        return dt.datetime.fromisoformat(text)
+    if kind == "date":
+        return dt.date.fromisoformat(text)
+    if kind == "time":
+        return dt.time.fromisoformat(text)
+    if kind == "duration":
+        return dt.timedelta(seconds=text)
+    return NoValueCell()
+
+
+@dataclass
+class Sheet:
+    name: str
+    # Merged ranges as ((top, left), (bottom, right)), 0-based.
+    merged: list[Any]
+    # From A1: every row, each a list of values as calamine gives them.
+    rows: list[list[Any]]
+
+
+def read_workbook(path: Path, *, heartbeat: Callable[[], None] | None = None) -> list[Sheet]:
+    """Every sheet of a workbook, read safely (see ``workbook_lines``)."""
+    sheets: list[Sheet] = []
+    for line in workbook_lines(path, all_sheets=True, heartbeat=heartbeat):
+        if isinstance(line, dict):
+            sheets.append(Sheet(line["sheet"], line["merged"], []))
+            continue
+        index, cells = line
+        rows = sheets[-1].rows
+        rows.extend([] for _i in range(index - len(rows)))
+        rows.append([_typed(v) for v in cells])
+    return sheets
+
+
+def _excel_rows(
+    path: Path, heartbeat: Callable[[], None] | None
+) -> Iterator[tuple[int, list[str]]]:
+    for line in workbook_lines(path, heartbeat=heartbeat):
+        if isinstance(line, list):
+            index, cells = line
+            yield index + 1, [cell_text(v if v.__class__ is not dict else _typed(v)) for v in cells]
+
+
 def _detect_encoding(head: bytes) -> str:
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
     # A cut in the middle of a multi-byte character at the end of the sample is not an error.
     for encoding in ("utf-8", "gb18030"):
         try:
@@ -69,6 +269,23 @@ def _detect_encoding(head: bytes) -> str:
     raise ImportFileError(_("无法识别文件的文字编码。请另存为 UTF-8 编码的 CSV 或 Excel 文件。"))
 
 
+def _utf16(head: bytes) -> str:
+    """The UTF-16 flavour of text saved as "Unicode 文本" by Excel ("" if it is not)."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    # Without a byte-order mark: the high byte of every ASCII character is zero.
+    sample = head[: 4096 - 4096 % 2]
+    for encoding, highs in (("utf-16-le", sample[1::2]), ("utf-16-be", sample[0::2])):
+        if len(highs) >= 2 and highs.count(0) > len(highs) // 3:
+            try:
+                text = sample.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            if not _looks_binary(text.encode("utf-8")):
+                return encoding
+    return ""
+
+
 def _looks_binary(head: bytes) -> bool:
     if b"\x00" in head[:4096]:
         return True
@@ -76,7 +293,20 @@ def _looks_binary(head: bytes) -> bool:
     return controls > 10
 
 
+def _web_page(text: str) -> str:
+    """What kind of non-table text an "Excel" file really is ("" for a table)."""
+    start = text.lstrip("\ufeff \t\r\n")[:2048].lower()
+    if start.startswith("mime-version:") or (
+        start.startswith(("<!doctype html", "<html", "<table", "<meta", "<head", "<body"))
+    ):
+        return "html"
+    if start.startswith("<?xml") and "urn:schemas-microsoft-com:office:spreadsheet" in text:
+        return "xml"
+    return ""
+
+
 def _csv_rows(path: Path, encoding: str) -> Iterator[tuple[int, list[str]]]:
+    max_rows, max_columns = settings.JIUYE_IMPORT_MAX_ROWS, settings.JIUYE_IMPORT_MAX_COLUMNS
     with open(path, encoding=encoding, newline="") as handle:
         sample = handle.read(4096)
         handle.seek(0)
@@ -84,7 +314,9 @@ def _csv_rows(path: Path, encoding: str) -> Iterator[tuple[int, list[str]]]:
         reader = csv.reader(handle, delimiter=delimiter)
         try:
             for number, row in enumerate(reader, start=1):
-                yield number, [cell.strip() for cell in row]
+                if number > max_rows or len(row) > max_columns:
+                    raise too_big_error(number, len(row))
+                yield number, [clean_text(cell) for cell in row]
         except UnicodeDecodeError as exc:
             raise ImportFileError(
                 _(
@@ -99,23 +331,11 @@ def _csv_rows(path: Path, encoding: str) -> Iterator[tuple[int, list[str]]]:
             ) from exc
 
 
-def _excel_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
-    from python_calamine import CalamineWorkbook
-
-    try:
-        book = CalamineWorkbook.from_path(str(path))
-        sheet = book.get_sheet_by_index(0)
-        rows = sheet.iter_rows()
-    except Exception as exc:  # noqa: BLE001 - calamine raises many kinds for a broken file
-        raise ImportFileError(
-            _("这个 Excel 文件已损坏或不完整，无法读取。请在 Excel 中打开确认后重新保存再导入。")
-        ) from exc
-    for number, row in enumerate(rows, start=1):
-        yield number, [cell_text(value) for value in row]
-
-
-def open_table(path: Path, original_name: str = "") -> Table:
-    """Open a spreadsheet; the first non-empty row is the header."""
+def open_table(
+    path: Path, original_name: str = "", *, heartbeat: Callable[[], None] | None = None
+) -> Table:
+    """Open a spreadsheet; the first non-empty row is the header. ``heartbeat`` is called
+    every few seconds while a workbook is being read."""
     try:
         with open(path, "rb") as handle:
             head = handle.read(_SNIFF_BYTES)
@@ -124,13 +344,30 @@ def open_table(path: Path, original_name: str = "") -> Table:
     if not head.strip():
         raise ImportFileError(_("文件是空的。"))
     if head.startswith(b"PK\x03\x04"):
-        rows, file_type = _excel_rows(path), "xlsx"
+        rows, file_type = _excel_rows(path, heartbeat), "xlsx"
     elif head.startswith(b"\xd0\xcf\x11\xe0"):
-        rows, file_type = _excel_rows(path), "xls"
+        rows, file_type = _excel_rows(path, heartbeat), "xls"
     else:
-        if _looks_binary(head):
-            raise ImportFileError(_("这不是表格文件。请上传 Excel（.xlsx、.xls）或 CSV 文件。"))
-        rows, file_type = _csv_rows(path, _detect_encoding(head)), "csv"
+        encoding = _utf16(head)
+        if not encoding:
+            if _looks_binary(head):
+                raise ImportFileError(_("这不是表格文件。请上传 Excel（.xlsx、.xls）或 CSV 文件。"))
+            encoding = _detect_encoding(head)
+        page = _web_page(head.decode(encoding, errors="replace"))
+        if page:
+            raise ImportFileError(
+                _(
+                    "这个文件实际上是网页（HTML），不是 Excel 表格"
+                    "（有些系统导出的“.xls”文件就是网页），无法按表格读取。"
+                    "请在 Excel 中打开它，“另存为”Excel 工作簿（.xlsx）后再导入。"
+                )
+                if page == "html"
+                else _(
+                    "这个文件是“XML 电子表格 2003”格式，无法读取。"
+                    "请在 Excel 中打开它，“另存为”Excel 工作簿（.xlsx）后再导入。"
+                )
+            )
+        rows, file_type = _csv_rows(path, encoding), "csv"
     for _number, cells in rows:
         if any(cells):
             return Table(headers=cells, rows=rows, file_type=file_type)
@@ -164,6 +401,39 @@ def map_headers(kind: ImportKind, headers: list[str]) -> dict[str, int]:
             % {"cols": "、".join(missing)}
         )
     return positions
+
+
+def cell_errors(columns: dict[str, Column], values: dict[str, str]) -> list[CellError]:
+    """What the file did to a row's cells before any kind reads them: a formula saved without
+    its result, a number in a column that must be text (ID and certificate numbers)."""
+    errors = []
+    for key, text in values.items():
+        if text.__class__ is str and not columns[key].text_only:
+            continue  # the usual cell, decided at once
+        if isinstance(text, NoValueCell):
+            errors.append(
+                CellError(
+                    key,
+                    _(
+                        "这个单元格是公式，但文件里没有保存公式的结果（由程序生成、未在 Excel 中"
+                        "保存过的文件常见）。请用 Excel 打开文件、保存后再导入。"
+                    ),
+                )
+            )
+        elif columns[key].text_only and (
+            isinstance(text, NumberCell) or _SCIENTIFIC.fullmatch(text.strip())
+        ):
+            errors.append(
+                CellError(
+                    key,
+                    _(
+                        "%(header)s是数字格式的单元格：Excel 只保留15位数字，号码可能已被改变，"
+                        "不能导入。请把该列设为文本格式后重新填写。"
+                    )
+                    % {"header": columns[key].header},
+                )
+            )
+    return errors
 
 
 # --- values ---------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ columns and an explanation, as an .xlsx)."""
 from __future__ import annotations
 
 import tempfile
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,7 +38,12 @@ def cancelled(batch_id: Any) -> bool:
 
 
 def report_progress(batch_id: Any, rows: int, phase: str) -> None:
-    _progress_cache().set(f"import:{batch_id}:progress", {"rows": rows, "phase": phase}, 24 * 3600)
+    """Also the worker's heartbeat: ``at`` is when it last reported (see ``batch_fail_stale``)."""
+    _progress_cache().set(
+        f"import:{batch_id}:progress",
+        {"rows": rows, "phase": phase, "at": time.time()},
+        24 * 3600,
+    )
 
 
 # --- results and the error report -------------------------------------------------------

@@ -210,14 +210,15 @@ def test_xlsx_dates_as_serial_numbers_and_as_text_and_formula_cells(reference, t
         person_row(1, 纳入监测日期="", 防返贫监测类别="边缘易致贫户")[:7] + [45000, "边缘易致贫户"]
     )
     sheet.append(person_row(2, 纳入监测日期="2023年5月1日", 防返贫监测类别="脱贫不稳定户"))
-    # A formula saved without a computed value (as scripts write them) reads as empty; Excel
-    # saves the value too, and that value is what is imported.
+    # A formula saved without a computed value (as scripts write them) is named as such, not
+    # read as an empty name; Excel saves the value too, and that value is what is imported.
     sheet.append(['=CONCAT("测","试")'] + person_row(3)[1:])
     book.save(path)
     result = run(path, dry_run=True)
     assert result.valid == 2 and result.invalid == 1
     assert result.errors[0]["row"] == 4
-    assert "请填写姓名" in result.errors[0]["errors"][0]["message"]
+    message = result.errors[0]["errors"][0]["message"]
+    assert "公式" in message and "没有保存公式的结果" in message and "请填写姓名" not in message
     run(path, valid_only=True)
     assert Person.objects.get(name="测试1").monitoring_identified == dt.date(2023, 3, 15)
     assert Person.objects.get(name="测试2").monitoring_identified == dt.date(2023, 5, 1)

@@ -173,3 +173,30 @@ def test_the_same_list_with_spaces_in_the_numbers_changes_nothing(client_for, em
     )
     again = _upload(client, declaration, _xlsx([spaced])).context["upload"]
     assert (again.created, again.updated, again.unchanged, again.errors) == (0, 0, 1, [])
+
+
+def test_a_crafted_workbook_is_refused_without_harming_the_web_process(
+    client_for, employer_a, tmp_path
+) -> None:  # noqa: ANN001
+    # The list is checked in the web process: values in A1 and XFD1048576 would make the
+    # reader ask for 512 GiB and abort it. The sheet is measured first and read elsewhere.
+    from jiuye.core.tests.test_import_files import far_corner
+
+    declaration = declare(employer_a, [])
+    content = far_corner(tmp_path / "c.xlsx").read_bytes()
+    response = _upload(client_for("employer"), declaration, SimpleUploadedFile("c.xlsx", content))
+    assert "表格太大" in str(response.context["form"].errors["file"])
+
+
+def test_id_and_certificate_numbers_in_number_cells_are_refused_on_every_row(
+    client_for, employer_a
+) -> None:  # noqa: ANN001
+    declaration = declare(employer_a, [])
+    one, two = person(31), person(33)
+    rows = [_row(one), _row(two)]
+    rows[0][1] = int(one.id_number) if one.id_number.isdigit() else float("1.1e17")
+    rows[1][2] = int(two.certificate_number[:18]) * 100 + 42
+    response = _upload(client_for("employer"), declaration, _xlsx(rows))
+    by_row = {e["row"]: e["text"] for e in response.context["upload"].errors}
+    assert "身份证号" in by_row[2] and "请把该列设为文本格式后重新填写" in by_row[2]
+    assert "残疾人证号" in by_row[3] and "请把该列设为文本格式后重新填写" in by_row[3]
