@@ -28,7 +28,7 @@ from jiuye.core.importing.base import (
     get_kind,
     join_errors,
 )
-from jiuye.core.importing.files import cell_errors, map_headers, open_table
+from jiuye.core.importing.files import cell_errors, find_header, ignored_headers, open_table
 from jiuye.core.importing.report import (
     ErrorReport,
     ImportResult,
@@ -128,6 +128,11 @@ def run_import(
     finally:
         import_kind.parent = None
     status = ImportBatch.Status.VALIDATED if dry_run else ImportBatch.Status.SUCCEEDED
+    if result.ignored and not result.message:
+        result.message = _(
+            "这些列不是导入模板中的列，没有读取：%(cols)s。请确认它们不需要导入；"
+            "需要导入的，请把列名改成模板中的名称后重新上传。"
+        ) % {"cols": "、".join(result.ignored)}
     _finish(batch, result, status)
     return result
 
@@ -166,7 +171,8 @@ def _run(
         batch.original_name,
         heartbeat=lambda: report_progress(batch.pk, result.rows, "running"),
     )
-    positions = map_headers(kind, table.headers)
+    positions = find_header(kind, table)
+    result.ignored = ignored_headers(table.headers, positions)
     columns = {c.key: c for c in kind.columns}
     report = ErrorReport(kind, table.headers, positions)
     seen: dict[str, int] = {}

@@ -60,6 +60,8 @@ class ImportResult:
     unchanged: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
     message: str = ""
+    # Headers of the file's columns that the kind does not read.
+    ignored: list[str] = field(default_factory=list)
 
     @property
     def summary(self) -> str:

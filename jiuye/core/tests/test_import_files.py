@@ -383,3 +383,57 @@ def test_the_reader_messages_are_in_english_in_english_mode(tmp_path) -> None:  
     page.write_text("<html><table></table></html>")
     with translation.override("en"), pytest.raises(ImportFileError, match="web page"):
         open_table(page)
+
+
+# --- where the header is, and what it names -------------------------------------------------
+
+
+def test_a_title_above_the_header_and_notes_in_brackets_are_understood(reference, tmp_path) -> None:  # noqa: ANN001
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["2025年残疾人基本信息登记表"])
+    sheet.append(["填报单位：东城街道", "", "填报日期：2025-03-01"])
+    header = list(HEADER)
+    header[0], header[1], header[2] = "姓名（必填）", "身份证号（18位）", "残疾人证号【20位】"
+    sheet.append(header)
+    sheet.append(person_row(1))
+    sheet.append(person_row(2, 残疾类别="9"))
+    book.save(tmp_path / "t.xlsx")
+    result = run_import(kind="persons", path=tmp_path / "t.xlsx", dry_run=True)
+    assert (result.valid, result.invalid) == (1, 1), result.message
+    assert result.errors[0]["row"] == 5  # Excel's row number
+    assert result.errors[0]["errors"][0]["column"] == "残疾类别"
+
+
+def test_without_a_header_in_the_first_rows_the_likeliest_row_is_named(reference, tmp_path) -> None:  # noqa: ANN001
+    rows = [["登记表"], ["说明：请勿改动表头"], ["姓名", "联系电话"], ["张三", "13800000000"]]
+    result = run_import(
+        kind="persons", path=write_xlsx(tmp_path / "h.xlsx", rows[1:], rows[0]), dry_run=True
+    )
+    assert result.batch.status == ImportBatch.Status.FAILED
+    assert "表头（第3行）缺少必填列" in result.message and "身份证号" in result.message
+
+
+def test_every_kind_s_header_names_stay_distinct_once_notes_are_dropped() -> None:
+    from jiuye.core.importing import normalise_header
+
+    for kind in importing.kinds():
+        owners: dict[str, str] = {}
+        for column in kind.columns:
+            for name in column.names():
+                owner = owners.setdefault(normalise_header(name), column.key)
+                assert owner == column.key, (kind.name, name)
+
+
+def test_the_check_lists_every_column_it_does_not_read(reference, tmp_path) -> None:  # noqa: ANN001
+    header = [*HEADER, "手机号码", "家庭地址", ""]
+    rows = [[*person_row(1), "13900000000", "幸福路1号", ""]]
+    result = run_import(
+        kind="persons", path=write_xlsx(tmp_path / "i.xlsx", rows, header), dry_run=True
+    )
+    assert result.valid == 1
+    assert "没有读取：手机号码、家庭地址。" in result.batch.message
+    plain = run_import(
+        kind="persons", path=write_xlsx(tmp_path / "p.xlsx", [person_row(2)]), dry_run=True
+    )
+    assert plain.batch.message == ""

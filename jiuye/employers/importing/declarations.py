@@ -303,7 +303,7 @@ def _outcome(batch: ImportBatch) -> ImportResult:
         result.message = _("有%(n)d行错误，名单没有保存任何一行。请修改后重新上传。") % {
             "n": result.invalid
         }
-    elif not result.rows and not result.message:
+    elif not result.rows and batch.status != ImportBatch.Status.FAILED:
         result.message = _("名单中只有表头，没有任何职工。")
         batch.status, batch.message = ImportBatch.Status.FAILED, result.message
         batch.save(update_fields=["status", "message"])
