@@ -611,3 +611,13 @@ def test_parsed_actions_compare_without_their_source(seed_plan: ParsedPlan) -> N
         source="表格第2行",
     )
     assert moved == action
+
+
+def test_a_crafted_workbook_is_refused_without_harming_the_web_process(tmp_path) -> None:  # noqa: ANN001
+    # Values in A1 and XFD1048576 would make the reader ask for 512 GiB and abort the process:
+    # the plan upload reads workbooks through the imports' limited reader.
+    from jiuye.core.tests.test_import_files import far_corner
+
+    data = far_corner(tmp_path / "plan.xlsx").read_bytes()
+    with pytest.raises(PlanTableError, match="表格太大"):
+        parse_plan_table(data, "plan.xlsx")
