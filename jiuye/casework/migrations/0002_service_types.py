@@ -2,28 +2,27 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from django.db import migrations
+
+from jiuye.core.seed import upsert_csv
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "service_types.csv"
 
 
 def load(apps, schema_editor):  # noqa: ANN001, ANN201
-    ServiceType = apps.get_model("casework", "ServiceType")
-    with DATA.open(encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            ServiceType.objects.update_or_create(
-                code=row["code"],
-                defaults={
-                    "name": row["name"],
-                    "name_en": row["name_en"],
-                    "kind": row["kind"],
-                    "is_visit": row["is_visit"] == "1",
-                    "position": int(row["position"]),
-                },
-            )
+    upsert_csv(
+        apps.get_model("casework", "ServiceType"),
+        DATA,
+        lambda row: {
+            "name": row["name"],
+            "name_en": row["name_en"],
+            "kind": row["kind"],
+            "is_visit": row["is_visit"] == "1",
+            "position": int(row["position"]),
+        },
+    )
 
 
 class Migration(migrations.Migration):
