@@ -35,6 +35,29 @@
       if (narrow.addEventListener) { narrow.addEventListener("change", apply); }
       apply();
     }
+    // On a phone a list table stacks into one card per row (see .table--stack in jiuye.css):
+    // each cell is labelled with its column's header. Tables with a multi-row or spanning
+    // header keep scrolling sideways in their region.
+    var tables = document.querySelectorAll(".table-wrap > table");
+    Array.prototype.forEach.call(tables, function (table) {
+      var head = table.tHead;
+      if (!head || head.rows.length !== 1) { return; }
+      var cells = head.rows[0].cells;
+      var labels = [];
+      for (var i = 0; i < cells.length; i += 1) {
+        if (cells[i].colSpan !== 1) { return; }
+        labels.push(cells[i].textContent.trim());
+      }
+      Array.prototype.forEach.call(table.tBodies, function (body) {
+        Array.prototype.forEach.call(body.rows, function (row) {
+          if (row.cells.length !== labels.length) { return; }
+          Array.prototype.forEach.call(row.cells, function (cell, n) {
+            if (labels[n]) { cell.setAttribute("data-label", labels[n]); }
+          });
+        });
+      });
+      table.classList.add("table--stack");
+    });
     // The language select deliberately does not submit on change: moving through the options
     // with the arrow keys would reload the page mid-choice (WCAG 3.2.2 On Input). The button does.
   });

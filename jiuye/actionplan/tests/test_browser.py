@@ -36,6 +36,13 @@ def test_the_plan_pages_pass_axe_for_district_staff(page: Page, signed_in, plan)
         "/notifications/",
     ]:
         visit(page, base + path, path)
+    # Issue 14: on a desktop the targets table cut off its last column (a long indicator code
+    # widened the first one); every column fits, and no code is shown.
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(base + "/plan/targets/")
+    region = page.locator(".table-wrap").first
+    assert region.evaluate("el => el.scrollWidth <= el.clientWidth"), "the targets table scrolls"
+    assert "employers." not in region.inner_text()
     # A form with errors, too.
     page.goto(f"{base}/plan/actions/{task.action.pk}/tasks/new/")
     submit(page, "保存任务")

@@ -237,3 +237,36 @@ def visit_list(page: Page, url: str, what: str, *, item: str, width: int = 360) 
     assert_fits_phone(page, width)
     page.get_by_role("link", name=item).click()
     page.wait_for_load_state()
+
+
+PHONE = {"width": 390, "height": 844}
+
+# The facts of a page laid out on a phone: the page's width, the header's height, and for each
+# table row with an action (a button in its last cell) whether that button lies on the screen.
+PHONE_FACTS = """() => {
+  const width = window.innerWidth;
+  const hidden = [...document.querySelectorAll(".table-wrap tbody tr")].flatMap(row => {
+    const cell = row.lastElementChild;
+    const action = cell && cell.querySelector(".button, button");
+    if (!action) { return []; }
+    const box = action.getBoundingClientRect();
+    return box.left >= 0 && box.right <= width && box.width > 0 ? [] : [action.textContent.trim()];
+  });
+  return {
+    width: document.documentElement.scrollWidth,
+    header: document.querySelector(".site-header").getBoundingClientRect().height,
+    rows: document.querySelectorAll(".table-wrap tbody tr").length,
+    hidden: hidden,
+  };
+}"""
+
+
+def assert_fits_a_phone(page: Page, what: str) -> dict[str, Any]:
+    """On a 390 px phone: the page is no wider than the screen, the header takes at most a fifth
+    of its height, and every table row's action button is on the screen."""
+    facts = page.evaluate(PHONE_FACTS)
+    viewport = page.viewport_size or PHONE
+    assert facts["width"] <= viewport["width"], f"{what} is {facts['width']} px wide"
+    assert facts["header"] <= viewport["height"] / 5, f"{what}: header {facts['header']} px tall"
+    assert not facts["hidden"], f"{what}: row actions off the screen: {facts['hidden'][:3]}"
+    return facts

@@ -8,7 +8,15 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page
 
-from jiuye.core.tests.browser import assert_accessible, expect_errors, fits, submit, visit
+from jiuye.core.tests.browser import (
+    PHONE,
+    assert_accessible,
+    assert_fits_a_phone,
+    expect_errors,
+    fits,
+    submit,
+    visit,
+)
 from jiuye.jobs.tests import matching_fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -69,3 +77,34 @@ def test_the_postings_for_a_person_and_the_weights_form_pass_axe(
     page.goto(base + reverse("jobs:match-person", args=[person.pk]))
     # The wide table scrolls inside its own region; nothing else is wider than the screen.
     assert fits(page)
+
+
+def test_the_main_lists_fit_a_phone_with_each_rows_action_on_the_screen(
+    page: Page, signed_in, match_world
+) -> None:  # noqa: ANN001
+    """Issue 14: the candidate list was 637 px wide on a 390 px phone, with score, reasons and
+    "推荐" off the screen and rows thousands of pixels tall; the header took 230 px."""
+    posting = match_world["posting"]
+    page.set_viewport_size(PHONE)
+    base = signed_in("town_a")
+    candidates = reverse("jobs:match-posting", args=[posting.pk])
+    for path in (
+        candidates,
+        reverse("jobs:postings"),
+        reverse("jobs:referrals"),
+        reverse("people:list"),
+        reverse("core:import-list"),
+    ):
+        page.goto(base + path)
+        assert_fits_a_phone(page, path)
+    page.goto(base + candidates)
+    facts = assert_fits_a_phone(page, "candidates")
+    assert facts["rows"] >= 1
+    # Each candidate is one card: score, reasons and the action all on the screen, labelled.
+    first = page.locator("tbody tr").first
+    for label in ("匹配分：", "理由：", "操作："):
+        cell = first.locator(f"[data-label='{label[:-1]}']")
+        box = cell.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], label
+    assert first.bounding_box()["height"] < PHONE["height"], "one candidate taller than a screen"
+    assert_accessible(page, "candidates on a phone")
