@@ -40,12 +40,12 @@ class DemoAccount:
 
 ACCOUNTS = [
     DemoAccount("admin", Role.ADMIN, "系统管理员"),
-    DemoAccount("district", Role.DISTRICT, "区残联 王敏"),
-    DemoAccount("dept-rsj", Role.DEPARTMENT, "区人社局 李强", "rsj"),
-    DemoAccount("town-dongcheng", Role.TOWN, "东城街道 陈芳", "440199001000"),
-    DemoAccount("town-xicheng", Role.TOWN, "西城街道 赵磊", "440199002000"),
-    DemoAccount("leader", Role.LEADER, "区领导 刘洋"),
-    DemoAccount("employer", Role.EMPLOYER, "示范科技 人事部", "employer"),
+    DemoAccount("district", Role.DISTRICT, "王敏"),
+    DemoAccount("dept-rsj", Role.DEPARTMENT, "李强", "rsj"),
+    DemoAccount("town-dongcheng", Role.TOWN, "陈芳", "440199001000"),
+    DemoAccount("town-xicheng", Role.TOWN, "赵磊", "440199002000"),
+    DemoAccount("leader", Role.LEADER, "刘洋"),
+    DemoAccount("employer", Role.EMPLOYER, "人事部 周敏", "employer"),
     DemoAccount("jobseeker", Role.JOBSEEKER, "张晓明", "jobseeker"),
 ]
 

@@ -68,7 +68,19 @@ class User(AbstractUser):
         ]
 
     def __str__(self) -> str:
-        return self.display_name or self.username
+        # Wherever a user is shown (handler, reviewer, change log): the name and the office,
+        # never the login name unless the account has no name.
+        name = self.display_name or self.username
+        return f"{name}（{self.office}）" if self.office else name
+
+    @property
+    def office(self) -> str:
+        """Where the user works: the department, town or employer it is bound to; the district
+        federation for district staff; "" for others (a job seeker, an administrator)."""
+        for key in ("department", "town", "employer"):
+            if getattr(self, f"{key}_id", None):
+                return str(getattr(self, key))
+        return str(_("区残联")) if self.role == Role.DISTRICT else ""
 
     def get_session_auth_hash(self) -> str:
         # Django checks this on every request; mixing in the stamp lets us end all sessions.

@@ -89,7 +89,7 @@ class _Writer:
             notes=notes,
             outcome=Outcome.DONE,
             officer=officer,
-            officer_name=officer.get_full_name() if officer else "镇街残联专干",
+            officer_name=officer.display_name if officer else "镇街残联专干",
             idempotency_key=f"{KEY_PREFIX}{self.seed}-{self.count}",
         )
         self.records.append(record)

@@ -268,7 +268,7 @@ class ServicesKind(DeclaredKind):
             who = actor(by)
             if not record.officer_name:
                 record.officer = who
-                record.officer_name = (who.get_full_name() or who.username) if who else ""
+                record.officer_name = (who.display_name or who.username) if who else ""
             record._needs = needs
             return record, changes
         prepared = super().prepare(data, current, by=by)

@@ -90,6 +90,18 @@ class ServiceRecord(BaseModel, ArchivableModel):
             models.Index(fields=["date", "service_type"], name="service_date_type"),
         ]
 
+    @property
+    def officer_label(self) -> str:
+        """The handler as shown: the account's name and office, or the name typed for a handler
+        without an account (older records copied the account's login name into the text)."""
+        officer = self.officer if self.officer_id else None
+        own = (
+            ("", officer.username, officer.display_name, officer.get_full_name())
+            if officer
+            else ("",)
+        )
+        return str(officer) if officer and self.officer_name in own else self.officer_name
+
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.service_type}"
 

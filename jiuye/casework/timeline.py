@@ -43,7 +43,7 @@ def _service_detail(record: ServiceRecord) -> str:
         record.get_channel_display(),
         _("结果：%(outcome)s") % {"outcome": record.get_outcome_display()},
     ]
-    officer = record.officer_name or (str(record.officer) if record.officer_id else "")
+    officer = record.officer_label
     if officer:
         parts.append(_("经办人：%(name)s") % {"name": officer})
     return "；".join(str(p) for p in parts)
@@ -53,7 +53,9 @@ def _service_detail(record: ServiceRecord) -> str:
 def casework_entries(person: Any, user: Any) -> list[Entry]:
     linked = getattr(user, "role", None) in PERSONAL_DATA_ROLES
     entries = []
-    for record in services_of(person).select_related("needs"):
+    for record in services_of(person).select_related(
+        "needs", "officer__town", "officer__department", "officer__employer"
+    ):
         kind = record.service_type.kind
         title = record.service_type.name
         detail = _service_detail(record)

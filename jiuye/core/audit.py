@@ -7,17 +7,23 @@ from the request by its middleware. Bulk writes skip signals, so every bulk serv
 
 from __future__ import annotations
 
+import re
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Model
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jiuye.core.bulk import fast_insert_values
+from jiuye.core.labels import field_label, value_label
 from jiuye.core.models import AccessEvent
 
 # Never copied into the audit trail: secrets, and encrypted identifiers (their blind index
@@ -111,3 +117,89 @@ def access_log(
         detail=detail or {},
         ip_address=client_ip(request),
     )
+
+
+# Bookkeeping every record has: the entry itself says who and when; the row names the record.
+_UUID = re.compile(r"[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}", re.I)
+BOOKKEEPING_FIELDS = {"id", "version", "created_at", "created_by", "updated_at", "updated_by"}
+
+
+@dataclass
+class ChangeRow:
+    label: str
+    before: str
+    after: str
+
+
+def describe_entries(entries: Sequence[LogEntry]) -> None:
+    """Give each change-log entry what the page shows: ``action_label`` and ``change_rows``
+    (field label, value before, value after), in words a user reads: labels instead of field
+    codes, choice labels, local times and the related records' names (one query per related
+    model for the whole page). Fields with no label (search terms, blind indexes) are left out."""
+    action_labels = {
+        LogEntry.Action.CREATE: _("新增"),
+        LogEntry.Action.UPDATE: _("修改"),
+        LogEntry.Action.DELETE: _("删除"),
+        LogEntry.Action.ACCESS: _("查看"),
+    }
+    plans = []
+    wanted: dict[Any, set[str]] = defaultdict(set)
+    for entry in entries:
+        model = entry.content_type.model_class()
+        fields = []
+        for name, values in (entry.changes_dict or {}).items():
+            field = _shown_field(model, name)
+            if field is None:
+                continue
+            fields.append((field, values))
+            if getattr(field, "related_model", None) is not None:
+                wanted[field.related_model].update(
+                    str(v) for v in values if v not in (None, "None")
+                )
+        plans.append((entry, fields))
+    related = _related_names(wanted)
+    for entry, fields in plans:
+        entry.action_label = action_labels.get(entry.action, "")
+        # A record without a name of its own was logged under ids: show none rather than codes
+        # (the changes below name the person, course or referral it belongs to).
+        code = entry.object_repr == entry.object_pk or _UUID.search(entry.object_repr)
+        code = code or " object (" in entry.object_repr
+        entry.object_label = "" if code else entry.object_repr
+        entry.change_rows = [
+            ChangeRow(
+                field_label(field.model, field.name),
+                value_label(field, values[0] if values else None, related),
+                value_label(field, values[1] if len(values) > 1 else None, related),
+            )
+            for field, values in fields
+        ]
+
+
+def _shown_field(model: type[Model] | None, name: str) -> Any:
+    if model is None or name in BOOKKEEPING_FIELDS or name in SENSITIVE_FIELDS:
+        return None
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    if not getattr(field, "concrete", False) and not getattr(field, "many_to_many", False):
+        return None  # a reverse relation
+    return field if field_label(model, name) else None
+
+
+def _related_names(wanted: dict[Any, set[str]]) -> dict[tuple[Any, str], str]:
+    names: dict[tuple[Any, str], str] = {}
+    for model, keys in wanted.items():
+        pk = model._meta.pk
+        valid = []
+        for key in keys:
+            try:
+                valid.append(pk.to_python(key))
+            except ValidationError:
+                continue
+        query = model._base_manager.filter(pk__in=valid)
+        if model._meta.label == "accounts.User":
+            query = query.select_related("town", "department", "employer")
+        for obj in query:
+            names[(model, str(obj.pk))] = str(obj)
+    return names

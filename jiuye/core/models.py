@@ -277,6 +277,16 @@ class ImportBatch(BaseModel):
         return self.status not in (self.Status.PENDING, self.Status.RUNNING)
 
     @property
+    def kind_label(self) -> str:
+        """The kind's name for people ("残疾人"), not its code ("persons")."""
+        from jiuye.core.importing.base import ImportFileError, get_kind
+
+        try:
+            return str(get_kind(self.kind).label)
+        except ImportFileError:
+            return self.kind
+
+    @property
     def parent(self) -> Any:
         """The record this batch imports into (None when the kind has no parent)."""
         if not self.parent_model:

@@ -27,7 +27,9 @@ def change_entries(
     end: dt.date | None = None,
     batch: str = "",
 ) -> QuerySet[LogEntry]:
-    qs = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp", "-id")
+    qs = LogEntry.objects.select_related(
+        "actor__town", "actor__department", "actor__employer", "content_type"
+    ).order_by("-timestamp", "-id")
     if actor:
         qs = qs.filter(
             Q(actor__username__icontains=actor) | Q(actor__display_name__icontains=actor)
@@ -49,7 +51,9 @@ def access_events(
     start: dt.date | None = None,
     end: dt.date | None = None,
 ) -> QuerySet[AccessEvent]:
-    qs = AccessEvent.objects.select_related("user").order_by("-at", "-id")
+    qs = AccessEvent.objects.select_related(
+        "user__town", "user__department", "user__employer"
+    ).order_by("-at", "-id")
     if username:
         qs = qs.filter(username__icontains=username)
     if action:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from jiuye.core import importing, selectors
 from jiuye.core.access import roles_required
-from jiuye.core.audit import access_log
+from jiuye.core.audit import access_log, describe_entries
 from jiuye.core.downloads import attachment
 from jiuye.core.forms import (
     AccessFilterForm,
@@ -49,23 +50,38 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _audit_page(
-    request: HttpRequest, form_class: type[Form], rows: Callable[..., QuerySet], template: str
+    request: HttpRequest,
+    form_class: type[Form],
+    rows: Callable[..., QuerySet],
+    template: str,
+    *,
+    describe: Callable[[list], Any] | None = None,
 ) -> HttpResponse:
-    """A filtered audit list: everything until filtered, nothing while the filter has errors."""
+    """A filtered audit list: everything until filtered, nothing while the filter has errors.
+    ``describe`` prepares a page's rows for reading (labels, names, local times)."""
     form = form_class(request.GET or None)
     found = None
     if not form.is_bound:
         found = rows()
     elif form.is_valid():
         found = rows(**form.cleaned_data)
-    return render(request, template, {"form": form, "page": _page(request, found)})
+    page = _page(request, found)
+    if page is not None and describe is not None:
+        page.object_list = list(page.object_list)
+        describe(page.object_list)
+    return render(request, template, {"form": form, "page": page})
 
 
 @roles_required(Role.ADMIN, Role.DISTRICT)
 @require_GET
 def audit_changes(request: HttpRequest) -> HttpResponse:
-    rows = selectors.change_entries
-    return _audit_page(request, ChangeFilterForm, rows, "core/audit_changes.html")
+    return _audit_page(
+        request,
+        ChangeFilterForm,
+        selectors.change_entries,
+        "core/audit_changes.html",
+        describe=describe_entries,
+    )
 
 
 @roles_required(Role.ADMIN, Role.DISTRICT)
@@ -107,7 +123,9 @@ IMPORTERS = tuple(PERSONAL_DATA_ROLES)
 @roles_required(*IMPORTERS)
 @require_GET
 def import_list(request: HttpRequest) -> HttpResponse:
-    batches = scope_for(request.user, ImportBatch).select_related("created_by")
+    batches = scope_for(request.user, ImportBatch).select_related(
+        "created_by__town", "created_by__department", "created_by__employer"
+    )
     importing.fail_stale_batches(batches)
     page = _page(request, batches)
     return render(

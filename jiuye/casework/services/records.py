@@ -193,7 +193,7 @@ def _create_record(
         outcome=outcome,
         follow_up_date=follow_up_date,
         officer=actor,
-        officer_name=officer_name or (actor.get_full_name() or actor.username if actor else ""),
+        officer_name=officer_name or (actor.display_name or actor.username if actor else ""),
         idempotency_key=idempotency_key or None,
         import_batch=import_batch,
         created_by=actor,

@@ -94,6 +94,12 @@ def test_a_service_is_saved_and_lands_on_its_page_which_clears_the_draft(
     page = client.get(response.url).content.decode()
     assert f'data-draft-clear="service:{records_person.pk}"' in page
     assert "推荐到示范企业" in page
+    # The handler is the officer's name and office (issue 14: it showed the login name).
+    officer = record.officer
+    officer.display_name = "陈芳"
+    officer.save(update_fields=["display_name"])
+    page = client.get(response.url).content.decode()
+    assert f"陈芳（{officer.town.name}）" in page
 
 
 def test_a_service_submitted_twice_is_recorded_once(

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from jiuye.core.downloads import Book, formula_safe
 from jiuye.core.importing.base import CellError, ImportKind, join_errors
 from jiuye.core.importing.files import masked
+from jiuye.core.labels import field_label
 from jiuye.core.models import ImportBatch
 
 # --- progress and cancelling ----------------------------------------------------------------
@@ -98,6 +99,7 @@ class ErrorReport:
         self.book: Any = None
         self.sheet: Any = None
         self.headers = headers
+        self.model = getattr(kind, "model", None)
         by_position = {pos: key for key, pos in positions.items()}
         columns = {c.key: c for c in kind.columns}
         self.columns = [columns.get(by_position.get(i, "")) for i in range(len(headers))]
@@ -106,8 +108,12 @@ class ErrorReport:
         self.count = 0
 
     def header_of(self, column: str) -> str:
-        """A column key as the header the user wrote (a row-level problem stays "")."""
-        return self.headers_by_key.get(column, column)
+        """A column key as the header the user wrote (a row-level problem stays ""). A key that
+        is no column of the kind (a check on a model field) is named by the field's label, never
+        by its code."""
+        if column in self.headers_by_key or not column:
+            return self.headers_by_key.get(column, column)
+        return field_label(self.model, column)
 
     def value_of(self, header: str, cells: list[str]) -> str:
         """The cell of a row under a header, masked as the report shows it ("" if none)."""

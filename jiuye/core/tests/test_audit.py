@@ -113,3 +113,73 @@ def test_certificate_numbers_never_enter_the_audit_trail(person_a) -> None:  # n
     person_a.certificate_number = person_a.id_number + "42"
     person_a.save()
     assert person_a.id_number not in " ".join(str(e.changes) for e in LogEntry.objects.all())
+
+
+def test_the_change_log_speaks_in_labels_local_times_and_names(
+    client_for, personas, person_a
+) -> None:  # noqa: ANN001
+    """Issue 14: the change log showed "create", field codes, "None →", UUIDs and UTC times."""
+    region = person_a.region
+    audit_bulk(
+        model=Person,
+        changes=[
+            (
+                person_a,
+                {
+                    "id": (None, str(person_a.pk)),
+                    "region": (None, str(region.pk)),
+                    "is_student": ("False", "True"),
+                    "archived_at": (None, "2026-01-05 16:30:00+00:00"),
+                    "version": ("1", "2"),
+                },
+            )
+        ],
+        action=LogEntry.Action.UPDATE,
+        actor=personas["town_a"],
+    )
+    audit_bulk(
+        model=Person,
+        changes=[(person_a, {"is_student": (None, "True")})],
+        action=LogEntry.Action.CREATE,
+    )
+    page = client_for("admin").get("/audit/changes/").content.decode()
+    assert "修改" in page and "新增" in page
+    assert ">create<" not in page and ">update<" not in page
+    assert "is_student" not in page and "archived_at" not in page and "version" not in page
+    assert "None" not in page
+    assert str(person_a.pk) not in page and str(region.pk) not in page
+    assert region.name in page
+    assert "2026-01-06 00:30" in page  # 16:30 UTC is 00:30 the next day in Asia/Shanghai
+    assert "否 → 是" in page
+    assert "town_a（" in page  # the actor with the office
+
+
+def test_a_user_is_shown_with_name_and_office(personas) -> None:  # noqa: ANN001
+    town_officer = personas["town_a"]
+    assert str(town_officer) == f"{town_officer.display_name}（{town_officer.town}）"
+    assert str(personas["admin"]) == personas["admin"].display_name
+
+
+def test_the_import_list_names_each_kind_by_its_label(client_for, personas) -> None:  # noqa: ANN001
+    from jiuye.core.importing import get_kind
+    from jiuye.core.models import ImportBatch
+
+    ImportBatch.objects.create(
+        kind="persons", original_name="名单.xlsx", created_by=personas["district"]
+    )
+    page = client_for("district").get("/imports/").content.decode()
+    assert f"<td>{get_kind('persons').label}</td>" in page
+    assert "<td>persons</td>" not in page
+
+
+def test_an_import_error_on_a_field_that_is_no_column_names_the_field_not_its_code() -> None:
+    from jiuye.core.importing import get_kind
+    from jiuye.core.importing.report import ErrorReport
+
+    report = ErrorReport(get_kind("persons"), ["身份证号"], {"id_number": 0})
+    assert report.header_of("id_number") == "身份证号"
+    assert report.header_of("archived_reason") == "归档原因"  # a field, not a column
+    # A check shared with the person form names a person's field on a services row.
+    services = ErrorReport(get_kind("services"), ["身份证号"], {"person": 0})
+    assert services.header_of("monitoring_identified") == ""
+    assert services.header_of("") == ""

@@ -130,7 +130,7 @@ def consent(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             add_service_errors(form, error)
     history = Consent.objects.filter(
         person=person, purpose=Consent.Purpose.SHARE_WITH_EMPLOYERS
-    ).select_related("recorded_by")[:20]
+    ).select_related("recorded_by__town", "recorded_by__department", "recorded_by__employer")[:20]
     context = {
         "person": person,
         "current": current,
