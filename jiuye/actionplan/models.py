@@ -77,6 +77,7 @@ class ActionDepartment(models.Model):
     via_all_towns = models.BooleanField(default=False)
 
     class Meta:
+        verbose_name = verbose_name_plural = _("行动责任部门")
         ordering = ["action", "position"]
         constraints = [
             models.UniqueConstraint(
@@ -154,6 +155,7 @@ class TaskDepartment(models.Model):
     is_lead = models.BooleanField(_("牵头"), default=False)
 
     class Meta:
+        verbose_name = verbose_name_plural = _("任务责任部门")
         ordering = ["task", "-is_lead", "department__sort_order"]
         constraints = [
             models.UniqueConstraint(fields=["task", "department"], name="task_department_unique"),

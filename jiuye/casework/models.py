@@ -294,6 +294,7 @@ class CampaignQuota(BaseModel):
     quota = models.PositiveIntegerField(_("目标人数"))
 
     class Meta:
+        verbose_name = verbose_name_plural = _("专项活动镇街任务数")
         ordering = ["town_id"]
         constraints = [
             models.UniqueConstraint(fields=["campaign", "town"], name="campaign_quota_town")

@@ -220,6 +220,7 @@ class FairEmployer(BaseModel):
     attended = models.BooleanField(_("到场"), default=True)
 
     class Meta:
+        verbose_name = verbose_name_plural = _("参会单位")
         ordering = ["booth", "created_at"]
         constraints = [
             models.UniqueConstraint(fields=["fair", "employer"], name="fair_employer_once")
@@ -237,6 +238,7 @@ class FairSeeker(BaseModel):
     attended = models.BooleanField(_("到场"), default=False)
 
     class Meta:
+        verbose_name = verbose_name_plural = _("参会求职者")
         ordering = ["registered_on", "created_at"]
         constraints = [models.UniqueConstraint(fields=["fair", "person"], name="fair_seeker_once")]
 
@@ -341,6 +343,7 @@ class ReferralStep(models.Model):
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = verbose_name_plural = _("推荐进度")
         ordering = ["on", "at"]
 
     def __str__(self) -> str:

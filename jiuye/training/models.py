@@ -233,6 +233,7 @@ class CompetitionEntry(BaseModel):
     award = models.CharField(_("获奖等次"), max_length=50, blank=True)
 
     class Meta:
+        verbose_name = verbose_name_plural = _("竞赛参赛记录")
         ordering = ["trade", "created_at"]
         constraints = [
             models.UniqueConstraint(

@@ -154,6 +154,18 @@ def test_the_change_log_speaks_in_labels_local_times_and_names(
     assert "town_a（" in page  # the actor with the office
 
 
+def test_every_audited_model_has_a_name_for_people() -> None:
+    from auditlog.registry import auditlog
+    from django.db.models.options import camel_case_to_spaces
+
+    unnamed = [
+        m._meta.label
+        for m in auditlog.get_models()
+        if str(m._meta.verbose_name) == camel_case_to_spaces(m.__name__)
+    ]
+    assert not unnamed
+
+
 def test_a_user_is_shown_with_name_and_office(personas) -> None:  # noqa: ANN001
     town_officer = personas["town_a"]
     assert str(town_officer) == f"{town_officer.display_name}（{town_officer.town}）"
