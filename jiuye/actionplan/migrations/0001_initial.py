@@ -168,6 +168,8 @@ class Migration(migrations.Migration):
                 ('task', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='actionplan.task')),
             ],
             options={
+                'verbose_name': '任务责任部门',
+                'verbose_name_plural': '任务责任部门',
                 'ordering': ['task', '-is_lead', 'department__sort_order'],
             },
         ),
@@ -182,6 +184,8 @@ class Migration(migrations.Migration):
                 ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='reference.department')),
             ],
             options={
+                'verbose_name': '行动责任部门',
+                'verbose_name_plural': '行动责任部门',
                 'ordering': ['action', 'position'],
                 'constraints': [models.UniqueConstraint(fields=('action', 'department'), name='action_department_unique')],
             },

@@ -202,6 +202,8 @@ class Migration(migrations.Migration):
                 ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='修改人')),
             ],
             options={
+                'verbose_name': '专项活动镇街任务数',
+                'verbose_name_plural': '专项活动镇街任务数',
                 'ordering': ['town_id'],
                 'constraints': [models.UniqueConstraint(fields=('campaign', 'town'), name='campaign_quota_town')],
             },

@@ -89,6 +89,8 @@ class Migration(migrations.Migration):
                 ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='修改人')),
             ],
             options={
+                'verbose_name': '参会单位',
+                'verbose_name_plural': '参会单位',
                 'ordering': ['booth', 'created_at'],
             },
         ),
@@ -111,6 +113,8 @@ class Migration(migrations.Migration):
                 ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='修改人')),
             ],
             options={
+                'verbose_name': '参会求职者',
+                'verbose_name_plural': '参会求职者',
                 'ordering': ['registered_on', 'created_at'],
             },
         ),
@@ -235,6 +239,8 @@ class Migration(migrations.Migration):
                 ('referral', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='jobs.referral')),
             ],
             options={
+                'verbose_name': '推荐进度',
+                'verbose_name_plural': '推荐进度',
                 'ordering': ['on', 'at'],
             },
         ),

@@ -240,6 +240,8 @@ class Migration(migrations.Migration):
                 ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='修改人')),
             ],
             options={
+                'verbose_name': '竞赛参赛记录',
+                'verbose_name_plural': '竞赛参赛记录',
                 'ordering': ['trade', 'created_at'],
                 'constraints': [models.UniqueConstraint(fields=('competition', 'person', 'trade'), name='competition_entry_once')],
             },
