@@ -45,7 +45,7 @@ from jiuye.core.audit import audit_bulk
 from jiuye.core.importing import CellError, RowOutcome, register_kind
 from jiuye.core.importing.declared import DeclaredKind, ErrorSink
 from jiuye.core.importing.fields import Choice, Date, Lookup, Text, choice_labels
-from jiuye.core.importing.journal import Changes, actor
+from jiuye.core.importing.journal import Changes, Undone, actor
 from jiuye.core.models import ImportBatch, ImportRecord
 from jiuye.people.importing import PersonByIdNumber
 from jiuye.people.models import Person, WishToWork
@@ -335,16 +335,12 @@ class ServicesKind(DeclaredKind):
         self._removed_needs = {(n.person_id, n.year) for n in needs}
         NeedsRecord.objects.filter(pk__in=[n.pk for n in needs]).delete()
 
-    def after_rollback(
-        self,
-        *,
-        batch: ImportBatch,
-        created: list[Model],
-        restored: list[tuple[Model, Changes]],
-        by: Any,
-    ) -> None:
-        who = actor(by)
-        touched = {(r.person_id, r.date.year) for r in [*created, *(r for r, _d in restored)]}
+    def after_rollback(self, undone: Undone) -> None:
+        who = actor(undone.by)
+        restored = undone.restored
+        touched = {
+            (r.person_id, r.date.year) for r in [*undone.created, *(r for r, _d in restored)]
+        }
         needs_touched = set(getattr(self, "_removed_needs", set()))
         for record, diff in restored:
             values = {n[6:]: v for n, (_b, v) in diff.items() if n.startswith("needs.")}
@@ -352,7 +348,7 @@ class ServicesKind(DeclaredKind):
                 NeedsRecord.objects.filter(service_record=record).update(**values)
                 needs_touched.add((record.person_id, record.date.year))
         _settle_needs(needs_touched)
-        for entry in ImportRecord.objects.filter(batch=batch, model=PERSON_MODEL):
+        for entry in ImportRecord.objects.filter(batch=undone.batch, model=PERSON_MODEL):
             # Put the wish back only if nobody changed it since the import.
             Person.objects.filter(pk=entry.object_id, wish_to_work=entry.before["_after"]).update(
                 wish_to_work=entry.before["wish_to_work"],

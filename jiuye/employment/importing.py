@@ -35,7 +35,7 @@ from jiuye.core.importing.fields import (
     choice_labels,
     fold,
 )
-from jiuye.core.importing.journal import Changes, actor
+from jiuye.core.importing.journal import Changes, Undone, actor
 from jiuye.core.tallies import mark_dirty
 from jiuye.employment import services
 from jiuye.employment.models import (
@@ -419,13 +419,13 @@ class EmploymentKind(DeclaredKind):
     ) -> None:
         _mark_dirty({r.person_id for r in creates} | {r.person_id for r, _d in updates})
 
-    def after_rollback(
-        self, *, batch: Any, created: list[Model], restored: list[Any], by: Any
-    ) -> None:
-        person_ids = {r.person_id for r in created} | {r.person_id for r, _d in restored}
+    def after_rollback(self, undone: Undone) -> None:
+        person_ids = {r.person_id for r in undone.created} | {
+            r.person_id for r, _d in undone.restored
+        }
         _mark_dirty(person_ids)
         # A flag whose overlap went with the batch's records is cleared.
-        services.employment_recheck_overlaps(person_ids=person_ids, by=actor(by))
+        services.employment_recheck_overlaps(person_ids=person_ids, by=actor(undone.by))
 
     def export_queryset(self, filters: dict[str, str]) -> Any:
         qs = EmploymentRecord.objects.filter(archived_at__isnull=True).select_related(

@@ -5,6 +5,7 @@ shape, audit entries, and rollback that refuses when a row was edited after the 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from auditlog.models import LogEntry
@@ -19,6 +20,22 @@ from jiuye.core.importing.base import RollbackError, journal_value
 from jiuye.core.models import ImportBatch, ImportRecord
 
 Changes = dict[str, tuple[Any, Any]]
+
+
+@dataclass(frozen=True)
+class Undone:
+    """What a rollback undid, for the kind's ``after_rollback``: the batch, the records it had
+    created (now deleted), the records put back with their changes, and who rolled back."""
+
+    batch: ImportBatch
+    created: list[Model]
+    restored: list[tuple[Model, Changes]]
+    by: Any
+
+    @property
+    def records(self) -> list[Model]:
+        """Every record the rollback touched: the deleted ones and the ones put back."""
+        return [*self.created, *(record for record, _diff in self.restored)]
 
 
 class JournalledWrites:
@@ -226,7 +243,7 @@ class JournalledWrites:
                 actor=who,
                 batch=str(batch.pk),
             )
-        self.after_rollback(batch=batch, created=created, restored=restored, by=by)
+        self.after_rollback(Undone(batch, created, restored, by))
 
     def _restore(
         self, journal: list[ImportRecord], records: dict[str, Model], who: Any
@@ -272,14 +289,7 @@ class JournalledWrites:
     def before_rollback(self, *, batch: ImportBatch, created: list[Model], by: Any) -> None:
         """Refuse (RollbackError) or tidy up before the batch's records go."""
 
-    def after_rollback(
-        self,
-        *,
-        batch: ImportBatch,
-        created: list[Model],
-        restored: list[tuple[Model, Changes]],
-        by: Any,
-    ) -> None:
+    def after_rollback(self, undone: Undone) -> None:
         """Whatever else undoing the batch changes (dirty regions, recomputed cases)."""
 
 

@@ -35,6 +35,7 @@ from jiuye.core.importing import (
 )
 from jiuye.core.importing.declared import DeclaredKind, ErrorSink, actor
 from jiuye.core.importing.fields import Bool, Choice, Date, Int, Money, Text
+from jiuye.core.importing.journal import Undone
 from jiuye.core.models import ImportBatch
 from jiuye.core.scoping import scope_for
 from jiuye.employers.models import Declaration, DeclaredEmployee
@@ -203,7 +204,7 @@ class DeclarationStaffKind(DeclaredKind):
                 % {"status": declaration.get_status_display()}
             )
 
-    def after_rollback(self, *, batch: Any, created: Any, restored: Any, by: Any) -> None:
+    def after_rollback(self, undone: Undone) -> None:
         # Without a policy for the year there is nothing to compute: the page says so.
         if self.parent is not None:
             with contextlib.suppress(ValidationError):

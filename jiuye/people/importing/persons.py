@@ -26,6 +26,7 @@ from jiuye.core.audit import audit_bulk
 from jiuye.core.bulk import fast_insert_values
 from jiuye.core.importing import CellError, RowOutcome, apply_row, parse_bool, parse_date
 from jiuye.core.importing.declared import DeclaredKind, actor
+from jiuye.core.importing.journal import Undone
 from jiuye.core.masking import mask_id_number
 from jiuye.core.models import ImportBatch
 from jiuye.core.scoping import region_in_scope
@@ -375,18 +376,10 @@ class PersonsKind(DeclaredKind):
             | {diff["region_id"][0] for _person, diff in updates if "region_id" in diff}
         )
 
-    def after_rollback(
-        self,
-        *,
-        batch: ImportBatch,
-        created: list[Model],
-        restored: list[tuple[Model, Changes]],
-        by: Any,
-    ) -> None:
+    def after_rollback(self, undone: Undone) -> None:
         mark_dirty(
-            {p.region_id for p in created}
-            | {p.region_id for p, _diff in restored}
-            | {diff["region_id"][1] for _p, diff in restored if "region_id" in diff}
+            {p.region_id for p in undone.records}
+            | {diff["region_id"][1] for _p, diff in undone.restored if "region_id" in diff}
         )
 
     # --- export -------------------------------------------------------------------------
