@@ -41,3 +41,10 @@ def searched(
     archived = archived_asked(request, roles)
     found = search(visible.filter(archived_at__isnull=not archived), **form.filters())
     return form, found, archived
+
+
+def narrowed(rows: Any, **lookups: Any) -> Any:
+    """``rows`` filtered by each lookup whose value was given (an empty filter field narrows
+    nothing): ``narrowed(qs, posting=posting, status="")`` filters by posting only."""
+    given = {lookup: value for lookup, value in lookups.items() if value}
+    return rows.filter(**given) if given else rows

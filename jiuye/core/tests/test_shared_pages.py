@@ -105,3 +105,18 @@ def test_an_entry_kind_makes_its_entries_with_its_code_and_label() -> None:
         "/e/",
     )
     assert stamp(dt.datetime(2025, 1, 2, 3, 4, 5, 6)) == "20250102030405000006"
+
+
+def test_narrowed_filters_by_the_lookups_given_only() -> None:
+    class Rows:
+        def __init__(self, applied: dict | None = None) -> None:
+            self.applied = applied or {}
+
+        def filter(self, **lookups: object) -> Rows:
+            return Rows({**self.applied, **lookups})
+
+    from jiuye.core.listing import narrowed
+
+    rows = Rows()
+    assert narrowed(rows, status="", town=None) is rows
+    assert narrowed(rows, status="hired", town="").applied == {"status": "hired"}

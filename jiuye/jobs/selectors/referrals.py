@@ -23,6 +23,7 @@ from django.db.models import (
 )
 
 from jiuye.accounts.models import Role
+from jiuye.core.listing import narrowed
 from jiuye.core.scoping import scope_for
 from jiuye.jobs.models import FollowUp, Referral, ReferralStatus
 from jiuye.jobs.selectors.fairs import fair_results  # noqa: F401  (part of this module's API)
@@ -89,15 +90,13 @@ def referral_filter(
 ) -> QuerySet[Referral]:
     """Narrow a (scoped) queryset. ``year``: placements by the year their job started when the
     status asked for is "hired" (as the plan indicators count them), else the year referred."""
-    qs = queryset
-    if posting:
-        qs = qs.filter(posting=posting)
-    if person:
-        qs = qs.filter(person=person)
-    if status:
-        qs = qs.filter(status=status)
-    if town:
-        qs = qs.filter(person__region__code__startswith=town[:9])
+    qs = narrowed(
+        queryset,
+        posting=posting,
+        person=person,
+        status=status,
+        person__region__code__startswith=town[:9],
+    )
     if year:
         if status == ReferralStatus.HIRED:
             qs = qs.filter(employment_record__start_date__year=year)

@@ -28,6 +28,7 @@ from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from jiuye.core.listing import narrowed
 from jiuye.core.periods import add_months
 from jiuye.employment.models import EmploymentRecord
 from jiuye.training.models import Course, Enrolment, EnrolmentStatus
@@ -259,13 +260,7 @@ def outcome_filter(
 ) -> QuerySet[Enrolment]:
     """Narrow a scoped queryset; ``year`` is the year of completion (or of leaving, or of the
     course's end, for those who did not complete)."""
-    qs = enrolments
-    if course:
-        qs = qs.filter(course=course)
-    if provider:
-        qs = qs.filter(course__provider=provider)
-    if kind:
-        qs = qs.filter(course__kind=kind)
+    qs = narrowed(enrolments, course=course, course__provider=provider, course__kind=kind)
     if year:
         qs = qs.filter(
             Q(completed_on__year=year)
