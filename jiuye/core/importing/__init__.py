@@ -3,7 +3,7 @@
 A kind declares its model, natural key, writer roles and typed fields with Chinese headers and
 synonyms, plus one domain ``validate`` hook (``declared.DeclaredKind``). The framework reads the
 file (``files``), maps the headers, converts and checks every row, reports every bad row, and
-commits atomically (``engine``):
+commits atomically (``engine``); stored batches run in the background (``batches``):
 
 - a dry run writes nothing and reports created / updated / unchanged / invalid;
 - a commit writes all rows or none, unless the user asked to import only the valid rows;
@@ -37,17 +37,19 @@ from jiuye.core.importing.base import (
     kinds,
     register_kind,
 )
-from jiuye.core.importing.engine import (
-    CHUNK_ROWS,
-    ERRORS_KEPT_ON_BATCH,
+from jiuye.core.importing.batches import (
     batch_can_retry,
     batch_confirm,
     batch_fail_stale,
     batch_retry,
-    batch_rollback,
     batch_start,
     fail_stale_batches,
     import_batch_task,
+)
+from jiuye.core.importing.engine import (
+    CHUNK_ROWS,
+    ERRORS_KEPT_ON_BATCH,
+    batch_rollback,
     run_import,
 )
 from jiuye.core.importing.exports import export_rows, export_xlsx, template_xlsx, write_export
@@ -55,14 +57,13 @@ from jiuye.core.importing.files import (
     Sheet,
     Table,
     cell_text,
-    map_headers,
     masked,
-    normalise_header,
     open_table,
     parse_bool,
     parse_date,
     read_workbook,
 )
+from jiuye.core.importing.headers import map_headers, normalise_header
 from jiuye.core.importing.report import ImportResult, progress_of, request_cancel
 
 __all__ = [

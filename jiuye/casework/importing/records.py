@@ -13,17 +13,15 @@ years touched are recomputed. A batch rolls back unless a record was changed sin
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
 from typing import Any
 
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.db.models import F, Model
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jiuye.casework.importing.needs import PERSON_MODEL, follow_wish, recompute, settle_needs
 from jiuye.casework.models import (
     Channel,
     NeedsRecord,
@@ -38,7 +36,6 @@ from jiuye.casework.services import (
     check_service_date,
     needs_errors,
     person_service_error,
-    recompute_cases,
     service_record_errors,
 )
 from jiuye.core.audit import audit_bulk
@@ -48,9 +45,8 @@ from jiuye.core.importing.fields import Choice, Date, Lookup, Text, choice_label
 from jiuye.core.importing.journal import Changes, Undone, actor
 from jiuye.core.models import ImportBatch, ImportRecord
 from jiuye.people.importing import PersonByIdNumber
-from jiuye.people.models import Person, WishToWork
+from jiuye.people.models import Person
 
-PERSON_MODEL = "people.Person"
 NEEDS_FIELDS = ("wants_work", "not_wanting_reason", "desired_jobs")
 
 CHANNEL_SYNONYMS = {
@@ -317,9 +313,9 @@ class ServicesKind(DeclaredKind):
             batch=str(batch.pk),
         )
         needs_touched = {(n.person_id, n.year) for n in [*new_needs, *changed]}
-        _settle_needs(needs_touched)
-        _follow_wish(needs_touched, batch, who)
-        _recompute(touched)
+        settle_needs(needs_touched)
+        follow_wish(needs_touched, batch, who)
+        recompute(touched)
 
     # --- rollback -------------------------------------------------------------------------
 
@@ -347,7 +343,7 @@ class ServicesKind(DeclaredKind):
             if values:
                 NeedsRecord.objects.filter(service_record=record).update(**values)
                 needs_touched.add((record.person_id, record.date.year))
-        _settle_needs(needs_touched)
+        settle_needs(needs_touched)
         for entry in ImportRecord.objects.filter(batch=undone.batch, model=PERSON_MODEL):
             # Put the wish back only if nobody changed it since the import.
             Person.objects.filter(pk=entry.object_id, wish_to_work=entry.before["_after"]).update(
@@ -355,7 +351,7 @@ class ServicesKind(DeclaredKind):
                 version=F("version") + 1,
                 updated_by=who,
             )
-        _recompute(touched)
+        recompute(touched)
 
     # --- export ---------------------------------------------------------------------------
 
@@ -379,78 +375,6 @@ class ServicesKind(DeclaredKind):
                 reasons.get(needs.not_wanting_reason, ""),
             ]
         return row
-
-
-def _follow_wish(needs_touched: set[tuple[Any, int]], batch: ImportBatch, actor: Any) -> None:
-    """The registry's wish to work follows each person's latest current registration, as
-    a registration through the form does; the old value is kept for a rollback."""
-    person_ids = {person_id for person_id, _year in needs_touched}
-    if not person_ids:
-        return
-    latest: dict[Any, str] = {}
-    current = NeedsRecord.objects.filter(person_id__in=person_ids, is_current=True)
-    for person_id, wants in current.order_by("year", "registered_on", "created_at").values_list(
-        "person_id", "wants_work"
-    ):
-        latest[person_id] = wants
-    changed, log = [], []
-    for person in Person.objects.filter(pk__in=latest):
-        wish = WishToWork.YES if latest[person.pk] == WantsWork.YES else WishToWork.NO
-        if person.wish_to_work == wish:
-            continue
-        log.append(
-            ImportRecord(
-                batch=batch,
-                model=PERSON_MODEL,
-                object_id=str(person.pk),
-                action=ImportRecord.Action.UPDATED,
-                before={"wish_to_work": person.wish_to_work, "_after": wish},
-            )
-        )
-        changed.append((person, {"wish_to_work": (person.wish_to_work, wish)}))
-    for person, diff in changed:
-        # A version bump: an edit form opened before the import now sees a conflict.
-        Person.objects.filter(pk=person.pk).update(
-            wish_to_work=diff["wish_to_work"][1],
-            version=F("version") + 1,
-            updated_by=actor,
-            updated_at=timezone.now(),
-        )
-    ImportRecord.objects.bulk_create(log)
-    audit_bulk(
-        model=Person,
-        changes=changed,
-        action=LogEntry.Action.UPDATE,
-        actor=actor,
-        batch=str(batch.pk),
-    )
-
-
-def _settle_needs(pairs: Iterable[tuple[Any, int]]) -> None:
-    """In each person's year the latest registration (by day, then by entry) of a record that
-    is not archived is the current one."""
-    by_year: dict[int, set[Any]] = defaultdict(set)
-    for person_id, year in pairs:
-        by_year[year].add(person_id)
-    for year, person_ids in by_year.items():
-        rows = NeedsRecord.objects.filter(person_id__in=person_ids, year=year)
-        latest: dict[Any, Any] = {}
-        for pk, person_id in (
-            rows.filter(service_record__archived_at__isnull=True)
-            .order_by("registered_on", "created_at")
-            .values_list("pk", "person_id")
-        ):
-            latest[person_id] = pk
-        rows.filter(is_current=True).exclude(pk__in=latest.values()).update(is_current=False)
-        NeedsRecord.objects.filter(pk__in=latest.values()).update(is_current=True)
-
-
-def _recompute(pairs: Iterable[tuple[Any, int]]) -> None:
-    by_year: dict[int, set[Any]] = defaultdict(set)
-    for person_id, year in pairs:
-        by_year[year].add(person_id)
-    for year, person_ids in by_year.items():
-        recompute_cases(person_ids, [year])
 
 
 register_kind(ServicesKind())

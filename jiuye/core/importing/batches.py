@@ -1,0 +1,164 @@
+"""Stored batches: starting one (a check, or a commit of a check) in the background task or
+at once, the task itself, retrying a batch whose worker died, and ending such a batch."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.files import File
+from django.db.models import Model
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from jiuye.core.importing.base import ImportFileError, get_kind
+from jiuye.core.importing.engine import run_import
+from jiuye.core.importing.report import progress_of, report_progress
+from jiuye.core.models import ImportBatch
+
+
+def batch_fail_stale(batch: ImportBatch) -> bool:
+    """End as failed a running batch whose worker stopped reporting (it died: killed for its
+    memory, restarted), so the batch does not stay "running" forever and can be run again.
+    The worker reports at least every few seconds (``report_progress``); a commit is one
+    transaction, so a dead worker wrote nothing. True if the batch was failed now."""
+    if batch.status != ImportBatch.Status.RUNNING:
+        return False
+    last = max(
+        progress_of(batch.pk).get("at") or 0,
+        batch.started_at.timestamp() if batch.started_at else 0,
+    )
+    if time.time() - last < settings.JIUYE_IMPORT_STALE_MINUTES * 60:
+        return False
+    message = _(
+        "处理中断：负责处理这个文件的后台进程已停止（可能是服务器重启，或文件异常），"
+        "没有写入任何数据。可以点“重新运行”再试一次；如果再次中断，请检查文件或联系管理员。"
+    )
+    finished = timezone.now()
+    if not ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.RUNNING).update(
+        status=ImportBatch.Status.FAILED, message=message, finished_at=finished
+    ):
+        return False
+    batch.status, batch.message, batch.finished_at = ImportBatch.Status.FAILED, message, finished
+    report_progress(batch.pk, batch.total_rows, "done")
+    return True
+
+
+def fail_stale_batches(batches: Any = None) -> int:
+    """``batch_fail_stale`` for every running batch (of ``batches``); how many were failed."""
+    running = (batches if batches is not None else ImportBatch.objects.all()).filter(
+        status=ImportBatch.Status.RUNNING
+    )
+    return sum(batch_fail_stale(batch) for batch in running)
+
+
+@task()
+def import_batch_task(batch_id: str) -> str:
+    """Run a queued batch (by the task worker; immediately in tests). A worker starting a
+    batch first fails the batches of workers that died."""
+    fail_stale_batches(ImportBatch.objects.exclude(pk=batch_id))
+    batch = ImportBatch.objects.select_related("created_by").get(pk=batch_id)
+    if batch.is_finished:
+        return batch.status
+    with (
+        batch.source.open("rb") as source,
+        tempfile.NamedTemporaryFile(suffix=Path(batch.original_name).suffix) as copy,
+    ):
+        for chunk in iter(lambda: source.read(1024 * 1024), b""):
+            copy.write(chunk)
+        copy.flush()
+        result = run_import(
+            kind=batch.kind,
+            path=Path(copy.name),
+            original_name=batch.original_name,
+            dry_run=batch.dry_run,
+            valid_only=batch.valid_only,
+            by=batch.created_by,
+            batch=batch,
+        )
+    return result.batch.status
+
+
+def batch_start(
+    *,
+    kind: str,
+    upload: Any,
+    by: Any,
+    dry_run: bool = True,
+    valid_only: bool = False,
+    checked_by: ImportBatch | None = None,
+    parent: Model | None = None,
+    queue: bool = True,
+) -> ImportBatch:
+    """Store the file, queue the batch and return it (the page then follows its progress).
+    ``parent``: the record the rows go into (kinds with a ``parent_model``). ``queue=False``
+    runs it now, for a page that shows the outcome at once (a short staff list)."""
+    get_kind(kind)
+    batch = ImportBatch(
+        kind=kind,
+        original_name=(getattr(upload, "name", "") or "upload")[:200],
+        dry_run=dry_run,
+        valid_only=valid_only,
+        checked_by=checked_by,
+        parent=parent,
+        created_by=by,
+        updated_by=by,
+    )
+    batch.source.save(batch.original_name, upload, save=False)
+    batch.save()
+    report_progress(batch.pk, 0, "queued")
+    if queue:
+        import_batch_task.enqueue(batch_id=str(batch.pk))
+    else:
+        import_batch_task.call(batch_id=str(batch.pk))
+    batch.refresh_from_db()
+    return batch
+
+
+def batch_confirm(
+    *, checked: ImportBatch, by: Any, valid_only: bool, queue: bool = True
+) -> ImportBatch:
+    """Commit the file of a dry run that the user has looked at (into the same parent)."""
+    if checked.status != ImportBatch.Status.VALIDATED or not checked.dry_run:
+        raise ImportFileError(_("只能确认已检查完成的文件。"))
+    if checked.invalid_rows and not valid_only:
+        raise ImportFileError(_("文件中有错误行：请修改后重新上传，或选择“只导入正确的行”。"))
+    return _start_again(
+        checked, by=by, dry_run=False, valid_only=valid_only, checked_by=checked, queue=queue
+    )
+
+
+def batch_can_retry(batch: ImportBatch) -> bool:
+    """A batch that failed without reaching its rows (interrupted, or the file could not be
+    read) can be run again on the same file; one refused for bad rows needs a new file."""
+    return (
+        batch.status == ImportBatch.Status.FAILED and not batch.invalid_rows and bool(batch.source)
+    )
+
+
+def batch_retry(*, batch: ImportBatch, by: Any, queue: bool = True) -> ImportBatch:
+    """Run a failed batch again: a new batch with the same file, kind, options and parent."""
+    if not batch_can_retry(batch):
+        raise ImportFileError(_("只有中断或没能读取的批次可以重新运行。"))
+    return _start_again(
+        batch,
+        by=by,
+        dry_run=batch.dry_run,
+        valid_only=batch.valid_only,
+        checked_by=batch.checked_by,
+        queue=queue,
+    )
+
+
+def _start_again(batch: ImportBatch, *, by: Any, queue: bool, **options: Any) -> ImportBatch:
+    """A new batch on the file a batch stored, of its kind and into its parent record."""
+    with batch.source.open("rb") as source:
+        upload = File(io.BytesIO(source.read()), name=batch.original_name)
+    return batch_start(
+        kind=batch.kind, upload=upload, by=by, parent=batch.parent, queue=queue, **options
+    )
