@@ -10,6 +10,7 @@ officer updates only persons of their own town; nobody changes an archived perso
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 import uuid
 from typing import Any
 
@@ -194,7 +195,8 @@ class PersonsKind(DeclaredKind):
             errors.append(CellError("region", _("“%(v)s”不在您负责的区域内。") % {"v": code}))
         else:
             data["region_id"] = code
-        phone = values.get("phone", "")
+        # Full-width digits (typed with a Chinese input method) are stored as ASCII digits.
+        phone = unicodedata.normalize("NFKC", values.get("phone", ""))
         if phone and not _PLAIN_MOBILE.fullmatch(phone):
             phone = _PHONE_SEPARATORS.sub("", phone)
             # Stored as the digits a person would dial at home, like the forms store them.

@@ -113,6 +113,9 @@ def test_rolling_back_a_batch_with_several_writes_removes_every_person_it_create
         ("+86 139-1234-5678", "13912345678"),
         ("8613912345678", "13912345678"),
         ("020-12345678", "02012345678"),
+        # Half and full-width digits mixed (a Chinese input method): ASCII digits stored.
+        ("139１２３４5678", "13912345678"),
+        ("１３９１２３４５６７８", "13912345678"),
     ],
 )
 def test_a_phone_number_is_stored_the_same_however_it_is_typed(
