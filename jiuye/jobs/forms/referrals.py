@@ -3,10 +3,12 @@ hand ``cleaned_data`` to ``jobs.services.referrals``, which checks the rules aga
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -270,9 +272,25 @@ class FollowUpForm(forms.Form):
         help_text=_("例如：工作适应，单位评价良好；需要调整班次。"),
     )
 
-    def __init__(self, *args: Any, start: dt.date, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, start: dt.date, window_opens: dt.date | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **initial_defaults(kwargs, done_on=timezone.localdate()))
         self.start = start
+        # A day before the follow-up's window asks for a confirmation (shown only then).
+        self.window_opens = window_opens
+        typed = None
+        if self.is_bound:
+            with contextlib.suppress(ValidationError):
+                typed = self.fields["done_on"].to_python(self.data.get("done_on"))
+        if window_opens is not None and typed is not None and typed < window_opens:
+            self.fields["confirm_early"] = forms.BooleanField(
+                label=_("我确认：回访确实已在这一天做过（早于回访期）"), required=False
+            )
+
+    @property
+    def early_confirmed(self) -> bool:
+        return bool(self.cleaned_data.get("confirm_early"))
 
     def clean_done_on(self) -> dt.date:
         return not_after_today(self.cleaned_data["done_on"], _("回访日期"))

@@ -501,6 +501,25 @@ def referral_hire(
 
 # --- follow-ups -------------------------------------------------------------------------------
 
+# A follow-up may be done from this many days before it is due (later is always fine).
+FOLLOW_UP_WINDOW_DAYS = 14
+
+
+def follow_up_window_opens(follow_up: FollowUp) -> dt.date:
+    return follow_up.due_on - dt.timedelta(days=FOLLOW_UP_WINDOW_DAYS)
+
+
+def early_follow_up_message(follow_up: FollowUp, done_on: dt.date) -> str:
+    return _(
+        "这是入职后%(months)d个月的回访，应在 %(due)s 前后进行（最早 %(opens)s）；"
+        "%(day)s 还太早。如果确实已经回访，请勾选下面的确认后再保存。"
+    ) % {
+        "months": follow_up.months,
+        "due": _day(follow_up.due_on),
+        "opens": _day(follow_up_window_opens(follow_up)),
+        "day": _day(done_on),
+    }
+
 
 @transaction.atomic
 def follow_up_record(
@@ -512,9 +531,12 @@ def follow_up_record(
     left_on: dt.date | None = None,
     left_reason: str = "",
     notes: str = "",
+    early_ok: bool = False,
 ) -> FollowUp:
     """Record one follow-up. "Left" ends the employment record on the day the person left
-    (later follow-ups then show as not needed)."""
+    (later follow-ups then show as not needed). A follow-up done before its window opens
+    (``FOLLOW_UP_WINDOW_DAYS`` before it is due) is refused unless the user confirmed it
+    (``early_ok``): a 1-month follow-up on the hire day is almost always a slip."""
     current = (
         FollowUp.objects.select_for_update(of=("self",))
         .select_related("referral__person", "referral__employment_record")
@@ -543,6 +565,8 @@ def follow_up_record(
         errors["done_on"] = [
             _("回访日期不能早于入职日期（%(day)s）。") % {"day": _day(record.start_date)}
         ]
+    elif done_on < follow_up_window_opens(current) and not early_ok:
+        errors["done_on"] = [early_follow_up_message(current, done_on)]
     if outcome not in FollowUpOutcome.values:
         errors["outcome"] = [_("请选择回访结果。")]
     if outcome == FollowUpOutcome.LEFT:

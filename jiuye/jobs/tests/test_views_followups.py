@@ -134,3 +134,22 @@ def test_the_worklist_keeps_its_query_budget(
     for url in (reverse("jobs:follow-ups"), reverse("jobs:follow-up", args=[one.pk])):
         with django_assert_max_num_queries(15):
             assert client.get(url).status_code == 200
+
+
+def test_a_follow_up_before_its_window_asks_for_a_confirmation(client_for, placed) -> None:  # noqa: ANN001
+    """Issue 14: a 1-month follow-up recorded on the hire day was accepted without a word."""
+    _mine, theirs = placed  # started 10 days ago: the 1-month follow-up is due in ~3 weeks
+    one = theirs.get(months=1)
+    client = client_for("district")
+    url = reverse("jobs:follow-up", args=[one.pk])
+    values = {"done_on": today().isoformat(), "outcome": "employed", "notes": "电话回访"}
+    asked = client.post(url, values)
+    assert asked.status_code == 200
+    html = html_of(asked)
+    assert "还太早" in html and "我确认：回访确实已在这一天做过" in html
+    one.refresh_from_db()
+    assert one.done_on is None
+    confirmed = client.post(url, {**values, "confirm_early": "on"})
+    assert confirmed.status_code == 302
+    one.refresh_from_db()
+    assert one.done_on == today()

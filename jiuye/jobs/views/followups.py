@@ -82,7 +82,11 @@ def follow_up_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     form = None
     if state not in ("done", "not_needed") and record is not None:
         data = request.POST if request.method == "POST" else None
-        form = FollowUpForm(data, start=record.start_date)
+        form = FollowUpForm(
+            data,
+            start=record.start_date,
+            window_opens=services.follow_up_window_opens(follow_up),
+        )
         if request.method == "POST" and form.is_valid():
             values = form.cleaned_data
             left = values["outcome"] == FollowUpOutcome.LEFT
@@ -95,6 +99,7 @@ def follow_up_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
                     left_on=values["left_on"] if left else None,
                     left_reason=values["left_reason"] if left else "",
                     notes=values["notes"],
+                    early_ok=form.early_confirmed,
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
