@@ -24,6 +24,10 @@ setup: $(STAMP)
 	$(PY) manage.py load_reference
 	$(PY) manage.py import_plan jiuye/actionplan/data/plan_2022_2024.txt \
 		--tasks jiuye/actionplan/data/tasks_2022_2024.csv
+	@# The demo's next plan (2025-2027, the years of the demo data), from the same task table.
+	$(PY) manage.py import_plan jiuye/actionplan/data/plan_2022_2024.txt \
+		--tasks jiuye/actionplan/data/tasks_2022_2024.csv --years 2025-2027 \
+		--name "促进残疾人就业三年行动方案（2025—2027年，演示：沿用上期任务表）"
 	JIUYE_ALLOW_DEMO=true $(PY) manage.py load_demo --quiet
 	JIUYE_ALLOW_DEMO=true $(PY) manage.py demo_data --persons 3000 --seed 1
 
