@@ -15,12 +15,14 @@ because the people fixing the input are looking at a paper card, not at a spec.
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 
 __all__ = [
+    "same_name",
     "CERTIFICATE_CATEGORY_NAMES",
     "CERTIFICATE_GRADE_NAMES",
     "PROVINCE_CODES",
@@ -429,3 +431,11 @@ def validate_uscc(value: str) -> tuple[str, list[ValidationWarning]]:
             )
         )
     return normalized, warnings
+
+
+def same_name(registered: str, typed: str) -> bool:
+    """Two ways of writing one name: compared without spaces and in one width (``张 三``,
+    ``张三`` and ``张三`` in full-width are one name)."""
+    return "".join(unicodedata.normalize("NFKC", registered or "").split()) == "".join(
+        unicodedata.normalize("NFKC", typed or "").split()
+    )

@@ -9,13 +9,14 @@ of working age then.
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as _
+
+from jiuye.core.validators import same_name
 
 OK = "ok"
 FAIL = "fail"
@@ -88,13 +89,6 @@ def months_employed(start: dt.date | None, end: dt.date | None, year: int) -> in
     if finish < begin:
         return 0
     return (finish.year - begin.year) * 12 + finish.month - begin.month + 1
-
-
-def same_name(registered: str, declared: str) -> bool:
-    """Names compare without spaces and in one width (``张 三`` and ``张三`` are one name)."""
-    return "".join(unicodedata.normalize("NFKC", registered).split()) == "".join(
-        unicodedata.normalize("NFKC", declared).split()
-    )
 
 
 # What an employer is told of the registry: only whether what it entered matches. The checks

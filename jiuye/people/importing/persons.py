@@ -32,7 +32,7 @@ from jiuye.core.masking import mask_id_number
 from jiuye.core.models import ImportBatch
 from jiuye.core.scoping import region_in_scope
 from jiuye.core.tallies import mark_dirty
-from jiuye.core.validators import validate_certificate_number, validate_resident_id
+from jiuye.core.validators import same_name, validate_certificate_number, validate_resident_id
 from jiuye.people.importing.person_field import masked_id_message
 from jiuye.people.importing.values import (
     _ISO_DATE,
@@ -67,6 +67,10 @@ Changes = dict[str, tuple[Any, Any]]
 
 
 ARCHIVED = gettext_lazy("这条记录已归档，不能再修改。")
+RENAMED = gettext_lazy(
+    "姓名“%(typed)s”与该身份证号登记的姓名“%(registered)s”不一致：如果身份证号填错了，请改正后"
+    "重新上传；如果此人确实改了名，请在人员页面修改姓名（这一行不会导入）。"
+)
 MISSING = {
     "category": gettext_lazy("请填写残疾类别（或填写残疾人证号）。"),
     "grade": gettext_lazy("请填写残疾等级（或填写残疾人证号）。"),
@@ -304,6 +308,11 @@ class PersonsKind(DeclaredKind):
             return missing
         if not self._region_in_scope(by, current.region_id):
             return {"id_number": [str(self.not_yours)]}
+        if "name" in data and not same_name(current.name, data["name"]):
+            # A different name under a registered ID is a typo in the ID as often as a real
+            # change of name: never done silently by a file (issue 14). The person page changes
+            # a name, with its own check and the change log.
+            return {"name": [RENAMED % {"typed": data["name"], "registered": current.name}]}
         return missing
 
     def existing(self, keys: list[str]) -> dict[str, Model]:

@@ -51,8 +51,9 @@ def test_a_town_officer_cannot_move_a_person_of_another_town_into_their_own(
     assert "已在其他镇街登记" not in message["message"]
     west.refresh_from_db()
     assert (west.name, west.region_id, west.version) == ("西", VILLAGE_B, 1)
-    # The district may, and the town of the person too.
-    district = run(path, by=personas["district"], dry_run=True)
+    # The district may (under the registered name: a file never renames, see below).
+    moved = write(tmp_path / "m.csv", [["西", west.id_number, "4", "2", "", VILLAGE_A]])
+    district = run(moved, by=personas["district"], dry_run=True)
     assert (district.updated, district.invalid) == (1, 0)
 
 
@@ -60,11 +61,31 @@ def test_a_town_officer_still_updates_their_own_persons(tmp_path, reference, per
     number = make_id_number(seq=907)
     run(write(tmp_path / "a.csv", [["甲", number, "4", "2", "", VILLAGE_A]]), by=personas["town_a"])
     again = run(
-        write(tmp_path / "b.csv", [["甲改", number, "4", "2", "", VILLAGE_A]]),
+        write(tmp_path / "b.csv", [["甲", number, "4", "2", "13912345678", VILLAGE_A]]),
         by=personas["town_a"],
     )
     assert (again.updated, again.invalid) == (1, 0)
-    assert Person.objects.get(id_number_index=Person.objects.get(name="甲改").id_number_index)
+    assert Person.objects.get(name="甲").phone == "13912345678"
+
+
+@pytest.mark.parametrize("who", ["town_a", "district"])
+def test_a_file_never_renames_a_registered_person(tmp_path, reference, personas, who) -> None:  # noqa: ANN001
+    """Issue 14: an ID match with another name silently renamed the registered person."""
+    number = make_id_number(seq=909)
+    run(write(tmp_path / "a.csv", [["甲", number, "4", "2", "", VILLAGE_A]]), by=personas[who])
+    renamed = run(
+        write(tmp_path / "b.csv", [["甲改", number, "4", "2", "", VILLAGE_A]]), by=personas[who]
+    )
+    assert (renamed.updated, renamed.invalid) == (0, 1)
+    message = renamed.errors[0]["errors"][0]
+    assert message["column"] == "姓名"
+    assert "与该身份证号登记的姓名“甲”不一致" in message["message"]
+    # The same name written with a space or in full width is the same name.
+    spaced = run(
+        write(tmp_path / "c.csv", [["甲 ", number, "4", "2", "", VILLAGE_A]]), by=personas[who]
+    )
+    assert (spaced.invalid, spaced.updated) == (0, 0)
+    assert Person.objects.get(id_number_index=Person.objects.get(name="甲").id_number_index)
 
 
 def test_a_column_the_file_lacks_leaves_the_field_alone(tmp_path, reference) -> None:  # noqa: ANN001
