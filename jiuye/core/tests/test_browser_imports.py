@@ -47,12 +47,15 @@ def test_a_town_officer_checks_a_file_sees_its_errors_and_imports_the_good_rows(
 
 
 def test_the_check_page_turns_into_the_result_by_itself(page: Page, signed_in, personas) -> None:  # noqa: ANN001
+    from django.utils import timezone
+
     from jiuye.core.models import ImportBatch
 
     batch = ImportBatch.objects.create(
         kind="persons",
         original_name="名单.xlsx",
         status=ImportBatch.Status.RUNNING,
+        started_at=timezone.now(),  # a worker has it (a batch never started reads as stale)
         created_by=personas["town_a"],
     )
     base = signed_in("town_a")
