@@ -117,6 +117,19 @@ def image_bytes(format_: str = "JPEG") -> bytes:
     return out.getvalue()
 
 
+def sealed_on_disk(stored: Any, plaintext: bytes) -> bool:
+    """A stored file (a FieldFile) is encrypted at rest: the bytes on disk carry the encrypted
+    file header and do not contain ``plaintext``, while opening it gives ``plaintext`` back."""
+    from pathlib import Path
+
+    from jiuye.core.crypto import FILE_MAGIC
+
+    raw = Path(stored.path).read_bytes()
+    with stored.open("rb") as handle:
+        opened = handle.read()
+    return raw.startswith(FILE_MAGIC) and plaintext not in raw and plaintext in opened
+
+
 def register_person(seq: int, name: str, village: str = VILLAGE_A, **extra: Any) -> Person:
     """A person registered in a village (东城 unless told) with an ID number made from ``seq``."""
     return person_register(

@@ -277,3 +277,6 @@ JIUYE_IMPORT_MAX_UNCOMPRESSED_MB = env_int("JIUYE_IMPORT_MAX_UNCOMPRESSED_MB", 1
 JIUYE_IMPORT_READER_MEMORY_MB = env_int("JIUYE_IMPORT_READER_MEMORY_MB", 2048)
 JIUYE_IMPORT_READER_SECONDS = env_int("JIUYE_IMPORT_READER_SECONDS", 300)
 JIUYE_IMPORT_STALE_MINUTES = env_int("JIUYE_IMPORT_STALE_MINUTES", 10)
+# Stored import files and error reports (encrypted; they hold ID numbers) are deleted this many
+# days after the import by `manage.py purge_uploads` (cron); the batch and its journal stay.
+JIUYE_UPLOAD_RETENTION_DAYS = env_int("JIUYE_UPLOAD_RETENTION_DAYS", 30)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiuye.core.fields import optional_decimal, user_fk
 from jiuye.core.models import BaseModel, VersionedModel, range_check
+from jiuye.core.storage import EncryptedFileField
 from jiuye.reference.models import Department, Region
 
 
@@ -225,7 +226,8 @@ class ReportAttachment(BaseModel):
     scope_personal = False
 
     report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to=attachment_path)
+    # A department's report may attach lists of the people it served: stored encrypted.
+    file = EncryptedFileField(upload_to=attachment_path)
     original_name = models.CharField(_("文件名"), max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField(_("大小（字节）"))

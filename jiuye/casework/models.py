@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from jiuye.core.fields import import_batch_fk, optional_decimal, optional_fk, user_fk
 from jiuye.core.models import ArchivableModel, BaseModel, choice_labels, range_check
 from jiuye.core.scoping import person_scope
+from jiuye.core.storage import EncryptedFileField
 from jiuye.people.models import person_fk
 from jiuye.reference.models import EnglishNamed, region_fk
 
@@ -76,7 +77,7 @@ class ServiceRecord(BaseModel, ArchivableModel):
         _("服务结果"), max_length=20, choices=Outcome.choices, default=Outcome.DONE
     )
     follow_up_date = models.DateField(_("下次跟进日期"), null=True, blank=True)
-    attachment = models.FileField(_("附件"), upload_to="casework/%Y/%m/", blank=True)
+    attachment = EncryptedFileField(_("附件"), upload_to="casework/%Y/%m/", blank=True)
     attachment_name = models.CharField(max_length=200, blank=True)
     # One per form shown: a form submitted twice creates one record.
     idempotency_key = models.CharField(max_length=64, unique=True, null=True, blank=True)

@@ -106,6 +106,49 @@ def decrypt(token: str, *, ring: Keyring | None = None) -> str:
         raise DecryptionError("ciphertext is corrupt or was tampered with") from exc
 
 
+FILE_MAGIC = b"jiuye-file:v1:"
+
+
+def encrypt_bytes(data: bytes, *, ring: Keyring | None = None) -> bytes:
+    """A file's content sealed like a field value: ``jiuye-file:v1:<key id>:`` then the nonce
+    and the AES-GCM ciphertext with its tag (binary, not base64)."""
+    ring = ring or keyring()
+    nonce = os.urandom(12)
+    kid = ring.current_id.encode()
+    sealed = _cipher(ring.keys[ring.current_id]).encrypt(nonce, data, b"file:" + kid)
+    return FILE_MAGIC + kid + b":" + nonce + sealed
+
+
+def bytes_encrypted(blob: bytes) -> bool:
+    return blob.startswith(FILE_MAGIC)
+
+
+def bytes_key_id(blob: bytes) -> str:
+    return blob[len(FILE_MAGIC) :].split(b":", 1)[0].decode("ascii", "replace")
+
+
+def decrypt_bytes(blob: bytes, *, ring: Keyring | None = None) -> bytes:
+    ring = ring or keyring()
+    if not bytes_encrypted(blob):
+        raise DecryptionError("not an encrypted file")
+    kid, sep, rest = blob[len(FILE_MAGIC) :].partition(b":")
+    name = kid.decode("ascii", "replace")
+    if not sep or name not in ring.keys:
+        raise DecryptionError(f"unknown key id {name!r}")
+    try:
+        return _cipher(ring.keys[name]).decrypt(rest[:12], rest[12:], b"file:" + kid)
+    except (ValueError, InvalidTag) as exc:
+        raise DecryptionError("file is corrupt or was tampered with") from exc
+
+
+def rotate_bytes(blob: bytes) -> bytes:
+    """A file's content re-encrypted under the current key (unchanged if it already is)."""
+    ring = keyring()
+    if bytes_key_id(blob) == ring.current_id:
+        return blob
+    return encrypt_bytes(decrypt_bytes(blob, ring=ring), ring=ring)
+
+
 def key_id_of(token: str) -> str:
     return token.split(":", 2)[1]
 

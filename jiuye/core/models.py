@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiuye.core.fields import user_fk
 from jiuye.core.masking import mask_certificate_number, mask_id_number
+from jiuye.core.storage import EncryptedFileField
 
 
 def choice_labels(choices: type[models.Choices], codes: Iterable[str]) -> list[str]:
@@ -239,7 +240,10 @@ class ImportBatch(BaseModel):
 
     kind = models.CharField(_("导入类型"), max_length=40)
     original_name = models.CharField(_("文件名"), max_length=200)
-    source = models.FileField(_("文件"), upload_to=import_upload_path, blank=True)
+    # The file and its error report hold ID numbers: stored encrypted, and deleted with
+    # ``purge_uploads`` after JIUYE_UPLOAD_RETENTION_DAYS (the batch row stays; then
+    # ``files_deleted_at`` says when).
+    source = EncryptedFileField(_("文件"), upload_to=import_upload_path, blank=True)
     dry_run = models.BooleanField(_("只检查"), default=True)
     valid_only = models.BooleanField(_("只导入正确的行"), default=False)
     status = models.CharField(
@@ -252,7 +256,8 @@ class ImportBatch(BaseModel):
     updated = models.PositiveIntegerField(_("更新"), default=0)
     unchanged = models.PositiveIntegerField(_("未变"), default=0)
     message = models.TextField(_("说明"), blank=True)
-    error_report = models.FileField(_("错误报告"), upload_to=import_report_path, blank=True)
+    error_report = EncryptedFileField(_("错误报告"), upload_to=import_report_path, blank=True)
+    files_deleted_at = models.DateTimeField(_("文件删除时间"), null=True, blank=True)
     errors_preview = models.JSONField(_("错误示例"), default=list, blank=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)

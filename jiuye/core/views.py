@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
@@ -148,7 +149,11 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"], by=request.user
         )
         return redirect("core:import-detail", pk=batch.pk)
-    return render(request, "core/import_upload.html", {"form": form})
+    return render(
+        request,
+        "core/import_upload.html",
+        {"form": form, "retention_days": settings.JIUYE_UPLOAD_RETENTION_DAYS},
+    )
 
 
 @roles_required(*IMPORTERS)
@@ -180,6 +185,7 @@ def import_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             "batch": batch,
             "form": form,
             "progress": importing.progress_of(batch.pk),
+            "retention_days": settings.JIUYE_UPLOAD_RETENTION_DAYS,
             "can_retry": importing.batch_can_retry(batch) and not request.user.is_read_only,
             "can_rollback": batch.status == ImportBatch.Status.SUCCEEDED
             and not batch.dry_run

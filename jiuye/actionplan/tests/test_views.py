@@ -8,7 +8,7 @@ from django.urls import reverse
 from docx import Document
 from openpyxl import Workbook, load_workbook
 
-from conftest import pdf_bytes
+from conftest import pdf_bytes, sealed_on_disk
 from jiuye.actionplan.models import IndicatorSnapshot, IndicatorTarget, Plan, ProgressReport, Task
 from jiuye.actionplan.tests.conftest import seed_bytes
 from jiuye.core.models import AccessEvent
@@ -58,8 +58,10 @@ def test_a_liaison_submits_a_report_with_an_attachment(client_for, plan, persona
     assert response.status_code == 302, response.content.decode()[-3000:]
     report = ProgressReport.objects.get(task=task, period=period)
     assert report.status == "submitted" and report.attachments.count() == 1
+    assert sealed_on_disk(report.attachments.get().file, pdf_bytes())
     download = client.get(f"/plan/attachments/{report.attachments.get().pk}/")
     assert download.status_code == 200
+    assert b"".join(download.streaming_content) == pdf_bytes()
     assert (
         client_for("town_a").get(f"/plan/attachments/{report.attachments.get().pk}/").status_code
         == 404

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from conftest import VILLAGE_B, image_bytes, make_id_number, pdf_bytes
+from conftest import VILLAGE_B, image_bytes, make_id_number, pdf_bytes, sealed_on_disk
 from jiuye.casework import services
 from jiuye.casework.models import AnnualCase, Channel, NeedsRecord, ServiceRecord, ServiceType
 from jiuye.core.models import AccessEvent
@@ -245,6 +245,7 @@ def test_a_photo_of_the_signed_form_is_kept_and_served_only_in_scope(
         attachment=photo,
     )
     record = ServiceRecord.objects.get()
+    assert sealed_on_disk(record.attachment, image_bytes("JPEG"))
     response = client.get(_url("service-attachment", record.pk))
     assert response.status_code == 200
     assert response["Content-Type"] == "image/jpeg"

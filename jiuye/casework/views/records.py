@@ -16,7 +16,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -52,6 +51,7 @@ from jiuye.core.importing import export_xlsx, get_kind
 from jiuye.core.masking import mask_id_number
 from jiuye.core.models import AccessEvent
 from jiuye.core.scoping import get_scoped_or_404, scope_for
+from jiuye.core.storage import encrypted_storage
 from jiuye.people.models import Person
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -74,14 +74,14 @@ _TOKEN = re.compile(r"^[0-9a-f]{32}\.(jpg|png|webp|pdf)$")
 
 def _prune_pending() -> None:
     try:
-        _dirs, files = default_storage.listdir(PENDING_DIR)
+        _dirs, files = encrypted_storage.listdir(PENDING_DIR)
     except FileNotFoundError:
         return
     stale = time.time() - 24 * 3600
     for name in files:
         try:
-            if default_storage.get_modified_time(f"{PENDING_DIR}/{name}").timestamp() < stale:
-                default_storage.delete(f"{PENDING_DIR}/{name}")
+            if encrypted_storage.get_modified_time(f"{PENDING_DIR}/{name}").timestamp() < stale:
+                encrypted_storage.delete(f"{PENDING_DIR}/{name}")
         except (OSError, NotImplementedError):
             continue
 
@@ -95,7 +95,7 @@ def _keep_upload(form: Form) -> None:
     _prune_pending()
     detected = services.check_attachment(upload)  # the form checked it: what it really is
     token = f"{uuid.uuid4().hex}{detected.extension}"
-    default_storage.save(f"{PENDING_DIR}/{token}", upload)
+    encrypted_storage.save(f"{PENDING_DIR}/{token}", upload)
     form.data = form.data.copy()
     form.data["attachment_token"] = token
     form.data["attachment_name"] = Path(upload.name).name[:200]
@@ -107,9 +107,9 @@ def _attachment(form: Form) -> Any:
     if upload:
         return upload
     token = form.cleaned_data.get("attachment_token") or ""
-    if not _TOKEN.match(token) or not default_storage.exists(f"{PENDING_DIR}/{token}"):
+    if not _TOKEN.match(token) or not encrypted_storage.exists(f"{PENDING_DIR}/{token}"):
         return None
-    with default_storage.open(f"{PENDING_DIR}/{token}", "rb") as handle:
+    with encrypted_storage.open(f"{PENDING_DIR}/{token}", "rb") as handle:
         content = handle.read()
     name = form.cleaned_data.get("attachment_name") or token
     return SimpleUploadedFile(name, content, _CONTENT_TYPES[token.rsplit(".", 1)[1]])
@@ -118,7 +118,7 @@ def _attachment(form: Form) -> Any:
 def _drop_kept(form: Form) -> None:
     token = form.cleaned_data.get("attachment_token") or ""
     if _TOKEN.match(token):
-        default_storage.delete(f"{PENDING_DIR}/{token}")
+        encrypted_storage.delete(f"{PENDING_DIR}/{token}")
 
 
 # --- helpers --------------------------------------------------------------------------------

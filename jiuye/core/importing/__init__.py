@@ -43,6 +43,7 @@ from jiuye.core.importing.batches import (
     batch_fail_stale,
     batch_retry,
     batch_start,
+    batches_purge_files,
     fail_stale_batches,
     import_batch_task,
 )
@@ -86,6 +87,7 @@ __all__ = [
     "batch_retry",
     "batch_rollback",
     "batch_start",
+    "batches_purge_files",
     "cell_text",
     "export_rows",
     "fail_stale_batches",

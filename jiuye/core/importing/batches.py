@@ -1,8 +1,10 @@
 """Stored batches: starting one (a check, or a commit of a check) in the background task or
-at once, the task itself, retrying a batch whose worker died, and ending such a batch."""
+at once, the task itself, retrying a batch whose worker died, ending such a batch, and deleting
+the stored files of old batches."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import tempfile
 import time
@@ -11,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files import File
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -126,6 +128,8 @@ def batch_confirm(
     """Commit the file of a dry run that the user has looked at (into the same parent)."""
     if checked.status != ImportBatch.Status.VALIDATED or not checked.dry_run:
         raise ImportFileError(_("只能确认已检查完成的文件。"))
+    if not checked.source:
+        raise ImportFileError(_("这个文件已按保留期限删除，请重新上传后再检查。"))
     if checked.invalid_rows and not valid_only:
         raise ImportFileError(_("文件中有错误行：请修改后重新上传，或选择“只导入正确的行”。"))
     return _start_again(
@@ -162,3 +166,26 @@ def _start_again(batch: ImportBatch, *, by: Any, queue: bool, **options: Any) ->
     return batch_start(
         kind=batch.kind, upload=upload, by=by, parent=batch.parent, queue=queue, **options
     )
+
+
+def batches_purge_files(*, days: int | None = None, now: dt.datetime | None = None) -> int:
+    """Delete the stored file and error report of every batch older than ``days`` (default
+    JIUYE_UPLOAD_RETENTION_DAYS) that is not queued or running: they hold ID numbers. The batch
+    row, its counts, its error preview (masked) and its rollback journal stay; the batch is
+    stamped ``files_deleted_at``. How many batches lost their files."""
+    days = settings.JIUYE_UPLOAD_RETENTION_DAYS if days is None else days
+    now = now or timezone.now()
+    old = (
+        ImportBatch.objects.filter(created_at__lt=now - dt.timedelta(days=days))
+        .exclude(status__in=(ImportBatch.Status.PENDING, ImportBatch.Status.RUNNING))
+        .exclude(Q(source="") & Q(error_report=""))
+    )
+    purged = 0
+    for batch in old.iterator():
+        for stored in (batch.source, batch.error_report):
+            if stored:
+                stored.delete(save=False)
+        batch.files_deleted_at = now
+        batch.save(update_fields=["source", "error_report", "files_deleted_at"])
+        purged += 1
+    return purged

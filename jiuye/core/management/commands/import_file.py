@@ -42,7 +42,8 @@ class Command(BaseCommand):
         if result.invalid > len(result.batch.errors_preview):
             self.stdout.write(
                 f"……另有 {result.invalid - len(result.batch.errors_preview)} 行错误，"
-                f"见错误报告：{result.batch.error_report.path if result.batch.error_report else ''}"
+                "完整的错误报告（加密保存）可在网页“导入记录”中本批次的页面下载"
+                f"（批次 {result.batch.pk}）。"
             )
         if result.message:
             self.stdout.write(result.message)
