@@ -26,6 +26,7 @@ from jiuye.core.formfields import (
     text_field,
 )
 from jiuye.core.forms import SectionsMixin
+from jiuye.core.listing import holds_number
 from jiuye.core.scoping import region_in_scope, town_prefix
 from jiuye.core.validators import (
     normalize_resident_id,
@@ -69,11 +70,31 @@ def villages_for(user: Any) -> QuerySet[Region]:
     return places_for(user, Region.Level.VILLAGE)
 
 
+def validated_number(typed: str) -> str:
+    """A typed ID number (18 characters) or certificate number (20 or more), normalised and
+    checked; a ValidationError says what is wrong with it."""
+    number = normalize_resident_id(typed)
+    if len(number) >= 20:
+        validate_certificate_number(number)
+    else:
+        validate_resident_id(number)
+    return number
+
+
+def number_filter(number: str) -> dict[str, str]:
+    """The exact search filter for a checked number (``validated_number``)."""
+    return {"certificate_number" if len(number) >= 20 else "id_number": number}
+
+
 class PersonSearchForm(forms.Form):
     """The filters of the registry page (GET). ``region`` and ``year`` also come from the
     indicators' drill-down links (``?region=<code>&year=<y>[&working_age=1]``)."""
 
-    name = text_field(_("姓名"), max_length=50, help_text=_("可只填一部分。"))
+    name = text_field(
+        _("姓名或证件号"),
+        max_length=50,
+        help_text=_("姓名可只填一部分；身份证号（18位）或残疾人证号须完整填写。"),
+    )
     # Plain choices, built with one query each: a ModelChoiceField would query again to
     # validate, and the page has a budget of 15 queries.
     town = forms.ChoiceField(label=_("镇街"), required=False)
@@ -131,6 +152,11 @@ class PersonSearchForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        if holds_number(data.get("name") or ""):
+            try:
+                data.update(number_filter(validated_number(data["name"])), name="")
+            except ValidationError as error:
+                self.add_error("name", error)
         town, village = data.get("town"), data.get("village")
         if town and village and not village.startswith(town_prefix(town)):
             self.add_error("village", _("所选村（社区）不属于所选镇街，请重新选择。"))
@@ -165,16 +191,10 @@ class PersonLookupForm(forms.Form):
     )
 
     def clean_number(self) -> str:
-        number = normalize_resident_id(self.cleaned_data["number"])
-        if len(number) >= 20:
-            validate_certificate_number(number)
-        else:
-            validate_resident_id(number)
-        return number
+        return validated_number(self.cleaned_data["number"])
 
     def filters(self) -> dict[str, str]:
-        number = self.cleaned_data["number"]
-        return {"certificate_number" if len(number) >= 20 else "id_number": number}
+        return number_filter(self.cleaned_data["number"])
 
 
 class PersonForm(SectionsMixin, forms.Form):

@@ -25,12 +25,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jiuye.accounts.models import PERSONAL_DATA_ROLES, Role
-from jiuye.core import crud, timeline
+from jiuye.core import crud, listing, timeline
 from jiuye.core.access import roles_required
 from jiuye.core.audit import access_log
 from jiuye.core.downloads import attachment
 from jiuye.core.forms import add_service_errors
 from jiuye.core.importing import export_xlsx, get_kind
+from jiuye.core.logging import scrub
 from jiuye.core.models import AccessEvent
 from jiuye.core.scoping import get_scoped_or_404, scope_for
 from jiuye.people import selectors, services
@@ -88,9 +89,10 @@ def _render_list(
 
 
 @roles_required(*PERSONAL_DATA_ROLES)
+@listing.numbers_kept_out_of_urls
 @require_GET
 def person_list(request: HttpRequest) -> HttpResponse:
-    search = PersonSearchForm(request.GET or None, user=request.user)
+    search = PersonSearchForm(listing.search_params(request) or None, user=request.user)
     return _render_list(request, search, PersonLookupForm())
 
 
@@ -213,11 +215,13 @@ def person_archive(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 
 @roles_required(*PERSONAL_DATA_ROLES)
+@listing.numbers_kept_out_of_urls
 @require_http_methods(["GET", "POST"])
 def person_export(request: HttpRequest) -> HttpResponse:
     """The search result as .xlsx in the import template's columns. Masked by default; full
     numbers need a reason (POST). Every export is in the access log."""
-    search = PersonSearchForm(request.GET or None, user=request.user)
+    params = listing.search_params(request)
+    search = PersonSearchForm(params or None, user=request.user)
     if not (search.is_bound and search.is_valid() and selectors.is_search(search.cleaned_data)):
         messages.error(request, _("请先查询，再导出查询结果。"))
         return redirect("people:list")
@@ -238,7 +242,7 @@ def person_export(request: HttpRequest) -> HttpResponse:
             "kind": "persons",
             "rows": count,
             "revealed": reveal,
-            "query": request.GET.urlencode(),
+            "query": scrub(params.urlencode()),
         },
     )
     return attachment(content, "残疾人名单.xlsx")

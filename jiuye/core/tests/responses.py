@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from django.http import HttpResponse
+from django.test import Client
+
+from jiuye.core.listing import SEARCH_MARK
 
 
 def error_page(response: HttpResponse, *messages: str) -> str:
@@ -19,3 +24,16 @@ def error_page(response: HttpResponse, *messages: str) -> str:
 def html_of(response: HttpResponse) -> str:
     """The page the test client got, as text."""
     return response.content.decode()
+
+
+def searched(client: Client, url: str, **fields: str) -> tuple[str, str]:
+    """Send a search form by POST, as its page does (``core.listing.numbers_kept_out_of_urls``):
+    the address it redirects to and the HTML of the page there."""
+    response = client.post(url, {SEARCH_MARK: "1", **fields})
+    assert response.status_code == 302, response.status_code
+    return response["Location"], html_of(client.get(response["Location"]))
+
+
+def addresses_in(html: str) -> list[str]:
+    """Every address a page links to, loads or sends a form to."""
+    return re.findall(r'(?:href|action|src|formaction)="([^"]*)"', html)

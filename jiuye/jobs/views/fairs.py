@@ -280,6 +280,7 @@ def _seeker_post(request: HttpRequest, fair: Fair, postings: list[Posting]) -> t
 
 
 @roles_required(*PERSONAL, write=True)
+@listing.numbers_kept_out_of_urls
 @require_http_methods(["GET", "POST"])
 def fair_seekers(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     fair = _fair(request, pk)
@@ -298,7 +299,7 @@ def fair_seekers(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         if failed is None:
             return redirect("jobs:fair-seekers", pk=fair.pk)
     search = SearchForm(
-        request.GET or None,
+        listing.search_params(request) or None,
         label=_("查找人员"),
         help_text=_("输入姓名的一部分，或18位身份证号；只能查找您负责范围内的人员。"),
     )

@@ -88,12 +88,13 @@ def competition_list(request: HttpRequest) -> HttpResponse:
 
 
 @roles_required(*READERS)
+@listing.numbers_kept_out_of_urls
 @require_GET
 def competition_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     competition = _competition(request, pk)
     personal = request.user.role in PERSONAL
     search = SearchForm(
-        request.GET or None,
+        listing.search_params(request) or None,
         label=_("查找参赛人员"),
         help_text=_("输入姓名的一部分，或18位身份证号；只能查找您负责范围内的人员。"),
     )

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jiuye.accounts.models import Role
-from jiuye.core import crud
+from jiuye.core import crud, listing
 from jiuye.core.access import roles_required
 from jiuye.core.audit import access_log
 from jiuye.core.conflicts import ConflictError, show_conflict
@@ -66,11 +66,12 @@ def _town(request: HttpRequest) -> Any:
 
 
 @roles_required(*PERSONAL, write=True)
+@listing.numbers_kept_out_of_urls
 @require_http_methods(["GET", "POST"])
 def enrol(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     course = _course(request, pk)
     search = SearchForm(
-        request.GET or None,
+        listing.search_params(request) or None,
         label=_("查找人员"),
         help_text=_("输入姓名的一部分，或18位身份证号；只能查找您负责范围内的人员。"),
     )
