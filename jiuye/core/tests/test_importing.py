@@ -101,7 +101,7 @@ def test_a_dry_run_writes_nothing_but_counts_what_would_happen(reference, tmp_pa
     run(write_csv(tmp_path / "a.csv", [person_row(1)]))
     path = write_csv(
         tmp_path / "b.csv",
-        [person_row(1, 姓名="改名"), person_row(2), person_row(3, 身份证号="123")],
+        [person_row(1, 联系电话="13900000001"), person_row(2), person_row(3, 身份证号="123")],
     )
     before = snapshot()
     result = run(path, dry_run=True)

@@ -304,14 +304,14 @@ class PersonsKind(DeclaredKind):
         )
         if changes and current.is_archived:
             return {"id_number": [str(ARCHIVED)]}
-        if current is None or actor(by) is None:
+        if current is None:
             return missing
-        if not self._region_in_scope(by, current.region_id):
+        if actor(by) is not None and not self._region_in_scope(by, current.region_id):
             return {"id_number": [str(self.not_yours)]}
         if "name" in data and not same_name(current.name, data["name"]):
             # A different name under a registered ID is a typo in the ID as often as a real
-            # change of name: never done silently by a file (issue 14). The person page changes
-            # a name, with its own check and the change log.
+            # change of name: never done silently by a file, whoever imports it (the command
+            # line too). The person page changes a name, with its own check and change log.
             return {"name": [RENAMED % {"typed": data["name"], "registered": current.name}]}
         return missing
 

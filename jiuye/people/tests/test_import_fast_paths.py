@@ -84,12 +84,13 @@ def test_each_updated_person_keeps_its_own_audit_entry_with_before_and_after(
     reference, tmp_path
 ) -> None:  # noqa: ANN001
     run(write(tmp_path / "a.csv", [row(1), row(2)]))
-    second = run(write(tmp_path / "b.csv", [row(1, 姓名="改了名"), row(2)]))
+    # Moved to another village (a file never renames: that is the person page's).
+    second = run(write(tmp_path / "b.csv", [row(1, 村社区代码="440199002001"), row(2)]))
     assert (second.created, second.updated, second.unchanged) == (0, 1, 1)
-    person = Person.objects.get(name="改了名")
+    person = Person.objects.get(name="快速1")
     assert person.import_batch == second.batch
     entry = LogEntry.objects.get_for_object(person).get(action=LogEntry.Action.UPDATE)
-    assert entry.changes_dict["name"] == ["快速1", "改了名"]
+    assert entry.changes_dict["region_id"] == ["440199001001", "440199002001"]
     assert entry.additional_data["batch"] == str(second.batch.pk)
 
 
