@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "jiuye.casework",
     "jiuye.jobs",
     "jiuye.training",
+    "jiuye.programs",
     "jiuye.actionplan",
 ]
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("employers/", include("jiuye.employers.urls")),
     path("jobs/", include("jiuye.jobs.urls")),
     path("training/", include("jiuye.training.urls")),
+    path("programs/", include("jiuye.programs.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,5 @@
+"""Plan indicators of the programs (actions 二 三 四 五 六 七 八 十). Each program declares its
+figures in its own module of ``jiuye.programs.selectors`` and this module imports them, so the
+indicator registry sees them when the app is ready."""
+
+from __future__ import annotations
