@@ -28,6 +28,7 @@ GROUPS = {
     "jobs": _("岗位与招聘"),
     "training": _("培训与技能"),
     "employers": _("用人单位"),
+    "programs": _("专项工作"),
     "system": _("数据与系统"),
 }
 
