@@ -13,10 +13,19 @@ from typing import Any, TypeVar
 from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy
 
 from jiuye.core.roles import Role
 
 M = TypeVar("M", bound=Model)
+
+# The one answer to "who has this ID number?" for a user who may not see the whole registry:
+# a number registered in another town and a number never registered get the same words, in
+# the same place, from every import and every lookup (disability status is sensitive: the
+# answer must not tell whether someone elsewhere is registered). See ADR 0011.
+NOT_FOUND_IN_SCOPE = gettext_lazy(
+    "在您负责的范围内没有找到这个身份证号的人员（可能未登记，或不在您负责的镇街）。"
+)
 
 _SEES_ALL = frozenset({Role.ADMIN, Role.DISTRICT})
 

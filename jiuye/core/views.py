@@ -156,6 +156,13 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _counts_note(batch: ImportBatch) -> Any:
+    try:
+        return importing.get_kind(batch.kind).counts_note
+    except importing.ImportFileError:  # a kind no longer declared
+        return ""
+
+
 @roles_required(*IMPORTERS)
 @require_http_methods(["GET", "POST"])
 def import_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
@@ -186,6 +193,7 @@ def import_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             "form": form,
             "progress": importing.progress_of(batch.pk),
             "retention_days": settings.JIUYE_UPLOAD_RETENTION_DAYS,
+            "counts_note": _counts_note(batch),
             "can_retry": importing.batch_can_retry(batch) and not request.user.is_read_only,
             "can_rollback": batch.status == ImportBatch.Status.SUCCEEDED
             and not batch.dry_run

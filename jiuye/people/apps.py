@@ -11,8 +11,10 @@ class PeopleConfig(AppConfig):
 
     def ready(self) -> None:
         from jiuye.core.audit import register
-        from jiuye.people.models import Consent, Person
+        from jiuye.people.models import Consent, Person, TransferRequest
 
         register(Person)
         # Consent given and withdrawn (PIPL): who recorded it and when is in the audit trail.
         register(Consent)
+        # Who asked to move whom where, and who decided (the values stay encrypted, out of it).
+        register(TransferRequest, exclude=["values"])

@@ -23,9 +23,10 @@ from jiuye.core.formfields import (
     code_input,
     date_input,
     phone_field,
+    radio_field,
     text_field,
 )
-from jiuye.core.forms import SectionsMixin
+from jiuye.core.forms import DecisionForm, SectionsMixin
 from jiuye.core.listing import holds_number
 from jiuye.core.scoping import region_in_scope, town_prefix
 from jiuye.core.validators import (
@@ -408,3 +409,26 @@ class RevealForm(forms.Form):
     @staticmethod
     def allowed(user: Any) -> bool:
         return getattr(user, "role", None) in REVEAL_ROLES
+
+
+class TransferDecisionForm(DecisionForm):
+    """District staff decide a transfer request; a refusal says why (the requester reads it)."""
+
+    decision = radio_field(
+        _("审核结果"),
+        [
+            ("approve", _("同意：迁入所申请的村（社区），并按申请更新信息（姓名不变）")),
+            ("return", _("不同意")),
+        ],
+        required=_("请选择审核结果：同意或不同意。"),
+    )
+    reason = text_field(
+        _("意见"),
+        max_length=300,
+        rows=3,
+        error_messages={"max_length": _("意见最多300个字，请缩短。")},
+        help_text=_("不同意时必填：申请人会在通知中看到这段话。"),
+    )
+
+    note_field = "reason"
+    note_missing = _("请填写不同意的理由，申请人会看到这段话。")

@@ -198,3 +198,56 @@ class Consent(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.get_purpose_display()}"
+
+
+class TransferStatus(models.TextChoices):
+    PENDING = "pending", _("待审核")
+    APPROVED = "approved", _("已同意迁入")
+    REFUSED = "refused", _("未同意")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+class TransferRequest(BaseModel):
+    """迁入申请: a town officer registered (on the person form or in a persons file) an ID
+    number already registered in another town. The officer is answered as for a new number;
+    the registered person is not changed until district staff approve, and then moves to the
+    requested village with the other values given, never the name (ADR 0011).
+
+    Only district staff and administrators see requests (no region path: a town officer, of
+    either town, sees none of them; the requester hears the decision by notification)."""
+
+    scope_paths: dict[str, str] = {}
+
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("人员"),
+        on_delete=models.PROTECT,
+        related_name="transfer_requests",
+    )
+    region = region_fk(_("申请迁入的村（社区）"))
+    name = models.CharField(_("申请填写的姓名"), max_length=50)
+    # The other values the form or file gave, as JSON ({field: value}), encrypted like the
+    # person's own numbers (phone and certificate number are among them).
+    values = EncryptedTextField(_("申请填写的信息"), blank=True)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=TransferStatus.choices, default=TransferStatus.PENDING
+    )
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    decided_by = user_fk(_("审核人"))
+    reason = models.CharField(_("审核意见"), max_length=300, blank=True)
+    import_batch = import_batch_fk()
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = verbose_name_plural = _("迁入申请")
+        indexes = [models.Index(fields=["status", "created_at"], name="transfer_status_created")]
+
+    def __str__(self) -> str:
+        return _("%(name)s（%(id)s）的迁入申请") % {
+            "name": self.name,
+            "id": self.person.masked_id_number,
+        }
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == TransferStatus.PENDING

@@ -7,14 +7,16 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import DateField, F, Func, Q, QuerySet
+from django.db.models import DateField, F, Func, Model, Q, QuerySet
 from django.db.models.lookups import GreaterThan, LessThanOrEqual
 from django.utils import timezone
 
+from jiuye.core.labels import field_label, value_label
+from jiuye.core.masking import mask_certificate_number, mask_phone
 from jiuye.core.periods import reference_date
-from jiuye.core.scoping import scope_for
+from jiuye.core.scoping import NOT_FOUND_IN_SCOPE, scope_for
 from jiuye.core.validators import validate_resident_id
-from jiuye.people.models import Person, Sex
+from jiuye.people.models import Person, Sex, TransferRequest, TransferStatus
 from jiuye.people.services import certificate_index, id_number_index
 from jiuye.reference.models import Region
 from jiuye.reference.selectors import working_age_rule
@@ -51,6 +53,23 @@ MODIFIERS = ("year", "include_archived")
 def person_by_id_number(*, queryset: QuerySet[Person], id_number: str) -> Person | None:
     """Exact lookup through the blind index (the ciphertext itself can't be searched)."""
     return queryset.filter(id_number_index=id_number_index(id_number)).first()
+
+
+def person_in_scope(user: Any, id_number: str, *, include_archived: bool = False) -> Person:
+    """The person with this ID number among those ``user`` may see (not archived unless
+    ``include_archived``). Every lookup by ID number a user types goes through here, so a
+    number registered in another town and an unregistered one are refused with the same
+    ``NOT_FOUND_IN_SCOPE`` (a ValidationError, code "not_found")."""
+    people = scope_for(user, Person)
+    if not include_archived:
+        people = people.filter(archived_at__isnull=True)
+    try:
+        found = person_by_id_number(queryset=people, id_number=id_number)
+    except ValidationError:
+        found = None
+    if found is None:
+        raise ValidationError(NOT_FOUND_IN_SCOPE, code="not_found")
+    return found
 
 
 def person_search(user: Any, query: str, *, limit: int = 20) -> list[Person]:
@@ -222,3 +241,77 @@ def person_for_detail(*, queryset: QuerySet[Person]) -> QuerySet[Person]:
     return queryset.select_related(
         "region__parent", "category", "grade", "archived_by", "created_by", "updated_by"
     ).prefetch_related("multiple_categories")
+
+
+# --- transfer requests (迁入申请) -------------------------------------------------------------
+
+_MASKED = {"phone": mask_phone, "certificate_number": mask_certificate_number}
+
+
+def transfers_pending() -> QuerySet[TransferRequest]:
+    """The district's queue: pending requests, the oldest first."""
+    return (
+        TransferRequest.objects.filter(status=TransferStatus.PENDING)
+        .select_related("person__region", "region", "created_by", "import_batch")
+        .order_by("created_at")
+    )
+
+
+def transfers_decided(limit: int = 20) -> list[TransferRequest]:
+    """The latest decisions, for the queue page."""
+    return list(
+        TransferRequest.objects.exclude(status=TransferStatus.PENDING)
+        .select_related("person", "region", "created_by", "decided_by")
+        .order_by("-decided_at")[:limit]
+    )
+
+
+def _shown(name: str, value: Any) -> str:
+    if name in _MASKED:
+        return _MASKED[name](value) if value else "—"
+    if isinstance(value, list | tuple):
+        field = Person._meta.get_field(name)
+        if field.many_to_many:
+            return "、".join(str(v) for v in value) or "—"
+        return value_label(field, repr(list(value)), {})
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, Model):
+        return str(value)
+    return value_label(Person._meta.get_field(name), value, {})
+
+
+def _comparable(value: Any) -> Any:
+    if isinstance(value, list | tuple | set):
+        return sorted(str(getattr(v, "pk", v)) for v in value)
+    return getattr(value, "pk", value)
+
+
+def transfer_changes(request: TransferRequest, values: Mapping[str, Any]) -> list[dict[str, str]]:
+    """What approving the request would change on the person, field by field (``values``:
+    the request's typed values), with personal numbers masked."""
+    person = request.person
+    rows = []
+    if person.region_id != request.region_id:
+        rows.append(
+            {
+                "label": field_label(Person, "region"),
+                "now": str(person.region),
+                "asked": str(request.region),
+            }
+        )
+    for name, asked in values.items():
+        field = Person._meta.get_field(name)
+        if field.many_to_many:
+            now: Any = list(person.multiple_categories.all())
+        else:
+            now = getattr(person, name)
+        if _comparable(now) != _comparable(asked):
+            rows.append(
+                {
+                    "label": field_label(Person, name),
+                    "now": _shown(name, now),
+                    "asked": _shown(name, asked),
+                }
+            )
+    return rows

@@ -33,7 +33,7 @@ from jiuye.core.forms import add_service_errors
 from jiuye.core.importing import export_xlsx, get_kind
 from jiuye.core.logging import scrub
 from jiuye.core.models import AccessEvent
-from jiuye.core.scoping import get_scoped_or_404, scope_for
+from jiuye.core.scoping import NOT_FOUND_IN_SCOPE, get_scoped_or_404, scope_for
 from jiuye.people import selectors, services
 from jiuye.people.forms import (
     PersonForm,
@@ -41,9 +41,13 @@ from jiuye.people.forms import (
     PersonSearchForm,
     RevealForm,
 )
-from jiuye.people.models import Person
+from jiuye.people.models import Person, TransferRequest
 
 PAGE_SIZE = 50
+TRANSFER_ASKED = gettext_lazy(
+    "已提交迁入申请：%(name)s。这个身份证号已在本区登记，区残联审核后会通知您结果；"
+    "在此之前人员信息不会改变。"
+)
 ARCHIVE_HELP = gettext_lazy(
     "例如：重复登记、已迁出本区、本人已故。归档后不再出现在名单和统计中，记录仍然保留。"
 )
@@ -55,15 +59,13 @@ def _person(request: HttpRequest, pk: uuid.UUID) -> Person:
 
 
 def _duplicate(request: HttpRequest, form: Form, error: services.DuplicatePersonError) -> Any:
-    """Name the existing person (and link to them) only when the user may see them."""
+    """Name the existing person (and link to them) only when the user may see them. (A new
+    person's number registered elsewhere never gets here: it becomes a transfer request.)"""
     existing = scope_for(request.user, Person).filter(pk=error.existing_id).first()
     if existing is None:
         form.add_error(
             "id_number",
-            _(
-                "这个身份证号的人员已在其他镇街登记，不能重复登记。"
-                "如本人已迁入本镇街，请联系区残联调整其所在村（社区）。"
-            ),
+            _("这个身份证号不能用于这条记录。请核对号码；如有疑问，请联系区残联。"),
         )
     else:
         form.add_error(
@@ -107,7 +109,7 @@ def person_lookup(request: HttpRequest) -> HttpResponse:
         ).first()
         if found is not None:
             return redirect("people:detail", pk=found.pk)
-        form.add_error("number", _("在您可查看的范围内没有找到这个号码的人员。"))
+        form.add_error("number", NOT_FOUND_IN_SCOPE)
     return _render_list(request, PersonSearchForm(user=request.user), form)
 
 
@@ -160,7 +162,10 @@ def _person_form(request: HttpRequest, person: Person | None) -> HttpResponse:
 
     def save() -> HttpResponse:
         if person is None:
-            saved = services.person_register(by=request.user, **form.service_fields())
+            saved = services.person_register_or_transfer(by=request.user, **form.service_fields())
+            if isinstance(saved, TransferRequest):
+                # The number is registered in another town (ADR 0011): nothing changed yet.
+                return crud.done(request, TRANSFER_ASKED % {"name": saved.name}, "people:list")
             message = _("已登记：%(name)s。") % {"name": saved.name}
         else:
             version = form.cleaned_data["version"]

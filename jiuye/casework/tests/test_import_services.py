@@ -15,6 +15,7 @@ from jiuye.casework import services
 from jiuye.casework.models import AnnualCase, Channel, NeedsRecord, ServiceRecord
 from jiuye.core.importing import batch_rollback, get_kind, run_import, template_xlsx, write_export
 from jiuye.core.models import ImportBatch
+from jiuye.core.scoping import NOT_FOUND_IN_SCOPE
 from jiuye.people.models import Person
 from jiuye.people.services import person_register
 from jiuye.reference.models import Region
@@ -136,8 +137,8 @@ def test_bad_rows_are_named_by_row_and_column_in_chinese(tmp_path, persons, pers
     }
     # One message for "not registered" and "registered in another town" (PersonByIdNumber):
     # a file does not tell whether someone elsewhere is registered.
-    unknown = "的人员还没有登记，或不在您负责的范围内"
-    assert "身份证号码：身份证号 " in text[3] and unknown in text[3] and "*" in text[3]
+    unknown = str(NOT_FOUND_IN_SCOPE)
+    assert text[3] == f"身份证号码：{unknown}"
     assert unknown in text[4]
     assert "服务类型：服务类型“算命”不存在" in text[5]
     assert "服务日期：日期不能晚于今天" in text[6]
@@ -269,7 +270,7 @@ def test_a_record_of_a_person_in_another_town_is_not_updated(tmp_path, persons, 
     for dry_run in (True, False):
         result = run(write_csv(tmp_path / "x.csv", [row]), by=personas["town_a"], dry_run=dry_run)
         assert (result.updated, result.invalid) == (0, 1)
-        assert "不在您负责的范围内" in result.errors[0]["errors"][0]["message"]
+        assert result.errors[0]["errors"][0]["message"] == NOT_FOUND_IN_SCOPE
     assert ServiceRecord.objects.get().notes == ""
 
 

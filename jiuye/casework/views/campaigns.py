@@ -51,7 +51,7 @@ from jiuye.core.forms import ArchiveForm, add_service_errors
 from jiuye.core.scoping import get_scoped_or_404, region_in_scope, scope_for, town_prefix
 from jiuye.employment import services as employment_services
 from jiuye.people.models import Person
-from jiuye.people.selectors import person_by_id_number
+from jiuye.people.selectors import person_in_scope
 from jiuye.reference.models import Region
 
 PLANNERS = (Role.ADMIN, Role.DISTRICT)
@@ -399,18 +399,11 @@ def post_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 def _place_person(request: HttpRequest, form: PlaceForm) -> Person | None:
     if form.chosen is not None:
         return form.chosen
-    found = person_by_id_number(
-        queryset=scope_for(request.user, Person).filter(archived_at__isnull=True),
-        id_number=form.cleaned_data["id_number"],
-    )
-    if found is None:
-        form.add_error(
-            "id_number",
-            _(
-                "在您负责的范围内没有找到这个身份证号的人员。请核对号码；"
-                "其他镇街的人员请由该镇街或区残联安置。"
-            ),
-        )
+    try:
+        found = person_in_scope(request.user, form.cleaned_data["id_number"])
+    except ValidationError as error:
+        form.add_error("id_number", error)
+        return None
     return found
 
 

@@ -100,6 +100,8 @@ class ImportKind:
     # Optional columns that take part in finding an existing record (a file without them can
     # only add new ones); every other optional column a file leaves out leaves its field alone.
     match_columns: tuple[str, ...] = ()
+    # Said beside the counts of a batch (how a kind counts what is not a plain create).
+    counts_note: Any = ""
 
     def begin(self) -> None:
         """Called at the start of every run (reset caches of reference data)."""
@@ -125,6 +127,12 @@ class ImportKind:
     def existing(self, keys: list[str]) -> dict[str, Model]:
         """Records already in the database, by natural key."""
         raise NotImplementedError
+
+    def as_new(self, current: Model, *, by: Any) -> bool:
+        """Whether a row that found ``current`` is answered and counted as a new record: a
+        record the user may not see must not show through the counts (the persons kind turns
+        such a row into a transfer request, ADR 0011)."""
+        return False
 
     def prepare(
         self, data: dict[str, Any], current: Model | None, *, by: Any

@@ -282,7 +282,7 @@ def _apply(
         prepared = kind.prepare(outcome.data, record, by=by)
         if prepared is None:
             result.unchanged += 1
-        elif record is not None:
+        elif record is not None and not kind.as_new(record, by=by):
             updates.append(prepared)
             result.updated += 1
         else:

@@ -47,7 +47,7 @@ from jiuye.jobs.models import Posting, PostingStatus, Referral, ReferralChannel
 from jiuye.jobs.selectors import referrals as selectors
 from jiuye.jobs.services import referrals as services
 from jiuye.people.models import Consent, Person
-from jiuye.people.selectors import person_by_id_number
+from jiuye.people.selectors import person_in_scope
 from jiuye.reference.models import Region
 
 STAFF = (Role.ADMIN, Role.DISTRICT, Role.TOWN)
@@ -190,18 +190,13 @@ def referral_create(request: HttpRequest) -> HttpResponse:
     form = ReferralForm(data, person=person, posting=posting, postings=_open_postings())
     consent_missing = False
     if request.method == "POST" and form.is_valid():
-        chosen = person or person_by_id_number(
-            queryset=scope_for(request.user, Person).filter(archived_at__isnull=True),
-            id_number=form.cleaned_data["id_number"],
-        )
+        chosen = person
         if chosen is None:
-            form.add_error(
-                "id_number",
-                _(
-                    "在您负责的范围内没有找到这个身份证号的人员。请核对号码；其他镇街的人员请由该镇街推荐。"
-                ),
-            )
-        else:
+            try:
+                chosen = person_in_scope(request.user, form.cleaned_data["id_number"])
+            except ValidationError as error:
+                form.add_error("id_number", error)
+        if chosen is not None:
             try:
                 referral = services.referral_create(
                     person=chosen,

@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 
 from jiuye.core.importing.fields import Field, FieldError
 from jiuye.core.masking import mask_id_number
-from jiuye.core.scoping import scope_for
+from jiuye.core.scoping import NOT_FOUND_IN_SCOPE
 from jiuye.core.validators import validate_resident_id
 from jiuye.people.models import LifeStatus, Person
-from jiuye.people.selectors import person_by_id_number
+from jiuye.people.selectors import person_by_id_number, person_in_scope
 
 
 @dataclass(frozen=True)
@@ -47,16 +47,11 @@ class PersonByIdNumber(Field):
             raise FieldError(exc.messages[0]) from None
         cache_key = (getattr(by, "pk", None), id_number)
         if cache_key not in self._cache:
-            people = Person.objects.all() if getattr(by, "pk", None) is None else None
-            if people is None:
-                people = scope_for(by, Person)
-            self._cache[cache_key] = person_by_id_number(queryset=people, id_number=id_number)
+            self._cache[cache_key] = _lookup(by, id_number)
         person = self._cache[cache_key]
         if person is None:
-            raise FieldError(
-                _("身份证号 %(id)s 的人员还没有登记，或不在您负责的范围内。")
-                % {"id": mask_id_number(id_number)}
-            )
+            # The same words for "registered in another town" and "not registered" (ADR 0011).
+            raise FieldError(str(NOT_FOUND_IN_SCOPE))
         if self.inactive and (person.is_archived or person.life_status != LifeStatus.ACTIVE):
             raise FieldError(self.inactive % {"name": person.name})
         return person
@@ -67,6 +62,16 @@ class PersonByIdNumber(Field):
     def export(self, obj: Model, *, reveal: bool) -> str:
         person = getattr(obj, self.target)
         return person.id_number if reveal else mask_id_number(person.id_number)
+
+
+def _lookup(by: Any, id_number: str) -> Person | None:
+    """The person a command run (no user) finds in the whole registry, a user in their scope."""
+    if getattr(by, "pk", None) is None:
+        return person_by_id_number(queryset=Person.objects.all(), id_number=id_number)
+    try:
+        return person_in_scope(by, id_number, include_archived=True)
+    except ValidationError:
+        return None
 
 
 def masked_id_message() -> str:

@@ -4,7 +4,8 @@ Declared on the generic kind for its writing, journal, audit of updates and roll
 once a person was changed since). What makes it fast is kept here: one hand-written ``clean``
 (the ID number's blind index computed once), new persons inserted as plain rows, existing keys
 asked of the unique index in plain SQL, one audit entry per chunk of new persons. A town
-officer updates only persons of their own town; nobody changes an archived person.
+officer updates only persons of their own town (a person registered elsewhere becomes a
+transfer request, counted as new: ADR 0011); nobody changes an archived person.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from jiuye.core import crypto
 from jiuye.core.audit import audit_bulk
 from jiuye.core.bulk import fast_insert_values
 from jiuye.core.importing import CellError, RowOutcome, apply_row, parse_bool, parse_date
+from jiuye.core.importing.base import RollbackError
 from jiuye.core.importing.declared import DeclaredKind, actor
 from jiuye.core.importing.journal import Undone
 from jiuye.core.masking import mask_id_number
@@ -60,7 +62,8 @@ from jiuye.people.importing.values import (
     export_row,
     grade_of,
 )
-from jiuye.people.models import Person, WishToWork
+from jiuye.people.models import Person, TransferRequest, TransferStatus, WishToWork
+from jiuye.people.services.transfers import transfer_request_create, transfers_withdraw
 from jiuye.reference.models import Region
 
 Changes = dict[str, tuple[Any, Any]]
@@ -89,9 +92,13 @@ class PersonsKind(DeclaredKind):
         "这个批次导入的人员“%(record)s”之后又被修改过（在人员页面或后面的导入中），"
         "不能自动撤销。请先撤销后面的批次，或逐个修改。"
     )
-    # One answer for a person registered in another town, whatever their region column says:
-    # the row does not say where they are registered.
-    not_yours = gettext_lazy("这个身份证号不能由您导入：人员不在您负责的镇街。")
+    # A row whose ID number is registered outside the importing officer's town is answered
+    # and counted as a new person, and becomes a transfer request when the file is imported
+    # (ADR 0011): the counts do not tell whether someone elsewhere is registered.
+    counts_note = gettext_lazy(
+        "“新增”包括迁入申请：身份证号已在其他镇街登记的人员不会直接改动，"
+        "确认导入后由区残联审核迁入，审核结果会通知您。"
+    )
 
     def begin(self) -> None:
         super().begin()
@@ -293,27 +300,35 @@ class PersonsKind(DeclaredKind):
 
     # --- the record as it is now ----------------------------------------------------------
 
+    def _elsewhere(self, current: Model | None, by: Any) -> bool:
+        """A registered person the importing user may not see (none for a command run)."""
+        return (
+            current is not None
+            and actor(by) is not None
+            and not self._region_in_scope(by, current.region_id)
+        )
+
+    def as_new(self, current: Model, *, by: Any) -> bool:
+        return self._elsewhere(current, by)
+
     def validate(self, data: dict[str, Any], current: Model | None, *, by: Any) -> Any:
-        """As the person page: no change to an archived person, and the scope rule on the
-        person as registered (a row must not move someone of another town into one's own)."""
+        """As the person page: no change to an archived person, no rename by a file. A person
+        registered outside the user's scope is checked exactly as a new one (the row becomes
+        a transfer request): nothing about them shows through."""
         # A new person must be given a category and grade; a registered one keeps theirs when
         # the row leaves them out (no column, or an empty cell).
-        missing = {key: [MISSING[key]] for key in data.get("_missing", []) if current is None}
-        changes = current is not None and any(
-            k in data and getattr(current, k) != data[k] for k in self._updatable or ()
-        )
+        missing = {key: [MISSING[key]] for key in data.get("_missing", [])}
+        if current is None or self._elsewhere(current, by):
+            return missing
+        changes = any(k in data and getattr(current, k) != data[k] for k in self._updatable or ())
         if changes and current.is_archived:
             return {"id_number": [str(ARCHIVED)]}
-        if current is None:
-            return missing
-        if actor(by) is not None and not self._region_in_scope(by, current.region_id):
-            return {"id_number": [str(self.not_yours)]}
         if "name" in data and not same_name(current.name, data["name"]):
             # A different name under a registered ID is a typo in the ID as often as a real
             # change of name: never done silently by a file, whoever imports it (the command
             # line too). The person page changes a name, with its own check and change log.
             return {"name": [RENAMED % {"typed": data["name"], "registered": current.name}]}
-        return missing
+        return {}
 
     def existing(self, keys: list[str]) -> dict[str, Model]:
         # Which keys are there is answered from the unique index alone, in plain SQL (the ORM
@@ -347,11 +362,39 @@ class PersonsKind(DeclaredKind):
                 row["id_number_index"] = crypto.blind_index(data["id_number"], purpose=ID_PURPOSE)
             row["created_by_id"] = row["updated_by_id"] = who.pk if who else None
             return _NewPerson(row), {}
+        if self._elsewhere(current, by):
+            return _Transfer(current, data, self._updatable or ()), {}
         changes = apply_row(current, data, self._updatable or ())
         if not changes:
             return None
         current.updated_by = who
         return current, changes
+
+    def write(
+        self, *, creates: list[Any], updates: list[tuple[Model, Changes]], batch: Any, by: Any
+    ) -> None:
+        transfers = [c for c in creates if isinstance(c, _Transfer)]
+        creates = [c for c in creates if not isinstance(c, _Transfer)]
+        if creates or updates:
+            super().write(creates=creates, updates=updates, batch=batch, by=by)
+        for transfer in transfers:
+            transfer_request_create(
+                person=transfer.person,
+                region=transfer.data["region_id"],
+                name=transfer.data.get("name", ""),
+                values=transfer.values(),
+                by=by,
+                batch=batch,
+            )
+
+    def before_rollback(self, *, batch: ImportBatch, created: list[Any], by: Any) -> None:
+        if TransferRequest.objects.filter(
+            import_batch=batch, status=TransferStatus.APPROVED
+        ).exists():
+            raise RollbackError(
+                _("这个批次的迁入申请已由区残联审核通过，不能撤销。如有错误，请逐个修改。")
+            )
+        transfers_withdraw(batch=batch, by=by)
 
     def insert(self, creates: list[Any]) -> None:
         fast_insert_values(Person, [new.row for new in creates])
@@ -405,6 +448,31 @@ class PersonsKind(DeclaredKind):
 
     def export_row(self, obj: Model, *, reveal: bool) -> list[str]:
         return export_row(obj, reveal=reveal)
+
+
+class _Transfer:
+    """A row about a person registered outside the user's scope: the transfer request the
+    write makes of it (the person is not touched)."""
+
+    # Each field of a row as a person service names it (the row names foreign keys by column).
+    _SERVICE_NAMES = {"category_id": "category", "grade_id": "grade"}
+    _NOT_ASKED = {"name", "id_number", "sex", "birth_date", "region_id", "certificate_index"}
+
+    def __init__(self, person: Person, data: dict[str, Any], updatable: Any) -> None:
+        self.person, self.data, self.updatable = person, data, updatable
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in {"person", "data", "updatable"}:
+            object.__setattr__(self, name, value)
+        # The generic write's batch and time stamps belong to created rows, not to a request.
+
+    def values(self) -> dict[str, Any]:
+        """What the request asks to change: the fields of the columns the file has."""
+        return {
+            self._SERVICE_NAMES.get(key, key): self.data[key]
+            for key in self.updatable
+            if key in self.data and key not in self._NOT_ASKED
+        }
 
 
 class _CreatedByBatch:

@@ -1,5 +1,5 @@
-"""Writes to the registry: single records (person.py). The persons import kind is in
-people/importing.py."""
+"""Writes to the registry: single records (person.py), transfer requests (transfers.py). The
+persons import kind is in people/importing/."""
 
 from __future__ import annotations
 
@@ -19,6 +19,14 @@ from jiuye.people.services.person import (
     person_set_life_status,
     person_update,
 )
+from jiuye.people.services.transfers import (
+    person_register_or_transfer,
+    transfer_approve,
+    transfer_refuse,
+    transfer_request_create,
+    transfer_values,
+    transfers_withdraw,
+)
 
 __all__ = [
     "CERTIFICATE_INDEX_PURPOSE",
@@ -33,5 +41,11 @@ __all__ = [
     "person_register",
     "person_reveal",
     "person_set_life_status",
+    "person_register_or_transfer",
     "person_update",
+    "transfer_approve",
+    "transfer_refuse",
+    "transfer_request_create",
+    "transfer_values",
+    "transfers_withdraw",
 ]

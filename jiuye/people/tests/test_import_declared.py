@@ -11,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 
 from conftest import VILLAGE_A, VILLAGE_B, make_id_number
 from jiuye.core.importing import RollbackError, batch_rollback, run_import
-from jiuye.people.models import Person
+from jiuye.people.models import Person, TransferRequest
 from jiuye.people.services import person_register, person_update
 from jiuye.reference.models import Region
 
@@ -42,15 +42,16 @@ def west(reference):  # noqa: ANN001, ANN201
 def test_a_town_officer_cannot_move_a_person_of_another_town_into_their_own(
     tmp_path, west, personas, dry_run
 ) -> None:  # noqa: ANN001
+    """Issue 14: the row is answered as for a new number (ADR 0011) and, imported, becomes a
+    transfer request; the person is not changed until the district approves."""
     path = write(tmp_path / "p.csv", [["西改", west.id_number, "4", "2", "", VILLAGE_A]])
     result = run(path, by=personas["town_a"], dry_run=dry_run)
-    assert (result.created, result.updated, result.unchanged, result.invalid) == (0, 0, 0, 1)
-    message = result.errors[0]["errors"][0]
-    assert message["column"] == "身份证号"
-    assert message["message"] == "这个身份证号不能由您导入：人员不在您负责的镇街。"
-    assert "已在其他镇街登记" not in message["message"]
+    assert (result.created, result.updated, result.unchanged, result.invalid) == (1, 0, 0, 0)
+    assert result.errors == []
     west.refresh_from_db()
     assert (west.name, west.region_id, west.version) == ("西", VILLAGE_B, 1)
+    transfers = TransferRequest.objects.filter(person=west)
+    assert transfers.count() == (0 if dry_run else 1)
     # The district may (under the registered name: a file never renames, see below).
     moved = write(tmp_path / "m.csv", [["西", west.id_number, "4", "2", "", VILLAGE_A]])
     district = run(moved, by=personas["district"], dry_run=True)

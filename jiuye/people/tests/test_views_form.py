@@ -148,15 +148,23 @@ def test_a_duplicate_in_scope_names_and_links_the_existing_person(client_for, pe
     assert reverse("people:detail", args=[person_a.pk]) in body
 
 
-def test_a_duplicate_out_of_scope_is_refused_without_naming_the_person(
+def test_a_duplicate_out_of_scope_becomes_a_transfer_request_without_naming_the_person(
     client_for, person_b
 ) -> None:  # noqa: ANN001
-    body = (
-        client_for("town_a").post(CREATE, form_data(id_number=person_b.id_number)).content.decode()
+    """Issue 14: "已在其他镇街登记" told a town officer who is registered elsewhere. The number
+    is accepted as a new one would be, and becomes a transfer request the district decides
+    (ADR 0011); the person is not changed before that."""
+    response = client_for("town_a").post(
+        CREATE, form_data(id_number=person_b.id_number), follow=True
     )
-    assert "已在其他镇街登记" in body
+    body = response.content.decode()
+    assert "已在其他镇街登记" not in body
     assert "李四" not in body
     assert reverse("people:detail", args=[person_b.pk]) not in body
+    assert "已提交迁入申请：孙小美" in body
+    assert person_b.transfer_requests.get().region_id == VILLAGE_A
+    person_b.refresh_from_db()
+    assert (person_b.name, person_b.region_id, person_b.version) == ("李四", VILLAGE_B, 1)
 
 
 @pytest.mark.parametrize("persona", ["leader", "liaison", "employer", "jobseeker"])

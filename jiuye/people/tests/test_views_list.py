@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from conftest import TOWN_A, TOWN_B, VILLAGE_A, VILLAGE_B
+from jiuye.core.scoping import NOT_FOUND_IN_SCOPE
 from jiuye.people.tests.conftest import category, grade
 
 LIST = reverse("people:list")
@@ -149,7 +150,7 @@ def test_a_lookup_out_of_scope_finds_nothing(client_for, person_b) -> None:  # n
     response = client_for("town_a").post(LOOKUP, {"lookup-number": person_b.id_number})
     body = response.content.decode()
     assert response.status_code == 200
-    assert "在您可查看的范围内没有找到这个号码的人员" in body
+    assert str(NOT_FOUND_IN_SCOPE) in body
     assert 'href="#id_lookup-number"' in body
     assert "李四" not in body
 

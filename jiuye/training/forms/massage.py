@@ -13,11 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 from jiuye.core.formfields import choice_field, date_field, text_field, version_field
 from jiuye.core.forms import without_version
-from jiuye.core.scoping import scope_for
 from jiuye.core.validators import validate_resident_id
 from jiuye.employers.models import Employer
 from jiuye.people.models import Person
-from jiuye.people.selectors import person_by_id_number
+from jiuye.people.selectors import person_in_scope
 from jiuye.reference.forms import places_for
 from jiuye.reference.models import Region
 from jiuye.training.models import (
@@ -127,15 +126,8 @@ class EstablishmentForm(forms.Form):
             raise forms.ValidationError(
                 _("开办人身份证号格式不对，请核对18位号码（最后一位可以是X）。")
             ) from None
-        person = person_by_id_number(
-            queryset=scope_for(self.user, Person).filter(archived_at__isnull=True),
-            id_number=id_number,
-        )
-        if person is None:
-            raise forms.ValidationError(
-                _("在您负责的范围内没有找到这个身份证号的人员；未登记的开办人请填写姓名。")
-            )
-        return person
+        # The same answer for an owner registered in another town as for one not registered.
+        return person_in_scope(self.user, id_number)
 
     def clean_employer_uscc(self) -> Employer | None:
         raw = self.cleaned_data["employer_uscc"].strip().upper()

@@ -20,6 +20,7 @@ from jiuye.core.importing import (
     write_export,
 )
 from jiuye.core.models import ImportBatch
+from jiuye.core.scoping import NOT_FOUND_IN_SCOPE
 from jiuye.core.tests.imports import errors_of, write_csv
 from jiuye.training.models import Attendance, Course, Enrolment, EnrolmentStatus
 from jiuye.training.services import courses as services
@@ -245,7 +246,7 @@ def test_an_enrolments_dry_run_names_bad_rows_and_masks_ids(
     assert (result.valid, result.invalid) == (1, 6)
     errors = errors_of(result)
     assert sorted({r for r, _c, _m in errors}) == [3, 4, 5, 6, 7, 8]
-    assert any(r == 3 and c == "身份证号" and "不在您负责的范围内" in m for r, c, m in errors)
+    assert any(r == 3 and c == "身份证号" and m == NOT_FOUND_IN_SCOPE for r, c, m in errors)
     assert all(unknown not in m for _r, _c, m in errors)
     assert any(r == 6 and c == "课程名称" and "没有开班日期为" in m for r, c, m in errors)
     assert any(r == 7 and c == "退出原因" and "请选择退出原因" in m for r, c, m in errors)
