@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import DateField, F, Func, Model, Q, QuerySet
 from django.db.models.lookups import GreaterThan, LessThanOrEqual
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jiuye.core.labels import field_label, value_label
 from jiuye.core.masking import mask_certificate_number, mask_phone
@@ -70,6 +71,16 @@ def person_in_scope(user: Any, id_number: str, *, include_archived: bool = False
     if found is None:
         raise ValidationError(NOT_FOUND_IN_SCOPE, code="not_found")
     return found
+
+
+def nobody_found(query: str) -> str:
+    """What a search by name or ID number that found nobody in scope says: for an ID number,
+    the one answer of every lookup (NOT_FOUND_IN_SCOPE), which does not echo the number."""
+    try:
+        validate_resident_id(query or "")
+    except ValidationError:
+        return _("在您负责的范围内没有找到“%(q)s”。") % {"q": (query or "").strip()}
+    return str(NOT_FOUND_IN_SCOPE)
 
 
 def person_search(user: Any, query: str, *, limit: int = 20) -> list[Person]:

@@ -10,8 +10,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import make_id_number
 from jiuye.casework.models import PostPlacement, PublicWelfarePost, ServiceRecord
-from jiuye.core.tests.responses import error_page
+from jiuye.core.scoping import NOT_FOUND_IN_SCOPE
+from jiuye.core.tests.responses import answer_about, error_page
 from jiuye.employment.models import EmploymentForm, EmploymentRecord
 
 pytestmark = pytest.mark.django_db
@@ -278,3 +280,16 @@ def test_a_malformed_person_in_the_form_is_a_message_not_a_500(client_for, post_
     )
     assert page.status_code == 200
     assert "链接中的人员不在您负责的范围内" in page.content.decode()
+
+
+def test_placing_by_a_number_registered_elsewhere_answers_as_for_an_unregistered_one(
+    client_for, post_a, person_b
+) -> None:  # noqa: ANN001
+    """Issue 14, security 4: the answer must not tell whether someone elsewhere is registered."""
+    client = client_for("town_a")
+    answers = [
+        answer_about(_place(client, post_a, **{"place-id_number": n}).content.decode(), n)
+        for n in (person_b.id_number, make_id_number(seq=777))
+    ]
+    assert answers[0] == answers[1]
+    assert str(NOT_FOUND_IN_SCOPE) in answers[0]

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import parse_qs, urlsplit
 
 from django.http import HttpResponse
 from django.test import Client
 
 from jiuye.core.listing import SEARCH_MARK
+from jiuye.core.masking import mask_id_number
 
 
 def error_page(response: HttpResponse, *messages: str) -> str:
@@ -37,3 +39,28 @@ def searched(client: Client, url: str, **fields: str) -> tuple[str, str]:
 def addresses_in(html: str) -> list[str]:
     """Every address a page links to, loads or sends a form to."""
     return re.findall(r'(?:href|action|src|formaction)="([^"]*)"', html)
+
+
+def answer_about(html: str, number: str, *varying: str) -> str:
+    """A page as an answer about one ID number: the number (full and masked) and what
+    differs on every response (CSRF token, CSP nonce, one-time keys, ``varying``) taken out,
+    so the answers about two numbers can be compared byte for byte."""
+    text = html.replace(number, "<number>").replace(mask_id_number(number), "<masked>")
+    for value in varying:
+        text = text.replace(value, "<varying>")
+    text = re.sub(r'(name="csrfmiddlewaretoken" value=")[^"]*', r"\1", text)
+    text = re.sub(r'nonce="[^"]*"', 'nonce=""', text)
+    return re.sub(r'(idempotency_key" value=")[^"]*', r"\1", text)
+
+
+def searched_answers(
+    client: Client, url: str, numbers: tuple[str, ...], **fields: str
+) -> list[str]:
+    """The pages a search by each of ``numbers`` (in field ``q``) lands on, as answers about
+    that number (the one-time token of the landing address taken out)."""
+    answers = []
+    for number in numbers:
+        location, html = searched(client, url, q=number, **fields)
+        tokens = [v for values in parse_qs(urlsplit(location).query).values() for v in values]
+        answers.append(answer_about(html, number, *tokens))
+    return answers

@@ -9,8 +9,9 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from conftest import TOWN_A, VILLAGE_B
-from jiuye.core.tests.responses import error_page
+from conftest import TOWN_A, VILLAGE_B, make_id_number
+from jiuye.core.scoping import NOT_FOUND_IN_SCOPE
+from jiuye.core.tests.responses import answer_about, error_page
 from jiuye.jobs.models import MatchWeight, PostingStatus
 from jiuye.jobs.services.postings import posting_create
 from jiuye.jobs.tests import matching_fixtures
@@ -289,3 +290,17 @@ def test_only_administrators_and_district_staff_may_see_or_change_the_weights(
 
 def test_the_weights_page_refuses_other_methods(client_for, personas) -> None:  # noqa: ANN001
     assert client_for("district").put(WEIGHTS).status_code == 405
+
+
+def test_why_not_listed_answers_a_number_registered_elsewhere_as_an_unregistered_one(
+    client_for, match_world
+) -> None:  # noqa: ANN001
+    """Issue 14, security 4: the answer must not tell whether someone elsewhere is registered."""
+    client = client_for("town_a")
+    url = candidates_url(match_world["posting"])
+    answers = [
+        answer_about(client.post(url, {"who": n}).content.decode(), n)
+        for n in (match_world["people"]["west"].id_number, make_id_number(seq=777))
+    ]
+    assert answers[0] == answers[1]
+    assert str(NOT_FOUND_IN_SCOPE) in answers[0]

@@ -9,7 +9,9 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from jiuye.core.tests.responses import html_of
+from conftest import make_id_number
+from jiuye.core.scoping import NOT_FOUND_IN_SCOPE
+from jiuye.core.tests.responses import answer_about, html_of
 from jiuye.employment.models import EmploymentRecord
 from jiuye.jobs.models import Referral, ReferralStep
 from jiuye.jobs.services import referrals as services
@@ -438,3 +440,20 @@ def test_the_main_pages_keep_their_query_budget(
     ]:
         with django_assert_max_num_queries(15):
             assert client.get(url).status_code == 200
+
+
+def test_referring_a_number_registered_elsewhere_answers_as_for_an_unregistered_one(
+    client_for, person_b, posting_a
+) -> None:  # noqa: ANN001
+    """Issue 14, security 4: the answer must not tell whether someone elsewhere is registered."""
+    client = client_for("town_a")
+    url = reverse("jobs:referral-create")
+    answers = [
+        answer_about(
+            html_of(client.post(url, {"id_number": n, "posting": posting_a.pk, "on": today()})), n
+        )
+        for n in (person_b.id_number, make_id_number(seq=777))
+    ]
+    assert answers[0] == answers[1]
+    assert str(NOT_FOUND_IN_SCOPE) in answers[0]
+    assert not Referral.objects.exists()

@@ -38,7 +38,7 @@ from jiuye.jobs.models import Fair, FairEmployer, FairSeeker, Posting, PostingSt
 from jiuye.jobs.selectors import fairs as selectors
 from jiuye.jobs.services import fairs as services
 from jiuye.people.models import Person
-from jiuye.people.selectors import person_search
+from jiuye.people.selectors import nobody_found, person_search
 
 RUNNERS = PERSONAL = PERSONAL_DATA_ROLES
 STAFF = STAFF_ROLES
@@ -335,6 +335,7 @@ def fair_seekers(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         "search": search,
         "query": query,
         "found": [p for p in person_search(request.user, query) if p.pk not in registered],
+        "nobody": nobody_found(query),
         "form": failed,
         "own_town": request.user.town if request.user.role == Role.TOWN else None,
     }

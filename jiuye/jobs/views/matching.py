@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from jiuye.accounts.models import Role
 from jiuye.core.access import roles_required
 from jiuye.core.forms import add_service_errors
-from jiuye.core.scoping import get_scoped_or_404, scope_for
+from jiuye.core.scoping import NOT_FOUND_IN_SCOPE, get_scoped_or_404, scope_for
 from jiuye.jobs.forms.matching import WeightsForm, WhyNotForm
 from jiuye.jobs.models import Posting, PostingStatus
 from jiuye.jobs.selectors import matching as selectors
@@ -90,10 +90,11 @@ def match_posting(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         posting=posting, persons=scope_for(request.user, Person), on=today
     )
     form = WhyNotForm(request.POST if request.method == "POST" else None)
-    lookups = None
+    lookups, nobody = None, ""
     if form.is_bound and form.is_valid():
         lookups = _lookups(request, posting, form, ranking.weights)
         if form.is_id_number:
+            nobody = NOT_FOUND_IN_SCOPE
             # The full number is not echoed back (the results show it masked).
             form = WhyNotForm()
     context = {
@@ -101,6 +102,7 @@ def match_posting(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         "ranking": ranking,
         "form": form,
         "lookups": lookups,
+        "nobody": nobody,
         "can_refer": _can_refer(posting, today),
         "own_town": request.user.town if request.user.role == Role.TOWN else None,
         "max_lookups": MAX_LOOKUPS,

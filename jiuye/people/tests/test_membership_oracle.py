@@ -20,7 +20,7 @@ import pytest
 
 from conftest import VILLAGE_A, make_id_number
 from jiuye.core.importing import run_import
-from jiuye.core.importing.base import _discover, _KINDS
+from jiuye.core.importing.base import _KINDS, _discover
 from jiuye.core.masking import mask_id_number
 from jiuye.core.scoping import NOT_FOUND_IN_SCOPE
 from jiuye.people.importing import PersonByIdNumber

@@ -70,7 +70,7 @@ def test_the_district_approves_the_move_and_the_values_but_never_the_name(
     asked.refresh_from_db()
     assert asked.status == TransferStatus.APPROVED and asked.decided_by == personas["district"]
     note = Notification.objects.get(user=personas["town_a"])
-    assert "迁入申请已通过：李四改" == note.title
+    assert note.title == "迁入申请已通过：李四改"
     assert note.url == reverse("people:detail", args=[person_b.pk])
     assert not Notification.objects.filter(user=personas["town_b"]).exists()
     with pytest.raises(ValidationError, match="已经处理过"):

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from conftest import TOWN_A, TOWN_B, VILLAGE_A, VILLAGE_B
+from conftest import TOWN_A, TOWN_B, VILLAGE_A, VILLAGE_B, make_id_number
 from jiuye.core.scoping import NOT_FOUND_IN_SCOPE
+from jiuye.core.tests.responses import answer_about
 from jiuye.people.tests.conftest import category, grade
 
 LIST = reverse("people:list")
@@ -168,3 +169,15 @@ def test_a_lookup_with_a_wrong_number_says_what_is_wrong(client_for, person_a) -
 def test_a_lookup_is_post_only_and_for_registry_roles(client_for) -> None:  # noqa: ANN001
     assert client_for("district").get(LOOKUP).status_code == 405
     assert client_for("leader").post(LOOKUP, {"lookup-number": "x"}).status_code == 403
+
+
+def test_a_lookup_of_a_number_registered_elsewhere_answers_as_for_an_unregistered_one(
+    client_for, person_b
+) -> None:  # noqa: ANN001
+    client = client_for("town_a")
+    answers = [
+        answer_about(client.post(LOOKUP, {"lookup-number": n}).content.decode(), n)
+        for n in (person_b.id_number, make_id_number(seq=777))
+    ]
+    assert answers[0] == answers[1]
+    assert str(NOT_FOUND_IN_SCOPE) in answers[0]

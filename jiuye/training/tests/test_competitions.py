@@ -12,8 +12,9 @@ from openpyxl import load_workbook
 
 from conftest import TOWN_A, TOWN_B, VILLAGE_B, make_id_number
 from jiuye.core.conflicts import ConflictError
+from jiuye.core.scoping import NOT_FOUND_IN_SCOPE
 from jiuye.core.tests.forms import posted
-from jiuye.core.tests.responses import html_of, searched
+from jiuye.core.tests.responses import html_of, searched, searched_answers
 from jiuye.reference.models import Region
 from jiuye.training.models import Competition, CompetitionEntry
 from jiuye.training.services import competitions as services
@@ -339,3 +340,14 @@ def test_the_export_has_the_figures_and_no_names(client_for, competition_a, entr
     text = str(rows)
     assert "张三" not in text and "李四" not in text
     assert client_for("employer").get(reverse("training:competitions-export")).status_code == 403
+
+
+def test_an_entrant_search_by_a_number_registered_elsewhere_answers_as_for_an_unregistered_one(
+    client_for, competition_a, person_b
+) -> None:  # noqa: ANN001
+    """Issue 14, security 4: the answer must not tell whether someone elsewhere is registered."""
+    url = reverse("training:competition", args=[competition_a.pk])
+    numbers = (person_b.id_number, make_id_number(seq=777))
+    answers = searched_answers(client_for("town_a"), url, numbers)
+    assert answers[0] == answers[1]
+    assert str(NOT_FOUND_IN_SCOPE) in answers[0]

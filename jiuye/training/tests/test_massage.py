@@ -12,8 +12,9 @@ from openpyxl import load_workbook
 
 from conftest import TOWN_B, VILLAGE_A, VILLAGE_B, make_id_number
 from jiuye.core.conflicts import ConflictError
+from jiuye.core.scoping import NOT_FOUND_IN_SCOPE
 from jiuye.core.tests.forms import posted
-from jiuye.core.tests.responses import html_of
+from jiuye.core.tests.responses import answer_about, html_of
 from jiuye.employment.services import employment_end
 from jiuye.training.models import MassageEstablishment, MassageQualification
 from jiuye.training.selectors.massage import blind_staff, blind_staff_count, establishments_for_list
@@ -373,3 +374,17 @@ def test_the_qualification_of_a_person_outside_scope_is_a_404(client_for, person
     assert client_for("town_a").post(url, {"title": "junior", "version": 0}).status_code == 404
     assert client_for("leader").get(url).status_code == 403
     assert client_for("district").get(url).status_code == 200
+
+
+def test_an_owner_registered_elsewhere_is_answered_as_an_unregistered_one(
+    client_for, person_b
+) -> None:  # noqa: ANN001
+    """Issue 14, security 4: the answer must not tell whether someone elsewhere is registered."""
+    client = client_for("town_a")
+    url = reverse("training:establishment-create")
+    answers = [
+        answer_about(html_of(client.post(url, _establishment_form(owner_id_number=n))), n)
+        for n in (person_b.id_number, make_id_number(seq=777))
+    ]
+    assert answers[0] == answers[1]
+    assert str(NOT_FOUND_IN_SCOPE) in answers[0]

@@ -11,8 +11,10 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from conftest import make_id_number
 from jiuye.core.models import AccessEvent
-from jiuye.core.tests.responses import html_of
+from jiuye.core.scoping import NOT_FOUND_IN_SCOPE
+from jiuye.core.tests.responses import html_of, searched_answers
 from jiuye.jobs.tests.referral_fixtures import make_person
 from jiuye.training.models import Attendance, Certificate, Enrolment, EnrolmentStatus
 from jiuye.training.services import enrolments as services
@@ -301,3 +303,13 @@ def test_the_person_timeline_shows_enrolment_completion_and_certificate(
     assert "报名：电商客服培训班" in html
     assert "结业：电商客服培训班" in html
     assert "获得证书：职业技能等级证书（五级）" in html
+
+
+def test_a_search_by_a_number_registered_elsewhere_answers_as_for_an_unregistered_one(
+    client_for, course_a, person_b
+) -> None:  # noqa: ANN001
+    """Issue 14, security 4: the answer must not tell whether someone elsewhere is registered."""
+    numbers = (person_b.id_number, make_id_number(seq=777))
+    answers = searched_answers(client_for("town_a"), _enrol_url(course_a), numbers)
+    assert answers[0] == answers[1]
+    assert str(NOT_FOUND_IN_SCOPE) in answers[0]

@@ -32,7 +32,7 @@ from jiuye.core.roles import PERSONAL_DATA_ROLES, STAFF_ROLES
 from jiuye.core.scoping import get_scoped_or_404
 from jiuye.jobs.forms.fairs import SearchForm
 from jiuye.people.models import Person
-from jiuye.people.selectors import person_search
+from jiuye.people.selectors import nobody_found, person_search
 from jiuye.training.forms.competitions import LEVEL_FILTER, CompetitionForm, EntryForm
 from jiuye.training.models import Competition, CompetitionEntry, CompetitionLevel
 from jiuye.training.selectors import competitions as selectors
@@ -110,6 +110,7 @@ def competition_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         "search": search,
         "query": query,
         "found": person_search(request.user, query),
+        "nobody": nobody_found(query),
         "can_run": services.may_run(request.user, competition) and request.user.role in RUNNERS,
         "own_town": request.user.town if request.user.role == Role.TOWN else None,
     }

@@ -35,7 +35,7 @@ from jiuye.core.models import AccessEvent
 from jiuye.core.scoping import get_scoped_or_404
 from jiuye.jobs.forms.fairs import SearchForm
 from jiuye.people.models import Person
-from jiuye.people.selectors import person_search
+from jiuye.people.selectors import nobody_found, person_search
 from jiuye.training.forms.enrolments import (
     AttendanceDateForm,
     AttendanceForm,
@@ -117,6 +117,7 @@ def enrol(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         "search": search,
         "query": query,
         "found": found,
+        "nobody": nobody_found(query),
         "form": form,
         "show_confirm": show_confirm,
         "taken": services.seats_taken(course),
