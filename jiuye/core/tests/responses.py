@@ -10,6 +10,7 @@ from django.test import Client
 
 from jiuye.core.listing import SEARCH_MARK
 from jiuye.core.masking import mask_id_number
+from jiuye.core.scoping import NOT_FOUND_IN_SCOPE
 
 
 def error_page(response: HttpResponse, *messages: str) -> str:
@@ -64,3 +65,11 @@ def searched_answers(
         tokens = [v for values in parse_qs(urlsplit(location).query).values() for v in values]
         answers.append(answer_about(html, number, *tokens))
     return answers
+
+
+def assert_one_answer(answers: list[str]) -> None:
+    """The answers about a number registered in another town and about an unregistered one
+    are the same, and say the one thing every lookup says (issue 14, security 4)."""
+    first, second = answers
+    assert first == second
+    assert str(NOT_FOUND_IN_SCOPE) in first
