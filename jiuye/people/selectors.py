@@ -257,13 +257,15 @@ def person_for_detail(*, queryset: QuerySet[Person]) -> QuerySet[Person]:
 # --- transfer requests (迁入申请) -------------------------------------------------------------
 
 _MASKED = {"phone": mask_phone, "certificate_number": mask_certificate_number}
+# A requester is shown with their office (users print as "name（office）").
+_USERS = ("created_by__town", "created_by__department", "created_by__employer")
 
 
 def transfers_pending() -> QuerySet[TransferRequest]:
     """The district's queue: pending requests, the oldest first."""
     return (
         TransferRequest.objects.filter(status=TransferStatus.PENDING)
-        .select_related("person__region", "region", "created_by", "import_batch")
+        .select_related("person__region__parent", "region__parent", "import_batch", *_USERS)
         .order_by("created_at")
     )
 
@@ -272,7 +274,7 @@ def transfers_decided(limit: int = 20) -> list[TransferRequest]:
     """The latest decisions, for the queue page."""
     return list(
         TransferRequest.objects.exclude(status=TransferStatus.PENDING)
-        .select_related("person", "region", "created_by", "decided_by")
+        .select_related("person", *_USERS, "decided_by")
         .order_by("-decided_at")[:limit]
     )
 

@@ -23,6 +23,7 @@ from jiuye.core.tests.matrix import (
     access,
     alike,
 )
+from jiuye.people.models import TransferRequest
 from jiuye.reference.models import Department
 
 
@@ -59,12 +60,24 @@ def _batch(w: dict[str, Any]) -> ImportBatch:
     )
 
 
+def _transfer(w: dict[str, Any]) -> TransferRequest:
+    """A town_b officer's request to move the job seeker's person (东城) into 西城."""
+    transfer = TransferRequest.objects.first()
+    return transfer or TransferRequest.objects.create(
+        person_id=w["personas"]["jobseeker"].person_id,
+        region_id="440199002001",
+        name="matrix",
+        created_by=w["personas"]["town_b"],
+    )
+
+
 NONE: Kwargs = lambda w: {}  # noqa: E731
 USER: Kwargs = lambda w: {"pk": w["personas"]["leader"].pk}  # noqa: E731
 ACTION: Kwargs = lambda w: {"pk": _task(w).action.pk}  # noqa: E731
 ACTION_PK: Kwargs = lambda w: {"action_pk": _task(w).action.pk}  # noqa: E731
 PERSON: Kwargs = lambda w: {"pk": w["personas"]["jobseeker"].person_id}  # noqa: E731
 BATCH: Kwargs = lambda w: {"pk": _batch(w).pk}  # noqa: E731
+TRANSFER: Kwargs = lambda w: {"pk": _transfer(w).pk}  # noqa: E731
 
 # Actions 10 involves 区残联, 区人社局 (the liaison's department) and every town, so every
 # reporting role reaches it; a report of 区人社局 is out of the towns' scope (404).
@@ -93,6 +106,8 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "people:list": (NONE, access(PERSONAL)),
     "people:lookup": (NONE, access(PERSONAL, ok=405)),
     "people:create": (NONE, access(PERSONAL)),
+    "people:transfers": (NONE, access(AUDITORS)),
+    "people:transfer": (TRANSFER, access(AUDITORS)),
     # The job seeker persona is bound to this person: their own page, read-only.
     "people:detail": (PERSON, access(PERSONAL, town_b=404, jobseeker=200)),
     "people:edit": (PERSON, access(PERSONAL, town_b=404)),
