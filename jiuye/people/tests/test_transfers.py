@@ -61,6 +61,13 @@ def test_an_imported_row_becomes_a_pending_request_and_changes_nothing(
     assert "13912345678" not in str(entry.changes)  # the requested values stay encrypted
 
 
+def test_every_persons_batch_says_that_created_includes_transfer_requests(
+    asked, client_for
+) -> None:  # noqa: ANN001
+    page = client_for("town_a").get(reverse("core:import-detail", args=[asked.import_batch_id]))
+    assert "“新增”包括迁入申请" in page.content.decode()
+
+
 def test_the_district_approves_the_move_and_the_values_but_never_the_name(
     asked, personas, person_b
 ) -> None:  # noqa: ANN001
