@@ -15,6 +15,7 @@ from docx.shared import Pt
 
 from jiuye.employers.models import Declaration
 from jiuye.employers.selectors import figure
+from jiuye.employers.services.levy import rule_sentence
 
 FONT = "SimSun"
 
@@ -76,10 +77,10 @@ def confirmation_docx(declaration: Declaration) -> bytes:
     if declaration.policy_id:
         policy = declaration.policy
         document.add_paragraph(
-            _("适用政策：%(region)s，%(day)s 起执行，安排比例 %(ratio)s%%。%(source)s")
+            _("适用政策：%(region)s，%(rule)s，安排比例 %(ratio)s%%。%(source)s")
             % {
                 "region": policy.region,
-                "day": f"{policy.valid_from:%Y-%m-%d}",
+                "rule": rule_sentence(policy),
                 "ratio": figure(policy.ratio * 100),
                 "source": policy.source,
             }

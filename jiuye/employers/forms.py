@@ -312,7 +312,26 @@ class PolicyForm(forms.Form):
             "required": _("请填写生效日期。"),
             "invalid": _("生效日期应写成 2025-01-01。"),
         },
-        help_text=_("某年度适用的是当年12月31日已生效的最新一行。"),
+        help_text=_(
+            "某年度数据适用的是已生效的最新一行：按数据年度的行看该年12月31日，"
+            "按征收年度的行看次年12月31日。"
+        ),
+    )
+    valid_until = forms.DateField(
+        label=_("失效日期（选填）"),
+        required=False,
+        widget=date_input(),
+        error_messages={"invalid": _("失效日期应写成 2027-12-31。")},
+        help_text=_("文件规定了执行期限时填写，如 2027-12-31；留空：直到有新的一行。"),
+    )
+    date_basis = forms.ChoiceField(
+        label=_("日期口径"),
+        choices=QuotaPolicy.DateBasis.choices,
+        help_text=_(
+            "生效、失效日期指数据年度（申报的职工和工资所属年度）还是征收年度"
+            "（征收保障金的年度，即数据年度的次年）。财政部公告2019年第98号、"
+            "2023年第8号按征收年度。"
+        ),
     )
     ratio_percent = forms.DecimalField(
         label=_("安排比例（%）"),
@@ -390,11 +409,16 @@ class PolicyForm(forms.Form):
     window_closes = text_field(
         _("年审申报截止（月-日）"), max_length=6, required=True, help_text=_("如 06-30。")
     )
+    document = text_field(
+        _("文号（选填）"),
+        max_length=100,
+        help_text=_("年审计算过程写明的依据，如 财政部公告2023年第8号。"),
+    )
     source = text_field(
-        _("依据（选填）"),
+        _("说明（选填）"),
         max_length=300,
         rows=2,
-        help_text=_("文件名称和文号，如 财政部公告2023年第8号。"),
+        help_text=_("文件名称、要点和数据来源。"),
     )
 
     def __init__(self, *args: Any, policy: QuotaPolicy | None = None, **kwargs: Any) -> None:
@@ -412,6 +436,7 @@ class PolicyForm(forms.Form):
                 "initial",
                 {
                     "counting_basis": QuotaPolicy.CountingBasis.ANNUAL,
+                    "date_basis": QuotaPolicy.DateBasis.DATA_YEAR,
                     "double_count_grades": [1, 2],
                     "window_opens": "03-01",
                     "window_closes": "06-30",
@@ -464,6 +489,7 @@ class PolicyForm(forms.Form):
         data = super().clean()
         message = _("申报截止不能早于申报开始（同一年内）。")
         check_order(self, data, "window_opens", "window_closes", message)
+        check_order(self, data, "valid_from", "valid_until", _("失效日期不能早于生效日期。"))
         return data
 
     def service_fields(self) -> dict[str, Any]:

@@ -278,15 +278,18 @@ def policy_list(request: HttpRequest) -> HttpResponse:
     rows = list(
         QuotaPolicy.objects.select_related("region").order_by("region__code", "-valid_from")
     )
-    # The row of each region in force today (the latest that has started).
-    current: dict[str, int] = {}
+    # The row of each region for the declarations collected this year (data of last year).
+    current: dict[str, QuotaPolicy] = {}
     for row in rows:
-        if row.valid_from <= today and row.region_id not in current:
-            current[row.region_id] = row.pk
+        best = current.get(row.region_id)
+        if row.in_force_for(today.year - 1) and (
+            best is None or row.data_year_start() > best.data_year_start()
+        ):
+            current[row.region_id] = row
     groups: dict[str, dict[str, Any]] = {}
     for row in rows:
         group = groups.setdefault(row.region_id, {"region": row.region, "rows": []})
-        group["rows"].append({"policy": row, "current": current.get(row.region_id) == row.pk})
+        group["rows"].append({"policy": row, "current": current.get(row.region_id) is row})
     context = {"groups": list(groups.values()), "can_write": request.user.role in WRITERS}
     return render(request, "employers/policy_list.html", context)
 

@@ -21,6 +21,7 @@ from jiuye.people.models import Person, Sex, TransferRequest, TransferStatus
 from jiuye.people.services import certificate_index, id_number_index
 from jiuye.reference.models import Region
 from jiuye.reference.selectors import working_age_rule
+from jiuye.reference.working_age import birth_bounds
 
 # Age bands of the search page: (lowest age, highest age or None), ages in whole years.
 AGE_BANDS: dict[str, tuple[int, int | None]] = {
@@ -120,19 +121,19 @@ class _Unindexed(Func):
 
 
 def working_age_q(on: dt.date, *, most_rows: bool = False) -> Q:
-    """Persons of working age on a date: at least min_age, and not past the upper bound for
-    their sex (someone of max_age is still in; on their next birthday they are out).
+    """Persons of working age on a date under the rule in force then: at least min_age, and not
+    yet at their statutory retirement age, which the 2025 reform sets by birth month
+    (jiuye.reference.working_age; the birth dates still in are an interval per sex).
 
     ``most_rows``: the caller expects most of its rows to pass (a pool of job seekers), so the
     test is written for a scan rather than an index walk; the persons are the same."""
     rule = working_age_rule(on)
     if rule is None:
         return Q(pk__in=[])
-    youngest_birth = _years_before(on, rule.min_age)
     birth = _Unindexed(F("birth_date"), output_field=DateField())
     q = Q()
-    for sex, max_age in ((Sex.MALE, rule.male_max_age), (Sex.FEMALE, rule.female_max_age)):
-        oldest_birth_exclusive = _years_before(on, max_age + 1)
+    for sex in (Sex.MALE, Sex.FEMALE):
+        oldest_birth_exclusive, youngest_birth = birth_bounds(rule, sex=sex, on=on)
         if most_rows:
             q |= (
                 Q(sex=sex)

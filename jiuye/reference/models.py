@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.core.validators import RegexValidator
@@ -173,6 +174,21 @@ class WorkingAgeRule(models.Model):
     min_age = models.PositiveSmallIntegerField(_("最低年龄"))
     male_max_age = models.PositiveSmallIntegerField(_("男性最高年龄"))
     female_max_age = models.PositiveSmallIntegerField(_("女性最高年龄"))
+    # The gradual raise of the retirement age (jiuye.reference.working_age): from valid_from on,
+    # whoever would have retired in or after that month retires one month later for every
+    # ``*_delay_every_months`` months past it, up to ``*_delay_max_months``. Empty: no raise.
+    male_delay_every_months = models.PositiveSmallIntegerField(
+        _("男性每几个月延迟1个月"), null=True, blank=True
+    )
+    male_delay_max_months = models.PositiveSmallIntegerField(
+        _("男性最多延迟月数"), null=True, blank=True
+    )
+    female_delay_every_months = models.PositiveSmallIntegerField(
+        _("女性每几个月延迟1个月"), null=True, blank=True
+    )
+    female_delay_max_months = models.PositiveSmallIntegerField(
+        _("女性最多延迟月数"), null=True, blank=True
+    )
     note = models.CharField(_("依据"), max_length=200, blank=True)
 
     class Meta:
@@ -186,8 +202,18 @@ class WorkingAgeRule(models.Model):
 class QuotaPolicy(models.Model):
     """The proportional-employment and levy parameters in force for a region from a date on
     (DOMAIN.md): set by a province, or by a city or county where the province sets a different
-    ratio there. The row that applies to an employer in a year is the one of its most specific
-    region (longest code prefix) in force on 31 December of that year."""
+    ratio there.
+
+    A row's dates are of the year its ``date_basis`` names: the data year (数据年度, the year
+    whose staff and wages are declared) or the collection year (征收年度, the year the levy is
+    collected: data year + 1; 财政部公告2019年第98号 and 2023年第8号 are dated so). The row that
+    applies to the declaration of data year Y is, for the employer's most specific region
+    (longest code prefix), the latest-starting row in force on 31 December of Y (data-year rows)
+    or of Y + 1 (collection-year rows); see ``reference.selectors.quota_policy``."""
+
+    class DateBasis(models.TextChoices):
+        DATA_YEAR = "data", _("数据年度")
+        COLLECTION_YEAR = "collection", _("征收年度")
 
     class CountingBasis(models.TextChoices):
         ANNUAL = "annual", _("年平均人数")
@@ -195,6 +221,14 @@ class QuotaPolicy(models.Model):
 
     region = region_fk(_("适用地区"))
     valid_from = models.DateField(_("生效日期"))
+    valid_until = models.DateField(_("失效日期"), null=True, blank=True)
+    date_basis = models.CharField(
+        _("日期口径"),
+        max_length=10,
+        choices=DateBasis.choices,
+        default=DateBasis.DATA_YEAR,
+        help_text=_("生效、失效日期指数据年度还是征收年度（征收年度 = 数据年度 + 1）"),
+    )
     ratio = models.DecimalField(
         _("安排比例"), max_digits=6, decimal_places=5, help_text=_("例如 0.015 表示 1.5%")
     )
@@ -241,6 +275,9 @@ class QuotaPolicy(models.Model):
     window_closes = models.CharField(
         _("申报截止（月-日）"), max_length=5, default="06-30", help_text=_("例如 06-30")
     )
+    document = models.CharField(
+        _("文号"), max_length=100, blank=True, help_text=_("例如 财政部公告2023年第8号")
+    )
     source = models.CharField(_("依据"), max_length=300, blank=True)
 
     class Meta:
@@ -258,3 +295,17 @@ class QuotaPolicy(models.Model):
     @property
     def ratio_percent(self) -> Decimal:
         return (self.ratio * 100).normalize()
+
+    @property
+    def year_offset(self) -> int:
+        """Collection year − data year for this row's dates: 1 or 0."""
+        return 1 if self.date_basis == self.DateBasis.COLLECTION_YEAR else 0
+
+    def in_force_for(self, data_year: int) -> bool:
+        """Whether the row is in force on 31 December of the year its dates are of."""
+        on = dt.date(data_year + self.year_offset, 12, 31)
+        return self.valid_from <= on and (self.valid_until is None or on <= self.valid_until)
+
+    def data_year_start(self) -> tuple[int, int, int]:
+        """The start as (year, month, day) in data-year terms, to compare rows of both bases."""
+        return (self.valid_from.year - self.year_offset, self.valid_from.month, self.valid_from.day)

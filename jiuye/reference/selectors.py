@@ -103,17 +103,21 @@ def working_age_rule(on: dt.date) -> WorkingAgeRule | None:
 
 
 def quota_policy(region_code: str, year: int) -> QuotaPolicy | None:
-    """The parameters for an employer located at ``region_code`` in ``year``: the most specific
-    region that has rows (county over city over province), the row in force on 31 December."""
-    on = dt.date(year, 12, 31)
-    prefixes = [region_code[:n] for n in (6, 4, 2)]
-    candidates = QuotaPolicy.objects.filter(valid_from__lte=on).select_related("region")
-    best = None
-    for policy in candidates.filter(region__code__in=[_full(p) for p in prefixes]):
-        rank = len(policy.region.prefix)
-        if best is None or (rank, policy.valid_from) > (len(best.region.prefix), best.valid_from):
-            best = policy
-    return best
+    """The parameters for the declaration of data year ``year`` of an employer located at
+    ``region_code``: the most specific region that has a row in force (county over city over
+    province), and of its rows in force the latest-starting. A row dated by data year is in
+    force on 31 December of ``year``; one dated by collection year (the levy of ``year`` is
+    collected in ``year`` + 1) on 31 December of ``year`` + 1 (QuotaPolicy.in_force_for)."""
+    prefixes = [_full(region_code[:n]) for n in (6, 4, 2)]
+    candidates = QuotaPolicy.objects.filter(
+        region__code__in=prefixes, valid_from__lte=dt.date(year + 1, 12, 31)
+    ).select_related("region")
+    in_force = [policy for policy in candidates if policy.in_force_for(year)]
+    return max(
+        in_force,
+        key=lambda p: (len(p.region.prefix), p.data_year_start(), p.valid_from),
+        default=None,
+    )
 
 
 def _full(prefix: str) -> str:

@@ -192,6 +192,15 @@ def working_age_load(*, path: Path = DATA_DIR / "working_age.csv") -> LoadResult
                 "min_age": int(row["min_age"]),
                 "male_max_age": int(row["male_max_age"]),
                 "female_max_age": int(row["female_max_age"]),
+                **{
+                    name: _optional_int(row.get(name, ""))
+                    for name in (
+                        "male_delay_every_months",
+                        "male_delay_max_months",
+                        "female_delay_every_months",
+                        "female_delay_max_months",
+                    )
+                },
                 "note": row.get("note", ""),
             }
             valid_from = dt.date.fromisoformat(row["valid_from"])
@@ -202,6 +211,10 @@ def working_age_load(*, path: Path = DATA_DIR / "working_age.csv") -> LoadResult
             ) from exc
         _upsert(WorkingAgeRule, {"valid_from": valid_from}, values, result)
     return result
+
+
+def _optional_int(text: str) -> int | None:
+    return int(text) if text.strip() else None
 
 
 def _decimal(text: str) -> Decimal:
@@ -219,6 +232,14 @@ def parse_reduction_tiers(text: str) -> list[dict[str, str]]:
         threshold, share = part.split(":")
         tiers.append({"min_ratio": str(_decimal(threshold)), "share": str(_decimal(share))})
     return sorted(tiers, key=lambda t: Decimal(t["min_ratio"]), reverse=True)
+
+
+def _date_basis(text: str) -> str:
+    """``data`` (the default) or ``collection``; anything else is a ValueError."""
+    text = text.strip() or QuotaPolicy.DateBasis.DATA_YEAR
+    if text not in QuotaPolicy.DateBasis.values:
+        raise ValueError(text)
+    return text
 
 
 def quota_policy_load(*, path: Path = DATA_DIR / "quota_policy.csv") -> LoadResult:
@@ -254,14 +275,19 @@ def quota_policy_load(*, path: Path = DATA_DIR / "quota_policy.csv") -> LoadResu
                 ),
                 "window_opens": row.get("window_opens") or "03-01",
                 "window_closes": row.get("window_closes") or "06-30",
+                "valid_until": (
+                    dt.date.fromisoformat(row["valid_until"]) if row.get("valid_until") else None
+                ),
+                "date_basis": _date_basis(row.get("date_basis", "")),
+                "document": row.get("document", ""),
                 "source": row.get("source", ""),
             }
             valid_from = dt.date.fromisoformat(row["valid_from"])
         except (ValueError, InvalidOperation) as exc:
             raise ReferenceDataError(
                 _(
-                    "%(path)s 第%(row)d行：日期应写成 2025-01-01，比例和金额应为非负数字，"
-                    "分档减缴写成 0.01:0.5;0:0.9。"
+                    "%(path)s 第%(row)d行：日期应写成 2025-01-01，日期口径写 data 或 "
+                    "collection，比例和金额应为非负数字，分档减缴写成 0.01:0.5;0:0.9。"
                 )
                 % {"path": path.name, "row": number}
             ) from exc

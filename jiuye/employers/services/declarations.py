@@ -446,6 +446,7 @@ def _apply_levy(declaration: Declaration, policy: Any, counted: Decimal, now: An
         counted=counted,
         employer_kind=declaration.employer.kind,
         policy=policy,
+        year=declaration.year,
     )
     declaration.policy = policy
     declaration.staff = staff

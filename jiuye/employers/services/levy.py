@@ -100,6 +100,29 @@ def _pct(value: Decimal) -> str:
     return f"{_num((value * 100).quantize(Decimal('0.001'), rounding=ROUND_HALF_UP).normalize())}%"
 
 
+def _day(day: Any) -> str:
+    return _("%(y)d年%(m)d月%(d)d日") % {"y": day.year, "m": day.month, "d": day.day}
+
+
+def rule_sentence(policy: Any) -> str:
+    """The rule applied, with its document and its dates in the year they are of:
+    "依据财政部公告2023年第8号（征收年度2023年1月1日至2027年12月31日）". Empty for a policy
+    without a start date (a bare set of figures)."""
+    start = getattr(policy, "valid_from", None)
+    if start is None:
+        return ""
+    collection = getattr(policy, "date_basis", "data") == "collection"
+    values = {
+        "document": getattr(policy, "document", "") or _("本地区政策参数"),
+        "basis": _("征收年度") if collection else _("数据年度"),
+        "start": _day(start),
+    }
+    until = getattr(policy, "valid_until", None)
+    if until is None:
+        return _("依据%(document)s（%(basis)s%(start)s起）") % values
+    return _("依据%(document)s（%(basis)s%(start)s至%(end)s）") % (values | {"end": _day(until)})
+
+
 def calculate(
     *,
     staff: Decimal,
@@ -107,10 +130,12 @@ def calculate(
     counted: Decimal,
     employer_kind: str,
     policy: Any,
+    year: int | None = None,
 ) -> LevyCalculation:
     """The levy of one employer for one year under ``policy`` (a QuotaPolicy or anything with
-    its attributes). Raises ValueError for impossible input (negative figures, no staff with a
-    wage total)."""
+    its attributes); the first step names the rule and, given the data ``year``, the year the
+    levy is collected. Raises ValueError for impossible input (negative figures, no staff with
+    a wage total)."""
     exact_staff = Fraction(staff)
     wage, done = Fraction(Decimal(wage_total)), Fraction(Decimal(counted))
     staff, wage_total, counted = _decimal(exact_staff), Decimal(wage_total), Decimal(counted)
@@ -119,6 +144,15 @@ def calculate(
     ratio = Decimal(policy.ratio)
     calc = LevyCalculation(staff=staff, ratio=ratio, counted=counted, wage_total=wage_total)
     steps = calc.steps
+    rule = rule_sentence(policy)
+    if rule and year is not None:
+        rule = _("%(rule)s；%(year)d年度数据，%(collection)d年征收") % {
+            "rule": rule,
+            "year": year,
+            "collection": year + 1,
+        }
+    if rule:
+        steps.append(Step(_("适用政策"), "", rule))
     required = exact_staff * Fraction(ratio)
     calc.required = _decimal(required)
     steps.append(Step(_("应安排残疾人数"), f"{_num(staff)} × {_pct(ratio)}", _num(calc.required)))

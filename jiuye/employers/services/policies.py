@@ -15,6 +15,8 @@ from jiuye.reference.models import QuotaPolicy
 POLICY_FIELDS = (
     "region",
     "valid_from",
+    "valid_until",
+    "date_basis",
     "ratio",
     "counting_basis",
     "double_count_grades",
@@ -25,6 +27,7 @@ POLICY_FIELDS = (
     "small_enterprise_max_staff",
     "window_opens",
     "window_closes",
+    "document",
     "source",
 )
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as _
 
 from jiuye.core.validators import same_name
+from jiuye.reference.working_age import in_working_age
 
 OK = "ok"
 FAIL = "fail"
@@ -125,16 +126,6 @@ def employer_checks(checks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return shown(seen)
 
 
-def _working_age_on(person: Any, on: dt.date, rule: Any) -> bool:
-    age = (
-        on.year
-        - person.birth_date.year
-        - ((on.month, on.day) < (person.birth_date.month, person.birth_date.day))
-    )
-    top = rule.male_max_age if person.sex == "M" else rule.female_max_age
-    return rule.min_age <= age <= top
-
-
 def check_employee(
     employee: Any,
     *,
@@ -196,7 +187,9 @@ def check_employee(
         person.life_status_date is None or person.life_status_date < dt.date(year, 1, 1)
     ):
         checks.append(Check("alive", FAIL, _("登记库记录此人已于申报年度之前去世。")))
-    if working_age_rule is None or not _working_age_on(person, year_end, working_age_rule):
+    if working_age_rule is None or not in_working_age(
+        working_age_rule, birth=person.birth_date, sex=person.sex, on=year_end
+    ):
         checks.append(
             Check(
                 "working_age",

@@ -283,3 +283,38 @@ def test_check_sentences_are_shown_in_the_readers_language(reference) -> None:  
         chinese = " ".join(c["message"] for c in shown(stored))
     assert "minimum wage" in english and "最低工资" not in english
     assert "最低工资" in chinese
+
+
+@pytest.mark.parametrize(
+    ("year", "rule", "share"),
+    [
+        # Data year 2018 is collected in 2019, before 财政部公告2019年第98号: the full levy.
+        (2018, "依据财税〔2015〕72号（数据年度2018年4月1日起）", Decimal("1")),
+        (
+            2019,
+            "依据财政部公告2019年第98号（征收年度2020年1月1日至2022年12月31日）",
+            Decimal("0.9"),
+        ),
+        (
+            2021,
+            "依据财政部公告2019年第98号（征收年度2020年1月1日至2022年12月31日）",
+            Decimal("0.9"),
+        ),
+        (2022, "依据财政部公告2023年第8号（征收年度2023年1月1日至2027年12月31日）", Decimal("0.9")),
+        (2026, "依据财政部公告2023年第8号（征收年度2023年1月1日至2027年12月31日）", Decimal("0.9")),
+    ],
+)
+def test_a_declaration_uses_the_rule_of_the_year_its_levy_is_collected(  # noqa: ANN001
+    reference, year, rule, share
+) -> None:
+    declaration = services.declaration_start(employer=_employer(), year=year, by=None)
+    declaration = services.declaration_save(
+        declaration=declaration, by=None, staff_annual=200, wage_total=200 * 50000
+    )
+    declaration = services.declaration_compute(declaration)
+    assert declaration.steps[0] == {
+        "label": "适用政策",
+        "formula": "",
+        "value": f"{rule}；{year}年度数据，{year + 1}年征收",
+    }
+    assert declaration.levy_payable == (declaration.levy_before * share).quantize(Decimal("0.01"))

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from jiuye.employers.services.levy import calculate, staff_count
+from jiuye.employers.services.levy import calculate, rule_sentence, staff_count
 
 D = Decimal
 
@@ -154,3 +154,31 @@ def test_the_reduction_step_is_a_sentence_with_its_thresholds() -> None:
     assert low.steps[-2].formula == "实际安排比例 0.667%，低于 1%，按应缴额的 90% 缴纳"
     high = _levy(200, 2, 200 * 60000)
     assert high.steps[-2].formula == "实际安排比例 1%，达到 1%，按应缴额的 50% 缴纳"
+
+
+@dataclass
+class DatedPolicy(Policy):
+    valid_from: object = None
+    valid_until: object = None
+    date_basis: str = "collection"
+    document: str = "财政部公告2023年第8号"
+
+
+def test_the_first_step_names_the_rule_with_its_document_and_dates() -> None:
+    import datetime as dt
+
+    policy = DatedPolicy(valid_from=dt.date(2023, 1, 1), valid_until=dt.date(2027, 12, 31))
+    calc = calculate(
+        staff=D(200),
+        counted=D(1),
+        wage_total=D(16_000_000),
+        employer_kind="private",
+        policy=policy,
+        year=2024,
+    )
+    assert calc.steps[0].label == "适用政策"
+    assert calc.steps[0].value == (
+        "依据财政部公告2023年第8号（征收年度2023年1月1日至2027年12月31日）；2024年度数据，2025年征收"
+    )
+    open_ended = DatedPolicy(valid_from=dt.date(2015, 1, 1), date_basis="data", document="")
+    assert rule_sentence(open_ended) == "依据本地区政策参数（数据年度2015年1月1日起）"

@@ -83,6 +83,8 @@ def test_the_worked_calculation_shows_the_domain_example(client_for, employer_a)
         "16,000,000.00 ÷ 200",
         "2 × 80,000.00",
         "144,000.00 元",
+        # YEAR 2024 is collected in 2025: the rule of the collection year, with its dates.
+        "依据财政部公告2023年第8号（征收年度2023年1月1日至2027年12月31日）；2024年度数据，2025年征收",
         "✓ 符合：姓名、身份证号和残疾人证号与残疾人登记库一致，证件有效。",
         "核验结果：计入 1 人",
     ):

@@ -25,6 +25,7 @@ def _form(**over: str) -> dict[str, object]:
     data: dict[str, object] = {
         "region": COUNTY,
         "valid_from": "2024-01-01",
+        "date_basis": "data",
         "ratio_percent": "2",
         "counting_basis": "annual",
         "double_count_grades": ["1", "2"],
@@ -47,6 +48,9 @@ def test_the_list_shows_the_rows_by_region_with_ratio_as_percent(client_for) -> 
     text = response.content.decode()
     assert "广东省" in text and "1.5%" in text and "2倍" in text and "≤ 30 人" in text
     assert "现行" in text
+    # Each row says what its dates are of and until when it applies.
+    assert "征收年度 2023-01-01 — 2027-12-31" in text and "财政部公告2023年第8号" in text
+    assert "数据年度 2015-01-01 — 至今" in text
     # Reading only: no links to change a row.
     assert reverse("employers:policy-create") not in text
 
@@ -72,13 +76,23 @@ def test_a_county_override_row_is_what_the_computation_then_uses(client_for) -> 
 
 
 def test_a_correction_changes_the_row_in_place_and_is_audited(client_for) -> None:  # noqa: ANN001
-    policy = QuotaPolicy.objects.get(region_id=PROVINCE, valid_from=dt.date(2024, 1, 1))
+    policy = QuotaPolicy.objects.get(region_id=PROVINCE, valid_from=dt.date(2023, 1, 1))
     client = client_for("admin")
     url = reverse("employers:policy-edit", args=[policy.pk])
     form = client.get(url).context["form"]
     assert form.initial["ratio_percent"] == Decimal("1.5")
     assert form.initial["reduction_tiers"] == "0.01:0.5;0:0.9"
-    data = _form(region=PROVINCE, social_average_wage="110000", ratio_percent="1.5")
+    assert form.initial["date_basis"] == "collection"
+    assert form.initial["valid_until"] == dt.date(2027, 12, 31)
+    data = _form(
+        region=PROVINCE,
+        valid_from="2023-01-01",
+        valid_until="2027-12-31",
+        date_basis="collection",
+        document="财政部公告2023年第8号",
+        social_average_wage="110000",
+        ratio_percent="1.5",
+    )
     assert client.post(url, data).status_code == 302
     policy.refresh_from_db()
     assert policy.social_average_wage == Decimal("110000")
@@ -112,6 +126,8 @@ def test_bad_tiers_text_gets_a_clear_message(client_for) -> None:  # noqa: ANN00
         ("window_closes", "02-30", "申报截止应写成“月-日”，如 03-01；当前为“02-30”。"),
         ("window_closes", "02-01", "申报截止不能早于申报开始（同一年内）。"),
         ("wage_cap_multiple", "0.5", "封顶倍数应在1到10之间，如 2 或 3；不封顶请留空。"),
+        ("valid_until", "2023-12-31", "失效日期不能早于生效日期。"),
+        ("date_basis", "fiscal", "选择一个有效的选项。 fiscal 不在可用的选项中。"),
     ],
 )
 def test_bad_values_are_named(client_for, field: str, value: str, message: str) -> None:  # noqa: ANN001
@@ -123,15 +139,15 @@ def test_bad_values_are_named(client_for, field: str, value: str, message: str) 
 
 def test_a_second_row_for_the_same_region_and_date_is_refused(client_for) -> None:  # noqa: ANN001
     response = client_for("district").post(
-        reverse("employers:policy-create"), _form(region=PROVINCE, valid_from="2024-01-01")
+        reverse("employers:policy-create"), _form(region=PROVINCE, valid_from="2023-01-01")
     )
     assert response.context["form"].errors["valid_from"] == [
-        "广东省 已有 2024-01-01 生效的一行参数。请修改那一行，或换一个生效日期。"
+        "广东省 已有 2023-01-01 生效的一行参数。请修改那一行，或换一个生效日期。"
     ]
 
 
 def test_a_new_row_can_start_from_an_existing_one(client_for) -> None:  # noqa: ANN001
-    base = QuotaPolicy.objects.get(region_id=PROVINCE, valid_from=dt.date(2024, 1, 1))
+    base = QuotaPolicy.objects.get(region_id=PROVINCE, valid_from=dt.date(2023, 1, 1))
     form = client_for("district").get(reverse("employers:policy-create"), {"from": base.pk})
     initial = form.context["form"].initial
     assert initial["region"] == PROVINCE and initial["valid_from"] is None

@@ -148,6 +148,7 @@ def test_the_confirmation_document_holds_the_figures(client_for, employer_a) -> 
             "60,000.00 元",
             "减缴前应缴",
             "分档减缴",
+            "依据财政部公告2023年第8号（征收年度2023年1月1日至2027年12月31日）",
         ):
             assert figure in text, figure
         assert "职工51" not in text  # no person in the document

@@ -23,7 +23,7 @@ def test_loading_reference_data_again_changes_nothing(db) -> None:  # noqa: ANN0
     total += WorkingAgeRule.objects.count() + QuotaPolicy.objects.count()
     again = reference_load()
     assert (again.created, again.updated) == (0, 0)
-    assert again.unchanged == total == 126
+    assert again.unchanged == total == 120
 
 
 def test_the_demo_district_has_ten_towns_and_sixty_villages(db) -> None:  # noqa: ANN001
