@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 
+from jiuye.core.dates import MAX_AGE, years_after
+
 __all__ = [
     "same_name",
     "CERTIFICATE_CATEGORY_NAMES",
@@ -160,9 +162,12 @@ def validate_resident_id(value: str, *, today: datetime.date | None = None) -> s
             gettext("身份证号中的出生日期“%(date)s”晚于今天。") % {"date": birth_digits},
             code="birth_date_future",
         )
-    if birth_date < _EARLIEST_BIRTH_DATE:
+    if birth_date < max(
+        _EARLIEST_BIRTH_DATE, years_after(today or datetime.date.today(), -MAX_AGE)
+    ):
         raise ValidationError(
-            gettext("身份证号中的出生日期“%(date)s”早于1900年1月1日。") % {"date": birth_digits},
+            gettext("身份证号中的出生日期“%(date)s”表示年龄超过%(max)d岁，请核对。")
+            % {"date": birth_digits, "max": MAX_AGE},
             code="birth_date_too_early",
         )
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jiuye.accounts.demo import demo_uscc
+from jiuye.core.dates import years_after
 from jiuye.core.demo import seeder
 from jiuye.core.validators import USCC_CHARSET, resident_id_check_char, uscc_check_char
 from jiuye.employers import services
@@ -112,7 +113,10 @@ def demo_employers(*, seed: int, today: dt.date | None = None) -> int:
             "id_number": person.id_number,
             "certificate_number": person.certificate_number,
             "contract_type": "open_ended" if rng.random() < 0.4 else "fixed",
-            "contract_start": dt.date(before, rng.randint(1, 12), 1),
+            # Not before the person's 16th birthday (some turn 16 during that year).
+            "contract_start": max(
+                dt.date(before, rng.randint(1, 12), 1), years_after(person.birth_date, 16)
+            ),
             "contract_end": None,
             "on_establishment": False,
             "monthly_wage": Decimal(rng.randrange(2600, 7000, 100)),

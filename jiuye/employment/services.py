@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jiuye.core import conflicts
+from jiuye.core import conflicts, dates
 from jiuye.core.scoping import region_in_scope
 from jiuye.core.tallies import mark_dirty
 from jiuye.employment.models import (
@@ -22,8 +22,6 @@ from jiuye.employment.models import (
     EmploymentRecord,
 )
 from jiuye.people.models import Person
-
-MINIMUM_WORKING_AGE = 16
 
 # What employment_open and employment_update accept.
 FIELDS = (
@@ -44,13 +42,6 @@ FIELDS = (
 )
 
 
-def _years_after(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
-
-
 def employment_check(
     values: dict[str, Any], *, person: Person, today: dt.date | None = None
 ) -> dict[str, str]:
@@ -64,20 +55,17 @@ def employment_check(
     end = values.get("end_date")
     if start is None:
         errors["start_date"] = _("请填写开始日期。")
-    else:
-        if start > today:
-            errors["start_date"] = _("开始日期不能晚于今天（%(today)s）。") % {
-                "today": f"{today:%Y-%m-%d}"
-            }
-        elif start < _years_after(person.birth_date, MINIMUM_WORKING_AGE):
-            errors["start_date"] = _("开始日期早于本人年满16周岁的日期（%(day)s），请核对。") % {
-                "day": f"{_years_after(person.birth_date, MINIMUM_WORKING_AGE):%Y-%m-%d}"
-            }
-    if end is not None:
-        if start is not None and end < start:
-            errors["end_date"] = _("结束日期不能早于开始日期。")
-        elif end > today:
-            errors["end_date"] = _("结束日期不能晚于今天；合同到期日请写在“依据”里。")
+    label = _("开始日期")
+    for finding in [
+        *dates.past(start, field="start_date", label=label, today=today),
+        *dates.in_life(
+            start, birth=person.birth_date, field="start_date", label=label, working=True
+        ),
+        *dates.in_order(start, end, field="end_date"),
+    ]:
+        errors.setdefault(finding.field, finding.message)
+    if end is not None and end > today:
+        errors.setdefault("end_date", _("结束日期不能晚于今天；合同到期日请写在“依据”里。"))
     if end is None and values.get("end_reason"):
         errors["end_reason"] = _("还没有结束日期，不需要填写结束原因。")
     needs_employer = form and form not in FORMS_WITHOUT_EMPLOYER and form != EmploymentForm.FLEXIBLE

@@ -36,7 +36,9 @@ from jiuye.casework.services import (
     check_attachment,
     check_service_date,
     follow_up_error,
+    service_date_findings,
 )
+from jiuye.core import dates
 from jiuye.core.formfields import (
     checkbox_field,
     choice_field,
@@ -151,6 +153,14 @@ class RecordForm(forms.Form):
             raise ValidationError(_message(error, "date")) from error
         return day
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        # The errors are clean_date's; a date more than a year back is a doubt to confirm.
+        if data.get("date") is not None:
+            findings = service_date_findings(self.person, data["date"])
+            dates.apply_findings(self, [f for f in findings if f.doubt])
+        return data
+
 
 class AttachmentMixin(forms.Form):
     """An optional photo or PDF of the signed form. After a failed submit the file is kept on
@@ -223,10 +233,17 @@ class ServiceForm(OutcomeMixin, AttachmentMixin, RecordForm):
         self.fields["service_type"].queryset = service_types(ServiceKind.SERVICE)
 
     def clean(self) -> dict[str, Any]:
+        day = self.cleaned_data.get("date")  # before a doubt about it takes it out
         data = super().clean()
-        message = follow_up_error(data.get("date"), data.get("follow_up_date"))
+        message = follow_up_error(day, data.get("follow_up_date"))
         if message:
             self.add_error("follow_up_date", message)
+        label = self.fields["follow_up_date"].label
+        today = timezone.localdate()
+        far = dates.ahead(
+            data.get("follow_up_date"), field="follow_up_date", label=label, today=today
+        )
+        dates.apply_findings(self, far)
         return data
 
     def service_fields(self) -> dict[str, Any]:

@@ -29,7 +29,7 @@ from jiuye.casework.models import (
     ServiceType,
     WantsWork,
 )
-from jiuye.core import conflicts
+from jiuye.core import conflicts, dates
 from jiuye.core.scoping import region_in_scope
 from jiuye.core.tallies import mark_dirty
 from jiuye.core.uploads import FileType, detect
@@ -56,24 +56,26 @@ NEEDS_FIELDS = (
 )
 
 
+def service_date_findings(
+    person: Person, day: dt.date, *, field: str = "date", today: dt.date | None = None
+) -> list[dates.Finding]:
+    """A service happens on a real day of the person's life, not in the future; one more
+    than a year back is a doubt (jiuye.core.dates)."""
+    label = _("日期")
+    today = today or timezone.localdate()
+    return [
+        *dates.past(day, field=field, label=label, today=today, long_ago=True),
+        *dates.in_life(day, birth=person.birth_date, field=field, label=label),
+    ]
+
+
 def check_service_date(person: Person, day: dt.date | None, *, field: str = "date") -> None:
-    """A service happens on a real day of the person's life, not in the future."""
-    today = timezone.localdate()
+    """The errors of ``service_date_findings`` (doubts are the form's to ask about)."""
     if day is None:
         raise ValidationError({field: [_("请填写日期。")]})
-    if day > today:
-        raise ValidationError(
-            {field: [_("日期不能晚于今天（%(today)s）。") % {"today": f"{today:%Y-%m-%d}"}]}
-        )
-    if day < person.birth_date:
-        raise ValidationError(
-            {
-                field: [
-                    _("日期早于本人出生日期（%(birth)s），请核对。")
-                    % {"birth": f"{person.birth_date:%Y-%m-%d}"}
-                ]
-            }
-        )
+    problems = dates.errors(service_date_findings(person, day, field=field))
+    if problems:
+        raise ValidationError(problems)
 
 
 def person_service_error(person: Person, by: Any) -> ValidationError | None:

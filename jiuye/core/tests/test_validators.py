@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from stdnum.cn import ric as stdnum_ric
 from stdnum.cn import uscc as stdnum_uscc
 
+from jiuye.core.dates import MAX_AGE, years_after
 from jiuye.core.validators import (
     ValidationWarning,
     certificate_category_grade,
@@ -87,7 +88,8 @@ regions = st.builds(
     st.integers(min_value=0, max_value=9999),
 )
 any_regions = st.integers(min_value=0, max_value=999999).map(lambda n: f"{n:06d}")
-birth_dates = st.dates(min_value=datetime.date(1900, 1, 1), max_value=TODAY)
+# Not older than 120 on the real today either (some checks run without a pinned today).
+birth_dates = st.dates(min_value=years_after(datetime.date.today(), -MAX_AGE), max_value=TODAY)
 sequences = st.integers(min_value=0, max_value=999)
 valid_ids = st.builds(build_id, any_regions, birth_dates, sequences)
 
@@ -146,9 +148,9 @@ def test_it_uses_the_real_today_by_default() -> None:
     )
 
 
-def test_it_accepts_a_person_born_today_and_on_1900_01_01() -> None:
+def test_it_accepts_a_person_born_today_and_one_aged_120() -> None:
     assert validate_resident_id(build_id("110101", TODAY, 1), today=TODAY)
-    assert validate_resident_id(build_id("110101", datetime.date(1900, 1, 1), 1), today=TODAY)
+    assert validate_resident_id(build_id("110101", datetime.date(1905, 6, 15), 1), today=TODAY)
 
 
 # --------------------------------------------------------------------------------------
@@ -207,7 +209,24 @@ def test_it_rejects_a_birth_date_before_1900() -> None:
     value = make_id("11010118991231001")
     error = error_of(lambda: validate_resident_id(value, today=TODAY))
     assert error.code == "birth_date_too_early"
-    assert error.messages == ["身份证号中的出生日期“18991231”早于1900年1月1日。"]
+    assert error.messages == ["身份证号中的出生日期“18991231”表示年龄超过120岁，请核对。"]
+
+
+def test_it_rejects_a_birth_date_giving_an_age_over_120() -> None:
+    assert (
+        error_of(
+            lambda: validate_resident_id(
+                build_id("110101", datetime.date(1905, 6, 14), 1), today=TODAY
+            )
+        ).code
+        == "birth_date_too_early"
+    )
+    too_old = build_id("110101", datetime.date(TODAY.year - 121, 1, 1), 1)
+    assert (
+        error_of(lambda: validate_resident_id(too_old, today=TODAY)).code == "birth_date_too_early"
+    )
+    just_120 = build_id("110101", datetime.date(TODAY.year - 120, TODAY.month, TODAY.day), 1)
+    assert validate_resident_id(just_120, today=TODAY) == just_120
 
 
 def test_it_rejects_a_wrong_check_character() -> None:

@@ -14,10 +14,14 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jiuye.core import conflicts
+from jiuye.core import conflicts, dates
 from jiuye.core.bulk import fast_update
 from jiuye.core.i18n import language_fixed
-from jiuye.core.validators import validate_certificate_number, validate_resident_id
+from jiuye.core.validators import (
+    resident_id_birth_date,
+    validate_certificate_number,
+    validate_resident_id,
+)
 from jiuye.employers.models import (
     Declaration,
     DeclarationStatus,
@@ -267,6 +271,18 @@ def employee_check(
         errors["contract_start"] = [
             _("合同开始日期晚于%(year)d年底，不属于本年度。") % {"year": declaration.year}
         ]
+    if end and end < dt.date(declaration.year, 1, 1):
+        errors.setdefault("contract_end", []).append(
+            _("合同在%(year)d年开始前已经结束，不属于本年度。") % {"year": declaration.year}
+        )
+    if start and "id_number" not in errors:
+        birth = resident_id_birth_date(cleaned["id_number"])
+        label = _("合同开始日期")
+        findings = dates.in_life(
+            start, birth=birth, field="contract_start", label=label, working=True
+        )
+        for field, messages in dates.errors(findings).items():
+            errors.setdefault(field, messages)
     return cleaned, errors
 
 

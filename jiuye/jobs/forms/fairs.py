@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jiuye.core.dates import EventDates
 from jiuye.core.formfields import (
     CheckboxGroup,
     SearchInput,
@@ -22,7 +23,7 @@ from jiuye.reference.forms import district_or_towns
 from jiuye.reference.models import Region
 
 
-class FairForm(EditForm):
+class FairForm(EventDates, EditForm):
     name = text_field(
         _("招聘会名称"),
         max_length=150,

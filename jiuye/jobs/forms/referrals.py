@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jiuye.core.dates import confirmed, offer_confirmation
 from jiuye.core.formfields import (
     ALL,
     YEAR_MESSAGE,
@@ -284,13 +285,13 @@ class FollowUpForm(forms.Form):
             with contextlib.suppress(ValidationError):
                 typed = self.fields["done_on"].to_python(self.data.get("done_on"))
         if window_opens is not None and typed is not None and typed < window_opens:
-            self.fields["confirm_early"] = forms.BooleanField(
-                label=_("我确认：回访确实已在这一天做过（早于回访期）"), required=False
+            offer_confirmation(
+                self, "confirm_early", _("我确认：回访确实已在这一天做过（早于回访期）")
             )
 
     @property
     def early_confirmed(self) -> bool:
-        return bool(self.cleaned_data.get("confirm_early"))
+        return confirmed(self, "confirm_early")
 
     def clean_done_on(self) -> dt.date:
         return not_after_today(self.cleaned_data["done_on"], _("回访日期"))

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiuye.accounts.models import PERSONAL_DATA_ROLES
-from jiuye.core import conflicts
+from jiuye.core import conflicts, dates
 from jiuye.core.audit import access_log
 from jiuye.core.crypto import RESIDENT_ID_INDEX_PURPOSE, blind_index, resident_id_index
 from jiuye.core.models import AccessEvent
@@ -128,6 +128,14 @@ def normalize_phone(value: str) -> str:
     return digits
 
 
+def _birth_of(values: Mapping[str, Any]) -> dt.date | None:
+    """The birth date of the ID number in ``values`` (None without a valid one)."""
+    try:
+        return resident_id_birth_date(values.get("id_number") or "")
+    except (ValidationError, ValueError):
+        return None
+
+
 def person_check(values: Mapping[str, Any], *, today: dt.date | None = None) -> dict[str, str]:
     """Rules across the fields of one person's record; ``{field: message}`` for each broken one.
 
@@ -185,6 +193,11 @@ def person_check(values: Mapping[str, Any], *, today: dt.date | None = None) -> 
             errors[name] = _("日期不能晚于今天。")
     if eliminated and eliminated > today and "monitoring_risk_eliminated" not in errors:
         errors["monitoring_risk_eliminated"] = _("日期不能晚于今天。")
+    birth = _birth_of(values)
+    for name in ("certificate_issued", "monitoring_identified", "hard_to_employ_date"):
+        label = Person._meta.get_field(name).verbose_name
+        for finding in dates.in_life(values.get(name), birth=birth, field=name, label=label):
+            errors.setdefault(name, finding.message)
     unknown_needs = set(values.get("assistive_needs") or []) - set(AssistiveNeed.values)
     if unknown_needs:
         errors["assistive_needs"] = _("无障碍需求中有无法识别的选项：%(codes)s。") % {

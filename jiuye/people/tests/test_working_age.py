@@ -1,4 +1,4 @@
-"""The registry's working-age lists follow the 2025 retirement reform (jiuye.reference.working_age)."""
+"""The registry's working-age lists follow the 2025 retirement reform (reference.working_age)."""
 
 from __future__ import annotations
 

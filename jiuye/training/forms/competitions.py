@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jiuye.core.dates import EventDates
 from jiuye.core.formfields import choice_field, date_field, model_choice_field, text_field
 from jiuye.core.forms import EditForm
 from jiuye.reference.forms import district_or_towns
@@ -16,7 +17,7 @@ from jiuye.training.models import Competition, CompetitionEntry, CompetitionLeve
 LEVEL_FILTER = [("", _("全部级别")), *CompetitionLevel.choices]
 
 
-class CompetitionForm(EditForm):
+class CompetitionForm(EventDates, EditForm):
     name = text_field(
         _("赛事名称"),
         max_length=150,

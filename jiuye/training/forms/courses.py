@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jiuye.accounts.models import Role
+from jiuye.core import dates
 from jiuye.core.formfields import (
     ALL,
     YEAR_FILTER_MESSAGE,
@@ -240,4 +241,15 @@ class CourseForm(EditForm):
         for name, messages in course_check(data).items():
             if name in self.fields and name not in self.errors:
                 self.add_error(name, messages)
+        start, end = data.get("start_date"), data.get("end_date")
+        if not self.errors:
+            today = timezone.localdate()
+            label = self.fields["start_date"].label
+            dates.apply_findings(
+                self,
+                [
+                    *dates.ahead(start, field="start_date", label=label, today=today),
+                    *dates.long_span(start, end, field="end_date", label=_("培训期")),
+                ],
+            )
         return data

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiuye.accounts.models import Role
-from jiuye.core import conflicts
+from jiuye.core import conflicts, dates
 from jiuye.core.scoping import region_in_scope
 from jiuye.people.models import LifeStatus, Person
 from jiuye.training.models import (
@@ -378,6 +378,20 @@ def certificate_add(
     error = _day_error(issued_on, _("发证日期"))
     if error:
         errors["issued_on"] = [error]
+    else:
+        # Issued in the holder's life, and not before the course it comes from began.
+        label = _("发证日期")
+        findings = dates.in_life(issued_on, birth=person.birth_date, field="issued_on", label=label)
+        if enrolment is not None:
+            findings += dates.in_order(
+                enrolment.course.start_date,
+                issued_on,
+                field="issued_on",
+                message=_("发证日期早于培训开班日期（%(day)s），请核对。")
+                % {"day": dates.day_text(enrolment.course.start_date)},
+            )
+        for field, messages in dates.errors(findings).items():
+            errors.setdefault(field, messages)
     if enrolment is not None and enrolment.person_id != person.pk:
         errors["enrolment"] = [_("只能关联本人的培训。")]
     if errors:
