@@ -668,3 +668,29 @@ def test_a_web_page_sent_as_a_picture_is_refused_and_a_misnamed_file_stored_as_i
     assert record.attachment.name.endswith(".png") and record.attachment_name == "note.png"
     served = client.get(_url("service-attachment", record.pk))
     assert served["Content-Type"] == "image/png"
+
+
+def test_a_service_dated_more_than_a_year_ago_asks_for_a_confirmation_first(
+    client_for, records_person, records_post
+) -> None:  # noqa: ANN001
+    client = client_for("town_a")
+    url = _url("service-create", records_person.pk)
+    old = (TODAY - dt.timedelta(days=400)).isoformat()
+    response = records_post(client, url, service_type="career_guidance", date=old)
+    body = response.content.decode()
+    assert "已是一年多以前，请核对年份" in _field_error(body, "date")
+    assert 'name="confirm_dates"' in body  # the confirmation is offered with the message
+    assert not ServiceRecord.objects.exists()
+    records_post(client, url, service_type="career_guidance", date=old, confirm_dates="on")
+    assert ServiceRecord.objects.get().date.isoformat() == old
+
+
+def test_a_next_contact_more_than_two_years_ahead_asks_for_a_confirmation(
+    client_for, records_person, records_post
+) -> None:  # noqa: ANN001
+    client = client_for("town_a")
+    url = _url("service-create", records_person.pk)
+    far = (TODAY + dt.timedelta(days=800)).isoformat()
+    response = records_post(client, url, service_type="career_guidance", follow_up_date=far)
+    assert "在两年以后" in _field_error(response.content.decode(), "follow_up_date")
+    assert not ServiceRecord.objects.exists()

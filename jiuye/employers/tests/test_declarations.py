@@ -318,3 +318,33 @@ def test_a_declaration_uses_the_rule_of_the_year_its_levy_is_collected(  # noqa:
         "value": f"{rule}；{year}年度数据，{year + 1}年征收",
     }
     assert declaration.levy_payable == (declaration.levy_before * share).quantize(Decimal("0.01"))
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        (
+            {"contract_start": dt.date(YEAR - 3, 1, 1), "contract_end": dt.date(YEAR - 1, 12, 31)},
+            "contract_end",
+            f"合同在{YEAR}年开始前已经结束，不属于本年度。",
+        ),
+        (
+            {"contract_start": dt.date(YEAR + 1, 1, 1)},
+            "contract_start",
+            f"合同开始日期晚于{YEAR}年底，不属于本年度。",
+        ),
+        (
+            # The registered person was born 1990-03-07.
+            {"contract_start": dt.date(2006, 3, 6)},
+            "contract_start",
+            "合同开始日期早于本人年满16周岁的日期（2006-03-07），请核对。",
+        ),
+    ],
+)
+def test_a_contract_outside_the_declared_year_or_before_sixteen_is_refused(  # noqa: ANN001
+    reference, change, field, message
+) -> None:
+    declaration = services.declaration_start(employer=_employer(), year=YEAR, by=None)
+    with pytest.raises(ValidationError) as error:
+        services.employee_add(declaration=declaration, by=None, **_line(_person(87), **change))
+    assert error.value.message_dict[field] == [message]

@@ -134,6 +134,9 @@ def test_bad_dates_are_refused_with_the_reason(reference) -> None:  # noqa: ANN0
         _job(adult, dt.date.today() + dt.timedelta(days=3))
     assert "不能晚于今天" in str(error.value)
     with pytest.raises(ValidationError) as error:
+        _job(person, dt.date(2009, 12, 31))
+    assert "开始日期早于本人出生日期（2010-01-01），请核对。" in str(error.value)
+    with pytest.raises(ValidationError) as error:
         services.employment_open(
             person=adult,
             by=None,

@@ -272,3 +272,13 @@ def test_a_seeker_search_by_a_number_registered_elsewhere_answers_as_for_an_unre
     numbers = (person_b.id_number, make_id_number(seq=777))
     answers = searched_answers(client_for("town_a"), url, numbers)
     assert_one_answer(answers)
+
+
+def test_a_fair_more_than_two_years_ahead_asks_for_a_confirmation(client_for) -> None:  # noqa: ANN001
+    client = client_for("district")
+    far = f"{today().year + 3}-05-20"
+    html = html_of(client.post(reverse("jobs:fair-create"), _form(date=far)))
+    assert "在两年以后，请核对年份。如果确实如此，请勾选下面的确认后再保存。" in html
+    assert 'name="confirm_dates"' in html and not Fair.objects.exists()
+    client.post(reverse("jobs:fair-create"), _form(date=far, confirm_dates="on"))
+    assert Fair.objects.get().date.isoformat() == far

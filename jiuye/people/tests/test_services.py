@@ -382,3 +382,14 @@ def test_a_certificate_number_never_enters_the_audit_trail(reference) -> None:  
     register_certified(number, 4, 2, name="褚四")
     dump = " ".join(str(e.changes) for e in LogEntry.objects.all())
     assert number not in dump
+
+
+def test_a_date_of_the_record_before_the_persons_birth_is_refused(reference) -> None:  # noqa: ANN001
+    errors = registration_errors(
+        id_number=make_id_number(birth="20000101", seq=557),
+        certificate_issued=dt.date(1999, 12, 31),
+        hard_to_employ_date=dt.date(1999, 1, 1),
+        hard_to_employ_reasons="长期失业",
+    )
+    assert errors["certificate_issued"] == ["发证日期早于本人出生日期（2000-01-01），请核对。"]
+    assert "早于本人出生日期" in errors["hard_to_employ_date"][0]

@@ -152,3 +152,35 @@ def test_an_archived_course_takes_no_enrolment(person_a, reference) -> None:  # 
     course = make_course(archived_at=timezone.now())
     with pytest.raises(ValidationError, match="已归档"):
         enrol(course, person_a)
+
+
+def test_a_certificate_is_not_issued_before_its_course_began(enrolment_a, person_a) -> None:  # noqa: ANN001
+    start = enrolment_a.course.start_date
+    with pytest.raises(ValidationError) as info:
+        services.certificate_add(
+            person=person_a,
+            by=None,
+            kind=CertificateKind.COMPLETION,
+            level="",
+            number="C-early",
+            issued_on=start - dt.timedelta(days=1),
+            enrolment=enrolment_a,
+        )
+    assert info.value.message_dict["issued_on"] == [
+        f"发证日期早于培训开班日期（{start:%Y-%m-%d}），请核对。"
+    ]
+
+
+def test_a_certificate_is_not_issued_before_its_holder_was_born(person_a) -> None:  # noqa: ANN001
+    with pytest.raises(ValidationError) as info:
+        services.certificate_add(
+            person=person_a,
+            by=None,
+            kind=CertificateKind.COMPLETION,
+            level="",
+            number="C-unborn",
+            issued_on=person_a.birth_date - dt.timedelta(days=1),
+        )
+    assert info.value.message_dict["issued_on"] == [
+        f"发证日期早于本人出生日期（{person_a.birth_date:%Y-%m-%d}），请核对。"
+    ]

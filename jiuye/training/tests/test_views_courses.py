@@ -380,3 +380,13 @@ def test_the_new_course_form_preselects_the_provider(client_for, provider_a) -> 
         client_for("district").get(reverse("training:course-create"), {"provider": str(other.pk)})
     )
     assert f'<option value="{other.pk}" selected>' in html
+
+
+def test_a_course_longer_than_a_year_asks_for_a_confirmation(client_for, provider_a) -> None:  # noqa: ANN001
+    client = client_for("town_a")
+    form = _course_form(provider_a, start_date="2025-04-01", end_date="2026-06-30")
+    response = client.post(reverse("training:course-create"), form)
+    assert "培训期从 2025-04-01 到 2026-06-30，超过一年，请核对年份。" in html_of(response)
+    assert not Course.objects.exists()
+    client.post(reverse("training:course-create"), {**form, "confirm_dates": "on"})
+    assert Course.objects.get().end_date.isoformat() == "2026-06-30"
