@@ -22,6 +22,7 @@ from jiuye.core.formfields import (
     UsccOverrideMixin,
     choice_field,
     code_input,
+    date_field,
     date_input,
     phone_field,
     text_field,
@@ -317,11 +318,10 @@ class PolicyForm(forms.Form):
             "按征收年度的行看次年12月31日。"
         ),
     )
-    valid_until = forms.DateField(
-        label=_("失效日期（选填）"),
+    valid_until = date_field(
+        _("失效日期（选填）"),
+        invalid=_("失效日期应写成 2027-12-31。"),
         required=False,
-        widget=date_input(),
-        error_messages={"invalid": _("失效日期应写成 2027-12-31。")},
         help_text=_("文件规定了执行期限时填写，如 2027-12-31；留空：直到有新的一行。"),
     )
     date_basis = forms.ChoiceField(

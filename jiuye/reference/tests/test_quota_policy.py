@@ -48,26 +48,19 @@ def test_a_declaration_takes_the_rule_in_force_in_the_year_its_dates_are_of(  # 
     assert policy.document == document
 
 
-def test_the_reduction_documents_are_dated_by_collection_year(reference) -> None:  # noqa: ANN001
-    rows = {
-        row.document: row for row in QuotaPolicy.objects.filter(document__startswith="财政部公告")
-    }
-    assert rows["财政部公告2019年第98号"].date_basis == QuotaPolicy.DateBasis.COLLECTION_YEAR
-    assert (
-        rows["财政部公告2019年第98号"].valid_from,
-        rows["财政部公告2019年第98号"].valid_until,
-    ) == (
-        dt.date(2020, 1, 1),
-        dt.date(2022, 12, 31),
-    )
-    assert rows["财政部公告2023年第8号"].date_basis == QuotaPolicy.DateBasis.COLLECTION_YEAR
-    assert (
-        rows["财政部公告2023年第8号"].valid_from,
-        rows["财政部公告2023年第8号"].valid_until,
-    ) == (
-        dt.date(2023, 1, 1),
-        dt.date(2027, 12, 31),
-    )
+@pytest.mark.parametrize(
+    ("document", "start", "until"),
+    [
+        ("财政部公告2019年第98号", dt.date(2020, 1, 1), dt.date(2022, 12, 31)),
+        ("财政部公告2023年第8号", dt.date(2023, 1, 1), dt.date(2027, 12, 31)),
+    ],
+)
+def test_the_reduction_documents_are_dated_by_collection_year(
+    reference, document, start, until
+) -> None:  # noqa: ANN001
+    row = QuotaPolicy.objects.get(document=document)
+    assert row.date_basis == QuotaPolicy.DateBasis.COLLECTION_YEAR
+    assert (row.valid_from, row.valid_until) == (start, until)
 
 
 def _row(region: str, start: dt.date, until: dt.date | None, basis: str, ratio: str) -> None:
