@@ -3,3 +3,6 @@ figures in its own module of ``jiuye.programs.selectors`` and this module import
 indicator registry sees them when the app is ready."""
 
 from __future__ import annotations
+
+# 五 auxiliary employment and the labour-project bank
+from jiuye.programs.selectors import auxiliary  # noqa: E402, F401

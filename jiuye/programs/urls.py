@@ -6,3 +6,42 @@ app_name = "programs"
 
 # Each program adds its block, commented with its name, in the order of the actions.
 urlpatterns: list[URLPattern | URLResolver] = []
+
+# 五 auxiliary employment and the labour-project bank
+from django.urls import path  # noqa: E402
+
+from jiuye.programs.views import auxiliary as aux  # noqa: E402
+
+urlpatterns += [
+    path("auxiliary/institutions/", aux.institution_list, name="aux-institutions"),
+    path("auxiliary/institutions/new/", aux.institution_create, name="aux-institution-create"),
+    path(
+        "auxiliary/institutions/export.xlsx",
+        aux.institutions_export,
+        name="aux-institutions-export",
+    ),
+    path("auxiliary/institutions/<uuid:pk>/", aux.institution_detail, name="aux-institution"),
+    path(
+        "auxiliary/institutions/<uuid:pk>/edit/", aux.institution_edit, name="aux-institution-edit"
+    ),
+    path("auxiliary/institutions/<uuid:pk>/members/new/", aux.member_add, name="aux-member-add"),
+    path(
+        "auxiliary/institutions/<uuid:pk>/deliveries/new/",
+        aux.delivery_add,
+        name="aux-delivery-add",
+    ),
+    path("auxiliary/institutions/<uuid:pk>/income/new/", aux.income_add, name="aux-income-add"),
+    path("auxiliary/members/", aux.member_list, name="aux-members"),
+    path("auxiliary/members/export.xlsx", aux.members_export, name="aux-members-export"),
+    path("auxiliary/members/<uuid:pk>/", aux.member_edit, name="aux-member"),
+    path("auxiliary/projects/", aux.project_list, name="labour-projects"),
+    path("auxiliary/projects/new/", aux.project_create, name="labour-project-create"),
+    path("auxiliary/projects/export.xlsx", aux.projects_export, name="labour-projects-export"),
+    path("auxiliary/projects/<uuid:pk>/", aux.project_detail, name="labour-project"),
+    path("auxiliary/projects/<uuid:pk>/edit/", aux.project_edit, name="labour-project-edit"),
+    path(
+        "auxiliary/projects/<uuid:pk>/allocate/",
+        aux.project_allocate,
+        name="labour-project-allocate",
+    ),
+]

@@ -5,3 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 AUDITED: list[Any] = []
+
+# 五 auxiliary employment and the labour-project bank
+from jiuye.programs.models.auxiliary import (  # noqa: E402
+    AuxIncome,
+    AuxInstitution,
+    AuxMembership,
+    LabourAllocation,
+    LabourDelivery,
+    LabourProject,
+)
+
+AUDITED += [
+    AuxInstitution,
+    AuxMembership,
+    LabourProject,
+    LabourAllocation,
+    LabourDelivery,
+    AuxIncome,
+]

@@ -1,0 +1,513 @@
+"""Pages of auxiliary employment and the labour-project bank (action 五).
+
+Who may do what:
+- institutions and projects (list, page, export): administrators, district staff and leaders
+  see all, a town officer those located in their town (another town's: 404). Leaders read
+  only and see no persons. Create, edit, archive, allocate, deliver: administrators, district
+  staff and town officers within their town.
+- members and their income: administrators, district staff and town officers, persons of
+  their scope only.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from jiuye.accounts.models import Role
+from jiuye.core import crud, listing
+from jiuye.core.access import roles_required
+from jiuye.core.downloads import attachment, formula_safe, workbook
+from jiuye.core.forms import ArchiveForm
+from jiuye.core.masking import mask_id_number
+from jiuye.core.models import choice_labels
+from jiuye.jobs.models import AccessFeature
+from jiuye.programs.forms.auxiliary import (
+    KIND_FILTER,
+    STATUS_FILTER,
+    AllocationForm,
+    DeliveryForm,
+    IncomeForm,
+    InstitutionForm,
+    MembershipEditForm,
+    MembershipForm,
+    ProjectForm,
+)
+from jiuye.programs.models.auxiliary import (
+    AuxInstitution,
+    AuxMembership,
+    InstitutionKind,
+    InstitutionStatus,
+    LabourProject,
+)
+from jiuye.programs.selectors import auxiliary as selectors
+from jiuye.programs.services import auxiliary as services
+from jiuye.reference.forms import towns_for
+from jiuye.reference.models import Region
+
+KEEPERS = (Role.ADMIN, Role.DISTRICT, Role.TOWN)
+READERS = (Role.ADMIN, Role.DISTRICT, Role.TOWN, Role.LEADER)
+PAGE_SIZE = 30
+T = "programs/auxiliary/"
+
+
+def _institution(request: HttpRequest, pk: uuid.UUID) -> AuxInstitution:
+    queryset = selectors.institutions_visible(request.user).select_related(
+        "region__parent", "employer"
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _project(request: HttpRequest, pk: uuid.UUID) -> LabourProject:
+    queryset = selectors.projects_visible(request.user).select_related("region", "source_employer")
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _town_choices(user: Any) -> list[Region]:
+    if getattr(user, "role", None) == Role.LEADER:
+        return list(Region.objects.filter(level=Region.Level.TOWN, disabled_at__isnull=True))
+    return list(towns_for(user))
+
+
+def _filters(request: HttpRequest, towns: list[Region]) -> tuple[dict[str, str], list[str]]:
+    errors, chosen = [], {}
+    checks = (
+        ("kind", InstitutionKind.values, _("无法识别的机构类型，已显示全部类型。")),
+        ("status", InstitutionStatus.values, _("无法识别的运营状态，已显示全部状态。")),
+        ("town", [t.code for t in towns], _("只能选择列出的镇街，已显示全部镇街。")),
+    )
+    for name, allowed, message in checks:
+        value = request.GET.get(name, "").strip()
+        if value and value not in allowed:
+            errors.append(message)
+            value = ""
+        chosen[name] = value
+    return chosen, errors
+
+
+def _form_context(title: str, lead: str, submit: str, cancel: str) -> dict[str, Any]:
+    return {"title": title, "lead": lead, "submit_label": submit, "cancel_url": cancel}
+
+
+# --- institutions ---------------------------------------------------------------------------
+
+
+@roles_required(*READERS)
+@require_GET
+def institution_list(request: HttpRequest) -> HttpResponse:
+    towns = _town_choices(request.user)
+    chosen, errors = _filters(request, towns)
+    archived = listing.archived_asked(request, KEEPERS)
+    qs = selectors.institutions_visible(request.user).filter(archived_at__isnull=not archived)
+    context = {
+        "page": listing.page_of(request, selectors.institutions_for_list(qs, **chosen), PAGE_SIZE),
+        **chosen,
+        "kinds": KIND_FILTER,
+        "statuses": STATUS_FILTER,
+        "towns": towns,
+        "filter_errors": errors,
+        "archived": archived,
+        "can_keep": request.user.role in KEEPERS,
+    }
+    return render(request, T + "institution_list.html", context)
+
+
+@roles_required(*READERS)
+@require_GET
+def institution_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    institution = _institution(request, pk)
+    personal = request.user.role in KEEPERS
+    members = list(selectors.members_of_institution(institution, request.user))
+    context = {
+        "institution": institution,
+        "accessibility": institution_accessibility(institution),
+        "allocations": list(selectors.allocations_of_institution(institution)),
+        "members": members,
+        "personal": personal,
+        "n_members": selectors.institutions_for_list(
+            AuxInstitution.objects.filter(pk=institution.pk)
+        )
+        .get()
+        .n_members,
+        "can_keep": personal
+        and not institution.is_archived
+        and services.may_keep(request.user, institution.region_id),
+    }
+    return render(request, T + "institution_detail.html", context)
+
+
+def institution_accessibility(institution: AuxInstitution) -> list[str]:
+    return choice_labels(AccessFeature, institution.accessibility)
+
+
+INSTITUTION_PAGES = crud.EditPages(
+    name="institution",
+    form_class=InstitutionForm,
+    template=T + "institution_form.html",
+    create=services.institution_create,
+    update=services.institution_update,
+    archive=services.institution_archive,
+    detail="programs:aux-institution",
+    listing="programs:aux-institutions",
+    saved=gettext_lazy("已保存机构：%(name)s。"),
+    archived=gettext_lazy("已归档机构：%(name)s。"),
+    refused=gettext_lazy("这个机构已归档，不能再修改。"),
+    archive_help=gettext_lazy("例如：重复录入、机构已撤销。归档后不再出现在列表中，记录仍然保留。"),
+)
+institution_create, institution_edit = INSTITUTION_PAGES.views(*KEEPERS, get=_institution)
+
+
+def _region_name(region: Region) -> str:
+    return f"{region.parent.name} {region.name}" if region.parent_id else region.name
+
+
+@roles_required(*READERS)
+@require_GET
+def institutions_export(request: HttpRequest) -> HttpResponse:
+    """Institutions with their members today as .xlsx (no personal data)."""
+    chosen, _errors = _filters(request, _town_choices(request.user))
+    qs = selectors.institutions_visible(request.user).filter(archived_at__isnull=True)
+    rows = (
+        [
+            formula_safe(i.name),
+            i.get_kind_display(),
+            _region_name(i.region),
+            formula_safe(i.address),
+            i.capacity,
+            i.n_members,
+            "、".join(institution_accessibility(i)),
+            formula_safe(i.operator),
+            i.get_status_display(),
+        ]
+        for i in selectors.institutions_for_list(qs, **chosen)
+    )
+    headers = [
+        _("机构名称"),
+        _("机构类型"),
+        _("所在地"),
+        _("地址"),
+        _("可容纳人数"),
+        _("在册人数"),
+        _("无障碍设施"),
+        _("运营主体"),
+        _("运营状态"),
+    ]
+    content = workbook(_("辅助性就业机构"), headers, rows, widths=(30,))
+    return attachment(content, _("辅助性就业机构.xlsx"))
+
+
+# --- members --------------------------------------------------------------------------------
+
+
+@roles_required(*KEEPERS, write=True)
+@require_http_methods(["GET", "POST"])
+def member_add(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    institution = _institution(request, pk)
+    _keep_or_403(request, institution)
+    form = MembershipForm(crud.posted(request), user=request.user)
+
+    def save() -> HttpResponse:
+        person = form.cleaned_data["id_number"]
+        services.membership_create(
+            institution=institution, person=person, by=request.user, **form.service_fields()
+        )
+        message = _("已登记 %(name)s 进入 %(place)s。") % {
+            "name": person.name,
+            "place": institution.name,
+        }
+        return crud.done(request, message, "programs:aux-institution", pk=institution.pk)
+
+    context = _form_context(
+        _("登记在册人员：%(name)s") % {"name": institution.name},
+        _("登记后，这个人员的辅助性就业记录会自动生成，就业状态随之更新。"),
+        _("登记在册人员"),
+        reverse("programs:aux-institution", args=[institution.pk]),
+    )
+    return crud.service_form(request, form, save, template=T + "form_page.html", context=context)
+
+
+def _membership(request: HttpRequest, pk: uuid.UUID) -> AuxMembership:
+    queryset = selectors.memberships_visible(request.user).select_related(
+        "person", "institution", "employment"
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+@roles_required(*KEEPERS, write=True)
+@require_http_methods(["GET", "POST"])
+def member_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    membership = _membership(request, pk)
+    back = ("programs:aux-institution", membership.institution_id)
+    if request.method == "POST" and "archive-reason" in request.POST:
+        return crud.archive_page(
+            request,
+            membership,
+            lambda reason: services.membership_archive(
+                membership=membership, by=request.user, reason=reason
+            ),
+            help_text=_("例如：重复录入、信息有误。归档后连同辅助性就业记录一起不再计入统计。"),
+            already=_("这条在册记录已经归档。"),
+            message=_("已归档在册记录。"),
+            detail=reverse("programs:aux-member", args=[membership.pk]),
+            after=reverse("programs:aux-institution", args=[membership.institution_id]),
+            page=lambda archive_form: _member_page(request, membership, None, archive_form),
+        )
+    form = MembershipEditForm(crud.posted(request), membership=membership)
+
+    def save() -> HttpResponse:
+        services.membership_update(
+            membership=membership,
+            by=request.user,
+            version=form.cleaned_data.get("version"),
+            **form.service_fields(),
+        )
+        message = _("已保存 %(name)s 的在册记录。") % {"name": membership.person.name}
+        return crud.done(request, message, back[0], pk=back[1])
+
+    return crud.service_form(
+        request, form, save, page=lambda: _member_page(request, membership, form, None)
+    )
+
+
+def _member_page(
+    request: HttpRequest, membership: AuxMembership, form: Any, archive_form: Any
+) -> HttpResponse:
+    context = {
+        "membership": membership,
+        "form": form or MembershipEditForm(membership=membership),
+        "archive_form": archive_form or ArchiveForm(prefix="archive"),
+        "incomes": membership.incomes.filter(archived_at__isnull=True).order_by("-month"),
+    }
+    return render(request, T + "member_form.html", context)
+
+
+@roles_required(*KEEPERS)
+@require_GET
+def member_list(request: HttpRequest) -> HttpResponse:
+    current_only = request.GET.get("all") != "1"
+    rows = selectors.memberships_for_list(
+        selectors.memberships_visible(request.user), current_only=current_only
+    )
+    context = {"page": listing.page_of(request, rows, PAGE_SIZE), "current_only": current_only}
+    return render(request, T + "member_list.html", context)
+
+
+@roles_required(*KEEPERS)
+@require_GET
+def members_export(request: HttpRequest) -> HttpResponse:
+    """Members (current, or all with ?all=1) as .xlsx: names and ID numbers masked."""
+    current_only = request.GET.get("all") != "1"
+    rows = (
+        [
+            formula_safe(m.institution.name),
+            formula_safe(m.person.name),
+            mask_id_number(m.person.id_number),
+            m.person.region.name,
+            m.start_date,
+            m.end_date,
+            m.hours_per_week,
+            m.monthly_income,
+        ]
+        for m in selectors.memberships_for_list(
+            selectors.memberships_visible(request.user), current_only=current_only
+        )
+    )
+    headers = [
+        _("机构"),
+        _("姓名"),
+        _("身份证号"),
+        _("村社区"),
+        _("进入日期"),
+        _("离开日期"),
+        _("每周工作小时"),
+        _("月收入（元）"),
+    ]
+    content = workbook(_("辅助性就业人员"), headers, rows, widths=(30, 12, 22))
+    return attachment(content, _("辅助性就业人员.xlsx"))
+
+
+# --- deliveries and income ------------------------------------------------------------------
+
+
+def _keep_or_403(request: HttpRequest, institution: AuxInstitution) -> None:
+    if institution.is_archived or not services.may_keep(request.user, institution.region_id):
+        raise PermissionDenied
+
+
+@roles_required(*KEEPERS, write=True)
+@require_http_methods(["GET", "POST"])
+def delivery_add(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    institution = _institution(request, pk)
+    _keep_or_403(request, institution)
+    allocations = selectors.allocations_of_institution(institution)
+    form = DeliveryForm(crud.posted(request), allocations=allocations)
+
+    def save() -> HttpResponse:
+        services.delivery_create(by=request.user, **form.cleaned_data)
+        return crud.done(request, _("已登记交付。"), "programs:aux-institution", pk=institution.pk)
+
+    context = _form_context(
+        _("登记交付：%(name)s") % {"name": institution.name},
+        _("交付数量不能超过这次调配还未交付的数量。"),
+        _("登记交付"),
+        reverse("programs:aux-institution", args=[institution.pk]),
+    )
+    return crud.service_form(request, form, save, template=T + "form_page.html", context=context)
+
+
+@roles_required(*KEEPERS, write=True)
+@require_http_methods(["GET", "POST"])
+def income_add(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    institution = _institution(request, pk)
+    _keep_or_403(request, institution)
+    members = selectors.members_of_institution(institution, request.user)
+    deliveries = selectors.deliveries_of_institution(institution)
+    form = IncomeForm(crud.posted(request), members=members, deliveries=deliveries)
+
+    def save() -> HttpResponse:
+        services.income_record(by=request.user, **form.cleaned_data)
+        return crud.done(request, _("已登记收入。"), "programs:aux-institution", pk=institution.pk)
+
+    context = _form_context(
+        _("登记收入：%(name)s") % {"name": institution.name},
+        _("每个人员每月登记一次实际发放的收入。"),
+        _("登记收入"),
+        reverse("programs:aux-institution", args=[institution.pk]),
+    )
+    return crud.service_form(request, form, save, template=T + "form_page.html", context=context)
+
+
+# --- labour projects ------------------------------------------------------------------------
+
+
+@roles_required(*READERS)
+@require_GET
+def project_list(request: HttpRequest) -> HttpResponse:
+    year, year_error = listing.year_asked(request)
+    search = request.GET.get("q", "").strip()[:50]
+    archived = listing.archived_asked(request, KEEPERS)
+    qs = selectors.projects_visible(request.user).filter(archived_at__isnull=not archived)
+    rows = selectors.projects_for_list(qs, year=year, search=search)
+    context = {
+        "page": listing.page_of(request, rows, PAGE_SIZE),
+        "year": year or "",
+        "q": search,
+        "filter_errors": [year_error] if year_error else [],
+        "archived": archived,
+        "can_keep": request.user.role in KEEPERS,
+    }
+    return render(request, T + "project_list.html", context)
+
+
+@roles_required(*READERS)
+@require_GET
+def project_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    project = _project(request, pk)
+    context = {
+        "project": project,
+        "flow": selectors.project_flow(project),
+        "categories": list(project.suitable_categories.all()),
+        "allocations": list(selectors.allocations_of_project(project, request.user)),
+        "can_keep": request.user.role in KEEPERS
+        and not project.is_archived
+        and services.may_keep(request.user, project.region_id),
+    }
+    return render(request, T + "project_detail.html", context)
+
+
+PROJECT_PAGES = crud.EditPages(
+    name="project",
+    form_class=ProjectForm,
+    template=T + "project_form.html",
+    create=services.project_create,
+    update=services.project_update,
+    archive=services.project_archive,
+    detail="programs:labour-project",
+    listing="programs:labour-projects",
+    saved=gettext_lazy("已保存劳动项目：%(name)s。"),
+    archived=gettext_lazy("已归档劳动项目：%(name)s。"),
+    refused=gettext_lazy("这个劳动项目已归档，不能再修改。"),
+    archive_help=gettext_lazy(
+        "例如：重复录入、企业取消订单。归档后不再出现在列表中，记录仍然保留。"
+    ),
+)
+project_create, project_edit = PROJECT_PAGES.views(*KEEPERS, get=_project)
+
+
+@roles_required(*KEEPERS, write=True)
+@require_http_methods(["GET", "POST"])
+def project_allocate(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    project = _project(request, pk)
+    if project.is_archived or not services.may_keep(request.user, project.region_id):
+        raise PermissionDenied
+    institutions = selectors.institutions_visible(request.user).filter(
+        archived_at__isnull=True, status=InstitutionStatus.OPERATING
+    )
+    form = AllocationForm(crud.posted(request), institutions=institutions)
+
+    def save() -> HttpResponse:
+        services.allocation_create(
+            project=project,
+            institution=form.cleaned_data["institution"],
+            by=request.user,
+            **form.service_fields(),
+        )
+        return crud.done(request, _("已调配劳动项目。"), "programs:labour-project", pk=project.pk)
+
+    flow = selectors.project_flow(project)
+    context = _form_context(
+        _("调配劳动项目：%(name)s") % {"name": project.name},
+        _("项目总量 %(volume)d%(unit)s，已调配 %(allocated)d%(unit)s，还可调配 %(left)d%(unit)s。")
+        % {**flow, "left": flow["unallocated"], "unit": project.unit},
+        _("调配"),
+        reverse("programs:labour-project", args=[project.pk]),
+    )
+    return crud.service_form(request, form, save, template=T + "form_page.html", context=context)
+
+
+@roles_required(*READERS)
+@require_GET
+def projects_export(request: HttpRequest) -> HttpResponse:
+    year, _error = listing.year_asked(request)
+    qs = selectors.projects_visible(request.user).filter(archived_at__isnull=True)
+    rows = (
+        [
+            formula_safe(p.code),
+            formula_safe(p.name),
+            formula_safe(p.source),
+            formula_safe(p.work_content),
+            p.unit,
+            p.unit_price,
+            p.volume,
+            p.allocated,
+            p.delivered,
+            p.start_date,
+            p.end_date,
+            p.collected_on,
+        ]
+        for p in selectors.projects_for_list(qs, year=year)
+    )
+    headers = [
+        _("项目编号"),
+        _("项目名称"),
+        _("来源企业"),
+        _("工作内容"),
+        _("计量单位"),
+        _("单价（元）"),
+        _("总量"),
+        _("已调配"),
+        _("已交付"),
+        _("开始日期"),
+        _("结束日期"),
+        _("入库日期"),
+    ]
+    content = workbook(_("劳动项目库"), headers, rows, widths=(14, 30, 24, 30))
+    return attachment(content, _("劳动项目库.xlsx"))
