@@ -170,6 +170,7 @@ for _area in ("postings", "matching", "referrals", "fairs"):
     MATRIX.update(import_module(f"jiuye.jobs.tests.access_matrix_{_area}").MATRIX)
 for _area in ("courses", "enrolments", "outcomes", "competitions"):
     MATRIX.update(import_module(f"jiuye.training.tests.access_matrix_{_area}").MATRIX)
+MATRIX.update(import_module("jiuye.programs.tests.access_matrix_auxiliary").MATRIX)
 
 # Open to everyone, signed in or not.
 PUBLIC = {
