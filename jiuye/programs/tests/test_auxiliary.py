@@ -78,9 +78,7 @@ def test_two_overlapping_memberships_of_one_person_at_one_institution_are_refuse
     assert "时间不能重叠" in str(error.value)
 
 
-def test_a_town_officer_cannot_register_another_towns_person(
-    home_a, person_b, personas
-) -> None:  # noqa: ANN001
+def test_a_town_officer_cannot_register_another_towns_person(home_a, person_b, personas) -> None:  # noqa: ANN001
     with pytest.raises(ValidationError) as error:
         services.membership_create(
             institution=home_a,

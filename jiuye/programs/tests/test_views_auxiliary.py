@@ -113,9 +113,7 @@ def test_a_member_is_added_by_id_number_and_appears_with_income_on_the_instituti
     assert "650.00" in page
 
 
-def test_a_member_of_another_town_is_not_found_by_id_number(
-    home_a, person_b, client_for
-) -> None:  # noqa: ANN001
+def test_a_member_of_another_town_is_not_found_by_id_number(home_a, person_b, client_for) -> None:  # noqa: ANN001
     response = client_for("town_a").post(
         reverse("programs:aux-member-add", args=[home_a.pk]),
         {"id_number": make_id_number(seq=202), "start_date": "2025-02-01"},
@@ -141,9 +139,7 @@ def test_a_member_leaves_through_the_edit_page(home_a, person_a, client_for) -> 
     assert EmploymentRecord.objects.get(person=person_a).end_date == dt.date(2025, 5, 31)
 
 
-def test_a_project_is_collected_allocated_and_its_page_shows_the_flow(
-    home_a, client_for
-) -> None:  # noqa: ANN001
+def test_a_project_is_collected_allocated_and_its_page_shows_the_flow(home_a, client_for) -> None:  # noqa: ANN001
     client = client_for("district")
     response = client.post(
         reverse("programs:labour-project-create"),
@@ -190,9 +186,7 @@ def test_the_allocate_page_refuses_more_than_the_volume_with_the_clear_message(
     assert not LabourAllocation.objects.exists()
 
 
-def test_a_delivery_is_recorded_on_the_institutions_page(
-    bead_project, home_a, client_for
-) -> None:  # noqa: ANN001
+def test_a_delivery_is_recorded_on_the_institutions_page(bead_project, home_a, client_for) -> None:  # noqa: ANN001
     allocation = services.allocation_create(
         project=bead_project,
         institution=home_a,
