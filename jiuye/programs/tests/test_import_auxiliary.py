@@ -74,9 +74,7 @@ def test_an_institutions_file_creates_institutions_and_a_town_keeps_to_its_own(
     result = run_import(
         kind="aux_institutions", path=path, dry_run=False, by=personas["town_a"], valid_only=True
     )
-    assert [name for name in AuxInstitution.objects.values_list("name", flat=True)] == [
-        "东城托养中心"
-    ]
+    assert list(AuxInstitution.objects.values_list("name", flat=True)) == ["东城托养中心"]
     errors = errors_of(result)
     assert (3, "所在地", "只能选择您负责的镇街或村（社区）。") in errors
     assert any(row == 4 and column == "机构类型" for row, column, _m in errors)

@@ -229,3 +229,14 @@ def test_the_project_export_of_a_town_leaves_out_the_districts_projects(
 ) -> None:  # noqa: ANN001
     assert len(_rows(client_for("town_a").get(reverse("programs:labour-projects-export")))) == 1
     assert len(_rows(client_for("district").get(reverse("programs:labour-projects-export")))) == 2
+
+
+def test_the_person_page_timeline_shows_the_membership_and_the_income(
+    home_a, person_a, client_for
+) -> None:  # noqa: ANN001
+    membership = fx.member(home_a, person_a, end_date=dt.date(2025, 5, 31))
+    services.income_record(membership=membership, by=None, month=dt.date(2025, 3, 1), amount=650)
+    page = client_for("town_a").get(reverse("people:detail", args=[person_a.pk])).content.decode()
+    assert "进入阳光家园：东城阳光家园" in page
+    assert "离开阳光家园：东城阳光家园" in page
+    assert "2025-03 辅助性就业收入 650.00 元（东城阳光家园）" in page

@@ -2,3 +2,6 @@
 actions, so autodiscovery of ``timeline`` finds it."""
 
 from __future__ import annotations
+
+# 五 auxiliary employment and the labour-project bank
+from jiuye.programs.timeline import auxiliary  # noqa: E402, F401
