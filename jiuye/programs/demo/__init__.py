@@ -2,3 +2,6 @@
 actions, so autodiscovery of ``demo`` finds it."""
 
 from __future__ import annotations
+
+# 五 auxiliary employment and the labour-project bank
+from jiuye.programs.demo import auxiliary  # noqa: E402, F401
