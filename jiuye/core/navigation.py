@@ -76,6 +76,9 @@ MENU = [
     NavItem(_("年审申报"), "employers:declarations", _EMPLOYERS | {Role.EMPLOYER}, "employers"),
     NavItem(_("年审审核"), "employers:review-queue", _AUDITORS, "employers"),
     NavItem(_("机关事业单位统计"), "employers:statistics", _AUDITORS | {Role.LEADER}, "employers"),
+    # 五 auxiliary employment and the labour-project bank
+    NavItem(_("辅助性就业机构"), "programs:aux-institutions", _EMPLOYERS, "programs"),
+    NavItem(_("劳动项目库"), "programs:labour-projects", _EMPLOYERS, "programs"),
     NavItem(_("数据导入"), "core:import-list", _PERSONAL),
     NavItem(_("行政区划"), "reference:regions", _STAFF),
     NavItem(_("责任部门"), "reference:departments", _STAFF),

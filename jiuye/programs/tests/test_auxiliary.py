@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from io import StringIO
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
