@@ -34,6 +34,7 @@ from jiuye.core.validators import (
     validate_certificate_number,
     validate_resident_id,
 )
+from jiuye.people import selectors
 from jiuye.people.models import AssistiveNeed, Person, WishToWork
 from jiuye.people.services import REVEAL_ROLES, normalize_phone, person_check
 from jiuye.reference.forms import code_choices, live_categories, live_grades, places_for, towns_for
@@ -80,6 +81,22 @@ def validated_number(typed: str) -> str:
     else:
         validate_resident_id(number)
     return number
+
+
+def person_in_scope(user: Any, typed: str, *, invalid: Any) -> Person:
+    """The live (not archived) person of the user's scope with the typed ID number, for a form
+    that names a registered person; otherwise a form error: ``invalid`` for a malformed
+    number, and for no such person in scope the one answer of every lookup
+    (``selectors.person_in_scope``), so a form never tells whether someone elsewhere is
+    registered."""
+    try:
+        id_number = validate_resident_id(typed.strip())
+    except ValidationError:
+        raise forms.ValidationError(invalid) from None
+    try:
+        return selectors.person_in_scope(user, id_number)
+    except ValidationError as error:
+        raise forms.ValidationError(error.messages[0]) from None
 
 
 def number_filter(number: str) -> dict[str, str]:

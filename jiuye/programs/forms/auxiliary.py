@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,12 +20,10 @@ from jiuye.core.formfields import (
     text_field,
 )
 from jiuye.core.forms import EditForm
-from jiuye.core.scoping import scope_for
-from jiuye.core.validators import validate_resident_id
 from jiuye.employers.models import Employer
 from jiuye.jobs.forms.postings import accessibility_field
+from jiuye.people.forms import person_in_scope
 from jiuye.people.models import Person
-from jiuye.people.selectors import person_by_id_number
 from jiuye.programs.models.auxiliary import (
     AuxInstitution,
     AuxMembership,
@@ -45,6 +42,7 @@ from jiuye.reference.forms import (
     places_for,
 )
 from jiuye.reference.models import DisabilityCategory, Region
+from jiuye.training.forms.massage import RegionField
 
 KIND_FILTER = [("", _("全部类型")), *InstitutionKind.choices]
 STATUS_FILTER = [("", _("全部状态")), *InstitutionStatus.choices]
@@ -63,15 +61,6 @@ def _employer_by_uscc(raw: str) -> Employer | None:
     return employer
 
 
-class InstitutionRegionField(forms.ModelChoiceField):
-    """A town, or a village with its town's name (village names repeat from town to town)."""
-
-    def label_from_instance(self, obj: Region) -> str:
-        if obj.level == Region.Level.VILLAGE and obj.parent_id:
-            return f"{obj.parent.name} {obj.name}"
-        return obj.name
-
-
 class InstitutionForm(EditForm):
     name = text_field(_("机构名称"), max_length=200, required=_("请填写机构名称。"))
     kind = choice_field(
@@ -80,7 +69,7 @@ class InstitutionForm(EditForm):
         required=_("请选择机构类型。"),
         invalid=_("请从列出的机构类型中选择。"),
     )
-    region = InstitutionRegionField(
+    region = RegionField(
         label=_("所在地"),
         queryset=Region.objects.none(),
         empty_label=_("请选择"),
@@ -190,21 +179,11 @@ class MembershipForm(forms.Form):
         self.fields["start_date"].initial = timezone.localdate()
 
     def clean_id_number(self) -> Person:
-        try:
-            id_number = validate_resident_id(self.cleaned_data["id_number"].strip())
-        except ValidationError:
-            raise forms.ValidationError(
-                _("身份证号格式不对，请核对18位号码（最后一位可以是X）。")
-            ) from None
-        person = person_by_id_number(
-            queryset=scope_for(self.user, Person).filter(archived_at__isnull=True),
-            id_number=id_number,
+        return person_in_scope(
+            self.user,
+            self.cleaned_data["id_number"],
+            invalid=_("身份证号格式不对，请核对18位号码（最后一位可以是X）。"),
         )
-        if person is None:
-            raise forms.ValidationError(
-                _("在您负责的范围内没有找到这个身份证号的人员，请先登记这个人员。")
-            )
-        return person
 
     def service_fields(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)

@@ -6,17 +6,15 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jiuye.core.formfields import choice_field, date_field, text_field, version_field
 from jiuye.core.forms import without_version
-from jiuye.core.validators import validate_resident_id
 from jiuye.employers.models import Employer
+from jiuye.people.forms import person_in_scope
 from jiuye.people.models import Person
-from jiuye.people.selectors import person_in_scope
 from jiuye.reference.forms import places_for
 from jiuye.reference.models import Region
 from jiuye.training.models import (
@@ -120,14 +118,11 @@ class EstablishmentForm(forms.Form):
         raw = self.cleaned_data["owner_id_number"].strip()
         if not raw:
             return None
-        try:
-            id_number = validate_resident_id(raw)
-        except ValidationError:
-            raise forms.ValidationError(
-                _("开办人身份证号格式不对，请核对18位号码（最后一位可以是X）。")
-            ) from None
-        # The same answer for an owner registered in another town as for one not registered.
-        return person_in_scope(self.user, id_number)
+        return person_in_scope(
+            self.user,
+            raw,
+            invalid=_("开办人身份证号格式不对，请核对18位号码（最后一位可以是X）。"),
+        )
 
     def clean_employer_uscc(self) -> Employer | None:
         raw = self.cleaned_data["employer_uscc"].strip().upper()
