@@ -40,6 +40,11 @@ urlpatterns += [
     path("auxiliary/projects/<uuid:pk>/", aux.project_detail, name="labour-project"),
     path("auxiliary/projects/<uuid:pk>/edit/", aux.project_edit, name="labour-project-edit"),
     path(
+        "auxiliary/allocations/<uuid:pk>/withdraw/",
+        aux.allocation_withdraw,
+        name="labour-allocation-withdraw",
+    ),
+    path(
         "auxiliary/projects/<uuid:pk>/allocate/",
         aux.project_allocate,
         name="labour-project-allocate",

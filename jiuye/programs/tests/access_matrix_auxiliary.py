@@ -14,7 +14,12 @@ from decimal import Decimal
 from typing import Any
 
 from jiuye.core.tests.matrix import Kwargs, access
-from jiuye.programs.models.auxiliary import AuxInstitution, AuxMembership, LabourProject
+from jiuye.programs.models.auxiliary import (
+    AuxInstitution,
+    AuxMembership,
+    LabourAllocation,
+    LabourProject,
+)
 from jiuye.programs.services import auxiliary as services
 from jiuye.reference.models import Region
 
@@ -63,10 +68,23 @@ def _project(w: dict[str, Any]) -> LabourProject:
     )
 
 
+def _allocation(w: dict[str, Any]) -> LabourAllocation:
+    project = _project(w)
+    found = LabourAllocation.objects.filter(project=project).first()
+    return found or services.allocation_create(
+        project=project,
+        institution=_institution(w),
+        by=None,
+        quantity=10,
+        allocated_on=dt.date(2025, 2, 1),
+    )
+
+
 NONE: Kwargs = lambda w: {}  # noqa: E731
 INSTITUTION: Kwargs = lambda w: {"pk": _institution(w).pk}  # noqa: E731
 MEMBERSHIP: Kwargs = lambda w: {"pk": _membership(w).pk}  # noqa: E731
 PROJECT: Kwargs = lambda w: {"pk": _project(w).pk}  # noqa: E731
+ALLOCATION: Kwargs = lambda w: {"pk": _allocation(w).pk}  # noqa: E731
 
 MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "programs:aux-institutions": (NONE, access(READERS)),
@@ -86,4 +104,5 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "programs:labour-project": (PROJECT, access(KEEPERS_A | {"leader"}, town_b=404)),
     "programs:labour-project-edit": (PROJECT, access(KEEPERS_A, town_b=404)),
     "programs:labour-project-allocate": (PROJECT, access(KEEPERS_A, town_b=404)),
+    "programs:labour-allocation-withdraw": (ALLOCATION, access(KEEPERS_A, town_b=404)),
 }

@@ -80,6 +80,13 @@ def test_the_project_pages_pass_axe_and_the_allocate_form_refuses_over_the_volum
     assert "收集入库 1000件 → 已调配 900件" in page.locator("main").inner_text()
     assert_accessible(page, "project page")
 
+    page.goto(base + reverse("programs:labour-project", args=[bead_project.pk]))
+    page.get_by_role("link", name="撤销给东城阳光家园的调配").click()
+    page.wait_for_load_state()
+    submit(page, "撤销这次调配")
+    expect_errors(page, "withdraw form with errors")
+    assert services.allocated_total(bead_project) == 900  # a reason is needed
+
     page.goto(base + reverse("programs:labour-project-create"))
     page.get_by_label("总量").fill("-1")
     submit(page, "登记劳动项目")

@@ -240,3 +240,24 @@ def test_the_person_page_timeline_shows_the_membership_and_the_income(
     assert "进入阳光家园：东城阳光家园" in page
     assert "离开阳光家园：东城阳光家园" in page
     assert "2025-03 辅助性就业收入 650.00 元（东城阳光家园）" in page
+
+
+def test_an_allocation_is_withdrawn_with_a_reason_and_its_volume_freed(
+    bead_project, home_a, client_for
+) -> None:  # noqa: ANN001
+    allocation = services.allocation_create(
+        project=bead_project,
+        institution=home_a,
+        by=None,
+        quantity=700,
+        allocated_on=dt.date(2025, 2, 1),
+    )
+    client = client_for("district")
+    url = reverse("programs:labour-allocation-withdraw", args=[allocation.pk])
+    response = client.post(url, {"reason": ""})
+    assert "请填写归档原因。" in response.content.decode()
+    response = client.post(url, {"reason": "录错数量"})
+    assert response.url == reverse("programs:labour-project", args=[bead_project.pk])
+    allocation.refresh_from_db()
+    assert (allocation.is_archived, allocation.archived_reason) == (True, "录错数量")
+    assert services.allocated_total(bead_project) == 0

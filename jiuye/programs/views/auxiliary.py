@@ -473,6 +473,35 @@ def project_allocate(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     return crud.service_form(request, form, save, template=T + "form_page.html", context=context)
 
 
+@roles_required(*KEEPERS, write=True)
+@require_http_methods(["GET", "POST"])
+def allocation_withdraw(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """Withdraw an allocation entered in error, with a reason (it is kept, marked 已撤销)."""
+    queryset = selectors.allocations_visible(request.user).select_related("project", "institution")
+    allocation = get_object_or_404(queryset, pk=pk)
+    detail = reverse("programs:labour-project", args=[allocation.project_id])
+    names = {"place": allocation.institution.name, "name": allocation.project.name}
+    context = _form_context(
+        _("撤销调配：%(name)s → %(place)s") % names,
+        _("只用于更正录错的调配；已有交付的调配不能撤销。撤销后这部分数量可以重新调配。"),
+        _("撤销这次调配"),
+        detail,
+    )
+    return crud.archive_page(
+        request,
+        allocation,
+        lambda reason: services.allocation_archive(
+            allocation=allocation, by=request.user, reason=reason
+        ),
+        template=T + "form_page.html",
+        context=context,
+        help_text=_("例如：录错数量、机构不再承接。"),
+        already=_("这次调配已经撤销。"),
+        message=_("已撤销调配。"),
+        detail=detail,
+    )
+
+
 @roles_required(*READERS)
 @require_GET
 def projects_export(request: HttpRequest) -> HttpResponse:
