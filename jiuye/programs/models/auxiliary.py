@@ -120,7 +120,8 @@ class AuxMembership(BaseModel, ArchivableModel, VersionedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.institution} {self.person_id} {self.start_date:%Y-%m-%d}"
+        # Ids, not names: the audit page names many records at once and must not fetch more.
+        return f"{self.institution_id} {self.person_id} {self.start_date:%Y-%m-%d}"
 
 
 class LabourProject(RegionalRecord):
@@ -199,7 +200,7 @@ class LabourAllocation(BaseModel, ArchivableModel, VersionedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.project} → {self.institution}（{self.quantity}）"
+        return f"{self.project_id} {self.institution_id} {self.quantity}"
 
 
 class LabourDelivery(BaseModel, ArchivableModel):

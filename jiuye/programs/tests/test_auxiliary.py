@@ -10,6 +10,7 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
+from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection
@@ -271,3 +272,14 @@ def test_the_demo_fills_institutions_members_projects_and_income_once(settings, 
     assert LabourAllocation.objects.exists() and LabourDelivery.objects.exists()
     assert AuxIncome.objects.exists()
     assert demo_auxiliary(seed=3) == 0
+
+
+def test_changes_to_institutions_projects_and_allocations_are_in_the_audit_trail(
+    home_a, bead_project
+) -> None:  # noqa: ANN001
+    allocate(bead_project, home_a, 10)
+    services.institution_update(institution=home_a, by=None, version=None, capacity=35)
+    logged = {e.content_type.model for e in LogEntry.objects.all()}
+    assert {"auxinstitution", "labourproject", "labourallocation"} <= logged
+    change = LogEntry.objects.filter(content_type__model="auxinstitution").latest("timestamp")
+    assert change.changes_dict["capacity"] == ["30", "35"]
