@@ -12,6 +12,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from conftest import TOWN_A, make_id_number
+from jiuye.core.models import AccessEvent
 from jiuye.employment.models import EmploymentForm, EmploymentRecord
 from jiuye.programs.models.auxiliary import (
     AuxIncome,
@@ -222,6 +223,8 @@ def test_the_members_export_masks_id_numbers_and_keeps_to_the_town(
     rows = _rows(client_for("town_a").get(reverse("programs:aux-members-export")))
     assert [r[1] for r in rows[1:]] == ["张三"]
     assert "*" in rows[1][2]
+    logged = AccessEvent.objects.get(action=AccessEvent.Action.EXPORT)
+    assert (logged.username, logged.detail["rows"]) == ("town_a", 1)
 
 
 def test_the_project_export_of_a_town_leaves_out_the_districts_projects(

@@ -25,10 +25,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from jiuye.accounts.models import Role
 from jiuye.core import crud, listing
 from jiuye.core.access import roles_required
+from jiuye.core.audit import access_log
 from jiuye.core.downloads import attachment, formula_safe, workbook
 from jiuye.core.forms import ArchiveForm
 from jiuye.core.masking import mask_id_number
-from jiuye.core.models import choice_labels
+from jiuye.core.models import AccessEvent, choice_labels
 from jiuye.jobs.models import AccessFeature
 from jiuye.programs.forms.auxiliary import (
     KIND_FILTER,
@@ -303,8 +304,18 @@ def member_list(request: HttpRequest) -> HttpResponse:
 @roles_required(*KEEPERS)
 @require_GET
 def members_export(request: HttpRequest) -> HttpResponse:
-    """Members (current, or all with ?all=1) as .xlsx: names and ID numbers masked."""
+    """Members (current, or all with ?all=1) as .xlsx, ID numbers masked; logged."""
     current_only = request.GET.get("all") != "1"
+    members = list(
+        selectors.memberships_for_list(
+            selectors.memberships_visible(request.user), current_only=current_only
+        )
+    )
+    access_log(
+        action=AccessEvent.Action.EXPORT,
+        request=request,
+        detail={"kind": "aux_members", "rows": len(members), "revealed": False},
+    )
     rows = (
         [
             formula_safe(m.institution.name),
@@ -316,9 +327,7 @@ def members_export(request: HttpRequest) -> HttpResponse:
             m.hours_per_week,
             m.monthly_income,
         ]
-        for m in selectors.memberships_for_list(
-            selectors.memberships_visible(request.user), current_only=current_only
-        )
+        for m in members
     )
     headers = [
         _("机构"),
