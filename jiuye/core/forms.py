@@ -9,7 +9,7 @@ from auditlog.registry import auditlog
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jiuye.core.formfields import text_field
+from jiuye.core.formfields import RadioGroup, text_field
 from jiuye.core.models import AccessEvent
 from jiuye.core.roles import Role
 
@@ -264,3 +264,76 @@ def add_service_errors(form: forms.Form, error: Any) -> None:
         return
     for name, errors in error.error_dict.items():
         form.add_error(name if name in form.fields else None, errors)
+
+
+# Not a character a sheet name may hold, so it cannot name one.
+ALL_SHEETS = "*"
+
+
+class ImportSheetsForm(forms.Form):
+    """What to read of a checked workbook: which of the sheets whose header fits (all visible
+    ones by default; a hidden one only when chosen), and whether to skip hidden rows."""
+
+    sheet = forms.ChoiceField(
+        label=_("读取哪些工作表"),
+        widget=RadioGroup,
+        required=False,
+        help_text=_(
+            "几个工作表的表头都符合导入模板。选择后会按所选重新检查；确认导入时读取同样的工作表。"
+        ),
+    )
+    skip_hidden_rows = forms.BooleanField(
+        label=_("跳过 Excel 中隐藏的行（不检查，也不导入）"), required=False
+    )
+
+    def __init__(self, *args: Any, batch: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        report = batch.sheet_report or {}
+        self.fitting = [s["name"] for s in report.get("sheets", ()) if s["fits"]]
+        hidden = {s["name"] for s in report.get("sheets", ()) if s["fits"] and s["hidden"]}
+        visible = [name for name in self.fitting if name not in hidden]
+        choices: list[tuple[str, Any]] = []
+        if len(visible) > 1:
+            choices.append(
+                (
+                    "",
+                    _("全部 %(n)d 个工作表：%(names)s（默认）")
+                    % {"n": len(visible), "names": "、".join(visible)},
+                )
+            )
+        elif visible:
+            choices.append(("", _("工作表“%(s)s”（默认）") % {"s": visible[0]}))
+        if visible and hidden:
+            choices.append(
+                (ALL_SHEETS, _("全部 %(n)d 个，包括隐藏的工作表") % {"n": len(self.fitting)})
+            )
+        for name in self.fitting:
+            if name in hidden:
+                choices.append((name, _("只读取“%(s)s”（隐藏的工作表）") % {"s": name}))
+            elif len(visible) > 1:
+                choices.append((name, _("只读取“%(s)s”") % {"s": name}))
+        # A hidden sheet alone is still a choice: it is read only when chosen.
+        if len(choices) > 1 or (choices and not visible):
+            self.fields["sheet"].choices = choices
+            self.fields["sheet"].required = not visible
+            self.initial["sheet"] = self._chosen(batch.sheets)
+        else:
+            del self.fields["sheet"]
+        if report.get("hidden_rows") or batch.skip_hidden_rows:
+            self.initial["skip_hidden_rows"] = batch.skip_hidden_rows
+        else:
+            del self.fields["skip_hidden_rows"]
+
+    def _chosen(self, sheets: list[str]) -> str:
+        if not sheets:
+            return ""
+        if len(sheets) == 1:
+            return sheets[0]
+        return ALL_SHEETS if set(sheets) == set(self.fitting) else ""
+
+    def sheets(self) -> list[str]:
+        """The sheets to read ([]: every visible one that fits)."""
+        value = self.cleaned_data.get("sheet") or ""
+        if value == ALL_SHEETS:
+            return list(self.fitting)
+        return [value] if value else []

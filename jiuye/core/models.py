@@ -255,6 +255,15 @@ class ImportBatch(BaseModel):
     created = models.PositiveIntegerField(_("新增"), default=0)
     updated = models.PositiveIntegerField(_("更新"), default=0)
     unchanged = models.PositiveIntegerField(_("未变"), default=0)
+    # Rows Excel hides that the user asked to leave out (rows = valid + invalid + skipped).
+    skipped = models.PositiveIntegerField(_("跳过的隐藏行"), default=0)
+    # The user's choice, kept so that a confirmation or a retry reads the same: the worksheets
+    # to read ([]: every visible sheet whose header fits) and whether to skip hidden rows.
+    sheets = models.JSONField(_("读取的工作表"), default=list, blank=True)
+    skip_hidden_rows = models.BooleanField(_("跳过隐藏的行"), default=False)
+    # What the run found in a workbook: each sheet (name, hidden, fits, problem, read) and the
+    # hidden rows of the sheets read (count, and the first few as [sheet, row]). {} for CSV.
+    sheet_report = models.JSONField(_("工作表情况"), default=dict, blank=True)
     message = models.TextField(_("说明"), blank=True)
     error_report = EncryptedFileField(_("错误报告"), upload_to=import_report_path, blank=True)
     files_deleted_at = models.DateTimeField(_("文件删除时间"), null=True, blank=True)

@@ -19,6 +19,7 @@ urlpatterns = [
     path("imports/<uuid:pk>/progress/", views.import_progress, name="import-progress"),
     path("imports/<uuid:pk>/cancel/", views.import_cancel, name="import-cancel"),
     path("imports/<uuid:pk>/retry/", views.import_retry, name="import-retry"),
+    path("imports/<uuid:pk>/recheck/", views.import_recheck, name="import-recheck"),
     path("imports/<uuid:pk>/rollback/", views.import_rollback, name="import-rollback"),
     path("imports/<uuid:pk>/errors.xlsx", views.import_errors, name="import-errors"),
     path("healthz", views.healthz, name="healthz"),

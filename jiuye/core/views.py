@@ -27,6 +27,7 @@ from jiuye.core.forms import (
     AccessFilterForm,
     ChangeFilterForm,
     ImportConfirmForm,
+    ImportSheetsForm,
     ImportUploadForm,
 )
 from jiuye.core.models import AccessEvent, ImportBatch
@@ -185,21 +186,70 @@ def import_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
                 form.add_error(None, str(exc))
             else:
                 return redirect("core:import-detail", pk=committed.pk)
+    return _import_detail_page(request, batch, form=form)
+
+
+def _import_detail_page(
+    request: HttpRequest,
+    batch: ImportBatch,
+    *,
+    form: Form | None = None,
+    sheets_form: ImportSheetsForm | None = None,
+) -> HttpResponse:
+    writer = not request.user.is_read_only
+    if sheets_form is None and writer and importing.batch_can_recheck(batch):
+        sheets_form = ImportSheetsForm(batch=batch)
     return render(
         request,
         "core/import_detail.html",
         {
             "batch": batch,
-            "form": form,
+            "form": form or ImportConfirmForm(invalid_rows=batch.invalid_rows),
+            "sheets_form": sheets_form,
+            "sheets": _sheets_seen(batch),
             "progress": importing.progress_of(batch.pk),
             "retention_days": settings.JIUYE_UPLOAD_RETENTION_DAYS,
             "counts_note": _counts_note(batch),
-            "can_retry": importing.batch_can_retry(batch) and not request.user.is_read_only,
+            "can_retry": importing.batch_can_retry(batch) and writer,
             "can_rollback": batch.status == ImportBatch.Status.SUCCEEDED
             and not batch.dry_run
             and request.user.role in (Role.ADMIN, Role.DISTRICT),
         },
     )
+
+
+def _sheets_seen(batch: ImportBatch) -> dict[str, Any]:
+    """What the page says of a workbook's sheets: those read, those not and why, hidden rows."""
+    report = batch.sheet_report or {}
+    sheets = report.get("sheets", [])
+    read = [s["name"] for s in sheets if s["read"]]
+    return {
+        "read": read,
+        "several": len(read) > 1,
+        "not_read": [s for s in sheets if not s["read"]],
+        "hidden_rows": report.get("hidden_rows", 0),
+        "hidden_at": report.get("hidden_at", []),
+    }
+
+
+@roles_required(*IMPORTERS, write=True)
+@require_POST
+def import_recheck(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """Check a workbook again with the sheets and hidden rows the user chose."""
+    batch = get_scoped_or_404(request.user, ImportBatch, pk=pk)
+    if not importing.batch_can_recheck(batch):
+        messages.error(request, _("这个文件没有可以选择的工作表或隐藏的行。"))
+        return redirect("core:import-detail", pk=batch.pk)
+    sheets_form = ImportSheetsForm(request.POST, batch=batch)
+    if not sheets_form.is_valid():
+        return _import_detail_page(request, batch, sheets_form=sheets_form)
+    rechecked = importing.batch_recheck(
+        batch=batch,
+        by=request.user,
+        sheets=sheets_form.sheets(),
+        skip_hidden_rows=sheets_form.cleaned_data.get("skip_hidden_rows", False),
+    )
+    return redirect("core:import-detail", pk=rechecked.pk)
 
 
 @roles_required(*IMPORTERS)

@@ -95,11 +95,15 @@ def batch_start(
     valid_only: bool = False,
     checked_by: ImportBatch | None = None,
     parent: Model | None = None,
+    sheets: list[str] | tuple[str, ...] = (),
+    skip_hidden_rows: bool = False,
     queue: bool = True,
 ) -> ImportBatch:
     """Store the file, queue the batch and return it (the page then follows its progress).
-    ``parent``: the record the rows go into (kinds with a ``parent_model``). ``queue=False``
-    runs it now, for a page that shows the outcome at once (a short staff list)."""
+    ``parent``: the record the rows go into (kinds with a ``parent_model``). ``sheets`` and
+    ``skip_hidden_rows``: what to read of a workbook (see ``run_import``), kept on the batch.
+    ``queue=False`` runs it now, for a page that shows the outcome at once (a short staff
+    list)."""
     get_kind(kind)
     batch = ImportBatch(
         kind=kind,
@@ -108,6 +112,8 @@ def batch_start(
         valid_only=valid_only,
         checked_by=checked_by,
         parent=parent,
+        sheets=list(sheets),
+        skip_hidden_rows=skip_hidden_rows,
         created_by=by,
         updated_by=by,
     )
@@ -125,7 +131,8 @@ def batch_start(
 def batch_confirm(
     *, checked: ImportBatch, by: Any, valid_only: bool, queue: bool = True
 ) -> ImportBatch:
-    """Commit the file of a dry run that the user has looked at (into the same parent)."""
+    """Commit the file of a dry run that the user has looked at (into the same parent, from
+    the same sheets, with hidden rows skipped or not as checked)."""
     if checked.status != ImportBatch.Status.VALIDATED or not checked.dry_run:
         raise ImportFileError(_("只能确认已检查完成的文件。"))
     if not checked.source:
@@ -159,10 +166,46 @@ def batch_retry(*, batch: ImportBatch, by: Any, queue: bool = True) -> ImportBat
     )
 
 
+def batch_can_recheck(batch: ImportBatch) -> bool:
+    """A check of a workbook whose sheets or hidden rows leave a choice: several sheets fit
+    (or a hidden one does), or some rows are hidden."""
+    if not batch.dry_run or not batch.is_finished or not batch.source:
+        return False
+    report = batch.sheet_report or {}
+    fitting = [s for s in report.get("sheets", ()) if s.get("fits")]
+    return (
+        len(fitting) > 1
+        or any(s.get("hidden") for s in fitting)
+        or bool(report.get("hidden_rows"))
+        or bool(batch.sheets)
+    )
+
+
+def batch_recheck(
+    *, batch: ImportBatch, by: Any, sheets: list[str], skip_hidden_rows: bool, queue: bool = True
+) -> ImportBatch:
+    """Check the file of a check again, reading the sheets chosen (``[]``: every visible sheet
+    that fits) and skipping hidden rows or not: a new dry run, which a confirmation follows."""
+    if not batch_can_recheck(batch):
+        raise ImportFileError(_("这个文件没有可以选择的工作表或隐藏的行。"))
+    return _start_again(
+        batch,
+        by=by,
+        dry_run=True,
+        valid_only=False,
+        sheets=sheets,
+        skip_hidden_rows=skip_hidden_rows,
+        queue=queue,
+    )
+
+
 def _start_again(batch: ImportBatch, *, by: Any, queue: bool, **options: Any) -> ImportBatch:
-    """A new batch on the file a batch stored, of its kind and into its parent record."""
+    """A new batch on the file a batch stored, of its kind and into its parent record, reading
+    the same sheets and rows unless ``options`` say otherwise."""
     with batch.source.open("rb") as source:
         upload = File(io.BytesIO(source.read()), name=batch.original_name)
+    options.setdefault("sheets", batch.sheets)
+    options.setdefault("skip_hidden_rows", batch.skip_hidden_rows)
     return batch_start(
         kind=batch.kind, upload=upload, by=by, parent=batch.parent, queue=queue, **options
     )

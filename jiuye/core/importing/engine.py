@@ -22,8 +22,13 @@ from jiuye.core.importing.base import (
     get_kind,
     join_errors,
 )
-from jiuye.core.importing.files import cell_errors, open_table
-from jiuye.core.importing.headers import find_header, ignored_headers
+from jiuye.core.importing.files import Table, cell_errors, open_tables
+from jiuye.core.importing.headers import (
+    choose_sheets,
+    fit_sheets,
+    ignored_headers,
+    sheet_report,
+)
 from jiuye.core.importing.report import (
     ErrorReport,
     ImportResult,
@@ -34,6 +39,8 @@ from jiuye.core.models import ImportBatch
 
 CHUNK_ROWS = 2000
 ERRORS_KEPT_ON_BATCH = 200
+# How many hidden rows a batch names (all are counted).
+HIDDEN_ROWS_NAMED = 200
 
 
 class _Abort(Exception):
@@ -53,12 +60,18 @@ def run_import(
     by: Any = None,
     batch: ImportBatch | None = None,
     parent: Model | None = None,
+    sheets: list[str] | tuple[str, ...] = (),
+    all_sheets: bool = False,
+    skip_hidden_rows: bool = False,
     fail_after_rows: int | None = None,
 ) -> ImportResult:
     """Validate (and unless ``dry_run``, write) a file of one kind. Never raises for bad data:
     the result and its batch say what happened. ``parent``: the record the rows go into, for
-    a kind with a ``parent_model`` (else the batch's own). ``fail_after_rows`` is for tests
-    that prove a crash mid-import leaves the database as it was."""
+    a kind with a ``parent_model`` (else the batch's own). ``sheets``: the worksheets to read
+    (default: every visible sheet whose header fits the kind; ``all_sheets``: hidden ones
+    too); ``skip_hidden_rows``: leave out the rows Excel hides (they are counted as skipped).
+    A given ``batch`` brings its own choice. ``fail_after_rows`` is for tests that prove a
+    crash mid-import leaves the database as it was."""
     import_kind = get_kind(kind)
     if batch is None:
         batch = ImportBatch.objects.create(
@@ -67,6 +80,8 @@ def run_import(
             dry_run=dry_run,
             valid_only=valid_only,
             parent=parent,
+            sheets=list(sheets),
+            skip_hidden_rows=skip_hidden_rows,
             created_by=by if getattr(by, "pk", None) else None,
         )
     elif parent is None:
@@ -85,6 +100,7 @@ def run_import(
                 valid_only=valid_only,
                 by=by,
                 parent=parent,
+                all_sheets=all_sheets,
                 fail_after_rows=fail_after_rows,
             )
         else:
@@ -97,6 +113,7 @@ def run_import(
                     valid_only=valid_only,
                     by=by,
                     parent=parent,
+                    all_sheets=all_sheets,
                     fail_after_rows=fail_after_rows,
                 )
                 if result.invalid and not valid_only:
@@ -139,6 +156,8 @@ def _finish(batch: ImportBatch, result: ImportResult, status: str) -> None:
     batch.valid_rows = result.valid
     batch.invalid_rows = result.invalid
     batch.created, batch.updated, batch.unchanged = result.created, result.updated, result.unchanged
+    batch.skipped = result.skipped
+    batch.sheet_report = result.sheets
     batch.message = result.message
     batch.errors_preview = result.errors[:ERRORS_KEPT_ON_BATCH]
     batch.finished_at = timezone.now()
@@ -155,27 +174,81 @@ def _run(
     valid_only: bool,
     by: Any,
     parent: Model | None,
+    all_sheets: bool,
     fail_after_rows: int | None,
 ) -> None:
     batch = result.batch
     kind.parent = _open_parent(kind, parent, by=by)
     kind.begin()
-    table = open_table(
+    with open_tables(
         path,
         batch.original_name,
         heartbeat=lambda: report_progress(batch.pk, result.rows, "running"),
-    )
-    positions = find_header(kind, table)
-    result.ignored = ignored_headers(table.headers, positions)
+    ) as tables:
+        fits = fit_sheets(kind, tables)
+        result.sheets = sheet_report(fits)
+        read = choose_sheets(fits, batch.sheets, all_sheets=all_sheets)
+        if all_sheets and not batch.sheets:
+            # Kept on the batch, so a confirmation or a retry reads the same sheets.
+            batch.sheets = [fit.name for fit in read]
+            batch.save(update_fields=["sheets"])
+        for entry in result.sheets.get("sheets", ()):
+            entry["read"] = any(fit.name == entry["name"] for fit in read)
+        report = ErrorReport(kind, several=len(read) > 1)
+        seen: dict[str, tuple[str, int]] = {}
+        for fit in read:
+            assert fit.positions is not None  # noqa: S101 - choose_sheets reads only those
+            result.ignored.extend(
+                h
+                for h in ignored_headers(fit.table.headers, fit.positions)
+                if h not in result.ignored
+            )
+            report.use(fit.table.headers, fit.positions, fit.name)
+            _read_table(
+                kind,
+                fit.table,
+                fit.positions,
+                result,
+                report,
+                seen,
+                dry_run=dry_run,
+                by=by,
+                fail_after_rows=fail_after_rows,
+            )
+    report.save(batch)
+    if result.rows != result.valid + result.invalid + result.skipped or result.valid != (
+        result.created + result.updated + result.unchanged
+    ):
+        raise RuntimeError(
+            f"import counts do not add up: rows {result.rows}, valid {result.valid}, "
+            f"invalid {result.invalid}, skipped {result.skipped}, created {result.created}, "
+            f"updated {result.updated}, unchanged {result.unchanged}"
+        )
+
+
+def _read_table(
+    kind: ImportKind,
+    table: Table,
+    positions: dict[str, int],
+    result: ImportResult,
+    report: ErrorReport,
+    seen: dict[str, tuple[str, int]],
+    *,
+    dry_run: bool,
+    by: Any,
+    fail_after_rows: int | None,
+) -> None:
+    """Check (and keep for writing) every row of one table below its header."""
+    batch = result.batch
     columns = {c.key: c for c in kind.columns}
-    report = ErrorReport(kind, table.headers, positions)
-    seen: dict[str, int] = {}
     chunk: list[tuple[int, list[str], RowOutcome]] = []
     # A full row's values are picked in one call; a short row (trailing cells left out) is
     # padded with empty strings.
     keys = list(positions)
     getter = operator.itemgetter(*positions.values()) if len(keys) > 1 else None
     width = max(positions.values(), default=-1) + 1
+    hidden_rows, skip_hidden = table.hidden_rows, batch.skip_hidden_rows
+    hidden_at = result.sheets.get("hidden_at")
 
     def flush() -> None:
         if chunk:
@@ -191,6 +264,14 @@ def _run(
         result.rows += 1
         if result.rows % CHUNK_ROWS == 0:
             report_progress(batch.pk, result.rows, "running")
+        if hidden_rows and number in hidden_rows:
+            # Never left out silently: counted, named, and skipped only when asked.
+            result.sheets["hidden_rows"] += 1
+            if len(hidden_at) < HIDDEN_ROWS_NAMED:
+                hidden_at.append([table.sheet, number])
+            if skip_hidden:
+                result.skipped += 1
+                continue
         full = cells if len(cells) >= width else cells + [""] * (width - len(cells))
         if getter is not None:
             values = dict(zip(keys, getter(full), strict=True))
@@ -213,16 +294,8 @@ def _run(
         if fail_after_rows is not None and result.rows >= fail_after_rows:
             flush()
             raise RuntimeError("injected failure (test)")
+    # A chunk never spans two sheets: the report names the rows of one sheet at a time.
     flush()
-    report.save(batch)
-    if result.rows != result.valid + result.invalid or result.valid != (
-        result.created + result.updated + result.unchanged
-    ):
-        raise RuntimeError(
-            f"import counts do not add up: rows {result.rows}, valid {result.valid}, "
-            f"invalid {result.invalid}, created {result.created}, updated {result.updated}, "
-            f"unchanged {result.unchanged}"
-        )
 
 
 def _open_parent(kind: ImportKind, parent: Model | None, *, by: Any) -> Any:
@@ -247,7 +320,10 @@ def _reject(
             {"column": e.column, "message": e.message, "value": report.value_of(e.column, cells)}
             for e in errors
         ]
-        result.errors.append({"row": number, "errors": shown, "text": join_errors(errors)})
+        kept = {"row": number, "errors": shown, "text": join_errors(errors)}
+        if report.sheet_name:
+            kept["sheet"] = report.sheet_name
+        result.errors.append(kept)
 
 
 def _apply(
@@ -255,7 +331,7 @@ def _apply(
     chunk: list[tuple[int, list[str], RowOutcome]],
     result: ImportResult,
     report: ErrorReport,
-    seen: dict[str, int],
+    seen: dict[str, tuple[str, int]],
     *,
     dry_run: bool,
     by: Any,
@@ -271,13 +347,18 @@ def _apply(
         # A row that is right in itself but names the same record as an earlier one.
         first = seen.get(outcome.key) if outcome.key else None
         if not errors and first is not None:
-            errors = [kind.duplicate_error(first)]
+            errors = [kind.duplicate_error(first[1])]
+            if first[0] != report.sheet_name:
+                errors[0].message += _("（第%(n)d行在工作表“%(s)s”）") % {
+                    "n": first[1],
+                    "s": first[0],
+                }
             errors[0].column = report.header_of(errors[0].column)
         if errors:
             _reject(result, report, number, cells, errors)
             continue
         if outcome.key:
-            seen[outcome.key] = number
+            seen[outcome.key] = (report.sheet_name, number)
         result.valid += 1
         prepared = kind.prepare(outcome.data, record, by=by)
         if prepared is None:

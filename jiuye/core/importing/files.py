@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from jiuye.core.importing.base import CellError, Column, ImportFileError
 from jiuye.core.masking import mask_id_number, mask_phone
 
 _SNIFF_BYTES = 64 * 1024
+_CHUNK_BYTES = 1024 * 1024
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _WORKBOOK_SCRIPT = Path(__file__).with_name("workbook.py")
 # Invisible characters that come along when a number is copied from a web page or a chat.
@@ -89,11 +91,19 @@ def cell_text(value: Any) -> str:
 
 @dataclass
 class Table:
+    """One table of a file: a CSV file, or one worksheet of a workbook."""
+
     headers: list[str]
     rows: Iterator[tuple[int, list[str]]]
     file_type: str
-    # The row number of ``headers`` (the first non-empty row until ``find_header``).
+    # The row number of ``headers`` (the first non-empty row until ``find_header``; 0 for an
+    # empty sheet).
     header_row: int = 1
+    # The worksheet's name ("" for a CSV file, which has no sheets) and whether Excel hides it.
+    sheet: str = ""
+    hidden: bool = False
+    # The numbers of the rows Excel hides (by hand, by a filter, in a collapsed outline).
+    hidden_rows: frozenset[int] = frozenset()
 
 
 def _limits(**extra: Any) -> dict[str, Any]:
@@ -163,42 +173,53 @@ def _reader_problem(returncode: int, stderr: bytes) -> ImportFileError:
     )
 
 
-def workbook_lines(
-    path: Path, *, all_sheets: bool = False, heartbeat: Callable[[], None] | None = None
-) -> Iterator[Any]:
-    """The decoded lines ``workbook.py`` writes for the workbook at ``path``, read in a
-    separate process under memory, CPU-time and size limits (the settings
-    ``JIUYE_IMPORT_*``); any problem is an ``ImportFileError`` with a message for the user."""
-    limits = _limits(all_sheets=all_sheets)
+def _run_reader(path: Path, heartbeat: Callable[[], None] | None) -> Any:
+    """Run ``workbook.py`` on the workbook at ``path`` in a separate process under memory,
+    CPU-time and size limits (the settings ``JIUYE_IMPORT_*``) and return the temporary file
+    holding what it wrote (the caller closes it); any problem is an ``ImportFileError`` with a
+    message for the user."""
+    limits = _limits()
     seconds = settings.JIUYE_IMPORT_READER_SECONDS
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        process = subprocess.Popen(  # noqa: S603 - our own script, no shell
-            [sys.executable, "-I", str(_WORKBOOK_SCRIPT), str(path), json.dumps(limits)],
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=err,
-            env={"RUST_BACKTRACE": "0", "LC_ALL": "C.UTF-8"},
-        )
-        waited = 0.0
-        while True:
-            try:
-                process.wait(timeout=2)
-                break
-            except subprocess.TimeoutExpired:
-                waited += 2
-                if heartbeat is not None:
-                    heartbeat()
-                if waited >= seconds:
-                    process.kill()
-                    process.wait()
-                    raise ImportFileError(
-                        _("读取这个表格超过了%(s)d秒，已停止。请拆分成几个较小的文件后再导入。")
-                        % {"s": seconds}
-                    ) from None
-        if process.returncode != 0:
-            err.seek(0)
-            raise _reader_problem(process.returncode, err.read(64 * 1024))
-        out.seek(0)
+    out = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the caller
+    try:
+        with tempfile.TemporaryFile() as err:
+            process = subprocess.Popen(  # noqa: S603 - our own script, no shell
+                [sys.executable, "-I", str(_WORKBOOK_SCRIPT), str(path), json.dumps(limits)],
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=err,
+                env={"RUST_BACKTRACE": "0", "LC_ALL": "C.UTF-8"},
+            )
+            waited = 0.0
+            while True:
+                try:
+                    process.wait(timeout=2)
+                    break
+                except subprocess.TimeoutExpired:
+                    waited += 2
+                    if heartbeat is not None:
+                        heartbeat()
+                    if waited >= seconds:
+                        process.kill()
+                        process.wait()
+                        raise ImportFileError(
+                            _("读取这个表格超过了%(s)d秒，已停止。请拆分成几个较小的文件后再导入。")
+                            % {"s": seconds}
+                        ) from None
+            if process.returncode != 0:
+                err.seek(0)
+                raise _reader_problem(process.returncode, err.read(64 * 1024))
+    except BaseException:
+        out.close()
+        raise
+    out.seek(0)
+    return out
+
+
+def workbook_lines(path: Path, *, heartbeat: Callable[[], None] | None = None) -> Iterator[Any]:
+    """The decoded lines ``workbook.py`` writes for the workbook at ``path`` (every worksheet),
+    read safely (see ``_run_reader``)."""
+    with _run_reader(path, heartbeat) as out:
         for line in out:
             yield json.loads(line)
 
@@ -226,14 +247,15 @@ class Sheet:
     merged: list[Any]
     # From A1: every row, each a list of values as calamine gives them.
     rows: list[list[Any]]
+    hidden: bool = False
 
 
 def read_workbook(path: Path, *, heartbeat: Callable[[], None] | None = None) -> list[Sheet]:
-    """Every sheet of a workbook, read safely (see ``workbook_lines``)."""
+    """Every worksheet of a workbook, read safely (see ``workbook_lines``)."""
     sheets: list[Sheet] = []
-    for line in workbook_lines(path, all_sheets=True, heartbeat=heartbeat):
+    for line in workbook_lines(path, heartbeat=heartbeat):
         if isinstance(line, dict):
-            sheets.append(Sheet(line["sheet"], line["merged"], []))
+            sheets.append(Sheet(line["sheet"], line["merged"], [], line.get("hidden", False)))
             continue
         index, cells = line
         rows = sheets[-1].rows
@@ -242,13 +264,51 @@ def read_workbook(path: Path, *, heartbeat: Callable[[], None] | None = None) ->
     return sheets
 
 
-def _excel_rows(
-    path: Path, heartbeat: Callable[[], None] | None
-) -> Iterator[tuple[int, list[str]]]:
-    for line in workbook_lines(path, heartbeat=heartbeat):
-        if isinstance(line, list):
-            index, cells = line
-            yield index + 1, [cell_text(v if v.__class__ is not dict else _typed(v)) for v in cells]
+def _lines(handle: Any, start: int, end: int) -> Iterator[bytes]:
+    """The lines of ``handle`` between two offsets. Each sheet's rows are read by their own
+    iterator from the one file, so every block is read after a seek of its own."""
+    rest = b""
+    while start < end:
+        handle.seek(start)
+        block = handle.read(min(_CHUNK_BYTES, end - start))
+        if not block:
+            break
+        start += len(block)
+        lines = (rest + block).split(b"\n")
+        rest = lines.pop()
+        yield from lines
+    if rest:
+        yield rest
+
+
+def _sheet_rows(handle: Any, start: int, end: int) -> Iterator[tuple[int, list[str]]]:
+    for line in _lines(handle, start, end):
+        index, cells = json.loads(line)
+        yield index + 1, [cell_text(v if v.__class__ is not dict else _typed(v)) for v in cells]
+
+
+def _excel_tables(handle: Any, file_type: str) -> list[Table]:
+    """A table for each worksheet the reader wrote to ``handle``: the lines that start a sheet
+    are found first (and where its rows lie), then each sheet's rows are read when asked."""
+    starts: list[tuple[dict[str, Any], int, int]] = []  # (sheet, its line's start, its end)
+    offset = 0
+    for line in handle:
+        if line.startswith(b"{"):
+            starts.append((json.loads(line), offset, offset + len(line)))
+        offset += len(line)
+    tables = []
+    for at, (sheet, _begin, rows_start) in enumerate(starts):
+        rows_end = starts[at + 1][1] if at + 1 < len(starts) else offset
+        tables.append(
+            _first_row(
+                _sheet_rows(handle, rows_start, rows_end),
+                file_type,
+                sheet=sheet["sheet"],
+                hidden=bool(sheet.get("hidden")),
+                hidden_rows=frozenset(i + 1 for i in sheet.get("hidden_rows", ())),
+            )
+        )
+    return tables
 
 
 def _detect_encoding(head: bytes) -> str:
@@ -326,11 +386,22 @@ def _csv_rows(path: Path, encoding: str) -> Iterator[tuple[int, list[str]]]:
             ) from exc
 
 
-def open_table(
+def _first_row(rows: Iterator[tuple[int, list[str]]], file_type: str, **sheet: Any) -> Table:
+    """A table whose header is, until ``find_header`` looks further, its first non-empty row
+    (no header and no rows for an empty sheet)."""
+    for number, cells in rows:
+        if any(cells):
+            return Table(headers=cells, rows=rows, file_type=file_type, header_row=number, **sheet)
+    return Table(headers=[], rows=iter(()), file_type=file_type, header_row=0, **sheet)
+
+
+@contextmanager
+def open_tables(
     path: Path, original_name: str = "", *, heartbeat: Callable[[], None] | None = None
-) -> Table:
-    """Open a spreadsheet; the first non-empty row is the header. ``heartbeat`` is called
-    every few seconds while a workbook is being read."""
+) -> Iterator[list[Table]]:
+    """Open a spreadsheet: a table for a CSV file, one for each worksheet of a workbook (hidden
+    ones too; an empty sheet has no header and no rows). ``heartbeat`` is called every few
+    seconds while a workbook is being read. The tables can be read until the block ends."""
     try:
         with open(path, "rb") as handle:
             head = handle.read(_SNIFF_BYTES)
@@ -338,35 +409,48 @@ def open_table(
         raise ImportFileError(_("无法读取上传的文件。")) from exc
     if not head.strip():
         raise ImportFileError(_("文件是空的。"))
-    if head.startswith(b"PK\x03\x04"):
-        rows, file_type = _excel_rows(path, heartbeat), "xlsx"
-    elif head.startswith(b"\xd0\xcf\x11\xe0"):
-        rows, file_type = _excel_rows(path, heartbeat), "xls"
-    else:
-        encoding = _utf16(head)
-        if not encoding:
-            if _looks_binary(head):
-                raise ImportFileError(_("这不是表格文件。请上传 Excel（.xlsx、.xls）或 CSV 文件。"))
-            encoding = _detect_encoding(head)
-        page = _web_page(head.decode(encoding, errors="replace"))
-        if page:
-            raise ImportFileError(
-                _(
-                    "这个文件实际上是网页（HTML），不是 Excel 表格"
-                    "（有些系统导出的“.xls”文件就是网页），无法按表格读取。"
-                    "请在 Excel 中打开它，“另存为”Excel 工作簿（.xlsx）后再导入。"
-                )
-                if page == "html"
-                else _(
-                    "这个文件是“XML 电子表格 2003”格式，无法读取。"
-                    "请在 Excel 中打开它，“另存为”Excel 工作簿（.xlsx）后再导入。"
-                )
+    if head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        file_type = "xlsx" if head.startswith(b"PK") else "xls"
+        with _run_reader(path, heartbeat) as out:
+            tables = _excel_tables(out, file_type)
+            if not any(t.headers for t in tables):
+                raise ImportFileError(_("文件中没有任何内容。"))
+            yield tables
+        return
+    encoding = _utf16(head)
+    if not encoding:
+        if _looks_binary(head):
+            raise ImportFileError(_("这不是表格文件。请上传 Excel（.xlsx、.xls）或 CSV 文件。"))
+        encoding = _detect_encoding(head)
+    page = _web_page(head.decode(encoding, errors="replace"))
+    if page:
+        raise ImportFileError(
+            _(
+                "这个文件实际上是网页（HTML），不是 Excel 表格"
+                "（有些系统导出的“.xls”文件就是网页），无法按表格读取。"
+                "请在 Excel 中打开它，“另存为”Excel 工作簿（.xlsx）后再导入。"
             )
-        rows, file_type = _csv_rows(path, encoding), "csv"
-    for number, cells in rows:
-        if any(cells):
-            return Table(headers=cells, rows=rows, file_type=file_type, header_row=number)
-    raise ImportFileError(_("文件中没有任何内容。"))
+            if page == "html"
+            else _(
+                "这个文件是“XML 电子表格 2003”格式，无法读取。"
+                "请在 Excel 中打开它，“另存为”Excel 工作簿（.xlsx）后再导入。"
+            )
+        )
+    table = _first_row(_csv_rows(path, encoding), "csv")
+    if not table.headers:
+        raise ImportFileError(_("文件中没有任何内容。"))
+    yield [table]
+
+
+def open_table(
+    path: Path, original_name: str = "", *, heartbeat: Callable[[], None] | None = None
+) -> Table:
+    """The first table of a spreadsheet that has anything in it, read at once (for a look at a
+    file; imports read every sheet through ``open_tables``)."""
+    with open_tables(path, original_name, heartbeat=heartbeat) as tables:
+        table = next(t for t in tables if t.headers)
+        table.rows = iter(list(table.rows))
+        return table
 
 
 def cell_errors(columns: dict[str, Column], values: dict[str, str]) -> list[CellError]:

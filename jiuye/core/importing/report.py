@@ -63,13 +63,18 @@ class ImportResult:
     message: str = ""
     # Headers of the file's columns that the kind does not read.
     ignored: list[str] = field(default_factory=list)
+    # Hidden rows skipped at the user's request (rows = valid + invalid + skipped).
+    skipped: int = 0
+    # What was found in a workbook's sheets (see ``sheet_report``; empty for a CSV file).
+    sheets: dict[str, Any] = field(default_factory=dict)
 
     @property
     def summary(self) -> str:
-        return (
+        text = (
             f"created {self.created}, updated {self.updated}, "
             f"unchanged {self.unchanged}, invalid {self.invalid}"
         )
+        return f"{text}, skipped {self.skipped}" if self.skipped else text
 
     @property
     def ok(self) -> bool:
@@ -86,26 +91,65 @@ class ImportResult:
             created=batch.created,
             updated=batch.updated,
             unchanged=batch.unchanged,
+            skipped=batch.skipped,
+            sheets=dict(batch.sheet_report),
             errors=list(batch.errors_preview),
             message=batch.message,
         )
 
 
 class ErrorReport:
-    """Bad rows with their original columns plus an error column, streamed into an .xlsx."""
+    """Bad rows with their original columns plus an error column, streamed into an .xlsx.
+    When several sheets are read (``several``), a first column names each row's sheet; the
+    columns are those of the first sheet read, and a later sheet's cells are placed under
+    them by column (``use``)."""
 
-    def __init__(self, kind: ImportKind, headers: list[str], positions: dict[str, int]) -> None:
+    def __init__(
+        self,
+        kind: ImportKind,
+        headers: list[str] | None = None,
+        positions: dict[str, int] | None = None,
+        *,
+        several: bool = False,
+    ) -> None:
         # Made on the first bad row: an unsaved write-only workbook complains when collected.
         self.book: Any = None
         self.sheet: Any = None
-        self.headers = headers
         self.model = getattr(kind, "model", None)
-        by_position = {pos: key for key, pos in positions.items()}
-        columns = {c.key: c for c in kind.columns}
-        self.columns = [columns.get(by_position.get(i, "")) for i in range(len(headers))]
-        declared = {c.key: c.header for c in kind.columns}
-        self.headers_by_key = {**declared, **{key: headers[pos] for key, pos in positions.items()}}
+        self.kind_columns = {c.key: c for c in kind.columns}
+        self.declared = {c.key: c.header for c in kind.columns}
+        self.several = several
         self.count = 0
+        # The report's own columns (the first sheet's), and where the current sheet's cells go.
+        self.report_headers: list[str] | None = None
+        self.report_keys: list[str] = []
+        self.order: list[int | None] | None = None
+        self.sheet_name = ""
+        if headers is not None:
+            self.use(headers, positions or {})
+
+    def use(self, headers: list[str], positions: dict[str, int], sheet: str = "") -> None:
+        """The rows that follow come from a table with these headers (the sheet ``sheet``)."""
+        self.headers = headers
+        self.sheet_name = sheet if self.several else ""
+        by_position = {pos: key for key, pos in positions.items()}
+        self.columns = [self.kind_columns.get(by_position.get(i, "")) for i in range(len(headers))]
+        self.headers_by_key = {
+            **self.declared,
+            **{key: headers[pos] for key, pos in positions.items()},
+        }
+        if self.report_headers is None:
+            self.report_headers = headers
+            self.report_keys = [by_position.get(i, "") for i in range(len(headers))]
+        if headers == self.report_headers:
+            self.order = None
+        else:
+            self.order = [
+                positions.get(key)
+                if key
+                else (headers.index(header) if header and header in headers else None)
+                for key, header in zip(self.report_keys, self.report_headers, strict=True)
+            ]
 
     def header_of(self, column: str) -> str:
         """A column key as the header the user wrote (a row-level problem stays ""). A key that
@@ -127,13 +171,17 @@ class ErrorReport:
         if self.book is None:
             self.book = Book(write_only=True)
             self.sheet = self.book.create_sheet(_("错误行"))
-            self.sheet.append([_("行号"), *self.headers, _("错误说明")])
+            first = [_("工作表")] if self.several else []
+            self.sheet.append([*first, _("行号"), *self.report_headers, _("错误说明")])
         shown = [
             masked(self.columns[i] if i < len(self.columns) else None, value)
             for i, value in enumerate(cells[: len(self.headers)])
         ]
+        if self.order is not None:
+            shown = [shown[i] if i is not None and i < len(shown) else "" for i in self.order]
         message = join_errors(errors)
-        self.sheet.append([number, *[formula_safe(v) for v in shown], message])
+        first = [formula_safe(self.sheet_name)] if self.several else []
+        self.sheet.append([*first, number, *[formula_safe(v) for v in shown], message])
         self.count += 1
 
     def save(self, batch: ImportBatch) -> None:

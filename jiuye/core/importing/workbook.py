@@ -9,9 +9,12 @@ bombs) to check the declared dimension and the cells that really hold values aga
 column and cell limits. A crash can only end this process; the caller (``files.read_workbook``)
 turns its exit into a message.
 
-Output, on stdout, one JSON document a line: ``{"sheet": name, "merged": [...]}`` starts a sheet,
-then ``[row_index, [cell, …]]`` for each row that has a value (0-based, so row numbers match
-Excel's). A cell is a JSON string, number, boolean or null, or an object for the other types:
+Every worksheet is read, hidden ones too (chart and macro sheets are not tables). Output, on
+stdout, one JSON document a line: ``{"sheet": name, "merged": [...], "hidden": bool,
+"hidden_rows": [row_index, …]}`` starts a sheet (``hidden``: the sheet is hidden in Excel;
+``hidden_rows``: the rows hidden in it, .xlsx only, read from ``<row hidden="1">`` since calamine
+does not tell), then ``[row_index, [cell, …]]`` for each row from A1 (0-based, so row numbers
+match Excel's). A cell is a JSON string, number, boolean or null, or an object for the other types:
 ``{"t": "date"|"datetime"|"time"|"duration", "v": text}``, or ``{"t": "nv"}`` for a formula saved
 without its result. A problem the checks found is exit status 3 with ``{"problem": code, …}``
 as the last line of stderr.
@@ -76,6 +79,9 @@ _DIMENSION = re.compile(
 )
 _ATTR_T = re.compile(rb"""(?:^|\s)t\s*=\s*["']([^"']*)["']""")
 _ATTR_REF = re.compile(rb"""(?:^|\s)ref\s*=\s*["']([^"']*)["']""")
+# A row hidden in Excel (hidden by hand, by a filter or in a collapsed outline).
+_ROW_TAG = re.compile(rb"<" + _NS + rb"row(\s" + _ATTRS + rb")>")
+_ATTR_HIDDEN = re.compile(rb"""(?:^|\s)hidden\s*=\s*["'](?:1|true)["']""")
 _REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})")
 
 
@@ -155,11 +161,12 @@ def _check_size(rows: int, columns: int, limits: dict[str, int]) -> None:
 
 
 def scan_xlsx_sheet(
-    book: zipfile.ZipFile, name: str, limits: dict[str, int]
+    book: zipfile.ZipFile, name: str, limits: dict[str, int], hidden: set[int] | None = None
 ) -> set[tuple[int, int]]:
     """Check one sheet's XML before calamine reads it: its declared dimension, and the area
     and number of the cells that hold a value (what calamine will allocate), against the
-    limits. Returns the positions of formulas saved without a result.
+    limits. Returns the positions of formulas saved without a result; adds the 0-based index
+    of every hidden row to ``hidden``.
 
     Every cell names its place (``r="B7"``) in what Excel, WPS and the usual libraries
     write; such a sheet is checked with a few regular-expression passes per chunk of rows.
@@ -167,6 +174,7 @@ def scan_xlsx_sheet(
     last_row = last_column = -1
     cells = 0
     no_value: set[tuple[int, int]] = set()
+    hidden = set() if hidden is None else hidden
     tail = b""
     for chunk in _stream(book, name, limits):
         buffer = tail + chunk
@@ -190,7 +198,9 @@ def scan_xlsx_sheet(
             cells += len(_VALUE.findall(part))
             filled = _FILLED_CELL.findall(part)
         else:
-            return _walk_xlsx_sheet(book, name, limits)
+            return _walk_xlsx_sheet(book, name, limits, hidden)
+        if b"hidden" in part and not _hidden_rows(part, hidden):
+            return _walk_xlsx_sheet(book, name, limits, hidden)
         if filled:
             last_row = max(last_row, max(map(int, {r for _c, r in filled})) - 1)
             letters = {c for c, _r in filled}
@@ -208,12 +218,23 @@ def scan_xlsx_sheet(
                 if place and not (kind and kind.group(1) == b"str") and len(no_value) < 10000:
                     no_value.add(_cell_ref(place.group(1).decode("ascii", "replace")))
     if tail.strip() and _ANY_CELL.search(tail):
-        return _walk_xlsx_sheet(book, name, limits)
+        return _walk_xlsx_sheet(book, name, limits, hidden)
     return no_value
 
 
+def _hidden_rows(part: bytes, hidden: set[int]) -> bool:
+    """Add the hidden rows of a chunk of whole rows; False if one does not name its place."""
+    for attrs in _ROW_TAG.findall(part):
+        if _ATTR_HIDDEN.search(attrs):
+            ref = _ATTR_R.search(attrs)
+            if ref is None or not ref.group(1).isdigit():
+                return False
+            hidden.add(int(ref.group(1)) - 1)
+    return True
+
+
 def _walk_xlsx_sheet(
-    book: zipfile.ZipFile, name: str, limits: dict[str, int]
+    book: zipfile.ZipFile, name: str, limits: dict[str, int], hidden: set[int]
 ) -> set[tuple[int, int]]:
     """``scan_xlsx_sheet`` for a sheet whose cells do not all name their place: each cell's
     place is counted from the one before, tag by tag (slower)."""
@@ -271,6 +292,8 @@ def _walk_xlsx_sheet(
                 ref = _ATTR_R.search(attrs)
                 row = int(ref.group(1)) - 1 if ref and ref.group(1).isdigit() else row + 1
                 column = -1
+                if _ATTR_HIDDEN.search(attrs):
+                    hidden.add(row)
             elif tag == b"dimension":
                 ref = _ATTR_REF.search(attrs)
                 if ref is not None:
@@ -309,15 +332,17 @@ def read(path: str, limits: dict[str, int], out: Any) -> None:
     with open(path, "rb") as handle:
         head = handle.read(8)
     no_value: dict[str, set[tuple[int, int]]] = {}
+    hidden_rows: dict[str, set[int]] = {}
     if head.startswith(b"PK"):
         try:
             with zipfile.ZipFile(path) as book:
                 names = set(book.namelist())
                 if "xl/workbook.xml" in names:
-                    sheets = _xlsx_sheets(book, limits)
-                    wanted = sheets if limits.get("all_sheets") else sheets[:1]
-                    for sheet_name, member in wanted:
-                        no_value[sheet_name] = scan_xlsx_sheet(book, member, limits)
+                    for sheet_name, member in _xlsx_sheets(book, limits):
+                        hidden_rows[sheet_name] = set()
+                        no_value[sheet_name] = scan_xlsx_sheet(
+                            book, member, limits, hidden_rows[sheet_name]
+                        )
                     if "xl/sharedStrings.xml" in names:
                         for _chunk in _stream(book, "xl/sharedStrings.xml", limits):
                             pass
@@ -332,8 +357,13 @@ def read(path: str, limits: dict[str, int], out: Any) -> None:
         workbook = CalamineWorkbook.from_path(path)
     except Exception as exc:  # noqa: BLE001 - calamine raises many kinds for a broken file
         raise Problem("damaged") from exc
-    names = workbook.sheet_names if limits.get("all_sheets") else workbook.sheet_names[:1]
-    for sheet_name in names:
+    from python_calamine import SheetTypeEnum, SheetVisibleEnum
+
+    encode = json.JSONEncoder(ensure_ascii=False, default=_json_cell).encode
+    for metadata in workbook.sheets_metadata:
+        if metadata.typ != SheetTypeEnum.WorkSheet:
+            continue  # a chart, dialog or macro sheet holds no table
+        sheet_name = metadata.name
         try:
             sheet = workbook.get_sheet_by_name(sheet_name)
         except Exception as exc:  # noqa: BLE001
@@ -342,8 +372,13 @@ def read(path: str, limits: dict[str, int], out: Any) -> None:
         end_row, end_column = sheet.end or (-1, -1)
         _check_size(end_row + 1, end_column + 1, limits)
         merged = [list(map(list, r)) for r in (sheet.merged_cell_ranges or [])]
-        encode = json.JSONEncoder(ensure_ascii=False, default=_json_cell).encode
-        out.write(encode({"sheet": sheet_name, "merged": merged}) + "\n")
+        start = {
+            "sheet": sheet_name,
+            "merged": merged,
+            "hidden": metadata.visible != SheetVisibleEnum.Visible,
+            "hidden_rows": sorted(hidden_rows.get(sheet_name, ())),
+        }
+        out.write(encode(start) + "\n")
         formulas: dict[int, list[int]] = {}
         for row_at, column_at in no_value.get(sheet_name, ()):
             formulas.setdefault(row_at, []).append(column_at)

@@ -127,6 +127,7 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     ),
     "core:import-cancel": (BATCH, access(PERSONAL, ok=405)),
     "core:import-retry": (BATCH, access(PERSONAL, ok=405)),
+    "core:import-recheck": (BATCH, access(PERSONAL, ok=405)),
     "core:import-rollback": (BATCH, access(AUDITORS, ok=405)),
     "core:import-errors": (BATCH, access(PERSONAL, ok=404)),
     "actionplan:dashboard": (NONE, access(STAFF)),
