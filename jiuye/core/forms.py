@@ -279,7 +279,7 @@ class ImportSheetsForm(forms.Form):
         widget=RadioGroup,
         required=False,
         help_text=_(
-            "几个工作表的表头都符合导入模板。选择后会按所选重新检查；确认导入时读取同样的工作表。"
+            "这些工作表的表头符合导入模板。选择后会按所选重新检查；确认导入时读取同样的工作表。"
         ),
     )
     skip_hidden_rows = forms.BooleanField(

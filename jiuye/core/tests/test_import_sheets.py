@@ -341,3 +341,32 @@ def test_open_tables_refuses_a_workbook_with_nothing_in_it(tmp_path) -> None:  #
     path = workbook(tmp_path / "空.xlsx", {"Sheet1": [], "Sheet2": []})
     with pytest.raises(ImportFileError, match="没有任何内容"), open_tables(path):
         pass
+
+
+def two_towns(client, tmp_path: Path) -> str:  # noqa: ANN001
+    """Upload a workbook with two town sheets as the client; the check page's address."""
+    path = workbook(
+        tmp_path / "两镇.xlsx",
+        {"东城": [HEADER, person("东一", 701)], "西城": [HEADER, person("西一", 702)]},
+    )
+    return client.post(
+        "/imports/new/",
+        {"kind": "persons", "file": SimpleUploadedFile("两镇.xlsx", path.read_bytes())},
+    ).url
+
+
+def test_a_sheet_that_was_not_offered_is_refused_on_the_page(client_for, tmp_path) -> None:  # noqa: ANN001
+    client = client_for("district")
+    url = two_towns(client, tmp_path)
+    response = client.post(f"{url}recheck/", {"sheet": "北城"})
+    assert response.status_code == 200 and "提交未成功" in response.content.decode()
+    assert ImportBatch.objects.count() == 1
+
+
+def test_the_sheet_choice_reads_in_english(client_for, tmp_path) -> None:  # noqa: ANN001
+    client = client_for("district")
+    url = two_towns(client, tmp_path)
+    client.cookies["django_language"] = "en"
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Which worksheets to read" in page and "All 2 worksheets: 东城、西城 (default)" in page
+    assert "Worksheets read" in page
