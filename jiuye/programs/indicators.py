@@ -6,3 +6,6 @@ from __future__ import annotations
 
 # 五 auxiliary employment and the labour-project bank
 from jiuye.programs.selectors import auxiliary  # noqa: E402, F401
+
+# --- 三 organizations and charity projects (charity) ---
+from jiuye.programs.selectors import charity as charity_indicators  # noqa: E402, F401

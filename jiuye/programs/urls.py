@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
 app_name = "programs"
 
@@ -8,7 +8,6 @@ app_name = "programs"
 urlpatterns: list[URLPattern | URLResolver] = []
 
 # 五 auxiliary employment and the labour-project bank
-from django.urls import path  # noqa: E402
 
 from jiuye.programs.views import auxiliary as aux  # noqa: E402
 
@@ -49,4 +48,36 @@ urlpatterns += [
         aux.project_allocate,
         name="labour-project-allocate",
     ),
+]
+
+# --- 三 organizations and charity projects (charity) ---
+from jiuye.programs.views import charity  # noqa: E402
+
+urlpatterns += [
+    path("organizations/", charity.organization_list, name="organizations"),
+    path("organizations/new/", charity.organization_create, name="organization-create"),
+    path("organizations/export.xlsx", charity.organizations_export, name="organizations-export"),
+    path("organizations/<uuid:pk>/", charity.organization_detail, name="organization"),
+    path("organizations/<uuid:pk>/edit/", charity.organization_edit, name="organization-edit"),
+    path("charity/", charity.project_list, name="charity-projects"),
+    path("charity/new/", charity.project_create, name="charity-project-create"),
+    path("charity/export.xlsx", charity.projects_export, name="charity-projects-export"),
+    path("charity/<uuid:pk>/", charity.project_detail, name="charity-project"),
+    path("charity/<uuid:pk>/edit/", charity.project_edit, name="charity-project-edit"),
+    path(
+        "charity/<uuid:pk>/beneficiaries/add/",
+        charity.beneficiary_add,
+        name="charity-beneficiary-add",
+    ),
+    path(
+        "charity/<uuid:pk>/beneficiaries/export.xlsx",
+        charity.beneficiaries_export,
+        name="charity-beneficiaries-export",
+    ),
+    path("leaders/", charity.leader_list, name="leaders"),
+    path("leaders/new/", charity.leader_create, name="leader-create"),
+    path("leaders/export.xlsx", charity.leaders_export, name="leaders-export"),
+    path("leaders/<uuid:pk>/", charity.leader_detail, name="leader"),
+    path("leaders/<uuid:pk>/edit/", charity.leader_edit, name="leader-edit"),
+    path("leaders/<uuid:pk>/jobs/add/", charity.leader_job_add, name="leader-job-add"),
 ]

@@ -173,6 +173,9 @@ for _area in ("courses", "enrolments", "outcomes", "competitions"):
     MATRIX.update(import_module(f"jiuye.training.tests.access_matrix_{_area}").MATRIX)
 MATRIX.update(import_module("jiuye.programs.tests.access_matrix_auxiliary").MATRIX)
 
+# Programs (issue 15): one row module per program.
+MATRIX.update(import_module("jiuye.programs.tests.access_matrix_charity").MATRIX)
+
 # Open to everyone, signed in or not.
 PUBLIC = {
     "accounts:login",

@@ -24,3 +24,14 @@ AUDITED += [
     LabourDelivery,
     AuxIncome,
 ]
+
+# --- 三 organizations and charity projects (charity) ---
+from jiuye.programs.models.charity import (  # noqa: E402
+    CharityBeneficiary,
+    CharityProject,
+    EmploymentLeader,
+    LeaderJob,
+    Organization,
+)
+
+AUDITED += [Organization, EmploymentLeader, LeaderJob, CharityProject, CharityBeneficiary]

@@ -1,0 +1,414 @@
+"""Writes of action 三: organizations, employment and entrepreneurship leaders with the jobs
+they bring, and charity projects with their beneficiaries.
+
+Who keeps what: administrators and district staff every record; a town officer the
+organizations and projects located in their town, and the leaders and beneficiaries who are
+persons of their town. Leaders and department liaisons only read. ``by=None`` is the system
+(imports run from a command, tests, the demo).
+
+The rule functions (``organization_check``, ``project_check``) are the ones the forms and the
+import kinds call too, so every way in refuses the same things with the same words.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import partial
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from jiuye.accounts.models import Role
+from jiuye.core import conflicts
+from jiuye.core.scoping import region_in_scope
+from jiuye.core.validators import validate_uscc
+from jiuye.employment.models import EmploymentRecord
+from jiuye.people.models import Person
+from jiuye.programs.models.charity import (
+    CharityBeneficiary,
+    CharityProject,
+    EmploymentLeader,
+    LeaderJob,
+    Organization,
+    OrganizationKind,
+    OrganizationStatus,
+    ProjectKind,
+)
+
+KEEPERS = (Role.ADMIN, Role.DISTRICT, Role.TOWN)
+ORGANIZATION_FIELDS = (
+    "name",
+    "kind",
+    "uscc",
+    "region",
+    "address",
+    "contact_name",
+    "contact_phone",
+    "status",
+    "note",
+)
+LEADER_FIELDS = ("person", "employer", "business_name", "recognised_on", "note")
+PROJECT_FIELDS = (
+    "name",
+    "kind",
+    "organiser_organization",
+    "organiser_department",
+    "funding_source",
+    "funding_amount",
+    "start_date",
+    "end_date",
+    "region",
+    "place",
+    "target_group",
+    "description",
+)
+BENEFICIARY_FIELDS = ("joined_on", "trained", "placed", "started_business", "note")
+MAX_AMOUNT = Decimal("1e10")
+
+ORGANIZATION_ARCHIVING = conflicts.Archiving(
+    required=gettext_lazy("请填写归档原因，例如：重复录入、组织已注销。"),
+    already=gettext_lazy("这个组织已经归档。"),
+)
+LEADER_ARCHIVING = conflicts.Archiving(
+    required=gettext_lazy("请填写归档原因，例如：重复录入、不再认定。"),
+    already=gettext_lazy("这位带头人已经归档。"),
+)
+PROJECT_ARCHIVING = conflicts.Archiving(
+    required=gettext_lazy("请填写归档原因，例如：重复录入、项目取消。"),
+    already=gettext_lazy("这个项目已经归档。"),
+)
+
+
+def may_keep(by: Any, region_code: str) -> bool:
+    """Whether a user may keep records located at (or persons living in) this region."""
+    if conflicts.actor(by) is None:
+        return True
+    return by.role in KEEPERS and bool(region_code) and region_in_scope(by, region_code)
+
+
+def _check_keeper(by: Any, region_code: str, message: Any) -> None:
+    if not may_keep(by, region_code):
+        raise ValidationError(str(message), code="scope")
+
+
+def _changed_save(current: Any, values: dict[str, Any], fields: dict[str, Any], by: Any) -> Any:
+    changed = {name for name in fields if getattr(current, name) != values[name]}
+    for name in changed:
+        setattr(current, name, values[name])
+    current.full_clean(exclude=["region"])
+    return conflicts.bump(current, by=by, changed=changed) if changed else current
+
+
+# --- organizations --------------------------------------------------------------------------
+
+
+def organization_check(values: dict[str, Any]) -> dict[str, Any]:
+    """The organization's values normalised, or a ValidationError naming each bad field."""
+    errors: dict[str, list[str]] = {}
+    values = dict(values)
+    values["name"] = " ".join((values.get("name") or "").split())
+    if not values["name"]:
+        errors["name"] = [_("请填写组织名称。")]
+    if values.get("kind") not in OrganizationKind.values:
+        errors["kind"] = [_("请选择组织类型。")]
+    if values.get("region") is None:
+        errors["region"] = [_("请选择所在地。")]
+    status = values.get("status") or OrganizationStatus.ACTIVE
+    if status not in OrganizationStatus.values:
+        errors["status"] = [_("状态请选择“正常开展活动”或“暂停活动”。")]
+    values["status"] = status
+    uscc = (values.get("uscc") or "").strip().upper()
+    if uscc:
+        try:
+            uscc, warnings = validate_uscc(uscc)
+        except ValidationError as exc:
+            errors["uscc"] = list(exc.messages)
+        else:
+            if warnings:
+                errors["uscc"] = [
+                    _("统一社会信用代码 %(code)s 的校验码不对，请对照登记证书核对。")
+                    % {"code": uscc}
+                ]
+    values["uscc"] = uscc
+    for key in ("address", "contact_name", "contact_phone", "note"):
+        values[key] = (values.get(key) or "").strip()
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+def _organization_keeper(by: Any, organization: Organization) -> None:
+    _check_keeper(by, organization.region_id, _("这个组织不在您负责的范围内。"))
+
+
+@transaction.atomic
+def organization_create(*, by: Any, **fields: Any) -> Organization:
+    conflicts.known_fields(fields, ORGANIZATION_FIELDS, "organization")
+    values = organization_check(fields)
+    _check_keeper(by, values["region"].pk, _("只能选择您负责的镇街或村（社区）。"))
+    who = conflicts.actor(by)
+    organization = Organization(**values, created_by=who, updated_by=who)
+    organization.full_clean(exclude=["region"])
+    organization.save()
+    return organization
+
+
+@transaction.atomic
+def organization_update(
+    *, organization: Organization, by: Any, version: int | None, **fields: Any
+) -> Organization:
+    conflicts.known_fields(fields, ORGANIZATION_FIELDS, "organization")
+    current = conflicts.locked(Organization.objects, pk=organization.pk, version=version)
+    if current.is_archived:
+        raise ValidationError(_("这个组织已归档，不能再修改。"), code="archived")
+    _organization_keeper(by, current)
+    values = {name: getattr(current, name) for name in ORGANIZATION_FIELDS}
+    values.update(fields)
+    values = organization_check(values)
+    _check_keeper(by, values["region"].pk, _("只能选择您负责的镇街或村（社区）。"))
+    return _changed_save(current, values, fields, by)
+
+
+@transaction.atomic
+def organization_archive(*, organization: Organization, by: Any, reason: str) -> Organization:
+    check = partial(_organization_keeper, by)
+    return ORGANIZATION_ARCHIVING.archive(
+        Organization.objects, organization.pk, by=by, reason=reason, check=check
+    )
+
+
+# --- leaders --------------------------------------------------------------------------------
+
+
+def _leader_check(values: dict[str, Any], current: EmploymentLeader | None) -> None:
+    errors: dict[str, list[str]] = {}
+    person = values.get("person")
+    if person is None:
+        errors["person"] = [_("请填写带头人的身份证号。")]
+    elif person.is_archived:
+        errors["person"] = [_("这个人员已归档，不能认定为带头人。")]
+    else:
+        taken = EmploymentLeader.objects.filter(person=person, archived_at__isnull=True)
+        if current is not None:
+            taken = taken.exclude(pk=current.pk)
+        if taken.exists():
+            errors["person"] = [_("%(name)s 已经是就业创业带头人。") % {"name": person.name}]
+    employer = values.get("employer")
+    business = (values.get("business_name") or "").strip()
+    if employer is None and not business:
+        errors["business_name"] = [_("请填写经营的用人单位（统一社会信用代码）或经营项目名称。")]
+    if employer is not None and business:
+        errors["business_name"] = [_("已填写登记的用人单位时，不要再填写经营项目名称。")]
+    if employer is not None and employer.is_archived:
+        errors["employer"] = [_("这家用人单位已归档，不能关联。")]
+    day = values.get("recognised_on")
+    if day is None:
+        errors["recognised_on"] = [_("请填写认定日期。")]
+    elif day > timezone.localdate():
+        errors["recognised_on"] = [_("认定日期不能晚于今天。")]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _leader_keeper(by: Any, leader: EmploymentLeader) -> None:
+    _check_keeper(by, leader.person.region_id, _("这位带头人不在您负责的范围内。"))
+
+
+@transaction.atomic
+def leader_create(*, by: Any, **fields: Any) -> EmploymentLeader:
+    conflicts.known_fields(fields, LEADER_FIELDS, "leader")
+    values = conflicts.stripped(fields)
+    _leader_check(values, None)
+    _check_keeper(by, values["person"].region_id, _("这个人员不在您负责的范围内。"))
+    who = conflicts.actor(by)
+    leader = EmploymentLeader(**values, created_by=who, updated_by=who)
+    leader.full_clean(exclude=["person", "employer"])
+    leader.save()
+    return leader
+
+
+@transaction.atomic
+def leader_update(
+    *, leader: EmploymentLeader, by: Any, version: int | None, **fields: Any
+) -> EmploymentLeader:
+    conflicts.known_fields(fields, LEADER_FIELDS, "leader")
+    current = conflicts.locked(
+        EmploymentLeader.objects.select_related("person"), pk=leader.pk, version=version
+    )
+    if current.is_archived:
+        raise ValidationError(_("这位带头人已归档，不能再修改。"), code="archived")
+    _leader_keeper(by, current)
+    values = {name: getattr(current, name) for name in LEADER_FIELDS}
+    values.update(conflicts.stripped(fields))
+    _leader_check(values, current)
+    changed = conflicts.assign(current, {k: values[k] for k in fields})
+    current.full_clean(exclude=["person", "employer"])
+    return conflicts.bump(current, by=by, changed=changed) if changed else current
+
+
+@transaction.atomic
+def leader_archive(*, leader: EmploymentLeader, by: Any, reason: str) -> EmploymentLeader:
+    check = partial(_leader_keeper, by)
+    queryset = EmploymentLeader.objects.select_related("person")
+    return LEADER_ARCHIVING.archive(queryset, leader.pk, by=by, reason=reason, check=check)
+
+
+@transaction.atomic
+def leader_job_link(*, leader: EmploymentLeader, record: EmploymentRecord, by: Any) -> LeaderJob:
+    """Link an employment record to the leader who brought the job."""
+    leader = EmploymentLeader.objects.select_related("person").get(pk=leader.pk)
+    if leader.is_archived:
+        raise ValidationError(_("这位带头人已归档，不能再关联就业记录。"), code="archived")
+    _leader_keeper(by, leader)
+    errors = []
+    if record.archived_at is not None:
+        errors.append(_("这条就业记录已归档，不能关联。"))
+    elif not may_keep(by, record.person.region_id):
+        errors.append(_("这条就业记录的人员不在您负责的范围内。"))
+    elif record.person_id == leader.person_id:
+        errors.append(_("带头人本人的就业不算带动就业，请选择其他人员的就业记录。"))
+    else:
+        other = LeaderJob.objects.filter(record=record).select_related("leader__person").first()
+        if other is not None:
+            errors.append(
+                _("这条就业记录已关联到带头人 %(name)s。") % {"name": other.leader.person.name}
+            )
+    if errors:
+        raise ValidationError({"record": errors})
+    who = conflicts.actor(by)
+    job = LeaderJob(leader=leader, record=record, created_by=who, updated_by=who)
+    job.save()
+    leader.updated_by = who
+    leader.save(update_fields=["updated_by", "updated_at"])
+    return job
+
+
+# --- charity projects -----------------------------------------------------------------------
+
+
+def project_check(values: dict[str, Any]) -> dict[str, list[str]]:
+    """The rules of a project, by field, for the form, the services and the import alike."""
+    errors: dict[str, list[str]] = {}
+    if not (values.get("name") or "").strip():
+        errors["name"] = [_("请填写项目或活动名称。")]
+    if values.get("kind") not in ProjectKind.values:
+        errors["kind"] = [_("请选择类别：公益慈善项目或公益慈善活动。")]
+    organization = values.get("organiser_organization")
+    department = values.get("organiser_department")
+    if organization is None and department is None:
+        errors["organiser_organization"] = [_("请选择主办组织或主办部门（二选一）。")]
+    elif organization is not None and department is not None:
+        errors["organiser_department"] = [_("主办组织和主办部门只能填一个。")]
+    elif organization is not None and organization.is_archived:
+        errors["organiser_organization"] = [
+            _("组织“%(name)s”已归档，不能再主办项目。") % {"name": organization.name}
+        ]
+    if values.get("region") is None:
+        errors["region"] = [_("请选择所属地区。")]
+    start, end = values.get("start_date"), values.get("end_date")
+    if start is None:
+        errors["start_date"] = [_("请填写开始日期。")]
+    if start is not None and end is not None and end < start:
+        errors["end_date"] = [
+            _("结束日期（%(end)s）早于开始日期（%(start)s），请改为开始日期当天或之后。")
+            % {"end": end.isoformat(), "start": start.isoformat()}
+        ]
+    amount = values.get("funding_amount")
+    if amount is not None and (amount < 0 or amount >= MAX_AMOUNT):
+        errors["funding_amount"] = [_("资金请填写不小于 0 的金额（元），最多两位小数。")]
+    return errors
+
+
+def _project_values(fields: dict[str, Any]) -> dict[str, Any]:
+    values = conflicts.stripped(fields)
+    if "name" in values:
+        values["name"] = " ".join((values["name"] or "").split())
+    return values
+
+
+def _project_keeper(by: Any, project: CharityProject) -> None:
+    _check_keeper(by, project.region_id, _("这个项目不在您负责的范围内。"))
+
+
+@transaction.atomic
+def project_create(*, by: Any, **fields: Any) -> CharityProject:
+    conflicts.known_fields(fields, PROJECT_FIELDS, "project")
+    values = _project_values(fields)
+    errors = project_check(values)
+    if errors:
+        raise ValidationError(errors)
+    _check_keeper(by, values["region"].pk, _("只能选择您负责的镇街或村（社区）。"))
+    who = conflicts.actor(by)
+    project = CharityProject(**values, created_by=who, updated_by=who)
+    project.full_clean(exclude=["region", "organiser_organization", "organiser_department"])
+    project.save()
+    return project
+
+
+@transaction.atomic
+def project_update(
+    *, project: CharityProject, by: Any, version: int | None, **fields: Any
+) -> CharityProject:
+    conflicts.known_fields(fields, PROJECT_FIELDS, "project")
+    current = conflicts.locked(CharityProject.objects, pk=project.pk, version=version)
+    if current.is_archived:
+        raise ValidationError(_("这个项目已归档，不能再修改。"), code="archived")
+    _project_keeper(by, current)
+    values = {name: getattr(current, name) for name in PROJECT_FIELDS}
+    values.update(_project_values(fields))
+    errors = project_check(values)
+    if errors:
+        raise ValidationError(errors)
+    _check_keeper(by, values["region"].pk, _("只能选择您负责的镇街或村（社区）。"))
+    changed = conflicts.assign(current, {k: values[k] for k in fields})
+    current.full_clean(exclude=["region", "organiser_organization", "organiser_department"])
+    return conflicts.bump(current, by=by, changed=changed) if changed else current
+
+
+@transaction.atomic
+def project_archive(*, project: CharityProject, by: Any, reason: str) -> CharityProject:
+    check = partial(_project_keeper, by)
+    return PROJECT_ARCHIVING.archive(
+        CharityProject.objects, project.pk, by=by, reason=reason, check=check
+    )
+
+
+@transaction.atomic
+def beneficiary_save(
+    *, project: CharityProject, person: Person, by: Any, version: int | None = None, **fields: Any
+) -> CharityBeneficiary:
+    """Record a person as a beneficiary of the project, or correct what came of it (``version``
+    is the version the user saw: 0 when they added a new one; None skips the check)."""
+    conflicts.known_fields(fields, BENEFICIARY_FIELDS, "beneficiary")
+    project = CharityProject.objects.get(pk=project.pk)
+    if project.is_archived:
+        raise ValidationError(_("这个项目已归档，不能再登记受益人。"), code="archived")
+    if person.is_archived:
+        raise ValidationError({"person": [_("这个人员已归档，不能登记为受益人。")]})
+    if not may_keep(by, person.region_id):
+        raise ValidationError({"person": [_("这个人员不在您负责的范围内。")]})
+    values = conflicts.stripped(fields)
+    day = values.get("joined_on") or project.start_date
+    if day < project.start_date or (project.end_date and day > project.end_date):
+        raise ValidationError({"joined_on": [_("受益日期应在项目的开始日期和结束日期之间。")]})
+    values["joined_on"] = day
+    current = (
+        CharityBeneficiary.objects.select_for_update()
+        .filter(project=project, person=person)
+        .first()
+    )
+    conflicts.check_version(current, version)
+    who = conflicts.actor(by)
+    if current is None:
+        row = CharityBeneficiary(
+            project=project, person=person, created_by=who, updated_by=who, **values
+        )
+        row.full_clean(exclude=["project", "person"])
+        row.save()
+        return row
+    changed = conflicts.assign(current, values)
+    return conflicts.bump(current, by=by, changed=changed) if changed else current

@@ -1,0 +1,436 @@
+"""Pages of action 三: organizations, charity projects with their beneficiaries, and employment
+and entrepreneurship leaders with the jobs they bring.
+
+Who may do what:
+- organizations (list, page, export): administrators, district staff, leaders and department
+  liaisons read every one, a town officer those of their town (another town's: 404). Create,
+  edit, archive: administrators, district staff and town officers (their town).
+- projects: read like organizations, except that a liaison reads the projects their department
+  organises (others: 404). Keepers as for organizations. Beneficiaries (personal data) are
+  shown, added and exported by administrators, district staff and town officers, for persons of
+  their scope; others see the counts only.
+- leaders (personal data): administrators, district staff and town officers for persons of
+  their scope; everyone else 403.
+Exports of personal data mask ID numbers and are written to the access log.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from jiuye.accounts.models import Role
+from jiuye.core import crud, listing
+from jiuye.core.access import roles_required
+from jiuye.core.audit import access_log
+from jiuye.core.downloads import attachment, formula_safe, workbook
+from jiuye.core.models import AccessEvent
+from jiuye.programs.forms.charity import (
+    BeneficiaryForm,
+    LeaderForm,
+    LeaderJobForm,
+    LeaderSearchForm,
+    OrganizationForm,
+    OrganizationSearchForm,
+    ProjectForm,
+    ProjectSearchForm,
+)
+from jiuye.programs.models.charity import CharityProject, EmploymentLeader, Organization
+from jiuye.programs.selectors import charity as selectors
+from jiuye.programs.services import charity as services
+
+STAFF = (Role.ADMIN, Role.DISTRICT, Role.TOWN, Role.LEADER, Role.DEPARTMENT)
+KEEPERS = (Role.ADMIN, Role.DISTRICT, Role.TOWN)
+PAGE_SIZE = 30
+
+
+def _region_name(record: Any) -> str:
+    region = record.region
+    return f"{region.parent.name} {region.name}" if region.parent_id else region.name
+
+
+# --- organizations --------------------------------------------------------------------------
+
+
+def _organization(request: HttpRequest, pk: uuid.UUID) -> Organization:
+    queryset = selectors.organizations_visible(request.user).select_related("region__parent")
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _organizations(request: HttpRequest) -> tuple[OrganizationSearchForm, Any, bool]:
+    visible = selectors.organizations_visible(request.user)
+    form, found, archived = listing.searched(
+        request, OrganizationSearchForm, visible, selectors.organization_search, KEEPERS
+    )
+    return form, selectors.organizations_for_list(found), archived
+
+
+@roles_required(*STAFF)
+@require_GET
+def organization_list(request: HttpRequest) -> HttpResponse:
+    search_form, organizations, archived = _organizations(request)
+    context = {
+        "page": listing.page_of(request, organizations, PAGE_SIZE),
+        "search_form": search_form,
+        "archived": archived,
+        "can_keep": request.user.role in KEEPERS,
+    }
+    return render(request, "programs/charity/organization_list.html", context)
+
+
+@roles_required(*STAFF)
+@require_GET
+def organization_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    organization = _organization(request, pk)
+    projects = selectors.projects_for_list(
+        selectors.projects_visible(request.user).filter(
+            organiser_organization=organization, archived_at__isnull=True
+        )
+    )
+    context = {
+        "organization": organization,
+        "projects": projects,
+        "can_keep": request.user.role in KEEPERS
+        and services.may_keep(request.user, organization.region_id),
+    }
+    return render(request, "programs/charity/organization_detail.html", context)
+
+
+ORGANIZATION_PAGES = crud.EditPages(
+    name="organization",
+    form_class=OrganizationForm,
+    template="programs/charity/organization_form.html",
+    create=services.organization_create,
+    update=services.organization_update,
+    archive=services.organization_archive,
+    detail="programs:organization",
+    listing="programs:organizations",
+    saved=gettext_lazy("已保存组织：%(name)s。"),
+    archived=gettext_lazy("已归档组织：%(name)s。"),
+    refused=gettext_lazy("这个组织已归档，不能再修改。"),
+    archive_help=gettext_lazy("例如：重复录入、组织已注销。归档后不再出现在列表中，记录仍然保留。"),
+)
+organization_create, organization_edit = ORGANIZATION_PAGES.views(*KEEPERS, get=_organization)
+
+
+@roles_required(*STAFF)
+@require_GET
+def organizations_export(request: HttpRequest) -> HttpResponse:
+    """The filtered organizations as .xlsx (organisational data: no person, no access log)."""
+    _search, organizations, _archived = _organizations(request)
+    headers = [
+        _("名称"),
+        _("类型"),
+        _("统一社会信用代码"),
+        _("所在地"),
+        _("地址"),
+        _("联系人"),
+        _("联系电话"),
+        _("状态"),
+        _("主办项目数"),
+    ]
+    rows = (
+        [
+            formula_safe(o.name),
+            o.get_kind_display(),
+            o.uscc,
+            o.region.name,
+            formula_safe(o.address),
+            formula_safe(o.contact_name),
+            formula_safe(o.contact_phone),
+            o.get_status_display(),
+            o.n_projects,
+        ]
+        for o in organizations.iterator(chunk_size=2000)
+    )
+    content = workbook(_("残疾人组织和助残组织"), headers, rows, widths=(30, 24), width=14)
+    return attachment(content, _("残疾人组织和助残组织.xlsx"))
+
+
+# --- charity projects -----------------------------------------------------------------------
+
+
+def _project(request: HttpRequest, pk: uuid.UUID) -> CharityProject:
+    queryset = selectors.projects_visible(request.user).select_related(
+        "region__parent", "organiser_organization", "organiser_department"
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _projects(request: HttpRequest) -> tuple[ProjectSearchForm, Any, bool]:
+    visible = selectors.projects_visible(request.user)
+    form, found, archived = listing.searched(
+        request, ProjectSearchForm, visible, selectors.project_search, KEEPERS
+    )
+    return form, selectors.projects_for_list(found), archived
+
+
+@roles_required(*STAFF)
+@require_GET
+def project_list(request: HttpRequest) -> HttpResponse:
+    search_form, projects, archived = _projects(request)
+    context = {
+        "page": listing.page_of(request, projects, PAGE_SIZE),
+        "search_form": search_form,
+        "archived": archived,
+        "can_keep": request.user.role in KEEPERS,
+    }
+    return render(request, "programs/charity/project_list.html", context)
+
+
+@roles_required(*STAFF)
+@require_GET
+def project_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    project = _project(request, pk)
+    figures = selectors.projects_for_list(CharityProject.objects.filter(pk=project.pk)).get()
+    personal = request.user.role in KEEPERS
+    context = {
+        "project": project,
+        "figures": figures,
+        "personal": personal,
+        "beneficiaries": selectors.project_beneficiaries(request.user, project) if personal else [],
+        "can_keep": personal and services.may_keep(request.user, project.region_id),
+    }
+    return render(request, "programs/charity/project_detail.html", context)
+
+
+PROJECT_PAGES = crud.EditPages(
+    name="project",
+    form_class=ProjectForm,
+    template="programs/charity/project_form.html",
+    create=services.project_create,
+    update=services.project_update,
+    archive=services.project_archive,
+    detail="programs:charity-project",
+    listing="programs:charity-projects",
+    saved=gettext_lazy("已保存项目：%(name)s。"),
+    archived=gettext_lazy("已归档项目：%(name)s。"),
+    refused=gettext_lazy("这个项目已归档，不能再修改。"),
+    archive_help=gettext_lazy("例如：重复录入、项目取消。归档后不再出现在列表中，记录仍然保留。"),
+)
+project_create, project_edit = PROJECT_PAGES.views(*KEEPERS, get=_project)
+
+
+@roles_required(*STAFF)
+@require_GET
+def projects_export(request: HttpRequest) -> HttpResponse:
+    """The filtered projects with their outcomes as .xlsx (counts only: no person)."""
+    _search, projects, _archived = _projects(request)
+    headers = [
+        _("名称"),
+        _("类别"),
+        _("主办单位"),
+        _("资金来源"),
+        _("资金（元）"),
+        _("开始日期"),
+        _("结束日期"),
+        _("所属地区"),
+        _("地点"),
+        _("面向对象"),
+        _("受益人数"),
+        _("参加培训"),
+        _("实现就业"),
+        _("自主创业"),
+    ]
+    rows = (
+        [
+            formula_safe(p.name),
+            p.get_kind_display(),
+            formula_safe(p.organiser),
+            formula_safe(p.funding_source),
+            p.funding_amount,
+            p.start_date,
+            p.end_date,
+            p.region.name,
+            formula_safe(p.place),
+            formula_safe(p.target_group),
+            p.n_beneficiaries,
+            p.n_trained,
+            p.n_placed,
+            p.n_started,
+        ]
+        for p in projects.iterator(chunk_size=2000)
+    )
+    content = workbook(_("公益慈善项目和活动"), headers, rows, widths=(30, 14, 24), width=12)
+    return attachment(content, _("公益慈善项目和活动.xlsx"))
+
+
+@roles_required(*KEEPERS, write=True)
+@require_http_methods(["GET", "POST"])
+def beneficiary_add(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    project = _project(request, pk)
+    form = BeneficiaryForm(crud.posted(request), user=request.user)
+
+    def save() -> HttpResponse:
+        person = form.cleaned_data["id_number"]
+        services.beneficiary_save(
+            project=project, person=person, by=request.user, **form.service_fields()
+        )
+        message = _("已登记受益人：%(name)s。") % {"name": person.name}
+        return crud.done(request, message, "programs:charity-project", pk=project.pk)
+
+    return crud.service_form(
+        request,
+        form,
+        save,
+        template="programs/charity/beneficiary_form.html",
+        context={"project": project},
+    )
+
+
+@roles_required(*KEEPERS)
+@require_GET
+def beneficiaries_export(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """The project's beneficiaries in the user's scope as .xlsx, ID numbers masked; logged."""
+    project = _project(request, pk)
+    rows = list(selectors.project_beneficiaries(request.user, project))
+    access_log(
+        action=AccessEvent.Action.EXPORT,
+        request=request,
+        obj=project,
+        detail={"kind": "charity_beneficiaries", "rows": len(rows), "revealed": False},
+    )
+    headers = [
+        _("姓名"),
+        _("身份证号（部分隐藏）"),
+        _("村社区"),
+        _("受益日期"),
+        _("参加培训"),
+        _("实现就业"),
+        _("自主创业"),
+        _("备注"),
+    ]
+    yes, no = _("是"), _("否")
+    data = (
+        [
+            formula_safe(b.person.name),
+            b.person.masked_id_number,
+            b.person.region.name,
+            b.joined_on,
+            yes if b.trained else no,
+            yes if b.placed else no,
+            yes if b.started_business else no,
+            formula_safe(b.note),
+        ]
+        for b in rows
+    )
+    content = workbook(_("受益人"), headers, data, widths=(12, 22, 16))
+    return attachment(content, _("公益慈善项目受益人.xlsx"))
+
+
+# --- leaders --------------------------------------------------------------------------------
+
+
+def _leader(request: HttpRequest, pk: uuid.UUID) -> EmploymentLeader:
+    queryset = selectors.leaders_visible(request.user).select_related("person__region", "employer")
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _leaders(request: HttpRequest) -> tuple[LeaderSearchForm, Any, bool]:
+    visible = selectors.leaders_visible(request.user)
+    form, found, archived = listing.searched(
+        request, LeaderSearchForm, visible, selectors.leader_search, KEEPERS
+    )
+    return form, selectors.leaders_for_list(found), archived
+
+
+@roles_required(*KEEPERS)
+@require_GET
+def leader_list(request: HttpRequest) -> HttpResponse:
+    search_form, leaders, archived = _leaders(request)
+    context = {
+        "page": listing.page_of(request, leaders, PAGE_SIZE),
+        "search_form": search_form,
+        "archived": archived,
+    }
+    return render(request, "programs/charity/leader_list.html", context)
+
+
+@roles_required(*KEEPERS)
+@require_GET
+def leader_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    leader = _leader(request, pk)
+    context = {"leader": leader, "jobs": selectors.leader_jobs(request.user, leader)}
+    return render(request, "programs/charity/leader_detail.html", context)
+
+
+LEADER_PAGES = crud.EditPages(
+    name="leader",
+    form_class=LeaderForm,
+    template="programs/charity/leader_form.html",
+    create=services.leader_create,
+    update=services.leader_update,
+    archive=services.leader_archive,
+    detail="programs:leader",
+    listing="programs:leaders",
+    saved=gettext_lazy("已保存就业创业带头人：%(business)s。"),
+    archived=gettext_lazy("已归档就业创业带头人：%(business)s。"),
+    refused=gettext_lazy("这位带头人已归档，不能再修改。"),
+    archive_help=gettext_lazy("例如：重复录入、不再认定。归档后不再出现在列表中，记录仍然保留。"),
+    label="business",
+)
+leader_create, leader_edit = LEADER_PAGES.views(*KEEPERS, get=_leader)
+
+
+@roles_required(*KEEPERS, write=True)
+@require_http_methods(["GET", "POST"])
+def leader_job_add(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    leader = _leader(request, pk)
+    form = LeaderJobForm(crud.posted(request), user=request.user)
+
+    def save() -> HttpResponse:
+        record = form.cleaned_data["id_number"]
+        services.leader_job_link(leader=leader, record=record, by=request.user)
+        message = _("已关联 %(name)s 的就业记录。") % {"name": record.person.name}
+        return crud.done(request, message, "programs:leader", pk=leader.pk)
+
+    return crud.service_form(
+        request,
+        form,
+        save,
+        template="programs/charity/leader_job_form.html",
+        context={"leader": leader},
+    )
+
+
+@roles_required(*KEEPERS)
+@require_GET
+def leaders_export(request: HttpRequest) -> HttpResponse:
+    """The filtered leaders in the user's scope as .xlsx, ID numbers masked; logged."""
+    _search, leaders, _archived = _leaders(request)
+    rows = list(leaders)
+    access_log(
+        action=AccessEvent.Action.EXPORT,
+        request=request,
+        obj=None,
+        detail={"kind": "employment_leaders", "rows": len(rows), "revealed": False},
+    )
+    headers = [
+        _("姓名"),
+        _("身份证号（部分隐藏）"),
+        _("村社区"),
+        _("经营的单位或项目"),
+        _("统一社会信用代码"),
+        _("认定日期"),
+        _("带动就业人数"),
+    ]
+    data = (
+        [
+            formula_safe(leader.person.name),
+            leader.person.masked_id_number,
+            leader.person.region.name,
+            formula_safe(leader.business),
+            leader.employer.uscc if leader.employer_id else "",
+            leader.recognised_on,
+            leader.n_jobs,
+        ]
+        for leader in rows
+    )
+    content = workbook(_("就业创业带头人"), headers, data, widths=(12, 22, 16, 30))
+    return attachment(content, _("就业创业带头人.xlsx"))
