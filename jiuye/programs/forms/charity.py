@@ -36,7 +36,7 @@ from jiuye.programs.models.charity import (
     OrganizationStatus,
     ProjectKind,
 )
-from jiuye.programs.services.charity import project_check
+from jiuye.programs.services.charity import leader_business_errors, project_check
 from jiuye.reference.forms import town_choices
 from jiuye.reference.models import Department, Region
 from jiuye.training.forms.courses import provider_regions
@@ -325,6 +325,14 @@ class LeaderForm(forms.Form):
                 % {"code": raw}
             )
         return employer
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if "employer_uscc" in data and "business_name" in data:
+            values = {"employer": data["employer_uscc"], "business_name": data["business_name"]}
+            for name, messages in leader_business_errors(values).items():
+                self.add_error("employer_uscc" if name == "employer" else name, messages)
+        return data
 
     def service_fields(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)

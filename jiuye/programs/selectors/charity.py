@@ -8,8 +8,8 @@ beneficiaries are personal data, scoped like the person (``core.scoping``): admi
 district staff and town officers only.
 
 Indicators (action 3), each of a region and a year:
-- ``programs.organizations_active``: organizations located in the region, not archived, active
-  and registered by the end of the year;
+- ``programs.organizations_active``: organizations located in the region, not archived and
+  active now (the status keeps no history, so every year shows today's count);
 - ``programs.charity_projects``: projects and activities located in the region that started in
   the year;
 - ``programs.charity_beneficiaries``: persons of the region who benefited from a project or
@@ -187,7 +187,6 @@ def _counts(region: Region, year: int) -> dict[str, Any]:
             archived_at__isnull=True,
             status=OrganizationStatus.ACTIVE,
             region__code__startswith=prefix,
-            created_at__date__lte=end,
         ).values("pk"),
         "charity_projects": projects.filter(region__code__startswith=prefix).values("pk"),
         "charity_beneficiaries": CharityBeneficiary.objects.filter(

@@ -184,8 +184,22 @@ def organization_archive(*, organization: Organization, by: Any, reason: str) ->
 # --- leaders --------------------------------------------------------------------------------
 
 
+def leader_business_errors(values: dict[str, Any]) -> dict[str, list[str]]:
+    """A leader's business is a registered employer or a name in words, one of the two (the
+    form asks the same before it looks the person up)."""
+    employer = values.get("employer")
+    business = (values.get("business_name") or "").strip()
+    if employer is None and not business:
+        return {"business_name": [_("请填写经营的用人单位（统一社会信用代码）或经营项目名称。")]}
+    if employer is not None and business:
+        return {"business_name": [_("已填写登记的用人单位时，不要再填写经营项目名称。")]}
+    if employer is not None and employer.is_archived:
+        return {"employer": [_("这家用人单位已归档，不能关联。")]}
+    return {}
+
+
 def _leader_check(values: dict[str, Any], current: EmploymentLeader | None) -> None:
-    errors: dict[str, list[str]] = {}
+    errors = leader_business_errors(values)
     person = values.get("person")
     if person is None:
         errors["person"] = [_("请填写带头人的身份证号。")]
@@ -197,14 +211,6 @@ def _leader_check(values: dict[str, Any], current: EmploymentLeader | None) -> N
             taken = taken.exclude(pk=current.pk)
         if taken.exists():
             errors["person"] = [_("%(name)s 已经是就业创业带头人。") % {"name": person.name}]
-    employer = values.get("employer")
-    business = (values.get("business_name") or "").strip()
-    if employer is None and not business:
-        errors["business_name"] = [_("请填写经营的用人单位（统一社会信用代码）或经营项目名称。")]
-    if employer is not None and business:
-        errors["business_name"] = [_("已填写登记的用人单位时，不要再填写经营项目名称。")]
-    if employer is not None and employer.is_archived:
-        errors["employer"] = [_("这家用人单位已归档，不能关联。")]
     day = values.get("recognised_on")
     if day is None:
         errors["recognised_on"] = [_("请填写认定日期。")]
