@@ -18,6 +18,7 @@ from jiuye.core.formfields import (
     SearchInput,
     choice_field,
     date_field,
+    lazy_message,
     model_choice_field,
     money_field,
     text_field,
@@ -37,11 +38,23 @@ from jiuye.programs.models.charity import (
     ProjectKind,
 )
 from jiuye.programs.services.charity import leader_business_errors, project_check
-from jiuye.reference.forms import town_choices
+from jiuye.reference.forms import places_for, town_choices
 from jiuye.reference.models import Department, Region
-from jiuye.training.forms.courses import provider_regions
+from jiuye.training.forms.massage import RegionField
 
-TOWN_HELP = _("镇街专干只能选本镇街及其村（社区）。")
+
+def _region_field(label: Any) -> RegionField:
+    """A town or a village (with its town's name) of the district; a town officer's own."""
+    return RegionField(
+        label=label,
+        queryset=Region.objects.none(),
+        empty_label=_("请选择"),
+        error_messages={
+            "required": lazy_message(_("请选择%(label)s。"), label=label),
+            "invalid_choice": _("只能选择您负责的镇街或村（社区）。"),
+        },
+        help_text=_("选择所在镇街，或更具体的村（社区）。镇街专干只能选本镇街及其村（社区）。"),
+    )
 
 
 def _person_in_scope(user: Any, raw: str, missing: Any) -> Person | None:
@@ -122,13 +135,7 @@ class OrganizationForm(EditForm):
         help_text=_("18位，见社会团体或民办非企业单位登记证书；没有登记的留空。"),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
-    region = model_choice_field(
-        _("所在地"),
-        queryset=Region.objects.none(),
-        required=_("请选择所在地。"),
-        invalid=_("只能选择列出的所在地。"),
-        help_text=TOWN_HELP,
-    )
+    region = _region_field(_("所在地"))
     address = text_field(_("地址"), max_length=200)
     contact_name = text_field(_("联系人"), max_length=50)
     contact_phone = text_field(_("联系电话"), max_length=20)
@@ -147,7 +154,7 @@ class OrganizationForm(EditForm):
         self, *args: Any, user: Any, organization: Organization | None = None, **kwargs: Any
     ) -> None:
         super().__init__(*args, record=organization, **kwargs)
-        self.offer("region", provider_regions(user), user)
+        self.offer("region", places_for(user, Region.Level.TOWN, Region.Level.VILLAGE), user)
 
 
 # --- charity projects -----------------------------------------------------------------------
@@ -195,13 +202,7 @@ class ProjectForm(EditForm):
     end_date = date_field(
         _("结束日期"), required=False, help_text=_("开始日期当天或之后；一天的活动可以留空。")
     )
-    region = model_choice_field(
-        _("所属地区"),
-        queryset=Region.objects.none(),
-        required=_("请选择所属地区。"),
-        invalid=_("只能选择列出的地区。"),
-        help_text=TOWN_HELP,
-    )
+    region = _region_field(_("所属地区"))
     place = text_field(_("地点"), max_length=200)
     target_group = text_field(
         _("面向对象"), max_length=200, help_text=_("例如：有就业意愿的肢体残疾人。")
@@ -220,7 +221,7 @@ class ProjectForm(EditForm):
         self.fields["organiser_department"].queryset = Department.objects.filter(
             disabled_at__isnull=True
         )
-        self.offer("region", provider_regions(user), user)
+        self.offer("region", places_for(user, Region.Level.TOWN, Region.Level.VILLAGE), user)
         if project is None:
             self.fields["start_date"].initial = timezone.localdate()
 

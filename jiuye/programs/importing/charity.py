@@ -105,7 +105,7 @@ class OrganizationsKind(DeclaredKind):
             "统一社会信用代码",
             ("信用代码", "社会信用代码", "登记证号"),
             note="18位，见登记证书；没有登记的留空",
-            example="",
+            blank="",
         ),
         RegionCode(
             "region",

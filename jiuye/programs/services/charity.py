@@ -28,6 +28,7 @@ from jiuye.core.scoping import region_in_scope
 from jiuye.core.validators import validate_uscc
 from jiuye.employment.models import EmploymentRecord
 from jiuye.people.models import Person
+from jiuye.people.services import normalize_phone
 from jiuye.programs.models.charity import (
     CharityBeneficiary,
     CharityProject,
@@ -136,6 +137,11 @@ def organization_check(values: dict[str, Any]) -> dict[str, Any]:
     values["uscc"] = uscc
     for key in ("address", "contact_name", "contact_phone", "note"):
         values[key] = (values.get(key) or "").strip()
+    if values["contact_phone"]:
+        try:
+            values["contact_phone"] = normalize_phone(values["contact_phone"])
+        except ValidationError as exc:
+            errors["contact_phone"] = list(exc.messages)
     if errors:
         raise ValidationError(errors)
     return values

@@ -112,7 +112,7 @@ def test_an_organization_is_registered_edited_and_archived_on_its_pages(client_f
     other = html_of(
         client.post(reverse("programs:organization-create"), {**form, "region": TOWN_B})
     )
-    assert "只能选择列出的所在地" in other
+    assert "只能选择您负责的镇街或村（社区）" in other
     assert client.post(reverse("programs:organization-create"), form).status_code == 302
     organization = Organization.objects.get(name="东城肢残人协会")
     url = reverse("programs:organization-edit", args=[organization.pk])
@@ -402,3 +402,22 @@ def test_the_four_indicators_count_the_hand_counted_fixture(reference, person_a,
     assert _value("programs.leader_driven_jobs", "440199000000", 2025) == 2
     assert _value("programs.leader_driven_jobs", "440199000000", 2024) == 1
     assert LeaderJob.objects.count() == 3
+
+
+# --- the person page ------------------------------------------------------------------------
+
+
+def test_the_person_timeline_shows_benefits_leadership_and_a_job_a_leader_brought(
+    client_for, person_a
+) -> None:  # noqa: ANN001
+    project = fx.project()
+    services.beneficiary_save(project=project, person=person_a, by=None, placed=True)
+    leader = fx.leader()
+    services.leader_job_link(leader=leader, record=fx.job(person_a, dt.date(2025, 4, 1)), by=None)
+    html = html_of(client_for("town_a").get(reverse("people:detail", args=[person_a.pk])))
+    assert "受益于公益慈善项目：东城助残就业公益项目（东城盲人协会）" in html
+    assert "成效：实现就业" in html
+    assert "由带头人 王带头（王带头电商工作室）带动就业" in html
+    assert reverse("programs:leader", args=[leader.pk]) in html
+    own = html_of(client_for("town_a").get(reverse("people:detail", args=[leader.person.pk])))
+    assert "认定为就业创业带头人：王带头电商工作室" in own
