@@ -76,6 +76,10 @@ MENU = [
     NavItem(_("年审申报"), "employers:declarations", _EMPLOYERS | {Role.EMPLOYER}, "employers"),
     NavItem(_("年审审核"), "employers:review-queue", _AUDITORS, "employers"),
     NavItem(_("机关事业单位统计"), "employers:statistics", _AUDITORS | {Role.LEADER}, "employers"),
+    # --- programs 三 (charity): organizations, charity projects, leaders ---
+    NavItem(_("残疾人组织和助残组织"), "programs:organizations", _STAFF, "programs"),
+    NavItem(_("公益慈善项目和活动"), "programs:charity-projects", _STAFF, "programs"),
+    NavItem(_("就业创业带头人"), "programs:leaders", _PERSONAL, "programs"),
     # 五 auxiliary employment and the labour-project bank
     NavItem(_("辅助性就业机构"), "programs:aux-institutions", _EMPLOYERS, "programs"),
     NavItem(_("劳动项目库"), "programs:labour-projects", _EMPLOYERS, "programs"),
