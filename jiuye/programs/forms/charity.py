@@ -40,7 +40,7 @@ from jiuye.programs.models.charity import (
 from jiuye.programs.services.charity import leader_business_errors, project_check
 from jiuye.reference.forms import places_for, town_choices
 from jiuye.reference.models import Department, Region
-from jiuye.training.forms.massage import RegionField
+from jiuye.training.forms.massage import RegionField, registered_employer
 
 
 def _region_field(label: Any) -> RegionField:
@@ -316,16 +316,7 @@ class LeaderForm(forms.Form):
         )
 
     def clean_employer_uscc(self) -> Employer | None:
-        raw = self.cleaned_data["employer_uscc"].strip().upper()
-        if not raw:
-            return None
-        employer = Employer.objects.filter(uscc=raw).first()
-        if employer is None:
-            raise forms.ValidationError(
-                _("没有找到统一社会信用代码为 %(code)s 的用人单位，请核对，或先登记用人单位。")
-                % {"code": raw}
-            )
-        return employer
+        return registered_employer(self.cleaned_data["employer_uscc"])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -34,6 +34,21 @@ def establishment_regions(user: Any) -> QuerySet[Region]:
     return places_for(user, Region.Level.TOWN, Region.Level.VILLAGE)
 
 
+def registered_employer(typed: str) -> Employer | None:
+    """The employer registered with the typed unified social credit code (None for an empty
+    box); an unknown code is a form error that says what to do."""
+    raw = typed.strip().upper()
+    if not raw:
+        return None
+    employer = Employer.objects.filter(uscc=raw).first()
+    if employer is None:
+        raise forms.ValidationError(
+            _("没有找到统一社会信用代码为 %(code)s 的用人单位，请核对，或先登记用人单位。")
+            % {"code": raw}
+        )
+    return employer
+
+
 class RegionField(forms.ModelChoiceField):
     """A town, or a village with its town's name (village names repeat from town to town)."""
 
@@ -125,16 +140,7 @@ class EstablishmentForm(forms.Form):
         )
 
     def clean_employer_uscc(self) -> Employer | None:
-        raw = self.cleaned_data["employer_uscc"].strip().upper()
-        if not raw:
-            return None
-        employer = Employer.objects.filter(uscc=raw).first()
-        if employer is None:
-            raise forms.ValidationError(
-                _("没有找到统一社会信用代码为 %(code)s 的用人单位，请核对，或先登记用人单位。")
-                % {"code": raw}
-            )
-        return employer
+        return registered_employer(self.cleaned_data["employer_uscc"])
 
     def service_fields(self) -> dict[str, Any]:
         data = without_version(self.cleaned_data)
