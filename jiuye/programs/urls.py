@@ -70,6 +70,11 @@ urlpatterns += [
         name="charity-beneficiary-add",
     ),
     path(
+        "charity/beneficiaries/<uuid:pk>/remove/",
+        charity.beneficiary_remove,
+        name="charity-beneficiary-remove",
+    ),
+    path(
         "charity/<uuid:pk>/beneficiaries/export.xlsx",
         charity.beneficiaries_export,
         name="charity-beneficiaries-export",

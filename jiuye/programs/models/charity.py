@@ -181,8 +181,10 @@ class CharityProject(RegionalRecord):
         return ""
 
 
-class CharityBeneficiary(BaseModel, VersionedModel):
-    """A person of the registry who benefited from a project, with what came of it."""
+class CharityBeneficiary(BaseModel, ArchivableModel, VersionedModel):
+    """A person of the registry who benefited from a project, with what came of it. A row
+    recorded by mistake is archived with a reason (and counts no more); recording the person
+    again brings it back."""
 
     scope_paths = person_scope()
 

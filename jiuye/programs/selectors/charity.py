@@ -44,6 +44,8 @@ from jiuye.reference.models import Region
 
 STAFF = (Role.ADMIN, Role.DISTRICT, Role.TOWN, Role.LEADER, Role.DEPARTMENT)
 PERSONAL = (Role.ADMIN, Role.DISTRICT, Role.TOWN)
+# Beneficiary rows that count (a row taken off a project is archived).
+LIVE = Q(beneficiaries__archived_at__isnull=True)
 
 
 def organizations_visible(user: Any) -> QuerySet[Organization]:
@@ -121,10 +123,10 @@ def projects_for_list(qs: QuerySet[CharityProject]) -> QuerySet[CharityProject]:
     return (
         qs.select_related("region", "organiser_organization", "organiser_department")
         .annotate(
-            n_beneficiaries=Count("beneficiaries"),
-            n_trained=Count("beneficiaries", filter=Q(beneficiaries__trained=True)),
-            n_placed=Count("beneficiaries", filter=Q(beneficiaries__placed=True)),
-            n_started=Count("beneficiaries", filter=Q(beneficiaries__started_business=True)),
+            n_beneficiaries=Count("beneficiaries", filter=LIVE),
+            n_trained=Count("beneficiaries", filter=LIVE & Q(beneficiaries__trained=True)),
+            n_placed=Count("beneficiaries", filter=LIVE & Q(beneficiaries__placed=True)),
+            n_started=Count("beneficiaries", filter=LIVE & Q(beneficiaries__started_business=True)),
         )
         .order_by("-start_date", "name", "pk")
     )
@@ -134,7 +136,7 @@ def project_beneficiaries(user: Any, project: CharityProject) -> QuerySet[Charit
     """The project's beneficiaries the user may see, by name."""
     return (
         beneficiaries_visible(user)
-        .filter(project=project)
+        .filter(project=project, archived_at__isnull=True)
         .select_related("person__region")
         .order_by("person__name", "pk")
     )
@@ -190,7 +192,9 @@ def _counts(region: Region, year: int) -> dict[str, Any]:
         ).values("pk"),
         "charity_projects": projects.filter(region__code__startswith=prefix).values("pk"),
         "charity_beneficiaries": CharityBeneficiary.objects.filter(
-            project__in=projects.values("pk"), person__region__code__startswith=prefix
+            archived_at__isnull=True,
+            project__in=projects.values("pk"),
+            person__region__code__startswith=prefix,
         )
         .values("person_id")
         .distinct(),

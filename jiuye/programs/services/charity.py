@@ -78,6 +78,10 @@ LEADER_ARCHIVING = conflicts.Archiving(
     required=gettext_lazy("请填写归档原因，例如：重复录入、不再认定。"),
     already=gettext_lazy("这位带头人已经归档。"),
 )
+BENEFICIARY_ARCHIVING = conflicts.Archiving(
+    required=gettext_lazy("请填写移出原因，例如：录错了人、不是这个项目的受益人。"),
+    already=gettext_lazy("这位受益人已经移出。"),
+)
 PROJECT_ARCHIVING = conflicts.Archiving(
     required=gettext_lazy("请填写归档原因，例如：重复录入、项目取消。"),
     already=gettext_lazy("这个项目已经归档。"),
@@ -415,6 +419,9 @@ def beneficiary_save(
     )
     conflicts.check_version(current, version)
     who = conflicts.actor(by)
+    if current is not None and current.is_archived:
+        # Recorded again after a removal: the row counts again.
+        values.update(archived_at=None, archived_by=None, archived_reason="")
     if current is None:
         row = CharityBeneficiary(
             project=project, person=person, created_by=who, updated_by=who, **values
@@ -424,3 +431,18 @@ def beneficiary_save(
         return row
     changed = conflicts.assign(current, values)
     return conflicts.bump(current, by=by, changed=changed) if changed else current
+
+
+@transaction.atomic
+def beneficiary_archive(
+    *, beneficiary: CharityBeneficiary, by: Any, reason: str
+) -> CharityBeneficiary:
+    """Take a beneficiary off the project (archived with the reason, never deleted)."""
+
+    def check(row: CharityBeneficiary) -> None:
+        _check_keeper(by, row.person.region_id, _("这个人员不在您负责的范围内。"))
+
+    queryset = CharityBeneficiary.objects.select_related("person")
+    return BENEFICIARY_ARCHIVING.archive(
+        queryset, beneficiary.pk, by=by, reason=reason, check=check
+    )

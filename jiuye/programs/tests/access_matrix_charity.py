@@ -32,6 +32,7 @@ NONE: Kwargs = lambda w: {}  # noqa: E731
 ORGANIZATION: Kwargs = lambda w: {"pk": fx.organization().pk}  # noqa: E731
 PROJECT: Kwargs = lambda w: {"pk": _project(w).pk}  # noqa: E731
 LEADER: Kwargs = lambda w: {"pk": fx.leader().pk}  # noqa: E731
+BENEFICIARY: Kwargs = lambda w: {"pk": _project(w).beneficiaries.get().pk}  # noqa: E731
 
 MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "programs:organizations": (NONE, access(STAFF)),
@@ -46,6 +47,7 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "programs:charity-project-edit": (PROJECT, access(KEEPERS, town_b=404)),
     "programs:charity-beneficiary-add": (PROJECT, access(KEEPERS, town_b=404)),
     "programs:charity-beneficiaries-export": (PROJECT, access(KEEPERS, town_b=404)),
+    "programs:charity-beneficiary-remove": (BENEFICIARY, access(KEEPERS, town_b=404)),
     "programs:leaders": (NONE, access(PERSONAL)),
     "programs:leader-create": (NONE, access(PERSONAL)),
     "programs:leaders-export": (NONE, access(PERSONAL)),

@@ -56,10 +56,8 @@ def test_the_organization_and_project_pages_pass_axe(page: Page, signed_in, pers
         item="东城助残就业公益项目",
         width=320,
     )
-    assert (
-        page.get_by_role("table", name="受益人（您负责范围内的人员）").get_by_text("张三").count()
-        == 1
-    )
+    beneficiaries = page.get_by_role("table", name="受益人（您负责范围内的人员）")
+    assert beneficiaries.get_by_role("link", name="张三", exact=True).count() == 1
     assert_accessible(page, "project page")
     visit(page, base + reverse("programs:charity-project-create"), "project form")
     page.get_by_label("开始日期").fill("")
@@ -77,6 +75,10 @@ def test_the_organization_and_project_pages_pass_axe(page: Page, signed_in, pers
     )
     submit(page, "登记受益人")
     expect_errors(page, "beneficiary form with errors")
+    row = CharityBeneficiary.objects.get()
+    visit(page, base + reverse("programs:charity-beneficiary-remove", args=[row.pk]), "remove form")
+    submit(page, "确认移出")
+    expect_errors(page, "remove form with errors")
 
 
 def test_the_leader_pages_pass_axe(page: Page, signed_in, person_a) -> None:  # noqa: ANN001

@@ -421,3 +421,24 @@ def test_the_person_timeline_shows_benefits_leadership_and_a_job_a_leader_brough
     assert reverse("programs:leader", args=[leader.pk]) in html
     own = html_of(client_for("town_a").get(reverse("people:detail", args=[leader.person.pk])))
     assert "认定为就业创业带头人：王带头电商工作室" in own
+
+
+def test_a_beneficiary_recorded_by_mistake_is_removed_with_a_reason_and_counts_no_more(
+    client_for, person_a
+) -> None:  # noqa: ANN001
+    project = fx.project()
+    row = services.beneficiary_save(project=project, person=person_a, by=None, placed=True)
+    region = "440199000000"
+    assert _value("programs.charity_beneficiaries", region, 2025) == 1
+    client = client_for("town_a")
+    url = reverse("programs:charity-beneficiary-remove", args=[row.pk])
+    assert "请填写归档原因" in html_of(client.post(url, {"reason": " "}))
+    assert client.post(url, {"reason": "录错了人"}).status_code == 302
+    row.refresh_from_db()
+    assert row.is_archived and row.archived_reason == "录错了人"
+    assert _value("programs.charity_beneficiaries", region, 2025) == 0
+    page = html_of(client.get(reverse("programs:charity-project", args=[project.pk])))
+    assert "已移出受益人：张三" in page and "移出 张三" not in page
+    services.beneficiary_save(project=project, person=person_a, by=None)
+    row.refresh_from_db()
+    assert not row.is_archived and CharityBeneficiary.objects.count() == 1

@@ -43,9 +43,8 @@ def charity_entries(person: Any, user: Any) -> list[Entry]:
         return personal and may_keep(user, region_code)
 
     entries: list[Entry] = []
-    rows = CharityBeneficiary.objects.filter(person=person).select_related(
-        "project__organiser_organization", "project__organiser_department"
-    )
+    rows = CharityBeneficiary.objects.filter(person=person, archived_at__isnull=True)
+    rows = rows.select_related("project__organiser_organization", "project__organiser_department")
     for row in rows:
         project = row.project
         url = (

@@ -21,6 +21,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -281,6 +282,30 @@ def beneficiary_add(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         save,
         template="programs/charity/beneficiary_form.html",
         context={"project": project},
+    )
+
+
+@roles_required(*KEEPERS, write=True)
+@require_http_methods(["GET", "POST"])
+def beneficiary_remove(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """Take a beneficiary recorded by mistake off the project, with a reason (archived)."""
+    queryset = selectors.beneficiaries_visible(request.user).select_related("person", "project")
+    row = get_object_or_404(queryset, pk=pk)
+    project = _project(request, row.project_id)
+    return crud.archive_page(
+        request,
+        row,
+        lambda reason: services.beneficiary_archive(
+            beneficiary=row, by=request.user, reason=reason
+        ),
+        template="programs/charity/beneficiary_remove.html",
+        context={"row": row, "project": project},
+        help_text=gettext_lazy(
+            "例如：录错了人、不是这个项目的受益人。记录仍然保留，但不再计入成效和指标。"
+        ),
+        already=_("这位受益人已经移出。"),
+        message=_("已移出受益人：%(name)s。") % {"name": row.person.name},
+        detail=reverse("programs:charity-project", args=[project.pk]),
     )
 
 
