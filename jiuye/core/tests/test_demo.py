@@ -45,6 +45,7 @@ def test_every_app_demo_module_is_registered() -> None:
         "service records",
         "postings, fairs and referrals",
         "training, competitions and massage",
+        "organizations, charity projects and leaders",  # programs 三, order 63
     ]
 
 
