@@ -97,7 +97,7 @@ class PersonsKind(DeclaredKind):
     # (ADR 0011): the counts do not tell whether someone elsewhere is registered.
     counts_note = gettext_lazy(
         "“新增”包括迁入申请：身份证号已在其他镇街登记的人员不会直接改动，"
-        "确认导入后由区残联审核迁入，审核结果会通知您。"
+        "导入后由区残联审核迁入，审核结果会通知您。"
     )
 
     def begin(self) -> None:
