@@ -215,13 +215,12 @@ def apply_findings(
         offer_confirmation(form, name)
     ok = confirmed(form, name)
     for finding in findings:
-        if finding.doubt and ok:
-            continue
-        if form.has_error(finding.field) if finding.field in form.fields else False:
-            continue
+        field = finding.field if finding.field in form.fields else None
+        if (finding.doubt and ok) or (field is not None and form.has_error(field)):
+            continue  # confirmed, or the field already says what is wrong with it
         message = finding.message
         if finding.doubt:
             message = _("%(message)s如果确实如此，请勾选下面的确认后再保存。") % {
                 "message": message
             }
-        form.add_error(finding.field if finding.field in form.fields else None, message)
+        form.add_error(field, message)
