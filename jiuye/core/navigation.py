@@ -83,6 +83,9 @@ MENU = [
     # 五 auxiliary employment and the labour-project bank
     NavItem(_("辅助性就业机构"), "programs:aux-institutions", _EMPLOYERS, "programs"),
     NavItem(_("劳动项目库"), "programs:labour-projects", _EMPLOYERS, "programs"),
+    # 七 graduates
+    NavItem(_("残疾学生名单"), "programs:graduates", _PERSONAL, "programs"),
+    NavItem(_("毕业生工作清单"), "programs:graduates-worklist", _PERSONAL, "programs"),
     NavItem(_("数据导入"), "core:import-list", _PERSONAL),
     NavItem(_("行政区划"), "reference:regions", _STAFF),
     NavItem(_("责任部门"), "reference:departments", _STAFF),

@@ -9,3 +9,4 @@ from jiuye.programs.selectors import auxiliary  # noqa: E402, F401
 
 # --- 三 organizations and charity projects (charity) ---
 from jiuye.programs.selectors import charity as charity_indicators  # noqa: E402, F401
+from jiuye.programs.selectors import graduates as _graduates  # noqa: E402, F401  七

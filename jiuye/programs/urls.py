@@ -86,3 +86,32 @@ urlpatterns += [
     path("leaders/<uuid:pk>/edit/", charity.leader_edit, name="leader-edit"),
     path("leaders/<uuid:pk>/jobs/add/", charity.leader_job_add, name="leader-job-add"),
 ]
+
+
+# 七 graduates (the education bureau's lines, one file per graduate, the worklist)
+from django.urls import path as _path  # noqa: E402
+
+from jiuye.programs.views import graduates as _graduates  # noqa: E402
+
+urlpatterns += [
+    _path("graduates/", _graduates.graduate_list, name="graduates"),
+    _path("graduates/export.xlsx", _graduates.graduates_export, name="graduates-export"),
+    _path("graduates/exchange.xlsx", _graduates.exchange_export, name="graduates-exchange"),
+    _path("graduates/unmatched/", _graduates.unmatched_list, name="graduates-unmatched"),
+    _path("graduates/unmatched/match/", _graduates.unmatched_match, name="graduates-match"),
+    _path(
+        "graduates/unmatched/<uuid:pk>/register/",
+        _graduates.unmatched_register,
+        name="graduate-register",
+    ),
+    _path(
+        "graduates/unmatched/<uuid:pk>/reject/", _graduates.unmatched_reject, name="graduate-reject"
+    ),
+    _path("graduates/persons/<uuid:pk>/", _graduates.graduate_file, name="graduate-file"),
+    _path("graduates/worklist/", _graduates.graduate_worklist, name="graduates-worklist"),
+    _path(
+        "graduates/worklist/export.xlsx",
+        _graduates.worklist_export,
+        name="graduates-worklist-export",
+    ),
+]

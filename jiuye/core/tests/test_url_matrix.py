@@ -176,6 +176,9 @@ MATRIX.update(import_module("jiuye.programs.tests.access_matrix_auxiliary").MATR
 # Programs (issue 15): one row module per program.
 MATRIX.update(import_module("jiuye.programs.tests.access_matrix_charity").MATRIX)
 
+# 七 graduates
+MATRIX.update(import_module("jiuye.programs.tests.access_matrix_graduates").MATRIX)
+
 # Open to everyone, signed in or not.
 PUBLIC = {
     "accounts:login",

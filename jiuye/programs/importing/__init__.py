@@ -4,6 +4,8 @@ actions, so autodiscovery of ``importing`` finds it."""
 from __future__ import annotations
 
 # 五 auxiliary employment and the labour-project bank
-from jiuye.programs.importing import auxiliary  # noqa: E402, F401
-
-from jiuye.programs.importing import charity  # noqa: E402, F401  (三 organizations, charity projects)
+from jiuye.programs.importing import (
+    auxiliary,  # noqa: E402, F401
+    charity,  # noqa: E402, F401  (三 organizations, charity projects)
+    graduates,  # noqa: F401  七
+)

@@ -35,3 +35,9 @@ from jiuye.programs.models.charity import (  # noqa: E402
 )
 
 AUDITED += [Organization, EmploymentLeader, LeaderJob, CharityProject, CharityBeneficiary]
+
+
+# 七 graduates
+from jiuye.programs.models.graduates import DegreeLevel, GraduateRecord  # noqa: E402, F401
+
+AUDITED += [GraduateRecord]

@@ -4,6 +4,8 @@ actions, so autodiscovery of ``timeline`` finds it."""
 from __future__ import annotations
 
 # 五 auxiliary employment and the labour-project bank
-from jiuye.programs.timeline import auxiliary  # noqa: E402, F401
-
-from jiuye.programs.timeline import charity  # noqa: E402, F401  (三 beneficiaries, leaders)
+from jiuye.programs.timeline import (
+    auxiliary,  # noqa: E402, F401
+    charity,  # noqa: E402, F401  (三 beneficiaries, leaders)
+    graduates,  # noqa: F401  七
+)

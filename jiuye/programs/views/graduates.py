@@ -1,0 +1,247 @@
+"""Pages of action 七: the education bureau's lines, the unmatched ones, one file per graduate,
+the graduation-year worklist and the exchange back to the bureau.
+
+Who may do what:
+- lines, worklist, a graduate's file and their exports: administrators, district staff and
+  town officers, each for the persons in their scope (a town officer: their town's; another
+  person is a 404). Other roles: 403.
+- unmatched lines (register, reject, match again) and the file back to the bureau:
+  administrators and district staff (the unmatched rows are the district's); others 403.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from jiuye.accounts.models import PERSONAL_DATA_ROLES, Role
+from jiuye.core import listing
+from jiuye.core.access import roles_required
+from jiuye.core.audit import access_log
+from jiuye.core.downloads import attachment, formula_safe, workbook
+from jiuye.core.forms import ArchiveForm, add_service_errors
+from jiuye.core.masking import mask_id_number
+from jiuye.core.models import AccessEvent
+from jiuye.core.scoping import get_scoped_or_404
+from jiuye.people.models import Person
+from jiuye.programs.forms.graduates import GraduateFilterForm, GraduateRegisterForm, WorklistForm
+from jiuye.programs.models.graduates import GraduateRecord
+from jiuye.programs.selectors import graduates as selectors
+from jiuye.programs.services import graduates as services
+
+PERSONAL = tuple(PERSONAL_DATA_ROLES)
+DISTRICT = (Role.ADMIN, Role.DISTRICT)
+PAGE_SIZE = 50
+
+
+def _listed(request: HttpRequest) -> tuple[GraduateFilterForm, Any]:
+    form = GraduateFilterForm(request.GET or None)
+    f = form.text_filters("q", "matched")
+    lines = selectors.graduates_filtered(
+        request.user, year=form.filters().get("year"), query=f["q"], matched=f["matched"]
+    )
+    return form, selectors.with_progress(lines, timezone.localdate()).order_by(
+        "-graduation_year", "school", "name"
+    )
+
+
+@roles_required(*PERSONAL)
+@require_GET
+def graduate_list(request: HttpRequest) -> HttpResponse:
+    form, lines = _listed(request)
+    context = {
+        "page": listing.page_of(request, lines, PAGE_SIZE),
+        "search_form": form,
+        "is_district": request.user.role in DISTRICT,
+    }
+    return render(request, "programs/graduates/list.html", context)
+
+
+def _line_row(line: GraduateRecord) -> list[Any]:
+    return [
+        formula_safe(line.name),
+        mask_id_number(line.id_number),
+        formula_safe(line.school),
+        formula_safe(line.major),
+        line.get_degree_level_display(),
+        line.entry_year,
+        line.graduation_year,
+        _("已匹配") if line.person_id else _("待匹配"),
+        line.person.region.name if line.person_id else "",
+        line.n_services,
+        line.last_service or "",
+        line.n_trainings,
+        line.n_referrals,
+        _("已就业") if line.employed else _("未就业"),
+        formula_safe(line.employer_name or ""),
+    ]
+
+
+LINE_HEADERS = (
+    gettext_lazy("姓名"),
+    gettext_lazy("身份证号（部分隐藏）"),
+    gettext_lazy("学校"),
+    gettext_lazy("专业"),
+    gettext_lazy("学历层次"),
+    gettext_lazy("入学年份"),
+    gettext_lazy("预计毕业年份"),
+    gettext_lazy("匹配情况"),
+    gettext_lazy("村社区"),
+    gettext_lazy("服务次数"),
+    gettext_lazy("最近服务日期"),
+    gettext_lazy("参加培训次数"),
+    gettext_lazy("推荐岗位次数"),
+    gettext_lazy("就业状态"),
+    gettext_lazy("就业单位"),
+)
+
+
+def _export(request: HttpRequest, lines: Any, kind: str, title: str, filename: str) -> Any:
+    rows = list(lines)
+    access_log(
+        action=AccessEvent.Action.EXPORT,
+        request=request,
+        detail={"kind": kind, "rows": len(rows), "revealed": False},
+    )
+    headers = [str(h) for h in LINE_HEADERS]
+    return attachment(workbook(title, headers, map(_line_row, rows), width=14), filename)
+
+
+@roles_required(*PERSONAL)
+@require_GET
+def graduates_export(request: HttpRequest) -> HttpResponse:
+    """The filtered lines with what was done for each (ID numbers masked); logged."""
+    _form, lines = _listed(request)
+    return _export(request, lines, "graduates", _("残疾学生名单"), _("残疾学生名单.xlsx"))
+
+
+@roles_required(*DISTRICT)
+@require_GET
+def exchange_export(request: HttpRequest) -> HttpResponse:
+    """The file back to the education bureau: per graduate line, the services given and the
+    placement status, with full ID numbers for the bureau to match (a logged reveal)."""
+    form = WorklistForm(request.GET or None)
+    year = form.filters().get("year")
+    lines = selectors.graduates_filtered(request.user, year=year).filter(person__isnull=False)
+    rows = list(selectors.with_progress(lines, timezone.localdate()).order_by("school", "name"))
+    access_log(
+        action=AccessEvent.Action.EXPORT,
+        request=request,
+        detail={"kind": "graduates_exchange", "rows": len(rows), "revealed": True},
+    )
+    headers = [str(h) for h in LINE_HEADERS]
+    headers[1] = _("身份证号")
+    out = []
+    for line in rows:
+        row = _line_row(line)
+        row[1] = line.id_number
+        out.append(row)
+    content = workbook(_("回传教育部门"), headers, out, width=14)
+    return attachment(content, _("残疾学生就业服务情况（回传教育部门）.xlsx"))
+
+
+@roles_required(*DISTRICT)
+@require_GET
+def unmatched_list(request: HttpRequest) -> HttpResponse:
+    lines = selectors.unmatched_lines(request.user)
+    context = {
+        "open_lines": [line for line in lines if not line.is_archived],
+        "rejected": [line for line in lines if line.is_archived],
+    }
+    return render(request, "programs/graduates/unmatched.html", context)
+
+
+@roles_required(*DISTRICT, write=True)
+@require_POST
+def unmatched_match(request: HttpRequest) -> HttpResponse:
+    linked = services.graduates_match(by=request.user)
+    messages.success(request, _("已匹配 %(n)d 条记录。") % {"n": linked})
+    return redirect("programs:graduates-unmatched")
+
+
+def _unmatched(request: HttpRequest, pk: uuid.UUID) -> GraduateRecord:
+    lines = selectors.unmatched_lines(request.user).filter(archived_at__isnull=True)
+    return get_object_or_404(lines, pk=pk)
+
+
+@roles_required(*DISTRICT, write=True)
+@require_http_methods(["GET", "POST"])
+def unmatched_register(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    line = _unmatched(request, pk)
+    form = GraduateRegisterForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            line = services.graduate_register(
+                pk=line.pk, region=form.cleaned_data["region"], by=request.user
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("已登记 %(name)s 并与名单匹配。") % {"name": line.name})
+            return redirect("programs:graduate-file", pk=line.person_id)
+    context = {"line": line, "form": form}
+    return render(request, "programs/graduates/register.html", context)
+
+
+@roles_required(*DISTRICT, write=True)
+@require_http_methods(["GET", "POST"])
+def unmatched_reject(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    line = _unmatched(request, pk)
+    help_text = _("例如：非本区户籍、已转学、身份证号有误。记录保留，不再列为待匹配。")
+    form = ArchiveForm(request.POST or None, help_text=help_text)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.graduate_reject(
+                pk=line.pk, reason=form.cleaned_data["reason"], by=request.user
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("已将 %(name)s 列为不予登记。") % {"name": line.name})
+            return redirect("programs:graduates-unmatched")
+    return render(request, "programs/graduates/reject.html", {"line": line, "form": form})
+
+
+@roles_required(*PERSONAL)
+@require_GET
+def graduate_file(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    queryset = Person.objects.select_related("region__parent", "category", "grade")
+    person = get_scoped_or_404(request.user, queryset, pk=pk)
+    context = {"file": selectors.graduate_file(person), "person": person}
+    return render(request, "programs/graduates/file.html", context)
+
+
+def _worklist(request: HttpRequest) -> tuple[WorklistForm, int, Any]:
+    form = WorklistForm(request.GET or None)
+    year = form.chosen_year()
+    return form, year, selectors.worklist(request.user, year)
+
+
+@roles_required(*PERSONAL)
+@require_GET
+def graduate_worklist(request: HttpRequest) -> HttpResponse:
+    form, year, lines = _worklist(request)
+    context = {
+        "form": form,
+        "year": year,
+        "page": listing.page_of(request, lines, PAGE_SIZE),
+        "year_end": selectors.year_end(request.user, year),
+    }
+    return render(request, "programs/graduates/worklist.html", context)
+
+
+@roles_required(*PERSONAL)
+@require_GET
+def worklist_export(request: HttpRequest) -> HttpResponse:
+    _form, year, lines = _worklist(request)
+    title = _("%(year)d年未就业毕业生") % {"year": year}
+    return _export(request, lines, "graduates_worklist", title, f"{title}.xlsx")
