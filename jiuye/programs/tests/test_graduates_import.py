@@ -23,8 +23,16 @@ def test_a_list_matches_registered_students_and_keeps_the_unregistered_as_unmatc
     result = import_lines(tmp_path, rows, by=personas["district"])
     assert (result.created, result.invalid) == (2, 0)
     matched = GraduateRecord.objects.get(person=person_a)
-    assert (matched.school, matched.major, matched.degree_level) == ("广州大学", "软件工程", "bachelor")
-    assert (matched.entry_year, matched.graduation_year, matched.phone) == (2022, 2026, "13800138000")
+    assert (matched.school, matched.major, matched.degree_level) == (
+        "广州大学",
+        "软件工程",
+        "bachelor",
+    )
+    assert (matched.entry_year, matched.graduation_year, matched.phone) == (
+        2022,
+        2026,
+        "13800138000",
+    )
     unmatched = GraduateRecord.objects.get(person__isnull=True)
     assert (unmatched.name, unmatched.id_number) == ("王五", UNREGISTERED_ID)
     assert (unmatched.degree_level, unmatched.is_archived) == ("junior_college", False)
@@ -37,7 +45,10 @@ def test_re_importing_next_term_updates_the_lines_and_never_duplicates(
     import_lines(tmp_path, first, by=personas["district"])
     # Next term: a new major and a later graduation; 王五 has been registered meanwhile.
     wang = register_person(909, "王五")
-    later = [line(专业="人工智能", 预计毕业年份="2027"), line(姓名="王五", 身份证号=UNREGISTERED_ID)]
+    later = [
+        line(专业="人工智能", 预计毕业年份="2027"),
+        line(姓名="王五", 身份证号=UNREGISTERED_ID),
+    ]
     result = import_lines(tmp_path, later, by=personas["district"], name="next.csv")
     assert (result.created, result.updated, result.unchanged) == (0, 2, 0)
     assert GraduateRecord.objects.count() == 2
@@ -60,7 +71,9 @@ def test_a_student_at_a_new_school_is_a_new_line_of_the_same_person(
 def test_a_rejected_line_stays_rejected_when_the_list_comes_again(tmp_path, personas) -> None:  # noqa: ANN001
     rows = [line(姓名="王五", 身份证号=UNREGISTERED_ID)]
     import_lines(tmp_path, rows, by=personas["district"])
-    graduate_reject(pk=GraduateRecord.objects.get().pk, reason="非本区户籍", by=personas["district"])
+    graduate_reject(
+        pk=GraduateRecord.objects.get().pk, reason="非本区户籍", by=personas["district"]
+    )
     result = import_lines(tmp_path, rows, by=personas["district"], name="again.csv")
     assert (result.created, result.unchanged) == (0, 1)
     assert GraduateRecord.objects.get().archived_reason == "非本区户籍"

@@ -53,7 +53,11 @@ def test_registering_an_unmatched_row_registers_the_person_and_links_the_row(
     person = Person.objects.get(name="王五")
     assert answer.status_code == 302
     assert answer.url == reverse("programs:graduate-file", args=[person.pk])
-    assert (person.region_id, person.id_number, person.school) == (VILLAGE_B, UNREGISTERED_ID, "广州大学")
+    assert (person.region_id, person.id_number, person.school) == (
+        VILLAGE_B,
+        UNREGISTERED_ID,
+        "广州大学",
+    )
     assert (person.is_student, person.graduation_year, person.phone) == (True, 2026, "13800138000")
     assert GraduateRecord.objects.get(name="王五").person == person
 
@@ -127,10 +131,16 @@ def test_the_file_back_to_the_bureau_has_full_numbers_services_and_placement(
     lines, client_for, person_a
 ) -> None:  # noqa: ANN001
     ServiceRecord.objects.create(
-        person=person_a, service_type_id="policy_publicity", date=dt.date(2026, 3, 1), channel="phone"
+        person=person_a,
+        service_type_id="policy_publicity",
+        date=dt.date(2026, 3, 1),
+        channel="phone",
     )
     EmploymentRecord.objects.create(
-        person=person_a, form="contract", employer_name="示范公司", start_date=dt.date(2026, 1, 2),
+        person=person_a,
+        form="contract",
+        employer_name="示范公司",
+        start_date=dt.date(2026, 1, 2),
         source="town",
     )
     export = client_for("district").get(reverse("programs:graduates-exchange"))
@@ -149,14 +159,23 @@ def test_the_graduate_file_reads_every_section_from_existing_records(
     lines, client_for, person_a, django_assert_max_num_queries
 ) -> None:  # noqa: ANN001
     ServiceRecord.objects.create(
-        person=person_a, service_type_id="policy_publicity", date=dt.date(2026, 3, 1),
-        channel="phone", notes="讲解高校毕业生就业补贴",
+        person=person_a,
+        service_type_id="policy_publicity",
+        date=dt.date(2026, 3, 1),
+        channel="phone",
+        notes="讲解高校毕业生就业补贴",
     )
     ServiceRecord.objects.create(
-        person=person_a, service_type_id="career_guidance", date=dt.date(2026, 4, 1), channel="visit"
+        person=person_a,
+        service_type_id="career_guidance",
+        date=dt.date(2026, 4, 1),
+        channel="visit",
     )
     EmploymentRecord.objects.create(
-        person=person_a, form="contract", employer_name="示范公司", start_date=dt.date(2026, 7, 1),
+        person=person_a,
+        form="contract",
+        employer_name="示范公司",
+        start_date=dt.date(2026, 7, 1),
         source="town",
     )
     client = client_for("town_a")
@@ -171,7 +190,9 @@ def test_the_graduate_file_reads_every_section_from_existing_records(
     assert "示范公司" in text
 
 
-def test_the_graduate_file_of_another_towns_person_is_not_found(lines, client_for, person_b) -> None:  # noqa: ANN001
+def test_the_graduate_file_of_another_towns_person_is_not_found(
+    lines, client_for, person_b
+) -> None:  # noqa: ANN001
     url = reverse("programs:graduate-file", args=[person_b.pk])
     assert client_for("town_a").get(url).status_code == 404
 
@@ -180,11 +201,17 @@ def test_the_worklist_lists_the_years_unemployed_graduates_with_the_rate(
     lines, client_for, person_a, person_b, django_assert_max_num_queries
 ) -> None:  # noqa: ANN001
     EmploymentRecord.objects.create(
-        person=person_b, form="contract", employer_name="西城工厂", start_date=dt.date(2026, 1, 5),
+        person=person_b,
+        form="contract",
+        employer_name="西城工厂",
+        start_date=dt.date(2026, 1, 5),
         source="town",
     )
     ServiceRecord.objects.create(
-        person=person_a, service_type_id="career_guidance", date=dt.date(2026, 2, 3), channel="visit"
+        person=person_a,
+        service_type_id="career_guidance",
+        date=dt.date(2026, 2, 3),
+        channel="visit",
     )
     client = client_for("district")
     url = reverse("programs:graduates-worklist")
