@@ -98,6 +98,11 @@ urlpatterns += [
     _path("graduates/export.xlsx", _graduates.graduates_export, name="graduates-export"),
     _path("graduates/exchange.xlsx", _graduates.exchange_export, name="graduates-exchange"),
     _path("graduates/unmatched/", _graduates.unmatched_list, name="graduates-unmatched"),
+    _path(
+        "graduates/unmatched/export.xlsx",
+        _graduates.unmatched_export,
+        name="graduates-unmatched-export",
+    ),
     _path("graduates/unmatched/match/", _graduates.unmatched_match, name="graduates-match"),
     _path(
         "graduates/unmatched/<uuid:pk>/register/",

@@ -35,6 +35,7 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "programs:graduates-export": (NONE, access(PERSONAL)),
     "programs:graduates-exchange": (NONE, access(AUDITORS)),
     "programs:graduates-unmatched": (NONE, access(AUDITORS)),
+    "programs:graduates-unmatched-export": (NONE, access(AUDITORS)),
     "programs:graduates-match": (NONE, access(AUDITORS, ok=405)),
     "programs:graduate-register": (LINE, access(AUDITORS)),
     "programs:graduate-reject": (LINE, access(AUDITORS)),

@@ -10,13 +10,17 @@ import pytest
 from django.urls import reverse
 
 from conftest import TOWN_B, register_person
-from jiuye.casework.models import ServiceRecord
 from jiuye.core.indicators import registry
 from jiuye.core.timeline import entries_for
-from jiuye.employment.models import EmploymentRecord
 from jiuye.programs.models.graduates import GraduateRecord
 from jiuye.programs.services.graduates import graduate_reject
-from jiuye.programs.tests.graduate_fixtures import UNREGISTERED_ID, import_lines, line
+from jiuye.programs.tests.graduate_fixtures import (
+    UNREGISTERED_ID,
+    employ,
+    import_lines,
+    line,
+    serve,
+)
 from jiuye.reference.models import Region
 
 pytestmark = pytest.mark.django_db
@@ -45,15 +49,11 @@ def world(tmp_path, person_a, person_b) -> None:  # noqa: ANN001
     ]
     import_lines(tmp_path, rows)
     graduate_reject(pk=GraduateRecord.objects.get(person__isnull=True).pk, reason="外区学生")
-    service = {"service_type_id": "career_guidance", "channel": "visit"}
-    ServiceRecord.objects.create(person=person_a, date=dt.date(2025, 3, 1), **service)
-    ServiceRecord.objects.create(person=person_b, date=dt.date(2024, 11, 1), **service)
-    ServiceRecord.objects.create(person=zhao, date=dt.date(2025, 5, 1), **service)
-    job = {"form": "contract", "employer_name": "示范公司", "source": "town"}
-    EmploymentRecord.objects.create(person=person_a, start_date=dt.date(2025, 7, 1), **job)
-    EmploymentRecord.objects.create(
-        person=person_b, start_date=dt.date(2025, 2, 1), end_date=dt.date(2025, 11, 30), **job
-    )
+    serve(person_a, dt.date(2025, 3, 1))
+    serve(person_b, dt.date(2024, 11, 1))
+    serve(zhao, dt.date(2025, 5, 1))
+    employ(person_a, dt.date(2025, 7, 1))
+    employ(person_b, dt.date(2025, 2, 1), end=dt.date(2025, 11, 30))
 
 
 def test_every_graduate_indicator_is_registered_under_action_seven() -> None:

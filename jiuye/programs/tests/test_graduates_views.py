@@ -12,12 +12,16 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from conftest import VILLAGE_A, VILLAGE_B, register_person
-from jiuye.casework.models import ServiceRecord
 from jiuye.core.models import AccessEvent
-from jiuye.employment.models import EmploymentRecord
 from jiuye.people.models import Person
 from jiuye.programs.models.graduates import GraduateRecord
-from jiuye.programs.tests.graduate_fixtures import UNREGISTERED_ID, import_lines, line
+from jiuye.programs.tests.graduate_fixtures import (
+    UNREGISTERED_ID,
+    employ,
+    import_lines,
+    line,
+    serve,
+)
 from jiuye.reference.models import Region
 
 pytestmark = pytest.mark.django_db
@@ -99,6 +103,16 @@ def test_rejecting_needs_a_reason_and_keeps_the_row_listed_as_rejected(lines, cl
     assert client.post(url, {"reason": "再次"}).status_code == 404
 
 
+def test_the_unmatched_export_lists_open_and_rejected_rows(lines, client_for) -> None:  # noqa: ANN001
+    client = client_for("district")
+    url = reverse("programs:graduate-reject", args=[_open_unmatched().pk])
+    client.post(url, {"reason": "非本区户籍"})
+    export = client.get(reverse("programs:graduates-unmatched-export"))
+    rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
+    assert [(r[0], r[6], r[7]) for r in rows[1:]] == [("王五", "不予登记", "非本区户籍")]
+    assert "*" in rows[1][1]
+
+
 @pytest.mark.parametrize("who", ["town_a", "leader"])
 def test_only_district_staff_decide_unmatched_rows(lines, client_for, who) -> None:  # noqa: ANN001
     url = reverse("programs:graduate-reject", args=[_open_unmatched().pk])
@@ -130,19 +144,8 @@ def test_a_bad_year_filter_is_named_and_the_list_still_shows(lines, client_for) 
 def test_the_file_back_to_the_bureau_has_full_numbers_services_and_placement(
     lines, client_for, person_a
 ) -> None:  # noqa: ANN001
-    ServiceRecord.objects.create(
-        person=person_a,
-        service_type_id="policy_publicity",
-        date=dt.date(2026, 3, 1),
-        channel="phone",
-    )
-    EmploymentRecord.objects.create(
-        person=person_a,
-        form="contract",
-        employer_name="示范公司",
-        start_date=dt.date(2026, 1, 2),
-        source="town",
-    )
+    serve(person_a, dt.date(2026, 3, 1), "policy_publicity")
+    employ(person_a, dt.date(2026, 1, 2), employer="示范公司")
     export = client_for("district").get(reverse("programs:graduates-exchange"))
     rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
     header = rows[0]
@@ -158,26 +161,9 @@ def test_the_file_back_to_the_bureau_has_full_numbers_services_and_placement(
 def test_the_graduate_file_reads_every_section_from_existing_records(
     lines, client_for, person_a, django_assert_max_num_queries
 ) -> None:  # noqa: ANN001
-    ServiceRecord.objects.create(
-        person=person_a,
-        service_type_id="policy_publicity",
-        date=dt.date(2026, 3, 1),
-        channel="phone",
-        notes="讲解高校毕业生就业补贴",
-    )
-    ServiceRecord.objects.create(
-        person=person_a,
-        service_type_id="career_guidance",
-        date=dt.date(2026, 4, 1),
-        channel="visit",
-    )
-    EmploymentRecord.objects.create(
-        person=person_a,
-        form="contract",
-        employer_name="示范公司",
-        start_date=dt.date(2026, 7, 1),
-        source="town",
-    )
+    serve(person_a, dt.date(2026, 3, 1), "policy_publicity", notes="讲解高校毕业生就业补贴")
+    serve(person_a, dt.date(2026, 4, 1), "career_guidance")
+    employ(person_a, dt.date(2026, 7, 1), employer="示范公司")
     client = client_for("town_a")
     url = reverse("programs:graduate-file", args=[person_a.pk])
     client.get(url)
@@ -200,19 +186,8 @@ def test_the_graduate_file_of_another_towns_person_is_not_found(
 def test_the_worklist_lists_the_years_unemployed_graduates_with_the_rate(
     lines, client_for, person_a, person_b, django_assert_max_num_queries
 ) -> None:  # noqa: ANN001
-    EmploymentRecord.objects.create(
-        person=person_b,
-        form="contract",
-        employer_name="西城工厂",
-        start_date=dt.date(2026, 1, 5),
-        source="town",
-    )
-    ServiceRecord.objects.create(
-        person=person_a,
-        service_type_id="career_guidance",
-        date=dt.date(2026, 2, 3),
-        channel="visit",
-    )
+    employ(person_b, dt.date(2026, 1, 5), employer="西城工厂")
+    serve(person_a, dt.date(2026, 2, 3), "career_guidance")
     client = client_for("district")
     url = reverse("programs:graduates-worklist")
     client.get(url, {"year": 2026})

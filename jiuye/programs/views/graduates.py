@@ -160,6 +160,35 @@ def unmatched_list(request: HttpRequest) -> HttpResponse:
     return render(request, "programs/graduates/unmatched.html", context)
 
 
+@roles_required(*DISTRICT)
+@require_GET
+def unmatched_export(request: HttpRequest) -> HttpResponse:
+    """The unmatched lines, open and rejected (ID numbers masked); logged."""
+    lines = list(selectors.unmatched_lines(request.user))
+    access_log(
+        action=AccessEvent.Action.EXPORT,
+        request=request,
+        detail={"kind": "graduates_unmatched", "rows": len(lines), "revealed": False},
+    )
+    headers = [_("姓名"), _("身份证号（部分隐藏）"), _("学校"), _("专业"), _("入学年份")]
+    headers += [_("预计毕业年份"), _("状态"), _("不予登记的原因")]
+    rows = (
+        [
+            formula_safe(line.name),
+            line.masked_id_number,
+            formula_safe(line.school),
+            formula_safe(line.major),
+            line.entry_year,
+            line.graduation_year,
+            _("不予登记") if line.is_archived else _("待处理"),
+            formula_safe(line.archived_reason),
+        ]
+        for line in lines
+    )
+    content = workbook(_("待匹配的记录"), headers, rows, width=14)
+    return attachment(content, _("待匹配的残疾学生记录.xlsx"))
+
+
 @roles_required(*DISTRICT, write=True)
 @require_POST
 def unmatched_match(request: HttpRequest) -> HttpResponse:
