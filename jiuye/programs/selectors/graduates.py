@@ -25,9 +25,7 @@ from jiuye.core.indicators import CountOf, declare_figures, figures_of, indicato
 from jiuye.core.periods import reference_date
 from jiuye.core.scoping import scope_for
 from jiuye.employment.models import EmploymentRecord, covering_q
-from jiuye.jobs.models import FairSeeker, Posting, Referral
-from jiuye.jobs.selectors.matching import postings_for_person
-from jiuye.jobs.selectors.postings import open_postings
+from jiuye.jobs.models import FairSeeker, Referral
 from jiuye.people.models import Person
 from jiuye.programs.models.graduates import GraduateRecord
 from jiuye.reference.models import Region
@@ -153,19 +151,12 @@ class GraduateFile:
     fairs: list[FairSeeker]
     referrals: list[Referral]
     employment: list[EmploymentRecord]
-    recommended: list[tuple[Posting, Any]]
 
 
-RECOMMENDED = 5
-
-
-def graduate_file(person: Person, on: dt.date | None = None) -> GraduateFile:
+def graduate_file(person: Person) -> GraduateFile:
     """The file of a person the caller has already found in the user's scope: one query per
-    section, whatever the number of lines, and the matching's best open postings."""
-    on = on or timezone.localdate()
-    ranking = postings_for_person(
-        person=person, postings=open_postings(on), on=on, limit=RECOMMENDED
-    )
+    section, whatever the number of lines. The matching's ranked postings are one link away
+    (jobs:match-person): ranking them here too would take the page past its query budget."""
     services = list(
         ServiceRecord.objects.filter(person=person, archived_at__isnull=True)
         .select_related("service_type")
@@ -196,7 +187,6 @@ def graduate_file(person: Person, on: dt.date | None = None) -> GraduateFile:
             .select_related("employer")
             .order_by("-start_date")
         ),
-        recommended=ranking.results,
     )
 
 
