@@ -2,7 +2,13 @@
 in its own `timeline.py`, a function giving that person's timeline entries (merged by date) and,
 where it derives one, a function giving facts about the person (the employment status, from
 employment records). The registries are how the registry app shows employment, services and
-training without depending on those apps."""
+training without depending on those apps.
+
+A provider of records that concern few persons (the programs: charity projects, auxiliary
+employment, rural bases…) declares the models it reads, as ``(model, lookup to the person)``.
+The person page fetches the person ``with_presence``: one ``EXISTS`` per declared model in the
+same statement as the person, so such a provider costs no query at all for a person it does not
+concern. A page that stays within its query budget (ADR 0009) as programs are added."""
 
 from __future__ import annotations
 
@@ -11,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Exists, Model, OuterRef, QuerySet
 from django.utils.functional import Promise
 from django.utils.module_loading import autodiscover_modules
 
@@ -55,7 +62,16 @@ class Fact:
 
 Provider = Callable[[Any, Any], list[Entry]]
 FactProvider = Callable[[Any, Any, dt.date], list[Fact]]
-_PROVIDERS: list[Provider] = []
+Concern = tuple[type[Model], str]
+
+
+@dataclass(frozen=True)
+class _Registered:
+    func: Provider
+    concerns: tuple[Concern, ...]  # empty: called for every person
+
+
+_PROVIDERS: list[_Registered] = []
 _FACT_PROVIDERS: list[FactProvider] = []
 _discovered = False
 
@@ -67,19 +83,51 @@ def _discover() -> None:
         autodiscover_modules("timeline")
 
 
-def provider(func: Provider) -> Provider:
-    """Register ``func(person, user) -> [Entry]``; the user lets it decide what links to show."""
-    if func not in _PROVIDERS:
-        _PROVIDERS.append(func)
-    return func
+def provider(func: Provider | None = None, *, concerns: tuple[Concern, ...] = ()) -> Any:
+    """Register ``func(person, user) -> [Entry]``; the user lets it decide what links to show.
+    ``concerns``: the models the provider reads and each one's lookup to the person (e.g.
+    ``((AuxMembership, "person"),)``); the provider is then called only for a person who has a
+    row in one of them (see ``with_presence``)."""
+
+    def register(func: Provider) -> Provider:
+        if all(known.func is not func for known in _PROVIDERS):
+            _PROVIDERS.append(_Registered(func, tuple(concerns)))
+        return func
+
+    return register(func) if func is not None else register
+
+
+def _flag(index: int, part: int) -> str:
+    return f"timeline_has_{index}_{part}"
+
+
+def with_presence(queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """The persons annotated with whether each declared model has rows for them: one ``EXISTS``
+    each, in the statement that fetches the person."""
+    _discover()
+    flags = {
+        _flag(index, part): Exists(model._default_manager.filter(**{lookup: OuterRef("pk")}))
+        for index, known in enumerate(_PROVIDERS)
+        for part, (model, lookup) in enumerate(known.concerns)
+    }
+    return queryset.annotate(**flags)
+
+
+def _concerns(index: int, known: _Registered, person: Any) -> bool:
+    """Whether to call the provider: always without declared models, or for a person not
+    fetched ``with_presence``; otherwise only when one of its models has a row."""
+    if not known.concerns:
+        return True
+    return any(getattr(person, _flag(index, part), True) for part in range(len(known.concerns)))
 
 
 def entries_for(person: Any, user: Any) -> list[Entry]:
     """Every entry about the person, newest first."""
     _discover()
     entries: list[Entry] = []
-    for func in _PROVIDERS:
-        entries.extend(func(person, user))
+    for index, known in enumerate(_PROVIDERS):
+        if _concerns(index, known, person):
+            entries.extend(known.func(person, user))
     return sorted(entries, key=lambda e: (e.date, str(e.sort_key or "")), reverse=True)
 
 

@@ -54,7 +54,7 @@ ARCHIVE_HELP = gettext_lazy(
 
 
 def _person(request: HttpRequest, pk: uuid.UUID) -> Person:
-    queryset = selectors.person_for_detail(queryset=Person.objects.all())
+    queryset = timeline.with_presence(selectors.person_for_detail(queryset=Person.objects.all()))
     return get_scoped_or_404(request.user, queryset, pk=pk)
 
 

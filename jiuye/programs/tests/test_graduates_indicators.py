@@ -1,4 +1,5 @@
-"""Action 七's indicators on a hand-counted fixture."""
+"""Action 七's indicators on a hand-counted fixture, and the graduate exchange rows on the
+person page's timeline."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from conftest import TOWN_B, register_person
 from jiuye.core.indicators import registry
+from jiuye.core.timeline import entries_for
 from jiuye.programs.models.graduates import GraduateRecord
 from jiuye.programs.services.graduates import graduate_reject
 from jiuye.programs.tests.graduate_fixtures import (
@@ -71,3 +74,15 @@ def test_the_graduate_indicators_match_the_hand_count(world) -> None:  # noqa: A
     assert _value("programs.graduates_known", year=2026) == 1  # 赵六
     assert _value("programs.graduates_served", year=2026) == 0  # served in 2025
     assert _value("programs.graduates_employed", year=2024) == 0  # nobody: no division by zero
+
+
+def test_the_person_page_shows_the_graduate_exchange_rows(world, person_a, client_for) -> None:  # noqa: ANN001
+    entries = [e for e in entries_for(person_a, None) if e.kind == "graduate"]
+    assert sorted(e.title for e in entries) == [
+        "教育部门名单：广州大学 软件工程（2021年入学，预计2025年毕业）",
+        "教育部门名单：广州开放大学 软件工程（2022年入学，预计2025年毕业）",
+    ]
+    page = client_for("town_a").get(reverse("people:detail", args=[person_a.pk]))
+    text = page.content.decode()
+    assert "教育部门名单：广州大学" in text
+    assert reverse("programs:graduate-file", args=[person_a.pk]) in text

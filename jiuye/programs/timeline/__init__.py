@@ -7,4 +7,5 @@ from __future__ import annotations
 from jiuye.programs.timeline import (
     auxiliary,  # noqa: E402, F401
     charity,  # noqa: E402, F401  (三 beneficiaries, leaders)
+    graduates,  # noqa: F401  七
 )

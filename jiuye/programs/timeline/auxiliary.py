@@ -18,7 +18,7 @@ INCOME = EntryKind("aux_income", gettext_lazy("辅助性就业收入"))
 KEEPERS = (Role.ADMIN, Role.DISTRICT, Role.TOWN)
 
 
-@provider
+@provider(concerns=((AuxMembership, "person"),))
 def auxiliary_entries(person: Any, user: Any) -> list[Entry]:
     # The person page is already scoped, so the person's memberships are in the user's scope.
     linked = getattr(user, "role", None) in KEEPERS

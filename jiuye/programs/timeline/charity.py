@@ -33,7 +33,13 @@ def _outcomes(row: CharityBeneficiary) -> str:
     return _("成效：%(list)s") % {"list": "、".join(parts)} if parts else ""
 
 
-@provider
+@provider(
+    concerns=(
+        (CharityBeneficiary, "person"),
+        (EmploymentLeader, "person"),
+        (LeaderJob, "record__person"),
+    )
+)
 def charity_entries(person: Any, user: Any) -> list[Entry]:
     # The person page is already scoped, so these rows are in the user's scope.
     personal = getattr(user, "role", None) in PERSONAL_DATA_ROLES
