@@ -5,7 +5,10 @@ indicator registry sees them when the app is ready."""
 from __future__ import annotations
 
 # 五 auxiliary employment and the labour-project bank
-from jiuye.programs.selectors import auxiliary  # noqa: E402, F401
+from jiuye.programs.selectors import (
+    auxiliary,  # noqa: E402, F401
+    rural,  # noqa: F401  (action 六)
+)
 
 # --- 三 organizations and charity projects (charity) ---
 from jiuye.programs.selectors import charity as charity_indicators  # noqa: E402, F401

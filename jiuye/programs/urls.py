@@ -120,3 +120,25 @@ urlpatterns += [
         name="graduates-worklist-export",
     ),
 ]
+
+# --- rural (action 六): bases and workshops, supports, the monitoring exchange ---
+from jiuye.programs.views import rural  # noqa: E402
+
+urlpatterns += [
+    path("rural/bases/", rural.base_list, name="rural-bases"),
+    path("rural/bases/new/", rural.base_create, name="rural-base-create"),
+    path("rural/bases/export.xlsx", rural.bases_export, name="rural-bases-export"),
+    path("rural/bases/supports.xlsx", rural.supports_export, name="rural-supports-export"),
+    path("rural/bases/<uuid:pk>/", rural.base_detail, name="rural-base"),
+    path("rural/bases/<uuid:pk>/edit/", rural.base_edit, name="rural-base-edit"),
+    path("rural/bases/<uuid:pk>/supports/", rural.support_add, name="rural-support-add"),
+    path("rural/supports/<uuid:pk>/archive/", rural.support_archive, name="rural-support-archive"),
+    path("rural/monitoring/", rural.monitoring, name="rural-monitoring"),
+    path("rural/monitoring/export.xlsx", rural.monitoring_export, name="rural-monitoring-export"),
+    path("rural/monitoring/watch/", rural.watch_list, name="rural-watch-list"),
+    path(
+        "rural/monitoring/watch/export.xlsx",
+        rural.watch_list_export,
+        name="rural-watch-list-export",
+    ),
+]

@@ -8,4 +8,5 @@ from jiuye.programs.importing import (
     auxiliary,  # noqa: E402, F401
     charity,  # noqa: E402, F401  (三 organizations, charity projects)
     graduates,  # noqa: F401  七
+    rural,  # noqa: F401  (action 六)
 )

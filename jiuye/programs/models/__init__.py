@@ -41,3 +41,13 @@ AUDITED += [Organization, EmploymentLeader, LeaderJob, CharityProject, CharityBe
 from jiuye.programs.models.graduates import DegreeLevel, GraduateRecord  # noqa: E402, F401
 
 AUDITED += [GraduateRecord]
+
+
+# --- rural (action 六) ---
+from jiuye.programs.models.rural import (  # noqa: E402
+    MonitoringExchange,
+    RuralBase,
+    RuralBaseSupport,
+)
+
+AUDITED += [RuralBase, RuralBaseSupport, MonitoringExchange]

@@ -1,0 +1,206 @@
+"""Writes of action 六: rural bases and workshops, the supports they received, and the log of
+exchanges with the national poverty-return monitoring system.
+
+A base is organisational data located at a region: district staff and administrators keep
+every one, a town officer those of their town. Its employed persons are never typed here: they
+are the employment records of its operator (a registered employer).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+from functools import partial
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from jiuye.accounts.models import Role
+from jiuye.core import conflicts
+from jiuye.core.scoping import region_in_scope
+from jiuye.programs.models.rural import (
+    BaseKind,
+    ExchangeDirection,
+    Industry,
+    MonitoringExchange,
+    RuralBase,
+    RuralBaseSupport,
+    SupportKind,
+)
+
+FIELDS = (
+    "name",
+    "kind",
+    "industry",
+    "region",
+    "address",
+    "employer",
+    "operator_name",
+    "contact_name",
+    "contact_phone",
+    "established_on",
+    "driven",
+    "note",
+)
+SUPPORT_FIELDS = ("kind", "amount", "date", "department", "description")
+WRITERS = (Role.ADMIN, Role.DISTRICT, Role.TOWN)
+MAX_DRIVEN = 100_000
+ARCHIVING = conflicts.Archiving(
+    required=gettext_lazy("请填写归档原因，例如：重复录入、已停办。"),
+    already=gettext_lazy("这个基地已经归档。"),
+)
+SUPPORT_ARCHIVING = conflicts.Archiving(
+    required=gettext_lazy("请填写归档原因，例如：重复录入、金额录错。"),
+    already=gettext_lazy("这条扶持记录已经归档。"),
+)
+
+
+def may_keep(by: Any, region_code: str) -> bool:
+    """Whether a user may keep records located at this region."""
+    if conflicts.actor(by) is None:
+        return True
+    return by.role in WRITERS and bool(region_code) and region_in_scope(by, region_code)
+
+
+def base_check(values: dict[str, Any]) -> dict[str, list[str]]:
+    """The rules across a base's fields (the form, the service and the import use them)."""
+    errors: dict[str, list[str]] = {}
+    if not (values.get("name") or "").strip():
+        errors["name"] = [_("请填写基地或车间的名称。")]
+    if values.get("kind") not in BaseKind.values:
+        errors["kind"] = [_("请选择类型：就业帮扶车间、残疾人扶贫基地或农村残疾人就业基地。")]
+    if values.get("industry") not in Industry.values:
+        errors["industry"] = [_("请从列出的产业中选择。")]
+    employer = values.get("employer")
+    if employer is not None and (values.get("operator_name") or "").strip():
+        errors["operator_name"] = [_("已填写登记的运营单位时，不要再填写运营主体名称。")]
+    if employer is not None and employer.is_archived:
+        errors["employer"] = [_("这家用人单位已归档，不能作为运营单位。")]
+    driven = values.get("driven") or 0
+    if driven < 0 or driven > MAX_DRIVEN:
+        errors["driven"] = [_("带动残疾人数应为 0 到 100000 之间的整数。")]
+    established = values.get("established_on")
+    if established is not None and established > timezone.localdate():
+        errors["established_on"] = [_("认定或建立日期不能晚于今天。")]
+    return errors
+
+
+def _check(values: dict[str, Any], by: Any) -> None:
+    errors = base_check(values)
+    region = values.get("region")
+    if region is None:
+        errors["region"] = [_("请选择所在地。")]
+    elif not may_keep(by, region.pk):
+        errors["region"] = [_("只能选择您负责的镇街或村（社区）。")]
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def base_create(*, by: Any, **fields: Any) -> RuralBase:
+    conflicts.known_fields(fields, FIELDS, "base")
+    fields = conflicts.stripped(fields)
+    _check(fields, by)
+    base = RuralBase(**fields, created_by=conflicts.actor(by), updated_by=conflicts.actor(by))
+    base.full_clean(exclude=["region", "employer"])
+    base.save()
+    return base
+
+
+def _check_keeper(by: Any, base: RuralBase) -> None:
+    if not may_keep(by, base.region_id):
+        raise ValidationError(_("这个基地不在您负责的范围内。"), code="scope")
+
+
+@transaction.atomic
+def base_update(*, base: RuralBase, by: Any, version: int | None, **fields: Any) -> RuralBase:
+    conflicts.known_fields(fields, FIELDS, "base")
+    fields = conflicts.stripped(fields)
+    current = conflicts.locked(RuralBase.objects, pk=base.pk, version=version)
+    if current.is_archived:
+        raise ValidationError(_("这个基地已归档，不能再修改。"), code="archived")
+    _check_keeper(by, current)
+    values = {name: getattr(current, name) for name in FIELDS}
+    values.update(fields)
+    _check(values, by)
+    changed = conflicts.assign(current, fields)
+    current.full_clean(exclude=["region", "employer"])
+    return conflicts.bump(current, by=by, changed=changed) if changed else current
+
+
+@transaction.atomic
+def base_archive(*, base: RuralBase, by: Any, reason: str) -> RuralBase:
+    check = partial(_check_keeper, by)
+    return ARCHIVING.archive(RuralBase.objects, base.pk, by=by, reason=reason, check=check)
+
+
+def _check_support(values: dict[str, Any]) -> None:
+    errors: dict[str, list[str]] = {}
+    if values.get("kind") not in SupportKind.values:
+        errors["kind"] = [_("请选择扶持方式：资金扶持、设备物资、技术培训或其他。")]
+    amount = values.get("amount")
+    if amount is not None and amount < Decimal(0):
+        errors["amount"] = [_("金额不能是负数。")]
+    day = values.get("date")
+    if day is None:
+        errors["date"] = [_("请填写扶持日期。")]
+    elif day > timezone.localdate():
+        errors["date"] = [_("扶持日期不能晚于今天。")]
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def support_add(*, base: RuralBase, by: Any, **fields: Any) -> RuralBaseSupport:
+    """Record a support the base received."""
+    conflicts.known_fields(fields, SUPPORT_FIELDS, "support")
+    fields = conflicts.stripped(fields)
+    current = RuralBase.objects.select_for_update().get(pk=base.pk)
+    if current.is_archived:
+        raise ValidationError(_("这个基地已归档，不能再登记扶持。"), code="archived")
+    _check_keeper(by, current)
+    _check_support(fields)
+    support = RuralBaseSupport(
+        base=current, created_by=conflicts.actor(by), updated_by=conflicts.actor(by), **fields
+    )
+    support.full_clean(exclude=["base", "department"])
+    support.save()
+    return support
+
+
+@transaction.atomic
+def support_archive(*, support: RuralBaseSupport, by: Any, reason: str) -> RuralBaseSupport:
+    def check(current: RuralBaseSupport) -> None:
+        _check_keeper(by, current.base)
+
+    return SUPPORT_ARCHIVING.archive(
+        RuralBaseSupport.objects.select_related("base"),
+        support.pk,
+        by=by,
+        reason=reason,
+        check=check,
+    )
+
+
+def exchange_exported(*, persons: Iterable[Any], by: Any, on: dt.date | None = None) -> int:
+    """Log that these persons' needs went out in an export to the monitoring system."""
+    day = on or timezone.localdate()
+    who = conflicts.actor(by)
+    rows = [
+        MonitoringExchange(
+            person_id=p.pk,
+            direction=ExchangeDirection.EXPORTED,
+            date=day,
+            category=p.monitoring_category,
+            created_by=who,
+            updated_by=who,
+        )
+        for p in persons
+    ]
+    MonitoringExchange.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
