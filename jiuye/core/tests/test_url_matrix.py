@@ -179,6 +179,9 @@ MATRIX.update(import_module("jiuye.programs.tests.access_matrix_charity").MATRIX
 # 七 graduates
 MATRIX.update(import_module("jiuye.programs.tests.access_matrix_graduates").MATRIX)
 
+# programs: rural (action 六)
+MATRIX.update(import_module("jiuye.programs.tests.access_matrix_rural").MATRIX)
+
 # Open to everyone, signed in or not.
 PUBLIC = {
     "accounts:login",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jiuye.core.formfields import (
@@ -157,6 +158,10 @@ class SupportForm(forms.Form):
         invalid=_("请从列出的部门中选择。"),
     )
     description = text_field(_("扶持内容"), max_length=300, help_text=_("例如：冷库设备一套。"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"date": timezone.localdate()})
+        super().__init__(*args, **kwargs)
 
     def clean_date(self) -> Any:
         return not_after_today(self.cleaned_data["date"], _("扶持日期"))

@@ -116,6 +116,7 @@ def _detail(
         "supports": list(selectors.base_supports(base)),
         "can_keep": can_keep,
         "support_form": support_form or (SupportForm() if can_keep else None),
+        "form": support_form,  # a support that did not save: the title and summary say so
     }
     return render(request, "programs/rural/base_detail.html", context)
 
