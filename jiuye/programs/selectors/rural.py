@@ -39,6 +39,8 @@ from jiuye.reference.models import Region
 
 READERS = (Role.ADMIN, Role.DISTRICT, Role.TOWN, Role.LEADER)
 WATCH_DAYS = 90
+# casework service types of action 六 (casework/data/service_types.csv)
+OUTREACH_TYPES = ("jobs_to_home", "skills_to_villages")
 
 
 def bases_visible(user: Any) -> QuerySet[RuralBase]:
@@ -210,6 +212,14 @@ def _expressions(region: Region, year: int) -> dict[str, Any]:
         "employed": CountOf(employed),
         "driven": SumOf(bases, "driven"),
         "helped": CountOf(monitored_helped(region, year).values("pk")),
+        "outreach": CountOf(
+            ServiceRecord.objects.filter(
+                service_type_id__in=OUTREACH_TYPES,
+                date__range=(dt.date(year, 1, 1), dt.date(year, 12, 31)),
+                archived_at__isnull=True,
+                person__region__code__startswith=region.prefix,
+            ).values("pk")
+        ),
     }
 
 
@@ -270,3 +280,15 @@ def rural_base_driven(region: Region, year: int) -> int:
 )
 def monitored_with_needs_helped(region: Region, year: int) -> int:
     return _figures(region, year)["helped"]
+
+
+@indicator(
+    code="programs.rural_outreach_services",
+    name=_("送岗入户、送技术下乡服务人次"),
+    name_en="Jobs brought to the home and skills brought to the village (services)",
+    unit=_("次"),
+    action=6,
+    records_url=_page("programs:rural-monitoring"),
+)
+def rural_outreach_services(region: Region, year: int) -> int:
+    return _figures(region, year)["outreach"]

@@ -278,6 +278,7 @@ def test_each_rural_indicator_matches_a_hand_count(reference, employer_a, employ
     assert value("programs.rural_base_driven", district) == 12
     assert value("programs.rural_base_driven", town_a) == 5
     assert value("programs.monitored_with_needs_helped", district) == 1
+    assert value("programs.rural_outreach_services", district) == 3
 
 
 # --- timeline ------------------------------------------------------------------------------
@@ -293,3 +294,20 @@ def test_the_timeline_shows_base_employment_and_the_monitoring_exchange(
     titles = [e.title for e in entries_for(person_a, personas["district"]) if e.kind in ("rural_base", "monitoring")]
     assert "在农村残疾人就业基地“东城蔬菜基地”就业" in titles
     assert "就业需求导出至监测系统" in titles
+
+
+# --- demo ----------------------------------------------------------------------------------
+
+
+def test_the_demo_makes_bases_with_supports_and_employed_persons_once(reference, employer_a) -> None:  # noqa: ANN001
+    from jiuye.programs.demo.rural import BASES, demo_rural
+
+    worker = register_person(501, "赵农", hukou_type="rural")  # born 1990
+    monitor(worker)
+    assert demo_rural(seed=1) == len(BASES)
+    assert RuralBase.objects.count() == len(BASES)
+    assert RuralBaseSupport.objects.exists()
+    first = RuralBase.objects.get(employer=employer_a)
+    assert selectors.base_staff_count(first) == 1
+    assert MonitoringExchange.objects.filter(person=worker).exists()
+    assert demo_rural(seed=1) == 0
