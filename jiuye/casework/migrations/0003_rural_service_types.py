@@ -15,7 +15,9 @@ NEW = ("jobs_to_home", "skills_to_villages")
 def unload(apps, schema_editor):  # noqa: ANN001, ANN201
     ServiceType = apps.get_model("casework", "ServiceType")
     ServiceRecord = apps.get_model("casework", "ServiceRecord")
-    unused = [code for code in NEW if not ServiceRecord.objects.filter(service_type_id=code).exists()]
+    unused = [
+        code for code in NEW if not ServiceRecord.objects.filter(service_type_id=code).exists()
+    ]
     ServiceType.objects.filter(code__in=unused).delete()
 
 

@@ -13,11 +13,6 @@ from django.utils import timezone
 from playwright.sync_api import Page
 
 from conftest import VILLAGE_A
-from jiuye.employment.models import EmploymentForm, Source
-from jiuye.employment.services import employment_end, employment_open
-from jiuye.people.models import Person
-from jiuye.programs.models.rural import RuralBase, RuralBaseSupport
-from jiuye.programs.services import rural as services
 from jiuye.core.tests.browser import (
     assert_accessible,
     expect_errors,
@@ -26,6 +21,11 @@ from jiuye.core.tests.browser import (
     visit,
     visit_list,
 )
+from jiuye.employment.models import EmploymentForm, Source
+from jiuye.employment.services import employment_end, employment_open
+from jiuye.people.models import Person
+from jiuye.programs.models.rural import RuralBase, RuralBaseSupport
+from jiuye.programs.services import rural as services
 from jiuye.reference.models import Region
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -37,11 +37,15 @@ def base_a(personas, employer_a) -> RuralBase:  # noqa: ANN001
         by=None, name="东城蔬菜基地", kind="rural_base", industry="planting",
         region=Region.objects.get(code=VILLAGE_A), employer=employer_a, driven=6,
     )  # fmt: skip
-    services.support_add(base=base, by=None, kind="funds", date=timezone.localdate(), description="扶持资金")
+    services.support_add(
+        base=base, by=None, kind="funds", date=timezone.localdate(), description="扶持资金"
+    )
     return base
 
 
-def test_the_base_pages_pass_axe_for_a_town_officer(page: Page, signed_in, base_a, employer_a) -> None:  # noqa: ANN001
+def test_the_base_pages_pass_axe_for_a_town_officer(
+    page: Page, signed_in, base_a, employer_a
+) -> None:  # noqa: ANN001
     person = Person.objects.get(name="张三")
     employment_open(
         person=person, by=None, source=Source.STAFF, form=EmploymentForm.QUOTA,

@@ -76,7 +76,10 @@ def monitor(person: Person, category: str = "edge") -> None:
 
 
 def test_jobs_to_home_and_skills_to_villages_are_services_that_count_in_coverage(reference) -> None:  # noqa: ANN001
-    types = {t.code: t for t in ServiceType.objects.filter(code__in=["jobs_to_home", "skills_to_villages"])}
+    types = {
+        t.code: t
+        for t in ServiceType.objects.filter(code__in=["jobs_to_home", "skills_to_villages"])
+    }
     assert {t.name for t in types.values()} == {"送岗入户", "送技术下乡"}
     assert {t.kind for t in types.values()} == {ServiceKind.SERVICE}
 
@@ -99,7 +102,9 @@ def test_a_base_with_a_registered_operator_counts_its_open_employment_records(
     base = make_base(employer=employer_a)
     employ(person_a, employer_a, today() - dt.timedelta(days=30))
     ended = employ(person_b, employer_a, today() - dt.timedelta(days=300))
-    employment_end(record=ended, by=None, end_date=today() - dt.timedelta(days=10), end_reason="resigned")
+    employment_end(
+        record=ended, by=None, end_date=today() - dt.timedelta(days=10), end_reason="resigned"
+    )
     assert selectors.base_staff_count(base) == 1
     row = selectors.bases_for_list(RuralBase.objects.all()).get()
     assert row.n_employed == 1
@@ -146,14 +151,28 @@ def test_the_bases_export_holds_the_town_officers_bases_only(client_for, referen
     assert rows[0][-2:] == ("在岗残疾人", "带动残疾人")
 
 
-def test_creating_a_base_through_the_form_saves_it_and_bad_input_is_named(client_for, reference) -> None:  # noqa: ANN001
+def test_creating_a_base_through_the_form_saves_it_and_bad_input_is_named(
+    client_for, reference
+) -> None:  # noqa: ANN001
     client = client_for("town_a")
     url = reverse("programs:rural-base-create")
-    bad = client.post(url, {"name": "", "kind": "farm", "industry": "planting", "region": VILLAGE_B, "driven": "x"})
+    bad = client.post(
+        url,
+        {"name": "", "kind": "farm", "industry": "planting", "region": VILLAGE_B, "driven": "x"},
+    )
     assert bad.status_code == 200
     text = bad.content.decode()
     assert "请填写基地或车间的名称。" in text and "只能选择您负责的镇街或村（社区）。" in text
-    good = client.post(url, {"name": "东城编织车间", "kind": "workshop", "industry": "handicraft", "region": VILLAGE_A, "driven": "3"})
+    good = client.post(
+        url,
+        {
+            "name": "东城编织车间",
+            "kind": "workshop",
+            "industry": "handicraft",
+            "region": VILLAGE_A,
+            "driven": "3",
+        },
+    )
     base = RuralBase.objects.get()
     assert good.status_code == 302 and good.url == reverse("programs:rural-base", args=[base.pk])
     assert (base.name, base.driven, base.created_by.username) == ("东城编织车间", 3, "town_a")
@@ -170,7 +189,9 @@ def test_a_base_is_archived_from_its_edit_page_never_deleted(client_for, referen
     assert "东城蔬菜基地" not in listed
 
 
-def test_a_support_is_added_from_the_base_page_and_bad_input_shows_again(client_for, reference) -> None:  # noqa: ANN001
+def test_a_support_is_added_from_the_base_page_and_bad_input_shows_again(
+    client_for, reference
+) -> None:  # noqa: ANN001
     base = make_base()
     url = reverse("programs:rural-support-add", args=[base.pk])
     client = client_for("town_a")
@@ -183,10 +204,18 @@ def test_a_support_is_added_from_the_base_page_and_bad_input_shows_again(client_
 
 def test_a_leader_reads_a_base_but_may_not_add_a_support(client_for, reference) -> None:  # noqa: ANN001
     base = make_base()
-    assert client_for("leader").get(reverse("programs:rural-base", args=[base.pk])).status_code == 200
+    assert (
+        client_for("leader").get(reverse("programs:rural-base", args=[base.pk])).status_code == 200
+    )
     url = reverse("programs:rural-support-add", args=[base.pk])
-    assert client_for("leader").post(url, {"kind": "funds", "date": today().isoformat()}).status_code == 403
-    assert client_for("town_b").post(url, {"kind": "funds", "date": today().isoformat()}).status_code == 404
+    assert (
+        client_for("leader").post(url, {"kind": "funds", "date": today().isoformat()}).status_code
+        == 403
+    )
+    assert (
+        client_for("town_b").post(url, {"kind": "funds", "date": today().isoformat()}).status_code
+        == 404
+    )
 
 
 # --- monitoring ---------------------------------------------------------------------------
@@ -204,7 +233,12 @@ def test_the_watch_list_holds_monitored_persons_whose_job_ended_in_the_last_90_d
     start = today() - dt.timedelta(days=400)
     for person, ended in ((lost, 20), (old, 120), (back, 30), (unmonitored, 10)):
         record = employ(person, employer_a, start)
-        employment_end(record=record, by=None, end_date=today() - dt.timedelta(days=ended), end_reason="dismissed")
+        employment_end(
+            record=record,
+            by=None,
+            end_date=today() - dt.timedelta(days=ended),
+            end_reason="dismissed",
+        )
     employ(back, employer_a, today() - dt.timedelta(days=5))
     watched = list(selectors.watch_list(personas["district"]))
     assert [r.person.name for r in watched] == ["王一"]
@@ -238,7 +272,14 @@ def test_the_monitoring_page_lists_the_towns_monitored_persons_with_their_needs(
 ) -> None:  # noqa: ANN001
     monitor(person_a)
     monitor(person_b)
-    needs_register(person=person_a, by=None, date=today(), channel=Channel.PHONE, wants_work="yes", desired_jobs="种植")
+    needs_register(
+        person=person_a,
+        by=None,
+        date=today(),
+        channel=Channel.PHONE,
+        wants_work="yes",
+        desired_jobs="种植",
+    )
     page = client_for("town_a").get(reverse("programs:rural-monitoring")).content.decode()
     assert "张三" in page and "种植" in page and "李四" not in page
 
@@ -254,7 +295,11 @@ def test_each_rural_indicator_matches_a_hand_count(reference, employer_a, employ
     make_base(VILLAGE_B, name="西城车间", kind="workshop", driven=7, employer=employer_b)
     gone = make_base(name="停办基地", driven=100)
     services.base_archive(base=gone, by=None, reason="停办")
-    a1, a2, b1 = register_person(401, "甲"), register_person(402, "乙"), register_person(403, "丙", VILLAGE_B)
+    a1, a2, b1 = (
+        register_person(401, "甲"),
+        register_person(402, "乙"),
+        register_person(403, "丙", VILLAGE_B),
+    )
     employ(a1, employer_a, today() - dt.timedelta(days=40))
     employ(a2, employer_b, today() - dt.timedelta(days=40))
     employ(b1, employer_b, today() - dt.timedelta(days=40))
@@ -264,9 +309,17 @@ def test_each_rural_indicator_matches_a_hand_count(reference, employer_a, employ
         monitor(person)
     jobs_to_home = ServiceType.objects.get(code="jobs_to_home")
     for person in (helped, need_only, plain):
-        needs_register(person=person, by=None, date=today(), channel=Channel.PHONE, wants_work="yes")
+        needs_register(
+            person=person, by=None, date=today(), channel=Channel.PHONE, wants_work="yes"
+        )
     for person in (helped, served_only, plain):
-        service_record_create(person=person, service_type=jobs_to_home, by=None, date=today(), channel=Channel.HOME_VISIT)
+        service_record_create(
+            person=person,
+            service_type=jobs_to_home,
+            by=None,
+            date=today(),
+            channel=Channel.HOME_VISIT,
+        )
 
     def value(code: str, region: Region) -> int:
         return int(registry.get(code).value(region, year))
@@ -291,7 +344,11 @@ def test_the_timeline_shows_base_employment_and_the_monitoring_exchange(
     employ(person_a, employer_a, today() - dt.timedelta(days=30))
     monitor(person_a)
     services.exchange_exported(persons=[person_a], by=None)
-    titles = [e.title for e in entries_for(person_a, personas["district"]) if e.kind in ("rural_base", "monitoring")]
+    titles = [
+        e.title
+        for e in entries_for(person_a, personas["district"])
+        if e.kind in ("rural_base", "monitoring")
+    ]
     assert "在农村残疾人就业基地“东城蔬菜基地”就业" in titles
     assert "就业需求导出至监测系统" in titles
 
@@ -299,7 +356,9 @@ def test_the_timeline_shows_base_employment_and_the_monitoring_exchange(
 # --- demo ----------------------------------------------------------------------------------
 
 
-def test_the_demo_makes_bases_with_supports_and_employed_persons_once(reference, employer_a) -> None:  # noqa: ANN001
+def test_the_demo_makes_bases_with_supports_and_employed_persons_once(
+    reference, employer_a
+) -> None:  # noqa: ANN001
     from jiuye.programs.demo.rural import BASES, demo_rural
 
     worker = register_person(501, "赵农", hukou_type="rural")  # born 1990
