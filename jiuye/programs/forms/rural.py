@@ -22,8 +22,12 @@ from jiuye.core.formfields import (
 from jiuye.core.forms import without_version
 from jiuye.employers.models import Employer
 from jiuye.programs.models.rural import BaseKind, Industry, RuralBase, SupportKind
-from jiuye.reference.models import Department, Region
-from jiuye.training.forms.massage import RegionField, establishment_regions
+from jiuye.reference.models import Department
+from jiuye.training.forms.massage import (
+    establishment_regions,
+    place_field,
+    registered_employer,
+)
 
 KIND_FILTER = [("", _("全部类型")), *BaseKind.choices]
 INDUSTRY_FILTER = [("", _("全部产业")), *Industry.choices]
@@ -43,17 +47,7 @@ class BaseForm(forms.Form):
         required=_("请选择产业。"),
         invalid=_("请从列出的产业中选择。"),
     )
-    region = RegionField(
-        label=_("所在地"),
-        queryset=Region.objects.none(),
-        to_field_name="code",
-        empty_label=_("请选择"),
-        error_messages={
-            "required": _("请选择所在地。"),
-            "invalid_choice": _("只能选择您负责的镇街或村（社区）。"),
-        },
-        help_text=_("选择所在镇街，或更具体的村（社区）。"),
-    )
+    region = place_field()
     address = text_field(_("地址"), max_length=200)
     employer_uscc = text_field(
         _("运营单位的统一社会信用代码"),
@@ -118,16 +112,7 @@ class BaseForm(forms.Form):
         return initial
 
     def clean_employer_uscc(self) -> Employer | None:
-        raw = self.cleaned_data["employer_uscc"].strip().upper()
-        if not raw:
-            return None
-        employer = Employer.objects.filter(uscc=raw).first()
-        if employer is None:
-            raise forms.ValidationError(
-                _("没有找到统一社会信用代码为 %(code)s 的用人单位，请核对，或先登记用人单位。")
-                % {"code": raw}
-            )
-        return employer
+        return registered_employer(self.cleaned_data["employer_uscc"])
 
     def clean_established_on(self) -> Any:
         day = self.cleaned_data["established_on"]

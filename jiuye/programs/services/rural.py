@@ -20,9 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jiuye.accounts.models import Role
 from jiuye.core import conflicts
-from jiuye.core.scoping import region_in_scope
 from jiuye.programs.models.rural import (
     BaseKind,
     ExchangeDirection,
@@ -32,6 +30,7 @@ from jiuye.programs.models.rural import (
     RuralBaseSupport,
     SupportKind,
 )
+from jiuye.training.services.massage import may_keep  # who keeps records at a region
 
 FIELDS = (
     "name",
@@ -48,7 +47,6 @@ FIELDS = (
     "note",
 )
 SUPPORT_FIELDS = ("kind", "amount", "date", "department", "description")
-WRITERS = (Role.ADMIN, Role.DISTRICT, Role.TOWN)
 MAX_DRIVEN = 100_000
 ARCHIVING = conflicts.Archiving(
     required=gettext_lazy("请填写归档原因，例如：重复录入、已停办。"),
@@ -58,13 +56,6 @@ SUPPORT_ARCHIVING = conflicts.Archiving(
     required=gettext_lazy("请填写归档原因，例如：重复录入、金额录错。"),
     already=gettext_lazy("这条扶持记录已经归档。"),
 )
-
-
-def may_keep(by: Any, region_code: str) -> bool:
-    """Whether a user may keep records located at this region."""
-    if conflicts.actor(by) is None:
-        return True
-    return by.role in WRITERS and bool(region_code) and region_in_scope(by, region_code)
 
 
 def base_check(values: dict[str, Any]) -> dict[str, list[str]]:

@@ -58,6 +58,37 @@ class RegionField(forms.ModelChoiceField):
         return obj.name
 
 
+def place_field() -> RegionField:
+    """Where a record is located: a town or village the user keeps records in (the form sets
+    the queryset to ``establishment_regions(user)``)."""
+    return RegionField(
+        label=_("所在地"),
+        queryset=Region.objects.none(),
+        to_field_name="code",
+        empty_label=_("请选择"),
+        error_messages={
+            "required": _("请选择所在地。"),
+            "invalid_choice": _("只能选择您负责的镇街或村（社区）。"),
+        },
+        help_text=_("选择所在镇街，或更具体的村（社区）。"),
+    )
+
+
+def registered_employer(typed: str) -> Employer | None:
+    """The employer of a unified social credit code typed in a form (None when left empty);
+    an unknown code is the field's error."""
+    raw = typed.strip().upper()
+    if not raw:
+        return None
+    employer = Employer.objects.filter(uscc=raw).first()
+    if employer is None:
+        raise forms.ValidationError(
+            _("没有找到统一社会信用代码为 %(code)s 的用人单位，请核对，或先登记用人单位。")
+            % {"code": raw}
+        )
+    return employer
+
+
 class EstablishmentForm(forms.Form):
     name = text_field(_("机构名称"), max_length=200, required=_("请填写机构名称。"))
     kind = forms.ChoiceField(
@@ -73,17 +104,7 @@ class EstablishmentForm(forms.Form):
         max_length=60,
         help_text=_("医疗按摩所填写《医疗机构执业许可证》或备案号；保健按摩机构可留空。"),
     )
-    region = RegionField(
-        label=_("所在地"),
-        queryset=Region.objects.none(),
-        to_field_name="code",
-        empty_label=_("请选择"),
-        error_messages={
-            "required": _("请选择所在地。"),
-            "invalid_choice": _("只能选择您负责的镇街或村（社区）。"),
-        },
-        help_text=_("选择所在镇街，或更具体的村（社区）。"),
-    )
+    region = place_field()
     address = text_field(_("地址"), max_length=200)
     owner_id_number = text_field(
         _("开办人身份证号（已登记的残疾人）"),
