@@ -338,7 +338,7 @@ def test_each_rural_indicator_matches_a_hand_count(reference, employer_a, employ
 
 
 def test_the_timeline_shows_base_employment_and_the_monitoring_exchange(
-    personas, person_a, employer_a
+    personas, client_for, person_a, employer_a
 ) -> None:  # noqa: ANN001
     make_base(employer=employer_a)
     employ(person_a, employer_a, today() - dt.timedelta(days=30))
@@ -351,6 +351,8 @@ def test_the_timeline_shows_base_employment_and_the_monitoring_exchange(
     ]
     assert "在农村残疾人就业基地“东城蔬菜基地”就业" in titles
     assert "就业需求导出至监测系统" in titles
+    page = client_for("town_a").get(reverse("people:detail", args=[person_a.pk])).content.decode()
+    assert "东城蔬菜基地" in page and "就业需求导出至监测系统" in page
 
 
 # --- demo ----------------------------------------------------------------------------------
