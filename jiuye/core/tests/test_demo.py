@@ -47,6 +47,7 @@ def test_every_app_demo_module_is_registered() -> None:
         "training, competitions and massage",
         "organizations, charity projects and leaders",  # programs 三, order 63
         "auxiliary employment and labour projects",  # programs 五, order 65
+        "rural bases, supports and monitoring exchange",  # programs 六, order 66
         "graduates exchanged with the education bureau",  # programs 七, order 77
     ]
 
