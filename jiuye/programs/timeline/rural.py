@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jiuye.core.timeline import Entry, EntryKind, provider, stamp
-from jiuye.employment.models import EmploymentRecord
 from jiuye.programs.models.rural import MonitoringExchange, RuralBase
 from jiuye.programs.selectors.rural import READERS
 
@@ -24,37 +24,32 @@ def rural_entries(person: Any, user: Any) -> list[Entry]:
     # The person page is already scoped, so the person's records are in the user's scope.
     linked = getattr(user, "role", None) in READERS
     entries: list[Entry] = []
-    records = list(
-        EmploymentRecord.objects.filter(
-            person=person, archived_at__isnull=True, employer__isnull=False
-        )
+    # One query: each live base whose operator holds a live employment record of the person.
+    rows = RuralBase.objects.filter(
+        archived_at__isnull=True,
+        employer__employment_records__person=person,
+        employer__employment_records__archived_at__isnull=True,
+    ).annotate(
+        job_start=F("employer__employment_records__start_date"),
+        job_end=F("employer__employment_records__end_date"),
+        job_created=F("employer__employment_records__created_at"),
     )
-    bases: dict[Any, list[RuralBase]] = {}
-    employer_ids = {r.employer_id for r in records}
-    if employer_ids:
-        for base in RuralBase.objects.filter(
-            employer_id__in=employer_ids, archived_at__isnull=True
-        ):
-            bases.setdefault(base.employer_id, []).append(base)
-    for record in records:
-        for base in bases.get(record.employer_id, []):
-            url = reverse("programs:rural-base", args=[base.pk]) if linked else ""
-            detail = (
-                _("至 %(end)s") % {"end": f"{record.end_date:%Y-%m-%d}"} if record.end_date else ""
+    for base in rows:
+        url = reverse("programs:rural-base", args=[base.pk]) if linked else ""
+        detail = _("至 %(end)s") % {"end": f"{base.job_end:%Y-%m-%d}"} if base.job_end else ""
+        title = _("在%(kind)s“%(name)s”就业") % {
+            "kind": base.get_kind_display(),
+            "name": base.name,
+        }
+        entries.append(
+            RURAL_BASE.entry(
+                base.job_start,
+                title,
+                detail=detail,
+                url=url,
+                sort_key=f"1{stamp(base.job_created)}",
             )
-            title = _("在%(kind)s“%(name)s”就业") % {
-                "kind": base.get_kind_display(),
-                "name": base.name,
-            }
-            entries.append(
-                RURAL_BASE.entry(
-                    record.start_date,
-                    title,
-                    detail=detail,
-                    url=url,
-                    sort_key=f"1{stamp(record.created_at)}",
-                )
-            )
+        )
     for exchange in MonitoringExchange.objects.filter(person=person):
         detail = exchange.get_category_display() if exchange.category else ""
         entries.append(
