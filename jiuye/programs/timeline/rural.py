@@ -19,7 +19,12 @@ RURAL_BASE = EntryKind("rural_base", gettext_lazy("就业基地"))
 MONITORING = EntryKind("monitoring", gettext_lazy("防返贫监测"))
 
 
-@provider
+@provider(
+    concerns=(
+        (RuralBase, "employer__employment_records__person"),
+        (MonitoringExchange, "person"),
+    )
+)
 def rural_entries(person: Any, user: Any) -> list[Entry]:
     # The person page is already scoped, so the person's records are in the user's scope.
     linked = getattr(user, "role", None) in READERS
