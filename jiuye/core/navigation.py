@@ -86,10 +86,12 @@ MENU = [
     # 七 graduates
     NavItem(_("残疾学生名单"), "programs:graduates", _PERSONAL, "programs"),
     NavItem(_("毕业生工作清单"), "programs:graduates-worklist", _PERSONAL, "programs"),
-
     # --- programs: rural (action 六) ---
     NavItem(_("农村就业基地"), "programs:rural-bases", _EMPLOYERS, "programs"),
     NavItem(_("防返贫监测对象"), "programs:rural-monitoring", _PERSONAL, "programs"),
+    # 二 consultation mechanism (programs)
+    NavItem(_("就业会商"), "programs:consultation-meetings", _STAFF, "programs"),
+    NavItem(_("我的待办"), "programs:consultation-todo", _STAFF, "programs"),
     NavItem(_("数据导入"), "core:import-list", _PERSONAL),
     NavItem(_("行政区划"), "reference:regions", _STAFF),
     NavItem(_("责任部门"), "reference:departments", _STAFF),

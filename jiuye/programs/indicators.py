@@ -12,4 +12,7 @@ from jiuye.programs.selectors import (
 
 # --- 三 organizations and charity projects (charity) ---
 from jiuye.programs.selectors import charity as charity_indicators  # noqa: E402, F401
+
+# 二 consultation mechanism
+from jiuye.programs.selectors import consultation as _consultation  # noqa: E402, F401
 from jiuye.programs.selectors import graduates as _graduates  # noqa: E402, F401  七

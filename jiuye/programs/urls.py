@@ -142,3 +142,37 @@ urlpatterns += [
         name="rural-watch-list-export",
     ),
 ]
+
+
+# 二 consultation mechanism (就业会商协商机制)
+from django.urls import path  # noqa: E402
+
+from jiuye.programs.views import consultation  # noqa: E402
+
+urlpatterns += [
+    path("consultation/", consultation.meeting_list, name="consultation-meetings"),
+    path("consultation/new/", consultation.meeting_create, name="consultation-meeting-create"),
+    path(
+        "consultation/export.xlsx",
+        consultation.meetings_export,
+        name="consultation-meetings-export",
+    ),
+    path("consultation/<uuid:pk>/", consultation.meeting_detail, name="consultation-meeting"),
+    path(
+        "consultation/<uuid:pk>/edit/",
+        consultation.meeting_edit,
+        name="consultation-meeting-edit",
+    ),
+    path(
+        "consultation/<uuid:pk>/actions/new/",
+        consultation.action_add,
+        name="consultation-action-add",
+    ),
+    path(
+        "consultation/actions/<uuid:pk>/close/",
+        consultation.action_close,
+        name="consultation-action-close",
+    ),
+    path("todo/", consultation.my_actions, name="consultation-todo"),
+    path("todo/export.xlsx", consultation.my_actions_export, name="consultation-todo-export"),
+]

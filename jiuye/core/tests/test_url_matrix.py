@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from importlib import import_module
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -171,16 +172,11 @@ for _area in ("postings", "matching", "referrals", "fairs"):
     MATRIX.update(import_module(f"jiuye.jobs.tests.access_matrix_{_area}").MATRIX)
 for _area in ("courses", "enrolments", "outcomes", "competitions"):
     MATRIX.update(import_module(f"jiuye.training.tests.access_matrix_{_area}").MATRIX)
-MATRIX.update(import_module("jiuye.programs.tests.access_matrix_auxiliary").MATRIX)
-
-# Programs (issue 15): one row module per program.
-MATRIX.update(import_module("jiuye.programs.tests.access_matrix_charity").MATRIX)
-
-# 七 graduates
-MATRIX.update(import_module("jiuye.programs.tests.access_matrix_graduates").MATRIX)
-
-# programs: rural (action 六)
-MATRIX.update(import_module("jiuye.programs.tests.access_matrix_rural").MATRIX)
+# The programs (issue 15) keep one rows module per program beside their tests.
+for _path in sorted(
+    Path(__file__).parents[2].joinpath("programs", "tests").glob("access_matrix_*.py")
+):
+    MATRIX.update(import_module(f"jiuye.programs.tests.{_path.stem}").MATRIX)
 
 # Open to everyone, signed in or not.
 PUBLIC = {

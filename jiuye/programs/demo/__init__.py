@@ -4,9 +4,11 @@ actions, so autodiscovery of ``demo`` finds it."""
 from __future__ import annotations
 
 # 五 auxiliary employment and the labour-project bank
+# 二
 from jiuye.programs.demo import (
     auxiliary,  # noqa: E402, F401
     charity,  # noqa: E402, F401  (三 organizations, charity projects)
+    consultation,  # noqa: F401
     graduates,  # noqa: F401  七
     rural,  # noqa: F401  (action 六)
 )

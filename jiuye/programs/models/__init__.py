@@ -51,3 +51,9 @@ from jiuye.programs.models.rural import (  # noqa: E402
 )
 
 AUDITED += [RuralBase, RuralBaseSupport, MonitoringExchange]
+
+
+# 二 consultation mechanism
+from jiuye.programs.models.consultation import ConsultationMeeting, FollowUpAction  # noqa: E402
+
+AUDITED += [ConsultationMeeting, FollowUpAction]
