@@ -92,6 +92,8 @@ MENU = [
     # 二 consultation mechanism (programs)
     NavItem(_("就业会商"), "programs:consultation-meetings", _STAFF, "programs"),
     NavItem(_("我的待办"), "programs:consultation-todo", _STAFF, "programs"),
+    # 四 platform partners (programs)
+    NavItem(_("助残合作平台"), "programs:platform-partners", _EMPLOYERS, "programs"),
     NavItem(_("数据导入"), "core:import-list", _PERSONAL),
     NavItem(_("行政区划"), "reference:regions", _STAFF),
     NavItem(_("责任部门"), "reference:departments", _STAFF),

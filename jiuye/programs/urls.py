@@ -176,3 +176,24 @@ urlpatterns += [
     path("todo/", consultation.my_actions, name="consultation-todo"),
     path("todo/export.xlsx", consultation.my_actions_export, name="consultation-todo-export"),
 ]
+
+# 四 platform partners (助残合作平台)
+from jiuye.programs.views import platforms  # noqa: E402
+
+urlpatterns += [
+    path("platforms/", platforms.partner_list, name="platform-partners"),
+    path("platforms/new/", platforms.partner_create, name="platform-partner-create"),
+    path("platforms/export.xlsx", platforms.partners_export, name="platform-partners-export"),
+    path("platforms/<uuid:pk>/", platforms.partner_detail, name="platform-partner"),
+    path("platforms/<uuid:pk>/edit/", platforms.partner_edit, name="platform-partner-edit"),
+    path(
+        "platforms/<uuid:pk>/commitments/new/",
+        platforms.commitment_add,
+        name="platform-commitment-add",
+    ),
+    path(
+        "platforms/commitments/<uuid:pk>/end/",
+        platforms.commitment_end,
+        name="platform-commitment-end",
+    ),
+]

@@ -3,6 +3,8 @@ actions, so autodiscovery of ``importing`` finds it."""
 
 from __future__ import annotations
 
+import jiuye.programs.importing.platforms  # noqa: F401  四
+
 # 五 auxiliary employment and the labour-project bank
 from jiuye.programs.importing import (
     auxiliary,  # noqa: E402, F401

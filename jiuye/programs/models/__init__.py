@@ -57,3 +57,8 @@ AUDITED += [RuralBase, RuralBaseSupport, MonitoringExchange]
 from jiuye.programs.models.consultation import ConsultationMeeting, FollowUpAction  # noqa: E402
 
 AUDITED += [ConsultationMeeting, FollowUpAction]
+
+# 四 platform partners
+from jiuye.programs.models.platforms import PlatformCommitment, PlatformPartner  # noqa: E402
+
+AUDITED += [PlatformPartner, PlatformCommitment]

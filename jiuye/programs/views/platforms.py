@@ -1,0 +1,228 @@
+"""Platform partner pages (助残合作平台, action 四).
+
+Who may do what:
+- platforms (list, page, export): administrators, district staff and leaders see every
+  platform, a town officer those of their town (another town's: 404). Leaders see the persons
+  working through a platform as a count only.
+- register, edit, archive a platform and add or end its commitments: administrators, district
+  staff and the town officer of the platform's town.
+- Persons working through a platform are the open new-form employment records at its employer;
+  names only for roles that see persons and within their scope.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from jiuye.accounts.models import Role
+from jiuye.core import crud, listing
+from jiuye.core.access import roles_required
+from jiuye.core.downloads import attachment, formula_safe, workbook
+from jiuye.core.models import choice_labels
+from jiuye.core.scoping import scope_for
+from jiuye.people.models import Person
+from jiuye.programs.forms.platforms import (
+    KIND_FILTER,
+    CommitmentEndForm,
+    CommitmentForm,
+    PartnerForm,
+)
+from jiuye.programs.models import PlatformCommitment, PlatformPartner
+from jiuye.programs.models.platforms import PlatformKind
+from jiuye.programs.selectors import platforms as selectors
+from jiuye.programs.services import platforms as services
+from jiuye.reference.forms import towns_for
+from jiuye.reference.models import Region
+
+READERS = selectors.READERS
+KEEPERS = services.KEEPERS
+PAGE_SIZE = 30
+
+
+def _partner(request: HttpRequest, pk: uuid.UUID) -> PlatformPartner:
+    queryset = selectors.partners_visible(request.user).select_related("employer__region")
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _keepable(request: HttpRequest, pk: uuid.UUID) -> PlatformPartner:
+    partner = _partner(request, pk)
+    if not services.may_keep(request.user, partner.employer.region_id):
+        raise PermissionDenied
+    return partner
+
+
+def _towns(user: Any) -> list[Region]:
+    if user.role == Role.LEADER:
+        return list(Region.objects.filter(level=Region.Level.TOWN, disabled_at__isnull=True))
+    return list(towns_for(user))
+
+
+def _filters(request: HttpRequest, towns: list[Region]) -> tuple[str, str, list[str]]:
+    errors = []
+    kind = request.GET.get("kind", "").strip()
+    if kind and kind not in PlatformKind.values:
+        errors.append(_("无法识别的平台类型，已显示全部类型。"))
+        kind = ""
+    town = request.GET.get("town", "").strip()
+    if town and town not in {t.code for t in towns}:
+        errors.append(_("只能选择列出的镇街，已显示全部镇街。"))
+        town = ""
+    return kind, town, errors
+
+
+@roles_required(*READERS)
+@require_GET
+def partner_list(request: HttpRequest) -> HttpResponse:
+    towns = _towns(request.user)
+    kind, town, errors = _filters(request, towns)
+    archived = listing.archived_asked(request, KEEPERS)
+    qs = selectors.partners_visible(request.user).filter(archived_at__isnull=not archived)
+    rows = selectors.partners_for_list(qs, kind=kind, town=town)
+    context = {
+        "page": listing.page_of(request, rows, PAGE_SIZE),
+        "kind": kind,
+        "kinds": KIND_FILTER,
+        "town": town,
+        "towns": towns,
+        "filter_errors": errors,
+        "archived": archived,
+        "can_keep": request.user.role in KEEPERS,
+    }
+    return render(request, "programs/platforms/partner_list.html", context)
+
+
+@roles_required(*READERS)
+@require_GET
+def partner_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    partner = _partner(request, pk)
+    records = list(selectors.platform_workers(partner))
+    personal = request.user.role in KEEPERS
+    visible = set()
+    if personal and records:
+        visible = set(
+            scope_for(request.user, Person)
+            .filter(pk__in={r.person_id for r in records})
+            .values_list("pk", flat=True)
+        )
+    context = {
+        "partner": partner,
+        "kinds": choice_labels(PlatformKind, partner.platform_kinds),
+        "commitments": list(selectors.commitments_of(partner)),
+        "workers": [r for r in records if r.person_id in visible],
+        "n_workers": len({r.person_id for r in records}),
+        "personal": personal,
+        "can_keep": personal and services.may_keep(request.user, partner.employer.region_id),
+    }
+    return render(request, "programs/platforms/partner_detail.html", context)
+
+
+PAGES = crud.EditPages(
+    name="partner",
+    form_class=PartnerForm,
+    template="programs/platforms/partner_form.html",
+    create=services.partner_create,
+    update=services.partner_update,
+    archive=services.partner_archive,
+    detail="programs:platform-partner",
+    listing="programs:platform-partners",
+    saved=gettext_lazy("已保存合作平台：%(employer)s。"),
+    archived=gettext_lazy("已归档合作平台：%(employer)s。"),
+    refused=gettext_lazy("这个合作平台已归档，不能再修改。"),
+    archive_help=gettext_lazy(
+        "例如：重复录入、平台已退出合作。归档后不再出现在列表中，记录仍然保留。"
+    ),
+    label="employer",
+)
+
+partner_create, partner_edit = PAGES.views(*KEEPERS, get=_keepable)
+
+
+def _export_row(p: PlatformPartner, commitments: dict[Any, list[str]]) -> list[Any]:
+    return [
+        formula_safe(p.employer.name),
+        p.employer.uscc,
+        p.employer.region.name,
+        "、".join(choice_labels(PlatformKind, p.platform_kinds)),
+        p.since,
+        formula_safe("；".join(commitments.get(p.pk, []))),
+        p.n_commitments,
+        p.n_workers,
+        formula_safe(p.contact_name),
+        formula_safe(p.contact_phone),
+    ]
+
+
+@roles_required(*READERS)
+@require_GET
+def partners_export(request: HttpRequest) -> HttpResponse:
+    """Platforms, their commitments and the count of persons working through each (no
+    personal data)."""
+    kind, town, _errors = _filters(request, _towns(request.user))
+    qs = selectors.partners_visible(request.user).filter(archived_at__isnull=True)
+    rows = list(selectors.partners_for_list(qs, kind=kind, town=town))
+    commitments: dict[Any, list[str]] = {}
+    for c in PlatformCommitment.objects.filter(partner__in=[p.pk for p in rows]).order_by("since"):
+        ended = _("（%(day)s 终止）") % {"day": c.until.isoformat()} if c.until else ""
+        text = f"{c.get_kind_display()}：{c.description}（{c.since.isoformat()}起）{ended}"
+        commitments.setdefault(c.partner_id, []).append(text)
+    headers = [
+        _("平台企业"),
+        _("统一社会信用代码"),
+        _("所在地"),
+        _("平台类型"),
+        _("开始助残合作日期"),
+        _("助残承诺"),
+        _("有效承诺"),
+        _("在平台就业的残疾人"),
+        _("联系人"),
+        _("联系电话"),
+    ]
+    body = (_export_row(p, commitments) for p in rows)
+    content = workbook(_("助残合作平台"), headers, body, widths=(30, 20))
+    return attachment(content, _("助残合作平台.xlsx"))
+
+
+@roles_required(*KEEPERS, write=True)
+@require_http_methods(["GET", "POST"])
+def commitment_add(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    partner = _keepable(request, pk)
+    form = CommitmentForm(crud.posted(request))
+
+    def save() -> HttpResponse:
+        services.commitment_add(partner=partner, by=request.user, **form.cleaned_data)
+        message = _("已添加助残承诺：%(what)s。") % {"what": form.cleaned_data["description"]}
+        return crud.done(request, message, "programs:platform-partner", pk=partner.pk)
+
+    template = "programs/platforms/commitment_form.html"
+    return crud.service_form(request, form, save, template=template, context={"partner": partner})
+
+
+@roles_required(*KEEPERS, write=True)
+@require_http_methods(["GET", "POST"])
+def commitment_end(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    visible = selectors.partners_visible(request.user)
+    commitment = get_object_or_404(
+        PlatformCommitment.objects.filter(partner__in=visible).select_related("partner__employer"),
+        pk=pk,
+    )
+    partner = commitment.partner
+    if not services.may_keep(request.user, partner.employer.region_id):
+        raise PermissionDenied
+    form = CommitmentEndForm(crud.posted(request), initial={"version": commitment.version})
+
+    def save() -> HttpResponse:
+        services.commitment_end(commitment=commitment, by=request.user, **form.cleaned_data)
+        message = _("已终止助残承诺：%(what)s。") % {"what": commitment.description}
+        return crud.done(request, message, "programs:platform-partner", pk=partner.pk)
+
+    context = {"partner": partner, "commitment": commitment}
+    template = "programs/platforms/commitment_end.html"
+    return crud.service_form(request, form, save, template=template, context=context)
