@@ -94,6 +94,9 @@ MENU = [
     NavItem(_("我的待办"), "programs:consultation-todo", _STAFF, "programs"),
     # 四 platform partners (programs)
     NavItem(_("助残合作平台"), "programs:platform-partners", _EMPLOYERS, "programs"),
+    # 八 medical massage (programs)
+    NavItem(_("医疗机构和按摩就业"), "programs:medical-institutions", _EMPLOYERS, "programs"),
+    NavItem(_("医疗按摩审批"), "programs:massage-applications", _PERSONAL, "programs"),
     NavItem(_("数据导入"), "core:import-list", _PERSONAL),
     NavItem(_("行政区划"), "reference:regions", _STAFF),
     NavItem(_("责任部门"), "reference:departments", _STAFF),

@@ -17,5 +17,8 @@ from jiuye.programs.selectors import charity as charity_indicators  # noqa: E402
 from jiuye.programs.selectors import consultation as _consultation  # noqa: E402, F401
 from jiuye.programs.selectors import graduates as _graduates  # noqa: E402, F401  七
 
+# 八 medical massage
+from jiuye.programs.selectors import massage as _massage  # noqa: E402, F401
+
 # 四 platform partners
 from jiuye.programs.selectors import platforms as _platforms  # noqa: E402, F401

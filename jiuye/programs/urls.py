@@ -197,3 +197,46 @@ urlpatterns += [
         name="platform-commitment-end",
     ),
 ]
+
+# 八 medical massage (医疗按摩)
+from jiuye.programs.views import massage  # noqa: E402
+
+urlpatterns += [
+    path("massage/institutions/", massage.institution_list, name="medical-institutions"),
+    path(
+        "massage/institutions/new/",
+        massage.institution_create,
+        name="medical-institution-create",
+    ),
+    path(
+        "massage/institutions/export.xlsx",
+        massage.institutions_export,
+        name="medical-institutions-export",
+    ),
+    path(
+        "massage/institutions/<uuid:pk>/",
+        massage.institution_detail,
+        name="medical-institution",
+    ),
+    path(
+        "massage/institutions/<uuid:pk>/edit/",
+        massage.institution_edit,
+        name="medical-institution-edit",
+    ),
+    path("massage/applications/", massage.application_list, name="massage-applications"),
+    path(
+        "massage/applications/new/",
+        massage.application_submit,
+        name="massage-application-create",
+    ),
+    path(
+        "massage/applications/export.xlsx",
+        massage.applications_export,
+        name="massage-applications-export",
+    ),
+    path(
+        "massage/applications/<uuid:pk>/",
+        massage.application_detail,
+        name="massage-application",
+    ),
+]

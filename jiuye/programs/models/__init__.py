@@ -62,3 +62,8 @@ AUDITED += [ConsultationMeeting, FollowUpAction]
 from jiuye.programs.models.platforms import PlatformCommitment, PlatformPartner  # noqa: E402
 
 AUDITED += [PlatformPartner, PlatformCommitment]
+
+# 八 medical massage
+from jiuye.programs.models.massage import MassageApplication, MedicalInstitution  # noqa: E402
+
+AUDITED += [MedicalInstitution, MassageApplication]
