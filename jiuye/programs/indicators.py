@@ -17,6 +17,9 @@ from jiuye.programs.selectors import charity as charity_indicators  # noqa: E402
 from jiuye.programs.selectors import consultation as _consultation  # noqa: E402, F401
 from jiuye.programs.selectors import graduates as _graduates  # noqa: E402, F401  七
 
+# 十 service institutions
+from jiuye.programs.selectors import institutions as _institutions  # noqa: E402, F401
+
 # 八 medical massage
 from jiuye.programs.selectors import massage as _massage  # noqa: E402, F401
 

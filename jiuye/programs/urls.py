@@ -240,3 +240,27 @@ urlpatterns += [
         name="massage-application",
     ),
 ]
+
+# 十 service institutions (残疾人就业服务机构)
+from jiuye.programs.views import institutions  # noqa: E402
+
+urlpatterns += [
+    path("institutions/", institutions.institution_list, name="service-institutions"),
+    path("institutions/new/", institutions.institution_create, name="service-institution-create"),
+    path(
+        "institutions/export.xlsx",
+        institutions.institutions_export,
+        name="service-institutions-export",
+    ),
+    path("institutions/<uuid:pk>/", institutions.institution_detail, name="service-institution"),
+    path(
+        "institutions/<uuid:pk>/edit/",
+        institutions.institution_edit,
+        name="service-institution-edit",
+    ),
+    path(
+        "institutions/<uuid:pk>/checklist/",
+        institutions.checklist,
+        name="service-institution-checklist",
+    ),
+]

@@ -4,6 +4,7 @@ actions, so autodiscovery of ``demo`` finds it."""
 from __future__ import annotations
 
 import jiuye.programs.demo.consultation  # noqa: F401  二
+import jiuye.programs.demo.institutions  # noqa: F401  十
 import jiuye.programs.demo.massage  # noqa: F401  八
 import jiuye.programs.demo.platforms  # noqa: F401  四
 

@@ -3,6 +3,7 @@ actions, so autodiscovery of ``importing`` finds it."""
 
 from __future__ import annotations
 
+import jiuye.programs.importing.institutions  # noqa: F401  十
 import jiuye.programs.importing.platforms  # noqa: F401  四
 
 # 五 auxiliary employment and the labour-project bank

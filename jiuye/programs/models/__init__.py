@@ -67,3 +67,8 @@ AUDITED += [PlatformPartner, PlatformCommitment]
 from jiuye.programs.models.massage import MassageApplication, MedicalInstitution  # noqa: E402
 
 AUDITED += [MedicalInstitution, MassageApplication]
+
+# 十 service institutions
+from jiuye.programs.models.institutions import ChecklistEntry, ServiceInstitution  # noqa: E402
+
+AUDITED += [ServiceInstitution, ChecklistEntry]

@@ -1,0 +1,149 @@
+"""Employment service institution pages (action 十).
+
+Who may do what:
+- institutions (list, page, export): administrators, district staff and leaders see every
+  institution, a town officer those of their town (another town's: 404).
+- register, edit, archive and record the yearly checklist: administrators, district staff and
+  the town officer of the institution's town.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from jiuye.core import crud, listing
+from jiuye.core.access import roles_required
+from jiuye.core.downloads import attachment, formula_safe, workbook
+from jiuye.programs.forms.institutions import ChecklistForm, InstitutionForm
+from jiuye.programs.models import ChecklistEntry, ServiceInstitution
+from jiuye.programs.models.institutions import ChecklistItem
+from jiuye.programs.selectors import institutions as selectors
+from jiuye.programs.services import institutions as services
+from jiuye.training.services.massage import WRITERS as KEEPERS
+from jiuye.training.services.massage import may_keep
+
+READERS = selectors.READERS
+PAGE_SIZE = 30
+
+
+def _institution(request: HttpRequest, pk: uuid.UUID) -> ServiceInstitution:
+    queryset = selectors.institutions_visible(request.user).select_related("region")
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _keepable(request: HttpRequest, pk: uuid.UUID) -> ServiceInstitution:
+    institution = _institution(request, pk)
+    if not may_keep(request.user, institution.region_id):
+        raise PermissionDenied
+    return institution
+
+
+def _year(request: HttpRequest) -> tuple[int, list[str]]:
+    year, error = listing.year_asked(request)
+    return year or timezone.localdate().year, [error] if error else []
+
+
+@roles_required(*READERS)
+@require_GET
+def institution_list(request: HttpRequest) -> HttpResponse:
+    year, errors = _year(request)
+    archived = listing.archived_asked(request, KEEPERS)
+    qs = selectors.institutions_visible(request.user).filter(archived_at__isnull=not archived)
+    context = {
+        "page": listing.page_of(request, selectors.institutions_for_list(qs, year=year), PAGE_SIZE),
+        "year": year,
+        "items": len(ChecklistItem.values),
+        "filter_errors": errors,
+        "archived": archived,
+        "can_keep": request.user.role in KEEPERS,
+    }
+    return render(request, "programs/institutions/institution_list.html", context)
+
+
+@roles_required(*READERS)
+@require_GET
+def institution_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    institution = _institution(request, pk)
+    year, errors = _year(request)
+    entries = selectors.checklist_of(institution, year)
+    rows = [(label, entries.get(item)) for item, label in ChecklistItem.choices]
+    context = {
+        "institution": institution,
+        "year": year,
+        "rows": rows,
+        "filter_errors": errors,
+        "can_keep": request.user.role in KEEPERS and may_keep(request.user, institution.region_id),
+    }
+    return render(request, "programs/institutions/institution_detail.html", context)
+
+
+PAGES = crud.EditPages(
+    name="institution",
+    form_class=InstitutionForm,
+    template="programs/institutions/institution_form.html",
+    create=services.institution_create,
+    update=services.institution_update,
+    archive=services.institution_archive,
+    detail="programs:service-institution",
+    listing="programs:service-institutions",
+    saved=gettext_lazy("已保存服务机构：%(name)s。"),
+    archived=gettext_lazy("已归档服务机构：%(name)s。"),
+    refused=gettext_lazy("这个服务机构已归档，不能再修改。"),
+    archive_help=gettext_lazy("例如：重复录入、机构已撤并。归档后不再计入统计，记录仍然保留。"),
+)
+
+institution_create, institution_edit = PAGES.views(*KEEPERS, get=_keepable)
+
+
+@roles_required(*KEEPERS, write=True)
+@require_http_methods(["GET", "POST"])
+def checklist(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    institution = _keepable(request, pk)
+    year, _errors = _year(request)
+    form = ChecklistForm(crud.posted(request), entries=selectors.checklist_of(institution, year))
+
+    def save() -> HttpResponse:
+        services.checklist_save(
+            institution=institution, by=request.user, year=year, items=form.items()
+        )
+        message = _("已保存%(year)d年的规范化建设检查。") % {"year": year}
+        url = reverse("programs:service-institution", args=[institution.pk]) + f"?year={year}"
+        return crud.done(request, message, url)
+
+    context = {"institution": institution, "year": year}
+    template = "programs/institutions/checklist.html"
+    return crud.service_form(request, form, save, template=template, context=context)
+
+
+@roles_required(*READERS)
+@require_GET
+def institutions_export(request: HttpRequest) -> HttpResponse:
+    year, _errors = _year(request)
+    qs = selectors.institutions_visible(request.user).filter(archived_at__isnull=True)
+    institutions = list(selectors.institutions_for_list(qs, year=year))
+    met = {
+        (e.institution_id, e.item): e
+        for e in ChecklistEntry.objects.filter(institution__in=institutions, year=year)
+    }
+    rows = []
+    for i in institutions:
+        row = [formula_safe(i.name), i.get_owner_display(), i.region.name, formula_safe(i.address)]
+        for item in ChecklistItem.values:
+            entry = met.get((i.pk, item))
+            row.append(_("达标") if entry is not None and entry.met else _("未达标"))
+            row.append(formula_safe(entry.evidence) if entry is not None else "")
+        rows.append(row)
+    headers = [_("机构名称"), _("机构性质"), _("所在地"), _("地址")]
+    for _item, label in ChecklistItem.choices:
+        headers += [label, _("%(item)s的佐证") % {"item": label}]
+    content = workbook(_("%(year)d年残疾人就业服务机构") % {"year": year}, headers, rows)
+    return attachment(content, _("残疾人就业服务机构.xlsx"))
