@@ -10,12 +10,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from jiuye.core.formfields import choice_field, date_field, radio_field, text_field
-from jiuye.core.forms import EditForm
 from jiuye.core.scoping import scope_for
 from jiuye.core.validators import validate_resident_id
-from jiuye.employers.models import Employer
 from jiuye.people.models import Person
 from jiuye.people.selectors import person_by_id_number
+from jiuye.programs.forms.platforms import EmployerRecordForm
 from jiuye.programs.models import MedicalInstitution
 from jiuye.programs.models.massage import ApplicationKind, ApplicationStatus, InstitutionKind
 
@@ -23,7 +22,7 @@ KIND_FILTER = [("", _("全部事项")), *ApplicationKind.choices]
 STATUS_FILTER = [("", _("全部阶段")), *ApplicationStatus.choices]
 
 
-class InstitutionForm(EditForm):
+class InstitutionForm(EmployerRecordForm):
     employer_uscc = text_field(
         _("医疗机构的统一社会信用代码"),
         max_length=18,
@@ -53,21 +52,6 @@ class InstitutionForm(EditForm):
             "licence_number": record.licence_number,
             "version": record.version,
         }
-
-    def clean_employer_uscc(self) -> Employer:
-        raw = self.cleaned_data["employer_uscc"].strip().upper()
-        employer = Employer.objects.filter(uscc=raw).first()
-        if employer is None:
-            raise forms.ValidationError(
-                _("没有找到统一社会信用代码为 %(code)s 的用人单位，请核对，或先登记用人单位。")
-                % {"code": raw}
-            )
-        return employer
-
-    def service_fields(self) -> dict[str, Any]:
-        data = super().service_fields()
-        data["employer"] = data.pop("employer_uscc")
-        return data
 
 
 class ApplicationForm(forms.Form):

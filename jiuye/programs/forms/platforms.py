@@ -17,7 +17,27 @@ from jiuye.programs.models.platforms import CommitmentKind, PlatformKind
 KIND_FILTER = [("", _("全部类型")), *PlatformKind.choices]
 
 
-class PartnerForm(EditForm):
+class EmployerRecordForm(EditForm):
+    """A record about one registered employer (a platform, a medical institution), named by
+    its unified social credit code in ``employer_uscc``; the service gets ``employer``."""
+
+    def clean_employer_uscc(self) -> Employer:
+        raw = self.cleaned_data["employer_uscc"].strip().upper()
+        employer = Employer.objects.filter(uscc=raw).first()
+        if employer is None:
+            raise forms.ValidationError(
+                _("没有找到统一社会信用代码为 %(code)s 的用人单位，请核对，或先登记用人单位。")
+                % {"code": raw}
+            )
+        return employer
+
+    def service_fields(self) -> dict[str, Any]:
+        data = super().service_fields()
+        data["employer"] = data.pop("employer_uscc")
+        return data
+
+
+class PartnerForm(EmployerRecordForm):
     employer_uscc = text_field(
         _("平台企业的统一社会信用代码"),
         max_length=18,
@@ -52,21 +72,6 @@ class PartnerForm(EditForm):
         }
         initial["employer_uscc"] = record.employer.uscc
         return initial
-
-    def clean_employer_uscc(self) -> Employer:
-        raw = self.cleaned_data["employer_uscc"].strip().upper()
-        employer = Employer.objects.filter(uscc=raw).first()
-        if employer is None:
-            raise forms.ValidationError(
-                _("没有找到统一社会信用代码为 %(code)s 的用人单位，请核对，或先登记用人单位。")
-                % {"code": raw}
-            )
-        return employer
-
-    def service_fields(self) -> dict[str, Any]:
-        data = super().service_fields()
-        data["employer"] = data.pop("employer_uscc")
-        return data
 
 
 class CommitmentForm(forms.Form):
