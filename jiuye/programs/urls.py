@@ -2,58 +2,48 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
+from jiuye.programs.views import (
+    auxiliary,
+    charity,
+    consultation,
+    graduates,
+    institutions,
+    massage,
+    platforms,
+    rural,
+)
+
 app_name = "programs"
 
-# Each program adds its block, commented with its name, in the order of the actions.
-urlpatterns: list[URLPattern | URLResolver] = []
-
-# 五 auxiliary employment and the labour-project bank
-
-from jiuye.programs.views import auxiliary as aux  # noqa: E402
-
-urlpatterns += [
-    path("auxiliary/institutions/", aux.institution_list, name="aux-institutions"),
-    path("auxiliary/institutions/new/", aux.institution_create, name="aux-institution-create"),
+# One block per program, in the order of the actions.
+urlpatterns: list[URLPattern | URLResolver] = [
+    # 二 the consultation mechanism (就业会商协商机制) and the owners' to-do list
+    path("consultation/", consultation.meeting_list, name="consultation-meetings"),
+    path("consultation/new/", consultation.meeting_create, name="consultation-meeting-create"),
     path(
-        "auxiliary/institutions/export.xlsx",
-        aux.institutions_export,
-        name="aux-institutions-export",
+        "consultation/export.xlsx",
+        consultation.meetings_export,
+        name="consultation-meetings-export",
     ),
-    path("auxiliary/institutions/<uuid:pk>/", aux.institution_detail, name="aux-institution"),
+    path("consultation/<uuid:pk>/", consultation.meeting_detail, name="consultation-meeting"),
     path(
-        "auxiliary/institutions/<uuid:pk>/edit/", aux.institution_edit, name="aux-institution-edit"
-    ),
-    path("auxiliary/institutions/<uuid:pk>/members/new/", aux.member_add, name="aux-member-add"),
-    path(
-        "auxiliary/institutions/<uuid:pk>/deliveries/new/",
-        aux.delivery_add,
-        name="aux-delivery-add",
-    ),
-    path("auxiliary/institutions/<uuid:pk>/income/new/", aux.income_add, name="aux-income-add"),
-    path("auxiliary/members/", aux.member_list, name="aux-members"),
-    path("auxiliary/members/export.xlsx", aux.members_export, name="aux-members-export"),
-    path("auxiliary/members/<uuid:pk>/", aux.member_edit, name="aux-member"),
-    path("auxiliary/projects/", aux.project_list, name="labour-projects"),
-    path("auxiliary/projects/new/", aux.project_create, name="labour-project-create"),
-    path("auxiliary/projects/export.xlsx", aux.projects_export, name="labour-projects-export"),
-    path("auxiliary/projects/<uuid:pk>/", aux.project_detail, name="labour-project"),
-    path("auxiliary/projects/<uuid:pk>/edit/", aux.project_edit, name="labour-project-edit"),
-    path(
-        "auxiliary/allocations/<uuid:pk>/withdraw/",
-        aux.allocation_withdraw,
-        name="labour-allocation-withdraw",
+        "consultation/<uuid:pk>/edit/",
+        consultation.meeting_edit,
+        name="consultation-meeting-edit",
     ),
     path(
-        "auxiliary/projects/<uuid:pk>/allocate/",
-        aux.project_allocate,
-        name="labour-project-allocate",
+        "consultation/<uuid:pk>/actions/new/",
+        consultation.action_add,
+        name="consultation-action-add",
     ),
-]
-
-# --- 三 organizations and charity projects (charity) ---
-from jiuye.programs.views import charity  # noqa: E402
-
-urlpatterns += [
+    path(
+        "consultation/actions/<uuid:pk>/close/",
+        consultation.action_close,
+        name="consultation-action-close",
+    ),
+    path("todo/", consultation.my_actions, name="consultation-todo"),
+    path("todo/export.xlsx", consultation.my_actions_export, name="consultation-todo-export"),
+    # 三 organizations, charity projects and employment leaders
     path("organizations/", charity.organization_list, name="organizations"),
     path("organizations/new/", charity.organization_create, name="organization-create"),
     path("organizations/export.xlsx", charity.organizations_export, name="organizations-export"),
@@ -85,46 +75,70 @@ urlpatterns += [
     path("leaders/<uuid:pk>/", charity.leader_detail, name="leader"),
     path("leaders/<uuid:pk>/edit/", charity.leader_edit, name="leader-edit"),
     path("leaders/<uuid:pk>/jobs/add/", charity.leader_job_add, name="leader-job-add"),
-]
-
-
-# 七 graduates (the education bureau's lines, one file per graduate, the worklist)
-from django.urls import path as _path  # noqa: E402
-
-from jiuye.programs.views import graduates as _graduates  # noqa: E402
-
-urlpatterns += [
-    _path("graduates/", _graduates.graduate_list, name="graduates"),
-    _path("graduates/export.xlsx", _graduates.graduates_export, name="graduates-export"),
-    _path("graduates/exchange.xlsx", _graduates.exchange_export, name="graduates-exchange"),
-    _path("graduates/unmatched/", _graduates.unmatched_list, name="graduates-unmatched"),
-    _path(
-        "graduates/unmatched/export.xlsx",
-        _graduates.unmatched_export,
-        name="graduates-unmatched-export",
+    # 四 platform partners
+    path("platforms/", platforms.partner_list, name="platform-partners"),
+    path("platforms/new/", platforms.partner_create, name="platform-partner-create"),
+    path("platforms/export.xlsx", platforms.partners_export, name="platform-partners-export"),
+    path("platforms/<uuid:pk>/", platforms.partner_detail, name="platform-partner"),
+    path("platforms/<uuid:pk>/edit/", platforms.partner_edit, name="platform-partner-edit"),
+    path(
+        "platforms/<uuid:pk>/commitments/new/",
+        platforms.commitment_add,
+        name="platform-commitment-add",
     ),
-    _path("graduates/unmatched/match/", _graduates.unmatched_match, name="graduates-match"),
-    _path(
-        "graduates/unmatched/<uuid:pk>/register/",
-        _graduates.unmatched_register,
-        name="graduate-register",
+    path(
+        "platforms/commitments/<uuid:pk>/end/",
+        platforms.commitment_end,
+        name="platform-commitment-end",
     ),
-    _path(
-        "graduates/unmatched/<uuid:pk>/reject/", _graduates.unmatched_reject, name="graduate-reject"
+    # 五 auxiliary employment and the labour-project bank
+    path("auxiliary/institutions/", auxiliary.institution_list, name="aux-institutions"),
+    path(
+        "auxiliary/institutions/new/", auxiliary.institution_create, name="aux-institution-create"
     ),
-    _path("graduates/persons/<uuid:pk>/", _graduates.graduate_file, name="graduate-file"),
-    _path("graduates/worklist/", _graduates.graduate_worklist, name="graduates-worklist"),
-    _path(
-        "graduates/worklist/export.xlsx",
-        _graduates.worklist_export,
-        name="graduates-worklist-export",
+    path(
+        "auxiliary/institutions/export.xlsx",
+        auxiliary.institutions_export,
+        name="aux-institutions-export",
     ),
-]
-
-# --- rural (action 六): bases and workshops, supports, the monitoring exchange ---
-from jiuye.programs.views import rural  # noqa: E402
-
-urlpatterns += [
+    path("auxiliary/institutions/<uuid:pk>/", auxiliary.institution_detail, name="aux-institution"),
+    path(
+        "auxiliary/institutions/<uuid:pk>/edit/",
+        auxiliary.institution_edit,
+        name="aux-institution-edit",
+    ),
+    path(
+        "auxiliary/institutions/<uuid:pk>/members/new/", auxiliary.member_add, name="aux-member-add"
+    ),
+    path(
+        "auxiliary/institutions/<uuid:pk>/deliveries/new/",
+        auxiliary.delivery_add,
+        name="aux-delivery-add",
+    ),
+    path(
+        "auxiliary/institutions/<uuid:pk>/income/new/", auxiliary.income_add, name="aux-income-add"
+    ),
+    path("auxiliary/members/", auxiliary.member_list, name="aux-members"),
+    path("auxiliary/members/export.xlsx", auxiliary.members_export, name="aux-members-export"),
+    path("auxiliary/members/<uuid:pk>/", auxiliary.member_edit, name="aux-member"),
+    path("auxiliary/projects/", auxiliary.project_list, name="labour-projects"),
+    path("auxiliary/projects/new/", auxiliary.project_create, name="labour-project-create"),
+    path(
+        "auxiliary/projects/export.xlsx", auxiliary.projects_export, name="labour-projects-export"
+    ),
+    path("auxiliary/projects/<uuid:pk>/", auxiliary.project_detail, name="labour-project"),
+    path("auxiliary/projects/<uuid:pk>/edit/", auxiliary.project_edit, name="labour-project-edit"),
+    path(
+        "auxiliary/allocations/<uuid:pk>/withdraw/",
+        auxiliary.allocation_withdraw,
+        name="labour-allocation-withdraw",
+    ),
+    path(
+        "auxiliary/projects/<uuid:pk>/allocate/",
+        auxiliary.project_allocate,
+        name="labour-project-allocate",
+    ),
+    # 六 rural bases and workshops, the monitoring exchange
     path("rural/bases/", rural.base_list, name="rural-bases"),
     path("rural/bases/new/", rural.base_create, name="rural-base-create"),
     path("rural/bases/export.xlsx", rural.bases_export, name="rural-bases-export"),
@@ -141,67 +155,33 @@ urlpatterns += [
         rural.watch_list_export,
         name="rural-watch-list-export",
     ),
-]
-
-
-# 二 consultation mechanism (就业会商协商机制)
-from django.urls import path  # noqa: E402
-
-from jiuye.programs.views import consultation  # noqa: E402
-
-urlpatterns += [
-    path("consultation/", consultation.meeting_list, name="consultation-meetings"),
-    path("consultation/new/", consultation.meeting_create, name="consultation-meeting-create"),
+    # 七 graduates: the education bureau's lists, one file per graduate, the worklist
+    path("graduates/", graduates.graduate_list, name="graduates"),
+    path("graduates/export.xlsx", graduates.graduates_export, name="graduates-export"),
+    path("graduates/exchange.xlsx", graduates.exchange_export, name="graduates-exchange"),
+    path("graduates/unmatched/", graduates.unmatched_list, name="graduates-unmatched"),
     path(
-        "consultation/export.xlsx",
-        consultation.meetings_export,
-        name="consultation-meetings-export",
+        "graduates/unmatched/export.xlsx",
+        graduates.unmatched_export,
+        name="graduates-unmatched-export",
     ),
-    path("consultation/<uuid:pk>/", consultation.meeting_detail, name="consultation-meeting"),
+    path("graduates/unmatched/match/", graduates.unmatched_match, name="graduates-match"),
     path(
-        "consultation/<uuid:pk>/edit/",
-        consultation.meeting_edit,
-        name="consultation-meeting-edit",
+        "graduates/unmatched/<uuid:pk>/register/",
+        graduates.unmatched_register,
+        name="graduate-register",
     ),
     path(
-        "consultation/<uuid:pk>/actions/new/",
-        consultation.action_add,
-        name="consultation-action-add",
+        "graduates/unmatched/<uuid:pk>/reject/", graduates.unmatched_reject, name="graduate-reject"
     ),
+    path("graduates/persons/<uuid:pk>/", graduates.graduate_file, name="graduate-file"),
+    path("graduates/worklist/", graduates.graduate_worklist, name="graduates-worklist"),
     path(
-        "consultation/actions/<uuid:pk>/close/",
-        consultation.action_close,
-        name="consultation-action-close",
+        "graduates/worklist/export.xlsx",
+        graduates.worklist_export,
+        name="graduates-worklist-export",
     ),
-    path("todo/", consultation.my_actions, name="consultation-todo"),
-    path("todo/export.xlsx", consultation.my_actions_export, name="consultation-todo-export"),
-]
-
-# 四 platform partners (助残合作平台)
-from jiuye.programs.views import platforms  # noqa: E402
-
-urlpatterns += [
-    path("platforms/", platforms.partner_list, name="platform-partners"),
-    path("platforms/new/", platforms.partner_create, name="platform-partner-create"),
-    path("platforms/export.xlsx", platforms.partners_export, name="platform-partners-export"),
-    path("platforms/<uuid:pk>/", platforms.partner_detail, name="platform-partner"),
-    path("platforms/<uuid:pk>/edit/", platforms.partner_edit, name="platform-partner-edit"),
-    path(
-        "platforms/<uuid:pk>/commitments/new/",
-        platforms.commitment_add,
-        name="platform-commitment-add",
-    ),
-    path(
-        "platforms/commitments/<uuid:pk>/end/",
-        platforms.commitment_end,
-        name="platform-commitment-end",
-    ),
-]
-
-# 八 medical massage (医疗按摩)
-from jiuye.programs.views import massage  # noqa: E402
-
-urlpatterns += [
+    # 八 medical massage: medical institutions and applications
     path("massage/institutions/", massage.institution_list, name="medical-institutions"),
     path(
         "massage/institutions/new/",
@@ -239,12 +219,7 @@ urlpatterns += [
         massage.application_detail,
         name="massage-application",
     ),
-]
-
-# 十 service institutions (残疾人就业服务机构)
-from jiuye.programs.views import institutions  # noqa: E402
-
-urlpatterns += [
+    # 十 service institutions and their standardization checklist
     path("institutions/", institutions.institution_list, name="service-institutions"),
     path("institutions/new/", institutions.institution_create, name="service-institution-create"),
     path(

@@ -49,6 +49,10 @@ def test_every_app_demo_module_is_registered() -> None:
         "auxiliary employment and labour projects",  # programs 五, order 65
         "rural bases, supports and monitoring exchange",  # programs 六, order 66
         "graduates exchanged with the education bureau",  # programs 七, order 77
+        "programs: consultation meetings",  # programs 二, order 102
+        "programs: platform partners",  # programs 四, order 104
+        "programs: medical massage",  # programs 八, order 108
+        "programs: service institutions",  # programs 十, order 110
     ]
 
 

@@ -1,19 +1,15 @@
-"""Each program adds one import line here (its module of this package), in the order of the
-actions, so autodiscovery of ``demo`` finds it."""
+"""The demo seeders of the programs, one module each (the comment names the action; found by
+autodiscovery of ``demo``)."""
 
 from __future__ import annotations
 
-import jiuye.programs.demo.consultation  # noqa: F401  二
-import jiuye.programs.demo.institutions  # noqa: F401  十
-import jiuye.programs.demo.massage  # noqa: F401  八
-import jiuye.programs.demo.platforms  # noqa: F401  四
-
-# 五 auxiliary employment and the labour-project bank
-# 二
-from jiuye.programs.demo import (
-    auxiliary,  # noqa: E402, F401
-    charity,  # noqa: E402, F401  (三 organizations, charity projects)
-    consultation,  # noqa: F401
-    graduates,  # noqa: F401  七
-    rural,  # noqa: F401  (action 六)
+from jiuye.programs.demo import (  # noqa: F401
+    auxiliary,  # 五 auxiliary employment, the labour-project bank
+    charity,  # 三 organizations, charity projects, leaders
+    consultation,  # 二 the consultation mechanism
+    graduates,  # 七 graduates
+    institutions,  # 十 service institutions
+    massage,  # 八 medical massage
+    platforms,  # 四 platform partners
+    rural,  # 六 rural bases, the monitoring exchange
 )

@@ -1,15 +1,13 @@
-"""Each program adds one import line here (its module of this package), in the order of the
-actions, so autodiscovery of ``importing`` finds it."""
+"""The import kinds of the programs, one module each (the comment names the action; found by
+autodiscovery of ``importing``)."""
 
 from __future__ import annotations
 
-import jiuye.programs.importing.institutions  # noqa: F401  十
-import jiuye.programs.importing.platforms  # noqa: F401  四
-
-# 五 auxiliary employment and the labour-project bank
-from jiuye.programs.importing import (
-    auxiliary,  # noqa: E402, F401
-    charity,  # noqa: E402, F401  (三 organizations, charity projects)
-    graduates,  # noqa: F401  七
-    rural,  # noqa: F401  (action 六)
+from jiuye.programs.importing import (  # noqa: F401
+    auxiliary,  # 五 auxiliary employment, the labour-project bank
+    charity,  # 三 organizations, charity projects, leaders
+    graduates,  # 七 graduates
+    institutions,  # 十 service institutions
+    platforms,  # 四 platform partners
+    rural,  # 六 rural bases, the monitoring exchange
 )

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-AUDITED: list[Any] = []
-
-# 五 auxiliary employment and the labour-project bank
-from jiuye.programs.models.auxiliary import (  # noqa: E402
+from jiuye.programs.models.auxiliary import (
     AuxIncome,
     AuxInstitution,
     AuxMembership,
@@ -15,60 +12,74 @@ from jiuye.programs.models.auxiliary import (  # noqa: E402
     LabourDelivery,
     LabourProject,
 )
-
-AUDITED += [
-    AuxInstitution,
-    AuxMembership,
-    LabourProject,
-    LabourAllocation,
-    LabourDelivery,
-    AuxIncome,
-]
-
-# --- 三 organizations and charity projects (charity) ---
-from jiuye.programs.models.charity import (  # noqa: E402
+from jiuye.programs.models.charity import (
     CharityBeneficiary,
     CharityProject,
     EmploymentLeader,
     LeaderJob,
     Organization,
 )
-
-AUDITED += [Organization, EmploymentLeader, LeaderJob, CharityProject, CharityBeneficiary]
-
-
-# 七 graduates
-from jiuye.programs.models.graduates import DegreeLevel, GraduateRecord  # noqa: E402, F401
-
-AUDITED += [GraduateRecord]
-
-
-# --- rural (action 六) ---
-from jiuye.programs.models.rural import (  # noqa: E402
+from jiuye.programs.models.consultation import ConsultationMeeting, FollowUpAction
+from jiuye.programs.models.graduates import DegreeLevel, GraduateRecord
+from jiuye.programs.models.institutions import ChecklistEntry, ServiceInstitution
+from jiuye.programs.models.massage import MassageApplication, MedicalInstitution
+from jiuye.programs.models.platforms import PlatformCommitment, PlatformPartner
+from jiuye.programs.models.rural import (
     MonitoringExchange,
     RuralBase,
     RuralBaseSupport,
 )
 
-AUDITED += [RuralBase, RuralBaseSupport, MonitoringExchange]
+AUDITED: list[Any] = [
+    AuxInstitution,
+    AuxMembership,
+    LabourProject,
+    LabourAllocation,
+    LabourDelivery,
+    AuxIncome,
+    Organization,
+    EmploymentLeader,
+    LeaderJob,
+    CharityProject,
+    CharityBeneficiary,
+    GraduateRecord,
+    RuralBase,
+    RuralBaseSupport,
+    MonitoringExchange,
+    ConsultationMeeting,
+    FollowUpAction,
+    PlatformPartner,
+    PlatformCommitment,
+    MedicalInstitution,
+    MassageApplication,
+    ServiceInstitution,
+    ChecklistEntry,
+]
 
-
-# 二 consultation mechanism
-from jiuye.programs.models.consultation import ConsultationMeeting, FollowUpAction  # noqa: E402
-
-AUDITED += [ConsultationMeeting, FollowUpAction]
-
-# 四 platform partners
-from jiuye.programs.models.platforms import PlatformCommitment, PlatformPartner  # noqa: E402
-
-AUDITED += [PlatformPartner, PlatformCommitment]
-
-# 八 medical massage
-from jiuye.programs.models.massage import MassageApplication, MedicalInstitution  # noqa: E402
-
-AUDITED += [MedicalInstitution, MassageApplication]
-
-# 十 service institutions
-from jiuye.programs.models.institutions import ChecklistEntry, ServiceInstitution  # noqa: E402
-
-AUDITED += [ServiceInstitution, ChecklistEntry]
+__all__ = [
+    "AUDITED",
+    "AuxIncome",
+    "AuxInstitution",
+    "AuxMembership",
+    "CharityBeneficiary",
+    "CharityProject",
+    "ChecklistEntry",
+    "ConsultationMeeting",
+    "DegreeLevel",
+    "EmploymentLeader",
+    "FollowUpAction",
+    "GraduateRecord",
+    "LabourAllocation",
+    "LabourDelivery",
+    "LabourProject",
+    "LeaderJob",
+    "MassageApplication",
+    "MedicalInstitution",
+    "MonitoringExchange",
+    "Organization",
+    "PlatformCommitment",
+    "PlatformPartner",
+    "RuralBase",
+    "RuralBaseSupport",
+    "ServiceInstitution",
+]

@@ -1,12 +1,12 @@
-"""Each program adds one import line here (its module of this package), in the order of the
-actions, so autodiscovery of ``timeline`` finds it."""
+"""The person page's timeline entries of the programs, one module each (the comment names the
+action; found by autodiscovery of ``timeline``). Each provider declares the models it reads,
+so it costs no query for a person it does not concern."""
 
 from __future__ import annotations
 
-# 五 auxiliary employment and the labour-project bank
-from jiuye.programs.timeline import (
-    auxiliary,  # noqa: E402, F401
-    charity,  # noqa: E402, F401  (三 beneficiaries, leaders)
-    graduates,  # noqa: F401  七
-    rural,  # noqa: F401  (action 六)
+from jiuye.programs.timeline import (  # noqa: F401
+    auxiliary,  # 五 auxiliary employment, the labour-project bank
+    charity,  # 三 organizations, charity projects, leaders
+    graduates,  # 七 graduates
+    rural,  # 六 rural bases, the monitoring exchange
 )

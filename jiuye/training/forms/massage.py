@@ -74,21 +74,6 @@ def place_field() -> RegionField:
     )
 
 
-def registered_employer(typed: str) -> Employer | None:
-    """The employer of a unified social credit code typed in a form (None when left empty);
-    an unknown code is the field's error."""
-    raw = typed.strip().upper()
-    if not raw:
-        return None
-    employer = Employer.objects.filter(uscc=raw).first()
-    if employer is None:
-        raise forms.ValidationError(
-            _("没有找到统一社会信用代码为 %(code)s 的用人单位，请核对，或先登记用人单位。")
-            % {"code": raw}
-        )
-    return employer
-
-
 class EstablishmentForm(forms.Form):
     name = text_field(_("机构名称"), max_length=200, required=_("请填写机构名称。"))
     kind = forms.ChoiceField(
