@@ -17,6 +17,7 @@ from jiuye.employers.services.registry import employer_create
 from jiuye.employment.models import EmploymentForm, EmploymentRecord, NewFormSubtype, Source
 from jiuye.employment.services import employment_open
 from jiuye.people.models import Person
+from jiuye.people.selectors import working_age_q
 from jiuye.programs.models import PlatformPartner
 from jiuye.programs.services import platforms as services
 from jiuye.reference.models import Region
@@ -70,8 +71,10 @@ def demo_platforms(*, seed: int, today: dt.date | None = None) -> int:
     if not towns:
         return 0
     busy = EmploymentRecord.objects.filter(end_date__isnull=True, archived_at__isnull=True)
+    # Of working age on the earliest start below (a job before 16 is refused, and rightly).
     pool = list(
         Person.objects.filter(archived_at__isnull=True)
+        .filter(working_age_q(today - dt.timedelta(days=400)))
         .exclude(pk__in=busy.values("person_id"))
         .order_by("name")[:60]
     )

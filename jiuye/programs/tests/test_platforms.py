@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from conftest import make_uscc, register_person
+from conftest import make_id_number, make_uscc, register_person
 from jiuye.core.importing import get_kind, run_import, write_export
 from jiuye.core.indicators import registry
 from jiuye.core.tests.imports import errors_of, write_csv
@@ -267,6 +267,24 @@ def test_the_demo_makes_platforms_with_commitments_and_workers(
     assert demo_platforms(seed=1) == 3
     assert PlatformCommitment.objects.count() == 8
     assert demo_platforms(seed=1) == 0
+
+
+def test_the_demo_gives_platform_work_only_to_persons_of_working_age(reference) -> None:  # noqa: ANN001
+    """make run failed when the demo gave a child a platform job (a job before 16 is refused)."""
+    from conftest import VILLAGE_A
+    from jiuye.employment.models import EmploymentRecord
+    from jiuye.people.services import person_register
+    from jiuye.programs.demo.platforms import demo_platforms
+
+    child = person_register(
+        name="儿童",
+        id_number=make_id_number(birth="20160320", seq=931),
+        region=Region.objects.get(code=VILLAGE_A),
+    )
+    adults = [register_person(seq=940 + n, name=f"成年{n}") for n in range(8)]
+    assert demo_platforms(seed=1) == 3
+    workers = set(EmploymentRecord.objects.values_list("person_id", flat=True))
+    assert child.pk not in workers and workers <= {a.pk for a in adults}
 
 
 def test_the_task_table_links_action_four_to_the_platform_indicators() -> None:
