@@ -11,11 +11,14 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from conftest import make_uscc, register_person
 from jiuye.core.indicators import registry
+from jiuye.core.timeline import entries_for
 from jiuye.employers.models import Employer
 from jiuye.employment.models import EmploymentForm, Source
 from jiuye.employment.services import employment_open
@@ -261,6 +264,76 @@ def test_a_wrong_stage_is_shown_beside_the_form(client_for, person_a) -> None:  
     assert response.status_code == 200
     application.refresh_from_db()
     assert application.status == ApplicationStatus.SUBMITTED
+
+
+def test_the_person_page_timeline_shows_each_stage_of_the_applications(
+    client_for, person_a
+) -> None:  # noqa: ANN001
+    application = submit(person_a, authority="区卫生健康局")
+    services.application_advance(
+        application=application, by=None, version=None, status="accepted", on=dt.date(2025, 3, 5)
+    )
+    services.application_advance(
+        application=application,
+        by=None,
+        version=None,
+        status="approved",
+        on=dt.date(2025, 5, 1),
+        number="YLAM2025001",
+    )
+    clinic = submit(person_a, kind="clinic", clinic_name="东城盲人医疗按摩所")
+    services.application_advance(
+        application=clinic,
+        by=None,
+        version=None,
+        status="refused",
+        on=dt.date(2025, 3, 9),
+        note="场地不符合要求",
+    )
+    page = client_for("town_a").get(reverse("people:detail", args=[person_a.pk])).content.decode()
+    qualification = "盲人医疗按摩人员从事医疗按摩资格"
+    assert f"提交申请：{qualification}" in page
+    assert "当前阶段：已批准；受理部门：区卫生健康局" in page
+    assert f"申请已受理：{qualification}" in page
+    assert f"申请已批准：{qualification}" in page
+    assert "证书或许可证号 YLAM2025001" in page
+    assert "申请未批准：开办盲人医疗按摩所（东城盲人医疗按摩所）" in page
+    assert "审批意见：场地不符合要求" in page
+    # Refused straight after submission: accepted and decided the same day, one entry for both.
+    assert "申请已受理：开办盲人医疗按摩所" not in page
+    assert reverse("programs:massage-application", args=[application.pk]) in page
+
+
+def test_the_timeline_links_an_application_only_for_those_who_keep_them(person_a, personas) -> None:  # noqa: ANN001
+    submit(person_a)
+
+    def urls(persona: str) -> list[str]:
+        entries = entries_for(person_a, personas[persona])
+        return [e.url for e in entries if e.kind == "massage_application"]
+
+    assert urls("town_a") == [
+        reverse("programs:massage-application", args=[MassageApplication.objects.get().pk])
+    ]
+    assert urls("leader") == [""]
+
+
+def test_the_person_page_reads_applications_only_for_a_person_who_has_one(
+    client_for, person_a, person_b
+) -> None:  # noqa: ANN001
+    submit(person_a)
+    client = client_for("district")
+    table = MassageApplication._meta.db_table
+
+    def reads(person) -> int:  # noqa: ANN001
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("people:detail", args=[person.pk])).status_code == 200
+        # A query on the table itself, not the EXISTS in the statement that fetches the person.
+        return sum(
+            q["sql"].split(' FROM "', 1)[-1].startswith(f'{table}"')
+            for q in captured.captured_queries
+        )
+
+    assert (reads(person_a), reads(person_b)) == (1, 0)
 
 
 def test_the_application_list_refuses_a_post(client_for) -> None:  # noqa: ANN001
