@@ -99,6 +99,7 @@ MENU = [
     NavItem(_("医疗按摩审批"), "programs:massage-applications", _PERSONAL, "programs"),
     # 十 service institutions (programs)
     NavItem(_("就业服务机构"), "programs:service-institutions", _EMPLOYERS, "programs"),
+    NavItem(_("服务交流和竞赛"), "programs:service-events", _EMPLOYERS, "programs"),
     NavItem(_("数据导入"), "core:import-list", _PERSONAL),
     NavItem(_("行政区划"), "reference:regions", _STAFF),
     NavItem(_("责任部门"), "reference:departments", _STAFF),

@@ -219,7 +219,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         massage.application_detail,
         name="massage-application",
     ),
-    # 十 service institutions and their standardization checklist
+    # 十 service institutions, their standardization checklist, exchange and contest events
     path("institutions/", institutions.institution_list, name="service-institutions"),
     path("institutions/new/", institutions.institution_create, name="service-institution-create"),
     path(
@@ -237,5 +237,18 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "institutions/<uuid:pk>/checklist/",
         institutions.checklist,
         name="service-institution-checklist",
+    ),
+    path("institutions/events/", institutions.event_list, name="service-events"),
+    path("institutions/events/new/", institutions.event_create, name="service-event-create"),
+    path(
+        "institutions/events/export.xlsx",
+        institutions.events_export,
+        name="service-events-export",
+    ),
+    path("institutions/events/<uuid:pk>/", institutions.event_detail, name="service-event"),
+    path(
+        "institutions/events/<uuid:pk>/edit/",
+        institutions.event_edit,
+        name="service-event-edit",
     ),
 ]

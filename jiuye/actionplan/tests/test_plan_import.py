@@ -244,7 +244,7 @@ def test_the_command_previews_with_dry_run_and_loads_tasks(reference, capsys) ->
     call_command("import_plan", str(SEED), "--tasks", str(TASKS), "--name", "三年行动")
     plan = Plan.objects.get(name="三年行动")
     assert plan.actions.count() == 10
-    assert Task.objects.filter(action__plan=plan).count() == 32
+    assert Task.objects.filter(action__plan=plan).count() == 33
     verify = Task.objects.get(action__number=10, position=1)
     assert verify.assignments.get(is_lead=True).department.name == "区残联"
     assert verify.assignments.filter(department__kind="town").count() == 10

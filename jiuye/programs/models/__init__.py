@@ -21,7 +21,12 @@ from jiuye.programs.models.charity import (
 )
 from jiuye.programs.models.consultation import ConsultationMeeting, FollowUpAction
 from jiuye.programs.models.graduates import DegreeLevel, GraduateRecord
-from jiuye.programs.models.institutions import ChecklistEntry, ServiceInstitution
+from jiuye.programs.models.institutions import (
+    ChecklistEntry,
+    EventParticipant,
+    ServiceEvent,
+    ServiceInstitution,
+)
 from jiuye.programs.models.massage import MassageApplication, MedicalInstitution
 from jiuye.programs.models.platforms import PlatformCommitment, PlatformPartner
 from jiuye.programs.models.rural import (
@@ -54,6 +59,8 @@ AUDITED: list[Any] = [
     MassageApplication,
     ServiceInstitution,
     ChecklistEntry,
+    ServiceEvent,
+    EventParticipant,
 ]
 
 __all__ = [
@@ -67,6 +74,7 @@ __all__ = [
     "ConsultationMeeting",
     "DegreeLevel",
     "EmploymentLeader",
+    "EventParticipant",
     "FollowUpAction",
     "GraduateRecord",
     "LabourAllocation",
@@ -81,5 +89,6 @@ __all__ = [
     "PlatformPartner",
     "RuralBase",
     "RuralBaseSupport",
+    "ServiceEvent",
     "ServiceInstitution",
 ]

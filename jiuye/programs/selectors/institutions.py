@@ -1,6 +1,8 @@
 """Reads of employment service institutions (action 十): organisational data at a region (every
 one for district staff, administrators and leaders, a town officer's own town's), their yearly
-checklists, and the count of institutions meeting every item of the checklist in a year."""
+checklists, and the count of institutions meeting every item of the checklist in a year; the
+service exchange and contest events (organisational data at the region they are held in, read
+like the institutions) and the count of events held in a year."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from jiuye.accounts.models import Role
 from jiuye.core.indicators import CountOf, declare_figures, figures_of, indicator
 from jiuye.core.scoping import scope_for
-from jiuye.programs.models import ChecklistEntry, ServiceInstitution
+from jiuye.programs.models import ChecklistEntry, EventParticipant, ServiceEvent, ServiceInstitution
 from jiuye.programs.models.institutions import ChecklistItem
 from jiuye.reference.models import Region
 
@@ -54,9 +56,19 @@ def standardized(region: Region, year: int) -> QuerySet[ServiceInstitution]:
     )
 
 
+def events_held(region: Region, year: int) -> QuerySet[ServiceEvent]:
+    """Live service exchange and contest events held in the region in the year."""
+    return ServiceEvent.objects.filter(
+        archived_at__isnull=True, region__code__startswith=region.prefix, date__year=year
+    )
+
+
 @declare_figures("programs.institutions")
 def _figures(region: Region, year: int) -> dict[str, Any]:
-    return {"standardized": CountOf(standardized(region, year).values("pk"))}
+    return {
+        "standardized": CountOf(standardized(region, year).values("pk")),
+        "events": CountOf(events_held(region, year).values("pk")),
+    }
 
 
 def _list_url(region: Region, year: int) -> str:
@@ -73,3 +85,39 @@ def _list_url(region: Region, year: int) -> str:
 )
 def standardized_institutions(region: Region, year: int) -> int:
     return figures_of(region, year, "programs.institutions")["standardized"] or 0
+
+
+def events_visible(user: Any) -> QuerySet[ServiceEvent]:
+    if getattr(user, "role", None) not in READERS:
+        return ServiceEvent.objects.none()
+    return scope_for(user, ServiceEvent)
+
+
+def events_for_list(queryset: QuerySet[ServiceEvent], *, year: int) -> QuerySet[ServiceEvent]:
+    """The year's events with ``n_participants``."""
+    return (
+        queryset.filter(date__year=year)
+        .select_related("organiser", "region")
+        .annotate(n_participants=Count("participants"))
+        .order_by("-date", "name")
+    )
+
+
+def participants_of(event: ServiceEvent) -> QuerySet[EventParticipant]:
+    return event.participants.select_related("institution__region").order_by("institution__name")
+
+
+def _events_url(region: Region, year: int) -> str:
+    return f"{reverse('programs:service-events')}?{urlencode({'year': year})}"
+
+
+@indicator(
+    code="programs.service_exchange_events",
+    name=gettext_lazy("举办的残疾人就业服务交流和竞赛活动数"),
+    name_en="Employment service exchange and contest events held",
+    unit=gettext_lazy("次"),
+    action=10,
+    records_url=_events_url,
+)
+def service_exchange_events(region: Region, year: int) -> int:
+    return figures_of(region, year, "programs.institutions")["events"] or 0

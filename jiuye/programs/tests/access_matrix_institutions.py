@@ -1,15 +1,17 @@
 """Rows of the URL × role access matrix for the service institution pages (action 十; see
 core/tests/test_url_matrix.py). The world: a federation service station of 东城街道, read by
-administrators, district staff, leaders and 东城's officer (西城's: 404)."""
+administrators, district staff, leaders and 东城's officer (西城's: 404); an exchange event
+held in 东城街道, read and kept the same way."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from jiuye.core.tests.matrix import Kwargs, access
-from jiuye.programs.models import ServiceInstitution
+from jiuye.programs.models import ServiceEvent, ServiceInstitution
 from jiuye.programs.services import institutions
-from jiuye.reference.models import Region
+from jiuye.reference.models import Department, Region
 
 READERS = {"admin", "district", "town_a", "town_b", "leader"}
 KEEPERS = {"admin", "district", "town_a", "town_b"}
@@ -26,8 +28,21 @@ def _institution(w: dict[str, Any]) -> ServiceInstitution:
     )
 
 
+def _event(w: dict[str, Any]) -> ServiceEvent:
+    found = ServiceEvent.objects.filter(name="矩阵交流会").first()
+    return found or institutions.event_create(
+        by=None,
+        date=dt.date(2025, 5, 20),
+        kind="exchange",
+        name="矩阵交流会",
+        organiser=Department.objects.get(code="rsj"),
+        region=Region.objects.get(code="440199001000"),
+    )
+
+
 NONE: Kwargs = lambda w: {}  # noqa: E731
 INSTITUTION: Kwargs = lambda w: {"pk": _institution(w).pk}  # noqa: E731
+EVENT: Kwargs = lambda w: {"pk": _event(w).pk}  # noqa: E731
 
 MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "programs:service-institutions": (NONE, access(READERS)),
@@ -36,4 +51,9 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "programs:service-institution": (INSTITUTION, access(KEEPERS_A | {"leader"}, town_b=404)),
     "programs:service-institution-edit": (INSTITUTION, access(KEEPERS_A, town_b=404)),
     "programs:service-institution-checklist": (INSTITUTION, access(KEEPERS_A, town_b=404)),
+    "programs:service-events": (NONE, access(READERS)),
+    "programs:service-event-create": (NONE, access(KEEPERS)),
+    "programs:service-events-export": (NONE, access(READERS)),
+    "programs:service-event": (EVENT, access(KEEPERS_A | {"leader"}, town_b=404)),
+    "programs:service-event-edit": (EVENT, access(KEEPERS_A, town_b=404)),
 }

@@ -5,6 +5,10 @@ Who may do what:
   institution, a town officer those of their town (another town's: 404).
 - register, edit, archive and record the yearly checklist: administrators, district staff and
   the town officer of the institution's town.
+- service exchange and contest events (list, page, export): read like the institutions, by the
+  region they are held in; register, edit, archive and add participants: administrators,
+  district staff and the town officer of that town (a town officer adds their own town's
+  institutions).
 """
 
 from __future__ import annotations
@@ -20,11 +24,22 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from jiuye.accounts.models import Role
 from jiuye.core import crud, listing
 from jiuye.core.access import roles_required
 from jiuye.core.downloads import attachment, formula_safe, workbook
-from jiuye.programs.forms.institutions import ChecklistForm, InstitutionForm
-from jiuye.programs.models import ChecklistEntry, ServiceInstitution
+from jiuye.programs.forms.institutions import (
+    ChecklistForm,
+    EventForm,
+    InstitutionForm,
+    ParticipantForm,
+)
+from jiuye.programs.models import (
+    ChecklistEntry,
+    EventParticipant,
+    ServiceEvent,
+    ServiceInstitution,
+)
 from jiuye.programs.models.institutions import ChecklistItem
 from jiuye.programs.selectors import institutions as selectors
 from jiuye.programs.services import institutions as services
@@ -147,3 +162,124 @@ def institutions_export(request: HttpRequest) -> HttpResponse:
         headers += [label, _("%(item)s的佐证") % {"item": label}]
     content = workbook(_("%(year)d年残疾人就业服务机构") % {"year": year}, headers, rows)
     return attachment(content, _("残疾人就业服务机构.xlsx"))
+
+
+# --- service exchange and contest events ----------------------------------------------------
+
+
+def _event(request: HttpRequest, pk: uuid.UUID) -> ServiceEvent:
+    queryset = selectors.events_visible(request.user).select_related("organiser", "region")
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _keepable_event(request: HttpRequest, pk: uuid.UUID) -> ServiceEvent:
+    event = _event(request, pk)
+    if not may_keep(request.user, event.region_id):
+        raise PermissionDenied
+    return event
+
+
+@roles_required(*READERS)
+@require_GET
+def event_list(request: HttpRequest) -> HttpResponse:
+    year, errors = _year(request)
+    archived = listing.archived_asked(request, KEEPERS)
+    qs = selectors.events_visible(request.user).filter(archived_at__isnull=not archived)
+    context = {
+        "page": listing.page_of(request, selectors.events_for_list(qs, year=year), PAGE_SIZE),
+        "year": year,
+        "filter_errors": errors,
+        "archived": archived,
+        "can_keep": request.user.role in KEEPERS,
+    }
+    return render(request, "programs/institutions/event_list.html", context)
+
+
+@roles_required(*READERS)
+@require_http_methods(["GET", "POST"])
+def event_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """The event with its participants and, for those who keep it, the form that adds one."""
+    event = _event(request, pk)
+    can_keep = request.user.role in KEEPERS and may_keep(request.user, event.region_id)
+    if request.method == "POST" and (not can_keep or request.user.is_read_only):
+        raise PermissionDenied
+    institutions = selectors.institutions_visible(request.user).filter(archived_at__isnull=True)
+    if request.user.role == Role.TOWN:
+        institutions = institutions.filter(region_id=request.user.town_id)
+    form = ParticipantForm(crud.posted(request), institutions=institutions.order_by("name"))
+
+    def save() -> HttpResponse:
+        services.participant_add(event=event, by=request.user, **form.cleaned_data)
+        message = _("已添加参加机构：%(name)s。") % {"name": form.cleaned_data["institution"].name}
+        return crud.done(request, message, "programs:service-event", pk=event.pk)
+
+    context = {
+        "event": event,
+        "participants": selectors.participants_of(event),
+        "can_keep": can_keep and not event.is_archived,
+    }
+    template = "programs/institutions/event_detail.html"
+    return crud.service_form(request, form, save, template=template, context=context)
+
+
+EVENT_PAGES = crud.EditPages(
+    name="event",
+    form_class=EventForm,
+    template="programs/institutions/event_form.html",
+    create=services.event_create,
+    update=services.event_update,
+    archive=services.event_archive,
+    detail="programs:service-event",
+    listing="programs:service-events",
+    saved=gettext_lazy("已保存活动：%(name)s。"),
+    archived=gettext_lazy("已归档活动：%(name)s。"),
+    refused=gettext_lazy("这个活动已归档，不能再修改。"),
+    archive_help=gettext_lazy("例如：重复录入、活动取消。归档后不再计入统计，记录仍然保留。"),
+)
+
+event_create, event_edit = EVENT_PAGES.views(*KEEPERS, get=_keepable_event)
+
+
+@roles_required(*READERS)
+@require_GET
+def events_export(request: HttpRequest) -> HttpResponse:
+    """The year's live events, one row per participant (an event without any: one row)."""
+    year, _errors = _year(request)
+    qs = selectors.events_visible(request.user).filter(archived_at__isnull=True)
+    events = list(selectors.events_for_list(qs, year=year))
+    taking_part: dict[uuid.UUID, list[EventParticipant]] = {}
+    for p in EventParticipant.objects.filter(event__in=events).select_related("institution"):
+        taking_part.setdefault(p.event_id, []).append(p)
+    rows = []
+    for e in events:
+        head = [
+            e.date,
+            e.get_kind_display(),
+            formula_safe(e.name),
+            e.organiser.name,
+            e.region.name,
+            formula_safe(e.place),
+            formula_safe(e.summary),
+        ]
+        for p in sorted(taking_part.get(e.pk, []), key=lambda p: p.institution.name) or [None]:
+            tail = (
+                [formula_safe(p.institution.name), formula_safe(p.staff), formula_safe(p.result)]
+                if p is not None
+                else ["", "", ""]
+            )
+            rows.append(head + tail)
+    headers = [
+        _("举办日期"),
+        _("活动类别"),
+        _("活动名称"),
+        _("主办部门"),
+        _("举办地区"),
+        _("地点"),
+        _("成果总结"),
+        _("参加机构"),
+        _("参加人员"),
+        _("名次或奖项"),
+    ]
+    title = _("%(year)d年服务交流和竞赛活动") % {"year": year}
+    content = workbook(title, headers, rows, widths=(12, 10, 30))
+    return attachment(content, _("服务交流和竞赛活动.xlsx"))

@@ -1,0 +1,60 @@
+"""The service exchange and contest event pages in Chromium with axe-core at 0 violations: the
+list on a phone, the event form with errors, the event page and its participant form with
+errors, and a participant added by keyboard alone."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import Page, expect
+
+from jiuye.core.tests.browser import (
+    assert_accessible,
+    expect_errors,
+    submit,
+    tab_to,
+    visit_list,
+)
+from jiuye.programs.models import EventParticipant
+from jiuye.programs.services import institutions as services
+from jiuye.reference.models import Department, Region
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_the_event_pages_pass_axe_and_a_participant_is_added_by_keyboard(
+    page: Page, signed_in, reference
+) -> None:  # noqa: ANN001
+    town = Region.objects.get(code="440199001000")
+    services.institution_create(by=None, name="东城服务站", owner="federation", region=town)
+    event = services.event_create(
+        by=None,
+        date=dt.date.today(),
+        kind="contest",
+        name="东城业务竞赛",
+        organiser=Department.objects.get(code="rsj"),
+        region=town,
+    )
+    base = signed_in("town_a")
+    visit_list(page, base + reverse("programs:service-events"), "event list", item="东城业务竞赛")
+    assert_accessible(page, "event page")
+
+    submit(page, "添加参加机构")
+    expect_errors(page, "participant form with errors")
+
+    page.goto(base + reverse("programs:service-event-create"))
+    submit(page, "登记活动")
+    expect_errors(page, "event form with errors")
+
+    page.goto(base + reverse("programs:service-event", args=[event.pk]))
+    tab_to(page, "#id_institution")
+    page.keyboard.press("ArrowDown")  # the first institution offered
+    page.keyboard.press("Tab")  # the staff
+    page.keyboard.type("王芳")
+    page.keyboard.press("Tab")  # the result
+    page.keyboard.type("一等奖")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("table")).to_contain_text("一等奖")
+    assert EventParticipant.objects.get().staff == "王芳"
