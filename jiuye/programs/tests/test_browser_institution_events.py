@@ -1,6 +1,6 @@
 """The service exchange and contest event pages in Chromium with axe-core at 0 violations: the
-list on a phone, the event form with errors, the event page and its participant form with
-errors, and a participant added by keyboard alone."""
+list on a phone, the event form with errors, the edit page with its archive form, the event page
+and its participant form with errors, and a participant added by keyboard alone."""
 
 from __future__ import annotations
 
@@ -47,6 +47,9 @@ def test_the_event_pages_pass_axe_and_a_participant_is_added_by_keyboard(
     page.goto(base + reverse("programs:service-event-create"))
     submit(page, "登记活动")
     expect_errors(page, "event form with errors")
+
+    page.goto(base + reverse("programs:service-event-edit", args=[event.pk]))
+    assert_accessible(page, "event edit page with the archive form")
 
     page.goto(base + reverse("programs:service-event", args=[event.pk]))
     tab_to(page, "#id_institution")
