@@ -61,6 +61,21 @@ def submit(person, kind: str = "qualification", **extra) -> MassageApplication: 
     )
 
 
+def accept_and_approve(application: MassageApplication) -> None:
+    """Accepted on 5 March 2025, approved on 1 May with certificate YLAM2025001."""
+    services.application_advance(
+        application=application, by=None, version=None, status="accepted", on=dt.date(2025, 3, 5)
+    )
+    services.application_advance(
+        application=application,
+        by=None,
+        version=None,
+        status="approved",
+        on=dt.date(2025, 5, 1),
+        number="YLAM2025001",
+    )
+
+
 # --- applications --------------------------------------------------------------------------
 
 
@@ -88,17 +103,7 @@ def test_an_approved_qualification_is_recorded_on_the_persons_qualification(
     person_a,
 ) -> None:  # noqa: ANN001
     application = submit(person_a)
-    services.application_advance(
-        application=application, by=None, version=None, status="accepted", on=dt.date(2025, 3, 5)
-    )
-    services.application_advance(
-        application=application,
-        by=None,
-        version=None,
-        status="approved",
-        on=dt.date(2025, 5, 1),
-        number="YLAM2025001",
-    )
+    accept_and_approve(application)
     held = MassageQualification.objects.get(person=person_a)
     assert (held.medical_certificate_number, held.medical_certificate_date) == (
         "YLAM2025001",
@@ -270,17 +275,7 @@ def test_the_person_page_timeline_shows_each_stage_of_the_applications(
     client_for, person_a
 ) -> None:  # noqa: ANN001
     application = submit(person_a, authority="区卫生健康局")
-    services.application_advance(
-        application=application, by=None, version=None, status="accepted", on=dt.date(2025, 3, 5)
-    )
-    services.application_advance(
-        application=application,
-        by=None,
-        version=None,
-        status="approved",
-        on=dt.date(2025, 5, 1),
-        number="YLAM2025001",
-    )
+    accept_and_approve(application)
     clinic = submit(person_a, kind="clinic", clinic_name="东城盲人医疗按摩所")
     services.application_advance(
         application=clinic,
