@@ -16,6 +16,7 @@ from jiuye.employers.services.registry import employer_create
 from jiuye.employment.models import EmploymentForm, EmploymentRecord, Source
 from jiuye.employment.services import employment_open
 from jiuye.people.models import Person
+from jiuye.people.selectors import working_age_q
 from jiuye.programs.models import MassageApplication, MedicalInstitution
 from jiuye.programs.services import massage as services
 from jiuye.reference.models import Region
@@ -51,6 +52,7 @@ def demo_massage(*, seed: int, today: dt.date | None = None) -> int:
     busy = EmploymentRecord.objects.filter(end_date__isnull=True, archived_at__isnull=True)
     qualified = list(
         Person.objects.filter(archived_at__isnull=True, massage_qualification__isnull=False)
+        .filter(working_age_q(today - dt.timedelta(days=260)))  # of working age at the start
         .exclude(massage_qualification__medical_certificate_number="")
         .exclude(pk__in=busy.values("person_id"))
         .order_by("name")
@@ -69,6 +71,7 @@ def demo_massage(*, seed: int, today: dt.date | None = None) -> int:
         )
     blind = list(
         Person.objects.filter(category__code="1", archived_at__isnull=True)
+        .filter(working_age_q(today - dt.timedelta(days=120)))
         .filter(massage_qualification__isnull=True)
         .order_by("name")[:4]
     )
