@@ -80,6 +80,39 @@ def assign(obj: Model, fields: dict[str, Any]) -> set[str]:
     return changed
 
 
+def refuse(errors: dict[str, Any]) -> None:
+    """A ValidationError naming each bad field, when a check found any."""
+    if errors:
+        raise ValidationError(errors)
+
+
+def created(model: type[M], fields: dict[str, Any], *, by: Any, exclude: Iterable[str] = ()) -> M:
+    """A new row of ``model`` with ``fields``, created and last changed by ``by``, validated
+    (the ``exclude``d fields were checked by the service) and saved."""
+    who = actor(by)
+    obj = model(**fields, created_by=who, updated_by=who)
+    obj.full_clean(exclude=list(exclude))
+    obj.save()
+    return obj
+
+
+def editable(queryset: QuerySet[M], *, pk: Any, version: int | None, archived: Any) -> M:
+    """The row to change, locked at the ``version`` the form was opened at (see ``locked``);
+    an archived row is refused with the message ``archived``."""
+    current = locked(queryset, pk=pk, version=version)
+    if current.is_archived:
+        raise ValidationError(str(archived), code="archived")
+    return current
+
+
+def saved(current: M, fields: dict[str, Any], *, by: Any, exclude: Iterable[str] = ()) -> M:
+    """The locked row with the ``fields`` that differ set, validated, and saved with the
+    version one up (an unchanged row is not saved and keeps its version)."""
+    changed = assign(current, fields)
+    current.full_clean(exclude=list(exclude))
+    return bump(current, by=by, changed=changed) if changed else current
+
+
 def bump_archived(obj: M, *, by: Any, reason: str) -> M:
     """Archive the locked row with the reason (an archived record is kept, never deleted)."""
     obj.archived_at = timezone.now()

@@ -35,11 +35,6 @@ ARCHIVING = conflicts.Archiving(
 )
 
 
-def _raise(errors: dict[str, list[str]]) -> None:
-    if errors:
-        raise ValidationError(errors)
-
-
 def institution_check(values: dict[str, Any], by: Any, current: MedicalInstitution | None) -> Any:
     errors: dict[str, list[str]] = {}
     employer = values.get("employer")
@@ -61,13 +56,8 @@ def institution_check(values: dict[str, Any], by: Any, current: MedicalInstituti
 def institution_create(*, by: Any, **fields: Any) -> MedicalInstitution:
     conflicts.known_fields(fields, INSTITUTION_FIELDS, "institution")
     fields = conflicts.stripped(fields)
-    _raise(institution_check(fields, by, None))
-    institution = MedicalInstitution(
-        **fields, created_by=conflicts.actor(by), updated_by=conflicts.actor(by)
-    )
-    institution.full_clean(exclude=["employer"])
-    institution.save()
-    return institution
+    conflicts.refuse(institution_check(fields, by, None))
+    return conflicts.created(MedicalInstitution, fields, by=by, exclude=["employer"])
 
 
 def _check_keeper(by: Any, institution: MedicalInstitution) -> None:
@@ -81,18 +71,17 @@ def institution_update(
 ) -> MedicalInstitution:
     conflicts.known_fields(fields, INSTITUTION_FIELDS, "institution")
     fields = conflicts.stripped(fields)
-    current = conflicts.locked(
-        MedicalInstitution.objects.select_related("employer"), pk=institution.pk, version=version
+    current = conflicts.editable(
+        MedicalInstitution.objects.select_related("employer"),
+        pk=institution.pk,
+        version=version,
+        archived=_("这个医疗机构已归档，不能再修改。"),
     )
-    if current.is_archived:
-        raise ValidationError(_("这个医疗机构已归档，不能再修改。"), code="archived")
     _check_keeper(by, current)
     values = {name: getattr(current, name) for name in INSTITUTION_FIELDS}
     values.update(fields)
-    _raise(institution_check(values, by, current))
-    changed = conflicts.assign(current, fields)
-    current.full_clean(exclude=["employer"])
-    return conflicts.bump(current, by=by, changed=changed) if changed else current
+    conflicts.refuse(institution_check(values, by, current))
+    return conflicts.saved(current, fields, by=by, exclude=["employer"])
 
 
 @transaction.atomic
@@ -131,16 +120,11 @@ def application_submit(*, by: Any, **fields: Any) -> MassageApplication:
         errors["submitted_on"] = [_("请填写提交日期。")]
     elif day > timezone.localdate():
         errors["submitted_on"] = [_("提交日期不能晚于今天。")]
-    _raise(errors)
+    conflicts.refuse(errors)
     _check_person(by, person)
     if person.is_archived:
         raise ValidationError(_("这个人员已归档，不能再登记申请。"), code="archived")
-    application = MassageApplication(
-        **fields, created_by=conflicts.actor(by), updated_by=conflicts.actor(by)
-    )
-    application.full_clean(exclude=["person", "establishment"])
-    application.save()
-    return application
+    return conflicts.created(MassageApplication, fields, by=by, exclude=["person", "establishment"])
 
 
 NEXT = {
@@ -190,7 +174,7 @@ def application_advance(
         errors["number"] = [_("批准时请填写证书编号或许可证号。")]
     if status == ApplicationStatus.REFUSED and not note:
         errors["note"] = [_("未批准时请写明原因。")]
-    _raise(errors)
+    conflicts.refuse(errors)
     changes: dict[str, Any] = {"status": status}
     if status == ApplicationStatus.ACCEPTED:
         changes["accepted_on"] = on

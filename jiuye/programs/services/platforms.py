@@ -64,22 +64,12 @@ def partner_check(values: dict[str, Any], by: Any, current: PlatformPartner | No
     return errors
 
 
-def _raise(errors: dict[str, list[str]]) -> None:
-    if errors:
-        raise ValidationError(errors)
-
-
 @transaction.atomic
 def partner_create(*, by: Any, **fields: Any) -> PlatformPartner:
     conflicts.known_fields(fields, FIELDS, "partner")
     fields = conflicts.stripped(fields)
-    _raise(partner_check(fields, by, None))
-    partner = PlatformPartner(
-        **fields, created_by=conflicts.actor(by), updated_by=conflicts.actor(by)
-    )
-    partner.full_clean(exclude=["employer"])
-    partner.save()
-    return partner
+    conflicts.refuse(partner_check(fields, by, None))
+    return conflicts.created(PlatformPartner, fields, by=by, exclude=["employer"])
 
 
 def _check_keeper(by: Any, partner: PlatformPartner) -> None:
@@ -93,16 +83,17 @@ def partner_update(
 ) -> PlatformPartner:
     conflicts.known_fields(fields, FIELDS, "partner")
     fields = conflicts.stripped(fields)
-    current = conflicts.locked(PlatformPartner.objects, pk=partner.pk, version=version)
-    if current.is_archived:
-        raise ValidationError(_("这个合作平台已归档，不能再修改。"), code="archived")
+    current = conflicts.editable(
+        PlatformPartner.objects,
+        pk=partner.pk,
+        version=version,
+        archived=_("这个合作平台已归档，不能再修改。"),
+    )
     _check_keeper(by, current)
     values = {name: getattr(current, name) for name in FIELDS}
     values.update(fields)
-    _raise(partner_check(values, by, current))
-    changed = conflicts.assign(current, fields)
-    current.full_clean(exclude=["employer"])
-    return conflicts.bump(current, by=by, changed=changed) if changed else current
+    conflicts.refuse(partner_check(values, by, current))
+    return conflicts.saved(current, fields, by=by, exclude=["employer"])
 
 
 @transaction.atomic
@@ -121,11 +112,12 @@ def partner_archive(*, partner: PlatformPartner, by: Any, reason: str) -> Platfo
 def commitment_add(
     *, partner: PlatformPartner, by: Any, kind: str, description: str, since: dt.date | None
 ) -> PlatformCommitment:
-    current = conflicts.locked(
-        PlatformPartner.objects.select_related("employer"), pk=partner.pk, version=None
+    current = conflicts.editable(
+        PlatformPartner.objects.select_related("employer"),
+        pk=partner.pk,
+        version=None,
+        archived=_("这个合作平台已归档，不能再添加承诺。"),
     )
-    if current.is_archived:
-        raise ValidationError(_("这个合作平台已归档，不能再添加承诺。"), code="archived")
     _check_keeper(by, current)
     errors: dict[str, list[str]] = {}
     if kind not in CommitmentKind.values:
@@ -135,18 +127,9 @@ def commitment_add(
         errors["description"] = [_("请写明承诺的具体内容，例如：免收加盟费。")]
     if since is None:
         errors["since"] = [_("请填写承诺起始日期。")]
-    _raise(errors)
-    commitment = PlatformCommitment(
-        partner=current,
-        kind=kind,
-        description=description,
-        since=since,
-        created_by=conflicts.actor(by),
-        updated_by=conflicts.actor(by),
-    )
-    commitment.full_clean(exclude=["partner"])
-    commitment.save()
-    return commitment
+    conflicts.refuse(errors)
+    values = {"partner": current, "kind": kind, "description": description, "since": since}
+    return conflicts.created(PlatformCommitment, values, by=by, exclude=["partner"])
 
 
 @transaction.atomic
