@@ -101,11 +101,7 @@ def meeting_create(*, by: Any, **fields: Any) -> ConsultationMeeting:
     fields = conflicts.stripped(fields)
     check_meeting(fields, by)
     plain = {k: v for k, v in fields.items() if k not in MANY}
-    meeting = ConsultationMeeting(
-        **plain, created_by=conflicts.actor(by), updated_by=conflicts.actor(by)
-    )
-    meeting.full_clean(exclude=["region", "convener"])
-    meeting.save()
+    meeting = conflicts.created(ConsultationMeeting, plain, by=by, exclude=["region", "convener"])
     _set_many(meeting, fields)
     return meeting
 
@@ -116,9 +112,12 @@ def meeting_update(
 ) -> ConsultationMeeting:
     conflicts.known_fields(fields, FIELDS, "meeting")
     fields = conflicts.stripped(fields)
-    current = conflicts.locked(ConsultationMeeting.objects, pk=meeting.pk, version=version)
-    if current.is_archived:
-        raise ValidationError(_("这次会商会议已归档，不能再修改。"), code="archived")
+    current = conflicts.editable(
+        ConsultationMeeting.objects,
+        pk=meeting.pk,
+        version=version,
+        archived=_("这次会商会议已归档，不能再修改。"),
+    )
     _check_keeper(by, current)
     values = {name: getattr(current, name) for name in FIELDS if name not in MANY}
     values.update(fields)
@@ -164,9 +163,12 @@ def action_add(
     owner_department: Any = None,
     owner_user: Any = None,
 ) -> FollowUpAction:
-    current = conflicts.locked(ConsultationMeeting.objects, pk=meeting.pk, version=None)
-    if current.is_archived:
-        raise ValidationError(_("这次会商会议已归档，不能再添加落实事项。"), code="archived")
+    current = conflicts.editable(
+        ConsultationMeeting.objects,
+        pk=meeting.pk,
+        version=None,
+        archived=_("这次会商会议已归档，不能再添加落实事项。"),
+    )
     _check_keeper(by, current)
     values = {
         "description": (description or "").strip(),
@@ -175,12 +177,12 @@ def action_add(
         "owner_user": owner_user,
     }
     check_action(values)
-    action = FollowUpAction(
-        meeting=current, created_by=conflicts.actor(by), updated_by=conflicts.actor(by), **values
+    return conflicts.created(
+        FollowUpAction,
+        {"meeting": current, **values},
+        by=by,
+        exclude=["meeting", "owner_department", "owner_user"],
     )
-    action.full_clean(exclude=["meeting", "owner_department", "owner_user"])
-    action.save()
-    return action
 
 
 def may_close(by: Any, action: FollowUpAction) -> bool:

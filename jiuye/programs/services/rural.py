@@ -97,10 +97,7 @@ def base_create(*, by: Any, **fields: Any) -> RuralBase:
     conflicts.known_fields(fields, FIELDS, "base")
     fields = conflicts.stripped(fields)
     _check(fields, by)
-    base = RuralBase(**fields, created_by=conflicts.actor(by), updated_by=conflicts.actor(by))
-    base.full_clean(exclude=["region", "employer"])
-    base.save()
-    return base
+    return conflicts.created(RuralBase, fields, by=by, exclude=["region", "employer"])
 
 
 def _check_keeper(by: Any, base: RuralBase) -> None:
@@ -112,16 +109,14 @@ def _check_keeper(by: Any, base: RuralBase) -> None:
 def base_update(*, base: RuralBase, by: Any, version: int | None, **fields: Any) -> RuralBase:
     conflicts.known_fields(fields, FIELDS, "base")
     fields = conflicts.stripped(fields)
-    current = conflicts.locked(RuralBase.objects, pk=base.pk, version=version)
-    if current.is_archived:
-        raise ValidationError(_("这个基地已归档，不能再修改。"), code="archived")
+    current = conflicts.editable(
+        RuralBase.objects, pk=base.pk, version=version, archived=_("这个基地已归档，不能再修改。")
+    )
     _check_keeper(by, current)
     values = {name: getattr(current, name) for name in FIELDS}
     values.update(fields)
     _check(values, by)
-    changed = conflicts.assign(current, fields)
-    current.full_clean(exclude=["region", "employer"])
-    return conflicts.bump(current, by=by, changed=changed) if changed else current
+    return conflicts.saved(current, fields, by=by, exclude=["region", "employer"])
 
 
 @transaction.atomic
@@ -151,17 +146,16 @@ def support_add(*, base: RuralBase, by: Any, **fields: Any) -> RuralBaseSupport:
     """Record a support the base received."""
     conflicts.known_fields(fields, SUPPORT_FIELDS, "support")
     fields = conflicts.stripped(fields)
-    current = RuralBase.objects.select_for_update().get(pk=base.pk)
-    if current.is_archived:
-        raise ValidationError(_("这个基地已归档，不能再登记扶持。"), code="archived")
+    current = conflicts.editable(
+        RuralBase.objects,
+        pk=base.pk,
+        version=None,
+        archived=_("这个基地已归档，不能再登记扶持。"),
+    )
     _check_keeper(by, current)
     _check_support(fields)
-    support = RuralBaseSupport(
-        base=current, created_by=conflicts.actor(by), updated_by=conflicts.actor(by), **fields
-    )
-    support.full_clean(exclude=["base", "department"])
-    support.save()
-    return support
+    values = {"base": current, **fields}
+    return conflicts.created(RuralBaseSupport, values, by=by, exclude=["base", "department"])
 
 
 @transaction.atomic
