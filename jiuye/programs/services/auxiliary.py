@@ -92,11 +92,6 @@ def may_keep(by: Any, region_code: str) -> bool:
     return by.role in WRITERS and bool(region_code) and region_in_scope(by, region_code)
 
 
-def _raise(errors: dict[str, list[str]]) -> None:
-    if errors:
-        raise ValidationError(errors)
-
-
 def _today() -> dt.date:
     return timezone.localdate()
 
@@ -140,12 +135,10 @@ def institution_create(*, by: Any, import_batch: Any = None, **fields: Any) -> A
     conflicts.known_fields(fields, INSTITUTION_FIELDS, "institution")
     fields = conflicts.stripped(fields)
     fields.setdefault("accessibility", [])
-    _raise(institution_check(fields, by=by))
-    who = conflicts.actor(by)
-    institution = AuxInstitution(**fields, created_by=who, updated_by=who)
-    institution.full_clean(exclude=["region", "employer", "import_batch"])
-    institution.save()
-    return institution
+    conflicts.refuse(institution_check(fields, by=by))
+    return conflicts.created(
+        AuxInstitution, fields, by=by, exclude=["region", "employer", "import_batch"]
+    )
 
 
 def _check_keeper(by: Any, region_code: str, message: Any) -> None:
@@ -159,13 +152,16 @@ def institution_update(
 ) -> AuxInstitution:
     conflicts.known_fields(fields, INSTITUTION_FIELDS, "institution")
     fields = conflicts.stripped(fields)
-    current = conflicts.locked(AuxInstitution.objects, pk=institution.pk, version=version)
-    if current.is_archived:
-        raise ValidationError(_("这个机构已归档，不能再修改。"), code="archived")
+    current = conflicts.editable(
+        AuxInstitution.objects,
+        pk=institution.pk,
+        version=version,
+        archived=_("这个机构已归档，不能再修改。"),
+    )
     _check_keeper(by, current.region_id, _("这个机构不在您负责的范围内。"))
     values = {name: getattr(current, name) for name in INSTITUTION_FIELDS}
     values.update(fields)
-    _raise(institution_check(values, by=by))
+    conflicts.refuse(institution_check(values, by=by))
     changed = conflicts.assign(current, fields)
     if not changed:
         return current
@@ -304,13 +300,13 @@ def membership_create(
 ) -> AuxMembership:
     """A person starts attending an institution; their auxiliary employment is recorded."""
     conflicts.known_fields(fields, MEMBERSHIP_FIELDS, "membership")
-    _raise(membership_check(fields, person=person, institution=institution, by=by))
-    who = conflicts.actor(by)
-    membership = AuxMembership(
-        institution=institution, person=person, created_by=who, updated_by=who, **fields
+    conflicts.refuse(membership_check(fields, person=person, institution=institution, by=by))
+    membership = conflicts.created(
+        AuxMembership,
+        {"institution": institution, "person": person, **fields},
+        by=by,
+        exclude=["institution", "person", "employment", "import_batch"],
     )
-    membership.full_clean(exclude=["institution", "person", "employment", "import_batch"])
-    membership.save()
     sync_employment(membership, by=by)
     membership.refresh_from_db()
     return membership
@@ -323,12 +319,15 @@ def membership_update(
     """Correct a membership or record the day the person left (``end_date``)."""
     conflicts.known_fields(fields, MEMBERSHIP_FIELDS, "membership")
     queryset = AuxMembership.objects.select_related("person", "institution")
-    current = conflicts.locked(queryset, pk=membership.pk, version=version)
-    if current.is_archived:
-        raise ValidationError(_("这条在册记录已归档，不能再修改。"), code="archived")
+    current = conflicts.editable(
+        queryset,
+        pk=membership.pk,
+        version=version,
+        archived=_("这条在册记录已归档，不能再修改。"),
+    )
     values = {name: getattr(current, name) for name in MEMBERSHIP_FIELDS}
     values.update(fields)
-    _raise(
+    conflicts.refuse(
         membership_check(
             values, person=current.person, institution=current.institution, by=by, current=current
         )
@@ -420,11 +419,10 @@ def project_create(*, by: Any, **fields: Any) -> LabourProject:
     conflicts.known_fields(fields, PROJECT_FIELDS, "project")
     fields = conflicts.stripped(fields)
     categories = fields.pop("suitable_categories", [])
-    _raise(project_check(fields, by=by))
-    who = conflicts.actor(by)
-    project = LabourProject(**fields, created_by=who, updated_by=who)
-    project.full_clean(exclude=["region", "source_employer", "import_batch"])
-    project.save()
+    conflicts.refuse(project_check(fields, by=by))
+    project = conflicts.created(
+        LabourProject, fields, by=by, exclude=["region", "source_employer", "import_batch"]
+    )
     project.suitable_categories.set(categories)
     return project
 
@@ -436,13 +434,16 @@ def project_update(
     conflicts.known_fields(fields, PROJECT_FIELDS, "project")
     fields = conflicts.stripped(fields)
     categories = fields.pop("suitable_categories", None)
-    current = conflicts.locked(LabourProject.objects, pk=project.pk, version=version)
-    if current.is_archived:
-        raise ValidationError(_("这个劳动项目已归档，不能再修改。"), code="archived")
+    current = conflicts.editable(
+        LabourProject.objects,
+        pk=project.pk,
+        version=version,
+        archived=_("这个劳动项目已归档，不能再修改。"),
+    )
     _check_keeper(by, current.region_id, _("这个劳动项目不在您负责的范围内。"))
     values = {n: getattr(current, n) for n in PROJECT_FIELDS if n != "suitable_categories"}
     values.update(fields)
-    _raise(project_check(values, by=by, current=current))
+    conflicts.refuse(project_check(values, by=by, current=current))
     changed = conflicts.assign(current, fields)
     if categories is not None:
         before = set(current.suitable_categories.values_list("pk", flat=True))
@@ -556,18 +557,16 @@ def allocation_create(
     conflicts.known_fields(fields, ("quantity", "allocated_on", "note"), "allocation")
     project = LabourProject.objects.select_for_update().get(pk=project.pk)
     values = {"project": project, "institution": institution, **conflicts.stripped(fields)}
-    _raise(allocation_check(values, by=by))
+    conflicts.refuse(allocation_check(values, by=by))
     if LabourAllocation.objects.filter(
         project=project, institution=institution, allocated_on=fields["allocated_on"]
     ).exists():
         raise ValidationError(
             {"allocated_on": [_("这一天已向这个机构调配过这个项目，请修改原调配记录。")]}
         )
-    who = conflicts.actor(by)
-    allocation = LabourAllocation(**values, created_by=who, updated_by=who)
-    allocation.full_clean(exclude=["project", "institution", "import_batch"])
-    allocation.save()
-    return allocation
+    return conflicts.created(
+        LabourAllocation, values, by=by, exclude=["project", "institution", "import_batch"]
+    )
 
 
 def delivered_total(allocation: LabourAllocation, *, excluding: Any = None) -> int:
@@ -633,19 +632,14 @@ def delivery_create(
         errors["delivered_on"] = [_("交付日期不能晚于今天。")]
     elif delivered_on < allocation.allocated_on:
         errors["delivered_on"] = [_("交付日期不能早于调配日期。")]
-    _raise(errors)
-    who = conflicts.actor(by)
-    delivery = LabourDelivery(
-        allocation=allocation,
-        quantity=quantity,
-        delivered_on=delivered_on,
-        note=(note or "").strip(),
-        created_by=who,
-        updated_by=who,
-    )
-    delivery.full_clean(exclude=["allocation"])
-    delivery.save()
-    return delivery
+    conflicts.refuse(errors)
+    values = {
+        "allocation": allocation,
+        "quantity": quantity,
+        "delivered_on": delivered_on,
+        "note": (note or "").strip(),
+    }
+    return conflicts.created(LabourDelivery, values, by=by, exclude=["allocation"])
 
 
 def month_start(day: dt.date) -> dt.date:
@@ -682,19 +676,9 @@ def income_record(
         errors["amount"] = [_("请填写金额（元，不能是负数）。")]
     if delivery is not None and delivery.allocation.institution_id != membership.institution_id:
         errors["delivery"] = [_("只能选择本机构的交付记录。")]
-    _raise(errors)
-    who = conflicts.actor(by)
-    income = AuxIncome(
-        membership=membership,
-        month=month,
-        amount=amount,
-        delivery=delivery,
-        created_by=who,
-        updated_by=who,
-    )
-    income.full_clean(exclude=["membership", "delivery"])
-    income.save()
-    return income
+    conflicts.refuse(errors)
+    values = {"membership": membership, "month": month, "amount": amount, "delivery": delivery}
+    return conflicts.created(AuxIncome, values, by=by, exclude=["membership", "delivery"])
 
 
 __all__ = [

@@ -100,14 +100,6 @@ def _check_keeper(by: Any, region_code: str, message: Any) -> None:
         raise ValidationError(str(message), code="scope")
 
 
-def _changed_save(current: Any, values: dict[str, Any], fields: dict[str, Any], by: Any) -> Any:
-    changed = {name for name in fields if getattr(current, name) != values[name]}
-    for name in changed:
-        setattr(current, name, values[name])
-    current.full_clean(exclude=["region"])
-    return conflicts.bump(current, by=by, changed=changed) if changed else current
-
-
 # --- organizations --------------------------------------------------------------------------
 
 
@@ -160,11 +152,7 @@ def organization_create(*, by: Any, **fields: Any) -> Organization:
     conflicts.known_fields(fields, ORGANIZATION_FIELDS, "organization")
     values = organization_check(fields)
     _check_keeper(by, values["region"].pk, _("只能选择您负责的镇街或村（社区）。"))
-    who = conflicts.actor(by)
-    organization = Organization(**values, created_by=who, updated_by=who)
-    organization.full_clean(exclude=["region"])
-    organization.save()
-    return organization
+    return conflicts.created(Organization, values, by=by, exclude=["region"])
 
 
 @transaction.atomic
@@ -172,15 +160,19 @@ def organization_update(
     *, organization: Organization, by: Any, version: int | None, **fields: Any
 ) -> Organization:
     conflicts.known_fields(fields, ORGANIZATION_FIELDS, "organization")
-    current = conflicts.locked(Organization.objects, pk=organization.pk, version=version)
-    if current.is_archived:
-        raise ValidationError(_("这个组织已归档，不能再修改。"), code="archived")
+    current = conflicts.editable(
+        Organization.objects,
+        pk=organization.pk,
+        version=version,
+        archived=_("这个组织已归档，不能再修改。"),
+    )
     _organization_keeper(by, current)
     values = {name: getattr(current, name) for name in ORGANIZATION_FIELDS}
     values.update(fields)
     values = organization_check(values)
     _check_keeper(by, values["region"].pk, _("只能选择您负责的镇街或村（社区）。"))
-    return _changed_save(current, values, fields, by)
+    changes = {name: values[name] for name in fields}
+    return conflicts.saved(current, changes, by=by, exclude=["region"])
 
 
 @transaction.atomic
@@ -240,11 +232,7 @@ def leader_create(*, by: Any, **fields: Any) -> EmploymentLeader:
     values = conflicts.stripped(fields)
     _leader_check(values, None)
     _check_keeper(by, values["person"].region_id, _("这个人员不在您负责的范围内。"))
-    who = conflicts.actor(by)
-    leader = EmploymentLeader(**values, created_by=who, updated_by=who)
-    leader.full_clean(exclude=["person", "employer"])
-    leader.save()
-    return leader
+    return conflicts.created(EmploymentLeader, values, by=by, exclude=["person", "employer"])
 
 
 @transaction.atomic
@@ -252,18 +240,18 @@ def leader_update(
     *, leader: EmploymentLeader, by: Any, version: int | None, **fields: Any
 ) -> EmploymentLeader:
     conflicts.known_fields(fields, LEADER_FIELDS, "leader")
-    current = conflicts.locked(
-        EmploymentLeader.objects.select_related("person"), pk=leader.pk, version=version
+    current = conflicts.editable(
+        EmploymentLeader.objects.select_related("person"),
+        pk=leader.pk,
+        version=version,
+        archived=_("这位带头人已归档，不能再修改。"),
     )
-    if current.is_archived:
-        raise ValidationError(_("这位带头人已归档，不能再修改。"), code="archived")
     _leader_keeper(by, current)
     values = {name: getattr(current, name) for name in LEADER_FIELDS}
     values.update(conflicts.stripped(fields))
     _leader_check(values, current)
-    changed = conflicts.assign(current, {k: values[k] for k in fields})
-    current.full_clean(exclude=["person", "employer"])
-    return conflicts.bump(current, by=by, changed=changed) if changed else current
+    changes = {k: values[k] for k in fields}
+    return conflicts.saved(current, changes, by=by, exclude=["person", "employer"])
 
 
 @transaction.atomic
@@ -354,15 +342,14 @@ def _project_keeper(by: Any, project: CharityProject) -> None:
 def project_create(*, by: Any, **fields: Any) -> CharityProject:
     conflicts.known_fields(fields, PROJECT_FIELDS, "project")
     values = _project_values(fields)
-    errors = project_check(values)
-    if errors:
-        raise ValidationError(errors)
+    conflicts.refuse(project_check(values))
     _check_keeper(by, values["region"].pk, _("只能选择您负责的镇街或村（社区）。"))
-    who = conflicts.actor(by)
-    project = CharityProject(**values, created_by=who, updated_by=who)
-    project.full_clean(exclude=["region", "organiser_organization", "organiser_department"])
-    project.save()
-    return project
+    return conflicts.created(
+        CharityProject,
+        values,
+        by=by,
+        exclude=["region", "organiser_organization", "organiser_department"],
+    )
 
 
 @transaction.atomic
@@ -370,19 +357,19 @@ def project_update(
     *, project: CharityProject, by: Any, version: int | None, **fields: Any
 ) -> CharityProject:
     conflicts.known_fields(fields, PROJECT_FIELDS, "project")
-    current = conflicts.locked(CharityProject.objects, pk=project.pk, version=version)
-    if current.is_archived:
-        raise ValidationError(_("这个项目已归档，不能再修改。"), code="archived")
+    current = conflicts.editable(
+        CharityProject.objects,
+        pk=project.pk,
+        version=version,
+        archived=_("这个项目已归档，不能再修改。"),
+    )
     _project_keeper(by, current)
     values = {name: getattr(current, name) for name in PROJECT_FIELDS}
     values.update(_project_values(fields))
-    errors = project_check(values)
-    if errors:
-        raise ValidationError(errors)
+    conflicts.refuse(project_check(values))
     _check_keeper(by, values["region"].pk, _("只能选择您负责的镇街或村（社区）。"))
-    changed = conflicts.assign(current, {k: values[k] for k in fields})
-    current.full_clean(exclude=["region", "organiser_organization", "organiser_department"])
-    return conflicts.bump(current, by=by, changed=changed) if changed else current
+    exclude = ["region", "organiser_organization", "organiser_department"]
+    return conflicts.saved(current, {k: values[k] for k in fields}, by=by, exclude=exclude)
 
 
 @transaction.atomic
