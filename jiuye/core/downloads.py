@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 from urllib.parse import quote
 
@@ -103,3 +103,36 @@ def book_bytes(book: Workbook) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def logged_export(
+    request: Any,
+    records: Iterable[Any],
+    row: Callable[[Any], Sequence[Any]],
+    *,
+    kind: str,
+    title: str,
+    headers: Sequence[Any],
+    filename: str,
+    obj: Any = None,
+    revealed: bool = False,
+    reason: str = "",
+    widths: Sequence[float] = (),
+    width: float | None = None,
+) -> HttpResponse:
+    """A download of rows about persons: one sheet of ``row(record)`` for each record, the
+    export logged in the access log as ``kind`` with its count (and the record ``obj`` it is
+    about). ``row`` masks ID numbers unless the export is ``revealed`` (for a ``reason``)."""
+    from jiuye.core.audit import access_log  # the audit models load after this module
+    from jiuye.core.models import AccessEvent
+
+    records = list(records)
+    access_log(
+        action=AccessEvent.Action.EXPORT,
+        request=request,
+        obj=obj,
+        reason=reason,
+        detail={"kind": kind, "rows": len(records), "revealed": revealed},
+    )
+    content = workbook(title, headers, map(row, records), widths=widths, width=width)
+    return attachment(content, filename)

@@ -25,11 +25,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from jiuye.accounts.models import Role
 from jiuye.core import crud, listing
 from jiuye.core.access import roles_required
-from jiuye.core.audit import access_log
-from jiuye.core.downloads import attachment, formula_safe, workbook
+from jiuye.core.downloads import attachment, formula_safe, logged_export, workbook
 from jiuye.core.forms import ArchiveForm
 from jiuye.core.masking import mask_id_number
-from jiuye.core.models import AccessEvent, choice_labels
+from jiuye.core.models import choice_labels
 from jiuye.jobs.models import AccessFeature
 from jiuye.programs.forms.auxiliary import (
     KIND_FILTER,
@@ -306,18 +305,12 @@ def member_list(request: HttpRequest) -> HttpResponse:
 def members_export(request: HttpRequest) -> HttpResponse:
     """Members (current, or all with ?all=1) as .xlsx, ID numbers masked; logged."""
     current_only = request.GET.get("all") != "1"
-    members = list(
-        selectors.memberships_for_list(
-            selectors.memberships_visible(request.user), current_only=current_only
-        )
+    members = selectors.memberships_for_list(
+        selectors.memberships_visible(request.user), current_only=current_only
     )
-    access_log(
-        action=AccessEvent.Action.EXPORT,
-        request=request,
-        detail={"kind": "aux_members", "rows": len(members), "revealed": False},
-    )
-    rows = (
-        [
+
+    def row(m: Any) -> list[Any]:
+        return [
             formula_safe(m.institution.name),
             formula_safe(m.person.name),
             mask_id_number(m.person.id_number),
@@ -327,8 +320,7 @@ def members_export(request: HttpRequest) -> HttpResponse:
             m.hours_per_week,
             m.monthly_income,
         ]
-        for m in members
-    )
+
     headers = [
         _("机构"),
         _("姓名"),
@@ -339,8 +331,16 @@ def members_export(request: HttpRequest) -> HttpResponse:
         _("每周工作小时"),
         _("月收入（元）"),
     ]
-    content = workbook(_("辅助性就业人员"), headers, rows, widths=(30, 12, 22))
-    return attachment(content, _("辅助性就业人员.xlsx"))
+    return logged_export(
+        request,
+        members,
+        row,
+        kind="aux_members",
+        title=_("辅助性就业人员"),
+        headers=headers,
+        filename=_("辅助性就业人员.xlsx"),
+        widths=(30, 12, 22),
+    )
 
 
 # --- deliveries and income ------------------------------------------------------------------

@@ -29,9 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from jiuye.accounts.models import Role
 from jiuye.core import crud, listing
 from jiuye.core.access import roles_required
-from jiuye.core.audit import access_log
-from jiuye.core.downloads import attachment, formula_safe, workbook
-from jiuye.core.models import AccessEvent
+from jiuye.core.downloads import attachment, formula_safe, logged_export, workbook
 from jiuye.programs.forms.charity import (
     BeneficiaryForm,
     LeaderForm,
@@ -314,13 +312,6 @@ def beneficiary_remove(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 def beneficiaries_export(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """The project's beneficiaries in the user's scope as .xlsx, ID numbers masked; logged."""
     project = _project(request, pk)
-    rows = list(selectors.project_beneficiaries(request.user, project))
-    access_log(
-        action=AccessEvent.Action.EXPORT,
-        request=request,
-        obj=project,
-        detail={"kind": "charity_beneficiaries", "rows": len(rows), "revealed": False},
-    )
     headers = [
         _("姓名"),
         _("身份证号（部分隐藏）"),
@@ -332,8 +323,9 @@ def beneficiaries_export(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         _("备注"),
     ]
     yes, no = _("是"), _("否")
-    data = (
-        [
+
+    def row(b: Any) -> list[Any]:
+        return [
             formula_safe(b.person.name),
             b.person.masked_id_number,
             b.person.region.name,
@@ -343,10 +335,18 @@ def beneficiaries_export(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             yes if b.started_business else no,
             formula_safe(b.note),
         ]
-        for b in rows
+
+    return logged_export(
+        request,
+        selectors.project_beneficiaries(request.user, project),
+        row,
+        kind="charity_beneficiaries",
+        title=_("受益人"),
+        headers=headers,
+        filename=_("公益慈善项目受益人.xlsx"),
+        obj=project,
+        widths=(12, 22, 16),
     )
-    content = workbook(_("受益人"), headers, data, widths=(12, 22, 16))
-    return attachment(content, _("公益慈善项目受益人.xlsx"))
 
 
 # --- leaders --------------------------------------------------------------------------------
@@ -429,13 +429,6 @@ def leader_job_add(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 def leaders_export(request: HttpRequest) -> HttpResponse:
     """The filtered leaders in the user's scope as .xlsx, ID numbers masked; logged."""
     _search, leaders, _archived = _leaders(request)
-    rows = list(leaders)
-    access_log(
-        action=AccessEvent.Action.EXPORT,
-        request=request,
-        obj=None,
-        detail={"kind": "employment_leaders", "rows": len(rows), "revealed": False},
-    )
     headers = [
         _("姓名"),
         _("身份证号（部分隐藏）"),
@@ -445,8 +438,9 @@ def leaders_export(request: HttpRequest) -> HttpResponse:
         _("认定日期"),
         _("带动就业人数"),
     ]
-    data = (
-        [
+
+    def row(leader: Any) -> list[Any]:
+        return [
             formula_safe(leader.person.name),
             leader.person.masked_id_number,
             leader.person.region.name,
@@ -455,7 +449,14 @@ def leaders_export(request: HttpRequest) -> HttpResponse:
             leader.recognised_on,
             leader.n_jobs,
         ]
-        for leader in rows
+
+    return logged_export(
+        request,
+        leaders,
+        row,
+        kind="employment_leaders",
+        title=_("就业创业带头人"),
+        headers=headers,
+        filename=_("就业创业带头人.xlsx"),
+        widths=(12, 22, 16, 30),
     )
-    content = workbook(_("就业创业带头人"), headers, data, widths=(12, 22, 16, 30))
-    return attachment(content, _("就业创业带头人.xlsx"))

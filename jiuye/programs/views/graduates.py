@@ -26,11 +26,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jiuye.accounts.models import PERSONAL_DATA_ROLES, Role
 from jiuye.core import listing
 from jiuye.core.access import roles_required
-from jiuye.core.audit import access_log
-from jiuye.core.downloads import attachment, formula_safe, workbook
+from jiuye.core.downloads import formula_safe, logged_export
 from jiuye.core.forms import ArchiveForm, add_service_errors
 from jiuye.core.masking import mask_id_number
-from jiuye.core.models import AccessEvent
 from jiuye.core.scoping import get_scoped_or_404
 from jiuye.people.models import Person
 from jiuye.programs.forms.graduates import GraduateFilterForm, GraduateRegisterForm, WorklistForm
@@ -106,14 +104,17 @@ LINE_HEADERS = (
 
 
 def _export(request: HttpRequest, lines: Any, kind: str, title: str, filename: str) -> Any:
-    rows = list(lines)
-    access_log(
-        action=AccessEvent.Action.EXPORT,
-        request=request,
-        detail={"kind": kind, "rows": len(rows), "revealed": False},
-    )
     headers = [str(h) for h in LINE_HEADERS]
-    return attachment(workbook(title, headers, map(_line_row, rows), width=14), filename)
+    return logged_export(
+        request,
+        lines,
+        _line_row,
+        kind=kind,
+        title=title,
+        headers=headers,
+        filename=filename,
+        width=14,
+    )
 
 
 @roles_required(*PERSONAL)
@@ -132,21 +133,26 @@ def exchange_export(request: HttpRequest) -> HttpResponse:
     form = WorklistForm(request.GET or None)
     year = form.filters().get("year")
     lines = selectors.graduates_filtered(request.user, year=year).filter(person__isnull=False)
-    rows = list(selectors.with_progress(lines, timezone.localdate()).order_by("school", "name"))
-    access_log(
-        action=AccessEvent.Action.EXPORT,
-        request=request,
-        detail={"kind": "graduates_exchange", "rows": len(rows), "revealed": True},
-    )
+    rows = selectors.with_progress(lines, timezone.localdate()).order_by("school", "name")
     headers = [str(h) for h in LINE_HEADERS]
     headers[1] = _("身份证号")
-    out = []
-    for line in rows:
-        row = _line_row(line)
-        row[1] = line.id_number
-        out.append(row)
-    content = workbook(_("回传教育部门"), headers, out, width=14)
-    return attachment(content, _("残疾学生就业服务情况（回传教育部门）.xlsx"))
+
+    def row(line: GraduateRecord) -> list[Any]:
+        cells = _line_row(line)
+        cells[1] = line.id_number
+        return cells
+
+    return logged_export(
+        request,
+        rows,
+        row,
+        kind="graduates_exchange",
+        title=_("回传教育部门"),
+        headers=headers,
+        filename=_("残疾学生就业服务情况（回传教育部门）.xlsx"),
+        revealed=True,
+        width=14,
+    )
 
 
 @roles_required(*DISTRICT)
@@ -164,16 +170,11 @@ def unmatched_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def unmatched_export(request: HttpRequest) -> HttpResponse:
     """The unmatched lines, open and rejected (ID numbers masked); logged."""
-    lines = list(selectors.unmatched_lines(request.user))
-    access_log(
-        action=AccessEvent.Action.EXPORT,
-        request=request,
-        detail={"kind": "graduates_unmatched", "rows": len(lines), "revealed": False},
-    )
     headers = [_("姓名"), _("身份证号（部分隐藏）"), _("学校"), _("专业"), _("入学年份")]
     headers += [_("预计毕业年份"), _("状态"), _("不予登记的原因")]
-    rows = (
-        [
+
+    def row(line: GraduateRecord) -> list[Any]:
+        return [
             formula_safe(line.name),
             line.masked_id_number,
             formula_safe(line.school),
@@ -183,10 +184,17 @@ def unmatched_export(request: HttpRequest) -> HttpResponse:
             _("不予登记") if line.is_archived else _("待处理"),
             formula_safe(line.archived_reason),
         ]
-        for line in lines
+
+    return logged_export(
+        request,
+        selectors.unmatched_lines(request.user),
+        row,
+        kind="graduates_unmatched",
+        title=_("待匹配的记录"),
+        headers=headers,
+        filename=_("待匹配的残疾学生记录.xlsx"),
+        width=14,
     )
-    content = workbook(_("待匹配的记录"), headers, rows, width=14)
-    return attachment(content, _("待匹配的残疾学生记录.xlsx"))
 
 
 @roles_required(*DISTRICT, write=True)

@@ -15,6 +15,7 @@ Who may do what:
 from __future__ import annotations
 
 import uuid
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -28,11 +29,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jiuye.accounts.models import PERSONAL_DATA_ROLES, Role
 from jiuye.core import crud, listing
 from jiuye.core.access import roles_required
-from jiuye.core.audit import access_log
-from jiuye.core.downloads import attachment, formula_safe, workbook
+from jiuye.core.downloads import attachment, formula_safe, logged_export, workbook
 from jiuye.core.forms import ArchiveForm
 from jiuye.core.masking import mask_id_number
-from jiuye.core.models import AccessEvent
 from jiuye.core.scoping import scope_for
 from jiuye.people.forms import towns_for
 from jiuye.people.models import Person
@@ -326,18 +325,20 @@ def monitoring_export(request: HttpRequest) -> HttpResponse:
     persons = list(
         selectors.monitored_with_needs(request.user).select_related("region__parent__parent")
     )
-    rows = [_monitoring_row(p, reveal=reveal) for p in persons]
     if reveal:
         services.exchange_exported(persons=persons, by=request.user)
-    access_log(
-        action=AccessEvent.Action.EXPORT,
-        request=request,
+    return logged_export(
+        request,
+        persons,
+        partial(_monitoring_row, reveal=reveal),
+        kind="monitoring_needs",
+        title=_("监测对象就业需求"),
+        headers=[str(h) for h in MONITORING_HEADERS],
+        filename=_("防返贫监测对象就业需求.xlsx"),
+        revealed=reveal,
         reason=reason,
-        detail={"kind": "monitoring_needs", "rows": len(rows), "revealed": reveal},
+        widths=(12, 12, 16, 10, 22),
     )
-    headers = [str(h) for h in MONITORING_HEADERS]
-    content = workbook(_("监测对象就业需求"), headers, rows, widths=(12, 12, 16, 10, 22))
-    return attachment(content, _("防返贫监测对象就业需求.xlsx"))
 
 
 @roles_required(*PERSONAL_DATA_ROLES)
@@ -355,14 +356,9 @@ def watch_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def watch_list_export(request: HttpRequest) -> HttpResponse:
     """The watch list as .xlsx, ID numbers masked; logged."""
-    records = list(selectors.watch_list(request.user))
-    access_log(
-        action=AccessEvent.Action.EXPORT,
-        request=request,
-        detail={"kind": "monitoring_watch_list", "rows": len(records), "revealed": False},
-    )
-    rows = (
-        [
+
+    def row(r: Any) -> list[Any]:
+        return [
             formula_safe(r.person.name),
             r.person.masked_id_number,
             _region_name(r.person.region),
@@ -372,8 +368,7 @@ def watch_list_export(request: HttpRequest) -> HttpResponse:
             r.end_date,
             r.get_end_reason_display() if r.end_reason else "",
         ]
-        for r in records
-    )
+
     headers = [
         _("姓名"),
         _("身份证号（部分隐藏）"),
@@ -384,5 +379,13 @@ def watch_list_export(request: HttpRequest) -> HttpResponse:
         _("结束日期"),
         _("结束原因"),
     ]
-    content = workbook(_("失业监测名单"), headers, rows, widths=(10, 22, 20))
-    return attachment(content, _("防返贫监测对象失业预警名单.xlsx"))
+    return logged_export(
+        request,
+        selectors.watch_list(request.user),
+        row,
+        kind="monitoring_watch_list",
+        title=_("失业监测名单"),
+        headers=headers,
+        filename=_("防返贫监测对象失业预警名单.xlsx"),
+        widths=(10, 22, 20),
+    )
