@@ -50,6 +50,21 @@ def year_asked(request: HttpRequest) -> tuple[int | None, str]:
     return None, _("年度请填写四位数字，例如 2025；已显示全部年度。")
 
 
+def choices_asked(
+    request: HttpRequest, *checks: tuple[str, Collection[str], Any]
+) -> tuple[dict[str, str], list[str]]:
+    """The filters ``(name, allowed, message)`` as the query string gives them: each value
+    that is one of ``allowed``, else "" (the list shows all) and its ``message`` said."""
+    chosen, errors = {}, []
+    for name, allowed, message in checks:
+        value = request.GET.get(name, "").strip()
+        if value and value not in allowed:
+            errors.append(message)
+            value = ""
+        chosen[name] = value
+    return chosen, errors
+
+
 def searched(
     request: HttpRequest, form_class: type[Any], visible: Any, search: Any, roles: Collection[str]
 ) -> tuple[Any, Any, bool]:

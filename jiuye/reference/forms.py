@@ -40,6 +40,14 @@ def towns_for(user: Any) -> QuerySet[Region]:
     return qs if user.role in (Role.ADMIN, Role.DISTRICT) else qs.none()
 
 
+def filter_towns(user: Any) -> list[Region]:
+    """The towns a list page filters by: every town for a federation leader (who reads the
+    whole district), else the towns the user works in (``towns_for``)."""
+    if getattr(user, "role", None) == Role.LEADER:
+        return list(Region.objects.filter(level=Region.Level.TOWN, disabled_at__isnull=True))
+    return list(towns_for(user))
+
+
 def places_for(user: Any, *levels: int) -> QuerySet[Region]:
     """Regions of these levels a user keeps records in: under their own town for a town
     officer, anywhere for district staff (with each region's town, to name it)."""

@@ -50,7 +50,7 @@ from jiuye.programs.models.auxiliary import (
 )
 from jiuye.programs.selectors import auxiliary as selectors
 from jiuye.programs.services import auxiliary as services
-from jiuye.reference.forms import towns_for
+from jiuye.reference.forms import filter_towns
 from jiuye.reference.models import Region
 
 KEEPERS = (Role.ADMIN, Role.DISTRICT, Role.TOWN)
@@ -71,26 +71,13 @@ def _project(request: HttpRequest, pk: uuid.UUID) -> LabourProject:
     return get_object_or_404(queryset, pk=pk)
 
 
-def _town_choices(user: Any) -> list[Region]:
-    if getattr(user, "role", None) == Role.LEADER:
-        return list(Region.objects.filter(level=Region.Level.TOWN, disabled_at__isnull=True))
-    return list(towns_for(user))
-
-
 def _filters(request: HttpRequest, towns: list[Region]) -> tuple[dict[str, str], list[str]]:
-    errors, chosen = [], {}
-    checks = (
+    return listing.choices_asked(
+        request,
         ("kind", InstitutionKind.values, _("无法识别的机构类型，已显示全部类型。")),
         ("status", InstitutionStatus.values, _("无法识别的运营状态，已显示全部状态。")),
         ("town", [t.code for t in towns], _("只能选择列出的镇街，已显示全部镇街。")),
     )
-    for name, allowed, message in checks:
-        value = request.GET.get(name, "").strip()
-        if value and value not in allowed:
-            errors.append(message)
-            value = ""
-        chosen[name] = value
-    return chosen, errors
 
 
 def _form_context(title: str, lead: str, submit: str, cancel: str) -> dict[str, Any]:
@@ -103,7 +90,7 @@ def _form_context(title: str, lead: str, submit: str, cancel: str) -> dict[str, 
 @roles_required(*READERS)
 @require_GET
 def institution_list(request: HttpRequest) -> HttpResponse:
-    towns = _town_choices(request.user)
+    towns = filter_towns(request.user)
     chosen, errors = _filters(request, towns)
     archived = listing.archived_asked(request, KEEPERS)
     qs = selectors.institutions_visible(request.user).filter(archived_at__isnull=not archived)
@@ -173,7 +160,7 @@ def _region_name(region: Region) -> str:
 @require_GET
 def institutions_export(request: HttpRequest) -> HttpResponse:
     """Institutions with their members today as .xlsx (no personal data)."""
-    chosen, _errors = _filters(request, _town_choices(request.user))
+    chosen, _errors = _filters(request, filter_towns(request.user))
     qs = selectors.institutions_visible(request.user).filter(archived_at__isnull=True)
     rows = (
         [

@@ -140,16 +140,12 @@ def institutions_export(request: HttpRequest) -> HttpResponse:
 
 
 def _application_filters(request: HttpRequest) -> tuple[str, str, list[str]]:
-    errors = []
-    kind = request.GET.get("kind", "").strip()
-    if kind and kind not in ApplicationKind.values:
-        errors.append(_("无法识别的申请事项，已显示全部事项。"))
-        kind = ""
-    status = request.GET.get("status", "").strip()
-    if status and status not in ApplicationStatus.values:
-        errors.append(_("无法识别的办理阶段，已显示全部阶段。"))
-        status = ""
-    return kind, status, errors
+    chosen, errors = listing.choices_asked(
+        request,
+        ("kind", ApplicationKind.values, _("无法识别的申请事项，已显示全部事项。")),
+        ("status", ApplicationStatus.values, _("无法识别的办理阶段，已显示全部阶段。")),
+    )
+    return chosen["kind"], chosen["status"], errors
 
 
 @roles_required(*KEEPERS)

@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from jiuye.accounts.models import Role
 from jiuye.core import crud, listing
 from jiuye.core.access import roles_required
 from jiuye.core.downloads import attachment, formula_safe, workbook
@@ -39,7 +38,7 @@ from jiuye.programs.models import PlatformCommitment, PlatformPartner
 from jiuye.programs.models.platforms import PlatformKind
 from jiuye.programs.selectors import platforms as selectors
 from jiuye.programs.services import platforms as services
-from jiuye.reference.forms import towns_for
+from jiuye.reference.forms import filter_towns
 from jiuye.reference.models import Region
 
 READERS = selectors.READERS
@@ -59,29 +58,19 @@ def _keepable(request: HttpRequest, pk: uuid.UUID) -> PlatformPartner:
     return partner
 
 
-def _towns(user: Any) -> list[Region]:
-    if user.role == Role.LEADER:
-        return list(Region.objects.filter(level=Region.Level.TOWN, disabled_at__isnull=True))
-    return list(towns_for(user))
-
-
 def _filters(request: HttpRequest, towns: list[Region]) -> tuple[str, str, list[str]]:
-    errors = []
-    kind = request.GET.get("kind", "").strip()
-    if kind and kind not in PlatformKind.values:
-        errors.append(_("无法识别的平台类型，已显示全部类型。"))
-        kind = ""
-    town = request.GET.get("town", "").strip()
-    if town and town not in {t.code for t in towns}:
-        errors.append(_("只能选择列出的镇街，已显示全部镇街。"))
-        town = ""
-    return kind, town, errors
+    chosen, errors = listing.choices_asked(
+        request,
+        ("kind", PlatformKind.values, _("无法识别的平台类型，已显示全部类型。")),
+        ("town", {t.code for t in towns}, _("只能选择列出的镇街，已显示全部镇街。")),
+    )
+    return chosen["kind"], chosen["town"], errors
 
 
 @roles_required(*READERS)
 @require_GET
 def partner_list(request: HttpRequest) -> HttpResponse:
-    towns = _towns(request.user)
+    towns = filter_towns(request.user)
     kind, town, errors = _filters(request, towns)
     archived = listing.archived_asked(request, KEEPERS)
     qs = selectors.partners_visible(request.user).filter(archived_at__isnull=not archived)
@@ -165,7 +154,7 @@ def _export_row(p: PlatformPartner, commitments: dict[Any, list[str]]) -> list[A
 def partners_export(request: HttpRequest) -> HttpResponse:
     """Platforms, their commitments and the count of persons working through each (no
     personal data)."""
-    kind, town, _errors = _filters(request, _towns(request.user))
+    kind, town, _errors = _filters(request, filter_towns(request.user))
     qs = selectors.partners_visible(request.user).filter(archived_at__isnull=True)
     rows = list(selectors.partners_for_list(qs, kind=kind, town=town))
     commitments: dict[Any, list[str]] = {}

@@ -33,12 +33,12 @@ from jiuye.core.downloads import attachment, formula_safe, logged_export, workbo
 from jiuye.core.forms import ArchiveForm
 from jiuye.core.masking import mask_id_number
 from jiuye.core.scoping import scope_for
-from jiuye.people.forms import towns_for
 from jiuye.people.models import Person
 from jiuye.programs.forms.rural import INDUSTRY_FILTER, KIND_FILTER, BaseForm, SupportForm
 from jiuye.programs.models.rural import BaseKind, Industry, RuralBase, RuralBaseSupport
 from jiuye.programs.selectors import rural as selectors
 from jiuye.programs.services import rural as services
+from jiuye.reference.forms import filter_towns
 from jiuye.reference.models import Region
 
 KEEPERS = (Role.ADMIN, Role.DISTRICT, Role.TOWN)
@@ -51,33 +51,19 @@ def _base(request: HttpRequest, pk: uuid.UUID) -> RuralBase:
     return get_object_or_404(queryset, pk=pk)
 
 
-def _town_choices(user: Any) -> list[Region]:
-    if getattr(user, "role", None) == Role.LEADER:
-        return list(Region.objects.filter(level=Region.Level.TOWN, disabled_at__isnull=True))
-    return list(towns_for(user))
-
-
 def _filters(request: HttpRequest, towns: list[Region]) -> tuple[dict[str, str], list[str]]:
-    errors = []
-    kind = request.GET.get("kind", "").strip()
-    if kind and kind not in BaseKind.values:
-        errors.append(_("无法识别的基地类型，已显示全部类型。"))
-        kind = ""
-    industry = request.GET.get("industry", "").strip()
-    if industry and industry not in Industry.values:
-        errors.append(_("无法识别的产业，已显示全部产业。"))
-        industry = ""
-    town = request.GET.get("town", "").strip()
-    if town and town not in {t.code for t in towns}:
-        errors.append(_("只能选择列出的镇街，已显示全部镇街。"))
-        town = ""
-    return {"kind": kind, "industry": industry, "town": town}, errors
+    return listing.choices_asked(
+        request,
+        ("kind", BaseKind.values, _("无法识别的基地类型，已显示全部类型。")),
+        ("industry", Industry.values, _("无法识别的产业，已显示全部产业。")),
+        ("town", {t.code for t in towns}, _("只能选择列出的镇街，已显示全部镇街。")),
+    )
 
 
 @roles_required(*READERS)
 @require_GET
 def base_list(request: HttpRequest) -> HttpResponse:
-    towns = _town_choices(request.user)
+    towns = filter_towns(request.user)
     filters, errors = _filters(request, towns)
     archived = listing.archived_asked(request, KEEPERS)
     qs = selectors.bases_visible(request.user).filter(archived_at__isnull=not archived)
@@ -198,7 +184,7 @@ def _base_row(b: RuralBase) -> list[Any]:
 @require_GET
 def bases_export(request: HttpRequest) -> HttpResponse:
     """Bases with persons employed and driven as .xlsx (no personal data)."""
-    filters, _errors = _filters(request, _town_choices(request.user))
+    filters, _errors = _filters(request, filter_towns(request.user))
     qs = selectors.bases_visible(request.user).filter(archived_at__isnull=True)
     rows = map(_base_row, selectors.bases_for_list(qs, **filters))
     headers = [

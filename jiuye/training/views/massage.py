@@ -28,8 +28,8 @@ from jiuye.core import crud, listing
 from jiuye.core.access import roles_required
 from jiuye.core.downloads import attachment, formula_safe, workbook
 from jiuye.core.scoping import get_scoped_or_404, scope_for
-from jiuye.people.forms import towns_for
 from jiuye.people.models import Person
+from jiuye.reference.forms import filter_towns
 from jiuye.reference.models import Region
 from jiuye.training.forms.massage import KIND_FILTER, EstablishmentForm, QualificationForm
 from jiuye.training.models import EstablishmentKind, MassageEstablishment, MassageQualification
@@ -48,29 +48,19 @@ def _establishment(request: HttpRequest, pk: uuid.UUID) -> MassageEstablishment:
     return get_object_or_404(queryset, pk=pk)
 
 
-def _town_choices(user: object) -> list[Region]:
-    if getattr(user, "role", None) == Role.LEADER:
-        return list(Region.objects.filter(level=Region.Level.TOWN, disabled_at__isnull=True))
-    return list(towns_for(user))
-
-
 def _filters(request: HttpRequest, towns: list[Region]) -> tuple[str, str, list[str]]:
-    errors = []
-    kind = request.GET.get("kind", "").strip()
-    if kind and kind not in EstablishmentKind.values:
-        errors.append(_("无法识别的机构类型，已显示全部类型。"))
-        kind = ""
-    town = request.GET.get("town", "").strip()
-    if town and town not in {t.code for t in towns}:
-        errors.append(_("只能选择列出的镇街，已显示全部镇街。"))
-        town = ""
-    return kind, town, errors
+    chosen, errors = listing.choices_asked(
+        request,
+        ("kind", EstablishmentKind.values, _("无法识别的机构类型，已显示全部类型。")),
+        ("town", {t.code for t in towns}, _("只能选择列出的镇街，已显示全部镇街。")),
+    )
+    return chosen["kind"], chosen["town"], errors
 
 
 @roles_required(*READERS)
 @require_GET
 def establishment_list(request: HttpRequest) -> HttpResponse:
-    towns = _town_choices(request.user)
+    towns = filter_towns(request.user)
     kind, town, errors = _filters(request, towns)
     archived = listing.archived_asked(request, KEEPERS)
     qs = selectors.establishments_visible(request.user).filter(archived_at__isnull=not archived)
@@ -156,7 +146,7 @@ def _export_row(e: MassageEstablishment) -> list[Any]:
 @require_GET
 def establishments_export(request: HttpRequest) -> HttpResponse:
     """Establishments with the count of blind staff as .xlsx (no personal data)."""
-    kind, town, _errors = _filters(request, _town_choices(request.user))
+    kind, town, _errors = _filters(request, filter_towns(request.user))
     qs = selectors.establishments_visible(request.user).filter(archived_at__isnull=True)
     rows = map(_export_row, selectors.establishments_for_list(qs, kind=kind, town=town))
     headers = [
