@@ -84,6 +84,14 @@ def _form_context(title: str, lead: str, submit: str, cancel: str) -> dict[str, 
     return {"title": title, "lead": lead, "submit_label": submit, "cancel_url": cancel}
 
 
+def _form_page(
+    request: HttpRequest, form: Any, save: Any, title: str, lead: str, submit: str, cancel: str
+) -> HttpResponse:
+    """A form on the shared form page (``form_page.html``) whose valid data ``save`` saves."""
+    context = _form_context(title, lead, submit, cancel)
+    return crud.service_form(request, form, save, template=T + "form_page.html", context=context)
+
+
 # --- institutions ---------------------------------------------------------------------------
 
 
@@ -212,13 +220,15 @@ def member_add(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         }
         return crud.done(request, message, "programs:aux-institution", pk=institution.pk)
 
-    context = _form_context(
+    return _form_page(
+        request,
+        form,
+        save,
         _("登记在册人员：%(name)s") % {"name": institution.name},
         _("登记后，这个人员的辅助性就业记录会自动生成，就业状态随之更新。"),
         _("登记在册人员"),
         reverse("programs:aux-institution", args=[institution.pk]),
     )
-    return crud.service_form(request, form, save, template=T + "form_page.html", context=context)
 
 
 def _membership(request: HttpRequest, pk: uuid.UUID) -> AuxMembership:
@@ -350,13 +360,15 @@ def delivery_add(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         services.delivery_create(by=request.user, **form.cleaned_data)
         return crud.done(request, _("已登记交付。"), "programs:aux-institution", pk=institution.pk)
 
-    context = _form_context(
+    return _form_page(
+        request,
+        form,
+        save,
         _("登记交付：%(name)s") % {"name": institution.name},
         _("交付数量不能超过这次调配还未交付的数量。"),
         _("登记交付"),
         reverse("programs:aux-institution", args=[institution.pk]),
     )
-    return crud.service_form(request, form, save, template=T + "form_page.html", context=context)
 
 
 @roles_required(*KEEPERS, write=True)
@@ -372,13 +384,15 @@ def income_add(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         services.income_record(by=request.user, **form.cleaned_data)
         return crud.done(request, _("已登记收入。"), "programs:aux-institution", pk=institution.pk)
 
-    context = _form_context(
+    return _form_page(
+        request,
+        form,
+        save,
         _("登记收入：%(name)s") % {"name": institution.name},
         _("每个人员每月登记一次实际发放的收入。"),
         _("登记收入"),
         reverse("programs:aux-institution", args=[institution.pk]),
     )
-    return crud.service_form(request, form, save, template=T + "form_page.html", context=context)
 
 
 # --- labour projects ------------------------------------------------------------------------
@@ -459,14 +473,16 @@ def project_allocate(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         return crud.done(request, _("已调配劳动项目。"), "programs:labour-project", pk=project.pk)
 
     flow = selectors.project_flow(project)
-    context = _form_context(
+    return _form_page(
+        request,
+        form,
+        save,
         _("调配劳动项目：%(name)s") % {"name": project.name},
         _("项目总量 %(volume)d%(unit)s，已调配 %(allocated)d%(unit)s，还可调配 %(left)d%(unit)s。")
         % {**flow, "left": flow["unallocated"], "unit": project.unit},
         _("调配"),
         reverse("programs:labour-project", args=[project.pk]),
     )
-    return crud.service_form(request, form, save, template=T + "form_page.html", context=context)
 
 
 @roles_required(*KEEPERS, write=True)
