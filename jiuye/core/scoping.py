@@ -15,7 +15,7 @@ from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy
 
-from jiuye.core.roles import Role
+from jiuye.core.roles import PERSONAL_DATA_ROLES, Role
 
 M = TypeVar("M", bound=Model)
 
@@ -111,3 +111,12 @@ def region_in_scope(user: Any, region_code: str) -> bool:
     if user.role == Role.TOWN and user.town_id:
         return region_code.startswith(town_prefix(user.town_id))
     return False
+
+
+def may_keep(by: Any, region_code: str) -> bool:
+    """Whether ``by`` may keep (write) records located at, or persons living in, this region:
+    district staff and administrators everywhere, a town officer in their town; a system
+    caller (no user: a command, an import run without one) always."""
+    if not getattr(by, "pk", None):
+        return True
+    return by.role in PERSONAL_DATA_ROLES and bool(region_code) and region_in_scope(by, region_code)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.http import Http404
 
-from jiuye.core.scoping import get_scoped_or_404, region_in_scope, scope_for
+from jiuye.core.scoping import get_scoped_or_404, may_keep, region_in_scope, scope_for
 from jiuye.employers.models import Employer
 from jiuye.people.models import Person
 
@@ -61,3 +61,16 @@ def test_region_scope_uses_the_town_prefix(world) -> None:  # noqa: ANN001
     assert not region_in_scope(world["town_a"], "440199002001")
     assert region_in_scope(world["district"], "440199002001")
     assert not region_in_scope(world["leader"], "440199002001")
+
+
+@pytest.mark.django_db
+def test_district_staff_keep_records_everywhere_and_a_town_officer_in_their_town(
+    personas,  # noqa: ANN001
+) -> None:
+    town_a, town_b = "440199001000", "440199002000"
+    assert may_keep(None, town_a)
+    assert may_keep(personas["district"], town_b)
+    assert may_keep(personas["town_a"], town_a)
+    assert not may_keep(personas["town_a"], town_b)
+    assert not may_keep(personas["leader"], town_a)
+    assert not may_keep(personas["district"], "")

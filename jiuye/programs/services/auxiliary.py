@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 
 from jiuye.accounts.models import Role
 from jiuye.core import conflicts
-from jiuye.core.scoping import region_in_scope
+from jiuye.core.scoping import may_keep
 from jiuye.employment import services as employment
 from jiuye.employment.models import EmploymentForm, Source
 from jiuye.jobs.models import AccessFeature
@@ -83,13 +83,6 @@ PROJECT_ARCHIVING = conflicts.Archiving(
     required=gettext_lazy("请填写归档原因，例如：重复录入、企业取消订单。"),
     already=gettext_lazy("这个劳动项目已经归档。"),
 )
-
-
-def may_keep(by: Any, region_code: str) -> bool:
-    """Whether a user may keep records located at this region (a system caller may)."""
-    if conflicts.actor(by) is None:
-        return True
-    return by.role in WRITERS and bool(region_code) and region_in_scope(by, region_code)
 
 
 def _today() -> dt.date:

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from jiuye.accounts.models import Role
 from jiuye.core import conflicts
-from jiuye.core.scoping import region_in_scope
+from jiuye.core.scoping import may_keep
 from jiuye.core.validators import validate_uscc
 from jiuye.employment.models import EmploymentRecord
 from jiuye.people.models import Person
@@ -86,13 +86,6 @@ PROJECT_ARCHIVING = conflicts.Archiving(
     required=gettext_lazy("请填写归档原因，例如：重复录入、项目取消。"),
     already=gettext_lazy("这个项目已经归档。"),
 )
-
-
-def may_keep(by: Any, region_code: str) -> bool:
-    """Whether a user may keep records located at (or persons living in) this region."""
-    if conflicts.actor(by) is None:
-        return True
-    return by.role in KEEPERS and bool(region_code) and region_in_scope(by, region_code)
 
 
 def _check_keeper(by: Any, region_code: str, message: Any) -> None:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from jiuye.accounts.models import Role
 from jiuye.core import conflicts
-from jiuye.core.scoping import region_in_scope
+from jiuye.core.scoping import may_keep
 from jiuye.programs.models.consultation import ConsultationMeeting, FollowUpAction, FollowUpStatus
 from jiuye.programs.selectors.consultation import is_owner
 
@@ -43,13 +43,6 @@ ARCHIVING = conflicts.Archiving(
     required=gettext_lazy("请填写归档原因，例如：重复录入、会议取消。"),
     already=gettext_lazy("这次会商会议已经归档。"),
 )
-
-
-def may_keep(by: Any, region_code: str) -> bool:
-    """District staff and administrators keep every meeting; a town officer their town's."""
-    if conflicts.actor(by) is None:
-        return True
-    return by.role in KEEPERS and bool(region_code) and region_in_scope(by, region_code)
 
 
 def _check_keeper(by: Any, meeting: ConsultationMeeting) -> None:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from jiuye.accounts.models import Role
 from jiuye.core import conflicts
-from jiuye.core.scoping import region_in_scope
+from jiuye.core.scoping import may_keep
 from jiuye.programs.models import PlatformCommitment, PlatformPartner
 from jiuye.programs.models.platforms import CommitmentKind, PlatformKind
 
@@ -29,12 +29,6 @@ ARCHIVING = conflicts.Archiving(
     required=gettext_lazy("请填写归档原因，例如：重复录入、平台已退出合作。"),
     already=gettext_lazy("这个合作平台已经归档。"),
 )
-
-
-def may_keep(by: Any, region_code: str) -> bool:
-    if conflicts.actor(by) is None:
-        return True
-    return by.role in KEEPERS and bool(region_code) and region_in_scope(by, region_code)
 
 
 def partner_check(values: dict[str, Any], by: Any, current: PlatformPartner | None) -> Any:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from jiuye.accounts.models import Role
 from jiuye.core import conflicts
-from jiuye.core.scoping import region_in_scope
+from jiuye.core.scoping import may_keep, region_in_scope
 from jiuye.people.models import Person
 from jiuye.training.models import (
     EstablishmentKind,
@@ -51,13 +51,6 @@ ARCHIVING = conflicts.Archiving(
     required=gettext_lazy("请填写归档原因，例如：重复录入、已停业。"),
     already=gettext_lazy("这家按摩机构已经归档。"),
 )
-
-
-def may_keep(by: Any, region_code: str) -> bool:
-    """Whether a user may keep records located at this region."""
-    if conflicts.actor(by) is None:
-        return True
-    return by.role in WRITERS and bool(region_code) and region_in_scope(by, region_code)
 
 
 def _check(
