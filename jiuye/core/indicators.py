@@ -13,7 +13,9 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import IntegerField, QuerySet, Subquery
+from django.urls import reverse
 from django.utils.functional import Promise
+from django.utils.http import urlencode
 from django.utils.module_loading import autodiscover_modules
 
 if TYPE_CHECKING:  # only named in annotations: core imports no app
@@ -143,6 +145,18 @@ class CountOf(Subquery):
 
     def __init__(self, queryset: QuerySet[Any]) -> None:
         super().__init__(queryset.order_by())
+
+
+def page_url(name: str, **query: Any) -> DrillDown:
+    """An indicator's records: the list page ``name`` (a URL name taking no arguments), with
+    ``query`` in its address; a value ``"year"`` stands for the indicator's year."""
+
+    def url(region: Region, year: int) -> str:
+        values = {k: (year if v == "year" else v) for k, v in query.items()}
+        suffix = f"?{urlencode(values)}" if values else ""
+        return f"{reverse(name)}{suffix}"
+
+    return url
 
 
 def declare_figures(key: str) -> Callable[[Figures], Figures]:

@@ -34,7 +34,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from jiuye.core.indicators import CountOf, declare_figures, figures_of, indicator
+from jiuye.core.indicators import CountOf, declare_figures, figures_of, indicator, page_url
 from jiuye.core.periods import add_months, reference_date
 from jiuye.employment.models import EmploymentRecord, covering_q
 from jiuye.people.models import Person
@@ -196,17 +196,6 @@ def _rate(part: int, whole: int) -> Decimal:
     return rate(part, whole) or Decimal(0)
 
 
-def _page_url(name: str, **query: Any) -> Any:
-    """A list page of the training app, for the figures whose records are listed there."""
-
-    def url(region: Region, year: int) -> str:
-        values = {k: (year if v == "year" else v) for k, v in query.items()}
-        suffix = f"?{urlencode(values)}" if values else ""
-        return f"{reverse(name)}{suffix}"
-
-    return url
-
-
 def _outcomes_url(**extra: str) -> Any:
     def url(region: Region, year: int) -> str:
         return f"{reverse('training:outcomes')}?{urlencode({'year': year, **extra})}"
@@ -232,7 +221,7 @@ def ecommerce_trainees(region: Region, year: int) -> int:
     name_en="Blind persons employed at massage establishments",
     unit=_("人"),
     action=8,
-    records_url=_page_url("training:establishments"),
+    records_url=page_url("training:establishments"),
 )
 def blind_massage_employed(region: Region, year: int) -> int:
     return _figures(region, year)["blind_massage"]
@@ -306,7 +295,7 @@ def stability_rate(region: Region, year: int) -> Decimal:
     name_en="Certificates awarded",
     unit=_("人次"),
     action=9,
-    records_url=_page_url("training:certificates", year="year"),
+    records_url=page_url("training:certificates", year="year"),
 )
 def certificates(region: Region, year: int) -> int:
     return _figures(region, year)["certificates"]
@@ -318,7 +307,7 @@ def certificates(region: Region, year: int) -> int:
     name_en="Skills competitions held",
     unit=_("场"),
     action=9,
-    records_url=_page_url("training:competitions", year="year"),
+    records_url=page_url("training:competitions", year="year"),
 )
 def competitions(region: Region, year: int) -> int:
     return _figures(region, year)["competitions"]

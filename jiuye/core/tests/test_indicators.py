@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from jiuye.core.indicators import _evaluate, figures_of, prefetch_figures, registry
+from jiuye.core.indicators import _evaluate, figures_of, page_url, prefetch_figures, registry
 from jiuye.reference.models import Region
 
 pytestmark = pytest.mark.django_db
@@ -39,3 +39,11 @@ def test_an_app_alone_costs_its_own_statement(reference) -> None:  # noqa: ANN00
         figures_of(region, 2024, "jobs")
     assert len(captured) == 1
     assert "employers_declaration" not in captured[0]["sql"]
+
+
+def test_an_indicators_records_page_carries_its_year_where_asked() -> None:
+    plain = page_url("programs:platform-partners")
+    by_year = page_url("programs:charity-projects", year="year", kind="project")
+
+    assert plain(None, 2025) == "/programs/platforms/"
+    assert by_year(None, 2025) == "/programs/charity/?year=2025&kind=project"

@@ -34,12 +34,11 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jiuye.accounts.models import Role
-from jiuye.core.indicators import CountOf, declare_figures, figures_of, indicator
+from jiuye.core.indicators import CountOf, declare_figures, figures_of, indicator, page_url
 from jiuye.core.scoping import scope_for
 from jiuye.programs.models.auxiliary import (
     AuxIncome,
@@ -290,20 +289,13 @@ def figures(region: Region, year: int) -> dict[str, Any]:
     return {key: value or 0 for key, value in values.items()}
 
 
-def _url(name: str) -> Any:
-    def url(region: Region, year: int) -> str:
-        return reverse(name)
-
-    return url
-
-
 @indicator(
     code="programs.aux_institutions",
     name=_("辅助性就业机构数"),
     name_en="Auxiliary employment institutions operating",
     unit=_("个"),
     action=5,
-    records_url=_url("programs:aux-institutions"),
+    records_url=page_url("programs:aux-institutions"),
 )
 def aux_institutions(region: Region, year: int) -> int:
     return figures(region, year)["institutions"]
@@ -315,7 +307,7 @@ def aux_institutions(region: Region, year: int) -> int:
     name_en="Persons in auxiliary employment",
     unit=_("人"),
     action=5,
-    records_url=_url("programs:aux-members"),
+    records_url=page_url("programs:aux-members"),
 )
 def aux_members(region: Region, year: int) -> int:
     return figures(region, year)["members"]
@@ -327,7 +319,7 @@ def aux_members(region: Region, year: int) -> int:
     name_en="Labour projects collected into the bank",
     unit=_("个"),
     action=5,
-    records_url=_url("programs:labour-projects"),
+    records_url=page_url("programs:labour-projects"),
 )
 def labour_projects_collected(region: Region, year: int) -> int:
     return figures(region, year)["collected"]
@@ -339,7 +331,7 @@ def labour_projects_collected(region: Region, year: int) -> int:
     name_en="Labour projects allocated to institutions",
     unit=_("个"),
     action=5,
-    records_url=_url("programs:labour-projects"),
+    records_url=page_url("programs:labour-projects"),
 )
 def labour_projects_allocated(region: Region, year: int) -> int:
     return figures(region, year)["allocated"]
@@ -351,7 +343,7 @@ def labour_projects_allocated(region: Region, year: int) -> int:
     name_en="Average monthly income of a member in auxiliary employment",
     unit=_("元"),
     action=5,
-    records_url=_url("programs:aux-institutions"),
+    records_url=page_url("programs:aux-institutions"),
 )
 def aux_income_per_member(region: Region, year: int) -> Decimal:
     f = figures(region, year)

@@ -24,12 +24,10 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
-from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from jiuye.accounts.models import Role
-from jiuye.core.indicators import CountOf, declare_figures, figures_of, indicator
+from jiuye.core.indicators import CountOf, declare_figures, figures_of, indicator, page_url
 from jiuye.core.scoping import scope_for, town_prefix
 from jiuye.people.models import Person
 from jiuye.programs.models.charity import (
@@ -219,20 +217,13 @@ def _figure(region: Region, year: int, name: str) -> int:
     return figures_of(region, year, "programs.charity").get(name) or 0
 
 
-def _page(name: str, *, year: bool = False) -> Any:
-    def url(region: Region, y: int) -> str:
-        return f"{reverse(name)}?{urlencode({'year': y})}" if year else reverse(name)
-
-    return url
-
-
 @indicator(
     code="programs.organizations_active",
     name=_("正常开展活动的残疾人组织和助残组织数"),
     name_en="Active organizations of and for persons with disabilities",
     unit=_("个"),
     action=3,
-    records_url=_page("programs:organizations"),
+    records_url=page_url("programs:organizations"),
 )
 def organizations_active(region: Region, year: int) -> int:
     return _figure(region, year, "organizations_active")
@@ -244,7 +235,7 @@ def organizations_active(region: Region, year: int) -> int:
     name_en="Charity projects and activities on employment",
     unit=_("个"),
     action=3,
-    records_url=_page("programs:charity-projects", year=True),
+    records_url=page_url("programs:charity-projects", year="year"),
 )
 def charity_projects(region: Region, year: int) -> int:
     return _figure(region, year, "charity_projects")
@@ -256,7 +247,7 @@ def charity_projects(region: Region, year: int) -> int:
     name_en="Persons benefiting from charity projects and activities",
     unit=_("人"),
     action=3,
-    records_url=_page("programs:charity-projects", year=True),
+    records_url=page_url("programs:charity-projects", year="year"),
 )
 def charity_beneficiaries(region: Region, year: int) -> int:
     return _figure(region, year, "charity_beneficiaries")
@@ -268,7 +259,7 @@ def charity_beneficiaries(region: Region, year: int) -> int:
     name_en="Persons brought into work by employment and entrepreneurship leaders",
     unit=_("人"),
     action=3,
-    records_url=_page("programs:leaders"),
+    records_url=page_url("programs:leaders"),
 )
 def leader_driven_jobs(region: Region, year: int) -> int:
     return _figure(region, year, "leader_driven_jobs")

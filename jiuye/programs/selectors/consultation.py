@@ -9,12 +9,10 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy
 
-from jiuye.core.indicators import CountOf, declare_figures, figures_of, indicator
+from jiuye.core.indicators import CountOf, declare_figures, figures_of, indicator, page_url
 from jiuye.core.roles import STAFF_ROLES, Role
 from jiuye.programs.models.consultation import ConsultationMeeting, FollowUpAction, FollowUpStatus
 from jiuye.reference.models import Region
@@ -112,17 +110,13 @@ def _figures(region: Region, year: int) -> dict[str, Any]:
     }
 
 
-def _meetings_url(region: Region, year: int) -> str:
-    return f"{reverse('programs:consultation-meetings')}?{urlencode({'year': year})}"
-
-
 @indicator(
     code="programs.consultation_meetings",
     name=gettext_lazy("召开残疾人就业会商协商会议次数"),
     name_en="Employment consultation meetings held",
     unit=gettext_lazy("次"),
     action=2,
-    records_url=_meetings_url,
+    records_url=page_url("programs:consultation-meetings", year="year"),
 )
 def consultation_meetings(region: Region, year: int) -> int:
     return figures_of(region, year, "programs.consultation")["meetings"] or 0
@@ -134,7 +128,7 @@ def consultation_meetings(region: Region, year: int) -> int:
     name_en="Consultation follow-up actions completed",
     unit=gettext_lazy("项"),
     action=2,
-    records_url=_meetings_url,
+    records_url=page_url("programs:consultation-meetings", year="year"),
 )
 def consultation_actions_done(region: Region, year: int) -> int:
     return figures_of(region, year, "programs.consultation")["actions_done"] or 0

@@ -15,13 +15,11 @@ from typing import Any
 
 from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy
 
 from jiuye.casework.models import ServiceRecord
-from jiuye.core.indicators import CountOf, declare_figures, figures_of, indicator
+from jiuye.core.indicators import CountOf, declare_figures, figures_of, indicator, page_url
 from jiuye.core.periods import reference_date
 from jiuye.core.scoping import scope_for
 from jiuye.employment.models import EmploymentRecord, covering_q
@@ -225,17 +223,13 @@ def _figures(region: Region, year: int) -> dict[str, int]:
     return {k: v or 0 for k, v in figures_of(region, year, "graduates").items()}
 
 
-def _worklist_url(region: Region, year: int) -> str:
-    return f"{reverse('programs:graduates-worklist')}?{urlencode({'year': year})}"
-
-
 @indicator(
     code="programs.graduates_known",
     name=gettext_lazy("掌握残疾人高校毕业生人数"),
     name_en="Graduates with disabilities known (exchanged with the education bureau)",
     unit=gettext_lazy("人"),
     action=7,
-    records_url=_worklist_url,
+    records_url=page_url("programs:graduates-worklist", year="year"),
 )
 def graduates_known(region: Region, year: int) -> int:
     return _figures(region, year)["known"]
@@ -247,7 +241,7 @@ def graduates_known(region: Region, year: int) -> int:
     name_en="Graduates with disabilities who received an employment service in the year",
     unit=gettext_lazy("人"),
     action=7,
-    records_url=_worklist_url,
+    records_url=page_url("programs:graduates-worklist", year="year"),
 )
 def graduates_served(region: Region, year: int) -> int:
     return _figures(region, year)["served"]
@@ -259,7 +253,7 @@ def graduates_served(region: Region, year: int) -> int:
     name_en="Graduates with disabilities employed on 31 December of their graduation year",
     unit="%",
     action=7,
-    records_url=_worklist_url,
+    records_url=page_url("programs:graduates-worklist", year="year"),
 )
 def graduates_employed(region: Region, year: int) -> Decimal:
     f = _figures(region, year)

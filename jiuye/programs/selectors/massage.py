@@ -15,12 +15,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from jiuye.accounts.models import Role
-from jiuye.core.indicators import CountOf, declare_figures, figures_of, indicator
+from jiuye.core.indicators import CountOf, declare_figures, figures_of, indicator, page_url
 from jiuye.core.periods import reference_date
 from jiuye.core.scoping import scope_for
 from jiuye.employment.models import EmploymentRecord, covering_q
@@ -98,17 +97,13 @@ def employment_figures(region: Region, on: dt.date | None = None) -> dict[str, i
     }
 
 
-def _institutions_url(region: Region, year: int) -> str:
-    return reverse("programs:medical-institutions")
-
-
 @indicator(
     code="programs.medical_massage_employment_rate",
     name=gettext_lazy("盲人医疗按摩人员在医疗机构就业率"),
     name_en="Qualified blind medical massage practitioners employed in medical institutions",
     unit="%",
     action=8,
-    records_url=_institutions_url,
+    records_url=page_url("programs:medical-institutions"),
 )
 def medical_massage_employment_rate(region: Region, year: int) -> Decimal:
     f = figures_of(region, year, "programs.massage")

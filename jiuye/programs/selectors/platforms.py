@@ -11,12 +11,11 @@ from typing import Any
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from jiuye.accounts.models import Role
-from jiuye.core.indicators import CountOf, declare_figures, figures_of, indicator
+from jiuye.core.indicators import CountOf, declare_figures, figures_of, indicator, page_url
 from jiuye.core.periods import reference_date
 from jiuye.core.scoping import scope_for
 from jiuye.employment.models import EmploymentRecord, covering_q
@@ -111,17 +110,13 @@ def _figures(region: Region, year: int) -> dict[str, Any]:
     return {"partners": CountOf(partners.values("pk")), "workers": CountOf(workers.values("pk"))}
 
 
-def _partners_url(region: Region, year: int) -> str:
-    return reverse("programs:platform-partners")
-
-
 @indicator(
     code="programs.platform_partners",
     name=gettext_lazy("助残合作平台企业数"),
     name_en="Platform companies partnering for the employment of persons with disabilities",
     unit=gettext_lazy("家"),
     action=4,
-    records_url=_partners_url,
+    records_url=page_url("programs:platform-partners"),
 )
 def platform_partners(region: Region, year: int) -> int:
     return figures_of(region, year, "programs.platforms")["partners"] or 0
@@ -133,7 +128,7 @@ def platform_partners(region: Region, year: int) -> int:
     name_en="Persons with disabilities working through partner platforms",
     unit=gettext_lazy("人"),
     action=4,
-    records_url=_partners_url,
+    records_url=page_url("programs:platform-partners"),
 )
 def platform_workers_indicator(region: Region, year: int) -> int:
     return figures_of(region, year, "programs.platforms")["workers"] or 0

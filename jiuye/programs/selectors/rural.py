@@ -23,13 +23,12 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jiuye.accounts.models import Role
 from jiuye.casework.models import NeedsRecord, ServiceKind, ServiceRecord, WantsWork
-from jiuye.core.indicators import CountOf, declare_figures, figures_of, indicator
+from jiuye.core.indicators import CountOf, declare_figures, figures_of, indicator, page_url
 from jiuye.core.periods import reference_date
 from jiuye.core.scoping import scope_for
 from jiuye.employment.models import EmploymentRecord, covering_q
@@ -227,20 +226,13 @@ def _figures(region: Region, year: int) -> dict[str, int]:
     return {k: v or 0 for k, v in figures_of(region, year, "programs.rural").items()}
 
 
-def _page(name: str) -> Any:
-    def url(region: Region, year: int) -> str:
-        return reverse(name)
-
-    return url
-
-
 @indicator(
     code="programs.rural_bases",
     name=_("农村残疾人就业基地和帮扶车间数"),
     name_en="Rural employment bases and assistance workshops",
     unit=_("个"),
     action=6,
-    records_url=_page("programs:rural-bases"),
+    records_url=page_url("programs:rural-bases"),
 )
 def rural_bases(region: Region, year: int) -> int:
     return _figures(region, year)["bases"]
@@ -252,7 +244,7 @@ def rural_bases(region: Region, year: int) -> int:
     name_en="Persons with disabilities employed at rural bases and workshops",
     unit=_("人"),
     action=6,
-    records_url=_page("programs:rural-bases"),
+    records_url=page_url("programs:rural-bases"),
 )
 def rural_base_employed(region: Region, year: int) -> int:
     return _figures(region, year)["employed"]
@@ -264,7 +256,7 @@ def rural_base_employed(region: Region, year: int) -> int:
     name_en="Persons with disabilities driven by rural bases and workshops",
     unit=_("人"),
     action=6,
-    records_url=_page("programs:rural-bases"),
+    records_url=page_url("programs:rural-bases"),
 )
 def rural_base_driven(region: Region, year: int) -> int:
     return _figures(region, year)["driven"]
@@ -276,7 +268,7 @@ def rural_base_driven(region: Region, year: int) -> int:
     name_en="Monitored persons with a registered need who got a service",
     unit=_("人"),
     action=6,
-    records_url=_page("programs:rural-monitoring"),
+    records_url=page_url("programs:rural-monitoring"),
 )
 def monitored_with_needs_helped(region: Region, year: int) -> int:
     return _figures(region, year)["helped"]
@@ -288,7 +280,7 @@ def monitored_with_needs_helped(region: Region, year: int) -> int:
     name_en="Jobs brought to the home and skills brought to the village (services)",
     unit=_("次"),
     action=6,
-    records_url=_page("programs:rural-monitoring"),
+    records_url=page_url("programs:rural-monitoring"),
 )
 def rural_outreach_services(region: Region, year: int) -> int:
     return _figures(region, year)["outreach"]
