@@ -120,3 +120,10 @@ def may_keep(by: Any, region_code: str) -> bool:
     if not getattr(by, "pk", None):
         return True
     return by.role in PERSONAL_DATA_ROLES and bool(region_code) and region_in_scope(by, region_code)
+
+
+def check_keeper(by: Any, region_code: str, message: Any) -> None:
+    """Refuse (a ValidationError, code ``scope``, saying ``message``) a user who may not keep
+    records at this region (``may_keep``)."""
+    if not may_keep(by, region_code):
+        raise ValidationError(str(message), code="scope")

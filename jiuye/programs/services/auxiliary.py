@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 
 from jiuye.accounts.models import Role
 from jiuye.core import conflicts
-from jiuye.core.scoping import may_keep
+from jiuye.core.scoping import check_keeper, may_keep
 from jiuye.employment import services as employment
 from jiuye.employment.models import EmploymentForm, Source
 from jiuye.jobs.models import AccessFeature
@@ -134,11 +134,6 @@ def institution_create(*, by: Any, import_batch: Any = None, **fields: Any) -> A
     )
 
 
-def _check_keeper(by: Any, region_code: str, message: Any) -> None:
-    if not may_keep(by, region_code):
-        raise ValidationError(str(message), code="scope")
-
-
 @transaction.atomic
 def institution_update(
     *, institution: AuxInstitution, by: Any, version: int | None, **fields: Any
@@ -151,7 +146,7 @@ def institution_update(
         version=version,
         archived=_("这个机构已归档，不能再修改。"),
     )
-    _check_keeper(by, current.region_id, _("这个机构不在您负责的范围内。"))
+    check_keeper(by, current.region_id, _("这个机构不在您负责的范围内。"))
     values = {name: getattr(current, name) for name in INSTITUTION_FIELDS}
     values.update(fields)
     conflicts.refuse(institution_check(values, by=by))
@@ -169,7 +164,7 @@ def institution_update(
 @transaction.atomic
 def institution_archive(*, institution: AuxInstitution, by: Any, reason: str) -> AuxInstitution:
     def check(row: AuxInstitution) -> None:
-        _check_keeper(by, row.region_id, _("这个机构不在您负责的范围内。"))
+        check_keeper(by, row.region_id, _("这个机构不在您负责的范围内。"))
         if row.members.filter(archived_at__isnull=True, end_date__isnull=True).exists():
             raise ValidationError(
                 _("这个机构还有在册人员，请先为他们登记离开日期，再归档机构。"), code="in_use"
@@ -433,7 +428,7 @@ def project_update(
         version=version,
         archived=_("这个劳动项目已归档，不能再修改。"),
     )
-    _check_keeper(by, current.region_id, _("这个劳动项目不在您负责的范围内。"))
+    check_keeper(by, current.region_id, _("这个劳动项目不在您负责的范围内。"))
     values = {n: getattr(current, n) for n in PROJECT_FIELDS if n != "suitable_categories"}
     values.update(fields)
     conflicts.refuse(project_check(values, by=by, current=current))
@@ -452,7 +447,7 @@ def project_update(
 @transaction.atomic
 def project_archive(*, project: LabourProject, by: Any, reason: str) -> LabourProject:
     def check(row: LabourProject) -> None:
-        _check_keeper(by, row.region_id, _("这个劳动项目不在您负责的范围内。"))
+        check_keeper(by, row.region_id, _("这个劳动项目不在您负责的范围内。"))
         if row.allocations.filter(archived_at__isnull=True).exists():
             raise ValidationError(
                 _("这个项目已有调配记录，不能归档；如调配有误，请先撤销调配。"), code="in_use"
@@ -574,7 +569,7 @@ def allocation_archive(*, allocation: LabourAllocation, by: Any, reason: str) ->
     """Undo an allocation entered in error (its volume becomes free again)."""
 
     def check(row: LabourAllocation) -> None:
-        _check_keeper(by, row.institution.region_id, _("这个机构不在您负责的范围内。"))
+        check_keeper(by, row.institution.region_id, _("这个机构不在您负责的范围内。"))
         if delivered_total(row):
             raise ValidationError(_("这次调配已有交付记录，不能撤销。"), code="in_use")
 
@@ -602,7 +597,7 @@ def delivery_create(
     errors: dict[str, list[str]] = {}
     if allocation.is_archived:
         raise ValidationError(_("这次调配已撤销，不能登记交付。"), code="archived")
-    _check_keeper(by, allocation.institution.region_id, _("这个机构不在您负责的范围内。"))
+    check_keeper(by, allocation.institution.region_id, _("这个机构不在您负责的范围内。"))
     delivered = delivered_total(allocation)
     if quantity is None or quantity < 1:
         errors["quantity"] = [_("请填写交付数量（大于 0 的整数）。")]

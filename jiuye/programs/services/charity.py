@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from jiuye.accounts.models import Role
 from jiuye.core import conflicts
-from jiuye.core.scoping import may_keep
+from jiuye.core.scoping import check_keeper, may_keep
 from jiuye.core.validators import validate_uscc
 from jiuye.employment.models import EmploymentRecord
 from jiuye.people.models import Person
@@ -88,11 +88,6 @@ PROJECT_ARCHIVING = conflicts.Archiving(
 )
 
 
-def _check_keeper(by: Any, region_code: str, message: Any) -> None:
-    if not may_keep(by, region_code):
-        raise ValidationError(str(message), code="scope")
-
-
 # --- organizations --------------------------------------------------------------------------
 
 
@@ -137,14 +132,14 @@ def organization_check(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _organization_keeper(by: Any, organization: Organization) -> None:
-    _check_keeper(by, organization.region_id, _("这个组织不在您负责的范围内。"))
+    check_keeper(by, organization.region_id, _("这个组织不在您负责的范围内。"))
 
 
 @transaction.atomic
 def organization_create(*, by: Any, **fields: Any) -> Organization:
     conflicts.known_fields(fields, ORGANIZATION_FIELDS, "organization")
     values = organization_check(fields)
-    _check_keeper(by, values["region"].pk, _("只能选择您负责的镇街或村（社区）。"))
+    check_keeper(by, values["region"].pk, _("只能选择您负责的镇街或村（社区）。"))
     return conflicts.created(Organization, values, by=by, exclude=["region"])
 
 
@@ -163,7 +158,7 @@ def organization_update(
     values = {name: getattr(current, name) for name in ORGANIZATION_FIELDS}
     values.update(fields)
     values = organization_check(values)
-    _check_keeper(by, values["region"].pk, _("只能选择您负责的镇街或村（社区）。"))
+    check_keeper(by, values["region"].pk, _("只能选择您负责的镇街或村（社区）。"))
     changes = {name: values[name] for name in fields}
     return conflicts.saved(current, changes, by=by, exclude=["region"])
 
@@ -216,7 +211,7 @@ def _leader_check(values: dict[str, Any], current: EmploymentLeader | None) -> N
 
 
 def _leader_keeper(by: Any, leader: EmploymentLeader) -> None:
-    _check_keeper(by, leader.person.region_id, _("这位带头人不在您负责的范围内。"))
+    check_keeper(by, leader.person.region_id, _("这位带头人不在您负责的范围内。"))
 
 
 @transaction.atomic
@@ -224,7 +219,7 @@ def leader_create(*, by: Any, **fields: Any) -> EmploymentLeader:
     conflicts.known_fields(fields, LEADER_FIELDS, "leader")
     values = conflicts.stripped(fields)
     _leader_check(values, None)
-    _check_keeper(by, values["person"].region_id, _("这个人员不在您负责的范围内。"))
+    check_keeper(by, values["person"].region_id, _("这个人员不在您负责的范围内。"))
     return conflicts.created(EmploymentLeader, values, by=by, exclude=["person", "employer"])
 
 
@@ -328,7 +323,7 @@ def _project_values(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def _project_keeper(by: Any, project: CharityProject) -> None:
-    _check_keeper(by, project.region_id, _("这个项目不在您负责的范围内。"))
+    check_keeper(by, project.region_id, _("这个项目不在您负责的范围内。"))
 
 
 @transaction.atomic
@@ -336,7 +331,7 @@ def project_create(*, by: Any, **fields: Any) -> CharityProject:
     conflicts.known_fields(fields, PROJECT_FIELDS, "project")
     values = _project_values(fields)
     conflicts.refuse(project_check(values))
-    _check_keeper(by, values["region"].pk, _("只能选择您负责的镇街或村（社区）。"))
+    check_keeper(by, values["region"].pk, _("只能选择您负责的镇街或村（社区）。"))
     return conflicts.created(
         CharityProject,
         values,
@@ -360,7 +355,7 @@ def project_update(
     values = {name: getattr(current, name) for name in PROJECT_FIELDS}
     values.update(_project_values(fields))
     conflicts.refuse(project_check(values))
-    _check_keeper(by, values["region"].pk, _("只能选择您负责的镇街或村（社区）。"))
+    check_keeper(by, values["region"].pk, _("只能选择您负责的镇街或村（社区）。"))
     exclude = ["region", "organiser_organization", "organiser_department"]
     return conflicts.saved(current, {k: values[k] for k in fields}, by=by, exclude=exclude)
 
@@ -420,7 +415,7 @@ def beneficiary_archive(
     """Take a beneficiary off the project (archived with the reason, never deleted)."""
 
     def check(row: CharityBeneficiary) -> None:
-        _check_keeper(by, row.person.region_id, _("这个人员不在您负责的范围内。"))
+        check_keeper(by, row.person.region_id, _("这个人员不在您负责的范围内。"))
 
     queryset = CharityBeneficiary.objects.select_related("person")
     return BENEFICIARY_ARCHIVING.archive(

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from jiuye.accounts.models import Role
 from jiuye.core import conflicts
-from jiuye.core.scoping import may_keep
+from jiuye.core.scoping import check_keeper, may_keep
 from jiuye.programs.models.consultation import ConsultationMeeting, FollowUpAction, FollowUpStatus
 from jiuye.programs.selectors.consultation import is_owner
 
@@ -46,10 +46,8 @@ ARCHIVING = conflicts.Archiving(
 
 
 def _check_keeper(by: Any, meeting: ConsultationMeeting) -> None:
-    if not may_keep(by, meeting.region_id):
-        raise ValidationError(
-            _("只有区残联工作人员，或会议所属镇街的专干，可以管理这次会商会议。"), code="scope"
-        )
+    message = _("只有区残联工作人员，或会议所属镇街的专干，可以管理这次会商会议。")
+    check_keeper(by, meeting.region_id, message)
 
 
 def check_meeting(values: dict[str, Any], by: Any) -> None:

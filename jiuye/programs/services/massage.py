@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jiuye.core import conflicts
+from jiuye.core.scoping import check_keeper
 from jiuye.people.models import Person
 from jiuye.programs.models import MassageApplication, MedicalInstitution
 from jiuye.programs.models.massage import ApplicationKind, ApplicationStatus, InstitutionKind
@@ -61,8 +62,7 @@ def institution_create(*, by: Any, **fields: Any) -> MedicalInstitution:
 
 
 def _check_keeper(by: Any, institution: MedicalInstitution) -> None:
-    if not may_keep(by, institution.employer.region_id):
-        raise ValidationError(_("这个医疗机构不在您负责的范围内。"), code="scope")
+    check_keeper(by, institution.employer.region_id, _("这个医疗机构不在您负责的范围内。"))
 
 
 @transaction.atomic

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from jiuye.accounts.models import Role
 from jiuye.core import conflicts
-from jiuye.core.scoping import may_keep
+from jiuye.core.scoping import check_keeper, may_keep
 from jiuye.programs.models import PlatformCommitment, PlatformPartner
 from jiuye.programs.models.platforms import CommitmentKind, PlatformKind
 
@@ -67,8 +67,7 @@ def partner_create(*, by: Any, **fields: Any) -> PlatformPartner:
 
 
 def _check_keeper(by: Any, partner: PlatformPartner) -> None:
-    if not may_keep(by, partner.employer.region_id):
-        raise ValidationError(_("这个合作平台不在您负责的范围内。"), code="scope")
+    check_keeper(by, partner.employer.region_id, _("这个合作平台不在您负责的范围内。"))
 
 
 @transaction.atomic

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jiuye.core import conflicts
+from jiuye.core.scoping import check_keeper
 from jiuye.programs.models.rural import (
     BaseKind,
     ExchangeDirection,
@@ -101,8 +102,7 @@ def base_create(*, by: Any, **fields: Any) -> RuralBase:
 
 
 def _check_keeper(by: Any, base: RuralBase) -> None:
-    if not may_keep(by, base.region_id):
-        raise ValidationError(_("这个基地不在您负责的范围内。"), code="scope")
+    check_keeper(by, base.region_id, _("这个基地不在您负责的范围内。"))
 
 
 @transaction.atomic

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from jiuye.accounts.models import Role
 from jiuye.core import conflicts
-from jiuye.core.scoping import may_keep, region_in_scope
+from jiuye.core.scoping import check_keeper, may_keep, region_in_scope
 from jiuye.people.models import Person
 from jiuye.training.models import (
     EstablishmentKind,
@@ -108,8 +108,7 @@ def establishment_create(*, by: Any, **fields: Any) -> MassageEstablishment:
 
 
 def _check_keeper(by: Any, establishment: MassageEstablishment) -> None:
-    if not may_keep(by, establishment.region_id):
-        raise ValidationError(_("这家按摩机构不在您负责的范围内。"), code="scope")
+    check_keeper(by, establishment.region_id, _("这家按摩机构不在您负责的范围内。"))
 
 
 @transaction.atomic
