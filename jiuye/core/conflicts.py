@@ -136,10 +136,17 @@ def stripped(fields: dict[str, Any]) -> dict[str, Any]:
 @dataclass(frozen=True)
 class Archiving:
     """How one kind of record is archived with a reason: what to say when the reason is
-    missing (``required``) and when the record is archived already (``already``)."""
+    missing (``required``), when the record is archived already (``already``) and when an
+    archived record is to be changed (``refused``)."""
 
     required: Any
     already: Any
+    refused: Any = ""  # the record is archived: it is not changed any more
+
+    def editable(self, queryset: QuerySet[M], pk: Any, *, version: int | None) -> M:
+        """The row to change, locked at ``version`` (see ``editable``); an archived row is
+        refused with ``refused``."""
+        return editable(queryset, pk=pk, version=version, archived=self.refused)
 
     def archive(
         self,

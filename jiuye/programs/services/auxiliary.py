@@ -78,10 +78,12 @@ MAX_HOURS = Decimal(60)
 INSTITUTION_ARCHIVING = conflicts.Archiving(
     required=gettext_lazy("请填写归档原因，例如：重复录入、机构已撤销。"),
     already=gettext_lazy("这个机构已经归档。"),
+    refused=gettext_lazy("这个机构已归档，不能再修改。"),
 )
 PROJECT_ARCHIVING = conflicts.Archiving(
     required=gettext_lazy("请填写归档原因，例如：重复录入、企业取消订单。"),
     already=gettext_lazy("这个劳动项目已经归档。"),
+    refused=gettext_lazy("这个劳动项目已归档，不能再修改。"),
 )
 
 
@@ -140,11 +142,8 @@ def institution_update(
 ) -> AuxInstitution:
     conflicts.known_fields(fields, INSTITUTION_FIELDS, "institution")
     fields = conflicts.stripped(fields)
-    current = conflicts.editable(
-        AuxInstitution.objects,
-        pk=institution.pk,
-        version=version,
-        archived=_("这个机构已归档，不能再修改。"),
+    current = INSTITUTION_ARCHIVING.editable(
+        AuxInstitution.objects, institution.pk, version=version
     )
     check_keeper(by, current.region_id, _("这个机构不在您负责的范围内。"))
     values = {name: getattr(current, name) for name in INSTITUTION_FIELDS}
@@ -422,12 +421,7 @@ def project_update(
     conflicts.known_fields(fields, PROJECT_FIELDS, "project")
     fields = conflicts.stripped(fields)
     categories = fields.pop("suitable_categories", None)
-    current = conflicts.editable(
-        LabourProject.objects,
-        pk=project.pk,
-        version=version,
-        archived=_("这个劳动项目已归档，不能再修改。"),
-    )
+    current = PROJECT_ARCHIVING.editable(LabourProject.objects, project.pk, version=version)
     check_keeper(by, current.region_id, _("这个劳动项目不在您负责的范围内。"))
     values = {n: getattr(current, n) for n in PROJECT_FIELDS if n != "suitable_categories"}
     values.update(fields)

@@ -73,10 +73,12 @@ MAX_AMOUNT = Decimal("1e10")
 ORGANIZATION_ARCHIVING = conflicts.Archiving(
     required=gettext_lazy("请填写归档原因，例如：重复录入、组织已注销。"),
     already=gettext_lazy("这个组织已经归档。"),
+    refused=gettext_lazy("这个组织已归档，不能再修改。"),
 )
 LEADER_ARCHIVING = conflicts.Archiving(
     required=gettext_lazy("请填写归档原因，例如：重复录入、不再认定。"),
     already=gettext_lazy("这位带头人已经归档。"),
+    refused=gettext_lazy("这位带头人已归档，不能再修改。"),
 )
 BENEFICIARY_ARCHIVING = conflicts.Archiving(
     required=gettext_lazy("请填写移出原因，例如：录错了人、不是这个项目的受益人。"),
@@ -85,6 +87,7 @@ BENEFICIARY_ARCHIVING = conflicts.Archiving(
 PROJECT_ARCHIVING = conflicts.Archiving(
     required=gettext_lazy("请填写归档原因，例如：重复录入、项目取消。"),
     already=gettext_lazy("这个项目已经归档。"),
+    refused=gettext_lazy("这个项目已归档，不能再修改。"),
 )
 
 
@@ -148,11 +151,8 @@ def organization_update(
     *, organization: Organization, by: Any, version: int | None, **fields: Any
 ) -> Organization:
     conflicts.known_fields(fields, ORGANIZATION_FIELDS, "organization")
-    current = conflicts.editable(
-        Organization.objects,
-        pk=organization.pk,
-        version=version,
-        archived=_("这个组织已归档，不能再修改。"),
+    current = ORGANIZATION_ARCHIVING.editable(
+        Organization.objects, organization.pk, version=version
     )
     _organization_keeper(by, current)
     values = {name: getattr(current, name) for name in ORGANIZATION_FIELDS}
@@ -228,11 +228,8 @@ def leader_update(
     *, leader: EmploymentLeader, by: Any, version: int | None, **fields: Any
 ) -> EmploymentLeader:
     conflicts.known_fields(fields, LEADER_FIELDS, "leader")
-    current = conflicts.editable(
-        EmploymentLeader.objects.select_related("person"),
-        pk=leader.pk,
-        version=version,
-        archived=_("这位带头人已归档，不能再修改。"),
+    current = LEADER_ARCHIVING.editable(
+        EmploymentLeader.objects.select_related("person"), leader.pk, version=version
     )
     _leader_keeper(by, current)
     values = {name: getattr(current, name) for name in LEADER_FIELDS}
@@ -345,12 +342,7 @@ def project_update(
     *, project: CharityProject, by: Any, version: int | None, **fields: Any
 ) -> CharityProject:
     conflicts.known_fields(fields, PROJECT_FIELDS, "project")
-    current = conflicts.editable(
-        CharityProject.objects,
-        pk=project.pk,
-        version=version,
-        archived=_("这个项目已归档，不能再修改。"),
-    )
+    current = PROJECT_ARCHIVING.editable(CharityProject.objects, project.pk, version=version)
     _project_keeper(by, current)
     values = {name: getattr(current, name) for name in PROJECT_FIELDS}
     values.update(_project_values(fields))

@@ -42,6 +42,7 @@ KEEPERS = (Role.ADMIN, Role.DISTRICT, Role.TOWN)
 ARCHIVING = conflicts.Archiving(
     required=gettext_lazy("请填写归档原因，例如：重复录入、会议取消。"),
     already=gettext_lazy("这次会商会议已经归档。"),
+    refused=gettext_lazy("这次会商会议已归档，不能再修改。"),
 )
 
 
@@ -103,12 +104,7 @@ def meeting_update(
 ) -> ConsultationMeeting:
     conflicts.known_fields(fields, FIELDS, "meeting")
     fields = conflicts.stripped(fields)
-    current = conflicts.editable(
-        ConsultationMeeting.objects,
-        pk=meeting.pk,
-        version=version,
-        archived=_("这次会商会议已归档，不能再修改。"),
-    )
+    current = ARCHIVING.editable(ConsultationMeeting.objects, meeting.pk, version=version)
     _check_keeper(by, current)
     values = {name: getattr(current, name) for name in FIELDS if name not in MANY}
     values.update(fields)

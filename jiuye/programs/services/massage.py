@@ -33,6 +33,7 @@ APPLICATION_FIELDS = ("kind", "person", "clinic_name", "authority", "submitted_o
 ARCHIVING = conflicts.Archiving(
     required=gettext_lazy("请填写归档原因，例如：重复录入、已不是医疗机构。"),
     already=gettext_lazy("这个医疗机构已经归档。"),
+    refused=gettext_lazy("这个医疗机构已归档，不能再修改。"),
 )
 
 
@@ -71,11 +72,8 @@ def institution_update(
 ) -> MedicalInstitution:
     conflicts.known_fields(fields, INSTITUTION_FIELDS, "institution")
     fields = conflicts.stripped(fields)
-    current = conflicts.editable(
-        MedicalInstitution.objects.select_related("employer"),
-        pk=institution.pk,
-        version=version,
-        archived=_("这个医疗机构已归档，不能再修改。"),
+    current = ARCHIVING.editable(
+        MedicalInstitution.objects.select_related("employer"), institution.pk, version=version
     )
     _check_keeper(by, current)
     values = {name: getattr(current, name) for name in INSTITUTION_FIELDS}

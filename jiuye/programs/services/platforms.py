@@ -28,6 +28,7 @@ KEEPERS = (Role.ADMIN, Role.DISTRICT, Role.TOWN)
 ARCHIVING = conflicts.Archiving(
     required=gettext_lazy("请填写归档原因，例如：重复录入、平台已退出合作。"),
     already=gettext_lazy("这个合作平台已经归档。"),
+    refused=gettext_lazy("这个合作平台已归档，不能再修改。"),
 )
 
 
@@ -76,12 +77,7 @@ def partner_update(
 ) -> PlatformPartner:
     conflicts.known_fields(fields, FIELDS, "partner")
     fields = conflicts.stripped(fields)
-    current = conflicts.editable(
-        PlatformPartner.objects,
-        pk=partner.pk,
-        version=version,
-        archived=_("这个合作平台已归档，不能再修改。"),
-    )
+    current = ARCHIVING.editable(PlatformPartner.objects, partner.pk, version=version)
     _check_keeper(by, current)
     values = {name: getattr(current, name) for name in FIELDS}
     values.update(fields)

@@ -52,6 +52,7 @@ MAX_DRIVEN = 100_000
 ARCHIVING = conflicts.Archiving(
     required=gettext_lazy("请填写归档原因，例如：重复录入、已停办。"),
     already=gettext_lazy("这个基地已经归档。"),
+    refused=gettext_lazy("这个基地已归档，不能再修改。"),
 )
 SUPPORT_ARCHIVING = conflicts.Archiving(
     required=gettext_lazy("请填写归档原因，例如：重复录入、金额录错。"),
@@ -109,9 +110,7 @@ def _check_keeper(by: Any, base: RuralBase) -> None:
 def base_update(*, base: RuralBase, by: Any, version: int | None, **fields: Any) -> RuralBase:
     conflicts.known_fields(fields, FIELDS, "base")
     fields = conflicts.stripped(fields)
-    current = conflicts.editable(
-        RuralBase.objects, pk=base.pk, version=version, archived=_("这个基地已归档，不能再修改。")
-    )
+    current = ARCHIVING.editable(RuralBase.objects, base.pk, version=version)
     _check_keeper(by, current)
     values = {name: getattr(current, name) for name in FIELDS}
     values.update(fields)
