@@ -56,7 +56,23 @@ def _attendance(number: str, _name: str, course: Any) -> tuple[list[str], list[s
     return header, [course.title, start, number, start, "是"]
 
 
+def _aux_members(number: str, _name: str, _course: Any) -> tuple[list[str], list[str]]:
+    from jiuye.programs.models import AuxInstitution
+    from jiuye.programs.tests.auxiliary_fixtures import institution
+
+    if not AuxInstitution.objects.filter(name="东城阳光家园").exists():
+        institution("东城阳光家园")
+    return ["机构名称", "身份证号", "进入日期"], ["东城阳光家园", number, "2025-02-01"]
+
+
+def _monitoring(number: str, name: str, _course: Any) -> tuple[list[str], list[str]]:
+    header = ["身份证号", "姓名", "监测对象类别", "识别监测时间", "风险消除时间"]
+    return header, [number, name, "边缘易致贫户", "2025-04-01", ""]
+
+
 ROWS: dict[str, Row] = {
+    "aux_members": _aux_members,
+    "monitoring_objects": _monitoring,
     "employment": _employment,
     "services": _services,
     "enrolments": _enrolments,

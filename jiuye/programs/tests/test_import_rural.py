@@ -10,6 +10,7 @@ import pytest
 
 from conftest import VILLAGE_A, make_id_number, make_uscc
 from jiuye.core.importing import batch_rollback, get_kind, run_import, write_export
+from jiuye.core.scoping import NOT_FOUND_IN_SCOPE
 from jiuye.core.tests.imports import errors_of, write_csv
 from jiuye.people.models import Person
 from jiuye.programs.models.rural import ExchangeDirection, MonitoringExchange, RuralBase
@@ -194,8 +195,10 @@ def test_monitoring_rows_never_register_a_person_and_stay_in_scope(
     errors = errors_of(result)
     assert sorted({r for r, _c, _m in errors}) == [2, 3, 4, 5, 6]
     assert any(r == 2 and c == "风险消除时间" and "早于" in m for r, c, m in errors)
-    assert any(r == 3 and c == "身份证号" and "不在您负责的范围内" in m for r, c, m in errors)
-    assert any(r == 4 and c == "身份证号" for r, c, m in errors)
+    # Issue 14, security 4: a number registered elsewhere gets the answer of an unregistered one.
+    elsewhere = [m for r, c, m in errors if r == 3 and c == "身份证号"]
+    unregistered = [m for r, c, m in errors if r == 4 and c == "身份证号"]
+    assert elsewhere == unregistered == [str(NOT_FOUND_IN_SCOPE)]
     assert any(r == 5 and c == "姓名" for r, c, m in errors)
     assert any(r == 6 and c == "监测对象类别" for r, c, m in errors)
     assert Person.objects.count() == 2
