@@ -82,9 +82,10 @@ def test_the_worked_calculation_and_a_line_with_errors_pass_axe(
     declaration = declare(employer_a, [line(person(21)), line(person(23), monthly_wage=100)])
     page.goto(signed_in("employer") + reverse("employers:declaration", args=[declaration.pk]))
     steps = page.get_by_role("list", name="三、计算过程").get_by_role("listitem")
-    assert steps.count() == 9
+    assert steps.count() == 10  # the first names the rule applied and its dates
+    assert steps.nth(0).inner_text().startswith("适用政策：依据财政部公告2023年第8号（征收年度")
     assert (
-        steps.nth(8).inner_text()
+        steps.nth(9).inner_text()
         == "应缴残疾人就业保障金：160,000.00 × 90%（结果四舍五入到分） = 144,000.00 元"
     )
     assert "✗ 不符合：月工资 100.00 元" in page.locator("main").inner_text()
