@@ -53,6 +53,7 @@ def test_every_app_demo_module_is_registered() -> None:
         "programs: platform partners",  # programs 四, order 104
         "programs: medical massage",  # programs 八, order 108
         "programs: service institutions",  # programs 十, order 110
+        "programs: service exchange and contest events",  # programs 十, order 111
     ]
 
 
