@@ -8,6 +8,5 @@ from jiuye.programs.timeline import (  # noqa: F401
     auxiliary,  # 五 auxiliary employment, the labour-project bank
     charity,  # 三 organizations, charity projects, leaders
     graduates,  # 七 graduates
-    massage,  # 八 medical massage: applications through the approval channel
     rural,  # 六 rural bases, the monitoring exchange
 )
