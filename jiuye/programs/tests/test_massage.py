@@ -32,6 +32,9 @@ from jiuye.training.services.massage import establishment_create, qualification_
 pytestmark = pytest.mark.django_db
 
 
+TIMELINE_OFF = "massage timeline off: the person page ran 17 queries; batch the timeline first"
+
+
 def qualify(person, day: dt.date = dt.date(2020, 6, 30), number: str = "YLAM1") -> None:  # noqa: ANN001
     qualification_save(
         person=person,
