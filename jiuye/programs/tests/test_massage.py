@@ -32,9 +32,6 @@ from jiuye.training.services.massage import establishment_create, qualification_
 pytestmark = pytest.mark.django_db
 
 
-TIMELINE_OFF = "massage timeline off: the person page ran 17 queries; batch the timeline first"
-
-
 def qualify(person, day: dt.date = dt.date(2020, 6, 30), number: str = "YLAM1") -> None:  # noqa: ANN001
     qualification_save(
         person=person,
@@ -274,7 +271,6 @@ def test_a_wrong_stage_is_shown_beside_the_form(client_for, person_a) -> None:  
     assert application.status == ApplicationStatus.SUBMITTED
 
 
-@pytest.mark.skip(reason=TIMELINE_OFF)
 def test_the_person_page_timeline_shows_each_stage_of_the_applications(
     client_for, person_a
 ) -> None:  # noqa: ANN001
@@ -303,7 +299,6 @@ def test_the_person_page_timeline_shows_each_stage_of_the_applications(
     assert reverse("programs:massage-application", args=[application.pk]) in page
 
 
-@pytest.mark.skip(reason=TIMELINE_OFF)
 def test_the_timeline_links_an_application_only_for_those_who_keep_them(person_a, personas) -> None:  # noqa: ANN001
     submit(person_a)
 
@@ -317,7 +312,6 @@ def test_the_timeline_links_an_application_only_for_those_who_keep_them(person_a
     assert urls("leader") == [""]
 
 
-@pytest.mark.skip(reason=TIMELINE_OFF)
 def test_the_person_page_reads_applications_only_for_a_person_who_has_one(
     client_for, person_a, person_b
 ) -> None:  # noqa: ANN001

@@ -8,5 +8,6 @@ from jiuye.programs.timeline import (  # noqa: F401
     auxiliary,  # 五 auxiliary employment, the labour-project bank
     charity,  # 三 organizations, charity projects, leaders
     graduates,  # 七 graduates
+    massage,  # 八 medical massage
     rural,  # 六 rural bases, the monitoring exchange
 )

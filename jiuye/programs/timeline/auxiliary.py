@@ -50,6 +50,13 @@ def auxiliary_entries(person: Any, user: Any) -> list[Entry]:
                     **more,
                 )
             )
+    return entries
+
+
+# Income has its own provider: a member with no income recorded costs no query for it.
+@provider(concerns=((AuxIncome, "membership__person"),))
+def income_entries(person: Any, user: Any) -> list[Entry]:
+    entries: list[Entry] = []
     incomes = AuxIncome.objects.filter(
         membership__person=person, archived_at__isnull=True
     ).select_related("membership__institution")

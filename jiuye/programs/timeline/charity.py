@@ -33,21 +33,16 @@ def _outcomes(row: CharityBeneficiary) -> str:
     return _("成效：%(list)s") % {"list": "、".join(parts)} if parts else ""
 
 
-@provider(
-    concerns=(
-        (CharityBeneficiary, "person"),
-        (EmploymentLeader, "person"),
-        (LeaderJob, "record__person"),
-    )
-)
-def charity_entries(person: Any, user: Any) -> list[Entry]:
-    # The person page is already scoped, so these rows are in the user's scope.
-    personal = getattr(user, "role", None) in PERSONAL_DATA_ROLES
+def _linked(user: Any, region_code: str) -> bool:
+    """Whether the user opens the page a link leads to (its record is in their scope). The
+    person page is already scoped, so the rows themselves are in the user's scope."""
+    return getattr(user, "role", None) in PERSONAL_DATA_ROLES and may_keep(user, region_code)
 
-    def linked(region_code: str) -> bool:
-        """Whether the user opens the page a link leads to (its record is in their scope)."""
-        return personal and may_keep(user, region_code)
 
+# One provider per model, each declaring it: a person who is only a beneficiary costs the page
+# one query, not three.
+@provider(concerns=((CharityBeneficiary, "person"),))
+def beneficiary_entries(person: Any, user: Any) -> list[Entry]:
     entries: list[Entry] = []
     rows = CharityBeneficiary.objects.filter(person=person, archived_at__isnull=True)
     rows = rows.select_related("project__organiser_organization", "project__organiser_department")
@@ -55,7 +50,7 @@ def charity_entries(person: Any, user: Any) -> list[Entry]:
         project = row.project
         url = (
             reverse("programs:charity-project", args=[project.pk])
-            if linked(project.region_id)
+            if _linked(user, project.region_id)
             else ""
         )
         title = _("受益于%(kind)s：%(name)s（%(organiser)s）") % {
@@ -73,9 +68,16 @@ def charity_entries(person: Any, user: Any) -> list[Entry]:
                 sort_key=stamp(row.created_at),
             )
         )
+    return entries
+
+
+@provider(concerns=((EmploymentLeader, "person"),))
+def leader_entries(person: Any, user: Any) -> list[Entry]:
+    entries: list[Entry] = []
     leaders = EmploymentLeader.objects.filter(person=person).select_related("employer")
     for leader in leaders:
-        url = reverse("programs:leader", args=[leader.pk]) if linked(person.region_id) else ""
+        linked = _linked(user, person.region_id)
+        url = reverse("programs:leader", args=[leader.pk]) if linked else ""
         title = _("认定为就业创业带头人：%(business)s") % {"business": leader.business}
         entries.append(
             LEADER.entry(
@@ -86,12 +88,19 @@ def charity_entries(person: Any, user: Any) -> list[Entry]:
                 sort_key=stamp(leader.created_at),
             )
         )
+    return entries
+
+
+@provider(concerns=((LeaderJob, "record__person"),))
+def leader_job_entries(person: Any, user: Any) -> list[Entry]:
+    entries: list[Entry] = []
     jobs = LeaderJob.objects.filter(record__person=person).select_related(
         "leader__person", "leader__employer", "record"
     )
     for job in jobs:
         leader_region = job.leader.person.region_id
-        url = reverse("programs:leader", args=[job.leader_id]) if linked(leader_region) else ""
+        linked = _linked(user, leader_region)
+        url = reverse("programs:leader", args=[job.leader_id]) if linked else ""
         title = _("由带头人 %(name)s（%(business)s）带动就业") % {
             "name": job.leader.person.name,
             "business": job.leader.business,

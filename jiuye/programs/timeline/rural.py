@@ -19,12 +19,7 @@ RURAL_BASE = EntryKind("rural_base", gettext_lazy("就业基地"))
 MONITORING = EntryKind("monitoring", gettext_lazy("防返贫监测"))
 
 
-@provider(
-    concerns=(
-        (RuralBase, "employer__employment_records__person"),
-        (MonitoringExchange, "person"),
-    )
-)
+@provider(concerns=((RuralBase, "employer__employment_records__person"),))
 def rural_entries(person: Any, user: Any) -> list[Entry]:
     # The person page is already scoped, so the person's records are in the user's scope.
     linked = getattr(user, "role", None) in READERS
@@ -55,6 +50,13 @@ def rural_entries(person: Any, user: Any) -> list[Entry]:
                 sort_key=f"1{stamp(base.job_created)}",
             )
         )
+    return entries
+
+
+# The exchanges have their own provider: base work alone costs the page one query.
+@provider(concerns=((MonitoringExchange, "person"),))
+def monitoring_entries(person: Any, user: Any) -> list[Entry]:
+    entries: list[Entry] = []
     for exchange in MonitoringExchange.objects.filter(person=person):
         detail = exchange.get_category_display() if exchange.category else ""
         entries.append(
