@@ -81,20 +81,28 @@ def transfer_request_create(
     batch: Any = None,
 ) -> TransferRequest:
     """Ask district staff to move ``person`` (registered outside ``by``'s scope) to ``region``
-    with ``values``. Nothing about the person changes here."""
+    with ``values``. Nothing about the person changes here.
+
+    The same user asking again about the same person while their request is pending (a second
+    import of the file, the form after an import) renews that request with what they gave
+    last, and its batch, instead of queueing a second one: the district decides once."""
     region_id = region.pk if isinstance(region, Region) else region
     who = actor(by)
-    request = TransferRequest(
-        person=person,
-        region_id=region_id,
-        name=(name or "").strip()[:50],
-        values=_dump(values),
-        import_batch=batch,
-        created_by=who,
-        updated_by=who,
-    )
-    with set_actor(who):  # the audit trail names the requester, from a background import too
-        request.save()
+    with transaction.atomic():
+        request = (
+            TransferRequest.objects.select_for_update()
+            .filter(person=person, created_by=who, status=TransferStatus.PENDING)
+            .first()
+            if who is not None
+            else None
+        ) or TransferRequest(person=person, created_by=who)
+        request.region_id = region_id
+        request.name = (name or "").strip()[:50]
+        request.values = _dump(values)
+        request.import_batch = batch
+        request.updated_by = who
+        with set_actor(who):  # the audit trail names the requester, from a background import
+            request.save()
     return request
 
 

@@ -146,6 +146,45 @@ def test_undoing_the_batch_withdraws_a_pending_request_and_refuses_after_approva
         batch_rollback(batch=second.batch, by=personas["district"])
 
 
+def test_importing_the_same_number_again_renews_the_pending_request_instead_of_a_second(
+    asked, tmp_path, personas, person_b
+) -> None:  # noqa: ANN001
+    again = _import(tmp_path, person_b, personas["town_a"], name="李四", phone="13912345679")
+    assert (again.created, again.invalid) == (1, 0)
+    renewed = TransferRequest.objects.get()
+    assert renewed.pk == asked.pk and renewed.status == TransferStatus.PENDING
+    assert (renewed.name, renewed.import_batch) == ("李四", again.batch)
+    # Undoing the first file leaves the renewed request; undoing the second withdraws it.
+    batch_rollback(batch=asked.import_batch, by=personas["district"])
+    assert TransferRequest.objects.get().status == TransferStatus.PENDING
+    batch_rollback(batch=again.batch, by=personas["district"])
+    assert TransferRequest.objects.get().status == TransferStatus.WITHDRAWN
+
+
+def test_the_renewed_request_applies_the_last_values_given(
+    asked, tmp_path, personas, person_b
+) -> None:  # noqa: ANN001
+    _import(tmp_path, person_b, personas["town_a"], phone="13912345679")
+    moved = transfer_approve(request=TransferRequest.objects.get(), by=personas["district"])
+    assert moved.phone == "13912345679"
+
+
+def test_the_form_after_an_import_renews_the_request_and_a_decided_one_is_not_reopened(
+    asked, personas, person_b
+) -> None:  # noqa: ANN001
+    region = Region.objects.get(code=VILLAGE_A)
+    again = person_register_or_transfer(
+        by=personas["town_a"], name="李四", id_number=person_b.id_number, region=region
+    )
+    assert again.pk == asked.pk and again.import_batch is None
+    transfer_refuse(request=again, reason="不在本镇居住", by=personas["district"])
+    third = person_register_or_transfer(
+        by=personas["town_a"], name="李四", id_number=person_b.id_number, region=region
+    )
+    assert third.pk != asked.pk and third.status == TransferStatus.PENDING
+    assert TransferRequest.objects.filter(status=TransferStatus.REFUSED).count() == 1
+
+
 def test_the_form_asks_with_the_forms_values_and_an_approval_applies_them(
     personas, person_b
 ) -> None:  # noqa: ANN001
