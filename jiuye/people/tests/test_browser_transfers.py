@@ -56,3 +56,5 @@ def test_the_district_queue_and_decision_pass_axe(
     assert_accessible(page, "the queue after a decision")
     asked.refresh_from_db()
     assert asked.status == TransferStatus.REFUSED
+    visit(page, base + reverse("people:transfer", args=[asked.pk]), "a refused transfer request")
+    assert "申请中要改变的信息" in page.locator("body").inner_text()

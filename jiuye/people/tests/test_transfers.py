@@ -134,6 +134,34 @@ def test_the_queue_names_who_asked_and_the_page_shows_what_would_change(asked, c
     assert asked.status == TransferStatus.APPROVED
 
 
+def test_an_approved_requests_page_does_not_say_what_approving_would_change(
+    asked, client_for, personas
+) -> None:  # noqa: ANN001
+    client = client_for("district")
+    pending = client.get(reverse("people:transfer", args=[asked.pk])).content.decode()
+    assert "同意后会改变的信息" in pending and "139****5678" in pending
+    transfer_approve(request=asked, by=personas["district"])
+    page = client.get(reverse("people:transfer", args=[asked.pk])).content.decode()
+    assert "同意后会改变的信息" not in page and "申请没有改变任何信息" not in page
+    assert "已按申请迁入并更新信息" in page
+
+
+def test_the_queue_and_a_request_stay_within_the_query_budget(
+    tmp_path, personas, client_for, make_person, django_assert_max_num_queries
+) -> None:  # noqa: ANN001
+    asked = [
+        _import(tmp_path, make_person(village=VILLAGE_B), personas["town_a"]) for _ in range(4)
+    ]
+    requests = list(TransferRequest.objects.all())
+    assert len(requests) == len(asked)
+    transfer_refuse(request=requests[0], reason="不在本镇居住", by=personas["district"])
+    transfer_approve(request=requests[1], by=personas["district"])
+    client = client_for("district")
+    for url in (QUEUE, *(reverse("people:transfer", args=[r.pk]) for r in requests)):
+        with django_assert_max_num_queries(15):
+            assert client.get(url).status_code == 200
+
+
 def test_undoing_the_batch_withdraws_a_pending_request_and_refuses_after_approval(
     tmp_path, personas, person_b
 ) -> None:  # noqa: ANN001
