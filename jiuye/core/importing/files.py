@@ -96,8 +96,8 @@ class Table:
     headers: list[str]
     rows: Iterator[tuple[int, list[str]]]
     file_type: str
-    # The row number of ``headers`` (the first non-empty row until ``find_header``; 0 for an
-    # empty sheet).
+    # The row number of ``headers`` (the first non-empty row until the header is looked for;
+    # 0 for an empty sheet).
     header_row: int = 1
     # The worksheet's name ("" for a CSV file, which has no sheets) and whether Excel hides it.
     sheet: str = ""
@@ -387,7 +387,7 @@ def _csv_rows(path: Path, encoding: str) -> Iterator[tuple[int, list[str]]]:
 
 
 def _first_row(rows: Iterator[tuple[int, list[str]]], file_type: str, **sheet: Any) -> Table:
-    """A table whose header is, until ``find_header`` looks further, its first non-empty row
+    """A table whose header is, until the header is looked for further, its first non-empty row
     (no header and no rows for an empty sheet)."""
     for number, cells in rows:
         if any(cells):
@@ -440,17 +440,6 @@ def open_tables(
     if not table.headers:
         raise ImportFileError(_("文件中没有任何内容。"))
     yield [table]
-
-
-def open_table(
-    path: Path, original_name: str = "", *, heartbeat: Callable[[], None] | None = None
-) -> Table:
-    """The first table of a spreadsheet that has anything in it, read at once (for a look at a
-    file; imports read every sheet through ``open_tables``)."""
-    with open_tables(path, original_name, heartbeat=heartbeat) as tables:
-        table = next(t for t in tables if t.headers)
-        table.rows = iter(list(table.rows))
-        return table
 
 
 def cell_errors(columns: dict[str, Column], values: dict[str, str]) -> list[CellError]:

@@ -63,8 +63,11 @@ def _recognised(kind: ImportKind, headers: list[str]) -> tuple[dict[str, int], l
 def _search_header(
     kind: ImportKind, table: Table
 ) -> tuple[dict[str, int] | None, tuple[int, list[str]] | None]:
-    """The header's positions, or None and the row likeliest to be the header (None for an
-    empty sheet). See ``find_header``."""
+    """The header row, looked for among the first non-empty rows (a title, a date or a note
+    above the header is the commonest office layout): the first row that names every required
+    column is the header, and its positions are returned; the rows below it are the data. When
+    none does: None and the row naming the most columns, whose problem ``fit_sheets`` tells
+    (None for an empty sheet)."""
     if not table.headers:
         return None, None
     looked: list[tuple[int, list[str]]] = [(table.header_row, table.headers)]
@@ -84,20 +87,6 @@ def _search_header(
         table.headers, table.header_row = cells, number
         return positions, None
     return None, max(looked, key=lambda r: (len(_recognised(kind, r[1])[0]), -r[0]))
-
-
-def find_header(kind: ImportKind, table: Table) -> dict[str, int]:
-    """Map the header row, looked for among the first non-empty rows: a title, a date or a
-    note above the header is the commonest office layout. The first row that names every
-    required column is the header and the rows below it are the data; when none does, the
-    message is about the row that names the most columns."""
-    positions, likeliest = _search_header(kind, table)
-    if positions is not None:
-        return positions
-    if likeliest is None:
-        raise ImportFileError(_("文件中没有任何内容。"))
-    number, cells = likeliest
-    return map_headers(kind, cells, row=number)  # raises: the likeliest header's problem
 
 
 # --- sheets ---------------------------------------------------------------------------------

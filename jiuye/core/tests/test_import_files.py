@@ -11,7 +11,8 @@ import pytest
 from openpyxl import Workbook
 
 from jiuye.core import importing
-from jiuye.core.importing import ImportFileError, open_table, run_import
+from jiuye.core.importing import ImportFileError, open_tables, run_import
+from jiuye.core.importing.files import Table
 from jiuye.core.importing.report import progress_of, report_progress
 from jiuye.core.models import ImportBatch
 from jiuye.core.tests.test_importing import (
@@ -22,6 +23,15 @@ from jiuye.core.tests.test_importing import (
     write_xlsx,
 )
 from jiuye.people.models import Person
+
+
+def open_table(path: Path) -> Table:
+    """The first table of a file that has anything in it, its rows read at once."""
+    with open_tables(path) as tables:
+        table = next(t for t in tables if t.headers)
+        table.rows = iter(list(table.rows))
+        return table
+
 
 _TYPES = (
     '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
