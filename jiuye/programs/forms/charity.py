@@ -25,10 +25,9 @@ from jiuye.core.formfields import (
     year_field,
 )
 from jiuye.core.forms import EditForm, FilterForm
-from jiuye.core.scoping import scope_for
 from jiuye.employers.models import Employer
+from jiuye.people.forms import person_in_scope
 from jiuye.people.models import Person
-from jiuye.people.selectors import person_by_id_number
 from jiuye.programs.models.charity import (
     CharityProject,
     EmploymentLeader,
@@ -57,15 +56,14 @@ def _region_field(label: Any) -> RegionField:
     )
 
 
-def _person_in_scope(user: Any, raw: str, missing: Any) -> Person | None:
-    """The person (not archived) with this ID number among those the user may see."""
+def _person_in_scope(user: Any, raw: str) -> Person | None:
+    """The person (not archived) with this ID number among those the user may see (none when
+    not given); otherwise the one answer of every lookup (ADR 0011)."""
     if not raw:
         return None
-    people = scope_for(user, Person).filter(archived_at__isnull=True)
-    person = person_by_id_number(queryset=people, id_number=raw)
-    if person is None:
-        raise forms.ValidationError(missing)
-    return person
+    return person_in_scope(
+        user, raw, invalid=_("身份证号格式不对，请核对18位号码（最后一位可以是X）。")
+    )
 
 
 # --- filters --------------------------------------------------------------------------------
@@ -253,7 +251,6 @@ class BeneficiaryForm(forms.Form):
         return _person_in_scope(
             self.user,
             self.cleaned_data["id_number"],
-            _("在您负责的范围内没有找到这个身份证号的人员，请核对，或先登记这个人员。"),
         )
 
     def service_fields(self) -> dict[str, Any]:
@@ -312,7 +309,6 @@ class LeaderForm(forms.Form):
         return _person_in_scope(
             self.user,
             self.cleaned_data["id_number"],
-            _("在您负责的范围内没有找到这个身份证号的人员，请核对，或先登记这个人员。"),
         )
 
     def clean_employer_uscc(self) -> Employer | None:
@@ -352,7 +348,6 @@ class LeaderJobForm(forms.Form):
         person = _person_in_scope(
             self.user,
             self.cleaned_data["id_number"],
-            _("在您负责的范围内没有找到这个身份证号的人员，请核对。"),
         )
         record = (
             person.employment_records.filter(archived_at__isnull=True)

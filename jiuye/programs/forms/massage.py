@@ -6,14 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from jiuye.core.formfields import choice_field, date_field, radio_field, text_field
-from jiuye.core.scoping import scope_for
-from jiuye.core.validators import validate_resident_id
+from jiuye.people.forms import person_in_scope
 from jiuye.people.models import Person
-from jiuye.people.selectors import person_by_id_number
 from jiuye.programs.forms.platforms import EmployerRecordForm
 from jiuye.programs.models import MedicalInstitution
 from jiuye.programs.models.massage import ApplicationKind, ApplicationStatus, InstitutionKind
@@ -81,19 +78,11 @@ class ApplicationForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean_id_number(self) -> Person:
-        try:
-            id_number = validate_resident_id(self.cleaned_data["id_number"].strip())
-        except ValidationError:
-            raise forms.ValidationError(
-                _("身份证号格式不对，请核对18位号码（最后一位可以是X）。")
-            ) from None
-        person = person_by_id_number(
-            queryset=scope_for(self.user, Person).filter(archived_at__isnull=True),
-            id_number=id_number,
+        return person_in_scope(
+            self.user,
+            self.cleaned_data["id_number"],
+            invalid=_("身份证号格式不对，请核对18位号码（最后一位可以是X）。"),
         )
-        if person is None:
-            raise forms.ValidationError(_("在您负责的范围内没有找到这个身份证号的人员。"))
-        return person
 
     def service_fields(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)

@@ -24,7 +24,7 @@ from conftest import (
 from jiuye.core.conflicts import ConflictError
 from jiuye.core.indicators import registry
 from jiuye.core.models import AccessEvent
-from jiuye.core.tests.responses import html_of
+from jiuye.core.tests.responses import answer_about, assert_one_answer, html_of
 from jiuye.programs.models.charity import (
     CharityBeneficiary,
     CharityProject,
@@ -442,3 +442,23 @@ def test_a_beneficiary_recorded_by_mistake_is_removed_with_a_reason_and_counts_n
     services.beneficiary_save(project=project, person=person_a, by=None)
     row.refresh_from_db()
     assert not row.is_archived and CharityBeneficiary.objects.count() == 1
+
+
+def test_each_form_that_names_a_person_answers_another_towns_number_as_an_unregistered_one(
+    client_for, person_a, person_b
+) -> None:  # noqa: ANN001
+    """The one answer of every lookup (ADR 0011): the beneficiary, leader and leader's job
+    forms say the same of a number registered in another town and of an unregistered one."""
+    client = client_for("town_a")
+    forms = {
+        reverse("programs:charity-beneficiary-add", args=[fx.project().pk]): {},
+        reverse("programs:leader-create"): {"recognised_on": "2024-05-01"},
+        reverse("programs:leader-job-add", args=[fx.leader(person_a).pk]): {},
+    }
+    for url, other in forms.items():
+        assert_one_answer(
+            [
+                answer_about(html_of(client.post(url, {"id_number": n, **other})), n)
+                for n in (person_b.id_number, make_id_number(seq=777))
+            ]
+        )

@@ -16,8 +16,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from conftest import make_uscc, register_person
+from conftest import make_id_number, make_uscc, register_person
 from jiuye.core.indicators import registry
+from jiuye.core.tests.responses import answer_about, assert_one_answer, html_of
 from jiuye.core.timeline import entries_for
 from jiuye.employers.models import Employer
 from jiuye.employment.models import EmploymentForm, Source
@@ -383,3 +384,23 @@ def test_the_demo_registers_institutions_and_applications_at_each_stage(referenc
     stages = MassageApplication.objects.values_list("status", flat=True)
     assert sorted(stages) == ["accepted", "approved", "refused", "submitted"]
     assert demo_massage(seed=1) == 0
+
+
+def test_the_application_form_answers_another_towns_number_as_an_unregistered_one(
+    client_for, person_b
+) -> None:  # noqa: ANN001
+    client = client_for("town_a")
+    url = reverse("programs:massage-application-create")
+    assert_one_answer(
+        [
+            answer_about(
+                html_of(
+                    client.post(
+                        url, {"kind": "qualification", "id_number": n, "submitted_on": "2025-03-01"}
+                    )
+                ),
+                n,
+            )
+            for n in (person_b.id_number, make_id_number(seq=777))
+        ]
+    )
