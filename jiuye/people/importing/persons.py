@@ -456,22 +456,17 @@ class _Transfer:
 
     # Each field of a row as a person service names it (the row names foreign keys by column).
     _SERVICE_NAMES = {"category_id": "category", "grade_id": "grade"}
-    _NOT_ASKED = {"name", "id_number", "sex", "birth_date", "region_id", "certificate_index"}
 
     def __init__(self, person: Person, data: dict[str, Any], updatable: Any) -> None:
         self.person, self.data, self.updatable = person, data, updatable
 
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name in {"person", "data", "updatable"}:
-            object.__setattr__(self, name, value)
-        # The generic write's batch and time stamps belong to created rows, not to a request.
-
     def values(self) -> dict[str, Any]:
-        """What the request asks to change: the fields of the columns the file has."""
+        """What the request asks to change: the fields of the columns the file has (the
+        request keeps only those an approval may change: ``transfers.TRANSFER_FIELDS``)."""
         return {
             self._SERVICE_NAMES.get(key, key): self.data[key]
             for key in self.updatable
-            if key in self.data and key not in self._NOT_ASKED
+            if key in self.data
         }
 
 
