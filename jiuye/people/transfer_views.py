@@ -15,15 +15,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from jiuye.accounts.models import Role
 from jiuye.core.access import roles_required
 from jiuye.core.forms import add_service_errors
 from jiuye.core.validators import same_name
 from jiuye.people import selectors, services
 from jiuye.people.forms import TransferDecisionForm
 from jiuye.people.models import TransferRequest
-
-DECIDERS = (Role.ADMIN, Role.DISTRICT)
+from jiuye.people.services.transfers import DECIDERS
 
 
 @roles_required(*DECIDERS)
