@@ -20,6 +20,7 @@ from jiuye.reference.models import (
     Region,
     WorkingAgeRule,
 )
+from jiuye.reference.working_age import rule_values
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -188,33 +189,15 @@ def working_age_load(*, path: Path = DATA_DIR / "working_age.csv") -> LoadResult
     result = LoadResult()
     for number, row in _read_csv(path, ["valid_from", "min_age", "male_max_age", "female_max_age"]):
         try:
-            values = {
-                "min_age": int(row["min_age"]),
-                "male_max_age": int(row["male_max_age"]),
-                "female_max_age": int(row["female_max_age"]),
-                **{
-                    name: _optional_int(row.get(name, ""))
-                    for name in (
-                        "male_delay_every_months",
-                        "male_delay_max_months",
-                        "female_delay_every_months",
-                        "female_delay_max_months",
-                    )
-                },
-                "note": row.get("note", ""),
-            }
-            valid_from = dt.date.fromisoformat(row["valid_from"])
+            values = rule_values(row)
         except ValueError as exc:
             raise ReferenceDataError(
                 _("%(path)s 第%(row)d行：日期应写成 2025-01-01，年龄应为整数。")
                 % {"path": path.name, "row": number}
             ) from exc
+        valid_from = values.pop("valid_from")
         _upsert(WorkingAgeRule, {"valid_from": valid_from}, values, result)
     return result
-
-
-def _optional_int(text: str) -> int | None:
-    return int(text) if text.strip() else None
 
 
 def _decimal(text: str) -> Decimal:

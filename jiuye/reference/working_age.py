@@ -27,10 +27,48 @@ base age, step and maximum.
 from __future__ import annotations
 
 import calendar
+import csv
 import datetime as dt
+from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 MALE = "M"
+# The rules the reference data ships (loaded into WorkingAgeRule by reference.services).
+SHIPPED_CSV = Path(__file__).resolve().parent / "data" / "working_age.csv"
+DELAY_FIELDS = (
+    "male_delay_every_months",
+    "male_delay_max_months",
+    "female_delay_every_months",
+    "female_delay_max_months",
+)
+
+
+def rule_values(row: dict[str, str]) -> dict[str, Any]:
+    """A WorkingAgeRule's fields from a row of working_age.csv (``ValueError`` when a number
+    or the date is not one)."""
+
+    def optional(name: str) -> int | None:
+        text = (row.get(name) or "").strip()
+        return int(text) if text else None
+
+    return {
+        "valid_from": dt.date.fromisoformat(row["valid_from"]),
+        "min_age": int(row["min_age"]),
+        "male_max_age": int(row["male_max_age"]),
+        "female_max_age": int(row["female_max_age"]),
+        **{name: optional(name) for name in DELAY_FIELDS},
+        "note": row.get("note", ""),
+    }
+
+
+def shipped_rule(on: dt.date, *, path: Path = SHIPPED_CSV) -> SimpleNamespace:
+    """The shipped rule in force on ``on``, without the database (for generators such as
+    people.demo.synthetic, which run before any reference data is loaded)."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rules = [rule_values(row) for row in csv.DictReader(handle)]
+    in_force = max((r for r in rules if r["valid_from"] <= on), key=lambda r: r["valid_from"])
+    return SimpleNamespace(**in_force)
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

@@ -48,6 +48,7 @@ from pathlib import Path
 from typing import Generic, TypeVar
 
 from jiuye.core.validators import resident_id_check_char
+from jiuye.reference.working_age import in_working_age, shipped_rule
 
 __all__ = [
     "ASSISTIVE_NEED_LABELS",
@@ -215,9 +216,9 @@ AGE_BAND = {
     for category, tilt in _AGE_TILT.items()
 }
 MALE_SHARE = 0.5155
-# Working age per DOMAIN.md's default (men 16–59, women 16–54); a parameter in the app, a
-# constant in a generator.
-WORKING_AGE = {"M": (16, 59), "F": (16, 54)}
+# Working age: the app's one rule (jiuye.reference.working_age), as shipped and in force on the
+# reference date (the 2025 retirement reform: the retirement age rises by birth month).
+WORKING_AGE_RULE = shipped_rule(REFERENCE_DATE)
 
 # --- Names ----------------------------------------------------------------------------------
 
@@ -464,8 +465,7 @@ def generate_persons(
         id_number = first17 + resident_id_check_char(first17)
         age = _age_on(birth, as_of)
         adult = age >= 16
-        working_min, working_max = WORKING_AGE[sex]
-        working_age = working_min <= age <= working_max
+        working_age = in_working_age(WORKING_AGE_RULE, birth=birth, sex=sex, on=as_of)
 
         rural_place = village.is_rural
         hukou = "农业" if rng.random() < RURAL_HUKOU_SHARE[rural_place] else "非农业"

@@ -21,12 +21,14 @@ from jiuye.people.demo.synthetic import (
     ASSISTIVE_NEED_LABELS,
     COLUMNS,
     REFERENCE_DATE,
+    WORKING_AGE_RULE,
     _Sequences,
     generate_persons,
     load_villages,
     write_csv,
 )
 from jiuye.people.models import AssistiveNeed
+from jiuye.reference.working_age import in_working_age
 
 N = 5_000
 # 2nd national sample survey on disability (2006), share of each category.
@@ -113,8 +115,10 @@ def test_age_and_sex_in_the_id_agree_with_the_rest_of_the_row(rows) -> None:  # 
         if age < 16:
             assert row["就业意愿"] == "无" and not row["毕业年份"]
         if row["就业困难认定日期"]:
-            # Designated only within working age (men 16–59, women 16–54), after turning 16.
-            assert 16 <= age <= (59 if sex == "M" else 54)
+            # Designated only within working age (the app's rule, with the 2025 reform).
+            birth = resident_id_birth_date(row["身份证号"])
+            assert 16 <= age <= (62 if sex == "M" else 57)
+            assert in_working_age(WORKING_AGE_RULE, birth=birth, sex=sex, on=REFERENCE_DATE)
             designated = dt.date.fromisoformat(row["就业困难认定日期"])
             assert resident_id_birth_date(row["身份证号"]).year + 16 <= designated.year
             assert designated <= REFERENCE_DATE
@@ -204,3 +208,13 @@ def test_write_csv_writes_a_bom_a_header_and_the_same_rows(tmp_path) -> None:  #
         reader = csv.DictReader(handle)
         assert tuple(reader.fieldnames or ()) == COLUMNS
         assert list(reader) == list(generate_persons(50, seed=4))
+
+
+def test_the_generator_reckons_working_age_with_the_retirement_reform() -> None:
+    """A woman born in December 1970 would have retired at 55 in December 2025; the reform
+    delays her by three months, so on the reference date (2026-01-01) she is of working age,
+    and one born in June 1970 (delayed two months, to August 2025) is not."""
+    assert WORKING_AGE_RULE.female_delay_every_months
+    on = REFERENCE_DATE
+    assert in_working_age(WORKING_AGE_RULE, birth=dt.date(1970, 12, 15), sex="F", on=on)
+    assert not in_working_age(WORKING_AGE_RULE, birth=dt.date(1970, 6, 15), sex="F", on=on)
