@@ -27,6 +27,7 @@ from jiuye.employment.models import (
 )
 from jiuye.employment.services import employment_end, employment_open
 from jiuye.people.models import LifeStatus, Person
+from jiuye.people.selectors import working_age_q
 from jiuye.reference.models import DisabilityCategory, Region
 from jiuye.training.models import (
     CertificateKind,
@@ -81,12 +82,13 @@ COURSES = [
 
 
 def _learners(categories: list[str], today: dt.date) -> list[Person]:
+    # Adults (18 by the start of the year) of working age today: some find a job after their
+    # course, up to today (a woman of 55 may already have reached her retirement age).
     qs = Person.objects.filter(
         archived_at__isnull=True,
         life_status=LifeStatus.ACTIVE,
         birth_date__lte=dt.date(today.year - 18, 1, 1),
-        birth_date__gte=dt.date(today.year - 55, 1, 1),
-    )
+    ).filter(working_age_q(today))
     if categories:
         qs = qs.filter(category__code__in=categories)
     return list(qs.order_by("region_id", "birth_date", "name")[:300])

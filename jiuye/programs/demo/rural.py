@@ -22,6 +22,7 @@ from jiuye.employers.models import Employer
 from jiuye.employment.models import EmploymentForm, EmploymentRecord, Source, covering_q
 from jiuye.employment.services import employment_open
 from jiuye.people.models import HukouType, LifeStatus, Person
+from jiuye.people.selectors import working_age_q
 from jiuye.programs.models.rural import BaseKind, Industry, RuralBase, SupportKind
 from jiuye.programs.services import rural as services
 from jiuye.reference.models import Department, Region
@@ -43,7 +44,8 @@ SUPPORTS = [
 
 
 def _workers(town: Region, today: dt.date, n: int) -> list[Person]:
-    """Rural persons of working age in the town with no job today."""
+    """Rural adults in the town with no job today, of working age from the earliest start
+    below (400 days back) to today."""
     working = EmploymentRecord.objects.filter(covering_q(today)).values("person_id")
     return list(
         Person.objects.filter(
@@ -51,9 +53,9 @@ def _workers(town: Region, today: dt.date, n: int) -> list[Person]:
             hukou_type=HukouType.RURAL,
             archived_at__isnull=True,
             life_status=LifeStatus.ACTIVE,
-            birth_date__gte=dt.date(today.year - 54, 1, 1),
             birth_date__lte=dt.date(today.year - 18, 1, 1),
         )
+        .filter(working_age_q(today - dt.timedelta(days=400)), working_age_q(today))
         .exclude(pk__in=working)
         .order_by("id_number_index")[:n]
     )

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from conftest import VILLAGE_A, VILLAGE_B, register_person
+from conftest import VILLAGE_A, VILLAGE_B, make_id_number, register_person
 from jiuye.casework.models import Channel, ServiceKind, ServiceType
 from jiuye.casework.services.records import needs_register, service_record_create
 from jiuye.core.indicators import registry
@@ -372,3 +372,27 @@ def test_the_demo_makes_bases_with_supports_and_employed_persons_once(
     assert selectors.base_staff_count(first) == 1
     assert MonitoringExchange.objects.filter(person=worker).exists()
     assert demo_rural(seed=1) == 0
+
+
+def test_the_demo_gives_base_work_only_to_persons_of_working_age(reference) -> None:  # noqa: ANN001
+    """Workers start up to 400 days back and work to today: of working age over all of it,
+    under the one rule (a man of 58 is in; a woman past her reformed retirement age is out)."""
+    from jiuye.people.services import person_register
+    from jiuye.programs.demo.rural import _workers
+
+    today = dt.date(2026, 12, 5)
+    town = Region.objects.get(code=VILLAGE_A)  # _workers reads the town's first 9 digits
+    retired = person_register(
+        name="退休女",
+        id_number=make_id_number(birth="19710310", seq=912),
+        region=Region.objects.get(code=VILLAGE_A),
+        hukou_type="rural",
+    )
+    older = person_register(
+        name="在龄男",
+        id_number=make_id_number(birth="19680615", seq=911),
+        region=Region.objects.get(code=VILLAGE_A),
+        hukou_type="rural",
+    )
+    workers = {p.pk for p in _workers(town, today, 10)}
+    assert retired.pk not in workers and older.pk in workers
