@@ -103,9 +103,9 @@ def enrolment_create(
             code="duplicate",
         )
     day = enrolled_on or _today()
-    if day > _today():
-        message = _("报名日期不能晚于今天（%(today)s）。") % {"today": f"{_today():%Y-%m-%d}"}
-        raise ValidationError({"enrolled_on": [message]})
+    error = _day_error(day, _("报名日期"))
+    if error:
+        raise ValidationError({"enrolled_on": [error]})
     if not requested:
         _check_capacity(current, confirm_over_capacity)
     enrolment = Enrolment(
@@ -150,14 +150,11 @@ def enrolment_confirm(
 
 
 def _day_error(day: dt.date | None, label: str) -> str:
+    """The error of a day something happened: missing, or after today (dates.past)."""
     if day is None:
         return _("请填写%(label)s。") % {"label": label}
-    if day > _today():
-        return _("%(label)s不能晚于今天（%(today)s）。") % {
-            "label": label,
-            "today": f"{_today():%Y-%m-%d}",
-        }
-    return ""
+    findings = dates.past(day, field="", label=label, today=_today())
+    return findings[0].message if findings else ""
 
 
 def enrolment_change_errors(

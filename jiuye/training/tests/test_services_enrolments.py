@@ -52,6 +52,13 @@ def test_a_person_is_enrolled_once(enrolment_a, course_a, person_a) -> None:  # 
     assert "已报名这门课程" in info.value.messages[0]
 
 
+def test_an_enrolment_dated_after_today_is_refused_naming_the_day(course_a, person_a) -> None:  # noqa: ANN001
+    with pytest.raises(ValidationError) as info:
+        enrol(course_a, person_a, enrolled_on=days_ago(-1))
+    expected = f"报名日期不能晚于今天（{today():%Y-%m-%d}）。"
+    assert info.value.message_dict["enrolled_on"] == [expected]
+
+
 def test_archived_or_deceased_persons_are_refused(course_a, person_a, person_b) -> None:  # noqa: ANN001
     person_a.life_status = LifeStatus.DECEASED
     person_a.save()
