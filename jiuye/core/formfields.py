@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from jiuye.core import dates
 from jiuye.core.validators import (
     validate_certificate_number,
     validate_resident_id,
@@ -228,13 +229,11 @@ def version_field() -> forms.IntegerField:
 
 
 def not_after_today(day: dt.date, label: Any) -> dt.date:
-    """``day`` when it is not later than today; else the error that names the field."""
-    today = timezone.localdate()
-    if day > today:
-        raise forms.ValidationError(
-            _("%(label)s不能晚于今天（%(today)s）。")
-            % {"label": label, "today": f"{today:%Y-%m-%d}"}
-        )
+    """``day`` when it is not later than today; else the error that names the field
+    (``dates.past``)."""
+    findings = dates.past(day, field="", label=label, today=timezone.localdate())
+    if findings:
+        raise forms.ValidationError(findings[0].message)
     return day
 
 

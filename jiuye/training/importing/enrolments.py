@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jiuye.core import dates
 from jiuye.core.importing import register_kind
 from jiuye.core.importing.declared import ErrorSink
 from jiuye.core.importing.fields import (
@@ -92,12 +93,10 @@ class EnrolmentsKind(TrainingKind):
             data["course"] = course
         if data.get("enrolled_on") is None:
             data.pop("enrolled_on", None)  # empty: a new one dates from the start
-        elif data["enrolled_on"] > timezone.localdate():
-            error(
-                "enrolled_on",
-                _("报名日期不能晚于今天（%(today)s）。")
-                % {"today": timezone.localdate().isoformat()},
-            )
+        else:
+            label, today = _("报名日期"), timezone.localdate()
+            for finding in dates.past(data["enrolled_on"], field="", label=label, today=today):
+                error("enrolled_on", finding.message)
 
     def validate(self, data: dict[str, Any], current: Model | None, *, by: Any) -> Any:
         course, today = data["course"], timezone.localdate()

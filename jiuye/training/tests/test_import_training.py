@@ -254,6 +254,20 @@ def test_an_enrolments_dry_run_names_bad_rows_and_masks_ids(
     assert not Enrolment.objects.exists()
 
 
+def test_an_enrolment_row_dated_after_today_is_refused_naming_the_day(
+    tmp_path, personas, course_a, person_a
+) -> None:  # noqa: ANN001
+    tomorrow = today() + dt.timedelta(days=1)
+    path = write_csv(
+        tmp_path / "e.csv",
+        ENROL_HEADER,
+        [enrol_row(course_a, make_id_number(seq=101), 报名日期=tomorrow.isoformat())],
+    )
+    result = run_import(kind="enrolments", path=path, dry_run=True, by=personas["district"])
+    message = f"报名日期不能晚于今天（{today():%Y-%m-%d}）。"
+    assert errors_of(result) == [(2, "报名日期", message)]
+
+
 def test_an_enrolments_import_rolls_back(tmp_path, personas, course_a, person_a) -> None:  # noqa: ANN001
     by = personas["district"]
     yesterday = today() - dt.timedelta(days=1)
