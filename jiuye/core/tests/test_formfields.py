@@ -100,3 +100,18 @@ def test_an_object_choice_renders_and_cleans_like_a_model_choice_without_a_query
         assert errors == theirs.errors
         if valid:
             assert mine.cleaned_data == theirs.cleaned_data
+
+
+def test_a_day_after_today_is_refused_naming_the_field_and_today() -> None:
+    import datetime as dt
+
+    import pytest
+    from django.utils import timezone
+
+    from jiuye.core.formfields import not_after_today
+
+    today = timezone.localdate()
+    assert not_after_today(today, "入职日期") == today
+    with pytest.raises(forms.ValidationError) as info:
+        not_after_today(today + dt.timedelta(days=1), "入职日期")
+    assert info.value.messages == [f"入职日期不能晚于今天（{today:%Y-%m-%d}）。"]
