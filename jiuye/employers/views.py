@@ -45,6 +45,7 @@ from jiuye.employers.forms import (
 from jiuye.employers.models import CsrReport, Employer
 from jiuye.employers.services import policies, registry
 from jiuye.reference.models import QuotaPolicy
+from jiuye.reference.selectors import latest_in_force
 
 PAGE_SIZE = 50
 WRITERS = (Role.ADMIN, Role.DISTRICT)
@@ -278,19 +279,16 @@ def policy_list(request: HttpRequest) -> HttpResponse:
     rows = list(
         QuotaPolicy.objects.select_related("region").order_by("region__code", "-valid_from")
     )
-    # The row of each region for the declarations collected this year (data of last year).
-    current: dict[str, QuotaPolicy] = {}
+    by_region: dict[str, list[QuotaPolicy]] = {}
     for row in rows:
-        best = current.get(row.region_id)
-        if row.in_force_for(today.year - 1) and (
-            best is None or row.data_year_start() > best.data_year_start()
-        ):
-            current[row.region_id] = row
-    groups: dict[str, dict[str, Any]] = {}
-    for row in rows:
-        group = groups.setdefault(row.region_id, {"region": row.region, "rows": []})
-        group["rows"].append({"policy": row, "current": current.get(row.region_id) is row})
-    context = {"groups": list(groups.values()), "can_write": request.user.role in WRITERS}
+        by_region.setdefault(row.region_id, []).append(row)
+    groups = []
+    for region_rows in by_region.values():
+        # The row for the declarations collected this year (data of last year).
+        current = latest_in_force(region_rows, today.year - 1)
+        marked = [{"policy": p, "current": p is current} for p in region_rows]
+        groups.append({"region": region_rows[0].region, "rows": marked})
+    context = {"groups": groups, "can_write": request.user.role in WRITERS}
     return render(request, "employers/policy_list.html", context)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -113,9 +114,17 @@ def quota_policy(region_code: str, year: int) -> QuotaPolicy | None:
         region__code__in=prefixes, valid_from__lte=dt.date(year + 1, 12, 31)
     ).select_related("region")
     in_force = [policy for policy in candidates if policy.in_force_for(year)]
+    most_specific = max((len(p.region.prefix) for p in in_force), default=0)
+    return latest_in_force([p for p in in_force if len(p.region.prefix) == most_specific], year)
+
+
+def latest_in_force(policies: Iterable[QuotaPolicy], year: int) -> QuotaPolicy | None:
+    """Of ``policies`` (one region's rows), the one for the declaration of data year ``year``:
+    the latest-starting of those in force for it (rows of both date bases compared in
+    data-year terms)."""
     return max(
-        in_force,
-        key=lambda p: (len(p.region.prefix), p.data_year_start(), p.valid_from),
+        (p for p in policies if p.in_force_for(year)),
+        key=lambda p: (p.data_year_start(), p.valid_from),
         default=None,
     )
 

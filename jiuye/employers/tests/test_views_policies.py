@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from auditlog.models import LogEntry
 from django.urls import reverse
+from django.utils import timezone
 
 from jiuye.employers.forms import parse_tiers
 from jiuye.reference.models import QuotaPolicy
@@ -47,7 +48,12 @@ def test_the_list_shows_the_rows_by_region_with_ratio_as_percent(client_for) -> 
     assert response.status_code == 200
     text = response.content.decode()
     assert "广东省" in text and "1.5%" in text and "2倍" in text and "≤ 30 人" in text
-    assert "现行" in text
+    # The row for this year's declarations (last year's data, collected this year) is 现行:
+    # the collection-year row 2023–2027 until 2027, then the one from 2028.
+    year = timezone.localdate().year
+    current = "2023-01-01" if year <= 2027 else "2028-01-01"
+    assert text.count(">现行<") == 1
+    assert f'{current} <span class="tag">现行</span>' in text
     # Each row says what its dates are of and until when it applies.
     assert "征收年度 2023-01-01 — 2027-12-31" in text and "财政部公告2023年第8号" in text
     assert "数据年度 2015-01-01 — 至今" in text
