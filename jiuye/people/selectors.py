@@ -12,6 +12,7 @@ from django.db.models.lookups import GreaterThan, LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jiuye.core.dates import years_after
 from jiuye.core.labels import field_label, value_label
 from jiuye.core.masking import mask_certificate_number, mask_phone
 from jiuye.core.periods import reference_date
@@ -103,13 +104,6 @@ def person_search(user: Any, query: str, *, limit: int = 20) -> list[Person]:
     )
 
 
-def _years_before(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February in a year that has none
-        return day.replace(year=day.year - years, day=28)
-
-
 class _Unindexed(Func):
     """The column as is, but on SQLite written ``+column`` (a no-op) so the planner does not
     walk an index for a condition most rows meet: a plain scan is then far cheaper."""
@@ -147,9 +141,9 @@ def working_age_q(on: dt.date, *, most_rows: bool = False) -> Q:
 
 def age_q(*, lowest: int, highest: int | None, on: dt.date) -> Q:
     """Persons aged ``lowest`` to ``highest`` (inclusive; no upper bound when None) on a date."""
-    q = Q(birth_date__lte=_years_before(on, lowest))
+    q = Q(birth_date__lte=years_after(on, -lowest))
     if highest is not None:
-        q &= Q(birth_date__gt=_years_before(on, highest + 1))
+        q &= Q(birth_date__gt=years_after(on, -(highest + 1)))
     return q
 
 

@@ -26,12 +26,14 @@ base age, step and maximum.
 
 from __future__ import annotations
 
-import calendar
 import csv
 import datetime as dt
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
+
+from jiuye.core.dates import years_after
+from jiuye.core.periods import add_months
 
 MALE = "M"
 # The rules the reference data ships (loaded into WorkingAgeRule by reference.services).
@@ -69,18 +71,6 @@ def shipped_rule(on: dt.date, *, path: Path = SHIPPED_CSV) -> SimpleNamespace:
         rules = [rule_values(row) for row in csv.DictReader(handle)]
     in_force = max((r for r in rules if r["valid_from"] <= on), key=lambda r: r["valid_from"])
     return SimpleNamespace(**in_force)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` later (the month's last day when it has no such day)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    return add_months(day, 12 * years)
 
 
 def retirement_age_months(
@@ -122,7 +112,7 @@ def retirement_date(rule: Any, *, birth: dt.date, sex: str) -> dt.date:
 def in_working_age(rule: Any, *, birth: dt.date, sex: str, on: dt.date) -> bool:
     """Whether a person is of working age on ``on``: at least ``min_age`` and not yet at the
     statutory retirement age."""
-    return add_years(birth, rule.min_age) <= on < retirement_date(rule, birth=birth, sex=sex)
+    return years_after(birth, rule.min_age) <= on < retirement_date(rule, birth=birth, sex=sex)
 
 
 def birth_bounds(rule: Any, *, sex: str, on: dt.date) -> tuple[dt.date, dt.date]:
@@ -130,9 +120,9 @@ def birth_bounds(rule: Any, *, sex: str, on: dt.date) -> tuple[dt.date, dt.date]
     when oldest_exclusive < birth date ≤ youngest. The retirement date grows with the birth date
     (a month of delay for every two or more months of birth), so the births still in are an
     interval; its lower end is found by bisection over days."""
-    youngest = add_years(on, -rule.min_age)
+    youngest = years_after(on, -rule.min_age)
     # Births whose retirement day is on or before ``on`` are out; find the latest such birth.
-    low = add_years(on, -(_parameters(rule, sex)["base_years"] + 10)).toordinal()  # out
+    low = years_after(on, -(_parameters(rule, sex)["base_years"] + 10)).toordinal()  # out
     high = youngest.toordinal()
     if retirement_date(rule, birth=dt.date.fromordinal(high), sex=sex) <= on:
         return youngest, youngest  # nobody (a rule whose retirement age is below min_age)

@@ -16,6 +16,7 @@ from typing import Any
 from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as _
 
+from jiuye.core import dates
 from jiuye.core.validators import same_name
 from jiuye.reference.working_age import in_working_age
 
@@ -72,13 +73,6 @@ class Result:
     @property
     def passed(self) -> bool:
         return all(c.status != FAIL for c in self.checks)
-
-
-def _add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
 
 
 def months_employed(start: dt.date | None, end: dt.date | None, year: int) -> int:
@@ -211,7 +205,7 @@ def check_employee(
                 _("没有签订劳动合同（劳务协议不计入），也不是在编人员。"),
             )
         )
-    elif employee.contract_end is not None and employee.contract_end < _add_years(
+    elif employee.contract_end is not None and employee.contract_end < dates.years_after(
         employee.contract_start, 1
     ) - dt.timedelta(days=1):
         checks.append(
