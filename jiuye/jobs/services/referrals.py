@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jiuye.accounts.models import Role
-from jiuye.core import conflicts
+from jiuye.core import conflicts, dates
 from jiuye.core.periods import add_months
 from jiuye.core.scoping import region_in_scope
 from jiuye.employment import services as employment_services
@@ -99,8 +99,9 @@ def current_policy_version() -> str:
     return str(getattr(settings, "JIUYE_CONSENT_POLICY_VERSION", DEFAULT_POLICY_VERSION))
 
 
-def _day(day: dt.date) -> str:
-    return f"{day:%Y-%m-%d}"
+def _after_today(day: dt.date, label: Any, today: dt.date) -> list[str]:
+    """The message of a day after today (dates.past), or none."""
+    return [finding.message for finding in dates.past(day, field="", label=label, today=today)]
 
 
 def _label(status: str) -> str:
@@ -238,8 +239,8 @@ def referral_create(
     errors: dict[str, list[str]] = {}
     if channel not in ReferralChannel.values:
         raise ValidationError({"channel": [_("请选择推荐渠道。")]})
-    if on > today:
-        errors["on"] = [_("推荐日期不能晚于今天（%(today)s）。") % {"today": _day(today)}]
+    if later := _after_today(on, _("推荐日期"), today):
+        errors["on"] = later
     if not _may_act_for(by, person) or (conflicts.actor(by) and by.role == Role.JOBSEEKER):
         raise ValidationError(_("这个人员不在您负责的范围内。"), code="scope")
     if person.is_archived or person.life_status != LifeStatus.ACTIVE:
@@ -258,7 +259,7 @@ def referral_create(
                     % {
                         "title": posting.title,
                         "status": posting.get_status_display(),
-                        "deadline": _("，截止日期 %(d)s") % {"d": _day(posting.deadline)}
+                        "deadline": _("，截止日期 %(d)s") % {"d": dates.day_text(posting.deadline)}
                         if posting.deadline
                         else "",
                     }
@@ -360,21 +361,15 @@ def _check_day(current: Referral, on: dt.date | None, field: str, what: str) -> 
     today = timezone.localdate()
     if on is None:
         raise ValidationError({field: [_("请填写%(what)s。") % {"what": what}]})
-    if on > today:
-        raise ValidationError(
-            {
-                field: [
-                    _("%(what)s不能晚于今天（%(today)s）。") % {"what": what, "today": _day(today)}
-                ]
-            }
-        )
+    if later := _after_today(on, what, today):
+        raise ValidationError({field: later})
     previous = last_step_on(current)
     if on < previous:
         raise ValidationError(
             {
                 field: [
                     _("%(what)s不能早于上一步的日期（%(day)s）。")
-                    % {"what": what, "day": _day(previous)}
+                    % {"what": what, "day": dates.day_text(previous)}
                 ]
             }
         )
@@ -451,7 +446,7 @@ def referral_hire(
         record = current.employment_record
         raise ValidationError(
             _("这条推荐已经登记入职（%(day)s 起的就业记录），不能重复登记。")
-            % {"day": _day(record.start_date) if record else _day(current.closed_on)},
+            % {"day": dates.day_text(record.start_date if record else current.closed_on)},
             code="hired",
         )
     if current.status not in OPEN_REFERRAL_STATUSES:
@@ -515,9 +510,9 @@ def early_follow_up_message(follow_up: FollowUp, done_on: dt.date) -> str:
         "%(day)s 还太早。如果确实已经回访，请勾选下面的确认后再保存。"
     ) % {
         "months": follow_up.months,
-        "due": _day(follow_up.due_on),
-        "opens": _day(follow_up_window_opens(follow_up)),
-        "day": _day(done_on),
+        "due": dates.day_text(follow_up.due_on),
+        "opens": dates.day_text(follow_up_window_opens(follow_up)),
+        "day": dates.day_text(done_on),
     }
 
 
@@ -551,7 +546,7 @@ def follow_up_record(
         raise ValidationError(_("这个人员不在您负责的范围内。"), code="scope")
     if current.done_on is not None:
         raise ValidationError(
-            _("这次回访已于 %(day)s 登记。") % {"day": _day(current.done_on)}, code="done"
+            _("这次回访已于 %(day)s 登记。") % {"day": dates.day_text(current.done_on)}, code="done"
         )
     if record is None or record.is_archived:
         raise ValidationError(_("这条推荐没有有效的就业记录，不需要回访。"), code="record")
@@ -559,11 +554,11 @@ def follow_up_record(
     errors: dict[str, list[str]] = {}
     if done_on is None:
         errors["done_on"] = [_("请填写回访日期。")]
-    elif done_on > today:
-        errors["done_on"] = [_("回访日期不能晚于今天（%(today)s）。") % {"today": _day(today)}]
+    elif later := _after_today(done_on, _("回访日期"), today):
+        errors["done_on"] = later
     elif done_on < record.start_date:
         errors["done_on"] = [
-            _("回访日期不能早于入职日期（%(day)s）。") % {"day": _day(record.start_date)}
+            _("回访日期不能早于入职日期（%(day)s）。") % {"day": dates.day_text(record.start_date)}
         ]
     elif done_on < follow_up_window_opens(current) and not early_ok:
         errors["done_on"] = [early_follow_up_message(current, done_on)]
@@ -574,10 +569,11 @@ def follow_up_record(
             errors["left_on"] = [_("请填写离职日期（最后一天上班的日期）。")]
         elif left_on < record.start_date:
             errors["left_on"] = [
-                _("离职日期不能早于入职日期（%(day)s）。") % {"day": _day(record.start_date)}
+                _("离职日期不能早于入职日期（%(day)s）。")
+                % {"day": dates.day_text(record.start_date)}
             ]
-        elif left_on > today:
-            errors["left_on"] = [_("离职日期不能晚于今天（%(today)s）。") % {"today": _day(today)}]
+        elif later := _after_today(left_on, _("离职日期"), today):
+            errors["left_on"] = later
         elif done_on is not None and left_on > done_on:
             errors["left_on"] = [_("离职日期不能晚于回访日期。")]
         if left_reason not in EndReason.values:
@@ -590,7 +586,7 @@ def follow_up_record(
     ):
         errors["outcome"] = [
             _("就业记录显示已于 %(day)s 离职；如果情况有变，请先核对就业记录。")
-            % {"day": _day(record.end_date)}
+            % {"day": dates.day_text(record.end_date)}
         ]
     if errors:
         raise ValidationError(errors)

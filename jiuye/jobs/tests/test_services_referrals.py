@@ -403,6 +403,10 @@ def test_a_follow_up_refuses_impossible_dates_and_a_missing_reason(personas, pos
         record(done_on=today(), outcome="left", left_on=days_ago(50), left_reason="resigned")
     assert "离职日期不能早于入职日期" in _messages(error)
     with pytest.raises(ValidationError) as error:
+        tomorrow = today() + dt.timedelta(days=1)
+        record(done_on=today(), outcome="left", left_on=tomorrow, left_reason="resigned")
+    assert f"离职日期不能晚于今天（{today():%Y-%m-%d}）。" in _messages(error)
+    with pytest.raises(ValidationError) as error:
         record(done_on=today(), outcome="left", left_on=days_ago(5))
     assert "请选择离职原因" in _messages(error)
     record(done_on=today(), outcome="employed", notes="适应良好")
