@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "jiuye.training",
     "jiuye.programs",
     "jiuye.actionplan",
+    "jiuye.dashboards",
 ]
 
 MIDDLEWARE = [

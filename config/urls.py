@@ -20,6 +20,7 @@ urlpatterns = [
     path("jobs/", include("jiuye.jobs.urls")),
     path("training/", include("jiuye.training.urls")),
     path("programs/", include("jiuye.programs.urls")),
+    path("dashboards/", include("jiuye.dashboards.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
