@@ -282,3 +282,9 @@ JIUYE_IMPORT_STALE_MINUTES = env_int("JIUYE_IMPORT_STALE_MINUTES", 10)
 # Stored import files and error reports (encrypted; they hold ID numbers) are deleted this many
 # days after the import by `manage.py purge_uploads` (cron); the batch and its journal stay.
 JIUYE_UPLOAD_RETENTION_DAYS = env_int("JIUYE_UPLOAD_RETENTION_DAYS", 30)
+# The annual report in Word (issue 16): the .docx whose styles and letterhead it is written
+# with (a district's own restyled copy; empty: the shipped
+# jiuye/dashboards/data/annual_report_template.docx), and the CJK font file its charts are
+# drawn with (empty: found with fc-match).
+JIUYE_REPORT_TEMPLATE = env_str("JIUYE_REPORT_TEMPLATE", "")
+JIUYE_REPORT_FONT = env_str("JIUYE_REPORT_FONT", "")

@@ -36,6 +36,8 @@ GROUPS = {
 _ALL = frozenset(Role.values)
 _STAFF = frozenset({Role.ADMIN, Role.DISTRICT, Role.DEPARTMENT, Role.TOWN, Role.LEADER})
 _AUDITORS = frozenset({Role.ADMIN, Role.DISTRICT})
+# The annual report in Word: district staff and leaders for any scope, town staff their town.
+_REPORT = frozenset({Role.ADMIN, Role.DISTRICT, Role.LEADER, Role.TOWN})
 
 _PERSONAL = PERSONAL_DATA_ROLES
 # Aggregates of town casework: the staff who do it and the leaders who read it.
@@ -51,6 +53,7 @@ MENU = [
     NavItem(_("行动方案"), "actionplan:dashboard", _STAFF, "plan"),
     NavItem(_("审核报告"), "actionplan:review-queue", _AUDITORS, "plan"),
     NavItem(_("指标目标"), "actionplan:targets", _STAFF, "plan"),
+    NavItem(_("年度报告"), "dashboards:report", _REPORT, "plan"),
     NavItem(_("残疾人名单"), "people:list", _PERSONAL, "people"),
     NavItem(_("迁入申请"), "people:transfers", _AUDITORS, "people"),
     NavItem(_("工作清单"), "casework:worklist", _PERSONAL, "people"),

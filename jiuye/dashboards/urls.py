@@ -1,7 +1,15 @@
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from jiuye.dashboards.report import views as report
 
 app_name = "dashboards"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    # The annual report in Word (issue 16).
+    path("report/", report.annual_report, name="report"),
+    path("report/<uuid:token>/", report.annual_report_job, name="report-job"),
+    path("report/<uuid:token>/progress/", report.annual_report_progress, name="report-progress"),
+    path("report/<uuid:token>/report.docx", report.annual_report_download, name="report-download"),
+]

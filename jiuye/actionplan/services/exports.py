@@ -22,7 +22,7 @@ PLAN_COLUMNS = ["内容", "工作任务目标", "责任部门", "完成时限"]
 STATUS_COLUMNS = ["任务数", "应报送", "已通过", "已逾期", "进展说明"]
 
 
-def _department_text(action: Any) -> str:
+def department_text(action: Any) -> str:
     names: list[str] = []
     towns_done = False
     for assignment in action.assignments.all():
@@ -53,7 +53,7 @@ def plan_xlsx(*, plan: Plan, year: int, user: Any, today: dt.date) -> bytes:
             [
                 f"（{action.numeral}）{action.title}",
                 formula_safe(action.targets),
-                _department_text(action),
+                department_text(action),
                 action.deadline,
                 len(tasks),
                 len(action_duties),
