@@ -17,6 +17,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiuye.actionplan import selectors as plan_selectors
@@ -263,9 +264,8 @@ def _problems_and_steps(
     steps: list[str] = []
     for section, figures in [(None, general), *((s, s.figures) for s in sections)]:
         for figure in figures:
-            if not figure.behind:
+            if not figure.behind or figure.target is None:
                 continue
-            assert figure.target is not None and figure.rate is not None
             problems.append(
                 _("%(name)s：完成%(value)s%(unit)s，目标%(target)s%(unit)s，完成比例%(rate)s%%。")
                 % {
@@ -339,6 +339,7 @@ def report_content(*, year: int, region: Region, now: dt.datetime) -> ReportCont
     for figure in all_figures:
         by_action[figure.row.indicator.action].append(figure)
     sections = []
+    today = timezone.localdate(now)
     owed = accepted = 0
     missing: list[tuple[Task, Department]] = []
     for action in actions:
@@ -353,7 +354,7 @@ def report_content(*, year: int, region: Region, now: dt.datetime) -> ReportCont
                     owed += 1
                     if (assignment.department_id, period.pk) in done:
                         accepted += 1
-                    elif now.date() > period.due_date:
+                    elif today > period.due_date:
                         missing.append((line.task, assignment.department))
         sections.append(
             Section(

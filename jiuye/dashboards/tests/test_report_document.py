@@ -61,6 +61,17 @@ def _towns_table(document: Any) -> list[list[str]]:
     return next(rows for header, rows in tables_of(document) if header == TOWN_HEADERS)
 
 
+def _figures_in(document: Any, pattern: str) -> list[tuple[Any, ...]]:
+    """The name and numbers of every paragraph matching ``pattern``."""
+    found = []
+    for paragraph in document.paragraphs:
+        match = re.match(pattern, paragraph.text)
+        if match:
+            name, *numbers = match.groups()
+            found.append((name, *(Decimal(n) for n in numbers)))
+    return found
+
+
 def _assert_numbers(document: Any, region: Region, towns: list[Region]) -> None:
     expected = _expected(region)
     assert len(expected) == len(registry.all())
@@ -75,6 +86,15 @@ def _assert_numbers(document: Any, region: Region, towns: list[Region]) -> None:
         behind = [(f[2], name) for name, f in targeted if f[2] < 100]
         worst = min(behind, key=lambda b: b[0]) if behind else None  # the first of the lowest
         assert row[4] == (f"{worst[1]} {worst[0]}%" if worst else "—")
+    # The problems and next steps restate the figures behind their targets: the same numbers.
+    problem = r"^(.+)：完成([\d.]+)\D*，目标([\d.]+)\D*，完成比例([\d.]+)%。$"
+    problems = _figures_in(document, problem)
+    behind = {n: f for n, f in expected.items() if f[2] is not None and f[2] < 100}
+    assert {n: (t, v, r) for n, v, t, r in problems} == {
+        n: (f[0], f[1], f[2]) for n, f in behind.items()
+    }
+    steps = _figures_in(document, r"^(.+)：距年度目标还差([\d.]+)\D*，由.+抓紧推进。$")
+    assert dict(steps) == {n: f[0] - f[1] for n, f in behind.items()}
     summary = next(p.text for p in document.paragraphs if "共设定目标的指标" in p.text)
     targeted = [f for f in expected.values() if f[2] is not None]
     met = sum(1 for f in targeted if f[2] >= 100)
