@@ -173,7 +173,7 @@ def _summary(document: DocumentType, content: ReportContent) -> None:
             "tasks": sum(len(s.tasks) for s in content.sections),
             "targeted": len(targeted),
             "met": content.met,
-            "behind": len(targeted) - content.met,
+            "behind": content.behind,
             "owed": content.owed,
             "accepted": content.accepted,
         },

@@ -118,9 +118,9 @@ class Section:
         return [r for line in self.tasks for r in line.reports]
 
 
-@dataclass
-class TownLine:
-    town: Region
+class Tally:
+    """How many of ``figures`` have a target, and how many of those are met or behind."""
+
     figures: list[Figure]
 
     @property
@@ -133,7 +133,13 @@ class TownLine:
 
     @property
     def behind(self) -> int:
-        return sum(1 for f in self.targeted if f.behind)
+        return len(self.targeted) - self.met
+
+
+@dataclass
+class TownLine(Tally):
+    town: Region
+    figures: list[Figure]
 
     @property
     def furthest_behind(self) -> Figure | None:
@@ -148,7 +154,7 @@ class Source:
 
 
 @dataclass
-class ReportContent:
+class ReportContent(Tally):
     plan: Plan
     year: int
     region: Region
@@ -172,14 +178,6 @@ class ReportContent:
     @property
     def figures(self) -> list[Figure]:
         return [*self.general, *(f for s in self.sections for f in s.figures)]
-
-    @property
-    def targeted(self) -> list[Figure]:
-        return [f for f in self.figures if f.rate is not None]
-
-    @property
-    def met(self) -> int:
-        return sum(1 for f in self.targeted if not f.behind)
 
 
 def plans_for_reports() -> list[Plan]:
