@@ -50,7 +50,15 @@ def _east_asian(style: object, face: str, size: float, *, bold: bool = False) ->
     font.bold = bold
     font.color.rgb = RGBColor(0, 0, 0)
     fonts = style.element.get_or_add_rPr().get_or_add_rFonts()  # type: ignore[attr-defined]
-    fonts.set(qn("w:eastAsia"), face)
+    _named_fonts(fonts, face)
+
+
+def _named_fonts(fonts: object, face: str) -> None:
+    """``face`` for Latin and Chinese text alike; theme fonts would override it in Word."""
+    for theme in ("asciiTheme", "eastAsiaTheme", "hAnsiTheme", "cstheme"):
+        fonts.attrib.pop(qn(f"w:{theme}"), None)  # type: ignore[attr-defined]
+    for key in ("ascii", "hAnsi", "eastAsia"):
+        fonts.set(qn(f"w:{key}"), face)  # type: ignore[attr-defined]
 
 
 def _bottom_rule(paragraph: object) -> None:
@@ -71,6 +79,11 @@ def template_build(path: Path = SHIPPED) -> Path:
     section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
     section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
     styles = document.styles
+    # The document's defaults: the body face and Chinese as the East Asian language.
+    defaults = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault"))
+    r_pr = defaults.find(qn("w:rPr"))
+    _named_fonts(r_pr.find(qn("w:rFonts")), BODY_FONT)
+    r_pr.find(qn("w:lang")).set(qn("w:eastAsia"), "zh-CN")
     _east_asian(styles[BODY], BODY_FONT, 14)
     styles[BODY].paragraph_format.line_spacing = 1.5
     _east_asian(styles[COVER_TITLE], TITLE_FONT, 26, bold=True)
