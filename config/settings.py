@@ -268,6 +268,9 @@ JIUYE_STABILITY_MONTHS = env_int("JIUYE_STABILITY_MONTHS", 6)
 # months of completing; a converted person is stable when still employed this many months after.
 JIUYE_CONVERSION_MONTHS = env_int("JIUYE_CONVERSION_MONTHS", 6)
 JIUYE_TRAINING_STABILITY_MONTHS = env_int("JIUYE_TRAINING_STABILITY_MONTHS", 6)
+# Public figures (issue 16): a count of persons below this is published as "<5" (core.suppression),
+# with further cells hidden where a total would give it away.
+JIUYE_PUBLIC_MIN_COUNT = env_int("JIUYE_PUBLIC_MIN_COUNT", 5)
 
 # Imports (issue 14): the largest sheet read (rows, columns, and rows × columns: the grid the
 # reader builds), the uncompressed size of a workbook's sheet, and the reader process's memory
