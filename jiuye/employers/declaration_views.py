@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jiuye.accounts.models import Role
-from jiuye.core import crud
+from jiuye.core import crud, suppression
 from jiuye.core.access import roles_required
 from jiuye.core.audit import access_log
 from jiuye.core.downloads import Book, attachment, book_bytes, formula_safe
@@ -607,6 +607,22 @@ def _public_year(request: HttpRequest) -> int | None:
     return latest.year if latest else None
 
 
+def _public_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A unit's line of the public disclosure: its name, kind and (once confirmed) figures, with
+    the number of disabled employees below the public threshold shown as "<5". Staff and the
+    required number are counts of all employees, which single out nobody's disability; the
+    status (met or not) is the disclosure's legal point and is always shown."""
+    d = row["declaration"]
+    return {
+        "employer": row["employer"],
+        "declaration": d,
+        "staff": figure(d.staff) if d else "",
+        "required": figure(d.required) if d else "",
+        "counted": suppression.figure(d.counted, show=figure) if d else None,
+        "met": (_("是") if d.met else _("否")) if d else "",
+    }
+
+
 @require_GET
 def disclosure(request: HttpRequest) -> HttpResponse:
     """Open to everyone: the published year's agencies and institutions, names and figures."""
@@ -616,22 +632,15 @@ def disclosure(request: HttpRequest) -> HttpResponse:
     if published is None:
         context = {"year": year, "years": years}
         return render(request, "employers/disclosure_unpublished.html", context, status=404)
-    rows = selectors.disclosure_rows(year)
+    rows = [_public_row(row) for row in selectors.disclosure_rows(year)]
     context = {
         "year": year,
         "years": years,
         "disclosure": published,
-        "rows": [
-            {
-                "employer": row["employer"],
-                "declaration": row["declaration"],
-                "staff": figure(row["declaration"].staff) if row["declaration"] else "",
-                "required": figure(row["declaration"].required) if row["declaration"] else "",
-                "counted": figure(row["declaration"].counted) if row["declaration"] else "",
-            }
-            for row in rows
-        ],
+        "rows": rows,
         "met": sum(1 for r in rows if r["declaration"] and r["declaration"].met),
+        "small": suppression.small_text(),
+        "limit": suppression.threshold(),
     }
     return render(request, "employers/disclosure.html", context)
 
@@ -641,10 +650,15 @@ def disclosure_export(request: HttpRequest) -> HttpResponse:
     year = _public_year(request)
     if not year or selectors.disclosure_of(year) is None:
         raise Http404
-    rows = (
-        _disclosed(row["employer"], row["declaration"], _("尚未审核确认"))
-        for row in selectors.disclosure_rows(year)
-    )
+    rows = []
+    for row in map(_public_row, selectors.disclosure_rows(year)):
+        employer = row["employer"]
+        figures = (
+            [row["staff"], row["required"], row["counted"].text, row["met"]]
+            if row["declaration"]
+            else ["", "", "", _("尚未审核确认")]
+        )
+        rows.append([employer.name, employer.get_kind_display(), *figures])
     content = _year_book(year, DISCLOSED_HEADERS, rows)
     name = _("%(year)d年度机关事业单位按比例安排残疾人就业情况公示.xlsx") % {"year": year}
     return attachment(content, name)

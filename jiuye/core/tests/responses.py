@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
 from django.http import HttpResponse
@@ -73,3 +74,34 @@ def assert_one_answer(answers: list[str]) -> None:
     first, second = answers
     assert first == second
     assert str(NOT_FOUND_IN_SCOPE) in first
+
+
+class _Tables(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[list[list[str]]] = []
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr" and self.tables:
+            self.tables[-1].append([])
+        elif tag in ("td", "th"):
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None and self.tables:
+            self.tables[-1][-1].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def tables_in(html: str) -> list[list[list[str]]]:
+    """Every table of a page as rows of cell texts (header rows included, whitespace folded)."""
+    parser = _Tables()
+    parser.feed(html)
+    return parser.tables

@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from jiuye.core.tests.responses import tables_in
 from jiuye.employers.models import CsrReport
 from jiuye.employers.tests.declaration_fixtures import (
     YEAR,
@@ -86,10 +87,38 @@ def test_a_published_year_is_public_with_names_of_units_and_figures_only(
     assert Client().get(reverse("employers:disclosure")).context["year"] == YEAR
     export = Client().get(reverse("employers:disclosure-export"), {"year": YEAR})
     rows = _rows(export.content)
-    assert rows[1][:5] == ["区某局", "机关", "100", "1.5", "1"]
+    # One disabled employee: published as "<5", the unit still named as not meeting the quota.
+    assert rows[1] == ["区某局", "机关", "100", "1.5", "<5", "否"]
     assert "周九" not in str(rows)
     staff.post(reverse("employers:disclosure-publish"), {"year": YEAR, "action": "withdraw"})
     assert Client().get(reverse("employers:disclosure"), {"year": YEAR}).status_code == 404
+
+
+def test_the_disclosure_shows_five_and_more_and_hides_fewer_on_the_page_and_in_the_export(
+    client_for, agency
+) -> None:  # noqa: ANN001
+    larger = public_unit("区某中心", "12440199MB2TEXT02", kind="institution")
+    declare(larger, [line(person(400 + n)) for n in range(5)], staff=300, confirm=True)
+    client_for("district").post(
+        reverse("employers:disclosure-publish"), {"year": YEAR, "action": "publish"}
+    )
+    response = Client().get(reverse("employers:disclosure"), {"year": YEAR})
+    html = response.content.decode()
+    (table,) = tables_in(html)
+    export = _rows(Client().get(reverse("employers:disclosure-export"), {"year": YEAR}).content)
+    assert [r[0] for r in export[1:]] == ["区某局", "区某中心"]
+    assert export[1][4] == "<5" and export[2][4] == "5"
+    assert [[str(v) for v in r] for r in export[1:]] == table[1:]
+    assert "小于 5 的单位（含 0 人）只显示“&lt;5”" in html
+
+
+def test_the_threshold_of_the_disclosure_is_the_setting(client_for, agency, settings) -> None:  # noqa: ANN001
+    settings.JIUYE_PUBLIC_MIN_COUNT = 1
+    client_for("district").post(
+        reverse("employers:disclosure-publish"), {"year": YEAR, "action": "publish"}
+    )
+    export = _rows(Client().get(reverse("employers:disclosure-export"), {"year": YEAR}).content)
+    assert export[1][4] == "1"
 
 
 def test_enterprises_are_never_disclosed(client_for, agency, employer_a) -> None:  # noqa: ANN001
