@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, path
 
 from jiuye.dashboards.report import views as report
+from jiuye.dashboards.views import public
 
 app_name = "dashboards"
 
@@ -12,4 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("report/<uuid:token>/", report.annual_report_job, name="report-job"),
     path("report/<uuid:token>/progress/", report.annual_report_progress, name="report-progress"),
     path("report/<uuid:token>/report.docx", report.annual_report_download, name="report-download"),
+    # Open to everyone (no login): counts by town with small counts suppressed.
+    path("public/", public.summary, name="public-summary"),
+    path("public/summary.xlsx", public.summary_export, name="public-summary-export"),
 ]

@@ -33,6 +33,8 @@ def pages_to_visit(name: str, personas: Personas) -> list[str]:
     paths.append(reverse("accounts:password-change"))
     if user.is_staff_role:
         paths.append(reverse("reference:region", args=[TOWN_A]))
+    if name == "leader":
+        paths.append(reverse("dashboards:public-summary"))  # public; linked from the disclosure
     if name == "town_a":
         paths.append(reverse("accounts:otp-setup"))  # optional enrolment for a town officer
     if name == "admin":

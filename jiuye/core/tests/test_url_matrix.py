@@ -188,6 +188,9 @@ PUBLIC = {
     # Action 一's public disclosure of agencies and institutions: figures, never a person.
     "employers:disclosure",
     "employers:disclosure-export",
+    # Issue 16's public summary: counts by town with small counts suppressed, never a person.
+    "dashboards:public-summary",
+    "dashboards:public-summary-export",
 }
 
 
