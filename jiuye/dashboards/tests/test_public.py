@@ -117,6 +117,8 @@ def test_a_year_not_offered_falls_back_and_the_page_is_public_without_data(refer
     assert response.status_code == 200
     assert response.context["year"] == YEAR
     assert Client().post(reverse("dashboards:public-summary")).status_code == 405
+    # No disclosure is public yet: no link to a page that would say so with a 404.
+    assert reverse("employers:disclosure") not in response.content.decode()
 
 
 def test_the_summary_answers_in_few_queries(district, django_assert_max_num_queries) -> None:  # noqa: ANN001

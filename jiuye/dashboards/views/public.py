@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 from jiuye.core import suppression
 from jiuye.core.downloads import Book, attachment, book_bytes
 from jiuye.dashboards.selectors.public import public_summary
+from jiuye.employers import selectors as employers_selectors
 from jiuye.reference.models import Region
 
 YEARS_BACK = 6
@@ -29,7 +30,7 @@ class PublicTable:
     note: Any
     columns: list[str]
     rows: list[tuple[str, list[suppression.Figure], suppression.Figure]]
-    totals: tuple[list[suppression.Figure], suppression.Figure]
+    totals: tuple[list[suppression.Figure], suppression.Figure | None]
     withheld: bool
 
 
@@ -88,6 +89,8 @@ def summary(request: HttpRequest) -> HttpResponse:
         "small": suppression.small_text(),
         "limit": suppression.threshold(),
         "hidden_text": suppression.HIDDEN_TEXT,
+        # The employers' disclosure is linked once a year of it is public (before, it is a 404).
+        "disclosure": any(d.is_published for d in employers_selectors.disclosures()),
     }
     return render(request, "dashboards/public_summary.html", context)
 
