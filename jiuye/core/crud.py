@@ -7,12 +7,14 @@ from the service is a 403 like any other.
 
 Views stay function views with their own decorators and access helper (a record out of scope is
 a 404 before these run, a read-only user a 403) and call these with what differs; the plain
-create and edit views of a kind come from ``EditPages.views``.
+create and edit views of a kind come from ``EditPages.views``, and a kind's list, export,
+create and edit views with their URL patterns from ``RecordPages`` (its record page is the
+app's own view, handed to it).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,10 +23,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.urls import URLPattern, path
+from django.views.decorators.http import require_GET, require_http_methods
 
+from jiuye.core import listing
 from jiuye.core.access import View, roles_required
 from jiuye.core.conflicts import ConflictError, show_conflict
+from jiuye.core.downloads import attachment, logged_export, workbook
 from jiuye.core.forms import ArchiveForm, add_service_errors
 
 
@@ -223,3 +228,151 @@ class EditPages:
             self.name: obj,
         }
         return service_form(request, form, save, template=self.template, context=context)
+
+
+# What a list page does with the records it may show (live or archived): filter them as the
+# query string asks and make them ready to list, with what the page shows of the filter
+# (``search_form``, ``filter_errors``, a chosen year...).
+Rows = Callable[[HttpRequest, Any], tuple[Any, dict[str, Any]]]
+
+
+def unfiltered(request: HttpRequest, records: Any) -> tuple[Any, dict[str, Any]]:
+    """No filter: the records as they are."""
+    return records, {}
+
+
+def searching(
+    form_class: type[Any], search: Callable[..., Any], ready: Callable[[Any], Any]
+) -> Rows:
+    """The rows of a search form's page: ``ready(search(records, **form.filters()))``, the form
+    (bound to the query string, or unbound) shown as ``search_form``."""
+
+    def rows(request: HttpRequest, records: Any) -> tuple[Any, dict[str, Any]]:
+        form = form_class(request.GET or None)
+        return ready(search(records, **form.filters())), {"search_form": form}
+
+    return rows
+
+
+@dataclass(frozen=True)
+class Export:
+    """The .xlsx download of a list: every record the list finds (all its pages), one row per
+    record (``row(record)``) or the rows ``rows(records, context)`` makes of them all (for
+    rows that need more than the record, read once for all). ``title`` and ``filename`` may
+    name what the list page's context holds (``%(year)d``). With ``logged`` (the access log's
+    kind) the rows are about persons: the download is logged and ``row`` must mask ID
+    numbers (``core.downloads.logged_export``)."""
+
+    title: Any
+    headers: Sequence[Any]
+    filename: Any
+    row: Callable[[Any], Sequence[Any]] | None = None
+    rows: Callable[[Any, dict[str, Any]], Iterable[Sequence[Any]]] | None = None
+    widths: Sequence[float] = ()
+    width: float | None = None
+    logged: str = ""
+
+    def response(self, request: HttpRequest, records: Any, context: dict[str, Any]) -> HttpResponse:
+        title = str(self.title) % context
+        filename = str(self.filename) % context
+        if self.logged:
+            return logged_export(
+                request,
+                records,
+                self._row(),
+                kind=self.logged,
+                title=title,
+                headers=self.headers,
+                filename=filename,
+                widths=self.widths,
+                width=self.width,
+            )
+        if self.rows is not None:
+            body = self.rows(records, context)
+        else:
+            body = map(self._row(), records.iterator(chunk_size=2000))
+        content = workbook(title, self.headers, body, widths=self.widths, width=self.width)
+        return attachment(content, filename)
+
+    def _row(self) -> Callable[[Any], Sequence[Any]]:
+        if self.row is None:
+            raise TypeError("An Export needs row or rows.")
+        return self.row
+
+
+@dataclass(frozen=True)
+class RecordPages:
+    """The pages of one kind of record that readers list and export and keepers create, edit
+    and archive, declared once: ``urls(prefix)`` gives their URL patterns, named after the
+    edit pages' ``listing`` and ``detail`` names (``programs:organizations`` and
+    ``programs:organization`` give ``organizations``, ``organization-create``,
+    ``organizations-export``, ``organization`` and ``organization-edit``).
+
+    - list (``<prefix>``): the records ``visible(user)`` holds, live or (``?archived=1``, for
+      keepers) archived, made ready by ``rows`` (filters, list annotations, order), a page of
+      ``page_size`` in ``template`` with ``page``, ``archived``, ``can_keep`` and what
+      ``rows`` adds; readers only (others 403), GET only.
+    - export (``<prefix>export.xlsx``): the same records, all of them, as ``export`` says.
+    - create and edit (``<prefix>new/``, ``<prefix><uuid:pk>/edit/``): ``edit``'s pages, for
+      keepers (read-only roles may not post); the edit page finds the record with
+      ``get(request, pk)`` (a 404 out of scope, a 403 where the user may not keep it).
+    - the record's page (``<prefix><uuid:pk>/``): ``detail``, the app's own view.
+    """
+
+    edit: EditPages
+    readers: tuple[str, ...]
+    keepers: tuple[str, ...]
+    visible: Callable[[Any], Any]
+    template: str
+    export: Export
+    detail: View
+    get: Callable[[HttpRequest, Any], Any]
+    rows: Rows = unfiltered
+    page_size: int = 30
+
+    def found(self, request: HttpRequest) -> tuple[Any, dict[str, Any]]:
+        """The records the list shows (all its pages), and the page's context but the page."""
+        archived = listing.archived_asked(request, self.keepers)
+        records = self.visible(request.user).filter(archived_at__isnull=not archived)
+        rows, context = self.rows(request, records)
+        return rows, {
+            "archived": archived,
+            "can_keep": request.user.role in self.keepers,
+            **context,
+        }
+
+    def list_page(self, request: HttpRequest) -> HttpResponse:
+        rows, context = self.found(request)
+        context["page"] = listing.page_of(request, rows, self.page_size)
+        return render(request, self.template, context)
+
+    def export_download(self, request: HttpRequest) -> HttpResponse:
+        rows, context = self.found(request)
+        return self.export.response(request, rows, context)
+
+    def urls(self, prefix: str) -> list[URLPattern]:
+        """The list, create, export, record and edit URL patterns, under ``prefix`` (ending
+        in "/")."""
+        plural = self.edit.listing.rpartition(":")[2]
+        singular = self.edit.detail.rpartition(":")[2]
+        reading = roles_required(*self.readers)
+        list_view = reading(require_GET(_named(self.list_page, f"{singular}_list")))
+        export_view = reading(require_GET(_named(self.export_download, f"{singular}_export")))
+        create, edit = self.edit.views(*self.keepers, get=self.get)
+        return [
+            path(prefix, list_view, name=plural),
+            path(f"{prefix}new/", create, name=f"{singular}-create"),
+            path(f"{prefix}export.xlsx", export_view, name=f"{plural}-export"),
+            path(f"{prefix}<uuid:pk>/", self.detail, name=singular),
+            path(f"{prefix}<uuid:pk>/edit/", edit, name=f"{singular}-edit"),
+        ]
+
+
+def _named(method: Callable[..., HttpResponse], name: str) -> View:
+    """A bound method as a view function of its own name (for tracebacks and the URL list)."""
+
+    def view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return method(request, *args, **kwargs)
+
+    view.__name__ = view.__qualname__ = name
+    return view

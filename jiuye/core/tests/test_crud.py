@@ -3,9 +3,11 @@ archive page."""
 
 from __future__ import annotations
 
+import io
 from types import SimpleNamespace
 from typing import Any
 
+import openpyxl
 import pytest
 from django import forms
 from django.contrib.messages import get_messages
@@ -169,3 +171,158 @@ def test_an_archive_form_on_the_records_page_is_prefixed() -> None:
     failed = _request("post", {"archive-reason": ""})
     shown = _archive(failed, thing, [], page=lambda form: HttpResponse(form.errors["reason"]))
     assert shown.content.decode() == "请填写归档原因。"
+
+
+# --- RecordPages: a kind's list, export, create and edit pages declared once -----------------
+
+THINGS = {
+    "things/list.html": (
+        "{% for t in page %}{{ t.name }};{% endfor %}|{{ archived }}|{{ can_keep }}"
+    ),
+    "things/form.html": "form {{ thing_form.name.value|default:'' }}",
+}
+LOCMEM = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "OPTIONS": {"loaders": [("django.template.loaders.locmem.Loader", THINGS)]},
+    }
+]
+
+
+class Things(list):
+    """Enough of a queryset for the pages: filter by archived, iterate in chunks."""
+
+    def filter(self, archived_at__isnull: bool) -> Things:
+        return Things(t for t in self if (t.archived_at is None) == archived_at__isnull)
+
+    def iterator(self, chunk_size: int) -> Any:
+        return iter(self)
+
+
+def _thing(name: str, archived: bool = False) -> SimpleNamespace:
+    day = "2025-01-01" if archived else None
+    return SimpleNamespace(pk=name, name=name, archived_at=day, is_archived=archived)
+
+
+ALL_THINGS = Things([_thing("甲"), _thing("乙"), _thing("丙"), _thing("旧", archived=True)])
+
+
+class ThingForm(NameForm):
+    def __init__(self, data: Any = None, *, user: Any, thing: Any, **kwargs: Any) -> None:
+        super().__init__(data, initial={"name": thing.name} if thing else None, **kwargs)
+
+
+def _starting_with(request: HttpRequest, records: Things) -> tuple[Any, dict[str, Any]]:
+    start = request.GET.get("start", "")
+    return Things(t for t in records if t.name.startswith(start)), {"start": start}
+
+
+THING_PAGES = crud.RecordPages(
+    edit=crud.EditPages(
+        name="thing",
+        form_class=ThingForm,
+        template="things/form.html",
+        create=lambda by, **fields: _never(),
+        update=lambda **fields: _never(),
+        archive=lambda **fields: _never(),
+        detail="things:thing",
+        listing="things:things",
+        saved="已保存：%(name)s。",
+        archived="已归档：%(name)s。",
+        refused="已归档，不能再修改。",
+    ),
+    readers=("reader", "keeper"),
+    keepers=("keeper",),
+    visible=lambda user: ALL_THINGS,
+    rows=_starting_with,
+    template="things/list.html",
+    export=crud.Export(
+        title="东西 %(start)s",
+        filename="东西.xlsx",
+        headers=["名称"],
+        row=lambda t: [t.name],
+    ),
+    detail=lambda request, pk: HttpResponse(pk),
+    get=lambda request, pk: _thing(pk),
+    page_size=2,
+)
+
+
+def _as(role: str, method: str = "get", path: str = "/", **data: Any) -> HttpRequest:
+    request = _request(method, data)
+    request.GET = RequestFactory().get(path, data).GET if method == "get" else request.GET
+    request.user = SimpleNamespace(is_authenticated=True, role=role, is_read_only=role == "leader")
+    return request
+
+
+def _views() -> dict[str, Any]:
+    return {pattern.name: pattern.callback for pattern in THING_PAGES.urls("things/")}
+
+
+def test_a_declaration_gives_the_five_url_patterns_under_their_names() -> None:
+    routes = [(str(p.pattern), p.name) for p in THING_PAGES.urls("things/")]
+    assert routes == [
+        ("things/", "things"),
+        ("things/new/", "thing-create"),
+        ("things/export.xlsx", "things-export"),
+        ("things/<uuid:pk>/", "thing"),
+        ("things/<uuid:pk>/edit/", "thing-edit"),
+    ]
+
+
+def test_the_list_shows_a_page_of_the_live_filtered_records(settings: Any) -> None:
+    settings.TEMPLATES = LOCMEM
+    body = _views()["things"](_as("reader")).content.decode()
+    assert body == "甲;乙;|False|False"
+    body = _views()["things"](_as("keeper", start="乙")).content.decode()
+    assert body == "乙;|False|True"
+
+
+def test_only_keepers_list_the_archived_records(settings: Any) -> None:
+    settings.TEMPLATES = LOCMEM
+    assert _views()["things"](_as("keeper", archived="1")).content.decode() == "旧;|True|True"
+    assert _views()["things"](_as("reader", archived="1")).content.decode() == "甲;乙;|False|False"
+
+
+def test_the_export_holds_every_record_the_list_finds() -> None:
+    response = _views()["things-export"](_as("reader", start="丙"))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert sheet.title == "东西 丙"
+    assert [[c.value for c in row] for row in sheet.iter_rows()] == [["名称"], ["丙"]]
+    assert "attachment" in response["Content-Disposition"]
+    response = _views()["things-export"](_as("reader"))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert sheet.max_row == 4  # the header and all three live records, past the page size
+
+
+@pytest.mark.parametrize("name", ["things", "things-export"])
+def test_other_roles_may_neither_list_nor_export(name: str) -> None:
+    with pytest.raises(PermissionDenied):
+        _views()[name](_as("stranger"))
+
+
+def test_lists_and_exports_are_read_by_get_only() -> None:
+    assert _views()["things"](_as("reader", "post")).status_code == 405
+
+
+def test_keepers_create_and_edit_and_readers_may_not(settings: Any) -> None:
+    settings.TEMPLATES = LOCMEM
+    assert _views()["thing-create"](_as("keeper")).content.decode() == "form "
+    assert _views()["thing-edit"](_as("keeper"), pk="甲").content.decode() == "form 甲"
+    with pytest.raises(PermissionDenied):
+        _views()["thing-create"](_as("reader"))
+    with pytest.raises(PermissionDenied):
+        _views()["thing-edit"](_as("reader"), pk="甲")
+
+
+def test_a_read_only_keeper_may_not_post() -> None:
+    pages = crud.RecordPages(**{**THING_PAGES.__dict__, "keepers": ("leader",)})
+    views = {pattern.name: pattern.callback for pattern in pages.urls("things/")}
+    with pytest.raises(PermissionDenied):
+        views["thing-create"](_as("leader", "post", name="甲"))
+
+
+def test_an_export_needs_a_row() -> None:
+    export = crud.Export(title="t", filename="t.xlsx", headers=["a"])
+    with pytest.raises(TypeError):
+        export.response(_as("reader"), Things([_thing("甲")]), {})
