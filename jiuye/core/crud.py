@@ -261,7 +261,8 @@ class Export:
     rows that need more than the record, read once for all). ``title`` and ``filename`` may
     name what the list page's context holds (``%(year)d``). With ``logged`` (the access log's
     kind) the rows are about persons: the download is logged and ``row`` must mask ID
-    numbers (``core.downloads.logged_export``)."""
+    numbers (``core.downloads.logged_export``). ``title`` and ``filename`` may also be
+    functions of that context (a name that differs with a filter)."""
 
     title: Any
     headers: Sequence[Any]
@@ -273,8 +274,10 @@ class Export:
     logged: str = ""
 
     def response(self, request: HttpRequest, records: Any, context: dict[str, Any]) -> HttpResponse:
-        title = str(self.title) % context
-        filename = str(self.filename) % context
+        title, filename = (
+            text(context) if callable(text) else str(text) % context
+            for text in (self.title, self.filename)
+        )
         if self.logged:
             return logged_export(
                 request,
@@ -312,7 +315,8 @@ class RecordPages:
       keepers) archived, made ready by ``rows`` (filters, list annotations, order), a page of
       ``page_size`` in ``template`` with ``page``, ``archived``, ``can_keep`` and what
       ``rows`` adds; readers only (others 403), GET only.
-    - export (``<prefix>export.xlsx``): the same records, all of them, as ``export`` says.
+    - export (``<prefix>export.xlsx``): the same records, all of them, as ``export`` says;
+      for ``exporters`` (the readers if not given).
     - create and edit (``<prefix>new/``, ``<prefix><uuid:pk>/edit/``): ``edit``'s pages, for
       keepers (read-only roles may not post); the edit page finds the record with
       ``get(request, pk)`` (a 404 out of scope, a 403 where the user may not keep it).
@@ -329,6 +333,7 @@ class RecordPages:
     get: Callable[[HttpRequest, Any], Any]
     rows: Rows = unfiltered
     page_size: int = 30
+    exporters: tuple[str, ...] | None = None
 
     def found(self, request: HttpRequest) -> tuple[Any, dict[str, Any]]:
         """The records the list shows (all its pages), and the page's context but the page."""
@@ -355,9 +360,12 @@ class RecordPages:
         in "/")."""
         plural = self.edit.listing.rpartition(":")[2]
         singular = self.edit.detail.rpartition(":")[2]
-        reading = roles_required(*self.readers)
-        list_view = reading(require_GET(_named(self.list_page, f"{singular}_list")))
-        export_view = reading(require_GET(_named(self.export_download, f"{singular}_export")))
+        list_view = roles_required(*self.readers)(
+            require_GET(_named(self.list_page, f"{singular}_list"))
+        )
+        export_view = roles_required(*(self.exporters or self.readers))(
+            require_GET(_named(self.export_download, f"{singular}_export"))
+        )
         create, edit = self.edit.views(*self.keepers, get=self.get)
         return [
             path(prefix, list_view, name=plural),

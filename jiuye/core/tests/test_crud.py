@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from types import SimpleNamespace
 from typing import Any
+from urllib.parse import unquote
 
 import openpyxl
 import pytest
@@ -326,3 +327,20 @@ def test_an_export_needs_a_row() -> None:
     export = crud.Export(title="t", filename="t.xlsx", headers=["a"])
     with pytest.raises(TypeError):
         export.response(_as("reader"), Things([_thing("甲")]), {})
+
+
+def test_exporters_may_be_fewer_than_readers_and_a_file_name_may_follow_a_filter() -> None:
+    export = crud.Export(
+        title="东西",
+        filename=lambda context: (
+            f"东西-{context['start']}.xlsx" if context["start"] else "东西.xlsx"
+        ),
+        headers=["名称"],
+        row=lambda t: [t.name],
+    )
+    pages = crud.RecordPages(**{**THING_PAGES.__dict__, "exporters": ("keeper",), "export": export})
+    views = {pattern.name: pattern.callback for pattern in pages.urls("things/")}
+    with pytest.raises(PermissionDenied):
+        views["things-export"](_as("reader"))
+    response = views["things-export"](_as("keeper", start="乙"))
+    assert "东西-乙.xlsx" in unquote(response["Content-Disposition"])
