@@ -27,9 +27,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from jiuye.accounts.models import Role
-from jiuye.core import crud, listing
+from jiuye.core import crud
 from jiuye.core.access import roles_required
-from jiuye.core.downloads import attachment, formula_safe, logged_export, workbook
+from jiuye.core.downloads import formula_safe, logged_export
 from jiuye.programs.forms.charity import (
     BeneficiaryForm,
     LeaderForm,
@@ -46,7 +46,6 @@ from jiuye.programs.services import charity as services
 
 STAFF = (Role.ADMIN, Role.DISTRICT, Role.TOWN, Role.LEADER, Role.DEPARTMENT)
 KEEPERS = (Role.ADMIN, Role.DISTRICT, Role.TOWN)
-PAGE_SIZE = 30
 
 
 def _region_name(record: Any) -> str:
@@ -60,27 +59,6 @@ def _region_name(record: Any) -> str:
 def _organization(request: HttpRequest, pk: uuid.UUID) -> Organization:
     queryset = selectors.organizations_visible(request.user).select_related("region__parent")
     return get_object_or_404(queryset, pk=pk)
-
-
-def _organizations(request: HttpRequest) -> tuple[OrganizationSearchForm, Any, bool]:
-    visible = selectors.organizations_visible(request.user)
-    form, found, archived = listing.searched(
-        request, OrganizationSearchForm, visible, selectors.organization_search, KEEPERS
-    )
-    return form, selectors.organizations_for_list(found), archived
-
-
-@roles_required(*STAFF)
-@require_GET
-def organization_list(request: HttpRequest) -> HttpResponse:
-    search_form, organizations, archived = _organizations(request)
-    context = {
-        "page": listing.page_of(request, organizations, PAGE_SIZE),
-        "search_form": search_form,
-        "archived": archived,
-        "can_keep": request.user.role in KEEPERS,
-    }
-    return render(request, "programs/charity/organization_list.html", context)
 
 
 @roles_required(*STAFF)
@@ -115,41 +93,53 @@ ORGANIZATION_PAGES = crud.EditPages(
     refused=gettext_lazy("这个组织已归档，不能再修改。"),
     archive_help=gettext_lazy("例如：重复录入、组织已注销。归档后不再出现在列表中，记录仍然保留。"),
 )
-organization_create, organization_edit = ORGANIZATION_PAGES.views(*KEEPERS, get=_organization)
 
 
-@roles_required(*STAFF)
-@require_GET
-def organizations_export(request: HttpRequest) -> HttpResponse:
-    """The filtered organizations as .xlsx (organisational data: no person, no access log)."""
-    _search, organizations, _archived = _organizations(request)
-    headers = [
-        _("名称"),
-        _("类型"),
-        _("统一社会信用代码"),
-        _("所在地"),
-        _("地址"),
-        _("联系人"),
-        _("联系电话"),
-        _("状态"),
-        _("主办项目数"),
+def _organization_row(o: Organization) -> list[Any]:
+    return [
+        formula_safe(o.name),
+        o.get_kind_display(),
+        o.uscc,
+        o.region.name,
+        formula_safe(o.address),
+        formula_safe(o.contact_name),
+        formula_safe(o.contact_phone),
+        o.get_status_display(),
+        o.n_projects,
     ]
-    rows = (
-        [
-            formula_safe(o.name),
-            o.get_kind_display(),
-            o.uscc,
-            o.region.name,
-            formula_safe(o.address),
-            formula_safe(o.contact_name),
-            formula_safe(o.contact_phone),
-            o.get_status_display(),
-            o.n_projects,
-        ]
-        for o in organizations.iterator(chunk_size=2000)
-    )
-    content = workbook(_("残疾人组织和助残组织"), headers, rows, widths=(30, 24), width=14)
-    return attachment(content, _("残疾人组织和助残组织.xlsx"))
+
+
+# The export is organisational data: no person, no access log.
+ORGANIZATIONS = crud.RecordPages(
+    edit=ORGANIZATION_PAGES,
+    readers=STAFF,
+    keepers=KEEPERS,
+    visible=selectors.organizations_visible,
+    rows=crud.searching(
+        OrganizationSearchForm, selectors.organization_search, selectors.organizations_for_list
+    ),
+    template="programs/charity/organization_list.html",
+    export=crud.Export(
+        title=gettext_lazy("残疾人组织和助残组织"),
+        filename=gettext_lazy("残疾人组织和助残组织.xlsx"),
+        headers=[
+            gettext_lazy("名称"),
+            gettext_lazy("类型"),
+            gettext_lazy("统一社会信用代码"),
+            gettext_lazy("所在地"),
+            gettext_lazy("地址"),
+            gettext_lazy("联系人"),
+            gettext_lazy("联系电话"),
+            gettext_lazy("状态"),
+            gettext_lazy("主办项目数"),
+        ],
+        row=_organization_row,
+        widths=(30, 24),
+        width=14,
+    ),
+    detail=organization_detail,
+    get=_organization,
+)
 
 
 # --- charity projects -----------------------------------------------------------------------
@@ -160,27 +150,6 @@ def _project(request: HttpRequest, pk: uuid.UUID) -> CharityProject:
         "region__parent", "organiser_organization", "organiser_department"
     )
     return get_object_or_404(queryset, pk=pk)
-
-
-def _projects(request: HttpRequest) -> tuple[ProjectSearchForm, Any, bool]:
-    visible = selectors.projects_visible(request.user)
-    form, found, archived = listing.searched(
-        request, ProjectSearchForm, visible, selectors.project_search, KEEPERS
-    )
-    return form, selectors.projects_for_list(found), archived
-
-
-@roles_required(*STAFF)
-@require_GET
-def project_list(request: HttpRequest) -> HttpResponse:
-    search_form, projects, archived = _projects(request)
-    context = {
-        "page": listing.page_of(request, projects, PAGE_SIZE),
-        "search_form": search_form,
-        "archived": archived,
-        "can_keep": request.user.role in KEEPERS,
-    }
-    return render(request, "programs/charity/project_list.html", context)
 
 
 @roles_required(*STAFF)
@@ -213,51 +182,61 @@ PROJECT_PAGES = crud.EditPages(
     refused=gettext_lazy("这个项目已归档，不能再修改。"),
     archive_help=gettext_lazy("例如：重复录入、项目取消。归档后不再出现在列表中，记录仍然保留。"),
 )
-project_create, project_edit = PROJECT_PAGES.views(*KEEPERS, get=_project)
 
 
-@roles_required(*STAFF)
-@require_GET
-def projects_export(request: HttpRequest) -> HttpResponse:
-    """The filtered projects with their outcomes as .xlsx (counts only: no person)."""
-    _search, projects, _archived = _projects(request)
-    headers = [
-        _("名称"),
-        _("类别"),
-        _("主办单位"),
-        _("资金来源"),
-        _("资金（元）"),
-        _("开始日期"),
-        _("结束日期"),
-        _("所属地区"),
-        _("地点"),
-        _("面向对象"),
-        _("受益人数"),
-        _("参加培训"),
-        _("实现就业"),
-        _("自主创业"),
+def _project_row(p: CharityProject) -> list[Any]:
+    return [
+        formula_safe(p.name),
+        p.get_kind_display(),
+        formula_safe(p.organiser),
+        formula_safe(p.funding_source),
+        p.funding_amount,
+        p.start_date,
+        p.end_date,
+        p.region.name,
+        formula_safe(p.place),
+        formula_safe(p.target_group),
+        p.n_beneficiaries,
+        p.n_trained,
+        p.n_placed,
+        p.n_started,
     ]
-    rows = (
-        [
-            formula_safe(p.name),
-            p.get_kind_display(),
-            formula_safe(p.organiser),
-            formula_safe(p.funding_source),
-            p.funding_amount,
-            p.start_date,
-            p.end_date,
-            p.region.name,
-            formula_safe(p.place),
-            formula_safe(p.target_group),
-            p.n_beneficiaries,
-            p.n_trained,
-            p.n_placed,
-            p.n_started,
-        ]
-        for p in projects.iterator(chunk_size=2000)
-    )
-    content = workbook(_("公益慈善项目和活动"), headers, rows, widths=(30, 14, 24), width=12)
-    return attachment(content, _("公益慈善项目和活动.xlsx"))
+
+
+# The export holds the projects' outcomes as counts only: no person.
+PROJECTS = crud.RecordPages(
+    edit=PROJECT_PAGES,
+    readers=STAFF,
+    keepers=KEEPERS,
+    visible=selectors.projects_visible,
+    rows=crud.searching(ProjectSearchForm, selectors.project_search, selectors.projects_for_list),
+    template="programs/charity/project_list.html",
+    export=crud.Export(
+        title=gettext_lazy("公益慈善项目和活动"),
+        filename=gettext_lazy("公益慈善项目和活动.xlsx"),
+        headers=[
+            gettext_lazy("名称"),
+            gettext_lazy("类别"),
+            gettext_lazy("主办单位"),
+            gettext_lazy("资金来源"),
+            gettext_lazy("资金（元）"),
+            gettext_lazy("开始日期"),
+            gettext_lazy("结束日期"),
+            gettext_lazy("所属地区"),
+            gettext_lazy("地点"),
+            gettext_lazy("面向对象"),
+            gettext_lazy("受益人数"),
+            gettext_lazy("参加培训"),
+            gettext_lazy("实现就业"),
+            gettext_lazy("自主创业"),
+        ],
+        row=_project_row,
+        widths=(30, 14, 24),
+        width=12,
+    ),
+    detail=project_detail,
+    get=_project,
+)
 
 
 @roles_required(*KEEPERS, write=True)
@@ -357,26 +336,6 @@ def _leader(request: HttpRequest, pk: uuid.UUID) -> EmploymentLeader:
     return get_object_or_404(queryset, pk=pk)
 
 
-def _leaders(request: HttpRequest) -> tuple[LeaderSearchForm, Any, bool]:
-    visible = selectors.leaders_visible(request.user)
-    form, found, archived = listing.searched(
-        request, LeaderSearchForm, visible, selectors.leader_search, KEEPERS
-    )
-    return form, selectors.leaders_for_list(found), archived
-
-
-@roles_required(*KEEPERS)
-@require_GET
-def leader_list(request: HttpRequest) -> HttpResponse:
-    search_form, leaders, archived = _leaders(request)
-    context = {
-        "page": listing.page_of(request, leaders, PAGE_SIZE),
-        "search_form": search_form,
-        "archived": archived,
-    }
-    return render(request, "programs/charity/leader_list.html", context)
-
-
 @roles_required(*KEEPERS)
 @require_GET
 def leader_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
@@ -400,7 +359,47 @@ LEADER_PAGES = crud.EditPages(
     archive_help=gettext_lazy("例如：重复录入、不再认定。归档后不再出现在列表中，记录仍然保留。"),
     label="business",
 )
-leader_create, leader_edit = LEADER_PAGES.views(*KEEPERS, get=_leader)
+
+
+def _leader_row(leader: EmploymentLeader) -> list[Any]:
+    return [
+        formula_safe(leader.person.name),
+        leader.person.masked_id_number,
+        leader.person.region.name,
+        formula_safe(leader.business),
+        leader.employer.uscc if leader.employer_id else "",
+        leader.recognised_on,
+        leader.n_jobs,
+    ]
+
+
+# Leaders are persons: their export masks ID numbers and is logged.
+LEADERS = crud.RecordPages(
+    edit=LEADER_PAGES,
+    readers=KEEPERS,
+    keepers=KEEPERS,
+    visible=selectors.leaders_visible,
+    rows=crud.searching(LeaderSearchForm, selectors.leader_search, selectors.leaders_for_list),
+    template="programs/charity/leader_list.html",
+    export=crud.Export(
+        title=gettext_lazy("就业创业带头人"),
+        filename=gettext_lazy("就业创业带头人.xlsx"),
+        headers=[
+            gettext_lazy("姓名"),
+            gettext_lazy("身份证号（部分隐藏）"),
+            gettext_lazy("村社区"),
+            gettext_lazy("经营的单位或项目"),
+            gettext_lazy("统一社会信用代码"),
+            gettext_lazy("认定日期"),
+            gettext_lazy("带动就业人数"),
+        ],
+        row=_leader_row,
+        widths=(12, 22, 16, 30),
+        logged="employment_leaders",
+    ),
+    detail=leader_detail,
+    get=_leader,
+)
 
 
 @roles_required(*KEEPERS, write=True)
@@ -421,42 +420,4 @@ def leader_job_add(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         save,
         template="programs/charity/leader_job_form.html",
         context={"leader": leader},
-    )
-
-
-@roles_required(*KEEPERS)
-@require_GET
-def leaders_export(request: HttpRequest) -> HttpResponse:
-    """The filtered leaders in the user's scope as .xlsx, ID numbers masked; logged."""
-    _search, leaders, _archived = _leaders(request)
-    headers = [
-        _("姓名"),
-        _("身份证号（部分隐藏）"),
-        _("村社区"),
-        _("经营的单位或项目"),
-        _("统一社会信用代码"),
-        _("认定日期"),
-        _("带动就业人数"),
-    ]
-
-    def row(leader: Any) -> list[Any]:
-        return [
-            formula_safe(leader.person.name),
-            leader.person.masked_id_number,
-            leader.person.region.name,
-            formula_safe(leader.business),
-            leader.employer.uscc if leader.employer_id else "",
-            leader.recognised_on,
-            leader.n_jobs,
-        ]
-
-    return logged_export(
-        request,
-        leaders,
-        row,
-        kind="employment_leaders",
-        title=_("就业创业带头人"),
-        headers=headers,
-        filename=_("就业创业带头人.xlsx"),
-        widths=(12, 22, 16, 30),
     )
