@@ -64,11 +64,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *charity.LEADERS.urls("leaders/"),
     path("leaders/<uuid:pk>/jobs/add/", charity.leader_job_add, name="leader-job-add"),
     # 四 platform partners
-    path("platforms/", platforms.partner_list, name="platform-partners"),
-    path("platforms/new/", platforms.partner_create, name="platform-partner-create"),
-    path("platforms/export.xlsx", platforms.partners_export, name="platform-partners-export"),
-    path("platforms/<uuid:pk>/", platforms.partner_detail, name="platform-partner"),
-    path("platforms/<uuid:pk>/edit/", platforms.partner_edit, name="platform-partner-edit"),
+    *platforms.PARTNERS.urls("platforms/"),
     path(
         "platforms/<uuid:pk>/commitments/new/",
         platforms.commitment_add,

@@ -13,6 +13,7 @@ Who may do what:
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -24,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from jiuye.core import crud, listing
 from jiuye.core.access import roles_required
-from jiuye.core.downloads import attachment, formula_safe, workbook
+from jiuye.core.downloads import formula_safe
 from jiuye.core.models import choice_labels
 from jiuye.core.scoping import scope_for
 from jiuye.people.models import Person
@@ -39,11 +40,9 @@ from jiuye.programs.models.platforms import PlatformKind
 from jiuye.programs.selectors import platforms as selectors
 from jiuye.programs.services import platforms as services
 from jiuye.reference.forms import filter_towns
-from jiuye.reference.models import Region
 
 READERS = selectors.READERS
 KEEPERS = services.KEEPERS
-PAGE_SIZE = 30
 
 
 def _partner(request: HttpRequest, pk: uuid.UUID) -> PlatformPartner:
@@ -58,34 +57,15 @@ def _keepable(request: HttpRequest, pk: uuid.UUID) -> PlatformPartner:
     return partner
 
 
-def _filters(request: HttpRequest, towns: list[Region]) -> tuple[str, str, list[str]]:
+def _rows(request: HttpRequest, records: Any) -> tuple[Any, dict[str, Any]]:
+    towns = filter_towns(request.user)
     chosen, errors = listing.choices_asked(
         request,
         ("kind", PlatformKind.values, _("无法识别的平台类型，已显示全部类型。")),
         ("town", {t.code for t in towns}, _("只能选择列出的镇街，已显示全部镇街。")),
     )
-    return chosen["kind"], chosen["town"], errors
-
-
-@roles_required(*READERS)
-@require_GET
-def partner_list(request: HttpRequest) -> HttpResponse:
-    towns = filter_towns(request.user)
-    kind, town, errors = _filters(request, towns)
-    archived = listing.archived_asked(request, KEEPERS)
-    qs = selectors.partners_visible(request.user).filter(archived_at__isnull=not archived)
-    rows = selectors.partners_for_list(qs, kind=kind, town=town)
-    context = {
-        "page": listing.page_of(request, rows, PAGE_SIZE),
-        "kind": kind,
-        "kinds": KIND_FILTER,
-        "town": town,
-        "towns": towns,
-        "filter_errors": errors,
-        "archived": archived,
-        "can_keep": request.user.role in KEEPERS,
-    }
-    return render(request, "programs/platforms/partner_list.html", context)
+    context = {**chosen, "kinds": KIND_FILTER, "towns": towns, "filter_errors": errors}
+    return selectors.partners_for_list(records, **chosen), context
 
 
 @roles_required(*READERS)
@@ -131,52 +111,61 @@ PAGES = crud.EditPages(
     label="employer",
 )
 
-partner_create, partner_edit = PAGES.views(*KEEPERS, get=_keepable)
 
-
-def _export_row(p: PlatformPartner, commitments: dict[Any, list[str]]) -> list[Any]:
-    return [
-        formula_safe(p.employer.name),
-        p.employer.uscc,
-        p.employer.region.name,
-        "、".join(choice_labels(PlatformKind, p.platform_kinds)),
-        p.since,
-        formula_safe("；".join(commitments.get(p.pk, []))),
-        p.n_commitments,
-        p.n_workers,
-        formula_safe(p.contact_name),
-        formula_safe(p.contact_phone),
-    ]
-
-
-@roles_required(*READERS)
-@require_GET
-def partners_export(request: HttpRequest) -> HttpResponse:
+def _export_rows(partners: Any, context: dict[str, Any]) -> Iterable[list[Any]]:
     """Platforms, their commitments and the count of persons working through each (no
     personal data)."""
-    kind, town, _errors = _filters(request, filter_towns(request.user))
-    qs = selectors.partners_visible(request.user).filter(archived_at__isnull=True)
-    rows = list(selectors.partners_for_list(qs, kind=kind, town=town))
+    partners = list(partners)
     commitments: dict[Any, list[str]] = {}
-    for c in PlatformCommitment.objects.filter(partner__in=[p.pk for p in rows]).order_by("since"):
+    for c in PlatformCommitment.objects.filter(partner__in=[p.pk for p in partners]).order_by(
+        "since"
+    ):
         ended = _("（%(day)s 终止）") % {"day": c.until.isoformat()} if c.until else ""
         text = f"{c.get_kind_display()}：{c.description}（{c.since.isoformat()}起）{ended}"
         commitments.setdefault(c.partner_id, []).append(text)
-    headers = [
-        _("平台企业"),
-        _("统一社会信用代码"),
-        _("所在地"),
-        _("平台类型"),
-        _("开始助残合作日期"),
-        _("助残承诺"),
-        _("有效承诺"),
-        _("在平台就业的残疾人"),
-        _("联系人"),
-        _("联系电话"),
-    ]
-    body = (_export_row(p, commitments) for p in rows)
-    content = workbook(_("助残合作平台"), headers, body, widths=(30, 20))
-    return attachment(content, _("助残合作平台.xlsx"))
+    for p in partners:
+        yield [
+            formula_safe(p.employer.name),
+            p.employer.uscc,
+            p.employer.region.name,
+            "、".join(choice_labels(PlatformKind, p.platform_kinds)),
+            p.since,
+            formula_safe("；".join(commitments.get(p.pk, []))),
+            p.n_commitments,
+            p.n_workers,
+            formula_safe(p.contact_name),
+            formula_safe(p.contact_phone),
+        ]
+
+
+PARTNERS = crud.RecordPages(
+    edit=PAGES,
+    readers=READERS,
+    keepers=KEEPERS,
+    visible=selectors.partners_visible,
+    rows=_rows,
+    template="programs/platforms/partner_list.html",
+    export=crud.Export(
+        title=gettext_lazy("助残合作平台"),
+        filename=gettext_lazy("助残合作平台.xlsx"),
+        headers=[
+            gettext_lazy("平台企业"),
+            gettext_lazy("统一社会信用代码"),
+            gettext_lazy("所在地"),
+            gettext_lazy("平台类型"),
+            gettext_lazy("开始助残合作日期"),
+            gettext_lazy("助残承诺"),
+            gettext_lazy("有效承诺"),
+            gettext_lazy("在平台就业的残疾人"),
+            gettext_lazy("联系人"),
+            gettext_lazy("联系电话"),
+        ],
+        rows=_export_rows,
+        widths=(30, 20),
+    ),
+    detail=partner_detail,
+    get=_keepable,
+)
 
 
 @roles_required(*KEEPERS, write=True)
