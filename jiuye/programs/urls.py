@@ -166,27 +166,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="graduates-worklist-export",
     ),
     # 八 medical massage: medical institutions and applications
-    path("massage/institutions/", massage.institution_list, name="medical-institutions"),
-    path(
-        "massage/institutions/new/",
-        massage.institution_create,
-        name="medical-institution-create",
-    ),
-    path(
-        "massage/institutions/export.xlsx",
-        massage.institutions_export,
-        name="medical-institutions-export",
-    ),
-    path(
-        "massage/institutions/<uuid:pk>/",
-        massage.institution_detail,
-        name="medical-institution",
-    ),
-    path(
-        "massage/institutions/<uuid:pk>/edit/",
-        massage.institution_edit,
-        name="medical-institution-edit",
-    ),
+    *massage.INSTITUTIONS.urls("massage/institutions/"),
     path("massage/applications/", massage.application_list, name="massage-applications"),
     path(
         "massage/applications/new/",

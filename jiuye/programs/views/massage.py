@@ -64,23 +64,17 @@ def _own_region(user: Any) -> Region:
     return Region.objects.get(code=code)
 
 
-@roles_required(*READERS)
-@require_GET
-def institution_list(request: HttpRequest) -> HttpResponse:
-    archived = listing.archived_asked(request, KEEPERS)
-    qs = selectors.institutions_visible(request.user).filter(archived_at__isnull=not archived)
-    rows = qs.select_related("employer__region").order_by("employer__name")
+def _institution_rows(request: HttpRequest, records: Any) -> tuple[Any, dict[str, Any]]:
+    """The institutions, with the employment rate of qualified practitioners in medical
+    institutions of the user's region (figures only)."""
     region = _own_region(request.user)
     figures = selectors.employment_figures(region)
     context = {
-        "page": listing.page_of(request, rows, PAGE_SIZE),
-        "archived": archived,
-        "can_keep": request.user.role in KEEPERS,
         "region": region,
         "figures": figures,
         "rate": rate(figures["employed"], figures["qualified"]),
     }
-    return render(request, "programs/massage/institution_list.html", context)
+    return records.select_related("employer__region").order_by("employer__name"), context
 
 
 @roles_required(*READERS)
@@ -111,32 +105,40 @@ PAGES = crud.EditPages(
     label="employer",
 )
 
-institution_create, institution_edit = PAGES.views(*KEEPERS, get=_keepable)
 
-
-@roles_required(*READERS)
-@require_GET
-def institutions_export(request: HttpRequest) -> HttpResponse:
-    qs = selectors.institutions_visible(request.user).filter(archived_at__isnull=True)
-    rows = (
-        [
-            formula_safe(i.employer.name),
-            i.employer.uscc,
-            i.employer.region.name,
-            i.get_kind_display(),
-            formula_safe(i.licence_number),
-        ]
-        for i in qs.select_related("employer__region").order_by("employer__name")
-    )
-    headers = [
-        _("医疗机构"),
-        _("统一社会信用代码"),
-        _("所在地"),
-        _("机构类别"),
-        _("医疗机构执业许可证号"),
+def _institution_row(i: MedicalInstitution) -> list[Any]:
+    return [
+        formula_safe(i.employer.name),
+        i.employer.uscc,
+        i.employer.region.name,
+        i.get_kind_display(),
+        formula_safe(i.licence_number),
     ]
-    content = workbook(_("医疗机构"), headers, rows, widths=(30, 20))
-    return attachment(content, _("医疗机构.xlsx"))
+
+
+INSTITUTIONS = crud.RecordPages(
+    edit=PAGES,
+    readers=READERS,
+    keepers=KEEPERS,
+    visible=selectors.institutions_visible,
+    rows=_institution_rows,
+    template="programs/massage/institution_list.html",
+    export=crud.Export(
+        title=gettext_lazy("医疗机构"),
+        filename=gettext_lazy("医疗机构.xlsx"),
+        headers=[
+            gettext_lazy("医疗机构"),
+            gettext_lazy("统一社会信用代码"),
+            gettext_lazy("所在地"),
+            gettext_lazy("机构类别"),
+            gettext_lazy("医疗机构执业许可证号"),
+        ],
+        row=_institution_row,
+        widths=(30, 20),
+    ),
+    detail=institution_detail,
+    get=_keepable,
+)
 
 
 def _application_filters(request: HttpRequest) -> tuple[str, str, list[str]]:
