@@ -184,35 +184,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="massage-application",
     ),
     # 十 service institutions, their standardization checklist, exchange and contest events
-    path("institutions/", institutions.institution_list, name="service-institutions"),
-    path("institutions/new/", institutions.institution_create, name="service-institution-create"),
-    path(
-        "institutions/export.xlsx",
-        institutions.institutions_export,
-        name="service-institutions-export",
-    ),
-    path("institutions/<uuid:pk>/", institutions.institution_detail, name="service-institution"),
-    path(
-        "institutions/<uuid:pk>/edit/",
-        institutions.institution_edit,
-        name="service-institution-edit",
-    ),
+    *institutions.INSTITUTIONS.urls("institutions/"),
     path(
         "institutions/<uuid:pk>/checklist/",
         institutions.checklist,
         name="service-institution-checklist",
     ),
-    path("institutions/events/", institutions.event_list, name="service-events"),
-    path("institutions/events/new/", institutions.event_create, name="service-event-create"),
-    path(
-        "institutions/events/export.xlsx",
-        institutions.events_export,
-        name="service-events-export",
-    ),
-    path("institutions/events/<uuid:pk>/", institutions.event_detail, name="service-event"),
-    path(
-        "institutions/events/<uuid:pk>/edit/",
-        institutions.event_edit,
-        name="service-event-edit",
-    ),
+    *institutions.EVENTS.urls("institutions/events/"),
 ]

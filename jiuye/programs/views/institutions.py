@@ -14,12 +14,14 @@ Who may do what:
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -47,7 +49,6 @@ from jiuye.training.services.massage import WRITERS as KEEPERS
 from jiuye.training.services.massage import may_keep
 
 READERS = selectors.READERS
-PAGE_SIZE = 30
 
 
 def _institution(request: HttpRequest, pk: uuid.UUID) -> ServiceInstitution:
@@ -67,21 +68,10 @@ def _year(request: HttpRequest) -> tuple[int, list[str]]:
     return year or timezone.localdate().year, [error] if error else []
 
 
-@roles_required(*READERS)
-@require_GET
-def institution_list(request: HttpRequest) -> HttpResponse:
+def _institution_rows(request: HttpRequest, records: Any) -> tuple[Any, dict[str, Any]]:
     year, errors = _year(request)
-    archived = listing.archived_asked(request, KEEPERS)
-    qs = selectors.institutions_visible(request.user).filter(archived_at__isnull=not archived)
-    context = {
-        "page": listing.page_of(request, selectors.institutions_for_list(qs, year=year), PAGE_SIZE),
-        "year": year,
-        "items": len(ChecklistItem.values),
-        "filter_errors": errors,
-        "archived": archived,
-        "can_keep": request.user.role in KEEPERS,
-    }
-    return render(request, "programs/institutions/institution_list.html", context)
+    context = {"year": year, "items": len(ChecklistItem.values), "filter_errors": errors}
+    return selectors.institutions_for_list(records, year=year), context
 
 
 @roles_required(*READERS)
@@ -116,7 +106,61 @@ PAGES = crud.EditPages(
     archive_help=gettext_lazy("例如：重复录入、机构已撤并。归档后不再计入统计，记录仍然保留。"),
 )
 
-institution_create, institution_edit = PAGES.views(*KEEPERS, get=_keepable)
+
+def _institution_export(institutions: Any, context: dict[str, Any]) -> list[list[Any]]:
+    """Each institution with the year's checklist: met or not, and the evidence."""
+    year = context["year"]
+    institutions = list(institutions)
+    met = {
+        (e.institution_id, e.item): e
+        for e in ChecklistEntry.objects.filter(institution__in=institutions, year=year)
+    }
+    rows = []
+    for i in institutions:
+        row = [formula_safe(i.name), i.get_owner_display(), i.region.name, formula_safe(i.address)]
+        for item in ChecklistItem.values:
+            entry = met.get((i.pk, item))
+            row.append(_("达标") if entry is not None and entry.met else _("未达标"))
+            row.append(formula_safe(entry.evidence) if entry is not None else "")
+        rows.append(row)
+    return rows
+
+
+def _evidence_text(label: str) -> str:
+    return _("%(item)s的佐证") % {"item": label}
+
+
+_evidence_of = lazy(_evidence_text, str)  # the header in the language of the download
+
+
+def _institution_headers() -> list[Any]:
+    headers: list[Any] = [
+        gettext_lazy("机构名称"),
+        gettext_lazy("机构性质"),
+        gettext_lazy("所在地"),
+        gettext_lazy("地址"),
+    ]
+    for _item, label in ChecklistItem.choices:
+        headers += [label, _evidence_of(label)]
+    return headers
+
+
+INSTITUTIONS = crud.RecordPages(
+    edit=PAGES,
+    readers=READERS,
+    keepers=KEEPERS,
+    visible=selectors.institutions_visible,
+    rows=_institution_rows,
+    template="programs/institutions/institution_list.html",
+    export=crud.Export(
+        title=gettext_lazy("%(year)d年残疾人就业服务机构"),
+        filename=gettext_lazy("残疾人就业服务机构.xlsx"),
+        headers=_institution_headers(),
+        rows=_institution_export,
+    ),
+    detail=institution_detail,
+    get=_keepable,
+)
 
 
 @roles_required(*KEEPERS, write=True)
@@ -179,20 +223,9 @@ def _keepable_event(request: HttpRequest, pk: uuid.UUID) -> ServiceEvent:
     return event
 
 
-@roles_required(*READERS)
-@require_GET
-def event_list(request: HttpRequest) -> HttpResponse:
+def _event_rows(request: HttpRequest, records: Any) -> tuple[Any, dict[str, Any]]:
     year, errors = _year(request)
-    archived = listing.archived_asked(request, KEEPERS)
-    qs = selectors.events_visible(request.user).filter(archived_at__isnull=not archived)
-    context = {
-        "page": listing.page_of(request, selectors.events_for_list(qs, year=year), PAGE_SIZE),
-        "year": year,
-        "filter_errors": errors,
-        "archived": archived,
-        "can_keep": request.user.role in KEEPERS,
-    }
-    return render(request, "programs/institutions/event_list.html", context)
+    return selectors.events_for_list(records, year=year), {"year": year, "filter_errors": errors}
 
 
 @roles_required(*READERS)
@@ -237,16 +270,10 @@ EVENT_PAGES = crud.EditPages(
     archive_help=gettext_lazy("例如：重复录入、活动取消。归档后不再计入统计，记录仍然保留。"),
 )
 
-event_create, event_edit = EVENT_PAGES.views(*KEEPERS, get=_keepable_event)
 
-
-@roles_required(*READERS)
-@require_GET
-def events_export(request: HttpRequest) -> HttpResponse:
-    """The year's live events, one row per participant (an event without any: one row)."""
-    year, _errors = _year(request)
-    qs = selectors.events_visible(request.user).filter(archived_at__isnull=True)
-    events = list(selectors.events_for_list(qs, year=year))
+def _event_export(events: Any, context: dict[str, Any]) -> list[list[Any]]:
+    """The year's events, one row per participant (an event without any: one row)."""
+    events = list(events)
     taking_part: dict[uuid.UUID, list[EventParticipant]] = {}
     for p in EventParticipant.objects.filter(event__in=events).select_related("institution"):
         taking_part.setdefault(p.event_id, []).append(p)
@@ -268,18 +295,34 @@ def events_export(request: HttpRequest) -> HttpResponse:
                 else ["", "", ""]
             )
             rows.append(head + tail)
-    headers = [
-        _("举办日期"),
-        _("活动类别"),
-        _("活动名称"),
-        _("主办部门"),
-        _("举办地区"),
-        _("地点"),
-        _("成果总结"),
-        _("参加机构"),
-        _("参加人员"),
-        _("名次或奖项"),
-    ]
-    title = _("%(year)d年服务交流和竞赛活动") % {"year": year}
-    content = workbook(title, headers, rows, widths=(12, 10, 30))
-    return attachment(content, _("服务交流和竞赛活动.xlsx"))
+    return rows
+
+
+EVENTS = crud.RecordPages(
+    edit=EVENT_PAGES,
+    readers=READERS,
+    keepers=KEEPERS,
+    visible=selectors.events_visible,
+    rows=_event_rows,
+    template="programs/institutions/event_list.html",
+    export=crud.Export(
+        title=gettext_lazy("%(year)d年服务交流和竞赛活动"),
+        filename=gettext_lazy("服务交流和竞赛活动.xlsx"),
+        headers=[
+            gettext_lazy("举办日期"),
+            gettext_lazy("活动类别"),
+            gettext_lazy("活动名称"),
+            gettext_lazy("主办部门"),
+            gettext_lazy("举办地区"),
+            gettext_lazy("地点"),
+            gettext_lazy("成果总结"),
+            gettext_lazy("参加机构"),
+            gettext_lazy("参加人员"),
+            gettext_lazy("名次或奖项"),
+        ],
+        rows=_event_export,
+        widths=(12, 10, 30),
+    ),
+    detail=event_detail,
+    get=_keepable_event,
+)
