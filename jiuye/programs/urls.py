@@ -18,19 +18,7 @@ app_name = "programs"
 # One block per program, in the order of the actions.
 urlpatterns: list[URLPattern | URLResolver] = [
     # 二 the consultation mechanism (就业会商协商机制) and the owners' to-do list
-    path("consultation/", consultation.meeting_list, name="consultation-meetings"),
-    path("consultation/new/", consultation.meeting_create, name="consultation-meeting-create"),
-    path(
-        "consultation/export.xlsx",
-        consultation.meetings_export,
-        name="consultation-meetings-export",
-    ),
-    path("consultation/<uuid:pk>/", consultation.meeting_detail, name="consultation-meeting"),
-    path(
-        "consultation/<uuid:pk>/edit/",
-        consultation.meeting_edit,
-        name="consultation-meeting-edit",
-    ),
+    *consultation.MEETINGS.urls("consultation/"),
     path(
         "consultation/<uuid:pk>/actions/new/",
         consultation.action_add,

@@ -34,7 +34,6 @@ from jiuye.programs.services import consultation as services
 READERS = STAFF_ROLES
 KEEPERS = services.KEEPERS
 CLOSERS = (Role.ADMIN, Role.DISTRICT, Role.TOWN, Role.DEPARTMENT)
-PAGE_SIZE = 30
 
 
 def _meeting(request: HttpRequest, pk: uuid.UUID) -> ConsultationMeeting:
@@ -49,28 +48,17 @@ def _keepable(request: HttpRequest, pk: uuid.UUID) -> ConsultationMeeting:
     return meeting
 
 
-def _filters(request: HttpRequest) -> tuple[int | None, str, list[str]]:
+def _rows(request: HttpRequest, records: Any) -> tuple[Any, dict[str, Any]]:
+    """Meetings of a year (``?year=``) whose title, topics or decisions hold ``?q=``."""
     year, error = listing.year_asked(request)
-    return year, request.GET.get("q", "").strip()[:50], [error] if error else []
-
-
-@roles_required(*READERS)
-@require_GET
-def meeting_list(request: HttpRequest) -> HttpResponse:
-    year, query, errors = _filters(request)
-    archived = listing.archived_asked(request, KEEPERS)
-    qs = selectors.meetings_visible(request.user).filter(archived_at__isnull=not archived)
-    rows = selectors.meetings_for_list(qs, year=year, query=query)
+    query = request.GET.get("q", "").strip()[:50]
     context = {
-        "page": listing.page_of(request, rows, PAGE_SIZE),
         "year": year,
         "year_raw": request.GET.get("year", ""),
         "q": query,
-        "filter_errors": errors,
-        "archived": archived,
-        "can_keep": request.user.role in KEEPERS,
+        "filter_errors": [error] if error else [],
     }
-    return render(request, "programs/consultation/meeting_list.html", context)
+    return selectors.meetings_for_list(records, year=year, query=query), context
 
 
 @roles_required(*READERS)
@@ -110,8 +98,6 @@ PAGES = crud.EditPages(
     label="title",
 )
 
-meeting_create, meeting_edit = PAGES.views(*KEEPERS, get=_keepable)
-
 
 def _export_row(m: ConsultationMeeting) -> list[Any]:
     return [
@@ -126,24 +112,32 @@ def _export_row(m: ConsultationMeeting) -> list[Any]:
     ]
 
 
-@roles_required(*READERS)
-@require_GET
-def meetings_export(request: HttpRequest) -> HttpResponse:
-    year, query, _errors = _filters(request)
-    qs = selectors.meetings_visible(request.user).filter(archived_at__isnull=True)
-    rows = map(_export_row, selectors.meetings_for_list(qs, year=year, query=query))
-    headers = [
-        _("召开日期"),
-        _("会议名称"),
-        _("召集部门"),
-        _("所属地区"),
-        _("会商议题"),
-        _("议定事项"),
-        _("落实事项"),
-        _("办理中"),
-    ]
-    content = workbook(_("就业会商会议"), headers, rows, widths=(12, 30))
-    return attachment(content, _("就业会商会议.xlsx"))
+MEETINGS = crud.RecordPages(
+    edit=PAGES,
+    readers=READERS,
+    keepers=KEEPERS,
+    visible=selectors.meetings_visible,
+    rows=_rows,
+    template="programs/consultation/meeting_list.html",
+    export=crud.Export(
+        title=gettext_lazy("就业会商会议"),
+        filename=gettext_lazy("就业会商会议.xlsx"),
+        headers=[
+            gettext_lazy("召开日期"),
+            gettext_lazy("会议名称"),
+            gettext_lazy("召集部门"),
+            gettext_lazy("所属地区"),
+            gettext_lazy("会商议题"),
+            gettext_lazy("议定事项"),
+            gettext_lazy("落实事项"),
+            gettext_lazy("办理中"),
+        ],
+        row=_export_row,
+        widths=(12, 30),
+    ),
+    detail=meeting_detail,
+    get=_keepable,
+)
 
 
 @roles_required(*KEEPERS, write=True)
