@@ -64,21 +64,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="platform-commitment-end",
     ),
     # 五 auxiliary employment and the labour-project bank
-    path("auxiliary/institutions/", auxiliary.institution_list, name="aux-institutions"),
-    path(
-        "auxiliary/institutions/new/", auxiliary.institution_create, name="aux-institution-create"
-    ),
-    path(
-        "auxiliary/institutions/export.xlsx",
-        auxiliary.institutions_export,
-        name="aux-institutions-export",
-    ),
-    path("auxiliary/institutions/<uuid:pk>/", auxiliary.institution_detail, name="aux-institution"),
-    path(
-        "auxiliary/institutions/<uuid:pk>/edit/",
-        auxiliary.institution_edit,
-        name="aux-institution-edit",
-    ),
+    *auxiliary.INSTITUTIONS.urls("auxiliary/institutions/"),
     path(
         "auxiliary/institutions/<uuid:pk>/members/new/", auxiliary.member_add, name="aux-member-add"
     ),
@@ -93,13 +79,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("auxiliary/members/", auxiliary.member_list, name="aux-members"),
     path("auxiliary/members/export.xlsx", auxiliary.members_export, name="aux-members-export"),
     path("auxiliary/members/<uuid:pk>/", auxiliary.member_edit, name="aux-member"),
-    path("auxiliary/projects/", auxiliary.project_list, name="labour-projects"),
-    path("auxiliary/projects/new/", auxiliary.project_create, name="labour-project-create"),
-    path(
-        "auxiliary/projects/export.xlsx", auxiliary.projects_export, name="labour-projects-export"
-    ),
-    path("auxiliary/projects/<uuid:pk>/", auxiliary.project_detail, name="labour-project"),
-    path("auxiliary/projects/<uuid:pk>/edit/", auxiliary.project_edit, name="labour-project-edit"),
+    *auxiliary.PROJECTS.urls("auxiliary/projects/"),
     path(
         "auxiliary/allocations/<uuid:pk>/withdraw/",
         auxiliary.allocation_withdraw,

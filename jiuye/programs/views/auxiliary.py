@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from jiuye.accounts.models import Role
 from jiuye.core import crud, listing
 from jiuye.core.access import roles_required
-from jiuye.core.downloads import attachment, formula_safe, logged_export, workbook
+from jiuye.core.downloads import formula_safe, logged_export
 from jiuye.core.forms import ArchiveForm
 from jiuye.core.masking import mask_id_number
 from jiuye.core.models import choice_labels
@@ -71,13 +71,22 @@ def _project(request: HttpRequest, pk: uuid.UUID) -> LabourProject:
     return get_object_or_404(queryset, pk=pk)
 
 
-def _filters(request: HttpRequest, towns: list[Region]) -> tuple[dict[str, str], list[str]]:
-    return listing.choices_asked(
+def _institution_rows(request: HttpRequest, records: Any) -> tuple[Any, dict[str, Any]]:
+    towns = filter_towns(request.user)
+    chosen, errors = listing.choices_asked(
         request,
         ("kind", InstitutionKind.values, _("无法识别的机构类型，已显示全部类型。")),
         ("status", InstitutionStatus.values, _("无法识别的运营状态，已显示全部状态。")),
         ("town", [t.code for t in towns], _("只能选择列出的镇街，已显示全部镇街。")),
     )
+    context = {
+        **chosen,
+        "kinds": KIND_FILTER,
+        "statuses": STATUS_FILTER,
+        "towns": towns,
+        "filter_errors": errors,
+    }
+    return selectors.institutions_for_list(records, **chosen), context
 
 
 def _form_context(title: str, lead: str, submit: str, cancel: str) -> dict[str, Any]:
@@ -93,26 +102,6 @@ def _form_page(
 
 
 # --- institutions ---------------------------------------------------------------------------
-
-
-@roles_required(*READERS)
-@require_GET
-def institution_list(request: HttpRequest) -> HttpResponse:
-    towns = filter_towns(request.user)
-    chosen, errors = _filters(request, towns)
-    archived = listing.archived_asked(request, KEEPERS)
-    qs = selectors.institutions_visible(request.user).filter(archived_at__isnull=not archived)
-    context = {
-        "page": listing.page_of(request, selectors.institutions_for_list(qs, **chosen), PAGE_SIZE),
-        **chosen,
-        "kinds": KIND_FILTER,
-        "statuses": STATUS_FILTER,
-        "towns": towns,
-        "filter_errors": errors,
-        "archived": archived,
-        "can_keep": request.user.role in KEEPERS,
-    }
-    return render(request, T + "institution_list.html", context)
 
 
 @roles_required(*READERS)
@@ -157,46 +146,54 @@ INSTITUTION_PAGES = crud.EditPages(
     refused=gettext_lazy("这个机构已归档，不能再修改。"),
     archive_help=gettext_lazy("例如：重复录入、机构已撤销。归档后不再出现在列表中，记录仍然保留。"),
 )
-institution_create, institution_edit = INSTITUTION_PAGES.views(*KEEPERS, get=_institution)
 
 
 def _region_name(region: Region) -> str:
     return f"{region.parent.name} {region.name}" if region.parent_id else region.name
 
 
-@roles_required(*READERS)
-@require_GET
-def institutions_export(request: HttpRequest) -> HttpResponse:
-    """Institutions with their members today as .xlsx (no personal data)."""
-    chosen, _errors = _filters(request, filter_towns(request.user))
-    qs = selectors.institutions_visible(request.user).filter(archived_at__isnull=True)
-    rows = (
-        [
-            formula_safe(i.name),
-            i.get_kind_display(),
-            _region_name(i.region),
-            formula_safe(i.address),
-            i.capacity,
-            i.n_members,
-            "、".join(institution_accessibility(i)),
-            formula_safe(i.operator),
-            i.get_status_display(),
-        ]
-        for i in selectors.institutions_for_list(qs, **chosen)
-    )
-    headers = [
-        _("机构名称"),
-        _("机构类型"),
-        _("所在地"),
-        _("地址"),
-        _("可容纳人数"),
-        _("在册人数"),
-        _("无障碍设施"),
-        _("运营主体"),
-        _("运营状态"),
+def _institution_row(i: AuxInstitution) -> list[Any]:
+    return [
+        formula_safe(i.name),
+        i.get_kind_display(),
+        _region_name(i.region),
+        formula_safe(i.address),
+        i.capacity,
+        i.n_members,
+        "、".join(institution_accessibility(i)),
+        formula_safe(i.operator),
+        i.get_status_display(),
     ]
-    content = workbook(_("辅助性就业机构"), headers, rows, widths=(30,))
-    return attachment(content, _("辅助性就业机构.xlsx"))
+
+
+# The export holds the institutions with their members today as counts (no personal data).
+INSTITUTIONS = crud.RecordPages(
+    edit=INSTITUTION_PAGES,
+    readers=READERS,
+    keepers=KEEPERS,
+    visible=selectors.institutions_visible,
+    rows=_institution_rows,
+    template=T + "institution_list.html",
+    export=crud.Export(
+        title=gettext_lazy("辅助性就业机构"),
+        filename=gettext_lazy("辅助性就业机构.xlsx"),
+        headers=[
+            gettext_lazy("机构名称"),
+            gettext_lazy("机构类型"),
+            gettext_lazy("所在地"),
+            gettext_lazy("地址"),
+            gettext_lazy("可容纳人数"),
+            gettext_lazy("在册人数"),
+            gettext_lazy("无障碍设施"),
+            gettext_lazy("运营主体"),
+            gettext_lazy("运营状态"),
+        ],
+        row=_institution_row,
+        widths=(30,),
+    ),
+    detail=institution_detail,
+    get=_institution,
+)
 
 
 # --- members --------------------------------------------------------------------------------
@@ -398,23 +395,16 @@ def income_add(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 # --- labour projects ------------------------------------------------------------------------
 
 
-@roles_required(*READERS)
-@require_GET
-def project_list(request: HttpRequest) -> HttpResponse:
+def _project_rows(request: HttpRequest, records: Any) -> tuple[Any, dict[str, Any]]:
+    """Projects of a year (``?year=``) whose code, name or source holds ``?q=``."""
     year, year_error = listing.year_asked(request)
     search = request.GET.get("q", "").strip()[:50]
-    archived = listing.archived_asked(request, KEEPERS)
-    qs = selectors.projects_visible(request.user).filter(archived_at__isnull=not archived)
-    rows = selectors.projects_for_list(qs, year=year, search=search)
     context = {
-        "page": listing.page_of(request, rows, PAGE_SIZE),
         "year": year or "",
         "q": search,
         "filter_errors": [year_error] if year_error else [],
-        "archived": archived,
-        "can_keep": request.user.role in KEEPERS,
     }
-    return render(request, T + "project_list.html", context)
+    return selectors.projects_for_list(records, year=year, search=search), context
 
 
 @roles_required(*READERS)
@@ -449,7 +439,55 @@ PROJECT_PAGES = crud.EditPages(
         "例如：重复录入、企业取消订单。归档后不再出现在列表中，记录仍然保留。"
     ),
 )
-project_create, project_edit = PROJECT_PAGES.views(*KEEPERS, get=_project)
+
+
+def _project_row(p: LabourProject) -> list[Any]:
+    return [
+        formula_safe(p.code),
+        formula_safe(p.name),
+        formula_safe(p.source),
+        formula_safe(p.work_content),
+        p.unit,
+        p.unit_price,
+        p.volume,
+        p.allocated,
+        p.delivered,
+        p.start_date,
+        p.end_date,
+        p.collected_on,
+    ]
+
+
+PROJECTS = crud.RecordPages(
+    edit=PROJECT_PAGES,
+    readers=READERS,
+    keepers=KEEPERS,
+    visible=selectors.projects_visible,
+    rows=_project_rows,
+    template=T + "project_list.html",
+    export=crud.Export(
+        title=gettext_lazy("劳动项目库"),
+        filename=gettext_lazy("劳动项目库.xlsx"),
+        headers=[
+            gettext_lazy("项目编号"),
+            gettext_lazy("项目名称"),
+            gettext_lazy("来源企业"),
+            gettext_lazy("工作内容"),
+            gettext_lazy("计量单位"),
+            gettext_lazy("单价（元）"),
+            gettext_lazy("总量"),
+            gettext_lazy("已调配"),
+            gettext_lazy("已交付"),
+            gettext_lazy("开始日期"),
+            gettext_lazy("结束日期"),
+            gettext_lazy("入库日期"),
+        ],
+        row=_project_row,
+        widths=(14, 30, 24, 30),
+    ),
+    detail=project_detail,
+    get=_project,
+)
 
 
 @roles_required(*KEEPERS, write=True)
@@ -512,43 +550,3 @@ def allocation_withdraw(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         message=_("已撤销调配。"),
         detail=detail,
     )
-
-
-@roles_required(*READERS)
-@require_GET
-def projects_export(request: HttpRequest) -> HttpResponse:
-    year, _error = listing.year_asked(request)
-    qs = selectors.projects_visible(request.user).filter(archived_at__isnull=True)
-    rows = (
-        [
-            formula_safe(p.code),
-            formula_safe(p.name),
-            formula_safe(p.source),
-            formula_safe(p.work_content),
-            p.unit,
-            p.unit_price,
-            p.volume,
-            p.allocated,
-            p.delivered,
-            p.start_date,
-            p.end_date,
-            p.collected_on,
-        ]
-        for p in selectors.projects_for_list(qs, year=year)
-    )
-    headers = [
-        _("项目编号"),
-        _("项目名称"),
-        _("来源企业"),
-        _("工作内容"),
-        _("计量单位"),
-        _("单价（元）"),
-        _("总量"),
-        _("已调配"),
-        _("已交付"),
-        _("开始日期"),
-        _("结束日期"),
-        _("入库日期"),
-    ]
-    content = workbook(_("劳动项目库"), headers, rows, widths=(14, 30, 24, 30))
-    return attachment(content, _("劳动项目库.xlsx"))
