@@ -91,12 +91,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="labour-project-allocate",
     ),
     # 六 rural bases and workshops, the monitoring exchange
-    path("rural/bases/", rural.base_list, name="rural-bases"),
-    path("rural/bases/new/", rural.base_create, name="rural-base-create"),
-    path("rural/bases/export.xlsx", rural.bases_export, name="rural-bases-export"),
+    *rural.BASES.urls("rural/bases/"),
     path("rural/bases/supports.xlsx", rural.supports_export, name="rural-supports-export"),
-    path("rural/bases/<uuid:pk>/", rural.base_detail, name="rural-base"),
-    path("rural/bases/<uuid:pk>/edit/", rural.base_edit, name="rural-base-edit"),
     path("rural/bases/<uuid:pk>/supports/", rural.support_add, name="rural-support-add"),
     path("rural/supports/<uuid:pk>/archive/", rural.support_archive, name="rural-support-archive"),
     path("rural/monitoring/", rural.monitoring, name="rural-monitoring"),

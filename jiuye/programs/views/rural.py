@@ -51,34 +51,22 @@ def _base(request: HttpRequest, pk: uuid.UUID) -> RuralBase:
     return get_object_or_404(queryset, pk=pk)
 
 
-def _filters(request: HttpRequest, towns: list[Region]) -> tuple[dict[str, str], list[str]]:
-    return listing.choices_asked(
+def _rows(request: HttpRequest, records: Any) -> tuple[Any, dict[str, Any]]:
+    towns = filter_towns(request.user)
+    filters, errors = listing.choices_asked(
         request,
         ("kind", BaseKind.values, _("无法识别的基地类型，已显示全部类型。")),
         ("industry", Industry.values, _("无法识别的产业，已显示全部产业。")),
         ("town", {t.code for t in towns}, _("只能选择列出的镇街，已显示全部镇街。")),
     )
-
-
-@roles_required(*READERS)
-@require_GET
-def base_list(request: HttpRequest) -> HttpResponse:
-    towns = filter_towns(request.user)
-    filters, errors = _filters(request, towns)
-    archived = listing.archived_asked(request, KEEPERS)
-    qs = selectors.bases_visible(request.user).filter(archived_at__isnull=not archived)
-    rows = selectors.bases_for_list(qs, **filters)
     context = {
-        "page": listing.page_of(request, rows, PAGE_SIZE),
         **filters,
         "kinds": KIND_FILTER,
         "industries": INDUSTRY_FILTER,
         "towns": towns,
         "filter_errors": errors,
-        "archived": archived,
-        "can_keep": request.user.role in KEEPERS,
     }
-    return render(request, "programs/rural/base_list.html", context)
+    return selectors.bases_for_list(records, **filters), context
 
 
 def _detail(
@@ -126,8 +114,6 @@ PAGES = crud.EditPages(
     refused=gettext_lazy("这个基地已归档，不能再修改。"),
     archive_help=gettext_lazy("例如：重复录入、已停办。归档后不再出现在列表中，记录仍然保留。"),
 )
-
-base_create, base_edit = PAGES.views(*KEEPERS, get=_base)
 
 
 @roles_required(*KEEPERS, write=True)
@@ -180,27 +166,35 @@ def _base_row(b: RuralBase) -> list[Any]:
     ]
 
 
-@roles_required(*READERS)
-@require_GET
-def bases_export(request: HttpRequest) -> HttpResponse:
-    """Bases with persons employed and driven as .xlsx (no personal data)."""
-    filters, _errors = _filters(request, filter_towns(request.user))
-    qs = selectors.bases_visible(request.user).filter(archived_at__isnull=True)
-    rows = map(_base_row, selectors.bases_for_list(qs, **filters))
-    headers = [
-        _("名称"),
-        _("类型"),
-        _("产业"),
-        _("所在地"),
-        _("地址"),
-        _("运营主体"),
-        _("统一社会信用代码"),
-        _("认定或建立日期"),
-        _("在岗残疾人"),
-        _("带动残疾人"),
-    ]
-    content = workbook(_("农村就业基地和帮扶车间"), headers, rows, widths=(30,))
-    return attachment(content, _("农村就业基地和帮扶车间.xlsx"))
+# The export holds the bases with persons employed and driven as counts (no personal data).
+BASES = crud.RecordPages(
+    edit=PAGES,
+    readers=READERS,
+    keepers=KEEPERS,
+    visible=selectors.bases_visible,
+    rows=_rows,
+    template="programs/rural/base_list.html",
+    export=crud.Export(
+        title=gettext_lazy("农村就业基地和帮扶车间"),
+        filename=gettext_lazy("农村就业基地和帮扶车间.xlsx"),
+        headers=[
+            gettext_lazy("名称"),
+            gettext_lazy("类型"),
+            gettext_lazy("产业"),
+            gettext_lazy("所在地"),
+            gettext_lazy("地址"),
+            gettext_lazy("运营主体"),
+            gettext_lazy("统一社会信用代码"),
+            gettext_lazy("认定或建立日期"),
+            gettext_lazy("在岗残疾人"),
+            gettext_lazy("带动残疾人"),
+        ],
+        row=_base_row,
+        widths=(30,),
+    ),
+    detail=base_detail,
+    get=_base,
+)
 
 
 @roles_required(*READERS)
