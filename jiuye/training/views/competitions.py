@@ -14,6 +14,7 @@ Who may do what:
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,7 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from jiuye.accounts.models import Role
 from jiuye.core import crud, listing
 from jiuye.core.access import roles_required
-from jiuye.core.downloads import attachment, formula_safe, workbook
+from jiuye.core.downloads import formula_safe
 from jiuye.core.forms import add_service_errors
 from jiuye.core.roles import PERSONAL_DATA_ROLES, STAFF_ROLES
 from jiuye.core.scoping import get_scoped_or_404
@@ -40,7 +41,6 @@ from jiuye.training.services import competitions as services
 
 RUNNERS = PERSONAL = PERSONAL_DATA_ROLES
 READERS = STAFF_ROLES
-PAGE_SIZE = 30
 
 
 def _competition(request: HttpRequest, pk: uuid.UUID) -> Competition:
@@ -55,7 +55,7 @@ def _runnable(request: HttpRequest, pk: uuid.UUID) -> Competition:
     return competition
 
 
-def _filters(request: HttpRequest) -> tuple[str, int | None, list[str]]:
+def _rows(request: HttpRequest, records: Any) -> tuple[Any, dict[str, Any]]:
     errors = []
     level = request.GET.get("level", "").strip()
     if level and level not in CompetitionLevel.values:
@@ -64,27 +64,14 @@ def _filters(request: HttpRequest) -> tuple[str, int | None, list[str]]:
     year, year_error = listing.year_asked(request)
     if year_error:
         errors.append(year_error)
-    return level, year, errors
-
-
-@roles_required(*READERS)
-@require_GET
-def competition_list(request: HttpRequest) -> HttpResponse:
-    level, year, errors = _filters(request)
-    archived = listing.archived_asked(request, RUNNERS)
-    qs = selectors.competitions_visible(request.user).filter(archived_at__isnull=not archived)
-    rows = selectors.competitions_for_list(qs, level=level, year=year)
     context = {
-        "page": listing.page_of(request, rows, PAGE_SIZE),
         "level": level,
         "levels": LEVEL_FILTER,
         "year": year,
         "year_raw": request.GET.get("year", ""),
         "filter_errors": errors,
-        "archived": archived,
-        "can_run": request.user.role in RUNNERS,
     }
-    return render(request, "training/competition_list.html", context)
+    return selectors.competitions_for_list(records, level=level, year=year), context
 
 
 @roles_required(*READERS)
@@ -131,9 +118,6 @@ PAGES = crud.EditPages(
     refused=gettext_lazy("这项竞赛已归档，不能再修改。"),
     archive_help=gettext_lazy("例如：重复录入、活动取消。归档后不再出现在列表中，记录仍然保留。"),
 )
-
-
-competition_create, competition_edit = PAGES.views(*RUNNERS, get=_runnable)
 
 
 @roles_required(*PERSONAL, write=True)
@@ -196,37 +180,50 @@ def competition_entry(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     return render(request, "training/competition_entry_form.html", context)
 
 
-@roles_required(*READERS)
-@require_GET
-def competitions_export(request: HttpRequest) -> HttpResponse:
-    """Competitions with their entry figures as .xlsx (no personal data)."""
-    level, year, _errors = _filters(request)
-    qs = selectors.competitions_visible(request.user).filter(archived_at__isnull=True)
-    rows = (
-        [
-            formula_safe(c.name),
-            c.get_level_display(),
-            c.date,
-            c.region.name,
-            formula_safe(c.place),
-            formula_safe(c.organiser),
-            formula_safe(c.trades),
-            c.n_entries,
-            c.n_awards,
-        ]
-        for c in selectors.competitions_for_list(qs, level=level, year=year)
-    )
-    headers = [
-        _("赛事名称"),
-        _("级别"),
-        _("举办日期"),
-        _("所属地区"),
-        _("地点"),
-        _("主办单位"),
-        _("竞赛项目"),
-        _("参赛人次"),
-        _("获奖人次"),
+def _export_row(c: Competition) -> list[Any]:
+    return [
+        formula_safe(c.name),
+        c.get_level_display(),
+        c.date,
+        c.region.name,
+        formula_safe(c.place),
+        formula_safe(c.organiser),
+        formula_safe(c.trades),
+        c.n_entries,
+        c.n_awards,
     ]
-    content = workbook(_("职业技能竞赛"), headers, rows, widths=(30,))
-    name = _("职业技能竞赛-%(year)s.xlsx") % {"year": year} if year else _("职业技能竞赛.xlsx")
-    return attachment(content, name)
+
+
+def _export_name(context: dict[str, Any]) -> str:
+    year = context["year"]
+    return _("职业技能竞赛-%(year)s.xlsx") % {"year": year} if year else _("职业技能竞赛.xlsx")
+
+
+# The export holds the competitions with their entry figures (no personal data).
+COMPETITIONS = crud.RecordPages(
+    edit=PAGES,
+    readers=READERS,
+    keepers=RUNNERS,
+    visible=selectors.competitions_visible,
+    rows=_rows,
+    template="training/competition_list.html",
+    export=crud.Export(
+        title=gettext_lazy("职业技能竞赛"),
+        filename=_export_name,
+        headers=[
+            gettext_lazy("赛事名称"),
+            gettext_lazy("级别"),
+            gettext_lazy("举办日期"),
+            gettext_lazy("所属地区"),
+            gettext_lazy("地点"),
+            gettext_lazy("主办单位"),
+            gettext_lazy("竞赛项目"),
+            gettext_lazy("参赛人次"),
+            gettext_lazy("获奖人次"),
+        ],
+        row=_export_row,
+        widths=(30,),
+    ),
+    detail=competition_detail,
+    get=_runnable,
+)

@@ -15,20 +15,20 @@ Who may do what:
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from jiuye.accounts.models import Role
-from jiuye.core import crud, listing
+from jiuye.core import crud
 from jiuye.core.access import roles_required
-from jiuye.core.downloads import attachment, formula_safe, workbook
+from jiuye.core.downloads import formula_safe
 from jiuye.core.roles import PERSONAL_DATA_ROLES, STAFF_ROLES
 from jiuye.core.scoping import scope_for
 from jiuye.training.forms.courses import CourseForm, CourseSearchForm
@@ -39,7 +39,6 @@ from jiuye.training.services import courses as services
 RUNNERS = PERSONAL = PERSONAL_DATA_ROLES
 STAFF = STAFF_ROLES
 READERS = tuple(Role.values)
-PAGE_SIZE = 30
 
 
 def _course(request: HttpRequest, pk: uuid.UUID) -> Course:
@@ -59,27 +58,13 @@ def _managed(request: HttpRequest, pk: uuid.UUID) -> Course:
     return course
 
 
-def _filtered(request: HttpRequest) -> tuple[CourseSearchForm, Any, bool]:
-    visible = selectors.courses_visible(request.user)
-    form, courses, archived = listing.searched(
-        request, CourseSearchForm, visible, selectors.course_search, RUNNERS
-    )
-    return form, selectors.courses_for_list(courses), archived
+_searched = crud.searching(CourseSearchForm, selectors.course_search, selectors.courses_for_list)
 
 
-@roles_required(*READERS)
-@require_GET
-def course_list(request: HttpRequest) -> HttpResponse:
-    search_form, courses, archived = _filtered(request)
-    context = {
-        "page": listing.page_of(request, courses, PAGE_SIZE),
-        "search_form": search_form,
-        "archived": archived,
-        "can_run": request.user.role in RUNNERS,
-        "can_export": request.user.role in STAFF,
-        "today": timezone.localdate(),
-    }
-    return render(request, "training/course_list.html", context)
+def _rows(request: HttpRequest, records: Any) -> tuple[Any, dict[str, Any]]:
+    rows, context = _searched(request, records)
+    context.update(can_export=request.user.role in STAFF, today=timezone.localdate())
+    return rows, context
 
 
 def _outcomes(course: Course) -> Any:
@@ -156,9 +141,6 @@ PAGES = crud.EditPages(
 )
 
 
-course_create, course_edit = PAGES.views(*RUNNERS, get=_managed)
-
-
 EXPORT_HEADERS = (
     "培训机构",
     "课程名称",
@@ -178,15 +160,9 @@ EXPORT_HEADERS = (
 )
 
 
-@roles_required(*STAFF)
-@require_GET
-def courses_export(request: HttpRequest) -> HttpResponse:
-    """The filtered courses as .xlsx, in the columns of the ``courses`` import (so a corrected
-    export imports back) plus the places taken. Figures only: no person, no access log."""
-    _search, courses, _archived = _filtered(request)
-    courses = courses.prefetch_related("target_categories")
-    rows = (
-        [
+def _export_rows(courses: Any, context: dict[str, Any]) -> Iterable[list[Any]]:
+    for c in courses.prefetch_related("target_categories").iterator(chunk_size=2000):
+        yield [
             formula_safe(c.provider.name),
             formula_safe(c.title),
             c.get_kind_display(),
@@ -203,8 +179,26 @@ def courses_export(request: HttpRequest) -> HttpResponse:
             formula_safe(c.description),
             c.n_seated,
         ]
-        for c in courses.iterator(chunk_size=2000)
-    )
-    # the import's column names, so the file imports back
-    content = workbook(_("培训课程"), EXPORT_HEADERS, rows, widths=(30, 30), width=14)
-    return attachment(content, _("培训课程.xlsx"))
+
+
+# The export is in the columns of the ``courses`` import (so a corrected export imports back)
+# plus the places taken. Figures only: no person, no access log; for staff roles.
+COURSES = crud.RecordPages(
+    edit=PAGES,
+    readers=READERS,
+    keepers=RUNNERS,
+    exporters=STAFF,
+    visible=selectors.courses_visible,
+    rows=_rows,
+    template="training/course_list.html",
+    export=crud.Export(
+        title=gettext_lazy("培训课程"),
+        filename=gettext_lazy("培训课程.xlsx"),
+        headers=EXPORT_HEADERS,
+        rows=_export_rows,
+        widths=(30, 30),
+        width=14,
+    ),
+    detail=course_detail,
+    get=_managed,
+)

@@ -26,11 +26,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from jiuye.accounts.models import Role
 from jiuye.core import crud, listing
 from jiuye.core.access import roles_required
-from jiuye.core.downloads import attachment, formula_safe, workbook
+from jiuye.core.downloads import formula_safe
 from jiuye.core.scoping import get_scoped_or_404, scope_for
 from jiuye.people.models import Person
 from jiuye.reference.forms import filter_towns
-from jiuye.reference.models import Region
 from jiuye.training.forms.massage import KIND_FILTER, EstablishmentForm, QualificationForm
 from jiuye.training.models import EstablishmentKind, MassageEstablishment, MassageQualification
 from jiuye.training.selectors import massage as selectors
@@ -38,7 +37,6 @@ from jiuye.training.services import massage as services
 
 KEEPERS = (Role.ADMIN, Role.DISTRICT, Role.TOWN)
 READERS = (Role.ADMIN, Role.DISTRICT, Role.TOWN, Role.LEADER)
-PAGE_SIZE = 30
 
 
 def _establishment(request: HttpRequest, pk: uuid.UUID) -> MassageEstablishment:
@@ -48,34 +46,15 @@ def _establishment(request: HttpRequest, pk: uuid.UUID) -> MassageEstablishment:
     return get_object_or_404(queryset, pk=pk)
 
 
-def _filters(request: HttpRequest, towns: list[Region]) -> tuple[str, str, list[str]]:
+def _rows(request: HttpRequest, records: Any) -> tuple[Any, dict[str, Any]]:
+    towns = filter_towns(request.user)
     chosen, errors = listing.choices_asked(
         request,
         ("kind", EstablishmentKind.values, _("无法识别的机构类型，已显示全部类型。")),
         ("town", {t.code for t in towns}, _("只能选择列出的镇街，已显示全部镇街。")),
     )
-    return chosen["kind"], chosen["town"], errors
-
-
-@roles_required(*READERS)
-@require_GET
-def establishment_list(request: HttpRequest) -> HttpResponse:
-    towns = filter_towns(request.user)
-    kind, town, errors = _filters(request, towns)
-    archived = listing.archived_asked(request, KEEPERS)
-    qs = selectors.establishments_visible(request.user).filter(archived_at__isnull=not archived)
-    rows = selectors.establishments_for_list(qs, kind=kind, town=town)
-    context = {
-        "page": listing.page_of(request, rows, PAGE_SIZE),
-        "kind": kind,
-        "kinds": KIND_FILTER,
-        "town": town,
-        "towns": towns,
-        "filter_errors": errors,
-        "archived": archived,
-        "can_keep": request.user.role in KEEPERS,
-    }
-    return render(request, "training/establishment_list.html", context)
+    context = {**chosen, "kinds": KIND_FILTER, "towns": towns, "filter_errors": errors}
+    return selectors.establishments_for_list(records, **chosen), context
 
 
 @roles_required(*READERS)
@@ -125,9 +104,6 @@ PAGES = crud.EditPages(
 )
 
 
-establishment_create, establishment_edit = PAGES.views(*KEEPERS, get=_establishment)
-
-
 def _export_row(e: MassageEstablishment) -> list[Any]:
     region = f"{e.region.parent.name} {e.region.name}" if e.region.parent_id else e.region.name
     return [
@@ -142,25 +118,33 @@ def _export_row(e: MassageEstablishment) -> list[Any]:
     ]
 
 
-@roles_required(*READERS)
-@require_GET
-def establishments_export(request: HttpRequest) -> HttpResponse:
-    """Establishments with the count of blind staff as .xlsx (no personal data)."""
-    kind, town, _errors = _filters(request, filter_towns(request.user))
-    qs = selectors.establishments_visible(request.user).filter(archived_at__isnull=True)
-    rows = map(_export_row, selectors.establishments_for_list(qs, kind=kind, town=town))
-    headers = [
-        _("名称"),
-        _("类型"),
-        _("许可证或执业登记号"),
-        _("所在地"),
-        _("地址"),
-        _("对应用人单位"),
-        _("统一社会信用代码"),
-        _("在岗盲人"),
-    ]
-    content = workbook(_("盲人按摩机构"), headers, rows, widths=(30,))
-    return attachment(content, _("盲人按摩机构.xlsx"))
+# The export holds the establishments with the count of blind staff (no personal data).
+ESTABLISHMENTS = crud.RecordPages(
+    edit=PAGES,
+    readers=READERS,
+    keepers=KEEPERS,
+    visible=selectors.establishments_visible,
+    rows=_rows,
+    template="training/establishment_list.html",
+    export=crud.Export(
+        title=gettext_lazy("盲人按摩机构"),
+        filename=gettext_lazy("盲人按摩机构.xlsx"),
+        headers=[
+            gettext_lazy("名称"),
+            gettext_lazy("类型"),
+            gettext_lazy("许可证或执业登记号"),
+            gettext_lazy("所在地"),
+            gettext_lazy("地址"),
+            gettext_lazy("对应用人单位"),
+            gettext_lazy("统一社会信用代码"),
+            gettext_lazy("在岗盲人"),
+        ],
+        row=_export_row,
+        widths=(30,),
+    ),
+    detail=establishment_detail,
+    get=_establishment,
+)
 
 
 @roles_required(*KEEPERS, write=True)

@@ -9,22 +9,22 @@ Who may do what:
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from jiuye.core import crud, listing
+from jiuye.core import crud
 from jiuye.core.access import roles_required
-from jiuye.core.downloads import attachment, formula_safe, workbook
+from jiuye.core.downloads import formula_safe
 from jiuye.jobs.models import AccessFeature
 from jiuye.training.forms.courses import ProviderForm, ProviderSearchForm
 from jiuye.training.models import Provider
 from jiuye.training.selectors import courses as selectors
 from jiuye.training.services import courses as services
-from jiuye.training.views.courses import PAGE_SIZE, RUNNERS, STAFF, managed
+from jiuye.training.views.courses import RUNNERS, STAFF, managed
 
 
 def _provider(request: HttpRequest, pk: uuid.UUID) -> Provider:
@@ -36,27 +36,6 @@ def _managed(request: HttpRequest, pk: uuid.UUID) -> Provider:
     provider = _provider(request, pk)
     managed(request, provider.region_id)
     return provider
-
-
-def _filtered(request: HttpRequest) -> tuple[ProviderSearchForm, object, bool]:
-    visible = selectors.providers_visible(request.user)
-    form, providers, archived = listing.searched(
-        request, ProviderSearchForm, visible, selectors.provider_search, RUNNERS
-    )
-    return form, selectors.providers_for_list(providers), archived
-
-
-@roles_required(*STAFF)
-@require_GET
-def provider_list(request: HttpRequest) -> HttpResponse:
-    search_form, providers, archived = _filtered(request)
-    context = {
-        "page": listing.page_of(request, providers, PAGE_SIZE),
-        "search_form": search_form,
-        "archived": archived,
-        "can_run": request.user.role in RUNNERS,
-    }
-    return render(request, "training/provider_list.html", context)
 
 
 @roles_required(*STAFF)
@@ -93,41 +72,51 @@ PAGES = crud.EditPages(
 )
 
 
-provider_create, provider_edit = PAGES.views(*RUNNERS, get=_managed)
-
-
-@roles_required(*STAFF)
-@require_GET
-def providers_export(request: HttpRequest) -> HttpResponse:
-    """The filtered providers as .xlsx (organisational data: no person, no access log)."""
-    _search, providers, _archived = _filtered(request)
+def _export_row(p: Provider) -> list[Any]:
     labels = dict(AccessFeature.choices)
-    headers = [
-        _("名称"),
-        _("类型"),
-        _("统一社会信用代码"),
-        _("所在地"),
-        _("地址"),
-        _("联系人"),
-        _("联系电话"),
-        _("无障碍条件"),
-        _("残联认定年度"),
-        _("课程数"),
+    return [
+        formula_safe(p.name),
+        p.get_kind_display(),
+        p.uscc,
+        p.region.name,
+        formula_safe(p.address),
+        formula_safe(p.contact_name),
+        formula_safe(p.contact_phone),
+        "、".join(str(labels.get(c, c)) for c in p.accessibility),
+        p.designated_year or "",
+        p.n_courses,
     ]
-    rows = (
-        [
-            formula_safe(p.name),
-            p.get_kind_display(),
-            p.uscc,
-            p.region.name,
-            formula_safe(p.address),
-            formula_safe(p.contact_name),
-            formula_safe(p.contact_phone),
-            "、".join(str(labels.get(c, c)) for c in p.accessibility),
-            p.designated_year or "",
-            p.n_courses,
-        ]
-        for p in providers.iterator(chunk_size=2000)
-    )
-    content = workbook(_("培训机构"), headers, rows, widths=(30, 30), width=14)
-    return attachment(content, _("培训机构.xlsx"))
+
+
+# The export is organisational data: no person, no access log.
+PROVIDERS = crud.RecordPages(
+    edit=PAGES,
+    readers=STAFF,
+    keepers=RUNNERS,
+    visible=selectors.providers_visible,
+    rows=crud.searching(
+        ProviderSearchForm, selectors.provider_search, selectors.providers_for_list
+    ),
+    template="training/provider_list.html",
+    export=crud.Export(
+        title=gettext_lazy("培训机构"),
+        filename=gettext_lazy("培训机构.xlsx"),
+        headers=[
+            gettext_lazy("名称"),
+            gettext_lazy("类型"),
+            gettext_lazy("统一社会信用代码"),
+            gettext_lazy("所在地"),
+            gettext_lazy("地址"),
+            gettext_lazy("联系人"),
+            gettext_lazy("联系电话"),
+            gettext_lazy("无障碍条件"),
+            gettext_lazy("残联认定年度"),
+            gettext_lazy("课程数"),
+        ],
+        row=_export_row,
+        widths=(30, 30),
+        width=14,
+    ),
+    detail=provider_detail,
+    get=_managed,
+)
