@@ -266,7 +266,7 @@ class Export:
 
     title: Any
     headers: Sequence[Any]
-    filename: Any
+    filename: Any = None  # the title and ".xlsx" if not given
     row: Callable[[Any], Sequence[Any]] | None = None
     rows: Callable[[Any, dict[str, Any]], Iterable[Sequence[Any]]] | None = None
     widths: Sequence[float] = ()
@@ -278,6 +278,7 @@ class Export:
             text(context) if callable(text) else str(text) % context
             for text in (self.title, self.filename)
         )
+        filename = f"{title}.xlsx" if self.filename is None else filename
         if self.logged:
             return logged_export(
                 request,
@@ -313,8 +314,9 @@ class RecordPages:
 
     - list (``<prefix>``): the records ``visible(user)`` holds, live or (``?archived=1``, for
       keepers) archived, made ready by ``rows`` (filters, list annotations, order), a page of
-      ``page_size`` in ``template`` with ``page``, ``archived``, ``can_keep`` and what
-      ``rows`` adds; readers only (others 403), GET only.
+      ``page_size`` in ``template`` (by default ``x_list.html`` beside the edit pages'
+      ``x_form.html``) with ``page``, ``archived``, ``can_keep`` and what ``rows`` adds;
+      readers only (others 403), GET only.
     - export (``<prefix>export.xlsx``): the same records, all of them, as ``export`` says;
       for ``exporters`` (the readers if not given).
     - create and edit (``<prefix>new/``, ``<prefix><uuid:pk>/edit/``): ``edit``'s pages, for
@@ -327,11 +329,11 @@ class RecordPages:
     readers: tuple[str, ...]
     keepers: tuple[str, ...]
     visible: Callable[[Any], Any]
-    template: str
     export: Export
     detail: View
     get: Callable[[HttpRequest, Any], Any]
     rows: Rows = unfiltered
+    template: str = ""  # the edit pages' template with "_list" for "_form" if not given
     page_size: int = 30
     exporters: tuple[str, ...] | None = None
 
@@ -349,7 +351,8 @@ class RecordPages:
     def list_page(self, request: HttpRequest) -> HttpResponse:
         rows, context = self.found(request)
         context["page"] = listing.page_of(request, rows, self.page_size)
-        return render(request, self.template, context)
+        template = self.template or self.edit.template.replace("_form.html", "_list.html")
+        return render(request, template, context)
 
     def export_download(self, request: HttpRequest) -> HttpResponse:
         rows, context = self.found(request)

@@ -5,14 +5,17 @@ never offered."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from jiuye.core.formfields import checkbox_field
+from jiuye.core.listing import choices_asked
 from jiuye.core.roles import Role
 from jiuye.core.scoping import town_prefix
 from jiuye.reference.models import DisabilityCategory, DisabilityGrade, Region
@@ -46,6 +49,18 @@ def filter_towns(user: Any) -> list[Region]:
     if getattr(user, "role", None) == Role.LEADER:
         return list(Region.objects.filter(level=Region.Level.TOWN, disabled_at__isnull=True))
     return list(towns_for(user))
+
+
+def choices_and_town(
+    request: HttpRequest, *checks: tuple[str, Collection[str], Any]
+) -> tuple[dict[str, str], dict[str, Any]]:
+    """A list page's choice filters ``checks`` (``core.listing.choices_asked``) and ``?town=``
+    among the user's ``filter_towns``: the values chosen, and what the page shows of them
+    (the values, ``towns`` and ``filter_errors``)."""
+    towns = filter_towns(request.user)
+    town = ("town", {t.code for t in towns}, _("只能选择列出的镇街，已显示全部镇街。"))
+    chosen, errors = choices_asked(request, *checks, town)
+    return chosen, {**chosen, "towns": towns, "filter_errors": errors}
 
 
 def places_for(user: Any, *levels: int) -> QuerySet[Region]:

@@ -177,10 +177,10 @@ def test_an_archive_form_on_the_records_page_is_prefixed() -> None:
 # --- RecordPages: a kind's list, export, create and edit pages declared once -----------------
 
 THINGS = {
-    "things/list.html": (
+    "things/thing_list.html": (
         "{% for t in page %}{{ t.name }};{% endfor %}|{{ archived }}|{{ can_keep }}"
     ),
-    "things/form.html": "form {{ thing_form.name.value|default:'' }}",
+    "things/thing_form.html": "form {{ thing_form.name.value|default:'' }}",
 }
 LOCMEM = [
     {
@@ -222,7 +222,7 @@ THING_PAGES = crud.RecordPages(
     edit=crud.EditPages(
         name="thing",
         form_class=ThingForm,
-        template="things/form.html",
+        template="things/thing_form.html",
         create=lambda by, **fields: _never(),
         update=lambda **fields: _never(),
         archive=lambda **fields: _never(),
@@ -236,10 +236,8 @@ THING_PAGES = crud.RecordPages(
     keepers=("keeper",),
     visible=lambda user: ALL_THINGS,
     rows=_starting_with,
-    template="things/list.html",
     export=crud.Export(
         title="东西 %(start)s",
-        filename="东西.xlsx",
         headers=["名称"],
         row=lambda t: [t.name],
     ),
@@ -290,7 +288,7 @@ def test_the_export_holds_every_record_the_list_finds() -> None:
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     assert sheet.title == "东西 丙"
     assert [[c.value for c in row] for row in sheet.iter_rows()] == [["名称"], ["丙"]]
-    assert "attachment" in response["Content-Disposition"]
+    assert "东西 丙.xlsx" in unquote(response["Content-Disposition"])  # the title by default
     response = _views()["things-export"](_as("reader"))
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     assert sheet.max_row == 4  # the header and all three live records, past the page size

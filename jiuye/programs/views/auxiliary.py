@@ -50,7 +50,7 @@ from jiuye.programs.models.auxiliary import (
 )
 from jiuye.programs.selectors import auxiliary as selectors
 from jiuye.programs.services import auxiliary as services
-from jiuye.reference.forms import filter_towns
+from jiuye.reference.forms import choices_and_town
 from jiuye.reference.models import Region
 
 KEEPERS = (Role.ADMIN, Role.DISTRICT, Role.TOWN)
@@ -72,20 +72,12 @@ def _project(request: HttpRequest, pk: uuid.UUID) -> LabourProject:
 
 
 def _institution_rows(request: HttpRequest, records: Any) -> tuple[Any, dict[str, Any]]:
-    towns = filter_towns(request.user)
-    chosen, errors = listing.choices_asked(
+    chosen, context = choices_and_town(
         request,
         ("kind", InstitutionKind.values, _("无法识别的机构类型，已显示全部类型。")),
         ("status", InstitutionStatus.values, _("无法识别的运营状态，已显示全部状态。")),
-        ("town", [t.code for t in towns], _("只能选择列出的镇街，已显示全部镇街。")),
     )
-    context = {
-        **chosen,
-        "kinds": KIND_FILTER,
-        "statuses": STATUS_FILTER,
-        "towns": towns,
-        "filter_errors": errors,
-    }
+    context.update(kinds=KIND_FILTER, statuses=STATUS_FILTER)
     return selectors.institutions_for_list(records, **chosen), context
 
 
@@ -173,10 +165,8 @@ INSTITUTIONS = crud.RecordPages(
     keepers=KEEPERS,
     visible=selectors.institutions_visible,
     rows=_institution_rows,
-    template=T + "institution_list.html",
     export=crud.Export(
         title=gettext_lazy("辅助性就业机构"),
-        filename=gettext_lazy("辅助性就业机构.xlsx"),
         headers=[
             gettext_lazy("机构名称"),
             gettext_lazy("机构类型"),
@@ -464,10 +454,8 @@ PROJECTS = crud.RecordPages(
     keepers=KEEPERS,
     visible=selectors.projects_visible,
     rows=_project_rows,
-    template=T + "project_list.html",
     export=crud.Export(
         title=gettext_lazy("劳动项目库"),
-        filename=gettext_lazy("劳动项目库.xlsx"),
         headers=[
             gettext_lazy("项目编号"),
             gettext_lazy("项目名称"),

@@ -118,10 +118,8 @@ ORGANIZATIONS = crud.RecordPages(
     rows=crud.searching(
         OrganizationSearchForm, selectors.organization_search, selectors.organizations_for_list
     ),
-    template="programs/charity/organization_list.html",
     export=crud.Export(
         title=gettext_lazy("残疾人组织和助残组织"),
-        filename=gettext_lazy("残疾人组织和助残组织.xlsx"),
         headers=[
             gettext_lazy("名称"),
             gettext_lazy("类型"),
@@ -210,10 +208,8 @@ PROJECTS = crud.RecordPages(
     keepers=KEEPERS,
     visible=selectors.projects_visible,
     rows=crud.searching(ProjectSearchForm, selectors.project_search, selectors.projects_for_list),
-    template="programs/charity/project_list.html",
     export=crud.Export(
         title=gettext_lazy("公益慈善项目和活动"),
-        filename=gettext_lazy("公益慈善项目和活动.xlsx"),
         headers=[
             gettext_lazy("名称"),
             gettext_lazy("类别"),
@@ -380,10 +376,8 @@ LEADERS = crud.RecordPages(
     keepers=KEEPERS,
     visible=selectors.leaders_visible,
     rows=crud.searching(LeaderSearchForm, selectors.leader_search, selectors.leaders_for_list),
-    template="programs/charity/leader_list.html",
     export=crud.Export(
         title=gettext_lazy("就业创业带头人"),
-        filename=gettext_lazy("就业创业带头人.xlsx"),
         headers=[
             gettext_lazy("姓名"),
             gettext_lazy("身份证号（部分隐藏）"),

@@ -118,10 +118,8 @@ MEETINGS = crud.RecordPages(
     keepers=KEEPERS,
     visible=selectors.meetings_visible,
     rows=_rows,
-    template="programs/consultation/meeting_list.html",
     export=crud.Export(
         title=gettext_lazy("就业会商会议"),
-        filename=gettext_lazy("就业会商会议.xlsx"),
         headers=[
             gettext_lazy("召开日期"),
             gettext_lazy("会议名称"),

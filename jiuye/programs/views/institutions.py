@@ -29,7 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from jiuye.accounts.models import Role
 from jiuye.core import crud, listing
 from jiuye.core.access import roles_required
-from jiuye.core.downloads import attachment, formula_safe, workbook
+from jiuye.core.downloads import formula_safe
 from jiuye.programs.forms.institutions import (
     ChecklistForm,
     EventForm,
@@ -151,7 +151,6 @@ INSTITUTIONS = crud.RecordPages(
     keepers=KEEPERS,
     visible=selectors.institutions_visible,
     rows=_institution_rows,
-    template="programs/institutions/institution_list.html",
     export=crud.Export(
         title=gettext_lazy("%(year)d年残疾人就业服务机构"),
         filename=gettext_lazy("残疾人就业服务机构.xlsx"),
@@ -181,31 +180,6 @@ def checklist(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     context = {"institution": institution, "year": year}
     template = "programs/institutions/checklist.html"
     return crud.service_form(request, form, save, template=template, context=context)
-
-
-@roles_required(*READERS)
-@require_GET
-def institutions_export(request: HttpRequest) -> HttpResponse:
-    year, _errors = _year(request)
-    qs = selectors.institutions_visible(request.user).filter(archived_at__isnull=True)
-    institutions = list(selectors.institutions_for_list(qs, year=year))
-    met = {
-        (e.institution_id, e.item): e
-        for e in ChecklistEntry.objects.filter(institution__in=institutions, year=year)
-    }
-    rows = []
-    for i in institutions:
-        row = [formula_safe(i.name), i.get_owner_display(), i.region.name, formula_safe(i.address)]
-        for item in ChecklistItem.values:
-            entry = met.get((i.pk, item))
-            row.append(_("达标") if entry is not None and entry.met else _("未达标"))
-            row.append(formula_safe(entry.evidence) if entry is not None else "")
-        rows.append(row)
-    headers = [_("机构名称"), _("机构性质"), _("所在地"), _("地址")]
-    for _item, label in ChecklistItem.choices:
-        headers += [label, _("%(item)s的佐证") % {"item": label}]
-    content = workbook(_("%(year)d年残疾人就业服务机构") % {"year": year}, headers, rows)
-    return attachment(content, _("残疾人就业服务机构.xlsx"))
 
 
 # --- service exchange and contest events ----------------------------------------------------
@@ -304,7 +278,6 @@ EVENTS = crud.RecordPages(
     keepers=KEEPERS,
     visible=selectors.events_visible,
     rows=_event_rows,
-    template="programs/institutions/event_list.html",
     export=crud.Export(
         title=gettext_lazy("%(year)d年服务交流和竞赛活动"),
         filename=gettext_lazy("服务交流和竞赛活动.xlsx"),

@@ -122,10 +122,8 @@ INSTITUTIONS = crud.RecordPages(
     keepers=KEEPERS,
     visible=selectors.institutions_visible,
     rows=_institution_rows,
-    template="programs/massage/institution_list.html",
     export=crud.Export(
         title=gettext_lazy("医疗机构"),
-        filename=gettext_lazy("医疗机构.xlsx"),
         headers=[
             gettext_lazy("医疗机构"),
             gettext_lazy("统一社会信用代码"),

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from jiuye.core import crud, listing
+from jiuye.core import crud
 from jiuye.core.access import roles_required
 from jiuye.core.downloads import formula_safe
 from jiuye.core.models import choice_labels
@@ -39,7 +39,7 @@ from jiuye.programs.models import PlatformCommitment, PlatformPartner
 from jiuye.programs.models.platforms import PlatformKind
 from jiuye.programs.selectors import platforms as selectors
 from jiuye.programs.services import platforms as services
-from jiuye.reference.forms import filter_towns
+from jiuye.reference.forms import choices_and_town
 
 READERS = selectors.READERS
 KEEPERS = services.KEEPERS
@@ -58,14 +58,10 @@ def _keepable(request: HttpRequest, pk: uuid.UUID) -> PlatformPartner:
 
 
 def _rows(request: HttpRequest, records: Any) -> tuple[Any, dict[str, Any]]:
-    towns = filter_towns(request.user)
-    chosen, errors = listing.choices_asked(
-        request,
-        ("kind", PlatformKind.values, _("无法识别的平台类型，已显示全部类型。")),
-        ("town", {t.code for t in towns}, _("只能选择列出的镇街，已显示全部镇街。")),
+    chosen, context = choices_and_town(
+        request, ("kind", PlatformKind.values, _("无法识别的平台类型，已显示全部类型。"))
     )
-    context = {**chosen, "kinds": KIND_FILTER, "towns": towns, "filter_errors": errors}
-    return selectors.partners_for_list(records, **chosen), context
+    return selectors.partners_for_list(records, **chosen), {**context, "kinds": KIND_FILTER}
 
 
 @roles_required(*READERS)
@@ -144,10 +140,8 @@ PARTNERS = crud.RecordPages(
     keepers=KEEPERS,
     visible=selectors.partners_visible,
     rows=_rows,
-    template="programs/platforms/partner_list.html",
     export=crud.Export(
         title=gettext_lazy("助残合作平台"),
-        filename=gettext_lazy("助残合作平台.xlsx"),
         headers=[
             gettext_lazy("平台企业"),
             gettext_lazy("统一社会信用代码"),

@@ -38,7 +38,7 @@ from jiuye.programs.forms.rural import INDUSTRY_FILTER, KIND_FILTER, BaseForm, S
 from jiuye.programs.models.rural import BaseKind, Industry, RuralBase, RuralBaseSupport
 from jiuye.programs.selectors import rural as selectors
 from jiuye.programs.services import rural as services
-from jiuye.reference.forms import filter_towns
+from jiuye.reference.forms import choices_and_town
 from jiuye.reference.models import Region
 
 KEEPERS = (Role.ADMIN, Role.DISTRICT, Role.TOWN)
@@ -52,20 +52,12 @@ def _base(request: HttpRequest, pk: uuid.UUID) -> RuralBase:
 
 
 def _rows(request: HttpRequest, records: Any) -> tuple[Any, dict[str, Any]]:
-    towns = filter_towns(request.user)
-    filters, errors = listing.choices_asked(
+    filters, context = choices_and_town(
         request,
         ("kind", BaseKind.values, _("无法识别的基地类型，已显示全部类型。")),
         ("industry", Industry.values, _("无法识别的产业，已显示全部产业。")),
-        ("town", {t.code for t in towns}, _("只能选择列出的镇街，已显示全部镇街。")),
     )
-    context = {
-        **filters,
-        "kinds": KIND_FILTER,
-        "industries": INDUSTRY_FILTER,
-        "towns": towns,
-        "filter_errors": errors,
-    }
+    context.update(kinds=KIND_FILTER, industries=INDUSTRY_FILTER)
     return selectors.bases_for_list(records, **filters), context
 
 
@@ -173,10 +165,8 @@ BASES = crud.RecordPages(
     keepers=KEEPERS,
     visible=selectors.bases_visible,
     rows=_rows,
-    template="programs/rural/base_list.html",
     export=crud.Export(
         title=gettext_lazy("农村就业基地和帮扶车间"),
-        filename=gettext_lazy("农村就业基地和帮扶车间.xlsx"),
         headers=[
             gettext_lazy("名称"),
             gettext_lazy("类型"),

@@ -206,7 +206,6 @@ COMPETITIONS = crud.RecordPages(
     keepers=RUNNERS,
     visible=selectors.competitions_visible,
     rows=_rows,
-    template="training/competition_list.html",
     export=crud.Export(
         title=gettext_lazy("职业技能竞赛"),
         filename=_export_name,

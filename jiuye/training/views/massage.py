@@ -24,12 +24,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from jiuye.accounts.models import Role
-from jiuye.core import crud, listing
+from jiuye.core import crud
 from jiuye.core.access import roles_required
 from jiuye.core.downloads import formula_safe
 from jiuye.core.scoping import get_scoped_or_404, scope_for
 from jiuye.people.models import Person
-from jiuye.reference.forms import filter_towns
+from jiuye.reference.forms import choices_and_town
 from jiuye.training.forms.massage import KIND_FILTER, EstablishmentForm, QualificationForm
 from jiuye.training.models import EstablishmentKind, MassageEstablishment, MassageQualification
 from jiuye.training.selectors import massage as selectors
@@ -47,14 +47,10 @@ def _establishment(request: HttpRequest, pk: uuid.UUID) -> MassageEstablishment:
 
 
 def _rows(request: HttpRequest, records: Any) -> tuple[Any, dict[str, Any]]:
-    towns = filter_towns(request.user)
-    chosen, errors = listing.choices_asked(
-        request,
-        ("kind", EstablishmentKind.values, _("无法识别的机构类型，已显示全部类型。")),
-        ("town", {t.code for t in towns}, _("只能选择列出的镇街，已显示全部镇街。")),
+    chosen, context = choices_and_town(
+        request, ("kind", EstablishmentKind.values, _("无法识别的机构类型，已显示全部类型。"))
     )
-    context = {**chosen, "kinds": KIND_FILTER, "towns": towns, "filter_errors": errors}
-    return selectors.establishments_for_list(records, **chosen), context
+    return selectors.establishments_for_list(records, **chosen), {**context, "kinds": KIND_FILTER}
 
 
 @roles_required(*READERS)
@@ -125,10 +121,8 @@ ESTABLISHMENTS = crud.RecordPages(
     keepers=KEEPERS,
     visible=selectors.establishments_visible,
     rows=_rows,
-    template="training/establishment_list.html",
     export=crud.Export(
         title=gettext_lazy("盲人按摩机构"),
-        filename=gettext_lazy("盲人按摩机构.xlsx"),
         headers=[
             gettext_lazy("名称"),
             gettext_lazy("类型"),

@@ -97,10 +97,8 @@ PROVIDERS = crud.RecordPages(
     rows=crud.searching(
         ProviderSearchForm, selectors.provider_search, selectors.providers_for_list
     ),
-    template="training/provider_list.html",
     export=crud.Export(
         title=gettext_lazy("培训机构"),
-        filename=gettext_lazy("培训机构.xlsx"),
         headers=[
             gettext_lazy("名称"),
             gettext_lazy("类型"),
