@@ -20,6 +20,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from jiuye.core.scoping import check_keeper
+
 M = TypeVar("M", bound=Model)
 
 
@@ -184,3 +186,56 @@ def show_conflict(form: forms.BaseForm, error: ConflictError, reload_url: str) -
             gettext("。"),
         ),
     )
+
+
+@dataclass(frozen=True)
+class Kept:
+    """The create, update and archive services of one kind of record that the officers of its
+    region keep (``core.scoping.may_keep``) and whose values one check judges (the form, the
+    service and the import share it): ``check(values, by, current)`` returns
+    ``{field: [messages]}`` (``current`` is None on create).
+
+    ``name`` is the record's keyword (``update(<name>=, by=, version=, **fields)``,
+    ``archive(<name>=, by=, reason=)``), ``fields`` the fields a caller may give, ``region``
+    where the record is kept (its ``region_id`` by default), ``related`` the relations read
+    with it and left by ``full_clean`` to the check. Call them inside a transaction."""
+
+    model: type[Model]
+    name: str
+    fields: tuple[str, ...]
+    check: Callable[[dict[str, Any], Any, Any], dict[str, Any]]
+    archiving: Archiving
+    out_of_scope: Any  # a user who may not keep the record changes it
+    related: tuple[str, ...] = ()
+    region: Callable[[Any], str] = lambda record: record.region_id
+
+    def keeper(self, by: Any, record: Any) -> None:
+        """Refuse (code ``scope``) a user who may not keep ``record``."""
+        check_keeper(by, self.region(record), self.out_of_scope)
+
+    def _rows(self) -> QuerySet[Any]:
+        objects = self.model.objects
+        return objects.select_related(*self.related) if self.related else objects.all()
+
+    def create(self, *, by: Any, **fields: Any) -> Any:
+        known_fields(fields, self.fields, self.name)
+        fields = stripped(fields)
+        refuse(self.check(fields, by, None))
+        return created(self.model, fields, by=by, exclude=self.related)
+
+    def update(self, *, by: Any, version: int | None, **fields: Any) -> Any:
+        record = fields.pop(self.name)
+        known_fields(fields, self.fields, self.name)
+        fields = stripped(fields)
+        current = self.archiving.editable(self._rows(), record.pk, version=version)
+        self.keeper(by, current)
+        values = {name: getattr(current, name) for name in self.fields}
+        values.update(fields)
+        refuse(self.check(values, by, current))
+        return saved(current, fields, by=by, exclude=self.related)
+
+    def archive(self, *, by: Any, reason: str, **record: Any) -> Any:
+        (current,) = record.values()
+        return self.archiving.archive(
+            self._rows(), current.pk, by=by, reason=reason, check=lambda row: self.keeper(by, row)
+        )

@@ -9,7 +9,9 @@ from django.utils import translation
 
 from conftest import TOWN_A
 from jiuye.core.conflicts import (
+    Archiving,
     ConflictError,
+    Kept,
     actor,
     assign,
     bump,
@@ -18,6 +20,7 @@ from jiuye.core.conflicts import (
     locked,
     show_conflict,
 )
+from jiuye.reference.models import Region
 from jiuye.training.models import Provider, ProviderKind
 
 
@@ -98,3 +101,67 @@ def test_only_changed_fields_are_assigned_and_archiving_bumps_the_version(
     archived = bump_archived(provider, by=personas["district"], reason="重复录入")
     assert archived.is_archived and archived.archived_reason == "重复录入"
     assert (archived.archived_by, archived.version) == (personas["district"], 2)
+
+
+PROVIDERS = Kept(
+    model=Provider,
+    name="provider",
+    fields=("name", "kind", "region"),
+    check=lambda values, by, current: {} if values.get("name") else {"name": ["请填写名称。"]},
+    archiving=Archiving(
+        required="请填写归档原因。", already="已经归档。", refused="已归档，不能再修改。"
+    ),
+    out_of_scope="这个培训机构不在您负责的范围内。",
+    related=("region",),
+)
+
+
+def test_kept_creates_with_the_check_the_fields_stripped(reference, personas) -> None:  # noqa: ANN001
+    town = Region.objects.get(code=TOWN_A)
+    with pytest.raises(ValidationError) as refused:
+        PROVIDERS.create(
+            by=personas["district"], name=" ", kind=ProviderKind.TRAINING_ORG, region=town
+        )
+    assert refused.value.message_dict == {"name": ["请填写名称。"]}
+    with pytest.raises(TypeError):
+        PROVIDERS.create(by=personas["district"], name="甲", address="东城")  # not a known field
+    provider = PROVIDERS.create(
+        by=personas["district"],
+        name=" 东城职业培训学校 ",
+        kind=ProviderKind.TRAINING_ORG,
+        region=town,
+    )
+    assert (provider.name, provider.version, provider.created_by) == (
+        "东城职业培训学校",
+        1,
+        personas["district"],
+    )
+
+
+def test_kept_updates_at_the_version_for_its_keepers_only(reference, personas) -> None:  # noqa: ANN001
+    town = Region.objects.get(code=TOWN_A)
+    provider = PROVIDERS.create(by=None, name="甲", kind=ProviderKind.TRAINING_ORG, region=town)
+    with pytest.raises(ValidationError) as refused:
+        PROVIDERS.update(provider=provider, by=personas["town_b"], version=1, name="乙")
+    assert refused.value.messages == ["这个培训机构不在您负责的范围内。"]
+    saved = PROVIDERS.update(provider=provider, by=personas["town_a"], version=1, name="乙")
+    assert (saved.name, saved.version) == ("乙", 2)
+    with pytest.raises(ConflictError):
+        PROVIDERS.update(provider=provider, by=personas["town_a"], version=1, name="丙")
+    with pytest.raises(ValidationError) as refused:
+        PROVIDERS.update(provider=provider, by=personas["town_a"], version=2, name="")
+    assert refused.value.message_dict == {"name": ["请填写名称。"]}
+
+
+def test_kept_archives_with_a_reason_and_then_refuses_changes(reference, personas) -> None:  # noqa: ANN001
+    town = Region.objects.get(code=TOWN_A)
+    provider = PROVIDERS.create(by=None, name="甲", kind=ProviderKind.TRAINING_ORG, region=town)
+    with pytest.raises(ValidationError):
+        PROVIDERS.archive(provider=provider, by=personas["town_b"], reason="重复录入")
+    with pytest.raises(ValidationError):
+        PROVIDERS.archive(provider=provider, by=personas["town_a"], reason=" ")
+    archived = PROVIDERS.archive(provider=provider, by=personas["town_a"], reason="重复录入")
+    assert (archived.is_archived, archived.archived_reason) == (True, "重复录入")
+    with pytest.raises(ValidationError) as refused:
+        PROVIDERS.update(provider=provider, by=personas["town_a"], version=None, name="乙")
+    assert refused.value.messages == ["已归档，不能再修改。"]

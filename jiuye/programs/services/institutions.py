@@ -6,9 +6,6 @@ exchange and contest events are kept the same way, with the institutions taking 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -31,6 +28,7 @@ FIELDS = ("name", "owner", "region", "address", "contact_phone")
 ARCHIVING = conflicts.Archiving(
     required=gettext_lazy("请填写归档原因，例如：重复录入、机构已撤并。"),
     already=gettext_lazy("这个服务机构已经归档。"),
+    refused=gettext_lazy("这个服务机构已归档，不能再修改。"),
 )
 
 
@@ -49,84 +47,20 @@ def institution_check(values: dict[str, Any], by: Any) -> dict[str, list[str]]:
     return errors
 
 
-@dataclass(frozen=True)
-class _Kept:
-    """What the create and update services of one kind of record kept here share: its model,
-    fields and check, the fields ``full_clean`` leaves to the check, and its messages."""
-
-    model: type[Any]
-    name: str
-    fields: tuple[str, ...]
-    check: Callable[[dict[str, Any], Any], dict[str, list[str]]]
-    related: tuple[str, ...]
-    out_of_scope: Any
-    archived: Any
-
-    def keeper(self, by: Any, record: Any) -> None:
-        if not may_keep(by, record.region_id):
-            raise ValidationError(self.out_of_scope, code="scope")
-
-    def create(self, by: Any, fields: dict[str, Any]) -> Any:
-        conflicts.known_fields(fields, self.fields, self.name)
-        fields = conflicts.stripped(fields)
-        errors = self.check(fields, by)
-        if errors:
-            raise ValidationError(errors)
-        record = self.model(
-            **fields, created_by=conflicts.actor(by), updated_by=conflicts.actor(by)
-        )
-        record.full_clean(exclude=list(self.related))
-        record.save()
-        return record
-
-    def update(self, pk: Any, by: Any, version: int | None, fields: dict[str, Any]) -> Any:
-        conflicts.known_fields(fields, self.fields, self.name)
-        fields = conflicts.stripped(fields)
-        current = conflicts.locked(self.model.objects, pk=pk, version=version)
-        if current.is_archived:
-            raise ValidationError(self.archived, code="archived")
-        self.keeper(by, current)
-        values = {name: getattr(current, name) for name in self.fields}
-        values.update(fields)
-        errors = self.check(values, by)
-        if errors:
-            raise ValidationError(errors)
-        changed = conflicts.assign(current, fields)
-        current.full_clean(exclude=list(self.related))
-        return conflicts.bump(current, by=by, changed=changed) if changed else current
-
-
-INSTITUTION = _Kept(
+INSTITUTION = conflicts.Kept(
     model=ServiceInstitution,
     name="institution",
     fields=FIELDS,
-    check=institution_check,
-    related=("region",),
+    check=lambda values, by, current: institution_check(values, by),
+    archiving=ARCHIVING,
     out_of_scope=gettext_lazy("这个服务机构不在您负责的范围内。"),
-    archived=gettext_lazy("这个服务机构已归档，不能再修改。"),
+    related=("region",),
 )
 
 
-@transaction.atomic
-def institution_create(*, by: Any, **fields: Any) -> ServiceInstitution:
-    return INSTITUTION.create(by, fields)
-
-
-@transaction.atomic
-def institution_update(
-    *, institution: ServiceInstitution, by: Any, version: int | None, **fields: Any
-) -> ServiceInstitution:
-    return INSTITUTION.update(institution.pk, by, version, fields)
-
-
-@transaction.atomic
-def institution_archive(
-    *, institution: ServiceInstitution, by: Any, reason: str
-) -> ServiceInstitution:
-    check = partial(INSTITUTION.keeper, by)
-    return ARCHIVING.archive(
-        ServiceInstitution.objects, institution.pk, by=by, reason=reason, check=check
-    )
+institution_create = transaction.atomic(INSTITUTION.create)
+institution_update = transaction.atomic(INSTITUTION.update)
+institution_archive = transaction.atomic(INSTITUTION.archive)
 
 
 @transaction.atomic
@@ -137,7 +71,7 @@ def checklist_save(
     marked met needs its evidence)."""
     current = conflicts.locked(ServiceInstitution.objects, pk=institution.pk, version=None)
     if current.is_archived:
-        raise ValidationError(INSTITUTION.archived, code="archived")
+        raise ValidationError(str(INSTITUTION.archiving.refused), code="archived")
     INSTITUTION.keeper(by, current)
     errors: dict[str, list[str]] = {}
     if not 2000 <= year <= timezone.localdate().year:
@@ -180,6 +114,7 @@ EVENT_FIELDS = ("date", "kind", "name", "organiser", "region", "place", "summary
 EVENT_ARCHIVING = conflicts.Archiving(
     required=gettext_lazy("请填写归档原因，例如：重复录入、活动取消。"),
     already=gettext_lazy("这个活动已经归档。"),
+    refused=gettext_lazy("这个活动已归档，不能再修改。"),
 )
 
 
@@ -205,35 +140,20 @@ def event_check(values: dict[str, Any], by: Any) -> dict[str, list[str]]:
     return errors
 
 
-EVENT = _Kept(
+EVENT = conflicts.Kept(
     model=ServiceEvent,
     name="event",
     fields=EVENT_FIELDS,
-    check=event_check,
-    related=("region", "organiser"),
+    check=lambda values, by, current: event_check(values, by),
+    archiving=EVENT_ARCHIVING,
     out_of_scope=gettext_lazy("这个活动不在您负责的范围内。"),
-    archived=gettext_lazy("这个活动已归档，不能再修改。"),
+    related=("region", "organiser"),
 )
 
 
-@transaction.atomic
-def event_create(*, by: Any, **fields: Any) -> ServiceEvent:
-    return EVENT.create(by, fields)
-
-
-@transaction.atomic
-def event_update(
-    *, event: ServiceEvent, by: Any, version: int | None, **fields: Any
-) -> ServiceEvent:
-    return EVENT.update(event.pk, by, version, fields)
-
-
-@transaction.atomic
-def event_archive(*, event: ServiceEvent, by: Any, reason: str) -> ServiceEvent:
-    check = partial(EVENT.keeper, by)
-    return EVENT_ARCHIVING.archive(
-        ServiceEvent.objects, event.pk, by=by, reason=reason, check=check
-    )
+event_create = transaction.atomic(EVENT.create)
+event_update = transaction.atomic(EVENT.update)
+event_archive = transaction.atomic(EVENT.archive)
 
 
 @transaction.atomic
@@ -249,7 +169,7 @@ def participant_add(
     officer adds the institutions of their own town; the district, any."""
     current = conflicts.locked(ServiceEvent.objects, pk=event.pk, version=None)
     if current.is_archived:
-        raise ValidationError(EVENT.archived, code="archived")
+        raise ValidationError(str(EVENT.archiving.refused), code="archived")
     EVENT.keeper(by, current)
     if institution.is_archived:
         raise ValidationError({"institution": [_("这个服务机构已归档，不能参加活动。")]})

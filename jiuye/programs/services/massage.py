@@ -11,7 +11,6 @@ records the certificate on the person's massage qualification (``training``).
 from __future__ import annotations
 
 import datetime as dt
-from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -21,7 +20,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jiuye.core import conflicts
-from jiuye.core.scoping import check_keeper
 from jiuye.people.models import Person
 from jiuye.programs.models import MassageApplication, MedicalInstitution
 from jiuye.programs.models.massage import ApplicationKind, ApplicationStatus, InstitutionKind
@@ -54,46 +52,19 @@ def institution_check(values: dict[str, Any], by: Any, current: MedicalInstituti
     return errors
 
 
-@transaction.atomic
-def institution_create(*, by: Any, **fields: Any) -> MedicalInstitution:
-    conflicts.known_fields(fields, INSTITUTION_FIELDS, "institution")
-    fields = conflicts.stripped(fields)
-    conflicts.refuse(institution_check(fields, by, None))
-    return conflicts.created(MedicalInstitution, fields, by=by, exclude=["employer"])
-
-
-def _check_keeper(by: Any, institution: MedicalInstitution) -> None:
-    check_keeper(by, institution.employer.region_id, _("这个医疗机构不在您负责的范围内。"))
-
-
-@transaction.atomic
-def institution_update(
-    *, institution: MedicalInstitution, by: Any, version: int | None, **fields: Any
-) -> MedicalInstitution:
-    conflicts.known_fields(fields, INSTITUTION_FIELDS, "institution")
-    fields = conflicts.stripped(fields)
-    current = ARCHIVING.editable(
-        MedicalInstitution.objects.select_related("employer"), institution.pk, version=version
-    )
-    _check_keeper(by, current)
-    values = {name: getattr(current, name) for name in INSTITUTION_FIELDS}
-    values.update(fields)
-    conflicts.refuse(institution_check(values, by, current))
-    return conflicts.saved(current, fields, by=by, exclude=["employer"])
-
-
-@transaction.atomic
-def institution_archive(
-    *, institution: MedicalInstitution, by: Any, reason: str
-) -> MedicalInstitution:
-    check = partial(_check_keeper, by)
-    return ARCHIVING.archive(
-        MedicalInstitution.objects.select_related("employer"),
-        institution.pk,
-        by=by,
-        reason=reason,
-        check=check,
-    )
+INSTITUTION = conflicts.Kept(
+    model=MedicalInstitution,
+    name="institution",
+    fields=INSTITUTION_FIELDS,
+    check=institution_check,
+    archiving=ARCHIVING,
+    out_of_scope=gettext_lazy("这个医疗机构不在您负责的范围内。"),
+    related=("employer",),
+    region=lambda institution: institution.employer.region_id,
+)
+institution_create = transaction.atomic(INSTITUTION.create)
+institution_update = transaction.atomic(INSTITUTION.update)
+institution_archive = transaction.atomic(INSTITUTION.archive)
 
 
 def _check_person(by: Any, person: Person) -> None:

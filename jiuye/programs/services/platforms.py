@@ -8,7 +8,6 @@ platform that stops taking part is archived with a reason. Nothing is deleted.
 from __future__ import annotations
 
 import datetime as dt
-from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -19,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from jiuye.accounts.models import Role
 from jiuye.core import conflicts
-from jiuye.core.scoping import check_keeper, may_keep
+from jiuye.core.scoping import may_keep
 from jiuye.programs.models import PlatformCommitment, PlatformPartner
 from jiuye.programs.models.platforms import CommitmentKind, PlatformKind
 
@@ -59,42 +58,19 @@ def partner_check(values: dict[str, Any], by: Any, current: PlatformPartner | No
     return errors
 
 
-@transaction.atomic
-def partner_create(*, by: Any, **fields: Any) -> PlatformPartner:
-    conflicts.known_fields(fields, FIELDS, "partner")
-    fields = conflicts.stripped(fields)
-    conflicts.refuse(partner_check(fields, by, None))
-    return conflicts.created(PlatformPartner, fields, by=by, exclude=["employer"])
-
-
-def _check_keeper(by: Any, partner: PlatformPartner) -> None:
-    check_keeper(by, partner.employer.region_id, _("这个合作平台不在您负责的范围内。"))
-
-
-@transaction.atomic
-def partner_update(
-    *, partner: PlatformPartner, by: Any, version: int | None, **fields: Any
-) -> PlatformPartner:
-    conflicts.known_fields(fields, FIELDS, "partner")
-    fields = conflicts.stripped(fields)
-    current = ARCHIVING.editable(PlatformPartner.objects, partner.pk, version=version)
-    _check_keeper(by, current)
-    values = {name: getattr(current, name) for name in FIELDS}
-    values.update(fields)
-    conflicts.refuse(partner_check(values, by, current))
-    return conflicts.saved(current, fields, by=by, exclude=["employer"])
-
-
-@transaction.atomic
-def partner_archive(*, partner: PlatformPartner, by: Any, reason: str) -> PlatformPartner:
-    check = partial(_check_keeper, by)
-    return ARCHIVING.archive(
-        PlatformPartner.objects.select_related("employer"),
-        partner.pk,
-        by=by,
-        reason=reason,
-        check=check,
-    )
+PARTNER = conflicts.Kept(
+    model=PlatformPartner,
+    name="partner",
+    fields=FIELDS,
+    check=partner_check,
+    archiving=ARCHIVING,
+    out_of_scope=gettext_lazy("这个合作平台不在您负责的范围内。"),
+    related=("employer",),
+    region=lambda partner: partner.employer.region_id,
+)
+partner_create = transaction.atomic(PARTNER.create)
+partner_update = transaction.atomic(PARTNER.update)
+partner_archive = transaction.atomic(PARTNER.archive)
 
 
 @transaction.atomic
@@ -107,7 +83,7 @@ def commitment_add(
         version=None,
         archived=_("这个合作平台已归档，不能再添加承诺。"),
     )
-    _check_keeper(by, current)
+    PARTNER.keeper(by, current)
     errors: dict[str, list[str]] = {}
     if kind not in CommitmentKind.values:
         errors["kind"] = [_("请选择承诺类型。")]
@@ -131,7 +107,7 @@ def commitment_end(
         pk=commitment.pk,
         version=version,
     )
-    _check_keeper(by, current.partner)
+    PARTNER.keeper(by, current.partner)
     if current.until is not None:
         raise ValidationError(_("这项承诺已经终止。"), code="ended")
     if until is None:

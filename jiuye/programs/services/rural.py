@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
-from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -21,7 +20,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jiuye.core import conflicts
-from jiuye.core.scoping import check_keeper
 from jiuye.programs.models.rural import (
     BaseKind,
     ExchangeDirection,
@@ -83,45 +81,28 @@ def base_check(values: dict[str, Any]) -> dict[str, list[str]]:
     return errors
 
 
-def _check(values: dict[str, Any], by: Any) -> None:
+def _base_errors(values: dict[str, Any], by: Any, current: RuralBase | None) -> dict[str, Any]:
     errors = base_check(values)
     region = values.get("region")
     if region is None:
         errors["region"] = [_("请选择所在地。")]
     elif not may_keep(by, region.pk):
         errors["region"] = [_("只能选择您负责的镇街或村（社区）。")]
-    if errors:
-        raise ValidationError(errors)
+    return errors
 
 
-@transaction.atomic
-def base_create(*, by: Any, **fields: Any) -> RuralBase:
-    conflicts.known_fields(fields, FIELDS, "base")
-    fields = conflicts.stripped(fields)
-    _check(fields, by)
-    return conflicts.created(RuralBase, fields, by=by, exclude=["region", "employer"])
-
-
-def _check_keeper(by: Any, base: RuralBase) -> None:
-    check_keeper(by, base.region_id, _("这个基地不在您负责的范围内。"))
-
-
-@transaction.atomic
-def base_update(*, base: RuralBase, by: Any, version: int | None, **fields: Any) -> RuralBase:
-    conflicts.known_fields(fields, FIELDS, "base")
-    fields = conflicts.stripped(fields)
-    current = ARCHIVING.editable(RuralBase.objects, base.pk, version=version)
-    _check_keeper(by, current)
-    values = {name: getattr(current, name) for name in FIELDS}
-    values.update(fields)
-    _check(values, by)
-    return conflicts.saved(current, fields, by=by, exclude=["region", "employer"])
-
-
-@transaction.atomic
-def base_archive(*, base: RuralBase, by: Any, reason: str) -> RuralBase:
-    check = partial(_check_keeper, by)
-    return ARCHIVING.archive(RuralBase.objects, base.pk, by=by, reason=reason, check=check)
+BASE = conflicts.Kept(
+    model=RuralBase,
+    name="base",
+    fields=FIELDS,
+    check=_base_errors,
+    archiving=ARCHIVING,
+    out_of_scope=gettext_lazy("这个基地不在您负责的范围内。"),
+    related=("region", "employer"),
+)
+base_create = transaction.atomic(BASE.create)
+base_update = transaction.atomic(BASE.update)
+base_archive = transaction.atomic(BASE.archive)
 
 
 def _check_support(values: dict[str, Any]) -> None:
@@ -151,7 +132,7 @@ def support_add(*, base: RuralBase, by: Any, **fields: Any) -> RuralBaseSupport:
         version=None,
         archived=_("这个基地已归档，不能再登记扶持。"),
     )
-    _check_keeper(by, current)
+    BASE.keeper(by, current)
     _check_support(fields)
     values = {"base": current, **fields}
     return conflicts.created(RuralBaseSupport, values, by=by, exclude=["base", "department"])
@@ -160,7 +141,7 @@ def support_add(*, base: RuralBase, by: Any, **fields: Any) -> RuralBaseSupport:
 @transaction.atomic
 def support_archive(*, support: RuralBaseSupport, by: Any, reason: str) -> RuralBaseSupport:
     def check(current: RuralBaseSupport) -> None:
-        _check_keeper(by, current.base)
+        BASE.keeper(by, current.base)
 
     return SUPPORT_ARCHIVING.archive(
         RuralBaseSupport.objects.select_related("base"),
