@@ -96,6 +96,13 @@ def past(
     return []
 
 
+def after_today(day: dt.date | None, *, label: Any, today: dt.date | None = None) -> list[str]:
+    """The messages of ``past`` for a day after today (none otherwise), for a service's rule
+    that returns ``{field: [messages]}``: the one "不能晚于今天" every form and service says."""
+    today = today or timezone.localdate()
+    return [f.message for f in past(day, field="", label=label, today=today) if not f.doubt]
+
+
 def ahead(day: dt.date | None, *, field: str, label: Any, today: dt.date) -> list[Finding]:
     """A day planned ahead (a fair, a next contact): more than two years ahead is a doubt."""
     if day is not None and (day - today).days > FAR_AHEAD_DAYS:

@@ -24,6 +24,14 @@ def test_a_past_event_after_today_is_an_error_and_one_long_ago_a_doubt() -> None
     assert dates.past(dt.date(2025, 12, 5), field="d", label="x", today=TODAY, long_ago=True) == []
 
 
+def test_after_today_gives_the_messages_of_past_for_a_service_rule() -> None:
+    later = dates.after_today(TODAY + dt.timedelta(days=1), label="认定日期", today=TODAY)
+    assert later == ["认定日期不能晚于今天（2026-12-05）。"]
+    assert dates.after_today(TODAY, label="认定日期", today=TODAY) == []
+    assert dates.after_today(None, label="认定日期", today=TODAY) == []
+    assert dates.after_today(dt.date(2020, 1, 1), label="认定日期", today=TODAY) == []
+
+
 def test_a_day_planned_more_than_two_years_ahead_is_a_doubt_and_never_an_error() -> None:
     assert dates.ahead(dt.date(2028, 12, 1), field="date", label="举办日期", today=TODAY) == []
     [far] = dates.ahead(dt.date(2029, 1, 1), field="date", label="举办日期", today=TODAY)

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jiuye.accounts.models import Role
-from jiuye.core import conflicts
+from jiuye.core import conflicts, dates
 from jiuye.core.scoping import check_keeper, may_keep
 from jiuye.employment import services as employment
 from jiuye.employment.models import EmploymentForm, Source
@@ -117,8 +117,8 @@ def institution_check(values: dict[str, Any], *, by: Any) -> dict[str, list[str]
     if values.get("status", InstitutionStatus.OPERATING) not in InstitutionStatus.values:
         errors["status"] = [_("请选择运营状态：运营中、暂停运营或筹建中。")]
     opened = values.get("opened_on")
-    if opened is not None and opened > _today():
-        errors["opened_on"] = [_("成立日期不能晚于今天。")]
+    if later := dates.after_today(opened, label=_("成立日期")):
+        errors["opened_on"] = later
     employer = values.get("employer")
     if employer is not None and employer.is_archived:
         errors["employer"] = [_("这家用人单位已归档，不能关联。")]
@@ -396,8 +396,8 @@ def project_check(values: dict[str, Any], *, by: Any, current: Any = None) -> di
     collected = values.get("collected_on")
     if collected is None:
         errors["collected_on"] = [_("请填写入库日期。")]
-    elif collected > _today():
-        errors["collected_on"] = [_("入库日期不能晚于今天。")]
+    elif later := dates.after_today(collected, label=_("入库日期")):
+        errors["collected_on"] = later
     return errors
 
 
@@ -610,8 +610,8 @@ def delivery_create(
         ]
     if delivered_on is None:
         errors["delivered_on"] = [_("请填写交付日期。")]
-    elif delivered_on > _today():
-        errors["delivered_on"] = [_("交付日期不能晚于今天。")]
+    elif later := dates.after_today(delivered_on, label=_("交付日期")):
+        errors["delivered_on"] = later
     elif delivered_on < allocation.allocated_on:
         errors["delivered_on"] = [_("交付日期不能早于调配日期。")]
     conflicts.refuse(errors)

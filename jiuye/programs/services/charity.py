@@ -18,12 +18,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jiuye.accounts.models import Role
-from jiuye.core import conflicts
+from jiuye.core import conflicts, dates
 from jiuye.core.scoping import check_keeper, may_keep
 from jiuye.core.validators import validate_uscc
 from jiuye.employment.models import EmploymentRecord
@@ -204,8 +203,8 @@ def _leader_check(values: dict[str, Any], current: EmploymentLeader | None) -> N
     day = values.get("recognised_on")
     if day is None:
         errors["recognised_on"] = [_("请填写认定日期。")]
-    elif day > timezone.localdate():
-        errors["recognised_on"] = [_("认定日期不能晚于今天。")]
+    elif later := dates.after_today(day, label=_("认定日期")):
+        errors["recognised_on"] = later
     if errors:
         raise ValidationError(errors)
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jiuye.accounts.models import Role
-from jiuye.core import conflicts
+from jiuye.core import conflicts, dates
 from jiuye.core.scoping import check_keeper, may_keep
 from jiuye.programs.models.consultation import ConsultationMeeting, FollowUpAction, FollowUpStatus
 from jiuye.programs.selectors.consultation import is_owner
@@ -206,8 +206,8 @@ def action_close(
     if not outcome:
         errors["outcome"] = [_("请填写办理结果；撤销时填写撤销原因。")]
     closed_on = closed_on or timezone.localdate()
-    if closed_on > timezone.localdate():
-        errors["closed_on"] = [_("办结日期不能晚于今天。")]
+    if later := dates.after_today(closed_on, label=_("办结日期")):
+        errors["closed_on"] = later
     elif closed_on < current.meeting.held_on:
         errors["closed_on"] = [_("办结日期不能早于会议召开日期。")]
     if errors:

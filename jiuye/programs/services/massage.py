@@ -15,11 +15,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jiuye.core import conflicts
+from jiuye.core import conflicts, dates
 from jiuye.people.models import Person
 from jiuye.programs.models import MassageApplication, MedicalInstitution
 from jiuye.programs.models.massage import ApplicationKind, ApplicationStatus, InstitutionKind
@@ -87,8 +86,8 @@ def application_submit(*, by: Any, **fields: Any) -> MassageApplication:
     day = fields.get("submitted_on")
     if day is None:
         errors["submitted_on"] = [_("请填写提交日期。")]
-    elif day > timezone.localdate():
-        errors["submitted_on"] = [_("提交日期不能晚于今天。")]
+    elif later := dates.after_today(day, label=_("提交日期")):
+        errors["submitted_on"] = later
     conflicts.refuse(errors)
     _check_person(by, person)
     if person.is_archived:
@@ -135,8 +134,8 @@ def application_advance(
     last = current.accepted_on or current.submitted_on
     if on is None:
         errors["on"] = [_("请填写日期。")]
-    elif on > timezone.localdate():
-        errors["on"] = [_("日期不能晚于今天。")]
+    elif later := dates.after_today(on, label=_("日期")):
+        errors["on"] = later
     elif on < last:
         errors["on"] = [_("日期不能早于上一阶段的日期（%(day)s）。") % {"day": last.isoformat()}]
     if status == ApplicationStatus.APPROVED and not number:

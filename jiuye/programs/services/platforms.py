@@ -12,12 +12,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jiuye.accounts.models import Role
-from jiuye.core import conflicts
+from jiuye.core import conflicts, dates
 from jiuye.core.scoping import may_keep
 from jiuye.programs.models import PlatformCommitment, PlatformPartner
 from jiuye.programs.models.platforms import CommitmentKind, PlatformKind
@@ -53,8 +52,8 @@ def partner_check(values: dict[str, Any], by: Any, current: PlatformPartner | No
     since = values.get("since")
     if since is None:
         errors["since"] = [_("请填写开始助残合作日期。")]
-    elif since > timezone.localdate():
-        errors["since"] = [_("开始助残合作日期不能晚于今天。")]
+    elif later := dates.after_today(since, label=_("开始助残合作日期")):
+        errors["since"] = later
     return errors
 
 

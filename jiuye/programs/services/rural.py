@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jiuye.core import conflicts
+from jiuye.core import conflicts, dates
 from jiuye.programs.models.rural import (
     BaseKind,
     ExchangeDirection,
@@ -76,8 +76,8 @@ def base_check(values: dict[str, Any]) -> dict[str, list[str]]:
     if driven < 0 or driven > MAX_DRIVEN:
         errors["driven"] = [_("带动残疾人数应为 0 到 100000 之间的整数。")]
     established = values.get("established_on")
-    if established is not None and established > timezone.localdate():
-        errors["established_on"] = [_("认定或建立日期不能晚于今天。")]
+    if later := dates.after_today(established, label=_("认定或建立日期")):
+        errors["established_on"] = later
     return errors
 
 
@@ -115,8 +115,8 @@ def _check_support(values: dict[str, Any]) -> None:
     day = values.get("date")
     if day is None:
         errors["date"] = [_("请填写扶持日期。")]
-    elif day > timezone.localdate():
-        errors["date"] = [_("扶持日期不能晚于今天。")]
+    elif later := dates.after_today(day, label=_("扶持日期")):
+        errors["date"] = later
     if errors:
         raise ValidationError(errors)
 
