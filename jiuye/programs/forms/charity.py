@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jiuye.accounts.models import Role
 from jiuye.core.formfields import (
     ALL,
     YEAR_FILTER_MESSAGE,
@@ -37,7 +38,7 @@ from jiuye.programs.models.charity import (
     ProjectKind,
 )
 from jiuye.programs.services.charity import leader_business_errors, project_check
-from jiuye.reference.forms import places_for, town_choices
+from jiuye.reference.forms import live_regions, places_for, town_choices
 from jiuye.reference.models import Department, Region
 from jiuye.training.forms.massage import RegionField, registered_employer
 
@@ -222,6 +223,21 @@ class ProjectForm(EditForm):
         self.offer("region", places_for(user, Region.Level.TOWN, Region.Level.VILLAGE), user)
         if project is None:
             self.fields["start_date"].initial = timezone.localdate()
+        if user.role == Role.DEPARTMENT:
+            self._for_liaison(user)
+
+    def _for_liaison(self, user: Any) -> None:
+        """A liaison's project is organised by their own department, anywhere in the district."""
+        organiser = self.fields["organiser_department"]
+        organiser.queryset = Department.objects.filter(pk=user.department_id)
+        organiser.required, organiser.initial = True, user.department_id
+        organiser.error_messages["required"] = _("请选择主办部门。")
+        organiser.empty_label = None
+        organiser.help_text = _("部门联络员登记的项目由本部门主办。")
+        del self.fields["organiser_organization"]
+        self.fields["region"].queryset = live_regions(
+            Region.Level.TOWN, Region.Level.VILLAGE
+        ).select_related("parent")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

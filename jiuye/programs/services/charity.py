@@ -3,8 +3,9 @@ they bring, and charity projects with their beneficiaries.
 
 Who keeps what: administrators and district staff every record; a town officer the
 organizations and projects located in their town, and the leaders and beneficiaries who are
-persons of their town. Leaders and department liaisons only read. ``by=None`` is the system
-(imports run from a command, tests, the demo).
+persons of their town; a department liaison the projects their own department organises (the
+project's details only: beneficiaries are personal data they do not see). Leaders only read.
+``by=None`` is the system (imports run from a command, tests, the demo).
 
 The rule functions (``organization_check``, ``project_check``) are the ones the forms and the
 import kinds call too, so every way in refuses the same things with the same words.
@@ -40,6 +41,8 @@ from jiuye.programs.models.charity import (
 )
 
 KEEPERS = (Role.ADMIN, Role.DISTRICT, Role.TOWN)
+# Who may register and correct charity projects: the keepers, and liaisons for their department.
+PROJECT_KEEPERS = (*KEEPERS, Role.DEPARTMENT)
 ORGANIZATION_FIELDS = (
     "name",
     "kind",
@@ -318,8 +321,36 @@ def _project_values(fields: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+def _liaison(by: Any) -> bool:
+    return conflicts.actor(by) is not None and by.role == Role.DEPARTMENT
+
+
+def may_keep_project(by: Any, project: CharityProject) -> bool:
+    """Whether ``by`` may correct or archive the project: a liaison the projects of their own
+    department, the others by the project's place (``may_keep``)."""
+    if _liaison(by):
+        return bool(by.department_id) and project.organiser_department_id == by.department_id
+    return may_keep(by, project.region_id)
+
+
 def _project_keeper(by: Any, project: CharityProject) -> None:
-    check_keeper(by, project.region_id, _("这个项目不在您负责的范围内。"))
+    if not _liaison(by):
+        check_keeper(by, project.region_id, _("这个项目不在您负责的范围内。"))
+    elif not may_keep_project(by, project):
+        raise ValidationError(_("这个项目不是贵部门主办的，不能修改。"), code="scope")
+
+
+def _new_values_keeper(by: Any, values: dict[str, Any]) -> None:
+    """A liaison's project stays their department's; the others choose a place they keep."""
+    if not _liaison(by):
+        check_keeper(by, values["region"].pk, _("只能选择您负责的镇街或村（社区）。"))
+        return
+    department = values.get("organiser_department")
+    if department is None or department.pk != by.department_id:
+        raise ValidationError(
+            {"organiser_department": [_("部门联络员只能登记和修改本部门主办的项目。")]},
+            code="scope",
+        )
 
 
 @transaction.atomic
@@ -327,7 +358,7 @@ def project_create(*, by: Any, **fields: Any) -> CharityProject:
     conflicts.known_fields(fields, PROJECT_FIELDS, "project")
     values = _project_values(fields)
     conflicts.refuse(project_check(values))
-    check_keeper(by, values["region"].pk, _("只能选择您负责的镇街或村（社区）。"))
+    _new_values_keeper(by, values)
     return conflicts.created(
         CharityProject,
         values,
@@ -346,7 +377,7 @@ def project_update(
     values = {name: getattr(current, name) for name in PROJECT_FIELDS}
     values.update(_project_values(fields))
     conflicts.refuse(project_check(values))
-    check_keeper(by, values["region"].pk, _("只能选择您负责的镇街或村（社区）。"))
+    _new_values_keeper(by, values)
     exclude = ["region", "organiser_organization", "organiser_department"]
     return conflicts.saved(current, {k: values[k] for k in fields}, by=by, exclude=exclude)
 

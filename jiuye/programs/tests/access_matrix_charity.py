@@ -4,7 +4,8 @@ core/tests/test_url_matrix.py).
 The world: an organization and a project (organised by it) in 东城街道 with the job seeker's
 person as a beneficiary, and a leader of 东城. Staff read organizations and projects (西城's
 officer gets 404 for 东城's; the liaison reads organizations, and projects only of their own
-department: 404 here); 东城's officer, district staff and administrators keep them; leaders,
+department: 404 here); 东城's officer, district staff and administrators keep them, and the
+liaison registers projects (of their department, test_charity_liaison.py); leaders,
 beneficiaries and their exports are personal data (admin, district and town officers; 西城's
 officer: 404 for 东城's records)."""
 
@@ -41,10 +42,10 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "programs:organization": (ORGANIZATION, access(STAFF, town_b=404)),
     "programs:organization-edit": (ORGANIZATION, access(KEEPERS, town_b=404)),
     "programs:charity-projects": (NONE, access(STAFF)),
-    "programs:charity-project-create": (NONE, access(PERSONAL)),
+    "programs:charity-project-create": (NONE, access(PERSONAL | {"liaison"})),
     "programs:charity-projects-export": (NONE, access(STAFF)),
     "programs:charity-project": (PROJECT, access(STAFF, town_b=404, liaison=404)),
-    "programs:charity-project-edit": (PROJECT, access(KEEPERS, town_b=404)),
+    "programs:charity-project-edit": (PROJECT, access(KEEPERS, town_b=404, liaison=404)),
     "programs:charity-beneficiary-add": (PROJECT, access(KEEPERS, town_b=404)),
     "programs:charity-beneficiaries-export": (PROJECT, access(KEEPERS, town_b=404)),
     "programs:charity-beneficiary-remove": (BENEFICIARY, access(KEEPERS, town_b=404)),

@@ -6,7 +6,8 @@ Who may do what:
   liaisons read every one, a town officer those of their town (another town's: 404). Create,
   edit, archive: administrators, district staff and town officers (their town).
 - projects: read like organizations, except that a liaison reads the projects their department
-  organises (others: 404). Keepers as for organizations. Beneficiaries (personal data) are
+  organises (others: 404). Keepers as for organizations; a liaison also registers, corrects and
+  archives the projects of their own department. Beneficiaries (personal data) are
   shown, added and exported by administrators, district staff and town officers, for persons of
   their scope; others see the counts only.
 - leaders (personal data): administrators, district staff and town officers for persons of
@@ -162,6 +163,8 @@ def project_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         "personal": personal,
         "beneficiaries": selectors.project_beneficiaries(request.user, project) if personal else [],
         "can_keep": personal and services.may_keep(request.user, project.region_id),
+        "can_edit": request.user.role in services.PROJECT_KEEPERS
+        and services.may_keep_project(request.user, project),
     }
     return render(request, "programs/charity/project_detail.html", context)
 
@@ -205,7 +208,7 @@ def _project_row(p: CharityProject) -> list[Any]:
 PROJECTS = crud.RecordPages(
     edit=PROJECT_PAGES,
     readers=STAFF,
-    keepers=KEEPERS,
+    keepers=services.PROJECT_KEEPERS,
     visible=selectors.projects_visible,
     rows=crud.searching(ProjectSearchForm, selectors.project_search, selectors.projects_for_list),
     export=crud.Export(
