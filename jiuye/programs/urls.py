@@ -155,4 +155,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="service-institution-checklist",
     ),
     *institutions.EVENTS.urls("institutions/events/"),
+    # Corrections added after the first round of issue 15 (kept together at the end).
+    path(
+        "institutions/events/participants/<uuid:pk>/remove/",
+        institutions.participant_remove,
+        name="service-event-participant-remove",
+    ),
+    path("leaders/jobs/<uuid:pk>/remove/", charity.leader_job_remove, name="leader-job-remove"),
 ]

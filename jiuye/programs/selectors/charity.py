@@ -263,3 +263,11 @@ def charity_beneficiaries(region: Region, year: int) -> int:
 )
 def leader_driven_jobs(region: Region, year: int) -> int:
     return _figure(region, year, "leader_driven_jobs")
+
+
+def leader_jobs_visible(user: Any) -> QuerySet[LeaderJob]:
+    """Links of leaders to the jobs they brought, for those who see leaders (scoped like the
+    leader)."""
+    if getattr(user, "role", None) in PERSONAL:
+        return scope_for(user, LeaderJob)
+    return LeaderJob.objects.none()

@@ -121,3 +121,10 @@ def _events_url(region: Region, year: int) -> str:
 )
 def service_exchange_events(region: Region, year: int) -> int:
     return figures_of(region, year, "programs.institutions")["events"] or 0
+
+
+def participants_visible(user: Any) -> QuerySet[EventParticipant]:
+    """Institutions taking part in the events the user reads (scoped like the event)."""
+    if getattr(user, "role", None) not in READERS:
+        return EventParticipant.objects.none()
+    return scope_for(user, EventParticipant)

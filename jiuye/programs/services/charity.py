@@ -443,3 +443,21 @@ def beneficiary_archive(
     return BENEFICIARY_ARCHIVING.archive(
         queryset, beneficiary.pk, by=by, reason=reason, check=check
     )
+
+
+@transaction.atomic
+def leader_job_unlink(*, job: LeaderJob, by: Any) -> None:
+    """Take a job linked by mistake off the leader. The link row is deleted (it is a plain
+    link, not a record with a history of its own; the audit trail keeps the deletion); the
+    employment record itself is untouched."""
+    job = LeaderJob.objects.select_related("record__person").get(pk=job.pk)
+    leaders = EmploymentLeader.objects.select_related("person")
+    leader = conflicts.locked(leaders, pk=job.leader_id, version=None)
+    if leader.is_archived:
+        raise ValidationError(_("这位带头人已归档，不能再修改带动就业的人员。"), code="archived")
+    _leader_keeper(by, leader)
+    if not may_keep(by, job.record.person.region_id):
+        raise ValidationError(_("这条就业记录的人员不在您负责的范围内。"), code="scope")
+    job.delete()
+    leader.updated_by = conflicts.actor(by)
+    leader.save(update_fields=["updated_by", "updated_at"])

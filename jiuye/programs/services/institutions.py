@@ -190,3 +190,19 @@ def participant_add(
     participant.full_clean(exclude=["event", "institution"])
     participant.save()
     return participant
+
+
+@transaction.atomic
+def participant_remove(*, participant: EventParticipant, by: Any) -> None:
+    """Take an institution added by mistake off the event. The participant row is deleted (a
+    link with no history of its own; the audit trail keeps the deletion). The same keepers as
+    for adding: the event's, for an institution they keep."""
+    participant = EventParticipant.objects.select_related("institution").get(pk=participant.pk)
+    current = conflicts.locked(ServiceEvent.objects, pk=participant.event_id, version=None)
+    if current.is_archived:
+        raise ValidationError(EVENT.archived, code="archived")
+    EVENT.keeper(by, current)
+    if not may_keep(by, participant.institution.region_id):
+        raise ValidationError(_("只能移出您负责的镇街的服务机构。"), code="scope")
+    participant.delete()
+    conflicts.bump(current, by=by)

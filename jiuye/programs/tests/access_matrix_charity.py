@@ -11,6 +11,7 @@ officer: 404 for 东城's records)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from jiuye.core.tests.matrix import PERSONAL, STAFF, Kwargs, access
@@ -35,6 +36,18 @@ PROJECT: Kwargs = lambda w: {"pk": _project(w).pk}  # noqa: E731
 LEADER: Kwargs = lambda w: {"pk": fx.leader().pk}  # noqa: E731
 BENEFICIARY: Kwargs = lambda w: {"pk": _project(w).beneficiaries.get().pk}  # noqa: E731
 
+
+def _leader_job(w: dict[str, Any]) -> Any:
+    leader = fx.leader()
+    found = leader.jobs.first()
+    if found:
+        return found
+    record = fx.job(w["personas"]["jobseeker"].person, dt.date(2025, 2, 1))
+    return services.leader_job_link(leader=leader, record=record, by=None)
+
+
+LEADER_JOB: Kwargs = lambda w: {"pk": _leader_job(w).pk}  # noqa: E731
+
 MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "programs:organizations": (NONE, access(STAFF)),
     "programs:organization-create": (NONE, access(PERSONAL)),
@@ -55,4 +68,5 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "programs:leader": (LEADER, access(KEEPERS, town_b=404)),
     "programs:leader-edit": (LEADER, access(KEEPERS, town_b=404)),
     "programs:leader-job-add": (LEADER, access(KEEPERS, town_b=404)),
+    "programs:leader-job-remove": (LEADER_JOB, access(KEEPERS, town_b=404)),
 }

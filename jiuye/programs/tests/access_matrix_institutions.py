@@ -1,7 +1,8 @@
 """Rows of the URL × role access matrix for the service institution pages (action 十; see
 core/tests/test_url_matrix.py). The world: a federation service station of 东城街道, read by
 administrators, district staff, leaders and 东城's officer (西城's: 404); an exchange event
-held in 东城街道, read and kept the same way."""
+held in 东城街道, read and kept the same way, with the station taking part (its removal page
+opens for the event's keepers only)."""
 
 from __future__ import annotations
 
@@ -40,6 +41,14 @@ def _event(w: dict[str, Any]) -> ServiceEvent:
     )
 
 
+def _participant(w: dict[str, Any]) -> Any:
+    event = _event(w)
+    found = event.participants.first()
+    return found or institutions.participant_add(
+        event=event, by=None, institution=_institution(w), result="一等奖"
+    )
+
+
 NONE: Kwargs = lambda w: {}  # noqa: E731
 INSTITUTION: Kwargs = lambda w: {"pk": _institution(w).pk}  # noqa: E731
 EVENT: Kwargs = lambda w: {"pk": _event(w).pk}  # noqa: E731
@@ -56,4 +65,8 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "programs:service-events-export": (NONE, access(READERS)),
     "programs:service-event": (EVENT, access(KEEPERS_A | {"leader"}, town_b=404)),
     "programs:service-event-edit": (EVENT, access(KEEPERS_A, town_b=404)),
+    "programs:service-event-participant-remove": (
+        lambda w: {"pk": _participant(w).pk},
+        access(KEEPERS_A, town_b=404),
+    ),
 }

@@ -1,6 +1,7 @@
 """The service exchange and contest event pages in Chromium with axe-core at 0 violations: the
 list on a phone, the event form with errors, the edit page with its archive form, the event page
-and its participant form with errors, and a participant added by keyboard alone."""
+and its participant form with errors, and a participant added, then removed after the
+confirmation, by keyboard alone."""
 
 from __future__ import annotations
 
@@ -61,3 +62,14 @@ def test_the_event_pages_pass_axe_and_a_participant_is_added_by_keyboard(
     page.keyboard.press("Enter")
     expect(page.get_by_role("table")).to_contain_text("一等奖")
     assert EventParticipant.objects.get().staff == "王芳"
+    assert_accessible(page, "event page with a participant to remove")
+
+    # Removing it: the link, the confirmation page, the button, all by keyboard.
+    tab_to(page, "a[href*='/participants/']")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("移出参加机构")
+    assert_accessible(page, "participant removal confirmation")
+    tab_to(page, "form[aria-describedby=remove-question] button")
+    page.keyboard.press("Enter")
+    expect(page.locator(".messages")).to_contain_text("已移出参加机构：东城服务站。")
+    assert not EventParticipant.objects.exists()

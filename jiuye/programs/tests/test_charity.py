@@ -462,3 +462,34 @@ def test_each_form_that_names_a_person_answers_another_towns_number_as_an_unregi
                 for n in (person_b.id_number, make_id_number(seq=777))
             ]
         )
+
+
+def test_a_job_linked_by_mistake_is_unlinked_after_a_confirmation(
+    client_for, personas, person_a
+) -> None:  # noqa: ANN001
+    from auditlog.models import LogEntry
+
+    leader = fx.leader()
+    record = fx.job(person_a, dt.date(2025, 2, 1))
+    job = services.leader_job_link(leader=leader, record=record, by=None)
+    url = reverse("programs:leader-job-remove", args=[job.pk])
+    assert url in html_of(client_for("town_a").get(reverse("programs:leader", args=[leader.pk])))
+    confirm = html_of(client_for("town_a").get(url))
+    assert "确定取消 张三 的就业记录与带头人 王带头 的关联吗" in confirm
+    assert LeaderJob.objects.exists()
+    assert client_for("town_b").post(url).status_code == 404
+    assert client_for("liaison").post(url).status_code == 403
+    response = client_for("town_a").post(url, follow=True)
+    assert "已取消 张三 与带头人的关联。" in html_of(response)
+    assert not LeaderJob.objects.exists()
+    record.refresh_from_db()
+    assert record.archived_at is None  # the employment record itself stays
+    deleted = LogEntry.objects.get(content_type__model="leaderjob", action=LogEntry.Action.DELETE)
+    assert deleted.actor == personas["town_a"]
+    # Linked again, then the leader is archived: the link is kept as it is.
+    job = services.leader_job_link(leader=leader, record=record, by=None)
+    services.leader_archive(leader=leader, by=None, reason="不再认定")
+    with pytest.raises(ValidationError) as error:
+        services.leader_job_unlink(job=job, by=personas["town_a"])
+    assert "已归档" in error.value.messages[0]
+    assert LeaderJob.objects.count() == 1

@@ -8,11 +8,13 @@ import datetime as dt
 import io
 
 import pytest
+from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from jiuye.core.indicators import registry
+from jiuye.core.tests.responses import html_of
 from jiuye.programs.models import EventParticipant, ServiceEvent
 from jiuye.programs.services import institutions as services
 from jiuye.programs.tests.test_institutions import make
@@ -231,3 +233,51 @@ def test_the_demo_holds_events_with_participants_and_awards(reference) -> None: 
     assert demo_events(seed=1, today=dt.date(2025, 6, 1)) == 3  # this year's contest not yet
     assert EventParticipant.objects.filter(result="一等奖").count() == 1
     assert demo_events(seed=1) == 0
+
+
+# --- removing a participant -----------------------------------------------------------------
+
+
+def test_a_participant_added_by_mistake_is_removed_after_a_confirmation(
+    client_for, personas
+) -> None:  # noqa: ANN001
+    held = event()
+    station = make()
+    participant = services.participant_add(event=held, by=None, institution=station)
+    url = reverse("programs:service-event-participant-remove", args=[participant.pk])
+    page = html_of(client_for("town_a").get(reverse("programs:service-event", args=[held.pk])))
+    assert url in page
+    confirm = html_of(client_for("town_a").get(url))
+    assert "确定把 东城服务站 从活动“东城服务经验交流会”的参加机构中移出吗" in confirm
+    assert EventParticipant.objects.exists()  # opening the confirmation changes nothing
+    assert client_for("town_b").post(url).status_code == 404
+    assert client_for("leader").post(url).status_code == 403
+    response = client_for("town_a").post(url, follow=True)
+    assert "已移出参加机构：东城服务站。" in html_of(response)
+    assert not EventParticipant.objects.exists()
+    deleted = LogEntry.objects.get(
+        content_type__model="eventparticipant", action=LogEntry.Action.DELETE
+    )
+    assert deleted.actor == personas["town_a"]
+    # The institution may take part again.
+    services.participant_add(event=held, by=None, institution=station)
+
+
+def test_a_participant_is_removed_only_by_a_keeper_of_its_institution_and_live_event(
+    personas,
+) -> None:  # noqa: ANN001
+    district_event = event("区交流会", code=DISTRICT)
+    west = services.participant_add(
+        event=event("东城竞赛"), by=None, institution=make("西城站", TOWN_B)
+    )
+    with pytest.raises(ValidationError) as error:
+        services.participant_remove(participant=west, by=personas["town_a"])
+    assert "只能移出您负责的镇街的服务机构" in error.value.messages[0]
+    there = services.participant_add(event=district_event, by=None, institution=make())
+    with pytest.raises(ValidationError):
+        services.participant_remove(participant=there, by=personas["town_a"])
+    services.event_archive(event=district_event, by=None, reason="重复录入")
+    with pytest.raises(ValidationError) as error:
+        services.participant_remove(participant=there, by=None)
+    assert "已归档" in error.value.messages[0]
+    assert EventParticipant.objects.count() == 2

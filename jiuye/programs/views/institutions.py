@@ -299,3 +299,32 @@ EVENTS = crud.RecordPages(
     detail=event_detail,
     get=_keepable_event,
 )
+
+
+@roles_required(*KEEPERS, write=True)
+@require_http_methods(["GET", "POST"])
+def participant_remove(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """Confirm, then take an institution added by mistake off the event (the participant row
+    is deleted)."""
+    queryset = selectors.participants_visible(request.user).select_related("institution")
+    participant = get_object_or_404(queryset, pk=pk)
+    event = _keepable_event(request, participant.event_id)
+    name = participant.institution.name
+    if request.method == "POST":
+        return crud.act(
+            request,
+            lambda: services.participant_remove(participant=participant, by=request.user),
+            _("已移出参加机构：%(name)s。") % {"name": name},
+            "programs:service-event",
+            pk=event.pk,
+        )
+    context = {
+        "title": _("移出参加机构：%(name)s") % {"name": name},
+        "question": _(
+            "确定把 %(name)s 从活动“%(event)s”的参加机构中移出吗？它的参加人员和成绩也一并删除。"
+        )
+        % {"name": name, "event": event.name},
+        "button": _("移出"),
+        "back": reverse("programs:service-event", args=[event.pk]),
+    }
+    return render(request, "programs/confirm_remove.html", context)
