@@ -162,4 +162,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="service-event-participant-remove",
     ),
     path("leaders/jobs/<uuid:pk>/remove/", charity.leader_job_remove, name="leader-job-remove"),
+    path("auxiliary/deliveries/<uuid:pk>/", auxiliary.delivery_edit, name="aux-delivery"),
+    path("auxiliary/income/<uuid:pk>/", auxiliary.income_edit, name="aux-income"),
 ]

@@ -25,6 +25,7 @@ from jiuye.jobs.forms.postings import accessibility_field
 from jiuye.people.forms import person_in_scope
 from jiuye.people.models import Person
 from jiuye.programs.models.auxiliary import (
+    AuxIncome,
     AuxInstitution,
     AuxMembership,
     InstitutionKind,
@@ -405,4 +406,31 @@ class IncomeForm(forms.Form):
     ):
         super().__init__(*args, **kwargs)
         self.fields["membership"].queryset = members
+        self.fields["delivery"].queryset = deliveries
+
+
+class DeliveryEditForm(EditForm):
+    """Correcting a delivery: its quantity, day and note (the allocation stays)."""
+
+    quantity = DeliveryForm.base_fields["quantity"]
+    delivered_on = date_field(_("交付日期"))
+    note = DeliveryForm.base_fields["note"]
+
+    def __init__(self, *args: Any, delivery: LabourDelivery, **kwargs: Any) -> None:
+        super().__init__(*args, record=delivery, **kwargs)
+
+
+class IncomeEditForm(EditForm):
+    """Correcting a month's income: the month, the amount and the delivery it came from."""
+
+    month = IncomeForm.base_fields["month"]
+    amount = IncomeForm.base_fields["amount"]
+    delivery = IncomeForm.base_fields["delivery"]
+
+    related_fields = ("delivery",)
+
+    def __init__(
+        self, *args: Any, income: AuxIncome, deliveries: QuerySet[LabourDelivery], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, record=income, **kwargs)
         self.fields["delivery"].queryset = deliveries

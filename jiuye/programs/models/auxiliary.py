@@ -203,8 +203,9 @@ class LabourAllocation(BaseModel, ArchivableModel, VersionedModel):
         return f"{self.project_id} {self.institution_id} {self.quantity}"
 
 
-class LabourDelivery(BaseModel, ArchivableModel):
-    """Work an institution handed back on an allocation (交付)."""
+class LabourDelivery(BaseModel, ArchivableModel, VersionedModel):
+    """Work an institution handed back on an allocation (交付). Corrected on its own page, or
+    archived with a reason when entered in error (its quantity is owed again)."""
 
     scope_paths = {"region": "allocation__institution__region"}
     scope_personal = False
@@ -230,8 +231,9 @@ class LabourDelivery(BaseModel, ArchivableModel):
         return f"{self.allocation_id} {self.delivered_on:%Y-%m-%d} {self.quantity}"
 
 
-class AuxIncome(BaseModel, ArchivableModel):
-    """Income paid to a member for a month (from the institution's deliveries)."""
+class AuxIncome(BaseModel, ArchivableModel, VersionedModel):
+    """Income paid to a member for a month (from the institution's deliveries). Corrected on
+    its own page, or archived with a reason (the month may then be entered again)."""
 
     scope_paths = person_scope("membership__person")
 

@@ -350,3 +350,17 @@ def aux_income_per_member(region: Region, year: int) -> Decimal:
     if not f["income_entries"]:
         return Decimal(0)
     return (Decimal(f["income_total"]) / f["income_entries"]).quantize(Decimal("0.01"))
+
+
+def deliveries_visible(user: Any) -> QuerySet[LabourDelivery]:
+    """Deliveries of the institutions the user keeps (scoped like the institution)."""
+    if getattr(user, "role", None) not in KEEPERS:
+        return LabourDelivery.objects.none()
+    return scope_for(user, LabourDelivery)
+
+
+def incomes_visible(user: Any) -> QuerySet[AuxIncome]:
+    """Members' income the user may see (personal data: scoped like the person)."""
+    if getattr(user, "role", None) not in KEEPERS:
+        return AuxIncome.objects.none()
+    return scope_for(user, AuxIncome)

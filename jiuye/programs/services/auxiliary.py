@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -578,21 +579,26 @@ def allocation_archive(*, allocation: LabourAllocation, by: Any, reason: str) ->
 # --- deliveries and income ------------------------------------------------------------------
 
 
-@transaction.atomic
-def delivery_create(
-    *, allocation: LabourAllocation, by: Any, quantity: int, delivered_on: dt.date, note: str = ""
-) -> LabourDelivery:
-    """Work an institution handed back; never more than the allocation still owes."""
-    allocation = (
+def _locked_allocation(pk: Any) -> LabourAllocation:
+    return (
         LabourAllocation.objects.select_for_update(of=("self",))
         .select_related("institution", "project")
-        .get(pk=allocation.pk)
+        .get(pk=pk)
     )
+
+
+def delivery_errors(
+    allocation: LabourAllocation,
+    quantity: int | None,
+    delivered_on: dt.date | None,
+    *,
+    current: LabourDelivery | None = None,
+) -> dict[str, list[str]]:
+    """A delivery never exceeds what the allocation still owes (the other live deliveries
+    counted, ``current`` left out when it is being corrected), and is dated from the
+    allocation's day up to today."""
     errors: dict[str, list[str]] = {}
-    if allocation.is_archived:
-        raise ValidationError(_("这次调配已撤销，不能登记交付。"), code="archived")
-    check_keeper(by, allocation.institution.region_id, _("这个机构不在您负责的范围内。"))
-    delivered = delivered_total(allocation)
+    delivered = delivered_total(allocation, excluding=current)
     if quantity is None or quantity < 1:
         errors["quantity"] = [_("请填写交付数量（大于 0 的整数）。")]
     elif delivered + quantity > allocation.quantity:
@@ -614,7 +620,19 @@ def delivery_create(
         errors["delivered_on"] = later
     elif delivered_on < allocation.allocated_on:
         errors["delivered_on"] = [_("交付日期不能早于调配日期。")]
-    conflicts.refuse(errors)
+    return errors
+
+
+@transaction.atomic
+def delivery_create(
+    *, allocation: LabourAllocation, by: Any, quantity: int, delivered_on: dt.date, note: str = ""
+) -> LabourDelivery:
+    """Work an institution handed back; never more than the allocation still owes."""
+    allocation = _locked_allocation(allocation.pk)
+    if allocation.is_archived:
+        raise ValidationError(_("这次调配已撤销，不能登记交付。"), code="archived")
+    check_keeper(by, allocation.institution.region_id, _("这个机构不在您负责的范围内。"))
+    conflicts.refuse(delivery_errors(allocation, quantity, delivered_on))
     values = {
         "allocation": allocation,
         "quantity": quantity,
@@ -637,12 +655,28 @@ def income_record(
     amount: Decimal,
     delivery: LabourDelivery | None = None,
 ) -> AuxIncome:
-    """Income paid to a member for a month (one entry a month; correct it by archiving)."""
+    """Income paid to a member for a month (one entry a month; ``income_update`` corrects it,
+    ``income_archive`` takes it back)."""
     membership = AuxMembership.objects.select_related("person", "institution").get(pk=membership.pk)
     if not may_keep(by, membership.person.region_id):
         raise ValidationError(_("这个人员不在您负责的范围内。"), code="scope")
-    errors: dict[str, list[str]] = {}
     month = month_start(month) if month else month
+    conflicts.refuse(income_errors(membership, month, amount, delivery))
+    values = {"membership": membership, "month": month, "amount": amount, "delivery": delivery}
+    return conflicts.created(AuxIncome, values, by=by, exclude=["membership", "delivery"])
+
+
+def income_errors(
+    membership: AuxMembership,
+    month: dt.date | None,
+    amount: Decimal | None,
+    delivery: LabourDelivery | None,
+    *,
+    current: AuxIncome | None = None,
+) -> dict[str, list[str]]:
+    """A month of the membership, one live entry a month (``current`` aside), an amount not
+    below zero, and a delivery of the member's own institution."""
+    errors: dict[str, list[str]] = {}
     if month is None:
         errors["month"] = [_("请填写收入月份。")]
     else:
@@ -650,24 +684,135 @@ def income_record(
         last = month_start(membership.end_date or _today())
         if not first <= month <= last:
             errors["month"] = [_("收入月份须在这个人员在册期间内。")]
-        elif AuxIncome.objects.filter(
-            membership=membership, month=month, archived_at__isnull=True
-        ).exists():
-            errors["month"] = [_("这个月的收入已经登记过。")]
+        else:
+            taken = AuxIncome.objects.filter(
+                membership=membership, month=month, archived_at__isnull=True
+            )
+            if current is not None:
+                taken = taken.exclude(pk=current.pk)
+            if taken.exists():
+                errors["month"] = [_("这个月的收入已经登记过。")]
     if amount is None or amount < 0:
         errors["amount"] = [_("请填写金额（元，不能是负数）。")]
     if delivery is not None and delivery.allocation.institution_id != membership.institution_id:
         errors["delivery"] = [_("只能选择本机构的交付记录。")]
-    conflicts.refuse(errors)
-    values = {"membership": membership, "month": month, "amount": amount, "delivery": delivery}
-    return conflicts.created(AuxIncome, values, by=by, exclude=["membership", "delivery"])
+    elif (
+        delivery is not None
+        and delivery.is_archived
+        and delivery.pk != getattr(current, "delivery_id", None)
+    ):
+        errors["delivery"] = [_("这条交付记录已归档，不能再对应收入。")]
+    return errors
+
+
+DELIVERY_ARCHIVING = conflicts.Archiving(
+    required=gettext_lazy("请填写归档原因，例如：重复录入、数量录错。"),
+    already=gettext_lazy("这条交付记录已经归档。"),
+    refused=gettext_lazy("这条交付记录已归档，不能再修改。"),
+)
+INCOME_ARCHIVING = conflicts.Archiving(
+    required=gettext_lazy("请填写归档原因，例如：重复录入、录错了人或月份。"),
+    already=gettext_lazy("这条收入记录已经归档。"),
+    refused=gettext_lazy("这条收入记录已归档，不能再修改。"),
+)
+DELIVERY_FIELDS = ("quantity", "delivered_on", "note")
+INCOME_FIELDS = ("month", "amount", "delivery")
+
+
+def _delivery_keeper(by: Any, delivery: LabourDelivery) -> None:
+    region = delivery.allocation.institution.region_id
+    check_keeper(by, region, _("这个机构不在您负责的范围内。"))
+
+
+@transaction.atomic
+def delivery_update(
+    *, delivery: LabourDelivery, by: Any, version: int | None, **fields: Any
+) -> LabourDelivery:
+    """Correct a delivery (quantity, day, note). The allocation is locked first, so the
+    corrected quantity with the other deliveries still never exceeds it."""
+    conflicts.known_fields(fields, DELIVERY_FIELDS, "delivery")
+    allocation = _locked_allocation(delivery.allocation_id)
+    current = DELIVERY_ARCHIVING.editable(
+        LabourDelivery.objects.select_related("allocation__institution"),
+        delivery.pk,
+        version=version,
+    )
+    _delivery_keeper(by, current)
+    if allocation.is_archived:
+        raise ValidationError(_("这次调配已撤销，不能再修改交付。"), code="archived")
+    values = {name: getattr(current, name) for name in DELIVERY_FIELDS}
+    values.update(conflicts.stripped(fields))
+    conflicts.refuse(
+        delivery_errors(allocation, values["quantity"], values["delivered_on"], current=current)
+    )
+    return conflicts.saved(current, {k: values[k] for k in fields}, by=by, exclude=["allocation"])
+
+
+@transaction.atomic
+def delivery_archive(*, delivery: LabourDelivery, by: Any, reason: str) -> LabourDelivery:
+    """Take back a delivery entered in error (its quantity is owed again). Refused while a
+    member's income names it: correct that income first."""
+
+    def check(row: LabourDelivery) -> None:
+        _delivery_keeper(by, row)
+        paid = AuxIncome.objects.filter(delivery=row, archived_at__isnull=True).count()
+        if paid:
+            raise ValidationError(
+                _(
+                    "有 %(n)d 条收入记录对应这次交付，不能归档。"
+                    "请先在人员的在册记录页更正这些收入的“对应交付”。"
+                )
+                % {"n": paid},
+                code="in_use",
+            )
+
+    queryset = LabourDelivery.objects.select_related("allocation__institution")
+    return DELIVERY_ARCHIVING.archive(queryset, delivery.pk, by=by, reason=reason, check=check)
+
+
+def _income_keeper(by: Any, income: AuxIncome) -> None:
+    check_keeper(by, income.membership.person.region_id, _("这个人员不在您负责的范围内。"))
+
+
+@transaction.atomic
+def income_update(*, income: AuxIncome, by: Any, version: int | None, **fields: Any) -> AuxIncome:
+    """Correct a month's income (month, amount, the delivery it came from)."""
+    conflicts.known_fields(fields, INCOME_FIELDS, "income")
+    current = INCOME_ARCHIVING.editable(
+        AuxIncome.objects.select_related("membership__person"), income.pk, version=version
+    )
+    _income_keeper(by, current)
+    values = {name: getattr(current, name) for name in INCOME_FIELDS}
+    values.update(fields)
+    if values["month"] is not None:
+        values["month"] = month_start(values["month"])
+    membership = current.membership
+    conflicts.refuse(
+        income_errors(
+            membership, values["month"], values["amount"], values["delivery"], current=current
+        )
+    )
+    changes = {k: values[k] for k in fields}
+    return conflicts.saved(current, changes, by=by, exclude=["membership", "delivery"])
+
+
+@transaction.atomic
+def income_archive(*, income: AuxIncome, by: Any, reason: str) -> AuxIncome:
+    """Take back an income entered in error (the month may be entered again)."""
+    check = partial(_income_keeper, by)
+    queryset = AuxIncome.objects.select_related("membership__person")
+    return INCOME_ARCHIVING.archive(queryset, income.pk, by=by, reason=reason, check=check)
 
 
 __all__ = [
     "allocation_archive",
     "allocation_create",
+    "delivery_archive",
     "delivery_create",
+    "delivery_update",
+    "income_archive",
     "income_record",
+    "income_update",
     "institution_archive",
     "institution_create",
     "institution_update",

@@ -15,9 +15,11 @@ from typing import Any
 
 from jiuye.core.tests.matrix import Kwargs, access
 from jiuye.programs.models.auxiliary import (
+    AuxIncome,
     AuxInstitution,
     AuxMembership,
     LabourAllocation,
+    LabourDelivery,
     LabourProject,
 )
 from jiuye.programs.services import auxiliary as services
@@ -80,6 +82,22 @@ def _allocation(w: dict[str, Any]) -> LabourAllocation:
     )
 
 
+def _delivery(w: dict[str, Any]) -> LabourDelivery:
+    allocation = _allocation(w)
+    found = allocation.deliveries.first()
+    return found or services.delivery_create(
+        allocation=allocation, by=None, quantity=4, delivered_on=dt.date(2025, 3, 1)
+    )
+
+
+def _income(w: dict[str, Any]) -> AuxIncome:
+    membership = _membership(w)
+    found = membership.incomes.first()
+    return found or services.income_record(
+        membership=membership, by=None, month=dt.date(2025, 3, 1), amount=Decimal(600)
+    )
+
+
 NONE: Kwargs = lambda w: {}  # noqa: E731
 INSTITUTION: Kwargs = lambda w: {"pk": _institution(w).pk}  # noqa: E731
 MEMBERSHIP: Kwargs = lambda w: {"pk": _membership(w).pk}  # noqa: E731
@@ -105,4 +123,6 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "programs:labour-project-edit": (PROJECT, access(KEEPERS_A, town_b=404)),
     "programs:labour-project-allocate": (PROJECT, access(KEEPERS_A, town_b=404)),
     "programs:labour-allocation-withdraw": (ALLOCATION, access(KEEPERS_A, town_b=404)),
+    "programs:aux-delivery": (lambda w: {"pk": _delivery(w).pk}, access(KEEPERS_A, town_b=404)),
+    "programs:aux-income": (lambda w: {"pk": _income(w).pk}, access(KEEPERS_A, town_b=404)),
 }

@@ -130,3 +130,42 @@ def test_a_project_is_allocated_by_keyboard_alone(
     assert "已调配劳动项目。" in page.locator(".messages").inner_text()
     assert "已调配 250件" in page.locator("main").inner_text()
     assert_accessible(page, "project page after the allocation")
+
+
+def test_the_correction_pages_pass_axe_and_a_delivery_is_corrected_by_keyboard(
+    page: Page, signed_in, personas, home_a, bead_project
+) -> None:  # noqa: ANN001
+    allocation = services.allocation_create(
+        project=bead_project,
+        institution=home_a,
+        by=None,
+        quantity=50,
+        allocated_on=dt.date(2025, 3, 1),
+    )
+    delivery = services.delivery_create(
+        allocation=allocation, by=None, quantity=20, delivered_on=dt.date(2025, 3, 5)
+    )
+    membership = fx.member(home_a, personas["jobseeker"].person)
+    income = services.income_record(
+        membership=membership, by=None, month=dt.date(2025, 3, 1), amount=600
+    )
+    base = signed_in("town_a")
+    visit(page, base + reverse("programs:aux-income", args=[income.pk]), "income correction")
+    submit(page, "归档这条收入记录")
+    expect_errors(page, "income archive form with errors")
+
+    page.goto(base + reverse("programs:aux-institution", args=[home_a.pk]))
+    tab_to(page, f"a[href='{reverse('programs:aux-delivery', args=[delivery.pk])}']")
+    press_and_wait(page, "Enter")
+    assert_accessible(page, "delivery correction")
+    tab_to(page, "#id_quantity")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("51")
+    press_and_wait(page, "Enter")
+    expect_errors(page, "delivery correction over the allocation")
+    tab_to(page, "#id_quantity")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("25")
+    press_and_wait(page, "Enter")
+    delivery.refresh_from_db()
+    assert delivery.quantity == 25

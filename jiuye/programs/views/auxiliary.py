@@ -34,7 +34,9 @@ from jiuye.programs.forms.auxiliary import (
     KIND_FILTER,
     STATUS_FILTER,
     AllocationForm,
+    DeliveryEditForm,
     DeliveryForm,
+    IncomeEditForm,
     IncomeForm,
     InstitutionForm,
     MembershipEditForm,
@@ -106,6 +108,7 @@ def institution_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         "institution": institution,
         "accessibility": institution_accessibility(institution),
         "allocations": list(selectors.allocations_of_institution(institution)),
+        "deliveries": list(selectors.deliveries_of_institution(institution)) if personal else [],
         "members": members,
         "personal": personal,
         "n_members": selectors.institutions_for_list(
@@ -537,4 +540,124 @@ def allocation_withdraw(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         already=_("这次调配已经撤销。"),
         message=_("已撤销调配。"),
         detail=detail,
+    )
+
+
+# --- correcting deliveries and income -------------------------------------------------------
+
+
+def _correction_page(
+    request: HttpRequest, edit_form: Any, archive_form: Any, context: dict[str, Any]
+) -> HttpResponse:
+    """A record's correction form with its archive form below (``correction_form.html``);
+    ``form`` is the one submitted, whose errors the page's title and summary name."""
+    submitted = archive_form if archive_form.is_bound else edit_form
+    context = {**context, "form": submitted, "edit_form": edit_form, "archive_form": archive_form}
+    return render(request, T + "correction_form.html", context)
+
+
+@roles_required(*KEEPERS, write=True)
+@require_http_methods(["GET", "POST"])
+def delivery_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """Correct a delivery (never beyond its allocation) or archive it with a reason."""
+    queryset = selectors.deliveries_visible(request.user).select_related(
+        "allocation__project", "allocation__institution"
+    )
+    delivery = get_object_or_404(queryset, pk=pk)
+    institution = delivery.allocation.institution
+    _keep_or_403(request, institution)
+    back = reverse("programs:aux-institution", args=[institution.pk])
+    project = delivery.allocation.project
+    context = {
+        "title": _("更正交付：%(day)s %(project)s")
+        % {"day": f"{delivery.delivered_on:%Y-%m-%d}", "project": project.name},
+        "lead": _(
+            "调配数量 %(n)d%(unit)s；更正后的交付数量连同这次调配的其他交付不能超过调配数量。"
+        )
+        % {"n": delivery.allocation.quantity, "unit": project.unit},
+        "archive_title": _("归档这条交付记录"),
+        "archive_lead": _("只用于更正录错的记录：归档后这部分数量重新计为未交付，记录仍然保留。"),
+        "back": back,
+    }
+    if request.method == "POST" and "archive-reason" in request.POST:
+        return crud.archive_page(
+            request,
+            delivery,
+            lambda reason: services.delivery_archive(
+                delivery=delivery, by=request.user, reason=reason
+            ),
+            help_text=_("例如：重复录入、数量录错。"),
+            already=_("这条交付记录已经归档。"),
+            message=_("已归档交付记录。"),
+            detail=reverse("programs:aux-delivery", args=[delivery.pk]),
+            after=back,
+            page=lambda archive: _correction_page(
+                request, DeliveryEditForm(delivery=delivery), archive, context
+            ),
+        )
+    form = DeliveryEditForm(crud.posted(request), delivery=delivery)
+
+    def save() -> HttpResponse:
+        services.delivery_update(
+            delivery=delivery,
+            by=request.user,
+            version=form.cleaned_data.get("version"),
+            **form.service_fields(),
+        )
+        return crud.done(request, _("已保存交付记录。"), back)
+
+    archive = ArchiveForm(prefix="archive")
+    return crud.service_form(
+        request, form, save, page=lambda: _correction_page(request, form, archive, context)
+    )
+
+
+@roles_required(*KEEPERS, write=True)
+@require_http_methods(["GET", "POST"])
+def income_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """Correct a member's income for a month, or archive it with a reason."""
+    queryset = selectors.incomes_visible(request.user).select_related(
+        "membership__person", "membership__institution"
+    )
+    income = get_object_or_404(queryset, pk=pk)
+    membership = income.membership
+    _keep_or_403(request, membership.institution)
+    back = reverse("programs:aux-member", args=[membership.pk])
+    deliveries = selectors.deliveries_of_institution(membership.institution)
+    context = {
+        "title": _("更正收入：%(name)s %(month)s")
+        % {"name": membership.person.name, "month": f"{income.month:%Y-%m}"},
+        "lead": _("每个人员每月一条收入记录；月份须在在册期间内。"),
+        "archive_title": _("归档这条收入记录"),
+        "archive_lead": _("只用于更正录错的记录：归档后不再计入收入统计，这个月可以重新登记。"),
+        "back": back,
+    }
+    if request.method == "POST" and "archive-reason" in request.POST:
+        return crud.archive_page(
+            request,
+            income,
+            lambda reason: services.income_archive(income=income, by=request.user, reason=reason),
+            help_text=_("例如：重复录入、录错了人或月份。"),
+            already=_("这条收入记录已经归档。"),
+            message=_("已归档收入记录。"),
+            detail=reverse("programs:aux-income", args=[income.pk]),
+            after=back,
+            page=lambda archive: _correction_page(
+                request, IncomeEditForm(income=income, deliveries=deliveries), archive, context
+            ),
+        )
+    form = IncomeEditForm(crud.posted(request), income=income, deliveries=deliveries)
+
+    def save() -> HttpResponse:
+        services.income_update(
+            income=income,
+            by=request.user,
+            version=form.cleaned_data.get("version"),
+            **form.service_fields(),
+        )
+        return crud.done(request, _("已保存收入记录。"), back)
+
+    archive = ArchiveForm(prefix="archive")
+    return crud.service_form(
+        request, form, save, page=lambda: _correction_page(request, form, archive, context)
     )
