@@ -164,4 +164,19 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("leaders/jobs/<uuid:pk>/remove/", charity.leader_job_remove, name="leader-job-remove"),
     path("auxiliary/deliveries/<uuid:pk>/", auxiliary.delivery_edit, name="aux-delivery"),
     path("auxiliary/income/<uuid:pk>/", auxiliary.income_edit, name="aux-income"),
+    path(
+        "charity/beneficiaries/template.xlsx",
+        charity.beneficiaries_template,
+        name="charity-beneficiaries-template",
+    ),
+    path(
+        "charity/<uuid:pk>/beneficiaries/upload/",
+        charity.beneficiaries_upload,
+        name="charity-beneficiaries-upload",
+    ),
+    path(
+        "charity/<uuid:pk>/beneficiaries/upload/save/",
+        charity.beneficiaries_upload_save,
+        name="charity-beneficiaries-upload-save",
+    ),
 ]

@@ -65,6 +65,16 @@ def _aux_members(number: str, _name: str, _course: Any) -> tuple[list[str], list
     return ["机构名称", "身份证号", "进入日期"], ["东城阳光家园", number, "2025-02-01"]
 
 
+def _charity_beneficiaries(number: str, _name: str, _course: Any) -> tuple[list[str], list[str]]:
+    return ["身份证号", "受益日期", "参加培训", "实现就业"], [number, "2025-03-02", "是", "否"]
+
+
+def _charity_project() -> Any:
+    from jiuye.programs.tests.charity_fixtures import project
+
+    return project()
+
+
 def _monitoring(number: str, name: str, _course: Any) -> tuple[list[str], list[str]]:
     header = ["身份证号", "姓名", "监测对象类别", "识别监测时间", "风险消除时间"]
     return header, [number, name, "边缘易致贫户", "2025-04-01", ""]
@@ -72,12 +82,15 @@ def _monitoring(number: str, name: str, _course: Any) -> tuple[list[str], list[s
 
 ROWS: dict[str, Row] = {
     "aux_members": _aux_members,
+    "charity_beneficiaries": _charity_beneficiaries,
     "monitoring_objects": _monitoring,
     "employment": _employment,
     "services": _services,
     "enrolments": _enrolments,
     "attendance": _attendance,
 }
+# The record a kind with a ``parent_model`` imports into (its batches are started there).
+PARENTS: dict[str, Callable[[], Any]] = {"charity_beneficiaries": _charity_project}
 
 
 def _write(path: Path, header: list[str], row: list[str]) -> Path:
@@ -124,7 +137,8 @@ def test_every_kind_that_names_a_person_is_covered() -> None:
     naming = {
         name
         for name, kind in _KINDS.items()
-        if kind.importable and any(isinstance(c, PersonByIdNumber) for c in kind.columns)
+        if (kind.importable or kind.parent_model is not None)
+        and any(isinstance(c, PersonByIdNumber) for c in kind.columns)
     }
     assert naming <= set(ROWS), f"add a row builder for: {sorted(naming - set(ROWS))}"
 
@@ -135,19 +149,22 @@ def test_a_number_registered_elsewhere_is_answered_as_an_unregistered_one(
     tmp_path, personas, person_a, person_b, course, kind, dry_run
 ) -> None:  # noqa: ANN001
     build = ROWS[kind]
+    parent = PARENTS[kind]() if kind in PARENTS else None
     Enrolment.objects.create(course=course, person=person_a, enrolled_on=course.start_date)
     # The row is right for a person in the officer's town: only the number decides.
     header, mine = build(person_a.id_number, person_a.name, course)
     checked = run_import(
         kind=kind, path=_write(tmp_path / "mine.csv", header, mine), dry_run=True,
-        by=personas["town_a"],
+        by=personas["town_a"], parent=parent,
     )  # fmt: skip
     assert (checked.valid, checked.invalid) == (1, 0), checked.errors
     answers = []
     for name, number in (("elsewhere", person_b.id_number), ("unregistered", UNREGISTERED)):
         header, row = build(number, TYPED_NAME, course)
         path = _write(tmp_path / f"{name}.csv", header, row)
-        result = run_import(kind=kind, path=path, dry_run=dry_run, by=personas["town_a"])
+        result = run_import(
+            kind=kind, path=path, dry_run=dry_run, by=personas["town_a"], parent=parent
+        )
         answers.append(answer(result, number))
     elsewhere, unregistered = answers
     assert elsewhere == unregistered

@@ -25,7 +25,7 @@ from jiuye.core.formfields import (
     text_field,
     year_field,
 )
-from jiuye.core.forms import EditForm, FilterForm
+from jiuye.core.forms import EditForm, FilterForm, checked_upload
 from jiuye.employers.models import Employer
 from jiuye.people.forms import person_in_scope
 from jiuye.people.models import Person
@@ -376,3 +376,18 @@ class LeaderJobForm(forms.Form):
                 % {"name": person.name}
             )
         return record
+
+
+class BeneficiariesUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("受益人名单文件"),
+        help_text=_("Excel（.xlsx、.xls）或 CSV 文件，列名见名单模板。先检查，确认无误后再保存。"),
+        error_messages={"required": _("请选择受益人名单文件。")},
+    )
+
+    def clean_file(self) -> Any:
+        return checked_upload(
+            self.cleaned_data["file"],
+            max_bytes=20 * 1024 * 1024,
+            too_large=_("名单文件超过 20 MB，请检查是否选错了文件。"),
+        )

@@ -8,35 +8,57 @@
   one of the two (``project_check``, as on the form).
 
 Administrators and district staff import anywhere; a town officer only records located in their
-town. Beneficiaries are added on a project's page (they are persons found by ID number).
+town.
+
+- ``charity_beneficiaries``: a project's beneficiaries, uploaded on the project's page (the batch
+  names the project as its parent, as a declaration's staff list does). Natural key: the
+  project + the person, found by ID number among the persons the importer keeps.
 """
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jiuye.accounts.models import Role
-from jiuye.core.importing import register_kind
-from jiuye.core.importing.declared import DeclaredKind, actor
-from jiuye.core.importing.fields import Choice, Date, Lookup, Money, Text
-from jiuye.core.scoping import region_in_scope
+from jiuye.core.importing import (
+    ImportFileError,
+    ImportResult,
+    batch_confirm,
+    batch_start,
+    register_kind,
+    template_xlsx,
+)
+from jiuye.core.importing.declared import DeclaredKind, ErrorSink, actor
+from jiuye.core.importing.fields import Bool, Choice, Date, Lookup, Money, Text
+from jiuye.core.models import ImportBatch
+from jiuye.core.scoping import region_in_scope, scope_for
 from jiuye.employers.importing.registry import Phone, RegionCode, UsccField
+from jiuye.people.importing import PersonByIdNumber
 from jiuye.programs.models.charity import (
+    CharityBeneficiary,
     CharityProject,
     Organization,
     OrganizationKind,
     OrganizationStatus,
     ProjectKind,
 )
-from jiuye.programs.services.charity import organization_check, project_check
+from jiuye.programs.services.charity import (
+    beneficiary_errors,
+    organization_check,
+    project_check,
+)
 from jiuye.reference.models import Department
 
 WRITERS = (Role.ADMIN, Role.DISTRICT, Role.TOWN)
+KIND_BENEFICIARIES = "charity_beneficiaries"
 
 ORGANIZATION_SYNONYMS = {
     **dict.fromkeys(("盲协", "盲人协会"), OrganizationKind.BLIND),
@@ -246,3 +268,154 @@ class CharityProjectsKind(DeclaredKind):
 
 register_kind(OrganizationsKind())
 register_kind(CharityProjectsKind())
+
+
+# --- a project's beneficiaries --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Name(Text):
+    """The person's name as registered: a help for the reader of the file, checked against the
+    registry when it is filled in (only for a person the importer may see), never written."""
+
+    def export(self, obj: Model, *, reveal: bool) -> str:
+        return obj.person.name
+
+
+class CharityBeneficiariesKind(DeclaredKind):
+    """The beneficiaries of one charity project, uploaded on the project's page. A person is
+    found by ID number among those the importer keeps; a number outside their scope gets the
+    same answer as an unregistered one. The outcomes are the beneficiary form's; a person
+    taken off the project before and listed again counts again (as on the form)."""
+
+    name = KIND_BENEFICIARIES
+    label = gettext_lazy("公益慈善项目受益人")
+    who = gettext_lazy("项目受益人")
+    model = CharityBeneficiary
+    parent_model = CharityProject
+    parent_needed = gettext_lazy(
+        "受益人名单属于某一个公益慈善项目：请在该项目的页面上传，不能在这里导入。"
+    )
+    importable = False
+    key_label = gettext_lazy("身份证号")
+    natural_key = ("project", "id_number")
+    writers = WRITERS
+    also_updates = ("archived_at", "archived_by_id", "archived_reason")
+    changed_since = gettext_lazy(
+        "这个批次导入的受益人（%(record)s）之后又在项目页面修改过，不能自动撤销。请逐个修改。"
+    )
+    fields = (
+        PersonByIdNumber(
+            inactive=gettext_lazy("%(name)s 已归档或已不在册，不能登记为受益人。"),
+            example="440199199003071235",
+        ),
+        _Name("name", "姓名", ("受益人姓名",), attr="", note="可不填；填写时须与登记的姓名一致"),
+        Date(
+            "joined_on",
+            "受益日期",
+            ("日期",),
+            note="在项目起止日期内；不填时新登记的人为项目开始日期，已登记的人不变",
+            example="2025-03-01",
+        ),
+        Bool("trained", "参加培训", ("培训",), note="是 或 否；不填为否", example="是"),
+        Bool("placed", "实现就业", ("就业",), note="是 或 否；不填为否", example="否"),
+        Bool("started_business", "自主创业", ("创业",), note="是 或 否；不填为否", example="否"),
+        Text("note", "备注", ("说明",), max_length=300),
+    )
+
+    def open_parent(self, parent: Any, *, by: Any) -> Any:
+        visible = scope_for(by, CharityProject) if actor(by) is not None else None
+        if visible is not None and not visible.filter(pk=parent.pk).exists():
+            raise ImportFileError(_("找不到这个项目，或您不能修改它。"))
+        projects = CharityProject.objects.all()
+        if transaction.get_connection().in_atomic_block:
+            projects = projects.select_for_update()
+        project = projects.get(pk=parent.pk)
+        if project.is_archived:
+            raise ImportFileError(_("这个项目已归档，不能再登记受益人。"))
+        return project
+
+    def resolve(self, data: dict[str, Any], error: ErrorSink, *, by: Any) -> None:
+        data["project"] = self.parent
+        person, typed = data.get("id_number"), (data.get("name") or "").strip()
+        if person is not None and typed and typed != person.name:
+            error("name", _("姓名“%(v)s”与这个身份证号登记的姓名不一致，请核对。") % {"v": typed})
+
+    def validate(self, data: dict[str, Any], current: Model | None, *, by: Any) -> Any:
+        if data.get("joined_on") is None and ("joined_on" in data or current is None):
+            # A blank day keeps a listed person's, and is the project's start for a new one.
+            data["joined_on"] = current.joined_on if current else self.parent.start_date
+        return beneficiary_errors(self.parent, self.merged(data, current))
+
+    def model_values(self, data: dict[str, Any]) -> dict[str, Any]:
+        # Listed again after a removal: the row counts again (as on the form).
+        restored = {"archived_at": None, "archived_by_id": None, "archived_reason": ""}
+        return {**super().model_values(data), **restored}
+
+    def existing_queryset(self) -> Any:
+        return CharityBeneficiary.objects.filter(project=self.parent).select_related("person")
+
+    def export_queryset(self, filters: dict[str, str]) -> Any:
+        project = CharityProject.objects.filter(pk=_uuid(filters.get("project", ""))).first()
+        if project is None:
+            raise ImportFileError(_("请指定项目，如 --filter project=<项目编号>。"))
+        return (
+            CharityBeneficiary.objects.filter(project=project, archived_at__isnull=True)
+            .select_related("person")
+            .order_by("created_at")
+        )
+
+
+def _uuid(text: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        return None
+
+
+beneficiaries_kind = register_kind(CharityBeneficiariesKind())
+
+
+# --- the project page -----------------------------------------------------------------------
+
+
+def beneficiaries_check(*, project: CharityProject, upload: Any, by: Any) -> ImportResult:
+    """Check an uploaded list against a project (nothing is saved): every bad row, or what
+    saving would do."""
+    batch = batch_start(
+        kind=KIND_BENEFICIARIES, upload=upload, by=by, dry_run=True, parent=project, queue=False
+    )
+    return _outcome(batch)
+
+
+def beneficiaries_save(*, project: CharityProject, checked: Any, by: Any) -> ImportResult | None:
+    """Save a list this user checked against this project with no bad row: every row or
+    none. None when there is no such check."""
+    batch = ImportBatch.objects.filter(
+        pk=_uuid(str(checked)),
+        kind=KIND_BENEFICIARIES,
+        dry_run=True,
+        status=ImportBatch.Status.VALIDATED,
+        invalid_rows=0,
+        created_by=by,
+        parent_model=CharityProject._meta.label,
+        parent_id=str(project.pk),
+    ).first()
+    if batch is None:
+        return None
+    return _outcome(batch_confirm(checked=batch, by=by, valid_only=False, queue=False))
+
+
+def _outcome(batch: ImportBatch) -> ImportResult:
+    result = ImportResult.of(batch)
+    if result.invalid:
+        result.message = _("有%(n)d行错误，名单没有保存任何一行。请修改后重新上传。") % {
+            "n": result.invalid
+        }
+    elif not result.rows and batch.status != ImportBatch.Status.FAILED:
+        result.message = _("名单中只有表头，没有任何受益人。")
+    return result
+
+
+def beneficiaries_template() -> bytes:
+    return template_xlsx(beneficiaries_kind)

@@ -390,6 +390,20 @@ def project_archive(*, project: CharityProject, by: Any, reason: str) -> Charity
     )
 
 
+def beneficiary_errors(project: CharityProject, values: dict[str, Any]) -> dict[str, list[str]]:
+    """What a beneficiary row must hold, by field (the form, the service and the import)."""
+    day = values.get("joined_on") or project.start_date
+    start, end = project.start_date, project.end_date
+    if end is not None and not start <= day <= end:
+        message = _("受益日期应在项目的开始日期和结束日期之间（%(start)s至%(end)s）。")
+    elif day < start:
+        message = _("受益日期不能早于项目的开始日期（%(start)s）。")
+    else:
+        return {}
+    texts = {"start": dates.day_text(start), "end": dates.day_text(end) if end else ""}
+    return {"joined_on": [message % texts]}
+
+
 @transaction.atomic
 def beneficiary_save(
     *, project: CharityProject, person: Person, by: Any, version: int | None = None, **fields: Any
@@ -405,10 +419,8 @@ def beneficiary_save(
     if not may_keep(by, person.region_id):
         raise ValidationError({"person": [_("这个人员不在您负责的范围内。")]})
     values = conflicts.stripped(fields)
-    day = values.get("joined_on") or project.start_date
-    if day < project.start_date or (project.end_date and day > project.end_date):
-        raise ValidationError({"joined_on": [_("受益日期应在项目的开始日期和结束日期之间。")]})
-    values["joined_on"] = day
+    values["joined_on"] = values.get("joined_on") or project.start_date
+    conflicts.refuse(beneficiary_errors(project, values))
     current = (
         CharityBeneficiary.objects.select_for_update()
         .filter(project=project, person=person)

@@ -131,3 +131,27 @@ def test_a_town_officer_records_a_beneficiary_by_keyboard_alone(
         False,
     )
     assert_accessible(page, "project page after recording a beneficiary")
+
+
+def test_a_list_of_beneficiaries_is_checked_and_saved_on_the_upload_page(
+    page: Page, signed_in, person_a, tmp_path
+) -> None:  # noqa: ANN001
+    project = fx.project()
+    base = signed_in("town_a")
+    visit(
+        page, base + reverse("programs:charity-beneficiaries-upload", args=[project.pk]), "upload"
+    )
+    submit(page, "检查名单")
+    expect_errors(page, "upload without a file")
+    bad = tmp_path / "bad.csv"
+    bad.write_text(f"身份证号,受益日期\n{person_a.id_number},2020-01-01\n", encoding="utf-8-sig")
+    page.set_input_files("#id_file", str(bad))
+    submit(page, "检查名单")
+    assert_accessible(page, "upload with a bad row listed")
+    good = tmp_path / "good.csv"
+    good.write_text(f"身份证号,参加培训\n{person_a.id_number},是\n", encoding="utf-8-sig")
+    page.set_input_files("#id_file", str(good))
+    submit(page, "检查名单")
+    assert_accessible(page, "upload checked, ready to save")
+    submit(page, "保存这份名单")
+    assert CharityBeneficiary.objects.get().trained

@@ -20,18 +20,20 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jiuye.accounts.models import Role
 from jiuye.core import crud
 from jiuye.core.access import roles_required
 from jiuye.core.downloads import formula_safe, logged_export
 from jiuye.programs.forms.charity import (
+    BeneficiariesUploadForm,
     BeneficiaryForm,
     LeaderForm,
     LeaderJobForm,
@@ -41,6 +43,7 @@ from jiuye.programs.forms.charity import (
     ProjectForm,
     ProjectSearchForm,
 )
+from jiuye.programs.importing import charity as beneficiary_lists
 from jiuye.programs.models.charity import CharityProject, EmploymentLeader, Organization
 from jiuye.programs.selectors import charity as selectors
 from jiuye.programs.services import charity as services
@@ -448,3 +451,55 @@ def leader_job_remove(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         "back": reverse("programs:leader", args=[leader.pk]),
     }
     return render(request, "programs/confirm_remove.html", context)
+
+
+# --- a project's beneficiaries from a file --------------------------------------------------
+
+
+@roles_required(*KEEPERS)
+@require_GET
+def beneficiaries_template(request: HttpRequest) -> HttpResponse:
+    return attachment(beneficiary_lists.beneficiaries_template(), _("受益人名单模板.xlsx"))
+
+
+@roles_required(*KEEPERS, write=True)
+@require_http_methods(["GET", "POST"])
+def beneficiaries_upload(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """Check an uploaded list of beneficiaries against the project (nothing is saved): every
+    bad row, or what saving would do with a button to save it."""
+    project = _project(request, pk)
+    if project.is_archived:
+        messages.error(request, _("这个项目已归档，不能再登记受益人。"))
+        return redirect("programs:charity-project", pk=project.pk)
+    form = BeneficiariesUploadForm(request.POST or None, request.FILES or None)
+    checked = None
+    if request.method == "POST" and form.is_valid():
+        checked = beneficiary_lists.beneficiaries_check(
+            project=project, upload=form.cleaned_data["file"], by=request.user
+        )
+        if checked.message and not checked.errors:
+            form.add_error("file", checked.message)
+            checked = None
+    context = {"project": project, "form": form, "checked": checked}
+    return render(request, "programs/charity/beneficiaries_upload.html", context)
+
+
+@roles_required(*KEEPERS, write=True)
+@require_POST
+def beneficiaries_upload_save(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    project = _project(request, pk)
+    result = beneficiary_lists.beneficiaries_save(
+        project=project, checked=request.POST.get("batch", ""), by=request.user
+    )
+    if result is None:
+        messages.error(request, _("找不到已检查的名单文件，请重新上传。"))
+        return redirect("programs:charity-beneficiaries-upload", pk=project.pk)
+    if not result.ok:
+        context = {"project": project, "form": BeneficiariesUploadForm(), "checked": result}
+        return render(request, "programs/charity/beneficiaries_upload.html", context)
+    message = _("受益人名单已保存：新增 %(c)d 人，更新 %(u)d 人，未变 %(n)d 人。") % {
+        "c": result.created,
+        "u": result.updated,
+        "n": result.unchanged,
+    }
+    return crud.done(request, message, "programs:charity-project", pk=project.pk)
