@@ -48,6 +48,8 @@ from jiuye.core.importing.batches import (
     batches_purge_files,
     fail_stale_batches,
     import_batch_task,
+    list_check,
+    list_save,
 )
 from jiuye.core.importing.engine import (
     CHUNK_ROWS,
@@ -100,6 +102,8 @@ __all__ = [
     "join_errors",
     "journal_value",
     "kinds",
+    "list_check",
+    "list_save",
     "map_headers",
     "masked",
     "normalise_header",

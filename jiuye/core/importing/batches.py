@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import tempfile
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from django_tasks import task
 
 from jiuye.core.importing.base import ImportFileError, get_kind
 from jiuye.core.importing.engine import run_import
-from jiuye.core.importing.report import progress_of, report_progress
+from jiuye.core.importing.report import ImportResult, progress_of, report_progress
 from jiuye.core.models import ImportBatch
 
 
@@ -142,6 +143,54 @@ def batch_confirm(
     return _start_again(
         checked, by=by, dry_run=False, valid_only=valid_only, checked_by=checked, queue=queue
     )
+
+
+# --- a list uploaded on its record's page (a kind with a ``parent_model``) --------------------
+
+
+def list_check(*, kind: str, parent: Model, upload: Any, by: Any, empty: Any) -> ImportResult:
+    """Check at once a list uploaded on the page of the record it belongs to (nothing is
+    saved): every bad row, or what saving would do. ``empty``: the message of a list with a
+    header and no row."""
+    batch = batch_start(kind=kind, upload=upload, by=by, dry_run=True, parent=parent, queue=False)
+    return _list_outcome(batch, empty)
+
+
+def list_save(
+    *, kind: str, parent: Model, checked: Any, by: Any, empty: Any
+) -> ImportResult | None:
+    """Save a list this user checked against this record with no bad row: every row or none.
+    None when there is no such check (``checked`` is the checked batch's id as posted)."""
+    try:
+        pk = uuid.UUID(str(checked))
+    except ValueError:
+        return None
+    batch = ImportBatch.objects.filter(
+        pk=pk,
+        kind=kind,
+        dry_run=True,
+        status=ImportBatch.Status.VALIDATED,
+        invalid_rows=0,
+        created_by=by,
+        parent_model=parent._meta.label,
+        parent_id=str(parent.pk),
+    ).first()
+    if batch is None:
+        return None
+    return _list_outcome(batch_confirm(checked=batch, by=by, valid_only=False, queue=False), empty)
+
+
+def _list_outcome(batch: ImportBatch, empty: Any) -> ImportResult:
+    result = ImportResult.of(batch)
+    if result.invalid:
+        result.message = _("有%(n)d行错误，名单没有保存任何一行。请修改后重新上传。") % {
+            "n": result.invalid
+        }
+    elif not result.rows and batch.status != ImportBatch.Status.FAILED:
+        result.message = str(empty)
+        batch.status, batch.message = ImportBatch.Status.FAILED, result.message
+        batch.save(update_fields=["status", "message"])
+    return result
 
 
 def batch_can_retry(batch: ImportBatch) -> bool:

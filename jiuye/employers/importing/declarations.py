@@ -28,8 +28,8 @@ from jiuye.core.importing import (
     ImportKind,
     ImportResult,
     RollbackError,
-    batch_confirm,
-    batch_start,
+    list_check,
+    list_save,
     register_kind,
     template_xlsx,
 )
@@ -58,6 +58,7 @@ CONTRACT_NAMES = {
 }
 # What the line check returns normalised (numbers) or derived (their blind indexes).
 CLEANED = ("id_number", "certificate_number", "id_number_index", "certificate_index")
+EMPTY = gettext_lazy("名单中只有表头，没有任何职工。")
 
 
 class DeclarationStaffKind(DeclaredKind):
@@ -274,41 +275,13 @@ quota_results_kind = register_kind(QuotaResultsKind())
 def staff_list_check(*, declaration: Declaration, upload: Any, by: Any) -> ImportResult:
     """Check an uploaded list against a declaration (nothing is saved): every bad row, or
     what saving would do."""
-    batch = batch_start(
-        kind=KIND_STAFF, upload=upload, by=by, dry_run=True, parent=declaration, queue=False
-    )
-    return _outcome(batch)
+    return list_check(kind=KIND_STAFF, parent=declaration, upload=upload, by=by, empty=EMPTY)
 
 
 def staff_list_save(*, declaration: Declaration, checked: Any, by: Any) -> ImportResult | None:
     """Save a list this user checked against this declaration with no bad row: every row or
     none. None when there is no such check."""
-    batch = ImportBatch.objects.filter(
-        pk=checked,
-        kind=KIND_STAFF,
-        dry_run=True,
-        status=ImportBatch.Status.VALIDATED,
-        invalid_rows=0,
-        created_by=by,
-        parent_model=Declaration._meta.label,
-        parent_id=str(declaration.pk),
-    ).first()
-    if batch is None:
-        return None
-    return _outcome(batch_confirm(checked=batch, by=by, valid_only=False, queue=False))
-
-
-def _outcome(batch: ImportBatch) -> ImportResult:
-    result = ImportResult.of(batch)
-    if result.invalid:
-        result.message = _("有%(n)d行错误，名单没有保存任何一行。请修改后重新上传。") % {
-            "n": result.invalid
-        }
-    elif not result.rows and batch.status != ImportBatch.Status.FAILED:
-        result.message = _("名单中只有表头，没有任何职工。")
-        batch.status, batch.message = ImportBatch.Status.FAILED, result.message
-        batch.save(update_fields=["status", "message"])
-    return result
+    return list_save(kind=KIND_STAFF, parent=declaration, checked=checked, by=by, empty=EMPTY)
 
 
 def staff_template() -> bytes:

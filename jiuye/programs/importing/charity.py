@@ -31,14 +31,13 @@ from jiuye.accounts.models import Role
 from jiuye.core.importing import (
     ImportFileError,
     ImportResult,
-    batch_confirm,
-    batch_start,
+    list_check,
+    list_save,
     register_kind,
     template_xlsx,
 )
 from jiuye.core.importing.declared import DeclaredKind, ErrorSink, actor
 from jiuye.core.importing.fields import Bool, Choice, Date, Lookup, Money, Text
-from jiuye.core.models import ImportBatch
 from jiuye.core.scoping import region_in_scope, scope_for
 from jiuye.employers.importing.registry import Phone, RegionCode, UsccField
 from jiuye.people.importing import PersonByIdNumber
@@ -59,6 +58,7 @@ from jiuye.reference.models import Department
 
 WRITERS = (Role.ADMIN, Role.DISTRICT, Role.TOWN)
 KIND_BENEFICIARIES = "charity_beneficiaries"
+EMPTY = gettext_lazy("名单中只有表头，没有任何受益人。")
 
 ORGANIZATION_SYNONYMS = {
     **dict.fromkeys(("盲协", "盲人协会"), OrganizationKind.BLIND),
@@ -382,39 +382,13 @@ beneficiaries_kind = register_kind(CharityBeneficiariesKind())
 def beneficiaries_check(*, project: CharityProject, upload: Any, by: Any) -> ImportResult:
     """Check an uploaded list against a project (nothing is saved): every bad row, or what
     saving would do."""
-    batch = batch_start(
-        kind=KIND_BENEFICIARIES, upload=upload, by=by, dry_run=True, parent=project, queue=False
-    )
-    return _outcome(batch)
+    return list_check(kind=KIND_BENEFICIARIES, parent=project, upload=upload, by=by, empty=EMPTY)
 
 
 def beneficiaries_save(*, project: CharityProject, checked: Any, by: Any) -> ImportResult | None:
     """Save a list this user checked against this project with no bad row: every row or
     none. None when there is no such check."""
-    batch = ImportBatch.objects.filter(
-        pk=_uuid(str(checked)),
-        kind=KIND_BENEFICIARIES,
-        dry_run=True,
-        status=ImportBatch.Status.VALIDATED,
-        invalid_rows=0,
-        created_by=by,
-        parent_model=CharityProject._meta.label,
-        parent_id=str(project.pk),
-    ).first()
-    if batch is None:
-        return None
-    return _outcome(batch_confirm(checked=batch, by=by, valid_only=False, queue=False))
-
-
-def _outcome(batch: ImportBatch) -> ImportResult:
-    result = ImportResult.of(batch)
-    if result.invalid:
-        result.message = _("有%(n)d行错误，名单没有保存任何一行。请修改后重新上传。") % {
-            "n": result.invalid
-        }
-    elif not result.rows and batch.status != ImportBatch.Status.FAILED:
-        result.message = _("名单中只有表头，没有任何受益人。")
-    return result
+    return list_save(kind=KIND_BENEFICIARIES, parent=project, checked=checked, by=by, empty=EMPTY)
 
 
 def beneficiaries_template() -> bytes:
