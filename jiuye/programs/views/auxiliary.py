@@ -12,6 +12,9 @@ Who may do what:
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -546,14 +549,58 @@ def allocation_withdraw(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 # --- correcting deliveries and income -------------------------------------------------------
 
 
-def _correction_page(
-    request: HttpRequest, edit_form: Any, archive_form: Any, context: dict[str, Any]
-) -> HttpResponse:
-    """A record's correction form with its archive form below (``correction_form.html``);
-    ``form`` is the one submitted, whose errors the page's title and summary name."""
-    submitted = archive_form if archive_form.is_bound else edit_form
-    context = {**context, "form": submitted, "edit_form": edit_form, "archive_form": archive_form}
-    return render(request, T + "correction_form.html", context)
+@dataclass(frozen=True)
+class _Correction:
+    """The page that corrects a record (``form(data)``: its edit form, ``update(**fields)``
+    and ``archive(reason)``: the services) or archives it with a reason; both go back to
+    ``back``. ``words``: the page's title and leads, the archive form's help and messages."""
+
+    record: Any
+    form: Callable[[Any], Any]
+    update: Callable[..., Any]
+    archive: Callable[[str], Any]
+    url: str
+    back: str
+    words: dict[str, Any]
+
+    def page(self, request: HttpRequest) -> HttpResponse:
+        words = self.words
+        if request.method == "POST" and "archive-reason" in request.POST:
+            return crud.archive_page(
+                request,
+                self.record,
+                self.archive,
+                help_text=words["archive_help"],
+                already=words["already"],
+                message=words["archived"],
+                detail=self.url,
+                after=self.back,
+                page=lambda archive: self.render(request, self.form(None), archive),
+            )
+        form = self.form(crud.posted(request))
+
+        def save() -> HttpResponse:
+            version = form.cleaned_data.get("version")
+            self.update(version=version, **form.service_fields())
+            return crud.done(request, words["saved"], self.back)
+
+        archive = ArchiveForm(prefix="archive")
+        return crud.service_form(
+            request, form, save, page=lambda: self.render(request, form, archive)
+        )
+
+    def render(self, request: HttpRequest, edit_form: Any, archive_form: Any) -> HttpResponse:
+        """The edit form with the archive form below; ``form`` is the one submitted, whose
+        errors the page's title and summary name."""
+        submitted = archive_form if archive_form.is_bound else edit_form
+        context = {
+            **self.words,
+            "back": self.back,
+            "form": submitted,
+            "edit_form": edit_form,
+            "archive_form": archive_form,
+        }
+        return render(request, T + "correction_form.html", context)
 
 
 @roles_required(*KEEPERS, write=True)
@@ -564,11 +611,9 @@ def delivery_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         "allocation__project", "allocation__institution"
     )
     delivery = get_object_or_404(queryset, pk=pk)
-    institution = delivery.allocation.institution
-    _keep_or_403(request, institution)
-    back = reverse("programs:aux-institution", args=[institution.pk])
+    _keep_or_403(request, delivery.allocation.institution)
     project = delivery.allocation.project
-    context = {
+    words = {
         "title": _("更正交付：%(day)s %(project)s")
         % {"day": f"{delivery.delivered_on:%Y-%m-%d}", "project": project.name},
         "lead": _(
@@ -577,39 +622,22 @@ def delivery_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         % {"n": delivery.allocation.quantity, "unit": project.unit},
         "archive_title": _("归档这条交付记录"),
         "archive_lead": _("只用于更正录错的记录：归档后这部分数量重新计为未交付，记录仍然保留。"),
-        "back": back,
+        "archive_help": _("例如：重复录入、数量录错。"),
+        "already": _("这条交付记录已经归档。"),
+        "archived": _("已归档交付记录。"),
+        "saved": _("已保存交付记录。"),
     }
-    if request.method == "POST" and "archive-reason" in request.POST:
-        return crud.archive_page(
-            request,
-            delivery,
-            lambda reason: services.delivery_archive(
-                delivery=delivery, by=request.user, reason=reason
-            ),
-            help_text=_("例如：重复录入、数量录错。"),
-            already=_("这条交付记录已经归档。"),
-            message=_("已归档交付记录。"),
-            detail=reverse("programs:aux-delivery", args=[delivery.pk]),
-            after=back,
-            page=lambda archive: _correction_page(
-                request, DeliveryEditForm(delivery=delivery), archive, context
-            ),
-        )
-    form = DeliveryEditForm(crud.posted(request), delivery=delivery)
-
-    def save() -> HttpResponse:
-        services.delivery_update(
-            delivery=delivery,
-            by=request.user,
-            version=form.cleaned_data.get("version"),
-            **form.service_fields(),
-        )
-        return crud.done(request, _("已保存交付记录。"), back)
-
-    archive = ArchiveForm(prefix="archive")
-    return crud.service_form(
-        request, form, save, page=lambda: _correction_page(request, form, archive, context)
-    )
+    return _Correction(
+        record=delivery,
+        form=lambda data: DeliveryEditForm(data, delivery=delivery),
+        update=partial(services.delivery_update, delivery=delivery, by=request.user),
+        archive=lambda reason: services.delivery_archive(
+            delivery=delivery, by=request.user, reason=reason
+        ),
+        url=reverse("programs:aux-delivery", args=[delivery.pk]),
+        back=reverse("programs:aux-institution", args=[delivery.allocation.institution_id]),
+        words=words,
+    ).page(request)
 
 
 @roles_required(*KEEPERS, write=True)
@@ -622,42 +650,26 @@ def income_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     income = get_object_or_404(queryset, pk=pk)
     membership = income.membership
     _keep_or_403(request, membership.institution)
-    back = reverse("programs:aux-member", args=[membership.pk])
     deliveries = selectors.deliveries_of_institution(membership.institution)
-    context = {
+    words = {
         "title": _("更正收入：%(name)s %(month)s")
         % {"name": membership.person.name, "month": f"{income.month:%Y-%m}"},
         "lead": _("每个人员每月一条收入记录；月份须在在册期间内。"),
         "archive_title": _("归档这条收入记录"),
         "archive_lead": _("只用于更正录错的记录：归档后不再计入收入统计，这个月可以重新登记。"),
-        "back": back,
+        "archive_help": _("例如：重复录入、录错了人或月份。"),
+        "already": _("这条收入记录已经归档。"),
+        "archived": _("已归档收入记录。"),
+        "saved": _("已保存收入记录。"),
     }
-    if request.method == "POST" and "archive-reason" in request.POST:
-        return crud.archive_page(
-            request,
-            income,
-            lambda reason: services.income_archive(income=income, by=request.user, reason=reason),
-            help_text=_("例如：重复录入、录错了人或月份。"),
-            already=_("这条收入记录已经归档。"),
-            message=_("已归档收入记录。"),
-            detail=reverse("programs:aux-income", args=[income.pk]),
-            after=back,
-            page=lambda archive: _correction_page(
-                request, IncomeEditForm(income=income, deliveries=deliveries), archive, context
-            ),
-        )
-    form = IncomeEditForm(crud.posted(request), income=income, deliveries=deliveries)
-
-    def save() -> HttpResponse:
-        services.income_update(
-            income=income,
-            by=request.user,
-            version=form.cleaned_data.get("version"),
-            **form.service_fields(),
-        )
-        return crud.done(request, _("已保存收入记录。"), back)
-
-    archive = ArchiveForm(prefix="archive")
-    return crud.service_form(
-        request, form, save, page=lambda: _correction_page(request, form, archive, context)
-    )
+    return _Correction(
+        record=income,
+        form=lambda data: IncomeEditForm(data, income=income, deliveries=deliveries),
+        update=partial(services.income_update, income=income, by=request.user),
+        archive=lambda reason: services.income_archive(
+            income=income, by=request.user, reason=reason
+        ),
+        url=reverse("programs:aux-income", args=[income.pk]),
+        back=reverse("programs:aux-member", args=[membership.pk]),
+        words=words,
+    ).page(request)
