@@ -13,7 +13,6 @@ from typing import Any
 
 from django import forms
 from django.db.models import Model
-from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -231,9 +230,8 @@ def version_field() -> forms.IntegerField:
 def not_after_today(day: dt.date, label: Any) -> dt.date:
     """``day`` when it is not later than today; else the error that names the field
     (``dates.past``)."""
-    findings = dates.past(day, field="", label=label, today=timezone.localdate())
-    if findings:
-        raise forms.ValidationError(findings[0].message)
+    if later := dates.after_today(day, label=label):
+        raise forms.ValidationError(later)
     return day
 
 

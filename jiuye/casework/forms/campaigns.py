@@ -11,7 +11,6 @@ import uuid
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jiuye.casework.models import Campaign, PublicWelfarePost, ServiceKind, TargetGroup
@@ -25,6 +24,7 @@ from jiuye.core.formfields import (
     link_id_field,
     model_choice_field,
     money_field,
+    not_after_today,
     text_field,
 )
 from jiuye.core.forms import EditForm, check_order, initial_defaults
@@ -243,12 +243,7 @@ class LeaveForm(forms.Form):
         self.start = start
 
     def clean_end_date(self) -> dt.date:
-        end = self.cleaned_data["end_date"]
-        today = timezone.localdate()
-        if end > today:
-            raise forms.ValidationError(
-                _("离岗日期不能晚于今天（%(today)s）。") % {"today": f"{today:%Y-%m-%d}"}
-            )
+        end = not_after_today(self.cleaned_data["end_date"], _("离岗日期"))
         if end < self.start:
             raise forms.ValidationError(
                 _("离岗日期不能早于上岗日期（%(start)s）。") % {"start": f"{self.start:%Y-%m-%d}"}

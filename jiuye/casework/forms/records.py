@@ -483,8 +483,8 @@ class VerifyForm(OutcomeMixin, AttachmentMixin, RecordForm):
         if end is None:
             if not self.has_error("end_date"):
                 self.add_error("end_date", _("请填写最后工作日。"))
-        elif end > timezone.localdate():
-            self.add_error("end_date", _("最后工作日不能晚于今天。"))
+        elif later := dates.after_today(end, label=_("最后工作日")):
+            self.add_error("end_date", later)
         elif record is not None and end < record.start_date:
             self.add_error(
                 "end_date",

@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jiuye.core import dates
 from jiuye.core.dates import confirmed, offer_confirmation
 from jiuye.core.formfields import (
     ALL,
@@ -307,8 +308,8 @@ class FollowUpForm(forms.Form):
                     "left_on",
                     _("离职日期不能早于入职日期（%(day)s）。") % {"day": f"{self.start:%Y-%m-%d}"},
                 )
-            elif left is not None and left > timezone.localdate():
-                self.add_error("left_on", _("离职日期不能晚于今天。"))
+            elif later := dates.after_today(left, label=_("离职日期")):
+                self.add_error("left_on", later)
             if not data.get("left_reason") and not self.has_error("left_reason"):
                 self.add_error("left_reason", _("请选择离职原因。"))
         return data

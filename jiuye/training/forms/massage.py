@@ -7,7 +7,6 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jiuye.core.formfields import choice_field, date_field, text_field, version_field
@@ -24,6 +23,7 @@ from jiuye.training.models import (
     MassageQualification,
     MassageTitle,
 )
+from jiuye.training.services.massage import certificate_date_errors
 
 KIND_FILTER = [("", _("全部类型")), *EstablishmentKind.choices]
 NONE = ("", _("无"))
@@ -204,8 +204,8 @@ class QualificationForm(forms.Form):
 
     def clean_medical_certificate_date(self) -> dt.date | None:
         day = self.cleaned_data["medical_certificate_date"]
-        if day is not None and day > timezone.localdate():
-            raise forms.ValidationError(_("医疗按摩资格取得日期不能晚于今天，请填写证书上的日期。"))
+        if later := certificate_date_errors(day):
+            raise forms.ValidationError(later)
         return day
 
     def service_fields(self) -> dict[str, Any]:

@@ -14,12 +14,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jiuye.accounts.models import Role
-from jiuye.core import conflicts
+from jiuye.core import conflicts, dates
 from jiuye.core.scoping import check_keeper, may_keep, region_in_scope
 from jiuye.people.models import Person
 from jiuye.training.models import (
@@ -139,14 +138,18 @@ def establishment_archive(
     )
 
 
+def certificate_date_errors(day: Any) -> list[str]:
+    """The qualification's day is on the certificate: not after today (``dates.after_today``)."""
+    later = dates.after_today(day, label=_("医疗按摩资格取得日期"))
+    return [_("%(message)s请填写证书上的日期。") % {"message": m} for m in later]
+
+
 def _check_qualification(values: dict[str, Any]) -> None:
     errors: dict[str, list[str]] = {}
     number = values.get("medical_certificate_number") or ""
     day = values.get("medical_certificate_date")
-    if day is not None and day > timezone.localdate():
-        errors["medical_certificate_date"] = [
-            _("医疗按摩资格取得日期不能晚于今天，请填写证书上的日期。")
-        ]
+    if later := certificate_date_errors(day):
+        errors["medical_certificate_date"] = later
     if day is not None and not number:
         errors["medical_certificate_number"] = [
             _("填写了取得日期时，请同时填写医疗按摩资格证书编号。")
