@@ -136,6 +136,15 @@ def _birth_of(values: Mapping[str, Any]) -> dt.date | None:
         return None
 
 
+# Days of things that happened: none may be after today (dates.after_today).
+PAST_DATES = (
+    "certificate_issued",
+    "monitoring_identified",
+    "hard_to_employ_date",
+    "monitoring_risk_eliminated",
+)
+
+
 def person_check(values: Mapping[str, Any], *, today: dt.date | None = None) -> dict[str, str]:
     """Rules across the fields of one person's record; ``{field: message}`` for each broken one.
 
@@ -188,11 +197,11 @@ def person_check(values: Mapping[str, Any], *, today: dt.date | None = None) -> 
         values.get("hard_to_employ_date")
     ):
         errors["hard_to_employ_date"] = _("填写了就业困难认定原因或机构，请同时填写认定日期。")
-    for name in ("certificate_issued", "monitoring_identified", "hard_to_employ_date"):
-        if values.get(name) and values[name] > today and name not in errors:
-            errors[name] = _("日期不能晚于今天。")
-    if eliminated and eliminated > today and "monitoring_risk_eliminated" not in errors:
-        errors["monitoring_risk_eliminated"] = _("日期不能晚于今天。")
+    for name in PAST_DATES:
+        label = Person._meta.get_field(name).verbose_name
+        later = dates.after_today(values.get(name), label=label, today=today)
+        if later and name not in errors:
+            errors[name] = later[0]
     birth = _birth_of(values)
     for name in ("certificate_issued", "monitoring_identified", "hard_to_employ_date"):
         label = Person._meta.get_field(name).verbose_name
@@ -381,8 +390,8 @@ def person_set_life_status(
     if status not in LifeStatus.values:
         raise ValidationError({"life_status": _("无法识别的人员状态。")})
     on = on or timezone.localdate()
-    if on > timezone.localdate():
-        raise ValidationError({"life_status_date": _("状态变更日期不能晚于今天。")})
+    if later := dates.after_today(on, label=_("状态变更日期")):
+        raise ValidationError({"life_status_date": later})
     current = Person.objects.select_for_update().get(pk=person.pk)
     if current.life_status == status and current.life_status_date == on:
         return current
