@@ -18,12 +18,16 @@ class ReferenceConfig(AppConfig):
             DisabilityCategory,
             DisabilityGrade,
             Region,
+            RegionBoundary,
             WorkingAgeRule,
         )
         from jiuye.reference.selectors import reference_changed
 
         for model in (Region, Department, DisabilityCategory, DisabilityGrade):
             register(model)
+        # Imports write boundaries in bulk with their own audit entries (digest, source file);
+        # this covers a save elsewhere. The outline itself is too large for the trail.
+        register(RegionBoundary, exclude=["geometry"])
         # The per-process cache of reference tables (selectors) forgets a table that changed.
         for model in (Region, Department, WorkingAgeRule):
             for signal in (post_save, post_delete):

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from jiuye.core.fields import optional_fk
+from jiuye.core.fields import optional_fk, user_fk
 from jiuye.core.models import DisableableModel
 
 region_code_validator = RegexValidator(
@@ -309,3 +309,31 @@ class QuotaPolicy(models.Model):
     def data_year_start(self) -> tuple[int, int, int]:
         """The start as (year, month, day) in data-year terms, to compare rows of both bases."""
         return (self.valid_from.year - self.year_offset, self.valid_from.month, self.valid_from.day)
+
+
+class RegionBoundary(models.Model):
+    """The outline of a region on a map: a GeoJSON Polygon or MultiPolygon geometry (longitude,
+    latitude in WGS 84 or GCJ-02, as the file had it), imported from a FeatureCollection per
+    region level (``reference.importing.boundaries``). One per region; an import replaces it."""
+
+    region = models.OneToOneField(
+        Region,
+        verbose_name=_("行政区划"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="boundary",
+    )
+    geometry = models.JSONField(_("边界"))
+    # sha256 of the geometry as stored: the audit trail shows that the outline changed (the
+    # geometry itself is too large to copy there) and a re-import of the same file changes nothing.
+    digest = models.CharField(_("边界摘要"), max_length=64)
+    source = models.CharField(_("来源文件"), max_length=200, blank=True)
+    imported_at = models.DateTimeField(_("导入时间"))
+    imported_by = user_fk(_("导入人"))
+
+    class Meta:
+        ordering = ["region_id"]
+        verbose_name = verbose_name_plural = _("区划边界")
+
+    def __str__(self) -> str:
+        return str(self.region_id)

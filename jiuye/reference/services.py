@@ -8,16 +8,22 @@ import io
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
+from auditlog.models import LogEntry
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jiuye.core.audit import audit_bulk
+from jiuye.reference.importing.boundaries import BoundaryCheck
 from jiuye.reference.models import (
     Department,
     DisabilityCategory,
     DisabilityGrade,
     QuotaPolicy,
     Region,
+    RegionBoundary,
     WorkingAgeRule,
 )
 from jiuye.reference.working_age import rule_values
@@ -303,4 +309,60 @@ def reference_load(*, regions_path: Path | None = None) -> LoadResult:
         result.details.append(
             f"{label}: created {part.created}, updated {part.updated}, unchanged {part.unchanged}"
         )
+    return result
+
+
+# --- region boundaries ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def boundaries_import(*, check: BoundaryCheck, by: Any = None, dry_run: bool = False) -> LoadResult:
+    """Write the boundaries of a checked file (``reference.importing.boundaries_check``): all of
+    them, or none when the check found any problem. A region whose outline is the same as
+    stored is left alone, so importing a file again changes nothing. Each created or changed
+    boundary gets an audit entry (its digest and source file; the outline is too large).
+    ``dry_run`` counts what would be created, updated and left alone, and writes nothing."""
+    if not check.ok:
+        raise ReferenceDataError(_("边界文件有错误，没有导入任何内容。"))
+    result = LoadResult()
+    stored = RegionBoundary.objects.in_bulk([f.region.code for f in check.features])
+    now = timezone.now()
+    created: list[RegionBoundary] = []
+    changed: list[tuple[RegionBoundary, dict[str, tuple[Any, Any]]]] = []
+    for feature in check.features:
+        current = stored.get(feature.region.code)
+        if current is not None and current.digest == feature.digest:
+            result.unchanged += 1
+            continue
+        values = {
+            "geometry": feature.geometry,
+            "digest": feature.digest,
+            "source": check.source[:200],
+            "imported_at": now,
+            "imported_by": by if getattr(by, "pk", None) else None,
+        }
+        if current is None:
+            created.append(RegionBoundary(region=feature.region, **values))
+            continue
+        diff = {
+            "digest": (current.digest, feature.digest),
+            "source": (current.source, values["source"]),
+        }
+        for name, value in values.items():
+            setattr(current, name, value)
+        changed.append((current, diff))
+    result.created, result.updated = len(created), len(changed)
+    if dry_run:
+        return result
+    RegionBoundary.objects.bulk_create(created)
+    RegionBoundary.objects.bulk_update(
+        [b for b, _diff in changed], ["geometry", "digest", "source", "imported_at", "imported_by"]
+    )
+    audit_bulk(
+        model=RegionBoundary,
+        changes=[(b, {"digest": (None, b.digest), "source": (None, b.source)}) for b in created],
+        action=LogEntry.Action.CREATE,
+        actor=by,
+    )
+    audit_bulk(model=RegionBoundary, changes=changed, action=LogEntry.Action.UPDATE, actor=by)
     return result

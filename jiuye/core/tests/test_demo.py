@@ -63,6 +63,7 @@ def test_load_demo_makes_the_bound_records_before_the_accounts_and_the_plan_data
         "employer of the demo accounts",
         "demo accounts",
         "plan reports and targets",
+        "demo town boundaries",  # reference, order 50
     ]
 
 
