@@ -25,6 +25,9 @@ Compute = Callable[["Region", int], int | Decimal]
 DrillDown = Callable[["Region", int], str]
 # An app's figures of a region and year as SQL expressions (CountOf …), by name.
 Figures = Callable[["Region", int], dict[str, Any]]
+# An app's figures of many regions at once, kept on each Region (keep_figures) where its
+# indicators' shared_figures will find them.
+Batch = Callable[[list["Region"], int], None]
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ class IndicatorRegistry:
     def __init__(self) -> None:
         self._items: dict[str, Indicator] = {}
         self._statements: dict[str, Figures] = {}
+        self._batches: dict[str, Batch] = {}
         self._discovered = False
 
     def register(self, indicator: Indicator) -> Indicator:
@@ -60,6 +64,16 @@ class IndicatorRegistry:
             raise ValueError(f"figures {key!r} are registered twice")
         self._statements[key] = build
         return build
+
+    def register_batch(self, head: str, fill: Batch) -> Batch:
+        if self._batches.get(head, fill) is not fill:
+            raise ValueError(f"batch figures {head!r} are registered twice")
+        self._batches[head] = fill
+        return fill
+
+    def batch(self, head: str) -> Batch | None:
+        self._discover()
+        return self._batches.get(head)
 
     def figure_keys(self) -> list[str]:
         self._discover()
@@ -205,3 +219,70 @@ def prefetch_figures(region: Region, year: int) -> None:
     keys = [key for key in registry.figure_keys() if (key, year) not in cache]
     for key, values in _evaluate(region, year, keys).items():
         cache[(key, year)] = values
+
+
+def batch_figures(head: str) -> Callable[[Batch], Batch]:
+    """Decorator for an app's indicators.py: ``fill(regions, year)`` computes, for many regions
+    in a few queries, the figures the app's indicators read through ``shared_figures`` under a
+    key starting with ``head``, and keeps them on each Region (``keep_figures``). Pages that
+    show an indicator by town (``values_by_region``) then cost that app a few queries, not a
+    few per town."""
+
+    def decorate(fill: Batch) -> Batch:
+        return registry.register_batch(head, fill)
+
+    return decorate
+
+
+def keep_figures(region: Region, key: Any, value: Any) -> None:
+    """Put figures computed elsewhere (a batch over many regions) where ``shared_figures`` of
+    ``key`` on this Region instance will read them."""
+    region.__dict__.setdefault("_indicator_figures", {})[key] = value
+
+
+def _evaluate_many(regions: list[Region], year: int, keys: list[str]) -> None:
+    """The declared figures of ``keys`` for every region in one statement (one row, a scalar
+    subquery per region and figure), kept on each instance as ``figures_of`` reads them."""
+    names: dict[str, tuple[int, str, str]] = {}
+    expressions: dict[str, Any] = {}
+    for position, region in enumerate(regions):
+        for key in keys:
+            for name, expression in registry.figures(key)(region, year).items():
+                alias = f"figure_{len(expressions)}"
+                names[alias] = (position, key, name)
+                expressions[alias] = expression
+    found: list[dict[str, dict[str, Any]]] = [{key: {} for key in keys} for _ in regions]
+    if expressions:
+        first = regions[0]
+        row = type(first)._default_manager.filter(pk=first.pk)
+        for alias, value in row.annotate(**expressions).values(*expressions).get().items():
+            position, key, name = names[alias]
+            found[position][key][name] = value
+    for region, values in zip(regions, found, strict=True):
+        for key in keys:
+            keep_figures(region, (key, year), values[key])
+
+
+def values_by_region(indicator: Indicator, regions: list[Region], year: int) -> dict[str, Decimal]:
+    """``indicator``'s value for each region (by code), from the indicator's own function, in a
+    few queries whatever the number of regions: the first region is computed alone, which
+    shows the figures the indicator reads (the keys it leaves on the instance); those are then
+    fetched for all the others at once (declared figures in one statement, an app's
+    ``batch_figures`` in its own few queries) and the function reads them from there."""
+    if not regions:
+        return {}
+    first, rest = regions[0], list(regions[1:])
+    values = {first.code: indicator.value(first, year)}
+    touched = [k for k in first.__dict__.get("_indicator_figures", {}) if isinstance(k, tuple)]
+    if rest:
+        declared = set(registry.figure_keys())
+        keys = sorted({k[0] for k in touched if len(k) == 2 and k[0] in declared})
+        if keys:
+            _evaluate_many(rest, year, keys)
+        for head in sorted({k[0] for k in touched}):
+            fill = registry.batch(head)
+            if fill is not None:
+                fill(rest, year)
+    for region in rest:
+        values[region.code] = indicator.value(region, year)
+    return values

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.db.models import Count
+from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from jiuye.core.indicators import indicator, shared_figures
+from jiuye.core.indicators import batch_figures, indicator, keep_figures, shared_figures
 from jiuye.core.periods import reference_date
 from jiuye.people import selectors
 from jiuye.reference.models import Region
@@ -30,6 +31,33 @@ def _figures(region: Region, year: int) -> dict[str, int]:
         )
 
     return shared_figures(region, ("people", year), compute)
+
+
+@batch_figures("people")
+def _figures_of_many(regions: list[Region], year: int) -> None:
+    """``_figures`` of many regions: one grouped query per prefix length (one for towns)."""
+    on = reference_date(year)
+    by_length: dict[int, list[Region]] = {}
+    for region in regions:
+        by_length.setdefault(len(region.prefix), []).append(region)
+    for length, group in by_length.items():
+        rows = (
+            selectors.registered_persons()
+            .annotate(part=Substr("region_id", 1, length))
+            .filter(part__in=[r.prefix for r in group])
+            .values("part")
+            .annotate(
+                registered=Count("pk"), working_age=Count("pk", filter=selectors.working_age_q(on))
+            )
+        )
+        found = {row["part"]: row for row in rows}
+        for region in group:
+            row = found.get(region.prefix, {})
+            keep_figures(
+                region,
+                ("people", year),
+                {"registered": row.get("registered", 0), "working_age": row.get("working_age", 0)},
+            )
 
 
 @indicator(

@@ -29,13 +29,14 @@ from jiuye.casework.models import (
     CoverageTally,
     WantsWork,
 )
-from jiuye.core.indicators import shared_figures
+from jiuye.core.indicators import keep_figures, shared_figures
 from jiuye.core.models import DirtyRegion
 from jiuye.core.periods import reference_date
 from jiuye.employment.selectors import alive_on_q, employed_on_q, unemployed_working_age
 from jiuye.people.models import Person, WishToWork
 from jiuye.people.selectors import working_age_persons
 from jiuye.reference.models import Region
+from jiuye.reference.selectors import district_and_towns
 
 # The statuses the worklist can be narrowed to (each is a gap of the coverage dashboard).
 WORKLIST_STATUSES = ("not_verified", "needs_missing", "not_served", "done")
@@ -365,10 +366,30 @@ def coverage_figures(*, region: Region, year: int, today: dt.date | None = None)
     on = reference_date(year, today)
 
     def compute() -> CoverageFigures:
-        sums = _sum_tallies(village_tallies(region=region, year=year, today=today))
-        return CoverageFigures(**{key: sums[key] for key in CoverageFigures.__dataclass_fields__})
+        return _figures_of_tallies(village_tallies(region=region, year=year, today=today))
 
     return shared_figures(region, ("casework", year, on), compute)
+
+
+def _figures_of_tallies(rows: list[CoverageTally]) -> CoverageFigures:
+    sums = _sum_tallies(rows)
+    return CoverageFigures(**{key: sums[key] for key in CoverageFigures.__dataclass_fields__})
+
+
+def coverage_figures_of_many(
+    *, regions: list[Region], year: int, today: dt.date | None = None
+) -> None:
+    """``coverage_figures`` of many regions of the district, kept on each instance: the
+    district's village tallies read once (refreshed first when any is stale) and summed per
+    region, instead of two queries per region."""
+    if not regions:
+        return
+    on = reference_date(year, today)
+    district, _towns = district_and_towns()
+    tallies = village_tallies(region=district, year=year, today=today)
+    for region in regions:
+        rows = [t for t in tallies if t.village_id.startswith(region.prefix)]
+        keep_figures(region, ("casework", year, on), _figures_of_tallies(rows))
 
 
 # --- tallies: the coverage figures kept per village and year (ADR 0005) ---------------------
