@@ -6,7 +6,14 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from jiuye.core.indicators import _evaluate, figures_of, page_url, prefetch_figures, registry
+from jiuye.core.indicators import (
+    _evaluate,
+    figures_of,
+    page_url,
+    prefetch_figures,
+    registry,
+    values_by_region,
+)
 from jiuye.reference.models import Region
 
 pytestmark = pytest.mark.django_db
@@ -47,3 +54,26 @@ def test_an_indicators_records_page_carries_its_year_where_asked() -> None:
 
     assert plain(None, 2025) == "/programs/platforms/"
     assert by_year(None, 2025) == "/programs/charity/?year=2025&kind=project"
+
+
+@pytest.mark.parametrize(
+    ("code", "most"),
+    [
+        # The first town, then one grouped count for the others (and the working-age rule,
+        # read once per process).
+        ("people.registered", 3),
+        ("employers.quota_employed", 2),  # the first town, then one statement for the others
+        ("jobs.placements", 2),
+    ],
+)
+def test_an_indicator_by_town_is_its_own_value_in_a_fixed_number_of_queries(
+    person_a, person_b, employer_a, code: str, most: int
+) -> None:  # noqa: ANN001
+    indicator = registry.get(code)
+    towns = list(Region.objects.filter(level=Region.Level.TOWN).order_by("code"))
+    with CaptureQueriesContext(connection) as captured:
+        values = values_by_region(indicator, towns, 2024)
+    assert len(captured) <= most
+    assert values == {t.code: indicator.value(Region.objects.get(pk=t.pk), 2024) for t in towns}
+    if code == "people.registered":
+        assert values[TOWN_A] == 1 and values["440199002000"] == 1
