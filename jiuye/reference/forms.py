@@ -15,9 +15,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from jiuye.core.formfields import checkbox_field
+from jiuye.core.forms import checked_upload
 from jiuye.core.listing import choices_asked
 from jiuye.core.roles import Role
 from jiuye.core.scoping import town_prefix
+from jiuye.reference.importing.boundaries import MAX_BYTES, BoundaryFileError, boundaries_check
 from jiuye.reference.models import DisabilityCategory, DisabilityGrade, Region
 
 
@@ -107,3 +109,58 @@ def district_or_towns(user: Any) -> QuerySet[Region]:
         return qs.filter(code=user.town_id)
     district = getattr(settings, "JIUYE_DISTRICT_CODE", "")
     return qs.filter(Q(code=district) | Q(level=Region.Level.TOWN)).order_by("code")
+
+
+class BoundaryUploadForm(forms.Form):
+    """A GeoJSON file of one region level's boundaries, checked whole (``boundaries_check``):
+    ``check`` holds the result when the file could be read; the form is invalid when the file
+    or any feature is wrong, and nothing is written."""
+
+    level = forms.TypedChoiceField(
+        label=_("区划层级"),
+        coerce=int,
+        choices=[
+            (Region.Level.TOWN, _("镇街")),
+            (Region.Level.VILLAGE, _("村社区")),
+            (Region.Level.COUNTY, _("本区（县区）")),
+        ],
+        initial=Region.Level.TOWN,
+    )
+    file = forms.FileField(
+        label=_("GeoJSON 文件"),
+        help_text=_(
+            "UTF-8 编码的 GeoJSON 要素集合（FeatureCollection），不超过 10 MB；每个要素是 Polygon "
+            "或 MultiPolygon，属性 code、区划代码 或 adcode 写12位区划代码（按这个顺序读取）。"
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.check: Any = None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        upload = data.get("file")
+        if upload is None or "level" not in data:
+            return data
+        try:
+            upload = checked_upload(
+                upload,
+                max_bytes=MAX_BYTES,
+                too_large=_("文件超过 10 MB，请只保留本区的边界或简化后再导入。"),
+            )
+            self.check = boundaries_check(
+                upload.read(), level=data["level"], source=upload.name or ""
+            )
+        except (forms.ValidationError, BoundaryFileError) as exc:
+            self.add_error(
+                "file", exc.messages if isinstance(exc, forms.ValidationError) else str(exc)
+            )
+            return data
+        if not self.check.ok:
+            self.add_error(
+                "file",
+                _("文件中有 %(n)d 个问题（见下方列表），没有导入任何边界。请改正后重新上传。")
+                % {"n": len(self.check.errors)},
+            )
+        return data

@@ -18,7 +18,13 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Model, QuerySet
 
-from jiuye.reference.models import Department, QuotaPolicy, Region, WorkingAgeRule
+from jiuye.reference.models import (
+    Department,
+    QuotaPolicy,
+    Region,
+    RegionBoundary,
+    WorkingAgeRule,
+)
 
 CACHE_SECONDS = 60.0
 M = TypeVar("M", bound=Model)
@@ -131,3 +137,26 @@ def latest_in_force(policies: Iterable[QuotaPolicy], year: int) -> QuotaPolicy |
 
 def _full(prefix: str) -> str:
     return prefix.ljust(12, "0")
+
+
+def boundary_counts() -> list[dict[str, Any]]:
+    """Per region level of the district: how many live regions there are and how many of them
+    have a boundary (one query)."""
+    code = settings.JIUYE_DISTRICT_CODE
+    rows = (
+        Region.objects.filter(
+            code__startswith=code[:6], level__gte=Region.Level.COUNTY, disabled_at__isnull=True
+        )
+        .values("level")
+        .annotate(regions=Count("pk"), with_boundary=Count("boundary"))
+        .order_by("level")
+    )
+    return [{**row, "label": Region.Level(row["level"]).label} for row in rows]
+
+
+def boundaries_of(codes: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """The stored GeoJSON geometry of each of these regions that has one, by code."""
+    rows = RegionBoundary.objects.filter(region_id__in=list(codes)).values_list(
+        "region_id", "geometry"
+    )
+    return dict(rows)

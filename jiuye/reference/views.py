@@ -1,14 +1,24 @@
-"""Read-only pages of reference data for staff."""
+"""Pages of reference data: read-only lists for staff, and the import of region boundaries for
+the district staff and administrators."""
 
 from __future__ import annotations
 
+import time
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
 from jiuye.core.access import roles_required
-from jiuye.core.roles import STAFF_ROLES
-from jiuye.reference import selectors
+from jiuye.core.roles import STAFF_ROLES, Role
+from jiuye.reference import selectors, services
+from jiuye.reference.forms import BoundaryUploadForm
+from jiuye.reference.importing.boundaries import BoundaryCheck, BoundaryFileError, boundaries_check
 from jiuye.reference.models import Region
 
 
@@ -32,4 +42,80 @@ def regions(request: HttpRequest, code: str | None = None) -> HttpResponse:
 def departments(request: HttpRequest) -> HttpResponse:
     return render(
         request, "reference/departments.html", {"departments": selectors.departments_for_list()}
+    )
+
+
+# --- region boundaries ----------------------------------------------------------------------
+
+BOUNDARY_KEEPERS = (Role.ADMIN, Role.DISTRICT)
+_PENDING = "boundary_import"
+
+
+def _pending_dir() -> Path:
+    return Path(settings.MEDIA_ROOT) / "boundaries-pending"
+
+
+def _stash(data: bytes) -> str:
+    """Keep a checked file between the check and the confirmation (a day at most)."""
+    directory = _pending_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    stale = time.time() - 24 * 3600
+    for old in directory.iterdir():
+        if old.stat().st_mtime < stale:
+            old.unlink(missing_ok=True)
+    token = uuid.uuid4().hex
+    (directory / f"{token}.geojson").write_bytes(data)
+    return token
+
+
+def _pending_check(request: HttpRequest) -> tuple[BoundaryCheck, Path] | None:
+    pending = request.session.get(_PENDING)
+    path = _pending_dir() / f"{pending['token']}.geojson" if pending else None
+    if path is None or not path.is_file():
+        return None
+    try:
+        check = boundaries_check(path.read_bytes(), level=pending["level"], source=pending["name"])
+    except BoundaryFileError:
+        return None
+    return check, path
+
+
+@roles_required(*BOUNDARY_KEEPERS, write=True)
+@require_http_methods(["GET", "POST"])
+def boundaries(request: HttpRequest) -> HttpResponse:
+    form = BoundaryUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        upload.seek(0)
+        request.session[_PENDING] = {
+            "token": _stash(upload.read()),
+            "level": form.cleaned_data["level"],
+            "name": (upload.name or "")[:200],
+        }
+        return redirect("reference:boundaries-confirm")
+    context = {"form": form, "check": form.check, "counts": selectors.boundary_counts()}
+    return render(request, "reference/boundaries.html", context)
+
+
+@roles_required(*BOUNDARY_KEEPERS, write=True)
+@require_http_methods(["GET", "POST"])
+def boundaries_confirm(request: HttpRequest) -> HttpResponse:
+    pending = _pending_check(request)
+    if pending is None or not pending[0].ok:
+        messages.info(request, _("请先上传并检查边界文件。"))
+        return redirect("reference:boundaries")
+    check, path = pending
+    if request.method == "POST":
+        result = services.boundaries_import(check=check, by=request.user)
+        del request.session[_PENDING]
+        path.unlink(missing_ok=True)
+        messages.success(
+            request,
+            _("边界已导入：新增 %(c)d 个、更新 %(u)d 个、未变 %(n)d 个。")
+            % {"c": result.created, "u": result.updated, "n": result.unchanged},
+        )
+        return redirect("reference:boundaries")
+    preview = services.boundaries_import(check=check, dry_run=True)
+    return render(
+        request, "reference/boundaries_confirm.html", {"check": check, "preview": preview}
     )

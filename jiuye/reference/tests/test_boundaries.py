@@ -100,7 +100,7 @@ def test_the_geometry_must_be_there(reference) -> None:  # noqa: ANN001
     bad = feature()
     bad["geometry"] = None
     assert only_error(collection(bad)) == (
-        f"第 1 个要素（{TOWN_A}）：没有几何图形（\"geometry\" 为空）。"
+        f'第 1 个要素（{TOWN_A}）：没有几何图形（"geometry" 为空）。'
     )
 
 
@@ -117,7 +117,9 @@ def test_a_feature_that_is_not_a_feature_is_named_by_its_place(reference) -> Non
 def test_a_ring_must_be_closed(reference) -> None:  # noqa: ANN001
     ring = square()[:-1] + [[113.3, 23.105]]
     message = only_error(collection(feature(ring=ring, name="东城街道")))
-    assert message == f"第 1 个要素（{TOWN_A} 东城街道）：外环没有闭合：最后一个坐标应与第一个相同。"
+    assert (
+        message == f"第 1 个要素（{TOWN_A} 东城街道）：外环没有闭合：最后一个坐标应与第一个相同。"
+    )
 
 
 def test_a_ring_needs_four_positions(reference) -> None:  # noqa: ANN001
@@ -183,7 +185,10 @@ def test_the_code_is_read_from_code_then_区划代码_then_adcode(reference) -> 
 
 def test_a_missing_code_is_named(reference) -> None:  # noqa: ANN001
     message = only_error(collection(feature(code=None, name="某街道")))
-    assert message == "第 1 个要素（某街道）：属性中没有区划代码（应有 code、区划代码 或 adcode 之一）。"
+    assert (
+        message
+        == "第 1 个要素（某街道）：属性中没有区划代码（应有 code、区划代码 或 adcode 之一）。"
+    )
 
 
 def test_a_code_must_have_12_digits(reference) -> None:  # noqa: ANN001
