@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, path
 
 from jiuye.dashboards.report import views as report
-from jiuye.dashboards.views import public
+from jiuye.dashboards.views import maps, public
 
 app_name = "dashboards"
 
@@ -16,4 +16,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # Open to everyone (no login): counts by town with small counts suppressed.
     path("public/", public.summary, name="public-summary"),
     path("public/summary.xlsx", public.summary_export, name="public-summary-export"),
+    # The map of an indicator by town.
+    path("map/", maps.town_map_page, name="map"),
 ]

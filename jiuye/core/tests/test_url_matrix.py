@@ -104,6 +104,11 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "reference:regions": (NONE, access(STAFF)),
     "reference:region": (lambda w: {"code": "440199001000"}, access(STAFF)),
     "reference:departments": (NONE, access(STAFF)),
+    "reference:boundaries": (NONE, access(AUDITORS)),
+    # Nothing checked yet: back to the upload page.
+    "reference:boundaries-confirm": (NONE, access(AUDITORS, ok=302)),
+    # Town officers see their own town's figures only.
+    "dashboards:map": (NONE, access(PERSONAL | {"leader"})),
     "people:list": (NONE, access(PERSONAL)),
     "people:lookup": (NONE, access(PERSONAL, ok=405)),
     "people:create": (NONE, access(PERSONAL)),
