@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import tempfile
-import time
 import uuid
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -48,6 +46,7 @@ from jiuye.core.conflicts import ConflictError, show_conflict
 from jiuye.core.downloads import attachment_header
 from jiuye.core.models import AccessEvent
 from jiuye.core.scoping import get_scoped_or_404
+from jiuye.core.uploads import stash, stashed
 from jiuye.reference.models import Department
 from jiuye.reference.selectors import district_and_towns
 
@@ -299,25 +298,15 @@ def attachment_download(request: HttpRequest, pk: uuid.UUID) -> FileResponse:
 
 def _stash_upload(upload: Any) -> str:
     """Keep an uploaded table between preview and confirmation (a day at most)."""
-    directory = Path(settings.MEDIA_ROOT) / UPLOAD_DIR
-    directory.mkdir(parents=True, exist_ok=True)
-    stale = time.time() - 24 * 3600
-    for old in directory.iterdir():
-        if old.stat().st_mtime < stale:
-            old.unlink(missing_ok=True)
-    token = uuid.uuid4().hex
     suffix = Path(upload.name or "").suffix.lower()[:6]
-    with open(directory / f"{token}{suffix}", "wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    return f"{token}{suffix}"
+    return stash(upload.chunks(), folder=UPLOAD_DIR, suffix=suffix)
 
 
 def _stashed(request: HttpRequest) -> tuple[bytes, str, dict[str, Any]] | None:
     pending = request.session.get("plan_import")
     if not pending:
         return None
-    path = Path(settings.MEDIA_ROOT) / UPLOAD_DIR / pending["stash"]
+    path = stashed(UPLOAD_DIR, pending["stash"])
     if not path.is_file():
         return None
     return path.read_bytes(), pending["filename"], pending
@@ -354,11 +343,11 @@ def plan_upload(request: HttpRequest) -> HttpResponse:
 @roles_required(*PLANNERS, write=True)
 @require_http_methods(["GET", "POST"])
 def plan_import_preview(request: HttpRequest) -> HttpResponse:
-    stashed = _stashed(request)
-    if stashed is None:
+    kept = _stashed(request)
+    if kept is None:
         messages.info(request, _("请先选择要导入的计划表文件。"))
         return redirect("actionplan:import")
-    data, filename, pending = stashed
+    data, filename, pending = kept
     years = tuple(pending["years"]) if pending["years"] else None
     parsed = parse_plan_table(data, filename)
     preview = plan_import.plan_preview(parsed=parsed, name=pending["name"] or None, years=years)
@@ -374,7 +363,7 @@ def plan_import_preview(request: HttpRequest) -> HttpResponse:
             by=request.user,
         )
         del request.session["plan_import"]
-        (Path(settings.MEDIA_ROOT) / UPLOAD_DIR / pending["stash"]).unlink(missing_ok=True)
+        stashed(UPLOAD_DIR, pending["stash"]).unlink(missing_ok=True)
         messages.success(
             request,
             _("导入完成：新增%(c)d项、更新%(u)d项、未变%(n)d项行动。")

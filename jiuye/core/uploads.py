@@ -9,11 +9,15 @@ the file under a generated name with that type's extension.
 from __future__ import annotations
 
 import io
+import time
+import uuid
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -156,3 +160,28 @@ def detect(upload: Any, allowed: Iterable[str], *, field: str | None = None) -> 
             "请检查后重新上传。"
         ) % {"name": name, "types": labels(allowed)}
     raise ValidationError({field: [message]} if field else message, code="type")
+
+
+STASH_HOURS = 24
+
+
+def stash(chunks: Iterable[bytes], *, folder: str, suffix: str = "") -> str:
+    """Keep an upload on disk between its check and its confirmation, under
+    ``MEDIA_ROOT/folder`` with a random name (returned, for the session); the folder's files
+    older than a day are removed first, so an upload never confirmed does not stay."""
+    directory = Path(settings.MEDIA_ROOT) / folder
+    directory.mkdir(parents=True, exist_ok=True)
+    stale = time.time() - STASH_HOURS * 3600
+    for old in directory.iterdir():
+        if old.stat().st_mtime < stale:
+            old.unlink(missing_ok=True)
+    name = f"{uuid.uuid4().hex}{suffix}"
+    with open(directory / name, "wb") as out:
+        for chunk in chunks:
+            out.write(chunk)
+    return name
+
+
+def stashed(folder: str, name: str) -> Path:
+    """Where ``stash`` put ``name`` (it may be gone: a day old, or confirmed already)."""
+    return Path(settings.MEDIA_ROOT) / folder / Path(name).name

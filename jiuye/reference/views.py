@@ -3,11 +3,8 @@ the district staff and administrators."""
 
 from __future__ import annotations
 
-import time
-import uuid
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from jiuye.core.access import roles_required
 from jiuye.core.roles import STAFF_ROLES, Role
+from jiuye.core.uploads import stash, stashed
 from jiuye.reference import selectors, services
 from jiuye.reference.forms import BoundaryUploadForm
 from jiuye.reference.importing.boundaries import BoundaryCheck, BoundaryFileError, boundaries_check
@@ -49,28 +47,12 @@ def departments(request: HttpRequest) -> HttpResponse:
 
 BOUNDARY_KEEPERS = (Role.ADMIN, Role.DISTRICT)
 _PENDING = "boundary_import"
-
-
-def _pending_dir() -> Path:
-    return Path(settings.MEDIA_ROOT) / "boundaries-pending"
-
-
-def _stash(data: bytes) -> str:
-    """Keep a checked file between the check and the confirmation (a day at most)."""
-    directory = _pending_dir()
-    directory.mkdir(parents=True, exist_ok=True)
-    stale = time.time() - 24 * 3600
-    for old in directory.iterdir():
-        if old.stat().st_mtime < stale:
-            old.unlink(missing_ok=True)
-    token = uuid.uuid4().hex
-    (directory / f"{token}.geojson").write_bytes(data)
-    return token
+_PENDING_FOLDER = "boundaries-pending"
 
 
 def _pending_check(request: HttpRequest) -> tuple[BoundaryCheck, Path] | None:
     pending = request.session.get(_PENDING)
-    path = _pending_dir() / f"{pending['token']}.geojson" if pending else None
+    path = stashed(_PENDING_FOLDER, pending["token"]) if pending else None
     if path is None or not path.is_file():
         return None
     try:
@@ -88,7 +70,7 @@ def boundaries(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         upload.seek(0)
         request.session[_PENDING] = {
-            "token": _stash(upload.read()),
+            "token": stash(upload.chunks(), folder=_PENDING_FOLDER, suffix=".geojson"),
             "level": form.cleaned_data["level"],
             "name": (upload.name or "")[:200],
         }
