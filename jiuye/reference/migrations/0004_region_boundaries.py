@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reference', '0002_dated_policy_rows_and_retirement_reform'),
+        ('reference', '0003_policy_rows_by_collection_year'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
