@@ -142,7 +142,7 @@ class ReportForm(forms.Form):
         max_length=10000,
         required=True,
         rows=6,
-        help_text=_("本报告期做了什么、取得了什么成效、存在什么问题。"),
+        help_text=_("本报告期做了什么、取得了什么成效。"),
     )
     actual_value = forms.DecimalField(
         label=_("完成值（选填）"),
@@ -156,6 +156,18 @@ class ReportForm(forms.Form):
         max_length=4000,
         rows=3,
         help_text=_("例如：举办招聘会2场，参会企业35家，达成意向48人。"),
+    )
+    problems = text_field(
+        _("存在的问题（选填）"),
+        max_length=4000,
+        rows=3,
+        help_text=_("推进中遇到的困难和不足，会写进年度报告的“存在的问题”。"),
+    )
+    next_steps = text_field(
+        _("下一步打算（选填）"),
+        max_length=4000,
+        rows=3,
+        help_text=_("下一阶段准备怎么做，会写进年度报告的“下一步工作”。"),
     )
     attachments = MultipleFileField(
         label=_("附件（选填）"),

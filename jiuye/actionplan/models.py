@@ -190,6 +190,8 @@ class ProgressReport(BaseModel, VersionedModel):
     narrative = models.TextField(_("工作进展"))
     actual_value = optional_decimal(_("完成值"), max_digits=14)
     figures = models.TextField(_("主要数据"), blank=True)
+    problems = models.TextField(_("存在的问题"), blank=True)
+    next_steps = models.TextField(_("下一步打算"), blank=True)
     submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
     submitted_by = user_fk()
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)

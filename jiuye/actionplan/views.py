@@ -192,6 +192,8 @@ def report_edit(request: HttpRequest, task_pk: uuid.UUID, period_pk: uuid.UUID) 
             "narrative": report.narrative,
             "actual_value": report.actual_value,
             "figures": report.figures,
+            "problems": report.problems,
+            "next_steps": report.next_steps,
             "version": report.version,
         }
         if report

@@ -19,7 +19,7 @@ from jiuye.core.downloads import Book, formula_safe
 from jiuye.reference.models import Department
 
 PLAN_COLUMNS = ["内容", "工作任务目标", "责任部门", "完成时限"]
-STATUS_COLUMNS = ["任务数", "应报送", "已通过", "已逾期", "进展说明"]
+STATUS_COLUMNS = ["任务数", "应报送", "已通过", "已逾期", "进展说明", "存在的问题", "下一步打算"]
 
 
 def department_text(action: Any) -> str:
@@ -33,6 +33,16 @@ def department_text(action: Any) -> str:
         else:
             names.append(assignment.department.name)
     return "、".join(names) + "按职责分工负责"
+
+
+def report_notes(duties: list[selectors.Duty], field: str) -> str:
+    """One line per approved report that wrote ``field`` (problems or next steps): task,
+    department and text."""
+    return "\n".join(
+        f"{d.task.code} {d.department.name}：{getattr(d.report, field)}"
+        for d in duties
+        if d.accepted and getattr(d.report, field)
+    )
 
 
 def plan_xlsx(*, plan: Plan, year: int, user: Any, today: dt.date) -> bytes:
@@ -60,9 +70,11 @@ def plan_xlsx(*, plan: Plan, year: int, user: Any, today: dt.date) -> bytes:
                 states.count("accepted"),
                 states.count("overdue"),
                 formula_safe(notes),
+                formula_safe(report_notes(action_duties, "problems")),
+                formula_safe(report_notes(action_duties, "next_steps")),
             ]
         )
-    widths = [28, 80, 36, 10, 8, 8, 8, 8, 50]
+    widths = [28, 80, 36, 10, 8, 8, 8, 8, 50, 50, 50]
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     for row in sheet.iter_rows(min_row=3):
@@ -117,6 +129,10 @@ def department_docx(*, plan: Plan, year: int, department: Department, user: Any)
                 )
             if report.figures:
                 document.add_paragraph(_("主要数据：") + report.figures)
+            if report.problems:
+                document.add_paragraph(_("存在的问题：") + report.problems)
+            if report.next_steps:
+                document.add_paragraph(_("下一步打算：") + report.next_steps)
             if report.review_comment:
                 document.add_paragraph(_("审核意见：") + report.review_comment)
     out = io.BytesIO()

@@ -49,8 +49,11 @@ def report_save(
     submit: bool,
     by: Any,
     version: int | None = None,
+    problems: str = "",
+    next_steps: str = "",
 ) -> ProgressReport:
-    """Create or revise a department's report; ``submit`` sends it for review."""
+    """Create or revise a department's report; ``submit`` sends it for review. ``problems``
+    and ``next_steps`` (optional) are what the annual report leads its problems with."""
     if not task.assignments.filter(department=department).exists():
         raise PermissionDenied
     if period.plan_id != task.action.plan_id:
@@ -75,6 +78,8 @@ def report_save(
     report.narrative = narrative
     report.actual_value = actual_value
     report.figures = figures
+    report.problems = problems
+    report.next_steps = next_steps
     report.updated_by = by
     if submit:
         report.status = Status.SUBMITTED
@@ -191,6 +196,8 @@ def report_save_with_attachments(
         narrative=data["narrative"],
         actual_value=data.get("actual_value"),
         figures=data.get("figures", ""),
+        problems=data.get("problems", ""),
+        next_steps=data.get("next_steps", ""),
         submit=False,
         by=by,
         version=data.get("version"),
@@ -205,6 +212,8 @@ def report_save_with_attachments(
             narrative=report.narrative,
             actual_value=report.actual_value,
             figures=report.figures,
+            problems=report.problems,
+            next_steps=report.next_steps,
             submit=True,
             by=by,
         )
