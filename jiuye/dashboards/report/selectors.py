@@ -99,6 +99,15 @@ class ApprovedReport:
 
 
 @dataclass
+class ReportNote:
+    """A problem or next step as an approved report wrote it: its task, department, text."""
+
+    task: Task
+    department: str
+    text: str
+
+
+@dataclass
 class TaskLine:
     task: Task
     lead: list[str]
@@ -116,6 +125,24 @@ class Section:
     @property
     def reports(self) -> list[ApprovedReport]:
         return [r for line in self.tasks for r in line.reports]
+
+    @property
+    def problems(self) -> list[ReportNote]:
+        """The problems the approved reports of this action wrote, in the reports' order."""
+        return self._notes("problems")
+
+    @property
+    def next_steps(self) -> list[ReportNote]:
+        """The next steps the approved reports of this action wrote."""
+        return self._notes("next_steps")
+
+    def _notes(self, field: str) -> list[ReportNote]:
+        notes = []
+        for approved in self.reports:
+            text = getattr(approved.report, field).strip()
+            if text:
+                notes.append(ReportNote(approved.task, approved.report.department.name, text))
+        return notes
 
 
 class Tally:
@@ -167,6 +194,8 @@ class ReportContent(Tally):
     towns: list[TownLine]
     owed: int
     accepted: int
+    # The computed lines (figures behind target, reports owed, comments); the reports' own
+    # problems and next steps are on each section.
     problems: list[str]
     next_steps: list[str]
     sources: list[Source]

@@ -19,7 +19,13 @@ from jiuye.core.indicators import registry
 from jiuye.dashboards.report.document import INDICATOR_HEADERS, TOWN_HEADERS
 from jiuye.dashboards.report.selectors import ReportError
 from jiuye.dashboards.report.services import report_write
-from jiuye.dashboards.tests.conftest import YEAR, read_docx, tables_of
+from jiuye.dashboards.tests.conftest import (
+    REPORT_PROBLEMS,
+    REPORT_STEPS,
+    YEAR,
+    read_docx,
+    tables_of,
+)
 from jiuye.reference.models import Region
 from jiuye.reference.selectors import district_and_towns
 
@@ -120,6 +126,73 @@ def test_the_report_opens_and_every_action_has_its_section(report_world) -> None
         el.get("descr") for el in document.element.body.iter() if el.tag.endswith("}docPr")
     ]
     assert all(descriptions) and "各镇街已达到目标的指标数" in descriptions[-1]
+
+
+def _chapter(document: Any, title: str) -> list[Any]:
+    """The paragraphs of the chapter (Heading 1) named ``title``, up to the next chapter."""
+    paragraphs = document.paragraphs
+    start = next(i for i, p in enumerate(paragraphs) if p.text == title) + 1
+    end = next(
+        (i for i in range(start, len(paragraphs)) if paragraphs[i].style.name == "Heading 1"),
+        len(paragraphs),
+    )
+    return paragraphs[start:end]
+
+
+def _by_action(chapter: list[Any]) -> dict[str, list[str]]:
+    """The chapter's lines under each Heading 3, by that heading."""
+    out: dict[str, list[str]] = {}
+    heading = ""
+    for paragraph in chapter:
+        if paragraph.style.name == "Heading 3":
+            heading = paragraph.text
+            out[heading] = []
+        else:
+            out.setdefault(heading, []).append(paragraph.text)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("title", "notes", "computed"),
+    [
+        ("四、存在的问题", REPORT_PROBLEMS, r"的年度进展报告尚未通过审核。$"),
+        ("五、下一步工作", REPORT_STEPS, r"^督促.+报送.+任务的进展报告。$"),
+    ],
+)
+def test_the_reports_problems_and_next_steps_lead_under_their_actions(
+    report_world, title: str, notes: list[tuple[int, str, str]], computed: str
+) -> None:  # noqa: ANN001
+    document = read_docx(report_write(year=YEAR, region=report_world["district"], now=NOW))
+    chapter = _chapter(document, title)
+    sections = _by_action(chapter)
+    actions = {a.number: a for a in report_world["plan"].actions.all()}
+    for number, department, text in notes:
+        action = actions[number]
+        heading = f"（{action.numeral}）{action.title}"
+        assert any(line.endswith(f"{department}：{text}") for line in sections[heading]), (
+            f"{text} is not under {heading}"
+        )
+    # The actions come in the plan's order and carry only their own reports' lines.
+    headings = [p.text for p in chapter if p.style.name == "Heading 3"]
+    numbers = sorted({n for n, *_ in notes})
+    expected = [f"（{actions[n].numeral}）{actions[n].title}" for n in numbers]
+    assert headings[: len(expected)] == expected
+    assert len(sections[expected[0]]) == sum(1 for n, *_ in notes if n == 2)
+    # The computed lines (figures behind target, reports owed) follow, under their own heading.
+    texts = [p.text for p in chapter]
+    first_note = min(i for i, t in enumerate(texts) if any(t.endswith(n[2]) for n in notes))
+    computed_lines = [i for i, t in enumerate(texts) if re.search(computed, t)]
+    assert computed_lines and min(computed_lines) > first_note
+    assert len(headings) == len(expected) + 1
+
+
+def test_a_towns_report_leads_with_its_own_reports_problems_only(report_world) -> None:  # noqa: ANN001
+    document = read_docx(report_write(year=YEAR, region=report_world["town"], now=NOW))
+    text = "\n".join(p.text for p in _chapter(document, "四、存在的问题"))
+    own = [t for _n, dept, t in REPORT_PROBLEMS if dept == "东城街道"]
+    others = [t for _n, dept, t in REPORT_PROBLEMS if dept != "东城街道"]
+    assert own and all(t in text for t in own)
+    assert not any(t in text for t in others)
 
 
 def test_every_number_is_the_indicator_value_of_the_district(report_world) -> None:  # noqa: ANN001
