@@ -20,6 +20,21 @@ def _task(plan) -> Task:  # noqa: ANN001
     return Task.objects.get(action__plan=plan, action__number=2, position=1)  # lead: 区人社局
 
 
+def _submitted(task: Task, period, personas) -> ProgressReport:  # noqa: ANN001
+    return reports.report_save(
+        task=task,
+        period=period,
+        department=personas["liaison"].department,
+        narrative="举办招聘会2场",
+        actual_value=None,
+        figures="",
+        problems=PROBLEMS,
+        next_steps=NEXT_STEPS,
+        submit=True,
+        by=personas["liaison"],
+    )
+
+
 def test_the_department_writes_problems_and_next_steps_and_the_reviewer_reads_them(
     client_for, plan
 ) -> None:  # noqa: ANN001
@@ -50,18 +65,7 @@ def test_a_returned_report_keeps_its_problems_on_the_form_and_they_are_optional(
     client_for, plan, personas
 ) -> None:  # noqa: ANN001
     task, period = _task(plan), plan.periods.get(year=2023)
-    report = reports.report_save(
-        task=task,
-        period=period,
-        department=personas["liaison"].department,
-        narrative="举办招聘会2场",
-        actual_value=None,
-        figures="",
-        problems=PROBLEMS,
-        next_steps=NEXT_STEPS,
-        submit=True,
-        by=personas["liaison"],
-    )
+    report = _submitted(task, period, personas)
     district = personas["district"]
     reports.report_review(report=report, accept=False, comment="请补充人数", by=district)
     client = client_for("liaison")
@@ -90,18 +94,7 @@ def test_problems_longer_than_the_limit_are_refused_with_a_message(client_for, p
 
 def test_the_exports_and_the_audit_trail_carry_them(client_for, plan, personas) -> None:  # noqa: ANN001
     task, period = _task(plan), plan.periods.get(year=2023)
-    report = reports.report_save(
-        task=task,
-        period=period,
-        department=personas["liaison"].department,
-        narrative="举办招聘会2场",
-        actual_value=None,
-        figures="",
-        problems=PROBLEMS,
-        next_steps=NEXT_STEPS,
-        submit=True,
-        by=personas["liaison"],
-    )
+    report = _submitted(task, period, personas)
     changes = [e.changes_dict for e in LogEntry.objects.get_for_object(report)]
     assert any(c.get("problems", [None, None])[1] == PROBLEMS for c in changes)
     assert any(c.get("next_steps", [None, None])[1] == NEXT_STEPS for c in changes)

@@ -28,7 +28,6 @@ from jiuye.dashboards.report.selectors import (
     Figure,
     ReportContent,
     ReportError,
-    ReportNote,
     Section,
     TownLine,
     number_text,
@@ -273,48 +272,41 @@ def _towns(document: DocumentType, content: ReportContent, chart_number: int) ->
     return _chart(document, chart_number, _("各镇街已达到目标的指标数"), bars, scale=Decimal(most))
 
 
-def _notes_and_lines(
-    document: DocumentType,
-    notes: list[tuple[Section, list[ReportNote]]],
-    lines: list[str],
-    *,
-    lines_heading: str,
-    nothing: str,
-) -> None:
-    """First what the approved reports wrote, under each action's name (task · department:
-    text); then the computed ``lines``, under ``lines_heading`` when reports' notes precede."""
-    for section, section_notes in notes:
-        action = section.action
-        document.add_paragraph(f"（{action.numeral}）{action.title}", names.HEADING_3)
-        for note in section_notes:
-            document.add_paragraph(
-                _("%(code)s · %(dept)s：%(text)s")
-                % {"code": note.task.code, "dept": note.department, "text": note.text},
-                names.LIST,
-            )
-    if notes and lines:
-        document.add_paragraph(lines_heading, names.HEADING_3)
-    for text in lines or ([] if notes else [nothing]):
-        document.add_paragraph(text, names.LIST)
-
-
 def _problems(document: DocumentType, content: ReportContent) -> None:
-    document.add_paragraph(_("四、存在的问题"), names.HEADING_1)
-    _notes_and_lines(
-        document,
-        [(s, s.problems) for s in content.sections if s.problems],
-        content.problems,
-        lines_heading=_("指标和报送情况反映的问题"),
-        nothing=_("各项指标均已达到目标，年度进展报告均已审核通过。"),
-    )
-    document.add_paragraph(_("五、下一步工作"), names.HEADING_1)
-    _notes_and_lines(
-        document,
-        [(s, s.next_steps) for s in content.sections if s.next_steps],
-        content.next_steps,
-        lines_heading=_("补齐差距、督促报送"),
-        nothing=_("巩固已达到的目标，按方案继续推进各项任务。"),
-    )
+    """Chapters four and five: first what the approved reports wrote, under each action's name
+    (task · department: text); then the computed lines, under their own heading when reports'
+    lines precede them."""
+    chapters = [
+        (
+            _("四、存在的问题"),
+            [(s, s.problems) for s in content.sections if s.problems],
+            content.problems,
+            _("指标和报送情况反映的问题"),
+            _("各项指标均已达到目标，年度进展报告均已审核通过。"),
+        ),
+        (
+            _("五、下一步工作"),
+            [(s, s.next_steps) for s in content.sections if s.next_steps],
+            content.next_steps,
+            _("补齐差距、督促报送"),
+            _("巩固已达到的目标，按方案继续推进各项任务。"),
+        ),
+    ]
+    for title, notes, lines, lines_heading, nothing in chapters:
+        document.add_paragraph(title, names.HEADING_1)
+        for section, section_notes in notes:
+            action = section.action
+            document.add_paragraph(f"（{action.numeral}）{action.title}", names.HEADING_3)
+            for note in section_notes:
+                document.add_paragraph(
+                    _("%(code)s · %(dept)s：%(text)s")
+                    % {"code": note.task.code, "dept": note.department, "text": note.text},
+                    names.LIST,
+                )
+        if notes and lines:
+            document.add_paragraph(lines_heading, names.HEADING_3)
+        for text in lines or ([] if notes else [nothing]):
+            document.add_paragraph(text, names.LIST)
 
 
 def _appendix(document: DocumentType, content: ReportContent) -> None:
