@@ -16,7 +16,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from jiuye.casework import selectors
-from jiuye.core.indicators import DrillDown, indicator
+from jiuye.core.indicators import DrillDown, declare_batch, indicator
 from jiuye.reference.models import Region
 
 
@@ -40,6 +40,11 @@ def _survey_url(region: Region, year: int) -> str:
 
 def _rate(value: Decimal | None) -> Decimal:
     return value if value is not None else Decimal(0)
+
+
+@declare_batch("casework")
+def _batch(pairs: list[tuple[Region, int]]) -> None:
+    selectors.coverage_figures_many(pairs)
 
 
 @indicator(

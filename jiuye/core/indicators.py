@@ -25,6 +25,10 @@ Compute = Callable[["Region", int], int | Decimal]
 DrillDown = Callable[["Region", int], str]
 # An app's figures of a region and year as SQL expressions (CountOf …), by name.
 Figures = Callable[["Region", int], dict[str, Any]]
+# An app's shared figures of many (region, year) pairs at once, kept on each Region instance
+# (``keep_figures``) under the key its indicators read them with: a page comparing towns and
+# years pays one query for them, not one per pair.
+Batch = Callable[[list[tuple["Region", int]]], None]
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,7 @@ class IndicatorRegistry:
     def __init__(self) -> None:
         self._items: dict[str, Indicator] = {}
         self._statements: dict[str, Figures] = {}
+        self._batches: dict[str, Batch] = {}
         self._discovered = False
 
     def register(self, indicator: Indicator) -> Indicator:
@@ -60,6 +65,16 @@ class IndicatorRegistry:
             raise ValueError(f"figures {key!r} are registered twice")
         self._statements[key] = build
         return build
+
+    def register_batch(self, key: str, build: Batch) -> Batch:
+        if self._batches.get(key, build) is not build:
+            raise ValueError(f"batch {key!r} is registered twice")
+        self._batches[key] = build
+        return build
+
+    def batches(self) -> list[Batch]:
+        self._discover()
+        return list(self._batches.values())
 
     def figure_keys(self) -> list[str]:
         self._discover()
@@ -134,6 +149,24 @@ def shared_figures(region: Region, key: Any, compute: Callable[[], Any]) -> Any:
     return cache[key]
 
 
+def keep_figures(region: Region, key: Any, value: Any) -> None:
+    """Keep ``value`` on ``region`` as ``shared_figures(region, key, …)`` would have computed it
+    (a batch computed it for many regions at once)."""
+    region.__dict__.setdefault("_indicator_figures", {})[key] = value
+
+
+def declare_batch(key: str) -> Callable[[Batch], Batch]:
+    """Decorator for an app's indicators.py: how the app's shared figures (``shared_figures``)
+    of many (region, year) pairs are computed in one query and kept with ``keep_figures``.
+    ``prefetch_many`` calls it; each indicator still reads its figure as on its own, so a batch
+    that misses a pair costs only that pair's own queries."""
+
+    def decorate(build: Batch) -> Batch:
+        return registry.register_batch(key, build)
+
+    return decorate
+
+
 class CountOf(Subquery):
     """``(SELECT count(*) FROM (<queryset>))`` as an expression, so one statement can carry the
     counts of several tables: an app's figures for the dashboard in a single round trip. The
@@ -205,3 +238,61 @@ def prefetch_figures(region: Region, year: int) -> None:
     keys = [key for key in registry.figure_keys() if (key, year) not in cache]
     for key, values in _evaluate(region, year, keys).items():
         cache[(key, year)] = values
+
+
+def prefetch_many(pairs: list[tuple[Region, int]]) -> None:
+    """Every indicator figure of many (region, year) pairs in a few statements: the declared
+    figures of every app for every pair in one ``UNION ALL`` (a row per pair), then each app's
+    batch (``declare_batch``). The overview compares towns and years with this; each Region
+    instance keeps its figures, so ``Indicator.value`` afterwards reads memory."""
+    todo = []
+    for region, year in pairs:
+        cache: dict[Any, Any] = region.__dict__.setdefault("_indicator_figures", {})
+        keys = [key for key in registry.figure_keys() if (key, year) not in cache]
+        if keys:
+            todo.append((region, year, keys))
+    if todo:
+        keys = todo[0][2]
+        if all(item[2] == keys for item in todo):
+            _evaluate_many(todo, keys)
+        else:  # some pairs were partly fetched before: each on its own
+            for region, year, own_keys in todo:
+                for key, values in _evaluate(region, year, own_keys).items():
+                    keep_figures(region, (key, year), values)
+    for batch in registry.batches():
+        batch(list(pairs))
+
+
+def _evaluate_many(todo: list[tuple[Region, int, list[str]]], keys: list[str]) -> None:
+    """The declared figures of ``keys`` for every (region, year) of ``todo``: one row per pair,
+    all rows in one ``UNION ALL`` statement."""
+    from django.db.models import Value
+
+    names: dict[str, tuple[str, str]] = {}
+    parts = []
+    for index, (region, year, _keys) in enumerate(todo):
+        expressions: dict[str, Any] = {"figure_pair": Value(index, output_field=IntegerField())}
+        for key in keys:
+            for name, expression in registry.figures(key)(region, year).items():
+                alias = f"figure_{len(expressions) - 1}"
+                names[alias] = (key, name)
+                expressions[alias] = expression
+        row = type(region)._default_manager.filter(pk=region.pk).order_by()
+        parts.append(row.annotate(**expressions).values(*expressions))
+    if len(names) == 0:
+        for region, year, _keys in todo:
+            for key in keys:
+                keep_figures(region, (key, year), {})
+        return
+    query = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    found: dict[int, dict[str, dict[str, Any]]] = {}
+    for values in query:
+        out: dict[str, dict[str, Any]] = {key: {} for key in keys}
+        for alias, value in values.items():
+            if alias != "figure_pair":
+                key, name = names[alias]
+                out[key][name] = value
+        found[values["figure_pair"]] = out
+    for index, (region, year, _keys) in enumerate(todo):
+        for key, values in found.get(index, {}).items():
+            keep_figures(region, (key, year), values)

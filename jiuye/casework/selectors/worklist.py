@@ -29,7 +29,7 @@ from jiuye.casework.models import (
     CoverageTally,
     WantsWork,
 )
-from jiuye.core.indicators import shared_figures
+from jiuye.core.indicators import keep_figures, shared_figures
 from jiuye.core.models import DirtyRegion
 from jiuye.core.periods import reference_date
 from jiuye.employment.selectors import alive_on_q, employed_on_q, unemployed_working_age
@@ -369,6 +369,38 @@ def coverage_figures(*, region: Region, year: int, today: dt.date | None = None)
         return CoverageFigures(**{key: sums[key] for key in CoverageFigures.__dataclass_fields__})
 
     return shared_figures(region, ("casework", year, on), compute)
+
+
+def coverage_figures_many(pairs: list[tuple[Region, int]], today: dt.date | None = None) -> None:
+    """``coverage_figures`` of many (region, year) pairs, kept on each Region instance as it
+    keeps them: one read of the tallies of each outermost region (every year at once, and
+    every region under it summed from the same rows), refreshed first where stale, as
+    ``village_tallies`` does."""
+    regions = {region.code: region for region, _year in pairs}
+    tops = [
+        r
+        for r in regions.values()
+        if not any(o.code != r.code and r.code.startswith(o.prefix) for o in regions.values())
+    ]
+    for top in tops:
+        stored = stored_tallies(top)
+        under = [(r, y) for r, y in pairs if r.code.startswith(top.prefix)]
+        for year in sorted({y for _r, y in under}):
+            on = reference_date(year, today)
+            if stored.fresh(year, on):
+                rows = stored.of_year(year)
+            else:
+                from jiuye.casework.services.tallies import tallies_bring_up_to_date
+
+                rows = tallies_bring_up_to_date(
+                    region=top, year=year, today=today, stored=stored, everything=False
+                )[0]
+            for region, _y in [(r, y) for r, y in under if y == year]:
+                sums = _sum_tallies([t for t in rows if t.village_id.startswith(region.prefix)])
+                figures = CoverageFigures(
+                    **{key: sums[key] for key in CoverageFigures.__dataclass_fields__}
+                )
+                keep_figures(region, ("casework", year, on), figures)
 
 
 # --- tallies: the coverage figures kept per village and year (ADR 0005) ---------------------
