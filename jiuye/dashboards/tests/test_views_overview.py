@@ -184,3 +184,14 @@ def test_prefetch_many_gives_what_each_region_computes_alone(counted, settings) 
         for ind in registry.all():
             alone = Region.objects.get(code=region.code)
             assert ind.value(region, year) == ind.value(alone, year), (ind.code, region.code)
+
+
+def test_the_overview_leads_a_leaders_menu_and_home(client_for, personas) -> None:  # noqa: ANN001
+    from jiuye.core.navigation import menu_for
+
+    assert menu_for(personas["leader"])[0].url_name == "dashboards:overview"
+    assert menu_for(personas["district"])[0].url_name == "core:home"
+    assert "dashboards:overview" in [i.url_name for i in menu_for(personas["town_a"])]
+    assert "dashboards:overview" not in [i.url_name for i in menu_for(personas["employer"])]
+    home = client_for("leader").get(reverse("core:home")).content.decode()
+    assert f'<a class="button" href="{URL}">' in home
