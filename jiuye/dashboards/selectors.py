@@ -168,6 +168,7 @@ class Chart:
     rows: list[tuple[str, list[Any]]]  # (label, one value per series)
     kind: str = "bar"  # bar (horizontal), line, stacked
     unit: str = ""
+    drawn: int = 0  # how many series the chart draws (0: every column; the table may add more)
 
     @property
     def table(self) -> list[tuple[str, list[str]]]:
@@ -180,6 +181,7 @@ class Chart:
 
     def data(self) -> dict[str, Any]:
         """What the page's script draws (json_script)."""
+        names = self.columns[1:]
         return {
             "title": self.title,
             "kind": self.kind,
@@ -187,7 +189,7 @@ class Chart:
             "names": [label for label, _v in self.rows],
             "series": [
                 {"name": name, "data": [_plain(values[i]) for _l, values in self.rows]}
-                for i, name in enumerate(self.columns[1:])
+                for i, name in enumerate(names[: self.drawn or len(names)])
             ],
         }
 
@@ -371,6 +373,7 @@ def towns_chart(line: Line, *, year: int) -> Chart:
         rows=rows,
         kind="bar",
         unit=str(ind.unit),
+        drawn=1,  # the bars are the values; the table adds each town's target and progress
     )
 
 
@@ -418,6 +421,7 @@ def registry_chart(*, region: Region) -> Chart:
         rows=rows,
         kind="stacked",
         unit=_("人"),
+        drawn=len(grade_keys),
     )
 
 

@@ -39,10 +39,6 @@
       }
       return item;
     });
-    if (data.key === "towns" || series.length > 1 && data.kind === "bar") {
-      // Town comparisons show the value only; the table carries the target and progress.
-      series = series.slice(0, 1);
-    }
     return {
       aria: { enabled: true, decal: { show: true } },
       color: c.series,

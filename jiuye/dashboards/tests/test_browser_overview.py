@@ -36,8 +36,11 @@ def _open(page: Page, url: str) -> None:
 
 
 def _charts_drawn(page: Page) -> None:
-    for key in CHARTS:
-        page.locator(f"#chart-{key} canvas").wait_for()
+    """Every chart of the page is drawn (a town's own overview has no towns to compare)."""
+    boxes = page.locator(".chart[data-source]")
+    assert boxes.count() >= len(CHARTS) - 1
+    for index in range(boxes.count()):
+        boxes.nth(index).locator("canvas").wait_for()
 
 
 def test_the_overview_passes_axe_at_desktop_and_at_320_px(page: Page, signed_in, demo) -> None:  # noqa: ANN001
@@ -67,7 +70,9 @@ def test_the_overview_draws_in_forced_colors(page: Page, signed_in, demo) -> Non
 
 
 def test_the_keyboard_reaches_a_charts_table_and_a_numbers_records(
-    page: Page, signed_in, demo  # noqa: ANN001
+    page: Page,
+    signed_in,  # noqa: ANN001
+    demo,  # noqa: ANN001
 ) -> None:
     base = signed_in("district")
     _open(page, base + reverse("dashboards:overview"))
