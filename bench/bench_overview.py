@@ -143,7 +143,7 @@ def _child() -> None:
     call_command(
         "import_plan",
         str(PLAN),
-        tasks=str(TASKS),
+        tasks=TASKS,
         years=f"{year - 1}-{year + 1}",
         stdout=StringIO(),
     )

@@ -7,13 +7,28 @@
     if (document.readyState !== "loading") { fn(); } else { document.addEventListener("DOMContentLoaded", fn); }
   }
   var PALETTE = ["#0b4f8a", "#1d6b2f", "#8a4b00", "#6a1b6e", "#3d3d3d", "#005f6b", "#8a1c1c"];
+  // Shapes and line styles tell the series apart where colours cannot (forced colours, print,
+  // colour blindness): a line's marker and dash, a bar's fill pattern.
+  var SYMBOLS = ["circle", "rect", "triangle", "diamond", "roundRect", "pin", "arrow"];
+  var DASHES = ["solid", "dashed", "dotted", [10, 4, 2, 4], [2, 6], [14, 4], [6, 2]];
+  var PATTERNS = [
+    { symbol: "rect", dashArrayX: [1, 0], dashArrayY: [0, 0], rotation: 0 },
+    { symbol: "rect", dashArrayX: [1, 0], dashArrayY: [2, 5], rotation: 0.785 },
+    { symbol: "circle", dashArrayX: [[2, 4]], dashArrayY: [2, 4], rotation: 0 },
+    { symbol: "rect", dashArrayX: [1, 0], dashArrayY: [2, 5], rotation: -0.785 },
+    { symbol: "triangle", dashArrayX: [[4, 4]], dashArrayY: [4, 4], rotation: 0 },
+    { symbol: "rect", dashArrayX: [[1, 4]], dashArrayY: [1, 0], rotation: 0 },
+    { symbol: "diamond", dashArrayX: [[4, 3]], dashArrayY: [4, 3], rotation: 0 }
+  ];
 
   function colours() {
     // In forced-colors (high contrast) mode the system's text colour draws everything and the
     // decal patterns tell the series apart.
     var forced = window.matchMedia && window.matchMedia("(forced-colors: active)").matches;
     var ink = window.getComputedStyle(document.body).color || "#1b1b1b";
-    return { forced: forced, ink: ink, series: forced ? [ink] : PALETTE };
+    var paper = window.getComputedStyle(document.documentElement).backgroundColor;
+    if (!paper || paper === "transparent" || paper === "rgba(0, 0, 0, 0)") { paper = "#ffffff"; }
+    return { forced: forced, ink: ink, paper: paper, series: forced ? [ink] : PALETTE };
   }
 
   function option(data, box) {
@@ -29,18 +44,31 @@
       type: "value", minInterval: 1,
       axisLabel: { color: c.ink }, splitLine: { lineStyle: { color: c.forced ? c.ink : "#d0d4d8" } }
     };
-    var series = data.series.map(function (s) {
+    var series = data.series.map(function (s, i) {
       var item = { name: s.name, data: s.data };
       if (data.kind === "line") {
-        item.type = "line"; item.symbolSize = 8;
+        item.type = "line"; item.symbolSize = 9;
+        item.symbol = SYMBOLS[i % SYMBOLS.length];
+        item.lineStyle = { type: DASHES[i % DASHES.length], width: 2 };
       } else {
         item.type = "bar"; item.barMaxWidth = 18;
         if (data.kind === "stacked") { item.stack = "all"; }
+        if (c.forced) {
+          // One ink on the page's background: each series its own pattern, outlined.
+          var pattern = PATTERNS[i % PATTERNS.length];
+          item.itemStyle = {
+            color: c.paper, borderColor: c.ink, borderWidth: 1,
+            decal: {
+              symbol: pattern.symbol, symbolSize: 1, color: c.ink, backgroundColor: c.paper,
+              dashArrayX: pattern.dashArrayX, dashArrayY: pattern.dashArrayY, rotation: pattern.rotation
+            }
+          };
+        }
       }
       return item;
     });
     return {
-      aria: { enabled: true, decal: { show: true } },
+      aria: { enabled: true, decal: { show: !c.forced } },
       color: c.series,
       textStyle: { color: c.ink },
       legend: { type: "scroll", top: 0, left: 0, textStyle: { color: c.ink }, pageTextStyle: { color: c.ink } },
