@@ -123,20 +123,16 @@ def _measure(year: int) -> dict[str, Any]:
 def _child() -> None:
     import django
 
-    from bench.scratch import result
+    from bench.scratch import plain_static_files, result
 
     django.setup()
-    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
 
     from bench.bench_coverage import _generate
 
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+    plain_static_files()
     year = timezone.localdate().year
     persons = int(os.environ.get("BENCH_OVERVIEW_PERSONS", DEFAULT_PERSONS))
     timings = _generate(persons, year)

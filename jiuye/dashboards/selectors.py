@@ -14,7 +14,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from jiuye.actionplan.models import Action, IndicatorTarget, Plan
-from jiuye.actionplan.selectors import IndicatorRow, targets_and_snapshots
+from jiuye.actionplan.selectors import IndicatorRow, indicator_rows
 from jiuye.core.indicators import Indicator, prefetch_many, registry
 from jiuye.employers.indicators import PUBLIC_KINDS
 from jiuye.employers.models import Declaration, DeclarationStatus
@@ -249,22 +249,12 @@ def overview(
     years = sorted({*plan.years, year - 1, year})
     pairs = [(region, y) for y in years] + [(town, year) for town in towns]
     prefetch_many(pairs)
-    targets, snapshots = targets_and_snapshots(region=region, year=year)
+    # The region's rows as the plan dashboard builds them (its figures already fetched above).
+    rows = indicator_rows(region=region, year=year, drill_down=drill_down)
     town_targets = _targets(towns, [year]) if towns else {}
-    indicators = registry.all()
     lines = []
-    for ind in indicators:
-        snap = snapshots.get(ind.code)
-        row = IndicatorRow(
-            indicator=ind,
-            region=region,
-            year=year,
-            actual=ind.value(region, year),
-            target=targets.get(ind.code),
-            frozen=snap[0] if snap else None,
-            frozen_at=snap[1] if snap else None,
-            records_url=ind.records_url(region, year) if drill_down and ind.records_url else None,
-        )
+    for row in rows:
+        ind = row.indicator
         lines.append(
             Line(
                 row=row,
@@ -312,7 +302,7 @@ def overview(
         sections=sections,
         charts=charts,
         town_code=town_code,
-        frozen=bool(snapshots),
+        frozen=any(row.frozen is not None for row in rows),
     )
 
 
