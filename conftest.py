@@ -17,6 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from jiuye.accounts.models import Role, User
 from jiuye.accounts.services import user_create
 from jiuye.casework.models import ServiceType
+from jiuye.core.indicators import compiled_figures_clear
 from jiuye.core.validators import resident_id_check_char, uscc_check_char
 from jiuye.employers.models import Employer
 from jiuye.jobs.models import Occupation
@@ -44,8 +45,10 @@ def _fast_passwords(settings) -> None:  # noqa: ANN001
 
 @pytest.fixture(autouse=True)
 def _fresh_reference_cache() -> None:
-    # The per-process cache of reference tables must not carry rows of a rolled-back test.
+    # The per-process cache of reference tables must not carry rows of a rolled-back test,
+    # nor the overview's compiled figures statement what was read while building it.
     reference_cache_clear()
+    compiled_figures_clear()
 
 
 @pytest.fixture(autouse=True)

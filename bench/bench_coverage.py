@@ -415,19 +415,13 @@ def _measure(year: int) -> dict[str, Any]:
 def _child() -> None:
     import django
 
-    from bench.scratch import result
+    from bench.scratch import plain_static_files, result
 
     django.setup()
-    from django.conf import settings
     from django.db import connection
     from django.utils import timezone
 
-    # Production settings, except static file names: the manifest storage needs a
-    # collectstatic into the project tree, and looking names up costs next to nothing.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+    plain_static_files()
 
     year = timezone.localdate().year
     persons = int(os.environ.get("BENCH_COVERAGE_PERSONS", DEFAULT_PERSONS))

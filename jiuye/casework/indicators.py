@@ -16,7 +16,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from jiuye.casework import selectors
-from jiuye.core.indicators import DrillDown, batch_figures, indicator
+from jiuye.core.indicators import DrillDown, declare_batch, indicator
 from jiuye.reference.models import Region
 
 
@@ -42,9 +42,9 @@ def _rate(value: Decimal | None) -> Decimal:
     return value if value is not None else Decimal(0)
 
 
-@batch_figures("casework")
-def _coverage_of_many(regions: list[Region], year: int) -> None:
-    selectors.coverage_figures_of_many(regions=regions, year=year)
+@declare_batch("casework")
+def _batch(pairs: list[tuple[Region, int]]) -> None:
+    selectors.coverage_figures_many(pairs)
 
 
 @indicator(

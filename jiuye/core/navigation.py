@@ -49,6 +49,8 @@ _EMPLOYERS = frozenset({Role.ADMIN, Role.DISTRICT, Role.TOWN, Role.LEADER})
 _JOBS_FAIRS = _ALL
 
 MENU = [
+    # The leaders' overview (issue 16) comes first in a leader's menu (menu_for).
+    NavItem(_("总览"), "dashboards:overview", _STAFF, "plan"),
     NavItem(_("首页"), "core:home", _ALL),
     NavItem(_("行动方案"), "actionplan:dashboard", _STAFF, "plan"),
     NavItem(_("审核报告"), "actionplan:review-queue", _AUDITORS, "plan"),
@@ -117,9 +119,15 @@ MENU = [
 
 
 def menu_for(user: Any) -> list[NavItem]:
+    """The role's menu in MENU's order, except that home leads for everyone but a leader,
+    whose first item is the overview they read."""
     if not getattr(user, "is_authenticated", False):
         return []
-    return [item for item in MENU if user.role in item.roles]
+    items = [item for item in MENU if user.role in item.roles]
+    if user.role != Role.LEADER:
+        home = [item for item in items if item.url_name == "core:home"]
+        items = home + [item for item in items if item.url_name != "core:home"]
+    return items
 
 
 def grouped_menu(user: Any) -> list[tuple[str | Promise, list[NavItem]]]:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from django.db.models import Count
+from functools import reduce
+from operator import or_
+
+from django.db.models import Count, Q
 from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from jiuye.core.indicators import batch_figures, indicator, keep_figures, shared_figures
+from jiuye.core.indicators import declare_batch, indicator, keep_figures, shared_figures
 from jiuye.core.periods import reference_date
 from jiuye.people import selectors
 from jiuye.reference.models import Region
@@ -33,31 +36,39 @@ def _figures(region: Region, year: int) -> dict[str, int]:
     return shared_figures(region, ("people", year), compute)
 
 
-@batch_figures("people")
-def _figures_of_many(regions: list[Region], year: int) -> None:
-    """``_figures`` of many regions: one grouped query per prefix length (one for towns)."""
-    on = reference_date(year)
-    by_length: dict[int, list[Region]] = {}
-    for region in regions:
-        by_length.setdefault(len(region.prefix), []).append(region)
-    for length, group in by_length.items():
-        rows = (
-            selectors.registered_persons()
-            .annotate(part=Substr("region_id", 1, length))
-            .filter(part__in=[r.prefix for r in group])
-            .values("part")
-            .annotate(
-                registered=Count("pk"), working_age=Count("pk", filter=selectors.working_age_q(on))
-            )
+@declare_batch("people")
+def _batch(pairs: list[tuple[Region, int]]) -> None:
+    """Both registry figures of many regions and years in one query: the persons counted per
+    region code prefix of the finest level asked for, each year's working age a filtered
+    count, then summed up for each region (the overview's district and towns)."""
+    if not pairs:
+        return
+    years = sorted({year for _region, year in pairs})
+    length = max(len(region.prefix) for region, _year in pairs)
+    under = reduce(or_, (Q(region__code__startswith=r.prefix) for r, _y in pairs))
+    counts = {"registered": Count("pk")}
+    for year in years:
+        counts[f"working_age_{year}"] = Count(
+            "pk", filter=selectors.working_age_q(reference_date(year))
         )
-        found = {row["part"]: row for row in rows}
-        for region in group:
-            row = found.get(region.prefix, {})
-            keep_figures(
-                region,
-                ("people", year),
-                {"registered": row.get("registered", 0), "working_age": row.get("working_age", 0)},
-            )
+    rows = list(
+        selectors.registered_persons()
+        .filter(under)
+        .annotate(part=Substr("region_id", 1, length))
+        .values("part")
+        .order_by()
+        .annotate(**counts)
+    )
+    for region, year in pairs:
+        mine = [row for row in rows if row["part"].startswith(region.prefix)]
+        keep_figures(
+            region,
+            ("people", year),
+            {
+                "registered": sum(row["registered"] for row in mine),
+                "working_age": sum(row[f"working_age_{year}"] for row in mine),
+            },
+        )
 
 
 @indicator(

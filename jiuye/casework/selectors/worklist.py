@@ -36,7 +36,6 @@ from jiuye.employment.selectors import alive_on_q, employed_on_q, unemployed_wor
 from jiuye.people.models import Person, WishToWork
 from jiuye.people.selectors import working_age_persons
 from jiuye.reference.models import Region
-from jiuye.reference.selectors import district_and_towns
 
 # The statuses the worklist can be narrowed to (each is a gap of the coverage dashboard).
 WORKLIST_STATUSES = ("not_verified", "needs_missing", "not_served", "done")
@@ -366,30 +365,42 @@ def coverage_figures(*, region: Region, year: int, today: dt.date | None = None)
     on = reference_date(year, today)
 
     def compute() -> CoverageFigures:
-        return _figures_of_tallies(village_tallies(region=region, year=year, today=today))
+        sums = _sum_tallies(village_tallies(region=region, year=year, today=today))
+        return CoverageFigures(**{key: sums[key] for key in CoverageFigures.__dataclass_fields__})
 
     return shared_figures(region, ("casework", year, on), compute)
 
 
-def _figures_of_tallies(rows: list[CoverageTally]) -> CoverageFigures:
-    sums = _sum_tallies(rows)
-    return CoverageFigures(**{key: sums[key] for key in CoverageFigures.__dataclass_fields__})
+def coverage_figures_many(pairs: list[tuple[Region, int]], today: dt.date | None = None) -> None:
+    """``coverage_figures`` of many (region, year) pairs, kept on each Region instance as it
+    keeps them: one read of the tallies of each outermost region (every year at once, and
+    every region under it summed from the same rows), refreshed first where stale, as
+    ``village_tallies`` does."""
+    regions = {region.code: region for region, _year in pairs}
+    tops = [
+        r
+        for r in regions.values()
+        if not any(o.code != r.code and r.code.startswith(o.prefix) for o in regions.values())
+    ]
+    for top in tops:
+        stored = stored_tallies(top)
+        under = [(r, y) for r, y in pairs if r.code.startswith(top.prefix)]
+        for year in sorted({y for _r, y in under}):
+            on = reference_date(year, today)
+            if stored.fresh(year, on):
+                rows = stored.of_year(year)
+            else:
+                from jiuye.casework.services.tallies import tallies_bring_up_to_date
 
-
-def coverage_figures_of_many(
-    *, regions: list[Region], year: int, today: dt.date | None = None
-) -> None:
-    """``coverage_figures`` of many regions of the district, kept on each instance: the
-    district's village tallies read once (refreshed first when any is stale) and summed per
-    region, instead of two queries per region."""
-    if not regions:
-        return
-    on = reference_date(year, today)
-    district, _towns = district_and_towns()
-    tallies = village_tallies(region=district, year=year, today=today)
-    for region in regions:
-        rows = [t for t in tallies if t.village_id.startswith(region.prefix)]
-        keep_figures(region, ("casework", year, on), _figures_of_tallies(rows))
+                rows = tallies_bring_up_to_date(
+                    region=top, year=year, today=today, stored=stored, everything=False
+                )[0]
+            for region, _y in [(r, y) for r, y in under if y == year]:
+                sums = _sum_tallies([t for t in rows if t.village_id.startswith(region.prefix)])
+                figures = CoverageFigures(
+                    **{key: sums[key] for key in CoverageFigures.__dataclass_fields__}
+                )
+                keep_figures(region, ("casework", year, on), figures)
 
 
 # --- tallies: the coverage figures kept per village and year (ADR 0005) ---------------------

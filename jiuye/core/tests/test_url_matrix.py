@@ -183,6 +183,11 @@ for _path in sorted(
     Path(__file__).parents[2].joinpath("programs", "tests").glob("access_matrix_*.py")
 ):
     MATRIX.update(import_module(f"jiuye.programs.tests.{_path.stem}").MATRIX)
+# The leaders' pages (issue 16) likewise, one rows module per page beside their tests.
+for _path in sorted(
+    Path(__file__).parents[2].joinpath("dashboards", "tests").glob("access_matrix_*.py")
+):
+    MATRIX.update(import_module(f"jiuye.dashboards.tests.{_path.stem}").MATRIX)
 
 # Open to everyone, signed in or not.
 PUBLIC = {

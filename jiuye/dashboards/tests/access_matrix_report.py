@@ -13,7 +13,7 @@ REPORT = {"admin", "district", "leader", "town_a", "town_b"}
 
 def _job(w: dict[str, Any]) -> dict[str, Any]:
     """A finished report of the district user (tasks run at once in tests)."""
-    from jiuye.dashboards.report.services import report_start
+    from jiuye.dashboards.services.report import report_start
 
     if "report_token" not in w:
         district, _towns = district_and_towns()

@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_a_leader_starts_the_report_sees_its_progress_and_downloads_it(
     page: Page, signed_in, personas, report_world, settings, tmp_path
 ) -> None:  # noqa: ANN001
-    from jiuye.dashboards.report.services import annual_report_task, report_file
+    from jiuye.dashboards.services.report import annual_report_task, report_file
 
     # A queue nobody works on yet, so the page shows the job waiting first.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}

@@ -16,9 +16,9 @@ from conftest import VILLAGE_A, VILLAGE_B, register_person
 from jiuye.actionplan.selectors import indicator_rows
 from jiuye.actionplan.services.targets import year_freeze
 from jiuye.core.indicators import registry
-from jiuye.dashboards.report.document import INDICATOR_HEADERS, TOWN_HEADERS
-from jiuye.dashboards.report.selectors import ReportError
-from jiuye.dashboards.report.services import report_write
+from jiuye.dashboards.selectors.report import ReportError
+from jiuye.dashboards.services.report import report_write
+from jiuye.dashboards.services.report_document import INDICATOR_HEADERS, TOWN_HEADERS
 from jiuye.dashboards.tests.conftest import (
     REPORT_PROBLEMS,
     REPORT_STEPS,
@@ -258,7 +258,7 @@ def test_the_report_takes_its_styles_and_letterhead_from_the_districts_template(
 ) -> None:  # noqa: ANN001
     from docx.shared import Pt
 
-    from jiuye.dashboards.report.template import SHIPPED
+    from jiuye.dashboards.services.report_template import SHIPPED
 
     own = read_docx(SHIPPED.read_bytes())
     own.styles["Heading 1"].font.size = Pt(20)
@@ -283,7 +283,7 @@ def test_the_report_takes_its_styles_and_letterhead_from_the_districts_template(
 
 
 def test_report_numbers_are_written_plainly() -> None:
-    from jiuye.dashboards.report.selectors import number_text
+    from jiuye.dashboards.selectors.report import number_text
 
     assert number_text(Decimal("1E+2")) == "100"
     assert number_text(Decimal("12.50")) == "12.5"

@@ -31,7 +31,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jiuye.accounts.models import Role
 from jiuye.core import crud
 from jiuye.core.access import roles_required
-from jiuye.core.downloads import formula_safe, logged_export
+from jiuye.core.downloads import attachment, formula_safe, logged_export
 from jiuye.programs.forms.charity import (
     BeneficiariesUploadForm,
     BeneficiaryForm,

@@ -6,8 +6,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from jiuye.dashboards.report.selectors import ReportError, report_plan, report_region
-from jiuye.dashboards.report.services import report_write
+from jiuye.dashboards.selectors.report import ReportError, report_plan, report_region
+from jiuye.dashboards.services.report import report_write
 
 
 class Command(BaseCommand):

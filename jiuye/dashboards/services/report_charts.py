@@ -19,7 +19,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw, ImageFont
 
-from jiuye.dashboards.report.selectors import ReportError, number_text
+from jiuye.dashboards.selectors.report import ReportError, number_text
 
 DEBIAN_FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 # The face of the Noto CJK collection for Simplified Chinese.

@@ -22,9 +22,7 @@ from docx.enum.text import WD_BREAK
 from docx.oxml.ns import qn
 from docx.shared import Cm
 
-from jiuye.dashboards.report import charts
-from jiuye.dashboards.report import template as names
-from jiuye.dashboards.report.selectors import (
+from jiuye.dashboards.selectors.report import (
     Figure,
     ReportContent,
     ReportError,
@@ -32,6 +30,8 @@ from jiuye.dashboards.report.selectors import (
     TownLine,
     number_text,
 )
+from jiuye.dashboards.services import report_charts as charts
+from jiuye.dashboards.services import report_template as names
 
 Progress = Callable[[int, int], None]
 

@@ -24,8 +24,8 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from jiuye.core.storage import encrypted_storage
-from jiuye.dashboards.report.document import report_docx
-from jiuye.dashboards.report.selectors import ReportError, report_content, report_region
+from jiuye.dashboards.selectors.report import ReportError, report_content, report_region
+from jiuye.dashboards.services.report_document import report_docx
 from jiuye.reference.models import Region
 
 logger = logging.getLogger(__name__)

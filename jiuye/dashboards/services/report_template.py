@@ -3,7 +3,7 @@ letterhead in the page header. The shipped copy (``data/annual_report_template.d
 by ``template_build``; a district restyles its own copy in Word (Home → Styles → Modify) and
 points ``JIUYE_REPORT_TEMPLATE`` at it. Rebuild the shipped copy with
 
-    .venv/bin/python -m jiuye.dashboards.report.template
+    .venv/bin/python -m jiuye.dashboards.services.report_template
 
 The generator keeps the template's page setup, header and footer and replaces its body."""
 

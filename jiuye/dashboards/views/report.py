@@ -17,9 +17,10 @@ from jiuye.core.access import roles_required
 from jiuye.core.audit import access_log
 from jiuye.core.downloads import attachment
 from jiuye.core.models import AccessEvent
-from jiuye.dashboards.report import charts, services
-from jiuye.dashboards.report.forms import AnnualReportForm
-from jiuye.dashboards.report.selectors import ReportError, report_plan, report_years
+from jiuye.dashboards.forms.report import AnnualReportForm
+from jiuye.dashboards.selectors.report import ReportError, report_plan, report_years
+from jiuye.dashboards.services import report as services
+from jiuye.dashboards.services import report_charts as charts
 from jiuye.reference.models import Region
 from jiuye.reference.selectors import district_and_towns
 

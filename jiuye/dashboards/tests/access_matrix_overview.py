@@ -1,0 +1,11 @@
+"""Rows of the URL × role access matrix for the overview (see core/tests/test_url_matrix.py):
+every staff role reads it (a town officer their own town), the others are refused."""
+
+from __future__ import annotations
+
+from jiuye.core.tests.matrix import STAFF, Kwargs, access
+
+MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
+    "dashboards:overview": (lambda w: {}, access(STAFF)),
+    "dashboards:overview-export": (lambda w: {"chart": "registry"}, access(STAFF)),
+}

@@ -1,0 +1,197 @@
+"""The overview: numbers equal to the indicators (and to a hand count), scope, the charts'
+downloads and the query budget."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+from html import escape
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from conftest import TOWN_A, TOWN_B, VILLAGE_A, VILLAGE_B, register_person
+from jiuye.actionplan.models import IndicatorTarget
+from jiuye.core.indicators import prefetch_many, registry
+from jiuye.dashboards.selectors import overview as selectors
+from jiuye.reference.models import DisabilityCategory, DisabilityGrade, Region
+from jiuye.reference.selectors import district_and_towns
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("dashboards:overview")
+DISTRICT = "440199000000"
+
+
+def _year(plan) -> int:  # noqa: ANN001
+    return min(max(dt.date.today().year, plan.start_year), plan.end_year)
+
+
+@pytest.fixture
+def counted(personas, plan):  # noqa: ANN001, ANN201
+    """Persons counted by hand: 东城 has person_a and two more (one 视力 grade 1, one 肢体
+    grade 2), 西城 one (肢体 grade 2); a registered-persons target for each town."""
+    seeing = DisabilityCategory.objects.get(code="1")
+    body = DisabilityCategory.objects.get(code="4")
+    one, two = DisabilityGrade.objects.get(code="1"), DisabilityGrade.objects.get(code="2")
+    register_person(301, "王五", VILLAGE_A, category=seeing, grade=one)
+    register_person(302, "赵六", VILLAGE_A, category=body, grade=two)
+    register_person(303, "钱七", VILLAGE_B, category=body, grade=two)
+    year = _year(plan)
+    for code, value in ((TOWN_A, 3), (TOWN_B, 10), (DISTRICT, 20)):
+        IndicatorTarget.objects.create(
+            indicator_code="people.registered", year=year, region_id=code, value=value
+        )
+    return year
+
+
+def _line(response, code: str):  # noqa: ANN001, ANN202
+    for section in response.context["o"].sections:
+        for line in section.lines:
+            if line.indicator.code == code:
+                return line
+    raise AssertionError(code)
+
+
+def test_it_shows_the_hand_counted_registry_with_its_targets(client_for, counted) -> None:  # noqa: ANN001
+    response = client_for("leader").get(URL, {"year": counted})
+    assert response.status_code == 200
+    line = _line(response, "people.registered")
+    assert line.row.actual == 4  # person_a and 王五, 赵六 in 东城; 钱七 in 西城
+    assert line.row.target == 20
+    assert line.status[0] == "behind"
+    # 西城 has 1 of its 10 (10 %), 东城 3 of 3 (100 %): 西城 is furthest behind.
+    assert [(t.town.code, t.actual, t.progress) for t in line.behind[:2]] == [
+        (TOWN_B, 1, Decimal("10.0")),
+        (TOWN_A, 3, Decimal("100.0")),
+    ]
+    html = response.content.decode()
+    assert "▲ 未达到目标" in html
+    registry_chart = next(c for c in response.context["o"].charts if c.key == "registry")
+    totals = {label: values[-1] for label, values in registry_chart.rows}
+    assert totals["视力残疾"] == 1 and totals["肢体残疾"] == 2
+    assert "登记残疾人共4人" in registry_chart.summary
+
+
+def test_every_number_equals_the_indicator_computed_on_its_own(client_for, counted) -> None:  # noqa: ANN001
+    response = client_for("district").get(URL, {"year": counted})
+    district, towns = district_and_towns()
+    for section in response.context["o"].sections:
+        for line in section.lines:
+            ind = line.indicator
+            alone = Region.objects.get(code=DISTRICT)
+            assert line.row.actual == ind.value(alone, counted), ind.code
+            assert line.previous == ind.value(Region.objects.get(code=DISTRICT), counted - 1)
+            for town in line.towns:
+                assert town.actual == ind.value(Region.objects.get(code=town.town.code), counted)
+
+
+def test_a_district_officer_follows_a_number_to_its_records_and_a_leader_cannot(
+    client_for,
+    counted,  # noqa: ANN001
+) -> None:
+    district = client_for("district").get(URL, {"year": counted})
+    url = registry.get("people.registered").records_url(Region(code=DISTRICT, level=3), counted)
+    assert escape(url) in district.content.decode()
+    leader = client_for("leader").get(URL, {"year": counted})
+    assert reverse("people:list") not in leader.content.decode()
+    liaison = client_for("liaison").get(URL, {"year": counted})
+    assert liaison.status_code == 200
+    assert reverse("people:list") not in liaison.content.decode()
+
+
+def test_a_town_officer_sees_only_their_own_town(client_for, counted) -> None:  # noqa: ANN001
+    client = client_for("town_a")
+    response = client.get(URL, {"year": counted})
+    assert response.status_code == 200
+    assert response.context["o"].region.code == TOWN_A
+    assert response.context["o"].towns == []
+    assert _line(response, "people.registered").row.actual == 3
+    assert client.get(URL, {"year": counted, "town": TOWN_B}).status_code == 404
+    export = reverse("dashboards:overview-export", args=["registry"])
+    assert client.get(export, {"year": counted, "town": TOWN_B}).status_code == 404
+
+
+def test_a_chosen_town_and_an_unknown_one(client_for, counted) -> None:  # noqa: ANN001
+    client = client_for("leader")
+    response = client.get(URL, {"year": counted, "town": TOWN_B})
+    assert _line(response, "people.registered").row.actual == 1
+    assert client.get(URL, {"town": "440199999000"}).status_code == 404
+
+
+def test_others_are_refused_and_only_get_is_allowed(client_for, counted) -> None:  # noqa: ANN001
+    assert client_for("employer").get(URL).status_code == 403
+    assert client_for("jobseeker").get(URL).status_code == 403
+    assert client_for("leader").post(URL).status_code == 405
+
+
+@pytest.mark.parametrize("chart", selectors.CHARTS)
+def test_each_chart_downloads_as_the_table_on_the_page(client_for, counted, chart) -> None:  # noqa: ANN001
+    client = client_for("district")
+    page = client.get(URL, {"year": counted})
+    shown = next(c for c in page.context["o"].charts if c.key == chart)
+    response = client.get(reverse("dashboards:overview-export", args=[chart]), {"year": counted})
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert rows[0] == shown.columns
+
+    def numbers(values):  # noqa: ANN001, ANN202
+        return [None if v is None else Decimal(str(v)) for v in values]
+
+    assert [[r[0], *numbers(r[1:])] for r in rows[1:]] == [
+        [label, *numbers(values)] for label, values in shown.rows
+    ]
+    assert len(rows) == len(shown.rows) + 1
+
+
+def test_an_unknown_chart_is_not_found(client_for, counted) -> None:  # noqa: ANN001
+    url = reverse("dashboards:overview-export", args=["pie"])
+    assert client_for("district").get(url).status_code == 404
+
+
+def test_the_page_answers_in_at_most_fifteen_queries(
+    client_for,
+    counted,
+    settings,
+    django_assert_max_num_queries,  # noqa: ANN001
+) -> None:
+    settings.JIUYE_ALLOW_DEMO = True
+    call_command("demo_data", persons=200, seed=3, stdout=StringIO())
+    client = client_for("leader")
+    client.get(URL, {"year": counted})  # tallies and reference tables computed once
+    with django_assert_max_num_queries(15):
+        response = client.get(URL, {"year": counted})
+    assert response.status_code == 200
+    town = client_for("town_a")
+    town.get(URL, {"year": counted})
+    with django_assert_max_num_queries(15):
+        assert town.get(URL, {"year": counted}).status_code == 200
+
+
+def test_prefetch_many_gives_what_each_region_computes_alone(counted, settings) -> None:  # noqa: ANN001
+    settings.JIUYE_ALLOW_DEMO = True
+    call_command("demo_data", persons=200, seed=4, stdout=StringIO())
+    district, towns = district_and_towns()
+    pairs = [(district, counted), (district, counted - 1)] + [(t, counted) for t in towns]
+    prefetch_many(pairs)
+    for region, year in pairs:
+        for ind in registry.all():
+            alone = Region.objects.get(code=region.code)
+            assert ind.value(region, year) == ind.value(alone, year), (ind.code, region.code)
+
+
+def test_the_overview_leads_a_leaders_menu_and_home(client_for, personas) -> None:  # noqa: ANN001
+    from jiuye.core.navigation import menu_for
+
+    assert menu_for(personas["leader"])[0].url_name == "dashboards:overview"
+    assert menu_for(personas["district"])[0].url_name == "core:home"
+    assert "dashboards:overview" in [i.url_name for i in menu_for(personas["town_a"])]
+    assert "dashboards:overview" not in [i.url_name for i in menu_for(personas["employer"])]
+    home = client_for("leader").get(reverse("core:home")).content.decode()
+    assert f'<a class="button" href="{URL}">' in home
