@@ -226,12 +226,22 @@ class IndicatorRow:
         return (self.actual / self.target * 100).quantize(Decimal("0.1"))
 
     @property
+    def met(self) -> bool | None:
+        """Whether the target is met (None without a target): reached or passed, or, for an
+        indicator where lower is better (the levy), kept at or below."""
+        if not self.target:
+            return None
+        if self.indicator.higher_is_better:
+            return self.actual >= self.target
+        return self.actual <= self.target
+
+    @property
     def status(self) -> tuple[str, str]:
         """(key, label): text plus an icon so nothing relies on colour."""
-        progress = self.progress
-        if progress is None:
+        met = self.met
+        if met is None:
             return "none", _("未设目标")
-        if progress >= 100:
+        if met:
             return "met", _("✔ 已达到目标")
         return "behind", _("▲ 未达到目标")
 

@@ -121,13 +121,9 @@ class Line:
     def status(self) -> tuple[str, str]:
         """(key, label) in words with a symbol: met, behind, or no target; an indicator where
         lower is better has met its target when it stays at or below it."""
-        target = self.row.target
-        if not target:
+        met = self.row.met
+        if met is None:
             return "none", _("○ 未设目标")
-        if self.indicator.higher_is_better:
-            met = self.row.actual >= target
-        else:
-            met = self.row.actual <= target
         if met:
             return "met", _("✔ 已达到目标")
         return "behind", _("▲ 未达到目标")
