@@ -24,6 +24,7 @@ from jiuye.actionplan.models import (
     Task,
     TaskDepartment,
 )
+from jiuye.core.access import may_open
 from jiuye.core.indicators import Indicator, prefetch_figures, registry
 from jiuye.core.scoping import scope_for
 from jiuye.reference.models import Department, Region
@@ -285,8 +286,15 @@ def targets_and_snapshots(
 
 
 def indicator_rows(
-    *, region: Region, year: int, codes: list[str] | None = None, drill_down: bool = True
+    *,
+    region: Region,
+    year: int,
+    codes: list[str] | None = None,
+    drill_down: bool = True,
+    viewer: Any = None,
 ) -> list[IndicatorRow]:
+    """The indicators' rows of a region and year; with ``drill_down`` each links to its
+    records, but only where ``viewer`` (when given) may open that page."""
     indicators = [i for i in registry.all() if codes is None or i.code in codes]
     if codes is None:
         prefetch_figures(region, year)  # every app's figures in one statement
@@ -303,12 +311,21 @@ def indicator_rows(
                 target=targets.get(ind.code),
                 frozen=snap[0] if snap else None,
                 frozen_at=snap[1] if snap else None,
-                records_url=ind.records_url(region, year)
-                if drill_down and ind.records_url
-                else None,
+                records_url=records_link(ind, region, year, drill_down=drill_down, viewer=viewer),
             )
         )
     return rows
+
+
+def records_link(
+    ind: Indicator, region: Region, year: int, *, drill_down: bool, viewer: Any = None
+) -> str | None:
+    """The indicator's records page for a region and year, if it has one, drill-down is on
+    and ``viewer`` (when given) may open it (a link never leads to a 403)."""
+    if not drill_down or ind.records_url is None:
+        return None
+    url = ind.records_url(region, year)
+    return url if viewer is None or may_open(viewer, url) else None
 
 
 def year_param(request: Any, plan: Plan) -> int:
@@ -374,7 +391,9 @@ def dashboard(
     tasks_by_action: dict[Any, list[Task]] = defaultdict(list)
     for task in tasks:
         tasks_by_action[task.action_id].append(task)
-    rows = indicator_rows(region=region, year=year, drill_down=user.role in PERSONAL_DATA_ROLES)
+    rows = indicator_rows(
+        region=region, year=year, drill_down=user.role in PERSONAL_DATA_ROLES, viewer=user
+    )
     rows_by_action: dict[int, list[IndicatorRow]] = defaultdict(list)
     for row in rows:
         rows_by_action[row.indicator.action].append(row)

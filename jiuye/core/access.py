@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.urls import Resolver404, resolve
 
 View = Callable[..., HttpResponse]
 
@@ -28,6 +29,19 @@ def roles_required(*roles: str, write: bool = False) -> Callable[[View], View]:
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
+        wrapped.allowed_roles = frozenset(roles)  # type: ignore[attr-defined]
         return wrapped
 
     return decorator
+
+
+def may_open(user: Any, url: str) -> bool:
+    """Whether ``user``'s role may open the page at ``url`` (a path with or without a query),
+    as far as its view's ``roles_required`` tells: a page links to another only where the
+    link leads somewhere, not to a 403. Scope (which rows) is still the page's own check."""
+    try:
+        match = resolve(url.split("?", 1)[0])
+    except Resolver404:
+        return False
+    roles = getattr(match.func, "allowed_roles", None)
+    return not roles or user.role in roles

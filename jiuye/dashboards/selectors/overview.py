@@ -14,7 +14,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from jiuye.actionplan.models import Action, IndicatorTarget, Plan
-from jiuye.actionplan.selectors import IndicatorRow, indicator_rows
+from jiuye.actionplan.selectors import IndicatorRow, indicator_rows, records_link
 from jiuye.core.indicators import Indicator, prefetch_many, registry
 from jiuye.employers.indicators import PUBLIC_KINDS
 from jiuye.employers.models import Declaration, DeclarationStatus
@@ -238,6 +238,7 @@ def overview(
     region: Region,
     towns: list[Region],
     drill_down: bool,
+    viewer: Any = None,
     town_code: str = DEFAULT_TOWN_CODE,
 ) -> Overview:
     """Everything the overview shows for ``region`` in ``year``: ``towns`` (the district's,
@@ -246,7 +247,7 @@ def overview(
     pairs = [(region, y) for y in years] + [(town, year) for town in towns]
     prefetch_many(pairs)
     # The region's rows as the plan dashboard builds them (its figures already fetched above).
-    rows = indicator_rows(region=region, year=year, drill_down=drill_down)
+    rows = indicator_rows(region=region, year=year, drill_down=drill_down, viewer=viewer)
     town_targets = _targets(towns, [year]) if towns else {}
     lines = []
     for row in rows:
@@ -260,7 +261,7 @@ def overview(
                         t,
                         ind.value(t, year),
                         town_targets.get((ind.code, year, t.code)),
-                        ind.records_url(t, year) if drill_down and ind.records_url else None,
+                        records_link(ind, t, year, drill_down=drill_down, viewer=viewer),
                     )
                     for t in towns
                 ],

@@ -56,6 +56,7 @@ def _overview(request: HttpRequest) -> tuple[selectors.Overview | None, list[Any
         region=region,
         towns=compared,
         drill_down=request.user.role in PERSONAL_DATA_ROLES,
+        viewer=request.user,
         town_code=request.GET.get("indicator", selectors.DEFAULT_TOWN_CODE),
     ), plans
 

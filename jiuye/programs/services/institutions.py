@@ -200,7 +200,7 @@ def participant_remove(*, participant: EventParticipant, by: Any) -> None:
     participant = EventParticipant.objects.select_related("institution").get(pk=participant.pk)
     current = conflicts.locked(ServiceEvent.objects, pk=participant.event_id, version=None)
     if current.is_archived:
-        raise ValidationError(EVENT.archived, code="archived")
+        raise ValidationError(EVENT.archiving.refused, code="archived")
     EVENT.keeper(by, current)
     if not may_keep(by, participant.institution.region_id):
         raise ValidationError(_("只能移出您负责的镇街的服务机构。"), code="scope")

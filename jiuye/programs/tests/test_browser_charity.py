@@ -89,7 +89,8 @@ def test_the_leader_pages_pass_axe(page: Page, signed_in, person_a) -> None:  # 
     visit_list(page, base + reverse("programs:leaders"), "leader list", item="王带头", width=320)
     assert (
         page.get_by_role("table", name="带动就业的人员（您负责范围内的人员）")
-        .get_by_text("李明")
+        .get_by_role("row")
+        .filter(has_text="李明")
         .count()
         == 1
     )
