@@ -58,6 +58,25 @@ def act(
     return redirect(to, **kwargs)
 
 
+def confirm(
+    request: HttpRequest,
+    action: Callable[[], Any],
+    message: Any,
+    *,
+    title: Any,
+    question: Any,
+    button: Any,
+    back: str,
+) -> HttpResponse:
+    """A one-button action that asks first: on GET a page with ``question`` and ``button``
+    (and a way back to ``back`` without change); on POST ``act`` — run it, say ``message`` or
+    the service's refusal, and return to ``back``."""
+    if request.method == "POST":
+        return act(request, action, message, back)
+    context = {"title": title, "question": question, "button": button, "back": back}
+    return render(request, "core/confirm.html", context)
+
+
 def service_form(
     request: HttpRequest,
     form: forms.BaseForm,

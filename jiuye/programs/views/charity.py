@@ -432,25 +432,19 @@ def leader_job_remove(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     job = get_object_or_404(queryset, pk=pk)
     leader = _leader(request, job.leader_id)
     name = job.record.person.name
-    if request.method == "POST":
-        return crud.act(
-            request,
-            lambda: services.leader_job_unlink(job=job, by=request.user),
-            _("已取消 %(name)s 与带头人的关联。") % {"name": name},
-            "programs:leader",
-            pk=leader.pk,
-        )
-    context = {
-        "title": _("取消带动就业的关联：%(name)s") % {"name": name},
-        "question": _(
+    return crud.confirm(
+        request,
+        lambda: services.leader_job_unlink(job=job, by=request.user),
+        _("已取消 %(name)s 与带头人的关联。") % {"name": name},
+        title=_("取消带动就业的关联：%(name)s") % {"name": name},
+        question=_(
             "确定取消 %(name)s 的就业记录与带头人 %(leader)s 的关联吗？"
             "就业记录本身不变，只是不再计为这位带头人带动的就业。"
         )
         % {"name": name, "leader": leader.person.name},
-        "button": _("取消关联"),
-        "back": reverse("programs:leader", args=[leader.pk]),
-    }
-    return render(request, "programs/confirm_remove.html", context)
+        button=_("取消关联"),
+        back=reverse("programs:leader", args=[leader.pk]),
+    )
 
 
 # --- a project's beneficiaries from a file --------------------------------------------------

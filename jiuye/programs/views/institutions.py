@@ -310,21 +310,15 @@ def participant_remove(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     participant = get_object_or_404(queryset, pk=pk)
     event = _keepable_event(request, participant.event_id)
     name = participant.institution.name
-    if request.method == "POST":
-        return crud.act(
-            request,
-            lambda: services.participant_remove(participant=participant, by=request.user),
-            _("已移出参加机构：%(name)s。") % {"name": name},
-            "programs:service-event",
-            pk=event.pk,
-        )
-    context = {
-        "title": _("移出参加机构：%(name)s") % {"name": name},
-        "question": _(
+    return crud.confirm(
+        request,
+        lambda: services.participant_remove(participant=participant, by=request.user),
+        _("已移出参加机构：%(name)s。") % {"name": name},
+        title=_("移出参加机构：%(name)s") % {"name": name},
+        question=_(
             "确定把 %(name)s 从活动“%(event)s”的参加机构中移出吗？它的参加人员和成绩也一并删除。"
         )
         % {"name": name, "event": event.name},
-        "button": _("移出"),
-        "back": reverse("programs:service-event", args=[event.pk]),
-    }
-    return render(request, "programs/confirm_remove.html", context)
+        button=_("移出"),
+        back=reverse("programs:service-event", args=[event.pk]),
+    )
