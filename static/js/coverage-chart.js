@@ -28,6 +28,7 @@
         return { name: s.name, type: "bar", data: s.data, barMaxWidth: 14 };
       })
     });
-    window.addEventListener("resize", function () { chart.resize(); });
+    var follow = function () { chart.resize(); };
+    if (window.ResizeObserver) { new window.ResizeObserver(follow).observe(box); } else { window.addEventListener("resize", follow); }
   });
 })();

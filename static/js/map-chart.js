@@ -39,6 +39,8 @@
         emphasis: { label: { show: true }, itemStyle: { borderWidth: 2 } }
       }]
     });
-    window.addEventListener("resize", function () { chart.resize(); });
+    // The box, not the window: the box also narrows when the layout drops to one column.
+    var follow = function () { chart.resize(); };
+    if (window.ResizeObserver) { new window.ResizeObserver(follow).observe(box); } else { window.addEventListener("resize", follow); }
   });
 })();
