@@ -41,6 +41,9 @@ VILLAGE_B = "440199002001"
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings) -> None:  # noqa: ANN001
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # A test's rows live in its own transaction on default, which the replica alias (a second
+    # connection) cannot see; core/tests/test_replica.py turns replica reads on where it commits.
+    settings.JIUYE_READ_REPLICA = False
 
 
 @pytest.fixture(autouse=True)

@@ -133,6 +133,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 
+# A PostgreSQL streaming replica for the pages that only show figures (jiuye.core.replica).
+if env_str("DATABASE_REPLICA_URL", ""):
+    DATABASES["replica"] = dj_database_url.parse(
+        env_str("DATABASE_REPLICA_URL", ""), conn_max_age=60
+    )
+    # Tests run on one database; the replica alias reads the same test database.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+JIUYE_READ_REPLICA = env_bool("JIUYE_READ_REPLICA", "replica" in DATABASES)
+DATABASE_ROUTERS = ["jiuye.core.replica.ReplicaRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -45,6 +45,7 @@ from jiuye.core.audit import access_log
 from jiuye.core.conflicts import ConflictError, show_conflict
 from jiuye.core.downloads import attachment_header
 from jiuye.core.models import AccessEvent
+from jiuye.core.replica import reads_replica
 from jiuye.core.scoping import get_scoped_or_404
 from jiuye.core.uploads import stash, stashed
 from jiuye.reference.models import Department
@@ -75,6 +76,7 @@ def _own_town(user: Any, towns: Any) -> Any:
 
 @roles_required(*STAFF_ROLES)
 @require_GET
+@reads_replica
 def dashboard(request: HttpRequest) -> HttpResponse:
     plans = selectors.plans_in_order(request.user)
     asked = request.GET.get("year", "").strip()

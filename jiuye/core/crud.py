@@ -31,6 +31,7 @@ from jiuye.core.access import View, roles_required
 from jiuye.core.conflicts import ConflictError, show_conflict
 from jiuye.core.downloads import attachment, logged_export, workbook
 from jiuye.core.forms import ArchiveForm, add_service_errors
+from jiuye.core.replica import reads_replica
 
 
 def posted(request: HttpRequest) -> QueryDict | None:
@@ -386,7 +387,7 @@ class RecordPages:
             require_GET(_named(self.list_page, f"{singular}_list"))
         )
         export_view = roles_required(*(self.exporters or self.readers))(
-            require_GET(_named(self.export_download, f"{singular}_export"))
+            require_GET(reads_replica(_named(self.export_download, f"{singular}_export")))
         )
         create, edit = self.edit.views(*self.keepers, get=self.get)
         return [

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from jiuye.core.access import roles_required
 from jiuye.core.indicators import registry
+from jiuye.core.replica import reads_replica
 from jiuye.core.roles import Role
 from jiuye.dashboards.forms.maps import MapForm
 from jiuye.dashboards.selectors.maps import town_map
@@ -21,6 +22,7 @@ DEFAULT_INDICATOR = "people.registered"
 
 @roles_required(*MAP_ROLES)
 @require_GET
+@reads_replica
 def town_map_page(request: HttpRequest) -> HttpResponse:
     this_year = timezone.localdate().year
     # What the address leaves out is the default choice, so the page always shows figures.

@@ -15,6 +15,7 @@ from jiuye.actionplan import selectors as plan_selectors
 from jiuye.core.access import roles_required
 from jiuye.core.downloads import attachment, workbook
 from jiuye.core.indicators import registry
+from jiuye.core.replica import reads_replica
 from jiuye.dashboards.selectors import overview as selectors
 from jiuye.reference.selectors import district_and_towns
 
@@ -63,6 +64,7 @@ def _overview(request: HttpRequest) -> tuple[selectors.Overview | None, list[Any
 
 @roles_required(*OVERVIEW_ROLES)
 @require_GET
+@reads_replica
 def overview(request: HttpRequest) -> HttpResponse:
     result, plans = _overview(request)
     if result is None:
@@ -84,6 +86,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 @roles_required(*OVERVIEW_ROLES)
 @require_GET
+@reads_replica
 def overview_export(request: HttpRequest, chart: str) -> HttpResponse:
     """One chart's table as a spreadsheet: the same rows the page lists under the chart."""
     if chart not in selectors.CHARTS:

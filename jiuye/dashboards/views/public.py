@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from jiuye.core import suppression
 from jiuye.core.downloads import Book, attachment, book_bytes
+from jiuye.core.replica import reads_replica
 from jiuye.dashboards.selectors.public import public_summary
 from jiuye.employers import selectors as employers_selectors
 from jiuye.reference.models import Region
@@ -79,6 +80,7 @@ def _tables(year: int) -> list[PublicTable] | None:
 
 
 @require_GET
+@reads_replica
 def summary(request: HttpRequest) -> HttpResponse:
     """Open to everyone: the public summary of a year by town and category."""
     year = _year(request)
@@ -107,6 +109,7 @@ def sheet_rows(table: PublicTable) -> list[list[Any]]:
 
 
 @require_GET
+@reads_replica
 def summary_export(request: HttpRequest) -> HttpResponse:
     """The same tables as the page, one sheet each, with the same "<5" and hidden figures."""
     year = _year(request)
