@@ -34,6 +34,7 @@ def endpoints(person_id: str, record_id: str) -> list[tuple[str, str, dict]]:
         ("get", "/api/v1/employment-records", {}),
         ("get", f"/api/v1/employment-records/{record_id}", {}),
         ("get", "/api/v1/indicators", {}),
+        ("get", "/api/v1/reports", {}),
     ]
 
 
@@ -43,6 +44,13 @@ EXPECTED = {
     "person": {"district": 200, "town_a": 200, "town_b": 404},
     "/api/v1/employment-records": {"district": 200, "town_a": 200, "town_b": 200},
     "record": {"district": 200, "town_a": 200, "town_b": 404},
+    "/api/v1/reports": {
+        "district": 200,
+        "town_a": 200,
+        "town_b": 200,
+        "liaison": 200,
+        "leader": 200,
+    },
     "/api/v1/indicators": {
         "district": 200,
         "town_a": 200,
@@ -61,6 +69,19 @@ def _expected(path: str, key: str, person_id: str, record_id: str) -> int:
     if path in EXPECTED:
         return EXPECTED[path].get(key, 403)
     return 200
+
+
+def test_the_walk_covers_every_endpoint_of_the_api() -> None:
+    from jiuye.api.urls import _v1_patterns
+
+    walked = {"regions", "reference_list", "persons", "person", "records", "record", "indicators"}
+    # Walked by the test below this one.
+    walked.add("person_reveal")
+    # Walked with every role's key in test_reports.py.
+    walked |= {"report_list", "report_put"}
+    docs = {"openapi-json", "openapi-view", "api-root"}
+    names = {pattern.name for pattern in _v1_patterns} - docs
+    assert names == walked, f"walk these endpoints too: {sorted(names - walked)}"
 
 
 def test_every_endpoint_with_every_roles_key(call, api_keys, personas, person_a, person_b) -> None:
