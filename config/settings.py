@@ -76,6 +76,10 @@ INSTALLED_APPS = [
     "jiuye.programs",
     "jiuye.actionplan",
     "jiuye.dashboards",
+    "jiuye.api",
+    # django-ninja's own templates and static files: its docs page is served from our static
+    # files, never from a CDN (ninja falls back to a CDN page when it is not installed).
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -286,6 +290,12 @@ JIUYE_PUBLIC_MIN_COUNT = env_int("JIUYE_PUBLIC_MIN_COUNT", 5)
 # reader builds), the uncompressed size of a workbook's sheet, and the reader process's memory
 # and time. A batch whose worker has not reported for JIUYE_IMPORT_STALE_MINUTES is failed.
 JIUYE_IMPORT_MAX_ROWS = env_int("JIUYE_IMPORT_MAX_ROWS", 200_000)
+# The API (/api/v1/): calls a key may make per minute (then 429 with Retry-After; counted in
+# the default cache, so per process unless CACHES points at a shared cache), the largest request
+# body it accepts, and the most rows one page returns.
+JIUYE_API_RATE_PER_MINUTE = env_int("JIUYE_API_RATE_PER_MINUTE", 600)
+JIUYE_API_MAX_BODY_BYTES = env_int("JIUYE_API_MAX_BODY_BYTES", 2 * 1024 * 1024)
+JIUYE_API_MAX_LIMIT = env_int("JIUYE_API_MAX_LIMIT", 500)
 JIUYE_IMPORT_MAX_COLUMNS = env_int("JIUYE_IMPORT_MAX_COLUMNS", 200)
 JIUYE_IMPORT_MAX_CELLS = env_int("JIUYE_IMPORT_MAX_CELLS", 10_000_000)
 JIUYE_IMPORT_MAX_UNCOMPRESSED_MB = env_int("JIUYE_IMPORT_MAX_UNCOMPRESSED_MB", 1024)

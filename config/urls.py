@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 
+from jiuye.api import urls as api_urls
+
 admin.site.site_header = "就业平台管理后台"
 # The admin signs in through our login (lockout, second factor), never its own form.
 admin.site.login = login_required(admin.site.login)
@@ -21,6 +23,8 @@ urlpatterns = [
     path("training/", include("jiuye.training.urls")),
     path("programs/", include("jiuye.programs.urls")),
     path("dashboards/", include("jiuye.dashboards.urls")),
+    path("api/v1/", api_urls.v1),
+    path("api/", include("jiuye.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

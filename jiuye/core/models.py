@@ -149,6 +149,7 @@ class AccessEvent(models.Model):
         OTP_ENROLLED = "otp_enrolled", _("绑定双因素认证")
         OTP_RESET = "otp_reset", _("重置双因素认证")
         RECOVERY_USED = "recovery_used", _("使用恢复码")
+        API = "api", _("接口调用")
 
     id = models.BigAutoField(primary_key=True)
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)

@@ -111,6 +111,7 @@ MENU = [
     NavItem(_("责任部门"), "reference:departments", _STAFF),
     NavItem(_("区划边界"), "reference:boundaries", _AUDITORS),
     NavItem(_("用户管理"), "accounts:user-list", frozenset({Role.ADMIN})),
+    NavItem(_("接口密钥"), "api:key-list", frozenset({Role.ADMIN})),
     NavItem(_("变更记录"), "core:audit-changes", _AUDITORS),
     NavItem(_("访问日志"), "core:audit-access", _AUDITORS),
     NavItem(_("通知"), "core:notifications", _ALL),

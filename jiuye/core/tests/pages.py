@@ -14,7 +14,10 @@ from jiuye.core.navigation import menu_for
 Personas = dict[str, User]
 
 # Links that download a file or leave the application are not pages to check.
-NOT_PAGES = re.compile(r"\.(xlsx|docx|csv|pdf|zip)$|^/(admin|i18n|static|media)/|/attachments/")
+# The API (/api/v1/) answers systems, not people; its docs page is Swagger UI's own.
+NOT_PAGES = re.compile(
+    r"\.(xlsx|docx|csv|pdf|zip)$|^/(admin|i18n|static|media|api/v1)/|/attachments/"
+)
 # Pages of one kind differ only in an id; one of each kind is enough.
 ID_IN_PATH = re.compile(r"/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d+)/")
 # A guard against a walk that never ends, not a budget: the programs (issue 15) took the
