@@ -189,6 +189,8 @@ for _path in sorted(
 ):
     MATRIX.update(import_module(f"jiuye.dashboards.tests.{_path.stem}").MATRIX)
 
+MATRIX.update(import_module("jiuye.grievances.tests.access_matrix").MATRIX)
+
 # Open to everyone, signed in or not.
 PUBLIC = {
     "accounts:login",
@@ -201,6 +203,11 @@ PUBLIC = {
     # Issue 16's public summary: counts by town with small counts suppressed, never a person.
     "dashboards:public-summary",
     "dashboards:public-summary-export",
+    # Issue 18: anyone files a complaint or suggestion and looks up its status.
+    "grievances:file",
+    "grievances:filed",
+    "grievances:lookup",
+    "grievances:status",
 }
 
 
