@@ -117,14 +117,21 @@ def grievance_lookup(request: HttpRequest) -> HttpResponse:
             form.add_error(None, _("查询错误次数太多，请一小时后再试；急事请直接联系区残联。"))
             status = 429
         elif form.is_valid():
-            grievance = selectors.grievance_by_reference(form.cleaned_data["reference"])
+            reference = form.cleaned_data["reference"]
+            # Per reference too, whether it exists or not: guessing one code from many
+            # addresses is as slow as from one.
+            if ratelimit.exceeded("grievance-reference", reference, limit=limit, window=HOUR):
+                form.add_error(None, _("这个受理编号查询错误次数太多，请一小时后再试。"))
+                return render(request, "grievances/lookup.html", {"form": form}, status=429)
+            grievance = selectors.grievance_by_reference(reference)
             if grievance is not None and services.check_code_matches(
                 grievance, form.cleaned_data["code"]
             ):
                 request.session[_SEEN] = str(grievance.pk)
                 return redirect("grievances:status")
-            # One answer for an unknown number and a wrong code; each counts towards the limit.
+            # One answer for an unknown number and a wrong code; each counts towards the limits.
             ratelimit.hit("grievance-lookup", _ip(request), window=HOUR)
+            ratelimit.hit("grievance-reference", reference, window=HOUR)
             form.add_error(None, NOT_FOUND)
     return render(request, "grievances/lookup.html", {"form": form}, status=status)
 

@@ -13,7 +13,7 @@ from django.db import connection
 from conftest import TOWN_A, TOWN_B, image_bytes
 from jiuye.core.models import Notification
 from jiuye.grievances import services
-from jiuye.grievances.models import About, Satisfaction, Status
+from jiuye.grievances.models import About, Grievance, Satisfaction, Status
 from jiuye.grievances.selectors import grievance_report, grievances_for, grievances_search
 from jiuye.grievances.tests.factories import file_grievance, filed_on
 from jiuye.reference.models import Department
@@ -239,3 +239,26 @@ def test_the_report_counts_by_category_and_unit_and_lists_the_overdue(personas) 
 def test_references_as_typed_are_normalised() -> None:
     assert services.normalize_reference(" ts2026 7kq3mx ") == "TS2026-7KQ3MX"
     assert services.normalize_reference("ＴＳ２０２６－７ＫＱ３ＭＸ") == "TS2026-7KQ3MX"
+
+
+def test_the_audit_trail_records_changes_without_the_contact(personas) -> None:
+    from auditlog.models import LogEntry
+
+    grievance = file_grievance().grievance
+    services.grievance_reply(grievance=grievance, by=personas["town_a"], reply="已处理")
+    entries = LogEntry.objects.get_for_object(grievance).order_by("timestamp")
+    assert entries.count() == 2  # filed, replied
+    created, replied = entries
+    assert "contact_phone" not in created.changes_dict
+    assert "contact_name" not in created.changes_dict
+    assert "check_hash" not in created.changes_dict
+    assert replied.changes_dict["reply"] == ["", "已处理"]
+
+
+def test_the_demo_seeder_makes_a_dozen_once(reference) -> None:
+    from jiuye.grievances.demo import run
+
+    assert run(seed=1) == 12
+    assert run(seed=1) == 0
+    assert Grievance.objects.filter(status=Status.REPLIED).exists()
+    assert Grievance.objects.filter(anonymous=True, contact_phone="").exists()

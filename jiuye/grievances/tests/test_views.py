@@ -292,3 +292,16 @@ def test_the_report_counts_and_lists_the_overdue(personas, client_for) -> None:
     assert "服务态度和办事效率" in html
     bad = client_for("district").get(reverse("grievances:report"), {"year": "20x"})
     assert "年度请填写四位数字" in bad.content.decode()
+
+
+def test_wrong_codes_for_one_reference_are_limited_from_any_address(reference, settings) -> None:
+    settings.JIUYE_GRIEVANCE_LOOKUP_FAILURES_PER_HOUR = 2
+    filed = file_grievance()
+    for address in ("10.0.0.1", "10.0.0.2"):
+        Client(REMOTE_ADDR=address).post(
+            LOOKUP, {"reference": filed.grievance.reference, "code": "x"}
+        )
+    right = {"reference": filed.grievance.reference, "code": filed.check_code}
+    response = Client(REMOTE_ADDR="10.0.0.3").post(LOOKUP, right)
+    assert response.status_code == 429
+    assert "这个受理编号查询错误次数太多" in _errors(response)
