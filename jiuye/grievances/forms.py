@@ -16,6 +16,7 @@ from jiuye.core.formfields import (
     ALL,
     SearchInput,
     choice_field,
+    lazy_message,
     model_choice_field,
     phone_field,
     radio_field,
@@ -98,8 +99,9 @@ class GrievanceForm(forms.Form):
     attachment = forms.FileField(
         label=_("附件（可不传）"),
         required=False,
-        help_text=_("照片或文件：%(types)s，不超过 10 MB。")
-        % {"types": type_labels(ATTACHMENT_TYPES)},
+        help_text=lazy_message(
+            _("照片或文件：%(types)s，不超过 10 MB。"), types=type_labels(ATTACHMENT_TYPES)
+        ),
     )
     anonymous = forms.BooleanField(
         label=_("匿名提交，不留联系方式"),

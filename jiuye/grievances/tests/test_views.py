@@ -305,3 +305,20 @@ def test_wrong_codes_for_one_reference_are_limited_from_any_address(reference, s
     response = Client(REMOTE_ADDR="10.0.0.3").post(LOOKUP, right)
     assert response.status_code == 429
     assert "这个受理编号查询错误次数太多" in _errors(response)
+
+
+def test_the_staff_pages_keep_to_the_query_budget(
+    personas, client_for, django_assert_max_num_queries
+) -> None:
+    for _ in range(5):
+        file_grievance()
+    grievance = Grievance.objects.first()
+    client = client_for("district")
+    for url in (
+        reverse("grievances:queue"),
+        reverse("grievances:report"),
+        reverse("grievances:detail", kwargs={"pk": grievance.pk}),
+    ):
+        client.get(url)  # the reference caches warm up once per process
+        with django_assert_max_num_queries(15):
+            assert client.get(url).status_code == 200
