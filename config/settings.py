@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     # django-ninja's own templates and static files: its docs page is served from our static
     # files, never from a CDN (ninja falls back to a CDN page when it is not installed).
     "ninja",
+    "jiuye.grievances",
 ]
 
 MIDDLEWARE = [
@@ -305,6 +306,16 @@ JIUYE_IMPORT_STALE_MINUTES = env_int("JIUYE_IMPORT_STALE_MINUTES", 10)
 # Stored import files and error reports (encrypted; they hold ID numbers) are deleted this many
 # days after the import by `manage.py purge_uploads` (cron); the batch and its journal stay.
 JIUYE_UPLOAD_RETENTION_DAYS = env_int("JIUYE_UPLOAD_RETENTION_DAYS", 30)
+# Complaints and suggestions (issue 18): a unit answers within this many calendar days (自然日;
+# there is no holiday calendar to count working days by); `manage.py grievances_escalate`
+# (daily) reports those past it to the district. Per IP address and hour: at most
+# JIUYE_GRIEVANCE_FILINGS_PER_HOUR filings and JIUYE_GRIEVANCE_LOOKUP_FAILURES_PER_HOUR wrong
+# lookups; a form sent back sooner than JIUYE_GRIEVANCE_MIN_FILL_SECONDS after it was opened
+# is asked again (a person needs longer than a script).
+JIUYE_GRIEVANCE_DUE_DAYS = env_int("JIUYE_GRIEVANCE_DUE_DAYS", 15)
+JIUYE_GRIEVANCE_FILINGS_PER_HOUR = env_int("JIUYE_GRIEVANCE_FILINGS_PER_HOUR", 5)
+JIUYE_GRIEVANCE_LOOKUP_FAILURES_PER_HOUR = env_int("JIUYE_GRIEVANCE_LOOKUP_FAILURES_PER_HOUR", 20)
+JIUYE_GRIEVANCE_MIN_FILL_SECONDS = env_int("JIUYE_GRIEVANCE_MIN_FILL_SECONDS", 3)
 # The annual report in Word (issue 16): the .docx whose styles and letterhead it is written
 # with (a district's own restyled copy; empty: the shipped
 # jiuye/dashboards/data/annual_report_template.docx), and the CJK font file its charts are

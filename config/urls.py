@@ -25,6 +25,7 @@ urlpatterns = [
     path("dashboards/", include("jiuye.dashboards.urls")),
     path("api/v1/", api_urls.v1),
     path("api/", include("jiuye.api.urls")),
+    path("grievances/", include("jiuye.grievances.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -47,6 +47,8 @@ _CAMPAIGNS = _COVERAGE
 _EMPLOYERS = frozenset({Role.ADMIN, Role.DISTRICT, Role.TOWN, Role.LEADER})
 # Job fairs: every staff role, the employers taking part and job seekers (no personal data).
 _JOBS_FAIRS = _ALL
+# Complaints and suggestions are answered by the unit they are routed to (a town, a department).
+_GRIEVANCE_HANDLERS = frozenset({Role.ADMIN, Role.DISTRICT, Role.TOWN, Role.DEPARTMENT})
 
 MENU = [
     # The leaders' overview (issue 16) comes first in a leader's menu (menu_for).
@@ -65,6 +67,9 @@ MENU = [
     NavItem(_("专项活动"), "casework:campaigns", _CAMPAIGNS, "people"),
     NavItem(_("公益性岗位"), "casework:posts", _PERSONAL, "people"),
     NavItem(_("就业记录核查"), "employment:review", _PERSONAL, "people"),
+    # Issue 18: each unit's complaints and suggestions; the district's counts and overdue ones.
+    NavItem(_("投诉建议"), "grievances:queue", _GRIEVANCE_HANDLERS, "people"),
+    NavItem(_("投诉建议统计"), "grievances:report", _AUDITORS, "people"),
     NavItem(_("招聘岗位"), "jobs:postings", _ALL, "jobs"),
     NavItem(_("岗位审核"), "jobs:posting-review-queue", _AUDITORS, "jobs"),
     NavItem(_("招聘会"), "jobs:fairs", _JOBS_FAIRS, "jobs"),

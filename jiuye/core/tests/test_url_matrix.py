@@ -191,6 +191,7 @@ for _path in sorted(
 
 # The API key pages (issue 17).
 MATRIX.update(import_module("jiuye.api.tests.access_matrix_keys").MATRIX)
+MATRIX.update(import_module("jiuye.grievances.tests.access_matrix").MATRIX)
 
 # Open to everyone, signed in or not.
 PUBLIC = {
@@ -207,6 +208,11 @@ PUBLIC = {
     # Issue 16's public summary: counts by town with small counts suppressed, never a person.
     "dashboards:public-summary",
     "dashboards:public-summary-export",
+    # Issue 18: anyone files a complaint or suggestion and looks up its status.
+    "grievances:file",
+    "grievances:filed",
+    "grievances:lookup",
+    "grievances:status",
 }
 
 

@@ -1,0 +1,41 @@
+"""Counting events per key in a time window, in the default cache (per-IP limits on public
+forms). A fixed window: at most ``limit`` events from ``window``'s start; the key is hashed, so
+no IP address is kept in the cache in clear.
+
+The default cache is per process (LocMemCache): with several gunicorn workers each counts on its
+own, so the limit is per worker; a deployment that wants one limit for all sets a shared cache
+(Redis, or the database cache) as ``CACHES["default"]``."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+
+from django.core.cache import cache
+
+
+def _key(scope: str, key: str, window: int) -> str:
+    digest = hashlib.sha256(f"{scope}:{key}".encode()).hexdigest()[:32]
+    return f"ratelimit:{scope}:{digest}:{int(time.time() // window)}"
+
+
+def count(scope: str, key: str, *, window: int) -> int:
+    """How many events of ``key`` in ``scope`` this window has counted so far."""
+    return int(cache.get(_key(scope, key, window), 0))
+
+
+def exceeded(scope: str, key: str, *, limit: int, window: int) -> bool:
+    """Whether ``key`` has used up its ``limit`` events in this window."""
+    return count(scope, key, window=window) >= limit
+
+
+def hit(scope: str, key: str, *, window: int) -> int:
+    """Count one event of ``key`` in ``scope``; the count so far in this window."""
+    name = _key(scope, key, window)
+    if cache.add(name, 1, window):
+        return 1
+    try:
+        return cache.incr(name)
+    except ValueError:  # expired between add and incr
+        cache.set(name, 1, window)
+        return 1
