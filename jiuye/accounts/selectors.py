@@ -18,9 +18,17 @@ def recovery_codes_left(user: User) -> int:
     return device.token_set.count() if device else 0
 
 
+def people_accounts() -> QuerySet[User]:
+    """Accounts of people, not the accounts API keys act as: those are managed on the key's
+    own page and must never get a password (a reset here would let the key's account sign in)."""
+    return User.objects.filter(api_key__isnull=True)
+
+
 def users_for_admin(*, query: str = "", role: str = "", active: str = "") -> QuerySet[User]:
-    qs = User.objects.select_related("department", "town", "employer", "person").order_by(
-        "role", "username"
+    qs = (
+        people_accounts()
+        .select_related("department", "town", "employer", "person")
+        .order_by("role", "username")
     )
     if query:
         qs = qs.filter(Q(username__icontains=query) | Q(display_name__icontains=query))

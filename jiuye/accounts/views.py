@@ -262,7 +262,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
 
 
 def _managed_user(pk: int) -> User:
-    return get_object_or_404(User, pk=pk)
+    return get_object_or_404(selectors.people_accounts(), pk=pk)
 
 
 @roles_required(Role.ADMIN)

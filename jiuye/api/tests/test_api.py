@@ -42,6 +42,21 @@ def test_a_key_is_stored_only_as_a_hash_and_found_by_its_token(personas) -> None
     assert not key.account.has_usable_password()
 
 
+def test_a_keys_account_is_not_managed_on_the_user_pages(personas, client_for) -> None:  # noqa: ANN001
+    # A password reset there would let the key's account sign in with the key's role.
+    key, _token = services.apikey_create(
+        name="民政系统", owner=personas["admin"], role="district", by=personas["admin"]
+    )
+    admin = client_for("admin")
+    assert key.account.username not in admin.get("/accounts/users/").content.decode()
+    pk = key.account.pk
+    assert admin.get(f"/accounts/users/{pk}/").status_code == 404
+    assert admin.post(f"/accounts/users/{pk}/reset-password/").status_code == 404
+    assert admin.post(f"/accounts/users/{pk}/active/").status_code == 404
+    key.account.refresh_from_db()
+    assert not key.account.has_usable_password()
+
+
 def test_a_revoked_or_expired_key_is_refused_with_a_problem(personas) -> None:
     key, token = services.apikey_create(
         name="教育局", owner=personas["admin"], role="district", by=personas["admin"]
