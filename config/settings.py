@@ -285,6 +285,10 @@ JIUYE_IMPORT_STALE_MINUTES = env_int("JIUYE_IMPORT_STALE_MINUTES", 10)
 # Stored import files and error reports (encrypted; they hold ID numbers) are deleted this many
 # days after the import by `manage.py purge_uploads` (cron); the batch and its journal stay.
 JIUYE_UPLOAD_RETENTION_DAYS = env_int("JIUYE_UPLOAD_RETENTION_DAYS", 30)
+# Backups (`manage.py backup DIR` / `restore DIR`): a base64 key of 32 bytes that encrypts every
+# backup, kept apart from the field and blind-index keys (which no backup holds). No default:
+# without it, backup and restore refuse.
+JIUYE_BACKUP_KEY = env_secret("JIUYE_BACKUP_KEY", "")
 # The annual report in Word (issue 16): the .docx whose styles and letterhead it is written
 # with (a district's own restyled copy; empty: the shipped
 # jiuye/dashboards/data/annual_report_template.docx), and the CJK font file its charts are
