@@ -69,6 +69,12 @@ def main(argv: list[str]) -> None:
     from jiuye.core.models import ImportBatch
 
     op = argv[0]
+    by = User.objects.filter(username=os.environ.get("CRASH_USER", "")).first()
+    # Every run starts by printing the state it found, so a test needs no extra process to
+    # see what the previous (killed) one left.
+    print("digest " + json.dumps(digest()), flush=True)
+    if op == "digest":
+        return
     if op == "enqueue":  # into the database queue the settings name
         from jiuye.core.tests.worker_tasks import record_run
 
@@ -76,18 +82,13 @@ def main(argv: list[str]) -> None:
             record_run.enqueue(number)
         print("enqueued", flush=True)
         return
+    # Everything else runs a batch at once, in this process.
     settings.TASKS = {
         "default": {
             "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
             "QUEUES": ["default"],
         }
     }
-    by = User.objects.filter(username=os.environ.get("CRASH_USER", "")).first()
-    # Every run starts by printing the state it found, so a test needs no extra process to
-    # see what the previous (killed) one left.
-    print("digest " + json.dumps(digest()), flush=True)
-    if op == "digest":
-        return
     if op == "recover":
         settings.JIUYE_IMPORT_STALE_MINUTES = 0
         failed = list(ImportBatch.objects.filter(status=ImportBatch.Status.RUNNING))
