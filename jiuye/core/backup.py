@@ -341,24 +341,24 @@ def pack_media(target: Path) -> int:
 
 
 def unpack_media(source: Path) -> None:
-    """Put the backup's files in MEDIA_ROOT's place: unpacked beside it, then swapped in."""
+    """Put the backup's files in place of MEDIA_ROOT's: unpacked into a folder inside it, then
+    the old entries moved aside and the new ones moved in (renames within MEDIA_ROOT, so it
+    may be a mount point of its own)."""
     root = _media_root()
-    root.parent.mkdir(parents=True, exist_ok=True)
-    fresh = Path(tempfile.mkdtemp(prefix=".restoring-", dir=root.parent))
+    root.mkdir(parents=True, exist_ok=True)
+    fresh = Path(tempfile.mkdtemp(prefix=".restoring-", dir=root))
+    old = Path(tempfile.mkdtemp(prefix=".before-restore-", dir=root))
     try:
         with tarfile.open(source, "r") as archive:
             archive.extractall(fresh, filter="data")
-        old = root.with_name(f".{root.name}-before-restore")
-        if old.exists():
-            shutil.rmtree(old)
-        if root.exists():
-            root.rename(old)
-        fresh.rename(root)
-        if old.exists():
-            shutil.rmtree(old)
+        for entry in list(root.iterdir()):
+            if entry not in (fresh, old):
+                entry.rename(old / entry.name)
+        for entry in list(fresh.iterdir()):
+            entry.rename(root / entry.name)
     finally:
-        if fresh.exists():
-            shutil.rmtree(fresh)
+        shutil.rmtree(fresh, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)
 
 
 # --- backup and restore -------------------------------------------------------------------------

@@ -98,8 +98,8 @@ def test_restore_drill_gives_back_every_row_and_file_and_the_same_pages(
 
 
 @pytest.fixture
-def made(transactional_db, reference, tmp_path) -> Path:  # noqa: ANN001
-    """A backup of the (small) test database."""
+def made(transactional_db, person_a, tmp_path) -> Path:  # noqa: ANN001
+    """A backup of the (small) test database: the reference data and one person."""
     encrypted_storage.save("one.txt", ContentFile(b"one"))
     backup.backup_make(tmp_path / "bk")
     return tmp_path / "bk"
@@ -204,3 +204,16 @@ def test_a_file_cut_short_at_a_chunk_boundary_does_not_decrypt(tmp_path, monkeyp
         backup.decrypt_file(tmp_path / "cut", tmp_path / "back", key=key, part="x")
     with pytest.raises(backup.BackupError, match="无法解密"):  # another part's chunks
         backup.decrypt_file(tmp_path / "sealed", tmp_path / "back", key=key, part="y")
+
+
+def test_restore_with_force_overwrites_data_and_puts_back_the_uploads_as_they_were(made) -> None:  # noqa: ANN001
+    people = Person.objects.count()
+    assert people
+    Person.objects.all().delete()
+    encrypted_storage.delete("one.txt")
+    later = encrypted_storage.save("later.txt", ContentFile(b"later"))
+    call_command("restore", str(made), "--force", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert Person.objects.count() == people
+    assert encrypted_storage.open("one.txt").read() == b"one"
+    assert not encrypted_storage.exists(later)
+    assert [p.name for p in Path(encrypted_storage.location).iterdir()] == ["one.txt"]
