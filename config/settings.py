@@ -316,6 +316,10 @@ JIUYE_GRIEVANCE_DUE_DAYS = env_int("JIUYE_GRIEVANCE_DUE_DAYS", 15)
 JIUYE_GRIEVANCE_FILINGS_PER_HOUR = env_int("JIUYE_GRIEVANCE_FILINGS_PER_HOUR", 5)
 JIUYE_GRIEVANCE_LOOKUP_FAILURES_PER_HOUR = env_int("JIUYE_GRIEVANCE_LOOKUP_FAILURES_PER_HOUR", 20)
 JIUYE_GRIEVANCE_MIN_FILL_SECONDS = env_int("JIUYE_GRIEVANCE_MIN_FILL_SECONDS", 3)
+# Backups (`manage.py backup DIR` / `restore DIR`): a base64 key of 32 bytes that encrypts every
+# backup, kept apart from the field and blind-index keys (which no backup holds). No default:
+# without it, backup and restore refuse.
+JIUYE_BACKUP_KEY = env_secret("JIUYE_BACKUP_KEY", "")
 # The annual report in Word (issue 16): the .docx whose styles and letterhead it is written
 # with (a district's own restyled copy; empty: the shipped
 # jiuye/dashboards/data/annual_report_template.docx), and the CJK font file its charts are
