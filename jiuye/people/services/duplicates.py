@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from functools import lru_cache
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -83,6 +84,7 @@ def id_typo(a: str, b: str) -> bool:
     )
 
 
+@lru_cache(maxsize=65536)
 def _pinyin(name: str) -> str:
     return "".join(lazy_pinyin(_norm(name)))
 
