@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from functools import lru_cache
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -284,11 +284,3 @@ def pair_dismiss(*, pair: DuplicatePair, note: str, by: Any) -> DuplicatePair:
     current.decided_by = current.updated_by = by
     current.save()
     return current
-
-
-def open_pairs_of(persons: Iterable[Person]) -> list[DuplicatePair]:
-    ids = [p.pk for p in persons]
-    return list(
-        DuplicatePair.objects.filter(status=DuplicateStatus.OPEN, first_id__in=ids)
-        | DuplicatePair.objects.filter(status=DuplicateStatus.OPEN, second_id__in=ids)
-    )
