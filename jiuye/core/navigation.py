@@ -61,6 +61,7 @@ MENU = [
     NavItem(_("指标地图"), "dashboards:map", _COVERAGE, "plan"),
     NavItem(_("残疾人名单"), "people:list", _PERSONAL, "people"),
     NavItem(_("迁入申请"), "people:transfers", _AUDITORS, "people"),
+    NavItem(_("重复人员"), "people:duplicates", _PERSONAL, "people"),
     NavItem(_("工作清单"), "casework:worklist", _PERSONAL, "people"),
     NavItem(_("服务覆盖"), "casework:coverage", _COVERAGE, "people"),
     NavItem(_("就业困难人员走访"), "casework:survey", _PERSONAL, "people"),

@@ -11,10 +11,20 @@ class PeopleConfig(AppConfig):
 
     def ready(self) -> None:
         from jiuye.core.audit import register
-        from jiuye.people.models import Consent, Person, TransferRequest
+        from jiuye.people.models import (
+            Consent,
+            DuplicatePair,
+            Person,
+            PersonMerge,
+            TransferRequest,
+        )
 
         register(Person)
         # Consent given and withdrawn (PIPL): who recorded it and when is in the audit trail.
         register(Consent)
         # Who asked to move whom where, and who decided (the values stay encrypted, out of it).
         register(TransferRequest, exclude=["values"])
+        # Who dismissed a pair of likely duplicates, who merged and who undid (the snapshot
+        # of the records before a merge stays encrypted, out of the trail).
+        register(DuplicatePair)
+        register(PersonMerge, exclude=["snapshot"])

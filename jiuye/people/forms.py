@@ -449,3 +449,62 @@ class TransferDecisionForm(DecisionForm):
 
     note_field = "reason"
     note_missing = _("请填写不同意的理由，申请人会看到这段话。")
+
+
+class DuplicateDecisionForm(forms.Form):
+    """The decision on a pair of likely duplicates: merge (with the surviving record and, for
+    every field where the two differ, whose value to keep) or "not the same person"."""
+
+    decision = forms.ChoiceField(
+        label=_("处理结果"),
+        choices=[("merge", _("是同一人，合并")), ("dismiss", _("不是同一人"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("说明（选“不是同一人”时填写，例如：双胞胎、同名同姓）"),
+        max_length=300,
+        required=False,
+    )
+
+    def __init__(
+        self, *args: Any, first: Any, second: Any, rows: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        records = [
+            (str(first.pk), _("记录一：%(p)s") % {"p": first}),
+            (str(second.pk), _("记录二：%(p)s") % {"p": second}),
+        ]
+        self.fields["survivor"] = forms.ChoiceField(
+            label=_("保留哪条记录（另一条归档，它的全部业务记录转到保留的记录上）"),
+            choices=records,
+            widget=forms.RadioSelect,
+            initial=str(first.pk),
+            required=False,
+        )
+        self.fields["survivor_version"] = forms.IntegerField(
+            widget=forms.HiddenInput, required=False
+        )
+        self.fields["merged_version"] = forms.IntegerField(widget=forms.HiddenInput, required=False)
+        self.take_fields = []
+        for row in rows:
+            if not row["differs"]:
+                continue
+            name = f"take_{row['name']}"
+            self.fields[name] = forms.ChoiceField(
+                label=_("%(label)s：保留哪个值") % {"label": row["label"]},
+                choices=[
+                    (str(first.pk), _("记录一：%(v)s") % {"v": row["first"]}),
+                    (str(second.pk), _("记录二：%(v)s") % {"v": row["second"]}),
+                ],
+                widget=forms.RadioSelect,
+                required=False,
+            )
+            self.take_fields.append(self[name])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("decision") == "merge" and not data.get("survivor"):
+            self.add_error("survivor", _("请选择保留哪条记录。"))
+        if data.get("decision") == "dismiss" and not (data.get("note") or "").strip():
+            self.add_error("note", _("请写明为什么不是同一人，以后核对时能看到。"))
+        return data

@@ -251,3 +251,98 @@ class TransferRequest(BaseModel):
     @property
     def is_pending(self) -> bool:
         return self.status == TransferStatus.PENDING
+
+
+class DuplicateStatus(models.TextChoices):
+    OPEN = "open", _("待核对")
+    DISMISSED = "dismissed", _("不是同一人")
+    MERGED = "merged", _("已合并")
+
+
+class DuplicateReason(models.TextChoices):
+    ID_TYPO = "id_typo", _("姓名、出生日期相同，身份证号只差一位或两位相邻数字颠倒")
+    SIMILAR_NAME = "similar_name", _("同一村（社区）、出生日期相同，姓名相同、读音相同或字形相近")
+    SAME_CERTIFICATE = "same_certificate", _("残疾人证号相同")
+
+
+class DuplicatePair(BaseModel):
+    """Two persons a scan (nightly or on demand) thinks may be one person, with its reasons.
+
+    ``first`` and ``second`` are ordered by primary key, so a pair is stored once. A pair
+    dismissed as "not the same person" stays dismissed: later scans do not open it again.
+    ``region`` is the smallest area holding both persons (their town, or the district when
+    they live in two towns), so a town officer sees the pairs within their town only."""
+
+    scope_paths = {"region": "region"}
+
+    first = models.ForeignKey(
+        Person, verbose_name=_("人员一"), on_delete=models.PROTECT, related_name="+"
+    )
+    second = models.ForeignKey(
+        Person, verbose_name=_("人员二"), on_delete=models.PROTECT, related_name="+"
+    )
+    region = region_fk(_("所属区域"))
+    reasons = models.JSONField(_("疑似原因"), default=list)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=DuplicateStatus.choices, default=DuplicateStatus.OPEN
+    )
+    found_at = models.DateTimeField(_("最近发现时间"))
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    decided_by = user_fk(_("处理人"))
+    note = models.CharField(_("处理说明"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-found_at"]
+        verbose_name = verbose_name_plural = _("疑似重复人员")
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="duplicate_pair_once")
+        ]
+        indexes = [models.Index(fields=["status", "found_at"], name="duplicate_status_found")]
+
+    def __str__(self) -> str:
+        return _("疑似重复：%(a)s 与 %(b)s") % {"a": self.first, "b": self.second}
+
+    def reason_labels(self) -> list[str]:
+        return choice_labels(DuplicateReason, self.reasons)
+
+
+class PersonMerge(BaseModel):
+    """One merge of two records of a person: ``merged`` (archived) into ``survivor``.
+
+    ``snapshot`` holds what undo needs to put back the exact state: both persons' rows as they
+    were, every moved row (model, primary key, field) and every row set aside because the
+    survivor already had one like it (serialised in full). Encrypted like the person's numbers,
+    since the rows hold them."""
+
+    scope_paths = {"region": "survivor__region"}
+
+    survivor = models.ForeignKey(
+        Person, verbose_name=_("保留的人员"), on_delete=models.PROTECT, related_name="+"
+    )
+    merged = models.ForeignKey(
+        Person, verbose_name=_("被合并的人员"), on_delete=models.PROTECT, related_name="+"
+    )
+    pair = models.ForeignKey(
+        DuplicatePair,
+        verbose_name=_("疑似重复"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merges",
+    )
+    snapshot = EncryptedTextField(_("合并前的状态"))
+    moved_count = models.PositiveIntegerField(_("转移的记录数"), default=0)
+    set_aside_count = models.PositiveIntegerField(_("重复而移除的记录数"), default=0)
+    survivor_version = models.PositiveIntegerField(_("合并后的版本"), default=0)
+    undone_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    undone_by = user_fk(_("撤销人"))
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = verbose_name_plural = _("人员合并")
+
+    def __str__(self) -> str:
+        return _("%(merged)s 并入 %(survivor)s") % {
+            "merged": self.merged,
+            "survivor": self.survivor,
+        }

@@ -14,11 +14,19 @@ from django.utils.translation import gettext as _
 
 from jiuye.core.dates import years_after
 from jiuye.core.labels import field_label, value_label
-from jiuye.core.masking import mask_certificate_number, mask_phone
+from jiuye.core.masking import mask_certificate_number, mask_id_number, mask_phone
 from jiuye.core.periods import reference_date
 from jiuye.core.scoping import NOT_FOUND_IN_SCOPE, scope_for
 from jiuye.core.validators import validate_resident_id
-from jiuye.people.models import Person, Sex, TransferRequest, TransferStatus
+from jiuye.people.models import (
+    DuplicatePair,
+    DuplicateStatus,
+    Person,
+    PersonMerge,
+    Sex,
+    TransferRequest,
+    TransferStatus,
+)
 from jiuye.people.services import certificate_index, id_number_index
 from jiuye.reference.models import Region
 from jiuye.reference.selectors import working_age_rule
@@ -322,4 +330,93 @@ def transfer_changes(request: TransferRequest, values: Mapping[str, Any]) -> lis
                     "asked": _shown(name, asked),
                 }
             )
+    return rows
+
+
+def duplicate_pairs_open(user: Any) -> list[DuplicatePair]:
+    """The review queue: open pairs in ``user``'s scope whose two persons are both still on
+    the register, the most recently found first."""
+    return list(
+        scope_for(user, DuplicatePair)
+        .filter(
+            status=DuplicateStatus.OPEN,
+            first__archived_at__isnull=True,
+            second__archived_at__isnull=True,
+        )
+        .select_related("first__region", "second__region")
+        .order_by("-found_at", "pk")[:500]
+    )
+
+
+def merges_undoable(user: Any, *, days: int = 30) -> list[PersonMerge]:
+    """Merges in ``user``'s scope that may still be undone (not undone, younger than
+    ``days``)."""
+    since = timezone.now() - dt.timedelta(days=days)
+    return list(
+        scope_for(user, PersonMerge)
+        .filter(undone_at__isnull=True, created_at__gte=since)
+        .select_related("survivor", "merged", "created_by")
+        .order_by("-created_at")[:100]
+    )
+
+
+MERGE_SHOWN = (
+    "name",
+    "id_number",
+    "region",
+    "phone",
+    "address",
+    "ethnicity",
+    "certificate_number",
+    "category",
+    "grade",
+    "multiple_categories",
+    "certificate_issued",
+    "certificate_valid_until",
+    "hukou_type",
+    "education",
+    "is_student",
+    "school",
+    "major",
+    "graduation_year",
+    "marital_status",
+    "monitoring_category",
+    "monitoring_identified",
+    "monitoring_risk_eliminated",
+    "hard_to_employ_date",
+    "hard_to_employ_reasons",
+    "hard_to_employ_office",
+    "low_income",
+    "wish_to_work",
+    "work_preferences",
+    "skills",
+    "assistive_needs",
+)
+
+
+def _merge_shown(name: str, value: Any) -> str:
+    if name == "id_number":
+        return mask_id_number(value)
+    return _shown(name, value)
+
+
+def merge_rows(first: Person, second: Person) -> list[dict[str, Any]]:
+    """The two records side by side, field by field (numbers masked), and where they differ."""
+    rows = []
+    for name in MERGE_SHOWN:
+        field = Person._meta.get_field(name)
+        if field.many_to_many:
+            a: Any = list(getattr(first, name).all())
+            b: Any = list(getattr(second, name).all())
+        else:
+            a, b = getattr(first, name), getattr(second, name)
+        rows.append(
+            {
+                "name": name,
+                "label": field_label(Person, name),
+                "first": _merge_shown(name, a),
+                "second": _merge_shown(name, b),
+                "differs": _comparable(a) != _comparable(b),
+            }
+        )
     return rows

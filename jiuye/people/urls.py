@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from jiuye.people import transfer_views, views
+from jiuye.people import duplicate_views, transfer_views, views
 
 app_name = "people"
 
@@ -13,6 +13,10 @@ urlpatterns = [
     path("new/", views.person_create, name="create"),
     path("transfers/", transfer_views.transfer_queue, name="transfers"),
     path("transfers/<uuid:pk>/", transfer_views.transfer_review, name="transfer"),
+    path("duplicates/", duplicate_views.duplicate_queue, name="duplicates"),
+    path("duplicates/check/", duplicate_views.duplicates_check, name="duplicates_check"),
+    path("duplicates/<uuid:pk>/", duplicate_views.duplicate_review, name="duplicate"),
+    path("merges/<uuid:pk>/undo/", duplicate_views.merge_undo, name="merge_undo"),
     path("<uuid:pk>/", views.person_detail, name="detail"),
     path("<uuid:pk>/edit/", views.person_edit, name="edit"),
     path("<uuid:pk>/archive/", views.person_archive, name="archive"),

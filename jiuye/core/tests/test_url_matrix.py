@@ -24,7 +24,7 @@ from jiuye.core.tests.matrix import (
     access,
     alike,
 )
-from jiuye.people.models import TransferRequest
+from jiuye.people.models import DuplicatePair, Person, PersonMerge, TransferRequest
 from jiuye.reference.models import Department
 
 
@@ -72,6 +72,43 @@ def _transfer(w: dict[str, Any]) -> TransferRequest:
     )
 
 
+def _twin(w: dict[str, Any]) -> Person:
+    """A second record like the job seeker's person (东城), for the duplicate pages."""
+    from conftest import make_id_number
+    from jiuye.people.services import person_register
+    from jiuye.reference.models import Region
+
+    twin = Person.objects.filter(name="matrix-twin").first()
+    return twin or person_register(
+        name="matrix-twin",
+        id_number=make_id_number(seq=987),
+        region=Region.objects.get(code="440199001001"),
+    )
+
+
+def _pair(w: dict[str, Any]) -> DuplicatePair:
+    from django.utils import timezone
+
+    pair = DuplicatePair.objects.first()
+    if pair is None:
+        first, second = sorted([w["personas"]["jobseeker"].person_id, _twin(w).pk], key=str)
+        pair = DuplicatePair.objects.create(
+            first_id=first,
+            second_id=second,
+            region_id="440199001000",
+            reasons=["similar_name"],
+            found_at=timezone.now(),
+        )
+    return pair
+
+
+def _merge(w: dict[str, Any]) -> PersonMerge:
+    merge = PersonMerge.objects.first()
+    return merge or PersonMerge.objects.create(
+        survivor_id=w["personas"]["jobseeker"].person_id, merged=_twin(w), snapshot="{}"
+    )
+
+
 NONE: Kwargs = lambda w: {}  # noqa: E731
 USER: Kwargs = lambda w: {"pk": w["personas"]["leader"].pk}  # noqa: E731
 ACTION: Kwargs = lambda w: {"pk": _task(w).action.pk}  # noqa: E731
@@ -114,6 +151,11 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "people:create": (NONE, access(PERSONAL)),
     "people:transfers": (NONE, access(AUDITORS)),
     "people:transfer": (TRANSFER, access(AUDITORS)),
+    # A pair and a merge within 东城: the other town's officer does not find them.
+    "people:duplicates": (NONE, access(PERSONAL)),
+    "people:duplicates_check": (NONE, access(PERSONAL, ok=405)),
+    "people:duplicate": (lambda w: {"pk": _pair(w).pk}, access(PERSONAL, town_b=404)),
+    "people:merge_undo": (lambda w: {"pk": _merge(w).pk}, access(PERSONAL, town_b=404)),
     # The job seeker persona is bound to this person: their own page, read-only.
     "people:detail": (PERSON, access(PERSONAL, town_b=404, jobseeker=200)),
     "people:edit": (PERSON, access(PERSONAL, town_b=404)),
