@@ -21,6 +21,7 @@ urlpatterns = [
     path("training/", include("jiuye.training.urls")),
     path("programs/", include("jiuye.programs.urls")),
     path("dashboards/", include("jiuye.dashboards.urls")),
+    path("notifications/", include("jiuye.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

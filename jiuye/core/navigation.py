@@ -113,7 +113,7 @@ MENU = [
     NavItem(_("用户管理"), "accounts:user-list", frozenset({Role.ADMIN})),
     NavItem(_("变更记录"), "core:audit-changes", _AUDITORS),
     NavItem(_("访问日志"), "core:audit-access", _AUDITORS),
-    NavItem(_("通知"), "core:notifications", _ALL),
+    NavItem(_("通知"), "notifications:list", _ALL),
     NavItem(_("个人信息"), "accounts:profile", _ALL),
 ]
 

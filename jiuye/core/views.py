@@ -15,7 +15,6 @@ from django.db.models import QuerySet
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -91,22 +90,6 @@ def audit_changes(request: HttpRequest) -> HttpResponse:
 def audit_access(request: HttpRequest) -> HttpResponse:
     rows = selectors.access_events
     return _audit_page(request, AccessFilterForm, rows, "core/audit_access.html")
-
-
-@roles_required()
-@require_GET
-def notifications(request: HttpRequest) -> HttpResponse:
-    page = _page(request, selectors.notifications_for(request.user))
-    return render(request, "core/notifications.html", {"page": page})
-
-
-@roles_required()
-@require_POST
-def notifications_read(request: HttpRequest) -> HttpResponse:
-    selectors.notifications_for(request.user).filter(read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
-    return redirect("core:notifications")
 
 
 @require_GET
