@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from jiuye.core import importing, selectors
+from jiuye.core import homepage, importing, selectors
 from jiuye.core.access import roles_required
 from jiuye.core.audit import access_log, describe_entries
 from jiuye.core.downloads import attachment
@@ -30,7 +30,6 @@ from jiuye.core.forms import (
     ImportUploadForm,
 )
 from jiuye.core.models import AccessEvent, ImportBatch
-from jiuye.core.navigation import grouped_menu
 from jiuye.core.roles import PERSONAL_DATA_ROLES, Role
 from jiuye.core.scoping import get_scoped_or_404, scope_for
 
@@ -47,7 +46,7 @@ def _page(request: HttpRequest, rows: QuerySet | None) -> Page | None:
 @roles_required()
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"sections": grouped_menu(request.user)})
+    return render(request, "core/home.html", homepage.content(request))
 
 
 def _audit_page(
