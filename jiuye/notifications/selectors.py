@@ -32,7 +32,15 @@ def unread_badge(request: Any) -> dict[str, Any]:
         or getattr(request, "second_factor_pending", False)
     ):
         return {}
-    return {"unread_notifications": lambda: unread_count(user)}
+    return {"unread_notifications": lambda: unread_for_request(request)}
+
+
+def unread_for_request(request: Any) -> int:
+    """The signed-in user's unread count, counted once per request (the header and the home
+    page's list both show it)."""
+    if not hasattr(request, "_unread_notifications"):
+        request._unread_notifications = unread_count(request.user)
+    return request._unread_notifications
 
 
 # --- who is told ------------------------------------------------------------------------------

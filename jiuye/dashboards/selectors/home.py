@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +22,7 @@ from jiuye.core.roles import Role
 from jiuye.core.scoping import scope_for
 from jiuye.employers.models import Declaration, DeclarationStatus
 from jiuye.jobs.models import FollowUp, Posting, PostingStatus, Referral, ReferralStatus
-from jiuye.notifications.selectors import unread_count
+from jiuye.notifications.selectors import unread_for_request
 from jiuye.people.models import TransferRequest, TransferStatus
 from jiuye.training.models import Enrolment, EnrolmentStatus
 
@@ -62,13 +62,13 @@ def _follow_ups(user: Any, today: dt.date) -> list[Waiting]:
     )
     week = today + dt.timedelta(days=7)
     url = reverse("jobs:follow-ups")
+    counts = open_.aggregate(
+        overdue=Count("pk", filter=Q(due_on__lt=today)),
+        week=Count("pk", filter=Q(due_on__gte=today, due_on__lte=week)),
+    )
     return [
-        Waiting(_("逾期未做的跟踪回访"), open_.filter(due_on__lt=today).count(), url, True),
-        Waiting(
-            _("本周到期的跟踪回访"),
-            open_.filter(due_on__gte=today, due_on__lte=week).count(),
-            url,
-        ),
+        Waiting(_("逾期未做的跟踪回访"), counts["overdue"], url, True),
+        Waiting(_("本周到期的跟踪回访"), counts["week"], url),
     ]
 
 
@@ -94,7 +94,8 @@ def _reports_owed(user: Any, today: dt.date) -> list[Waiting]:
     ]
 
 
-def waiting_for(user: Any, today: dt.date) -> list[Waiting]:
+def waiting_for(request: HttpRequest, today: dt.date) -> list[Waiting]:
+    user = request.user
     role = user.role
     work: list[Waiting] = []
     if role in REVIEWERS:
@@ -179,7 +180,7 @@ def waiting_for(user: Any, today: dt.date) -> list[Waiting]:
                 reverse("jobs:referrals"),
             ),
         ]
-    work.append(Waiting(_("未读通知"), unread_count(user), reverse("notifications:list")))
+    work.append(Waiting(_("未读通知"), unread_for_request(request), reverse("notifications:list")))
     return work
 
 
@@ -215,7 +216,7 @@ def role_home(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     today = timezone.localdate()
     return {
-        "waiting": waiting_for(user, today),
+        "waiting": waiting_for(request, today),
         "figures": figures_for(user, today),
         "figures_year": today.year,
     }

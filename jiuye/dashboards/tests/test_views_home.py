@@ -64,3 +64,17 @@ def test_a_town_officer_sees_figures_of_their_town(client_for) -> None:  # noqa:
     assert len(names) == 3
     waiting = [str(w.label) for w in response.context["waiting"]]
     assert "逾期未做的跟踪回访" in waiting and "待确认的培训报名申请" in waiting
+
+
+@pytest.mark.parametrize(
+    "name", ["admin", "district", "liaison", "town_a", "leader", "employer", "jobseeker"]
+)
+def test_the_role_home_stays_within_the_query_budget(plan, client_for, name) -> None:  # noqa: ANN001
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(name)
+    client.get("/")  # per-process caches (reference data) warm up
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200
+    assert len(queries) <= 15, "\n".join(q["sql"][:150] for q in queries)
