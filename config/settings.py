@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "jiuye.jobs",
     "jiuye.training",
     "jiuye.programs",
+    "jiuye.notifications",
     "jiuye.actionplan",
     "jiuye.dashboards",
     "jiuye.api",
@@ -116,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "jiuye.core.navigation.navigation",
+                "jiuye.notifications.selectors.unread_badge",
             ],
         },
     },
@@ -210,6 +212,23 @@ STORAGES = {
         )
     },
 }
+
+# Notifications (jiuye.notifications): in-app always; channels that also deliver each hand-over
+# at once, and channels of the daily digest (manage.py notify_daily). "email" sends through
+# EMAIL_BACKEND (console in development), "sms" through SMS_BACKEND (a class with
+# send(phone=, text=); the console one in development).
+NOTIFICATION_CHANNELS = env_list("NOTIFICATION_CHANNELS", ["inapp"])
+NOTIFICATION_DIGEST_CHANNELS = env_list("NOTIFICATION_DIGEST_CHANNELS", ["email"] if DEBUG else [])
+SMS_BACKEND = env_str("SMS_BACKEND", "jiuye.notifications.services.channels.ConsoleSms")
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "jiuye@localhost")
+# The address links in e-mails and SMS start with (https://jiuye.example.gov.cn).
+SITE_URL = env_str("SITE_URL", "")
 
 TASKS = {
     "default": {

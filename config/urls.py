@@ -26,6 +26,7 @@ urlpatterns = [
     path("api/v1/", api_urls.v1),
     path("api/", include("jiuye.api.urls")),
     path("grievances/", include("jiuye.grievances.urls")),
+    path("notifications/", include("jiuye.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -9,7 +9,6 @@ from collections.abc import Iterable
 from functools import reduce
 from typing import Any, ClassVar
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -178,37 +177,6 @@ class AccessEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise AppendOnlyError("access log entries cannot be deleted")
-
-
-class Notification(models.Model):
-    """An in-app message for one user (reminders of due and overdue reports, review results)."""
-
-    id = models.BigAutoField(primary_key=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
-    kind = models.CharField(_("类型"), max_length=40)
-    title = models.CharField(_("标题"), max_length=200)
-    body = models.TextField(_("内容"), blank=True)
-    url = models.CharField(_("链接"), max_length=300, blank=True)
-    # Makes a reminder idempotent: the daily command does not repeat the same message.
-    dedupe_key = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
-    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = verbose_name_plural = _("通知")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "dedupe_key"],
-                condition=~models.Q(dedupe_key=""),
-                name="notification_dedupe",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.title
 
 
 def import_upload_path(instance: ImportBatch, filename: str) -> str:

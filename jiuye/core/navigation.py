@@ -21,7 +21,7 @@ class NavItem:
     group: str = "system"
 
 
-# Sections of the menu, in order: the home page lists its shortcuts under these headings.
+# Sections of the menu, in order (grouped by task area; see top_level).
 GROUPS = {
     "plan": _("行动方案"),
     "people": _("人员与服务"),
@@ -120,31 +120,66 @@ MENU = [
     NavItem(_("接口密钥"), "api:key-list", frozenset({Role.ADMIN})),
     NavItem(_("变更记录"), "core:audit-changes", _AUDITORS),
     NavItem(_("访问日志"), "core:audit-access", _AUDITORS),
-    NavItem(_("通知"), "core:notifications", _ALL),
-    NavItem(_("个人信息"), "accounts:profile", _ALL),
 ]
+# The notification centre and the profile sit in the header beside the user's name
+# (base.html), not in the menu.
+
+# No role sees more than this many entries at the top of the menu (issue 18): past it, the
+# menu shows one disclosure button per section, each opening its pages.
+TOP_LEVEL_MAX = 8
+
+
+def _lead(user: Any) -> tuple[str, ...]:
+    # Home leads for everyone but a leader, whose first item is the overview they read (their
+    # home page stays one step away: the site name in the header leads there).
+    if user.role == Role.LEADER:
+        return ("dashboards:overview",)
+    return ("core:home",)
 
 
 def menu_for(user: Any) -> list[NavItem]:
-    """The role's menu in MENU's order, except that home leads for everyone but a leader,
-    whose first item is the overview they read."""
+    """The role's menu in the order it is shown: the leading entry, then section by section
+    (GROUPS' order, MENU's order within a section)."""
     if not getattr(user, "is_authenticated", False):
         return []
     items = [item for item in MENU if user.role in item.roles]
-    if user.role != Role.LEADER:
-        home = [item for item in items if item.url_name == "core:home"]
-        items = home + [item for item in items if item.url_name != "core:home"]
-    return items
+    if user.role == Role.LEADER:
+        items = [item for item in items if item.url_name != "core:home"]
+    lead = sorted(
+        (item for item in items if item.url_name in _lead(user)),
+        key=lambda item: _lead(user).index(item.url_name),
+    )
+    rest = [item for item in items if item not in lead]
+    order = list(GROUPS)
+    rest.sort(key=lambda item: order.index(item.group))
+    return lead + rest
 
 
-def grouped_menu(user: Any) -> list[tuple[str | Promise, list[NavItem]]]:
-    """The user's menu under its section headings (home page), the home entry left out."""
-    items = [item for item in menu_for(user) if item.url_name != "core:home"]
-    return [
-        (label, [item for item in items if item.group == key])
-        for key, label in GROUPS.items()
-        if any(item.group == key for item in items)
-    ]
+@dataclass(frozen=True)
+class MenuEntry:
+    """One entry at the top of the menu: a page (``item``) or a section of pages."""
+
+    label: str | Promise
+    item: NavItem | None = None
+    children: tuple[NavItem, ...] = ()
+    key: str = ""
+
+
+def top_level(user: Any) -> list[MenuEntry]:
+    """The top of the role's menu: every page when they fit in TOP_LEVEL_MAX, else the leading
+    page and one section per group (a section of one page is that page)."""
+    items = menu_for(user)
+    if len(items) <= TOP_LEVEL_MAX:
+        return [MenuEntry(item.label, item=item) for item in items]
+    lead = [item for item in items if item.url_name in _lead(user)]
+    entries = [MenuEntry(item.label, item=item) for item in lead]
+    for key, label in GROUPS.items():
+        members = tuple(item for item in items if item.group == key and item not in lead)
+        if len(members) == 1:
+            entries.append(MenuEntry(members[0].label, item=members[0]))
+        elif members:
+            entries.append(MenuEntry(label, children=members, key=key))
+    return entries
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -156,8 +191,26 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     ):
         return {"nav_items": []}
     current = request.resolver_match.view_name if request.resolver_match else ""
-    items = [
-        {"label": item.label, "url": reverse(item.url_name), "current": item.url_name == current}
-        for item in menu_for(user)
-    ]
-    return {"nav_items": items}
+
+    def link(item: NavItem) -> dict[str, Any]:
+        return {
+            "label": item.label,
+            "url": reverse(item.url_name),
+            "current": item.url_name == current,
+        }
+
+    entries = []
+    for entry in top_level(user):
+        if entry.item is not None:
+            entries.append(link(entry.item))
+        else:
+            children = [link(item) for item in entry.children]
+            entries.append(
+                {
+                    "label": entry.label,
+                    "key": entry.key,
+                    "children": children,
+                    "current": any(child["current"] for child in children),
+                }
+            )
+    return {"nav_items": entries}

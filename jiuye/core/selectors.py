@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from auditlog.models import LogEntry
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 
-from jiuye.core.models import AccessEvent, Notification
+from jiuye.core.models import AccessEvent
 
 
 def _day_range(qs: QuerySet, field: str, start: dt.date | None, end: dt.date | None) -> QuerySet:
@@ -59,10 +59,3 @@ def access_events(
     if action:
         qs = qs.filter(action=action)
     return _day_range(qs, "at", start, end)
-
-
-def notifications_for(user: object) -> QuerySet[Notification]:
-    """A user's own notifications, unread first."""
-    return Notification.objects.filter(user=user).order_by(
-        F("read_at").asc(nulls_first=True), "-created_at"
-    )

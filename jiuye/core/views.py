@@ -15,11 +15,10 @@ from django.db.models import QuerySet
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from jiuye.core import importing, selectors
+from jiuye.core import homepage, importing, selectors
 from jiuye.core.access import roles_required
 from jiuye.core.audit import access_log, describe_entries
 from jiuye.core.downloads import attachment
@@ -31,7 +30,6 @@ from jiuye.core.forms import (
     ImportUploadForm,
 )
 from jiuye.core.models import AccessEvent, ImportBatch
-from jiuye.core.navigation import grouped_menu
 from jiuye.core.roles import PERSONAL_DATA_ROLES, Role
 from jiuye.core.scoping import get_scoped_or_404, scope_for
 
@@ -48,7 +46,7 @@ def _page(request: HttpRequest, rows: QuerySet | None) -> Page | None:
 @roles_required()
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"sections": grouped_menu(request.user)})
+    return render(request, "core/home.html", homepage.content(request))
 
 
 def _audit_page(
@@ -91,22 +89,6 @@ def audit_changes(request: HttpRequest) -> HttpResponse:
 def audit_access(request: HttpRequest) -> HttpResponse:
     rows = selectors.access_events
     return _audit_page(request, AccessFilterForm, rows, "core/audit_access.html")
-
-
-@roles_required()
-@require_GET
-def notifications(request: HttpRequest) -> HttpResponse:
-    page = _page(request, selectors.notifications_for(request.user))
-    return render(request, "core/notifications.html", {"page": page})
-
-
-@roles_required()
-@require_POST
-def notifications_read(request: HttpRequest) -> HttpResponse:
-    selectors.notifications_for(request.user).filter(read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
-    return redirect("core:notifications")
 
 
 @require_GET

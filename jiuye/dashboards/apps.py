@@ -13,3 +13,10 @@ class DashboardsConfig(AppConfig):
     name = "jiuye.dashboards"
     label = "dashboards"
     verbose_name = _("领导看板")
+
+    def ready(self) -> None:
+        from jiuye.core import homepage
+        from jiuye.dashboards.selectors.home import role_home
+
+        # The role home page (core:home) shows the work waiting for each role (issue 18).
+        homepage.register(role_home)

@@ -20,11 +20,11 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from jiuye.core.models import Notification
 from jiuye.core.roles import Role
 from jiuye.core.uploads import FileType, detect
 from jiuye.employers.models import Employer
 from jiuye.grievances.models import About, Grievance, Satisfaction, Status
+from jiuye.notifications.services import Event, notify
 from jiuye.reference.models import Department
 from jiuye.reference.selectors import department_of_town
 
@@ -273,21 +273,17 @@ def grievances_escalate(*, today: dt.date | None = None) -> list[Grievance]:
         for grievance in overdue:  # one by one, so the audit trail records each
             grievance.escalated_at = now
             grievance.save(update_fields=["escalated_at", "updated_at"])
-        district = list(
-            get_user_model().objects.filter(role=Role.DISTRICT, is_active=True).only("pk")
-        )
-        notes = [
-            Notification(
-                user=officer,
-                kind="grievance_overdue",
-                title=_("投诉建议 %(ref)s 已超过答复期限") % {"ref": g.reference},
-                body=_("承办单位：%(unit)s；答复期限：%(due)s。")
-                % {"unit": g.department, "due": g.due_date},
-                url=reverse("grievances:detail", kwargs={"pk": g.pk}),
-                dedupe_key=f"grievance-overdue:{g.pk}:{g.reopened}",
+        district = list(get_user_model().objects.filter(role=Role.DISTRICT, is_active=True))
+        for g in overdue:
+            notify(
+                event=Event(
+                    key=f"grievance-overdue:{g.pk}:{g.reopened}",
+                    kind="grievance_overdue",
+                    title=_("投诉建议 %(ref)s 已超过答复期限") % {"ref": g.reference},
+                    body=_("承办单位：%(unit)s；答复期限：%(due)s。")
+                    % {"unit": g.department, "due": g.due_date},
+                    url=reverse("grievances:detail", kwargs={"pk": g.pk}),
+                ),
+                recipients=district,
             )
-            for g in overdue
-            for officer in district
-        ]
-        Notification.objects.bulk_create(notes, ignore_conflicts=True)
     return overdue

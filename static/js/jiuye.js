@@ -35,6 +35,38 @@
       if (narrow.addEventListener) { narrow.addEventListener("change", apply); }
       apply();
     }
+    // Menu sections are disclosure buttons (issue 18): closed until opened by click, Enter or
+    // Space; Escape closes the open one and returns focus to its button; opening one closes
+    // the others. Without this script every section simply stays open.
+    var groups = document.querySelectorAll("[data-menu-group]");
+    var setOpen = function (button, open) {
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      var list = document.getElementById(button.getAttribute("aria-controls"));
+      if (list) { list.hidden = !open; }
+    };
+    Array.prototype.forEach.call(groups, function (button) {
+      setOpen(button, false);
+      button.addEventListener("click", function () {
+        var open = button.getAttribute("aria-expanded") !== "true";
+        Array.prototype.forEach.call(groups, function (other) { if (other !== button) { setOpen(other, false); } });
+        setOpen(button, open);
+      });
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape") { return; }
+      Array.prototype.forEach.call(groups, function (button) {
+        var list = document.getElementById(button.getAttribute("aria-controls"));
+        if (button.getAttribute("aria-expanded") === "true") {
+          var inside = list && list.contains(document.activeElement);
+          setOpen(button, false);
+          if (inside || document.activeElement === button) { button.focus(); }
+        }
+      });
+    });
+    document.addEventListener("click", function (event) {
+      if (event.target.closest(".site-nav__section")) { return; }
+      Array.prototype.forEach.call(groups, function (button) { setOpen(button, false); });
+    });
     // On a phone a list table stacks into one card per row (see .table--stack in jiuye.css):
     // each cell is labelled with its column's header. Tables with a multi-row or spanning
     // header keep scrolling sideways in their region.

@@ -20,8 +20,9 @@ from jiuye.actionplan.models import (
     Task,
 )
 from jiuye.core import conflicts
-from jiuye.core.models import Notification
 from jiuye.core.uploads import detect
+from jiuye.notifications.selectors import reviewers
+from jiuye.notifications.services import Event, notify
 from jiuye.reference.models import Department
 
 Status = ProgressReport.Status
@@ -90,6 +91,18 @@ def report_save(
     report.full_clean(exclude=["version"])
     report.save()
     report.refresh_from_db()
+    if submit:
+        notify(
+            event=Event(
+                key=f"report:{report.pk}:submitted:{report.version}",
+                kind="report_submitted",
+                title=_("进展报告待审核：%(task)s（%(period)s，%(department)s）")
+                % {"task": task.code, "period": period.name, "department": department.name},
+                body=task.title,
+                url=f"/plan/reports/{report.pk}/",
+            ),
+            recipients=reviewers(),
+        )
     return report
 
 
@@ -139,11 +152,15 @@ def _notify_department(
 ) -> None:
     from jiuye.actionplan.selectors import users_of_department
 
-    Notification.objects.bulk_create(
-        [
-            Notification(user=user, kind=kind, title=title, body=body, url=url)
-            for user in users_of_department(report.department)
-        ]
+    notify(
+        event=Event(
+            key=f"report:{report.pk}:{report.status}:{report.version}",
+            kind=kind,
+            title=title,
+            body=body,
+            url=url or f"/plan/reports/{report.pk}/",
+        ),
+        recipients=users_of_department(report.department),
     )
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from jiuye.actionplan.models import IndicatorSnapshot, IndicatorTarget, Plan
 from jiuye.core.indicators import registry
-from jiuye.core.models import Notification
+from jiuye.notifications.services import Event, daily_reminder, notify
 from jiuye.reference.models import Region
 
 
@@ -107,16 +107,20 @@ def reminders_notify(*, plan: Plan, today: dt.date) -> int:
                     "due": duty.period.due_date,
                 }
                 key = f"plan:{duty.task.pk}:{duty.period.pk}:{department.code}:{state}"
-                for user in users:
-                    _obj, made = Notification.objects.get_or_create(
-                        user=user,
-                        dedupe_key=key,
-                        defaults={
-                            "kind": f"report_{state}",
-                            "title": title,
-                            "body": duty.task.title,
-                            "url": f"/plan/tasks/{duty.task.pk}/",
-                        },
-                    )
-                    created += made
+                event = Event(
+                    key=key,
+                    kind=f"report_{state}",
+                    title=title,
+                    body=duty.task.title,
+                    url=f"/plan/tasks/{duty.task.pk}/",
+                )
+                created += len(notify(event=event, recipients=users))
     return created
+
+
+@daily_reminder("reports_due")
+def reminders_notify_current(today: dt.date) -> int:
+    """The daily run's reminders of reports due and overdue, for every current plan."""
+    return sum(
+        reminders_notify(plan=plan, today=today) for plan in Plan.objects.filter(is_current=True)
+    )

@@ -12,7 +12,7 @@ from jiuye.actionplan.models import ProgressReport, Task
 from jiuye.actionplan.services import reports
 from jiuye.actionplan.services.targets import reminders_notify
 from jiuye.core.conflicts import ConflictError
-from jiuye.core.models import Notification
+from jiuye.notifications.models import Notification
 from jiuye.reference.models import Department
 
 

@@ -273,7 +273,7 @@ def test_the_dashboard_without_a_plan_invites_an_import(client_for, reference) -
 
 
 def test_notifications_list_and_mark_read(client_for, personas) -> None:  # noqa: ANN001
-    from jiuye.core.models import Notification
+    from jiuye.notifications.models import Notification
 
     Notification.objects.create(user=personas["liaison"], kind="x", title="请报送进展")
     Notification.objects.create(user=personas["town_a"], kind="x", title="别人的通知")

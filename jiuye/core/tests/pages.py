@@ -33,6 +33,11 @@ def pages_to_visit(name: str, personas: Personas) -> list[str]:
     """Every menu entry of the role, plus pages that no menu or in-page link leads to."""
     user = personas[name]
     paths = [reverse(item.url_name) for item in menu_for(user)]
+    # The notification centre and the profile are linked from the header, not the menu; a
+    # leader's home page from the site name.
+    paths += [reverse("notifications:list"), reverse("accounts:profile")]
+    if name == "leader":
+        paths.append(reverse("core:home"))
     paths.append(reverse("accounts:password-change"))
     if user.is_staff_role:
         paths.append(reverse("reference:region", args=[TOWN_A]))

@@ -123,8 +123,9 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "core:home": (NONE, access(set(ALL))),
     "core:audit-changes": (NONE, access(AUDITORS)),
     "core:audit-access": (NONE, access(AUDITORS)),
-    "core:notifications": (NONE, access(set(ALL))),
-    "core:notifications-read": (NONE, access(set(ALL), ok=405)),
+    "notifications:list": (NONE, access(set(ALL))),
+    "notifications:read-all": (NONE, access(set(ALL), ok=405)),
+    "notifications:read": (lambda w: {"pk": 1}, access(set(ALL), ok=405)),
     "accounts:profile": (NONE, access(set(ALL))),
     "accounts:password-change": (NONE, access(set(ALL))),
     "accounts:otp-verify": (NONE, access(set(ALL), ok=302)),  # already verified: sent home

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jiuye.core import conflicts, dates
 from jiuye.core.bulk import fast_update
@@ -30,6 +31,8 @@ from jiuye.employers.models import (
 )
 from jiuye.employers.services.levy import calculate, staff_count
 from jiuye.employers.services.verification import check_employee
+from jiuye.notifications import selectors as told
+from jiuye.notifications.services import Event, notify
 from jiuye.people.models import Person
 from jiuye.people.services import certificate_index, id_number_index
 from jiuye.reference.models import DisabilityGrade
@@ -497,7 +500,33 @@ def declaration_submit(*, declaration: Declaration, by: Any) -> Declaration:
     declaration.save()
     declaration_compute(declaration)
     _recompute_others(declaration)
+    _tell(declaration, "submitted", told.reviewers(), by)
     return declaration
+
+
+_DECLARATION_TITLES = {
+    "submitted": gettext_lazy("年审申报待审核：%(employer)s（%(year)s年度）"),
+    "returned": gettext_lazy("年审申报被退回，请修改后再提交：%(employer)s（%(year)s年度）"),
+    "confirmed": gettext_lazy("年审申报已确认：%(employer)s（%(year)s年度）"),
+}
+
+
+def _tell(declaration: Declaration, step: str, recipients: Any, by: Any) -> None:
+    """A declaration handed over: submitted to the district, returned or confirmed to the
+    employer's users."""
+    stamp = declaration.updated_at.strftime("%Y%m%d%H%M%S%f")
+    notify(
+        event=Event(
+            key=f"declaration:{declaration.pk}:{step}:{stamp}",
+            kind=f"declaration_{step}",
+            title=str(_DECLARATION_TITLES[step])
+            % {"employer": declaration.employer.name, "year": declaration.year},
+            body=declaration.returned_reason if step == "returned" else "",
+            url=f"/employers/declarations/{declaration.pk}/",
+        ),
+        recipients=recipients,
+        exclude=conflicts.actor(by),
+    )
 
 
 @transaction.atomic
@@ -513,6 +542,7 @@ def declaration_return(*, declaration: Declaration, by: Any, reason: str) -> Dec
     declaration.returned_reason = reason
     declaration.updated_by = conflicts.actor(by)
     declaration.save()
+    _tell(declaration, "returned", told.employer_users(declaration.employer_id), by)
     return declaration
 
 
@@ -542,6 +572,7 @@ def declaration_confirm(*, declaration: Declaration, by: Any) -> Declaration:
     declaration.updated_by = conflicts.actor(by)
     declaration.save()
     _employment_from(declaration, by)
+    _tell(declaration, "confirmed", told.employer_users(declaration.employer_id), by)
     return declaration
 
 

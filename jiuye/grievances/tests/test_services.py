@@ -11,11 +11,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
 from conftest import TOWN_A, TOWN_B, image_bytes
-from jiuye.core.models import Notification
 from jiuye.grievances import services
 from jiuye.grievances.models import About, Grievance, Satisfaction, Status
 from jiuye.grievances.selectors import grievance_report, grievances_for, grievances_search
 from jiuye.grievances.tests.factories import file_grievance, filed_on
+from jiuye.notifications.models import Notification
 from jiuye.reference.models import Department
 
 pytestmark = pytest.mark.django_db

@@ -32,6 +32,8 @@ from jiuye.employers.models import Employer
 from jiuye.employment.models import ContractType, NewFormSubtype
 from jiuye.jobs.models import AccessFeature, Hours, Occupation, Posting, PostingStatus, TargetGroup
 from jiuye.jobs.services.terms import terms_of
+from jiuye.notifications import selectors as told
+from jiuye.notifications.services import Event, notify
 from jiuye.people.models import Education
 from jiuye.reference.models import DisabilityCategory, DisabilityGrade, Region
 
@@ -465,7 +467,24 @@ def posting_submit(*, posting: Posting, by: Any) -> Posting:
     values = {name: getattr(current, name) for name in FIELDS if name not in MANY}
     _raise(posting_check(values, publishing=True))
     current.status = PostingStatus.REVIEW
-    return conflicts.bump(current, by=by, changed={"status"})
+    current = conflicts.bump(current, by=by, changed={"status"})
+    _tell(current, "submitted", _("岗位待审核：%(title)s（%(employer)s）"), told.reviewers(), by)
+    return current
+
+
+def _tell(posting: Posting, step: str, title: str, recipients: Any, by: Any) -> None:
+    """A posting handed over: to the district for review, back to the employer's users."""
+    notify(
+        event=Event(
+            key=f"posting:{posting.pk}:{step}:{posting.version}",
+            kind=f"posting_{step}",
+            title=title % {"title": posting.title, "employer": posting.employer.name},
+            body=posting.review_note if step == "returned" else "",
+            url=f"/jobs/postings/{posting.pk}/",
+        ),
+        recipients=recipients,
+        exclude=conflicts.actor(by),
+    )
 
 
 @transaction.atomic
@@ -498,7 +517,13 @@ def posting_review(*, posting: Posting, by: Any, approve: bool, note: str) -> Po
             )
         current.status = PostingStatus.DRAFT
     current.review_note = note
-    return conflicts.bump(current, by=by, changed={"status", "published_at", "review_note"})
+    current = conflicts.bump(current, by=by, changed={"status", "published_at", "review_note"})
+    employer_users = told.employer_users(current.employer_id)
+    if approve:
+        _tell(current, "approved", _("岗位审核通过，已发布：%(title)s"), employer_users, by)
+    else:
+        _tell(current, "returned", _("岗位被退回，请修改：%(title)s"), employer_users, by)
+    return current
 
 
 @transaction.atomic

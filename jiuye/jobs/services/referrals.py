@@ -41,6 +41,8 @@ from jiuye.jobs.models import (
     ReferralStatus,
     ReferralStep,
 )
+from jiuye.notifications import selectors as told
+from jiuye.notifications.services import Event, daily_reminder, notify
 from jiuye.people.models import Consent, LifeStatus, Person
 
 __all__ = [
@@ -323,7 +325,49 @@ def referral_create(
             code="duplicate",
         ) from None
     _step(referral, ReferralStatus.REFERRED, on, by, note)
+    _tell(referral, by, employer=True)
     return referral
+
+
+_STEP_TITLES = {
+    ReferralStatus.REFERRED: gettext_lazy("%(name)s 被推荐到岗位“%(title)s”（%(employer)s）"),
+    ReferralStatus.VIEWED: gettext_lazy("用人单位已查看 %(name)s 的推荐：%(title)s"),
+    ReferralStatus.INTERVIEW: gettext_lazy("%(name)s 约了面试：%(title)s（%(employer)s）"),
+    ReferralStatus.OFFER: gettext_lazy("%(name)s 得到录用意向：%(title)s（%(employer)s）"),
+    ReferralStatus.HIRED: gettext_lazy("%(name)s 已入职：%(title)s（%(employer)s）"),
+    ReferralStatus.NOT_HIRED: gettext_lazy("%(name)s 未被录用：%(title)s"),
+    ReferralStatus.WITHDRAWN: gettext_lazy("%(name)s 的推荐已撤回：%(title)s"),
+}
+
+
+def _tell(referral: Referral, by: Any, *, employer: bool = False) -> None:
+    """A referral step: the job seeker and the staff member who owns the case are told (and,
+    when a person is first referred, the employer's users, who have a candidate to look at)."""
+    person = referral.person
+    recipients = [
+        *told.person_users(person.pk),
+        *told.staff_owner(referral.created_by, person.region_id),
+    ]
+    if employer:
+        recipients += list(told.employer_users(referral.posting.employer_id))
+    step = referral.status
+    day = {ReferralStatus.INTERVIEW: referral.interview_on}.get(step)
+    notify(
+        event=Event(
+            key=f"referral:{referral.pk}:{step}",
+            kind=f"referral_{step}",
+            title=str(_STEP_TITLES[step])
+            % {
+                "name": person.name,
+                "title": referral.posting.title,
+                "employer": referral.posting.employer.name,
+            },
+            body=_("面试日期：%(day)s") % {"day": day.isoformat()} if day else "",
+            url=f"/jobs/referrals/{referral.pk}/",
+        ),
+        recipients=recipients,
+        exclude=conflicts.actor(by),
+    )
 
 
 def _locked(referral: Referral, version: int | None) -> Referral:
@@ -423,6 +467,7 @@ def referral_advance(
     current.status = to
     conflicts.bump(current, by=by, changed=changed)
     _step(current, to, on, by, note)  # type: ignore[arg-type]
+    _tell(current, by)
     return current
 
 
@@ -491,7 +536,46 @@ def referral_hire(
         )
         for months in FollowUp.MONTHS
     )
+    _tell(current, by)
     return record
+
+
+@daily_reminder("follow_ups_due")
+def follow_ups_remind(today: dt.date) -> int:
+    """The staff owner of each placement is told when a follow-up is due within a week and
+    again when it is overdue (each once)."""
+    week = today + dt.timedelta(days=7)
+    written = 0
+    due = (
+        FollowUp.objects.filter(done_on__isnull=True, due_on__lte=week)
+        .filter(referral__status=ReferralStatus.HIRED)
+        .select_related("referral__person", "referral__posting__employer", "referral__created_by")
+    )
+    for follow_up in due.iterator(chunk_size=500):
+        referral = follow_up.referral
+        state = "overdue" if follow_up.due_on < today else "due"
+        title = (
+            _("跟踪回访已逾期：%(name)s 入职 %(months)d 个月（应在 %(day)s 前）")
+            if state == "overdue"
+            else _("跟踪回访本周到期：%(name)s 入职 %(months)d 个月（%(day)s）")
+        ) % {
+            "name": referral.person.name,
+            "months": follow_up.months,
+            "day": follow_up.due_on.isoformat(),
+        }
+        written += len(
+            notify(
+                event=Event(
+                    key=f"follow-up:{follow_up.pk}:{state}",
+                    kind=f"follow_up_{state}",
+                    title=title,
+                    body=referral.posting.title,
+                    url=f"/jobs/follow-ups/{follow_up.pk}/",
+                ),
+                recipients=told.staff_owner(referral.created_by, referral.person.region_id),
+            )
+        )
+    return written
 
 
 # --- follow-ups -------------------------------------------------------------------------------

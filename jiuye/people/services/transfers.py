@@ -21,9 +21,10 @@ from django.utils.translation import gettext as _
 
 from jiuye.core.conflicts import actor
 from jiuye.core.masking import mask_id_number
-from jiuye.core.models import Notification
 from jiuye.core.roles import Role
 from jiuye.core.scoping import scope_for
+from jiuye.notifications.selectors import reviewers
+from jiuye.notifications.services import Event, notify
 from jiuye.people.models import Person, TransferRequest, TransferStatus
 from jiuye.people.services.person import (
     EDITABLE_FIELDS,
@@ -103,6 +104,16 @@ def transfer_request_create(
         request.updated_by = who
         with set_actor(who):  # the audit trail names the requester, from a background import
             request.save()
+    notify(
+        event=Event(
+            key=f"transfer:{request.pk}:submitted:{request.updated_at:%Y%m%d%H%M%S%f}",
+            kind="transfer_submitted",
+            title=_("迁入申请待审核：%(name)s") % {"name": request.name},
+            body=_("申请迁入 %(region)s。") % {"region": request.region.name},
+            url=reverse("people:transfers"),
+        ),
+        recipients=reviewers(),
+    )
     return request
 
 
@@ -142,8 +153,15 @@ def _decide(request: TransferRequest, status: str, reason: str, by: Any) -> None
 def _notify(request: TransferRequest, *, title: str, body: str, url: str = "") -> None:
     if request.created_by_id is None:
         return
-    Notification.objects.create(
-        user_id=request.created_by_id, kind=NOTIFICATION_KIND, title=title, body=body, url=url
+    notify(
+        event=Event(
+            key=f"transfer:{request.pk}:{request.status}",
+            kind=NOTIFICATION_KIND,
+            title=title,
+            body=body,
+            url=url,
+        ),
+        recipients=[request.created_by],
     )
 
 

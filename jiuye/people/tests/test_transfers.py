@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from conftest import VILLAGE_A, VILLAGE_B
 from jiuye.core.importing import RollbackError, batch_rollback, run_import
-from jiuye.core.models import Notification
+from jiuye.notifications.models import Notification
 from jiuye.people.models import Person, TransferRequest, TransferStatus
 from jiuye.people.services import (
     person_register_or_transfer,

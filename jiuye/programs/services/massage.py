@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jiuye.core import conflicts, dates
+from jiuye.notifications import selectors as told
+from jiuye.notifications.services import Event, notify
 from jiuye.people.models import Person
 from jiuye.programs.models import MassageApplication, MedicalInstitution
 from jiuye.programs.models.massage import ApplicationKind, ApplicationStatus, InstitutionKind
@@ -153,6 +155,18 @@ def application_advance(
     changed = conflicts.assign(current, changes)
     current.full_clean(exclude=["person", "establishment"])
     saved = conflicts.bump(current, by=by, changed=changed)
+    notify(
+        event=Event(
+            key=f"massage-application:{saved.pk}:{saved.status}",
+            kind=f"massage_{saved.status}",
+            title=_("您的%(kind)s申请%(stage)s")
+            % {"kind": saved.get_kind_display(), "stage": saved.get_status_display()},
+            body=saved.decision_note,
+            url="",
+        ),
+        recipients=told.person_users(saved.person_id),
+        exclude=conflicts.actor(by),
+    )
     if status == ApplicationStatus.APPROVED and current.kind == ApplicationKind.QUALIFICATION:
         held = MassageQualification.objects.filter(person=current.person).first()
         if held is None or not held.medical_certificate_number:

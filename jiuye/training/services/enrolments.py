@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from jiuye.accounts.models import Role
 from jiuye.core import conflicts, dates
 from jiuye.core.scoping import region_in_scope
+from jiuye.notifications import selectors as told
+from jiuye.notifications.services import Event, notify
 from jiuye.people.models import LifeStatus, Person
 from jiuye.training.models import (
     Attendance,
@@ -119,7 +121,28 @@ def enrolment_create(
     )
     enrolment.full_clean(exclude=["course", "person", "import_batch"], validate_unique=False)
     enrolment.save()
+    if requested:  # a job seeker's own request waits for the town to confirm it
+        _tell(
+            enrolment,
+            "requested",
+            _("培训报名申请待确认：%(name)s 申请参加“%(course)s”"),
+            told.town_officers(person.region_id),
+            by,
+        )
     return enrolment
+
+
+def _tell(enrolment: Enrolment, step: str, title: str, recipients: Any, by: Any) -> None:
+    notify(
+        event=Event(
+            key=f"enrolment:{enrolment.pk}:{step}",
+            kind=f"enrolment_{step}",
+            title=title % {"name": enrolment.person.name, "course": enrolment.course.title},
+            url=f"/training/enrolments/{enrolment.pk}/",
+        ),
+        recipients=recipients,
+        exclude=conflicts.actor(by),
+    )
 
 
 def _locked(enrolment: Enrolment, version: int | None) -> Enrolment:
@@ -146,7 +169,15 @@ def enrolment_confirm(
     _check_person(current.person)
     _check_capacity(course, confirm_over_capacity)
     current.status = EnrolmentStatus.ENROLLED
-    return conflicts.bump(current, by=by, changed={"status"})
+    current = conflicts.bump(current, by=by, changed={"status"})
+    _tell(
+        current,
+        "confirmed",
+        _("培训报名已确认：%(name)s 可以参加“%(course)s”"),
+        told.person_users(current.person_id),
+        by,
+    )
+    return current
 
 
 def _day_error(day: dt.date | None, label: str) -> str:

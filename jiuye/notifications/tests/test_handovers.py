@@ -1,0 +1,283 @@
+"""Every hand-over tells the right people, once: a table of (what happens, who is told)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from conftest import VILLAGE_B
+from jiuye.actionplan.models import Task
+from jiuye.actionplan.services import reports
+from jiuye.employers.services import declarations
+from jiuye.jobs.services import postings as posting_services
+from jiuye.jobs.services import referrals as referral_services
+from jiuye.jobs.tests.posting_fixtures import make_posting as make_draft_posting
+from jiuye.jobs.tests.referral_fixtures import make_posting
+from jiuye.notifications.models import Notification
+from jiuye.notifications.services import run_daily
+from jiuye.people.services import transfers
+from jiuye.programs.services import massage
+from jiuye.reference.models import Department
+from jiuye.training.services import enrolments
+from jiuye.training.tests.course_fixtures import make_course, make_provider
+
+World = dict[str, Any]
+
+
+# --- the worlds each hand-over starts from -----------------------------------------------------
+
+
+def _report(w: World, submit: bool = True) -> Any:
+    task = Task.objects.get(action__plan=w["plan"], action__number=2, position=1)
+    return reports.report_save(
+        task=task,
+        period=w["plan"].periods.get(year=2023),
+        department=Department.objects.get(code="rsj"),
+        narrative="举办招聘会2场",
+        actual_value=2,
+        figures="",
+        submit=submit,
+        by=w["p"]["liaison"],
+    )
+
+
+def report_submitted(w: World) -> None:
+    _report(w)
+
+
+def report_returned(w: World) -> None:
+    report = _report(w)
+    Notification.objects.all().delete()
+    reports.report_review(report=report, accept=False, comment="请补充数据", by=w["p"]["district"])
+
+
+def report_accepted(w: World) -> None:
+    report = _report(w)
+    Notification.objects.all().delete()
+    reports.report_review(report=report, accept=True, comment="", by=w["p"]["district"])
+
+
+def _declaration(w: World, submit: bool) -> Any:
+    employer = w["p"]["employer"]
+    declaration = declarations.declaration_start(
+        employer=employer.employer, year=timezone.localdate().year - 1, by=employer
+    )
+    declarations.declaration_save(
+        declaration=declaration, by=employer, staff_annual=200, wage_total=200 * 80000
+    )
+    if submit:
+        declarations.declaration_submit(declaration=declaration, by=employer)
+        Notification.objects.all().delete()
+    return declaration
+
+
+def declaration_submitted(w: World) -> None:
+    declarations.declaration_submit(declaration=_declaration(w, False), by=w["p"]["employer"])
+
+
+def declaration_returned(w: World) -> None:
+    declarations.declaration_return(
+        declaration=_declaration(w, True), by=w["p"]["district"], reason="职工人数有误"
+    )
+
+
+def declaration_confirmed(w: World) -> None:
+    declarations.declaration_confirm(declaration=_declaration(w, True), by=w["p"]["district"])
+
+
+def _posting(w: World, submit: bool) -> Any:
+    employer = w["p"]["employer"]
+    posting = make_draft_posting(employer.employer, status="draft")
+    if submit:
+        posting = posting_services.posting_submit(posting=posting, by=employer)
+        Notification.objects.all().delete()
+    return posting
+
+
+def posting_submitted(w: World) -> None:
+    posting_services.posting_submit(posting=_posting(w, False), by=w["p"]["employer"])
+
+
+def posting_approved(w: World) -> None:
+    posting_services.posting_review(
+        posting=_posting(w, True), by=w["p"]["district"], approve=True, note=""
+    )
+
+
+def posting_returned(w: World) -> None:
+    posting_services.posting_review(
+        posting=_posting(w, True), by=w["p"]["district"], approve=False, note="请写明工资"
+    )
+
+
+def _referral(w: World, on: dt.date | None = None) -> Any:
+    posting = make_posting(w["p"]["employer"].employer, title="网络客服")
+    person = w["p"]["jobseeker"].person
+    if referral_services.active_consent(person) is None:
+        referral_services.consent_give(person=person, by=None)
+    return referral_services.referral_create(
+        person=person, posting=posting, by=w["p"]["town_a"], channel="staff", on=on
+    )
+
+
+def referral_created(w: World) -> None:
+    _referral(w)
+
+
+def referral_interview(w: World) -> None:
+    referral = _referral(w)
+    Notification.objects.all().delete()
+    referral_services.referral_advance(
+        referral=referral,
+        to="interview",
+        by=w["p"]["employer"],
+        on=timezone.localdate(),
+        version=referral.version,
+    )
+
+
+def referral_hired(w: World) -> None:
+    referral = _referral(w)
+    Notification.objects.all().delete()
+    referral.refresh_from_db()
+    referral_services.referral_hire(
+        referral=referral,
+        by=w["p"]["town_a"],
+        start_date=timezone.localdate(),
+        form="quota",
+        version=referral.version,
+    )
+
+
+def follow_up_due(w: World) -> None:
+    referral = _referral(w, on=timezone.localdate() - dt.timedelta(days=60))
+    referral.refresh_from_db()
+    referral_services.referral_hire(
+        referral=referral,
+        by=w["p"]["town_a"],
+        start_date=timezone.localdate() - dt.timedelta(days=40),
+        form="quota",
+        version=referral.version,
+    )
+    Notification.objects.all().delete()
+    run_daily(today=timezone.localdate())
+
+
+def _transfer(w: World) -> Any:
+    from jiuye.reference.models import Region
+
+    return transfers.transfer_request_create(
+        person=w["p"]["jobseeker"].person,
+        region=Region.objects.get(code=VILLAGE_B),
+        name="张三",
+        values={},
+        by=w["p"]["town_b"],
+    )
+
+
+def transfer_submitted(w: World) -> None:
+    _transfer(w)
+
+
+def transfer_approved(w: World) -> None:
+    request = _transfer(w)
+    Notification.objects.all().delete()
+    transfers.transfer_approve(request=request, by=w["p"]["district"])
+
+
+def transfer_refused(w: World) -> None:
+    request = _transfer(w)
+    Notification.objects.all().delete()
+    transfers.transfer_refuse(request=request, reason="不在本区居住", by=w["p"]["district"])
+
+
+def _enrolment(w: World) -> Any:
+    course = make_course(make_provider(), start_date=timezone.localdate() + dt.timedelta(days=10))
+    return enrolments.enrolment_create(
+        course=course,
+        person=w["p"]["jobseeker"].person,
+        by=w["p"]["jobseeker"],
+        requested=True,
+    )
+
+
+def enrolment_requested(w: World) -> None:
+    _enrolment(w)
+
+
+def enrolment_confirmed(w: World) -> None:
+    enrolment = _enrolment(w)
+    Notification.objects.all().delete()
+    enrolments.enrolment_confirm(enrolment=enrolment, by=w["p"]["town_a"])
+
+
+def massage_accepted(w: World) -> None:
+    application = massage.application_submit(
+        by=w["p"]["town_a"],
+        kind="qualification",
+        person=w["p"]["jobseeker"].person,
+        submitted_on=timezone.localdate(),
+    )
+    massage.application_advance(
+        application=application,
+        by=w["p"]["district"],
+        version=None,
+        status="accepted",
+        on=timezone.localdate(),
+    )
+
+
+HANDOVERS: list[tuple[Callable[[World], None], str, set[str]]] = [
+    (report_submitted, "report_submitted", {"district"}),
+    (report_returned, "report_reviewed", {"liaison"}),
+    (report_accepted, "report_reviewed", {"liaison"}),
+    (declaration_submitted, "declaration_submitted", {"district"}),
+    (declaration_returned, "declaration_returned", {"employer"}),
+    (declaration_confirmed, "declaration_confirmed", {"employer"}),
+    (posting_submitted, "posting_submitted", {"district"}),
+    (posting_approved, "posting_approved", {"employer"}),
+    (posting_returned, "posting_returned", {"employer"}),
+    # Staff refer: the job seeker and the employer hear of it (the officer acted: not told).
+    (referral_created, "referral_referred", {"jobseeker", "employer"}),
+    # The employer invites to an interview: the job seeker and the officer who referred.
+    (referral_interview, "referral_interview", {"jobseeker", "town_a"}),
+    (referral_hired, "referral_hired", {"jobseeker"}),
+    (follow_up_due, "follow_up_overdue", {"town_a"}),
+    (transfer_submitted, "transfer_submitted", {"district"}),
+    (transfer_approved, "transfer", {"town_b"}),
+    (transfer_refused, "transfer", {"town_b"}),
+    (enrolment_requested, "enrolment_requested", {"town_a"}),
+    (enrolment_confirmed, "enrolment_confirmed", {"jobseeker"}),
+    (massage_accepted, "massage_accepted", {"jobseeker"}),
+]
+
+
+@pytest.mark.parametrize(
+    ("act", "kind", "told"), HANDOVERS, ids=[act.__name__ for act, _k, _t in HANDOVERS]
+)
+def test_each_handover_tells_the_right_people_once(plan, personas, act, kind, told) -> None:  # noqa: ANN001
+    act({"plan": plan, "p": personas})
+    names = {user.pk: name for name, user in personas.items()}
+    got = Counter(
+        names[user_id]
+        for user_id in Notification.objects.filter(kind__startswith=kind).values_list(
+            "user_id", flat=True
+        )
+    )
+    assert set(got) == told
+    assert all(n == 1 for n in got.values()), got
+    for n in Notification.objects.filter(kind__startswith=kind):
+        assert n.title and n.url or kind.startswith(("transfer", "massage"))
+
+
+def test_the_daily_run_does_not_repeat_a_reminder(plan, personas) -> None:  # noqa: ANN001
+    follow_up_due({"plan": plan, "p": personas})
+    first = Notification.objects.filter(kind="follow_up_overdue").count()
+    run_daily(today=timezone.localdate())
+    assert first == 1
+    assert Notification.objects.filter(kind="follow_up_overdue").count() == 1
