@@ -246,9 +246,10 @@ def prefetch_many(pairs: list[tuple[Region, int]], only: Collection[str] | None 
     a region also asked for (the towns under the district) are counted together: each figure
     the ancestor builds is one grouped count over all of them (``_grouped_term``), so the
     statement grows with the figures, not with the towns; what cannot be grouped, and the
-    pairs with no such ancestor, are a row per pair in one ``UNION ALL``. The overview compares towns and years with this; each Region
-    instance keeps its figures, so ``Indicator.value`` afterwards reads memory. ``only`` limits
-    it to the figures and batches of those keys (``values_by_region``)."""
+    pairs with no such ancestor, are a row per pair in one ``UNION ALL``. The overview compares
+    towns and years with this; each Region instance keeps its figures, so ``Indicator.value``
+    afterwards reads memory. ``only`` limits it to the figures and batches of those keys
+    (``values_by_region``)."""
     wanted = [key for key in registry.figure_keys() if only is None or key in only]
     todo = []
     for region, year in pairs:
