@@ -11,7 +11,10 @@ Data: bench_coverage's generator (persons, employment records, service records a
 cases, ``INSERT … SELECT generate_series``) and the shipped plan table imported for the years
 around this one. Size: ``--persons N`` (or ``BENCH_OVERVIEW_PERSONS``; default 100,000 — the
 issue's target size is 1,000,000, which takes long to generate on the 2-core machine).
-``BENCH_KEEP=1`` keeps the database. SQLite: skipped with a note.
+``BENCH_KEEP=1`` keeps the database. ``BENCH_OVERVIEW_SQLITE=1`` also copies the generated rows
+into a migrated SQLite file and measures the same page and raw SQL there (the generator is
+PostgreSQL SQL, so it needs a PostgreSQL DATABASE_URL all the same); without PostgreSQL the
+bench is skipped with a note.
 """
 
 from __future__ import annotations
@@ -120,22 +123,91 @@ def _measure(year: int) -> dict[str, Any]:
     return out
 
 
-def _child() -> None:
-    import django
+# The tables bench_coverage's generator fills (persons, their jobs, services and yearly cases),
+# copied as they are into the SQLite copy.
+COPIED = (
+    "people_person",
+    "employment_employmentrecord",
+    "casework_servicerecord",
+    "casework_annualcase",
+)
 
-    from bench.scratch import plain_static_files, result
 
-    django.setup()
-    from django.core.management import call_command
+def _sqlite_value(value: Any) -> Any:
+    """A PostgreSQL value as Django keeps it in SQLite (UUIDs as 32 hex digits, JSON as text)."""
+    import datetime as dt
+    import json
+    import uuid
+    from decimal import Decimal
+
+    if isinstance(value, uuid.UUID):
+        return value.hex
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _sqlite_copy(year: int) -> dict[str, Any]:
+    """The same data in SQLite: a migrated file with the reference data, the generated rows
+    copied over from this PostgreSQL database, then the same page and raw SQL measured there
+    (a child process, the same keys so the ciphertexts read)."""
+    import json
+    import sqlite3
+    import subprocess
+    import tempfile
+    import time
+
     from django.db import connection
-    from django.utils import timezone
 
-    from bench.bench_coverage import _generate
+    folder = Path(tempfile.mkdtemp(prefix="jiuye-bench-overview-sqlite-"))
+    path = folder / "overview.sqlite3"
+    env = dict(os.environ)
+    env["DATABASE_URL"] = f"sqlite:///{path}"
+    for command in (["migrate", "--noinput", "-v0"], ["load_reference"]):
+        subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    start = time.perf_counter()
+    target = sqlite3.connect(path)
+    for table in COPIED:
+        with connection.cursor() as cur:
+            cur.execute(f"SELECT * FROM {table}")  # noqa: S608 (a table name of this file)
+            columns = [c[0] for c in cur.description]
+            marks = ", ".join("?" for _c in columns)
+            insert = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608
+            while rows := cur.fetchmany(20_000):
+                target.executemany(insert, [tuple(map(_sqlite_value, r)) for r in rows])
+    target.commit()
+    target.execute("ANALYZE")
+    target.close()
+    copied = time.perf_counter() - start
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.bench_overview", "--sqlite-child", str(year)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    for line in reversed(proc.stdout.splitlines()):
+        if line.startswith("BENCH-RESULT "):
+            return {"copy_s": copied, **json.loads(line.removeprefix("BENCH-RESULT "))}
+    return {"failed": " | ".join((proc.stderr or proc.stdout).splitlines()[-8:])}
 
-    plain_static_files()
-    year = timezone.localdate().year
-    persons = int(os.environ.get("BENCH_OVERVIEW_PERSONS", DEFAULT_PERSONS))
-    timings = _generate(persons, year)
+
+def _prepare(year: int) -> None:
+    """The plan and the coverage tallies, as a deployment has them."""
+    from django.core.management import call_command
+
     call_command(
         "import_plan",
         str(PLAN),
@@ -145,16 +217,60 @@ def _child() -> None:
     )
     for each in range(year - 2, year + 2):
         call_command("refresh_coverage", year=each, everything=True, stdout=StringIO())
+
+
+def _sqlite_child(year: int) -> None:
+    import django
+
+    from bench.scratch import plain_static_files, result
+
+    django.setup()
+    plain_static_files()
+    _prepare(year)
+    result(_measure(year))
+
+
+def _child() -> None:
+    import django
+
+    from bench.scratch import plain_static_files, result
+
+    django.setup()
+    from django.db import connection
+    from django.utils import timezone
+
+    from bench.bench_coverage import _generate
+
+    plain_static_files()
+    year = timezone.localdate().year
+    persons = int(os.environ.get("BENCH_OVERVIEW_PERSONS", DEFAULT_PERSONS))
+    timings = _generate(persons, year)
+    _prepare(year)
     with connection.cursor() as cur:
         cur.execute("SELECT count(*) FROM people_person")
         n_persons = cur.fetchone()[0]
-    result({"persons": n_persons, "generate_s": timings, "year": year, **_measure(year)})
+    outcome = {"persons": n_persons, "generate_s": timings, "year": year, **_measure(year)}
+    if os.environ.get("BENCH_OVERVIEW_SQLITE", "") not in ("", "0", "false"):
+        outcome["sqlite"] = _sqlite_copy(year)
+    result(outcome)
 
 
 def _print(outcome: dict[str, Any]) -> None:
     print(f"  data: {outcome['persons']:,} persons; year {outcome['year']}")
     gen = outcome["generate_s"]
     print("  generated in " + ", ".join(f"{k} {v:.1f} s" for k, v in gen.items()))
+    print("  PostgreSQL")
+    _print_measures(outcome)
+    sqlite = outcome.get("sqlite")
+    if sqlite is not None:
+        if "failed" in sqlite:
+            print(f"  SQLite: failed: {sqlite['failed']}")
+        else:
+            print(f"  SQLite (the same rows copied in {sqlite['copy_s']:.1f} s)")
+            _print_measures(sqlite)
+
+
+def _print_measures(outcome: dict[str, Any]) -> None:
     raw = outcome["raw_sql"]["median_ms"]
     print(f"  {'measure':<44} {'median':>9} {'best':>9} {'queries':>8}  note")
     rows = [
@@ -186,6 +302,9 @@ if __name__ == "__main__":
     if "--child" in sys.argv:
         sys.path.insert(0, str(ROOT))
         _child()
+    elif "--sqlite-child" in sys.argv:
+        sys.path.insert(0, str(ROOT))
+        _sqlite_child(int(sys.argv[sys.argv.index("--sqlite-child") + 1]))
     else:
         if "--persons" in sys.argv:
             os.environ["BENCH_OVERVIEW_PERSONS"] = sys.argv[sys.argv.index("--persons") + 1]

@@ -242,10 +242,14 @@ def prefetch_figures(region: Region, year: int) -> None:
 
 def prefetch_many(pairs: list[tuple[Region, int]], only: Collection[str] | None = None) -> None:
     """Every indicator figure of many (region, year) pairs in a few statements: the declared
-    figures of every app for every pair in one ``UNION ALL`` (a row per pair), then each app's
-    batch (``declare_batch``). The overview compares towns and years with this; each Region
-    instance keeps its figures, so ``Indicator.value`` afterwards reads memory. ``only`` limits
-    it to the figures and batches of those keys (``values_by_region``)."""
+    figures of every app, then each app's batch (``declare_batch``). Regions of one level under
+    a region also asked for (the towns under the district) are counted together: each figure
+    the ancestor builds is one grouped count over all of them (``_grouped_term``), so the
+    statement grows with the figures, not with the towns; what cannot be grouped, and the
+    pairs with no such ancestor, are a row per pair in one ``UNION ALL``. The overview compares
+    towns and years with this; each Region instance keeps its figures, so ``Indicator.value``
+    afterwards reads memory. ``only`` limits it to the figures and batches of those keys
+    (``values_by_region``)."""
     wanted = [key for key in registry.figure_keys() if only is None or key in only]
     todo = []
     for region, year in pairs:
@@ -256,7 +260,7 @@ def prefetch_many(pairs: list[tuple[Region, int]], only: Collection[str] | None 
     if todo:
         keys = todo[0][2]
         if all(item[2] == keys for item in todo):
-            _evaluate_many(todo, keys)
+            _evaluate_many(todo, keys, _ancestors(todo, [region for region, _year in pairs]))
         else:  # some pairs were partly fetched before: each on its own
             for region, year, own_keys in todo:
                 for key, values in _evaluate(region, year, own_keys).items():
@@ -285,14 +289,14 @@ def values_by_region(indicator: Indicator, regions: list[Region], year: int) -> 
     return values
 
 
-# The compiled statement of ``_evaluate_many``, by the pairs, apps and day it was built for.
-# Building and compiling a thousand scalar subqueries costs the ORM far more than the database
-# spends running them (≈ 0.7 s of Python per pair on the 2-core machine, against milliseconds of
-# SQL), so the text is kept and run again: the figures are always read live, only the SQL text
-# is reused. It embeds what the apps read while building it (the working-age rule, the day), so
-# it lives for ``COMPILED_SECONDS`` and never past the day it was made on.
+# The compiled statements of ``_evaluate_many``, by the pairs, apps and day they were built for.
+# Building and compiling scalar subqueries costs the ORM far more Python than the database
+# spends running small ones, so the text is kept and run again: the figures are always read
+# live, only the SQL text is reused. It embeds what the apps read while building it (the
+# working-age rule, the day), so it lives for ``COMPILED_SECONDS`` and never past the day it
+# was made on.
 COMPILED_SECONDS = 60.0
-_COMPILED: dict[Any, tuple[float, str, tuple[Any, ...], dict[str, tuple[str, str]], Any]] = {}
+_COMPILED: dict[Any, tuple[float, Compiled]] = {}
 _COMPILED_MAX = 64
 
 
@@ -300,35 +304,202 @@ def compiled_figures_clear() -> None:
     _COMPILED.clear()
 
 
+@dataclass
+class Compiled:
+    """The two statements of ``_evaluate_many``.
+
+    ``rows``: one row per pair (``figure_pair``, then each figure as ``figure_<n>``), a
+    ``UNION ALL``; ``names`` the figure of each column, ``converters`` what Django applies to
+    the values read. A figure counted for a whole group of regions at once (``grouped``) is
+    NULL there.
+
+    ``grouped``: the figures of regions of one level under a common ancestor, each counted in
+    one pass for all of them: ``(term, part, count)`` rows, ``part`` the region code prefix;
+    ``terms`` the (group, key, name) of each term and ``groups`` the todo indexes of each
+    group; ``sums`` the terms whose parts add up to the figure of a group's ancestor (its todo
+    index), when the ancestor is asked for in the same year."""
+
+    rows_sql: str | None
+    rows_params: tuple[Any, ...]
+    names: dict[str, tuple[str, str]]
+    converters: Any
+    grouped_sql: str | None
+    grouped_params: tuple[Any, ...]
+    terms: list[tuple[int, str, str]]
+    groups: list[list[int]]
+    sums: list[tuple[int, int]]
+
+
+def _ancestors(
+    todo: list[tuple[Region, int, list[str]]], regions: list[Region]
+) -> dict[int, Region]:
+    """For each pair of ``todo`` that can be counted with others of its level: the nearest
+    region of ``regions`` above it (a region is a code prefix of its own). Pairs alone in
+    their (ancestor, year, level) are left out, as are pairs with no ancestor here."""
+    above: dict[int, Region] = {}
+    for index, (region, _year, _keys) in enumerate(todo):
+        candidates = [
+            r
+            for r in regions
+            if len(r.prefix) < len(region.prefix) and region.prefix.startswith(r.prefix)
+        ]
+        if candidates:
+            above[index] = max(candidates, key=lambda r: len(r.prefix))
+    sizes: dict[tuple[str, int, int], int] = {}
+    for index, ancestor in above.items():
+        group = (ancestor.code, todo[index][1], len(todo[index][0].prefix))
+        sizes[group] = sizes.get(group, 0) + 1
+    return {
+        index: ancestor
+        for index, ancestor in above.items()
+        if sizes[(ancestor.code, todo[index][1], len(todo[index][0].prefix))] > 1
+    }
+
+
+def _prefix_lookups(node: Any, prefix: str) -> list[Any]:
+    """The ``startswith`` lookups of ``prefix`` that every row of a WHERE tree must pass (those
+    in AND nodes, not negated)."""
+    from django.db.models.lookups import StartsWith
+    from django.db.models.sql.where import AND, WhereNode
+
+    if node.negated or (node.connector != AND and len(node.children) > 1):
+        return []
+    found = []
+    for child in node.children:
+        if isinstance(child, WhereNode):
+            found.extend(_prefix_lookups(child, prefix))
+        elif isinstance(child, StartsWith) and child.rhs == prefix:
+            found.append(child)
+    return found
+
+
+def _grouped_term(expression: Any, prefix: str, length: int, connection: Any) -> Any:
+    """``expression`` (a ``CountOf`` built for the region of ``prefix``) counted for every
+    region under it at once: its rows grouped by their region's code cut to ``length``, as
+    ``(sql, params)`` of ``SELECT part, count(*) … GROUP BY part``; None when that would not
+    count the same rows as the expression built for each of them (the region enters anywhere
+    but one ``startswith`` filter every row passes, or the query groups, slices or combines)."""
+    from django.db.models.functions import Substr
+
+    if not isinstance(expression, CountOf):
+        return None
+    query = expression.query
+    if query.combinator or query.group_by is not None or query.is_sliced:
+        return None
+    lookups = _prefix_lookups(query.where, prefix)
+    if len(lookups) != 1:
+        return None
+    grouped = query.clone()
+    grouped.add_annotation(Substr(lookups[0].lhs, 1, length), "figure_part", select=True)
+    try:
+        sql, params = grouped.get_compiler(connection=connection).as_sql()
+    except Exception:  # e.g. a reference to an outer query: only valid as a subquery
+        return None
+    # The region must enter only through that one filter, or the count of a part would not be
+    # the count built for that part's region.
+    if sum(1 for p in params if isinstance(p, str) and prefix in p) != 1:
+        return None
+    # Compiled text of Django's own query and an integer: nothing the user typed.
+    return (
+        f"SELECT %s AS figure_term, figure_rows.figure_part, COUNT(*) FROM ({sql}) figure_rows "  # noqa: S608
+        "GROUP BY figure_rows.figure_part",
+        tuple(params),
+    )
+
+
 def _compile_many(
-    todo: list[tuple[Region, int, list[str]]], keys: list[str]
-) -> tuple[str, tuple[Any, ...], dict[str, tuple[str, str]], Any]:
-    """The ``UNION ALL`` of one row per pair (``figure_pair``, then each figure as
-    ``figure_<n>``), compiled: its SQL, parameters, the figure of each column and the
-    converters Django would apply to the values read."""
+    todo: list[tuple[Region, int, list[str]]], keys: list[str], above: dict[int, Region]
+) -> Compiled:
+    """Both statements of ``_evaluate_many``, compiled. A group's ancestor builds each app's
+    figures once; each figure it can count for the whole group (``_grouped_term``) is one term
+    of the grouped statement, and an app all of whose figures are counted so is not built for
+    the group's regions at all."""
+    from django.db import connection
     from django.db.models import Value
+
+    # The groups: (ancestor code, year, prefix length) -> todo indexes.
+    by_group: dict[tuple[str, int, int], list[int]] = {}
+    for index, ancestor in above.items():
+        region, year, _keys = todo[index]
+        by_group.setdefault((ancestor.code, year, len(region.prefix)), []).append(index)
+    groups = list(by_group.values())
+    terms: list[tuple[int, str, str]] = []
+    term_sql: list[str] = []
+    term_params: list[Any] = []
+    counted: dict[int, set[tuple[str, str]]] = {}  # todo index -> figures counted in a group
+    placeholders: dict[tuple[str, str], Any] = {}
+    own = {(region.code, year): index for index, (region, year, _keys) in enumerate(todo)}
+    sums: list[tuple[int, int]] = []  # (term, todo index of the ancestor it adds up for)
+    for group_index, ((_code, year, length), members) in enumerate(by_group.items()):
+        ancestor = above[members[0]]
+        # The ancestor's own pair of the year, if asked for: a count of rows (not of distinct
+        # values) is the sum of its parts, as every row it counts falls in one part.
+        itself = own.get((ancestor.code, year))
+        done: set[tuple[str, str]] = set()
+        summed: set[tuple[str, str]] = set()
+        for key in keys:
+            for name, expression in registry.figures(key)(ancestor, year).items():
+                placeholders.setdefault((key, name), expression.output_field)
+                term = _grouped_term(expression, ancestor.prefix, length, connection)
+                if term is not None:
+                    if itself is not None and not expression.query.distinct:
+                        sums.append((len(terms), itself))
+                        summed.add((key, name))
+                    term_sql.append(term[0])
+                    term_params.extend([len(terms), *term[1]])
+                    terms.append((group_index, key, name))
+                    done.add((key, name))
+        for index in members:
+            counted[index] = done
+        if itself is not None:
+            counted[itself] = counted.get(itself, set()) | summed
 
     names: dict[str, tuple[str, str]] = {}
     parts = []
     for index, (region, year, _keys) in enumerate(todo):
+        done = counted.get(index, set())
         expressions: dict[str, Any] = {"figure_pair": Value(index, output_field=IntegerField())}
         for key in keys:
-            for name, expression in registry.figures(key)(region, year).items():
+            if done and all(k != key or (k, n) in done for k, n in placeholders if k == key):
+                built = {n: None for k, n in placeholders if k == key}  # the app is not built
+            else:
+                built = registry.figures(key)(region, year)
+            for name, expression in built.items():
                 alias = f"figure_{len(expressions) - 1}"
                 names[alias] = (key, name)
+                if (key, name) in done:
+                    expression = Value(None, output_field=placeholders[(key, name)])
                 expressions[alias] = expression
+        if len(expressions) > 1 and all(isinstance(e, Value) for e in expressions.values()):
+            continue  # every figure of this pair is counted in its group
         row = type(region)._default_manager.filter(pk=region.pk).order_by()
         parts.append(row.annotate(**expressions).values(*expressions))
-    query = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-    compiler = query.query.get_compiler(using=query.db)
-    sql, params = compiler.as_sql()
-    converters = compiler.get_converters([column for column, _sql, _alias in compiler.select])
-    return sql, tuple(params), names, converters
+    rows_sql, rows_params, converters = None, (), {}
+    if parts:
+        query = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+        compiler = query.query.get_compiler(using=query.db)
+        rows_sql, params = compiler.as_sql()
+        rows_params = tuple(params)
+        converters = compiler.get_converters([column for column, _sql, _a in compiler.select])
+    return Compiled(
+        rows_sql=rows_sql,
+        rows_params=rows_params,
+        names=names,
+        converters=converters,
+        grouped_sql=" UNION ALL ".join(term_sql) or None,
+        grouped_params=tuple(term_params),
+        terms=terms,
+        groups=groups,
+        sums=sums,
+    )
 
 
-def _evaluate_many(todo: list[tuple[Region, int, list[str]]], keys: list[str]) -> None:
-    """The declared figures of ``keys`` for every (region, year) of ``todo``: one row per pair,
-    all rows in one ``UNION ALL`` statement."""
+def _evaluate_many(
+    todo: list[tuple[Region, int, list[str]]], keys: list[str], above: dict[int, Region]
+) -> None:
+    """The declared figures of ``keys`` for every (region, year) of ``todo``: one row per pair
+    in one ``UNION ALL`` statement, and the figures of regions counted together under an
+    ancestor (``above``) in a second statement of one grouped count per figure."""
     import time
 
     from django.db import connection
@@ -339,31 +510,46 @@ def _evaluate_many(todo: list[tuple[Region, int, list[str]]], keys: list[str]) -
         connection.alias,
         tuple((region.code, year) for region, year, _keys in todo),
         tuple(keys),
+        tuple(sorted((index, region.code) for index, region in above.items())),
         timezone.localdate(),
     )
     hit = _COMPILED.get(cache_key)
     if hit is None or now - hit[0] > COMPILED_SECONDS:
         if len(_COMPILED) >= _COMPILED_MAX:
             _COMPILED.clear()
-        hit = (now, *_compile_many(todo, keys))
+        hit = (now, _compile_many(todo, keys, above))
         _COMPILED[cache_key] = hit
-    _made, sql, params, names, converters = hit
+    compiled = hit[1]
+    found: dict[int, dict[str, dict[str, Any]]] = {
+        index: {key: {} for key in keys} for index in range(len(todo))
+    }
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    found: dict[int, dict[str, dict[str, Any]]] = {}
-    columns = ["figure_pair", *names]
-    for raw in rows:
-        values = list(raw)
-        for position, (functions, expression) in converters.items():
-            for function in functions:
-                values[position] = function(values[position], expression, connection)
-        out: dict[str, dict[str, Any]] = {key: {} for key in keys}
-        for alias, value in zip(columns, values, strict=True):
-            if alias != "figure_pair":
-                key, name = names[alias]
-                out[key][name] = value
-        found[values[0]] = out
+        if compiled.rows_sql is not None:
+            cursor.execute(compiled.rows_sql, compiled.rows_params)
+            columns = ["figure_pair", *compiled.names]
+            for raw in cursor.fetchall():
+                values = list(raw)
+                for position, (functions, expression) in compiled.converters.items():
+                    for function in functions:
+                        values[position] = function(values[position], expression, connection)
+                out = found[values[0]]
+                for alias, value in zip(columns, values, strict=True):
+                    if alias != "figure_pair":
+                        key, name = compiled.names[alias]
+                        out[key][name] = value
+        if compiled.grouped_sql is not None:
+            cursor.execute(compiled.grouped_sql, compiled.grouped_params)
+            counts = {(term, part): n for term, part, n in cursor.fetchall()}
+            for term, (group, key, name) in enumerate(compiled.terms):
+                for index in compiled.groups[group]:
+                    prefix = todo[index][0].prefix
+                    found[index][key][name] = counts.get((term, prefix), 0)
+            totals: dict[int, int] = {}
+            for (term, _part), n in counts.items():
+                totals[term] = totals.get(term, 0) + n
+            for term, index in compiled.sums:
+                _group, key, name = compiled.terms[term]
+                found[index][key][name] = totals.get(term, 0)
     for index, (region, year, _keys) in enumerate(todo):
-        for key, values in found.get(index, {}).items():
+        for key, values in found[index].items():
             keep_figures(region, (key, year), values)

@@ -92,9 +92,6 @@ def test_every_page_a_role_can_reach_passes_axe(
     """Opens the menu, the pages listed above, and one page of each kind linked from them;
     walks on after a bad page and reports every problem at the end, so one run shows all."""
     user = personas[name]
-    # The district overview builds its figures statement on the first view (seconds of ORM
-    # work; issue 16 keeps open making it fast), so pages get longer than the usual 10 s.
-    page.set_default_navigation_timeout(120_000)
     sign_in_as(page, base_url, user)
     links = page.locator("header nav[aria-label] a")
     shown = [links.nth(i).get_attribute("href") for i in range(links.count())]

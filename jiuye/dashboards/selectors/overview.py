@@ -231,6 +231,29 @@ def _targets(regions: list[Region], years: list[int]) -> dict[tuple[str, int, st
     }
 
 
+class _Reads(dict):
+    """A region's kept figures that note which were asked for."""
+
+    def __init__(self, kept: dict[Any, Any]) -> None:
+        super().__init__(kept)
+        self.read: set[Any] = set()
+
+    def __contains__(self, key: object) -> bool:
+        self.read.add(key)
+        return super().__contains__(key)
+
+
+def _keys_read(indicators: list[Indicator], region: Region, year: int) -> set[str]:
+    """The figure keys (apps) ``indicators`` read for ``region`` in ``year``, found by computing
+    them once more from the figures already kept on it (no query)."""
+    probe = Region(code=region.code, name=region.name, level=region.level)
+    kept = _Reads(region.__dict__.get("_indicator_figures", {}))
+    probe.__dict__["_indicator_figures"] = kept
+    for indicator in indicators:
+        indicator.value(probe, year)
+    return {key[0] for key in kept.read if isinstance(key, tuple) and len(key) >= 2}
+
+
 def overview(
     *,
     plan: Plan,
@@ -243,9 +266,13 @@ def overview(
 ) -> Overview:
     """Everything the overview shows for ``region`` in ``year``: ``towns`` (the district's,
     or none for a town's own overview) are compared and ranked."""
-    years = sorted({*plan.years, year - 1, year})
-    pairs = [(region, y) for y in years] + [(town, year) for town in towns]
-    prefetch_many(pairs)
+    # Every figure of the year and the one before (the change) for the region, of the year for
+    # the towns; of the plan's other years only what the trend chart reads.
+    prefetch_many([(region, year - 1), (region, year)] + [(town, year) for town in towns])
+    others = [(region, y) for y in sorted(plan.years) if y not in (year - 1, year)]
+    if others:
+        trend = [i for code in TREND_CODES if (i := registry.get(code)) is not None]
+        prefetch_many(others, only=_keys_read(trend, region, year))
     # The region's rows as the plan dashboard builds them (its figures already fetched above).
     rows = indicator_rows(region=region, year=year, drill_down=drill_down, viewer=viewer)
     town_targets = _targets(towns, [year]) if towns else {}

@@ -30,9 +30,7 @@ def demo(settings, personas, plan) -> None:  # noqa: ANN001
 
 
 def _open(page: Page, url: str) -> None:
-    # The first view of a process builds the figures statement (core.indicators, ≈ 1 s of
-    # Python a region-year on a busy 2-core machine); this is not a timing test.
-    page.goto(url, timeout=120_000)
+    page.goto(url)
 
 
 def _charts_drawn(page: Page) -> None:
@@ -52,7 +50,7 @@ def test_the_overview_passes_axe_at_desktop_and_at_320_px(page: Page, signed_in,
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "overview-desktop.png"), full_page=True)
     page.set_viewport_size({"width": 320, "height": 700})
-    page.reload(timeout=120_000)
+    page.reload()
     _charts_drawn(page)
     assert_accessible(page, "overview (leader, 320 px)")
     width = page.evaluate("document.documentElement.scrollWidth")

@@ -11,6 +11,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Q
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -184,6 +185,54 @@ def test_prefetch_many_gives_what_each_region_computes_alone(counted, settings) 
         for ind in registry.all():
             alone = Region.objects.get(code=region.code)
             assert ind.value(region, year) == ind.value(alone, year), (ind.code, region.code)
+
+
+def test_the_batched_figures_equal_each_indicator_computed_alone_for_two_years(
+    counted,
+    settings,  # noqa: ANN001
+) -> None:
+    """Every indicator for the district and every town in two years, fetched together (the
+    towns counted in one grouped pass per figure under the district, the district's counts
+    added up from them) equals ``compute`` of a fresh Region, one by one."""
+    from jiuye.core.indicators import compiled_figures_clear
+
+    settings.JIUYE_ALLOW_DEMO = True
+    call_command("demo_data", persons=300, seed=5, stdout=StringIO())
+    compiled_figures_clear()
+    district, towns = district_and_towns()
+    years = (counted - 1, counted)
+    pairs = [(region, year) for year in years for region in (district, *towns)]
+    prefetch_many(pairs)
+    nonzero = 0
+    for region, year in pairs:
+        for ind in registry.all():
+            alone = Region.objects.get(code=region.code)
+            batched = ind.value(region, year)
+            assert batched == ind.compute(alone, year), (ind.code, region.code, year)
+            nonzero += bool(batched)
+    assert nonzero > 50  # the demo data gives most figures something to count
+
+
+def test_a_grouped_count_is_used_only_where_it_counts_the_same_rows() -> None:
+    """A count whose region enters anywhere but one filter every row passes is computed for
+    each region on its own (``_grouped_term`` declines it)."""
+    from django.db import connection
+
+    from jiuye.core.indicators import CountOf, _grouped_term
+    from jiuye.people.models import Person
+
+    prefix = "440199"
+    plain = CountOf(Person.objects.filter(region__code__startswith=prefix).values("pk"))
+    assert _grouped_term(plain, prefix, 9, connection) is not None
+    either = Person.objects.filter(Q(region__code__startswith=prefix) | Q(name="x")).values("pk")
+    assert _grouped_term(CountOf(either), prefix, 9, connection) is None
+    twice = Person.objects.filter(
+        region__code__startswith=prefix,
+        pk__in=Person.objects.filter(region__code__startswith=prefix).values("pk"),
+    ).values("pk")
+    assert _grouped_term(CountOf(twice), prefix, 9, connection) is None
+    negated = Person.objects.exclude(region__code__startswith=prefix).values("pk")
+    assert _grouped_term(CountOf(negated), prefix, 9, connection) is None
 
 
 def test_the_overview_leads_a_leaders_menu_and_home(client_for, personas) -> None:  # noqa: ANN001
