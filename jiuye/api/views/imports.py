@@ -180,8 +180,8 @@ def batch_answer(batch: ImportBatch) -> dict[str, Any]:
         written=batch.status == ImportBatch.Status.SUCCEEDED,
         message=batch.message,
         errors=errors,
-        errors_complete=batch.invalid_rows <= importing.ERRORS_KEPT_ON_BATCH
-        and len(errors) == sum(len(k["errors"]) for k in batch.errors_preview),
+        # Only the first ERRORS_KEPT_ON_BATCH bad rows are kept (as on the import page).
+        errors_complete=len(batch.errors_preview) == batch.invalid_rows,
     )
     return answer
 
