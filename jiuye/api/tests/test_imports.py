@@ -99,6 +99,7 @@ def test_bad_rows_are_reported_by_row_and_column_and_nothing_is_written(call) ->
     # Row 2 of the JSON rows (line 3 of the file they became); the column as named.
     assert [(e["row"], e["column"]) for e in body["errors"]] == [(2, "残疾类别")]
     assert body["errors"][0]["message"]
+    assert body["errors_complete"] is True
     assert not Person.objects.filter(name="人531").exists()
     # Only the valid rows, when asked (as the page's "只导入正确的行").
     valid_only = post_rows(call, "district", "persons", rows, "?valid_only=true").json()
