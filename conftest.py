@@ -74,6 +74,8 @@ def _media_in_tmp(settings, tmp_path) -> None:  # noqa: ANN001
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(tmp_path / "progress"),
         },
+        # The same memory as default (one LOCATION), so a test's cache.clear() clears counts too.
+        "limits": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }
 
 

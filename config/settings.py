@@ -245,6 +245,12 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(VAR_DIR / "cache" / "progress"),
     },
+    # Rate limits (API keys, public forms; jiuye.core.ratelimit): one count for every process
+    # of the host. Point it at Redis or the database cache when several web hosts serve.
+    "limits": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache" / "limits"),
+    },
 }
 
 # HTTPS and headers. Production turns these on by leaving DEBUG off.
@@ -311,7 +317,7 @@ JIUYE_PUBLIC_MIN_COUNT = env_int("JIUYE_PUBLIC_MIN_COUNT", 5)
 # and time. A batch whose worker has not reported for JIUYE_IMPORT_STALE_MINUTES is failed.
 JIUYE_IMPORT_MAX_ROWS = env_int("JIUYE_IMPORT_MAX_ROWS", 200_000)
 # The API (/api/v1/): calls a key may make per minute (then 429 with Retry-After; counted in
-# the default cache, so per process unless CACHES points at a shared cache), the largest request
+# the "limits" cache, one count for every process of the host), the largest request
 # body it accepts, and the most rows one page returns.
 JIUYE_API_RATE_PER_MINUTE = env_int("JIUYE_API_RATE_PER_MINUTE", 600)
 JIUYE_API_MAX_BODY_BYTES = env_int("JIUYE_API_MAX_BODY_BYTES", 2 * 1024 * 1024)

@@ -1,17 +1,23 @@
-"""Counting events per key in a time window, in the default cache (per-IP limits on public
-forms). A fixed window: at most ``limit`` events from ``window``'s start; the key is hashed, so
-no IP address is kept in the cache in clear.
+"""Counting events per key in a time window, in the ``limits`` cache (per-IP limits on public
+forms; the API's per-key limit keeps its counts there too). A fixed window: at most ``limit``
+events from ``window``'s start; the key is hashed, so no IP address is kept in the cache in
+clear.
 
-The default cache is per process (LocMemCache): with several gunicorn workers each counts on its
-own, so the limit is per worker; a deployment that wants one limit for all sets a shared cache
-(Redis, or the database cache) as ``CACHES["default"]``."""
+The ``limits`` cache is a file cache under JIUYE_VAR_DIR, so every process of one host (each
+gunicorn worker) counts into the same window. Several web hosts each count on their own unless
+``CACHES["limits"]`` points at a shared cache (Redis, or the database cache)."""
 
 from __future__ import annotations
 
 import hashlib
 import time
 
-from django.core.cache import cache
+from django.core.cache import caches
+
+
+def limits_cache():  # noqa: ANN201
+    """The cache the counts live in (looked up at each call: settings may change it)."""
+    return caches["limits"]
 
 
 def _key(scope: str, key: str, window: int) -> str:
@@ -21,7 +27,7 @@ def _key(scope: str, key: str, window: int) -> str:
 
 def count(scope: str, key: str, *, window: int) -> int:
     """How many events of ``key`` in ``scope`` this window has counted so far."""
-    return int(cache.get(_key(scope, key, window), 0))
+    return int(limits_cache().get(_key(scope, key, window), 0))
 
 
 def exceeded(scope: str, key: str, *, limit: int, window: int) -> bool:
@@ -32,6 +38,7 @@ def exceeded(scope: str, key: str, *, limit: int, window: int) -> bool:
 def hit(scope: str, key: str, *, window: int) -> int:
     """Count one event of ``key`` in ``scope``; the count so far in this window."""
     name = _key(scope, key, window)
+    cache = limits_cache()
     if cache.add(name, 1, window):
         return 1
     try:

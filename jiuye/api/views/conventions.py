@@ -24,6 +24,7 @@ from ninja.throttling import AuthRateThrottle
 from jiuye.api import selectors, services
 from jiuye.core.audit import access_log
 from jiuye.core.models import AccessEvent
+from jiuye.core.ratelimit import limits_cache
 
 PROBLEM = "application/problem+json"
 
@@ -69,6 +70,11 @@ class KeyRateThrottle(AuthRateThrottle):
             f"{settings.JIUYE_API_RATE_PER_MINUTE}/m"
         )
         return super().allow_request(request)
+
+    @property
+    def cache(self) -> Any:  # noqa: D102 - ninja's throttle reads self.cache
+        # One count per key for every process of the host (core.ratelimit's cache).
+        return limits_cache()
 
     def get_cache_key(self, request: HttpRequest) -> str:
         key = getattr(request, "api_key", None)
