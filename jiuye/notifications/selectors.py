@@ -39,7 +39,10 @@ def unread_for_request(request: Any) -> int:
     """The signed-in user's unread count, counted once per request (the header and the home
     page's list both show it)."""
     if not hasattr(request, "_unread_notifications"):
-        request._unread_notifications = unread_count(request.user)
+        # Counted with the user when the session loaded it (accounts' backend); counted here
+        # only for a user signed in during this request.
+        loaded = getattr(request.user, "unread_notifications_count", None)
+        request._unread_notifications = loaded if loaded is not None else unread_count(request.user)
     return request._unread_notifications
 
 

@@ -15,7 +15,7 @@ def _tell(user, key: str = "e1", title: str = "请审核年审申报") -> None: 
     notify(event=Event(key=key, kind="test", title=title, url="/employers/"), recipients=[user])
 
 
-def test_the_header_shows_the_unread_count_in_one_query(client_for, personas) -> None:  # noqa: ANN001
+def test_the_header_shows_the_unread_count_with_no_query_of_its_own(client_for, personas) -> None:  # noqa: ANN001
     _tell(personas["district"], "a")
     _tell(personas["district"], "b")
     _tell(personas["town_a"], "c")
@@ -23,10 +23,31 @@ def test_the_header_shows_the_unread_count_in_one_query(client_for, personas) ->
     with CaptureQueriesContext(connection) as queries:
         body = client.get("/notifications/").content.decode()
     assert "2 条未读" in body
-    counts = [
-        q["sql"] for q in queries if "COUNT" in q["sql"].upper() and "notification" in q["sql"]
+    sqls = [q["sql"] for q in queries]
+    # Counted in the statement that loads the signed-in user (accounts' backend) ...
+    loads = [
+        sql for sql in sqls if 'FROM "accounts_user"' in sql and "notifications_notification" in sql
     ]
-    assert len(counts) == 2  # the header's count, the centre's page count
+    assert len(loads) == 1
+    # ... and nowhere else: the centre counts only its own page of all notifications.
+    unread_counts = [
+        sql
+        for sql in sqls
+        if sql.upper().startswith("SELECT COUNT(*)")
+        and "notifications_notification" in sql
+        and "read_at" in sql
+    ]
+    assert unread_counts == []
+
+
+def test_a_user_signed_in_during_the_request_is_counted_apart(personas) -> None:  # noqa: ANN001
+    from types import SimpleNamespace
+
+    from jiuye.notifications.selectors import unread_for_request
+
+    _tell(personas["district"], "a")
+    request = SimpleNamespace(user=personas["district"])  # loaded without the annotation
+    assert unread_for_request(request) == 1
 
 
 def test_the_header_shows_no_count_when_all_is_read(client_for, personas) -> None:  # noqa: ANN001
