@@ -260,14 +260,21 @@ _TOWN_MARK = "qTOWNMARKq00"
 
 
 def town_links(
-    ind: Indicator, towns: list[Region], year: int, *, drill_down: bool, viewer: Any = None
+    ind: Indicator,
+    towns: list[Region],
+    year: int,
+    *,
+    drill_down: bool,
+    viewer: Any = None,
+    allowed: dict[str, bool] | None = None,
 ) -> list[str | None]:
     """``records_link`` of ``ind`` for each of ``towns`` (one level, one parent), built once:
     the address for a stand-in town whose code is a mark, then the mark replaced by each town's
     code. Used only when the stand-in's address, with the first town's code put in, is exactly
     the first town's own (so the address depends on the town through its code alone: a stand-in
     has another name and no other code-derived value); otherwise each town's is built alone.
-    Whether the viewer may open it is asked once when the mark is only in the query."""
+    Whether the viewer may open it is asked once when the mark is only in the query, and kept
+    by path in ``allowed`` (one dict per viewer) for the next indicator of the same page."""
     if not drill_down or ind.records_url is None or not towns:
         return [None] * len(towns)
     first = towns[0]
@@ -290,8 +297,12 @@ def town_links(
         or _TOWN_MARK in path
     ):
         return [records_link(ind, t, year, drill_down=drill_down, viewer=viewer) for t in towns]
-    if viewer is not None and not may_open(viewer, path):
-        return [None] * len(towns)
+    if viewer is not None:
+        allowed = {} if allowed is None else allowed
+        if path not in allowed:
+            allowed[path] = may_open(viewer, path)
+        if not allowed[path]:
+            return [None] * len(towns)
     return [own] + [template.replace(_TOWN_MARK, t.code) for t in towns[1:]]
 
 
@@ -317,6 +328,7 @@ def overview(
     # The region's rows as the plan dashboard builds them (its figures already fetched above).
     rows = indicator_rows(region=region, year=year, drill_down=drill_down, viewer=viewer)
     town_targets = _targets(towns, [year]) if towns else {}
+    allowed: dict[str, bool] = {}  # may the viewer open a page, by path
     lines = []
     for row in rows:
         ind = row.indicator
@@ -333,7 +345,14 @@ def overview(
                     )
                     for t, link in zip(
                         towns,
-                        town_links(ind, towns, year, drill_down=drill_down, viewer=viewer),
+                        town_links(
+                            ind,
+                            towns,
+                            year,
+                            drill_down=drill_down,
+                            viewer=viewer,
+                            allowed=allowed,
+                        ),
                         strict=True,
                     )
                 ],
