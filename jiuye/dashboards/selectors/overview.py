@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from jiuye.actionplan.models import Action, IndicatorTarget, Plan
 from jiuye.actionplan.selectors import IndicatorRow, indicator_rows, records_link
+from jiuye.core.access import may_open
 from jiuye.core.indicators import Indicator, prefetch_many, registry
 from jiuye.employers.indicators import PUBLIC_KINDS
 from jiuye.employers.models import Declaration, DeclarationStatus
@@ -254,6 +255,57 @@ def _keys_read(indicators: list[Indicator], region: Region, year: int) -> set[st
     return {key[0] for key in kept.read if isinstance(key, tuple) and len(key) >= 2}
 
 
+# Stands for a town's code while one indicator's records address is built for all its towns.
+_TOWN_MARK = "qTOWNMARKq00"
+
+
+def town_links(
+    ind: Indicator,
+    towns: list[Region],
+    year: int,
+    *,
+    drill_down: bool,
+    viewer: Any = None,
+    allowed: dict[str, bool] | None = None,
+) -> list[str | None]:
+    """``records_link`` of ``ind`` for each of ``towns`` (one level, one parent), built once:
+    the address for a stand-in town whose code is a mark, then the mark replaced by each town's
+    code. Used only when the stand-in's address, with the first town's code put in, is exactly
+    the first town's own (so the address depends on the town through its code alone: a stand-in
+    has another name and no other code-derived value); otherwise each town's is built alone.
+    Whether the viewer may open it is asked once when the mark is only in the query, and kept
+    by path in ``allowed`` (one dict per viewer) for the next indicator of the same page."""
+    if not drill_down or ind.records_url is None or not towns:
+        return [None] * len(towns)
+    first = towns[0]
+    stand_in = Region(
+        code=_TOWN_MARK,
+        name=_TOWN_MARK,
+        level=first.level,
+        parent_id=first.parent_id,
+        disabled_at=first.disabled_at,
+    )
+    try:
+        template = ind.records_url(stand_in, year)
+    except Exception:  # an address built from something the stand-in lacks
+        template = ""
+    own = ind.records_url(first, year)
+    path = template.split("?", 1)[0]
+    if (
+        any(t.level != first.level or t.parent_id != first.parent_id for t in towns)
+        or template.replace(_TOWN_MARK, first.code) != own
+        or _TOWN_MARK in path
+    ):
+        return [records_link(ind, t, year, drill_down=drill_down, viewer=viewer) for t in towns]
+    if viewer is not None:
+        allowed = {} if allowed is None else allowed
+        if path not in allowed:
+            allowed[path] = may_open(viewer, path)
+        if not allowed[path]:
+            return [None] * len(towns)
+    return [own] + [template.replace(_TOWN_MARK, t.code) for t in towns[1:]]
+
+
 def overview(
     *,
     plan: Plan,
@@ -276,6 +328,7 @@ def overview(
     # The region's rows as the plan dashboard builds them (its figures already fetched above).
     rows = indicator_rows(region=region, year=year, drill_down=drill_down, viewer=viewer)
     town_targets = _targets(towns, [year]) if towns else {}
+    allowed: dict[str, bool] = {}  # may the viewer open a page, by path
     lines = []
     for row in rows:
         ind = row.indicator
@@ -288,9 +341,20 @@ def overview(
                         t,
                         ind.value(t, year),
                         town_targets.get((ind.code, year, t.code)),
-                        records_link(ind, t, year, drill_down=drill_down, viewer=viewer),
+                        link,
                     )
-                    for t in towns
+                    for t, link in zip(
+                        towns,
+                        town_links(
+                            ind,
+                            towns,
+                            year,
+                            drill_down=drill_down,
+                            viewer=viewer,
+                            allowed=allowed,
+                        ),
+                        strict=True,
+                    )
                 ],
             )
         )

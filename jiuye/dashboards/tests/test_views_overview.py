@@ -244,3 +244,42 @@ def test_the_overview_leads_a_leaders_menu_and_home(client_for, personas) -> Non
     assert "dashboards:overview" not in [i.url_name for i in menu_for(personas["employer"])]
     home = client_for("leader").get(reverse("core:home")).content.decode()
     assert f'<a class="button" href="{URL}">' in home
+
+
+def test_the_town_links_are_each_towns_own_records_link(personas, counted) -> None:  # noqa: ANN001
+    """The towns' record links, built once per indicator and filled in per town, are exactly
+    what ``records_link`` gives each town on its own, for every indicator and every viewer
+    (one with drill-down, one whose role may not open the pages, none); and a link whose
+    address the stand-in town cannot build is built town by town."""
+    from jiuye.actionplan.selectors import records_link
+    from jiuye.core.indicators import Indicator
+
+    _, towns = district_and_towns()
+    assert len(towns) >= 2
+    linked = 0
+    for viewer in (None, personas["district"], personas["leader"]):
+        allowed: dict[str, bool] = {}
+        for ind in registry.all():
+            own = [records_link(ind, t, counted, drill_down=True, viewer=viewer) for t in towns]
+            got = selectors.town_links(
+                ind, towns, counted, drill_down=True, viewer=viewer, allowed=allowed
+            )
+            assert got == own, (ind.code, viewer)
+            assert selectors.town_links(ind, towns, counted, drill_down=False) == [None] * len(
+                towns
+            )
+            linked += sum(bool(u) for u in own)
+    assert linked > 100
+
+    by_name = Indicator(
+        code="t.by_name",
+        name="t",
+        name_en="t",
+        unit="个",
+        action=1,
+        compute=lambda region, year: 0,
+        records_url=lambda region, year: f"/people/?n={region.name}&r={region.code}",
+    )
+    own = [records_link(by_name, t, counted, drill_down=True) for t in towns]
+    assert selectors.town_links(by_name, towns, counted, drill_down=True) == own
+    assert len(set(own)) == len(towns)
