@@ -54,6 +54,7 @@ def test_every_app_demo_module_is_registered() -> None:
         "programs: medical massage",  # programs 八, order 108
         "programs: service institutions",  # programs 十, order 110
         "programs: service exchange and contest events",  # programs 十, order 111
+        "complaints and suggestions",  # grievances, order 120
     ]
 
 
