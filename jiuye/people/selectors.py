@@ -28,6 +28,7 @@ from jiuye.people.models import (
     TransferStatus,
 )
 from jiuye.people.services import certificate_index, id_number_index
+from jiuye.people.services.merges import MERGE_FIELDS
 from jiuye.reference.models import Region
 from jiuye.reference.selectors import working_age_rule
 from jiuye.reference.working_age import birth_bounds
@@ -360,40 +361,6 @@ def merges_undoable(user: Any, *, days: int = 30) -> list[PersonMerge]:
     )
 
 
-MERGE_SHOWN = (
-    "name",
-    "id_number",
-    "region",
-    "phone",
-    "address",
-    "ethnicity",
-    "certificate_number",
-    "category",
-    "grade",
-    "multiple_categories",
-    "certificate_issued",
-    "certificate_valid_until",
-    "hukou_type",
-    "education",
-    "is_student",
-    "school",
-    "major",
-    "graduation_year",
-    "marital_status",
-    "monitoring_category",
-    "monitoring_identified",
-    "monitoring_risk_eliminated",
-    "hard_to_employ_date",
-    "hard_to_employ_reasons",
-    "hard_to_employ_office",
-    "low_income",
-    "wish_to_work",
-    "work_preferences",
-    "skills",
-    "assistive_needs",
-)
-
-
 def _merge_shown(name: str, value: Any) -> str:
     if name == "id_number":
         return mask_id_number(value)
@@ -403,7 +370,7 @@ def _merge_shown(name: str, value: Any) -> str:
 def merge_rows(first: Person, second: Person) -> list[dict[str, Any]]:
     """The two records side by side, field by field (numbers masked), and where they differ."""
     rows = []
-    for name in MERGE_SHOWN:
+    for name in MERGE_FIELDS:  # what staff choose between, in the record's order
         field = Person._meta.get_field(name)
         if field.many_to_many:
             a: Any = list(getattr(first, name).all())
