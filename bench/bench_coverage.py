@@ -38,19 +38,10 @@ TARGET_RATIO = 2.0
 # --------------------------------------------------------------------------------------------
 
 
-def _ciphertexts(count: int) -> list[str]:
-    from jiuye.core.crypto import encrypt
-    from jiuye.core.validators import resident_id_check_char
-
-    out = []
-    for n in range(count):
-        first17 = f"440199{1970 + n % 40}{1 + n % 12:02d}{1 + n % 28:02d}{n % 1000:03d}"
-        out.append(encrypt(first17 + resident_id_check_char(first17)))
-    return out
-
-
 def _generate(persons: int, year: int) -> dict[str, float]:
     from django.db import connection
+
+    from bench.scratch import id_ciphertexts, village_table
 
     timings: dict[str, float] = {}
     working = int(persons * 0.6)
@@ -58,14 +49,10 @@ def _generate(persons: int, year: int) -> dict[str, float]:
         start = time.perf_counter()
         cur.execute("CREATE TEMP TABLE bench_cipher (n int PRIMARY KEY, c text)")
         cur.executemany(
-            "INSERT INTO bench_cipher VALUES (%s, %s)", list(enumerate(_ciphertexts(1000)))
+            "INSERT INTO bench_cipher VALUES (%s, %s)",
+            list(enumerate(id_ciphertexts(1000, first_year=1970, years=40))),
         )
-        cur.execute(
-            "CREATE TEMP TABLE bench_village AS SELECT row_number() OVER (ORDER BY code) - 1 "
-            "AS n, code FROM reference_region WHERE level = 5 AND code LIKE '440199%%'"
-        )
-        cur.execute("SELECT count(*) FROM bench_village")
-        villages = cur.fetchone()[0]
+        villages = village_table(cur)
         # Persons 1..working are of working age on 31 December of the year (born 17–53 years
         # before), the rest older. The id is md5(i) as a UUID, so records can point at person i
         # without a join.

@@ -43,6 +43,7 @@ def _vmhwm_mb() -> float:
 def _generate(persons: int) -> dict[str, Any]:
     from django.db import connection
 
+    from bench.scratch import id_ciphertexts, village_table
     from jiuye.core.crypto import encrypt
     from jiuye.core.validators import resident_id_check_char
     from jiuye.people.services import certificate_index, id_number_index
@@ -53,19 +54,11 @@ def _generate(persons: int) -> dict[str, Any]:
     with connection.cursor() as cur:
         start = time.perf_counter()
         cur.execute("CREATE TEMP TABLE bench_cipher (n int PRIMARY KEY, c text)")
-        ciphers = []
-        for n in range(1000):
-            first17 = f"440199{1950 + n % 60}{1 + n % 12:02d}{1 + n % 28:02d}{n % 1000:03d}"
-            ciphers.append((n, encrypt(first17 + resident_id_check_char(first17))))
-        cur.executemany("INSERT INTO bench_cipher VALUES (%s, %s)", ciphers)
+        ciphers = id_ciphertexts(1000, first_year=1950, years=60)
+        cur.executemany("INSERT INTO bench_cipher VALUES (%s, %s)", list(enumerate(ciphers)))
         cur.execute("CREATE TEMP TABLE bench_name (n int PRIMARY KEY, name text)")
         cur.executemany("INSERT INTO bench_name VALUES (%s, %s)", list(enumerate(names)))
-        cur.execute(
-            "CREATE TEMP TABLE bench_village AS SELECT row_number() OVER (ORDER BY code) - 1 "
-            "AS n, code FROM reference_region WHERE level = 5 AND code LIKE '440199%%'"
-        )
-        cur.execute("SELECT count(*) FROM bench_village")
-        villages = cur.fetchone()[0]
+        villages = village_table(cur)
         # hashtext spreads names, dates and villages independently of each other.
         cur.execute(
             f"""

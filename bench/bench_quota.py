@@ -57,6 +57,8 @@ def _numbers(count: int) -> list[tuple[int, str, str, str, int, int]]:
 def _generate(employers: int, year: int) -> dict[str, float]:
     from django.db import connection
 
+    from bench.scratch import village_table
+
     timings: dict[str, float] = {}
     employees = employers * EMPLOYEES_PER_EMPLOYER
     with connection.cursor() as cur:
@@ -66,12 +68,7 @@ def _generate(employers: int, year: int) -> dict[str, float]:
             "cert_i text, category int, grade int)"
         )
         cur.executemany("INSERT INTO bench_numbers VALUES (%s, %s, %s, %s, %s, %s)", _numbers(1000))
-        cur.execute(
-            "CREATE TEMP TABLE bench_village AS SELECT row_number() OVER (ORDER BY code) - 1 "
-            "AS n, code FROM reference_region WHERE level = 5 AND code LIKE '440199%%'"
-        )
-        cur.execute("SELECT count(*) FROM bench_village")
-        villages = cur.fetchone()[0]
+        villages = village_table(cur)
         # One registry person per declared employee (born 1975–2004: of working age).
         cur.execute(
             f"""
@@ -99,13 +96,13 @@ def _generate(employers: int, year: int) -> dict[str, float]:
             INSERT INTO employers_employer (
                 id, created_at, updated_at, archived_at, archived_reason, name, uscc,
                 uscc_override_reason, kind, industry, region_id, address, contact_name,
-                contact_phone, is_concentrated)
+                contact_phone, is_concentrated, version)
             SELECT md5('e' || i)::uuid, now(), now(), NULL, '', '单位' || i,
                 'B' || lpad(i::text, 17, '0'), '',
                 CASE WHEN i % 20 = 0 THEN 'agency' WHEN i % 20 = 1 THEN 'institution'
                      WHEN i % 10 = 2 THEN 'soe' WHEN i % 20 = 3 THEN 'social'
                      ELSE 'private' END,
-                'C', v.code, '', '', '', false
+                'C', v.code, '', '', '', false, 1
             FROM generate_series(1, {employers}) AS i
             JOIN bench_village v ON v.n = i % {villages}
             """

@@ -104,3 +104,28 @@ def plain_static_files() -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+def id_ciphertexts(count: int, *, first_year: int, years: int) -> list[str]:
+    """``count`` valid ID numbers of demo district 440199, born from ``first_year`` over
+    ``years`` years, each encrypted with the run's throwaway key: generated rows pick one by
+    ``i % count`` (encrypting a million numbers would measure the generator, not the page)."""
+    from jiuye.core.crypto import encrypt
+    from jiuye.core.validators import resident_id_check_char
+
+    out = []
+    for n in range(count):
+        first17 = f"440199{first_year + n % years}{1 + n % 12:02d}{1 + n % 28:02d}{n % 1000:03d}"
+        out.append(encrypt(first17 + resident_id_check_char(first17)))
+    return out
+
+
+def village_table(cur: Any) -> int:
+    """A temp table ``bench_village(n, code)`` numbering the demo district's villages from 0,
+    for generated rows to pick one by ``i % villages``; returns how many there are."""
+    cur.execute(
+        "CREATE TEMP TABLE bench_village AS SELECT row_number() OVER (ORDER BY code) - 1 "
+        "AS n, code FROM reference_region WHERE level = 5 AND code LIKE '440199%%'"
+    )
+    cur.execute("SELECT count(*) FROM bench_village")
+    return cur.fetchone()[0]
