@@ -64,6 +64,28 @@ class EnrolForm(forms.Form):
         return token
 
 
+def unit_fields() -> tuple[forms.ModelChoiceField, ...]:
+    """The department, town and employer an account (a user's or an API key's) is bound to:
+    which one its role needs is checked by the form's clean()."""
+    return (
+        forms.ModelChoiceField(
+            label=_("所属部门（部门联络员必填）"),
+            queryset=Department.objects.filter(disabled_at__isnull=True),
+            required=False,
+        ),
+        forms.ModelChoiceField(
+            label=_("所属镇街（镇街专干必填）"),
+            queryset=Region.objects.filter(level=Region.Level.TOWN, disabled_at__isnull=True),
+            required=False,
+        ),
+        forms.ModelChoiceField(
+            label=_("所属单位（用人单位账户必填）"),
+            queryset=Employer.objects.filter(archived_at__isnull=True),
+            required=False,
+        ),
+    )
+
+
 class UserForm(forms.Form):
     """Create or edit an account; the binding field required depends on the role."""
 
@@ -73,21 +95,7 @@ class UserForm(forms.Form):
     display_name = forms.CharField(label=_("姓名"), max_length=50)
     email = forms.EmailField(label=_("电子邮箱（选填）"), required=False)
     role = forms.ChoiceField(label=_("角色"), choices=[("", _("请选择")), *Role.choices])
-    department = forms.ModelChoiceField(
-        label=_("所属部门（部门联络员必填）"),
-        queryset=Department.objects.filter(disabled_at__isnull=True),
-        required=False,
-    )
-    town = forms.ModelChoiceField(
-        label=_("所属镇街（镇街专干必填）"),
-        queryset=Region.objects.filter(level=Region.Level.TOWN, disabled_at__isnull=True),
-        required=False,
-    )
-    employer = forms.ModelChoiceField(
-        label=_("所属单位（用人单位账户必填）"),
-        queryset=Employer.objects.filter(archived_at__isnull=True),
-        required=False,
-    )
+    department, town, employer = unit_fields()
     person_id_number = ResidentIdField(label=_("本人身份证号（求职者账户必填）"), required=False)
 
     BINDING_ERRORS = {

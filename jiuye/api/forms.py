@@ -9,11 +9,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jiuye.accounts.forms import unit_fields
 from jiuye.accounts.models import STAFF_ROLES, Role, User
 from jiuye.api.services import KEY_ROLES
-from jiuye.reference.models import Department, Region
-
-Employer = User._meta.get_field("employer").related_model
 
 
 class ApiKeyForm(forms.Form):
@@ -35,21 +33,7 @@ class ApiKeyForm(forms.Form):
         help_text=_("密钥和同角色的用户看到、能做的完全一样。"),
         error_messages={"required": _("请选择角色。")},
     )
-    department = forms.ModelChoiceField(
-        label=_("所属部门（部门联络员必填）"),
-        queryset=Department.objects.filter(disabled_at__isnull=True),
-        required=False,
-    )
-    town = forms.ModelChoiceField(
-        label=_("所属镇街（镇街专干必填）"),
-        queryset=Region.objects.filter(level=Region.Level.TOWN, disabled_at__isnull=True),
-        required=False,
-    )
-    employer = forms.ModelChoiceField(
-        label=_("所属单位（用人单位必填）"),
-        queryset=Employer.objects.filter(archived_at__isnull=True),
-        required=False,
-    )
+    department, town, employer = unit_fields()
     expires_on = forms.DateField(
         label=_("有效期至（选填）"),
         required=False,
