@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiuye.accounts.forms import unit_fields
 from jiuye.accounts.models import STAFF_ROLES, Role, User
+from jiuye.accounts.selectors import people_accounts
 from jiuye.api.services import KEY_ROLES
 
 
@@ -51,7 +52,8 @@ class ApiKeyForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = (
-            User.objects.filter(is_active=True, role__in=STAFF_ROLES, api_key__isnull=True)
+            people_accounts()
+            .filter(is_active=True, role__in=STAFF_ROLES)
             .select_related("department", "town")
             .order_by("role", "username")
         )

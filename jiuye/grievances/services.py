@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -24,6 +23,7 @@ from jiuye.core.roles import Role
 from jiuye.core.uploads import FileType, detect
 from jiuye.employers.models import Employer
 from jiuye.grievances.models import About, Grievance, Satisfaction, Status
+from jiuye.notifications import selectors as told
 from jiuye.notifications.services import Event, notify
 from jiuye.reference.models import Department
 from jiuye.reference.selectors import department_of_town
@@ -273,7 +273,7 @@ def grievances_escalate(*, today: dt.date | None = None) -> list[Grievance]:
         for grievance in overdue:  # one by one, so the audit trail records each
             grievance.escalated_at = now
             grievance.save(update_fields=["escalated_at", "updated_at"])
-        district = list(get_user_model().objects.filter(role=Role.DISTRICT, is_active=True))
+        district = list(told.reviewers())
         for g in overdue:
             notify(
                 event=Event(

@@ -50,9 +50,11 @@ def unread_for_request(request: Any) -> int:
 
 
 def _active() -> QuerySet[Any]:
-    from jiuye.accounts.models import User
+    # People only: an API key's account has a role (a district key is a "district user") but
+    # nobody reads its notifications.
+    from jiuye.accounts.selectors import people_accounts
 
-    return User.objects.filter(is_active=True)
+    return people_accounts().filter(is_active=True)
 
 
 def reviewers() -> QuerySet[Any]:

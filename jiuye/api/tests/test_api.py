@@ -57,6 +57,23 @@ def test_a_keys_account_is_not_managed_on_the_user_pages(personas, client_for) -
     assert not key.account.has_usable_password()
 
 
+def test_a_keys_account_is_told_nothing(personas) -> None:  # noqa: ANN001
+    # A district key's account has the district role, but nobody reads its notifications:
+    # hand-overs to "the reviewers" and the daily escalations reach people only.
+    from jiuye.notifications import selectors as told
+    from jiuye.notifications.models import Notification
+    from jiuye.notifications.services import Event, notify
+
+    key, _token = services.apikey_create(
+        name="人社系统", owner=personas["admin"], role="district", by=personas["admin"]
+    )
+    assert key.account not in told.reviewers()
+    assert personas["district"] in told.reviewers()
+    notify(event=Event(key="k", kind="test", title="请审核"), recipients=told.reviewers())
+    assert not Notification.objects.filter(user=key.account).exists()
+    assert Notification.objects.filter(user=personas["district"]).exists()
+
+
 def test_a_revoked_or_expired_key_is_refused_with_a_problem(personas) -> None:
     key, token = services.apikey_create(
         name="教育局", owner=personas["admin"], role="district", by=personas["admin"]
