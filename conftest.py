@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from importlib import import_module
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -90,6 +92,10 @@ def django_db_setup(django_db_setup, django_db_blocker) -> None:  # noqa: ANN001
 def reference(db) -> None:  # noqa: ANN001
     """The shipped reference data (demo district, departments, categories). A transactional
     test empties the database when it ends, so load again when it is missing."""
+    reference_ensure()
+
+
+def reference_ensure() -> None:
     if not Region.objects.filter(code=TOWN_A).exists():
         reference_load()
     if not ServiceType.objects.exists():
@@ -97,6 +103,57 @@ def reference(db) -> None:  # noqa: ANN001
         import_module("jiuye.casework.migrations.0002_service_types").load(django_apps, None)
     if not Occupation.objects.exists():
         import_module("jiuye.jobs.migrations.0002_reference_data").load(django_apps, None)
+
+
+def rows_for_the_module(
+    django_db_blocker,  # noqa: ANN001
+    folder: Path,
+    build: Callable[[], None],
+) -> Iterator[None]:
+    """Build rows once for a whole test module (a demo district, say) instead of once per test:
+    ``yield from rows_for_the_module(django_db_blocker, tmp_path_factory.mktemp("x"), build)``
+    in a module-scoped fixture that also asks for ``django_db_setup`` (the test database).
+
+    ``build`` writes inside a transaction that stays open while the module's tests run; each
+    test's own transaction nests in it as a savepoint and is rolled back as usual, and the
+    module's rows are rolled back after its last test. Only for modules whose tests are all
+    plain ``django_db`` (a transactional test commits and flushes around it).
+    """
+    from django.db import transaction
+    from django.test import override_settings
+
+    builder_settings = override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        JIUYE_ALLOW_DEMO=True,
+        JIUYE_READ_REPLICA=False,
+        MEDIA_ROOT=str(folder / "media"),
+        TASKS={
+            "default": {
+                "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+                "QUEUES": ["default"],
+            }
+        },
+    )
+    outer = transaction.atomic()
+    with django_db_blocker.unblock():
+        outer.__enter__()
+        try:
+            reference_cache_clear()
+            reference_ensure()
+            with builder_settings:
+                build()
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    try:
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+        reference_cache_clear()
+        compiled_figures_clear()
 
 
 def make_id_number(region6: str = "440199", birth: str = "19900307", seq: int = 123) -> str:
@@ -290,7 +347,6 @@ def on_phone(chromium, live_server, personas):  # noqa: ANN001, ANN201
     """``with on_phone("town_a") as (page, base):`` a page the size of a phone's screen (360 × 740
     unless told), in its own browser context, signed in as a persona; ``base`` is the live
     server's address."""
-    from contextlib import contextmanager
 
     from jiuye.core.tests.browser import phone, sign_in
 

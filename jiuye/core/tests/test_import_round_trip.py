@@ -3,6 +3,7 @@ with full numbers and checked as an import change nothing and raise no error."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from io import StringIO
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from openpyxl import Workbook, load_workbook
 
+from conftest import rows_for_the_module
 from jiuye.core import importing
 
 pytestmark = pytest.mark.django_db
@@ -19,11 +21,15 @@ def _sheet(path: Path) -> list[tuple]:
     return list(load_workbook(path, read_only=True).worksheets[0].iter_rows(values_only=True))
 
 
-@pytest.fixture
-def demo_district(settings, reference) -> None:  # noqa: ANN001
-    settings.JIUYE_ALLOW_DEMO = True
+def _demo() -> None:
     call_command("load_demo", stdout=StringIO())
     call_command("demo_data", persons=120, seed=5, stdout=StringIO())
+
+
+@pytest.fixture(scope="module")
+def demo_district(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[None]:  # noqa: ANN001
+    """Built once for the module; every test's changes are rolled back around it."""
+    yield from rows_for_the_module(django_db_blocker, tmp_path_factory.mktemp("demo"), _demo)
 
 
 @pytest.mark.parametrize("name", [kind.name for kind in importing.kinds(importable_only=True)])
