@@ -76,8 +76,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(
         "auxiliary/institutions/<uuid:pk>/income/new/", auxiliary.income_add, name="aux-income-add"
     ),
-    path("auxiliary/members/", auxiliary.member_list, name="aux-members"),
-    path("auxiliary/members/export.xlsx", auxiliary.members_export, name="aux-members-export"),
+    *auxiliary.MEMBERS.urls("auxiliary/members/", "aux-members"),
     path("auxiliary/members/<uuid:pk>/", auxiliary.member_edit, name="aux-member"),
     *auxiliary.PROJECTS.urls("auxiliary/projects/"),
     path(
