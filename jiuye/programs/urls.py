@@ -130,16 +130,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     # 八 medical massage: medical institutions and applications
     *massage.INSTITUTIONS.urls("massage/institutions/"),
-    path("massage/applications/", massage.application_list, name="massage-applications"),
+    *massage.APPLICATIONS.urls("massage/applications/", "massage-applications"),
     path(
         "massage/applications/new/",
         massage.application_submit,
         name="massage-application-create",
-    ),
-    path(
-        "massage/applications/export.xlsx",
-        massage.applications_export,
-        name="massage-applications-export",
     ),
     path(
         "massage/applications/<uuid:pk>/",
