@@ -103,8 +103,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="rural-watch-list-export",
     ),
     # 七 graduates: the education bureau's lists, one file per graduate, the worklist
-    path("graduates/", graduates.graduate_list, name="graduates"),
-    path("graduates/export.xlsx", graduates.graduates_export, name="graduates-export"),
+    *graduates.GRADUATES.urls("graduates/", "graduates"),
     path("graduates/exchange.xlsx", graduates.exchange_export, name="graduates-exchange"),
     path("graduates/unmatched/", graduates.unmatched_list, name="graduates-unmatched"),
     path(
@@ -122,12 +121,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "graduates/unmatched/<uuid:pk>/reject/", graduates.unmatched_reject, name="graduate-reject"
     ),
     path("graduates/persons/<uuid:pk>/", graduates.graduate_file, name="graduate-file"),
-    path("graduates/worklist/", graduates.graduate_worklist, name="graduates-worklist"),
-    path(
-        "graduates/worklist/export.xlsx",
-        graduates.worklist_export,
-        name="graduates-worklist-export",
-    ),
+    *graduates.WORKLIST.urls("graduates/worklist/", "graduates-worklist"),
     # 八 medical massage: medical institutions and applications
     *massage.INSTITUTIONS.urls("massage/institutions/"),
     *massage.APPLICATIONS.urls("massage/applications/", "massage-applications"),
