@@ -96,12 +96,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("rural/supports/<uuid:pk>/archive/", rural.support_archive, name="rural-support-archive"),
     path("rural/monitoring/", rural.monitoring, name="rural-monitoring"),
     path("rural/monitoring/export.xlsx", rural.monitoring_export, name="rural-monitoring-export"),
-    path("rural/monitoring/watch/", rural.watch_list, name="rural-watch-list"),
-    path(
-        "rural/monitoring/watch/export.xlsx",
-        rural.watch_list_export,
-        name="rural-watch-list-export",
-    ),
+    *rural.WATCH_LIST.urls("rural/monitoring/watch/", "rural-watch-list"),
     # 七 graduates: the education bureau's lists, one file per graduate, the worklist
     *graduates.GRADUATES.urls("graduates/", "graduates"),
     path("graduates/exchange.xlsx", graduates.exchange_export, name="graduates-exchange"),
