@@ -7,9 +7,10 @@ from the service is a 403 like any other.
 
 Views stay function views with their own decorators and access helper (a record out of scope is
 a 404 before these run, a read-only user a 403) and call these with what differs; the plain
-create and edit views of a kind come from ``EditPages.views``, and a kind's list, export,
-create and edit views with their URL patterns from ``RecordPages`` (its record page is the
-app's own view, handed to it).
+create and edit views of a kind come from ``EditPages.views``, a list with its Excel download
+from ``ListPages``, and a kind's list, export, create and edit views with their URL patterns
+from ``RecordPages`` (its record page is the app's own view, handed to it). docs/adr/0013 says
+why.
 """
 
 from __future__ import annotations
@@ -325,6 +326,66 @@ class Export:
 
 
 @dataclass(frozen=True)
+class ListPages:
+    """A list page and its .xlsx download, declared once: ``urls(prefix, name)`` gives the
+    list (``<prefix>``, named ``name``) and the export (``<prefix>export.xlsx``, named
+    ``<name>-export``).
+
+    - list: the records ``visible(user)`` holds, made ready by ``rows`` (filters, list
+      annotations, order), a page of ``page_size`` in ``template`` with ``page`` and what
+      ``rows`` adds, and what ``page_context(request, context)`` adds for the page alone
+      (figures the download does not need, so it does not read them); for ``readers`` only
+      (others 403), GET only.
+    - export: the same records, all of them, as ``export`` says; for ``exporters`` (the
+      readers if not given), GET only, read through the replica where there is one.
+
+    A kind whose records readers also create and edit is a ``RecordPages``, which holds one of
+    these."""
+
+    readers: tuple[str, ...]
+    visible: Callable[[Any], Any]
+    template: str
+    export: Export
+    rows: Rows = unfiltered
+    page_size: int = 30
+    exporters: tuple[str, ...] | None = None
+    page_context: Callable[[HttpRequest, dict[str, Any]], dict[str, Any]] | None = None
+
+    def found(self, request: HttpRequest) -> tuple[Any, dict[str, Any]]:
+        """The records the list shows (all its pages), and the page's context but the page."""
+        return self.rows(request, self.visible(request.user))
+
+    def list_page(self, request: HttpRequest) -> HttpResponse:
+        rows, context = self.found(request)
+        if self.page_context is not None:
+            context.update(self.page_context(request, context))
+        context["page"] = listing.page_of(request, rows, self.page_size)
+        return render(request, self.template, context)
+
+    def export_download(self, request: HttpRequest) -> HttpResponse:
+        rows, context = self.found(request)
+        return self.export.response(request, rows, context)
+
+    def views(self, name: str) -> tuple[View, View]:
+        """The list view and the export view, named ``<name>_list`` and ``<name>_export``."""
+        list_view = roles_required(*self.readers)(
+            require_GET(_named(self.list_page, f"{name}_list"))
+        )
+        export_view = roles_required(*(self.exporters or self.readers))(
+            require_GET(reads_replica(_named(self.export_download, f"{name}_export")))
+        )
+        return list_view, export_view
+
+    def urls(self, prefix: str, name: str) -> list[URLPattern]:
+        """The list and export URL patterns under ``prefix`` (ending in "/")."""
+        list_view, export_view = self.views(name.replace("-", "_"))
+        return [
+            path(prefix, list_view, name=name),
+            path(f"{prefix}export.xlsx", export_view, name=f"{name}-export"),
+        ]
+
+
+@dataclass(frozen=True)
 class RecordPages:
     """The pages of one kind of record that readers list and export and keepers create, edit
     and archive, declared once: ``urls(prefix)`` gives their URL patterns, named after the
@@ -332,13 +393,10 @@ class RecordPages:
     ``programs:organization`` give ``organizations``, ``organization-create``,
     ``organizations-export``, ``organization`` and ``organization-edit``).
 
-    - list (``<prefix>``): the records ``visible(user)`` holds, live or (``?archived=1``, for
-      keepers) archived, made ready by ``rows`` (filters, list annotations, order), a page of
-      ``page_size`` in ``template`` (by default ``x_list.html`` beside the edit pages'
-      ``x_form.html``) with ``page``, ``archived``, ``can_keep`` and what ``rows`` adds;
-      readers only (others 403), GET only.
-    - export (``<prefix>export.xlsx``): the same records, all of them, as ``export`` says;
-      for ``exporters`` (the readers if not given).
+    - list and export: a ``ListPages`` of the records ``visible(user)`` holds, live or
+      (``?archived=1``, for keepers) archived, the list in ``template`` (by default
+      ``x_list.html`` beside the edit pages' ``x_form.html``) with ``archived`` and
+      ``can_keep`` besides what ``rows`` adds.
     - create and edit (``<prefix>new/``, ``<prefix><uuid:pk>/edit/``): ``edit``'s pages, for
       keepers (read-only roles may not post); the edit page finds the record with
       ``get(request, pk)`` (a 404 out of scope, a 403 where the user may not keep it).
@@ -357,38 +415,46 @@ class RecordPages:
     page_size: int = 30
     exporters: tuple[str, ...] | None = None
 
+    @property
+    def lists(self) -> ListPages:
+        """The list and export pages: live or archived records, with what keepers may do."""
+
+        def rows(request: HttpRequest, records: Any) -> tuple[Any, dict[str, Any]]:
+            archived = listing.archived_asked(request, self.keepers)
+            found, context = self.rows(request, records.filter(archived_at__isnull=not archived))
+            return found, {
+                "archived": archived,
+                "can_keep": request.user.role in self.keepers,
+                **context,
+            }
+
+        template = self.template or self.edit.template.replace("_form.html", "_list.html")
+        return ListPages(
+            readers=self.readers,
+            visible=self.visible,
+            template=template,
+            export=self.export,
+            rows=rows,
+            page_size=self.page_size,
+            exporters=self.exporters,
+        )
+
     def found(self, request: HttpRequest) -> tuple[Any, dict[str, Any]]:
         """The records the list shows (all its pages), and the page's context but the page."""
-        archived = listing.archived_asked(request, self.keepers)
-        records = self.visible(request.user).filter(archived_at__isnull=not archived)
-        rows, context = self.rows(request, records)
-        return rows, {
-            "archived": archived,
-            "can_keep": request.user.role in self.keepers,
-            **context,
-        }
+        return self.lists.found(request)
 
     def list_page(self, request: HttpRequest) -> HttpResponse:
-        rows, context = self.found(request)
-        context["page"] = listing.page_of(request, rows, self.page_size)
-        template = self.template or self.edit.template.replace("_form.html", "_list.html")
-        return render(request, template, context)
+        return self.lists.list_page(request)
 
     def export_download(self, request: HttpRequest) -> HttpResponse:
-        rows, context = self.found(request)
-        return self.export.response(request, rows, context)
+        return self.lists.export_download(request)
 
     def urls(self, prefix: str) -> list[URLPattern]:
         """The list, create, export, record and edit URL patterns, under ``prefix`` (ending
         in "/")."""
         plural = self.edit.listing.rpartition(":")[2]
         singular = self.edit.detail.rpartition(":")[2]
-        list_view = roles_required(*self.readers)(
-            require_GET(_named(self.list_page, f"{singular}_list"))
-        )
-        export_view = roles_required(*(self.exporters or self.readers))(
-            require_GET(reads_replica(_named(self.export_download, f"{singular}_export")))
-        )
+        list_view, export_view = self.lists.views(singular)
         create, edit = self.edit.views(*self.keepers, get=self.get)
         return [
             path(prefix, list_view, name=plural),

@@ -76,8 +76,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(
         "auxiliary/institutions/<uuid:pk>/income/new/", auxiliary.income_add, name="aux-income-add"
     ),
-    path("auxiliary/members/", auxiliary.member_list, name="aux-members"),
-    path("auxiliary/members/export.xlsx", auxiliary.members_export, name="aux-members-export"),
+    *auxiliary.MEMBERS.urls("auxiliary/members/", "aux-members"),
     path("auxiliary/members/<uuid:pk>/", auxiliary.member_edit, name="aux-member"),
     *auxiliary.PROJECTS.urls("auxiliary/projects/"),
     path(
@@ -97,15 +96,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("rural/supports/<uuid:pk>/archive/", rural.support_archive, name="rural-support-archive"),
     path("rural/monitoring/", rural.monitoring, name="rural-monitoring"),
     path("rural/monitoring/export.xlsx", rural.monitoring_export, name="rural-monitoring-export"),
-    path("rural/monitoring/watch/", rural.watch_list, name="rural-watch-list"),
-    path(
-        "rural/monitoring/watch/export.xlsx",
-        rural.watch_list_export,
-        name="rural-watch-list-export",
-    ),
+    *rural.WATCH_LIST.urls("rural/monitoring/watch/", "rural-watch-list"),
     # 七 graduates: the education bureau's lists, one file per graduate, the worklist
-    path("graduates/", graduates.graduate_list, name="graduates"),
-    path("graduates/export.xlsx", graduates.graduates_export, name="graduates-export"),
+    *graduates.GRADUATES.urls("graduates/", "graduates"),
     path("graduates/exchange.xlsx", graduates.exchange_export, name="graduates-exchange"),
     path("graduates/unmatched/", graduates.unmatched_list, name="graduates-unmatched"),
     path(
@@ -123,24 +116,14 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "graduates/unmatched/<uuid:pk>/reject/", graduates.unmatched_reject, name="graduate-reject"
     ),
     path("graduates/persons/<uuid:pk>/", graduates.graduate_file, name="graduate-file"),
-    path("graduates/worklist/", graduates.graduate_worklist, name="graduates-worklist"),
-    path(
-        "graduates/worklist/export.xlsx",
-        graduates.worklist_export,
-        name="graduates-worklist-export",
-    ),
+    *graduates.WORKLIST.urls("graduates/worklist/", "graduates-worklist"),
     # 八 medical massage: medical institutions and applications
     *massage.INSTITUTIONS.urls("massage/institutions/"),
-    path("massage/applications/", massage.application_list, name="massage-applications"),
+    *massage.APPLICATIONS.urls("massage/applications/", "massage-applications"),
     path(
         "massage/applications/new/",
         massage.application_submit,
         name="massage-application-create",
-    ),
-    path(
-        "massage/applications/export.xlsx",
-        massage.applications_export,
-        name="massage-applications-export",
     ),
     path(
         "massage/applications/<uuid:pk>/",

@@ -181,6 +181,7 @@ THINGS = {
         "{% for t in page %}{{ t.name }};{% endfor %}|{{ archived }}|{{ can_keep }}"
     ),
     "things/thing_form.html": "form {{ thing_form.name.value|default:'' }}",
+    "things/plain_list.html": "{% for t in page %}{{ t.name }};{% endfor %}|{{ start }}|{{ n }}",
 }
 LOCMEM = [
     {
@@ -342,3 +343,52 @@ def test_exporters_may_be_fewer_than_readers_and_a_file_name_may_follow_a_filter
         views["things-export"](_as("reader"))
     response = views["things-export"](_as("keeper", start="乙"))
     assert "东西-乙.xlsx" in unquote(response["Content-Disposition"])
+
+
+# --- ListPages: a list and its export, for records kept elsewhere -----------------------------
+
+
+def _plain(counted: list[str]) -> crud.ListPages:
+    def page_context(request: HttpRequest, context: dict[str, Any]) -> dict[str, Any]:
+        counted.append(context["start"])
+        return {"n": 3}
+
+    return crud.ListPages(
+        readers=("reader",),
+        visible=lambda user: ALL_THINGS,
+        template="things/plain_list.html",
+        export=crud.Export(title="东西", headers=["名称"], row=lambda t: [t.name]),
+        rows=_starting_with,
+        page_size=2,
+        page_context=page_context,
+    )
+
+
+def test_a_list_declaration_gives_the_list_and_its_export() -> None:
+    patterns = _plain([]).urls("plain/", "plain-things")
+    routes = [(str(p.pattern), p.name, p.callback.__name__) for p in patterns]
+    assert routes == [
+        ("plain/", "plain-things", "plain_things_list"),
+        ("plain/export.xlsx", "plain-things-export", "plain_things_export"),
+    ]
+
+
+def test_the_page_alone_reads_what_only_the_page_shows(settings: Any) -> None:
+    settings.TEMPLATES = LOCMEM
+    counted: list[str] = []
+    views = {p.name: p.callback for p in _plain(counted).urls("plain/", "plain")}
+    # Not filtered by archived: the records are as visible() gives them.
+    assert views["plain"](_as("reader", start="旧")).content.decode() == "旧;|旧|3"
+    assert counted == ["旧"]
+    response = views["plain-export"](_as("reader"))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert sheet.max_row == 5  # the header and all four records, past the page size
+    assert counted == ["旧"]  # the export did not ask for the page's figures
+
+
+@pytest.mark.parametrize("name", ["plain", "plain-export"])
+def test_only_readers_list_and_export_by_get(name: str) -> None:
+    views = {p.name: p.callback for p in _plain([]).urls("plain/", "plain")}
+    with pytest.raises(PermissionDenied):
+        views[name](_as("keeper"))
+    assert views[name](_as("reader", "post")).status_code == 405

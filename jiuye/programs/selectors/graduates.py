@@ -79,7 +79,14 @@ def graduates_filtered(
     user: Any, *, year: int | None = None, query: str = "", matched: str = ""
 ) -> QuerySet[GraduateRecord]:
     """The list page's lines: open ones, of a graduation year, by name or school."""
-    lines = graduates_visible(user).filter(archived_at__isnull=True)
+    return lines_filtered(graduates_visible(user), year=year, query=query, matched=matched)
+
+
+def lines_filtered(
+    lines: QuerySet[GraduateRecord], *, year: int | None = None, query: str = "", matched: str = ""
+) -> QuerySet[GraduateRecord]:
+    """Of ``lines``, the open ones, of a graduation year, by name or school, matched or not."""
+    lines = lines.filter(archived_at__isnull=True)
     if year:
         lines = lines.filter(graduation_year=year)
     if query:
@@ -94,10 +101,15 @@ def graduates_filtered(
 def worklist(user: Any, year: int, on: dt.date | None = None) -> QuerySet[GraduateRecord]:
     """Graduates of the year in the user's scope not employed on ``on`` (today), with the last
     service date, those never served (or served longest ago) first."""
+    return worklist_of(graduates_visible(user), year, on)
+
+
+def worklist_of(
+    lines: QuerySet[GraduateRecord], year: int, on: dt.date | None = None
+) -> QuerySet[GraduateRecord]:
+    """Of ``lines``, the worklist: graduates of the year not employed on ``on`` (today)."""
     on = on or timezone.localdate()
-    lines = graduates_visible(user).filter(
-        graduation_year=year, person__isnull=False, archived_at__isnull=True
-    )
+    lines = lines.filter(graduation_year=year, person__isnull=False, archived_at__isnull=True)
     lines = lines.exclude(
         Exists(EmploymentRecord.objects.filter(covering_q(on), person=OuterRef("person")))
     )

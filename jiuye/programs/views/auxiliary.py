@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from jiuye.accounts.models import Role
 from jiuye.core import crud, listing
 from jiuye.core.access import roles_required
-from jiuye.core.downloads import formula_safe, logged_export
+from jiuye.core.downloads import formula_safe
 from jiuye.core.forms import ArchiveForm
 from jiuye.core.masking import mask_id_number
 from jiuye.core.models import choice_labels
@@ -279,58 +279,50 @@ def _member_page(
     return render(request, T + "member_form.html", context)
 
 
-@roles_required(*KEEPERS)
-@require_GET
-def member_list(request: HttpRequest) -> HttpResponse:
+def _member_rows(request: HttpRequest, records: Any) -> tuple[Any, dict[str, Any]]:
+    """Members today, or all of them with ``?all=1``."""
     current_only = request.GET.get("all") != "1"
-    rows = selectors.memberships_for_list(
-        selectors.memberships_visible(request.user), current_only=current_only
-    )
-    context = {"page": listing.page_of(request, rows, PAGE_SIZE), "current_only": current_only}
-    return render(request, T + "member_list.html", context)
+    rows = selectors.memberships_for_list(records, current_only=current_only)
+    return rows, {"current_only": current_only}
 
 
-@roles_required(*KEEPERS)
-@require_GET
-def members_export(request: HttpRequest) -> HttpResponse:
-    """Members (current, or all with ?all=1) as .xlsx, ID numbers masked; logged."""
-    current_only = request.GET.get("all") != "1"
-    members = selectors.memberships_for_list(
-        selectors.memberships_visible(request.user), current_only=current_only
-    )
-
-    def row(m: Any) -> list[Any]:
-        return [
-            formula_safe(m.institution.name),
-            formula_safe(m.person.name),
-            mask_id_number(m.person.id_number),
-            m.person.region.name,
-            m.start_date,
-            m.end_date,
-            m.hours_per_week,
-            m.monthly_income,
-        ]
-
-    headers = [
-        _("机构"),
-        _("姓名"),
-        _("身份证号"),
-        _("村社区"),
-        _("进入日期"),
-        _("离开日期"),
-        _("每周工作小时"),
-        _("月收入（元）"),
+def _member_row(m: AuxMembership) -> list[Any]:
+    return [
+        formula_safe(m.institution.name),
+        formula_safe(m.person.name),
+        mask_id_number(m.person.id_number),
+        m.person.region.name,
+        m.start_date,
+        m.end_date,
+        m.hours_per_week,
+        m.monthly_income,
     ]
-    return logged_export(
-        request,
-        members,
-        row,
-        kind="aux_members",
-        title=_("辅助性就业人员"),
-        headers=headers,
-        filename=_("辅助性就业人员.xlsx"),
+
+
+# Members are persons: keepers only, the export masked and logged.
+MEMBERS = crud.ListPages(
+    readers=KEEPERS,
+    visible=selectors.memberships_visible,
+    template=T + "member_list.html",
+    rows=_member_rows,
+    export=crud.Export(
+        title=gettext_lazy("辅助性就业人员"),
+        headers=[
+            gettext_lazy("机构"),
+            gettext_lazy("姓名"),
+            gettext_lazy("身份证号"),
+            gettext_lazy("村社区"),
+            gettext_lazy("进入日期"),
+            gettext_lazy("离开日期"),
+            gettext_lazy("每周工作小时"),
+            gettext_lazy("月收入（元）"),
+        ],
+        row=_member_row,
         widths=(30, 12, 22),
-    )
+        logged="aux_members",
+    ),
+    page_size=PAGE_SIZE,
+)
 
 
 # --- deliveries and income ------------------------------------------------------------------

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jiuye.accounts.models import PERSONAL_DATA_ROLES, Role
-from jiuye.core import listing
+from jiuye.core import crud
 from jiuye.core.access import roles_required
 from jiuye.core.downloads import formula_safe, logged_export
 from jiuye.core.forms import ArchiveForm, add_service_errors
@@ -41,27 +41,18 @@ DISTRICT = (Role.ADMIN, Role.DISTRICT)
 PAGE_SIZE = 50
 
 
-def _listed(request: HttpRequest) -> tuple[GraduateFilterForm, Any]:
+def _line_rows(request: HttpRequest, records: Any) -> tuple[Any, dict[str, Any]]:
+    """Open lines of a graduation year, by name or school, matched or not, with what was done
+    for each person."""
     form = GraduateFilterForm(request.GET or None)
     f = form.text_filters("q", "matched")
-    lines = selectors.graduates_filtered(
-        request.user, year=form.filters().get("year"), query=f["q"], matched=f["matched"]
+    lines = selectors.lines_filtered(
+        records, year=form.filters().get("year"), query=f["q"], matched=f["matched"]
     )
-    return form, selectors.with_progress(lines, timezone.localdate()).order_by(
+    rows = selectors.with_progress(lines, timezone.localdate()).order_by(
         "-graduation_year", "school", "name"
     )
-
-
-@roles_required(*PERSONAL)
-@require_GET
-def graduate_list(request: HttpRequest) -> HttpResponse:
-    form, lines = _listed(request)
-    context = {
-        "page": listing.page_of(request, lines, PAGE_SIZE),
-        "search_form": form,
-        "is_district": request.user.role in DISTRICT,
-    }
-    return render(request, "programs/graduates/list.html", context)
+    return rows, {"search_form": form}
 
 
 def _line_row(line: GraduateRecord) -> list[Any]:
@@ -103,26 +94,22 @@ LINE_HEADERS = (
 )
 
 
-def _export(request: HttpRequest, lines: Any, kind: str, title: str, filename: str) -> Any:
-    headers = [str(h) for h in LINE_HEADERS]
-    return logged_export(
-        request,
-        lines,
-        _line_row,
-        kind=kind,
-        title=title,
-        headers=headers,
-        filename=filename,
+# The lines name persons: the exports are masked and logged.
+GRADUATES = crud.ListPages(
+    readers=PERSONAL,
+    visible=selectors.graduates_visible,
+    template="programs/graduates/list.html",
+    rows=_line_rows,
+    page_context=lambda request, context: {"is_district": request.user.role in DISTRICT},
+    export=crud.Export(
+        title=gettext_lazy("残疾学生名单"),
+        headers=LINE_HEADERS,
+        row=_line_row,
         width=14,
-    )
-
-
-@roles_required(*PERSONAL)
-@require_GET
-def graduates_export(request: HttpRequest) -> HttpResponse:
-    """The filtered lines with what was done for each (ID numbers masked); logged."""
-    _form, lines = _listed(request)
-    return _export(request, lines, "graduates", _("残疾学生名单"), _("残疾学生名单.xlsx"))
+        logged="graduates",
+    ),
+    page_size=PAGE_SIZE,
+)
 
 
 @roles_required(*DISTRICT)
@@ -257,28 +244,27 @@ def graduate_file(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     return render(request, "programs/graduates/file.html", context)
 
 
-def _worklist(request: HttpRequest) -> tuple[WorklistForm, int, Any]:
+def _worklist_rows(request: HttpRequest, records: Any) -> tuple[Any, dict[str, Any]]:
+    """Graduates of the chosen year (this year by default) not yet employed."""
     form = WorklistForm(request.GET or None)
     year = form.chosen_year()
-    return form, year, selectors.worklist(request.user, year)
+    return selectors.worklist_of(records, year), {"form": form, "year": year}
 
 
-@roles_required(*PERSONAL)
-@require_GET
-def graduate_worklist(request: HttpRequest) -> HttpResponse:
-    form, year, lines = _worklist(request)
-    context = {
-        "form": form,
-        "year": year,
-        "page": listing.page_of(request, lines, PAGE_SIZE),
-        "year_end": selectors.year_end(request.user, year),
-    }
-    return render(request, "programs/graduates/worklist.html", context)
-
-
-@roles_required(*PERSONAL)
-@require_GET
-def worklist_export(request: HttpRequest) -> HttpResponse:
-    _form, year, lines = _worklist(request)
-    title = _("%(year)d年未就业毕业生") % {"year": year}
-    return _export(request, lines, "graduates_worklist", title, f"{title}.xlsx")
+WORKLIST = crud.ListPages(
+    readers=PERSONAL,
+    visible=selectors.graduates_visible,
+    template="programs/graduates/worklist.html",
+    rows=_worklist_rows,
+    page_context=lambda request, context: {
+        "year_end": selectors.year_end(request.user, context["year"])
+    },
+    export=crud.Export(
+        title=gettext_lazy("%(year)d年未就业毕业生"),
+        headers=LINE_HEADERS,
+        row=_line_row,
+        width=14,
+        logged="graduates_worklist",
+    ),
+    page_size=PAGE_SIZE,
+)

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from jiuye.accounts.models import Role
 from jiuye.core import crud, listing
 from jiuye.core.access import roles_required
-from jiuye.core.downloads import attachment, formula_safe, workbook
+from jiuye.core.downloads import formula_safe
 from jiuye.programs.forms.massage import (
     KIND_FILTER,
     STATUS_FILTER,
@@ -139,70 +139,69 @@ INSTITUTIONS = crud.RecordPages(
 )
 
 
-def _application_filters(request: HttpRequest) -> tuple[str, str, list[str]]:
+def _application_rows(request: HttpRequest, records: Any) -> tuple[Any, dict[str, Any]]:
+    """Applications of one kind (``?kind=``) at one stage (``?status=``), newest first."""
     chosen, errors = listing.choices_asked(
         request,
         ("kind", ApplicationKind.values, _("无法识别的申请事项，已显示全部事项。")),
         ("status", ApplicationStatus.values, _("无法识别的办理阶段，已显示全部阶段。")),
     )
-    return chosen["kind"], chosen["status"], errors
-
-
-@roles_required(*KEEPERS)
-@require_GET
-def application_list(request: HttpRequest) -> HttpResponse:
-    kind, status, errors = _application_filters(request)
-    qs = selectors.applications_visible(request.user)
-    rows = selectors.applications_for_list(qs, kind=kind, status=status)
+    kind, status = chosen["kind"], chosen["status"]
+    rows = selectors.applications_for_list(records, kind=kind, status=status)
     context = {
-        "page": listing.page_of(request, rows, PAGE_SIZE),
         "kind": kind,
         "kinds": KIND_FILTER,
         "status": status,
         "statuses": STATUS_FILTER,
         "filter_errors": errors,
     }
-    return render(request, "programs/massage/application_list.html", context)
+    return rows, context
 
 
-@roles_required(*KEEPERS)
-@require_GET
-def applications_export(request: HttpRequest) -> HttpResponse:
-    kind, status, _errors = _application_filters(request)
-    qs = selectors.applications_visible(request.user)
-    rows = (
-        [
-            a.get_kind_display(),
-            formula_safe(a.person.name),
-            a.person.masked_id_number,
-            a.person.region.name,
-            formula_safe(a.clinic_name),
-            formula_safe(a.authority),
-            a.get_status_display(),
-            a.submitted_on,
-            a.accepted_on,
-            a.decided_on,
-            formula_safe(a.decision_number),
-            formula_safe(a.decision_note),
-        ]
-        for a in selectors.applications_for_list(qs, kind=kind, status=status)
-    )
-    headers = [
-        _("申请事项"),
-        _("申请人"),
-        _("身份证号"),
-        _("村社区"),
-        _("拟开办的按摩所名称"),
-        _("受理部门"),
-        _("办理阶段"),
-        _("提交日期"),
-        _("受理日期"),
-        _("审批日期"),
-        _("证书或许可证号"),
-        _("审批意见"),
+def _application_row(a: MassageApplication) -> list[Any]:
+    return [
+        a.get_kind_display(),
+        formula_safe(a.person.name),
+        a.person.masked_id_number,
+        a.person.region.name,
+        formula_safe(a.clinic_name),
+        formula_safe(a.authority),
+        a.get_status_display(),
+        a.submitted_on,
+        a.accepted_on,
+        a.decided_on,
+        formula_safe(a.decision_number),
+        formula_safe(a.decision_note),
     ]
-    content = workbook(_("医疗按摩审批申请"), headers, rows, widths=(26, 10, 20))
-    return attachment(content, _("医疗按摩审批申请.xlsx"))
+
+
+# Applications name persons: keepers only (leaders and liaisons 403).
+APPLICATIONS = crud.ListPages(
+    readers=KEEPERS,
+    visible=selectors.applications_visible,
+    template="programs/massage/application_list.html",
+    rows=_application_rows,
+    export=crud.Export(
+        title=gettext_lazy("医疗按摩审批申请"),
+        headers=[
+            gettext_lazy("申请事项"),
+            gettext_lazy("申请人"),
+            gettext_lazy("身份证号"),
+            gettext_lazy("村社区"),
+            gettext_lazy("拟开办的按摩所名称"),
+            gettext_lazy("受理部门"),
+            gettext_lazy("办理阶段"),
+            gettext_lazy("提交日期"),
+            gettext_lazy("受理日期"),
+            gettext_lazy("审批日期"),
+            gettext_lazy("证书或许可证号"),
+            gettext_lazy("审批意见"),
+        ],
+        row=_application_row,
+        widths=(26, 10, 20),
+    ),
+    page_size=PAGE_SIZE,
+)
 
 
 @roles_required(*KEEPERS, write=True)

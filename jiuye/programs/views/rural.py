@@ -311,51 +311,41 @@ def monitoring_export(request: HttpRequest) -> HttpResponse:
     )
 
 
-@roles_required(*PERSONAL_DATA_ROLES)
-@require_GET
-def watch_list(request: HttpRequest) -> HttpResponse:
-    rows = selectors.watch_list(request.user)
-    context = {
-        "page": listing.page_of(request, rows, PAGE_SIZE),
-        "watch_days": selectors.WATCH_DAYS,
-    }
-    return render(request, "programs/rural/watch_list.html", context)
-
-
-@roles_required(*PERSONAL_DATA_ROLES)
-@require_GET
-def watch_list_export(request: HttpRequest) -> HttpResponse:
-    """The watch list as .xlsx, ID numbers masked; logged."""
-
-    def row(r: Any) -> list[Any]:
-        return [
-            formula_safe(r.person.name),
-            r.person.masked_id_number,
-            _region_name(r.person.region),
-            r.person.get_monitoring_category_display(),
-            formula_safe(r.workplace),
-            r.start_date,
-            r.end_date,
-            r.get_end_reason_display() if r.end_reason else "",
-        ]
-
-    headers = [
-        _("姓名"),
-        _("身份证号（部分隐藏）"),
-        _("村社区"),
-        _("监测对象类别"),
-        _("原就业单位"),
-        _("开始日期"),
-        _("结束日期"),
-        _("结束原因"),
+def _watch_row(r: Any) -> list[Any]:
+    return [
+        formula_safe(r.person.name),
+        r.person.masked_id_number,
+        _region_name(r.person.region),
+        r.person.get_monitoring_category_display(),
+        formula_safe(r.workplace),
+        r.start_date,
+        r.end_date,
+        r.get_end_reason_display() if r.end_reason else "",
     ]
-    return logged_export(
-        request,
-        selectors.watch_list(request.user),
-        row,
-        kind="monitoring_watch_list",
-        title=_("失业监测名单"),
-        headers=headers,
-        filename=_("防返贫监测对象失业预警名单.xlsx"),
+
+
+# Monitored persons who lost a job lately: personal data, the export masked and logged.
+WATCH_LIST = crud.ListPages(
+    readers=tuple(PERSONAL_DATA_ROLES),
+    visible=selectors.watch_list,
+    template="programs/rural/watch_list.html",
+    page_context=lambda request, context: {"watch_days": selectors.WATCH_DAYS},
+    export=crud.Export(
+        title=gettext_lazy("失业监测名单"),
+        filename=gettext_lazy("防返贫监测对象失业预警名单.xlsx"),
+        headers=[
+            gettext_lazy("姓名"),
+            gettext_lazy("身份证号（部分隐藏）"),
+            gettext_lazy("村社区"),
+            gettext_lazy("监测对象类别"),
+            gettext_lazy("原就业单位"),
+            gettext_lazy("开始日期"),
+            gettext_lazy("结束日期"),
+            gettext_lazy("结束原因"),
+        ],
+        row=_watch_row,
         widths=(10, 22, 20),
-    )
+        logged="monitoring_watch_list",
+    ),
+    page_size=PAGE_SIZE,
+)
