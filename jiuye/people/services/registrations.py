@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -81,9 +81,15 @@ def application_submit(
                 )
             }
         )
-    account, _password = user_create(
-        username=username, role=Role.APPLICANT, display_name=name, password=password
-    )
+    try:
+        with transaction.atomic():
+            account, _password = user_create(
+                username=username, role=Role.APPLICANT, display_name=name, password=password
+            )
+    except IntegrityError as error:  # taken between the form's check and now
+        raise ValidationError(
+            {"username": _("这个用户名已经有人用了，请换一个，例如在后面加几个数字。")}
+        ) from error
     now = timezone.now()
     application = RegistrationApplication(
         account=account,

@@ -355,3 +355,9 @@ def test_another_town_cannot_decide(personas) -> None:  # noqa: ANN001
     with pytest.raises(ValidationError):
         application_refuse(application=application, reason="x", by=personas["town_b"])
     assert TOWN_A.startswith(application.region_id[:9])
+
+
+def test_a_taken_user_name_is_refused_with_a_way_out(personas) -> None:  # noqa: ANN001
+    data = form_data(make_id_number(seq=522), username="JobSeeker")
+    error_page(Client().post(SIGNUP, data), "这个用户名已经有人用了")
+    assert not RegistrationApplication.objects.exists()
