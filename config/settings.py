@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "jiuye.accounts.middleware.SessionLimitsMiddleware",
     "jiuye.accounts.middleware.SecondFactorMiddleware",
+    "jiuye.accounts.middleware.ApplicantGateMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "jiuye.core.middleware.SecurityHeadersMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
@@ -343,6 +344,12 @@ JIUYE_GRIEVANCE_DUE_DAYS = env_int("JIUYE_GRIEVANCE_DUE_DAYS", 15)
 JIUYE_GRIEVANCE_FILINGS_PER_HOUR = env_int("JIUYE_GRIEVANCE_FILINGS_PER_HOUR", 5)
 JIUYE_GRIEVANCE_LOOKUP_FAILURES_PER_HOUR = env_int("JIUYE_GRIEVANCE_LOOKUP_FAILURES_PER_HOUR", 20)
 JIUYE_GRIEVANCE_MIN_FILL_SECONDS = env_int("JIUYE_GRIEVANCE_MIN_FILL_SECONDS", 3)
+# Job seekers' self-registration (issue 18): at most JIUYE_SIGNUP_PER_IP_PER_HOUR sign-ups from
+# one IP address an hour and JIUYE_SIGNUP_PER_ID_PER_DAY applications for one ID number a day;
+# a form sent back sooner than JIUYE_SIGNUP_MIN_FILL_SECONDS after it was opened is asked again.
+JIUYE_SIGNUP_PER_IP_PER_HOUR = env_int("JIUYE_SIGNUP_PER_IP_PER_HOUR", 5)
+JIUYE_SIGNUP_PER_ID_PER_DAY = env_int("JIUYE_SIGNUP_PER_ID_PER_DAY", 3)
+JIUYE_SIGNUP_MIN_FILL_SECONDS = env_int("JIUYE_SIGNUP_MIN_FILL_SECONDS", 5)
 # Backups (`manage.py backup DIR` / `restore DIR`): a base64 key of 32 bytes that encrypts every
 # backup, kept apart from the field and blind-index keys (which no backup holds). No default:
 # without it, backup and restore refuse.

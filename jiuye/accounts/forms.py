@@ -94,7 +94,11 @@ class UserForm(forms.Form):
     )
     display_name = forms.CharField(label=_("姓名"), max_length=50)
     email = forms.EmailField(label=_("电子邮箱（选填）"), required=False)
-    role = forms.ChoiceField(label=_("角色"), choices=[("", _("请选择")), *Role.choices])
+    # Applicants' accounts come from the public sign-up, never from this form.
+    role = forms.ChoiceField(
+        label=_("角色"),
+        choices=[("", _("请选择")), *(c for c in Role.choices if c[0] != Role.APPLICANT)],
+    )
     department, town, employer = unit_fields()
     person_id_number = ResidentIdField(label=_("本人身份证号（求职者账户必填）"), required=False)
 

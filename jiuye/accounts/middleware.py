@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from jiuye.core.roles import Role
+
 LAST_SEEN = "jiuye_last_seen"
 STARTED = "jiuye_auth_started"
 # Writing the session on every request is wasteful; a minute's precision is plenty.
@@ -74,4 +76,22 @@ class SecondFactorMiddleware:
                 allowed = {reverse(target), reverse("accounts:logout")}
                 if request.path not in allowed and not request.path.startswith(_OPEN_PREFIXES):
                     return redirect(reverse(target))
+        return self.get_response(request)
+
+
+class ApplicantGateMiddleware:
+    """An applicant's account (a job seeker's sign-up the town has not verified yet) reaches
+    its own application's page, sign-out and the language switch only; every other page sends
+    it there. Job seeker pages open once the town links the account to a person."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated and user.role == Role.APPLICANT:
+            target = reverse("people:my-application")
+            allowed = {target, reverse("accounts:logout")}
+            if request.path not in allowed and not request.path.startswith(_OPEN_PREFIXES):
+                return redirect(target)
         return self.get_response(request)

@@ -60,6 +60,7 @@ MENU = [
     NavItem(_("年度报告"), "dashboards:report", _REPORT, "plan"),
     NavItem(_("指标地图"), "dashboards:map", _COVERAGE, "plan"),
     NavItem(_("残疾人名单"), "people:list", _PERSONAL, "people"),
+    NavItem(_("注册申请"), "people:applications", _PERSONAL, "people"),
     NavItem(_("迁入申请"), "people:transfers", _AUDITORS, "people"),
     NavItem(_("重复人员"), "people:duplicates", _PERSONAL, "people"),
     NavItem(_("工作清单"), "casework:worklist", _PERSONAL, "people"),
@@ -188,6 +189,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         user is None
         or not user.is_authenticated
         or getattr(request, "second_factor_pending", False)
+        # An applicant's account reaches only its own application (accounts' gate).
+        or user.role == Role.APPLICANT
     ):
         return {"nav_items": []}
     current = request.resolver_match.view_name if request.resolver_match else ""

@@ -16,6 +16,9 @@ class Role(models.TextChoices):
     LEADER = "leader", _("领导（只读）")
     EMPLOYER = "employer", _("用人单位")
     JOBSEEKER = "jobseeker", _("求职者")
+    # A job seeker who signed up and waits for the town to verify them (people's registration
+    # applications): the account reaches only its own application's page until then.
+    APPLICANT = "applicant", _("注册申请人")
 
 
 STAFF_ROLES = frozenset({Role.ADMIN, Role.DISTRICT, Role.DEPARTMENT, Role.TOWN, Role.LEADER})

@@ -3,15 +3,14 @@ staff's reply, reassignment and queue filters."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from jiuye.core import antibot
 from jiuye.core.formfields import (
     ALL,
     SearchInput,
@@ -36,22 +35,8 @@ from jiuye.reference.forms import town_choices
 from jiuye.reference.models import Department
 
 TEXT_MAX = 2000
-_STARTED_SALT = "jiuye.grievances.form-started"
-# A form opened longer ago than this is sent again with a fresh stamp.
-_STARTED_MAX_AGE = 24 * 3600
-HONEYPOT = "website"
-
-
-def started_stamp() -> str:
-    """When the form was opened, signed so a script cannot make it older."""
-    return signing.dumps({"t": time.time()}, salt=_STARTED_SALT)
-
-
-def _started_at(value: str) -> float | None:
-    try:
-        return float(signing.loads(value or "", salt=_STARTED_SALT, max_age=_STARTED_MAX_AGE)["t"])
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
-        return None
+HONEYPOT = antibot.HONEYPOT
+started_stamp = antibot.started_stamp
 
 
 def _departments() -> Any:
@@ -166,18 +151,9 @@ class GrievanceForm(forms.Form):
 
     def _script_check(self, data: dict[str, Any]) -> Any:
         """What looks like a script rather than a person, said to the person all the same."""
-        if data.get(HONEYPOT):
-            return _("“请不要填写这一项”一栏应当留空，请清空后再提交。")
-        started = _started_at(self.data.get("started", ""))
-        if started is None:
-            # Stamped again, so the next submit goes through.
-            self.data = self.data.copy()
-            self.data["started"] = started_stamp()
-            return _("页面已过期，请核对内容后再提交一次。")
-        if time.time() - started < settings.JIUYE_GRIEVANCE_MIN_FILL_SECONDS:
-            # The stamp stays: the next submit, a moment later, goes through.
-            return _("提交得太快了。为防止自动程序乱发，请核对内容后再点一次“提交”。")
-        return None
+        return antibot.script_problem(
+            self, data, min_seconds=settings.JIUYE_GRIEVANCE_MIN_FILL_SECONDS
+        )
 
     def service_fields(self) -> dict[str, Any]:
         data = self.cleaned_data

@@ -16,6 +16,7 @@ class PeopleConfig(AppConfig):
             DuplicatePair,
             Person,
             PersonMerge,
+            RegistrationApplication,
             TransferRequest,
         )
 
@@ -28,3 +29,5 @@ class PeopleConfig(AppConfig):
         # of the records before a merge stays encrypted, out of the trail).
         register(DuplicatePair)
         register(PersonMerge, exclude=["snapshot"])
+        # Who signed up, and who linked, registered or refused (numbers and phone stay out).
+        register(RegistrationApplication, exclude=["id_number_index"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -184,6 +185,10 @@ class Consent(BaseModel):
     class Purpose(models.TextChoices):
         SELF_REGISTRATION = "self_registration", _("本人注册并使用平台")
         SHARE_WITH_EMPLOYERS = "share_with_employers", _("向用人单位展示求职信息")
+        # Self-registration (issue 18): disability status is sensitive personal information
+        # (PIPL art. 28-29), processed only with its own consent; being contacted is another.
+        PROCESS_DISABILITY_INFO = "process_disability_info", _("处理残疾信息（敏感个人信息）")
+        CONTACT = "contact", _("联系本人（电话、短信）")
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
     purpose = models.CharField(_("用途"), max_length=40, choices=Purpose.choices)
@@ -346,3 +351,82 @@ class PersonMerge(BaseModel):
             "merged": self.merged,
             "survivor": self.survivor,
         }
+
+
+class ApplicationStatus(models.TextChoices):
+    PENDING = "pending", _("待核实")
+    VERIFIED = "verified", _("已核实")
+    REFUSED = "refused", _("未通过")
+
+
+class ApplicationOutcome(models.TextChoices):
+    LINKED = "linked", _("关联已登记的人员")
+    REGISTERED = "registered", _("按申请登记为新人员")
+
+
+class RegistrationApplication(BaseModel, MaskedIdentity):
+    """A job seeker's own sign-up (注册申请, issue 18): what they typed, the consents they gave
+    (purpose, policy version, time) and their account, which waits as an applicant until the
+    officer of the chosen village's town matches it to the registry: the same ID number in the
+    town links the account to that person; otherwise the officer registers the person from
+    the application or refuses with a reason the applicant reads.
+
+    A town officer sees the applications of their town; district staff see all; the applicant
+    sees their own (``user`` scope through the account)."""
+
+    scope_paths = {"region": "region", "user": "account_id"}
+
+    account = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("账号"),
+        on_delete=models.PROTECT,
+        related_name="registration_application",
+    )
+    name = models.CharField(_("姓名"), max_length=50)
+    id_number = EncryptedTextField(_("身份证号"))
+    # Not unique: a second application with the same number is taken like any other (the public
+    # answer must not tell) and shown to the officer beside the first.
+    id_number_index = models.CharField(max_length=64, editable=False, db_index=True)
+    certificate_number = EncryptedTextField(_("残疾人证号"), blank=True)
+    applying_for_certificate = models.BooleanField(_("正在申请残疾人证"), default=False)
+    phone = EncryptedTextField(_("联系电话"))
+    region = region_fk(_("所在村（社区）"))
+    work_preferences = models.CharField(_("想做的工作"), max_length=300)
+    # [{"purpose": ..., "policy_version": ..., "given_at": ISO time}], copied to the person's
+    # Consent rows when the application is verified.
+    consents = models.JSONField(_("同意事项"), default=list)
+    status = models.CharField(
+        _("状态"),
+        max_length=12,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.PENDING,
+    )
+    outcome = models.CharField(
+        _("核实结果"), max_length=12, choices=ApplicationOutcome.choices, blank=True
+    )
+    person = optional_fk(Person, _("关联的人员"), related_name="registration_applications")
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    decided_by = user_fk(_("处理人"))
+    reason = models.CharField(_("未通过的理由"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = verbose_name_plural = _("注册申请")
+        indexes = [
+            models.Index(fields=["status", "region", "created_at"], name="application_worklist")
+        ]
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == ApplicationStatus.PENDING
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+    @property
+    def town_code(self) -> str:
+        return self.region_id[:9] + "000"
+
+    def consent_purposes(self) -> set[str]:
+        return {entry["purpose"] for entry in self.consents}

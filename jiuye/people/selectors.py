@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
@@ -19,10 +20,12 @@ from jiuye.core.periods import reference_date
 from jiuye.core.scoping import NOT_FOUND_IN_SCOPE, scope_for
 from jiuye.core.validators import validate_resident_id
 from jiuye.people.models import (
+    ApplicationStatus,
     DuplicatePair,
     DuplicateStatus,
     Person,
     PersonMerge,
+    RegistrationApplication,
     Sex,
     TransferRequest,
     TransferStatus,
@@ -387,3 +390,69 @@ def merge_rows(first: Person, second: Person) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+# --- self-registration applications (注册申请) --------------------------------------------
+
+
+def applications_pending(user: Any) -> list[RegistrationApplication]:
+    """The applications waiting for ``user`` to verify (their town's; all for the district),
+        oldest first, each with ``same_id_elsewhere``: how many other applications or accounts use
+        its ID number, and ``has_account``: whether a person of the user's scope with that number
+    already has an account (the officer sorts those out; the applicant was told nothing)."""
+    rows = list(
+        scope_for(user, RegistrationApplication)
+        .filter(status=ApplicationStatus.PENDING)
+        .select_related("region__parent")
+        .order_by("created_at")
+    )
+    indexes = {row.id_number_index for row in rows}
+    others = Counter(
+        RegistrationApplication.objects.filter(id_number_index__in=indexes).values_list(
+            "id_number_index", flat=True
+        )
+    )
+    with_account = set(
+        scope_for(user, Person)
+        .filter(id_number_index__in=indexes, user__isnull=False)
+        .values_list("id_number_index", flat=True)
+    )
+    for row in rows:
+        row.same_id_count = others[row.id_number_index] - 1
+        row.has_account = row.id_number_index in with_account
+    return rows
+
+
+def applications_decided(user: Any, limit: int = 20) -> list[RegistrationApplication]:
+    return list(
+        scope_for(user, RegistrationApplication)
+        .exclude(status=ApplicationStatus.PENDING)
+        .select_related("region__parent", "decided_by", "person")
+        .order_by("-decided_at")[:limit]
+    )
+
+
+def application_same_id(application: RegistrationApplication) -> list[RegistrationApplication]:
+    """The other applications with the same ID number (any town: the officer sees only their
+    status and date, never another town's applicant)."""
+    return list(
+        RegistrationApplication.objects.filter(id_number_index=application.id_number_index)
+        .exclude(pk=application.pk)
+        .order_by("created_at")
+    )
+
+
+def application_consents(application: RegistrationApplication) -> list[dict[str, Any]]:
+    """The consents given with an application, each with its policy (title, texts), version
+    and time, for the applicant's and the officer's pages."""
+    from jiuye.people.policies import POLICIES
+
+    return [
+        {
+            "policy": POLICIES.get(entry["purpose"]),
+            "purpose": entry["purpose"],
+            "policy_version": entry["policy_version"],
+            "given_at": dt.datetime.fromisoformat(entry["given_at"]),
+        }
+        for entry in application.consents
+    ]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from jiuye.people import duplicate_views, transfer_views, views
+from jiuye.people import duplicate_views, registration_views, transfer_views, views
 
 app_name = "people"
 
@@ -11,6 +11,11 @@ urlpatterns = [
     path("lookup/", views.person_lookup, name="lookup"),
     path("export.xlsx", views.person_export, name="export"),
     path("new/", views.person_create, name="create"),
+    # Job seekers' self-registration: the public sign-up, the applicant's page, the worklist.
+    path("signup/", registration_views.signup, name="signup"),
+    path("signup/my-application/", registration_views.my_application, name="my-application"),
+    path("applications/", registration_views.application_list, name="applications"),
+    path("applications/<uuid:pk>/", registration_views.application_review, name="application"),
     path("transfers/", transfer_views.transfer_queue, name="transfers"),
     path("transfers/<uuid:pk>/", transfer_views.transfer_review, name="transfer"),
     path("duplicates/", duplicate_views.duplicate_queue, name="duplicates"),

@@ -55,6 +55,7 @@ def test_every_app_demo_module_is_registered() -> None:
         "programs: service institutions",  # programs 十, order 110
         "programs: service exchange and contest events",  # programs 十, order 111
         "complaints and suggestions",  # grievances, order 120
+        "self-registration applications",  # people, order 125
     ]
 
 
@@ -63,6 +64,7 @@ def test_load_demo_makes_the_bound_records_before_the_accounts_and_the_plan_data
         "persons of the demo accounts",
         "employer of the demo accounts",
         "demo accounts",
+        "self-registration applicant",  # people, order 35
         "plan reports and targets",
         "demo town boundaries",  # reference, order 50
     ]

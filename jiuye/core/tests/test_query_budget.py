@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 
 BUDGET = 15
 # With a demo district a role reaches more kinds of page than the browser walk opens.
-MAX_PAGES = 200
+MAX_PAGES = 220
 PERSONAS = ["admin", "district", "liaison", "town_a", "leader", "employer", "jobseeker"]
 
 MAIN = re.compile(r"<main\b.*?</main>", re.S)

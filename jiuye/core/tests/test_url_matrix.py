@@ -24,7 +24,13 @@ from jiuye.core.tests.matrix import (
     access,
     alike,
 )
-from jiuye.people.models import DuplicatePair, Person, PersonMerge, TransferRequest
+from jiuye.people.models import (
+    DuplicatePair,
+    Person,
+    PersonMerge,
+    RegistrationApplication,
+    TransferRequest,
+)
 from jiuye.reference.models import Department
 
 
@@ -69,6 +75,27 @@ def _transfer(w: dict[str, Any]) -> TransferRequest:
         region_id="440199002001",
         name="matrix",
         created_by=w["personas"]["town_b"],
+    )
+
+
+def _application(w: dict[str, Any]) -> RegistrationApplication:
+    """A sign-up from a village of 东城 (town A), still to verify."""
+    from conftest import make_id_number
+    from jiuye.people.services import application_submit
+    from jiuye.reference.models import Region
+
+    application = RegistrationApplication.objects.first()
+    return application or application_submit(
+        name="matrix-applicant",
+        id_number=make_id_number(seq=986),
+        certificate_number="",
+        applying_for_certificate=True,
+        phone="13812345678",
+        region=Region.objects.get(code="440199001001"),
+        work_preferences="客服",
+        consents=["process_disability_info"],
+        username="matrix-applicant",
+        password="Quiet-Lamp-42",
     )
 
 
@@ -150,6 +177,15 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "people:list": (NONE, access(PERSONAL)),
     "people:lookup": (NONE, access(PERSONAL, ok=405)),
     "people:create": (NONE, access(PERSONAL)),
+    # Self-registration: the town's worklist (town B does not find town A's application); the
+    # applicant's own page (the job seeker persona has no application: 404). The applicant's
+    # account itself is walked in people/tests/test_registrations.py.
+    "people:applications": (NONE, access(PERSONAL)),
+    "people:application": (
+        lambda w: {"pk": _application(w).pk},
+        access(PERSONAL, town_b=404),
+    ),
+    "people:my-application": (NONE, access(set(), jobseeker=404)),
     "people:transfers": (NONE, access(AUDITORS)),
     "people:transfer": (TRANSFER, access(AUDITORS)),
     # A pair and a merge within 东城: the other town's officer does not find them.
@@ -256,6 +292,8 @@ PUBLIC = {
     "grievances:filed",
     "grievances:lookup",
     "grievances:status",
+    # Issue 18: a job seeker signs up (an account that waits for the town's verification).
+    "people:signup",
 }
 
 

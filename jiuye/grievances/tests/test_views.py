@@ -14,8 +14,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from conftest import TOWN_A, pdf_bytes
+from jiuye.core import antibot
 from jiuye.core.models import AccessEvent
-from jiuye.grievances import forms as grievance_forms
 from jiuye.grievances.models import Grievance, Satisfaction, Status
 from jiuye.grievances.services import grievance_reply
 from jiuye.grievances.tests.factories import file_grievance
@@ -146,8 +146,8 @@ def test_a_form_sent_back_too_fast_is_asked_again_then_accepted(
     html = _errors(client.post(FILE, data))
     assert "提交得太快了" in html
     assert not Grievance.objects.exists()
-    real = grievance_forms.time.time
-    monkeypatch.setattr(grievance_forms.time, "time", lambda: real() + 5)
+    real = antibot.time.time
+    monkeypatch.setattr(antibot.time, "time", lambda: real() + 5)
     assert client.post(FILE, data).status_code == 302  # the same stamp, a moment later
 
 

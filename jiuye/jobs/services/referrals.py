@@ -15,7 +15,6 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -57,7 +56,6 @@ __all__ = [
 ]
 
 # The version of the notice a person agrees to; a setting so a new notice needs no code change.
-DEFAULT_POLICY_VERSION = "2026-1"
 
 # What an employer sees of a person who agreed (and nothing else: no ID or certificate number,
 # no phone, no address). The consent page lists exactly this; the applicants page shows it.
@@ -98,7 +96,10 @@ DATE_FIELD = {
 
 
 def current_policy_version() -> str:
-    return str(getattr(settings, "JIUYE_CONSENT_POLICY_VERSION", DEFAULT_POLICY_VERSION))
+    # The sharing notice's version is kept with the other consent texts (people.policies).
+    from jiuye.people.policies import policy_version
+
+    return policy_version(Consent.Purpose.SHARE_WITH_EMPLOYERS)
 
 
 def _after_today(day: dt.date, label: Any, today: dt.date) -> list[str]:

@@ -22,7 +22,7 @@ from jiuye.notifications.models import Notification
 from jiuye.notifications.services import run_daily
 from jiuye.people.services import transfers
 from jiuye.programs.services import massage
-from jiuye.reference.models import Department
+from jiuye.reference.models import Department, Region
 from jiuye.training.services import enrolments
 from jiuye.training.tests.course_fixtures import make_course, make_provider
 
@@ -169,7 +169,6 @@ def follow_up_due(w: World) -> None:
 
 
 def _transfer(w: World) -> Any:
-    from jiuye.reference.models import Region
 
     return transfers.transfer_request_create(
         person=w["p"]["jobseeker"].person,
@@ -194,6 +193,25 @@ def transfer_refused(w: World) -> None:
     request = _transfer(w)
     Notification.objects.all().delete()
     transfers.transfer_refuse(request=request, reason="不在本区居住", by=w["p"]["district"])
+
+
+def application_submitted(w: World) -> None:
+    """A job seeker signs up in a village of 东城 (town A)."""
+    from conftest import VILLAGE_A, make_id_number
+    from jiuye.people.services import application_submit
+
+    application_submit(
+        name="赵六",
+        id_number=make_id_number(seq=777),
+        certificate_number="",
+        applying_for_certificate=True,
+        phone="13812345678",
+        region=Region.objects.get(code=VILLAGE_A),
+        work_preferences="客服",
+        consents=["process_disability_info"],
+        username="handover-applicant",
+        password="Quiet-Lamp-42",
+    )
 
 
 def _enrolment(w: World) -> Any:
@@ -251,6 +269,9 @@ HANDOVERS: list[tuple[Callable[[World], None], str, set[str]]] = [
     (transfer_submitted, "transfer_submitted", {"district"}),
     (transfer_approved, "transfer", {"town_b"}),
     (transfer_refused, "transfer", {"town_b"}),
+    # A job seeker's own sign-up: the officers of the village's town (the applicant's decision
+    # is told to their account, tested in people/tests/test_registrations.py).
+    (application_submitted, "application_submitted", {"town_a"}),
     (enrolment_requested, "enrolment_requested", {"town_a"}),
     (enrolment_confirmed, "enrolment_confirmed", {"jobseeker"}),
     (massage_accepted, "massage_accepted", {"jobseeker"}),

@@ -1,4 +1,5 @@
-"""Writes to the registry: single records (person.py), transfer requests (transfers.py). The
+"""Writes to the registry: single records (person.py), transfer requests (transfers.py),
+self-registration applications (registrations.py). The
 persons import kind is in people/importing/."""
 
 from __future__ import annotations
@@ -19,6 +20,13 @@ from jiuye.people.services.person import (
     person_set_life_status,
     person_update,
 )
+from jiuye.people.services.registrations import (
+    application_link,
+    application_refuse,
+    application_register,
+    application_submit,
+    registered_match,
+)
 from jiuye.people.services.transfers import (
     person_register_or_transfer,
     transfer_approve,
@@ -29,6 +37,11 @@ from jiuye.people.services.transfers import (
 )
 
 __all__ = [
+    "application_link",
+    "application_refuse",
+    "application_register",
+    "application_submit",
+    "registered_match",
     "CERTIFICATE_INDEX_PURPOSE",
     "ID_INDEX_PURPOSE",
     "REVEAL_ROLES",

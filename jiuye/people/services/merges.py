@@ -70,6 +70,7 @@ MERGE_RULES: dict[str, str] = {
     "people.Person_multiple_categories.person": KEEP,
     "people.PersonMerge.merged": KEEP,
     "people.PersonMerge.survivor": KEEP,
+    "people.RegistrationApplication.person": MOVE,
     "people.TransferRequest.person": MOVE,
     "programs.AuxMembership.person": MOVE,
     "programs.CharityBeneficiary.person": MOVE,

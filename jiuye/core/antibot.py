@@ -1,0 +1,45 @@
+"""Two anti-bot checks a person never notices, for public forms (no image CAPTCHA, which blind
+users cannot pass): a field hidden from people and screen readers that must stay empty, and a
+signed stamp of when the form was opened (a person needs longer than a script to fill it)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core import signing
+from django.utils.translation import gettext as _
+
+HONEYPOT = "website"
+STARTED = "started"
+_SALT = "jiuye.grievances.form-started"
+# A form opened longer ago than this is sent again with a fresh stamp.
+_MAX_AGE = 24 * 3600
+
+
+def started_stamp() -> str:
+    """When the form was opened, signed so a script cannot make it older."""
+    return signing.dumps({"t": time.time()}, salt=_SALT)
+
+
+def started_at(value: str) -> float | None:
+    try:
+        return float(signing.loads(value or "", salt=_SALT, max_age=_MAX_AGE)["t"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+
+
+def script_problem(form: Any, cleaned: dict[str, Any], *, min_seconds: int) -> Any:
+    """What looks like a script rather than a person, said to the person all the same (None
+    when nothing does). A missing or expired stamp is renewed on ``form`` so the next submit
+    goes through; a too-early submit keeps its stamp, so the next one a moment later passes."""
+    if cleaned.get(HONEYPOT):
+        return _("“请不要填写这一项”一栏应当留空，请清空后再提交。")
+    started = started_at(form.data.get(STARTED, ""))
+    if started is None:
+        form.data = form.data.copy()
+        form.data[STARTED] = started_stamp()
+        return _("页面已过期，请核对内容后再提交一次。")
+    if time.time() - started < min_seconds:
+        return _("提交得太快了。为防止自动程序乱发，请核对内容后再点一次“提交”。")
+    return None
