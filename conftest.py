@@ -108,11 +108,12 @@ def reference_ensure() -> None:
 def rows_for_the_module(
     django_db_blocker,  # noqa: ANN001
     folder: Path,
-    build: Callable[[], None],
-) -> Iterator[None]:
+    build: Callable[[], Any],
+) -> Iterator[Any]:
     """Build rows once for a whole test module (a demo district, say) instead of once per test:
     ``yield from rows_for_the_module(django_db_blocker, tmp_path_factory.mktemp("x"), build)``
-    in a module-scoped fixture that also asks for ``django_db_setup`` (the test database).
+    in a module-scoped fixture that also asks for ``django_db_setup`` (the test database);
+    the fixture's value is what ``build`` returns.
 
     ``build`` writes inside a transaction that stays open while the module's tests run; each
     test's own transaction nests in it as a savepoint and is rolled back as usual, and the
@@ -141,13 +142,13 @@ def rows_for_the_module(
             reference_cache_clear()
             reference_ensure()
             with builder_settings:
-                build()
+                built = build()
         except BaseException:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
             raise
     try:
-        yield
+        yield built
     finally:
         with django_db_blocker.unblock():
             transaction.set_rollback(True)
@@ -211,6 +212,10 @@ def make_uscc(body: str = "91440199MA5TEXT12") -> str:
 
 @pytest.fixture
 def person_a(reference) -> Person:  # noqa: ANN001
+    return person_a_create()
+
+
+def person_a_create() -> Person:
     return person_register(
         name="张三", id_number=make_id_number(seq=101), region=Region.objects.get(code=VILLAGE_A)
     )
@@ -225,6 +230,10 @@ def person_b(reference) -> Person:  # noqa: ANN001
 
 @pytest.fixture
 def employer_a(reference) -> Employer:  # noqa: ANN001
+    return employer_a_create()
+
+
+def employer_a_create() -> Employer:
     employer = Employer(
         name="东城示范企业",
         uscc=make_uscc(),
@@ -250,6 +259,10 @@ def employer_b(reference) -> Employer:  # noqa: ANN001
 @pytest.fixture
 def personas(reference, person_a, employer_a) -> dict[str, User]:  # noqa: ANN001
     """One user per role (town officers of two towns), all with the same password."""
+    return personas_create(person_a, employer_a)
+
+
+def personas_create(person_a: Person, employer_a: Employer) -> dict[str, User]:
     specs = {
         "admin": (Role.ADMIN, {}),
         "district": (Role.DISTRICT, {}),
@@ -294,6 +307,10 @@ def client_for(personas) -> Callable[[str], Client]:  # noqa: ANN001
 @pytest.fixture
 def plan(reference):  # noqa: ANN001, ANN201
     """The 2022–2024 plan imported from the shipped seed, with the default task split."""
+    return plan_create()
+
+
+def plan_create():  # noqa: ANN201
     from jiuye.actionplan.services.plan_import import plan_import_commit, tasks_load
     from jiuye.actionplan.services.plan_table import parse_plan_table
     from jiuye.actionplan.tests.conftest import SEED, TASKS

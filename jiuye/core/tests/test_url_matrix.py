@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from importlib import import_module
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,13 @@ from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from conftest import (
+    employer_a_create,
+    person_a_create,
+    personas_create,
+    plan_create,
+    rows_for_the_module,
+)
 from jiuye.actionplan.models import ProgressReport, ReportAttachment, Task
 from jiuye.core.models import ImportBatch
 from jiuye.core.tests.matrix import (
@@ -310,9 +318,30 @@ def _names(resolver: URLResolver, prefix: str = "") -> set[str]:
     return names
 
 
+def _world() -> dict[str, Any]:
+    return {
+        "personas": personas_create(person_a_create(), employer_a_create()),
+        "plan": plan_create(),
+    }
+
+
+@pytest.fixture(scope="module")
+def built(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[dict[str, Any]]:  # noqa: ANN001
+    """The personas and the plan, built once for the module's few hundred tests (each test's
+    own rows are rolled back around them)."""
+    yield from rows_for_the_module(django_db_blocker, tmp_path_factory.mktemp("matrix"), _world)
+
+
 @pytest.fixture
-def world(personas, plan) -> dict[str, Any]:  # noqa: ANN001
-    return {"personas": personas, "plan": plan}
+def world(built) -> dict[str, Any]:  # noqa: ANN001
+    # A copy: a row's kwargs may remember what they made (a report's token) in the test's own
+    # world, and that row is rolled back with the test.
+    return dict(built)
+
+
+@pytest.fixture
+def personas(world) -> dict[str, Any]:  # noqa: ANN001
+    return world["personas"]
 
 
 def test_every_url_is_in_the_matrix() -> None:
@@ -323,6 +352,7 @@ def test_every_url_is_in_the_matrix() -> None:
     assert not missing, f"add these URLs to the access matrix: {sorted(missing)}"
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_each_role_gets_exactly_its_access_and_anonymous_goes_to_login(
     name: str, world, client_for
