@@ -12,6 +12,7 @@ class PeopleConfig(AppConfig):
     def ready(self) -> None:
         from jiuye.core.audit import register
         from jiuye.people.models import (
+            ChangeRequest,
             Consent,
             DuplicatePair,
             Person,
@@ -28,3 +29,5 @@ class PeopleConfig(AppConfig):
         # of the records before a merge stays encrypted, out of the trail).
         register(DuplicatePair)
         register(PersonMerge, exclude=["snapshot"])
+        # Who asked to change what and who decided (the values stay encrypted, out of it).
+        register(ChangeRequest, exclude=["values", "before"])

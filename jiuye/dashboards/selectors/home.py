@@ -23,7 +23,7 @@ from jiuye.core.scoping import scope_for
 from jiuye.employers.models import Declaration, DeclarationStatus
 from jiuye.jobs.models import FollowUp, Posting, PostingStatus, Referral, ReferralStatus
 from jiuye.notifications.selectors import unread_for_request
-from jiuye.people.models import TransferRequest, TransferStatus
+from jiuye.people.models import ChangeRequest, ChangeStatus, TransferRequest, TransferStatus
 from jiuye.training.models import Enrolment, EnrolmentStatus
 
 REVIEWERS = frozenset({Role.ADMIN, Role.DISTRICT})
@@ -131,6 +131,13 @@ def waiting_for(request: HttpRequest, today: dt.date) -> list[Waiting]:
                 _("待确认的培训报名申请"),
                 scope_for(user, Enrolment).filter(status=EnrolmentStatus.REQUESTED).count(),
                 reverse("training:courses"),
+            )
+        )
+        work.append(
+            Waiting(
+                _("待审核的信息变更申请"),
+                scope_for(user, ChangeRequest).filter(status=ChangeStatus.PENDING).count(),
+                reverse("people:changes"),
             )
         )
     if role in CASEWORKERS:
