@@ -55,6 +55,8 @@ def me(request: HttpRequest) -> HttpResponse:
     person = _own(request)
     consents = list(Consent.objects.filter(person=person).order_by("purpose", "-given_at"))
     requests = list(ChangeRequest.objects.filter(person=person).order_by("-created_at")[:5])
+    for change in requests:
+        change.person = person  # already read: no query per request
     context = {
         "person": person,
         "timeline": timeline.entries_for(person, request.user),

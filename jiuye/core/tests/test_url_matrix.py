@@ -24,7 +24,13 @@ from jiuye.core.tests.matrix import (
     access,
     alike,
 )
-from jiuye.people.models import DuplicatePair, Person, PersonMerge, TransferRequest
+from jiuye.people.models import (
+    ChangeRequest,
+    DuplicatePair,
+    Person,
+    PersonMerge,
+    TransferRequest,
+)
 from jiuye.reference.models import Department
 
 
@@ -69,6 +75,17 @@ def _transfer(w: dict[str, Any]) -> TransferRequest:
         region_id="440199002001",
         name="matrix",
         created_by=w["personas"]["town_b"],
+    )
+
+
+def _change(w: dict[str, Any]) -> ChangeRequest:
+    """The job seeker's (东城) request to change their address."""
+    change = ChangeRequest.objects.first()
+    return change or ChangeRequest.objects.create(
+        person_id=w["personas"]["jobseeker"].person_id,
+        values='{"address": "matrix"}',
+        before='{"address": ""}',
+        created_by=w["personas"]["jobseeker"],
     )
 
 
@@ -152,6 +169,11 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "people:create": (NONE, access(PERSONAL)),
     "people:transfers": (NONE, access(AUDITORS)),
     "people:transfer": (TRANSFER, access(AUDITORS)),
+    # Issue 18: the job seeker's own pages; the town's worklist of their change requests.
+    "people:me": (NONE, access({"jobseeker"})),
+    "people:me-edit": (NONE, access({"jobseeker"})),
+    "people:changes": (NONE, access(PERSONAL)),
+    "people:change": (lambda w: {"pk": _change(w).pk}, access(PERSONAL, town_b=404)),
     # A pair and a merge within 东城: the other town's officer does not find them.
     "people:duplicates": (NONE, access(PERSONAL)),
     "people:duplicates_check": (NONE, access(PERSONAL, ok=405)),
