@@ -23,7 +23,7 @@ FAIR = EntryKind("fair", gettext_lazy("招聘会"))
 def referral_entries(person: Any, user: Any) -> list[Entry]:
     # The person page is already scoped, so every referral of the person is in the user's scope.
     linked = getattr(user, "role", None) in PERSONAL_DATA_ROLES
-    # The person reads their own referrals (their referral page) but not the staff's notes.
+    # The person reads their own steps, not the staff's notes on them.
     own = for_self(person, user)
     entries: list[Entry] = []
     steps = list(
@@ -33,7 +33,7 @@ def referral_entries(person: Any, user: Any) -> list[Entry]:
     )
     for step in steps:
         referral = step.referral
-        url = reverse("jobs:referral", args=[referral.pk]) if linked or own else ""
+        url = reverse("jobs:referral", args=[referral.pk]) if linked else ""
         posting = referral.posting
         title = _("%(status)s：%(employer)s · %(title)s") % {
             "status": step.get_status_display(),

@@ -172,6 +172,13 @@ def waiting_for(request: HttpRequest, today: dt.date) -> list[Waiting]:
         mine = Referral.objects.filter(person_id=user.person_id)
         work += [
             Waiting(
+                _("等镇街核对的信息修改"),
+                ChangeRequest.objects.filter(
+                    person_id=user.person_id, status=ChangeStatus.PENDING
+                ).count(),
+                reverse("people:me"),
+            ),
+            Waiting(
                 _("约了面试的岗位"),
                 mine.filter(status=ReferralStatus.INTERVIEW).count(),
                 reverse("jobs:referrals"),

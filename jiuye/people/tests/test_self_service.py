@@ -205,6 +205,8 @@ def test_the_menu_leads_a_job_seeker_to_my_information_and_its_consents(
     seeker = client_for("jobseeker")
     home = seeker.get(reverse("core:home")).content.decode()
     assert f'href="{ME}"' in home
+    consent = reverse("jobs:consent", args=[personas["jobseeker"].person_id])
+    assert consent in home  # the consent page straight from the home page too
     page = seeker.get(ME).content.decode()
     assert reverse("jobs:consent", args=[personas["jobseeker"].person_id]) in page
 
