@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from jiuye.accounts.models import PERSONAL_DATA_ROLES
 from jiuye.casework.models import NeedsRecord, ServiceKind, ServiceRecord
 from jiuye.casework.selectors import needs_of, services_of
-from jiuye.core.timeline import Entry, provider
+from jiuye.core.timeline import Entry, for_self, provider
 
 KIND_LABELS = {
     ServiceKind.VERIFICATION: gettext_lazy("核对"),
@@ -38,12 +38,12 @@ def _needs_text(needs: NeedsRecord) -> tuple[str, str]:
     return title, "；".join(detail)
 
 
-def _service_detail(record: ServiceRecord) -> str:
+def _service_detail(record: ServiceRecord, *, own: bool = False) -> str:
     parts = [
         record.get_channel_display(),
         _("结果：%(outcome)s") % {"outcome": record.get_outcome_display()},
     ]
-    officer = record.officer_label
+    officer = "" if own else record.officer_label
     if officer:
         parts.append(_("经办人：%(name)s") % {"name": officer})
     return "；".join(str(p) for p in parts)
@@ -52,13 +52,16 @@ def _service_detail(record: ServiceRecord) -> str:
 @provider
 def casework_entries(person: Any, user: Any) -> list[Entry]:
     linked = getattr(user, "role", None) in PERSONAL_DATA_ROLES
+    own = for_self(person, user)
     entries = []
     for record in services_of(person).select_related(
         "needs", "officer__town", "officer__department", "officer__employer"
     ):
+        if own and record.is_archived:
+            continue  # archived as a mistake: staff history, not the person's
         kind = record.service_type.kind
         title = record.service_type.name
-        detail = _service_detail(record)
+        detail = _service_detail(record, own=own)
         needs = getattr(record, "needs", None)
         if needs is not None:
             wants, needs_detail = _needs_text(needs)

@@ -59,8 +59,12 @@ MENU = [
     NavItem(_("指标目标"), "actionplan:targets", _STAFF, "plan"),
     NavItem(_("年度报告"), "dashboards:report", _REPORT, "plan"),
     NavItem(_("指标地图"), "dashboards:map", _COVERAGE, "plan"),
+    # Issue 18: a job seeker's own information, consents and timeline; the town's worklist of
+    # the changes they ask for.
+    NavItem(_("我的信息"), "people:me", frozenset({Role.JOBSEEKER}), "people"),
     NavItem(_("残疾人名单"), "people:list", _PERSONAL, "people"),
     NavItem(_("注册申请"), "people:applications", _PERSONAL, "people"),
+    NavItem(_("信息变更申请"), "people:changes", _PERSONAL, "people"),
     NavItem(_("迁入申请"), "people:transfers", _AUDITORS, "people"),
     NavItem(_("重复人员"), "people:duplicates", _PERSONAL, "people"),
     NavItem(_("工作清单"), "casework:worklist", _PERSONAL, "people"),

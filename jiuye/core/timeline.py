@@ -45,6 +45,13 @@ class EntryKind:
         return Entry(date=date, kind=self.code, kind_label=self.label, title=title, **more)
 
 
+def for_self(person: Any, user: Any) -> bool:
+    """Whether the timeline is read by the person it is about (a job seeker's own pages): the
+    providers then leave out what only staff read (staff notes, who handled it, records
+    archived as mistakes, review flags) and keep the plain words."""
+    return bool(getattr(user, "person_id", None)) and user.person_id == getattr(person, "pk", None)
+
+
 def stamp(moment: dt.datetime) -> str:
     """A sort key from a moment (when a row was created or changed), to the microsecond."""
     return f"{moment:%Y%m%d%H%M%S%f}"

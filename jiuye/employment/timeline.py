@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jiuye.accounts.models import PERSONAL_DATA_ROLES
-from jiuye.core.timeline import Entry, EntryKind, Fact, fact_provider, provider, stamp
+from jiuye.core.timeline import Entry, EntryKind, Fact, fact_provider, for_self, provider, stamp
 from jiuye.employment.selectors import records_list, status_on
 
 EMPLOYMENT = EntryKind("employment", gettext_lazy("就业"))
@@ -30,8 +30,11 @@ def employment_status(person: Any, user: Any, on: Any) -> list[Fact]:
 def employment_entries(person: Any, user: Any) -> list[Entry]:
     # The person page is already scoped, so every record of the person is in the user's scope.
     linked = getattr(user, "role", None) in PERSONAL_DATA_ROLES
+    own = for_self(person, user)
     entries: list[Entry] = []
     for record in records_list(person):
+        if own and record.is_archived:
+            continue  # archived as a mistake: staff history, not the person's
         url = reverse("employment:detail", args=[record.pk]) if linked else ""
         what = record.get_form_display()
         if record.workplace:
@@ -39,7 +42,7 @@ def employment_entries(person: Any, user: Any) -> list[Entry]:
         detail_parts = [record.job_title] if record.job_title else []
         if record.second_job:
             detail_parts.append(_("兼职"))
-        if record.needs_review and not record.is_archived:
+        if record.needs_review and not record.is_archived and not own:
             detail_parts.append(_("待核查：时间与另一条记录重叠"))
         if record.is_archived:
             detail_parts.append(_("归档原因：%(reason)s") % {"reason": record.archived_reason})

@@ -11,17 +11,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jiuye.accounts.models import PERSONAL_DATA_ROLES
-from jiuye.core.timeline import Entry, EntryKind, provider, stamp
-from jiuye.jobs.models import FollowUp, ReferralStatus, ReferralStep
+from jiuye.core.timeline import Entry, EntryKind, for_self, provider, stamp
+from jiuye.jobs.models import FairSeeker, FollowUp, ReferralStatus, ReferralStep
 
 REFERRAL = EntryKind("referral", gettext_lazy("岗位推荐"))
 FOLLOW_UP = EntryKind("follow_up", gettext_lazy("跟踪回访"))
+FAIR = EntryKind("fair", gettext_lazy("招聘会"))
 
 
 @provider
 def referral_entries(person: Any, user: Any) -> list[Entry]:
     # The person page is already scoped, so every referral of the person is in the user's scope.
     linked = getattr(user, "role", None) in PERSONAL_DATA_ROLES
+    # The person reads their own steps, not the staff's notes on them.
+    own = for_self(person, user)
     entries: list[Entry] = []
     steps = list(
         ReferralStep.objects.filter(referral__person=person)
@@ -37,7 +40,7 @@ def referral_entries(person: Any, user: Any) -> list[Entry]:
             "employer": posting.employer.name,
             "title": posting.title,
         }
-        more = {"detail": step.note, "url": url, "sort_key": stamp(step.at)}
+        more = {"detail": "" if own else step.note, "url": url, "sort_key": stamp(step.at)}
         entries.append(REFERRAL.entry(step.on, title, **more))
     if not any(step.status == ReferralStatus.HIRED for step in steps):
         return entries  # follow-ups come only after a placement
@@ -53,6 +56,24 @@ def referral_entries(person: Any, user: Any) -> list[Entry]:
             "months": follow_up.months,
             "outcome": follow_up.get_outcome_display(),
         }
-        more = {"detail": follow_up.notes, "url": url, "sort_key": stamp(follow_up.updated_at)}
+        notes = "" if own else follow_up.notes
+        more = {"detail": notes, "url": url, "sort_key": stamp(follow_up.updated_at)}
         entries.append(FOLLOW_UP.entry(follow_up.done_on, title, **more))
+    return entries
+
+
+@provider(concerns=((FairSeeker, "person"),))
+def fair_entries(person: Any, user: Any) -> list[Entry]:
+    """The fairs the person registered for (by staff or themself), and whether they came."""
+    entries: list[Entry] = []
+    for seeker in FairSeeker.objects.filter(person=person).select_related("fair"):
+        fair = seeker.fair
+        title = _("报名参加招聘会：%(name)s（%(day)s）") % {
+            "name": fair.name,
+            "day": f"{fair.date:%Y-%m-%d}",
+        }
+        detail = _("已到场") if seeker.attended else ""
+        url = reverse("jobs:fair", args=[fair.pk])
+        more = {"detail": detail, "url": url, "sort_key": stamp(seeker.created_at)}
+        entries.append(FAIR.entry(seeker.registered_on, title, **more))
     return entries

@@ -37,6 +37,7 @@ urlpatterns = [
     path("fairs/<uuid:pk>/", fairs.fair_detail, name="fair"),
     path("fairs/<uuid:pk>/edit/", fairs.fair_edit, name="fair-edit"),
     path("fairs/<uuid:pk>/participants/", fairs.fair_participants, name="fair-participants"),
+    path("fairs/<uuid:pk>/register/", fairs.fair_register, name="fair-register"),
     path("fairs/<uuid:pk>/seekers/", fairs.fair_seekers, name="fair-seekers"),
     # followups
     path("follow-ups/", followups.follow_up_list, name="follow-ups"),

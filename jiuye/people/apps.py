@@ -12,6 +12,7 @@ class PeopleConfig(AppConfig):
     def ready(self) -> None:
         from jiuye.core.audit import register
         from jiuye.people.models import (
+            ChangeRequest,
             Consent,
             DuplicatePair,
             Person,
@@ -31,3 +32,5 @@ class PeopleConfig(AppConfig):
         register(PersonMerge, exclude=["snapshot"])
         # Who signed up, and who linked, registered or refused (numbers and phone stay out).
         register(RegistrationApplication, exclude=["id_number_index"])
+        # Who asked to change what and who decided (the values stay encrypted, out of it).
+        register(ChangeRequest, exclude=["values", "before"])

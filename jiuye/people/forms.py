@@ -508,3 +508,92 @@ class DuplicateDecisionForm(forms.Form):
         if data.get("decision") == "dismiss" and not (data.get("note") or "").strip():
             self.add_error("note", _("请写明为什么不是同一人，以后核对时能看到。"))
         return data
+
+
+class SelfServiceForm(SectionsMixin, forms.Form):
+    """A job seeker's own information. The work wishes are saved at once; phone, address and
+    education were verified by the town, so a change to them is sent to the town to approve.
+    The phone is never shown in full: left empty, it stays as it is."""
+
+    SECTIONS = (
+        (_("求职意向和需要的支持（保存后立即生效）"),
+         ("wish_to_work", "work_preferences", "skills", "assistive_needs")),
+        (_("联系方式和文化程度（由镇街核对后才会修改）"),
+         ("phone", "clear_phone", "address", "education")),
+    )  # fmt: skip
+
+    wish_to_work = forms.ChoiceField(label=_("您想不想工作"), choices=WishToWork.choices)
+    work_preferences = _model_field(
+        "work_preferences",
+        label=_("想做什么工作"),
+        help_text=_("例如：仓库管理、电话客服、在家做手工。"),
+    )
+    skills = _model_field(
+        "skills", label=_("会做什么"), help_text=_("例如：会用电脑打字、会开叉车、会按摩。")
+    )
+    assistive_needs = forms.MultipleChoiceField(
+        label=_("工作时需要的支持"),
+        choices=AssistiveNeed.choices,
+        required=False,
+        widget=CheckboxGroup,
+        help_text=_("可以选多项，也可以都不选。"),
+    )
+    phone = phone_field(_("新的联系电话"))
+    address = _model_field("address", label=_("住址"))
+    education = _choice("education", help_text=_("最高读到哪里。"))
+
+    def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
+        initial = {name: getattr(person, name) for name in ("wish_to_work", "work_preferences",
+                   "skills", "assistive_needs", "address", "education")}  # fmt: skip
+        initial["version"] = person.version
+        kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+        self.person = person
+        self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+        self.fields["phone"].help_text = (
+            _("现在登记的是：%(masked)s。不修改请留空。") % {"masked": person.masked_phone}
+            if person.phone
+            else _("现在没有登记电话。手机号或带区号的固定电话。")
+        )
+        self.fields["phone"].widget.attrs["autocomplete"] = "tel"
+        self.fields["address"].widget.attrs["autocomplete"] = "street-address"
+        if person.phone:
+            self.fields["clear_phone"] = forms.BooleanField(
+                label=_("不再登记联系电话"), required=False
+            )
+
+    def clean_phone(self) -> str:
+        return normalize_phone(self.cleaned_data.get("phone") or "")
+
+    def service_fields(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        fields = {
+            name: data[name]
+            for name in ("wish_to_work", "work_preferences", "skills", "assistive_needs",
+                         "address", "education")
+        }  # fmt: skip
+        if data.get("phone"):
+            fields["phone"] = data["phone"]
+        elif data.get("clear_phone"):
+            fields["phone"] = ""
+        return fields
+
+
+class ChangeDecisionForm(DecisionForm):
+    """The town decides a job seeker's change request; a refusal says why (they read it)."""
+
+    decision = radio_field(
+        _("审核结果"),
+        [("approve", _("同意：按申请修改")), ("return", _("不同意"))],
+        required=_("请选择审核结果：同意或不同意。"),
+    )
+    reason = text_field(
+        _("意见"),
+        max_length=300,
+        rows=3,
+        error_messages={"max_length": _("意见最多300个字，请缩短。")},
+        help_text=_("不同意时必填：申请人会在通知中看到这段话，请用简单易懂的话说明原因。"),
+    )
+
+    note_field = "reason"
+    note_missing = _("请填写不同意的理由，申请人会看到这段话。")

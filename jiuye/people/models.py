@@ -430,3 +430,45 @@ class RegistrationApplication(BaseModel, MaskedIdentity):
 
     def consent_purposes(self) -> set[str]:
         return {entry["purpose"] for entry in self.consents}
+
+
+class ChangeStatus(models.TextChoices):
+    PENDING = "pending", _("待审核")
+    APPROVED = "approved", _("已同意")
+    REFUSED = "refused", _("未同意")
+
+
+class ChangeRequest(BaseModel):
+    """变更申请: a job seeker asks to change information the town verified (phone, address,
+    education: ``people.services.changes.VERIFIED_FIELDS``). Nothing changes on the person
+    until the person's town officer approves; then the values go through ``person_update``.
+
+    ``before`` holds the values the person had when they asked: approval is refused as a
+    conflict when one of those fields changed since (someone else changed it meanwhile)."""
+
+    scope_paths = person_scope()
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("人员"), on_delete=models.PROTECT, related_name="change_requests"
+    )
+    # Both as JSON ({field: value}), encrypted like the person's own numbers (the phone).
+    values = EncryptedTextField(_("申请改为"))
+    before = EncryptedTextField(_("申请时的信息"))
+    status = models.CharField(
+        _("状态"), max_length=20, choices=ChangeStatus.choices, default=ChangeStatus.PENDING
+    )
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    decided_by = user_fk(_("审核人"))
+    reason = models.CharField(_("审核意见"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = verbose_name_plural = _("信息变更申请")
+        indexes = [models.Index(fields=["status", "created_at"], name="change_status_created")]
+
+    def __str__(self) -> str:
+        return _("%(name)s的信息变更申请") % {"name": self.person.name}
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == ChangeStatus.PENDING

@@ -21,6 +21,8 @@ from jiuye.core.scoping import NOT_FOUND_IN_SCOPE, scope_for
 from jiuye.core.validators import validate_resident_id
 from jiuye.people.models import (
     ApplicationStatus,
+    ChangeRequest,
+    ChangeStatus,
     DuplicatePair,
     DuplicateStatus,
     Person,
@@ -31,6 +33,7 @@ from jiuye.people.models import (
     TransferStatus,
 )
 from jiuye.people.services import certificate_index, id_number_index
+from jiuye.people.services.changes import change_values
 from jiuye.people.services.merges import MERGE_FIELDS
 from jiuye.reference.models import Region
 from jiuye.reference.selectors import working_age_rule
@@ -456,3 +459,35 @@ def application_consents(application: RegistrationApplication) -> list[dict[str,
         }
         for entry in application.consents
     ]
+
+
+# --- change requests (issue 18, self-service) --------------------------------------------------
+
+
+def change_requests_for(user: Any, *, pending: bool) -> QuerySet[ChangeRequest]:
+    """The change requests in ``user``'s scope (a town officer: their town's persons), pending
+    ones oldest first, decided ones newest first."""
+    qs = scope_for(user, ChangeRequest).select_related("person__region", "decided_by")
+    if pending:
+        return qs.filter(status=ChangeStatus.PENDING).order_by("created_at")
+    return qs.exclude(status=ChangeStatus.PENDING).order_by("-decided_at")
+
+
+def change_rows(request: ChangeRequest) -> list[dict[str, str]]:
+    """Before → after per field asked about (``now`` too when the record changed since), with
+    the phone masked."""
+    before, asked = change_values(request)
+    rows = []
+    for name, after in asked.items():
+        was = before.get(name, "")
+        now = getattr(request.person, name)
+        rows.append(
+            {
+                "label": field_label(Person, name),
+                "before": _shown(name, was),
+                "after": _shown(name, after),
+                "now": _shown(name, now),
+                "moved": request.is_pending and now != was,
+            }
+        )
+    return rows

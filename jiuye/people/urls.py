@@ -2,7 +2,13 @@ from __future__ import annotations
 
 from django.urls import path
 
-from jiuye.people import duplicate_views, registration_views, transfer_views, views
+from jiuye.people import (
+    duplicate_views,
+    registration_views,
+    self_views,
+    transfer_views,
+    views,
+)
 
 app_name = "people"
 
@@ -22,6 +28,10 @@ urlpatterns = [
     path("duplicates/check/", duplicate_views.duplicates_check, name="duplicates_check"),
     path("duplicates/<uuid:pk>/", duplicate_views.duplicate_review, name="duplicate"),
     path("merges/<uuid:pk>/undo/", duplicate_views.merge_undo, name="merge_undo"),
+    path("me/", self_views.me, name="me"),
+    path("me/edit/", self_views.me_edit, name="me-edit"),
+    path("changes/", self_views.change_list, name="changes"),
+    path("changes/<uuid:pk>/", self_views.change_review, name="change"),
     path("<uuid:pk>/", views.person_detail, name="detail"),
     path("<uuid:pk>/edit/", views.person_edit, name="edit"),
     path("<uuid:pk>/archive/", views.person_archive, name="archive"),

@@ -33,6 +33,7 @@ from jiuye.core.tests.matrix import (
     alike,
 )
 from jiuye.people.models import (
+    ChangeRequest,
     DuplicatePair,
     Person,
     PersonMerge,
@@ -104,6 +105,17 @@ def _application(w: dict[str, Any]) -> RegistrationApplication:
         consents=["process_disability_info"],
         username="matrix-applicant",
         password="Quiet-Lamp-42",
+    )
+
+
+def _change(w: dict[str, Any]) -> ChangeRequest:
+    """The job seeker's (东城) request to change their address."""
+    change = ChangeRequest.objects.first()
+    return change or ChangeRequest.objects.create(
+        person_id=w["personas"]["jobseeker"].person_id,
+        values='{"address": "matrix"}',
+        before='{"address": ""}',
+        created_by=w["personas"]["jobseeker"],
     )
 
 
@@ -196,6 +208,11 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "people:my-application": (NONE, access(set(), jobseeker=404)),
     "people:transfers": (NONE, access(AUDITORS)),
     "people:transfer": (TRANSFER, access(AUDITORS)),
+    # Issue 18: the job seeker's own pages; the town's worklist of their change requests.
+    "people:me": (NONE, access({"jobseeker"})),
+    "people:me-edit": (NONE, access({"jobseeker"})),
+    "people:changes": (NONE, access(PERSONAL)),
+    "people:change": (lambda w: {"pk": _change(w).pk}, access(PERSONAL, town_b=404)),
     # A pair and a merge within 东城: the other town's officer does not find them.
     "people:duplicates": (NONE, access(PERSONAL)),
     "people:duplicates_check": (NONE, access(PERSONAL, ok=405)),

@@ -23,7 +23,7 @@ from jiuye.core.scoping import scope_for
 from jiuye.employers.models import Declaration, DeclarationStatus
 from jiuye.jobs.models import FollowUp, Posting, PostingStatus, Referral, ReferralStatus
 from jiuye.notifications.selectors import unread_for_request
-from jiuye.people.models import TransferRequest, TransferStatus
+from jiuye.people.models import ChangeRequest, ChangeStatus, TransferRequest, TransferStatus
 from jiuye.training.models import Enrolment, EnrolmentStatus
 
 REVIEWERS = frozenset({Role.ADMIN, Role.DISTRICT})
@@ -133,6 +133,13 @@ def waiting_for(request: HttpRequest, today: dt.date) -> list[Waiting]:
                 reverse("training:courses"),
             )
         )
+        work.append(
+            Waiting(
+                _("待审核的信息变更申请"),
+                scope_for(user, ChangeRequest).filter(status=ChangeStatus.PENDING).count(),
+                reverse("people:changes"),
+            )
+        )
     if role in CASEWORKERS:
         work += _follow_ups(user, today)
     if role == Role.EMPLOYER:
@@ -164,6 +171,13 @@ def waiting_for(request: HttpRequest, today: dt.date) -> list[Waiting]:
     if role == Role.JOBSEEKER:
         mine = Referral.objects.filter(person_id=user.person_id)
         work += [
+            Waiting(
+                _("等镇街核对的信息修改"),
+                ChangeRequest.objects.filter(
+                    person_id=user.person_id, status=ChangeStatus.PENDING
+                ).count(),
+                reverse("people:me"),
+            ),
             Waiting(
                 _("约了面试的岗位"),
                 mine.filter(status=ReferralStatus.INTERVIEW).count(),

@@ -183,9 +183,15 @@ def fair_register_seeker(
     current = conflicts.locked(Fair.objects, pk=fair.pk, version=None)
     if current.is_archived:
         raise ValidationError(_("这场招聘会已归档，不能再报名。"), code="archived")
-    if conflicts.actor(by) is not None and (
-        by.role not in (Role.ADMIN, Role.DISTRICT, Role.TOWN)
-        or not region_in_scope(by, person.region_id)
+    # Staff register the persons of their scope; a job seeker registers themself (issue 18).
+    itself = getattr(by, "role", None) == Role.JOBSEEKER and by.person_id == person.pk
+    if (
+        conflicts.actor(by) is not None
+        and not itself
+        and (
+            by.role not in (Role.ADMIN, Role.DISTRICT, Role.TOWN)
+            or not region_in_scope(by, person.region_id)
+        )
     ):
         raise ValidationError(_("这个人员不在您负责的范围内。"), code="scope")
     if person.is_archived or person.life_status != LifeStatus.ACTIVE:
@@ -193,7 +199,11 @@ def fair_register_seeker(
             _("%(name)s 已归档或已不在册，不能报名。") % {"name": person.name}, code="person"
         )
     if FairSeeker.objects.filter(fair=current, person=person).exists():
+        if itself:
+            raise ValidationError(_("您已经报名这场招聘会了。"), code="exists")
         raise ValidationError(_("%(name)s 已经报名这场招聘会。") % {"name": person.name})
+    if itself and current.date < timezone.localdate():
+        raise ValidationError(_("这场招聘会已经结束，不能再报名。"), code="past")
     seeker = FairSeeker(
         fair=current,
         person=person,

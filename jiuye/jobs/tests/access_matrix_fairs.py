@@ -50,5 +50,7 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "jobs:fair-edit": (FAIR, access(RUNNERS)),
     "jobs:fair-participants": (FAIR, access(RUNNERS)),
     "jobs:fair-seekers": (FAIR, access(PERSONAL)),
+    # A job seeker registers themself (POST only: a GET is 405); nobody else may.
+    "jobs:fair-register": (FAIR, access({"jobseeker"}, ok=405)),
     "jobs:fairs-export": (NONE, access(STAFF)),
 }

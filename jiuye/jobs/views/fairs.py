@@ -23,7 +23,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jiuye.accounts.models import Role
 from jiuye.core import crud, listing
@@ -107,8 +107,14 @@ def fair_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             .select_related("person__region", "person__category")
             .order_by("person__name")
         )
+    own = None
+    if request.user.role == Role.JOBSEEKER:
+        own = FairSeeker.objects.filter(fair=fair, person_id=request.user.person_id).first()
     context = {
         "fair": fair,
+        "own": own,
+        "self_service": request.user.role == Role.JOBSEEKER,
+        "open_to_register": fair.date >= timezone.localdate() and not fair.is_archived,
         "participants": _participants(fair),
         "results": selectors.fair_results(fair),
         "seekers": seekers,
@@ -117,6 +123,21 @@ def fair_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         "own_town": request.user.town if request.user.role == Role.TOWN else None,
     }
     return render(request, "jobs/fair_detail.html", context)
+
+
+@roles_required(Role.JOBSEEKER, write=True)
+@require_POST
+def fair_register(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """A job seeker registers themself for a fair (issue 18, self-service)."""
+    fair = _fair(request, pk)
+    person = get_object_or_404(Person, pk=request.user.person_id)
+    return crud.act(
+        request,
+        lambda: services.fair_register_seeker(fair=fair, person=person, by=request.user),
+        _("已报名“%(name)s”。请按时参加。") % {"name": fair.name},
+        "jobs:fair",
+        pk=fair.pk,
+    )
 
 
 PAGES = crud.EditPages(

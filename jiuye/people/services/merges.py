@@ -63,6 +63,7 @@ MERGE_RULES: dict[str, str] = {
     "employment.EmploymentRecord.person": MOVE,
     "jobs.FairSeeker.person": MOVE,
     "jobs.Referral.person": MOVE,
+    "people.ChangeRequest.person": MOVE,
     "people.Consent.person": MOVE,
     "people.DuplicatePair.first": KEEP,
     "people.DuplicatePair.second": KEEP,
