@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "jiuye.accounts.middleware.SessionLimitsMiddleware",
     "jiuye.accounts.middleware.SecondFactorMiddleware",
+    "jiuye.accounts.middleware.ApplicantMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "jiuye.core.middleware.SecurityHeadersMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
@@ -343,6 +344,9 @@ JIUYE_GRIEVANCE_DUE_DAYS = env_int("JIUYE_GRIEVANCE_DUE_DAYS", 15)
 JIUYE_GRIEVANCE_FILINGS_PER_HOUR = env_int("JIUYE_GRIEVANCE_FILINGS_PER_HOUR", 5)
 JIUYE_GRIEVANCE_LOOKUP_FAILURES_PER_HOUR = env_int("JIUYE_GRIEVANCE_LOOKUP_FAILURES_PER_HOUR", 20)
 JIUYE_GRIEVANCE_MIN_FILL_SECONDS = env_int("JIUYE_GRIEVANCE_MIN_FILL_SECONDS", 3)
+# Employers' own sign-up (issue 18): at most JIUYE_EMPLOYER_SIGNUPS_PER_HOUR applications from
+# one address an hour; the same minimum fill time as the grievance form.
+JIUYE_EMPLOYER_SIGNUPS_PER_HOUR = env_int("JIUYE_EMPLOYER_SIGNUPS_PER_HOUR", 5)
 # Backups (`manage.py backup DIR` / `restore DIR`): a base64 key of 32 bytes that encrypts every
 # backup, kept apart from the field and blind-index keys (which no backup holds). No default:
 # without it, backup and restore refuse.

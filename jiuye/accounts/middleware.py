@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from jiuye.core.roles import Role
+
 LAST_SEEN = "jiuye_last_seen"
 STARTED = "jiuye_auth_started"
 # Writing the session on every request is wasteful; a minute's precision is plenty.
@@ -74,4 +76,28 @@ class SecondFactorMiddleware:
                 allowed = {reverse(target), reverse("accounts:logout")}
                 if request.path not in allowed and not request.path.startswith(_OPEN_PREFIXES):
                     return redirect(reverse(target))
+        return self.get_response(request)
+
+
+# What an employer's sign-up account reaches before the district verifies it: its application,
+# its password, and signing out (issue 18). Named, not imported: employers sits above accounts.
+_APPLICANT_PAGES = (
+    "employers:signup-status",
+    "accounts:logout",
+    "accounts:password-change",
+)
+
+
+class ApplicantMiddleware:
+    """An employer's sign-up account sees only its own application until it is verified."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated and user.role == Role.EMPLOYER_APPLICANT:
+            allowed = {reverse(name) for name in _APPLICANT_PAGES}
+            if request.path not in allowed and not request.path.startswith(_OPEN_PREFIXES):
+                return redirect("employers:signup-status")
         return self.get_response(request)

@@ -16,6 +16,9 @@ class Role(models.TextChoices):
     LEADER = "leader", _("领导（只读）")
     EMPLOYER = "employer", _("用人单位")
     JOBSEEKER = "jobseeker", _("求职者")
+    # An employer's sign-up account until the district verifies it (issue 18): it sees only its
+    # application (accounts.middleware.ApplicantMiddleware); verified, it becomes EMPLOYER.
+    EMPLOYER_APPLICANT = "employer_applicant", _("单位注册申请人")
 
 
 STAFF_ROLES = frozenset({Role.ADMIN, Role.DISTRICT, Role.DEPARTMENT, Role.TOWN, Role.LEADER})

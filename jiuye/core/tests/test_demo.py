@@ -63,6 +63,7 @@ def test_load_demo_makes_the_bound_records_before_the_accounts_and_the_plan_data
         "persons of the demo accounts",
         "employer of the demo accounts",
         "demo accounts",
+        "employer sign-up waiting for verification",  # employers, order 35
         "plan reports and targets",
         "demo town boundaries",  # reference, order 50
     ]

@@ -216,6 +216,7 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
 for _app in ("employment", "casework", "employers"):
     MATRIX.update(import_module(f"jiuye.{_app}.tests.access_matrix").MATRIX)
 MATRIX.update(import_module("jiuye.employers.tests.access_matrix_declarations").MATRIX)
+MATRIX.update(import_module("jiuye.employers.tests.access_matrix_signup").MATRIX)
 MATRIX.update(import_module("jiuye.dashboards.tests.access_matrix_report").MATRIX)
 for _area in ("postings", "matching", "referrals", "fairs"):
     MATRIX.update(import_module(f"jiuye.jobs.tests.access_matrix_{_area}").MATRIX)
@@ -256,6 +257,8 @@ PUBLIC = {
     "grievances:filed",
     "grievances:lookup",
     "grievances:status",
+    # Issue 18: an employer applies for its account.
+    "employers:signup",
 }
 
 
