@@ -123,6 +123,8 @@ def _detail(
         "others": selectors.same_code_applications(application),
         "create_url": reverse("employers:application-create", args=[application.pk]),
         "refuse_url": reverse("employers:application-refuse", args=[application.pk]),
+        # The form sent back with errors: the page title says "错误：" (base.html).
+        "form": forms.get("create_form") or forms.get("refuse_form"),
     }
     status = 400 if forms else 200
     return render(request, "employers/application_detail.html", context, status=status)
