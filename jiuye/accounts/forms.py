@@ -97,6 +97,11 @@ class UserForm(forms.Form):
     role = forms.ChoiceField(label=_("角色"), choices=[("", _("请选择")), *Role.choices])
     department, town, employer = unit_fields()
     person_id_number = ResidentIdField(label=_("本人身份证号（求职者账户必填）"), required=False)
+    employer_admin = forms.BooleanField(
+        label=_("本单位管理员"),
+        required=False,
+        help_text=_("只对用人单位账户有效：可以在“本单位账户”为本单位同事创建、停用账户。"),
+    )
 
     BINDING_ERRORS = {
         Role.DEPARTMENT: ("department", _("部门联络员账户必须选择所属部门。")),
@@ -116,6 +121,7 @@ class UserForm(forms.Form):
                 "department": instance.department_id,
                 "town": instance.town_id,
                 "employer": instance.employer_id,
+                "employer_admin": instance.employer_admin,
             }
         super().__init__(*args, **kwargs)
         if instance is not None and instance.person_id:
@@ -166,6 +172,8 @@ class UserForm(forms.Form):
             "town": data.get("town"),
             "employer": data.get("employer"),
             "person": data.get("person"),
+            "employer_admin": bool(data.get("employer_admin"))
+            and data.get("role") == Role.EMPLOYER,
         }
 
 

@@ -357,3 +357,45 @@ def test_the_menu_offers_the_accounts_page_to_the_unit_admin_only(unit_admin, cl
 def test_the_login_page_links_the_sign_up(reference) -> None:  # noqa: ANN001
     page = Client().get(reverse("accounts:login")).content.decode()
     assert reverse("employers:signup") in page and "单位注册" in page
+
+
+@pytest.mark.django_db
+def test_the_system_administrator_makes_an_employer_user_the_unit_admin(
+    client_for,  # noqa: ANN001
+    personas,  # noqa: ANN001
+    employer_a,  # noqa: ANN001
+) -> None:
+    user = personas["employer"]
+    response = client_for("admin").post(
+        reverse("accounts:user-edit", args=[user.pk]),
+        {
+            "username": user.username,
+            "display_name": "人事",
+            "role": Role.EMPLOYER,
+            "employer": employer_a.pk,
+            "employer_admin": "on",
+        },
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.employer_admin
+    assert client_for("employer").get(reverse("employers:unit-accounts")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_worklist_and_a_decision_page_stay_within_the_query_budget(
+    client_for,  # noqa: ANN001
+    employer_a,  # noqa: ANN001
+    django_assert_max_num_queries,  # noqa: ANN001
+) -> None:
+    for n in range(5):
+        submit(uscc=employer_a.uscc if n % 2 else NEW_CODE, username=f"applicant-{n}")
+    district = client_for("district")
+    district.get(reverse("core:home"))  # the session's first request loads what it keeps
+    with django_assert_max_num_queries(15):
+        assert district.get(reverse("employers:applications")).status_code == 200
+    application = EmployerApplication.objects.filter(uscc=employer_a.uscc).first()
+    with django_assert_max_num_queries(15):
+        page = district.get(reverse("employers:application", args=[application.pk]))
+    assert page.status_code == 200
+    assert "同一代码的其他申请" in page.content.decode()
