@@ -350,6 +350,9 @@ JIUYE_GRIEVANCE_MIN_FILL_SECONDS = env_int("JIUYE_GRIEVANCE_MIN_FILL_SECONDS", 3
 JIUYE_SIGNUP_PER_IP_PER_HOUR = env_int("JIUYE_SIGNUP_PER_IP_PER_HOUR", 5)
 JIUYE_SIGNUP_PER_ID_PER_DAY = env_int("JIUYE_SIGNUP_PER_ID_PER_DAY", 3)
 JIUYE_SIGNUP_MIN_FILL_SECONDS = env_int("JIUYE_SIGNUP_MIN_FILL_SECONDS", 5)
+# Employers' own sign-up (issue 18): at most JIUYE_EMPLOYER_SIGNUPS_PER_HOUR applications from
+# one address an hour; the same minimum fill time as the grievance form.
+JIUYE_EMPLOYER_SIGNUPS_PER_HOUR = env_int("JIUYE_EMPLOYER_SIGNUPS_PER_HOUR", 5)
 # Backups (`manage.py backup DIR` / `restore DIR`): a base64 key of 32 bytes that encrypts every
 # backup, kept apart from the field and blind-index keys (which no backup holds). No default:
 # without it, backup and restore refuse.

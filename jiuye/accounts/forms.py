@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from jiuye.accounts.models import Role, User
 from jiuye.core.crypto import resident_id_index
 from jiuye.core.formfields import ResidentIdField
+from jiuye.core.roles import APPLICANT_ROLES
 from jiuye.reference.models import Department, Region
 
 # accounts sits below the apps whose records an account is bound to (employers, people): the user
@@ -97,10 +98,15 @@ class UserForm(forms.Form):
     # Applicants' accounts come from the public sign-up, never from this form.
     role = forms.ChoiceField(
         label=_("角色"),
-        choices=[("", _("请选择")), *(c for c in Role.choices if c[0] != Role.APPLICANT)],
+        choices=[("", _("请选择")), *(c for c in Role.choices if c[0] not in APPLICANT_ROLES)],
     )
     department, town, employer = unit_fields()
     person_id_number = ResidentIdField(label=_("本人身份证号（求职者账户必填）"), required=False)
+    employer_admin = forms.BooleanField(
+        label=_("本单位管理员"),
+        required=False,
+        help_text=_("只对用人单位账户有效：可以在“本单位账户”为本单位同事创建、停用账户。"),
+    )
 
     BINDING_ERRORS = {
         Role.DEPARTMENT: ("department", _("部门联络员账户必须选择所属部门。")),
@@ -120,6 +126,7 @@ class UserForm(forms.Form):
                 "department": instance.department_id,
                 "town": instance.town_id,
                 "employer": instance.employer_id,
+                "employer_admin": instance.employer_admin,
             }
         super().__init__(*args, **kwargs)
         if instance is not None and instance.person_id:
@@ -170,6 +177,8 @@ class UserForm(forms.Form):
             "town": data.get("town"),
             "employer": data.get("employer"),
             "person": data.get("person"),
+            "employer_admin": bool(data.get("employer_admin"))
+            and data.get("role") == Role.EMPLOYER,
         }
 
 

@@ -79,19 +79,32 @@ class SecondFactorMiddleware:
         return self.get_response(request)
 
 
+# What an account that waits for verification reaches (issue 18): its own application's page,
+# signing out (and, for an employer's sign-up, its password); every other page sends it to the
+# first. Named, not imported: people and employers sit above accounts.
+_APPLICANT_PAGES = {
+    Role.APPLICANT: ("people:my-application", "accounts:logout"),
+    Role.EMPLOYER_APPLICANT: (
+        "employers:signup-status",
+        "accounts:logout",
+        "accounts:password-change",
+    ),
+}
+
+
 class ApplicantGateMiddleware:
-    """An applicant's account (a job seeker's sign-up the town has not verified yet) reaches
-    its own application's page, sign-out and the language switch only; every other page sends
-    it there. Job seeker pages open once the town links the account to a person."""
+    """An applicant's account (a job seeker's or an employer's sign-up not verified yet)
+    reaches only the pages above, and the language switch; job seeker or employer pages open
+    once the town or the district links the account."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if user.is_authenticated and user.role == Role.APPLICANT:
-            target = reverse("people:my-application")
-            allowed = {target, reverse("accounts:logout")}
+        pages = _APPLICANT_PAGES.get(user.role) if user.is_authenticated else None
+        if pages:
+            allowed = {reverse(name) for name in pages}
             if request.path not in allowed and not request.path.startswith(_OPEN_PREFIXES):
-                return redirect(target)
+                return redirect(pages[0])
         return self.get_response(request)

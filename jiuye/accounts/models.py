@@ -38,6 +38,9 @@ class User(AbstractUser):
     person = optional_fk(
         "people.Person", _("本人档案"), related_name="user", field=models.OneToOneField
     )
+    # An employer's own administrator (the verified sign-up account): manages the accounts of
+    # its unit on "本单位账户". A flag, not a role: it is an employer user in every other way.
+    employer_admin = models.BooleanField(_("单位管理员"), default=False)
     # Changing the stamp invalidates every session of the user ("log out everywhere").
     security_stamp = models.UUIDField(default=uuid.uuid4, editable=False)
 
@@ -64,7 +67,11 @@ class User(AbstractUser):
                     models.Q(role="jobseeker", person__isnull=False)
                     | ~models.Q(role="jobseeker") & models.Q(person__isnull=True)
                 ),
-            )
+            ),
+            models.CheckConstraint(
+                name="user_employer_admin_is_employer",
+                condition=models.Q(employer_admin=False) | models.Q(role="employer"),
+            ),
         ]
 
     def __str__(self) -> str:

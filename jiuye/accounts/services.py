@@ -31,6 +31,8 @@ BINDING_FIELDS = {
 def _clear_other_bindings(user: User) -> None:
     # Only system administrators may open the Django admin (as a fallback tool).
     user.is_staff = user.is_superuser = user.role == Role.ADMIN
+    if user.role != Role.EMPLOYER:
+        user.employer_admin = False
     keep = BINDING_FIELDS.get(user.role)
     for field in BINDING_FIELDS.values():
         if field != keep:
@@ -73,7 +75,11 @@ def user_update(*, user: User, by: User | None = None, **fields: Any) -> User:
             changed.append(name)
     if "role" in changed or any(f in changed for f in BINDING_FIELDS.values()):
         _clear_other_bindings(user)
-        changed = sorted(set(changed) | set(BINDING_FIELDS.values()) | {"is_staff", "is_superuser"})
+        changed = sorted(
+            set(changed)
+            | set(BINDING_FIELDS.values())
+            | {"is_staff", "is_superuser", "employer_admin"}
+        )
     if changed:
         user.full_clean()
         user.save(update_fields=changed)

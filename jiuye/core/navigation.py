@@ -19,6 +19,8 @@ class NavItem:
     url_name: str
     roles: frozenset[str]
     group: str = "system"
+    # A flag the user must also have (an attribute of the account), e.g. "employer_admin".
+    flag: str = ""
 
 
 # Sections of the menu, in order (grouped by task area; see top_level).
@@ -33,7 +35,8 @@ GROUPS = {
 }
 
 
-_ALL = frozenset(Role.values)
+# Accounts waiting for verification see only their application (an employer's has its item).
+_ALL = frozenset(Role.values) - {Role.APPLICANT, Role.EMPLOYER_APPLICANT}
 _STAFF = frozenset({Role.ADMIN, Role.DISTRICT, Role.DEPARTMENT, Role.TOWN, Role.LEADER})
 _AUDITORS = frozenset({Role.ADMIN, Role.DISTRICT})
 # The annual report in Word: district staff and leaders for any scope, town staff their town.
@@ -93,6 +96,21 @@ MENU = [
     NavItem(_("年审申报"), "employers:declarations", _EMPLOYERS | {Role.EMPLOYER}, "employers"),
     NavItem(_("年审审核"), "employers:review-queue", _AUDITORS, "employers"),
     NavItem(_("机关事业单位统计"), "employers:statistics", _AUDITORS | {Role.LEADER}, "employers"),
+    # Issue 18: employers' own sign-up, verified by the district; the unit admin's accounts.
+    NavItem(_("单位注册申请"), "employers:applications", _AUDITORS, "employers"),
+    NavItem(
+        _("本单位账户"),
+        "employers:unit-accounts",
+        frozenset({Role.EMPLOYER}),
+        "employers",
+        flag="employer_admin",
+    ),
+    NavItem(
+        _("我的注册申请"),
+        "employers:signup-status",
+        frozenset({Role.EMPLOYER_APPLICANT}),
+        "employers",
+    ),
     # --- programs 三 (charity): organizations, charity projects, leaders ---
     NavItem(_("残疾人组织和助残组织"), "programs:organizations", _STAFF, "programs"),
     NavItem(_("公益慈善项目和活动"), "programs:charity-projects", _STAFF, "programs"),
@@ -147,7 +165,11 @@ def menu_for(user: Any) -> list[NavItem]:
     (GROUPS' order, MENU's order within a section)."""
     if not getattr(user, "is_authenticated", False):
         return []
-    items = [item for item in MENU if user.role in item.roles]
+    items = [
+        item
+        for item in MENU
+        if user.role in item.roles and (not item.flag or getattr(user, item.flag, False))
+    ]
     if user.role == Role.LEADER:
         items = [item for item in items if item.url_name != "core:home"]
     lead = sorted(

@@ -19,7 +19,13 @@ class Role(models.TextChoices):
     # A job seeker who signed up and waits for the town to verify them (people's registration
     # applications): the account reaches only its own application's page until then.
     APPLICANT = "applicant", _("注册申请人")
+    # An employer's sign-up account until the district verifies it (issue 18): it sees only its
+    # application (accounts.middleware.ApplicantGateMiddleware); verified, it becomes EMPLOYER.
+    EMPLOYER_APPLICANT = "employer_applicant", _("单位注册申请人")
 
+
+# Accounts from the public sign-ups, waiting for verification; never made by hand.
+APPLICANT_ROLES = frozenset({Role.APPLICANT, Role.EMPLOYER_APPLICANT})
 
 STAFF_ROLES = frozenset({Role.ADMIN, Role.DISTRICT, Role.DEPARTMENT, Role.TOWN, Role.LEADER})
 # Roles that read and write persons' records (within their scope); leaders see aggregates only.

@@ -17,10 +17,11 @@ class EmployersConfig(AppConfig):
             DeclaredEmployee,
             Disclosure,
             Employer,
+            EmployerApplication,
         )
         from jiuye.reference.models import QuotaPolicy
 
-        for model in (Employer, CsrReport, Declaration, Disclosure):
+        for model in (Employer, EmployerApplication, CsrReport, Declaration, Disclosure):
             register(model)
         # The declared staff list holds ID and certificate numbers: the trail records who
         # changed a line, never the numbers (SENSITIVE_FIELDS covers both).

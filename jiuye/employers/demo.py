@@ -15,13 +15,15 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from jiuye.accounts.demo import demo_uscc
+from jiuye.accounts.demo import DEMO_PASSWORD, demo_uscc
+from jiuye.accounts.models import Role, User
 from jiuye.core.dates import years_after
 from jiuye.core.demo import seeder
 from jiuye.core.validators import USCC_CHARSET, resident_id_check_char, uscc_check_char
 from jiuye.employers import services
 from jiuye.employers.models import CsrReport, Declaration, Employer, Industry
 from jiuye.employers.services.declarations import disclosure_publish
+from jiuye.employers.services.signup import application_submit
 from jiuye.people.models import LifeStatus, Person
 from jiuye.people.selectors import working_age_q
 from jiuye.reference.models import Region
@@ -204,4 +206,25 @@ def demo_account_employer() -> list:
         )
         employer.full_clean()
         employer.save()
+    return []
+
+
+DEMO_APPLICANT = "unit-applicant"
+
+
+@seeder("employer sign-up waiting for verification", order=36, command="load_demo")
+def demo_employer_signup() -> list:
+    """A sign-up in the district's "待核实" list (its account, ``unit-applicant``, sees only its
+    application), and the demo employer account made its unit's administrator."""
+    User.objects.filter(username="employer", role=Role.EMPLOYER).update(employer_admin=True)
+    if not User.objects.filter(username=DEMO_APPLICANT).exists():
+        application_submit(
+            uscc=_uscc("93", 9001),
+            name="城南手工艺合作社",
+            contact_name="孙丽",
+            contact_phone="13900139000",
+            town_code="440199002000",
+            username=DEMO_APPLICANT,
+            password=DEMO_PASSWORD,
+        )
     return []

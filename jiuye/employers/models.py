@@ -250,3 +250,59 @@ class Disclosure(BaseModel):
     @property
     def is_published(self) -> bool:
         return self.published_at is not None and self.withdrawn_at is None
+
+
+class ApplicationStatus(models.TextChoices):
+    PENDING = "pending", _("待核实")
+    VERIFIED = "verified", _("已核实")
+    REFUSED = "refused", _("未通过")
+
+
+class EmployerApplication(BaseModel):
+    """An employer's own sign-up (issue 18): what it typed on the public page and the account
+    it chose, until the district links it to the registered employer with the same credit code,
+    registers the employer from it, or refuses it with a reason the applicant reads. The code
+    is not unique here: a second sign-up with a registered code looks the same to the public
+    and is sorted out in the district's worklist."""
+
+    scope_paths = {"user": "account_id"}
+
+    uscc = models.CharField(_("统一社会信用代码"), max_length=18, db_index=True)
+    name = models.CharField(_("单位名称"), max_length=200)
+    contact_name = models.CharField(_("联系人"), max_length=50)
+    contact_phone = models.CharField(_("联系电话"), max_length=20)
+    town = region_fk(_("所在镇街"))
+    account = models.OneToOneField(
+        "accounts.User",
+        verbose_name=_("注册账户"),
+        on_delete=models.PROTECT,
+        related_name="employer_application",
+    )
+    status = models.CharField(
+        _("状态"),
+        max_length=10,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.PENDING,
+    )
+    employer = optional_fk(Employer, _("核实为"), related_name="applications")
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    decided_by = user_fk(_("处理人"))
+    refusal_reason = models.TextField(_("未通过原因"), blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = verbose_name_plural = _("单位注册申请")
+        indexes = [models.Index(fields=["status", "created_at"], name="employer_app_status")]
+        constraints = [
+            models.CheckConstraint(
+                name="employer_application_decision",
+                condition=(
+                    Q(status="pending", employer__isnull=True, refusal_reason="")
+                    | Q(status="verified", employer__isnull=False)
+                    | Q(status="refused", employer__isnull=True) & ~Q(refusal_reason="")
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.uscc}）"

@@ -7,14 +7,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from jiuye.accounts.models import Role, User
 from jiuye.employers.models import (
     Declaration,
     DeclarationStatus,
     DeclaredEmployee,
     Employer,
+    EmployerApplication,
 )
 
 # The declaration that stands for an employer and year: the confirmed one, else the open one.
@@ -257,3 +260,60 @@ def figure(value: Any) -> str:
     if number == number.to_integral_value():
         return f"{number.quantize(Decimal(1))}"
     return f"{number.normalize():f}"
+
+
+# --- employers' own sign-up (issue 18) -------------------------------------------------------
+
+
+def applications_worklist(status: str = "pending") -> QuerySet[Any]:
+    """The district's "待核实" list (or the decided ones): each application with the
+    registered employer of the same code (``registered_name``) and how many other applications
+    carry the same code (``same_code``), so duplicates are sorted out here, not on the public
+    page."""
+    same = (
+        EmployerApplication.objects.filter(uscc=OuterRef("uscc"))
+        .exclude(pk=OuterRef("pk"))
+        .order_by()
+        .values("uscc")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    registered = Employer.objects.filter(uscc=OuterRef("uscc"))
+    return (
+        EmployerApplication.objects.filter(status=status)
+        .select_related("town", "account", "employer", "decided_by")
+        .annotate(
+            registered_name=Subquery(registered.values("name")[:1]),
+            registered_pk=Subquery(registered.values("pk")[:1]),
+            same_code=Coalesce(Subquery(same), 0),
+        )
+        .order_by("created_at" if status == "pending" else "-decided_at")
+    )
+
+
+def pending_applications_count() -> int:
+    return EmployerApplication.objects.filter(status="pending").count()
+
+
+def unit_accounts(employer_id: Any) -> QuerySet[Any]:
+    """The accounts of one employer, for its own administrator."""
+    return User.objects.filter(role=Role.EMPLOYER, employer_id=employer_id).order_by(
+        "-employer_admin", "username"
+    )
+
+
+def applications_any() -> QuerySet[EmployerApplication]:
+    return EmployerApplication.objects.select_related("town", "account", "employer", "decided_by")
+
+
+def same_code_applications(application: EmployerApplication) -> dict[str, Any]:
+    """What the district needs to sort out a duplicate: the registered employer with the code
+    (and its accounts), and the other applications with it."""
+    employer = Employer.objects.filter(uscc=application.uscc).first()
+    return {
+        "employer": employer,
+        "employer_accounts": (list(unit_accounts(employer.pk)) if employer is not None else []),
+        "applications": list(
+            applications_any().filter(uscc=application.uscc).exclude(pk=application.pk)
+        ),
+    }

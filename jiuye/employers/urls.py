@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from jiuye.employers import declaration_views, views
+from jiuye.employers import declaration_views, signup_views, views
 
 app_name = "employers"
 
@@ -17,6 +17,29 @@ urlpatterns = [
     path("<uuid:pk>/invite/", views.employer_invite, name="invite"),
     path("csr/<uuid:pk>/file/", views.csr_file, name="csr-file"),
     path("policies/", views.policy_list, name="policies"),
+    # employers' own sign-up (public), its worklist, and the unit's own accounts (issue 18)
+    path("signup/", signup_views.signup_form, name="signup"),
+    path("signup/status/", signup_views.signup_status, name="signup-status"),
+    path("applications/", signup_views.application_list, name="applications"),
+    path("applications/<uuid:pk>/", signup_views.application_detail, name="application"),
+    path("applications/<uuid:pk>/link/", signup_views.application_link, name="application-link"),
+    path(
+        "applications/<uuid:pk>/create/",
+        signup_views.application_create,
+        name="application-create",
+    ),
+    path(
+        "applications/<uuid:pk>/refuse/",
+        signup_views.application_refuse,
+        name="application-refuse",
+    ),
+    path("unit-accounts/", signup_views.unit_accounts, name="unit-accounts"),
+    path("unit-accounts/invite/", signup_views.unit_account_invite, name="unit-account-invite"),
+    path(
+        "unit-accounts/<int:pk>/active/",
+        signup_views.unit_account_active,
+        name="unit-account-active",
+    ),
     path("policies/new/", views.policy_create, name="policy-create"),
     path("policies/<int:pk>/edit/", views.policy_edit, name="policy-edit"),
     # declarations

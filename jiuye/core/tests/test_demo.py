@@ -65,6 +65,7 @@ def test_load_demo_makes_the_bound_records_before_the_accounts_and_the_plan_data
         "employer of the demo accounts",
         "demo accounts",
         "self-registration applicant",  # people, order 35
+        "employer sign-up waiting for verification",  # employers, order 36
         "plan reports and targets",
         "demo town boundaries",  # reference, order 50
     ]

@@ -277,6 +277,7 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
 for _app in ("employment", "casework", "employers"):
     MATRIX.update(import_module(f"jiuye.{_app}.tests.access_matrix").MATRIX)
 MATRIX.update(import_module("jiuye.employers.tests.access_matrix_declarations").MATRIX)
+MATRIX.update(import_module("jiuye.employers.tests.access_matrix_signup").MATRIX)
 MATRIX.update(import_module("jiuye.dashboards.tests.access_matrix_report").MATRIX)
 for _area in ("postings", "matching", "referrals", "fairs"):
     MATRIX.update(import_module(f"jiuye.jobs.tests.access_matrix_{_area}").MATRIX)
@@ -319,6 +320,8 @@ PUBLIC = {
     "grievances:status",
     # Issue 18: a job seeker signs up (an account that waits for the town's verification).
     "people:signup",
+    # Issue 18: an employer applies for its account.
+    "employers:signup",
 }
 
 

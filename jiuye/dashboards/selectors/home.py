@@ -21,6 +21,7 @@ from jiuye.core.indicators import registry
 from jiuye.core.roles import Role
 from jiuye.core.scoping import scope_for
 from jiuye.employers.models import Declaration, DeclarationStatus
+from jiuye.employers.selectors import pending_applications_count
 from jiuye.jobs.models import FollowUp, Posting, PostingStatus, Referral, ReferralStatus
 from jiuye.notifications.selectors import unread_for_request
 from jiuye.people.models import ChangeRequest, ChangeStatus, TransferRequest, TransferStatus
@@ -121,6 +122,11 @@ def waiting_for(request: HttpRequest, today: dt.date) -> list[Waiting]:
                 _("待审核的迁入申请"),
                 TransferRequest.objects.filter(status=TransferStatus.PENDING).count(),
                 reverse("people:transfers"),
+            ),
+            Waiting(
+                _("待核实的单位注册"),
+                pending_applications_count(),
+                reverse("employers:applications"),
             ),
         ]
     if role in (Role.TOWN, Role.DEPARTMENT):
