@@ -27,6 +27,7 @@ from jiuye.jobs.selectors.postings import postings_visible
 from jiuye.jobs.views import fairs as fair_pages
 from jiuye.jobs.views import postings as posting_pages
 from jiuye.jobs.views import referrals as referral_pages
+from jiuye.programs.forms.graduates import GraduateFilterForm
 from jiuye.programs.selectors import auxiliary as aux_selectors
 from jiuye.programs.selectors import massage as massage_selectors
 from jiuye.programs.selectors.graduates import graduates_visible
@@ -40,6 +41,7 @@ from jiuye.programs.views import (
     platforms,
     rural,
 )
+from jiuye.training.forms.courses import CourseSearchForm
 from jiuye.training.models import Enrolment
 from jiuye.training.views import courses, providers
 
@@ -225,7 +227,12 @@ def _enrolments(request: HttpRequest, records: Any) -> tuple[Any, dict[str, Any]
 
 TRAINING = [
     Resource.of_pages(
-        courses.COURSES, path="courses", name="course", summary="培训课程", tag="training"
+        courses.COURSES,
+        path="courses",
+        name="course",
+        summary="培训课程",
+        tag="training",
+        filters=tuple(CourseSearchForm.base_fields),
     ),
     Resource.of_pages(
         providers.PROVIDERS,
@@ -302,6 +309,7 @@ PROGRAMS = [
         name="aux_institution",
         summary="辅助性就业机构",
         tag="programs",
+        filters=("kind", "status", "town"),
     ),
     Resource(
         path="aux-members",
@@ -320,6 +328,7 @@ PROGRAMS = [
         name="labour_project",
         summary="劳务项目",
         tag="programs",
+        filters=("year", "q"),
     ),
     Resource(
         path="labour-allocations",
@@ -332,13 +341,19 @@ PROGRAMS = [
         filters=("project", "institution"),
     ),
     Resource.of_pages(
-        rural.BASES, path="rural-bases", name="rural_base", summary="农村就业基地", tag="programs"
+        rural.BASES,
+        path="rural-bases",
+        name="rural_base",
+        summary="农村就业基地",
+        tag="programs",
+        filters=("kind", "industry", "town"),
     ),
     Resource(
         path="graduates",
         name="graduate",
         summary="残疾人高校毕业生",
         tag="programs",
+        filters=tuple(GraduateFilterForm.base_fields),
         readers=graduates.PERSONAL,
         visible=graduates_visible,
         rows=_graduates,
@@ -350,6 +365,7 @@ PROGRAMS = [
         name="platform_partner",
         summary="平台合作企业",
         tag="programs",
+        filters=("kind", "town"),
     ),
     Resource.of_pages(
         institutions.INSTITUTIONS,
@@ -357,6 +373,7 @@ PROGRAMS = [
         name="service_institution",
         summary="就业服务机构",
         tag="programs",
+        filters=("year",),
     ),
     Resource.of_pages(
         consultation.MEETINGS,
@@ -364,6 +381,7 @@ PROGRAMS = [
         name="consultation_meeting",
         summary="就业工作协商会议",
         tag="programs",
+        filters=("year", "q"),
     ),
     Resource.of_pages(
         massage.INSTITUTIONS,

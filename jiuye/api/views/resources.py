@@ -34,7 +34,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Router, Status
 
 from jiuye.api.views.conventions import (
     BadParameter,
@@ -431,8 +431,7 @@ class Resource:
                 saved = self._save(request, None, _json_body(request))
             except RuleRefused as refused:
                 return refused_answer(refused)
-            response.status_code = 201
-            return self._answer(request, saved, response)
+            return Status(201, self._answer(request, saved, response))
 
         return view
 
@@ -516,6 +515,7 @@ class Resource:
             ["POST"],
             self.create_view(),
             f"{self.name}_create",
+            response={201: dict[str, Any]},
             summary=f"{self.summary}：新增",
             openapi_extra=_body_schema(form_class, change=False),
         )
