@@ -218,3 +218,54 @@ def test_an_id_number_typed_into_free_text_is_masked(call, person_a) -> None:
     shown = call("district", "get", f"/api/v1/organizations/{created.json()['id']}")
     assert person_a.id_number not in shown.content.decode()
     assert person_a.id_number[-4:] in shown.json()["note"]
+
+
+# --- records added on a person's page -------------------------------------------------------------
+
+
+def test_a_service_and_a_needs_registration_are_added_through_the_services(
+    call, person_a, person_b
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from jiuye.casework.models import NeedsRecord, ServiceRecord
+
+    recent = (timezone.localdate() - dt.timedelta(days=3)).isoformat()
+    service = {
+        "person": str(person_a.pk),
+        "service_type": "job_recommendation",
+        "date": recent,
+        "channel": "phone",
+        "outcome": "done",
+        "notes": "电话推荐岗位",
+    }
+    added = call("town_a", "post", "/api/v1/service-records", service, content_type=JSON)
+    assert added.status_code == 201, added.json()
+    assert ServiceRecord.objects.get(pk=added.json()["id"]).person == person_a
+    # Another town's person is not found; a date in the future is the form's refusal.
+    elsewhere = {**service, "person": str(person_b.pk)}
+    assert (
+        call("town_a", "post", "/api/v1/service-records", elsewhere, content_type=JSON).status_code
+        == 404
+    )
+    future = {**service, "date": "2999-01-01"}
+    refused = call("town_a", "post", "/api/v1/service-records", future, content_type=JSON)
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "date"
+    # Verification is not a service of this endpoint: the service's own rule, in Chinese.
+    verify = {**service, "service_type": "verification"}
+    kind = call("town_a", "post", "/api/v1/service-records", verify, content_type=JSON)
+    assert kind.status_code == 422, kind.content
+    needs = {
+        "person": str(person_a.pk),
+        "date": recent,
+        "channel": "phone",
+        "wants_work": "yes",
+    }
+    registered = call("district", "post", "/api/v1/needs-records", needs, content_type=JSON)
+    assert registered.status_code == 201, registered.content
+    assert NeedsRecord.objects.get(pk=registered.json()["id"]).wants_work == "yes"
+    assert (
+        call("leader", "post", "/api/v1/needs-records", needs, content_type=JSON).status_code == 403
+    )

@@ -184,8 +184,9 @@ def test_the_import_endpoints_with_every_roles_key(call, api_keys) -> None:
 # core/tests/test_url_matrix.py, whose kwargs build the record in 东城街道). A resource: (its
 # record page, its edit page or None, its create page or None).
 UI_ROWS = {
-    "service_record": ("casework:service-detail", None, None),
-    "needs_record": ("casework:needs", None, None),  # the person's needs page
+    # Added on the person's page (the body names person_a).
+    "service_record": ("casework:service-detail", None, "casework:service-create"),
+    "needs_record": ("casework:needs", None, "casework:needs"),  # the person's needs page
     "employer": ("employers:detail", None, None),
     "declaration": ("employers:declaration", None, None),
     "posting": ("jobs:posting", None, None),
@@ -322,16 +323,20 @@ def test_every_resource_with_every_roles_key_answers_as_the_ui(
         if reads == 404:
             # Out of scope: not in the list either.
             assert pk not in listed.content.decode(), (key, resource.path)
-        if resource.edit is None:
-            continue
-        for verb, method, path, row in (
-            ("update", "patch", f"{base}/{pk}", edit_row),
-            ("archive", "post", f"{base}/{pk}/archive", edit_row),
-            ("create", "post", base, create_row),
-        ):
+        writes = []
+        if resource.edit is not None:
+            writes = [
+                ("update", "patch", f"{base}/{pk}", edit_row, {}),
+                ("archive", "post", f"{base}/{pk}/archive", edit_row, {}),
+                ("create", "post", base, create_row, {}),
+            ]
+        elif resource.adds is not None:
+            person = str(personas["jobseeker"].person_id)
+            writes = [("create", "post", base, create_row, {"person": person})]
+        for verb, method, path, row, body in writes:
             ui = _ui(row, key)
             expected = WRITE_OK[verb] if ui == 200 else ui
-            wrote = call(key, method, path, {}, content_type="application/json")
+            wrote = call(key, method, path, body, content_type="application/json")
             assert wrote.status_code == expected, (key, verb, resource.path, wrote.content[:300])
             assert wrote["Content-Type"] == "application/problem+json"
 

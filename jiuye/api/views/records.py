@@ -11,7 +11,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from jiuye.api.views.conventions import BadParameter
-from jiuye.api.views.resources import Resource, router_of
+from jiuye.api.views.resources import PersonAdds, Resource, router_of
+from jiuye.casework import services as casework
+from jiuye.casework.forms.records import NeedsForm, ServiceForm
 from jiuye.casework.models import NeedsRecord, ServiceRecord
 from jiuye.core.roles import PERSONAL_DATA_ROLES, Role
 from jiuye.core.scoping import scope_for
@@ -87,6 +89,12 @@ CASEWORK = [
         rows=_of_person,
         filters=("person",),
         personal=True,
+        # As the person's page (no attachment: a signed sheet is added on the page).
+        adds=PersonAdds(
+            ServiceForm,
+            lambda **fields: casework.service_record_create(attachment=None, **fields),
+            PERSONAL,
+        ),
     ),
     Resource(
         path="needs-records",
@@ -98,6 +106,7 @@ CASEWORK = [
         rows=_of_person,
         filters=("person", "year"),
         personal=True,
+        adds=PersonAdds(NeedsForm, casework.needs_register, PERSONAL),
     ),
 ]
 

@@ -23,7 +23,7 @@ import json
 import re
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 from typing import Any
@@ -265,6 +265,18 @@ def _form_errors(form: forms.BaseForm) -> ValidationError:
     )
 
 
+@dataclass(frozen=True)
+class PersonAdds:
+    """A record the UI adds on a person's page (a service, a needs registration): the page's
+    form (taking ``person=``), the service that saves what it cleaned
+    (``save(person=, by=, **fields)``) and the roles that may add it. The body names the
+    ``person`` (one in the key's scope, else 404) beside the form's fields."""
+
+    form_class: type[forms.BaseForm]
+    save: Callable[..., Any]
+    roles: tuple[str, ...]
+
+
 # --- the declaration --------------------------------------------------------------------------
 
 
@@ -298,7 +310,7 @@ class Resource:
     edit: EditPages | None = None
     keepers: tuple[str, ...] = ()
     get: Callable[[HttpRequest, Any], Any] | None = None
-    select: tuple[str, ...] = field(default_factory=tuple)
+    adds: PersonAdds | None = None
 
     @classmethod
     def of_pages(cls, pages: RecordPages, **declared: Any) -> Resource:
@@ -325,6 +337,8 @@ class Resource:
         names = {f"{self.name}_list", self.name}
         if self.edit is not None:
             names |= {f"{self.name}_create", f"{self.name}_update", f"{self.name}_archive"}
+        if self.adds is not None:
+            names.add(f"{self.name}_create")
         return names
 
     # -- reading --
@@ -435,6 +449,37 @@ class Resource:
 
         return view
 
+    def add_view(self) -> Callable[..., Any]:
+        adds = self.adds
+        assert adds is not None
+
+        def view(request: HttpRequest, response: HttpResponse) -> Any:
+            from jiuye.core.scoping import get_scoped_or_404
+            from jiuye.people.models import Person
+
+            self._require(request, adds.roles)
+            if request.user.is_read_only:
+                raise PermissionDenied
+            body = _json_body(request)
+            if not body.get("person"):
+                raise BadParameter("person", _("请给出人员的编号 person。"))
+            person = get_scoped_or_404(request.user, Person, pk=body["person"])
+            if person.is_archived:
+                return refused_answer(
+                    RuleRefused(ValidationError(_("这名人员已归档，不能再登记。")))
+                )
+            data = {k: v for k, v in body.items() if k != "person"}
+            form = adds.form_class(data, person=person)
+            if not form.is_valid():
+                return refused_answer(RuleRefused(_form_errors(form)))
+            try:
+                saved = adds.save(person=person, by=request.user, **form.service_fields())
+            except ValidationError as error:
+                return refused_answer(RuleRefused(error))
+            return Status(201, self._answer(request, saved, response))
+
+        return view
+
     def update_view(self) -> Callable[..., Any]:
         edit = self.edit
         assert edit is not None and self.get is not None
@@ -507,6 +552,21 @@ class Resource:
             openapi_extra={"parameters": params} if params else None,
         )
         add(one, ["GET"], self.detail_view(), self.name, summary=f"{self.summary}：一条")
+        if self.adds is not None:
+            body = _body_schema(self.adds.form_class, change=False)
+            schema = body["requestBody"]["content"]["application/json"]["schema"]
+            del schema["properties"]["version"]
+            schema["properties"]["person"] = {"type": "string", "format": "uuid"}
+            schema.setdefault("required", []).append("person")
+            add(
+                base,
+                ["POST"],
+                self.add_view(),
+                f"{self.name}_create",
+                response={201: dict[str, Any]},
+                summary=f"{self.summary}：登记",
+                openapi_extra=body,
+            )
         if self.edit is None:
             return
         form_class = self.edit.form_class
