@@ -269,3 +269,21 @@ def test_a_service_and_a_needs_registration_are_added_through_the_services(
     assert (
         call("leader", "post", "/api/v1/needs-records", needs, content_type=JSON).status_code == 403
     )
+
+
+@pytest.mark.parametrize(
+    "resource", [r for r in RESOURCES if r.edit is not None], ids=lambda r: r.name
+)
+def test_a_change_naming_only_its_version_keeps_every_field(
+    resource, call, api_keys, personas, plan
+) -> None:
+    """The body of a change is laid over the record as its edit page shows it, so the form
+    and the service see the record's own values for every field the body leaves out."""
+    pk = _record_of(resource.name, {"personas": personas, "plan": plan})
+    url = f"/api/v1/{resource.path}/{pk}"
+    before = call("district", "get", url).json()
+    kept = call("district", "patch", url, {"version": before["version"]}, content_type=JSON)
+    assert kept.status_code == 200, kept.content.decode()
+    after = kept.json()
+    changed = {k for k in before if before[k] != after[k] and k not in ("version", "updated_at")}
+    assert not changed, changed

@@ -254,6 +254,8 @@ def _key_of(value: Any) -> Any:
     """A form's initial value as posted data: a record by its key, several by their keys."""
     if isinstance(value, models.Model):
         return value.pk
+    if isinstance(value, models.Manager):
+        return [v.pk for v in value.all()]
     if isinstance(value, QuerySet | list | tuple):
         return [_key_of(v) for v in value]
     return value
