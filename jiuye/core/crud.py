@@ -262,17 +262,26 @@ def unfiltered(request: HttpRequest, records: Any) -> tuple[Any, dict[str, Any]]
     return records, {}
 
 
+@dataclass(frozen=True)
+class Searching:
+    """The rows of a search form's page: ``ready(search(records, **form.filters()))``, the form
+    (bound to the query string, or unbound) shown as ``search_form``. The API reads the same
+    filters from its query string (and documents ``form_class``'s fields as its parameters)."""
+
+    form_class: type[Any]
+    search: Callable[..., Any]
+    ready: Callable[[Any], Any]
+
+    def __call__(self, request: HttpRequest, records: Any) -> tuple[Any, dict[str, Any]]:
+        form = self.form_class(request.GET or None)
+        return self.ready(self.search(records, **form.filters())), {"search_form": form}
+
+
 def searching(
     form_class: type[Any], search: Callable[..., Any], ready: Callable[[Any], Any]
 ) -> Rows:
-    """The rows of a search form's page: ``ready(search(records, **form.filters()))``, the form
-    (bound to the query string, or unbound) shown as ``search_form``."""
-
-    def rows(request: HttpRequest, records: Any) -> tuple[Any, dict[str, Any]]:
-        form = form_class(request.GET or None)
-        return ready(search(records, **form.filters())), {"search_form": form}
-
-    return rows
+    """The rows of a search form's page (``Searching``)."""
+    return Searching(form_class, search, ready)
 
 
 @dataclass(frozen=True)

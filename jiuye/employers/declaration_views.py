@@ -18,7 +18,6 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -93,14 +92,10 @@ def _monthly(policy: Any) -> bool:
 
 
 def _render_list(request: HttpRequest, start_form: StartForm) -> HttpResponse:
-    declarations = selectors.declarations_for_list(scope_for(request.user, Declaration))
+    declarations = selectors.declarations_for_list(
+        selectors.declarations_search(scope_for(request.user, Declaration), request.GET)
+    )
     year = request.GET.get("year", "")
-    if year.isdigit():
-        declarations = declarations.filter(year=int(year))
-    if text := request.GET.get("q", "").strip():
-        declarations = declarations.filter(
-            Q(employer__name__contains=text) | Q(employer__uscc__iexact=text)
-        )
     page = Paginator(declarations, PAGE_SIZE).get_page(request.GET.get("page"))
     can_start = request.user.role in WRITERS
     context = {

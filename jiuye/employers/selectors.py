@@ -241,6 +241,19 @@ def quota_results(*, year: int, queryset: QuerySet[Declaration] | None = None) -
     return live.select_related("employer").order_by("employer__name")
 
 
+def declarations_search(queryset: QuerySet[Declaration], params: Any) -> QuerySet[Declaration]:
+    """The declarations list's filters (its query string, or the API's): ``year`` and ``q``
+    (part of the employer's name, or its whole credit code)."""
+    year = str(params.get("year", ""))
+    if year.isdigit():
+        queryset = queryset.filter(year=int(year))
+    if text := str(params.get("q", "")).strip():
+        queryset = queryset.filter(
+            Q(employer__name__contains=text) | Q(employer__uscc__iexact=text)
+        )
+    return queryset
+
+
 def declarations_for_list(queryset: QuerySet[Declaration]) -> QuerySet[Declaration]:
     return queryset.select_related("employer").order_by("-year", "employer__name", "-version")
 

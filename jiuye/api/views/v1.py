@@ -12,7 +12,7 @@ from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as SchemaError
 
-from jiuye.api.views import employment, imports, indicators, people, reference, reports
+from jiuye.api.views import employment, imports, indicators, people, records, reference, reports
 from jiuye.api.views.conventions import (
     BadParameter,
     BrowserAuth,
@@ -21,6 +21,7 @@ from jiuye.api.views.conventions import (
     problem,
     validation_messages,
 )
+from jiuye.api.views.resources import RuleRefused, refused_answer
 from jiuye.core.conflicts import ConflictError
 
 logger = logging.getLogger(__name__)
@@ -46,6 +47,8 @@ api.add_router("/", employment.router)
 api.add_router("/", indicators.router)
 api.add_router("/", reports.router)
 api.add_router("/", imports.router)
+# Casework, employers, jobs, training and the programs: declared resources (views.records).
+api.add_router("/", records.router)
 
 
 @api.exception_handler(AuthenticationError)
@@ -111,6 +114,11 @@ def _schema_error(request: HttpRequest, exc: SchemaError) -> HttpResponse:
         _("请检查这些字段：%(f)s。") % {"f": "、".join(e["field"] for e in errors)},
         errors=errors,
     )
+
+
+@api.exception_handler(RuleRefused)
+def _refused(request: HttpRequest, exc: RuleRefused) -> HttpResponse:
+    return refused_answer(exc)
 
 
 @api.exception_handler(HttpError)

@@ -1,0 +1,289 @@
+"""The declared resources (views/records.py): each lists and shows its records with the UI's
+filters, and where the UI has edit pages its writes go through the same form and services — a
+rule of the service is a 422 problem with its Chinese message, a stale version a 409."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+
+from conftest import TOWN_A, TOWN_B, VILLAGE_A, VILLAGE_B, make_uscc
+from jiuye.api.tests.test_walk import FULL_ID, _record_of
+from jiuye.api.views.records import RESOURCES
+
+pytestmark = pytest.mark.django_db
+
+JSON = "application/json"
+
+
+# --- list, record, filter, scope of every resource ----------------------------------------------
+
+NONE = object()
+# A filter of the UI's list that finds the walk's record (from its JSON) and one that does not.
+FILTERS: dict[str, tuple[str, Any, Any]] = {
+    "service_record": ("person", lambda d: d["person"], str(uuid.uuid4())),
+    "needs_record": ("year", lambda d: d["year"], "1999"),
+    "employer": ("q", lambda d: d["name"], "没有这个单位"),
+    "declaration": ("year", lambda d: d["year"], "1999"),
+    "posting": ("q", lambda d: d["title"], "没有这个岗位"),
+    "fair": ("year", lambda d: d["date"][:4], "2001"),
+    "referral": ("year", lambda d: d["referred_on"][:4], "2001"),
+    "course": ("q", lambda d: d["title"], "没有这个课程"),
+    "training_provider": ("q", lambda d: d["name"], "没有这个机构"),
+    "enrolment": ("course", lambda d: d["course"], str(uuid.uuid4())),
+    "organization": ("q", lambda d: d["name"], "没有这个组织"),
+    "charity_project": ("q", lambda d: d["name"], "没有这个项目"),
+    "employment_leader": ("town", lambda d: TOWN_A, TOWN_B),
+    "aux_institution": ("town", lambda d: TOWN_A, TOWN_B),
+    "aux_member": ("all", lambda d: "1", NONE),
+    "labour_project": ("q", lambda d: d["name"], "没有这个项目"),
+    "labour_allocation": ("project", lambda d: d["project"], str(uuid.uuid4())),
+    "rural_base": ("town", lambda d: TOWN_A, TOWN_B),
+    "graduate": ("q", lambda d: d["name"], "没有这个人"),
+    "platform_partner": ("town", lambda d: TOWN_A, TOWN_B),
+    "service_institution": ("year", lambda d: "2024", NONE),
+    "consultation_meeting": ("q", lambda d: d["title"], "没有这个会议"),
+    "medical_institution": ("", lambda d: "", NONE),
+    "massage_application": ("kind", lambda d: d["kind"], NONE),
+}
+
+
+def test_every_resource_has_a_filter_case() -> None:
+    assert {r.name for r in RESOURCES} == set(FILTERS)
+
+
+@pytest.mark.parametrize("resource", RESOURCES, ids=lambda r: r.name)
+def test_each_resource_lists_shows_and_filters_as_the_ui(
+    resource, call, api_keys, personas, plan
+) -> None:
+    pk = _record_of(resource.name, {"personas": personas, "plan": plan})
+    base = f"/api/v1/{resource.path}"
+    shown = call("district", "get", f"{base}/{pk}")
+    assert shown.status_code == 200, shown.content[:300]
+    record = shown.json()
+    assert record["id"] == pk and "updated_at" in record
+    if "version" in record:
+        assert shown["ETag"] == f'W/"{record["version"]}"'
+    name, found_by, missed_by = FILTERS[resource.name]
+    params = {name: found_by(record)} if name else {}
+    found = call("district", "get", base, params)
+    assert found.status_code == 200, found.content[:300]
+    assert pk in [item["id"] for item in found.json()["items"]], (resource.name, params)
+    if missed_by is not NONE:
+        missed = call("district", "get", base, {name: missed_by})
+        assert missed.status_code == 200, missed.content[:300]
+        assert pk not in missed.content.decode()
+    # Incremental sync: nothing changed after the record did.
+    later = call("district", "get", base, {"updated_since": "2999-01-01T00:00:00+08:00"})
+    assert later.json() == {"items": [], "next_cursor": None}
+    # Pages of one: the record is on one of them, and the cursor walks to the end.
+    seen, cursor = [], None
+    for _page in range(50):
+        page = call("district", "get", base, {"limit": 1, **({"cursor": cursor} if cursor else {})})
+        body = page.json()
+        seen += [item["id"] for item in body["items"]]
+        cursor = body["next_cursor"]
+        if cursor is None:
+            break
+    assert len(seen) == len(set(seen))
+    for key in api_keys:
+        assert not FULL_ID.findall(call(key, "get", base).content.decode())
+
+
+def test_an_employers_key_sees_its_own_unit_only(call, employer_a, employer_b) -> None:
+    listed = call("employer", "get", "/api/v1/employers").json()["items"]
+    assert [item["id"] for item in listed] == [str(employer_a.pk)]
+    assert call("employer", "get", f"/api/v1/employers/{employer_b.pk}").status_code == 404
+    assert call("employer", "get", f"/api/v1/employers/{employer_a.pk}").status_code == 200
+
+
+def test_a_filter_the_list_page_would_drop_is_a_400_naming_it(call) -> None:
+    answer = call("district", "get", "/api/v1/organizations", {"kind": "没有这种"})
+    assert answer.status_code == 400
+    assert answer["Content-Type"] == "application/problem+json"
+    assert answer.json()["errors"][0]["field"] == "kind"
+
+
+# --- writes through the UI's form and services ----------------------------------------------------
+
+
+def _organization(**fields: Any) -> dict[str, Any]:
+    return {
+        "name": "示范区盲人协会",
+        "kind": "blind",
+        "region": VILLAGE_A,
+        "status": "active",
+        **fields,
+    }
+
+
+def test_a_key_creates_a_record_through_the_service(call, api_keys) -> None:
+    from jiuye.api.models import ApiKey
+    from jiuye.programs.models.charity import Organization
+
+    answer = call("district", "post", "/api/v1/organizations", _organization(), content_type=JSON)
+    assert answer.status_code == 201, answer.content
+    body = answer.json()
+    saved = Organization.objects.get(pk=body["id"])
+    assert saved.name == "示范区盲人协会" and saved.region_id == VILLAGE_A
+    district_key = ApiKey.objects.get(name="district system")
+    assert saved.created_by_id == district_key.account_id
+    assert answer["ETag"] == f'W/"{saved.version}"'
+
+
+def test_a_rule_of_the_service_is_a_422_problem_with_its_chinese_message(call) -> None:
+    from jiuye.programs.models.charity import Organization
+
+    good = make_uscc()
+    bad = good[:-1] + ("0" if good[-1] != "0" else "1")
+    answer = call(
+        "district", "post", "/api/v1/organizations", _organization(uscc=bad), content_type=JSON
+    )
+    assert answer.status_code == 422
+    assert answer["Content-Type"] == "application/problem+json"
+    problem = answer.json()
+    assert "校验码不对" in problem["detail"]
+    assert problem["errors"][0]["field"] == "uscc"
+    assert not Organization.objects.exists()
+
+
+def test_a_town_key_keeps_only_its_own_town(call) -> None:
+    from jiuye.programs.models.charity import Organization
+
+    answer = call(
+        "town_a",
+        "post",
+        "/api/v1/organizations",
+        _organization(region=VILLAGE_B),
+        content_type=JSON,
+    )
+    assert answer.status_code == 422
+    assert answer.json()["errors"][0]["field"] == "region"
+    assert not Organization.objects.exists()
+    mine = call("town_a", "post", "/api/v1/organizations", _organization(), content_type=JSON)
+    assert mine.status_code == 201
+    # Another town's key does not find it to change it.
+    pk = mine.json()["id"]
+    other = call(
+        "town_b", "patch", f"/api/v1/organizations/{pk}", {"version": 1}, content_type=JSON
+    )
+    assert other.status_code == 404
+
+
+def test_a_stale_version_is_a_409_and_a_change_names_its_version(call) -> None:
+    created = call("district", "post", "/api/v1/organizations", _organization(), content_type=JSON)
+    url = f"/api/v1/organizations/{created.json()['id']}"
+    blind = call("district", "patch", url, {"address": "新地址"}, content_type=JSON)
+    assert blind.status_code == 400 and blind.json()["errors"][0]["field"] == "version"
+    changed = call("district", "patch", url, {"address": "新地址", "version": 1}, content_type=JSON)
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["address"] == "新地址" and changed.json()["version"] == 2
+    # Only what the body names changes.
+    assert changed.json()["name"] == "示范区盲人协会"
+    stale = call("district", "patch", url, {"address": "旧的", "version": 1}, content_type=JSON)
+    assert stale.status_code == 409
+    assert stale["Content-Type"] == "application/problem+json"
+    assert "刚刚被其他人修改过" in stale.json()["detail"]
+    by_etag = call(
+        "district", "patch", url, {"note": "核对过"}, content_type=JSON, HTTP_IF_MATCH='W/"2"'
+    )
+    assert by_etag.status_code == 200 and by_etag.json()["version"] == 3
+
+
+def test_archiving_takes_a_reason_and_an_archived_record_is_not_changed(call) -> None:
+    created = call("district", "post", "/api/v1/organizations", _organization(), content_type=JSON)
+    url = f"/api/v1/organizations/{created.json()['id']}"
+    no_reason = call("district", "post", f"{url}/archive", {}, content_type=JSON)
+    assert no_reason.status_code == 400
+    archived = call("district", "post", f"{url}/archive", {"reason": "重复录入"}, content_type=JSON)
+    assert archived.status_code == 200 and archived.json()["archived"] is True
+    refused = call("district", "patch", url, {"note": "x", "version": 2}, content_type=JSON)
+    assert refused.status_code == 422
+    assert "已归档" in refused.json()["detail"]
+
+
+def test_a_read_only_key_may_not_write(call) -> None:
+    answer = call("leader", "post", "/api/v1/organizations", _organization(), content_type=JSON)
+    assert answer.status_code == 403
+
+
+def test_an_id_number_typed_into_free_text_is_masked(call, person_a) -> None:
+    note = f"核对身份证 {person_a.id_number} 无误"
+    created = call(
+        "district", "post", "/api/v1/organizations", _organization(note=note), content_type=JSON
+    )
+    assert created.status_code == 201
+    shown = call("district", "get", f"/api/v1/organizations/{created.json()['id']}")
+    assert person_a.id_number not in shown.content.decode()
+    assert person_a.id_number[-4:] in shown.json()["note"]
+
+
+# --- records added on a person's page -------------------------------------------------------------
+
+
+def test_a_service_and_a_needs_registration_are_added_through_the_services(
+    call, person_a, person_b
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from jiuye.casework.models import NeedsRecord, ServiceRecord
+
+    recent = (timezone.localdate() - dt.timedelta(days=3)).isoformat()
+    service = {
+        "person": str(person_a.pk),
+        "service_type": "job_recommendation",
+        "date": recent,
+        "channel": "phone",
+        "outcome": "done",
+        "notes": "电话推荐岗位",
+    }
+    added = call("town_a", "post", "/api/v1/service-records", service, content_type=JSON)
+    assert added.status_code == 201, added.json()
+    assert ServiceRecord.objects.get(pk=added.json()["id"]).person == person_a
+    # Another town's person is not found; a date in the future is the form's refusal.
+    elsewhere = {**service, "person": str(person_b.pk)}
+    assert (
+        call("town_a", "post", "/api/v1/service-records", elsewhere, content_type=JSON).status_code
+        == 404
+    )
+    future = {**service, "date": "2999-01-01"}
+    refused = call("town_a", "post", "/api/v1/service-records", future, content_type=JSON)
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "date"
+    # Verification is not a service of this endpoint: the service's own rule, in Chinese.
+    verify = {**service, "service_type": "verification"}
+    kind = call("town_a", "post", "/api/v1/service-records", verify, content_type=JSON)
+    assert kind.status_code == 422, kind.content
+    needs = {
+        "person": str(person_a.pk),
+        "date": recent,
+        "channel": "phone",
+        "wants_work": "yes",
+    }
+    registered = call("district", "post", "/api/v1/needs-records", needs, content_type=JSON)
+    assert registered.status_code == 201, registered.content
+    assert NeedsRecord.objects.get(pk=registered.json()["id"]).wants_work == "yes"
+    assert (
+        call("leader", "post", "/api/v1/needs-records", needs, content_type=JSON).status_code == 403
+    )
+
+
+@pytest.mark.parametrize(
+    "resource", [r for r in RESOURCES if r.edit is not None], ids=lambda r: r.name
+)
+def test_a_change_naming_only_its_version_keeps_every_field(
+    resource, call, api_keys, personas, plan
+) -> None:
+    """The body of a change is laid over the record as its edit page shows it, so the form
+    and the service see the record's own values for every field the body leaves out."""
+    pk = _record_of(resource.name, {"personas": personas, "plan": plan})
+    url = f"/api/v1/{resource.path}/{pk}"
+    before = call("district", "get", url).json()
+    kept = call("district", "patch", url, {"version": before["version"]}, content_type=JSON)
+    assert kept.status_code == 200, kept.content.decode()
+    after = kept.json()
+    changed = {k for k in before if before[k] != after[k] and k not in ("version", "updated_at")}
+    assert not changed, changed

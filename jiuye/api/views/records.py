@@ -1,0 +1,418 @@
+"""The records of casework, employers, jobs, training and the programs, each declared once as a
+``Resource``: the UI's selector (scope), its list filter and, where the UI has create and edit
+pages (``crud.RecordPages``), the same form and services for writes. Nothing here decides who
+sees or may change what: that is the apps' own code, as the pages call it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from jiuye.api.views.conventions import BadParameter
+from jiuye.api.views.resources import PersonAdds, Resource, router_of
+from jiuye.casework import services as casework
+from jiuye.casework.forms.records import NeedsForm, ServiceForm
+from jiuye.casework.models import NeedsRecord, ServiceRecord
+from jiuye.core.roles import PERSONAL_DATA_ROLES, Role
+from jiuye.core.scoping import scope_for
+from jiuye.employers import selectors as employer_selectors
+from jiuye.employers.declaration_views import READERS as DECLARATION_READERS
+from jiuye.employers.forms import EmployerSearchForm
+from jiuye.employers.models import Declaration, Employer
+from jiuye.employers.views import READERS as EMPLOYER_READERS
+from jiuye.jobs.forms.referrals import PipelineFilterForm
+from jiuye.jobs.selectors import fairs as fair_selectors
+from jiuye.jobs.selectors import referrals as referral_selectors
+from jiuye.jobs.selectors.postings import postings_visible
+from jiuye.jobs.views import fairs as fair_pages
+from jiuye.jobs.views import postings as posting_pages
+from jiuye.jobs.views import referrals as referral_pages
+from jiuye.programs.forms.graduates import GraduateFilterForm
+from jiuye.programs.selectors import auxiliary as aux_selectors
+from jiuye.programs.selectors import massage as massage_selectors
+from jiuye.programs.selectors.graduates import graduates_visible
+from jiuye.programs.views import (
+    auxiliary,
+    charity,
+    consultation,
+    graduates,
+    institutions,
+    massage,
+    platforms,
+    rural,
+)
+from jiuye.training.forms.courses import CourseSearchForm
+from jiuye.training.models import Enrolment
+from jiuye.training.views import courses, providers
+
+PERSONAL = tuple(PERSONAL_DATA_ROLES)
+
+
+def _uuid_filter(request: HttpRequest, records: QuerySet[Any], name: str) -> QuerySet[Any]:
+    """``?<name>=<uuid>``: the records of that related record."""
+    import uuid
+
+    raw = request.GET.get(name, "")
+    if not raw:
+        return records
+    try:
+        key = uuid.UUID(raw)
+    except ValueError:
+        raise BadParameter(name, f"{name}: UUID") from None
+    return records.filter(**{f"{name}_id": key})
+
+
+# --- casework -------------------------------------------------------------------------------
+
+
+def _of_person(request: HttpRequest, records: Any) -> tuple[Any, dict[str, Any]]:
+    """As a person's page lists them: ``?person=`` (and ``?year=`` for needs)."""
+    records = _uuid_filter(request, records, "person")
+    year = request.GET.get("year", "")
+    if year and hasattr(records.model, "year"):
+        if not year.isdigit():
+            raise BadParameter("year", "year")
+        records = records.filter(year=int(year))
+    return records, {}
+
+
+CASEWORK = [
+    Resource(
+        path="service-records",
+        name="service_record",
+        summary="走访服务记录",
+        tag="casework",
+        readers=PERSONAL,
+        visible=lambda user: scope_for(user, ServiceRecord),
+        rows=_of_person,
+        filters=("person",),
+        personal=True,
+        # As the person's page (no attachment: a signed sheet is added on the page).
+        adds=PersonAdds(
+            ServiceForm,
+            lambda **fields: casework.service_record_create(attachment=None, **fields),
+            PERSONAL,
+        ),
+    ),
+    Resource(
+        path="needs-records",
+        name="needs_record",
+        summary="就业需求登记",
+        tag="casework",
+        readers=PERSONAL,
+        visible=lambda user: scope_for(user, NeedsRecord),
+        rows=_of_person,
+        filters=("person", "year"),
+        personal=True,
+        adds=PersonAdds(NeedsForm, casework.needs_register, PERSONAL),
+    ),
+]
+
+
+# --- employers and declarations -------------------------------------------------------------
+
+
+def _employers(request: HttpRequest, records: Any) -> tuple[Any, dict[str, Any]]:
+    """The employers list's search (its form and selector); archived ones too, flagged."""
+    form = EmployerSearchForm(request.GET or None, user=request.user)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    found = employer_selectors.employers_search(
+        queryset=records, filters={**filters, "include_archived": True}
+    )
+    return found, {"search_form": form}
+
+
+def _declarations(request: HttpRequest, records: Any) -> tuple[Any, dict[str, Any]]:
+    return employer_selectors.declarations_search(records, request.GET), {}
+
+
+EMPLOYERS = [
+    # An employer's key sees its own unit only (scope_for binds it to its employer).
+    Resource(
+        path="employers",
+        name="employer",
+        summary="用人单位",
+        tag="employers",
+        readers=(*EMPLOYER_READERS, Role.EMPLOYER),
+        visible=lambda user: scope_for(user, Employer),
+        rows=_employers,
+        filters=("q", "kind", "town"),
+    ),
+    Resource(
+        path="declarations",
+        name="declaration",
+        summary="按比例安排就业申报",
+        tag="employers",
+        readers=DECLARATION_READERS,
+        visible=lambda user: scope_for(user, Declaration),
+        rows=_declarations,
+        filters=("year", "q"),
+    ),
+]
+
+
+# --- postings, fairs, referrals -------------------------------------------------------------
+
+
+def _postings(request: HttpRequest, records: Any) -> tuple[Any, dict[str, Any]]:
+    """The postings page's search, as the page runs it (its form, selector and defaults)."""
+    form, found = posting_pages._searched(request)
+    return found, {"search_form": form}
+
+
+def _fairs(request: HttpRequest, records: Any) -> tuple[Any, dict[str, Any]]:
+    from jiuye.core import listing
+
+    year, error = listing.year_asked(request)
+    found = fair_selectors.fairs_for_list(records, year=year)
+    return found, {"filter_errors": [error] if error else []}
+
+
+def _referrals(request: HttpRequest, records: Any) -> tuple[Any, dict[str, Any]]:
+    """The referral pipeline's filters (posting, person, status, town, year)."""
+    staff = request.user.role in referral_pages.STAFF
+    towns = referral_pages._towns(request.user) if staff else None
+    form = PipelineFilterForm(request.GET or None, towns=towns)
+    chosen = form.filters()
+    found = referral_selectors.referral_filter(
+        records,
+        posting=chosen.get("posting"),
+        person=chosen.get("person"),
+        status=chosen.get("status", ""),
+        town=chosen.get("town", ""),
+        year=chosen.get("year"),
+    )
+    return found, {"search_form": form}
+
+
+JOBS = [
+    Resource(
+        path="postings",
+        name="posting",
+        summary="招聘岗位",
+        tag="jobs",
+        readers=posting_pages.READERS,
+        visible=postings_visible,
+        rows=_postings,
+        filters=("q", "region", "category", "remote", "subtype", "graduates", "status", "group"),
+    ),
+    Resource(
+        path="fairs",
+        name="fair",
+        summary="招聘会",
+        tag="jobs",
+        readers=fair_pages.READERS,
+        visible=fair_selectors.fairs_visible,
+        rows=_fairs,
+        filters=("year",),
+        edit=fair_pages.PAGES,
+        keepers=fair_pages.RUNNERS,
+        get=fair_pages._runnable,
+    ),
+    Resource(
+        path="referrals",
+        name="referral",
+        summary="推荐就业",
+        tag="jobs",
+        # Staff and job seekers as the pipeline page, an employer as its applicants page.
+        readers=(*referral_pages.STAFF, Role.JOBSEEKER, Role.EMPLOYER),
+        visible=referral_selectors.referrals_visible,
+        rows=_referrals,
+        filters=("posting", "person", "status", "town", "year"),
+        personal=True,
+    ),
+]
+
+
+# --- training ---------------------------------------------------------------------------------
+
+
+def _enrolments(request: HttpRequest, records: Any) -> tuple[Any, dict[str, Any]]:
+    """As a course's enrolment list: ``?course=`` (and ``?person=``)."""
+    return _uuid_filter(request, _uuid_filter(request, records, "course"), "person"), {}
+
+
+TRAINING = [
+    Resource.of_pages(
+        courses.COURSES,
+        path="courses",
+        name="course",
+        summary="培训课程",
+        tag="training",
+        filters=tuple(CourseSearchForm.base_fields),
+    ),
+    Resource.of_pages(
+        providers.PROVIDERS,
+        path="training-providers",
+        name="training_provider",
+        summary="培训机构",
+        tag="training",
+    ),
+    Resource(
+        path="enrolments",
+        name="enrolment",
+        summary="培训报名",
+        tag="training",
+        readers=(Role.ADMIN, Role.DISTRICT, Role.TOWN),
+        visible=lambda user: scope_for(user, Enrolment),
+        rows=_enrolments,
+        filters=("course", "person"),
+        personal=True,
+    ),
+]
+
+
+# --- the programs' records --------------------------------------------------------------------
+
+
+def _graduates(request: HttpRequest, records: Any) -> tuple[Any, dict[str, Any]]:
+    form, found = graduates._listed(request)
+    return found.filter(pk__in=records.values("pk")), {"search_form": form}
+
+
+def _members(request: HttpRequest, records: Any) -> tuple[Any, dict[str, Any]]:
+    """The members page: the current members, or all of them with ``?all=1``."""
+    current_only = request.GET.get("all") != "1"
+    return aux_selectors.memberships_for_list(records, current_only=current_only), {}
+
+
+def _applications(request: HttpRequest, records: Any) -> tuple[Any, dict[str, Any]]:
+    kind, status, errors = massage._application_filters(request)
+    found = massage_selectors.applications_for_list(records, kind=kind, status=status)
+    return found, {"filter_errors": errors}
+
+
+def _allocations(request: HttpRequest, records: Any) -> tuple[Any, dict[str, Any]]:
+    """A project's or an institution's allocations (``?project=``, ``?institution=``)."""
+    return _uuid_filter(request, _uuid_filter(request, records, "project"), "institution"), {}
+
+
+PROGRAMS = [
+    Resource.of_pages(
+        charity.ORGANIZATIONS,
+        path="organizations",
+        name="organization",
+        summary="残疾人组织和助残组织",
+        tag="programs",
+    ),
+    Resource.of_pages(
+        charity.PROJECTS,
+        path="charity-projects",
+        name="charity_project",
+        summary="助残公益项目",
+        tag="programs",
+    ),
+    Resource.of_pages(
+        charity.LEADERS,
+        path="employment-leaders",
+        name="employment_leader",
+        summary="就业创业带头人",
+        tag="programs",
+        personal=True,
+    ),
+    Resource.of_pages(
+        auxiliary.INSTITUTIONS,
+        path="aux-institutions",
+        name="aux_institution",
+        summary="辅助性就业机构",
+        tag="programs",
+        filters=("kind", "status", "town"),
+    ),
+    Resource(
+        path="aux-members",
+        name="aux_member",
+        summary="辅助性就业机构的成员",
+        tag="programs",
+        readers=auxiliary.KEEPERS,
+        visible=aux_selectors.memberships_visible,
+        rows=_members,
+        filters=("all",),
+        personal=True,
+    ),
+    Resource.of_pages(
+        auxiliary.PROJECTS,
+        path="labour-projects",
+        name="labour_project",
+        summary="劳务项目",
+        tag="programs",
+        filters=("year", "q"),
+    ),
+    Resource(
+        path="labour-allocations",
+        name="labour_allocation",
+        summary="劳务项目的调配",
+        tag="programs",
+        readers=auxiliary.READERS,
+        visible=aux_selectors.allocations_visible,
+        rows=_allocations,
+        filters=("project", "institution"),
+    ),
+    Resource.of_pages(
+        rural.BASES,
+        path="rural-bases",
+        name="rural_base",
+        summary="农村就业基地",
+        tag="programs",
+        filters=("kind", "industry", "town"),
+    ),
+    Resource(
+        path="graduates",
+        name="graduate",
+        summary="残疾人高校毕业生",
+        tag="programs",
+        filters=tuple(GraduateFilterForm.base_fields),
+        readers=graduates.PERSONAL,
+        visible=graduates_visible,
+        rows=_graduates,
+        personal=True,
+    ),
+    Resource.of_pages(
+        platforms.PARTNERS,
+        path="platform-partners",
+        name="platform_partner",
+        summary="平台合作企业",
+        tag="programs",
+        filters=("kind", "town"),
+    ),
+    Resource.of_pages(
+        institutions.INSTITUTIONS,
+        path="service-institutions",
+        name="service_institution",
+        summary="就业服务机构",
+        tag="programs",
+        filters=("year",),
+    ),
+    Resource.of_pages(
+        consultation.MEETINGS,
+        path="consultation-meetings",
+        name="consultation_meeting",
+        summary="就业工作协商会议",
+        tag="programs",
+        filters=("year", "q"),
+    ),
+    Resource.of_pages(
+        massage.INSTITUTIONS,
+        path="medical-institutions",
+        name="medical_institution",
+        summary="医疗按摩机构",
+        tag="programs",
+    ),
+    Resource(
+        path="massage-applications",
+        name="massage_application",
+        summary="医疗按摩人员申请",
+        tag="programs",
+        readers=massage.KEEPERS,
+        visible=massage_selectors.applications_visible,
+        rows=_applications,
+        filters=("kind", "status"),
+        personal=True,
+    ),
+]
+
+RESOURCES = [*CASEWORK, *EMPLOYERS, *JOBS, *TRAINING, *PROGRAMS]
+
+
+router = router_of(RESOURCES)
