@@ -12,7 +12,7 @@ from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as SchemaError
 
-from jiuye.api.views import employment, imports, indicators, people, reference, reports
+from jiuye.api.views import employment, exchanges, imports, indicators, people, reference, reports
 from jiuye.api.views.conventions import (
     BadParameter,
     BrowserAuth,
@@ -46,6 +46,7 @@ api.add_router("/", employment.router)
 api.add_router("/", indicators.router)
 api.add_router("/", reports.router)
 api.add_router("/", imports.router)
+api.add_router("/", exchanges.router)
 
 
 @api.exception_handler(AuthenticationError)
