@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from typing import Any
 
 import pytest
@@ -402,3 +403,78 @@ def test_a_wrong_answer_is_refused_naming_the_line_and_nothing_is_written(
         content_type="application/json",
     )
     assert town.status_code == 403 and not InsuranceCheck.objects.exists()
+
+
+# --- every role's key ------------------------------------------------------------------------
+
+FULL_ID = re.compile(r"\b\d{17}[\dXx]\b")
+PERSONAL = {"district", "town_a", "town_b"}
+
+
+def test_every_exchange_with_every_roles_key(call, api_keys, person_a, person_b) -> None:  # noqa: ANN001
+    """Without may_reveal no key gets a full number; the roles are the pages' roles; the
+    social insurance pair is the district's and the 人社 liaison's."""
+    monitor(person_a)
+    graduate = [GRADUATE_ROW]
+    identified = {"监测对象类别": "边缘易致贫户", "识别监测时间": "2025-04-01"}
+    objects = [{"身份证号": person_a.id_number, **identified}]
+    unknown = {"answers": [{"employee": str(person_a.pk), "insured": True, "months": 12}]}
+    walk = [
+        ("get", "/api/v1/exchanges/education/status", None, PERSONAL, 200),
+        ("get", "/api/v1/exchanges/monitoring/needs", None, PERSONAL, 200),
+        ("post", "/api/v1/exchanges/education/graduates?dry_run=true", {"rows": graduate},
+         {"district"}, 200),
+        ("post", "/api/v1/exchanges/monitoring/objects?dry_run=true", {"rows": objects},
+         PERSONAL, 200),
+        ("get", PENDING, None, set(), 200),  # no key here may receive full numbers
+        ("post", ANSWERS, unknown, {"district", "liaison"}, 400),  # not a declared employee
+    ]  # fmt: skip
+    for key in api_keys:
+        for method, path, body, allowed, status in walk:
+            extra = {"content_type": "application/json"} if body is not None else {}
+            answer = call(key, method, path, *([body] if body is not None else []), **extra)
+            expected = status if key in allowed else 403
+            assert answer.status_code == expected, (key, path, answer.content[:300])
+            if expected >= 400:
+                assert answer["Content-Type"] == "application/problem+json"
+            assert not FULL_ID.findall(answer.content.decode()), (key, path)
+
+
+def _client_module() -> Any:
+    import importlib.util
+    from pathlib import Path
+
+    from django.conf import settings
+
+    path = Path(settings.BASE_DIR) / "docs" / "api_client_social_insurance.py"
+    spec = importlib.util.spec_from_file_location("api_client_social_insurance", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_sample_client_pulls_the_list_and_sends_the_answers(
+    live_server, personas, declared, tmp_path, capsys
+) -> None:  # noqa: ANN001
+    """docs/api_client_social_insurance.py against a running server: one person insured
+    per the bureau's extract, the other answered as not insured."""
+    client = _client_module()
+    submitted, _draft = declared
+    first, second = submitted.employees.order_by("name")
+    records = tmp_path / "insured.csv"
+    records.write_text(
+        f"身份证号,年度,缴费月数,参保单位\n{first.id_number},{submitted.year},12,东城示范企业\n",
+        encoding="utf-8",
+    )
+    token = rsj_key(personas)
+    argv = ["--url", live_server.url, "--key", token, "--records", str(records)]
+    assert client.main(argv) == 0
+    assert "已回传 2 人" in capsys.readouterr().out
+    answers = {c.employee_id: c for c in InsuranceCheck.objects.all()}
+    assert (answers[first.pk].insured, answers[first.pk].months) == (True, 12)
+    assert (answers[second.pk].insured, answers[second.pk].months) == (False, 0)
+    # Nothing is pending any more; a key without may_reveal is told why.
+    assert client.main(argv) == 0 and "没有待核验" in capsys.readouterr().out
+    refused = ["--url", live_server.url, "--key", rsj_key(personas, may_reveal=False)]
+    assert client.main(refused) == 1 and "可取完整证件号码" in capsys.readouterr().err

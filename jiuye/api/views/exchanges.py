@@ -27,7 +27,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from pydantic import Field
 
@@ -162,7 +162,7 @@ def education_graduates_in(
 )
 def education_status_out(
     request: HttpRequest,
-    year: int | None = None,
+    year: int | None = Query(None, ge=1990, le=2100),
     reveal: bool = False,
     reason: str = "",
     updated_since: str | None = None,
@@ -311,7 +311,7 @@ def _employee_item(line: DeclaredEmployee) -> dict[str, Any]:
 )
 def insurance_pending(
     request: HttpRequest,
-    year: int | None = None,
+    year: int | None = Query(None, ge=2000, le=2100),
     answered: bool = False,
     reason: str = DEFAULT_INSURANCE_REASON,
     updated_since: str | None = None,
