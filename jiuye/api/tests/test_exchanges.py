@@ -11,8 +11,13 @@ import re
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from conftest import make_id_number
@@ -341,6 +346,10 @@ def test_answers_are_recorded_and_shown_on_the_review_page(client_for, personas,
     submitted, _draft = declared
     items = bearer(client, token, "get", PENDING).json()["items"]
     first, second = sorted(items, key=lambda i: i["name"])
+    review = reverse("employers:declaration", args=[submitted.pk])
+    reviewer = client_for("district")
+    with CaptureQueriesContext(connection) as unanswered:
+        assert reviewer.get(review).status_code == 200
     body = {
         "answers": [
             {"employee": first["employee"], "insured": True, "months": 12, "unit": "东城示范企业"},
@@ -364,7 +373,10 @@ def test_answers_are_recorded_and_shown_on_the_review_page(client_for, personas,
         ]
         == 1
     )
-    page = client_for("district").get(reverse("employers:declaration", args=[submitted.pk]))
+    with CaptureQueriesContext(connection) as answered:
+        page = reviewer.get(review)
+    # The answers come with the lines (no query per line).
+    assert len(answered.captured_queries) == len(unanswered.captured_queries)
     text = page.content.decode()
     assert "人社局社保核验" in text and "缴费 12 个月" in text
     # The employer is not shown the office's answer.
@@ -478,3 +490,69 @@ def test_the_sample_client_pulls_the_list_and_sends_the_answers(
     assert client.main(argv) == 0 and "没有待核验" in capsys.readouterr().out
     refused = ["--url", live_server.url, "--key", rsj_key(personas, may_reveal=False)]
     assert client.main(refused) == 1 and "可取完整证件号码" in capsys.readouterr().err
+
+
+def test_the_key_form_sets_may_reveal_and_the_key_page_says_so(client_for, personas) -> None:  # noqa: ANN001
+    from jiuye.api.models import ApiKey
+
+    rsj = Department.objects.get(code="rsj")
+    answer = client_for("admin").post(
+        reverse("api:key-create"),
+        {
+            "name": "区人社局社保系统",
+            "owner": personas["district"].pk,
+            "role": "department",
+            "department": rsj.pk,
+            "may_reveal": "on",
+        },
+    )
+    key = ApiKey.objects.get(name="区人社局社保系统")
+    assert answer.status_code == 302 and key.may_reveal
+    page = client_for("admin").get(reverse("api:key-detail", args=[key.pk])).content.decode()
+    assert "可取完整证件号码" in page and "每次取用记入访问日志" in page
+
+
+@pytest.fixture
+def rsj_token(personas) -> str:  # noqa: ANN001
+    # Function-scoped: made once for all of hypothesis' examples of the test.
+    return rsj_key(personas)
+
+
+@given(
+    months=st.lists(st.integers(min_value=0, max_value=12), min_size=2, max_size=2),
+    insured=st.lists(st.booleans(), min_size=2, max_size=2),
+    unit=st.text(max_size=200),
+)
+@hypothesis_settings(
+    max_examples=15,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+def test_any_answers_are_recorded_as_sent_or_refused_whole(
+    rsj_token, declared, months, insured, unit
+) -> None:  # noqa: ANN001
+    """Hypothesis draws the answers' bodies: a consistent set is recorded exactly as sent
+    (the unit trimmed), one with months for a person not insured is refused whole."""
+    from django.test import Client
+
+    submitted, _draft = declared
+    employees = list(submitted.employees.order_by("name"))
+    InsuranceCheck.objects.all().delete()
+    answers = [
+        {"employee": str(e.pk), "insured": i, "months": m, "unit": unit}
+        for e, i, m in zip(employees, insured, months, strict=True)
+    ]
+    response = bearer(
+        Client(), rsj_token, "post", ANSWERS, {"answers": answers}, content_type="application/json"
+    )
+    consistent = all(a["insured"] or a["months"] == 0 for a in answers)
+    if not consistent:
+        assert response.status_code == 400 and not InsuranceCheck.objects.exists()
+        return
+    assert response.status_code == 200, response.content
+    for answer in answers:
+        check = InsuranceCheck.objects.get(employee_id=answer["employee"])
+        assert (check.insured, check.months) == (answer["insured"], answer["months"])
+        assert check.unit == answer["unit"].strip()
