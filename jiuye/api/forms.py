@@ -42,6 +42,14 @@ class ApiKeyForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": _("请按 2026-12-31 的格式填写日期。")},
     )
+    may_reveal = forms.BooleanField(
+        label=_("可取完整证件号码"),
+        required=False,
+        help_text=_(
+            "只给需要核对身份的交换打开，例如人社局的社保核验。"
+            "每次取用都记入访问日志；不打开时证件号码一律部分隐藏。"
+        ),
+    )
 
     BINDING_ERRORS = {
         Role.DEPARTMENT: ("department", _("部门联络员角色的密钥必须选择所属部门。")),

@@ -33,6 +33,9 @@ class ApiKey(BaseModel):
     prefix = models.CharField(_("密钥前缀"), max_length=16, unique=True)
     secret_hash = models.CharField(max_length=64, editable=False)
     expires_at = models.DateTimeField(_("有效期至"), null=True, blank=True)
+    # Whether the key may receive full ID numbers where an exchange needs them (the social
+    # insurance check, the files back to the bureaus); every such read is logged as a reveal.
+    may_reveal = models.BooleanField(_("可取完整证件号码"), default=False)
     last_used_at = models.DateTimeField(_("最近使用时间"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
     revoked_by = user_fk(_("吊销人"))

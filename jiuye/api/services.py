@@ -48,6 +48,7 @@ def apikey_create(
     role: str,
     by: User,
     expires_at: dt.datetime | None = None,
+    may_reveal: bool = False,
     **binding: Any,
 ) -> tuple[ApiKey, str]:
     """Create a key and its account; returns the key and the full token, which is shown once
@@ -78,6 +79,7 @@ def apikey_create(
         prefix=prefix,
         secret_hash=secret_hash(secret),
         expires_at=expires_at,
+        may_reveal=may_reveal,
         created_by=by,
         updated_by=by,
     )

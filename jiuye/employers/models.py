@@ -227,6 +227,40 @@ class DeclaredEmployee(BaseModel, MaskedIdentity):
         ]
 
 
+class InsuranceCheck(BaseModel):
+    """The social insurance office's (人社) answer for one declared employee, read back
+    through the API's social insurance exchange: whether the person is insured, for how many
+    months of the declaration year, and by which unit. Shown beside the declared months on
+    the review page; a newer answer replaces the older one."""
+
+    scope_paths = employer_scope("employee__declaration__employer")
+
+    employee = models.OneToOneField(
+        DeclaredEmployee,
+        verbose_name=_("申报的残疾职工"),
+        on_delete=models.CASCADE,
+        related_name="insurance_check",
+    )
+    insured = models.BooleanField(_("已参保"))
+    months = models.PositiveSmallIntegerField(_("核实的缴费月数"))
+    unit = models.CharField(_("参保单位"), max_length=200, blank=True)
+    note = models.CharField(_("人社局说明"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("社保核验结果")
+
+    def __str__(self) -> str:
+        return str(self.employee.name)
+
+    @property
+    def agrees(self) -> bool:
+        """The answer bears the declaration out: insured, for at least the declared months,
+        by the declaring unit (when the unit is named)."""
+        employee = self.employee
+        unit_ok = not self.unit or self.unit == employee.declaration.employer.name
+        return self.insured and self.months >= employee.insurance_months and unit_ok
+
+
 class Disclosure(BaseModel):
     """The public disclosure of a year's agencies' and institutions' quota compliance
     (action 一): district staff publish it when they choose and may withdraw it. Only the

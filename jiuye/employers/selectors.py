@@ -55,9 +55,9 @@ def declaration_for_detail(queryset: QuerySet[Declaration]) -> QuerySet[Declarat
 
 
 def employees_for_detail(declaration: Declaration) -> QuerySet[DeclaredEmployee]:
-    return declaration.employees.select_related("person__grade", "person__category").order_by(
-        "position", "name"
-    )
+    return declaration.employees.select_related(
+        "person__grade", "person__category", "insurance_check"
+    ).order_by("position", "name")
 
 
 def review_queue(

@@ -86,6 +86,9 @@ def test_the_walk_covers_every_endpoint_of_the_api() -> None:
     # each with the UI page rows it is checked against.
     walked |= {name for resource in RESOURCES for name in resource.url_names()}
     assert {r.name for r in RESOURCES} == set(UI_ROWS), "say which UI pages a resource answers like"
+    # Walked with every role's key in test_exchanges.py.
+    walked |= {"education_graduates_in", "education_status_out", "monitoring_needs_out"}
+    walked |= {"monitoring_objects_in", "insurance_pending", "insurance_answers"}
     docs = {"openapi-json", "openapi-view", "api-root"}
     names = {pattern.name for pattern in _v1_patterns} - docs
     assert names == walked, f"walk these endpoints too: {sorted(names - walked)}"

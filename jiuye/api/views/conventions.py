@@ -201,11 +201,34 @@ def keyset_page(
 # --- the access log of calls ----------------------------------------------------------------
 
 
-def note_rows(request: HttpRequest, count: int, *, personal: bool) -> None:
+def note_rows(
+    request: HttpRequest,
+    count: int,
+    *,
+    personal: bool,
+    revealed: bool = False,
+    reason: str = "",
+    kind: str = "",
+) -> None:
     """Tell the call's log entry how many rows it returned and whether they are personal data
-    (then the call is logged like an export)."""
+    (then the call is logged like an export; ``revealed`` when full ID numbers went out, for
+    ``reason``)."""
     request.api_rows = count  # type: ignore[attr-defined]
     request.api_personal = personal  # type: ignore[attr-defined]
+    request.api_revealed = revealed  # type: ignore[attr-defined]
+    request.api_reason = reason  # type: ignore[attr-defined]
+    request.api_kind = kind  # type: ignore[attr-defined]
+
+
+def may_reveal(request: HttpRequest) -> bool:
+    """Whether the caller may receive full ID numbers: a key marked so by the administrator, a
+    signed-in browser of a role that may reveal a number on the person page."""
+    from jiuye.people.services.person import REVEAL_ROLES
+
+    key = getattr(request, "api_key", None)
+    if key is not None:
+        return bool(key.may_reveal)
+    return request.user.role in REVEAL_ROLES
 
 
 def etag(version: int) -> str:
@@ -259,11 +282,14 @@ def _log_call(request: HttpRequest, response: HttpResponse, seconds: float) -> N
         "ms": round(seconds * 1000),
     }
     if personal:
-        detail["revealed"] = False
+        detail["revealed"] = getattr(request, "api_revealed", False)
+        if getattr(request, "api_kind", ""):
+            detail["kind"] = request.api_kind  # the same kind as the page's export
     access_log(
         action=AccessEvent.Action.EXPORT if personal else AccessEvent.Action.API,
         request=request,
         user=user,
+        reason=getattr(request, "api_reason", "") if personal else "",
         detail=detail,
     )
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import Router
+from ninja import Query, Router
 
 from jiuye.actionplan import selectors
 from jiuye.api.views.conventions import note_rows
@@ -17,13 +17,20 @@ from jiuye.reference.selectors import district_and_towns
 
 router = Router(tags=["indicators"])
 
+# The years an indicator may be asked for (a year outside is a 422 naming ``year``).
+YEAR_MIN, YEAR_MAX = 2000, 2100
+
 
 def _number(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
 @router.get("/indicators", summary="指标（按年度和区域：实际值、目标值、冻结值）")
-def indicators(request: HttpRequest, year: int | None = None, region: str = "") -> dict[str, Any]:
+def indicators(
+    request: HttpRequest,
+    year: int | None = Query(None, ge=YEAR_MIN, le=YEAR_MAX),
+    region: str = "",
+) -> dict[str, Any]:
     """``region`` is the district's code (the default) or a town's; a town officer's key reads
     its own town only."""
     user = request.user

@@ -40,6 +40,7 @@ def key_create(request: HttpRequest) -> HttpResponse:
             owner=data["owner"],
             role=data["role"],
             expires_at=form.expires_at(),
+            may_reveal=form.cleaned_data["may_reveal"],
             by=request.user,
             **form.binding(),
         )

@@ -12,7 +12,16 @@ from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as SchemaError
 
-from jiuye.api.views import employment, imports, indicators, people, records, reference, reports
+from jiuye.api.views import (
+    employment,
+    exchanges,
+    imports,
+    indicators,
+    people,
+    records,
+    reference,
+    reports,
+)
 from jiuye.api.views.conventions import (
     BadParameter,
     BrowserAuth,
@@ -49,6 +58,7 @@ api.add_router("/", reports.router)
 api.add_router("/", imports.router)
 # Casework, employers, jobs, training and the programs: declared resources (views.records).
 api.add_router("/", records.router)
+api.add_router("/", exchanges.router)
 
 
 @api.exception_handler(AuthenticationError)

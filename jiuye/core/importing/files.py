@@ -363,7 +363,14 @@ def _web_page(text: str) -> str:
 def _csv_rows(path: Path, encoding: str) -> Iterator[tuple[int, list[str]]]:
     max_rows, max_columns = settings.JIUYE_IMPORT_MAX_ROWS, settings.JIUYE_IMPORT_MAX_COLUMNS
     with open(path, encoding=encoding, newline="") as handle:
-        sample = handle.read(4096)
+        try:
+            sample = handle.read(4096)
+        except UnicodeDecodeError as exc:
+            # The encoding was told from the head, where a cut character is allowed; a short
+            # file that ends in one is not text of that encoding.
+            raise ImportFileError(
+                _("无法识别文件的文字编码。请另存为 UTF-8 编码的 CSV 或 Excel 文件。")
+            ) from exc
         handle.seek(0)
         delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
         reader = csv.reader(handle, delimiter=delimiter)
