@@ -1,5 +1,6 @@
 """Rows of the URL × role matrix (core/tests/test_url_matrix.py) for the API key pages. The
-API's endpoints are not pages: jiuye/api/tests/test_walk.py walks them with every role's key."""
+API's endpoints are not pages: jiuye/api/tests/walk/test_walk.py walks them with every role's
+key."""
 
 from __future__ import annotations
 

@@ -20,6 +20,10 @@ KEY_SPECS = {
 
 @pytest.fixture
 def api_keys(personas, employer_a) -> dict[str, str]:  # noqa: ANN001
+    return api_keys_create(personas, employer_a)
+
+
+def api_keys_create(personas: dict, employer_a: object) -> dict[str, str]:
     from jiuye.reference.models import Department, Region
 
     tokens = {}

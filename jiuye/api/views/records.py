@@ -267,21 +267,10 @@ TRAINING = [
 # --- the programs' records --------------------------------------------------------------------
 
 
-def _graduates(request: HttpRequest, records: Any) -> tuple[Any, dict[str, Any]]:
-    form, found = graduates._listed(request)
-    return found.filter(pk__in=records.values("pk")), {"search_form": form}
-
-
 def _members(request: HttpRequest, records: Any) -> tuple[Any, dict[str, Any]]:
     """The members page: the current members, or all of them with ``?all=1``."""
     current_only = request.GET.get("all") != "1"
     return aux_selectors.memberships_for_list(records, current_only=current_only), {}
-
-
-def _applications(request: HttpRequest, records: Any) -> tuple[Any, dict[str, Any]]:
-    kind, status, errors = massage._application_filters(request)
-    found = massage_selectors.applications_for_list(records, kind=kind, status=status)
-    return found, {"filter_errors": errors}
 
 
 def _allocations(request: HttpRequest, records: Any) -> tuple[Any, dict[str, Any]]:
@@ -365,7 +354,7 @@ PROGRAMS = [
         filters=tuple(GraduateFilterForm.base_fields),
         readers=graduates.PERSONAL,
         visible=graduates_visible,
-        rows=_graduates,
+        rows=graduates.GRADUATES.rows,
         personal=True,
     ),
     Resource.of_pages(
@@ -406,7 +395,7 @@ PROGRAMS = [
         tag="programs",
         readers=massage.KEEPERS,
         visible=massage_selectors.applications_visible,
-        rows=_applications,
+        rows=massage.APPLICATIONS.rows,
         filters=("kind", "status"),
         personal=True,
     ),

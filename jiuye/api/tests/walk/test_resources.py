@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 
 from conftest import TOWN_A, TOWN_B, VILLAGE_A, VILLAGE_B, make_uscc
-from jiuye.api.tests.test_walk import FULL_ID, _record_of
+from jiuye.api.tests.walk.test_walk import FULL_ID, _record_of
 from jiuye.api.views.records import RESOURCES
 
 pytestmark = pytest.mark.django_db
+
 
 JSON = "application/json"
 

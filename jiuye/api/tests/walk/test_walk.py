@@ -12,6 +12,7 @@ from jiuye.people.services import REVEAL_ROLES
 
 pytestmark = pytest.mark.django_db
 
+
 # A full 18-character resident ID number (masked ones carry asterisks).
 FULL_ID = re.compile(r"\b\d{17}[\dXx]\b")
 
