@@ -366,7 +366,7 @@ def personas(world) -> dict[str, Any]:  # noqa: ANN001
 
 def test_every_url_is_in_the_matrix() -> None:
     # The API's endpoints answer keys (401/403/404 problems, not a sign-in page): their walk
-    # of every endpoint × every role's key is jiuye/api/tests/test_walk.py.
+    # of every endpoint × every role's key is jiuye/api/tests/walk/test_walk.py.
     api = {name for name in _names(get_resolver()) if name.startswith("v1:")} - PUBLIC
     missing = _names(get_resolver()) - set(MATRIX) - PUBLIC - api
     assert not missing, f"add these URLs to the access matrix: {sorted(missing)}"

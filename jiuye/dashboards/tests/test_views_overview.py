@@ -179,7 +179,7 @@ def test_the_batched_figures_equal_each_indicator_computed_alone(
     counted,
     settings,  # noqa: ANN001
 ) -> None:
-    """Every indicator for the district in two years and for every town in the later one,
+    """Every indicator for the district in two years and for three towns in the later one,
     fetched together (the towns counted in one grouped pass per figure under the district, the
     district's counts added up from them), equals ``compute`` of a fresh Region, one by one."""
     from jiuye.core.indicators import compiled_figures_clear
@@ -188,7 +188,9 @@ def test_the_batched_figures_equal_each_indicator_computed_alone(
     call_command("demo_data", persons=300, seed=5, stdout=StringIO())
     compiled_figures_clear()
     district, towns = district_and_towns()
-    pairs = [(district, counted - 1), (district, counted)] + [(t, counted) for t in towns]
+    # Three towns are enough for the towns' grouped pass (one statement whatever the towns);
+    # the district's sums come from every town's group.
+    pairs = [(district, counted - 1), (district, counted)] + [(t, counted) for t in towns[:3]]
     prefetch_many(pairs)
     nonzero = 0
     for region, year in pairs:
