@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from jiuye.core.roles import PERSONAL_DATA_ROLES, Role
+from jiuye.core.roles import PERSONAL_DATA_ROLES, VERIFIED_ROLES, Role
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ GROUPS = {
 
 
 # Accounts waiting for verification see only their application (an employer's has its item).
-_ALL = frozenset(Role.values) - {Role.APPLICANT, Role.EMPLOYER_APPLICANT}
+_ALL = frozenset(VERIFIED_ROLES)
 _STAFF = frozenset({Role.ADMIN, Role.DISTRICT, Role.DEPARTMENT, Role.TOWN, Role.LEADER})
 _AUDITORS = frozenset({Role.ADMIN, Role.DISTRICT})
 # The annual report in Word: district staff and leaders for any scope, town staff their town.

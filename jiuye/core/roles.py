@@ -26,6 +26,9 @@ class Role(models.TextChoices):
 
 # Accounts from the public sign-ups, waiting for verification; never made by hand.
 APPLICANT_ROLES = frozenset({Role.APPLICANT, Role.EMPLOYER_APPLICANT})
+# Every role of a verified account: pages open to all who sign in name these, so a role added
+# later is not let in by default, and an applicant never is.
+VERIFIED_ROLES = tuple(role for role in Role.values if role not in APPLICANT_ROLES)
 
 STAFF_ROLES = frozenset({Role.ADMIN, Role.DISTRICT, Role.DEPARTMENT, Role.TOWN, Role.LEADER})
 # Roles that read and write persons' records (within their scope); leaders see aggregates only.

@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import make_id_number
 from jiuye.core.tests.responses import answer_about, assert_one_answer, html_of
@@ -231,6 +232,29 @@ def test_the_job_seeker_reads_their_own_referral_without_steps(client_for, refer
     response = client_for("jobseeker").get(reverse("jobs:referral", args=[referral_a.pk]))
     assert response.status_code == 200
     assert "登记这一步" not in html_of(response)
+
+
+def test_the_job_seeker_reads_no_staff_or_employer_notes_on_their_referral(
+    client_for, personas, referral_a
+) -> None:  # noqa: ANN001
+    """As their timeline: the referral's note and the notes of its steps are for staff and the
+    employer; the job seeker reads the steps and their dates."""
+    referral_a.note = "推荐说明：性格稳重"
+    referral_a.save(update_fields=["note"])
+    services.referral_advance(
+        referral=referral_a,
+        to="viewed",
+        by=personas["employer"],
+        on=timezone.localdate(),
+        version=referral_a.version,
+        note="单位备注：先约电话面试",
+    )
+    url = reverse("jobs:referral", args=[referral_a.pk])
+    own = html_of(client_for("jobseeker").get(url))
+    assert "性格稳重" not in own and "先约电话面试" not in own
+    assert "单位已查看" in own
+    staff = html_of(client_for("district").get(url))
+    assert "性格稳重" in staff and "先约电话面试" in staff
 
 
 def test_the_referral_page_scope(client_for, referral_a) -> None:  # noqa: ANN001

@@ -30,7 +30,7 @@ from jiuye.core import crud, listing
 from jiuye.core.access import roles_required
 from jiuye.core.downloads import attachment, formula_safe, workbook
 from jiuye.core.forms import add_service_errors
-from jiuye.core.roles import PERSONAL_DATA_ROLES, STAFF_ROLES
+from jiuye.core.roles import PERSONAL_DATA_ROLES, STAFF_ROLES, VERIFIED_ROLES
 from jiuye.core.scoping import get_scoped_or_404, scope_for
 from jiuye.employers.models import Employer
 from jiuye.jobs.forms.fairs import FairForm, PostingsForm, ReferAtFairForm, SearchForm
@@ -42,7 +42,7 @@ from jiuye.people.selectors import nobody_found, person_search
 
 RUNNERS = PERSONAL = PERSONAL_DATA_ROLES
 STAFF = STAFF_ROLES
-READERS = tuple(Role.values)
+READERS = VERIFIED_ROLES
 PAGE_SIZE = 30
 SEARCH_LIMIT = 20
 

@@ -34,6 +34,7 @@ from jiuye.core import crud
 from jiuye.core.access import roles_required
 from jiuye.core.downloads import Book, attachment_header, formula_safe
 from jiuye.core.forms import add_service_errors
+from jiuye.core.roles import VERIFIED_ROLES
 from jiuye.jobs.forms.postings import (
     PostingForm,
     PostingSearchForm,
@@ -51,7 +52,7 @@ from jiuye.jobs.selectors.postings import (
 from jiuye.jobs.services import postings as services
 from jiuye.people.models import Education
 
-READERS = tuple(Role.values)
+READERS = VERIFIED_ROLES
 WRITERS = (Role.ADMIN, Role.DISTRICT, Role.TOWN, Role.EMPLOYER)
 REVIEWERS = (Role.ADMIN, Role.DISTRICT)
 EXPORTERS = tuple(STAFF_ROLES)

@@ -260,6 +260,9 @@ def _render_referral(
         "can_hire": role in STAFF and referral.is_open,
         "staff": role in STAFF,
         "employer": role == Role.EMPLOYER,
+        # The job seeker's own view leaves out the staff's and the employer's notes (as their
+        # timeline does); their own step notes stay.
+        "own_view": role == Role.JOBSEEKER,
         "follow_ups": follow_ups,
         "today": today,
     }

@@ -360,6 +360,11 @@ def test_the_exports_list_institutions_and_applications(client_for, employer_a, 
     rows = list(load_workbook(io.BytesIO(applications.content)).active.iter_rows(values_only=True))
     assert rows[1][1] == "张三"
     assert person_a.id_number not in str(rows[1])  # masked
+    # The applicants are persons: their download is in the access log, as one export of one row.
+    from jiuye.core.models import AccessEvent
+
+    logged = AccessEvent.objects.get(action=AccessEvent.Action.EXPORT)
+    assert (logged.detail["kind"], logged.detail["rows"]) == ("massage_applications", 1)
     assert MedicalInstitution.objects.count() == 1
 
 

@@ -199,6 +199,8 @@ APPLICATIONS = crud.ListPages(
         ],
         row=_application_row,
         widths=(26, 10, 20),
+        # The applicants are persons: the download goes into the access log like the others.
+        logged="massage_applications",
     ),
     page_size=PAGE_SIZE,
 )

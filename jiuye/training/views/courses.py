@@ -29,7 +29,7 @@ from jiuye.accounts.models import Role
 from jiuye.core import crud
 from jiuye.core.access import roles_required
 from jiuye.core.downloads import formula_safe
-from jiuye.core.roles import PERSONAL_DATA_ROLES, STAFF_ROLES
+from jiuye.core.roles import PERSONAL_DATA_ROLES, STAFF_ROLES, VERIFIED_ROLES
 from jiuye.core.scoping import scope_for
 from jiuye.training.forms.courses import CourseForm, CourseSearchForm
 from jiuye.training.models import Course, Enrolment, EnrolmentStatus
@@ -38,7 +38,7 @@ from jiuye.training.services import courses as services
 
 RUNNERS = PERSONAL = PERSONAL_DATA_ROLES
 STAFF = STAFF_ROLES
-READERS = tuple(Role.values)
+READERS = VERIFIED_ROLES
 
 
 def _course(request: HttpRequest, pk: uuid.UUID) -> Course:
