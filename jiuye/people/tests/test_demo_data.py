@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from io import StringIO
 
 import pytest
@@ -11,6 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
+from conftest import rows_for_the_module
 from jiuye.core.crypto import blind_index
 from jiuye.core.validators import (
     resident_id_birth_date,
@@ -24,9 +26,7 @@ from jiuye.people.services import id_number_index
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def allowed(settings, reference) -> None:  # noqa: ANN001
-    settings.JIUYE_ALLOW_DEMO = True
+PERSONS, SEED = 120, 5
 
 
 def _run(**options: object) -> str:
@@ -35,30 +35,45 @@ def _run(**options: object) -> str:
     return out.getvalue()
 
 
-def test_it_creates_the_persons_and_a_second_run_creates_none(allowed) -> None:  # noqa: ANN001
-    assert "created 120, skipped 0" in _run(persons=120, seed=5)
-    assert Person.objects.count() == 120
+@pytest.fixture(scope="module")
+def first_run(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[str]:  # noqa: ANN001
+    """One run of the command for the module (what it printed); each test's own changes are
+    rolled back around it."""
+    yield from rows_for_the_module(
+        django_db_blocker,
+        tmp_path_factory.mktemp("demo"),
+        lambda: _run(persons=PERSONS, seed=SEED),
+    )
 
-    assert "created 0, skipped 120" in _run(persons=120, seed=5)
-    assert Person.objects.count() == 120
+
+@pytest.fixture
+def allowed(settings, first_run) -> str:  # noqa: ANN001
+    settings.JIUYE_ALLOW_DEMO = True
+    return first_run
+
+
+def test_it_creates_the_persons_and_a_second_run_creates_none(allowed) -> None:  # noqa: ANN001
+    assert f"created {PERSONS}, skipped 0" in allowed
+    assert Person.objects.count() == PERSONS
+
+    assert f"created 0, skipped {PERSONS}" in _run(persons=PERSONS, seed=SEED)
+    assert Person.objects.count() == PERSONS
 
 
 def test_a_larger_run_with_the_same_seed_adds_only_the_new_persons(allowed) -> None:  # noqa: ANN001
-    _run(persons=40, seed=6)
-    assert "created 30, skipped 40" in _run(persons=70, seed=6)
-    assert Person.objects.count() == 70
+    assert f"created 30, skipped {PERSONS}" in _run(persons=PERSONS + 30, seed=SEED)
+    assert Person.objects.count() == PERSONS + 30
 
 
-def test_it_is_refused_without_jiuye_allow_demo(settings, reference) -> None:  # noqa: ANN001
+def test_it_is_refused_without_jiuye_allow_demo(settings, first_run) -> None:  # noqa: ANN001
     settings.JIUYE_ALLOW_DEMO = False
     with pytest.raises(CommandError, match="JIUYE_ALLOW_DEMO"):
-        _run(persons=10)
-    assert not Person.objects.exists()
+        _run(persons=PERSONS + 10, seed=SEED)
+    assert Person.objects.count() == PERSONS
 
 
 def test_numbers_decrypt_match_their_indexes_and_are_not_stored_in_plain(allowed) -> None:  # noqa: ANN001
-    _run(persons=60, seed=7)
-    expected = {row["身份证号"]: row for row in generate_persons(60, seed=7)}
+    expected = {row["身份证号"]: row for row in generate_persons(PERSONS, seed=SEED)}
     persons = list(Person.objects.all())
     assert {p.id_number for p in persons} == set(expected)
     for person in persons:
@@ -87,8 +102,7 @@ def test_numbers_decrypt_match_their_indexes_and_are_not_stored_in_plain(allowed
 
 
 def test_every_field_follows_its_row_and_passes_model_validation(allowed) -> None:  # noqa: ANN001
-    _run(persons=200, seed=8)
-    rows = {row["身份证号"]: row for row in generate_persons(200, seed=8)}
+    rows = {row["身份证号"]: row for row in generate_persons(PERSONS, seed=SEED)}
     for person in Person.objects.all():
         row = rows[person.id_number]
         person.full_clean(validate_unique=False, validate_constraints=False)
@@ -108,14 +122,13 @@ def test_every_field_follows_its_row_and_passes_model_validation(allowed) -> Non
 
 
 def test_each_created_person_gets_an_audit_entry(allowed) -> None:  # noqa: ANN001
-    _run(persons=25, seed=9)
     entries = LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(Person))
-    assert entries.count() == 25
+    assert entries.count() == PERSONS
     assert all(entry.action == LogEntry.Action.CREATE for entry in entries)
 
 
 def test_the_apps_seeders_run_after_the_persons_in_their_declared_order(allowed) -> None:  # noqa: ANN001
-    out = _run(persons=30, seed=4)
+    out = allowed
     labels = [
         "employment records",
         "employer declarations",
@@ -124,5 +137,5 @@ def test_the_apps_seeders_run_after_the_persons_in_their_declared_order(allowed)
         "training, competitions and massage",
     ]
     positions = [out.index(f"demo {label}:") for label in labels]
-    assert out.index("demo persons (seed 4)") < positions[0]
+    assert out.index(f"demo persons (seed {SEED})") < positions[0]
     assert positions == sorted(positions)
