@@ -9,23 +9,27 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 
 from jiuye.api.views.conventions import BadParameter
-from jiuye.api.views.resources import PersonAdds, Resource, router_of
+from jiuye.api.views.resources import Action, PersonAdds, Resource, Writes, router_of
 from jiuye.casework import services as casework
 from jiuye.casework.forms.records import NeedsForm, ServiceForm
 from jiuye.casework.models import NeedsRecord, ServiceRecord
 from jiuye.core.roles import PERSONAL_DATA_ROLES, Role
 from jiuye.core.scoping import scope_for
 from jiuye.employers import selectors as employer_selectors
+from jiuye.employers import views as employer_pages
 from jiuye.employers.declaration_views import READERS as DECLARATION_READERS
-from jiuye.employers.forms import EmployerSearchForm
+from jiuye.employers.forms import EmployerForm, EmployerSearchForm
 from jiuye.employers.models import Declaration, Employer
+from jiuye.employers.services import registry as employer_registry
 from jiuye.employers.views import READERS as EMPLOYER_READERS
-from jiuye.jobs.forms.referrals import PipelineFilterForm
+from jiuye.jobs.forms.referrals import AdvanceForm, PipelineFilterForm
 from jiuye.jobs.selectors import fairs as fair_selectors
 from jiuye.jobs.selectors import referrals as referral_selectors
 from jiuye.jobs.selectors.postings import postings_visible
+from jiuye.jobs.services import referrals as referral_services
 from jiuye.jobs.views import fairs as fair_pages
 from jiuye.jobs.views import postings as posting_pages
 from jiuye.jobs.views import referrals as referral_pages
@@ -139,6 +143,17 @@ EMPLOYERS = [
         visible=lambda user: scope_for(user, Employer),
         rows=_employers,
         filters=("q", "kind", "town"),
+        # As the employer's create and edit pages (their own form and the registry's services).
+        edit=Writes(
+            name="employer",
+            form_class=EmployerForm,
+            create=employer_registry.employer_create,
+            update=employer_registry.employer_update,
+            archive=employer_registry.employer_archive,
+            refused=gettext_lazy("这个单位已归档，不能再修改。"),
+        ),
+        keepers=employer_pages.WRITERS,
+        get=employer_pages._employer,
     ),
     Resource(
         path="declarations",
@@ -187,6 +202,24 @@ def _referrals(request: HttpRequest, records: Any) -> tuple[Any, dict[str, Any]]
     return found, {"search_form": form}
 
 
+def _advance_form(data: Any, *, record: Any, user: Any) -> AdvanceForm:
+    """The referral page's step form, offering the steps the user's role may take now."""
+    steps = referral_services.allowed_steps(record, user.role)
+    return AdvanceForm(data, steps=steps, version=record.version)
+
+
+def _advance(*, record: Any, by: Any, **cleaned: Any) -> Any:
+    return referral_services.referral_advance(
+        referral=record,
+        to=cleaned["to"],
+        by=by,
+        on=cleaned["on"],
+        version=cleaned["version"],
+        reason=cleaned.get("reason") or "",
+        note=cleaned["note"],
+    )
+
+
 JOBS = [
     Resource(
         path="postings",
@@ -222,6 +255,18 @@ JOBS = [
         rows=_referrals,
         filters=("posting", "person", "status", "town", "year"),
         personal=True,
+        get=referral_pages._referral,
+        # The referral page's "next step" form (staff, and the posting's employer for its steps).
+        actions=(
+            Action(
+                verb="advance",
+                summary="登记下一步",
+                roles=(*referral_pages.STAFF, Role.EMPLOYER),
+                form=_advance_form,
+                run=_advance,
+                form_class=AdvanceForm,
+            ),
+        ),
     ),
 ]
 

@@ -288,3 +288,97 @@ def test_a_change_naming_only_its_version_keeps_every_field(
     after = kept.json()
     changed = {k for k in before if before[k] != after[k] and k not in ("version", "updated_at")}
     assert not changed, changed
+
+
+# --- employers: the create and edit pages' own form (not crud.EditPages) ------------------------
+
+
+def _employer(**fields: Any) -> dict[str, Any]:
+    return {
+        "uscc": make_uscc("91440199MA5ABCD78"),
+        "name": "示范区接口餐饮公司",
+        "kind": "private",
+        "region": VILLAGE_A,
+        **fields,
+    }
+
+
+def test_an_employer_is_registered_and_changed_through_the_registrys_services(
+    call, employer_a
+) -> None:
+    from jiuye.employers.models import Employer
+
+    created = call("district", "post", "/api/v1/employers", _employer(), content_type=JSON)
+    assert created.status_code == 201, created.content
+    saved = Employer.objects.get(pk=created.json()["id"])
+    assert (saved.name, saved.region_id, saved.version) == ("示范区接口餐饮公司", VILLAGE_A, 1)
+    # The registry's rule: one credit code, one employer (a 422 with its Chinese message).
+    again = call(
+        "district", "post", "/api/v1/employers", _employer(uscc=saved.uscc), content_type=JSON
+    )
+    assert again.status_code == 422
+    assert again["Content-Type"] == "application/problem+json"
+    assert "已登记为“示范区接口餐饮公司”" in again.json()["detail"]
+    url = f"/api/v1/employers/{saved.pk}"
+    changed = call(
+        "district", "patch", url, {"address": "东城路1号", "version": 1}, content_type=JSON
+    )
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["address"] == "东城路1号" and changed.json()["name"] == saved.name
+    stale = call("district", "patch", url, {"address": "旧地址", "version": 1}, content_type=JSON)
+    assert stale.status_code == 409
+    assert "刚刚被其他人修改过" in stale.json()["detail"]
+    # As the pages: town officers and the employer itself read it but may not change it.
+    for key in ("town_a", "employer", "leader"):
+        refused = call(key, "patch", f"/api/v1/employers/{employer_a.pk}", {"version": 1},
+                       content_type=JSON)  # fmt: skip
+        assert refused.status_code == 403, key
+    archived = call("district", "post", f"{url}/archive", {"reason": "已注销"}, content_type=JSON)
+    assert archived.status_code == 200 and archived.json()["archived"] is True
+    late = call("district", "patch", url, {"address": "x", "version": 3}, content_type=JSON)
+    assert late.status_code == 422 and "已归档" in late.json()["detail"]
+
+
+# --- referrals: the referral page's "next step", an action ---------------------------------------
+
+
+def test_a_referral_advances_through_the_pages_rules(call, personas, plan) -> None:
+    import datetime as dt
+
+    from jiuye.jobs.models import Referral
+
+    pk = _record_of("referral", {"personas": personas, "plan": plan})
+    referral = Referral.objects.get(pk=pk)
+    url = f"/api/v1/referrals/{pk}/advance"
+    today = dt.date.today().isoformat()
+    # Out of scope for another town; a role the page does not let act is refused.
+    assert call("town_b", "post", url, {"to": "viewed", "version": 1}, content_type=JSON
+                ).status_code == 404  # fmt: skip
+    assert call("leader", "post", url, {"to": "viewed", "version": 1}, content_type=JSON
+                ).status_code == 403  # fmt: skip
+    blind = call("district", "post", url, {"to": "viewed", "on": today}, content_type=JSON)
+    assert blind.status_code == 400 and blind.json()["errors"][0]["field"] == "version"
+    # An employer may not withdraw a referral: the page does not offer it that step.
+    withdraw = {"to": "withdrawn", "on": today, "version": referral.version}
+    refused = call("employer", "post", url, withdraw, content_type=JSON)
+    assert refused.status_code == 422, refused.content
+    assert "这一步现在不能选" in refused.json()["detail"]
+    # The employer of the posting registers that it looked at the referral.
+    viewed = {"to": "viewed", "on": today, "version": referral.version}
+    answer = call("employer", "post", url, viewed, content_type=JSON)
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["status"] == "viewed"
+    assert answer["ETag"] == f'W/"{referral.version + 1}"'
+    # A next step at the version read before: a 409; the same step again: a 422 (not offered).
+    stale = {"to": "interview", "on": today, "version": referral.version}
+    assert call("district", "post", url, stale, content_type=JSON).status_code == 409
+    back = call("district", "post", url, {**viewed, "version": referral.version + 1},
+                content_type=JSON)  # fmt: skip
+    assert back.status_code == 422
+    # A day before the last step: the service's own rule.
+    early = {"to": "interview", "on": "2000-01-01", "version": referral.version + 1}
+    too_early = call("district", "post", url, early, content_type=JSON)
+    assert too_early.status_code == 422
+    assert "不能早于上一步的日期" in too_early.json()["detail"]
+    referral.refresh_from_db()
+    assert referral.status == "viewed"
