@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy
@@ -16,6 +18,7 @@ from jiuye.api.views.resources import Action, PersonAdds, Resource, Writes, rout
 from jiuye.casework import services as casework
 from jiuye.casework.forms.records import NeedsForm, ServiceForm
 from jiuye.casework.models import NeedsRecord, ServiceRecord
+from jiuye.core import conflicts
 from jiuye.core.roles import PERSONAL_DATA_ROLES, Role
 from jiuye.core.scoping import scope_for
 from jiuye.employers import selectors as employer_selectors
@@ -25,10 +28,13 @@ from jiuye.employers.forms import EmployerForm, EmployerSearchForm
 from jiuye.employers.models import Declaration, Employer
 from jiuye.employers.services import registry as employer_registry
 from jiuye.employers.views import READERS as EMPLOYER_READERS
+from jiuye.jobs.forms.postings import PostingForm
 from jiuye.jobs.forms.referrals import AdvanceForm, PipelineFilterForm
+from jiuye.jobs.models import Posting
 from jiuye.jobs.selectors import fairs as fair_selectors
 from jiuye.jobs.selectors import referrals as referral_selectors
 from jiuye.jobs.selectors.postings import postings_visible
+from jiuye.jobs.services import postings as posting_services
 from jiuye.jobs.services import referrals as referral_services
 from jiuye.jobs.views import fairs as fair_pages
 from jiuye.jobs.views import postings as posting_pages
@@ -220,6 +226,20 @@ def _advance(*, record: Any, by: Any, **cleaned: Any) -> Any:
     )
 
 
+class _VersionOnly(forms.Form):
+    """A step the page takes with one button (no fields): only the version the record was
+    read at."""
+
+    version = forms.IntegerField(min_value=1)
+
+
+def _submit(*, record: Any, by: Any, version: int, **_fields: Any) -> Any:
+    """The employer's "submit for review" button, at the version the caller read."""
+    with transaction.atomic():
+        conflicts.locked(Posting.objects, pk=record.pk, version=version)
+        return posting_services.posting_submit(posting=record, by=by)
+
+
 JOBS = [
     Resource(
         path="postings",
@@ -230,6 +250,29 @@ JOBS = [
         visible=postings_visible,
         rows=_postings,
         filters=("q", "region", "category", "remote", "subtype", "graduates", "status", "group"),
+        # As the create and edit pages: staff and employers write (a new posting is a draft,
+        # as the page's "save draft"); an employer sends its draft for review with ``submit``.
+        edit=Writes(
+            name="posting",
+            form_class=PostingForm,
+            create=posting_services.posting_create,
+            update=posting_services.posting_update,
+            archive=posting_services.posting_archive,
+            refused=gettext_lazy("这个岗位已归档，不能再修改。"),
+            form=lambda data, *, user, record: PostingForm(data, user=user, posting=record),
+        ),
+        keepers=posting_pages.WRITERS,
+        get=posting_pages._managed,
+        actions=(
+            Action(
+                verb="submit",
+                summary="提交审核（用人单位）",
+                roles=(Role.EMPLOYER,),
+                form=lambda data, *, record, user: _VersionOnly(data),
+                run=_submit,
+                form_class=_VersionOnly,
+            ),
+        ),
     ),
     Resource(
         path="fairs",

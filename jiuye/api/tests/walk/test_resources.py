@@ -382,3 +382,41 @@ def test_a_referral_advances_through_the_pages_rules(call, personas, plan) -> No
     assert "不能早于上一步的日期" in too_early.json()["detail"]
     referral.refresh_from_db()
     assert referral.status == "viewed"
+
+
+# --- postings: the create and edit pages' own form; an employer submits for review ---------------
+
+
+def test_an_employer_drafts_a_posting_and_submits_it_for_review(call, employer_a) -> None:
+    from jiuye.jobs.models import Posting
+
+    body = {"title": "接口客服", "openings": 2, "region": VILLAGE_A, "hours": "full_time",
+            "description": "接听电话"}  # fmt: skip
+    created = call("employer", "post", "/api/v1/postings", body, content_type=JSON)
+    assert created.status_code == 201, created.content
+    posting = Posting.objects.get(pk=created.json()["id"])
+    # An employer's posting is its own unit's, a draft until it is submitted.
+    assert (posting.employer_id, posting.status) == (employer_a.pk, "draft")
+    url = f"/api/v1/postings/{posting.pk}"
+    changed = call("employer", "patch", url, {"openings": 3, "version": 1}, content_type=JSON)
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["openings"] == 3
+    stale = call("employer", "post", f"{url}/submit", {"version": 1}, content_type=JSON)
+    assert stale.status_code == 409
+    # Staff may not press the employer's button.
+    assert call("district", "post", f"{url}/submit", {"version": 2}, content_type=JSON
+                ).status_code == 403  # fmt: skip
+    sent = call("employer", "post", f"{url}/submit", {"version": 2}, content_type=JSON)
+    assert sent.status_code == 200, sent.content
+    assert sent.json()["status"] == "review"
+    # Under review: the service's rules refuse a change or a second submission (422, Chinese).
+    version = sent.json()["version"]
+    again = call("employer", "post", f"{url}/submit", {"version": version}, content_type=JSON)
+    assert again.status_code == 422 and "只有草稿可以提交审核" in again.json()["detail"]
+    late = call("employer", "patch", url, {"openings": 4, "version": version}, content_type=JSON)
+    assert late.status_code == 422 and "单位不能再修改" in late.json()["detail"]
+    # Staff change it (a town officer of its town; not another town's).
+    staff = call("town_a", "patch", url, {"openings": 4, "version": version}, content_type=JSON)
+    assert staff.status_code == 200, staff.content
+    assert call("town_b", "patch", url, {"openings": 5, "version": version + 1},
+                content_type=JSON).status_code == 404  # fmt: skip

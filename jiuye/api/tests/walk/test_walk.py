@@ -196,7 +196,7 @@ UI_ROWS = {
     "needs_record": ("casework:needs", None, "casework:needs"),  # the person's needs page
     "employer": ("employers:detail", "employers:edit", "employers:create"),
     "declaration": ("employers:declaration", None, None),
-    "posting": ("jobs:posting", None, None),
+    "posting": ("jobs:posting", "jobs:posting-edit", "jobs:posting-create"),
     "fair": ("jobs:fair", "jobs:fair-edit", "jobs:fair-create"),
     "referral": ("jobs:referral", None, None),
     "course": ("training:course", "training:course-edit", "training:course-create"),
@@ -258,6 +258,15 @@ UI_ROWS = {
 # A resource's actions (``POST /<path>/{id}/<verb>``): the UI page's row each is checked against.
 ACTION_ROWS = {
     "referral": {"advance": "jobs:referral-advance"},
+    "posting": {"submit": "jobs:posting-submit"},
+}
+
+# Where a write answers a key otherwise than the page row it is checked against says, and why.
+WRITE_OVERRIDES = {
+    # The walk's posting is published: town B sees it but does not manage it (a 403, as its
+    # archive page jobs:posting-archive answers), where the edit page's row is about a draft
+    # town B does not see (404).
+    "posting": {"update": {"town_b": 403}, "archive": {"town_b": 403}},
 }
 
 # Where a key reads more than the UI page the resource is checked against shows that role.
@@ -354,6 +363,7 @@ def test_every_resource_with_every_roles_key_answers_as_the_ui(
             expected = WRITE_OK[verb] if ui in (200, 405) else ui
             if verb == "action" and ui == 405 and reads == 404:
                 expected = 404  # out of scope: the page's POST finds no record either
+            expected = WRITE_OVERRIDES.get(resource.name, {}).get(verb, {}).get(key, expected)
             wrote = call(key, method, path, body, content_type="application/json")
             assert wrote.status_code == expected, (key, verb, resource.path, wrote.content[:300])
             assert wrote["Content-Type"] == "application/problem+json"
