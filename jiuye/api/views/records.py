@@ -11,7 +11,7 @@ from django import forms
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from jiuye.api.views.conventions import BadParameter
 from jiuye.api.views.resources import Action, PersonAdds, Resource, Writes, router_of
@@ -29,8 +29,8 @@ from jiuye.employers.models import Declaration, Employer
 from jiuye.employers.services import registry as employer_registry
 from jiuye.employers.views import READERS as EMPLOYER_READERS
 from jiuye.jobs.forms.postings import PostingForm
-from jiuye.jobs.forms.referrals import AdvanceForm, PipelineFilterForm
-from jiuye.jobs.models import Posting
+from jiuye.jobs.forms.referrals import AdvanceForm, PipelineFilterForm, ReferralForm
+from jiuye.jobs.models import Posting, ReferralChannel
 from jiuye.jobs.selectors import fairs as fair_selectors
 from jiuye.jobs.selectors import referrals as referral_selectors
 from jiuye.jobs.selectors.postings import postings_visible
@@ -54,10 +54,22 @@ from jiuye.programs.views import (
     rural,
 )
 from jiuye.training.forms.courses import CourseSearchForm
+from jiuye.training.forms.enrolments import EnrolForm
 from jiuye.training.models import Enrolment
+from jiuye.training.services import enrolments as enrolment_services
 from jiuye.training.views import courses, providers
+from jiuye.training.views import enrolments as enrolment_pages
 
 PERSONAL = tuple(PERSONAL_DATA_ROLES)
+
+
+def _uuid_or_400(name: str, raw: str) -> Any:
+    import uuid
+
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        raise BadParameter(name, f"{name}: UUID") from None
 
 
 def _uuid_filter(request: HttpRequest, records: QuerySet[Any], name: str) -> QuerySet[Any]:
@@ -240,6 +252,22 @@ def _submit(*, record: Any, by: Any, version: int, **_fields: Any) -> Any:
         return posting_services.posting_submit(posting=record, by=by)
 
 
+def _referral_form(data: Any, *, person: Any, user: Any) -> ReferralForm:
+    """The "refer" page's form for a chosen person: the posting among the open ones."""
+    data = {**data, "person": str(person.pk)}
+    return ReferralForm(data, person=person, postings=referral_pages._open_postings())
+
+
+def _referral_fields(form: Any, request: HttpRequest) -> dict[str, Any]:
+    data = form.cleaned_data
+    return {
+        "posting": data["posting"],
+        "on": data["on"],
+        "note": data["note"],
+        "channel": ReferralChannel.STAFF,
+    }
+
+
 JOBS = [
     Resource(
         path="postings",
@@ -299,6 +327,15 @@ JOBS = [
         filters=("posting", "person", "status", "town", "year"),
         personal=True,
         get=referral_pages._referral,
+        # As the "refer" page (staff): a person in scope to an open posting, with consent.
+        adds=PersonAdds(
+            ReferralForm,
+            referral_services.referral_create,
+            referral_pages.STAFF,
+            form=_referral_form,
+            fields=_referral_fields,
+            keys=("posting",),
+        ),
         # The referral page's "next step" form (staff, and the posting's employer for its steps).
         actions=(
             Action(
@@ -320,6 +357,24 @@ JOBS = [
 def _enrolments(request: HttpRequest, records: Any) -> tuple[Any, dict[str, Any]]:
     """As a course's enrolment list: ``?course=`` (and ``?person=``)."""
     return _uuid_filter(request, _uuid_filter(request, records, "course"), "person"), {}
+
+
+def _enrol_form(data: Any, *, person: Any, user: Any) -> EnrolForm:
+    """The course's "enrol" page form with the chosen person."""
+    return EnrolForm({**data, "person": str(person.pk)}, persons=[person])
+
+
+def _enrol_fields(form: Any, request: HttpRequest) -> dict[str, Any]:
+    """The course as the enrol page finds it (among those the user may enrol in, else 404)."""
+    raw = str(form.data.get("course") or "")
+    if not raw:
+        raise BadParameter("course", gettext("请给出课程的编号 course。"))
+    course = enrolment_pages._course(request, _uuid_or_400("course", raw))
+    return {
+        "course": course,
+        "enrolled_on": form.cleaned_data["enrolled_on"],
+        "confirm_over_capacity": form.cleaned_data["confirm_over_capacity"],
+    }
 
 
 TRAINING = [
@@ -348,6 +403,15 @@ TRAINING = [
         rows=_enrolments,
         filters=("course", "person"),
         personal=True,
+        # As a course's "enrol" page (staff); over capacity only with confirm_over_capacity.
+        adds=PersonAdds(
+            EnrolForm,
+            enrolment_services.enrolment_create,
+            enrolment_pages.PERSONAL,
+            form=_enrol_form,
+            fields=_enrol_fields,
+            keys=("course",),
+        ),
     ),
 ]
 

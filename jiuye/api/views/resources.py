@@ -269,14 +269,32 @@ def _form_errors(form: forms.BaseForm) -> ValidationError:
 
 @dataclass(frozen=True)
 class PersonAdds:
-    """A record the UI adds on a person's page (a service, a needs registration): the page's
-    form (taking ``person=``), the service that saves what it cleaned
+    """A record the UI adds for a person (a service, a needs registration, a referral, an
+    enrolment): the page's form (taking ``person=``), the service that saves what it cleaned
     (``save(person=, by=, **fields)``) and the roles that may add it. The body names the
-    ``person`` (one in the key's scope, else 404) beside the form's fields."""
+    ``person`` (one in the key's scope, else 404) beside the form's fields.
+
+    For a page whose form is built otherwise: ``form(data, person=, user=)`` builds it as the
+    page does, ``fields(form, request)`` gives the service what the page gives it (by default
+    ``form.service_fields()``), and ``keys`` names the other records the body names by key
+    (for the schema)."""
 
     form_class: type[forms.BaseForm]
     save: Callable[..., Any]
     roles: tuple[str, ...]
+    form: Callable[..., forms.BaseForm] | None = None
+    fields: Callable[[Any, HttpRequest], dict[str, Any]] | None = None
+    keys: tuple[str, ...] = ()
+
+    def build(self, data: Any, *, person: Any, user: Any) -> forms.BaseForm:
+        if self.form is not None:
+            return self.form(data, person=person, user=user)
+        return self.form_class(data, person=person)
+
+    def service_fields(self, form: Any, request: HttpRequest) -> dict[str, Any]:
+        if self.fields is not None:
+            return self.fields(form, request)
+        return form.service_fields()
 
 
 @dataclass(frozen=True)
@@ -517,11 +535,12 @@ class Resource:
                     RuleRefused(ValidationError(_("这名人员已归档，不能再登记。")))
                 )
             data = {k: v for k, v in body.items() if k != "person"}
-            form = adds.form_class(data, person=person)
+            form = adds.build(data, person=person, user=request.user)
             if not form.is_valid():
                 return refused_answer(RuleRefused(_form_errors(form)))
             try:
-                saved = adds.save(person=person, by=request.user, **form.service_fields())
+                fields = adds.service_fields(form, request)
+                saved = adds.save(person=person, by=request.user, **fields)
             except ValidationError as error:
                 return refused_answer(RuleRefused(error))
             return Status(201, self._answer(request, saved, response))
@@ -633,8 +652,11 @@ class Resource:
             body = _body_schema(self.adds.form_class, change=False)
             schema = body["requestBody"]["content"]["application/json"]["schema"]
             del schema["properties"]["version"]
-            schema["properties"]["person"] = {"type": "string", "format": "uuid"}
-            schema.setdefault("required", []).append("person")
+            for name in ("person", *self.adds.keys):
+                schema["properties"][name] = {"type": "string", "format": "uuid"}
+                required = schema.setdefault("required", [])
+                if name not in required:
+                    required.append(name)
             add(
                 base,
                 ["POST"],

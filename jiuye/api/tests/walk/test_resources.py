@@ -4,6 +4,7 @@ rule of the service is a 422 problem with its Chinese message, a stale version a
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
@@ -227,7 +228,6 @@ def test_an_id_number_typed_into_free_text_is_masked(call, person_a) -> None:
 def test_a_service_and_a_needs_registration_are_added_through_the_services(
     call, person_a, person_b
 ) -> None:
-    import datetime as dt
 
     from django.utils import timezone
 
@@ -343,7 +343,6 @@ def test_an_employer_is_registered_and_changed_through_the_registrys_services(
 
 
 def test_a_referral_advances_through_the_pages_rules(call, personas, plan) -> None:
-    import datetime as dt
 
     from jiuye.jobs.models import Referral
 
@@ -420,3 +419,63 @@ def test_an_employer_drafts_a_posting_and_submits_it_for_review(call, employer_a
     assert staff.status_code == 200, staff.content
     assert call("town_b", "patch", url, {"openings": 5, "version": version + 1},
                 content_type=JSON).status_code == 404  # fmt: skip
+
+
+# --- referrals and enrolments: added for a person, as the refer and enrol pages ------------------
+
+
+def test_staff_refer_a_person_to_an_open_posting_through_the_service(call, personas, plan) -> None:
+    from jiuye.jobs.models import Posting, Referral
+    from jiuye.jobs.services.referrals import consent_withdraw
+
+    referral = Referral.objects.get(pk=_record_of("referral", {"personas": personas,
+                                                               "plan": plan}))  # fmt: skip
+    person, posting = referral.person, referral.posting
+    other = Posting.objects.get(pk=posting.pk)
+    other.pk, other.title, other.version = None, "接口新岗位", 1
+    other.save()
+    today = dt.date.today().isoformat()
+    body = {"person": str(person.pk), "posting": str(other.pk), "on": today}
+    assert call("employer", "post", "/api/v1/referrals", body, content_type=JSON
+                ).status_code == 403  # fmt: skip
+    made = call("town_a", "post", "/api/v1/referrals", body, content_type=JSON)
+    assert made.status_code == 201, made.content
+    assert made.json()["posting"] == str(other.pk) and made.json()["status"] == "referred"
+    # The service's rule: one open referral of a person to a posting.
+    again = call("district", "post", "/api/v1/referrals", body, content_type=JSON)
+    assert again.status_code == 422, again.content
+    assert again["Content-Type"] == "application/problem+json" and again.json()["detail"]
+    # Without the person's consent, the service refuses (its Chinese message).
+    consent_withdraw(consent=referral.person.consents.filter(withdrawn_at__isnull=True).get(),
+                     by=None)  # fmt: skip
+    third = Posting.objects.get(pk=posting.pk)
+    third.pk, third.title, third.version = None, "接口第三岗位", 1
+    third.save()
+    refused = call("district", "post", "/api/v1/referrals",
+                   {**body, "posting": str(third.pk)}, content_type=JSON)  # fmt: skip
+    assert refused.status_code == 422
+    assert "同意" in refused.json()["detail"]
+
+
+def test_staff_enrol_a_person_in_a_course_through_the_service(call, personas, plan) -> None:
+    from jiuye.training.models import Enrolment
+
+    enrolment = Enrolment.objects.get(pk=_record_of("enrolment", {"personas": personas,
+                                                                  "plan": plan}))  # fmt: skip
+    course, person = enrolment.course, personas["jobseeker"].person
+    Enrolment.objects.filter(course=course, person=person).delete()
+    today = dt.date.today().isoformat()
+    body = {"person": str(person.pk), "course": str(course.pk), "enrolled_on": today}
+    no_course = call("district", "post", "/api/v1/enrolments",
+                     {**body, "course": ""}, content_type=JSON)  # fmt: skip
+    assert no_course.status_code == 400
+    assert no_course.json()["errors"][0]["field"] == "course"
+    assert call("leader", "post", "/api/v1/enrolments", body, content_type=JSON
+                ).status_code == 403  # fmt: skip
+    made = call("town_a", "post", "/api/v1/enrolments", body, content_type=JSON)
+    assert made.status_code == 201, made.content
+    assert made.json()["course"] == str(course.pk)
+    # Enrolled once: the service's rule refuses a second enrolment (a 422 in Chinese).
+    again = call("district", "post", "/api/v1/enrolments", body, content_type=JSON)
+    assert again.status_code == 422, again.content
+    assert again.json()["detail"]

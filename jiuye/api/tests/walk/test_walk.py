@@ -198,14 +198,14 @@ UI_ROWS = {
     "declaration": ("employers:declaration", None, None),
     "posting": ("jobs:posting", "jobs:posting-edit", "jobs:posting-create"),
     "fair": ("jobs:fair", "jobs:fair-edit", "jobs:fair-create"),
-    "referral": ("jobs:referral", None, None),
+    "referral": ("jobs:referral", None, "jobs:referral-create"),
     "course": ("training:course", "training:course-edit", "training:course-create"),
     "training_provider": (
         "training:provider",
         "training:provider-edit",
         "training:provider-create",
     ),
-    "enrolment": ("training:enrolment", None, None),
+    "enrolment": ("training:enrolment", None, "training:enrol"),
     "organization": (
         "programs:organization",
         "programs:organization-edit",
@@ -267,6 +267,10 @@ WRITE_OVERRIDES = {
     # archive page jobs:posting-archive answers), where the edit page's row is about a draft
     # town B does not see (404).
     "posting": {"update": {"town_b": 403}, "archive": {"town_b": 403}},
+    # The body names person A (town A): town B's key does not find that person, as the refer
+    # and enrol pages answer a link naming a person out of scope (404).
+    "referral": {"create": {"town_b": 404}},
+    "enrolment": {"create": {"town_b": 404}},
 }
 
 # Where a key reads more than the UI page the resource is checked against shows that role.
