@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -30,7 +31,7 @@ from jiuye.employers.services import registry as employer_registry
 from jiuye.employers.views import READERS as EMPLOYER_READERS
 from jiuye.jobs.forms.postings import PostingForm
 from jiuye.jobs.forms.referrals import AdvanceForm, PipelineFilterForm, ReferralForm
-from jiuye.jobs.models import Posting, ReferralChannel
+from jiuye.jobs.models import OPEN_REFERRAL_STATUSES, Posting, ReferralChannel
 from jiuye.jobs.selectors import fairs as fair_selectors
 from jiuye.jobs.selectors import referrals as referral_selectors
 from jiuye.jobs.selectors.postings import postings_visible
@@ -223,6 +224,11 @@ def _referrals(request: HttpRequest, records: Any) -> tuple[Any, dict[str, Any]]
 def _advance_form(data: Any, *, record: Any, user: Any) -> AdvanceForm:
     """The referral page's step form, offering the steps the user's role may take now."""
     steps = referral_services.allowed_steps(record, user.role)
+    if not steps and record.status not in OPEN_REFERRAL_STATUSES:
+        raise ValidationError(
+            gettext("这条推荐已经是“%(status)s”，已结束，不能再改变状态。")
+            % {"status": record.get_status_display()}
+        )
     return AdvanceForm(data, steps=steps, version=record.version)
 
 

@@ -606,10 +606,14 @@ class Resource:
                     "version",
                     _("修改记录须带上读取时的 version（或 If-Match 请求头），以免覆盖别人的修改。"),
                 )
-            form = action.form(None, record=record, user=request.user)
-            data = {form.add_prefix(k): v for k, v in body.items() if k != "version"}
-            data[form.add_prefix("version")] = version
-            form = action.form(data, record=record, user=request.user)
+            try:
+                # The page's form may refuse the record outright (a closed referral).
+                form = action.form(None, record=record, user=request.user)
+                data = {form.add_prefix(k): v for k, v in body.items() if k != "version"}
+                data[form.add_prefix("version")] = version
+                form = action.form(data, record=record, user=request.user)
+            except ValidationError as error:
+                return refused_answer(RuleRefused(error))
             if not form.is_valid():
                 return refused_answer(RuleRefused(_form_errors(form)))
             try:

@@ -381,6 +381,13 @@ def test_a_referral_advances_through_the_pages_rules(call, personas, plan) -> No
     assert "不能早于上一步的日期" in too_early.json()["detail"]
     referral.refresh_from_db()
     assert referral.status == "viewed"
+    # Closed: the page's message, whoever asks.
+    closed = {"to": "withdrawn", "on": today, "version": referral.version}
+    assert call("district", "post", url, closed, content_type=JSON).status_code == 200
+    late = call("district", "post", url, {**closed, "to": "interview", "version":
+                referral.version + 1}, content_type=JSON)  # fmt: skip
+    assert late.status_code == 422
+    assert "已结束，不能再改变状态" in late.json()["detail"]
 
 
 # --- postings: the create and edit pages' own form; an employer submits for review ---------------
