@@ -7,25 +7,36 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext, gettext_lazy
 
 from jiuye.api.views.conventions import BadParameter
-from jiuye.api.views.resources import PersonAdds, Resource, router_of
+from jiuye.api.views.resources import Action, PersonAdds, Resource, Writes, router_of
 from jiuye.casework import services as casework
 from jiuye.casework.forms.records import NeedsForm, ServiceForm
 from jiuye.casework.models import NeedsRecord, ServiceRecord
+from jiuye.core import conflicts
 from jiuye.core.roles import PERSONAL_DATA_ROLES, Role
 from jiuye.core.scoping import scope_for
 from jiuye.employers import selectors as employer_selectors
+from jiuye.employers import views as employer_pages
 from jiuye.employers.declaration_views import READERS as DECLARATION_READERS
-from jiuye.employers.forms import EmployerSearchForm
+from jiuye.employers.forms import EmployerForm, EmployerSearchForm
 from jiuye.employers.models import Declaration, Employer
+from jiuye.employers.services import registry as employer_registry
 from jiuye.employers.views import READERS as EMPLOYER_READERS
-from jiuye.jobs.forms.referrals import PipelineFilterForm
+from jiuye.jobs.forms.postings import PostingForm
+from jiuye.jobs.forms.referrals import AdvanceForm, PipelineFilterForm, ReferralForm
+from jiuye.jobs.models import OPEN_REFERRAL_STATUSES, Posting, ReferralChannel
 from jiuye.jobs.selectors import fairs as fair_selectors
 from jiuye.jobs.selectors import referrals as referral_selectors
 from jiuye.jobs.selectors.postings import postings_visible
+from jiuye.jobs.services import postings as posting_services
+from jiuye.jobs.services import referrals as referral_services
 from jiuye.jobs.views import fairs as fair_pages
 from jiuye.jobs.views import postings as posting_pages
 from jiuye.jobs.views import referrals as referral_pages
@@ -44,10 +55,22 @@ from jiuye.programs.views import (
     rural,
 )
 from jiuye.training.forms.courses import CourseSearchForm
+from jiuye.training.forms.enrolments import EnrolForm
 from jiuye.training.models import Enrolment
+from jiuye.training.services import enrolments as enrolment_services
 from jiuye.training.views import courses, providers
+from jiuye.training.views import enrolments as enrolment_pages
 
 PERSONAL = tuple(PERSONAL_DATA_ROLES)
+
+
+def _uuid_or_400(name: str, raw: str) -> Any:
+    import uuid
+
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        raise BadParameter(name, f"{name}: UUID") from None
 
 
 def _uuid_filter(request: HttpRequest, records: QuerySet[Any], name: str) -> QuerySet[Any]:
@@ -139,6 +162,17 @@ EMPLOYERS = [
         visible=lambda user: scope_for(user, Employer),
         rows=_employers,
         filters=("q", "kind", "town"),
+        # As the employer's create and edit pages (their own form and the registry's services).
+        edit=Writes(
+            name="employer",
+            form_class=EmployerForm,
+            create=employer_registry.employer_create,
+            update=employer_registry.employer_update,
+            archive=employer_registry.employer_archive,
+            refused=gettext_lazy("这个单位已归档，不能再修改。"),
+        ),
+        keepers=employer_pages.WRITERS,
+        get=employer_pages._employer,
     ),
     Resource(
         path="declarations",
@@ -187,6 +221,59 @@ def _referrals(request: HttpRequest, records: Any) -> tuple[Any, dict[str, Any]]
     return found, {"search_form": form}
 
 
+def _advance_form(data: Any, *, record: Any, user: Any) -> AdvanceForm:
+    """The referral page's step form, offering the steps the user's role may take now."""
+    steps = referral_services.allowed_steps(record, user.role)
+    if not steps and record.status not in OPEN_REFERRAL_STATUSES:
+        raise ValidationError(
+            gettext("这条推荐已经是“%(status)s”，已结束，不能再改变状态。")
+            % {"status": record.get_status_display()}
+        )
+    return AdvanceForm(data, steps=steps, version=record.version)
+
+
+def _advance(*, record: Any, by: Any, **cleaned: Any) -> Any:
+    return referral_services.referral_advance(
+        referral=record,
+        to=cleaned["to"],
+        by=by,
+        on=cleaned["on"],
+        version=cleaned["version"],
+        reason=cleaned.get("reason") or "",
+        note=cleaned["note"],
+    )
+
+
+class _VersionOnly(forms.Form):
+    """A step the page takes with one button (no fields): only the version the record was
+    read at."""
+
+    version = forms.IntegerField(min_value=1)
+
+
+def _submit(*, record: Any, by: Any, version: int, **_fields: Any) -> Any:
+    """The employer's "submit for review" button, at the version the caller read."""
+    with transaction.atomic():
+        conflicts.locked(Posting.objects, pk=record.pk, version=version)
+        return posting_services.posting_submit(posting=record, by=by)
+
+
+def _referral_form(data: Any, *, person: Any, user: Any) -> ReferralForm:
+    """The "refer" page's form for a chosen person: the posting among the open ones."""
+    data = {**data, "person": str(person.pk)}
+    return ReferralForm(data, person=person, postings=referral_pages._open_postings())
+
+
+def _referral_fields(form: Any, request: HttpRequest) -> dict[str, Any]:
+    data = form.cleaned_data
+    return {
+        "posting": data["posting"],
+        "on": data["on"],
+        "note": data["note"],
+        "channel": ReferralChannel.STAFF,
+    }
+
+
 JOBS = [
     Resource(
         path="postings",
@@ -197,6 +284,29 @@ JOBS = [
         visible=postings_visible,
         rows=_postings,
         filters=("q", "region", "category", "remote", "subtype", "graduates", "status", "group"),
+        # As the create and edit pages: staff and employers write (a new posting is a draft,
+        # as the page's "save draft"); an employer sends its draft for review with ``submit``.
+        edit=Writes(
+            name="posting",
+            form_class=PostingForm,
+            create=posting_services.posting_create,
+            update=posting_services.posting_update,
+            archive=posting_services.posting_archive,
+            refused=gettext_lazy("这个岗位已归档，不能再修改。"),
+            form=lambda data, *, user, record: PostingForm(data, user=user, posting=record),
+        ),
+        keepers=posting_pages.WRITERS,
+        get=posting_pages._managed,
+        actions=(
+            Action(
+                verb="submit",
+                summary="提交审核（用人单位）",
+                roles=(Role.EMPLOYER,),
+                form=lambda data, *, record, user: _VersionOnly(data),
+                run=_submit,
+                form_class=_VersionOnly,
+            ),
+        ),
     ),
     Resource(
         path="fairs",
@@ -222,6 +332,27 @@ JOBS = [
         rows=_referrals,
         filters=("posting", "person", "status", "town", "year"),
         personal=True,
+        get=referral_pages._referral,
+        # As the "refer" page (staff): a person in scope to an open posting, with consent.
+        adds=PersonAdds(
+            ReferralForm,
+            referral_services.referral_create,
+            referral_pages.STAFF,
+            form=_referral_form,
+            fields=_referral_fields,
+            keys=("posting",),
+        ),
+        # The referral page's "next step" form (staff, and the posting's employer for its steps).
+        actions=(
+            Action(
+                verb="advance",
+                summary="登记下一步",
+                roles=(*referral_pages.STAFF, Role.EMPLOYER),
+                form=_advance_form,
+                run=_advance,
+                form_class=AdvanceForm,
+            ),
+        ),
     ),
 ]
 
@@ -232,6 +363,24 @@ JOBS = [
 def _enrolments(request: HttpRequest, records: Any) -> tuple[Any, dict[str, Any]]:
     """As a course's enrolment list: ``?course=`` (and ``?person=``)."""
     return _uuid_filter(request, _uuid_filter(request, records, "course"), "person"), {}
+
+
+def _enrol_form(data: Any, *, person: Any, user: Any) -> EnrolForm:
+    """The course's "enrol" page form with the chosen person."""
+    return EnrolForm({**data, "person": str(person.pk)}, persons=[person])
+
+
+def _enrol_fields(form: Any, request: HttpRequest) -> dict[str, Any]:
+    """The course as the enrol page finds it (among those the user may enrol in, else 404)."""
+    raw = str(form.data.get("course") or "")
+    if not raw:
+        raise BadParameter("course", gettext("请给出课程的编号 course。"))
+    course = enrolment_pages._course(request, _uuid_or_400("course", raw))
+    return {
+        "course": course,
+        "enrolled_on": form.cleaned_data["enrolled_on"],
+        "confirm_over_capacity": form.cleaned_data["confirm_over_capacity"],
+    }
 
 
 TRAINING = [
@@ -260,6 +409,15 @@ TRAINING = [
         rows=_enrolments,
         filters=("course", "person"),
         personal=True,
+        # As a course's "enrol" page (staff); over capacity only with confirm_over_capacity.
+        adds=PersonAdds(
+            EnrolForm,
+            enrolment_services.enrolment_create,
+            enrolment_pages.PERSONAL,
+            form=_enrol_form,
+            fields=_enrol_fields,
+            keys=("course",),
+        ),
     ),
 ]
 

@@ -269,14 +269,69 @@ def _form_errors(form: forms.BaseForm) -> ValidationError:
 
 @dataclass(frozen=True)
 class PersonAdds:
-    """A record the UI adds on a person's page (a service, a needs registration): the page's
-    form (taking ``person=``), the service that saves what it cleaned
+    """A record the UI adds for a person (a service, a needs registration, a referral, an
+    enrolment): the page's form (taking ``person=``), the service that saves what it cleaned
     (``save(person=, by=, **fields)``) and the roles that may add it. The body names the
-    ``person`` (one in the key's scope, else 404) beside the form's fields."""
+    ``person`` (one in the key's scope, else 404) beside the form's fields.
+
+    For a page whose form is built otherwise: ``form(data, person=, user=)`` builds it as the
+    page does, ``fields(form, request)`` gives the service what the page gives it (by default
+    ``form.service_fields()``), and ``keys`` names the other records the body names by key
+    (for the schema)."""
 
     form_class: type[forms.BaseForm]
     save: Callable[..., Any]
     roles: tuple[str, ...]
+    form: Callable[..., forms.BaseForm] | None = None
+    fields: Callable[[Any, HttpRequest], dict[str, Any]] | None = None
+    keys: tuple[str, ...] = ()
+
+    def build(self, data: Any, *, person: Any, user: Any) -> forms.BaseForm:
+        if self.form is not None:
+            return self.form(data, person=person, user=user)
+        return self.form_class(data, person=person)
+
+    def service_fields(self, form: Any, request: HttpRequest) -> dict[str, Any]:
+        if self.fields is not None:
+            return self.fields(form, request)
+        return form.service_fields()
+
+
+@dataclass(frozen=True)
+class Writes:
+    """The create and edit pages of a kind whose pages use their own form rather than
+    ``crud.EditPages``: the same shape (``name``, ``form_class``, the ``create``/``update``/
+    ``archive`` services, ``refused``), with ``form(data, user=, record=)`` building the page's
+    form as the page builds it (by default ``form_class(data, <name>=record)``)."""
+
+    name: str
+    form_class: type[forms.BaseForm]
+    create: Callable[..., Any]
+    update: Callable[..., Any]
+    archive: Callable[..., Any]
+    refused: Any
+    form: Callable[..., forms.BaseForm] | None = None
+
+    def build(self, data: Any, *, user: Any, record: Any) -> forms.BaseForm:
+        if self.form is not None:
+            return self.form(data, user=user, record=record)
+        return self.form_class(data, **{self.name: record})
+
+
+@dataclass(frozen=True)
+class Action:
+    """A write that is a step on one record rather than a change of its fields (advance a
+    referral): ``POST /<path>/{id}/<verb>``, open to ``roles`` (the page's), the record found
+    as the page finds it (``get``, else the resource's). ``form(data, record=, user=)`` is the
+    page's form (its field names are the body's keys; ``version`` is asked as for a change) and
+    ``run(record=, by=, **cleaned)`` the page's service. A form or service refusal is a 422."""
+
+    verb: str
+    summary: str
+    roles: tuple[str, ...]
+    form: Callable[..., forms.BaseForm]
+    run: Callable[..., Any]
+    form_class: type[forms.BaseForm]
 
 
 # --- the declaration --------------------------------------------------------------------------
@@ -309,10 +364,11 @@ class Resource:
     filters: tuple[str, ...] = ()
     fields: tuple[str, ...] = ()
     personal: bool = False
-    edit: EditPages | None = None
+    edit: EditPages | Writes | None = None
     keepers: tuple[str, ...] = ()
     get: Callable[[HttpRequest, Any], Any] | None = None
     adds: PersonAdds | None = None
+    actions: tuple[Action, ...] = ()
 
     @classmethod
     def of_pages(cls, pages: RecordPages, **declared: Any) -> Resource:
@@ -341,6 +397,7 @@ class Resource:
             names |= {f"{self.name}_create", f"{self.name}_update", f"{self.name}_archive"}
         if self.adds is not None:
             names.add(f"{self.name}_create")
+        names |= {f"{self.name}_{action.verb}" for action in self.actions}
         return names
 
     # -- reading --
@@ -404,6 +461,13 @@ class Resource:
         if request.user.is_read_only:
             raise PermissionDenied
 
+    def _form(self, data: Any, user: Any, record: Any) -> forms.BaseForm:
+        edit = self.edit
+        assert edit is not None
+        if isinstance(edit, Writes):
+            return edit.build(data, user=user, record=record)
+        return edit.form_class(data, user=user, **{edit.name: record})
+
     def _save(self, request: HttpRequest, record: Any, body: dict[str, Any]) -> Any:
         edit = self.edit
         assert edit is not None
@@ -411,14 +475,14 @@ class Resource:
         data: dict[str, Any] = {}
         if record is not None:
             # A change names only what changes: the rest stays as the record has it.
-            unbound = edit.form_class(user=user, **{edit.name: record})
+            unbound = self._form(None, user, record)
             data = {
                 name: unbound.get_initial_for_field(f, name) for name, f in unbound.fields.items()
             }
             data = {k: _key_of(v) for k, v in data.items()}
             data["version"] = asked_version(request, body)
         data.update({k: v for k, v in body.items() if k != "version"})
-        form = edit.form_class(data, user=user, **{edit.name: record})
+        form = self._form(data, user, record)
         if not form.is_valid():
             raise RuleRefused(_form_errors(form))
         try:
@@ -471,11 +535,12 @@ class Resource:
                     RuleRefused(ValidationError(_("这名人员已归档，不能再登记。")))
                 )
             data = {k: v for k, v in body.items() if k != "person"}
-            form = adds.form_class(data, person=person)
+            form = adds.build(data, person=person, user=request.user)
             if not form.is_valid():
                 return refused_answer(RuleRefused(_form_errors(form)))
             try:
-                saved = adds.save(person=person, by=request.user, **form.service_fields())
+                fields = adds.service_fields(form, request)
+                saved = adds.save(person=person, by=request.user, **fields)
             except ValidationError as error:
                 return refused_answer(RuleRefused(error))
             return Status(201, self._answer(request, saved, response))
@@ -526,6 +591,39 @@ class Resource:
 
         return view
 
+    def action_view(self, action: Action) -> Callable[..., Any]:
+        get = self.get
+
+        def view(request: HttpRequest, pk: uuid.UUID, response: HttpResponse) -> Any:
+            self._require(request, action.roles)
+            if request.user.is_read_only:
+                raise PermissionDenied
+            record = get(request, pk) if get is not None else self._one(request, pk)
+            body = _json_body(request)
+            version = asked_version(request, body)
+            if version is None:
+                raise BadParameter(
+                    "version",
+                    _("修改记录须带上读取时的 version（或 If-Match 请求头），以免覆盖别人的修改。"),
+                )
+            try:
+                # The page's form may refuse the record outright (a closed referral).
+                form = action.form(None, record=record, user=request.user)
+                data = {form.add_prefix(k): v for k, v in body.items() if k != "version"}
+                data[form.add_prefix("version")] = version
+                form = action.form(data, record=record, user=request.user)
+            except ValidationError as error:
+                return refused_answer(RuleRefused(error))
+            if not form.is_valid():
+                return refused_answer(RuleRefused(_form_errors(form)))
+            try:
+                saved = action.run(record=record, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                return refused_answer(RuleRefused(error))
+            return self._answer(request, saved, response)
+
+        return view
+
     # -- the routes --
 
     def routes(self, router: Router) -> None:
@@ -558,8 +656,11 @@ class Resource:
             body = _body_schema(self.adds.form_class, change=False)
             schema = body["requestBody"]["content"]["application/json"]["schema"]
             del schema["properties"]["version"]
-            schema["properties"]["person"] = {"type": "string", "format": "uuid"}
-            schema.setdefault("required", []).append("person")
+            for name in ("person", *self.adds.keys):
+                schema["properties"][name] = {"type": "string", "format": "uuid"}
+                required = schema.setdefault("required", [])
+                if name not in required:
+                    required.append(name)
             add(
                 base,
                 ["POST"],
@@ -568,6 +669,15 @@ class Resource:
                 response={201: dict[str, Any]},
                 summary=f"{self.summary}：登记",
                 openapi_extra=body,
+            )
+        for action in self.actions:
+            add(
+                f"{one}/{action.verb}",
+                ["POST"],
+                self.action_view(action),
+                f"{self.name}_{action.verb}",
+                summary=f"{self.summary}：{action.summary}（带 version）",
+                openapi_extra=_body_schema(action.form_class, change=False),
             )
         if self.edit is None:
             return

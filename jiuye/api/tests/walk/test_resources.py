@@ -4,6 +4,7 @@ rule of the service is a 422 problem with its Chinese message, a stale version a
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
@@ -227,7 +228,6 @@ def test_an_id_number_typed_into_free_text_is_masked(call, person_a) -> None:
 def test_a_service_and_a_needs_registration_are_added_through_the_services(
     call, person_a, person_b
 ) -> None:
-    import datetime as dt
 
     from django.utils import timezone
 
@@ -288,3 +288,201 @@ def test_a_change_naming_only_its_version_keeps_every_field(
     after = kept.json()
     changed = {k for k in before if before[k] != after[k] and k not in ("version", "updated_at")}
     assert not changed, changed
+
+
+# --- employers: the create and edit pages' own form (not crud.EditPages) ------------------------
+
+
+def _employer(**fields: Any) -> dict[str, Any]:
+    return {
+        "uscc": make_uscc("91440199MA5ABCD78"),
+        "name": "示范区接口餐饮公司",
+        "kind": "private",
+        "region": VILLAGE_A,
+        **fields,
+    }
+
+
+def test_an_employer_is_registered_and_changed_through_the_registrys_services(
+    call, employer_a
+) -> None:
+    from jiuye.employers.models import Employer
+
+    created = call("district", "post", "/api/v1/employers", _employer(), content_type=JSON)
+    assert created.status_code == 201, created.content
+    saved = Employer.objects.get(pk=created.json()["id"])
+    assert (saved.name, saved.region_id, saved.version) == ("示范区接口餐饮公司", VILLAGE_A, 1)
+    # The registry's rule: one credit code, one employer (a 422 with its Chinese message).
+    again = call(
+        "district", "post", "/api/v1/employers", _employer(uscc=saved.uscc), content_type=JSON
+    )
+    assert again.status_code == 422
+    assert again["Content-Type"] == "application/problem+json"
+    assert "已登记为“示范区接口餐饮公司”" in again.json()["detail"]
+    url = f"/api/v1/employers/{saved.pk}"
+    changed = call(
+        "district", "patch", url, {"address": "东城路1号", "version": 1}, content_type=JSON
+    )
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["address"] == "东城路1号" and changed.json()["name"] == saved.name
+    stale = call("district", "patch", url, {"address": "旧地址", "version": 1}, content_type=JSON)
+    assert stale.status_code == 409
+    assert "刚刚被其他人修改过" in stale.json()["detail"]
+    # As the pages: town officers and the employer itself read it but may not change it.
+    for key in ("town_a", "employer", "leader"):
+        refused = call(key, "patch", f"/api/v1/employers/{employer_a.pk}", {"version": 1},
+                       content_type=JSON)  # fmt: skip
+        assert refused.status_code == 403, key
+    archived = call("district", "post", f"{url}/archive", {"reason": "已注销"}, content_type=JSON)
+    assert archived.status_code == 200 and archived.json()["archived"] is True
+    late = call("district", "patch", url, {"address": "x", "version": 3}, content_type=JSON)
+    assert late.status_code == 422 and "已归档" in late.json()["detail"]
+
+
+# --- referrals: the referral page's "next step", an action ---------------------------------------
+
+
+def test_a_referral_advances_through_the_pages_rules(call, personas, plan) -> None:
+
+    from jiuye.jobs.models import Referral
+
+    pk = _record_of("referral", {"personas": personas, "plan": plan})
+    referral = Referral.objects.get(pk=pk)
+    url = f"/api/v1/referrals/{pk}/advance"
+    today = dt.date.today().isoformat()
+    # Out of scope for another town; a role the page does not let act is refused.
+    assert call("town_b", "post", url, {"to": "viewed", "version": 1}, content_type=JSON
+                ).status_code == 404  # fmt: skip
+    assert call("leader", "post", url, {"to": "viewed", "version": 1}, content_type=JSON
+                ).status_code == 403  # fmt: skip
+    blind = call("district", "post", url, {"to": "viewed", "on": today}, content_type=JSON)
+    assert blind.status_code == 400 and blind.json()["errors"][0]["field"] == "version"
+    # An employer may not withdraw a referral: the page does not offer it that step.
+    withdraw = {"to": "withdrawn", "on": today, "version": referral.version}
+    refused = call("employer", "post", url, withdraw, content_type=JSON)
+    assert refused.status_code == 422, refused.content
+    assert "这一步现在不能选" in refused.json()["detail"]
+    # The employer of the posting registers that it looked at the referral.
+    viewed = {"to": "viewed", "on": today, "version": referral.version}
+    answer = call("employer", "post", url, viewed, content_type=JSON)
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["status"] == "viewed"
+    assert answer["ETag"] == f'W/"{referral.version + 1}"'
+    # A next step at the version read before: a 409; the same step again: a 422 (not offered).
+    stale = {"to": "interview", "on": today, "version": referral.version}
+    assert call("district", "post", url, stale, content_type=JSON).status_code == 409
+    back = call("district", "post", url, {**viewed, "version": referral.version + 1},
+                content_type=JSON)  # fmt: skip
+    assert back.status_code == 422
+    # A day before the last step: the service's own rule.
+    early = {"to": "interview", "on": "2000-01-01", "version": referral.version + 1}
+    too_early = call("district", "post", url, early, content_type=JSON)
+    assert too_early.status_code == 422
+    assert "不能早于上一步的日期" in too_early.json()["detail"]
+    referral.refresh_from_db()
+    assert referral.status == "viewed"
+    # Closed: the page's message, whoever asks.
+    closed = {"to": "withdrawn", "on": today, "version": referral.version}
+    assert call("district", "post", url, closed, content_type=JSON).status_code == 200
+    late = call("district", "post", url, {**closed, "to": "interview", "version":
+                referral.version + 1}, content_type=JSON)  # fmt: skip
+    assert late.status_code == 422
+    assert "已结束，不能再改变状态" in late.json()["detail"]
+
+
+# --- postings: the create and edit pages' own form; an employer submits for review ---------------
+
+
+def test_an_employer_drafts_a_posting_and_submits_it_for_review(call, employer_a) -> None:
+    from jiuye.jobs.models import Posting
+
+    body = {"title": "接口客服", "openings": 2, "region": VILLAGE_A, "hours": "full_time",
+            "description": "接听电话"}  # fmt: skip
+    created = call("employer", "post", "/api/v1/postings", body, content_type=JSON)
+    assert created.status_code == 201, created.content
+    posting = Posting.objects.get(pk=created.json()["id"])
+    # An employer's posting is its own unit's, a draft until it is submitted.
+    assert (posting.employer_id, posting.status) == (employer_a.pk, "draft")
+    url = f"/api/v1/postings/{posting.pk}"
+    changed = call("employer", "patch", url, {"openings": 3, "version": 1}, content_type=JSON)
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["openings"] == 3
+    stale = call("employer", "post", f"{url}/submit", {"version": 1}, content_type=JSON)
+    assert stale.status_code == 409
+    # Staff may not press the employer's button.
+    assert call("district", "post", f"{url}/submit", {"version": 2}, content_type=JSON
+                ).status_code == 403  # fmt: skip
+    sent = call("employer", "post", f"{url}/submit", {"version": 2}, content_type=JSON)
+    assert sent.status_code == 200, sent.content
+    assert sent.json()["status"] == "review"
+    # Under review: the service's rules refuse a change or a second submission (422, Chinese).
+    version = sent.json()["version"]
+    again = call("employer", "post", f"{url}/submit", {"version": version}, content_type=JSON)
+    assert again.status_code == 422 and "只有草稿可以提交审核" in again.json()["detail"]
+    late = call("employer", "patch", url, {"openings": 4, "version": version}, content_type=JSON)
+    assert late.status_code == 422 and "单位不能再修改" in late.json()["detail"]
+    # Staff change it (a town officer of its town; not another town's).
+    staff = call("town_a", "patch", url, {"openings": 4, "version": version}, content_type=JSON)
+    assert staff.status_code == 200, staff.content
+    assert call("town_b", "patch", url, {"openings": 5, "version": version + 1},
+                content_type=JSON).status_code == 404  # fmt: skip
+
+
+# --- referrals and enrolments: added for a person, as the refer and enrol pages ------------------
+
+
+def test_staff_refer_a_person_to_an_open_posting_through_the_service(call, personas, plan) -> None:
+    from jiuye.jobs.models import Posting, Referral
+    from jiuye.jobs.services.referrals import consent_withdraw
+
+    referral = Referral.objects.get(pk=_record_of("referral", {"personas": personas,
+                                                               "plan": plan}))  # fmt: skip
+    person, posting = referral.person, referral.posting
+    other = Posting.objects.get(pk=posting.pk)
+    other.pk, other.title, other.version = None, "接口新岗位", 1
+    other.save()
+    today = dt.date.today().isoformat()
+    body = {"person": str(person.pk), "posting": str(other.pk), "on": today}
+    assert call("employer", "post", "/api/v1/referrals", body, content_type=JSON
+                ).status_code == 403  # fmt: skip
+    made = call("town_a", "post", "/api/v1/referrals", body, content_type=JSON)
+    assert made.status_code == 201, made.content
+    assert made.json()["posting"] == str(other.pk) and made.json()["status"] == "referred"
+    # The service's rule: one open referral of a person to a posting.
+    again = call("district", "post", "/api/v1/referrals", body, content_type=JSON)
+    assert again.status_code == 422, again.content
+    assert again["Content-Type"] == "application/problem+json" and again.json()["detail"]
+    # Without the person's consent, the service refuses (its Chinese message).
+    consent_withdraw(consent=referral.person.consents.filter(withdrawn_at__isnull=True).get(),
+                     by=None)  # fmt: skip
+    third = Posting.objects.get(pk=posting.pk)
+    third.pk, third.title, third.version = None, "接口第三岗位", 1
+    third.save()
+    refused = call("district", "post", "/api/v1/referrals",
+                   {**body, "posting": str(third.pk)}, content_type=JSON)  # fmt: skip
+    assert refused.status_code == 422
+    assert "同意" in refused.json()["detail"]
+
+
+def test_staff_enrol_a_person_in_a_course_through_the_service(call, personas, plan) -> None:
+    from jiuye.training.models import Enrolment
+
+    enrolment = Enrolment.objects.get(pk=_record_of("enrolment", {"personas": personas,
+                                                                  "plan": plan}))  # fmt: skip
+    course, person = enrolment.course, personas["jobseeker"].person
+    Enrolment.objects.filter(course=course, person=person).delete()
+    today = dt.date.today().isoformat()
+    body = {"person": str(person.pk), "course": str(course.pk), "enrolled_on": today}
+    no_course = call("district", "post", "/api/v1/enrolments",
+                     {**body, "course": ""}, content_type=JSON)  # fmt: skip
+    assert no_course.status_code == 400
+    assert no_course.json()["errors"][0]["field"] == "course"
+    assert call("leader", "post", "/api/v1/enrolments", body, content_type=JSON
+                ).status_code == 403  # fmt: skip
+    made = call("town_a", "post", "/api/v1/enrolments", body, content_type=JSON)
+    assert made.status_code == 201, made.content
+    assert made.json()["course"] == str(course.pk)
+    # Enrolled once: the service's rule refuses a second enrolment (a 422 in Chinese).
+    again = call("district", "post", "/api/v1/enrolments", body, content_type=JSON)
+    assert again.status_code == 422, again.content
+    assert again.json()["detail"]
