@@ -29,9 +29,9 @@ from jiuye.employers.forms import EmployerForm, EmployerSearchForm
 from jiuye.employers.models import Declaration, Employer
 from jiuye.employers.services import registry as employer_registry
 from jiuye.employers.views import READERS as EMPLOYER_READERS
-from jiuye.jobs.forms.postings import PostingForm
-from jiuye.jobs.forms.referrals import AdvanceForm, PipelineFilterForm, ReferralForm
-from jiuye.jobs.models import OPEN_REFERRAL_STATUSES, Posting, ReferralChannel
+from jiuye.jobs.forms.postings import PostingForm, ReviewForm
+from jiuye.jobs.forms.referrals import AdvanceForm, HireForm, PipelineFilterForm, ReferralForm
+from jiuye.jobs.models import OPEN_REFERRAL_STATUSES, Posting, PostingStatus, ReferralChannel
 from jiuye.jobs.selectors import fairs as fair_selectors
 from jiuye.jobs.selectors import referrals as referral_selectors
 from jiuye.jobs.selectors.postings import postings_visible
@@ -258,6 +258,55 @@ def _submit(*, record: Any, by: Any, version: int, **_fields: Any) -> Any:
         return posting_services.posting_submit(posting=record, by=by)
 
 
+class _Review(ReviewForm):
+    """The review page's decision and note, at the version the posting was read at."""
+
+    version = forms.IntegerField(min_value=1)
+
+
+def _review(*, record: Any, by: Any, version: int, decision: str, note: str, **_: Any) -> Any:
+    """The district's review of a posting, as its page: only a posting waiting for review."""
+    with transaction.atomic():
+        posting = conflicts.locked(Posting.objects, pk=record.pk, version=version)
+        if posting.status != PostingStatus.REVIEW or posting.is_archived:
+            raise ValidationError(
+                gettext("这个岗位现在是“%(status)s”，不在待审核状态。")
+                % {"status": posting.get_status_display()}
+            )
+        return posting_services.posting_review(
+            posting=posting, by=by, approve=decision == "approve", note=note
+        )
+
+
+def _hire_form(data: Any, *, record: Any, user: Any) -> HireForm:
+    """The referral's "register the hire" page form; refused as the page refuses it."""
+    if record.employment_record_id:
+        raise ValidationError(
+            gettext("这条推荐已经登记入职（%(day)s 起的就业记录），不能重复登记。")
+            % {"day": f"{record.employment_record.start_date:%Y-%m-%d}"}
+        )
+    if not record.is_open:
+        raise ValidationError(
+            gettext("这条推荐已经是“%(status)s”，已结束，不能登记入职。")
+            % {"status": record.get_status_display()}
+        )
+    return HireForm(data, posting=record.posting, version=record.version)
+
+
+def _hire(*, record: Any, by: Any, **values: Any) -> Any:
+    referral_services.referral_hire(
+        referral=record,
+        by=by,
+        start_date=values["start_date"],
+        form=values["form"],
+        contract_type=values["contract_type"],
+        monthly_wage=values["monthly_wage"],
+        version=values["version"],
+        note=values["note"],
+    )
+    return type(record).objects.get(pk=record.pk)
+
+
 def _referral_form(data: Any, *, person: Any, user: Any) -> ReferralForm:
     """The "refer" page's form for a chosen person: the posting among the open ones."""
     data = {**data, "person": str(person.pk)}
@@ -306,6 +355,15 @@ JOBS = [
                 run=_submit,
                 form_class=_VersionOnly,
             ),
+            # The review page: district staff approve (publish) or return with a note.
+            Action(
+                verb="review",
+                summary="审核岗位（通过或退回）",
+                roles=posting_pages.REVIEWERS,
+                form=lambda data, *, record, user: _Review(data),
+                run=_review,
+                form_class=_Review,
+            ),
         ),
     ),
     Resource(
@@ -351,6 +409,15 @@ JOBS = [
                 form=_advance_form,
                 run=_advance,
                 form_class=AdvanceForm,
+            ),
+            # The "register the hire" page: staff open the employment record and follow-ups.
+            Action(
+                verb="hire",
+                summary="登记入职",
+                roles=referral_pages.STAFF,
+                form=_hire_form,
+                run=_hire,
+                form_class=HireForm,
             ),
         ),
     ),

@@ -428,6 +428,64 @@ def test_an_employer_drafts_a_posting_and_submits_it_for_review(call, employer_a
                 content_type=JSON).status_code == 404  # fmt: skip
 
 
+def test_district_staff_review_a_posting_as_its_review_page(call, employer_a) -> None:
+    from jiuye.jobs.models import Posting
+
+    body = {"title": "接口审核", "openings": 1, "region": VILLAGE_A, "hours": "full_time",
+            "description": "整理档案"}  # fmt: skip
+    posting = Posting.objects.get(
+        pk=call("employer", "post", "/api/v1/postings", body, content_type=JSON).json()["id"]
+    )
+    url = f"/api/v1/postings/{posting.pk}/review"
+    # Not waiting for review yet: the page's message.
+    early = call("district", "post", url, {"decision": "approve", "version": 1}, content_type=JSON)
+    assert early.status_code == 422 and "不在待审核状态" in early.json()["detail"]
+    sent = call("employer", "post", f"/api/v1/postings/{posting.pk}/submit", {"version": 1},
+                content_type=JSON).json()  # fmt: skip
+    version = sent["version"]
+    # Only the reviewers press it; a return needs its note (the form's rule).
+    for key in ("employer", "town_a", "leader"):
+        refused = call(key, "post", url, {"decision": "approve", "version": version},
+                       content_type=JSON)  # fmt: skip
+        assert refused.status_code == 403, key
+    bare = call("district", "post", url, {"decision": "return", "version": version},
+                content_type=JSON)  # fmt: skip
+    assert bare.status_code == 422, bare.content
+    stale = call("district", "post", url, {"decision": "approve", "version": version - 1},
+                 content_type=JSON)  # fmt: skip
+    assert stale.status_code == 409
+    approved = call("district", "post", url, {"decision": "approve", "note": "", "version":
+                    version}, content_type=JSON)  # fmt: skip
+    assert approved.status_code == 200, approved.content
+    assert approved.json()["status"] == "published"
+
+
+def test_staff_register_a_hire_as_the_referrals_hire_page(call, personas, plan) -> None:
+    from jiuye.employment.models import EmploymentRecord
+    from jiuye.jobs.models import Referral
+
+    pk = _record_of("referral", {"personas": personas, "plan": plan})
+    referral = Referral.objects.get(pk=pk)
+    url = f"/api/v1/referrals/{pk}/hire"
+    today = dt.date.today().isoformat()
+    hire = {"start_date": today, "form": "quota", "monthly_wage": "3000", "version":
+            referral.version}  # fmt: skip
+    # The employer and the leader may not register a hire; another town does not see it.
+    assert call("employer", "post", url, hire, content_type=JSON).status_code == 403
+    assert call("leader", "post", url, hire, content_type=JSON).status_code == 403
+    assert call("town_b", "post", url, hire, content_type=JSON).status_code == 404
+    future = call("town_a", "post", url, {**hire, "start_date": "2999-01-01"}, content_type=JSON)
+    assert future.status_code == 422, future.content
+    done = call("town_a", "post", url, hire, content_type=JSON)
+    assert done.status_code == 200, done.content
+    assert done.json()["status"] == "hired"
+    record = EmploymentRecord.objects.get(person=referral.person, start_date=dt.date.today())
+    assert str(record.monthly_wage) in ("3000", "3000.00")
+    again = call("town_a", "post", url, {**hire, "version": done.json()["version"]},
+                 content_type=JSON)  # fmt: skip
+    assert again.status_code == 422 and "不能重复登记" in again.json()["detail"]
+
+
 # --- referrals and enrolments: added for a person, as the refer and enrol pages ------------------
 
 

@@ -257,8 +257,8 @@ UI_ROWS = {
 
 # A resource's actions (``POST /<path>/{id}/<verb>``): the UI page's row each is checked against.
 ACTION_ROWS = {
-    "referral": {"advance": "jobs:referral-advance"},
-    "posting": {"submit": "jobs:posting-submit"},
+    "referral": {"advance": "jobs:referral-advance", "hire": "jobs:referral-hire"},
+    "posting": {"submit": "jobs:posting-submit", "review": "jobs:posting-review"},
 }
 
 # Where a write answers a key otherwise than the page row it is checked against says, and why.
