@@ -129,6 +129,13 @@ def referral_created(w: World) -> None:
     _referral(w)
 
 
+def referral_applied(w: World) -> None:
+    """The job seeker applies themself: no staff member made it, so the town's officers own it."""
+    posting = make_posting(w["p"]["employer"].employer, title="网络客服")
+    referral_services.consent_give(person=w["p"]["jobseeker"].person, by=None)
+    referral_services.referral_apply(posting=posting, by=w["p"]["jobseeker"])
+
+
 def referral_interview(w: World) -> None:
     referral = _referral(w)
     Notification.objects.all().delete()
@@ -262,6 +269,8 @@ HANDOVERS: list[tuple[Callable[[World], None], str, set[str]]] = [
     (posting_returned, "posting_returned", {"employer"}),
     # Staff refer: the job seeker and the employer hear of it (the officer acted: not told).
     (referral_created, "referral_referred", {"jobseeker", "employer"}),
+    # The job seeker applies: the employer and the officers of their town (not themself).
+    (referral_applied, "referral_referred", {"employer", "town_a"}),
     # The employer invites to an interview: the job seeker and the officer who referred.
     (referral_interview, "referral_interview", {"jobseeker", "town_a"}),
     (referral_hired, "referral_hired", {"jobseeker"}),
