@@ -34,6 +34,22 @@ def is_owner(user: Any, action: FollowUpAction) -> bool:
     return bool(code) and action.owner_department_id == code
 
 
+def action_owners(action: FollowUpAction) -> list[Any]:
+    """Who is told of an action: the user it names, else every active user of the responsible
+    unit (a department's liaisons, a town's officers) — the people ``is_owner`` admits."""
+    from jiuye.accounts.selectors import people_accounts
+
+    active = people_accounts().filter(is_active=True)
+    if action.owner_user_id is not None:
+        return list(active.filter(pk=action.owner_user_id))
+    code = action.owner_department_id or ""
+    if code.startswith("town-"):
+        return list(active.filter(role=Role.TOWN, town_id=code.removeprefix("town-")))
+    if code:
+        return list(active.filter(role=Role.DEPARTMENT, department_id=code))
+    return []
+
+
 def meetings_visible(user: Any) -> QuerySet[ConsultationMeeting]:
     if getattr(user, "role", None) in STAFF_ROLES:
         return ConsultationMeeting.objects.all()
