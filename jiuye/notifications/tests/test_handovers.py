@@ -303,6 +303,15 @@ def consultation_action_to_a_user(w: World) -> None:
     _meeting_action(w, dt.date(2025, 6, 30), owner_user=w["p"]["town_a"])
 
 
+def consultation_action_to_both(w: World) -> None:
+    _meeting_action(
+        w,
+        dt.date(2025, 6, 30),
+        owner_department=Department.objects.get(code="rsj"),
+        owner_user=w["p"]["town_a"],
+    )
+
+
 def consultation_action_overdue(w: World) -> None:
     _meeting_action(
         w,
@@ -348,6 +357,7 @@ HANDOVERS: list[tuple[Callable[[World], None], str, set[str]]] = [
     # named), when assigned and once when overdue.
     (consultation_action_to_a_department, "consultation_action_assigned", {"liaison"}),
     (consultation_action_to_a_user, "consultation_action_assigned", {"town_a"}),
+    (consultation_action_to_both, "consultation_action_assigned", {"liaison", "town_a"}),
     (consultation_action_overdue, "consultation_action_overdue", {"liaison"}),
 ]
 

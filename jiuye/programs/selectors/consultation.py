@@ -35,19 +35,18 @@ def is_owner(user: Any, action: FollowUpAction) -> bool:
 
 
 def action_owners(action: FollowUpAction) -> list[Any]:
-    """Who is told of an action: the user it names, else every active user of the responsible
-    unit (a department's liaisons, a town's officers) — the people ``is_owner`` admits."""
+    """Who is told of an action: the user it names and every active user of the responsible
+    unit it names (a department's liaisons, a town's officers) — the people ``is_owner``
+    admits, whose "我的待办" lists it."""
     from jiuye.accounts.selectors import people_accounts
 
-    active = people_accounts().filter(is_active=True)
-    if action.owner_user_id is not None:
-        return list(active.filter(pk=action.owner_user_id))
     code = action.owner_department_id or ""
+    owners = Q(pk=action.owner_user_id) if action.owner_user_id is not None else Q(pk__in=[])
     if code.startswith("town-"):
-        return list(active.filter(role=Role.TOWN, town_id=code.removeprefix("town-")))
-    if code:
-        return list(active.filter(role=Role.DEPARTMENT, department_id=code))
-    return []
+        owners |= Q(role=Role.TOWN, town_id=code.removeprefix("town-"))
+    elif code:
+        owners |= Q(role=Role.DEPARTMENT, department_id=code)
+    return list(people_accounts().filter(owners, is_active=True))
 
 
 def meetings_visible(user: Any) -> QuerySet[ConsultationMeeting]:
