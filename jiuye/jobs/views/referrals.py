@@ -11,6 +11,7 @@ Who may do what:
 - next steps: staff; the employer "viewed", "interview", "offer" and "not hired" only.
 - pipeline: staff (a town officer sees their town's persons); the job seeker their own.
 - applicants: employers only.
+- apply (``posting_apply``): job seekers only, for themself; others 403.
 """
 
 from __future__ import annotations
