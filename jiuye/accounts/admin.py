@@ -12,5 +12,18 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ["role", "is_active"]
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
-        ("Jiuye", {"fields": ("role", "display_name", "department", "town", "employer", "person")}),
+        (
+            "Jiuye",
+            {
+                "fields": (
+                    "role",
+                    "display_name",
+                    "phone",
+                    "department",
+                    "town",
+                    "employer",
+                    "person",
+                )
+            },
+        ),
     )

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from jiuye.accounts.models import Role, User
 from jiuye.core.crypto import resident_id_index
-from jiuye.core.formfields import ResidentIdField
+from jiuye.core.formfields import ResidentIdField, phone_field
+from jiuye.core.phones import normalize_mobile
 from jiuye.core.roles import APPLICANT_ROLES
 from jiuye.reference.models import Department, Region
 
@@ -95,6 +96,7 @@ class UserForm(forms.Form):
     )
     display_name = forms.CharField(label=_("姓名"), max_length=50)
     email = forms.EmailField(label=_("电子邮箱（选填）"), required=False)
+    phone = phone_field(_("手机号（选填）"), help_text=_("11位手机号，用于接收短信通知。"))
     # Applicants' accounts come from the public sign-up, never from this form.
     role = forms.ChoiceField(
         label=_("角色"),
@@ -122,6 +124,7 @@ class UserForm(forms.Form):
                 "username": instance.username,
                 "display_name": instance.display_name,
                 "email": instance.email,
+                "phone": instance.phone,
                 "role": instance.role,
                 "department": instance.department_id,
                 "town": instance.town_id,
@@ -134,6 +137,9 @@ class UserForm(forms.Form):
             self.fields["person_id_number"].help_text = _("留空则保持当前绑定：%(person)s") % {
                 "person": instance.person
             }
+
+    def clean_phone(self) -> str:
+        return normalize_mobile(self.cleaned_data.get("phone") or "")
 
     def clean_username(self) -> str:
         username = self.cleaned_data["username"].strip()
@@ -201,6 +207,20 @@ class UserCreateForm(UserForm):
             except forms.ValidationError as exc:
                 self.add_error("password", exc)
         return data
+
+
+class PhoneForm(forms.Form):
+    """The user's own mobile number, on the profile page (for SMS notifications)."""
+
+    phone = phone_field(
+        _("手机号"),
+        help_text=_(
+            "11位手机号。系统开启短信通知时，交给您的工作会发短信到这个号码；留空则不发短信。"
+        ),
+    )
+
+    def clean_phone(self) -> str:
+        return normalize_mobile(self.cleaned_data.get("phone") or "")
 
 
 class ReasonForm(forms.Form):

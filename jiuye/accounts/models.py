@@ -10,9 +10,11 @@ from django.db import models
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from jiuye.core.fields import optional_fk
+
 # The roles are the scoping framework's vocabulary (core.scoping, the menu), so they live in core;
 # imported here too because the user model is where every app has always found them.
-from jiuye.core.fields import optional_fk
+from jiuye.core.phones import validate_mobile
 from jiuye.core.roles import (  # noqa: F401
     PERSONAL_DATA_ROLES,
     SECOND_FACTOR_REQUIRED,
@@ -41,6 +43,11 @@ class User(AbstractUser):
     # An employer's own administrator (the verified sign-up account): manages the accounts of
     # its unit on "本单位账户". A flag, not a role: it is an employer user in every other way.
     employer_admin = models.BooleanField(_("单位管理员"), default=False)
+    # The mobile number the SMS channel of notifications sends to (optional; normalised by
+    # core.phones.normalize_mobile in the forms, checked here too).
+    phone = models.CharField(
+        _("手机号"), max_length=11, blank=True, default="", validators=[validate_mobile]
+    )
     # Changing the stamp invalidates every session of the user ("log out everywhere").
     security_stamp = models.UUIDField(default=uuid.uuid4, editable=False)
 

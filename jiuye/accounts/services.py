@@ -52,11 +52,19 @@ def user_create(
     display_name: str = "",
     password: str | None = None,
     email: str = "",
+    phone: str = "",
     by: User | None = None,
     **binding: Any,
 ) -> tuple[User, str]:
     """Create an account; returns it with the initial password (generated when not given)."""
-    user = User(username=username, role=role, display_name=display_name, email=email, **binding)
+    user = User(
+        username=username,
+        role=role,
+        display_name=display_name,
+        email=email,
+        phone=phone,
+        **binding,
+    )
     _clear_other_bindings(user)
     password = password or temporary_password()
     validate_password(password, user)

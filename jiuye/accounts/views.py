@@ -25,7 +25,14 @@ from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from jiuye.accounts import selectors, services
-from jiuye.accounts.forms import EnrolForm, LoginForm, TokenForm, UserCreateForm, UserForm
+from jiuye.accounts.forms import (
+    EnrolForm,
+    LoginForm,
+    PhoneForm,
+    TokenForm,
+    UserCreateForm,
+    UserForm,
+)
 from jiuye.accounts.models import Role, User
 from jiuye.core.access import roles_required
 from jiuye.core.audit import access_log
@@ -195,15 +202,26 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
     user = request.user
+    form = PhoneForm(
+        request.POST if request.method == "POST" else None, initial={"phone": user.phone}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.user_update(user=user, by=user, phone=form.cleaned_data["phone"])
+        if form.cleaned_data["phone"]:
+            messages.success(request, _("已保存手机号。"))
+        else:
+            messages.success(request, _("已删除手机号，不会再给您发短信通知。"))
+        return redirect("accounts:profile")
     return render(
         request,
         "accounts/profile.html",
         {
             "has_totp": selectors.user_has_second_factor(user),
             "codes_left": selectors.recovery_codes_left(user),
+            "form": form,
         },
     )
 
@@ -250,6 +268,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
             role=data["role"],
             display_name=data["display_name"],
             email=data["email"],
+            phone=data["phone"],
             password=data["password"] or None,
             by=request.user,
             **form.binding(),
@@ -296,6 +315,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
             username=data["username"],
             display_name=data["display_name"],
             email=data["email"],
+            phone=data["phone"],
             role=data["role"],
             **form.binding(),
         )

@@ -273,7 +273,32 @@ def employment_resolve_review(
     _flag_overlap(current)
     if current.needs_review:
         raise ValidationError(current.review_note, code="overlap")
-    return _save(current, by, {"second_job", "needs_review", "review_note"})
+    saved = _save(current, by, {"second_job", "needs_review", "review_note"})
+    _tell_resolved(saved, by)
+    return saved
+
+
+def _tell_resolved(record: EmploymentRecord, by: Any) -> None:
+    """The flag goes back to whoever owns the record: the staff member who entered it (their
+    import or their form raised the flag), else the officers of the person's town (a record
+    from an employer's declaration, a referral's hire recorded by a command, an import run
+    without a user). Whoever resolved it is not told."""
+    from jiuye.notifications import selectors as told
+    from jiuye.notifications.services import Event, notify
+
+    person = record.person
+    what = _("确认为同时从事的第二份工作") if record.second_job else _("重叠已消除")
+    notify(
+        event=Event(
+            key=f"employment:{record.pk}:resolved:{record.version}",
+            kind="employment_review_resolved",
+            title=_("%(name)s 的就业记录已核查：%(what)s") % {"name": person.name, "what": what},
+            body=record.job_title or record.employer_name or "",
+            url=f"/employment/{record.pk}/",
+        ),
+        recipients=told.staff_owner(record.created_by, person.region_id),
+        exclude=conflicts.actor(by),
+    )
 
 
 @transaction.atomic

@@ -17,6 +17,7 @@ urlpatterns = [
     path("postings/<uuid:pk>/submit/", postings.posting_submit, name="posting-submit"),
     path("postings/<uuid:pk>/review/", postings.posting_review, name="posting-review"),
     path("postings/<uuid:pk>/status/", postings.posting_status, name="posting-status"),
+    path("postings/<uuid:pk>/apply/", referrals.posting_apply, name="posting-apply"),
     path("postings/<uuid:pk>/archive/", postings.posting_archive, name="posting-archive"),
     # matching
     path("postings/<uuid:pk>/candidates/", matching.match_posting, name="match-posting"),

@@ -51,6 +51,7 @@ __all__ = [
     "follow_up_record",
     "current_policy_version",
     "referral_advance",
+    "referral_apply",
     "referral_create",
     "referral_hire",
 ]
@@ -244,7 +245,10 @@ def referral_create(
         raise ValidationError({"channel": [_("请选择推荐渠道。")]})
     if later := _after_today(on, _("推荐日期"), today):
         errors["on"] = later
-    if not _may_act_for(by, person) or (conflicts.actor(by) and by.role == Role.JOBSEEKER):
+    own = channel == ReferralChannel.APPLICATION  # a job seeker may apply only for themself
+    if not _may_act_for(by, person) or (
+        conflicts.actor(by) and by.role == Role.JOBSEEKER and not own
+    ):
         raise ValidationError(_("这个人员不在您负责的范围内。"), code="scope")
     if person.is_archived or person.life_status != LifeStatus.ACTIVE:
         raise ValidationError(
@@ -330,6 +334,44 @@ def referral_create(
     return referral
 
 
+@transaction.atomic
+def referral_apply(*, posting: Posting, by: Any) -> Referral:
+    """A job seeker applies to an open posting themself (issue 18): a referral with the channel
+    "本人申请", owned by the town's officers. Only for their own person record, only with
+    their standing consent to share their profile with employers, never twice while an earlier
+    application or referral to the same posting is open, never to a closed or archived
+    posting. The employer's users and the town's officers are told."""
+    if by is None or getattr(by, "role", None) != Role.JOBSEEKER or not by.person_id:
+        raise ValidationError(_("只有求职者本人可以申请岗位。"), code="scope")
+    person = Person.objects.select_related("region").get(pk=by.person_id)
+    today = timezone.localdate()
+    if posting.is_archived or not posting_open_on(posting, today):
+        raise ValidationError(
+            _("岗位“%(title)s”已停止招聘（已关闭、已归档或已过截止日期），不能申请。")
+            % {"title": posting.title},
+            code="closed",
+        )
+    if active_consent(person) is None:
+        raise ValidationError(
+            _(
+                "申请岗位前，需要您同意向用人单位展示求职信息。"
+                "请先在“同意向用人单位展示求职信息”页面同意，再申请。"
+            ),
+            code="consent",
+        )
+    if Referral.objects.filter(
+        person=person, posting=posting, status__in=OPEN_REFERRAL_STATUSES
+    ).exists():
+        raise ValidationError(
+            _("您已经申请过（或已被推荐到）岗位“%(title)s”，还在进行中，不用重复申请。")
+            % {"title": posting.title},
+            code="duplicate",
+        )
+    return referral_create(
+        person=person, posting=posting, by=by, channel=ReferralChannel.APPLICATION, on=today
+    )
+
+
 _STEP_TITLES = {
     ReferralStatus.REFERRED: gettext_lazy("%(name)s 被推荐到岗位“%(title)s”（%(employer)s）"),
     ReferralStatus.VIEWED: gettext_lazy("用人单位已查看 %(name)s 的推荐：%(title)s"),
@@ -339,6 +381,8 @@ _STEP_TITLES = {
     ReferralStatus.NOT_HIRED: gettext_lazy("%(name)s 未被录用：%(title)s"),
     ReferralStatus.WITHDRAWN: gettext_lazy("%(name)s 的推荐已撤回：%(title)s"),
 }
+
+_APPLIED_TITLE = gettext_lazy("%(name)s 本人申请了岗位“%(title)s”（%(employer)s）")
 
 
 def _tell(referral: Referral, by: Any, *, employer: bool = False) -> None:
@@ -353,11 +397,14 @@ def _tell(referral: Referral, by: Any, *, employer: bool = False) -> None:
         recipients += list(told.employer_users(referral.posting.employer_id))
     step = referral.status
     day = {ReferralStatus.INTERVIEW: referral.interview_on}.get(step)
+    title = _STEP_TITLES[step]
+    if step == ReferralStatus.REFERRED and referral.channel == ReferralChannel.APPLICATION:
+        title = _APPLIED_TITLE
     notify(
         event=Event(
             key=f"referral:{referral.pk}:{step}",
             kind=f"referral_{step}",
-            title=str(_STEP_TITLES[step])
+            title=str(title)
             % {
                 "name": person.name,
                 "title": referral.posting.title,

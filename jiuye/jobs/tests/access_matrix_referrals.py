@@ -47,6 +47,7 @@ NONE: Kwargs = lambda w: {}  # noqa: E731
 REFERRAL: Kwargs = lambda w: {"pk": _referral(w).pk}  # noqa: E731
 FOLLOW_UP: Kwargs = lambda w: {"pk": _follow_up(w).pk}  # noqa: E731
 PERSON: Kwargs = lambda w: {"pk": w["personas"]["jobseeker"].person_id}  # noqa: E731
+APPLY: Kwargs = lambda w: {"pk": _posting(w, "矩阵申请岗位").pk}  # noqa: E731
 
 MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "jobs:referrals": (NONE, access(STAFF | {"jobseeker"})),
@@ -58,6 +59,8 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "jobs:referral-advance": (REFERRAL, access(STAFF | {"employer"}, ok=405)),
     "jobs:referral-hire": (REFERRAL, access({"admin", "district", "town_a"}, town_b=404)),
     "jobs:applicants": (NONE, access({"employer"})),
+    # A job seeker applies themself (GET: the confirmation page); nobody else may.
+    "jobs:posting-apply": (APPLY, access({"jobseeker"})),
     "jobs:consent": (PERSON, access({"admin", "district", "town_a", "jobseeker"}, town_b=404)),
     "jobs:follow-ups": (NONE, access(STAFF)),
     "jobs:follow-up": (FOLLOW_UP, access({"admin", "district", "town_a"}, town_b=404)),

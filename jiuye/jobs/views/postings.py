@@ -50,6 +50,7 @@ from jiuye.jobs.selectors.postings import (
     review_queue,
 )
 from jiuye.jobs.services import postings as services
+from jiuye.jobs.services import referrals as referral_services
 from jiuye.people.models import Education
 
 READERS = VERIFIED_ROLES
@@ -228,6 +229,10 @@ def _render_detail(request: HttpRequest, posting: Posting) -> HttpResponse:
         "status_buttons": _status_buttons(user, posting),
         "staff_links": user.role in PERSONAL_DATA_ROLES,
         "education": _education(posting),
+        # A job seeker applies themself (the apply page checks consent and duplicates).
+        "can_apply": user.role == Role.JOBSEEKER
+        and bool(user.person_id)
+        and referral_services.posting_open_on(posting, timezone.localdate()),
     }
     return render(request, "jobs/posting_detail.html", context)
 

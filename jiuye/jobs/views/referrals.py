@@ -11,6 +11,7 @@ Who may do what:
 - next steps: staff; the employer "viewed", "interview", "offer" and "not hired" only.
 - pipeline: staff (a town officer sees their town's persons); the job seeker their own.
 - applicants: employers only.
+- apply (``posting_apply``): job seekers only, for themself; others 403.
 """
 
 from __future__ import annotations
@@ -43,8 +44,15 @@ from jiuye.jobs.forms.referrals import (
     PipelineFilterForm,
     ReferralForm,
 )
-from jiuye.jobs.models import Posting, PostingStatus, Referral, ReferralChannel
+from jiuye.jobs.models import (
+    OPEN_REFERRAL_STATUSES,
+    Posting,
+    PostingStatus,
+    Referral,
+    ReferralChannel,
+)
 from jiuye.jobs.selectors import referrals as selectors
+from jiuye.jobs.selectors.postings import postings_visible
 from jiuye.jobs.services import referrals as services
 from jiuye.people.models import Consent, Person
 from jiuye.people.selectors import person_in_scope
@@ -438,3 +446,46 @@ def _pipeline(
         "status": status,
         "status_query": urlencode(query),
     }
+
+
+# --- a job seeker's own application ----------------------------------------------------------
+
+
+@roles_required(Role.JOBSEEKER, write=True)
+@require_http_methods(["GET", "POST"])
+def posting_apply(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """A job seeker applies to a posting themself (issue 18): the page says what the employer
+    will see and asks to confirm; without the sharing consent it explains and links to it."""
+    posting = (
+        postings_visible(request.user).select_related("employer", "region").filter(pk=pk).first()
+    )
+    if posting is None:
+        raise Http404
+    person = get_scoped_or_404(request.user, Person.objects.all(), pk=request.user.person_id)
+    if request.method == "POST":
+        try:
+            referral = services.referral_apply(posting=posting, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("jobs:posting-apply", pk=posting.pk)
+        messages.success(
+            request,
+            _("已申请岗位“%(title)s”。用人单位和镇街专干已收到通知，进展会通知您。")
+            % {"title": posting.title},
+        )
+        return redirect("jobs:referral", pk=referral.pk)
+    today = timezone.localdate()
+    open_referral = (
+        Referral.objects.filter(person=person, posting=posting, status__in=OPEN_REFERRAL_STATUSES)
+        .only("pk")
+        .first()
+    )
+    context = {
+        "posting": posting,
+        "person": person,
+        "shared_items": services.SHARED_ITEMS,
+        "has_consent": services.active_consent(person) is not None,
+        "is_open": services.posting_open_on(posting, today),
+        "open_referral": open_referral,
+    }
+    return render(request, "jobs/posting_apply.html", context)

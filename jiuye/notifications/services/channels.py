@@ -84,7 +84,8 @@ class ConsoleSms:
 
 class SmsChannel(Channel):
     """SMS through the gateway class named by ``settings.SMS_BACKEND`` (``send(phone, text)``).
-    The phone number is the one on the account's own person record (job seekers) or none."""
+    The number is the account's own mobile number (``User.phone``, set on the profile page or
+    by the administrator); a user without one is skipped, and the log says so."""
 
     name = "sms"
 
@@ -94,6 +95,7 @@ class SmsChannel(Channel):
     def send(self, *, user: Any, subject: str, text: str) -> bool:
         phone = self.address(user)
         if not phone:
+            log.info("notification SMS skipped: user %s has no mobile number", user.pk)
             return False
         gateway = import_string(settings.SMS_BACKEND)()
         try:

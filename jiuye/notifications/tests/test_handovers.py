@@ -129,6 +129,13 @@ def referral_created(w: World) -> None:
     _referral(w)
 
 
+def referral_applied(w: World) -> None:
+    """The job seeker applies themself: no staff member made it, so the town's officers own it."""
+    posting = make_posting(w["p"]["employer"].employer, title="网络客服")
+    referral_services.consent_give(person=w["p"]["jobseeker"].person, by=None)
+    referral_services.referral_apply(posting=posting, by=w["p"]["jobseeker"])
+
+
 def referral_interview(w: World) -> None:
     referral = _referral(w)
     Notification.objects.all().delete()
@@ -250,6 +257,72 @@ def massage_accepted(w: World) -> None:
     )
 
 
+def employment_resolved(w: World) -> None:
+    """A town officer entered a second job over the first (flagged); the district marks it a
+    second job: the officer who entered it hears back."""
+    from jiuye.employment.models import Source
+    from jiuye.employment.services import employment_open, employment_resolve_review
+
+    person, officer = w["p"]["jobseeker"].person, w["p"]["town_a"]
+    for start in (dt.date(2024, 1, 1), dt.date(2024, 3, 1)):
+        record = employment_open(
+            person=person, by=officer, source=Source.STAFF, form="flexible", start_date=start
+        )
+    assert record.needs_review
+    employment_resolve_review(record=record, second_job=True, by=w["p"]["district"])
+
+
+def graduate_rejected(w: World) -> None:
+    """The administrator imported the bureau's list; the district sets an unmatched line
+    aside: the one who brought the list in hears why (an unmatched line has no town)."""
+    from jiuye.programs.models.graduates import GraduateRecord
+    from jiuye.programs.services.graduates import graduate_reject
+    from jiuye.programs.tests.graduate_fixtures import UNREGISTERED_ID, import_lines, line
+
+    import_lines(w["tmp"], [line(姓名="王五", 身份证号=UNREGISTERED_ID)], by=w["p"]["admin"])
+    Notification.objects.all().delete()
+    unmatched = GraduateRecord.objects.get(person__isnull=True)
+    graduate_reject(pk=unmatched.pk, reason="不在本区户籍", by=w["p"]["district"])
+
+
+def _meeting_action(w: World, due: dt.date, **owner: Any) -> Any:
+    from jiuye.programs.services import consultation
+    from jiuye.programs.tests.consultation_fixtures import make_meeting
+
+    meeting = make_meeting(held_on=dt.date(2025, 3, 1))
+    return consultation.action_add(
+        meeting=meeting, by=w["p"]["district"], description="举办专场招聘会", due_on=due, **owner
+    )
+
+
+def consultation_action_to_a_department(w: World) -> None:
+    _meeting_action(w, dt.date(2025, 6, 30), owner_department=Department.objects.get(code="rsj"))
+
+
+def consultation_action_to_a_user(w: World) -> None:
+    _meeting_action(w, dt.date(2025, 6, 30), owner_user=w["p"]["town_a"])
+
+
+def consultation_action_to_both(w: World) -> None:
+    _meeting_action(
+        w,
+        dt.date(2025, 6, 30),
+        owner_department=Department.objects.get(code="rsj"),
+        owner_user=w["p"]["town_a"],
+    )
+
+
+def consultation_action_overdue(w: World) -> None:
+    _meeting_action(
+        w,
+        timezone.localdate() - dt.timedelta(days=1),
+        owner_department=Department.objects.get(code="rsj"),
+    )
+    Notification.objects.all().delete()
+    run_daily(today=timezone.localdate())
+    run_daily(today=timezone.localdate())  # a second run tells nobody again
+
+
 HANDOVERS: list[tuple[Callable[[World], None], str, set[str]]] = [
     (report_submitted, "report_submitted", {"district"}),
     (report_returned, "report_reviewed", {"liaison"}),
@@ -262,6 +335,8 @@ HANDOVERS: list[tuple[Callable[[World], None], str, set[str]]] = [
     (posting_returned, "posting_returned", {"employer"}),
     # Staff refer: the job seeker and the employer hear of it (the officer acted: not told).
     (referral_created, "referral_referred", {"jobseeker", "employer"}),
+    # The job seeker applies: the employer and the officers of their town (not themself).
+    (referral_applied, "referral_referred", {"employer", "town_a"}),
     # The employer invites to an interview: the job seeker and the officer who referred.
     (referral_interview, "referral_interview", {"jobseeker", "town_a"}),
     (referral_hired, "referral_hired", {"jobseeker"}),
@@ -275,14 +350,25 @@ HANDOVERS: list[tuple[Callable[[World], None], str, set[str]]] = [
     (enrolment_requested, "enrolment_requested", {"town_a"}),
     (enrolment_confirmed, "enrolment_confirmed", {"jobseeker"}),
     (massage_accepted, "massage_accepted", {"jobseeker"}),
+    # A flagged overlap resolved by the district goes back to the officer who entered it.
+    (employment_resolved, "employment_review_resolved", {"town_a"}),
+    (graduate_rejected, "graduate_rejected", {"admin"}),
+    # A follow-up action of a meeting: its owner (the department's liaisons, or the user
+    # named), when assigned and once when overdue.
+    (consultation_action_to_a_department, "consultation_action_assigned", {"liaison"}),
+    (consultation_action_to_a_user, "consultation_action_assigned", {"town_a"}),
+    (consultation_action_to_both, "consultation_action_assigned", {"liaison", "town_a"}),
+    (consultation_action_overdue, "consultation_action_overdue", {"liaison"}),
 ]
 
 
 @pytest.mark.parametrize(
     ("act", "kind", "told"), HANDOVERS, ids=[act.__name__ for act, _k, _t in HANDOVERS]
 )
-def test_each_handover_tells_the_right_people_once(plan, personas, act, kind, told) -> None:  # noqa: ANN001
-    act({"plan": plan, "p": personas})
+def test_each_handover_tells_the_right_people_once(
+    plan, personas, tmp_path, act, kind, told
+) -> None:  # noqa: ANN001
+    act({"plan": plan, "p": personas, "tmp": tmp_path})
     names = {user.pk: name for name, user in personas.items()}
     got = Counter(
         names[user_id]
@@ -294,6 +380,8 @@ def test_each_handover_tells_the_right_people_once(plan, personas, act, kind, to
     assert all(n == 1 for n in got.values()), got
     for n in Notification.objects.filter(kind__startswith=kind):
         assert n.title and n.url or kind.startswith(("transfer", "massage"))
+    if kind == "consultation_action_overdue":  # the daily run reached the owner once only
+        assert sum(got.values()) == 1
 
 
 def test_the_daily_run_does_not_repeat_a_reminder(plan, personas) -> None:  # noqa: ANN001

@@ -23,6 +23,7 @@ from jiuye.core import conflicts, dates
 from jiuye.core.audit import access_log
 from jiuye.core.crypto import RESIDENT_ID_INDEX_PURPOSE, blind_index, resident_id_index
 from jiuye.core.models import AccessEvent
+from jiuye.core.phones import normalize_phone
 from jiuye.core.scoping import region_in_scope, scope_for
 from jiuye.core.tallies import mark_dirty
 from jiuye.core.validators import (
@@ -87,8 +88,6 @@ EDITABLE_FIELDS = frozenset(
     }
 )
 
-_FULLWIDTH_DIGITS = {ord("０") + i: ord("0") + i for i in range(10)}
-
 
 class DuplicatePersonError(ValidationError):
     """The ID number belongs to a person already on the register (``existing_id`` says who, so
@@ -106,26 +105,6 @@ def id_number_index(id_number: str) -> str:
 def certificate_index(certificate_number: str) -> str:
     """Blind index of a certificate number (normalised like the validator does)."""
     return blind_index(normalize_resident_id(certificate_number), purpose=CERTIFICATE_INDEX_PURPOSE)
-
-
-def normalize_phone(value: str) -> str:
-    """Digits only (spaces, dashes, brackets and full-width digits are common on paper forms);
-    a leading country code 86 is dropped. Raises ValidationError for an implausible length."""
-    text = str(value or "").translate(_FULLWIDTH_DIGITS)
-    digits = "".join(ch for ch in text if ch.isascii() and ch.isdigit())
-    if not digits:
-        if text.strip():
-            raise ValidationError(_("联系电话只能包含数字。"), code="phone")
-        return ""
-    if len(digits) == 13 and digits.startswith("861"):
-        digits = digits[2:]
-    if not 7 <= len(digits) <= 12:
-        raise ValidationError(
-            _("联系电话应为11位手机号，或带区号的固定电话（7至12位数字），当前为%(n)d位数字。")
-            % {"n": len(digits)},
-            code="phone",
-        )
-    return digits
 
 
 def _birth_of(values: Mapping[str, Any]) -> dt.date | None:

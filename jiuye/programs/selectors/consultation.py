@@ -34,6 +34,21 @@ def is_owner(user: Any, action: FollowUpAction) -> bool:
     return bool(code) and action.owner_department_id == code
 
 
+def action_owners(action: FollowUpAction) -> list[Any]:
+    """Who is told of an action: the user it names and every active user of the responsible
+    unit it names (a department's liaisons, a town's officers) — the people ``is_owner``
+    admits, whose "我的待办" lists it."""
+    from jiuye.accounts.selectors import people_accounts
+
+    code = action.owner_department_id or ""
+    owners = Q(pk=action.owner_user_id) if action.owner_user_id is not None else Q(pk__in=[])
+    if code.startswith("town-"):
+        owners |= Q(role=Role.TOWN, town_id=code.removeprefix("town-"))
+    elif code:
+        owners |= Q(role=Role.DEPARTMENT, department_id=code)
+    return list(people_accounts().filter(owners, is_active=True))
+
+
 def meetings_visible(user: Any) -> QuerySet[ConsultationMeeting]:
     if getattr(user, "role", None) in STAFF_ROLES:
         return ConsultationMeeting.objects.all()

@@ -22,8 +22,9 @@ from django.utils.translation import gettext_lazy
 from jiuye.accounts.models import Role
 from jiuye.core import conflicts, dates
 from jiuye.core.scoping import check_keeper, may_keep
+from jiuye.notifications.services import Event, daily_reminder, notify
 from jiuye.programs.models.consultation import ConsultationMeeting, FollowUpAction, FollowUpStatus
-from jiuye.programs.selectors.consultation import is_owner
+from jiuye.programs.selectors.consultation import action_owners, is_owner
 
 FIELDS = (
     "title",
@@ -164,12 +165,46 @@ def action_add(
         "owner_user": owner_user,
     }
     check_action(values)
-    return conflicts.created(
+    action = conflicts.created(
         FollowUpAction,
         {"meeting": current, **values},
         by=by,
         exclude=["meeting", "owner_department", "owner_user"],
     )
+    _tell_owner(action, "assigned", by=by)
+    return action
+
+
+def _tell_owner(action: FollowUpAction, state: str, *, by: Any = None) -> int:
+    """The action's owner hears of it when it is assigned to them and once when it is
+    overdue (the daily run); the one who added it is not told of their own step."""
+    title = (
+        _("会商落实事项已逾期：%(what)s（应在 %(day)s 前完成）")
+        if state == "overdue"
+        else _("交给您的会商落实事项：%(what)s（%(day)s 前完成）")
+    ) % {"what": action.description, "day": action.due_on.isoformat()}
+    return len(
+        notify(
+            event=Event(
+                key=f"consultation-action:{action.pk}:{state}",
+                kind=f"consultation_action_{state}",
+                title=title,
+                body=action.meeting.title,
+                url="/programs/todo/",
+            ),
+            recipients=action_owners(action),
+            exclude=conflicts.actor(by),
+        )
+    )
+
+
+@daily_reminder("consultation_actions_overdue")
+def actions_remind(today: dt.date) -> int:
+    """Open actions past their due date: the owner is told once (``notify_daily``)."""
+    overdue = FollowUpAction.objects.filter(
+        status=FollowUpStatus.OPEN, due_on__lt=today, meeting__archived_at__isnull=True
+    ).select_related("meeting")
+    return sum(_tell_owner(action, "overdue") for action in overdue.iterator(chunk_size=500))
 
 
 def may_close(by: Any, action: FollowUpAction) -> bool:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jiuye.core.conflicts import Archiving, actor, bump, locked
+from jiuye.notifications.services import Event, notify
 from jiuye.people.models import Person
 from jiuye.people.services import person_register
 from jiuye.programs.models.graduates import GraduateRecord
@@ -87,5 +88,34 @@ def graduate_register(*, pk: Any, region: Region, by: Any = None) -> GraduateRec
 def graduate_reject(*, pk: Any, reason: str, by: Any = None) -> GraduateRecord:
     """Set an unmatched line aside (archived with the reason: kept, listed as rejected, and a
     later import of the same line leaves it rejected)."""
-    _open_unmatched(pk)
-    return REJECTING.archive(GraduateRecord.objects.all(), pk, by=by, reason=reason)
+    line = _open_unmatched(pk)
+    rejected = REJECTING.archive(GraduateRecord.objects.all(), pk, by=by, reason=reason)
+    _tell_rejected(line, rejected, by)
+    return rejected
+
+
+def _tell_rejected(line: GraduateRecord, rejected: GraduateRecord, by: Any) -> None:
+    """Who hears that the district set a line aside. An unmatched line has no town (no person,
+    and the bureau's list carries no address), so no town officer can be told; the staff
+    member who brought the list in (the import batch's starter, else the line's creator) is,
+    unless they rejected it themself. A list the bureau sent through the API was started by
+    the key's account, which reads no notifications: nobody is told then (the rejection is
+    listed as rejected on the unmatched list)."""
+    from jiuye.accounts.selectors import people_accounts
+
+    starter_id = (
+        line.import_batch.created_by_id if line.import_batch_id else None
+    ) or line.created_by_id
+    recipients = people_accounts().filter(pk=starter_id, is_active=True)
+    notify(
+        event=Event(
+            key=f"graduate:{line.pk}:rejected",
+            kind="graduate_rejected",
+            title=_("毕业生名单中的 %(name)s（%(school)s）不予登记")
+            % {"name": line.name, "school": line.school},
+            body=_("原因：%(reason)s") % {"reason": rejected.archived_reason},
+            url="/programs/graduates/unmatched/",
+        ),
+        recipients=recipients,
+        exclude=actor(by),
+    )
