@@ -4,8 +4,10 @@ per person of what they have not read yet, through the digest channels."""
 from __future__ import annotations
 
 import datetime as dt
+import pkgutil
 from collections import defaultdict
 from collections.abc import Callable
+from importlib import import_module
 from typing import Any
 
 from django.conf import settings
@@ -18,9 +20,9 @@ from django_tasks import task
 from jiuye.notifications.models import Notification
 from jiuye.notifications.services.channels import CHANNELS, Channel
 
-# name -> function(today) -> number of notifications written. Apps register theirs from their
-# services module with ``@daily_reminder("...")``; the daily command imports every services
-# module first (autodiscover), so the list is complete.
+# name -> function(today) -> number of notifications written. Apps register theirs in their
+# services (the package or any module of it) with ``@daily_reminder("...")``; the daily run
+# imports all of them first (reminders_discover), so the list is complete.
 REMINDERS: dict[str, Callable[[dt.date], int]] = {}
 
 DIGEST_LIMIT = 20
@@ -32,6 +34,24 @@ def daily_reminder(name: str) -> Callable[[Callable[[dt.date], int]], Callable[[
         return func
 
     return register
+
+
+def reminders_discover() -> None:
+    """Import every app's ``services``, each module of a services package included: a process
+    that has not imported the module a reminder is declared in (the task worker) must still
+    run it."""
+    from django.apps import apps
+
+    for app in apps.get_app_configs():
+        name = f"{app.name}.services"
+        try:
+            package = import_module(name)
+        except ModuleNotFoundError as error:
+            if error.name == name:
+                continue
+            raise
+        for module in pkgutil.iter_modules(getattr(package, "__path__", [])):
+            import_module(f"{name}.{module.name}")
 
 
 def digest_channels() -> list[Channel]:
@@ -92,7 +112,5 @@ def run_daily(*, today: dt.date | None = None) -> dict[str, int]:
 @task()
 def daily_notifications() -> dict[str, int]:
     """The daily run as a background task (enqueue from cron or a scheduler)."""
-    from django.utils.module_loading import autodiscover_modules
-
-    autodiscover_modules("services")
+    reminders_discover()
     return run_daily()

@@ -4,9 +4,8 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
-from django.utils.module_loading import autodiscover_modules
 
-from jiuye.notifications.services import run_daily
+from jiuye.notifications.services.digest import reminders_discover, run_daily
 
 
 class Command(BaseCommand):
@@ -22,6 +21,6 @@ class Command(BaseCommand):
                 today = dt.date.fromisoformat(str(options["today"]))
             except ValueError as exc:
                 raise CommandError("--today 应写成 2024-12-31") from exc
-        autodiscover_modules("services")
+        reminders_discover()
         for name, count in run_daily(today=today).items():
             self.stdout.write(f"{name}: {count}")
