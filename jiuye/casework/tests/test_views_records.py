@@ -647,9 +647,13 @@ def test_the_person_page_shows_services_and_needs_with_archived_ones_marked(
     assert "timeline__item--archived" in body
     assert "就业需求登记：有就业意愿" in body and "意向岗位：电商客服" in body
     assert _url("service-detail", record.pk) in body
+    # The person's own page (core.timeline.for_self): their needs registration in plain words,
+    # no staff links, and not the service archived as a mistake (a duplicate entry).
     own = client_for("jobseeker").get(reverse("people:detail", kwargs={"pk": records_person.pk}))
-    assert "职业指导" in own.content.decode()
-    assert _url("service-detail", record.pk) not in own.content.decode()
+    own = own.content.decode()
+    assert "意向岗位：电商客服" in own
+    assert "职业指导" not in own and "经办人：王专干" not in own
+    assert _url("service-detail", record.pk) not in own
 
 
 def test_a_web_page_sent_as_a_picture_is_refused_and_a_misnamed_file_stored_as_it_is(

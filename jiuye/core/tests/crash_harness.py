@@ -28,6 +28,9 @@ def _pause_after_writes():  # noqa: ANN202
     from django.db import connection
 
     pause = float(os.environ.get("CRASH_PAUSE", "0.05"))
+    # The write after which the process waits to be killed (0: none). Waiting there, not for a
+    # moment, keeps the kill inside the transaction however slow the test's reader is.
+    stop_at = int(os.environ.get("CRASH_STOP_AT", "0"))
     done = [0]
 
     def wrapper(execute, sql, params, many, context):  # noqa: ANN001, ANN202
@@ -36,7 +39,7 @@ def _pause_after_writes():  # noqa: ANN202
         if connection.in_atomic_block and verb in {"INSERT", "UPDATE", "DELETE"}:
             done[0] += 1
             print(f"write {done[0]}", flush=True)
-            time.sleep(pause)
+            time.sleep(600 if done[0] == stop_at else pause)
         return result
 
     return connection.execute_wrapper(wrapper)

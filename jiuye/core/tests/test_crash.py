@@ -71,11 +71,11 @@ class Child:
         }
         self.log = tmp_path / "child.log"
 
-    def _start(self, *args: str) -> subprocess.Popen:
+    def _start(self, *args: str, stop_at: int = 0) -> subprocess.Popen:
         return subprocess.Popen(
             [sys.executable, "-m", "jiuye.core.tests.crash_harness", *args],
             cwd=settings.BASE_DIR,
-            env=self.env,
+            env={**self.env, "CRASH_STOP_AT": str(stop_at)},
             stdout=subprocess.PIPE,
             stderr=self.log.open("w"),
             text=True,
@@ -90,13 +90,15 @@ class Child:
         return json.loads(lines[0].removeprefix("digest ")), lines[-1]
 
     def killed(self, *args: str, after_write: int) -> dict[str, list]:
-        """Start the operation and SIGKILL it during the pause after its ``after_write``-th
-        write, at a random moment of that pause; the state the child found."""
-        process = self._start(*args)
+        """Start the operation and SIGKILL it after its ``after_write``-th write, where the
+        child waits inside its transaction (however long the reader here takes to see the
+        line: a loaded machine once let a short pause run on to the commit); the state the
+        child found."""
+        process = self._start(*args, stop_at=after_write)
         found = json.loads(process.stdout.readline().removeprefix("digest "))
         for line in process.stdout:
             if line.strip() == f"write {after_write}":
-                time.sleep(random.uniform(0, PAUSE * 0.8))
+                time.sleep(random.uniform(0, PAUSE))
                 os.kill(process.pid, signal.SIGKILL)
                 break
         process.wait(timeout=300)
