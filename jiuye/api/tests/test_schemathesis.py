@@ -7,11 +7,14 @@ short."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 
@@ -27,6 +30,21 @@ CHECKS = [
 ]
 
 
+@pytest.fixture
+def connections_kept() -> Iterator[None]:
+    """The WSGI application is called straight, not through the test client: like the client,
+    keep Django from closing the database connection at each request's start and end (it would
+    close the test's own, open transaction on PostgreSQL, whose connections persist)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+@pytest.mark.usefixtures("connections_kept")
 def test_every_operation_answers_as_the_schema_says(api_keys, settings) -> None:  # noqa: ANN001
     # Hundreds of calls in a minute: the per-key limit is not what is tested here.
     settings.JIUYE_API_RATE_PER_MINUTE = 1_000_000
