@@ -13,13 +13,14 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jiuye.accounts.models import PERSONAL_DATA_ROLES, Role
 from jiuye.core import crud, timeline
@@ -36,6 +37,13 @@ from jiuye.people.services import changes
 WITHDRAWAL_EFFECTS = {
     Consent.Purpose.SHARE_WITH_EMPLOYERS: gettext_lazy(
         "撤回后，用人单位马上就看不到您的求职信息，工作人员也不能再把您推荐给用人单位。"
+    ),
+    Consent.Purpose.CONTACT: gettext_lazy(
+        "撤回后，平台马上不再给您发短信和电子邮件；站内通知还会显示在您的账户里。"
+    ),
+    Consent.Purpose.PROCESS_DISABILITY_INFO: gettext_lazy(
+        "撤回后，您的账户马上停用，不能再登录。您在残联的登记信息按规定保留，"
+        "镇街工作人员会收到通知；以后还想用平台，请联系镇街。"
     ),
 }
 
@@ -69,6 +77,30 @@ def me(request: HttpRequest) -> HttpResponse:
         "today": timezone.localdate(),
     }
     return render(request, "people/me.html", context)
+
+
+@roles_required(Role.JOBSEEKER, write=True)
+@require_POST
+def me_consent_withdraw(request: HttpRequest) -> HttpResponse:
+    """Withdraw one of one's own sign-up consents (being contacted, processing disability
+    information); what stops is said beside each on 我的信息."""
+    person = _own(request)
+    purpose = request.POST.get("purpose", "")
+    try:
+        changes.own_consent_withdraw(person=person, purpose=purpose, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("people:me")
+    if purpose == Consent.Purpose.PROCESS_DISABILITY_INFO:
+        logout(request)
+        messages.info(
+            request, _("已撤回处理残疾信息的同意，您的账户已停用。需要时请联系镇街工作人员。")
+        )
+        return redirect("accounts:login")
+    messages.success(
+        request, _("已撤回同意：%(what)s。") % {"what": Consent.Purpose(purpose).label}
+    )
+    return redirect("people:me")
 
 
 @roles_required(Role.JOBSEEKER, write=True)

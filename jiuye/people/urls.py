@@ -30,6 +30,7 @@ urlpatterns = [
     path("merges/<uuid:pk>/undo/", duplicate_views.merge_undo, name="merge_undo"),
     path("me/", self_views.me, name="me"),
     path("me/edit/", self_views.me_edit, name="me-edit"),
+    path("me/consents/withdraw/", self_views.me_consent_withdraw, name="me-consent-withdraw"),
     path("changes/", self_views.change_list, name="changes"),
     path("changes/<uuid:pk>/", self_views.change_review, name="change"),
     path("<uuid:pk>/", views.person_detail, name="detail"),

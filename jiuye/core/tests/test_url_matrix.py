@@ -211,6 +211,8 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     # Issue 18: the job seeker's own pages; the town's worklist of their change requests.
     "people:me": (NONE, access({"jobseeker"})),
     "people:me-edit": (NONE, access({"jobseeker"})),
+    # POST only: a GET answers 405 to the job seeker.
+    "people:me-consent-withdraw": (NONE, access({"jobseeker"}, ok=405)),
     "people:changes": (NONE, access(PERSONAL)),
     "people:change": (lambda w: {"pk": _change(w).pk}, access(PERSONAL, town_b=404)),
     # A pair and a merge within 东城: the other town's officer does not find them.

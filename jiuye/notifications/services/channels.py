@@ -37,6 +37,16 @@ class Channel:
         return sent
 
 
+def contact_withdrawn(user: Any) -> bool:
+    """The account's person withdrew their consent to be contacted (a job seeker's sign-up
+    consent, purpose "contact"): no text message or e-mail reaches them; in-app still shows.
+    Read through the account's relation by name (people sits above notifications)."""
+    if not getattr(user, "person_id", None):
+        return False
+    latest = user.person.consents.filter(purpose="contact").order_by("-given_at").first()
+    return latest is not None and latest.withdrawn_at is not None
+
+
 def _absolute(url: str) -> str:
     base = getattr(settings, "SITE_URL", "").rstrip("/")
     return f"{base}{url}" if url and base else url
@@ -65,7 +75,7 @@ class EmailChannel(Channel):
 
     def send(self, *, user: Any, subject: str, text: str) -> bool:
         to = self.address(user)
-        if not to:
+        if not to or contact_withdrawn(user):
             return False
         try:
             return bool(send_mail(subject, text, None, [to]))
@@ -96,6 +106,9 @@ class SmsChannel(Channel):
         phone = self.address(user)
         if not phone:
             log.info("notification SMS skipped: user %s has no mobile number", user.pk)
+            return False
+        if contact_withdrawn(user):
+            log.info("notification SMS skipped: user %s withdrew the contact consent", user.pk)
             return False
         gateway = import_string(settings.SMS_BACKEND)()
         try:

@@ -25,7 +25,7 @@ from jiuye.core.roles import PERSONAL_DATA_ROLES, Role
 from jiuye.core.scoping import region_in_scope
 from jiuye.notifications.selectors import person_users, town_officers
 from jiuye.notifications.services import Event, notify
-from jiuye.people.models import ChangeRequest, ChangeStatus, Person
+from jiuye.people.models import ChangeRequest, ChangeStatus, Consent, Person
 from jiuye.people.services.person import normalize_phone, person_update
 
 # Preferences only the person can state: saved at once.
@@ -188,3 +188,50 @@ def change_refuse(*, request: ChangeRequest, reason: str, by: Any) -> ChangeRequ
         _("镇街工作人员的意见：%(reason)s") % {"reason": reason},
     )
     return request
+
+
+# --- a job seeker withdraws a consent given at sign-up ------------------------------------------
+
+# Withdrawn here (the sharing consent has its own page, jobs' consent page).
+SELF_WITHDRAWABLE = (Consent.Purpose.CONTACT, Consent.Purpose.PROCESS_DISABILITY_INFO)
+
+
+@transaction.atomic
+def own_consent_withdraw(*, person: Person, purpose: str, by: Any) -> Consent:
+    """The person withdraws their own consent for ``purpose``, at once.
+
+    - being contacted: no text message or e-mail reaches their account from then on (the
+      notification channels read it); in-app notices still show;
+    - processing their disability information: the account the consent was given for is
+      closed (deactivated) and its sessions end; the registry record the federation keeps by
+      law stays, and the town's officers are told so they can follow up in person."""
+    _check_self(person, by)
+    if purpose not in SELF_WITHDRAWABLE:
+        raise ValidationError(_("这项同意不能在这里撤回。"))
+    current = (
+        Consent.objects.select_for_update()
+        .filter(person=person, purpose=purpose, withdrawn_at__isnull=True)
+        .order_by("-given_at")
+        .first()
+    )
+    if current is None:
+        raise ValidationError(_("这项同意已经撤回，或者您没有给过这项同意。"))
+    current.withdrawn_at = timezone.now()
+    current.updated_by = actor(by)
+    with set_actor(by):
+        current.save(update_fields=["withdrawn_at", "updated_by", "updated_at"])
+    if purpose == Consent.Purpose.PROCESS_DISABILITY_INFO:
+        by.is_active = False
+        by.save(update_fields=["is_active"])
+        notify(
+            event=Event(
+                key=f"consent-withdrawn:{current.pk}",
+                kind="consent_withdrawn",
+                title=_("%(name)s 撤回了处理残疾信息的同意，本人账户已停用")
+                % {"name": person.name},
+                body=_("登记信息按规定保留；如需继续服务，请与本人联系。"),
+                url=reverse("people:detail", args=[person.pk]),
+            ),
+            recipients=town_officers(person.region_id),
+        )
+    return current

@@ -294,3 +294,69 @@ def test_a_job_seeker_registers_themself_for_a_coming_fair_once(
 def test_a_past_fair_takes_no_self_registration(client_for, personas, fair_a) -> None:  # noqa: ANN001, F811
     client_for("jobseeker").post(reverse("jobs:fair-register", args=[fair_a.pk]))
     assert not FairSeeker.objects.filter(fair=fair_a).exists()
+
+
+# --- withdrawing the sign-up consents ------------------------------------------------------------
+
+
+def _consent(person: Person, purpose: str) -> None:
+    from django.utils import timezone
+
+    from jiuye.people.models import Consent
+
+    Consent.objects.create(
+        person=person, purpose=purpose, policy_version="2026-1", given_at=timezone.now()
+    )
+
+
+def test_withdrawing_the_contact_consent_stops_text_messages_at_once(
+    settings, personas, client_for, django_capture_on_commit_callbacks, capsys
+) -> None:  # noqa: ANN001
+    from jiuye.notifications.services import Event, notify
+
+    settings.NOTIFICATION_CHANNELS = ["inapp", "sms"]
+    settings.SMS_BACKEND = "jiuye.notifications.services.channels.ConsoleSms"
+    seeker = personas["jobseeker"]
+    seeker.phone = "13811113333"
+    seeker.save(update_fields=["phone"])
+    _consent(seeker.person, "contact")
+    client = client_for("jobseeker")
+    page = client.get(reverse("people:me")).content.decode()
+    assert "撤回“联系本人（电话、短信）”" in page and "不再给您发短信" in page
+
+    def tell(key: str) -> str:
+        with django_capture_on_commit_callbacks(execute=True):
+            notify(event=Event(key=key, kind="test", title="面试通知"), recipients=[seeker])
+        return capsys.readouterr().out
+
+    assert "[短信] 13811113333" in tell("before")
+    answer = client.post(reverse("people:me-consent-withdraw"), {"purpose": "contact"})
+    assert answer.status_code == 302
+    assert "[短信]" not in tell("after")
+    assert Notification.objects.filter(user=seeker, title="面试通知").count() == 2  # in-app
+    # A second withdrawal says it is already withdrawn; the sharing consent has its own page.
+    again = client.post(reverse("people:me-consent-withdraw"), {"purpose": "contact"}, follow=True)
+    assert "已经撤回" in again.content.decode()
+    other = client.post(
+        reverse("people:me-consent-withdraw"), {"purpose": "share_with_employers"}, follow=True
+    )
+    assert "不能在这里撤回" in other.content.decode()
+
+
+def test_withdrawing_the_processing_consent_closes_the_account_and_tells_the_town(
+    personas, client_for
+) -> None:  # noqa: ANN001
+    seeker = personas["jobseeker"]
+    _consent(seeker.person, "process_disability_info")
+    client = client_for("jobseeker")
+    answer = client.post(
+        reverse("people:me-consent-withdraw"), {"purpose": "process_disability_info"}
+    )
+    assert answer.status_code == 302 and answer["Location"] == reverse("accounts:login")
+    seeker.refresh_from_db()
+    assert not seeker.is_active
+    assert client.get(reverse("people:me")).status_code == 302  # signed out
+    assert Person.objects.filter(pk=seeker.person_id).exists()  # the registry keeps the record
+    told = Notification.objects.filter(user=personas["town_a"], kind="consent_withdrawn")
+    assert told.count() == 1 and "账户已停用" in told.get().title
+    assert not Notification.objects.filter(user=personas["town_b"], kind="consent_withdrawn")
