@@ -27,6 +27,12 @@ from jiuye.reference import selectors as reference_selectors
 pytestmark = pytest.mark.django_db
 
 BUDGET = 15
+# The one page allowed more, and why (ADR 0009, amendment of 2026-12-06): a person's page adds
+# one query for each program the person takes part in (the timeline's providers); the busiest
+# demo persons are in eleven and reach 16 or 17 queries. Until the providers are read in one
+# statement, the person page's budget is 18.
+PERSON_PAGE = re.compile(r"^/people/[0-9a-f-]{36}/$")
+PERSON_PAGE_BUDGET = 18
 # With a demo district a role reaches more kinds of page than the browser walk opens.
 MAX_PAGES = 220
 PERSONAS = ["admin", "district", "liaison", "town_a", "leader", "employer", "jobseeker"]
@@ -104,7 +110,8 @@ def test_no_page_any_role_reaches_runs_more_than_15_queries(personas: Personas, 
         over += [
             f"{name} {path}: {queries}"
             for path, (status, queries) in pages.items()
-            if status == 200 and queries > BUDGET
+            if status == 200
+            and queries > (PERSON_PAGE_BUDGET if PERSON_PAGE.match(path) else BUDGET)
         ]
         if os.environ.get("JIUYE_QUERY_REPORT"):
             for path, (status, queries) in pages.items():
