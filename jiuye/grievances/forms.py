@@ -35,8 +35,6 @@ from jiuye.reference.forms import town_choices
 from jiuye.reference.models import Department
 
 TEXT_MAX = 2000
-HONEYPOT = antibot.HONEYPOT
-started_stamp = antibot.started_stamp
 
 
 def _departments() -> Any:
@@ -45,10 +43,9 @@ def _departments() -> Any:
     ).order_by("sort_order", "code")
 
 
-class GrievanceForm(forms.Form):
-    """Anyone's complaint or suggestion. Two anti-bot checks a person never notices: a field
-    hidden from people and screen readers that must stay empty (``website``), and the time
-    since the form was opened (``started``, signed)."""
+class GrievanceForm(antibot.HumanCheckForm):
+    """Anyone's complaint or suggestion, with the two anti-bot checks a person never notices
+    (core.antibot)."""
 
     kind = radio_field(_("您要提的是"), Kind.choices, required=_("请选择是投诉还是建议。"))
     category = choice_field(_("是哪方面的事"), Category.choices, required=_("请选择是哪方面的事。"))
@@ -97,20 +94,16 @@ class GrievanceForm(forms.Form):
     contact_phone = phone_field(
         _("联系电话"), help_text=_("手机号或带区号的固定电话，只给承办人员用来联系您。")
     )
-    website = forms.CharField(label=_("请不要填写这一项"), required=False, max_length=200)
-    started = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    @property
+    def min_seconds(self) -> int:  # type: ignore[override]
+        return settings.JIUYE_GRIEVANCE_MIN_FILL_SECONDS
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["town"].choices = [("", _("请选择")), *town_choices()]
         self.fields["department"].queryset = _departments()
         self.fields["text"].widget.attrs["aria-required"] = "true"
-        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
-        if not self.is_bound:
-            self.initial["started"] = started_stamp()
-
-    def visible(self) -> list[forms.BoundField]:
-        return [self[name] for name in self.fields if name not in (HONEYPOT, "started")]
 
     def clean_attachment(self) -> Any:
         upload = self.cleaned_data.get("attachment")
@@ -126,8 +119,6 @@ class GrievanceForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if (problem := self._script_check(data)) is not None:
-            self.add_error(None, problem)
         about = data.get("about")
         if about in (About.TOWN, About.EMPLOYER) and not data.get("town"):
             self.add_error(
@@ -148,12 +139,6 @@ class GrievanceForm(forms.Form):
                 _("请留下联系电话或称呼，方便承办人员联系您；不想留的，请勾选“匿名提交”。"),
             )
         return data
-
-    def _script_check(self, data: dict[str, Any]) -> Any:
-        """What looks like a script rather than a person, said to the person all the same."""
-        return antibot.script_problem(
-            self, data, min_seconds=settings.JIUYE_GRIEVANCE_MIN_FILL_SECONDS
-        )
 
     def service_fields(self) -> dict[str, Any]:
         data = self.cleaned_data

@@ -41,7 +41,7 @@ def village_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     ]
 
 
-class SignupForm(forms.Form):
+class SignupForm(antibot.HumanCheckForm):
     """A job seeker's own sign-up. Each consent is its own box, never ticked for them; the
     anti-bot checks are a field hidden from people and screen readers and a signed opening
     time (core.antibot)."""
@@ -91,8 +91,10 @@ class SignupForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         error_messages={"required": _("请再输一遍密码。")},
     )
-    website = forms.CharField(label=_("请不要填写这一项"), required=False, max_length=200)
-    started = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    @property
+    def min_seconds(self) -> int:  # type: ignore[override]
+        return settings.JIUYE_SIGNUP_MIN_FILL_SECONDS
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -115,9 +117,6 @@ class SignupForm(forms.Form):
                     )
                 },
             )
-        self.fields[antibot.HONEYPOT].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
-        if not self.is_bound:
-            self.initial[antibot.STARTED] = antibot.started_stamp()
 
     # --- what the template shows ---------------------------------------------------------
 
@@ -156,11 +155,6 @@ class SignupForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        problem = antibot.script_problem(
-            self, data, min_seconds=settings.JIUYE_SIGNUP_MIN_FILL_SECONDS
-        )
-        if problem is not None:
-            self.add_error(None, problem)
         certificate = data.get("certificate_number")
         if certificate and data.get("id_number"):
             try:

@@ -31,7 +31,7 @@ from jiuye.employers.services import registry as employer_registry
 from jiuye.employers.views import READERS as EMPLOYER_READERS
 from jiuye.jobs.forms.postings import PostingForm, ReviewForm
 from jiuye.jobs.forms.referrals import AdvanceForm, HireForm, PipelineFilterForm, ReferralForm
-from jiuye.jobs.models import OPEN_REFERRAL_STATUSES, Posting, PostingStatus, ReferralChannel
+from jiuye.jobs.models import OPEN_REFERRAL_STATUSES, Posting, ReferralChannel
 from jiuye.jobs.selectors import fairs as fair_selectors
 from jiuye.jobs.selectors import referrals as referral_selectors
 from jiuye.jobs.selectors.postings import postings_visible
@@ -265,31 +265,18 @@ class _Review(ReviewForm):
 
 
 def _review(*, record: Any, by: Any, version: int, decision: str, note: str, **_: Any) -> Any:
-    """The district's review of a posting, as its page: only a posting waiting for review."""
+    """The district's review of a posting, at the version the caller read (the service
+    refuses a posting that is not waiting for review)."""
     with transaction.atomic():
-        posting = conflicts.locked(Posting.objects, pk=record.pk, version=version)
-        if posting.status != PostingStatus.REVIEW or posting.is_archived:
-            raise ValidationError(
-                gettext("这个岗位现在是“%(status)s”，不在待审核状态。")
-                % {"status": posting.get_status_display()}
-            )
+        conflicts.locked(Posting.objects, pk=record.pk, version=version)
         return posting_services.posting_review(
-            posting=posting, by=by, approve=decision == "approve", note=note
+            posting=record, by=by, approve=decision == "approve", note=note
         )
 
 
 def _hire_form(data: Any, *, record: Any, user: Any) -> HireForm:
-    """The referral's "register the hire" page form; refused as the page refuses it."""
-    if record.employment_record_id:
-        raise ValidationError(
-            gettext("这条推荐已经登记入职（%(day)s 起的就业记录），不能重复登记。")
-            % {"day": f"{record.employment_record.start_date:%Y-%m-%d}"}
-        )
-    if not record.is_open:
-        raise ValidationError(
-            gettext("这条推荐已经是“%(status)s”，已结束，不能登记入职。")
-            % {"status": record.get_status_display()}
-        )
+    """The referral's "register the hire" page form (the service refuses a closed or hired
+    referral, with the page's messages)."""
     return HireForm(data, posting=record.posting, version=record.version)
 
 
