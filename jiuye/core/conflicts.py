@@ -55,6 +55,20 @@ def locked(queryset: QuerySet[M], *, pk: Any, version: int | None) -> M:
     return current
 
 
+def locked_pending(queryset: QuerySet[M], *, pk: Any, what: Any = None) -> M:
+    """A request that waits for a decision (its ``is_pending``), locked for the rest of the
+    transaction; one already decided is refused, naming its status, so two officers deciding
+    at once decide it once."""
+    current = queryset.select_for_update(of=("self",)).get(pk=pk)
+    if not current.is_pending:
+        raise ValidationError(
+            gettext("%(what)s已经处理过（%(status)s）。")
+            % {"what": what or gettext("这份申请"), "status": current.get_status_display()},
+            code="decided",
+        )
+    return current
+
+
 def check_version(current: Model | None, version: int | None) -> None:
     """A ConflictError unless the locked row (None: there is none yet, version 0) still has the
     ``version`` the form was opened at; None skips the check (a system caller)."""

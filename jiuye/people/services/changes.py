@@ -117,17 +117,7 @@ def _check_decider(request: ChangeRequest, by: Any) -> None:
 
 
 def _locked_pending(request: ChangeRequest) -> ChangeRequest:
-    current = (
-        ChangeRequest.objects.select_for_update(of=("self",))
-        .select_related("person")
-        .get(pk=request.pk)
-    )
-    if not current.is_pending:
-        raise ValidationError(
-            _("这份申请已经处理过（%(status)s）。") % {"status": current.get_status_display()},
-            code="decided",
-        )
-    return current
+    return conflicts.locked_pending(ChangeRequest.objects.select_related("person"), pk=request.pk)
 
 
 def _decide(request: ChangeRequest, status: str, reason: str, by: Any) -> None:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from jiuye.accounts.models import User
 from jiuye.accounts.services import user_create
+from jiuye.core import conflicts
 from jiuye.core.roles import PERSONAL_DATA_ROLES, Role
 from jiuye.core.scoping import region_in_scope, scope_for
 from jiuye.core.validators import certificate_category_grade
@@ -133,17 +134,9 @@ def _locked_pending(application: RegistrationApplication, by: Any) -> Registrati
         by, application.region_id
     ):
         raise ValidationError(_("只有申请人所在镇街和区残联的工作人员可以核实这份申请。"))
-    current = (
-        RegistrationApplication.objects.select_for_update()
-        .select_related("account", "region")
-        .get(pk=application.pk)
+    return conflicts.locked_pending(
+        RegistrationApplication.objects.select_related("account", "region"), pk=application.pk
     )
-    if not current.is_pending:
-        raise ValidationError(
-            _("这份申请已经处理过（%(status)s）。") % {"status": current.get_status_display()},
-            code="decided",
-        )
-    return current
 
 
 def _notify(application: RegistrationApplication, title: str, body: str) -> None:

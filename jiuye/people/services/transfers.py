@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jiuye.core import conflicts
 from jiuye.core.conflicts import actor
 from jiuye.core.masking import mask_id_number
 from jiuye.core.roles import Role
@@ -132,13 +133,7 @@ def person_register_or_transfer(
 
 
 def _locked_pending(request: TransferRequest) -> TransferRequest:
-    current = TransferRequest.objects.select_for_update().get(pk=request.pk)
-    if not current.is_pending:
-        raise ValidationError(
-            _("这份迁入申请已经处理过（%(status)s）。") % {"status": current.get_status_display()},
-            code="decided",
-        )
-    return current
+    return conflicts.locked_pending(TransferRequest.objects, pk=request.pk, what=_("这份迁入申请"))
 
 
 def _decide(request: TransferRequest, status: str, reason: str, by: Any) -> None:
