@@ -210,9 +210,10 @@ def own_consent_withdraw(*, person: Person, purpose: str, by: Any) -> Consent:
     current.updated_by = actor(by)
     with set_actor(by):
         current.save(update_fields=["withdrawn_at", "updated_by", "updated_at"])
+        if purpose == Consent.Purpose.PROCESS_DISABILITY_INFO:
+            by.is_active = False  # every session of the account ends (the backend refuses it)
+            by.save(update_fields=["is_active"])
     if purpose == Consent.Purpose.PROCESS_DISABILITY_INFO:
-        by.is_active = False
-        by.save(update_fields=["is_active"])
         notify(
             event=Event(
                 key=f"consent-withdrawn:{current.pk}",

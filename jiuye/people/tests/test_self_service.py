@@ -349,6 +349,7 @@ def test_withdrawing_the_processing_consent_closes_the_account_and_tells_the_tow
     seeker = personas["jobseeker"]
     _consent(seeker.person, "process_disability_info")
     client = client_for("jobseeker")
+    elsewhere = client_for("jobseeker")  # the same account signed in on another device
     answer = client.post(
         reverse("people:me-consent-withdraw"), {"purpose": "process_disability_info"}
     )
@@ -356,6 +357,7 @@ def test_withdrawing_the_processing_consent_closes_the_account_and_tells_the_tow
     seeker.refresh_from_db()
     assert not seeker.is_active
     assert client.get(reverse("people:me")).status_code == 302  # signed out
+    assert elsewhere.get(reverse("people:me")).status_code == 302  # and on the other device
     assert Person.objects.filter(pk=seeker.person_id).exists()  # the registry keeps the record
     told = Notification.objects.filter(user=personas["town_a"], kind="consent_withdrawn")
     assert told.count() == 1 and "账户已停用" in told.get().title
