@@ -27,11 +27,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jiuye.accounts.models import Role
 from jiuye.core import crud, listing
 from jiuye.core.access import roles_required
-from jiuye.core.audit import access_log
 from jiuye.core.conflicts import ConflictError, show_conflict
-from jiuye.core.downloads import attachment, formula_safe, workbook
+from jiuye.core.downloads import formula_safe, logged_export
 from jiuye.core.forms import add_service_errors
-from jiuye.core.models import AccessEvent
 from jiuye.core.scoping import get_scoped_or_404
 from jiuye.jobs.forms.fairs import SearchForm
 from jiuye.people.models import Person
@@ -290,13 +288,6 @@ def _enrolment_row(e: Enrolment) -> list[Any]:
 def enrolments_export(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """The course's enrolments in the user's scope as .xlsx, ID numbers masked; logged."""
     course = _course(request, pk)
-    rows = list(selectors.enrolments_of_course(request.user, course))
-    access_log(
-        action=AccessEvent.Action.EXPORT,
-        request=request,
-        obj=course,
-        detail={"kind": "training_enrolments", "rows": len(rows), "revealed": False},
-    )
     headers = [
         _("姓名"),
         _("身份证号（部分隐藏）"),
@@ -311,8 +302,16 @@ def enrolments_export(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         _("出勤次数"),
         _("缺勤次数"),
     ]
-    content = workbook(_("报名名单"), headers, map(_enrolment_row, rows))
-    return attachment(content, _("报名名单-%(title)s.xlsx") % {"title": course.title})
+    return logged_export(
+        request,
+        selectors.enrolments_of_course(request.user, course),
+        _enrolment_row,
+        kind="training_enrolments",
+        title=_("报名名单"),
+        headers=headers,
+        filename=_("报名名单-%(title)s.xlsx") % {"title": course.title},
+        obj=course,
+    )
 
 
 def _certificate_row(c: Any) -> list[Any]:
@@ -336,12 +335,6 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
     filters = filter_form.filters()
     certificates = selectors.certificates_for_list(request.user, **filters)
     if request.GET.get("export") == "1":
-        rows = list(certificates)
-        access_log(
-            action=AccessEvent.Action.EXPORT,
-            request=request,
-            detail={"kind": "training_certificates", "rows": len(rows), "revealed": False},
-        )
         headers = [
             _("姓名"),
             _("身份证号（部分隐藏）"),
@@ -353,8 +346,15 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
             _("发证机构"),
             _("培训课程"),
         ]
-        content = workbook(_("证书"), headers, map(_certificate_row, rows))
-        return attachment(content, _("培训证书.xlsx"))
+        return logged_export(
+            request,
+            certificates,
+            _certificate_row,
+            kind="training_certificates",
+            title=_("证书"),
+            headers=headers,
+            filename=_("培训证书.xlsx"),
+        )
     page = Paginator(certificates, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
