@@ -30,6 +30,7 @@ setup: $(STAMP)
 		--name "促进残疾人就业三年行动方案（2025—2027年，演示：沿用上期任务表）"
 	JIUYE_ALLOW_DEMO=true $(PY) manage.py load_demo --quiet
 	JIUYE_ALLOW_DEMO=true $(PY) manage.py demo_data --persons 3000 --seed 1
+	$(PY) manage.py refresh_figures
 
 run: setup
 	@JIUYE_ALLOW_DEMO=true $(PY) manage.py load_demo --url http://$(HOST):$(PORT)/

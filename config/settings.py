@@ -312,6 +312,9 @@ JIUYE_TRAINING_STABILITY_MONTHS = env_int("JIUYE_TRAINING_STABILITY_MONTHS", 6)
 # Public figures (issue 16): a count of persons below this is published as "<5" (core.suppression),
 # with further cells hidden where a total would give it away.
 JIUYE_PUBLIC_MIN_COUNT = env_int("JIUYE_PUBLIC_MIN_COUNT", 5)
+# The leaders' overview reads its figures as last computed (core.kept, ADR 0015); older than
+# this many seconds, it shows them with their time and recomputes them in the background.
+JIUYE_FIGURES_MAX_AGE = env_int("JIUYE_FIGURES_MAX_AGE", 300)
 
 # Imports (issue 14): the largest sheet read (rows, columns, and rows × columns: the grid the
 # reader builds), the uncompressed size of a workbook's sheet, and the reader process's memory

@@ -25,7 +25,8 @@ from jiuye.actionplan.models import (
     TaskDepartment,
 )
 from jiuye.core.access import may_open
-from jiuye.core.indicators import Indicator, prefetch_figures, registry
+from jiuye.core.indicators import Indicator, keep_values, prefetch_figures, registry
+from jiuye.core.kept import Kept, kept
 from jiuye.core.scoping import scope_for
 from jiuye.reference.models import Department, Region
 from jiuye.reference.selectors import department_of_town, district_and_towns
@@ -317,6 +318,31 @@ def indicator_rows(
     return rows
 
 
+# The plan dashboard's figures as kept (core.kept): built by this function, by dotted path.
+VALUES = "jiuye.actionplan.selectors.region_values"
+
+
+def region_values(*, region: str, year: int) -> dict[str, Any]:
+    """Every indicator's value of a region and year (one statement for every app's figures),
+    as JSON for ``core.kept``."""
+    place = Region.objects.get(code=region)
+    prefetch_figures(place, year)
+    return {"values": {i.code: str(i.value(place, year)) for i in registry.all()}}
+
+
+def kept_values(region: Region, year: int) -> Kept:
+    """The region's indicator values of the year as kept (``core.kept``), put on the instance
+    where ``Indicator.value`` reads them: the plan dashboard counts nothing on a view."""
+    found = kept(VALUES, values_args(region, year))
+    values = {code: Decimal(v) for code, v in found.data["values"].items()}
+    keep_values(region, year, values, complete=True)
+    return found
+
+
+def values_args(region: Region, year: int) -> dict[str, Any]:
+    return {"region": region.code, "year": year}
+
+
 def records_link(
     ind: Indicator, region: Region, year: int, *, drill_down: bool, viewer: Any = None
 ) -> str | None:
@@ -391,6 +417,7 @@ def dashboard(
     tasks_by_action: dict[Any, list[Task]] = defaultdict(list)
     for task in tasks:
         tasks_by_action[task.action_id].append(task)
+    figures = kept_values(region, year)
     rows = indicator_rows(
         region=region, year=year, drill_down=user.role in PERSONAL_DATA_ROLES, viewer=user
     )
@@ -426,6 +453,7 @@ def dashboard(
         row["duties"] += 1
         row[duty.state] += 1
     return {
+        "kept": figures,
         "plan": plan,
         "year": year,
         "region": region,

@@ -8,6 +8,7 @@ app_name = "actionplan"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("refresh/", views.dashboard_refresh, name="dashboard-refresh"),
     path("import/", views.plan_upload, name="import"),
     path("import/preview/", views.plan_import_preview, name="import-preview"),
     path("actions/<uuid:pk>/", views.action_detail, name="action"),

@@ -44,6 +44,7 @@ from jiuye.core.access import roles_required
 from jiuye.core.audit import access_log
 from jiuye.core.conflicts import ConflictError, show_conflict
 from jiuye.core.downloads import attachment_header
+from jiuye.core.kept import queue_refresh
 from jiuye.core.models import AccessEvent
 from jiuye.core.replica import reads_replica
 from jiuye.core.scoping import get_scoped_or_404
@@ -74,10 +75,9 @@ def _own_town(user: Any, towns: Any) -> Any:
     return next(iter(towns), None)
 
 
-@roles_required(*STAFF_ROLES)
-@require_GET
-@reads_replica
-def dashboard(request: HttpRequest) -> HttpResponse:
+def _dashboard_asked(request: HttpRequest) -> dict[str, Any] | None:
+    """What the plan dashboard is asked for: its plan, year, department and region, and the
+    filter form (None when no plan is loaded)."""
     plans = selectors.plans_in_order(request.user)
     asked = request.GET.get("year", "").strip()
     plan = selectors.plan_of_year(plans, int(asked)) if asked.isdigit() else None
@@ -85,7 +85,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     outside_year = int(asked) if asked.isdigit() and plan is None else None
     plan = plan or next(iter(plans), None)
     if plan is None:
-        return _no_plan(request)
+        return None
     district, towns = district_and_towns()
     if request.user.role == Role.TOWN:
         towns = [town for town in towns if town.code == request.user.town_id]
@@ -101,20 +101,52 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         initial={"year": default_year},
     )
     data = form.cleaned_data if form.is_valid() else {}
-    context = selectors.dashboard(
-        user=request.user,
-        plan=plan,
-        year=data.get("year") or default_year,
-        department=data.get("department") or selectors.department_of_user(request.user),
+    return {
+        "form": form,
+        "outside_year": outside_year,
+        "plan": plan,
+        "year": data.get("year") or default_year,
+        "department": data.get("department") or selectors.department_of_user(request.user),
         # A town officer's dashboard opens on their own town ("each town for itself").
-        region=data.get("town") or _own_town(request.user, towns) or district,
-        today=today,
-    )
+        "region": data.get("town") or _own_town(request.user, towns) or district,
+        "today": today,
+    }
+
+
+@roles_required(*STAFF_ROLES)
+@require_GET
+@reads_replica
+def dashboard(request: HttpRequest) -> HttpResponse:
+    asked = _dashboard_asked(request)
+    if asked is None:
+        return _no_plan(request)
+    form, outside_year = asked.pop("form"), asked.pop("outside_year")
+    context = selectors.dashboard(user=request.user, **asked)
     return render(
         request,
         "actionplan/dashboard.html",
-        {"form": form, "outside_year": outside_year, **context},
+        {
+            "form": form,
+            "outside_year": outside_year,
+            "refresh_url": f"{reverse('actionplan:dashboard-refresh')}?{request.GET.urlencode()}",
+            **context,
+        },
     )
+
+
+@roles_required(*STAFF_ROLES)
+@require_POST
+def dashboard_refresh(request: HttpRequest) -> HttpResponse:
+    """Count the dashboard's indicator values again now, in the background."""
+    asked = _dashboard_asked(request)
+    back = f"{reverse('actionplan:dashboard')}?{request.GET.urlencode()}"
+    if asked is not None:
+        args = selectors.values_args(asked["region"], asked["year"])
+        if queue_refresh(selectors.VALUES, args):
+            messages.success(request, _("已开始重新统计，完成后刷新本页即可看到最新数字。"))
+        else:
+            messages.info(request, _("正在重新统计中，请稍后刷新本页。"))
+    return redirect(back)
 
 
 @roles_required(*STAFF_ROLES)

@@ -44,6 +44,9 @@ class Indicator:
     higher_is_better: bool = True
 
     def value(self, region: Region, year: int) -> Decimal:
+        kept = region.__dict__.get("_indicator_values", {}).get(year)
+        if kept is not None and self.code in kept:
+            return kept[self.code]
         return Decimal(self.compute(region, year))
 
 
@@ -155,6 +158,22 @@ def keep_figures(region: Region, key: Any, value: Any) -> None:
     region.__dict__.setdefault("_indicator_figures", {})[key] = value
 
 
+def keep_values(
+    region: Region, year: int, values: dict[str, Decimal], *, complete: bool = False
+) -> None:
+    """Keep indicator values of ``region`` in ``year`` (by code) on the instance, as computed
+    earlier (``core.kept``): ``Indicator.value`` returns them without computing. ``complete``
+    says every indicator's value is there, so ``prefetch_figures`` and ``prefetch_many`` skip
+    the pair."""
+    region.__dict__.setdefault("_indicator_values", {}).setdefault(year, {}).update(values)
+    if complete:
+        region.__dict__.setdefault("_indicator_complete", set()).add(year)
+
+
+def _values_kept(region: Region, year: int) -> bool:
+    return year in region.__dict__.get("_indicator_complete", ())
+
+
 def declare_batch(key: str) -> Callable[[Batch], Batch]:
     """Decorator for an app's indicators.py: how the app's shared figures (``shared_figures``)
     of many (region, year) pairs are computed in one query and kept with ``keep_figures``.
@@ -234,6 +253,8 @@ def prefetch_figures(region: Region, year: int) -> None:
     """Every app's declared figures of a region and year in a single statement, kept on the
     Region instance for ``figures_of``: the plan dashboard pays one round trip for all of
     them, not one per app."""
+    if _values_kept(region, year):
+        return
     cache: dict[Any, Any] = region.__dict__.setdefault("_indicator_figures", {})
     keys = [key for key in registry.figure_keys() if (key, year) not in cache]
     for key, values in _evaluate(region, year, keys).items():
@@ -251,6 +272,7 @@ def prefetch_many(pairs: list[tuple[Region, int]], only: Collection[str] | None 
     afterwards reads memory. ``only`` limits it to the figures and batches of those keys
     (``values_by_region``)."""
     wanted = [key for key in registry.figure_keys() if only is None or key in only]
+    pairs = [(region, year) for region, year in pairs if not _values_kept(region, year)]
     todo = []
     for region, year in pairs:
         cache: dict[Any, Any] = region.__dict__.setdefault("_indicator_figures", {})
@@ -266,7 +288,7 @@ def prefetch_many(pairs: list[tuple[Region, int]], only: Collection[str] | None 
                 for key, values in _evaluate(region, year, own_keys).items():
                     keep_figures(region, (key, year), values)
     for key, batch in registry.batches():
-        if only is None or key in only:
+        if pairs and (only is None or key in only):
             batch(list(pairs))
 
 

@@ -325,3 +325,21 @@ class DirtyRegion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.marked_at:%Y-%m-%d %H:%M:%S}"
+
+
+class KeptFigures(models.Model):
+    """A page's aggregate figures as last computed (``core.kept``): the leaders' overview reads
+    them in one query instead of counting a million persons on every view, and they are
+    recomputed in the background once older than ``JIUYE_FIGURES_MAX_AGE`` (ADR 0015). ``data``
+    is whatever the page's builder returned, as JSON; ``scope`` names the page, region and year
+    it was built for."""
+
+    scope = models.CharField(max_length=200, unique=True)
+    data = models.JSONField(default=dict)
+    made_at = models.DateTimeField()
+    took_ms = models.PositiveIntegerField(default=0)
+    # Set when a background refresh was queued, cleared when it wrote: one refresh at a time.
+    refreshing_since = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.made_at:%Y-%m-%d %H:%M:%S}"

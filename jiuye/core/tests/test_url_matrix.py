@@ -194,6 +194,7 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "reference:boundaries-confirm": (NONE, access(AUDITORS, ok=302)),
     # Town officers see their own town's figures only.
     "dashboards:map": (NONE, access(PERSONAL | {"leader"})),
+    "dashboards:map-refresh": (NONE, access(PERSONAL | {"leader"}, ok=405)),
     "people:list": (NONE, access(PERSONAL)),
     "people:lookup": (NONE, access(PERSONAL, ok=405)),
     "people:create": (NONE, access(PERSONAL)),
@@ -243,6 +244,7 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     "core:import-rollback": (BATCH, access(AUDITORS, ok=405)),
     "core:import-errors": (BATCH, access(PERSONAL, ok=404)),
     "actionplan:dashboard": (NONE, access(STAFF)),
+    "actionplan:dashboard-refresh": (NONE, access(STAFF, ok=405)),
     "actionplan:import": (NONE, access(PLANNERS)),
     "actionplan:import-preview": (NONE, access(PLANNERS, ok=302)),  # nothing uploaded yet
     "actionplan:action": (ACTION, access(STAFF)),

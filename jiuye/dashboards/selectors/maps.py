@@ -8,7 +8,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from jiuye.core.indicators import Indicator, values_by_region
+from jiuye.core.indicators import Indicator, registry, values_by_region
+from jiuye.core.kept import Kept, kept
 from jiuye.core.roles import Role
 from jiuye.reference.models import Region
 from jiuye.reference.selectors import boundaries_of, district_and_towns
@@ -28,6 +29,7 @@ class TownMap:
     # A FeatureCollection of the towns with a boundary (properties: name, code), or None.
     geojson: dict[str, Any] | None
     without_boundary: list[Region] = field(default_factory=list)
+    kept: Kept | None = None  # when the figures were counted (core.kept)
 
     def summary(self) -> str:
         """One sentence of the same numbers as the table and the map."""
@@ -82,13 +84,28 @@ def towns_for_map(user: Any) -> list[Region]:
     return towns
 
 
+# The map's figures as kept (core.kept, ADR 0015): built by this function, by dotted path.
+VALUES = "jiuye.dashboards.selectors.maps.map_values"
+
+
+def map_values(*, indicator: str, year: int) -> dict[str, Any]:
+    """One indicator's value of a year for every live town of the district (the indicator's own
+    function, a few queries for all towns: core.indicators.values_by_region), as JSON."""
+    _district, towns = district_and_towns()
+    live = [t for t in towns if t.disabled_at is None]
+    found = registry.get(indicator)
+    values = values_by_region(found, live, year) if found is not None else {}
+    return {"values": {code: str(value) for code, value in values.items()}}
+
+
 def town_map(*, user: Any, indicator: Indicator, year: int) -> TownMap:
-    """``indicator``'s value of ``year`` for each town the user may see (the indicator's own
-    function, a few queries for all towns: core.indicators.values_by_region) and the towns'
-    stored boundaries (one query)."""
+    """``indicator``'s value of ``year`` for each town the user may see (as kept, at most
+    ``JIUYE_FIGURES_MAX_AGE`` old: ``map_values``) and the towns' stored boundaries (one
+    query)."""
     towns = towns_for_map(user)
-    values = values_by_region(indicator, towns, year)
-    rows = [MapRow(region=t, value=values[t.code]) for t in towns]
+    figures = kept(VALUES, {"indicator": indicator.code, "year": year})
+    values = figures.data["values"]
+    rows = [MapRow(region=t, value=Decimal(values.get(t.code, "0"))) for t in towns]
     shapes = boundaries_of(t.code for t in towns)
     features = [
         {
@@ -105,4 +122,5 @@ def town_map(*, user: Any, indicator: Indicator, year: int) -> TownMap:
         rows=rows,
         geojson={"type": "FeatureCollection", "features": features} if features else None,
         without_boundary=[t for t in towns if t.code not in shapes],
+        kept=figures,
     )

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from jiuye.actionplan.models import Action, IndicatorTarget, Plan
 from jiuye.actionplan.selectors import IndicatorRow, indicator_rows, records_link
 from jiuye.core.access import may_open
-from jiuye.core.indicators import Indicator, prefetch_many, registry
+from jiuye.core.indicators import Indicator, keep_values, prefetch_many, registry
+from jiuye.core.kept import Kept, kept
 from jiuye.employers.indicators import PUBLIC_KINDS
 from jiuye.employers.models import Declaration, DeclarationStatus
 from jiuye.employers.services.levy import ENTERPRISE_KINDS
@@ -25,6 +26,7 @@ from jiuye.jobs.models import Referral
 from jiuye.jobs.selectors.referrals import placements
 from jiuye.people.selectors import persons_in_region
 from jiuye.reference.models import Region
+from jiuye.reference.selectors import district_and_towns
 
 # The trend chart's indicators: the plan's headline counts of persons, one unit (人).
 TREND_CODES = (
@@ -201,6 +203,7 @@ class Overview:
     charts: list[Chart]
     town_code: str
     frozen: bool
+    kept: Kept | None = None  # when and how the figures were computed (core.kept)
 
 
 def _number(value: Decimal | int | None) -> str:
@@ -306,6 +309,72 @@ def town_links(
     return [own] + [template.replace(_TOWN_MARK, t.code) for t in towns[1:]]
 
 
+# The overview's figures as kept (core.kept): built by this function, by dotted path.
+FIGURES = "jiuye.dashboards.selectors.overview.overview_figures"
+
+
+def overview_figures(*, plan: str, year: int, region: str, towns: bool) -> dict[str, Any]:
+    """Everything the overview counts for one region and year, as JSON (``core.kept``): every
+    indicator's value for the region in the year and the one before, for the towns (``towns``:
+    the district's, compared) in the year, the trend chart's for the plan's other years, and the
+    grouped counts of the registry, quota and forms charts."""
+    district, all_towns = district_and_towns()
+    place = district if district is not None and district.code == region else None
+    place = place or next((t for t in all_towns if t.code == region), None)
+    if place is None:
+        place = Region.objects.get(code=region)
+    return _figures(Plan.objects.get(pk=plan), year, place, list(all_towns) if towns else [])
+
+
+def figures_args(plan: Plan, year: int, region: Region, towns: list[Region]) -> dict[str, Any]:
+    """The arguments of ``overview_figures`` for one overview (its kept row's key)."""
+    return {"plan": str(plan.pk), "year": year, "region": region.code, "towns": bool(towns)}
+
+
+def _figures(plan: Plan, year: int, region: Region, towns: list[Region]) -> dict[str, Any]:
+    # Every figure of the year and the one before (the change) for the region, of the year for
+    # the towns; of the plan's other years only what the trend chart reads.
+    prefetch_many([(region, year - 1), (region, year)] + [(town, year) for town in towns])
+    trend = [i for code in TREND_CODES if (i := registry.get(code)) is not None]
+    others = [(region, y) for y in sorted(plan.years) if y not in (year - 1, year)]
+    if others:
+        prefetch_many(others, only=_keys_read(trend, region, year))
+    every = registry.all()
+    values: dict[str, dict[str, str]] = {}
+    complete: list[str] = []
+    for place, y, indicators in (
+        [(region, year - 1, every), (region, year, every)]
+        + [(town, year, every) for town in towns]
+        + [(region, y, trend) for _r, y in others]
+    ):
+        key = f"{place.code}|{y}"
+        values[key] = {i.code: str(i.value(place, y)) for i in indicators}
+        if indicators is every:
+            complete.append(key)
+    return {
+        "values": values,
+        "complete": complete,
+        "registry": registry_counts(region=region),
+        "quota": quota_counts(region=region, year=year),
+        "forms": forms_counts(region=region, year=year),
+    }
+
+
+def _keep(data: dict[str, Any], regions: list[Region]) -> None:
+    """Put the kept values on the page's Region instances, where ``Indicator.value`` reads them."""
+    by_code = {r.code: r for r in regions}
+    complete = set(data["complete"])
+    for key, values in data["values"].items():
+        code, year = key.rsplit("|", 1)
+        if code in by_code:
+            keep_values(
+                by_code[code],
+                int(year),
+                {c: Decimal(v) for c, v in values.items()},
+                complete=key in complete,
+            )
+
+
 def overview(
     *,
     plan: Plan,
@@ -317,14 +386,11 @@ def overview(
     town_code: str = DEFAULT_TOWN_CODE,
 ) -> Overview:
     """Everything the overview shows for ``region`` in ``year``: ``towns`` (the district's,
-    or none for a town's own overview) are compared and ranked."""
-    # Every figure of the year and the one before (the change) for the region, of the year for
-    # the towns; of the plan's other years only what the trend chart reads.
-    prefetch_many([(region, year - 1), (region, year)] + [(town, year) for town in towns])
-    others = [(region, y) for y in sorted(plan.years) if y not in (year - 1, year)]
-    if others:
-        trend = [i for code in TREND_CODES if (i := registry.get(code)) is not None]
-        prefetch_many(others, only=_keys_read(trend, region, year))
+    or none for a town's own overview) are compared and ranked. The figures are read as kept
+    (``core.kept``, at most ``JIUYE_FIGURES_MAX_AGE`` old, else being rebuilt); only the
+    targets, frozen values and links are read live."""
+    figures = kept(FIGURES, figures_args(plan, year, region, towns))
+    _keep(figures.data, [region, *towns])
     # The region's rows as the plan dashboard builds them (its figures already fetched above).
     rows = indicator_rows(region=region, year=year, drill_down=drill_down, viewer=viewer)
     town_targets = _targets(towns, [year]) if towns else {}
@@ -377,10 +443,10 @@ def overview(
     charts = [
         trend_chart(region=region, years=sorted(plan.years)),
         *([towns_chart(by_code[town_code], year=year)] if towns else []),
-        registry_chart(region=region),
-        quota_chart(region=region, year=year),
+        registry_chart(region=region, counts=figures.data["registry"]),
+        quota_chart(year=year, found=figures.data["quota"]),
         groups_chart(by_code, region=region, year=year),
-        forms_chart(region=region, year=year),
+        forms_chart(year=year, counts=figures.data["forms"]),
     ]
     return Overview(
         plan=plan,
@@ -391,6 +457,7 @@ def overview(
         charts=charts,
         town_code=town_code,
         frozen=any(row.frozen is not None for row in rows),
+        kept=figures,
     )
 
 
@@ -455,28 +522,36 @@ def towns_chart(line: Line, *, year: int) -> Chart:
     )
 
 
-def registry_chart(*, region: Region) -> Chart:
-    """The registered persons by disability category and grade (one grouped query)."""
-    counts: dict[str, dict[str, int]] = defaultdict(dict)
-    grades: dict[str, str] = {}
-    categories: dict[str, str] = {}
-    for row in (
-        persons_in_region(region=region)
+def registry_counts(*, region: Region) -> list[list[Any]]:
+    """The registered persons by disability category and grade (one grouped query), as rows of
+    category id and name, grade id and name, and count."""
+    return [
+        [row["category_id"], row["category__name"], row["grade_id"], row["grade__name"], row["n"]]
+        for row in persons_in_region(region=region)
         .values("category_id", "category__name", "grade_id", "grade__name")
         .order_by()
         .annotate(n=Count("pk"))
-    ):
-        category = row["category_id"] or ""
-        grade = row["grade_id"] or ""
-        categories[category] = row["category__name"] or _("未填写")
-        grades[grade] = row["grade__name"] or _("未填写")
-        counts[category][grade] = counts[category].get(grade, 0) + row["n"]
+    ]
+
+
+def registry_chart(*, region: Region, counts: list[list[Any]]) -> Chart:
+    """The registered persons by disability category and grade (``registry_counts``)."""
+    by_category: dict[str, dict[str, int]] = defaultdict(dict)
+    grades: dict[str, str] = {}
+    categories: dict[str, str] = {}
+    for category_id, category_name, grade_id, grade_name, n in counts:
+        category = category_id or ""
+        grade = grade_id or ""
+        categories[category] = category_name or _("未填写")
+        grades[grade] = grade_name or _("未填写")
+        by_category[category][grade] = by_category[category].get(grade, 0) + n
+    counts_of = by_category
     grade_keys = sorted(grades, key=lambda g: (g == "", g))
     category_keys = sorted(categories, key=lambda c: (c == "", c))
     rows = [
         (
             categories[c],
-            [counts[c].get(g, 0) for g in grade_keys] + [sum(counts[c].values())],
+            [counts_of[c].get(g, 0) for g in grade_keys] + [sum(counts_of[c].values())],
         )
         for c in category_keys
     ]
@@ -503,11 +578,11 @@ def registry_chart(*, region: Region) -> Chart:
     )
 
 
-def quota_chart(*, region: Region, year: int) -> Chart:
-    """Confirmed declarations of the year: units meeting the quota and not, for agencies and
+def quota_counts(*, region: Region, year: int) -> dict[str, int]:
+    """Confirmed declarations of the year: units meeting the quota and all, for agencies and
     public institutions and for enterprises (one grouped query)."""
     public, enterprise = Q(employer__kind__in=PUBLIC_KINDS), Q(employer__kind__in=ENTERPRISE_KINDS)
-    found = Declaration.objects.filter(
+    return Declaration.objects.filter(
         year=year,
         status=DeclarationStatus.CONFIRMED,
         employer__region__code__startswith=region.prefix,
@@ -517,6 +592,10 @@ def quota_chart(*, region: Region, year: int) -> Chart:
         enterprise_met=Count("pk", filter=enterprise & Q(met=True)),
         enterprise_all=Count("pk", filter=enterprise),
     )
+
+
+def quota_chart(*, year: int, found: dict[str, int]) -> Chart:
+    """Units meeting the quota and not (``quota_counts``)."""
     rows = [
         (
             _("机关、事业单位"),
@@ -569,17 +648,21 @@ def groups_chart(by_code: dict[str, Line], *, region: Region, year: int) -> Char
     )
 
 
-def forms_chart(*, region: Region, year: int) -> Chart:
+def forms_counts(*, region: Region, year: int) -> dict[str, int]:
     """Placements of the year by the form of the job taken (one grouped query)."""
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     referrals = Referral.objects.filter(person__region__code__startswith=region.prefix)
-    counts = {
-        row["employment_record__form"]: row["n"]
+    return {
+        row["employment_record__form"] or "": row["n"]
         for row in placements(referrals, start, end)
         .values("employment_record__form")
         .order_by()
         .annotate(n=Count("pk"))
     }
+
+
+def forms_chart(*, year: int, counts: dict[str, int]) -> Chart:
+    """Placements of the year by the form of the job taken (``forms_counts``)."""
     rows = [(str(label), [counts.get(value, 0)]) for value, label in EmploymentForm.choices]
     total = sum(counts.values())
     if total:

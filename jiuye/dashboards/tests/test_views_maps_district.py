@@ -55,6 +55,9 @@ def test_every_indicator_by_town_equals_its_own_value_in_few_queries(
     client.get(URL)  # the first view fills the per-process reference cache
     towns = list(Region.objects.filter(level=Region.Level.TOWN).order_by("code"))
     for indicator in registry.all():
+        # The first view counts and keeps the figures (core.kept, ADR 0015); the budget is for
+        # every view after that.
+        client.get(URL, {"indicator": indicator.code, "year": YEAR})
         with django_assert_max_num_queries(15):
             body = client.get(URL, {"indicator": indicator.code, "year": YEAR}).content.decode()
         expected = {t.name: str(indicator.value(Region.objects.get(pk=t.pk), YEAR)) for t in towns}

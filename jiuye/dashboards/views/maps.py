@@ -3,17 +3,21 @@ numbers in a table."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from jiuye.core.access import roles_required
 from jiuye.core.indicators import registry
+from jiuye.core.kept import queue_refresh
 from jiuye.core.replica import reads_replica
 from jiuye.core.roles import Role
 from jiuye.dashboards.forms.maps import MapForm
-from jiuye.dashboards.selectors.maps import town_map
+from jiuye.dashboards.selectors.maps import VALUES, town_map
 
 # Town officers see their own town's figures only (the table and map of one town).
 MAP_ROLES = (Role.ADMIN, Role.DISTRICT, Role.LEADER, Role.TOWN)
@@ -33,9 +37,26 @@ def town_map_page(request: HttpRequest) -> HttpResponse:
         indicator = registry.get(form.cleaned_data["indicator"])
         result = town_map(user=request.user, indicator=indicator, year=form.cleaned_data["year"])
     context = {
+        "refresh_url": f"{reverse('dashboards:map-refresh')}?{request.GET.urlencode()}",
         "form": form,
         "result": result,
         "chart": result.chart() if result else None,
         "may_import": request.user.role in (Role.ADMIN, Role.DISTRICT),
     }
     return render(request, "dashboards/map.html", context)
+
+
+@roles_required(*MAP_ROLES)
+@require_POST
+def town_map_refresh(request: HttpRequest) -> HttpResponse:
+    """Count the map's figures again now, in the background (one refresh at a time)."""
+    this_year = timezone.localdate().year
+    data = {"indicator": DEFAULT_INDICATOR, "year": this_year, **request.GET.dict()}
+    form = MapForm(data, this_year=this_year)
+    if form.is_valid():
+        args = {"indicator": form.cleaned_data["indicator"], "year": form.cleaned_data["year"]}
+        if queue_refresh(VALUES, args):
+            messages.success(request, _("已开始重新统计，完成后刷新本页即可看到最新数字。"))
+        else:
+            messages.info(request, _("正在重新统计中，请稍后刷新本页。"))
+    return redirect(f"{reverse('dashboards:map')}?{request.GET.urlencode()}")

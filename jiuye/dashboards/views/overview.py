@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from jiuye.accounts.models import PERSONAL_DATA_ROLES, STAFF_ROLES, Role
 from jiuye.actionplan import selectors as plan_selectors
 from jiuye.core.access import roles_required
 from jiuye.core.downloads import attachment, workbook
 from jiuye.core.indicators import registry
+from jiuye.core.kept import queue_refresh
 from jiuye.core.replica import reads_replica
 from jiuye.dashboards.selectors import overview as selectors
 from jiuye.reference.selectors import district_and_towns
@@ -24,13 +27,14 @@ from jiuye.reference.selectors import district_and_towns
 OVERVIEW_ROLES = tuple(STAFF_ROLES)
 
 
-def _overview(request: HttpRequest) -> tuple[selectors.Overview | None, list[Any]]:
-    """The overview the request asks for, within the user's scope: a town officer's own town
-    (another town is a 404); the district or a chosen town for everyone else."""
+def _asked(request: HttpRequest) -> tuple[Any, int, Any, list[Any], list[Any]] | None:
+    """The plan, year, region and compared towns the request asks for, within the user's
+    scope: a town officer's own town (another town is a 404); the district or a chosen town
+    for everyone else. None when no plan is loaded."""
     plans = plan_selectors.plans_in_order(request.user)
     plan = next(iter(plans), None)
     if plan is None:
-        return None, plans
+        return None
     asked = request.GET.get("year", "").strip()
     year = int(asked) if asked.isdigit() else timezone.localdate().year
     plan = plan_selectors.plan_of_year(plans, year) or plan
@@ -51,6 +55,14 @@ def _overview(request: HttpRequest) -> tuple[selectors.Overview | None, list[Any
         compared = []
     else:
         region, compared = district, list(towns)
+    return plan, year, region, compared, plans
+
+
+def _overview(request: HttpRequest) -> tuple[selectors.Overview | None, list[Any]]:
+    asked = _asked(request)
+    if asked is None:
+        return None, plan_selectors.plans_in_order(request.user)
+    plan, year, region, compared, plans = asked
     return selectors.overview(
         plan=plan,
         year=year,
@@ -103,3 +115,19 @@ def overview_export(request: HttpRequest, chart: str) -> HttpResponse:
         "t": found.title,
     }
     return attachment(content, name)
+
+
+@roles_required(*OVERVIEW_ROLES)
+@require_POST
+def overview_refresh(request: HttpRequest) -> HttpResponse:
+    """Count the overview's figures again now, in the background (one refresh at a time)."""
+    asked = _asked(request)
+    back = f"{reverse('dashboards:overview')}?{request.GET.urlencode()}"
+    if asked is None:
+        return redirect(back)
+    plan, year, region, compared, _plans = asked
+    if queue_refresh(selectors.FIGURES, selectors.figures_args(plan, year, region, compared)):
+        messages.success(request, _("已开始重新统计，完成后刷新本页即可看到最新数字。"))
+    else:
+        messages.info(request, _("正在重新统计中，请稍后刷新本页。"))
+    return redirect(back)

@@ -1,0 +1,126 @@
+"""Figures kept as last computed, for pages that count a whole district on every view (ADR 0015).
+
+A page names a builder (a function of plain arguments returning JSON-able data, by dotted path)
+and asks ``kept`` for its data: one query reads the row the builder last wrote. A missing row is
+built at once; a row older than ``JIUYE_FIGURES_MAX_AGE`` seconds is served as it is, with its
+time, while one background task builds it again (``refresh_task``). With the setting at 0 every
+view builds afresh, as before. ``refresh`` builds and writes at once (the command, the nightly
+run, a test).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django_tasks import task
+
+from jiuye.core.models import KeptFigures
+
+# A refresh queued this long ago and not written is taken to have died: the next view queues one.
+REFRESH_TIMEOUT = dt.timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class Kept:
+    data: dict[str, Any]
+    made_at: dt.datetime
+    took_ms: int
+    fresh: bool  # younger than the page's maximum age
+    refreshing: bool  # a background refresh is queued or running
+
+    @property
+    def max_age_minutes(self) -> int:
+        return max(1, round(max_age() / 60))
+
+
+def max_age() -> int:
+    return int(getattr(settings, "JIUYE_FIGURES_MAX_AGE", 300))
+
+
+def scope_of(builder: str, args: dict[str, Any]) -> str:
+    """The row's key: the builder and its arguments, in a stable order."""
+    return f"{builder}:{json.dumps(args, sort_keys=True, separators=(',', ':'))}"
+
+
+def _build(builder: str, args: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    build: Callable[..., dict[str, Any]] = import_string(builder)
+    started = time.perf_counter()
+    data = build(**args)
+    return data, round((time.perf_counter() - started) * 1000)
+
+
+def _write(scope: str, data: dict[str, Any], made_at: dt.datetime, took_ms: int) -> None:
+    """Insert or replace the row (one statement, safe when two builds race)."""
+    KeptFigures.objects.bulk_create(
+        [KeptFigures(scope=scope, data=data, made_at=made_at, took_ms=took_ms)],
+        update_conflicts=True,
+        unique_fields=["scope"],
+        update_fields=["data", "made_at", "took_ms", "refreshing_since"],
+    )
+
+
+def refresh(builder: str, args: dict[str, Any]) -> Kept:
+    """Build the figures now and keep them."""
+    made_at = timezone.now()
+    data, took_ms = _build(builder, args)
+    # The JSON the row will hold, so a fresh build reads exactly as a kept one.
+    data = json.loads(json.dumps(data))
+    _write(scope_of(builder, args), data, made_at, took_ms)
+    return Kept(data=data, made_at=made_at, took_ms=took_ms, fresh=True, refreshing=False)
+
+
+def kept(builder: str, args: dict[str, Any]) -> Kept:
+    """The builder's figures for ``args``: as kept (one query), built at once when there are
+    none or the maximum age is 0, and queued for a background rebuild when older than it."""
+    limit = max_age()
+    scope = scope_of(builder, args)
+    row = (
+        KeptFigures.objects.filter(scope=scope)
+        .values("pk", "data", "made_at", "took_ms", "refreshing_since")
+        .first()
+    )
+    if row is None or limit <= 0:
+        return refresh(builder, args)
+    now = timezone.now()
+    if now - row["made_at"] <= dt.timedelta(seconds=limit):
+        return Kept(row["data"], row["made_at"], row["took_ms"], True, False)
+    refreshing = row["refreshing_since"] is not None and (
+        now - row["refreshing_since"] < REFRESH_TIMEOUT
+    )
+    if not refreshing:
+        queue_refresh(builder, args, pk=row["pk"], now=now)
+    return Kept(row["data"], row["made_at"], row["took_ms"], False, True)
+
+
+def queue_refresh(
+    builder: str, args: dict[str, Any], *, pk: int | None = None, now: dt.datetime | None = None
+) -> bool:
+    """Queue one background rebuild unless one is already queued (the row's mark, set by a
+    conditional UPDATE, so two viewers queue it once). Returns whether this call queued it."""
+    now = now or timezone.now()
+    rows = (
+        KeptFigures.objects.filter(pk=pk)
+        if pk
+        else KeptFigures.objects.filter(scope=scope_of(builder, args))
+    )
+    claimed = rows.filter(
+        Q(refreshing_since__isnull=True) | Q(refreshing_since__lt=now - REFRESH_TIMEOUT)
+    ).update(refreshing_since=now)
+    if claimed:
+        refresh_task.enqueue(builder=builder, args=args)
+    return bool(claimed)
+
+
+@task()
+def refresh_task(builder: str, args: dict[str, Any]) -> int:
+    """Rebuild kept figures (by the task worker; at once in tests). Returns the build's ms."""
+    return refresh(builder, args).took_ms
