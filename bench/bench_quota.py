@@ -1,10 +1,10 @@
 """The annual quota review of a whole year: 100,000 employers, 300,000 declared disabled
 employees verified against the registry and computed (PostgreSQL).
 
-The target (issue 19): the whole review ≤ 20 s (57.7 s on 2026-11-28). The baseline, measured in the same run, is
-the same join and sums written as one raw SQL query (declared employees joined to the registry
-by blind index, counted and summed per declaration) — what the database alone costs, before any
-rule is checked or any result written.
+The target (issue 19): the whole review ≤ 20 s (57.7 s on 2026-11-28). The baseline, measured
+in the same run, is the same join and sums written as one raw SQL query (declared employees
+joined to the registry by blind index, counted and summed per declaration) — what the database
+alone costs, before any rule is checked or any result written.
 
 Data is made by SQL in a throwaway database (``bench/scratch.py``): persons with real
 ciphertexts of 1,000 valid ID and certificate numbers reused in turn (the review decrypts each
