@@ -225,14 +225,29 @@ def bulk_writes(using: str = "default") -> Iterator[None]:
                 cursor.execute(f"PRAGMA cache_size = {before:d}")
 
 
+class EncodedJson(str):
+    """A JSON field's value already encoded (``json.dumps``), by a worker process say:
+    ``fast_update`` writes the text as it is."""
+
+    __slots__ = ()
+
+
 def _update_converter(field: Field, connection: Any) -> Callable[[Any], Any]:
     """How ``fast_update`` prepares one column: as a save would, except the common types that
     PostgreSQL's COPY takes as they are (asking the field costs more than the write)."""
-    if connection.vendor == "postgresql":
-        if isinstance(field, JSONField):
+    if isinstance(field, JSONField):
+        if connection.vendor == "postgresql":
             from psycopg.types.json import Jsonb
 
-            return lambda value: None if value is None else Jsonb(value)
+            def encode(value: Any) -> Any:
+                return None if value is None else Jsonb(value)
+        else:
+
+            def encode(value: Any) -> Any:
+                return field.get_db_prep_save(value, connection)
+
+        return lambda value: str(value) if type(value) is EncodedJson else encode(value)
+    if connection.vendor == "postgresql":
         if isinstance(field, (UUIDField, BooleanField, DecimalField, DateField, DateTimeField)):
             return lambda value: value
         if isinstance(field, ForeignKey) and isinstance(field.target_field, UUIDField):

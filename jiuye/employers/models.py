@@ -139,6 +139,11 @@ class Declaration(BaseModel):
     exempt = models.BooleanField(_("免征"), default=False)
     steps = models.JSONField(_("计算过程"), default=list, blank=True)
     computed_at = models.DateTimeField(_("计算时间"), null=True, blank=True)
+    # What the result was computed from (services.declarations.review_run): a review that finds
+    # the same digest leaves the declaration as it is.
+    review_digest = models.CharField(
+        _("核验依据摘要"), max_length=32, blank=True, editable=False, default="", db_default=""
+    )
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     returned_reason = models.TextField(_("退回原因"), blank=True)
     confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)

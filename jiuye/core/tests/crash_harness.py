@@ -123,7 +123,8 @@ def main(argv: list[str]) -> None:
         elif op == "rollback":
             engine.batch_rollback(batch=ImportBatch.objects.get(pk=argv[1]), by=by)
         elif op == "quota":
-            call_command("quota_review", year=int(argv[1]))
+            # Small chunks: the checks run in the worker processes, killed with the review.
+            call_command("quota_review", year=int(argv[1]), chunk=3, workers=2)
         else:
             raise SystemExit(f"unknown operation {op}")
     print("finished", flush=True)

@@ -231,11 +231,13 @@ def test_quota_review_recomputes_a_year_idempotently(reference) -> None:  # noqa
     declaration = _declare(_employer(), [_line(_person(91))])
     services.declaration_submit(declaration=declaration, by=None)
     outputs = []
-    for _run in range(2):
+    for options in ({"all": True}, {"all": True}, {}):
         out = StringIO()
-        call_command("quota_review", year=YEAR, stdout=out)
+        call_command("quota_review", year=YEAR, stdout=out, **options)
         outputs.append(out.getvalue().split(" in ")[0])
-    assert outputs[0] == outputs[1] == f"year {YEAR}: recomputed 1"
+    assert outputs[0] == outputs[1] == f"year {YEAR}: reviewed 1, recomputed 1 (0 unchanged)"
+    # Nothing changed since: the digest stored with the result says so.
+    assert outputs[2] == f"year {YEAR}: reviewed 1, recomputed 0 (1 unchanged)"
 
 
 def test_public_sector_statistics_flag_drops_and_missing_persons(reference) -> None:  # noqa: ANN001
