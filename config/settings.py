@@ -7,6 +7,7 @@ secrets.
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -203,8 +204,22 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "media/"
+# Uploaded files: any Django storage backend (docs/deployment.md). The personal ones are sealed
+# by jiuye.core.storage before they reach it. JIUYE_STORAGE_BACKEND names the backend's class
+# (the file system under MEDIA_ROOT by default; "storages.backends.s3.S3Storage" for
+# S3-compatible object storage, with `pip install .[s3]`), JIUYE_STORAGE_OPTIONS its options as
+# a JSON object (e.g. {"bucket_name": "jiuye", "endpoint_url": "https://…"}).
+try:
+    STORAGE_OPTIONS = json.loads(env_str("JIUYE_STORAGE_OPTIONS") or "{}")
+except json.JSONDecodeError as exc:
+    raise ImproperlyConfigured(f"JIUYE_STORAGE_OPTIONS is not valid JSON: {exc}") from exc
+if not isinstance(STORAGE_OPTIONS, dict):
+    raise ImproperlyConfigured("JIUYE_STORAGE_OPTIONS must be a JSON object.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": env_str("JIUYE_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": STORAGE_OPTIONS,
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

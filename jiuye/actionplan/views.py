@@ -48,7 +48,7 @@ from jiuye.core.kept import queue_refresh
 from jiuye.core.models import AccessEvent
 from jiuye.core.replica import reads_replica
 from jiuye.core.scoping import get_scoped_or_404
-from jiuye.core.uploads import stash, stashed
+from jiuye.core.uploads import stash, stashed, unstash
 from jiuye.reference.models import Department
 from jiuye.reference.selectors import district_and_towns
 
@@ -342,10 +342,10 @@ def _stashed(request: HttpRequest) -> tuple[bytes, str, dict[str, Any]] | None:
     pending = request.session.get("plan_import")
     if not pending:
         return None
-    path = stashed(UPLOAD_DIR, pending["stash"])
-    if not path.is_file():
+    data = stashed(UPLOAD_DIR, pending["stash"])
+    if data is None:
         return None
-    return path.read_bytes(), pending["filename"], pending
+    return data, pending["filename"], pending
 
 
 @roles_required(*PLANNERS, write=True)
@@ -399,7 +399,7 @@ def plan_import_preview(request: HttpRequest) -> HttpResponse:
             by=request.user,
         )
         del request.session["plan_import"]
-        stashed(UPLOAD_DIR, pending["stash"]).unlink(missing_ok=True)
+        unstash(UPLOAD_DIR, pending["stash"])
         messages.success(
             request,
             _("导入完成：新增%(c)d项、更新%(u)d项、未变%(n)d项行动。")

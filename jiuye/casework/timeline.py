@@ -49,14 +49,23 @@ def _service_detail(record: ServiceRecord, *, own: bool = False) -> str:
     return "；".join(str(p) for p in parts)
 
 
-@provider
-def casework_entries(person: Any, user: Any) -> list[Entry]:
+def _reads(person: Any) -> dict[str, Any]:
+    return {
+        "services": services_of(person).select_related(
+            "needs", "officer__town", "officer__department", "officer__employer"
+        ),
+        # Registrations kept without a service record (none are made that way today, but the
+        # model allows it) still belong on the timeline.
+        "needs": needs_of(person).filter(service_record__isnull=True),
+    }
+
+
+@provider(reads=_reads)
+def casework_entries(person: Any, user: Any, rows: dict[str, list[Any]]) -> list[Entry]:
     linked = getattr(user, "role", None) in PERSONAL_DATA_ROLES
     own = for_self(person, user)
     entries = []
-    for record in services_of(person).select_related(
-        "needs", "officer__town", "officer__department", "officer__employer"
-    ):
+    for record in rows["services"]:
         if own and record.is_archived:
             continue  # archived as a mistake: staff history, not the person's
         kind = record.service_type.kind
@@ -79,9 +88,7 @@ def casework_entries(person: Any, user: Any) -> list[Entry]:
                 sort_key=record.created_at.isoformat(),
             )
         )
-    # Registrations kept without a service record (none are made that way today, but the
-    # model allows it) still belong on the timeline.
-    for needs in needs_of(person).filter(service_record__isnull=True):
+    for needs in rows["needs"]:
         wants, detail = _needs_text(needs)
         entries.append(
             Entry(

@@ -5,7 +5,8 @@ A backup directory holds three files:
 
 - ``database.enc``: the database, copied by SQLite's online backup API or dumped by
   ``pg_dump -Fc``, encrypted;
-- ``media.enc``: a tar of MEDIA_ROOT (the stored uploads), encrypted;
+- ``media.enc``: a tar of the stored uploads, read through the storage API from whatever
+  backend ``STORAGES`` names (file system, S3-compatible…), encrypted;
 - ``manifest.json``: what the backup is (database engine, time, every table's row count), the
   SHA-256 of each encrypted file, and which field-encryption key ids and which blind-index key
   the data needs, each named by a fingerprint, never the key. It is signed (HMAC) with the
@@ -29,6 +30,7 @@ import binascii
 import datetime as dt
 import hashlib
 import hmac
+import io
 import json
 import os
 import shutil
@@ -37,9 +39,10 @@ import struct
 import subprocess
 import tarfile
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
 from cryptography.exceptions import InvalidTag
@@ -50,6 +53,7 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from jiuye.core import crypto
+from jiuye.core.storage import encrypted_storage
 
 FORMAT = "jiuye-backup/1"
 MANIFEST = "manifest.json"
@@ -322,43 +326,42 @@ def load_database(source: Path) -> None:
 # --- media --------------------------------------------------------------------------------------
 
 
-def _media_root() -> Path:
-    return Path(settings.MEDIA_ROOT)
-
-
 def pack_media(target: Path) -> int:
-    """A tar of MEDIA_ROOT's files (stored as they are: the personal ones are encrypted with
-    the field keys already); how many files."""
-    root = _media_root()
+    """A tar of every stored upload, read through the storage API from whatever backend
+    ``STORAGES`` names (the file system, S3-compatible object storage…), as the backend keeps
+    it (the personal files sealed with the field keys already); how many files."""
     files = 0
     with tarfile.open(target, "w") as archive:
-        if root.is_dir():
-            for path in sorted(root.rglob("*")):
-                if path.is_file() and not path.is_symlink():
-                    archive.add(path, arcname=str(path.relative_to(root)), recursive=False)
-                    files += 1
+        for name in encrypted_storage.walk():
+            blob = encrypted_storage.read_sealed(name)
+            entry = tarfile.TarInfo(name)
+            entry.size = len(blob)
+            entry.mtime = int(time.time())
+            archive.addfile(entry, io.BytesIO(blob))
+            files += 1
     return files
 
 
 def unpack_media(source: Path) -> None:
-    """Put the backup's files in place of MEDIA_ROOT's: unpacked into a folder inside it, then
-    the old entries moved aside and the new ones moved in (renames within MEDIA_ROOT, so it
-    may be a mount point of its own)."""
-    root = _media_root()
-    root.mkdir(parents=True, exist_ok=True)
-    fresh = Path(tempfile.mkdtemp(prefix=".restoring-", dir=root))
-    old = Path(tempfile.mkdtemp(prefix=".before-restore-", dir=root))
-    try:
-        with tarfile.open(source, "r") as archive:
-            archive.extractall(fresh, filter="data")
-        for entry in list(root.iterdir()):
-            if entry not in (fresh, old):
-                entry.rename(old / entry.name)
-        for entry in list(fresh.iterdir()):
-            entry.rename(root / entry.name)
-    finally:
-        shutil.rmtree(fresh, ignore_errors=True)
-        shutil.rmtree(old, ignore_errors=True)
+    """Put the backup's files in place of the stored uploads, through the storage API: every
+    file of the backup written under its name, and every stored file the backup does not have
+    deleted. The tar was decrypted and authenticated whole before (a bad backup changes
+    nothing); a restore stopped half-way leaves some files replaced, and running it again
+    finishes it."""
+    with tarfile.open(source, "r") as archive:
+        members = [m for m in archive.getmembers() if m.isfile()]
+        for member in members:
+            name = PurePosixPath(member.name)
+            if name.is_absolute() or ".." in name.parts:
+                raise BackupError(f"备份中的上传文件名不安全：{member.name}。没有恢复上传的文件。")
+        kept = {member.name for member in members}
+        for name in encrypted_storage.walk():
+            if name not in kept:
+                encrypted_storage.delete(name)
+        for member in members:
+            handle = archive.extractfile(member)
+            assert handle is not None
+            encrypted_storage.write_sealed(member.name, handle.read())
 
 
 # --- backup and restore -------------------------------------------------------------------------
@@ -473,7 +476,7 @@ def backup_verify(directory: Path) -> dict[str, Any]:
 
 
 def backup_restore(directory: Path, *, force: bool = False) -> Outcome:
-    """Restore a backup into the configured database and MEDIA_ROOT, after ``backup_verify``
+    """Restore a backup into the configured database and file storage, after ``backup_verify``
     and after both files decrypted (GCM authenticates every chunk): a bad backup changes
     nothing. Refuses a database that holds data unless ``force``."""
     directory = Path(directory)

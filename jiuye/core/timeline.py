@@ -4,11 +4,15 @@ where it derives one, a function giving facts about the person (the employment s
 employment records). The registries are how the registry app shows employment, services and
 training without depending on those apps.
 
-A provider of records that concern few persons (the programs: charity projects, auxiliary
-employment, rural bases…) declares the models it reads, as ``(model, lookup to the person)``.
-The person page fetches the person ``with_presence``: one ``EXISTS`` per declared model in the
-same statement as the person, so such a provider costs no query at all for a person it does not
-concern. A page that stays within its query budget (ADR 0009) as programs are added."""
+A provider declares what it reads (``reads``: a function of the person giving named
+querysets) and is handed the instances: the timeline reads every provider's querysets in one
+statement (``core.together``, a ``UNION ALL``), so the page runs one query for its timeline
+however many programs the person is in (ADR 0009). A provider of records that concern few
+persons (the programs: charity projects, auxiliary employment, rural bases…) also declares the
+models it reads, as ``(model, lookup to the person)``: the person page fetches the person
+``with_presence`` (one ``EXISTS`` per declared model in the statement of the person), and a
+provider that does not concern the person adds nothing to that statement. A provider without
+``reads`` reads for itself (employment's, which shares its query with the employment status)."""
 
 from __future__ import annotations
 
@@ -20,6 +24,8 @@ from typing import Any
 from django.db.models import Exists, Model, OuterRef, QuerySet
 from django.utils.functional import Promise
 from django.utils.module_loading import autodiscover_modules
+
+from jiuye.core.together import read_together
 
 
 @dataclass(frozen=True)
@@ -67,7 +73,9 @@ class Fact:
     context: dict[str, Any]
 
 
-Provider = Callable[[Any, Any], list[Entry]]
+Provider = Callable[..., list[Entry]]
+# What a provider reads: named querysets of the person's rows (filtered, select_related).
+Reads = Callable[[Any], dict[str, QuerySet[Any]]]
 FactProvider = Callable[[Any, Any, dt.date], list[Fact]]
 Concern = tuple[type[Model], str]
 
@@ -76,6 +84,7 @@ Concern = tuple[type[Model], str]
 class _Registered:
     func: Provider
     concerns: tuple[Concern, ...]  # empty: called for every person
+    reads: Reads | None = None  # None: the provider reads for itself
 
 
 _PROVIDERS: list[_Registered] = []
@@ -90,15 +99,23 @@ def _discover() -> None:
         autodiscover_modules("timeline")
 
 
-def provider(func: Provider | None = None, *, concerns: tuple[Concern, ...] = ()) -> Any:
+def provider(
+    func: Provider | None = None,
+    *,
+    concerns: tuple[Concern, ...] = (),
+    reads: Reads | None = None,
+) -> Any:
     """Register ``func(person, user) -> [Entry]``; the user lets it decide what links to show.
+    ``reads``: ``reads(person)`` gives named querysets; the provider is then called as
+    ``func(person, user, rows)`` with ``rows[name]`` the instances of each, read with every
+    other provider's in one statement (see ``core.together`` for what they may use).
     ``concerns``: the models the provider reads and each one's lookup to the person (e.g.
     ``((AuxMembership, "person"),)``); the provider is then called only for a person who has a
     row in one of them (see ``with_presence``)."""
 
     def register(func: Provider) -> Provider:
         if all(known.func is not func for known in _PROVIDERS):
-            _PROVIDERS.append(_Registered(func, tuple(concerns)))
+            _PROVIDERS.append(_Registered(func, tuple(concerns), reads))
         return func
 
     return register(func) if func is not None else register
@@ -131,9 +148,21 @@ def _concerns(index: int, known: _Registered, person: Any) -> bool:
 def entries_for(person: Any, user: Any) -> list[Entry]:
     """Every entry about the person, newest first."""
     _discover()
+    called = [known for index, known in enumerate(_PROVIDERS) if _concerns(index, known, person)]
+    wanted: list[tuple[_Registered, str]] = []
+    querysets: list[QuerySet[Any]] = []
+    for known in called:
+        for name, queryset in (known.reads(person) if known.reads else {}).items():
+            wanted.append((known, name))
+            querysets.append(queryset)
+    read: dict[int, dict[str, list[Any]]] = {}
+    for (known, name), rows in zip(wanted, read_together(querysets), strict=True):
+        read.setdefault(id(known), {})[name] = rows
     entries: list[Entry] = []
-    for index, known in enumerate(_PROVIDERS):
-        if _concerns(index, known, person):
+    for known in called:
+        if known.reads:
+            entries.extend(known.func(person, user, read.get(id(known), {})))
+        else:
             entries.extend(known.func(person, user))
     return sorted(entries, key=lambda e: (e.date, str(e.sort_key or "")), reverse=True)
 

@@ -17,9 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
+
+from jiuye.core.storage import encrypted_storage
 
 # The most an Office file may unpack to (a zip bomb unpacks to far more).
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
@@ -165,23 +167,34 @@ def detect(upload: Any, allowed: Iterable[str], *, field: str | None = None) -> 
 STASH_HOURS = 24
 
 
+def _stash_name(folder: str, name: str) -> str:
+    return f"{folder}/{Path(name).name}"
+
+
 def stash(chunks: Iterable[bytes], *, folder: str, suffix: str = "") -> str:
-    """Keep an upload on disk between its check and its confirmation, under
-    ``MEDIA_ROOT/folder`` with a random name (returned, for the session); the folder's files
-    older than a day are removed first, so an upload never confirmed does not stay."""
-    directory = Path(settings.MEDIA_ROOT) / folder
-    directory.mkdir(parents=True, exist_ok=True)
+    """Keep an upload between its check and its confirmation, in the uploads' storage (sealed,
+    ``core.storage``; any backend, so any web worker finds it) under ``folder`` with a random
+    name (returned, for the session); the folder's files older than a day are removed first,
+    so an upload never confirmed does not stay."""
     stale = time.time() - STASH_HOURS * 3600
-    for old in directory.iterdir():
-        if old.stat().st_mtime < stale:
-            old.unlink(missing_ok=True)
+    if encrypted_storage.exists(folder):
+        for old in encrypted_storage.listdir(folder)[1]:
+            kept = _stash_name(folder, old)
+            if encrypted_storage.get_modified_time(kept).timestamp() < stale:
+                encrypted_storage.delete(kept)
     name = f"{uuid.uuid4().hex}{suffix}"
-    with open(directory / name, "wb") as out:
-        for chunk in chunks:
-            out.write(chunk)
+    encrypted_storage.save(_stash_name(folder, name), ContentFile(b"".join(chunks)))
     return name
 
 
-def stashed(folder: str, name: str) -> Path:
-    """Where ``stash`` put ``name`` (it may be gone: a day old, or confirmed already)."""
-    return Path(settings.MEDIA_ROOT) / folder / Path(name).name
+def stashed(folder: str, name: str) -> bytes | None:
+    """What ``stash`` kept as ``name``, or None when it is gone (a day old, or confirmed)."""
+    kept = _stash_name(folder, name)
+    return encrypted_storage.read_bytes(kept) if encrypted_storage.exists(kept) else None
+
+
+def unstash(folder: str, name: str) -> None:
+    """Remove what ``stash`` kept as ``name`` (once confirmed)."""
+    kept = _stash_name(folder, name)
+    if encrypted_storage.exists(kept):
+        encrypted_storage.delete(kept)

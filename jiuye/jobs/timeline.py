@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Exists
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,19 +20,28 @@ FOLLOW_UP = EntryKind("follow_up", gettext_lazy("跟踪回访"))
 FAIR = EntryKind("fair", gettext_lazy("招聘会"))
 
 
-@provider
-def referral_entries(person: Any, user: Any) -> list[Entry]:
+def _referral_reads(person: Any) -> dict[str, Any]:
+    steps = ReferralStep.objects.filter(referral__person=person)
+    hired = steps.filter(status=ReferralStatus.HIRED)
+    return {
+        "steps": steps.select_related("referral__posting__employer").order_by("on", "at"),
+        # Follow-ups come only after a placement.
+        "follow_ups": FollowUp.objects.filter(
+            Exists(hired), referral__person=person, done_on__isnull=False
+        )
+        .select_related("referral__posting__employer")
+        .order_by("done_on"),
+    }
+
+
+@provider(reads=_referral_reads)
+def referral_entries(person: Any, user: Any, rows: dict[str, list[Any]]) -> list[Entry]:
     # The person page is already scoped, so every referral of the person is in the user's scope.
     linked = getattr(user, "role", None) in PERSONAL_DATA_ROLES
     # The person reads their own steps, not the staff's notes on them.
     own = for_self(person, user)
     entries: list[Entry] = []
-    steps = list(
-        ReferralStep.objects.filter(referral__person=person)
-        .select_related("referral__posting__employer")
-        .order_by("on", "at")
-    )
-    for step in steps:
+    for step in rows["steps"]:
         referral = step.referral
         url = reverse("jobs:referral", args=[referral.pk]) if linked else ""
         posting = referral.posting
@@ -42,14 +52,7 @@ def referral_entries(person: Any, user: Any) -> list[Entry]:
         }
         more = {"detail": "" if own else step.note, "url": url, "sort_key": stamp(step.at)}
         entries.append(REFERRAL.entry(step.on, title, **more))
-    if not any(step.status == ReferralStatus.HIRED for step in steps):
-        return entries  # follow-ups come only after a placement
-    follow_ups = (
-        FollowUp.objects.filter(referral__person=person, done_on__isnull=False)
-        .select_related("referral__posting__employer")
-        .order_by("done_on")
-    )
-    for follow_up in follow_ups:
+    for follow_up in rows["follow_ups"]:
         referral = follow_up.referral
         url = reverse("jobs:follow-up", args=[follow_up.pk]) if linked else ""
         title = _("入职后%(months)s个月回访：%(outcome)s") % {
@@ -62,11 +65,15 @@ def referral_entries(person: Any, user: Any) -> list[Entry]:
     return entries
 
 
-@provider(concerns=((FairSeeker, "person"),))
-def fair_entries(person: Any, user: Any) -> list[Entry]:
+def _fair_reads(person: Any) -> dict[str, Any]:
+    return {"seekers": FairSeeker.objects.filter(person=person).select_related("fair")}
+
+
+@provider(concerns=((FairSeeker, "person"),), reads=_fair_reads)
+def fair_entries(person: Any, user: Any, rows: dict[str, list[Any]]) -> list[Entry]:
     """The fairs the person registered for (by staff or themself), and whether they came."""
     entries: list[Entry] = []
-    for seeker in FairSeeker.objects.filter(person=person).select_related("fair"):
+    for seeker in rows["seekers"]:
         fair = seeker.fair
         title = _("报名参加招聘会：%(name)s（%(day)s）") % {
             "name": fair.name,

@@ -128,6 +128,9 @@ def _render_detail(
         "revealed": revealed,
         "facts": timeline.facts_for(person, request.user, today),
         "timeline": timeline.entries_for(person, request.user),
+        # The consents table (issue 18): one query of its own, read here rather than by the
+        # template so the page's queries are all named in its view (ADR 0009).
+        "consents": list(person.consents.all()),
         "today": today,
         "form": reveal,
     }

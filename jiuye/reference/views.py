@@ -3,8 +3,6 @@ the district staff and administrators."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from jiuye.core.access import roles_required
 from jiuye.core.roles import STAFF_ROLES, Role
-from jiuye.core.uploads import stash, stashed
+from jiuye.core.uploads import stash, stashed, unstash
 from jiuye.reference import selectors, services
 from jiuye.reference.forms import BoundaryUploadForm
 from jiuye.reference.importing.boundaries import BoundaryCheck, BoundaryFileError, boundaries_check
@@ -50,16 +48,16 @@ _PENDING = "boundary_import"
 _PENDING_FOLDER = "boundaries-pending"
 
 
-def _pending_check(request: HttpRequest) -> tuple[BoundaryCheck, Path] | None:
+def _pending_check(request: HttpRequest) -> tuple[BoundaryCheck, str] | None:
     pending = request.session.get(_PENDING)
-    path = stashed(_PENDING_FOLDER, pending["token"]) if pending else None
-    if path is None or not path.is_file():
+    data = stashed(_PENDING_FOLDER, pending["token"]) if pending else None
+    if data is None:
         return None
     try:
-        check = boundaries_check(path.read_bytes(), level=pending["level"], source=pending["name"])
+        check = boundaries_check(data, level=pending["level"], source=pending["name"])
     except BoundaryFileError:
         return None
-    return check, path
+    return check, pending["token"]
 
 
 @roles_required(*BOUNDARY_KEEPERS, write=True)
@@ -86,11 +84,11 @@ def boundaries_confirm(request: HttpRequest) -> HttpResponse:
     if pending is None or not pending[0].ok:
         messages.info(request, _("请先上传并检查边界文件。"))
         return redirect("reference:boundaries")
-    check, path = pending
+    check, token = pending
     if request.method == "POST":
         result = services.boundaries_import(check=check, by=request.user)
         del request.session[_PENDING]
-        path.unlink(missing_ok=True)
+        unstash(_PENDING_FOLDER, token)
         messages.success(
             request,
             _("边界已导入：新增 %(c)d 个、更新 %(u)d 个、未变 %(n)d 个。")

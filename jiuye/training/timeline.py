@@ -17,13 +17,19 @@ TRAINING = EntryKind("training", gettext_lazy("培训"))
 CERTIFICATE = EntryKind("certificate", gettext_lazy("证书"))
 
 
-@provider
-def training_entries(person: Any, user: Any) -> list[Entry]:
+def _reads(person: Any) -> dict[str, Any]:
+    return {
+        "enrolments": Enrolment.objects.filter(person=person).select_related("course__provider"),
+        "certificates": Certificate.objects.filter(person=person),
+    }
+
+
+@provider(reads=_reads)
+def training_entries(person: Any, user: Any, rows: dict[str, list[Any]]) -> list[Entry]:
     # The person page is already scoped, so the person's training is in the user's scope.
     linked = getattr(user, "role", None) in PERSONAL_DATA_ROLES
     entries: list[Entry] = []
-    enrolments = Enrolment.objects.filter(person=person).select_related("course__provider")
-    for enrolment in enrolments:
+    for enrolment in rows["enrolments"]:
         course = enrolment.course
         url = reverse("training:enrolment", args=[enrolment.pk]) if linked else ""
         names = {"title": course.title, "provider": course.provider.name}
@@ -49,7 +55,7 @@ def training_entries(person: Any, user: Any) -> list[Entry]:
                 changed = f"2{stamp(enrolment.updated_at)}"
                 more = {"detail": detail, "url": url, "sort_key": changed}
                 entries.append(TRAINING.entry(day, ended % names, **more))
-    for certificate in Certificate.objects.filter(person=person):
+    for certificate in rows["certificates"]:
         url = (
             reverse("training:enrolment", args=[certificate.enrolment_id])
             if linked and certificate.enrolment_id

@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -216,4 +217,5 @@ def test_restore_with_force_overwrites_data_and_puts_back_the_uploads_as_they_we
     assert Person.objects.count() == people
     assert encrypted_storage.open("one.txt").read() == b"one"
     assert not encrypted_storage.exists(later)
-    assert [p.name for p in Path(encrypted_storage.location).iterdir()] == ["one.txt"]
+    assert encrypted_storage.walk() == ["one.txt"]
+    assert [p.name for p in Path(settings.MEDIA_ROOT).iterdir()] == ["one.txt"]

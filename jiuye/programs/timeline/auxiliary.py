@@ -18,13 +18,17 @@ INCOME = EntryKind("aux_income", gettext_lazy("辅助性就业收入"))
 KEEPERS = (Role.ADMIN, Role.DISTRICT, Role.TOWN)
 
 
-@provider(concerns=((AuxMembership, "person"),))
-def auxiliary_entries(person: Any, user: Any) -> list[Entry]:
+def _membership_reads(person: Any) -> dict[str, Any]:
+    memberships = AuxMembership.objects.filter(person=person)
+    return {"memberships": memberships.select_related("institution")}
+
+
+@provider(concerns=((AuxMembership, "person"),), reads=_membership_reads)
+def auxiliary_entries(person: Any, user: Any, rows: dict[str, list[Any]]) -> list[Entry]:
     # The person page is already scoped, so the person's memberships are in the user's scope.
     linked = getattr(user, "role", None) in KEEPERS
     entries: list[Entry] = []
-    memberships = AuxMembership.objects.filter(person=person).select_related("institution")
-    for m in memberships:
+    for m in rows["memberships"]:
         url = reverse("programs:aux-member", args=[m.pk]) if linked and not m.is_archived else ""
         names = {"place": m.institution.name, "kind": m.institution.get_kind_display()}
         detail = _("每周 %(hours)s 小时，月收入 %(income)s 元") % {
@@ -53,14 +57,16 @@ def auxiliary_entries(person: Any, user: Any) -> list[Entry]:
     return entries
 
 
-# Income has its own provider: a member with no income recorded costs no query for it.
-@provider(concerns=((AuxIncome, "membership__person"),))
-def income_entries(person: Any, user: Any) -> list[Entry]:
+def _income_reads(person: Any) -> dict[str, Any]:
+    incomes = AuxIncome.objects.filter(membership__person=person, archived_at__isnull=True)
+    return {"incomes": incomes.select_related("membership__institution")}
+
+
+# Income has its own provider: a member with no income recorded reads nothing for it.
+@provider(concerns=((AuxIncome, "membership__person"),), reads=_income_reads)
+def income_entries(person: Any, user: Any, rows: dict[str, list[Any]]) -> list[Entry]:
     entries: list[Entry] = []
-    incomes = AuxIncome.objects.filter(
-        membership__person=person, archived_at__isnull=True
-    ).select_related("membership__institution")
-    for income in incomes:
+    for income in rows["incomes"]:
         title = _("%(month)s 辅助性就业收入 %(amount)s 元（%(place)s）") % {
             "month": f"{income.month:%Y-%m}",
             "amount": income.amount,

@@ -39,14 +39,18 @@ def _linked(user: Any, region_code: str) -> bool:
     return getattr(user, "role", None) in PERSONAL_DATA_ROLES and may_keep(user, region_code)
 
 
-# One provider per model, each declaring it: a person who is only a beneficiary costs the page
-# one query, not three.
-@provider(concerns=((CharityBeneficiary, "person"),))
-def beneficiary_entries(person: Any, user: Any) -> list[Entry]:
-    entries: list[Entry] = []
+def _beneficiary_reads(person: Any) -> dict[str, Any]:
     rows = CharityBeneficiary.objects.filter(person=person, archived_at__isnull=True)
-    rows = rows.select_related("project__organiser_organization", "project__organiser_department")
-    for row in rows:
+    related = ("project__organiser_organization", "project__organiser_department")
+    return {"beneficiaries": rows.select_related(*related)}
+
+
+# One provider per model, each declaring it: a person who is only a beneficiary reads one
+# model, not three.
+@provider(concerns=((CharityBeneficiary, "person"),), reads=_beneficiary_reads)
+def beneficiary_entries(person: Any, user: Any, rows: dict[str, list[Any]]) -> list[Entry]:
+    entries: list[Entry] = []
+    for row in rows["beneficiaries"]:
         project = row.project
         url = (
             reverse("programs:charity-project", args=[project.pk])
@@ -71,11 +75,14 @@ def beneficiary_entries(person: Any, user: Any) -> list[Entry]:
     return entries
 
 
-@provider(concerns=((EmploymentLeader, "person"),))
-def leader_entries(person: Any, user: Any) -> list[Entry]:
+def _leader_reads(person: Any) -> dict[str, Any]:
+    return {"leaders": EmploymentLeader.objects.filter(person=person).select_related("employer")}
+
+
+@provider(concerns=((EmploymentLeader, "person"),), reads=_leader_reads)
+def leader_entries(person: Any, user: Any, rows: dict[str, list[Any]]) -> list[Entry]:
     entries: list[Entry] = []
-    leaders = EmploymentLeader.objects.filter(person=person).select_related("employer")
-    for leader in leaders:
+    for leader in rows["leaders"]:
         linked = _linked(user, person.region_id)
         url = reverse("programs:leader", args=[leader.pk]) if linked else ""
         title = _("认定为就业创业带头人：%(business)s") % {"business": leader.business}
@@ -91,13 +98,15 @@ def leader_entries(person: Any, user: Any) -> list[Entry]:
     return entries
 
 
-@provider(concerns=((LeaderJob, "record__person"),))
-def leader_job_entries(person: Any, user: Any) -> list[Entry]:
+def _leader_job_reads(person: Any) -> dict[str, Any]:
+    jobs = LeaderJob.objects.filter(record__person=person)
+    return {"jobs": jobs.select_related("leader__person", "leader__employer", "record")}
+
+
+@provider(concerns=((LeaderJob, "record__person"),), reads=_leader_job_reads)
+def leader_job_entries(person: Any, user: Any, rows: dict[str, list[Any]]) -> list[Entry]:
     entries: list[Entry] = []
-    jobs = LeaderJob.objects.filter(record__person=person).select_related(
-        "leader__person", "leader__employer", "record"
-    )
-    for job in jobs:
+    for job in rows["jobs"]:
         leader_region = job.leader.person.region_id
         linked = _linked(user, leader_region)
         url = reverse("programs:leader", args=[job.leader_id]) if linked else ""

@@ -16,13 +16,17 @@ from jiuye.programs.models.graduates import GraduateRecord
 GRADUATE = EntryKind("graduate", gettext_lazy("学业"))
 
 
-@provider(concerns=((GraduateRecord, "person"),))
-def graduate_entries(person: Any, user: Any) -> list[Entry]:
+def _reads(person: Any) -> dict[str, Any]:
+    return {"lines": GraduateRecord.objects.filter(person=person)}
+
+
+@provider(concerns=((GraduateRecord, "person"),), reads=_reads)
+def graduate_entries(person: Any, user: Any, rows: dict[str, list[Any]]) -> list[Entry]:
     # The person page is already scoped, so the person's lines are in the user's scope.
     linked = getattr(user, "role", None) in PERSONAL_DATA_ROLES
     url = reverse("programs:graduate-file", args=[person.pk]) if linked else ""
     entries = []
-    for line in GraduateRecord.objects.filter(person=person):
+    for line in rows["lines"]:
         title = _("教育部门名单：%(school)s %(major)s（%(entry)d年入学，预计%(year)d年毕业）") % {
             "school": line.school,
             "major": line.major,

@@ -43,12 +43,16 @@ def _decision(application: MassageApplication) -> tuple[str, str]:
     return _("申请未批准：%(subject)s"), detail
 
 
-@provider(concerns=((MassageApplication, "person"),))
-def massage_entries(person: Any, user: Any) -> list[Entry]:
+def _reads(person: Any) -> dict[str, Any]:
+    return {"applications": MassageApplication.objects.filter(person=person)}
+
+
+@provider(concerns=((MassageApplication, "person"),), reads=_reads)
+def massage_entries(person: Any, user: Any, rows: dict[str, list[Any]]) -> list[Entry]:
     # The person page is already scoped, so the person's applications are in the user's scope.
     linked = getattr(user, "role", None) in KEEPERS
     entries: list[Entry] = []
-    for application in MassageApplication.objects.filter(person=person):
+    for application in rows["applications"]:
         url = reverse("programs:massage-application", args=[application.pk]) if linked else ""
         names = {"subject": _subject(application)}
         key = stamp(application.created_at)

@@ -19,13 +19,9 @@ RURAL_BASE = EntryKind("rural_base", gettext_lazy("就业基地"))
 MONITORING = EntryKind("monitoring", gettext_lazy("防返贫监测"))
 
 
-@provider(concerns=((RuralBase, "employer__employment_records__person"),))
-def rural_entries(person: Any, user: Any) -> list[Entry]:
-    # The person page is already scoped, so the person's records are in the user's scope.
-    linked = getattr(user, "role", None) in READERS
-    entries: list[Entry] = []
-    # One query: each live base whose operator holds a live employment record of the person.
-    rows = RuralBase.objects.filter(
+def _base_reads(person: Any) -> dict[str, Any]:
+    # Each live base whose operator holds a live employment record of the person.
+    bases = RuralBase.objects.filter(
         archived_at__isnull=True,
         employer__employment_records__person=person,
         employer__employment_records__archived_at__isnull=True,
@@ -34,7 +30,15 @@ def rural_entries(person: Any, user: Any) -> list[Entry]:
         job_end=F("employer__employment_records__end_date"),
         job_created=F("employer__employment_records__created_at"),
     )
-    for base in rows:
+    return {"bases": bases}
+
+
+@provider(concerns=((RuralBase, "employer__employment_records__person"),), reads=_base_reads)
+def rural_entries(person: Any, user: Any, rows: dict[str, list[Any]]) -> list[Entry]:
+    # The person page is already scoped, so the person's records are in the user's scope.
+    linked = getattr(user, "role", None) in READERS
+    entries: list[Entry] = []
+    for base in rows["bases"]:
         url = reverse("programs:rural-base", args=[base.pk]) if linked else ""
         detail = _("至 %(end)s") % {"end": f"{base.job_end:%Y-%m-%d}"} if base.job_end else ""
         title = _("在%(kind)s“%(name)s”就业") % {
@@ -53,11 +57,15 @@ def rural_entries(person: Any, user: Any) -> list[Entry]:
     return entries
 
 
-# The exchanges have their own provider: base work alone costs the page one query.
-@provider(concerns=((MonitoringExchange, "person"),))
-def monitoring_entries(person: Any, user: Any) -> list[Entry]:
+def _exchange_reads(person: Any) -> dict[str, Any]:
+    return {"exchanges": MonitoringExchange.objects.filter(person=person)}
+
+
+# The exchanges have their own provider: base work alone reads one model.
+@provider(concerns=((MonitoringExchange, "person"),), reads=_exchange_reads)
+def monitoring_entries(person: Any, user: Any, rows: dict[str, list[Any]]) -> list[Entry]:
     entries: list[Entry] = []
-    for exchange in MonitoringExchange.objects.filter(person=person):
+    for exchange in rows["exchanges"]:
         detail = exchange.get_category_display() if exchange.category else ""
         entries.append(
             MONITORING.entry(
