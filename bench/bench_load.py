@@ -260,11 +260,99 @@ def _child_export() -> dict[str, Any]:
     }
 
 
+def _child_profile() -> dict[str, Any]:
+    """One request of each page kind through Django's test client (production settings, no
+    load test running): wall time, SQL time and count, and the slowest statement with its
+    EXPLAIN ANALYZE, to say why a page is slow."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from jiuye.accounts.models import User
+    from jiuye.employers.models import Declaration
+    from jiuye.people.models import Person
+
+    def client(username: str) -> Client:
+        c = Client(HTTP_HOST="127.0.0.1")
+        user = User.objects.get(username=username)
+        c.force_login(user)
+        if user.second_factor_required:
+            session = c.session
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+        return c
+
+    town, district = client("load-town-1"), client("load-district-1")
+    leader, employer, seeker = (
+        client("load-leader-1"),
+        client("load-employer-1"),
+        client("load-jobseeker-1"),
+    )
+    officer = User.objects.get(username="load-town-1")
+    person = str(
+        Person.objects.filter(region_id__startswith=officer.town_id[:9])
+        .order_by("pk")
+        .values_list("pk", flat=True)[0]
+    )
+    declaration = Declaration.objects.filter(employer__name="单位1").values_list("pk", flat=True)[0]
+    pages = [
+        ("worklist first page", town, "/casework/worklist/?order=todo"),
+        ("worklist deep page", town, "/casework/worklist/?order=todo&page=300"),
+        ("person page", town, f"/people/{person}/"),
+        ("service form", town, f"/casework/persons/{person}/services/new/"),
+        ("coverage", district, "/casework/coverage/"),
+        ("people search by name", district, "/people/?name=测试4711"),
+        ("people search by town", district, "/people/?town=440199003000"),
+        ("declaration review queue", district, "/employers/review/"),
+        ("declaration page", district, f"/employers/declarations/{declaration}/"),
+        ("employer list", district, "/employers/?q=单位42"),
+        ("overview", leader, "/dashboards/"),
+        ("plan dashboard", leader, "/plan/"),
+        ("map", leader, "/dashboards/map/"),
+        ("employer declarations", employer, "/employers/declarations/"),
+        ("home (employer)", employer, "/"),
+        ("postings list", seeker, "/jobs/postings/"),
+        ("jobs for me", seeker, f"/jobs/persons/{person_uuid(1)}/postings/"),
+        ("home (job seeker)", seeker, "/"),
+    ]
+    out = []
+    for kind, c, path in pages:
+        c.get(path)  # warm: caches, compiled statements
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            response = c.get(path)
+            wall = (time.perf_counter() - start) * 1000
+        queries = captured.captured_queries
+        slowest = max(queries, key=lambda q: float(q["time"]), default=None)
+        row = {
+            "kind": kind,
+            "path": path,
+            "status": response.status_code,
+            "ms": wall,
+            "sql_ms": sum(float(q["time"]) for q in queries) * 1000,
+            "queries": len(queries),
+        }
+        if slowest is not None and float(slowest["time"]) * 1000 > 30:
+            row["slowest_ms"] = float(slowest["time"]) * 1000
+            row["slowest_sql"] = slowest["sql"]
+            if slowest["sql"].lstrip().upper().startswith("SELECT"):
+                with connection.cursor() as cur:
+                    cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + slowest["sql"])
+                    row["explain"] = "\n".join(r[0] for r in cur.fetchall())
+        out.append(row)
+    return {"pages": out}
+
+
 def _child(argv: list[str]) -> None:
     from bench.scratch import result
 
     parser = argparse.ArgumentParser()
-    parser.add_argument("--child", choices=["build", "accounts", "csv", "import", "export"])
+    parser.add_argument(
+        "--child", choices=["build", "accounts", "csv", "import", "export", "profile"]
+    )
     parser.add_argument("--persons", type=int, default=0)
     parser.add_argument("--csv", default="")
     args = parser.parse_args(argv)
@@ -280,6 +368,8 @@ def _child(argv: list[str]) -> None:
         result({"csv": args.csv})
     elif args.child == "import":
         result(_child_import(args.csv))
+    elif args.child == "profile":
+        result(_child_profile())
     else:
         result(_child_export())
 
@@ -460,6 +550,22 @@ def _report(
         )
 
 
+def _print_profile(outcome: dict[str, Any], var: Path) -> None:
+    """One request of each kind, alone: where its time goes (EXPLAIN in profile.json)."""
+    (var / "profile.json").write_text(json.dumps(outcome, ensure_ascii=False, indent=1))
+    print(f"\n  one request of each kind, no load ({var / 'profile.json'} has the EXPLAINs):")
+    print(f"  {'page kind':<26} {'status':>6} {'total':>7} {'SQL':>7} {'queries':>7}  slowest")
+    for row in outcome["pages"]:
+        slowest = ""
+        if "slowest_sql" in row:
+            sql = " ".join(row["slowest_sql"].split())
+            slowest = f"{row['slowest_ms']:.0f} ms: {sql[:90]}"
+        print(
+            f"  {row['kind']:<26} {row['status']:>6} {row['ms']:>5.0f}ms {row['sql_ms']:>5.0f}ms "
+            f"{row['queries']:>7}  {slowest}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--persons", type=int, default=1_000_000)
@@ -471,7 +577,11 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the database at the end")
     parser.add_argument("--no-import", action="store_true", help="no import beside the load")
     parser.add_argument("--no-export", action="store_true", help="skip the export check")
+    parser.add_argument("--no-profile", action="store_true", help="skip the one-request profile")
     parser.add_argument("--build-only", action="store_true")
+    parser.add_argument(
+        "--profile-only", action="store_true", help="only one request of each page kind"
+    )
     args = parser.parse_args()
 
     url = os.environ.get("DATABASE_URL", "")
@@ -523,6 +633,9 @@ def main() -> None:
             print("  reusing the existing database")
         _run_child(env, "--child", "accounts")
         if args.build_only:
+            return
+        if args.profile_only:
+            _print_profile(_run_child(env, "--child", "profile"), var)
             return
         if not (ROOT / "staticfiles" / "staticfiles.json").exists():
             subprocess.run(
@@ -611,6 +724,8 @@ def main() -> None:
             print(f"  export ({time.strftime('%H:%M:%S')}, load {os.getloadavg()[0]:.1f})")
             export = _run_child(env, "--child", "export")
         _report(_stats(prefix), solo, loaded, export, sampler.samples, args)
+        if not args.no_profile:
+            _print_profile(_run_child(env, "--child", "profile"), var)
         failures = Path(f"{prefix}_failures.csv")
         if failures.exists() and failures.stat().st_size > 60:
             print("\n  failures:\n" + failures.read_text()[:3000])
