@@ -293,7 +293,7 @@ def _child_profile() -> dict[str, Any]:
     )
     officer = User.objects.get(username="load-town-1")
     person = str(
-        Person.objects.filter(region_id__startswith=officer.town_id[:9])
+        Person.objects.filter(region__code__startswith=officer.town_id[:9])
         .order_by("pk")
         .values_list("pk", flat=True)[0]
     )
