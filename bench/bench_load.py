@@ -232,8 +232,9 @@ def _child_import(csv_path: str) -> dict[str, Any]:
     }
 
 
-def _child_export() -> dict[str, Any]:
-    """The persons export of the whole district as the district staff asks for it."""
+def _child_export(region: str) -> dict[str, Any]:
+    """The persons export of ``region`` (the whole district by default) as the district staff
+    asks for it."""
     from django.contrib.messages.storage.fallback import FallbackStorage
     from django.contrib.sessions.backends.db import SessionStore
     from django.test import RequestFactory
@@ -242,7 +243,7 @@ def _child_export() -> dict[str, Any]:
     from jiuye.people import views
 
     user = User.objects.get(username="load-district-1")
-    request = RequestFactory().get("/people/export.xlsx", {"region": "440199000000"})
+    request = RequestFactory().get("/people/export.xlsx", {"region": region})
     request.user = user
     request.session = SessionStore()
     request._messages = FallbackStorage(request)
@@ -362,6 +363,7 @@ def _child(argv: list[str]) -> None:
     )
     parser.add_argument("--persons", type=int, default=0)
     parser.add_argument("--csv", default="")
+    parser.add_argument("--region", default="440199000000")
     args = parser.parse_args(argv)
     _setup()
     if args.child == "build":
@@ -378,7 +380,7 @@ def _child(argv: list[str]) -> None:
     elif args.child == "profile":
         result(_child_profile())
     else:
-        result(_child_export())
+        result(_child_export(args.region))
 
 
 # --------------------------------------------------------------------------------------------
@@ -584,6 +586,9 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the database at the end")
     parser.add_argument("--no-import", action="store_true", help="no import beside the load")
     parser.add_argument("--no-export", action="store_true", help="skip the export check")
+    parser.add_argument(
+        "--export-region", default="440199000000", help="region code of the export (district)"
+    )
     parser.add_argument("--no-profile", action="store_true", help="skip the one-request profile")
     parser.add_argument("--build-only", action="store_true")
     parser.add_argument(
@@ -730,7 +735,7 @@ def main() -> None:
         export = None
         if not args.no_export:
             print(f"  export ({time.strftime('%H:%M:%S')}, load {os.getloadavg()[0]:.1f})")
-            export = _run_child(env, "--child", "export")
+            export = _run_child(env, "--child", "export", "--region", args.export_region)
         (var / "results.json").write_text(
             json.dumps({"solo": solo, "loaded": loaded, "export": export, "loads": sampler.samples})
         )
