@@ -11,7 +11,7 @@ PORT ?= 8000
 # pytest-xdist workers; CI and a 2-core laptop both like 2.
 WORKERS ?= 2
 
-.PHONY: run setup test lint fmt bench worker clean
+.PHONY: run setup test lint fmt bench load worker clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -57,6 +57,11 @@ fmt: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/run.py
+
+# The load test of bench/bench_load.py (PostgreSQL: DATABASE_URL=postgres://...), e.g.
+# make load LOAD_ARGS="--persons 200000 --minutes 3 --port 8105"
+load: $(STAMP)
+	$(PY) bench/bench_load.py $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* staticfiles

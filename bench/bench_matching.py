@@ -49,17 +49,6 @@ SKILLS = [
     "有声书配音",
     "",
 ]
-POSTING_SKILLS = [
-    ["电商", "客服"],
-    ["直播", "带货"],
-    ["按摩"],
-    ["办公软件", "打字"],
-    ["剪辑", "短视频"],
-    ["仓库"],
-    [],
-    ["配音"],
-]
-TITLES = ["电商客服", "直播助理", "盲人按摩师", "文员", "视频剪辑", "仓库管理员", "网络客服"]
 NEEDS = [[], [], [], ["wheelchair"], ["sign_language"], ["screen_reader", "braille"], ["captions"]]
 
 
@@ -73,12 +62,12 @@ def _generate(persons: int, postings: int) -> dict[str, float]:
 
     from django.db import connection
 
+    from bench.datagen import postings as postings_create
     from jiuye.casework.models import NeedsRecord
     from jiuye.core.crypto import encrypt
     from jiuye.employers.models import Employer
     from jiuye.employment.models import EmploymentRecord
-    from jiuye.jobs.models import Fair, FairSeeker, Posting
-    from jiuye.jobs.services.terms import terms_of
+    from jiuye.jobs.models import Fair, FairSeeker
     from jiuye.people.models import Person
     from jiuye.reference.models import Region
 
@@ -155,39 +144,7 @@ def _generate(persons: int, postings: int) -> dict[str, float]:
         for i in range(FAIR_EMPLOYERS)
     ]
     Employer.objects.bulk_create(employers)
-    terms_cache = {tuple(s): " ".join(terms_of(s)) for s in POSTING_SKILLS}
-    title_terms = {t: " ".join(terms_of([t])) for t in TITLES}
-    rows = []
-    for n in range(postings):
-        skills = POSTING_SKILLS[n % len(POSTING_SKILLS)]
-        title = TITLES[n % len(TITLES)]
-        rows.append(
-            Posting(
-                employer=employers[n % FAIR_EMPLOYERS],
-                title=title,
-                region_id=villages[(n * 7) % len(villages)],
-                is_remote=n % 9 == 0,
-                hours=["full_time", "part_time", "flexible", "shifts"][n % 4],
-                wage_max=[None, 2500, 3500, 5000][n % 4],
-                education_min=["", "", "junior", "senior", "college"][n % 5],
-                skills=skills,
-                terms=terms_cache[tuple(skills)],
-                title_terms=title_terms[title],
-                accessibility=[[], ["step_free"], ["screen_reader", "braille"], ["written"]][n % 4],
-                status="published",
-            )
-        )
-    Posting.objects.bulk_create(rows, batch_size=5000)
-    through = Posting.suitable_categories.through
-    through.objects.bulk_create(
-        [
-            through(posting_id=p.pk, disabilitycategory_id=c)
-            for i, p in enumerate(rows)
-            if i % 3 == 0
-            for c in (1 + i % 7, 1 + (i + 3) % 7)
-        ],
-        batch_size=5000,
-    )
+    rows = postings_create(postings, [e.pk for e in employers], villages)
     timings["postings"] = time.perf_counter() - start
     fair = Fair.objects.create(
         name="残疾人专场招聘会",

@@ -123,6 +123,7 @@ def id_ciphertexts(count: int, *, first_year: int, years: int) -> list[str]:
 def village_table(cur: Any) -> int:
     """A temp table ``bench_village(n, code)`` numbering the demo district's villages from 0,
     for generated rows to pick one by ``i % villages``; returns how many there are."""
+    cur.execute("DROP TABLE IF EXISTS bench_village")
     cur.execute(
         "CREATE TEMP TABLE bench_village AS SELECT row_number() OVER (ORDER BY code) - 1 "
         "AS n, code FROM reference_region WHERE level = 5 AND code LIKE '440199%%'"
