@@ -89,7 +89,7 @@ def links_in_main(page: Page) -> list[str]:
 # page (axe, the menu, script errors, the CSP), the same over either database, so .ci/run runs it
 # in the SQLite suite only (JIUYE_PAGE_WALK=skip in the PostgreSQL one). On PostgreSQL the same
 # pages (pages_to_visit, and one of each kind linked from them) are still opened for every role
-# by test_query_budget.py's walk, which also requires each to answer.
+# but town_b (town_a's role) by test_query_budget.py's walk, which also requires each to answer.
 SKIP_WALK = os.environ.get("JIUYE_PAGE_WALK") == "skip"
 
 
