@@ -31,6 +31,10 @@ pytestmark = pytest.mark.django_db
 BUDGET = 15
 # With a demo district a role reaches more kinds of page than the browser walk opens.
 MAX_PAGES = 220
+# The roles of the browser walk (test_browser.py), which CI runs in the SQLite suite only: here
+# the pages it opens are opened on PostgreSQL too, and must answer 200. Not town_b (the same role
+# as town_a): over the demo district a provider's page links it to the provider's scorecard,
+# which answers 404 to an officer of another town (found by this check; left to training).
 PERSONAS = ["admin", "district", "liaison", "town_a", "leader", "employer", "jobseeker"]
 
 MAIN = re.compile(r"<main\b.*?</main>", re.S)
@@ -99,13 +103,14 @@ def walk(client: Client, start: list[str]) -> dict[str, tuple[int, int]]:
 @pytest.mark.usefixtures("demo_district", "warm_reference_cache")
 def test_no_page_any_role_reaches_runs_more_than_15_queries(personas: Personas, client_for) -> None:  # noqa: ANN001
     """One walk per role over one demo district (building it is the slow part)."""
-    over, counted = [], 0
+    over, failed, counted = [], [], 0
     for name in PERSONAS:
         client = client_for(name)
         client.get("/")  # the session's first touch is a write, once per minute at most
         pages = walk(client, pages_to_visit(name, personas))
         assert len(pages) > 3, name
         counted += len(pages)
+        failed += [f"{name} {path}: {code}" for path, (code, _) in pages.items() if code != 200]
         over += [
             f"{name} {path}: {queries}"
             for path, (status, queries) in pages.items()
@@ -115,6 +120,7 @@ def test_no_page_any_role_reaches_runs_more_than_15_queries(personas: Personas, 
             for path, (status, queries) in pages.items():
                 print(f"{name}\t{status}\t{queries}\t{path}")
     assert counted > 100
+    assert not failed, f"{len(failed)} page(s) did not answer 200:\n" + "\n".join(failed)
     assert not over, f"{len(over)} page(s) over {BUDGET} queries:\n" + "\n".join(over)
 
 
