@@ -32,10 +32,9 @@ BUDGET = 15
 # With a demo district a role reaches more kinds of page than the browser walk opens.
 MAX_PAGES = 220
 # The roles of the browser walk (test_browser.py), which CI runs in the SQLite suite only: here
-# the pages it opens are opened on PostgreSQL too, and must answer 200. Not town_b (the same role
-# as town_a): over the demo district a provider's page links it to the provider's scorecard,
-# which answers 404 to an officer of another town (found by this check; left to training).
-PERSONAS = ["admin", "district", "liaison", "town_a", "leader", "employer", "jobseeker"]
+# the pages it opens are opened on PostgreSQL too, and must answer 200 (town_b as well: a link a
+# town officer may not follow, to another town's provider's scorecard, was found this way).
+PERSONAS = ["admin", "district", "liaison", "town_a", "town_b", "leader", "employer", "jobseeker"]
 
 MAIN = re.compile(r"<main\b.*?</main>", re.S)
 HREF = re.compile(r"<a\b[^>]*\bhref=\"([^\"]+)\"")

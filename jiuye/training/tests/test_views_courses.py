@@ -390,3 +390,18 @@ def test_a_course_longer_than_a_year_asks_for_a_confirmation(client_for, provide
     assert not Course.objects.exists()
     client.post(reverse("training:course-create"), {**form, "confirm_dates": "on"})
     assert Course.objects.get().end_date.isoformat() == "2026-06-30"
+
+
+def test_the_provider_page_links_its_scorecard_only_where_the_viewer_may_open_it(
+    client_for, provider_a
+) -> None:  # noqa: ANN001
+    """东城's provider: its scorecard is 东城's officer's and the district's, not 西城's officer's
+    (who reads the provider's page but would get a 404 from the scorecard)."""
+    url = reverse("training:scorecard", args=[provider_a.pk])
+    page = reverse("training:provider", args=[provider_a.pk])
+    for name, linked in (("district", True), ("town_a", True), ("town_b", False)):
+        client = client_for(name)
+        body = client.get(page).content.decode()
+        assert (url in body) is linked, name
+        if linked:
+            assert client.get(url).status_code == 200, name

@@ -13,12 +13,15 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from jiuye.core import crud
-from jiuye.core.access import roles_required
+from jiuye.core.access import may_open, roles_required
 from jiuye.core.downloads import formula_safe
+from jiuye.core.roles import Role
+from jiuye.core.scoping import scope_for
 from jiuye.jobs.models import AccessFeature
 from jiuye.training.forms.courses import ProviderForm, ProviderSearchForm
 from jiuye.training.models import Provider
@@ -52,8 +55,22 @@ def provider_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         "accessibility": [labels.get(code, code) for code in provider.accessibility],
         "can_run": request.user.role in RUNNERS
         and services.may_manage(request.user, provider.region_id),
+        "scorecard_url": _scorecard_url(request, provider),
     }
     return render(request, "training/provider_detail.html", context)
+
+
+def _scorecard_url(request: HttpRequest, provider: Provider) -> str | None:
+    """The provider's scorecard, where the viewer may open it: a town officer reads the
+    scorecards of their own town's providers only (``outcomes._provider``)."""
+    url = reverse("training:scorecard", args=[provider.pk])
+    if not may_open(request.user, url):
+        return None
+    if request.user.role == Role.TOWN:
+        own = scope_for(request.user, Provider.objects.filter(pk=provider.pk))
+        if not own.exists():
+            return None
+    return url
 
 
 PAGES = crud.EditPages(
