@@ -123,7 +123,7 @@ def _request(user: Any, path: str, query: dict[str, Any]) -> Any:
     return request
 
 
-def _explain(sql: str, params: list[Any]) -> str:
+def _explain(sql: str, params: list[Any] | None) -> str:
     from django.db import connection
 
     with connection.cursor() as cur:
@@ -140,17 +140,28 @@ def _measure(year: int) -> dict[str, Any]:
     from jiuye.casework import selectors
     from jiuye.casework.services.tallies import tallies_refresh
     from jiuye.casework.views import worklist as views
+    from jiuye.core import keyset
     from jiuye.core.tallies import mark_dirty
+    from jiuye.people import views as people_views
     from jiuye.people.models import Person
     from jiuye.reference.models import Region
 
     district = Region.objects.get(code="440199000000")
     town = Region.objects.get(code=TOWN)
-    officer, _ = user_create(
-        username="bench-town", role=Role.TOWN, display_name="bench", password=None, town=town
+    from jiuye.accounts.models import User
+
+    # Made once (a kept database measured again has them already).
+    officer = (
+        User.objects.filter(username="bench-town").first()
+        or user_create(
+            username="bench-town", role=Role.TOWN, display_name="bench", password=None, town=town
+        )[0]
     )
-    staff, _ = user_create(
-        username="bench-district", role=Role.DISTRICT, display_name="bench", password=None
+    staff = (
+        User.objects.filter(username="bench-district").first()
+        or user_create(
+            username="bench-district", role=Role.DISTRICT, display_name="bench", password=None
+        )[0]
     )
     out: dict[str, Any] = {}
     sql, params = _raw_sql(year)
@@ -179,6 +190,15 @@ def _measure(year: int) -> dict[str, Any]:
         views.coverage(_request(staff, "/casework/coverage/", query)).content  # noqa: B018
 
     out["coverage_page_one_dirty"] = _timed(one_village_dirty)
+    # The slowest statement of one such refresh, kept for EXPLAIN.
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        one_village_dirty()
+    slowest = max(captured.captured_queries, key=lambda q: float(q["time"]))
+    out["one_dirty_slowest_ms"] = float(slowest["time"]) * 1000
+    if os.environ.get("BENCH_EXPLAIN"):
+        out["explain_one_dirty_slowest"] = _explain(slowest["sql"], None)
     out["worklist_page"] = _timed(
         lambda: views.worklist(_request(officer, "/casework/worklist/", query)).content
     )
@@ -192,20 +212,57 @@ def _measure(year: int) -> dict[str, Any]:
     counts = selectors.worklist_counts(region=town, year=year)
     deep = max(1, counts["unemployed"] // views.PAGE_SIZE // 2)  # the middle of the list
     out["deep_page"] = deep
+    offset = (deep - 1) * views.PAGE_SIZE  # the first row of page ``deep``
+
+    def cursor_to_deep(order: str) -> str:
+        """The "next page" cursor that leads to page ``deep`` (keyset pages, issue 19): made
+        from the row before it, found here by OFFSET (setup, not measured)."""
+        pages = selectors.worklist_pages(
+            queryset=Person.objects.all(), region=town, year=year, order=order
+        )
+        start, found = 0, None
+        for i, (segment, size) in enumerate(pages.segments):
+            if found is None and offset - 1 < start + size:
+                found = (i, segment.order_by(*keyset.PERSON_KEY)[offset - 1 - start])
+            start += size
+        assert found is not None
+        segment_index, row = found
+        return keyset.encode(
+            f"worklist:{order}:",
+            forward=True,
+            segment=segment_index,
+            key=[getattr(row, k) for k in keyset.PERSON_KEY],
+            number=deep,
+            total=pages.count(),
+        )
+
+    cursors = {order: cursor_to_deep(order) for order in ("village", "todo")}
     out["worklist_page_deep"] = _timed(
         lambda: (
-            (
-                views.worklist(_request(officer, "/casework/worklist/", {**query, "page": deep}))
+            views.worklist(
+                _request(officer, "/casework/worklist/", {**query, "cursor": cursors["village"]})
             ).content
         )
     )
     out["worklist_page_todo_deep"] = _timed(
         lambda: (
             views.worklist(
-                _request(officer, "/casework/worklist/", {**query, "order": "todo", "page": deep})
+                _request(
+                    officer,
+                    "/casework/worklist/",
+                    {**query, "order": "todo", "cursor": cursors["todo"]},
+                )
             ).content
         )
     )
+    # The registry search by part of a name (a run of digits: a handful of matches), with the
+    # trigram index (PostgreSQL, people 0006) and then without it, in the same run.
+    search = {"name": "测试12345"}
+    search_page = lambda: people_views.person_list(_request(staff, "/people/", search)).content  # noqa: E731
+    out["person_search"] = _timed(search_page)
+    with connection.cursor() as cur:
+        cur.execute("DROP INDEX IF EXISTS person_name_trgm")
+    out["person_search_no_trgm"] = _timed(search_page)
     out["indicators_district"] = _timed(
         lambda: selectors.coverage_figures(
             region=Region.objects.get(code="440199000000"), year=year
@@ -228,6 +285,17 @@ def _measure(year: int) -> dict[str, Any]:
         for start in (0, deep * views.PAGE_SIZE):
             stop = start + views.PAGE_SIZE
             assert [p.pk for p in pages[start:stop]] == [p.pk for p in live_qs[start:stop]]
+        # The keyset page the deep cursor leads to lists the live order's rows there.
+        request = _request(officer, "/casework/worklist/", {"cursor": cursors[order]})
+        page = keyset.keyset_page(
+            request,
+            [qs for qs, _size in pages.segments],
+            list_id=f"worklist:{order}:",
+            size=views.PAGE_SIZE,
+            total=pages.count(),
+        )
+        live_page = [p.pk for p in live_qs[offset : offset + views.PAGE_SIZE]]
+        assert [p.pk for p in page.rows] == live_page, order
     # Same answer from both, or the comparison means nothing.
     result = selectors.coverage(region=district, year=year)
     by_town = {r[0]: r[1:] for r in raw()}
@@ -250,8 +318,18 @@ def _measure(year: int) -> dict[str, Any]:
         sql_, params_ = segment[:50].query.sql_with_params()
         out[f"explain_todo_{key}"] = _explain(sql_, list(params_))
     village_qs = selectors.worklist(queryset=Person.objects.all(), region=town, year=year)
-    offset = deep * views.PAGE_SIZE
-    sql_, params_ = village_qs[offset : offset + 50].query.sql_with_params()
+    sql_, params_ = village_qs.filter(
+        keyset.TupleGreaterThan(
+            keyset.Tuple(*(keyset.F(k) for k in keyset.PERSON_KEY)),
+            keyset._typed(
+                Person,
+                keyset.PERSON_KEY,
+                keyset.decode(cursors["village"], "worklist:village:", segments=1, key_length=3)[
+                    "k"
+                ],
+            ),
+        )
+    )[:51].query.sql_with_params()
     out["explain_worklist_deep"] = _explain(sql_, list(params_))
     one = Region.objects.get(code=VILLAGE)
     sql_, params_ = (
@@ -321,6 +399,8 @@ def _print(outcome: dict[str, Any]) -> None:
         ("worklist deep page (middle)", "worklist_page_deep", "ms"),
         ("worklist deep page, not-done first", "worklist_page_todo_deep", "ms"),
         ("plan indicators, whole district", "indicators_district", ""),
+        ("person search by name (trigram)", "person_search", "ms"),
+        ("person search, no trigram index", "person_search_no_trgm", "ms"),
     ]
     for label, key, kind in rows:
         m = outcome[key]
@@ -336,6 +416,11 @@ def _print(outcome: dict[str, Any]) -> None:
             f"{m['queries']:>8}  {note}"
         )
     print(f"  deep page: {outcome['deep_page']}; totals: {outcome['total']}")
+    if "one_dirty_slowest_ms" in outcome:
+        print(
+            "  slowest statement of a one-village refresh: "
+            f"{outcome['one_dirty_slowest_ms']:.1f} ms"
+        )
     if os.environ.get("BENCH_EXPLAIN"):
         for key in [k for k in outcome if k.startswith("explain_")]:
             print(f"\n  {key}:\n" + outcome[key])

@@ -26,7 +26,7 @@ TOKEN = "s"
 _SESSION_KEY = "searches"
 _KEPT = 20  # stored searches per session, the most recent
 _NUMBER = re.compile(r"\d{15,}")  # a whole ID (15 or 18) or certificate number, or most of one
-_NOT_SENT = {"csrfmiddlewaretoken", SEARCH_MARK, TOKEN, "page"}
+_NOT_SENT = {"csrfmiddlewaretoken", SEARCH_MARK, TOKEN, "page", "cursor"}
 
 
 def page_of(request: HttpRequest, rows: Any, size: int) -> Page:

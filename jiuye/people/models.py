@@ -148,6 +148,8 @@ class Person(BaseModel, ArchivableModel, VersionedModel, MaskedIdentity):
         indexes = [
             models.Index(fields=["region", "birth_date"], name="person_region_birth"),
             models.Index(fields=["category", "grade"], name="person_category_grade"),
+            # The lists' keyset order (region, name, id): a page starts where the last ended.
+            models.Index(fields=["region", "name", "id"], name="person_region_name"),
         ]
 
     @property

@@ -14,7 +14,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jiuye.accounts.models import PERSONAL_DATA_ROLES, Role
-from jiuye.core import crud, listing, timeline
+from jiuye.core import crud, keyset, listing, timeline
 from jiuye.core.access import roles_required
 from jiuye.core.audit import access_log
 from jiuye.core.downloads import attachment
@@ -83,7 +82,15 @@ def _render_list(
         persons = selectors.persons_search(
             queryset=scope_for(request.user, Person), filters=search.cleaned_data
         )
-        page = Paginator(persons, PAGE_SIZE).get_page(request.GET.get("page"))
+        # Keyset pages, counted once (on the first page, and not at all when it holds
+        # everyone found); the total then travels in the cursor.
+        page = keyset.keyset_page(
+            request,
+            [persons],
+            list_id="persons",
+            size=PAGE_SIZE,
+            count=persons.count,
+        )
     context = {"search_form": search, "lookup_form": lookup, "page": page}
     # The page title says "错误：" after a failed submit of either form.
     context["form"] = lookup if lookup.errors else search

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -449,21 +452,49 @@ def counts_by_village(
     working = working_age_persons(region=region, on=on, queryset=base).filter(alive_on_q(on))
     found: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(TALLY_COUNTS, 0))
     unemployed = with_case(working.exclude(employed_on_q(on)), year)
-    for row in unemployed.values("region_id").order_by("region_id").annotate(**_POPULATION_COUNTS):
-        found[row.pop("region_id")].update(row)
     hard = with_case(
         working.filter(hard_to_employ_date__isnull=False, hard_to_employ_date__lte=on), year
     )
-    for row in (
-        hard.values("region_id")
-        .order_by("region_id")
-        .annotate(
-            hard_to_employ=Count("pk"),
-            hard_to_employ_visited=Count("pk", filter=Q(yearcase__last_visit_on__isnull=False)),
-        )
-    ):
-        found[row.pop("region_id")].update(row)
+    with _probing(codes):
+        for row in (
+            unemployed.values("region_id").order_by("region_id").annotate(**_POPULATION_COUNTS)
+        ):
+            found[row.pop("region_id")].update(row)
+        for row in (
+            hard.values("region_id")
+            .order_by("region_id")
+            .annotate(
+                hard_to_employ=Count("pk"),
+                hard_to_employ_visited=Count("pk", filter=Q(yearcase__last_visit_on__isnull=False)),
+            )
+        ):
+            found[row.pop("region_id")].update(row)
     return found
+
+
+# Up to this many villages, a refresh probes indexes person by person (see _probing).
+PROBE_VILLAGES = 6
+
+
+@contextmanager
+def _probing(codes: list[str] | None) -> Iterator[None]:
+    """On PostgreSQL, for the refresh of a few villages (the one written to since the last
+    read), join by index probes only: with ~10,000 persons in a village the planner prefers
+    to hash every open employment record and every yearly case of the district (≈ 150,000 and
+    600,000 rows at 1M persons) for the anti join and the case join, which made the first
+    coverage read after a write cost about the whole district's refresh (issue 19, ADR 0005).
+    Hash and merge joins are switched off for these two statements only, and back on after
+    (session settings, not SET LOCAL: the caller's transaction may go on to other work)."""
+    if connection.vendor != "postgresql" or codes is None or len(codes) > PROBE_VILLAGES:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_hashjoin = off; SET enable_mergejoin = off")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET enable_hashjoin; RESET enable_mergejoin")
 
 
 @dataclass

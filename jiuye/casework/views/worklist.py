@@ -13,7 +13,6 @@ import io
 from typing import Any
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -32,6 +31,7 @@ from jiuye.casework.forms.worklist import (
     GapForm,
     WorklistForm,
 )
+from jiuye.core import keyset
 from jiuye.core.access import roles_required
 from jiuye.core.audit import access_log
 from jiuye.core.downloads import Book, attachment_header, formula_safe
@@ -76,7 +76,15 @@ def worklist(request: HttpRequest) -> HttpResponse:
             status=data.get("status") or "",
             order=data.get("order") or "village",
         )
-        page = Paginator(persons, PAGE_SIZE).get_page(request.GET.get("page"))
+        # Keyset pages ("the 50 after this person"): a deep page costs what the first costs.
+        order, status = data.get("order") or "village", data.get("status") or ""
+        page = keyset.keyset_page(
+            request,
+            [qs for qs, _size in persons.segments],
+            list_id=f"worklist:{order}:{status}",
+            size=PAGE_SIZE,
+            total=persons.count(),
+        )
         rows = _rows(page)
     context = {"form": form, "page": page, "rows": rows, "query": request.GET.urlencode()}
     return render(request, "casework/worklist.html", context)
@@ -294,7 +302,9 @@ def coverage_gaps(request: HttpRequest) -> HttpResponse:
         year=data["year"],
         gap=data["gap"],
     )
-    page = Paginator(persons, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset.keyset_page(
+        request, [persons], list_id=f"gaps:{data['gap']}", size=PAGE_SIZE, count=persons.count
+    )
     context = {
         "region": region,
         "year": data["year"],

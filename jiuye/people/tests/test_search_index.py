@@ -1,0 +1,33 @@
+"""The registry search by part of a name is served by a trigram index on PostgreSQL (people
+0006); on SQLite the migration leaves nothing behind."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+pytestmark = pytest.mark.django_db
+
+
+def _indexes() -> set[str]:
+    with connection.cursor() as cursor:
+        return {
+            index
+            for index, _info in connection.introspection.get_constraints(
+                cursor, "people_person"
+            ).items()
+        }
+
+
+def test_the_keyset_order_has_its_index() -> None:
+    assert "person_region_name" in _indexes()
+
+
+def test_the_trigram_index_exists_on_postgresql_only() -> None:
+    if connection.vendor != "postgresql":
+        assert "person_name_trgm" not in _indexes()
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'person_name_trgm'")
+        (definition,) = cursor.fetchone()
+    assert "gin_trgm_ops" in definition
