@@ -41,7 +41,7 @@ from django.db.models import (
     UUIDField,
 )
 
-from jiuye.core.crypto import PREFIX, EncryptedTextField, encrypt, keyring, looks_encrypted
+from jiuye.core.crypto import PREFIX, EncryptedTextField, encrypt, keyring
 
 _AUTO = (AutoField, BigAutoField, SmallAutoField)
 # Exact types whose Python values the drivers take as they are (subclasses such as the
@@ -95,12 +95,14 @@ def _converter(field: Field, connection: Any) -> Callable[[Any], Any] | None:
     target = field.target_field if type(field) is ForeignKey else field
     if isinstance(target, EncryptedTextField):
         ring = keyring()
+        # What looks_encrypted asks, in one call: "v1:<a configured key id>:" in front.
+        sealed = tuple(f"{_ENCRYPTED_PREFIX}{kid}:" for kid in ring.keys)
 
         def seal(value: Any) -> Any:
             if not value:
                 return value
             text = str(value)
-            if text.startswith(_ENCRYPTED_PREFIX) and looks_encrypted(text):
+            if text.startswith(sealed):
                 return text
             return encrypt(text, ring=ring)
 
