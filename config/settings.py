@@ -349,6 +349,12 @@ JIUYE_IMPORT_MAX_UNCOMPRESSED_MB = env_int("JIUYE_IMPORT_MAX_UNCOMPRESSED_MB", 1
 JIUYE_IMPORT_READER_MEMORY_MB = env_int("JIUYE_IMPORT_READER_MEMORY_MB", 2048)
 JIUYE_IMPORT_READER_SECONDS = env_int("JIUYE_IMPORT_READER_SECONDS", 300)
 JIUYE_IMPORT_STALE_MINUTES = env_int("JIUYE_IMPORT_STALE_MINUTES", 10)
+# Worker processes that read, check and encrypt the rows of a large import while the importing
+# process writes (core/importing/parallel.py): 0 = as many as the machine has cores, 1 = none
+# (every row in the importing process). A file of fewer than JIUYE_IMPORT_PARALLEL_FROM rows is
+# read in the importing process whatever this says (starting workers costs more than it saves).
+JIUYE_IMPORT_WORKERS = env_int("JIUYE_IMPORT_WORKERS", 0)
+JIUYE_IMPORT_PARALLEL_FROM = env_int("JIUYE_IMPORT_PARALLEL_FROM", 4000)
 # Stored import files and error reports (encrypted; they hold ID numbers) are deleted this many
 # days after the import by `manage.py purge_uploads` (cron); the batch and its journal stay.
 JIUYE_UPLOAD_RETENTION_DAYS = env_int("JIUYE_UPLOAD_RETENTION_DAYS", 30)

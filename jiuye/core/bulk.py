@@ -41,7 +41,7 @@ from django.db.models import (
     UUIDField,
 )
 
-from jiuye.core.crypto import PREFIX, EncryptedTextField, encrypt, keyring, looks_encrypted
+from jiuye.core.crypto import PREFIX, EncryptedTextField, encrypt, keyring
 
 _AUTO = (AutoField, BigAutoField, SmallAutoField)
 # Exact types whose Python values the drivers take as they are (subclasses such as the
@@ -66,6 +66,7 @@ CHUNK = 2000
 # inserts would keep re-reading index pages from the OS instead of finding them in the cache.
 SQLITE_BULK_CACHE_KIB = 64 * 1024
 _ENCRYPTED_PREFIX = PREFIX + ":"
+_FLAT = {int, str, bool, float, type(None)}
 
 
 def _passes_as_is(field: Field) -> bool:
@@ -94,12 +95,14 @@ def _converter(field: Field, connection: Any) -> Callable[[Any], Any] | None:
     target = field.target_field if type(field) is ForeignKey else field
     if isinstance(target, EncryptedTextField):
         ring = keyring()
+        # What looks_encrypted asks, in one call: "v1:<a configured key id>:" in front.
+        sealed = tuple(f"{_ENCRYPTED_PREFIX}{kid}:" for kid in ring.keys)
 
         def seal(value: Any) -> Any:
             if not value:
                 return value
             text = str(value)
-            if text.startswith(_ENCRYPTED_PREFIX) and looks_encrypted(text):
+            if text.startswith(sealed):
                 return text
             return encrypt(text, ring=ring)
 
@@ -115,8 +118,29 @@ def _converter(field: Field, connection: Any) -> Callable[[Any], Any] | None:
     if type(target) is JSONField:
         adapt_json, encoder = connection.ops.adapt_json_value, target.encoder
         empty_list = adapt_json([], encoder)
-        # Most rows hold an empty list (the usual default): adapt it once.
-        return lambda v: None if v is None else empty_list if v == [] else adapt_json(v, encoder)
+        # Most rows hold an empty list (the usual default), and a journal's rows the same
+        # small value ({"_version": 1}): each is adapted once, not once per row.
+        last: list[Any] = [None, object(), None]
+
+        def adapt(value: Any) -> Any:
+            if value is None:
+                return None
+            if value == []:
+                return empty_list
+            if value.__class__ is last[1].__class__ and value == last[1]:
+                return last[2]
+            adapted = adapt_json(value, encoder)
+            # Remembered only when small and flat: comparing large values would cost what it
+            # saves, and a copy of a flat dict cannot change behind this back.
+            if (
+                value.__class__ is dict
+                and len(value) <= 4
+                and all(v.__class__ in _FLAT for v in value.values())
+            ):
+                last[1], last[2] = dict(value), adapted
+            return adapted
+
+        return adapt
     return lambda v: field.get_db_prep_save(v, connection)
 
 

@@ -103,8 +103,20 @@ class ImportKind:
     # Said beside the counts of a batch (how a kind counts what is not a plain create).
     counts_note: Any = ""
 
+    # Whether a large file's rows may be read in worker processes (core/importing/parallel.py):
+    # only for a kind whose ``clean`` needs no database once ``before_fork`` has run.
+    parallel: bool = False
+
     def begin(self) -> None:
         """Called at the start of every run (reset caches of reference data)."""
+
+    def before_fork(self) -> None:
+        """Load what ``clean`` reads from the database, before worker processes start (they
+        must not use the importing process's connection)."""
+
+    def seal(self, data: dict[str, Any]) -> None:
+        """In a worker: compute what the write would otherwise compute row by row in the
+        importing process (the persons kind encrypts its encrypted fields here)."""
 
     def open_parent(self, parent: Any, *, by: Any) -> Any:
         """The parent as the run uses it: check (and lock) it, or raise ImportFileError when

@@ -3,7 +3,6 @@ Starting, confirming, retrying and the background task of stored batches are ``b
 
 from __future__ import annotations
 
-import operator
 from pathlib import Path
 from typing import Any
 
@@ -22,13 +21,14 @@ from jiuye.core.importing.base import (
     get_kind,
     join_errors,
 )
-from jiuye.core.importing.files import Table, cell_errors, open_tables
+from jiuye.core.importing.files import Table, open_tables
 from jiuye.core.importing.headers import (
     choose_sheets,
     fit_sheets,
     ignored_headers,
     sheet_report,
 )
+from jiuye.core.importing.parallel import RowReader, read_outcomes
 from jiuye.core.importing.report import (
     ErrorReport,
     ImportResult,
@@ -240,13 +240,7 @@ def _read_table(
 ) -> None:
     """Check (and keep for writing) every row of one table below its header."""
     batch = result.batch
-    columns = {c.key: c for c in kind.columns}
     chunk: list[tuple[int, list[str], RowOutcome]] = []
-    # A full row's values are picked in one call; a short row (trailing cells left out) is
-    # padded with empty strings.
-    keys = list(positions)
-    getter = operator.itemgetter(*positions.values()) if len(keys) > 1 else None
-    width = max(positions.values(), default=-1) + 1
     hidden_rows, skip_hidden = table.hidden_rows, batch.skip_hidden_rows
     hidden_at = result.sheets.get("hidden_at")
 
@@ -258,9 +252,15 @@ def _read_table(
         if cancelled(batch.pk):
             raise ImportCancelled
 
-    for number, cells in table.rows:
-        if not any(cells):
-            continue
+    def skipped(number: int) -> bool:
+        return bool(skip_hidden and hidden_rows and number in hidden_rows)
+
+    # Each row's outcome (cells picked, spoilt cells, the kind's clean) comes from
+    # ``parallel``: in this process for a small file, from worker processes for a large one,
+    # always in file order.
+    reader = RowReader(kind, positions, by=by)
+    nonempty = ((number, cells) for number, cells in table.rows if any(cells))
+    for number, cells, outcome in read_outcomes(reader, nonempty, skip=skipped):
         result.rows += 1
         if result.rows % CHUNK_ROWS == 0:
             report_progress(batch.pk, result.rows, "running")
@@ -272,17 +272,7 @@ def _read_table(
             if skip_hidden:
                 result.skipped += 1
                 continue
-        full = cells if len(cells) >= width else cells + [""] * (width - len(cells))
-        if getter is not None:
-            values = dict(zip(keys, getter(full), strict=True))
-        else:
-            values = {key: full[pos] for key, pos in positions.items()}
-        # A cell the file spoilt (a number for an ID, a formula without its result) is not
-        # read at all, for every kind.
-        spoilt = cell_errors(columns, values)
-        outcome = (
-            RowOutcome(errors=spoilt) if spoilt else kind.clean(values, row_number=number, by=by)
-        )
+        assert outcome is not None  # noqa: S101 - only skipped rows have none
         for error in outcome.errors:
             error.column = report.header_of(error.column)
         if outcome.errors:

@@ -32,6 +32,12 @@ _WORKBOOK_SCRIPT = Path(__file__).with_name("workbook.py")
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 # ="0123" is how exports keep Excel from turning a long number into a number.
 _EXCEL_TEXT = re.compile(r'^="(.*)"$', re.DOTALL)
+# Whether any cell of a row (joined by NUL) needs clean_text: a zero-width character anywhere,
+# whitespace at a cell's start or end, or a cell starting with =". Most rows need nothing, and
+# one search of the row costs far less than a call per cell.
+_NEEDS_CLEANING = re.compile(
+    r'[\u200b\u200c\u200d\u2060\ufeff\u00ad]|(?:^|\x00)(?:\s|=")|\s(?:\x00|$)'
+)
 # A long number Excel has already turned into a number and written out as text (1.10101E+17).
 _SCIENTIFIC = re.compile(r"\d+(\.\d+)?[eE]\+?\d+")
 
@@ -378,7 +384,9 @@ def _csv_rows(path: Path, encoding: str) -> Iterator[tuple[int, list[str]]]:
             for number, row in enumerate(reader, start=1):
                 if number > max_rows or len(row) > max_columns:
                     raise too_big_error(number, len(row))
-                yield number, [clean_text(cell) for cell in row]
+                if _NEEDS_CLEANING.search("\x00".join(row)):
+                    row = [clean_text(cell) for cell in row]
+                yield number, row
         except UnicodeDecodeError as exc:
             raise ImportFileError(
                 _(
