@@ -44,7 +44,7 @@ from jiuye.core.access import roles_required
 from jiuye.core.audit import access_log
 from jiuye.core.conflicts import ConflictError, show_conflict
 from jiuye.core.downloads import attachment_header
-from jiuye.core.kept import queue_refresh
+from jiuye.core.kept import refresh_asked
 from jiuye.core.models import AccessEvent
 from jiuye.core.replica import reads_replica
 from jiuye.core.scoping import get_scoped_or_404
@@ -142,10 +142,7 @@ def dashboard_refresh(request: HttpRequest) -> HttpResponse:
     back = f"{reverse('actionplan:dashboard')}?{request.GET.urlencode()}"
     if asked is not None:
         args = selectors.values_args(asked["region"], asked["year"])
-        if queue_refresh(selectors.VALUES, args):
-            messages.success(request, _("已开始重新统计，完成后刷新本页即可看到最新数字。"))
-        else:
-            messages.info(request, _("正在重新统计中，请稍后刷新本页。"))
+        refresh_asked(request, selectors.VALUES, args)
     return redirect(back)
 
 

@@ -18,9 +18,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.db.models import Q
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from jiuye.core.models import KeptFigures
@@ -118,6 +121,14 @@ def queue_refresh(
     if claimed:
         refresh_task.enqueue(builder=builder, args=args)
     return bool(claimed)
+
+
+def refresh_asked(request: HttpRequest, builder: str, args: dict[str, Any]) -> None:
+    """A page's "立即重新统计": queue the rebuild (once) and say so to the viewer."""
+    if queue_refresh(builder, args):
+        messages.success(request, _("已开始重新统计，完成后刷新本页即可看到最新数字。"))
+    else:
+        messages.info(request, _("正在重新统计中，请稍后刷新本页。"))
 
 
 @task()

@@ -3,17 +3,15 @@ numbers in a table."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from jiuye.core.access import roles_required
 from jiuye.core.indicators import registry
-from jiuye.core.kept import queue_refresh
+from jiuye.core.kept import refresh_asked
 from jiuye.core.replica import reads_replica
 from jiuye.core.roles import Role
 from jiuye.dashboards.forms.maps import MapForm
@@ -55,8 +53,5 @@ def town_map_refresh(request: HttpRequest) -> HttpResponse:
     form = MapForm(data, this_year=this_year)
     if form.is_valid():
         args = {"indicator": form.cleaned_data["indicator"], "year": form.cleaned_data["year"]}
-        if queue_refresh(VALUES, args):
-            messages.success(request, _("已开始重新统计，完成后刷新本页即可看到最新数字。"))
-        else:
-            messages.info(request, _("正在重新统计中，请稍后刷新本页。"))
+        refresh_asked(request, VALUES, args)
     return redirect(f"{reverse('dashboards:map')}?{request.GET.urlencode()}")

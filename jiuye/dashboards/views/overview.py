@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +16,7 @@ from jiuye.actionplan import selectors as plan_selectors
 from jiuye.core.access import roles_required
 from jiuye.core.downloads import attachment, workbook
 from jiuye.core.indicators import registry
-from jiuye.core.kept import queue_refresh
+from jiuye.core.kept import refresh_asked
 from jiuye.core.replica import reads_replica
 from jiuye.dashboards.selectors import overview as selectors
 from jiuye.reference.selectors import district_and_towns
@@ -126,8 +125,5 @@ def overview_refresh(request: HttpRequest) -> HttpResponse:
     if asked is None:
         return redirect(back)
     plan, year, region, compared, _plans = asked
-    if queue_refresh(selectors.FIGURES, selectors.figures_args(plan, year, region, compared)):
-        messages.success(request, _("已开始重新统计，完成后刷新本页即可看到最新数字。"))
-    else:
-        messages.info(request, _("正在重新统计中，请稍后刷新本页。"))
+    refresh_asked(request, selectors.FIGURES, selectors.figures_args(plan, year, region, compared))
     return redirect(back)
