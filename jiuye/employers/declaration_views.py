@@ -461,6 +461,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         queryset=scope_for(request.user, Declaration), year=int(year) if year.isdigit() else None
     )
     page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_review_figures(page.object_list)
     return render(request, "employers/review_queue.html", {"page": page, "year": year})
 
 

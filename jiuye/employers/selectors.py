@@ -3,6 +3,7 @@ statistics of action 一 with year-on-year discrepancies, and the public disclos
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -34,7 +35,10 @@ def employers_search(
 ) -> QuerySet[Employer]:
     qs = queryset if filters.get("include_archived") else queryset.filter(archived_at__isnull=True)
     if text := (filters.get("q") or "").strip():
-        qs = qs.filter(Q(name__contains=text) | Q(uscc__iexact=text))
+        # Codes are kept upper-case (validate_uscc): an equality on the upper-cased text finds
+        # the same rows as a case-blind one and uses the unique index, so the OR with the name
+        # (a pg_trgm index on PostgreSQL, migration 0004) need not scan every employer.
+        qs = qs.filter(Q(name__contains=text) | Q(uscc=text.upper()))
     if filters.get("kind"):
         qs = qs.filter(kind=filters["kind"])
     if filters.get("town"):
@@ -63,20 +67,40 @@ def employees_for_detail(declaration: Declaration) -> QuerySet[DeclaredEmployee]
 def review_queue(
     *, queryset: QuerySet[Declaration], year: int | None = None
 ) -> QuerySet[Declaration]:
-    """Declarations waiting for staff: submitted ones first by submission time."""
+    """Declarations waiting for staff: submitted ones first by submission time (then by id, so
+    a page boundary between equal times is stable). The order is the partial index
+    ``declaration_review_order``: a page reads its rows off the index, and the count counts
+    its entries. The per-declaration figures of a page come from ``with_review_figures``."""
     qs = queryset.filter(status=DeclarationStatus.SUBMITTED)
     if year:
         qs = qs.filter(year=year)
-    return (
-        qs.select_related("employer")
-        .annotate(
-            conflicts=Count(
-                "employees", filter=Q(employees__conflict=True, employees__staff_decision="")
-            ),
-            unknown=Count("employees", filter=Q(employees__person__isnull=True)),
-        )
-        .order_by("submitted_at")
+    return qs.select_related("employer").order_by("submitted_at", "pk")
+
+
+def with_review_figures(declarations: Iterable[Declaration]) -> list[Declaration]:
+    """The page's declarations with ``conflicts`` (lines claimed by another employer and not
+    yet ruled on) and ``unknown`` (lines of persons not in the registry), counted in one
+    query over those declarations' lines only."""
+    rows = list(declarations)
+    figures = (
+        {
+            f["declaration_id"]: f
+            for f in DeclaredEmployee.objects.filter(declaration__in=[d.pk for d in rows])
+            .values("declaration_id")
+            .annotate(
+                conflicts=Count("pk", filter=Q(conflict=True, staff_decision="")),
+                unknown=Count("pk", filter=Q(person__isnull=True)),
+            )
+            .order_by()
+        }
+        if rows
+        else {}
     )
+    for declaration in rows:
+        found = figures.get(declaration.pk, {})
+        declaration.conflicts = found.get("conflicts", 0)
+        declaration.unknown = found.get("unknown", 0)
+    return rows
 
 
 def conflicts(*, year: int) -> list[dict[str, Any]]:
