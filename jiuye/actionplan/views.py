@@ -44,7 +44,7 @@ from jiuye.core.access import roles_required
 from jiuye.core.audit import access_log
 from jiuye.core.conflicts import ConflictError, show_conflict
 from jiuye.core.downloads import attachment_header
-from jiuye.core.kept import refresh_asked
+from jiuye.core.kept import refresh_asked, same_query
 from jiuye.core.models import AccessEvent
 from jiuye.core.replica import reads_replica
 from jiuye.core.scoping import get_scoped_or_404
@@ -128,7 +128,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "outside_year": outside_year,
-            "refresh_url": f"{reverse('actionplan:dashboard-refresh')}?{request.GET.urlencode()}",
+            "refresh_url": same_query(reverse("actionplan:dashboard-refresh"), request),
             **context,
         },
     )
@@ -139,7 +139,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def dashboard_refresh(request: HttpRequest) -> HttpResponse:
     """Count the dashboard's indicator values again now, in the background."""
     asked = _dashboard_asked(request)
-    back = f"{reverse('actionplan:dashboard')}?{request.GET.urlencode()}"
+    back = same_query(reverse("actionplan:dashboard"), request)
     if asked is not None:
         args = selectors.values_args(asked["region"], asked["year"])
         refresh_asked(request, selectors.VALUES, args)

@@ -123,6 +123,13 @@ def queue_refresh(
     return bool(claimed)
 
 
+def same_query(path: str, request: HttpRequest) -> str:
+    """``path`` with the request's query string, if it has one (a page and its refresh share
+    the year, town and indicator chosen)."""
+    query = request.GET.urlencode()
+    return f"{path}?{query}" if query else path
+
+
 def refresh_asked(request: HttpRequest, builder: str, args: dict[str, Any]) -> None:
     """A page's "立即重新统计": queue the rebuild (once) and say so to the viewer."""
     if queue_refresh(builder, args):

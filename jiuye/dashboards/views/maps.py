@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from jiuye.core.access import roles_required
 from jiuye.core.indicators import registry
-from jiuye.core.kept import refresh_asked
+from jiuye.core.kept import refresh_asked, same_query
 from jiuye.core.replica import reads_replica
 from jiuye.core.roles import Role
 from jiuye.dashboards.forms.maps import MapForm
@@ -35,7 +35,7 @@ def town_map_page(request: HttpRequest) -> HttpResponse:
         indicator = registry.get(form.cleaned_data["indicator"])
         result = town_map(user=request.user, indicator=indicator, year=form.cleaned_data["year"])
     context = {
-        "refresh_url": f"{reverse('dashboards:map-refresh')}?{request.GET.urlencode()}",
+        "refresh_url": same_query(reverse("dashboards:map-refresh"), request),
         "form": form,
         "result": result,
         "chart": result.chart() if result else None,
@@ -54,4 +54,4 @@ def town_map_refresh(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         args = {"indicator": form.cleaned_data["indicator"], "year": form.cleaned_data["year"]}
         refresh_asked(request, VALUES, args)
-    return redirect(f"{reverse('dashboards:map')}?{request.GET.urlencode()}")
+    return redirect(same_query(reverse("dashboards:map"), request))

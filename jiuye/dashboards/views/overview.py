@@ -16,7 +16,7 @@ from jiuye.actionplan import selectors as plan_selectors
 from jiuye.core.access import roles_required
 from jiuye.core.downloads import attachment, workbook
 from jiuye.core.indicators import registry
-from jiuye.core.kept import refresh_asked
+from jiuye.core.kept import refresh_asked, same_query
 from jiuye.core.replica import reads_replica
 from jiuye.dashboards.selectors import overview as selectors
 from jiuye.reference.selectors import district_and_towns
@@ -91,6 +91,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "indicators": registry.all(),
             "charts": [(chart, chart.data()) for chart in result.charts],
             "query": request.GET.urlencode(),
+            "refresh_url": same_query(reverse("dashboards:overview-refresh"), request),
         },
     )
 
@@ -121,7 +122,7 @@ def overview_export(request: HttpRequest, chart: str) -> HttpResponse:
 def overview_refresh(request: HttpRequest) -> HttpResponse:
     """Count the overview's figures again now, in the background (one refresh at a time)."""
     asked = _asked(request)
-    back = f"{reverse('dashboards:overview')}?{request.GET.urlencode()}"
+    back = same_query(reverse("dashboards:overview"), request)
     if asked is None:
         return redirect(back)
     plan, year, region, compared, _plans = asked
