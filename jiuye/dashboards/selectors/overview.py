@@ -319,11 +319,13 @@ def overview_figures(*, plan: str, year: int, region: str, towns: bool) -> dict[
     the district's, compared) in the year, the trend chart's for the plan's other years, and the
     grouped counts of the registry, quota and forms charts."""
     district, all_towns = district_and_towns()
-    place = district if district is not None and district.code == region else None
-    place = place or next((t for t in all_towns if t.code == region), None)
-    if place is None:
-        place = Region.objects.get(code=region)
-    return _figures(Plan.objects.get(pk=plan), year, place, list(all_towns) if towns else [])
+    place = next((r for r in (district, *all_towns) if r.code == region), None)
+    return _figures(
+        Plan.objects.get(pk=plan),
+        year,
+        place or Region.objects.get(code=region),
+        list(all_towns) if towns else [],
+    )
 
 
 def figures_args(plan: Plan, year: int, region: Region, towns: list[Region]) -> dict[str, Any]:
@@ -342,14 +344,14 @@ def _figures(plan: Plan, year: int, region: Region, towns: list[Region]) -> dict
     every = registry.all()
     values: dict[str, dict[str, str]] = {}
     complete: list[str] = []
-    for place, y, indicators in (
-        [(region, year - 1, every), (region, year, every)]
-        + [(town, year, every) for town in towns]
-        + [(region, y, trend) for _r, y in others]
-    ):
+    # (region, year, indicators, whether they are every indicator of the pair)
+    pairs = [(region, year - 1, every, True), (region, year, every, True)]
+    pairs += [(town, year, every, True) for town in towns]
+    pairs += [(region, y, trend, False) for _r, y in others]
+    for place, y, indicators, whole in pairs:
         key = f"{place.code}|{y}"
         values[key] = {i.code: str(i.value(place, y)) for i in indicators}
-        if indicators is every:
+        if whole:
             complete.append(key)
     return {
         "values": values,
