@@ -329,21 +329,15 @@ class _Scratch:
 
 
 def _run_step(scratch: _Scratch, url: str, step: str, csv_path: Path) -> dict[str, Any]:
+    from bench.scratch import child_result
+
     env = scratch.env(url)
     if step == "peer":
         env["DJANGO_SETTINGS_MODULE"] = "bench.peer_settings"
-    proc = subprocess.run(
-        [sys.executable, "-m", "bench.bench_import", "--step", step, "--csv", str(csv_path)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
+    outcome = child_result(
+        ["-m", "bench.bench_import", "--step", step, "--csv", str(csv_path)], env, tail=5
     )
-    for line in reversed(proc.stdout.splitlines()):
-        if line.startswith("BENCH-RESULT "):
-            return json.loads(line.removeprefix("BENCH-RESULT "))
-    tail = (proc.stderr or proc.stdout).strip().splitlines()[-5:]
-    return {"error": f"exit {proc.returncode}: " + " | ".join(tail)}
+    return {"error": outcome["failed"]} if "failed" in outcome else outcome
 
 
 def _line(label: str, rows: int, outcome: dict[str, Any]) -> str:

@@ -389,18 +389,12 @@ def _child(argv: list[str]) -> None:
 
 
 def _run_child(env: dict[str, str], *args: str) -> dict[str, Any]:
-    proc = subprocess.run(
-        [sys.executable, "-m", "bench.bench_load", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    for line in reversed(proc.stdout.splitlines()):
-        if line.startswith("BENCH-RESULT "):
-            return json.loads(line.removeprefix("BENCH-RESULT "))
-    tail = " | ".join((proc.stderr or proc.stdout).splitlines()[-12:])
-    raise RuntimeError(f"step {args} failed: {tail}")
+    from bench.scratch import child_result
+
+    outcome = child_result(["-m", "bench.bench_load", *args], env, tail=12)
+    if "failed" in outcome:
+        raise RuntimeError(f"step {args} failed: {outcome['failed']}")
+    return outcome
 
 
 def _keys(var: Path) -> dict[str, str]:

@@ -311,9 +311,8 @@ def _print(outcome: dict[str, Any]) -> None:
 
 
 def _run_sqlite() -> None:
-    import json
 
-    from bench.scratch import env_for
+    from bench.scratch import child_result, env_for
 
     tmp = Path(tempfile.mkdtemp(prefix="jiuye-bench-matching-"))
     env = env_for(f"sqlite:///{tmp / 'bench.sqlite3'}", tmp)
@@ -326,19 +325,11 @@ def _run_sqlite() -> None:
                 check=True,
                 stdout=subprocess.DEVNULL,
             )
-        proc = subprocess.run(
-            [sys.executable, "-m", "bench.bench_matching", "--child"],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-        )
-        for line in reversed(proc.stdout.splitlines()):
-            if line.startswith("BENCH-RESULT "):
-                _print(json.loads(line.removeprefix("BENCH-RESULT ")))
-                break
+        outcome = child_result(["-m", "bench.bench_matching", "--child"], env)
+        if "failed" in outcome:
+            print("  failed: " + outcome["failed"])
         else:
-            print("  failed: " + " | ".join((proc.stderr or proc.stdout).splitlines()[-8:]))
+            _print(outcome)
     finally:
         if os.environ.get("BENCH_KEEP", "") in ("", "0", "false"):
             shutil.rmtree(tmp, ignore_errors=True)

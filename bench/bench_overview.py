@@ -187,13 +187,14 @@ def _sqlite_copy(year: int) -> dict[str, Any]:
     """The same data in SQLite: a migrated file with the reference data, the generated rows
     copied over from this PostgreSQL database, then the same page and raw SQL measured there
     (a child process, the same keys so the ciphertexts read)."""
-    import json
     import sqlite3
     import subprocess
     import tempfile
     import time
 
     from django.db import connection
+
+    from bench.scratch import child_result
 
     folder = Path(tempfile.mkdtemp(prefix="jiuye-bench-overview-sqlite-"))
     path = folder / "overview.sqlite3"
@@ -221,17 +222,8 @@ def _sqlite_copy(year: int) -> dict[str, Any]:
     target.execute("ANALYZE")
     target.close()
     copied = time.perf_counter() - start
-    proc = subprocess.run(
-        [sys.executable, "-m", "bench.bench_overview", "--sqlite-child", str(year)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    for line in reversed(proc.stdout.splitlines()):
-        if line.startswith("BENCH-RESULT "):
-            return {"copy_s": copied, **json.loads(line.removeprefix("BENCH-RESULT "))}
-    return {"failed": " | ".join((proc.stderr or proc.stdout).splitlines()[-8:])}
+    outcome = child_result(["-m", "bench.bench_overview", "--sqlite-child", str(year)], env)
+    return outcome if "failed" in outcome else {"copy_s": copied, **outcome}
 
 
 def _prepare(year: int) -> None:

@@ -69,25 +69,30 @@ def run_in_scratch(module: str, prefix: str, show: Callable[[dict[str, Any]], No
                 check=True,
                 stdout=subprocess.DEVNULL,
             )
-        proc = subprocess.run(
-            [sys.executable, "-m", module, "--child"],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-        )
-        for line in reversed(proc.stdout.splitlines()):
-            if line.startswith("BENCH-RESULT "):
-                show(json.loads(line.removeprefix("BENCH-RESULT ")))
-                break
+        outcome = child_result(["-m", module, "--child"], env)
+        if "failed" in outcome:
+            print("  failed: " + outcome["failed"])
         else:
-            print("  failed: " + " | ".join((proc.stderr or proc.stdout).splitlines()[-8:]))
+            show(outcome)
     finally:
         if os.environ.get("BENCH_KEEP", "") in ("", "0", "false"):
             admin(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         else:
             print(f"  kept database {name}")
         shutil.rmtree(var, ignore_errors=True)
+
+
+def child_result(args: list[str], env: dict[str, str], tail: int = 8) -> dict[str, Any]:
+    """Run ``python <args>`` from the project root with ``env`` and return the JSON of its
+    ``BENCH-RESULT`` line (``result``), or ``{"failed": <the last lines of its output>}``."""
+    proc = subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    for line in reversed(proc.stdout.splitlines()):
+        if line.startswith("BENCH-RESULT "):
+            return json.loads(line.removeprefix("BENCH-RESULT "))
+    lines = (proc.stderr or proc.stdout).strip().splitlines()[-tail:]
+    return {"failed": f"exit {proc.returncode}: " + " | ".join(lines)}
 
 
 def result(outcome: dict[str, Any]) -> None:
