@@ -15,7 +15,8 @@ by two employers. ``BENCH_QUOTA_EMPLOYERS`` scales it down (employees stay at 3 
 After the first review it reviews again with nothing changed (every declaration skipped by its
 digest) and with ``--all`` (everything recomputed); ``BENCH_QUOTA_RUNS`` picks among ``again``,
 ``all`` and ``one`` (``--all --workers 1``). Each review reports its CPU time: this process,
-its worker processes, and its PostgreSQL backend.
+its worker processes, its PostgreSQL backend, and every backend of the database (the
+workers read on their own connections), with the load average at its end.
 SQLite: skipped with a note.
 """
 
@@ -86,9 +87,10 @@ def _measure(year: int) -> dict[str, Any]:
             entry[1] += time.perf_counter() - began
 
     with connection.execute_wrapper(timed):
-        cpu = _cpu()
+        cpu, backends = _cpu(), Backends()
         call_command("quota_review", year=year, stdout=open(os.devnull, "w"))  # noqa: SIM115
-        out["review_cpu"] = _cpu(cpu)
+        out["review_cpu"] = (*_cpu(cpu), backends.stop())
+        out["review_load"] = os.getloadavg()
     out["review_s"] = time.perf_counter() - start
     out["sql_time"] = sorted(
         ((round(t, 2), n, sql) for sql, (n, t) in spent.items()), reverse=True
@@ -120,9 +122,10 @@ def _measure(year: int) -> dict[str, Any]:
         if key not in runs:
             continue
         start = time.perf_counter()
-        cpu = _cpu()
+        cpu, backends = _cpu(), Backends()
         call_command("quota_review", year=year, stdout=open(os.devnull, "w"), **options)  # noqa: SIM115
-        out[f"review_{key}_cpu"] = _cpu(cpu)
+        out[f"review_{key}_cpu"] = (*_cpu(cpu), backends.stop())
+        out[f"review_{key}_load"] = os.getloadavg()
         out[f"review_{key}_s"] = time.perf_counter() - start
         out[f"idempotent_{key}"] = results() == before
         progress(out)
@@ -142,6 +145,56 @@ def progress(out: dict[str, Any]) -> None:
     if path:
         with open(path, "a") as handle:
             handle.write(json.dumps(out, default=str) + "\n")
+
+
+class Backends:
+    """CPU seconds of every PostgreSQL backend of this database while it runs (the review's
+    workers read on their own connections): polled from /proc every 0.2 s by a thread on its
+    own connection, each backend counted up to the last time it was seen."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.seen: dict[int, float] = {}
+        self.first: dict[int, float] = {}
+        self.polls = 0
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._poll, daemon=True)
+        self.thread.start()
+
+    def _poll(self) -> None:
+        import psycopg
+
+        url = os.environ["DATABASE_URL"]
+        with psycopg.connect(url, autocommit=True) as conn:
+            own = conn.info.backend_pid
+            while True:
+                pids = [
+                    pid
+                    for (pid,) in conn.execute(
+                        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                        "AND pid <> %s",
+                        [own],
+                    )
+                ]
+                for pid in pids:
+                    try:
+                        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                    except OSError:
+                        continue
+                    used = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+                    # Backends there before the review started count from then on.
+                    self.first.setdefault(pid, used if self.polls == 0 else 0.0)
+                    self.seen[pid] = used
+                self.polls += 1
+                if self.done.wait(0.2):
+                    return
+
+    def stop(self) -> float:
+        time.sleep(0.3)
+        self.done.set()
+        self.thread.join()
+        return round(sum(self.seen[pid] - self.first[pid] for pid in self.seen), 1)
 
 
 def _cpu(since: tuple[float, float, float] | None = None) -> tuple[float, float, float]:
@@ -208,12 +261,14 @@ def _print(outcome: dict[str, Any]) -> None:
     for key, label in labels.items():
         if f"{key}_cpu" not in outcome:
             continue
-        main_cpu, workers_cpu, server_cpu = outcome[f"{key}_cpu"]
+        main_cpu, workers_cpu, server_cpu, all_backends = outcome[f"{key}_cpu"]
         seconds = outcome[f"{key}_s"]
         same = outcome.get(f"idempotent_{key.removeprefix('review_')}", "")
+        load = "/".join(f"{n:.1f}" for n in outcome[f"{key}_load"])
         print(
             f"  {label:36s} {seconds:6.1f} s wall; CPU: this process {main_cpu:.1f} s, "
-            f"workers {workers_cpu:.1f} s, PostgreSQL backend {server_cpu:.1f} s"
+            f"workers {workers_cpu:.1f} s, its PostgreSQL backend {server_cpu:.1f} s, "
+            f"all backends of the database {all_backends:.1f} s; load average {load}"
             + (f"; results identical: {same}" if same != "" else "")
         )
 

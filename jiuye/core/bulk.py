@@ -256,9 +256,9 @@ class EncodedJson(str):
     __slots__ = ()
 
 
-def _update_converter(field: Field, connection: Any) -> Callable[[Any], Any]:
+def _update_converter(field: Field, connection: Any) -> Callable[[Any], Any] | None:
     """How ``fast_update`` prepares one column: as a save would, except the common types that
-    PostgreSQL's COPY takes as they are (asking the field costs more than the write)."""
+    PostgreSQL's COPY takes as they are (asking the field costs more than the write): None."""
     if isinstance(field, JSONField):
         if connection.vendor == "postgresql":
             from psycopg.types.json import Jsonb
@@ -273,65 +273,124 @@ def _update_converter(field: Field, connection: Any) -> Callable[[Any], Any]:
         return lambda value: str(value) if type(value) is EncodedJson else encode(value)
     if connection.vendor == "postgresql":
         if isinstance(field, (UUIDField, BooleanField, DecimalField, DateField, DateTimeField)):
-            return lambda value: value
+            return None
+        if type(field) in (CharField, TextField):
+            return None
         if isinstance(field, ForeignKey) and isinstance(field.target_field, UUIDField):
-            return lambda value: value
+            return None
     return lambda value: field.get_db_prep_save(value, connection)
 
 
 def fast_update(model: type[Model], objs: Iterable[Model], fields: list[str]) -> int:
     """Write ``fields`` of many objects back by primary key, values prepared by each field as
     a save would. ``bulk_update`` builds one CASE per field and row, which costs more to
-    compile in Python than the database spends on the rows. On PostgreSQL one
-    ``UPDATE … FROM (VALUES …)`` per 1,000 rows; elsewhere ``UPDATE … WHERE pk = ?`` with
+    compile in Python than the database spends on the rows. On PostgreSQL ``COPY`` into a
+    session-local table and one joined ``UPDATE``; elsewhere ``UPDATE … WHERE pk = ?`` with
     ``executemany``. No signals, no audit: for computed columns whose inputs are audited where
     they change (a declaration's results, say)."""
-    using = router.db_for_write(model)
-    connection = connections[using]
-    meta = model._meta
-    columns = [meta.get_field(name) for name in fields]
-    pk_field = meta.pk
-    prepare = [_update_converter(field, connection) for field in (pk_field, *columns)]
-    attnames = [field.attname for field in (pk_field, *columns)]
-    rows = [
-        [convert(getattr(obj, name)) for convert, name in zip(prepare, attnames, strict=True)]
-        for obj in objs
-    ]
+    attnames = [model._meta.pk.attname] + [model._meta.get_field(name).attname for name in fields]
+    return fast_update_rows(
+        model, [[getattr(obj, name) for name in attnames] for obj in objs], fields
+    )
+
+
+def fast_update_rows(model: type[Model], rows: list[list[Any]], fields: list[str]) -> int:
+    """``fast_update`` of rows given as ``[pk, *values]``, values in the order of ``fields``."""
     if not rows:
         return 0
-    quote = connection.ops.quote_name
-    # Only quoted names and column types from the model go into the text; values are
-    # parameters.
-    table, pk = quote(meta.db_table), quote(pk_field.column)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # COPY into a session-local table, then one joined UPDATE: Django binds parameters
-            # on the client, so a long VALUES list or big arrays cost more to quote in Python
-            # than the update costs the server.
-            scratch = quote(f"fast_update_{meta.db_table}"[:63])
-            definitions = ", ".join(
-                [f"pk {pk_field.db_type(connection)}"]
-                + [f"c{n} {field.db_type(connection)}" for n, field in enumerate(columns)]
-            )
-            cursor.execute(f"CREATE TEMP TABLE {scratch} ({definitions})")
-            try:
-                with cursor.cursor.copy(f"COPY {scratch} FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-                # Without statistics the planner guesses the scratch table's size and may
-                # scan the whole target table for every call instead of probing its key.
-                cursor.execute(f"ANALYZE {scratch}")
-                sets = ", ".join(
-                    f"{quote(field.column)} = v.c{n}" for n, field in enumerate(columns)
-                )
-                cursor.execute(
-                    f"UPDATE {table} SET {sets} FROM {scratch} AS v "  # noqa: S608
-                    f"WHERE {table}.{pk} = v.pk"
-                )
-            finally:
-                cursor.execute(f"DROP TABLE {scratch}")
-        else:
-            assignments = ", ".join(f"{quote(field.column)} = %s" for field in columns)
-            sql = f"UPDATE {table} SET {assignments} WHERE {pk} = %s"  # noqa: S608
-            cursor.executemany(sql, [[*row[1:], row[0]] for row in rows])
+    with DeferredUpdate(model, fields) as update:
+        update.add(rows)
     return len(rows)
+
+
+class DeferredUpdate:
+    """Many ``fast_update_rows`` into one table: rows are sent as they come (``add``: on
+    PostgreSQL by ``COPY`` into one session-local table) and applied by ``flush`` (one joined
+    ``UPDATE``) or when the block ends. Elsewhere each ``add`` is an ``executemany``."""
+
+    def __init__(self, model: type[Model], fields: list[str]) -> None:
+        self.model = model
+        self.connection = connections[router.db_for_write(model)]
+        meta = model._meta
+        self.columns = [meta.get_field(name) for name in fields]
+        self.prepare = [
+            (n, convert)
+            for n, field in enumerate((meta.pk, *self.columns))
+            if (convert := _update_converter(field, self.connection)) is not None
+        ]
+        self.postgresql = self.connection.vendor == "postgresql"
+        self.scratch = ""
+        self.waiting = 0
+
+    def __enter__(self) -> DeferredUpdate:
+        return self
+
+    def __exit__(self, kind: Any, *_rest: Any) -> None:
+        if self.postgresql and self.scratch and self.connection.connection is not None:
+            with self.connection.cursor() as cursor:
+                if kind is None:
+                    self._apply(cursor)
+                if not self.connection.needs_rollback and not (
+                    kind is not None and self.connection.in_atomic_block
+                ):
+                    cursor.execute(f"DROP TABLE IF EXISTS {self.scratch}")
+
+    def _rows(self, rows: list[list[Any]]) -> list[list[Any]]:
+        for row in rows:
+            for n, convert in self.prepare:
+                row[n] = convert(row[n])
+        return rows
+
+    def add(self, rows: list[list[Any]]) -> None:
+        """Send ``rows`` (``[pk, *values]``; converted in place)."""
+        if not rows:
+            return
+        rows = self._rows(rows)
+        connection, meta = self.connection, self.model._meta
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            if not self.postgresql:
+                assignments = ", ".join(f"{quote(field.column)} = %s" for field in self.columns)
+                table, pk = quote(meta.db_table), quote(meta.pk.column)
+                sql = f"UPDATE {table} SET {assignments} WHERE {pk} = %s"  # noqa: S608
+                cursor.executemany(sql, [[*row[1:], row[0]] for row in rows])
+                return
+            if not self.scratch:
+                # Only quoted names and column types from the model go into the text.
+                self.scratch = quote(f"fast_update_{meta.db_table}"[:63])
+                definitions = ", ".join(
+                    [f"pk {meta.pk.db_type(connection)}"]
+                    + [f"c{n} {field.db_type(connection)}" for n, field in enumerate(self.columns)]
+                )
+                cursor.execute(f"DROP TABLE IF EXISTS {self.scratch}")
+                cursor.execute(f"CREATE TEMP TABLE {self.scratch} ({definitions})")
+            # COPY, not parameters: Django binds parameters on the client, so a long VALUES
+            # list costs more to quote in Python than the update costs the server.
+            with cursor.cursor.copy(f"COPY {self.scratch} FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        self.waiting += len(rows)
+
+    def flush(self) -> None:
+        """Apply the rows sent so far."""
+        if self.postgresql and self.waiting:
+            with self.connection.cursor() as cursor:
+                self._apply(cursor)
+
+    def _apply(self, cursor: Any) -> None:
+        if not self.waiting:
+            return
+        quote = self.connection.ops.quote_name
+        meta = self.model._meta
+        table, pk = quote(meta.db_table), quote(meta.pk.column)
+        # Without statistics the planner guesses the scratch table's size and may scan the
+        # whole target table for every call instead of probing its key. Only the key's: the
+        # statistics of a JSON column (the checks) cost more than the update.
+        cursor.execute(f"ANALYZE {self.scratch} (pk)")
+        sets = ", ".join(f"{quote(field.column)} = v.c{n}" for n, field in enumerate(self.columns))
+        cursor.execute(
+            f"UPDATE {table} SET {sets} FROM {self.scratch} AS v "  # noqa: S608
+            f"WHERE {table}.{pk} = v.pk"
+        )
+        cursor.execute(f"TRUNCATE {self.scratch}")
+        self.waiting = 0

@@ -5,22 +5,17 @@ with corrections as new versions. Every step is in the audit trail (auditlog on 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jiuye.core import conflicts, dates
-from jiuye.core.bulk import EncodedJson, fast_update
-from jiuye.core.i18n import language_fixed
 from jiuye.core.validators import (
     resident_id_birth_date,
     validate_certificate_number,
@@ -32,29 +27,13 @@ from jiuye.employers.models import (
     DeclaredEmployee,
     Employer,
 )
-from jiuye.employers.services.levy import calculate, staff_count
-from jiuye.employers.services.verification import check_employee
+from jiuye.employers.services.review import TERMS_FIELDS, declarations_compute
 from jiuye.notifications import selectors as told
 from jiuye.notifications.services import Event, notify
-from jiuye.people.models import Person
 from jiuye.people.services import certificate_index, id_number_index
-from jiuye.reference.models import DisabilityGrade
-from jiuye.reference.selectors import quota_policy, working_age_rule
 
 OPEN = (DeclarationStatus.DRAFT, DeclarationStatus.SUBMITTED, DeclarationStatus.RETURNED)
-# Declarations whose claims on a person count against other employers' claims.
-CLAIMING = (DeclarationStatus.SUBMITTED, DeclarationStatus.RETURNED, DeclarationStatus.CONFIRMED)
 
-# A declared employee's terms of work, which the checks of the line read.
-TERMS_FIELDS = (
-    "contract_type",
-    "contract_start",
-    "contract_end",
-    "on_establishment",
-    "monthly_wage",
-    "insurance_months",
-    "dispatched",
-)
 EMPLOYEE_FIELDS = (
     "name",
     "id_number",
@@ -62,63 +41,6 @@ EMPLOYEE_FIELDS = (
     *TERMS_FIELDS,
     "dispatch_agency",
     "counts_here",
-)
-
-
-# What declaration_compute writes (only these: the caller's copy of the rest may be stale).
-COMPUTED_FIELDS = [
-    "review_digest",
-    "policy",
-    "staff",
-    "required",
-    "counted",
-    "shortfall",
-    "wage_used",
-    "levy_before",
-    "levy_payable",
-    "met",
-    "exempt",
-    "steps",
-    "computed_at",
-]
-
-
-class _Row:
-    """A row read with .values(), with attribute access (and ``pk``) like a model instance."""
-
-    def __init__(self, values: dict[str, Any]) -> None:
-        self.__dict__.update(values)
-        self.pk = values["id"]
-
-
-# What check_employee reads of a declared line, and what the review writes back.
-EMPLOYEE_FIELDS_CHECKED = (
-    "id",
-    "declaration_id",
-    "name",
-    "id_number_index",
-    "certificate_index",
-    *TERMS_FIELDS,
-    "counts_here",
-    "staff_decision",
-    "staff_note",
-    "person_id",
-    "counts",
-    "conflict",
-)
-# What check_employee reads of a person (the encrypted ID and phone are never decrypted here).
-PERSON_FIELDS_CHECKED = (
-    "id",
-    "name",
-    "id_number_index",
-    "sex",
-    "birth_date",
-    "certificate_index",
-    "certificate_valid_until",
-    "category_id",
-    "grade_id",
-    "life_status",
-    "life_status_date",
 )
 
 
@@ -356,298 +278,6 @@ def declaration_compute(declaration: Declaration) -> Declaration:
     if not declaration.is_locked:
         declarations_compute([declaration])
     return declaration
-
-
-def _policy_for(region_code: str, year: int, cache: dict[tuple[str, int], Any]) -> Any:
-    key = (region_code[:6], year)
-    if key not in cache:
-        cache[key] = quota_policy(region_code, year)
-    policy = cache[key]
-    if policy is None:
-        raise ValidationError(
-            _("没有适用于%(year)d年的按比例就业政策参数，请区残联先维护政策参数。") % {"year": year}
-        )
-    return policy
-
-
-def declarations_compute(declarations: list[Declaration], *, policies: dict | None = None) -> None:
-    """``declaration_compute`` for many declarations (unlocked, with ``employer`` loaded) in a
-    fixed number of queries per call. Always recomputes (and stores the new input digest)."""
-    if not declarations:
-        return
-    work = review_prepare(declarations, policies=policies, skip_unchanged=False)
-    review_write(declarations, work, review_run(work))
-
-
-# --- the review in steps: read (SQL), check (pure Python), write (SQL) -------------------------
-#
-# The whole-year review (``quota_review``) reads a chunk of declarations, hands what the checks
-# read to a worker process (they are independent per declaration and never touch the database),
-# and writes the results back in its own single transaction, so a killed review leaves nothing.
-# Each declaration keeps a digest of what its result was computed from (its figures and lines,
-# the registry persons and competing claims they were checked against, the policy, the rules'
-# code) and of the stored result; a review that finds the same digest leaves it as it is.
-
-# Raise when the checks or the levy change in a way their source does not show.
-REVIEW_VERSION = 1
-
-
-def _code_fingerprint() -> str:
-    """The checks' and the levy's source: a new rule re-reviews every declaration."""
-    from jiuye.employers.services import levy as levy_module
-    from jiuye.employers.services import verification as verification_module
-
-    digest = hashlib.blake2b(digest_size=16)
-    for module in (verification_module, levy_module):
-        digest.update(Path(module.__file__).read_bytes())
-    return f"{REVIEW_VERSION}:{digest.hexdigest()}"
-
-
-_CODE: list[str] = []
-
-
-def _fingerprint(obj: Any) -> tuple:
-    """A model instance (a policy, a working-age rule) as the tuple of its column values."""
-    if obj is None:
-        return ()
-    return tuple(getattr(obj, f.attname) for f in obj._meta.concrete_fields)
-
-
-def _plain(value: Any) -> Any:
-    """A stored or computed number the same way whichever it is (2 and 2.00 are one)."""
-    return value.normalize() if isinstance(value, Decimal) else value
-
-
-# The declaration's own inputs, read from its row.
-DECLARATION_INPUTS = ("year", "employer_id", "staff_annual", "staff_monthly", "wage_total")
-# Stored results that go into the digest too: a result changed behind the review's back (a
-# direct SQL update) is put right by the next review. The checks' sentences are not in it.
-DECLARATION_RESULTS = ("policy_id", "counted", "levy_before", "levy_payable", "met", "exempt")
-LINE_INPUTS = (
-    "name",
-    "id_number_index",
-    "certificate_index",
-    *TERMS_FIELDS,
-    "counts_here",
-    "staff_decision",
-    "staff_note",
-)
-
-
-class ReviewWork:
-    """What the checks of a chunk of declarations read: plain values only (it is pickled to a
-    worker process)."""
-
-    def __init__(self, **values: Any) -> None:
-        self.__dict__.update(values)
-
-
-def review_prepare(
-    declarations: list[Declaration], *, policies: dict | None, skip_unchanged: bool
-) -> ReviewWork:
-    """Read everything the checks of ``declarations`` need, in a fixed number of queries."""
-    policies = {} if policies is None else policies
-    lines_by: dict[Any, list[_Row]] = {d.pk: [] for d in declarations}
-    # Plain rows, not model instances (building 300,000 instances costs more than checking
-    # them); neither encrypted number is read: their blind indexes are what a check needs.
-    for row in DeclaredEmployee.objects.filter(declaration__in=declarations).values(
-        *EMPLOYEE_FIELDS_CHECKED
-    ):
-        lines_by[row["declaration_id"]].append(_Row(row))
-    indexes = {e.id_number_index for rows in lines_by.values() for e in rows}
-    persons = {
-        p.id_number_index: p
-        for p in map(
-            _Row,
-            Person.objects.filter(id_number_index__in=indexes).values(*PERSON_FIELDS_CHECKED),
-        )
-    }
-    years = {d.year for d in declarations}
-    claims: dict[tuple[int, str], set[Any]] = {}
-    for year, index, employer_id in (
-        DeclaredEmployee.objects.filter(
-            id_number_index__in=indexes,
-            declaration__year__in=years,
-            declaration__status__in=CLAIMING,
-        )
-        .exclude(dispatched=True, counts_here=False)
-        .values_list("declaration__year", "id_number_index", "declaration__employer_id")
-    ):
-        claims.setdefault((year, index), set()).add(employer_id)
-    rules = {year: working_age_rule(dt.date(year, 12, 31)) for year in years}
-    items = []
-    used: dict[tuple[str, int], Any] = {}
-    for d in declarations:
-        key = (d.employer.region_id[:6], d.year)
-        used[key] = _policy_for(d.employer.region_id, d.year, policies)
-        items.append(
-            (
-                d.pk,
-                key,
-                d.employer.kind,
-                tuple(getattr(d, name) for name in DECLARATION_INPUTS),
-                tuple(getattr(d, name) for name in DECLARATION_RESULTS),
-                d.review_digest if skip_unchanged else None,
-                lines_by[d.pk],
-            )
-        )
-    if not _CODE:
-        _CODE.append(_code_fingerprint())
-    grade_names = {g.code: str(g) for g in DisabilityGrade.objects.all()}
-    language = translation.get_language()
-    return ReviewWork(
-        items=items,
-        persons=persons,
-        claims=claims,
-        rules=rules,
-        policies=used,
-        policy_objects={p.pk: p for p in used.values()},
-        grade_names=grade_names,
-        language=language,
-        context=(
-            _CODE[0],
-            language,
-            tuple(sorted(grade_names.items())),
-            {key: _fingerprint(p) for key, p in used.items()},
-            {year: _fingerprint(r) for year, r in rules.items()},
-        ),
-    )
-
-
-def _digest(base: tuple, inputs: tuple, results: tuple, lines: list) -> str:
-    text = repr((base, inputs, results, lines))
-    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
-
-
-def review_run(work: ReviewWork) -> list[Any]:
-    """The checks and the levy of every declaration of ``work``: per declaration ``None`` when
-    its digest shows nothing changed, else its computed fields and its lines' results. Pure
-    (no database): runs in a worker process as well as in the caller's."""
-    out: list[Any] = []
-    persons, claims = work.persons, work.claims
-    code, language, grades, policy_prints, rule_prints = work.context
-    with translation.override(work.language), language_fixed():
-        for _pk, key, kind, inputs, stored, known, lines in work.items:
-            year, employer_id = inputs[0], inputs[1]
-            policy = work.policies[key]
-            rule = work.rules[year]
-            found = []
-            seen = []
-            for line in lines:
-                claimants = claims.get((year, line.id_number_index), ())
-                # A line that does not count here (a dispatch agreement counting the person at
-                # the other employer) claims nothing, so it cannot be in conflict.
-                counts_here = not (line.dispatched and not line.counts_here)
-                elsewhere = counts_here and any(c != employer_id for c in claimants)
-                person = persons.get(line.id_number_index)
-                found.append((person, elsewhere))
-                seen.append(
-                    (
-                        line.id,
-                        tuple(_plain(getattr(line, name)) for name in LINE_INPUTS),
-                        None
-                        if person is None
-                        else tuple(getattr(person, name) for name in PERSON_FIELDS_CHECKED),
-                        elsewhere,
-                    )
-                )
-            base = (code, language, grades, policy_prints[key], rule_prints[year])
-            if known is not None:
-                before = [
-                    (*s, line.person_id, _plain(line.counts), line.conflict)
-                    for s, line in zip(seen, lines, strict=True)
-                ]
-                results = tuple(_plain(v) for v in stored)
-                if _digest(base, inputs, results, before) == known:
-                    out.append(None)
-                    continue
-            counted = Decimal(0)
-            written = []
-            for line, (person, elsewhere) in zip(lines, found, strict=True):
-                result = check_employee(
-                    line,
-                    person=person,
-                    certificate_index=line.certificate_index,
-                    year=year,
-                    policy=policy,
-                    working_age_rule=rule,
-                    claimed_elsewhere=elsewhere,
-                    grade_names=work.grade_names,
-                )
-                written.append(
-                    (
-                        line.id,
-                        person.id if person is not None else None,
-                        result.counts,
-                        # Encoded here, in the worker, not by the writing process.
-                        EncodedJson(json.dumps([c.as_dict() for c in result.checks])),
-                        elsewhere,
-                    )
-                )
-                counted += result.counts
-            computed = _levy(inputs, kind, policy, counted)
-            after = [(*s, w[1], _plain(w[2]), w[4]) for s, w in zip(seen, written, strict=True)]
-            results = tuple(_plain(computed[name]) for name in DECLARATION_RESULTS)
-            computed["review_digest"] = _digest(base, inputs, results, after)
-            out.append((computed, written))
-    return out
-
-
-class _Line:
-    __slots__ = ("id", "person_id", "counts", "checks", "conflict")
-
-    def __init__(self, values: tuple) -> None:
-        self.id, self.person_id, self.counts, self.checks, self.conflict = values
-
-
-def review_write(declarations: list[Declaration], work: ReviewWork, results: list[Any]) -> int:
-    """Write the results of ``review_run`` back (only the declarations that changed); returns
-    how many were written."""
-    now = timezone.now()
-    changed, lines = [], []
-    for declaration, result in zip(declarations, results, strict=True):
-        if result is None:
-            continue
-        computed, written = result
-        for name, value in computed.items():
-            setattr(declaration, name, value)
-        declaration.policy = work.policy_objects[computed["policy_id"]]
-        declaration.computed_at = now
-        changed.append(declaration)
-        lines.extend(map(_Line, written))
-    fast_update(DeclaredEmployee, lines, ["person", "counts", "checks", "conflict"])
-    fast_update(Declaration, changed, COMPUTED_FIELDS)
-    return len(changed)
-
-
-def _levy(inputs: tuple, kind: str, policy: Any, counted: Decimal) -> dict[str, Any]:
-    year, _employer, staff_annual, staff_monthly, wage_total = inputs
-    monthly = [Decimal(m) for m in staff_monthly if m != ""]
-    if len(monthly) == 12:
-        staff = staff_count(basis="monthly", annual=None, monthly=monthly)
-    else:
-        staff = Decimal(staff_annual or 0)
-    calc = calculate(
-        staff=staff,
-        wage_total=wage_total,
-        counted=counted,
-        employer_kind=kind,
-        policy=policy,
-        year=year,
-    )
-    return {
-        "policy_id": policy.pk,
-        "staff": staff,
-        "required": calc.required,
-        "counted": counted,
-        "shortfall": calc.shortfall,
-        "wage_used": calc.wage_used.quantize(Decimal("0.01")),
-        "levy_before": calc.levy_before_rounded,
-        "levy_payable": calc.payable,
-        "met": calc.met,
-        "exempt": calc.exempt,
-        "steps": [{"label": s.label, "formula": s.formula, "value": s.value} for s in calc.steps],
-    }
 
 
 # --- the review workflow --------------------------------------------------------------------

@@ -1,10 +1,15 @@
 """Recompute every declaration of a year (idempotent) and print a summary.
 
-The checks of a chunk of declarations run in worker processes (``--workers``, two by default
-on a machine with two cores or more) while this process reads the next chunk and writes the
-results of the previous one; only this process touches the database, in one transaction, so a
-review killed part-way leaves the database as it was. Declarations whose inputs and stored
-result match the digest stored with it are left as they are (``--all`` recomputes them too)."""
+The year's open declarations are reviewed in chunks (``--chunk``) by ``--workers`` worker
+processes (two by default on a machine with two cores or more). On PostgreSQL each worker reads
+its own chunks (``services.review.review_read``: one join per chunk) on its own read-only
+connection, in the snapshot this process exports from its transaction, checks them, and hands
+back the rows to write; this process only writes them (``COPY`` into a session-local table,
+one joined ``UPDATE`` per few chunks), in its one transaction, so a review killed part-way
+leaves the database as it was. Where the workers cannot see what the review must read (SQLite,
+or a caller's transaction that has already written) this process reads each chunk and the
+workers only check. Declarations whose inputs and stored result match the digest stored with
+them are left as they are (``--all`` recomputes them too)."""
 
 from __future__ import annotations
 
@@ -17,31 +22,85 @@ import time
 from collections import deque
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import Count
+from django.utils import timezone
 
-from jiuye.employers.models import Declaration, DeclarationStatus
+from jiuye.core.bulk import DeferredUpdate
+from jiuye.employers.models import Declaration, DeclaredEmployee
 from jiuye.employers.selectors import levy_totals
-from jiuye.employers.services.declarations import review_prepare, review_run, review_write
+from jiuye.employers.services.review import (
+    COMPUTED_FIELDS,
+    LINE_RESULT_FIELDS,
+    LOCKED,
+    ReviewContext,
+    ReviewWork,
+    review_context,
+    review_read,
+    review_rows,
+    review_run,
+    year_pairs,
+)
 
 CHUNK = 2000
+# Lines sent before they are applied by one joined UPDATE.
+FLUSH_ROWS = 20_000
 PR_SET_PDEATHSIG = 1
 _KEPT: list[Any] = []
+# A worker's own: the review's context and, when it reads its own chunks, its cursor.
+_WORKER: dict[str, Any] = {}
+WHERE = "d.year = %s AND d.status NOT IN (%s, %s) AND d.id "
 
 
-def _worker_start() -> None:
+def _worker_start(context: ReviewContext, snapshot: str | None) -> None:
     """A worker never uses the database connections it was forked with (the parent's session):
     forget them without closing, so nothing can send on the parent's socket. It dies with the
-    review (Linux): a review killed part-way leaves no worker waiting for work."""
-    from django.db import connections
+    review (Linux): a review killed part-way leaves no worker waiting for work. With a
+    ``snapshot`` it opens its own read-only connection that sees exactly what the review's
+    transaction saw when it began."""
+    from django.db import connection
 
-    for connection in connections.all(initialized_only=True):
-        _KEPT.append(connection.connection)
-        connection.connection = None
+    for each in connections.all(initialized_only=True):
+        _KEPT.append(each.connection)
+        each.connection = None
     # Not Linux: no prctl, the pool's own shutdown still applies.
     with contextlib.suppress(AttributeError, OSError):
         ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    _WORKER["context"] = context
+    if snapshot is not None:
+        from psycopg import IsolationLevel, sql
+
+        own = connection.get_new_connection(connection.get_connection_params())
+        own.isolation_level = IsolationLevel.REPEATABLE_READ
+        own.read_only = True
+        own.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(snapshot)))
+        # Small joins by index: compiling them (JIT) costs seconds, running them milliseconds.
+        own.execute("SET jit = off")
+        # The review's own workers use the cores: no parallel plans beside them.
+        own.execute("SET max_parallel_workers_per_gather = 0")
+        _WORKER["cursor"] = own.cursor()
+
+
+def _review_chunk(task: tuple) -> tuple[int, list, list]:
+    """Check one chunk (read here first when the task carries only the ids): how many
+    declarations it had, and the rows to write."""
+    params, work, skip, now = task
+    if work is None:
+        from django.db import connection
+
+        where = WHERE + "= ANY(%s)"
+        work = review_read(_WORKER["cursor"], connection, where, params, skip_unchanged=skip)
+    results = review_run(work, _WORKER["context"])
+    return (len(work.items), *review_rows(work, results, now))
+
+
+def _has_written(connection: Any) -> bool:
+    """Whether this transaction has written (other sessions cannot see what it wrote)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_current_xact_id_if_assigned() IS NOT NULL")
+        return bool(cursor.fetchone()[0])
 
 
 class Command(BaseCommand):
@@ -75,12 +134,6 @@ class Command(BaseCommand):
         if not 2000 <= year <= 2100:
             raise CommandError("--year 应为四位年份，如 2024。")
         start = time.perf_counter()
-        declarations = (
-            Declaration.objects.filter(year=year)
-            .exclude(status__in=[DeclarationStatus.CONFIRMED, DeclarationStatus.SUPERSEDED])
-            .select_related("employer")
-            .order_by("pk")
-        )
         workers = max(1, int(options["workers"]))
         if workers > 64:
             raise CommandError("--workers 应在 1 到 64 之间。")
@@ -88,53 +141,11 @@ class Command(BaseCommand):
         size = options["chunk"] or CHUNK
         if size < 1:
             raise CommandError("--chunk 应为正整数。")
-        computed = written = 0
-        policies: dict = {}
-        pool = None
-        pending: deque[tuple[list[Declaration], Any, Any]] = deque()
-
-        def write(declarations: list[Declaration], work: Any, result: Any) -> None:
-            nonlocal written
-            results = result.get() if pool is not None else result
-            written += review_write(declarations, work, results)
-
         try:
             with transaction.atomic():
-                chunk: list[Declaration] = []
-                for declaration in declarations.iterator(chunk_size=size):
-                    chunk.append(declaration)
-                    if len(chunk) < size:
-                        continue
-                    if pool is None and workers > 1:
-                        # More than one chunk: worth the workers.
-                        pool = multiprocessing.get_context("fork").Pool(
-                            workers, initializer=_worker_start
-                        )
-                    work = review_prepare(chunk, policies=policies, skip_unchanged=skip)
-                    if pool is None:
-                        write(chunk, work, review_run(work))
-                    else:
-                        pending.append((chunk, work, pool.apply_async(review_run, (work,))))
-                        # Keep the workers busy while this process reads and writes.
-                        while len(pending) > workers or (pending and pending[0][2].ready()):
-                            write(*pending.popleft())
-                    computed += len(chunk)
-                    chunk = []
-                while pending:
-                    write(*pending.popleft())
-                if chunk:
-                    work = review_prepare(chunk, policies=policies, skip_unchanged=skip)
-                    if pool is None:
-                        write(chunk, work, review_run(work))
-                    else:
-                        write(chunk, work, pool.apply_async(review_run, (work,)))
-                    computed += len(chunk)
+                computed, written = self._review(year, workers, size, skip)
         except Exception as exc:  # a missing policy, say: nothing is left half-done
-            raise CommandError(f"{year}年度重新计算失败，未做任何修改：{exc}") from exc
-        finally:
-            if pool is not None:
-                pool.terminate()
-                pool.join()
+            raise CommandError(f"{year}年度重新计算失败，未做任何修改：{_reason(exc)}") from exc
         elapsed = time.perf_counter() - start
         by_status = dict(
             Declaration.objects.filter(year=year)
@@ -152,3 +163,87 @@ class Command(BaseCommand):
             f"confirmed: counted {totals['counted']}, levy before reductions "
             f"{totals['before']:,.2f}, payable {totals['payable']:,.2f}"
         )
+
+    def _review(self, year: int, workers: int, size: int, skip: bool) -> tuple[int, int]:
+        """Review the year in the caller's transaction: (declarations reviewed, written)."""
+        connection = connections["default"]
+        snapshot = None
+        own_reads = (
+            workers > 1 and connection.vendor == "postgresql" and not _has_written(connection)
+        )
+        if own_reads:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_export_snapshot()")
+                snapshot = cursor.fetchone()[0]
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")
+        context = review_context(year_pairs(year))
+        table = connection.ops.quote_name(Declaration._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT d.id FROM {table} d "  # noqa: S608
+                "WHERE d.year = %s AND d.status NOT IN (%s, %s) ORDER BY d.id",
+                [year, *LOCKED],
+            )
+            ids = [pk for (pk,) in cursor.fetchall()]
+        # The ids of each chunk as read (the driver's values): parameters of the same queries.
+        # A list, not a range of ids: the planner then expects a chunk's rows, not a tenth of
+        # the table, and reads the lines by index instead of scanning them.
+        chunks = [[year, *LOCKED, ids[n : n + size]] for n in range(0, len(ids), size)]
+        now = timezone.now()
+        computed = written = 0
+        _WORKER["context"] = context
+
+        def read(params: list[Any]) -> ReviewWork:
+            *head, chunk = params
+            where = WHERE + f"IN ({', '.join(['%s'] * len(chunk))})"
+            with connection.cursor() as cursor:
+                return review_read(cursor, connection, where, [*head, *chunk], skip_unchanged=skip)
+
+        with (
+            DeferredUpdate(DeclaredEmployee, LINE_RESULT_FIELDS) as lines,
+            DeferredUpdate(Declaration, COMPUTED_FIELDS) as declarations,
+        ):
+
+            def write(outcome: tuple[int, list, list]) -> None:
+                nonlocal computed, written
+                count, changed, changed_lines = outcome
+                computed += count
+                written += len(changed)
+                lines.add(changed_lines)
+                declarations.add(changed)
+                if lines.waiting >= FLUSH_ROWS:
+                    lines.flush()
+                    declarations.flush()
+
+            if workers == 1 or len(chunks) <= 1:
+                for params in chunks:
+                    write(_review_chunk((params, read(params), skip, now)))
+                return computed, written
+            # More than one chunk: worth the workers.
+            pool = multiprocessing.get_context("fork").Pool(
+                workers, initializer=_worker_start, initargs=(context, snapshot)
+            )
+            try:
+                pending: deque[Any] = deque()
+                for params in chunks:
+                    task = (params, None if own_reads else read(params), skip, now)
+                    pending.append(pool.apply_async(_review_chunk, (task,)))
+                    # This process reads: keep the workers busy while it reads and writes.
+                    while not own_reads and (
+                        len(pending) > workers or (pending and pending[0].ready())
+                    ):
+                        write(pending.popleft().get())
+                while pending:
+                    write(pending.popleft().get())
+            finally:
+                pool.terminate()
+                pool.join()
+        return computed, written
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, ValidationError):
+        return "；".join(exc.messages)
+    return str(exc)
