@@ -11,8 +11,9 @@ One set of rules, two engines:
 - ``explain`` scores one pair in Python; it is the reference.
 - ``candidates_for_posting`` computes the same integer score in SQL for the whole pool (CASE and
   LIKE expressions), keeps the best rows plus a margin, and re-scores those with the Python rules
-  (the reasons shown come from there). ``postings_for_person`` scores every open posting in
-  Python on plain values (a few thousand to tens of thousands of rows).
+  (the reasons shown come from there). ``postings_for_person`` scores in Python, on plain
+  values, the open postings that can still reach the list: bounds of every posting's score in
+  SQL leave out those that cannot (``_worth_scoring``).
 
 Ties are broken by distance (nearer first), then by name (code-point order on every database)
 and id.
@@ -1029,8 +1030,9 @@ _POSTING_COLUMNS = {
 
 def _posting_bounds(
     who: PersonFacts, w: dict[str, int], listing: dict[str, Q], *, text: str, preference_text: str
-) -> tuple[Any, Any]:
-    """SQL expressions of the least and the most points a posting can score for this person
+) -> tuple[Any, Any, Any]:
+    """SQL expressions of the exact part of a posting's score for this person (every factor
+    but skills and preferences), and of the least and the most points it can score
     (``_factors`` on the posting's columns, for postings past the hard exclusions).
 
     Suitability, accessibility, distance, education, hours and wage are exact; skills and
