@@ -9,6 +9,10 @@ ones. The baseline, in the same run, is one sequential count of each table (what
 it costs). Best of five runs, wall and the server's own execution time (EXPLAIN ANALYZE)::
 
     DATABASE_URL=postgres://…/jiuye_bench_quota_NNN .venv/bin/python -m bench.bench_lists
+
+``--pages`` and ``--compare`` time the three pages the load test found slow at 1,000,000
+persons ("jobs for me", the registry search by town, employer searches of 1–2 characters) on
+the load test's database; see their comment below.
 """
 
 from __future__ import annotations
@@ -165,12 +169,265 @@ def _baseline() -> float:
     return best or 0.0
 
 
+# --- the three pages of issue 19's load test at 1,000,000 persons -----------------------------
+#
+# On a database built by ``bench/bench_load.py --build-only --keep`` (or the same generators:
+# ``datagen.registry``, ``datagen.declarations``, ``datagen.postings`` and the load test's
+# accounts), production settings:
+#
+#   --pages     each page through Django's test client, signed in as the load test's user:
+#               median of PAGE_RUNS requests after one warm one (wall, CPU of this process,
+#               queries and their SQL time), next to raw SQL baselines of the same run;
+#   --compare   the former and the new query of each page side by side in one process, with
+#               whether they give the same rows in the same order.
+#
+# ``--pages`` only opens URLs, so it runs on the tree before the change too (the "before").
+
+PAGE_RUNS = 7
+TOWN = "440199003000"
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2]
+
+
+def _person_id(i: int) -> str:
+    import hashlib
+    import uuid
+
+    return str(uuid.UUID(hashlib.md5(str(i).encode()).hexdigest()))  # noqa: S324
+
+
+def _signed_in(username: str) -> Any:
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from jiuye.accounts.models import User
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    user = User.objects.get(username=username)
+    client.force_login(user)
+    if user.second_factor_required:
+        session = client.session
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
+def _raw_baselines() -> dict[str, float]:
+    """Raw SQL in the same run: one pass over the registry and over the employers, and the
+    20,000 open postings' scoring columns fetched (what "jobs for me" read before)."""
+    from django.db import connection
+
+    statements = {
+        "count(*) of 1M persons": "SELECT count(*) FROM people_person",
+        "count(*) of 100k employers": "SELECT count(*) FROM employers_employer",
+        "fetch 20k postings' columns": (
+            "SELECT id::text, region_id, is_remote, hours, wage_max::text, education_min, "
+            "accessibility::text, terms, title_terms, title FROM jobs_posting"
+        ),
+    }
+    out = {}
+    with connection.cursor() as cur:
+        for label, sql in statements.items():
+            times = []
+            for _ in range(PAGE_RUNS):
+                start = time.perf_counter()
+                cur.execute(sql)
+                cur.fetchall()
+                times.append(time.perf_counter() - start)
+            out[label] = _median(times) * 1000
+    return out
+
+
+def _page_list() -> list[tuple[str, str, str]]:
+    return [
+        ("jobs for me (person 1)", "load-jobseeker-1", f"/jobs/persons/{_person_id(1)}/postings/"),
+        ("people search by town", "load-district-1", f"/people/?town={TOWN}"),
+        ("employer search 位 (1 char, all)", "load-district-1", "/employers/?q=位"),
+        ("employer search 单位 (2 chars, all)", "load-district-1", "/employers/?q=单位"),
+        ("employer search 华为 (2 chars, none)", "load-district-1", "/employers/?q=华为"),
+        ("employer search 单位4711 (≥ 3 chars)", "load-district-1", "/employers/?q=单位4711"),
+    ]
+
+
+def _server_ms(statements: list[str]) -> float:
+    """The server's own execution time (EXPLAIN ANALYZE) of a page's reads, summed: less
+    moved than the wall time by waiting for a CPU on a busy machine."""
+    import re
+
+    from django.db import connection
+
+    total = 0.0
+    with connection.cursor() as cur:
+        for sql in statements:
+            sql = re.sub(r"^DECLARE .*? CURSOR WITH HOLD FOR ", "", sql)
+            if not sql.lstrip().upper().startswith("SELECT"):
+                continue
+            cur.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql)
+            total += float(cur.fetchone()[0][0]["Execution Time"])
+    return total
+
+
+def pages() -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    print(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    for label, ms in _raw_baselines().items():
+        print(f"  baseline {label:34s} {ms:8.1f} ms")
+    clients: dict[str, Any] = {}
+    for label, user, path in _page_list():
+        client = clients.setdefault(user, _signed_in(user))
+        assert client.get(path).status_code == 200, path
+        walls, cpus, sqls = [], [], []
+        for _ in range(PAGE_RUNS):
+            with CaptureQueriesContext(connection) as captured:
+                start, cpu = time.perf_counter(), time.process_time()
+                response = client.get(path)
+                walls.append(time.perf_counter() - start)
+                cpus.append(time.process_time() - cpu)
+            sqls.append(sum(float(q["time"]) for q in captured.captured_queries))
+        assert response.status_code == 200
+        wall, cpu, sql = (_median(v) * 1000 for v in (walls, cpus, sqls))
+        queries = len(captured.captured_queries)
+        server = _server_ms([q["sql"] for q in captured.captured_queries])
+        print(
+            f"  {label:40s} median {wall:7.1f} ms  CPU {cpu:6.1f} ms  SQL {sql:6.1f} ms "
+            f"(server {server:6.1f})  {queries:2d} queries"
+        )
+    print(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+
+
+def _timed(run: Any) -> tuple[tuple[float, float], Any]:
+    """(median wall ms, median CPU ms of this process) of PAGE_RUNS runs, and the result."""
+    times, cpus, result = [], [], None
+    for _ in range(PAGE_RUNS):
+        start, cpu = time.perf_counter(), time.process_time()
+        result = run()
+        times.append(time.perf_counter() - start)
+        cpus.append(time.process_time() - cpu)
+    return (_median(times) * 1000, _median(cpus) * 1000), result
+
+
+def compare() -> None:
+    """The former and the new queries of the three pages, side by side, same rows or not."""
+    from django.db import connection
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from jiuye.core import keyset
+    from jiuye.employers import selectors as employer_selectors
+    from jiuye.employers.models import Employer
+    from jiuye.jobs.selectors.matching import postings_for_person
+    from jiuye.jobs.selectors.postings import open_postings
+    from jiuye.people import selectors as people_selectors
+    from jiuye.people.models import Person
+    from jiuye.people.views import COUNT_CAP, PAGE_SIZE
+
+    print(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    today = timezone.localdate()
+    # Person 4 gets words (skills, preferences) so its skills and preferences are only bounded.
+    with connection.cursor() as cur:
+        cur.execute(
+            "UPDATE people_person SET skills = '电商 客服 打字', work_preferences = '客服' "
+            "WHERE id = %s",
+            [_person_id(4)],
+        )
+    rows = []
+    for i in (1, 2, 3, 4):
+        person = Person.objects.select_related("category", "grade").get(pk=_person_id(i))
+
+        def ranked(prune: bool, person: Any = person) -> Any:
+            ranking = postings_for_person(
+                person=person, postings=open_postings(today), on=today, prune=prune
+            )
+            return ranking
+
+        before_ms, before = _timed(lambda: ranked(False))  # noqa: B023
+        after_ms, after = _timed(lambda: ranked(True))  # noqa: B023
+        same = [(p.pk, m.score) for p, m in before.results] == [
+            (p.pk, m.score) for p, m in after.results
+        ] and (before.considered, before.excluded) == (after.considered, after.excluded)
+        words = "with words" if person.skills else "no words"
+        rows.append(
+            (f"jobs for me, person {i} ({words})", before_ms, after_ms, same,
+             f"scored {before.scored} → {after.scored}")
+        )  # fmt: skip
+
+    def former_town() -> Any:
+        qs = (
+            Person.objects.filter(archived_at__isnull=True)
+            .filter(region__code__startswith=TOWN[:9])
+            .select_related("region__parent", "category", "grade")
+            .order_by("region_id", "name", "id")
+        )
+        return [p.pk for p in qs[: PAGE_SIZE + 1]], qs.count()
+
+    def new_town() -> Any:
+        qs = people_selectors.persons_search(queryset=Person.objects.all(), filters={"town": TOWN})
+        return [p.pk for p in qs[: PAGE_SIZE + 1]], keyset.capped_count(qs, COUNT_CAP)
+
+    before_ms, before = _timed(former_town)
+    after_ms, after = _timed(new_town)
+    shown = f"more than {COUNT_CAP}" if after[1] > COUNT_CAP else str(after[1])
+    rows.append(
+        ("people search by town: page + count", before_ms, after_ms, before[0] == after[0],
+         f"count {before[1]:,} → {shown}")
+    )  # fmt: skip
+    for text in ("位", "单位", "华为", "7", "单位4711"):
+
+        def former(text: str = text) -> Any:
+            qs = (
+                Employer.objects.filter(archived_at__isnull=True)
+                .filter(Q(name__contains=text) | Q(uscc=text.upper()))
+                .select_related("region")
+                .order_by("name")
+            )
+            return [e.pk for e in qs[:50]], qs.count()
+
+        def new(text: str = text) -> Any:
+            filters = {"q": text}
+            qs = employer_selectors.employers_search(
+                queryset=Employer.objects.all(), filters=filters
+            )
+            if employer_selectors.is_short_search(filters):
+                paginator = keyset.CappedPaginator(qs, 50, cap=employer_selectors.SHORT_CAP)
+                return [e.pk for e in paginator.page(1)], paginator.count
+            return [e.pk for e in qs[:50]], qs.count()
+
+        before_ms, before = _timed(former)
+        after_ms, after = _timed(new)
+        rows.append(
+            (f"employer search {text!r}: page + count", before_ms, after_ms,
+             before[0] == after[0], f"count {before[1]:,} → {after[1]:,}")
+        )  # fmt: skip
+    for label, (b, b_cpu), (a, a_cpu), same, note in rows:
+        print(
+            f"  {label:42s} before {b:7.1f} ms (CPU {b_cpu:6.1f})  after {a:6.1f} ms "
+            f"(CPU {a_cpu:6.1f})  {b / a:5.1f}×  same rows: {same}  {note}"
+        )
+    print(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+
+
 def main() -> None:
     import django
 
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     django.setup()
+    if "--pages" in sys.argv:
+        from bench.scratch import plain_static_files
+
+        plain_static_files()  # production settings, without collectstatic's manifest
+        pages()
+        return
+    if "--compare" in sys.argv:
+        compare()
+        return
     from django.core.management import call_command
 
     _postings()

@@ -20,9 +20,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import F, QuerySet
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.http import HttpRequest, QueryDict
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from jiuye.core import crypto
@@ -49,6 +51,8 @@ class KeysetPage:
     params: QueryDict = field(default_factory=QueryDict)
     next_cursor: str = ""
     previous_cursor: str = ""
+    # Set when only "more than this many" was counted (``count_cap``): no total, no last page.
+    more_than: int | None = None
 
     def __iter__(self) -> Iterator[Any]:
         return iter(self.rows)
@@ -58,7 +62,7 @@ class KeysetPage:
 
     @property
     def num_pages(self) -> int | None:
-        if self.total is None:
+        if self.total is None or self.more_than is not None:
             return None
         return max(1, math.ceil(self.total / self.size))
 
@@ -168,11 +172,14 @@ def keyset_page(
     total: int | None = None,
     count: Callable[[], int] | None = None,
     key: Sequence[str] = PERSON_KEY,
+    count_cap: int | None = None,
 ) -> KeysetPage:
     """The page ``?cursor=`` asks for of the rows of ``segments`` in turn, each ordered by
     ``key`` (which must end in a unique field). ``total``: the number of rows when known
-    cheaply; else ``count`` is called once, on the first page, when the page is full. A cursor
-    that is not this list's (``list_id``) says so in a message and gives the first page."""
+    cheaply; else ``count`` is called once, on the first page, when the page is full. With
+    ``count_cap``, ``count`` need count no further than ``count_cap + 1`` (``capped_count``):
+    a larger total is shown as "more than ``count_cap``". A cursor that is not this list's
+    (``list_id``) says so in a message and gives the first page."""
     params = request.GET if params is None else params
     token = params.get(CURSOR, "")
     cursor = None
@@ -220,6 +227,8 @@ def keyset_page(
         has_previous=has_previous,
         params=params,
     )
+    if count_cap is not None and total is not None and total > count_cap:
+        page.more_than = count_cap
     if found:
         first_seg, first = found[0]
         last_seg, last = found[-1]
@@ -240,3 +249,28 @@ def keyset_page(
             total=total,
         )
     return page
+
+
+def capped_count(queryset: QuerySet[Any], cap: int) -> int:
+    """How many rows ``queryset`` has, counted no further than ``cap + 1``: the database stops
+    after that many (a town's 100,000 persons are not all read to say "more than 1,000")."""
+    return queryset.order_by().values("pk")[: cap + 1].count()
+
+
+class CappedPaginator(Paginator):
+    """Page numbers over the first ``cap`` rows of a list: one count that stops at ``cap + 1``
+    rows, and ``more_than`` (``cap``, else None) when the list is longer. For searches too
+    broad to count or page through whole (the page says so and asks for a narrower one)."""
+
+    def __init__(self, object_list: QuerySet[Any], per_page: int, *, cap: int) -> None:
+        super().__init__(object_list[:cap], per_page)
+        self.cap = cap
+        self._capped = capped_count(object_list, cap)
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._capped, self.cap)
+
+    @property
+    def more_than(self) -> int | None:
+        return self.cap if self._capped > self.cap else None

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from jiuye.accounts.models import Role, User
-from jiuye.core import crud
+from jiuye.core import crud, keyset
 from jiuye.core.access import roles_required
 from jiuye.core.audit import access_log
 from jiuye.core.downloads import attachment
@@ -76,7 +76,13 @@ def employer_list(request: HttpRequest) -> HttpResponse:
         # An employer user has one employer: its page is their list.
         return redirect("employers:detail", pk=request.user.employer_id)
     form, employers = _search(request)
-    page = Paginator(employers, PAGE_SIZE).get_page(request.GET.get("page"))
+    if selectors.is_short_search(form.cleaned_data if form.is_bound and form.is_valid() else {}):
+        # A name searched by 1-2 characters may be in most names: counted and paged no further
+        # than SHORT_CAP employers (the page says so).
+        paginator = keyset.CappedPaginator(employers, PAGE_SIZE, cap=selectors.SHORT_CAP)
+    else:
+        paginator = Paginator(employers, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
     context = {
         "search_form": form,
         "page": page,

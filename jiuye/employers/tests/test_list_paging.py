@@ -125,16 +125,44 @@ def _former_search(text: str) -> list:
 
 def test_the_employer_search_lists_the_same_rows_counted_once(client_for, employer_a) -> None:  # noqa: ANN001
     made = _employers(60, name="华南物流")
+    _employers(3, name="物_流%", first=200)  # LIKE's wildcards are plain characters here
     _employers(5, name="其他公司", first=100)  # names without the word
     client, url = client_for("district"), reverse("employers:list")
-    for text in ("物流", "华南物流01", made[7].uscc.lower(), made[7].uscc, "没有这家"):
+    # 1 and 2 characters (their own index on PostgreSQL), 3 and more (the trigram index).
+    texts = ("物流", "物", "司", "南物", "0", "9", "_", "%", "华南物流01", "没有这家", "无")
+    for text in (*texts, made[7].uscc.lower(), made[7].uscc):
         expected = _former_search(text)
         response, sql = _get(client, f"{url}?q={text}")
         assert [e.pk for e in response.context["page"]] == expected[:50], text
         assert response.context["page"].paginator.count == len(expected)
         assert _counts(sql) <= 1
     assert len(_former_search("物流")) == 60
+    assert len(_former_search("_")) == len(_former_search("%")) == 3
     assert _former_search(made[7].uscc.lower()) == [made[7].pk]
+
+
+def test_a_search_of_one_or_two_characters_lists_and_counts_no_further_than_its_cap(
+    client_for, employer_a, monkeypatch
+) -> None:  # noqa: ANN001
+    """Past SHORT_CAP employers a 1–2 character search says "more than" and pages through the
+    first SHORT_CAP (by name, the same rows as before); a longer text is counted whole."""
+    from jiuye.employers import selectors
+
+    monkeypatch.setattr(selectors, "SHORT_CAP", 60)
+    _employers(130, name="华南物流")
+    client, url = client_for("district"), reverse("employers:list")
+    expected = _former_search("物流")
+    response, sql = _get(client, f"{url}?q=物流")
+    page = response.context["page"]
+    assert [e.pk for e in page] == expected[:50]
+    assert (page.paginator.count, page.paginator.more_than, page.paginator.num_pages) == (60, 60, 2)
+    assert "超过 60 个单位，只列出按名称排在前面的 60 个" in response.content.decode()
+    assert _counts(sql) == 1
+    response, _sql = _get(client, f"{url}?q=物流&page=2")
+    assert [e.pk for e in response.context["page"]] == expected[50:60]
+    response, _sql = _get(client, f"{url}?q=华南物流")
+    assert response.context["page"].paginator.count == 130
+    assert "共 130 个单位" in response.content.decode()
 
 
 postgres_only = pytest.mark.skipif(
@@ -164,3 +192,16 @@ def test_postgresql_serves_the_queue_and_the_name_search_from_indexes(employer_a
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_indexscan = off")
     assert "employer_name_trgm" in _plan(*found.order_by().query.sql_with_params())
+
+
+@postgres_only
+def test_postgresql_serves_a_name_search_of_one_or_two_characters_from_an_index(employer_a) -> None:  # noqa: ANN001
+    """A text shorter than a trigram is looked up by its characters (``employer_name_chars``),
+    not read in every name."""
+    from jiuye.employers import selectors
+
+    for text in ("华", "华南"):
+        found = selectors.employers_search(queryset=Employer.objects.all(), filters={"q": text})
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_indexscan = off")
+        assert "employer_name_chars" in _plan(*found.order_by().query.sql_with_params()), text

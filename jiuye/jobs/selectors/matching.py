@@ -11,8 +11,9 @@ One set of rules, two engines:
 - ``explain`` scores one pair in Python; it is the reference.
 - ``candidates_for_posting`` computes the same integer score in SQL for the whole pool (CASE and
   LIKE expressions), keeps the best rows plus a margin, and re-scores those with the Python rules
-  (the reasons shown come from there). ``postings_for_person`` scores every open posting in
-  Python on plain values (a few thousand to tens of thousands of rows).
+  (the reasons shown come from there). ``postings_for_person`` scores in Python, on plain
+  values, the open postings that can still reach the list: bounds of every posting's score in
+  SQL leave out those that cannot (``_worth_scoring``).
 
 Ties are broken by distance (nearer first), then by name (code-point order on every database)
 and id.
@@ -179,6 +180,8 @@ class Ranking:
     excluded: list[tuple[str, int]]
     # The weights the scores were made with (a lookup on the same page reuses them).
     weights: dict[str, int] = field(default_factory=dict)
+    # How many were scored in Python (postings for a person: those that could reach the list).
+    scored: int = 0
 
     @property
     def excluded_total(self) -> int:
@@ -390,22 +393,7 @@ def _factors(
     else:
         out.append(("education", 0, "below"))
     # Skills: the share of the posting's terms found in the person's text.
-    terms = posting.terms
-    if not terms:
-        out.append(("skills", w["skills"], ()))
-    else:
-        if found is None:
-            matched = tuple(t for t in terms if t in text)
-        else:
-            hits = []
-            for t in terms:
-                hit = found.get(t)
-                if hit is None:
-                    hit = found[t] = t in text
-                if hit:
-                    hits.append(t)
-            matched = tuple(hits)
-        out.append(("skills", round_half_up(w["skills"], len(matched), len(terms)), matched))
+    out.append(("skills", *_skills(posting.terms, w["skills"], text, found)))
     # Hours.
     if person.hours in ANY_HOURS or person.hours == posting.hours:
         out.append(("hours", w["hours"], "ok"))
@@ -421,12 +409,40 @@ def _factors(
     else:
         out.append(("wage", 0, "no"))
     # Stated preferences.
-    if not preference_text:
-        out.append(("preferences", round_half_up(w["preferences"], 1, 2), None))
-    else:
-        hit = next((t for t in posting.title_terms if t in preference_text), None)
-        out.append(("preferences", w["preferences"] if hit else 0, hit or ""))
+    out.append(
+        ("preferences", *_preferences(posting.title_terms, w["preferences"], preference_text))
+    )
     return out
+
+
+def _skills(
+    terms: tuple[str, ...], weight: int, text: str, found: dict[str, bool] | None = None
+) -> tuple[int, tuple[str, ...]]:
+    """The skills factor's points and the terms found (``found`` memoises lookups)."""
+    if not terms:
+        return weight, ()
+    if found is None:
+        matched = tuple(t for t in terms if t in text)
+    else:
+        hits = []
+        for t in terms:
+            hit = found.get(t)
+            if hit is None:
+                hit = found[t] = t in text
+            if hit:
+                hits.append(t)
+        matched = tuple(hits)
+    return round_half_up(weight, len(matched), len(terms)), matched
+
+
+def _preferences(
+    title_terms: tuple[str, ...], weight: int, preference_text: str
+) -> tuple[int, str | None]:
+    """The preferences factor's points and the title term found ("" none, None none stated)."""
+    if not preference_text:
+        return round_half_up(weight, 1, 2), None
+    hit = next((t for t in title_terms if t in preference_text), None)
+    return (weight if hit else 0), (hit or "")
 
 
 def _reason(
@@ -1012,16 +1028,153 @@ _POSTING_COLUMNS = {
 }
 
 
+def _posting_bounds(
+    who: PersonFacts, w: dict[str, int], listing: dict[str, Q], *, text: str, preference_text: str
+) -> tuple[Any, Any, Any]:
+    """SQL expressions of the exact part of a posting's score for this person (every factor
+    but skills and preferences), and of the least and the most points it can score
+    (``_factors`` on the posting's columns, for postings past the hard exclusions).
+
+    Suitability, accessibility, distance, education, hours and wage are exact; skills and
+    preferences, which look for a posting's terms in the person's own words, are exact when
+    the person has no words to look in (or the posting no terms) and otherwise bounded by
+    nothing and their full weight."""
+    ws, wp = w["skills"], w["preferences"]
+    open_share = round_half_up(w["suitability"], *SUITABILITY_OPEN)
+    parts: list[Any] = [
+        Case(
+            When(listing["categories_listed"], then=Value(w["suitability"])),
+            default=Value(open_share),
+            output_field=IntegerField(),
+        )
+    ]
+    # Accessibility: the share of the person's needs the posting meets.
+    wa = w["accessibility"]
+    if not who.needs:
+        parts.append(Value(wa))
+    else:
+        met: Any = None
+        for code in who.needs:
+            flag = _flag(Q(accessibility__icontains=f'"{NEEDS[code][0]}"'))
+            met = flag if met is None else met + flag
+        total = len(who.needs)
+        points = {n: round_half_up(wa, n, total) for n in range(total + 1)}
+        parts.append(SimpleCase(met, points, default=wa))
+    # Distance.
+    wd = w["distance"]
+    share = {k: round_half_up(wd, *v) for k, v in DISTANCE_SHARES.items()}
+    parts.append(
+        Case(
+            When(Q(is_remote=True), then=Value(wd)),
+            When(Q(region_id=who.region_id), then=Value(share["village"])),
+            When(Q(region__code__startswith=who.region_id[:9]), then=Value(share["town"])),
+            When(Q(region__code__startswith=who.region_id[:6]), then=Value(share["county"])),
+            default=Value(share["far"]),
+            output_field=IntegerField(),
+        )
+    )
+    # Education: nothing for a minimum above the person's (any listed one, if theirs is not).
+    mine = EDUCATION_RANK.get(who.education)
+    above = [c for c, rank in EDUCATION_RANK.items() if mine is None or rank > mine]
+    parts.append(
+        Case(
+            When(Q(education_min__in=above), then=Value(0)),
+            default=Value(w["education"]),
+            output_field=IntegerField(),
+        )
+    )
+    # Hours.
+    if who.hours in ANY_HOURS:
+        parts.append(Value(w["hours"]))
+    else:
+        parts.append(_flag(Q(hours=who.hours)) * Value(w["hours"]))
+    # Wage.
+    if who.expected_wage is None:
+        parts.append(Value(w["wage"]))
+    else:
+        fits = Q(wage_max__isnull=True) | Q(wage_max__gte=who.expected_wage)
+        parts.append(_flag(fits) * Value(w["wage"]))
+    exact: Any = Value(0)
+    for part in parts:
+        exact = exact + part
+    # Skills: full for a posting without terms; none found in a person without words.
+    no_terms = Q(terms_trim="")
+    # A term holds no whitespace, so none is in a text that is only whitespace.
+    skills_hi = ws if text.strip() else 0
+    skills_low = _flag(no_terms) * Value(ws)
+    skills_high = Case(
+        When(no_terms, then=Value(ws)), default=Value(skills_hi), output_field=IntegerField()
+    )
+    # Preferences: half for a person who states none; none for a posting without title terms.
+    if not preference_text:
+        pref_low = pref_high = Value(round_half_up(wp, 1, 2))
+    else:
+        pref_low = Value(0)
+        pref_high = Case(
+            When(Q(title_terms_trim=""), then=Value(0)),
+            default=Value(wp),
+            output_field=IntegerField(),
+        )
+    return exact, exact + skills_low + pref_low, exact + skills_high + pref_high
+
+
+def _worth_scoring(
+    eligible: QuerySet[Posting],
+    who: PersonFacts,
+    w: dict[str, int],
+    listing: dict[str, Q],
+    *,
+    limit: int,
+    text: str,
+    preference_text: str,
+) -> QuerySet[Posting]:
+    """The postings that can still reach the first ``limit``: the ``limit``-th best least
+    score T is found in SQL, and a posting whose most is below T is beaten by ``limit``
+    postings whatever its words (their least ≥ T > its most), so it is not fetched.
+
+    For a person with words, whose skills and preferences are only bounded, the postings left
+    are read once more with only their terms and the exact part of their score, the two
+    factors are added here (``_skills``, ``_preferences``, as ``_factors`` does), and the same
+    cut is made again on the exact scores."""
+    exact, low, high = _posting_bounds(
+        w=w, who=who, listing=listing, text=text, preference_text=preference_text
+    )
+    trimmed = eligible.alias(terms_trim=Trim("terms"), title_terms_trim=Trim("title_terms"))
+    threshold = list(
+        trimmed.annotate(least=low)
+        .order_by("-least")
+        .values_list("least", flat=True)[limit - 1 : limit]
+    )
+    if not threshold:  # fewer than ``limit`` postings: every one is shown
+        return eligible
+    kept = trimmed.alias(most=high).filter(most__gte=threshold[0])
+    if not (text.strip() or preference_text):  # least = most: the cut was exact
+        return kept
+    rows = kept.annotate(exact_part=exact).values_list("pk", "exact_part", "terms", "title_terms")
+    found: dict[str, bool] = {}
+    scores = []
+    for pk, part, terms, title_terms in rows.iterator(chunk_size=5000):
+        skills, _matched = _skills(tuple(terms.split()), w["skills"], text, found)
+        preferences, _hit = _preferences(
+            tuple(title_terms.split()), w["preferences"], preference_text
+        )
+        scores.append((part + skills + preferences, pk))
+    cut = sorted((score for score, _pk in scores), reverse=True)[limit - 1]
+    return eligible.filter(pk__in=[pk for score, pk in scores if score >= cut])
+
+
 def postings_for_person(
     *,
     person: Person,
     postings: QuerySet[Posting],
     on: dt.date | None = None,
     limit: int = 20,
+    prune: bool = True,
 ) -> Ranking:
     """The best postings for a person among ``postings`` (the caller passes the open ones),
     with how many were considered and how many each hard exclusion kept out. The exclusions
-    are counted and left out in SQL; the rest are scored here."""
+    are counted and left out in SQL; the postings that can still reach the first ``limit``
+    (``_worth_scoring``; all of them with ``prune=False``) are scored here."""
     w = weights()
     needs = latest_needs([person.pk], on).get(person.pk)
     who = PersonFacts.of(person, needs)
@@ -1044,6 +1197,10 @@ def postings_for_person(
     eligible = rows
     for _reason, q in rules:
         eligible = eligible.exclude(q)
+    if prune and limit > 0:
+        eligible = _worth_scoring(
+            eligible, who, w, listing, limit=limit, text=text, preference_text=preference_text
+        )
     # Left after the exclusions, a posting that lists categories (grades) lists the person's.
     flags = {
         "cat_listed_int": _flag(listing["categories_listed"]),
@@ -1095,4 +1252,5 @@ def postings_for_person(
         considered=considered,
         excluded=sorted(excluded.items(), key=lambda item: -item[1]),
         weights=w,
+        scored=len(scored),
     )

@@ -172,3 +172,40 @@ def test_a_lookup_of_a_number_registered_elsewhere_answers_as_for_an_unregistere
         for n in (person_b.id_number, make_id_number(seq=777))
     ]
     assert_one_answer(answers)
+
+
+def test_a_town_search_pages_the_same_persons_in_order_and_counts_up_to_its_cap(
+    client_for, make_person, monkeypatch
+) -> None:  # noqa: ANN001
+    """The town filter is a range of village codes now (issue 19): the same persons in the
+    same order as the former ``LIKE`` prefix, page after page; past COUNT_CAP the page says
+    "more than" instead of counting every person of the town."""
+    from jiuye.people import views
+    from jiuye.people.models import Person
+
+    monkeypatch.setattr(views, "COUNT_CAP", 60)
+    for i in range(70):
+        make_person(f"甲{i:02d}", village=VILLAGE_A if i % 2 else "440199001002")
+    for i in range(5):
+        make_person(f"乙{i}", village=VILLAGE_B)  # another town: never listed
+    client = client_for("district")  # its personas add a person of the town
+    former = list(
+        Person.objects.filter(archived_at__isnull=True, region__code__startswith=TOWN_A[:9])
+        .order_by("region_id", "name", "id")
+        .values_list("pk", flat=True)
+    )
+    assert len(former) >= 70
+    shown, query = [], {"town": TOWN_A}
+    while True:
+        response = client.get(LIST, query)
+        page = response.context["page"]
+        shown += [p.pk for p in page]
+        if not page.has_next:
+            break
+        query = {"town": TOWN_A, "cursor": page.next_cursor}
+    assert shown == former
+    first = client.get(LIST, {"town": TOWN_A}).content.decode()
+    assert "超过 60 人" in first
+    assert f"共 {len(former)} 人" not in first
+    monkeypatch.setattr(views, "COUNT_CAP", 1000)
+    assert f"共 {len(former)} 人" in client.get(LIST, {"town": TOWN_A}).content.decode()

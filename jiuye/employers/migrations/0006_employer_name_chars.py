@@ -1,0 +1,35 @@
+"""An index for employer name searches of 1 or 2 characters (issue 19; PostgreSQL only).
+
+The trigram index of 0005 cannot serve ``name LIKE '%华为%'``: a text of 2 characters has no
+trigram, so PostgreSQL read every employer. A GIN index on the name's characters
+(``string_to_array(name, NULL)``, built in and immutable) finds the names holding every
+character of the text; ``LIKE`` then keeps those that hold them side by side
+(``selectors._name_has``). Nothing is done on SQLite (no GIN there).
+"""
+
+from django.db import migrations
+
+INDEX = "employer_name_chars"
+
+
+def _forwards(apps, schema_editor) -> None:  # noqa: ANN001
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(
+            f"CREATE INDEX IF NOT EXISTS {INDEX} ON employers_employer "
+            "USING gin (string_to_array(name, NULL))"
+        )
+
+
+def _backwards(apps, schema_editor) -> None:  # noqa: ANN001
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX}")
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("employers", "0005_list_indexes"),
+    ]
+
+    operations = [
+        migrations.RunPython(_forwards, _backwards, elidable=False),
+    ]
