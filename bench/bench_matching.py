@@ -224,18 +224,12 @@ def _measure() -> dict[str, Any]:
     out["candidates"] = {}
     for label, posting in samples.items():
         persons = Person.objects.all()
-        full_ms, full_cpu, full = _timed_cpu(
-            lambda p=posting, q=persons: candidates_for_posting(posting=p, persons=q, prune=False)
-        )
         ms, cpu, ranking = _timed_cpu(
             lambda p=posting, q=persons: candidates_for_posting(posting=p, persons=q)
         )
         out["candidates"][label] = {
             "ms": ms,
             "cpu_ms": cpu,
-            "unpruned_ms": full_ms,
-            "unpruned_cpu_ms": full_cpu,
-            "same": _same(ranking, full),
             "considered": ranking.considered,
             "results": len(ranking.results),
             "excluded": sum(n for _t, n in ranking.excluded),
@@ -322,9 +316,7 @@ def _print(outcome: dict[str, Any]) -> None:
         print(
             f"  top 20 candidates ({label}): {row['ms']:7.1f} ms, CPU {row['cpu_ms']:.0f} ms "
             f"({row['ms'] / base:.1f}× baseline; {row['considered']:,} considered, "
-            f"{row['excluded']:,} excluded; target < {TARGET_MS} ms: {_verdict(row['ms'])}); "
-            f"unpruned {row['unpruned_ms']:.1f} ms, CPU {row['unpruned_cpu_ms']:.0f} ms "
-            f"(pruned/unpruned {row['ms'] / row['unpruned_ms']:.2f}); same top 20: {row['same']}"
+            f"{row['excluded']:,} excluded; target < {TARGET_MS} ms: {_verdict(row['ms'])})"
         )
     base = outcome["baseline_postings_ms"]
     print(

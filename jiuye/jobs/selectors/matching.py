@@ -914,29 +914,18 @@ def candidates_for_posting(
     persons: QuerySet[Person],
     on: dt.date | None = None,
     limit: int = 20,
-    prune: bool = True,
 ) -> Ranking:
     """The best candidates for a posting among ``persons`` (already scoped by the caller),
-    with how many were considered and how many each hard exclusion kept out. ``prune=False``
-    scores every eligible person in SQL (the same results, slower: for tests and the bench)."""
+    with how many were considered and how many each hard exclusion kept out."""
     on = on or timezone.localdate()
     w = weights()
     facts = PostingFacts.of(posting)
     pool = candidate_pool(persons, on)
     rules, names = _exclusions_q(facts)
-    kept_in = Q()
-    for _kind, _key, q in rules:
-        kept_in &= ~q
-    groups = _bound_groups(facts, w) if prune else []
-    if len(groups) < 2:
-        groups = []
-    # One aggregate: the pool, the persons each exclusion keeps out, and how many of those
-    # left fall in each group of ``_bound_groups`` (the group's cheap test first: the groups
-    # are disjoint, so each row's exclusions are tested once).
+    # One aggregate: the pool, and the persons each exclusion keeps out.
     counts = pool.aggregate(
         considered=Count("pk"),
         **{f"x{i}": Count("pk", filter=q) for i, (_k, _key, q) in enumerate(rules)},
-        **{f"g{i}": Count("pk", filter=q & kept_in) for i, (_u, q) in enumerate(groups)},
     )
     excluded = [
         (_exclusion_text(kind, key, names), counts[f"x{i}"])
@@ -947,106 +936,17 @@ def candidates_for_posting(
     for _kind, _key, q in rules:
         eligible = eligible.exclude(q)
     score, rank = _score_sql(facts, w)
-    ranked = (
+    top = list(
         _with_latest_needs(eligible, on)
         .annotate(match_score=score, match_distance=rank)
         .select_related("region__parent", "category", "grade")
-        .order_by("-match_score", "match_distance", _name_order(), "pk")
+        .order_by("-match_score", "match_distance", _name_order(), "pk")[: limit + MARGIN]
     )
-    sized = [(bound, q, counts[f"g{i}"]) for i, (bound, q) in enumerate(groups)]
-    top = _pruned_top(ranked, sized, limit + MARGIN)
     scored = [(person, _match(facts, PersonFacts.annotated(person), w)) for person in top]
     scored.sort(key=lambda pm: (-pm[1].score, pm[1].distance_rank, pm[0].name, str(pm[0].pk)))
     return Ranking(
         results=scored[:limit], considered=counts["considered"], excluded=excluded, weights=w
     )
-
-
-def _prefix_q(prefix: str) -> Q:
-    """Region codes starting with ``prefix`` as a range both databases can read off the index:
-    from the prefix up to the next prefix of the same length (digits only, so any collation
-    orders them the same way)."""
-    if not prefix.isdigit():
-        return Q(region_id__startswith=prefix)
-    after = str(int(prefix) + 1).zfill(len(prefix))
-    if len(after) > len(prefix):
-        return Q(region_id__gte=prefix)
-    return Q(region_id__gte=prefix, region_id__lt=after)
-
-
-def _bound_groups(posting: PostingFacts, w: dict[str, int]) -> list[tuple[int, Q]]:
-    """The pool cut into disjoint groups by what is cheap to read (the village and the
-    education), each with the highest score any of its persons can reach: the group's own
-    distance and education points plus every other factor in full. Highest bound first."""
-    suitability = (
-        w["suitability"]
-        if posting.categories is not None
-        else round_half_up(w["suitability"], *SUITABILITY_OPEN)
-    )
-    rest = suitability + sum(w[f] for f in ("accessibility", "skills", "hours", "wage"))
-    rest += w["preferences"]
-    if posting.is_remote:
-        places = [(w["distance"], Q())]
-    else:
-        share = {k: round_half_up(w["distance"], *v) for k, v in DISTANCE_SHARES.items()}
-        village, town, county = (
-            posting.region_id,
-            posting.region_id[:9],
-            posting.region_id[:6],
-        )
-        places = [
-            (share["village"], Q(region_id=village)),
-            (share["town"], _prefix_q(town) & ~Q(region_id=village)),
-            (share["county"], _prefix_q(county) & ~_prefix_q(town)),
-            (share["far"], ~_prefix_q(county)),
-        ]
-    minimum = posting.education_min
-    if minimum not in EDUCATION_RANK:
-        schooling = [(w["education"], Q())]
-    else:
-        enough = [c for c, rank in EDUCATION_RANK.items() if rank >= EDUCATION_RANK[minimum]]
-        schooling = [(w["education"], Q(education__in=enough)), (0, ~Q(education__in=enough))]
-    merged: dict[int, Q] = {}
-    for near, where in places:
-        for schooled, which in schooling:
-            bound = rest + near + schooled
-            q = where & which
-            merged[bound] = merged[bound] | q if bound in merged else q
-    return sorted(merged.items(), key=lambda item: -item[0])
-
-
-def _pruned_top(
-    ranked: QuerySet[Person], groups: list[tuple[int, Q, int]], size: int
-) -> list[Person]:
-    """The first ``size`` rows of ``ranked`` (ordered by ``match_score``), scoring only the
-    groups that can reach them: rank the best groups that hold ``size`` persons; every group
-    whose bound is below the last score found then cannot enter the top, and the rest are
-    ranked once more together. The same rows as ranking everyone (a test holds it so)."""
-    taken: list[tuple[int, Q, int]] = []
-    for group in groups:
-        if sum(n for _b, _q, n in taken) >= size:
-            break
-        taken.append(group)
-    if len(taken) == len(groups):
-        return list(ranked[:size])
-
-    def within(chosen: list[tuple[int, Q, int]]) -> list[Person]:
-        where = chosen[0][1]
-        for _bound, q, _n in chosen[1:]:
-            where |= q
-        return list(ranked.filter(where)[:size])
-
-    top = within(taken)
-    if len(top) < size:
-        # The pool changed since it was counted: rank everyone.
-        return list(ranked[:size])
-    floor = top[-1].match_score
-    more = [group for group in groups[len(taken) :] if group[0] >= floor]
-    if not more:
-        return top
-    if len(taken) + len(more) == len(groups):
-        return list(ranked[:size])
-    return within(taken + more)
 
 
 def _listing(person: Person) -> dict[str, Q]:
