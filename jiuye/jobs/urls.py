@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from jiuye.jobs.views import fairs, followups, matching, postings, referrals
+from jiuye.jobs.views import fair_matching, fairs, followups, matching, postings, referrals
 
 app_name = "jobs"
 
@@ -40,6 +40,22 @@ urlpatterns = [
     path("fairs/<uuid:pk>/participants/", fairs.fair_participants, name="fair-participants"),
     path("fairs/<uuid:pk>/register/", fairs.fair_register, name="fair-register"),
     path("fairs/<uuid:pk>/seekers/", fairs.fair_seekers, name="fair-seekers"),
+    path("fairs/<uuid:pk>/matching/", fair_matching.fair_match, name="fair-match"),
+    path(
+        "fairs/<uuid:pk>/matching/<uuid:token>/",
+        fair_matching.fair_match_job,
+        name="fair-match-job",
+    ),
+    path(
+        "fairs/<uuid:pk>/matching/<uuid:token>/progress/",
+        fair_matching.fair_match_progress,
+        name="fair-match-progress",
+    ),
+    path(
+        "fairs/<uuid:pk>/matching/<uuid:token>/candidates.xlsx",
+        fair_matching.fair_match_export,
+        name="fair-match-export",
+    ),
     # followups
     path("follow-ups/", followups.follow_up_list, name="follow-ups"),
     path("follow-ups/<uuid:pk>/", followups.follow_up_detail, name="follow-up"),

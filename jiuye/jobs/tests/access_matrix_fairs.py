@@ -11,7 +11,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from jiuye.core.tests.matrix import ALL, Kwargs, access
+from jiuye.core.tests.matrix import ALL, Kwargs, access, alike
 from jiuye.jobs.models import Fair, FairKind
 from jiuye.jobs.services import fairs
 from jiuye.reference.models import Region
@@ -40,6 +40,16 @@ def _fair(w: dict[str, Any]) -> Fair:
     return fair
 
 
+def _match_job(w: dict[str, Any]) -> dict[str, Any]:
+    """A finished matching of the fair by the district user (tasks run at once in tests)."""
+    from jiuye.jobs.services.fair_matching import fair_matching_start
+
+    fair = _fair(w)
+    if "fair_match_token" not in w:
+        w["fair_match_token"] = fair_matching_start(user=w["personas"]["district"], fair=fair)
+    return {"pk": fair.pk, "token": w["fair_match_token"]}
+
+
 NONE: Kwargs = lambda w: {}  # noqa: E731
 FAIR: Kwargs = lambda w: {"pk": _fair(w).pk}  # noqa: E731
 
@@ -53,4 +63,13 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
     # A job seeker registers themself (POST only: a GET is 405); nobody else may.
     "jobs:fair-register": (FAIR, access({"jobseeker"}, ok=405)),
     "jobs:fairs-export": (NONE, access(STAFF)),
+    # 为全场招聘会匹配 (POST only: a GET is 405); a job belongs to the user who started it.
+    "jobs:fair-match": (FAIR, access(PERSONAL, ok=405)),
+    **alike(
+        _match_job,
+        access(PERSONAL, admin=404, town_a=404, town_b=404),
+        "jobs:fair-match-job",
+        "jobs:fair-match-progress",
+        "jobs:fair-match-export",
+    ),
 }

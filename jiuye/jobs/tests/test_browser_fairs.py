@@ -51,3 +51,17 @@ def test_the_fair_page_passes_axe_for_the_employer_and_a_job_seeker(
         visit(page, base + reverse("jobs:fairs"), f"fair list for {username}")
         visit(page, base + reverse("jobs:fair", args=[fair_a.pk]), f"fair page for {username}")
         page.context.clear_cookies()
+
+
+def test_matching_the_whole_fair_shows_candidates_with_reasons_and_passes_axe(
+    page: Page, signed_in, personas, fair_a
+) -> None:  # noqa: ANN001
+    """为全场招聘会匹配 from the fair's page: the task runs (at once in tests) and the job page
+    lists each posting's candidates with the reasons and the Excel export."""
+    services.fair_register_seeker(fair=fair_a, person=personas["jobseeker"].person, by=None)
+    base = signed_in("district")
+    visit(page, base + reverse("jobs:fair", args=[fair_a.pk]), "fair page for district")
+    submit(page, "为全场招聘会匹配")
+    page.get_by_text("匹配完成").wait_for()
+    assert page.get_by_role("link", name="导出推荐人选（Excel）").is_visible()
+    assert_accessible(page, "fair matching results")
