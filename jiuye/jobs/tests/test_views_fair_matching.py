@@ -101,6 +101,22 @@ def test_the_export_lists_each_posting_candidates_with_the_explanation_and_is_lo
     assert event.detail["kind"] == "fair_matching" and event.detail["rows"] == 3
 
 
+def test_a_long_result_is_shown_a_page_of_postings_at_a_time(client_for, fair, monkeypatch) -> None:  # noqa: ANN001
+    """A 500-employer fair would list ~5,000 candidates on one page: the postings are paged."""
+    from jiuye.jobs.views import fair_matching as views
+
+    monkeypatch.setattr(views, "POSTINGS_PER_PAGE", 1)
+    client = client_for("district")
+    job = _run(client, fair)
+    first = html_of(client.get(job))
+    second = html_of(client.get(job + "?page=2"))
+    assert "下面是第 1–1 个岗位；全部人选请导出 Excel。" in first
+    assert "第 1 页，共 2 页" in first and "page=2" in first
+    assert ("“电商客服”的推荐人选" in first) != ("“电商客服”的推荐人选" in second)
+    assert ("按摩师 · " in first) != ("按摩师 · " in second)
+    assert "第 2 页，共 2 页" in second
+
+
 def test_a_town_officer_matches_only_the_seekers_of_their_town(client_for, fair) -> None:  # noqa: ANN001
     client = client_for("town_a")
     page = html_of(client.get(reverse("jobs:fair", args=[fair.pk])))

@@ -22,6 +22,7 @@ from jiuye.accounts.models import Role
 from jiuye.core.access import roles_required
 from jiuye.core.audit import access_log
 from jiuye.core.downloads import attachment, workbook
+from jiuye.core.listing import page_of
 from jiuye.core.models import AccessEvent
 from jiuye.core.roles import PERSONAL_DATA_ROLES
 from jiuye.jobs.models import Fair
@@ -29,6 +30,9 @@ from jiuye.jobs.services import fair_matching as services
 from jiuye.jobs.views.fairs import _fair
 
 MATCHERS = PERSONAL_DATA_ROLES
+# Postings shown per page of a result: a 500-employer fair lists about 5,000 candidates, which
+# is too long a page to read or to move through with a screen reader. The export has them all.
+POSTINGS_PER_PAGE = 20
 
 
 def _job(request: HttpRequest, fair: Fair, token: uuid.UUID) -> dict[str, Any]:
@@ -39,13 +43,16 @@ def _job(request: HttpRequest, fair: Fair, token: uuid.UUID) -> dict[str, Any]:
 
 
 def _context(request: HttpRequest, fair: Fair, job: dict[str, Any]) -> dict[str, Any]:
-    result = None
+    result = page = None
     if job["phase"] == "done":
         result = services.fair_matching_result(token=job["token"], user=request.user)
+        if result is not None:
+            page = page_of(request, result["postings"], POSTINGS_PER_PAGE)
     return {
         "fair": fair,
         "job": job,
         "result": result,
+        "page": page,
         "own_town": request.user.town if request.user.role == Role.TOWN else None,
     }
 
