@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from importlib import import_module
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,39 @@ TOWN_A = "440199001000"  # 东城街道
 TOWN_B = "440199002000"  # 西城街道
 VILLAGE_A = "440199001001"
 VILLAGE_B = "440199002001"
+
+
+# Fixtures through which a test reaches the database (pytest-django's, and the test database
+# itself for module-wide rows). A test with none of them and no django_db mark cannot touch the
+# database: pytest-django refuses it.
+DATABASE_FIXTURES = frozenset(
+    {
+        "db",
+        "transactional_db",
+        "django_db_reset_sequences",
+        "django_db_serialized_rollback",
+        "live_server",
+        "django_db_setup",
+    }
+)
+
+
+def touches_database(item: pytest.Item) -> bool:
+    return item.get_closest_marker("django_db") is not None or not DATABASE_FIXTURES.isdisjoint(
+        getattr(item, "fixturenames", ())
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """``JIUYE_DATABASE_TESTS_ONLY=1`` runs only the tests that use the database: CI's
+    PostgreSQL suite sets it, since a test that cannot reach the database runs the same on
+    either (the SQLite suite runs every test)."""
+    if os.environ.get("JIUYE_DATABASE_TESTS_ONLY", "") not in {"1", "true"}:
+        return
+    kept = [item for item in items if touches_database(item)]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(items=[item for item in items if not touches_database(item)])
+        items[:] = kept
 
 
 @pytest.fixture(autouse=True)
@@ -82,10 +115,163 @@ def _media_in_tmp(settings, tmp_path) -> None:  # noqa: ANN001
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker) -> None:  # noqa: ANN001
-    """Load the reference data once per test database; each test rolls back around it."""
-    with django_db_blocker.unblock():
-        reference_load()
+def django_db_setup(  # noqa: PLR0913
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    django_test_environment: None,
+    django_db_blocker: Any,
+    django_db_keepdb: bool,
+    django_db_createdb: bool,
+    django_db_use_migrations: bool,
+    django_db_modify_db_settings: None,
+) -> Iterator[None]:
+    """The test database, migrated and with the reference data loaded; each test rolls back
+    around it.
+
+    Under pytest-xdist the migrations run once per test run, not once per worker (≈25 s of CPU
+    each): the first worker migrates its database and keeps a copy as the run's template (an
+    SQLite file; on PostgreSQL a database made with ``CREATE DATABASE … TEMPLATE``), and the
+    other workers start from a copy of it. Django's ``migrate`` still runs on a copy, finds
+    every migration applied and only checks; the tests see the same database either way."""
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
+
+    if not django_db_use_migrations:
+        _disable_migrations()
+    keepdb = django_db_keepdb and not django_db_createdb
+    aliases, serialized = _get_databases_for_setup(request.session.items)
+    template = None
+    if not keepdb and hasattr(request.config, "workerinput") and _mirrors_of_default(aliases):
+        template = DatabaseTemplate(tmp_path_factory.getbasetemp().parent)
+    with django_db_blocker.unblock(), template or nullcontext(False) as copied:
+        db_cfg = setup_databases(
+            verbosity=request.config.option.verbose,
+            interactive=False,
+            aliases=aliases,
+            serialized_aliases=serialized,
+            keepdb=keepdb or copied,
+        )
+        if not copied:
+            reference_load()
+    yield
+    if not keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(db_cfg, verbosity=request.config.option.verbose)
+            if template:
+                template.drop()
+
+
+def _mirrors_of_default(aliases: set[str]) -> bool:
+    """Only the default database is created (the replica alias is a test mirror of it)."""
+    from django.db import connections
+
+    return all(
+        alias == "default" or connections[alias].settings_dict["TEST"].get("MIRROR") == "default"
+        for alias in aliases
+    )
+
+
+class DatabaseTemplate:
+    """One test database template for the workers of a test run, in the run's temporary folder
+    (shared by its workers), which take turns through a lock file. ``with`` gives whether this
+    worker's test database is now a copy of the template; if not, the caller migrates it as
+    usual, and on the way out it becomes the template unless there is one. ``drop()`` at the
+    end of the session removes the template this worker made."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.note = folder / "test-database-template.json"
+        self.made: dict[str, str] | None = None
+        self.lock: Any = None
+
+    def _locked(self) -> None:
+        import fcntl
+
+        self.lock = open(self.folder / "test-database-template.lock", "w")  # noqa: SIM115
+        fcntl.flock(self.lock, fcntl.LOCK_EX)
+
+    def _unlocked(self) -> None:
+        self.lock.close()  # closing the file releases the lock
+
+    def __enter__(self) -> bool:
+        import json
+
+        self._locked()
+        self.found = json.loads(self.note.read_text()) if self.note.exists() else None
+        return self.found is not None and _test_database_copy(self.found)
+
+    def __exit__(self, *exc: object) -> None:
+        import json
+        import sqlite3
+
+        from django.db import connection, connections
+
+        try:
+            if self.found is not None or exc[0] is not None:
+                return
+            if connection.vendor == "sqlite":
+                file = str(self.folder / "test-database-template.sqlite3")
+                connection.ensure_connection()
+                target = sqlite3.connect(file)
+                connection.connection.backup(target)
+                target.close()
+                self.made = {"vendor": "sqlite", "file": file}
+            elif connection.vendor == "postgresql":
+                name = connection.settings_dict["NAME"]
+                connections.close_all()  # a template may have no other session
+                with connection._nodb_cursor() as cursor:
+                    cursor.execute(f'DROP DATABASE IF EXISTS "{name}_template"')
+                    cursor.execute(f'CREATE DATABASE "{name}_template" TEMPLATE "{name}"')
+                self.made = {"vendor": "postgresql", "name": f"{name}_template"}
+            if self.made:
+                self.note.write_text(json.dumps(self.made))
+        finally:
+            self._unlocked()
+
+    def drop(self) -> None:
+        from django.db import connection
+
+        if not self.made:
+            return
+        self._locked()
+        try:
+            self.note.unlink()
+            if self.made["vendor"] == "sqlite":
+                Path(self.made["file"]).unlink()
+            else:
+                with connection._nodb_cursor() as cursor:
+                    cursor.execute(f'DROP DATABASE IF EXISTS "{self.made["name"]}"')
+        finally:
+            self._unlocked()
+
+
+def _test_database_copy(template: dict[str, str]) -> bool:
+    """Copy the template where ``setup_databases(keepdb=True)`` finds this worker's test
+    database; False when it cannot (the caller then migrates as usual)."""
+    import sqlite3
+
+    from django.db import connection
+
+    creation = connection.creation
+    name = creation._get_test_db_name()
+    if template["vendor"] == "sqlite" and creation.is_in_memory_db(name):
+        # A shared-cache in-memory database lives while a connection to it is open: this one
+        # stays open for the worker's life, so Django's own connection finds the copy.
+        holder = sqlite3.connect(name, uri=True)
+        source = sqlite3.connect(template["file"])
+        source.backup(holder)
+        source.close()
+        _TEMPLATE_COPIES.append(holder)
+        return True
+    if template["vendor"] == "postgresql" and connection.vendor == "postgresql":
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template["name"]}"')
+        return True
+    return False
+
+
+_TEMPLATE_COPIES: list[Any] = []
 
 
 @pytest.fixture
