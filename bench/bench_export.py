@@ -79,7 +79,8 @@ def _child_task(job_id: str) -> dict[str, Any]:
         "rows": job.rows_done,
         "seconds": time.perf_counter() - start,
         "cpu_seconds": time.process_time() - cpu,
-        "bytes": job.file.storage.size(job.file.name) if job.file else 0,
+        "bytes": job.size,
+        "parts": job.parts,
         "rss_before_mb": before,
         "rss_mb": _vm_hwm_mb(),
     }
@@ -149,7 +150,7 @@ def _show(outcome: dict[str, Any]) -> None:
         return
     print(
         f"  task: {task['status']}, {task['rows']:,} rows, "
-        f"{task['bytes'] / 1e6:.1f} MB sealed file, "
+        f"{task['bytes'] / 1e6:.1f} MB .xlsx in {task['parts']} sealed pieces, "
         f"{task['seconds']:.1f} s wall / {task['cpu_seconds']:.1f} s CPU, "
         f"peak {task['rss_mb']:.0f} MB (after Django set up {task['rss_before_mb']:.0f} MB)"
     )

@@ -346,15 +346,12 @@ class KeptFigures(models.Model):
         return f"{self.scope} {self.made_at:%Y-%m-%d %H:%M:%S}"
 
 
-def export_file_path(job: ExportJob, filename: str) -> str:
-    # The asking user's own folder; the job's id names the file, so no typed name reaches a path.
-    return f"exports/{job.created_by_id}/{job.pk}{_suffix(filename)}"
-
-
 class ExportJob(BaseModel):
     """An export too large to make inside a web request (``core.importing.exportjobs``): a
-    background task writes it, streaming, to the encrypted storage; only the user who asked
-    may follow and download it, until ``expires_at`` (``purge_uploads`` then deletes the file).
+    background task writes it, streaming, to the encrypted storage, in ``parts`` sealed pieces
+    under ``folder`` (so neither writing nor downloading holds the whole file in memory); only
+    the user who asked may follow and download it, until ``expires_at`` (``purge_uploads`` then
+    deletes the pieces and the job).
     What the export was asked for (``params``: a search, a date range) is kept encrypted: it can
     hold a name or an ID number."""
 
@@ -383,7 +380,8 @@ class ExportJob(BaseModel):
     total_rows = models.PositiveIntegerField(_("预计行数"), default=0)
     rows_done = models.PositiveIntegerField(_("已写行数"), default=0)
     message = models.TextField(_("说明"), blank=True)
-    file = EncryptedFileField(_("文件"), upload_to=export_file_path, blank=True)
+    parts = models.PositiveIntegerField(_("文件分段数"), default=0)
+    size = models.PositiveBigIntegerField(_("文件大小"), default=0)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     expires_at = models.DateTimeField(_("过期时间"), db_index=True)
@@ -402,6 +400,15 @@ class ExportJob(BaseModel):
     @property
     def is_expired(self) -> bool:
         return self.expires_at <= timezone.now()
+
+    @property
+    def folder(self) -> str:
+        """Where its pieces are stored: the asking user's own folder, named by the job's id
+        (no typed name reaches a path)."""
+        return f"exports/{self.created_by_id}/{self.pk}"
+
+    def part_name(self, number: int) -> str:
+        return f"{self.folder}/{number:05d}.part"
 
     @property
     def percent(self) -> int:

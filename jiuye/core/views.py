@@ -14,7 +14,14 @@ from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import QuerySet
 from django.forms import Form
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,7 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jiuye.core import homepage, importing, selectors
 from jiuye.core.access import roles_required
 from jiuye.core.audit import access_log, describe_entries
-from jiuye.core.downloads import attachment
+from jiuye.core.downloads import XLSX, attachment, attachment_header
 from jiuye.core.forms import (
     AccessFilterForm,
     ChangeFilterForm,
@@ -350,12 +357,15 @@ def export_progress(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 def export_download(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """The finished file (the user's own, until it expires). Each download is logged."""
     job = _export_job_or_404(request, pk)
-    content = exportjobs.export_file(job)
-    if content is None:
+    chunks = exportjobs.export_chunks(job)
+    if chunks is None:
         raise Http404
     access_log(
         action=AccessEvent.Action.EXPORT,
         request=request,
         detail={"kind": job.kind, "rows": job.rows_done, "download": str(job.pk)},
     )
-    return attachment(content, job.filename)
+    response = StreamingHttpResponse(chunks, content_type=XLSX)
+    response["Content-Disposition"] = attachment_header(job.filename)
+    response["Content-Length"] = str(job.size)
+    return response

@@ -712,7 +712,8 @@ def test_a_large_services_export_is_made_in_the_background_in_scope(
     job = ExportJob.objects.get()
     assert response.status_code == 302 and job.status == ExportJob.Status.DONE
     assert job.filename == f"服务记录-20200101-{TODAY:%Y%m%d}.xlsx"
-    content = client.get(reverse("core:export-download", kwargs={"pk": job.pk})).content
+    download = client.get(reverse("core:export-download", kwargs={"pk": job.pk}))
+    content = b"".join(download.streaming_content)
     rows = list(load_workbook(io.BytesIO(content)).active.values)
     assert len(rows) == 2 and rows[1][4] == "给张三"
     event = AccessEvent.objects.get(detail__background=str(job.pk))

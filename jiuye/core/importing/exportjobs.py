@@ -12,9 +12,11 @@ The task calls the same ``records`` function with the same user and params, so a
 file holds only their town, whichever way it was made; it refuses (a clear message on the job's
 page) when the user may no longer export. It streams the rows into a temporary .xlsx (openpyxl's
 write-only mode, ``write_export``) in constant memory, then stores the file, encrypted, in the
-asking user's folder (``core.storage``). Only that user can see the job or download the file,
-until ``JIUYE_EXPORT_KEEP_HOURS`` have passed; ``purge_uploads`` then deletes file and job (the
-access log keeps who exported what, and how many rows)."""
+asking user's folder (``core.storage``) as pieces of ``PART_BYTES``, each sealed on its own, so
+that neither storing nor downloading (a streamed response, piece by piece) holds more than a
+piece in memory, whatever the size of the file. Only that user can see the job or download the
+file, until ``JIUYE_EXPORT_KEEP_HOURS`` have passed; ``purge_uploads`` then deletes the pieces
+and the job (the access log keeps who exported what, and how many rows)."""
 
 from __future__ import annotations
 
@@ -22,13 +24,13 @@ import datetime as dt
 import json
 import logging
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.files import File
+from django.core.files.base import ContentFile
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -42,11 +44,15 @@ from jiuye.core.downloads import attachment
 from jiuye.core.importing.base import get_kind
 from jiuye.core.importing.exports import export_xlsx, write_export
 from jiuye.core.models import AccessEvent, ExportJob
+from jiuye.core.storage import encrypted_storage
 
 logger = logging.getLogger(__name__)
 
 # The task writes its progress to the job row every this many rows (one UPDATE each).
 PROGRESS_EVERY = 2000
+# The file is stored in pieces of this size, each sealed on its own (core.crypto seals a file
+# whole, in memory).
+PART_BYTES = 4 * 1024 * 1024
 
 
 class ExportError(Exception):
@@ -158,7 +164,7 @@ def export_job_task(job_id: str) -> str:
         _fail(job, _("导出失败：系统内部错误，已记录。请稍后重新导出；仍然失败请联系管理员。"))
         return ExportJob.Status.FAILED
     job.status, job.rows_done, job.finished_at = ExportJob.Status.DONE, count, timezone.now()
-    job.save(update_fields=["status", "rows_done", "finished_at", "file", "updated_at"])
+    job.save(update_fields=["status", "rows_done", "finished_at", "parts", "size", "updated_at"])
     access_log(
         action=AccessEvent.Action.EXPORT,
         user=job.created_by,
@@ -193,9 +199,28 @@ def _write(job: ExportJob) -> int:
             progress=progress,
             every=PROGRESS_EVERY,
         )
-        with open(path, "rb") as handle:
-            job.file.save(job.filename, File(handle), save=False)
+        _store(job, path)
     return count
+
+
+def _store(job: ExportJob, path: Path) -> None:
+    """Put the file at ``path`` into the storage as ``job``'s sealed pieces."""
+    _delete_parts(job)
+    job.parts = job.size = 0
+    with open(path, "rb") as handle:
+        for piece in iter(lambda: handle.read(PART_BYTES), b""):
+            name = job.part_name(job.parts + 1)
+            saved = encrypted_storage.save(name, ContentFile(piece))
+            if saved != name:  # the backend chose another name: the pieces would not be found
+                encrypted_storage.delete(saved)
+                raise OSError(f"The storage did not keep the name {name!r} (it chose {saved!r}).")
+            job.parts += 1
+            job.size += len(piece)
+
+
+def _delete_parts(job: ExportJob) -> None:
+    for name in encrypted_storage.walk(job.folder):
+        encrypted_storage.delete(name)
 
 
 def job_for_user(pk: Any, user: Any) -> ExportJob | None:
@@ -207,13 +232,15 @@ def job_for_user(pk: Any, user: Any) -> ExportJob | None:
     return job
 
 
-def export_file(job: ExportJob) -> bytes | None:
-    """The finished file's content, or None when it is not (or no longer) there."""
-    if job.status != ExportJob.Status.DONE or job.is_expired or not job.file:
+def export_chunks(job: ExportJob) -> Iterator[bytes] | None:
+    """The finished file's content, piece by piece, or None when it is not (or no longer)
+    there."""
+    if job.status != ExportJob.Status.DONE or job.is_expired or not job.parts:
         return None
-    if not job.file.storage.exists(job.file.name):
+    names = [job.part_name(number) for number in range(1, job.parts + 1)]
+    if not all(encrypted_storage.exists(name) for name in names):
         return None
-    return job.file.storage.read_bytes(job.file.name)
+    return (encrypted_storage.read_bytes(name) for name in names)
 
 
 def exports_purge(now: dt.datetime | None = None) -> int:
@@ -221,8 +248,7 @@ def exports_purge(now: dt.datetime | None = None) -> int:
     expired = ExportJob.objects.filter(expires_at__lte=now or timezone.now())
     count = 0
     for job in expired.iterator():
-        if job.file:
-            job.file.delete(save=False)
+        _delete_parts(job)
         job.delete()
         count += 1
     return count

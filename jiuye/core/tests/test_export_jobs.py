@@ -16,6 +16,8 @@ from openpyxl import load_workbook
 
 from conftest import VILLAGE_B, register_person
 from jiuye.accounts.models import Role
+from jiuye.core.crypto import FILE_MAGIC
+from jiuye.core.importing import exportjobs
 from jiuye.core.importing.exportjobs import export_job_task
 from jiuye.core.models import AccessEvent, ExportJob
 from jiuye.core.storage import encrypted_storage
@@ -45,6 +47,12 @@ def _names(content: bytes) -> list[str]:
     return sorted(row[name] for row in rows[1:])
 
 
+def _download(client, job: ExportJob) -> bytes:  # noqa: ANN001
+    response = client.get(reverse("core:export-download", kwargs={"pk": job.pk}))
+    assert response.status_code == 200
+    return b"".join(response.streaming_content)
+
+
 def _ask(client, **query: str):  # noqa: ANN001, ANN202
     return client.get(reverse("people:export"), {**SEARCH, **query})
 
@@ -72,11 +80,15 @@ def test_a_large_export_is_queued_and_the_task_writes_the_file(
     assert reverse("core:export-download", kwargs={"pk": job.pk}) in page
     download = client.get(reverse("core:export-download", kwargs={"pk": job.pk}))
     assert download.status_code == 200
-    assert _names(download.content) == ["张一", "张三", "张二", "张西"]
+    assert download.streaming and int(download["Content-Length"]) == job.size
+    content = b"".join(download.streaming_content)
+    assert _names(content) == ["张一", "张三", "张二", "张西"]
     # Masked, as asked, and stored encrypted in the user's folder.
-    assert zhangs[0].id_number.encode() not in download.content
-    assert job.file.name.startswith(f"exports/{job.created_by_id}/")
-    assert b"\xe5\xbc\xa0" not in encrypted_storage.read_sealed(job.file.name)
+    assert zhangs[0].id_number not in str(list(load_workbook(io.BytesIO(content)).active.values))
+    (stored,) = encrypted_storage.walk(f"exports/{job.created_by_id}")
+    assert stored == job.part_name(1)
+    sealed = encrypted_storage.read_sealed(stored)
+    assert sealed.startswith(FILE_MAGIC) and content[:4] not in sealed
     written, downloaded = AccessEvent.objects.filter(action="export").order_by("at", "id")
     assert written.username == "district" and written.detail["rows"] == 4
     assert written.detail["background"] == str(job.pk) and written.detail["revealed"] is False
@@ -89,8 +101,24 @@ def test_the_background_file_holds_only_the_town_officers_town(
     client = client_for("town_a")
     _ask(client)
     job = ExportJob.objects.get()
-    content = client.get(reverse("core:export-download", kwargs={"pk": job.pk})).content
+    content = _download(client, job)
     assert _names(content) == ["张一", "张三", "张二"]
+
+
+def test_a_file_larger_than_a_piece_is_stored_in_sealed_pieces_and_downloads_whole(
+    client_for, zhangs, small_limit, monkeypatch
+) -> None:  # noqa: ANN001
+    monkeypatch.setattr(exportjobs, "PART_BYTES", 1000)
+    client = client_for("district")
+    _ask(client)
+    job = ExportJob.objects.get()
+    assert job.parts == -(-job.size // 1000) and job.parts > 2
+    assert len(encrypted_storage.walk(job.folder)) == job.parts
+    assert _names(_download(client, job)) == ["张一", "张三", "张二", "张西"]
+    # A missing piece: no half file, a 404.
+    encrypted_storage.delete(job.part_name(2))
+    response = client.get(reverse("core:export-download", kwargs={"pk": job.pk}))
+    assert response.status_code == 404
 
 
 def test_a_full_number_export_in_the_background_keeps_its_reason(
@@ -100,7 +128,7 @@ def test_a_full_number_export_in_the_background_keeps_its_reason(
     response = client.post(f"{reverse('people:export')}?name=张", {"reason": "与人社局核对"})
     job = ExportJob.objects.get()
     assert response.status_code == 302 and job.revealed
-    content = client.get(reverse("core:export-download", kwargs={"pk": job.pk})).content
+    content = _download(client, job)
     rows = list(load_workbook(io.BytesIO(content)).active.values)
     column = rows[0].index("身份证号")
     assert zhangs[0].id_number in [row[column] for row in rows]
@@ -123,7 +151,7 @@ def test_an_expired_export_is_refused_and_purged(client_for, zhangs, small_limit
     client = client_for("district")
     _ask(client)
     job = ExportJob.objects.get()
-    name = job.file.name
+    name = job.part_name(1)
     ExportJob.objects.filter(pk=job.pk).update(expires_at=timezone.now() - dt.timedelta(minutes=1))
     assert client.get(reverse("core:export-download", kwargs={"pk": job.pk})).status_code == 404
     page = client.get(reverse("core:export-job", kwargs={"pk": job.pk})).content.decode()
@@ -139,7 +167,7 @@ def test_an_unexpired_export_survives_the_purge(client_for, zhangs, small_limit)
     _ask(client_for("district"))
     call_command("purge_uploads", stdout=io.StringIO())
     job = ExportJob.objects.get()
-    assert encrypted_storage.exists(job.file.name)
+    assert encrypted_storage.exists(job.part_name(1))
 
 
 def _running(user: Any, **fields: Any) -> ExportJob:
@@ -184,7 +212,7 @@ def test_a_user_who_may_no_longer_export_gets_a_clear_failure(client_for, person
     officer.save(update_fields=["role"])
     assert export_job_task.call(job_id=str(job.pk)) == ExportJob.Status.FAILED
     job.refresh_from_db()
-    assert job.status == ExportJob.Status.FAILED and not job.file
+    assert job.status == ExportJob.Status.FAILED and not job.parts
     assert "没有导出残疾人名单的权限" in job.message
     assert not AccessEvent.objects.filter(action="export").exists()
     page = client_for("district").get(reverse("core:export-job", kwargs={"pk": job.pk}))
@@ -216,6 +244,6 @@ def test_the_employer_export_goes_to_the_background_too(
     response = client.get(reverse("employers:export"))
     job = ExportJob.objects.get()
     assert response.status_code == 302 and job.rows_done == 2
-    content = client.get(reverse("core:export-download", kwargs={"pk": job.pk})).content
+    content = _download(client, job)
     rows = list(load_workbook(io.BytesIO(content)).active.values)
     assert len(rows) == 3
