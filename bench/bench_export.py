@@ -18,6 +18,7 @@ import csv
 import os
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -27,11 +28,15 @@ DISTRICT = "440199000000"
 TARGET_MB = 512
 
 
-def _vm_hwm_mb() -> float:
+def _vm_mb(field: str) -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
+        if line.startswith(field):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def _vm_hwm_mb() -> float:
+    return _vm_mb("VmHWM:")
 
 
 def _child_build(persons: int) -> dict[str, Any]:
@@ -70,9 +75,24 @@ def _child_task(job_id: str) -> dict[str, Any]:
     from jiuye.core.models import ExportJob
 
     before = _vm_hwm_mb()
+    # The resident size every second while the task runs: flat if rows stream.
+    samples: list[float] = []
+    running = threading.Event()
+    running.set()
+
+    def sample() -> None:
+        while running.is_set():
+            samples.append(_vm_mb("VmRSS:"))
+            time.sleep(1)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     cpu, start = time.process_time(), time.perf_counter()
     status = export_job_task.call(job_id=job_id)
+    running.clear()
+    sampler.join()
     job = ExportJob.objects.get(pk=job_id)
+    half = max(1, len(samples) // 2)
     return {
         "status": status,
         "message": job.message,
@@ -83,6 +103,8 @@ def _child_task(job_id: str) -> dict[str, Any]:
         "parts": job.parts,
         "rss_before_mb": before,
         "rss_mb": _vm_hwm_mb(),
+        "rss_first_half_max_mb": max(samples[:half], default=0.0),
+        "rss_second_half_max_mb": max(samples[half:], default=0.0),
     }
 
 
@@ -153,6 +175,10 @@ def _show(outcome: dict[str, Any]) -> None:
         f"{task['bytes'] / 1e6:.1f} MB .xlsx in {task['parts']} sealed pieces, "
         f"{task['seconds']:.1f} s wall / {task['cpu_seconds']:.1f} s CPU, "
         f"peak {task['rss_mb']:.0f} MB (after Django set up {task['rss_before_mb']:.0f} MB)"
+    )
+    print(
+        f"  resident size while writing: at most {task['rss_first_half_max_mb']:.0f} MB in the "
+        f"first half of the run, {task['rss_second_half_max_mb']:.0f} MB in the second"
     )
     print(
         f"  baseline (raw cursor to CSV): {base['rows']:,} rows, {base['seconds']:.1f} s wall / "
