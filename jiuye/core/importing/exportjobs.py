@@ -112,15 +112,18 @@ def export_start(*, user: Any, export: ExportRequest, total: int = 0) -> ExportJ
         created_by=user,
         updated_by=user,
     )
-    job.full_clean(exclude=["file", "params"])
+    job.full_clean(exclude=["params"])
     job.save()
     export_job_task.enqueue(job_id=str(job.pk))
     return job
 
 
 def _fail(job: ExportJob, message: str) -> None:
+    _delete_parts(job)  # no half file stays behind
     ExportJob.objects.filter(pk=job.pk).update(
         status=ExportJob.Status.FAILED,
+        parts=0,
+        size=0,
         message=message,
         finished_at=timezone.now(),
         updated_at=timezone.now(),
