@@ -358,6 +358,12 @@ JIUYE_IMPORT_PARALLEL_FROM = env_int("JIUYE_IMPORT_PARALLEL_FROM", 4000)
 # Stored import files and error reports (encrypted; they hold ID numbers) are deleted this many
 # days after the import by `manage.py purge_uploads` (cron); the batch and its journal stay.
 JIUYE_UPLOAD_RETENTION_DAYS = env_int("JIUYE_UPLOAD_RETENTION_DAYS", 30)
+# Exports (issue 19): a result of at most this many rows downloads at once, as always; a larger
+# one is written by a background task (`db_worker`) to the encrypted storage, and the page
+# follows its progress. The file is the asking user's alone and expires this many hours later
+# (`manage.py purge_uploads` deletes it).
+JIUYE_EXPORT_DIRECT_MAX_ROWS = env_int("JIUYE_EXPORT_DIRECT_MAX_ROWS", 5000)
+JIUYE_EXPORT_KEEP_HOURS = env_int("JIUYE_EXPORT_KEEP_HOURS", 48)
 # Complaints and suggestions (issue 18): a unit answers within this many calendar days (自然日;
 # there is no holiday calendar to count working days by); `manage.py grievances_escalate`
 # (daily) reports those past it to the district. Per IP address and hour: at most

@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jiuye.core.crypto import EncryptedTextField
 from jiuye.core.fields import user_fk
 from jiuye.core.masking import mask_certificate_number, mask_id_number
 from jiuye.core.storage import EncryptedFileField
@@ -343,3 +344,74 @@ class KeptFigures(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.made_at:%Y-%m-%d %H:%M:%S}"
+
+
+class ExportJob(BaseModel):
+    """An export too large to make inside a web request (``core.importing.exportjobs``): a
+    background task writes it, streaming, to the encrypted storage, in ``parts`` sealed pieces
+    under ``folder`` (so neither writing nor downloading holds the whole file in memory); only
+    the user who asked may follow and download it, until ``expires_at`` (``purge_uploads`` then
+    deletes the pieces and the job).
+    What the export was asked for (``params``: a search, a date range) is kept encrypted: it can
+    hold a name or an ID number."""
+
+    # Each user sees only the exports they asked for.
+    scope_paths = {"user": "created_by"}
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("生成中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    kind = models.CharField(_("导出类型"), max_length=40)
+    # The dotted path of the function that rebuilds the asking user's scoped records from
+    # ``params`` (the same one the page calls for a small export, so the scope is the same).
+    source = models.CharField(max_length=200)
+    params = EncryptedTextField(_("导出条件"), blank=True)
+    filename = models.CharField(_("文件名"), max_length=200)
+    revealed = models.BooleanField(_("完整号码"), default=False)
+    reason = models.TextField(_("原因"), blank=True)
+    # Extra facts for the access log entry written when the file is done (the query, a period).
+    detail = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    total_rows = models.PositiveIntegerField(_("预计行数"), default=0)
+    rows_done = models.PositiveIntegerField(_("已写行数"), default=0)
+    message = models.TextField(_("说明"), blank=True)
+    parts = models.PositiveIntegerField(_("文件分段数"), default=0)
+    size = models.PositiveBigIntegerField(_("文件大小"), default=0)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("过期时间"), db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = verbose_name_plural = _("导出文件")
+
+    def __str__(self) -> str:
+        return f"{self.filename}（{self.get_status_display()}）"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def folder(self) -> str:
+        """Where its pieces are stored: the asking user's own folder, named by the job's id
+        (no typed name reaches a path)."""
+        return f"exports/{self.created_by_id}/{self.pk}"
+
+    def part_name(self, number: int) -> str:
+        return f"{self.folder}/{number:05d}.part"
+
+    @property
+    def percent(self) -> int:
+        if not self.total_rows:
+            return 0
+        return min(100, self.rows_done * 100 // self.total_rows)

@@ -20,5 +20,8 @@ urlpatterns = [
     path("imports/<uuid:pk>/recheck/", views.import_recheck, name="import-recheck"),
     path("imports/<uuid:pk>/rollback/", views.import_rollback, name="import-rollback"),
     path("imports/<uuid:pk>/errors.xlsx", views.import_errors, name="import-errors"),
+    path("exports/<uuid:pk>/", views.export_job, name="export-job"),
+    path("exports/<uuid:pk>/progress/", views.export_progress, name="export-progress"),
+    path("exports/<uuid:pk>/file.xlsx", views.export_download, name="export-download"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -8,12 +8,20 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import QuerySet
 from django.forms import Form
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -21,7 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jiuye.core import homepage, importing, selectors
 from jiuye.core.access import roles_required
 from jiuye.core.audit import access_log, describe_entries
-from jiuye.core.downloads import attachment
+from jiuye.core.downloads import XLSX, attachment, attachment_header
 from jiuye.core.forms import (
     AccessFilterForm,
     ChangeFilterForm,
@@ -29,7 +37,8 @@ from jiuye.core.forms import (
     ImportSheetsForm,
     ImportUploadForm,
 )
-from jiuye.core.models import AccessEvent, ImportBatch
+from jiuye.core.importing import exportjobs
+from jiuye.core.models import AccessEvent, ExportJob, ImportBatch
 from jiuye.core.roles import PERSONAL_DATA_ROLES, Role
 from jiuye.core.scoping import get_scoped_or_404, scope_for
 
@@ -316,3 +325,47 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
     except importing.ImportFileError:
         raise Http404 from None
     return attachment(importing.template_xlsx(import_kind), f"导入模板-{import_kind.label}.xlsx")
+
+
+# --- exports made in the background (core.importing.exportjobs) -------------------------------
+
+
+def _export_job_or_404(request: HttpRequest, pk: uuid.UUID) -> ExportJob:
+    """The export if the user asked for it: nobody else, not even an administrator, sees it."""
+    job = exportjobs.job_for_user(pk, request.user)
+    if job is None:
+        raise Http404
+    return job
+
+
+@login_required
+@require_GET
+def export_job(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """The page of a large export: its progress while it is made, then its download."""
+    return render(request, "core/export_job.html", {"job": _export_job_or_404(request, pk)})
+
+
+@login_required
+@require_GET
+def export_progress(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """The progress part of the page, which the page polls while the file is made."""
+    return render(request, "core/_export_progress.html", {"job": _export_job_or_404(request, pk)})
+
+
+@login_required
+@require_GET
+def export_download(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """The finished file (the user's own, until it expires). Each download is logged."""
+    job = _export_job_or_404(request, pk)
+    chunks = exportjobs.export_chunks(job)
+    if chunks is None:
+        raise Http404
+    access_log(
+        action=AccessEvent.Action.EXPORT,
+        request=request,
+        detail={"kind": job.kind, "rows": job.rows_done, "download": str(job.pk)},
+    )
+    response = StreamingHttpResponse(chunks, content_type=XLSX)
+    response["Content-Disposition"] = attachment_header(job.filename)
+    response["Content-Length"] = str(job.size)
+    return response

@@ -16,7 +16,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,11 +27,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from jiuye.accounts.models import Role, User
 from jiuye.core import crud, keyset
 from jiuye.core.access import roles_required
-from jiuye.core.audit import access_log
-from jiuye.core.downloads import attachment
 from jiuye.core.forms import add_service_errors
-from jiuye.core.importing import export_xlsx, get_kind
-from jiuye.core.models import AccessEvent
+from jiuye.core.importing.exportjobs import ExportError, ExportRequest, export_respond
 from jiuye.core.scoping import get_scoped_or_404, scope_for
 from jiuye.employers import selectors
 from jiuye.employers.forms import (
@@ -96,14 +93,25 @@ def employer_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def employer_export(request: HttpRequest) -> HttpResponse:
     """The search result as .xlsx in the import template's columns (imports back unchanged)."""
-    _form, employers = _search(request)
-    content, count = export_xlsx(get_kind("employers"), employers, reveal=False)
-    access_log(
-        action=AccessEvent.Action.EXPORT,
-        request=request,
-        detail={"kind": "employers", "rows": count, "query": request.GET.urlencode()},
+    query = request.GET.urlencode()
+    export = ExportRequest(
+        kind="employers",
+        records="jiuye.employers.views.employers_to_export",
+        params={"query": query},
+        filename="用人单位名单.xlsx",
+        detail={"query": query},
     )
-    return attachment(content, "用人单位名单.xlsx")
+    return export_respond(request, export)
+
+
+def employers_to_export(user: Any, params: dict[str, Any]) -> Any:
+    """The employers of ``user``'s search (``params["query"]``, as the list reads it) in their
+    scope, for the export now or in the background (``core.importing.exportjobs``)."""
+    if user.role not in READERS:
+        raise ExportError(_("导出失败：您的账号已没有导出用人单位名单的权限。"))
+    form = EmployerSearchForm(QueryDict(params.get("query", "")) or None, user=user)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    return selectors.employers_search(queryset=scope_for(user, Employer), filters=filters)
 
 
 def _render_detail(request: HttpRequest, employer: Employer, **extra: Any) -> HttpResponse:

@@ -9,6 +9,7 @@ is a 404. Leaders, department liaisons, employers and job seekers get 403.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -23,11 +24,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jiuye.accounts.models import PERSONAL_DATA_ROLES
 from jiuye.core import crud
 from jiuye.core.access import roles_required
-from jiuye.core.audit import access_log
-from jiuye.core.downloads import attachment
 from jiuye.core.forms import add_service_errors
-from jiuye.core.importing import export_xlsx, get_kind
-from jiuye.core.models import AccessEvent
+from jiuye.core.importing.exportjobs import ExportError, ExportRequest, export_respond
 from jiuye.core.scoping import get_scoped_or_404, scope_for
 from jiuye.employment import selectors, services
 from jiuye.employment.forms import EndForm, RecordForm, ResolveForm
@@ -206,11 +204,17 @@ def record_resolve(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 def record_export(request: HttpRequest) -> HttpResponse:
     """The user's scoped records (not archived) as .xlsx in the import template's columns, ID
     numbers masked. Every export is in the access log."""
-    records = selectors.records_for_export(queryset=scope_for(request.user, EmploymentRecord))
-    content, count = export_xlsx(get_kind("employment"), records, reveal=False)
-    access_log(
-        action=AccessEvent.Action.EXPORT,
-        request=request,
-        detail={"kind": "employment", "rows": count, "revealed": False},
+    export = ExportRequest(
+        kind="employment",
+        records="jiuye.employment.views.employment_to_export",
+        params={},
+        filename="就业记录.xlsx",
     )
-    return attachment(content, "就业记录.xlsx")
+    return export_respond(request, export)
+
+
+def employment_to_export(user: Any, params: dict[str, Any]) -> Any:
+    """``user``'s scoped records (not archived), for the export now or in the background."""
+    if user.role not in PERSONAL_DATA_ROLES:
+        raise ExportError(_("导出失败：您的账号已没有导出就业记录的权限。"))
+    return selectors.records_for_export(queryset=scope_for(user, EmploymentRecord))

@@ -15,7 +15,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,12 +26,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jiuye.accounts.models import PERSONAL_DATA_ROLES, Role
 from jiuye.core import crud, keyset, listing, timeline
 from jiuye.core.access import roles_required
-from jiuye.core.audit import access_log
-from jiuye.core.downloads import attachment
 from jiuye.core.forms import add_service_errors
-from jiuye.core.importing import export_xlsx, get_kind
+from jiuye.core.importing.exportjobs import ExportError, ExportRequest, export_respond
 from jiuye.core.logging import scrub
-from jiuye.core.models import AccessEvent
 from jiuye.core.scoping import NOT_FOUND_IN_SCOPE, get_scoped_or_404, scope_for
 from jiuye.people import selectors, services
 from jiuye.people.forms import (
@@ -249,19 +246,25 @@ def person_export(request: HttpRequest) -> HttpResponse:
     if reveal and not reason:
         messages.error(request, _("导出完整号码必须写明原因。"))
         return redirect(f"{reverse('people:list')}?{request.GET.urlencode()}")
-    persons = selectors.persons_search(
-        queryset=scope_for(request.user, Person), filters=search.cleaned_data
-    )
-    content, count = export_xlsx(get_kind("persons"), persons, reveal=reveal)
-    access_log(
-        action=AccessEvent.Action.EXPORT,
-        request=request,
+    query = params.urlencode()
+    export = ExportRequest(
+        kind="persons",
+        records="jiuye.people.views.persons_to_export",
+        params={"query": query},
+        filename="残疾人名单.xlsx",
+        reveal=reveal,
         reason=reason,
-        detail={
-            "kind": "persons",
-            "rows": count,
-            "revealed": reveal,
-            "query": scrub(params.urlencode()),
-        },
+        detail={"query": scrub(query)},
     )
-    return attachment(content, "残疾人名单.xlsx")
+    return export_respond(request, export)
+
+
+def persons_to_export(user: Any, params: dict[str, Any]) -> Any:
+    """The persons of ``user``'s search (``params["query"]``) in their scope, for the export
+    now or in the background (``core.importing.exportjobs``)."""
+    if user.role not in PERSONAL_DATA_ROLES:
+        raise ExportError(_("导出失败：您的账号已没有导出残疾人名单的权限。"))
+    search = PersonSearchForm(QueryDict(params.get("query", "")), user=user)
+    if not (search.is_valid() and selectors.is_search(search.cleaned_data)):
+        raise ExportError(_("导出失败：查询条件已失效，请重新查询后再导出。"))
+    return selectors.persons_search(queryset=scope_for(user, Person), filters=search.cleaned_data)

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from conftest import VILLAGE_B, image_bytes, make_id_number, pdf_bytes, sealed_on_disk
 from jiuye.casework import services
 from jiuye.casework.models import AnnualCase, Channel, NeedsRecord, ServiceRecord, ServiceType
-from jiuye.core.models import AccessEvent
+from jiuye.core.models import AccessEvent, ExportJob
 from jiuye.employment import services as employment_services
 from jiuye.employment.models import EmploymentRecord, Source
 from jiuye.people.models import Person
@@ -698,3 +698,23 @@ def test_a_next_contact_more_than_two_years_ahead_asks_for_a_confirmation(
     response = records_post(client, url, service_type="career_guidance", follow_up_date=far)
     assert "在两年以后" in _field_error(response.content.decode(), "follow_up_date")
     assert not ServiceRecord.objects.exists()
+
+
+def test_a_large_services_export_is_made_in_the_background_in_scope(
+    client_for, records_person, person_b, settings
+) -> None:  # noqa: ANN001
+    settings.JIUYE_EXPORT_DIRECT_MAX_ROWS = 0
+    for person in (records_person, person_b):
+        _service(person, notes=f"给{person.name}")
+    client = client_for("town_a")
+    period = {"start": "2020-01-01", "end": TODAY.isoformat()}
+    response = client.get(reverse("casework:services-export"), period)
+    job = ExportJob.objects.get()
+    assert response.status_code == 302 and job.status == ExportJob.Status.DONE
+    assert job.filename == f"服务记录-20200101-{TODAY:%Y%m%d}.xlsx"
+    download = client.get(reverse("core:export-download", kwargs={"pk": job.pk}))
+    content = b"".join(download.streaming_content)
+    rows = list(load_workbook(io.BytesIO(content)).active.values)
+    assert len(rows) == 2 and rows[1][4] == "给张三"
+    event = AccessEvent.objects.get(detail__background=str(job.pk))
+    assert event.detail["rows"] == 1 and event.detail["start"] == "2020-01-01"

@@ -47,7 +47,7 @@ from jiuye.core.access import roles_required
 from jiuye.core.audit import access_log
 from jiuye.core.conflicts import ConflictError, show_conflict
 from jiuye.core.downloads import Book, attachment_header, formula_safe
-from jiuye.core.importing import export_xlsx, get_kind
+from jiuye.core.importing.exportjobs import ExportError, ExportRequest, export_respond
 from jiuye.core.masking import mask_id_number
 from jiuye.core.models import AccessEvent
 from jiuye.core.scoping import get_scoped_or_404, scope_for
@@ -449,23 +449,27 @@ def services_export(request: HttpRequest) -> HttpResponse:
         context = {"form": form, "masked_form": masked_form, "full_form": full_form}
         return render(request, "casework/services_export.html", context)
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-    records = (
-        scope_for(request.user, ServiceRecord)
-        .filter(date__gte=start, date__lte=end, archived_at__isnull=True)
+    period = {"start": start.isoformat(), "end": end.isoformat()}
+    export = ExportRequest(
+        kind="services",
+        records="jiuye.casework.views.records.services_to_export",
+        params=period,
+        filename=f"服务记录-{start:%Y%m%d}-{end:%Y%m%d}.xlsx",
+        reveal=reveal,
+        reason=form.cleaned_data.get("reason", ""),
+        detail=period,
+    )
+    return export_respond(request, export)
+
+
+def services_to_export(user: Any, params: dict[str, Any]) -> QuerySet:
+    """The service records of ``user``'s scope in the period ``params`` names (not archived),
+    for the export now or in the background (``core.importing.exportjobs``)."""
+    if user.role not in PERSONAL_DATA_ROLES:
+        raise ExportError(_("导出失败：您的账号已没有导出服务记录的权限。"))
+    return (
+        scope_for(user, ServiceRecord)
+        .filter(date__gte=params["start"], date__lte=params["end"], archived_at__isnull=True)
         .select_related("person", "service_type", "needs")
         .order_by("date", "person__region_id", "created_at")
     )
-    content, count = export_xlsx(get_kind("services"), records, reveal=reveal)
-    access_log(
-        action=AccessEvent.Action.EXPORT,
-        request=request,
-        reason=form.cleaned_data.get("reason", ""),
-        detail={
-            "kind": "services",
-            "rows": count,
-            "revealed": reveal,
-            "start": start.isoformat(),
-            "end": end.isoformat(),
-        },
-    )
-    return downloads.attachment(content, f"服务记录-{start:%Y%m%d}-{end:%Y%m%d}.xlsx")

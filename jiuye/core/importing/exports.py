@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -52,8 +52,17 @@ def export_rows(kind: ImportKind, queryset: Any, *, reveal: bool) -> Iterator[li
         yield kind.export_row(obj, reveal=reveal)
 
 
-def write_export(kind: ImportKind, queryset: Any, path: Path, *, reveal: bool) -> int:
-    """Write .xlsx or .csv (by extension), streaming. Returns the number of records."""
+def write_export(
+    kind: ImportKind,
+    queryset: Any,
+    path: Path,
+    *,
+    reveal: bool,
+    progress: Callable[[int], None] | None = None,
+    every: int = 2000,
+) -> int:
+    """Write .xlsx or .csv (by extension), streaming. Returns the number of records.
+    ``progress(records written)`` is called every ``every`` records, if given."""
     count = -1
     if path.suffix.lower() == ".csv":
         with open(path, "w", encoding="utf-8-sig", newline="") as handle:
@@ -61,6 +70,8 @@ def write_export(kind: ImportKind, queryset: Any, path: Path, *, reveal: bool) -
             for row in export_rows(kind, queryset, reveal=reveal):
                 writer.writerow([formula_safe(v) for v in row])
                 count += 1
+                if progress is not None and count and count % every == 0:
+                    progress(count)
         return count
     if path.suffix.lower() != ".xlsx":
         raise ImportFileError(_("只能导出为 .xlsx 或 .csv 文件。"))
@@ -69,6 +80,8 @@ def write_export(kind: ImportKind, queryset: Any, path: Path, *, reveal: bool) -
     for row in export_rows(kind, queryset, reveal=reveal):
         sheet.append([formula_safe(v) for v in row])
         count += 1
+        if progress is not None and count and count % every == 0:
+            progress(count)
     book.save(path)
     return count
 

@@ -87,6 +87,21 @@ def _transfer(w: dict[str, Any]) -> TransferRequest:
     )
 
 
+def _export(w: dict[str, Any]) -> dict[str, Any]:
+    """A finished background export of the district user (tasks run at once in tests)."""
+    from jiuye.core.importing.exportjobs import ExportRequest, export_start
+
+    if "export_job" not in w:
+        request = ExportRequest(
+            kind="employment",
+            records="jiuye.employment.views.employment_to_export",
+            params={},
+            filename="就业记录.xlsx",
+        )
+        w["export_job"] = export_start(user=w["personas"]["district"], export=request).pk
+    return {"pk": w["export_job"]}
+
+
 def _application(w: dict[str, Any]) -> RegistrationApplication:
     """A sign-up from a village of 东城 (town A), still to verify."""
     from conftest import make_id_number
@@ -237,6 +252,14 @@ MATRIX: dict[str, tuple[Kwargs, dict[str, int]]] = {
         access(PERSONAL, town_a=404, town_b=404),
         "core:import-detail",
         "core:import-progress",
+    ),
+    # A background export belongs to the user who asked for it: everyone else gets 404.
+    **alike(
+        _export,
+        access({"district"}, denied=404),
+        "core:export-job",
+        "core:export-progress",
+        "core:export-download",
     ),
     "core:import-cancel": (BATCH, access(PERSONAL, ok=405)),
     "core:import-retry": (BATCH, access(PERSONAL, ok=405)),

@@ -8,7 +8,7 @@ import io
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from jiuye.core.models import AccessEvent
+from jiuye.core.models import AccessEvent, ExportJob
 from jiuye.employment.models import EmploymentRecord
 from jiuye.employment.services import employment_archive
 
@@ -122,3 +122,18 @@ def test_the_review_list_and_a_record_keep_to_their_query_budget(
     record = EmploymentRecord.objects.filter(needs_review=True).first()
     with django_assert_max_num_queries(15):
         client.get(reverse("employment:detail", args=[record.pk]))
+
+
+def test_a_large_export_is_made_in_the_background_in_scope(
+    client_for, record_a, open_job, person_b, settings
+) -> None:  # noqa: ANN001
+    settings.JIUYE_EXPORT_DIRECT_MAX_ROWS = 0
+    open_job(person_b, dt.date(2024, 1, 1), employer_name="西城夜市")
+    client = client_for("town_a")
+    assert client.get(EXPORT).status_code == 302
+    job = ExportJob.objects.get()
+    download = client.get(reverse("core:export-download", kwargs={"pk": job.pk}))
+    sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
+    rows = [[str(c) if c is not None else "" for c in row] for row in sheet.values]
+    assert len(rows) == 2 and rows[1][1] == "张三"
+    assert "西城夜市" not in [c for row in rows for c in row]
