@@ -15,6 +15,7 @@ from array import array
 
 _START = 1 << 12
 _EMPTY = 0
+_LOW = (1 << 64) - 1
 
 
 class SeenKeys:
@@ -25,6 +26,8 @@ class SeenKeys:
         self._sheets: list[str] = []
         self._sheet_of: dict[str, int] = {}
         self._size = 0
+        self._last_key: str | None = None
+        self._last_digest = (0, 0)
         self._allocate(_START)
 
     def _allocate(self, slots: int) -> None:
@@ -38,10 +41,14 @@ class SeenKeys:
     def __len__(self) -> int:
         return self._size
 
-    @staticmethod
-    def _digest(key: str) -> tuple[int, int]:
-        digest = hashlib.blake2b(key.encode(), digest_size=16).digest()
-        return int.from_bytes(digest[:8], "little") or 1, int.from_bytes(digest[8:], "little")
+    def _digest(self, key: str) -> tuple[int, int]:
+        if key is self._last_key:
+            # ``add`` right after ``get`` of the same key: hashed once.
+            return self._last_digest
+        whole = int.from_bytes(hashlib.blake2b(key.encode(), digest_size=16).digest(), "little")
+        digest = (whole >> 64) or 1, whole & _LOW
+        self._last_key, self._last_digest = key, digest
+        return digest
 
     def _slot(self, high: int, low: int) -> int:
         """The slot holding this digest, or the empty one where it would go."""
