@@ -4,9 +4,9 @@ A run must know every key it has seen to refuse a second row naming the same rec
 grows with the file. As a dict of key strings it cost ≈ 230 bytes a row (≈ 230 MB for a file
 of 1,000,000 persons, whose keys are 64-character blind indexes). Here each key is kept as a
 96-bit digest in flat arrays (an open-addressing table, at most three quarters full, grown by
-half): 18 bytes a slot, ≈ 24–36 bytes a row, no object per key (≈ 30 MB for 1,000,000 rows).
-Two different keys share a digest with a chance of about n² / 2⁹⁷ (≈ 10⁻¹⁷ for a million
-rows), far below any other failure of the run.
+half): 18 bytes a slot, 24–36 bytes a row, no object per key (≈ 32 MB for 1,000,000 rows,
+≈ 55 MB for the moment it grows). Two different keys share a digest with a chance of about
+n² / 2⁹⁷ (≈ 10⁻¹⁷ for a million rows), far below any other failure of the run.
 """
 
 from __future__ import annotations
