@@ -277,6 +277,9 @@ class _Scratch:
             MEDIA_ROOT="",  # empty counts as unset, so it follows JIUYE_VAR_DIR
             # Production behaviour (no query log, no debug pages) with throwaway keys.
             DEBUG="false",
+            # The per-file row limit (200,000 by default; it counts the header row) would
+            # refuse the 1,000,000-row file.
+            JIUYE_IMPORT_MAX_ROWS=str(max([200_000, *_sizes()]) + 1),
             **self.keys,
         )
         return env

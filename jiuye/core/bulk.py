@@ -110,7 +110,12 @@ def _converter(field: Field, connection: Any) -> Callable[[Any], Any] | None:
     if type(target) is UUIDField:
         if connection.features.has_native_uuid_field:
             return None
-        return lambda v: v.hex if isinstance(v, uuid.UUID) else v
+
+        def uuid_hex(value: Any) -> Any:
+            return value.hex if isinstance(value, uuid.UUID) else value
+
+        # A foreign key usually names the same record on every row (the batch, the user).
+        return _same_as_last(uuid_hex) if field.is_relation else uuid_hex
     if type(target) is DateField:
         return lambda v: v.isoformat() if v is not None else None
     if type(target) is DateTimeField:
@@ -121,12 +126,27 @@ def _converter(field: Field, connection: Any) -> Callable[[Any], Any] | None:
         # Most rows hold an empty list (the usual default), and a journal's rows the same
         # small value ({"_version": 1}): each is adapted once, not once per row.
         last: list[Any] = [None, object(), None]
+        # Short lists of plain values (a person's assistive needs: a few of a fixed set of
+        # codes) repeat across rows: each distinct one is adapted once.
+        lists: dict[tuple[Any, ...], Any] = {}
 
         def adapt(value: Any) -> Any:
             if value is None:
                 return None
             if value == []:
                 return empty_list
+            if (
+                value.__class__ is list
+                and len(value) <= 8
+                and all(v.__class__ in _FLAT for v in value)
+            ):
+                key = tuple(value)
+                adapted = lists.get(key)
+                if adapted is None:
+                    adapted = adapt_json(list(key), encoder)
+                    if len(lists) < 4096:
+                        lists[key] = adapted
+                return adapted
             if value.__class__ is last[1].__class__ and value == last[1]:
                 return last[2]
             adapted = adapt_json(value, encoder)

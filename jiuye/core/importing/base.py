@@ -140,6 +140,12 @@ class ImportKind:
         """Records already in the database, by natural key."""
         raise NotImplementedError
 
+    def current_records(self, outcomes: list[RowOutcome], *, by: Any) -> dict[str, Any]:
+        """The records a chunk's rows name, by natural key: ``existing`` of their keys. A kind
+        may answer with less than the record for a row it can tell changes nothing (``check``
+        and ``prepare`` then get that stand-in)."""
+        return self.existing(list({outcome.key for outcome in outcomes}))
+
     def as_new(self, current: Model, *, by: Any) -> bool:
         """Whether a row that found ``current`` is answered and counted as a new record: a
         record the user may not see must not show through the counts (the persons kind turns

@@ -35,6 +35,7 @@ from jiuye.core.importing.report import (
     cancelled,
     report_progress,
 )
+from jiuye.core.importing.seen import SeenKeys
 from jiuye.core.models import ImportBatch
 
 CHUNK_ROWS = 2000
@@ -195,7 +196,7 @@ def _run(
         for entry in result.sheets.get("sheets", ()):
             entry["read"] = any(fit.name == entry["name"] for fit in read)
         report = ErrorReport(kind, several=len(read) > 1)
-        seen: dict[str, tuple[str, int]] = {}
+        seen = SeenKeys()
         for fit in read:
             assert fit.positions is not None  # noqa: S101 - choose_sheets reads only those
             result.ignored.extend(
@@ -232,7 +233,7 @@ def _read_table(
     positions: dict[str, int],
     result: ImportResult,
     report: ErrorReport,
-    seen: dict[str, tuple[str, int]],
+    seen: SeenKeys,
     *,
     dry_run: bool,
     by: Any,
@@ -321,12 +322,12 @@ def _apply(
     chunk: list[tuple[int, list[str], RowOutcome]],
     result: ImportResult,
     report: ErrorReport,
-    seen: dict[str, tuple[str, int]],
+    seen: SeenKeys,
     *,
     dry_run: bool,
     by: Any,
 ) -> None:
-    current = kind.existing(list({outcome.key for _n, _c, outcome in chunk}))
+    current = kind.current_records([outcome for _n, _c, outcome in chunk], by=by)
     creates: list[Model] = []
     updates: list[tuple[Model, dict[str, tuple[Any, Any]]]] = []
     for number, cells, outcome in chunk:
@@ -348,7 +349,7 @@ def _apply(
             _reject(result, report, number, cells, errors)
             continue
         if outcome.key:
-            seen[outcome.key] = (report.sheet_name, number)
+            seen.add(outcome.key, report.sheet_name, number)
         result.valid += 1
         prepared = kind.prepare(outcome.data, record, by=by)
         if prepared is None:

@@ -11,6 +11,7 @@ transfer request, counted as new: ADR 0011); nobody changes an archived person.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import unicodedata
 import uuid
 from typing import Any
@@ -18,7 +19,20 @@ from typing import Any
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Model
+from django.db.models import (
+    AutoField,
+    BigAutoField,
+    BooleanField,
+    CharField,
+    DateField,
+    IntegerField,
+    JSONField,
+    Model,
+    PositiveIntegerField,
+    PositiveSmallIntegerField,
+    SmallIntegerField,
+    TextField,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,6 +40,7 @@ from django.utils.translation import gettext_lazy
 from jiuye.core import crypto
 from jiuye.core.audit import audit_bulk
 from jiuye.core.bulk import fast_insert_values
+from jiuye.core.crypto import EncryptedTextField
 from jiuye.core.importing import CellError, RowOutcome, apply_row, parse_bool, parse_date
 from jiuye.core.importing.base import RollbackError
 from jiuye.core.importing.declared import DeclaredKind, actor
@@ -113,6 +128,7 @@ class PersonsKind(DeclaredKind):
         self._in_scope: dict[tuple[Any, str], bool] = {}
         self._today = timezone.localdate()
         self._updatable: list[str] | None = None
+        self._compare: list[_Compared] | None = None
 
     def _region(self, code: str) -> Region | None:
         if self._regions is None:
@@ -336,6 +352,9 @@ class PersonsKind(DeclaredKind):
         missing = {key: [MISSING[key]] for key in data.get("_missing", [])}
         if current is None or self._elsewhere(current, by):
             return missing
+        if isinstance(current, _Unchanged):
+            # Every compared field equal (``current_records``): no change, the same name.
+            return {}
         changes = any(k in data and getattr(current, k) != data[k] for k in self._updatable or ())
         if changes and current.is_archived:
             return {"id_number": [str(ARCHIVED)]}
@@ -350,19 +369,64 @@ class PersonsKind(DeclaredKind):
         # Which keys are there is answered from the unique index alone, in plain SQL (the ORM
         # prepares each of the thousands of parameters one by one); only the persons found are
         # loaded, so a file of new persons loads none.
-        if not keys:
-            return {}
-        table = connection.ops.quote_name(Person._meta.db_table)
-        column = connection.ops.quote_name("id_number_index")
-        placeholders = ", ".join(["%s"] * len(keys))
-        # Identifiers from the model's metadata, quoted; the keys are parameters.
-        sql = f"SELECT {column} FROM {table} WHERE {column} IN ({placeholders})"  # noqa: S608
-        with connection.cursor() as cursor:
-            cursor.execute(sql, keys)
-            present = [key for (key,) in cursor.fetchall()]
+        present = [row[0] for row in self._stored_rows(keys, ["id_number_index"])]
         if not present:
             return {}
         return {p.id_number_index: p for p in Person.objects.filter(id_number_index__in=present)}
+
+    def current_records(self, outcomes: list[RowOutcome], *, by: Any) -> dict[str, Any]:
+        """As ``existing``, but a registered person whose stored values equal the row's (what
+        ``validate`` and ``prepare`` compare) is answered by an ``_Unchanged`` stand-in, read
+        as plain columns: no model instance, nothing to write. Only persons a row may change
+        (or who are outside the user's scope) are loaded as models, in one query."""
+        keys = list({outcome.key for outcome in outcomes})
+        if not keys:
+            return {}
+        who = actor(by)
+        compared = self._compared()
+        columns = ["id_number_index", "region_id", *(c.column for c in compared)]
+        stored = {row[0]: row for row in self._stored_rows(keys, columns)}
+        if not stored:
+            return {}
+        load: set[str] = set()
+        for outcome in outcomes:
+            row = stored.get(outcome.key)
+            if row is not None and outcome.key not in load and not _same(compared, outcome, row):
+                load.add(outcome.key)
+        found: dict[str, Any] = {}
+        for key, row in stored.items():
+            if key in load or (who is not None and not self._region_in_scope(by, row[1])):
+                load.add(key)
+            else:
+                found[key] = _Unchanged(row[1])
+        if load:
+            found.update(
+                (p.id_number_index, p) for p in Person.objects.filter(id_number_index__in=load)
+            )
+        return found
+
+    def _stored_rows(self, keys: list[str], columns: list[str]) -> list[tuple[Any, ...]]:
+        """Plain rows of the persons with these ID-number blind indexes (first column first)."""
+        if not keys:
+            return []
+        quote = connection.ops.quote_name
+        table, key = quote(Person._meta.db_table), quote("id_number_index")
+        names = ", ".join(quote(c) for c in columns)
+        placeholders = ", ".join(["%s"] * len(keys))
+        # Identifiers from the model's metadata, quoted; the keys are parameters.
+        sql = f"SELECT {names} FROM {table} WHERE {key} IN ({placeholders})"  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.execute(sql, keys)
+            return cursor.fetchall()
+
+    def _compared(self) -> list[_Compared]:
+        """How each field an update may change is read from its plain column, for
+        ``current_records`` (the name too: ``validate`` compares it whatever the columns)."""
+        if self._compare is None:
+            concrete = {f.attname: f for f in Person._meta.concrete_fields}
+            names = dict.fromkeys(["name", *(self._updatable or ())])
+            self._compare = [_Compared(concrete[name]) for name in names]
+        return self._compare
 
     # --- writing (the generic write stamps, journals, audits updates, bumps versions) ------
 
@@ -386,6 +450,8 @@ class PersonsKind(DeclaredKind):
             return _NewPerson(row), {}
         if self._elsewhere(current, by):
             return _Transfer(current, data, self._updatable or ()), {}
+        if isinstance(current, _Unchanged):
+            return None
         changes = apply_row(current, data, self._updatable or ())
         if not changes:
             return None
@@ -470,6 +536,87 @@ class PersonsKind(DeclaredKind):
 
     def export_row(self, obj: Model, *, reveal: bool) -> list[str]:
         return export_row(obj, reveal=reveal)
+
+
+class _Unchanged:
+    """A registered person whose stored values equal a row's, as ``current_records`` answers
+    for them: all that ``validate``, ``as_new`` and ``prepare`` read of such a person."""
+
+    __slots__ = ("region_id",)
+
+    def __init__(self, region_id: str) -> None:
+        self.region_id = region_id
+
+
+class _Compared:
+    """One field as ``current_records`` compares it: read from its plain column the way the
+    model reads it (decrypted, parsed), or not at all (``known`` False: the person is loaded
+    as a model and compared there)."""
+
+    __slots__ = ("key", "column", "read", "known")
+
+    def __init__(self, field: Any) -> None:
+        self.key, self.column, self.known = field.attname, field.column, True
+        self.read: Any = None
+        target = field.target_field if field.is_relation else field
+        if isinstance(field, EncryptedTextField):
+            ring = crypto.keyring()
+            self.read = lambda value: crypto.decrypt(value, ring=ring) if value else value
+        elif type(field) is DateField:
+            self.read = _date
+        elif type(field) is BooleanField:
+            self.read = _bool
+        elif type(field) is JSONField and field.decoder is None:
+            self.read = _json
+        elif type(target) not in _AS_STORED:
+            self.known = False
+
+
+_AS_STORED = {
+    CharField,
+    TextField,
+    IntegerField,
+    SmallIntegerField,
+    PositiveIntegerField,
+    PositiveSmallIntegerField,
+    AutoField,
+    BigAutoField,
+}
+
+
+def _date(value: Any) -> Any:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _bool(value: Any) -> Any:
+    return None if value is None else bool(value)
+
+
+def _json(value: Any) -> Any:
+    if value == "[]":
+        return []  # most persons' (no assistive needs), read without the parser
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _same(compared: list[_Compared], outcome: RowOutcome, row: tuple[Any, ...]) -> bool:
+    """Whether a row sets every compared field to what the person has (first two columns of
+    ``row``: blind index and village)."""
+    data = outcome.data
+    try:
+        for position, field in enumerate(compared, 2):
+            if field.key not in data:
+                continue
+            if not field.known:
+                return False
+            value = row[position]
+            if field.read is not None:
+                value = field.read(value)
+            if value != data[field.key]:
+                return False
+    except (crypto.DecryptionError, ValueError):
+        # Loaded as a model, the person shows the same problem where it always did.
+        return False
+    return True
 
 
 class _Transfer:

@@ -4,6 +4,7 @@ result as the general ones."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from django.utils import timezone
 
 from conftest import make_id_number
 from jiuye.core import bulk, importing
+from jiuye.core.crypto import resident_id_index
 from jiuye.core.importing import batch_rollback, run_import
 from jiuye.core.models import ImportBatch
 from jiuye.people.models import Person
@@ -248,3 +250,69 @@ def test_a_failed_commit_leaves_no_audit_entries(reference, tmp_path) -> None:  
     assert result.batch.status == ImportBatch.Status.FAILED
     assert LogEntry.objects.count() == entries
     assert not Person.objects.exists()
+
+
+def test_a_re_import_compares_every_kind_of_stored_value_and_updates_only_what_differs(
+    reference, tmp_path
+) -> None:  # noqa: ANN001
+    # Every column of the template (dates, yes/no, needs, years), as the bench's files have.
+    from jiuye.people.demo.synthetic import write_csv
+    from jiuye.people.models import AssistiveNeed
+
+    path = tmp_path / "all.csv"
+    write_csv(path, 12, seed=3)
+    assert run(path).created == 12
+    people = list(Person.objects.exclude(certificate_number="").order_by("id_number_index"))
+    need = AssistiveNeed.choices[0][0]
+    # Each changed behind the import's back (no version, no index kept in step): the row's own
+    # value must still be found different, read from its column the way the model reads it.
+    changes = [
+        {"phone": "13800000000"},  # encrypted
+        {"certificate_number": people[1].certificate_number[:-2] + "11"},  # encrypted, index kept
+        {"is_student": not people[2].is_student},
+        {"assistive_needs": [] if people[3].assistive_needs else [need]},
+        {"hard_to_employ_date": dt.date(2001, 1, 1)},
+        {"graduation_year": 1999 if people[5].graduation_year != 1999 else 2000},
+        {"address": people[6].address + "甲"},
+        {"region_id": "440199001002" if people[7].region_id != "440199001002" else "440199001001"},
+    ]
+    before = {p.pk: p for p in people}
+    for person, values in zip(people, changes, strict=False):
+        Person.objects.filter(pk=person.pk).update(**values)
+    again = run(path)
+    assert (again.created, again.updated, again.unchanged) == (0, len(changes), 12 - len(changes))
+    for person, values in zip(people, changes, strict=False):
+        now = Person.objects.get(pk=person.pk)
+        for name in values:
+            assert getattr(now, name) == getattr(before[person.pk], name), name
+        assert now.version == before[person.pk].version + 1
+    # The same file a third time: nothing left to change.
+    third = run(path)
+    assert (third.updated, third.unchanged) == (0, 12)
+
+
+def test_an_unchanged_re_import_reads_persons_as_plain_columns(
+    reference, tmp_path, monkeypatch
+) -> None:  # noqa: ANN001
+    path = write(tmp_path / "p.csv", [row(i) for i in range(1, 6)])
+    assert run(path).created == 5
+
+    def loaded(*args: object, **kwargs: object) -> None:
+        raise AssertionError("an unchanged person was loaded as a model")
+
+    monkeypatch.setattr(Person, "from_db", classmethod(loaded))
+    again = run(path)
+    assert (again.updated, again.unchanged, again.invalid) == (0, 5, 0)
+
+
+def test_an_archived_person_unchanged_by_the_file_is_unchanged_and_changed_is_refused(
+    reference, tmp_path
+) -> None:  # noqa: ANN001
+    path = write(tmp_path / "p.csv", [row(1), row(2)])
+    assert run(path).created == 2
+    Person.objects.filter(id_number_index=resident_id_index(number(1))).update(
+        archived_at=timezone.now()
+    )
+    assert run(path).unchanged == 2
+    changed = run(write(tmp_path / "q.csv", [row(1, 联系电话="13700000000"), row(2)]))
+    assert changed.invalid == 1 and "归档" in changed.errors[0]["text"]

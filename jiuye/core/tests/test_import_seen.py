@@ -1,0 +1,25 @@
+"""The keys an import has seen, kept as digests in flat arrays (constant size per row)."""
+
+from __future__ import annotations
+
+from jiuye.core.importing.seen import SeenKeys
+
+
+def test_seen_keys_give_back_the_first_row_of_each_key_after_growing() -> None:
+    seen = SeenKeys()
+    keys = [f"{n:064x}" if n % 2 else f"名{n}|2024-01-01" for n in range(20_000)]
+    for number, key in enumerate(keys, 2):
+        assert seen.get(key) is None
+        seen.add(key, "表一" if number % 3 else "表二", number)
+    assert len(seen) == len(keys)
+    for number, key in enumerate(keys, 2):
+        assert seen.get(key) == ("表一" if number % 3 else "表二", number)
+    assert seen.get("not seen") is None
+    assert seen.get(keys[0].upper() + "x") is None
+
+
+def test_adding_a_key_again_keeps_one_entry() -> None:
+    seen = SeenKeys()
+    seen.add("a", "", 2)
+    seen.add("a", "", 9)
+    assert len(seen) == 1 and seen.get("a") == ("", 9)
