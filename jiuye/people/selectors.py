@@ -171,7 +171,20 @@ def registered_persons(*, queryset: QuerySet[Person] | None = None) -> QuerySet[
 def persons_in_region(
     *, region: Region, queryset: QuerySet[Person] | None = None
 ) -> QuerySet[Person]:
-    return registered_persons(queryset=queryset).filter(region__code__startswith=region.prefix)
+    return registered_persons(queryset=queryset).filter(region_prefix_q(region.prefix))
+
+
+def region_prefix_q(prefix: str) -> Q:
+    """Persons whose region code starts with ``prefix``, written as a range of codes (codes
+    are digits of one length, so the two mean the same): the index on ``region_id`` reads it
+    under any collation, and PostgreSQL estimates it from the histogram. The same ``LIKE`` as
+    a user's scope (a town officer's town) would be counted twice as independent, making the
+    planner expect 1 % of the persons where there are 10 % and sort the whole town before a
+    worklist page instead of walking the (region, name, id) index (issue 19)."""
+    after = str(int(prefix) + 1).zfill(len(prefix)) if prefix.isdigit() else ""
+    if len(after) != len(prefix):  # "99…": nothing after it of the same length
+        return Q(region__code__startswith=prefix)
+    return Q(region_id__gte=prefix, region_id__lt=after)
 
 
 def working_age_persons(
