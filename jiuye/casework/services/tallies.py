@@ -23,6 +23,7 @@ from jiuye.casework.selectors import (
     stored_tallies,
 )
 from jiuye.core import tallies as core_tallies
+from jiuye.core.models import DirtyRegion
 from jiuye.core.periods import reference_date
 from jiuye.people.models import Person
 from jiuye.reference.models import Region
@@ -153,8 +154,13 @@ def tally_step_before(person_ids: Iterable[Any], years: Iterable[int]) -> TallyS
         .values_list("region_id", flat=True)
     )
     step = TallyStep(person_ids=ids, years=sorted(set(years)), villages=villages)
+    # A village marked dirty is not moved: its tally may not count these persons as they are
+    # now (a registration or move marked it and was not yet recounted), so a delta could take
+    # it below the truth. The step marks it again instead (tally_step_after), a mark the
+    # recount that will clear the committed one cannot have read.
+    marked = set(DirtyRegion.objects.filter(code__in=villages).values_list("code", flat=True))
     for village, year, as_of in CoverageTally.objects.filter(
-        village_id__in=villages, year__in=step.years
+        village_id__in=villages - marked, year__in=step.years
     ).values_list("village_id", "year", "as_of"):
         step.tallies[(village, year)] = as_of
     for year, as_of in sorted({(y, a) for (_v, y), a in step.tallies.items()}):

@@ -21,6 +21,7 @@ from jiuye.casework.tests.test_coverage import (
     VILLAGE_A2,
     YEAR,
     _needs,
+    _person,
     _serve,
     _verify,
     town,  # noqa: F401 - the hand-counted fixture
@@ -321,3 +322,14 @@ def test_the_page_conditions_select_the_persons_of_the_definitions(town, area: s
         assert [p.pk for p in base.filter(page)] == expected
         seen.update(expected)
     assert seen == {p.pk for p in base}  # every person is in some status
+
+
+def test_a_casework_write_in_a_marked_village_leaves_it_to_the_recount(town) -> None:  # noqa: ANN001, F811
+    """A person registered (the village marked, its tally not yet counting them) and at once
+    given a needs registration: the tally is not moved from a count it never had (that took
+    ``needs_missing`` below zero), the village stays marked, and the next read is right."""
+    assert_tallies_are_live()
+    person = _person(60, VILLAGE_A2, wish_to_work="yes")
+    _needs(person, dt.date(YEAR, 5, 1))
+    assert DirtyRegion.objects.filter(code=VILLAGE_A2).count() >= 2  # registration, and the step
+    assert_tallies_are_live()
