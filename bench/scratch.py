@@ -47,19 +47,25 @@ def admin(server_url: str, sql: str) -> None:
 
 def run_in_scratch(module: str, prefix: str, show: Callable[[dict[str, Any]], None]) -> None:
     """Create the scratch database, run ``python -m <module> --child`` in it, and hand the
-    child's ``BENCH-RESULT {json}`` line to ``show``. Skips with a note on SQLite."""
+    child's ``BENCH-RESULT {json}`` line to ``show``. Skips with a note on SQLite.
+
+    ``BENCH_REUSE_DB=<name>``: measure again in a database a run kept (``BENCH_KEEP=1``)
+    instead of creating one; it is migrated (so new migrations are applied to the kept data)
+    and the child decides what to regenerate (the run's keys are new)."""
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
         print("skipped: this bench needs PostgreSQL (set DATABASE_URL=postgres://...)")
         return
-    name = f"{prefix}_{os.getpid()}"
+    reuse = os.environ.get("BENCH_REUSE_DB", "")
+    name = reuse or f"{prefix}_{os.getpid()}"
     var = Path(tempfile.mkdtemp(prefix=f"{prefix}-"))
     env = env_for(urlunsplit(urlsplit(url)._replace(path=f"/{name}")), var)
-    try:
-        admin(url, f'CREATE DATABASE "{name}"')
-    except Exception as exc:
-        print(f"could not create the scratch database: {type(exc).__name__}: {exc}")
-        return
+    if not reuse:
+        try:
+            admin(url, f'CREATE DATABASE "{name}"')
+        except Exception as exc:
+            print(f"could not create the scratch database: {type(exc).__name__}: {exc}")
+            return
     try:
         for command in (["migrate", "--noinput", "-v0"], ["load_reference"]):
             subprocess.run(

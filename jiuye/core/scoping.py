@@ -85,9 +85,27 @@ def _bindings(user: Any) -> list[tuple[str, Any]]:
     return own
 
 
+def region_code_range(prefix: str) -> tuple[str, str] | None:
+    """The codes starting with ``prefix`` as a range [prefix, after): codes are digits of one
+    length, so the two mean the same. None when there is no such range ("99…")."""
+    after = str(int(prefix) + 1).zfill(len(prefix)) if prefix.isdigit() else ""
+    return (prefix, after) if len(after) == len(prefix) else None
+
+
+def region_lookup(path: str, prefix: str) -> dict[str, str]:
+    """A filter on the region code at ``path`` starting with ``prefix``, as a range where one
+    exists: the region index reads it under any collation, and PostgreSQL merges it with the
+    same range written by a selector (a ``LIKE`` twice is estimated as two independent
+    conditions, a hundredth of the rows for a tenth, and planned as a sort of everything)."""
+    bounds = region_code_range(prefix)
+    if bounds is None:
+        return {f"{path}__code__startswith": prefix}
+    return {f"{path}__code__gte": bounds[0], f"{path}__code__lt": bounds[1]}
+
+
 def _narrow(qs: QuerySet[M], kind: str, path: str, value: Any) -> QuerySet[M]:
     # Region's primary key is its code, so a region filter reads the local column, no join.
-    lookup = {f"{path}__code__startswith": value} if kind == "region" else {path: value}
+    lookup = region_lookup(path, value) if kind == "region" else {path: value}
     if "__" in path:
         # A path through a to-many relation would repeat rows; a subquery keeps each row once.
         return qs.filter(pk__in=qs.model._default_manager.filter(**lookup).values("pk"))

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db import connection
 from django.db.models import (
@@ -37,7 +38,7 @@ from jiuye.core.models import DirtyRegion
 from jiuye.core.periods import reference_date
 from jiuye.employment.selectors import alive_on_q, employed_on_q, unemployed_working_age
 from jiuye.people.models import Person, WishToWork
-from jiuye.people.selectors import working_age_persons
+from jiuye.people.selectors import registered_persons, working_age_persons, working_age_q
 from jiuye.reference.models import Region
 
 # The statuses the worklist can be narrowed to (each is a gap of the coverage dashboard).
@@ -433,6 +434,30 @@ TODO_SEGMENTS = (
     ("todo_serve", VERIFIED & STATUS_Q["not_served"]),
     ("done", STATUS_Q["done"]),
 )
+
+# The same statuses and segments as conditions on the columns ``with_case`` annotates, for the
+# worklist's pages: each reads the one LEFT JOIN of the yearly case. The conditions above go
+# through the relation, and Django writes a second (inner) join for a positive one and a NOT
+# EXISTS subquery over persons and cases for a negated one, which leave PostgreSQL no plan but
+# to build the whole town's list before the first 50 (issue 19). A person without a case has
+# NULL in every ``case_*`` column: "not yes" is spelled out as NULL or another value.
+_ROW_VERIFIED = Q(case_verified_on__isnull=False)
+_ROW_REGISTERED = WANTS_WORK & Q(case_wants_work=WantsWork.YES)
+_ROW_NOT_REGISTERED = WANTS_WORK & (
+    Q(case_wants_work__isnull=True) | ~Q(case_wants_work=WantsWork.YES)
+)
+PAGE_STATUS_Q = {
+    "not_verified": Q(case_verified_on__isnull=True),
+    "needs_missing": _ROW_NOT_REGISTERED,
+    "not_served": _ROW_REGISTERED & Q(case_served_on__isnull=True),
+    "done": _ROW_VERIFIED & (~WANTS_WORK | (_ROW_REGISTERED & Q(case_served_on__isnull=False))),
+}
+PAGE_SEGMENTS = (
+    ("not_verified", PAGE_STATUS_Q["not_verified"]),
+    ("todo_needs", _ROW_VERIFIED & _ROW_NOT_REGISTERED),
+    ("todo_serve", _ROW_VERIFIED & PAGE_STATUS_Q["not_served"]),
+    ("done", PAGE_STATUS_Q["done"]),
+)
 _POPULATION_COUNTS = {
     **COVERAGE_COUNTS,
     **{status: Count("pk", filter=STATUS_Q[status]) for status in WORKLIST_STATUSES},
@@ -450,25 +475,43 @@ def counts_by_village(
     if codes is not None:
         base = base.filter(region_id__in=codes)
     working = working_age_persons(region=region, on=on, queryset=base).filter(alive_on_q(on))
+    with _probing(codes):
+        return _counts_of_working(working, year, on)
+
+
+def counts_of_persons(
+    *, person_ids: list[Any], year: int, on: dt.date
+) -> dict[str, dict[str, int]]:
+    """What these persons add to the tallies of their villages (as they are now in the
+    database), per village: ``counts_by_village`` restricted to them, read by primary key. A
+    write's delta is this after the write minus this before it (services/tallies.py)."""
+    working = (
+        registered_persons(queryset=Person.objects.filter(pk__in=person_ids))
+        .filter(working_age_q(on))
+        .filter(alive_on_q(on))
+    )
+    return _counts_of_working(working, year, on)
+
+
+def _counts_of_working(
+    working: QuerySet[Person], year: int, on: dt.date
+) -> dict[str, dict[str, int]]:
     found: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(TALLY_COUNTS, 0))
     unemployed = with_case(working.exclude(employed_on_q(on)), year)
     hard = with_case(
         working.filter(hard_to_employ_date__isnull=False, hard_to_employ_date__lte=on), year
     )
-    with _probing(codes):
-        for row in (
-            unemployed.values("region_id").order_by("region_id").annotate(**_POPULATION_COUNTS)
-        ):
-            found[row.pop("region_id")].update(row)
-        for row in (
-            hard.values("region_id")
-            .order_by("region_id")
-            .annotate(
-                hard_to_employ=Count("pk"),
-                hard_to_employ_visited=Count("pk", filter=Q(yearcase__last_visit_on__isnull=False)),
-            )
-        ):
-            found[row.pop("region_id")].update(row)
+    for row in unemployed.values("region_id").order_by("region_id").annotate(**_POPULATION_COUNTS):
+        found[row.pop("region_id")].update(row)
+    for row in (
+        hard.values("region_id")
+        .order_by("region_id")
+        .annotate(
+            hard_to_employ=Count("pk"),
+            hard_to_employ_visited=Count("pk", filter=Q(yearcase__last_visit_on__isnull=False)),
+        )
+    ):
+        found[row.pop("region_id")].update(row)
     return found
 
 
@@ -628,12 +671,14 @@ def worklist_pages(
 ) -> Segments:
     """``worklist`` for a Paginator: the same persons in the same order, counted from the
     tallies, and the "not yet done first" order served segment by segment (each by village
-    and name, so a page stops early on the index) rather than by a CASE over everyone.
+    and name, so a page stops early on the index) rather than by a CASE over everyone. The
+    statuses and segments are ``PAGE_STATUS_Q``/``PAGE_SEGMENTS``: STATUS_Q's persons, read
+    from the one case join.
     ``queryset`` must not be narrower than ``region`` (the counts are the region's)."""
     counts = worklist_counts(region=region, year=year, today=today)
     base = worklist(queryset=queryset, region=region, year=year, today=today)
     if status:
-        return Segments([(base.filter(STATUS_Q[status]), counts[status])])
+        return Segments([(base.filter(PAGE_STATUS_Q[status]), counts[status])])
     if order == "todo":
-        return Segments([(base.filter(q), counts[key]) for key, q in TODO_SEGMENTS])
+        return Segments([(base.filter(q), counts[key]) for key, q in PAGE_SEGMENTS])
     return Segments([(base, counts["unemployed"])])

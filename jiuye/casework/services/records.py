@@ -29,6 +29,7 @@ from jiuye.casework.models import (
     ServiceType,
     WantsWork,
 )
+from jiuye.casework.services.tallies import tally_step_after, tally_step_before
 from jiuye.core import conflicts, dates
 from jiuye.core.scoping import region_in_scope
 from jiuye.core.tallies import mark_dirty
@@ -397,23 +398,32 @@ def service_archive(*, record: ServiceRecord, reason: str, by: Any) -> ServiceRe
 # --- the yearly case ------------------------------------------------------------------------
 
 
+@transaction.atomic
 def recompute_cases(person_ids: Iterable[Any], years: Iterable[int]) -> int:
     """Rebuild the ``AnnualCase`` rows of these persons and years from their records. Returns
-    the number of rows written. Cheap for one person; used in bulk by imports and demo data."""
+    the number of rows written. Cheap for one person; used in bulk by imports and demo data.
+
+    Every casework write passes here, so the coverage tallies follow: a write of a few persons
+    moves its villages' tallies by its own delta in this transaction (ADR 0005, TallyStep);
+    a larger one marks the villages for a recount."""
     ids = list(dict.fromkeys(person_ids))
-    # Every casework write passes here: the coverage tallies of these villages are stale.
-    villages: set[str] = set()
-    for start in range(0, len(ids), 2000):
-        villages.update(
-            Person.objects.filter(pk__in=ids[start : start + 2000]).values_list(
-                "region_id", flat=True
+    years = sorted(set(years))
+    step = tally_step_before(ids, years)
+    if step is None:
+        villages: set[str] = set()
+        for start in range(0, len(ids), 2000):
+            villages.update(
+                Person.objects.filter(pk__in=ids[start : start + 2000]).values_list(
+                    "region_id", flat=True
+                )
             )
-        )
-    mark_dirty(villages)
+        mark_dirty(villages)
     written = 0
-    for year in sorted(set(years)):
+    for year in years:
         for start in range(0, len(ids), 2000):
             written += _recompute_chunk(ids[start : start + 2000], year)
+    if step is not None:
+        tally_step_after(step)
     return written
 
 

@@ -1,12 +1,17 @@
 """Writes of the coverage tallies (ADR 0005): the per-village counts behind the coverage and
 worklist pages, recomputed for the villages marked dirty (or every village of a region) under
-one lock. The counts themselves are read by ``selectors.counts_by_village``."""
+one lock, or moved by a casework write's own delta in its transaction (``TallyStep``). The
+counts themselves are read by ``selectors.counts_by_village`` and ``counts_of_persons``."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from jiuye.casework.models import CoverageTally
@@ -14,10 +19,13 @@ from jiuye.casework.selectors import (
     TALLY_COUNTS,
     StoredTallies,
     counts_by_village,
+    counts_of_persons,
     stored_tallies,
 )
 from jiuye.core import tallies as core_tallies
+from jiuye.core.models import DirtyRegion
 from jiuye.core.periods import reference_date
+from jiuye.people.models import Person
 from jiuye.reference.models import Region
 
 # One advisory lock for every refresh (PostgreSQL): two refreshes of overlapping villages must
@@ -62,6 +70,15 @@ def tallies_bring_up_to_date(
     on = reference_date(year, today)
     # Read under the lock: a mark committed from now on stays for the next refresh.
     marks = core_tallies.pending(region.prefix)
+    # And the region's tallies locked before counting: a casework write that moved one by its
+    # delta (TallyStep) has committed, so it is in the counts; one still to move it waits and
+    # adds its delta to the new counts (its persons' change is not in them).
+    list(
+        CoverageTally.objects.select_for_update(of=("self",))
+        .filter(village__code__startswith=region.prefix)
+        .order_by("village_id", "year")
+        .values_list("pk", flat=True)
+    )
     result = {t.village_id: t for t in stored.of_year(year)}
     written = 0
     # A village without this year's tally, or with one of another reference day: the whole
@@ -101,3 +118,75 @@ def tallies_refresh(
     return tallies_bring_up_to_date(
         region=region, year=year, today=today, stored=stored, everything=everything
     )[1]
+
+
+# A casework write of up to this many persons moves the tallies by its delta; a larger one (an
+# import, the demo data) marks its villages for a recount instead.
+STEP_PERSONS = 50
+
+
+@dataclass
+class TallyStep:
+    """A casework write's change to the tallies, taken in the write's transaction: what its
+    persons counted in each tally of their villages before the write (``tally_step_before``)
+    and, after it, the difference added to those tallies (``tally_step_after``). The delta is
+    counted as of each tally's own ``as_of``, so it is exact for the tally it moves."""
+
+    person_ids: list[Any]
+    years: list[int]
+    villages: set[str]
+    # (village, year) -> as_of, for the tallies there are to move.
+    tallies: dict[tuple[str, int], dt.date] = field(default_factory=dict)
+    before: dict[tuple[int, dt.date], dict[str, dict[str, int]]] = field(default_factory=dict)
+
+
+def tally_step_before(person_ids: Iterable[Any], years: Iterable[int]) -> TallyStep | None:
+    """Lock the persons (a concurrent write to one of them waits, so each delta is measured
+    against the other's committed result) and count what they add to their villages' tallies
+    of ``years`` now. None when the write is too large to step (the caller marks instead)."""
+    ids = list(dict.fromkeys(person_ids))
+    if not ids or len(ids) > STEP_PERSONS:
+        return None
+    villages = set(
+        Person.objects.select_for_update()
+        .filter(pk__in=ids)
+        .order_by("pk")
+        .values_list("region_id", flat=True)
+    )
+    step = TallyStep(person_ids=ids, years=sorted(set(years)), villages=villages)
+    # A village marked dirty is not moved: its tally may not count these persons as they are
+    # now (a registration or move marked it and was not yet recounted), so a delta could take
+    # it below the truth. The step marks it again instead (tally_step_after), a mark the
+    # recount that will clear the committed one cannot have read.
+    marked = set(DirtyRegion.objects.filter(code__in=villages).values_list("code", flat=True))
+    for village, year, as_of in CoverageTally.objects.filter(
+        village_id__in=villages - marked, year__in=step.years
+    ).values_list("village_id", "year", "as_of"):
+        step.tallies[(village, year)] = as_of
+    for year, as_of in sorted({(y, a) for (_v, y), a in step.tallies.items()}):
+        step.before[(year, as_of)] = counts_of_persons(person_ids=ids, year=year, on=as_of)
+    return step
+
+
+def tally_step_after(step: TallyStep) -> None:
+    """Add the write's delta to the tallies ``tally_step_before`` found; a village and year of
+    the write with no tally to move (none yet, or recomputed meanwhile for another day) is
+    marked dirty, so the next read counts it."""
+    marked: set[str] = set()
+    zero = dict.fromkeys(TALLY_COUNTS, 0)
+    for (year, as_of), before in step.before.items():
+        after = counts_of_persons(person_ids=step.person_ids, year=year, on=as_of)
+        for village in sorted(v for (v, y), a in step.tallies.items() if (y, a) == (year, as_of)):
+            new, old = after.get(village, zero), before.get(village, zero)
+            delta = {key: new[key] - old[key] for key in TALLY_COUNTS if new[key] != old[key]}
+            if not delta:
+                continue
+            moved = CoverageTally.objects.filter(village_id=village, year=year, as_of=as_of).update(
+                refreshed_at=timezone.now(), **{key: F(key) + d for key, d in delta.items()}
+            )
+            if not moved:
+                marked.add(village)
+    for village in step.villages:
+        if any((village, year) not in step.tallies for year in step.years):
+            marked.add(village)
+    core_tallies.mark_dirty(marked)
