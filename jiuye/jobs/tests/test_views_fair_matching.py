@@ -101,6 +101,25 @@ def test_the_export_lists_each_posting_candidates_with_the_explanation_and_is_lo
     assert event.detail["kind"] == "fair_matching" and event.detail["rows"] == 3
 
 
+def test_a_fair_without_seekers_says_so_instead_of_empty_lists(client_for, posting_of) -> None:  # noqa: ANN001
+    fair = fair_services.fair_create(
+        by=None,
+        name="无人报名的招聘会",
+        kind=FairKind.ONSITE,
+        date=matching_fixtures.timezone.localdate(),
+        place="",
+        region=Region.objects.get(code=TOWN_A),
+        organiser="区残联",
+        target_groups=[],
+        description="",
+    )
+    fair.postings.set([posting_of(title="电商客服", skills=["电商"])])
+    client = client_for("district")
+    html = html_of(client.get(_run(client, fair)))
+    assert "报名这场招聘会的人员中还没有正在求职的人，暂时无法推荐。" in html
+    assert "“电商客服”的推荐人选" not in html and "导出推荐人选" not in html
+
+
 def test_a_long_result_is_shown_a_page_of_postings_at_a_time(client_for, fair, monkeypatch) -> None:  # noqa: ANN001
     """A 500-employer fair would list ~5,000 candidates on one page: the postings are paged."""
     from jiuye.jobs.views import fair_matching as views
