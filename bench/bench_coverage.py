@@ -281,6 +281,44 @@ def _measure(year: int) -> dict[str, Any]:
         "queries": max(captured_counts),
         "cpu_ms": statistics.median(cpu),
     }
+    # A registry write and an employment write in the village (a wish to work changed, a job
+    # opened): they move the tallies by their delta too (registry_step), timed as above.
+    import itertools
+
+    from jiuye.employment.services import employment_open
+    from jiuye.people.services import person_update
+
+    pool = itertools.cycle(
+        selectors.worklist(
+            queryset=Person.objects.all(), region=Region.objects.get(code=VILLAGE), year=year
+        ).order_by("-pk")[:40]
+    )
+
+    def update_one() -> None:
+        person = Person.objects.get(pk=next(pool).pk)
+        wish = "no" if person.wish_to_work == "yes" else "yes"
+        person_update(person=person, by=None, version=person.version, wish_to_work=wish)
+
+    def job_one() -> None:
+        employment_open(person=next(pool), by=None, source="staff", form="flexible", start_date=day)
+
+    for key, write in (("registry", update_one), ("job", job_one)):
+        out[f"{key}_write"] = _timed(write)
+        times, cpu, captured_counts = [], [], []
+        for _ in range(RUNS):
+            write()
+            with CaptureQueriesContext(connection) as captured:
+                start, start_cpu = time.perf_counter(), _cpu_ms()
+                views.coverage(_request(staff, "/casework/coverage/", query)).content  # noqa: B018
+                times.append((time.perf_counter() - start) * 1000)
+                cpu.append(_cpu_ms() - start_cpu)
+            captured_counts.append(len(captured.captured_queries))
+        out[f"coverage_page_after_{key}"] = {
+            "median_ms": statistics.median(times),
+            "best_ms": min(times),
+            "queries": max(captured_counts),
+            "cpu_ms": statistics.median(cpu),
+        }
     # The slowest statement of one such refresh, kept for EXPLAIN.
     with CaptureQueriesContext(connection) as captured:
         one_village_dirty()
@@ -488,6 +526,10 @@ def _print(outcome: dict[str, Any]) -> None:
         ("coverage page, one village dirty", "coverage_page_one_dirty", "ratio"),
         ("one service recorded (the write)", "service_write", ""),
         ("coverage page after a service", "coverage_page_after_service", "ratio"),
+        ("one wish to work changed (write)", "registry_write", ""),
+        ("coverage page after it", "coverage_page_after_registry", "ratio"),
+        ("one job opened (the write)", "job_write", ""),
+        ("coverage page after it", "coverage_page_after_job", "ratio"),
         ("worklist first page, one town", "worklist_page", "ms"),
         ("worklist first page, not-done first", "worklist_page_todo", "ms"),
         ("worklist deep page (middle)", "worklist_page_deep", "ms"),

@@ -11,6 +11,8 @@ class CaseworkConfig(AppConfig):
 
     def ready(self) -> None:
         from jiuye.casework import models
+        from jiuye.casework.services.tallies import registry_step
+        from jiuye.core import tallies
         from jiuye.core.audit import register
 
         for model in (
@@ -22,3 +24,6 @@ class CaseworkConfig(AppConfig):
             models.PostPlacement,
         ):
             register(model)
+        # The registry and employment writes move the coverage tallies by their delta (ADR
+        # 0005); they sit below casework, so core hands them the step.
+        tallies.register_stepper(registry_step)

@@ -4,6 +4,7 @@ a placement, a declaration, an import, a staff entry — goes through here."""
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import AbstractContextManager
 from decimal import Decimal
 from typing import Any
 
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from jiuye.core import conflicts, dates
 from jiuye.core.scoping import region_in_scope
-from jiuye.core.tallies import mark_dirty
+from jiuye.core.tallies import stepping
 from jiuye.employment.models import (
     FORMS_WITHOUT_EMPLOYER,
     EmploymentForm,
@@ -180,9 +181,15 @@ def employment_open(
         record.employer = None
     _flag_overlap(record)
     record.full_clean(exclude=["person", "employer", "import_batch"])
-    record.save()
-    mark_dirty([person.region_id])  # the village's coverage tallies (ADR 0005)
+    with _stepping(person):  # the village's coverage tallies follow (ADR 0005)
+        record.save()
     return record
+
+
+def _stepping(person: Person) -> AbstractContextManager[list[Any]]:
+    """The coverage tallies of the person's village move by what the write changes (ADR
+    0005): whether they are employed on each tally's day."""
+    return stepping(person_ids=[person.pk], regions=[person.region_id])
 
 
 def _locked(record: EmploymentRecord, version: int | None) -> EmploymentRecord:
@@ -191,8 +198,8 @@ def _locked(record: EmploymentRecord, version: int | None) -> EmploymentRecord:
 
 
 def _save(record: EmploymentRecord, by: Any, changed: set[str]) -> EmploymentRecord:
-    # Update, end, archive and resolve all save here: the village's coverage tallies are stale.
-    mark_dirty([record.person.region_id])
+    # The coverage tallies count a record by its dates and archiving only: the callers that
+    # change those save inside ``_stepping`` (a review flag or second job changes no count).
     return conflicts.bump(record, by=by, changed=changed)
 
 
@@ -216,7 +223,8 @@ def employment_update(
         current.employer = None
         changed.add("employer")
     _flag_overlap(current)
-    return _save(current, by, changed | {"needs_review", "review_note"})
+    with _stepping(current.person):
+        return _save(current, by, changed | {"needs_review", "review_note"})
 
 
 def employment_end(
@@ -245,7 +253,8 @@ def employment_archive(*, record: EmploymentRecord, reason: str, by: Any) -> Emp
     current.archived_reason = reason
     current.needs_review = False
     changed = {"archived_at", "archived_by", "archived_reason", "needs_review"}
-    record = _save(current, by, changed)
+    with _stepping(current.person):
+        record = _save(current, by, changed)
     # The record it overlapped may no longer overlap anything.
     for other in EmploymentRecord.objects.filter(
         person_id=current.person_id, needs_review=True, archived_at__isnull=True

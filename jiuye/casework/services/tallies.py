@@ -6,7 +6,7 @@ counts themselves are read by ``selectors.counts_by_village`` and ``counts_of_pe
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -138,6 +138,9 @@ class TallyStep:
     # (village, year) -> as_of, for the tallies there are to move.
     tallies: dict[tuple[str, int], dt.date] = field(default_factory=dict)
     before: dict[tuple[int, dt.date], dict[str, dict[str, int]]] = field(default_factory=dict)
+    # A registry or employment write (registry_step): every year of the villages' tallies is
+    # moved, and a village is marked only when it has none to move.
+    every_year: bool = False
 
 
 def tally_step_before(person_ids: Iterable[Any], years: Iterable[int]) -> TallyStep | None:
@@ -176,6 +179,8 @@ def tally_step_after(step: TallyStep) -> None:
     zero = dict.fromkeys(TALLY_COUNTS, 0)
     for (year, as_of), before in step.before.items():
         after = counts_of_persons(person_ids=step.person_ids, year=year, on=as_of)
+        # A village the write was not told of (it cannot move what it did not lock): recount.
+        marked.update(set(after) - step.villages, set(before) - step.villages)
         for village in sorted(v for (v, y), a in step.tallies.items() if (y, a) == (year, as_of)):
             new, old = after.get(village, zero), before.get(village, zero)
             delta = {key: new[key] - old[key] for key in TALLY_COUNTS if new[key] != old[key]}
@@ -187,6 +192,57 @@ def tally_step_after(step: TallyStep) -> None:
             if not moved:
                 marked.add(village)
     for village in step.villages:
-        if any((village, year) not in step.tallies for year in step.years):
+        if step.every_year:
+            if not any(v == village for v, _y in step.tallies):
+                marked.add(village)
+        elif any((village, year) not in step.tallies for year in step.years):
             marked.add(village)
     core_tallies.mark_dirty(marked)
+
+
+def registry_step(person_ids: list[Any], villages: list[str]) -> Callable[[list[Any]], None] | None:
+    """The stepper of the registry and employment writes (``core.tallies.stepping``; the
+    casework app registers it): like a casework write's ``TallyStep``, but for every year the
+    villages have tallies of (a birth date, a move, a job back-dated can change any), and for
+    villages given by the write (a move's new village; a registration's, whose person does not
+    exist yet). The tallies of the villages are locked first, in the order a refresh locks
+    them: a refresh creating another year's tallies meanwhile either has committed (its rows
+    are read after the lock and moved) or waits for this write and counts it. A village with
+    no tally yet, or marked dirty, is marked (again) instead of moved."""
+    ids = list(person_ids)
+    if len(ids) > STEP_PERSONS:
+        return None
+    codes = set(villages)
+    if ids:
+        codes.update(
+            Person.objects.select_for_update()
+            .filter(pk__in=ids)
+            .order_by("pk")
+            .values_list("region_id", flat=True)
+        )
+    codes.discard(None)
+    locked = list(
+        CoverageTally.objects.select_for_update()
+        .filter(village_id__in=codes)
+        .order_by("village_id", "year")
+        .values_list("pk", flat=True)
+    )
+    if not locked:  # nothing to move (no tally read yet: the demo data, a new district)
+        return lambda _after_ids: core_tallies.mark_dirty(codes)
+    step = TallyStep(person_ids=ids, years=[], villages=codes, every_year=True)
+    marked = set(DirtyRegion.objects.filter(code__in=codes).values_list("code", flat=True))
+    for village, year, as_of in CoverageTally.objects.filter(
+        village_id__in=codes - marked
+    ).values_list("village_id", "year", "as_of"):
+        step.tallies[(village, year)] = as_of
+    step.years = sorted({y for _v, y in step.tallies})
+    for year, as_of in sorted({(y, a) for (_v, y), a in step.tallies.items()}):
+        step.before[(year, as_of)] = (
+            counts_of_persons(person_ids=ids, year=year, on=as_of) if ids else {}
+        )
+
+    def finish(after_ids: list[Any]) -> None:
+        step.person_ids = list(dict.fromkeys(after_ids))
+        tally_step_after(step)
+
+    return finish

@@ -25,7 +25,7 @@ from jiuye.core.crypto import RESIDENT_ID_INDEX_PURPOSE, blind_index, resident_i
 from jiuye.core.models import AccessEvent
 from jiuye.core.phones import normalize_phone
 from jiuye.core.scoping import region_in_scope, scope_for
-from jiuye.core.tallies import mark_dirty
+from jiuye.core.tallies import stepping
 from jiuye.core.validators import (
     normalize_resident_id,
     resident_id_birth_date,
@@ -298,10 +298,12 @@ def person_register(
     _, multiple = _apply(person, {"name": name, "id_number": id_number, **fields}, multiple=[])
     _ensure_unique(person)
     person.full_clean()
-    _save(person)
-    if multiple:
-        person.multiple_categories.set(multiple)
-    mark_dirty([person.region_id])  # the village's coverage tallies (ADR 0005)
+    # The village's coverage tallies follow by the new person's count (ADR 0005).
+    with stepping(person_ids=[], regions=[region.pk]) as created:
+        _save(person)
+        created.append(person.pk)
+        if multiple:
+            person.multiple_categories.set(multiple)
     return person
 
 
@@ -335,11 +337,11 @@ def person_update(*, person: Person, by: Any, version: int, **fields: Any) -> Pe
         return current
     if "id_number" in changed:
         _ensure_unique(current)
-    _bump(current, by, changed)
-    if multiple_changed:
-        current.multiple_categories.set(multiple)
-    # Both villages' coverage tallies when the person moved (ADR 0005).
-    mark_dirty([old_region, current.region_id])
+    # The coverage tallies follow, both villages' when the person moves (ADR 0005).
+    with stepping(person_ids=[current.pk], regions=[old_region, current.region_id]):
+        _bump(current, by, changed)
+        if multiple_changed:
+            current.multiple_categories.set(multiple)
     return current
 
 
@@ -356,8 +358,8 @@ def person_archive(*, person: Person, reason: str, by: Any) -> Person:
     current.archived_at = timezone.now()
     current.archived_by = by
     current.archived_reason = reason
-    _bump(current, by, {"archived_at", "archived_by", "archived_reason"})
-    mark_dirty([current.region_id])
+    with stepping(person_ids=[current.pk], regions=[current.region_id]):
+        _bump(current, by, {"archived_at", "archived_by", "archived_reason"})
     return current
 
 
@@ -376,8 +378,8 @@ def person_set_life_status(
         return current
     current.life_status = status
     current.life_status_date = on
-    _bump(current, by, {"life_status", "life_status_date"})
-    mark_dirty([current.region_id])
+    with stepping(person_ids=[current.pk], regions=[current.region_id]):
+        _bump(current, by, {"life_status", "life_status_date"})
     return current
 
 
