@@ -12,80 +12,38 @@ the export show (names, places, scores and each reason in words), not the whole 
 from __future__ import annotations
 
 import json
-import logging
-import time
-import uuid
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import caches
-from django.core.files.base import ContentFile
 from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django_tasks import task
 
 from jiuye.core.scoping import scope_for
-from jiuye.core.storage import encrypted_storage
+from jiuye.core.userjobs import UserJobs
 from jiuye.jobs.models import Fair
 from jiuye.jobs.selectors.fair_matching import FAIR_LIMIT, FairRanking, rank_fair
 from jiuye.people.models import Person
 
-logger = logging.getLogger(__name__)
-
-FOLDER = "fair_matching"
-KEPT_SECONDS = 24 * 3600
-
-
-def _cache() -> Any:
-    return caches["progress"]
-
-
-def _key(token: str) -> str:
-    return f"fair_matching:{token}"
-
-
-def _path(user_id: Any, token: str) -> str:
-    return f"{FOLDER}/{user_id}/{token}.json"
-
-
-def _update(token: str, **changes: Any) -> dict[str, Any]:
-    job = {**(_cache().get(_key(token)) or {}), **changes, "at": time.time()}
-    _cache().set(_key(token), job, KEPT_SECONDS)
-    return job
+JOBS = UserJobs(
+    "fair_matching",
+    folder="fair_matching",
+    suffix=".json",
+    interrupted=_lazy("匹配中断：后台进程已停止（可能是服务器重启）。请重新匹配。"),
+    failed=_lazy("匹配失败：系统内部错误，已记录，请联系管理员。"),
+)
 
 
 def fair_matching_job(token: str, user: Any) -> dict[str, Any] | None:
     """The job ``token`` if ``user`` started it (anyone else: None). A running job whose worker
     stopped reporting is ended as failed."""
-    job = _cache().get(_key(token))
-    if not job or job.get("user") != str(user.pk):
-        return None
-    stale = time.time() - job["at"] > settings.JIUYE_IMPORT_STALE_MINUTES * 60
-    if job["phase"] == "running" and stale:
-        job = _update(
-            token,
-            phase="failed",
-            message=_("匹配中断：后台进程已停止（可能是服务器重启）。请重新匹配。"),
-        )
-    return {**job, "token": token}
+    return JOBS.of(token, user)
 
 
 def fair_matching_start(*, user: Any, fair: Fair) -> str:
     """Queue the matching of ``fair`` for ``user``; the job's token."""
-    token = str(uuid.uuid4())
-    _update(
-        token,
-        user=str(user.pk),
-        fair=str(fair.pk),
-        fair_name=fair.name,
-        phase="queued",
-        step=0,
-        steps=0,
-        message="",
-    )
-    fair_matching_task.enqueue(token=token)
-    return token
+    return JOBS.start(user, fair_matching_task, fair=str(fair.pk), fair_name=fair.name)
 
 
 def _result(ranking: FairRanking) -> dict[str, Any]:
@@ -125,32 +83,18 @@ def _result(ranking: FairRanking) -> dict[str, Any]:
 @task()
 def fair_matching_task(token: str) -> str:
     """Rank a queued job's fair (by the task worker; immediately in tests)."""
-    job = _cache().get(_key(token))
-    if not job or job.get("phase") != "queued":
-        return "gone"
-    _update(token, phase="running")
-    try:
+
+    def work(job: dict[str, Any], progress: Any) -> bytes:
         user = get_user_model().objects.get(pk=job["user"])
         fair = Fair.objects.get(pk=job["fair"])
         with translation.override(settings.LANGUAGE_CODE):
-            ranking = rank_fair(
-                fair=fair,
-                persons=scope_for(user, Person),
-                progress=lambda step, steps: _update(token, step=step, steps=steps),
-            )
-            data = json.dumps(_result(ranking), ensure_ascii=False).encode()
-        encrypted_storage.save(_path(job["user"], token), ContentFile(data))
-    except Exception:
-        logger.exception("fair matching %s failed", token)
-        _update(token, phase="failed", message=_("匹配失败：系统内部错误，已记录，请联系管理员。"))
-        return "failed"
-    _update(token, phase="done")
-    return "done"
+            ranking = rank_fair(fair=fair, persons=scope_for(user, Person), progress=progress)
+            return json.dumps(_result(ranking), ensure_ascii=False).encode()
+
+    return JOBS.run(token, work)
 
 
 def fair_matching_result(*, token: str, user: Any) -> dict[str, Any] | None:
     """The finished result of ``user``'s job ``token``, or None."""
-    path = _path(user.pk, token)
-    if not encrypted_storage.exists(path):
-        return None
-    return json.loads(encrypted_storage.read_bytes(path))
+    data = JOBS.read(token, user)
+    return None if data is None else json.loads(data)
