@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -19,7 +19,8 @@ from django.utils import timezone
 from conftest import TOWN_A, VILLAGE_A, make_id_number
 from jiuye.casework.models import NeedsRecord, WantsWork
 from jiuye.employers.models import Employer
-from jiuye.jobs.models import Hours, Posting, PostingStatus
+from jiuye.jobs.models import Fair, FairKind, Hours, Posting, PostingStatus
+from jiuye.jobs.services import fairs as fair_services
 from jiuye.jobs.services.postings import posting_create
 from jiuye.people.models import Person, WishToWork
 from jiuye.people.services import person_register
@@ -85,6 +86,25 @@ def make_posting(employer: Employer, **fields: Any) -> Posting:
     }
     values.update(fields)
     return posting_create(by=None, status=PostingStatus.PUBLISHED, **values)
+
+
+def make_fair(name: str, postings: list[Posting], persons: Iterable[Person] = ()) -> Fair:
+    """An on-site fair of 东城 with ``postings`` and ``persons`` registered."""
+    fair = fair_services.fair_create(
+        by=None,
+        name=name,
+        kind=FairKind.ONSITE,
+        date=timezone.localdate(),
+        place="区文化中心",
+        region=Region.objects.get(code=TOWN_A),
+        organiser="区残联",
+        target_groups=[],
+        description="",
+    )
+    fair.postings.set(postings)
+    for person in persons:
+        fair_services.fair_register_seeker(fair=fair, person=person, by=None)
+    return fair
 
 
 @pytest.fixture

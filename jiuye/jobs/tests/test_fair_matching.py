@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from conftest import TOWN_A
-from jiuye.jobs.models import AccessFeature, Fair, FairKind, Hours
+from jiuye.jobs.models import AccessFeature, Fair, Hours
 from jiuye.jobs.selectors.fair_matching import _PairScorer, rank_fair
 from jiuye.jobs.selectors.matching import (
     DEFAULT_WEIGHTS,
@@ -21,12 +21,10 @@ from jiuye.jobs.selectors.matching import (
     _match,
     candidates_for_posting,
 )
-from jiuye.jobs.services import fairs as fair_services
 from jiuye.jobs.tests import matching_fixtures
 from jiuye.jobs.tests.matching_fixtures import FAR_VILLAGE, VILLAGE_A2, VILLAGE_C, make_seeker
 from jiuye.people.models import Education, Person
 from jiuye.people.services import person_archive
-from jiuye.reference.models import Region
 
 posting_of = matching_fixtures.posting_of
 far_region = matching_fixtures.far_region
@@ -99,21 +97,7 @@ def test_the_batch_scorer_gives_the_explained_score_of_every_pair() -> None:
 
 
 def _fair(postings: list, persons: list) -> Fair:  # noqa: ANN001
-    fair = fair_services.fair_create(
-        by=None,
-        name="全区残疾人专场招聘会",
-        kind=FairKind.ONSITE,
-        date=matching_fixtures.timezone.localdate(),
-        place="区文化中心",
-        region=Region.objects.get(code=TOWN_A),
-        organiser="区残联",
-        target_groups=[],
-        description="",
-    )
-    fair.postings.set(postings)
-    for person in persons:
-        fair_services.fair_register_seeker(fair=fair, person=person, by=None)
-    return fair
+    return matching_fixtures.make_fair("全区残疾人专场招聘会", postings, persons)
 
 
 def _varied_world(posting_of, rng: random.Random) -> tuple[Fair, list]:  # noqa: ANN001

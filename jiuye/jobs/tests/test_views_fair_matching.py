@@ -10,14 +10,12 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from conftest import TOWN_A
 from jiuye.core.models import AccessEvent
 from jiuye.core.tests.responses import html_of
 from jiuye.jobs.models import FairKind
 from jiuye.jobs.services import fairs as fair_services
 from jiuye.jobs.tests import matching_fixtures
 from jiuye.jobs.tests.matching_fixtures import make_seeker
-from jiuye.reference.models import Region
 
 pytestmark = pytest.mark.django_db
 
@@ -27,22 +25,12 @@ posting_of = matching_fixtures.posting_of
 @pytest.fixture
 def fair(posting_of):  # noqa: ANN001, ANN201
     """A fair with two postings; 王东 and 赵东 (东城) and 钱西 (西城) registered, 孙外 not."""
-    fair = fair_services.fair_create(
-        by=None,
-        name="春风行动招聘会",
-        kind=FairKind.ONSITE,
-        date=matching_fixtures.timezone.localdate(),
-        place="",
-        region=Region.objects.get(code=TOWN_A),
-        organiser="区残联",
-        target_groups=[],
-        description="",
-    )
-    fair.postings.set(
+    fair = matching_fixtures.make_fair(
+        "春风行动招聘会",
         [
             posting_of(title="电商客服", skills=["电商", "客服"]),
             posting_of(title="按摩师", skills=["按摩"], suitable_categories=[1]),
-        ]
+        ],
     )
     for name, village, skills in (
         ("王东", matching_fixtures.VILLAGE_A, "电商 客服"),
@@ -102,18 +90,9 @@ def test_the_export_lists_each_posting_candidates_with_the_explanation_and_is_lo
 
 
 def test_a_fair_without_seekers_says_so_instead_of_empty_lists(client_for, posting_of) -> None:  # noqa: ANN001
-    fair = fair_services.fair_create(
-        by=None,
-        name="无人报名的招聘会",
-        kind=FairKind.ONSITE,
-        date=matching_fixtures.timezone.localdate(),
-        place="",
-        region=Region.objects.get(code=TOWN_A),
-        organiser="区残联",
-        target_groups=[],
-        description="",
+    fair = matching_fixtures.make_fair(
+        "无人报名的招聘会", [posting_of(title="电商客服", skills=["电商"])]
     )
-    fair.postings.set([posting_of(title="电商客服", skills=["电商"])])
     client = client_for("district")
     html = html_of(client.get(_run(client, fair)))
     assert "报名这场招聘会的人员中还没有正在求职的人，暂时无法推荐。" in html
