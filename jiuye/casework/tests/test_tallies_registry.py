@@ -23,12 +23,17 @@ from jiuye.casework.tests.test_coverage import (
     _person,
     town,  # noqa: F401 - the hand-counted fixture
 )
-from jiuye.casework.tests.test_tallies import DISTRICT, assert_tallies_are_live
+from jiuye.casework.tests.test_tallies import (
+    DISTRICT,
+    _archive_a_job,
+    _end_a_job,
+    assert_tallies_are_live,
+)
 from jiuye.core import tallies as core_tallies
 from jiuye.core.models import DirtyRegion
 from jiuye.core.periods import reference_date
 from jiuye.employment import services as employment_services
-from jiuye.employment.models import EmploymentForm, EmploymentRecord, Source
+from jiuye.employment.models import EmploymentForm, Source
 from jiuye.people.models import LifeStatus, Person
 from jiuye.people.services import person_archive, person_set_life_status, person_update
 from jiuye.reference.models import Region
@@ -108,18 +113,6 @@ def _open_a_job(p: dict) -> None:
         form=EmploymentForm.FLEXIBLE,
         start_date=dt.date(YEAR, 6, 1),
     )
-
-
-def _end_a_job(p: dict) -> None:
-    record = EmploymentRecord.objects.get(person=p[5])
-    employment_services.employment_end(
-        record=record, end_date=dt.date(YEAR, 6, 30), end_reason="resigned", by=None
-    )
-
-
-def _archive_a_job(p: dict) -> None:
-    record = EmploymentRecord.objects.get(person=p[5])
-    employment_services.employment_archive(record=record, reason="重复录入", by=None)
 
 
 WRITES = [
