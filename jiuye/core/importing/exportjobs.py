@@ -237,8 +237,13 @@ def job_for_user(pk: Any, user: Any) -> ExportJob | None:
 
 def export_chunks(job: ExportJob) -> Iterator[bytes] | None:
     """The finished file's content, piece by piece, or None when it is not (or no longer)
-    there."""
+    there, or when its asker may no longer make this export (a role taken away after the file
+    was written: the same check the task made, by the same records function)."""
     if job.status != ExportJob.Status.DONE or job.is_expired or not job.parts:
+        return None
+    try:
+        _records(job.source, job.created_by, json.loads(job.params or "{}"))
+    except ExportError:
         return None
     names = [job.part_name(number) for number in range(1, job.parts + 1)]
     if not all(encrypted_storage.exists(name) for name in names):

@@ -219,6 +219,20 @@ def test_a_user_who_may_no_longer_export_gets_a_clear_failure(client_for, person
     assert 'role="alert"' in page.content.decode() and "导出失败" in page.content.decode()
 
 
+def test_a_finished_file_is_refused_once_its_asker_may_no_longer_export(
+    client_for, zhangs, small_limit
+) -> None:  # noqa: ANN001
+    client = client_for("district")
+    _ask(client)
+    job = ExportJob.objects.get(status=ExportJob.Status.DONE)
+    assert _download(client, job)
+    officer = job.created_by
+    officer.role = Role.LEADER
+    officer.save(update_fields=["role"])
+    response = client.get(reverse("core:export-download", kwargs={"pk": job.pk}))
+    assert response.status_code == 404
+
+
 def test_a_deactivated_user_gets_no_file(personas, zhangs) -> None:  # noqa: ANN001
     officer = personas["district"]
     job = _running(officer)
