@@ -25,7 +25,6 @@ from jiuye.dashboards.services.report_document import report_docx
 from jiuye.reference.models import Region
 
 FOLDER = "annual_reports"
-PHASES_RUNNING = ("queued", "running")
 
 
 def report_write(
