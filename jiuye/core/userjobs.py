@@ -52,7 +52,7 @@ class UserJobs:
     def _key(self, token: str) -> str:
         return f"{self.name}:{token}"
 
-    def path(self, user_id: Any, token: str) -> str:
+    def stored_name(self, user_id: Any, token: str) -> str:
         return f"{self.folder}/{user_id}/{token}{self.suffix}"
 
     def update(self, token: str, **changes: Any) -> dict[str, Any]:
@@ -98,7 +98,7 @@ class UserJobs:
         self.update(token, phase="running")
         try:
             data = work(job, lambda step, steps: self.update(token, step=step, steps=steps))
-            encrypted_storage.save(self.path(job["user"], token), ContentFile(data))
+            encrypted_storage.save(self.stored_name(job["user"], token), ContentFile(data))
         except self.known as exc:
             self.update(token, phase="failed", message=str(exc))
             return "failed"
@@ -110,7 +110,7 @@ class UserJobs:
         return "done"
 
     def read(self, token: str, user: Any) -> bytes | None:
-        path = self.path(user.pk, token)
+        path = self.stored_name(user.pk, token)
         if not encrypted_storage.exists(path):
             return None
         return encrypted_storage.read_bytes(path)

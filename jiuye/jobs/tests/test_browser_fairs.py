@@ -11,6 +11,7 @@ from playwright.sync_api import Page
 from jiuye.core.tests.browser import assert_accessible, expect_errors, submit, visit, visit_list
 from jiuye.jobs.services import fairs as services
 from jiuye.jobs.tests import referral_fixtures as fx
+from jiuye.jobs.tests.matching_fixtures import make_seeker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -58,7 +59,8 @@ def test_matching_the_whole_fair_shows_candidates_with_reasons_and_passes_axe(
 ) -> None:  # noqa: ANN001
     """为全场招聘会匹配 from the fair's page: the task runs (at once in tests) and the job page
     lists each posting's candidates with the reasons and the Excel export."""
-    services.fair_register_seeker(fair=fair_a, person=personas["jobseeker"].person, by=None)
+    seeker = make_seeker("王东", skills="按摩 客服")
+    services.fair_register_seeker(fair=fair_a, person=seeker, by=None)
     base = signed_in("district")
     visit(page, base + reverse("jobs:fair", args=[fair_a.pk]), "fair page for district")
     submit(page, "为全场招聘会匹配")
