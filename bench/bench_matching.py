@@ -191,6 +191,10 @@ def _same(a: Any, b: Any) -> bool:
     return [(p.pk, m.score) for p, m in a.results] == [(p.pk, m.score) for p, m in b.results]
 
 
+def _explained(ranking: Any) -> list[Any]:
+    return [(p.pk, m.score, m.reasons) for p, m in ranking.results]
+
+
 def _measure() -> dict[str, Any]:
     from django.db import connection
 
@@ -228,9 +232,16 @@ def _measure() -> dict[str, Any]:
         ms, cpu, ranking = _timed_cpu(
             lambda p=posting, q=persons: candidates_for_posting(posting=p, persons=q)
         )
+        # The same ranking without the pruning by distance rings (every seeker scored in SQL).
+        full_ms, full_cpu, full = _timed_cpu(
+            lambda p=posting, q=persons: candidates_for_posting(posting=p, persons=q, prune=False)
+        )
         out["candidates"][label] = {
             "ms": ms,
             "cpu_ms": cpu,
+            "full_ms": full_ms,
+            "full_cpu_ms": full_cpu,
+            "same": _explained(ranking) == _explained(full),
             "considered": ranking.considered,
             "results": len(ranking.results),
             "excluded": sum(n for _t, n in ranking.excluded),
@@ -321,6 +332,10 @@ def _print(outcome: dict[str, Any]) -> None:
             f"  top 20 candidates ({label}): {row['ms']:7.1f} ms, CPU {row['cpu_ms']:.0f} ms "
             f"({row['ms'] / base:.1f}× baseline; {row['considered']:,} considered, "
             f"{row['excluded']:,} excluded; target < {TARGET_MS} ms: {_verdict(row['ms'])})"
+        )
+        print(
+            f"    baseline: the same without pruning (prune=False): {row['full_ms']:7.1f} ms, "
+            f"CPU {row['full_cpu_ms']:.0f} ms; same persons, scores and reasons: {row['same']}"
         )
     base = outcome["baseline_postings_ms"]
     print(

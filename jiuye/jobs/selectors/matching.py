@@ -56,7 +56,7 @@ from jiuye.employment.models import EmploymentRecord, covering_q
 from jiuye.employment.selectors import alive_on_q, employed_on_q
 from jiuye.jobs.models import AccessFeature, Hours, MatchWeight, Posting
 from jiuye.people.models import AssistiveNeed, Education, Person, WishToWork
-from jiuye.people.selectors import registered_persons, working_age_q
+from jiuye.people.selectors import region_under_q, registered_persons, working_age_q
 from jiuye.reference.models import DisabilityCategory, DisabilityGrade
 
 FACTORS = (
@@ -121,6 +121,9 @@ EDUCATION_RANK = {code: rank for rank, code in enumerate(Education.values)}
 ANY_HOURS = ("", "any")
 # How many rows past the limit the SQL ranking hands to the Python re-scoring.
 MARGIN = 20
+# Below this many eligible seekers, one ranking of them all costs less than reading the
+# distance rings one by one (``_top_by_distance``); the results are the same either way.
+PRUNE_FROM = 2_000
 
 
 def round_half_up(weight: int, num: int, den: int) -> int:
@@ -930,9 +933,13 @@ def candidates_for_posting(
     persons: QuerySet[Person],
     on: dt.date | None = None,
     limit: int = 20,
+    prune: bool = True,
 ) -> Ranking:
     """The best candidates for a posting among ``persons`` (already scoped by the caller),
-    with how many were considered and how many each hard exclusion kept out."""
+    with how many were considered and how many each hard exclusion kept out. The full score
+    (joins to the needs registration, text patterns) is ranked in SQL nearest seekers first,
+    and farther ones only while they can still reach the list (``_top_by_distance``;
+    everyone in one query with ``prune=False``)."""
     on = on or timezone.localdate()
     w = weights()
     facts = PostingFacts.of(posting)
@@ -952,17 +959,106 @@ def candidates_for_posting(
     for _kind, _key, q in rules:
         eligible = eligible.exclude(q)
     score, rank = _score_sql(facts, w)
-    top = list(
+    ranked = (
         _with_latest_needs(eligible, on)
         .annotate(match_score=score, match_distance=rank)
         .select_related("region__parent", "category", "grade")
-        .order_by("-match_score", "match_distance", _name_order(), "pk")[: limit + MARGIN]
+        .order_by("-match_score", "match_distance", _name_order(), "pk")
     )
+    rings = _distance_rings(facts, w)
+    eligible_count = counts["considered"] - sum(counts[f"x{i}"] for i in range(len(rules)))
+    if prune and limit > 0 and rings and eligible_count >= PRUNE_FROM:
+        top = _top_by_distance(ranked, rings, _seeker_bound(facts, w), limit=limit)
+    else:
+        top = list(ranked[: limit + MARGIN])
     scored = [(person, _match(facts, PersonFacts.annotated(person), w)) for person in top]
     scored.sort(key=lambda pm: (-pm[1].score, pm[1].distance_rank, pm[0].name, str(pm[0].pk)))
     return Ranking(
-        results=scored[:limit], considered=counts["considered"], excluded=excluded, weights=w
+        results=scored[:limit],
+        considered=counts["considered"],
+        excluded=excluded,
+        weights=w,
+        scored=len(top),
     )
+
+
+def _distance_rings(posting: PostingFacts, w: dict[str, int]) -> list[tuple[int, Q]]:
+    """The seekers around an on-site posting, nearest first, as (the most points a seeker
+    there can score, the condition on their village): the same village, the rest of the
+    town, and everyone else. The first two are ranges of village codes (``region_under_q``)
+    that the ``(region, birth_date)`` index reads directly; the rest is read by a scan (an
+    index walk over most of the pool costs more than the scan). Together they hold
+    everyone. Empty for a remote posting: every seeker is as near."""
+    if posting.is_remote:
+        return []
+    share = {k: round_half_up(w["distance"], *v) for k, v in DISTANCE_SHARES.items()}
+    others = _most_points(posting, w, but=("distance",))
+    village = posting.region_id
+    town = region_under_q(village[:9])
+    return [
+        (others + share["village"], Q(region_id=village)),
+        (others + share["town"], town & ~Q(region_id=village)),
+        (others + max(share["county"], share["far"]), ~town),
+    ]
+
+
+def _most_points(posting: PostingFacts, w: dict[str, int], *, but: tuple[str, ...]) -> int:
+    """The most points of every factor but ``but`` an eligible seeker can score: each
+    factor's weight, suitability's as ``_factors`` gives it (the same for every seeker)."""
+    points = {**w}
+    if posting.categories is None:
+        points["suitability"] = round_half_up(w["suitability"], *SUITABILITY_OPEN)
+    return sum(points[f] for f in FACTORS if f not in but)
+
+
+def _seeker_bound(posting: PostingFacts, w: dict[str, int]) -> Any:
+    """The most points a seeker can score for an on-site posting, as an SQL expression of the
+    person's own row (no join, no text pattern): distance and education exactly (the
+    classes of ``_score_sql``, codes being 12 digits), every other factor at its weight."""
+    share = {k: round_half_up(w["distance"], *v) for k, v in DISTANCE_SHARES.items()}
+    village = posting.region_id
+    distance = Case(
+        When(Q(region_id=village), then=Value(share["village"])),
+        When(region_under_q(village[:9]), then=Value(share["town"])),
+        When(region_under_q(village[:6]), then=Value(share["county"])),
+        default=Value(share["far"]),
+        output_field=IntegerField(),
+    )
+    others = _most_points(posting, w, but=("distance", "education"))
+    minimum = posting.education_min
+    if minimum not in EDUCATION_RANK:
+        return Value(others + w["education"]) + distance
+    enough = [c for c, rank in EDUCATION_RANK.items() if rank >= EDUCATION_RANK[minimum]]
+    education = Case(
+        When(education__in=enough, then=Value(w["education"])),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    return Value(others) + distance + education
+
+
+def _top_by_distance(
+    ranked: QuerySet[Person], rings: list[tuple[int, Q]], bound: Any, *, limit: int
+) -> list[Person]:
+    """The first ``limit + MARGIN`` rows of ``ranked`` (score first), read ring by ring.
+    Once ``limit`` scores are found, the ``limit``-th best, T, is the least a seeker must
+    score to reach the list: a ring whose most is below T is not read, and in a ring that is
+    read only the seekers whose bound (``_seeker_bound``) is at least T are scored (a tie
+    could still come first by distance or name, so ties are scored)."""
+    want = limit + MARGIN
+    top: list[Person] = []
+    for most, where in rings:
+        rows = ranked.filter(where)
+        if len(top) >= limit:
+            least = top[limit - 1].match_score
+            if most < least:
+                continue
+            rows = rows.alias(match_bound=bound).filter(match_bound__gte=least)
+        top = sorted(
+            [*top, *rows[:want]],
+            key=lambda p: (-p.match_score, p.match_distance, p.name, str(p.pk)),
+        )[:want]
+    return top
 
 
 def _listing(person: Person) -> dict[str, Q]:
