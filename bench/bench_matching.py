@@ -13,7 +13,8 @@ assistive needs, half of them with a needs registration (desired jobs, hours, ex
 5 % more persons with a job (an employment record) who are not in the pool; postings across
 skills, hours, wages, accessibility and category lists (a third list categories). The fair: 500
 employers with one posting each and 1,000 registered seekers; every posting is ranked among
-the fair's seekers. ``BENCH_MATCH_PERSONS`` / ``BENCH_MATCH_POSTINGS`` scale it down.
+the fair's seekers. ``BENCH_MATCH_PERSONS`` / ``BENCH_MATCH_POSTINGS`` scale it down;
+``BENCH_MATCH_FAIR=0`` leaves the fair out (its posting-by-posting baseline takes minutes).
 """
 
 from __future__ import annotations
@@ -190,6 +191,10 @@ def _same(a: Any, b: Any) -> bool:
     return [(p.pk, m.score) for p, m in a.results] == [(p.pk, m.score) for p, m in b.results]
 
 
+def _explained(ranking: Any) -> list[Any]:
+    return [(p.pk, m.score, m.reasons) for p, m in ranking.results]
+
+
 def _measure() -> dict[str, Any]:
     from django.db import connection
 
@@ -227,9 +232,16 @@ def _measure() -> dict[str, Any]:
         ms, cpu, ranking = _timed_cpu(
             lambda p=posting, q=persons: candidates_for_posting(posting=p, persons=q)
         )
+        # The same ranking without the pruning by distance rings (every seeker scored in SQL).
+        full_ms, full_cpu, full = _timed_cpu(
+            lambda p=posting, q=persons: candidates_for_posting(posting=p, persons=q, prune=False)
+        )
         out["candidates"][label] = {
             "ms": ms,
             "cpu_ms": cpu,
+            "full_ms": full_ms,
+            "full_cpu_ms": full_cpu,
+            "same": _explained(ranking) == _explained(full),
             "considered": ranking.considered,
             "results": len(ranking.results),
             "excluded": sum(n for _t, n in ranking.excluded),
@@ -262,6 +274,9 @@ def _measure() -> dict[str, Any]:
             "results": len(ranking.results),
             "excluded": sum(n for _t, n in ranking.excluded),
         }
+    out["load"] = os.getloadavg()
+    if os.environ.get("BENCH_MATCH_FAIR", "1") in ("0", "false"):
+        return out
     fair = Fair.objects.get()
     seekers = Person.objects.filter(pk__in=FairSeeker.objects.filter(fair=fair).values("person_id"))
     # The whole fair in one pass (rank_fair, what the fair's page runs)...
@@ -318,6 +333,10 @@ def _print(outcome: dict[str, Any]) -> None:
             f"({row['ms'] / base:.1f}× baseline; {row['considered']:,} considered, "
             f"{row['excluded']:,} excluded; target < {TARGET_MS} ms: {_verdict(row['ms'])})"
         )
+        print(
+            f"    baseline: the same without pruning (prune=False): {row['full_ms']:7.1f} ms, "
+            f"CPU {row['full_cpu_ms']:.0f} ms; same persons, scores and reasons: {row['same']}"
+        )
     base = outcome["baseline_postings_ms"]
     print(
         f"  baseline: fetch of the {outcome['posting_rows']:,} open postings (raw SQL): "
@@ -329,6 +348,17 @@ def _print(outcome: dict[str, Any]) -> None:
             f"baseline; {row['considered']:,} considered, {row['excluded']:,} excluded; "
             f"target < {TARGET_MS} ms: {_verdict(row['ms'])})"
         )
+    if "fair_s" not in outcome:
+        print("  whole fair: skipped (BENCH_MATCH_FAIR=0)")
+    else:
+        _print_fair(outcome)
+    print(
+        "  load average at start / end: "
+        + " / ".join(", ".join(f"{x:.1f}" for x in outcome[k]) for k in ("load_start", "load"))
+    )
+
+
+def _print_fair(outcome: dict[str, Any]) -> None:
     print(
         f"  whole fair (rank_fair): {outcome['fair_postings']} postings × the registered "
         f"seekers ({outcome['fair_pairs']:,} pairs considered): {outcome['fair_s']:.1f} s, "
@@ -340,10 +370,6 @@ def _print(outcome: dict[str, Any]) -> None:
         f"to the fair): {outcome['fair_each_s']:.1f} s, CPU {outcome['fair_each_cpu_s']:.1f} s "
         f"(rank_fair {outcome['fair_each_s'] / outcome['fair_s']:.1f}× faster); same top "
         f"lists: {outcome['fair_same']}"
-    )
-    print(
-        "  load average at start / end: "
-        + " / ".join(", ".join(f"{x:.1f}" for x in outcome[k]) for k in ("load_start", "load"))
     )
 
 

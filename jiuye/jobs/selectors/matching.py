@@ -9,9 +9,11 @@ stated, never silent.
 One set of rules, two engines:
 
 - ``explain`` scores one pair in Python; it is the reference.
-- ``candidates_for_posting`` computes the same integer score in SQL for the whole pool (CASE and
-  LIKE expressions), keeps the best rows plus a margin, and re-scores those with the Python rules
-  (the reasons shown come from there). ``postings_for_person`` scores in Python, on plain
+- ``candidates_for_posting`` computes the same integer score in SQL (CASE and LIKE
+  expressions), keeps the best rows plus a margin, and re-scores those with the Python rules
+  (the reasons shown come from there). It ranks the pool ring by ring from the posting's
+  village, and scores a seeker in SQL only while a bound read from their own row can still
+  reach the list (``_top_by_distance``). ``postings_for_person`` scores in Python, on plain
   values, the open postings that can still reach the list: bounds of every posting's score in
   SQL leave out those that cannot (``_worth_scoring``).
 
@@ -24,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -56,7 +58,7 @@ from jiuye.employment.models import EmploymentRecord, covering_q
 from jiuye.employment.selectors import alive_on_q, employed_on_q
 from jiuye.jobs.models import AccessFeature, Hours, MatchWeight, Posting
 from jiuye.people.models import AssistiveNeed, Education, Person, WishToWork
-from jiuye.people.selectors import registered_persons, working_age_q
+from jiuye.people.selectors import region_under_q, registered_persons, working_age_q
 from jiuye.reference.models import DisabilityCategory, DisabilityGrade
 
 FACTORS = (
@@ -121,6 +123,9 @@ EDUCATION_RANK = {code: rank for rank, code in enumerate(Education.values)}
 ANY_HOURS = ("", "any")
 # How many rows past the limit the SQL ranking hands to the Python re-scoring.
 MARGIN = 20
+# Below this many eligible seekers, one ranking of them all costs less than reading the
+# distance rings one by one (``_top_by_distance``); the results are the same either way.
+PRUNE_FROM = 2_000
 
 
 def round_half_up(weight: int, num: int, den: int) -> int:
@@ -655,14 +660,22 @@ def explain_many(
 def candidate_pool(persons: QuerySet[Person], on: dt.date) -> QuerySet[Person]:
     """Job seekers on the day: on the register, alive and not moved away, of working age,
     wanting work and with no employment record covering the day."""
+    # The few persons with a job on the day, read once (not a probe per job seeker).
+    return _pool_before_jobs(persons, on).exclude(pk__in=_employed_on(on))
+
+
+def _pool_before_jobs(persons: QuerySet[Person], on: dt.date) -> QuerySet[Person]:
+    """``candidate_pool`` but for its last test (no job on the day)."""
     return (
         registered_persons(queryset=persons)
         .filter(working_age_q(on, most_rows=True))
         .filter(alive_on_q(on))
         .filter(wish_to_work=WishToWork.YES)
-        # The few persons with a job on the day, read once (not a probe per job seeker).
-        .exclude(pk__in=EmploymentRecord.objects.filter(covering_q(on)).values("person_id"))
     )
+
+
+def _employed_on(on: dt.date) -> QuerySet[EmploymentRecord]:
+    return EmploymentRecord.objects.filter(covering_q(on)).values("person_id")
 
 
 def _has_need(code: str) -> Q:
@@ -764,20 +777,9 @@ class SimpleCase(Func):
         return f"(CASE {operand} {arms} ELSE {int(self.default)} END)", params
 
 
-def _score_sql(posting: PostingFacts, w: dict[str, int]) -> tuple[Any, Any]:
-    """The score and the distance rank as SQL expressions (the same integers as ``_factors``
-    and ``Match.distance_rank``, for persons who pass the hard exclusions)."""
-    suitability = (
-        w["suitability"]
-        if posting.categories is not None
-        else round_half_up(w["suitability"], *SUITABILITY_OPEN)
-    )
-    constant = suitability
-    parts: list[Any] = []
-    # Accessibility: each need's LIKE is evaluated once, into one number that says how many
-    # needs the person has and how many of them the job meets (total + 16 × met), which a
-    # simple CASE (its operand computed once) turns into the points; no needs at all is the
-    # common case and skips the LIKEs.
+def _accessibility_sql(posting: PostingFacts, w: dict[str, int]) -> Case:
+    """The accessibility points as an SQL expression (of ``needs_text``, the needs list as
+    text: ``_with_latest_needs``)."""
     wa = w["accessibility"]
     combined: Any = None
     offered = 0
@@ -793,13 +795,28 @@ def _score_sql(posting: PostingFacts, w: dict[str, int]) -> tuple[Any, Any]:
         for total in range(1, len(NEED_ORDER) + 1)
         for met in range(0, min(total, offered) + 1)
     }
-    parts.append(
-        Case(
-            When(Q(needs_text__in=["[]", ""]), then=Value(wa)),
-            default=SimpleCase(combined, points, default=wa),
-            output_field=IntegerField(),
-        )
+    return Case(
+        When(Q(needs_text__in=["[]", ""]), then=Value(wa)),
+        default=SimpleCase(combined, points, default=wa),
+        output_field=IntegerField(),
     )
+
+
+def _score_sql(posting: PostingFacts, w: dict[str, int]) -> tuple[Any, Any]:
+    """The score and the distance rank as SQL expressions (the same integers as ``_factors``
+    and ``Match.distance_rank``, for persons who pass the hard exclusions)."""
+    suitability = (
+        w["suitability"]
+        if posting.categories is not None
+        else round_half_up(w["suitability"], *SUITABILITY_OPEN)
+    )
+    constant = suitability
+    parts: list[Any] = []
+    # Accessibility: each need's LIKE is evaluated once, into one number that says how many
+    # needs the person has and how many of them the job meets (total + 16 × met), which a
+    # simple CASE (its operand computed once) turns into the points; no needs at all is the
+    # common case and skips the LIKEs.
+    parts.append(_accessibility_sql(posting, w))
     # Distance.
     wd = w["distance"]
     if posting.is_remote:
@@ -930,39 +947,179 @@ def candidates_for_posting(
     persons: QuerySet[Person],
     on: dt.date | None = None,
     limit: int = 20,
+    prune: bool = True,
 ) -> Ranking:
     """The best candidates for a posting among ``persons`` (already scoped by the caller),
-    with how many were considered and how many each hard exclusion kept out."""
+    with how many were considered and how many each hard exclusion kept out. The full score
+    (joins to the needs registration, text patterns) is ranked in SQL nearest seekers first,
+    and farther ones only while they can still reach the list (``_top_by_distance``;
+    everyone in one query with ``prune=False``, or when fewer than ``PRUNE_FROM`` are
+    eligible). The results are the same either way."""
     on = on or timezone.localdate()
     w = weights()
     facts = PostingFacts.of(posting)
     pool = candidate_pool(persons, on)
     rules, names = _exclusions_q(facts)
-    # One aggregate: the pool, and the persons each exclusion keeps out.
-    counts = pool.aggregate(
-        considered=Count("pk"),
+    # The pool, and the persons each exclusion keeps out.
+    columns = {
+        "considered": Count("pk"),
         **{f"x{i}": Count("pk", filter=q) for i, (_k, _key, q) in enumerate(rules)},
-    )
+    }
+    if prune and connection.vendor == "sqlite":
+        # Counted without the test "no job on the day" (a probe of the employed persons'
+        # list per seeker, a third of the pass on SQLite), less the same counts over the
+        # few employed persons: the same numbers. (PostgreSQL hashes the list once; there
+        # the second count would be a second scan.)
+        wide = _pool_before_jobs(persons, on)
+        everyone = wide.aggregate(**columns)
+        employed = wide.filter(pk__in=_employed_on(on)).aggregate(**columns)
+        counts = {key: everyone[key] - employed[key] for key in columns}
+    else:
+        counts = pool.aggregate(**columns)
     excluded = [
         (_exclusion_text(kind, key, names), counts[f"x{i}"])
         for i, (kind, key, _q) in enumerate(rules)
         if counts[f"x{i}"]
     ]
-    eligible = pool
-    for _kind, _key, q in rules:
-        eligible = eligible.exclude(q)
     score, rank = _score_sql(facts, w)
-    top = list(
-        _with_latest_needs(eligible, on)
-        .annotate(match_score=score, match_distance=rank)
-        .select_related("region__parent", "category", "grade")
-        .order_by("-match_score", "match_distance", _name_order(), "pk")[: limit + MARGIN]
-    )
+
+    def ranked(people: QuerySet[Person]) -> QuerySet[Person]:
+        eligible = candidate_pool(people, on)
+        for _kind, _key, q in rules:
+            eligible = eligible.exclude(q)
+        return (
+            _with_latest_needs(eligible, on)
+            .annotate(match_score=score, match_distance=rank)
+            .select_related("region__parent", "category", "grade")
+            .order_by("-match_score", "match_distance", _name_order(), "pk")
+        )
+
+    rings = _distance_rings(facts, w)
+    eligible_count = counts["considered"] - sum(counts[f"x{i}"] for i in range(len(rules)))
+    if prune and limit > 0 and rings and eligible_count >= PRUNE_FROM:
+        top = _top_by_distance(
+            persons,
+            ranked,
+            rings,
+            _seeker_bound(facts, w),
+            _accessibility_sql(facts, w),
+            w["accessibility"],
+            limit=limit,
+        )
+    else:
+        top = list(ranked(persons)[: limit + MARGIN])
     scored = [(person, _match(facts, PersonFacts.annotated(person), w)) for person in top]
     scored.sort(key=lambda pm: (-pm[1].score, pm[1].distance_rank, pm[0].name, str(pm[0].pk)))
     return Ranking(
-        results=scored[:limit], considered=counts["considered"], excluded=excluded, weights=w
+        results=scored[:limit],
+        considered=counts["considered"],
+        excluded=excluded,
+        weights=w,
+        scored=len(top),
     )
+
+
+def _distance_rings(posting: PostingFacts, w: dict[str, int]) -> list[tuple[int, Q]]:
+    """The seekers around a posting, nearest first, as (the most points a seeker there can
+    score, the condition on their village): the same village, the rest of the town, and
+    everyone else. The first two are ranges of village codes (``region_under_q``) that the
+    ``(region, birth_date)`` index reads directly; the rest is read by a scan (an index walk
+    over most of the pool costs more than the scan). Together they hold everyone. For a
+    remote posting (every seeker as near) the posting's village is read first all the same:
+    its best scores set the bar the others' bounds must reach."""
+    village = posting.region_id
+    if posting.is_remote:
+        most = _most_points(posting, w, but=())
+        return [(most, Q(region_id=village)), (most, ~Q(region_id=village))]
+    share = {k: round_half_up(w["distance"], *v) for k, v in DISTANCE_SHARES.items()}
+    others = _most_points(posting, w, but=("distance",))
+    town = region_under_q(village[:9])
+    return [
+        (others + share["village"], Q(region_id=village)),
+        (others + share["town"], town & ~Q(region_id=village)),
+        (others + max(share["county"], share["far"]), ~town),
+    ]
+
+
+def _most_points(posting: PostingFacts, w: dict[str, int], *, but: tuple[str, ...]) -> int:
+    """The most points of every factor but ``but`` an eligible seeker can score: each
+    factor's weight, suitability's as ``_factors`` gives it (the same for every seeker)."""
+    points = {**w}
+    if posting.categories is None:
+        points["suitability"] = round_half_up(w["suitability"], *SUITABILITY_OPEN)
+    return sum(points[f] for f in FACTORS if f not in but)
+
+
+def _seeker_bound(posting: PostingFacts, w: dict[str, int]) -> Any:
+    """The most points a seeker can score for a posting, as an SQL expression of the
+    person's own row (no join, no text pattern): distance and education exactly (the
+    classes of ``_score_sql``, codes being 12 digits), suitability as every eligible seeker
+    gets it, every other factor at its weight."""
+    share = {k: round_half_up(w["distance"], *v) for k, v in DISTANCE_SHARES.items()}
+    village = posting.region_id
+    distance: Any = Case(
+        When(Q(region_id=village), then=Value(share["village"])),
+        When(region_under_q(village[:9]), then=Value(share["town"])),
+        When(region_under_q(village[:6]), then=Value(share["county"])),
+        default=Value(share["far"]),
+        output_field=IntegerField(),
+    )
+    if posting.is_remote:
+        distance = Value(w["distance"])
+    others = _most_points(posting, w, but=("distance", "education"))
+    minimum = posting.education_min
+    if minimum not in EDUCATION_RANK:
+        return Value(others + w["education"]) + distance
+    enough = [c for c, rank in EDUCATION_RANK.items() if rank >= EDUCATION_RANK[minimum]]
+    education = Case(
+        When(education__in=enough, then=Value(w["education"])),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    return Value(others) + distance + education
+
+
+def _top_by_distance(
+    persons: QuerySet[Person],
+    ranked: Callable[[QuerySet[Person]], QuerySet[Person]],
+    rings: list[tuple[int, Q]],
+    bound: Any,
+    access: Any,
+    weight: int,
+    *,
+    limit: int,
+) -> list[Person]:
+    """The first ``limit + MARGIN`` rows of ``ranked(persons)`` (score first), read ring by
+    ring. Once ``limit`` scores are found, the ``limit``-th best, T, is the least a seeker
+    must score to reach the list: a ring whose most is below T is not read, and in a ring
+    that is read only the seekers whose bound (``_seeker_bound``, then with the
+    accessibility points ``access`` in place of their ``weight``) is at least T are scored
+    (a tie could still come first by distance or name, so ties are scored). The rows of each
+    ring are merged in the order of ``ranked`` (score, distance, name in code points, id:
+    what the Python sort of ``candidates_for_posting`` uses too)."""
+    want = limit + MARGIN
+    top: list[Person] = []
+    for most, where in rings:
+        if len(top) < limit:
+            rows = ranked(persons.filter(where))
+        else:
+            least = top[limit - 1].match_score
+            if most < least:
+                continue
+            # The bound is tested first (a few comparisons on the row, before the pool's
+            # tests), then with the accessibility points in place of their weight (the needs
+            # list's patterns) for the seekers it leaves.
+            near = persons.filter(where).alias(match_bound=bound).filter(match_bound__gte=least)
+            rows = (
+                ranked(near)
+                .alias(match_reach=bound - Value(weight) + access)
+                .filter(match_reach__gte=least)
+            )
+        top = sorted(
+            [*top, *rows[:want]],
+            key=lambda p: (-p.match_score, p.match_distance, p.name, str(p.pk)),
+        )[:want]
+    return top
 
 
 def _listing(person: Person) -> dict[str, Q]:

@@ -32,7 +32,9 @@ VILLAGE_A2 = "440199001002"
 VILLAGE_C = "440199003200"
 FAR_VILLAGE = "440106001001"
 
-_seq = itertools.count(400)
+# Sequence numbers of made-up ID numbers (three digits): unique within a test, reused across
+# the session (each test's database is rolled back), clear of the personas' numbers.
+_seq = itertools.cycle(range(400, 1000))
 
 
 def region(code: str) -> Region:

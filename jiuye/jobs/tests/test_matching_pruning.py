@@ -1,21 +1,34 @@
-""" "Jobs for me" scores only the postings that can still reach the top list (issue 19): the
-pruned ranking is the full ranking, posting for posting and in the same order, for persons with
-and without words, needs, wages and hours, at several list lengths and with odd weights."""
+""" "Jobs for me" scores only the postings that can still reach the top list, and the
+candidates of a posting are scored ring by ring from its village only while farther seekers
+can still reach the list (issue 19): each pruned ranking is the full ranking, in the same order
+with the same scores and reasons, for persons with and without words, needs, wages and hours,
+at several list lengths and with odd weights."""
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 
 import pytest
+from django.db import connection
 from django.db.models.functions import Trim
+from django.test.utils import CaptureQueriesContext
 
 from conftest import VILLAGE_A
 from jiuye.jobs.models import AccessFeature, Hours, Posting
+from jiuye.jobs.selectors import matching
 from jiuye.jobs.selectors.matching import (
     NEEDS,
     PersonFacts,
+    PostingFacts,
+    _accessibility_sql,
+    _distance_rings,
     _listing,
     _posting_bounds,
+    _seeker_bound,
+    _with_latest_needs,
+    candidate_pool,
+    candidates_for_posting,
     explain,
     latest_needs,
     postings_for_person,
@@ -161,3 +174,130 @@ def test_only_the_postings_that_can_reach_the_list_are_scored(
     eligible = full.considered - full.excluded_total
     assert full.scored == eligible > 10
     assert 3 <= pruned.scored < eligible / 2
+
+
+def _seekers(rng: random.Random, count: int) -> list[Person]:
+    """Job seekers for the candidate rankings: few names (ties go on to the id), every
+    village, varied on every factor."""
+    persons = []
+    for n in range(count):
+        needs = None
+        if n % 2:
+            needs = {
+                "hours": rng.choice(["", "any", *Hours.values]),
+                "expected_wage": rng.choice([None, 1800, 3000, 5200]),
+                "desired_jobs": rng.choice(["", "客服", "按摩", "电商运营", "仓库"]),
+            }
+        persons.append(
+            make_seeker(
+                rng.choice(["张三", "李四", "王五", "赵六"]),
+                village=rng.choice(VILLAGES),
+                category=rng.choice([1, 2, 4, None]),
+                grade=rng.choice([1, 2, 3, 4]),
+                education=rng.choice(["", *Education.values]),
+                skills=rng.choice(["", "电商 客服", "按摩推拿", "仓库 打字", "直播 带货"]),
+                work_preferences=rng.choice(["", "", "客服", "直播"]),
+                assistive_needs=rng.sample(list(NEEDS), rng.choice([0, 0, 1, 2])),
+                needs=needs,
+            )
+        )
+    return persons
+
+
+@pytest.fixture
+def prune_always(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Prune however few the seekers (the tests' pools are small)."""
+    monkeypatch.setattr(matching, "PRUNE_FROM", 0)
+
+
+def test_the_pruned_candidate_ranking_is_the_full_ranking(
+    posting_of, far_region, prune_always
+) -> None:  # noqa: ANN001
+    _world(posting_of, random.Random(29))
+    _seekers(random.Random(31), 60)
+    odd = {factor: random.Random(7).randint(0, 40) for factor in weights()}
+    odd["distance"], odd["education"] = 3, 33  # near rings worth little, education a lot
+    compared = 0
+    for weight_set in (None, odd):
+        if weight_set:
+            weights_save(values=weight_set, by=None)
+        for posting in Posting.objects.all():
+            for limit in (1, 4, 20):
+                full = candidates_for_posting(
+                    posting=posting, persons=Person.objects.all(), limit=limit, prune=False
+                )
+                pruned = candidates_for_posting(
+                    posting=posting, persons=Person.objects.all(), limit=limit
+                )
+                assert _ranked(pruned) == _ranked(full), (posting.title, limit)
+                assert (pruned.considered, pruned.excluded) == (full.considered, full.excluded)
+                compared += len(full.results)
+    assert compared > 1000
+
+
+def test_each_seeker_bound_holds_the_python_score(posting_of, far_region) -> None:  # noqa: ANN001
+    """The bound read from a seeker's row, and the same with the accessibility points in
+    place of their weight, are at least ``explain``'s score, and at most the most of the
+    ring the seeker is in; every seeker is in exactly one ring."""
+    _world(posting_of, random.Random(37))
+    _seekers(random.Random(41), 40)
+    on = dt.date.today()
+    pool = _with_latest_needs(candidate_pool(Person.objects.all(), on), on)
+    checked = 0
+    for weight_set in (None, {"distance": 7, "education": 30, "suitability": 9}):
+        if weight_set:
+            weights_save(values={**weights(), **weight_set}, by=None)
+        w = weights()
+        for posting in Posting.objects.all():
+            facts = PostingFacts.of(posting)
+            rings = _distance_rings(facts, w)
+            annotated = pool.annotate(
+                bound=_seeker_bound(facts, w),
+                access=_accessibility_sql(facts, w),
+                **{f"ring{i}": matching._flag(where) for i, (_m, where) in enumerate(rings)},
+            )
+            for person in annotated:
+                inside = [i for i in range(len(rings)) if getattr(person, f"ring{i}")]
+                assert len(inside) == 1, person.region_id
+                assert person.bound <= rings[inside[0]][0]
+                match = explain(posting=posting, person=person)
+                if not match.excluded:
+                    assert match.score <= person.bound, (posting.title, person.name)
+                    reach = person.bound - w["accessibility"] + person.access
+                    assert match.score <= reach, (posting.title, person.name)
+                    checked += 1
+    assert checked > 500
+
+
+def test_only_the_rings_that_can_reach_the_list_are_read(
+    posting_of, far_region, prune_always
+) -> None:  # noqa: ANN001
+    """Seekers of the posting's own village who score full marks fill a list of 3: the
+    farther rings are not read (one ranking query, as when everyone is ranked at once; on
+    SQLite the pruned path counts the pool in two queries, the employed apart). For a posting in a
+    village where nobody lives, all three rings are read."""
+    full_marks = {"skills": "电商 客服", "work_preferences": "客服", "education": "college"}
+    for n in range(3):
+        make_seeker(f"近{n}", village=VILLAGE_A, **full_marks)
+    for n in range(6):
+        make_seeker(f"远{n}", village=matching_fixtures.VILLAGE_C, **full_marks)
+    near = posting_of(title="电商客服", village=VILLAGE_A, skills=["电商", "客服"])
+    empty = posting_of(title="电商客服", village="440199002001", skills=["电商", "客服"])
+
+    def queries(posting: Posting, *, prune: bool) -> tuple[int, list[str]]:
+        with CaptureQueriesContext(connection) as captured:
+            ranking = candidates_for_posting(
+                posting=posting, persons=Person.objects.all(), limit=3, prune=prune
+            )
+        return len(captured), [p.name for p, _m in ranking.results]
+
+    queries(near, prune=False)  # reads the working-age rule once (it is cached)
+    pruned, names = queries(near, prune=True)
+    full, full_names = queries(near, prune=False)
+    counts = 1 if connection.vendor == "sqlite" else 0
+    assert names == full_names == ["近0", "近1", "近2"]
+    assert pruned == full + counts
+    pruned, names = queries(empty, prune=True)
+    full, full_names = queries(empty, prune=False)
+    assert names == full_names
+    assert pruned == full + counts + 2
