@@ -343,7 +343,7 @@ def review_run(work: ReviewWork, context: ReviewContext) -> list[Any]:
     out: list[Any] = []
     code, language, grades, policy_prints, rule_prints = context.fingerprints
     # Many lines end with the same checks (every condition met, the same year): encoded once.
-    encoded: dict[str, EncodedJson] = {}
+    encoded: dict[tuple, EncodedJson] = {}
     with translation.override(context.language), language_fixed():
         for _pk, key, kind, inputs, stored, known, lines in work.items:
             year = inputs[0]
@@ -381,13 +381,23 @@ def review_run(work: ReviewWork, context: ReviewContext) -> list[Any]:
                     claimed_elsewhere=elsewhere,
                     grade_names=context.grade_names,
                 )
-                text = json.dumps([c.as_dict() for c in result.checks])
+                # The same checks give the same JSON: encoded once per distinct list (a few
+                # dozen in a year), found by what as_dict would write (types too: 1 is not True).
+                key = tuple(
+                    (c.code, c.status, c.template, *((k, v, type(v)) for k, v in c.params.items()))
+                    for c in result.checks
+                )
+                checks = encoded.get(key)
+                if checks is None:
+                    checks = encoded[key] = EncodedJson(
+                        json.dumps([c.as_dict() for c in result.checks])
+                    )
                 written.append(
                     (
                         line.id,
                         person.id if person is not None else None,
                         result.counts,
-                        encoded.setdefault(text, EncodedJson(text)),
+                        checks,
                         elsewhere,
                     )
                 )
@@ -488,5 +498,5 @@ def declarations_compute(declarations: list[Declaration], *, policies: dict | No
         declaration.policy = context.policies[item[1]]
         declaration.computed_at = now
     rows, lines = review_rows(work, results, now)
-    fast_update_rows(DeclaredEmployee, lines, LINE_RESULT_FIELDS)
+    fast_update_rows(DeclaredEmployee, lines, LINE_RESULT_FIELDS, only_changed=True)
     fast_update_rows(Declaration, rows, COMPUTED_FIELDS)

@@ -202,7 +202,9 @@ class Command(BaseCommand):
                 return review_read(cursor, connection, where, [*head, *chunk], skip_unchanged=skip)
 
         with (
-            DeferredUpdate(DeclaredEmployee, LINE_RESULT_FIELDS) as lines,
+            # A line whose person, count, checks and conflict are what it had is not written
+            # (a recomputation after a rule change rewrites only the lines it changed).
+            DeferredUpdate(DeclaredEmployee, LINE_RESULT_FIELDS, only_changed=True) as lines,
             DeferredUpdate(Declaration, COMPUTED_FIELDS) as declarations,
         ):
 
