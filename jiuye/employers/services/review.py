@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import operator
 from collections import namedtuple
 from decimal import Decimal
 from pathlib import Path
@@ -122,6 +123,7 @@ LINE_INPUTS = (
 )
 
 Line = namedtuple("Line", EMPLOYEE_FIELDS_CHECKED)  # noqa: PYI024
+_line_inputs = operator.attrgetter(*LINE_INPUTS)
 Registered = namedtuple("Registered", PERSON_FIELDS_CHECKED)  # noqa: PYI024
 
 # Raise when the checks or the levy change in a way their source does not show.
@@ -352,7 +354,10 @@ def review_run(work: ReviewWork, context: ReviewContext) -> list[Any]:
             seen = [
                 (
                     line.id,
-                    tuple(_plain(getattr(line, name)) for name in LINE_INPUTS),
+                    # _plain of each input, inline (the digest of every line of the year).
+                    tuple(
+                        [v.normalize() if v.__class__ is Decimal else v for v in _line_inputs(line)]
+                    ),
                     None if person is None else tuple(person),
                     elsewhere,
                 )
@@ -382,11 +387,8 @@ def review_run(work: ReviewWork, context: ReviewContext) -> list[Any]:
                     grade_names=context.grade_names,
                 )
                 # The same checks give the same JSON: encoded once per distinct list (a few
-                # dozen in a year), found by what as_dict would write (types too: 1 is not True).
-                key = tuple(
-                    (c.code, c.status, c.template, *((k, v, type(v)) for k, v in c.params.items()))
-                    for c in result.checks
-                )
+                # dozen in a year), found by what as_dict writes (repr: 1 is not True or 1.0).
+                key = tuple([(c.code, c.status, c.template, repr(c.params)) for c in result.checks])
                 checks = encoded.get(key)
                 if checks is None:
                     checks = encoded[key] = EncodedJson(
