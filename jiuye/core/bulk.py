@@ -314,11 +314,14 @@ def fast_update(model: type[Model], objs: Iterable[Model], fields: list[str]) ->
     )
 
 
-def fast_update_rows(model: type[Model], rows: list[list[Any]], fields: list[str]) -> int:
-    """``fast_update`` of rows given as ``[pk, *values]``, values in the order of ``fields``."""
+def fast_update_rows(
+    model: type[Model], rows: list[list[Any]], fields: list[str], *, only_changed: bool = False
+) -> int:
+    """``fast_update`` of rows given as ``[pk, *values]``, values in the order of ``fields``
+    (``only_changed``: see ``DeferredUpdate``)."""
     if not rows:
         return 0
-    with DeferredUpdate(model, fields) as update:
+    with DeferredUpdate(model, fields, only_changed=only_changed) as update:
         update.add(rows)
     return len(rows)
 
@@ -326,10 +329,18 @@ def fast_update_rows(model: type[Model], rows: list[list[Any]], fields: list[str
 class DeferredUpdate:
     """Many ``fast_update_rows`` into one table: rows are sent as they come (``add``: on
     PostgreSQL by ``COPY`` into one session-local table) and applied by ``flush`` (one joined
-    ``UPDATE``) or when the block ends. Elsewhere each ``add`` is an ``executemany``."""
+    ``UPDATE``) or when the block ends. Elsewhere each ``add`` is an ``executemany``.
 
-    def __init__(self, model: type[Model], fields: list[str]) -> None:
+    ``only_changed``: a row whose stored columns already hold the values sent is not written
+    (``IS DISTINCT FROM`` in the ``UPDATE``'s condition): no new row version, no index entries,
+    no foreign key check. ``written`` counts the rows the database wrote."""
+
+    def __init__(
+        self, model: type[Model], fields: list[str], *, only_changed: bool = False
+    ) -> None:
         self.model = model
+        self.only_changed = only_changed
+        self.written = 0
         self.connection = connections[router.db_for_write(model)]
         meta = model._meta
         self.columns = [meta.get_field(name) for name in fields]
@@ -373,7 +384,13 @@ class DeferredUpdate:
                 assignments = ", ".join(f"{quote(field.column)} = %s" for field in self.columns)
                 table, pk = quote(meta.db_table), quote(meta.pk.column)
                 sql = f"UPDATE {table} SET {assignments} WHERE {pk} = %s"  # noqa: S608
-                cursor.executemany(sql, [[*row[1:], row[0]] for row in rows])
+                if self.only_changed:
+                    same = " AND ".join(f"{quote(field.column)} IS %s" for field in self.columns)
+                    sql += f" AND NOT ({same})"
+                    cursor.executemany(sql, [[*row[1:], row[0], *row[1:]] for row in rows])
+                else:
+                    cursor.executemany(sql, [[*row[1:], row[0]] for row in rows])
+                self.written += max(cursor.rowcount, 0)
                 return
             if not self.scratch:
                 # Only quoted names and column types from the model go into the text.
@@ -408,9 +425,15 @@ class DeferredUpdate:
         # statistics of a JSON column (the checks) cost more than the update.
         cursor.execute(f"ANALYZE {self.scratch} (pk)")
         sets = ", ".join(f"{quote(field.column)} = v.c{n}" for n, field in enumerate(self.columns))
+        changed = ""
+        if self.only_changed:
+            stored = ", ".join(f"{table}.{quote(field.column)}" for field in self.columns)
+            sent = ", ".join(f"v.c{n}" for n in range(len(self.columns)))
+            changed = f" AND ({stored}) IS DISTINCT FROM ({sent})"
         cursor.execute(
             f"UPDATE {table} SET {sets} FROM {self.scratch} AS v "  # noqa: S608
-            f"WHERE {table}.{pk} = v.pk"
+            f"WHERE {table}.{pk} = v.pk{changed}"
         )
+        self.written += max(cursor.rowcount, 0)
         cursor.execute(f"TRUNCATE {self.scratch}")
         self.waiting = 0

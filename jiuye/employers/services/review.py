@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import operator
 from collections import namedtuple
 from decimal import Decimal
 from pathlib import Path
@@ -122,6 +123,7 @@ LINE_INPUTS = (
 )
 
 Line = namedtuple("Line", EMPLOYEE_FIELDS_CHECKED)  # noqa: PYI024
+_line_inputs = operator.attrgetter(*LINE_INPUTS)
 Registered = namedtuple("Registered", PERSON_FIELDS_CHECKED)  # noqa: PYI024
 
 # Raise when the checks or the levy change in a way their source does not show.
@@ -343,7 +345,7 @@ def review_run(work: ReviewWork, context: ReviewContext) -> list[Any]:
     out: list[Any] = []
     code, language, grades, policy_prints, rule_prints = context.fingerprints
     # Many lines end with the same checks (every condition met, the same year): encoded once.
-    encoded: dict[str, EncodedJson] = {}
+    encoded: dict[tuple, EncodedJson] = {}
     with translation.override(context.language), language_fixed():
         for _pk, key, kind, inputs, stored, known, lines in work.items:
             year = inputs[0]
@@ -352,7 +354,10 @@ def review_run(work: ReviewWork, context: ReviewContext) -> list[Any]:
             seen = [
                 (
                     line.id,
-                    tuple(_plain(getattr(line, name)) for name in LINE_INPUTS),
+                    # _plain of each input, inline (the digest of every line of the year).
+                    tuple(
+                        [v.normalize() if v.__class__ is Decimal else v for v in _line_inputs(line)]
+                    ),
                     None if person is None else tuple(person),
                     elsewhere,
                 )
@@ -381,13 +386,20 @@ def review_run(work: ReviewWork, context: ReviewContext) -> list[Any]:
                     claimed_elsewhere=elsewhere,
                     grade_names=context.grade_names,
                 )
-                text = json.dumps([c.as_dict() for c in result.checks])
+                # The same checks give the same JSON: encoded once per distinct list (a few
+                # dozen in a year), found by what as_dict writes (repr: 1 is not True or 1.0).
+                key = tuple([(c.code, c.status, c.template, repr(c.params)) for c in result.checks])
+                checks = encoded.get(key)
+                if checks is None:
+                    checks = encoded[key] = EncodedJson(
+                        json.dumps([c.as_dict() for c in result.checks])
+                    )
                 written.append(
                     (
                         line.id,
                         person.id if person is not None else None,
                         result.counts,
-                        encoded.setdefault(text, EncodedJson(text)),
+                        checks,
                         elsewhere,
                     )
                 )
@@ -488,5 +500,5 @@ def declarations_compute(declarations: list[Declaration], *, policies: dict | No
         declaration.policy = context.policies[item[1]]
         declaration.computed_at = now
     rows, lines = review_rows(work, results, now)
-    fast_update_rows(DeclaredEmployee, lines, LINE_RESULT_FIELDS)
+    fast_update_rows(DeclaredEmployee, lines, LINE_RESULT_FIELDS, only_changed=True)
     fast_update_rows(Declaration, rows, COMPUTED_FIELDS)

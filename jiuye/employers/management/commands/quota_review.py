@@ -5,7 +5,8 @@ processes (two by default on a machine with two cores or more). On PostgreSQL ea
 its own chunks (``services.review.review_read``: one join per chunk) on its own read-only
 connection, in the snapshot this process exports from its transaction, checks them, and hands
 back the rows to write; this process only writes them (``COPY`` into a session-local table,
-one joined ``UPDATE`` per few chunks), in its one transaction, so a review killed part-way
+one joined ``UPDATE`` per few chunks, of the lines only those whose result changed), in its one
+transaction, so a review killed part-way
 leaves the database as it was. Where the workers cannot see what the review must read (SQLite,
 or a caller's transaction that has already written) this process reads each chunk and the
 workers only check. Declarations whose inputs and stored result match the digest stored with
@@ -202,7 +203,9 @@ class Command(BaseCommand):
                 return review_read(cursor, connection, where, [*head, *chunk], skip_unchanged=skip)
 
         with (
-            DeferredUpdate(DeclaredEmployee, LINE_RESULT_FIELDS) as lines,
+            # A line whose person, count, checks and conflict are what it had is not written
+            # (a recomputation after a rule change rewrites only the lines it changed).
+            DeferredUpdate(DeclaredEmployee, LINE_RESULT_FIELDS, only_changed=True) as lines,
             DeferredUpdate(Declaration, COMPUTED_FIELDS) as declarations,
         ):
 

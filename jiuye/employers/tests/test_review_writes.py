@@ -1,0 +1,85 @@
+"""What the year's review writes: only the lines whose result changed (``DeferredUpdate`` with
+``only_changed``: a line whose person, count, checks and conflict are already stored is not
+rewritten), on both databases."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from jiuye.core.bulk import DeferredUpdate, EncodedJson
+from jiuye.employers.models import DeclaredEmployee
+from jiuye.employers.services.review import LINE_RESULT_FIELDS
+from jiuye.employers.tests.declaration_fixtures import YEAR, declare, line, person
+
+pytestmark = pytest.mark.django_db
+
+
+def _stored() -> dict:
+    return {
+        row[0]: row[1:]
+        for row in DeclaredEmployee.objects.values_list(
+            "pk", "person_id", "counts", "checks", "conflict"
+        )
+    }
+
+
+def test_only_changed_rows_are_written(reference, employer_a) -> None:  # noqa: ANN001
+    known, gone = person(501), person(502, grade=1)
+    declaration = declare(employer_a, [line(known), line(gone)], submit=True)
+    first, second = declaration.employees.order_by("position", "name")
+    before = _stored()
+    assert before[first.pk][0] == known.pk and before[first.pk][3] is False
+
+    def row(pk, person_id, counts, checks, conflict):  # noqa: ANN001, ANN202
+        return [pk, person_id, counts, checks, conflict]
+
+    # The same values (one JSON already encoded, as the review sends it), then a change.
+    same = [
+        row(
+            first.pk, known.pk, before[first.pk][1], EncodedJson(_json(before[first.pk][2])), False
+        ),
+        row(second.pk, *before[second.pk]),
+    ]
+    with DeferredUpdate(DeclaredEmployee, LINE_RESULT_FIELDS, only_changed=True) as update:
+        update.add(same)
+        update.flush()
+        assert update.written == 0
+        update.add([row(second.pk, None, Decimal(0), [{"code": "x"}], True)])
+    assert update.written == 1
+    after = _stored()
+    assert after[first.pk] == before[first.pk]
+    assert after[second.pk] == (None, Decimal(0), [{"code": "x"}], True)
+    # Without the option every row sent is written, changed or not.
+    with DeferredUpdate(DeclaredEmployee, LINE_RESULT_FIELDS) as update:
+        update.add([row(first.pk, *before[first.pk])])
+    assert update.written == 1
+
+
+def _json(value: object) -> str:
+    import json
+
+    return json.dumps(value)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row versions (xmin) are PostgreSQL's"
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_recomputation_that_changes_nothing_rewrites_no_line(reference, employer_a) -> None:  # noqa: ANN001
+    declare(employer_a, [line(person(511)), line(person(512))], submit=True)
+    call_command("quota_review", year=YEAR, stdout=StringIO())
+
+    def versions() -> dict:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT id, xmin::text FROM employers_declaredemployee")
+            return dict(cursor.fetchall())
+
+    before, stored = versions(), _stored()
+    call_command("quota_review", year=YEAR, all=True, workers=1, stdout=StringIO())
+    assert _stored() == stored
+    assert versions() == before
