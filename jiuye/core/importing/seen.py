@@ -9,7 +9,7 @@ half): 18 bytes a slot, 24–36 bytes a row, no object per key.
 The digests are spread over 256 tables by their lowest byte, each grown on its own: while one
 grows, it and its larger copy are held together, which is 1/256 of the whole. A single table
 held both copies at once, ≈ 55 MB for the moment it grew past 900,000 rows (the peak of a
-1,000,000-row import); the tables together hold ≈ 29 MB at 1,000,000 rows, never much more.
+1,000,000-row import); the tables together hold ≈ 30 MB at 1,000,000 rows, never much more.
 Two different keys share a digest with a chance of about n² / 2⁹⁷ (≈ 10⁻¹⁷ for a million
 rows), far below any other failure of the run.
 """
