@@ -64,7 +64,10 @@ CHUNK = 2000
 # SQLite's page cache while a bulk write runs (KiB). Its default of 2 MB is far smaller than the
 # indexes of a registry table (random UUIDs and blind indexes: tens of MB per 100,000 rows), so
 # inserts would keep re-reading index pages from the OS instead of finding them in the cache.
-SQLITE_BULK_CACHE_KIB = 64 * 1024
+# 32 MB, not 64: a 100,000-row person import took the same CPU with either (the pages it misses
+# come from the OS's file cache), and the other 32 MB were an eighth of the 256 MB a
+# 1,000,000-row import may use (bench/README.md, issue 19).
+SQLITE_BULK_CACHE_KIB = 32 * 1024
 _ENCRYPTED_PREFIX = PREFIX + ":"
 _FLAT = {int, str, bool, float, type(None)}
 

@@ -3,10 +3,15 @@
 A run must know every key it has seen to refuse a second row naming the same record, so this
 grows with the file. As a dict of key strings it cost ≈ 230 bytes a row (≈ 230 MB for a file
 of 1,000,000 persons, whose keys are 64-character blind indexes). Here each key is kept as a
-96-bit digest in flat arrays (an open-addressing table, at most three quarters full, grown by
-half): 18 bytes a slot, 24–36 bytes a row, no object per key (≈ 32 MB for 1,000,000 rows,
-≈ 55 MB for the moment it grows). Two different keys share a digest with a chance of about
-n² / 2⁹⁷ (≈ 10⁻¹⁷ for a million rows), far below any other failure of the run.
+96-bit digest in flat arrays (open-addressing tables, at most three quarters full, grown by
+half): 18 bytes a slot, 24–36 bytes a row, no object per key.
+
+The digests are spread over 256 tables by their lowest byte, each grown on its own: while one
+grows, it and its larger copy are held together, which is 1/256 of the whole. A single table
+held both copies at once, ≈ 55 MB for the moment it grew past 900,000 rows (the peak of a
+1,000,000-row import); the tables together hold ≈ 30 MB at 1,000,000 rows, never much more.
+Two different keys share a digest with a chance of about n² / 2⁹⁷ (≈ 10⁻¹⁷ for a million
+rows), far below any other failure of the run.
 """
 
 from __future__ import annotations
@@ -14,9 +19,48 @@ from __future__ import annotations
 import hashlib
 from array import array
 
-_START = 4096
+PARTS = 256
+_START = 16
 _EMPTY = 0
 _LOW = (1 << 32) - 1
+
+
+class _Part:
+    """One open-addressing table: a digest's high part, low part, row and sheet per slot."""
+
+    __slots__ = ("high", "low", "row", "sheet", "size", "slots")
+
+    def __init__(self, slots: int) -> None:
+        self.slots = slots
+        self.size = 0
+        # A slot is empty while its high part is 0 (a digest never has 0 there: see _digest).
+        self.high = array("Q", bytes(8 * slots))
+        self.low = array("I", bytes(4 * slots))
+        self.row = array("I", bytes(4 * slots))
+        self.sheet = array("H", bytes(2 * slots))
+
+    def slot(self, high: int, low: int) -> int:
+        """The slot holding this digest, or the empty one where it would go."""
+        slots, highs, lows = self.slots, self.high, self.low
+        # The low byte chose the table: probe from the high part's other bits.
+        slot = (high >> 8) % slots
+        while True:
+            found = highs[slot]
+            if found == _EMPTY or (found == high and lows[slot] == low):
+                return slot
+            slot += 1
+            if slot == slots:
+                slot = 0
+
+    def grown(self) -> _Part:
+        bigger = _Part(self.slots * 3 // 2)
+        for high, low, row, sheet in zip(self.high, self.low, self.row, self.sheet, strict=True):
+            if high != _EMPTY:
+                slot = bigger.slot(high, low)
+                bigger.high[slot], bigger.low[slot] = high, low
+                bigger.row[slot], bigger.sheet[slot] = row, sheet
+        bigger.size = self.size
+        return bigger
 
 
 class SeenKeys:
@@ -26,21 +70,12 @@ class SeenKeys:
     def __init__(self) -> None:
         self._sheets: list[str] = []
         self._sheet_of: dict[str, int] = {}
-        self._size = 0
+        self._parts = [_Part(_START) for _ in range(PARTS)]
         self._last_key: str | None = None
         self._last_digest = (0, 0)
-        self._allocate(_START)
-
-    def _allocate(self, slots: int) -> None:
-        self._slots = slots
-        # A slot is empty while its high part is 0 (a digest never has 0 there: see _digest).
-        self._high = array("Q", bytes(8 * slots))
-        self._low = array("I", bytes(4 * slots))
-        self._row = array("I", bytes(4 * slots))
-        self._sheet = array("H", bytes(2 * slots))
 
     def __len__(self) -> int:
-        return self._size
+        return sum(part.size for part in self._parts)
 
     def _digest(self, key: str) -> tuple[int, int]:
         if key is self._last_key:
@@ -51,24 +86,13 @@ class SeenKeys:
         self._last_key, self._last_digest = key, digest
         return digest
 
-    def _slot(self, high: int, low: int) -> int:
-        """The slot holding this digest, or the empty one where it would go."""
-        slots, highs, lows = self._slots, self._high, self._low
-        slot = high % slots
-        while True:
-            found = highs[slot]
-            if found == _EMPTY or (found == high and lows[slot] == low):
-                return slot
-            slot += 1
-            if slot == slots:
-                slot = 0
-
     def get(self, key: str) -> tuple[str, int] | None:
         high, low = self._digest(key)
-        slot = self._slot(high, low)
-        if self._high[slot] == _EMPTY:
+        part = self._parts[high & 0xFF]
+        slot = part.slot(high, low)
+        if part.high[slot] == _EMPTY:
             return None
-        return self._sheets[self._sheet[slot]], self._row[slot]
+        return self._sheets[part.sheet[slot]], part.row[slot]
 
     def add(self, key: str, sheet: str, number: int) -> None:
         index = self._sheet_of.get(sheet)
@@ -76,19 +100,15 @@ class SeenKeys:
             index = self._sheet_of[sheet] = len(self._sheets)
             self._sheets.append(sheet)
         high, low = self._digest(key)
-        slot = self._slot(high, low)
-        if self._high[slot] == _EMPTY:
-            self._size += 1
-        self._high[slot], self._low[slot] = high, low
-        self._row[slot], self._sheet[slot] = number, index
-        if self._size * 4 > self._slots * 3:
-            self._grow()
+        part = self._parts[high & 0xFF]
+        slot = part.slot(high, low)
+        if part.high[slot] == _EMPTY:
+            part.size += 1
+        part.high[slot], part.low[slot] = high, low
+        part.row[slot], part.sheet[slot] = number, index
+        if part.size * 4 > part.slots * 3:
+            self._parts[high & 0xFF] = part.grown()
 
-    def _grow(self) -> None:
-        highs, lows, rows, sheets = self._high, self._low, self._row, self._sheet
-        self._allocate(self._slots * 3 // 2)
-        for high, low, row, sheet in zip(highs, lows, rows, sheets, strict=True):
-            if high != _EMPTY:
-                slot = self._slot(high, low)
-                self._high[slot], self._low[slot] = high, low
-                self._row[slot], self._sheet[slot] = row, sheet
+    def nbytes(self) -> int:
+        """The bytes the tables' slots hold (for tests and benchmarks)."""
+        return sum(part.slots for part in self._parts) * 18
