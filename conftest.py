@@ -17,8 +17,9 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from jiuye.accounts.models import Role, User
-from jiuye.accounts.services import user_create
+from jiuye.accounts.services import clear_other_bindings
 from jiuye.casework.models import ServiceType
+from jiuye.core.audit import created_fresh
 from jiuye.core.indicators import compiled_figures_clear
 from jiuye.core.validators import resident_id_check_char, uscc_check_char
 from jiuye.employers.models import Employer
@@ -462,12 +463,21 @@ def personas_create(person_a: Person, employer_a: Employer) -> dict[str, User]:
         "employer": (Role.EMPLOYER, {"employer": employer_a}),
         "jobseeker": (Role.JOBSEEKER, {"person": person_a}),
     }
-    users = {}
-    for name, (role, binding) in specs.items():
-        users[name], _ = user_create(
-            username=name, role=role, display_name=name, password=PASSWORD, **binding
-        )
-    return users
+    return {name: persona_user(name, role, **binding) for name, (role, binding) in specs.items()}
+
+
+def persona_user(name: str, role: str, **binding: Any) -> User:
+    """The account ``user_create(username=name, role=role, display_name=name, password=PASSWORD,
+    **binding)`` makes, the same row and the same audit entry, without the checks it runs on
+    what it is given (the password's strength, ``full_clean`` with its uniqueness and
+    constraint queries): the personas are fixed and pass them, which
+    accounts/tests/test_personas.py checks against ``user_create``. About a third of the cost
+    of ``user_create``, and the personas are made for ~2,000 tests of each suite."""
+    user = User(username=name, role=role, display_name=name, **binding)
+    clear_other_bindings(user)
+    user.set_password(PASSWORD)
+    created_fresh(user).save()
+    return user
 
 
 def confirmed_totp(user: User) -> TOTPDevice:
@@ -537,12 +547,13 @@ def page(chromium):  # noqa: ANN001, ANN201
 
 @pytest.fixture
 def signed_in(page, live_server, personas) -> Callable[[str], str]:  # noqa: ANN001
-    """Sign the browser page in as a persona, through the login form and past the second factor
-    where the role needs one; gives the live server's address to open pages on."""
-    from jiuye.core.tests.browser import sign_in
+    """Sign the browser page in as a persona, past the second factor where the role needs one,
+    on the home page; gives the live server's address to open pages on. By the session cookie
+    (browser.sign_in_by_cookie): tests of the login form use ``browser.sign_in``."""
+    from jiuye.core.tests.browser import sign_in_by_cookie
 
     def sign(name: str) -> str:
-        sign_in(page, live_server.url, personas[name])
+        sign_in_by_cookie(page, live_server.url, personas[name])
         return live_server.url
 
     return sign
@@ -551,15 +562,15 @@ def signed_in(page, live_server, personas) -> Callable[[str], str]:  # noqa: ANN
 @pytest.fixture
 def on_phone(chromium, live_server, personas):  # noqa: ANN001, ANN201
     """``with on_phone("town_a") as (page, base):`` a page the size of a phone's screen (360 × 740
-    unless told), in its own browser context, signed in as a persona; ``base`` is the live
-    server's address."""
+    unless told), in its own browser context, signed in as a persona (by the session cookie, on
+    the home page); ``base`` is the live server's address."""
 
-    from jiuye.core.tests.browser import phone, sign_in
+    from jiuye.core.tests.browser import phone, sign_in_by_cookie
 
     @contextmanager
     def open_as(name: str, width: int = 360, height: int = 740):  # noqa: ANN202
         with phone(chromium, width, height) as page:
-            sign_in(page, live_server.url, personas[name])
+            sign_in_by_cookie(page, live_server.url, personas[name])
             yield page, live_server.url
 
     return open_as

@@ -13,7 +13,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from jiuye.accounts.models import Role, User
-from jiuye.core.audit import access_log
+from jiuye.core.audit import access_log, created_fresh
 from jiuye.core.models import AccessEvent
 
 RECOVERY_CODE_COUNT = 10
@@ -28,7 +28,7 @@ BINDING_FIELDS = {
 }
 
 
-def _clear_other_bindings(user: User) -> None:
+def clear_other_bindings(user: User) -> None:
     # Only system administrators may open the Django admin (as a fallback tool).
     user.is_staff = user.is_superuser = user.role == Role.ADMIN
     if user.role != Role.EMPLOYER:
@@ -65,12 +65,12 @@ def user_create(
         phone=phone,
         **binding,
     )
-    _clear_other_bindings(user)
+    clear_other_bindings(user)
     password = password or temporary_password()
     validate_password(password, user)
     user.set_password(password)
     user.full_clean()
-    user.save()
+    created_fresh(user).save()
     return user, password
 
 
@@ -82,7 +82,7 @@ def user_update(*, user: User, by: User | None = None, **fields: Any) -> User:
             setattr(user, name, value)
             changed.append(name)
     if "role" in changed or any(f in changed for f in BINDING_FIELDS.values()):
-        _clear_other_bindings(user)
+        clear_other_bindings(user)
         changed = sorted(
             set(changed)
             | set(BINDING_FIELDS.values())

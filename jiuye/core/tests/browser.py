@@ -192,6 +192,36 @@ def sign_in(page: Page, base_url: str, user: User) -> None:
         pass_second_factor(page, device)
 
 
+def sign_in_by_cookie(page: Page, base_url: str, user: User) -> None:
+    """Where ``sign_in`` leaves the browser (the home page, signed in, past the second factor
+    where the role needs one) without going through the forms: a session made as the test
+    client's ``force_login`` makes it (conftest.sign_in), handed to the browser as its cookie.
+    For tests of what follows signing in; the login and second-factor pages themselves are
+    tested through the forms (``sign_in``, ``log_in``). About 1.0 s of CPU (Chromium's
+    included) against 2.4 s through the forms for a role with a second factor, 1.3 s without
+    (bench/README.md, "CI length, part 3")."""
+    from django.conf import settings
+    from django.test import Client
+
+    from conftest import sign_in as client_sign_in
+
+    session = client_sign_in(Client(), user).cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": session.value,
+                "url": base_url,
+                "httpOnly": settings.SESSION_COOKIE_HTTPONLY,
+                "secure": settings.SESSION_COOKIE_SECURE,
+                "sameSite": settings.SESSION_COOKIE_SAMESITE,
+            }
+        ]
+    )
+    page.goto(f"{base_url}/")
+    expect_path(page, "/")
+
+
 def submit(page: Page, name: str) -> None:
     """Click the button of that exact name and wait for the page it leads to."""
     with page.expect_navigation():

@@ -27,6 +27,7 @@ from jiuye.core.tests.browser import (
     log_in,
     new_context,
     sign_in,
+    sign_in_by_cookie,
 )
 from jiuye.core.tests.pages import (
     MAX_PAGES_PER_ROLE,
@@ -218,6 +219,25 @@ def test_a_failed_login_explains_itself(base_url: str, page: Page) -> None:
     assert_error_state(page, "login with a wrong password")
     expect(page.get_by_label("用户名")).to_have_value("town_a")
     expect(page.locator("[data-error-summary]")).to_contain_text("用户名或密码不正确")
+
+
+def test_signing_in_by_the_session_cookie_ends_where_the_forms_do(
+    personas: Personas, base_url: str, chromium: Browser
+) -> None:
+    """The signed_in and on_phone fixtures sign in by the session cookie instead of the forms
+    (browser.sign_in_by_cookie): for a role with a second factor and one without, it ends on
+    the same home page, with the same menu, as the login form and the second-factor form."""
+    for name in ("district", "jobseeker"):
+        seen = []
+        for how in (sign_in, sign_in_by_cookie):
+            context = new_context(chromium)
+            page = context.new_page()
+            how(page, base_url, personas[name])
+            expect_path(page, "/")
+            seen.append((page.title(), page.locator("nav.site-nav a").all_inner_texts()))
+            context.close()
+        assert seen[0] == seen[1], name
+        assert len(seen[0][1]) > 2, seen[0]
 
 
 def test_an_empty_new_user_form_points_at_each_missing_field(

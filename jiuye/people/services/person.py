@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from jiuye.accounts.models import PERSONAL_DATA_ROLES
 from jiuye.core import conflicts, dates
-from jiuye.core.audit import access_log
+from jiuye.core.audit import access_log, created_fresh
 from jiuye.core.crypto import RESIDENT_ID_INDEX_PURPOSE, blind_index, resident_id_index
 from jiuye.core.models import AccessEvent
 from jiuye.core.phones import normalize_phone
@@ -294,7 +294,7 @@ def person_register(
     ``DuplicatePersonError`` when the ID number is already registered.
     """
     _check_region(by, region)
-    person = Person(region=region, created_by=by, updated_by=by)
+    person = created_fresh(Person(region=region, created_by=by, updated_by=by))
     _, multiple = _apply(person, {"name": name, "id_number": id_number, **fields}, multiple=[])
     _ensure_unique(person)
     person.full_clean()
