@@ -98,14 +98,19 @@ def _verify_with_a_change_of_wish(p: dict) -> None:
         _verify(person, dt.date(YEAR, 7, 1), changes={"wish_to_work": "yes"})
 
 
-def _open_a_job(p: dict) -> None:
+def open_a_job_for(person: Person) -> None:
+    """A flexible job from June of the year, recorded by staff."""
     employment_services.employment_open(
-        person=p[1],
+        person=person,
         by=None,
         source=Source.STAFF,
         form=EmploymentForm.FLEXIBLE,
         start_date=dt.date(YEAR, 6, 1),
     )
+
+
+def _open_a_job(p: dict) -> None:
+    open_a_job_for(p[1])
 
 
 def _end_a_job(p: dict) -> None:

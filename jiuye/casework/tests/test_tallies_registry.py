@@ -28,12 +28,11 @@ from jiuye.casework.tests.test_tallies import (
     _archive_a_job,
     _end_a_job,
     assert_tallies_are_live,
+    open_a_job_for,
 )
 from jiuye.core import tallies as core_tallies
 from jiuye.core.models import DirtyRegion
 from jiuye.core.periods import reference_date
-from jiuye.employment import services as employment_services
-from jiuye.employment.models import EmploymentForm, Source
 from jiuye.people.models import LifeStatus, Person
 from jiuye.people.services import person_archive, person_set_life_status, person_update
 from jiuye.reference.models import Region
@@ -106,13 +105,7 @@ def _move_away(p: dict) -> None:
 
 
 def _open_a_job(p: dict) -> None:
-    employment_services.employment_open(
-        person=p[2],
-        by=None,
-        source=Source.STAFF,
-        form=EmploymentForm.FLEXIBLE,
-        start_date=dt.date(YEAR, 6, 1),
-    )
+    open_a_job_for(p[2])
 
 
 WRITES = [

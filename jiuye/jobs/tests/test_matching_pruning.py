@@ -105,26 +105,36 @@ def _ranked(ranking) -> list[tuple[str, int, list]]:  # noqa: ANN001
     return [(str(p.pk), m.score, m.reasons) for p, m in ranking.results]
 
 
-def test_the_pruned_ranking_is_the_full_ranking(posting_of, far_region) -> None:  # noqa: ANN001
-    persons = _world(posting_of, random.Random(19))
-    odd = {factor: random.Random(5).randint(0, 40) for factor in weights()}
-    odd["skills"], odd["preferences"] = 37, 9  # rounding of shares, and text worth a lot
+def _compare_pruned_with_full(rank, items: list, odd: dict[str, int]) -> int:  # noqa: ANN001
+    """``rank(item, limit, prune)`` of every item at three list lengths, with the default
+    weights then with ``odd``: the pruned ranking equals the full one (persons, order, scores,
+    reasons) and counts the same considered and excluded. Gives how many results were
+    compared."""
     compared = 0
     for weight_set in (None, odd):
         if weight_set:
             weights_save(values=weight_set, by=None)
-        for person in persons:
+        for item in items:
             for limit in (1, 4, 20):
-                full = postings_for_person(
-                    person=person, postings=Posting.objects.all(), limit=limit, prune=False
-                )
-                pruned = postings_for_person(
-                    person=person, postings=Posting.objects.all(), limit=limit
-                )
-                assert _ranked(pruned) == _ranked(full), (person.name, limit)
+                full = rank(item, limit, prune=False)
+                pruned = rank(item, limit, prune=True)
+                assert _ranked(pruned) == _ranked(full), (str(item), limit)
                 assert (pruned.considered, pruned.excluded) == (full.considered, full.excluded)
                 compared += len(full.results)
-    assert compared > 300
+    return compared
+
+
+def test_the_pruned_ranking_is_the_full_ranking(posting_of, far_region) -> None:  # noqa: ANN001
+    persons = _world(posting_of, random.Random(19))
+    odd = {factor: random.Random(5).randint(0, 40) for factor in weights()}
+    odd["skills"], odd["preferences"] = 37, 9  # rounding of shares, and text worth a lot
+
+    def rank(person: Person, limit: int, prune: bool):  # noqa: ANN202
+        return postings_for_person(
+            person=person, postings=Posting.objects.all(), limit=limit, prune=prune
+        )
+
+    assert _compare_pruned_with_full(rank, persons, odd) > 300
 
 
 def test_each_bound_holds_the_python_score(posting_of, far_region) -> None:  # noqa: ANN001
@@ -217,22 +227,13 @@ def test_the_pruned_candidate_ranking_is_the_full_ranking(
     _seekers(random.Random(31), 60)
     odd = {factor: random.Random(7).randint(0, 40) for factor in weights()}
     odd["distance"], odd["education"] = 3, 33  # near rings worth little, education a lot
-    compared = 0
-    for weight_set in (None, odd):
-        if weight_set:
-            weights_save(values=weight_set, by=None)
-        for posting in Posting.objects.all():
-            for limit in (1, 4, 20):
-                full = candidates_for_posting(
-                    posting=posting, persons=Person.objects.all(), limit=limit, prune=False
-                )
-                pruned = candidates_for_posting(
-                    posting=posting, persons=Person.objects.all(), limit=limit
-                )
-                assert _ranked(pruned) == _ranked(full), (posting.title, limit)
-                assert (pruned.considered, pruned.excluded) == (full.considered, full.excluded)
-                compared += len(full.results)
-    assert compared > 1000
+
+    def rank(posting: Posting, limit: int, prune: bool):  # noqa: ANN202
+        return candidates_for_posting(
+            posting=posting, persons=Person.objects.all(), limit=limit, prune=prune
+        )
+
+    assert _compare_pruned_with_full(rank, list(Posting.objects.all()), odd) > 1000
 
 
 def test_each_seeker_bound_holds_the_python_score(posting_of, far_region) -> None:  # noqa: ANN001
