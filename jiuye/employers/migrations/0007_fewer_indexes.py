@@ -1,4 +1,4 @@
-"""Two indexes fewer on the quota tables (issue 19): every row version the year's review writes
+"""Three indexes fewer on the quota tables (issue 19): every row version the year's review writes
 (303,000 declared lines, 100,000 declarations) added an entry to each index of its table.
 
 - ``employers_declaredemployee.declaration_id`` and ``employers_declaration.employer_id``: the
