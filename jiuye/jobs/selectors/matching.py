@@ -1002,9 +1002,9 @@ def candidates_for_posting(
             ranked,
             rings,
             _seeker_bound(facts, w),
-            _accessibility_sql(facts, w),
-            w["accessibility"],
+            _profile_cut(facts, w, on),
             limit=limit,
+            on=on,
         )
     else:
         top = list(ranked(persons)[: limit + MARGIN])
@@ -1079,22 +1079,117 @@ def _seeker_bound(posting: PostingFacts, w: dict[str, int]) -> Any:
     return Value(others) + distance + education
 
 
+def _profile_cut(posting: PostingFacts, w: dict[str, int], on: dt.date) -> Any:
+    """What a seeker's accessibility, skills, hours, wage and preferences points fall short of
+    those factors' weights (≤ 0), as an SQL expression of the person's row and their seeker
+    profile (``casework.SeekerProfile``, one row joined by its key; no needs registration
+    join), computed as ``_score_sql`` does on the profile's copy of the registration: added
+    to ``_seeker_bound`` (which counts them at their weight), the most the seeker can score.
+
+    The profile is the latest current registration. It speaks for ``needs_years(on)`` when
+    of one of those years; a person without one (or with an older one) has no registration
+    that speaks; one of a later year than ``on`` (a day in the past) tells nothing, and the
+    five factors keep their weight. Read with the aliases of ``_profile_aliases``. With
+    ``_seeker_bound`` it makes the score when the profiles are in step with the needs
+    records (the services keep them so)."""
+    now, before = needs_years(on)
+    applies = Q(seeker_profile__year__in=[now, before])
+    unknown = Q(seeker_profile__year__gt=now)
+    ws, wh, ww, wp = w["skills"], w["hours"], w["wage"], w["preferences"]
+    cut: Any = Value(-(w["accessibility"] + ws + wh + ww + wp))
+    parts: list[Any] = [_accessibility_sql(posting, w)]
+
+    def said(term: str, *, skills: bool) -> Q:
+        # The term in the person's words: their own (on the row), or the desired jobs of
+        # the registration that speaks (on the profile), or anywhere when that is unknown.
+        hit = unknown | Q(work_preferences__icontains=term)
+        if skills:
+            hit |= Q(skills__icontains=term)
+        return hit | (applies & Q(seeker_profile__desired_jobs__icontains=term))
+
+    if not posting.terms:
+        parts.append(Value(ws))
+    else:
+        matched = None
+        for term in posting.terms:
+            flag = _flag(said(term, skills=True))
+            matched = flag if matched is None else matched + flag
+        n = len(posting.terms)
+        parts.append((Value(2 * ws) * matched + Value(n)) / Value(2 * n))
+    parts.append(
+        Case(
+            When(Q(seeker_profile__hours__in=[*ANY_HOURS, posting.hours]), then=Value(wh)),
+            When(applies, then=Value(0)),
+            default=Value(wh),
+            output_field=IntegerField(),
+        )
+    )
+    if posting.wage_max is None:
+        parts.append(Value(ww))
+    else:
+        parts.append(
+            Case(
+                When(
+                    applies & Q(seeker_profile__expected_wage__gt=posting.wage_max),
+                    then=Value(0),
+                ),
+                default=Value(ww),
+                output_field=IntegerField(),
+            )
+        )
+    hit = Q(pk__in=[])
+    for term in posting.title_terms:
+        hit |= said(term, skills=False)
+    parts.append(
+        Case(
+            When(unknown, then=Value(wp)),
+            When(
+                Q(profile_preferences_trim="") & Q(profile_desired_trim=""),
+                then=Value(round_half_up(wp, 1, 2)),
+            ),
+            When(hit, then=Value(wp)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    )
+    for part in parts:
+        cut = cut + part
+    return cut
+
+
+def _profile_aliases(queryset: QuerySet[Person], on: dt.date) -> QuerySet[Person]:
+    """What ``_profile_bound`` reads besides the columns: the needs list as text (for
+    ``_accessibility_sql``) and the stated preferences, trimmed as ``_score_sql`` trims
+    them (the desired jobs being those of the registration that speaks, else none)."""
+    applies = Q(seeker_profile__year__in=list(needs_years(on)))
+    desired = Case(
+        When(applies, then=F("seeker_profile__desired_jobs")),
+        default=Value(""),
+        output_field=CharField(),
+    )
+    return queryset.alias(
+        needs_text=Cast("assistive_needs", TextField()),
+        profile_preferences_trim=Trim("work_preferences"),
+        profile_desired_trim=Trim(desired),
+    )
+
+
 def _top_by_distance(
     persons: QuerySet[Person],
     ranked: Callable[[QuerySet[Person]], QuerySet[Person]],
     rings: list[tuple[int, Q]],
     bound: Any,
-    access: Any,
-    weight: int,
+    cut: Any,
     *,
     limit: int,
+    on: dt.date,
 ) -> list[Person]:
     """The first ``limit + MARGIN`` rows of ``ranked(persons)`` (score first), read ring by
     ring. Once ``limit`` scores are found, the ``limit``-th best, T, is the least a seeker
     must score to reach the list: a ring whose most is below T is not read, and in a ring
-    that is read only the seekers whose bound (``_seeker_bound``, then with the
-    accessibility points ``access`` in place of their ``weight``) is at least T are scored
-    (a tie could still come first by distance or name, so ties are scored). The rows of each
+    that is read only the seekers whose bound (``_seeker_bound`` from the row, then with the
+    profile's ``cut``: ``_profile_cut``) is at least T are scored (a tie could still come
+    first by distance or name, so ties are scored). The rows of each
     ring are merged in the order of ``ranked`` (score, distance, name in code points, id:
     what the Python sort of ``candidates_for_posting`` uses too)."""
     want = limit + MARGIN
@@ -1106,15 +1201,16 @@ def _top_by_distance(
             least = top[limit - 1].match_score
             if most < least:
                 continue
-            # The bound is tested first (a few comparisons on the row, before the pool's
-            # tests), then with the accessibility points in place of their weight (the needs
-            # list's patterns) for the seekers it leaves.
-            near = persons.filter(where).alias(match_bound=bound).filter(match_bound__gte=least)
-            rows = (
-                ranked(near)
-                .alias(match_reach=bound - Value(weight) + access)
-                .filter(match_reach__gte=least)
+            # The row's bound is tested first (a few comparisons), then the profile's (one
+            # join by key, the needs list's and the words' patterns) for the seekers it
+            # leaves; only those left are ranked (their needs registration joined), through
+            # a subquery so that the joins of the ranking wait for its answer.
+            near = _profile_aliases(
+                persons.filter(where).alias(match_bound=bound).filter(match_bound__gte=least),
+                on,
             )
+            near = near.alias(match_reach=F("match_bound") + cut).filter(match_reach__gte=least)
+            rows = ranked(persons.filter(pk__in=near.values("pk")))
         top = sorted(
             [*top, *rows[:want]],
             key=lambda p: (-p.match_score, p.match_distance, p.name, str(p.pk)),
