@@ -1002,7 +1002,7 @@ def candidates_for_posting(
             ranked,
             rings,
             _seeker_bound(facts, w),
-            _profile_cut(facts, w, on),
+            _profile_cuts(facts, w, on),
             limit=limit,
             on=on,
         )
@@ -1084,20 +1084,52 @@ def _profile_cut(posting: PostingFacts, w: dict[str, int], on: dt.date) -> Any:
     those factors' weights (≤ 0), as an SQL expression of the person's row and their seeker
     profile (``casework.SeekerProfile``, one row joined by its key; no needs registration
     join), computed as ``_score_sql`` does on the profile's copy of the registration: added
-    to ``_seeker_bound`` (which counts them at their weight), the most the seeker can score.
+    to ``_seeker_bound`` (which counts them at their weight), the score. The sum of
+    ``_profile_cuts``."""
+    total: Any = None
+    for cut in _profile_cuts(posting, w, on):
+        total = cut if total is None else total + cut
+    return total
+
+
+def _profile_cuts(posting: PostingFacts, w: dict[str, int], on: dt.date) -> list[Any]:
+    """``_profile_cut`` in three parts, cheapest first, each ≤ 0: hours, wage and whether
+    any preference is stated (a comparison or two on the profile); the needs list's
+    patterns (accessibility); the posting's words in the person's (skills, and whether a
+    stated preference names the job).
 
     The profile is the latest current registration. It speaks for ``needs_years(on)`` when
     of one of those years; a person without one (or with an older one) has no registration
     that speaks; one of a later year than ``on`` (a day in the past) tells nothing, and the
-    five factors keep their weight. Read with the aliases of ``_profile_aliases``. With
+    factors it feeds keep their weight. Read with the aliases of ``_profile_aliases``. With
     ``_seeker_bound`` it makes the score when the profiles are in step with the needs
     records (the services keep them so)."""
     now, before = needs_years(on)
     applies = Q(seeker_profile__year__in=[now, before])
     unknown = Q(seeker_profile__year__gt=now)
     ws, wh, ww, wp = w["skills"], w["hours"], w["wage"], w["preferences"]
-    cut: Any = Value(-(w["accessibility"] + ws + wh + ww + wp))
-    parts: list[Any] = [_accessibility_sql(posting, w)]
+    half = round_half_up(wp, 1, 2)
+    # Hours, wage, and preferences at their weight unless none is stated (then exactly half).
+    cheap: Any = Case(
+        When(Q(seeker_profile__hours__in=[*ANY_HOURS, posting.hours]), then=Value(0)),
+        When(applies, then=Value(-wh)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    if posting.wage_max is not None:
+        cheap = cheap + Case(
+            When(
+                applies & Q(seeker_profile__expected_wage__gt=posting.wage_max),
+                then=Value(-ww),
+            ),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    stated = unknown | ~Q(profile_preferences_trim="") | ~Q(profile_desired_trim="")
+    cheap = cheap + Case(
+        When(stated, then=Value(0)), default=Value(half - wp), output_field=IntegerField()
+    )
+    access = _accessibility_sql(posting, w) - Value(w["accessibility"])
 
     def said(term: str, *, skills: bool) -> Q:
         # The term in the person's words: their own (on the row), or the desired jobs of
@@ -1107,58 +1139,26 @@ def _profile_cut(posting: PostingFacts, w: dict[str, int], on: dt.date) -> Any:
             hit |= Q(skills__icontains=term)
         return hit | (applies & Q(seeker_profile__desired_jobs__icontains=term))
 
-    if not posting.terms:
-        parts.append(Value(ws))
-    else:
+    words: Any = Value(0)
+    if posting.terms:
         matched = None
         for term in posting.terms:
             flag = _flag(said(term, skills=True))
             matched = flag if matched is None else matched + flag
         n = len(posting.terms)
-        parts.append((Value(2 * ws) * matched + Value(n)) / Value(2 * n))
-    parts.append(
-        Case(
-            When(Q(seeker_profile__hours__in=[*ANY_HOURS, posting.hours]), then=Value(wh)),
-            When(applies, then=Value(0)),
-            default=Value(wh),
-            output_field=IntegerField(),
-        )
-    )
-    if posting.wage_max is None:
-        parts.append(Value(ww))
-    else:
-        parts.append(
-            Case(
-                When(
-                    applies & Q(seeker_profile__expected_wage__gt=posting.wage_max),
-                    then=Value(0),
-                ),
-                default=Value(ww),
-                output_field=IntegerField(),
-            )
-        )
-    hit = Q(pk__in=[])
+        words = (Value(2 * ws) * matched + Value(n)) / Value(2 * n) - Value(ws)
+    hit = unknown
     for term in posting.title_terms:
         hit |= said(term, skills=False)
-    parts.append(
-        Case(
-            When(unknown, then=Value(wp)),
-            When(
-                Q(profile_preferences_trim="") & Q(profile_desired_trim=""),
-                then=Value(round_half_up(wp, 1, 2)),
-            ),
-            When(hit, then=Value(wp)),
-            default=Value(0),
-            output_field=IntegerField(),
-        )
+    # A stated preference that does not name the job: nothing instead of the weight.
+    words = words + Case(
+        When(stated & ~hit, then=Value(-wp)), default=Value(0), output_field=IntegerField()
     )
-    for part in parts:
-        cut = cut + part
-    return cut
+    return [cheap, access, words]
 
 
 def _profile_aliases(queryset: QuerySet[Person], on: dt.date) -> QuerySet[Person]:
-    """What ``_profile_bound`` reads besides the columns: the needs list as text (for
+    """What ``_profile_cuts`` reads besides the columns: the needs list as text (for
     ``_accessibility_sql``) and the stated preferences, trimmed as ``_score_sql`` trims
     them (the desired jobs being those of the registration that speaks, else none)."""
     applies = Q(seeker_profile__year__in=list(needs_years(on)))
@@ -1179,7 +1179,7 @@ def _top_by_distance(
     ranked: Callable[[QuerySet[Person]], QuerySet[Person]],
     rings: list[tuple[int, Q]],
     bound: Any,
-    cut: Any,
+    cuts: list[Any],
     *,
     limit: int,
     on: dt.date,
@@ -1188,7 +1188,7 @@ def _top_by_distance(
     ring. Once ``limit`` scores are found, the ``limit``-th best, T, is the least a seeker
     must score to reach the list: a ring whose most is below T is not read, and in a ring
     that is read only the seekers whose bound (``_seeker_bound`` from the row, then with the
-    profile's ``cut``: ``_profile_cut``) is at least T are scored (a tie could still come
+    profile's cuts: ``_profile_cuts``) is at least T are scored (a tie could still come
     first by distance or name, so ties are scored). The rows of each
     ring are merged in the order of ``ranked`` (score, distance, name in code points, id:
     what the Python sort of ``candidates_for_posting`` uses too)."""
@@ -1201,16 +1201,21 @@ def _top_by_distance(
             least = top[limit - 1].match_score
             if most < least:
                 continue
-            # The row's bound is tested first (a few comparisons), then the profile's (one
-            # join by key, the needs list's and the words' patterns) for the seekers it
-            # leaves; only those left are ranked (their needs registration joined), through
-            # a subquery so that the joins of the ranking wait for its answer.
+            # The row's bound is tested first (a few comparisons, with the pool's tests),
+            # then with each of the profile's cuts in turn, cheapest first (the profile is
+            # joined before the needs registrations, so only the seekers left are joined
+            # to those and scored).
             near = _profile_aliases(
                 persons.filter(where).alias(match_bound=bound).filter(match_bound__gte=least),
                 on,
             )
-            near = near.alias(match_reach=F("match_bound") + cut).filter(match_reach__gte=least)
-            rows = ranked(persons.filter(pk__in=near.values("pk")))
+            reach: Any = F("match_bound")
+            for i, cut in enumerate(cuts):
+                reach = reach + cut
+                near = near.alias(**{f"match_reach{i}": reach}).filter(
+                    **{f"match_reach{i}__gte": least}
+                )
+            rows = ranked(near)
         top = sorted(
             [*top, *rows[:want]],
             key=lambda p: (-p.match_score, p.match_distance, p.name, str(p.pk)),
