@@ -67,7 +67,6 @@ def _generate(persons: int, postings: int) -> dict[str, float]:
 
     from bench.datagen import postings as postings_create
     from jiuye.casework.models import NeedsRecord
-    from jiuye.casework.services.profiles import seeker_profiles_rebuild
     from jiuye.core.crypto import encrypt
     from jiuye.employers.models import Employer
     from jiuye.employment.models import EmploymentRecord
@@ -137,10 +136,6 @@ def _generate(persons: int, postings: int) -> dict[str, float]:
         batch_size=5000,
     )
     timings["needs_and_jobs"] = time.perf_counter() - start
-    # The seeker profiles the services would have kept in step (bulk_create bypasses them).
-    start = time.perf_counter()
-    seeker_profiles_rebuild()
-    timings["profiles"] = time.perf_counter() - start
     start = time.perf_counter()
     employers = [
         Employer(
@@ -167,12 +162,7 @@ def _generate(persons: int, postings: int) -> dict[str, float]:
     )
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
-            for table in (
-                "people_person",
-                "casework_needsrecord",
-                "casework_seekerprofile",
-                "jobs_posting",
-            ):
+            for table in ("people_person", "casework_needsrecord", "jobs_posting"):
                 cur.execute(f"VACUUM ANALYZE {table}")
     else:
         with connection.cursor() as cur:

@@ -11,9 +11,8 @@ class CaseworkConfig(AppConfig):
 
     def ready(self) -> None:
         from jiuye.casework import models
-        from jiuye.casework.services.profiles import seeker_profiles_refresh
         from jiuye.casework.services.tallies import registry_step
-        from jiuye.core import derived, tallies
+        from jiuye.core import tallies
         from jiuye.core.audit import register
 
         for model in (
@@ -28,5 +27,3 @@ class CaseworkConfig(AppConfig):
         # The registry and employment writes move the coverage tallies by their delta (ADR
         # 0005); they sit below casework, so core hands them the step.
         tallies.register_stepper(registry_step)
-        # A merge (and its undo) moves needs records between persons: their profiles follow.
-        derived.register_person_refresher(seeker_profiles_refresh)

@@ -211,32 +211,6 @@ class AnnualCase(models.Model):
         return f"{self.person_id} {self.year}"
 
 
-class SeekerProfile(models.Model):
-    """A person's latest current needs registration, reduced to what the candidate ranking's
-    bound reads (ADR 0006, "the seeker profile"): its year, desired jobs, hours and expected
-    wage. One row per person who has a current registration of any year, none for the others.
-    Derived data: written only by ``services.seeker_profiles_refresh``, which every casework
-    write passes through (``recompute_cases``), and rebuilt by the ``seeker_profiles``
-    command; the needs records stay the definition."""
-
-    scope_paths = person_scope()
-    scope_personal = True
-
-    person = models.OneToOneField(
-        "people.Person",
-        on_delete=models.CASCADE,
-        primary_key=True,
-        related_name="seeker_profile",
-    )
-    year = models.PositiveSmallIntegerField()
-    desired_jobs = models.CharField(max_length=200, blank=True)
-    hours = models.CharField(max_length=20, blank=True)
-    expected_wage = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
-
-    def __str__(self) -> str:
-        return f"{self.person_id} {self.year}"
-
-
 class CoverageTally(models.Model):
     """Action 十's counts and action 五's hard-to-employ visits for one village and year, as the
     live selectors compute them on ``as_of`` (ADR 0005). A cache: ``tallies_refresh``

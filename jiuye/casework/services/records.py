@@ -29,7 +29,6 @@ from jiuye.casework.models import (
     ServiceType,
     WantsWork,
 )
-from jiuye.casework.services.profiles import seeker_profiles_refresh
 from jiuye.casework.services.tallies import tally_step_after, tally_step_before
 from jiuye.core import conflicts, dates
 from jiuye.core.scoping import region_in_scope
@@ -404,9 +403,9 @@ def recompute_cases(person_ids: Iterable[Any], years: Iterable[int]) -> int:
     """Rebuild the ``AnnualCase`` rows of these persons and years from their records. Returns
     the number of rows written. Cheap for one person; used in bulk by imports and demo data.
 
-    Every casework write passes here, so the seeker profiles and the coverage tallies follow:
-    a write of a few persons moves its villages' tallies by its own delta in this transaction
-    (ADR 0005, TallyStep); a larger one marks the villages for a recount."""
+    Every casework write passes here, so the coverage tallies follow: a write of a few persons
+    moves its villages' tallies by its own delta in this transaction (ADR 0005, TallyStep);
+    a larger one marks the villages for a recount."""
     ids = list(dict.fromkeys(person_ids))
     years = sorted(set(years))
     step = tally_step_before(ids, years)
@@ -423,8 +422,6 @@ def recompute_cases(person_ids: Iterable[Any], years: Iterable[int]) -> int:
     for year in years:
         for start in range(0, len(ids), 2000):
             written += _recompute_chunk(ids[start : start + 2000], year)
-    # The seeker profiles (the candidate ranking's bound, ADR 0006) follow the needs records.
-    seeker_profiles_refresh(ids)
     if step is not None:
         tally_step_after(step)
     return written

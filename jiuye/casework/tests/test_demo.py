@@ -10,9 +10,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from jiuye.casework import selectors
-from jiuye.casework.models import AnnualCase, NeedsRecord, SeekerProfile, ServiceRecord
+from jiuye.casework.models import AnnualCase, NeedsRecord, ServiceRecord
 from jiuye.casework.services import recompute_cases
-from jiuye.casework.services.profiles import seeker_profiles_stale
 from jiuye.employment.models import EmploymentRecord
 from jiuye.reference.models import Region
 
@@ -40,8 +39,6 @@ def test_demo_data_adds_employment_and_a_partial_year_of_casework(settings, refe
     before = list(AnnualCase.objects.order_by("pk").values())
     recompute_cases(AnnualCase.objects.values_list("person_id", flat=True), [year - 1, year])
     assert list(AnnualCase.objects.order_by("pk").values()) == before
-    # So are the seeker profiles (the candidate ranking's bound).
-    assert SeekerProfile.objects.exists() and seeker_profiles_stale() == []
 
     counts = (EmploymentRecord.objects.count(), ServiceRecord.objects.count())
     out = _run()

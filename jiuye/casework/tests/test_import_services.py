@@ -12,14 +12,7 @@ from django.utils import timezone
 
 from conftest import VILLAGE_A, VILLAGE_B, make_id_number
 from jiuye.casework import services
-from jiuye.casework.models import (
-    AnnualCase,
-    Channel,
-    NeedsRecord,
-    SeekerProfile,
-    ServiceRecord,
-)
-from jiuye.casework.services.profiles import seeker_profiles_stale
+from jiuye.casework.models import AnnualCase, Channel, NeedsRecord, ServiceRecord
 from jiuye.core.importing import batch_rollback, get_kind, run_import, template_xlsx, write_export
 from jiuye.core.models import ImportBatch
 from jiuye.core.scoping import NOT_FOUND_IN_SCOPE
@@ -178,15 +171,12 @@ def test_a_changed_row_updates_the_record_and_rollback_puts_it_back(
     service = ServiceRecord.objects.get(service_type="job_recommendation")
     assert service.notes == "推荐客服岗，已面试" and service.import_batch == second.batch
     assert NeedsRecord.objects.get(person=persons["a"]).desired_jobs == "电商客服、保洁"
-    # The seeker profile (the candidate ranking's bound) follows the import and its rollback.
-    assert SeekerProfile.objects.get(person=persons["a"]).desired_jobs == "电商客服、保洁"
     with pytest.raises(Exception, match="请先撤销后面的批次"):
         batch_rollback(batch=first.batch, by=personas["district"])
     batch_rollback(batch=second.batch, by=personas["district"])
     service.refresh_from_db()
     assert service.notes == "推荐客服岗" and service.import_batch == first.batch
     assert NeedsRecord.objects.get(person=persons["a"]).desired_jobs == "电商客服"
-    assert SeekerProfile.objects.get(person=persons["a"]).desired_jobs == "电商客服"
 
 
 def test_rolling_back_removes_the_records_and_restores_the_wish_and_the_cases(
@@ -210,8 +200,6 @@ def test_rolling_back_removes_the_records_and_restores_the_wish_and_the_cases(
     assert current.wants_work == "yes" and NeedsRecord.objects.count() == 1
     assert Person.objects.get(pk=persons["a"].pk).wish_to_work == wish_before
     assert Person.objects.get(pk=persons["b"].pk).wish_to_work == "yes"
-    assert list(SeekerProfile.objects.values_list("person_id", flat=True)) == [persons["b"].pk]
-    assert seeker_profiles_stale() == []
     assert not AnnualCase.objects.filter(person=persons["a"], year=YEAR).exists() or (
         AnnualCase.objects.get(person=persons["a"], year=YEAR).verified_on is None
     )

@@ -1002,9 +1002,9 @@ def candidates_for_posting(
             ranked,
             rings,
             _seeker_bound(facts, w),
-            _profile_cuts(facts, w, on),
+            _accessibility_sql(facts, w),
+            w["accessibility"],
             limit=limit,
-            on=on,
         )
     else:
         top = list(ranked(persons)[: limit + MARGIN])
@@ -1079,117 +1079,22 @@ def _seeker_bound(posting: PostingFacts, w: dict[str, int]) -> Any:
     return Value(others) + distance + education
 
 
-def _profile_cut(posting: PostingFacts, w: dict[str, int], on: dt.date) -> Any:
-    """What a seeker's accessibility, skills, hours, wage and preferences points fall short of
-    those factors' weights (≤ 0), as an SQL expression of the person's row and their seeker
-    profile (``casework.SeekerProfile``, one row joined by its key; no needs registration
-    join), computed as ``_score_sql`` does on the profile's copy of the registration: added
-    to ``_seeker_bound`` (which counts them at their weight), the score. The sum of
-    ``_profile_cuts``."""
-    total: Any = None
-    for cut in _profile_cuts(posting, w, on):
-        total = cut if total is None else total + cut
-    return total
-
-
-def _profile_cuts(posting: PostingFacts, w: dict[str, int], on: dt.date) -> list[Any]:
-    """``_profile_cut`` in three parts, cheapest first, each ≤ 0: hours, wage and whether
-    any preference is stated (a comparison or two on the profile); the needs list's
-    patterns (accessibility); the posting's words in the person's (skills, and whether a
-    stated preference names the job).
-
-    The profile is the latest current registration. It speaks for ``needs_years(on)`` when
-    of one of those years; a person without one (or with an older one) has no registration
-    that speaks; one of a later year than ``on`` (a day in the past) tells nothing, and the
-    factors it feeds keep their weight. Read with the aliases of ``_profile_aliases``. With
-    ``_seeker_bound`` it makes the score when the profiles are in step with the needs
-    records (the services keep them so)."""
-    now, before = needs_years(on)
-    applies = Q(seeker_profile__year__in=[now, before])
-    unknown = Q(seeker_profile__year__gt=now)
-    ws, wh, ww, wp = w["skills"], w["hours"], w["wage"], w["preferences"]
-    half = round_half_up(wp, 1, 2)
-    # Hours, wage, and preferences at their weight unless none is stated (then exactly half).
-    cheap: Any = Case(
-        When(Q(seeker_profile__hours__in=[*ANY_HOURS, posting.hours]), then=Value(0)),
-        When(applies, then=Value(-wh)),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
-    if posting.wage_max is not None:
-        cheap = cheap + Case(
-            When(
-                applies & Q(seeker_profile__expected_wage__gt=posting.wage_max),
-                then=Value(-ww),
-            ),
-            default=Value(0),
-            output_field=IntegerField(),
-        )
-    stated = unknown | ~Q(profile_preferences_trim="") | ~Q(profile_desired_trim="")
-    cheap = cheap + Case(
-        When(stated, then=Value(0)), default=Value(half - wp), output_field=IntegerField()
-    )
-    access = _accessibility_sql(posting, w) - Value(w["accessibility"])
-
-    def said(term: str, *, skills: bool) -> Q:
-        # The term in the person's words: their own (on the row), or the desired jobs of
-        # the registration that speaks (on the profile), or anywhere when that is unknown.
-        hit = unknown | Q(work_preferences__icontains=term)
-        if skills:
-            hit |= Q(skills__icontains=term)
-        return hit | (applies & Q(seeker_profile__desired_jobs__icontains=term))
-
-    words: Any = Value(0)
-    if posting.terms:
-        matched = None
-        for term in posting.terms:
-            flag = _flag(said(term, skills=True))
-            matched = flag if matched is None else matched + flag
-        n = len(posting.terms)
-        words = (Value(2 * ws) * matched + Value(n)) / Value(2 * n) - Value(ws)
-    hit = unknown
-    for term in posting.title_terms:
-        hit |= said(term, skills=False)
-    # A stated preference that does not name the job: nothing instead of the weight.
-    words = words + Case(
-        When(stated & ~hit, then=Value(-wp)), default=Value(0), output_field=IntegerField()
-    )
-    return [cheap, access, words]
-
-
-def _profile_aliases(queryset: QuerySet[Person], on: dt.date) -> QuerySet[Person]:
-    """What ``_profile_cuts`` reads besides the columns: the needs list as text (for
-    ``_accessibility_sql``) and the stated preferences, trimmed as ``_score_sql`` trims
-    them (the desired jobs being those of the registration that speaks, else none)."""
-    applies = Q(seeker_profile__year__in=list(needs_years(on)))
-    desired = Case(
-        When(applies, then=F("seeker_profile__desired_jobs")),
-        default=Value(""),
-        output_field=CharField(),
-    )
-    return queryset.alias(
-        needs_text=Cast("assistive_needs", TextField()),
-        profile_preferences_trim=Trim("work_preferences"),
-        profile_desired_trim=Trim(desired),
-    )
-
-
 def _top_by_distance(
     persons: QuerySet[Person],
     ranked: Callable[[QuerySet[Person]], QuerySet[Person]],
     rings: list[tuple[int, Q]],
     bound: Any,
-    cuts: list[Any],
+    access: Any,
+    weight: int,
     *,
     limit: int,
-    on: dt.date,
 ) -> list[Person]:
     """The first ``limit + MARGIN`` rows of ``ranked(persons)`` (score first), read ring by
     ring. Once ``limit`` scores are found, the ``limit``-th best, T, is the least a seeker
     must score to reach the list: a ring whose most is below T is not read, and in a ring
-    that is read only the seekers whose bound (``_seeker_bound`` from the row, then with the
-    profile's cuts: ``_profile_cuts``) is at least T are scored (a tie could still come
-    first by distance or name, so ties are scored). The rows of each
+    that is read only the seekers whose bound (``_seeker_bound``, then with the
+    accessibility points ``access`` in place of their ``weight``) is at least T are scored
+    (a tie could still come first by distance or name, so ties are scored). The rows of each
     ring are merged in the order of ``ranked`` (score, distance, name in code points, id:
     what the Python sort of ``candidates_for_posting`` uses too)."""
     want = limit + MARGIN
@@ -1201,21 +1106,15 @@ def _top_by_distance(
             least = top[limit - 1].match_score
             if most < least:
                 continue
-            # The row's bound is tested first (a few comparisons, with the pool's tests),
-            # then with each of the profile's cuts in turn, cheapest first (the profile is
-            # joined before the needs registrations, so only the seekers left are joined
-            # to those and scored).
-            near = _profile_aliases(
-                persons.filter(where).alias(match_bound=bound).filter(match_bound__gte=least),
-                on,
+            # The bound is tested first (a few comparisons on the row, before the pool's
+            # tests), then with the accessibility points in place of their weight (the needs
+            # list's patterns) for the seekers it leaves.
+            near = persons.filter(where).alias(match_bound=bound).filter(match_bound__gte=least)
+            rows = (
+                ranked(near)
+                .alias(match_reach=bound - Value(weight) + access)
+                .filter(match_reach__gte=least)
             )
-            reach: Any = F("match_bound")
-            for i, cut in enumerate(cuts):
-                reach = reach + cut
-                near = near.alias(**{f"match_reach{i}": reach}).filter(
-                    **{f"match_reach{i}__gte": least}
-                )
-            rows = ranked(near)
         top = sorted(
             [*top, *rows[:want]],
             key=lambda p: (-p.match_score, p.match_distance, p.name, str(p.pk)),

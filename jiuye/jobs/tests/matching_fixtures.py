@@ -18,7 +18,6 @@ from django.utils import timezone
 
 from conftest import TOWN_A, VILLAGE_A, make_id_number
 from jiuye.casework.models import NeedsRecord, WantsWork
-from jiuye.casework.services.profiles import seeker_profiles_refresh
 from jiuye.employers.models import Employer
 from jiuye.jobs.models import Fair, FairKind, Hours, Posting, PostingStatus
 from jiuye.jobs.services import fairs as fair_services
@@ -75,8 +74,6 @@ def make_seeker(
             wants_work=WantsWork.YES,
             **values,
         )
-        # Written here without the services (which keep the profile in step themselves).
-        seeker_profiles_refresh([person.pk])
     return person
 
 

@@ -21,12 +21,12 @@ from jiuye.jobs.selectors.matching import (
     NEEDS,
     PersonFacts,
     PostingFacts,
+    _accessibility_sql,
     _distance_rings,
     _listing,
     _posting_bounds,
-    _profile_aliases,
-    _profile_cut,
     _seeker_bound,
+    _with_latest_needs,
     candidate_pool,
     candidates_for_posting,
     explain,
@@ -237,13 +237,13 @@ def test_the_pruned_candidate_ranking_is_the_full_ranking(
 
 
 def test_each_seeker_bound_holds_the_python_score(posting_of, far_region) -> None:  # noqa: ANN001
-    """The bound read from a seeker's row is at least ``explain``'s score, and at most the
-    most of the ring the seeker is in; with the cut read from the seeker profile it is the
-    score. Every seeker is in exactly one ring."""
+    """The bound read from a seeker's row, and the same with the accessibility points in
+    place of their weight, are at least ``explain``'s score, and at most the most of the
+    ring the seeker is in; every seeker is in exactly one ring."""
     _world(posting_of, random.Random(37))
     _seekers(random.Random(41), 40)
     on = dt.date.today()
-    pool = _profile_aliases(candidate_pool(Person.objects.all(), on), on)
+    pool = _with_latest_needs(candidate_pool(Person.objects.all(), on), on)
     checked = 0
     for weight_set in (None, {"distance": 7, "education": 30, "suitability": 9}):
         if weight_set:
@@ -254,7 +254,7 @@ def test_each_seeker_bound_holds_the_python_score(posting_of, far_region) -> Non
             rings = _distance_rings(facts, w)
             annotated = pool.annotate(
                 bound=_seeker_bound(facts, w),
-                cut=_profile_cut(facts, w, on),
+                access=_accessibility_sql(facts, w),
                 **{f"ring{i}": matching._flag(where) for i, (_m, where) in enumerate(rings)},
             )
             for person in annotated:
@@ -264,66 +264,10 @@ def test_each_seeker_bound_holds_the_python_score(posting_of, far_region) -> Non
                 match = explain(posting=posting, person=person)
                 if not match.excluded:
                     assert match.score <= person.bound, (posting.title, person.name)
-                    assert match.score == person.bound + person.cut, (posting.title, person.name)
+                    reach = person.bound - w["accessibility"] + person.access
+                    assert match.score <= reach, (posting.title, person.name)
                     checked += 1
     assert checked > 500
-
-
-def test_the_profile_cut_holds_on_another_day(posting_of, far_region) -> None:  # noqa: ANN001
-    """On a day of last year a profile of this year tells nothing (the bound keeps the
-    weights), one of last year or the year before speaks: the bound holds ``explain``'s
-    score on that day, for registrations of three years."""
-    for n in range(6):
-        posting_of(title="电商客服", skills=["电商", "客服"], wage_max=2500, hours=Hours.PART_TIME)
-    this_year = dt.date.today().year
-    for n, year in enumerate([this_year, this_year - 1, this_year - 2] * 3):
-        needs = {"hours": "full_time", "expected_wage": 3000, "desired_jobs": "客服", "year": year}
-        make_seeker(f"某{n}", skills="", work_preferences="文员" if n % 2 else "", needs=needs)
-    on = dt.date(this_year - 1, 6, 1)
-    w = weights()
-    checked = 0
-    for posting in Posting.objects.all():
-        facts = PostingFacts.of(posting)
-        pool = _profile_aliases(Person.objects.all(), on).annotate(
-            bound=_seeker_bound(facts, w), cut=_profile_cut(facts, w, on)
-        )
-        for person in pool:
-            match = explain(posting=posting, person=person, on=on)
-            assert match.score <= person.bound + person.cut <= person.bound, person.name
-            checked += 1
-    assert checked == 54
-
-
-def test_far_seekers_whose_profile_cannot_reach_the_list_are_not_scored(
-    posting_of, far_region, prune_always
-) -> None:  # noqa: ANN001
-    """With distance worth little, the seekers of the rest of the town can reach the near
-    ones' scores by their rows alone; those without the posting's words, or whose needs
-    registration asks for other hours, cannot by their profile: only the three near seekers
-    are scored, and the list is the full ranking's."""
-    weights_save(values={**weights(), "distance": 2}, by=None)
-    for n in range(3):
-        make_seeker(f"近{n}", village=VILLAGE_A, skills="电商 客服", education="college")
-    for n in range(3):
-        make_seeker(f"无词{n}", village=matching_fixtures.VILLAGE_A2, education="college")
-        make_seeker(
-            f"时间{n}",
-            village=matching_fixtures.VILLAGE_A2,
-            skills="电商 客服",
-            education="college",
-            needs={"hours": "part_time", "desired_jobs": ""},
-        )
-    posting = posting_of(title="电商客服", village=VILLAGE_A, skills=["电商", "客服"])
-
-    def rank(prune: bool):  # noqa: ANN202
-        return candidates_for_posting(
-            posting=posting, persons=Person.objects.all(), limit=3, prune=prune
-        )
-
-    pruned, full = rank(True), rank(False)
-    assert _ranked(pruned) == _ranked(full)
-    assert [p.name for p, _m in pruned.results] == ["近0", "近1", "近2"]
-    assert (pruned.scored, full.scored) == (3, 9)
 
 
 def test_only_the_rings_that_can_reach_the_list_are_read(

@@ -34,7 +34,6 @@ from django.utils.translation import gettext as _
 
 from jiuye.core import conflicts
 from jiuye.core.audit import audit_bulk
-from jiuye.core.derived import refresh_persons
 from jiuye.core.roles import Role
 from jiuye.core.scoping import may_keep
 from jiuye.core.tallies import mark_dirty
@@ -59,8 +58,6 @@ MERGE_RULES: dict[str, str] = {
     "casework.AnnualCase.person": MOVE,
     "casework.NeedsRecord.person": MOVE,
     "casework.PostPlacement.person": MOVE,
-    # Derived from the needs records: rebuilt for both persons after the move (core.derived).
-    "casework.SeekerProfile.person": KEEP,
     "casework.ServiceRecord.person": MOVE,
     "employers.DeclaredEmployee.person": MOVE,
     "employment.EmploymentRecord.person": MOVE,
@@ -365,7 +362,6 @@ def person_merge(
     merge.save()
     _audit(merge, by, "merge")
     mark_dirty([survivor.region_id, merged.region_id])
-    refresh_persons([survivor.pk, merged.pk])  # what apps above keep per person (core.derived)
     return merge
 
 
@@ -414,5 +410,4 @@ def merge_undo(*, merge: PersonMerge, by: Any) -> PersonMerge:
     merge.survivor, merge.merged = survivor, merged
     _audit(merge, by, "undo")
     mark_dirty([survivor.region_id, merged.region_id])
-    refresh_persons([survivor.pk, merged.pk])  # what apps above keep per person (core.derived)
     return merge
