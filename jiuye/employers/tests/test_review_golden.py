@@ -33,6 +33,7 @@ from jiuye.employers.tests.declaration_fixtures import YEAR
 from jiuye.employers.tests.declaration_fixtures import line as _line
 from jiuye.employers.tests.declaration_fixtures import person as _person
 from jiuye.employers.tests.test_quota_review_sql import _generate
+from jiuye.people.models import Person
 from jiuye.reference.models import Region
 
 pytestmark = pytest.mark.django_db
@@ -82,9 +83,6 @@ def _computed() -> dict[str, Any]:
     """What the review computes (before the database rounds it), keyed by employer and line
     position: the same as one review's rows, without the digest and the time."""
     names = dict(Declaration.objects.values_list("pk", "employer__name"))
-    persons = dict(DeclaredEmployee.objects.values_list("person_id", "person__name"))
-    from jiuye.people.models import Person
-
     persons = dict(Person.objects.values_list("pk", "name"))
     lines_at = {
         pk: (names[d], position, name)
