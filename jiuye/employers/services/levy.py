@@ -74,17 +74,19 @@ class LevyCalculation:
         return self.levy_before.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def _decimal(value: Fraction) -> Decimal:
-    """A fraction as a Decimal for showing (28 significant digits)."""
-    numerator, denominator = value.numerator, value.denominator
+def _decimal(numerator: int, denominator: int = 1) -> Decimal:
+    """An exact number (a fraction's numerator and positive denominator, in lowest terms or
+    not) as a Decimal for showing (28 significant digits): the division's result depends on
+    the value only."""
     if denominator == 1 and -_EXACT < numerator < _EXACT:
         return Decimal(numerator)  # what the division gives: exact, exponent 0
     return Decimal(numerator) / Decimal(denominator)
 
 
-def _cents(value: Fraction) -> Decimal:
-    """An exact non-negative amount rounded half up to the cent."""
-    return (Decimal((value * 100 + Fraction(1, 2)).__floor__()) / 100).quantize(CENT)
+def _cents(numerator: int, denominator: int) -> Decimal:
+    """An exact non-negative amount (a fraction as in ``_decimal``) rounded half up to the
+    cent: the floor of amount × 100 + 1/2."""
+    return (Decimal((200 * numerator + denominator) // (2 * denominator)) / 100).quantize(CENT)
 
 
 def _fmt(value: Decimal, places: int = 2) -> str:
@@ -151,7 +153,7 @@ class LevyRule:
 
     def __init__(self, policy: Any, year: int | None = None) -> None:
         self.ratio = Decimal(policy.ratio)
-        self.exact_ratio = Fraction(self.ratio)
+        self.exact_ratio = self.ratio.as_integer_ratio()
         self.ratio_shown = _pct(self.ratio)
         rule = rule_sentence(policy)
         if rule and year is not None:
@@ -169,7 +171,7 @@ class LevyRule:
                 Decimal(policy.social_average_wage),
             )
             self.wage_cap = social * multiple
-            self.exact_cap = Fraction(self.wage_cap)
+            self.exact_cap = self.wage_cap.as_integer_ratio()
             self.cap_label = _("计征工资（不超过当地社会平均工资的%(n)s倍）") % {
                 "n": _num(multiple)
             }
@@ -178,9 +180,9 @@ class LevyRule:
         tiers = policy.reduction_tiers or []
         self.tiers = [
             (
-                Fraction(Decimal(tier["min_ratio"])),
+                Decimal(tier["min_ratio"]).as_integer_ratio(),
                 Decimal(tier["share"]),
-                Fraction(Decimal(tier["share"])),
+                Decimal(tier["share"]).as_integer_ratio(),
                 _pct(Decimal(tier["share"])),
             )
             for tier in tiers
@@ -208,11 +210,15 @@ class LevyRule:
     def calculate(
         self, *, staff: Decimal, wage_total: Decimal, counted: Decimal, employer_kind: str
     ) -> LevyCalculation:
-        """The levy of one employer under this rule (``calculate`` above)."""
+        """The levy of one employer under this rule (``calculate`` above). Exact, as fractions
+        kept as (numerator, denominator) pairs of integers, denominators positive and not
+        reduced: the same values as with ``Fraction``, without its cost per operation (a
+        Decimal shown from a pair depends only on the value)."""
         words = self.words
-        exact_staff = Fraction(staff)
-        wage, done = Fraction(Decimal(wage_total)), Fraction(Decimal(counted))
-        staff, wage_total, counted = _decimal(exact_staff), Decimal(wage_total), Decimal(counted)
+        sn, sd = (Fraction(staff) if isinstance(staff, str) else staff).as_integer_ratio()
+        wn, wd = Decimal(wage_total).as_integer_ratio()
+        cn, cd = Decimal(counted).as_integer_ratio()
+        staff, wage_total, counted = _decimal(sn, sd), Decimal(wage_total), Decimal(counted)
         if staff < 0 or wage_total < 0 or counted < 0:
             raise ValueError("staff, wage total and counted employees cannot be negative")
         ratio = self.ratio
@@ -221,13 +227,14 @@ class LevyRule:
         if self.rule_step is not None:
             steps.append(self.rule_step)
         staff_shown, counted_shown = _num(staff), _num(counted)
-        required = exact_staff * self.exact_ratio
-        calc.required = _decimal(required)
+        rn, rd = self.exact_ratio
+        qn, qd = sn * rn, sd * rd  # required: staff × ratio
+        calc.required = _decimal(qn, qd)
         required_shown = _num(calc.required)
         steps.append(Step(words["required"], f"{staff_shown} × {self.ratio_shown}", required_shown))
         steps.append(Step(words["counted"], "", counted_shown))
-        actual = done / exact_staff if exact_staff else Fraction(0)
-        calc.actual_ratio = _decimal(actual)
+        an, ad = (cn * sd, cd * sn) if sn else (0, 1)  # actual ratio: counted ÷ staff
+        calc.actual_ratio = _decimal(an, ad)
         actual_shown = _pct(calc.actual_ratio)
         steps.append(
             Step(
@@ -247,14 +254,14 @@ class LevyRule:
                 )
             )
             return calc
-        if done >= required:
+        if cn * qd >= qn * cd:  # counted ≥ required
             calc.met = True
             steps.append(
                 Step(words["met"], f"{counted_shown} ≥ {required_shown}", words["met_value"])
             )
             return calc
-        shortfall = required - done
-        calc.shortfall = _decimal(shortfall)
+        hn, hd = qn * cd - cn * qd, qd * cd  # shortfall: required − counted
+        calc.shortfall = _decimal(hn, hd)
         shortfall_shown = _num(calc.shortfall)
         steps.append(
             Step(words["shortfall"], f"{required_shown} − {counted_shown}", shortfall_shown)
@@ -262,8 +269,8 @@ class LevyRule:
         if not staff:
             raise ValueError("an employer with a shortfall must have staff")
         yuan = words["yuan"]
-        average = wage / exact_staff
-        calc.average_wage = _decimal(average)
+        un, ud = vn, vd = wn * sd, wd * sn  # the average wage: wage total ÷ staff
+        calc.average_wage = _decimal(vn, vd)
         average_fmt = _fmt(calc.average_wage)
         steps.append(
             Step(
@@ -272,11 +279,12 @@ class LevyRule:
                 yuan % {"amount": average_fmt},
             )
         )
-        wage_used = average
         if self.wage_cap is not None:
             calc.wage_cap = self.wage_cap
-            wage_used = min(average, self.exact_cap)
-        calc.wage_used = _decimal(wage_used)
+            kn, kd = self.exact_cap
+            if kn * vd < vn * kd:  # the wage used: the lesser of the average and the cap
+                un, ud = kn, kd
+        calc.wage_used = _decimal(un, ud)
         wage_used_fmt = _fmt(calc.wage_used)
         if self.wage_cap is not None:
             steps.append(
@@ -286,8 +294,8 @@ class LevyRule:
                     yuan % {"amount": wage_used_fmt},
                 )
             )
-        levy_before = shortfall * wage_used
-        calc.levy_before = _decimal(levy_before)
+        bn, bd = hn * un, hd * ud  # levy before reductions: shortfall × wage used
+        calc.levy_before = _decimal(bn, bd)
         levy_before_fmt = _fmt(calc.levy_before)
         steps.append(
             Step(
@@ -296,17 +304,17 @@ class LevyRule:
                 yuan % {"amount": levy_before_fmt},
             )
         )
-        share, share_shown = Fraction(1), self.whole_share
-        for (floor, decimal_share, exact_share, shown), (sentence, values) in zip(
+        pn, pd, share_shown = 1, 1, self.whole_share
+        for ((fn, fd), decimal_share, (tn, td), shown), (sentence, values) in zip(
             self.tiers, self.tier_sentences, strict=True
         ):
-            if actual >= floor:
-                share, share_shown = exact_share, shown
+            if an * fd >= fn * ad:  # actual ratio ≥ the tier's floor
+                pn, pd, share_shown = tn, td, shown
                 calc.share = decimal_share
                 said = sentence % {**values, "actual": actual_shown}
                 steps.append(Step(words["tier"], said, share_shown))
                 break
-        calc.payable = _cents(levy_before * share)
+        calc.payable = _cents(bn * pn, bd * pd)
         steps.append(
             Step(
                 words["payable"],
