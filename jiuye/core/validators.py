@@ -441,6 +441,8 @@ def validate_uscc(value: str) -> tuple[str, list[ValidationWarning]]:
 def same_name(registered: str, typed: str) -> bool:
     """Two ways of writing one name: compared without spaces and in one width (``张 三``,
     ``张三`` and ``张三`` in full-width are one name)."""
+    if registered == typed:  # the usual case, without normalizing either
+        return True
     return "".join(unicodedata.normalize("NFKC", registered or "").split()) == "".join(
         unicodedata.normalize("NFKC", typed or "").split()
     )

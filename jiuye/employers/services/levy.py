@@ -20,6 +20,9 @@ from jiuye.core.i18n import cached_gettext as _
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
+_PERCENT_PLACES = Decimal("0.001")
+# Integers a Decimal holds exactly in the default context (28 digits).
+_EXACT = 10**28
 
 # Employer kinds that are enterprises: only they get the small-enterprise exemption.
 ENTERPRISE_KINDS = frozenset({"soe", "private"})
@@ -71,23 +74,24 @@ class LevyCalculation:
         return self.levy_before.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def _decimal(value: Fraction) -> Decimal:
-    """A fraction as a Decimal for showing (28 significant digits)."""
-    return Decimal(value.numerator) / Decimal(value.denominator)
+def _decimal(numerator: int, denominator: int = 1) -> Decimal:
+    """An exact number (a fraction's numerator and positive denominator, in lowest terms or
+    not) as a Decimal for showing (28 significant digits): the division's result depends on
+    the value only."""
+    if denominator == 1 and -_EXACT < numerator < _EXACT:
+        return Decimal(numerator)  # what the division gives: exact, exponent 0
+    return Decimal(numerator) / Decimal(denominator)
 
 
-def _cents(value: Fraction) -> Decimal:
-    """An exact non-negative amount rounded half up to the cent."""
-    return (Decimal((value * 100 + Fraction(1, 2)).__floor__()) / 100).quantize(CENT)
+def _cents(numerator: int, denominator: int) -> Decimal:
+    """An exact non-negative amount (a fraction as in ``_decimal``) rounded half up to the
+    cent: the floor of amount × 100 + 1/2."""
+    return (Decimal((200 * numerator + denominator) // (2 * denominator)) / 100).quantize(CENT)
 
 
 def _fmt(value: Decimal, places: int = 2) -> str:
-    quantum = Decimal(1).scaleb(-places)
+    quantum = CENT if places == 2 else Decimal(1).scaleb(-places)
     return f"{value.quantize(quantum, rounding=ROUND_HALF_UP):,}"
-
-
-def _yuan(value: Decimal) -> str:
-    return _("%(amount)s 元") % {"amount": _fmt(value)}
 
 
 def _num(value: Decimal) -> str:
@@ -97,7 +101,7 @@ def _num(value: Decimal) -> str:
 
 
 def _pct(value: Decimal) -> str:
-    return f"{_num((value * 100).quantize(Decimal('0.001'), rounding=ROUND_HALF_UP).normalize())}%"
+    return f"{_num((value * 100).quantize(_PERCENT_PLACES, rounding=ROUND_HALF_UP).normalize())}%"
 
 
 def _day(day: Any) -> str:
@@ -136,119 +140,196 @@ def calculate(
     its attributes); the first step names the rule and, given the data ``year``, the year the
     levy is collected. Raises ValueError for impossible input (negative figures, no staff with
     a wage total)."""
-    exact_staff = Fraction(staff)
-    wage, done = Fraction(Decimal(wage_total)), Fraction(Decimal(counted))
-    staff, wage_total, counted = _decimal(exact_staff), Decimal(wage_total), Decimal(counted)
-    if staff < 0 or wage_total < 0 or counted < 0:
-        raise ValueError("staff, wage total and counted employees cannot be negative")
-    ratio = Decimal(policy.ratio)
-    calc = LevyCalculation(staff=staff, ratio=ratio, counted=counted, wage_total=wage_total)
-    steps = calc.steps
-    rule = rule_sentence(policy)
-    if rule and year is not None:
-        rule = _("%(rule)s；%(year)d年度数据，%(collection)d年征收") % {
-            "rule": rule,
-            "year": year,
-            "collection": year + 1,
+    return LevyRule(policy, year).calculate(
+        staff=staff, wage_total=wage_total, counted=counted, employer_kind=employer_kind
+    )
+
+
+class LevyRule:
+    """What the calculation takes of a policy and a data year, worked out once (the rule's
+    sentence, the ratio, the wage cap, the reduction tiers as exact fractions, the steps'
+    fixed words in the language active now): the year's review computes thousands of
+    declarations under one policy. ``calculate`` is the same calculation either way."""
+
+    def __init__(self, policy: Any, year: int | None = None) -> None:
+        self.ratio = Decimal(policy.ratio)
+        self.exact_ratio = self.ratio.as_integer_ratio()
+        self.ratio_shown = _pct(self.ratio)
+        rule = rule_sentence(policy)
+        if rule and year is not None:
+            rule = _("%(rule)s；%(year)d年度数据，%(collection)d年征收") % {
+                "rule": rule,
+                "year": year,
+                "collection": year + 1,
+            }
+        self.rule_step = Step(_("适用政策"), "", rule) if rule else None
+        self.small = policy.small_enterprise_max_staff
+        self.wage_cap: Decimal | None = None
+        if policy.wage_cap_multiple is not None:
+            multiple, social = (
+                Decimal(policy.wage_cap_multiple),
+                Decimal(policy.social_average_wage),
+            )
+            self.wage_cap = social * multiple
+            self.exact_cap = self.wage_cap.as_integer_ratio()
+            self.cap_label = _("计征工资（不超过当地社会平均工资的%(n)s倍）") % {
+                "n": _num(multiple)
+            }
+            self.cap_formula_end = f", {_fmt(social)} × {_num(multiple)})"
+        # Per tier, from the highest ratio down: its floor, its share, and the share shown.
+        tiers = policy.reduction_tiers or []
+        self.tiers = [
+            (
+                Decimal(tier["min_ratio"]).as_integer_ratio(),
+                Decimal(tier["share"]),
+                Decimal(tier["share"]).as_integer_ratio(),
+                _pct(Decimal(tier["share"])),
+            )
+            for tier in tiers
+        ]
+        self.tier_sentences = [_tier_sentence(tiers, n) for n in range(len(tiers))]
+        self.words = {
+            "required": _("应安排残疾人数"),
+            "counted": _("已安排残疾人数（按规定折算）"),
+            "actual": _("实际安排比例"),
+            "small": _("小微企业免征"),
+            "small_formula": _("在职职工 %(staff)s 人 ≤ %(limit)d 人"),
+            "small_value": _("免征，应缴 0.00 元"),
+            "met": _("达到规定比例"),
+            "met_value": _("应缴 0.00 元"),
+            "shortfall": _("差额人数"),
+            "average": _("职工年平均工资"),
+            "before": _("减缴前应缴"),
+            "tier": _("分档减缴"),
+            "payable": _("应缴残疾人就业保障金"),
+            "payable_formula": _("%(levy)s × %(share)s（结果四舍五入到分）"),
+            "yuan": _("%(amount)s 元"),
         }
-    if rule:
-        steps.append(Step(_("适用政策"), "", rule))
-    required = exact_staff * Fraction(ratio)
-    calc.required = _decimal(required)
-    steps.append(Step(_("应安排残疾人数"), f"{_num(staff)} × {_pct(ratio)}", _num(calc.required)))
-    steps.append(Step(_("已安排残疾人数（按规定折算）"), "", _num(counted)))
-    actual = done / exact_staff if exact_staff else Fraction(0)
-    calc.actual_ratio = _decimal(actual)
-    steps.append(
-        Step(
-            _("实际安排比例"),
-            f"{_num(counted)} ÷ {_num(staff)}" if staff else "",
-            _pct(calc.actual_ratio),
-        )
-    )
-    small = policy.small_enterprise_max_staff
-    if employer_kind in ENTERPRISE_KINDS and small is not None and staff <= small:
-        calc.exempt = True
+        self.whole_share = _pct(Decimal(1))
+
+    def calculate(
+        self, *, staff: Decimal, wage_total: Decimal, counted: Decimal, employer_kind: str
+    ) -> LevyCalculation:
+        """The levy of one employer under this rule (``calculate`` above). Exact, as fractions
+        kept as (numerator, denominator) pairs of integers, denominators positive and not
+        reduced: the same values as with ``Fraction``, without its cost per operation (a
+        Decimal shown from a pair depends only on the value)."""
+        words = self.words
+        sn, sd = (Fraction(staff) if isinstance(staff, str) else staff).as_integer_ratio()
+        wn, wd = Decimal(wage_total).as_integer_ratio()
+        cn, cd = Decimal(counted).as_integer_ratio()
+        staff, wage_total, counted = _decimal(sn, sd), Decimal(wage_total), Decimal(counted)
+        if staff < 0 or wage_total < 0 or counted < 0:
+            raise ValueError("staff, wage total and counted employees cannot be negative")
+        ratio = self.ratio
+        calc = LevyCalculation(staff=staff, ratio=ratio, counted=counted, wage_total=wage_total)
+        steps = calc.steps
+        if self.rule_step is not None:
+            steps.append(self.rule_step)
+        staff_shown, counted_shown = _num(staff), _num(counted)
+        rn, rd = self.exact_ratio
+        qn, qd = sn * rn, sd * rd  # required: staff × ratio
+        calc.required = _decimal(qn, qd)
+        required_shown = _num(calc.required)
+        steps.append(Step(words["required"], f"{staff_shown} × {self.ratio_shown}", required_shown))
+        steps.append(Step(words["counted"], "", counted_shown))
+        an, ad = (cn * sd, cd * sn) if sn else (0, 1)  # actual ratio: counted ÷ staff
+        calc.actual_ratio = _decimal(an, ad)
+        actual_shown = _pct(calc.actual_ratio)
         steps.append(
             Step(
-                _("小微企业免征"),
-                _("在职职工 %(staff)s 人 ≤ %(limit)d 人") % {"staff": _num(staff), "limit": small},
-                _("免征，应缴 0.00 元"),
+                words["actual"],
+                f"{counted_shown} ÷ {staff_shown}" if staff else "",
+                actual_shown,
             )
         )
-        return calc
-    if done >= required:
-        calc.met = True
-        steps.append(
-            Step(_("达到规定比例"), f"{_num(counted)} ≥ {_num(calc.required)}", _("应缴 0.00 元"))
-        )
-        return calc
-    shortfall = required - done
-    calc.shortfall = _decimal(shortfall)
-    steps.append(
-        Step(_("差额人数"), f"{_num(calc.required)} − {_num(counted)}", _num(calc.shortfall))
-    )
-    if not staff:
-        raise ValueError("an employer with a shortfall must have staff")
-    average = wage / exact_staff
-    calc.average_wage = _decimal(average)
-    steps.append(
-        Step(
-            _("职工年平均工资"),
-            f"{_fmt(wage_total)} ÷ {_num(staff)}",
-            _yuan(calc.average_wage),
-        )
-    )
-    wage_used = average
-    if policy.wage_cap_multiple is not None:
-        calc.wage_cap = Decimal(policy.social_average_wage) * Decimal(policy.wage_cap_multiple)
-        wage_used = min(average, Fraction(calc.wage_cap))
-    calc.wage_used = _decimal(wage_used)
-    if policy.wage_cap_multiple is not None:
-        steps.append(
-            Step(
-                _("计征工资（不超过当地社会平均工资的%(n)s倍）")
-                % {"n": _num(Decimal(policy.wage_cap_multiple))},
-                f"min({_fmt(calc.average_wage)}, {_fmt(Decimal(policy.social_average_wage))} × "
-                f"{_num(Decimal(policy.wage_cap_multiple))})",
-                _yuan(calc.wage_used),
-            )
-        )
-    levy_before = shortfall * wage_used
-    calc.levy_before = _decimal(levy_before)
-    steps.append(
-        Step(
-            _("减缴前应缴"),
-            f"{_num(calc.shortfall)} × {_fmt(calc.wage_used)}",
-            _yuan(calc.levy_before),
-        )
-    )
-    share = Fraction(1)
-    tiers = policy.reduction_tiers or []
-    for position, tier in enumerate(tiers):
-        if actual >= Fraction(Decimal(tier["min_ratio"])):
-            share = Fraction(Decimal(tier["share"]))
-            calc.share = Decimal(tier["share"])
+        small = self.small
+        if employer_kind in ENTERPRISE_KINDS and small is not None and staff <= small:
+            calc.exempt = True
             steps.append(
-                Step(_("分档减缴"), _tier_sentence(calc, tiers, position), _pct(calc.share))
+                Step(
+                    words["small"],
+                    words["small_formula"] % {"staff": staff_shown, "limit": small},
+                    words["small_value"],
+                )
             )
-            break
-    calc.payable = _cents(levy_before * share)
-    steps.append(
-        Step(
-            _("应缴残疾人就业保障金"),
-            _("%(levy)s × %(share)s（结果四舍五入到分）")
-            % {"levy": _fmt(calc.levy_before), "share": _pct(calc.share)},
-            _yuan(calc.payable),
+            return calc
+        if cn * qd >= qn * cd:  # counted ≥ required
+            calc.met = True
+            steps.append(
+                Step(words["met"], f"{counted_shown} ≥ {required_shown}", words["met_value"])
+            )
+            return calc
+        hn, hd = qn * cd - cn * qd, qd * cd  # shortfall: required − counted
+        calc.shortfall = _decimal(hn, hd)
+        shortfall_shown = _num(calc.shortfall)
+        steps.append(
+            Step(words["shortfall"], f"{required_shown} − {counted_shown}", shortfall_shown)
         )
-    )
-    return calc
+        if not staff:
+            raise ValueError("an employer with a shortfall must have staff")
+        yuan = words["yuan"]
+        un, ud = vn, vd = wn * sd, wd * sn  # the average wage: wage total ÷ staff
+        calc.average_wage = _decimal(vn, vd)
+        average_fmt = _fmt(calc.average_wage)
+        steps.append(
+            Step(
+                words["average"],
+                f"{_fmt(wage_total)} ÷ {staff_shown}",
+                yuan % {"amount": average_fmt},
+            )
+        )
+        if self.wage_cap is not None:
+            calc.wage_cap = self.wage_cap
+            kn, kd = self.exact_cap
+            if kn * vd < vn * kd:  # the wage used: the lesser of the average and the cap
+                un, ud = kn, kd
+        calc.wage_used = _decimal(un, ud)
+        wage_used_fmt = _fmt(calc.wage_used)
+        if self.wage_cap is not None:
+            steps.append(
+                Step(
+                    self.cap_label,
+                    f"min({average_fmt}{self.cap_formula_end}",
+                    yuan % {"amount": wage_used_fmt},
+                )
+            )
+        bn, bd = hn * un, hd * ud  # levy before reductions: shortfall × wage used
+        calc.levy_before = _decimal(bn, bd)
+        levy_before_fmt = _fmt(calc.levy_before)
+        steps.append(
+            Step(
+                words["before"],
+                f"{shortfall_shown} × {wage_used_fmt}",
+                yuan % {"amount": levy_before_fmt},
+            )
+        )
+        pn, pd, share_shown = 1, 1, self.whole_share
+        for ((fn, fd), decimal_share, (tn, td), shown), (sentence, values) in zip(
+            self.tiers, self.tier_sentences, strict=True
+        ):
+            if an * fd >= fn * ad:  # actual ratio ≥ the tier's floor
+                pn, pd, share_shown = tn, td, shown
+                calc.share = decimal_share
+                said = sentence % {**values, "actual": actual_shown}
+                steps.append(Step(words["tier"], said, share_shown))
+                break
+        calc.payable = _cents(bn * pn, bd * pd)
+        steps.append(
+            Step(
+                words["payable"],
+                words["payable_formula"] % {"levy": levy_before_fmt, "share": share_shown},
+                yuan % {"amount": _fmt(calc.payable)},
+            )
+        )
+        return calc
 
 
-def _tier_sentence(calc: LevyCalculation, tiers: Sequence[dict[str, Any]], position: int) -> str:
-    """The reduction rule that applies, said as a sentence with its thresholds (tiers run from
-    the highest ratio down): "实际安排比例 0.667%，低于 1%，按应缴额的 90% 缴纳"."""
-    values = {"actual": _pct(calc.actual_ratio), "share": _pct(calc.share)}
+def _tier_sentence(tiers: Sequence[dict[str, Any]], position: int) -> tuple[str, dict[str, str]]:
+    """The reduction rule that applies, as a sentence with its thresholds (tiers run from the
+    highest ratio down): "实际安排比例 0.667%，低于 1%，按应缴额的 90% 缴纳". Its template and
+    its values but the actual ratio (``actual``), which is the employer's."""
+    values = {"share": _pct(Decimal(tiers[position]["share"]))}
     floor = Decimal(tiers[position]["min_ratio"])
     if position > 0:
         values["above"] = _pct(Decimal(tiers[position - 1]["min_ratio"]))
@@ -258,9 +339,9 @@ def _tier_sentence(calc: LevyCalculation, tiers: Sequence[dict[str, Any]], posit
                 _(
                     "实际安排比例 %(actual)s，达到 %(floor)s 但低于 %(above)s，"
                     "按应缴额的 %(share)s 缴纳"
-                )
-                % values
+                ),
+                values,
             )
-        return _("实际安排比例 %(actual)s，低于 %(above)s，按应缴额的 %(share)s 缴纳") % values
+        return _("实际安排比例 %(actual)s，低于 %(above)s，按应缴额的 %(share)s 缴纳"), values
     values["floor"] = _pct(floor)
-    return _("实际安排比例 %(actual)s，达到 %(floor)s，按应缴额的 %(share)s 缴纳") % values
+    return _("实际安排比例 %(actual)s，达到 %(floor)s，按应缴额的 %(share)s 缴纳"), values

@@ -39,7 +39,7 @@ from django.utils.translation import gettext as _
 from jiuye.core.bulk import EncodedJson
 from jiuye.core.i18n import language_fixed
 from jiuye.employers.models import Declaration, DeclarationStatus, DeclaredEmployee, Employer
-from jiuye.employers.services.levy import calculate, staff_count
+from jiuye.employers.services.levy import CENT, LevyRule, staff_count
 from jiuye.employers.services.verification import check_employee
 from jiuye.people.models import Person
 from jiuye.reference.models import DisabilityGrade
@@ -333,9 +333,15 @@ def review_read(
 # --- check -----------------------------------------------------------------------------------
 
 
-def _digest(base: tuple, inputs: tuple, results: tuple, lines: list) -> str:
-    text = repr((base, inputs, results, lines))
+def _digest(base: str, inputs: tuple, results: tuple, lines: list) -> str:
+    """``base``: the repr of what every declaration of a policy shares (written once per
+    chunk); each UUID in ``lines`` as its integer (its repr is slow; the value is the same)."""
+    text = base + repr((inputs, results, lines))
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def _uuid_int(value: Any) -> Any:
+    return None if value is None else value.int
 
 
 def review_run(work: ReviewWork, context: ReviewContext) -> list[Any]:
@@ -346,6 +352,12 @@ def review_run(work: ReviewWork, context: ReviewContext) -> list[Any]:
     code, language, grades, policy_prints, rule_prints = context.fingerprints
     # Many lines end with the same checks (every condition met, the same year): encoded once.
     encoded: dict[tuple, EncodedJson] = {}
+    # The levy's rule of each policy, worked out once (in the review's language).
+    levy_rules: dict[tuple[str, int], LevyRule] = {}
+    # What the digests of a policy's declarations share, as text.
+    bases: dict[tuple[str, int], str] = {}
+    # Answers of the checks that depend only on the rules and a birth date.
+    memo: dict = {}
     with translation.override(context.language), language_fixed():
         for _pk, key, kind, inputs, stored, known, lines in work.items:
             year = inputs[0]
@@ -353,20 +365,24 @@ def review_run(work: ReviewWork, context: ReviewContext) -> list[Any]:
             rule = context.rules[year]
             seen = [
                 (
-                    line.id,
+                    line.id.int,
                     # _plain of each input, inline (the digest of every line of the year).
                     tuple(
                         [v.normalize() if v.__class__ is Decimal else v for v in _line_inputs(line)]
                     ),
-                    None if person is None else tuple(person),
+                    None if person is None else (person.id.int, *person[1:]),
                     elsewhere,
                 )
                 for line, person, elsewhere in lines
             ]
-            base = (code, language, grades, policy_prints[key], rule_prints[year])
+            base = bases.get(key)
+            if base is None:
+                base = bases[key] = repr(
+                    (code, language, grades, policy_prints[key], rule_prints[year])
+                )
             if known is not None:
                 before = [
-                    (*s, line.person_id, _plain(line.counts), line.conflict)
+                    (*s, _uuid_int(line.person_id), _plain(line.counts), line.conflict)
                     for s, (line, _person, _elsewhere) in zip(seen, lines, strict=True)
                 ]
                 results = tuple(_plain(v) for v in stored)
@@ -385,13 +401,16 @@ def review_run(work: ReviewWork, context: ReviewContext) -> list[Any]:
                     working_age_rule=rule,
                     claimed_elsewhere=elsewhere,
                     grade_names=context.grade_names,
+                    memo=memo,
                 )
                 # The same checks give the same JSON: encoded once per distinct list (a few
                 # dozen in a year), found by what as_dict writes (repr: 1 is not True or 1.0).
-                key = tuple([(c.code, c.status, c.template, repr(c.params)) for c in result.checks])
-                checks = encoded.get(key)
+                form = tuple(
+                    [(c.code, c.status, c.template, repr(c.params)) for c in result.checks]
+                )
+                checks = encoded.get(form)
                 if checks is None:
-                    checks = encoded[key] = EncodedJson(
+                    checks = encoded[form] = EncodedJson(
                         json.dumps([c.as_dict() for c in result.checks])
                     )
                 written.append(
@@ -404,36 +423,37 @@ def review_run(work: ReviewWork, context: ReviewContext) -> list[Any]:
                     )
                 )
                 counted += result.counts
-            computed = _levy(inputs, kind, policy, counted)
-            after = [(*s, w[1], _plain(w[2]), w[4]) for s, w in zip(seen, written, strict=True)]
+            levy_rule = levy_rules.get(key)
+            if levy_rule is None:
+                levy_rule = levy_rules[key] = LevyRule(policy, year)
+            computed = _levy(inputs, kind, policy, levy_rule, counted)
+            after = [
+                (*s, _uuid_int(w[1]), _plain(w[2]), w[4])
+                for s, w in zip(seen, written, strict=True)
+            ]
             results = tuple(_plain(computed[name]) for name in DECLARATION_RESULTS)
             computed["review_digest"] = _digest(base, inputs, results, after)
             out.append((computed, written))
     return out
 
 
-def _levy(inputs: tuple, kind: str, policy: Any, counted: Decimal) -> dict[str, Any]:
+def _levy(
+    inputs: tuple, kind: str, policy: Any, rule: LevyRule, counted: Decimal
+) -> dict[str, Any]:
     year, _employer, staff_annual, staff_monthly, wage_total = inputs
     monthly = [Decimal(m) for m in staff_monthly if m != ""]
     if len(monthly) == 12:
         staff = staff_count(basis="monthly", annual=None, monthly=monthly)
     else:
         staff = Decimal(staff_annual or 0)
-    calc = calculate(
-        staff=staff,
-        wage_total=wage_total,
-        counted=counted,
-        employer_kind=kind,
-        policy=policy,
-        year=year,
-    )
+    calc = rule.calculate(staff=staff, wage_total=wage_total, counted=counted, employer_kind=kind)
     return {
         "policy_id": policy.pk,
         "staff": staff,
         "required": calc.required,
         "counted": counted,
         "shortfall": calc.shortfall,
-        "wage_used": calc.wage_used.quantize(Decimal("0.01")),
+        "wage_used": calc.wage_used.quantize(CENT),
         "levy_before": calc.levy_before_rounded,
         "levy_payable": calc.payable,
         "met": calc.met,

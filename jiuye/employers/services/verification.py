@@ -130,9 +130,12 @@ def check_employee(
     working_age_rule: Any,
     claimed_elsewhere: bool,
     grade_names: dict[int, str] | None = None,
+    memo: dict | None = None,
 ) -> Result:
     """Every condition for one declared employee, each explained in a sentence; the number of
-    persons they count as (0, 1, or 2 for the double-counting grades)."""
+    persons they count as (0, 1, or 2 for the double-counting grades). ``memo``: a dict the
+    caller keeps for many lines (the year's review), where answers that depend only on the
+    rules and a birth date are kept."""
     result = Result()
     checks = result.checks
     year_end = dt.date(year, 12, 31)
@@ -181,9 +184,20 @@ def check_employee(
         person.life_status_date is None or person.life_status_date < dt.date(year, 1, 1)
     ):
         checks.append(Check("alive", FAIL, _("登记库记录此人已于申报年度之前去世。")))
-    if working_age_rule is None or not in_working_age(
-        working_age_rule, birth=person.birth_date, sex=person.sex, on=year_end
-    ):
+    if working_age_rule is None:
+        of_age = False
+    elif memo is None:
+        of_age = in_working_age(
+            working_age_rule, birth=person.birth_date, sex=person.sex, on=year_end
+        )
+    else:
+        asked = (id(working_age_rule), year_end, person.birth_date, person.sex)
+        of_age = memo.get(asked)
+        if of_age is None:
+            of_age = memo[asked] = in_working_age(
+                working_age_rule, birth=person.birth_date, sex=person.sex, on=year_end
+            )
+    if not of_age:
         checks.append(
             Check(
                 "working_age",
@@ -278,7 +292,7 @@ def check_employee(
                     _("同一年度另有单位申报了此人；一人只能计入一家单位，待区残联裁定。"),
                 )
             )
-    if not result.passed:
+    if FAIL in {c.status for c in checks}:  # not result.passed, for every line of a year
         return result
     double = person.grade_id in (policy.double_count_grades or [])
     result.counts = Decimal(2 if double else 1)
