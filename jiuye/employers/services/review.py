@@ -27,7 +27,7 @@ import hashlib
 import json
 import operator
 from collections import namedtuple
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -449,7 +449,9 @@ def _levy(
     calc = rule.calculate(staff=staff, wage_total=wage_total, counted=counted, employer_kind=kind)
     return {
         "policy_id": policy.pk,
-        "staff": staff,
+        # The levy is worked out on the exact staff; a monthly average with no finite decimal
+        # (1,237 ÷ 12) is kept to the cent, as the declaration's field holds, for showing.
+        "staff": staff if isinstance(staff, Decimal) else calc.staff.quantize(CENT, ROUND_HALF_UP),
         "required": calc.required,
         "counted": counted,
         "shortfall": calc.shortfall,

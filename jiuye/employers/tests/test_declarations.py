@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from fractions import Fraction
+from io import StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 
 from conftest import TOWN_A, make_id_number, make_uscc
 from jiuye.employers import services
 from jiuye.employers.models import DeclarationStatus, Employer
+from jiuye.employers.services.levy import calculate
 from jiuye.employers.services.verification import shown
 from jiuye.employers.tests.declaration_fixtures import line as _line
 from jiuye.employers.tests.declaration_fixtures import person as _person
@@ -350,3 +354,44 @@ def test_a_contract_outside_the_declared_year_or_before_sixteen_is_refused(  # n
     with pytest.raises(ValidationError) as error:
         services.employee_add(declaration=declaration, by=None, **_line(_person(87), **change))
     assert error.value.message_dict[field] == [message]
+
+
+def test_monthly_headcounts_that_do_not_divide_by_twelve_are_computed(reference) -> None:  # noqa: ANN001
+    """Twelve monthly headcounts summing to 1,237: the levy is worked out on the exact average
+    (1,237 ÷ 12), and the declaration keeps it rounded to the cent for showing (the page and the
+    review both compute it; the field holds two decimals)."""
+    months = [103] * 11 + [104]
+    declaration = services.declaration_start(employer=_employer(), year=YEAR, by=None)
+    declaration = services.declaration_save(
+        declaration=declaration, by=None, staff_monthly=months, wage_total=1237 * 80000 // 12
+    )
+    services.employee_add(declaration=declaration, by=None, **_line(_person(11, grade=3)))
+    declaration = services.declaration_compute(declaration)
+    declaration.refresh_from_db()
+    assert declaration.staff == Decimal("103.08")
+    # The levy of the exact 1,237 ÷ 12 staff (required 1.54625), not of 103.08 (1.5462).
+    exact = calculate(
+        staff=Fraction(1237, 12),
+        wage_total=Decimal(1237 * 80000 // 12),
+        counted=Decimal(1),
+        employer_kind="private",
+        policy=declaration.policy,
+        year=YEAR,
+    )
+    payable = declaration.levy_payable
+    assert payable == exact.payable > 0
+    assert (
+        exact.payable
+        != calculate(
+            staff=Decimal("103.08"),
+            wage_total=Decimal(1237 * 80000 // 12),
+            counted=Decimal(1),
+            employer_kind="private",
+            policy=declaration.policy,
+            year=YEAR,
+        ).payable
+    )
+    services.declaration_submit(declaration=declaration, by=None)
+    call_command("quota_review", year=YEAR, all=True, stdout=StringIO())
+    declaration.refresh_from_db()
+    assert (declaration.staff, declaration.levy_payable) == (Decimal("103.08"), payable)
