@@ -10,6 +10,7 @@ per statement and applied only to the columns that need one.
 
 from __future__ import annotations
 
+import json
 import operator
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -125,6 +126,13 @@ def _converter(field: Field, connection: Any) -> Callable[[Any], Any] | None:
         return _same_as_last(connection.ops.adapt_datetimefield_value)
     if type(target) is JSONField:
         adapt_json, encoder = connection.ops.adapt_json_value, target.encoder
+        if connection.vendor == "postgresql":
+            # The statement is a COPY, which sends every value as text: the JSON text itself,
+            # which the server reads into jsonb as it reads the adapted value. The driver's
+            # adapter would encode it again for every row, remembered or not.
+            def adapt_json(value: Any, encoder: Any) -> Any:
+                return json.dumps(value, cls=encoder)
+
         empty_list = adapt_json([], encoder)
         # Most rows hold an empty list (the usual default), and a journal's rows the same
         # small value ({"_version": 1}): each is adapted once, not once per row.

@@ -247,8 +247,11 @@ def _read_table(
 
     def flush() -> None:
         if chunk:
+            created, valid = result.created, result.valid
             _apply(kind, chunk, result, report, seen, dry_run=dry_run, by=by)
             chunk.clear()
+            # Worker processes prepare a new record's write ahead while most rows are new.
+            reader.ahead = (result.created - created) * 2 >= result.valid - valid
         report_progress(batch.pk, result.rows, "running")
         if cancelled(batch.pk):
             raise ImportCancelled

@@ -432,11 +432,18 @@ class PersonsKind(DeclaredKind):
         quote = connection.ops.quote_name
         table, key = quote(Person._meta.db_table), quote("id_number_index")
         names = ", ".join(quote(c) for c in columns)
-        placeholders = ", ".join(["%s"] * len(keys))
         # Identifiers from the model's metadata, quoted; the keys are parameters.
-        sql = f"SELECT {names} FROM {table} WHERE {key} IN ({placeholders})"  # noqa: S608
+        if connection.vendor == "postgresql":
+            # One array parameter: the driver would parse a statement of thousands of
+            # placeholders anew for every chunk (it caches only short ones).
+            sql = f"SELECT {names} FROM {table} WHERE {key} = ANY(%s)"  # noqa: S608
+            params: list[Any] = [keys]
+        else:
+            placeholders = ", ".join(["%s"] * len(keys))
+            sql = f"SELECT {names} FROM {table} WHERE {key} IN ({placeholders})"  # noqa: S608
+            params = keys
         with connection.cursor() as cursor:
-            cursor.execute(sql, keys)
+            cursor.execute(sql, params)
             return cursor.fetchall()
 
     def _compared(self) -> list[_Compared]:

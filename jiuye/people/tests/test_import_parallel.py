@@ -140,3 +140,27 @@ def test_rows_converted_in_workers_are_stored_as_rows_converted_at_the_write(
     pooled = run(path)
     assert pooled.created == 30 and pool
     assert stored(pooled.batch) == without
+
+
+def test_a_file_of_registered_then_new_persons_stores_the_new_ones_as_without_workers(
+    reference, tmp_path, settings, pool
+) -> None:  # noqa: ANN001
+    """While rows turn out registered the workers stop preparing inserts ahead; the new
+    persons after them are converted at the write instead, to the same stored values."""
+    old = write(tmp_path / "old.csv", [row(i) for i in range(1, 21)])
+    path = write(tmp_path / "all.csv", [row(i) for i in range(1, ROWS + 1)])
+    names = ["name", "id_number", "phone", "certificate_number", "certificate_index", "version"]
+
+    def persons() -> list:
+        return list(Person.objects.order_by("id_number_index").values_list(*names))
+
+    settings.JIUYE_IMPORT_WORKERS = 1
+    run(old)
+    alone = run(path)
+    assert (alone.created, alone.unchanged) == (20, 20) and not pool
+    without = persons()
+    batch_rollback(batch=alone.batch, by=None)
+    settings.JIUYE_IMPORT_WORKERS = 2
+    pooled = run(path)
+    assert (pooled.created, pooled.unchanged) == (20, 20) and pool
+    assert persons() == without
