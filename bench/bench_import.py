@@ -215,9 +215,15 @@ STEPS = {
 
 def _cpu() -> float:
     """CPU seconds of this process plus its finished children (an import's worker pool)."""
-    own = resource.getrusage(resource.RUSAGE_SELF)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    return _own_cpu() + children.ru_utime + children.ru_stime
+
+
+def _own_cpu() -> float:
+    """CPU seconds of this process alone: with workers, the part that bounds the wall time
+    on an idle machine (the workers run beside it)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    return own.ru_utime + own.ru_stime
 
 
 def _child(argv: list[str]) -> None:
@@ -225,8 +231,9 @@ def _child(argv: list[str]) -> None:
     parser.add_argument("--step", choices=sorted(STEPS), required=True)
     parser.add_argument("--csv", type=Path, required=True)
     args = parser.parse_args(argv)
-    cpu = _cpu()
+    cpu, own = _cpu(), _own_cpu()
     outcome = STEPS[args.step](args.csv)
+    outcome["own_cpu_seconds"] = _own_cpu() - own
     # This process's own CPU time and its worker processes' (with SQLite, the database's work
     # too): steadier than the wall clock when other work shares the machine.
     outcome["cpu_seconds"] = _cpu() - cpu
@@ -350,6 +357,7 @@ def _line(label: str, rows: int, outcome: dict[str, Any]) -> str:
         f"{label:<34}{rate:>12,.0f} rows/s  {outcome['seconds']:>8.1f} s  "
         f"peak RSS {outcome['rss_mb']:>6,.0f} MB"
         + (f"  cpu {cpu:>6.1f} s ({rows / cpu:,.0f} rows/cpu-s)" if cpu else "")
+        + (f", own {own:.1f} s" if (own := outcome.get("own_cpu_seconds")) else "")
     )
 
 

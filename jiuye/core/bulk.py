@@ -10,6 +10,7 @@ per statement and applied only to the columns that need one.
 
 from __future__ import annotations
 
+import json
 import operator
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -125,6 +126,13 @@ def _converter(field: Field, connection: Any) -> Callable[[Any], Any] | None:
         return _same_as_last(connection.ops.adapt_datetimefield_value)
     if type(target) is JSONField:
         adapt_json, encoder = connection.ops.adapt_json_value, target.encoder
+        if connection.vendor == "postgresql":
+            # The statement is a COPY, which sends every value as text: the JSON text itself,
+            # which the server reads into jsonb as it reads the adapted value. The driver's
+            # adapter would encode it again for every row, remembered or not.
+            def adapt_json(value: Any, encoder: Any) -> Any:
+                return json.dumps(value, cls=encoder)
+
         empty_list = adapt_json([], encoder)
         # Most rows hold an empty list (the usual default), and a journal's rows the same
         # small value ({"_version": 1}): each is adapted once, not once per row.
@@ -228,29 +236,61 @@ def fast_insert_values(model: type[Model], rows: list[dict[str, Any]]) -> int:
     Skips building instances, which costs more than the insert for narrow rows (audit)."""
     if not rows:
         return 0
-    statement = _Statement(model)
-    fields = statement.fields
-    # Constant defaults are merged in once per row at C speed; a callable default (a new
-    # UUID, a timestamp) is called for each row that lacks the value, as a save would.
-    per_row = [
-        (f.attname, f.get_default)
-        for f in fields
-        if f.default is not NOT_PROVIDED and callable(f.default)
-    ]
-    dynamic = {name for name, _make in per_row}
-    constant = {f.attname: f.get_default() for f in fields if f.attname not in dynamic}
-    pick = operator.itemgetter(*[f.attname for f in fields])
+    insert = RowInsert(model)
+    insert.statement.execute(insert.values(row) for row in rows)
+    return len(rows)
 
-    def values(row: dict[str, Any]) -> list[Any]:
-        merged = {**constant, **row}
-        for name, make in per_row:
+
+class RowInsert:
+    """How ``fast_insert_values`` turns a row ({attname: python value}) into the statement's
+    values, split so that most of it can run ahead of the write (in an import's worker
+    process): ``early(row)`` converts every column but the ``late`` ones, which only the
+    writer knows (the batch, the time of the write, the user), and ``finish(values, row)``
+    converts those from the final row. ``finish(early(r), r)`` equals ``values(r)`` for a row
+    ``r`` that gives every late column."""
+
+    def __init__(self, model: type[Model], late: tuple[str, ...] = ()) -> None:
+        self.statement = statement = _Statement(model)
+        fields = statement.fields
+        # Constant defaults are merged in once per row at C speed; a callable default (a new
+        # UUID, a timestamp) is called for each row that lacks the value, as a save would.
+        self.per_row = [
+            (f.attname, f.get_default)
+            for f in fields
+            if f.default is not NOT_PROVIDED and callable(f.default)
+        ]
+        dynamic = {name for name, _make in self.per_row}
+        self.constant = {f.attname: f.get_default() for f in fields if f.attname not in dynamic}
+        self.pick = operator.itemgetter(*[f.attname for f in fields])
+        self.single = len(fields) == 1
+        position = {f.attname: i for i, f in enumerate(fields)}
+        converters = dict(statement.converters)
+        self.late = [(position[name], name, converters.get(position[name])) for name in late]
+        late_positions = {i for i, _name, _convert in self.late}
+        self.early_converters = [(i, c) for i, c in statement.converters if i not in late_positions]
+
+    def _picked(self, row: dict[str, Any]) -> list[Any]:
+        merged = {**self.constant, **row}
+        for name, make in self.per_row:
             if name not in row:
                 merged[name] = make()
-        picked = pick(merged)
-        return statement.convert(list(picked) if len(fields) > 1 else [picked])
+        picked = self.pick(merged)
+        return [picked] if self.single else list(picked)
 
-    statement.execute(values(row) for row in rows)
-    return len(rows)
+    def values(self, row: dict[str, Any]) -> list[Any]:
+        return self.statement.convert(self._picked(row))
+
+    def early(self, row: dict[str, Any]) -> list[Any]:
+        values = self._picked(row)
+        for i, convert in self.early_converters:
+            values[i] = convert(values[i])
+        return values
+
+    def finish(self, values: list[Any], row: dict[str, Any]) -> list[Any]:
+        for i, name, convert in self.late:
+            value = row[name]
+            values[i] = value if convert is None else convert(value)
+        return values
 
 
 @contextmanager

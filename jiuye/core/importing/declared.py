@@ -9,6 +9,7 @@ since (those in ``journal``), and the export from the same fields, so every expo
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -69,7 +70,7 @@ class DeclaredKind(JournalledWrites, ImportKind):
 
     @property
     def versioned(self) -> bool:
-        return any(f.name == "version" for f in self.model._meta.concrete_fields)
+        return _versioned(self.model)
 
     # --- reading a row -------------------------------------------------------------------
 
@@ -246,3 +247,9 @@ class DeclaredKind(JournalledWrites, ImportKind):
 
     def export_row(self, obj: Model, *, reveal: bool) -> list[str]:
         return [f.export(obj, reveal=reveal) for f in self.fields]
+
+
+@functools.cache
+def _versioned(model: type[Model]) -> bool:
+    # Asked for every record a write journals: the fields are walked once per model.
+    return any(f.name == "version" for f in model._meta.concrete_fields)

@@ -247,8 +247,11 @@ def _read_table(
 
     def flush() -> None:
         if chunk:
+            created, valid = result.created, result.valid
             _apply(kind, chunk, result, report, seen, dry_run=dry_run, by=by)
             chunk.clear()
+            # Worker processes prepare a new record's write ahead while most rows are new.
+            reader.ahead = (result.created - created) * 2 >= result.valid - valid
         report_progress(batch.pk, result.rows, "running")
         if cancelled(batch.pk):
             raise ImportCancelled
@@ -335,9 +338,14 @@ def _apply(
         errors = kind.check(outcome.data, record, by=by)
         for error in errors:
             error.column = report.header_of(error.column)
-        # A row that is right in itself but names the same record as an earlier one.
-        first = seen.get(outcome.key) if outcome.key else None
-        if not errors and first is not None:
+        # A row that is right in itself but names the same record as an earlier one (a row
+        # that is right and new is remembered by the same call).
+        first = (
+            seen.first(outcome.key, report.sheet_name, number)
+            if outcome.key and not errors
+            else None
+        )
+        if first is not None:
             errors = [kind.duplicate_error(first[1])]
             if first[0] != report.sheet_name:
                 errors[0].message += _("（第%(n)d行在工作表“%(s)s”）") % {
@@ -348,8 +356,6 @@ def _apply(
         if errors:
             _reject(result, report, number, cells, errors)
             continue
-        if outcome.key:
-            seen.add(outcome.key, report.sheet_name, number)
         result.valid += 1
         prepared = kind.prepare(outcome.data, record, by=by)
         if prepared is None:

@@ -13,7 +13,7 @@ from django.db.models import Model, ProtectedError
 from django.utils import timezone
 
 from jiuye.core.audit import audit_bulk
-from jiuye.core.bulk import fast_insert, fast_insert_values
+from jiuye.core.bulk import RowInsert, fast_insert, fast_insert_values
 from jiuye.core.conflicts import actor
 from jiuye.core.crypto import EncryptedTextField, encrypt
 from jiuye.core.importing.base import RollbackError, journal_value
@@ -128,18 +128,19 @@ class JournalledWrites:
             through.objects.bulk_create(
                 [through(**{source: a, target: b}) for a, b in pairs], batch_size=1000
             )
-        # Plain rows: one per created record is most of a large import's journal.
+        # Plain rows: one per created record is most of a large import's journal. They differ
+        # only by the record and its stamp, so the rest is converted once and copied.
         label = self.label_model
-        journal = [
-            {
-                "batch_id": batch.pk,
-                "model": label,
-                "object_id": str(r.pk),
-                "action": ImportRecord.Action.CREATED,
-                "before": self._stamp(r),
-            }
-            for r in creates
-        ]
+        if creates:
+            insert = RowInsert(ImportRecord, late=("object_id", "before"))
+            alike = insert.early(
+                {"batch_id": batch.pk, "model": label, "action": ImportRecord.Action.CREATED}
+            )
+            insert.statement.execute(
+                insert.finish(alike.copy(), {"object_id": str(r.pk), "before": self._stamp(r)})
+                for r in creates
+            )
+        journal = []
         for record, diff in updates:
             before = {n: self._stored(n, b) for n, (b, _a) in diff.items()}
             before.update(batches.get(record.pk, {}))

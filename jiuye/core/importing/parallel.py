@@ -60,6 +60,10 @@ class RowReader:
         self.positions = positions
         self.width = max(positions.values(), default=-1) + 1
         self.seal = False
+        # Whether the blocks sent from now on are sealed (``kind.seal``: work done ahead for a
+        # new record): the importing process turns it off while rows turn out to be records
+        # already there (a re-import), for which that work would be thrown away.
+        self.ahead = True
 
     def read(self, number: int, cells: list[str]) -> RowOutcome:
         width = self.width
@@ -88,9 +92,10 @@ def _start_worker(language: str | None) -> None:
         translation.activate(language)
 
 
-def _read_block(rows: list[Row]) -> list[tuple[dict[str, Any], str, list[Any]]]:
+def _read_block(rows: list[Row], ahead: bool) -> list[tuple[dict[str, Any], str, list[Any]]]:
     reader = _READER
     assert reader is not None  # noqa: S101 - set before the pool forks
+    reader.seal = ahead
     out = []
     for number, cells in rows:
         outcome = reader.read(number, cells)
@@ -144,7 +149,8 @@ def _pooled(
 
     def submit(block: list[Row]) -> None:
         # Rows left out are not read at all (a hidden row when asked to skip them).
-        pending.append((block, pool.submit(_read_block, [r for r in block if not skip(r[0])])))
+        todo = [r for r in block if not skip(r[0])]
+        pending.append((block, pool.submit(_read_block, todo, reader.ahead)))
 
     try:
         block: list[Row] = []

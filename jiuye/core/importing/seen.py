@@ -109,6 +109,24 @@ class SeenKeys:
         if part.size * 4 > part.slots * 3:
             self._parts[high & 0xFF] = part.grown()
 
+    def first(self, key: str, sheet: str, number: int) -> tuple[str, int] | None:
+        """``get(key)``, and when the key is new, ``add(key, sheet, number)``: one probe."""
+        high, low = self._digest(key)
+        part = self._parts[high & 0xFF]
+        slot = part.slot(high, low)
+        if part.high[slot] != _EMPTY:
+            return self._sheets[part.sheet[slot]], part.row[slot]
+        index = self._sheet_of.get(sheet)
+        if index is None:
+            index = self._sheet_of[sheet] = len(self._sheets)
+            self._sheets.append(sheet)
+        part.size += 1
+        part.high[slot], part.low[slot] = high, low
+        part.row[slot], part.sheet[slot] = number, index
+        if part.size * 4 > part.slots * 3:
+            self._parts[high & 0xFF] = part.grown()
+        return None
+
     def nbytes(self) -> int:
         """The bytes the tables' slots hold (for tests and benchmarks)."""
         return sum(part.slots for part in self._parts) * 18

@@ -25,6 +25,15 @@ def test_adding_a_key_again_keeps_one_entry() -> None:
     assert len(seen) == 1 and seen.get("a") == ("", 9)
 
 
+def test_first_answers_the_earlier_row_and_remembers_only_a_new_key() -> None:
+    seen = SeenKeys()
+    for number in range(2, 3002):
+        assert seen.first(f"k{number}", "表一", number) is None
+    assert seen.first("k2", "表二", 9000) == ("表一", 2)
+    assert seen.get("k2") == ("表一", 2) and len(seen) == 3000
+    assert seen.first("k3001", "", 1) == ("表一", 3001)
+
+
 def test_growing_never_holds_the_old_and_the_new_table_of_every_key_at_once() -> None:
     # A single table grown by half held both copies while it grew: 5/3 of its size at that
     # moment, the peak of a 1,000,000-row import. Grown table by table, the moment costs one

@@ -39,7 +39,7 @@ from django.utils.translation import gettext_lazy
 
 from jiuye.core import crypto
 from jiuye.core.audit import audit_bulk
-from jiuye.core.bulk import fast_insert_values
+from jiuye.core.bulk import RowInsert
 from jiuye.core.crypto import EncryptedTextField
 from jiuye.core.importing import CellError, RowOutcome, apply_row, parse_bool, parse_date
 from jiuye.core.importing.base import RollbackError
@@ -120,6 +120,9 @@ class PersonsKind(DeclaredKind):
     # Encrypted in a worker by ``seal`` for a new person's row (an update compares plaintext
     # and is encrypted by the model field when written).
     SEALED = ("id_number", "phone", "certificate_number")
+    # What only the write knows of a new person's row (``prepare`` and the generic write set
+    # them): a worker converts every other column of the insert ahead (``seal``).
+    LATE = ("import_batch_id", "created_at", "updated_at", "created_by_id", "updated_by_id")
 
     def begin(self) -> None:
         super().begin()
@@ -129,6 +132,7 @@ class PersonsKind(DeclaredKind):
         self._today = timezone.localdate()
         self._updatable: list[str] | None = None
         self._compare: list[_Compared] | None = None
+        self._insert: RowInsert | None = None
 
     def _region(self, code: str) -> Region | None:
         if self._regions is None:
@@ -145,12 +149,28 @@ class PersonsKind(DeclaredKind):
     def before_fork(self) -> None:
         # The villages, read once here: a worker process must not use this connection.
         self._region("")
+        self._row_insert()
+
+    def _row_insert(self) -> RowInsert:
+        if self._insert is None:
+            self._insert = RowInsert(Person, late=self.LATE)
+        return self._insert
 
     def seal(self, data: dict[str, Any]) -> None:
-        ring = crypto.keyring()
-        data["_sealed"] = {
-            key: crypto.encrypt(value, ring=ring) for key in self.SEALED if (value := data.get(key))
-        }
+        """In a worker: the row as a new person's insert would write it (a new id, the three
+        encrypted fields sealed, every column converted but the ``LATE`` ones), in case the
+        person turns out new. ``prepare`` uses it for a new person and drops it otherwise."""
+        insert = self._insert
+        if insert is None:
+            ring = crypto.keyring()
+            data["_sealed"] = {
+                key: crypto.encrypt(value, ring=ring)
+                for key in self.SEALED
+                if (value := data.get(key))
+            }
+            return
+        new_id = uuid.uuid4()
+        data["_new"] = (new_id, insert.early({**data, "id": new_id}))
 
     # --- reading a row (the fast path: typed fields would cost more per row) -------------
 
@@ -412,11 +432,18 @@ class PersonsKind(DeclaredKind):
         quote = connection.ops.quote_name
         table, key = quote(Person._meta.db_table), quote("id_number_index")
         names = ", ".join(quote(c) for c in columns)
-        placeholders = ", ".join(["%s"] * len(keys))
         # Identifiers from the model's metadata, quoted; the keys are parameters.
-        sql = f"SELECT {names} FROM {table} WHERE {key} IN ({placeholders})"  # noqa: S608
+        if connection.vendor == "postgresql":
+            # One array parameter: the driver would parse a statement of thousands of
+            # placeholders anew for every chunk (it caches only short ones).
+            sql = f"SELECT {names} FROM {table} WHERE {key} = ANY(%s)"  # noqa: S608
+            params: list[Any] = [keys]
+        else:
+            placeholders = ", ".join(["%s"] * len(keys))
+            sql = f"SELECT {names} FROM {table} WHERE {key} IN ({placeholders})"  # noqa: S608
+            params = keys
         with connection.cursor() as cursor:
-            cursor.execute(sql, keys)
+            cursor.execute(sql, params)
             return cursor.fetchall()
 
     def _compared(self) -> list[_Compared]:
@@ -434,11 +461,16 @@ class PersonsKind(DeclaredKind):
         who = actor(by)
         data.pop("_missing", None)
         sealed = data.pop("_sealed", None)
+        ahead = data.pop("_new", None)
         if current is None:
             # A new person is a plain row: building a model instance costs more than inserting.
             # The cleaned data holds only Person attnames (and the blind index made in clean).
             row = data
-            row["id"] = uuid.uuid4()
+            if ahead is not None:
+                # Converted by a worker (``seal``): the insert fills in the late columns.
+                row["id"], row["_values"] = ahead
+            else:
+                row["id"] = uuid.uuid4()
             if "id_number_index" not in row:
                 row["id_number_index"] = crypto.blind_index(data["id_number"], purpose=ID_PURPOSE)
             if sealed:
@@ -485,7 +517,13 @@ class PersonsKind(DeclaredKind):
         transfers_withdraw(batch=batch, by=by)
 
     def insert(self, creates: list[Any]) -> None:
-        fast_insert_values(Person, [new.row for new in creates])
+        insert = self._row_insert()
+        insert.statement.execute(
+            insert.values(new.row)
+            if (ahead := new.row.pop("_values", None)) is None
+            else insert.finish(ahead, new.row)
+            for new in creates
+        )
 
     def audit_creates(self, creates: list[Any], *, batch: ImportBatch, by: Any) -> None:
         """One entry per write of new persons rather than one per person: each of them carries

@@ -107,3 +107,60 @@ def test_a_small_file_never_starts_workers(reference, tmp_path, settings, pool) 
     settings.JIUYE_IMPORT_PARALLEL_FROM = 1000
     assert run(write(tmp_path / "p.csv", rows(broken=False))).created == ROWS
     assert not pool
+
+
+def test_rows_converted_in_workers_are_stored_as_rows_converted_at_the_write(
+    reference, tmp_path, settings, pool
+) -> None:  # noqa: ANN001
+    """Workers convert a new person's whole insert row ahead (dates, JSON, sealed numbers);
+    every column, and the journal, must be what the write converts itself."""
+    from jiuye.core.models import ImportRecord
+    from jiuye.people.demo.synthetic import write_csv
+
+    path = tmp_path / "s.csv"
+    write_csv(path, 30, seed=3)
+    skip = {"id", "created_at", "updated_at", "import_batch"}
+    names = [f.attname for f in Person._meta.concrete_fields if f.name not in skip]
+
+    def stored(batch: ImportBatch) -> tuple[list, list]:
+        persons = list(Person.objects.order_by("id_number_index").values_list(*names))
+        journal = sorted(
+            (r.object_id, r.action, r.before) for r in ImportRecord.objects.filter(batch=batch)
+        )
+        ids = sorted(str(pk) for pk in Person.objects.values_list("id", flat=True))
+        assert [j[0] for j in journal] == ids
+        return persons, [j[1:] for j in journal]
+
+    settings.JIUYE_IMPORT_WORKERS = 1
+    alone = run(path)
+    assert alone.created == 30 and not pool
+    without = stored(alone.batch)
+    batch_rollback(batch=alone.batch, by=None)
+    settings.JIUYE_IMPORT_WORKERS = 2
+    pooled = run(path)
+    assert pooled.created == 30 and pool
+    assert stored(pooled.batch) == without
+
+
+def test_a_file_of_registered_then_new_persons_stores_the_new_ones_as_without_workers(
+    reference, tmp_path, settings, pool
+) -> None:  # noqa: ANN001
+    """While rows turn out registered the workers stop preparing inserts ahead; the new
+    persons after them are converted at the write instead, to the same stored values."""
+    old = write(tmp_path / "old.csv", [row(i) for i in range(1, 21)])
+    path = write(tmp_path / "all.csv", [row(i) for i in range(1, ROWS + 1)])
+    names = ["name", "id_number", "phone", "certificate_number", "certificate_index", "version"]
+
+    def persons() -> list:
+        return list(Person.objects.order_by("id_number_index").values_list(*names))
+
+    settings.JIUYE_IMPORT_WORKERS = 1
+    run(old)
+    alone = run(path)
+    assert (alone.created, alone.unchanged) == (20, 20) and not pool
+    without = persons()
+    batch_rollback(batch=alone.batch, by=None)
+    settings.JIUYE_IMPORT_WORKERS = 2
+    pooled = run(path)
+    assert (pooled.created, pooled.unchanged) == (20, 20) and pool
+    assert persons() == without
