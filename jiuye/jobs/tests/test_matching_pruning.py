@@ -7,6 +7,7 @@ at several list lengths and with odd weights."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 
 import pytest
@@ -235,7 +236,20 @@ def prune_always(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_the_pruned_candidate_ranking_is_the_full_ranking(
     posting_of, far_region, prune_always
 ) -> None:  # noqa: ANN001
-    _world(posting_of, random.Random(29))
+    """Every third posting of the world (12: on-site and remote, in each village, with and
+    without category lists) over its 84 seekers. The 36 postings cost three times as much and
+    caught no defect more: breaking the ring skip, the bound or the reach test at a tie, the
+    accessibility swap, or the threshold's index, fails both (bench/README.md, CI length
+    part 4)."""
+    made = itertools.count()
+
+    def every_third(**fields: object) -> None:
+        # The world draws all 36 postings (the seekers after them are the same); only every
+        # third is made.
+        if next(made) % 3 == 0:
+            posting_of(**fields)
+
+    _world(every_third, random.Random(29))
     _seekers(random.Random(31), 60)
     odd = {factor: random.Random(7).randint(0, 40) for factor in weights()}
     odd["distance"], odd["education"] = 3, 33  # near rings worth little, education a lot
@@ -245,7 +259,8 @@ def test_the_pruned_candidate_ranking_is_the_full_ranking(
             posting=posting, persons=Person.objects.all(), limit=limit, prune=prune
         )
 
-    assert _compare_pruned_with_full(rank, list(Posting.objects.all()), odd) > 1000
+    assert Posting.objects.count() == 12
+    assert _compare_pruned_with_full(rank, list(Posting.objects.all()), odd) > 500
 
 
 def test_each_seeker_bound_holds_the_python_score(posting_of, far_region) -> None:  # noqa: ANN001
