@@ -136,7 +136,9 @@ def _compare_pruned_with_full(rank, items: list, odd: dict[str, int]) -> int:  #
 
 
 def test_the_pruned_ranking_is_the_full_ranking(posting_of, far_region) -> None:  # noqa: ANN001
-    persons = _world(posting_of, random.Random(19))
+    """For every other seeker of the world (12 of 24, with and without words and needs): the
+    24 cost twice as much and caught no defect more (bench/README.md, CI length part 4)."""
+    persons = _world(posting_of, random.Random(19))[::2]
     odd = {factor: random.Random(5).randint(0, 40) for factor in weights()}
     odd["skills"], odd["preferences"] = 37, 9  # rounding of shares, and text worth a lot
 
