@@ -509,6 +509,23 @@ def plan(reference):  # noqa: ANN001, ANN201
     return plan_create()
 
 
+@pytest.fixture(scope="module")
+def plan_of_the_module(django_db_setup, django_db_blocker, tmp_path_factory):  # noqa: ANN001, ANN201
+    """``plan_create``'s plan, built once for the module (``rows_for_the_module``)."""
+    yield from rows_for_the_module(django_db_blocker, tmp_path_factory.mktemp("plan"), plan_create)
+
+
+@pytest.fixture
+def plan_built_once(plan_of_the_module, reference):  # noqa: ANN001, ANN201
+    """The ``plan`` fixture's plan, built once per module: a module whose tests all ask for the
+    plan, or whose other tests read nothing of it, and none of them transactional, overrides
+    ``plan`` with it (``def plan(plan_built_once): return plan_built_once``). Each test gets
+    the plan read afresh; its changes are rolled back with it as usual."""
+    from jiuye.actionplan.models import Plan
+
+    return Plan.objects.get(pk=plan_of_the_module.pk)
+
+
 def plan_create():  # noqa: ANN201
     from jiuye.actionplan.services.plan_import import plan_import_commit, tasks_load
     from jiuye.actionplan.services.plan_table import parse_plan_table

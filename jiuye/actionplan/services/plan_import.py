@@ -223,19 +223,24 @@ def _ensure_periods(plan: Plan) -> None:
         )
 
 
-def _sync_assignments(action: Action, rows: list[tuple[Department, bool]]) -> None:
-    wanted = {dept.code: (position, via) for position, (dept, via) in enumerate(rows, start=1)}
-    for assignment in list(action.assignments.all()):
-        if assignment.department_id not in wanted:
-            assignment.delete()
-    current = {a.department_id: a for a in action.assignments.all()}
-    for code, (position, via) in wanted.items():
+def _sync_assignments(action: Action, rows: list[tuple[Department, bool]], *, new: bool) -> None:
+    """Make the action's departments ``rows``; a ``new`` action has none to read yet."""
+    wanted = {
+        dept.code: (dept, position, via) for position, (dept, via) in enumerate(rows, start=1)
+    }
+    current: dict[str, ActionDepartment] = {}
+    if not new:
+        for assignment in list(action.assignments.all()):
+            if assignment.department_id not in wanted:
+                assignment.delete()
+        current = {a.department_id: a for a in action.assignments.all()}
+    for code, (dept, position, via) in wanted.items():
         is_lead = position == 1
         assignment = current.get(code)
         if assignment is None:
             ActionDepartment.objects.create(
                 action=action,
-                department_id=code,
+                department=dept,
                 position=position,
                 is_lead=is_lead,
                 via_all_towns=via,
@@ -322,6 +327,8 @@ def plan_import_commit(
     _ensure_periods(plan)
     lookup = department_lookup()
     towns = town_departments()
+    # The plan's actions, read once (a new plan has none); each action saved below joins them.
+    actions = {a.number: a for a in plan.actions.all()} if preview.plan is not None else {}
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     for item in preview.actions:
         parsed_action = item.parsed
@@ -334,17 +341,22 @@ def plan_import_commit(
             "targets": parsed_action.targets,
             "deadline": parsed_action.deadline,
         }
-        action = plan.actions.filter(number=parsed_action.number).first()
+        action = actions.get(parsed_action.number)
+        new = action is None
         if action is None:
             action = Action(plan=plan, number=parsed_action.number, created_by=by, **values)
         else:
             for key, value in values.items():
                 setattr(action, key, value)
         action.updated_by = by
-        action.full_clean()
+        # Not ``plan``: it is the row saved or read above, and the number's uniqueness in the
+        # plan is what ``actions`` holds; nor ``id``, a new random UUID (three queries a new
+        # action fewer; the database's constraints stay).
+        action.full_clean(exclude=["plan", "id"])
         action.save()
+        actions[action.number] = action
         resolved = _resolve(parsed_action.departments, lookup)
-        _sync_assignments(action, _assignment_rows(resolved, towns))
+        _sync_assignments(action, _assignment_rows(resolved, towns), new=new)
     return PlanImportResult(
         plan, counts["created"], counts["updated"], counts["unchanged"], created_depts
     )
@@ -353,13 +365,15 @@ def plan_import_commit(
 # --- default task split -------------------------------------------------------------------
 
 
-def _departments_from_codes(text: str, towns: list[Department]) -> list[Department]:
+def _departments_from_codes(
+    text: str, towns: list[Department], by_code: dict[str, Department]
+) -> list[Department]:
     out: list[Department] = []
     for code in [c.strip() for c in text.split("|") if c.strip()]:
         if code == ALL_TOWNS:
             out.extend(towns)
             continue
-        dept = Department.objects.filter(code=code).first()
+        dept = by_code.get(code)
         if dept is None:
             raise PlanImportError(_("任务文件中的部门代码“%(code)s”不存在。") % {"code": code})
         out.append(dept)
@@ -372,16 +386,21 @@ def tasks_load(*, plan: Plan, path: Path, by=None) -> dict[str, int]:  # noqa: A
     position) are left as staff edited them; only missing ones are created."""
     text = path.read_text(encoding="utf-8-sig")
     towns = town_departments()
+    # Read once for the whole file: every department by code (disabled ones too, as a code
+    # names them), the plan's actions and the positions their tasks already take.
+    by_code = {dept.code: dept for dept in Department.objects.all()}
+    actions = {action.number: action for action in plan.actions.all()}
+    taken = set(Task.objects.filter(action__plan=plan).values_list("action_id", "position"))
     counts = {"created": 0, "unchanged": 0}
     for number, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
         where = _("%(file)s 第%(row)d行") % {"file": path.name, "row": number}
-        action = plan.actions.filter(number=int(row["action"])).first()
+        action = actions.get(int(row["action"]))
         if action is None:
             raise PlanImportError(
                 _("%(where)s：方案中没有第%(n)s项行动。") % {"where": where, "n": row["action"]}
             )
         position = int(row["position"])
-        if action.tasks.filter(position=position).exists():
+        if (action.pk, position) in taken:
             counts["unchanged"] += 1
             continue
         code = row.get("indicator_code", "").strip()
@@ -405,10 +424,14 @@ def tasks_load(*, plan: Plan, path: Path, by=None) -> dict[str, int]:  # noqa: A
             created_by=by,
             updated_by=by,
         )
-        task.full_clean()
+        # Not ``action``: it is a row read above, and its positions are in ``taken``; nor
+        # ``id``, a new random UUID (three queries a task fewer; the database's constraints
+        # stay).
+        task.full_clean(exclude=["action", "id"])
         task.save()
-        lead = _departments_from_codes(row["lead"], towns)
-        co = _departments_from_codes(row["co"], towns)
+        taken.add((action.pk, position))
+        lead = _departments_from_codes(row["lead"], towns, by_code)
+        co = _departments_from_codes(row["co"], towns, by_code)
         seen: set[str] = set()
         for index, dept in enumerate([*lead, *co]):
             if dept.code in seen:

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import io
+import json
+from pathlib import Path
 
 import pytest
 from auditlog.models import LogEntry
@@ -9,7 +11,14 @@ from django.core.management.base import CommandError
 from docx import Document
 from openpyxl import Workbook, load_workbook
 
-from jiuye.actionplan.models import Action, ActionDepartment, Plan, ReportingPeriod, Task
+from jiuye.actionplan.models import (
+    Action,
+    ActionDepartment,
+    Plan,
+    ReportingPeriod,
+    Task,
+    TaskDepartment,
+)
 from jiuye.actionplan.services import exports
 from jiuye.actionplan.services.plan_import import (
     NEW_DEPARTMENT,
@@ -262,3 +271,72 @@ def test_years_can_be_given_when_the_title_has_none(reference) -> None:  # noqa:
 def test_a_table_that_is_not_a_plan_is_refused() -> None:
     with pytest.raises(PlanTableError):
         parse_plan_table("姓名,身份证号\n张三,1\n".encode(), "people.csv")
+
+
+IMPORTED_ROWS = Path(__file__).parent / "seed_import_rows.json"
+
+
+def _imported_rows() -> dict[str, list]:
+    """Every row the seed's import and its task split write (sorted: their ids are random), and
+    their audit entries in the order they were written; ids are replaced by the row they name,
+    timestamps left out."""
+    tables = (Plan, Action, ActionDepartment, ReportingPeriod, Task, TaskDepartment)
+    named: dict[tuple[str, str], str] = {}
+    rows: dict[str, list] = {}
+    for model in tables:
+        fields = [
+            f
+            for f in model._meta.concrete_fields
+            if f.name not in {"id", "created_at", "updated_at"}
+        ]
+        rows[model.__name__] = []
+        for obj in model.objects.order_by("pk"):
+            label = f"{model.__name__}:{obj}"
+            named[(model._meta.model_name, str(obj.pk))] = label
+            rows[model.__name__].append(
+                {
+                    f.name: named.get(
+                        (f.related_model._meta.model_name, str(f.value_from_object(obj))),
+                        str(f.value_from_object(obj)),
+                    )
+                    if f.related_model in tables
+                    else str(f.value_from_object(obj))
+                    for f in fields
+                }
+            )
+        rows[model.__name__].sort(key=lambda row: json.dumps(row, ensure_ascii=False))
+    relations = {
+        f.name: f.related_model._meta.model_name
+        for model in tables
+        for f in model._meta.concrete_fields
+        if f.related_model in tables
+    }
+    rows["LogEntry"] = [
+        {
+            "model": entry.content_type.model,
+            "object": named[(entry.content_type.model, entry.object_pk)],
+            "object_repr": entry.object_repr,
+            "action": entry.action,
+            "changes": {
+                name: [
+                    named.get((relations[name], value), value) if name in relations else value
+                    for value in values
+                ]
+                for name, values in sorted(entry.changes_dict.items())
+                if name not in {"id", "created_at", "updated_at"}
+            },
+            "actor": str(entry.actor_id),
+            "additional_data": entry.additional_data,
+        }
+        for entry in LogEntry.objects.filter(content_type__app_label="actionplan").order_by("pk")
+    ]
+    return rows
+
+
+def test_the_seed_and_its_tasks_import_to_the_same_rows_and_audit_entries(reference) -> None:  # noqa: ANN001
+    """The rows and audit entries the seed's import writes (the ``plan`` fixture), as they were
+    before the import read departments and actions once (seed_import_rows.json)."""
+    from conftest import plan_create
+
+    plan_create()
+    assert _imported_rows() == json.loads(IMPORTED_ROWS.read_text(encoding="utf-8"))

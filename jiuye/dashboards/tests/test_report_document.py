@@ -29,6 +29,14 @@ from jiuye.dashboards.tests.conftest import (
 from jiuye.reference.models import Region
 from jiuye.reference.selectors import district_and_towns
 
+
+@pytest.fixture
+def plan(plan_built_once):  # noqa: ANN001, ANN201
+    """The plan, built once for this module (conftest.plan_built_once): the one test here without
+    it reads no database, and none commits."""
+    return plan_built_once
+
+
 pytestmark = pytest.mark.django_db
 
 NOW = timezone.make_aware(dt.datetime(2025, 1, 10, 9, 0))

@@ -22,6 +22,14 @@ from jiuye.dashboards.selectors import overview as selectors
 from jiuye.reference.models import DisabilityCategory, DisabilityGrade, Region
 from jiuye.reference.selectors import district_and_towns
 
+
+@pytest.fixture
+def plan(plan_built_once):  # noqa: ANN001, ANN201
+    """The plan, built once for this module (conftest.plan_built_once): the two tests here without
+    it read no plan (a count's grouping, a leader's menu), and none commits."""
+    return plan_built_once
+
+
 pytestmark = pytest.mark.django_db
 
 URL = reverse("dashboards:overview")

@@ -7,6 +7,7 @@ at several list lengths and with odd weights."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 
 import pytest
@@ -19,11 +20,13 @@ from jiuye.jobs.models import AccessFeature, Hours, Posting
 from jiuye.jobs.selectors import matching
 from jiuye.jobs.selectors.matching import (
     NEEDS,
+    Match,
     PersonFacts,
     PostingFacts,
     _accessibility_sql,
     _distance_rings,
     _listing,
+    _match,
     _posting_bounds,
     _seeker_bound,
     _with_latest_needs,
@@ -101,6 +104,14 @@ def _world(posting_of, rng: random.Random) -> list[Person]:  # noqa: ANN001
     return persons
 
 
+def _explained(posting: Posting, person: PersonFacts, w: dict[str, int]) -> Match:
+    """``explain(posting=posting, person=…)`` for a person whose facts (``PersonFacts.of`` with
+    their ``latest_needs``) and the weights in force were read once for all the postings
+    (``explain`` reads them for each pair, three queries). The callers check it against
+    ``explain`` itself for the first person of each posting."""
+    return _match(PostingFacts.of(posting), person, w)
+
+
 def _ranked(ranking) -> list[tuple[str, int, list]]:  # noqa: ANN001
     return [(str(p.pk), m.score, m.reasons) for p, m in ranking.results]
 
@@ -125,7 +136,9 @@ def _compare_pruned_with_full(rank, items: list, odd: dict[str, int]) -> int:  #
 
 
 def test_the_pruned_ranking_is_the_full_ranking(posting_of, far_region) -> None:  # noqa: ANN001
-    persons = _world(posting_of, random.Random(19))
+    """For every other seeker of the world (12 of 24, with and without words and needs): the
+    24 cost twice as much and caught no defect more (bench/README.md, CI length part 4)."""
+    persons = _world(posting_of, random.Random(19))[::2]
     odd = {factor: random.Random(5).randint(0, 40) for factor in weights()}
     odd["skills"], odd["preferences"] = 37, 9  # rounding of shares, and text worth a lot
 
@@ -155,7 +168,9 @@ def test_each_bound_holds_the_python_score(posting_of, far_region) -> None:  # n
             terms_trim=Trim("terms"), title_terms_trim=Trim("title_terms")
         ).annotate(least=low, most=high)
         for posting in rows:
-            match = explain(posting=posting, person=person)
+            match = _explained(posting, who, w)
+            if person is persons[0]:
+                assert match == explain(posting=posting, person=person)
             if match.excluded:
                 continue
             assert posting.least <= match.score <= posting.most, (person.name, posting.title)
@@ -223,7 +238,20 @@ def prune_always(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_the_pruned_candidate_ranking_is_the_full_ranking(
     posting_of, far_region, prune_always
 ) -> None:  # noqa: ANN001
-    _world(posting_of, random.Random(29))
+    """Every third posting of the world (12: on-site and remote, in each village, with and
+    without category lists) over its 84 seekers. The 36 postings cost three times as much and
+    caught no defect more: breaking the ring skip, the bound or the reach test at a tie, the
+    accessibility swap, or the threshold's index, fails both (bench/README.md, CI length
+    part 4)."""
+    made = itertools.count()
+
+    def every_third(**fields: object) -> None:
+        # The world draws all 36 postings (the seekers after them are the same); only every
+        # third is made.
+        if next(made) % 3 == 0:
+            posting_of(**fields)
+
+    _world(every_third, random.Random(29))
     _seekers(random.Random(31), 60)
     odd = {factor: random.Random(7).randint(0, 40) for factor in weights()}
     odd["distance"], odd["education"] = 3, 33  # near rings worth little, education a lot
@@ -233,7 +261,8 @@ def test_the_pruned_candidate_ranking_is_the_full_ranking(
             posting=posting, persons=Person.objects.all(), limit=limit, prune=prune
         )
 
-    assert _compare_pruned_with_full(rank, list(Posting.objects.all()), odd) > 1000
+    assert Posting.objects.count() == 12
+    assert _compare_pruned_with_full(rank, list(Posting.objects.all()), odd) > 500
 
 
 def test_each_seeker_bound_holds_the_python_score(posting_of, far_region) -> None:  # noqa: ANN001
@@ -244,6 +273,11 @@ def test_each_seeker_bound_holds_the_python_score(posting_of, far_region) -> Non
     _seekers(random.Random(41), 40)
     on = dt.date.today()
     pool = _with_latest_needs(candidate_pool(Person.objects.all(), on), on)
+    needs = latest_needs(Person.objects.values_list("pk", flat=True))
+    seeker_facts = {
+        person.pk: PersonFacts.of(person, needs.get(person.pk))
+        for person in Person.objects.select_related("category", "grade")
+    }
     checked = 0
     for weight_set in (None, {"distance": 7, "education": 30, "suitability": 9}):
         if weight_set:
@@ -257,11 +291,15 @@ def test_each_seeker_bound_holds_the_python_score(posting_of, far_region) -> Non
                 access=_accessibility_sql(facts, w),
                 **{f"ring{i}": matching._flag(where) for i, (_m, where) in enumerate(rings)},
             )
+            first = True
             for person in annotated:
                 inside = [i for i in range(len(rings)) if getattr(person, f"ring{i}")]
                 assert len(inside) == 1, person.region_id
                 assert person.bound <= rings[inside[0]][0]
-                match = explain(posting=posting, person=person)
+                match = _explained(posting, seeker_facts[person.pk], w)
+                if first:
+                    assert match == explain(posting=posting, person=person)
+                    first = False
                 if not match.excluded:
                     assert match.score <= person.bound, (posting.title, person.name)
                     reach = person.bound - w["accessibility"] + person.access

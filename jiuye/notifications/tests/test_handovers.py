@@ -26,6 +26,14 @@ from jiuye.reference.models import Department, Region
 from jiuye.training.services import enrolments
 from jiuye.training.tests.course_fixtures import make_course, make_provider
 
+
+@pytest.fixture
+def plan(plan_built_once):  # noqa: ANN001, ANN201
+    """The plan, built once for this module (conftest.plan_built_once): every test here asks for it,
+    and none commits."""
+    return plan_built_once
+
+
 World = dict[str, Any]
 
 
