@@ -41,13 +41,15 @@ from django.db.models import (
     FilteredRelation,
     Func,
     IntegerField,
+    OrderBy,
     Q,
     QuerySet,
     TextField,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import Cast, Coalesce, Collate, Trim
+from django.db.models.functions import Cast, Coalesce, Collate, Rank, Trim
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -1287,7 +1289,9 @@ def _worth_scoring(
 ) -> QuerySet[Posting]:
     """The postings that can still reach the first ``limit``: the ``limit``-th best least
     score T is found in SQL, and a posting whose most is below T is beaten by ``limit``
-    postings whatever its words (their least ≥ T > its most), so it is not fetched.
+    postings whatever its words (their least ≥ T > its most), so it is not fetched. For a
+    person without words least = most, and the postings kept are those ranked ``limit`` or
+    better by it, in the same statement as their fetch.
 
     For a person with words, whose skills and preferences are only bounded, the postings left
     are read once more with only their terms and the exact part of their score, the two
@@ -1297,6 +1301,14 @@ def _worth_scoring(
         w=w, who=who, listing=listing, text=text, preference_text=preference_text
     )
     trimmed = eligible.alias(terms_trim=Trim("terms"), title_terms_trim=Trim("title_terms"))
+    if not (text.strip() or preference_text):
+        # Least = most = the score: the postings whose score is at least the ``limit``-th best
+        # are those ranked ``limit`` or better (a tie shares the rank of its first; a posting
+        # below T has ≥ ``limit`` postings above it). One pass instead of the threshold's and
+        # the cut's; fewer than ``limit`` postings are all ranked within it.
+        return trimmed.alias(
+            score_rank=Window(Rank(), order_by=OrderBy(low, descending=True))
+        ).filter(score_rank__lte=limit)
     threshold = list(
         trimmed.annotate(least=low)
         .order_by("-least")
@@ -1305,8 +1317,6 @@ def _worth_scoring(
     if not threshold:  # fewer than ``limit`` postings: every one is shown
         return eligible
     kept = trimmed.alias(most=high).filter(most__gte=threshold[0])
-    if not (text.strip() or preference_text):  # least = most: the cut was exact
-        return kept
     rows = kept.annotate(exact_part=exact).values_list("pk", "exact_part", "terms", "title_terms")
     found: dict[str, bool] = {}
     scores = []
