@@ -25,6 +25,9 @@ from jiuye.jobs.selectors.matching import (
     PostingFacts,
     _accessibility_sql,
     _distance_rings,
+    _eligible_q,
+    _exclusion,
+    _has_need,
     _listing,
     _match,
     _posting_bounds,
@@ -340,3 +343,37 @@ def test_only_the_rings_that_can_reach_the_list_are_read(
     full, full_names = queries(empty, prune=False)
     assert names == full_names
     assert pruned == full + counts + 2
+
+
+def test_the_sql_needs_and_exclusions_are_the_python_ones(posting_of, far_region) -> None:  # noqa: ANN001
+    """``_has_need`` (jsonb ``?`` on PostgreSQL, a text pattern on SQLite) picks exactly the
+    seekers whose needs list holds the code as ``PersonFacts`` reads it, and ``_eligible_q``
+    (the ranking's filter, tested before the pool's tests) exactly those ``_exclusion`` lets
+    through, for postings with and without category and grade lists and access features."""
+    _world(posting_of, random.Random(43))
+    _seekers(random.Random(47), 40)
+    make_seeker("空需求", assistive_needs=[])
+    for code in NEEDS:
+        make_seeker(f"需{code}", assistive_needs=[code])
+    graded = posting_of(title="文员", suitable_categories=[2], suitable_grades=[3, 4])
+    graded_facts = PostingFacts.of(graded)
+    assert graded_facts.grades == frozenset({3, 4})
+    needs = latest_needs(Person.objects.values_list("pk", flat=True))
+    facts = {
+        person.pk: PersonFacts.of(person, needs.get(person.pk))
+        for person in Person.objects.select_related("category", "grade")
+    }
+    for code in NEEDS:
+        holding = set(Person.objects.filter(_has_need(code)).values_list("pk", flat=True))
+        assert holding == {pk for pk, f in facts.items() if code in f.needs}, code
+        assert holding
+    passed = 0
+    for posting in Posting.objects.all():
+        posting_facts = PostingFacts.of(posting)
+        eligible = set(
+            Person.objects.filter(_eligible_q(posting_facts)).values_list("pk", flat=True)
+        )
+        expected = {pk for pk, f in facts.items() if not _exclusion(posting_facts, f)}
+        assert eligible == expected, posting.title
+        passed += len(eligible) < len(facts)
+    assert passed > 20
