@@ -376,10 +376,20 @@ class DeferredUpdate:
 
     ``only_changed``: a row whose stored columns already hold the values sent is not written
     (``IS DISTINCT FROM`` in the ``UPDATE``'s condition): no new row version, no index entries,
-    no foreign key check. ``written`` counts the rows the database wrote."""
+    no foreign key check. ``written`` counts the rows the database wrote.
+
+    ``repeated``: JSON fields whose values repeat from row to row (a declared line's checks: a
+    few dozen distinct lists among 300,000 lines). On PostgreSQL each distinct value is sent
+    once, into a second session-local table, and the rows carry its number: the server parses
+    each JSON text once instead of once per row, and the scratch table stays small."""
 
     def __init__(
-        self, model: type[Model], fields: list[str], *, only_changed: bool = False
+        self,
+        model: type[Model],
+        fields: list[str],
+        *,
+        only_changed: bool = False,
+        repeated: tuple[str, ...] = (),
     ) -> None:
         self.model = model
         self.only_changed = only_changed
@@ -387,13 +397,19 @@ class DeferredUpdate:
         self.connection = connections[router.db_for_write(model)]
         meta = model._meta
         self.columns = [meta.get_field(name) for name in fields]
+        self.postgresql = self.connection.vendor == "postgresql"
+        # Positions in a row ([pk, *values]) of the repeated JSON values (PostgreSQL only).
+        self.repeated = [1 + fields.index(name) for name in repeated] if self.postgresql else []
         self.prepare = [
             (n, convert)
             for n, field in enumerate((meta.pk, *self.columns))
-            if (convert := _update_converter(field, self.connection)) is not None
+            if n not in self.repeated
+            and (convert := _update_converter(field, self.connection)) is not None
         ]
-        self.postgresql = self.connection.vendor == "postgresql"
         self.scratch = ""
+        self.values = ""
+        # Each distinct JSON text sent, by its number in the values' table.
+        self.numbers: dict[str, int] = {}
         self.waiting = 0
 
     def __enter__(self) -> DeferredUpdate:
@@ -408,12 +424,31 @@ class DeferredUpdate:
                     kind is not None and self.connection.in_atomic_block
                 ):
                     cursor.execute(f"DROP TABLE IF EXISTS {self.scratch}")
+                    if self.values:
+                        cursor.execute(f"DROP TABLE IF EXISTS {self.values}")
 
     def _rows(self, rows: list[list[Any]]) -> list[list[Any]]:
         for row in rows:
             for n, convert in self.prepare:
                 row[n] = convert(row[n])
         return rows
+
+    def _numbered(self, rows: list[list[Any]]) -> list[tuple[int, str]]:
+        """Replace each repeated JSON value by its number; the texts not sent before."""
+        numbers, new = self.numbers, []
+        for row in rows:
+            for n in self.repeated:
+                value = row[n]
+                if value is None:
+                    continue
+                # The text the field's own adapter would send (json.dumps, no encoder).
+                text = str(value) if type(value) is EncodedJson else json.dumps(value)
+                number = numbers.get(text)
+                if number is None:
+                    number = numbers[text] = len(numbers) + 1
+                    new.append((number, text))
+                row[n] = number
+        return new
 
     def add(self, rows: list[list[Any]]) -> None:
         """Send ``rows`` (``[pk, *values]``; converted in place)."""
@@ -440,10 +475,27 @@ class DeferredUpdate:
                 self.scratch = quote(f"fast_update_{meta.db_table}"[:63])
                 definitions = ", ".join(
                     [f"pk {meta.pk.db_type(connection)}"]
-                    + [f"c{n} {field.db_type(connection)}" for n, field in enumerate(self.columns)]
+                    + [
+                        f"c{n} "
+                        + ("integer" if n + 1 in self.repeated else field.db_type(connection))
+                        for n, field in enumerate(self.columns)
+                    ]
                 )
                 cursor.execute(f"DROP TABLE IF EXISTS {self.scratch}")
                 cursor.execute(f"CREATE TEMP TABLE {self.scratch} ({definitions})")
+                if self.repeated:
+                    self.values = quote(f"fast_update_{meta.db_table}"[:56] + "_values")
+                    cursor.execute(f"DROP TABLE IF EXISTS {self.values}")
+                    cursor.execute(
+                        f"CREATE TEMP TABLE {self.values} (n integer PRIMARY KEY, v jsonb)"
+                    )
+            if self.repeated:
+                new = self._numbered(rows)
+                if new:
+                    with cursor.cursor.copy(f"COPY {self.values} FROM STDIN") as copy:
+                        for entry in new:
+                            copy.write_row(entry)
+                    cursor.execute(f"ANALYZE {self.values}")
             # COPY, not parameters: Django binds parameters on the client, so a long VALUES
             # list costs more to quote in Python than the update costs the server.
             with cursor.cursor.copy(f"COPY {self.scratch} FROM STDIN") as copy:
@@ -467,14 +519,24 @@ class DeferredUpdate:
         # whole target table for every call instead of probing its key. Only the key's: the
         # statistics of a JSON column (the checks) cost more than the update.
         cursor.execute(f"ANALYZE {self.scratch} (pk)")
-        sets = ", ".join(f"{quote(field.column)} = v.c{n}" for n, field in enumerate(self.columns))
+        # A repeated JSON value: its text by its number, from the values' table.
+        sent = [
+            f"j{n}.v" if n + 1 in self.repeated else f"v.c{n}" for n in range(len(self.columns))
+        ]
+        joins = "".join(
+            f" LEFT JOIN {self.values} AS j{n - 1} ON j{n - 1}.n = v.c{n - 1}"
+            for n in self.repeated
+        )
+        sets = ", ".join(
+            f"{quote(field.column)} = {value}"
+            for field, value in zip(self.columns, sent, strict=True)
+        )
         changed = ""
         if self.only_changed:
             stored = ", ".join(f"{table}.{quote(field.column)}" for field in self.columns)
-            sent = ", ".join(f"v.c{n}" for n in range(len(self.columns)))
-            changed = f" AND ({stored}) IS DISTINCT FROM ({sent})"
+            changed = f" AND ({stored}) IS DISTINCT FROM ({', '.join(sent)})"
         cursor.execute(
-            f"UPDATE {table} SET {sets} FROM {self.scratch} AS v "  # noqa: S608
+            f"UPDATE {table} SET {sets} FROM {self.scratch} AS v{joins} "  # noqa: S608
             f"WHERE {table}.{pk} = v.pk{changed}"
         )
         self.written += max(cursor.rowcount, 0)

@@ -4,6 +4,7 @@ rewritten), on both databases."""
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 from io import StringIO
 
@@ -83,3 +84,50 @@ def test_a_recomputation_that_changes_nothing_rewrites_no_line(reference, employ
     call_command("quota_review", year=YEAR, all=True, workers=1, stdout=StringIO())
     assert _stored() == stored
     assert versions() == before
+
+
+def test_after_the_review_a_link_is_checked_at_commit_again(reference, employer_a) -> None:  # noqa: ANN001
+    """On PostgreSQL the review checks the persons and policies it sets at each of its writes
+    (beside its workers, not all at commit); the caller's transaction then checks links at
+    commit again, as Django declares them."""
+    known = person(521)
+    declaration = declare(employer_a, [line(known)], submit=True)
+    call_command("quota_review", year=YEAR, all=True, workers=1, stdout=StringIO())
+    employee = declaration.employees.get()
+    assert employee.person_id == known.pk
+    lines = DeclaredEmployee.objects.filter(pk=employee.pk)
+    # A person that does not exist: no error before commit (here, none is reached) ...
+    lines.update(person_id=uuid.uuid4())
+    # ... and put right before the test's own end-of-test check of every constraint.
+    lines.update(person_id=known.pk)
+
+
+def test_repeated_checks_are_sent_once_and_stored_the_same(reference, employer_a) -> None:  # noqa: ANN001
+    """``repeated``: each distinct checks list goes once to a table of values (PostgreSQL) and
+    the lines name it by number; what is stored is what the plain write stores."""
+    declaration = declare(employer_a, [line(person(531 + n)) for n in range(3)], submit=True)
+    one, two, three = declaration.employees.order_by("position", "name")
+    shared = [{"code": "a", "status": "pass", "params": {"n": 1}}]
+    rows = [
+        [one.pk, None, Decimal(1), EncodedJson(_json(shared)), False],
+        [two.pk, None, Decimal(2), shared, True],
+        [three.pk, None, Decimal(0), [], False],
+    ]
+    with DeferredUpdate(
+        DeclaredEmployee, LINE_RESULT_FIELDS, only_changed=True, repeated=("checks",)
+    ) as update:
+        update.add([list(row) for row in rows[:2]])
+        update.flush()
+        update.add([list(rows[2])])
+    assert update.written == 3
+    stored = _stored()
+    assert stored[one.pk] == (None, Decimal(1), shared, False)
+    assert stored[two.pk] == (None, Decimal(2), shared, True)
+    assert stored[three.pk] == (None, Decimal(0), [], False)
+    # The same values again (the first by its text): nothing written.
+    with DeferredUpdate(
+        DeclaredEmployee, LINE_RESULT_FIELDS, only_changed=True, repeated=("checks",)
+    ) as update:
+        update.add([list(row) for row in rows])
+    assert update.written == 0
+    assert _stored() == stored

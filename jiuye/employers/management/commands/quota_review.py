@@ -5,7 +5,8 @@ processes (two by default on a machine with two cores or more). On PostgreSQL ea
 its own chunks (``services.review.review_read``: one join per chunk) on its own read-only
 connection, in the snapshot this process exports from its transaction, checks them, and hands
 back the rows to write; this process only writes them (``COPY`` into a session-local table,
-one joined ``UPDATE`` per few chunks, of the lines only those whose result changed), in its one
+one joined ``UPDATE`` per few chunks, of the lines only those whose result changed, each
+distinct checks list sent once), in its one
 transaction, so a review killed part-way
 leaves the database as it was. Where the workers cannot see what the review must read (SQLite,
 or a caller's transaction that has already written) this process reads each chunk and the
@@ -95,6 +96,36 @@ def _review_chunk(task: tuple) -> tuple[int, list, list]:
         work = review_read(_WORKER["cursor"], connection, where, params, skip_unchanged=skip)
     results = review_run(work, _WORKER["context"])
     return (len(work.items), *review_rows(work, results, now))
+
+
+@contextlib.contextmanager
+def _links_checked_at_each_write(connection: Any) -> Any:
+    """PostgreSQL: the foreign keys the review sets (a line's person, a declaration's policy)
+    are checked at the end of each ``UPDATE`` while the block runs; after it, at commit again,
+    as Django declares them (deferred). Checked at commit, the 300,000 lines' checks of a
+    first review ran after everything else, on one core, with the workers done; checked at each
+    write, they run beside the workers. The same checks, in the same transaction."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    names = []
+    with connection.cursor() as cursor:
+        for model, column in ((DeclaredEmployee, "person_id"), (Declaration, "policy_id")):
+            found = connection.introspection.get_constraints(cursor, model._meta.db_table)
+            names += [
+                name
+                for name, info in found.items()
+                if info["foreign_key"] and info["columns"] == [column]
+            ]
+    listed = ", ".join(map(connection.ops.quote_name, names))
+    if names:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET CONSTRAINTS {listed} IMMEDIATE")
+    yield
+    # Not after a failure: the transaction (or the caller's savepoint) is rolled back anyway.
+    if names:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET CONSTRAINTS {listed} DEFERRED")
 
 
 def _has_written(connection: Any) -> bool:
@@ -203,9 +234,14 @@ class Command(BaseCommand):
                 return review_read(cursor, connection, where, [*head, *chunk], skip_unchanged=skip)
 
         with (
+            # Entered first, left last: after the lines' last UPDATE.
+            _links_checked_at_each_write(connection),
             # A line whose person, count, checks and conflict are what it had is not written
             # (a recomputation after a rule change rewrites only the lines it changed).
-            DeferredUpdate(DeclaredEmployee, LINE_RESULT_FIELDS, only_changed=True) as lines,
+            # The checks: a few dozen distinct lists in a year, each sent once.
+            DeferredUpdate(
+                DeclaredEmployee, LINE_RESULT_FIELDS, only_changed=True, repeated=("checks",)
+            ) as lines,
             DeferredUpdate(Declaration, COMPUTED_FIELDS) as declarations,
         ):
 
