@@ -31,6 +31,10 @@ class UserManager(DjangoUserManager):
 
 
 class User(AbstractUser):
+    # What __str__ reads besides the row: selected with it where many records are named at once
+    # (the change log, core.audit).
+    name_relations = ("town", "department", "employer")
+
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
     display_name = models.CharField(_("姓名"), max_length=50, blank=True)
     # What the account is bound to (user_role_binding: exactly the one its role needs).

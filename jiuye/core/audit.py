@@ -8,6 +8,7 @@ from the request by its middleware. Bulk writes skip signals, so every bulk serv
 from __future__ import annotations
 
 import re
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -23,8 +24,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiuye.core.bulk import fast_insert_values
-from jiuye.core.labels import field_label, value_label
+from jiuye.core.labels import field_label, parse_list, value_label
 from jiuye.core.models import AccessEvent
+from jiuye.core.together import read_together
 
 # Never copied into the audit trail: secrets, and encrypted identifiers (their blind index
 # still shows that the value changed).
@@ -146,8 +148,9 @@ class ChangeRow:
 def describe_entries(entries: Sequence[LogEntry]) -> None:
     """Give each change-log entry what the page shows: ``action_label`` and ``change_rows``
     (field label, value before, value after), in words a user reads: labels instead of field
-    codes, choice labels, local times and the related records' names (one query per related
-    model for the whole page). Fields with no label (search terms, blind indexes) are left out."""
+    codes, choice labels, local times and the related records' names (one query for the whole
+    page, whatever the models). Fields with no label (search terms, blind indexes) are left
+    out."""
     action_labels = {
         LogEntry.Action.CREATE: _("新增"),
         LogEntry.Action.UPDATE: _("修改"),
@@ -165,9 +168,7 @@ def describe_entries(entries: Sequence[LogEntry]) -> None:
                 continue
             fields.append((field, values))
             if getattr(field, "related_model", None) is not None:
-                wanted[field.related_model].update(
-                    str(v) for v in values if v not in (None, "None")
-                )
+                wanted[field.related_model].update(_keys(values))
         plans.append((entry, fields))
     related = _related_names(wanted)
     for entry, fields in plans:
@@ -177,6 +178,11 @@ def describe_entries(entries: Sequence[LogEntry]) -> None:
         code = entry.object_repr == entry.object_pk or _UUID.search(entry.object_repr)
         code = code or " object (" in entry.object_repr
         entry.object_label = "" if code else entry.object_repr
+        # An import's entries link to its batch; other bulk writes (the demo data) name theirs.
+        extra = entry.additional_data if isinstance(entry.additional_data, dict) else {}
+        batch = str(extra.get("batch") or "")
+        entry.import_batch = _uuid_text(batch)
+        entry.bulk_source = "" if entry.import_batch else batch
         entry.change_rows = [
             ChangeRow(
                 field_label(field.model, field.name),
@@ -185,6 +191,13 @@ def describe_entries(entries: Sequence[LogEntry]) -> None:
             )
             for field, values in fields
         ]
+
+
+def _uuid_text(text: str) -> str:
+    try:
+        return str(uuid.UUID(text))
+    except ValueError:
+        return ""
 
 
 def _shown_field(model: type[Model] | None, name: str) -> Any:
@@ -199,8 +212,23 @@ def _shown_field(model: type[Model] | None, name: str) -> Any:
     return field if field_label(model, name) else None
 
 
+def _keys(values: Sequence[Any]) -> set[str]:
+    """The keys of related records a change names: one per value, or each item of a list (a
+    many-to-many field's change, as an import audits it)."""
+    keys = set()
+    for value in values:
+        if value in (None, "None"):
+            continue
+        items = parse_list(str(value))
+        keys.update(str(item) for item in (items if items is not None else [value]))
+    return keys
+
+
 def _related_names(wanted: dict[Any, set[str]]) -> dict[tuple[Any, str], str]:
-    names: dict[tuple[Any, str], str] = {}
+    """The names of the records, of any models, read in one statement (``read_together``).
+    A model whose name shows a related record's declares it (``name_relations``), which is
+    selected with it: naming them all then costs no further query."""
+    models, querysets = [], []
     for model, keys in wanted.items():
         pk = model._meta.pk
         valid = []
@@ -209,9 +237,14 @@ def _related_names(wanted: dict[Any, set[str]]) -> dict[tuple[Any, str], str]:
                 valid.append(pk.to_python(key))
             except ValidationError:
                 continue
-        query = model._base_manager.filter(pk__in=valid)
-        if model._meta.label == "accounts.User":
-            query = query.select_related("town", "department", "employer")
-        for obj in query:
+        if not valid:
+            continue
+        query = model._base_manager.filter(pk__in=valid).order_by("pk")
+        relations = getattr(model, "name_relations", ())
+        models.append(model)
+        querysets.append(query.select_related(*relations) if relations else query)
+    names: dict[tuple[Any, str], str] = {}
+    for model, rows in zip(models, read_together(querysets), strict=True):
+        for obj in rows:
             names[(model, str(obj.pk))] = str(obj)
     return names

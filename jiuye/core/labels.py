@@ -37,7 +37,7 @@ def field_label(model: type[Model] | None, name: str) -> str:
     return ""
 
 
-def _parse_list(text: str) -> list[Any] | None:
+def parse_list(text: str) -> list[Any] | None:
     if not (text.startswith("[") and text.endswith("]")):
         return None
     try:
@@ -53,7 +53,7 @@ def value_label(field: Any, value: Any, related: dict[tuple[Any, str], str]) -> 
     if value is None or value in ("", "None", "[]"):
         return "—"
     text = str(value)
-    items = _parse_list(text)
+    items = parse_list(text)
     if items is not None:
         return "、".join(value_label(field, item, related) for item in items)
     choices = dict(getattr(field, "flatchoices", None) or [])

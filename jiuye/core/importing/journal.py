@@ -8,8 +8,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from auditlog.context import disable_auditlog
 from auditlog.models import LogEntry
-from django.db.models import Model, ProtectedError
+from auditlog.registry import auditlog
+from django.db.models import CASCADE, Model, ProtectedError, signals
 from django.utils import timezone
 
 from jiuye.core.audit import audit_bulk
@@ -221,7 +223,7 @@ class JournalledWrites:
         self.before_rollback(batch=batch, created=created, by=by)
         audit_bulk(
             model=self.model,
-            changes=[(r, {}) for r in created],
+            changes=[(r, self._deleted_values(r)) for r in created],
             action=LogEntry.Action.DELETE,
             actor=who,
             batch=str(batch.pk),
@@ -231,7 +233,7 @@ class JournalledWrites:
                 for f in self.many():
                     through, source, _target = self._through(f.target)
                     through.objects.filter(**{f"{source}__in": pks}).delete()
-                self.model._default_manager.filter(pk__in=pks).delete()
+                self._delete(pks)
         except ProtectedError as exc:
             names = "、".join(sorted({str(o._meta.verbose_name) for o in exc.protected_objects}))
             raise RollbackError(self.in_use % {"error": names}) from exc
@@ -245,6 +247,32 @@ class JournalledWrites:
                 batch=str(batch.pk),
             )
         self.after_rollback(Undone(batch, created, restored, by))
+
+    def _delete(self, pks: list[Any]) -> None:
+        """Delete records the batch created, audited above (one entry each, with the batch and
+        the record's values). auditlog's signal would add a second entry per record, and for
+        each record read its reverse one-to-ones first (a person: two queries and an insert,
+        84 % of the time to roll back 20,000 persons on PostgreSQL), so it is off for them.
+        The audited records a deletion cascades to (a person's consents) are deleted first,
+        as any deletion is, so each of them still gets its entry from the signal."""
+        for relation in _cascaded(self.model):
+            relation.related_model._base_manager.filter(
+                **{f"{relation.field.name}__in": pks}
+            ).delete()
+        with disable_auditlog():
+            self.model._default_manager.filter(pk__in=pks).delete()
+
+    def _deleted_values(self, record: Model) -> Changes:
+        """A deleted record's stored values, as auditlog's entry for a deletion keeps them
+        (its own fields, without those the model's audit leaves out; none that is empty)."""
+        if not auditlog.contains(self.model):
+            return {}
+        left_out = set(auditlog.get_model_fields(self.model)["exclude_fields"])
+        return {
+            f.name: (value, None)
+            for f in self.model._meta.concrete_fields
+            if f.name not in left_out and (value := getattr(record, f.attname)) is not None
+        }
 
     def _restore(
         self, journal: list[ImportRecord], records: dict[str, Model], who: Any
@@ -292,6 +320,23 @@ class JournalledWrites:
 
     def after_rollback(self, undone: Undone) -> None:
         """Whatever else undoing the batch changes (dirty regions, recomputed cases)."""
+
+
+def _cascaded(model: type[Model]) -> list[Any]:
+    """The relations to ``model`` whose records go with it (``CASCADE``) and whose deletion
+    sends signals (audited models): the ones a deletion of ``model`` would audit."""
+    return [
+        relation
+        for relation in model._meta.get_fields(include_hidden=True)
+        if relation.auto_created
+        and not relation.concrete
+        and (relation.one_to_one or relation.one_to_many)
+        and relation.on_delete is CASCADE
+        and (
+            signals.pre_delete.has_listeners(relation.related_model)
+            or signals.post_delete.has_listeners(relation.related_model)
+        )
+    ]
 
 
 def _parts(items: list[Any], size: int = 900) -> list[list[Any]]:

@@ -195,3 +195,40 @@ def test_an_import_error_on_a_field_that_is_no_column_names_the_field_not_its_co
     services = ErrorReport(get_kind("services"), ["身份证号"], {"person": 0})
     assert services.header_of("monitoring_identified") == ""
     assert services.header_of("") == ""
+
+
+def test_the_change_log_names_each_record_of_a_many_to_many_change(client_for, person_a) -> None:  # noqa: ANN001
+    """An import audits a many-to-many field as the list of the records' keys: the page shows
+    their names, read with the page's other names (issue 19)."""
+    from jiuye.reference.models import DisabilityCategory
+
+    first, second = DisabilityCategory.objects.order_by("pk")[:2]
+    audit_bulk(
+        model=Person,
+        changes=[(person_a, {"multiple_categories": ("[]", str([first.pk, second.pk]))})],
+        action=LogEntry.Action.UPDATE,
+    )
+    page = client_for("admin").get("/audit/changes/").content.decode()
+    assert f"— → {first.name}、{second.name}</li>" in page
+
+
+def test_a_bulk_write_that_is_no_import_is_named_on_the_change_log_not_linked(
+    client_for, person_a
+) -> None:  # noqa: ANN001
+    """The demo data audits its persons under "demo_data seed=…": the page linked every entry
+    with a batch to an import's page and could not, a 500 (issue 19)."""
+    from jiuye.core.models import ImportBatch
+
+    batch = ImportBatch.objects.create(kind="persons", original_name="名单.xlsx")
+    for source in ("demo_data seed=5", str(batch.pk)):
+        audit_bulk(
+            model=Person,
+            changes=[(person_a, {"is_student": (None, "True")})],
+            action=LogEntry.Action.CREATE,
+            batch=source,
+        )
+    response = client_for("admin").get("/audit/changes/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "来自批量写入（demo_data seed=5）" in page
+    assert f'href="/imports/{batch.pk}/"' in page

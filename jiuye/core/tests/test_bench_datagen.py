@@ -43,3 +43,35 @@ def test_a_tiny_district_of_200_persons(reference) -> None:  # noqa: ANN001
     indexes = set(lines.values_list("id_number_index", flat=True))
     assert len(indexes & set(Person.objects.values_list("id_number_index", flat=True))) >= 55
     assert len(made) == Posting.objects.count() == 10
+
+
+def test_the_load_tests_import_files_hold_only_persons_not_yet_registered(
+    reference, tmp_path
+) -> None:  # noqa: ANN001
+    """Issue 19: bench_load's two files came from fixed seeds, so on a reused database both
+    imports re-imported registered persons and created nothing. Persons the database holds
+    are left out, and no ID number is in both files."""
+    import csv
+
+    from bench.bench_load import import_files
+    from jiuye.people.demo.synthetic import generate_persons
+    from jiuye.people.services import person_register
+    from jiuye.reference.models import Region
+
+    region = Region.objects.get(code="440199001001")
+    first = list(generate_persons(5, seed=7))
+    for row in first[:3]:
+        person_register(name=row["姓名"], id_number=row["身份证号"], region=region)
+    paths = [tmp_path / "solo.csv", tmp_path / "load.csv"]
+    made = import_files(paths, 40, seed=7)
+
+    files = []
+    for path in paths:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            files.append([row["身份证号"] for row in csv.DictReader(handle)])
+    assert [len(numbers) for numbers in files] == [40, 40]
+    assert len(set(files[0]) | set(files[1])) == 80
+    registered = {row["身份证号"] for row in first[:3]}
+    assert not registered & (set(files[0]) | set(files[1]))
+    assert files[0][0] == first[3]["身份证号"]  # the same stream, those registered skipped
+    assert made["skipped"] >= 3
