@@ -106,9 +106,15 @@ class Child:
         return lines, int(line.removeprefix("exit "))
 
     def close(self) -> None:
+        """End the server (it ends when its input does; killed if an operation it waits for
+        still runs, say after a failed assertion left one waiting at its write)."""
         if self.server is not None:
             self.server.stdin.close()
-            self.server.wait(timeout=60)
+            try:
+                self.server.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.server.kill()
+                self.server.wait()
             self.server = None
 
     def run(self, *args: str) -> tuple[dict[str, list], str]:
