@@ -2,7 +2,8 @@
 import's rollback and of the year's quota review (at a random write, at a random moment) leaves
 the database exactly as it was; the interrupted import batch then shows as failed with a clear
 message, and runs again. The writes run in a child process (crash_harness.py) on the test
-database (a file copy of it on SQLite)."""
+database (a file copy of it on SQLite), a fresh one for each operation, forked by a server
+process that loaded Django once for the test."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -70,23 +72,56 @@ class Child:
             "CRASH_PAUSE": str(PAUSE),
         }
         self.log = tmp_path / "child.log"
+        self.server: subprocess.Popen | None = None
 
-    def _start(self, *args: str, stop_at: int = 0) -> subprocess.Popen:
-        return subprocess.Popen(
-            [sys.executable, "-m", "jiuye.core.tests.crash_harness", *args],
-            cwd=settings.BASE_DIR,
-            env={**self.env, "CRASH_STOP_AT": str(stop_at)},
-            stdout=subprocess.PIPE,
-            stderr=self.log.open("w"),
-            text=True,
-        )
+    def _start(self, *args: str, stop_at: int = 0) -> int:
+        """Start the operation in a fresh process (forked by ``crash_harness serve``, which
+        loads Django once for the test); its pid."""
+        if self.server is None:
+            self.server = subprocess.Popen(
+                [sys.executable, "-m", "jiuye.core.tests.crash_harness", "serve"],
+                cwd=settings.BASE_DIR,
+                env=self.env,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=(self.log.parent / "server.log").open("w"),
+                text=True,
+            )
+        env = {**self.env, "CRASH_STOP_AT": str(stop_at)}
+        request = {"args": list(args), "env": env, "log": str(self.log)}
+        self.server.stdin.write(json.dumps(request) + "\n")
+        self.server.stdin.flush()
+        return int(self._line().removeprefix("pid "))
+
+    def _line(self) -> str:
+        line = self.server.stdout.readline()
+        assert line, "crash_harness serve ended: " + (self.log.parent / "server.log").read_text()
+        return line.rstrip("\n")
+
+    def _lines_to_exit(self) -> tuple[list[str], int]:
+        """The lines the process printed, and its exit code (minus the signal that ended it)."""
+        lines = []
+        while not (line := self._line()).startswith("exit "):
+            lines.append(line)
+        return lines, int(line.removeprefix("exit "))
+
+    def close(self) -> None:
+        """End the server (it ends when its input does; killed if an operation it waits for
+        still runs, say after a failed assertion left one waiting at its write)."""
+        if self.server is not None:
+            self.server.stdin.close()
+            try:
+                self.server.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.server.kill()
+                self.server.wait()
+            self.server = None
 
     def run(self, *args: str) -> tuple[dict[str, list], str]:
         """The state the child found, and the last line it printed."""
-        process = self._start(*args)
-        out, _ = process.communicate(timeout=300)
-        assert process.returncode == 0, self.log.read_text()[-3000:]
-        lines = out.strip().splitlines()
+        self._start(*args)
+        lines, code = self._lines_to_exit()
+        assert code == 0, self.log.read_text()[-3000:]
         return json.loads(lines[0].removeprefix("digest ")), lines[-1]
 
     def killed(self, *args: str, after_write: int) -> dict[str, list]:
@@ -94,18 +129,30 @@ class Child:
         child waits inside its transaction (however long the reader here takes to see the
         line: a loaded machine once let a short pause run on to the commit); the state the
         child found."""
-        process = self._start(*args, stop_at=after_write)
-        found = json.loads(process.stdout.readline().removeprefix("digest "))
-        for line in process.stdout:
-            if line.strip() == f"write {after_write}":
+        pid = self._start(*args, stop_at=after_write)
+        found = json.loads(self._line().removeprefix("digest "))
+        while not (line := self._line()).startswith("exit "):
+            if line == f"write {after_write}":
                 time.sleep(random.uniform(0, PAUSE))
-                os.kill(process.pid, signal.SIGKILL)
-                break
-        process.wait(timeout=300)
-        assert process.returncode == -signal.SIGKILL, (
+                os.kill(pid, signal.SIGKILL)
+        assert int(line.removeprefix("exit ")) == -signal.SIGKILL, (
             f"{args} ran to its end before write {after_write}: " + self.log.read_text()[-3000:]
         )
         return found
+
+
+@pytest.fixture
+def child_for(tmp_path) -> Iterator[Callable[[str], Child]]:  # noqa: ANN001
+    """``Child(tmp_path, user)``, whose server process ends with the test."""
+    made: list[Child] = []
+
+    def make(user: str) -> Child:
+        made.append(Child(tmp_path, user))
+        return made[-1]
+
+    yield make
+    for child in made:
+        child.close()
 
 
 def without_batches(digest: dict[str, list]) -> dict[str, list]:
@@ -115,7 +162,7 @@ def without_batches(digest: dict[str, list]) -> dict[str, list]:
 
 
 def test_killed_import_rollback_and_quota_review_leave_the_database_as_before(
-    personas, tmp_path
+    personas, tmp_path, child_for
 ) -> None:  # noqa: ANN001
     rng = random.Random()
     # Data for each operation: persons and the demo declarations (quota review), a committed
@@ -139,7 +186,7 @@ def test_killed_import_rollback_and_quota_review_leave_the_database_as_before(
     assert committed.batch.status == ImportBatch.Status.SUCCEEDED and committed.created == 120
     new_file = persons_csv(tmp_path / "new.csv", 500, 300)
 
-    child = Child(tmp_path, "district")
+    child = child_for("district")
     operations = [
         (("import", str(new_file)), 10),
         (("rollback", str(committed.batch.pk)), 2),
@@ -168,10 +215,10 @@ def test_killed_import_rollback_and_quota_review_leave_the_database_as_before(
     assert final["employers_declaration"] != before["employers_declaration"]
 
 
-def test_two_db_workers_on_one_queue_run_every_task_once(tmp_path) -> None:  # noqa: ANN001
+def test_two_db_workers_on_one_queue_run_every_task_once(tmp_path, child_for) -> None:  # noqa: ANN001
     """Past one machine: several ``db_worker`` processes share one queue; each task is claimed
     by one of them (a row lock on PostgreSQL, the write lock on SQLite) and runs once."""
-    child = Child(tmp_path, "district")
+    child = child_for("district")
     log = tmp_path / "runs.log"
     env = {**child.env, "WORKER_LOG": str(log)}
     workers = []

@@ -1,9 +1,14 @@
 """QUALITY.md: ≤ 15 SQL queries per page. Walks every page each role reaches (its menu, the
 pages no link leads to, and one page of each kind linked from those, like the browser walk) in
-a demo district, and counts the queries of each."""
+a demo district, and counts the queries of each.
+
+The demo district is built once for the module (≈18 s of CPU on SQLite); the other tests that
+need one and only read it are here too, at the end (the overview's budget and batched figures,
+the auxiliary employment demo), instead of each building its own."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from collections.abc import Iterator
@@ -17,25 +22,43 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from conftest import (
+    TOWN_A,
+    TOWN_B,
+    VILLAGE_A,
+    VILLAGE_B,
     employer_a_create,
     person_a_create,
     personas_create,
     plan_create,
+    register_person,
     rows_for_the_module,
 )
 from jiuye.accounts.models import User
+from jiuye.actionplan.models import IndicatorTarget, Plan
 from jiuye.core import timeline
+from jiuye.core.indicators import compiled_figures_clear, prefetch_many, registry
 from jiuye.core.tests.pages import (
     NOT_PAGES,
     Personas,
     page_kind,
     pages_to_visit,
 )
+from jiuye.employment.models import EmploymentForm
 from jiuye.people.models import Person
+from jiuye.programs.demo.auxiliary import demo_auxiliary
+from jiuye.programs.models.auxiliary import (
+    AuxIncome,
+    AuxInstitution,
+    AuxMembership,
+    LabourAllocation,
+    LabourDelivery,
+)
 from jiuye.reference import selectors as reference_selectors
+from jiuye.reference.models import DisabilityCategory, DisabilityGrade, Region
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +99,7 @@ def _demo_district() -> dict[str, Any]:
     # The district pages' kept figures are counted by the first view after a deployment, or
     # by this command (ADR 0015); the budget is for every view after that.
     call_command("refresh_figures", stdout=StringIO())
-    return {"personas": {name: user.pk for name, user in personas.items()}}
+    return {"personas": {name: user.pk for name, user in personas.items()}, "plan": plan.pk}
 
 
 @pytest.fixture(scope="module")
@@ -234,3 +257,83 @@ def test_the_change_log_keeps_the_budget_whatever_records_its_entries_name(
         ids = {key for keys in named.values() for key in keys if len(key) == 36}
         # (Some names are made of ids themselves: an enrolment's, a consent's.)
         assert not [key for key in ids if f"→ {key}</li>" in page]
+
+
+# --- other tests over the same demo district ------------------------------------------------
+
+DISTRICT = "440199000000"
+OVERVIEW = reverse("dashboards:overview")
+
+
+@pytest.fixture
+def overview_year(demo_built) -> int:  # noqa: ANN001
+    """The overview's year of the demo's plan, with the rows of
+    dashboards/tests/test_views_overview.py's ``counted`` added: three persons (one 视力 grade 1,
+    two 肢体 grade 2) and a registered-persons target for each town and the district."""
+    seeing = DisabilityCategory.objects.get(code="1")
+    body = DisabilityCategory.objects.get(code="4")
+    one, two = DisabilityGrade.objects.get(code="1"), DisabilityGrade.objects.get(code="2")
+    register_person(301, "王五", VILLAGE_A, category=seeing, grade=one)
+    register_person(302, "赵六", VILLAGE_A, category=body, grade=two)
+    register_person(303, "钱七", VILLAGE_B, category=body, grade=two)
+    plan = Plan.objects.get(pk=demo_built["plan"])
+    year = min(max(dt.date.today().year, plan.start_year), plan.end_year)
+    for code, value in ((TOWN_A, 3), (TOWN_B, 10), (DISTRICT, 20)):
+        IndicatorTarget.objects.create(
+            indicator_code="people.registered", year=year, region_id=code, value=value
+        )
+    return year
+
+
+@pytest.mark.usefixtures("demo_district")
+def test_the_overview_answers_in_at_most_fifteen_queries(
+    client_for,
+    overview_year,
+    django_assert_max_num_queries,  # noqa: ANN001
+) -> None:
+    """The overview with a year chosen, for a leader (every town) and a town officer."""
+    client = client_for("leader")
+    client.get(OVERVIEW, {"year": overview_year})  # tallies and reference tables computed once
+    with django_assert_max_num_queries(BUDGET):
+        response = client.get(OVERVIEW, {"year": overview_year})
+    assert response.status_code == 200
+    town = client_for("town_a")
+    town.get(OVERVIEW, {"year": overview_year})
+    with django_assert_max_num_queries(BUDGET):
+        assert town.get(OVERVIEW, {"year": overview_year}).status_code == 200
+
+
+@pytest.mark.usefixtures("demo_district")
+def test_the_batched_figures_equal_each_indicator_computed_alone(overview_year) -> None:  # noqa: ANN001
+    """Every indicator for the district in two years and for three towns in the later one,
+    fetched together (the towns counted in one grouped pass per figure under the district, the
+    district's counts added up from them), equals ``compute`` of a fresh Region, one by one.
+    The district's current year is fetched with them: the demo's records are recent, and most
+    program figures count nothing in the plan's years (32 of the 40 that were zero in every
+    pair of the plan's years, on the demo this test built before, count something there)."""
+    compiled_figures_clear()
+    district, towns = reference_selectors.district_and_towns()
+    # Three towns are enough for the towns' grouped pass (one statement whatever the towns);
+    # the district's sums come from every town's group.
+    pairs = [(district, overview_year - 1), (district, overview_year)]
+    pairs += [(t, overview_year) for t in towns[:3]] + [(district, dt.date.today().year)]
+    prefetch_many(pairs)
+    nonzero = 0
+    for region, year in pairs:
+        for ind in registry.all():
+            alone = Region.objects.get(code=region.code)
+            batched = ind.value(region, year)
+            assert batched == ind.compute(alone, year), (ind.code, region.code, year)
+            nonzero += bool(batched)
+    assert nonzero > 50  # the demo data gives most figures something to count
+
+
+@pytest.mark.usefixtures("demo_district")
+def test_the_demo_fills_institutions_members_projects_and_income_once() -> None:
+    """demo_data's auxiliary employment seeder (programs/demo/auxiliary.py) made its
+    institutions, members, projects and income, and does not make them twice."""
+    assert AuxInstitution.objects.count() >= 2
+    assert AuxMembership.objects.filter(employment__form=EmploymentForm.AUXILIARY).exists()
+    assert LabourAllocation.objects.exists() and LabourDelivery.objects.exists()
+    assert AuxIncome.objects.exists()
+    assert demo_auxiliary(seed=5) == 0

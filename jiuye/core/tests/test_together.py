@@ -4,6 +4,7 @@ person page's timeline reads every provider's rows with it (ADR 0009)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from io import StringIO
 from typing import Any
 
@@ -11,6 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.db import models
 
+from conftest import rows_for_the_module
 from jiuye.core import timeline
 from jiuye.core.together import _paths, read_together
 from jiuye.people.models import Person
@@ -43,10 +45,15 @@ def _picture(queryset: Any, objs: list[models.Model]) -> list[Any]:
     ]
 
 
-@pytest.fixture
-def district(settings, reference) -> None:  # noqa: ANN001
-    settings.JIUYE_ALLOW_DEMO = True
+def _demo() -> None:
     call_command("demo_data", persons=80, seed=5, stdout=StringIO())
+
+
+@pytest.fixture(scope="module")
+def district(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[None]:  # noqa: ANN001
+    """The demo district, built once for the module (both tests only read it; ≈4 s of CPU
+    each time on SQLite); each test is rolled back around it."""
+    yield from rows_for_the_module(django_db_blocker, tmp_path_factory.mktemp("together"), _demo)
 
 
 @pytest.mark.usefixtures("district")

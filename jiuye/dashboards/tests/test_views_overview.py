@@ -7,17 +7,15 @@ import datetime as dt
 import io
 from decimal import Decimal
 from html import escape
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.db.models import Q
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from conftest import TOWN_A, TOWN_B, VILLAGE_A, VILLAGE_B, register_person
 from jiuye.actionplan.models import IndicatorTarget
-from jiuye.core.indicators import prefetch_many, registry
+from jiuye.core.indicators import registry
 from jiuye.dashboards.selectors import overview as selectors
 from jiuye.reference.models import DisabilityCategory, DisabilityGrade, Region
 from jiuye.reference.selectors import district_and_towns
@@ -164,50 +162,8 @@ def test_an_unknown_chart_is_not_found(client_for, counted) -> None:  # noqa: AN
     assert client_for("district").get(url).status_code == 404
 
 
-def test_the_page_answers_in_at_most_fifteen_queries(
-    client_for,
-    counted,
-    settings,
-    django_assert_max_num_queries,  # noqa: ANN001
-) -> None:
-    settings.JIUYE_ALLOW_DEMO = True
-    call_command("demo_data", persons=200, seed=3, stdout=StringIO())
-    client = client_for("leader")
-    client.get(URL, {"year": counted})  # tallies and reference tables computed once
-    with django_assert_max_num_queries(15):
-        response = client.get(URL, {"year": counted})
-    assert response.status_code == 200
-    town = client_for("town_a")
-    town.get(URL, {"year": counted})
-    with django_assert_max_num_queries(15):
-        assert town.get(URL, {"year": counted}).status_code == 200
-
-
-def test_the_batched_figures_equal_each_indicator_computed_alone(
-    counted,
-    settings,  # noqa: ANN001
-) -> None:
-    """Every indicator for the district in two years and for three towns in the later one,
-    fetched together (the towns counted in one grouped pass per figure under the district, the
-    district's counts added up from them), equals ``compute`` of a fresh Region, one by one."""
-    from jiuye.core.indicators import compiled_figures_clear
-
-    settings.JIUYE_ALLOW_DEMO = True
-    call_command("demo_data", persons=300, seed=5, stdout=StringIO())
-    compiled_figures_clear()
-    district, towns = district_and_towns()
-    # Three towns are enough for the towns' grouped pass (one statement whatever the towns);
-    # the district's sums come from every town's group.
-    pairs = [(district, counted - 1), (district, counted)] + [(t, counted) for t in towns[:3]]
-    prefetch_many(pairs)
-    nonzero = 0
-    for region, year in pairs:
-        for ind in registry.all():
-            alone = Region.objects.get(code=region.code)
-            batched = ind.value(region, year)
-            assert batched == ind.compute(alone, year), (ind.code, region.code, year)
-            nonzero += bool(batched)
-    assert nonzero > 50  # the demo data gives most figures something to count
+# The page's query budget and the batched figures against each indicator computed alone need a
+# demo district: they are in core/tests/test_query_budget.py, which builds one for its walk.
 
 
 def test_a_grouped_count_is_used_only_where_it_counts_the_same_rows() -> None:
