@@ -10,6 +10,7 @@ per statement and applied only to the columns that need one.
 
 from __future__ import annotations
 
+import enum
 import json
 import operator
 import uuid
@@ -71,6 +72,10 @@ CHUNK = 2000
 SQLITE_BULK_CACHE_KIB = 32 * 1024
 _ENCRYPTED_PREFIX = PREFIX + ":"
 _FLAT = {int, str, bool, float, type(None)}
+
+
+def _plain(value: Any) -> Any:
+    return value.value if isinstance(value, enum.Enum) else value
 
 
 def _passes_as_is(field: Field) -> bool:
@@ -260,7 +265,12 @@ class RowInsert:
             if f.default is not NOT_PROVIDED and callable(f.default)
         ]
         dynamic = {name for name, _make in self.per_row}
-        self.constant = {f.attname: f.get_default() for f in fields if f.attname not in dynamic}
+        # A choice's default as its plain value, not the enum member (the same text in the
+        # database): rows built ahead in a worker process are pickled back, and unpickling
+        # an enum member costs a look-up by value.
+        self.constant = {
+            f.attname: _plain(f.get_default()) for f in fields if f.attname not in dynamic
+        }
         self.pick = operator.itemgetter(*[f.attname for f in fields])
         self.single = len(fields) == 1
         position = {f.attname: i for i, f in enumerate(fields)}

@@ -16,9 +16,12 @@ def optional_fk(
     related_name: str = "+",
     on_delete: Callable[..., None] = models.PROTECT,
     field: type[models.ForeignKey] = models.ForeignKey,
+    db_index: bool = True,
 ) -> models.ForeignKey:
     """A link that may be empty. By default it protects what it points to (records are archived,
-    not deleted); ``field=models.OneToOneField`` for a link at most one record may make."""
+    not deleted); ``field=models.OneToOneField`` for a link at most one record may make.
+    ``db_index=False`` where a model's own index starts with the link (one index fewer to keep
+    on every insert)."""
     return field(
         to,
         verbose_name=verbose_name,
@@ -26,6 +29,7 @@ def optional_fk(
         blank=True,
         on_delete=on_delete,
         related_name=related_name,
+        db_index=db_index,
     )
 
 

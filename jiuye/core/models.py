@@ -294,7 +294,11 @@ class ImportRecord(models.Model):
         UPDATED = "updated", _("更新")
 
     id = models.BigAutoField(primary_key=True)
-    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="records")
+    # No index of its own: importrecord_batch_action (batch, action) serves every look-up by
+    # batch, and a large import writes one record per created row.
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.CASCADE, related_name="records", db_index=False
+    )
     model = models.CharField(max_length=100)
     object_id = models.CharField(max_length=64)
     action = models.CharField(max_length=10, choices=Action.choices)

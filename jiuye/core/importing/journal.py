@@ -5,6 +5,7 @@ shape, audit entries, and rollback that refuses when a row was edited after the 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -138,10 +139,14 @@ class JournalledWrites:
             alike = insert.early(
                 {"batch_id": batch.pk, "model": label, "action": ImportRecord.Action.CREATED}
             )
-            insert.statement.execute(
-                insert.finish(alike.copy(), {"object_id": str(r.pk), "before": self._stamp(r)})
-                for r in creates
-            )
+            stamp = self._created_stamp(creates)
+            if stamp is not None:
+                _journal_alike(insert, alike, [str(r.pk) for r in creates], stamp)
+            else:
+                insert.statement.execute(
+                    insert.finish(alike.copy(), {"object_id": str(r.pk), "before": self._stamp(r)})
+                    for r in creates
+                )
         journal = []
         for record, diff in updates:
             before = {n: self._stored(n, b) for n, (b, _a) in diff.items()}
@@ -167,6 +172,16 @@ class JournalledWrites:
                 batch=str(batch.pk),
             )
         self.after_write(creates=creates, updates=updates, batch=batch, by=by)
+
+    def _created_stamp(self, creates: list[Model]) -> dict[str, Any] | None:
+        """The journal stamp every created record of one write shares (created records start
+        at the same version), or None if they differ (a time of change the insert set per
+        record)."""
+        if self.versioned:
+            version = creates[0].version
+            return {"_version": version} if all(r.version == version for r in creates) else None
+        when = creates[0].updated_at
+        return self._stamp(creates[0]) if all(r.updated_at == when for r in creates) else None
 
     def insert(self, creates: list[Model]) -> None:
         fast_insert(self.model, creates)
@@ -337,6 +352,42 @@ def _cascaded(model: type[Model]) -> list[Any]:
             or signals.post_delete.has_listeners(relation.related_model)
         )
     ]
+
+
+def _journal_alike(
+    insert: RowInsert, alike: list[Any], ids: list[str], stamp: dict[str, Any]
+) -> None:
+    """The journal rows of records created by one write, which differ only by the record:
+    one ``INSERT … SELECT`` over the ids sent as one JSON array, in their order (the rows,
+    their ids and their order are those of a row-by-row insert; the database builds them
+    instead of the importing process, ≈ 10 % of a large persons import's own time)."""
+    statement = insert.statement
+    connection = statement.connection
+    quote = connection.ops.quote_name
+    postgresql = connection.vendor == "postgresql"
+    values = insert.finish(alike.copy(), {"object_id": "", "before": stamp})
+    selected, params = [], []
+    for position, field in enumerate(statement.fields):
+        if field.attname == "object_id":
+            selected.append("j.value")
+        elif postgresql and field.get_internal_type() == "JSONField":
+            selected.append("CAST(%s AS jsonb)")
+            params.append(values[position])
+        else:
+            selected.append("%s")
+            params.append(values[position])
+    if postgresql:
+        source = (
+            "json_array_elements_text(CAST(%s AS json)) WITH ORDINALITY AS j(value, n) ORDER BY j.n"
+        )
+    else:
+        source = "json_each(%s) AS j ORDER BY j.key"
+    table = quote(statement.model._meta.db_table)
+    columns = ", ".join(quote(f.column) for f in statement.fields)
+    # Identifiers from the model's metadata, quoted; every value is a parameter.
+    sql = f"INSERT INTO {table} ({columns}) SELECT {', '.join(selected)} FROM {source}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, json.dumps(ids)])
 
 
 def _parts(items: list[Any], size: int = 900) -> list[list[Any]]:

@@ -31,6 +31,9 @@ CATEGORY_BY_NAME = {}
 for _code, _name in CERTIFICATE_CATEGORY_NAMES.items():
     CATEGORY_BY_NAME[_name] = int(_code)
     CATEGORY_BY_NAME[f"{_name}残疾"] = int(_code)
+# Choices as their plain values, not the enum members: a worker process sends every row's
+# values to the importing process, and unpickling an enum member costs a look-up by value
+# (several µs a row for the three of them); the database stores the same text either way.
 HUKOU = {
     "农业": HukouType.RURAL,
     "农业户口": HukouType.RURAL,
@@ -61,6 +64,9 @@ EDUCATION.update(
         "文盲": Education.NONE,
     }
 )
+HUKOU = {label: value.value for label, value in HUKOU.items()}
+WISH = {label: value.value for label, value in WISH.items()}
+EDUCATION = {label: str(value) for label, value in EDUCATION.items()}
 MARITAL = {str(label): value for value, label in MaritalStatus.choices}
 MONITORING = {str(label): value for value, label in MonitoringCategory.choices}
 NEEDS = {str(label): value for value, label in AssistiveNeed.choices}
