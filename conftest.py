@@ -396,6 +396,25 @@ def register_person(seq: int, name: str, village: str = VILLAGE_A, **extra: Any)
     )
 
 
+def register_counted(year: int) -> None:
+    """The overview tests' rows counted by hand: three more persons (东城 one 视力 grade 1 and
+    one 肢体 grade 2, 西城 one 肢体 grade 2) and a registered-persons target for each town and
+    the district in ``year``."""
+    from jiuye.actionplan.models import IndicatorTarget
+    from jiuye.reference.models import DisabilityCategory, DisabilityGrade
+
+    seeing = DisabilityCategory.objects.get(code="1")
+    body = DisabilityCategory.objects.get(code="4")
+    one, two = DisabilityGrade.objects.get(code="1"), DisabilityGrade.objects.get(code="2")
+    register_person(301, "王五", VILLAGE_A, category=seeing, grade=one)
+    register_person(302, "赵六", VILLAGE_A, category=body, grade=two)
+    register_person(303, "钱七", VILLAGE_B, category=body, grade=two)
+    for code, value in ((TOWN_A, 3), (TOWN_B, 10), ("440199000000", 20)):
+        IndicatorTarget.objects.create(
+            indicator_code="people.registered", year=year, region_id=code, value=value
+        )
+
+
 def make_uscc(body: str = "91440199MA5TEXT12") -> str:
     return body + uscc_check_char(body)
 

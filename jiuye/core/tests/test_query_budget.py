@@ -26,19 +26,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import (
-    TOWN_A,
-    TOWN_B,
-    VILLAGE_A,
-    VILLAGE_B,
     employer_a_create,
     person_a_create,
     personas_create,
     plan_create,
-    register_person,
+    register_counted,
     rows_for_the_module,
 )
 from jiuye.accounts.models import User
-from jiuye.actionplan.models import IndicatorTarget, Plan
+from jiuye.actionplan.models import Plan
 from jiuye.core import timeline
 from jiuye.core.indicators import compiled_figures_clear, prefetch_many, registry
 from jiuye.core.tests.pages import (
@@ -58,7 +54,7 @@ from jiuye.programs.models.auxiliary import (
     LabourDelivery,
 )
 from jiuye.reference import selectors as reference_selectors
-from jiuye.reference.models import DisabilityCategory, DisabilityGrade, Region
+from jiuye.reference.models import Region
 
 pytestmark = pytest.mark.django_db
 
@@ -267,21 +263,11 @@ OVERVIEW = reverse("dashboards:overview")
 
 @pytest.fixture
 def overview_year(demo_built) -> int:  # noqa: ANN001
-    """The overview's year of the demo's plan, with the rows of
-    dashboards/tests/test_views_overview.py's ``counted`` added: three persons (one 视力 grade 1,
-    two 肢体 grade 2) and a registered-persons target for each town and the district."""
-    seeing = DisabilityCategory.objects.get(code="1")
-    body = DisabilityCategory.objects.get(code="4")
-    one, two = DisabilityGrade.objects.get(code="1"), DisabilityGrade.objects.get(code="2")
-    register_person(301, "王五", VILLAGE_A, category=seeing, grade=one)
-    register_person(302, "赵六", VILLAGE_A, category=body, grade=two)
-    register_person(303, "钱七", VILLAGE_B, category=body, grade=two)
+    """The overview's year of the demo's plan, with conftest's ``register_counted`` rows
+    added (as dashboards/tests/test_views_overview.py's ``counted``)."""
     plan = Plan.objects.get(pk=demo_built["plan"])
     year = min(max(dt.date.today().year, plan.start_year), plan.end_year)
-    for code, value in ((TOWN_A, 3), (TOWN_B, 10), (DISTRICT, 20)):
-        IndicatorTarget.objects.create(
-            indicator_code="people.registered", year=year, region_id=code, value=value
-        )
+    register_counted(year)
     return year
 
 

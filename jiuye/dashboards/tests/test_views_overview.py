@@ -13,11 +13,10 @@ from django.db.models import Q
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from conftest import TOWN_A, TOWN_B, VILLAGE_A, VILLAGE_B, register_person
-from jiuye.actionplan.models import IndicatorTarget
+from conftest import TOWN_A, TOWN_B, register_counted
 from jiuye.core.indicators import registry
 from jiuye.dashboards.selectors import overview as selectors
-from jiuye.reference.models import DisabilityCategory, DisabilityGrade, Region
+from jiuye.reference.models import Region
 from jiuye.reference.selectors import district_and_towns
 
 
@@ -42,17 +41,8 @@ def _year(plan) -> int:  # noqa: ANN001
 def counted(personas, plan):  # noqa: ANN001, ANN201
     """Persons counted by hand: 东城 has person_a and two more (one 视力 grade 1, one 肢体
     grade 2), 西城 one (肢体 grade 2); a registered-persons target for each town."""
-    seeing = DisabilityCategory.objects.get(code="1")
-    body = DisabilityCategory.objects.get(code="4")
-    one, two = DisabilityGrade.objects.get(code="1"), DisabilityGrade.objects.get(code="2")
-    register_person(301, "王五", VILLAGE_A, category=seeing, grade=one)
-    register_person(302, "赵六", VILLAGE_A, category=body, grade=two)
-    register_person(303, "钱七", VILLAGE_B, category=body, grade=two)
     year = _year(plan)
-    for code, value in ((TOWN_A, 3), (TOWN_B, 10), (DISTRICT, 20)):
-        IndicatorTarget.objects.create(
-            indicator_code="people.registered", year=year, region_id=code, value=value
-        )
+    register_counted(year)
     return year
 
 
