@@ -42,7 +42,7 @@ from jiuye.core.audit import audit_bulk
 from jiuye.core.importing import CellError, RowOutcome, register_kind
 from jiuye.core.importing.declared import DeclaredKind, ErrorSink
 from jiuye.core.importing.fields import Choice, Date, Lookup, Text, choice_labels
-from jiuye.core.importing.journal import Changes, Undone, actor
+from jiuye.core.importing.journal import Changes, Undone, actor, delete_audited
 from jiuye.core.models import ImportBatch, ImportRecord
 from jiuye.people.importing import PersonByIdNumber
 from jiuye.people.models import Person
@@ -321,15 +321,8 @@ class ServicesKind(DeclaredKind):
 
     def before_rollback(self, *, batch: ImportBatch, created: list[Model], by: Any) -> None:
         needs = list(NeedsRecord.objects.filter(service_record__in=[r.pk for r in created]))
-        audit_bulk(
-            model=NeedsRecord,
-            changes=[(n, {}) for n in needs],
-            action=LogEntry.Action.DELETE,
-            actor=actor(by),
-            batch=str(batch.pk),
-        )
         self._removed_needs = {(n.person_id, n.year) for n in needs}
-        NeedsRecord.objects.filter(pk__in=[n.pk for n in needs]).delete()
+        delete_audited(NeedsRecord, needs, batch=batch, who=actor(by))
 
     def after_rollback(self, undone: Undone) -> None:
         who = actor(undone.by)

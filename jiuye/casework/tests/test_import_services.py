@@ -207,6 +207,34 @@ def test_rolling_back_removes_the_records_and_restores_the_wish_and_the_cases(
     assert result.batch.status == ImportBatch.Status.ROLLED_BACK
 
 
+def test_a_rollback_audits_each_deleted_record_once_with_its_values(
+    tmp_path, persons, personas
+) -> None:  # noqa: ANN001
+    """The service records and the needs registrations a rollback deletes each get one delete
+    entry, tied to the batch, keeping the record's values (auditlog's own signal wrote a
+    second, batchless entry for each needs registration)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    result = run(write_csv(tmp_path / "s.csv", _rows(persons)), by=personas["town_a"])
+    needs = set(NeedsRecord.objects.values_list("pk", flat=True))
+    assert needs
+    batch_rollback(batch=result.batch, by=personas["district"])
+    deleted = LogEntry.objects.filter(
+        action=LogEntry.Action.DELETE,
+        content_type=ContentType.objects.get_for_model(NeedsRecord),
+    )
+    assert sorted(e.object_pk for e in deleted) == sorted(str(pk) for pk in needs)
+    for entry in deleted:
+        assert entry.additional_data["batch"] == str(result.batch.pk)
+        assert entry.changes_dict["wants_work"][0] in ("yes", "no")
+    services_deleted = LogEntry.objects.filter(
+        action=LogEntry.Action.DELETE,
+        content_type=ContentType.objects.get_for_model(ServiceRecord),
+    )
+    assert services_deleted.count() == 4
+    assert all(e.additional_data["batch"] == str(result.batch.pk) for e in services_deleted)
+
+
 def test_the_export_reimports_unchanged_and_the_template_has_the_columns(
     tmp_path, persons, personas
 ) -> None:  # noqa: ANN001

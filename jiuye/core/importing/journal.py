@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import operator
 from dataclasses import dataclass
 from typing import Any
 
@@ -177,11 +178,9 @@ class JournalledWrites:
         """The journal stamp every created record of one write shares (created records start
         at the same version), or None if they differ (a time of change the insert set per
         record)."""
-        if self.versioned:
-            version = creates[0].version
-            return {"_version": version} if all(r.version == version for r in creates) else None
-        when = creates[0].updated_at
-        return self._stamp(creates[0]) if all(r.updated_at == when for r in creates) else None
+        key = operator.attrgetter("version" if self.versioned else "updated_at")
+        first = key(creates[0])
+        return self._stamp(creates[0]) if all(key(r) == first for r in creates) else None
 
     def insert(self, creates: list[Model]) -> None:
         fast_insert(self.model, creates)
@@ -236,19 +235,12 @@ class JournalledWrites:
             if e.action == ImportRecord.Action.CREATED and e.object_id in records
         ]
         self.before_rollback(batch=batch, created=created, by=by)
-        audit_bulk(
-            model=self.model,
-            changes=[(r, self._deleted_values(r)) for r in created],
-            action=LogEntry.Action.DELETE,
-            actor=who,
-            batch=str(batch.pk),
-        )
         try:
             for pks in _parts([r.pk for r in created]):
                 for f in self.many():
                     through, source, _target = self._through(f.target)
                     through.objects.filter(**{f"{source}__in": pks}).delete()
-                self._delete(pks)
+            delete_audited(self.model, created, batch=batch, who=who)
         except ProtectedError as exc:
             names = "、".join(sorted({str(o._meta.verbose_name) for o in exc.protected_objects}))
             raise RollbackError(self.in_use % {"error": names}) from exc
@@ -262,32 +254,6 @@ class JournalledWrites:
                 batch=str(batch.pk),
             )
         self.after_rollback(Undone(batch, created, restored, by))
-
-    def _delete(self, pks: list[Any]) -> None:
-        """Delete records the batch created, audited above (one entry each, with the batch and
-        the record's values). auditlog's signal would add a second entry per record, and for
-        each record read its reverse one-to-ones first (a person: two queries and an insert,
-        84 % of the time to roll back 20,000 persons on PostgreSQL), so it is off for them.
-        The audited records a deletion cascades to (a person's consents) are deleted first,
-        as any deletion is, so each of them still gets its entry from the signal."""
-        for relation in _cascaded(self.model):
-            relation.related_model._base_manager.filter(
-                **{f"{relation.field.name}__in": pks}
-            ).delete()
-        with disable_auditlog():
-            self.model._default_manager.filter(pk__in=pks).delete()
-
-    def _deleted_values(self, record: Model) -> Changes:
-        """A deleted record's stored values, as auditlog's entry for a deletion keeps them
-        (its own fields, without those the model's audit leaves out; none that is empty)."""
-        if not auditlog.contains(self.model):
-            return {}
-        left_out = set(auditlog.get_model_fields(self.model)["exclude_fields"])
-        return {
-            f.name: (value, None)
-            for f in self.model._meta.concrete_fields
-            if f.name not in left_out and (value := getattr(record, f.attname)) is not None
-        }
 
     def _restore(
         self, journal: list[ImportRecord], records: dict[str, Model], who: Any
@@ -335,6 +301,45 @@ class JournalledWrites:
 
     def after_rollback(self, undone: Undone) -> None:
         """Whatever else undoing the batch changes (dirty regions, recomputed cases)."""
+
+
+def delete_audited(
+    model: type[Model], records: list[Model], *, batch: ImportBatch, who: Any
+) -> None:
+    """Delete records a rollback removes, each audited once, with the batch and its values.
+    auditlog's signal would add a second entry per record, and for each record read its
+    reverse one-to-ones first (a person: two queries and an insert, 84 % of the time to roll
+    back 20,000 persons on PostgreSQL), so it is off for them. The audited records a deletion
+    cascades to (a person's consents) are deleted first, as any deletion is, so each of them
+    still gets its entry from the signal."""
+    audit_bulk(
+        model=model,
+        changes=[(r, _deleted_values(model, r)) for r in records],
+        action=LogEntry.Action.DELETE,
+        actor=who,
+        batch=str(batch.pk),
+    )
+    cascaded = _cascaded(model)
+    for pks in _parts([r.pk for r in records]):
+        for relation in cascaded:
+            relation.related_model._base_manager.filter(
+                **{f"{relation.field.name}__in": pks}
+            ).delete()
+        with disable_auditlog():
+            model._default_manager.filter(pk__in=pks).delete()
+
+
+def _deleted_values(model: type[Model], record: Model) -> Changes:
+    """A deleted record's stored values, as auditlog's entry for a deletion keeps them (its own
+    fields, without those the model's audit leaves out; none that is empty)."""
+    if not auditlog.contains(model):
+        return {}
+    left_out = set(auditlog.get_model_fields(model)["exclude_fields"])
+    return {
+        f.name: (value, None)
+        for f in model._meta.concrete_fields
+        if f.name not in left_out and (value := getattr(record, f.attname)) is not None
+    }
 
 
 def _cascaded(model: type[Model]) -> list[Any]:
