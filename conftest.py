@@ -62,16 +62,57 @@ def touches_database(item: pytest.Item) -> bool:
     )
 
 
+def drives_chromium(item: pytest.Item) -> bool:
+    return "chromium" in getattr(item, "fixturenames", ())
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """``JIUYE_DATABASE_TESTS_ONLY=1`` runs only the tests that use the database: CI's
-    PostgreSQL suite sets it, since a test that cannot reach the database runs the same on
-    either (the SQLite suite runs every test)."""
-    if os.environ.get("JIUYE_DATABASE_TESTS_ONLY", "") not in {"1", "true"}:
+    """Two switches of CI's PostgreSQL suite (the SQLite suite runs every test; ADR 0017):
+
+    - ``JIUYE_DATABASE_TESTS_ONLY=1`` runs only the tests that use the database: a test that
+      cannot reach the database runs the same on either.
+    - ``JIUYE_BROWSER_TESTS=skip`` leaves out the tests that drive Chromium (the ``chromium``
+      fixture, through ``page``, ``signed_in`` or ``on_phone``): what the browser shows is
+      checked once, over SQLite; the views, forms and services those pages use are tested on
+      both databases without a browser."""
+    leave_out = []
+    if os.environ.get("JIUYE_DATABASE_TESTS_ONLY", "") in {"1", "true"}:
+        leave_out.append(lambda item: not touches_database(item))
+    if os.environ.get("JIUYE_BROWSER_TESTS", "") == "skip":
+        leave_out.append(drives_chromium)
+    if not leave_out:
         return
-    kept = [item for item in items if touches_database(item)]
-    if len(kept) < len(items):
-        config.hook.pytest_deselected(items=[item for item in items if not touches_database(item)])
-        items[:] = kept
+    dropped = [item for item in items if any(test(item) for test in leave_out)]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = [item for item in items if not any(test(item) for test in leave_out)]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_by_delete() -> Iterator[None]:
+    """A transactional test (the browser tests' live server, the crash tests) empties the test
+    database when it ends. On PostgreSQL Django does it with one ``TRUNCATE`` of all ≈120
+    tables, which makes new files for each table and index: ≈0.3 s on a quiet machine and 1.5–7 s
+    per test under CI's load (bench/README.md, "CI length, part 6"). ``DELETE FROM`` each
+    table in the same transaction leaves the same empty tables in ≈15 ms: every foreign key is
+    ``DEFERRABLE INITIALLY DEFERRED`` (Django's own), so the order does not matter, and no
+    table has a trigger. Sequences are not reset either way (``reset_sequences`` keeps
+    Django's statement)."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    truncate = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):  # noqa: ANN001, ANN202
+        if reset_sequences or allow_cascade:
+            return truncate(
+                self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+            )
+        # The table names are Django's own (introspection), quoted.
+        return [f"DELETE FROM {self.quote_name(table)};" for table in tables]  # noqa: S608
+
+    DatabaseOperations.sql_flush = sql_flush
+    yield
+    DatabaseOperations.sql_flush = truncate
 
 
 @pytest.fixture(autouse=True)

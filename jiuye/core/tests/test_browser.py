@@ -85,16 +85,10 @@ def links_in_main(page: Page) -> list[str]:
     return paths
 
 
-# CI runs the suite on SQLite and on PostgreSQL side by side, and this walk is their largest
-# single cost (about a quarter of the browser time). What it checks is what Chromium shows of a
-# page (axe, the menu, script errors, the CSP), the same over either database, so .ci/run runs it
-# in the SQLite suite only (JIUYE_PAGE_WALK=skip in the PostgreSQL one). On PostgreSQL the same
-# pages (pages_to_visit, and one of each kind linked from them) are still opened for every role
-# but town_b (town_a's role) by test_query_budget.py's walk, which also requires each to answer.
-SKIP_WALK = os.environ.get("JIUYE_PAGE_WALK") == "skip"
-
-
-@pytest.mark.skipif(SKIP_WALK, reason="JIUYE_PAGE_WALK=skip: the page walk runs in the other suite")
+# CI runs the browser tests, this walk with them, in its SQLite suite only (ADR 0017). On
+# PostgreSQL the same pages (pages_to_visit, and one of each kind linked from them) are still
+# opened for every role but town_b (town_a's role) by test_query_budget.py's walk, which also
+# requires each to answer.
 @pytest.mark.parametrize("name", PERSONAS)
 @pytest.mark.usefixtures("plan")
 def test_every_page_a_role_can_reach_passes_axe(
