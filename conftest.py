@@ -66,6 +66,10 @@ def drives_chromium(item: pytest.Item) -> bool:
     return "chromium" in getattr(item, "fixturenames", ())
 
 
+def browser_test_left_out(item: pytest.Item) -> bool:
+    return drives_chromium(item) and item.get_closest_marker("also_on_postgresql") is None
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Two switches of CI's PostgreSQL suite (the SQLite suite runs every test; ADR 0017):
 
@@ -74,12 +78,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     - ``JIUYE_BROWSER_TESTS=skip`` leaves out the tests that drive Chromium (the ``chromium``
       fixture, through ``page``, ``signed_in`` or ``on_phone``): what the browser shows is
       checked once, over SQLite; the views, forms and services those pages use are tested on
-      both databases without a browser."""
+      both databases without a browser. It keeps the few marked ``also_on_postgresql``: a
+      write through the live server that commits (an import and its progress, a conflict, a
+      reveal and its log, a complaint filed anonymously, the lockout)."""
     leave_out = []
     if os.environ.get("JIUYE_DATABASE_TESTS_ONLY", "") in {"1", "true"}:
         leave_out.append(lambda item: not touches_database(item))
     if os.environ.get("JIUYE_BROWSER_TESTS", "") == "skip":
-        leave_out.append(drives_chromium)
+        leave_out.append(browser_test_left_out)
     if not leave_out:
         return
     dropped = [item for item in items if any(test(item) for test in leave_out)]

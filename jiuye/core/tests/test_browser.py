@@ -353,6 +353,7 @@ def test_a_town_officer_signs_in_with_the_keyboard_alone(base_url: str, page: Pa
     assert focused(page)["id"] == "main"
 
 
+@pytest.mark.also_on_postgresql
 @pytest.mark.usefixtures("personas")
 def test_the_sixth_attempt_after_five_wrong_passwords_is_locked_out(
     base_url: str, page: Page

@@ -12,6 +12,7 @@ from jiuye.people.models import Person
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.mark.also_on_postgresql
 def test_a_town_officer_checks_a_file_sees_its_errors_and_imports_the_good_rows(
     page: Page, signed_in, tmp_path
 ) -> None:  # noqa: ANN001
@@ -46,6 +47,7 @@ def test_a_town_officer_checks_a_file_sees_its_errors_and_imports_the_good_rows(
     assert not Person.objects.filter(name="钱二").exists()
 
 
+@pytest.mark.also_on_postgresql
 def test_the_check_page_turns_into_the_result_by_itself(page: Page, signed_in, personas) -> None:  # noqa: ANN001
     from django.utils import timezone
 

@@ -36,6 +36,7 @@ def _at_320(page: Page, what: str) -> None:
     page.set_viewport_size({"width": 1280, "height": 800})
 
 
+@pytest.mark.also_on_postgresql
 def test_a_complaint_is_filed_and_looked_up_by_keyboard_alone(
     page: Page, live_server, reference
 ) -> None:

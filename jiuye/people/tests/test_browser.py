@@ -123,6 +123,7 @@ def test_forms_with_errors_pass_axe_and_focus_their_summary(page: Page, signed_i
     expect_errors(page, "lookup with errors", focused=False)
 
 
+@pytest.mark.also_on_postgresql
 def test_a_conflict_offers_a_link_that_reloads_the_latest_content(
     page: Page, signed_in, person, personas
 ) -> None:  # noqa: ANN001
@@ -139,6 +140,7 @@ def test_a_conflict_offers_a_link_that_reloads_the_latest_content(
     assert page.get_by_label("姓名").input_value() == "张三丰"
 
 
+@pytest.mark.also_on_postgresql
 def test_a_full_number_is_revealed_by_keyboard_with_a_reason(page: Page, signed_in, person) -> None:  # noqa: ANN001
     page.goto(signed_in("town_a") + reverse("people:detail", args=[person.pk]))
     submit(page, "查看完整号码")  # no choice and no reason yet
