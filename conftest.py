@@ -98,8 +98,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def _flush_by_delete() -> Iterator[None]:
     """A transactional test (the browser tests' live server, the crash tests) empties the test
     database when it ends. On PostgreSQL Django does it with one ``TRUNCATE`` of all ≈120
-    tables, which makes new files for each table and index: ≈0.3 s on a quiet machine and 1.5–7 s
-    per test under CI's load (bench/README.md, "CI length, part 6"). ``DELETE FROM`` each
+    tables, which makes new files for each table and index: ≈0.3 s on a quiet machine (such a
+    test's whole teardown took 1.5–7 s under CI's load; bench/README.md, "CI length, part 6").
+    ``DELETE FROM`` each
     table in the same transaction leaves the same empty tables in ≈15 ms: every foreign key is
     ``DEFERRABLE INITIALLY DEFERRED`` (Django's own), so the order does not matter, and no
     table has a trigger. Sequences are not reset either way (``reset_sequences`` keeps
