@@ -100,11 +100,10 @@ def _flush_by_delete() -> Iterator[None]:
     database when it ends. On PostgreSQL Django does it with one ``TRUNCATE`` of all ≈120
     tables, which makes new files for each table and index: ≈0.3 s on a quiet machine (such a
     test's whole teardown took 1.5–7 s under CI's load; bench/README.md, "CI length, part 6").
-    ``DELETE FROM`` each
-    table in the same transaction leaves the same empty tables in ≈15 ms: every foreign key is
-    ``DEFERRABLE INITIALLY DEFERRED`` (Django's own), so the order does not matter, and no
-    table has a trigger. Sequences are not reset either way (``reset_sequences`` keeps
-    Django's statement)."""
+    ``DELETE FROM`` each table in the same transaction leaves the same empty tables in ≈15 ms:
+    every foreign key is ``DEFERRABLE INITIALLY DEFERRED`` (Django's own), so the order does
+    not matter, and no table has a trigger. Sequences are not reset either way
+    (``reset_sequences`` keeps Django's statement)."""
     from django.db.backends.postgresql.operations import DatabaseOperations
 
     truncate = DatabaseOperations.sql_flush
