@@ -149,6 +149,8 @@ class Person(BaseModel, ArchivableModel, VersionedModel, MaskedIdentity):
         ordering = ["region_id", "name"]
         verbose_name = verbose_name_plural = _("残疾人")
         indexes = [
+            # SQLite only in effect: on PostgreSQL casework 0005 drops it for person_tally_cover,
+            # which has the same key and more columns (one index fewer per inserted person).
             models.Index(fields=["region", "birth_date"], name="person_region_birth"),
             models.Index(fields=["category", "grade"], name="person_category_grade"),
             # The lists' keyset order (region, name, id): a page starts where the last ended.
