@@ -31,8 +31,7 @@ class UserManager(DjangoUserManager):
 
 
 class User(AbstractUser):
-    # What __str__ reads besides the row: selected with it where many records are named at once
-    # (the change log, core.audit).
+    # As core.models.BaseModel.name_relations (this model is not one): what __str__ reads.
     name_relations = ("town", "department", "employer")
 
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices)

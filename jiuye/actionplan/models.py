@@ -95,8 +95,6 @@ class ReportingPeriod(BaseModel):
 
     scope_personal = False
     scope_paths = {"department": "plan__actions__assignments__department"}
-    # What __str__ reads besides the row: selected with it where many records are named at once
-    # (the change log, core.audit).
     name_relations = ("plan",)
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="periods")
@@ -124,8 +122,6 @@ class ReportingPeriod(BaseModel):
 class Task(BaseModel):
     """A measurable piece of an action, assigned to a lead department and co-departments."""
 
-    # What __str__ reads besides the row: selected with it where many records are named at once
-    # (the change log, core.audit).
     name_relations = ("action",)
     scope_paths = {"department": "assignments__department"}
     scope_personal = False

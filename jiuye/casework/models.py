@@ -63,8 +63,6 @@ class Outcome(models.TextChoices):
 
 class ServiceRecord(BaseModel, ArchivableModel):
     scope_paths = person_scope()
-    # What __str__ reads besides the row: selected with it where many records are named at once
-    # (the change log, core.audit).
     name_relations = ("service_type",)
 
     person = person_fk(_("人员"), related_name="service_records")

@@ -52,6 +52,10 @@ class BaseModel(models.Model):
     scope_paths: ClassVar[dict[str, str]] = {}
     # Personal data is hidden from read-only leaders, who see aggregates only.
     scope_personal: ClassVar[bool] = True
+    # The relations __str__ reads besides the row (a task's action, a posting's employer):
+    # selected with the record where many records are named at once (the change log,
+    # core.audit), so naming them costs no query each.
+    name_relations: ClassVar[tuple[str, ...]] = ()
 
     class Meta:
         abstract = True

@@ -113,8 +113,6 @@ class Declaration(BaseModel):
     """One employer's annual declaration for a year. A correction after confirmation is a new
     version; the old one stays, marked superseded."""
 
-    # What __str__ reads besides the row: selected with it where many records are named at once
-    # (the change log, core.audit).
     name_relations = ("employer",)
     scope_paths = employer_scope()
     scope_personal = False

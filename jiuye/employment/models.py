@@ -88,8 +88,6 @@ def covering_q(on: dt.date, prefix: str = "") -> Q:
 
 class EmploymentRecord(BaseModel, ArchivableModel, VersionedModel):
     scope_paths = person_scope(employer="employer_id")
-    # What __str__ reads besides the row: selected with it where many records are named at once
-    # (the change log, core.audit).
     name_relations = ("employer",)
 
     person = person_fk(_("人员"), related_name="employment_records")

@@ -93,8 +93,6 @@ class PostingStatus(models.TextChoices):
 class Posting(RegionalRecord):
     # An employer reads and writes its own postings.
     scope_paths = {"region": "region", "employer": "employer_id"}
-    # What __str__ reads besides the row: selected with it where many records are named at once
-    # (the change log, core.audit).
     name_relations = ("employer",)
 
     employer = models.ForeignKey(

@@ -286,8 +286,6 @@ class DuplicatePair(BaseModel):
     ``region`` is the smallest area holding both persons (their town, or the district when
     they live in two towns), so a town officer sees the pairs within their town only."""
 
-    # What __str__ reads besides the row: selected with it where many records are named at once
-    # (the change log, core.audit).
     name_relations = ("first", "second")
     scope_paths = {"region": "region"}
 

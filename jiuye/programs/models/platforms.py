@@ -31,8 +31,6 @@ class PlatformKind(models.TextChoices):
 
 class PlatformPartner(RegionalRecord):
     scope_paths = {"region": "employer__region", "employer": "employer_id"}
-    # What __str__ reads besides the row: selected with it where many records are named at once
-    # (the change log, core.audit).
     name_relations = ("employer",)
 
     employer = models.OneToOneField(
