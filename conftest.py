@@ -86,12 +86,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         leave_out.append(lambda item: not touches_database(item))
     if os.environ.get("JIUYE_BROWSER_TESTS", "") == "skip":
         leave_out.append(browser_test_left_out)
-    if not leave_out:
-        return
-    dropped = [item for item in items if any(test(item) for test in leave_out)]
+    kept, dropped = [], []
+    for item in items:
+        (dropped if any(test(item) for test in leave_out) else kept).append(item)
     if dropped:
         config.hook.pytest_deselected(items=dropped)
-        items[:] = [item for item in items if not any(test(item) for test in leave_out)]
+        items[:] = kept
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -13,9 +13,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from conftest import make_id_number
+from conftest import register_person
 from jiuye.people.models import Consent, Person
-from jiuye.people.services import person_register
 from jiuye.reference.models import Region
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -53,11 +52,7 @@ def test_the_postgresql_suite_leaves_out_the_browser_tests_but_those_marked_and_
 
 @pytest.mark.django_db(transaction=True)
 def test_a_flush_empties_tables_linked_by_foreign_keys(reference) -> None:  # noqa: ANN001
-    person = person_register(
-        name="张三",
-        id_number=make_id_number(seq=101),
-        region=Region.objects.get(code="440199001001"),
-    )
+    person = register_person(101, "张三")
     Consent.objects.create(
         person=person, purpose=Consent.Purpose.CONTACT, policy_version="v1", given_at=timezone.now()
     )
