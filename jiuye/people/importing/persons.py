@@ -442,10 +442,14 @@ class PersonsKind(DeclaredKind):
         names = ", ".join(quote(c) for c in columns)
         # Identifiers from the model's metadata, quoted; the keys are parameters.
         if connection.vendor == "postgresql":
-            # One array parameter: the driver would parse a statement of thousands of
-            # placeholders anew for every chunk (it caches only short ones).
-            sql = f"SELECT {names} FROM {table} WHERE {key} = ANY(%s)"  # noqa: S608
-            params: list[Any] = [keys]
+            # One parameter: the driver would parse a statement of thousands of placeholders
+            # anew for every chunk (it caches only short ones). The keys are hex digests, sent
+            # as one text the server splits: as a list the driver spent ≈ 2–3 µs a key on it.
+            sql = (
+                f"SELECT {names} FROM {table} "  # noqa: S608
+                f"WHERE {key} = ANY(string_to_array(%s, ' '))"
+            )
+            params: list[Any] = [" ".join(keys)]
         else:
             placeholders = ", ".join(["%s"] * len(keys))
             sql = f"SELECT {names} FROM {table} WHERE {key} IN ({placeholders})"  # noqa: S608
