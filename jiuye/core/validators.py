@@ -15,6 +15,7 @@ because the people fixing the input are looking at a paper card, not at a spec.
 from __future__ import annotations
 
 import datetime
+import operator
 import unicodedata
 from dataclasses import dataclass
 
@@ -101,9 +102,10 @@ PROVINCE_CODES: frozenset[str] = frozenset(
 
 def resident_id_check_char(first17: str) -> str:
     """Compute the 18th character from the first 17 digits."""
-    total = sum(
-        int(digit) * weight for digit, weight in zip(first17, _RESIDENT_ID_WEIGHTS, strict=True)
-    )
+    if len(first17) != len(_RESIDENT_ID_WEIGHTS):
+        raise ValueError("the check character is computed from 17 digits")
+    # Mapped in C: an import computes it for every row.
+    total = sum(map(operator.mul, map(int, first17), _RESIDENT_ID_WEIGHTS))
     return _RESIDENT_ID_CHECK_CHARS[total % 11]
 
 

@@ -457,12 +457,23 @@ def open_tables(
     yield [table]
 
 
-def cell_errors(columns: dict[str, Column], values: dict[str, str]) -> list[CellError]:
+def text_only_keys(columns: dict[str, Column]) -> frozenset[str]:
+    """The keys of the columns whose cells must be text (``Column.text_only``)."""
+    return frozenset(key for key, column in columns.items() if column.text_only)
+
+
+def cell_errors(
+    columns: dict[str, Column], values: dict[str, str], text_keys: frozenset[str] | None = None
+) -> list[CellError]:
     """What the file did to a row's cells before any kind reads them: a formula saved without
-    its result, a number in a column that must be text (ID and certificate numbers)."""
+    its result, a number in a column that must be text (ID and certificate numbers).
+    ``text_keys``: ``text_only_keys(columns)``, worked out once by a caller that reads many
+    rows."""
+    if text_keys is None:
+        text_keys = text_only_keys(columns)
     errors = []
     for key, text in values.items():
-        if text.__class__ is str and not columns[key].text_only:
+        if text.__class__ is str and key not in text_keys:
             continue  # the usual cell, decided at once
         if isinstance(text, NoValueCell):
             errors.append(

@@ -30,7 +30,7 @@ from django.conf import settings
 from django.utils import translation
 
 from jiuye.core.importing.base import Column, ImportKind, RowOutcome
-from jiuye.core.importing.files import cell_errors
+from jiuye.core.importing.files import cell_errors, text_only_keys
 
 # Rows per task sent to a worker, and tasks in flight per worker: enough to keep each worker
 # busy while the importing process writes, few enough that memory does not grow with the file.
@@ -53,6 +53,7 @@ class RowReader:
         self.kind = kind
         self.by = by
         self.columns: dict[str, Column] = {c.key: c for c in kind.columns}
+        self.text_keys = text_only_keys(self.columns)
         self.keys = list(positions)
         # A full row's values are picked in one call; a short row (trailing cells left out)
         # is padded with empty strings.
@@ -74,7 +75,7 @@ class RowReader:
             values = {key: full[pos] for key, pos in self.positions.items()}
         # A cell the file spoilt (a number for an ID, a formula without its result) is not
         # read at all, for every kind.
-        spoilt = cell_errors(self.columns, values)
+        spoilt = cell_errors(self.columns, values, self.text_keys)
         if spoilt:
             return RowOutcome(errors=spoilt)
         outcome = self.kind.clean(values, row_number=number, by=self.by)
