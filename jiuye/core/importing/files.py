@@ -457,20 +457,13 @@ def open_tables(
     yield [table]
 
 
-def text_only_keys(columns: dict[str, Column]) -> frozenset[str]:
-    """The keys of the columns whose cells must be text (``Column.text_only``)."""
-    return frozenset(key for key, column in columns.items() if column.text_only)
-
-
 def cell_errors(
-    columns: dict[str, Column], values: dict[str, str], text_keys: frozenset[str] | None = None
+    columns: dict[str, Column], values: dict[str, str], text_keys: frozenset[str]
 ) -> list[CellError]:
     """What the file did to a row's cells before any kind reads them: a formula saved without
     its result, a number in a column that must be text (ID and certificate numbers).
-    ``text_keys``: ``text_only_keys(columns)``, worked out once by a caller that reads many
-    rows."""
-    if text_keys is None:
-        text_keys = text_only_keys(columns)
+    ``text_keys``: the keys of the ``text_only`` columns, worked out once by the reader of
+    many rows instead of asked of every column on every row."""
     errors = []
     for key, text in values.items():
         if text.__class__ is str and key not in text_keys:

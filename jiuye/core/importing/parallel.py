@@ -30,7 +30,7 @@ from django.conf import settings
 from django.utils import translation
 
 from jiuye.core.importing.base import Column, ImportKind, RowOutcome
-from jiuye.core.importing.files import cell_errors, text_only_keys
+from jiuye.core.importing.files import cell_errors
 
 # Rows per task sent to a worker, and tasks in flight per worker: enough to keep each worker
 # busy while the importing process writes, few enough that memory does not grow with the file.
@@ -53,7 +53,7 @@ class RowReader:
         self.kind = kind
         self.by = by
         self.columns: dict[str, Column] = {c.key: c for c in kind.columns}
-        self.text_keys = text_only_keys(self.columns)
+        self.text_keys = frozenset(k for k, c in self.columns.items() if c.text_only)
         self.keys = list(positions)
         # A full row's values are picked in one call; a short row (trailing cells left out)
         # is padded with empty strings.
