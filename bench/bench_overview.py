@@ -74,6 +74,7 @@ def _measure(year: int) -> dict[str, Any]:
     from jiuye.accounts.services import user_create
     from jiuye.actionplan import views as plan_views
     from jiuye.actionplan.models import Plan
+    from jiuye.core import views as core_views
     from jiuye.core.indicators import compiled_figures_clear, registry
     from jiuye.core.kept import refresh
     from jiuye.core.models import KeptFigures
@@ -135,6 +136,18 @@ def _measure(year: int) -> dict[str, Any]:
     out["refresh_district_cold"] = _timed(cold, runs=3)
     town_args = figures_args(plan, year, town, [])
     out["refresh_town"] = _timed(lambda: refresh(FIGURES, town_args), runs=3)
+    # The home page a leader, a district officer and a town officer land on after signing in:
+    # its main figures of the year (dashboards.selectors.home.FIGURES).
+    district_officer, _ = user_create(
+        username="bench-district", role=Role.DISTRICT, display_name="bench", password=None
+    )
+    for key, user in (
+        ("home_leader", leader),
+        ("home_district", district_officer),
+        ("home_town", officer),
+    ):
+        page(user, core_views.home, "/").content  # noqa: B018
+        out[key] = _timed(lambda user=user: page(user, core_views.home, "/").content)
     # Same numbers from the page and the raw SQL, or the comparison means nothing.
     response = page(leader)
     registry_rows, coverage_rows = raw()
@@ -304,6 +317,9 @@ def _print_measures(outcome: dict[str, Any]) -> None:
         ("refresh (background): district and towns", "refresh_district"),
         ("refresh, district, statement rebuilt", "refresh_district_cold"),
         ("refresh (background): one town", "refresh_town"),
+        ("home page, leader", "home_leader"),
+        ("home page, district officer", "home_district"),
+        ("home page, town officer", "home_town"),
     ]
     for label, key in rows:
         m = outcome[key]

@@ -16,8 +16,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from jiuye.actionplan.models import Plan, ProgressReport
-from jiuye.actionplan.selectors import reminders
+from jiuye.actionplan.selectors import kept_values, reminders
 from jiuye.core.indicators import registry
+from jiuye.core.kept import Kept
 from jiuye.core.roles import Role
 from jiuye.core.scoping import scope_for
 from jiuye.employers.models import Declaration, DeclarationStatus
@@ -211,17 +212,21 @@ class Figure:
     unit: str | Promise
 
 
-def figures_for(user: Any, today: dt.date) -> list[Figure]:
+def figures_for(user: Any, today: dt.date) -> tuple[list[Figure], Kept | None]:
+    """The role's main figures of its district or town this year, read as kept (ADR 0015): the
+    row the plan dashboard reads for the same region and year, so a sign-in counts nothing over
+    the district's persons. With the row's time, for the page to say when they were counted."""
     codes = FIGURES.get(user.role, ())
     if not codes:
-        return []
+        return [], None
     from jiuye.reference.models import Region
     from jiuye.reference.selectors import district_and_towns
 
     try:
         region = user.town if user.role == Role.TOWN else district_and_towns()[0]
     except Region.DoesNotExist:  # a fresh installation without its district loaded
-        return []
+        return [], None
+    counted = kept_values(region, today.year)
     found = []
     for code in codes:
         indicator = registry.get(code)
@@ -229,14 +234,16 @@ def figures_for(user: Any, today: dt.date) -> list[Figure]:
             found.append(
                 Figure(indicator.name, indicator.value(region, today.year), indicator.unit)
             )
-    return found
+    return found, counted
 
 
 def role_home(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     today = timezone.localdate()
+    figures, counted = figures_for(user, today)
     return {
         "waiting": waiting_for(request, today),
-        "figures": figures_for(user, today),
+        "figures": figures,
         "figures_year": today.year,
+        "kept": counted,
     }

@@ -155,7 +155,51 @@ def test_the_map_keeps_its_figures_and_counts_again_on_request(
 def test_the_command_counts_every_district_page_now(personas, plan) -> None:  # noqa: ANN001
     out = StringIO()
     call_command("refresh_figures", stdout=out)
-    # The overview of the district and of each town, the plan dashboard of each, the map.
+    # The overview of the district and of each town, the plan dashboard of each, the map, and
+    # the home pages' figures of this year when it is not the plan dashboard's year.
     towns = len(district_and_towns()[1])
-    assert KeptFigures.objects.count() == 2 * (1 + towns) + 1
+    years = {_year(plan), dt.date.today().year}
+    assert KeptFigures.objects.count() == (1 + towns) * (1 + len(years)) + 1
     assert "已重新统计" in out.getvalue()
+
+
+@pytest.mark.parametrize(("name", "code"), [("leader", "jobs.placements"), ("town_a", None)])
+def test_a_home_page_reads_its_main_figures_as_kept(client_for, personas, plan, name, code) -> None:  # noqa: ANN001
+    """The home page a leader, a district or a town officer lands on shows the plan dashboard's
+    kept row of its region and this year: counted once, then read, with its time."""
+    from jiuye.core.indicators import registry
+    from jiuye.reference.models import Region
+
+    year = dt.date.today().year
+    region = personas[name].town or _district()
+    client = client_for(name)
+    first = client.get("/")
+    shown = {f.name: f.value for f in first.context["figures"]}
+    # The same values as counted live on a fresh instance.
+    live = Region.objects.get(pk=region.pk)
+    indicators = [registry.get(c) for c in _codes(name)]
+    assert shown == {i.name: i.value(live, year) for i in indicators}
+    assert "数字统计于" in first.content.decode()
+    scope = kept_module.scope_of(plan_selectors.VALUES, plan_selectors.values_args(region, year))
+    row = KeptFigures.objects.get(scope=scope)
+
+    # The next view reads the row and counts nothing: a changed row shows as it is.
+    code = code or _codes(name)[0]
+    row.data["values"][code] = "12345"
+    row.save(update_fields=["data"])
+    again = {f.name: f.value for f in client.get("/").context["figures"]}
+    assert again[registry.get(code).name] == 12345
+
+    # Older than the maximum age: shown as kept while it is counted again (at once in tests).
+    _age(301)
+    stale = client.get("/")
+    assert {f.name: f.value for f in stale.context["figures"]}[registry.get(code).name] == 12345
+    assert "正在重新统计" in stale.content.decode()
+    assert {f.name: f.value for f in client.get("/").context["figures"]} == shown
+
+
+def _codes(name: str) -> tuple[str, ...]:
+    from jiuye.dashboards.selectors.home import FIGURES
+
+    role = {"leader": "leader", "town_a": "town"}[name]
+    return FIGURES[role]

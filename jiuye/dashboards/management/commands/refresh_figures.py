@@ -40,8 +40,13 @@ class Command(BaseCommand):
         jobs += [(overview.FIGURES, overview.figures_args(plan, year, t, [])) for t in towns]
         current = plans[0]
         year = min(max(asked, current.start_year), current.end_year)
+        # The role home pages show this year's main figures from the same rows (a year outside
+        # the current plan has rows of its own).
+        this_year = timezone.localdate().year
         jobs += [
-            (plan_selectors.VALUES, plan_selectors.values_args(r, year)) for r in (district, *towns)
+            (plan_selectors.VALUES, plan_selectors.values_args(r, y))
+            for y in sorted({year, this_year})
+            for r in (district, *towns)
         ]
         jobs.append((maps.VALUES, {"indicator": DEFAULT_INDICATOR, "year": asked}))
         started = time.perf_counter()
