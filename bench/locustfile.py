@@ -191,6 +191,11 @@ class TownOfficer(Signed):
     def coverage(self) -> None:
         self.page("/casework/coverage/", "coverage")
 
+    @task(1)
+    def home(self) -> None:
+        # Where every sign-in lands: what waits for the town, and the town's main figures.
+        self.page("/", "home, town officer")
+
 
 class DistrictStaff(Signed):
     kind = "district"
@@ -226,6 +231,10 @@ class DistrictStaff(Signed):
     def employers(self) -> None:
         self.page("/employers/", "employer list", q=f"单位{random.randint(1, 999)}")
 
+    @task(1)
+    def home(self) -> None:
+        self.page("/", "home, district officer")
+
 
 class Leader(Signed):
     kind = "leader"
@@ -246,6 +255,10 @@ class Leader(Signed):
     @task(1)
     def coverage(self) -> None:
         self.page("/casework/coverage/", "coverage")
+
+    @task(1)
+    def home(self) -> None:
+        self.page("/", "home, leader")
 
 
 class Employer(Signed):
