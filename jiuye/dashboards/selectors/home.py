@@ -214,8 +214,9 @@ class Figure:
 
 def figures_for(user: Any, today: dt.date) -> tuple[list[Figure], Kept | None]:
     """The role's main figures of its district or town this year, read as kept (ADR 0015): the
-    row the plan dashboard reads for the same region and year, so a sign-in counts nothing over
-    the district's persons. With the row's time, for the page to say when they were counted."""
+    row the plan dashboard reads for the same region and year, so a view reads one row instead
+    of counting over the district's persons (only a view with no row yet counts, and keeps it).
+    With the row's time, for the page to say when they were counted."""
     codes = FIGURES.get(user.role, ())
     if not codes:
         return [], None
