@@ -70,7 +70,10 @@ def _child_build(persons: int) -> dict[str, Any]:
     return {"job": str(job.pk), "timings": timings}
 
 
-def _child_task(job_id: str) -> dict[str, Any]:
+def run_export_job(job_id: str) -> dict[str, Any]:
+    """Run a queued export job in this process as the task worker would, and measure it: its
+    rows and size, time and CPU, and this process's peak and sampled resident memory (also
+    ``bench_load``'s export step)."""
     from jiuye.core.importing.exportjobs import export_job_task
     from jiuye.core.models import ExportJob
 
@@ -149,7 +152,7 @@ def _child(argv: list[str]) -> None:
 
     plain_static_files()
     if argv[0] == "--task":
-        result(_child_task(argv[1]))
+        result(run_export_job(argv[1]))
         return
     if argv[0] == "--baseline":
         result(_child_baseline())

@@ -287,7 +287,7 @@ def _child_export(region: str) -> dict[str, Any]:
     from django.contrib.sessions.backends.db import SessionStore
     from django.test import RequestFactory, override_settings
 
-    from bench.bench_export import _child_task
+    from bench.bench_export import run_export_job
     from jiuye.accounts.models import User
     from jiuye.core.models import ExportJob
     from jiuye.people import views
@@ -303,7 +303,7 @@ def _child_export(region: str) -> dict[str, Any]:
     job = ExportJob.objects.filter(created_by=user).order_by("-created_at").first()
     if response.status_code != 302 or job is None:
         return {"request_status": response.status_code, "status": "not queued"}
-    return {"request_status": response.status_code, **_child_task(str(job.pk))}
+    return {"request_status": response.status_code, **run_export_job(str(job.pk))}
 
 
 def _child_profile() -> dict[str, Any]:
@@ -604,7 +604,11 @@ def _report(
     if export:
         done = export["status"] == "done"
         ok = done and export["rss_mb"] <= TARGET_EXPORT_MB
-        what = f"{export['rss_mb']:.0f} MB for {export['rows']:,} rows" if done else "not done"
+        what = (
+            f"{export['rss_mb']:.0f} MB for {export['rows']:,} rows"
+            if done
+            else f"not done: {export.get('message') or export['status']}"
+        )
         print(f"    export under {TARGET_EXPORT_MB} MB: {'met' if ok else 'MISSED'} ({what})")
 
 
