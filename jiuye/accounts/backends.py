@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from jiuye.accounts.models import User
 
@@ -15,12 +16,20 @@ class UserBackend(ModelBackend):
     """Every page reads what the user is bound to (town, department, employer or own person
     record: scope, menu, the header's label): the user of a request comes with it in the query
     that loads the user, not one query more. So does the header's unread count: a subquery on
-    the notifications' (user, read_at) index in the same statement."""
+    the notifications' (user, read_at) index in the same statement; and whether the user has a
+    confirmed authenticator, which the second-factor gate asks on every page of a user who has
+    not passed it (``SecondFactorMiddleware``): most town officers, employers and job
+    seekers."""
 
     def get_user(self, user_id: Any) -> User | None:
         users = User._default_manager.select_related(
             "town", "department", "employer", "person"
-        ).annotate(unread_notifications_count=_unread())
+        ).annotate(
+            unread_notifications_count=_unread(),
+            confirmed_second_factor=Exists(
+                TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+            ),
+        )
         try:
             user = users.get(pk=user_id)
         except User.DoesNotExist:

@@ -68,7 +68,10 @@ class SecondFactorMiddleware:
         if user.is_authenticated and not user.is_verified():
             from jiuye.accounts.selectors import user_has_second_factor
 
-            has_device = user_has_second_factor(user)
+            # Loaded with the user (``UserBackend``); asked only of a user loaded otherwise.
+            has_device = getattr(user, "confirmed_second_factor", None)
+            if has_device is None:
+                has_device = user_has_second_factor(user)
             if has_device or user.second_factor_required:
                 # Until the second factor is passed, the page shows no menu.
                 request.second_factor_pending = True

@@ -46,3 +46,33 @@ def test_a_town_officers_pages_do_not_read_the_town_again(client_for, personas) 
         and '"reference_region"."name"' in q["sql"]
     ]
     assert not alone, alone
+
+
+@pytest.mark.parametrize("name", ["town_a", "employer", "jobseeker"])
+def test_the_second_factor_gate_asks_nothing_more_of_a_user_who_has_not_passed_it(
+    name: str, client_for
+) -> None:  # noqa: ANN001
+    """Most town officers, employers and job seekers have no authenticator: whether they have
+    one comes with the user, not in a query of its own on each of their pages."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client = client_for(name)
+    client.get("/")
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/").status_code == 200
+    table = TOTPDevice._meta.db_table
+    asked = [q["sql"] for q in captured if table in q["sql"]]
+    assert len(asked) == 1, asked
+    assert 'FROM "accounts_user"' in asked[0]
+
+
+def test_a_user_with_an_authenticator_is_still_asked_for_it(client, personas) -> None:  # noqa: ANN001
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = personas["town_a"]
+    TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    client.force_login(user)
+    response = client.get("/")
+    assert response.status_code == 302 and response.url == "/accounts/2fa/verify/"
