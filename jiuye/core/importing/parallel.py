@@ -31,6 +31,7 @@ from django.utils import translation
 
 from jiuye.core.importing.base import Column, ImportKind, RowOutcome
 from jiuye.core.importing.files import cell_errors
+from jiuye.core.workers import lower_priority
 
 # Rows per task sent to a worker, and tasks in flight per worker: enough to keep each worker
 # busy while the importing process writes, few enough that memory does not grow with the file.
@@ -89,6 +90,7 @@ _READER: RowReader | None = None
 
 
 def _start_worker(language: str | None) -> None:
+    lower_priority()
     if language:
         translation.activate(language)
 

@@ -12,6 +12,7 @@ import pytest
 from django.core.management import call_command
 
 from conftest import TOWN_A, make_id_number, make_uscc
+from jiuye.core.tests.priority import record_priority, wanted_nice, worker_priorities
 from jiuye.employers import services
 from jiuye.employers.management.commands import quota_review
 from jiuye.employers.models import Declaration, DeclarationStatus, DeclaredEmployee, Employer
@@ -128,6 +129,22 @@ def test_workers_and_skipping_give_the_results_of_the_plain_path(
     Declaration.objects.filter(pk=first.pk).update(counted=99)
     assert _review(workers=2) == f"year {YEAR}: reviewed 9, recomputed 1 (8 unchanged)"
     assert _results() == plain
+
+
+def test_the_workers_run_below_the_review_s_own_priority(
+    year_of_declarations, monkeypatch, settings, tmp_path
+) -> None:  # noqa: ANN001
+    """The review's checkers yield the CPU to pages served beside it (JIUYE_WORKER_NICE)."""
+    import os
+
+    own = os.getpriority(os.PRIO_PROCESS, 0)
+    monkeypatch.setattr(quota_review, "CHUNK", 2)
+    settings.JIUYE_WORKER_NICE = wanted_nice()
+    seen = tmp_path / "priorities"
+    record_priority(monkeypatch, quota_review, "review_run", seen)
+    assert _review(workers=2, all=True) == f"year {YEAR}: reviewed 9, recomputed 9 (0 unchanged)"
+    assert worker_priorities(seen) == {settings.JIUYE_WORKER_NICE}
+    assert os.getpriority(os.PRIO_PROCESS, 0) == own
 
 
 def test_a_changed_input_is_reviewed_again(year_of_declarations, monkeypatch) -> None:  # noqa: ANN001

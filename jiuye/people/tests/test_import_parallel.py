@@ -13,6 +13,7 @@ from jiuye.core import importing
 from jiuye.core.crypto import looks_encrypted
 from jiuye.core.importing import batch_rollback, parallel, run_import
 from jiuye.core.models import ImportBatch
+from jiuye.core.tests.priority import record_priority, wanted_nice, worker_priorities
 from jiuye.people.models import Person
 from jiuye.people.tests.test_import_fast_paths import number, row, write
 
@@ -164,3 +165,20 @@ def test_a_file_of_registered_then_new_persons_stores_the_new_ones_as_without_wo
     pooled = run(path)
     assert (pooled.created, pooled.unchanged) == (20, 20) and pool
     assert persons() == without
+
+
+def test_the_workers_run_below_the_importing_process_s_priority(
+    reference, tmp_path, settings, pool, monkeypatch
+) -> None:  # noqa: ANN001
+    """The workers yield the CPU to pages served beside a large import (JIUYE_WORKER_NICE);
+    the importing process, which may be a web request's, keeps its own priority."""
+    import os
+
+    own = os.getpriority(os.PRIO_PROCESS, 0)
+    settings.JIUYE_WORKER_NICE = wanted_nice()
+    seen = tmp_path / "priorities"
+    record_priority(monkeypatch, parallel.RowReader, "read", seen)
+    result = run(write(tmp_path / "p.csv", rows(broken=False)))
+    assert pool and result.created == ROWS
+    assert worker_priorities(seen) == {settings.JIUYE_WORKER_NICE}
+    assert os.getpriority(os.PRIO_PROCESS, 0) == own

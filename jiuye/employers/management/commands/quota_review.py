@@ -31,6 +31,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from jiuye.core.bulk import DeferredUpdate
+from jiuye.core.workers import lower_priority
 from jiuye.employers.models import Declaration, DeclaredEmployee
 from jiuye.employers.selectors import levy_totals
 from jiuye.employers.services.review import (
@@ -70,6 +71,7 @@ def _worker_start(context: ReviewContext, snapshot: str | None) -> None:
     # Not Linux: no prctl, the pool's own shutdown still applies.
     with contextlib.suppress(AttributeError, OSError):
         ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    lower_priority()
     _WORKER["context"] = context
     if snapshot is not None:
         from psycopg import IsolationLevel, sql
