@@ -11,7 +11,7 @@ class CaseworkConfig(AppConfig):
 
     def ready(self) -> None:
         from jiuye.casework import models
-        from jiuye.casework.services.tallies import registry_step
+        from jiuye.casework.services.tallies import queue_marked_refresh, registry_step
         from jiuye.core import tallies
         from jiuye.core.audit import register
 
@@ -27,3 +27,6 @@ class CaseworkConfig(AppConfig):
         # The registry and employment writes move the coverage tallies by their delta (ADR
         # 0005); they sit below casework, so core hands them the step.
         tallies.register_stepper(registry_step)
+        # A large write marks villages instead: their recount is queued once it commits, so
+        # the next reader of coverage or a worklist finds them counted.
+        tallies.register_refresher(queue_marked_refresh)

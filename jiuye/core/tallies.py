@@ -9,6 +9,11 @@ it stays for the next refresh: no write is lost.
 A write of a few persons may instead move the summaries by its own delta in its transaction
 (``stepping``): the app that keeps them registers how (``register_stepper``), since core and
 the apps below it import no app above them.
+
+Once marks are committed, the same app may bring the summaries up to date in the background
+(``register_refresher``: it queues a task), so that the first reader after a large write (an
+import of thousands of persons) does not wait for the recount, nor make others wait behind it.
+A reader that comes first still recounts, as before; the marks stay until someone has.
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
+
+from django.db import transaction
 
 from jiuye.core.models import DirtyRegion
 
@@ -26,7 +33,32 @@ def mark_dirty(region_codes: Iterable[str | None]) -> int:
     codes = sorted({code for code in region_codes if code})
     if codes:
         DirtyRegion.objects.bulk_create([DirtyRegion(code=code) for code in codes])
+        _refresh_after_commit()
     return len(codes)
+
+
+# What the app keeping the summaries does once marks are committed (queue a recount).
+_refreshers: list[Callable[[], None]] = []
+
+
+def register_refresher(refresher: Callable[[], None]) -> Callable[[], None]:
+    if refresher not in _refreshers:
+        _refreshers.append(refresher)
+    return refresher
+
+
+def _refresh_after_commit() -> None:
+    """Once per transaction, however many marks it writes; nothing if it rolls back."""
+    waiting = transaction.get_connection().run_on_commit
+    if not any(func is _refresh for _savepoints, func, _robust in waiting):
+        # Robust: the write has committed; a refresher that fails is logged and the marks
+        # stay for the next reader.
+        transaction.on_commit(_refresh, robust=True)
+
+
+def _refresh() -> None:
+    for refresher in _refreshers:
+        refresher()
 
 
 def pending(prefix: str = "") -> dict[str, list[Any]]:

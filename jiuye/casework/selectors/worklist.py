@@ -397,7 +397,7 @@ def coverage_figures_many(pairs: list[tuple[Region, int]], today: dt.date | None
                 from jiuye.casework.services.tallies import tallies_bring_up_to_date
 
                 rows = tallies_bring_up_to_date(
-                    region=top, year=year, today=today, stored=stored, everything=False
+                    region=top, year=year, today=today, stored=stored, everything=False, wait=False
                 )[0]
             for region, _y in [(r, y) for r, y in under if y == year]:
                 sums = _sum_tallies([t for t in rows if t.village_id.startswith(region.prefix)])
@@ -556,6 +556,14 @@ class StoredTallies:
         good = {t.village_id for t in rows if t.as_of == on and not t.dirty}
         return len(good) == len(rows) and good.issuperset(self.villages)
 
+    def counted(self, year: int, on: dt.date) -> bool:
+        """Every village has a tally of the year for this reference day, marked or not: what a
+        reader may show while another process recounts the marked ones."""
+        rows = self.of_year(year)
+        return all(t.as_of == on for t in rows) and {t.village_id for t in rows}.issuperset(
+            self.villages
+        )
+
 
 def stored_tallies(region: Region) -> StoredTallies:
     """The region's villages left-joined to their tallies (every year), one query."""
@@ -592,7 +600,7 @@ def village_tallies(
     from jiuye.casework.services.tallies import tallies_bring_up_to_date
 
     return tallies_bring_up_to_date(
-        region=region, year=year, today=today, stored=stored, everything=False
+        region=region, year=year, today=today, stored=stored, everything=False, wait=False
     )[0]
 
 

@@ -10,9 +10,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django_tasks import task
 
 from jiuye.casework.models import CoverageTally
 from jiuye.casework.selectors import (
@@ -59,15 +61,29 @@ def _write_tallies(
 
 @transaction.atomic
 def tallies_bring_up_to_date(
-    *, region: Region, year: int, today: dt.date | None, stored: StoredTallies, everything: bool
+    *,
+    region: Region,
+    year: int,
+    today: dt.date | None,
+    stored: StoredTallies,
+    everything: bool,
+    wait: bool = True,
 ) -> tuple[list[CoverageTally], int]:
     """Recompute what ``stored`` (read just before) shows is dirty, missing or of another
     reference day; returns the year's tallies of every village and how many rows were written.
-    ``selectors.village_tallies`` calls it when a read finds them stale."""
+    ``selectors.village_tallies`` calls it when a read finds them stale, with ``wait=False``:
+    on PostgreSQL, while another process recounts (the task queued after an import: seconds
+    at 1,000,000 persons), a reader whose villages all have a tally of this reference day
+    shows them as last counted instead of waiting for the lock; the marks stay, so the recount
+    or the next read brings them up to date. A missing or outdated tally is still waited for."""
+    on = reference_date(year, today)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
+            if not wait and not everything:
+                cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [_REFRESH_LOCK])
+                if not cursor.fetchone()[0] and stored.counted(year, on):
+                    return stored.of_year(year), 0
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_REFRESH_LOCK])
-    on = reference_date(year, today)
     # Read under the lock: a mark committed from now on stays for the next refresh.
     marks = core_tallies.pending(region.prefix)
     # And the region's tallies locked before counting: a casework write that moved one by its
@@ -104,6 +120,22 @@ def tallies_bring_up_to_date(
             written += len(rows)
         core_tallies.clear(marks)
     return sorted(result.values(), key=lambda t: t.village_id), written
+
+
+@task()
+def refresh_marked_task() -> int:
+    """Recount the villages marked dirty, for the whole district (by the task worker, queued
+    once a write's marks are committed: ``core.tallies.register_refresher``). Nothing to do
+    when a reader has recounted them already. Returns the number of tallies written."""
+    district = Region.objects.filter(code=settings.JIUYE_DISTRICT_CODE).first()
+    if district is None or not core_tallies.pending(district.prefix):
+        return 0
+    return tallies_refresh(region=district, year=timezone.localdate().year)
+
+
+def queue_marked_refresh() -> None:
+    """The refresher the casework app registers with ``core.tallies``."""
+    refresh_marked_task.enqueue()
 
 
 def tallies_refresh(

@@ -10,6 +10,8 @@ from collections.abc import Callable
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from conftest import VILLAGE_B
 from jiuye.casework import selectors, services
@@ -259,6 +261,96 @@ def test_a_persons_import_marks_the_villages_it_touched(town, tmp_path) -> None:
     path = write(tmp_path / "persons.csv", [row(seq) for seq in range(1, 4)])
     run_import(kind="persons", path=path, original_name=path.name, dry_run=False)
     assert_tallies_are_live()
+
+
+def test_an_imports_villages_are_recounted_in_the_background_once_it_commits(
+    town,  # noqa: F811
+    tmp_path,
+    django_capture_on_commit_callbacks,
+) -> None:  # noqa: ANN001
+    """The first reader of coverage or a worklist after a large import does not wait for the
+    recount (1–2 s at 1,000,000 persons, with other readers queued behind its lock): once the
+    import commits, one task recounts what it marked (the task worker; at once in tests)."""
+    from jiuye.core.importing import run_import
+    from jiuye.people.tests.test_import_fast_paths import row, write
+
+    assert_tallies_are_live()
+    _as_if_committed()
+    path = write(tmp_path / "persons.csv", [row(seq) for seq in range(1, 4)])
+    with django_capture_on_commit_callbacks() as queued:
+        result = run_import(kind="persons", path=path, original_name=path.name, dry_run=False)
+    assert result.created == 3
+    assert core_tallies.pending(), "the import marks the villages it touched"
+    refreshes = [c for c in queued if c is core_tallies._refresh]
+    assert len(refreshes) == 1, "one recount per transaction"
+    tallied = {t.pk: t.refreshed_at for t in CoverageTally.objects.all()}
+    refreshes[0]()  # as at the commit
+    assert not core_tallies.pending()
+    assert {t.pk: t.refreshed_at for t in CoverageTally.objects.all()} != tallied
+    with CaptureQueriesContext(connection) as captured:
+        assert_tallies_are_live()
+    assert not [q for q in captured if "INSERT" in q["sql"] or "UPDATE" in q["sql"]]
+
+
+def test_a_dry_run_queues_no_recount(town, tmp_path, django_capture_on_commit_callbacks) -> None:  # noqa: ANN001, F811
+    from jiuye.core.importing import run_import
+    from jiuye.people.tests.test_import_fast_paths import row, write
+
+    _as_if_committed()
+    marks = core_tallies.pending()
+    path = write(tmp_path / "persons.csv", [row(seq) for seq in range(1, 4)])
+    with django_capture_on_commit_callbacks() as queued:
+        run_import(kind="persons", path=path, original_name=path.name, dry_run=True)
+    assert core_tallies._refresh not in queued
+    assert core_tallies.pending() == marks
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's advisory lock")
+# Committed: a refresh's lock lasts until its transaction ends, and the test's would hold it.
+@pytest.mark.django_db(transaction=True)
+def test_a_reader_shows_the_last_counts_while_another_process_recounts(town, settings) -> None:  # noqa: ANN001, F811
+    """While the task worker recounts what an import marked (seconds at 1,000,000 persons),
+    the coverage page and the worklists show the tallies as last counted instead of queueing
+    behind its lock; the marks stay, and the read after the recount is live again."""
+    from jiuye.casework.services.tallies import _REFRESH_LOCK
+
+    # The recount queued at the mark's commit is not run here: another process holds the lock.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    assert_tallies_are_live()
+    region = Region.objects.get(code=TOWN)
+    before = _table(selectors.coverage(region=region, year=YEAR, today=TODAY))
+    # As an import writes: persons changed without a step, their village marked.
+    Person.objects.filter(region_id=VILLAGE_A2).update(
+        archived_at=dt.datetime(YEAR, 3, 1, tzinfo=dt.UTC)
+    )
+    core_tallies.mark_dirty([VILLAGE_A2])
+    other = connection.get_new_connection(connection.get_connection_params())
+    with connection.cursor() as cursor:
+        cursor.execute("SET lock_timeout = '5s'")  # a reader that waits fails, not hangs
+    try:
+        other.execute("SELECT pg_advisory_lock(%s)", [_REFRESH_LOCK])  # the recount runs
+        assert _table(selectors.coverage(region=region, year=YEAR, today=TODAY)) == before
+        assert core_tallies.pending(), "the marks stay for the recount"
+        other.execute("SELECT pg_advisory_unlock(%s)", [_REFRESH_LOCK])
+    finally:
+        other.close()
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
+    after = _table(selectors.coverage(region=region, year=YEAR, today=TODAY))
+    assert after != before
+    assert not core_tallies.pending()
+    assert_tallies_are_live()
+
+
+def _as_if_committed() -> None:
+    """The fixture's writes queued a recount for the commit of the test's transaction, which
+    never comes; a recount is queued once per transaction, so run it now, as a commit would."""
+    for _savepoints, callback, _robust in connection.run_on_commit:
+        if callback is core_tallies._refresh:
+            callback()
+    connection.run_on_commit = [
+        each for each in connection.run_on_commit if each[1] is not core_tallies._refresh
+    ]
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
