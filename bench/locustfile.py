@@ -9,19 +9,25 @@ the map and coverage; 3 employers on their declarations and postings; 3 job seek
 jobs and "jobs for me". Every request is named by its page kind, so the report groups a kind's
 URLs (``worklist deep`` is every page past the first). A redirect to the sign-in or
 second-factor page counts as a failure, not a success.
+
+With ``LOAD_TIMELINE`` set to a path, every request is also written there as a CSV line (the
+time it ended, its page kind, its milliseconds), so ``bench_load`` can tell the requests made
+while the import ran from the others.
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import itertools
 import os
 import random
 import re
+import time
 from html.parser import HTMLParser
 from typing import Any
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, events, task
 
 PASSWORD = os.environ.get("LOAD_PASSWORD", "Load-Test-Jiuye-2026")
 PERSON_LINK = re.compile(r'href="/people/([0-9a-f-]{36})/"')
@@ -29,6 +35,16 @@ PAGE_LINK = re.compile(r"[?&]page=(\d+)")
 DECLARATION_LINK = re.compile(r'href="/employers/declarations/([0-9a-f-]{36})/"')
 POSTING_LINK = re.compile(r'href="/jobs/postings/([0-9a-f-]{36})/"')
 TOWNS = ["440199001000", "440199002000", "440199003000", "440199004000", "440199005000"]
+
+
+TIMELINE = os.environ.get("LOAD_TIMELINE")
+_timeline = csv.writer(open(TIMELINE, "a", buffering=1, newline="")) if TIMELINE else None  # noqa: SIM115
+
+
+@events.request.add_listener
+def _request_ended(name: str, response_time: float, **_kw: Any) -> None:
+    if _timeline is not None:
+        _timeline.writerow((f"{time.time():.3f}", name, f"{response_time:.1f}"))
 
 
 def recovery_code(username: str, n: int) -> str:
