@@ -60,7 +60,9 @@ def _reads(person: Any) -> dict[str, Any]:
     }
 
 
-@provider(reads=_reads)
+# Called only for a person with a service or needs record (flags in the person's statement):
+# a person without one costs no read at all.
+@provider(concerns=((ServiceRecord, "person"), (NeedsRecord, "person")), reads=_reads)
 def casework_entries(person: Any, user: Any, rows: dict[str, list[Any]]) -> list[Entry]:
     linked = getattr(user, "role", None) in PERSONAL_DATA_ROLES
     own = for_self(person, user)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from jiuye.accounts.models import PERSONAL_DATA_ROLES
 from jiuye.core.timeline import Entry, EntryKind, for_self, provider, stamp
-from jiuye.jobs.models import FairSeeker, FollowUp, ReferralStatus, ReferralStep
+from jiuye.jobs.models import FairSeeker, FollowUp, Referral, ReferralStatus, ReferralStep
 
 REFERRAL = EntryKind("referral", gettext_lazy("岗位推荐"))
 FOLLOW_UP = EntryKind("follow_up", gettext_lazy("跟踪回访"))
@@ -34,7 +34,8 @@ def _referral_reads(person: Any) -> dict[str, Any]:
     }
 
 
-@provider(reads=_referral_reads)
+# Steps and follow-ups both hang on a referral of the person.
+@provider(concerns=((Referral, "person"),), reads=_referral_reads)
 def referral_entries(person: Any, user: Any, rows: dict[str, list[Any]]) -> list[Entry]:
     # The person page is already scoped, so every referral of the person is in the user's scope.
     linked = getattr(user, "role", None) in PERSONAL_DATA_ROLES

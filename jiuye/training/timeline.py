@@ -24,7 +24,7 @@ def _reads(person: Any) -> dict[str, Any]:
     }
 
 
-@provider(reads=_reads)
+@provider(concerns=((Enrolment, "person"), (Certificate, "person")), reads=_reads)
 def training_entries(person: Any, user: Any, rows: dict[str, list[Any]]) -> list[Entry]:
     # The person page is already scoped, so the person's training is in the user's scope.
     linked = getattr(user, "role", None) in PERSONAL_DATA_ROLES

@@ -656,6 +656,32 @@ def test_the_person_page_shows_services_and_needs_with_archived_ones_marked(
     assert _url("service-detail", record.pk) not in own
 
 
+def test_the_person_page_reads_only_the_timelines_the_person_has_rows_in(
+    client_for, records_person
+) -> None:  # noqa: ANN001
+    """Service, needs, training and referral entries are read in one statement, and only for a
+    person with such rows (their flags come with the person): none for a person without."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from jiuye.core.together import SOURCE
+
+    client = client_for("town_a")
+    page = reverse("people:detail", kwargs={"pk": records_person.pk})
+
+    def timeline_reads() -> list[str]:
+        client.get(page)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(page).status_code == 200
+        return [q["sql"] for q in captured if SOURCE in q["sql"]]
+
+    assert timeline_reads() == []
+    _service(records_person, officer_name="王专干")
+    (statement,) = timeline_reads()
+    assert ServiceRecord._meta.db_table in statement
+    assert "training_enrolment" not in statement and "jobs_referral" not in statement
+
+
 def test_a_web_page_sent_as_a_picture_is_refused_and_a_misnamed_file_stored_as_it_is(
     client_for, records_person, records_post
 ) -> None:  # noqa: ANN001
