@@ -15,6 +15,7 @@ from django.utils import translation
 
 from jiuye.core.audit import audit_bulk
 from jiuye.core.crypto import blind_index
+from jiuye.core.tallies import mark_dirty
 from jiuye.core.validators import resident_id_birth_date, resident_id_sex
 from jiuye.people.demo.synthetic import HARD_TO_EMPLOY_OFFICE, Village, generate_persons
 from jiuye.people.models import (
@@ -68,6 +69,10 @@ def demo_persons(*, persons: int, seed: int, villages: list[Village]) -> tuple[i
         )
         new = [_person(row, index, codes) for index, row in indexed if index not in existing]
         Person.objects.bulk_create(new, batch_size=CHUNK)
+        # Straight to the table: their villages' coverage tallies, if any were counted before,
+        # are marked, so the casework seeder's writes recount them instead of moving them by a
+        # delta from counts that do not hold these persons (ADR 0005).
+        mark_dirty({person.region_id for person in new})
         audit_bulk(
             model=Person,
             changes=(

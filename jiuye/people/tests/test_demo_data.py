@@ -139,3 +139,18 @@ def test_the_apps_seeders_run_after_the_persons_in_their_declared_order(allowed)
     positions = [out.index(f"demo {label}:") for label in labels]
     assert out.index(f"demo persons (seed {SEED})") < positions[0]
     assert positions == sorted(positions)
+
+
+def test_persons_written_straight_to_the_table_mark_their_villages(allowed) -> None:  # noqa: ANN001
+    """Their villages' coverage tallies, if counted before (ADR 0005), are recounted, not moved
+    by a later write's delta from counts without them (a negative tally, refused)."""
+    from jiuye.core import tallies
+    from jiuye.people.demo.persons import demo_persons
+    from jiuye.people.demo.synthetic import load_villages
+
+    before = set(Person.objects.values_list("pk", flat=True))
+    tallies.clear(tallies.pending())
+    created, _skipped = demo_persons(persons=PERSONS + 10, seed=SEED, villages=load_villages())
+    new = Person.objects.exclude(pk__in=before)
+    assert created == 10 == new.count()
+    assert set(new.values_list("region_id", flat=True)) == set(tallies.pending())
