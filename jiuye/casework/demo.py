@@ -33,6 +33,7 @@ from jiuye.casework.models import (
 from jiuye.casework.selectors import action_population
 from jiuye.core.audit import audit_bulk
 from jiuye.core.demo import seeder
+from jiuye.core.tallies import mark_dirty
 from jiuye.people.models import Person, WishToWork
 from jiuye.reference.models import Region
 
@@ -70,6 +71,7 @@ class _Writer:
         self.seed = seed
         self.count = 0
         self.records: list[ServiceRecord] = []
+        self.villages: set[str] = set()  # of the persons written for
         self.needs: list[NeedsRecord] = []
         self.types = {t.code: t for t in ServiceType.objects.all()}
         self.officers = {
@@ -80,6 +82,7 @@ class _Writer:
         self, person_id: object, region: str, code: str, day: dt.date, channel: str, notes: str
     ) -> ServiceRecord:
         self.count += 1
+        self.villages.add(region)
         officer = self.officers.get(region[:9] + "000")
         record = ServiceRecord(
             person_id=person_id,
@@ -248,6 +251,9 @@ def demo_casework(*, seed: int, today: dt.date | None = None) -> int:
         touched[year] = _year(rng, writer, year, today)
     ServiceRecord.objects.bulk_create(writer.records, batch_size=2000)
     NeedsRecord.objects.bulk_create(writer.needs, batch_size=2000)
+    # Written straight to the tables (and the wishes above): tallies counted before are
+    # recounted, not moved by the deltas of ``recompute_cases`` below (ADR 0005).
+    mark_dirty(writer.villages)
     audit_bulk(
         model=ServiceRecord,
         changes=(

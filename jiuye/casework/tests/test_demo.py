@@ -44,3 +44,21 @@ def test_demo_data_adds_employment_and_a_partial_year_of_casework(settings, refe
     out = _run()
     assert "already there" in out
     assert (EmploymentRecord.objects.count(), ServiceRecord.objects.count()) == counts
+
+
+def test_the_records_written_straight_to_the_tables_mark_their_villages(
+    reference, monkeypatch
+) -> None:  # noqa: ANN001
+    """Tallies counted before the demo casework are recounted, not moved by its recomputes'
+    deltas from counts without the records it wrote (ADR 0005)."""
+    from jiuye.casework import demo
+    from jiuye.people.demo.persons import demo_persons
+    from jiuye.people.demo.synthetic import load_villages
+
+    demo_persons(persons=40, seed=3, villages=load_villages())
+    marked: list[set[str]] = []
+    monkeypatch.setattr(demo, "mark_dirty", lambda codes: marked.append(set(codes)))
+    assert demo.demo_casework(seed=3) > 0
+    bulk = ServiceRecord.objects.filter(idempotency_key__startswith=demo.KEY_PREFIX)
+    written = set(bulk.values_list("person__region_id", flat=True).distinct())
+    assert marked and marked[0] == written
