@@ -16,6 +16,7 @@ from jiuye.casework.models import NeedsRecord, WantsWork
 from jiuye.casework.services import recompute_cases
 from jiuye.core.audit import audit_bulk
 from jiuye.core.models import ImportBatch, ImportRecord
+from jiuye.core.tallies import mark_dirty
 from jiuye.people.models import Person, WishToWork
 
 PERSON_MODEL = "people.Person"
@@ -56,6 +57,9 @@ def follow_wish(needs_touched: set[tuple[Any, int]], batch: ImportBatch, actor: 
             updated_by=actor,
             updated_at=timezone.now(),
         )
+    # Written around the persons' services (no step counts it): their villages' coverage
+    # tallies are recounted, not moved by the yearly cases' delta after it (ADR 0005).
+    mark_dirty({person.region_id for person, _diff in changed})
     ImportRecord.objects.bulk_create(log)
     audit_bulk(
         model=Person,

@@ -44,6 +44,7 @@ from jiuye.core.importing.declared import DeclaredKind, ErrorSink
 from jiuye.core.importing.fields import Choice, Date, Lookup, Text, choice_labels
 from jiuye.core.importing.journal import Changes, Undone, actor, delete_audited
 from jiuye.core.models import ImportBatch, ImportRecord
+from jiuye.core.tallies import mark_dirty
 from jiuye.people.importing import PersonByIdNumber
 from jiuye.people.models import Person
 
@@ -337,13 +338,18 @@ class ServicesKind(DeclaredKind):
                 NeedsRecord.objects.filter(service_record=record).update(**values)
                 needs_touched.add((record.person_id, record.date.year))
         settle_needs(needs_touched)
+        put_back = []
         for entry in ImportRecord.objects.filter(batch=undone.batch, model=PERSON_MODEL):
             # Put the wish back only if nobody changed it since the import.
-            Person.objects.filter(pk=entry.object_id, wish_to_work=entry.before["_after"]).update(
+            wish = Person.objects.filter(pk=entry.object_id, wish_to_work=entry.before["_after"])
+            if wish.update(
                 wish_to_work=entry.before["wish_to_work"],
                 version=F("version") + 1,
                 updated_by=who,
-            )
+            ):
+                put_back.append(entry.object_id)
+        # As at the import (``needs.follow_wish``): their villages are recounted.
+        mark_dirty(Person.objects.filter(pk__in=put_back).values_list("region_id", flat=True))
         recompute(touched)
 
     # --- export ---------------------------------------------------------------------------

@@ -430,3 +430,44 @@ def test_a_casework_write_in_a_marked_village_leaves_it_to_the_recount(
     _needs(person, dt.date(YEAR, 5, 1))
     assert DirtyRegion.objects.filter(code=VILLAGE_A2).count() >= 2  # registration, and the step
     assert_tallies_are_live()
+
+
+def test_a_services_import_that_changes_a_wish_and_its_rollback_keep_the_tallies_live(
+    town,  # noqa: F811
+    tmp_path,
+) -> None:  # noqa: ANN001
+    """The import writes the person's wish to work before the yearly cases are rebuilt: the
+    tallies' step must count it (wanting, needs missing), or its village be recounted."""
+    from jiuye.casework.tests.test_import_services import HEADER, run, write_csv
+
+    assert_tallies_are_live()
+    person = (
+        Person.objects.filter(region__code__startswith=TOWN[:9], archived_at__isnull=True)
+        .exclude(wish_to_work="yes")
+        .order_by("pk")
+        .first()
+    )
+    day = dt.date(YEAR, 3, 1).isoformat()
+    row = [
+        person.id_number,
+        "就业需求登记",
+        day,
+        "入户走访",
+        "",
+        "",
+        "王专干",
+        "",
+        "是",
+        "客服",
+        "",
+    ]
+    result = run(write_csv(tmp_path / "needs.csv", [row], HEADER))
+    assert result.created == 1 and not result.errors
+    assert Person.objects.get(pk=person.pk).wish_to_work == "yes"
+    assert_tallies_are_live()
+    # Undone: the wish put back is counted too.
+    from jiuye.core.importing import batch_rollback
+
+    batch_rollback(batch=result.batch, by=None)
+    assert Person.objects.get(pk=person.pk).wish_to_work == person.wish_to_work
+    assert_tallies_are_live()
