@@ -12,7 +12,7 @@ second-factor page counts as a failure, not a success.
 
 With ``LOAD_TIMELINE`` set to a path, every request is also written there as a CSV line (the
 time it ended, its page kind, its milliseconds), so ``bench_load`` can tell the requests made
-while the import ran from the others.
+while the users were signing in and while the import ran from the others.
 """
 
 from __future__ import annotations
