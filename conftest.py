@@ -70,8 +70,19 @@ def browser_test_left_out(item: pytest.Item) -> bool:
     return drives_chromium(item) and item.get_closest_marker("also_on_postgresql") is None
 
 
+def query_budget_left_out(item: pytest.Item) -> bool:
+    return item.get_closest_marker("query_budget") is not None
+
+
+# The longest tests, run first (ADR 0017): pytest-xdist hands out the first quarter of the
+# suite one test at a time to each worker in turn, the rest in chunks to whichever worker runs
+# low. Started first, the long ones are split between the workers; handed out late in one
+# chunk, two of them could end up one after the other on one worker while the other idles.
+LONG_FIRST = ("jiuye/core/tests/test_browser.py::test_every_page_a_role_can_reach_passes_axe",)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Two switches of CI's PostgreSQL suite (the SQLite suite runs every test; ADR 0017):
+    """Three switches of CI's two suites (``make test`` without them runs every test; ADR 0017):
 
     - ``JIUYE_DATABASE_TESTS_ONLY=1`` runs only the tests that use the database: a test that
       cannot reach the database runs the same on either.
@@ -80,18 +91,27 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
       checked once, over SQLite; the views, forms and services those pages use are tested on
       both databases without a browser. It keeps the few marked ``also_on_postgresql``: a
       write through the live server that commits (an import and its progress, a conflict, a
-      reveal and its log, a complaint filed anonymously, the lockout)."""
+      reveal and its log, a complaint filed anonymously, the lockout).
+    - ``JIUYE_QUERY_BUDGET_TESTS=skip`` (the SQLite suite) leaves out the tests marked
+      ``query_budget``: those whose subject is how many statements a page runs. The budget is
+      PostgreSQL's, the production database's, and the PostgreSQL suite counts them.
+
+    The long tests of ``LONG_FIRST`` are moved to the front, in their order."""
     leave_out = []
     if os.environ.get("JIUYE_DATABASE_TESTS_ONLY", "") in {"1", "true"}:
         leave_out.append(lambda item: not touches_database(item))
     if os.environ.get("JIUYE_BROWSER_TESTS", "") == "skip":
         leave_out.append(browser_test_left_out)
+    if os.environ.get("JIUYE_QUERY_BUDGET_TESTS", "") == "skip":
+        leave_out.append(query_budget_left_out)
     kept, dropped = [], []
     for item in items:
         (dropped if any(test(item) for test in leave_out) else kept).append(item)
     if dropped:
         config.hook.pytest_deselected(items=dropped)
-        items[:] = kept
+    # A stable sort: the long tests first, everything else in the order it was collected.
+    kept.sort(key=lambda item: not item.nodeid.startswith(LONG_FIRST))
+    items[:] = kept
 
 
 @pytest.fixture(scope="session", autouse=True)

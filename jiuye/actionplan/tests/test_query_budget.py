@@ -7,6 +7,7 @@ import pytest
 from conftest import TOWN_A
 
 
+@pytest.mark.query_budget
 @pytest.mark.parametrize(
     ("persona", "url", "budget"),
     [
@@ -36,6 +37,7 @@ def test_plan_and_staff_pages_stay_within_their_query_budget(
         assert client.get(url).status_code == 200
 
 
+@pytest.mark.query_budget
 def test_the_dashboard_does_not_grow_with_tasks_and_reports(client_for, plan) -> None:  # noqa: ANN001
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from conftest import TOWN_A
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.query_budget]
 
 BUDGET = 15  # QUALITY.md: ≤ 15 SQL queries per page
 

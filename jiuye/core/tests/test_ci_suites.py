@@ -1,5 +1,6 @@
-"""The switches CI's PostgreSQL suite sets (conftest.py, ADR 0017) leave out what they say and
-nothing else, and a transactional test's flush empties every table on either database."""
+"""The switches CI's suites set (conftest.py, ADR 0017) leave out what they say and nothing
+else, the longest tests are handed out first, and a transactional test's flush empties every
+table on either database."""
 
 from __future__ import annotations
 
@@ -22,21 +23,26 @@ MODULES = ["jiuye/grievances/tests/test_browser.py", "jiuye/grievances/tests/tes
 KEPT = "test_a_complaint_is_filed_and_looked_up_by_keyboard_alone"  # also_on_postgresql
 
 
-def collected(**switches: str) -> set[str]:
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"JIUYE_BROWSER_TESTS", "JIUYE_DATABASE_TESTS_ONLY"}
-    }
+SWITCHES = {"JIUYE_BROWSER_TESTS", "JIUYE_DATABASE_TESTS_ONLY", "JIUYE_QUERY_BUDGET_TESTS"}
+
+
+def collect(modules: list[str], **switches: str) -> tuple[list[str], str]:
+    """The tests collected in their order, and pytest's last line (how many were deselected)."""
+    environment = {key: value for key, value in os.environ.items() if key not in SWITCHES}
     result = subprocess.run(  # noqa: S603 (this interpreter, fixed arguments)
-        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:xdist", *MODULES],
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:xdist", *modules],
         cwd=ROOT,
         env=environment | switches,
         capture_output=True,
         text=True,
         check=True,
     )
-    return {line for line in result.stdout.splitlines() if "::" in line}
+    lines = result.stdout.splitlines()
+    return [line for line in lines if "::" in line], lines[-1]
+
+
+def collected(**switches: str) -> set[str]:
+    return set(collect(MODULES, **switches)[0])
 
 
 def test_the_postgresql_suite_leaves_out_the_browser_tests_but_those_marked_and_only_them() -> None:
@@ -48,6 +54,28 @@ def test_the_postgresql_suite_leaves_out_the_browser_tests_but_those_marked_and_
     assert collected(JIUYE_BROWSER_TESTS="skip") == views | kept
     # The views module's tests all use the database; the switch keeps them.
     assert collected(JIUYE_BROWSER_TESTS="skip", JIUYE_DATABASE_TESTS_ONLY="1") == views | kept
+
+
+def test_the_sqlite_suite_leaves_out_the_query_budgets_only_and_runs_the_page_walk_first() -> None:
+    """CI's SQLite suite sets JIUYE_QUERY_BUDGET_TESTS=skip: the tests marked query_budget
+    (the PostgreSQL suite counts them) and nothing else are left out. In either suite, and in
+    ``make test``, the browser walk of every role is handed out first."""
+    budgets = "jiuye/core/tests/test_query_budget.py"
+    kept, summary = collect(
+        [budgets, "jiuye/core/tests/test_browser.py"], JIUYE_QUERY_BUDGET_TESTS="skip"
+    )
+    walk = [name for name in kept if "::test_every_page_a_role_can_reach_passes_axe[" in name]
+    assert len(walk) == 8 and kept[: len(walk)] == walk
+    marked = {
+        "test_no_page_any_role_reaches_runs_more_than_15_queries",
+        "test_every_demo_persons_page_runs_at_most_15_queries",
+        "test_the_change_log_keeps_the_budget_whatever_records_its_entries_name",
+        "test_the_overview_answers_in_at_most_fifteen_queries",
+    }
+    assert not {name for name in kept if name.split("::")[-1] in marked}
+    assert "(4 deselected)" in summary, summary
+    # The module's other tests read the same demo district and stay.
+    assert f"{budgets}::test_the_batched_figures_equal_each_indicator_computed_alone" in kept
 
 
 @pytest.mark.django_db(transaction=True)

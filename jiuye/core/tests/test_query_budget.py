@@ -156,6 +156,7 @@ def walk(client: Client, start: list[str]) -> dict[str, tuple[int, int]]:
     return seen
 
 
+@pytest.mark.query_budget
 @pytest.mark.usefixtures("demo_district", "warm_reference_cache")
 def test_no_page_any_role_reaches_runs_more_than_15_queries(personas: Personas, client_for) -> None:  # noqa: ANN001
     """One walk per role over one demo district (building it is the slow part)."""
@@ -180,6 +181,7 @@ def test_no_page_any_role_reaches_runs_more_than_15_queries(personas: Personas, 
     assert not over, f"{len(over)} page(s) over {BUDGET} queries:\n" + "\n".join(over)
 
 
+@pytest.mark.query_budget
 @pytest.mark.usefixtures("demo_district", "warm_reference_cache")
 def test_every_demo_persons_page_runs_at_most_15_queries(client_for) -> None:  # noqa: ANN001
     """The walk opens one person's page; a person's timeline reads every program in one
@@ -208,6 +210,7 @@ def test_every_demo_persons_page_runs_at_most_15_queries(client_for) -> None:  #
     assert not over, f"{len(over)} person page(s) over {BUDGET} queries:\n" + "\n".join(over)
 
 
+@pytest.mark.query_budget
 @pytest.mark.usefixtures("demo_district", "warm_reference_cache")
 def test_the_change_log_keeps_the_budget_whatever_records_its_entries_name(
     client_for,  # noqa: ANN001
@@ -271,6 +274,7 @@ def overview_year(demo_built) -> int:  # noqa: ANN001
     return year
 
 
+@pytest.mark.query_budget
 @pytest.mark.usefixtures("demo_district")
 def test_the_overview_answers_in_at_most_fifteen_queries(
     client_for,

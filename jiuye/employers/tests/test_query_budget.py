@@ -11,7 +11,7 @@ from django.urls import reverse
 from jiuye.employers import services
 from jiuye.employers.tests.declaration_fixtures import declare, line, person
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.query_budget]
 
 
 def _queries(client, url: str) -> int:  # noqa: ANN001
