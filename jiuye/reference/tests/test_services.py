@@ -16,8 +16,9 @@ from jiuye.reference.models import (
 from jiuye.reference.services import ReferenceDataError, reference_load, regions_load
 
 
-def test_loading_reference_data_again_changes_nothing(db) -> None:  # noqa: ANN001
-    # The test database starts with the reference data loaded once (conftest).
+def test_loading_reference_data_again_changes_nothing(reference) -> None:  # noqa: ANN001
+    # The reference data loaded once: the test database's own, or loaded again after a
+    # transactional test that ran before on this worker emptied it (conftest).
     total = Region.objects.count() + Department.objects.count()
     total += DisabilityCategory.objects.count() + DisabilityGrade.objects.count()
     total += WorkingAgeRule.objects.count() + QuotaPolicy.objects.count()
