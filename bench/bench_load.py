@@ -22,7 +22,7 @@ district's scale, with a 100,000-row import running beside them (PostgreSQL only
    (``db_worker``: the kept figures' rebuilds and the coverage recounts the pages and the
    imports queue) and ``locust --headless`` with ``bench/locustfile.py`` (``--users`` users,
    ``--minutes``). After the ramp-up a second 100,000-row CSV is imported by a process beside
-   them, as the task worker would.
+   them, as the task worker would (at its priority, ``JIUYE_WORKER_NICE``).
 4. **Export**: the persons export of the whole district (``people:export``) in its own process:
    the page queues a background job (ADR 0016) and the process runs it as the task worker
    would; its peak memory (``VmHWM``) against the 512 MB target.
@@ -218,7 +218,11 @@ def _vm_hwm_mb() -> float:
 
 def _child_import(csv_path: str) -> dict[str, Any]:
     from jiuye.core.importing import run_import
+    from jiuye.core.workers import lower_priority
 
+    # A file uploaded on the import page is imported by the task worker, which runs at
+    # JIUYE_WORKER_NICE (core/workers.py); so does this process, solo and under load alike.
+    lower_priority()
     cpu = time.process_time()
     start = time.perf_counter()
     # "Only the valid rows": a row the file generator let through that the import refuses

@@ -355,9 +355,10 @@ JIUYE_IMPORT_STALE_MINUTES = env_int("JIUYE_IMPORT_STALE_MINUTES", 10)
 # read in the importing process whatever this says (starting workers costs more than it saves).
 JIUYE_IMPORT_WORKERS = env_int("JIUYE_IMPORT_WORKERS", 0)
 JIUYE_IMPORT_PARALLEL_FROM = env_int("JIUYE_IMPORT_PARALLEL_FROM", 4000)
-# The CPU priority (Unix nice value, 0–19) of those workers and of the quota review's: below the
-# web pages', so a page served beside a large import or review waits less for a core
-# (core/workers.py). 0 runs them at the same priority as everything else.
+# The CPU priority (Unix nice value, 0–19) of those workers, of the quota review's and of the task
+# worker (db_worker, from its first task): below the web pages', so a page served beside a large
+# import, review or export waits less for a core (core/workers.py). 0 runs them at the same
+# priority as everything else.
 JIUYE_WORKER_NICE = env_int("JIUYE_WORKER_NICE", 10)
 # Stored import files and error reports (encrypted; they hold ID numbers) are deleted this many
 # days after the import by `manage.py purge_uploads` (cron); the batch and its journal stay.

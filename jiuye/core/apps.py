@@ -11,8 +11,12 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from django.utils.module_loading import autodiscover_modules
+        from django_tasks_db.compat import task_started  # the signal its db_worker sends
 
         from jiuye.core import checks  # noqa: F401  (registers system checks)
+        from jiuye.core.workers import task_worker_yields
+
+        task_started.connect(task_worker_yields, dispatch_uid="jiuye.core.task_worker_yields")
 
         # Every app's import kinds register themselves from its ``importing`` module.
         autodiscover_modules("importing")

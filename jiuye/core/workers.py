@@ -1,10 +1,12 @@
-"""What the forked worker processes of long work have in common (an import's row readers,
-``core/importing/parallel.py``; the quota review's checkers, ``employers`` ``quota_review``)."""
+"""What the processes of long work have in common: the forked workers of an import
+(``core/importing/parallel.py``) and of the quota review (``employers`` ``quota_review``), and
+the task worker (``manage.py db_worker``) that runs the background tasks."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+from typing import Any
 
 from django.conf import settings
 
@@ -22,3 +24,18 @@ def lower_priority() -> None:
     with contextlib.suppress(AttributeError, OSError):
         if os.getpriority(os.PRIO_PROCESS, 0) < wanted:
             os.setpriority(os.PRIO_PROCESS, 0, wanted)
+
+
+def task_worker_yields(sender: Any, **kwargs: Any) -> None:
+    """``task_started`` receiver (connected in ``CoreConfig.ready``): the task worker
+    (``manage.py db_worker``) lowers itself to ``JIUYE_WORKER_NICE`` when it starts its first
+    task, so the background work it runs (imports queued from a page, exports, the annual
+    report, the kept figures' and the coverage tallies' recounts) yields the CPU to the pages
+    served on the same host. Only the database backend's worker sends this signal for a task
+    of that backend; a task run in the web process (the immediate backend of the tests, or of
+    a site configured so) leaves the web process's priority alone."""
+    from django_tasks_db import DatabaseBackend
+
+    backend = sender if isinstance(sender, type) else type(sender)
+    if issubclass(backend, DatabaseBackend):
+        lower_priority()

@@ -27,6 +27,7 @@ from conftest import VILLAGE_A, VILLAGE_B, make_id_number
 from jiuye.core.demo import seeders
 from jiuye.core.importing import run_import
 from jiuye.core.models import ImportBatch
+from jiuye.core.tests.priority import wanted_nice
 from jiuye.employers.models import Declaration, DeclarationStatus
 from jiuye.people.demo.persons import demo_persons
 from jiuye.people.demo.synthetic import load_villages
@@ -217,10 +218,12 @@ def test_killed_import_rollback_and_quota_review_leave_the_database_as_before(
 
 def test_two_db_workers_on_one_queue_run_every_task_once(tmp_path, child_for) -> None:  # noqa: ANN001
     """Past one machine: several ``db_worker`` processes share one queue; each task is claimed
-    by one of them (a row lock on PostgreSQL, the write lock on SQLite) and runs once."""
+    by one of them (a row lock on PostgreSQL, the write lock on SQLite) and runs once. Each
+    worker runs its tasks at JIUYE_WORKER_NICE (core/workers.py), below the pages' priority."""
     child = child_for("district")
     log = tmp_path / "runs.log"
-    env = {**child.env, "WORKER_LOG": str(log)}
+    nice = wanted_nice()
+    env = {**child.env, "WORKER_LOG": str(log), "JIUYE_WORKER_NICE": str(nice)}
     workers = []
     for name in ("w1", "w2"):
         out = (tmp_path / f"{name}.out").open("w")
@@ -250,6 +253,7 @@ def test_two_db_workers_on_one_queue_run_every_task_once(tmp_path, child_for) ->
         for worker in workers:
             worker.wait(timeout=60)
     runs = [line.split() for line in log.read_text().splitlines()]
-    numbers = sorted(int(number) for number, _pid in runs)
+    numbers = sorted(int(number) for number, _pid, _nice in runs)
     assert numbers == list(range(40)), "a task ran twice or not at all"
-    assert {pid for _number, pid in runs} == {str(w.pid) for w in workers}, "one worker ran all"
+    assert {pid for _number, pid, _nice in runs} == {str(w.pid) for w in workers}, "one ran all"
+    assert {int(n) for _number, _pid, n in runs} == {nice}, "a task ran at the pages' priority"

@@ -10,9 +10,9 @@ from django_tasks import task
 
 @task()
 def record_run(number: int) -> int:
-    """Append the task's number and the worker's pid to WORKER_LOG (one O_APPEND write, so the
-    lines of two processes never interleave)."""
-    line = f"{number} {os.getpid()}\n".encode()
+    """Append the task's number, the worker's pid and its nice value to WORKER_LOG (one
+    O_APPEND write, so the lines of two processes never interleave)."""
+    line = f"{number} {os.getpid()} {os.getpriority(os.PRIO_PROCESS, 0)}\n".encode()
     handle = os.open(os.environ["WORKER_LOG"], os.O_WRONLY | os.O_APPEND | os.O_CREAT)
     try:
         os.write(handle, line)
