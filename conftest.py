@@ -149,28 +149,6 @@ def _fast_passwords(settings) -> None:  # noqa: ANN001
     settings.JIUYE_READ_REPLICA = False
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _reference_after_a_flush() -> Iterator[None]:
-    """A transactional test empties the test database when it ends (Django's flush, in
-    ``TransactionTestCase._fixture_teardown``), the shipped reference data with it. They are
-    loaded again right after, as the test database has them when it is made, so no test
-    depends on whether a transactional test ran before it on its worker (issue 19: the browser
-    walk, handed out first, showed two that did). A test's own flush (the restore drill's) is
-    left as it is."""
-    from django.test import TransactionTestCase
-
-    flush = TransactionTestCase._fixture_teardown
-
-    def flush_then_reference(self: TransactionTestCase) -> None:
-        flush(self)
-        reference_ensure()
-        reference_cache_clear()
-
-    TransactionTestCase._fixture_teardown = flush_then_reference
-    yield
-    TransactionTestCase._fixture_teardown = flush
-
-
 @pytest.fixture(autouse=True)
 def _fresh_reference_cache() -> None:
     # The per-process cache of reference tables must not carry rows of a rolled-back test,
