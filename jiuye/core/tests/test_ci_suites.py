@@ -1,6 +1,5 @@
 """The switches CI's suites set (conftest.py, ADR 0017) leave out what they say and nothing
-else, the longest tests are handed out first, and a transactional test's flush empties every
-table on either database."""
+else, and a transactional test's flush empties every table on either database."""
 
 from __future__ import annotations
 
@@ -56,16 +55,13 @@ def test_the_postgresql_suite_leaves_out_the_browser_tests_but_those_marked_and_
     assert collected(JIUYE_BROWSER_TESTS="skip", JIUYE_DATABASE_TESTS_ONLY="1") == views | kept
 
 
-def test_the_sqlite_suite_leaves_out_the_query_budgets_only_and_runs_the_page_walk_first() -> None:
+def test_the_sqlite_suite_leaves_out_the_query_budgets_only() -> None:
     """CI's SQLite suite sets JIUYE_QUERY_BUDGET_TESTS=skip: the tests marked query_budget
-    (the PostgreSQL suite counts them) and nothing else are left out. In either suite, and in
-    ``make test``, the browser walk of every role is handed out first."""
+    (the PostgreSQL suite counts them) and nothing else are left out."""
     budgets = "jiuye/core/tests/test_query_budget.py"
     kept, summary = collect(
         [budgets, "jiuye/core/tests/test_browser.py"], JIUYE_QUERY_BUDGET_TESTS="skip"
     )
-    walk = [name for name in kept if "::test_every_page_a_role_can_reach_passes_axe[" in name]
-    assert len(walk) == 8 and kept[: len(walk)] == walk
     marked = {
         "test_no_page_any_role_reaches_runs_more_than_15_queries",
         "test_every_demo_persons_page_runs_at_most_15_queries",
