@@ -74,6 +74,13 @@ def query_budget_left_out(item: pytest.Item) -> bool:
     return item.get_closest_marker("query_budget") is not None
 
 
+# The longest tests, run first (ADR 0017): pytest-xdist hands out the first quarter of the
+# suite one test at a time to each worker in turn, the rest in chunks to whichever worker runs
+# low. Started first, the long ones are split between the workers; handed out late in one
+# chunk, two of them could end up one after the other on one worker while the other idles.
+LONG_FIRST = ("jiuye/core/tests/test_browser.py::test_every_page_a_role_can_reach_passes_axe",)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Three switches of CI's two suites (``make test`` without them runs every test; ADR 0017):
 
@@ -87,7 +94,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
       reveal and its log, a complaint filed anonymously, the lockout).
     - ``JIUYE_QUERY_BUDGET_TESTS=skip`` (the SQLite suite) leaves out the tests marked
       ``query_budget``: those whose subject is how many statements a page runs. The budget is
-      PostgreSQL's, the production database's, and the PostgreSQL suite counts them."""
+      PostgreSQL's, the production database's, and the PostgreSQL suite counts them.
+
+    The long tests of ``LONG_FIRST`` are moved to the front, in their order."""
     leave_out = []
     if os.environ.get("JIUYE_DATABASE_TESTS_ONLY", "") in {"1", "true"}:
         leave_out.append(lambda item: not touches_database(item))
@@ -100,7 +109,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         (dropped if any(test(item) for test in leave_out) else kept).append(item)
     if dropped:
         config.hook.pytest_deselected(items=dropped)
-        items[:] = kept
+    # A stable sort: the long tests first, everything else in the order it was collected.
+    kept.sort(key=lambda item: not item.nodeid.startswith(LONG_FIRST))
+    items[:] = kept
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -136,6 +147,28 @@ def _fast_passwords(settings) -> None:  # noqa: ANN001
     # A test's rows live in its own transaction on default, which the replica alias (a second
     # connection) cannot see; core/tests/test_replica.py turns replica reads on where it commits.
     settings.JIUYE_READ_REPLICA = False
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _reference_after_a_flush() -> Iterator[None]:
+    """A transactional test empties the test database when it ends (Django's flush, in
+    ``TransactionTestCase._fixture_teardown``), the shipped reference data with it. They are
+    loaded again right after, as the test database has them when it is made, so no test
+    depends on whether a transactional test ran before it on its worker (issue 19: the browser
+    walk, handed out first, showed two that did). A test's own flush (the restore drill's) is
+    left as it is."""
+    from django.test import TransactionTestCase
+
+    flush = TransactionTestCase._fixture_teardown
+
+    def flush_then_reference(self: TransactionTestCase) -> None:
+        flush(self)
+        reference_ensure()
+        reference_cache_clear()
+
+    TransactionTestCase._fixture_teardown = flush_then_reference
+    yield
+    TransactionTestCase._fixture_teardown = flush
 
 
 @pytest.fixture(autouse=True)

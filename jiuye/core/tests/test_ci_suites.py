@@ -11,17 +11,21 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test import TransactionTestCase
 from django.utils import timezone
 
-from conftest import register_person
+from conftest import TOWN_A, register_person
+from jiuye.casework.models import ServiceType
+from jiuye.jobs.models import Occupation
 from jiuye.people.models import Consent, Person
-from jiuye.reference.models import Region
+from jiuye.reference.models import QuotaPolicy, Region
 
 ROOT = Path(__file__).resolve().parents[3]
 MODULES = ["jiuye/grievances/tests/test_browser.py", "jiuye/grievances/tests/test_views.py"]
 KEPT = "test_a_complaint_is_filed_and_looked_up_by_keyboard_alone"  # also_on_postgresql
 
 
+WALK = "test_every_page_a_role_can_reach_passes_axe"  # conftest.LONG_FIRST
 SWITCHES = {"JIUYE_BROWSER_TESTS", "JIUYE_DATABASE_TESTS_ONLY", "JIUYE_QUERY_BUDGET_TESTS"}
 
 
@@ -72,6 +76,25 @@ def test_the_sqlite_suite_leaves_out_the_query_budgets_only() -> None:
     assert "(4 deselected)" in summary, summary
     # The module's other tests read the same demo district and stay.
     assert f"{budgets}::test_the_batched_figures_equal_each_indicator_computed_alone" in kept
+    # The browser walk of every role (one test a role), collected last of these, comes first.
+    walks = [name for name in kept if f"::{WALK}[" in name]
+    assert walks and kept[: len(walks)] == walks
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_a_transactional_tests_flush_the_reference_data_are_there_again() -> None:
+    """The walk handed out first flushes the database before every other test on its worker;
+    the tests after it find the shipped reference data as in a new test database."""
+
+    class Flushing(TransactionTestCase):
+        def runTest(self) -> None:  # noqa: N802 (unittest's name)
+            pass
+
+    Flushing()._fixture_teardown()
+    assert Region.objects.filter(code=TOWN_A).exists()
+    assert QuotaPolicy.objects.exists()
+    assert ServiceType.objects.exists()
+    assert Occupation.objects.exists()
 
 
 @pytest.mark.django_db(transaction=True)
