@@ -149,11 +149,44 @@ def _fast_passwords(settings) -> None:  # noqa: ANN001
     settings.JIUYE_READ_REPLICA = False
 
 
+# The rows a new test database holds (the shipped reference data, the data migrations' rows,
+# the content types and the audit entries of the reference data), as model instances, kept by
+# ``django_db_setup``: a transactional test's flush empties them.
+_FRESH_ROWS: list[list[Any]] = []
+
+
+def fresh_rows_keep() -> None:
+    from django.apps import apps
+
+    _FRESH_ROWS.clear()
+    for model in apps.get_models(include_auto_created=True):
+        if model._meta.proxy or not model._meta.managed:
+            continue
+        if rows := list(model._base_manager.all()):
+            _FRESH_ROWS.append(rows)
+
+
+def fresh_rows_restore() -> None:
+    """Write the kept rows again, with their ids, as they were in the new test database. The
+    flush's post_migrate signal has written the content types and permissions again under new
+    ids; they are put back under the kept ones, which the kept audit entries name."""
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import transaction
+
+    with transaction.atomic():  # the links between the tables are checked at the end
+        Permission.objects.all()._raw_delete(Permission.objects.db)
+        ContentType.objects.all()._raw_delete(ContentType.objects.db)
+        for rows in _FRESH_ROWS:
+            type(rows[0])._base_manager.bulk_create(rows)
+    ContentType.objects.clear_cache()
+
+
 @pytest.fixture(scope="session", autouse=True)
-def _reference_after_a_flush() -> Iterator[None]:
+def _fresh_rows_after_a_flush() -> Iterator[None]:
     """A transactional test empties the test database when it ends (Django's flush, in
-    ``TransactionTestCase._fixture_teardown``), the shipped reference data with it. They are
-    loaded again right after, as the test database has them when it is made, so no test
+    ``TransactionTestCase._fixture_teardown``), the shipped reference data with it. The rows a
+    new test database holds are written again right after, with the same ids, so no test
     depends on whether a transactional test ran before it on its worker (issue 19: the browser
     walk, handed out first, showed two that did). A test's own flush (the restore drill's) is
     left as it is."""
@@ -161,12 +194,12 @@ def _reference_after_a_flush() -> Iterator[None]:
 
     flush = TransactionTestCase._fixture_teardown
 
-    def flush_then_reference(self: TransactionTestCase) -> None:
+    def flush_then_fresh_rows(self: TransactionTestCase) -> None:
         flush(self)
-        reference_ensure()
+        fresh_rows_restore()
         reference_cache_clear()
 
-    TransactionTestCase._fixture_teardown = flush_then_reference
+    TransactionTestCase._fixture_teardown = flush_then_fresh_rows
     yield
     TransactionTestCase._fixture_teardown = flush
 
@@ -243,6 +276,7 @@ def django_db_setup(  # noqa: PLR0913
         )
         if not copied:
             reference_load()
+        fresh_rows_keep()
     yield
     if not keepdb:
         with django_db_blocker.unblock():

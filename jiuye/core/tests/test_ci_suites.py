@@ -9,14 +9,16 @@ import sys
 from pathlib import Path
 
 import pytest
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import connection
 from django.test import TransactionTestCase
 from django.utils import timezone
 
-from conftest import TOWN_A, register_person
+from conftest import register_person
 from jiuye.casework.models import ServiceType
-from jiuye.jobs.models import Occupation
+from jiuye.jobs.models import MatchWeight, Occupation
 from jiuye.people.models import Consent, Person
 from jiuye.reference.models import QuotaPolicy, Region
 
@@ -82,19 +84,23 @@ def test_the_sqlite_suite_leaves_out_the_query_budgets_only() -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_after_a_transactional_tests_flush_the_reference_data_are_there_again() -> None:
+def test_after_a_transactional_tests_flush_the_new_databases_rows_are_there_again() -> None:
     """The walk handed out first flushes the database before every other test on its worker;
-    the tests after it find the shipped reference data as in a new test database."""
+    the tests after it find the rows of a new test database, under the same ids."""
 
     class Flushing(TransactionTestCase):
         def runTest(self) -> None:  # noqa: N802 (unittest's name)
             pass
 
+    models = [Region, QuotaPolicy, ServiceType, Occupation, MatchWeight, ContentType, LogEntry]
+    before = {model: sorted(model.objects.values_list("pk", flat=True)) for model in models}
+    assert all(before.values()), before
     Flushing()._fixture_teardown()
-    assert Region.objects.filter(code=TOWN_A).exists()
-    assert QuotaPolicy.objects.exists()
-    assert ServiceType.objects.exists()
-    assert Occupation.objects.exists()
+    assert {model: sorted(model.objects.values_list("pk", flat=True)) for model in models} == before
+    assert (
+        ContentType.objects.get_for_model(Region).pk
+        == ContentType.objects.get(app_label="reference", model="region").pk
+    )
 
 
 @pytest.mark.django_db(transaction=True)
