@@ -12,7 +12,8 @@ it costs). Best of five runs, wall and the server's own execution time (EXPLAIN 
 
 ``--pages`` and ``--compare`` time the three pages the load test found slow at 1,000,000
 persons ("jobs for me", the registry search by town, employer searches of 1–2 characters) on
-the load test's database; see their comment below.
+the load test's database, ``--pages`` also the registry's name searches of 1–2 characters;
+see their comment below.
 """
 
 from __future__ import annotations
@@ -251,6 +252,14 @@ def _page_list() -> list[tuple[str, str, str]]:
         ("employer search 单位 (2 chars, all)", "load-district-1", "/employers/?q=单位"),
         ("employer search 华为 (2 chars, none)", "load-district-1", "/employers/?q=华为"),
         ("employer search 单位4711 (≥ 3 chars)", "load-district-1", "/employers/?q=单位4711"),
+        # The persons are named 测试1 … 测试N: 试0 and 钟 are held by nobody (the whole
+        # registry looked through), 测试 by everyone, 7 and 23 by some.
+        ("people search 测试 (2 chars, all)", "load-district-1", "/people/?name=测试"),
+        ("people search 试0 (2 chars, none)", "load-district-1", "/people/?name=试0"),
+        ("people search 钟 (1 char, none)", "load-district-1", "/people/?name=钟"),
+        ("people search 7 (1 char, some)", "load-district-1", "/people/?name=7"),
+        ("people search 23 (2 chars, some)", "load-district-1", "/people/?name=23"),
+        ("people search 测试4711 (≥ 3 chars)", "load-district-1", "/people/?name=测试4711"),
     ]
 
 
@@ -413,6 +422,109 @@ def compare() -> None:
     print(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
+# --- the registry's name search on real names (--names) --------------------------------------
+#
+# The load test names its persons 测试1 … 测试N: every name holds 测 and 试, and digits, so
+# its searches of 1–2 characters say little of a registry's real names. ``--names`` gives
+# every person a name made as the demo's are (``people.demo.synthetic``: Guangdong's surnames,
+# two or three characters), keeps the former names in ``bench_former_names`` and puts them back
+# at the end; then times the registry search (its first page and its capped count, as the page
+# runs them) the former way (``LIKE`` alone) and the new way (``core.namesearch``), side by side,
+# with whether they give the same persons in the same order.
+
+NAME_TEXTS = [
+    ("陈", "the commonest surname"),
+    ("芳", "a given name's character"),
+    ("馗", "held by nobody"),
+    ("陈伟", "surname and given"),
+    ("伟芳", "two given characters"),
+    ("欧阳", "a compound surname"),
+    ("钟馗", "held by nobody"),
+    ("陈伟强", "3 characters (trigram)"),
+]
+
+
+def _real_names() -> None:
+    import random
+
+    from django.db import connection
+
+    from jiuye.people.demo.synthetic import _name
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT to_regclass('bench_former_names') IS NOT NULL")
+        if cur.fetchone()[0]:
+            return
+        start = time.perf_counter()
+        cur.execute("CREATE TABLE bench_former_names AS SELECT id, name FROM people_person")
+        cur.execute("CREATE TEMP TABLE bench_real_names (id uuid, name text)")
+        cur.execute("SELECT id FROM people_person ORDER BY id")
+        ids = [row[0] for row in cur.fetchall()]
+        rng = random.Random(1)
+        with cur.copy("COPY bench_real_names (id, name) FROM STDIN") as copy:
+            for n, pk in enumerate(ids):
+                copy.write_row((pk, _name(rng, n % 2 == 0)))
+        cur.execute(
+            "UPDATE people_person p SET name = r.name FROM bench_real_names r WHERE p.id = r.id"
+        )
+        cur.execute("ANALYZE people_person")
+        print(f"  {len(ids):,} persons renamed in {time.perf_counter() - start:.1f} s")
+
+
+def _former_names() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(
+            "UPDATE people_person p SET name = f.name FROM bench_former_names f "
+            "WHERE p.id = f.id AND p.name <> f.name"
+        )
+        cur.execute("DROP TABLE bench_former_names")
+        cur.execute("ANALYZE people_person")
+
+
+def names() -> None:
+    from django.db import connection
+
+    from jiuye.core import keyset, namesearch
+    from jiuye.people import selectors as people_selectors
+    from jiuye.people.models import Person
+    from jiuye.people.views import COUNT_CAP, PAGE_SIZE
+
+    print(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    _real_names()
+    try:
+        for text, what in NAME_TEXTS:
+
+            def search(text: str = text) -> Any:
+                qs = people_selectors.persons_search(
+                    queryset=Person.objects.all(), filters={"name": text}
+                )
+                return [p.pk for p in qs[: PAGE_SIZE + 1]], keyset.capped_count(qs, COUNT_CAP)
+
+            by_chars = namesearch._by_chars
+            namesearch._by_chars = lambda _text: False  # the former search: LIKE alone
+            try:
+                before_ms, before = _timed(search)
+            finally:
+                namesearch._by_chars = by_chars
+            after_ms, after = _timed(search)
+            (b, b_cpu), (a, a_cpu) = before_ms, after_ms
+            shown = f"more than {COUNT_CAP}" if after[1] > COUNT_CAP else f"{after[1]:,}"
+            print(
+                f"  {text} ({what}, {shown} found): page + count before {b:7.1f} ms "
+                f"(CPU {b_cpu:5.1f})  after {a:6.1f} ms (CPU {a_cpu:5.1f})  {b / a:5.1f}×  "
+                f"same rows: {before == after}"
+            )
+    finally:
+        if "--keep-names" not in sys.argv:
+            _former_names()
+    with connection.cursor() as cur:
+        cur.execute("SELECT count(*) FROM people_person")
+        print(f"  persons: {cur.fetchone()[0]:,}")
+    print(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+
+
 def main() -> None:
     import django
 
@@ -427,6 +539,9 @@ def main() -> None:
         return
     if "--compare" in sys.argv:
         compare()
+        return
+    if "--names" in sys.argv:
+        names()
         return
     from django.core.management import call_command
 

@@ -8,24 +8,19 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.postgres.fields import ArrayField
-from django.db import connection
 from django.db.models import (
     Count,
-    F,
-    Func,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Sum,
-    TextField,
-    Value,
 )
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from jiuye.accounts.models import Role, User
+from jiuye.core import namesearch
 from jiuye.employers.models import (
     Declaration,
     DeclarationStatus,
@@ -44,33 +39,13 @@ LIVE = (
 
 
 # Names searched for by fewer characters than a trigram (``is_short_search``): served by
-# ``employer_name_chars`` on PostgreSQL, and listed no further than SHORT_CAP employers.
-SHORT_SEARCH = 2
+# ``employer_name_chars`` on PostgreSQL (``core.namesearch``), and listed no further than
+# SHORT_CAP employers.
 SHORT_CAP = 1000
 
 
 def is_short_search(filters: dict[str, Any]) -> bool:
-    return 0 < len((filters.get("q") or "").strip()) <= SHORT_SEARCH
-
-
-def _name_chars() -> Func:
-    """The name's characters, as the index ``employer_name_chars`` (migration 0006) holds them."""
-    return Func(
-        F("name"),
-        Value(None),
-        function="string_to_array",
-        output_field=ArrayField(TextField()),
-    )
-
-
-def _name_has(text: str) -> Q:
-    """The name contains ``text``. On PostgreSQL a text of 3 characters or more is served by
-    the trigram index (migration 0005); a shorter one has no trigram: the names holding each
-    of its characters are found by their GIN index and ``LIKE`` keeps those holding the text
-    (the same employers)."""
-    if connection.vendor == "postgresql" and len(text) <= SHORT_SEARCH:
-        return Q(name_chars__contains=list(text)) & Q(name__contains=text)
-    return Q(name__contains=text)
+    return namesearch.is_short(filters.get("q") or "")
 
 
 def employers_search(
@@ -80,10 +55,9 @@ def employers_search(
     if text := (filters.get("q") or "").strip():
         # Codes are kept upper-case (validate_uscc): an equality on the upper-cased text finds
         # the same rows as a case-blind one and uses the unique index, so the OR with the name
-        # (an index on PostgreSQL, see _name_has) need not scan every employer.
-        if connection.vendor == "postgresql" and len(text) <= SHORT_SEARCH:
-            qs = qs.alias(name_chars=_name_chars())
-        qs = qs.filter(_name_has(text) | Q(uscc=text.upper()))
+        # (an index on PostgreSQL, see core.namesearch) need not scan every employer.
+        qs = namesearch.with_name_chars(qs, text)
+        qs = qs.filter(namesearch.name_has(text) | Q(uscc=text.upper()))
     if filters.get("kind"):
         qs = qs.filter(kind=filters["kind"])
     if filters.get("town"):
@@ -317,8 +291,9 @@ def declarations_search(queryset: QuerySet[Declaration], params: Any) -> QuerySe
     if year.isdigit():
         queryset = queryset.filter(year=int(year))
     if text := str(params.get("q", "")).strip():
+        queryset = namesearch.with_name_chars(queryset, text, "employer__name")
         queryset = queryset.filter(
-            Q(employer__name__contains=text) | Q(employer__uscc__iexact=text)
+            namesearch.name_has(text, "employer__name") | Q(employer__uscc__iexact=text)
         )
     return queryset
 

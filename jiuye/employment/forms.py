@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jiuye.core import namesearch
 from jiuye.core.formfields import (
     choice_field,
     date_field,
@@ -87,7 +88,7 @@ class EmployerField(forms.CharField):
                 _("用人单位库中有多个单位叫“%(name)s”，请填写它的统一社会信用代码。")
                 % {"name": text}
             )
-        similar = [employer_label(e) for e in live.filter(name__contains=text)[:SUGGESTIONS]]
+        similar = [employer_label(e) for e in namesearch.name_contains(live, text)[:SUGGESTIONS]]
         if similar:
             raise forms.ValidationError(
                 _(

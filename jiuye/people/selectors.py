@@ -13,6 +13,7 @@ from django.db.models.lookups import GreaterThan, LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jiuye.core import namesearch
 from jiuye.core.dates import years_after
 from jiuye.core.labels import field_label, value_label
 from jiuye.core.masking import mask_certificate_number, mask_id_number, mask_phone
@@ -115,9 +116,8 @@ def person_search(user: Any, query: str, *, limit: int = 20) -> list[Person]:
     if id_number:
         found = person_by_id_number(queryset=people, id_number=id_number)
         return [found] if found else []
-    return list(
-        people.filter(name__contains=query).select_related("region").order_by("name")[:limit]
-    )
+    found = namesearch.name_contains(people, query)
+    return list(found.select_related("region").order_by("name")[:limit])
 
 
 class _Unindexed(Func):
@@ -251,7 +251,7 @@ def persons_search(
     today = today or timezone.localdate()
     qs = queryset if filters.get("include_archived") else registered_persons(queryset=queryset)
     if name := (filters.get("name") or "").strip():
-        qs = qs.filter(name__contains=name)
+        qs = namesearch.name_contains(qs, name)
     if filters.get("id_number"):
         qs = qs.filter(id_number_index=id_number_index(filters["id_number"]))
     if filters.get("certificate_number"):

@@ -4,7 +4,7 @@ The trigram index of 0005 cannot serve ``name LIKE '%华为%'``: a text of 2 cha
 trigram, so PostgreSQL read every employer. A GIN index on the name's characters
 (``string_to_array(name, NULL)``, built in and immutable) finds the names holding every
 character of the text; ``LIKE`` then keeps those that hold them side by side
-(``selectors._name_has``). Nothing is done on SQLite (no GIN there).
+(``core.namesearch``). Nothing is done on SQLite (no GIN there).
 """
 
 from django.db import migrations

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jiuye.accounts.models import Role
-from jiuye.core import crud, listing
+from jiuye.core import crud, listing, namesearch
 from jiuye.core.access import roles_required
 from jiuye.core.downloads import attachment, formula_safe, workbook
 from jiuye.core.forms import add_service_errors
@@ -162,10 +162,9 @@ fair_create, fair_edit = PAGES.views(*RUNNERS, get=_runnable)
 def _employer_search(query: str) -> list[Employer]:
     if not query:
         return []
-    qs = Employer.objects.filter(archived_at__isnull=True)
-    return list(
-        qs.filter(Q(name__contains=query) | Q(uscc=query.upper())).order_by("name")[:SEARCH_LIMIT]
-    )
+    qs = namesearch.with_name_chars(Employer.objects.filter(archived_at__isnull=True), query)
+    found = qs.filter(namesearch.name_has(query) | Q(uscc=query.upper()))
+    return list(found.order_by("name")[:SEARCH_LIMIT])
 
 
 @roles_required(*RUNNERS, write=True)

@@ -45,3 +45,14 @@ def test_the_name_has_finer_statistics_on_postgresql() -> None:
             "WHERE attrelid = 'people_person'::regclass AND attname = 'name'"
         )
         assert cursor.fetchone() == (1000,)
+
+
+def test_the_names_characters_have_their_index_on_postgresql_only() -> None:
+    """people 0009: a search of one or two characters (no trigram) is served by it."""
+    if connection.vendor != "postgresql":
+        assert "person_name_chars" not in _indexes()
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'person_name_chars'")
+        (definition,) = cursor.fetchone()
+    assert "gin (string_to_array((name)::text, NULL::text))" in definition
