@@ -10,8 +10,9 @@ from collections.abc import Callable
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from conftest import VILLAGE_B
 from jiuye.casework import selectors, services
@@ -336,6 +337,44 @@ def test_a_reader_shows_the_last_counts_while_another_process_recounts(town, set
         other.close()
         with connection.cursor() as cursor:
             cursor.execute("RESET lock_timeout")
+    after = _table(selectors.coverage(region=region, year=YEAR, today=TODAY))
+    assert after != before
+    assert not core_tallies.pending()
+    assert_tallies_are_live()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's advisory lock")
+# Committed: the recount is queued when the marks commit.
+@pytest.mark.django_db(transaction=True)
+def test_a_reader_shows_the_last_counts_while_the_recount_waits_for_the_worker(
+    town,  # noqa: ANN001, F811
+    settings,  # noqa: ANN001
+) -> None:
+    """Between an import's commit and the task worker taking up the recount it queued, the
+    reader shows the tallies as last counted instead of recounting the same marks itself; a
+    recount queued longer ago than QUEUED_RECOUNT_SECONDS (no worker running) is not waited
+    for."""
+    from django_tasks_db.models import DBTaskResult
+
+    from jiuye.casework.services import tallies as services_tallies
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    assert_tallies_are_live()
+    region = Region.objects.get(code=TOWN)
+    before = _table(selectors.coverage(region=region, year=YEAR, today=TODAY))
+    with transaction.atomic():  # as an import writes: persons changed, their village marked
+        Person.objects.filter(region_id=VILLAGE_A2).update(
+            archived_at=dt.datetime(YEAR, 3, 1, tzinfo=dt.UTC)
+        )
+        core_tallies.mark_dirty([VILLAGE_A2])
+    queued = DBTaskResult.objects.get(task_path=services_tallies.refresh_marked_task.module_path)
+    assert queued.status == "READY"
+    assert _table(selectors.coverage(region=region, year=YEAR, today=TODAY)) == before
+    assert core_tallies.pending(), "the marks stay for the recount"
+    DBTaskResult.objects.filter(pk=queued.pk).update(
+        enqueued_at=timezone.now()
+        - dt.timedelta(seconds=services_tallies.QUEUED_RECOUNT_SECONDS + 1)
+    )
     after = _table(selectors.coverage(region=region, year=YEAR, today=TODAY))
     assert after != before
     assert not core_tallies.pending()
