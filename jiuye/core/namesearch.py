@@ -7,13 +7,15 @@ page (a rare name of two characters, 钟馗, walks the whole district). Those ar
 index on the name's characters (``string_to_array(name, NULL)``, built in and immutable),
 which finds the names holding every character of the text; ``LIKE`` then keeps those holding
 them side by side: the same rows. The index is made by each app's migration
-(``chars_index_sql``). SQLite has neither index and filters by ``LIKE`` alone.
+(``chars_index``). SQLite has neither index and filters by ``LIKE`` alone.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.postgres.fields import ArrayField
-from django.db import connection
+from django.db import connection, migrations
 from django.db.models import F, Func, Q, QuerySet, TextField, Value
 
 # Texts of at most this many characters are looked up by their characters.
@@ -24,11 +26,22 @@ def is_short(text: str) -> bool:
     return 0 < len(text.strip()) <= SHORT_SEARCH
 
 
-def chars_index_sql(index: str, table: str, column: str = "name") -> str:
-    """The statement that makes the characters index the searches below use."""
-    return (
-        f"CREATE INDEX IF NOT EXISTS {index} ON {table} USING gin (string_to_array({column}, NULL))"
-    )
+def chars_index(index: str, table: str, column: str = "name") -> migrations.RunPython:
+    """The migration operation that makes the characters index the searches below use, on
+    PostgreSQL (nothing on SQLite), and drops it when reversed."""
+
+    def forwards(_apps: Any, schema_editor: Any) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(
+                f"CREATE INDEX IF NOT EXISTS {index} ON {table} "
+                f"USING gin (string_to_array({column}, NULL))"
+            )
+
+    def backwards(_apps: Any, schema_editor: Any) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(f"DROP INDEX IF EXISTS {index}")
+
+    return migrations.RunPython(forwards, backwards, elidable=False)
 
 
 def _by_chars(text: str) -> bool:

@@ -9,20 +9,7 @@ character of the text; ``LIKE`` then keeps those that hold them side by side
 
 from django.db import migrations
 
-INDEX = "employer_name_chars"
-
-
-def _forwards(apps, schema_editor) -> None:  # noqa: ANN001
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {INDEX} ON employers_employer "
-            "USING gin (string_to_array(name, NULL))"
-        )
-
-
-def _backwards(apps, schema_editor) -> None:  # noqa: ANN001
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX}")
+from jiuye.core.namesearch import chars_index
 
 
 class Migration(migrations.Migration):
@@ -31,5 +18,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(_forwards, _backwards, elidable=False),
+        chars_index("employer_name_chars", "employers_employer"),
     ]

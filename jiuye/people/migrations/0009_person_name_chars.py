@@ -10,20 +10,7 @@ SQLite (no GIN there).
 
 from django.db import migrations
 
-INDEX = "person_name_chars"
-
-
-def _forwards(apps, schema_editor) -> None:  # noqa: ANN001
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {INDEX} ON people_person "
-            "USING gin (string_to_array(name, NULL))"
-        )
-
-
-def _backwards(apps, schema_editor) -> None:  # noqa: ANN001
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX}")
+from jiuye.core.namesearch import chars_index
 
 
 class Migration(migrations.Migration):
@@ -32,5 +19,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(_forwards, _backwards, elidable=False),
+        chars_index("person_name_chars", "people_person"),
     ]
