@@ -23,14 +23,22 @@ def test_the_keyset_order_has_its_index() -> None:
     assert "person_region_name" in _indexes()
 
 
-def test_the_trigram_index_exists_on_postgresql_only() -> None:
+@pytest.mark.parametrize(
+    ("index", "made_with"),
+    [
+        ("person_name_trgm", "gin_trgm_ops"),
+        # people 0009: a search of one or two characters (no trigram) is served by it.
+        ("person_name_chars", "gin (string_to_array((name)::text, NULL::text))"),
+    ],
+)
+def test_the_name_indexes_exist_on_postgresql_only(index: str, made_with: str) -> None:
     if connection.vendor != "postgresql":
-        assert "person_name_trgm" not in _indexes()
+        assert index not in _indexes()
         return
     with connection.cursor() as cursor:
-        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'person_name_trgm'")
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [index])
         (definition,) = cursor.fetchone()
-    assert "gin_trgm_ops" in definition
+    assert made_with in definition
 
 
 def test_the_name_has_finer_statistics_on_postgresql() -> None:
@@ -45,14 +53,3 @@ def test_the_name_has_finer_statistics_on_postgresql() -> None:
             "WHERE attrelid = 'people_person'::regclass AND attname = 'name'"
         )
         assert cursor.fetchone() == (1000,)
-
-
-def test_the_names_characters_have_their_index_on_postgresql_only() -> None:
-    """people 0009: a search of one or two characters (no trigram) is served by it."""
-    if connection.vendor != "postgresql":
-        assert "person_name_chars" not in _indexes()
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'person_name_chars'")
-        (definition,) = cursor.fetchone()
-    assert "gin (string_to_array((name)::text, NULL::text))" in definition
