@@ -20,6 +20,8 @@ from django.db.models import F, Func, Q, QuerySet, TextField, Value
 
 # Texts of at most this many characters are looked up by their characters.
 SHORT_SEARCH = 2
+# The characters of a name, as the index holds them.
+_CHARS = ArrayField(TextField())
 
 
 def is_short(text: str) -> bool:
@@ -62,9 +64,6 @@ def name_has(text: str, field: str = "name") -> Q:
     if _by_chars(text):
         return Q(**{f"{_alias(field)}__contains": list(text)}) & Q(**{f"{field}__contains": text})
     return Q(**{f"{field}__contains": text})
-
-
-_CHARS = ArrayField(TextField())
 
 
 def _alias(field: str) -> str:

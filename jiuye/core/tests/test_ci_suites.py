@@ -1,5 +1,6 @@
 """The switches CI's suites set (conftest.py, ADR 0017) leave out what they say and nothing
-else, and a transactional test's flush empties every table on either database."""
+else, the longest tests are handed out first, and a transactional test's flush empties every
+table on either database (and the rows of a new test database come back after it)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,6 @@ MODULES = ["jiuye/grievances/tests/test_browser.py", "jiuye/grievances/tests/tes
 KEPT = "test_a_complaint_is_filed_and_looked_up_by_keyboard_alone"  # also_on_postgresql
 
 
-WALK = "test_every_page_a_role_can_reach_passes_axe"  # conftest.LONG_FIRST
 SWITCHES = {"JIUYE_BROWSER_TESTS", "JIUYE_DATABASE_TESTS_ONLY", "JIUYE_QUERY_BUDGET_TESTS"}
 
 
@@ -61,13 +61,16 @@ def test_the_postgresql_suite_leaves_out_the_browser_tests_but_those_marked_and_
     assert collected(JIUYE_BROWSER_TESTS="skip", JIUYE_DATABASE_TESTS_ONLY="1") == views | kept
 
 
-def test_the_sqlite_suite_leaves_out_the_query_budgets_only() -> None:
+def test_the_sqlite_suite_leaves_out_the_query_budgets_only_and_runs_the_page_walk_first() -> None:
     """CI's SQLite suite sets JIUYE_QUERY_BUDGET_TESTS=skip: the tests marked query_budget
-    (the PostgreSQL suite counts them) and nothing else are left out."""
+    (the PostgreSQL suite counts them) and nothing else are left out. In either suite, and in
+    ``make test``, the browser walk of every role is handed out first."""
     budgets = "jiuye/core/tests/test_query_budget.py"
     kept, summary = collect(
         [budgets, "jiuye/core/tests/test_browser.py"], JIUYE_QUERY_BUDGET_TESTS="skip"
     )
+    walk = [name for name in kept if "::test_every_page_a_role_can_reach_passes_axe[" in name]
+    assert len(walk) == 8 and kept[: len(walk)] == walk
     marked = {
         "test_no_page_any_role_reaches_runs_more_than_15_queries",
         "test_every_demo_persons_page_runs_at_most_15_queries",
@@ -78,9 +81,6 @@ def test_the_sqlite_suite_leaves_out_the_query_budgets_only() -> None:
     assert "(4 deselected)" in summary, summary
     # The module's other tests read the same demo district and stay.
     assert f"{budgets}::test_the_batched_figures_equal_each_indicator_computed_alone" in kept
-    # The browser walk of every role (one test a role), collected last of these, comes first.
-    walks = [name for name in kept if f"::{WALK}[" in name]
-    assert walks and kept[: len(walks)] == walks
 
 
 @pytest.mark.django_db(transaction=True)

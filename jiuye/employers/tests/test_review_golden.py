@@ -35,7 +35,7 @@ from jiuye.employers.tests.declaration_fixtures import line as _line
 from jiuye.employers.tests.declaration_fixtures import person as _person
 from jiuye.employers.tests.test_quota_review_sql import _generate
 from jiuye.people.models import Person
-from jiuye.reference.models import QuotaPolicy, Region
+from jiuye.reference.models import Region
 
 pytestmark = pytest.mark.django_db
 
@@ -82,22 +82,10 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def _policy_names() -> dict[str, str]:
-    """Each quota policy's id as text, and the policy named by its region and start date. The
-    ids move when the reference data are loaded again (after a transactional test's flush), so
-    the kept results name a policy, not its id."""
-    return {
-        str(pk): f"{region} {start:%Y-%m-%d}"
-        for pk, region, start in QuotaPolicy.objects.values_list("pk", "region_id", "valid_from")
-    }
-
-
 def _computed() -> dict[str, Any]:
     """What the review computes (before the database rounds it), keyed by employer and line
-    position: the same as one review's rows, without the digest and the time; the policy by
-    its name (``_policy_names``)."""
+    position: the same as one review's rows, without the digest and the time."""
     names = dict(Declaration.objects.values_list("pk", "employer__name"))
-    policies = _policy_names()
     persons = dict(Person.objects.values_list("pk", "name"))
     lines_at = {
         pk: (names[d], position, name)
@@ -118,11 +106,9 @@ def _computed() -> dict[str, Any]:
     rows, lines = review_rows(work, results, dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
     declarations = {}
     for (computed, _written), row in zip(results, rows, strict=True):
-        found = {
+        declarations[names[row[0]]] = {
             name: _plain(value) for name, value in computed.items() if name != "review_digest"
         } | {"row": [_plain(v) for v in row[2:-1]]}
-        found["policy_id"] = found["row"][0] = policies.get(found["policy_id"], found["policy_id"])
-        declarations[names[row[0]]] = found
     out_lines = {}
     for pk, person, counts, checks, conflict in lines:
         employer, position, name = lines_at[pk]
