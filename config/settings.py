@@ -159,6 +159,12 @@ AUTHENTICATION_BACKENDS = [
     # Django's ModelBackend, loading the user's town, department, employer or person with it.
     "jiuye.accounts.backends.UserBackend",
 ]
+# New passwords are hashed with Argon2id (ADR 0018); the PBKDF2 hashes stored before it are
+# still checked, and re-hashed with Argon2id when their owner next signs in.
+PASSWORD_HASHERS = [
+    "jiuye.accounts.passwords.Argon2idHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "jiuye.accounts.passwords.RoleMinimumLengthValidator"},
