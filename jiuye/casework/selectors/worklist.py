@@ -177,6 +177,8 @@ class Coverage:
     on: dt.date
     rows: list[CoverageRow] = field(default_factory=list)
     total: CoverageRow | None = None
+    # Set when some villages' counts are shown as last counted while they are recounted.
+    counted_at: dt.datetime | None = None
 
 
 COVERAGE_COUNTS = {
@@ -604,6 +606,14 @@ def village_tallies(
     )[0]
 
 
+def counted_before_recount(tallies: list[CoverageTally]) -> dt.datetime | None:
+    """When the oldest of these tallies was counted, if any is shown as last counted while its
+    village, marked since, waits for the recount (``tallies_bring_up_to_date`` with
+    ``wait=False``); None when every one is up to date. What the pages tell their users."""
+    stale = [t.refreshed_at for t in tallies if getattr(t, "dirty", False)]
+    return min(stale) if stale else None
+
+
 def _sum_tallies(rows: list[CoverageTally]) -> dict[str, int]:
     return {key: sum(getattr(row, key) for row in rows) for key in TALLY_COUNTS}
 
@@ -615,12 +625,19 @@ def coverage(*, region: Region, year: int, today: dt.date | None = None) -> Cove
     child_level = Region.Level.TOWN if region.level < Region.Level.TOWN else Region.Level.VILLAGE
     length = Region.PREFIX_LENGTH[child_level]
     counts: dict[str, CoverageRow] = defaultdict(lambda: CoverageRow("", ""))
-    for tally in village_tallies(region=region, year=year, today=today):
+    tallies = village_tallies(region=region, year=year, today=today)
+    for tally in tallies:
         counts[tally.village_id[:length]].add(tally)
     children = Region.objects.filter(level=child_level, code__startswith=region.prefix).order_by(
         "code"
     )
-    result = Coverage(region=region, year=year, on=on, total=CoverageRow(region.code, region.name))
+    result = Coverage(
+        region=region,
+        year=year,
+        on=on,
+        total=CoverageRow(region.code, region.name),
+        counted_at=counted_before_recount(tallies),
+    )
     for child in children:
         row = CoverageRow(child.code, child.name)
         if child.prefix in counts:
@@ -637,8 +654,14 @@ class Segments:
 
     ordered = True
 
-    def __init__(self, segments: list[tuple[QuerySet[Person], int]]) -> None:
+    def __init__(
+        self,
+        segments: list[tuple[QuerySet[Person], int]],
+        counted_at: dt.datetime | None = None,
+    ) -> None:
         self.segments = segments
+        # The sizes came from tallies shown as last counted (``counted_before_recount``).
+        self.counted_at = counted_at
 
     def count(self) -> int:
         return sum(size for _qs, size in self.segments)
@@ -683,10 +706,13 @@ def worklist_pages(
     statuses and segments are ``PAGE_STATUS_Q``/``PAGE_SEGMENTS``: STATUS_Q's persons, read
     from the one case join.
     ``queryset`` must not be narrower than ``region`` (the counts are the region's)."""
-    counts = worklist_counts(region=region, year=year, today=today)
+    tallies = village_tallies(region=region, year=year, today=today)
+    counts, counted_at = _sum_tallies(tallies), counted_before_recount(tallies)
     base = worklist(queryset=queryset, region=region, year=year, today=today)
     if status:
-        return Segments([(base.filter(PAGE_STATUS_Q[status]), counts[status])])
-    if order == "todo":
-        return Segments([(base.filter(q), counts[key]) for key, q in PAGE_SEGMENTS])
-    return Segments([(base, counts["unemployed"])])
+        segments = [(base.filter(PAGE_STATUS_Q[status]), counts[status])]
+    elif order == "todo":
+        segments = [(base.filter(q), counts[key]) for key, q in PAGE_SEGMENTS]
+    else:
+        segments = [(base, counts["unemployed"])]
+    return Segments(segments, counted_at)

@@ -330,15 +330,20 @@ def test_a_reader_shows_the_last_counts_while_another_process_recounts(town, set
         cursor.execute("SET lock_timeout = '5s'")  # a reader that waits fails, not hangs
     try:
         other.execute("SELECT pg_advisory_lock(%s)", [_REFRESH_LOCK])  # the recount runs
-        assert _table(selectors.coverage(region=region, year=YEAR, today=TODAY)) == before
+        shown = selectors.coverage(region=region, year=YEAR, today=TODAY)
+        assert _table(shown) == before
+        # And the page says so, with when the counts it shows were made.
+        counted = CoverageTally.objects.get(village_id=VILLAGE_A2, year=YEAR).refreshed_at
+        assert shown.counted_at == counted
         assert core_tallies.pending(), "the marks stay for the recount"
         other.execute("SELECT pg_advisory_unlock(%s)", [_REFRESH_LOCK])
     finally:
         other.close()
         with connection.cursor() as cursor:
             cursor.execute("RESET lock_timeout")
-    after = _table(selectors.coverage(region=region, year=YEAR, today=TODAY))
-    assert after != before
+    recounted = selectors.coverage(region=region, year=YEAR, today=TODAY)
+    assert _table(recounted) != before
+    assert recounted.counted_at is None
     assert not core_tallies.pending()
     assert_tallies_are_live()
 
@@ -349,11 +354,12 @@ def test_a_reader_shows_the_last_counts_while_another_process_recounts(town, set
 def test_a_reader_shows_the_last_counts_while_the_recount_waits_for_the_worker(
     town,  # noqa: ANN001, F811
     settings,  # noqa: ANN001
+    client_for,  # noqa: ANN001
 ) -> None:
     """Between an import's commit and the task worker taking up the recount it queued, the
-    reader shows the tallies as last counted instead of recounting the same marks itself; a
-    recount queued longer ago than QUEUED_RECOUNT_SECONDS (no worker running) is not waited
-    for."""
+    reader shows the tallies as last counted instead of recounting the same marks itself, and
+    the coverage page and the worklist say so; a recount queued longer ago than
+    QUEUED_RECOUNT_SECONDS (no worker running) is not waited for."""
     from django_tasks_db.models import DBTaskResult
 
     from jiuye.casework.services import tallies as services_tallies
@@ -371,6 +377,18 @@ def test_a_reader_shows_the_last_counts_while_the_recount_waits_for_the_worker(
     assert queued.status == "READY"
     assert _table(selectors.coverage(region=region, year=YEAR, today=TODAY)) == before
     assert core_tallies.pending(), "the marks stay for the recount"
+    district = client_for("district")
+    pages = [
+        f"/casework/coverage/?year={YEAR}&region={TOWN}",
+        f"/casework/worklist/?year={YEAR}&town={TOWN}",
+        f"/casework/worklist/?year={YEAR}&town={TOWN}&order=todo",
+    ]
+    counted = CoverageTally.objects.get(village_id=VILLAGE_A2, year=YEAR).refreshed_at
+    when = timezone.localtime(counted).strftime("%Y-%m-%d %H:%M")
+    for url in pages:
+        body = district.get(url).content.decode()
+        assert f"这里的人数是 {when} 统计的" in body, url
+    assert core_tallies.pending(), "a page read is no recount either"
     DBTaskResult.objects.filter(pk=queued.pk).update(
         enqueued_at=timezone.now()
         - dt.timedelta(seconds=services_tallies.QUEUED_RECOUNT_SECONDS + 1)
@@ -379,6 +397,8 @@ def test_a_reader_shows_the_last_counts_while_the_recount_waits_for_the_worker(
     assert after != before
     assert not core_tallies.pending()
     assert_tallies_are_live()
+    for url in pages:
+        assert "正在后台重新统计" not in district.get(url).content.decode(), url
 
 
 def _as_if_committed() -> None:

@@ -64,7 +64,7 @@ def _worklist_persons(request: HttpRequest, form: WorklistForm) -> QuerySet[Pers
 @require_GET
 def worklist(request: HttpRequest) -> HttpResponse:
     form = WorklistForm(request.GET, user=request.user)
-    page = rows = None
+    page = rows = counted_at = None
     if form.is_bound and form.is_valid() and form.area() is not None:
         data = form.cleaned_data
         # Counted from the village tallies, and "not yet done first" walked segment by segment
@@ -86,7 +86,14 @@ def worklist(request: HttpRequest) -> HttpResponse:
             total=persons.count(),
         )
         rows = _rows(page)
-    context = {"form": form, "page": page, "rows": rows, "query": request.GET.urlencode()}
+        counted_at = persons.counted_at
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "counted_at": counted_at,
+        "query": request.GET.urlencode(),
+    }
     return render(request, "casework/worklist.html", context)
 
 
