@@ -33,13 +33,6 @@ SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁�
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏飞斌波辉宇浩凯健俊帆帅旭宁龙林欣佳琳雪梅慧婷颖晶莉倩婕洁"  # noqa: E501
 
 
-def _vmhwm_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
 def _generate(persons: int) -> dict[str, Any]:
     from django.db import connection
 
@@ -157,6 +150,7 @@ RAW_CERT_SQL = """
 def _measure() -> dict[str, Any]:
     from django.db import connection
 
+    from bench.scratch import vm_mb
     from jiuye.people.models import DuplicatePair
     from jiuye.people.services.duplicates import duplicates_scan, find_duplicates
 
@@ -190,7 +184,7 @@ def _measure() -> dict[str, Any]:
     out["scan_and_queue_s"] = time.perf_counter() - start
     out["queued"] = DuplicatePair.objects.count()
     assert saved.opened == out["queued"]
-    out["peak_mb"] = _vmhwm_mb()
+    out["peak_mb"] = vm_mb()
     return out
 
 

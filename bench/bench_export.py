@@ -28,17 +28,6 @@ DISTRICT = "440199000000"
 TARGET_MB = 512
 
 
-def _vm_mb(field: str) -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def _vm_hwm_mb() -> float:
-    return _vm_mb("VmHWM:")
-
-
 def _child_build(persons: int) -> dict[str, Any]:
     from django.db import connection
     from django.test import override_settings
@@ -74,10 +63,11 @@ def run_export_job(job_id: str) -> dict[str, Any]:
     """Run a queued export job in this process as the task worker would, and measure it: its
     rows and size, time and CPU, and this process's peak and sampled resident memory (also
     ``bench_load``'s export step)."""
+    from bench.scratch import vm_mb
     from jiuye.core.importing.exportjobs import export_job_task
     from jiuye.core.models import ExportJob
 
-    before = _vm_hwm_mb()
+    before = vm_mb()
     # The resident size every second while the task runs: flat if rows stream.
     samples: list[float] = []
     running = threading.Event()
@@ -85,7 +75,7 @@ def run_export_job(job_id: str) -> dict[str, Any]:
 
     def sample() -> None:
         while running.is_set():
-            samples.append(_vm_mb("VmRSS:"))
+            samples.append(vm_mb("VmRSS:"))
             time.sleep(1)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -105,7 +95,7 @@ def run_export_job(job_id: str) -> dict[str, Any]:
         "bytes": job.size,
         "parts": job.parts,
         "rss_before_mb": before,
-        "rss_mb": _vm_hwm_mb(),
+        "rss_mb": vm_mb(),
         "rss_first_half_max_mb": max(samples[:half], default=0.0),
         "rss_second_half_max_mb": max(samples[half:], default=0.0),
     }
@@ -114,7 +104,9 @@ def run_export_job(job_id: str) -> dict[str, Any]:
 def _child_baseline() -> dict[str, Any]:
     from django.db import connection, transaction
 
-    before = _vm_hwm_mb()
+    from bench.scratch import vm_mb
+
+    before = vm_mb()
     cpu, start = time.process_time(), time.perf_counter()
     rows = 0
     with (
@@ -138,7 +130,7 @@ def _child_baseline() -> dict[str, Any]:
         "seconds": time.perf_counter() - start,
         "cpu_seconds": time.process_time() - cpu,
         "rss_before_mb": before,
-        "rss_mb": _vm_hwm_mb(),
+        "rss_mb": vm_mb(),
     }
 
 

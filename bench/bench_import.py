@@ -47,19 +47,10 @@ RAW_TABLE = "bench_raw_person"
 
 
 def _peak_rss_mb() -> float:
-    """Peak resident memory of this process since it started.
+    """Peak resident memory of this process since it started (``scratch.vm_mb``)."""
+    from bench.scratch import vm_mb
 
-    ``ru_maxrss`` would do, but on Linux it carries over the parent's peak through fork and
-    exec, so a small step started by a large parent would report the parent's size. VmHWM
-    belongs to the current address space only.
-    """
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024  # kB
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    return vm_mb() or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
 def _columns(csv_path: Path) -> list[str]:

@@ -209,14 +209,8 @@ def _child_accounts() -> dict[str, Any]:
     return {"accounts": made}
 
 
-def _vm_hwm_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
 def _child_import(csv_path: str) -> dict[str, Any]:
+    from bench.scratch import vm_mb
     from jiuye.core.importing import run_import
     from jiuye.core.workers import lower_priority
 
@@ -242,7 +236,7 @@ def _child_import(csv_path: str) -> dict[str, Any]:
         "seconds": seconds,
         "cpu_seconds": time.process_time() - cpu,
         "rows_per_s": IMPORT_ROWS / seconds,
-        "rss_mb": _vm_hwm_mb(),
+        "rss_mb": vm_mb(),
         **counts,
     }
 

@@ -22,6 +22,17 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def vm_mb(field: str = "VmHWM:") -> float:
+    """A figure of this process's memory in MB from ``/proc/self/status``: by default its peak
+    resident size (``VmHWM``), else e.g. ``VmRSS:`` (now). ``ru_maxrss`` would carry over the
+    parent's peak through fork and exec, so a small step started by a large parent would
+    report the parent's size; ``VmHWM`` belongs to the current address space only."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field):
+            return int(line.split()[1]) / 1024  # kB
+    return 0.0
+
+
 def env_for(url: str, var: Path) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
