@@ -618,9 +618,9 @@ def _report(
 def _report_timeline(timeline: Path, window: tuple[float, float] | None) -> None:
     """Each page kind's p95 in three spans of the run, from every request's end time and
     duration (``LOAD_TIMELINE``): while the users were still signing in (the ramp-up's
-    sign-ins queue for the sync workers: PBKDF2 on two cores), while the import beside them
-    ran (and for 10 s after its commit, when what it changed is recounted), and the rest. The
-    locust table above mixes the three."""
+    sign-ins queue for the sync workers; each hashes a password, ADR 0018), while the import
+    beside them ran (and for 10 s after its commit, when what it changed is recounted), and the
+    rest. The locust table above mixes the three."""
     rows = []
     with open(timeline, newline="") as handle:
         for at, name, ms in csv.reader(handle):
