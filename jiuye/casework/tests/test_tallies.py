@@ -5,6 +5,7 @@ lists the same persons in the same order as the live query."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import random
 from collections.abc import Callable
 
@@ -13,6 +14,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from conftest import VILLAGE_B
 from jiuye.casework import selectors, services
@@ -388,6 +390,10 @@ def test_a_reader_shows_the_last_counts_while_the_recount_waits_for_the_worker(
     for url in pages:
         body = district.get(url).content.decode()
         assert f"这里的人数是 {when} 统计的" in body, url
+    # The coverage table's Excel file says so too, under its title.
+    export = f"/casework/coverage/export.xlsx?year={YEAR}&region={TOWN}"
+    rows = list(load_workbook(io.BytesIO(district.get(export).content)).active.values)
+    assert f"这里的人数是 {when} 统计的" in rows[1][0]
     assert core_tallies.pending(), "a page read is no recount either"
     DBTaskResult.objects.filter(pk=queued.pk).update(
         enqueued_at=timezone.now()
@@ -399,6 +405,8 @@ def test_a_reader_shows_the_last_counts_while_the_recount_waits_for_the_worker(
     assert_tallies_are_live()
     for url in pages:
         assert "正在后台重新统计" not in district.get(url).content.decode(), url
+    rows = list(load_workbook(io.BytesIO(district.get(export).content)).active.values)
+    assert rows[1][0] == "区划代码"
 
 
 def _as_if_committed() -> None:

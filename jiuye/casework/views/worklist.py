@@ -248,6 +248,18 @@ def coverage_export(request: HttpRequest) -> HttpResponse:
     workbook = Book(write_only=True)
     sheet = workbook.create_sheet(_("覆盖情况"))
     sheet.append([_("%(y)s年%(r)s") % {"y": result.year, "r": result.region.name}])
+    if result.counted_at is not None:
+        # As the page says above its figures (includes/recounting.html).
+        when = timezone.localtime(result.counted_at).strftime("%Y-%m-%d %H:%M")
+        sheet.append(
+            [
+                _(
+                    "部分村（社区）刚有人员变动，正在后台重新统计。这里的人数是 %(t)s 统计的，"
+                    "可能还不含这些变动；稍后重新导出可得到最新人数。"
+                )
+                % {"t": when}
+            ]
+        )
     sheet.append(
         [
             _("区划代码"),
