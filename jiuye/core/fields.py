@@ -17,11 +17,14 @@ def optional_fk(
     on_delete: Callable[..., None] = models.PROTECT,
     field: type[models.ForeignKey] = models.ForeignKey,
     db_index: bool = True,
+    db_constraint: bool = True,
 ) -> models.ForeignKey:
     """A link that may be empty. By default it protects what it points to (records are archived,
     not deleted); ``field=models.OneToOneField`` for a link at most one record may make.
     ``db_index=False`` where a model's own index starts with the link (one index fewer to keep
-    on every insert)."""
+    on every insert). ``db_constraint=False`` only for a link that is worked out again from the
+    record's own columns by the code that sets it (no foreign key in the database: the ORM's
+    ``on_delete`` still applies)."""
     return field(
         to,
         verbose_name=verbose_name,
@@ -30,6 +33,7 @@ def optional_fk(
         on_delete=on_delete,
         related_name=related_name,
         db_index=db_index,
+        db_constraint=db_constraint,
     )
 
 

@@ -49,6 +49,8 @@ from jiuye.reference.selectors import quota_policy, working_age_rule
 CLAIMING = (DeclarationStatus.SUBMITTED, DeclarationStatus.RETURNED, DeclarationStatus.CONFIRMED)
 # Reviewed again by the year's review: every version not locked.
 LOCKED = (DeclarationStatus.CONFIRMED, DeclarationStatus.SUPERSEDED)
+# Reviewed and claiming: sent, not yet confirmed.
+SENT_OPEN = (DeclarationStatus.SUBMITTED, DeclarationStatus.RETURNED)
 
 # A declared employee's terms of work, which the checks of the line read.
 TERMS_FIELDS = (
@@ -150,6 +152,8 @@ class ReviewContext:
         self.rules = {year: working_age_rule(dt.date(year, 12, 31)) for year in years}
         self.grade_names = {g.code: str(g) for g in DisabilityGrade.objects.all()}
         self.language = translation.get_language()
+        # The year's review sets it (contested_persons) for review_read.
+        self.contested: frozenset[str] | None = None
         self.fingerprints = (
             _code_fingerprint(),
             self.language,
@@ -188,6 +192,26 @@ def year_pairs(year: int, using: str = "default") -> set[tuple[str, int]]:
             [year, *LOCKED],
         )
         return {(region, year) for (region,) in cursor.fetchall()}
+
+
+def contested_persons(year: int, using: str = "default") -> frozenset[str]:
+    """The blind indexes of the persons whom two employers or more claim in sent declarations
+    of ``year`` (a line counting at the other employer by a dispatch agreement claims no one):
+    read once for the whole year's review, in place of asking for each of its lines."""
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    lines = quote(DeclaredEmployee._meta.db_table)
+    declarations = quote(Declaration._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT o.id_number_index FROM {lines} o "  # noqa: S608
+            f"JOIN {declarations} od ON od.id = o.declaration_id "
+            f"WHERE od.year = %s AND od.status IN ({', '.join(['%s'] * len(CLAIMING))}) "
+            "AND NOT (o.dispatched AND NOT o.counts_here) "
+            "GROUP BY o.id_number_index HAVING count(DISTINCT od.employer_id) > 1",
+            [year, *CLAIMING],
+        )
+        return frozenset(index for (index,) in cursor.fetchall())
 
 
 def _code_fingerprint() -> str:
@@ -257,11 +281,14 @@ def review_read(
     params: list[Any],
     *,
     skip_unchanged: bool,
+    contested: frozenset[str] | None = None,
 ) -> ReviewWork:
     """Read the declarations matching ``where`` (SQL on the declaration ``d``, with ``params``)
     and everything their checks need, in two queries. ``cursor`` and ``connection`` may be a
     worker's own (a raw driver cursor; ``connection`` the Django connection whose conversions
-    apply)."""
+    apply). ``contested``: the year's ``contested_persons``, read once by the year's review;
+    then only a line of a declaration that claims no one (a draft) asks the database whether
+    another employer claims its person."""
     quote = connection.ops.quote_name
     dmeta, emeta, pmeta = Declaration._meta, DeclaredEmployee._meta, Person._meta
     dfields = [dmeta.get_field(name) for name in _DECLARATION_COLUMNS]
@@ -289,6 +316,12 @@ def review_read(
         f"AND od.status IN ({', '.join(['%s'] * len(CLAIMING))}) "
         "AND NOT (o.dispatched AND NOT o.counts_here))"
     )
+    claimed_params: list[Any] = [*CLAIMING]
+    if contested is not None:
+        # A line that claims its person itself is claimed elsewhere when its person is
+        # contested (claimed by two employers or more); NULL here, looked up below.
+        claimed = f"CASE WHEN d.status IN (%s, %s) THEN NULL ELSE {claimed} END"
+        claimed_params = [*SENT_OPEN, *CLAIMING]
     columns = ", ".join(
         [f"e.{quote(f.column)}" for f in efields]
         + [f"p.{quote(f.column)}" for f in pfields]
@@ -299,7 +332,7 @@ def review_read(
         f"JOIN {lines_table} e ON e.declaration_id = d.id "
         f"LEFT JOIN {persons} p ON p.id_number_index = e.id_number_index "
         f"WHERE {where} ORDER BY e.declaration_id, e.position, e.name, e.id",
-        [*CLAIMING, *params],
+        [*claimed_params, *params],
     )
     width = len(efields)
     converters = _converters(connection, efields, "e") + [
@@ -309,8 +342,11 @@ def review_read(
     for row in _convert(cursor.fetchall(), converters, connection):
         line = Line._make(row[:width])
         person = None if row[width] is None else Registered._make(row[width:-1])
+        claimed_here = row[-1]
+        if claimed_here is None:
+            claimed_here = line.id_number_index in contested
         # counts_here: the same rule as the EXISTS for the line itself.
-        elsewhere = bool(row[-1]) and not (line.dispatched and not line.counts_here)
+        elsewhere = bool(claimed_here) and not (line.dispatched and not line.counts_here)
         lines_by.setdefault(line.declaration_id, []).append((line, person, elsewhere))
     items = []
     ninputs, nresults = len(DECLARATION_INPUTS), len(DECLARATION_RESULTS)
@@ -404,9 +440,13 @@ def review_run(work: ReviewWork, context: ReviewContext) -> list[Any]:
                     memo=memo,
                 )
                 # The same checks give the same JSON: encoded once per distinct list (a few
-                # dozen in a year), found by what as_dict writes (repr: 1 is not True or 1.0).
+                # dozen in a year), found by what as_dict writes (repr: 1 is not True or 1.0;
+                # most checks have no values).
                 form = tuple(
-                    [(c.code, c.status, c.template, repr(c.params)) for c in result.checks]
+                    [
+                        (c.code, c.status, c.template, repr(c.params) if c.params else "")
+                        for c in result.checks
+                    ]
                 )
                 checks = encoded.get(form)
                 if checks is None:

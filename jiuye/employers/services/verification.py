@@ -25,7 +25,7 @@ FAIL = "fail"
 NOTE = "note"
 
 
-@dataclass
+@dataclass(slots=True)
 class Check:
     """One condition's outcome. The sentence is kept as its (Chinese) source text and values,
     and translated when it is shown, so each reader sees it in their own language."""

@@ -147,6 +147,32 @@ def test_the_workers_run_below_the_review_s_own_priority(
     assert os.getpriority(os.PRIO_PROCESS, 0) == own
 
 
+def test_the_workers_check_with_the_cycle_collector_paused(
+    year_of_declarations, monkeypatch, tmp_path
+) -> None:  # noqa: ANN001
+    """Each chunk is checked with the cycle collector off (core.workers.collector_paused), and
+    the review's own process has it on again afterwards."""
+    import gc
+    import os
+
+    monkeypatch.setattr(quota_review, "CHUNK", 2)
+    seen = tmp_path / "collector"
+    real = quota_review.review_run
+
+    def recorded(*args: Any, **kwargs: Any) -> Any:
+        with seen.open("a") as handle:
+            handle.write(f"{os.getpid()} {int(gc.isenabled())}\n")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(quota_review, "review_run", recorded)
+    assert gc.isenabled()
+    assert _review(workers=2, all=True) == f"year {YEAR}: reviewed 9, recomputed 9 (0 unchanged)"
+    calls = [line.split() for line in seen.read_text().splitlines()]
+    assert len(calls) == 5
+    assert {enabled for _pid, enabled in calls} == {"0"}
+    assert gc.isenabled()
+
+
 def test_a_changed_input_is_reviewed_again(year_of_declarations, monkeypatch) -> None:  # noqa: ANN001
     monkeypatch.setattr(quota_review, "CHUNK", 2)
     persons = year_of_declarations["persons"]
@@ -195,3 +221,22 @@ def test_a_changed_input_is_reviewed_again(year_of_declarations, monkeypatch) ->
     # The draft's own claims did not change: only employer 6 is reviewed again.
     assert changed == {declarations[6].pk}
     assert declarations[6].employees.get(person=claimed).conflict
+
+
+def test_the_year_s_contested_persons_give_the_claims_each_declaration_computed(
+    year_of_declarations,  # noqa: ANN001
+) -> None:
+    """The review reads once which persons two employers claim (``contested_persons``); each
+    submission computed its own declaration asking the database line by line. The same
+    answers: the review finds every sent declaration as its submission left it."""
+    from jiuye.employers.services.review import contested_persons
+
+    persons = year_of_declarations["persons"]
+    # Neighbouring employers share a person (persons 1 to 6); the drafts claim no one.
+    assert contested_persons(YEAR) == {persons[n].id_number_index for n in range(1, 7)}
+    before = dict(Declaration.objects.values_list("pk", "review_digest"))
+    assert _review(workers=2) == f"year {YEAR}: reviewed 9, recomputed 2 (7 unchanged)"
+    after = Declaration.objects.values_list("pk", "review_digest", "status")
+    # Only the two drafts, which no submission computed.
+    assert {status for pk, digest, status in after if digest != before[pk]} == {"draft"}
+    assert sum(1 for _pk, _digest, status in after if status == "draft") == 2

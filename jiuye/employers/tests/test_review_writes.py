@@ -4,18 +4,20 @@ rewritten), on both databases."""
 
 from __future__ import annotations
 
-import uuid
 from decimal import Decimal
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import ProtectedError
 
 from jiuye.core.bulk import DeferredUpdate, EncodedJson
-from jiuye.employers.models import DeclaredEmployee
+from jiuye.employers.models import Declaration, DeclaredEmployee
 from jiuye.employers.services.review import LINE_RESULT_FIELDS
 from jiuye.employers.tests.declaration_fixtures import YEAR, declare, line, person
+from jiuye.people.models import Person
+from jiuye.reference.models import QuotaPolicy
 
 pytestmark = pytest.mark.django_db
 
@@ -87,19 +89,40 @@ def test_a_recomputation_that_changes_nothing_rewrites_no_line(reference, employ
 
 
 def test_after_the_review_a_link_is_checked_at_commit_again(reference, employer_a) -> None:  # noqa: ANN001
-    """On PostgreSQL the review checks the persons and policies it sets at each of its writes
-    (beside its workers, not all at commit); the caller's transaction then checks links at
-    commit again, as Django declares them."""
-    known = person(521)
-    declaration = declare(employer_a, [line(known)], submit=True)
+    """On PostgreSQL the review checks the policies it sets at each of its writes (beside its
+    workers, not all at commit); the caller's transaction then checks links at commit again,
+    as Django declares them."""
+    declaration = declare(employer_a, [line(person(521))], submit=True)
     call_command("quota_review", year=YEAR, all=True, workers=1, stdout=StringIO())
-    employee = declaration.employees.get()
-    assert employee.person_id == known.pk
-    lines = DeclaredEmployee.objects.filter(pk=employee.pk)
-    # A person that does not exist: no error before commit (here, none is reached) ...
-    lines.update(person_id=uuid.uuid4())
+    declaration.refresh_from_db()
+    policy = declaration.policy_id
+    assert policy is not None
+    rows = Declaration.objects.filter(pk=declaration.pk)
+    # A policy that does not exist: no error before commit (here, none is reached) ...
+    rows.update(policy_id=QuotaPolicy.objects.order_by("-pk").values_list("pk", flat=True)[0] + 1)
     # ... and put right before the test's own end-of-test check of every constraint.
-    lines.update(person_id=known.pk)
+    rows.update(policy_id=policy)
+
+
+def test_a_line_s_person_is_a_link_without_a_foreign_key_that_still_protects(
+    reference,  # noqa: ANN001
+    employer_a,  # noqa: ANN001
+) -> None:
+    """ADR 0019: the database keeps no foreign key for a declared line's registry person (each
+    computation sets it again from the blind index); the ORM still refuses to delete a person
+    a line links, and the line reads its person as before."""
+    known = person(541)
+    declaration = declare(employer_a, [line(known)], submit=True)
+    employee = declaration.employees.select_related("person").get()
+    assert employee.person == known
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, DeclaredEmployee._meta.db_table)
+    on_person = [info for info in found.values() if info["columns"] == ["person_id"]]
+    assert [info["foreign_key"] for info in on_person if info["foreign_key"]] == []
+    assert any(info["index"] for info in on_person)  # merges still find its lines by index
+    with pytest.raises(ProtectedError):
+        known.delete()
+    assert Person.objects.filter(pk=known.pk).exists()
 
 
 def test_repeated_checks_are_sent_once_and_stored_the_same(reference, employer_a) -> None:  # noqa: ANN001

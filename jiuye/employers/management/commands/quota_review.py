@@ -31,7 +31,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from jiuye.core.bulk import DeferredUpdate
-from jiuye.core.workers import lower_priority
+from jiuye.core.workers import collector_paused, lower_priority
 from jiuye.employers.models import Declaration, DeclaredEmployee
 from jiuye.employers.selectors import levy_totals
 from jiuye.employers.services.review import (
@@ -40,6 +40,7 @@ from jiuye.employers.services.review import (
     LOCKED,
     ReviewContext,
     ReviewWork,
+    contested_persons,
     review_context,
     review_read,
     review_rows,
@@ -91,28 +92,37 @@ def _review_chunk(task: tuple) -> tuple[int, list, list]:
     """Check one chunk (read here first when the task carries only the ids): how many
     declarations it had, and the rows to write."""
     params, work, skip, now = task
-    if work is None:
-        from django.db import connection
+    with collector_paused():
+        if work is None:
+            from django.db import connection
 
-        where = WHERE + "= ANY(%s)"
-        work = review_read(_WORKER["cursor"], connection, where, params, skip_unchanged=skip)
-    results = review_run(work, _WORKER["context"])
-    return (len(work.items), *review_rows(work, results, now))
+            where = WHERE + "= ANY(%s)"
+            work = review_read(
+                _WORKER["cursor"],
+                connection,
+                where,
+                params,
+                skip_unchanged=skip,
+                contested=_WORKER["context"].contested,
+            )
+        results = review_run(work, _WORKER["context"])
+        return (len(work.items), *review_rows(work, results, now))
 
 
 @contextlib.contextmanager
 def _links_checked_at_each_write(connection: Any) -> Any:
-    """PostgreSQL: the foreign keys the review sets (a line's person, a declaration's policy)
-    are checked at the end of each ``UPDATE`` while the block runs; after it, at commit again,
-    as Django declares them (deferred). Checked at commit, the 300,000 lines' checks of a
-    first review ran after everything else, on one core, with the workers done; checked at each
-    write, they run beside the workers. The same checks, in the same transaction."""
+    """PostgreSQL: the foreign key the review sets (a declaration's policy; a line's person has
+    none in the database, ADR 0019) is checked at the end of each ``UPDATE`` while the block
+    runs; after it, at commit again, as Django declares it (deferred). Checked at commit, a
+    first review's checks ran after everything else, on one core, with the workers done;
+    checked at each write, they run beside the workers. The same checks, in the same
+    transaction."""
     if connection.vendor != "postgresql":
         yield
         return
     names = []
     with connection.cursor() as cursor:
-        for model, column in ((DeclaredEmployee, "person_id"), (Declaration, "policy_id")):
+        for model, column in ((Declaration, "policy_id"),):
             found = connection.introspection.get_constraints(cursor, model._meta.db_table)
             names += [
                 name
@@ -213,6 +223,7 @@ class Command(BaseCommand):
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL jit = off")
         context = review_context(year_pairs(year))
+        context.contested = contested_persons(year)
         table = connection.ops.quote_name(Declaration._meta.db_table)
         with connection.cursor() as cursor:
             cursor.execute(
@@ -233,7 +244,14 @@ class Command(BaseCommand):
             *head, chunk = params
             where = WHERE + f"IN ({', '.join(['%s'] * len(chunk))})"
             with connection.cursor() as cursor:
-                return review_read(cursor, connection, where, [*head, *chunk], skip_unchanged=skip)
+                return review_read(
+                    cursor,
+                    connection,
+                    where,
+                    [*head, *chunk],
+                    skip_unchanged=skip,
+                    contested=context.contested,
+                )
 
         with (
             # Entered first, left last: after the lines' last UPDATE.
@@ -245,6 +263,9 @@ class Command(BaseCommand):
                 DeclaredEmployee, LINE_RESULT_FIELDS, only_changed=True, repeated=("checks",)
             ) as lines,
             DeferredUpdate(Declaration, COMPUTED_FIELDS) as declarations,
+            # What this process holds is the year's results on their way to the database, freed
+            # as each flush is written: the cycle collector's passes only cost here.
+            collector_paused(),
         ):
 
             def write(outcome: tuple[int, list, list]) -> None:
