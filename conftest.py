@@ -114,6 +114,22 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items[:] = kept
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """What collection made lives until the run ends: Django, the project, every test module
+    and its fixtures, a few hundred thousand objects. Each pass of Python's cycle collector over
+    the old generation walked all of them again and found nothing to free in them. Frozen
+    (``gc.freeze``), they are out of its sight; the passes walk only what the tests make, and
+    run less often (a young generation of 20,000 objects instead of 700). Measured on the
+    employers, people and casework tests (761, two workers, SQLite): 230 → 202 and 281 → 209
+    CPU-s in two pairs of runs, each worker ≈ 100 MB larger at its peak (bench/README.md, sixth
+    session). Runs in each xdist worker after its own collection."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 20)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _flush_by_delete() -> Iterator[None]:
     """A transactional test (the browser tests' live server, the crash tests) empties the test
