@@ -30,8 +30,9 @@ def lower_priority() -> None:
 
 @contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
-    """Python's cycle collector off for one bounded batch of work (a chunk of the quota review's
-    checks; the review's writes, which hold at most one flush of rows), on again after it.
+    """Python's cycle collector off for one bounded piece of work (a chunk of the quota review's
+    checks; the review's writes, which hold the year's results until they are written), on
+    again after it.
 
     A batch makes hundreds of thousands of small tuples, lists and dicts that live until it
     ends. Each of them counts towards the collector's next pass, and the passes that follow
@@ -39,8 +40,8 @@ def collector_paused() -> Iterator[None]:
     of the review's checks went to passes that found nothing to free (bench/README.md, sixth
     session). What a batch makes is freed by its reference counts when the batch is dropped;
     a reference cycle it made (an exception kept with its traceback, say) waits for the first
-    pass after the batch, so memory stays bounded by one batch. Nested use leaves the
-    collector as the outermost found it."""
+    pass after the batch: what a cycle keeps is bounded by what the batch made. Nested use
+    leaves the collector as the outermost found it."""
     was_on = gc.isenabled()
     gc.disable()
     try:

@@ -194,6 +194,17 @@ def year_pairs(year: int, using: str = "default") -> set[tuple[str, int]]:
         return {(region, year) for (region,) in cursor.fetchall()}
 
 
+def _sent_claim(line: str, declaration: str) -> tuple[str, list[Any]]:
+    """SQL (and its parameters): the line ``line`` of the declaration ``declaration`` claims its
+    person. The declaration is sent (or confirmed), and the line counts at its employer: a
+    dispatch agreement counting the person at the other employer claims nothing."""
+    marks = ", ".join(["%s"] * len(CLAIMING))
+    return (
+        f"{declaration}.status IN ({marks}) AND NOT ({line}.dispatched AND NOT {line}.counts_here)",
+        [*CLAIMING],
+    )
+
+
 def contested_persons(year: int, using: str = "default") -> frozenset[str]:
     """The blind indexes of the persons whom two employers or more claim in sent declarations
     of ``year`` (a line counting at the other employer by a dispatch agreement claims no one):
@@ -202,14 +213,14 @@ def contested_persons(year: int, using: str = "default") -> frozenset[str]:
     quote = connection.ops.quote_name
     lines = quote(DeclaredEmployee._meta.db_table)
     declarations = quote(Declaration._meta.db_table)
+    claims, claims_params = _sent_claim("o", "od")
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT o.id_number_index FROM {lines} o "  # noqa: S608
             f"JOIN {declarations} od ON od.id = o.declaration_id "
-            f"WHERE od.year = %s AND od.status IN ({', '.join(['%s'] * len(CLAIMING))}) "
-            "AND NOT (o.dispatched AND NOT o.counts_here) "
+            f"WHERE od.year = %s AND {claims} "
             "GROUP BY o.id_number_index HAVING count(DISTINCT od.employer_id) > 1",
-            [year, *CLAIMING],
+            [year, *claims_params],
         )
         return frozenset(index for (index,) in cursor.fetchall())
 
@@ -307,21 +318,19 @@ def review_read(
     pfields = [pmeta.get_field(name) for name in PERSON_FIELDS_CHECKED]
     lines_table, persons = quote(emeta.db_table), quote(pmeta.db_table)
     # Whether an employer other than the line's claims the person in a sent declaration of the
-    # year. A line that does not count at its employer (a dispatch agreement counting the
-    # person at the other employer) claims nothing.
+    # year.
+    claims, claimed_params = _sent_claim("o", "od")
     claimed = (
         f"EXISTS (SELECT 1 FROM {lines_table} o JOIN {declarations} od "  # noqa: S608
         "ON od.id = o.declaration_id WHERE o.id_number_index = e.id_number_index "
-        "AND od.year = d.year AND od.employer_id <> d.employer_id "
-        f"AND od.status IN ({', '.join(['%s'] * len(CLAIMING))}) "
-        "AND NOT (o.dispatched AND NOT o.counts_here))"
+        f"AND od.year = d.year AND od.employer_id <> d.employer_id AND {claims})"
     )
-    claimed_params: list[Any] = [*CLAIMING]
     if contested is not None:
         # A line that claims its person itself is claimed elsewhere when its person is
         # contested (claimed by two employers or more); NULL here, looked up below.
-        claimed = f"CASE WHEN d.status IN (%s, %s) THEN NULL ELSE {claimed} END"
-        claimed_params = [*SENT_OPEN, *CLAIMING]
+        marks = ", ".join(["%s"] * len(SENT_OPEN))
+        claimed = f"CASE WHEN d.status IN ({marks}) THEN NULL ELSE {claimed} END"
+        claimed_params = [*SENT_OPEN, *claimed_params]
     columns = ", ".join(
         [f"e.{quote(f.column)}" for f in efields]
         + [f"p.{quote(f.column)}" for f in pfields]

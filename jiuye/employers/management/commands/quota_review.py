@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import multiprocessing
 import os
 import signal
@@ -73,6 +74,9 @@ def _worker_start(context: ReviewContext, snapshot: str | None) -> None:
     with contextlib.suppress(AttributeError, OSError):
         ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     lower_priority()
+    # Forked inside the review's writes, where the cycle collector is paused: on again, so a
+    # worker pauses it per chunk and frees what a chunk left in cycles between chunks.
+    gc.enable()
     _WORKER["context"] = context
     if snapshot is not None:
         from psycopg import IsolationLevel, sql
