@@ -16,7 +16,9 @@
     var colours = ["#0b4f8a", "#1d6b2f", "#8a4b00"];
     var chart = window.echarts.init(box, null, { renderer: "canvas" });
     chart.setOption({
-      aria: { enabled: true, decal: { show: true } },
+      // The page's own description stays on the container: ECharts' generated one reads the
+      // bars' positions as values and an empty rate as "NaN".
+      aria: { enabled: true, label: { description: box.getAttribute("aria-label") }, decal: { show: true } },
       title: { text: data.title, left: 0, textStyle: { fontSize: 14, color: "#1b1b1b" } },
       color: colours,
       legend: { top: 24, left: 0, textStyle: { color: "#1b1b1b" } },

@@ -17,7 +17,8 @@
     var chart = window.echarts.init(box, null, { renderer: "canvas" });
     var high = data.max > data.min ? data.max : data.min + 1;
     chart.setOption({
-      aria: { enabled: true, decal: { show: true } },
+      // The page's own summary stays on the container (ECharts would write its own over it).
+      aria: { enabled: true, label: { description: box.getAttribute("aria-label") }, decal: { show: true } },
       tooltip: {
         trigger: "item",
         formatter: function (p) {

@@ -68,7 +68,9 @@
       return item;
     });
     return {
-      aria: { enabled: true, decal: { show: !c.forced } },
+      // The chart's title and summary, written by the page, stay its description: ECharts'
+      // generated one reads each point's position as a second value and a gap as "NaN".
+      aria: { enabled: true, label: { description: box.getAttribute("aria-label") }, decal: { show: !c.forced } },
       color: c.series,
       textStyle: { color: c.ink },
       legend: { type: "scroll", top: 0, left: 0, textStyle: { color: c.ink }, pageTextStyle: { color: c.ink } },

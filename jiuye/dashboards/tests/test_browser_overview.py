@@ -34,11 +34,19 @@ def _open(page: Page, url: str) -> None:
 
 
 def _charts_drawn(page: Page) -> None:
-    """Every chart of the page is drawn (a town's own overview has no towns to compare)."""
+    """Every chart of the page is drawn (a town's own overview has no towns to compare), and
+    a screen reader still hears the chart's title and summary as the page wrote them: the
+    description ECharts generates read each point's position as a second value ("2023的数据是
+    1，0") and a gap as "NaN"."""
     boxes = page.locator(".chart[data-source]")
     assert boxes.count() >= len(CHARTS) - 1
     for index in range(boxes.count()):
-        boxes.nth(index).locator("canvas").wait_for()
+        box = boxes.nth(index)
+        box.locator("canvas").wait_for()
+        key = box.get_attribute("id")
+        title = page.inner_text(f"#{key}-title")
+        summary = page.inner_text(f"#{key}-summary")
+        assert box.get_attribute("aria-label") == f"{title}：{summary}", key
 
 
 def test_the_overview_passes_axe_at_desktop_and_at_320_px(page: Page, signed_in, demo) -> None:  # noqa: ANN001
