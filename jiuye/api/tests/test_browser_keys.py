@@ -7,7 +7,7 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from jiuye.api.models import ApiKey
-from jiuye.core.tests.browser import assert_accessible, expect_errors, submit, visit
+from jiuye.core.tests.browser import assert_accessible, expect_errors, follow, submit, visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -16,7 +16,7 @@ def test_an_admin_creates_a_key_sees_it_once_and_revokes_it(page, signed_in) -> 
     base = signed_in("admin")
     visit(page, f"{base}/api/keys/", "接口密钥")
     assert_accessible(page, "key list, empty")
-    page.get_by_role("link", name="新建接口密钥").click()
+    follow(page, "新建接口密钥")
     assert_accessible(page, "key form")
     submit(page, "创建")
     expect_errors(page, "key form with errors")
@@ -36,9 +36,9 @@ def test_an_admin_creates_a_key_sees_it_once_and_revokes_it(page, signed_in) -> 
     assert Client().get("/api/v1/regions", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
     page.reload()
     expect(page.locator("code.secret")).to_have_count(0)
-    page.get_by_role("link", name="吊销密钥").click()
+    follow(page, "吊销密钥")
     assert_accessible(page, "revoke confirmation")
-    page.get_by_role("button", name="吊销").click()
+    submit(page, "吊销")
     expect(page.get_by_text("已吊销")).not_to_have_count(0)
     assert ApiKey.objects.get().revoked_at is not None
     assert Client().get("/api/v1/regions", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401

@@ -9,7 +9,14 @@ from django.urls import reverse
 from playwright.sync_api import Page
 
 from jiuye.casework.models import PostPlacement
-from jiuye.core.tests.browser import assert_accessible, expect_errors, fits, submit, visit
+from jiuye.core.tests.browser import (
+    assert_accessible,
+    expect_errors,
+    fits,
+    follow,
+    submit,
+    visit,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,8 +27,7 @@ def test_the_tally_and_the_campaign_form_pass_axe_for_district_staff(
     base = signed_in("district")
 
     visit(page, base + reverse("casework:campaigns"), "campaign list")
-    page.get_by_role("link", name="就业援助月").click()
-    page.wait_for_load_state()
+    follow(page, "就业援助月")
     assert_accessible(page, "campaign tally")
     page.set_viewport_size({"width": 360, "height": 740})
     assert fits(page)  # the wide table scrolls inside its own region
@@ -29,8 +35,7 @@ def test_the_tally_and_the_campaign_form_pass_axe_for_district_staff(
     assert bar.count() == 1
     assert page.get_by_role("link", name="查看东城街道计入的服务记录").is_visible()
 
-    page.get_by_role("link", name="查看东城街道计入的服务记录").click()
-    page.wait_for_load_state()
+    follow(page, "查看东城街道计入的服务记录")
     assert_accessible(page, "counted services of a town")
 
     visit(page, base + reverse("casework:campaign-edit", args=[campaign_world.pk]), "campaign form")

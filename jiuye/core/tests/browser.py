@@ -130,6 +130,9 @@ def assert_accessible(page: Page, what: str = "", *, lang: str = "zh-Hans") -> N
     """0 axe violations (WCAG 2.1 A/AA), one h1, the page language, a skip link first in the
     tab order, every description readable, nothing blocked by the CSP and no script errors."""
     label = what or page.url
+    # A check must read the page the last step led to, whole: a page still loading can lose its
+    # document under axe. Steps that leave a page wait for the next one (submit, follow).
+    page.wait_for_load_state()
     if not page.evaluate("typeof window.axe === 'object'"):
         page.evaluate(AXE_SCRIPT)
     checked = page.evaluate(CHECK_PAGE, AXE_OPTIONS)
@@ -226,6 +229,12 @@ def submit(page: Page, name: str) -> None:
     """Click the button of that exact name and wait for the page it leads to."""
     with page.expect_navigation():
         page.get_by_role("button", name=name, exact=True).click()
+
+
+def follow(page: Page, name: str) -> None:
+    """Click the link of that exact name and wait for the page it leads to."""
+    with page.expect_navigation():
+        page.get_by_role("link", name=name, exact=True).click()
 
 
 def visit(page: Page, url: str, what: str) -> None:

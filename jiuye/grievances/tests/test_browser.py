@@ -13,6 +13,7 @@ from jiuye.core.tests.browser import (
     assert_accessible,
     expect_errors,
     fits,
+    follow,
     tab_to,
     visit,
 )
@@ -122,8 +123,7 @@ def test_the_staff_pages_are_accessible_and_fit_a_phone(page: Page, signed_in, p
     base = signed_in("town_a")
     visit(page, f"{base}/grievances/queue/", "grievance queue")
     _at_320(page, "grievance queue")
-    page.get_by_role("link", name=late.reference).click()
-    page.wait_for_load_state()
+    follow(page, late.reference)
     assert_accessible(page, "grievance detail")
     _at_320(page, "grievance detail")
     with page.expect_navigation():
