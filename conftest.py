@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from importlib import import_module
@@ -12,6 +13,7 @@ from typing import Any
 
 import pytest
 from django.apps import apps as django_apps
+from django.core.signals import request_finished, request_started
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -215,9 +217,89 @@ def _fresh_rows_after_a_flush() -> Iterator[None]:
         fresh_rows_restore()
         reference_cache_clear()
 
-    TransactionTestCase._fixture_teardown = flush_then_fresh_rows
+    def idle_then_flush(self: TransactionTestCase) -> None:
+        live_requests.wait_until_idle()
+        flush_then_fresh_rows(self)
+
+    TransactionTestCase._fixture_teardown = idle_then_flush
+    request_started.connect(live_requests.started)
+    request_finished.connect(live_requests.finished)
     yield
+    request_started.disconnect(live_requests.started)
+    request_finished.disconnect(live_requests.finished)
     TransactionTestCase._fixture_teardown = flush
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _live_server_one_request_at_a_time() -> Iterator[None]:
+    """On SQLite the live server answers one request at a time, in its own thread.
+
+    The test database is in memory there, so the live server's threads share the test's one
+    SQLite connection (Django's ``connections_override``). While one thread's statement calls
+    back into Python (SQLite has no date functions; Django registers its own, called for every
+    row), that thread holds the connection's lock and waits for Python's; another thread that
+    binds a parameter on the same connection holds Python's lock and waits for the
+    connection's. Neither goes on: the overview's browser tests, run in one process, hung in
+    the third test's first page (its request stood still at 0 % CPU in Django's date function;
+    with this fixture the module passed 2 runs of 2, without it failed 2 of 2). With one
+    request at a time the server sends ``Connection: close`` (Django's), and Chromium
+    opens a connection for each. PostgreSQL gives each thread its own connection and keeps the
+    threaded server."""
+    from django.core.servers.basehttp import WSGIServer
+    from django.db import connection
+    from django.test.testcases import LiveServerThread
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+
+    class OneAtATime(WSGIServer):
+        def __init__(self, *args: Any, connections_override: Any = None, **kwargs: Any) -> None:
+            # The server's thread already uses the test's connections (LiveServerThread.run).
+            super().__init__(*args, **kwargs)
+
+    threaded = LiveServerThread.server_class
+    LiveServerThread.server_class = OneAtATime
+    yield
+    LiveServerThread.server_class = threaded
+
+
+class LiveRequests:
+    """The requests the live server is still answering, in its own threads. A browser test can
+    end while its page still waits for one (a chart's data, say): closing the browser cancels
+    the request, but the server's thread goes on with it. Emptying the database under it would
+    fail that request, and on SQLite, where the live server shares the test's in-memory
+    connection, could lock the two threads for good (see the fixture above). So the flush waits
+    until no request is being answered, and a request still running after a minute fails the
+    test instead of hanging the run."""
+
+    LIMIT = 60.0  # seconds; any page answers in far less, even under CI's load
+
+    def __init__(self) -> None:
+        self.busy = 0
+        self.changed = threading.Condition()
+
+    def started(self, **kwargs: Any) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            with self.changed:
+                self.busy += 1
+
+    def finished(self, **kwargs: Any) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            with self.changed:
+                self.busy -= 1
+                self.changed.notify_all()
+
+    def wait_until_idle(self) -> None:
+        with self.changed:
+            if not self.changed.wait_for(lambda: self.busy <= 0, timeout=self.LIMIT):
+                pytest.fail(
+                    f"the live server was still answering {self.busy} request(s) "
+                    f"{self.LIMIT:.0f} s after the test ended"
+                )
+
+
+live_requests = LiveRequests()
 
 
 @pytest.fixture(autouse=True)
