@@ -241,7 +241,7 @@ def _live_server_one_request_at_a_time() -> Iterator[None]:
     binds a parameter on the same connection holds Python's lock and waits for the
     connection's. Neither goes on: the overview's browser tests, run in one process, hung in
     the third test's first page (its request stood still at 0 % CPU in Django's date function;
-    with this fixture the module passed 2 runs of 2, without it failed 2 of 2). With one
+    with this fixture the module passed 4 runs of 4, without it failed 2 of 2). With one
     request at a time the server sends ``Connection: close`` (Django's), and Chromium
     opens a connection for each. PostgreSQL gives each thread its own connection and keeps the
     threaded server."""
@@ -266,7 +266,7 @@ def _live_server_one_request_at_a_time() -> Iterator[None]:
 
 class LiveRequests:
     """The requests the live server is still answering, in its own threads. A browser test can
-    end while its page still waits for one (a chart's data, say): closing the browser cancels
+    end while its page still waits for one of its files or data: closing the browser cancels
     the request, but the server's thread goes on with it. Emptying the database under it would
     fail that request, and on SQLite, where the live server shares the test's in-memory
     connection, could lock the two threads for good (see the fixture above). So the flush waits

@@ -14,7 +14,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, Playwright, expect
 
 from conftest import PASSWORD, confirmed_totp
 from jiuye.accounts.models import User
@@ -174,8 +174,7 @@ def log_in(page: Page, base_url: str, username: str, password: str) -> None:
     page.goto(f"{base_url}/accounts/login/")
     page.get_by_label("用户名").press_sequentially(username)
     page.get_by_label("密码").press_sequentially(password)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_load_state()
+    open_by(page, page.get_by_role("button", name="登录"))
 
 
 def pass_second_factor(page: Page, device: TOTPDevice) -> None:
@@ -183,8 +182,7 @@ def pass_second_factor(page: Page, device: TOTPDevice) -> None:
     expect_path(page, "/accounts/2fa/verify/")
     assert_accessible(page, "2FA verification")
     page.get_by_label("验证码").press_sequentially(totp_code(device))
-    page.get_by_role("button", name="验证", exact=True).click()
-    page.wait_for_load_state()
+    open_by(page, page.get_by_role("button", name="验证", exact=True))
 
 
 def sign_in(page: Page, base_url: str, user: User) -> None:
@@ -225,16 +223,22 @@ def sign_in_by_cookie(page: Page, base_url: str, user: User) -> None:
     expect_path(page, "/")
 
 
+def open_by(page: Page, target: Locator) -> None:
+    """Click a link or button and wait for the page it leads to. ``wait_for_load_state`` after
+    a click is not enough: it can return for the old page before the new one starts, and a
+    check then reads the old page or one being replaced (an axe run lost its document so)."""
+    with page.expect_navigation():
+        target.click()
+
+
 def submit(page: Page, name: str) -> None:
     """Click the button of that exact name and wait for the page it leads to."""
-    with page.expect_navigation():
-        page.get_by_role("button", name=name, exact=True).click()
+    open_by(page, page.get_by_role("button", name=name, exact=True))
 
 
 def follow(page: Page, name: str) -> None:
     """Click the link of that exact name and wait for the page it leads to."""
-    with page.expect_navigation():
-        page.get_by_role("link", name=name, exact=True).click()
+    open_by(page, page.get_by_role("link", name=name, exact=True))
 
 
 def visit(page: Page, url: str, what: str) -> None:
@@ -290,8 +294,7 @@ def visit_list(page: Page, url: str, what: str, *, item: str, width: int = 360) 
     items (the item's page is left to the caller to check)."""
     visit(page, url, what)
     assert_fits_phone(page, width)
-    page.get_by_role("link", name=item).click()
-    page.wait_for_load_state()
+    open_by(page, page.get_by_role("link", name=item))
 
 
 PHONE = {"width": 390, "height": 844}

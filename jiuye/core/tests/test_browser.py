@@ -26,6 +26,7 @@ from jiuye.core.tests.browser import (
     expect_path,
     log_in,
     new_context,
+    open_by,
     sign_in,
     sign_in_by_cookie,
 )
@@ -439,8 +440,7 @@ def test_choosing_english_switches_the_page_language(
     sign_in_as(page, base_url, personas["town_a"])
     screenshot(page, "home")
     page.get_by_label("语言").select_option("en")
-    page.get_by_role("button", name="切换").click()
-    page.wait_for_load_state()
+    open_by(page, page.get_by_role("button", name="切换"))
     expect_path(page, "/")
     assert page.evaluate("document.documentElement.lang") == "en"
     expect(page.locator("#lang-select")).to_have_value("en")

@@ -9,7 +9,7 @@ from django.urls import reverse
 from playwright.sync_api import Page
 from pytest_django.live_server_helper import LiveServer
 
-from jiuye.core.tests.browser import assert_accessible, expect_errors, tab_to, visit
+from jiuye.core.tests.browser import assert_accessible, expect_errors, open_by, tab_to, visit
 from jiuye.employers.declaration_forms import default_year
 from jiuye.employers.models import Declaration, DeclarationStatus
 from jiuye.employers.services.declarations import disclosure_publish
@@ -91,8 +91,7 @@ def test_the_worked_calculation_and_a_line_with_errors_pass_axe(
     assert "✗ 不符合：月工资 100.00 元" in page.locator("main").inner_text()
     assert_accessible(page, "worked calculation")
     page.get_by_label("姓名").fill("")
-    page.get_by_role("button", name="加入名单").click()
-    page.wait_for_load_state()
+    open_by(page, page.get_by_role("button", name="加入名单"))
     expect_errors(page, "employee form with errors", focused=False)
 
 

@@ -39,8 +39,8 @@ def test_the_record_form_with_errors_passes_axe_and_focuses_its_summary(
     page.get_by_label("新就业形态").select_option(value="")
     page.get_by_label("结束日期").fill("")
     page.get_by_label("未登记单位的名称").fill("东城小吃店")
-    page.get_by_label("未登记单位的名称").press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_label("未登记单位的名称").press("Enter")
     assert page.get_by_role("heading", level=1).inner_text() == "张三的就业记录"
     assert_accessible(page, "record page")
 

@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page
 
-from jiuye.core.tests.browser import assert_accessible, expect_errors, fits, submit, visit
+from jiuye.core.tests.browser import assert_accessible, expect_errors, fits, open_by, submit, visit
 from jiuye.jobs.models import Posting
 from jiuye.jobs.tests import posting_fixtures
 
@@ -41,8 +41,7 @@ def test_a_job_seeker_searches_postings_at_320_px(on_phone, posting_world) -> No
 
         page.goto(base + reverse("jobs:postings") + "?subtype=cloud_service")
         assert listed(page) == {"电商客服"}
-        page.get_by_role("link", name="电商客服").click()
-        page.wait_for_load_state()
+        open_by(page, page.get_by_role("link", name="电商客服"))
         assert_accessible(page, "posting page")
         assert fits(page)
         assert page.get_by_role("heading", name="无障碍条件").is_visible()

@@ -72,8 +72,8 @@ def test_a_menu_section_opens_and_closes_by_keyboard(
     page.keyboard.press(" ")
     expect(section).to_have_attribute("aria-expanded", "true")
     tab_to(page, "a[href='/jobs/postings/review/']", limit=10)
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     expect_path(page, "/jobs/postings/review/")
     current = page.locator("[aria-controls='menu-jobs']")
     expect(current).to_have_attribute("aria-expanded", "false")
@@ -91,8 +91,8 @@ def test_the_notification_centre_marks_read_by_keyboard(
     header = page.locator(".site-header__notices")
     expect(header).to_contain_text("2 条未读")
     tab_to(page, ".site-header__notices")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     expect_path(page, "/notifications/")
     assert_accessible(page, "notification centre")
     button = page.get_by_role("button", name="岗位审核通过，已发布：客服")

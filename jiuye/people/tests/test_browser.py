@@ -12,6 +12,7 @@ from jiuye.core.tests.browser import (
     assert_accessible,
     expect_error_title,
     expect_errors,
+    open_by,
     submit,
     visit,
 )
@@ -53,8 +54,7 @@ def test_the_registry_pages_pass_axe_for_a_town_officer(
     assert page.get_by_role("link", name="李四").count() == 0
     assert_accessible(page, "search results")
 
-    page.get_by_role("link", name="张三").click()
-    page.wait_for_load_state()
+    open_by(page, page.get_by_role("link", name="张三"))
     assert page.get_by_role("heading", level=1).inner_text() == "张三"
     assert_accessible(page, "person page")
 
@@ -83,8 +83,7 @@ def test_a_search_by_id_number_keeps_the_number_out_of_the_address(
     assert page.get_by_label("姓名或证件号").input_value() == person.id_number
     assert_accessible(page, "search results for an ID number")
 
-    page.get_by_role("link", name="张三").click()
-    page.wait_for_load_state()
+    open_by(page, page.get_by_role("link", name="张三"))
     page.go_back()  # the token stands for the search: back shows the same result, no resend
     assert page.get_by_role("link", name="张三").is_visible()
     assert person.id_number not in page.url

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from conftest import make_id_number
 from jiuye.accounts.models import Role
-from jiuye.core.tests.browser import assert_accessible, expect_errors, fits, tab_to, visit
+from jiuye.core.tests.browser import assert_accessible, expect_errors, fits, open_by, tab_to, visit
 from jiuye.people.models import RegistrationApplication
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -46,8 +46,7 @@ def test_a_job_seeker_signs_up_by_keyboard_alone(
     page: Page, live_server, personas, signed_in
 ) -> None:  # noqa: ANN001
     visit(page, f"{live_server.url}/accounts/login/", "login")
-    page.get_by_role("link", name=re.compile("注册")).first.click()
-    page.wait_for_load_state()
+    open_by(page, page.get_by_role("link", name=re.compile("注册")).first)
     expect(page).to_have_url(re.compile(r"/people/signup/$"))
     assert_accessible(page, "sign-up form")
     _at_320(page, "sign-up form")
@@ -94,7 +93,6 @@ def test_a_job_seeker_signs_up_by_keyboard_alone(
     base = signed_in("town_a")
     visit(page, f"{base}/people/applications/", "application worklist")
     _at_320(page, "application worklist")
-    page.get_by_role("link", name=re.compile("钱七")).click()
-    page.wait_for_load_state()
+    open_by(page, page.get_by_role("link", name=re.compile("钱七")))
     assert_accessible(page, "application review")
     _at_320(page, "application review")

@@ -12,6 +12,7 @@ from jiuye.core.tests.browser import (
     assert_fits_phone,
     expect_errors,
     expect_path,
+    open_by,
     submit,
     tab_to,
     visit,
@@ -78,8 +79,7 @@ def test_the_consent_page_is_reached_from_my_information_and_fits_a_phone(
 ) -> None:  # noqa: ANN001
     base = signed_in("jobseeker")
     page.goto(base + ME)
-    page.get_by_role("link", name="了解并同意展示求职信息").click()
-    page.wait_for_load_state()
+    open_by(page, page.get_by_role("link", name="了解并同意展示求职信息"))
     expect_path(page, reverse("jobs:consent", args=[personas["jobseeker"].person_id]))
     assert_accessible(page, "the consent page of the job seeker")
     assert_fits_phone(page, width=320, height=640)
@@ -94,8 +94,7 @@ def test_the_town_reviews_a_request_on_its_worklist(page: Page, signed_in, perso
     base = signed_in("town_a")
     visit(page, base + reverse("people:changes"), "the worklist of change requests")
     assert_fits_phone(page, width=320, height=640)
-    page.get_by_role("link", name=person.name).first.click()
-    page.wait_for_load_state()
+    open_by(page, page.get_by_role("link", name=person.name).first)
     assert_accessible(page, "a change request")
     assert "东城街道幸福路1号" in page.locator("main").inner_text()
     page.get_by_label("不同意").check()

@@ -8,7 +8,7 @@ from django.urls import reverse
 from playwright.sync_api import Page
 
 from conftest import VILLAGE_A
-from jiuye.core.tests.browser import assert_accessible, expect_errors, submit, visit
+from jiuye.core.tests.browser import assert_accessible, expect_errors, open_by, submit, visit
 from jiuye.people.models import TransferRequest, TransferStatus
 from jiuye.people.services import person_register_or_transfer
 from jiuye.reference.models import Region
@@ -43,8 +43,7 @@ def test_the_district_queue_and_decision_pass_axe(
     )
     base = signed_in("district")
     visit(page, base + reverse("people:transfers"), "queue of transfer requests")
-    page.get_by_role("link", name="李四").first.click()
-    page.wait_for_load_state()
+    open_by(page, page.get_by_role("link", name="李四").first)
     assert_accessible(page, "a transfer request")
     assert "与登记的姓名不一致" in page.locator("body").inner_text()
     page.get_by_label("不同意").check()

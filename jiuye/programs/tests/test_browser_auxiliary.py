@@ -14,6 +14,7 @@ from playwright.sync_api import Page
 from jiuye.core.tests.browser import (
     assert_accessible,
     expect_errors,
+    open_by,
     submit,
     tab_to,
     visit,
@@ -81,8 +82,7 @@ def test_the_project_pages_pass_axe_and_the_allocate_form_refuses_over_the_volum
     assert_accessible(page, "project page")
 
     page.goto(base + reverse("programs:labour-project", args=[bead_project.pk]))
-    page.get_by_role("link", name="撤销给东城阳光家园的调配").click()
-    page.wait_for_load_state()
+    open_by(page, page.get_by_role("link", name="撤销给东城阳光家园的调配"))
     submit(page, "撤销这次调配")
     expect_errors(page, "withdraw form with errors")
     assert services.allocated_total(bead_project) == 900  # a reason is needed

@@ -13,6 +13,7 @@ from playwright.sync_api import Page
 from jiuye.core.tests.browser import (
     assert_accessible,
     expect_errors,
+    open_by,
     submit,
     tab_to,
     visit,
@@ -55,8 +56,7 @@ def test_the_consultation_pages_pass_axe(page: Page, signed_in, meeting_a) -> No
     expect_errors(page, "action form with errors")
 
     visit(page, base + reverse("programs:consultation-todo"), "worklist")
-    page.get_by_role("link", name="办结：举办专场招聘会").click()
-    page.wait_for_load_state()
+    open_by(page, page.get_by_role("link", name="办结：举办专场招聘会"))
     assert_accessible(page, "close form")
     page.get_by_label("办理结果或撤销原因").fill("")
     submit(page, "保存办理情况")

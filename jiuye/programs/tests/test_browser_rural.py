@@ -16,6 +16,7 @@ from conftest import VILLAGE_A
 from jiuye.core.tests.browser import (
     assert_accessible,
     expect_errors,
+    open_by,
     submit,
     tab_to,
     visit,
@@ -88,8 +89,7 @@ def test_the_monitoring_pages_pass_axe(page: Page, signed_in, personas, employer
     )  # fmt: skip
     base = signed_in("town_a")
     visit(page, base + reverse("programs:rural-monitoring"), "monitoring page")
-    page.get_by_role("link", name="失业预警").click()
-    page.wait_for_load_state()
+    open_by(page, page.get_by_role("link", name="失业预警"))
     assert page.get_by_role("link", name="张三", exact=True).is_visible()
     assert_accessible(page, "watch list")
 

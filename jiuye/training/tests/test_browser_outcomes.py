@@ -10,7 +10,13 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page
 
-from jiuye.core.tests.browser import assert_accessible, assert_fits_phone, expect_errors, visit
+from jiuye.core.tests.browser import (
+    assert_accessible,
+    assert_fits_phone,
+    expect_errors,
+    open_by,
+    visit,
+)
 from jiuye.training.tests import outcome_fixtures as fx
 from jiuye.training.tests.outcome_fixtures import YEAR
 
@@ -29,8 +35,7 @@ def test_the_scorecard_and_the_list_pass_axe_for_a_town_officer(
     visit(page, base + reverse("training:scorecard", args=[provider_a.pk]), "scorecard")
     assert_fits_phone(page, width=320, height=640)
 
-    page.locator(f'a[aria-describedby="course-{course_a.pk}"]').click()
-    page.wait_for_load_state()
+    open_by(page, page.locator(f'a[aria-describedby="course-{course_a.pk}"]'))
     assert_accessible(page, "outcome list of a course")
     assert page.get_by_role("link", name="张三").is_visible()
 
