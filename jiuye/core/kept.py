@@ -6,6 +6,11 @@ built at once; a row older than ``JIUYE_FIGURES_MAX_AGE`` seconds is served as i
 time, while one background task builds it again (``refresh_task``). With the setting at 0 every
 view builds afresh, as before. ``refresh`` builds and writes at once (the command, the nightly
 run, a test).
+
+Counts kept per village (``core.tallies``) may be shown as last counted while an import's
+recount is under way. A build in the background waits for that recount; a build in a request
+(the first view) does not, and its row keeps when those counts were made
+(``stale_counts_at``): the page says so, and the row is rebuilt in the background at once.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from jiuye.core import tallies
 from jiuye.core.models import KeptFigures
 
 # A refresh queued this long ago and not written is taken to have died: the next view queues one.
@@ -39,6 +45,8 @@ class Kept:
     took_ms: int
     fresh: bool  # younger than the page's maximum age
     refreshing: bool  # a background refresh is queued or running
+    # The figures include counts made then and shown while a recount was under way.
+    stale_counts_at: dt.datetime | None = None
 
     @property
     def max_age_minutes(self) -> int:
@@ -54,31 +62,48 @@ def scope_of(builder: str, args: dict[str, Any]) -> str:
     return f"{builder}:{json.dumps(args, sort_keys=True, separators=(',', ':'))}"
 
 
-def _build(builder: str, args: dict[str, Any]) -> tuple[dict[str, Any], int]:
+def _build(
+    builder: str, args: dict[str, Any], *, wait: bool
+) -> tuple[dict[str, Any], int, dt.datetime | None]:
+    """The builder's data, how long it took, and when the oldest counts it was shown as last
+    counted were made (None: every count up to date; always None with ``wait``)."""
     build: Callable[..., dict[str, Any]] = import_string(builder)
     started = time.perf_counter()
-    data = build(**args)
-    return data, round((time.perf_counter() - started) * 1000)
+    with tallies.reading(wait=wait) as read:
+        data = build(**args)
+    return data, round((time.perf_counter() - started) * 1000), read.counted_at
 
 
-def _write(scope: str, data: dict[str, Any], made_at: dt.datetime, took_ms: int) -> None:
+def _write(
+    scope: str,
+    data: dict[str, Any],
+    made_at: dt.datetime,
+    took_ms: int,
+    stale_counts_at: dt.datetime | None,
+) -> None:
     """Insert or replace the row (one statement, safe when two builds race)."""
+    row = KeptFigures(
+        scope=scope, data=data, made_at=made_at, took_ms=took_ms, stale_counts_at=stale_counts_at
+    )
     KeptFigures.objects.bulk_create(
-        [KeptFigures(scope=scope, data=data, made_at=made_at, took_ms=took_ms)],
+        [row],
         update_conflicts=True,
         unique_fields=["scope"],
-        update_fields=["data", "made_at", "took_ms", "refreshing_since"],
+        update_fields=["data", "made_at", "took_ms", "refreshing_since", "stale_counts_at"],
     )
 
 
-def refresh(builder: str, args: dict[str, Any]) -> Kept:
-    """Build the figures now and keep them."""
+def refresh(builder: str, args: dict[str, Any], *, wait: bool = True) -> Kept:
+    """Build the figures now and keep them. ``wait``: wait for a recount of the village counts
+    under way (the background, the command); a request's build does not, and when it was shown
+    counts waiting for their recount, queues the background rebuild at once."""
     made_at = timezone.now()
-    data, took_ms = _build(builder, args)
+    data, took_ms, stale_counts_at = _build(builder, args, wait=wait)
     # The JSON the row will hold, so a fresh build reads exactly as a kept one.
     data = json.loads(json.dumps(data))
-    _write(scope_of(builder, args), data, made_at, took_ms)
-    return Kept(data=data, made_at=made_at, took_ms=took_ms, fresh=True, refreshing=False)
+    _write(scope_of(builder, args), data, made_at, took_ms, stale_counts_at)
+    queued = stale_counts_at is not None and queue_refresh(builder, args)
+    return Kept(data, made_at, took_ms, not stale_counts_at, queued, stale_counts_at)
 
 
 def kept(builder: str, args: dict[str, Any]) -> Kept:
@@ -88,20 +113,21 @@ def kept(builder: str, args: dict[str, Any]) -> Kept:
     scope = scope_of(builder, args)
     row = (
         KeptFigures.objects.filter(scope=scope)
-        .values("pk", "data", "made_at", "took_ms", "refreshing_since")
+        .values("pk", "data", "made_at", "took_ms", "refreshing_since", "stale_counts_at")
         .first()
     )
     if row is None or limit <= 0:
-        return refresh(builder, args)
+        return refresh(builder, args, wait=False)
     now = timezone.now()
-    if now - row["made_at"] <= dt.timedelta(seconds=limit):
+    stale = row["stale_counts_at"]
+    if stale is None and now - row["made_at"] <= dt.timedelta(seconds=limit):
         return Kept(row["data"], row["made_at"], row["took_ms"], True, False)
     refreshing = row["refreshing_since"] is not None and (
         now - row["refreshing_since"] < REFRESH_TIMEOUT
     )
     if not refreshing:
         queue_refresh(builder, args, pk=row["pk"], now=now)
-    return Kept(row["data"], row["made_at"], row["took_ms"], False, True)
+    return Kept(row["data"], row["made_at"], row["took_ms"], False, True, stale)
 
 
 def queue_refresh(
@@ -140,5 +166,6 @@ def refresh_asked(request: HttpRequest, builder: str, args: dict[str, Any]) -> N
 
 @task()
 def refresh_task(builder: str, args: dict[str, Any]) -> int:
-    """Rebuild kept figures (by the task worker; at once in tests). Returns the build's ms."""
-    return refresh(builder, args).took_ms
+    """Rebuild kept figures (by the task worker; at once in tests), waiting for a recount of
+    the village counts under way. Returns the build's ms."""
+    return refresh(builder, args, wait=True).took_ms

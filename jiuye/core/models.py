@@ -349,6 +349,10 @@ class KeptFigures(models.Model):
     took_ms = models.PositiveIntegerField(default=0)
     # Set when a background refresh was queued, cleared when it wrote: one refresh at a time.
     refreshing_since = models.DateTimeField(null=True, blank=True)
+    # Set when the figures include counts shown as last counted while their villages waited
+    # for a recount (core.tallies.reading): when the oldest of them was made. Such a row is
+    # rebuilt in the background at once, the build waiting for the recount.
+    stale_counts_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.scope} {self.made_at:%Y-%m-%d %H:%M:%S}"

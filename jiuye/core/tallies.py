@@ -14,12 +14,21 @@ Once marks are committed, the same app may bring the summaries up to date in the
 (``register_refresher``: it queues a task), so that the first reader after a large write (an
 import of thousands of persons) does not wait for the recount, nor make others wait behind it.
 A reader that comes first still recounts, as before; the marks stay until someone has.
+
+A reader that finds the recount under way (or queued) shows the summaries as last counted
+instead of waiting. Code that reads them for something kept or sent on (``core.kept``'s
+figures, a report) does so inside ``reading``: in the background it waits for the recount
+(``wait=True``); in a request it records when the counts it was shown were made
+(``shown_as_counted``), so what it keeps can say so.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -110,3 +119,46 @@ def stepping(*, person_ids: Iterable[Any], regions: Iterable[str | None]) -> Ite
         mark_dirty(codes)
     for finish in finishes:
         finish([*ids, *created])
+
+
+@dataclass
+class Reading:
+    """What a ``reading`` block read: whether it waits for a recount under way, and the oldest
+    time at which counts it was shown as last counted were made (None: all up to date)."""
+
+    wait: bool
+    counted_at: dt.datetime | None = None
+
+
+_reading: ContextVar[Reading | None] = ContextVar("jiuye_tallies_reading", default=None)
+
+
+@contextmanager
+def reading(*, wait: bool) -> Iterator[Reading]:
+    """Around a read of the summaries whose result is kept or sent on: ``wait=True`` (the
+    background) brings them up to date, waiting for a recount under way; ``wait=False`` (a
+    request) shows them as last counted and records when (``Reading.counted_at``)."""
+    found = Reading(wait=wait)
+    token = _reading.set(found)
+    try:
+        yield found
+    finally:
+        _reading.reset(token)
+
+
+def waits_for_recount() -> bool:
+    """Whether the current read waits for a recount under way rather than show the last
+    counts (inside ``reading(wait=True)``); a page's own read does not."""
+    current = _reading.get()
+    return current is not None and current.wait
+
+
+def shown_as_counted(counted_at: dt.datetime | None) -> None:
+    """Record, for the ``reading`` block around this read, that summaries counted at
+    ``counted_at`` were shown while their regions wait for a recount (None: nothing to
+    record)."""
+    current = _reading.get()
+    if current is None or counted_at is None:
+        return
+    if current.counted_at is None or counted_at < current.counted_at:
+        current.counted_at = counted_at

@@ -33,6 +33,7 @@ from jiuye.casework.models import (
     CoverageTally,
     WantsWork,
 )
+from jiuye.core import tallies as core_tallies
 from jiuye.core.indicators import keep_figures, shared_figures
 from jiuye.core.models import DirtyRegion
 from jiuye.core.periods import reference_date
@@ -393,14 +394,7 @@ def coverage_figures_many(pairs: list[tuple[Region, int]], today: dt.date | None
         under = [(r, y) for r, y in pairs if r.code.startswith(top.prefix)]
         for year in sorted({y for _r, y in under}):
             on = reference_date(year, today)
-            if stored.fresh(year, on):
-                rows = stored.of_year(year)
-            else:
-                from jiuye.casework.services.tallies import tallies_bring_up_to_date
-
-                rows = tallies_bring_up_to_date(
-                    region=top, year=year, today=today, stored=stored, everything=False, wait=False
-                )[0]
+            rows = _tallies_of(region=top, year=year, today=today, stored=stored)
             for region, _y in [(r, y) for r, y in under if y == year]:
                 sums = _sum_tallies([t for t in rows if t.village_id.startswith(region.prefix)])
                 figures = CoverageFigures(
@@ -593,17 +587,32 @@ def village_tallies(
     *, region: Region, year: int, today: dt.date | None = None
 ) -> list[CoverageTally]:
     """The region's village tallies for a year, refreshed first when any is dirty, missing or
-    of another reference day: one query when they are fresh."""
-    on = reference_date(year, today)
-    stored = stored_tallies(region)
-    if stored.fresh(year, on):
+    of another reference day: one query when they are fresh. While a recount is under way a
+    page is shown the last counts (``counted_before_recount``), unless the read waits for it
+    (``core.tallies.reading(wait=True)``)."""
+    return _tallies_of(region=region, year=year, today=today, stored=stored_tallies(region))
+
+
+def _tallies_of(
+    *, region: Region, year: int, today: dt.date | None, stored: StoredTallies
+) -> list[CoverageTally]:
+    """``village_tallies`` from the tallies ``stored`` (just read)."""
+    if stored.fresh(year, reference_date(year, today)):
         return stored.of_year(year)
     # A read-through cache: the write is the services'.
     from jiuye.casework.services.tallies import tallies_bring_up_to_date
 
-    return tallies_bring_up_to_date(
-        region=region, year=year, today=today, stored=stored, everything=False, wait=False
+    rows = tallies_bring_up_to_date(
+        region=region,
+        year=year,
+        today=today,
+        stored=stored,
+        everything=False,
+        wait=core_tallies.waits_for_recount(),
     )[0]
+    # What a kept page or a report built from these counts says of them (core.tallies.reading).
+    core_tallies.shown_as_counted(counted_before_recount(rows))
+    return rows
 
 
 def counted_before_recount(tallies: list[CoverageTally]) -> dt.datetime | None:

@@ -71,7 +71,8 @@ def tallies_bring_up_to_date(
 ) -> tuple[list[CoverageTally], int]:
     """Recompute what ``stored`` (read just before) shows is dirty, missing or of another
     reference day; returns the year's tallies of every village and how many rows were written.
-    ``selectors.village_tallies`` calls it when a read finds them stale, with ``wait=False``:
+    ``selectors.village_tallies`` calls it when a read finds them stale, with ``wait=False``
+    (unless inside ``core.tallies.reading(wait=True)``: a background build of kept figures):
     on PostgreSQL, while another process recounts (the task queued after an import: seconds
     at 1,000,000 persons), or while that task waits for the task worker (``_recount_queued``),
     a reader whose villages all have a tally of this reference day shows them as last counted

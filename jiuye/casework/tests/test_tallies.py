@@ -350,6 +350,16 @@ def test_a_reader_shows_the_last_counts_while_another_process_recounts(town, set
     assert_tallies_are_live()
 
 
+def _import_archives_village_a2() -> None:
+    """As an import writes, committed: persons changed without a step, their village marked
+    (which queues the recount for the task worker)."""
+    with transaction.atomic():
+        Person.objects.filter(region_id=VILLAGE_A2).update(
+            archived_at=dt.datetime(YEAR, 3, 1, tzinfo=dt.UTC)
+        )
+        core_tallies.mark_dirty([VILLAGE_A2])
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's advisory lock")
 # Committed: the recount is queued when the marks commit.
 @pytest.mark.django_db(transaction=True)
@@ -370,11 +380,7 @@ def test_a_reader_shows_the_last_counts_while_the_recount_waits_for_the_worker(
     assert_tallies_are_live()
     region = Region.objects.get(code=TOWN)
     before = _table(selectors.coverage(region=region, year=YEAR, today=TODAY))
-    with transaction.atomic():  # as an import writes: persons changed, their village marked
-        Person.objects.filter(region_id=VILLAGE_A2).update(
-            archived_at=dt.datetime(YEAR, 3, 1, tzinfo=dt.UTC)
-        )
-        core_tallies.mark_dirty([VILLAGE_A2])
+    _import_archives_village_a2()
     queued = DBTaskResult.objects.get(task_path=services_tallies.refresh_marked_task.module_path)
     assert queued.status == "READY"
     assert _table(selectors.coverage(region=region, year=YEAR, today=TODAY)) == before
@@ -407,6 +413,97 @@ def test_a_reader_shows_the_last_counts_while_the_recount_waits_for_the_worker(
         assert "正在后台重新统计" not in district.get(url).content.decode(), url
     rows = list(load_workbook(io.BytesIO(district.get(export).content)).active.values)
     assert rows[1][0] == "区划代码"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's advisory lock")
+# Committed: the recount is queued when the marks commit.
+@pytest.mark.django_db(transaction=True)
+def test_kept_figures_say_when_their_counts_wait_for_the_recount(
+    town,  # noqa: ANN001, F811
+    plan,  # noqa: ANN001
+    settings,  # noqa: ANN001
+    client_for,  # noqa: ANN001
+) -> None:
+    """The plan dashboard, the overview, the map and the home pages read their figures as kept
+    (ADR 0015). Built in a request while an import's recount waits for the task worker, they
+    hold the last counts: the row keeps when those were made, the page says so, and the
+    background rebuild is queued at once; that rebuild waits for the recount (it recounts) and
+    the note goes."""
+    from django_tasks_db.models import DBTaskResult
+
+    from jiuye.actionplan import selectors as plan_selectors
+    from jiuye.casework.services import tallies as services_tallies
+    from jiuye.core import kept as core_kept
+    from jiuye.core.models import KeptFigures
+    from jiuye.dashboards.selectors import overview
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    region = Region.objects.get(code=TOWN)
+    code = "casework.unemployed"
+    # The plan dashboard's figures (one region: coverage_figures) and the overview's (the year
+    # and the one before: coverage_figures_many).
+    kinds = {
+        "dashboard": (plan_selectors.VALUES, plan_selectors.values_args(region, YEAR)),
+        "overview": (overview.FIGURES, overview.figures_args(plan, YEAR, region, [])),
+    }
+
+    def value(name: str, data: dict) -> str:  # noqa: ANN001
+        values = data["values"]
+        return values[code] if name == "dashboard" else values[f"{TOWN}|{YEAR}"][code]
+
+    before = {name: value(name, core_kept.refresh(*kind).data) for name, kind in kinds.items()}
+    _import_archives_village_a2()
+    assert DBTaskResult.objects.get(task_path=services_tallies.refresh_marked_task.module_path)
+    counted = CoverageTally.objects.get(village_id=VILLAGE_A2, year=YEAR).refreshed_at
+
+    # The first view after a deployment builds in its request, without waiting.
+    KeptFigures.objects.all().delete()
+    for name, kind in kinds.items():
+        shown = core_kept.kept(*kind)
+        assert value(name, shown.data) == before[name], name
+        assert (shown.stale_counts_at, shown.fresh, shown.refreshing) == (counted, False, True)
+        row = KeptFigures.objects.get(scope=core_kept.scope_of(*kind))
+        assert row.stale_counts_at == counted, name
+        assert row.refreshing_since is not None, "the rebuild is queued at once"
+    rebuilds = DBTaskResult.objects.filter(task_path=core_kept.refresh_task.module_path)
+    assert [r.status for r in rebuilds] == ["READY", "READY"]
+    # A viewer before the rebuild: the last counts, said to be, with their time. The kept row
+    # is young, but its stale counts make it due (the queued rebuild is not queued twice).
+    when = timezone.localtime(counted).strftime("%Y-%m-%d %H:%M")
+    note = f"走访覆盖的人数（行动五、行动十的指标）是 {when} 统计的"
+    dashboard = f"/plan/?year={YEAR}&town={TOWN}"
+    assert note in client_for("district").get(dashboard).content.decode()
+    assert rebuilds.count() == 2
+    assert core_tallies.pending(), "a page read is no recount"
+
+    # The task worker takes up the rebuilds before the recount: they wait for (do) the count.
+    for rebuild in rebuilds:
+        core_kept.refresh_task.call(**rebuild.args_kwargs["kwargs"])
+    assert not core_tallies.pending()
+    for name, kind in kinds.items():
+        row = KeptFigures.objects.get(scope=core_kept.scope_of(*kind))
+        assert (row.stale_counts_at, row.refreshing_since) == (None, None), name
+        assert value(name, row.data) != before[name], name
+    assert "正在后台重新统计" not in client_for("district").get(dashboard).content.decode()
+    assert_tallies_are_live()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's advisory lock")
+@pytest.mark.django_db(transaction=True)
+def test_the_annual_report_waits_for_the_recount(town, plan, settings) -> None:  # noqa: ANN001, F811
+    """The annual report (the command, or the page's background job) prints the counts of the
+    moment it is made: it does not take the last counts while an import's recount waits."""
+    from jiuye.casework.services import tallies as services_tallies
+    from jiuye.dashboards.services.report import report_write
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    region = Region.objects.get(code=TOWN)
+    assert_tallies_are_live()  # every village counted: a reader may show them as last counted
+    _import_archives_village_a2()
+    assert services_tallies._recount_queued()
+    report_write(year=YEAR, region=region, now=dt.datetime(2025, 3, 1, tzinfo=dt.UTC))
+    assert not core_tallies.pending(), "the report recounted instead of taking the last counts"
+    assert_tallies_are_live()
 
 
 def _as_if_committed() -> None:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django_tasks import task
 
+from jiuye.core import tallies
 from jiuye.core.userjobs import UserJobs
 from jiuye.dashboards.selectors.report import ReportError, report_content, report_region
 from jiuye.dashboards.services.report_document import report_docx
@@ -30,8 +31,10 @@ FOLDER = "annual_reports"
 def report_write(
     *, year: int, region: Region, now: dt.datetime | None = None, progress: Any = None
 ) -> bytes:
-    """The report of ``region`` in ``year`` as .docx bytes (always in Chinese: it goes upward)."""
-    with translation.override(settings.LANGUAGE_CODE):
+    """The report of ``region`` in ``year`` as .docx bytes (always in Chinese: it goes upward).
+    Its counts are those of the moment it is made: it waits for a recount of the villages an
+    import changed rather than print the counts from before (``core.tallies.reading``)."""
+    with translation.override(settings.LANGUAGE_CODE), tallies.reading(wait=True):
         content = report_content(year=year, region=region, now=now or timezone.now())
         return report_docx(content, progress)
 
