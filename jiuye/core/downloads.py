@@ -77,9 +77,11 @@ def workbook(
     *,
     widths: Sequence[float] = (),
     width: float | None = None,
+    notes: Sequence[str] = (),
 ) -> bytes:
     """One sheet: a bold, frozen header row and the rows (dates shown as yyyy-mm-dd). The first
     columns are ``widths`` wide, the others ``width`` (the spreadsheet's default if None).
+    ``notes``: lines above the header (when the figures were counted, say), frozen with it.
 
     Written row by row (openpyxl's write-only mode): the rows are read once, as they come, and
     only the finished file is held, not a cell object for every value (100,000 rows of eight
@@ -90,7 +92,9 @@ def workbook(
         column_width = widths[index - 1] if index <= len(widths) else width
         if column_width is not None:
             sheet.column_dimensions[get_column_letter(index)].width = column_width
-    sheet.freeze_panes = "A2"
+    sheet.freeze_panes = f"A{len(notes) + 2}"
+    for note in notes:
+        sheet.append([cell_value(note)])
     bold = Font(bold=True)
     header_row = []
     for header in headers:

@@ -149,6 +149,26 @@ def queue_refresh(
     return bool(claimed)
 
 
+def download_notes(found: Kept) -> list[str]:
+    """What a download of kept figures says above its table, as the page says above its own:
+    when they were counted, and which were counts from before a recount under way."""
+
+    def minute(moment: dt.datetime) -> str:
+        return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+    lines = [_("数字统计于 %(t)s。") % {"t": minute(found.made_at)}]
+    if found.stale_counts_at is not None:
+        when = minute(found.stale_counts_at)
+        lines.append(
+            _(
+                "部分村（社区）刚有人员变动，正在后台重新统计。其中走访覆盖的人数（行动五、行动十的"
+                "指标）是 %(t)s 统计的，可能还不含这些变动；稍后重新下载可得到最新数字。"
+            )
+            % {"t": when}
+        )
+    return lines
+
+
 def same_query(path: str, request: HttpRequest) -> str:
     """``path`` with the request's query string, if it has one (a page and its refresh share
     the year, town and indicator chosen)."""

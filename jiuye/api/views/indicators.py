@@ -12,6 +12,7 @@ from ninja import Query, Router
 
 from jiuye.actionplan import selectors
 from jiuye.api.views.conventions import note_rows
+from jiuye.core import tallies
 from jiuye.core.roles import STAFF_ROLES, Role
 from jiuye.reference.selectors import district_and_towns
 
@@ -48,7 +49,10 @@ def indicators(
     if place is None:
         raise Http404
     year = year or timezone.localdate().year
-    rows = selectors.indicator_rows(region=place, year=year, drill_down=False)
+    # Live values: not the coverage counts from before an import's recount, which a page shows
+    # with a note; an API answer has none, so it waits for the recount (core.tallies.reading).
+    with tallies.reading(wait=True):
+        rows = selectors.indicator_rows(region=place, year=year, drill_down=False)
     items = [
         {
             "code": row.indicator.code,

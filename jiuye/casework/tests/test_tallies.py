@@ -473,6 +473,12 @@ def test_kept_figures_say_when_their_counts_wait_for_the_recount(
     note = f"走访覆盖的人数（行动五、行动十的指标）是 {when} 统计的"
     dashboard = f"/plan/?year={YEAR}&town={TOWN}"
     assert note in client_for("district").get(dashboard).content.decode()
+    # The overview's downloads say so too, under the time the figures were counted.
+    export = f"/dashboards/overview/registry.xlsx?year={YEAR}&town={TOWN}"
+    sheet = load_workbook(io.BytesIO(client_for("district").get(export).content)).active
+    lines = [row[0] for row in sheet.iter_rows(max_row=2, values_only=True)]
+    assert lines[0].startswith("数字统计于 ")
+    assert f"走访覆盖的人数（行动五、行动十的指标）是 {when} 统计的" in lines[1]
     assert rebuilds.count() == 2
     assert core_tallies.pending(), "a page read is no recount"
 
@@ -503,6 +509,35 @@ def test_the_annual_report_waits_for_the_recount(town, plan, settings) -> None: 
     assert services_tallies._recount_queued()
     report_write(year=YEAR, region=region, now=dt.datetime(2025, 3, 1, tzinfo=dt.UTC))
     assert not core_tallies.pending(), "the report recounted instead of taking the last counts"
+    assert_tallies_are_live()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's advisory lock")
+@pytest.mark.django_db(transaction=True)
+def test_the_indicators_api_answers_with_the_recounted_figures(town, settings, personas) -> None:  # noqa: ANN001, F811
+    """The API's indicators are live values with no note beside them: while an import's
+    recount waits for the worker, the API does not answer with the counts from before."""
+    from django.test import Client
+
+    from jiuye.api import services as api_services
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    _key, token = api_services.apikey_create(
+        name="统计", owner=personas["admin"], role="district", by=personas["admin"]
+    )
+
+    def unemployed() -> str:
+        answer = Client().get(
+            f"/api/v1/indicators?year={YEAR}&region={TOWN}", HTTP_AUTHORIZATION=f"Bearer {token}"
+        )
+        assert answer.status_code == 200, answer.content
+        items = answer.json()["items"]
+        return next(i["value"] for i in items if i["code"] == "casework.unemployed")
+
+    before = unemployed()
+    _import_archives_village_a2()
+    assert unemployed() != before
+    assert not core_tallies.pending()
     assert_tallies_are_live()
 
 

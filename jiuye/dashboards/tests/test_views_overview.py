@@ -11,6 +11,7 @@ from html import escape
 import pytest
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from conftest import TOWN_A, TOWN_B, register_counted
@@ -136,15 +137,19 @@ def test_each_chart_downloads_as_the_table_on_the_page(client_for, counted, char
     assert "attachment" in response["Content-Disposition"]
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-    assert rows[0] == shown.columns
+    # When the figures were counted, as the page says above them (core.kept), then the table.
+    made = timezone.localtime(page.context["o"].kept.made_at).strftime("%Y-%m-%d %H:%M")
+    assert rows[0][0] == f"数字统计于 {made}。"
+    assert rows[1] == shown.columns
+    assert sheet.freeze_panes == "A3"
 
     def numbers(values):  # noqa: ANN001, ANN202
         return [None if v is None else Decimal(str(v)) for v in values]
 
-    assert [[r[0], *numbers(r[1:])] for r in rows[1:]] == [
+    assert [[r[0], *numbers(r[1:])] for r in rows[2:]] == [
         [label, *numbers(values)] for label, values in shown.rows
     ]
-    assert len(rows) == len(shown.rows) + 1
+    assert len(rows) == len(shown.rows) + 2
 
 
 def test_an_unknown_chart_is_not_found(client_for, counted) -> None:  # noqa: ANN001

@@ -16,7 +16,7 @@ from jiuye.actionplan import selectors as plan_selectors
 from jiuye.core.access import roles_required
 from jiuye.core.downloads import attachment, workbook
 from jiuye.core.indicators import registry
-from jiuye.core.kept import refresh_asked, same_query
+from jiuye.core.kept import download_notes, refresh_asked, same_query
 from jiuye.core.replica import reads_replica
 from jiuye.dashboards.selectors import overview as selectors
 from jiuye.reference.selectors import district_and_towns
@@ -108,7 +108,8 @@ def overview_export(request: HttpRequest, chart: str) -> HttpResponse:
     if found is None:
         raise Http404
     rows = [[label, *values] for label, values in found.rows]
-    content = workbook(found.title, found.columns, rows, widths=(24,), width=16)
+    notes = download_notes(result.kept) if result.kept else []
+    content = workbook(found.title, found.columns, rows, widths=(24,), width=16, notes=notes)
     name = _("%(r)s%(y)s年%(t)s.xlsx") % {
         "r": result.region.name,
         "y": result.year,
