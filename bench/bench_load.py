@@ -17,8 +17,9 @@ district's scale, with a 100,000-row import running beside them (PostgreSQL only
    (``import_files``: a seed from the clock, registered ID numbers skipped), so each import
    creates its 100,000 persons on a reused database too; the report gives the created counts
    beside the ratio and gives no ratio when an import created nothing.
-3. **Load**: gunicorn (``--workers``, sync, production settings: ``DEBUG=false``, manifest
-   static files; only TLS is off, since there is no proxy in front), the task worker
+3. **Load**: gunicorn (``config/gunicorn.conf.py``: preloaded and warmed; ``--workers``, sync,
+   production settings: ``DEBUG=false``, manifest static files; only TLS is off, since there is
+   no proxy in front), the task worker
    (``db_worker``: the kept figures' rebuilds and the coverage recounts the pages and the
    imports queue) and ``locust --headless`` with ``bench/locustfile.py`` (``--users`` users,
    ``--minutes``). After the ramp-up a second 100,000-row CSV is imported by a process beside
@@ -786,6 +787,9 @@ def main() -> None:
         server = subprocess.Popen(
             [
                 str(Path(sys.executable).parent / "gunicorn"),
+                # The production configuration: preloaded and warmed before the fork.
+                "-c",
+                "config/gunicorn.conf.py",
                 "config.wsgi",
                 "--workers",
                 str(args.workers),
