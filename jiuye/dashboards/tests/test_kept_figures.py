@@ -163,6 +163,19 @@ def test_the_command_counts_every_district_page_now(personas, plan) -> None:  # 
     assert "已重新统计" in out.getvalue()
 
 
+def test_the_command_counts_the_home_pages_figures_without_a_plan(personas, client_for) -> None:  # noqa: ANN001
+    """Before a plan is loaded the home pages still show their main figures: the command counts
+    them (and the map) so that the first sign-ins after a deployment do not count them."""
+    out = StringIO()
+    call_command("refresh_figures", stdout=out)
+    assert "还没有导入行动方案" in out.getvalue()
+    towns = len(district_and_towns()[1])
+    assert KeptFigures.objects.count() == 1 + towns + 1
+    made = set(KeptFigures.objects.values_list("made_at", flat=True))
+    assert client_for("town_a").get("/").status_code == 200
+    assert set(KeptFigures.objects.values_list("made_at", flat=True)) == made, "read, not counted"
+
+
 @pytest.mark.parametrize(
     ("name", "code"), [("leader", "jobs.placements"), ("town_a", "casework.verified_rate")]
 )

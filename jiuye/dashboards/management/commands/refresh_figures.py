@@ -27,25 +27,28 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         plans = list(Plan.objects.order_by("-is_current", "-start_year"))
-        if not plans:
-            self.stdout.write("还没有导入行动方案，没有要统计的数字。")
-            return
         asked = options["year"] or timezone.localdate().year
         district, towns = district_and_towns()
         jobs = []
-        # The overview opens on the plan of the year asked; the plan dashboard on the current plan.
-        plan = plan_selectors.plan_of_year(plans, asked) or plans[0]
-        year = min(max(asked, plan.start_year), plan.end_year)
-        jobs.append((overview.FIGURES, overview.figures_args(plan, year, district, list(towns))))
-        jobs += [(overview.FIGURES, overview.figures_args(plan, year, t, [])) for t in towns]
-        current = plans[0]
-        year = min(max(asked, current.start_year), current.end_year)
-        # The role home pages show this year's main figures from the same rows (a year outside
-        # the current plan has rows of its own).
-        this_year = timezone.localdate().year
+        # The role home pages show this year's main figures from the plan dashboard's rows (a
+        # year outside the current plan has rows of its own), with or without a plan loaded.
+        years = {timezone.localdate().year}
+        if plans:
+            # The overview opens on the plan of the year asked; the plan dashboard on the
+            # current plan.
+            plan = plan_selectors.plan_of_year(plans, asked) or plans[0]
+            year = min(max(asked, plan.start_year), plan.end_year)
+            jobs.append(
+                (overview.FIGURES, overview.figures_args(plan, year, district, list(towns)))
+            )
+            jobs += [(overview.FIGURES, overview.figures_args(plan, year, t, [])) for t in towns]
+            current = plans[0]
+            years.add(min(max(asked, current.start_year), current.end_year))
+        else:
+            self.stdout.write("还没有导入行动方案：只统计各角色首页的主要数字和指标地图。")
         jobs += [
             (plan_selectors.VALUES, plan_selectors.values_args(r, y))
-            for y in sorted({year, this_year})
+            for y in sorted(years)
             for r in (district, *towns)
         ]
         jobs.append((maps.VALUES, {"indicator": DEFAULT_INDICATOR, "year": asked}))
