@@ -103,7 +103,7 @@ def refresh(builder: str, args: dict[str, Any], *, wait: bool = True) -> Kept:
     data = json.loads(json.dumps(data))
     _write(scope_of(builder, args), data, made_at, took_ms, stale_counts_at)
     queued = stale_counts_at is not None and queue_refresh(builder, args)
-    return Kept(data, made_at, took_ms, not stale_counts_at, queued, stale_counts_at)
+    return Kept(data, made_at, took_ms, stale_counts_at is None, queued, stale_counts_at)
 
 
 def kept(builder: str, args: dict[str, Any]) -> Kept:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiuye.actionplan.models import IndicatorSnapshot, IndicatorTarget, Plan
+from jiuye.core import tallies
 from jiuye.core.indicators import registry
 from jiuye.notifications.services import Event, daily_reminder, notify
 from jiuye.reference.models import Region
@@ -65,22 +66,25 @@ def target_set(
 
 @transaction.atomic
 def year_freeze(*, year: int, regions: list[Region], by: Any) -> int:
-    """Store every indicator's value for the year in each region; those figures then stay."""
+    """Store every indicator's value for the year in each region; those figures then stay.
+    They are the counts of the moment: the freeze waits for a recount of the villages an import
+    changed rather than store the counts from before (``core.tallies.reading``)."""
     if IndicatorSnapshot.objects.filter(year=year).exists():
         raise ValidationError(_("%(year)d年的数据已经冻结过了。") % {"year": year})
     now = timezone.now()
-    snapshots = [
-        IndicatorSnapshot(
-            indicator_code=ind.code,
-            year=year,
-            region=region,
-            value=ind.value(region, year),
-            frozen_at=now,
-            frozen_by=by,
-        )
-        for ind in registry.all()
-        for region in regions
-    ]
+    with tallies.reading(wait=True):
+        snapshots = [
+            IndicatorSnapshot(
+                indicator_code=ind.code,
+                year=year,
+                region=region,
+                value=ind.value(region, year),
+                frozen_at=now,
+                frozen_by=by,
+            )
+            for ind in registry.all()
+            for region in regions
+        ]
     try:
         IndicatorSnapshot.objects.bulk_create(snapshots)
     except IntegrityError as exc:  # a second freeze racing this one

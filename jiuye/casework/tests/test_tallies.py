@@ -541,6 +541,26 @@ def test_the_indicators_api_answers_with_the_recounted_figures(town, settings, p
     assert_tallies_are_live()
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's advisory lock")
+@pytest.mark.django_db(transaction=True)
+def test_a_years_freeze_stores_the_recounted_figures(town, settings, personas) -> None:  # noqa: ANN001, F811
+    """A freeze keeps the year's figures for good: while an import's recount waits for the
+    worker, it does not store the counts from before."""
+    from jiuye.actionplan.models import IndicatorSnapshot
+    from jiuye.actionplan.services.targets import year_freeze
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    region = Region.objects.get(code=TOWN)
+    assert_tallies_are_live()  # every village counted: a reader may show them as last counted
+    before = selectors.coverage_figures(region=region, year=YEAR).unemployed
+    _import_archives_village_a2()
+    year_freeze(year=YEAR, regions=[Region.objects.get(code=TOWN)], by=personas["district"])
+    frozen = IndicatorSnapshot.objects.get(indicator_code="casework.unemployed", region=region)
+    assert frozen.value != before
+    assert not core_tallies.pending(), "the freeze recounted instead of taking the last counts"
+    assert_tallies_are_live()
+
+
 def _as_if_committed() -> None:
     """The fixture's writes queued a recount for the commit of the test's transaction, which
     never comes; a recount is queued once per transaction, so run it now, as a commit would."""
